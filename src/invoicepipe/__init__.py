@@ -1,0 +1,3 @@
+"""invoicepipe: an accounts-payable invoice pipeline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,55 @@
+"""Dramatiq actors: thin wrappers that name the actor and call the step's service.
+
+Actors are declared on a given broker by ``declare_actors`` (never at import time), and
+only for the queues a process consumes; enqueueing goes through ``Enqueuer`` and needs no
+local actor, so the fast pool can hand work to the pipeline pool and back.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Optional
+
+import dramatiq
+from dramatiq.middleware import CurrentMessage
+
+from .adapters.broker import DEFAULT_TIME_LIMIT, STEP_QUEUES, STEP_TIME_LIMITS
+from .errors import PermanentError
+from .services.parse import parse
+from .services.reconcile import reconcile
+from .services.route import route
+from .services.triage import triage
+
+STEPS: dict[str, Callable] = {
+    "triage": triage,
+    "parse_fast": parse,
+    "parse_slow": parse,
+    "route": route,
+    "reconcile": reconcile,
+}
+MAX_MESSAGE_RETRIES = 3
+
+
+def _retry_when(retries_so_far: int, exc: BaseException) -> bool:
+    # Bad input is handled inside the services; if it escapes anyway, retrying cannot help.
+    return retries_so_far < MAX_MESSAGE_RETRIES and not isinstance(exc, PermanentError)
+
+
+def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dramatiq.Actor]:
+    """Declare the actors whose queue is in ``queues`` (all when None) on ``app.broker``."""
+    wanted = set(queues) if queues is not None else None
+    declared = {}
+    for step, service in STEPS.items():
+        queue = STEP_QUEUES[step]
+        if wanted is not None and queue not in wanted:
+            continue
+
+        def handler(document_id: int, _service=service) -> None:
+            message = CurrentMessage.get_current_message()
+            _service(app, document_id, f"worker:{app.host}/{message.message_id if message else '-'}")
+
+        handler.__name__ = step
+        declared[step] = dramatiq.actor(
+            handler, broker=app.broker, actor_name=step, queue_name=queue, retry_when=_retry_when,
+            min_backoff=500, max_backoff=30_000, time_limit=STEP_TIME_LIMITS.get(step, DEFAULT_TIME_LIMIT),
+        )
+    return declared

@@ -1,0 +1,69 @@
+"""Dramatiq broker construction and the enqueue port the services use.
+
+Messages carry a document id and nothing else (the database is the system of record).
+Steps map to queues here, in one table, so a process can enqueue to a pool whose actors it
+does not run.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import dramatiq
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import CurrentMessage
+
+# step -> queue. Three pools: parse.fast, parse.slow, pipeline (triage, route, reconcile, export).
+STEP_QUEUES = {
+    "triage": "pipeline",
+    "parse_fast": "parse.fast",
+    "parse_slow": "parse.slow",
+    "route": "pipeline",
+    "reconcile": "pipeline",
+    "export": "pipeline",
+}
+POOL_QUEUES = {"fast": {"parse.fast"}, "slow": {"parse.slow"}, "pipeline": {"pipeline"}}
+# Time a message may run before Dramatiq interrupts it (ms): OCR of a long scan is slow.
+STEP_TIME_LIMITS = {"parse_fast": 120_000, "parse_slow": 900_000}
+DEFAULT_TIME_LIMIT = 60_000
+MAX_RETRIES = 5
+
+
+def make_broker(redis_url: Optional[str]) -> dramatiq.Broker:
+    """A RedisBroker tuned to redeliver a killed worker's message within seconds, or a StubBroker."""
+    if redis_url:
+        from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
+
+        # Defaults (60 s heartbeat, maintenance on 1 command in 1000) left a dead worker's
+        # message unacknowledged for many minutes on an idle queue; see docs/architecture.md.
+        broker = RedisBroker(url=redis_url, heartbeat_timeout=5_000, maintenance_chance=MAINTENANCE_SCALE)
+    else:
+        broker = StubBroker()
+        broker.emit_after("process_boot")
+    broker.add_middleware(CurrentMessage())
+    return broker
+
+
+def step_for_pool(pool: str) -> str:
+    return "parse_fast" if pool == "fast" else "parse_slow"
+
+
+class Enqueuer:
+    """Sends ``step(document_id)`` to the step's queue. The port services depend on."""
+
+    def __init__(self, broker: dramatiq.Broker):
+        self.broker = broker
+
+    def send(self, step: str, document_id: int, delay_ms: Optional[int] = None) -> None:
+        message = dramatiq.Message(queue_name=STEP_QUEUES[step], actor_name=step, args=(document_id,), kwargs={}, options={})
+        self.broker.enqueue(message, delay=delay_ms)
+
+
+class RecordingEnqueuer:
+    """A fake for unit tests: remembers what would have been sent."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, int]] = []
+
+    def send(self, step: str, document_id: int, delay_ms: Optional[int] = None) -> None:
+        self.sent.append((step, document_id))

@@ -1,0 +1,254 @@
+"""Repository for documents, arrivals, messages, extractions, invoices and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterable, Optional
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
+from . import tables as t
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _document(row) -> Document:
+    m = row._mapping
+    return Document(
+        id=m["id"],
+        sha256=m["sha256"],
+        filename=m["filename"],
+        channel=m["channel"],
+        media_type=m["media_type"],
+        size_bytes=m["size_bytes"],
+        status=Status(m["status"]),
+        pool=m["pool"],
+        page_count=m["page_count"],
+        reason=m["reason"],
+        attempts=m["attempts"],
+        version=m["version"],
+        message_db_id=m["message_db_id"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )
+
+
+def extraction_to_json(extraction: Extraction) -> tuple[dict, list]:
+    fields = {
+        name: {
+            "value": f.value,
+            "confidence": round(float(f.confidence), 4),
+            "page": f.page,
+            "box": f.box.as_list() if f.box else None,
+            "method": f.method,
+        }
+        for name, f in extraction.fields.items()
+    }
+    lines = [
+        {
+            "description": li.description,
+            "quantity": None if li.quantity is None else str(li.quantity),
+            "unit_price": None if li.unit_price is None else str(li.unit_price),
+            "amount": None if li.amount is None else str(li.amount),
+            "sku": li.sku,
+            "po_line": li.po_line,
+            "confidence": round(float(li.confidence), 4),
+            "page": li.page,
+            "box": li.box.as_list() if li.box else None,
+        }
+        for li in extraction.lines
+    ]
+    return fields, lines
+
+
+def _box(raw) -> Optional[Box]:
+    return Box(*raw) if raw else None
+
+
+def _dec(raw) -> Optional[Decimal]:
+    return Decimal(raw) if raw not in (None, "") else None
+
+
+def extraction_from_json(row: dict) -> Extraction:
+    """Rebuild the Extraction dataclass from a stored ``extractions`` row."""
+    fields = {
+        name: ExtractedField(name=name, value=f["value"], confidence=f["confidence"], method=f["method"], page=f.get("page"), box=_box(f.get("box")))
+        for name, f in row["fields"].items()
+    }
+    lines = tuple(
+        LineItem(description=li.get("description") or "", quantity=_dec(li.get("quantity")), unit_price=_dec(li.get("unit_price")),
+                 amount=_dec(li.get("amount")), sku=li.get("sku"), po_line=li.get("po_line"), confidence=li.get("confidence") or 0.0,
+                 page=li.get("page"), box=_box(li.get("box")))
+        for li in row["lines"]
+    )
+    return Extraction(fields=fields, lines=lines, extractor_version=row["extractor_version"], warnings=tuple(row["warnings"] or ()))
+
+
+class DocumentRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # -- documents -------------------------------------------------------------------------
+    def get(self, doc_id: int) -> Optional[Document]:
+        row = self.conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
+        return _document(row) if row else None
+
+    def by_sha256(self, sha256: str) -> Optional[Document]:
+        row = self.conn.execute(select(t.documents).where(t.documents.c.sha256 == sha256)).first()
+        return _document(row) if row else None
+
+    def add(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+            status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None) -> int:
+        now = utcnow()
+        result = self.conn.execute(
+            insert(t.documents).values(
+                sha256=sha256, filename=filename, channel=channel, media_type=media_type, size_bytes=size_bytes,
+                status=status.value, reason=reason, message_db_id=message_db_id, attempts=0, version=1,
+                created_at=now, updated_at=now,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def transition(self, doc_id: int, expected: Iterable[Status], new: Status, **changes: Any) -> bool:
+        """Guarded update: move to ``new`` only if the row is still in one of ``expected``.
+
+        Returns False when another worker got there first, which callers treat as
+        "already done" (idempotency), never as an error.
+        """
+        values = {"status": new.value, "updated_at": utcnow(), "version": t.documents.c.version + 1, **changes}
+        result = self.conn.execute(
+            update(t.documents)
+            .where(t.documents.c.id == doc_id, t.documents.c.status.in_([s.value for s in expected]))
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+    def touch(self, doc_id: int, **changes: Any) -> None:
+        self.conn.execute(update(t.documents).where(t.documents.c.id == doc_id).values(updated_at=utcnow(), **changes))
+
+    def stuck(self, statuses: Iterable[Status], older_than: datetime, limit: int = 500) -> list[Document]:
+        rows = self.conn.execute(
+            select(t.documents)
+            .where(t.documents.c.status.in_([s.value for s in statuses]), t.documents.c.updated_at < older_than)
+            .order_by(t.documents.c.updated_at)
+            .limit(limit)
+        )
+        return [_document(r) for r in rows]
+
+    def in_states(self, statuses: Iterable[Status], limit: int = 1000) -> list[Document]:
+        rows = self.conn.execute(
+            select(t.documents).where(t.documents.c.status.in_([s.value for s in statuses])).order_by(t.documents.c.id).limit(limit)
+        )
+        return [_document(r) for r in rows]
+
+    def by_ids(self, ids: Iterable[int]) -> list[Document]:
+        rows = self.conn.execute(select(t.documents).where(t.documents.c.id.in_(list(ids))).order_by(t.documents.c.id))
+        return [_document(r) for r in rows]
+
+    def counts(self) -> list[tuple[str, Optional[str], int]]:
+        """(status, pool, count) for every combination present."""
+        rows = self.conn.execute(
+            select(t.documents.c.status, t.documents.c.pool, func.count()).group_by(t.documents.c.status, t.documents.c.pool)
+        )
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    # -- arrivals and e-mail messages ------------------------------------------------------
+    def record_arrival(self, doc_id: int, channel: str, filename: str, message_db_id: Optional[int] = None) -> None:
+        self.conn.execute(
+            insert(t.arrivals).values(document_id=doc_id, channel=channel, filename=filename, message_db_id=message_db_id, arrived_at=utcnow())
+        )
+
+    def arrivals(self, doc_id: int) -> list[dict]:
+        rows = self.conn.execute(select(t.arrivals).where(t.arrivals.c.document_id == doc_id).order_by(t.arrivals.c.id))
+        return [dict(r._mapping) for r in rows]
+
+    def message_by_sha256(self, sha256: str) -> Optional[dict]:
+        row = self.conn.execute(select(t.messages).where(t.messages.c.sha256 == sha256)).first()
+        return dict(row._mapping) if row else None
+
+    def add_message(self, **values: Any) -> int:
+        result = self.conn.execute(insert(t.messages).values(received_at=utcnow(), **values))
+        return int(result.inserted_primary_key[0])
+
+    # -- extraction results ----------------------------------------------------------------
+    def save_extraction(self, doc_id: int, extraction: Extraction, reader: str, pages: list[dict], source: str = "machine") -> None:
+        fields, lines = extraction_to_json(extraction)
+        self.conn.execute(
+            insert(t.extractions).values(
+                document_id=doc_id, extractor_version=extraction.extractor_version, reader=reader, fields=fields,
+                lines=lines, pages=pages, warnings=list(extraction.warnings), source=source, created_at=utcnow(),
+            )
+        )
+
+    def latest_extraction(self, doc_id: int) -> Optional[dict]:
+        row = self.conn.execute(
+            select(t.extractions).where(t.extractions.c.document_id == doc_id).order_by(t.extractions.c.id.desc()).limit(1)
+        ).first()
+        return dict(row._mapping) if row else None
+
+    def upsert_invoice(self, doc_id: int, **values: Any) -> None:
+        exists = self.conn.execute(select(t.invoices.c.document_id).where(t.invoices.c.document_id == doc_id)).first()
+        if exists:
+            self.conn.execute(update(t.invoices).where(t.invoices.c.document_id == doc_id).values(**values))
+        else:
+            self.conn.execute(insert(t.invoices).values(document_id=doc_id, created_at=utcnow(), **values))
+
+    def invoice(self, doc_id: int) -> Optional[dict]:
+        row = self.conn.execute(select(t.invoices).where(t.invoices.c.document_id == doc_id)).first()
+        return dict(row._mapping) if row else None
+
+    def duplicate_candidates(self, doc_id: int, vendor_id: Optional[str], number_norm: Optional[str],
+                             total: Optional[Decimal], limit: int = 50) -> list[dict]:
+        """Prior invoices sharing the vendor and either the number or the amount (indexed blocking)."""
+        if not vendor_id:
+            return []
+        found: dict[int, dict] = {}
+        clauses = []
+        if number_norm:
+            clauses.append(t.invoices.c.invoice_number_norm == number_norm)
+        if total is not None:
+            clauses.append(t.invoices.c.total == total)
+        for clause in clauses:
+            rows = self.conn.execute(
+                select(t.invoices, t.documents.c.status)
+                .join(t.documents, t.documents.c.id == t.invoices.c.document_id)
+                .where(t.invoices.c.vendor_id == vendor_id, clause, t.invoices.c.document_id != doc_id)
+                .limit(limit)
+            )
+            for r in rows:
+                found[r._mapping["document_id"]] = dict(r._mapping)
+        return list(found.values())
+
+    def billed_against_po(self, po_number: str, before_doc_id: int) -> list[dict]:
+        """Extractions of earlier invoices on ``po_number`` that were approved or exported."""
+        rows = self.conn.execute(
+            select(t.invoices.c.document_id)
+            .join(t.documents, t.documents.c.id == t.invoices.c.document_id)
+            .where(
+                t.invoices.c.po_number == po_number,
+                t.invoices.c.document_id < before_doc_id,
+                t.documents.c.status.in_([Status.APPROVED.value, Status.EXPORTED.value]),
+            )
+        )
+        return [self.latest_extraction(r[0]) for r in rows]
+
+    # -- decisions -------------------------------------------------------------------------
+    def add_decision(self, doc_id: int, stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> None:
+        self.conn.execute(
+            insert(t.decisions).values(
+                document_id=doc_id, stage=stage, outcome=outcome, reasons=reasons_to_json(reasons),
+                policy_version=policy_version, actor=actor, created_at=utcnow(),
+            )
+        )
+
+    def decisions(self, doc_id: int) -> list[dict]:
+        rows = self.conn.execute(select(t.decisions).where(t.decisions.c.document_id == doc_id).order_by(t.decisions.c.id))
+        return [dict(r._mapping) for r in rows]
+
+
+def reasons_to_json(reasons: Iterable[Reason]) -> list[dict]:
+    return [{"code": r.code, "message": r.message, "evidence": dict(r.evidence)} for r in reasons]

@@ -1,0 +1,103 @@
+"""Repository for the vendor master, purchase orders, goods receipts and quarantined rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping, Optional
+
+from sqlalchemy import Connection, insert, select, update
+
+from ...domain.models import BankAccount, GoodsReceipt, POLine, PurchaseOrder, ReceiptLine, Vendor
+from .documents import utcnow
+from . import tables as t
+
+
+def vendor_from_row(m: Mapping[str, Any]) -> Vendor:
+    return Vendor(
+        vendor_id=m["vendor_id"],
+        name=m["name"],
+        aliases=tuple(m["aliases"] or ()),
+        tax_id=m["tax_id"],
+        bank_accounts=tuple(
+            BankAccount(iban=b["iban"], changed_at=date.fromisoformat(b["changed_at"]) if b.get("changed_at") else None)
+            for b in (m["bank_accounts"] or ())
+        ),
+        currency=m["currency"],
+        payment_terms_days=m["payment_terms_days"],
+        active=bool(m["active"]),
+    )
+
+
+def po_from_row(m: Mapping[str, Any]) -> PurchaseOrder:
+    return PurchaseOrder(
+        po_number=m["po_number"],
+        vendor_id=m["vendor_id"],
+        currency=m["currency"],
+        status=m["status"],
+        kind=m["kind"],
+        lines=tuple(
+            POLine(line_no=str(li["line_no"]), description=li.get("description") or "", quantity=Decimal(li["quantity"]),
+                   unit_price=Decimal(li["unit_price"]), sku=li.get("sku"))
+            for li in m["lines"]
+        ),
+    )
+
+
+def receipt_from_row(m: Mapping[str, Any]) -> GoodsReceipt:
+    return GoodsReceipt(
+        receipt_id=m["receipt_id"],
+        po_number=m["po_number"],
+        received_on=date.fromisoformat(m["received_on"]),
+        lines=tuple(ReceiptLine(po_line=str(li["po_line"]), quantity=Decimal(li["quantity"]), sku=li.get("sku")) for li in m["lines"]),
+    )
+
+
+class MasterDataRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def _upsert(self, table, key: str, record: Mapping[str, Any]) -> str:
+        """Insert or update by primary key; returns "inserted", "updated" or "unchanged"."""
+        existing = self.conn.execute(select(table).where(table.c[key] == record[key])).first()
+        if existing is None:
+            self.conn.execute(insert(table).values(updated_at=utcnow(), **record))
+            return "inserted"
+        current = {k: existing._mapping[k] for k in record}
+        if current == dict(record):
+            return "unchanged"
+        self.conn.execute(update(table).where(table.c[key] == record[key]).values(updated_at=utcnow(), **record))
+        return "updated"
+
+    def upsert_vendor(self, record: Mapping[str, Any]) -> str:
+        return self._upsert(t.vendors, "vendor_id", record)
+
+    def upsert_po(self, record: Mapping[str, Any]) -> str:
+        return self._upsert(t.purchase_orders, "po_number", record)
+
+    def upsert_receipt(self, record: Mapping[str, Any]) -> str:
+        return self._upsert(t.goods_receipts, "receipt_id", record)
+
+    def vendors(self) -> list[Vendor]:
+        return [vendor_from_row(r._mapping) for r in self.conn.execute(select(t.vendors).order_by(t.vendors.c.vendor_id))]
+
+    def vendor(self, vendor_id: Optional[str]) -> Optional[Vendor]:
+        if not vendor_id:
+            return None
+        row = self.conn.execute(select(t.vendors).where(t.vendors.c.vendor_id == vendor_id)).first()
+        return vendor_from_row(row._mapping) if row else None
+
+    def purchase_order(self, po_number: Optional[str]) -> Optional[PurchaseOrder]:
+        if not po_number:
+            return None
+        row = self.conn.execute(select(t.purchase_orders).where(t.purchase_orders.c.po_number == po_number)).first()
+        return po_from_row(row._mapping) if row else None
+
+    def receipts_for(self, po_number: str) -> list[GoodsReceipt]:
+        rows = self.conn.execute(select(t.goods_receipts).where(t.goods_receipts.c.po_number == po_number).order_by(t.goods_receipts.c.received_on))
+        return [receipt_from_row(r._mapping) for r in rows]
+
+    def quarantine(self, kind: str, source: str, row_number: Optional[int], row: Mapping[str, Any], reason: str) -> None:
+        self.conn.execute(
+            insert(t.quarantine).values(kind=kind, source=source, row_number=row_number, row=dict(row), reason=reason, created_at=utcnow())
+        )

@@ -1,0 +1,92 @@
+"""The drop folder: channel subfolders, files taken only once they stopped changing.
+
+Layout: ``inbox/email``, ``inbox/portal``, ``inbox/scan`` (files put directly in ``inbox/``
+count as portal). A file is moved to ``inbox/processed/`` or ``inbox/rejected/`` (with a
+``.reason.txt`` beside it) only after the database has committed it, so a crash between the
+two leaves it in place to be taken again, and the content-addressed store makes that a
+recorded re-arrival rather than a second document.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+CHANNELS = ("email", "portal", "scan")
+SKIP_DIRS = {"processed", "rejected"}
+
+
+@dataclass(frozen=True)
+class DroppedFile:
+    path: Path
+    channel: str
+
+
+class DropFolder:
+    def __init__(self, root: Path, settle_s: float = 1.0):
+        self.root = Path(root)
+        self.settle_s = settle_s
+        self._seen: dict[Path, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, first seen unchanged at)
+
+    def ensure_layout(self) -> None:
+        for name in (*CHANNELS, "processed", "rejected"):
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+
+    def _candidates(self) -> Iterator[DroppedFile]:
+        if not self.root.is_dir():
+            return
+        for entry in sorted(self.root.iterdir()):
+            if entry.is_file() and not entry.name.startswith("."):
+                yield DroppedFile(entry, "portal")
+        for channel in CHANNELS:
+            folder = self.root / channel
+            if folder.is_dir():
+                for entry in sorted(folder.rglob("*")):
+                    if entry.is_file() and not entry.name.startswith(".") and not SKIP_DIRS.intersection(entry.relative_to(self.root).parts):
+                        yield DroppedFile(entry, channel)
+
+    def stable_files(self, now: Optional[float] = None) -> list[DroppedFile]:
+        """Files whose size and mtime have not changed for ``settle_s`` seconds."""
+        now = time.monotonic() if now is None else now
+        ready, present = [], set()
+        for dropped in self._candidates():
+            try:
+                st = dropped.path.stat()
+            except FileNotFoundError:
+                continue
+            present.add(dropped.path)
+            size_mtime = (st.st_size, st.st_mtime_ns)
+            seen = self._seen.get(dropped.path)
+            if seen is None or seen[:2] != size_mtime:
+                self._seen[dropped.path] = (*size_mtime, now)
+                if self.settle_s > 0:
+                    continue
+                seen = self._seen[dropped.path]
+            if now - seen[2] >= self.settle_s:
+                ready.append(dropped)
+        for gone in set(self._seen) - present:
+            del self._seen[gone]
+        return ready
+
+    def _destination(self, folder: str, dropped: DroppedFile) -> Path:
+        day = time.strftime("%Y-%m-%d")
+        target_dir = self.root / folder / day / dropped.channel
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / dropped.path.name
+        n = 1
+        while target.exists():
+            target = target_dir / f"{dropped.path.stem}.{n}{dropped.path.suffix}"
+            n += 1
+        return target
+
+    def archive(self, dropped: DroppedFile, rejected_reason: Optional[str] = None) -> Path:
+        """Move a committed file out of the inbox; a rejection gets its reason file beside it."""
+        target = self._destination("rejected" if rejected_reason else "processed", dropped)
+        os.replace(dropped.path, target)
+        self._seen.pop(dropped.path, None)
+        if rejected_reason:
+            target.with_name(target.name + ".reason.txt").write_text(rejected_reason + "\n", encoding="utf-8")
+        return target

@@ -1,0 +1,72 @@
+"""Build every resource in one place, never at import time.
+
+``bootstrap()`` returns an ``App``: the settings, database engine and unit of work, blob
+store, broker and enqueuer, the validated policy, the readers and a logger. The CLI, the
+worker entry modules and the tests all start here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import dramatiq
+from sqlalchemy import Engine
+
+from .adapters.blobs import BlobStore
+from .adapters.broker import Enqueuer, make_broker
+from .adapters.db.engine import make_engine
+from .adapters.db.migrate import upgrade
+from .adapters.db.uow import UnitOfWork
+from .adapters.policy_file import load_policy
+from .config import Settings
+from .domain.policy import Policy
+from .logs import configure_logging, get_logger
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    uow: UnitOfWork
+    blobs: BlobStore
+    broker: dramatiq.Broker
+    enqueuer: Any  # anything with .send(step, document_id)
+    policy: Policy
+    readers: Any  # module or object with probe / read_text_layer / read_with_ocr
+    log: Any
+    host: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+
+    def close(self) -> None:
+        self.broker.close()
+        self.engine.dispose()
+
+
+def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.Broker] = None, migrate: bool = True,
+              readers: Any = None, log_level: str = "INFO") -> App:
+    """Build the App. ``migrate`` upgrades the schema first (the embedded default does)."""
+    settings = settings or Settings.from_env()
+    configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", log_level))
+    policy = load_policy(settings.policy_path, settings.schemas_dir)
+    if migrate:
+        upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    broker = broker or make_broker(settings.redis_url)
+    dramatiq.set_broker(broker)
+    if readers is None:
+        from .adapters import readers as readers_module
+
+        readers = readers_module
+    return App(
+        settings=settings,
+        engine=engine,
+        uow=UnitOfWork(engine),
+        blobs=BlobStore(settings.blob_dir),
+        broker=broker,
+        enqueuer=Enqueuer(broker),
+        policy=policy,
+        readers=readers,
+        log=get_logger(),
+    )

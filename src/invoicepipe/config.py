@@ -1,0 +1,89 @@
+"""Settings, read once from the environment and validated.
+
+Everything has an embedded default so ``invoicepipe up`` works with no configuration:
+SQLite and blobs under ``./var/``, the drop folder ``./inbox/``, in-process workers.
+Production sets ``INVOICEPIPE_DATABASE_URL`` and ``INVOICEPIPE_REDIS_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    inbox_dir: Path
+    database_url: str
+    redis_url: Optional[str]
+    policy_path: Path
+    schemas_dir: Path
+    fast_threads: int = 2
+    slow_threads: int = 1
+    pipeline_threads: int = 2
+    sweep_interval_s: int = 30
+    # How long a document may sit in an in-flight state before the sweeper re-enqueues it.
+    stuck_after_s: int = 300
+    watch_interval_s: float = 1.0
+    # A dropped file is taken only once size and mtime have been unchanged this long.
+    settle_s: float = 1.0
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.var_dir / "blobs"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+    @property
+    def embedded(self) -> bool:
+        return self.redis_url is None
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides) -> "Settings":
+        """Read settings from ``env`` (default ``os.environ``); keyword overrides win."""
+        env = os.environ if env is None else env
+        var_dir = Path(env.get("INVOICEPIPE_VAR_DIR", "var")).resolve()
+        values = dict(
+            var_dir=var_dir,
+            inbox_dir=Path(env.get("INVOICEPIPE_INBOX", "inbox")).resolve(),
+            database_url=env.get("INVOICEPIPE_DATABASE_URL") or f"sqlite:///{var_dir / 'invoicepipe.db'}",
+            redis_url=env.get("INVOICEPIPE_REDIS_URL") or None,
+            policy_path=Path(env.get("INVOICEPIPE_POLICY", PROJECT_ROOT / "policy" / "default.yaml")),
+            schemas_dir=Path(env.get("INVOICEPIPE_SCHEMAS", PROJECT_ROOT / "schemas")),
+            fast_threads=_int(env, "INVOICEPIPE_FAST_THREADS", 2),
+            slow_threads=_int(env, "INVOICEPIPE_SLOW_THREADS", 1),
+            pipeline_threads=_int(env, "INVOICEPIPE_PIPELINE_THREADS", 2),
+            sweep_interval_s=_int(env, "INVOICEPIPE_SWEEP_INTERVAL", 30),
+            stuck_after_s=_int(env, "INVOICEPIPE_STUCK_AFTER", 300),
+            web_port=_int(env, "INVOICEPIPE_WEB_PORT", 8080),
+            web_host=env.get("INVOICEPIPE_WEB_HOST", "127.0.0.1"),
+        )
+        values.update(overrides)
+        settings = cls(**values)
+        if not settings.database_url.startswith(("sqlite", "postgresql")):
+            raise ConfigError(f"INVOICEPIPE_DATABASE_URL must be sqlite:// or postgresql+psycopg://, got {settings.database_url!r}")
+        if not settings.policy_path.is_file():
+            raise ConfigError(f"policy file not found: {settings.policy_path}")
+        return settings

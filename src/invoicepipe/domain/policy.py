@@ -1,0 +1,119 @@
+"""The policy as plain data: thresholds, amount bands, tolerances, triage limits.
+
+The policy file is validated against ``schemas/policy.schema.json`` by the adapter that
+reads it; this module only turns an already-valid mapping into frozen dataclasses, so the
+router and reconciler stay pure functions of (input, master data, policy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping, Optional
+
+from .triage import TriageLimits
+
+
+@dataclass(frozen=True)
+class AmountBand:
+    above: Decimal
+    threshold_bonus: float = 0.0
+    always_review: bool = False
+
+
+@dataclass(frozen=True)
+class VendorRouting:
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    always_review: bool = False
+    max_auto_amount: Optional[Decimal] = None
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    price_percent: Decimal = Decimal("0")
+    price_absolute: Decimal = Decimal("0")
+    quantity_percent: Decimal = Decimal("0")
+    quantity_absolute: Decimal = Decimal("0")
+    header_total_absolute: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class RoutingPolicy:
+    required_fields: tuple[str, ...]
+    default_threshold: float
+    thresholds: Mapping[str, float]
+    amount_bands: tuple[AmountBand, ...] = ()
+    vendor_overrides: Mapping[str, VendorRouting] = field(default_factory=dict)
+
+    def threshold(self, field_name: str, vendor_id: Optional[str] = None) -> float:
+        override = self.vendor_overrides.get(vendor_id or "")
+        if override and field_name in override.thresholds:
+            return override.thresholds[field_name]
+        return self.thresholds.get(field_name, self.default_threshold)
+
+
+@dataclass(frozen=True)
+class ReconcilePolicy:
+    tolerances: Tolerances
+    vendor_tolerances: Mapping[str, Tolerances] = field(default_factory=dict)
+    duplicate_threshold: float = 0.8
+    duplicate_date_window_days: int = 45
+    bank_change_window_days: int = 30
+    non_po_invoices: str = "review"
+
+    def tolerances_for(self, vendor_id: Optional[str]) -> Tolerances:
+        return self.vendor_tolerances.get(vendor_id or "", self.tolerances)
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    triage: TriageLimits
+    routing: RoutingPolicy
+    reconcile: ReconcilePolicy
+    max_attempts: int = 3
+
+
+def _tolerances(raw: Mapping[str, Any]) -> Tolerances:
+    return Tolerances(**{k: Decimal(str(v)) for k, v in raw.items()})
+
+
+def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
+    """Build a Policy from a mapping that already validated against the policy schema."""
+    routing = raw["routing"]
+    reconcile = raw["reconcile"]
+    return Policy(
+        version=str(raw["version"]),
+        triage=TriageLimits(**raw["triage"]),
+        routing=RoutingPolicy(
+            required_fields=tuple(routing["required_fields"]),
+            default_threshold=float(routing["default_threshold"]),
+            thresholds={k: float(v) for k, v in (routing.get("thresholds") or {}).items()},
+            amount_bands=tuple(
+                sorted(
+                    (
+                        AmountBand(Decimal(str(b["above"])), float(b.get("threshold_bonus", 0)), bool(b.get("always_review", False)))
+                        for b in routing.get("amount_bands") or ()
+                    ),
+                    key=lambda b: b.above,
+                )
+            ),
+            vendor_overrides={
+                vid: VendorRouting(
+                    thresholds={k: float(v) for k, v in (o.get("thresholds") or {}).items()},
+                    always_review=bool(o.get("always_review", False)),
+                    max_auto_amount=Decimal(str(o["max_auto_amount"])) if o.get("max_auto_amount") is not None else None,
+                )
+                for vid, o in (routing.get("vendor_overrides") or {}).items()
+            },
+        ),
+        reconcile=ReconcilePolicy(
+            tolerances=_tolerances(reconcile["tolerances"]),
+            vendor_tolerances={vid: _tolerances(t) for vid, t in (reconcile.get("vendor_overrides") or {}).items()},
+            duplicate_threshold=float(reconcile.get("duplicate_threshold", 0.8)),
+            duplicate_date_window_days=int(reconcile.get("duplicate_date_window_days", 45)),
+            bank_change_window_days=int(reconcile.get("bank_change_window_days", 30)),
+            non_po_invoices=reconcile.get("non_po_invoices", "review"),
+        ),
+        max_attempts=int(raw["retries"]["max_attempts"]),
+    )

@@ -1,0 +1,59 @@
+"""The one error hierarchy of invoicepipe.
+
+Every error the pipeline raises on purpose derives from ``InvoicepipeError``. The split that
+matters operationally is ``TransientError`` (retry with backoff: a database, broker or
+destination hiccup) versus ``PermanentError`` (bad input: end in a terminal state with a
+reason a person understands, never retry). HTTP mapping lives only in ``web/``.
+"""
+
+
+class InvoicepipeError(Exception):
+    """Base of every deliberate invoicepipe error."""
+
+
+class ConfigError(InvoicepipeError):
+    """Settings or policy are missing or invalid; the process should not start."""
+
+
+class PolicyError(ConfigError):
+    """The policy file does not validate against schemas/policy.schema.json."""
+
+
+class TransientError(InvoicepipeError):
+    """Something outside us hiccupped; the same work may succeed if retried."""
+
+
+class PermanentError(InvoicepipeError):
+    """The input itself is bad; retrying cannot help. ``reason`` is shown to people."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class UnsupportedInput(PermanentError):
+    """The bytes are not a PDF, image or e-mail we accept (ends in ``rejected``)."""
+
+
+class UnreadableDocument(PermanentError):
+    """A supported type that cannot be read: encrypted, corrupt, empty (ends in ``failed``)."""
+
+
+class RetryBudgetExhausted(PermanentError):
+    """A document used up its attempts; it goes to ``failed`` for an operator."""
+
+
+class NotFound(InvoicepipeError):
+    """An id that names nothing."""
+
+
+class StateConflict(InvoicepipeError):
+    """A guarded update found the row in another state or version than expected."""
+
+
+class MasterDataError(InvoicepipeError):
+    """A vendor / PO / receipt file cannot be loaded at all (unreadable, wrong kind)."""
+
+
+class AuditChainBroken(InvoicepipeError):
+    """``audit verify`` found an edited, inserted or deleted event."""

@@ -1,0 +1,55 @@
+"""Human-readable (and --json) rendering for the CLI."""
+
+from __future__ import annotations
+
+import json
+
+
+def print_status(s: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(s, indent=2))
+        return
+    print(f"documents: {s['total']} (in flight: {s['in_flight']}), policy {s['policy_version']}")
+    for state, n in s["by_state"].items():
+        if n:
+            print(f"  {state:<13} {n}")
+    for pool, states in sorted(s["by_pool"].items()):
+        print(f"  pool {pool}: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
+    print("queues: " + ", ".join(f"{q} {'?' if n is None else n}" for q, n in s["queues"].items()))
+
+
+def print_document(d: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(d, indent=2, default=str))
+        return
+    print(f"document {d['id']}: {d['filename']} ({d['media_type']}, {d['pages'] or '?'} page(s), via {d['channel']})")
+    print(f"  status  {d['status']}" + (f" - {d['reason']}" if d["reason"] else "") + (f"  [pool {d['pool']}]" if d["pool"] else ""))
+    if len(d["arrivals"]) > 1:
+        print(f"  arrived {len(d['arrivals'])} times: " + "; ".join(f"{a['filename']} via {a['channel']}" for a in d["arrivals"]))
+    ext = d["extraction"]
+    if ext:
+        print(f"  extracted by {ext['extractor_version']} from {ext['reader']}")
+        for name, f in sorted(ext["fields"].items(), key=lambda kv: kv[1]["confidence"]):
+            where = f"p{f['page']} {f['box']}" if f.get("page") else "-"
+            print(f"    {name:<15} {str(f['value'])[:40]:<40} conf {f['confidence']:.2f}  {f['method']:<14} {where}")
+        for li in ext["lines"]:
+            print(f"    line: {li['description'][:40]!r} qty {li['quantity']} x {li['unit_price']} = {li['amount']}")
+        for w in ext["warnings"]:
+            print(f"    warning: {w}")
+    for dec in d["decisions"]:
+        print(f"  {dec['stage']}: {dec['outcome']} (policy {dec['policy_version']}, by {dec['actor']})")
+        for r in dec["reasons"]:
+            print(f"    - {r['code']}: {r['message']}")
+
+
+def print_trail(events: list[dict], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(events, indent=2, default=str))
+        return
+    for e in events:
+        move = f"{e['from_status'] or '-'} -> {e['to_status'] or '-'}" if e["from_status"] != e["to_status"] else (e["to_status"] or "")
+        versions = " ".join(x for x in (e["extractor_version"] and f"extractor={e['extractor_version']}",
+                                         e["policy_version"] and f"policy={e['policy_version']}") if x)
+        print(f"#{e['seq']:<6} {e['created_at'][:19]} {e['step']:<14} {e['outcome']:<16} {move:<26} {e['actor']} {versions}")
+        for r in e["reasons"]:
+            print(f"         - {r.get('code')}: {r.get('message')}")

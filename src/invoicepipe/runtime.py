@@ -1,0 +1,84 @@
+"""The embedded runtime: one in-process Dramatiq worker per pool, a sweeper and the inbox watcher."""
+
+from __future__ import annotations
+
+import threading
+from typing import Optional
+
+import dramatiq
+
+from .actors import declare_actors
+from .adapters.broker import POOL_QUEUES
+from .services.sweeper import sweep
+
+
+class PoolWorkers:
+    """A separate dramatiq.Worker per pool so a flood of scans never starves the fast path."""
+
+    def __init__(self, app, pools: tuple[str, ...] = ("fast", "slow", "pipeline")):
+        self.app = app
+        declare_actors(app)
+        threads = {"fast": app.settings.fast_threads, "slow": app.settings.slow_threads, "pipeline": app.settings.pipeline_threads}
+        self.workers = {
+            pool: dramatiq.Worker(app.broker, queues=POOL_QUEUES[pool], worker_threads=threads[pool], worker_timeout=200)
+            for pool in pools
+        }
+
+    def start(self) -> None:
+        for worker in self.workers.values():
+            worker.start()
+
+    def stop(self) -> None:
+        for worker in self.workers.values():
+            worker.stop(timeout=30_000)
+
+
+class Periodic(threading.Thread):
+    """Run ``fn`` every ``interval`` seconds until stopped; errors are logged, not fatal."""
+
+    def __init__(self, name: str, interval: float, fn, log):
+        super().__init__(name=name, daemon=True)
+        self.interval, self.fn, self.log = interval, fn, log
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.fn()
+            except Exception as exc:  # keep the loop alive; the next round may succeed
+                self.log.error("periodic_failed", task=self.name, error=repr(exc))
+            self.stopping.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def pick_up_new(app) -> int:
+    """In embedded mode other processes (``invoicepipe ingest``) cannot reach our in-memory
+    queues; they commit documents as `received`, and this picks them up promptly."""
+    return sweep(app, stuck_after_s=app.settings.settle_s, actor="system:pickup", audit=False, only_new=True)
+
+
+def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "pipeline")) -> list:
+    """Start pool workers, the sweeper (and, embedded, the pickup loop). Returns what to stop."""
+    started = []
+    if pools:
+        workers = PoolWorkers(app, pools)
+        workers.start()
+        started.append(workers)
+    # On start every in-flight document is re-sent: an in-memory queue lost them on exit.
+    if app.settings.embedded:
+        sweep(app, stuck_after_s=0, actor="system:startup")
+    sweeper = Periodic("sweeper", app.settings.sweep_interval_s, lambda: sweep(app), app.log)
+    sweeper.start()
+    started.append(sweeper)
+    if app.settings.embedded:
+        pickup = Periodic("pickup", max(1.0, app.settings.watch_interval_s), lambda: pick_up_new(app), app.log)
+        pickup.start()
+        started.append(pickup)
+    return started
+
+
+def stop_all(started: list) -> None:
+    for item in reversed(started):
+        item.stop()

@@ -1,0 +1,102 @@
+"""Ingest: store the bytes, insert the document and its `received` event, commit, enqueue.
+
+Same bytes twice are one document; the second arrival is recorded on it. Bad input becomes
+a document in `rejected` with a reason, so nothing that came in is ever invisible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from sqlalchemy.exc import IntegrityError
+
+from ..adapters.blobs import sha256_of
+from ..adapters.mail import split_email
+from ..domain.models import Status
+from ..domain.sniff import EML, require_accepted
+from ..errors import UnsupportedInput
+from .transitions import log_step, reason, record
+
+
+@dataclass
+class IngestResult:
+    """What one input file became: one document, or several for an e-mail."""
+
+    filename: str
+    documents: list[dict] = field(default_factory=list)  # {id, status, reason, new}
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.documents) and all(d["status"] == Status.REJECTED.value for d in self.documents)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [d["reason"] for d in self.documents if d.get("reason")]
+
+
+def ingest_bytes(app, data: bytes, filename: str, channel: str, actor: str, message_db_id: Optional[int] = None) -> IngestResult:
+    """Ingest one file's bytes. Returns after the commit; the triage message is sent after it."""
+    result = IngestResult(filename)
+    try:
+        media_type = require_accepted(data[:2048], filename)
+    except UnsupportedInput as exc:
+        result.documents.append(_store(app, data, filename, channel, actor, None, message_db_id, rejected=exc.reason))
+        return result
+    if media_type == EML:
+        return _ingest_email(app, data, filename, channel, actor)
+    result.documents.append(_store(app, data, filename, channel, actor, media_type, message_db_id))
+    return result
+
+
+def _store(app, data, filename, channel, actor, media_type, message_db_id, rejected: Optional[str] = None) -> dict:
+    sha = app.blobs.put(data)
+    for _ in range(2):  # a concurrent ingest of the same bytes wins the insert; we then record a re-arrival
+        try:
+            with app.uow.begin() as tx:
+                existing = tx.documents.by_sha256(sha)
+                if existing is not None:
+                    tx.documents.record_arrival(existing.id, channel, filename, message_db_id)
+                    event = record(tx, existing, step="re_arrival", actor=actor, outcome="same_bytes",
+                                   reasons=[reason("same_bytes", f"the same bytes arrived again as {filename!r} via {channel}", filename=filename, channel=channel)],
+                                   inputs={"sha256": sha, "filename": filename, "channel": channel})
+                    log_step(app, event)
+                    return {"id": existing.id, "status": existing.status.value, "reason": existing.reason, "new": False}
+                status = Status.REJECTED if rejected else Status.RECEIVED
+                doc_id = tx.documents.add(sha256=sha, filename=filename, channel=channel, media_type=media_type,
+                                          size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id)
+                tx.documents.record_arrival(doc_id, channel, filename, message_db_id)
+                doc = tx.documents.get(doc_id)
+                inputs = {"sha256": sha, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": len(data)}
+                why = [reason("unsupported_input", rejected)] if rejected else []
+                event = record(tx, doc, step="received", actor=actor, outcome="rejected" if rejected else "stored", reasons=why, inputs=inputs)
+            break
+        except IntegrityError:
+            continue
+    log_step(app, event)
+    if not rejected:
+        app.enqueuer.send("triage", doc_id)
+    return {"id": doc_id, "status": status.value, "reason": rejected, "new": True}
+
+
+def _ingest_email(app, data: bytes, filename: str, channel: str, actor: str) -> IngestResult:
+    result = IngestResult(filename)
+    parts = split_email(data)
+    sha = sha256_of(data)
+    with app.uow.begin() as tx:
+        known = tx.documents.message_by_sha256(sha)
+        message_db_id = known["id"] if known else tx.documents.add_message(
+            sha256=sha, channel=channel, filename=filename, message_id_header=parts.message_id[:500],
+            sender=parts.sender[:500], subject=parts.subject[:1000], attachment_count=len(parts.attachments))
+        event = record(tx, None, step="email_received", actor=actor, outcome="again" if known else "split",
+                       inputs={"message_db_id": message_db_id, "filename": filename, "message_id": parts.message_id,
+                               "subject": parts.subject, "attachments": [a.filename for a in parts.attachments]})
+    log_step(app, event)
+    if not parts.attachments:
+        why = "e-mail has no attachments (nothing to process)"
+        result.documents.append(_store(app, data, filename, channel, actor, EML, message_db_id, rejected=why))
+        return result
+    for att in parts.attachments:
+        sub = ingest_bytes(app, att.data, att.filename, channel, actor, message_db_id=message_db_id)
+        result.documents.extend(sub.documents)
+    return result

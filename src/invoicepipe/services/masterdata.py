@@ -1,0 +1,155 @@
+"""Load vendors, purchase orders and goods receipts from ERP exports (CSV or JSON).
+
+Each record is validated against its JSON Schema; a bad row is quarantined with a
+row-level reason and reported, never dropped silently. Unknown or missing CSV columns are
+reported as schema drift. Loading is an idempotent upsert keyed by the record's id.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ..adapters.policy_file import load_schema
+from ..errors import MasterDataError
+from .transitions import log_step, record
+
+KINDS = {
+    "vendors": ("vendor", "vendor_id"),
+    "pos": ("purchase_order", "po_number"),
+    "receipts": ("goods_receipt", "receipt_id"),
+}
+CSV_COLUMNS = {
+    "vendors": ["vendor_id", "name", "aliases", "tax_id", "iban", "bank_changed_at", "currency", "payment_terms_days", "active"],
+    "pos": ["po_number", "vendor_id", "currency", "status", "kind", "line_no", "sku", "description", "quantity", "unit_price"],
+    "receipts": ["receipt_id", "po_number", "received_on", "po_line", "sku", "quantity"],
+}
+REQUIRED_CSV = {"vendors": {"vendor_id", "name"}, "pos": {"po_number", "vendor_id", "currency", "line_no", "quantity", "unit_price"},
+                "receipts": {"receipt_id", "po_number", "received_on", "po_line", "quantity"}}
+
+
+@dataclass
+class LoadReport:
+    kind: str
+    source: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: list[dict] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "source": self.source, "inserted": self.inserted, "updated": self.updated,
+                "unchanged": self.unchanged, "quarantined": self.quarantined, "schema_drift": self.drift}
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def _vendor_from_csv(row: dict) -> dict:
+    rec: dict[str, Any] = {"vendor_id": row.get("vendor_id", ""), "name": row.get("name", "")}
+    if not _blank(row.get("aliases")):
+        rec["aliases"] = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+    if not _blank(row.get("tax_id")):
+        rec["tax_id"] = row["tax_id"].strip()
+    if not _blank(row.get("iban")):
+        changed = row.get("bank_changed_at") or None
+        rec["bank_accounts"] = [{"iban": i.strip(), "changed_at": changed} for i in row["iban"].split("|") if i.strip()]
+    if not _blank(row.get("currency")):
+        rec["currency"] = row["currency"].strip()
+    if not _blank(row.get("payment_terms_days")):
+        rec["payment_terms_days"] = int(row["payment_terms_days"]) if row["payment_terms_days"].strip().isdigit() else row["payment_terms_days"]
+    if not _blank(row.get("active")):
+        rec["active"] = row["active"].strip().lower() in ("1", "true", "yes", "y")
+    return rec
+
+
+def _group_csv(kind: str, rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """POs and receipts come one row per line: fold them into one record per id."""
+    if kind == "vendors":
+        return [(n, _vendor_from_csv(r)) for n, r in rows]
+    key = KINDS[kind][1]
+    grouped: dict[str, tuple[int, dict]] = {}
+    for n, r in rows:
+        if kind == "pos":
+            head = {"po_number": r.get("po_number", ""), "vendor_id": r.get("vendor_id", ""), "currency": r.get("currency", ""),
+                    "status": r.get("status") or "open", "kind": r.get("kind") or "goods", "lines": []}
+            line = {"line_no": r.get("line_no", ""), "sku": r.get("sku") or None, "description": r.get("description") or "",
+                    "quantity": r.get("quantity", ""), "unit_price": r.get("unit_price", "")}
+        else:
+            head = {"receipt_id": r.get("receipt_id", ""), "po_number": r.get("po_number", ""), "received_on": r.get("received_on", ""), "lines": []}
+            line = {"po_line": r.get("po_line", ""), "sku": r.get("sku") or None, "quantity": r.get("quantity", "")}
+        _, rec = grouped.setdefault(head[key], (n, head))
+        rec["lines"].append(line)
+    return list(grouped.values())
+
+
+def read_records(kind: str, path: Path, report: LoadReport) -> list[tuple[int, dict]]:
+    """(row number, record) pairs from a .json array or a .csv export."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise MasterDataError(f"cannot read {path}: {exc}") from None
+    if str(path).lower().endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MasterDataError(f"{path} is not valid JSON: {exc}") from None
+        if isinstance(data, dict):
+            data = data.get(kind) or data.get("records") or [data]
+        if not isinstance(data, list):
+            raise MasterDataError(f"{path}: expected a JSON array of {kind}")
+        return list(enumerate(data, start=1))
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip() for c in (reader.fieldnames or [])]
+    unknown = [c for c in columns if c not in CSV_COLUMNS[kind]]
+    missing = sorted(REQUIRED_CSV[kind] - set(columns))
+    if unknown:
+        report.drift.append(f"unknown columns ignored: {', '.join(unknown)} (expected: {', '.join(CSV_COLUMNS[kind])})")
+    if missing:
+        raise MasterDataError(f"{path}: schema drift: required columns missing: {', '.join(missing)}")
+    rows = [(n, {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in r.items() if k and k.strip() in CSV_COLUMNS[kind]})
+            for n, r in enumerate(reader, start=2)]
+    return _group_csv(kind, rows)
+
+
+def _to_db(kind: str, rec: dict) -> dict:
+    if kind == "vendors":
+        return {"vendor_id": rec["vendor_id"], "name": rec["name"], "aliases": rec.get("aliases", []), "tax_id": rec.get("tax_id"),
+                "bank_accounts": rec.get("bank_accounts", []), "currency": rec.get("currency"),
+                "payment_terms_days": rec.get("payment_terms_days"), "active": int(rec.get("active", True))}
+    if kind == "pos":
+        return {"po_number": rec["po_number"], "vendor_id": rec["vendor_id"], "currency": rec["currency"],
+                "status": rec.get("status", "open"), "kind": rec.get("kind", "goods"), "lines": rec["lines"]}
+    return {"receipt_id": rec["receipt_id"], "po_number": rec["po_number"], "received_on": rec["received_on"], "lines": rec["lines"]}
+
+
+def load_master_data(app, kind: str, path: Path, actor: str = "system:loader") -> LoadReport:
+    """Validate and upsert every record of ``path``; returns counts, quarantined rows and drift."""
+    if kind not in KINDS:
+        raise MasterDataError(f"unknown master data kind {kind!r}: use one of {', '.join(KINDS)}")
+    schema_name, key = KINDS[kind]
+    validator = jsonschema.Draft202012Validator(load_schema(app.settings.schemas_dir, schema_name), format_checker=jsonschema.FormatChecker())
+    report = LoadReport(kind, str(path))
+    records = read_records(kind, path, report)
+    with app.uow.begin() as tx:
+        upsert = {"vendors": tx.master.upsert_vendor, "pos": tx.master.upsert_po, "receipts": tx.master.upsert_receipt}[kind]
+        for row_number, rec in records:
+            errors = sorted(validator.iter_errors(rec), key=lambda e: list(e.path)) if isinstance(rec, dict) else []
+            if not isinstance(rec, dict) or errors:
+                why = "; ".join(f"{'/'.join(map(str, e.path)) or key}: {e.message}" for e in errors) or "not an object"
+                tx.master.quarantine(kind, str(path), row_number, rec if isinstance(rec, dict) else {"value": rec}, why)
+                report.quarantined.append({"row": row_number, "id": rec.get(key) if isinstance(rec, dict) else None, "reason": why})
+                continue
+            outcome = upsert(_to_db(kind, rec))
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        event = record(tx, None, step=f"load_{kind}", actor=actor, outcome="loaded", inputs=report.as_dict())
+    log_step(app, event)
+    return report

@@ -1,0 +1,96 @@
+"""Parse: read the document (text layer or OCR) and extract the invoice fields.
+
+The slow work runs outside any transaction; only the state changes are transactional. A
+document has a budget of attempts: a parse that keeps crashing its worker ends in FAILED
+for an operator instead of looping forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..domain.extraction import extract_invoice
+from ..domain.models import DocumentText, Status
+from ..domain.duplicates import normalise_invoice_number
+from ..errors import PermanentError
+from .transitions import log_step, move, reason
+
+PARSABLE = {Status.QUEUED, Status.PARSING}
+
+
+def _read(app, data: bytes, media_type: str) -> DocumentText:
+    """The text layer when there is a usable one, OCR otherwise."""
+    if media_type == "application/pdf":
+        text = app.readers.read_text_layer(data)
+        chars = sum(len(w.text) for p in text.pages for w in p.words)
+        if text.einvoice_xml or chars >= app.policy.triage.min_text_chars_per_page * max(1, len(text.pages)):
+            return text
+    return app.readers.read_with_ocr(data, media_type)
+
+
+def _summary(extraction) -> dict:
+    return {name: {"value": f.value, "confidence": round(f.confidence, 3), "method": f.method} for name, f in extraction.fields.items()}
+
+
+def parse(app, document_id: int, actor: str) -> None:
+    """QUEUED/PARSING -> EXTRACTED (then enqueue route), or -> FAILED with a reason."""
+    with app.uow.begin() as tx:
+        doc = tx.documents.get(document_id)
+        if doc is None or doc.status not in PARSABLE:
+            return
+        if doc.attempts >= app.policy.max_attempts:
+            why = f"parsing did not finish after {doc.attempts} attempts (retry budget exhausted)"
+            event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="retry_budget_exhausted",
+                         reasons=[reason("retry_budget_exhausted", why, attempts=doc.attempts)], reason=why)
+            started = None
+        else:
+            event = None
+            started = move(tx, doc, Status.PARSING, step="parse_started", actor=actor, outcome=doc.pool or "",
+                           expected=PARSABLE, inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1)
+    log_step(app, event or started)
+    if started is None:
+        return
+    doc = replace(doc, status=Status.PARSING)
+    try:
+        text = _read(app, app.blobs.get(doc.sha256), doc.media_type)
+        with app.uow.begin() as tx:
+            vendors = tx.master.vendors()
+        extraction = extract_invoice(text, vendors)
+    except PermanentError as exc:
+        with app.uow.begin() as tx:
+            event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="unreadable",
+                         reasons=[reason("unreadable", exc.reason)], reason=exc.reason)
+        log_step(app, event)
+        return
+    pages = [{"number": p.number, "width": p.width, "height": p.height, "method": p.method, "words": len(p.words)} for p in text.pages]
+    with app.uow.begin() as tx:
+        event = move(tx, doc, Status.EXTRACTED, step="extracted", actor=actor, outcome=f"{len(extraction.fields)} fields",
+                     inputs={"reader": text.reader, "pages": pages, "fields": _summary(extraction), "lines": len(extraction.lines),
+                             "warnings": list(extraction.warnings)},
+                     extractor_version=extraction.extractor_version, page_count=len(text.pages), reason=None)
+        if event is not None:
+            tx.documents.save_extraction(doc.id, extraction, text.reader, pages)
+            tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
+    log_step(app, event)
+    if event is not None:
+        app.enqueuer.send("route", document_id)
+
+
+def invoice_columns(extraction, channel: str) -> dict:
+    """The indexed columns duplicate detection and PO matching look up."""
+    try:
+        total = extraction.amount("total")
+    except ArithmeticError:
+        total = None
+    number = extraction.value("invoice_number")
+    return {
+        "vendor_id": extraction.value("vendor_id"),
+        "invoice_number": number,
+        "invoice_number_norm": normalise_invoice_number(number) if number else None,
+        "invoice_date": extraction.value("invoice_date"),
+        "total": total,
+        "currency": extraction.value("currency"),
+        "po_number": extraction.value("po_number"),
+        "document_type": extraction.value("document_type") or "invoice",
+        "channel": channel,
+    }

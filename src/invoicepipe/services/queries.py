@@ -1,0 +1,78 @@
+"""Read-only views for the CLI and the web: status counts, one document in full."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..domain.models import IN_FLIGHT, SETTLED, Status
+from ..errors import NotFound
+
+
+def queue_depths(broker) -> dict[str, Optional[int]]:
+    """Messages waiting per queue, read from Redis or the in-memory stub."""
+    depths: dict[str, Optional[int]] = {}
+    for name in ("parse.fast", "parse.slow", "pipeline"):
+        try:
+            if hasattr(broker, "client"):  # RedisBroker
+                depths[name] = int(broker.client.llen(f"{broker.namespace}:{name}"))
+            else:
+                queue = getattr(broker, "queues", {}).get(name)
+                depths[name] = queue.qsize() if queue is not None else None
+        except Exception:  # a status command must still answer when the broker is down
+            depths[name] = None
+    return depths
+
+
+def status(app) -> dict:
+    with app.uow.begin() as tx:
+        counts = tx.documents.counts()
+    by_state: dict[str, int] = {s.value: 0 for s in Status}
+    by_pool: dict[str, dict[str, int]] = {}
+    for state, pool, n in counts:
+        by_state[state] = by_state.get(state, 0) + n
+        if pool:
+            by_pool.setdefault(pool, {})
+            by_pool[pool][state] = by_pool[pool].get(state, 0) + n
+    return {
+        "total": sum(n for _, _, n in counts),
+        "by_state": by_state,
+        "by_pool": by_pool,
+        "in_flight": sum(by_state[s.value] for s in IN_FLIGHT),
+        "queues": queue_depths(app.broker),
+        "policy_version": app.policy.version,
+    }
+
+
+def show(app, document_id: int) -> dict:
+    with app.uow.begin() as tx:
+        doc = tx.documents.get(document_id)
+        if doc is None:
+            raise NotFound(f"no document {document_id}")
+        extraction = tx.documents.latest_extraction(document_id)
+        decisions = tx.documents.decisions(document_id)
+        arrivals = tx.documents.arrivals(document_id)
+    return {
+        "id": doc.id,
+        "filename": doc.filename,
+        "channel": doc.channel,
+        "media_type": doc.media_type,
+        "sha256": doc.sha256,
+        "size_bytes": doc.size_bytes,
+        "pages": doc.page_count,
+        "status": doc.status.value,
+        "settled": doc.status in SETTLED,
+        "pool": doc.pool,
+        "reason": doc.reason,
+        "attempts": doc.attempts,
+        "message_db_id": doc.message_db_id,
+        "arrivals": [{"channel": a["channel"], "filename": a["filename"], "at": str(a["arrived_at"])} for a in arrivals],
+        "extraction": None if extraction is None else {
+            "extractor_version": extraction["extractor_version"],
+            "reader": extraction["reader"],
+            "fields": extraction["fields"],
+            "lines": extraction["lines"],
+            "warnings": extraction["warnings"],
+        },
+        "decisions": [{"stage": d["stage"], "outcome": d["outcome"], "policy_version": d["policy_version"], "reasons": d["reasons"],
+                       "actor": d["actor"], "at": str(d["created_at"])} for d in decisions],
+    }

@@ -1,0 +1,57 @@
+"""The one way a document changes state: a guarded update and its audit event, together."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from ..adapters.db.audit import AuditEvent
+from ..adapters.db.uow import Transaction
+from ..domain.models import Document, Status
+
+
+def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, outcome: str,
+         expected: Optional[Iterable[Status]] = None, reasons: Sequence[Mapping[str, Any]] = (),
+         inputs: Optional[Mapping[str, Any]] = None, extractor_version: Optional[str] = None,
+         policy_version: Optional[str] = None, **changes: Any) -> Optional[dict]:
+    """Move ``doc`` to ``to`` if it is still in ``expected`` (default: its loaded status).
+
+    Writes the audit event in the same transaction and returns it, or returns None when
+    another worker moved the document first (the caller then has nothing to do).
+    """
+    expected = set(expected) if expected is not None else {doc.status}
+    if not tx.documents.transition(doc.id, expected, to, **changes):
+        return None
+    return tx.audit.append(
+        AuditEvent(
+            step=step, actor=actor, outcome=outcome, document_id=doc.id, from_status=doc.status.value,
+            to_status=to.value, reasons=list(reasons), inputs=dict(inputs or {}),
+            extractor_version=extractor_version, policy_version=policy_version,
+        )
+    )
+
+
+def record(tx: Transaction, doc: Optional[Document], *, step: str, actor: str, outcome: str,
+           reasons: Sequence[Mapping[str, Any]] = (), inputs: Optional[Mapping[str, Any]] = None,
+           policy_version: Optional[str] = None) -> dict:
+    """An audit event that changes no state (a re-arrival, a sweep, a master-data load)."""
+    status = doc.status.value if doc else None
+    return tx.audit.append(
+        AuditEvent(step=step, actor=actor, outcome=outcome, document_id=doc.id if doc else None, from_status=status,
+                   to_status=status, reasons=list(reasons), inputs=dict(inputs or {}), policy_version=policy_version)
+    )
+
+
+def log_step(app, event: Optional[dict], **extra: Any) -> None:
+    """The structlog line for a step, carrying the audit event's ids."""
+    if event is None:
+        return
+    app.log.info(
+        event["step"], document_id=event["document_id"], audit_seq=event["seq"], actor=event["actor"],
+        outcome=event["outcome"], from_status=event["from_status"], to_status=event["to_status"],
+        reasons=[r.get("code") for r in event["reasons"]], policy_version=event["policy_version"],
+        extractor_version=event["extractor_version"], **extra,
+    )
+
+
+def reason(code: str, message: str, **evidence: Any) -> dict:
+    return {"code": code, "message": message, "evidence": evidence}

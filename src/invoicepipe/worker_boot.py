@@ -1,0 +1,18 @@
+"""Bootstrap for a production worker process of one pool."""
+
+from __future__ import annotations
+
+import os
+
+from .actors import declare_actors
+from .adapters.broker import POOL_QUEUES
+from .bootstrap import bootstrap
+
+
+def boot_pool(pool: str):
+    """Build the App and declare the pool's actors; returns (app, broker) for Dramatiq's CLI."""
+    # Tesseract's OpenMP threads fight over 2 cores; parallelism comes from processes.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    app = bootstrap(migrate=False)
+    declare_actors(app, POOL_QUEUES[pool])
+    return app, app.broker

@@ -1,0 +1,1 @@
+"""Dramatiq entry modules, one per pool: ``dramatiq workers.fast`` / ``workers.slow`` / ``workers.pipeline``."""
