@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian/Ubuntu machine for invoicepipe: system packages (only those missing)
+# and a virtualenv in ./.venv with the project installed in editable mode.
+#   Debian packages: tesseract-ocr (OCR), redis-server and postgresql (integration tests and
+#   production-like runs), chromium (browser tests), docker-compose (validates the compose file).
+#   Python packages: the project with its [web,dev] extras, see pyproject.toml.
+# Usage: scripts/setup.sh [--minimal]   (--minimal: only what `invoicepipe up` needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(tesseract-ocr)
+[ "${1:-}" = "--minimal" ] || packages+=(redis-server postgresql chromium docker-compose)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "setup: Python 3.11+ is required" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+extras="web,dev"; [ "${1:-}" = "--minimal" ] && extras="web"
+# Quiet, but failures still print; the stamp skips a reinstall when pyproject.toml is unchanged.
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$extras"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[$extras]"
+  touch "$stamp"
+fi
+echo "setup: ready (.venv/bin/invoicepipe)"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up, start Redis and PostgreSQL on 127.0.0.1 (non-default ports, throwaway data), run
+# the whole test suite (unit, integration, browser), and stop the servers again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+REDIS_PORT=${INVOICEPIPE_TEST_REDIS_PORT:-6390}
+PG_PORT=${INVOICEPIPE_TEST_PG_PORT:-5439}
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+work=$(mktemp -d /tmp/invoicepipe-test.XXXXXX)
+chmod 755 "$work"
+
+stop_servers() {
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  if [ -n "$PG_BIN" ] && [ -d "$work/pg" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+trap stop_servers EXIT
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+  --pidfile "$work/redis.pid" --logfile "$work/redis.log"
+export INVOICEPIPE_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+
+if [ -n "$PG_BIN" ]; then
+  mkdir -p "$work/pg"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$work/pg"
+  as_postgres "$PG_BIN/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" \
+    -o "-p $PG_PORT -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" -w start >/dev/null
+  export INVOICEPIPE_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
+fi
+
+export OMP_THREAD_LIMIT=1
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+exit $status

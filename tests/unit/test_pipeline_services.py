@@ -1,0 +1,180 @@
+"""The pipeline's use cases on SQLite with Dramatiq's StubBroker and a fake reader."""
+
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import select, update
+
+from invoicepipe.adapters.db import tables as t
+from invoicepipe.domain.models import Status
+from invoicepipe.services.audit import trail, verify
+from invoicepipe.services.ingest import ingest_bytes
+from invoicepipe.services.masterdata import load_master_data
+from invoicepipe.services.queries import show
+from invoicepipe.services.sweeper import sweep
+from invoicepipe.services.triage import triage
+from tests.fakes import ENCRYPTED, SCANNED, fake_pdf
+from tests.masterdata_samples import invoice_lines, write_master
+
+
+@pytest.fixture
+def loaded(app, tmp_path):
+    for kind, path in write_master(tmp_path / "master").items():
+        load_master_data(app, kind, path)
+    return app
+
+
+def ingest(app, data, name="a.pdf", channel="portal"):
+    return ingest_bytes(app, data, name, channel, "user:test").documents
+
+
+def status_of(app, doc_id):
+    return show(app, doc_id)["status"]
+
+
+def test_clean_po_invoice_runs_to_approved_with_a_complete_trail(loaded, run_pipeline):
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    run_pipeline(loaded)
+    shown = show(loaded, doc["id"])
+    assert shown["status"] == "approved", shown["decisions"]
+    assert shown["pool"] == "fast"
+    assert shown["extraction"]["fields"]["vendor_id"]["value"] == "V100"
+    steps = [e["step"] for e in trail(loaded, doc["id"])]
+    assert steps == ["received", "triage", "parse_started", "extracted", "route", "reconcile"]
+    assert all(e["actor"].startswith("worker:") for e in trail(loaded, doc["id"])[1:])
+    assert verify(loaded)["ok"]
+
+
+def test_over_billed_quantity_ends_in_review_with_the_reason(loaded, run_pipeline):
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines(number="INV-2", qty="12")))
+    run_pipeline(loaded)
+    shown = show(loaded, doc["id"])
+    assert shown["status"] == "needs_review"
+    codes = [r["code"] for d in shown["decisions"] for r in d["reasons"]]
+    assert "quantity_over_received" in codes
+
+
+def test_same_bytes_twice_is_one_document_with_a_recorded_re_arrival(loaded, run_pipeline):
+    data = fake_pdf(*invoice_lines())
+    [first] = ingest(loaded, data, "a.pdf", "email")
+    [second] = ingest(loaded, data, "copy.pdf", "portal")
+    assert first["id"] == second["id"] and second["new"] is False
+    run_pipeline(loaded)
+    shown = show(loaded, first["id"])
+    assert [a["channel"] for a in shown["arrivals"]] == ["email", "portal"]
+    assert "re_arrival" in [e["step"] for e in trail(loaded, first["id"])]
+
+
+def test_not_a_pdf_is_rejected_with_a_reason_and_never_queued(app):
+    [doc] = ingest(app, b"<html><body>hello</body></html>", "invoice.pdf")
+    assert doc["status"] == "rejected"
+    assert doc["reason"] == "not a PDF or image (starts with '<html><body>')"
+    assert all(q.qsize() == 0 for q in app.broker.queues.values())
+
+
+def test_encrypted_pdf_fails_at_triage_with_its_reason(app, run_pipeline):
+    [doc] = ingest(app, ENCRYPTED + b"secret")
+    run_pipeline(app)
+    shown = show(app, doc["id"])
+    assert shown["status"] == "failed" and shown["reason"] == "PDF is encrypted"
+
+
+def test_scan_goes_to_the_slow_pool_and_is_read_by_ocr(loaded, run_pipeline):
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines(number="S-1"), header=SCANNED), "scan.pdf", "scan")
+    run_pipeline(loaded)
+    shown = show(loaded, doc["id"])
+    assert shown["pool"] == "slow"
+    assert shown["extraction"]["reader"] == "fake-ocr"
+    assert loaded.readers.reads == ["text", "ocr"]
+
+
+def test_email_attachments_become_documents_linked_to_their_message(loaded, run_pipeline):
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = "ap@vendor.example", "invoices@buyer.example", "Invoices", "<m1@vendor.example>"
+    msg.set_content("Please find our invoices attached.")
+    msg.add_attachment(fake_pdf(*invoice_lines(number="E-1")), maintype="application", subtype="pdf", filename="e1.pdf")
+    msg.add_attachment(fake_pdf(*invoice_lines(number="E-2")), maintype="application", subtype="pdf", filename="e2.pdf")
+    docs = ingest(loaded, msg.as_bytes(), "mail.eml", "email")
+    assert len(docs) == 2
+    run_pipeline(loaded)
+    with loaded.uow.begin() as tx:
+        message_ids = {tx.documents.get(d["id"]).message_db_id for d in docs}
+    assert len(message_ids) == 1 and None not in message_ids
+    assert {show(loaded, d["id"])["filename"] for d in docs} == {"e1.pdf", "e2.pdf"}
+
+
+def test_email_without_attachments_is_rejected_visibly(app):
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "someone@example.com", "hello"
+    msg.set_content("no invoice here")
+    [doc] = ingest(app, msg.as_bytes(), "empty.eml", "email")
+    assert doc["status"] == "rejected" and "no attachments" in doc["reason"]
+
+
+def test_actors_are_idempotent_a_second_message_changes_nothing(loaded, run_pipeline):
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    run_pipeline(loaded)
+    before = trail(loaded, doc["id"])
+    triage(loaded, doc["id"], "worker:test/duplicate-delivery")
+    for step in ("parse_fast", "route", "reconcile"):
+        loaded.enqueuer.send(step, doc["id"])
+    run_pipeline(loaded)
+    assert trail(loaded, doc["id"]) == before
+
+
+def test_sweeper_resends_a_document_whose_message_was_lost(loaded, run_pipeline):
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    for queue in loaded.broker.queues.values():  # the broker forgot everything
+        while queue.qsize():
+            queue.get_nowait()
+            queue.task_done()
+    assert status_of(loaded, doc["id"]) == "received"
+    assert sweep(loaded, stuck_after_s=0) == 1
+    run_pipeline(loaded)
+    assert status_of(loaded, doc["id"]) == "approved"
+    assert "requeued" in [e["step"] for e in trail(loaded, doc["id"])]
+
+
+def test_a_document_that_keeps_getting_stuck_ends_in_failed(app):
+    [doc] = ingest(app, fake_pdf(*invoice_lines()))
+    with app.uow.begin() as tx:
+        tx.conn.execute(update(t.documents).where(t.documents.c.id == doc["id"]).values(status="parsing", pool="fast", attempts=99))
+    sweep(app, stuck_after_s=0)
+    shown = show(app, doc["id"])
+    assert shown["status"] == "failed" and "attempts" in shown["reason"]
+
+
+def test_parse_retry_budget_ends_in_failed_not_a_loop(app, run_pipeline):
+    [doc] = ingest(app, fake_pdf(*invoice_lines()))
+    with app.uow.begin() as tx:
+        tx.conn.execute(update(t.documents).where(t.documents.c.id == doc["id"]).values(status="queued", pool="fast", attempts=app.policy.max_attempts))
+    for queue in app.broker.queues.values():
+        while queue.qsize():
+            queue.get_nowait()
+            queue.task_done()
+    app.enqueuer.send("parse_fast", doc["id"])
+    run_pipeline(app)
+    shown = show(app, doc["id"])
+    assert shown["status"] == "failed" and "retry budget" in shown["reason"]
+
+
+@pytest.mark.parametrize("tamper", ["edit", "delete_middle", "delete_last", "insert"])
+def test_audit_verify_detects_tampering_in_the_database(loaded, run_pipeline, tamper):
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    run_pipeline(loaded)
+    assert verify(loaded)["ok"]
+    with loaded.uow.begin() as tx:
+        rows = tx.conn.execute(select(t.audit_events).order_by(t.audit_events.c.seq)).all()
+        middle = rows[len(rows) // 2]._mapping
+        if tamper == "edit":
+            tx.conn.execute(update(t.audit_events).where(t.audit_events.c.seq == middle["seq"]).values(outcome="approved"))
+        elif tamper == "delete_middle":
+            tx.conn.execute(t.audit_events.delete().where(t.audit_events.c.seq == middle["seq"]))
+        elif tamper == "delete_last":
+            tx.conn.execute(t.audit_events.delete().where(t.audit_events.c.seq == rows[-1]._mapping["seq"]))
+        else:
+            forged = dict(middle)
+            forged["seq"] = rows[-1]._mapping["seq"] + 1
+            tx.conn.execute(t.audit_events.insert().values(**forged))
+    result = verify(loaded)
+    assert not result["ok"] and result["problems"]

@@ -1,0 +1,76 @@
+from decimal import Decimal
+
+import pytest
+
+from invoicepipe.adapters.policy_file import load_policy
+from invoicepipe.config import PROJECT_ROOT
+from invoicepipe.domain.models import ExtractedField, Extraction, Vendor
+from invoicepipe.domain.policy import VendorRouting
+from invoicepipe.domain.routing import AUTO, REVIEW, route_invoice
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_policy(PROJECT_ROOT / "policy" / "default.yaml", PROJECT_ROOT / "schemas")
+
+
+VENDOR = Vendor("V1", "Acme GmbH")
+
+
+def extraction(conf=0.99, total="120.00", drop=(), warnings=()):
+    values = {"vendor_id": "V1", "invoice_number": "A-1", "invoice_date": "2026-03-14", "total": total, "currency": "EUR"}
+    fields = {k: ExtractedField(k, v, conf, "test") for k, v in values.items() if k not in drop}
+    return Extraction(fields, warnings=tuple(warnings))
+
+
+def test_confident_complete_invoice_goes_auto_with_no_reasons(policy):
+    decision = route_invoice(extraction(), VENDOR, policy)
+    assert decision.outcome == AUTO and decision.reasons == ()
+    assert decision.policy_version == policy.version
+
+
+def test_missing_required_field_goes_to_review(policy):
+    decision = route_invoice(extraction(drop=("invoice_number",)), VENDOR, policy)
+    assert decision.outcome == REVIEW
+    assert decision.reason_codes == ["missing_field"]
+    assert decision.reasons[0].evidence == {"field": "invoice_number"}
+
+
+def test_unresolved_vendor_is_reported_as_unknown_vendor(policy):
+    decision = route_invoice(extraction(drop=("vendor_id",)), None, policy)
+    assert decision.reason_codes == ["unknown_vendor"]
+
+
+def test_each_field_below_its_threshold_is_a_reason(policy):
+    decision = route_invoice(extraction(conf=0.9), VENDOR, policy)
+    # 0.9 passes invoice_number (0.9), vendor_id, date and currency, not total (0.95)
+    assert decision.reason_codes == ["low_confidence"]
+    assert decision.reasons[0].evidence["field"] == "total"
+
+
+def test_amount_band_raises_thresholds_then_forces_review(policy):
+    assert route_invoice(extraction(conf=0.96, total="9000.00"), VENDOR, policy).outcome == AUTO
+    raised = route_invoice(extraction(conf=0.96, total="20000.00"), VENDOR, policy)
+    assert raised.outcome == REVIEW and set(raised.reason_codes) == {"low_confidence"}
+    huge = route_invoice(extraction(conf=1.0, total="60000.00"), VENDOR, policy)
+    assert huge.reason_codes == ["amount_above_review_limit"]
+
+
+def test_vendor_override_forces_review_and_caps_amount(policy):
+    from dataclasses import replace
+
+    routing = replace(policy.routing, vendor_overrides={"V1": VendorRouting(always_review=True, max_auto_amount=Decimal("100"))})
+    strict = replace(policy, routing=routing)
+    decision = route_invoice(extraction(), VENDOR, strict)
+    assert decision.reason_codes == ["vendor_always_review", "amount_above_vendor_limit"]
+
+
+def test_einvoice_disagreement_is_a_review_reason(policy):
+    decision = route_invoice(extraction(warnings=["einvoice_text_mismatch:total"]), VENDOR, policy)
+    assert decision.reason_codes == ["einvoice_text_mismatch"]
+    assert "total" in decision.reasons[0].message
+
+
+def test_inactive_vendor_goes_to_review(policy):
+    decision = route_invoice(extraction(), Vendor("V1", "Acme GmbH", active=False), policy)
+    assert decision.reason_codes == ["vendor_inactive"]

@@ -1,0 +1,34 @@
+import pytest
+
+from invoicepipe.domain.sniff import EML, JPEG, PDF, PNG, TIFF, require_accepted
+from invoicepipe.errors import UnsupportedInput
+
+
+@pytest.mark.parametrize("head,expected", [
+    (b"%PDF-1.7\n...", PDF),
+    (b"\xef\xbb\xbfjunk%PDF-1.4", PDF),
+    (b"\x89PNG\r\n\x1a\n....", PNG),
+    (b"\xff\xd8\xff\xe0..JFIF", JPEG),
+    (b"II*\x00....", TIFF),
+    (b"MM\x00*....", TIFF),
+    (b"Received: from mx\r\nFrom: a@b\r\n", EML),
+])
+def test_accepted_types_are_recognised_by_content(head, expected):
+    assert require_accepted(head, "whatever.bin") == expected
+
+
+def test_html_named_pdf_is_rejected_with_its_first_bytes():
+    with pytest.raises(UnsupportedInput) as err:
+        require_accepted(b"<html><body>Invoice</body></html>", "invoice.pdf")
+    assert err.value.reason == "not a PDF or image (starts with '<html><body>')"
+
+
+def test_empty_file_is_rejected_as_empty():
+    with pytest.raises(UnsupportedInput, match="file is empty"):
+        require_accepted(b"", "x.pdf")
+
+
+def test_binary_garbage_is_described_printably():
+    with pytest.raises(UnsupportedInput) as err:
+        require_accepted(b"\x00\x01\x02PK\x03\x04", "a.docx")
+    assert "not a PDF or image" in err.value.reason and "\x00" not in err.value.reason
