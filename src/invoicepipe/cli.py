@@ -33,10 +33,15 @@ def _user() -> str:
         return "user:unknown"
 
 
-def _app(**kw):
+def _app(workers: bool = False, **kw):
+    """Bootstrap; an embedded command without workers defers its messages to `invoicepipe up`."""
+    from .adapters.broker import DeferredEnqueuer
     from .bootstrap import bootstrap
 
-    return bootstrap(**kw)
+    app = bootstrap(**kw)
+    if app.settings.embedded and not workers:
+        app.enqueuer = DeferredEnqueuer()
+    return app
 
 
 def cmd_up(args) -> int:
@@ -45,7 +50,7 @@ def cmd_up(args) -> int:
     from .services.inbox import process_inbox
     from .services.masterdata import load_master_data
 
-    app = _app()
+    app = _app(workers=True)
     folder = DropFolder(app.settings.inbox_dir, app.settings.settle_s)
     folder.ensure_layout()
     if args.samples:
@@ -93,17 +98,11 @@ def _wait_settled(app, ids: list[int], timeout: float) -> bool:
 
 
 def cmd_ingest(args) -> int:
-    from .adapters.broker import RecordingEnqueuer
     from .runtime import start_background, stop_all
     from .services.ingest import ingest_bytes
 
-    app = _app()
-    started = []
-    if app.settings.embedded:
-        if args.wait:
-            started = start_background(app)
-        else:
-            app.enqueuer = RecordingEnqueuer()  # a running `invoicepipe up` picks them up
+    app = _app(workers=args.wait)
+    started = start_background(app) if app.settings.embedded and args.wait else []
     paths = [Path(p) for p in args.paths]
     files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])]
     missing = [str(f) for f in files if not f.is_file()]
@@ -197,7 +196,7 @@ def cmd_serve(args) -> int:
     from .runtime import Periodic, start_background, stop_all
     from .services.inbox import process_inbox
 
-    app = _app(migrate=False)
+    app = _app(workers=True, migrate=False)
     folder = DropFolder(app.settings.inbox_dir, app.settings.settle_s)
     folder.ensure_layout()
     started = start_background(app, pools=None)

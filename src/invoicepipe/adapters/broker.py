@@ -59,11 +59,10 @@ class Enqueuer:
         self.broker.enqueue(message, delay=delay_ms)
 
 
-class RecordingEnqueuer:
-    """A fake for unit tests: remembers what would have been sent."""
-
-    def __init__(self):
-        self.sent: list[tuple[str, int]] = []
+class DeferredEnqueuer:
+    """For an embedded-mode command with no workers of its own (``ingest`` without
+    ``--wait``, ``retry``): the committed row is the message. The running ``invoicepipe up``
+    picks up new documents within a second and its sweeper re-sends anything else."""
 
     def send(self, step: str, document_id: int, delay_ms: Optional[int] = None) -> None:
-        self.sent.append((step, document_id))
+        return None

@@ -1,0 +1,55 @@
+"""Master data loads: validated, idempotent, bad rows quarantined, drift reported."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from invoicepipe.adapters.db import tables as t
+from invoicepipe.errors import MasterDataError
+from invoicepipe.services.masterdata import load_master_data
+from tests.masterdata_samples import write_master
+
+
+def test_json_load_then_reload_is_an_idempotent_upsert(app, tmp_path):
+    paths = write_master(tmp_path)
+    first = load_master_data(app, "vendors", paths["vendors"])
+    again = load_master_data(app, "vendors", paths["vendors"])
+    assert (first.inserted, first.updated, first.unchanged) == (2, 0, 0)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    with app.uow.begin() as tx:
+        vendor = tx.master.vendor("V100")
+    assert vendor.aliases == ("Acme Industries",) and vendor.bank_accounts[0].iban == "DE89370400440532013000"
+
+
+def test_bad_rows_are_quarantined_with_row_level_reasons(app, tmp_path):
+    rows = [{"vendor_id": "V1", "name": "Good Co"}, {"vendor_id": "V2"}, {"vendor_id": "V3", "name": "Bad IBAN", "bank_accounts": [{"iban": "nope"}]}]
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps(rows))
+    report = load_master_data(app, "vendors", path)
+    assert report.inserted == 1
+    assert [q["row"] for q in report.quarantined] == [2, 3]
+    assert "'name' is a required property" in report.quarantined[0]["reason"]
+    assert "bank_accounts/0/iban" in report.quarantined[1]["reason"]
+    with app.uow.begin() as tx:
+        assert len(tx.conn.execute(select(t.quarantine)).all()) == 2
+
+
+def test_csv_purchase_orders_fold_lines_and_report_unknown_columns(app, tmp_path):
+    path = tmp_path / "pos.csv"
+    path.write_text("po_number,vendor_id,currency,status,kind,line_no,sku,description,quantity,unit_price,buyer\n"
+                    "4500001,V1,EUR,open,goods,1,A,Bolts,100,0.10,jane\n"
+                    "4500001,V1,EUR,open,goods,2,B,Nuts,100,0.05,jane\n")
+    report = load_master_data(app, "pos", path)
+    assert report.inserted == 1 and report.quarantined == []
+    assert report.drift and "buyer" in report.drift[0]
+    with app.uow.begin() as tx:
+        po = tx.master.purchase_order("4500001")
+    assert [line.line_no for line in po.lines] == ["1", "2"]
+
+
+def test_csv_missing_required_columns_is_schema_drift_and_loads_nothing(app, tmp_path):
+    path = tmp_path / "receipts.csv"
+    path.write_text("receipt_id,po_number,quantity\nGR1,4500001,3\n")
+    with pytest.raises(MasterDataError, match="required columns missing: po_line, received_on"):
+        load_master_data(app, "receipts", path)
