@@ -1,0 +1,86 @@
+"""Real servers for integration tests.
+
+``scripts/test.sh`` starts Redis and PostgreSQL on 127.0.0.1 and exports their URLs. A
+developer running pytest without them gets skips; under CI (``CI=true``) a missing server
+is a failure, so a green CI run always means the real servers were exercised.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, what: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true but is not available", pytrace=False)
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("INVOICEPIPE_TEST_REDIS_URL")
+    require(bool(url), "Redis (INVOICEPIPE_TEST_REDIS_URL)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis at {url} ({exc})")
+    return url
+
+
+@pytest.fixture
+def clean_redis(redis_url) -> str:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    url = os.environ.get("INVOICEPIPE_TEST_POSTGRES_URL")
+    require(bool(url), "PostgreSQL (INVOICEPIPE_TEST_POSTGRES_URL)")
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url):
+    """A fresh, empty database for one test, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    name = f"ip_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        require(False, f"PostgreSQL at {postgres_admin_url} ({exc})")
+    base = postgres_admin_url.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Every test using this runs on both databases."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'var' / 'it.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> str:
+    path = shutil.which("tesseract")
+    require(path is not None, "Tesseract (tesseract-ocr)")
+    return path
