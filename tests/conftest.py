@@ -46,7 +46,7 @@ def app(settings):
     application.close()
 
 
-def drain(app, rounds: int = 20) -> None:
+def drain(app, rounds: int = 20, fail_fast: bool = True) -> None:
     """Run every queued step to completion with a real dramatiq.Worker on the StubBroker."""
     worker = dramatiq.Worker(app.broker, worker_timeout=50)
     worker.start()
@@ -56,7 +56,7 @@ def drain(app, rounds: int = 20) -> None:
             for queue in list(app.broker.queues):
                 if app.broker.queues[queue].qsize() or app.broker.queues[queue].unfinished_tasks:
                     busy = True
-                    app.broker.join(queue, fail_fast=True)
+                    app.broker.join(queue, fail_fast=fail_fast)
             if not busy:
                 break
         worker.join()

@@ -14,6 +14,7 @@ from dramatiq.middleware import CurrentMessage
 
 from .adapters.broker import DEFAULT_TIME_LIMIT, STEP_QUEUES, STEP_TIME_LIMITS
 from .errors import PermanentError
+from .services.export import export
 from .services.parse import parse
 from .services.reconcile import reconcile
 from .services.route import route
@@ -25,6 +26,7 @@ STEPS: dict[str, Callable] = {
     "parse_slow": parse,
     "route": route,
     "reconcile": reconcile,
+    "export": export,
 }
 MAX_MESSAGE_RETRIES = 3
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from .adapters.blobs import BlobStore
 from .adapters.broker import Enqueuer, make_broker
+from .adapters.exporters import FileDropExporter
 from .adapters.db.engine import make_engine
 from .adapters.db.migrate import upgrade
 from .adapters.db.uow import UnitOfWork
@@ -37,6 +38,7 @@ class App:
     policy: Policy
     readers: Any  # module or object with probe / read_text_layer / read_with_ocr
     log: Any
+    exporter: Any = None  # anything with .deliver(idempotency_key, payload)
     host: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     def close(self) -> None:
@@ -69,4 +71,5 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
         policy=policy,
         readers=readers,
         log=get_logger(),
+        exporter=FileDropExporter(settings.outbox_dir),
     )

@@ -1,5 +1,6 @@
 """The pipeline's use cases on SQLite with Dramatiq's StubBroker and a fake reader."""
 
+import json
 from email.message import EmailMessage
 
 import pytest
@@ -32,15 +33,18 @@ def status_of(app, doc_id):
     return show(app, doc_id)["status"]
 
 
-def test_clean_po_invoice_runs_to_approved_with_a_complete_trail(loaded, run_pipeline):
+def test_clean_po_invoice_is_approved_and_exported_with_a_complete_trail(loaded, run_pipeline):
     [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
     run_pipeline(loaded)
     shown = show(loaded, doc["id"])
-    assert shown["status"] == "approved", shown["decisions"]
+    assert shown["status"] == "exported", shown["decisions"]
+    assert [d["outcome"] for d in shown["decisions"]] == ["auto", "approved"]
     assert shown["pool"] == "fast"
     assert shown["extraction"]["fields"]["vendor_id"]["value"] == "V100"
     steps = [e["step"] for e in trail(loaded, doc["id"])]
-    assert steps == ["received", "triage", "parse_started", "extracted", "route", "reconcile"]
+    assert steps == ["received", "triage", "parse_started", "extracted", "route", "reconcile", "export"]
+    [exported] = list(loaded.settings.outbox_dir.glob("*.json"))
+    assert json.loads(exported.read_text())["invoice_number"] == "INV-1001"
     assert all(e["actor"].startswith("worker:") for e in trail(loaded, doc["id"])[1:])
     assert verify(loaded)["ok"]
 
@@ -131,7 +135,7 @@ def test_sweeper_resends_a_document_whose_message_was_lost(loaded, run_pipeline)
     assert status_of(loaded, doc["id"]) == "received"
     assert sweep(loaded, stuck_after_s=0) == 1
     run_pipeline(loaded)
-    assert status_of(loaded, doc["id"]) == "approved"
+    assert status_of(loaded, doc["id"]) == "exported"
     assert "requeued" in [e["step"] for e in trail(loaded, doc["id"])]
 
 
@@ -178,3 +182,32 @@ def test_audit_verify_detects_tampering_in_the_database(loaded, run_pipeline, ta
             tx.conn.execute(t.audit_events.insert().values(**forged))
     result = verify(loaded)
     assert not result["ok"] and result["problems"]
+
+
+class DownDestination:
+    def __init__(self):
+        self.up = False
+        self.delivered = []
+
+    def deliver(self, key, payload):
+        from invoicepipe.errors import TransientError
+
+        if not self.up:
+            raise TransientError("destination down")
+        self.delivered.append(key)
+        return "memory"
+
+
+def test_export_waits_while_the_destination_is_down_and_delivers_once_back(loaded, run_pipeline):
+    loaded.exporter = DownDestination()
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    run_pipeline(loaded, fail_fast=False)  # export's retries run out while it is down
+    assert status_of(loaded, doc["id"]) == "approved"
+    with loaded.uow.begin() as tx:
+        entry = tx.documents.outbox_entry(doc["id"])
+    assert entry["attempts"] >= 1 and "destination down" in entry["last_error"] and entry["delivered_at"] is None
+    loaded.exporter.up = True
+    sweep(loaded, stuck_after_s=0)
+    run_pipeline(loaded, fail_fast=False)  # the first round's dead letter stays on the stub
+    assert status_of(loaded, doc["id"]) == "exported"
+    assert loaded.exporter.delivered == [entry["idempotency_key"]]

@@ -10,6 +10,7 @@ from ..domain.duplicates import InvoiceKey, normalise_invoice_number
 from ..domain.matching import pair_line
 from ..domain.models import Status
 from ..domain.reconcile import APPROVED, ReconcileInput, reconcile_invoice
+from .export import outbox_payload
 from .transitions import log_step, move
 
 
@@ -74,4 +75,9 @@ def reconcile(app, document_id: int, actor: str) -> None:
                      reason="; ".join(r["message"] for r in reasons) or None)
         if event is not None:
             tx.documents.add_decision(doc.id, "reconcile", decision.outcome, decision.reasons, decision.policy_version, actor)
+            if to is Status.APPROVED:
+                key, payload = outbox_payload(doc.id, doc.sha256, extraction, decision.policy_version)
+                tx.documents.add_outbox(doc.id, key, payload)
     log_step(app, event)
+    if event is not None and to is Status.APPROVED:
+        app.enqueuer.send("export", document_id)

@@ -21,6 +21,7 @@ NEXT_STEP = {
     Status.PARSING: lambda doc: step_for_pool(doc.pool or "slow"),
     Status.EXTRACTED: lambda doc: "route",
     Status.RECONCILING: lambda doc: "reconcile",
+    Status.APPROVED: lambda doc: "export",  # approved but not yet delivered
 }
 
 

@@ -236,6 +236,24 @@ class DocumentRepository:
         )
         return [self.latest_extraction(r[0]) for r in rows]
 
+    # -- export outbox ---------------------------------------------------------------------
+    def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict) -> None:
+        now = utcnow()
+        self.conn.execute(insert(t.outbox).values(document_id=doc_id, idempotency_key=idempotency_key, payload=payload,
+                                                  attempts=0, next_attempt_at=now, created_at=now))
+
+    def outbox_entry(self, doc_id: int) -> Optional[dict]:
+        row = self.conn.execute(select(t.outbox).where(t.outbox.c.document_id == doc_id)).first()
+        return dict(row._mapping) if row else None
+
+    def outbox_attempt(self, doc_id: int, error: Optional[str], next_attempt_at: Optional[datetime] = None) -> None:
+        values = {"attempts": t.outbox.c.attempts + 1, "last_error": error}
+        if error is None:
+            values["delivered_at"] = utcnow()
+        if next_attempt_at is not None:
+            values["next_attempt_at"] = next_attempt_at
+        self.conn.execute(update(t.outbox).where(t.outbox.c.document_id == doc_id).values(**values))
+
     # -- decisions -------------------------------------------------------------------------
     def add_decision(self, doc_id: int, stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> None:
         self.conn.execute(

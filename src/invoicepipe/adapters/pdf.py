@@ -1,0 +1,145 @@
+"""PDF reading: probe facts (pypdfium2), the positioned text layer (pdfplumber) and the
+embedded e-invoice XML (Factur-X / ZUGFeRD / XRechnung attachments)."""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
+import pdfplumber
+import pypdfium2 as pdfium
+from PIL import Image, UnidentifiedImageError
+
+from invoicepipe.domain.models import Box, DocumentText, Page, Word
+from invoicepipe.domain.triage import DocumentFacts
+from invoicepipe.errors import UnreadableDocument
+
+PDF_READER = f"pdfplumber {pdfplumber.__version__}"
+EINVOICE_NAMES = {"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"}
+_EINVOICE_ROOT = re.compile(rb"<(?:[\w-]+:)?(CrossIndustryInvoice|CrossIndustryDocument|Invoice|CreditNote)[\s>]")
+# pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
+# some generators) whole; use_text_flow=False so words come in page geometry, which the
+# extractor regroups into lines anyway.
+WORD_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False, "use_text_flow": False}
+
+
+@contextmanager
+def open_pdfium(data: bytes) -> Iterator[pdfium.PdfDocument]:
+    """Open PDF bytes with pypdfium2, turning its errors into UnreadableDocument."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise UnreadableDocument("PDF is encrypted") from exc
+        raise UnreadableDocument(f"PDF is damaged: {message}") from exc
+    try:
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def probe(data: bytes, media_type: str) -> DocumentFacts:
+    """Cheap facts for triage: page count, text-layer size, embedded e-invoice presence.
+
+    Raises UnreadableDocument for encrypted, damaged or page-less PDFs and undecodable
+    images. Only the text layer's character count is read (no layout analysis).
+    """
+    if media_type != "application/pdf":
+        frames = _image_frames(data)
+        return DocumentFacts(media_type, len(data), frames, 0, False)
+    with open_pdfium(data) as pdf:
+        count = len(pdf)
+        if count == 0:
+            raise UnreadableDocument("document has no pages")
+        chars = 0
+        try:
+            for i in range(count):
+                page = pdf[i]
+                textpage = page.get_textpage()
+                chars += len(textpage.get_text_range().strip())
+                textpage.close()
+                page.close()
+        except pdfium.PdfiumError as exc:
+            raise UnreadableDocument(f"PDF is damaged: {exc}") from exc
+        has_xml = _einvoice_attachment(pdf) is not None
+    return DocumentFacts(media_type, len(data), count, chars, has_xml)
+
+
+def _image_frames(data: bytes) -> int:
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            return max(1, getattr(img, "n_frames", 1))
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadableDocument(f"image cannot be decoded: {exc}") from exc
+
+
+def _einvoice_attachment(pdf: pdfium.PdfDocument) -> Optional[bytes]:
+    """The embedded invoice XML: a standard file name first, else any XML with an invoice root."""
+    fallback = None
+    for i in range(pdf.count_attachments()):
+        att = pdf.get_attachment(i)
+        name = (att.get_name() or "").strip().lower()
+        if not name.endswith(".xml"):
+            continue
+        try:
+            payload = bytes(att.get_data())
+        except pdfium.PdfiumError:
+            continue
+        if name in EINVOICE_NAMES and _EINVOICE_ROOT.search(payload[:262144]):
+            return payload
+        if fallback is None and _EINVOICE_ROOT.search(payload[:262144]):
+            fallback = payload
+    return fallback
+
+
+def einvoice_xml(data: bytes) -> Optional[bytes]:
+    """Return the embedded e-invoice XML of a PDF, or None."""
+    with open_pdfium(data) as pdf:
+        return _einvoice_attachment(pdf)
+
+
+def _without_overprinted_spaces(page):
+    """Drop space characters drawn at the same spot as a glyph.
+
+    Some generators emit a space and the next glyph at one position; pdfplumber then splits
+    "471102" into "4" and "71102". A space that covers no free room carries no information.
+    """
+    taken = {(round(c["x0"], 1), round(c["top"], 1)) for c in page.chars if not c["text"].isspace()}
+    if not any(c["text"].isspace() and (round(c["x0"], 1), round(c["top"], 1)) in taken for c in page.chars):
+        return page
+    return page.filter(lambda o: not (o.get("object_type") == "char" and o["text"].isspace()
+                                      and (round(o["x0"], 1), round(o["top"], 1)) in taken))
+
+
+def read_text_layer(data: bytes) -> DocumentText:
+    """Words with boxes (points, top-left origin) and tables of every page, plus embedded XML.
+
+    pypdfium2 opens the file first so encryption and damage surface as UnreadableDocument
+    with a readable reason before pdfplumber does the layout work.
+    """
+    with open_pdfium(data) as pdf:
+        if len(pdf) == 0:
+            raise UnreadableDocument("document has no pages")
+        xml = _einvoice_attachment(pdf)
+    pages = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            for number, page in enumerate(doc.pages, start=1):
+                page = _without_overprinted_spaces(page)
+                words = tuple(
+                    Word(w["text"], Box(float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"])), number)
+                    for w in page.extract_words(**WORD_SETTINGS)
+                )
+                tables = tuple(
+                    tuple(tuple(cell for cell in row) for row in table) for table in page.extract_tables()
+                ) if words else ()
+                pages.append(Page(number, float(page.width), float(page.height), words, "pdf_text", tables))
+    except UnreadableDocument:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types on malformed streams
+        raise UnreadableDocument(f"PDF is damaged: {type(exc).__name__}: {exc}") from exc
+    return DocumentText(tuple(pages), xml, PDF_READER)

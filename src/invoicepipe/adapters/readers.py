@@ -1,0 +1,14 @@
+"""Document readers: the single import point for probing, text-layer reading and OCR.
+
+``READER_VERSION`` names this reader code; ``DocumentText.reader`` additionally records the
+library or engine version that produced the words, so an extraction can be traced to both.
+"""
+
+from __future__ import annotations
+
+from invoicepipe.adapters.ocr import read_with_ocr, tesseract_version
+from invoicepipe.adapters.pdf import einvoice_xml, probe, read_text_layer
+
+READER_VERSION = "readers-1.0"
+
+__all__ = ["READER_VERSION", "einvoice_xml", "probe", "read_text_layer", "read_with_ocr", "tesseract_version"]

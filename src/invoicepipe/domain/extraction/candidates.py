@@ -1,0 +1,111 @@
+"""Typed value candidates found on lines: amounts, dates and identifiers.
+
+Candidates carry the character span they cover so the words (boxes, OCR confidence) behind a
+value can be recovered. Amounts are tokenised word by word: a number never spans a column
+gap, and a space inside a number is accepted only when the gap is narrower than a character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, currency_in, parse_amount, parse_date
+
+_CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|Rs\.?|zł)$", re.I)
+_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?(?:[€$£₹])?$")
+
+
+@dataclass(frozen=True)
+class AmountToken:
+    value: Decimal
+    start: int
+    end: int
+    has_decimals: bool
+    currency: Optional[str]
+
+
+def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> list[AmountToken]:
+    """Money-like numbers on ``line`` (percentages and bare years excluded)."""
+    out: list[AmountToken] = []
+    words, spans = line.words, line.spans
+    i = 0
+    while i < len(words):
+        j = i
+        text = words[i].text
+        # join "1" + "234,56" when the gap is narrower than a character (a thousands space)
+        while (j + 1 < len(words) and re.fullmatch(r"[-€$£₹]?\d{1,3}(?: \d{3})*", text)
+               and _GROUP_TAIL.match(words[j + 1].text)
+               and words[j + 1].box.x0 - words[j].box.x1 < 0.8 * char_width):
+            j += 1
+            text += " " + words[j].text
+        nxt = words[j + 1].text if j + 1 < len(words) else ""
+        prev = words[i - 1].text if i > 0 else ""
+        value = parse_amount(text, decimal_sep)
+        if value is not None and re.search(r"\d", text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
+            digits = re.sub(r"[^\d.,]", "", text)
+            has_dec = bool(re.search(r"[.,]\d{2}$", digits))
+            cur = currency_in(text) or (currency_in(nxt) if _CUR_ONLY.match(nxt) else None) or (
+                currency_in(prev) if _CUR_ONLY.match(prev) else None)
+            start, end = spans[i][0], spans[j][1]
+            if _CUR_ONLY.match(nxt):
+                end = spans[j + 1][1]
+            if _CUR_ONLY.match(prev):
+                start = spans[i - 1][0]
+            if has_dec or cur or not re.fullmatch(r"(19|20)\d\d", text):
+                out.append(AmountToken(value, start, end, has_dec, cur))
+        i = j + 1
+    return out
+
+
+@dataclass(frozen=True)
+class DateToken:
+    value: date
+    ambiguous: bool
+    start: int
+    end: int
+
+
+def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
+    """Dates in ``text`` (a slice of a line starting at ``offset``), in order of appearance."""
+    found: list[DateToken] = []
+    for rx in DATE_PATTERNS:
+        for m in rx.finditer(text):
+            parsed = parse_date(m.group(0), order)
+            if parsed:
+                found.append(DateToken(parsed[0], parsed[1], offset + m.start(), offset + m.end()))
+    found.sort(key=lambda d: d.start)
+    kept: list[DateToken] = []
+    for d in found:
+        if not kept or d.start >= kept[-1].end:
+            kept.append(d)
+    return kept
+
+
+_ID_TOKEN = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*[A-Za-z0-9]|\d")
+_STOP = re.compile(r"(?i)^(?:no|nr|n°|nº|number|nummer|numéro|date|datum|du|vom|of|de|page|seite|#|:)$")
+
+
+def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
+    """The first identifier-looking token in ``text`` (contains a digit, is not a date/amount).
+
+    Only the first four tokens are considered: an identifier far from its label is more
+    likely something else. A leading "#" or ":" belongs to the label, not the value.
+    """
+    for n, m in enumerate(_ID_TOKEN.finditer(text)):
+        if n >= 4:
+            break
+        tok = m.group(0).lstrip("#").rstrip(".")
+        if not tok or _STOP.match(tok):
+            continue
+        if not re.search(r"\d", tok) or len(tok) < 2 or len(tok) > 40:
+            continue
+        if any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or re.fullmatch(r"\d{1,3}(?:[.,]\d{3})*[.,]\d{2}", tok):
+            continue
+        start = offset + m.start() + (len(m.group(0)) - len(m.group(0).lstrip("#")))
+        return tok, start, start + len(tok)
+    return None

@@ -1,0 +1,199 @@
+"""Template-free invoice extraction from positioned words (see ``extract_invoice``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+from typing import Optional, Sequence
+
+from invoicepipe.domain.einvoice import parse_einvoice
+from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.items import items_from_rows, items_from_tables
+from invoicepipe.domain.extraction.labels import CREDIT_NOTE
+from invoicepipe.domain.extraction.layout import build_layout
+from invoicepipe.domain.extraction.parsing import (
+    CURRENCY_SYMBOLS, ISO_CURRENCIES, date_order_evidence, find_iban, normalise_id)
+from invoicepipe.domain.extraction.search import (
+    Candidate, Context, best_candidate, label_candidates, make_context, parse_amount_value,
+    parse_date_value, parse_identifier)
+from invoicepipe.domain.extraction.totals import choose_amounts
+from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_vendor, vat_id_candidates
+from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
+
+EXTRACTOR_VERSION = "kv-1.0"
+_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|([€$£₹])|(?<!\w)(Rs\.?)(?=\s|\d|$)" % "|".join(sorted(ISO_CURRENCIES)))
+
+
+def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor]) -> Extraction:
+    """Extract header fields and line items from ``doc`` without any vendor template.
+
+    Values are found next to multilingual labels (right on the same line, else below in the
+    label's column), validated by format parsers, and amounts are chosen jointly so that net
+    + tax = total. The vendor is resolved against ``vendors`` by tax id, IBAN or fuzzy name.
+    When the document carries a readable e-invoice XML, its values win and disagreements
+    with the printed text are reported as ``einvoice_text_mismatch:<field>`` warnings.
+    """
+    ctx = make_context(build_layout(doc))
+    text = doc.text
+    ctx.decimal_sep = _decimal_convention(text)
+    currency = _currency(ctx, text)
+    proven = date_order_evidence(text)
+    ctx.date_order, ctx.date_order_proven = proven or _order_from_locale(ctx, currency), proven is not None
+    fields: dict[str, ExtractedField] = {}
+    warnings: list[str] = []
+
+    def put(name: str, cand: Optional[Candidate], conf: float, method: Optional[str] = None) -> None:
+        if cand is not None and cand.value:
+            fields[name] = ExtractedField(name, cand.value, round(conf, 3), method or cand.method, cand.page, cand.box)
+
+    for name, parser in (("invoice_number", parse_identifier), ("invoice_date", parse_date_value),
+                         ("due_date", parse_date_value), ("po_number", parse_identifier)):
+        cands = label_candidates(ctx, name, parser)
+        if name == "invoice_date":
+            cands = [_date_beside_number(ctx, c) for c in cands]
+        put(name, *best_candidate(cands))
+    if "invoice_date" not in fields:
+        put("invoice_date", *_first_date(ctx))
+    if currency:
+        put("currency", *currency)
+    for name, (cand, conf) in choose_amounts(
+        ctx, *(label_candidates(ctx, n, parse_amount_value) for n in ("net", "tax", "total"))
+    ).items():
+        put(name, cand, conf)
+    put("iban", *_iban(ctx))
+    put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))
+    _vendor_fields(ctx, vendors, put, fields)
+    put("document_type", *_document_type(ctx, fields))
+
+    items = items_from_tables(doc, ctx.decimal_sep) or items_from_rows(ctx)
+    _check_items(items, fields)
+    result = Extraction(fields=fields, lines=tuple(items), extractor_version=EXTRACTOR_VERSION, warnings=())
+    if doc.einvoice_xml:
+        structured = parse_einvoice(doc.einvoice_xml)
+        if structured is None:
+            warnings.append("einvoice_unreadable")
+        else:
+            result = _merge_einvoice(structured, result, warnings)
+    return Extraction(result.fields, result.lines, result.extractor_version, tuple(warnings))
+
+
+def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
+    """A date on the same line as a strong invoice-number label ("Rechnung Nr. 7 vom 5.3.")
+    is the invoice date even when its own label is only "vom"/"du"/"date"."""
+    if cand.words and cand.score < 0.9:
+        line = next((ln for ln in ctx.layout.lines if cand.words[0] in ln.words), None)
+        if line is not None and any(h.field == "invoice_number" and h.strength >= 0.9 for h in ctx.hits[id(line)]):
+            cand.score = min(0.95, cand.score * 2)
+            cand.notes.append("beside_invoice_number")
+    return cand
+
+
+def _decimal_convention(text: str) -> Optional[str]:
+    commas = len(re.findall(r"\d,\d{2}(?!\d)", text))
+    dots = len(re.findall(r"\d\.\d{2}(?!\d)", text))
+    return None if commas == dots else ("," if commas > dots else ".")
+
+
+def _currency(ctx: Context, text: str) -> Optional[tuple[Candidate, float]]:
+    """Most frequent currency code/symbol; a labelled currency ("Währung: EUR") beats counting."""
+    counts: Counter = Counter()
+    where: dict[str, tuple] = {}
+    for ln in ctx.layout.lines:
+        labelled = any(h.field == "currency" for h in ctx.hits[id(ln)])
+        for m in _CURRENCY_RX.finditer(ln.text):
+            tok = m.group(0)
+            code = CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok))
+            counts[code] += 5 if labelled else 1
+            where.setdefault(code, (ln, m.start(), m.end()))
+    if not counts:
+        return None
+    code, n = counts.most_common(1)[0]
+    share = n / sum(counts.values())
+    ln, s, e = where[code]
+    conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
+    return Candidate("currency", code, conf, "symbol_count", ln.words_in(s, e), code), round(conf, 3)
+
+
+def _order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:
+    """Month-first only for US-dollar English documents; everyone else writes day first."""
+    langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
+    english = not langs or langs.most_common(1)[0][0] == "en"
+    return "mdy" if english and currency and currency[0].value == "USD" else "dmy"
+
+
+def _first_date(ctx: Context) -> tuple[Optional[Candidate], float]:
+    for ln in ctx.layout.lines:
+        if any(h.field in ("due_date",) for h in ctx.hits[id(ln)]):
+            continue
+        for d in dates_in(ln.text, 0, ctx.date_order)[:1]:
+            return Candidate("invoice_date", d.value.isoformat(), 0.3, "first_date", ln.words_in(d.start, d.end), d.value), 0.3
+    return None, 0.0
+
+
+def _iban(ctx: Context) -> tuple[Optional[Candidate], float]:
+    cands = []
+    for ln in ctx.layout.lines:
+        found = find_iban(ln.text)
+        if found:
+            labelled = any(h.field == "iban" for h in ctx.hits[id(ln)])
+            cands.append(Candidate("iban", found[0], 0.95 if labelled else 0.8, "label_right" if labelled else "pattern",
+                                   ln.words_in(found[1], found[2]), found[0]))
+    return best_candidate(cands)
+
+
+def _vendor_fields(ctx: Context, vendors: Sequence[Vendor], put, fields: dict) -> None:
+    resolved = resolve_vendor(ctx, vendors)
+    if resolved:
+        vendor, conf, how, line = resolved
+        words = line.words if line is not None else ()
+        put("vendor_id", Candidate("vendor_id", vendor.vendor_id, conf, "vendor_master", words), conf)
+        put("vendor", Candidate("vendor", vendor.name, conf, "vendor_master", words), conf)
+        if vendor.tax_id and how == "tax_id":
+            tid = normalise_id(vendor.tax_id)
+            vat = next((c for c in vat_id_candidates(ctx) if normalise_id(c.value) == tid), None)
+            if vat:
+                put("vendor_vat_id", vat, 0.97, "vendor_master")
+        return
+    put("vendor", *(lambda c: (c, c.score if c else 0.0))(printed_vendor_name(ctx)))
+
+
+def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
+    # scanned directly, not via the resolved label hits: "Gutschrift Nr." is also a number label
+    for ln in ctx.layout.lines[:40]:
+        m = CREDIT_NOTE.search(ln.text)
+        if m:
+            return Candidate("document_type", "credit_note", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
+    total = fields.get("total")
+    if total is not None and Decimal(total.value) < 0:
+        return Candidate("document_type", "credit_note", 0.7, "negative_total", ()), 0.7
+    return Candidate("document_type", "invoice", 0.8, "default", ()), 0.8
+
+
+def _check_items(items: list[LineItem], fields: dict) -> None:
+    """Raise the net confidence when the item amounts add up to it (independent evidence)."""
+    net = fields.get("net")
+    if not items or net is None or any(i.amount is None for i in items):
+        return
+    if abs(sum(i.amount for i in items) - Decimal(net.value)) <= Decimal("0.01"):
+        fields["net"] = ExtractedField("net", net.value, round(min(0.99, net.confidence + 0.1), 3), net.method, net.page, net.box)
+
+
+def _merge_einvoice(structured: Extraction, printed: Extraction, warnings: list[str]) -> Extraction:
+    """E-invoice values win; printed values that disagree on key fields raise warnings."""
+    for name in ("invoice_number", "total"):
+        xml_v, txt_v = structured.value(name), printed.value(name)
+        if xml_v and txt_v and _differs(name, xml_v, txt_v):
+            warnings.append(f"einvoice_text_mismatch:{name}")
+    fields = dict(printed.fields)
+    for name, f in structured.fields.items():
+        shown = printed.fields.get(name)
+        fields[name] = ExtractedField(name, f.value, 1.0, "einvoice_xml", shown.page if shown else None,
+                                      shown.box if shown and not _differs(name, f.value, shown.value) else None)
+    return Extraction(fields, structured.lines or printed.lines, f"{EXTRACTOR_VERSION}+{structured.extractor_version}")
+
+
+def _differs(name: str, a: str, b: str) -> bool:
+    if name in ("total", "net", "tax"):
+        return Decimal(a) != Decimal(b)
+    return normalise_id(a) != normalise_id(b)

@@ -1,0 +1,102 @@
+"""Line items from reader tables, or from word rows aligned under a header line.
+
+A header is recognised by column keywords (description / quantity / unit price / amount in
+English, German, French, Dutch). Confidence of an item: 0.6 when only an amount was read,
+0.75 with quantity and unit price, 0.9 when quantity x unit price equals the amount.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Optional, Sequence
+
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.layout import Line, union_box
+from invoicepipe.domain.extraction.parsing import parse_amount
+from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.models import DocumentText, LineItem
+
+COLUMNS = {
+    "description": r"description|item|article|artikel|bezeichnung|beschreibung|leistung|désignation|designation|libellé|product|omschrijving|produkt",
+    "quantity": r"qty|quantity|menge|anzahl|quantité|qté|aantal|units?",
+    "unit_price": r"unit\s*price|price|rate|einzelpreis|preis|stückpreis|p\.?\s*u\.?|prix\s*unitaire|prijs",
+    "amount": r"amount|line\s*total|total|betrag|gesamt(?:preis)?|montant|bedrag|summe",
+}
+_COL_RX = {k: re.compile(rf"(?i)(?<!\w)(?:{v})(?!\w)") for k, v in COLUMNS.items()}
+_STOP_ROW = re.compile(r"(?i)(?<!\w)(?:sub\s*-?total|total|summe|zwischensumme|gesamt|netto|mwst|tva|vat|tax|totaal)(?!\w)")
+
+
+def _header_map(cells: Sequence[Optional[str]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        for name in ("unit_price", "quantity", "description", "amount"):
+            if cell and name not in found and _COL_RX[name].search(cell):
+                found[name] = i
+                break
+    return found if "amount" in found and len(found) >= 2 else {}
+
+
+def _item(desc: str, qty: Optional[Decimal], price: Optional[Decimal], amount: Decimal, page: int, box=None) -> LineItem:
+    conf = 0.6
+    if qty is not None and price is not None:
+        conf = 0.9 if abs(qty * price - amount) <= Decimal("0.01") * max(1, qty) else 0.75
+    return LineItem(description=desc.strip(), quantity=qty, unit_price=price, amount=amount, confidence=conf, page=page, box=box)
+
+
+def items_from_tables(doc: DocumentText, decimal_sep: Optional[str]) -> list[LineItem]:
+    """Items from ``Page.tables``: rows after a recognised header that carry an amount."""
+    items: list[LineItem] = []
+    for page in doc.pages:
+        for table in page.tables:
+            cols: dict[str, int] = {}
+            for row in table:
+                if not cols:
+                    cols = _header_map(row)
+                    continue
+                cell = lambda k: (row[cols[k]] or "") if k in cols and cols[k] < len(row) else ""
+                desc = cell("description") or " ".join(c for c in row if c and not re.search(r"\d", c))
+                if _STOP_ROW.search(desc or ""):
+                    continue
+                amount = parse_amount(cell("amount").split("\n")[-1], decimal_sep)
+                if amount is None:
+                    continue
+                qty = parse_amount(cell("quantity").split(" ")[0], decimal_sep) if cell("quantity") else None
+                price = parse_amount(cell("unit_price"), decimal_sep) if cell("unit_price") else None
+                items.append(_item(desc.replace("\n", " "), qty, price, amount, page.number))
+    return items
+
+
+def items_from_rows(ctx: Context) -> list[LineItem]:
+    """Items from word rows under a header line whose amount column they align with."""
+    items: list[LineItem] = []
+    cw = ctx.layout.char_width
+    for page_no, lines in ctx.layout.by_page.items():
+        header: Optional[tuple[Line, dict]] = None
+        for ln in lines:
+            if header is None:
+                cols = {k: m for k, rx in _COL_RX.items() for m in [rx.search(ln.text)] if m}
+                if "amount" in cols and len(cols) >= 3:
+                    amount_words = ln.words_in(cols["amount"].start(), cols["amount"].end())
+                    header = (ln, {"amount": union_box(amount_words)})
+                continue
+            if any(h.field in ("net", "total") for h in ctx.hits[id(ln)]) or _STOP_ROW.match(ln.text):
+                break
+            col = header[1]["amount"]
+            toks = [t for t in amounts_on(ln, ctx.decimal_sep, cw) if t.has_decimals]
+            aligned = [t for t in toks if _overlaps(ln, t.start, t.end, col.x0 - 6 * cw, col.x1 + 6 * cw)]
+            if not aligned:
+                continue
+            amount_tok = aligned[-1]
+            numeric = [t for t in amounts_on(ln, ctx.decimal_sep, cw) if t.start < amount_tok.start]
+            first_num = numeric[0].start if numeric else amount_tok.start
+            desc = ln.text[:first_num].strip()
+            qty = numeric[0].value if len(numeric) >= 2 else None
+            price = numeric[-1].value if len(numeric) >= 2 else (numeric[0].value if numeric else None)
+            items.append(_item(desc, qty, price, amount_tok.value, page_no, ln.box))
+    return items
+
+
+def _overlaps(line: Line, start: int, end: int, x0: float, x1: float) -> bool:
+    words = line.words_in(start, end)
+    return bool(words) and union_box(words).x1 > x0 and union_box(words).x0 < x1

@@ -1,0 +1,152 @@
+"""Reading-order lines built from positioned words.
+
+A ``Line`` keeps its words left to right and the joined text with the character span of each
+word, so a regular expression matched on the text can be mapped back to the words (and their
+boxes and confidences) it covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+from typing import Optional, Sequence
+
+from invoicepipe.domain.models import Box, DocumentText, Word
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    words: tuple[Word, ...]
+    text: str
+    spans: tuple[tuple[int, int], ...]  # (start, end) of each word in ``text``
+    index: int  # position of the line in reading order on its page
+
+    @property
+    def box(self) -> Box:
+        return union_box(self.words)
+
+    @property
+    def height(self) -> float:
+        return max(1.0, self.box.bottom - self.box.top)
+
+    def words_in(self, start: int, end: int) -> tuple[Word, ...]:
+        """Words whose characters overlap ``[start, end)`` of ``text``."""
+        return tuple(w for w, (s, e) in zip(self.words, self.spans) if s < end and e > start)
+
+    def offset_at_x(self, x: float) -> int:
+        """Character offset of the first word starting at or right of ``x``."""
+        for w, (s, _) in zip(self.words, self.spans):
+            if w.box.x0 >= x - 0.5:
+                return s
+        return len(self.text)
+
+
+def union_box(words: Sequence[Word]) -> Box:
+    box = words[0].box
+    for w in words[1:]:
+        box = box.union(w.box)
+    return box
+
+
+def _glue(words: list[Word]) -> list[Word]:
+    """Join words that touch (gap under a tenth of their height): a drop cap or a font change
+    inside one word ("F" + "actuurnummer") is split by PDF readers but is one word."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and -0.5 < w.box.x0 - prev.box.x1 < 0.1 * (w.box.bottom - w.box.top):
+            out[-1] = Word(prev.text + w.text, prev.box.union(w.box), prev.page, min(prev.confidence, w.confidence))
+        else:
+            out.append(w)
+    return out
+
+
+def make_line(page: int, words: Sequence[Word], index: int) -> Line:
+    ordered = _glue(sorted(words, key=lambda w: w.box.x0))
+    parts, spans, pos = [], [], 0
+    for w in ordered:
+        if parts:
+            pos += 1
+        spans.append((pos, pos + len(w.text)))
+        parts.append(w.text)
+        pos += len(w.text)
+    return Line(page, tuple(ordered), " ".join(parts), tuple(spans), index)
+
+
+def group_lines(words: Sequence[Word], page: int) -> list[Line]:
+    """Group words into lines by vertical overlap, top to bottom.
+
+    A word joins the current line when it overlaps the line's vertical band by more than half
+    of the smaller height; this tolerates superscripts and baseline jitter in OCR output
+    without merging neighbouring lines of normal spacing.
+    """
+    rows: list[list[Word]] = []
+    bands: list[tuple[float, float]] = []
+    for w in sorted(words, key=lambda w: (round(w.box.top, 1), w.box.x0)):
+        placed = False
+        for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            top, bottom = bands[i]
+            overlap = min(bottom, w.box.bottom) - max(top, w.box.top)
+            smaller = min(bottom - top, w.box.bottom - w.box.top) or 1.0
+            if overlap > 0.5 * smaller:
+                rows[i].append(w)
+                bands[i] = (min(top, w.box.top), max(bottom, w.box.bottom))
+                placed = True
+                break
+        if not placed:
+            rows.append([w])
+            bands.append((w.box.top, w.box.bottom))
+    order = sorted(range(len(rows)), key=lambda i: bands[i][0])
+    return [make_line(page, rows[i], n) for n, i in enumerate(order)]
+
+
+@dataclass(frozen=True)
+class Layout:
+    lines: tuple[Line, ...]  # all pages, reading order
+    by_page: dict
+    char_width: float
+
+    def below(self, line: Line, x0: float, x1: float, max_lines: int = 3) -> list[tuple[Line, int, int]]:
+        """Lines under ``line`` restricted to the column ``[x0, x1]``: (line, start, end) spans.
+
+        Stops after ``max_lines`` lines or when the vertical gap exceeds three line heights,
+        so a value is only taken from the label's own block.
+        """
+        out: list[tuple[Line, int, int]] = []
+        page_lines = self.by_page[line.page]
+        last_bottom = line.box.bottom
+        for nxt in page_lines[line.index + 1:]:
+            if nxt.box.top - last_bottom > 3 * line.height or len(out) >= max_lines:
+                break
+            inside = [(w, s) for w, s in zip(nxt.words, nxt.spans) if w.box.x1 > x0 and w.box.x0 < x1]
+            if inside:
+                out.append((nxt, inside[0][1][0], inside[-1][1][1]))
+                last_bottom = nxt.box.bottom
+        return out
+
+
+def build_layout(doc: DocumentText) -> Layout:
+    """Lines of every page of ``doc`` plus the median character width (for gap tests)."""
+    lines: list[Line] = []
+    by_page: dict[int, list[Line]] = {}
+    widths = []
+    for page in doc.pages:
+        page_lines = group_lines([w for w in page.words if w.text.strip()], page.number)
+        by_page[page.number] = page_lines
+        lines.extend(page_lines)
+        widths.extend((w.box.x1 - w.box.x0) / max(1, len(w.text)) for w in page.words[:400])
+    cw = median(widths) if widths else 5.0
+    return Layout(tuple(lines), by_page, cw)
+
+
+def min_confidence(words: Sequence[Word]) -> float:
+    return min((w.confidence for w in words), default=1.0)
+
+
+def first_page_top(layout: Layout, fraction: float = 0.3) -> Optional[list[Line]]:
+    lines = layout.by_page.get(min(layout.by_page, default=1), [])
+    if not lines:
+        return None
+    cut = lines[0].box.top + (lines[-1].box.bottom - lines[0].box.top) * fraction
+    return [ln for ln in lines if ln.box.top <= cut]

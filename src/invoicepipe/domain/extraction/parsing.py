@@ -1,0 +1,221 @@
+"""Format parsers and validators for values printed on invoices.
+
+Pure functions over strings: amounts in either decimal convention, dates in numeric and
+written forms (English, German, French, Dutch month names), IBAN with the ISO 7064 mod-97
+check and VAT ids by country pattern. Every parser returns ``None`` for text it does not
+recognise so callers can use them as validators.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "CHF": "CHF", "Rs.": "INR", "Rs": "INR", "INR": "INR"}
+ISO_CURRENCIES = frozenset(
+    "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN".split()
+)
+_CURRENCY_TOKEN = re.compile(r"(?i)(?:[€$£₹¥]|\b(?:%s)\b|\bRs\.?|zł)" % "|".join(sorted(ISO_CURRENCIES)))
+# digits with optional group separators (dot, comma, apostrophe, thin/normal space) and a decimal part
+_AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
+
+
+def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decimal]:
+    """Parse a printed money amount into a Decimal, or return None if it is not one.
+
+    Accepts currency symbols or ISO codes before or after, leading or trailing minus,
+    parentheses for negatives, thousands separators of any kind (including spaces, the
+    apostrophe and Indian 2-digit grouping) and both decimal conventions. A single separator
+    followed by exactly three digits is ambiguous ("1.234"); ``decimal_sep`` (the document's
+    majority convention) decides, and without it the separator is read as a thousands mark.
+    """
+    s = _CURRENCY_TOKEN.sub("", text).strip().replace("\u2212", "-")
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    if s.endswith("-"):
+        negative, s = True, s[:-1].strip()
+    if s.startswith("-"):
+        negative, s = True, s[1:].strip()
+    if s.startswith("+"):
+        s = s[1:].strip()
+    s = s.rstrip(":").strip()
+    if not s or not _AMOUNT_BODY.match(s):
+        return None
+    seps = [(i, c) for i, c in enumerate(s) if not c.isdigit()]
+    if not seps:
+        return _signed(Decimal(s), negative)
+    last_i, last_c = seps[-1]
+    tail = len(s) - last_i - 1
+    if last_c in ".," and tail in (1, 2):
+        int_part, frac = s[:last_i], s[last_i + 1:]
+        if any(c == last_c for _, c in seps[:-1]):
+            return None  # "1.234.56": the decimal mark cannot also group
+    elif last_c in ".," and tail == 3 and len(seps) == 1 and decimal_sep == last_c:
+        int_part, frac = s[:last_i], s[last_i + 1:]
+    else:
+        int_part, frac = s, ""
+        if len({c for _, c in seps}) > 1:
+            return None
+    digits = re.sub(r"\D", "", int_part)
+    try:
+        value = Decimal(digits + ("." + frac if frac else ""))
+    except InvalidOperation:
+        return None
+    return _signed(value, negative)
+
+
+def _signed(value: Decimal, negative: bool) -> Decimal:
+    return -value if negative else value
+
+
+def format_amount(value: Decimal) -> str:
+    """Normalise an amount to the two-decimal string of the value convention."""
+    return str(value.quantize(Decimal("0.01")))
+
+
+def currency_in(text: str) -> Optional[str]:
+    """Return the ISO code of the first currency symbol or code found in ``text``."""
+    m = _CURRENCY_TOKEN.search(text)
+    if not m:
+        return None
+    tok = m.group(0)
+    return CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok.upper()))
+
+
+MONTHS = {
+    # English
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    # German
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mai": 5, "juni": 6,
+    "juli": 7, "oktober": 10, "dezember": 12, "okt": 10, "dez": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7,
+    # Dutch
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+}
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])")
+DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})\.?\s*(?:de\s+)?(%s)\.?,?[\s-]*(\d{4}|\d{2})(?!\d)" % _MONTH_ALT)
+MDY_WORDS = re.compile(r"(?i)(?<!\w)(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})(?!\d)" % _MONTH_ALT)
+DATE_PATTERNS = (NUMERIC_DATE, DMY_WORDS, MDY_WORDS)
+
+
+def _year(y: str) -> int:
+    n = int(y)
+    return n + 2000 if len(y) == 2 and n < 70 else n + 1900 if len(y) == 2 else n
+
+
+def _make(y: int, m: int, d: int) -> Optional[date]:
+    try:
+        return date(y, m, d) if 1970 <= y <= 2099 else None
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, order: Optional[str] = None) -> Optional[tuple[date, bool]]:
+    """Find the first date in ``text``; return (date, ambiguous) or None.
+
+    Numeric forms: ISO year-first, day-first with dots (German usage is always day-first),
+    and slash/dash forms whose order is taken from the unambiguous parts, else from
+    ``order`` ("dmy" or "mdy", the document's locale evidence), else day-first. ``ambiguous``
+    is True when both readings are valid dates; the caller knows whether ``order`` was proven
+    by the document or only guessed, and lowers the confidence in the latter case.
+    """
+    best: Optional[tuple[int, date, bool]] = None
+    for m in NUMERIC_DATE.finditer(text):
+        a, sep, b, c = m.groups()
+        if len(a) == 4:
+            found, amb = _make(int(a), int(b), int(c)), False
+        elif len(a) > 2:
+            continue
+        else:
+            y = _year(c)
+            dmy, mdy = _make(y, int(b), int(a)), _make(y, int(a), int(b))
+            amb = bool(dmy and mdy and dmy != mdy) and sep != "."  # dotted dates are day-first by convention
+            if sep == "." or order != "mdy":
+                found = dmy or mdy
+            else:
+                found = mdy or dmy
+        if found:
+            best = (m.start(), found, amb)
+            break
+    for rx, fields in ((DMY_WORDS, (0, 1, 2)), (MDY_WORDS, (1, 0, 2))):
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[0]):
+            g = m.groups()
+            d, mon, y = g[fields[0]], g[fields[1]], g[fields[2]]
+            found = _make(_year(y), MONTHS[mon.lower()], int(d))
+            if found:
+                best = (m.start(), found, False)
+    return (best[1], best[2]) if best else None
+
+
+def date_order_evidence(text: str) -> Optional[str]:
+    """Return "dmy" or "mdy" when some slash/dash date in ``text`` can only be read one way."""
+    votes = {"dmy": 0, "mdy": 0}
+    for m in NUMERIC_DATE.finditer(text):
+        a, sep, b, _ = m.groups()
+        if len(a) > 2 or sep == ".":
+            continue
+        if int(a) > 12 >= int(b):
+            votes["dmy"] += 1
+        elif int(b) > 12 >= int(a):
+            votes["mdy"] += 1
+    if votes["dmy"] == votes["mdy"]:
+        return None
+    return "dmy" if votes["dmy"] > votes["mdy"] else "mdy"
+
+
+IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30})\b")
+IBAN_LENGTHS = {"DE": 22, "AT": 20, "CH": 21, "FR": 27, "NL": 18, "BE": 16, "IT": 27, "ES": 24,
+                "GB": 22, "LU": 20, "PL": 28, "DK": 18, "SE": 24, "IE": 22, "PT": 25, "CZ": 24}
+
+
+def iban_valid(iban: str) -> bool:
+    """True when ``iban`` (spaces allowed) passes the length and mod-97 checks."""
+    s = re.sub(r"\s", "", iban).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", s):
+        return False
+    if IBAN_LENGTHS.get(s[:2], len(s)) != len(s):
+        return False
+    digits = "".join(str(int(ch, 36)) for ch in s[4:] + s[:4])
+    return int(digits) % 97 == 1
+
+
+def find_iban(text: str) -> Optional[tuple[str, int, int]]:
+    """First valid IBAN in ``text`` as (normalised, start, end); trailing groups are trimmed until valid."""
+    for m in IBAN_RE.finditer(text.upper()):
+        raw = m.group(1)
+        for end in range(len(raw), 14, -1):
+            cand = raw[:end].replace(" ", "")
+            if iban_valid(cand):
+                return cand, m.start(1), m.start(1) + end
+    return None
+
+
+VAT_PATTERNS = {
+    "DE": r"DE ?\d{3} ?\d{3} ?\d{3}", "AT": r"ATU ?\d{8}", "FR": r"FR ?[0-9A-HJ-NP-Z]{2} ?\d{3} ?\d{3} ?\d{3}",
+    "NL": r"NL ?\d{9} ?B\d{2}", "BE": r"BE ?0?\d{3}\.?\d{3}\.?\d{3}", "GB": r"GB ?\d{3} ?\d{4} ?\d{2}(?: ?\d{3})?",
+    "IT": r"IT ?\d{11}", "ES": r"ES ?[A-Z0-9]\d{7}[A-Z0-9]", "LU": r"LU ?\d{8}", "PL": r"PL ?\d{10}",
+    "CH": r"CHE[- ]?\d{3}\.?\d{3}\.?\d{3}", "DK": r"DK ?\d{8}", "SE": r"SE ?\d{12}", "IE": r"IE ?\d{7}[A-Z]{1,2}",
+    "IN": r"\d{2}[A-Z]{5}\d{4}[A-Z][0-9A-Z]Z[0-9A-Z]",  # GSTIN
+}
+VAT_RE = re.compile(r"(?<![A-Z0-9])(?:%s)(?![A-Z0-9])" % "|".join(VAT_PATTERNS.values()))
+
+
+def find_vat_ids(text: str) -> list[tuple[str, int, int]]:
+    """All VAT ids (EU country patterns and Indian GSTIN) in ``text``, normalised without spaces/dots."""
+    return [(re.sub(r"[\s.\-]", "", m.group(0)), m.start(), m.end()) for m in VAT_RE.finditer(text.upper())]
+
+
+def normalise_id(text: str) -> str:
+    """Compare-form of identifiers: upper case without spaces, dots and dashes."""
+    return re.sub(r"[\s.\-/]", "", text).upper()

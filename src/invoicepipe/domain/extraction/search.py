@@ -1,0 +1,140 @@
+"""Label-anchored value search: to the right on the label's line, then below it.
+
+Every candidate gets a score in [0, 1] before cross-checks:
+
+    score = label_strength * placement * format_quality * ocr_confidence
+
+``placement`` is 1.0 right of the label (0.85 when far across the line), 0.8 on the first
+line below, 0.65 on a further one; ``format_quality`` is 1.0 for a fully valid value (an
+amount with decimals, an unambiguous date) and lower for weaker forms (0.6 integer amount,
+0.75 day/month-ambiguous date); ``ocr_confidence`` is the lowest word confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in
+from invoicepipe.domain.extraction.labels import LabelHit, find_labels
+from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
+from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.models import Box, Word
+
+
+@dataclass
+class Candidate:
+    field: str
+    value: str
+    score: float
+    method: str
+    words: tuple[Word, ...]
+    raw: object = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def page(self) -> Optional[int]:
+        return self.words[0].page if self.words else None
+
+    @property
+    def box(self) -> Optional[Box]:
+        return union_box(self.words) if self.words else None
+
+
+@dataclass
+class Context:
+    layout: Layout
+    hits: dict  # line id -> list[LabelHit]
+    decimal_sep: Optional[str] = None
+    date_order: Optional[str] = None
+    date_order_proven: bool = False  # True when an unambiguous date on the page fixed the order
+
+    def hits_for(self, name: str) -> list[LabelHit]:
+        return [h for ln in self.layout.lines for h in self.hits[id(ln)] if h.field == name]
+
+
+def make_context(layout: Layout) -> Context:
+    return Context(layout, {id(ln): find_labels(ln) for ln in layout.lines})
+
+
+# A value parser receives (line, start, end) and returns (value, raw, start, end, quality) or None.
+Parser = Callable[[Context, Line, int, int], Optional[tuple[str, object, int, int, float]]]
+
+
+def parse_identifier(ctx: Context, line: Line, start: int, end: int):
+    found = identifier_in(line.text[start:end], start)
+    return (found[0], found[0], found[1], found[2], 1.0) if found else None
+
+
+def parse_date_value(ctx: Context, line: Line, start: int, end: int):
+    for d in dates_in(line.text[start:end], start, ctx.date_order)[:1]:
+        return d.value.isoformat(), d.value, d.start, d.end, 0.75 if d.ambiguous and not ctx.date_order_proven else 1.0
+    return None
+
+
+def parse_amount_value(ctx: Context, line: Line, start: int, end: int):
+    toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.start >= start and t.end <= end]
+    if not toks:
+        return None
+    with_dec = [t for t in toks if t.has_decimals]
+    tok = (with_dec or toks)[-1]  # rightmost: summary rows put the amount in the last column
+    return format_amount(tok.value), tok.value, tok.start, tok.end, 1.0 if tok.has_decimals else 0.6
+
+
+def label_candidates(ctx: Context, name: str, parser: Parser) -> list[Candidate]:
+    """Candidates for field ``name`` from every label hit, right of the label first, else below."""
+    out: list[Candidate] = []
+    cw = ctx.layout.char_width
+    for hit in ctx.hits_for(name):
+        line = hit.line
+        later = [h.start for h in ctx.hits[id(line)] if h.start >= hit.end]
+        seg_end = min(later) if later else len(line.text)
+        found = parser(ctx, line, hit.end, seg_end)
+        label_words = line.words_in(hit.start, hit.end)
+        if found:
+            value, raw, s, e, quality = found
+            words = line.words_in(s, e)
+            gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
+            placement = 1.0 if gap < 15 * cw else 0.85
+            out.append(_cand(name, value, raw, hit.strength * placement * quality, "label_right", words))
+            continue
+        if not label_words:
+            continue
+        lbox = union_box(label_words)
+        col_x1 = max(lbox.x1 + 4 * cw, lbox.x0 + 25 * cw)
+        for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
+            own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
+            if own_labels:
+                break  # the next line starts another labelled block
+            found = parser(ctx, below, s, e)
+            if found:
+                value, raw, vs, ve, quality = found
+                placement = 0.8 if n == 0 else 0.65
+                out.append(_cand(name, value, raw, hit.strength * placement * quality, "label_below", below.words_in(vs, ve)))
+                break
+    return out
+
+
+def _cand(name: str, value: str, raw: object, score: float, method: str, words: tuple[Word, ...]) -> Candidate:
+    return Candidate(name, value, score * min_confidence(words), method, words, raw)
+
+
+def best_candidate(cands: list[Candidate]) -> tuple[Optional[Candidate], float]:
+    """The best-supported value and its confidence.
+
+    Support for a value is its best score plus 0.05 for each further sighting (capped at
+    +0.1): the same number printed twice is more likely the field. A competing different
+    value within 80 % of the winner's support multiplies the confidence by 0.8.
+    """
+    if not cands:
+        return None, 0.0
+    by_value: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_value.setdefault(c.value, []).append(c)
+    support = {v: max(c.score for c in cs) + min(0.1, 0.05 * (len(cs) - 1)) for v, cs in by_value.items()}
+    ranked = sorted(support, key=lambda v: -support[v])
+    top = max(by_value[ranked[0]], key=lambda c: c.score)
+    conf = min(1.0, support[ranked[0]])
+    if len(ranked) > 1 and support[ranked[1]] >= 0.8 * support[ranked[0]]:
+        conf *= 0.8
+    return top, round(min(conf, 0.99), 3)

@@ -1,0 +1,79 @@
+"""Choosing net, tax and total together with the arithmetic net + tax = total.
+
+Labelled candidates of the three fields are combined; a consistent triple wins over
+individually better-scored but inconsistent values. Confidence after the check:
+
+    agreeing fields:  0.6 + 0.4 * candidate score   (arithmetic is strong evidence)
+    no agreement:     candidate score * 0.85        (unverified)
+    fallback total:   0.3                            (largest amount on the document)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import product
+from typing import Optional
+
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate
+
+CENT = Decimal("0.01")
+
+
+def _top(cands: list[Candidate], k: int = 6) -> list[Candidate]:
+    seen: dict[str, Candidate] = {}
+    for c in sorted(cands, key=lambda c: -c.score):
+        seen.setdefault(c.value, c)
+    return list(seen.values())[:k]
+
+
+def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> dict[str, tuple[Candidate, float]]:
+    """Pick net/tax/total candidates; returns {field: (candidate, confidence)} for those found."""
+    best: Optional[tuple[float, tuple]] = None
+    tax_opts = _top(tax)
+    for n, t, g in product(_top(net) + [None], tax_opts + [None], _top(total)):
+        gv = g.raw
+        if n is None and t is None:
+            continue
+        nv = n.raw if n else None
+        tv = t.raw if t else Decimal(0)
+        if nv is None:
+            continue
+        if abs(nv + tv - gv) <= CENT and gv != 0:
+            score = n.score + g.score + (t.score if t else 0.3)
+            if best is None or score > best[0]:
+                best = (score, (n, t, g))
+    out: dict[str, tuple[Candidate, float]] = {}
+    if best:
+        n, t, g = best[1]
+        for name, c in (("net", n), ("tax", t), ("total", g)):
+            if c is not None:
+                out[name] = (c, round(min(0.99, 0.6 + 0.4 * c.score), 3))
+        if t is None:
+            tax_best, tconf = best_candidate(tax)
+            if tax_best is not None and tax_best.raw == 0:
+                out["tax"] = (tax_best, round(min(0.99, 0.6 + 0.4 * tax_best.score), 3))
+        return out
+    for name, cands in (("net", net), ("tax", tax), ("total", total)):
+        c, conf = best_candidate(cands)
+        if c is not None:
+            out[name] = (c, round(conf * 0.85, 3))
+    if "total" not in out:
+        fallback = largest_amount(ctx)
+        if fallback is not None:
+            out["total"] = (fallback, 0.3)
+    return out
+
+
+def largest_amount(ctx: Context) -> Optional[Candidate]:
+    """The largest amount with decimals anywhere in the document (a weak total guess)."""
+    best = None
+    for line in ctx.layout.lines:
+        for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
+            if tok.has_decimals and (best is None or tok.value > best[0].value):
+                best = (tok, line)
+    if best is None:
+        return None
+    tok, line = best
+    return Candidate("total", format_amount(tok.value), 0.3, "largest_amount", line.words_in(tok.start, tok.end), tok.value)

@@ -1,0 +1,67 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from invoicepipe.domain.extraction.parsing import (
+    date_order_evidence, find_iban, find_vat_ids, iban_valid, parse_amount, parse_date)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1,234.56", "1234.56"), ("1.234,56", "1234.56"), ("1 234,56", "1234.56"), ("1'234.56", "1234.56"),
+    ("1,23,456.00", "123456.00"), ("€ 529,87", "529.87"), ("529,87 €", "529.87"), ("EUR 12.50", "12.50"),
+    ("$4.11", "4.11"), ("Rs. 319.00", "319.00"), ("₹1,939", "1939"), ("12.50-", "-12.50"),
+    ("(75.00)", "-75.00"), ("-0,00", "0.00"), ("0.5", "0.5"), ("1939", "1939"),
+])
+def test_amounts_in_all_conventions(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+
+
+def test_ambiguous_three_decimals_follow_document_convention():
+    assert parse_amount("1.234") == Decimal("1234")
+    assert parse_amount("1.234", decimal_sep=".") == Decimal("1.234")
+    assert parse_amount("1,234", decimal_sep=",") == Decimal("1.234")
+
+
+@pytest.mark.parametrize("text", ["abc", "12/03/2026", "1.234.56", "", "19%x", "1,234.567.8"])
+def test_non_amounts_are_rejected(text):
+    assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("14.03.2026", date(2026, 3, 14)), ("2026-03-14", date(2026, 3, 14)), ("14/03/2026", date(2026, 3, 14)),
+    ("14 March 2026", date(2026, 3, 14)), ("March 14, 2026", date(2026, 3, 14)), ("Aug 3 , 2014", date(2014, 8, 3)),
+    ("14 mars 2026", date(2026, 3, 14)), ("14. März 2026", date(2026, 3, 14)), ("19 april 2014", date(2014, 4, 19)),
+    ("14.03.26", date(2026, 3, 14)), ("02 Juillet 2015", date(2015, 7, 2)), ("8-9-2022", date(2022, 9, 8)),
+    ("7. Mai 2014", date(2014, 5, 7)),
+])
+def test_dates_in_many_forms(text, expected):
+    found, _ = parse_date(text)
+    assert found == expected
+
+
+def test_slash_dates_use_locale_and_flag_ambiguity():
+    assert parse_date("03/04/2026", "mdy") == (date(2026, 3, 4), True)
+    assert parse_date("03/04/2026", "dmy") == (date(2026, 4, 3), True)
+    assert parse_date("03/04/2026") == (date(2026, 4, 3), True)
+    assert parse_date("03/20/2023") == (date(2023, 3, 20), False)  # only one reading is a date
+    assert parse_date("03.04.2026", "mdy") == (date(2026, 4, 3), False)  # dots are day-first
+
+
+def test_date_order_evidence_from_unambiguous_dates():
+    assert date_order_evidence("Invoice 03/20/2023 due 04/04/2023") == "mdy"
+    assert date_order_evidence("Date 20/03/2023 due 04/04/2023") == "dmy"
+    assert date_order_evidence("04/04/2023") is None
+
+
+def test_iban_mod97():
+    assert iban_valid("DE89 3704 0044 0532 0130 00")
+    assert not iban_valid("DE89 3704 0044 0532 0130 01")
+    assert not iban_valid("DE89370400440532013")  # wrong length for DE
+    assert find_iban("IBAN: DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX")[0] == "DE89370400440532013000"
+
+
+def test_vat_ids_by_country():
+    found = [v for v, _, _ in find_vat_ids("USt-IdNr. DE 123 456 789, TVA FR40303265045, BTW NL810433941B01")]
+    assert found == ["DE123456789", "FR40303265045", "NL810433941B01"]
+    assert find_vat_ids("GSTIN 06AABCO6063D1ZQ")[0][0] == "06AABCO6063D1ZQ"
