@@ -57,6 +57,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     engine = make_engine(settings.database_url)
     broker = broker or make_broker(settings.redis_url)
     dramatiq.set_broker(broker)
+    log = get_logger()
     if readers is None:
         from .adapters import readers as readers_module
 
@@ -67,9 +68,9 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
         uow=UnitOfWork(engine),
         blobs=BlobStore(settings.blob_dir),
         broker=broker,
-        enqueuer=Enqueuer(broker),
+        enqueuer=Enqueuer(broker, log),
         policy=policy,
         readers=readers,
-        log=get_logger(),
+        log=log,
         exporter=FileDropExporter(settings.outbox_dir),
     )

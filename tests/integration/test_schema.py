@@ -25,3 +25,20 @@ def test_migrations_match_the_table_definitions(database_url):
 def test_upgrade_twice_is_harmless(database_url):
     upgrade(database_url)
     upgrade(database_url)
+
+
+def test_audit_events_are_append_only_in_the_database(database_url):
+    from sqlalchemy import insert, update
+    from sqlalchemy.exc import DBAPIError
+
+    upgrade(database_url)
+    engine = create_engine(database_url)
+    row = dict(seq=1, step="received", actor="user:test", outcome="stored", reasons=[], inputs={}, created_at="2026-01-01T00:00:00+00:00",
+               prev_hash="0" * 64, hash="1" * 64)
+    with engine.begin() as conn:
+        conn.execute(insert(t.audit_events).values(**row))
+    for statement in (update(t.audit_events).values(outcome="approved"), t.audit_events.delete()):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(statement)
+    engine.dispose()

@@ -168,6 +168,9 @@ def test_audit_verify_detects_tampering_in_the_database(loaded, run_pipeline, ta
     run_pipeline(loaded)
     assert verify(loaded)["ok"]
     with loaded.uow.begin() as tx:
+        # Someone with DDL rights removes the append-only triggers first.
+        tx.conn.exec_driver_sql("DROP TRIGGER audit_events_no_update")
+        tx.conn.exec_driver_sql("DROP TRIGGER audit_events_no_delete")
         rows = tx.conn.execute(select(t.audit_events).order_by(t.audit_events.c.seq)).all()
         middle = rows[len(rows) // 2]._mapping
         if tamper == "edit":
@@ -211,3 +214,13 @@ def test_export_waits_while_the_destination_is_down_and_delivers_once_back(loade
     run_pipeline(loaded, fail_fast=False)  # the first round's dead letter stays on the stub
     assert status_of(loaded, doc["id"]) == "exported"
     assert loaded.exporter.delivered == [entry["idempotency_key"]]
+
+
+def test_the_database_refuses_to_edit_or_delete_audit_events(loaded):
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    ingest(loaded, fake_pdf(*invoice_lines()))
+    for statement in (update(t.audit_events).values(outcome="approved"), t.audit_events.delete()):
+        with pytest.raises((IntegrityError, OperationalError), match="append-only"):
+            with loaded.uow.begin() as tx:
+                tx.conn.execute(statement)

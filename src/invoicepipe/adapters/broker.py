@@ -11,7 +11,13 @@ from typing import Optional
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.errors import BrokerConnectionError
 from dramatiq.middleware import CurrentMessage
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+BROKER_ERRORS = (RedisConnectionError, RedisTimeoutError, BrokerConnectionError)
 
 # step -> queue. Three pools: parse.fast, parse.slow, pipeline (triage, route, reconcile, export).
 STEP_QUEUES = {
@@ -49,14 +55,27 @@ def step_for_pool(pool: str) -> str:
 
 
 class Enqueuer:
-    """Sends ``step(document_id)`` to the step's queue. The port services depend on."""
+    """Sends ``step(document_id)`` to the step's queue. The port services depend on.
 
-    def __init__(self, broker: dramatiq.Broker):
+    Sending happens after the state change committed. A broker hiccup is retried briefly;
+    if the broker stays away the send is given up with a warning rather than failing the
+    step: the row is already in its new state and the sweeper re-sends its next step.
+    """
+
+    def __init__(self, broker: dramatiq.Broker, log=None):
         self.broker = broker
+        self.log = log
 
     def send(self, step: str, document_id: int, delay_ms: Optional[int] = None) -> None:
         message = dramatiq.Message(queue_name=STEP_QUEUES[step], actor_name=step, args=(document_id,), kwargs={}, options={})
-        self.broker.enqueue(message, delay=delay_ms)
+        try:
+            for attempt in Retrying(stop=stop_after_attempt(4), wait=wait_exponential(multiplier=0.2, max=2),
+                                    retry=retry_if_exception_type(BROKER_ERRORS), reraise=True):
+                with attempt:
+                    self.broker.enqueue(message, delay=delay_ms)
+        except BROKER_ERRORS as exc:
+            if self.log is not None:
+                self.log.warning("enqueue_deferred_to_sweeper", step=step, document_id=document_id, error=repr(exc))
 
 
 class DeferredEnqueuer:
