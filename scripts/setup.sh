@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(tesseract-ocr)
+# Debian splits venv and pip out of python3; without them `python3 -m venv` fails.
+python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv python3-pip)
 [ "${1:-}" = "--minimal" ] || packages+=(redis-server postgresql chromium docker-compose)
 
 missing=()

@@ -15,7 +15,7 @@ from ..adapters.blobs import sha256_of
 from ..adapters.mail import split_email
 from ..domain.models import Status
 from ..domain.sniff import EML, require_accepted
-from ..errors import UnsupportedInput
+from ..errors import TransientError, UnsupportedInput
 from .transitions import log_step, reason, record
 
 
@@ -50,33 +50,40 @@ def ingest_bytes(app, data: bytes, filename: str, channel: str, actor: str, mess
 
 
 def _store(app, data, filename, channel, actor, media_type, message_db_id, rejected: Optional[str] = None) -> dict:
+    """Store the bytes and record the document (or its re-arrival); send triage after commit."""
     sha = app.blobs.put(data)
     for _ in range(2):  # a concurrent ingest of the same bytes wins the insert; we then record a re-arrival
         try:
             with app.uow.begin() as tx:
-                existing = tx.documents.by_sha256(sha)
-                if existing is not None:
-                    tx.documents.record_arrival(existing.id, channel, filename, message_db_id)
-                    event = record(tx, existing, step="re_arrival", actor=actor, outcome="same_bytes",
-                                   reasons=[reason("same_bytes", f"the same bytes arrived again as {filename!r} via {channel}", filename=filename, channel=channel)],
-                                   inputs={"sha256": sha, "filename": filename, "channel": channel})
-                    log_step(app, event)
-                    return {"id": existing.id, "status": existing.status.value, "reason": existing.reason, "new": False}
-                status = Status.REJECTED if rejected else Status.RECEIVED
-                doc_id = tx.documents.add(sha256=sha, filename=filename, channel=channel, media_type=media_type,
-                                          size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id)
-                tx.documents.record_arrival(doc_id, channel, filename, message_db_id)
-                doc = tx.documents.get(doc_id)
-                inputs = {"sha256": sha, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": len(data)}
-                why = [reason("unsupported_input", rejected)] if rejected else []
-                event = record(tx, doc, step="received", actor=actor, outcome="rejected" if rejected else "stored", reasons=why, inputs=inputs)
+                outcome, event = _record_arrival(tx, sha, data, filename, channel, actor, media_type, message_db_id, rejected)
             break
         except IntegrityError:
             continue
+    else:
+        raise TransientError(f"could not store {filename!r}: concurrent inserts kept conflicting")
     log_step(app, event)
-    if not rejected:
-        app.enqueuer.send("triage", doc_id)
-    return {"id": doc_id, "status": status.value, "reason": rejected, "new": True}
+    if outcome["new"] and not rejected:
+        app.enqueuer.send("triage", outcome["id"])
+    return outcome
+
+
+def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message_db_id, rejected):
+    existing = tx.documents.by_sha256(sha)
+    if existing is not None:
+        tx.documents.record_arrival(existing.id, channel, filename, message_db_id)
+        event = record(tx, existing, step="re_arrival", actor=actor, outcome="same_bytes",
+                       reasons=[reason("same_bytes", f"the same bytes arrived again as {filename!r} via {channel}", filename=filename, channel=channel)],
+                       inputs={"sha256": sha, "filename": filename, "channel": channel})
+        return {"id": existing.id, "status": existing.status.value, "reason": existing.reason, "new": False}, event
+    status = Status.REJECTED if rejected else Status.RECEIVED
+    doc_id = tx.documents.add(sha256=sha, filename=filename, channel=channel, media_type=media_type,
+                              size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id)
+    tx.documents.record_arrival(doc_id, channel, filename, message_db_id)
+    inputs = {"sha256": sha, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": len(data)}
+    why = [reason("unsupported_input", rejected)] if rejected else []
+    event = record(tx, tx.documents.get(doc_id), step="received", actor=actor, outcome="rejected" if rejected else "stored",
+                   reasons=why, inputs=inputs)
+    return {"id": doc_id, "status": status.value, "reason": rejected, "new": True}, event
 
 
 def _ingest_email(app, data: bytes, filename: str, channel: str, actor: str) -> IngestResult:
