@@ -11,7 +11,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters.pdf import open_pdfium
+from invoicepipe.adapters.pdf import open_pdfium, render_page
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.errors import UnreadableDocument
 
@@ -37,12 +37,14 @@ def _pages(data: bytes, media_type: str, dpi: int) -> Iterator[tuple[Image.Image
     """Yield (image, pixels per point) for each page or frame."""
     if media_type == "application/pdf":
         with open_pdfium(data) as pdf:
-            if len(pdf) == 0:
-                raise UnreadableDocument("document has no pages")
-            for i in range(len(pdf)):
-                page = pdf[i]
-                yield page.render(scale=dpi / 72).to_pil(), dpi / 72
-                page.close()
+            count = len(pdf)
+        if count == 0:
+            raise UnreadableDocument("document has no pages")
+        for i in range(count):
+            # Re-open per page so the PDFium lock is not held while Tesseract runs.
+            with open_pdfium(data) as pdf:
+                image = render_page(pdf, i, dpi / 72, grayscale=True)
+            yield image, dpi / 72
         return
     try:
         img = Image.open(io.BytesIO(data))

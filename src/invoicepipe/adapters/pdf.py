@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
@@ -25,20 +26,47 @@ _EINVOICE_ROOT = re.compile(rb"<(?:[\w-]+:)?(CrossIndustryInvoice|CrossIndustryD
 WORD_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False, "use_text_flow": False}
 
 
+# PDFium is not thread-safe: two threads inside it at once crash the whole process (seen
+# with the embedded runtime's per-pool worker threads). Every use of a PdfDocument happens
+# inside open_pdfium, which holds this lock; keep those blocks short (no OCR inside).
+PDFIUM_LOCK = threading.RLock()
+
+
 @contextmanager
 def open_pdfium(data: bytes) -> Iterator[pdfium.PdfDocument]:
-    """Open PDF bytes with pypdfium2, turning its errors into UnreadableDocument."""
+    """Open PDF bytes with pypdfium2 under the process-wide PDFium lock.
+
+    Errors become UnreadableDocument with a reason a person understands.
+    """
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            message = str(exc)
+            if "password" in message.lower():
+                raise UnreadableDocument("PDF is encrypted") from exc
+            raise UnreadableDocument(f"PDF is damaged: {message}") from exc
+        try:
+            yield pdf
+        finally:
+            pdf.close()
+
+
+def render_page(pdf: pdfium.PdfDocument, index: int, scale: float, grayscale: bool = False) -> Image.Image:
+    """Render one page to a PIL image that owns its memory (call inside open_pdfium).
+
+    The bitmap and page are closed here, under the lock, rather than later by the garbage
+    collector in whatever thread happens to run it.
+    """
+    page = pdf[index]
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            raise UnreadableDocument("PDF is encrypted") from exc
-        raise UnreadableDocument(f"PDF is damaged: {message}") from exc
-    try:
-        yield pdf
+        bitmap = page.render(scale=scale, grayscale=grayscale)
+        try:
+            return bitmap.to_pil().copy()
+        finally:
+            bitmap.close()
     finally:
-        pdf.close()
+        page.close()
 
 
 def probe(data: bytes, media_type: str) -> DocumentFacts:
