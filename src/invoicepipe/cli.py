@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import AuditChainBroken, ConfigError, InvoicepipeError, MasterDataError, NotFound, TransientError
+from .errors import AuditChainBroken, ConfigError, InvoicepipeError, MasterDataError, NotFound, StateConflict, TransientError
 from .output import print_document, print_status, print_trail
 
 EXIT_OK, EXIT_NOT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_CONFIG, EXIT_AUDIT, EXIT_TIMEOUT, EXIT_UNREACHABLE = range(8)
@@ -64,8 +64,9 @@ def cmd_up(args) -> int:
     started = start_background(app)
     watcher = Periodic("inbox", app.settings.watch_interval_s, lambda: process_inbox(app, folder), app.log)
     watcher.start()
+    web = _start_web(app)
     mode = "embedded (SQLite, in-process workers)" if app.settings.embedded else "Redis broker, in-process workers"
-    print(f"invoicepipe {__version__} up: {mode}\n"
+    print(f"invoicepipe {__version__} up: {mode}\n" + (f"{web.banner}\n" if web else "") +
           f"  watching   {folder.root}/{{email,portal,scan}}  (done files move to processed/ or rejected/)\n"
           f"  database   {app.settings.database_url}\n"
           f"  look with  invoicepipe status | invoicepipe show ID | invoicepipe audit trail ID\n"
@@ -79,6 +80,8 @@ def cmd_up(args) -> int:
         if deadline and time.monotonic() > deadline:
             break
     watcher.stop()
+    if web:
+        web.stop()
     stop_all(started)
     app.close()
     return EXIT_OK
@@ -191,7 +194,7 @@ def cmd_worker(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Production ingest service: watches the drop folder and runs the sweeper (no parse workers)."""
+    """Production web and ingest service: the web UI/API, the drop folder and the sweeper (no parse workers)."""
     from .adapters.inbox import DropFolder
     from .runtime import Periodic, start_background, stop_all
     from .services.inbox import process_inbox
@@ -200,6 +203,11 @@ def cmd_serve(args) -> int:
     folder = DropFolder(app.settings.inbox_dir, app.settings.settle_s)
     folder.ensure_layout()
     started = start_background(app, pools=None)
+    web = _start_web(app)
+    if web is None:
+        stop_all(started)
+        return EXIT_CONFIG
+    print(web.banner, flush=True)
     watcher = Periodic("inbox", app.settings.watch_interval_s, lambda: process_inbox(app, folder), app.log)
     watcher.start()
     stop = threading.Event()
@@ -210,6 +218,7 @@ def cmd_serve(args) -> int:
         if deadline and time.monotonic() > deadline:
             break
     watcher.stop()
+    web.stop()
     stop_all(started)
     return EXIT_OK
 
@@ -233,18 +242,95 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_retry(args) -> int:
-    from .services.recovery import retry_document
+    from .services.recovery import failed_ids, retry_document
 
     app = _app(migrate=False)
-    print(retry_document(app, args.id, _user()))
+    ids = list(args.ids) + (failed_ids(app) if args.all_failed else [])
+    if not ids:
+        print("nothing to retry")
+        return EXIT_OK
+    code = EXIT_OK
+    for doc_id in ids:
+        try:
+            print(retry_document(app, doc_id, _user()))
+        except (NotFound, StateConflict) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            code = EXIT_NOT_OK
+    return code
+
+
+def cmd_list(args) -> int:
+    from .services.queries import list_documents
+
+    app = _app()
+    docs = list_documents(app, args.state, args.limit)
+    if args.json:
+        print(json.dumps(docs, indent=2, default=str))
+    else:
+        for d in docs:
+            print(f"{d['id']:>7}  {d['status']:<13} {d['pool'] or '-':<5} {d['updated_at'][:19]}  {d['filename']}"
+                  + (f"  ({d['reason']})" if d["reason"] else ""))
     return EXIT_OK
+
+
+def cmd_eval_reconcile(args) -> int:
+    from .evaluation.reconcile_eval import evaluate, format_report
+
+    report = evaluate(Path(args.dir))
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def cmd_eval_extraction(args) -> int:
+    from .evaluation.extraction_cli import run_command
+
+    return run_command(args)
+
+
+def _start_web(app):
+    """The web UI and API in a thread (settings.web_host:web_port), or None with the reason printed."""
+    try:
+        from .web.commands import web_banner
+        from .web.server import WebServer
+    except ImportError as exc:
+        print(f"web UI not available: {exc} (install invoicepipe[web])", file=sys.stderr)
+        return None
+    server = WebServer(app, app.settings.web_host, app.settings.web_port)
+    try:
+        server.banner = web_banner(app, server.start())
+    except RuntimeError as exc:
+        print(f"web UI not started: {exc}", file=sys.stderr)
+        return None
+    return server
+
+
+def cmd_user(args) -> int:
+    from .web.commands import user_add
+
+    print(user_add(_app(), args.username, args.role, args.password_stdin, _user()))
+    return EXIT_OK
+
+
+def cmd_token(args) -> int:
+    from .web.commands import token_add
+
+    print(token_add(_app(), args.username, args.label, _user()))
+    return EXIT_OK
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, (OperationalError, RedisConnectionError))
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .cli_parser import build
 
     return build({"up": cmd_up, "ingest": cmd_ingest, "status": cmd_status, "show": cmd_show, "load": cmd_load, "audit": cmd_audit,
-                  "worker": cmd_worker, "serve": cmd_serve, "db": cmd_db, "sweep": cmd_sweep, "retry": cmd_retry}, __version__)
+                  "worker": cmd_worker, "serve": cmd_serve, "db": cmd_db, "sweep": cmd_sweep, "retry": cmd_retry, "list": cmd_list,
+                  "eval_reconcile": cmd_eval_reconcile, "eval_extraction": cmd_eval_extraction, "user": cmd_user, "token": cmd_token}, __version__)
 
 
 def main(argv=None) -> int:
@@ -272,6 +358,11 @@ def main(argv=None) -> int:
     except InvoicepipeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOT_OK
+    except Exception as exc:  # a server that is down surfaces from the libraries themselves
+        if _is_unreachable(exc):
+            print(f"unreachable: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
+            return EXIT_UNREACHABLE
+        raise
 
 
 if __name__ == "__main__":

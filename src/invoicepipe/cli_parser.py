@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from .domain.models import Status
+
 
 def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="invoicepipe", description="Accounts-payable invoice pipeline.")
     p.add_argument("--version", action="version", version=f"invoicepipe {version}")
     sub = p.add_subparsers(dest="command")
 
-    up = sub.add_parser("up", help="run everything in one process: workers per pool, inbox watcher, sweeper")
+    up = sub.add_parser("up", help="run everything in one process: workers per pool, web UI, inbox watcher, sweeper")
     up.add_argument("--samples", metavar="DIR", help="load DIR/master/* and drop DIR/pdf, DIR/img into the inbox first")
     up.add_argument("--for-seconds", type=float, default=None, help="stop after this long (default: until Ctrl-C)")
     up.set_defaults(func=handlers["up"])
@@ -53,7 +55,7 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     wk.add_argument("--threads", type=int, default=1)
     wk.set_defaults(func=handlers["worker"])
 
-    sv = sub.add_parser("serve", help="production ingest service: inbox watcher and sweeper")
+    sv = sub.add_parser("serve", help="production service: web UI and API, inbox watcher, sweeper")
     sv.add_argument("--for-seconds", type=float, default=None)
     sv.set_defaults(func=handlers["serve"])
 
@@ -66,7 +68,49 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     sw.add_argument("--older-than", type=float, default=None, metavar="SECONDS", help="default: INVOICEPIPE_STUCK_AFTER")
     sw.set_defaults(func=handlers["sweep"])
 
-    rt = sub.add_parser("retry", help="send a failed document through the pipeline again")
-    rt.add_argument("id", type=int)
+    rt = sub.add_parser("retry", help="send failed documents through the pipeline again")
+    rt.add_argument("ids", type=int, nargs="*", metavar="ID")
+    rt.add_argument("--all-failed", action="store_true", help="every document now in `failed`")
     rt.set_defaults(func=handlers["retry"])
+
+    ls = sub.add_parser("list", help="documents in a state, most recently changed first")
+    ls.add_argument("--state", choices=[s.value for s in Status], default=None)
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=handlers["list"])
+
+    ev = sub.add_parser("eval", help="measure a stage on a labelled set")
+    ev_sub = ev.add_subparsers(dest="eval_cmd", required=True)
+    er = ev_sub.add_parser("reconcile", help="duplicate precision/recall and outcome confusion matrix of the reconcile stage")
+    er.add_argument("dir", metavar="DIR", help="invoices.jsonl + master/, or an e-invoice corpus with manifest.csv + gt/")
+    er.add_argument("--json", action="store_true")
+    er.set_defaults(func=handlers["eval_reconcile"])
+    ex = ev_sub.add_parser("extraction", help="per-field accuracy, calibration, straight-through rate and speed of extraction")
+    ex.add_argument("dir", metavar="DIR", help="a folder with manifest.csv, gt/ and the documents (pdf/, img/)")
+    ex.add_argument("--json", action="store_true", help="print one JSON object")
+    ex.add_argument("--config", default="default", help="default | no-calibration | no-memory | tesseract-only | rapidocr-only | FILE.json | FILE.yaml")
+    ex.add_argument("--policy", metavar="FILE", default=None, help="policy file (default: policy/default.yaml)")
+    ex.add_argument("--ignore-xml", action="store_true", help="read e-invoice PDFs as ordinary PDFs (embedded XML dropped)")
+    ex.add_argument("--compare", nargs=2, metavar=("A", "B"), help="champion A vs challenger B; exit 1 when B is worse on a critical field")
+    ex.add_argument("--margin", type=float, default=1.0, help="allowed loss of the challenger, in percentage points (default 1)")
+    ex.add_argument("--learning", action="store_true", help="also measure a vendor's second invoice after one corrected first one")
+    ex.add_argument("--workers", type=int, default=0, help="reader processes (default: one per CPU)")
+    ex.add_argument("--cache", metavar="DIR", default=None, help="keep what was read (text layer, OCR) in DIR for the next run")
+    ex.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    ex.set_defaults(func=handlers["eval_extraction"])
+
+    us = sub.add_parser("user", help="web accounts (a fresh install has none)")
+    us_sub = us.add_subparsers(dest="user_cmd", required=True)
+    ua = us_sub.add_parser("add", help="create an account; people get a password, integrators an API token")
+    ua.add_argument("username")
+    ua.add_argument("--role", choices=["reviewer", "controller", "admin", "integrator"], required=True)
+    ua.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin instead of prompting")
+    us.set_defaults(func=handlers["user"])
+
+    tk = sub.add_parser("token", help="API tokens for POST /api/invoices and the JSON API")
+    tk_sub = tk.add_subparsers(dest="token_cmd", required=True)
+    ta = tk_sub.add_parser("add", help="issue an API token for an existing account (printed once)")
+    ta.add_argument("username")
+    ta.add_argument("--label", default=None, help="what the token is for, e.g. erp-connector")
+    tk.set_defaults(func=handlers["token"])
     return p

@@ -53,3 +53,27 @@ def test_csv_missing_required_columns_is_schema_drift_and_loads_nothing(app, tmp
     path.write_text("receipt_id,po_number,quantity\nGR1,4500001,3\n")
     with pytest.raises(MasterDataError, match="required columns missing: po_line, received_on"):
         load_master_data(app, "receipts", path)
+
+
+def test_a_column_missing_from_a_later_export_keeps_the_stored_values(app, tmp_path):
+    full = tmp_path / "v1.csv"
+    full.write_text("vendor_id,name,iban,bank_changed_at\nV1,Good Co,DE89370400440532013000,2024-01-01\n")
+    load_master_data(app, "vendors", full)
+    renamed = tmp_path / "v2.csv"
+    renamed.write_text("vendor_id,name,bank_iban\nV1,Good Co GmbH,DE02120300000000202051\n")
+    report = load_master_data(app, "vendors", renamed)
+    assert report.updated == 1 and "bank_iban" in report.drift[0]
+    with app.uow.begin() as tx:
+        vendor = tx.master.vendor("V1")
+    assert vendor.name == "Good Co GmbH"
+    assert [a.iban for a in vendor.bank_accounts] == ["DE89370400440532013000"]
+
+
+def test_a_blank_cell_clears_the_value(app, tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_text("vendor_id,name,tax_id\nV1,Good Co,DE123456789\n")
+    load_master_data(app, "vendors", path)
+    path.write_text("vendor_id,name,tax_id\nV1,Good Co,\n")
+    load_master_data(app, "vendors", path)
+    with app.uow.begin() as tx:
+        assert tx.master.vendor("V1").tax_id is None

@@ -139,13 +139,31 @@ def test_sweeper_resends_a_document_whose_message_was_lost(loaded, run_pipeline)
     assert "requeued" in [e["step"] for e in trail(loaded, doc["id"])]
 
 
-def test_a_document_that_keeps_getting_stuck_ends_in_failed(app):
+def drop_all_messages(app):
+    for queue in app.broker.queues.values():
+        while queue.qsize():
+            queue.get_nowait()
+            queue.task_done()
+
+
+def test_a_document_that_never_moves_ends_in_failed_after_its_requeue_budget(app):
+    from invoicepipe.services.sweeper import requeue_budget
+
     [doc] = ingest(app, fake_pdf(*invoice_lines()))
-    with app.uow.begin() as tx:
-        tx.conn.execute(update(t.documents).where(t.documents.c.id == doc["id"]).values(status="parsing", pool="fast", attempts=99))
+    for _ in range(requeue_budget(app)):
+        drop_all_messages(app)  # every message is lost again
+        assert sweep(app, stuck_after_s=0) == 1
+        assert status_of(app, doc["id"]) == "received"
+    drop_all_messages(app)
     sweep(app, stuck_after_s=0)
     shown = show(app, doc["id"])
-    assert shown["status"] == "failed" and "attempts" in shown["reason"]
+    assert shown["status"] == "failed" and "re-sends" in shown["reason"]
+
+
+def test_sweeper_leaves_documents_alone_while_their_queue_has_a_backlog(app):
+    [doc] = ingest(app, fake_pdf(*invoice_lines()))  # its triage message is waiting in the queue
+    assert sweep(app, stuck_after_s=0) == 0
+    assert "requeued" not in [e["step"] for e in trail(app, doc["id"])]
 
 
 def test_parse_retry_budget_ends_in_failed_not_a_loop(app, run_pipeline):

@@ -1,16 +1,25 @@
-"""OCR reading with Tesseract: rendered PDF pages or image frames to positioned words."""
+"""OCR reading: rendered PDF pages or image frames to positioned words.
+
+Tesseract is the first engine. When it is missing, or its result for a page is poor (few
+words or a low mean confidence), the configured second engine (RapidOCR) reads the page and
+the better of the two results is kept. A page with ink that no engine can read comes back
+without words and with method ``ocr_unreadable``; extraction turns that into a warning
+and the router into a review reason, so a missing engine never crashes a parse.
+"""
 
 from __future__ import annotations
 
 import io
 import os
 import shutil
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Optional
 
 import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
+from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.errors import UnreadableDocument
@@ -21,16 +30,50 @@ from invoicepipe.errors import UnreadableDocument
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MIN_CONFIDENCE = 0  # Tesseract reports -1 for layout-only entries; real words are 0..100
+UNREADABLE = "ocr_unreadable"
 
 
-def tesseract_version() -> str:
-    """Version string of the installed Tesseract; UnreadableDocument when it is missing."""
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        raise UnreadableDocument("OCR engine not available: the tesseract program is not installed")
+@dataclass(frozen=True)
+class OcrSettings:
+    """Which engines to use and when a page result counts as poor.
+
+    ``tesseract_cmd`` may point anywhere (a missing program simply disables the engine);
+    ``fallback`` is ``"rapidocr"`` or ``"none"``.
+    """
+
+    tesseract_cmd: str = "tesseract"
+    fallback: str = "rapidocr"
+    use_tesseract: bool = True
+    # "contrast" stretches contrast only; "median" also applies a 3x3 median filter, which
+    # removes speckles but also erases small grey print (labels above values)
+    cleanup: str = "contrast"
+    min_words: int = 8
+    min_mean_confidence: float = 0.55
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
+        """``INVOICEPIPE_TESSERACT_CMD`` and ``INVOICEPIPE_OCR_FALLBACK`` (rapidocr | none)."""
+        env = os.environ if env is None else env
+        return cls(tesseract_cmd=env.get("INVOICEPIPE_TESSERACT_CMD") or "tesseract",
+                   fallback=(env.get("INVOICEPIPE_OCR_FALLBACK") or "rapidocr").strip().lower())
+
+
+def tesseract_version(cmd: str = "tesseract") -> str:
+    """Version string of the Tesseract at ``cmd``; UnreadableDocument when it is missing."""
+    if shutil.which(cmd) is None:
+        raise UnreadableDocument(f"OCR engine not available: tesseract not found at {cmd!r}")
+    _use_cmd(cmd)
     try:
         return f"tesseract {pytesseract.get_tesseract_version()}"
     except (pytesseract.TesseractNotFoundError, OSError) as exc:
         raise UnreadableDocument(f"OCR engine not available: {exc}") from exc
+
+
+def _use_cmd(cmd: str) -> None:
+    # pytesseract keeps the program path in a module global; it only changes when the
+    # configuration does (one setting per process in production).
+    if pytesseract.pytesseract.tesseract_cmd != cmd:
+        pytesseract.pytesseract.tesseract_cmd = cmd
 
 
 def _pages(data: bytes, media_type: str, dpi: int) -> Iterator[tuple[Image.Image, float]]:
@@ -41,7 +84,7 @@ def _pages(data: bytes, media_type: str, dpi: int) -> Iterator[tuple[Image.Image
         if count == 0:
             raise UnreadableDocument("document has no pages")
         for i in range(count):
-            # Re-open per page so the PDFium lock is not held while Tesseract runs.
+            # Re-open per page so the PDFium lock is not held while OCR runs.
             with open_pdfium(data) as pdf:
                 image = render_page(pdf, i, dpi / 72, grayscale=True)
             yield image, dpi / 72
@@ -57,36 +100,97 @@ def _pages(data: bytes, media_type: str, dpi: int) -> Iterator[tuple[Image.Image
         raise UnreadableDocument(f"image cannot be decoded: {exc}") from exc
 
 
-def preprocess(img: Image.Image) -> Image.Image:
-    """Grayscale, stretch contrast and remove salt noise; cheap steps that help Tesseract."""
+def preprocess(img: Image.Image, cleanup: str = "contrast") -> Image.Image:
+    """Grayscale and stretch contrast (and with ``median`` remove salt noise) for Tesseract."""
     gray = ImageOps.grayscale(img.convert("RGB") if img.mode in ("P", "RGBA", "CMYK", "1") else img)
     gray = ImageOps.autocontrast(gray, cutoff=1)
-    return gray.filter(ImageFilter.MedianFilter(3))
+    return gray.filter(ImageFilter.MedianFilter(3)) if cleanup == "median" else gray
 
 
-def read_with_ocr(data: bytes, media_type: str, dpi: int = 200) -> DocumentText:
+def has_ink(img: Image.Image) -> bool:
+    """True unless the page is practically blank (a blank page needs no reader)."""
+    small = ImageOps.grayscale(img.convert("RGB") if img.mode in ("P", "RGBA", "CMYK", "1") else img)
+    small.thumbnail((400, 400))
+    histogram = small.histogram()
+    dark = sum(histogram[:100])
+    return dark > 0.001 * max(1, sum(histogram))
+
+
+def tesseract_words(prepared: Image.Image, px_per_pt: float, number: int) -> list[Word]:
+    """Tesseract ``image_to_data`` words, boxes in points, confidence scaled to [0, 1]."""
+    found = pytesseract.image_to_data(prepared, lang="eng", config=TESSERACT_CONFIG, output_type=Output.DICT)
+    words = []
+    for i, text in enumerate(found["text"]):
+        conf = float(found["conf"][i])
+        if not text.strip() or conf < MIN_CONFIDENCE:
+            continue
+        x, y, w, h = (found[k][i] / px_per_pt for k in ("left", "top", "width", "height"))
+        words.append(Word(text.strip(), Box(x, y, x + w, y + h), number, round(conf / 100, 3)))
+    return words
+
+
+def page_quality(words: list[Word]) -> float:
+    """Words times mean confidence: a poor page has few words or unsure ones."""
+    return sum(w.confidence for w in words)
+
+
+def _poor(words: list[Word], settings: OcrSettings) -> bool:
+    return len(words) < settings.min_words or page_quality(words) / max(1, len(words)) < settings.min_mean_confidence
+
+
+def _engines(settings: OcrSettings) -> tuple[Optional[str], Optional[str], list[str]]:
+    """(tesseract version, fallback version, notes on what is missing)."""
+    notes, tess, fallback = [], None, None
+    if settings.use_tesseract:
+        try:
+            tess = tesseract_version(settings.tesseract_cmd)
+        except UnreadableDocument as exc:
+            notes.append(exc.reason)
+    if settings.fallback == "rapidocr":
+        fallback = rapidocr_available()
+        if fallback is None:
+            notes.append("rapidocr is not installed")
+    return tess, fallback, notes
+
+
+def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[str], fallback: Optional[str],
+               settings: OcrSettings) -> tuple[list[Word], str]:
+    words: list[Word] = []
+    method = UNREADABLE
+    if tess:
+        try:
+            words, method = tesseract_words(preprocess(img, settings.cleanup), px_per_pt, number), "ocr_tesseract"
+        except pytesseract.TesseractError:
+            words = []
+    ink = has_ink(img)
+    if fallback and ink and _poor(words, settings):
+        second = read_page_rapidocr(img, px_per_pt, number)
+        if page_quality(second) > page_quality(words):
+            words, method = second, "ocr_rapidocr"
+    if not words:
+        method = UNREADABLE if ink else "blank"
+    return words, method
+
+
+def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Optional[OcrSettings] = None) -> DocumentText:
     """OCR every page/frame and return words with confidences and boxes in points.
 
     PDFs are rendered at ``dpi``; images are read at their own resolution (72 dpi assumed
     when the file does not say), so boxes and page sizes share the point space of models.py.
-    Raises UnreadableDocument when Tesseract is missing or the input cannot be decoded.
+    Pages no engine could read have method ``ocr_unreadable``; UnreadableDocument is raised
+    only for input that cannot be decoded at all.
     """
-    version = tesseract_version()
-    pages = []
+    settings = settings or OcrSettings.from_env()
+    tess, fallback, notes = _engines(settings)
+    pages, used = [], set()
     for number, (img, px_per_pt) in enumerate(_pages(data, media_type, dpi), start=1):
-        prepared = preprocess(img)
-        try:
-            found = pytesseract.image_to_data(prepared, lang="eng", config=TESSERACT_CONFIG, output_type=Output.DICT)
-        except pytesseract.TesseractError as exc:
-            raise UnreadableDocument(f"OCR failed on page {number}: {exc}") from exc
-        words = []
-        for i, text in enumerate(found["text"]):
-            conf = float(found["conf"][i])
-            if not text.strip() or conf < MIN_CONFIDENCE:
-                continue
-            x, y, w, h = (found[k][i] / px_per_pt for k in ("left", "top", "width", "height"))
-            words.append(Word(text.strip(), Box(x, y, x + w, y + h), number, round(conf / 100, 3)))
-        pages.append(Page(number, img.width / px_per_pt, img.height / px_per_pt, tuple(words), "ocr_tesseract"))
+        words, method = _read_page(img, px_per_pt, number, tess, fallback, settings)
+        used.add(method)
+        pages.append(Page(number, img.width / px_per_pt, img.height / px_per_pt, tuple(words), method))
     if not pages:
         raise UnreadableDocument("document has no pages")
-    return DocumentText(tuple(pages), None, version)
+    names = [v for v, m in ((tess, "ocr_tesseract"), (fallback, "ocr_rapidocr")) if v and m in used]
+    reader = " + ".join(names) or "no OCR engine"
+    if notes:
+        reader += f" ({'; '.join(notes)})"
+    return DocumentText(tuple(pages), None, reader)

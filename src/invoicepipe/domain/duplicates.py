@@ -1,31 +1,40 @@
 """Duplicate scoring: the same invoice sent twice, across channels and OCR confusions.
 
-Candidates come from indexed blocking (same vendor and the same normalised number or the
-same amount); this module only scores a pair. The score is in [0, 1] with its reasons, and
-the threshold that flags it is policy.
+Candidates come from indexed blocking on the *resolved* vendor id (so a vendor printed
+under an alias blocks with its master record) and either the normalised number or the
+amount within the date window; this module only scores pairs. A score is in [0, 1] with
+its reasons in words; the threshold that flags it is policy.
+
+What counts, in order of strength:
+
+    exact           same number as printed, same amount, same date             1.0
+    same number     same number after normalisation, same amount (any date)    0.9-0.95
+                    or, within the window, amounts one digit apart (a misread)  0.85
+    similar number  same amount, date within the window, number mangled        0.85
+    same amount     within the window, unrelated numbers (recurring invoices)  0.4
+
+The same number with a *different* amount is not a second payment of one invoice (a
+numbering collision, a restarted sequence, or a corrected re-issue); within the window
+it is reported as ``invoice_number_reused`` for a reviewer, never as a duplicate. A credit
+note and an invoice are never duplicates of each other. Two invoices whose vendor is in no
+master record are compared too, but only the same number with the same amount counts.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Optional, Sequence
 
-from rapidfuzz import fuzz
-
+from .invoice_numbers import canonical_invoice_number, normalise_invoice_number, similar_numbers
 from .models import Reason
 
-# Characters OCR and people confuse, mapped to one representative.
-_CONFUSIONS = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
+__all__ = ["InvoiceKey", "DuplicateMatch", "DuplicateFindings", "score_duplicate", "find_duplicates",
+           "duplicate_reason", "number_reused_reason", "normalise_invoice_number"]
 
-
-def normalise_invoice_number(number: str) -> str:
-    """Upper-case, fold OCR confusions, drop punctuation and spaces, drop leading zeros."""
-    folded = number.upper().translate(_CONFUSIONS)
-    compact = re.sub(r"[^0-9A-Z]", "", folded)
-    return compact.lstrip("0") or compact
+EXACT, SAME_NUMBER, SIMILAR_NUMBER, NUMBER_REUSED, SAME_AMOUNT, UNRELATED = (
+    "exact", "same_number", "similar_number", "number_reused", "same_amount", "unrelated")
 
 
 @dataclass(frozen=True)
@@ -47,56 +56,115 @@ class DuplicateMatch:
     original_id: int
     score: float
     reasons: tuple[str, ...]
+    kind: str = UNRELATED
+    original_number: Optional[str] = None
+    original_channel: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class DuplicateFindings:
+    """The best suspected original (at or above the threshold) and any number reuse."""
+
+    duplicate: Optional[DuplicateMatch]
+    number_reused: Optional[DuplicateMatch]
+
+
+def _same_amount(new: InvoiceKey, prior: InvoiceKey) -> bool:
+    if new.total is None or prior.total is None or new.total != prior.total:
+        return False
+    return not (new.currency and prior.currency and new.currency != prior.currency)
+
+
+def _one_digit_apart(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
+    if a is None or b is None:
+        return False
+    x, y = f"{a:.2f}", f"{b:.2f}"
+    return len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1
+
+
+def _channels(new: InvoiceKey, prior: InvoiceKey) -> list[str]:
+    if new.channel and prior.channel and new.channel != prior.channel:
+        return [f"arrived by {new.channel}, the original by {prior.channel}"]
+    return []
 
 
 def score_duplicate(new: InvoiceKey, prior: InvoiceKey, window_days: int) -> DuplicateMatch:
-    """How likely ``new`` is a re-submission of ``prior`` (same vendor assumed by blocking)."""
-    why: list[str] = []
-    if new.vendor_id != prior.vendor_id or new.vendor_id is None:
+    """How likely ``new`` is a re-submission of ``prior``, with the signals in words."""
+    def match(score: float, kind: str, why: list[str]) -> DuplicateMatch:
+        return DuplicateMatch(prior.document_id, round(score, 3), tuple(why + _channels(new, prior)), kind, prior.invoice_number, prior.channel)
+
+    unresolved = new.vendor_id is None and prior.vendor_id is None
+    if not unresolved and new.vendor_id != prior.vendor_id:
         return DuplicateMatch(prior.document_id, 0.0, ("different vendor",))
     if (new.document_type == "credit_note") != (prior.document_type == "credit_note"):
         return DuplicateMatch(prior.document_id, 0.0, ("a credit note and an invoice are not duplicates",))
-    num_new = normalise_invoice_number(new.invoice_number or "")
-    num_old = normalise_invoice_number(prior.invoice_number or "")
-    same_number = bool(num_new) and num_new == num_old
-    similar_number = bool(num_new and num_old) and fuzz.ratio(num_new, num_old) >= 80
-    same_amount = new.total is not None and new.total == prior.total and (new.currency or "") == (prior.currency or new.currency or "")
+    norm_new = normalise_invoice_number(new.invoice_number or "")
+    norm_old = normalise_invoice_number(prior.invoice_number or "")
+    same_number = bool(norm_new) and norm_new == norm_old
+    exact_number = same_number and canonical_invoice_number(new.invoice_number or "") == canonical_invoice_number(prior.invoice_number or "")
+    amount = _same_amount(new, prior)
     days = abs((new.invoice_date - prior.invoice_date).days) if new.invoice_date and prior.invoice_date else None
-    same_date = days == 0
-    near_date = days is not None and days <= window_days
+    near = days is not None and days <= window_days
+    dated = ([f"same date {new.invoice_date}"] if days == 0 else [f"dates {days} days apart"]) if days is not None else []
+    money = f"{new.total} {new.currency or ''}".rstrip()
+    if unresolved and not (same_number and amount):
+        return DuplicateMatch(prior.document_id, 0.0, ("no vendor to compare: only the same number and amount count",))
+    if same_number and amount:
+        how = "same invoice number" if exact_number else "same invoice number once normalised"
+        numbers = f"{how} {new.invoice_number!r}" + ("" if new.invoice_number == prior.invoice_number else f" (original {prior.invoice_number!r})")
+        if exact_number and days == 0:
+            return match(1.0, EXACT, [numbers, f"same amount {money}", *dated])
+        return match(0.9 + 0.05 * exact_number + 0.05 * near, SAME_NUMBER, [numbers, f"same amount {money}", *dated])
+    if same_number and near and _one_digit_apart(new.total, prior.total):
+        return match(0.85, SAME_NUMBER, [f"same invoice number {new.invoice_number!r}", f"amounts {new.total} and {prior.total} differ "
+                                         "in one digit (one of them misread)", *dated])
     if same_number:
-        why.append(f"same invoice number {new.invoice_number!r} (as {prior.invoice_number!r})")
-    elif similar_number:
-        why.append(f"similar invoice number {new.invoice_number!r} vs {prior.invoice_number!r}")
-    if same_amount:
-        why.append(f"same amount {new.total} {new.currency or ''}".rstrip())
-    if same_date:
-        why.append(f"same date {new.invoice_date}")
-    elif near_date:
-        why.append(f"dates {days} days apart")
-    if same_number:
-        score = 0.8 + 0.1 * same_amount + 0.1 * (same_date or (near_date and same_amount))
-        if days is not None and days > 365 and not same_amount:
-            score = 0.5  # numbering restarted in another year
-    elif same_amount and near_date and similar_number:
-        score = 0.85 + 0.1 * same_date
-    elif same_amount and same_date:
-        score = 0.7
-    elif same_amount and near_date:
-        score = 0.4  # a recurring invoice of the same amount is normal
-    else:
-        score = 0.1 * same_amount + 0.1 * similar_number
-    return DuplicateMatch(prior.document_id, round(min(score, 1.0), 3), tuple(why))
+        return match(0.5, NUMBER_REUSED, [f"same invoice number {new.invoice_number!r} with a different amount "
+                                          f"({new.total} vs {prior.total})", *dated])
+    if amount and near:
+        why = similar_numbers(new.invoice_number, prior.invoice_number)
+        if why:
+            return match(0.85, SIMILAR_NUMBER, [f"similar invoice number {new.invoice_number!r} vs {prior.invoice_number!r}: {why}",
+                                                f"same amount {money}", *dated])
+        return match(0.4, SAME_AMOUNT, [f"same amount {money}", *dated, "unrelated invoice numbers (a recurring invoice is normal)"])
+    return match(0.1 * amount, UNRELATED, [])
 
 
-def best_duplicate(new: InvoiceKey, priors: Sequence[InvoiceKey], window_days: int) -> Optional[DuplicateMatch]:
+def find_duplicates(new: InvoiceKey, priors: Sequence[InvoiceKey], window_days: int, threshold: float) -> DuplicateFindings:
+    """The earliest best-scoring original at or above ``threshold``, and a number reused within the window."""
     scored = [score_duplicate(new, p, window_days) for p in priors if p.document_id != new.document_id]
-    return max(scored, key=lambda m: (m.score, -m.original_id), default=None)
+    best = max(scored, key=lambda m: (m.score, -m.original_id), default=None)
+    duplicate = best if best is not None and best.score >= threshold else None
+    reused = None
+    if duplicate is None:
+        by_id = {p.document_id: p for p in priors}
+        reused = min((m for m in scored if m.kind == NUMBER_REUSED and _within(new, by_id[m.original_id], window_days)),
+                     key=lambda m: m.original_id, default=None)
+    return DuplicateFindings(duplicate, reused)
+
+
+def _within(new: InvoiceKey, prior: InvoiceKey, window_days: int) -> bool:
+    if new.invoice_date is None or prior.invoice_date is None:
+        return True  # without dates a reviewer must judge
+    return abs((new.invoice_date - prior.invoice_date).days) <= window_days
 
 
 def duplicate_reason(match: DuplicateMatch) -> Reason:
+    """The ``duplicate_suspected`` reason, linking the suspected original."""
+    label = "an exact duplicate" if match.kind == EXACT else "a likely duplicate"
     return Reason(
         "duplicate_suspected",
-        f"looks like a duplicate of document {match.original_id} (score {match.score:.2f}): {', '.join(match.reasons)}",
-        {"original_id": match.original_id, "score": match.score, "signals": list(match.reasons)},
+        f"{label} of document {match.original_id} (invoice {match.original_number!r}, score {match.score:.2f}): {', '.join(match.reasons)}",
+        {"original_id": match.original_id, "original_number": match.original_number, "score": match.score,
+         "kind": match.kind, "exact": match.kind == EXACT, "original_channel": match.original_channel, "signals": list(match.reasons)},
+    )
+
+
+def number_reused_reason(match: DuplicateMatch) -> Reason:
+    """The ``invoice_number_reused`` reason: same vendor and number, different amount."""
+    return Reason(
+        "invoice_number_reused",
+        f"document {match.original_id} from the same vendor carries the same invoice number: {', '.join(match.reasons)}; "
+        "a corrected re-issue or a numbering collision, not a second copy",
+        {"original_id": match.original_id, "original_number": match.original_number, "signals": list(match.reasons)},
     )

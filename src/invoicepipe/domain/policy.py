@@ -35,6 +35,9 @@ class Tolerances:
     quantity_percent: Decimal = Decimal("0")
     quantity_absolute: Decimal = Decimal("0")
     header_total_absolute: Decimal = Decimal("0")
+    # Freight/shipping/handling lines not on the PO: accepted up to the larger of the two.
+    charges_absolute: Decimal = Decimal("0")
+    charges_percent: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class ReconcilePolicy:
     duplicate_threshold: float = 0.8
     duplicate_date_window_days: int = 45
     bank_change_window_days: int = 30
-    non_po_invoices: str = "review"
+    non_po_invoices: str = "review"  # review | approval: both hold the invoice, never auto-approved
 
     def tolerances_for(self, vendor_id: Optional[str]) -> Tolerances:
         return self.vendor_tolerances.get(vendor_id or "", self.tolerances)
@@ -109,7 +112,8 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
         ),
         reconcile=ReconcilePolicy(
             tolerances=_tolerances(reconcile["tolerances"]),
-            vendor_tolerances={vid: _tolerances(t) for vid, t in (reconcile.get("vendor_overrides") or {}).items()},
+            # A vendor override changes only the keys it names; the rest come from the defaults.
+            vendor_tolerances={vid: _tolerances({**reconcile["tolerances"], **t}) for vid, t in (reconcile.get("vendor_overrides") or {}).items()},
             duplicate_threshold=float(reconcile.get("duplicate_threshold", 0.8)),
             duplicate_date_window_days=int(reconcile.get("duplicate_date_window_days", 45)),
             bank_change_window_days=int(reconcile.get("bank_change_window_days", 30)),

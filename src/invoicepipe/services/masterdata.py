@@ -54,19 +54,22 @@ def _blank(v: Any) -> bool:
 
 
 def _vendor_from_csv(row: dict) -> dict:
+    """A vendor record from one CSV row. A column present but blank clears the value; a
+    column missing from the file is left out, so the stored value is kept."""
     rec: dict[str, Any] = {"vendor_id": row.get("vendor_id", ""), "name": row.get("name", "")}
-    if not _blank(row.get("aliases")):
-        rec["aliases"] = [a.strip() for a in row["aliases"].split("|") if a.strip()]
-    if not _blank(row.get("tax_id")):
-        rec["tax_id"] = row["tax_id"].strip()
-    if not _blank(row.get("iban")):
+    if "aliases" in row:
+        rec["aliases"] = [a.strip() for a in (row["aliases"] or "").split("|") if a.strip()]
+    if "tax_id" in row:
+        rec["tax_id"] = None if _blank(row["tax_id"]) else row["tax_id"].strip()
+    if "iban" in row:
         changed = row.get("bank_changed_at") or None
-        rec["bank_accounts"] = [{"iban": i.strip(), "changed_at": changed} for i in row["iban"].split("|") if i.strip()]
-    if not _blank(row.get("currency")):
-        rec["currency"] = row["currency"].strip()
-    if not _blank(row.get("payment_terms_days")):
-        rec["payment_terms_days"] = int(row["payment_terms_days"]) if row["payment_terms_days"].strip().isdigit() else row["payment_terms_days"]
-    if not _blank(row.get("active")):
+        rec["bank_accounts"] = [{"iban": i.strip(), "changed_at": changed} for i in (row["iban"] or "").split("|") if i.strip()]
+    if "currency" in row:
+        rec["currency"] = None if _blank(row["currency"]) else row["currency"].strip()
+    if "payment_terms_days" in row:
+        raw = (row["payment_terms_days"] or "").strip()
+        rec["payment_terms_days"] = None if not raw else int(raw) if raw.isdigit() else raw
+    if "active" in row and not _blank(row["active"]):
         rec["active"] = row["active"].strip().lower() in ("1", "true", "yes", "y")
     return rec
 
@@ -120,15 +123,22 @@ def read_records(kind: str, path: Path, report: LoadReport) -> list[tuple[int, d
     return _group_csv(kind, rows)
 
 
+# Columns a record may leave out: on insert they get these defaults; on update an absent key
+# keeps the stored value, so an export that lacks a column (or renamed it: schema drift)
+# never wipes, say, a vendor's bank accounts.
+DEFAULTS = {
+    "vendors": {"aliases": [], "tax_id": None, "bank_accounts": [], "currency": None, "payment_terms_days": None, "active": 1},
+    "pos": {"status": "open", "kind": "goods"},
+    "receipts": {},
+}
+
+
 def _to_db(kind: str, rec: dict) -> dict:
-    if kind == "vendors":
-        return {"vendor_id": rec["vendor_id"], "name": rec["name"], "aliases": rec.get("aliases", []), "tax_id": rec.get("tax_id"),
-                "bank_accounts": rec.get("bank_accounts", []), "currency": rec.get("currency"),
-                "payment_terms_days": rec.get("payment_terms_days"), "active": int(rec.get("active", True))}
-    if kind == "pos":
-        return {"po_number": rec["po_number"], "vendor_id": rec["vendor_id"], "currency": rec["currency"],
-                "status": rec.get("status", "open"), "kind": rec.get("kind", "goods"), "lines": rec["lines"]}
-    return {"receipt_id": rec["receipt_id"], "po_number": rec["po_number"], "received_on": rec["received_on"], "lines": rec["lines"]}
+    """The record's columns that are present; the caller fills defaults for inserts only."""
+    row = {k: v for k, v in rec.items()}
+    if kind == "vendors" and "active" in row:
+        row["active"] = int(bool(row["active"]))
+    return row
 
 
 def load_master_data(app, kind: str, path: Path, actor: str = "system:loader") -> LoadReport:
@@ -148,7 +158,7 @@ def load_master_data(app, kind: str, path: Path, actor: str = "system:loader") -
                 tx.master.quarantine(kind, str(path), row_number, rec if isinstance(rec, dict) else {"value": rec}, why)
                 report.quarantined.append({"row": row_number, "id": rec.get(key) if isinstance(rec, dict) else None, "reason": why})
                 continue
-            outcome = upsert(_to_db(kind, rec))
+            outcome = upsert(_to_db(kind, rec), DEFAULTS[kind])
             setattr(report, outcome, getattr(report, outcome) + 1)
         event = record(tx, None, step=f"load_{kind}", actor=actor, outcome="loaded", inputs=report.as_dict())
     log_step(app, event)

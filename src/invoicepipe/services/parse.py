@@ -9,23 +9,41 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..adapters.calibration_store import load_calibration
 from ..domain.extraction import extract_invoice
+from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
 from ..errors import PermanentError
+from .learning import memory_for_vendor
 from .transitions import log_step, move, reason
 
 PARSABLE = {Status.QUEUED, Status.PARSING}
 
 
-def _read(app, data: bytes, media_type: str) -> DocumentText:
-    """The text layer when there is a usable one, OCR otherwise."""
+def read_document(readers, data: bytes, media_type: str, min_chars_per_page: int) -> DocumentText:
+    """The text layer when there is a usable one (or an embedded e-invoice), OCR otherwise."""
     if media_type == "application/pdf":
-        text = app.readers.read_text_layer(data)
+        text = readers.read_text_layer(data)
         chars = sum(len(w.text) for p in text.pages for w in p.words)
-        if text.einvoice_xml or chars >= app.policy.triage.min_text_chars_per_page * max(1, len(text.pages)):
+        if text.einvoice_xml or chars >= min_chars_per_page * max(1, len(text.pages)):
             return text
-    return app.readers.read_with_ocr(data, media_type)
+    return readers.read_with_ocr(data, media_type)
+
+
+def _read(app, data: bytes, media_type: str) -> DocumentText:
+    return read_document(app.readers, data, media_type, app.policy.triage.min_text_chars_per_page)
+
+
+def _extract(app, text: DocumentText, vendors):
+    """Extract with the shipped calibration; a vendor with a layout memory (learned from
+    reviewers' corrections) is extracted again with it. ``app.calibration``, when set,
+    replaces the shipped table (tests, experiments)."""
+    calibration = getattr(app, "calibration", None) or load_calibration()
+    extraction = extract_invoice(text, vendors, calibration)
+    key = vendor_memory_key(extraction.value("vendor_id"), None)
+    memory = memory_for_vendor(app, key, _read) if key else None
+    return extract_invoice(text, vendors, calibration, memory) if memory else extraction
 
 
 def _summary(extraction) -> dict:
@@ -55,7 +73,7 @@ def parse(app, document_id: int, actor: str) -> None:
         text = _read(app, app.blobs.get(doc.sha256), doc.media_type)
         with app.uow.begin() as tx:
             vendors = tx.master.vendors()
-        extraction = extract_invoice(text, vendors)
+        extraction = _extract(app, text, vendors)
     except PermanentError as exc:
         with app.uow.begin() as tx:
             event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="unreadable",

@@ -76,3 +76,11 @@ def show(app, document_id: int) -> dict:
         "decisions": [{"stage": d["stage"], "outcome": d["outcome"], "policy_version": d["policy_version"], "reasons": d["reasons"],
                        "actor": d["actor"], "at": str(d["created_at"])} for d in decisions],
     }
+
+
+def list_documents(app, state: Optional[str] = None, limit: int = 50) -> list[dict]:
+    """Documents (optionally in one state), most recently changed first."""
+    with app.uow.begin() as tx:
+        docs = tx.documents.recent(Status(state) if state else None, limit)
+    return [{"id": d.id, "status": d.status.value, "pool": d.pool, "filename": d.filename, "channel": d.channel,
+             "reason": d.reason, "attempts": d.attempts, "updated_at": str(d.updated_at)} for d in docs]

@@ -20,3 +20,8 @@ def retry_document(app, document_id: int, actor: str) -> str:
     log_step(app, event)
     app.enqueuer.send("triage", document_id)
     return f"document {document_id} sent back to triage"
+
+
+def failed_ids(app, limit: int = 10_000) -> list[int]:
+    with app.uow.begin() as tx:
+        return [d.id for d in tx.documents.in_states([Status.FAILED], limit)]

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from ..adapters.broker import step_for_pool
+from ..adapters.broker import STEP_QUEUES, step_for_pool
 from ..domain.models import Status
+from .queries import queue_depths
 from .transitions import log_step, move, reason, record
 
 NEXT_STEP = {
@@ -26,30 +27,48 @@ NEXT_STEP = {
 
 
 def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweeper", audit: bool = True, only_new: bool = False) -> int:
-    """Re-enqueue every in-flight document idle longer than ``stuck_after_s``; returns the count.
+    """Re-send the next step of every in-flight document idle longer than ``stuck_after_s``.
 
-    Each re-send spends one of the document's attempts; a document that keeps getting
-    stuck ends in FAILED with the reason, for an operator (runbooks/document-failed.md).
-    ``only_new`` limits the sweep to documents never triaged and spends no attempt.
+    A document whose step's queue still has messages waiting is left alone: its message is
+    most likely in that backlog (workers down or busy), and re-sending would only pile up
+    duplicates. A document re-sent ``requeue_budget`` times without moving ends in FAILED
+    for an operator (runbooks/document-failed.md). ``only_new`` limits the sweep to
+    documents never triaged and writes no audit event (the embedded pickup loop).
+    Returns how many documents were re-sent.
     """
     deadline = datetime.now(timezone.utc) - timedelta(seconds=app.settings.stuck_after_s if stuck_after_s is None else stuck_after_s)
     states = [Status.RECEIVED] if only_new else list(NEXT_STEP)
     with app.uow.begin() as tx:
         stuck = tx.documents.stuck(states, deadline)
-    budget = app.policy.max_attempts + 2  # parse spends attempts too; leave room for its own budget check
+    if not stuck:
+        return 0
+    depths = queue_depths(app.broker)
+    if app.settings.redis_url and all(d is None for d in depths.values()):
+        app.log.warning("sweep_skipped", reason="broker unreachable", stuck=len(stuck))
+        return 0
+    sent = 0
     for doc in stuck:
         step = NEXT_STEP[doc.status](doc)
+        if depths.get(STEP_QUEUES[step]):
+            continue
         with app.uow.begin() as tx:
-            if not only_new and doc.attempts >= budget:
-                why = f"stuck in {doc.status.value} after {doc.attempts} attempts; see runbooks/document-failed.md"
+            requeues = 0 if only_new else tx.audit.requeues_since_last_move(doc.id)
+            if requeues >= requeue_budget(app):
+                why = f"no progress in {doc.status.value} after {requeues} re-sends; see runbooks/document-failed.md"
                 event = move(tx, doc, Status.FAILED, step="sweeper", actor=actor, outcome="retry_budget_exhausted",
-                             reasons=[reason("retry_budget_exhausted", why, attempts=doc.attempts)], reason=why)
+                             reasons=[reason("retry_budget_exhausted", why, requeues=requeues)], reason=why)
                 step = None
             else:
                 # Touching updated_at restarts the deadline so the next sweep does not pile on.
-                tx.documents.touch(doc.id, **({} if only_new else {"attempts": doc.attempts + 1}))
+                tx.documents.touch(doc.id)
                 event = record(tx, doc, step="requeued", actor=actor, outcome=step, inputs={"idle_since": str(doc.updated_at)}) if audit else None
         log_step(app, event)
         if step:
             app.enqueuer.send(step, doc.id)
-    return len(stuck)
+            sent += 1
+    return sent
+
+
+def requeue_budget(app) -> int:
+    """Re-sends allowed without progress: twice the parse attempt budget."""
+    return 2 * app.policy.max_attempts

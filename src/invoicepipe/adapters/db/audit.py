@@ -69,6 +69,19 @@ class AuditRepository:
         rows = self.conn.execute(select(t.audit_events).where(t.audit_events.c.document_id == document_id).order_by(t.audit_events.c.seq))
         return [dict(r._mapping) for r in rows]
 
+    def requeues_since_last_move(self, document_id: int) -> int:
+        """How many times the sweeper re-sent this document since its state last changed."""
+        rows = self.conn.execute(
+            select(t.audit_events.c.step, t.audit_events.c.from_status, t.audit_events.c.to_status)
+            .where(t.audit_events.c.document_id == document_id).order_by(t.audit_events.c.seq.desc()).limit(200)
+        )
+        count = 0
+        for step, from_status, to_status in rows:
+            if from_status != to_status:
+                break
+            count += step == "requeued"
+        return count
+
     def head(self) -> tuple[int, str]:
         row = self.conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash).where(t.audit_head.c.id == 1)).one()
         return int(row.seq), row.hash

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
+from .duplicate_queries import candidate_query
 
 
 def utcnow() -> datetime:
@@ -113,18 +114,19 @@ class DocumentRepository:
         )
         return int(result.inserted_primary_key[0])
 
-    def transition(self, doc_id: int, expected: Iterable[Status], new: Status, **changes: Any) -> bool:
-        """Guarded update: move to ``new`` only if the row is still in one of ``expected``.
+    def transition(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
+                   **changes: Any) -> bool:
+        """Guarded update: move to ``new`` only if the row is still in one of ``expected``
+        (and, when ``expected_version`` is given, still at that version: optimistic locking).
 
         Returns False when another worker got there first, which callers treat as
         "already done" (idempotency), never as an error.
         """
         values = {"status": new.value, "updated_at": utcnow(), "version": t.documents.c.version + 1, **changes}
-        result = self.conn.execute(
-            update(t.documents)
-            .where(t.documents.c.id == doc_id, t.documents.c.status.in_([s.value for s in expected]))
-            .values(**values)
-        )
+        guards = [t.documents.c.id == doc_id, t.documents.c.status.in_([s.value for s in expected])]
+        if expected_version is not None:
+            guards.append(t.documents.c.version == expected_version)
+        result = self.conn.execute(update(t.documents).where(*guards).values(**values))
         return result.rowcount == 1
 
     def touch(self, doc_id: int, **changes: Any) -> None:
@@ -144,6 +146,12 @@ class DocumentRepository:
             select(t.documents).where(t.documents.c.status.in_([s.value for s in statuses])).order_by(t.documents.c.id).limit(limit)
         )
         return [_document(r) for r in rows]
+
+    def recent(self, status: Optional[Status], limit: int) -> list[Document]:
+        query = select(t.documents).order_by(t.documents.c.updated_at.desc(), t.documents.c.id.desc()).limit(limit)
+        if status is not None:
+            query = query.where(t.documents.c.status == status.value)
+        return [_document(r) for r in self.conn.execute(query)]
 
     def by_ids(self, ids: Iterable[int]) -> list[Document]:
         rows = self.conn.execute(select(t.documents).where(t.documents.c.id.in_(list(ids))).order_by(t.documents.c.id))
@@ -201,36 +209,45 @@ class DocumentRepository:
         row = self.conn.execute(select(t.invoices).where(t.invoices.c.document_id == doc_id)).first()
         return dict(row._mapping) if row else None
 
-    def duplicate_candidates(self, doc_id: int, vendor_id: Optional[str], number_norm: Optional[str],
-                             total: Optional[Decimal], limit: int = 50) -> list[dict]:
-        """Prior invoices sharing the vendor and either the number or the amount (indexed blocking)."""
-        if not vendor_id:
-            return []
-        found: dict[int, dict] = {}
-        clauses = []
+    def duplicate_candidates(self, doc_id: int, vendor_id: Optional[str], number_norm: Optional[str], total: Optional[Decimal],
+                             dated_between: Optional[tuple[str, str]] = None, limit: int = 50) -> list[dict]:
+        """Earlier invoices of the vendor with the same normalised number, or the same amount
+        dated within ``dated_between`` (ISO dates; indexed blocking: ix_invoices_vendor_number,
+        ix_invoices_vendor_total_date).
+        Without a resolved vendor, earlier unresolved invoices with the same number.
+
+        Earlier documents count unless rejected or failed (a vendor re-sending an invoice we
+        sent back is not paying twice); later ones only once approved, which happens when a
+        copy on the fast pool overtakes its original on the slow one. So re-reconciling an
+        original after review does not point at its own copy waiting in review.
+        """
+        base = {"doc_id": doc_id, "limit": limit, "vendor_id": vendor_id}
+        lookups = []
         if number_norm:
-            clauses.append(t.invoices.c.invoice_number_norm == number_norm)
-        if total is not None:
-            clauses.append(t.invoices.c.total == total)
-        for clause in clauses:
-            rows = self.conn.execute(
-                select(t.invoices, t.documents.c.status)
-                .join(t.documents, t.documents.c.id == t.invoices.c.document_id)
-                .where(t.invoices.c.vendor_id == vendor_id, clause, t.invoices.c.document_id != doc_id)
-                .limit(limit)
-            )
-            for r in rows:
+            lookups.append((candidate_query("number", bool(vendor_id), False), {**base, "number_norm": number_norm}))
+        if total is not None and vendor_id:  # without a vendor, an amount alone blocks too widely
+            dates = dict(zip(("date_from", "date_to"), dated_between)) if dated_between else {}
+            lookups.append((candidate_query("amount", True, bool(dated_between)), {**base, "total": total, **dates}))
+        found: dict[int, dict] = {}
+        for query, params in lookups:
+            for r in self.conn.execute(query, params):
                 found[r._mapping["document_id"]] = dict(r._mapping)
         return list(found.values())
 
+    def lock_po_billing(self, po_number: str) -> None:
+        """Hold the PO's row until commit, so two invoices on one PO reconcile one after the other
+        (each must see what the other billed). SQLite serialises writers at BEGIN already."""
+        self.conn.execute(select(t.purchase_orders.c.po_number).where(t.purchase_orders.c.po_number == po_number).with_for_update())
+
     def billed_against_po(self, po_number: str, before_doc_id: int) -> list[dict]:
-        """Extractions of earlier invoices on ``po_number`` that were approved or exported."""
+        """Extractions of the other invoices on ``po_number`` already approved or exported. A
+        later arrival counts too: a fast-pool invoice may be approved before a slower one."""
         rows = self.conn.execute(
             select(t.invoices.c.document_id)
             .join(t.documents, t.documents.c.id == t.invoices.c.document_id)
             .where(
                 t.invoices.c.po_number == po_number,
-                t.invoices.c.document_id < before_doc_id,
+                t.invoices.c.document_id != before_doc_id,
                 t.documents.c.status.in_([Status.APPROVED.value, Status.EXPORTED.value]),
             )
         )

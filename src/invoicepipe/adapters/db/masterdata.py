@@ -57,11 +57,12 @@ class MasterDataRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def _upsert(self, table, key: str, record: Mapping[str, Any]) -> str:
-        """Insert or update by primary key; returns "inserted", "updated" or "unchanged"."""
+    def _upsert(self, table, key: str, record: Mapping[str, Any], defaults: Mapping[str, Any]) -> str:
+        """Insert (absent columns from ``defaults``) or update only the given columns, by
+        primary key; returns "inserted", "updated" or "unchanged"."""
         existing = self.conn.execute(select(table).where(table.c[key] == record[key])).first()
         if existing is None:
-            self.conn.execute(insert(table).values(updated_at=utcnow(), **record))
+            self.conn.execute(insert(table).values(updated_at=utcnow(), **{**defaults, **record}))
             return "inserted"
         current = {k: existing._mapping[k] for k in record}
         if current == dict(record):
@@ -69,14 +70,14 @@ class MasterDataRepository:
         self.conn.execute(update(table).where(table.c[key] == record[key]).values(updated_at=utcnow(), **record))
         return "updated"
 
-    def upsert_vendor(self, record: Mapping[str, Any]) -> str:
-        return self._upsert(t.vendors, "vendor_id", record)
+    def upsert_vendor(self, record: Mapping[str, Any], defaults: Optional[Mapping[str, Any]] = None) -> str:
+        return self._upsert(t.vendors, "vendor_id", record, defaults or {})
 
-    def upsert_po(self, record: Mapping[str, Any]) -> str:
-        return self._upsert(t.purchase_orders, "po_number", record)
+    def upsert_po(self, record: Mapping[str, Any], defaults: Optional[Mapping[str, Any]] = None) -> str:
+        return self._upsert(t.purchase_orders, "po_number", record, defaults or {})
 
-    def upsert_receipt(self, record: Mapping[str, Any]) -> str:
-        return self._upsert(t.goods_receipts, "receipt_id", record)
+    def upsert_receipt(self, record: Mapping[str, Any], defaults: Optional[Mapping[str, Any]] = None) -> str:
+        return self._upsert(t.goods_receipts, "receipt_id", record, defaults or {})
 
     def vendors(self) -> list[Vendor]:
         return [vendor_from_row(r._mapping) for r in self.conn.execute(select(t.vendors).order_by(t.vendors.c.vendor_id))]

@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -104,7 +105,8 @@ invoices = Table(
     Column("channel", String(16)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_invoices_vendor_number", "vendor_id", "invoice_number_norm"),
-    Index("ix_invoices_vendor_total", "vendor_id", "total"),
+    # The amount block of duplicate detection ranges over the date window (migration 0003).
+    Index("ix_invoices_vendor_total_date", "vendor_id", "total", "invoice_date"),
     Index("ix_invoices_po", "po_number"),
 )
 
@@ -210,4 +212,107 @@ outbox = Table(
     Column("last_error", Text),
     Column("delivered_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# -- web: accounts, sessions, review queue -------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # reviewer | controller | admin | integrator
+    Column("password_hash", String(200)),  # argon2id; NULL for API-only accounts (no UI login)
+    Column("active", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Server-side sessions: the cookie carries a random token, the table only its sha256.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("label", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+)
+
+# Failed logins, kept in the database so the rate limit holds across processes.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_user_ip_at", "username", "ip", "failed_at"),
+)
+
+review_holds = Table(
+    "review_holds",
+    metadata,
+    Column("document_id", ForeignKey("documents.id"), primary_key=True),
+    Column("note", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Read model of the review queue: one row per document in review, rebuilt whenever the
+# document's version changes, so the queue page sorts and filters one narrow table instead
+# of joining documents and parsing extraction JSON for every row.
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("document_id", ForeignKey("documents.id"), primary_key=True),
+    Column("doc_version", Integer, nullable=False),
+    Column("filename", String(500), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("vendor_id", String(64)),
+    Column("vendor_name", String(300)),
+    Column("invoice_number", String(128)),
+    Column("due_date", String(10)),
+    Column("total", Numeric(18, 2)),
+    Column("currency", String(3)),
+    Column("min_confidence", Float),
+    Column("reason_codes", JSON, nullable=False),
+    Index("ix_review_queue_priority", "due_date", "total"),
+)
+
+review_queue_reasons = Table(
+    "review_queue_reasons",
+    metadata,
+    Column("document_id", ForeignKey("review_queue.document_id"), primary_key=True),
+    Column("code", String(64), primary_key=True, index=True),
+)
+
+# Where each vendor prints its fields (domain.layout_memory as JSON), learned from reviews;
+# the sources table makes learning a correction idempotent.
+layout_memory = Table(
+    "layout_memory",
+    metadata,
+    Column("vendor_key", String(300), primary_key=True),
+    Column("layout", JSON, nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+layout_memory_sources = Table(
+    "layout_memory_sources",
+    metadata,
+    Column("extraction_id", ForeignKey("extractions.id"), primary_key=True),
+    Column("vendor_key", String(300)),
+    Column("learned_at", DateTime(timezone=True), nullable=False),
 )

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
+from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, evidence_source
 from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.items import items_from_rows, items_from_tables
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE
 from invoicepipe.domain.extraction.layout import build_layout
+from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
+from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.extraction.parsing import (
     CURRENCY_SYMBOLS, ISO_CURRENCIES, date_order_evidence, find_iban, normalise_id)
 from invoicepipe.domain.extraction.search import (
@@ -25,7 +28,8 @@ EXTRACTOR_VERSION = "kv-1.0"
 _CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|([€$£₹])|(?<!\w)(Rs\.?)(?=\s|\d|$)" % "|".join(sorted(ISO_CURRENCIES)))
 
 
-def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor]) -> Extraction:
+def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
+                    memory: Optional[Mapping[str, VendorLayout]] = None) -> Extraction:
     """Extract header fields and line items from ``doc`` without any vendor template.
 
     Values are found next to multilingual labels (right on the same line, else below in the
@@ -33,15 +37,16 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor]) -> Extraction:
     + tax = total. The vendor is resolved against ``vendors`` by tax id, IBAN or fuzzy name.
     When the document carries a readable e-invoice XML, its values win and disagreements
     with the printed text are reported as ``einvoice_text_mismatch:<field>`` warnings.
+    ``calibration`` maps raw scores to observed accuracy; ``memory`` holds where known
+    vendors print their fields (from reviewers' corrections).
     """
-    ctx = make_context(build_layout(doc))
-    text = doc.text
-    ctx.decimal_sep = _decimal_convention(text)
-    currency = _currency(ctx, text)
-    proven = date_order_evidence(text)
-    ctx.date_order, ctx.date_order_proven = proven or _order_from_locale(ctx, currency), proven is not None
+    ctx, currency = document_context(doc)
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
+    resolved = resolve_vendor(ctx, vendors)
+    printed = None if resolved else printed_vendor_name(ctx)
+    key = vendor_memory_key(resolved[0].vendor_id if resolved else None, printed.value if printed else None)
+    remembered = (memory or {}).get(key) if key else None
 
     def put(name: str, cand: Optional[Candidate], conf: float, method: Optional[str] = None) -> None:
         if cand is not None and cand.value:
@@ -49,7 +54,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor]) -> Extraction:
 
     for name, parser in (("invoice_number", parse_identifier), ("invoice_date", parse_date_value),
                          ("due_date", parse_date_value), ("po_number", parse_identifier)):
-        cands = label_candidates(ctx, name, parser)
+        cands = label_candidates(ctx, name, parser) + memory_candidates(ctx, remembered, name, parser)
+        if name == "invoice_number":
+            cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
         if name == "invoice_date":
             cands = [_date_beside_number(ctx, c) for c in cands]
         put(name, *best_candidate(cands))
@@ -58,12 +65,13 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor]) -> Extraction:
     if currency:
         put("currency", *currency)
     for name, (cand, conf) in choose_amounts(
-        ctx, *(label_candidates(ctx, n, parse_amount_value) for n in ("net", "tax", "total"))
+        ctx, *(label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
+               for n in ("net", "tax", "total"))
     ).items():
         put(name, cand, conf)
     put("iban", *_iban(ctx))
     put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))
-    _vendor_fields(ctx, vendors, put, fields)
+    _vendor_fields(ctx, resolved, printed, put)
     put("document_type", *_document_type(ctx, fields))
 
     items = items_from_tables(doc, ctx.decimal_sep) or items_from_rows(ctx)
@@ -75,15 +83,37 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor]) -> Extraction:
             warnings.append("einvoice_unreadable")
         else:
             result = _merge_einvoice(structured, result, warnings)
-    return Extraction(result.fields, result.lines, result.extractor_version, tuple(warnings))
+    unreadable = [str(p.number) for p in doc.pages if p.method == "ocr_unreadable"]
+    if unreadable:
+        warnings.append(f"ocr_unreadable:{','.join(unreadable)}")
+    result = Extraction(result.fields, result.lines, result.extractor_version, tuple(warnings))
+    return apply_calibration(result, calibration, evidence_source(p.method for p in doc.pages))
+
+
+def document_context(doc: DocumentText) -> tuple[Context, Optional[tuple[Candidate, float]]]:
+    """Lines, label hits and the document's conventions (decimal mark, date order), plus its currency."""
+    ctx = make_context(build_layout(doc))
+    text = doc.text
+    ctx.decimal_sep = _decimal_convention(text)
+    currency = _currency(ctx, text)
+    proven = date_order_evidence(text)
+    ctx.date_order, ctx.date_order_proven = proven or _order_from_locale(ctx, currency), proven is not None
+    return ctx, currency
+
+
+def learn_layout(doc: DocumentText, vendor_key: str, values: Mapping[str, str],
+                 previous: Optional[VendorLayout] = None) -> VendorLayout:
+    """The vendor's layout memory after one more document whose right ``values`` are known
+    (a reviewer's corrected or confirmed fields)."""
+    return merge_layouts(previous, learn_spots(document_context(doc)[0], values, vendor_key))
 
 
 def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     """A date on the same line as a strong invoice-number label ("Rechnung Nr. 7 vom 5.3.")
     is the invoice date even when its own label is only "vom"/"du"/"date"."""
     if cand.words and cand.score < 0.9:
-        line = next((ln for ln in ctx.layout.lines if cand.words[0] in ln.words), None)
-        if line is not None and any(h.field == "invoice_number" and h.strength >= 0.9 for h in ctx.hits[id(line)]):
+        line = cand.anchor or next((ln for ln in ctx.layout.lines if cand.words[0] in ln.words), None)
+        if line is not None and any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(line)]):
             cand.score = min(0.95, cand.score * 2)
             cand.notes.append("beside_invoice_number")
     return cand
@@ -142,8 +172,7 @@ def _iban(ctx: Context) -> tuple[Optional[Candidate], float]:
     return best_candidate(cands)
 
 
-def _vendor_fields(ctx: Context, vendors: Sequence[Vendor], put, fields: dict) -> None:
-    resolved = resolve_vendor(ctx, vendors)
+def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Candidate], put) -> None:
     if resolved:
         vendor, conf, how, line = resolved
         words = line.words if line is not None else ()
@@ -155,7 +184,7 @@ def _vendor_fields(ctx: Context, vendors: Sequence[Vendor], put, fields: dict) -
             if vat:
                 put("vendor_vat_id", vat, 0.97, "vendor_master")
         return
-    put("vendor", *(lambda c: (c, c.score if c else 0.0))(printed_vendor_name(ctx)))
+    put("vendor", printed, printed.score if printed else 0.0)
 
 
 def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:

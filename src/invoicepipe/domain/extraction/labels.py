@@ -19,6 +19,10 @@ _RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"credit\s*note\s*{_NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{_NO}", 0.6, "en"),
         (rf"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
         (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
+        # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
+        # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711")
+        (rf"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b(?:(?!bestell|auftrag|order|liefer|commande|delivery)[^:]){{0,45}}?"
+         rf"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
@@ -26,7 +30,8 @@ _RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "invoice_date": [
         (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|billing\s*date", 1.0, "en"),
-        (r"rechnungs\s*-?\s*datum|belegdatum|ausstellungsdatum", 1.0, "de"),
+        (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
+        (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission", 1.0, "fr"),
         (r"factuur\s*datum", 1.0, "nl"),
         (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.5, "en"), (r"vom", 0.45, "de"),
@@ -34,6 +39,7 @@ _RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "due_date": [
         (r"due\s*date|payment\s*due(?:\s*date)?|due\s*(?:on|by)|pay(?:able)?\s*by", 1.0, "en"),
+        (r"(?:please\s*)?(?:remit|pay)\s*(?:until|before)", 0.8, "en"),
         (r"fällig(?:keit)?(?:s\s*datum)?(?:\s*am)?|zahlbar\s*bis|zahlungsziel", 1.0, "de"),
         (r"zahlbar(?:\s+\S+){0,5}?\s+bis", 0.8, "de"),
         (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*paiement|à\s*payer\s*avant\s*le", 1.0, "fr"),
@@ -59,7 +65,7 @@ _RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "total": [
         (r"grand\s*total|total\s*amount(?:\s*due)?|invoice\s*total|total\s*incl\.?(?:uding)?\s*(?:vat|tax)?|total\s*due", 1.0, "en"),
-        (r"(?:amount|balance)\s*due|total", 0.8, "en"),
+        (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|amount\s*payable", 0.9, "en"),
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?", 1.0, "de"),
         (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
@@ -76,7 +82,7 @@ _RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "iban": [(r"iban", 1.0, "en")],
     "vendor_vat_id": [
-        (r"vat\s*(?:id|no\.?|number|reg(?:istration)?(?:\s*no\.?)?)|tax\s*id|gstin", 1.0, "en"),
+        (r"vat\s*-?\s*(?:id|no\.?|number|reg(?:istration)?(?:\s*no\.?)?)|tax\s*id|gstin", 1.0, "en"),
         (r"ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|umsatzsteuer\s*-?\s*id(?:ent\w*)?(?:\s*-?\s*nr\.?)?", 1.0, "de"),
         (r"(?:n[°º]\s*)?tva\s*intra(?:com(?:munautaire)?)?\.?|n[°º]\s*tva", 1.0, "fr"),
         (r"btw\s*-?\s*(?:nummer|nr\.?|id)", 1.0, "nl"),

@@ -7,7 +7,7 @@ boxes and confidences) it covers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 from typing import Optional, Sequence
 
@@ -106,6 +106,7 @@ class Layout:
     lines: tuple[Line, ...]  # all pages, reading order
     by_page: dict
     char_width: float
+    page_sizes: dict = field(default_factory=dict)  # page number -> (width, height) in points
 
     def below(self, line: Line, x0: float, x1: float, max_lines: int = 3) -> list[tuple[Line, int, int]]:
         """Lines under ``line`` restricted to the column ``[x0, x1]``: (line, start, end) spans.
@@ -125,6 +126,19 @@ class Layout:
                 last_bottom = nxt.box.bottom
         return out
 
+    def lines_above(self, line: Line, x0: float, x1: float, max_lines: int = 2) -> list[tuple[Line, int, int]]:
+        """Like ``below`` but upwards: the nearest lines above ``line`` within ``[x0, x1]``, nearest last."""
+        out: list[tuple[Line, int, int]] = []
+        last_top = line.box.top
+        for prev in reversed(self.by_page[line.page][: line.index]):
+            if last_top - prev.box.bottom > 3 * line.height or len(out) >= max_lines:
+                break
+            inside = [(w, s) for w, s in zip(prev.words, prev.spans) if w.box.x1 > x0 and w.box.x0 < x1]
+            if inside:
+                out.insert(0, (prev, inside[0][1][0], inside[-1][1][1]))
+                last_top = prev.box.top
+        return out
+
 
 def build_layout(doc: DocumentText) -> Layout:
     """Lines of every page of ``doc`` plus the median character width (for gap tests)."""
@@ -137,7 +151,7 @@ def build_layout(doc: DocumentText) -> Layout:
         lines.extend(page_lines)
         widths.extend((w.box.x1 - w.box.x0) / max(1, len(w.text)) for w in page.words[:400])
     cw = median(widths) if widths else 5.0
-    return Layout(tuple(lines), by_page, cw)
+    return Layout(tuple(lines), by_page, cw, {p.number: (p.width, p.height) for p in doc.pages})
 
 
 def min_confidence(words: Sequence[Word]) -> float:

@@ -31,6 +31,7 @@ class Candidate:
     words: tuple[Word, ...]
     raw: object = None
     notes: list = field(default_factory=list)
+    anchor: Optional[Line] = None  # the line of the label that led to the value
 
     @property
     def page(self) -> Optional[int]:
@@ -81,11 +82,16 @@ def parse_amount_value(ctx: Context, line: Line, start: int, end: int):
     return format_amount(tok.value), tok.value, tok.start, tok.end, 1.0 if tok.has_decimals else 0.6
 
 
-def label_candidates(ctx: Context, name: str, parser: Parser) -> list[Candidate]:
-    """Candidates for field ``name`` from every label hit, right of the label first, else below."""
+def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[str] = None, scale: float = 1.0) -> list[Candidate]:
+    """Candidates for field ``name`` from every label hit, right of the label first, else below.
+
+    ``labels`` takes the hits of another label family (a document title standing in for an
+    invoice-number label), with their strength multiplied by ``scale``.
+    """
     out: list[Candidate] = []
     cw = ctx.layout.char_width
-    for hit in ctx.hits_for(name):
+    for hit in ctx.hits_for(labels or name):
+        strength = hit.strength * scale
         line = hit.line
         later = [h.start for h in ctx.hits[id(line)] if h.start >= hit.end]
         seg_end = min(later) if later else len(line.text)
@@ -96,7 +102,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser) -> list[Candidate]
             words = line.words_in(s, e)
             gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
             placement = 1.0 if gap < 15 * cw else 0.85
-            out.append(_cand(name, value, raw, hit.strength * placement * quality, "label_right", words))
+            out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line))
             continue
         if not label_words:
             continue
@@ -110,13 +116,13 @@ def label_candidates(ctx: Context, name: str, parser: Parser) -> list[Candidate]
             if found:
                 value, raw, vs, ve, quality = found
                 placement = 0.8 if n == 0 else 0.65
-                out.append(_cand(name, value, raw, hit.strength * placement * quality, "label_below", below.words_in(vs, ve)))
+                out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", below.words_in(vs, ve), line))
                 break
     return out
 
 
-def _cand(name: str, value: str, raw: object, score: float, method: str, words: tuple[Word, ...]) -> Candidate:
-    return Candidate(name, value, score * min_confidence(words), method, words, raw)
+def scored_candidate(name: str, value: str, raw: object, score: float, method: str, words: tuple[Word, ...], anchor: Line) -> Candidate:
+    return Candidate(name, value, score * min_confidence(words), method, words, raw, anchor=anchor)
 
 
 def best_candidate(cands: list[Candidate]) -> tuple[Optional[Candidate], float]:

@@ -1,0 +1,40 @@
+"""The duplicate-candidate queries, built once with bound parameters.
+
+A lookup runs on every reconcile and must stay in single milliseconds over millions of
+prior invoices; building the SQLAlchemy expression anew each time cost more than the two
+index searches themselves, so each shape of the query is built once and reused.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import BigInteger, Integer, Numeric, Select, String, and_, bindparam, or_, select
+
+from ...domain.models import Status
+from . import tables as t
+
+HELD_BACK = [Status.REJECTED.value, Status.FAILED.value]
+PAID = [Status.APPROVED.value, Status.EXPORTED.value]
+
+
+@lru_cache(maxsize=None)
+def candidate_query(block: str, with_vendor: bool, dated: bool) -> Select:
+    """Invoices of one vendor (or of none) in one block: ``number`` or ``amount`` (optionally dated).
+
+    Parameters: ``doc_id``, ``limit``, ``vendor_id``, then ``number_norm`` or ``total`` with
+    ``date_from``/``date_to``. Earlier documents count unless rejected or failed; later ones
+    only once approved.
+    """
+    inv = t.invoices.c
+    vendor = inv.vendor_id == bindparam("vendor_id", type_=String) if with_vendor else inv.vendor_id.is_(None)
+    if block == "number":
+        key = [inv.invoice_number_norm == bindparam("number_norm", type_=String)]
+    else:
+        key = [inv.total == bindparam("total", type_=Numeric(18, 2))]
+        if dated:
+            key.append(inv.invoice_date.between(bindparam("date_from", type_=String), bindparam("date_to", type_=String)))
+    arrival = or_(and_(inv.document_id < bindparam("doc_id", type_=BigInteger), t.documents.c.status.not_in(HELD_BACK)),
+                  and_(inv.document_id > bindparam("doc_id", type_=BigInteger), t.documents.c.status.in_(PAID)))
+    return (select(t.invoices, t.documents.c.status).join(t.documents, t.documents.c.id == inv.document_id)
+            .where(vendor, *key, arrival).order_by(inv.document_id).limit(bindparam("limit", type_=Integer)))

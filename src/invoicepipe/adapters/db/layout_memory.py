@@ -1,0 +1,53 @@
+"""Repository for the per-vendor layout memory and the corrections it was learned from."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from sqlalchemy import Connection, insert, select, update
+
+from ...domain.layout_memory import VendorLayout, layout_from_dict, layout_to_dict
+from . import tables as t
+from .documents import utcnow
+
+
+class LayoutMemoryRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def get(self, vendor_key: Optional[str]) -> Optional[VendorLayout]:
+        if not vendor_key:
+            return None
+        row = self.conn.execute(select(t.layout_memory.c.layout).where(t.layout_memory.c.vendor_key == vendor_key)).first()
+        return layout_from_dict(row[0]) if row else None
+
+    def save(self, layout: VendorLayout) -> None:
+        values = {"layout": layout_to_dict(layout), "documents": layout.documents, "updated_at": utcnow()}
+        done = self.conn.execute(update(t.layout_memory).where(t.layout_memory.c.vendor_key == layout.vendor_key).values(**values))
+        if done.rowcount == 0:
+            self.conn.execute(insert(t.layout_memory).values(vendor_key=layout.vendor_key, **values))
+
+    def mark_learned(self, extraction_id: int, vendor_key: Optional[str]) -> None:
+        self.conn.execute(insert(t.layout_memory_sources).values(extraction_id=extraction_id, vendor_key=vendor_key, learned_at=utcnow()))
+
+    def is_learned(self, extraction_id: int) -> bool:
+        row = self.conn.execute(select(t.layout_memory_sources.c.extraction_id)
+                                .where(t.layout_memory_sources.c.extraction_id == extraction_id)).first()
+        return row is not None
+
+    def extraction(self, extraction_id: int) -> Optional[dict]:
+        row = self.conn.execute(select(t.extractions).where(t.extractions.c.id == extraction_id)).first()
+        return dict(row._mapping) if row else None
+
+    def unlearned_reviews(self, vendor_ids: Iterable[str], limit: int = 5) -> list[dict]:
+        """Review extractions (reviewers' corrections) of these vendors not learned yet, oldest first."""
+        learned = select(t.layout_memory_sources.c.extraction_id)
+        rows = self.conn.execute(
+            select(t.extractions.c.id, t.extractions.c.document_id)
+            .join(t.invoices, t.invoices.c.document_id == t.extractions.c.document_id)
+            .where(t.extractions.c.source == "review", t.invoices.c.vendor_id.in_(list(vendor_ids)),
+                   t.extractions.c.id.not_in(learned))
+            .order_by(t.extractions.c.id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in rows]

@@ -1,0 +1,1 @@
+"""Evaluation of pipeline stages on labelled sets."""

@@ -1,0 +1,88 @@
+"""Fit the confidence calibration table from a labelled calibration set.
+
+    python fixtures/generate.py --out var/calibration-set --count 120 --seed 7
+    python -m invoicepipe.evaluation.fit_calibration var/calibration-set \\
+        --out src/invoicepipe/domain/calibration_table.json
+
+Use a set generated with another seed than the evaluation sets, so the figures the
+evaluation prints are measured on documents the table never saw. Every field the
+extractor returned becomes one sample (raw score, right or wrong) under ``field|source``
+(source: text layer or OCR) and under ``field``. The generated ground truth lists every
+printed value, so a value extracted for a field the truth lacks counts as wrong (a PO
+number read on an invoice without one); for other corpora use ``--partial-truth``,
+which only scores fields the truth has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from ..domain.calibration import evidence_source, fit_table, table_to_dict
+from ..domain.extraction import EXTRACTOR_VERSION, extract_invoice
+from .configurations import configuration
+from .corpus import load_corpus
+from .extraction_run import read_all
+from .field_compare import is_correct, names_agree
+
+
+def _right(name: str, value: str, truth: dict, extraction, has_master: bool) -> bool:
+    credit_note = truth.get("document_type") == "credit_note"
+    if name == "vendor" and has_master and extraction.fields[name].method == "vendor_master":
+        return is_correct("vendor_id", extraction.value("vendor_id"), truth.get("vendor_id", ""))
+    if name == "vendor":
+        return names_agree(value, truth.get("vendor", ""))
+    if name not in truth:
+        return False
+    return is_correct(name, value, truth[name], credit_note)
+
+
+def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: int) -> dict[str, list[tuple[float, bool]]]:
+    """(raw score, right) per ``field|source`` and per ``field`` over every document."""
+    config = configuration("no-calibration")
+    samples: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    for folder in folders:
+        corpus = load_corpus(folder)
+        reads = read_all(list(corpus.documents), False, config.ocr, config.policy.triage.min_text_chars_per_page, workers, cache)
+        for doc in corpus.documents:
+            read = reads[doc.name]
+            if read.text is None:
+                continue
+            extraction = extract_invoice(read.text, corpus.vendors or ())
+            source = evidence_source(p.method for p in read.text.pages)
+            for name, f in extraction.fields.items():
+                if f.method == "einvoice_xml" or (partial_truth and name not in doc.truth and name != "vendor"):
+                    continue
+                ok = _right(name, f.value, doc.truth, extraction, corpus.vendors is not None)
+                samples[f"{name}|{source}"].append((f.confidence, ok))
+                samples[name].append((f.confidence, ok))
+    return samples
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m invoicepipe.evaluation.fit_calibration", description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "domain" / "calibration_table.json")
+    parser.add_argument("--version", default=None, help="table version (default: cal-<extractor version>-<today>)")
+    parser.add_argument("--partial-truth", action="store_true")
+    parser.add_argument("--min-samples", type=int, default=30)
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=0)
+    args = parser.parse_args(argv)
+    samples = collect_samples(args.folders, args.partial_truth, args.cache, args.workers)
+    version = args.version or f"cal-{EXTRACTOR_VERSION}-{date.today().isoformat()}"
+    table = fit_table(samples, version, EXTRACTOR_VERSION, args.min_samples)
+    data = table_to_dict(table)
+    data["fitted_on"] = {"folders": [f.name for f in args.folders], "samples": {k: len(v) for k, v in sorted(samples.items())}}
+    args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}: {len(table.maps)} maps, version {version}")
+    for key, m in sorted(table.maps.items()):
+        print(f"  {key:<28} n={m.samples:<5} " + "  ".join(f"{low:.3f}->{v:.3f}" for low, v in m.steps))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

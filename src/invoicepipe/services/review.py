@@ -1,0 +1,251 @@
+"""Review actions: a person's decision on a document in review, each an audited transition.
+
+Every action names the document ``version`` the reviewer saw. The guarded update includes
+that version, so two reviewers on one document cannot overwrite each other: the second
+gets a StateConflict that says who changed it. Approving writes the export outbox row in
+the same transaction (as reconciliation does); correcting stores the corrected fields as a
+new extraction with source "review" (the labelled data for learning) and sends the
+document back through reconciliation, which reads the newest extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Mapping, Optional
+
+from ..adapters.db.documents import extraction_from_json
+from ..adapters.db.review import ReviewRepository
+from ..domain.bank import compact_iban
+from ..domain.models import FIELD_NAMES, ExtractedField, Extraction, Reason, Status
+from ..errors import NotFound, PermanentError, StateConflict
+from .export import outbox_payload
+from .parse import invoice_columns
+from .review_words import field_label
+from .transitions import log_step, move, reason
+from .users import HUMAN_ROLES, ROLE_RANK, Forbidden, User, require_role
+
+MAX_TEXT = 1000
+
+
+def _actionable(tx, document_id: int, seen_version: int):
+    """The document, if it is still in review at the version the reviewer saw."""
+    doc = tx.documents.get(document_id)
+    if doc is None:
+        raise NotFound(f"no document {document_id}")
+    if doc.status is not Status.NEEDS_REVIEW or doc.version != seen_version:
+        raise StateConflict(_conflict_message(tx, doc, seen_version))
+    return doc
+
+
+def _conflict_message(tx, doc, seen_version: int) -> str:
+    if doc.version == seen_version:
+        return f"document {doc.id} is {doc.status.value.replace('_', ' ')}, not waiting for review; nothing was saved."
+    last = tx.audit.trail(doc.id)[-1:] or [{"actor": "someone", "created_at": "", "step": "a change"}]
+    who = last[0]
+    return (f"document {doc.id} changed since you opened it (you saw version {seen_version}, it is now version {doc.version}, "
+            f"{doc.status.value}; last change: {who['step']} by {who['actor']} at {str(who['created_at'])[:19]}). "
+            "Reload it to see the current state; nothing was saved.")
+
+
+def _moved(tx, doc, seen_version: int, event: Optional[dict]) -> dict:
+    if event is None:  # lost the race between our read and the guarded update
+        raise StateConflict(_conflict_message(tx, tx.documents.get(doc.id), seen_version))
+    return event
+
+
+def open_reasons(tx, document_id: int) -> list[dict]:
+    """Reasons of the newest machine decision: what the reviewer is asked to resolve."""
+    return ReviewRepository(tx.conn).open_reasons([document_id]).get(document_id, [])
+
+
+def required_role(reasons: list[dict]) -> Optional[str]:
+    """The highest role any reason's evidence demands for approval (``requires_role``), if any."""
+    roles = [(r.get("evidence") or {}).get("requires_role") for r in reasons]
+    roles = [role for role in roles if role in ROLE_RANK]
+    return max(roles, key=ROLE_RANK.__getitem__) if roles else None
+
+
+def _finish(app, event: dict, send: Optional[str] = None) -> dict:
+    log_step(app, event)
+    if send:
+        app.enqueuer.send(send, event["document_id"])
+    return {"document_id": event["document_id"], "status": event["to_status"], "step": event["step"], "audit_seq": event["seq"]}
+
+
+def approve(app, user: User, document_id: int, seen_version: int) -> dict:
+    """NEEDS_REVIEW -> APPROVED, with the outbox row for export in the same transaction."""
+    require_role(user, *HUMAN_ROLES)
+    with app.uow.begin() as tx:
+        doc = _actionable(tx, document_id, seen_version)
+        reasons = open_reasons(tx, document_id)
+        needed = required_role(reasons)
+        if needed and not user.has_role(needed):
+            why = "; ".join(r["message"] for r in reasons if (r.get("evidence") or {}).get("requires_role"))
+            raise Forbidden(f"only a {needed} may approve document {document_id}: {why}")
+        row = tx.documents.latest_extraction(document_id)
+        if row is None:
+            raise StateConflict(f"document {document_id} has no extracted fields to approve; correct or reject it")
+        extraction = extraction_from_json(row)
+        codes = [r["code"] for r in reasons]
+        message = f"approved by {user.username}" + (f" over: {', '.join(codes)}" if codes else "")
+        event = _moved(tx, doc, seen_version, move(
+            tx, doc, Status.APPROVED, step="review_approve", actor=user.actor, outcome="approved", expected_version=seen_version,
+            reasons=[reason("reviewer_approved", message, overridden=codes)],
+            inputs={"seen_version": seen_version, "extraction_id": row["id"], "extraction_source": row["source"], "overridden": codes},
+            extractor_version=extraction.extractor_version, policy_version=app.policy.version, reason=None))
+        tx.documents.add_decision(doc.id, "review", "approved", [Reason("reviewer_approved", message, {"overridden": codes})],
+                                  app.policy.version, user.actor)
+        if tx.documents.outbox_entry(doc.id) is None:
+            key, payload = outbox_payload(doc.id, doc.sha256, extraction, app.policy.version)
+            tx.documents.add_outbox(doc.id, key, payload)
+        ReviewRepository(tx.conn).clear_hold(doc.id)
+    return _finish(app, event, send="export")
+
+
+def normalise_field(name: str, raw: str, vendor_ids: set[str]) -> str:
+    """The stored form of a corrected value (models.py conventions), or PermanentError why not."""
+    value = (raw or "").strip()
+    label = field_label(name)
+    if not value:
+        return ""
+    if name in ("invoice_date", "due_date"):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise PermanentError(f"{label}: {value!r} is not a date (use YYYY-MM-DD)") from None
+    if name in ("net", "tax", "total"):
+        try:
+            return str(Decimal(value.replace(",", "")).quantize(Decimal("0.01")))
+        except InvalidOperation:
+            raise PermanentError(f"{label}: {value!r} is not an amount (use 1234.50)") from None
+    if name == "currency":
+        if not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise PermanentError(f"{label}: {value!r} is not a 3-letter currency code")
+        return value.upper()
+    if name == "iban":
+        return compact_iban(value)
+    if name == "vendor_id" and value not in vendor_ids:
+        raise PermanentError(f"{label}: {value!r} is not in the vendor master")
+    if name == "document_type" and value not in ("invoice", "credit_note"):
+        raise PermanentError(f"{label}: must be invoice or credit_note")
+    return value[:MAX_TEXT]
+
+
+def corrected_extraction(extraction: Extraction, values: Mapping[str, str], vendor_ids: set[str]) -> tuple[Extraction, dict]:
+    """Apply a reviewer's values: changed fields get confidence 1.0 and method "review"."""
+    unknown = sorted(set(values) - set(FIELD_NAMES))
+    if unknown:
+        raise PermanentError(f"unknown field(s): {', '.join(unknown)}")
+    fields = dict(extraction.fields)
+    changes = {}
+    for name, raw in values.items():
+        old = fields.get(name)
+        current = old.value if old else ""
+        if (raw or "").strip() == current:  # untouched inputs come back as they were shown
+            continue
+        new = normalise_field(name, raw, vendor_ids)
+        if new == current:
+            continue
+        changes[name] = {"from": old.value if old else None, "to": new or None}
+        if new:
+            fields[name] = ExtractedField(name, new, 1.0, "review", old.page if old else None, old.box if old else None)
+        else:
+            fields.pop(name, None)
+    return replace(extraction, fields=fields), changes
+
+
+def correct(app, user: User, document_id: int, seen_version: int, values: Mapping[str, str]) -> dict:
+    """Store the corrected fields as a "review" extraction, then NEEDS_REVIEW -> RECONCILING."""
+    require_role(user, *HUMAN_ROLES)
+    with app.uow.begin() as tx:
+        doc = _actionable(tx, document_id, seen_version)
+        row = tx.documents.latest_extraction(document_id)
+        base = extraction_from_json(row) if row else Extraction(fields={})
+        vendor_ids = {v.vendor_id for v in tx.master.vendors()}
+        extraction, changes = corrected_extraction(base, values, vendor_ids)
+        what = ", ".join(f"{field_label(n)} {c['from']!r} -> {c['to']!r}" for n, c in changes.items()) or "no field changed"
+        event = _moved(tx, doc, seen_version, move(
+            tx, doc, Status.RECONCILING, step="review_correct", actor=user.actor, outcome="corrected", expected_version=seen_version,
+            reasons=[reason("reviewer_corrected", f"corrected by {user.username}: {what}; checked again", changes=changes)],
+            inputs={"seen_version": seen_version, "changes": changes}, extractor_version=extraction.extractor_version,
+            policy_version=app.policy.version, reason=None))
+        tx.documents.save_extraction(doc.id, extraction, f"review:{user.username}", row["pages"] if row else [], source="review")
+        tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
+        tx.documents.add_decision(doc.id, "review", "corrected", [Reason("reviewer_corrected", what, {"changes": changes})],
+                                  app.policy.version, user.actor)
+        ReviewRepository(tx.conn).clear_hold(doc.id)
+    return {**_finish(app, event, send="reconcile"), "changes": changes}
+
+
+def _text(value: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise PermanentError(f"{what} is required")
+    return text[:MAX_TEXT]
+
+
+def reject(app, user: User, document_id: int, seen_version: int, why: str) -> dict:
+    """NEEDS_REVIEW -> REJECTED with the reviewer's reason."""
+    require_role(user, *HUMAN_ROLES)
+    why = _text(why, "a reason for the rejection")
+    with app.uow.begin() as tx:
+        doc = _actionable(tx, document_id, seen_version)
+        event = _moved(tx, doc, seen_version, move(
+            tx, doc, Status.REJECTED, step="review_reject", actor=user.actor, outcome="rejected", expected_version=seen_version,
+            reasons=[reason("reviewer_rejected", why)], inputs={"seen_version": seen_version}, policy_version=app.policy.version,
+            reason=f"rejected by {user.username}: {why}"))
+        tx.documents.add_decision(doc.id, "review", "rejected", [Reason("reviewer_rejected", why, {})], app.policy.version, user.actor)
+        ReviewRepository(tx.conn).clear_hold(doc.id)
+    return _finish(app, event)
+
+
+def mark_duplicate(app, user: User, document_id: int, seen_version: int, original_id: int) -> dict:
+    """NEEDS_REVIEW -> DUPLICATE; the evidence names the original document."""
+    require_role(user, *HUMAN_ROLES)
+    with app.uow.begin() as tx:
+        doc = _actionable(tx, document_id, seen_version)
+        original = tx.documents.get(original_id) if original_id != document_id else None
+        if original is None:
+            raise PermanentError(f"document {original_id} cannot be the original of document {document_id}")
+        message = f"duplicate of document {original_id} ({original.filename}, {original.status.value})"
+        event = _moved(tx, doc, seen_version, move(
+            tx, doc, Status.DUPLICATE, step="review_duplicate", actor=user.actor, outcome="duplicate", expected_version=seen_version,
+            reasons=[reason("reviewer_duplicate", message, original_id=original_id)],
+            inputs={"seen_version": seen_version, "original_id": original_id}, policy_version=app.policy.version,
+            reason=f"{message}, marked by {user.username}"))
+        tx.documents.add_decision(doc.id, "review", "duplicate", [Reason("reviewer_duplicate", message, {"original_id": original_id})],
+                                  app.policy.version, user.actor)
+        ReviewRepository(tx.conn).clear_hold(doc.id)
+    return _finish(app, event)
+
+
+def hold(app, user: User, document_id: int, seen_version: int, note: str) -> dict:
+    """Stay in review but on hold (sorted last) with a note, e.g. waiting for the vendor."""
+    require_role(user, *HUMAN_ROLES)
+    note = _text(note, "a note saying why the document is on hold")
+    with app.uow.begin() as tx:
+        doc = _actionable(tx, document_id, seen_version)
+        event = _moved(tx, doc, seen_version, move(
+            tx, doc, Status.NEEDS_REVIEW, step="review_hold", actor=user.actor, outcome="held", expected_version=seen_version,
+            reasons=[reason("reviewer_hold", note)], inputs={"seen_version": seen_version}))
+        ReviewRepository(tx.conn).set_hold(doc.id, note, user.actor)
+    return _finish(app, event)
+
+
+def release(app, user: User, document_id: int, seen_version: int) -> dict:
+    """Take a document off hold; it sorts by priority again."""
+    require_role(user, *HUMAN_ROLES)
+    with app.uow.begin() as tx:
+        doc = _actionable(tx, document_id, seen_version)
+        repo = ReviewRepository(tx.conn)
+        held = repo.hold(doc.id)
+        if held is None:
+            raise StateConflict(f"document {document_id} is not on hold")
+        event = _moved(tx, doc, seen_version, move(
+            tx, doc, Status.NEEDS_REVIEW, step="review_release", actor=user.actor, outcome="released", expected_version=seen_version,
+            reasons=[reason("reviewer_release", f"hold released (was: {held['note']})")], inputs={"seen_version": seen_version}))
+        repo.clear_hold(doc.id)
+    return _finish(app, event)

@@ -1,0 +1,178 @@
+"""The review queue: documents needing a person, in priority order, with filters and counts.
+
+Priority is the order a clerk should work in: items on hold last, then the earliest due
+date (printed, or invoice date plus the vendor's payment terms), the largest amount, and
+the oldest arrival. Age is measured from arrival against the review SLA. The queue reads a
+small read model (``review_queue``) that is rebuilt for any document whose version changed
+since it was last indexed, so the page never joins or parses extraction JSON for 10,000 rows.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from sqlalchemy.exc import IntegrityError
+
+from ..adapters.db.review import REVIEW, ReviewRepository
+from .review_words import reason_title
+
+PAGE_SIZE = 50
+# Each refresh looks back this far again: a transaction may commit a moment after it stamped
+# updated_at, and machines' clocks differ a little.
+OVERLAP = timedelta(minutes=10)
+# Per database engine: up to when changes are already in the read model (process memory;
+# a new process starts with one full comparison).
+_scanned_until: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    reason: Optional[str] = None
+    vendor: Optional[str] = None
+    channel: Optional[str] = None
+    held: str = ""  # "" (all, held last) | "only" | "none"
+
+    def args(self) -> tuple:
+        return (self.reason or None, (self.vendor or "").strip() or None, self.channel or None, self.held)
+
+    def query(self) -> dict[str, str]:
+        """The non-empty filters, for links that keep them (next/previous document)."""
+        return {k: v for k, v in (("reason", self.reason), ("vendor", self.vendor), ("channel", self.channel), ("held", self.held)) if v}
+
+
+def _value(fields: dict, name: str) -> Optional[str]:
+    f = fields.get(name) or {}
+    return f.get("value") or None
+
+
+def _due_date(fields: dict, vendor) -> Optional[str]:
+    printed = _value(fields, "due_date")
+    if printed:
+        return printed[:10]
+    invoiced = _value(fields, "invoice_date")
+    if invoiced and vendor is not None and vendor.payment_terms_days is not None:
+        try:
+            return (date.fromisoformat(invoiced) + timedelta(days=vendor.payment_terms_days)).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _amount(raw: Optional[str]) -> Optional[Decimal]:
+    try:
+        return Decimal(raw).quantize(Decimal("0.01")) if raw else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def queue_row(doc: dict, fields: dict, reasons: list, vendor) -> dict:
+    """The read-model row of one document in review (pure: no database access)."""
+    codes = list(dict.fromkeys(r.get("code") for r in reasons if r.get("code")))
+    confidences = [f.get("confidence") for n, f in fields.items() if n != "document_type" and f.get("confidence") is not None]
+    return {
+        "document_id": doc["id"], "doc_version": doc["version"], "filename": doc["filename"][:500], "channel": doc["channel"],
+        "received_at": doc["created_at"],
+        "vendor_id": _value(fields, "vendor_id"),
+        "vendor_name": ((vendor.name if vendor else None) or _value(fields, "vendor") or "")[:300] or None,
+        "invoice_number": (_value(fields, "invoice_number") or "")[:128] or None,
+        "due_date": _due_date(fields, vendor),
+        "total": _amount(_value(fields, "total")),
+        "currency": (_value(fields, "currency") or "")[:3] or None,
+        "min_confidence": min(confidences) if confidences else None,
+        "reason_codes": [c[:64] for c in codes],
+    }
+
+
+def _plan(repo: ReviewRepository, since: Optional[datetime]) -> tuple[list[int], list[int]]:
+    """(documents whose row must be built, rows to drop) for what changed since ``since``."""
+    changed = repo.changed_since(since)
+    indexed = repo.indexed_versions(None if since is None else [i for i, _, _ in changed])
+    in_review = {i: version for i, version, status in changed if status == REVIEW}
+    if since is None:
+        gone = [i for i in indexed if i not in in_review]
+    else:
+        gone = [i for i, _, status in changed if status != REVIEW and i in indexed]
+    return [i for i, version in in_review.items() if indexed.get(i) != version], gone
+
+
+def refresh_queue(app) -> int:
+    """Bring the read model in step with the documents; returns how many rows were rebuilt.
+
+    The first call in a process compares every document in review; later calls look only at
+    documents updated since the previous call (minus an overlap), through an index.
+    """
+    started = datetime.now(timezone.utc)
+    since = _scanned_until.get(app.engine)
+    with app.uow.begin() as tx:
+        repo = ReviewRepository(tx.conn)
+        stale, gone = _plan(repo, since)
+        if stale or gone:
+            docs = repo.documents(stale)
+            fields = repo.latest_fields(stale)
+            reasons = repo.open_reasons(stale)
+            vendors = {v.vendor_id: v for v in tx.master.vendors()}
+            rows = [queue_row(docs[i], fields.get(i, {}), reasons.get(i, []), vendors.get(_value(fields.get(i, {}), "vendor_id")))
+                    for i in stale if i in docs]
+            try:
+                with tx.conn.begin_nested():
+                    repo.delete_rows(stale + gone)
+                    repo.insert_rows(rows)
+            except IntegrityError:
+                return 0  # another request rebuilt the same rows a moment ago; the next call checks again
+    _scanned_until[app.engine] = started - OVERLAP
+    return len(stale)
+
+
+def _aware(value) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _item(row: dict, now: datetime, sla: timedelta) -> dict:
+    age = now - _aware(row["received_at"])
+    return {
+        "id": row["document_id"], "version": row["doc_version"], "filename": row["filename"], "channel": row["channel"],
+        "vendor_id": row["vendor_id"], "vendor_name": row["vendor_name"], "invoice_number": row["invoice_number"],
+        "due_date": row["due_date"], "total": None if row["total"] is None else f"{Decimal(row['total']):.2f}",
+        "currency": row["currency"], "min_confidence": row["min_confidence"],
+        "reasons": [{"code": c, "title": reason_title(c)} for c in row["reason_codes"]],
+        "on_hold": row["hold_note"] is not None, "hold_note": row["hold_note"],
+        "age_hours": round(age.total_seconds() / 3600, 1), "over_sla": age > sla,
+        "received_at": _aware(row["received_at"]).isoformat(timespec="seconds"),
+    }
+
+
+def review_queue(app, filters: QueueFilters, page: int = 1, sla_hours: float = 48, page_size: int = PAGE_SIZE) -> dict:
+    """One page of the queue in priority order, with totals and counts per reason."""
+    refresh_queue(app)
+    page = max(1, page)
+    with app.uow.begin() as tx:
+        repo = ReviewRepository(tx.conn)
+        rows = repo.queue_page(*filters.args(), limit=page_size, offset=(page - 1) * page_size)
+        total = repo.queue_count(*filters.args())
+        counts = repo.reason_counts()
+        held = repo.held_count()
+    now, sla = datetime.now(timezone.utc), timedelta(hours=sla_hours)
+    items = [_item(r, now, sla) for r in rows]
+    return {
+        "items": items, "total": total, "page": page, "pages": max(1, -(-total // page_size)), "page_size": page_size,
+        "counts": [{"code": c, "title": reason_title(c), "count": n} for c, n in counts.items()],
+        "on_hold": held, "sla_hours": sla_hours, "filters": filters.query(),
+    }
+
+
+def neighbours(app, document_id: int, filters: QueueFilters) -> dict:
+    """Previous and next document around ``document_id`` in the filtered queue order."""
+    refresh_queue(app)
+    with app.uow.begin() as tx:
+        ids = ReviewRepository(tx.conn).queue_ids(*filters.args())
+    if document_id not in ids:
+        return {"previous": None, "next": ids[0] if ids else None, "position": None, "total": len(ids)}
+    i = ids.index(document_id)
+    return {"previous": ids[i - 1] if i > 0 else None, "next": ids[i + 1] if i + 1 < len(ids) else None,
+            "position": i + 1, "total": len(ids)}

@@ -1,0 +1,168 @@
+"""The JSON API: everything the pages do, for scripts and other systems (see /api/openapi.json).
+
+Authenticate with ``Authorization: Bearer <token>`` (``invoicepipe token add``), or with
+the browser session cookie plus ``X-CSRF-Token`` on POSTs. Review actions carry the
+document ``version`` that was read; a stale version is a 409 with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from ..services import audit as audit_service
+from ..services.audit_search import AuditFilters, search, why
+from ..services.review_queue import QueueFilters, review_queue
+from ..services.review_view import document_view
+from ..services.users import User
+from .auth import CONTROLLER, REVIEWER, UPLOADER
+from .routes_audit import audit_filters, csv_response
+from .routes_review import page_image, queue_filters, run_action
+from .routes_upload import ingest_uploads
+
+router = APIRouter(prefix="/api")
+
+
+class Seen(BaseModel):
+    version: int = Field(description="the document version the decision was made on (optimistic locking)")
+
+
+class Correction(Seen):
+    fields: dict[str, str] = Field(description="field name -> corrected value; an empty value removes the field")
+
+
+class Rejection(Seen):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class DuplicateOf(Seen):
+    original_id: int
+
+
+class HoldNote(Seen):
+    note: str = Field(min_length=1, max_length=1000)
+
+
+class ActionResult(BaseModel):
+    document_id: int
+    status: str
+    step: str
+    audit_seq: int
+    changes: Optional[dict] = None
+
+
+class IngestedDocument(BaseModel):
+    id: int
+    filename: str
+    status: str
+    reason: Optional[str] = None
+    new: bool
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    csrf_token: Optional[str] = Field(None, description="with a session cookie: the token to send as X-CSRF-Token on POSTs")
+
+
+@router.get("/me", response_model=Me, tags=["accounts"])
+def me(request: Request, user: User = Depends(UPLOADER)):
+    return Me(username=user.username, role=user.role, csrf_token=getattr(request.state, "csrf", None))
+
+
+@router.get("/queue", tags=["review"], summary="The review queue in priority order, with counts per reason")
+def api_queue(request: Request, page: int = 1, filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
+    return review_queue(request.app.state.core, filters, page, sla_hours=request.app.state.config.review_sla_hours)
+
+
+@router.get("/documents/{doc_id}", tags=["review"], summary="A document with fields, pages, reasons, matching and duplicate")
+def api_document(request: Request, doc_id: int, user: User = Depends(REVIEWER)):
+    return document_view(request.app.state.core, doc_id)
+
+
+@router.get("/documents/{doc_id}/pages/{page}.png", tags=["review"], summary="One page as PNG (scale 1, 2 or 3: 72, 144, 216 dpi)",
+            responses={200: {"content": {"image/png": {}}}})
+def api_page_image(request: Request, doc_id: int, page: int, scale: float = 2.0, user: User = Depends(REVIEWER)):
+    return page_image(request, doc_id, page, scale, user)
+
+
+def _act(request: Request, user: User, action: str, doc_id: int, body: Seen, form: dict) -> ActionResult:
+    return ActionResult(**run_action(request.app.state.core, user, action, doc_id, body.version, form))
+
+
+@router.post("/documents/{doc_id}/approve", response_model=ActionResult, tags=["review"])
+def api_approve(request: Request, doc_id: int, body: Seen, user: User = Depends(REVIEWER)):
+    return _act(request, user, "approve", doc_id, body, {})
+
+
+@router.post("/documents/{doc_id}/correct", response_model=ActionResult, tags=["review"],
+             summary="Store corrected fields (source review) and check the invoice again")
+def api_correct(request: Request, doc_id: int, body: Correction, user: User = Depends(REVIEWER)):
+    return _act(request, user, "correct", doc_id, body, {f"field_{k}": v for k, v in body.fields.items()})
+
+
+@router.post("/documents/{doc_id}/reject", response_model=ActionResult, tags=["review"])
+def api_reject(request: Request, doc_id: int, body: Rejection, user: User = Depends(REVIEWER)):
+    return _act(request, user, "reject", doc_id, body, {"reason": body.reason})
+
+
+@router.post("/documents/{doc_id}/duplicate", response_model=ActionResult, tags=["review"])
+def api_duplicate(request: Request, doc_id: int, body: DuplicateOf, user: User = Depends(REVIEWER)):
+    return _act(request, user, "duplicate", doc_id, body, {"original_id": str(body.original_id)})
+
+
+@router.post("/documents/{doc_id}/hold", response_model=ActionResult, tags=["review"])
+def api_hold(request: Request, doc_id: int, body: HoldNote, user: User = Depends(REVIEWER)):
+    return _act(request, user, "hold", doc_id, body, {"note": body.note})
+
+
+@router.post("/documents/{doc_id}/release", response_model=ActionResult, tags=["review"])
+def api_release(request: Request, doc_id: int, body: Seen, user: User = Depends(REVIEWER)):
+    return _act(request, user, "release", doc_id, body, {})
+
+
+@router.post("/invoices", status_code=201, response_model=list[IngestedDocument], tags=["ingest"],
+             summary="Submit one invoice file (PDF, PNG, JPEG, TIFF or .eml)",
+             responses={422: {"description": "not an accepted file: it is recorded as rejected, with the reason"},
+                        413: {"description": "larger than INVOICEPIPE_MAX_UPLOAD_MB"}})
+async def api_ingest(request: Request, user: User = Depends(UPLOADER), file: UploadFile = File(...)):
+    data = await file.read()
+    rows = await run_in_threadpool(ingest_uploads, request.app.state.core, [(file.filename or "upload", data)], "api", user.actor,
+                                   request.app.state.config.max_upload_bytes)
+    documents = [IngestedDocument(id=r["id"], filename=r["filename"], status=r["status"], reason=r["reason"], new=r["new"]).model_dump()
+                 for r in rows]
+    rejected = [d for d in documents if d["status"] == "rejected"]
+    if rejected:
+        return JSONResponse({"detail": "; ".join(d["reason"] or "rejected" for d in rejected), "documents": documents}, status_code=422)
+    return documents
+
+
+@router.get("/audit/events", tags=["audit"], summary="Search the audit log (newest first)")
+def api_audit(request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+              filters: AuditFilters = Depends(audit_filters), user: User = Depends(CONTROLLER)):
+    return search(request.app.state.core, filters, limit=limit, offset=offset)
+
+
+@router.get("/audit/events.csv", tags=["audit"], summary="The same search as CSV (oldest first)",
+            responses={200: {"content": {"text/csv": {}}}})
+def api_audit_csv(request: Request, filters: AuditFilters = Depends(audit_filters), user: User = Depends(CONTROLLER)):
+    return csv_response(request, filters)
+
+
+@router.get("/audit/verify", tags=["audit"], summary="Verify the hash chain of the whole audit log")
+def api_verify(request: Request, user: User = Depends(CONTROLLER)):
+    return audit_service.verify(request.app.state.core)
+
+
+@router.get("/documents/{doc_id}/trail", tags=["audit"])
+def api_trail(request: Request, doc_id: int, user: User = Depends(CONTROLLER)):
+    return audit_service.trail(request.app.state.core, doc_id)
+
+
+@router.get("/documents/{doc_id}/why", tags=["audit"], summary="The evidence behind one invoice's outcome")
+def api_why(request: Request, doc_id: int, user: User = Depends(CONTROLLER)):
+    return why(request.app.state.core, doc_id)

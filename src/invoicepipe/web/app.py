@@ -1,0 +1,50 @@
+"""The web application factory: ``create_app(app)`` builds the FastAPI app around an App.
+
+Nothing is built at import time; the pipeline's resources come in through the App that
+``bootstrap()`` made. Pages are rendered on the server (Jinja2, autoescaped) with a little
+plain JavaScript for the keyboard and zoom; the JSON API lives under /api.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..adapters.page_images import PageImages
+from . import api, routes_audit, routes_auth, routes_review, routes_upload
+from .config import WebConfig
+from .errors import install_error_handlers
+from .security import SecurityMiddleware
+from .templating import STATIC, make_templates
+
+if TYPE_CHECKING:
+    from ..bootstrap import App
+
+DESCRIPTION = """Review queue, document review actions, portal ingest and the controller's audit queries.
+
+Authenticate with `Authorization: Bearer <token>` (create one with `invoicepipe token add NAME`), or with the
+browser session cookie, in which case every POST must also send the `X-CSRF-Token` header."""
+
+
+def create_app(app: "App", config: Optional[WebConfig] = None) -> FastAPI:
+    """The FastAPI app serving the UI and the API for the pipeline ``app`` (from bootstrap())."""
+    web = FastAPI(title="invoicepipe", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    web.state.core = app
+    web.state.config = config or WebConfig.from_env()
+    web.state.templates = make_templates()
+    web.state.pages = PageImages(app.settings.var_dir / "pages", app.blobs)
+    install_error_handlers(web)
+    web.add_middleware(SecurityMiddleware, max_body=web.state.config.max_upload_bytes + 64 * 1024)
+    web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for module in (routes_auth, routes_review, routes_upload, routes_audit, api):
+        web.include_router(module.router)
+
+    @web.get("/healthz", include_in_schema=False)
+    def healthz() -> dict:
+        return {"ok": True}
+
+    return web

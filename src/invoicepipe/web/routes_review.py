@@ -1,0 +1,131 @@
+"""The reviewer's pages: the queue, the document view, page images and the review actions.
+
+After an action the reviewer lands on the next document of the same (filtered) queue, so a
+clerk can work through it from the keyboard. A refused action re-renders the document as
+it is now, with the reason and the matching status (403, 409 or 422).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ..errors import NotFound, PermanentError, StateConflict
+from ..services import review
+from ..services.review_queue import QueueFilters, neighbours, review_queue
+from ..services.review_view import document_view
+from ..services.users import Forbidden, User
+from .auth import REVIEWER, SAFE_METHODS
+from .errors import status_for
+from .templating import query_string, render
+
+router = APIRouter(include_in_schema=False)
+CHANNELS = ("email", "portal", "scan", "api")
+DONE = {"approve": "approved", "correct": "corrected and sent to be checked again", "reject": "rejected",
+        "duplicate": "marked as a duplicate", "hold": "put on hold", "release": "taken off hold"}
+
+
+def queue_filters(reason: str = "", vendor: str = "", channel: str = "", held: str = "") -> QueueFilters:
+    return QueueFilters(reason=reason[:64] or None, vendor=vendor[:100] or None, channel=channel if channel in CHANNELS else None,
+                        held=held if held in ("only", "none") else "")
+
+
+async def form_fields(request: Request) -> dict:
+    """The submitted form as a plain dict (empty for GET)."""
+    if request.method in SAFE_METHODS:
+        return {}
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def _done(done: str, doc: Optional[int]) -> Optional[str]:
+    return f"Document {doc} {DONE[done]}." if done in DONE and doc else None
+
+
+@router.get("/")
+def home():
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/queue")
+def queue_page(request: Request, page: int = 1, done: str = "", doc: Optional[int] = None,
+               filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
+    core, config = request.app.state.core, request.app.state.config
+    data = review_queue(core, filters, page, sla_hours=config.review_sla_hours)
+    return render(request, "queue.html", queue=data, filters=filters, channels=CHANNELS, notice=_done(done, doc))
+
+
+def document_page_response(request: Request, doc_id: int, filters: QueueFilters, status: int = 200,
+                           error: Optional[str] = None, notice: Optional[str] = None):
+    core = request.app.state.core
+    view = document_view(core, doc_id)
+    nav = neighbours(core, doc_id, filters)
+    return render(request, "document.html", status=status, doc=view, nav=nav, filters=filters, error=error, notice=notice)
+
+
+@router.get("/documents/{doc_id}")
+def document_page(request: Request, doc_id: int, done: str = "", doc: Optional[int] = None,
+                  filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
+    return document_page_response(request, doc_id, filters, notice=_done(done, doc))
+
+
+@router.get("/documents/{doc_id}/pages/{page}.png")
+def page_image(request: Request, doc_id: int, page: int, scale: float = 2.0, user: User = Depends(REVIEWER)):
+    core = request.app.state.core
+    with core.uow.begin() as tx:
+        doc = tx.documents.get(doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id}")
+    data, media_type = request.app.state.pages.image(doc.sha256, doc.media_type or "", page, scale)
+    # Content-addressed: the bytes behind this URL never change, so the browser may keep them.
+    return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=86400"})
+
+
+def _original_id(form: dict) -> int:
+    raw = (form.get("original_id") or "").strip().lstrip("#")
+    if not raw.isdigit():
+        raise PermanentError("give the number of the original document")
+    return int(raw)
+
+
+def run_action(core, user: User, action: str, doc_id: int, version: int, form: dict) -> dict:
+    """Dispatch one review action with its form inputs (shared by the page and the API)."""
+    if action == "approve":
+        return review.approve(core, user, doc_id, version)
+    if action == "correct":
+        values = {k[len("field_"):]: v for k, v in form.items() if k.startswith("field_")}
+        return review.correct(core, user, doc_id, version, values)
+    if action == "reject":
+        return review.reject(core, user, doc_id, version, form.get("reason", ""))
+    if action == "duplicate":
+        return review.mark_duplicate(core, user, doc_id, version, _original_id(form))
+    if action == "hold":
+        return review.hold(core, user, doc_id, version, form.get("note", ""))
+    if action == "release":
+        return review.release(core, user, doc_id, version)
+    raise NotFound(f"no action {action!r}")
+
+
+@router.post("/documents/{doc_id}/{action}")
+def act(request: Request, doc_id: int, action: str, user: User = Depends(REVIEWER),
+        filters: QueueFilters = Depends(queue_filters), form: dict = Depends(form_fields)):
+    core = request.app.state.core
+    if action not in DONE:
+        raise NotFound(f"no action {action!r}")
+    version = form.get("version", "")
+    if not version.isdigit():
+        raise PermanentError("the form did not say which version of the document you saw; reload the page")
+    before = neighbours(core, doc_id, filters)
+    try:
+        run_action(core, user, action, doc_id, int(version), form)
+    except (StateConflict, PermanentError, Forbidden) as exc:
+        message = getattr(exc, "reason", None) or str(exc)
+        return document_page_response(request, doc_id, filters, status=status_for(exc), error=message)
+    query = query_string(filters.query(), done=action, doc=doc_id)
+    following = before["next"] or before["previous"]
+    if action in ("hold", "release"):
+        target = f"/documents/{doc_id}"
+    else:
+        target = f"/documents/{following}" if following else "/queue"
+    return RedirectResponse(f"{target}?{query}", status_code=303)

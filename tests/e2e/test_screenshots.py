@@ -1,0 +1,31 @@
+"""Screenshots of the queue and the document view for the docs (not a check).
+
+Runs only when INVOICEPIPE_SCREENSHOTS names a folder, e.g.
+``INVOICEPIPE_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/e2e/test_screenshots.py``.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.site import login
+
+pytestmark = pytest.mark.e2e
+TARGET = os.environ.get("INVOICEPIPE_SCREENSHOTS")
+
+
+@pytest.mark.skipif(not TARGET, reason="set INVOICEPIPE_SCREENSHOTS=DIR to write the screenshots")
+def test_save_queue_and_document_screenshots(page, site):
+    folder = Path(TARGET)
+    folder.mkdir(parents=True, exist_ok=True)
+    login(page, site, "anna")
+    page.wait_for_selector("#queue")
+    page.keyboard.press("j")
+    page.screenshot(path=str(folder / "queue.png"), full_page=False)
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    page.goto(f"{site.url}/documents/{site.docs['duplicate']}")
+    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    page.focus("#field-invoice_number")
+    page.wait_for_timeout(600)  # the smooth scroll to the highlighted box
+    page.screenshot(path=str(folder / "document.png"), full_page=False)

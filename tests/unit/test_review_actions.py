@@ -1,0 +1,145 @@
+"""Each review action: its state change, its audit event, and optimistic locking."""
+
+import pytest
+
+from invoicepipe.adapters.db.review import ReviewRepository
+from invoicepipe.domain.models import Reason
+from invoicepipe.errors import PermanentError, StateConflict
+from invoicepipe.services import review
+from invoicepipe.services.audit import trail, verify
+from invoicepipe.services.queries import show
+from invoicepipe.services.users import Forbidden, User
+from tests.web_helpers import in_review, load_master, person, version_of
+
+ANNA = User(1, "anna", "reviewer")
+CARL = User(2, "carl", "controller")
+
+
+@pytest.fixture
+def loaded(app, tmp_path):
+    load_master(app, tmp_path)
+    return app
+
+
+def last_event(app, doc_id):
+    return trail(app, doc_id)[-1]
+
+
+def test_approve_moves_to_approved_writes_the_outbox_and_exports(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    result = review.approve(loaded, ANNA, doc_id, version_of(loaded, doc_id))
+    assert result["status"] == "approved"
+    event = last_event(loaded, doc_id)
+    assert (event["step"], event["actor"], event["from_status"], event["to_status"]) == ("review_approve", "user:anna", "needs_review", "approved")
+    assert event["reasons"][0]["evidence"]["overridden"] == ["no_po"]
+    with loaded.uow.begin() as tx:
+        assert tx.documents.outbox_entry(doc_id)["payload"]["invoice_number"] == "INV-1001"
+    run_pipeline(loaded)
+    assert show(loaded, doc_id)["status"] == "exported"
+    assert verify(loaded)["ok"]
+
+
+def test_correct_stores_a_review_extraction_that_reconcile_then_uses(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po="4500999")  # a mistyped PO: po_unknown
+    assert show(loaded, doc_id)["status"] == "needs_review"
+    result = review.correct(loaded, ANNA, doc_id, version_of(loaded, doc_id), {"po_number": "4500123", "invoice_number": "INV-1001"})
+    assert result["status"] == "reconciling" and result["changes"] == {"po_number": {"from": "4500999", "to": "4500123"}}
+    with loaded.uow.begin() as tx:
+        latest = tx.documents.latest_extraction(doc_id)
+    assert latest["source"] == "review" and latest["fields"]["po_number"] == {
+        "value": "4500123", "confidence": 1.0, "method": "review", "page": 1, "box": latest["fields"]["po_number"]["box"]}
+    assert last_event(loaded, doc_id)["step"] == "review_correct"
+    run_pipeline(loaded)
+    shown = show(loaded, doc_id)
+    assert shown["status"] == "exported", shown["decisions"]
+    assert [d["outcome"] for d in shown["decisions"]][-2:] == ["corrected", "approved"]
+
+
+def test_a_correction_is_validated_before_anything_is_stored(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    version = version_of(loaded, doc_id)
+    for values, message in (({"invoice_date": "14.03.2026"}, "not a date"), ({"total": "lots"}, "not an amount"),
+                            ({"vendor_id": "V999"}, "not in the vendor master"), ({"colour": "red"}, "unknown field")):
+        with pytest.raises(PermanentError, match=message):
+            review.correct(loaded, ANNA, doc_id, version, values)
+    assert version_of(loaded, doc_id) == version and show(loaded, doc_id)["status"] == "needs_review"
+
+
+def test_reject_needs_a_reason_and_records_it(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    with pytest.raises(PermanentError, match="reason"):
+        review.reject(loaded, ANNA, doc_id, version_of(loaded, doc_id), "  ")
+    review.reject(loaded, ANNA, doc_id, version_of(loaded, doc_id), "not addressed to us")
+    shown = show(loaded, doc_id)
+    assert shown["status"] == "rejected" and shown["reason"] == "rejected by anna: not addressed to us"
+    assert last_event(loaded, doc_id)["reasons"][0] == {"code": "reviewer_rejected", "message": "not addressed to us", "evidence": {}}
+
+
+def test_mark_duplicate_links_the_original(loaded, run_pipeline):
+    original = in_review(loaded, run_pipeline)  # clean: exported
+    doc_id = in_review(loaded, run_pipeline, lines=["Acme Industrial Supplies GmbH", "VAT ID: DE123456789", "Invoice No: INV-1001",
+                                                    "Invoice date: 2026-03-14", "Total: 148.75 EUR", "resent"])
+    version = version_of(loaded, doc_id)
+    with pytest.raises(PermanentError):
+        review.mark_duplicate(loaded, ANNA, doc_id, version, doc_id)
+    review.mark_duplicate(loaded, ANNA, doc_id, version, original)
+    assert show(loaded, doc_id)["status"] == "duplicate"
+    assert last_event(loaded, doc_id)["reasons"][0]["evidence"] == {"original_id": original}
+
+
+def test_hold_keeps_the_document_in_review_flagged_and_release_clears_it(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    version = version_of(loaded, doc_id)
+    review.hold(loaded, ANNA, doc_id, version, "waiting for the vendor's credit note")
+    assert show(loaded, doc_id)["status"] == "needs_review" and version_of(loaded, doc_id) == version + 1
+    with loaded.uow.begin() as tx:
+        assert ReviewRepository(tx.conn).hold(doc_id)["note"] == "waiting for the vendor's credit note"
+    assert last_event(loaded, doc_id)["step"] == "review_hold"
+    review.release(loaded, ANNA, doc_id, version + 1)
+    with loaded.uow.begin() as tx:
+        assert ReviewRepository(tx.conn).hold(doc_id) is None
+    with pytest.raises(StateConflict, match="not on hold"):
+        review.release(loaded, ANNA, doc_id, version + 2)
+
+
+def test_two_reviewers_cannot_overwrite_each_other(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    seen = version_of(loaded, doc_id)
+    review.hold(loaded, CARL, doc_id, seen, "checking with purchasing")
+    with pytest.raises(StateConflict, match=r"changed since you opened it .*review_hold by user:carl"):
+        review.approve(loaded, ANNA, doc_id, seen)
+    anna = person(loaded, "anna", "reviewer")
+    response = anna.post(f"/api/documents/{doc_id}/reject", json={"version": seen, "reason": "no"}, headers={"X-CSRF-Token": anna.csrf})
+    assert response.status_code == 409 and "changed since you opened it" in response.json()["detail"]
+    page = anna.post(f"/documents/{doc_id}/approve", data={"version": seen, "csrf_token": anna.csrf})
+    assert page.status_code == 409 and "Reload it to see the current state" in page.text
+    assert show(loaded, doc_id)["status"] == "needs_review"
+
+
+def test_an_approval_that_needs_a_controller_is_refused_to_a_reviewer(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    with loaded.uow.begin() as tx:
+        tx.documents.add_decision(doc_id, "reconcile", "needs_review", [Reason(
+            "bank_mismatch", "IBAN differs from the vendor master", {"requires_role": "controller"})], "test", "worker:test")
+    anna = person(loaded, "anna", "reviewer")
+    response = anna.post(f"/api/documents/{doc_id}/approve", json={"version": version_of(loaded, doc_id)}, headers={"X-CSRF-Token": anna.csrf})
+    assert response.status_code == 403 and "only a controller may approve" in response.json()["detail"]
+    with pytest.raises(Forbidden):
+        review.approve(loaded, ANNA, doc_id, version_of(loaded, doc_id))
+    assert "needs a controller to approve" in anna.get(f"/documents/{doc_id}").text
+    carl = person(loaded, "carl", "controller")
+    response = carl.post(f"/api/documents/{doc_id}/approve", json={"version": version_of(loaded, doc_id)}, headers={"X-CSRF-Token": carl.csrf})
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+
+
+def test_actions_through_the_pages_redirect_to_the_next_document(loaded, run_pipeline):
+    first = in_review(loaded, run_pipeline, po=None, number="A-1")
+    second = in_review(loaded, run_pipeline, po=None, number="A-2")
+    anna = person(loaded, "anna", "reviewer")
+    response = anna.post(f"/documents/{first}/reject", data={"version": version_of(loaded, first), "csrf_token": anna.csrf, "reason": "dup"},
+                         follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith(f"/documents/{second}?")
+    assert f"Document {first} rejected." in anna.get(response.headers["location"]).text
+    for action, extra in (("duplicate", {"original_id": "abc"}), ("hold", {"note": ""}), ("frobnicate", {})):
+        response = anna.post(f"/documents/{second}/{action}", data={"version": version_of(loaded, second), "csrf_token": anna.csrf, **extra})
+        assert response.status_code in (404, 422), action
