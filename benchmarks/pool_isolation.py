@@ -286,8 +286,8 @@ def print_table(res: dict, meta: dict) -> None:
         elif r["scans_left_min"] == 0:
             print(f"note: {label}: the flood drained before the last digital invoice settled; only the first "
                   f"{r['during_flood']:.0f} waited in it, the rest met an idle pool, so read p95, not p50")
-    print(f"\ntwo pools: p95 under flood / idle = {res['two pools']['ratio_p95']:.2f} (goal <= 1.5)")
-    print(f"one shared pool: p95 under flood / idle = {res['one shared pool']['ratio_p95']:.2f} (goal >= 5)")
+    print(f"\ntwo pools: p95 under flood / idle = {res['two pools']['ratio_p95']:.2f} (goal ≤ 1.5)")
+    print(f"one shared pool: p95 under flood / idle = {res['one shared pool']['ratio_p95']:.2f} (goal ≥ 5)")
 
 
 def _interrupted(*_):

@@ -190,6 +190,10 @@ def cmd_worker(args) -> int:
     module = {"fast": "workers.fast", "slow": "workers.slow", "pipeline": "workers.pipeline"}[args.pool]
     argv = ["dramatiq", module, "--processes", str(args.processes), "--threads", str(args.threads), "--path", str(Path(__file__).resolve().parents[2])]
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # An idle Redis consumer backs off up to this many ms between polls; Dramatiq's 1000 ms
+    # default set the fast path's idle latency (benchmarks/pool_isolation.py), 100 ms costs
+    # a few cheap Redis calls per second.
+    os.environ.setdefault("dramatiq_worker_timeout", "100")
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
 
 

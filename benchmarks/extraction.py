@@ -1,0 +1,137 @@
+"""Extraction speed per page, next to the bare libraries on the same pages.
+
+For every digital PDF of a labelled set (``manifest.csv`` with a ``form`` column, or
+every PDF with a text layer) it times our full read + extract (``read_text_layer`` +
+``extract_invoice``) against bare pdfplumber ``extract_words`` on each page; for every
+scanned PDF it times our full OCR read + extract (``read_with_ocr`` at 200 dpi +
+``extract_invoice``) against bare Tesseract ``image_to_data`` on the same rendered pages.
+It prints medians per page and the overhead ratios (ours / bare). One process, one OCR
+thread (``OMP_THREAD_LIMIT=1``): the figures are per core.
+
+    .venv/bin/python benchmarks/extraction.py [--set fixtures/sample] [--repeat 3] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from statistics import median
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import pdfplumber  # noqa: E402
+import pytesseract  # noqa: E402
+
+from invoicepipe.adapters.calibration_store import load_calibration  # noqa: E402
+from invoicepipe.adapters.ocr import TESSERACT_CONFIG, OcrSettings, read_with_ocr  # noqa: E402
+from invoicepipe.adapters.pdf import WORD_SETTINGS, open_pdfium, read_text_layer, render_page  # noqa: E402
+from invoicepipe.domain.extraction import extract_invoice  # noqa: E402
+
+DPI = 200
+
+
+def documents(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(digital PDFs, scanned PDFs) of the set, by the manifest's form column when present."""
+    manifest = folder / "manifest.csv"
+    if manifest.is_file():
+        with manifest.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if rows and "form" in rows[0]:
+            pick = lambda form: [folder / r["file"] for r in rows if r["form"] == form and r["file"].endswith(".pdf")]
+            return pick("digital"), pick("scan")
+    pdfs = sorted(folder.rglob("*.pdf"))
+    with_text = [p for p in pdfs if sum(len(w.text) for pg in read_text_layer(p.read_bytes()).pages for w in pg.words) > 40]
+    return with_text, [p for p in pdfs if p not in with_text]
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def digital_page_times(path: Path, repeat: int, calibration) -> tuple[list[float], list[float]]:
+    data = path.read_bytes()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = len(pdf.pages)
+    ours = best_of(repeat, lambda: extract_invoice(read_text_layer(data), [], calibration)) / pages
+
+    def bare():
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                page.extract_words(**WORD_SETTINGS)
+    return [ours] * pages, [best_of(repeat, bare) / pages] * pages
+
+
+def scan_page_times(path: Path, calibration) -> tuple[list[float], list[float]]:
+    data = path.read_bytes()
+    settings = OcrSettings.from_env()
+    started = time.perf_counter()
+    text = read_with_ocr(data, "application/pdf", DPI, settings=settings)
+    extract_invoice(text, [], calibration)
+    pages = len(text.pages)
+    ours = (time.perf_counter() - started) / pages
+    bare = []
+    for i in range(pages):
+        with open_pdfium(data) as pdf:
+            image = render_page(pdf, i, DPI / 72, grayscale=True)
+        started = time.perf_counter()
+        pytesseract.image_to_data(image, lang="eng", config=TESSERACT_CONFIG)
+        bare.append(time.perf_counter() - started)
+    return [ours] * pages, bare
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", type=Path, default=Path("fixtures/sample"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per digital document (the fastest counts)")
+    parser.add_argument("--max-scans", type=int, default=12)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    calibration = load_calibration()
+    digital, scans = documents(args.set)
+    ours_d, bare_d, ours_s, bare_s = [], [], [], []
+    for path in digital:
+        o, b = digital_page_times(path, args.repeat, calibration)
+        ours_d += o
+        bare_d += b
+    for path in scans[: args.max_scans]:
+        o, b = scan_page_times(path, calibration)
+        ours_s += o
+        bare_s += b
+    figures = {"set": str(args.set), "load_average": [round(x, 2) for x in os.getloadavg()], "dpi": DPI,
+               "digital": {"pages": len(ours_d), "ours_ms": _ms(ours_d), "pdfplumber_extract_words_ms": _ms(bare_d),
+                           "overhead": _ratio(ours_d, bare_d), "goal_ms": 150},
+               "scan": {"pages": len(ours_s), "ours_ms": _ms(ours_s), "tesseract_image_to_data_ms": _ms(bare_s),
+                        "overhead": _ratio(ours_s, bare_s), "goal_ms": 2000}}
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    d, s = figures["digital"], figures["scan"]
+    print(f"extraction speed on {args.set} (load average {figures['load_average']}), median per page")
+    print(f"  digital ({d['pages']} pages): ours {d['ours_ms']} ms   bare pdfplumber extract_words {d['pdfplumber_extract_words_ms']} ms"
+          f"   overhead x{d['overhead']}   (goal <= 150 ms)")
+    print(f"  scanned at {DPI} dpi ({s['pages']} pages): ours {s['ours_ms']} ms   bare Tesseract image_to_data "
+          f"{s['tesseract_image_to_data_ms']} ms   overhead x{s['overhead']}   (goal <= 2000 ms)")
+    return 0
+
+
+def _ms(values: list[float]):
+    return round(1000 * median(values), 1) if values else None
+
+
+def _ratio(ours: list[float], bare: list[float]):
+    return round(median(ours) / median(bare), 2) if ours and bare and median(bare) > 0 else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
