@@ -1,0 +1,157 @@
+"""The long-running ``invoicepipe`` commands: up, serve, worker, and ingest with --wait."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .cli_common import EXIT_CONFIG, EXIT_NOT_FOUND, EXIT_NOT_OK, EXIT_OK, EXIT_TIMEOUT, current_user, make_app
+
+
+def _load_samples(app, folder, sample: Path) -> None:
+    """Load DIR/master/* and drop DIR/pdf (portal) and DIR/img (scan) into the inbox."""
+    from .services.masterdata import load_master_data
+
+    for kind, name in (("vendors", "vendors.json"), ("pos", "pos.json"), ("receipts", "receipts.json")):
+        if (sample / "master" / name).exists():
+            load_master_data(app, kind, sample / "master" / name, actor="system:samples")
+    for sub, channel in (("pdf", "portal"), ("img", "scan")):
+        for f in sorted((sample / sub).glob("*")) if (sample / sub).is_dir() else []:
+            shutil.copy2(f, folder.root / channel / f.name)
+
+
+def _start_web(app):
+    """The web UI and API in a thread (settings.web_host:web_port), or None with the reason printed."""
+    try:
+        from .web.commands import web_banner
+        from .web.server import WebServer
+    except ImportError as exc:
+        print(f"web UI not available: {exc} (install invoicepipe[web])", file=sys.stderr)
+        return None
+    server = WebServer(app, app.settings.web_host, app.settings.web_port)
+    try:
+        server.banner = web_banner(app, server.start())
+    except RuntimeError as exc:
+        print(f"web UI not started: {exc}", file=sys.stderr)
+        return None
+    return server
+
+
+def _run(app, pools: Optional[tuple], banner, for_seconds: Optional[float], require_web: bool, samples: Optional[str] = None) -> int:
+    """Start workers (``pools``), sweeper, inbox watcher and web UI; run until a signal."""
+    from .adapters.inbox import DropFolder
+    from .runtime import Periodic, start_background, stop_all
+    from .services.inbox import process_inbox
+
+    folder = DropFolder(app.settings.inbox_dir, app.settings.settle_s)
+    folder.ensure_layout()
+    if samples:
+        _load_samples(app, folder, Path(samples))
+    started = start_background(app, pools=pools)
+    web = _start_web(app)
+    if web is None and require_web:
+        stop_all(started)
+        return EXIT_CONFIG
+    watcher = Periodic("inbox", app.settings.watch_interval_s, lambda: process_inbox(app, folder), app.log)
+    watcher.start()
+    started += [watcher] + ([web] if web else [])
+    print(banner(folder, web), flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    deadline = time.monotonic() + for_seconds if for_seconds else None
+    while not stop.wait(0.5):
+        if deadline and time.monotonic() > deadline:
+            break
+    stop_all(started)
+    app.close()
+    return EXIT_OK
+
+
+def cmd_up(args) -> int:
+    """Everything in one process: a worker per pool, the sweeper, the inbox watcher, the web UI."""
+    app = make_app(workers=True)
+    mode = "embedded (SQLite, in-process workers)" if app.settings.embedded else "Redis broker, in-process workers"
+
+    def banner(folder, web):
+        return (f"invoicepipe {__version__} up: {mode}\n" + (f"{web.banner}\n" if web else "") +
+                f"  watching   {folder.root}/{{email,portal,scan}}  (done files move to processed/ or rejected/)\n"
+                f"  database   {app.settings.database_url}\n"
+                f"  look with  invoicepipe status | invoicepipe show ID | invoicepipe audit trail ID\n"
+                f"  policy     {app.settings.policy_path} (version {app.policy.version})\n"
+                f"Ctrl-C stops; nothing in flight is lost (the sweeper re-sends it on the next start).")
+
+    return _run(app, ("fast", "slow", "pipeline"), banner, args.for_seconds, require_web=False, samples=args.samples)
+
+
+def cmd_serve(args) -> int:
+    """Production web and ingest service: the web UI/API, the drop folder and the sweeper (no parse workers)."""
+    app = make_app(workers=True, migrate=False)
+    return _run(app, None, lambda folder, web: web.banner, args.for_seconds, require_web=True)
+
+
+def cmd_worker(args) -> int:
+    """Replace this process with ``dramatiq workers.<pool>`` (one production pool)."""
+    module = {"fast": "workers.fast", "slow": "workers.slow", "pipeline": "workers.pipeline"}[args.pool]
+    argv = ["dramatiq", module, "--processes", str(args.processes), "--threads", str(args.threads), "--path", str(Path(__file__).resolve().parents[2])]
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # An idle Redis consumer backs off up to this many ms between polls; Dramatiq's 1000 ms
+    # default set the fast path's idle latency (benchmarks/pool_isolation.py), 100 ms costs
+    # a few cheap Redis calls per second.
+    os.environ.setdefault("dramatiq_worker_timeout", "100")
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+
+
+def _wait_settled(app, ids: list[int], timeout: float) -> bool:
+    from .domain.models import SETTLED
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with app.uow.begin() as tx:
+            docs = tx.documents.by_ids(ids)
+        if all(d.status in SETTLED for d in docs):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def cmd_ingest(args) -> int:
+    """Ingest files or folders; with --wait, return once every document is settled."""
+    from .runtime import start_background, stop_all
+    from .services.ingest import ingest_bytes
+    from .services.queries import show
+
+    paths = [Path(p) for p in args.paths]
+    files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    app = make_app(workers=args.wait)
+    started = start_background(app) if app.settings.embedded and args.wait else []
+    results = [ingest_bytes(app, f.read_bytes(), f.name, args.channel, current_user()) for f in files]
+    ids = sorted({d["id"] for r in results for d in r.documents})
+    code = EXIT_OK
+    if args.wait and not _wait_settled(app, ids, args.timeout):
+        code = EXIT_TIMEOUT
+    docs = [show(app, i) for i in ids]
+    stop_all(started)
+    if args.json:
+        print(json.dumps({"documents": [{k: d[k] for k in ("id", "filename", "status", "reason")} for d in docs]}, indent=2))
+    else:
+        for d in docs:
+            print(f"{d['id']:>6}  {d['status']:<13} {d['filename']}" + (f"  ({d['reason']})" if d["reason"] else ""))
+        if not args.wait and app.settings.embedded:
+            print("stored; a running `invoicepipe up` processes them (or use --wait)")
+    if code == EXIT_OK and any(d["status"] in ("rejected", "failed") for d in docs):
+        code = EXIT_NOT_OK
+    app.close()
+    return code
