@@ -15,7 +15,11 @@ def print_status(s: dict, as_json: bool) -> None:
             print(f"  {state:<13} {n}")
     for pool, states in sorted(s["by_pool"].items()):
         print(f"  pool {pool}: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
-    print("queues: " + ", ".join(f"{q} {'?' if n is None else n}" for q, n in s["queues"].items()))
+    if all(n is None for n in s["queues"].values()):
+        # Embedded mode keeps its queues inside the `invoicepipe up` process.
+        print("queues: not visible from this process (in-process broker)")
+    else:
+        print("queues: " + ", ".join(f"{q} {'?' if n is None else n}" for q, n in s["queues"].items()))
 
 
 def print_document(d: dict, as_json: bool) -> None:
