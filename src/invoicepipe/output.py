@@ -17,7 +17,7 @@ def print_status(s: dict, as_json: bool) -> None:
         print(f"  pool {pool}: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
     if all(n is None for n in s["queues"].values()):
         # Embedded mode keeps its queues inside the `invoicepipe up` process.
-        print("queues: not visible from this process (in-process broker)")
+        print("queues: Redis unreachable" if s.get("broker") == "redis" else "queues: not visible from this process (in-process broker)")
     else:
         print("queues: " + ", ".join(f"{q} {'?' if n is None else n}" for q, n in s["queues"].items()))
 

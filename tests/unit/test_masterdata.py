@@ -77,3 +77,14 @@ def test_a_blank_cell_clears_the_value(app, tmp_path):
     load_master_data(app, "vendors", path)
     with app.uow.begin() as tx:
         assert tx.master.vendor("V1").tax_id is None
+
+
+def test_a_po_file_without_a_status_column_does_not_reopen_a_closed_po(app, tmp_path):
+    path = tmp_path / "pos.csv"
+    path.write_text("po_number,vendor_id,currency,status,line_no,description,quantity,unit_price\n4500009,V1,EUR,closed,1,Bolts,5,1.00\n")
+    load_master_data(app, "pos", path)
+    path.write_text("po_number,vendor_id,currency,line_no,description,quantity,unit_price\n4500009,V1,EUR,1,Bolts,6,1.00\n")
+    load_master_data(app, "pos", path)
+    with app.uow.begin() as tx:
+        po = tx.master.purchase_order("4500009")
+    assert po.status == "closed" and po.lines[0].quantity == 6

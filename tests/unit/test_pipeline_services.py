@@ -242,3 +242,37 @@ def test_the_database_refuses_to_edit_or_delete_audit_events(loaded):
         with pytest.raises((IntegrityError, OperationalError), match="append-only"):
             with loaded.uow.begin() as tx:
                 tx.conn.execute(statement)
+
+
+def test_an_approved_invoice_waits_for_a_long_destination_outage_and_never_fails(loaded, run_pipeline):
+    from invoicepipe.services.sweeper import requeue_budget
+
+    loaded.exporter = DownDestination()
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    run_pipeline(loaded, fail_fast=False)
+    for _ in range(requeue_budget(loaded) + 3):
+        drop_all_messages(loaded)
+        sweep(loaded, stuck_after_s=0)
+    assert status_of(loaded, doc["id"]) == "approved"
+    requeued = [e for e in trail(loaded, doc["id"]) if e["step"] == "requeued"]
+    assert len(requeued) == requeue_budget(loaded)  # later re-sends are logged, not audited
+    loaded.exporter.up = True
+    drop_all_messages(loaded)
+    sweep(loaded, stuck_after_s=0)
+    run_pipeline(loaded, fail_fast=False)
+    assert status_of(loaded, doc["id"]) == "exported"
+
+
+def test_a_document_approved_again_after_a_retry_reuses_its_outbox_row(loaded, run_pipeline):
+    from invoicepipe.services.recovery import retry_document
+
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    run_pipeline(loaded)
+    with loaded.uow.begin() as tx:
+        key = tx.documents.outbox_entry(doc["id"])["idempotency_key"]
+        tx.conn.execute(update(t.documents).where(t.documents.c.id == doc["id"]).values(status="failed", reason="test"))
+    retry_document(loaded, doc["id"], "user:ops")
+    run_pipeline(loaded)
+    assert status_of(loaded, doc["id"]) == "exported"
+    with loaded.uow.begin() as tx:
+        assert tx.documents.outbox_entry(doc["id"])["idempotency_key"] == key

@@ -82,8 +82,9 @@ def _group_csv(kind: str, rows: list[tuple[int, dict]]) -> list[tuple[int, dict]
     grouped: dict[str, tuple[int, dict]] = {}
     for n, r in rows:
         if kind == "pos":
-            head = {"po_number": r.get("po_number", ""), "vendor_id": r.get("vendor_id", ""), "currency": r.get("currency", ""),
-                    "status": r.get("status") or "open", "kind": r.get("kind") or "goods", "lines": []}
+            head = {"po_number": r.get("po_number", ""), "vendor_id": r.get("vendor_id", ""), "currency": r.get("currency", ""), "lines": []}
+            # Only columns the export has: a file without `status` must not reopen a closed PO.
+            head.update({col: r[col] or default for col, default in (("status", "open"), ("kind", "goods")) if col in r})
             line = {"line_no": r.get("line_no", ""), "sku": r.get("sku") or None, "description": r.get("description") or "",
                     "quantity": r.get("quantity", ""), "unit_price": r.get("unit_price", "")}
         else:

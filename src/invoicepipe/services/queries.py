@@ -39,6 +39,7 @@ def status(app) -> dict:
         "by_pool": by_pool,
         "in_flight": sum(by_state[s.value] for s in IN_FLIGHT),
         "queues": queue_depths(app.broker),
+        "broker": "redis" if app.settings.redis_url else "in-process",
         "policy_version": app.policy.version,
     }
 

@@ -53,7 +53,12 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
             continue
         with app.uow.begin() as tx:
             requeues = 0 if only_new else tx.audit.requeues_since_last_move(doc.id)
-            if requeues >= requeue_budget(app):
+            # An approved invoice waits for its destination however long it is down: the
+            # approval stands and nothing is lost, so it never fails; past the budget its
+            # re-sends are only logged, to keep the trail readable.
+            waiting_export = doc.status is Status.APPROVED
+            over_budget = requeues >= requeue_budget(app)
+            if over_budget and not waiting_export:
                 why = f"no progress in {doc.status.value} after {requeues} re-sends; see runbooks/document-failed.md"
                 event = move(tx, doc, Status.FAILED, step="sweeper", actor=actor, outcome="retry_budget_exhausted",
                              reasons=[reason("retry_budget_exhausted", why, requeues=requeues)], reason=why)
@@ -61,7 +66,7 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
             else:
                 # Touching updated_at restarts the deadline so the next sweep does not pile on.
                 tx.documents.touch(doc.id)
-                event = record(tx, doc, step="requeued", actor=actor, outcome=step, inputs={"idle_since": str(doc.updated_at)}) if audit else None
+                event = record(tx, doc, step="requeued", actor=actor, outcome=step, inputs={"idle_since": str(doc.updated_at)}) if audit and not over_budget else None
         log_step(app, event)
         if step:
             app.enqueuer.send(step, doc.id)

@@ -44,7 +44,16 @@ def create_app(app: "App", config: Optional[WebConfig] = None) -> FastAPI:
         web.include_router(module.router)
 
     @web.get("/healthz", include_in_schema=False)
-    def healthz() -> dict:
+    def healthz():
+        """200 when the database answers; 503 otherwise (the web UI is useless without it)."""
+        from fastapi.responses import JSONResponse
+        from sqlalchemy import text
+
+        try:
+            with app.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure to reach the database means unhealthy
+            return JSONResponse({"ok": False, "database": str(exc).splitlines()[0]}, status_code=503)
         return {"ok": True}
 
     return web

@@ -255,9 +255,14 @@ class DocumentRepository:
 
     # -- export outbox ---------------------------------------------------------------------
     def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict) -> None:
+        """Queue the invoice for delivery. A document approved again (after an operator's
+        retry) reuses its row and key, so the destination can still de-duplicate by key."""
         now = utcnow()
-        self.conn.execute(insert(t.outbox).values(document_id=doc_id, idempotency_key=idempotency_key, payload=payload,
-                                                  attempts=0, next_attempt_at=now, created_at=now))
+        pending = {"payload": payload, "attempts": 0, "next_attempt_at": now, "last_error": None, "delivered_at": None}
+        if self.outbox_entry(doc_id) is None:
+            self.conn.execute(insert(t.outbox).values(document_id=doc_id, idempotency_key=idempotency_key, created_at=now, **pending))
+        else:
+            self.conn.execute(update(t.outbox).where(t.outbox.c.document_id == doc_id).values(**pending))
 
     def outbox_entry(self, doc_id: int) -> Optional[dict]:
         row = self.conn.execute(select(t.outbox).where(t.outbox.c.document_id == doc_id)).first()
