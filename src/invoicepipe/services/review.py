@@ -98,9 +98,8 @@ def approve(app, user: User, document_id: int, seen_version: int) -> dict:
             extractor_version=extraction.extractor_version, policy_version=app.policy.version, reason=None))
         tx.documents.add_decision(doc.id, "review", "approved", [Reason("reviewer_approved", message, {"overridden": codes})],
                                   app.policy.version, user.actor)
-        if tx.documents.outbox_entry(doc.id) is None:
-            key, payload = outbox_payload(doc.id, doc.sha256, extraction, app.policy.version)
-            tx.documents.add_outbox(doc.id, key, payload)
+        key, payload = outbox_payload(doc.id, doc.sha256, extraction, app.policy.version)
+        tx.documents.add_outbox(doc.id, key, payload)  # after a retry: same row and key, the reviewed values
         ReviewRepository(tx.conn).clear_hold(doc.id)
     return _finish(app, event, send="export")
 

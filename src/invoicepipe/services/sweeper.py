@@ -67,6 +67,8 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
                 # Touching updated_at restarts the deadline so the next sweep does not pile on.
                 tx.documents.touch(doc.id)
                 event = record(tx, doc, step="requeued", actor=actor, outcome=step, inputs={"idle_since": str(doc.updated_at)}) if audit and not over_budget else None
+        if event is None and over_budget and step:
+            app.log.info("requeued", document_id=doc.id, outcome=step, requeues=requeues, audited=False)
         log_step(app, event)
         if step:
             app.enqueuer.send(step, doc.id)
