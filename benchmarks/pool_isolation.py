@@ -295,6 +295,8 @@ def _interrupted(*_):
 
 
 def main() -> int:
+    # The same idle-poll interval `invoicepipe worker` gives production workers.
+    os.environ.setdefault("dramatiq_worker_timeout", "100")
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--digital", type=int, default=15, help="digital invoices fed idle, and again under flood")
     ap.add_argument("--scans", type=int, default=40, help="image-only scans in the flood")
@@ -326,7 +328,7 @@ def main() -> int:
         meta = {"digital": args.digital, "scans": args.scans, "repeat": args.repeat, "slow_nice": args.slow_nice,
                 "load_before": load_before, "load_after": os.getloadavg()[0],
                 "database": "postgresql" if args.database_url else "sqlite", "temp": str(base),
-                "dramatiq_worker_timeout": os.environ.get("dramatiq_worker_timeout", "1000")}
+                "dramatiq_worker_timeout": os.environ["dramatiq_worker_timeout"]}
         if args.json:
             print(json.dumps({"meta": meta, "topologies": res, "rounds": rounds}, indent=2, default=str))
         else:
