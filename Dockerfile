@@ -30,7 +30,7 @@ WORKDIR /app
 # Dependencies first, from pyproject.toml alone: this layer is rebuilt only when the
 # dependency list changes, not on every source edit.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['web']))" > /tmp/requirements.txt \
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['web'] + p['optional-dependencies']['ocr']))" > /tmp/requirements.txt \
  && pip install -r /tmp/requirements.txt \
  && rm /tmp/requirements.txt
 
@@ -40,7 +40,7 @@ COPY schemas ./schemas
 COPY workers ./workers
 COPY policy ./policy
 COPY src ./src
-RUN pip install ".[web]" \
+RUN pip install ".[web,ocr]" \
  && rm -rf build src/*.egg-info
 
 # Non-root. /data/var (blob store) and /data/inbox (drop folder) are volume mount points;

@@ -27,7 +27,7 @@ fi
 PY=${PYTHON:-python3}
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "setup: Python 3.11+ is required" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-extras="web,dev"; [ "${1:-}" = "--minimal" ] && extras="web"
+extras="web,ocr,dev"; [ "${1:-}" = "--minimal" ] && extras="web"
 # Quiet, but failures still print; the stamp skips a reinstall when pyproject.toml is unchanged.
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$extras"
 if [ ! -f "$stamp" ]; then

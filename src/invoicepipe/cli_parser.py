@@ -97,6 +97,7 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     ex.add_argument("--workers", type=int, default=0, help="reader processes (default: one per CPU)")
     ex.add_argument("--cache", metavar="DIR", default=None, help="keep what was read (text layer, OCR) in DIR for the next run")
     ex.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    ex.add_argument("--include-text", action="store_true", help="also read plain-text (.txt) documents, which ingest rejects")
     ex.set_defaults(func=handlers["eval_extraction"])
 
     us = sub.add_parser("user", help="web accounts (a fresh install has none)")

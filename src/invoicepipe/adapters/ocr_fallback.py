@@ -8,7 +8,10 @@ or its result for a page is poor.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
+from functools import lru_cache
+from importlib import metadata
 from typing import Optional
 
 from PIL import Image
@@ -19,14 +22,17 @@ _ENGINE = None
 _ENGINE_LOCK = threading.Lock()
 
 
+@lru_cache(maxsize=1)
 def rapidocr_available() -> Optional[str]:
-    """The version string of the installed RapidOCR, or None when it is not installed."""
-    try:
-        import onnxruntime  # noqa: F401  (RapidOCR's default inference engine)
-        from rapidocr import _version
-    except ImportError:
+    """The version string of the installed RapidOCR, or None when it (or ONNX Runtime, its
+    inference engine) is not installed. Looked up without importing: loading them takes a
+    second that only a page needing the second engine should pay."""
+    if importlib.util.find_spec("rapidocr") is None or importlib.util.find_spec("onnxruntime") is None:
         return None
-    return f"rapidocr {getattr(_version, 'VERSION', getattr(_version, '__version__', '?'))}"
+    try:
+        return f"rapidocr {metadata.version('rapidocr')}"
+    except metadata.PackageNotFoundError:
+        return "rapidocr"
 
 
 def _engine():

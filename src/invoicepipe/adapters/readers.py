@@ -10,7 +10,7 @@ from invoicepipe.adapters.ocr import OcrSettings, read_with_ocr, tesseract_versi
 from invoicepipe.adapters.pdf import einvoice_xml, probe, read_text_layer
 from invoicepipe.adapters.plain_text import read_plain_text
 
-READER_VERSION = "readers-1.1"
+READER_VERSION = "readers-1.2"
 
 __all__ = ["READER_VERSION", "OcrSettings", "einvoice_xml", "probe", "read_plain_text", "read_text_layer", "read_with_ocr",
            "tesseract_version"]

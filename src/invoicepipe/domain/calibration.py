@@ -4,10 +4,12 @@ The extractor's raw score ranks candidates well but is not a probability (a corr
 at 0.94 and a wrong one at 0.93 look alike to a 0.95 threshold). A ``CalibrationTable``
 holds, per field and evidence source (text layer or OCR), a monotone step function from
 raw score to the accuracy observed on a labelled calibration set. It is fitted by isotonic
-regression (pool adjacent violators) and made conservative: each step takes the lower
-Wilson bound of its accuracy, capped by the step above, so a value of 0.99 means "at least
-99 % of such fields were right". Tables are tied to one extractor version: a table fitted
-for another version must not be applied.
+regression over raw-score bins (pool adjacent violators) and made conservative: a bin with
+fewer than ten samples never forms a step of its own, each step takes the lower Wilson
+bound of its accuracy with a prior of five pseudo-observations at its raw score, capped by
+the step above, so a value of 0.99 means "at least 99 % of such fields were right, on
+plenty of evidence". Tables are tied to
+one extractor version: a table fitted for another version must not be applied.
 """
 
 from __future__ import annotations
@@ -16,11 +18,18 @@ import math
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Optional, Sequence
 
-from .models import ExtractedField, Extraction
+from .models import Extraction
 
 CALIBRATION_FORMAT = 1
 UNCALIBRATED_CAP = 0.8  # fields without a fitted map never pass a routing threshold on raw scores
 EXACT_METHODS = frozenset({"einvoice_xml", "review"})
+# Guesses the calibration set cannot measure (its vendors always print a clean legal name):
+# they keep their raw score.
+UNMEASURED_METHODS = frozenset({"legal_form_line"})
+MAX_LIFT = 0.4
+BIN_EDGES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99)
+PRIOR_STRENGTH = 5.0
+MIN_BIN = 10
 
 
 @dataclass(frozen=True)
@@ -46,8 +55,10 @@ class CalibrationTable:
     maps: Mapping[str, CalibrationMap]
 
     def calibrate(self, field: str, source: str, raw: float) -> float:
+        """The calibrated confidence; never more than ``MAX_LIFT`` above the raw score, since a
+        synthetic calibration set cannot show every way an unfamiliar document fails."""
         mapping = self.maps.get(f"{field}|{source}") or self.maps.get(field)
-        return round(mapping(raw), 4) if mapping else min(raw, UNCALIBRATED_CAP)
+        return round(min(mapping(raw), raw + MAX_LIFT), 4) if mapping else min(raw, UNCALIBRATED_CAP)
 
 
 def evidence_source(methods: Iterable[str]) -> str:
@@ -64,7 +75,7 @@ def apply_calibration(extraction: Extraction, table: Optional[CalibrationTable],
     if table.extractor_version != base:
         raise ValueError(f"calibration {table.version} is for extractor {table.extractor_version}, not {base}")
     fields = {
-        name: f if f.method in EXACT_METHODS else replace(f, confidence=table.calibrate(name, source, f.confidence))
+        name: f if f.method in EXACT_METHODS | UNMEASURED_METHODS else replace(f, confidence=table.calibrate(name, source, f.confidence))
         for name, f in extraction.fields.items()
     }
     return replace(extraction, fields=fields)
@@ -80,36 +91,62 @@ def wilson_lower(correct: float, n: float, z: float = 1.645) -> float:
     return max(0.0, (centre - margin) / (1 + z * z / n))
 
 
-def isotonic_blocks(samples: Sequence[tuple[float, bool]]) -> list[tuple[float, int, int]]:
-    """Pool adjacent violators over samples sorted by raw score: (lowest raw, correct, n) blocks
-    whose accuracy never decreases with the raw score. Equal raw scores share a block."""
-    blocks: list[list] = []
-    for raw, ok in sorted(samples):
-        if blocks and blocks[-1][0] == raw:
-            blocks[-1][1] += int(ok)
-            blocks[-1][2] += 1
-        else:
-            blocks.append([raw, int(ok), 1])
-        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
-            low, c, n = blocks.pop()
-            blocks[-1][1] += c
-            blocks[-1][2] += n
-    return [(b[0], b[1], b[2]) for b in blocks]
+def pool_adjacent_violators(blocks: Sequence[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Merge neighbouring (lowest raw, correct, n) blocks until accuracy never falls as the raw
+    score rises (isotonic regression, weighted by n)."""
+    out: list[list] = []
+    for low, c, n in blocks:
+        out.append([low, c, n])
+        while len(out) > 1 and out[-2][1] / out[-2][2] >= out[-1][1] / out[-1][2]:
+            _, c2, n2 = out.pop()
+            out[-1][1] += c2
+            out[-1][2] += n2
+    return [(b[0], b[1], b[2]) for b in out]
 
 
-def fit_map(samples: Sequence[tuple[float, bool]], z: float = 1.645) -> CalibrationMap:
-    """A conservative monotone map from (raw score, was correct) samples."""
-    blocks = isotonic_blocks(samples)
-    values = [wilson_lower(c, n, z) for _, c, n in blocks]
+def binned_counts(samples: Sequence[tuple[float, bool]], min_bin: int = MIN_BIN) -> list[tuple[float, int, int, float]]:
+    """(lower edge, correct, n, sum of raw scores) per raw-score bin with samples. A bin with
+    fewer than ``min_bin`` samples joins the bin below it, and the lowest bins are dropped
+    while too small (those raw scores calibrate to 0): a few lucky samples never lift a
+    range of scores on their own."""
+    sums: dict[int, list[float]] = {}
+    for raw, ok in samples:
+        i = max(k for k, edge in enumerate(BIN_EDGES) if raw + 1e-9 >= edge)
+        acc = sums.setdefault(i, [0, 0, 0.0])
+        acc[0] += int(ok)
+        acc[1] += 1
+        acc[2] += raw
+    kept: list[list] = []
+    for i in sorted(sums):
+        c, n, raw_sum = sums[i]
+        if n >= min_bin or kept:
+            if n < min_bin:
+                kept[-1][1:] = [kept[-1][1] + c, kept[-1][2] + n, kept[-1][3] + raw_sum]
+            else:
+                kept.append([BIN_EDGES[i], c, n, raw_sum])
+    return [tuple(b) for b in kept]
+
+
+def fit_map(samples: Sequence[tuple[float, bool]], z: float = 1.645, prior: float = PRIOR_STRENGTH) -> CalibrationMap:
+    """A conservative monotone map from (raw score, was correct) samples: binned counts,
+    pooled adjacent violators, then per pooled block the lower Wilson bound of its accuracy
+    with ``prior`` pseudo-observations at the block's mean raw score, each step capped by
+    the step above it."""
+    bins = binned_counts(samples)
+    raw_sums = {low: raw_sum for low, _, _, raw_sum in bins}
+    pooled = pool_adjacent_violators([(low, c, n) for low, c, n, _ in bins])
+    edges = [low for low, _, _ in pooled] + [2.0]
+    values = []
+    for (low, c, n), high in zip(pooled, edges[1:]):
+        mean_raw = min(1.0, sum(v for k, v in raw_sums.items() if low <= k < high) / n)
+        values.append(wilson_lower(c + prior * mean_raw, n + prior, z))
     for i in range(len(values) - 2, -1, -1):
         values[i] = min(values[i], values[i + 1])
-    steps = tuple((round(low, 4), round(v, 4)) for (low, _, _), v in zip(blocks, values))
-    merged: list[tuple[float, float]] = []
-    for low, v in steps:
-        if merged and merged[-1][1] == v:
-            continue
-        merged.append((low, v))
-    return CalibrationMap(tuple(merged), len(samples))
+    steps: list[tuple[float, float]] = []
+    for low, v in zip(edges, values):
+        if not steps or steps[-1][1] != round(v, 4):
+            steps.append((round(low, 4), round(v, 4)))
+    return CalibrationMap(tuple(steps), len(samples))
 
 
 def fit_table(samples: Mapping[str, Sequence[tuple[float, bool]]], version: str, extractor_version: str,
@@ -136,6 +173,3 @@ def table_from_dict(raw: Mapping) -> CalibrationTable:
         maps[key] = CalibrationMap(steps, int(m.get("samples", 0)))
     return CalibrationTable(str(raw["version"]), str(raw["extractor_version"]), maps)
 
-
-def recalibrated(field: ExtractedField, value: float) -> ExtractedField:
-    return replace(field, confidence=value)

@@ -79,6 +79,8 @@ def _warning_rules(extraction: Extraction) -> list[Reason]:
         code, _, detail = warning.partition(":")
         if code == "einvoice_text_mismatch":
             reasons.append(Reason(code, f"the embedded e-invoice XML and the printed text disagree on {detail.replace('_', ' ')}", {"field": detail}))
+        elif code == "ocr_unreadable":
+            reasons.append(Reason(code, f"no OCR engine could read page(s) {detail or '?'}: a person must read them", {"pages": detail}))
         else:
             reasons.append(Reason(code, detail or code.replace("_", " "), {}))
     return reasons

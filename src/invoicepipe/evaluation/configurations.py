@@ -42,11 +42,11 @@ class Configuration:
 def configuration(name: str, policy_path: Optional[Path] = None) -> Configuration:
     """Build the configuration called ``name`` (see the module table)."""
     policy = load_policy(policy_path or DEFAULT_POLICY, SCHEMAS)
+    if name == "no-calibration":  # never loads the shipped table (refitting it must not need it)
+        return Configuration(name, policy, None, OcrSettings.from_env())
     base = Configuration("default", policy, load_calibration(), OcrSettings.from_env())
     if name == "default":
         return base
-    if name == "no-calibration":
-        return replace(base, name=name, calibration=None)
     if name == "no-memory":
         return replace(base, name=name, use_memory=False)
     if name == "tesseract-only":

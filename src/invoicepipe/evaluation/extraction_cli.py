@@ -13,7 +13,7 @@ from .learning_eval import learning
 
 def run_command(args) -> int:
     """Run the evaluation the arguments ask for, print it, return the exit code."""
-    options = {"ignore_xml": args.ignore_xml, "workers": args.workers, "limit": args.limit,
+    options = {"ignore_xml": args.ignore_xml, "workers": args.workers, "limit": args.limit, "include_text": args.include_text,
                "cache": Path(args.cache) if args.cache else None}
     policy = Path(args.policy) if args.policy else None
     if args.compare:

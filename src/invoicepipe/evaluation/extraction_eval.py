@@ -3,9 +3,14 @@
 Each document is read as the parse step reads it (text layer, else OCR; ``ignore_xml``
 drops an embedded e-invoice so the printed text is measured), extracted with raw scores,
 calibrated, and routed by the real router (``domain.routing.route_invoice``) under the
-real policy. Field comparison rules are in ``evaluation.field_compare``; the figures
-are defined in ``evaluation.extraction_metrics``. The vendor is scored as the resolved
-master id when the folder has ``master/vendors.json``, else as the printed name.
+real policy. A field counts as right when (``evaluation.field_compare``): dates,
+currency and document type are equal in normalised form; amounts are equal as decimals
+(absolute values on credit notes); identifiers are equal ignoring case, spaces, dots,
+dashes, slashes and a leading "#"; the vendor is the expected master id when the folder
+has ``master/vendors.json`` (none resolved for a vendor outside the master), else the
+printed name agrees after dropping case, punctuation and legal forms (equal, contained as
+whole words, or a fuzzy ratio of at least 90). The figures are defined in
+``evaluation.extraction_metrics``.
 ``--compare A B`` runs two configurations (``evaluation.configurations``) on the same
 reads and fails when B is worse than A on a critical field by more than the margin.
 """
@@ -13,6 +18,7 @@ reads and fails when B is worse than A on a critical field by more than the marg
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -25,6 +31,10 @@ from .configurations import Configuration, configuration
 from .corpus import Corpus, LabelledDocument, load_corpus
 from .extraction_run import ReadDocument, read_all
 from .field_compare import is_correct
+
+
+TEXT_SKIPPED = "plain text file: ingest accepts only PDFs and images (--include-text reads it)"
+OTHER_INVOICE_PRINTED = "the printed page shows neither the XML's invoice number nor its total (manifest)"
 
 
 def score_document(doc: LabelledDocument, read: ReadDocument, config: Configuration, corpus: Corpus,
@@ -91,13 +101,24 @@ def report_for(corpus: Corpus, outcomes: list[m.DocOutcome], config: Configurati
 
 
 def run(folder: Path, config: Configuration, ignore_xml: bool = False, workers: int = 0, cache: Optional[Path] = None,
-        limit: Optional[int] = None, reads: Optional[dict] = None) -> tuple[dict, Corpus, dict]:
-    """Evaluate one configuration; returns (report, corpus, reads) so reads can be reused."""
+        limit: Optional[int] = None, reads: Optional[dict] = None, include_text: bool = False) -> tuple[dict, Corpus, dict]:
+    """Evaluate one configuration; returns (report, corpus, reads) so reads can be reused.
+
+    Skipped (and listed): plain-text files unless ``include_text`` (ingest accepts only PDFs
+    and images), and with ``ignore_xml`` documents whose manifest says the printed page
+    shows neither the XML's invoice number nor its total (the print is another invoice).
+    """
     corpus = load_corpus(folder, limit)
+    skipped = {d.name: TEXT_SKIPPED for d in corpus.documents if d.path.suffix.lower() == ".txt" and not include_text}
+    if ignore_xml:
+        skipped.update({d.name: OTHER_INVOICE_PRINTED for d in corpus.documents if {"invoice_number", "total"} <= d.not_printed})
+    corpus = replace(corpus, documents=tuple(d for d in corpus.documents if d.name not in skipped))
     if reads is None:
         reads = read_all(list(corpus.documents), ignore_xml, config.ocr, config.policy.triage.min_text_chars_per_page, workers, cache)
     outcomes = [score_document(d, reads[d.name], config, corpus) for d in corpus.documents]
-    return report_for(corpus, outcomes, config, ignore_xml), corpus, reads
+    report = report_for(corpus, outcomes, config, ignore_xml)
+    report["skipped"] = [{"document": name, "reason": why} for name, why in skipped.items()]
+    return report, corpus, reads
 
 
 def evaluate(folder: Path, config_name: str = "default", policy: Optional[Path] = None, **options) -> dict:

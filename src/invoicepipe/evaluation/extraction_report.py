@@ -64,6 +64,8 @@ def format_report(report: dict) -> str:
     if s:
         out.append(f"speed: {s['seconds_per_document']:.3f} s per document (median {s['median_seconds_per_document']:.3f} s), "
                    f"median {s['median_ms_per_page']:.0f} ms per page, extraction alone {s['median_extract_ms_per_document']:.0f} ms")
+    for u in report.get("skipped", []):
+        out.append(f"skipped: {u['document']}: {u['reason']}")
     for u in report["unreadable"]:
         out.append(f"unreadable: {u['document']}: {u['reason']}")
     if report.get("learning"):

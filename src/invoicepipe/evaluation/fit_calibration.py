@@ -21,7 +21,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from ..domain.calibration import evidence_source, fit_table, table_to_dict
+from ..domain.calibration import EXACT_METHODS, UNMEASURED_METHODS, evidence_source, fit_table, table_to_dict
 from ..domain.extraction import EXTRACTOR_VERSION, extract_invoice
 from .configurations import configuration
 from .corpus import load_corpus
@@ -54,7 +54,7 @@ def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: in
             extraction = extract_invoice(read.text, corpus.vendors or ())
             source = evidence_source(p.method for p in read.text.pages)
             for name, f in extraction.fields.items():
-                if f.method == "einvoice_xml" or (partial_truth and name not in doc.truth and name != "vendor"):
+                if f.method in EXACT_METHODS | UNMEASURED_METHODS or (partial_truth and name not in doc.truth and name != "vendor"):
                     continue
                 ok = _right(name, f.value, doc.truth, extraction, corpus.vendors is not None)
                 samples[f"{name}|{source}"].append((f.confidence, ok))

@@ -2,7 +2,8 @@
 
 Candidates carry the character span they cover so the words (boxes, OCR confidence) behind a
 value can be recovered. Amounts are tokenised word by word: a number never spans a column
-gap, and a space inside a number is accepted only when the gap is narrower than a character.
+gap, and a space inside a number is accepted only when the gap is narrower than a
+thousands space (see ``_thousands_gap``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
         # join "1" + "234,56" when the gap is narrower than a character (a thousands space)
         while (j + 1 < len(words) and re.fullmatch(r"[-€$£₹]?\d{1,3}(?: \d{3})*", text)
                and _GROUP_TAIL.match(words[j + 1].text)
-               and words[j + 1].box.x0 - words[j].box.x1 < 0.8 * char_width):
+               and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
             j += 1
             text += " " + words[j].text
         nxt = words[j + 1].text if j + 1 < len(words) else ""
@@ -60,6 +61,12 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
                 out.append(AmountToken(value, start, end, has_dec, cur))
         i = j + 1
     return out
+
+
+def _thousands_gap(word, char_width: float) -> float:
+    # A thousands space is about a third of an em; OCR boxes hug the glyphs, so the gap is
+    # judged against the digits' own height as well as the document's character width.
+    return max(0.8 * char_width, 0.6 * (word.box.bottom - word.box.top))
 
 
 @dataclass(frozen=True)

@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from decimal import Decimal
 from typing import Mapping, Optional, Sequence
 
 from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, evidence_source
 from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.conventions import currency_of, document_context
+from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.items import items_from_rows, items_from_tables
-from invoicepipe.domain.extraction.labels import CREDIT_NOTE
-from invoicepipe.domain.extraction.layout import build_layout
+from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
-from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
-from invoicepipe.domain.extraction.parsing import (
-    CURRENCY_SYMBOLS, ISO_CURRENCIES, date_order_evidence, find_iban, normalise_id)
+from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
 from invoicepipe.domain.extraction.search import (
-    Candidate, Context, best_candidate, label_candidates, make_context, parse_amount_value,
+    Candidate, Context, best_candidate, label_candidates, parse_amount_value,
     parse_date_value, parse_identifier)
 from invoicepipe.domain.extraction.totals import choose_amounts
 from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_vendor, vat_id_candidates
+from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-1.0"
-_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|([€$£₹])|(?<!\w)(Rs\.?)(?=\s|\d|$)" % "|".join(sorted(ISO_CURRENCIES)))
+EXTRACTOR_VERSION = "kv-2.0"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -52,16 +50,20 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if cand is not None and cand.value:
             fields[name] = ExtractedField(name, cand.value, round(conf, 3), method or cand.method, cand.page, cand.box)
 
+    unlabelled = header_row_candidates(ctx)
     for name, parser in (("invoice_number", parse_identifier), ("invoice_date", parse_date_value),
                          ("due_date", parse_date_value), ("po_number", parse_identifier)):
         cands = label_candidates(ctx, name, parser) + memory_candidates(ctx, remembered, name, parser)
+        cands += unlabelled.get(name, []) if not cands else []
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
         if name == "invoice_date":
-            cands = [_date_beside_number(ctx, c) for c in cands]
+            cands = [_date_beside_number(ctx, c) for c in cands if not _starts_a_period(ctx, c)]
         put(name, *best_candidate(cands))
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
+    prior = resolved[0].currency if resolved else None
+    currency = currency_of(ctx, prior) if prior else currency
     if currency:
         put("currency", *currency)
     for name, (cand, conf) in choose_amounts(
@@ -90,22 +92,24 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     return apply_calibration(result, calibration, evidence_source(p.method for p in doc.pages))
 
 
-def document_context(doc: DocumentText) -> tuple[Context, Optional[tuple[Candidate, float]]]:
-    """Lines, label hits and the document's conventions (decimal mark, date order), plus its currency."""
-    ctx = make_context(build_layout(doc))
-    text = doc.text
-    ctx.decimal_sep = _decimal_convention(text)
-    currency = _currency(ctx, text)
-    proven = date_order_evidence(text)
-    ctx.date_order, ctx.date_order_proven = proven or _order_from_locale(ctx, currency), proven is not None
-    return ctx, currency
-
-
 def learn_layout(doc: DocumentText, vendor_key: str, values: Mapping[str, str],
                  previous: Optional[VendorLayout] = None) -> VendorLayout:
     """The vendor's layout memory after one more document whose right ``values`` are known
     (a reviewer's corrected or confirmed fields)."""
     return merge_layouts(previous, learn_spots(document_context(doc)[0], values, vendor_key))
+
+
+_PERIOD_END = re.compile(r"(?i)^\s*(?:bis(?:\s+zum)?|to|until|au|till|–|-)\s*\d")
+
+
+def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
+    """"vom 06.12.2013 bis zum 06.12.2014", "from 1 March to 31 March": the first date of a
+    period (a service or billing period) is not the date of issue."""
+    line = next((ln for ln in ctx.layout.lines if cand.words and cand.words[-1] in ln.words), None)
+    if line is None:
+        return False
+    end = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
+    return bool(_PERIOD_END.match(line.text[end:]))
 
 
 def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
@@ -117,39 +121,6 @@ def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
             cand.score = min(0.95, cand.score * 2)
             cand.notes.append("beside_invoice_number")
     return cand
-
-
-def _decimal_convention(text: str) -> Optional[str]:
-    commas = len(re.findall(r"\d,\d{2}(?!\d)", text))
-    dots = len(re.findall(r"\d\.\d{2}(?!\d)", text))
-    return None if commas == dots else ("," if commas > dots else ".")
-
-
-def _currency(ctx: Context, text: str) -> Optional[tuple[Candidate, float]]:
-    """Most frequent currency code/symbol; a labelled currency ("Währung: EUR") beats counting."""
-    counts: Counter = Counter()
-    where: dict[str, tuple] = {}
-    for ln in ctx.layout.lines:
-        labelled = any(h.field == "currency" for h in ctx.hits[id(ln)])
-        for m in _CURRENCY_RX.finditer(ln.text):
-            tok = m.group(0)
-            code = CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok))
-            counts[code] += 5 if labelled else 1
-            where.setdefault(code, (ln, m.start(), m.end()))
-    if not counts:
-        return None
-    code, n = counts.most_common(1)[0]
-    share = n / sum(counts.values())
-    ln, s, e = where[code]
-    conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
-    return Candidate("currency", code, conf, "symbol_count", ln.words_in(s, e), code), round(conf, 3)
-
-
-def _order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:
-    """Month-first only for US-dollar English documents; everyone else writes day first."""
-    langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
-    english = not langs or langs.most_common(1)[0][0] == "en"
-    return "mdy" if english and currency and currency[0].value == "USD" else "dmy"
 
 
 def _first_date(ctx: Context) -> tuple[Optional[Candidate], float]:
@@ -191,6 +162,9 @@ def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
     # scanned directly, not via the resolved label hits: "Gutschrift Nr." is also a number label
     for ln in ctx.layout.lines[:40]:
         m = CREDIT_NOTE.search(ln.text)
+        if m and SELF_BILLED.search(ln.text):
+            # a German "Gutschrift (selbst ausgestellte Rechnung)" is a self-billed invoice
+            return Candidate("document_type", "invoice", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
         if m:
             return Candidate("document_type", "credit_note", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
     total = fields.get("total")

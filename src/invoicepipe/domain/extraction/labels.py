@@ -8,6 +8,7 @@ are resolved longest-first so "Total HT" is never also read as a bare "Total".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from invoicepipe.domain.extraction.layout import Line
@@ -17,15 +18,17 @@ _RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (rf"invoice\s*{_NO}", 1.0, "en"), (rf"inv\.?\s*{_NO}", 0.9, "en"), (rf"bill\s*{_NO}", 0.8, "en"),
         (rf"credit\s*note\s*{_NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{_NO}", 0.6, "en"),
-        (rf"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
+        (r"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
         (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
         # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
         # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711")
-        (rf"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b(?:(?!bestell|auftrag|order|liefer|commande|delivery)[^:]){{0,45}}?"
-         rf"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
+        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b(?:(?!bestell|auftrag|order|liefer|commande|delivery)[^:]){0,45}?"
+         r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
+        (r"faktura\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer", 1.0, "en"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
+        (r"(?:booking|reservation)\s*(?:id|ref(?:erence)?|no\b\.?|number)", 0.5, "en"),
         (r"invoice", 0.35, "en"), (r"rechnung", 0.35, "de"), (r"facture", 0.35, "fr"), (r"factuur", 0.35, "nl"),
     ],
     "invoice_date": [
@@ -103,23 +106,31 @@ class LabelHit:
     end: int
 
 
+def fold_accents(text: str) -> str:
+    """Drop diacritics character by character (offsets stay valid): OCR often reads "à" as
+    "a" or "ä" as "a", and a label should match either way."""
+    return "".join(unicodedata.normalize("NFD", ch)[0] if ord(ch) > 127 else ch for ch in text)
+
+
 _COMPILED = [
-    # a label must not start or end inside a word ("Pos" is not "PO"); a digit may follow
-    # directly ("n°562044387")
-    (field, re.compile(r"(?<![\w])(?:%s)(?![^\W\d_])" % rx, re.I), s, lang)
+    # a label must not start or end inside a word ("Pos" is not "PO", "invoice_number_1" holds
+    # no label); a digit may follow directly ("n°562044387")
+    (field, re.compile(r"(?<![\w])(?:%s)(?![^\W\d])" % fold_accents(rx), re.I), s, lang)
     for field, items in _RAW.items()
     for rx, s, lang in items
 ]
 
 
 CREDIT_NOTE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % _RAW["credit_note"][0][0])
+SELF_BILLED = re.compile(r"(?i)selbst\s*ausgestellt|gutschriftsverfahren|self[-\s]*billed|self[-\s]*billing|autofactur")
 
 
 def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest."""
     hits = []
+    text = fold_accents(line.text)
     for field, rx, strength, lang in _COMPILED:
-        for m in rx.finditer(line.text):
+        for m in rx.finditer(text):
             if m.end() > m.start():
                 hits.append(LabelHit(field, strength, lang, line, m.start(), m.end()))
     hits.sort(key=lambda h: (-(h.end - h.start), -h.strength))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Optional, Sequence
 
+from invoicepipe.domain.extraction.skew import estimate_slope
 from invoicepipe.domain.models import Box, DocumentText, Word
 
 
@@ -74,29 +75,48 @@ def make_line(page: int, words: Sequence[Word], index: int) -> Line:
     return Line(page, tuple(ordered), " ".join(parts), tuple(spans), index)
 
 
-def group_lines(words: Sequence[Word], page: int) -> list[Line]:
+def group_lines(words: Sequence[Word], page: int, slope: float = 0.0) -> list[Line]:
     """Group words into lines by vertical overlap, top to bottom.
 
     A word joins the current line when it overlaps the line's vertical band by more than half
     of the smaller height; this tolerates superscripts and baseline jitter in OCR output
-    without merging neighbouring lines of normal spacing.
+    without merging neighbouring lines of normal spacing. ``slope`` (the page skew, dy/dx)
+    straightens the vertical positions first.
     """
     rows: list[list[Word]] = []
     bands: list[tuple[float, float]] = []
-    for w in sorted(words, key=lambda w: (round(w.box.top, 1), w.box.x0)):
+
+    def band(w: Word) -> tuple[float, float]:
+        shift = slope * (w.box.x0 + w.box.x1) / 2
+        return w.box.top - shift, w.box.bottom - shift
+
+    # An OCR box much taller than the text around it (a misread blot spanning two rows)
+    # would glue those rows together: such words join the row around their centre later.
+    typical = median([w.box.bottom - w.box.top for w in words]) if words else 0.0
+    tall = [w for w in words if typical and w.box.bottom - w.box.top > 2 * typical]
+    for w in sorted((w for w in words if w not in tall), key=lambda w: (round(band(w)[0], 1), w.box.x0)):
         placed = False
+        w_top, w_bottom = band(w)
         for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
             top, bottom = bands[i]
-            overlap = min(bottom, w.box.bottom) - max(top, w.box.top)
-            smaller = min(bottom - top, w.box.bottom - w.box.top) or 1.0
+            overlap = min(bottom, w_bottom) - max(top, w_top)
+            smaller = min(bottom - top, w_bottom - w_top) or 1.0
             if overlap > 0.5 * smaller:
                 rows[i].append(w)
-                bands[i] = (min(top, w.box.top), max(bottom, w.box.bottom))
+                bands[i] = (min(top, w_top), max(bottom, w_bottom))
                 placed = True
                 break
         if not placed:
             rows.append([w])
-            bands.append((w.box.top, w.box.bottom))
+            bands.append((w_top, w_bottom))
+    for w in tall:
+        centre = sum(band(w)) / 2
+        nearest = min(range(len(rows)), key=lambda i: abs(sum(bands[i]) / 2 - centre), default=None)
+        if nearest is None:
+            rows.append([w])
+            bands.append(band(w))
+        else:
+            rows[nearest].append(w)
     order = sorted(range(len(rows)), key=lambda i: bands[i][0])
     return [make_line(page, rows[i], n) for n, i in enumerate(order)]
 
@@ -146,7 +166,9 @@ def build_layout(doc: DocumentText) -> Layout:
     by_page: dict[int, list[Line]] = {}
     widths = []
     for page in doc.pages:
-        page_lines = group_lines([w for w in page.words if w.text.strip()], page.number)
+        words = [w for w in page.words if w.text.strip()]
+        slope = estimate_slope(words) if page.method.startswith("ocr") else 0.0
+        page_lines = group_lines(words, page.number, slope)
         by_page[page.number] = page_lines
         lines.extend(page_lines)
         widths.extend((w.box.x1 - w.box.x0) / max(1, len(w.text)) for w in page.words[:400])

@@ -5,7 +5,7 @@ it, preferring an occurrence next to a label of the field) and records its relat
 and the words that label it. Reading looks for the remembered label and for values at the
 remembered place; a value found both ways is strong evidence:
 
-    label and place agree   0.97      label only   0.9      place only   0.75 (0.6 for amounts)
+    label and place agree   0.97      label only   0.9      place only   0.5 (never for amounts)
 
 times the usual format quality and OCR confidence, so these candidates compete with the
 generic ones on the same scale.
@@ -38,7 +38,7 @@ def _page_size(layout: Layout, page: int) -> tuple[float, float]:
 
 def _relative(layout: Layout, page: int, box: Box) -> tuple[float, float, float, float]:
     w, h = _page_size(layout, page)
-    return (box.x0 / w, box.top / h, box.x1 / w, box.bottom / h)
+    return (round(box.x0 / w, 4), round(box.top / h, 4), round(box.x1 / w, 4), round(box.bottom / h, 4))
 
 
 def _occurrences(ctx: Context, field: str, value: str) -> list[tuple[Line, int, int]]:
@@ -67,23 +67,33 @@ def _occurrences(ctx: Context, field: str, value: str) -> list[tuple[Line, int, 
     return out
 
 
+def _label_words(words: list[str]) -> list[str]:
+    """The label part of some words: those after the last value-like word (an identifier,
+    date or amount printed before the value is another field, not a label)."""
+    for k in range(len(words) - 1, -1, -1):
+        if sum(ch.isdigit() for ch in words[k]) >= 4 or re.search(r"\d[.,/]\d", words[k]):
+            words = words[k + 1:]
+            break
+    return words if any(sum(ch.isalpha() for ch in w) >= 3 for w in words) else []
+
+
 def _label_of(ctx: Context, line: Line, start: int, box: Box) -> tuple[str, bool]:
     """The words just before the value in its own block (no column gap between them, at
-    most four), else the words above it; "" when neither has a letter."""
+    most four), else the words above it; "" when neither holds a label."""
     cw = ctx.layout.char_width
-    before = [w for w, (s, _) in zip(line.words, line.spans) if s < start]
+    before = [w for w, (s, _) in zip(line.words, line.spans) if s < start and any(ch.isalnum() for ch in w.text)]
     block: list[Word] = []
     for w in reversed(before):
         nxt = block[0] if block else None
         if len(block) == 4 or (nxt is not None and nxt.box.x0 - w.box.x1 > 3 * cw) or (nxt is None and box.x0 - w.box.x1 > 60 * cw):
             break
         block.insert(0, w)
-    words = _norm_words(" ".join(w.text for w in block))
-    if any(ch.isalpha() for ch in "".join(words)):
+    words = _label_words(_norm_words(" ".join(w.text for w in block)))
+    if words:
         return " ".join(words), False
     for above, s, e in reversed(ctx.layout.lines_above(line, box.x0 - 2, box.x1 + 2, 2)):
-        words = _norm_words(above.text[s:e])[-4:]
-        if any(ch.isalpha() for ch in "".join(words)):
+        words = _label_words(_norm_words(above.text[s:e])[-4:])
+        if words:
             return " ".join(words), True
     return "", False
 
@@ -140,12 +150,16 @@ def memory_candidates(ctx: Context, layout: Optional[VendorLayout], field: str, 
             rx = _label_rx(spot.label)
             for line in lines:
                 for m in rx.finditer(line.text):
+                    if len(spot.label.split()) < 4 and _inside_longer_label(ctx, line, m.start(), m.end(), spot.label_above):
+                        continue
                     found = _value_near_label(ctx, line, m.start(), m.end(), spot, parser)
                     if found:
                         value, raw, vline, s, e, quality = found
                         words = vline.words_in(s, e)
                         score = 0.97 if _inside(ctx, page, spot, words, 0.2 if amount else 0.03) else 0.9
                         out.append(scored_candidate(field, value, raw, score * quality, "layout_memory", words, line))
+        if amount:
+            continue  # the totals block moves with the number of item lines: only its label is reliable
         for line in lines:
             inside = [i for i, w in enumerate(line.words) if _inside(ctx, page, spot, (w,), 0.015)]
             if not inside:
@@ -153,8 +167,24 @@ def memory_candidates(ctx: Context, layout: Optional[VendorLayout], field: str, 
             found = parser(ctx, line, line.spans[inside[0]][0], line.spans[inside[-1]][1])
             if found:
                 value, raw, s, e, quality = found
-                out.append(scored_candidate(field, value, raw, (0.6 if amount else 0.75) * quality, "layout_memory", line.words_in(s, e), line))
+                out.append(scored_candidate(field, value, raw, 0.5 * quality, "layout_memory", line.words_in(s, e), line))
     return out
+
+
+def _inside_longer_label(ctx: Context, line: Line, start: int, end: int, above: bool) -> bool:
+    """True when the remembered words are only part of a longer label here ("date" in "Due
+    date"): a word close before them (or, over a value, close after them) belongs to it.
+    Labels remembered at full length (four words, cut) are not checked."""
+    close = 2 * ctx.layout.char_width
+    words = line.words_in(start, end)
+    if not words:
+        return True
+    i, j = line.words.index(words[0]), line.words.index(words[-1])
+    before = line.words[i - 1] if i > 0 else None
+    after = line.words[j + 1] if j + 1 < len(line.words) else None
+    if before is not None and any(ch.isalpha() for ch in before.text) and words[0].box.x0 - before.box.x1 < close:
+        return True
+    return above and after is not None and any(ch.isalpha() for ch in after.text) and after.box.x0 - words[-1].box.x1 < close
 
 
 def _value_near_label(ctx: Context, line: Line, start: int, end: int, spot: FieldSpot, parser: Parser):
@@ -162,7 +192,10 @@ def _value_near_label(ctx: Context, line: Line, start: int, end: int, spot: Fiel
         found = parser(ctx, line, end, len(line.text))
         return (found[0], found[1], line, found[2], found[3], found[4]) if found else None
     label_box = union_box(line.words_in(start, end)) if line.words_in(start, end) else line.box
-    for below, s, e in ctx.layout.below(line, label_box.x0 - 3 * ctx.layout.char_width, label_box.x1 + 8 * ctx.layout.char_width, 2):
+    # the value column is as wide as the remembered value, which may be wider than its label
+    width = (spot.box[2] - spot.box[0]) * _page_size(ctx.layout, line.page)[0]
+    x1 = max(label_box.x1, label_box.x0 + width) + 3 * ctx.layout.char_width
+    for below, s, e in ctx.layout.below(line, label_box.x0 - 3 * ctx.layout.char_width, x1, 2):
         found = parser(ctx, below, s, e)
         if found:
             return found[0], found[1], below, found[2], found[3], found[4]

@@ -42,6 +42,8 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     if s.startswith("+"):
         s = s[1:].strip()
     s = s.rstrip(":").strip()
+    if s.startswith(".") and _CURRENCY_TOKEN.search(text):
+        s = s[1:]  # "INR.35,652.19": the dot belongs to the currency code
     if not s or not _AMOUNT_BODY.match(s):
         return None
     seps = [(i, c) for i, c in enumerate(s) if not c.isdigit()]
@@ -92,7 +94,7 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
     # German
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mai": 5, "juni": 6,
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "marz": 3, "mai": 5, "juni": 6,
     "juli": 7, "oktober": 10, "dezember": 12, "okt": 10, "dez": 12,
     # French
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6,

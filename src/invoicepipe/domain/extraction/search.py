@@ -107,6 +107,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         if not label_words:
             continue
         lbox = union_box(label_words)
+        before = len(out)
         col_x1 = max(lbox.x1 + 4 * cw, lbox.x0 + 25 * cw)
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
@@ -118,7 +119,25 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 placement = 0.8 if n == 0 else 0.65
                 out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", below.words_in(vs, ve), line))
                 break
+        wrapped = _wrapped_value(ctx, line, hit, parser) if len(out) == before else None
+        if wrapped is not None:
+            value, raw, below, vs, ve, quality = wrapped
+            out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line))
     return out
+
+
+def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):
+    """A label ending a long line whose value starts the next line, flush left ("Nr. 7 vom" /
+    "05.03.2018"): running text wrapped between label and value."""
+    if line.text[hit.end:].strip() or len(line.words) < 4:
+        return None
+    page_lines = ctx.layout.by_page[line.page]
+    nxt = page_lines[line.index + 1] if line.index + 1 < len(page_lines) else None
+    if nxt is None or abs(nxt.box.x0 - line.box.x0) > 2 * ctx.layout.char_width or nxt.box.top - line.box.bottom > line.height:
+        return None
+    first_end = nxt.spans[0][1]
+    found = parser(ctx, nxt, 0, first_end)
+    return (found[0], found[1], nxt, found[2], found[3], found[4]) if found else None
 
 
 def scored_candidate(name: str, value: str, raw: object, score: float, method: str, words: tuple[Word, ...], anchor: Line) -> Candidate:

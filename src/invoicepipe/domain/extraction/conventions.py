@@ -1,0 +1,89 @@
+"""A document's conventions: decimal mark, date order and currency.
+
+They are read once per document, before any field, because every value parser depends on
+them: "1.234" is a thousand or one point two three four, "03/04/2026" is March or April.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from invoicepipe.domain.extraction.layout import Line, build_layout
+from invoicepipe.domain.extraction.parsing import CURRENCY_SYMBOLS, ISO_CURRENCIES, date_order_evidence
+from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, make_context
+from invoicepipe.domain.models import DocumentText
+
+_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|([€$£₹])|(?<!\w)(Rs\.?)(?=\s|\d|$)" % "|".join(sorted(ISO_CURRENCIES)))
+
+
+def document_context(doc: DocumentText) -> tuple[Context, Optional[tuple[Candidate, float]]]:
+    """Lines, label hits and the document's conventions (decimal mark, date order), plus its currency."""
+    ctx = make_context(build_layout(doc))
+    text = doc.text
+    ctx.decimal_sep = decimal_convention(text)
+    currency = currency_of(ctx)
+    proven = date_order_evidence(text)
+    ctx.date_order, ctx.date_order_proven = proven or order_from_locale(ctx, currency), proven is not None
+    return ctx, currency
+
+
+def decimal_convention(text: str) -> Optional[str]:
+    commas = len(re.findall(r"\d,\d{2}(?!\d)", text))
+    dots = len(re.findall(r"\d\.\d{2}(?!\d)", text))
+    return None if commas == dots else ("," if commas > dots else ".")
+
+
+def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Candidate, float]]:
+    """The document currency: codes and symbols counted, weighted by where they are printed.
+
+    A code next to or under a currency label ("Währung" / "EUR") counts five times, one on a
+    totals line three times; a "$" read by OCR counts half (it is often a misread "S" or
+    "5"); ``prior`` (the resolved vendor's master currency) adds two.
+    """
+    counts: Counter = Counter()
+    where: dict[str, tuple] = {}
+    for cand in label_candidates(ctx, "currency", _currency_after):
+        counts[cand.value] += 5
+        where.setdefault(cand.value, cand.words)
+    for ln in ctx.layout.lines:
+        for m in _CURRENCY_RX.finditer(ln.text):
+            tok = m.group(0)
+            code = CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok))
+            weight = 3 if ln_is_total(ctx, ln) else 1
+            counts[code] += weight * (0.5 if tok == "$" and not ocr_free(ln) else 1)
+            where.setdefault(code, ln.words_in(m.start(), m.end()))
+    if prior and counts:
+        counts[prior] += 2
+    if not counts:
+        return None
+    code, n = counts.most_common(1)[0]
+    share = n / sum(counts.values())
+    conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
+    return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
+
+
+def _currency_after(ctx: Context, line: Line, start: int, end: int):
+    m = _CURRENCY_RX.search(line.text, start, end)
+    if m is None or m.start() - start > 12:
+        return None
+    tok = m.group(0)
+    code = CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok))
+    return code, code, m.start(), m.end(), 1.0
+
+
+def ln_is_total(ctx: Context, line: Line) -> bool:
+    return any(h.field in ("total", "net", "tax") for h in ctx.hits[id(line)])
+
+
+def ocr_free(line: Line) -> bool:
+    """True for text-layer words (confidence 1.0), where a "$" is really printed."""
+    return all(w.confidence >= 1.0 for w in line.words)
+
+
+def order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:
+    """Month-first only for US-dollar English documents; everyone else writes day first."""
+    langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
+    english = not langs or langs.most_common(1)[0][0] == "en"
+    return "mdy" if english and currency and currency[0].value == "USD" else "dmy"

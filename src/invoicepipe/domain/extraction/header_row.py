@@ -1,0 +1,47 @@
+"""Values in a header row of boxes whose labels could not be read.
+
+Many layouts print the invoice number, dates and references as a row of small labels over
+a row of values. On a fax-quality scan the small labels are often lost while the bold
+values survive: "GX-2026-0391  2026-01-24  2026-02-14  41423". Such a row in the upper
+half of the first page, with an identifier (letters, or digits with a separator) before a
+date, gives weak candidates: the identifier for the invoice number, the first date for the
+invoice date and a later second date for the due date. Their low scores let any labelled
+value win and keep the router from trusting them alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from invoicepipe.domain.extraction.candidates import dates_in, identifier_in
+from invoicepipe.domain.extraction.search import Candidate, Context, scored_candidate
+
+HEADER_FIELDS = ("invoice_number", "invoice_date", "due_date")
+SCORES = {"invoice_number": 0.45, "invoice_date": 0.4, "due_date": 0.35}
+
+
+def header_row_candidates(ctx: Context) -> dict[str, list[Candidate]]:
+    """Weak candidates from the first unlabelled value row of the first page (or none)."""
+    first = min(ctx.layout.by_page, default=None)
+    if first is None:
+        return {}
+    _, height = ctx.layout.page_sizes.get(first, (595.0, 842.0))
+    for line in ctx.layout.by_page[first]:
+        if line.box.top > 0.5 * height:
+            break
+        if any(h.field in HEADER_FIELDS for h in ctx.hits[id(line)]):
+            continue
+        dates = dates_in(line.text, 0, ctx.date_order)
+        found = identifier_in(line.text[: dates[0].start], 0) if dates else None
+        if not found or not (re.search(r"[A-Za-z]", found[0]) or re.search(r"\d[-/.]\d", found[0])):
+            continue
+        value, s, e = found
+        out = {"invoice_number": [scored_candidate("invoice_number", value, value, SCORES["invoice_number"], "header_row",
+                                                   line.words_in(s, e), line)],
+               "invoice_date": [scored_candidate("invoice_date", dates[0].value.isoformat(), dates[0].value, SCORES["invoice_date"],
+                                                 "header_row", line.words_in(dates[0].start, dates[0].end), line)]}
+        if len(dates) > 1 and dates[1].value > dates[0].value:
+            out["due_date"] = [scored_candidate("due_date", dates[1].value.isoformat(), dates[1].value, SCORES["due_date"],
+                                                "header_row", line.words_in(dates[1].start, dates[1].end), line)]
+        return out
+    return {}

@@ -1,0 +1,63 @@
+"""Extraction on the kind of text OCR and unfamiliar layouts produce."""
+
+import math
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.layout import build_layout
+from invoicepipe.domain.extraction.skew import estimate_slope
+from invoicepipe.domain.models import Box, DocumentText, Page, Word
+
+
+def doc(rows, method="ocr_tesseract", slope=0.0, height=10.0):
+    """rows: (x, y, text); words 6 pt per character; ``slope`` tilts the page like a skewed scan."""
+    words = []
+    for x, y, text in rows:
+        for token in text.split():
+            w = 6 * len(token)
+            dy = slope * (x + w / 2)
+            words.append(Word(token, Box(x, y + dy, x + w, y + dy + height), 1, 0.9))
+            x += w + 4
+    return DocumentText((Page(1, 595, 842, tuple(words), method),), None, "test")
+
+
+ROW_OF_BOXES = [(60, 200, "Invoice #"), (180, 200, "Date"), (300, 200, "Due date"), (420, 200, "Customer No."),
+                (60, 213, "BWS-000385"), (180, 213, "10 January 2026"), (300, 213, "9 February 2026"), (420, 213, "14109")]
+
+
+def test_skew_is_measured_and_rows_of_labels_and_values_stay_apart():
+    tilt = math.tan(math.radians(1.2))
+    skewed = doc(ROW_OF_BOXES + [(60, 300 + 14 * i, "Item line with several words here") for i in range(6)], slope=tilt)
+    assert abs(estimate_slope(skewed.pages[0].words) - tilt) < 0.003
+    texts = [ln.text for ln in build_layout(skewed).lines]
+    assert "Invoice # Date Due date Customer No." in texts
+    ex = extract_invoice(skewed, [])
+    assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("due_date")) == ("BWS-000385", "2026-01-10", "2026-02-09")
+
+
+def test_a_blot_spanning_two_rows_does_not_merge_them():
+    rows = ROW_OF_BOXES + [(60, 300 + 14 * i, "Item line with several words here") for i in range(6)]
+    page = doc(rows).pages[0]
+    blot = Word("E", Box(150, 195, 166, 228), 1, 0.3)
+    texts = [ln.text for ln in build_layout(DocumentText((Page(1, 595, 842, page.words + (blot,), "ocr_tesseract"),))).lines]
+    assert any(t.startswith("BWS-000385") for t in texts) and any(t.startswith("Invoice #") for t in texts)
+
+
+def test_unreadable_labels_leave_a_weak_reading_of_the_header_row():
+    ex = extract_invoice(doc([(60, 40, "Kessler Elektro GmbH"), (60, 213, "GX-2026-0391"), (180, 213, "2026-01-24"),
+                              (300, 213, "2026-02-14"), (420, 213, "41423")]), [])
+    assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("due_date")) == ("GX-2026-0391", "2026-01-24", "2026-02-14")
+    assert ex.fields["invoice_number"].method == "header_row" and ex.confidence("invoice_number") < 0.6
+
+
+def test_accents_lost_by_ocr_and_a_loose_thousands_space():
+    ex = extract_invoice(doc([(60, 40, "Facture n° FA-1"), (300, 400, "Total HT"), (420, 400, "2 088,60 EUR"),
+                              (300, 414, "TVA 20 %"), (420, 414, "417,72 EUR"), (300, 428, "Net a payer"),
+                              (420, 428, "2"), (431, 428, "506,32 EUR")]), [])
+    assert ex.value("total") == "2506.32" and ex.value("net") == "2088.60"
+
+
+def test_a_period_is_not_the_date_of_issue_and_a_wrapped_date_is():
+    ex = extract_invoice(doc([(60, 40, "Gutschrift (Selbst ausgestellte Rechnung) Nr. 471102 vom"), (60, 54, "05.03.2018"),
+                              (60, 90, "Leistung vom 01.02.2018 bis 28.02.2018")], method="pdf_text"), [])
+    assert ex.value("invoice_number") == "471102" and ex.value("invoice_date") == "2018-03-05"
+    assert ex.value("document_type") == "invoice"  # a self-billed "Gutschrift" is an invoice

@@ -1,0 +1,68 @@
+"""Per-vendor layout memory: learned from one corrected invoice, it finds the next one's fields."""
+
+from invoicepipe.domain.extraction import extract_invoice, learn_layout
+from invoicepipe.domain.layout_memory import (
+    FieldSpot, VendorLayout, layout_from_dict, layout_to_dict, merge_layouts, vendor_memory_key)
+from invoicepipe.domain.models import Box, DocumentText, Page, Vendor, Word
+
+VENDOR = Vendor("V7", "Kessler Elektro GmbH", tax_id="DE111222333")
+
+
+def page(rows: list[tuple[float, float, str]], method: str = "pdf_text") -> DocumentText:
+    """rows: (x, y, text) of one page; each token 6 pt per character."""
+    words = []
+    for x, y, text in rows:
+        for token in text.split():
+            words.append(Word(token, Box(x, y, x + 6 * len(token), y + 10), 1, 1.0 if method == "pdf_text" else 0.9))
+            x += 6 * len(token) + 4
+    return DocumentText((Page(1, 595, 842, tuple(words), method),), None, "test")
+
+
+def invoice(number: str, day: str, total: str, shift: float = 0.0) -> DocumentText:
+    # "Vorgang" is no invoice-number label the extractor knows; the layout is this vendor's own
+    return page([(40, 40, "Kessler Elektro GmbH"), (40, 54, "USt-IdNr. DE111222333"),
+                 (330, 120 + shift, "Vorgang"), (420, 120 + shift, number),
+                 (330, 134 + shift, "Datum"), (420, 134 + shift, day),
+                 (40, 300, "Leistung Menge Preis Betrag"), (40, 314, "Montage 2 50,00 100,00"),
+                 (330, 400, "Endsumme"), (440, 400, f"{total} EUR")])
+
+
+def test_a_vendor_specific_label_is_learned_from_one_correction():
+    first, second = invoice("K-7781", "03.02.2026", "100,00"), invoice("K-7790", "10.02.2026", "100,00", shift=4)
+    before = extract_invoice(second, [VENDOR])
+    assert before.value("invoice_number") != "K-7790"
+    memory = learn_layout(first, "V7", {"invoice_number": "K-7781", "invoice_date": "2026-02-03", "total": "100.00"})
+    spot = memory.spots_for("invoice_number")[0]
+    assert spot.label == "vorgang" and not spot.label_above and 0.7 < spot.box[0] < 0.72
+    after = extract_invoice(second, [VENDOR], memory={"V7": memory})
+    assert after.value("invoice_number") == "K-7790"
+    assert after.fields["invoice_number"].method == "layout_memory"
+    assert after.value("invoice_date") == "2026-02-10"
+    assert after.confidence("invoice_number") > before.confidence("invoice_number")
+
+
+def test_memory_of_another_vendor_is_not_used():
+    memory = learn_layout(invoice("K-1", "03.02.2026", "100,00"), "V9", {"invoice_number": "K-1"})
+    ex = extract_invoice(invoice("K-2", "04.02.2026", "100,00"), [VENDOR], memory={"V9": memory})
+    assert ex.value("invoice_number") != "K-2"
+
+
+def test_spots_seen_again_count_up_and_each_field_keeps_a_few():
+    a = VendorLayout("V7", (FieldSpot("total", -1, (0.7, 0.4, 0.8, 0.41), "endsumme"),), 1)
+    b = VendorLayout("V7", (FieldSpot("total", -1, (0.705, 0.405, 0.8, 0.415), "endsumme"),
+                            FieldSpot("invoice_number", 1, (0.7, 0.1, 0.8, 0.11), "vorgang")), 1)
+    merged = merge_layouts(merge_layouts(None, a), b)
+    assert merged.documents == 2
+    assert merged.spots_for("total")[0].seen == 2 and len(merged.spots_for("total")) == 1
+    many = a
+    for i in range(6):
+        many = merge_layouts(many, VendorLayout("V7", (FieldSpot("total", -1, (0.1 * i, 0.9, 0.1 * i + 0.05, 0.91), f"x{i}"),), 1))
+    assert len(many.spots_for("total")) == 3
+
+
+def test_layout_round_trips_through_json_and_keys_fall_back_to_the_printed_name():
+    layout = learn_layout(invoice("K-1", "03.02.2026", "100,00"), "V7", {"invoice_number": "K-1", "total": "100.00"})
+    assert layout_from_dict(layout_to_dict(layout)) == layout
+    assert vendor_memory_key("V7", "Kessler") == "V7"
+    assert vendor_memory_key(None, "Kessler Elektro GmbH!") == "name:kessler elektro gmbh"
+    assert vendor_memory_key(None, None) is None
