@@ -4,14 +4,14 @@
 where the vendor prints each field, as JSON the extractor reads. ``layout_memory_sources``
 records which review extraction taught it, so each correction is learned once.
 
-Revision ID: 0020
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0020"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

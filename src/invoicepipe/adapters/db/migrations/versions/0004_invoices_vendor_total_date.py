@@ -6,14 +6,13 @@ thousands of rows under (vendor_id, total); with invoice_date as the third colum
 lookup is a range scan of the window instead of a walk over all of them. The new index
 serves every query the old one did, which is dropped.
 
-Revision ID: 0003
-Revises: 0010
+Revision ID: 0004
+Revises: 0003
 """
 from alembic import op
 
-revision = "0003"
-# 0010 (web users and reviews) already follows 0002; following it keeps one head.
-down_revision = "0010"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

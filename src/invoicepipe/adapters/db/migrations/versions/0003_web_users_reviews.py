@@ -3,13 +3,13 @@
 Accounts with roles, server-side sessions, API tokens, failed logins (the rate limit),
 review holds, and the review queue's read model with its reason index.
 
-Revision ID: 0010
+Revision ID: 0003
 Revises: 0002
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0010"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
