@@ -17,6 +17,7 @@ from typing import Mapping, Optional, Sequence
 from .bank import check_bank
 from .charges import check_header_total
 from .duplicates import InvoiceKey, duplicate_reason, find_duplicates, number_reused_reason
+from .line_trust import untrusted_lines
 from .matching import MatchResult, match_header_only, match_three_way
 from .models import Decision, Extraction, GoodsReceipt, PurchaseOrder, Reason, Vendor
 from .policy import Policy
@@ -142,7 +143,7 @@ def _po_reasons(inp: ReconcileInput, policy: Policy, billed: Mapping[str, Decima
         reasons.append(Reason("currency_mismatch", f"invoice in {currency}, PO {po.po_number} in {po.currency}: prices cannot be compared",
                               {"invoice": currency, "po": po.currency, "po_number": po.po_number}))
     tol = policy.reconcile.tolerances_for(vendor_id)
-    if ext.lines:
+    if ext.lines and untrusted_lines(ext.lines) is None:
         match = match_three_way(ext.lines, po, inp.receipts, billed, tol, compare_prices=same_currency)
         return reasons + list(match.reasons) + check_header_total(invoice_net(ext), ext.lines, tol), match
     return reasons + match_header_only(invoice_net(ext) or _amount(ext, "total"), po, inp.receipts, billed_value, tol), None
