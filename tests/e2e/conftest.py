@@ -13,30 +13,22 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.site import PASSWORDS, start_site
+from tests.requirements import require
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = os.environ.get("INVOICEPIPE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _require(condition: bool, what: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{what} is required under CI=true but is not available", pytrace=False)
-    pytest.skip(f"{what} not available")
 
 
 @pytest.fixture(scope="session")
 def browser():
-    _require(Path(CHROMIUM).exists(), f"Chromium ({CHROMIUM})")
+    require(Path(CHROMIUM).exists(), f"Chromium ({CHROMIUM})")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _require(False, "Playwright for Python")
+        require(False, "Playwright for Python")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -13,15 +13,8 @@ import uuid
 
 import pytest
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from tests.requirements import require
 
-
-def require(condition: bool, what: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{what} is required under CI=true but is not available", pytrace=False)
-    pytest.skip(f"{what} not available")
 
 
 @pytest.fixture(scope="session")

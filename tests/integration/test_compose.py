@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from invoicepipe.config import PROJECT_ROOT
-from tests.integration.conftest import require
+from tests.requirements import require
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ import pytest
 from invoicepipe.adapters.ocr import OcrSettings, read_with_ocr
 from invoicepipe.adapters.ocr_fallback import rapidocr_available
 from invoicepipe.cli import main
-from tests.integration.conftest import require
+from tests.requirements import require
 
 pytestmark = pytest.mark.integration
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample"
