@@ -46,6 +46,17 @@ def app(settings):
     application.close()
 
 
+@pytest.fixture
+def loaded(app, tmp_path):
+    """The app with the small master data set of tests/masterdata_samples.py loaded."""
+    from invoicepipe.services.masterdata import load_master_data
+    from tests.masterdata_samples import write_master
+
+    for kind, path in write_master(tmp_path / "master").items():
+        load_master_data(app, kind, path)
+    return app
+
+
 def drain(app, rounds: int = 20, fail_fast: bool = True) -> None:
     """Run every queued step to completion with a real dramatiq.Worker on the StubBroker."""
     worker = dramatiq.Worker(app.broker, worker_timeout=50)

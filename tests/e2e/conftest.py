@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.site import PASSWORDS, start_site
+from tests.e2e.site import start_site
 from tests.requirements import require
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,7 +6,6 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from invoicepipe.adapters.readers import READER_VERSION, probe, read_text_layer, read_with_ocr

@@ -3,7 +3,6 @@ review with their reason; a reviewer's correction teaches the vendor's next invo
 
 import io
 
-import pytest
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
@@ -13,10 +12,8 @@ from invoicepipe.adapters.ocr import OcrSettings, read_with_ocr
 from invoicepipe.adapters.pdf import probe
 from invoicepipe.domain.models import DocumentText, ExtractedField
 from invoicepipe.services.ingest import ingest_bytes
-from invoicepipe.services.masterdata import load_master_data
 from invoicepipe.services.queries import show
 from tests.fakes import TextReaders, fake_pdf
-from tests.masterdata_samples import write_master
 from tests.unit.test_extraction_einvoice import CII
 
 
@@ -90,13 +87,6 @@ def test_missing_tesseract_is_a_configuration_not_an_error(tmp_path):
 
 VORGANG = ["Acme Industrial Supplies GmbH", "VAT ID: DE123456789", "Vorgang {number}", "Invoice date: 2026-03-14",
            "Subtotal: 125.00 EUR", "VAT 19%: 23.75 EUR", "Total: 148.75 EUR"]
-
-
-@pytest.fixture
-def loaded(app, tmp_path):
-    for kind, path in write_master(tmp_path / "master").items():
-        load_master_data(app, kind, path)
-    return app
 
 
 def test_a_correction_teaches_the_vendors_next_invoice(loaded, run_pipeline):

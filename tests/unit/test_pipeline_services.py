@@ -7,22 +7,13 @@ import pytest
 from sqlalchemy import select, update
 
 from invoicepipe.adapters.db import tables as t
-from invoicepipe.domain.models import Status
 from invoicepipe.services.audit import trail, verify
 from invoicepipe.services.ingest import ingest_bytes
-from invoicepipe.services.masterdata import load_master_data
 from invoicepipe.services.queries import show
 from invoicepipe.services.sweeper import sweep
 from invoicepipe.services.triage import triage
 from tests.fakes import ENCRYPTED, SCANNED, fake_pdf
-from tests.masterdata_samples import invoice_lines, write_master
-
-
-@pytest.fixture
-def loaded(app, tmp_path):
-    for kind, path in write_master(tmp_path / "master").items():
-        load_master_data(app, kind, path)
-    return app
+from tests.masterdata_samples import invoice_lines
 
 
 def ingest(app, data, name="a.pdf", channel="portal"):

@@ -1,20 +1,11 @@
 """The reconcile stage through the whole pipeline on SQLite: ordering, channels, links, evidence."""
 
-import pytest
 
 from invoicepipe.domain.models import Status
 from invoicepipe.services.ingest import ingest_bytes
-from invoicepipe.services.masterdata import load_master_data
 from invoicepipe.services.queries import show
 from tests.fakes import SCANNED, fake_pdf
-from tests.masterdata_samples import invoice_lines, write_master
-
-
-@pytest.fixture
-def loaded(app, tmp_path):
-    for kind, path in write_master(tmp_path / "master").items():
-        load_master_data(app, kind, path)
-    return app
+from tests.masterdata_samples import invoice_lines
 
 
 def ingest(app, data, name="a.pdf", channel="portal"):

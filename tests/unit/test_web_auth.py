@@ -10,7 +10,7 @@ from invoicepipe.cli import EXIT_OK, main
 from invoicepipe.errors import PermanentError, StateConflict
 from invoicepipe.services.users import MAX_FAILURES, TooManyAttempts, add_user, login, user_count
 from tests.fakes import fake_pdf
-from tests.web_helpers import PASSWORD, client_for, log_in, person
+from tests.web_helpers import PASSWORD, client_for, log_in
 
 
 def test_a_fresh_install_has_no_users_and_no_login_works(app):

@@ -25,7 +25,7 @@ from dramatiq.brokers.stub import StubBroker
 
 from ..adapters.broker import DeferredEnqueuer
 from ..adapters.db.documents import extraction_from_json
-from ..domain.models import ExtractedField, Extraction, Status
+from ..domain.models import Extraction, Status
 from ..services.masterdata import load_master_data
 from ..services.parse import invoice_columns
 from ..services.reconcile import reconcile
