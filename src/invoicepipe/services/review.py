@@ -186,18 +186,25 @@ def _text(value: str, what: str) -> str:
     return text[:MAX_TEXT]
 
 
+def _close(app, tx, user: User, doc, seen_version: int, to: Status, step: str, outcome: str, why: Reason, summary: str):
+    """Move a reviewed document to a terminal state, with its decision row; the hold ends."""
+    event = _moved(tx, doc, seen_version, move(
+        tx, doc, to, step=step, actor=user.actor, outcome=outcome, expected_version=seen_version,
+        reasons=[reason(why.code, why.message, **why.evidence)], inputs={"seen_version": seen_version, **why.evidence},
+        policy_version=app.policy.version, reason=summary))
+    tx.documents.add_decision(doc.id, "review", outcome, [why], app.policy.version, user.actor)
+    ReviewRepository(tx.conn).clear_hold(doc.id)
+    return event
+
+
 def reject(app, user: User, document_id: int, seen_version: int, why: str) -> dict:
     """NEEDS_REVIEW -> REJECTED with the reviewer's reason."""
     require_role(user, *HUMAN_ROLES)
     why = _text(why, "a reason for the rejection")
     with app.uow.begin() as tx:
         doc = _actionable(tx, document_id, seen_version)
-        event = _moved(tx, doc, seen_version, move(
-            tx, doc, Status.REJECTED, step="review_reject", actor=user.actor, outcome="rejected", expected_version=seen_version,
-            reasons=[reason("reviewer_rejected", why)], inputs={"seen_version": seen_version}, policy_version=app.policy.version,
-            reason=f"rejected by {user.username}: {why}"))
-        tx.documents.add_decision(doc.id, "review", "rejected", [Reason("reviewer_rejected", why, {})], app.policy.version, user.actor)
-        ReviewRepository(tx.conn).clear_hold(doc.id)
+        event = _close(app, tx, user, doc, seen_version, Status.REJECTED, "review_reject", "rejected", Reason("reviewer_rejected", why, {}),
+                       f"rejected by {user.username}: {why}")
     return _finish(app, event)
 
 
@@ -210,14 +217,8 @@ def mark_duplicate(app, user: User, document_id: int, seen_version: int, origina
         if original is None:
             raise PermanentError(f"document {original_id} cannot be the original of document {document_id}")
         message = f"duplicate of document {original_id} ({original.filename}, {original.status.value})"
-        event = _moved(tx, doc, seen_version, move(
-            tx, doc, Status.DUPLICATE, step="review_duplicate", actor=user.actor, outcome="duplicate", expected_version=seen_version,
-            reasons=[reason("reviewer_duplicate", message, original_id=original_id)],
-            inputs={"seen_version": seen_version, "original_id": original_id}, policy_version=app.policy.version,
-            reason=f"{message}, marked by {user.username}"))
-        tx.documents.add_decision(doc.id, "review", "duplicate", [Reason("reviewer_duplicate", message, {"original_id": original_id})],
-                                  app.policy.version, user.actor)
-        ReviewRepository(tx.conn).clear_hold(doc.id)
+        event = _close(app, tx, user, doc, seen_version, Status.DUPLICATE, "review_duplicate", "duplicate",
+                       Reason("reviewer_duplicate", message, {"original_id": original_id}), f"{message}, marked by {user.username}")
     return _finish(app, event)
 
 
