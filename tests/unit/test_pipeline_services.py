@@ -267,3 +267,19 @@ def test_a_document_approved_again_after_a_retry_reuses_its_outbox_row(loaded, r
     assert status_of(loaded, doc["id"]) == "exported"
     with loaded.uow.begin() as tx:
         assert tx.documents.outbox_entry(doc["id"])["idempotency_key"] == key
+
+
+def test_audit_events_and_the_exported_invoice_follow_their_published_schemas(loaded, run_pipeline):
+    import jsonschema
+
+    from invoicepipe.adapters.policy_file import load_schema
+
+    [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
+    run_pipeline(loaded)
+    checker = jsonschema.FormatChecker()
+    events = jsonschema.Draft202012Validator(load_schema(loaded.settings.schemas_dir, "audit_event"), format_checker=checker)
+    for event in trail(loaded, doc["id"]):
+        events.validate(json.loads(json.dumps(event, default=str)))
+    [exported] = list(loaded.settings.outbox_dir.glob("*.json"))
+    invoice = jsonschema.Draft202012Validator(load_schema(loaded.settings.schemas_dir, "invoice"), format_checker=checker)
+    invoice.validate(json.loads(exported.read_text()))
