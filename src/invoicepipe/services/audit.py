@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from ..domain.audit import verify_chain
-from ..errors import NotFound
 
 
 def trail(app, document_id: int) -> list[dict]:
     with app.uow.begin() as tx:
-        if tx.documents.get(document_id) is None:
-            raise NotFound(f"no document {document_id}")
+        tx.documents.require(document_id)
         return tx.audit.trail(document_id)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from ..adapters.db import tables as t
 from ..adapters.db.review import ReviewRepository
-from ..errors import NotFound, PermanentError
+from ..errors import PermanentError
 from .review_words import field_label, reason_title
 
 CSV_COLUMNS = ("seq", "created_at", "document_id", "step", "actor", "outcome", "from_status", "to_status", "policy_version",
@@ -136,9 +136,7 @@ def _event(e: dict) -> dict:
 def why(app, document_id: int) -> dict:
     """The evidence behind one invoice's outcome, from the audit log and the stored extractions."""
     with app.uow.begin() as tx:
-        doc = tx.documents.get(document_id)
-        if doc is None:
-            raise NotFound(f"no document {document_id}")
+        doc = tx.documents.require(document_id)
         trail = tx.audit.trail(document_id)
         extractions = ReviewRepository(tx.conn).extractions(document_id)
         checked = sorted({i for e in trail if e["step"] == "reconcile" for i in e["inputs"].get("duplicates_checked") or []})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..domain.models import IN_FLIGHT, SETTLED, Status
-from ..errors import NotFound
 
 
 def queue_depths(broker) -> dict[str, Optional[int]]:
@@ -46,9 +45,7 @@ def status(app) -> dict:
 
 def show(app, document_id: int) -> dict:
     with app.uow.begin() as tx:
-        doc = tx.documents.get(document_id)
-        if doc is None:
-            raise NotFound(f"no document {document_id}")
+        doc = tx.documents.require(document_id)
         extraction = tx.documents.latest_extraction(document_id)
         decisions = tx.documents.decisions(document_id)
         arrivals = tx.documents.arrivals(document_id)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from ..domain.models import Status
-from ..errors import NotFound, StateConflict
+from ..errors import StateConflict
 from .transitions import log_step, move, reason
 
 
 def retry_document(app, document_id: int, actor: str) -> str:
     """FAILED -> RECEIVED with a fresh attempt budget; audited with who asked."""
     with app.uow.begin() as tx:
-        doc = tx.documents.get(document_id)
-        if doc is None:
-            raise NotFound(f"no document {document_id}")
+        doc = tx.documents.require(document_id)
         if doc.status is not Status.FAILED:
             raise StateConflict(f"document {document_id} is {doc.status.value}, only failed documents can be retried")
         event = move(tx, doc, Status.RECEIVED, step="retry", actor=actor, outcome="requeued",

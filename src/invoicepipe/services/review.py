@@ -20,7 +20,7 @@ from ..adapters.db.documents import extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.bank import compact_iban
 from ..domain.models import FIELD_NAMES, ExtractedField, Extraction, Reason, Status
-from ..errors import NotFound, PermanentError, StateConflict
+from ..errors import PermanentError, StateConflict
 from .export import outbox_payload
 from .parse import invoice_columns
 from .review_words import field_label
@@ -32,9 +32,7 @@ MAX_TEXT = 1000
 
 def _actionable(tx, document_id: int, seen_version: int):
     """The document, if it is still in review at the version the reviewer saw."""
-    doc = tx.documents.get(document_id)
-    if doc is None:
-        raise NotFound(f"no document {document_id}")
+    doc = tx.documents.require(document_id)
     if doc.status is not Status.NEEDS_REVIEW or doc.version != seen_version:
         raise StateConflict(_conflict_message(tx, doc, seen_version))
     return doc

@@ -11,7 +11,6 @@ from ..adapters.db.documents import extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.matching import pair_line, received_by_line
 from ..domain.models import Status
-from ..errors import NotFound
 from .review import open_reasons, required_role
 from .review_words import field_label, reason_title
 
@@ -111,9 +110,7 @@ def _summary(tx, document_id: int) -> Optional[dict]:
 def document_view(app, document_id: int) -> dict:
     """The whole document view as one dict (also the JSON API's document resource)."""
     with app.uow.begin() as tx:
-        doc = tx.documents.get(document_id)
-        if doc is None:
-            raise NotFound(f"no document {document_id}")
+        doc = tx.documents.require(document_id)
         row = tx.documents.latest_extraction(document_id)
         extraction = extraction_from_json(row) if row else None
         reasons = _reasons(open_reasons(tx, document_id)) if doc.status is Status.NEEDS_REVIEW else []

@@ -74,9 +74,7 @@ def document_page(request: Request, doc_id: int, done: str = "", doc: Optional[i
 def page_image(request: Request, doc_id: int, page: int, scale: float = 2.0, user: User = Depends(REVIEWER)):
     core = request.app.state.core
     with core.uow.begin() as tx:
-        doc = tx.documents.get(doc_id)
-    if doc is None:
-        raise NotFound(f"no document {doc_id}")
+        doc = tx.documents.require(doc_id)
     data, media_type = request.app.state.pages.image(doc.sha256, doc.media_type or "", page, scale)
     # Content-addressed: the bytes behind this URL never change, so the browser may keep them.
     return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=86400"})

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Optional
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
 from .duplicate_queries import candidate_query
@@ -97,6 +98,13 @@ class DocumentRepository:
     def get(self, doc_id: int) -> Optional[Document]:
         row = self.conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
         return _document(row) if row else None
+
+    def require(self, doc_id: int) -> Document:
+        """The document, or NotFound with the sentence every caller would have written."""
+        doc = self.get(doc_id)
+        if doc is None:
+            raise NotFound(f"no document {doc_id}")
+        return doc
 
     def by_sha256(self, sha256: str) -> Optional[Document]:
         row = self.conn.execute(select(t.documents).where(t.documents.c.sha256 == sha256)).first()
