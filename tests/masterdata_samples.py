@@ -28,11 +28,11 @@ def write_master(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def invoice_lines(number="INV-1001", qty="10", price="12.50", po="4500123", iban="DE89 3704 0044 0532 0130 00"):
+def invoice_lines(number="INV-1001", qty="10", price="12.50", po="4500123", iban="DE89 3704 0044 0532 0130 00", day="2026-03-14"):
     amount = f"{float(qty) * float(price):.2f}"
     tax = f"{float(amount) * 0.19:.2f}"
     total = f"{float(amount) + float(tax):.2f}"
-    lines = ["Acme Industrial Supplies GmbH", "VAT ID: DE123456789", f"Invoice No: {number}", "Invoice date: 2026-03-14"]
+    lines = ["Acme Industrial Supplies GmbH", "VAT ID: DE123456789", f"Invoice No: {number}", f"Invoice date: {day}"]
     if po:
         lines.append(f"PO Number: {po}")
     lines += ["Description Qty Unit price Amount", f"Widget standard {qty} {price} {amount}",

@@ -1,4 +1,4 @@
-"""Builders for reconcile scenarios: a vendor, a PO with receipts, invoices and prior invoices.
+"""Builders for decision scenarios: a vendor, a PO with receipts, invoices and prior invoices.
 
 Amounts are strings in the tables and Decimals in the dataclasses; an invoice's net, tax
 and total are computed from its lines unless a scenario overrides them.
@@ -14,10 +14,10 @@ from typing import Optional, Sequence
 from invoicepipe.adapters.policy_file import load_policy
 from invoicepipe.config import PROJECT_ROOT
 from invoicepipe.domain.duplicates import InvoiceKey
+from invoicepipe.domain.evidence import Commitment, Evidence, PriorInvoice
 from invoicepipe.domain.models import (BankAccount, ExtractedField, Extraction, GoodsReceipt, LineItem, POLine,
                                        PurchaseOrder, ReceiptLine, Vendor)
 from invoicepipe.domain.policy import Policy, Tolerances
-from invoicepipe.domain.reconcile import ReconcileInput
 
 IBAN = "DE89370400440532013000"
 TODAY = date(2026, 3, 20)
@@ -35,7 +35,7 @@ def default_policy() -> Policy:
 def with_reconcile(policy: Policy, tolerances: Optional[dict] = None, vendor_overrides: Optional[dict] = None, **settings) -> Policy:
     """The policy with some reconcile tolerances or settings changed."""
     rec = policy.reconcile
-    tol = replace(rec.tolerances, **{k: Decimal(str(v)) for k, v in (tolerances or {}).items()})
+    tol = replace(rec.tolerances, **{k: v if k == "combine" else Decimal(str(v)) for k, v in (tolerances or {}).items()})
     vendors = {vid: replace(tol, **{k: Decimal(str(v)) for k, v in over.items()}) for vid, over in (vendor_overrides or {}).items()}
     return replace(policy, reconcile=replace(rec, tolerances=tol, vendor_tolerances=vendors or rec.vendor_tolerances, **settings))
 
@@ -64,15 +64,23 @@ def invoice(number: str = "INV-1001", day: str = "2026-03-14", po: Optional[str]
 
 
 def prior(doc_id: int, number: str, total: str, day: str, vendor_id: str = "V1", channel: str = "email",
-          document_type: str = "invoice", currency: str = "EUR") -> InvoiceKey:
-    return InvoiceKey(doc_id, vendor_id, number, date.fromisoformat(day), Decimal(total), currency, document_type, channel)
+          document_type: str = "invoice", currency: str = "EUR", status: str = "exported") -> PriorInvoice:
+    key = InvoiceKey(doc_id, vendor_id, number, date.fromisoformat(day), Decimal(total), currency, document_type, channel)
+    return PriorInvoice(key, status)
+
+
+def commitment(document_id: int, lines: dict, value: str = "0", status: str = "exported", suspected_copy: bool = False) -> Commitment:
+    return Commitment(document_id, status, {k: Decimal(v) for k, v in lines.items()}, Decimal(value), suspected_copy)
 
 
 def scenario(extraction: Extraction, vendor: Optional[Vendor] = VENDOR, po: Optional[PurchaseOrder] = PO,
              receipts: Sequence[GoodsReceipt] = (RECEIPT,), billed: Optional[dict] = None, billed_value: str = "0",
-             priors: Sequence[InvoiceKey] = (), today: date = TODAY, channel: str = "portal", document_id: int = 100) -> ReconcileInput:
-    billed_before = {k: Decimal(v) for k, v in (billed or {}).items()}
-    return ReconcileInput(document_id, extraction, vendor, po, tuple(receipts), billed_before, Decimal(billed_value), tuple(priors), today, channel)
+             priors: Sequence[PriorInvoice] = (), today: date = TODAY, channel: str = "portal", document_id: int = 100,
+             commitments: Sequence[Commitment] = (), machine: Optional[Extraction] = None) -> Evidence:
+    """The evidence of one invoice; ``billed`` is what one earlier invoice (document 1) billed per PO line."""
+    earlier = (commitment(1, billed, billed_value),) if billed or billed_value != "0" else ()
+    return Evidence(document_id, extraction, vendor, po, tuple(receipts), earlier + tuple(commitments), tuple(priors), today, channel,
+                    machine_extraction=machine)
 
 
 def receipt(*quantities: tuple[str, str], receipt_id: str = "GR-1", po: str = "4500123") -> GoodsReceipt:
@@ -80,4 +88,4 @@ def receipt(*quantities: tuple[str, str], receipt_id: str = "GR-1", po: str = "4
 
 
 __all__ = ["IBAN", "TODAY", "VENDOR", "PO", "RECEIPT", "WIDGETS", "Tolerances", "default_policy", "with_reconcile", "line",
-           "invoice", "prior", "scenario", "receipt"]
+           "invoice", "prior", "commitment", "scenario", "receipt"]

@@ -14,19 +14,21 @@ from dramatiq.middleware import CurrentMessage
 
 from .adapters.broker import DEFAULT_TIME_LIMIT, STEP_QUEUES, STEP_TIME_LIMITS
 from .errors import PermanentError
+from .services.decide import decide_document
 from .services.export import export
 from .services.parse import parse
-from .services.reconcile import reconcile
-from .services.route import route
 from .services.triage import triage
 
 STEPS: dict[str, Callable] = {
     "triage": triage,
     "parse_fast": parse,
     "parse_slow": parse,
-    "route": route,
-    "reconcile": reconcile,
+    "decide": decide_document,
     "export": export,
+    # Earlier versions routed and reconciled in two steps; messages of theirs still in a
+    # queue after an upgrade land on the one decision.
+    "route": decide_document,
+    "reconcile": decide_document,
 }
 MAX_MESSAGE_RETRIES = 3
 

@@ -51,6 +51,16 @@ class StateConflict(InvoicepipeError):
     """A guarded update found the row in another state or version than expected."""
 
 
+class GateRefused(StateConflict):
+    """The payment gate found blocking reasons still open: the document stays in review (with
+    its reasons as they are now) and nothing reaches the export."""
+
+    def __init__(self, reason: str, open_codes: list[str]):
+        super().__init__(reason)
+        self.reason = reason
+        self.open_codes = open_codes
+
+
 class MasterDataError(InvoicepipeError):
     """A vendor / PO / receipt file cannot be loaded at all (unreadable, wrong kind)."""
 

@@ -29,11 +29,11 @@ def test_clean_po_invoice_is_approved_and_exported_with_a_complete_trail(loaded,
     run_pipeline(loaded)
     shown = show(loaded, doc["id"])
     assert shown["status"] == "exported", shown["decisions"]
-    assert [d["outcome"] for d in shown["decisions"]] == ["auto", "approved"]
+    assert [(d["stage"], d["outcome"]) for d in shown["decisions"]] == [("decide", "approved")]
     assert shown["pool"] == "fast"
     assert shown["extraction"]["fields"]["vendor_id"]["value"] == "V100"
     steps = [e["step"] for e in trail(loaded, doc["id"])]
-    assert steps == ["received", "triage", "parse_started", "extracted", "route", "reconcile", "export"]
+    assert steps == ["received", "triage", "parse_started", "extracted", "decide", "export"]
     [exported] = list(loaded.settings.outbox_dir.glob("*.json"))
     assert json.loads(exported.read_text())["invoice_number"] == "INV-1001"
     assert all(e["actor"].startswith("worker:") for e in trail(loaded, doc["id"])[1:])
@@ -111,7 +111,7 @@ def test_actors_are_idempotent_a_second_message_changes_nothing(loaded, run_pipe
     run_pipeline(loaded)
     before = trail(loaded, doc["id"])
     triage(loaded, doc["id"], "worker:test/duplicate-delivery")
-    for step in ("parse_fast", "route", "reconcile"):
+    for step in ("parse_fast", "decide", "route", "reconcile"):
         loaded.enqueuer.send(step, doc["id"])
     run_pipeline(loaded)
     assert trail(loaded, doc["id"]) == before

@@ -1,9 +1,10 @@
-"""Reconcile scenarios on the pure decision: each asserts the exact outcome and reason codes.
+"""Decision scenarios on the pure decision: each asserts the exact outcome and reason codes.
 
 Shared facts (tests/reconcile_builders.py): vendor V1 (IBAN on file since 2020), PO 4500123
 with line 1 (10 x widget at 12.50, SKU W-1) and line 2 (100 x bolt at 0.40, SKU B-8), both
-fully received on GR-1. The default policy: price 2 % or 0.50, quantity exact, header 0.05,
-no charges allowed, duplicate window 45 days, bank-change window 30 days.
+fully received on GR-1. The default policy: price 2 % and at most 0.50 (the stricter of the
+two), quantity exact, header 0.05, no charges allowed, duplicate window 45 days, bank-change
+window 30 days.
 """
 
 from dataclasses import replace
@@ -13,9 +14,14 @@ from decimal import Decimal
 import pytest
 
 from invoicepipe.domain.models import BankAccount, POLine, PurchaseOrder
-from invoicepipe.domain.reconcile import reconcile_invoice
-from tests.reconcile_builders import (PO, VENDOR, default_policy, invoice, line, prior, receipt, scenario,
+from invoicepipe.domain.decide import decide
+from tests.reconcile_builders import (PO, VENDOR, commitment, default_policy, invoice, line, prior, receipt, scenario,
                                       with_reconcile)
+
+
+def reconcile_invoice(evidence, policy):
+    """The decision report (the same one function the pipeline calls)."""
+    return decide(evidence, policy)
 
 POLICY = default_policy()
 REVIEW, OK = "needs_review", "approved"
@@ -45,13 +51,19 @@ MATCHING = [
     ("paired_by_sku", lambda: on_po(line("Art. 4711", "10", "12.50", sku="w-1")), {}, OK, []),
     ("paired_by_fuzzy_description", lambda: on_po(line("standard widget", "10", "12.50")), {}, OK, []),
     ("price_within_percent_tolerance", lambda: on_po(widgets(price="12.70")), {}, OK, []),
-    ("price_within_absolute_tolerance", lambda: on_po(line("Hex bolt M8 zinc", "100", "0.85", sku="B-8")), {}, OK, []),
+    # The stricter of 2 % and 0.50: 0.45 over a 0.40 bolt is +112 %, not "within 0.50".
+    ("price_within_absolute_but_over_percent", lambda: on_po(line("Hex bolt M8 zinc", "100", "0.85", sku="B-8")), {}, REVIEW, ["price_variance"]),
+    ("price_12_6_percent_over_under_the_absolute", lambda: scenario(invoice(lines=[line("Widget small", "25", "3.97", sku="S-1")]),
+                                                                   po=replace(PO, lines=(POLine("1", "Widget small", Decimal(25), Decimal("3.53"), "S-1"),)),
+                                                                   receipts=[receipt(("1", "25"))]), {}, REVIEW, ["price_variance"]),
+    ("price_within_absolute_when_looser", lambda: on_po(line("Hex bolt M8 zinc", "100", "0.85", sku="B-8")),
+     {"tolerances": {"combine": "looser"}}, OK, []),
     ("price_over_tolerance", lambda: on_po(widgets(price="13.50")), {}, REVIEW, ["price_variance"]),
-    ("price_under_tolerance", lambda: on_po(widgets(price="11.00")), {}, REVIEW, ["price_variance"]),
+    ("price_below_the_po_is_not_a_variance", lambda: on_po(widgets(price="11.00")), {}, OK, []),
     ("price_from_amount_when_unit_price_missing", lambda: on_po(line("Widget standard", "10", None, sku="W-1", amount="150.00")),
      {}, REVIEW, ["price_variance"]),
     ("vendor_override_widens_price_tolerance", lambda: on_po(widgets(price="13.50")),
-     {"vendor_overrides": {"V1": {"price_percent": 10}}}, OK, []),
+     {"vendor_overrides": {"V1": {"price_percent": 10, "price_absolute": 2}}}, OK, []),
     ("qty_over_received", lambda: on_po(widgets(qty="12")), {}, REVIEW, ["quantity_over_received"]),
     ("qty_within_quantity_tolerance", lambda: on_po(widgets(qty="11")), {"tolerances": {"quantity_absolute": 1}}, OK, []),
     ("partial_receipt_billed_as_received", lambda: scenario(invoice(lines=[widgets(qty="6")]), receipts=[receipt(("1", "6"))]), {}, OK, []),
@@ -63,6 +75,12 @@ MATCHING = [
     ("second_invoice_for_the_rest", lambda: scenario(invoice(lines=[widgets(qty="4")]), billed={"1": "6"}), {}, OK, []),
     ("second_invoice_same_line_overbills", lambda: scenario(invoice(lines=[widgets(qty="2")]), billed={"1": "10"}),
      {}, REVIEW, ["cumulative_overbilling"]),
+    ("first_invoice_still_in_review_counts", lambda: scenario(invoice(lines=[widgets(qty="6")]),
+                                                              commitments=[commitment(5, {"1": "6"}, "75.00", status="needs_review")]),
+     {}, REVIEW, ["cumulative_overbilling"]),
+    ("a_pending_suspected_copy_does_not_count", lambda: scenario(invoice(lines=[widgets(qty="6")]),
+                                                                 commitments=[commitment(5, {"1": "6"}, "75.00", status="needs_review", suspected_copy=True)]),
+     {}, OK, []),
     ("two_lines_of_one_invoice_on_one_po_line", lambda: on_po(widgets(qty="6"), widgets(qty="6")), {}, REVIEW, ["cumulative_overbilling"]),
     ("line_not_on_po", lambda: on_po(widgets(), line("Gold plated widget deluxe", "1", "99.00")), {}, REVIEW, ["line_not_on_po"]),
     ("freight_not_on_po", lambda: on_po(widgets(), line("Freight", "1", "45.00")), {}, REVIEW, ["charge_not_on_po"]),
@@ -76,7 +94,7 @@ MATCHING = [
                                                       po=replace(PO, lines=PO.lines + (POLine("3", "Freight", Decimal(1), Decimal("45.00")),)),
                                                       receipts=[receipt(("1", "10"), ("3", "1"))]), {}, OK, []),
     ("discount_line_lowers_the_amount", lambda: on_po(widgets(), line("Rabatt 2 %", None, None, amount="-2.50")), {}, OK, []),
-    ("header_net_exceeds_lines", lambda: scenario(invoice(lines=[widgets()], net="135.00")), {}, REVIEW, ["header_total_mismatch"]),
+    ("header_net_exceeds_lines", lambda: scenario(invoice(lines=[widgets()], net="135.00")), {}, REVIEW, ["totals_inconsistent"]),
     ("header_rounding_within_tolerance", lambda: scenario(invoice(lines=[widgets()], net="125.03")), {}, OK, []),
     ("currency_mismatch", lambda: on_po(widgets(), currency="USD"), {}, REVIEW, ["currency_mismatch"]),
     ("closed_po", lambda: scenario(invoice(lines=[widgets()]), po=CLOSED_PO), {}, REVIEW, ["po_closed"]),
@@ -153,17 +171,17 @@ def test_duplicate_scenarios(build, outcome, codes):
 def test_every_line_explains_expected_found_and_tolerance():
     outcome = reconcile_invoice(on_po(widgets(qty="12", price="12.60"), BOLTS), POLICY)
     first, second = (m.explanation for m in outcome.match.lines)
-    assert "qty 12 billed, 10 received on PO 4500123 line 1 (tolerance 0.0% or 0)" in first
-    assert "unit price 12.60 billed, 12.50 on PO 4500123 line 1 (variance +0.10, tolerance 2.0% or 0.5): ok" in first
+    assert "qty 12 billed, 10 received on PO 4500123 line 1 (tolerance 0.0% and at most 0)" in first
+    assert "unit price 12.60 billed, 12.50 on PO 4500123 line 1 (variance +0.10, tolerance 2.0% and at most 0.5, 0.25 allowed): ok" in first
     assert "paired by po line" in first and "qty 100 billed, 100 received on PO 4500123 line 2: ok" in second
     [over] = outcome.decision.reasons
-    assert over.message == "qty 12 billed, 10 received on PO 4500123 line 1 (tolerance 0.0% or 0)"
+    assert over.message == "qty 12 billed, 10 received on PO 4500123 line 1 (tolerance 0.0% and at most 0)"
     assert over.evidence["received"] == "10" and over.evidence["billed"] == "12"
 
 
 def test_second_invoice_message_names_both_quantities():
     [reason] = reconcile_invoice(scenario(invoice(lines=[widgets(qty="3")]), billed={"1": "8"}), POLICY).decision.reasons
-    assert reason.message == "qty 3 billed now plus 8 billed before is 11, 10 received on PO 4500123 line 1 (tolerance 0.0% or 0)"
+    assert reason.message == "qty 3 billed now plus 8 billed before is 11, 10 received on PO 4500123 line 1 (tolerance 0.0% and at most 0)"
 
 
 def test_duplicate_links_the_earliest_original_and_tells_exact_from_fuzzy():
@@ -188,17 +206,22 @@ def test_every_finding_is_reported_not_only_the_first():
                      po=CLOSED_PO, vendor=None)
     codes = reconcile_invoice(build, POLICY).decision.reason_codes
     assert codes == ["unknown_vendor", "bank_mismatch", "po_closed", "currency_mismatch", "quantity_over_received", "charge_not_on_po"]
+    # ...and each code once: 35 lines not on the PO are one reason carrying all 35.
+    many = scenario(invoice(lines=[line(f"Gadget model {i}", "1", "9.00") for i in range(35)]))
+    [reason] = reconcile_invoice(many, POLICY).decision.reasons
+    assert reason.code == "line_not_on_po" and reason.evidence["count"] == 35 and len(reason.evidence["items"]) == 35
+    assert "and 30 more" in reason.message
 
 
-def test_a_copy_is_matched_as_if_its_original_had_not_been_billed():
+def test_a_copy_is_matched_with_its_originals_billing_counted():
     new = invoice()
     original = prior(7, "INV-1001", new.value("total"), "2026-03-14")
     other = prior(8, "INV-0999", "999.00", "2026-03-01")
-    build = scenario(new, priors=[original, other], billed={"1": "10"})
-    copy = replace(build, billed_by_document={7: {"1": Decimal(10)}})
-    assert reconcile_invoice(copy, POLICY).decision.reason_codes == ["duplicate_suspected"]
-    not_a_copy = replace(scenario(invoice(number="INV-1002"), priors=[original, other], billed={"1": "10"}),
-                         billed_by_document={7: {"1": Decimal(10)}})
+    billed = [commitment(7, {"1": "10"}, "125.00")]
+    copy = scenario(new, priors=[original, other], commitments=billed)
+    # Overriding the duplicate finding alone must not pay the goods twice.
+    assert reconcile_invoice(copy, POLICY).decision.reason_codes == ["duplicate_suspected", "cumulative_overbilling"]
+    not_a_copy = scenario(invoice(number="INV-1002", day="2026-03-16"), priors=[original, other], commitments=billed)
     assert reconcile_invoice(not_a_copy, POLICY).decision.reason_codes == ["cumulative_overbilling"]
 
 

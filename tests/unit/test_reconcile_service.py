@@ -1,4 +1,4 @@
-"""The reconcile stage through the whole pipeline on SQLite: ordering, channels, links, evidence."""
+"""The decision through the whole pipeline on SQLite: ordering, channels, links, evidence."""
 
 
 from invoicepipe.domain.models import Status
@@ -15,7 +15,7 @@ def ingest(app, data, name="a.pdf", channel="portal"):
 
 def reconcile_decision(app, doc_id):
     shown = show(app, doc_id)
-    [decision] = [d for d in shown["decisions"] if d["stage"] == "reconcile"]
+    decision = [d for d in shown["decisions"] if d["stage"] == "decide"][-1]
     return shown["status"], decision
 
 
@@ -23,13 +23,13 @@ def test_second_invoice_on_the_same_po_line_after_the_first_was_approved(loaded,
     first = ingest(loaded, fake_pdf(*invoice_lines(number="INV-3001", qty="6")))
     run_pipeline(loaded)
     assert show(loaded, first)["status"] == "exported"
-    second = ingest(loaded, fake_pdf(*invoice_lines(number="INV-3002", qty="6")))
+    second = ingest(loaded, fake_pdf(*invoice_lines(number="INV-3002", qty="6", day="2026-03-18")))
     run_pipeline(loaded)
     status, decision = reconcile_decision(loaded, second)
     assert status == "needs_review"
     assert [r["code"] for r in decision["reasons"]] == ["cumulative_overbilling"]
     assert decision["reasons"][0]["message"] == ("qty 6 billed now plus 6 billed before is 12, 10 received on PO 4500123 line 1 "
-                                                 "(tolerance 0.0% or 0)")
+                                                 "(tolerance 0.0% and at most 0)")
 
 
 def test_the_rest_of_a_partly_billed_line_is_approved(loaded, run_pipeline):
@@ -49,7 +49,7 @@ def test_same_invoice_by_email_then_scanned_is_flagged_with_a_link_to_the_origin
     run_pipeline(loaded)
     status, decision = reconcile_decision(loaded, copy)
     assert status == "needs_review"
-    assert [r["code"] for r in decision["reasons"]] == ["duplicate_suspected"]  # the original's billing is not held against it
+    assert [r["code"] for r in decision["reasons"]] == ["duplicate_suspected", "cumulative_overbilling"]
     evidence = decision["reasons"][0]["evidence"]
     assert evidence["original_id"] == original and evidence["original_channel"] == "email" and evidence["exact"] is False
     assert "arrived by scan, the original by email" in decision["reasons"][0]["message"]
@@ -79,7 +79,7 @@ def test_reconcile_audit_event_carries_every_line_explained(loaded, run_pipeline
 
     doc = ingest(loaded, fake_pdf(*invoice_lines(number="INV-8001")))
     run_pipeline(loaded)
-    [event] = [e for e in trail(loaded, doc) if e["step"] == "reconcile"]
+    [event] = [e for e in trail(loaded, doc) if e["step"] == "decide"]
     [explained] = event["inputs"]["lines"]
     assert explained["po_line"] == "1" and "qty 10 billed, 10 received on PO 4500123 line 1: ok" in explained["explanation"]
 
@@ -107,7 +107,7 @@ def finish_parse(app, doc_id: int, number: str, channel: str) -> None:
 
 
 def test_a_copy_approved_first_on_the_fast_pool_still_catches_its_slower_original(loaded):
-    from invoicepipe.services.reconcile import reconcile
+    from invoicepipe.services.decide import decide_document as reconcile
 
     scanned_first = stored(loaded, "INV-9001", "scan", parsed=False)  # arrived first, still being OCR'd
     digital_copy = stored(loaded, "INV-9001", "email")
@@ -116,12 +116,13 @@ def test_a_copy_approved_first_on_the_fast_pool_still_catches_its_slower_origina
     reconcile(loaded, scanned_first, "worker:test")
     assert reconcile_decision(loaded, digital_copy)[0] == "approved"
     status, decision = reconcile_decision(loaded, scanned_first)
-    assert status == "needs_review" and [r["code"] for r in decision["reasons"]] == ["duplicate_suspected"]
+    # The copy's billing counts against the original too: one of them is not to be paid.
+    assert status == "needs_review" and [r["code"] for r in decision["reasons"]] == ["duplicate_suspected", "cumulative_overbilling"]
     assert decision["reasons"][0]["evidence"]["original_id"] == digital_copy
 
 
 def test_a_copy_waiting_in_review_is_not_held_against_its_original(loaded):
-    from invoicepipe.services.reconcile import reconcile
+    from invoicepipe.services.decide import decide_document as reconcile
 
     original = stored(loaded, "INV-9101", "portal")
     copy = stored(loaded, "INV-9101", "scan")

@@ -4,7 +4,7 @@ import pytest
 
 from invoicepipe.adapters.db.review import ReviewRepository
 from invoicepipe.domain.models import Reason
-from invoicepipe.errors import PermanentError, StateConflict
+from invoicepipe.errors import GateRefused, PermanentError, StateConflict
 from invoicepipe.services import review
 from invoicepipe.services.audit import trail, verify
 from invoicepipe.services.queries import show
@@ -25,13 +25,25 @@ def last_event(app, doc_id):
     return trail(app, doc_id)[-1]
 
 
+def digest_of(app, doc_id, code):
+    from invoicepipe.services.review_view import document_view
+
+    return next(r["digest"] for r in document_view(app, doc_id)["reasons"] if r["code"] == code)
+
+
 def test_approve_moves_to_approved_writes_the_outbox_and_exports(loaded, run_pipeline):
     doc_id = in_review(loaded, run_pipeline, po=None)
-    result = review.approve(loaded, ANNA, doc_id, version_of(loaded, doc_id))
+    with pytest.raises(GateRefused, match="No purchase order quoted"):  # an open reason is resolved or overridden, never skipped
+        review.approve(loaded, ANNA, doc_id, version_of(loaded, doc_id))
+    assert show(loaded, doc_id)["status"] == "needs_review"
+    override = {"no_po": (digest_of(loaded, doc_id, "no_po"), "office supplies, approved by the budget owner")}
+    result = review.approve(loaded, ANNA, doc_id, version_of(loaded, doc_id), override)
     assert result["status"] == "approved"
     event = last_event(loaded, doc_id)
     assert (event["step"], event["actor"], event["from_status"], event["to_status"]) == ("review_approve", "user:anna", "needs_review", "approved")
     assert event["reasons"][0]["evidence"]["overridden"] == ["no_po"]
+    assert event["inputs"]["overridden"] == [{"code": "no_po", "actor": "user:anna", "role": "reviewer",
+                                              "note": "office supplies, approved by the budget owner"}]
     with loaded.uow.begin() as tx:
         assert tx.documents.outbox_entry(doc_id)["payload"]["invoice_number"] == "INV-1001"
     run_pipeline(loaded)
@@ -47,7 +59,7 @@ def test_correct_stores_a_review_extraction_that_reconcile_then_uses(loaded, run
     with loaded.uow.begin() as tx:
         latest = tx.documents.latest_extraction(doc_id)
     assert latest["source"] == "review" and latest["fields"]["po_number"] == {
-        "value": "4500123", "confidence": 1.0, "method": "review", "page": 1, "box": latest["fields"]["po_number"]["box"]}
+        "value": "4500123", "confidence": 1.0, "method": "review", "page": 1, "box": latest["fields"]["po_number"]["box"], "by": "reviewer"}
     assert last_event(loaded, doc_id)["step"] == "review_correct"
     run_pipeline(loaded)
     shown = show(loaded, doc_id)
@@ -116,20 +128,29 @@ def test_two_reviewers_cannot_overwrite_each_other(loaded, run_pipeline):
     assert show(loaded, doc_id)["status"] == "needs_review"
 
 
-def test_an_approval_that_needs_a_controller_is_refused_to_a_reviewer(loaded, run_pipeline):
-    doc_id = in_review(loaded, run_pipeline, po=None)
-    with loaded.uow.begin() as tx:
-        tx.documents.add_decision(doc_id, "reconcile", "needs_review", [Reason(
-            "bank_mismatch", "IBAN differs from the vendor master", {"requires_role": "controller"})], "test", "worker:test")
+def test_a_bank_mismatch_is_released_only_by_a_controller_with_a_note(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, number="INV-77", iban="GB82 WEST 1234 5698 7654 32")
+    digest = digest_of(loaded, doc_id, "bank_mismatch")
     anna = person(loaded, "anna", "reviewer")
-    response = anna.post(f"/api/documents/{doc_id}/approve", json={"version": version_of(loaded, doc_id)}, headers={"X-CSRF-Token": anna.csrf})
-    assert response.status_code == 403 and "only a controller may approve" in response.json()["detail"]
+    response = anna.post(f"/api/documents/{doc_id}/approve", headers={"X-CSRF-Token": anna.csrf},
+                         json={"version": version_of(loaded, doc_id), "overrides": {"bank_mismatch": {"digest": digest, "note": "looks fine"}}})
+    assert response.status_code == 409 and "only a controller may override bank_mismatch" in response.json()["detail"]
+    page = anna.get(f"/documents/{doc_id}").text
+    assert "A controller may override it with a note." in page and 'data-override="bank_mismatch"' not in page
     with pytest.raises(Forbidden):
-        review.approve(loaded, ANNA, doc_id, version_of(loaded, doc_id))
-    assert "needs a controller to approve" in anna.get(f"/documents/{doc_id}").text
+        review.override(loaded, ANNA, doc_id, version_of(loaded, doc_id), "bank_mismatch", digest, "looks fine")
     carl = person(loaded, "carl", "controller")
-    response = carl.post(f"/api/documents/{doc_id}/approve", json={"version": version_of(loaded, doc_id)}, headers={"X-CSRF-Token": carl.csrf})
+    assert 'data-override="bank_mismatch"' in carl.get(f"/documents/{doc_id}").text
+    response = carl.post(f"/api/documents/{doc_id}/approve", headers={"X-CSRF-Token": carl.csrf},
+                         json={"version": version_of(loaded, doc_id), "overrides": {"bank_mismatch": {"digest": digest, "note": ""}}})
+    assert response.status_code == 422  # a note is required
+    response = carl.post(f"/api/documents/{doc_id}/approve", headers={"X-CSRF-Token": carl.csrf}, json={
+        "version": version_of(loaded, doc_id), "overrides": {"bank_mismatch": {"digest": digest, "note": "new account confirmed by phone"}}})
     assert response.status_code == 200 and response.json()["status"] == "approved"
+    with loaded.uow.begin() as tx:
+        [stored] = tx.documents.overrides(doc_id)
+    assert (stored["code"], stored["role"], stored["actor"], stored["note"]) == ("bank_mismatch", "controller", "user:carl",
+                                                                                  "new account confirmed by phone")
 
 
 def test_actions_through_the_pages_redirect_to_the_next_document(loaded, run_pipeline):

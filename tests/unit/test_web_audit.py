@@ -31,7 +31,7 @@ def test_search_filters_by_document_actor_action_outcome_policy_and_dates(app, h
     assert steps(search(app, AuditFilters(document_id=history["clean"])))[0] == "export"
     assert steps(search(app, AuditFilters(actor="user:anna"))) == ["review_reject"]
     assert search(app, AuditFilters(action="review_reject", outcome="rejected"))["total"] == 1
-    assert search(app, AuditFilters(policy_version="test-lenient", action="route"))["total"] == 2
+    assert search(app, AuditFilters(policy_version="test-lenient", action="decide"))["total"] == 2
     today = date.today()
     assert search(app, AuditFilters(date_from=today - timedelta(days=1), date_to=today))["total"] > 10
     assert search(app, AuditFilters(date_to=today - timedelta(days=1)))["total"] == 0

@@ -19,14 +19,15 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 BROKER_ERRORS = (RedisConnectionError, RedisTimeoutError, BrokerConnectionError)
 
-# step -> queue. Three pools: parse.fast, parse.slow, pipeline (triage, route, reconcile, export).
+# step -> queue. Three pools: parse.fast, parse.slow, pipeline (triage, decide, export).
 STEP_QUEUES = {
     "triage": "pipeline",
     "parse_fast": "parse.fast",
     "parse_slow": "parse.slow",
-    "route": "pipeline",
-    "reconcile": "pipeline",
+    "decide": "pipeline",
     "export": "pipeline",
+    "route": "pipeline",  # older messages only (see actors.STEPS)
+    "reconcile": "pipeline",
 }
 POOL_QUEUES = {"fast": {"parse.fast"}, "slow": {"parse.slow"}, "pipeline": {"pipeline"}}
 # Time a message may run before Dramatiq interrupts it (ms): OCR of a long scan is slow.

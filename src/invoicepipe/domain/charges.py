@@ -1,10 +1,10 @@
-"""Charge lines (freight, shipping, handling, packaging) and the invoice's header total.
+"""Charge lines (freight, shipping, handling, packaging) not on the PO.
 
 Vendors add charges the PO never listed. A line that pairs with no PO line but reads like
 a charge is judged against the policy's charge allowance (absolute, or a percentage of the
 goods billed) instead of being reported as an unknown item; above the allowance it needs
-a reviewer (``charge_not_on_po``). The header check compares the invoice's net with the
-sum of its lines, so a charge hidden in the totals but not in the lines is caught too.
+a reviewer (``charge_not_on_po``). Whether the lines add up to the net is arithmetic
+(``domain/arithmetic.py``), judged for every invoice, PO or not.
 """
 
 from __future__ import annotations
@@ -60,20 +60,4 @@ def check_charges(charges: Sequence[LineItem], goods_value: Decimal, po_number: 
         f"{tol.charges_absolute} or {tol.charges_percent}% of the goods)",
         {"po_number": po_number, "charges": [{"description": c.description, "amount": str(line_amount(c))} for c in charges],
          "billed": str(billed), "allowed": str(allowance)},
-    )]
-
-
-def check_header_total(net: Optional[Decimal], lines: Sequence[LineItem], tol: Tolerances) -> list[Reason]:
-    """``header_total_mismatch`` when the net differs from the sum of the lines beyond tolerance."""
-    amounts = [line_amount(li) for li in lines]
-    if net is None or not amounts or any(a is None for a in amounts):
-        return []
-    lines_sum = sum(amounts, Decimal(0))
-    variance = net - lines_sum
-    if abs(variance) <= tol.header_total_absolute:
-        return []
-    return [Reason(
-        "header_total_mismatch",
-        f"net {net} on the invoice, lines add up to {lines_sum} (variance {variance:+}, tolerance {tol.header_total_absolute})",
-        {"expected": str(lines_sum), "found": str(net), "variance": str(variance), "tolerance": str(tol.header_total_absolute)},
     )]

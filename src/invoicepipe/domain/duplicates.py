@@ -11,6 +11,7 @@ What counts, in order of strength:
     same number     same number after normalisation, same amount (any date)    0.9-0.95
                     or, within the window, amounts one digit apart (a misread)  0.85
     similar number  same amount, date within the window, number mangled        0.85
+    same day        same amount and date, another number (a renumbered copy)   0.8
     same amount     within the window, unrelated numbers (recurring invoices)  0.4
 
 The same number with a *different* amount is not a second payment of one invoice (a
@@ -33,8 +34,8 @@ from .models import Reason
 __all__ = ["InvoiceKey", "DuplicateMatch", "DuplicateFindings", "score_duplicate", "find_duplicates",
            "duplicate_reason", "number_reused_reason", "normalise_invoice_number"]
 
-EXACT, SAME_NUMBER, SIMILAR_NUMBER, NUMBER_REUSED, SAME_AMOUNT, UNRELATED = (
-    "exact", "same_number", "similar_number", "number_reused", "same_amount", "unrelated")
+EXACT, SAME_NUMBER, SIMILAR_NUMBER, SAME_DAY, NUMBER_REUSED, SAME_AMOUNT, UNRELATED = (
+    "exact", "same_number", "similar_number", "same_day", "number_reused", "same_amount", "unrelated")
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,11 @@ def score_duplicate(new: InvoiceKey, prior: InvoiceKey, window_days: int) -> Dup
         if why:
             return match(0.85, SIMILAR_NUMBER, [f"similar invoice number {new.invoice_number!r} vs {prior.invoice_number!r}: {why}",
                                                 f"same amount {money}", *dated])
+        if days == 0:
+            # Two invoices of one amount on one day from one vendor are rare; a renumbered
+            # re-send is not. A person compares them side by side.
+            return match(0.8, SAME_DAY, [f"same amount {money} on the same date {new.invoice_date}",
+                                         f"another invoice number ({new.invoice_number!r} vs {prior.invoice_number!r})"])
         return match(0.4, SAME_AMOUNT, [f"same amount {money}", *dated, "unrelated invoice numbers (a recurring invoice is normal)"])
     return match(0.1 * amount, UNRELATED, [])
 

@@ -76,10 +76,6 @@ def pair_line(line: LineItem, po: PurchaseOrder) -> tuple[Optional[POLine], str]
     return None, "unmatched"
 
 
-def _allowed(expected: Decimal, percent: Decimal, absolute: Decimal) -> Decimal:
-    return max(absolute, abs(expected) * percent / HUNDRED)
-
-
 def _unit_price(line: LineItem) -> Optional[Decimal]:
     if line.unit_price is not None:
         return line.unit_price
@@ -96,6 +92,10 @@ def _quantity(line: LineItem, po_line: POLine) -> Optional[Decimal]:
     return None
 
 
+def _joined(tol: Tolerances) -> str:
+    return "and at most" if tol.combine == "stricter" else "or"
+
+
 def _where(po: PurchaseOrder, po_line: POLine) -> str:
     return f"PO {po.po_number} line {po_line.line_no}"
 
@@ -105,14 +105,17 @@ def _check_price(line: LineItem, po_line: POLine, po: PurchaseOrder, tol: Tolera
     if price is None:
         return "unit price not readable", None
     variance = price - po_line.unit_price
-    allowed = _allowed(po_line.unit_price, tol.price_percent, tol.price_absolute)
+    allowed = tol.allowed(po_line.unit_price, tol.price_percent, tol.price_absolute)
     words = (f"unit price {price} billed, {po_line.unit_price} on {_where(po, po_line)} "
-             f"(variance {variance:+}, tolerance {tol.price_percent}% or {tol.price_absolute})")
-    if abs(variance) <= allowed:
+             f"(variance {variance:+}, tolerance {tol.price_percent}% {_joined(tol)} {tol.price_absolute}, {allowed:.2f} allowed)")
+    if variance <= 0:
+        return words + ": at or below the PO price, ok", None  # paying less than agreed is not an exception
+    if variance <= allowed:
         return words + ": ok", None
     return words, Reason("price_variance", words, {
         "po_number": po.po_number, "po_line": po_line.line_no, "expected": str(po_line.unit_price), "found": str(price),
-        "variance": str(variance), "tolerance": {"percent": str(tol.price_percent), "absolute": str(tol.price_absolute)}})
+        "variance": str(variance), "allowed": str(allowed),
+        "tolerance": {"percent": str(tol.price_percent), "absolute": str(tol.price_absolute), "combine": tol.combine}})
 
 
 def _check_quantity(qty: Optional[Decimal], po_line: POLine, po: PurchaseOrder, received: Decimal, before: Decimal,
@@ -126,8 +129,8 @@ def _check_quantity(qty: Optional[Decimal], po_line: POLine, po: PurchaseOrder, 
     if not service and received == 0:
         words = f"qty {qty} billed, nothing received yet on {_where(po, po_line)}"
         return words, Reason("not_received", words, evidence)
-    allowed = limit + _allowed(limit, tol.quantity_percent, tol.quantity_absolute)
-    tolerance = f"tolerance {tol.quantity_percent}% or {tol.quantity_absolute}"
+    allowed = limit + tol.allowed(limit, tol.quantity_percent, tol.quantity_absolute)
+    tolerance = f"tolerance {tol.quantity_percent}% {_joined(tol)} {tol.quantity_absolute}"
     if qty > allowed:
         words = f"qty {qty} billed, {limit} {limit_name} on {_where(po, po_line)} ({tolerance})"
         return words, Reason("quantity_over_ordered" if service else "quantity_over_received", words, evidence)

@@ -17,6 +17,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping, Optional
 
+from .reasons import spec as reason_spec
+
 
 class Status(str, enum.Enum):
     RECEIVED = "received"
@@ -104,6 +106,10 @@ class ExtractedField:
     method: str  # "label_right", "label_below", "einvoice_xml", "vendor_master", ...
     page: Optional[int] = None
     box: Optional[Box] = None
+    # The role of the person who confirmed or entered the value (None: only the machine read
+    # it). A value a person vouched for needs no confidence threshold, but a bank or vendor
+    # value changed by anyone below a controller opens a gate instead of closing one.
+    by: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -144,8 +150,9 @@ class Extraction:
     warnings: tuple[str, ...] = ()  # e.g. "einvoice_text_mismatch:total", "ocr_unreadable"
 
     def value(self, name: str) -> Optional[str]:
+        """The field's value; None when it was not read or a person cleared it."""
         f = self.fields.get(name)
-        return f.value if f else None
+        return f.value if f and f.value != "" else None
 
     def confidence(self, name: str) -> float:
         f = self.fields.get(name)
@@ -214,22 +221,34 @@ class GoodsReceipt:
 
 @dataclass(frozen=True)
 class Reason:
-    """A machine code plus the sentence a reviewer reads."""
+    """A registered code (``domain/reasons.py``) plus the sentence a reviewer reads and the
+    evidence behind it. An unregistered code is refused at construction."""
 
     code: str
     message: str
     evidence: Mapping[str, object] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        reason_spec(self.code)
+
+    @property
+    def blocks_payment(self) -> bool:
+        return reason_spec(self.code).blocks_payment
+
 
 @dataclass(frozen=True)
 class Decision:
-    outcome: str  # "auto" | "review" (route); "approved" | "needs_review" (reconcile)
+    outcome: str  # "approved" | "needs_review" (decide); "auto" | "review" (the extraction-only router)
     reasons: tuple[Reason, ...]
     policy_version: str
 
     @property
     def reason_codes(self) -> list[str]:
         return [r.code for r in self.reasons]
+
+    @property
+    def blocking(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.blocks_payment)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ class VendorRouting:
     max_auto_amount: Optional[Decimal] = None
 
 
+STRICTER, LOOSER = "stricter", "looser"
+
+
 @dataclass(frozen=True)
 class Tolerances:
     price_percent: Decimal = Decimal("0")
@@ -38,6 +41,18 @@ class Tolerances:
     # Freight/shipping/handling lines not on the PO: accepted up to the larger of the two.
     charges_absolute: Decimal = Decimal("0")
     charges_percent: Decimal = Decimal("0")
+    # How a percentage and an absolute tolerance combine: "stricter" allows the smaller of
+    # the two (a 0.50 allowance must not let a 3.53 item through at +12 %), "looser" the larger.
+    # A 0 next to a non-zero limit means "no limit of this kind"; 0 and 0 mean exact.
+    combine: str = STRICTER
+
+    def allowed(self, expected: Decimal, percent: Decimal, absolute: Decimal) -> Decimal:
+        """The variance allowed on ``expected`` under this tolerance's combination rule."""
+        relative = abs(expected) * percent / Decimal(100)
+        if self.combine != STRICTER:
+            return max(absolute, relative)
+        limits = [x for x, given in ((absolute, absolute > 0), (relative, percent > 0)) if given]
+        return min(limits) if limits else Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -63,9 +78,31 @@ class ReconcilePolicy:
     duplicate_date_window_days: int = 45
     bank_change_window_days: int = 30
     non_po_invoices: str = "review"  # review | approval: both hold the invoice, never auto-approved
+    # A content duplicate needs the printed numbers to agree this much, and the text or the
+    # page image to be this alike (fingerprints.py; figures in benchmarks/content_prints.py).
+    content_text_min: float = 0.8
+    content_image_min: float = 0.9
+    content_numbers_min: float = 0.7
 
     def tolerances_for(self, vendor_id: Optional[str]) -> Tolerances:
         return self.vendor_tolerances.get(vendor_id or "", self.tolerances)
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Amount limits are written in one base currency; ``fx_rates`` converts the others
+    (units of the base currency per unit of the currency, as of ``rates_as_of``)."""
+
+    base_currency: str = "EUR"
+    fx_rates: Mapping[str, Decimal] = field(default_factory=dict)
+    rates_as_of: Optional[str] = None
+
+    def to_base(self, amount: Decimal, currency: Optional[str]) -> Optional[Decimal]:
+        """``amount`` in the base currency, or None when the currency has no rate."""
+        if currency == self.base_currency:
+            return amount
+        rate = self.fx_rates.get(currency or "")
+        return None if rate is None else (amount * rate).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -75,10 +112,17 @@ class Policy:
     routing: RoutingPolicy
     reconcile: ReconcilePolicy
     max_attempts: int = 3
+    amounts: Amounts = field(default_factory=Amounts)
 
 
 def _tolerances(raw: Mapping[str, Any]) -> Tolerances:
-    return Tolerances(**{k: Decimal(str(v)) for k, v in raw.items()})
+    return Tolerances(**{k: (v if k == "combine" else Decimal(str(v))) for k, v in raw.items()})
+
+
+def _amounts(raw: Mapping[str, Any]) -> Amounts:
+    return Amounts(base_currency=raw.get("base_currency", "EUR"),
+                   fx_rates={c.upper(): Decimal(str(r)) for c, r in (raw.get("fx_rates") or {}).items()},
+                   rates_as_of=str(raw["rates_as_of"]) if raw.get("rates_as_of") else None)
 
 
 def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
@@ -118,6 +162,8 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
             duplicate_date_window_days=int(reconcile.get("duplicate_date_window_days", 45)),
             bank_change_window_days=int(reconcile.get("bank_change_window_days", 30)),
             non_po_invoices=reconcile.get("non_po_invoices", "review"),
+            **{f"content_{k}": float(v) for k, v in (reconcile.get("content_duplicates") or {}).items()},
         ),
         max_attempts=int(raw["retries"]["max_attempts"]),
+        amounts=_amounts(raw.get("amounts") or {}),
     )

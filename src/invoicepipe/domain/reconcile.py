@@ -1,60 +1,45 @@
-"""The reconcile decision: duplicates, three-way match and bank checks, in one pure function.
+"""Reconciliation findings: vendor status, duplicates, bank details and the PO match.
 
-Clean means ``approved``; anything found means ``needs_review`` with every reason, each
-with its evidence. Nothing here approves an invoice the match could not vouch for: an
+These are the checks that compare the invoice with the world (master data, purchase orders,
+goods receipts, other invoices); ``domain/decide.py`` adds them to the extraction and
+arithmetic findings. Nothing here approves an invoice the match could not vouch for: an
 invoice without a PO, a credit note, an unknown vendor or a bank finding is always held.
-A suspected copy is matched as if its original had not been billed, so its reasons are
-the duplicate plus whatever is wrong with the invoice itself.
+A suspected copy is matched like any invoice, its original's billing counted: a copy of a
+fully billed PO line shows ``cumulative_overbilling`` beside ``duplicate_suspected``, so
+overriding the duplicate finding alone can never pay the goods twice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Mapping, Optional, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping, Optional
 
-from .bank import check_bank
-from .charges import check_header_total
-from .duplicates import InvoiceKey, duplicate_reason, find_duplicates, number_reused_reason
+from .bank import check_bank, compact_iban
+from .content_duplicates import content_duplicate
+from .duplicates import DuplicateMatch, InvoiceKey, duplicate_reason, find_duplicates, number_reused_reason
+from .evidence import Evidence
 from .line_trust import untrusted_lines
 from .matching import MatchResult, match_header_only, match_three_way
-from .models import Decision, Extraction, GoodsReceipt, PurchaseOrder, Reason, Vendor
+from .models import Extraction, Reason
 from .policy import Policy
+from .reasons import CONTROLLER, role_at_least
 
 APPROVED = "approved"
 NEEDS_REVIEW = "needs_review"
 
 
 @dataclass(frozen=True)
-class ReconcileInput:
-    document_id: int
-    extraction: Extraction
-    vendor: Optional[Vendor]
-    po: Optional[PurchaseOrder]
-    receipts: Sequence[GoodsReceipt]
-    billed_before: Mapping[str, Decimal]  # PO line -> quantity billed by earlier approved invoices
-    billed_before_value: Decimal
-    prior_invoices: Sequence[InvoiceKey]  # duplicate candidates from indexed blocking
-    today: date
-    channel: Optional[str] = None
-    # What each earlier approved invoice billed on the PO (document id -> PO line -> quantity,
-    # and its net value), so the billing of a suspected original is not held against its copy.
-    billed_by_document: Mapping[int, Mapping[str, Decimal]] = field(default_factory=dict)
-    billed_value_by_document: Mapping[int, Decimal] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ReconcileOutcome:
-    decision: Decision
+class ReconcileFindings:
+    reasons: tuple[Reason, ...]
     match: Optional[MatchResult] = None
-    duplicates_checked: tuple[int, ...] = field(default_factory=tuple)
+    original_id: Optional[int] = None
 
 
 def _amount(extraction: Extraction, name: str) -> Optional[Decimal]:
     try:
         return extraction.amount(name)
-    except (ArithmeticError, InvalidOperation):
+    except ArithmeticError:
         return None
 
 
@@ -73,8 +58,8 @@ def invoice_key(document_id: int, extraction: Extraction, channel: Optional[str]
         when = extraction.date("invoice_date")
     except ValueError:
         when = None
-    return InvoiceKey(document_id, extraction.value("vendor_id"), extraction.value("invoice_number"), when, _amount(extraction, "total"),
-                      extraction.value("currency"), document_type(extraction), channel)
+    return InvoiceKey(document_id, extraction.value("vendor_id") or None, extraction.value("invoice_number") or None, when,
+                      _amount(extraction, "total"), extraction.value("currency") or None, document_type(extraction), channel)
 
 
 def invoice_net(extraction: Extraction) -> Optional[Decimal]:
@@ -86,33 +71,57 @@ def invoice_net(extraction: Extraction) -> Optional[Decimal]:
     return total - tax if total is not None and tax is not None else None
 
 
-def _vendor_reasons(inp: ReconcileInput) -> list[Reason]:
-    if inp.vendor is None:
-        printed = inp.extraction.value("vendor")
-        return [Reason("unknown_vendor", f"vendor {printed!r} is not in the vendor master", {"printed_vendor": printed})]
-    if not inp.vendor.active:
-        return [Reason("vendor_inactive", f"vendor {inp.vendor.vendor_id} is inactive in the vendor master", {"vendor_id": inp.vendor.vendor_id})]
-    return []
+def vendor_reasons(ev: Evidence) -> list[Reason]:
+    """The vendor master's view of the vendor, and who changed the machine's choice."""
+    ext = ev.extraction
+    reasons = []
+    vendor_id = ext.value("vendor_id")
+    if ev.vendor is None and vendor_id:
+        reasons.append(Reason("unknown_vendor", f"vendor id {vendor_id!r} is not in the vendor master", {"vendor_id": vendor_id}))
+    if ev.vendor is not None and not ev.vendor.active:
+        reasons.append(Reason("vendor_inactive", f"vendor {ev.vendor.vendor_id} is inactive in the vendor master", {"vendor_id": ev.vendor.vendor_id}))
+    machine_id = ev.machine_extraction.value("vendor_id") if ev.machine_extraction else None
+    field = ext.fields.get("vendor_id")
+    if machine_id and machine_id != vendor_id and not role_at_least(field.by if field else None, CONTROLLER):
+        reasons.append(Reason("vendor_changed", f"the vendor was changed from {machine_id} to {vendor_id or 'nothing'} by a "
+                              f"{(field.by if field else None) or 'reviewer'}; a controller must confirm the change",
+                              {"machine_vendor_id": machine_id, "vendor_id": vendor_id, "by": field.by if field else None}))
+    return reasons
 
 
-def _duplicate_reasons(inp: ReconcileInput, policy: Policy) -> tuple[list[Reason], Optional[int]]:
-    """The duplicate finding and the id of the suspected original, if any."""
-    key = invoice_key(inp.document_id, inp.extraction, inp.channel)
-    found = find_duplicates(key, inp.prior_invoices, policy.reconcile.duplicate_date_window_days, policy.reconcile.duplicate_threshold)
-    if found.duplicate is not None:
-        return [duplicate_reason(found.duplicate)], found.duplicate.original_id
+def bank_reasons(ev: Evidence, policy: Policy) -> list[Reason]:
+    """The bank check on the IBAN as it stands, and on the machine's reading when a person
+    below a controller changed or cleared it: such a change can add a gate, never remove one."""
+    ext, window = ev.extraction, policy.reconcile.bank_change_window_days
+    reasons = check_bank(ext.value("iban") or None, ev.vendor, ev.today, window)
+    machine_iban = ev.machine_extraction.value("iban") if ev.machine_extraction else None
+    field = ext.fields.get("iban")
+    current = compact_iban(ext.value("iban") or "")
+    if machine_iban and compact_iban(machine_iban) != current and not role_at_least(field.by if field else None, CONTROLLER):
+        by = (field.by if field else None) or "reviewer"
+        reasons.append(Reason("bank_details_edited",
+                              f"the IBAN read from the invoice ({compact_iban(machine_iban)}) was "
+                              f"{'changed to ' + current if current else 'cleared'} by a {by}; a controller must confirm bank details",
+                              {"machine_iban": compact_iban(machine_iban), "iban": current or None, "by": by, "requires_role": CONTROLLER}))
+        reasons += [r for r in check_bank(machine_iban, ev.vendor, ev.today, window) if r.code == "bank_mismatch"]
+    return reasons
+
+
+def duplicate_findings(ev: Evidence, policy: Policy) -> tuple[list[Reason], Optional[int]]:
+    """The duplicate finding (from fields or from content) and the suspected original's id."""
+    rec = policy.reconcile
+    key = invoice_key(ev.document_id, ev.extraction, ev.channel)
+    found = find_duplicates(key, [p.key for p in ev.priors], rec.duplicate_date_window_days, rec.duplicate_threshold)
+    best: Optional[DuplicateMatch] = found.duplicate
+    for prior in ev.priors:
+        if prior.content is None or prior.key.document_id == ev.document_id:
+            continue
+        match = content_duplicate(key, prior.key, prior.content, rec)
+        if match is not None and (best is None or (match.score, -match.original_id) > (best.score, -best.original_id)):
+            best = match
+    if best is not None:
+        return [duplicate_reason(best)], best.original_id
     return ([number_reused_reason(found.number_reused)] if found.number_reused is not None else []), None
-
-
-def _billing_without(inp: ReconcileInput, original: Optional[int]) -> tuple[dict, Decimal]:
-    """Billed quantities and value on the PO, less the suspected original's own billing: a
-    copy is matched as if it were the only invoice, and the duplicate reason says the rest."""
-    billed, value = dict(inp.billed_before), inp.billed_before_value
-    if original is not None:
-        for po_line, qty in inp.billed_by_document.get(original, {}).items():
-            billed[po_line] = billed.get(po_line, Decimal(0)) - qty
-        value -= inp.billed_value_by_document.get(original, Decimal(0))
-    return billed, value
 
 
 def _no_po_reason(policy: Policy) -> Reason:
@@ -121,13 +130,16 @@ def _no_po_reason(policy: Policy) -> Reason:
     return Reason("no_po", "the invoice quotes no purchase order: a non-PO invoice needs a reviewer", {"route": "review"})
 
 
-def _po_reasons(inp: ReconcileInput, policy: Policy, billed: Mapping[str, Decimal],
-                billed_value: Decimal) -> tuple[list[Reason], Optional[MatchResult]]:
-    ext, po = inp.extraction, inp.po
+def po_findings(ev: Evidence, policy: Policy, billed: Mapping[str, Decimal], billed_value: Decimal) -> tuple[list[Reason], Optional[MatchResult]]:
+    """The PO's status and owner, and the match of the lines (or the net) against it."""
+    ext, po = ev.extraction, ev.po
     po_number = ext.value("po_number")
+    if document_type(ext) == "credit_note" and po_number:
+        # Matching a credit note would count its quantities as billed; a person applies it.
+        return [Reason("credit_note", f"a credit note on PO {po_number}: apply it against the invoice it corrects", {"po_number": po_number})], None
     if not po_number:
         # Spend with a vendor nobody set up is not a non-PO question yet: unknown_vendor holds it.
-        return ([_no_po_reason(policy)] if inp.vendor is not None else []), None
+        return ([_no_po_reason(policy)] if ev.vendor is not None else []), None
     if po is None:
         return [Reason("po_unknown", f"PO {po_number} is not in the purchase-order data", {"po_number": po_number})], None
     reasons = []
@@ -144,24 +156,15 @@ def _po_reasons(inp: ReconcileInput, policy: Policy, billed: Mapping[str, Decima
                               {"invoice": currency, "po": po.currency, "po_number": po.po_number}))
     tol = policy.reconcile.tolerances_for(vendor_id)
     if ext.lines and untrusted_lines(ext.lines) is None:
-        match = match_three_way(ext.lines, po, inp.receipts, billed, tol, compare_prices=same_currency)
-        return reasons + list(match.reasons) + check_header_total(invoice_net(ext), ext.lines, tol), match
-    return reasons + match_header_only(invoice_net(ext) or _amount(ext, "total"), po, inp.receipts, billed_value, tol), None
+        match = match_three_way(ext.lines, po, ev.receipts, billed, tol, compare_prices=same_currency)
+        return reasons + list(match.reasons), match
+    return reasons + match_header_only(invoice_net(ext) or _amount(ext, "total"), po, ev.receipts, billed_value, tol), None
 
 
-def reconcile_invoice(inp: ReconcileInput, policy: Policy) -> ReconcileOutcome:
-    """``approved`` when nothing is wrong, else ``needs_review`` with every reason found."""
-    duplicate, original = _duplicate_reasons(inp, policy)
-    reasons = _vendor_reasons(inp) + duplicate
-    reasons += check_bank(inp.extraction.value("iban"), inp.vendor, inp.today, policy.reconcile.bank_change_window_days)
-    match = None
-    po_number = inp.extraction.value("po_number")
-    if document_type(inp.extraction) == "credit_note" and po_number:
-        # Matching a credit note would count its quantities as billed; a person applies it.
-        reasons.append(Reason("credit_note", f"a credit note on PO {po_number}: apply it against the invoice it corrects", {"po_number": po_number}))
-    else:
-        po_reasons, match = _po_reasons(inp, policy, *_billing_without(inp, original))
-        reasons += po_reasons
-    outcome = NEEDS_REVIEW if reasons else APPROVED
-    checked = tuple(p.document_id for p in inp.prior_invoices)
-    return ReconcileOutcome(Decision(outcome, tuple(reasons), policy.version), match, checked)
+def reconcile_findings(ev: Evidence, policy: Policy) -> ReconcileFindings:
+    """Every reconciliation finding at once, with the line match for the audit trail."""
+    duplicate, original = duplicate_findings(ev, policy)
+    reasons = vendor_reasons(ev) + duplicate + bank_reasons(ev, policy)
+    billed, billed_value = ev.billed_before()
+    po_reasons, match = po_findings(ev, policy, billed, billed_value)
+    return ReconcileFindings(tuple(reasons + po_reasons), match, original)

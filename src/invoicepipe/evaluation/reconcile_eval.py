@@ -3,7 +3,7 @@
 An App is bootstrapped on a temporary SQLite database (never the configured one), the
 master data is loaded through the real loader, and each invoice, in arrival order, is
 stored the way the parse step stores it (document, extraction, indexed invoice row) and
-reconciled by ``services.reconcile.reconcile``. So approvals feed the cumulative billing
+decided by ``services.decide.decide_document`` (every check and the payment gate). So approvals feed the cumulative billing
 of later invoices and every earlier invoice is a duplicate candidate, exactly as in
 production. A labelled reviewer decision is applied before the next invoice arrives.
 
@@ -28,7 +28,7 @@ from ..adapters.db.documents import extraction_from_json
 from ..domain.models import Extraction, Status
 from ..services.masterdata import load_master_data
 from ..services.parse import invoice_columns
-from ..services.reconcile import reconcile
+from ..services.decide import decide_document
 from ..services.transitions import move
 from .labelled_set import Case, LabelledSet, read_labelled_set
 
@@ -88,8 +88,7 @@ def _review(app, doc_id: int, decision: Optional[str]) -> None:
 
 def _decision(app, doc_id: int) -> dict:
     with app.uow.begin() as tx:
-        [row] = [d for d in tx.documents.decisions(doc_id) if d["stage"] == "reconcile"]
-    return row
+        return [d for d in tx.documents.decisions(doc_id) if d["stage"] == "decide"][-1]
 
 
 def run_cases(app, data: LabelledSet) -> list[dict]:
@@ -100,7 +99,7 @@ def run_cases(app, data: LabelledSet) -> list[dict]:
         doc_id = _store(app, case)
         ids[doc_id] = case.id
         today = date.fromisoformat(case.received_on) if case.received_on else None
-        reconcile(app, doc_id, ACTOR, today=today)
+        decide_document(app, doc_id, ACTOR, today=today)
         row = _decision(app, doc_id)
         dup = next((r for r in row["reasons"] if r["code"] == "duplicate_suspected"), None)
         results.append({"id": case.id, "outcome": row["outcome"], "reasons": [r["code"] for r in row["reasons"]],

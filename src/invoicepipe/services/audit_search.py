@@ -25,10 +25,12 @@ from .review_words import field_label, reason_title
 
 CSV_COLUMNS = ("seq", "created_at", "document_id", "step", "actor", "outcome", "from_status", "to_status", "policy_version",
                "extractor_version", "reasons", "inputs", "hash")
-HUMAN_STEPS = ("review_approve", "review_correct", "review_reject", "review_duplicate", "review_hold", "review_release")
+HUMAN_STEPS = ("review_approve", "review_override", "review_correct", "review_reject", "review_duplicate", "review_hold", "review_release")
+# Steps that record the one decision (and, before it, the router's and reconciler's).
+DECISION_STEPS = ("decide", "review_approve", "route", "reconcile")
 # Offered in the search form; any other step name can still be typed. (A DISTINCT over a
 # long audit log would cost a full index scan on every search.)
-KNOWN_STEPS = ("received", "re_arrival", "email_received", "triage", "parse_started", "extracted", "parse", "route", "reconcile",
+KNOWN_STEPS = ("received", "re_arrival", "email_received", "triage", "parse_started", "extracted", "parse", "decide",
                "export", "requeued", "sweeper", "retry", *HUMAN_STEPS, "user_added", "api_token_issued", "load_vendors", "load_pos",
                "load_receipts")
 
@@ -139,11 +141,11 @@ def why(app, document_id: int) -> dict:
         doc = tx.documents.require(document_id)
         trail = tx.audit.trail(document_id)
         extractions = ReviewRepository(tx.conn).extractions(document_id)
-        checked = sorted({i for e in trail if e["step"] == "reconcile" for i in e["inputs"].get("duplicates_checked") or []})
+        checked = sorted({i for e in trail if e["step"] in DECISION_STEPS for i in e["inputs"].get("duplicates_checked") or []})
         others = {d.id: d for d in tx.documents.by_ids(checked)}
         invoices = {i: tx.documents.invoice(i) for i in checked}
-    route = [e for e in trail if e["step"] == "route"]
-    reconciles = [e for e in trail if e["step"] == "reconcile"]
+    route = [e for e in trail if e["step"] == "route"]  # events of versions that routed before deciding
+    reconciles = [e for e in trail if e["step"] in DECISION_STEPS and e["step"] != "route"]
     decided = [e for e in trail if e["to_status"] in ("approved", "rejected", "duplicate") or e["step"] == "export"]
     machine = next((x for x in extractions if x["source"] == "machine"), None)
     final = extractions[-1] if extractions else None
@@ -153,7 +155,7 @@ def why(app, document_id: int) -> dict:
         fields.append({"name": name, "label": field_label(name), "value": f.get("value"), "confidence": f.get("confidence"),
                        "method": f.get("method"), "machine_value": first.get("value"), "machine_confidence": first.get("confidence"),
                        "corrected": f.get("method") == "review"})
-    policy_version = (route[-1]["policy_version"] if route else None) or (reconciles[-1]["policy_version"] if reconciles else None)
+    policy_version = (reconciles[-1]["policy_version"] if reconciles else None) or (route[-1]["policy_version"] if route else None)
     return {
         "document": {"id": doc.id, "filename": doc.filename, "channel": doc.channel, "status": doc.status.value, "reason": doc.reason,
                      "received_at": str(doc.created_at)[:19], "sha256": doc.sha256},

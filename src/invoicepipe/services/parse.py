@@ -91,7 +91,7 @@ def parse(app, document_id: int, actor: str) -> None:
             tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
     log_step(app, event)
     if event is not None:
-        app.enqueuer.send("route", document_id)
+        app.enqueuer.send("decide", document_id)
 
 
 def invoice_columns(extraction, channel: str) -> dict:

@@ -1,11 +1,19 @@
 """Review actions: a person's decision on a document in review, each an audited transition.
 
+People resolve reasons; they never skip a check. Approving confirms the values on screen
+(each field then carries the approver's role) and runs the one decision and the payment
+gate again on them (``services/gate.settle``): the invoice is released only when no
+blocking reason is left, or when the approver overrides each one their role may override,
+with a note. Otherwise it stays in review with the reasons as they are now, and the
+approval is refused with what is still open. Correcting stores the corrected fields as a
+new extraction with source "review" (the labelled data for learning) and sends the document
+through the decision again. A bank or vendor value changed by anyone below a controller
+keeps the machine's reading under judgement (``domain/reconcile``): it can add a gate,
+never remove one.
+
 Every action names the document ``version`` the reviewer saw. The guarded update includes
 that version, so two reviewers on one document cannot overwrite each other: the second
-gets a StateConflict that says who changed it. Approving writes the export outbox row in
-the same transaction (as reconciliation does); correcting stores the corrected fields as a
-new extraction with source "review" (the labelled data for learning) and sends the
-document back through reconciliation, which reads the newest extraction.
+gets a StateConflict that says who changed it.
 """
 
 from __future__ import annotations
@@ -19,13 +27,15 @@ from typing import Mapping, Optional
 from ..adapters.db.documents import extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.bank import compact_iban
+from ..domain.gate import Override, reason_digest
 from ..domain.models import FIELD_NAMES, ExtractedField, Extraction, Reason, Status
-from ..errors import PermanentError, StateConflict
-from .export import outbox_payload
+from ..domain.reasons import may_override, spec
+from ..errors import GateRefused, PermanentError, StateConflict
+from .gate import settle
 from .parse import invoice_columns
 from .review_words import field_label
 from .transitions import log_step, move, reason
-from .users import HUMAN_ROLES, ROLE_RANK, Forbidden, User, require_role
+from .users import HUMAN_ROLES, Forbidden, User, require_role
 
 MAX_TEXT = 1000
 
@@ -55,15 +65,13 @@ def _moved(tx, doc, seen_version: int, event: Optional[dict]) -> dict:
 
 
 def open_reasons(tx, document_id: int) -> list[dict]:
-    """Reasons of the newest machine decision: what the reviewer is asked to resolve."""
+    """Reasons of the newest decision: what the reviewer is asked to resolve."""
     return ReviewRepository(tx.conn).open_reasons([document_id]).get(document_id, [])
 
 
-def required_role(reasons: list[dict]) -> Optional[str]:
-    """The highest role any reason's evidence demands for approval (``requires_role``), if any."""
-    roles = [(r.get("evidence") or {}).get("requires_role") for r in reasons]
-    roles = [role for role in roles if role in ROLE_RANK]
-    return max(roles, key=ROLE_RANK.__getitem__) if roles else None
+def stored_digest(item: Mapping) -> str:
+    """The digest of a reason as stored (JSON), equal to the one of the live finding."""
+    return reason_digest(Reason(item["code"], item.get("message") or "", item.get("evidence") or {}))
 
 
 def _finish(app, event: dict, send: Optional[str] = None) -> dict:
@@ -73,33 +81,81 @@ def _finish(app, event: dict, send: Optional[str] = None) -> dict:
     return {"document_id": event["document_id"], "status": event["to_status"], "step": event["step"], "audit_seq": event["seq"]}
 
 
-def approve(app, user: User, document_id: int, seen_version: int) -> dict:
-    """NEEDS_REVIEW -> APPROVED, with the outbox row for export in the same transaction."""
+def confirmed(extraction: Extraction, role: str) -> Extraction:
+    """The extraction with every value vouched for by a person of ``role`` (values unchanged)."""
+    fields = {n: f if f.by else replace(f, by=role) for n, f in extraction.fields.items()}
+    return replace(extraction, fields=fields)
+
+
+def _overrides(user: User, given: Optional[Mapping[str, tuple[str, str]]]) -> list[Override]:
+    """Overrides from a form: code -> (digest the person saw, note)."""
+    out = []
+    for code, (digest, note) in (given or {}).items():
+        spec(code)  # an unknown code is a bad request, not a silent no-op
+        out.append(Override(code, (digest or "").strip(), user.role, user.actor, (note or "").strip()[:MAX_TEXT]))
+    return out
+
+
+def _refusal(settled) -> str:
+    parts = []
+    for r in settled.result.open:
+        s = spec(r.code)
+        who = f"a {s.override_role} may override it with a note" if s.override_role else "it cannot be overridden"
+        parts.append(f"{s.title} ({r.message}): to resolve, {s.resolve}; {who}")
+    refused = [why for _, why in settled.result.refused]
+    return ("not approved; still open: " + " | ".join(parts) + (f" | overrides not applied: {'; '.join(refused)}" if refused else ""))
+
+
+def approve(app, user: User, document_id: int, seen_version: int, overrides: Optional[Mapping[str, tuple[str, str]]] = None) -> dict:
+    """Confirm the values shown and release for payment if the gate passes: NEEDS_REVIEW ->
+    APPROVED with the outbox row. If blocking reasons stay open, the document stays in review
+    with its reasons as they are now, and GateRefused says what is open and how to resolve it."""
     require_role(user, *HUMAN_ROLES)
+    given = _overrides(user, overrides)
     with app.uow.begin() as tx:
         doc = _actionable(tx, document_id, seen_version)
-        reasons = open_reasons(tx, document_id)
-        needed = required_role(reasons)
-        if needed and not user.has_role(needed):
-            why = "; ".join(r["message"] for r in reasons if (r.get("evidence") or {}).get("requires_role"))
-            raise Forbidden(f"only a {needed} may approve document {document_id}: {why}")
         row = tx.documents.latest_extraction(document_id)
         if row is None:
             raise StateConflict(f"document {document_id} has no extracted fields to approve; correct or reject it")
-        extraction = extraction_from_json(row)
-        codes = [r["code"] for r in reasons]
-        message = f"approved by {user.username}" + (f" over: {', '.join(codes)}" if codes else "")
+        extraction = confirmed(extraction_from_json(row), user.role)
+        tx.documents.save_extraction(doc.id, extraction, f"review:{user.username}", row["pages"], source="review")
+        tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
+        settled = settle(app, tx, doc, extraction, step="review_approve", actor=user.actor, expected={Status.NEEDS_REVIEW},
+                         overrides=given, expected_version=seen_version,
+                         inputs={"seen_version": seen_version, "extraction_source": "review", "confirmed_by": user.role},
+                         extra_reasons=[reason("reviewer_approved", f"values confirmed by {user.username}; checked again before release",
+                                               overridden=[o.code for o in given])])
+        _moved(tx, doc, seen_version, settled.event)
+        if settled.to is Status.APPROVED:
+            ReviewRepository(tx.conn).clear_hold(doc.id)
+    if settled.to is not Status.APPROVED:
+        log_step(app, settled.event)
+        raise GateRefused(_refusal(settled), [r.code for r in settled.result.open])
+    return _finish(app, settled.event, send="export")
+
+
+def override(app, user: User, document_id: int, seen_version: int, code: str, digest: str, note: str) -> dict:
+    """Record a person's override of one open finding (with a note); the document stays in
+    review, and the gate applies the override while the finding stays as it was."""
+    require_role(user, *HUMAN_ROLES)
+    note = _text(note, f"a note saying why {code} may be overridden")
+    spec(code)
+    if not may_override(code, user.role):
+        needed = spec(code).override_role
+        raise Forbidden(f"{spec(code).title.lower()} " + (f"can only be overridden by a {needed}" if needed else
+                                                           f"cannot be overridden: {spec(code).resolve}"))
+    with app.uow.begin() as tx:
+        doc = _actionable(tx, document_id, seen_version)
+        current = next((r for r in open_reasons(tx, document_id) if r.get("code") == code), None)
+        if current is None or stored_digest(current) != digest:
+            raise StateConflict(f"{code} is not open on document {document_id} as you saw it; reload it")
+        tx.documents.add_override(doc.id, code, digest, user.role, user.actor, note)
         event = _moved(tx, doc, seen_version, move(
-            tx, doc, Status.APPROVED, step="review_approve", actor=user.actor, outcome="approved", expected_version=seen_version,
-            reasons=[reason("reviewer_approved", message, overridden=codes)],
-            inputs={"seen_version": seen_version, "extraction_id": row["id"], "extraction_source": row["source"], "overridden": codes},
-            extractor_version=extraction.extractor_version, policy_version=app.policy.version, reason=None))
-        tx.documents.add_decision(doc.id, "review", "approved", [Reason("reviewer_approved", message, {"overridden": codes})],
-                                  app.policy.version, user.actor)
-        key, payload = outbox_payload(doc.id, doc.sha256, extraction, app.policy.version)
-        tx.documents.add_outbox(doc.id, key, payload)  # after a retry: same row and key, the reviewed values
-        ReviewRepository(tx.conn).clear_hold(doc.id)
-    return _finish(app, event, send="export")
+            tx, doc, Status.NEEDS_REVIEW, step="review_override", actor=user.actor, outcome="overridden", expected_version=seen_version,
+            reasons=[reason("reviewer_override", f"{spec(code).title} overridden by {user.username} ({user.role}): {note}",
+                            code=code, digest=digest, role=user.role, finding=current.get("message"))],
+            inputs={"seen_version": seen_version, "code": code, "digest": digest}, policy_version=app.policy.version))
+    return _finish(app, event)
 
 
 def normalise_field(name: str, raw: str, vendor_ids: set[str]) -> str:
@@ -131,8 +187,10 @@ def normalise_field(name: str, raw: str, vendor_ids: set[str]) -> str:
     return value[:MAX_TEXT]
 
 
-def corrected_extraction(extraction: Extraction, values: Mapping[str, str], vendor_ids: set[str]) -> tuple[Extraction, dict]:
-    """Apply a reviewer's values: changed fields get confidence 1.0 and method "review"."""
+def corrected_extraction(extraction: Extraction, values: Mapping[str, str], vendor_ids: set[str],
+                         role: Optional[str] = None) -> tuple[Extraction, dict]:
+    """Apply a person's values: changed fields get confidence 1.0, method "review" and the
+    person's role; a cleared field stays, empty, so the decision knows who cleared it."""
     unknown = sorted(set(values) - set(FIELD_NAMES))
     if unknown:
         raise PermanentError(f"unknown field(s): {', '.join(unknown)}")
@@ -147,22 +205,20 @@ def corrected_extraction(extraction: Extraction, values: Mapping[str, str], vend
         if new == current:
             continue
         changes[name] = {"from": old.value if old else None, "to": new or None}
-        if new:
-            fields[name] = ExtractedField(name, new, 1.0, "review", old.page if old else None, old.box if old else None)
-        else:
-            fields.pop(name, None)
+        fields[name] = ExtractedField(name, new, 1.0, "review", old.page if old else None, old.box if old else None, by=role)
     return replace(extraction, fields=fields), changes
 
 
 def correct(app, user: User, document_id: int, seen_version: int, values: Mapping[str, str]) -> dict:
-    """Store the corrected fields as a "review" extraction, then NEEDS_REVIEW -> RECONCILING."""
+    """Store the corrected fields as a "review" extraction, then NEEDS_REVIEW -> RECONCILING
+    (the decide step checks everything again on the corrected values)."""
     require_role(user, *HUMAN_ROLES)
     with app.uow.begin() as tx:
         doc = _actionable(tx, document_id, seen_version)
         row = tx.documents.latest_extraction(document_id)
         base = extraction_from_json(row) if row else Extraction(fields={})
         vendor_ids = {v.vendor_id for v in tx.master.vendors()}
-        extraction, changes = corrected_extraction(base, values, vendor_ids)
+        extraction, changes = corrected_extraction(base, values, vendor_ids, user.role)
         what = ", ".join(f"{field_label(n)} {c['from']!r} -> {c['to']!r}" for n, c in changes.items()) or "no field changed"
         event = _moved(tx, doc, seen_version, move(
             tx, doc, Status.RECONCILING, step="review_correct", actor=user.actor, outcome="corrected", expected_version=seen_version,
@@ -174,7 +230,7 @@ def correct(app, user: User, document_id: int, seen_version: int, values: Mappin
         tx.documents.add_decision(doc.id, "review", "corrected", [Reason("reviewer_corrected", what, {"changes": changes})],
                                   app.policy.version, user.actor)
         ReviewRepository(tx.conn).clear_hold(doc.id)
-    return {**_finish(app, event, send="reconcile"), "changes": changes}
+    return {**_finish(app, event, send="decide"), "changes": changes}
 
 
 def _text(value: str, what: str) -> str:

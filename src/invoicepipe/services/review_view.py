@@ -11,9 +11,11 @@ from ..adapters.db.documents import extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.matching import pair_line, received_by_line
 from ..domain.models import Status
-from .review import open_reasons, required_role
-from .review_words import field_label, reason_title
+from ..domain.reasons import ROLE_RANK, spec
+from .review import open_reasons, stored_digest
+from .review_words import field_label
 
+DECISION_STEPS = ("decide", "review_approve", "reconcile")
 KEY_FIELDS = ("vendor", "vendor_id", "invoice_number", "invoice_date", "due_date", "po_number", "currency", "net", "tax", "total", "iban")
 
 
@@ -47,7 +49,7 @@ def _pages(row: Optional[dict], doc) -> list[dict]:
 
 def _recorded_lines(trail: list[dict]) -> dict[str, dict]:
     """What the last reconciliation recorded per invoice line (billed before, pairing)."""
-    last = next((e for e in reversed(trail) if e["step"] == "reconcile"), None)
+    last = next((e for e in reversed(trail) if (e.get("inputs") or {}).get("lines") is not None and e["step"] in DECISION_STEPS), None)
     return {line.get("invoice"): line for line in ((last or {}).get("inputs") or {}).get("lines") or []}
 
 
@@ -91,9 +93,24 @@ def _matching(tx, extraction, trail: list[dict]) -> dict:
     }
 
 
-def _reasons(raw: list[dict]) -> list[dict]:
-    return [{"code": r.get("code"), "title": reason_title(r.get("code") or ""), "message": r.get("message"),
-             "evidence": r.get("evidence") or {}, "requires_role": (r.get("evidence") or {}).get("requires_role")} for r in raw]
+def _reasons(raw: list[dict], overrides: list[dict]) -> list[dict]:
+    """Open reasons in words: what it is, what would resolve it, who may override it, and any
+    override already recorded for the finding as it stands."""
+    out = []
+    for r in raw:
+        s, digest = spec(r["code"]), stored_digest(r)
+        done = next((o for o in overrides if o["code"] == r["code"] and o["digest"] == digest), None)
+        out.append({"code": r["code"], "title": s.title, "message": r.get("message"), "evidence": r.get("evidence") or {},
+                    "blocks_payment": s.blocks_payment, "resolve": s.resolve, "override_role": s.override_role, "digest": digest,
+                    "overridden": None if done is None else {"actor": done["actor"], "role": done["role"], "note": done["note"],
+                                                              "at": str(done["created_at"])[:19]}})
+    return out
+
+
+def _highest(roles: list) -> Optional[str]:
+    """The highest override role among the open reasons (None when nothing needs one)."""
+    named = [r for r in roles if r]
+    return max(named, key=ROLE_RANK.__getitem__) if named else None
 
 
 def _summary(tx, document_id: int) -> Optional[dict]:
@@ -113,7 +130,7 @@ def document_view(app, document_id: int) -> dict:
         doc = tx.documents.require(document_id)
         row = tx.documents.latest_extraction(document_id)
         extraction = extraction_from_json(row) if row else None
-        reasons = _reasons(open_reasons(tx, document_id)) if doc.status is Status.NEEDS_REVIEW else []
+        reasons = _reasons(open_reasons(tx, document_id), tx.documents.overrides(document_id)) if doc.status is Status.NEEDS_REVIEW else []
         repo = ReviewRepository(tx.conn)
         held = repo.hold(document_id)
         duplicate = None
@@ -136,7 +153,8 @@ def document_view(app, document_id: int) -> dict:
         "version": doc.version, "reason": doc.reason, "received_at": str(doc.created_at)[:19], "actionable": doc.status is Status.NEEDS_REVIEW,
         "fields": fields, "uncertain": [f["name"] for f in fields if f["uncertain"]],
         "corrected_by_review": bool(row and row["source"] == "review"), "extractor_version": row["extractor_version"] if row else None,
-        "pages": _pages(row, doc), "reasons": reasons, "approve_requires_role": required_role(reasons),
+        "pages": _pages(row, doc), "reasons": reasons,
+        "approve_requires_role": _highest([r["override_role"] for r in reasons if r["blocks_payment"] and not r["overridden"]]),
         "hold": None if held is None else {"note": held["note"], "actor": held["actor"], "at": str(held["created_at"])[:19]},
         "duplicate": duplicate, "matching": matching, "history": history, "vendors": vendors,
     }

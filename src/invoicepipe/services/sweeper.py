@@ -20,8 +20,8 @@ NEXT_STEP = {
     Status.RECEIVED: lambda doc: "triage",
     Status.QUEUED: lambda doc: step_for_pool(doc.pool or "slow"),
     Status.PARSING: lambda doc: step_for_pool(doc.pool or "slow"),
-    Status.EXTRACTED: lambda doc: "route",
-    Status.RECONCILING: lambda doc: "reconcile",
+    Status.EXTRACTED: lambda doc: "decide",
+    Status.RECONCILING: lambda doc: "decide",
     Status.APPROVED: lambda doc: "export",  # approved but not yet delivered
 }
 

@@ -31,6 +31,22 @@ class Seen(BaseModel):
     version: int = Field(description="the document version the decision was made on (optimistic locking)")
 
 
+class OverrideNote(BaseModel):
+    digest: str = Field(description="the finding's digest as read from the document (it must still match)")
+    note: str = Field(min_length=1, max_length=1000)
+
+
+class Approval(Seen):
+    overrides: dict[str, OverrideNote] = Field(default_factory=dict, description=(
+        "reason code -> override of that open finding; only codes the caller's role may override apply"))
+
+
+class Override(Seen):
+    code: str
+    digest: str
+    note: str = Field(min_length=1, max_length=1000)
+
+
 class Correction(Seen):
     fields: dict[str, str] = Field(description="field name -> corrected value; an empty value removes the field")
 
@@ -94,9 +110,19 @@ def _act(request: Request, user: User, action: str, doc_id: int, body: Seen, for
     return ActionResult(**run_action(request.app.state.core, user, action, doc_id, body.version, form))
 
 
-@router.post("/documents/{doc_id}/approve", response_model=ActionResult, tags=["review"])
-def api_approve(request: Request, doc_id: int, body: Seen, user: User = Depends(REVIEWER)):
-    return _act(request, user, "approve", doc_id, body, {})
+@router.post("/documents/{doc_id}/approve", response_model=ActionResult, tags=["review"],
+             summary="Confirm the values and release for payment; 409 with the open reasons when the payment gate refuses")
+def api_approve(request: Request, doc_id: int, body: Approval, user: User = Depends(REVIEWER)):
+    form = {}
+    for code, o in body.overrides.items():
+        form[f"override_{code}"], form[f"digest_{code}"] = o.note, o.digest
+    return _act(request, user, "approve", doc_id, body, form)
+
+
+@router.post("/documents/{doc_id}/override", response_model=ActionResult, tags=["review"],
+             summary="Override one open finding with a note (the role the reason registry names); the document stays in review")
+def api_override(request: Request, doc_id: int, body: Override, user: User = Depends(REVIEWER)):
+    return _act(request, user, "override", doc_id, body, {"code": body.code, "digest": body.digest, "note": body.note})
 
 
 @router.post("/documents/{doc_id}/correct", response_model=ActionResult, tags=["review"],

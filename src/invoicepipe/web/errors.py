@@ -12,11 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import NotFound, PermanentError, StateConflict, TransientError
+from ..errors import GateRefused, NotFound, PermanentError, StateConflict, TransientError
 from ..services.users import Forbidden, NotAuthenticated, TooManyAttempts
 from .templating import render
 
-STATUS = ((NotAuthenticated, 401), (TooManyAttempts, 429), (Forbidden, 403), (NotFound, 404), (StateConflict, 409),
+STATUS = ((NotAuthenticated, 401), (TooManyAttempts, 429), (Forbidden, 403), (NotFound, 404), (GateRefused, 409), (StateConflict, 409),
           (PermanentError, 422), (TransientError, 503))
 TITLES = {401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "Changed by someone else", 413: "Too large",
           422: "Cannot accept this", 429: "Too many attempts", 503: "Temporarily unavailable"}

@@ -24,7 +24,8 @@ from .templating import query_string, render
 router = APIRouter(include_in_schema=False)
 CHANNELS = ("email", "portal", "scan", "api")
 DONE = {"approve": "approved", "correct": "corrected and sent to be checked again", "reject": "rejected",
-        "duplicate": "marked as a duplicate", "hold": "put on hold", "release": "taken off hold"}
+        "duplicate": "marked as a duplicate", "hold": "put on hold", "release": "taken off hold",
+        "override": "had a finding overridden (it stays in review until approved)"}
 
 
 def queue_filters(reason: str = "", vendor: str = "", channel: str = "", held: str = "") -> QueueFilters:
@@ -87,10 +88,18 @@ def _original_id(form: dict) -> int:
     return int(raw)
 
 
+def approval_overrides(form: dict) -> dict[str, tuple[str, str]]:
+    """``override_<code>`` (the note) with ``digest_<code>`` (the finding as the person saw it)."""
+    return {k[len("override_"):]: (form.get(f"digest_{k[len('override_'):]}", ""), v)
+            for k, v in form.items() if k.startswith("override_") and (v or "").strip()}
+
+
 def run_action(core, user: User, action: str, doc_id: int, version: int, form: dict) -> dict:
     """Dispatch one review action with its form inputs (shared by the page and the API)."""
     if action == "approve":
-        return review.approve(core, user, doc_id, version)
+        return review.approve(core, user, doc_id, version, approval_overrides(form))
+    if action == "override":
+        return review.override(core, user, doc_id, version, form.get("code", ""), form.get("digest", ""), form.get("note", ""))
     if action == "correct":
         values = {k[len("field_"):]: v for k, v in form.items() if k.startswith("field_")}
         return review.correct(core, user, doc_id, version, values)
@@ -122,7 +131,7 @@ def act(request: Request, doc_id: int, action: str, user: User = Depends(REVIEWE
         return document_page_response(request, doc_id, filters, status=status_for(exc), error=message)
     query = query_string(filters.query(), done=action, doc=doc_id)
     following = before["next"] or before["previous"]
-    if action in ("hold", "release"):
+    if action in ("hold", "release", "override"):
         target = f"/documents/{doc_id}"
     else:
         target = f"/documents/{following}" if following else "/queue"

@@ -6,12 +6,15 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
-from .duplicate_queries import candidate_query
+from .duplicate_queries import PAID, candidate_query
+
+# States whose invoice bills nothing: sent back, never read, or a copy of another.
+NOT_BILLING = [Status.REJECTED.value, Status.FAILED.value, Status.DUPLICATE.value]
 
 
 def utcnow() -> datetime:
@@ -47,6 +50,7 @@ def extraction_to_json(extraction: Extraction) -> tuple[dict, list]:
             "page": f.page,
             "box": f.box.as_list() if f.box else None,
             "method": f.method,
+            **({"by": f.by} if f.by else {}),
         }
         for name, f in extraction.fields.items()
     }
@@ -78,7 +82,8 @@ def _dec(raw) -> Optional[Decimal]:
 def extraction_from_json(row: dict) -> Extraction:
     """Rebuild the Extraction dataclass from a stored ``extractions`` row."""
     fields = {
-        name: ExtractedField(name=name, value=f["value"], confidence=f["confidence"], method=f["method"], page=f.get("page"), box=_box(f.get("box")))
+        name: ExtractedField(name=name, value=f["value"], confidence=f["confidence"], method=f["method"], page=f.get("page"), box=_box(f.get("box")),
+                              by=f.get("by"))
         for name, f in row["fields"].items()
     }
     lines = tuple(
@@ -200,6 +205,14 @@ class DocumentRepository:
             )
         )
 
+    def machine_extraction(self, doc_id: int) -> Optional[dict]:
+        """The newest extraction the machine made (before any person changed it)."""
+        row = self.conn.execute(
+            select(t.extractions).where(t.extractions.c.document_id == doc_id, t.extractions.c.source == "machine")
+            .order_by(t.extractions.c.id.desc()).limit(1)
+        ).first()
+        return dict(row._mapping) if row else None
+
     def latest_extraction(self, doc_id: int) -> Optional[dict]:
         row = self.conn.execute(
             select(t.extractions).where(t.extractions.c.document_id == doc_id).order_by(t.extractions.c.id.desc()).limit(1)
@@ -247,24 +260,33 @@ class DocumentRepository:
         (each must see what the other billed). SQLite serialises writers at BEGIN already."""
         self.conn.execute(select(t.purchase_orders.c.po_number).where(t.purchase_orders.c.po_number == po_number).with_for_update())
 
-    def billed_against_po(self, po_number: str, before_doc_id: int) -> list[dict]:
-        """Extractions of the other invoices on ``po_number`` already approved or exported. A
-        later arrival counts too: a fast-pool invoice may be approved before a slower one."""
+    def po_commitments(self, po_number: str, doc_id: int) -> list[dict]:
+        """The other invoices on ``po_number`` that bill it: earlier arrivals in any state but
+        rejected, failed or duplicate (pending ones are commitments), later ones once approved
+        or exported (a fast-pool invoice may be approved before a slower, earlier one). Each
+        row carries ``status`` and its newest extraction."""
+        d = t.documents.c
+        counted = or_(and_(d.id < doc_id, d.status.not_in(NOT_BILLING)), and_(d.id > doc_id, d.status.in_(PAID)))
         rows = self.conn.execute(
-            select(t.invoices.c.document_id)
-            .join(t.documents, t.documents.c.id == t.invoices.c.document_id)
-            .where(
-                t.invoices.c.po_number == po_number,
-                t.invoices.c.document_id != before_doc_id,
-                t.documents.c.status.in_([Status.APPROVED.value, Status.EXPORTED.value]),
-            )
-        )
-        return [self.latest_extraction(r[0]) for r in rows]
+            select(t.invoices.c.document_id, d.status).join(t.documents, d.id == t.invoices.c.document_id)
+            .where(t.invoices.c.po_number == po_number, t.invoices.c.document_id != doc_id, counted)
+            .order_by(t.invoices.c.document_id)
+        ).all()
+        out = []
+        for document_id, status in rows:
+            extraction = self.latest_extraction(document_id)
+            if extraction is not None:
+                out.append({"document_id": int(document_id), "status": status, "extraction": extraction})
+        return out
 
     # -- export outbox ---------------------------------------------------------------------
-    def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict) -> None:
-        """Queue the invoice for delivery. A document approved again (after an operator's
-        retry) reuses its row and key, so the destination can still de-duplicate by key."""
+    def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict, gate_result) -> None:
+        """Queue the invoice for delivery; only ``services/gate.py`` calls this, with the
+        passing result of the gate run in this same transaction. A document approved again
+        (after an operator's retry) reuses its row and key, so the destination can still
+        de-duplicate by key."""
+        if not getattr(gate_result, "passes", False):
+            raise ValueError(f"document {doc_id}: nothing reaches the outbox without passing the payment gate")
         now = utcnow()
         pending = {"payload": payload, "attempts": 0, "next_attempt_at": now, "last_error": None, "delivered_at": None}
         if self.outbox_entry(doc_id) is None:
@@ -283,6 +305,15 @@ class DocumentRepository:
         if next_attempt_at is not None:
             values["next_attempt_at"] = next_attempt_at
         self.conn.execute(update(t.outbox).where(t.outbox.c.document_id == doc_id).values(**values))
+
+    # -- overrides -------------------------------------------------------------------------
+    def add_override(self, doc_id: int, code: str, digest: str, role: str, actor: str, note: str) -> None:
+        self.conn.execute(insert(t.reason_overrides).values(document_id=doc_id, code=code, digest=digest, role=role, actor=actor,
+                                                            note=note, created_at=utcnow()))
+
+    def overrides(self, doc_id: int) -> list[dict]:
+        rows = self.conn.execute(select(t.reason_overrides).where(t.reason_overrides.c.document_id == doc_id).order_by(t.reason_overrides.c.id))
+        return [dict(r._mapping) for r in rows]
 
     # -- decisions -------------------------------------------------------------------------
     def add_decision(self, doc_id: int, stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> None:

@@ -200,6 +200,21 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+# A person's release of one blocking finding: the code and a digest of its evidence (so the
+# override lapses when the finding changes), the role they held, and their note.
+reason_overrides = Table(
+    "reason_overrides",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False, index=True),
+    Column("code", String(64), nullable=False),
+    Column("digest", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 outbox = Table(
     "outbox",
     metadata,

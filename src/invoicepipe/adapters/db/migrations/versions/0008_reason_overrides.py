@@ -1,0 +1,40 @@
+"""overrides of blocking findings, one row per released reason
+
+``reason_overrides`` records who released which finding (its code and a digest of its
+evidence), with the role they held and their note; the payment gate applies only those
+whose digest still matches the finding.
+
+Revision ID: 0008
+Revises: 0005
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0008"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "reason_overrides",
+        sa.Column("id", Id, autoincrement=True, nullable=False),
+        sa.Column("document_id", Id, nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("digest", sa.String(length=32), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_reason_overrides_document_id", "reason_overrides", ["document_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_reason_overrides_document_id", table_name="reason_overrides")
+    op.drop_table("reason_overrides")

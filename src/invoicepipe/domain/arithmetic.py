@@ -1,0 +1,93 @@
+"""Arithmetic as evidence: do the invoice's amounts agree with one another?
+
+An invoice states its total three ways at once: net + tax, the sum of its lines, and each
+line's quantity x unit price. Values read independently that satisfy these identities are
+very unlikely to be misread together, so agreement corroborates them; values that do not
+agree mean something was misread (or the invoice is wrong), so the invoice is held. A total
+that nothing corroborates (no net, no lines) is never paid on the machine's word alone: a
+scan that drops a thousands group ("8.78" for "6,018.78") reads as a perfectly good total.
+
+One caveat shapes the rule: a thousands group dropped from net, tax *and* total can still
+add up (12,345.00 + 2,345.55 = 14,690.55 and 345.00 + 345.55 = 690.55), so the header
+identity alone corroborates only weakly; with the lines summing to the net as well, the
+amounts are taken as confirmed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional, Sequence
+
+from .charges import line_amount
+from .line_trust import untrusted_lines
+from .models import Extraction, LineItem, Reason
+from .policy import Tolerances
+
+CENT = Decimal("0.01")
+# The highest standard VAT/GST rate in use is 28 %; a tax above 30 % of the net was misread.
+MAX_TAX_RATE = Decimal("0.30")
+PEOPLE_OR_EXACT = ("einvoice_xml",)
+
+
+@dataclass(frozen=True)
+class ArithmeticFindings:
+    reasons: tuple[Reason, ...]
+    header_closes: bool  # net + tax = total
+    lines_close: bool  # the trusted lines add up to the net
+    corroborated: frozenset[str]  # amount fields the arithmetic confirms strongly
+
+
+def _amount(extraction: Extraction, name: str) -> Optional[Decimal]:
+    try:
+        return extraction.amount(name)
+    except ArithmeticError:
+        return None
+
+
+def _vouched(extraction: Extraction, name: str) -> bool:
+    """A value a person confirmed, or one read exactly from e-invoice XML."""
+    f = extraction.fields.get(name)
+    return bool(f and (f.by or f.method in PEOPLE_OR_EXACT))
+
+
+def _lines_sum(lines: Sequence[LineItem]) -> Optional[Decimal]:
+    if not lines or untrusted_lines(lines) is not None:
+        return None
+    amounts = [line_amount(li) for li in lines]
+    return None if any(a is None for a in amounts) else sum(amounts, Decimal(0))
+
+
+def _inconsistent(message: str, **evidence) -> Reason:
+    return Reason("totals_inconsistent", message, evidence)
+
+
+def check_arithmetic(extraction: Extraction, tol: Tolerances) -> ArithmeticFindings:
+    """Every arithmetic finding on the extracted amounts, and which amounts they confirm."""
+    net, tax, total = (_amount(extraction, n) for n in ("net", "tax", "total"))
+    slack = max(CENT * 2, tol.header_total_absolute)
+    reasons: list[Reason] = []
+    header_closes = net is not None and tax is not None and total is not None and abs(net + tax - total) <= slack
+    if net is not None and tax is not None and total is not None and not header_closes:
+        reasons.append(_inconsistent(f"net {net} + tax {tax} = {net + tax}, but the total reads {total} (difference {total - net - tax:+})",
+                                     net=str(net), tax=str(tax), total=str(total), difference=str(total - net - tax)))
+    if net is not None and tax is not None and net != 0 and tax != 0:
+        rate = tax / net
+        if rate < 0 or rate > MAX_TAX_RATE:
+            reasons.append(_inconsistent(f"tax {tax} is {rate * 100:.1f} % of the net {net}: no tax rate is that "
+                                         f"({'negative' if rate < 0 else 'above 30 %'}); one of them is misread",
+                                         net=str(net), tax=str(tax), rate_percent=str((rate * 100).quantize(CENT))))
+    lines_sum = _lines_sum(extraction.lines)
+    basis, basis_name = (net, "net") if net is not None else ((total - tax, "total less tax") if total is not None and tax is not None else (None, ""))
+    lines_close = lines_sum is not None and basis is not None and abs(basis - lines_sum) <= slack
+    if lines_sum is not None and basis is not None and not lines_close:
+        reasons.append(_inconsistent(f"the {len(extraction.lines)} lines add up to {lines_sum}, the {basis_name} is {basis} "
+                                     f"(difference {basis - lines_sum:+}, tolerance {slack})",
+                                     lines_sum=str(lines_sum), expected=str(basis), difference=str(basis - lines_sum), tolerance=str(slack)))
+    supported = header_closes or lines_close or (lines_sum is not None and total is not None and abs(total - lines_sum) <= slack)
+    if total is not None and not supported and not _vouched(extraction, "total") and net is None:
+        reasons.append(Reason("total_uncorroborated",
+                              f"the total {total} is the only amount read: no net, tax or lines confirm it",
+                              {"total": str(total), "net": None, "lines": len(extraction.lines)}))
+    corroborated = frozenset({"net", "tax", "total"}) if header_closes and lines_close else frozenset()
+    return ArithmeticFindings(tuple(reasons), header_closes, lines_close, corroborated)

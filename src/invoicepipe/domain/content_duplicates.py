@@ -1,0 +1,76 @@
+"""Duplicates found from what a document looks like and says, when its fields disagree.
+
+Field comparison (``duplicates.py``) misses a copy whose extraction differs: a scan of a
+paid digital invoice whose total lost its thousands group, a copy on which the vendor was
+not resolved, a "COPY" stamp over the number. Content fingerprints (``fingerprints.py``)
+find such a copy: the same words, the same page image, the same numbers printed.
+
+Likeness alone is not enough: a vendor's next monthly invoice is printed on the same
+template with the same amounts. What tells a copy from the next invoice is what changes
+between invoices: the dates and the number. So a content match counts only when the
+numbers printed on the two pages agree, the dates printed are not disjoint, and the
+extracted facts do not contradict it (another date *and* another number is the next
+invoice; another vendor or a credit note is something else). Amounts may disagree in the
+ways a misread does (a digit, a thousands group, a decimal shift).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from .duplicates import DuplicateMatch, InvoiceKey
+from .evidence import ContentMatch
+from .invoice_numbers import normalise_invoice_number
+from .policy import ReconcilePolicy
+
+CONTENT = "content"
+
+
+def misread_alike(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
+    """Two amounts that may be one amount read twice: equal, one unread, a digit apart, a
+    thousands group lost (one's digits end the other's) or a decimal shift."""
+    if a is None or b is None or a == b:
+        return True
+    x, y = f"{abs(a):.2f}".replace(".", ""), f"{abs(b):.2f}".replace(".", "")
+    if len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1:
+        return True
+    short, long_ = sorted((x.lstrip("0") or "0", y.lstrip("0") or "0"), key=len)
+    if len(short) < 3:
+        return False
+    return long_.endswith(short) or long_.startswith(short.rstrip("0"))
+
+
+def _contradiction(new: InvoiceKey, prior: InvoiceKey) -> Optional[str]:
+    if new.vendor_id and prior.vendor_id and new.vendor_id != prior.vendor_id:
+        return "another vendor"
+    if (new.document_type == "credit_note") != (prior.document_type == "credit_note"):
+        return "a credit note and an invoice"
+    if new.currency and prior.currency and new.currency != prior.currency:
+        return "another currency"
+    other_number = bool(new.invoice_number and prior.invoice_number
+                        and normalise_invoice_number(new.invoice_number) != normalise_invoice_number(prior.invoice_number))
+    if other_number and new.invoice_date and prior.invoice_date and new.invoice_date != prior.invoice_date:
+        return "another number and another date (the next invoice on the same template)"
+    if not misread_alike(new.total, prior.total):
+        return "amounts that no misread explains"
+    return None
+
+
+def content_duplicate(new: InvoiceKey, prior: InvoiceKey, content: ContentMatch, policy: ReconcilePolicy) -> Optional[DuplicateMatch]:
+    """A duplicate match from content likeness, or None when it is not one."""
+    if content.dates_disjoint or content.numbers < policy.content_numbers_min:
+        return None
+    if content.text < policy.content_text_min and content.image < policy.content_image_min:
+        return None
+    if _contradiction(new, prior) is not None:
+        return None
+    signals = [f"the same content as document {prior.document_id} ({content.summary or 'text, page image and printed numbers agree'})"]
+    if new.invoice_number != prior.invoice_number:
+        signals.append(f"invoice number read {new.invoice_number!r} here, {prior.invoice_number!r} there")
+    if new.total != prior.total:
+        signals.append(f"total read {new.total} here, {prior.total} there (one of them misread)")
+    if new.channel and prior.channel and new.channel != prior.channel:
+        signals.append(f"arrived by {new.channel}, the original by {prior.channel}")
+    score = round(min(0.99, 0.8 + 0.2 * max(content.text, content.image) * content.numbers), 3)
+    return DuplicateMatch(prior.document_id, score, tuple(signals), CONTENT, prior.invoice_number, prior.channel)

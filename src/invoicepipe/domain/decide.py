@@ -1,0 +1,64 @@
+"""The one decision: every check on all the evidence, every reason at once.
+
+Extraction confidence, arithmetic, the amount policy, vendor status, duplicates, bank
+details and the PO match all run on every invoice, whatever any of them finds: a reviewer
+must see the duplicate warning behind a low-confidence date, and a person confirming that
+date must not skip the match. The result lists each reason code once (findings of one code
+are merged, with all their evidence) in the order the review screen explains them, and
+names the policy version. ``approved`` means no reason blocks payment; the payment gate
+(``domain/gate.py``) decides what overrides may release.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from .arithmetic import check_arithmetic
+from .evidence import Evidence
+from .matching import MatchResult
+from .models import Decision, Reason
+from .policy import Policy
+from .reasons import GROUPS, spec
+from .reconcile import APPROVED, NEEDS_REVIEW, reconcile_findings
+from .routing import amount_reasons, field_reasons, warning_reasons
+
+MAX_MERGED_MESSAGES = 5
+
+
+@dataclass(frozen=True)
+class DecisionReport:
+    decision: Decision
+    match: Optional[MatchResult] = None
+    original_id: Optional[int] = None  # the suspected original, when a duplicate is suspected
+
+
+def merge_reasons(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
+    """Each code once, grouped as the review screen lists them; findings of one code are
+    joined into one reason whose evidence keeps every finding (``items``)."""
+    by_code: dict[str, list[Reason]] = {}
+    for r in reasons:
+        by_code.setdefault(r.code, []).append(r)
+    merged = []
+    for code, found in by_code.items():
+        if len(found) == 1:
+            merged.append(found[0])
+            continue
+        shown = "; ".join(r.message for r in found[:MAX_MERGED_MESSAGES])
+        more = f"; and {len(found) - MAX_MERGED_MESSAGES} more" if len(found) > MAX_MERGED_MESSAGES else ""
+        merged.append(Reason(code, f"{len(found)} findings: {shown}{more}", {"count": len(found), "items": [dict(r.evidence) for r in found]}))
+    order = {g: i for i, g in enumerate(GROUPS)}
+    return tuple(sorted(merged, key=lambda r: order[spec(r.code).group]))  # stable: first-found order within a group
+
+
+def decide(ev: Evidence, policy: Policy) -> DecisionReport:
+    """``approved`` when no reason blocks payment, else ``needs_review`` with every reason."""
+    ext = ev.extraction
+    vendor_id = ev.vendor.vendor_id if ev.vendor else None
+    arithmetic = check_arithmetic(ext, policy.reconcile.tolerances_for(vendor_id))
+    bonus, amount = amount_reasons(ext, vendor_id, policy)
+    found = reconcile_findings(ev, policy)
+    reasons = merge_reasons(field_reasons(ext, vendor_id, bonus, policy, arithmetic.corroborated) + warning_reasons(ext)
+                            + list(arithmetic.reasons) + amount + list(found.reasons))
+    outcome = NEEDS_REVIEW if any(r.blocks_payment for r in reasons) else APPROVED
+    return DecisionReport(Decision(outcome, reasons, policy.version), found.match, found.original_id)
