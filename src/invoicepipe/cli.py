@@ -151,6 +151,13 @@ def cmd_token(args) -> int:
     return EXIT_OK
 
 
+def cmd_reasons(args) -> int:
+    from .services.review_words import reasons_markdown
+
+    print(reasons_markdown())
+    return EXIT_OK
+
+
 def _is_unreachable(exc: BaseException) -> bool:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from sqlalchemy.exc import OperationalError
@@ -163,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     return build({"up": cmd_up, "ingest": cmd_ingest, "status": cmd_status, "show": cmd_show, "load": cmd_load, "audit": cmd_audit,
                   "worker": cmd_worker, "serve": cmd_serve, "db": cmd_db, "sweep": cmd_sweep, "retry": cmd_retry, "list": cmd_list,
-                  "eval_reconcile": cmd_eval_reconcile, "eval_extraction": cmd_eval_extraction, "user": cmd_user, "token": cmd_token}, __version__)
+                  "eval_reconcile": cmd_eval_reconcile, "eval_extraction": cmd_eval_extraction, "user": cmd_user, "token": cmd_token, "reasons": cmd_reasons}, __version__)
 
 
 def main(argv=None) -> int:

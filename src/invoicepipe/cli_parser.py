@@ -49,6 +49,9 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     ve.add_argument("--json", action="store_true")
     au.set_defaults(func=handlers["audit"])
 
+    rs = sub.add_parser("reasons", help="the reason codes: what each means, whether it blocks payment, who may override it")
+    rs.set_defaults(func=handlers["reasons"])
+
     wk = sub.add_parser("worker", help="run one production pool: dramatiq workers.<pool>")
     wk.add_argument("pool", choices=["fast", "slow", "pipeline"])
     wk.add_argument("--processes", type=int, default=2)

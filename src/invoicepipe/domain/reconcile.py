@@ -99,11 +99,11 @@ def bank_reasons(ev: Evidence, policy: Policy) -> list[Reason]:
     current = compact_iban(ext.value("iban") or "")
     if machine_iban and compact_iban(machine_iban) != current and not role_at_least(field.by if field else None, CONTROLLER):
         by = (field.by if field else None) or "reviewer"
+        reasons += [r for r in check_bank(machine_iban, ev.vendor, ev.today, window) if r.code == "bank_mismatch"]
         reasons.append(Reason("bank_details_edited",
                               f"the IBAN read from the invoice ({compact_iban(machine_iban)}) was "
                               f"{'changed to ' + current if current else 'cleared'} by a {by}; a controller must confirm bank details",
                               {"machine_iban": compact_iban(machine_iban), "iban": current or None, "by": by, "requires_role": CONTROLLER}))
-        reasons += [r for r in check_bank(machine_iban, ev.vendor, ev.today, window) if r.code == "bank_mismatch"]
     return reasons
 
 

@@ -153,7 +153,7 @@ def override(app, user: User, document_id: int, seen_version: int, code: str, di
         event = _moved(tx, doc, seen_version, move(
             tx, doc, Status.NEEDS_REVIEW, step="review_override", actor=user.actor, outcome="overridden", expected_version=seen_version,
             reasons=[reason("reviewer_override", f"{spec(code).title} overridden by {user.username} ({user.role}): {note}",
-                            code=code, digest=digest, role=user.role, finding=current.get("message"))],
+                            overridden=code, digest=digest, role=user.role, finding=current.get("message"))],
             inputs={"seen_version": seen_version, "code": code, "digest": digest}, policy_version=app.policy.version))
     return _finish(app, event)
 
