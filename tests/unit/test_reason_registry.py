@@ -50,6 +50,17 @@ def test_every_code_written_in_the_source_is_registered():
     assert {"totals_inconsistent", "bank_mismatch"} <= set(REGISTRY)
 
 
+def test_every_extraction_warning_is_a_registered_code():
+    codes = set()
+    for _, call in _calls(lambda f: isinstance(f, ast.Attribute) and f.attr == "append" and isinstance(f.value, ast.Name)
+                          and f.value.id == "warnings"):
+        first = call.args[0]
+        text = first.value if isinstance(first, ast.Constant) else first.values[0].value if isinstance(first, ast.JoinedStr) else ""
+        codes.add(text.split(":")[0])
+    assert {"ocr_unreadable", "einvoice_text_mismatch", "einvoice_unreadable"} <= codes
+    assert codes <= set(REGISTRY)
+
+
 def test_no_free_form_code_detail_strings():
     for code in REGISTRY:
         assert code.isidentifier() and ":" not in code and code == code.lower()

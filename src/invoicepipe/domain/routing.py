@@ -109,9 +109,9 @@ def warning_reasons(extraction: Extraction) -> list[Reason]:
             if field is not None and field.by:
                 continue  # a person chose between the XML and the print
             reasons.append(Reason(code, f"the embedded e-invoice XML and the printed text disagree on {detail.replace('_', ' ')}", {"field": detail}))
+        elif extraction.fields and all(f.by for f in extraction.fields.values()):
+            continue  # a person read the pages and confirmed every field
         elif code == "ocr_unreadable":
-            if all(f.by for f in extraction.fields.values()) and extraction.fields:
-                continue  # a person read the pages and confirmed every field
             reasons.append(Reason(code, f"no OCR engine could read page(s) {detail or '?'}: a person must read them", {"pages": detail}))
         else:
             reasons.append(Reason(code, detail or code.replace("_", " "), {}))
