@@ -90,10 +90,10 @@ def start_site(tmp: Path) -> Site:
         load_master_data(app, kind, path, actor="user:seed")
     docs = {"original": _ingest(app, "original", invoice_lines(number="INV-1001"))}
     drain(app)  # the original must be on file before its duplicate arrives
-    docs["no_po"] = _ingest(app, "no-po", invoice_lines(number="INV-2002", po=None))
+    docs["no_po"] = _ingest(app, "no-po", invoice_lines(number="INV-2002", po=None, day="2026-03-16"))
     docs["over_billed"] = _ingest(app, "over-billed", invoice_lines(number="INV-3003", qty="12"))
     docs["price"] = _ingest(app, "price", invoice_lines(number="INV-4004", price="13.90"))
-    docs["unknown_po"] = _ingest(app, "unknown-po", invoice_lines(number="INV-5005", po="4500999"))
+    docs["unknown_po"] = _ingest(app, "unknown-po", invoice_lines(number="INV-5005", po="4500999", day="2026-03-17"))
     docs["script_vendor"] = _ingest(app, "script-vendor", [SCRIPT_VENDOR, "Invoice No: X-9", "Invoice date: 2026-03-14",
                                                            "Due date: 2026-04-14", "Total: 50.00 EUR"])
     docs["duplicate"] = _ingest(app, "duplicate", invoice_lines(number="INV-1001") + ["Copy sent again by e-mail"], channel="email")

@@ -60,6 +60,11 @@ def test_correct_a_field_then_approve_from_the_keyboard(page, site):
     page.goto(f"{site.url}/documents/{doc_id}")
     assert page.input_value("#field-due_date") == "2026-05-31"
     assert "reviewer's corrections" in page.inner_text("#correct-form")
+    # A non-PO invoice is paid only when a person overrides "no PO" with a note.
+    page.fill('li[data-code="no_po"] input[name="note"]', "stationery, approved by the budget owner")
+    page.click('button[data-override="no_po"]')
+    page.wait_for_url(re.compile(r".*done=override.*"))
+    assert "Overridden by user:anna" in page.inner_text("#reasons")
     page.keyboard.press("a")
     page.wait_for_url(re.compile(r".*done=approve.*"))
     assert f"Document {doc_id} approved." in page.inner_text(".notice")
