@@ -29,7 +29,21 @@ def test_the_fixture_set_meets_the_duplicate_goals_and_its_labels(env, capsys):
     assert set(report["outcomes"]) == {"approved", "needs_review"}
     assert report["outcomes"]["approved"].get("needs_review", 0) == 0 and report["outcomes"]["needs_review"].get("approved", 0) == 0
     assert report["reasons_as_labelled"]["matching"] == report["reasons_as_labelled"]["labelled"], report["mismatches"][:5]
+    payments = report["payments"]
+    assert payments["judged"] == report["invoices"] and payments["paid_but_should_be_held"] == [] == payments["held_but_should_be_paid"]
     assert not (env / "var").exists()  # the eval never touches the configured database
+
+
+def test_paid_but_should_be_held_is_counted():
+    from invoicepipe.evaluation.labelled_set import Case
+    from invoicepipe.evaluation.reconcile_eval import score
+
+    held = Case("a", {}, expected_outcome="needs_review", expected_reasons=["bank_mismatch"], expected_paid=False)
+    paid = Case("b", {}, expected_outcome="approved", expected_reasons=[], expected_paid=True)
+    results = [{"id": "a", "outcome": "needs_review", "reasons": ["bank_mismatch"], "linked": None, "case": held, "paid": True},
+               {"id": "b", "outcome": "approved", "reasons": [], "linked": None, "case": paid, "paid": False}]
+    payments = score(results)["payments"]
+    assert payments["paid_but_should_be_held"] == ["a"] and payments["held_but_should_be_paid"] == ["b"]
 
 
 def write_corpus(folder, docs):

@@ -16,29 +16,14 @@ ways a misread does (a digit, a thousands group, a decimal shift).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Optional
 
-from .duplicates import DuplicateMatch, InvoiceKey
+from .duplicates import DuplicateMatch, InvoiceKey, misread_alike
 from .evidence import ContentMatch
 from .invoice_numbers import normalise_invoice_number
 from .policy import ReconcilePolicy
 
 CONTENT = "content"
-
-
-def misread_alike(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
-    """Two amounts that may be one amount read twice: equal, one unread, a digit apart, a
-    thousands group lost (one's digits end the other's) or a decimal shift."""
-    if a is None or b is None or a == b:
-        return True
-    x, y = f"{abs(a):.2f}".replace(".", ""), f"{abs(b):.2f}".replace(".", "")
-    if len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1:
-        return True
-    short, long_ = sorted((x.lstrip("0") or "0", y.lstrip("0") or "0"), key=len)
-    if len(short) < 3:
-        return False
-    return long_.endswith(short) or long_.startswith(short.rstrip("0"))
 
 
 def _contradiction(new: InvoiceKey, prior: InvoiceKey) -> Optional[str]:

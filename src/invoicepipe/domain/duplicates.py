@@ -76,11 +76,22 @@ def _same_amount(new: InvoiceKey, prior: InvoiceKey) -> bool:
     return not (new.currency and prior.currency and new.currency != prior.currency)
 
 
-def _one_digit_apart(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
-    if a is None or b is None:
+def misread_alike(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
+    """Two amounts that may be one amount read twice: equal, one unread, a digit apart, a
+    thousands group lost (one's digits end the other's: 8.78 and 6,018.78) or a decimal shift."""
+    if a is None or b is None or a == b:
+        return True
+    x, y = f"{abs(a):.2f}".replace(".", ""), f"{abs(b):.2f}".replace(".", "")
+    if len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1:
+        return True
+    short, long_ = sorted((x.lstrip("0") or "0", y.lstrip("0") or "0"), key=len)
+    if len(short) < 3:
         return False
-    x, y = f"{a:.2f}", f"{b:.2f}"
-    return len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1
+    return long_.endswith(short) or long_.startswith(short.rstrip("0"))
+
+
+def _misread_pair(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
+    return a is not None and b is not None and a != b and misread_alike(a, b)
 
 
 def _channels(new: InvoiceKey, prior: InvoiceKey) -> list[str]:
@@ -116,9 +127,9 @@ def score_duplicate(new: InvoiceKey, prior: InvoiceKey, window_days: int) -> Dup
         if exact_number and days == 0:
             return match(1.0, EXACT, [numbers, f"same amount {money}", *dated])
         return match(0.9 + 0.05 * exact_number + 0.05 * near, SAME_NUMBER, [numbers, f"same amount {money}", *dated])
-    if same_number and near and _one_digit_apart(new.total, prior.total):
+    if same_number and near and _misread_pair(new.total, prior.total):
         return match(0.85, SAME_NUMBER, [f"same invoice number {new.invoice_number!r}", f"amounts {new.total} and {prior.total} differ "
-                                         "in one digit (one of them misread)", *dated])
+                                         "as a misread does (a digit, a thousands group or a decimal shift)", *dated])
     if same_number:
         return match(0.5, NUMBER_REUSED, [f"same invoice number {new.invoice_number!r} with a different amount "
                                           f"({new.total} vs {prior.total})", *dated])

@@ -40,6 +40,11 @@ class Case:
     expected_reasons: Optional[list] = None
     duplicate_of: Optional[str] = None
     reviewer_decision: Optional[str] = None  # what a reviewer does next: approve | reject
+    confidences: dict = field(default_factory=dict)  # field -> confidence it was read with (default 1.0)
+    # What people do once it is decided, in order: {"action": approve|correct|override|reject,
+    # "role": reviewer|controller, "values": {...}, "overrides": {code: note}, "reason": ...}
+    reviewer_actions: list = field(default_factory=list)
+    expected_paid: Optional[bool] = None  # after those actions: approved/exported (True) or not
 
 
 @dataclass
@@ -78,7 +83,8 @@ def _case(raw: dict, vendors: list) -> Case:
     if not fields.get("vendor_id"):
         fields["vendor_id"] = resolve_vendor_id(fields, vendors)
     return Case(str(raw["id"]), fields, raw.get("lines") or [], raw.get("channel") or "portal", raw.get("received_on"),
-                raw.get("expected_outcome"), raw.get("expected_reasons"), raw.get("duplicate_of"), raw.get("reviewer_decision"))
+                raw.get("expected_outcome"), raw.get("expected_reasons"), raw.get("duplicate_of"), raw.get("reviewer_decision"),
+                raw.get("confidences") or {}, raw.get("reviewer_actions") or [], raw.get("expected_paid"))
 
 
 def _master(folder: Path, kind: str) -> Union[list, Path]:

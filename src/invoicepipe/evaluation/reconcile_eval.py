@@ -5,7 +5,9 @@ master data is loaded through the real loader, and each invoice, in arrival orde
 stored the way the parse step stores it (document, extraction, indexed invoice row) and
 decided by ``services.decide.decide_document`` (every check and the payment gate). So approvals feed the cumulative billing
 of later invoices and every earlier invoice is a duplicate candidate, exactly as in
-production. A labelled reviewer decision is applied before the next invoice arrives.
+production. Labelled reviewer actions (approve, correct, override, reject, with the role of
+the person) go through the real review services and the payment gate before the next
+invoice arrives; what ends up paid is scored against what should be.
 
 A predicted duplicate is a ``duplicate_suspected`` reason; it is correct when the linked
 original belongs to the same invoice (the labelled ``duplicate_of`` chain).
@@ -29,10 +31,10 @@ from ..domain.models import Extraction, Status
 from ..services.masterdata import load_master_data
 from ..services.parse import invoice_columns
 from ..services.decide import decide_document
-from ..services.transitions import move
 from .labelled_set import Case, LabelledSet, read_labelled_set
 
 ACTOR = "system:eval"
+PAID = ("approved", "exported")
 UNLABELLED = "(unlabelled)"
 
 
@@ -59,7 +61,8 @@ def _load_master(app, data: LabelledSet, workdir: Path) -> dict:
 
 
 def _extraction(case: Case) -> Extraction:
-    row = {"fields": {k: {"value": v, "confidence": 1.0, "method": "labelled"} for k, v in case.fields.items() if v not in (None, "")},
+    row = {"fields": {k: {"value": v, "confidence": float(case.confidences.get(k, 1.0)), "method": "labelled"}
+                      for k, v in case.fields.items() if v not in (None, "")},
            "lines": case.lines, "extractor_version": "labelled", "warnings": []}
     return extraction_from_json(row)
 
@@ -76,14 +79,44 @@ def _store(app, case: Case) -> int:
     return doc_id
 
 
-def _review(app, doc_id: int, decision: Optional[str]) -> None:
-    targets = {"approve": Status.APPROVED, "reject": Status.REJECTED}
-    if decision not in targets:
-        return
-    with app.uow.begin() as tx:
-        doc = tx.documents.get(doc_id)
-        if doc.status is Status.NEEDS_REVIEW:
-            move(tx, doc, targets[decision], step="review", actor="user:eval-reviewer", outcome=decision)
+def _actions(case: Case) -> list[dict]:
+    if case.reviewer_actions:
+        return case.reviewer_actions
+    if case.reviewer_decision in ("approve", "reject"):
+        return [{"action": case.reviewer_decision, "role": "reviewer", "reason": "labelled reviewer decision"}]
+    return []
+
+
+def _review(app, doc_id: int, actions: list[dict]) -> list[str]:
+    """Apply people's actions through the real services; returns what each came to."""
+    from ..errors import InvoicepipeError
+    from ..services import review
+    from ..services.decide import decide_document
+    from ..services.review_view import document_view
+    from ..services.users import User
+
+    done = []
+    for n, act in enumerate(actions):
+        view = document_view(app, doc_id)
+        if view["status"] != "needs_review":
+            break
+        user = User(1000 + n, f"eval-{act.get('role', 'reviewer')}", act.get("role", "reviewer"))
+        digests = {r["code"]: r["digest"] for r in view["reasons"]}
+        try:
+            if act["action"] == "approve":
+                review.approve(app, user, doc_id, view["version"], {c: (digests.get(c, ""), note) for c, note in (act.get("overrides") or {}).items()})
+            elif act["action"] == "correct":
+                review.correct(app, user, doc_id, view["version"], act.get("values") or {})
+                decide_document(app, doc_id, ACTOR)
+            elif act["action"] == "override":
+                for code, note in (act.get("overrides") or {}).items():
+                    review.override(app, user, doc_id, document_view(app, doc_id)["version"], code, digests.get(code, ""), note)
+            elif act["action"] == "reject":
+                review.reject(app, user, doc_id, view["version"], act.get("reason") or "rejected")
+            done.append(f"{act['action']}: done")
+        except InvoicepipeError as exc:
+            done.append(f"{act['action']}: refused ({type(exc).__name__})")
+    return done
 
 
 def _decision(app, doc_id: int) -> dict:
@@ -102,9 +135,12 @@ def run_cases(app, data: LabelledSet) -> list[dict]:
         decide_document(app, doc_id, ACTOR, today=today)
         row = _decision(app, doc_id)
         dup = next((r for r in row["reasons"] if r["code"] == "duplicate_suspected"), None)
+        actions = _review(app, doc_id, _actions(case))
+        with app.uow.begin() as tx:
+            final = tx.documents.get(doc_id).status.value
         results.append({"id": case.id, "outcome": row["outcome"], "reasons": [r["code"] for r in row["reasons"]],
-                        "linked": ids.get(dup["evidence"]["original_id"]) if dup else None, "case": case})
-        _review(app, doc_id, case.reviewer_decision)
+                        "linked": ids.get(dup["evidence"]["original_id"]) if dup else None, "case": case,
+                        "actions": actions, "paid": final in PAID})
     return results
 
 
@@ -142,6 +178,9 @@ def score(results: list[dict]) -> dict:
         if case.expected_outcome and not _as_labelled(r):
             mismatches.append({"id": r["id"], "expected": [case.expected_outcome, case.expected_reasons], "got": [r["outcome"], r["reasons"]]})
     labelled = [r for r in results if r["case"].expected_outcome]
+    judged = [r for r in results if r["case"].expected_paid is not None]
+    unsafe = [r["id"] for r in judged if r["paid"] and not r["case"].expected_paid]
+    withheld = [r["id"] for r in judged if not r["paid"] and r["case"].expected_paid]
     return {
         "invoices": len(results),
         "duplicates": {"precision": round(tp / (tp + fp), 4) if tp + fp else 1.0, "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
@@ -150,6 +189,8 @@ def score(results: list[dict]) -> dict:
         "reason_counts": dict(sorted(Counter(code for r in results for code in r["reasons"]).items())),
         "reasons_as_labelled": {"matching": sum(map(_as_labelled, labelled)), "labelled": len(labelled)},
         "mismatches": mismatches,
+        "payments": {"judged": len(judged), "paid_but_should_be_held": unsafe, "held_but_should_be_paid": withheld,
+                     "paid_before_review": sum(r["outcome"] == "approved" and r["case"].expected_outcome == "needs_review" for r in results)},
     }
 
 
@@ -180,6 +221,11 @@ def format_report(report: dict) -> str:
         out.append(f"outcome and reasons as labelled: {ra['matching']}/{ra['labelled']}")
     out += [f"  duplicate error {e['id']}: expected original {e['expected_original']}, linked {e['linked']}" for e in d["errors"][:20]]
     out += [f"  mismatch {m['id']}: expected {m['expected']}, got {m['got']}" for m in report["mismatches"][:20]]
+    pay = report.get("payments") or {}
+    if pay.get("judged"):
+        out.append(f"after people's actions ({pay['judged']} cases): paid but should be held {len(pay['paid_but_should_be_held'])}"
+                   f" {pay['paid_but_should_be_held'][:10]}, held but should be paid {len(pay['held_but_should_be_paid'])}"
+                   f" {pay['held_but_should_be_paid'][:10]}")
     if any(report["master_quarantined"].values()):
         out.append(f"master data rows quarantined: {report['master_quarantined']}")
     return "\n".join(out)
