@@ -64,7 +64,7 @@ def assert_trail_complete(app, doc: dict) -> None:
     assert current == doc["status"], f"doc {doc['id']}: trail ends in {current}, row says {doc['status']}"
     if doc["status"] in ("approved", "needs_review") and doc["extraction"]:
         steps = [e["step"] for e in events]
-        assert {"triage", "extracted", "route"} <= set(steps)
+        assert {"triage", "extracted", "decide"} <= set(steps)
         assert all(e["actor"] for e in events)
 
 

@@ -210,3 +210,10 @@ def test_an_override_lapses_when_the_finding_changes(strict):
     assert status(strict, doc) == "needs_review"  # an override alone releases nothing
     result = review.approve(strict, ANNA, doc, version(strict, doc))
     assert result["status"] == "approved" and outbox(strict, doc) is not None
+
+
+def test_the_number_is_looked_up_across_vendors_when_one_copy_is_unresolved(strict):
+    original = store(strict, extracted(vendor_id="V100"), name="original")
+    copy = store(strict, extracted(vendor_id=None, vendor="ACME lNDUSTRlAL"), channel="scan", name="copy")
+    dup = next(r for r in document_view(strict, copy)["reasons"] if r["code"] == "duplicate_suspected")
+    assert dup["evidence"]["original_id"] == original

@@ -103,3 +103,17 @@ def test_the_outbox_refuses_a_row_without_a_passing_gate(app):
             tx.documents.add_outbox(doc_id, "k", {}, blocked)
         with pytest.raises(ValueError, match="payment gate"):
             tx.documents.add_outbox(doc_id, "k", {}, None)
+
+
+def test_no_step_moves_a_document_to_approved_but_the_gate():
+    """Every ``move``/``transition`` names its target; only the gate's target is computed (from
+    whether it passed), so no other code can name APPROVED as one."""
+    def target(call):
+        args = call.args[1:4] if _name(call.func) == "transition" else call.args[2:3]
+        return args + [k.value for k in call.keywords if k.arg in ("to", "new")]
+
+    named = sorted({str(path.relative_to(SRC)) for path, call in _calls(lambda f: _name(f) in ("move", "transition"))
+                    if any(isinstance(a, ast.Attribute) and a.attr == "APPROVED" for a in target(call))})
+    assert named == []
+    gate_source = (SRC / "services" / "gate.py").read_text(encoding="utf-8")
+    assert "to = Status.APPROVED if result.passes else Status.NEEDS_REVIEW" in gate_source

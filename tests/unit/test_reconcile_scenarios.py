@@ -246,3 +246,12 @@ def test_invoice_number_likeness(printed, original, similar):
     found = "same" if normalise_invoice_number(printed) == normalise_invoice_number(original) else (
         "prefix" if "prefix" in why else "swapped" if "swapped" in why else why or None)
     assert found == similar
+
+
+def test_a_copy_whose_vendor_was_not_resolved_still_finds_its_original():
+    new = invoice(vendor_id=None, vendor="ACME lNDUSTRlAL", po=None)
+    original = prior(7, "INV-1001", new.value("total"), "2026-03-14", vendor_id="V1")
+    codes = reconcile_invoice(scenario(new, vendor=None, po=None, priors=[original]), POLICY).decision.reason_codes
+    assert codes == ["unknown_vendor", "duplicate_suspected"]
+    other_amount = prior(8, "INV-1001", "999.00", "2026-03-14", vendor_id="V1")
+    assert reconcile_invoice(scenario(new, vendor=None, po=None, priors=[other_amount]), POLICY).decision.reason_codes == ["unknown_vendor"]

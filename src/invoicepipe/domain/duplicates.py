@@ -17,8 +17,9 @@ What counts, in order of strength:
 The same number with a *different* amount is not a second payment of one invoice (a
 numbering collision, a restarted sequence, or a corrected re-issue); within the window
 it is reported as ``invoice_number_reused`` for a reviewer, never as a duplicate. A credit
-note and an invoice are never duplicates of each other. Two invoices whose vendor is in no
-master record are compared too, but only the same number with the same amount counts.
+note and an invoice are never duplicates of each other. Two invoices of which one or both
+have no resolved vendor are compared too, but only the same number with the same amount
+counts.
 """
 
 from __future__ import annotations
@@ -105,7 +106,9 @@ def score_duplicate(new: InvoiceKey, prior: InvoiceKey, window_days: int) -> Dup
     def match(score: float, kind: str, why: list[str]) -> DuplicateMatch:
         return DuplicateMatch(prior.document_id, round(score, 3), tuple(why + _channels(new, prior)), kind, prior.invoice_number, prior.channel)
 
-    unresolved = new.vendor_id is None and prior.vendor_id is None
+    # One copy's vendor may be unresolved (a scan, an unknown letterhead): then only the same
+    # number with the same amount counts, as for two unresolved ones.
+    unresolved = new.vendor_id is None or prior.vendor_id is None
     if not unresolved and new.vendor_id != prior.vendor_id:
         return DuplicateMatch(prior.document_id, 0.0, ("different vendor",))
     if (new.document_type == "credit_note") != (prior.document_type == "credit_note"):

@@ -235,7 +235,9 @@ class DocumentRepository:
         """Earlier invoices of the vendor with the same normalised number, or the same amount
         dated within ``dated_between`` (ISO dates; indexed blocking: ix_invoices_vendor_number,
         ix_invoices_vendor_total_date).
-        Without a resolved vendor, earlier unresolved invoices with the same number.
+        A number is also looked up among invoices whose vendor was not resolved (one copy
+        may be resolved and the other not); without a resolved vendor, among all vendors
+        (``ix_invoices_number``): only the same number with the same amount counts then.
 
         Earlier documents count unless rejected or failed (a vendor re-sending an invoice we
         sent back is not paying twice); later ones only once approved, which happens when a
@@ -245,7 +247,9 @@ class DocumentRepository:
         base = {"doc_id": doc_id, "limit": limit, "vendor_id": vendor_id}
         lookups = []
         if number_norm:
-            lookups.append((candidate_query("number", bool(vendor_id), False), {**base, "number_norm": number_norm}))
+            lookups.append((candidate_query("number", True if vendor_id else None, False), {**base, "number_norm": number_norm}))
+            if vendor_id:
+                lookups.append((candidate_query("number", False, False), {**base, "number_norm": number_norm}))
         if total is not None and vendor_id:  # without a vendor, an amount alone blocks too widely
             dates = dict(zip(("date_from", "date_to"), dated_between)) if dated_between else {}
             lookups.append((candidate_query("amount", True, bool(dated_between)), {**base, "total": total, **dates}))

@@ -8,8 +8,9 @@ index searches themselves, so each shape of the query is built once and reused.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
-from sqlalchemy import BigInteger, Integer, Numeric, Select, String, and_, bindparam, or_, select
+from sqlalchemy import BigInteger, Integer, Numeric, Select, String, and_, bindparam, or_, select, true
 
 from ...domain.models import Status
 from . import tables as t
@@ -19,15 +20,18 @@ PAID = [Status.APPROVED.value, Status.EXPORTED.value]
 
 
 @lru_cache(maxsize=None)
-def candidate_query(block: str, with_vendor: bool, dated: bool) -> Select:
-    """Invoices of one vendor (or of none) in one block: ``number`` or ``amount`` (optionally dated).
+def candidate_query(block: str, with_vendor: Optional[bool], dated: bool) -> Select:
+    """Invoices in one block, ``number`` or ``amount`` (optionally dated), of one vendor
+    (``with_vendor`` True), of no resolved vendor (False), or of any vendor (None: a number
+    looked up for an invoice whose vendor was not resolved; ``ix_invoices_number``).
 
     Parameters: ``doc_id``, ``limit``, ``vendor_id``, then ``number_norm`` or ``total`` with
     ``date_from``/``date_to``. Earlier documents count unless rejected or failed; later ones
     only once approved.
     """
     inv = t.invoices.c
-    vendor = inv.vendor_id == bindparam("vendor_id", type_=String) if with_vendor else inv.vendor_id.is_(None)
+    vendor = (inv.vendor_id == bindparam("vendor_id", type_=String) if with_vendor else
+              inv.vendor_id.is_(None) if with_vendor is False else true())
     if block == "number":
         key = [inv.invoice_number_norm == bindparam("number_norm", type_=String)]
     else:

@@ -105,6 +105,8 @@ invoices = Table(
     Column("channel", String(16)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_invoices_vendor_number", "vendor_id", "invoice_number_norm"),
+    # A number looked up across vendors, for an invoice whose vendor was not resolved (0008).
+    Index("ix_invoices_number", "invoice_number_norm"),
     # The amount block of duplicate detection ranges over the date window (migration 0003).
     Index("ix_invoices_vendor_total_date", "vendor_id", "total", "invoice_date"),
     Index("ix_invoices_po", "po_number"),

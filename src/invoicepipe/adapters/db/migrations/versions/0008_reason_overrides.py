@@ -1,8 +1,9 @@
-"""overrides of blocking findings, one row per released reason
+"""overrides of blocking findings; invoice numbers looked up across vendors
 
 ``reason_overrides`` records who released which finding (its code and a digest of its
 evidence), with the role they held and their note; the payment gate applies only those
-whose digest still matches the finding.
+whose digest still matches the finding. ``ix_invoices_number`` serves the duplicate lookup
+of an invoice whose vendor was not resolved (by its number, across vendors).
 
 Revision ID: 0008
 Revises: 0005
@@ -33,8 +34,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_reason_overrides_document_id", "reason_overrides", ["document_id"])
+    op.create_index("ix_invoices_number", "invoices", ["invoice_number_norm"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_invoices_number", table_name="invoices")
     op.drop_index("ix_reason_overrides_document_id", table_name="reason_overrides")
     op.drop_table("reason_overrides")
