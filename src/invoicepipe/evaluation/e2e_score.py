@@ -94,19 +94,29 @@ def unsafe_payments(results: list[dict]) -> dict[str, list[dict]]:
             "paid_wrong_amount": brief(wrong, "truth_total", "paid_total")}
 
 
-def duplicate_counts(results: list[dict]) -> dict:
-    """Precision and recall of duplicate links; a link is right when it names the same invoice."""
+def duplicate_links(results: list[dict]) -> dict[str, tuple[bool, bool, bool]]:
+    """Per arrival (true positive, false positive, false negative) of its duplicate link.
+
+    A link is right when it names any arrival of the same invoice; a wrong link is both a
+    false positive and a false negative.
+    """
     groups = invoice_groups(results)
-    tp = fp = fn = 0
-    errors = []
+    out = {}
     for r in results:
         expected, linked = r["duplicate_of"] is not None, r["linked"]
         right = expected and linked is not None and groups.get(linked, linked) == groups[r["name"]]
-        tp += right
-        fp += linked is not None and not right
-        fn += expected and not right
-        if (expected or linked is not None) and not right:
-            errors.append({"name": r["name"], "scenario": r["scenario"], "expected_original": r["duplicate_of"], "linked": linked})
+        out[r["name"]] = (right, linked is not None and not right, expected and not right)
+    return out
+
+
+def duplicate_counts(results: list[dict], links: Optional[dict] = None) -> dict:
+    """Precision and recall of duplicate links over ``results`` (links judged over the whole set)."""
+    links = links if links is not None else duplicate_links(results)
+    tp = sum(links[r["name"]][0] for r in results)
+    fp = sum(links[r["name"]][1] for r in results)
+    fn = sum(links[r["name"]][2] for r in results)
+    errors = [{"name": r["name"], "scenario": r["scenario"], "expected_original": r["duplicate_of"], "linked": r["linked"]}
+              for r in results if links[r["name"]][1] or links[r["name"]][2]]
     return {"precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "tp": tp, "fp": fp, "fn": fn, "errors": errors}
 
 
@@ -114,30 +124,28 @@ def _ratio(num: int, den: int) -> Optional[float]:
     return round(num / den, 4) if den else None
 
 
-def _summary(results: list[dict]) -> dict:
-    """The headline figures of a group of results."""
+def _summary(results: list[dict], unsafe: dict, links: dict) -> dict:
+    """The headline figures of a group of results; ``unsafe`` and ``links`` judged over the whole set."""
+    names = {r["name"] for r in results}
     held = [r for r in results if expected_held(r)]
     clean = [r for r in results if r["expected_outcome"] == "approved"]
-    unsafe = unsafe_payments(results) if results else {}
-    dups = duplicate_counts(results)
+    dups = duplicate_counts(results, links)
+    showing = sum(1 for r in held if not machine_paid(r) and shows_reasons(r))
     return {
         "documents": len(results),
         "as_expected": sum(map(as_expected, results)),
-        "paid_should_be_held": len(unsafe.get("paid_should_be_held", [])),
-        "paid_twice": len(unsafe.get("paid_twice", [])),
-        "paid_wrong_amount": len(unsafe.get("paid_wrong_amount", [])),
+        **{kind: sum(1 for r in rows if r["name"] in names) for kind, rows in unsafe.items()},
         "duplicates": {k: dups[k] for k in ("precision", "recall", "tp", "fp", "fn")},
-        "held_showing_reasons": {"matching": sum(1 for r in held if not machine_paid(r) and shows_reasons(r)),
-                                 "expected_held": len(held), "rate": _ratio(sum(1 for r in held if not machine_paid(r) and shows_reasons(r)), len(held))},
+        "held_showing_reasons": {"matching": showing, "expected_held": len(held), "rate": _ratio(showing, len(held))},
         "straight_through": {"paid": sum(map(machine_paid, clean)), "clean": len(clean), "rate": _ratio(sum(map(machine_paid, clean)), len(clean))},
     }
 
 
-def _by(results: list[dict], key: str) -> dict[str, dict]:
+def _by(results: list[dict], key: str, unsafe: dict, links: dict) -> dict[str, dict]:
     groups: dict[str, list[dict]] = {}
     for r in results:
         groups.setdefault(str(r.get(key)), []).append(r)
-    return {name: _summary(rs) for name, rs in sorted(groups.items())}
+    return {name: _summary(rs, unsafe, links) for name, rs in sorted(groups.items())}
 
 
 def outcome_matrix(results: Iterable[dict]) -> dict[str, dict[str, int]]:
@@ -150,15 +158,15 @@ def outcome_matrix(results: Iterable[dict]) -> dict[str, dict[str, int]]:
 
 def score(results: list[dict]) -> dict:
     """Every figure of the end-to-end report, overall and per kind, scenario and form."""
-    unsafe = unsafe_payments(results)
+    unsafe, links = unsafe_payments(results), duplicate_links(results)
     return {
-        **_summary(results),
+        **_summary(results, unsafe, links),
         "unsafe": unsafe,
         "unsafe_total": sum(len(v) for v in unsafe.values()),
-        "duplicate_errors": duplicate_counts(results)["errors"],
+        "duplicate_errors": duplicate_counts(results, links)["errors"],
         "outcomes": outcome_matrix(results),
         "reason_counts": dict(sorted(Counter(code for r in results for code in r["reasons"]).items())),
-        "by": {key: _by(results, key) for key in BREAKDOWNS},
+        "by": {key: _by(results, key, unsafe, links) for key in BREAKDOWNS},
         "documents_detail": [{"name": r["name"], "scenario": r["scenario"], "form": r["form"],
                               "expected": [r["expected_outcome"], list(r["expected_reasons"])],
                               "actual": [actual_outcome(r), list(r["reasons"])], "final_status": r["final_status"],
