@@ -14,14 +14,14 @@ def test_steps_run_in_the_order_sent_by_the_name_sent():
         recorder.send("second", doc_id)
 
     recorder.send("first", 7)
-    errors = settle(None, recorder, {"first": first, "second": lambda d: calls.append(("second", d))})
+    errors = settle(recorder, {"first": first, "second": lambda d: calls.append(("second", d))})
     assert errors == [] and calls == [("first", 7), ("second", 7)]
 
 
 def test_a_step_nobody_declared_is_reported_not_dropped_silently():
     recorder = StepRecorder()
     recorder.send("decide", 3)
-    assert settle(None, recorder, {}) == ["no actor for step 'decide'"]
+    assert settle(recorder, {}) == ["no actor for step 'decide'"]
 
 
 def test_a_transient_failure_is_retried_and_a_crash_is_reported():
@@ -37,13 +37,13 @@ def test_a_transient_failure_is_retried_and_a_crash_is_reported():
 
     recorder.send("flaky", 1)
     recorder.send("broken", 1)
-    assert settle(None, recorder, {"flaky": flaky, "broken": broken}) == ["broken: ValueError: bad row"]
+    assert settle(recorder, {"flaky": flaky, "broken": broken}) == ["broken: ValueError: bad row"]
     assert attempts == [1, 1]
 
 
 def test_a_step_that_keeps_sending_itself_is_stopped():
     recorder = StepRecorder()
     recorder.send("loop", 1)
-    errors = settle(None, recorder, {"loop": lambda d: recorder.send("loop", d)})
+    errors = settle(recorder, {"loop": lambda d: recorder.send("loop", d)})
     assert errors and "stopped" in errors[-1]
     assert len(recorder.sent) == MAX_STEPS_PER_DOCUMENT + 1

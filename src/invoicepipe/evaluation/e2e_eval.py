@@ -75,6 +75,14 @@ def _summary_line(name: str, s: dict) -> str:
             f"  {_pct(s['straight_through']['rate'])}")
 
 
+def _document_line(m: dict) -> str:
+    (expected, wanted), (actual, reasons) = m["expected"], m["actual"]
+    extra = [m["final_status"]] if m["final_status"] != actual and actual != "re_arrival" else []
+    extra += [f"linked {m['linked']}"] if m["linked"] else []
+    return (f"  {'  ' if m['as_expected'] else '--'} {m['name']}: {expected} {','.join(wanted) or '-'} -> {actual} "
+            f"{','.join(dict.fromkeys(reasons)) or '-'}" + (f" [{'; '.join(extra)}]" if extra else ""))
+
+
 def format_report(report: dict) -> str:
     """The report as text for a person."""
     d, held, st = report["duplicates"], report["held_showing_reasons"], report["straight_through"]
@@ -97,8 +105,8 @@ def format_report(report: dict) -> str:
         out += [f"  {kind}: {r['name']} ({r['scenario']})" for r in rows]
     out += [f"  duplicate error {e['name']} ({e['scenario']}): expected original {e['expected_original']}, linked {e['linked']}"
             for e in report["duplicate_errors"][:30]]
-    out += [f"  not as expected {m['name']}: expected {m['expected']}, got {m['actual']}"
-            for m in report["documents_detail"] if not m["as_expected"]][:40]
+    out.append("per document (arrival order; -- marks one not as expected): expected -> settled [final status, linked original]")
+    out += [_document_line(m) for m in report["documents_detail"]]
     out += [f"  step errors {e['name']}: {'; '.join(e['errors'])}" for e in report["step_errors"][:20]]
     if any(report["master_quarantined"].values()):
         out.append(f"master data rows quarantined: {report['master_quarantined']}")

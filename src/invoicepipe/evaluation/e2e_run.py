@@ -57,7 +57,7 @@ def _run_step(handler: Callable[[int], None], document_id: int) -> Optional[str]
     return None
 
 
-def settle(app, recorder: StepRecorder, handlers: dict) -> list[str]:
+def settle(recorder: StepRecorder, handlers: dict) -> list[str]:
     """Run queued steps until none is left; returns the errors met on the way."""
     errors, steps = [], 0
     while recorder.pending:
@@ -131,8 +131,8 @@ def run_arrival(app, recorder: StepRecorder, handlers: dict, arrival: Arrival, d
     """Ingest one document, settle it, read its decision, apply the reviewer action, settle again."""
     started = time.perf_counter()
     outcome = ingest_bytes(app, arrival.path.read_bytes(), arrival.path.name, arrival.channel, ACTOR)
-    doc = outcome.documents[0]
-    errors = settle(app, recorder, handlers)
+    doc = outcome.documents[0]  # an e-mail would split into several; labelled sets hold one document per file
+    errors = settle(recorder, handlers)
     document_id, re_arrival = doc["id"], not doc["new"]
     doc_names.setdefault(document_id, arrival.name)
     decision = newest_decision(app, document_id)
@@ -147,7 +147,7 @@ def run_arrival(app, recorder: StepRecorder, handlers: dict, arrival: Arrival, d
     review_note = None
     if not re_arrival:
         review_note = apply_review(app, document_id, arrival.reviewer_action)
-        errors += settle(app, recorder, handlers)
+        errors += settle(recorder, handlers)
     return {
         "name": arrival.name, "scenario": arrival.scenario, "kind": arrival.kind, "form": arrival.form,
         "channel": arrival.channel, "expected_outcome": arrival.expected_outcome,

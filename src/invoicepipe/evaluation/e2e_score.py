@@ -88,10 +88,13 @@ def unsafe_payments(results: list[dict]) -> dict[str, list[dict]]:
              and paid_docs.get(groups[r["name"]], set()) - {r["document_id"]}]
     wrong = [r for r in results if finally_paid(r) and r["truth_total"] is not None
              and _amount(r["paid_total"]) != _amount(r["truth_total"])]
-    brief = lambda rs, *keys: [{"name": r["name"], "scenario": r["scenario"], **{k: r[k] for k in keys}} for r in rs]  # noqa: E731
-    return {"paid_should_be_held": brief(held, "expected_reasons", "settled_status"),
-            "paid_twice": brief(twice, "duplicate_of", "final_status"),
-            "paid_wrong_amount": brief(wrong, "truth_total", "paid_total")}
+    return {"paid_should_be_held": _brief(held, "expected_reasons", "settled_status"),
+            "paid_twice": _brief(twice, "duplicate_of", "final_status"),
+            "paid_wrong_amount": _brief(wrong, "truth_total", "paid_total")}
+
+
+def _brief(rows: list[dict], *keys: str) -> list[dict]:
+    return [{"name": r["name"], "scenario": r["scenario"], **{k: r[k] for k in keys}} for r in rows]
 
 
 def duplicate_links(results: list[dict]) -> dict[str, tuple[bool, bool, bool]]:
@@ -169,6 +172,7 @@ def score(results: list[dict]) -> dict:
         "by": {key: _by(results, key, unsafe, links) for key in BREAKDOWNS},
         "documents_detail": [{"name": r["name"], "scenario": r["scenario"], "form": r["form"],
                               "expected": [r["expected_outcome"], list(r["expected_reasons"])],
-                              "actual": [actual_outcome(r), list(r["reasons"])], "final_status": r["final_status"],
+                              "actual": [actual_outcome(r), list(r["reasons"])], "stage": r.get("decision_stage"),
+                              "final_status": r["final_status"],
                               "linked": r["linked"], "as_expected": as_expected(r)} for r in results],
     }
