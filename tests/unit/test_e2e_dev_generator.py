@@ -103,3 +103,15 @@ def test_byte_level_copies_are_what_they_claim(runs):
     assert (d / resaved["file"]).read_bytes() != (d / resaved["duplicate_of"]).read_bytes()
     confusable = by_scenario["copy_ocr_confusable"]
     assert confusable["invoice_number"] != _gt(d, {"file": confusable["duplicate_of"]})["invoice_number"]
+
+
+def test_cumulative_billing_bills_more_than_received_only_together(runs):
+    d = runs[0]
+    rows = {r["scenario"]: _gt(d, r) for r in _manifest(d)}
+    first, second = rows["cumulative_first"], rows["cumulative_second"]
+    assert first["po_number"] == second["po_number"] and first["invoice_number"] != second["invoice_number"]
+    assert first["total"] != second["total"]  # another amount: the second is not a copy of the first
+    receipts = [r for r in json.loads((d / "master" / "receipts.json").read_text()) if r["po_number"] == first["po_number"]]
+    received = sum(Decimal(line["quantity"]) for r in receipts for line in r["lines"])
+    billed = [Decimal(gt["lines"][0]["quantity"]) for gt in (first, second)]
+    assert billed[0] <= received and billed[1] <= received < billed[0] + billed[1]
