@@ -48,6 +48,9 @@ def test_copies_arriving_as_the_same_or_appended_bytes_are_caught_and_paid_once(
     assert report["duplicates"]["tp"] == 2 and report["duplicates"]["fp"] == 0
     assert report["paid_twice"] == 0 and report["unsafe_total"] == 0
     assert report["by"]["scenario"]["copy_appended_bytes"]["duplicates"]["recall"] == 1.0
+    # the labelled reviewer approval of the held price variance went through review.approve and export
+    assert report["reviewer_actions"] == [{"name": "pdf/0002-price_variance-digital.pdf", "review": "approve"}]
+    assert detail["pdf/0002-price_variance-digital.pdf"]["final_status"] == "exported"
     assert not (env / "var").exists()
 
 
