@@ -131,6 +131,14 @@ def cmd_eval_reconcile(args) -> int:
     return EXIT_OK
 
 
+def cmd_eval_e2e(args) -> int:
+    from .evaluation.e2e_eval import evaluate, format_report
+
+    report = evaluate(Path(args.dir), limit=args.limit, verbose=args.progress)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_NOT_OK if args.fail_on_unsafe and report["unsafe_total"] else EXIT_OK
+
+
 def cmd_eval_extraction(args) -> int:
     from .evaluation.extraction_cli import run_command
 
@@ -170,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     return build({"up": cmd_up, "ingest": cmd_ingest, "status": cmd_status, "show": cmd_show, "load": cmd_load, "audit": cmd_audit,
                   "worker": cmd_worker, "serve": cmd_serve, "db": cmd_db, "sweep": cmd_sweep, "retry": cmd_retry, "list": cmd_list,
-                  "eval_reconcile": cmd_eval_reconcile, "eval_extraction": cmd_eval_extraction, "user": cmd_user, "token": cmd_token, "reasons": cmd_reasons}, __version__)
+                  "eval_reconcile": cmd_eval_reconcile, "eval_e2e": cmd_eval_e2e, "eval_extraction": cmd_eval_extraction, "user": cmd_user,
+                  "token": cmd_token, "reasons": cmd_reasons}, __version__)
 
 
 def main(argv=None) -> int:
