@@ -27,6 +27,12 @@ from .policy import Tolerances
 CENT = Decimal("0.01")
 # The highest standard VAT/GST rate in use is 28 %; a tax above 30 % of the net was misread.
 MAX_TAX_RATE = Decimal("0.30")
+# VAT/GST rates in use around the world (percent). When the tax itself was not read, lines
+# that add up to the total less one of these confirm the total: a misread total lands on
+# one of them within rounding only by rare chance.
+STANDARD_RATES = tuple(Decimal(r) for r in ("0", "2.1", "2.5", "3", "3.7", "4", "5", "5.5", "6", "7", "7.7", "8", "8.1", "9", "10",
+                                            "12", "13", "13.5", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24",
+                                            "25", "25.5", "26", "27", "28"))
 PEOPLE_OR_EXACT = ("einvoice_xml",)
 
 
@@ -58,6 +64,15 @@ def _lines_sum(lines: Sequence[LineItem]) -> Optional[Decimal]:
     return None if any(a is None for a in amounts) else sum(amounts, Decimal(0))
 
 
+def standard_rate_between(base: Decimal, total: Decimal, items: int) -> Optional[Decimal]:
+    """The standard tax rate (percent) that turns ``base`` into ``total``, within rounding
+    (a cent per line), or None."""
+    if base <= 0 or total <= 0:
+        return None
+    slack = CENT * (items + 1)
+    return next((r for r in STANDARD_RATES if abs(base * (1 + r / 100) - total) <= slack), None)
+
+
 def _inconsistent(message: str, **evidence) -> Reason:
     return Reason("totals_inconsistent", message, evidence)
 
@@ -84,7 +99,9 @@ def check_arithmetic(extraction: Extraction, tol: Tolerances) -> ArithmeticFindi
         reasons.append(_inconsistent(f"the {len(extraction.lines)} lines add up to {lines_sum}, the {basis_name} is {basis} "
                                      f"(difference {basis - lines_sum:+}, tolerance {slack})",
                                      lines_sum=str(lines_sum), expected=str(basis), difference=str(basis - lines_sum), tolerance=str(slack)))
-    supported = header_closes or lines_close or (lines_sum is not None and total is not None and abs(total - lines_sum) <= slack)
+    supported = (header_closes or lines_close
+                 or (lines_sum is not None and total is not None and tax is None
+                     and standard_rate_between(lines_sum, total, len(extraction.lines)) is not None))
     if total is not None and not supported and not _vouched(extraction, "total") and net is None:
         reasons.append(Reason("total_uncorroborated",
                               f"the total {total} is the only amount read: no net, tax or lines confirm it",
