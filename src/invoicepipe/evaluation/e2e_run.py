@@ -110,7 +110,14 @@ def apply_review(app, document_id: int, action: Optional[dict]) -> Optional[str]
         return f"skipped: {doc.status.value}, not in review"
     user = User(id=0, username="eval-reviewer", role=action.get("role", "controller"))
     name = action.get("action")
-    calls = {"approve": (getattr(review, "approve", None), ()),
+    overrides = ()
+    if name == "approve" and action.get("note"):
+        # An approval with a note overrides, with that note, what the person's role may
+        # override; the payment gate judges each (and refuses what it may not release).
+        from ..services.review_view import document_view
+
+        overrides = ({r["code"]: (r["digest"], action["note"]) for r in document_view(app, document_id)["reasons"]},)
+    calls = {"approve": (getattr(review, "approve", None), overrides),
              "reject": (getattr(review, "reject", None), (action.get("note") or "rejected in evaluation",)),
              "correct": (getattr(review, "correct", None), (action.get("values") or {},))}
     fn, extra = calls.get(name, (None, ()))
