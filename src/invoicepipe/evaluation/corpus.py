@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..adapters.db.masterdata import vendor_from_row
+from ..adapters.db.masterdata import po_from_row, vendor_from_row
 from ..domain.einvoice import CREDIT_NOTE_CODES
-from ..domain.models import Vendor
+from ..domain.models import PurchaseOrder, Vendor
 from ..errors import InvoicepipeError
 
 TRUTH_FIELDS = ("vendor", "vendor_id", "vendor_vat_id", "invoice_number", "invoice_date", "due_date", "po_number",
@@ -39,6 +39,10 @@ class Corpus:
     folder: Path
     documents: tuple[LabelledDocument, ...]
     vendors: Optional[tuple[Vendor, ...]]  # None: no master, vendor judged by printed name
+    purchase_orders: tuple[PurchaseOrder, ...] = ()  # master/pos.json: the PO search looks for a vendor's own
+
+    def pos_of(self, vendor_id: Optional[str]) -> list[PurchaseOrder]:
+        return [po for po in self.purchase_orders if vendor_id and po.vendor_id == vendor_id]
 
 
 def normalise_name(name: Optional[str]) -> str:
@@ -81,4 +85,7 @@ def load_corpus(folder: Path, limit: Optional[int] = None) -> Corpus:
         hidden = frozenset(k[: -len("_visible_in_text")] for k, v in row.items()
                            if k.endswith("_visible_in_text") and str(v).strip().lower() == "false")
         docs.append(LabelledDocument(Path(row["file"]).stem, folder / row["file"], truth, gt.get("form"), key, hidden))
-    return Corpus(folder, tuple(docs[:limit] if limit else docs), vendors)
+    pos_file = folder / "master" / "pos.json"
+    pos = tuple(po_from_row({"status": "open", "kind": "goods", **raw}) for raw in json.loads(pos_file.read_text(encoding="utf-8"))) \
+        if pos_file.is_file() else ()
+    return Corpus(folder, tuple(docs[:limit] if limit else docs), vendors, pos)

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ..adapters.calibration_store import load_calibration
 from ..domain.extraction import extract_invoice
+from ..domain.extraction.po_search import refine_po_number
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
@@ -37,13 +38,17 @@ def _read(app, data: bytes, media_type: str) -> DocumentText:
 
 def _extract(app, text: DocumentText, vendors):
     """Extract with the shipped calibration; a vendor with a layout memory (learned from
-    reviewers' corrections) is extracted again with it. ``app.calibration``, when set,
-    replaces the shipped table (tests, experiments)."""
+    reviewers' corrections) is extracted again with it, and the PO number is checked against
+    the resolved vendor's own purchase orders. ``app.calibration``, when set, replaces the
+    shipped table (tests, experiments)."""
     calibration = getattr(app, "calibration", None) or load_calibration()
     extraction = extract_invoice(text, vendors, calibration)
     key = vendor_memory_key(extraction.value("vendor_id"), None)
     memory = memory_for_vendor(app, key, _read) if key else None
-    return extract_invoice(text, vendors, calibration, memory) if memory else extraction
+    extraction = extract_invoice(text, vendors, calibration, memory) if memory else extraction
+    with app.uow.begin() as tx:
+        vendor_pos = tx.master.purchase_orders_of(extraction.value("vendor_id"))
+    return refine_po_number(extraction, text, vendor_pos)
 
 
 def _summary(extraction) -> dict:

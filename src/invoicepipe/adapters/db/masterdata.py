@@ -94,6 +94,13 @@ class MasterDataRepository:
         row = self.conn.execute(select(t.purchase_orders).where(t.purchase_orders.c.po_number == po_number)).first()
         return po_from_row(row._mapping) if row else None
 
+    def purchase_orders_of(self, vendor_id: Optional[str], limit: int = 20_000) -> list[PurchaseOrder]:
+        """The vendor's purchase orders (``ix_purchase_orders_vendor_id``)."""
+        if not vendor_id:
+            return []
+        rows = self.conn.execute(select(t.purchase_orders).where(t.purchase_orders.c.vendor_id == vendor_id).limit(limit))
+        return [po_from_row(r._mapping) for r in rows]
+
     def receipts_for(self, po_number: str) -> list[GoodsReceipt]:
         rows = self.conn.execute(select(t.goods_receipts).where(t.goods_receipts.c.po_number == po_number).order_by(t.goods_receipts.c.received_on))
         return [receipt_from_row(r._mapping) for r in rows]

@@ -1,0 +1,88 @@
+"""The PO number found by looking for the vendor's own open purchase orders on the page.
+
+A label finds *a* number beside "Order"/"Bestellung"/"Commande", and on many invoices that
+is the delivery note, the order confirmation or the customer's reference, or a scan cut it
+short. The buyer already knows which POs are open with the resolved vendor: one of them
+printed anywhere on the page (after folding OCR confusions and separators) is far stronger
+evidence than any label. So once the vendor is resolved:
+
+- a label's PO number that is one of the vendor's open POs is confirmed;
+- otherwise, exactly one of the vendor's open POs printed on the page replaces it (the
+  label took another document's number) or fills the gap;
+- several printed, none chosen by a label: nothing is decided here (a person picks);
+- a printed fragment of at least ``MIN_FRAGMENT`` characters that begins or ends exactly
+  one open PO, and nothing better, is taken with a lower confidence (a scan cut it short).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterable, Optional, Sequence
+
+from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, PurchaseOrder, Word
+
+CONFIRMED, FOUND, FRAGMENT = 0.98, 0.96, 0.8
+MIN_FRAGMENT = 7
+# OCR confusions folded on both sides, as for invoice numbers.
+_FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
+_SEPARATORS = re.compile(r"[\s.\-/_:#]")
+
+
+def po_key(text: str) -> str:
+    """The compare-form of a PO number: upper case, separators dropped, confusions folded."""
+    return _SEPARATORS.sub("", text.upper()).translate(_FOLD)
+
+
+def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
+    """Every token and every run of up to three adjacent tokens on a line (a number printed
+    in groups, "4500 0105 21"), with the first and last word of the run."""
+    for page in doc.pages:
+        words = list(page.words)
+        for i, first in enumerate(words):
+            text = ""
+            for last in words[i:i + 3]:
+                if last is not first and abs(last.box.top - first.box.top) > max(2.0, first.box.bottom - first.box.top):
+                    break  # another line
+                text += last.text
+                yield po_key(text), first, last
+
+
+def _field(po_number: str, confidence: float, method: str, first: Optional[Word], last: Optional[Word]) -> ExtractedField:
+    box = first.box.union(last.box) if first and last else None
+    return ExtractedField("po_number", po_number, confidence, method, first.page if first else None, box)
+
+
+def refine_po_number(extraction: Extraction, doc: DocumentText, vendor_pos: Sequence[PurchaseOrder]) -> Extraction:
+    """The extraction with its PO number checked against the resolved vendor's POs: a
+    label's number that is one of them stands (confirmed when open); otherwise the page is
+    searched for the vendor's open POs."""
+    if not vendor_pos:
+        return extraction
+    labelled = extraction.fields.get("po_number")
+    known = {po_key(po.po_number): po for po in vendor_pos}
+    if labelled is not None and po_key(labelled.value) in known:
+        po = known[po_key(labelled.value)]
+        confidence = max(labelled.confidence, CONFIRMED) if po.status == "open" else labelled.confidence
+        return _with(extraction, replace(labelled, value=po.po_number, confidence=confidence))
+    by_key = {k: po for k, po in known.items() if po.status == "open"}
+    found: dict[str, tuple[Word, Word]] = {}
+    fragments: dict[str, tuple[Word, Word]] = {}
+    for key, first, last in _printed(doc):
+        if key in by_key:
+            found.setdefault(by_key[key].po_number, (first, last))
+        elif len(key) >= MIN_FRAGMENT and key.isalnum() and sum(c.isdigit() for c in key) >= MIN_FRAGMENT - 1:
+            hits = [po for k, po in by_key.items() if k != key and (k.startswith(key) or k.endswith(key))]
+            if len(hits) == 1:
+                fragments.setdefault(hits[0].po_number, (first, last))
+    if len(found) == 1:
+        [(number, (first, last))] = found.items()
+        return _with(extraction, _field(number, FOUND, "vendor_open_po", first, last))
+    if not found and len(fragments) == 1 and labelled is None:
+        [(number, (first, last))] = fragments.items()
+        return _with(extraction, _field(number, FRAGMENT, "vendor_open_po_fragment", first, last))
+    return extraction
+
+
+def _with(extraction: Extraction, field: ExtractedField) -> Extraction:
+    return replace(extraction, fields={**extraction.fields, "po_number": field})

@@ -1,0 +1,64 @@
+"""The PO number from the vendor's own purchase orders printed on the page."""
+
+from decimal import Decimal
+
+from invoicepipe.domain.extraction.po_search import refine_po_number
+from invoicepipe.domain.models import Box, DocumentText, ExtractedField, Extraction, Page, POLine, PurchaseOrder, Word
+
+
+def page(*lines: str) -> DocumentText:
+    words = []
+    for row, text in enumerate(lines):
+        x = 50.0
+        for token in text.split():
+            words.append(Word(token, Box(x, 100 + row * 14, x + 6 * len(token), 110 + row * 14), 1))
+            x += 6 * len(token) + 5
+    return DocumentText((Page(1, 595, 842, tuple(words), "pdf_text"),))
+
+
+def po(number: str, status: str = "open") -> PurchaseOrder:
+    return PurchaseOrder(number, "V1", "EUR", (POLine("10", "Widget", Decimal(1), Decimal(1)),), status=status)
+
+
+def with_po(value=None, confidence=0.7) -> Extraction:
+    fields = {"vendor_id": ExtractedField("vendor_id", "V1", 0.99, "vendor_master")}
+    if value:
+        fields["po_number"] = ExtractedField("po_number", value, confidence, "label_right")
+    return Extraction(fields)
+
+
+VENDOR_POS = [po("4500010521"), po("4500010777"), po("4500009999", status="closed")]
+
+
+def found(extraction):
+    f = extraction.fields.get("po_number")
+    return (f.value, f.confidence, f.method) if f else None
+
+
+def test_a_labelled_open_po_of_the_vendor_is_confirmed():
+    assert found(refine_po_number(with_po("4500-010521"), page("Order: 4500-010521"), VENDOR_POS)) == ("4500010521", 0.98, "label_right")
+
+
+def test_a_delivery_note_number_taken_by_the_label_gives_way_to_the_vendor_po_on_the_page():
+    doc = page("Delivery note / Order 8800123 4500010777")
+    value, confidence, method = found(refine_po_number(with_po("8800123"), doc, VENDOR_POS))
+    assert (value, method) == ("4500010777", "vendor_open_po") and confidence >= 0.95
+
+
+def test_a_po_printed_in_groups_or_with_ocr_confusions_is_found_without_a_label():
+    assert found(refine_po_number(with_po(), page("Your ref 4500 0105 21"), VENDOR_POS))[0] == "4500010521"
+    assert found(refine_po_number(with_po(), page("Bestellung: 45OO01O777"), VENDOR_POS))[0] == "4500010777"
+
+
+def test_two_open_pos_printed_decide_nothing_and_a_known_closed_po_stands():
+    both = page("Orders 4500010521 and 4500010777")
+    assert found(refine_po_number(with_po(), both, VENDOR_POS)) is None
+    closed = refine_po_number(with_po("4500009999"), page("PO 4500009999 4500010521"), VENDOR_POS)
+    assert found(closed) == ("4500009999", 0.7, "label_right")  # the decision says it is closed
+
+
+def test_a_fragment_cut_by_a_scan_is_taken_with_less_confidence_only_when_unique():
+    value, confidence, method = found(refine_po_number(with_po(), page("PO 45000107"), VENDOR_POS))
+    assert (value, method) == ("4500010777", "vendor_open_po_fragment") and confidence < 0.85
+    assert found(refine_po_number(with_po(), page("PO 4500010"), VENDOR_POS)) is None  # begins both open POs
+    assert refine_po_number(with_po(), page("nothing here"), []) == with_po()
