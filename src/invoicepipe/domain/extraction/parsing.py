@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
+from stdnum import iban as stdnum_iban
+
 CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "CHF": "CHF", "Rs.": "INR", "Rs": "INR", "INR": "INR"}
 ISO_CURRENCIES = frozenset(
     "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN".split()
@@ -177,19 +179,10 @@ def date_order_evidence(text: str) -> Optional[str]:
 
 
 IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30})\b")
-IBAN_LENGTHS = {"DE": 22, "AT": 20, "CH": 21, "FR": 27, "NL": 18, "BE": 16, "IT": 27, "ES": 24,
-                "GB": 22, "LU": 20, "PL": 28, "DK": 18, "SE": 24, "IE": 22, "PT": 25, "CZ": 24}
-
-
 def iban_valid(iban: str) -> bool:
-    """True when ``iban`` (spaces allowed) passes the length and mod-97 checks."""
-    s = re.sub(r"\s", "", iban).upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", s):
-        return False
-    if IBAN_LENGTHS.get(s[:2], len(s)) != len(s):
-        return False
-    digits = "".join(str(int(ch, 36)) for ch in s[4:] + s[:4])
-    return int(digits) % 97 == 1
+    """True when ``iban`` (spaces allowed) has its country's length and format and passes
+    the ISO 7064 mod-97 check (python-stdnum knows every country's rules)."""
+    return stdnum_iban.is_valid(iban)
 
 
 def find_iban(text: str) -> Optional[tuple[str, int, int]]:

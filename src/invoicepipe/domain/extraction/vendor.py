@@ -7,6 +7,11 @@ Resolution evidence and its confidence:
     name or alias fuzzy match (rapidfuzz, score >= 88)       0.9 * score/100, *0.9 outside the page-1 header
     id and name agree                                        0.99
     two different vendors tie                                confidence * 0.7
+
+A name is the weakest evidence and the easiest to imitate: a look-alike ("ACME Supplies
+Ltd" billing from another company) prints the name but its own tax id. So a vendor found by
+its name alone is not resolved when the seller's tax id printed on the document (labelled,
+outside the buyer's block, with valid check digits) is another one.
 """
 
 from __future__ import annotations
@@ -15,12 +20,17 @@ import re
 from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
+from stdnum.eu import vat as stdnum_eu_vat
+from stdnum.gb import vat as stdnum_gb_vat
+from stdnum.in_ import gstin as stdnum_gstin
 
 from invoicepipe.domain.extraction.layout import Line, first_page_top
 from invoicepipe.domain.extraction.parsing import find_iban, find_vat_ids, normalise_id
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.models import Vendor
 
+EU_PREFIXES = frozenset(("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU",
+                         "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"))
 LEGAL_FORM = re.compile(
     r"(?i)(?<!\w)(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|AG|KG|OHG|e\.\s?K\.|UG|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|"
     r"B\.V\.|N\.V\.|S\.A\.S?\.?|SAS|SARL|S\.à\s?r\.l\.|SA|SE|S\.p\.A\.|S\.r\.l\.|Pvt\.?\s*Ltd\.?|Oy|AB|A/S)(?!\w)"
@@ -37,6 +47,7 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
         return None
     lines = ctx.layout.lines
     compact = {id(ln): normalise_id(ln.text) for ln in lines}
+    seller_ids = {normalise_id(c.value) for c in vat_id_candidates(ctx) if c.score >= SELLER_ID_SCORE and tax_id_valid(c.value)}
     header = {id(ln) for ln in (first_page_top(ctx.layout) or [])}
     scores: dict[str, list] = {}
     for v in vendors:
@@ -55,7 +66,7 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
                 evidence.append((0.93, "iban", ln))
                 break
         name_hit = _name_match(v, lines, header)
-        if name_hit:
+        if name_hit and not (not evidence and _other_seller_tax_id(v, seller_ids)):
             evidence.append(name_hit)
         if evidence:
             best = max(evidence, key=lambda e: e[0])
@@ -68,6 +79,29 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
         ranked[0][1] *= 0.7
     v, conf, how, line = ranked[0]
     return v, round(conf, 3), how, line
+
+
+# vat_id_candidates scores a labelled id outside the buyer's block 0.8, anything else lower.
+SELLER_ID_SCORE = 0.8
+
+
+def tax_id_valid(value: str) -> bool:
+    """Check digits of an EU VAT id, a UK VAT number or an Indian GSTIN (python-stdnum);
+    other ids are taken as printed."""
+    compact = normalise_id(value)
+    if compact[:2] in ("GB", "XI"):
+        return stdnum_gb_vat.is_valid(compact)
+    if re.fullmatch(r"\d{2}[A-Z]{5}\d{4}[A-Z]\w{3}", compact):
+        return stdnum_gstin.is_valid(compact)
+    if re.fullmatch(r"[A-Z]{2}\w{2,13}", compact):
+        return stdnum_eu_vat.is_valid(compact) or compact[:2] not in EU_PREFIXES
+    return True
+
+
+def _other_seller_tax_id(v: Vendor, seller_ids: set) -> bool:
+    """The document names a seller tax id and it is not this vendor's."""
+    own = normalise_id(v.tax_id or "")
+    return bool(own and seller_ids and own not in seller_ids)
 
 
 def _name_match(v: Vendor, lines: Sequence[Line], header: set) -> Optional[tuple[float, str, Line]]:

@@ -1,0 +1,31 @@
+"""A vendor found only by its name is not resolved when the seller's tax id says otherwise."""
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.vendor import tax_id_valid
+from invoicepipe.domain.models import Vendor
+from tests.unit.test_extraction_fields import doc_from_rows
+
+ACME = Vendor("V-1", "Acme Industrial Supplies GmbH", tax_id="DE429152429")
+
+
+def resolve(*rows):
+    return extract_invoice(doc_from_rows(dict(enumerate(rows))), [ACME]).value("vendor_id")
+
+
+def test_the_name_resolves_the_vendor_when_no_other_seller_tax_id_is_printed():
+    assert resolve("Acme Industrial Supplies GmbH", "Invoice number 7", "Total 5.00 EUR") == "V-1"
+    assert resolve("Acme Industrial Supplies GmbH", "USt-IdNr. DE429152429", "Total 5.00 EUR") == "V-1"
+
+
+def test_a_look_alike_printing_another_valid_seller_tax_id_is_not_the_master_vendor():
+    assert resolve("Acme Industrial Supplies GmbH", "USt-IdNr. DE811907980", "Total 5.00 EUR") is None
+
+
+def test_a_tax_id_with_wrong_check_digits_does_not_overrule_the_name():
+    assert not tax_id_valid("DE811907981")
+    assert resolve("Acme Industrial Supplies GmbH", "USt-IdNr. DE811907981", "Total 5.00 EUR") == "V-1"
+
+
+def test_check_digits_per_country():
+    assert tax_id_valid("DE 811 907 980") and tax_id_valid("27AAPFU0939F1ZV") and not tax_id_valid("27AAPFU0939F1ZW")
+    assert tax_id_valid("12-3456789")  # an EIN has no check digit: taken as printed
