@@ -1,8 +1,8 @@
 """Gather everything the decision needs about one invoice, in the caller's transaction.
 
-The PO's row is locked first (``FOR UPDATE`` on PostgreSQL; SQLite serialises writers at
-BEGIN), so two invoices on one PO are decided one after the other and each sees what the
-other billed. Duplicate candidates come from indexed blocking on the resolved vendor
+The vendor's and the PO's rows are locked first (``FOR UPDATE`` on PostgreSQL; SQLite
+serialises writers at BEGIN), so two invoices of one vendor, or on one PO, are decided one
+after the other: each sees what the other billed and whether it was just approved. Duplicate candidates come from indexed blocking on the resolved vendor
 (number, or amount within the date window); commitments are the other invoices billing the
 same PO, pending ones included.
 """
@@ -78,6 +78,8 @@ def _machine(tx, document_id: int, extraction: Extraction) -> Optional[Extractio
 
 def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optional[date] = None) -> Evidence:
     """All the evidence about ``doc`` as ``extraction`` reads it, with the PO row locked."""
+    if extraction.value("vendor_id"):
+        tx.documents.lock_vendor_decisions(extraction.value("vendor_id"))
     vendor = tx.master.vendor(extraction.value("vendor_id"))
     po_number = extraction.value("po_number")
     if po_number:

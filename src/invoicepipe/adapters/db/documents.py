@@ -259,6 +259,13 @@ class DocumentRepository:
                 found[r._mapping["document_id"]] = dict(r._mapping)
         return list(found.values())
 
+    def lock_vendor_decisions(self, vendor_id: str) -> None:
+        """Hold the vendor's master row until commit, so two invoices of one vendor pass the
+        payment gate one after the other: each sees whether the other was just approved, and
+        two copies released at the same moment cannot both be paid. SQLite serialises writers
+        at BEGIN already."""
+        self.conn.execute(select(t.vendors.c.vendor_id).where(t.vendors.c.vendor_id == vendor_id).with_for_update())
+
     def lock_po_billing(self, po_number: str) -> None:
         """Hold the PO's row until commit, so two invoices on one PO reconcile one after the other
         (each must see what the other billed). SQLite serialises writers at BEGIN already."""
