@@ -16,6 +16,8 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Optional
 
+from .labelled_set import duplicate_root
+
 PAID = frozenset({"approved", "exported"})
 RE_ARRIVAL = "re_arrival"
 DUPLICATE = "duplicate_suspected"
@@ -40,18 +42,11 @@ def actual_outcome(r: dict) -> str:
     return RE_ARRIVAL if r["re_arrival"] else r["settled_status"]
 
 
-def _root(name: Optional[str], parent: dict) -> Optional[str]:
-    seen = set()
-    while name in parent and parent[name] and name not in seen:
-        seen.add(name)
-        name = parent[name]
-    return name
-
 
 def invoice_groups(results: list[dict]) -> dict[str, str]:
     """Each arrival's invoice: the first original of its ``duplicate_of`` chain."""
     parent = {r["name"]: r["duplicate_of"] for r in results}
-    return {r["name"]: _root(r["name"], parent) for r in results}
+    return {r["name"]: duplicate_root(r["name"], parent) for r in results}
 
 
 def shows_reasons(r: dict) -> bool:

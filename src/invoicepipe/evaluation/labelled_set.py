@@ -56,6 +56,16 @@ class LabelledSet:
     cases: list
 
 
+def duplicate_root(name: Optional[str], parent: dict) -> Optional[str]:
+    """The first document of a chain of copies (``parent``: document -> the one it copies);
+    two documents of one invoice share their root, however the chain runs."""
+    seen = set()
+    while name in parent and parent[name] and name not in seen:
+        seen.add(name)
+        name = parent[name]
+    return name
+
+
 def _norm_name(name: Optional[str]) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", (name or "").lower())).strip()
 

@@ -31,7 +31,7 @@ from ..domain.models import Extraction, Status
 from ..services.masterdata import load_master_data
 from ..services.parse import invoice_columns
 from ..services.decide import decide_document
-from .labelled_set import Case, LabelledSet, read_labelled_set
+from .labelled_set import Case, LabelledSet, duplicate_root, read_labelled_set
 
 ACTOR = "system:eval"
 PAID = ("approved", "exported")
@@ -144,14 +144,6 @@ def run_cases(app, data: LabelledSet) -> list[dict]:
     return results
 
 
-def _root(case_id: Optional[str], parent: dict) -> Optional[str]:
-    seen = set()
-    while case_id in parent and parent[case_id] and case_id not in seen:
-        seen.add(case_id)
-        case_id = parent[case_id]
-    return case_id
-
-
 def _as_labelled(result: dict) -> bool:
     """The outcome as labelled and, when reasons are labelled, the same set of reason codes."""
     case = result["case"]
@@ -168,7 +160,7 @@ def score(results: list[dict]) -> dict:
     for r in results:
         case = r["case"]
         expected, linked = case.duplicate_of is not None, r["linked"]
-        right = expected and linked is not None and _root(linked, parent) == _root(r["id"], parent)
+        right = expected and linked is not None and duplicate_root(linked, parent) == duplicate_root(r["id"], parent)
         tp += right
         fp += linked is not None and not right
         fn += expected and not right
