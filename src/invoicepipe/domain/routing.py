@@ -109,6 +109,12 @@ def warning_reasons(extraction: Extraction) -> list[Reason]:
             if field is not None and field.by:
                 continue  # a person chose between the XML and the print
             reasons.append(Reason(code, f"the embedded e-invoice XML and the printed text disagree on {detail.replace('_', ' ')}", {"field": detail}))
+        elif code == "iban_unreadable":
+            field = extraction.fields.get("iban")
+            if field is not None and field.by:
+                continue  # a person read the IBAN off the page; the bank check judges what they entered
+            reasons.append(Reason(code, f"an IBAN is printed on page {detail or '?'} but cannot be read (its check digits fail): "
+                                  "the bank check could not compare it with the vendor master", {"page": detail}))
         elif extraction.fields and all(f.by for f in extraction.fields.values()):
             continue  # a person read the pages and confirmed every field
         elif code == "ocr_unreadable":

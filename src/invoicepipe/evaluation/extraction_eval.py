@@ -24,6 +24,7 @@ from typing import Mapping, Optional
 
 from ..domain.calibration import apply_calibration, evidence_source
 from ..domain.extraction import extract_invoice
+from ..domain.extraction.bank_details import flag_unreadable_iban
 from ..domain.extraction.po_search import refine_po_number
 from ..domain.layout_memory import VendorLayout
 from ..domain.routing import AUTO, route_invoice
@@ -48,7 +49,8 @@ def score_document(doc: LabelledDocument, read: ReadDocument, config: Configurat
     started = time.perf_counter()
     raw = extract_invoice(read.text, corpus.vendors or (), None, memory if config.use_memory else None)
     extraction = apply_calibration(raw, config.calibration, evidence_source(p.method for p in read.text.pages))
-    extraction = refine_po_number(extraction, read.text, corpus.pos_of(extraction.value("vendor_id")))  # as the parse step does
+    # as the parse step does:
+    extraction = flag_unreadable_iban(refine_po_number(extraction, read.text, corpus.pos_of(extraction.value("vendor_id"))), read.text)
     outcome.extract_s = time.perf_counter() - started
     credit_note = doc.truth.get("document_type") == "credit_note"
     for name, expected in _expected(doc, corpus, read.text.einvoice_xml is None).items():

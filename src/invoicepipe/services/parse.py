@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ..adapters.calibration_store import load_calibration
 from ..domain.extraction import extract_invoice
+from ..domain.extraction.bank_details import flag_unreadable_iban
 from ..domain.extraction.po_search import refine_po_number
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
@@ -48,7 +49,7 @@ def _extract(app, text: DocumentText, vendors):
     extraction = extract_invoice(text, vendors, calibration, memory) if memory else extraction
     with app.uow.begin() as tx:
         vendor_pos = tx.master.purchase_orders_of(extraction.value("vendor_id"))
-    return refine_po_number(extraction, text, vendor_pos)
+    return flag_unreadable_iban(refine_po_number(extraction, text, vendor_pos), text)
 
 
 def _summary(extraction) -> dict:
