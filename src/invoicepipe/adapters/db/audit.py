@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
 from ...domain.audit import LEGACY_PARTITION, ChainEvent, Head, canonical_json, keyed_event_hash
+from ...errors import StateConflict
 from . import tables as t
 
 # Fixed: the migration creates one head row per partition (1..16). Sixteen heads make two
@@ -39,12 +40,47 @@ class AuditEvent:
     policy_version: Optional[str] = None
 
 
+EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition", "chain_position")
+
+_HEAD_ROWS = select(t.audit_heads.c.chain_partition, t.audit_heads.c.chain_position, t.audit_heads.c.hash)
+_NEXT_SEQ = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
+
+
+def _locked_head_and_next_seq(locking):
+    # nextval sits outside the locking subquery so it runs once, after the lock is held.
+    h = locking.subquery("h")
+    return select(h.c.chain_partition, h.c.chain_position, h.c.hash, _NEXT_SEQ)
+
+
+# PostgreSQL: lock one given head, or the first free one from the preferred on (wrapping around).
+_LOCK_HEAD = _locked_head_and_next_seq(_HEAD_ROWS.where(t.audit_heads.c.chain_partition == bindparam("p")).with_for_update())
+_LOCK_ANY_FREE_HEAD = _locked_head_and_next_seq(
+    _HEAD_ROWS.where(t.audit_heads.c.chain_partition >= 1)
+    .order_by((t.audit_heads.c.chain_partition - bindparam("preferred") + PARTITIONS) % PARTITIONS)
+    .limit(1).with_for_update(skip_locked=True))
+
+# Built once: the head moves from (old_position, old_hash) to the new event, or not at all.
+_MOVE_HEAD = (update(t.audit_heads)
+              .where(t.audit_heads.c.chain_partition == bindparam("p"), t.audit_heads.c.chain_position == bindparam("old_position"),
+                     t.audit_heads.c.hash == bindparam("old_hash"))
+              .values(chain_position=bindparam("new_position"), hash=bindparam("new_hash")))
+
+# PostgreSQL, one round trip: the event is inserted from the head update's RETURNING, so
+# it is written only together with the head that points at it.
+_INSERT_WITH_HEAD_MOVE = (
+    insert(t.audit_events)
+    .from_select(list(EVENT_COLUMNS), select(*[bindparam(f"v_{c}", type_=t.audit_events.c[c].type) for c in EVENT_COLUMNS])
+                 .select_from(_MOVE_HEAD.returning(t.audit_heads.c.chain_partition).cte("moved")))
+    .returning(t.audit_events.c.seq)
+)
+
+
 def _content(row: Mapping[str, Any]) -> dict:
     return {k: row[k] for k in CONTENT_COLUMNS}
 
 
 def partition_for(document_id: Optional[int]) -> int:
-    """A document's events go to one partition (so its trail is one chain); others spread at random."""
+    """The partition a document's events prefer (so its trail is mostly one chain); others spread at random."""
     if document_id is None:
         return 1 + random.randrange(PARTITIONS)
     return 1 + int(document_id) % PARTITIONS
@@ -59,21 +95,44 @@ class AuditRepository:
         # in opposite orders (a deadlock).
         self._partition: Optional[int] = None
 
-    def _next_seq(self) -> int:
+    def _lock_head(self, preferred: int, sticky: bool) -> tuple[int, int, str, int]:
+        """Lock a partition's head row: (partition, position, hash, next seq).
+
+        PostgreSQL: the preferred partition if it is free, else the next free one (SKIP
+        LOCKED), so appenders do not queue behind one another while fewer than PARTITIONS
+        append at the same moment; only when all are busy does it wait for the preferred
+        one. ``sticky``: this transaction already holds ``preferred``, take it again.
+        """
+        heads = t.audit_heads.c
+        if self.conn.dialect.name != "postgresql":
+            # SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE).
+            position, prev = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == preferred)).one()
+            seq = self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one()
+            return preferred, int(position), prev, int(seq)
+        row = None if sticky else self.conn.execute(_LOCK_ANY_FREE_HEAD, {"preferred": preferred}).first()
+        if row is None:
+            row = self.conn.execute(_LOCK_HEAD, {"p": preferred}).one()
+        # The seq is drawn once the head is locked, so within a partition seq order is chain order.
+        return int(row[0]), int(row[1]), row[2], int(row[3])
+
+    def _write(self, row: dict) -> None:
+        """Insert the event and move its partition's head to it."""
+        params = {"p": row["chain_partition"], "old_position": row["chain_position"] - 1, "old_hash": row["prev_hash"],
+                  "new_position": row["chain_position"], "new_hash": row["hash"]}
         if self.conn.dialect.name == "postgresql":
-            return int(self.conn.execute(text(f"SELECT nextval('{t.AUDIT_SEQ}')")).scalar_one())
-        # SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE).
-        return int(self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one())
+            written = len(self.conn.execute(_INSERT_WITH_HEAD_MOVE, {**params, **{f"v_{c}": row[c] for c in EVENT_COLUMNS}}).all())
+        else:
+            self.conn.execute(insert(t.audit_events).values(**row))
+            written = self.conn.execute(_MOVE_HEAD, params).rowcount
+        if written != 1:  # we hold the head's lock: this is a bug, not a race
+            raise StateConflict(f"audit partition {row['chain_partition']} head moved while locked")
 
     def append(self, event: AuditEvent) -> dict:
         """Write one event chained to its partition's head; returns the stored row."""
-        if self._partition is None:
-            self._partition = partition_for(event.document_id)
-        partition = self._partition
-        heads = t.audit_heads.c
-        head = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == partition).with_for_update()).one()
-        # The seq is drawn after the head lock, so within a partition seq order is chain order.
-        seq, position, prev = self._next_seq(), int(head.chain_position) + 1, head.hash
+        sticky = self._partition is not None
+        partition, head_position, prev, seq = self._lock_head(self._partition if sticky else partition_for(event.document_id), sticky)
+        self._partition = partition
+        position = head_position + 1
         content = {
             "document_id": event.document_id,
             "step": event.step,
@@ -89,10 +148,9 @@ class AuditRepository:
             "created_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         }
         digest = keyed_event_hash(self.key, seq, partition, position, prev, content)
-        self.conn.execute(insert(t.audit_events).values(seq=seq, prev_hash=prev, hash=digest, chain_partition=partition,
-                                                        chain_position=position, **content))
-        self.conn.execute(update(t.audit_heads).where(heads.chain_partition == partition).values(chain_position=position, hash=digest))
-        return {"seq": seq, "hash": digest, "chain_partition": partition, "chain_position": position, **content}
+        row = {"seq": seq, **content, "prev_hash": prev, "hash": digest, "chain_partition": partition, "chain_position": position}
+        self._write(row)
+        return row
 
     def trail(self, document_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.audit_events).where(t.audit_events.c.document_id == document_id).order_by(t.audit_events.c.seq))

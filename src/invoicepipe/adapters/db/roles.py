@@ -3,7 +3,7 @@
 Migrations run as the owner of the tables. The application runs as a separate role that
 may read and write the pipeline's tables, but on the audit tables may only SELECT and
 INSERT, plus UPDATE of the two columns of a partition head (``chain_position``, ``hash``;
-a trigger lets a head move only forward, to an event that exists). It owns nothing, so it
+a trigger lets a head move only forward, one event at a time). It owns nothing, so it
 cannot drop or disable the triggers, and it has no UPDATE, DELETE or TRUNCATE on events or
 checkpoints. Run ``grant_app_role`` as the owner after every ``db upgrade``: tables added
 by later migrations get their grants then.

@@ -7,8 +7,10 @@
   0 takes the old head, partitions 1..16 start empty.
 - ``audit_checkpoints`` records each checkpoint written to the checkpoint file.
 - PostgreSQL: ``audit_events_seq`` gives ``seq`` (starting after the legacy rows).
-- Triggers: a head row only moves forward, to an event that exists; checkpoints are
-  append-only; on PostgreSQL TRUNCATE of the audit tables is refused. (The application's
+- Triggers: a head row only moves forward, one position at a time, and is never deleted;
+  checkpoints are append-only; on PostgreSQL TRUNCATE of the audit tables is refused. (A
+  head moved without its event, which the application's role could do, shows in `audit
+  verify` as a head past the end of its chain.) (The application's
   role has no right to drop them; see ``invoicepipe db grant-app-role``.)
 
 Revision ID: 0007
@@ -33,10 +35,8 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'audit_heads rows are never deleted';
     END IF;
-    IF NEW.chain_partition <> OLD.chain_partition OR NEW.chain_position <= OLD.chain_position
-       OR NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.chain_partition = NEW.chain_partition
-                      AND e.chain_position = NEW.chain_position AND e.hash = NEW.hash) THEN
-        RAISE EXCEPTION 'audit_heads only moves forward, to an appended event';
+    IF NEW.chain_partition <> OLD.chain_partition OR NEW.chain_position <> OLD.chain_position + 1 THEN
+        RAISE EXCEPTION 'audit_heads only moves forward, one event at a time';
     END IF;
     RETURN NEW;
 END;
@@ -53,10 +53,8 @@ $$ LANGUAGE plpgsql
 
 SQLITE_HEADS_FORWARD = """
 CREATE TRIGGER audit_heads_forward_only BEFORE UPDATE ON audit_heads
-WHEN NEW.chain_partition <> OLD.chain_partition OR NEW.chain_position <= OLD.chain_position
-  OR NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.chain_partition = NEW.chain_partition
-                 AND e.chain_position = NEW.chain_position AND e.hash = NEW.hash)
-BEGIN SELECT RAISE(ABORT, 'audit_heads only moves forward, to an appended event'); END
+WHEN NEW.chain_partition <> OLD.chain_partition OR NEW.chain_position <> OLD.chain_position + 1
+BEGIN SELECT RAISE(ABORT, 'audit_heads only moves forward, one event at a time'); END
 """
 
 
