@@ -213,6 +213,9 @@ def test_truncated_checkpoint_file_is_detected(sealed, capsys):
     path.write_text(path.read_text().splitlines()[0] + "\n")
     code, kinds, _ = verify(capsys)
     assert code == EXIT_AUDIT and kinds == {"checkpoint_truncated"}
+    # and the checkpointer does not start writing over the gap
+    assert main(["audit", "checkpoint"]) == EXIT_AUDIT
+    assert "cut short" in capsys.readouterr().err
 
 
 def test_checkpointer_refuses_to_seal_a_truncated_log(sealed, capsys):

@@ -8,11 +8,12 @@ new signed checkpoint of the partition heads (the sweeper loop calls it every ro
 from __future__ import annotations
 
 from datetime import datetime, timezone
+
 from ..adapters.checkpoint_log import CheckpointLog
 from ..adapters.db.audit import PARTITIONS
-from ..errors import AuditChainBroken
 from ..domain.audit import GENESIS_HASH, LEGACY_PARTITION, compare_with_checkpoint, walk_partition
 from ..domain.audit_checkpoint import checkpoint_heads, is_authentic, make_checkpoint, verify_checkpoints
+from ..errors import AuditChainBroken
 
 
 def trail(app, document_id: int) -> list[dict]:
@@ -83,6 +84,9 @@ def checkpoint(app) -> dict:
         with app.uow.begin() as tx:
             heads = tx.audit.heads()
             contradictions = _contradictions(tx, last, heads) if last else []
+            in_file, recorded = (int(last["n"]) if last else 0), tx.audit.last_checkpoint_counter()
+        if recorded > in_file:
+            contradictions.append(f"the checkpoint file ends at #{in_file} but the database recorded #{recorded}: the file was cut short or replaced")
         if contradictions:
             raise AuditChainBroken("not sealing the audit chain: " + "; ".join(contradictions))
         if last and checkpoint_heads(last) == heads:

@@ -205,6 +205,9 @@ class AuditRepository:
     def record_checkpoint(self, counter: int, root: str, sig: str, created_at: str) -> None:
         self.conn.execute(insert(t.audit_checkpoints).values(counter=counter, root=root, sig=sig, created_at=created_at))
 
+    def last_checkpoint_counter(self) -> int:
+        return int(self.conn.execute(select(func.coalesce(func.max(t.audit_checkpoints.c.counter), 0))).scalar_one())
+
     def checkpoint_marks(self) -> list[tuple[int, str]]:
         c = t.audit_checkpoints.c
         return [(int(n), s) for n, s in self.conn.execute(select(c.counter, c.sig).order_by(c.counter))]
