@@ -2,8 +2,8 @@
 
 Exit codes a script can rely on: 0 success; 1 the operation ran but did not succeed
 (documents rejected or failed, rows quarantined); 2 usage error; 3 not found; 4 invalid
-configuration or policy; 5 the audit chain does not verify; 6 ``--wait`` timed out;
-7 a server (database, broker) is unreachable.
+configuration or policy; 5 the audit chain does not verify (or ``audit checkpoint``
+refuses to seal it); 6 ``--wait`` timed out; 7 a server (database, broker) is unreachable.
 """
 
 from __future__ import annotations
