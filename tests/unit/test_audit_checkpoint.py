@@ -93,3 +93,10 @@ def test_replaced_file_with_a_valid_looking_chain_differs_from_the_database_reco
 def test_garbage_line_is_reported():
     records = write(2)
     assert found(verify_checkpoints(KEY, lines(records) + ["{not json"], marks(records))) == ["checkpoint_edited"]
+
+
+def test_a_wrong_key_is_summarised_not_listed_line_by_line():
+    records = write(30)
+    report = verify_checkpoints(b"w" * 32, lines(records), [])
+    assert len(report.findings) == 21 and "wrong key" in report.findings[-1].message
+    assert report.latest is None
