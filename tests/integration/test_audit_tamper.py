@@ -1,8 +1,8 @@
 """Tampering with the audit log on real PostgreSQL, as the application's role and as the owner.
 
-The application logs in as a role made by ``invoicepipe db grant-app-role``: what the
-penetration test did with the application's login (TRUNCATE, DELETE, UPDATE, rewinding the
-head) is refused by the database. The owner can do anything to the tables; what it does is
+The application logs in as a role made by ``invoicepipe db grant-app-role``: what someone
+holding the application's login would try (TRUNCATE, DELETE, UPDATE, rewinding the heads)
+is refused by the database. The owner can do anything to the tables; what it does is
 then found by ``invoicepipe audit verify`` (exit 5) with the key and the checkpoint file,
 which are not in the database.
 """
@@ -114,7 +114,7 @@ def sealed(deployment, capsys):
     "TRUNCATE audit_checkpoints",
     "DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)",
     "UPDATE audit_events SET outcome = 'approved'",
-    "UPDATE audit_heads SET chain_position = 0, hash = repeat('0', 64)",  # the penetration test's head reset
+    "UPDATE audit_heads SET chain_position = 0, hash = repeat('0', 64)",  # resetting the heads after a truncation
     "UPDATE audit_heads SET chain_partition = 99 WHERE chain_partition = 1",
     "DELETE FROM audit_heads",
     "INSERT INTO audit_heads (chain_partition, chain_position, hash) VALUES (99, 0, repeat('0', 64))",

@@ -86,20 +86,25 @@ class PartitionWalk:
     hash_at_sealed: Optional[str] = None  # the hash found at the position a checkpoint sealed
 
 
-def _invalid_run_findings(run: list[ChainEvent]) -> list[Finding]:
-    # One event whose hash does not hold, followed by an intact event that still points at
-    # it, is an edit of that row. A run of consecutive events whose hashes are consistent
-    # with each other but not valid under the key means someone rewrote them and computed
-    # new hashes: a recomputed chain.
-    if not run:
-        return []
-    first, last = run[0], run[-1]
-    if len(run) == 1:
-        return [Finding("edited", f"event #{first.seq} (partition {first.partition}, position {first.position}) was changed after it was "
-                                  "written: its hash is not valid under the audit key", first.partition, first.seq)]
-    return [Finding("recomputed", f"events #{first.seq}..#{last.seq} (partition {first.partition}, positions {first.position}.."
-                                  f"{last.position}) carry hashes not made with the audit key: the chain was rewritten and recomputed",
-                    first.partition, first.seq)]
+@dataclass
+class _InvalidRun:
+    """Consecutive, linked events whose hashes are not valid under the key (first, last, how many)."""
+
+    first: ChainEvent
+    last: ChainEvent
+    length: int = 1
+
+    def findings(self) -> list[Finding]:
+        # One event whose hash does not hold, followed by an intact event that still points
+        # at it, is an edit of that row. A run of linked events whose hashes agree with each
+        # other but not with the key means someone rewrote them and computed new hashes.
+        first, last = self.first, self.last
+        if self.length == 1:
+            return [Finding("edited", f"event #{first.seq} (partition {first.partition}, position {first.position}) was changed after it "
+                                      "was written: its hash is not valid under the audit key", first.partition, first.seq)]
+        return [Finding("recomputed", f"events #{first.seq}..#{last.seq} (partition {first.partition}, positions {first.position}.."
+                                      f"{last.position}) carry hashes not made with the audit key: the chain was rewritten and recomputed",
+                        first.partition, first.seq)]
 
 
 def walk_partition(key: bytes, partition: int, events: Iterable[ChainEvent], head: Optional[Head],
@@ -110,7 +115,7 @@ def walk_partition(key: bytes, partition: int, events: Iterable[ChainEvent], hea
     found there is kept for ``compare_with_checkpoint``.
     """
     findings: list[Finding] = []
-    run: list[ChainEvent] = []
+    run: Optional[_InvalidRun] = None
     expected, prev, count, last_seq, at_sealed = 1, GENESIS_HASH, 0, None, None
     for ev in events:
         count += 1
@@ -125,15 +130,18 @@ def walk_partition(key: bytes, partition: int, events: Iterable[ChainEvent], hea
             findings.append(Finding("broken_link", f"event #{ev.seq} (partition {partition}) does not point at the event before it",
                                     partition, ev.seq))
         if hmac.compare_digest(expected_hash(key, ev), ev.hash):
-            findings += _invalid_run_findings(run)
-            run = []
+            if run:
+                findings += run.findings()
+                run = None
+        elif run and ev.prev_hash == run.last.hash:
+            run.last, run.length = ev, run.length + 1
         else:
-            if run and ev.prev_hash != run[-1].hash:
-                findings += _invalid_run_findings(run)
-                run = []
-            run.append(ev)
+            if run:
+                findings += run.findings()
+            run = _InvalidRun(ev, ev)
         expected, prev, last_seq = ev.position + 1, ev.hash, ev.seq
-    findings += _invalid_run_findings(run)
+    if run:
+        findings += run.findings()
     end = Head(partition, expected - 1, prev)
     if head is None:
         findings.append(Finding("head_mismatch", f"partition {partition} has no head row: it was deleted, or these rows were added "
