@@ -108,3 +108,8 @@ def test_audit_checkpoint_then_a_truncated_log_exits_5(env, capsys):
     assert "truncated:" in capsys.readouterr().out
     assert main(["audit", "checkpoint"]) == EXIT_AUDIT
     assert "not sealing" in capsys.readouterr().err
+
+
+def test_grant_app_role_is_for_postgresql_only(env, capsys):
+    assert main(["db", "grant-app-role", "invoicepipe_app"]) == EXIT_CONFIG
+    assert "PostgreSQL" in capsys.readouterr().err
