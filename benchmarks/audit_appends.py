@@ -20,22 +20,25 @@ removes it afterwards; ``--fsync on`` (default) makes commits durable as in prod
 
     .venv/bin/python benchmarks/audit_appends.py [--rounds 3] [--seconds 3] [--writers 1 2 4 8] [--fsync on|off]
 
-Measured 2026-12-01 on the shared 2-core development machine (PostgreSQL 15, 3 rounds x
-3 s; other test suites were running, load average 5-7, so read ratios, not absolutes):
+Measured 2026-12-01 on the shared 2-core development machine (PostgreSQL 15, 3 s per
+measurement; other test suites were running, load average 3.5-7, so read ratios, not
+absolutes):
 
-    fsync on (durable commits)                 fsync off
+    fsync on, median of 5 rounds               fsync off, median of 3 rounds
     writers  one head row  16 partitions       writers  one head row  16 partitions
-    1        166           196    (1.2x)       1        899           1033   (1.1x)
-    2        228           303    (1.3x)       2        776           1056   (1.4x)
-    4        232           658    (2.8x)       4        351            523   (1.5x)
-    8        207           353    (1.7x)       8        421            693   (1.6x)
+    1        447           365    (0.8x)       1        899           1033   (1.1x)
+    2        198           453    (2.3x)       2        776           1056   (1.4x)
+    4        180           510    (2.8x)       4        351            523   (1.5x)
+    8        236           293    (1.2x)       8        421            693   (1.6x)
 
 With durable commits the single head row is held through every commit's WAL flush, so one
-writer appends at a time whatever their number (flat near 200/s); with partitions the
-writers' commits overlap and appends/s rise with writers until the two cores are saturated
-(8 writers plus 8 server processes plus the other load: the dip at 8). With fsync off an
-append is pure CPU; the partitions still win at every writer count, but on two busy cores
-neither design can rise far.
+writer appends at a time whatever their number (flat or falling); with partitions the
+writers' commits overlap and appends/s rise with writers up to 4. At 8 writers (8 clients
+and 8 server processes on two cores shared with other work) the machine, not the lock, is
+the limit. Single rounds varied a lot (1 writer: 240-800/s for both designs, as the disk's
+flush time varied); an earlier 3-round run with fsync on gave 166/196, 228/303, 232/658,
+207/353. With fsync off an append is pure CPU; the partitions win at every writer count,
+but two busy cores leave little room to rise.
 """
 
 from __future__ import annotations
