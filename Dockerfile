@@ -43,10 +43,11 @@ COPY src ./src
 RUN pip install ".[web,ocr]" \
  && rm -rf build src/*.egg-info
 
-# Non-root. /data/var (blob store) and /data/inbox (drop folder) are volume mount points;
-# creating them here owned by the service user lets a fresh named volume inherit that owner.
+# Non-root. /data/var (blob store), /data/inbox (drop folder) and /data/audit (audit
+# checkpoints) are volume mount points; creating them here owned by the service user lets a
+# fresh named volume inherit that owner.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin invoicepipe \
- && mkdir -p /data/var /data/inbox \
+ && mkdir -p /data/var /data/inbox /data/audit \
  && chown -R invoicepipe:invoicepipe /data
 USER invoicepipe
 

@@ -1,8 +1,8 @@
 """Build every resource in one place, never at import time.
 
-``bootstrap()`` returns an ``App``: the settings, database engine and unit of work, blob
-store, broker and enqueuer, the validated policy, the readers and a logger. The CLI, the
-worker entry modules and the tests all start here.
+``bootstrap()`` returns an ``App``: the settings, database engine and unit of work (which
+holds the audit key), blob store, broker and enqueuer, the validated policy, the readers
+and a logger. The CLI, the worker entry modules and the tests all start here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Optional
 import dramatiq
 from sqlalchemy import Engine
 
+from .adapters.audit_key import load_audit_key
 from .adapters.blobs import BlobStore
 from .adapters.broker import Enqueuer, make_broker
 from .adapters.exporters import FileDropExporter
@@ -52,6 +53,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     settings = settings or Settings.from_env()
     configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", log_level))
     policy = load_policy(settings.policy_path, settings.schemas_dir)
+    audit_key = load_audit_key(settings)
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -65,7 +67,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     return App(
         settings=settings,
         engine=engine,
-        uow=UnitOfWork(engine),
+        uow=UnitOfWork(engine, audit_key),
         blobs=BlobStore(settings.blob_dir),
         broker=broker,
         enqueuer=Enqueuer(broker, log),

@@ -2,8 +2,8 @@
 
 Exit codes a script can rely on: 0 success; 1 the operation ran but did not succeed
 (documents rejected or failed, rows quarantined); 2 usage error; 3 not found; 4 invalid
-configuration or policy; 5 the audit chain does not verify; 6 ``--wait`` timed out;
-7 a server (database, broker) is unreachable.
+configuration or policy; 5 the audit chain does not verify (or ``audit checkpoint``
+refuses to seal it); 6 ``--wait`` timed out; 7 a server (database, broker) is unreachable.
 """
 
 from __future__ import annotations
@@ -61,13 +61,26 @@ def cmd_audit(args) -> int:
     if args.audit_cmd == "trail":
         print_trail(audit.trail(app, args.id), as_json=args.json)
         return EXIT_OK
+    if args.audit_cmd == "checkpoint":
+        result = audit.checkpoint(app)
+        if args.json:
+            print(json.dumps(result, indent=2))
+        elif result["written"]:
+            print(f"checkpoint #{result['n']} of {result['partitions']} partition heads written to {app.settings.audit_checkpoint_path}")
+        else:
+            print(f"nothing new since checkpoint #{result['n']} ({result['at']})")
+        return EXIT_OK
     result = audit.verify(app)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"audit chain: {result['events']} events, " + ("intact" if result["ok"] else f"{len(result['problems'])} problem(s)"))
+        against = f"checkpoint #{result['checkpoint']['n']} ({result['checkpoint']['at']})" if result["checkpoint"] else "no checkpoint"
+        print(f"audit chain: {result['events']} events in {result['partitions']} partitions, against {against}: "
+              + ("intact" if result["ok"] else f"{len(result['problems'])} problem(s)"))
         for p in result["problems"]:
             print(f"  {p['kind']}: {p['message']}")
+        for note in result["notes"]:
+            print(f"  note: {note}")
     if not result["ok"]:
         raise AuditChainBroken("audit chain does not verify")
     return EXIT_OK
@@ -78,8 +91,32 @@ def cmd_db(args) -> int:
     from .config import Settings
 
     settings = Settings.from_env()
+    if args.db_cmd == "grant-app-role":
+        return _grant_app_role(settings, args)
     upgrade(settings.database_url)
     print(f"database at head: {settings.database_url.split('@')[-1]}")
+    return EXIT_OK
+
+
+def _grant_app_role(settings, args) -> int:
+    import os
+
+    from .adapters.db.engine import make_engine
+    from .adapters.db.roles import grant_app_role
+
+    password = None
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            raise ConfigError(f"--password-env {args.password_env}: that variable is not set")
+    engine = make_engine(settings.database_url)
+    try:
+        result = grant_app_role(engine, args.name, password)
+    finally:
+        engine.dispose()
+    print(f"role {result['role']} on {result['database']}: read/write on {result['tables']} tables; "
+          f"{', '.join(result['audit_insert_only'])} SELECT and INSERT only; audit_heads UPDATE of "
+          f"{', '.join(result['audit_heads_update'])} only")
     return EXIT_OK
 
 
@@ -196,7 +233,8 @@ def main(argv=None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except AuditChainBroken:
+    except AuditChainBroken as exc:
+        print(f"audit: {exc}", file=sys.stderr)
         return EXIT_AUDIT
     except TransientError as exc:
         print(f"unreachable: {exc}", file=sys.stderr)

@@ -45,8 +45,10 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     tr = au_sub.add_parser("trail", help="every event of one document")
     tr.add_argument("id", type=int)
     tr.add_argument("--json", action="store_true")
-    ve = au_sub.add_parser("verify", help="check the hash chain (exit 5 when broken)")
+    ve = au_sub.add_parser("verify", help="check every partition's keyed chain and the checkpoints (exit 5 when broken)")
     ve.add_argument("--json", action="store_true")
+    cp = au_sub.add_parser("checkpoint", help="append a signed checkpoint of the chain heads to the checkpoint file")
+    cp.add_argument("--json", action="store_true")
     au.set_defaults(func=handlers["audit"])
 
     rs = sub.add_parser("reasons", help="the reason codes: what each means, whether it blocks payment, who may override it")
@@ -65,6 +67,9 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_cmd", required=True)
     db_sub.add_parser("upgrade", help="apply migrations up to head")
+    gr = db_sub.add_parser("grant-app-role", help="PostgreSQL, as the owner: create/grant the role the application logs in as")
+    gr.add_argument("name", help="the application's role, e.g. invoicepipe_app")
+    gr.add_argument("--password-env", metavar="VAR", default=None, help="set the role's password from environment variable VAR")
     db.set_defaults(func=handlers["db"])
 
     sw = sub.add_parser("sweep", help="re-send documents stuck in flight")

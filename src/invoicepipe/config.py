@@ -27,6 +27,11 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _path(env: Mapping[str, str], name: str) -> Optional[Path]:
+    raw = env.get(name)
+    return Path(raw).resolve() if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path
@@ -46,6 +51,10 @@ class Settings:
     settle_s: float = 1.0
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    # The audit chain's key is never stored in the database (see adapters/audit_key.py).
+    audit_key: Optional[str] = field(default=None, repr=False)
+    audit_key_file: Optional[Path] = None
+    audit_checkpoint_file: Optional[Path] = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -55,6 +64,16 @@ class Settings:
     @property
     def outbox_dir(self) -> Path:
         return self.var_dir / "outbox"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        """The append-only checkpoint file; keep it off the database's host in production."""
+        return self.audit_checkpoint_file or self.var_dir / "audit-checkpoints.jsonl"
+
+    @property
+    def generated_audit_key_path(self) -> Path:
+        """Where the embedded default keeps the key it generates when none is configured."""
+        return self.var_dir / "audit.key"
 
     @property
     def embedded(self) -> bool:
@@ -79,6 +98,9 @@ class Settings:
             stuck_after_s=_int(env, "INVOICEPIPE_STUCK_AFTER", 300),
             web_port=_int(env, "INVOICEPIPE_WEB_PORT", 8080),
             web_host=env.get("INVOICEPIPE_WEB_HOST", "127.0.0.1"),
+            audit_key=env.get("INVOICEPIPE_AUDIT_KEY") or None,
+            audit_key_file=_path(env, "INVOICEPIPE_AUDIT_KEY_FILE"),
+            audit_checkpoint_file=_path(env, "INVOICEPIPE_AUDIT_CHECKPOINT_PATH"),
         )
         values.update(overrides)
         settings = cls(**values)

@@ -1,4 +1,5 @@
-"""The embedded runtime: one in-process Dramatiq worker per pool, a sweeper and the inbox watcher."""
+"""The embedded runtime: one in-process Dramatiq worker per pool, a sweeper (which also
+writes audit checkpoints) and the inbox watcher."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import dramatiq
 
 from .actors import declare_actors
 from .adapters.broker import POOL_QUEUES
+from .services.audit import checkpoint
 from .services.sweeper import sweep
 
 
@@ -59,6 +61,15 @@ def pick_up_new(app) -> int:
     return sweep(app, stuck_after_s=app.settings.settle_s, actor="system:pickup", audit=False, only_new=True)
 
 
+def sweep_and_checkpoint(app) -> None:
+    """One round of the sweeper loop: re-send stuck documents, then seal the audit chain's
+    heads in a checkpoint outside the database (a failed sweep does not skip the seal)."""
+    try:
+        sweep(app)
+    finally:
+        checkpoint(app)
+
+
 def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "pipeline")) -> list:
     """Start pool workers, the sweeper (and, embedded, the pickup loop). Returns what to stop."""
     started = []
@@ -69,7 +80,7 @@ def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "p
     # On start every in-flight document is re-sent: an in-memory queue lost them on exit.
     if app.settings.embedded:
         sweep(app, stuck_after_s=0, actor="system:startup")
-    sweeper = Periodic("sweeper", app.settings.sweep_interval_s, lambda: sweep(app), app.log)
+    sweeper = Periodic("sweeper", app.settings.sweep_interval_s, lambda: sweep_and_checkpoint(app), app.log)
     sweeper.start()
     started.append(sweeper)
     if app.settings.embedded:

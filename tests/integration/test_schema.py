@@ -6,6 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select
 
 from invoicepipe.adapters.db import tables as t
+from invoicepipe.adapters.db.audit import PARTITIONS
 from invoicepipe.adapters.db.migrate import upgrade
 
 pytestmark = pytest.mark.integration
@@ -16,10 +17,11 @@ def test_migrations_match_the_table_definitions(database_url):
     engine = create_engine(database_url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), t.metadata)
-        head = conn.execute(select(t.audit_head)).all()
+        heads = conn.execute(select(t.audit_heads).order_by(t.audit_heads.c.chain_partition)).all()
     engine.dispose()
     assert diff == []
-    assert [tuple(r) for r in head] == [(1, 0, "0" * 64)]
+    # the legacy chain (0, empty on a new database) and one empty chain per partition
+    assert [tuple(r) for r in heads] == [(p, 0, "0" * 64) for p in range(0, PARTITIONS + 1)]
 
 
 def test_upgrade_twice_is_harmless(database_url):

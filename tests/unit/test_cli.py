@@ -86,3 +86,30 @@ def test_retry_brings_a_failed_document_back(env, capsys):
     assert out["status"] == "failed" and "encrypted" in out["reason"]
     assert main(["retry", str(out["id"])]) == EXIT_OK
     assert main(["retry", str(out["id"])]) == EXIT_NOT_OK  # no longer failed
+
+
+def test_audit_checkpoint_then_a_truncated_log_exits_5(env, capsys):
+    """The embedded default (SQLite) detects what the owner of the file can do: empty the log, reset the heads."""
+    import sqlite3
+
+    from invoicepipe.cli import EXIT_AUDIT
+
+    digital_invoice(env / "good.pdf")
+    assert main(["ingest", str(env / "good.pdf"), "--wait"]) == EXIT_OK
+    assert main(["audit", "checkpoint"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == EXIT_OK
+    assert "intact" in capsys.readouterr().out
+    db = sqlite3.connect(env / "var" / "invoicepipe.db")
+    db.executescript("DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_heads_forward_only; DELETE FROM audit_events; "
+                     "UPDATE audit_heads SET chain_position = 0, hash = '" + "0" * 64 + "';")
+    db.close()
+    assert main(["audit", "verify"]) == EXIT_AUDIT
+    assert "truncated:" in capsys.readouterr().out
+    assert main(["audit", "checkpoint"]) == EXIT_AUDIT
+    assert "not sealing" in capsys.readouterr().err
+
+
+def test_grant_app_role_is_for_postgresql_only(env, capsys):
+    assert main(["db", "grant-app-role", "invoicepipe_app"]) == EXIT_CONFIG
+    assert "PostgreSQL" in capsys.readouterr().err

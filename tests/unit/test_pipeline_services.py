@@ -189,8 +189,10 @@ def test_audit_verify_detects_tampering_in_the_database(loaded, run_pipeline, ta
         elif tamper == "delete_last":
             tx.conn.execute(t.audit_events.delete().where(t.audit_events.c.seq == rows[-1]._mapping["seq"]))
         else:
-            forged = dict(middle)
-            forged["seq"] = rows[-1]._mapping["seq"] + 1
+            # A copy of a real event added after the end of its partition's chain (a copy in
+            # the middle would collide with the unique chain position).
+            same = [r._mapping for r in rows if r._mapping["chain_partition"] == middle["chain_partition"]]
+            forged = dict(middle, seq=rows[-1]._mapping["seq"] + 1, chain_position=same[-1]["chain_position"] + 1)
             tx.conn.execute(t.audit_events.insert().values(**forged))
     result = verify(loaded)
     assert not result["ok"] and result["problems"]

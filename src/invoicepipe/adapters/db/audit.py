@@ -1,16 +1,22 @@
-"""Append-only audit events with a hash chain; the head row serialises appenders."""
+"""Append-only audit events in partitioned, keyed hash chains; one head row per partition."""
 
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
-from ...domain.audit import ChainEvent, canonical_json, event_hash
+from ...domain.audit import LEGACY_PARTITION, ChainEvent, Head, canonical_json, keyed_event_hash
+from ...errors import StateConflict
 from . import tables as t
+
+# Fixed: the migration creates one head row per partition (1..16). Sixteen heads make two
+# appenders wait on each other rarely at the concurrency one database serves.
+PARTITIONS = 16
 
 CONTENT_COLUMNS = (
     "document_id", "step", "actor", "outcome", "from_status", "to_status", "reasons", "inputs",
@@ -34,18 +40,99 @@ class AuditEvent:
     policy_version: Optional[str] = None
 
 
+EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition", "chain_position")
+
+_HEAD_ROWS = select(t.audit_heads.c.chain_partition, t.audit_heads.c.chain_position, t.audit_heads.c.hash)
+_NEXT_SEQ = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
+
+
+def _locked_head_and_next_seq(locking):
+    # nextval sits outside the locking subquery so it runs once, after the lock is held.
+    h = locking.subquery("h")
+    return select(h.c.chain_partition, h.c.chain_position, h.c.hash, _NEXT_SEQ)
+
+
+# PostgreSQL: lock one given head, or the first free one from the preferred on (wrapping around).
+_LOCK_HEAD = _locked_head_and_next_seq(_HEAD_ROWS.where(t.audit_heads.c.chain_partition == bindparam("p")).with_for_update())
+_LOCK_ANY_FREE_HEAD = _locked_head_and_next_seq(
+    _HEAD_ROWS.where(t.audit_heads.c.chain_partition >= 1)
+    .order_by((t.audit_heads.c.chain_partition - bindparam("preferred") + PARTITIONS) % PARTITIONS)
+    .limit(1).with_for_update(skip_locked=True))
+
+# Built once: the head moves from (old_position, old_hash) to the new event, or not at all.
+_MOVE_HEAD = (update(t.audit_heads)
+              .where(t.audit_heads.c.chain_partition == bindparam("p"), t.audit_heads.c.chain_position == bindparam("old_position"),
+                     t.audit_heads.c.hash == bindparam("old_hash"))
+              .values(chain_position=bindparam("new_position"), hash=bindparam("new_hash")))
+
+# PostgreSQL, one round trip: the event is inserted from the head update's RETURNING, so
+# it is written only together with the head that points at it.
+_INSERT_WITH_HEAD_MOVE = (
+    insert(t.audit_events)
+    .from_select(list(EVENT_COLUMNS), select(*[bindparam(f"v_{c}", type_=t.audit_events.c[c].type) for c in EVENT_COLUMNS])
+                 .select_from(_MOVE_HEAD.returning(t.audit_heads.c.chain_partition).cte("moved")))
+    .returning(t.audit_events.c.seq)
+)
+
+
 def _content(row: Mapping[str, Any]) -> dict:
     return {k: row[k] for k in CONTENT_COLUMNS}
 
 
+def partition_for(document_id: Optional[int]) -> int:
+    """The partition a document's events prefer (so its trail is mostly one chain); others spread at random."""
+    if document_id is None:
+        return 1 + random.randrange(PARTITIONS)
+    return 1 + int(document_id) % PARTITIONS
+
+
 class AuditRepository:
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, key: bytes):
         self.conn = conn
+        self.key = key
+        # One head lock per transaction: a transaction that appends for several documents
+        # keeps to the partition it locked first, so two transactions never lock two heads
+        # in opposite orders (a deadlock).
+        self._partition: Optional[int] = None
+
+    def _lock_head(self, preferred: int, sticky: bool) -> tuple[int, int, str, int]:
+        """Lock a partition's head row: (partition, position, hash, next seq).
+
+        PostgreSQL: the preferred partition if it is free, else the next free one (SKIP
+        LOCKED), so appenders do not queue behind one another while fewer than PARTITIONS
+        append at the same moment; only when all are busy does it wait for the preferred
+        one. ``sticky``: this transaction already holds ``preferred``, take it again.
+        """
+        heads = t.audit_heads.c
+        if self.conn.dialect.name != "postgresql":
+            # SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE).
+            position, prev = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == preferred)).one()
+            seq = self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one()
+            return preferred, int(position), prev, int(seq)
+        row = None if sticky else self.conn.execute(_LOCK_ANY_FREE_HEAD, {"preferred": preferred}).first()
+        if row is None:
+            row = self.conn.execute(_LOCK_HEAD, {"p": preferred}).one()
+        # The seq is drawn once the head is locked, so within a partition seq order is chain order.
+        return int(row[0]), int(row[1]), row[2], int(row[3])
+
+    def _write(self, row: dict) -> None:
+        """Insert the event and move its partition's head to it."""
+        params = {"p": row["chain_partition"], "old_position": row["chain_position"] - 1, "old_hash": row["prev_hash"],
+                  "new_position": row["chain_position"], "new_hash": row["hash"]}
+        if self.conn.dialect.name == "postgresql":
+            written = len(self.conn.execute(_INSERT_WITH_HEAD_MOVE, {**params, **{f"v_{c}": row[c] for c in EVENT_COLUMNS}}).all())
+        else:
+            self.conn.execute(insert(t.audit_events).values(**row))
+            written = self.conn.execute(_MOVE_HEAD, params).rowcount
+        if written != 1:  # we hold the head's lock: this is a bug, not a race
+            raise StateConflict(f"audit partition {row['chain_partition']} head moved while locked")
 
     def append(self, event: AuditEvent) -> dict:
-        """Write one event chained to the current head; returns the stored row."""
-        head = self.conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash).where(t.audit_head.c.id == 1).with_for_update()).one()
-        seq, prev = int(head.seq) + 1, head.hash
+        """Write one event chained to its partition's head; returns the stored row."""
+        sticky = self._partition is not None
+        partition, head_position, prev, seq = self._lock_head(self._partition if sticky else partition_for(event.document_id), sticky)
+        self._partition = partition
+        position = head_position + 1
         content = {
             "document_id": event.document_id,
             "step": event.step,
@@ -60,10 +147,10 @@ class AuditRepository:
             "policy_version": event.policy_version,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         }
-        digest = event_hash(seq, prev, content)
-        self.conn.execute(insert(t.audit_events).values(seq=seq, prev_hash=prev, hash=digest, **content))
-        self.conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(seq=seq, hash=digest))
-        return {"seq": seq, "hash": digest, **content}
+        digest = keyed_event_hash(self.key, seq, partition, position, prev, content)
+        row = {"seq": seq, **content, "prev_hash": prev, "hash": digest, "chain_partition": partition, "chain_position": position}
+        self._write(row)
+        return row
 
     def trail(self, document_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.audit_events).where(t.audit_events.c.document_id == document_id).order_by(t.audit_events.c.seq))
@@ -82,18 +169,45 @@ class AuditRepository:
             count += step == "requeued"
         return count
 
-    def head(self) -> tuple[int, str]:
-        row = self.conn.execute(select(t.audit_head.c.seq, t.audit_head.c.hash).where(t.audit_head.c.id == 1)).one()
-        return int(row.seq), row.hash
+    def heads(self) -> dict[int, Head]:
+        c = t.audit_heads.c
+        rows = self.conn.execute(select(c.chain_partition, c.chain_position, c.hash).order_by(c.chain_partition))
+        return {int(p): Head(int(p), int(pos), h) for p, pos, h in rows}
 
-    def chain(self, batch: int = 5000) -> Iterator[ChainEvent]:
-        """Every event in seq order, read in batches so a long chain fits in memory."""
+    def chain(self, partition: int, batch: int = 5000) -> Iterator[ChainEvent]:
+        """One partition's events in chain order, read in batches so a long chain fits in memory."""
+        a = t.audit_events
+        # The legacy partition has no positions: its seq is its place in the chain.
+        order = a.c.seq if partition == LEGACY_PARTITION else a.c.chain_position
         last = 0
         while True:
-            rows = self.conn.execute(select(t.audit_events).where(t.audit_events.c.seq > last).order_by(t.audit_events.c.seq).limit(batch)).all()
+            query = select(a).where(a.c.chain_partition == partition, order > last).order_by(order).limit(batch)
+            rows = self.conn.execute(query).all()
             if not rows:
                 return
             for r in rows:
                 m = r._mapping
-                yield ChainEvent(seq=int(m["seq"]), prev_hash=m["prev_hash"], hash=m["hash"], content=_content(m))
-            last = int(rows[-1]._mapping["seq"])
+                position = int(m["seq"]) if partition == LEGACY_PARTITION else int(m["chain_position"])
+                yield ChainEvent(seq=int(m["seq"]), partition=partition, position=position, prev_hash=m["prev_hash"], hash=m["hash"],
+                                 content=_content(m))
+            last = position
+
+    def hash_at(self, partition: int, position: int) -> Optional[str]:
+        a = t.audit_events.c
+        where = a.seq == position if partition == LEGACY_PARTITION else a.chain_position == position
+        return self.conn.execute(select(a.hash).where(a.chain_partition == partition, where)).scalar_one_or_none()
+
+    def partitions_with_events(self) -> set[int]:
+        """Partitions that hold at least one event (read from the chain index, not the whole table)."""
+        a = t.audit_events
+        return {int(p) for (p,) in self.conn.execute(select(a.c.chain_partition).distinct())}
+
+    def record_checkpoint(self, counter: int, root: str, sig: str, created_at: str) -> None:
+        self.conn.execute(insert(t.audit_checkpoints).values(counter=counter, root=root, sig=sig, created_at=created_at))
+
+    def last_checkpoint_counter(self) -> int:
+        return int(self.conn.execute(select(func.coalesce(func.max(t.audit_checkpoints.c.counter), 0))).scalar_one())
+
+    def checkpoint_marks(self) -> list[tuple[int, str]]:
+        c = t.audit_checkpoints.c
+        return [(int(n), s) for n, s in self.conn.execute(select(c.counter, c.sig).order_by(c.counter))]

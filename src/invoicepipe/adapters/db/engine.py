@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling starts transactions lazily and DEFERRED, so two
     # writers can read the same audit chain head. Taking the write lock at BEGIN
-    # (IMMEDIATE) serialises writers the way the head-row lock does on PostgreSQL.
+    # (IMMEDIATE) serialises writers, so an audit append never reads a stale partition head.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None

@@ -173,6 +173,10 @@ quarantine = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# The audit log (domain.audit): partitioned hash chains keyed with a secret that is not in
+# the database. ``seq`` orders every event globally (a database sequence on PostgreSQL);
+# ``chain_partition`` / ``chain_position`` place it in its partition's chain. Rows written
+# before partitions existed are partition 0 with no position (their seq is their place).
 audit_events = Table(
     "audit_events",
     metadata,
@@ -190,16 +194,34 @@ audit_events = Table(
     Column("created_at", String(40), nullable=False),  # ISO text: hashed exactly as stored
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("chain_partition", Integer, nullable=False, server_default="0"),
+    Column("chain_position", BigInteger),
     Index("ix_audit_step_created", "step", "created_at"),
+    Index("ux_audit_chain_position", "chain_partition", "chain_position", unique=True),
 )
 
-# A single row: the last seq and hash. Appenders lock it, which serialises the chain.
-audit_head = Table(
-    "audit_head",
+# PostgreSQL only: where ``seq`` comes from (SQLite writers are serialised, max + 1 is safe).
+AUDIT_SEQ = "audit_events_seq"
+
+# One row per partition: the position and hash of its last event. An appender locks only
+# its partition's row, so appenders of different partitions do not wait on one another.
+audit_heads = Table(
+    "audit_heads",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("seq", BigInteger, nullable=False),
+    Column("chain_partition", Integer, primary_key=True, autoincrement=False),
+    Column("chain_position", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# Every checkpoint written to the checkpoint file, so a file cut short shows (the file is
+# the anchor outside the database; this is its index inside).
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("counter", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", String(64), nullable=False),
+    Column("sig", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
 )
 
 # A person's release of one blocking finding: the code and a digest of its evidence (so the

@@ -6,13 +6,13 @@ whose digest still matches the finding. ``ix_invoices_number`` serves the duplic
 of an invoice whose vendor was not resolved (by its number, across vendors).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
