@@ -124,6 +124,7 @@ class ContentSimilarity:
     text: float
     image: Optional[float]
     numbers: float
+    amounts: float  # Jaccard of the numbers with decimals only: the invoice's own amounts
     shared_dates: tuple[str, ...]
     other_dates: tuple[str, ...]  # printed on one of the two only
     dates_disjoint: bool
@@ -344,18 +345,26 @@ def compare(a: ContentPrint, b: ContentPrint) -> ContentSimilarity:
         text = 0.0
     image = _image_similarity(a.page_hashes, b.page_hashes)
     numbers = _jaccard(a.numbers, b.numbers)
+    amounts = _jaccard(_amounts(a), _amounts(b))
     shared = tuple(sorted(a.dates & b.dates))
     other = tuple(sorted(a.dates ^ b.dates))
     disjoint = bool(a.dates and b.dates and not shared)
-    return ContentSimilarity(round(text, 4), None if image is None else round(image, 4), round(numbers, 4),
+    return ContentSimilarity(round(text, 4), None if image is None else round(image, 4), round(numbers, 4), round(amounts, 4),
                              shared, other, disjoint, _summary(text, image, numbers, a, b, shared, disjoint))
+
+
+def _amounts(p: ContentPrint) -> frozenset[str]:
+    # Ids, phone numbers and IBAN groups are the vendor's, on every invoice it sends; the
+    # amounts (printed with decimals) belong to this invoice.
+    return frozenset(n for n in p.numbers if "." in n)
 
 
 def _summary(text, image, numbers, a, b, shared, disjoint) -> str:
     parts = [f"wording {text:.0%} alike"]
     if image is not None:
         parts.append(f"page image {image:.0%} alike")
-    parts.append(f"{len(a.numbers & b.numbers)} of {len(a.numbers | b.numbers)} printed numbers in common ({numbers:.0%})")
+    parts.append(f"{len(a.numbers & b.numbers)} of {len(a.numbers | b.numbers)} printed numbers in common ({numbers:.0%}), "
+                 f"{len(_amounts(a) & _amounts(b))} of {len(_amounts(a) | _amounts(b))} amounts")
     if disjoint:
         parts.append(f"no printed date in common ({', '.join(sorted(a.dates))} vs {', '.join(sorted(b.dates))})")
     elif shared:
@@ -364,8 +373,9 @@ def _summary(text, image, numbers, a, b, shared, disjoint) -> str:
 
 
 # Thresholds measured by benchmarks/content_prints.py (see its docstring for the figures).
+COPY_TEXT = 0.45
+COPY_AMOUNTS = 0.5
 COPY_NUMBERS = 0.6
-COPY_TEXT = 0.5
 SAME_LAYOUT_IMAGE = 0.8
 SAME_LAYOUT_TEXT = 0.3
 
@@ -375,9 +385,12 @@ def classify(sim: ContentSimilarity) -> str:
     content, other dates: the next period of a recurring invoice), ``same_layout`` (another
     invoice on the same template) or ``unrelated``.
 
-    A copy needs most printed numbers *and* wording in common and no date contradiction.
+    Same content is wording alike (text >= COPY_TEXT) with the same amounts (amounts >=
+    COPY_AMOUNTS) or, for a document printing few amounts, most numbers in common (numbers >=
+    COPY_NUMBERS). Same content with disjoint printed dates is the next period, not a copy.
+    The page image never makes a copy: another invoice on the same template looks the same.
     """
-    if sim.numbers >= COPY_NUMBERS and sim.text >= COPY_TEXT:
+    if sim.text >= COPY_TEXT and (sim.amounts >= COPY_AMOUNTS or sim.numbers >= COPY_NUMBERS):
         return "recurring" if sim.dates_disjoint else "copy"
     if sim.text >= SAME_LAYOUT_TEXT or (sim.image or 0) >= SAME_LAYOUT_IMAGE:
         return "same_layout"
