@@ -154,6 +154,7 @@ def test_compare_a_copy_a_recurring_invoice_and_another_invoice():
 
     copy = compare(original, stamped)
     assert copy.numbers == 1.0 and copy.text > 0.8 and copy.image == pytest.approx(1 - 1 / 64, abs=1e-3)
+    assert copy.amounts == 1.0
     assert copy.shared_dates == ("2026-01-08", "2026-02-07") and not copy.dates_disjoint
     assert classify(copy) == "copy"
     assert "same dates printed" in copy.summary
@@ -164,7 +165,7 @@ def test_compare_a_copy_a_recurring_invoice_and_another_invoice():
     assert "no printed date in common" in again.summary
 
     different = compare(original, other)
-    assert different.numbers < 0.6
+    assert different.numbers < 0.6 and different.amounts < 0.5
     assert classify(different) in ("same_layout", "unrelated")
 
     assert compare(original, content_print(words(INVOICE))).image is None
