@@ -38,13 +38,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
 import random
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from typing import Iterable, Optional, Sequence
+
+from .page_hash import hamming, image_hash
+from .printed_text import joined_words, numeric_token, printed_dates, word_token
 
 __all__ = ["PRINT_VERSION", "ContentPrint", "ContentSimilarity", "text_print", "image_hash", "content_print",
            "band_keys", "compare", "classify", "numeric_token", "hamming"]
@@ -54,36 +53,11 @@ PERMUTATIONS = 64
 TEXT_BAND_ROWS = 4  # 16 bands of 4 MinHash values
 IMAGE_CHUNKS = 4  # 4 chunks of 16 bits: hashes within Hamming distance 3 share a chunk
 MAX_PAGES = 2
-HASH_SIDE = 32  # the page is averaged down to 32 x 32 before the DCT
 
 _PRIME = (1 << 61) - 1
 _rng = random.Random(20260314)  # fixed seed: the permutations are part of PRINT_VERSION
 _PERMS = tuple((_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS))
 _EMPTY = _PRIME  # the MinHash of an empty set: larger than any real slot value
-
-# OCR confusions folded inside tokens that carry a digit ("RE-2O26" is "RE-2026").
-_FOLD = str.maketrans({"o": "0", "q": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
-_CURRENCY = "€$£¥₹"
-_NUMERIC = re.compile(r"^[0-9.,'’/:\-]*[0-9][0-9.,'’/:\-]*$")
-_AMOUNT = re.compile(r"^([0-9][0-9.,'’ ]*?)[.,]([0-9]{1,2})$")
-_GROUP_HEAD = re.compile(r"^[0-9]{1,3}$")
-_GROUP_TAIL = re.compile(r"^[0-9]{3}(?:[.,][0-9]{3})*[.,][0-9]{2}$")
-_DMY = re.compile(r"^([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})$")
-_YMD = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
-_MONTHS = {
-    **dict.fromkeys(("january", "jan", "januar", "janvier", "janv"), 1),
-    **dict.fromkeys(("february", "feb", "februar", "fevrier", "fevr", "fev"), 2),
-    **dict.fromkeys(("march", "mar", "marz", "maerz", "mars"), 3),
-    **dict.fromkeys(("april", "apr", "avril", "avr"), 4),
-    **dict.fromkeys(("may", "mai"), 5),
-    **dict.fromkeys(("june", "jun", "juni", "juin"), 6),
-    **dict.fromkeys(("july", "jul", "juli", "juillet", "juil"), 7),
-    **dict.fromkeys(("august", "aug", "aout"), 8),
-    **dict.fromkeys(("september", "sep", "sept", "septembre"), 9),
-    **dict.fromkeys(("october", "oct", "oktober", "octobre", "okt"), 10),
-    **dict.fromkeys(("november", "nov", "novembre"), 11),
-    **dict.fromkeys(("december", "dec", "dezember", "decembre", "dez"), 12),
-}
 
 
 @dataclass(frozen=True)
@@ -131,92 +105,6 @@ class ContentSimilarity:
     summary: str
 
 
-# -- text ----------------------------------------------------------------------------------
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def _word_token(text: str) -> str:
-    """Lower case, accents and punctuation dropped; OCR confusions folded when a digit is in it."""
-    token = "".join(ch for ch in _plain(text) if ch.isalnum())
-    return token.translate(_FOLD) if any(ch.isdigit() for ch in token) else token
-
-
-def numeric_token(text: str) -> Optional[str]:
-    """The canonical form of a printed number, or None for a word that is not one.
-
-    Currency signs, signs and percent are dropped; O/0, I/l/1, S/5, B/8 folded; an amount
-    (two or one decimals after the last separator) keeps its decimals after a dot and loses
-    its grouping ("6,018.78", "6.018,78", "6 018,78", "6'018.78" all give "6018.78"); any
-    other number keeps only its digits without leading zeros ("14.03.2026" -> "14032026").
-    Numbers of fewer than two digits carry no information and give None.
-    """
-    raw = _plain(text).strip().strip(_CURRENCY + "+-−()%*").strip()
-    if not any(ch.isdigit() for ch in raw):
-        return None
-    raw = raw.translate(_FOLD)
-    if not _NUMERIC.match(raw.replace(" ", "")):
-        return None
-    amount = _AMOUNT.match(raw)
-    if amount and not _DMY.match(raw):
-        whole = re.sub(r"[^0-9]", "", amount.group(1)).lstrip("0") or "0"
-        value = f"{whole}.{amount.group(2).ljust(2, '0')}"
-    else:
-        value = re.sub(r"[^0-9]", "", raw).lstrip("0") or "0"
-    return value if sum(ch.isdigit() for ch in value) >= 2 else None
-
-
-def _adjacent(a, b) -> bool:
-    """Two words on one line with at most a wide space between them (grouping by space)."""
-    box_a, box_b = getattr(a, "box", None), getattr(b, "box", None)
-    if box_a is None or box_b is None:
-        return True
-    height = max(box_a.bottom - box_a.top, box_b.bottom - box_b.top, 1e-6)
-    same_line = abs((box_a.top + box_a.bottom) - (box_b.top + box_b.bottom)) / 2 < height / 2
-    return same_line and 0 <= box_b.x0 - box_a.x1 < height
-
-
-def _joined_words(words: Sequence) -> list[str]:
-    """Word texts, with a number split at its thousands space ("6" "018,78") joined again."""
-    out, i = [], 0
-    while i < len(words):
-        text = words[i].text
-        while (i + 1 < len(words) and _GROUP_HEAD.match(text.strip(_CURRENCY)) and _GROUP_TAIL.match(words[i + 1].text)
-               and _adjacent(words[i], words[i + 1])):
-            text, i = text + words[i + 1].text, i + 1
-        out.append(text)
-        i += 1
-    return out
-
-
-def _date(day: int, month: int, year: int) -> Optional[str]:
-    try:
-        return date(year, month, day).isoformat() if 1900 <= year <= 2200 else None
-    except ValueError:
-        return None
-
-
-def _dates(texts: Sequence[str]) -> set[str]:
-    """ISO dates printed as 14.03.2026, 14/03/2026, 03/14/2026, 2026-03-14 or 14 March 2026."""
-    found = set()
-    plain = [_plain(t).strip(".,;:()") for t in texts]
-    for k, token in enumerate(plain):
-        digits = token.translate(_FOLD) if any(ch.isdigit() for ch in token) else token
-        if m := _DMY.match(digits):
-            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless only month-first fits
-            found.add(_date(day, month, year))
-        elif m := _YMD.match(digits):
-            found.add(_date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
-        elif token.rstrip(".") in _MONTHS and 0 < k < len(plain) - 1:
-            day, year = plain[k - 1].rstrip(".").translate(_FOLD), plain[k + 1].translate(_FOLD)
-            if day.isdigit() and year.isdigit() and len(year) == 4:
-                found.add(_date(int(day), _MONTHS[token.rstrip(".")], int(year)))
-    found.discard(None)
-    return found
-
 
 def _base_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
@@ -236,56 +124,11 @@ def text_print(words: Iterable) -> tuple[tuple[int, ...], frozenset[str], frozen
     present, to join a number split at a thousands space), in reading order.
     """
     words = [w for w in words if w.text and w.text.strip()]
-    texts = _joined_words(words)
-    tokens = {tok for tok in (_word_token(t) for t in texts) if tok}
+    texts = joined_words(words)
+    tokens = {tok for tok in (word_token(t) for t in texts) if tok}
     numbers = {n for n in (numeric_token(t) for t in texts) if n}
-    return _minhash(tokens), frozenset(numbers), frozenset(_dates(texts)), len(tokens)
+    return _minhash(tokens), frozenset(numbers), frozenset(printed_dates(texts)), len(tokens)
 
-
-# -- image ---------------------------------------------------------------------------------
-
-def _shrink(gray: Sequence[int], width: int, height: int, side: int) -> list[list[float]]:
-    """Area average of a row-major 8-bit grayscale buffer down to side x side."""
-    rows = []
-    for j in range(side):
-        y0, y1 = j * height // side, max((j + 1) * height // side, j * height // side + 1)
-        row = []
-        for i in range(side):
-            x0, x1 = i * width // side, max((i + 1) * width // side, i * width // side + 1)
-            total = 0
-            for y in range(y0, y1):
-                start = y * width
-                total += sum(gray[start + x0:start + x1])
-            row.append(total / ((y1 - y0) * (x1 - x0)))
-        rows.append(row)
-    return rows
-
-
-_COS = tuple(tuple(math.cos((2 * x + 1) * u * math.pi / (2 * HASH_SIDE)) for x in range(HASH_SIDE)) for u in range(8))
-
-
-def image_hash(gray: Sequence[int], width: int, height: int) -> int:
-    """64-bit DCT perceptual hash (pHash) of a grayscale page.
-
-    ``gray`` is a row-major 8-bit buffer (``bytes`` or ints) of ``width`` x ``height``, already
-    downsampled by the caller (a few hundred pixels a side is plenty). The page is averaged
-    to 32 x 32, the 8 x 8 lowest DCT frequencies are compared with their median: page tone,
-    contrast, JPEG noise and a degree of skew leave most bits alone.
-    """
-    if width < HASH_SIDE or height < HASH_SIDE or len(gray) < width * height:
-        raise ValueError(f"need at least a {HASH_SIDE}x{HASH_SIDE} grayscale buffer, got {width}x{height}")
-    pixels = _shrink(gray, width, height, HASH_SIDE)
-    rows = [[sum(c * p for c, p in zip(_COS[u], row)) for u in range(8)] for row in pixels]
-    coeffs = [sum(_COS[v][y] * rows[y][u] for y in range(HASH_SIDE)) for v in range(8) for u in range(8)]
-    median = sorted(coeffs[1:])[len(coeffs[1:]) // 2]  # the DC term only says how dark the page is
-    bits = 0
-    for c in coeffs:
-        bits = (bits << 1) | (c > median)
-    return bits
-
-
-def hamming(a: int, b: int) -> int:
-    return bin(a ^ b).count("1")
 
 
 def content_print(words: Iterable, page_images: Sequence[tuple[Sequence[int], int, int]] = ()) -> ContentPrint:
