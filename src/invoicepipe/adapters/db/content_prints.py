@@ -2,13 +2,14 @@
 
 ``tx.content_prints.save_content_print(doc_id, print)`` stores a print and its band keys
 (again on a re-parse: the old rows are replaced). ``content_candidates(doc_id, print)``
-returns the other documents sharing at least one band key, most shared keys first, each
+returns the other documents sharing at least one band key, rarest shared keys first, each
 with its print, status and extracted invoice columns, ready for ``fingerprints.compare``.
 
 The lookup reads, for each of the print's band keys, at most PER_KEY rows of
 ``ix_content_print_bands_key`` (band_key, document_id), newest documents first: a key that
 thousands of documents share (a vendor's letterhead and template) costs no more than a
-rare one, and the copy of a recent invoice is among the newest holders of its keys. Then
+rare one; shared keys are weighed by rarity, so an original found through keys only it
+holds ranks above the vendor's newest invoices sharing only template keys. Then
 one primary-key lookup per candidate fetches its print, status and invoice row.
 """
 
@@ -18,7 +19,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import BigInteger, Connection, Integer, Select, bindparam, delete, func, insert, select, union_all
+from sqlalchemy import BigInteger, Connection, Float, Integer, Select, bindparam, delete, func, insert, literal, select, union_all
 
 from ...domain.fingerprints import ContentPrint, band_keys
 from . import tables as t
@@ -30,18 +31,24 @@ INVOICE_COLUMNS = ("vendor_id", "invoice_number", "invoice_date", "total", "curr
 @lru_cache(maxsize=None)
 def _sharing_query(keys: int) -> Select:
     """Documents holding any of ``k0``..``k{keys-1}`` (at most ``per_key`` per key), other than
-    ``doc_id``, with how many keys each shares, most first; built once per key count."""
+    ``doc_id``, best first; built once per key count.
+
+    Each shared key weighs 1 / (holders read for it): a key only the original holds counts
+    1, a template key read at the cap counts 1 / per_key. Ranked by plain count instead, the
+    newest invoices of a big vendor (sharing many template keys) crowded out an older
+    original that shares fewer but rarer keys.
+    """
     b = t.content_print_bands.c
     per_key = []
     for i in range(keys):
         newest = (select(b.document_id).where(b.band_key == bindparam(f"k{i}", type_=BigInteger),
                                                b.document_id != bindparam("doc_id", type_=BigInteger))
                   .order_by(b.document_id.desc()).limit(bindparam("per_key", type_=Integer)).subquery())
-        per_key.append(select(newest.c.document_id))
+        per_key.append(select(newest.c.document_id, (literal(1.0, Float) / func.count().over()).label("weight")))
     holders = union_all(*per_key).subquery()
-    shared = func.count().label("shared")
+    score, shared = func.sum(holders.c.weight).label("score"), func.count().label("shared")
     return (select(holders.c.document_id, shared).group_by(holders.c.document_id)
-            .order_by(shared.desc(), holders.c.document_id.desc()).limit(bindparam("limit", type_=Integer)))
+            .order_by(score.desc(), shared.desc(), holders.c.document_id.desc()).limit(bindparam("limit", type_=Integer)))
 
 
 def _details_query() -> Select:
@@ -76,7 +83,7 @@ class ContentPrintRepository:
         return ContentPrint.from_json(raw) if raw else None
 
     def content_candidates(self, doc_id: int, content: ContentPrint, limit: int = 50) -> list[dict]:
-        """Other documents sharing at least one band key with ``content``, most shared first.
+        """Other documents sharing at least one band key with ``content``, best first.
 
         Each: ``document_id``, ``print`` (ContentPrint), ``status`` (str), ``shared_bands``
         (int) and ``invoice`` (dict of vendor_id, invoice_number, invoice_date, total, currency,
