@@ -55,3 +55,28 @@ def test_a_document_without_words_or_pages_has_no_candidates(loaded, run_pipelin
 
     with loaded.uow.begin() as tx:
         assert tx.content_prints.content_candidates(999, content_print([])) == []
+
+
+def test_an_older_original_outranks_the_newest_invoices_sharing_template_keys(app):
+    from invoicepipe.adapters.db.content_prints import PER_KEY
+    from invoicepipe.domain.fingerprints import ContentPrint
+    from invoicepipe.domain.models import Status
+
+    template = [10_000 + i for i in range(64)]
+    own = [90_000 + i for i in range(64)]
+    # the original: 10 bands of the vendor's template wording, 6 bands of its own
+    original = ContentPrint(tuple(template[:40] + own[40:]), frozenset(), frozenset(), (), 100)
+    copy = ContentPrint(tuple(template[:40] + own[40:56] + [7, 7, 7, 7, 8, 8, 8, 8]), frozenset(), frozenset(), (), 100)
+    with app.uow.begin() as tx:
+        def add(name, content):
+            doc = tx.documents.add(sha256=name.rjust(64, "0"), filename=name, channel="email", media_type="application/pdf",
+                                   size_bytes=1, status=Status.EXPORTED)
+            tx.content_prints.save_content_print(doc, content)
+            return doc
+
+        first = add("a", original)
+        for n in range(PER_KEY + 20):  # the vendor's later invoices: same template, other content
+            add(f"b{n}", ContentPrint(tuple(template[:40] + [n * 1000 + i for i in range(24)]), frozenset(), frozenset(), (), 100))
+        found = tx.content_prints.content_candidates(10 ** 9, copy, limit=5)
+    assert found[0]["document_id"] == first
+    assert found[0]["shared_bands"] == 4  # its own bands the copy kept; its template keys are past the cap
