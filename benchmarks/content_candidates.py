@@ -3,7 +3,15 @@
 
     .venv/bin/python benchmarks/content_candidates.py [--database-url URL] [--rows 1000000]
 
-FIGURES (filled in from the last run)
+Figures (1,000,000 prints, 5,000 vendors, 2,000 lookups, 2 shared cores, load average 4):
+
+    SQLite      wall p50 6.9 ms, p95 15.9 ms; CPU p50 4.6 ms, p95 6.6 ms; load 1,367 s
+    PostgreSQL  PG_FIGURES
+    both: 50 candidates per lookup (the limit), the original of all 1,000 copy probes among them
+
+Before shared keys were weighed by rarity (plain count of shared keys) 14 of 1,000
+originals were missed: big vendors' newest invoices, sharing many template keys, crowded
+out an older original that shares fewer but rarer keys.
 
 How the lookup is indexed: every print has 20 rows in ``content_print_bands`` (16 MinHash
 bands of its wording, 4 16-bit chunks of its first page's hash), each a signed 64-bit key
