@@ -9,8 +9,9 @@ The lookup reads, for each of the print's band keys, at most PER_KEY rows of
 ``ix_content_print_bands_key`` (band_key, document_id), newest documents first: a key that
 thousands of documents share (a vendor's letterhead and template) costs no more than a
 rare one; shared keys are weighed by rarity, so an original found through keys only it
-holds ranks above the vendor's newest invoices sharing only template keys. Then
-one primary-key lookup per candidate fetches its print, status and invoice row.
+holds ranks above the vendor's newest invoices sharing only template keys. Then one
+query by primary key (the at most ``limit`` ids) fetches their prints, statuses and
+invoice rows.
 """
 
 from __future__ import annotations
