@@ -7,12 +7,16 @@ for an operator instead of looping forever.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from typing import Optional
 
 from ..adapters.calibration_store import load_calibration
+from ..adapters.content_prints import page_thumbnails
 from ..domain.extraction import extract_invoice
 from ..domain.extraction.bank_details import flag_unreadable_iban
 from ..domain.extraction.po_search import refine_po_number
+from ..domain.fingerprints import ContentPrint, content_print
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
@@ -56,6 +60,25 @@ def _summary(extraction) -> dict:
     return {name: {"value": f.value, "confidence": round(f.confidence, 3), "method": f.method} for name, f in extraction.fields.items()}
 
 
+def _content_print(app, doc, text: DocumentText, data: bytes) -> tuple[Optional[ContentPrint], float]:
+    """The document's content print and what it cost (ms), or None: a print is a help for
+    duplicate detection, never a reason to fail a parse. Pages that cannot be rendered give
+    a print of the words alone."""
+    started = time.perf_counter()
+    words = [w for page in text.pages for w in page.words]
+    try:
+        try:
+            images = page_thumbnails(data, doc.media_type) if doc.media_type else []
+        except Exception as exc:  # noqa: BLE001 - any renderer failure leaves the words
+            app.log.warning("content_print_images_failed", document_id=doc.id, error=f"{type(exc).__name__}: {exc}")
+            images = []
+        result = content_print(words, images)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        app.log.warning("content_print_failed", document_id=doc.id, error=f"{type(exc).__name__}: {exc}")
+        result = None
+    return result, round((time.perf_counter() - started) * 1000, 1)
+
+
 def parse(app, document_id: int, actor: str) -> None:
     """QUEUED/PARSING -> EXTRACTED (then enqueue route), or -> FAILED with a reason."""
     with app.uow.begin() as tx:
@@ -76,10 +99,12 @@ def parse(app, document_id: int, actor: str) -> None:
         return
     doc = replace(doc, status=Status.PARSING)
     try:
-        text = _read(app, app.blobs.get(doc.sha256), doc.media_type)
+        data = app.blobs.get(doc.sha256)
+        text = _read(app, data, doc.media_type)
         with app.uow.begin() as tx:
             vendors = tx.master.vendors()
         extraction = _extract(app, text, vendors)
+        fingerprint, print_ms = _content_print(app, doc, text, data)
     except PermanentError as exc:
         with app.uow.begin() as tx:
             event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="unreadable",
@@ -95,7 +120,9 @@ def parse(app, document_id: int, actor: str) -> None:
         if event is not None:
             tx.documents.save_extraction(doc.id, extraction, text.reader, pages)
             tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
-    log_step(app, event)
+            if fingerprint is not None:
+                tx.content_prints.save_content_print(doc.id, fingerprint)
+    log_step(app, event, content_print_ms=print_ms)
     if event is not None:
         app.enqueuer.send("decide", document_id)
 

@@ -355,3 +355,24 @@ layout_memory_sources = Table(
     Column("vendor_key", String(300)),
     Column("learned_at", DateTime(timezone=True), nullable=False),
 )
+
+# Content fingerprints (domain.fingerprints.ContentPrint as JSON), one per parsed document,
+# and their locality-sensitive index keys: two documents sharing a band key are compared.
+# The lookup is one range of ix_content_print_bands_key per key, newest documents first.
+content_prints = Table(
+    "content_prints",
+    metadata,
+    Column("document_id", ForeignKey("documents.id"), primary_key=True),
+    Column("version", String(16), nullable=False),
+    Column("print", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+content_print_bands = Table(
+    "content_print_bands",
+    metadata,
+    Column("document_id", ForeignKey("documents.id"), primary_key=True),
+    Column("band", String(16), primary_key=True),  # text:0..15, page1:0..3
+    Column("band_key", BigInteger, nullable=False),
+    Index("ix_content_print_bands_key", "band_key", "document_id"),
+)

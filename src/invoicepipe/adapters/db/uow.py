@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ...errors import TransientError
 from .audit import AuditRepository
+from .content_prints import ContentPrintRepository
 from .documents import DocumentRepository
 from .masterdata import MasterDataRepository
 
@@ -20,6 +21,7 @@ class Transaction:
         self.documents = DocumentRepository(conn)
         self.audit = AuditRepository(conn, audit_key)
         self.master = MasterDataRepository(conn)
+        self.content_prints = ContentPrintRepository(conn)
 
 
 class UnitOfWork:

@@ -1,0 +1,111 @@
+"""Repository of content prints (``domain.fingerprints``) and their band-key index.
+
+``tx.content_prints.save_content_print(doc_id, print)`` stores a print and its band keys
+(again on a re-parse: the old rows are replaced). ``content_candidates(doc_id, print)``
+returns the other documents sharing at least one band key, rarest shared keys first, each
+with its print, status and extracted invoice columns, ready for ``fingerprints.compare``.
+
+The lookup reads, for each of the print's band keys, at most PER_KEY rows of
+``ix_content_print_bands_key`` (band_key, document_id), newest documents first: a key that
+thousands of documents share (a vendor's letterhead and template) costs no more than a
+rare one; shared keys are weighed by rarity, so an original found through keys only it
+holds ranks above the vendor's newest invoices sharing only template keys. Then one
+query by primary key (the at most ``limit`` ids) fetches their prints, statuses and
+invoice rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Optional
+
+from sqlalchemy import BigInteger, Connection, Float, Integer, Select, bindparam, delete, func, insert, literal, select, union_all
+
+from ...domain.fingerprints import ContentPrint, band_keys
+from . import tables as t
+
+PER_KEY = 200
+INVOICE_COLUMNS = ("vendor_id", "invoice_number", "invoice_date", "total", "currency", "document_type")
+
+
+@lru_cache(maxsize=None)
+def _sharing_query(keys: int) -> Select:
+    """Documents holding any of ``k0``..``k{keys-1}`` (at most ``per_key`` per key), other than
+    ``doc_id``, best first; built once per key count.
+
+    Each shared key weighs 1 / (holders read for it): a key only the original holds counts
+    1, a template key read at the cap counts 1 / per_key. Ranked by plain count instead, the
+    newest invoices of a big vendor (sharing many template keys) crowded out an older
+    original that shares fewer but rarer keys.
+    """
+    b = t.content_print_bands.c
+    per_key = []
+    for i in range(keys):
+        newest = (select(b.document_id).where(b.band_key == bindparam(f"k{i}", type_=BigInteger),
+                                               b.document_id != bindparam("doc_id", type_=BigInteger))
+                  .order_by(b.document_id.desc()).limit(bindparam("per_key", type_=Integer)).subquery())
+        per_key.append(select(newest.c.document_id, (literal(1.0, Float) / func.count().over()).label("weight")))
+    holders = union_all(*per_key).subquery()
+    score, shared = func.sum(holders.c.weight).label("score"), func.count().label("shared")
+    return (select(holders.c.document_id, shared).group_by(holders.c.document_id)
+            .order_by(score.desc(), shared.desc(), holders.c.document_id.desc()).limit(bindparam("limit", type_=Integer)))
+
+
+def _details_query() -> Select:
+    inv = t.invoices.c
+    return (select(t.content_prints.c.document_id, t.content_prints.c.print, t.documents.c.status,
+                   *(getattr(inv, name) for name in INVOICE_COLUMNS), inv.document_id.label("invoice_row"))
+            .join(t.documents, t.documents.c.id == t.content_prints.c.document_id)
+            .outerjoin(t.invoices, inv.document_id == t.content_prints.c.document_id)
+            .where(t.content_prints.c.document_id.in_(bindparam("ids", expanding=True))))
+
+
+_DETAILS = _details_query()
+
+
+class ContentPrintRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def save_content_print(self, doc_id: int, content: ContentPrint) -> None:
+        """Store the print and its band keys, replacing what an earlier parse stored."""
+        self.conn.execute(delete(t.content_print_bands).where(t.content_print_bands.c.document_id == doc_id))
+        self.conn.execute(delete(t.content_prints).where(t.content_prints.c.document_id == doc_id))
+        self.conn.execute(insert(t.content_prints).values(document_id=doc_id, version=content.version, print=content.to_json(),
+                                                          created_at=datetime.now(timezone.utc)))
+        keys = band_keys(content)
+        if keys:
+            self.conn.execute(insert(t.content_print_bands),
+                              [{"document_id": doc_id, "band": band, "band_key": key} for band, key in keys])
+
+    def content_print(self, doc_id: int) -> Optional[ContentPrint]:
+        raw = self.conn.execute(select(t.content_prints.c.print).where(t.content_prints.c.document_id == doc_id)).scalar()
+        return ContentPrint.from_json(raw) if raw else None
+
+    def content_candidates(self, doc_id: int, content: ContentPrint, limit: int = 50) -> list[dict]:
+        """Other documents sharing at least one band key with ``content``, best first.
+
+        Each: ``document_id``, ``print`` (ContentPrint), ``status`` (str), ``shared_bands``
+        (int) and ``invoice`` (dict of vendor_id, invoice_number, invoice_date, total, currency,
+        document_type; None when the document has no invoices row). Every status is returned
+        (rejected and failed too): which ones count is the caller's decision.
+        """
+        keys = [key for _, key in band_keys(content)]
+        if not keys:
+            return []
+        params = {f"k{i}": key for i, key in enumerate(keys)}
+        sharing = self.conn.execute(_sharing_query(len(keys)), {**params, "doc_id": doc_id, "per_key": PER_KEY, "limit": limit}).all()
+        if not sharing:
+            return []
+        rows = {r.document_id: r for r in self.conn.execute(_DETAILS, {"ids": [r.document_id for r in sharing]})}
+        out = []
+        for document_id, shared in sharing:
+            row = rows.get(document_id)
+            if row is None:
+                continue
+            m = row._mapping
+            invoice = {name: m[name] for name in INVOICE_COLUMNS} if m["invoice_row"] is not None else None
+            out.append({"document_id": document_id, "print": ContentPrint.from_json(m["print"]), "status": m["status"],
+                        "shared_bands": int(shared), "invoice": invoice})
+        return out

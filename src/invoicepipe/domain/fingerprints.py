@@ -1,0 +1,245 @@
+"""Content fingerprints: what a document says and looks like, whatever its bytes and
+whatever extraction made of it.
+
+Field-based duplicate detection misses a copy whose extraction differs (a total misread on
+the scan, a vendor unresolved on one copy). A ``ContentPrint`` is computed once in the
+parse step from the words the reader produced and a small render of the first pages:
+
+    print = content_print(words, page_images=[(gray, width, height), ...])
+    keys  = band_keys(print)        # [(band, key)] stored as index rows
+    sim   = compare(print, other)   # ContentSimilarity: text, image, numbers, amounts, dates, summary
+
+The signals and what they tell (figures from ``benchmarks/content_prints.py``):
+
+- ``text``: MinHash estimate of the Jaccard similarity of the normalised word sets. High
+  for copies of any kind, but also for other invoices of the same vendor, whose letterhead,
+  labels and footer are the same words.
+- ``numbers``: Jaccard of the numeric tokens printed (amounts, dates, numbers, ids, with
+  OCR confusions and grouping separators folded). The content of the invoice: a copy
+  shares nearly all of them, another invoice of the same template only the vendor's fixed
+  numbers (IBAN, phone, tax id).
+- ``amounts``: the same Jaccard over the numbers printed with decimals only. The sharpest
+  signal: copies 0.43-1.0 (p5 0.75), other invoices of the same vendor at most 0.37.
+- ``dates``: the dates printed. A copy, even renumbered or stamped, prints the dates of its
+  original; a recurring invoice (same vendor, lines and amount, next period) prints none
+  of them. Disjoint dates rule a copy out.
+- ``image``: 64-bit DCT perceptual hashes of the first pages. Survives scanning and
+  re-rendering, so it shows the same page layout; on its own it cannot tell two invoices of
+  one template apart.
+
+``classify(similarity)`` names the relation with the thresholds measured on generated
+sets (``copy``: text >= 0.45 and amounts >= 0.5 or numbers >= 0.6, dates not disjoint;
+``recurring``: the same with disjoint dates); the duplicate decision itself lives
+elsewhere and may use the raw signals. Candidates come from the index of ``band_keys``
+(``adapters/db/content_prints.ContentPrintRepository.content_candidates``).
+
+Everything here is deterministic across processes and machines (blake2b, never Python's
+salted ``hash()``), so prints stored years ago compare with prints made today as long as
+``PRINT_VERSION`` is the same; band keys include the version, so prints of another version
+never meet in the index.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from .page_hash import hamming, image_hash
+from .printed_text import joined_words, numeric_token, printed_dates, word_token
+
+__all__ = ["PRINT_VERSION", "ContentPrint", "ContentSimilarity", "text_print", "image_hash", "content_print",
+           "band_keys", "compare", "classify", "numeric_token", "hamming"]
+
+PRINT_VERSION = "cp1"
+PERMUTATIONS = 64
+TEXT_BAND_ROWS = 4  # 16 bands of 4 MinHash values
+IMAGE_CHUNKS = 4  # 4 chunks of 16 bits: hashes within Hamming distance 3 share a chunk
+MAX_PAGES = 2
+
+_PRIME = (1 << 61) - 1
+_rng = random.Random(20260314)  # fixed seed: the permutations are part of PRINT_VERSION
+_PERMS = tuple((_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS))
+_EMPTY = _PRIME  # the MinHash of an empty set: larger than any real slot value
+
+
+@dataclass(frozen=True)
+class ContentPrint:
+    """The fingerprint of one document's content; store it with ``to_json``."""
+
+    minhash: tuple[int, ...]  # PERMUTATIONS slot values over the normalised word set
+    numbers: frozenset[str]  # numeric tokens printed, canonical ("6018.78", "14032026")
+    dates: frozenset[str]  # ISO dates printed (day first where the order is ambiguous)
+    page_hashes: tuple[int, ...]  # 64-bit perceptual hash of each of the first MAX_PAGES pages
+    tokens: int  # distinct normalised words
+    version: str = PRINT_VERSION
+
+    def to_json(self) -> dict:
+        # the slots packed as 8-byte big-endian in base64: half the size of a JSON number list
+        packed = base64.b64encode(b"".join(v.to_bytes(8, "big") for v in self.minhash)).decode()
+        return {"version": self.version, "minhash": packed, "numbers": sorted(self.numbers),
+                "dates": sorted(self.dates), "page_hashes": [format(h, "016x") for h in self.page_hashes],
+                "tokens": self.tokens}
+
+    @classmethod
+    def from_json(cls, raw: dict) -> "ContentPrint":
+        slots = raw["minhash"]
+        if isinstance(slots, str):
+            packed = base64.b64decode(slots)
+            slots = [int.from_bytes(packed[i:i + 8], "big") for i in range(0, len(packed), 8)]
+        return cls(minhash=tuple(int(v) for v in slots), numbers=frozenset(raw["numbers"]),
+                   dates=frozenset(raw["dates"]), page_hashes=tuple(int(h, 16) for h in raw["page_hashes"]),
+                   tokens=int(raw["tokens"]), version=raw.get("version", PRINT_VERSION))
+
+
+@dataclass(frozen=True)
+class ContentSimilarity:
+    """How alike two prints are; every figure in [0, 1]. ``image`` is None when either
+    document has no page hash; ``dates_disjoint`` is True when both print dates and share
+    none (the strongest sign of a *different* invoice on the same template)."""
+
+    text: float
+    image: Optional[float]
+    numbers: float
+    amounts: float  # Jaccard of the numbers with decimals only: the invoice's own amounts
+    shared_dates: tuple[str, ...]
+    other_dates: tuple[str, ...]  # printed on one of the two only
+    dates_disjoint: bool
+    summary: str
+
+
+
+def _base_hash(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+
+
+def _minhash(tokens: set[str]) -> tuple[int, ...]:
+    if not tokens:
+        return (_EMPTY,) * PERMUTATIONS
+    bases = [_base_hash(t) for t in tokens]
+    return tuple(min((a * h + b) % _PRIME for h in bases) for a, b in _PERMS)
+
+
+def text_print(words: Iterable) -> tuple[tuple[int, ...], frozenset[str], frozenset[str], int]:
+    """(minhash, numeric tokens, dates, distinct token count) of the words a reader produced.
+
+    ``words`` are ``domain.models.Word`` (anything with ``text``; ``box`` is used, when
+    present, to join a number split at a thousands space), in reading order.
+    """
+    words = [w for w in words if w.text and w.text.strip()]
+    texts = joined_words(words)
+    tokens = {tok for tok in (word_token(t) for t in texts) if tok}
+    numbers = {n for n in (numeric_token(t) for t in texts) if n}
+    return _minhash(tokens), frozenset(numbers), frozenset(printed_dates(texts)), len(tokens)
+
+
+
+def content_print(words: Iterable, page_images: Sequence[tuple[Sequence[int], int, int]] = ()) -> ContentPrint:
+    """The print of a document: its words (all pages) and the grayscale renders of its first
+    pages as ``(gray, width, height)`` (at most MAX_PAGES are used)."""
+    minhash, numbers, dates, count = text_print(words)
+    hashes = tuple(image_hash(*page) for page in list(page_images)[:MAX_PAGES])
+    return ContentPrint(minhash, numbers, dates, hashes, count)
+
+
+# -- index keys and comparison -------------------------------------------------------------
+
+def _key(label: str) -> int:
+    """A signed 64-bit key (fits a BIGINT column) from a band's label and values."""
+    return int.from_bytes(hashlib.blake2b(label.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def band_keys(p: ContentPrint) -> list[tuple[str, int]]:
+    """Index keys of a print as (band, key): two prints sharing any key are candidates.
+
+    Text: the MinHash split into bands of TEXT_BAND_ROWS slots (``text:0`` ...), so prints
+    whose word sets are alike share a band with high probability. Image: the first page's
+    hash split into IMAGE_CHUNKS chunks (``page1:0`` ...); by the pigeonhole principle two
+    hashes within Hamming distance IMAGE_CHUNKS - 1 agree on a whole chunk. A document
+    without words gives no text band (empty sets would all collide).
+    """
+    keys = []
+    if p.tokens:
+        for band in range(PERMUTATIONS // TEXT_BAND_ROWS):
+            values = p.minhash[band * TEXT_BAND_ROWS:(band + 1) * TEXT_BAND_ROWS]
+            keys.append((f"text:{band}", _key(f"{p.version}:t{band}:" + ",".join(map(str, values)))))
+    if p.page_hashes:
+        width = 64 // IMAGE_CHUNKS
+        for chunk in range(IMAGE_CHUNKS):
+            value = (p.page_hashes[0] >> (64 - width * (chunk + 1))) & ((1 << width) - 1)
+            keys.append((f"page1:{chunk}", _key(f"{p.version}:p1c{chunk}:{value}")))
+    return keys
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _image_similarity(a: Sequence[int], b: Sequence[int]) -> Optional[float]:
+    """Mean over the pages of the shorter document of its best match in the other."""
+    if not a or not b:
+        return None
+    short, other = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(max(1 - hamming(h, g) / 64 for g in other) for h in short) / len(short)
+
+
+def compare(a: ContentPrint, b: ContentPrint) -> ContentSimilarity:
+    """Every content signal between two prints, with a sentence a reviewer can read."""
+    if a.tokens and b.tokens:
+        text = sum(x == y for x, y in zip(a.minhash, b.minhash)) / PERMUTATIONS
+    else:
+        text = 0.0
+    image = _image_similarity(a.page_hashes, b.page_hashes)
+    numbers = _jaccard(a.numbers, b.numbers)
+    amounts = _jaccard(_amounts(a), _amounts(b))
+    shared = tuple(sorted(a.dates & b.dates))
+    other = tuple(sorted(a.dates ^ b.dates))
+    disjoint = bool(a.dates and b.dates and not shared)
+    return ContentSimilarity(round(text, 4), None if image is None else round(image, 4), round(numbers, 4), round(amounts, 4),
+                             shared, other, disjoint, _summary(text, image, numbers, a, b, shared, disjoint))
+
+
+def _amounts(p: ContentPrint) -> frozenset[str]:
+    # Ids, phone numbers and IBAN groups are the vendor's, on every invoice it sends; the
+    # amounts (printed with decimals) belong to this invoice.
+    return frozenset(n for n in p.numbers if "." in n)
+
+
+def _summary(text, image, numbers, a, b, shared, disjoint) -> str:
+    parts = [f"wording {text:.0%} alike"]
+    if image is not None:
+        parts.append(f"page image {image:.0%} alike")
+    parts.append(f"{len(a.numbers & b.numbers)} of {len(a.numbers | b.numbers)} printed numbers in common ({numbers:.0%}), "
+                 f"{len(_amounts(a) & _amounts(b))} of {len(_amounts(a) | _amounts(b))} amounts")
+    if disjoint:
+        parts.append(f"no printed date in common ({', '.join(sorted(a.dates))} vs {', '.join(sorted(b.dates))})")
+    elif shared:
+        parts.append(f"same dates printed ({', '.join(shared)})")
+    return "; ".join(parts)
+
+
+# Thresholds measured by benchmarks/content_prints.py (see its docstring for the figures).
+COPY_TEXT = 0.45
+COPY_AMOUNTS = 0.5
+COPY_NUMBERS = 0.6
+SAME_LAYOUT_IMAGE = 0.8
+SAME_LAYOUT_TEXT = 0.3
+
+
+def classify(sim: ContentSimilarity) -> str:
+    """``copy`` (the same invoice again: any form, stamp or number), ``recurring`` (same
+    content, other dates: the next period of a recurring invoice), ``same_layout`` (another
+    invoice on the same template) or ``unrelated``.
+
+    Same content is wording alike (text >= COPY_TEXT) with the same amounts (amounts >=
+    COPY_AMOUNTS) or, for a document printing few amounts, most numbers in common (numbers >=
+    COPY_NUMBERS). Same content with disjoint printed dates is the next period, not a copy.
+    The page image never makes a copy: another invoice on the same template looks the same.
+    """
+    if sim.text >= COPY_TEXT and (sim.amounts >= COPY_AMOUNTS or sim.numbers >= COPY_NUMBERS):
+        return "recurring" if sim.dates_disjoint else "copy"
+    if sim.text >= SAME_LAYOUT_TEXT or (sim.image or 0) >= SAME_LAYOUT_IMAGE:
+        return "same_layout"
+    return "unrelated"
