@@ -6,12 +6,15 @@ not resolved, a "COPY" stamp over the number. Content fingerprints (``fingerprin
 find such a copy: the same words, the same page image, the same numbers printed.
 
 Likeness alone is not enough: a vendor's next monthly invoice is printed on the same
-template with the same amounts. What tells a copy from the next invoice is what changes
-between invoices: the dates and the number. So a content match counts only when the
-numbers printed on the two pages agree, the dates printed are not disjoint, and the
-extracted facts do not contradict it (another date *and* another number is the next
-invoice; another vendor or a credit note is something else). Amounts may disagree in the
-ways a misread does (a digit, a thousands group, a decimal shift).
+template with the same amounts, and the page image of any invoice on a template looks like
+any other. What tells a copy from the next invoice is what changes between invoices: the
+dates and the amounts. So a content match counts only when the wording is alike and the
+amounts (or, for a page of few amounts, the numbers) printed agree, the dates printed are
+not disjoint, and the extracted facts do not contradict it (another vendor, a credit note,
+another currency; another number *and* another date with no printed date in common).
+Amounts read from the two may disagree in the ways a misread does (a digit, a thousands
+group, a decimal shift). Thresholds are policy (``reconcile.content_duplicates``), measured
+by ``benchmarks/content_prints.py``.
 """
 
 from __future__ import annotations
@@ -19,14 +22,14 @@ from __future__ import annotations
 from typing import Optional
 
 from .duplicates import DuplicateMatch, InvoiceKey, misread_alike
-from .evidence import ContentMatch
+from .fingerprints import ContentSimilarity
 from .invoice_numbers import normalise_invoice_number
 from .policy import ReconcilePolicy
 
 CONTENT = "content"
 
 
-def _contradiction(new: InvoiceKey, prior: InvoiceKey) -> Optional[str]:
+def _contradiction(new: InvoiceKey, prior: InvoiceKey, content: ContentSimilarity) -> Optional[str]:
     if new.vendor_id and prior.vendor_id and new.vendor_id != prior.vendor_id:
         return "another vendor"
     if (new.document_type == "credit_note") != (prior.document_type == "credit_note"):
@@ -35,27 +38,30 @@ def _contradiction(new: InvoiceKey, prior: InvoiceKey) -> Optional[str]:
         return "another currency"
     other_number = bool(new.invoice_number and prior.invoice_number
                         and normalise_invoice_number(new.invoice_number) != normalise_invoice_number(prior.invoice_number))
-    if other_number and new.invoice_date and prior.invoice_date and new.invoice_date != prior.invoice_date:
+    if other_number and new.invoice_date and prior.invoice_date and new.invoice_date != prior.invoice_date and not content.shared_dates:
         return "another number and another date (the next invoice on the same template)"
     if not misread_alike(new.total, prior.total):
         return "amounts that no misread explains"
     return None
 
 
-def content_duplicate(new: InvoiceKey, prior: InvoiceKey, content: ContentMatch, policy: ReconcilePolicy) -> Optional[DuplicateMatch]:
+def same_content(content: ContentSimilarity, policy: ReconcilePolicy) -> bool:
+    """Wording alike and the same amounts (or most numbers) printed, dates not disjoint."""
+    if content.dates_disjoint or content.text < policy.content_text_min:
+        return False
+    return content.amounts >= policy.content_amounts_min or content.numbers >= policy.content_numbers_min
+
+
+def content_duplicate(new: InvoiceKey, prior: InvoiceKey, content: ContentSimilarity, policy: ReconcilePolicy) -> Optional[DuplicateMatch]:
     """A duplicate match from content likeness, or None when it is not one."""
-    if content.dates_disjoint or content.numbers < policy.content_numbers_min:
+    if not same_content(content, policy) or _contradiction(new, prior, content) is not None:
         return None
-    if content.text < policy.content_text_min and content.image < policy.content_image_min:
-        return None
-    if _contradiction(new, prior) is not None:
-        return None
-    signals = [f"the same content as document {prior.document_id} ({content.summary or 'text, page image and printed numbers agree'})"]
+    signals = [f"the same content as document {prior.document_id} ({content.summary})"]
     if new.invoice_number != prior.invoice_number:
         signals.append(f"invoice number read {new.invoice_number!r} here, {prior.invoice_number!r} there")
     if new.total != prior.total:
         signals.append(f"total read {new.total} here, {prior.total} there (one of them misread)")
     if new.channel and prior.channel and new.channel != prior.channel:
         signals.append(f"arrived by {new.channel}, the original by {prior.channel}")
-    score = round(min(0.99, 0.8 + 0.2 * max(content.text, content.image) * content.numbers), 3)
+    score = round(min(0.99, 0.8 + 0.2 * content.text * max(content.amounts, content.numbers)), 3)
     return DuplicateMatch(prior.document_id, score, tuple(signals), CONTENT, prior.invoice_number, prior.channel)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Mapping, Optional, Sequence
 
 from .duplicates import InvoiceKey
+from .fingerprints import ContentSimilarity
 from .models import Extraction, GoodsReceipt, PurchaseOrder, Vendor
 
 PAID_STATES = frozenset({"approved", "exported"})
@@ -38,23 +39,12 @@ class Commitment:
 
 
 @dataclass(frozen=True)
-class ContentMatch:
-    """How alike another document's content is to this one's (text, page image, numbers)."""
-
-    text: float
-    image: float
-    numbers: float
-    dates_disjoint: bool = False  # both print dates and none of them agree
-    summary: str = ""
-
-
-@dataclass(frozen=True)
 class PriorInvoice:
     """A duplicate candidate: its key, where it is, and (when fingerprinted) its likeness."""
 
     key: InvoiceKey
     status: str
-    content: Optional[ContentMatch] = None
+    content: Optional[ContentSimilarity] = None  # None: not fingerprinted, or not found by content
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,11 @@ class ReconcilePolicy:
     duplicate_date_window_days: int = 45
     bank_change_window_days: int = 30
     non_po_invoices: str = "review"  # review | approval: both hold the invoice, never auto-approved
-    # A content duplicate needs the printed numbers to agree this much, and the text or the
-    # page image to be this alike (fingerprints.py; figures in benchmarks/content_prints.py).
-    content_text_min: float = 0.8
-    content_image_min: float = 0.9
-    content_numbers_min: float = 0.7
+    # A content duplicate needs the wording this alike and the printed amounts (or numbers)
+    # to agree this much (fingerprints.py; figures in benchmarks/content_prints.py).
+    content_text_min: float = 0.45
+    content_amounts_min: float = 0.5
+    content_numbers_min: float = 0.6
 
     def tolerances_for(self, vendor_id: Optional[str]) -> Tolerances:
         return self.vendor_tolerances.get(vendor_id or "", self.tolerances)

@@ -16,21 +16,57 @@ from typing import Optional
 from ..adapters.db.documents import extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.duplicates import InvoiceKey, normalise_invoice_number
-from ..domain.evidence import Commitment, Evidence, PriorInvoice
+from ..domain.evidence import PAID_STATES, Commitment, Evidence, PriorInvoice
+from ..domain.fingerprints import compare
 from ..domain.matching import pair_line
 from ..domain.models import Document, Extraction
 from ..domain.reconcile import document_type, invoice_key
 
 
-def _prior(r: dict) -> PriorInvoice:
+def _key(document_id: int, r: dict) -> InvoiceKey:
     try:
         when = date.fromisoformat(r["invoice_date"]) if r["invoice_date"] else None
     except ValueError:
         when = None
     total = Decimal(str(r["total"])).quantize(Decimal("0.01")) if r["total"] is not None else None
     kind = "credit_note" if r["document_type"] == "credit_note" or (total is not None and total < 0) else "invoice"
-    key = InvoiceKey(r["document_id"], r["vendor_id"] or None, r["invoice_number"] or None, when, total, r["currency"] or None, kind, r["channel"])
-    return PriorInvoice(key, r["status"])
+    return InvoiceKey(document_id, r["vendor_id"] or None, r["invoice_number"] or None, when, total, r["currency"] or None, kind,
+                      r.get("channel"))
+
+
+def _prior(r: dict) -> PriorInvoice:
+    return PriorInvoice(_key(r["document_id"], r), r["status"])
+
+
+def _counts(document_id: int, other_id: int, status: str) -> bool:
+    """The arrival rule of every duplicate candidate: earlier documents unless rejected or
+    failed, later ones once approved or exported (they overtook this one)."""
+    if other_id < document_id:
+        return status not in ("rejected", "failed")
+    return status in PAID_STATES
+
+
+def content_candidates(tx, document_id: int) -> list[PriorInvoice]:
+    """Documents whose content print is like this one's, with how alike: found by the print's
+    index keys, whatever their extracted fields say."""
+    own = tx.content_prints.content_print(document_id)
+    if own is None:
+        return []
+    out = []
+    for c in tx.content_prints.content_candidates(document_id, own):
+        if c["invoice"] is None or not _counts(document_id, c["document_id"], c["status"]):
+            continue
+        out.append(PriorInvoice(_key(c["document_id"], c["invoice"]), c["status"], compare(own, c["print"])))
+    return out
+
+
+def _merged(by_fields: list[PriorInvoice], by_content: list[PriorInvoice]) -> list[PriorInvoice]:
+    """One candidate per document: found by its fields, by its content, or by both."""
+    merged = {p.key.document_id: p for p in by_fields}
+    for p in by_content:
+        known = merged.get(p.key.document_id)
+        merged[p.key.document_id] = p if known is None else PriorInvoice(known.key, known.status, p.content)
+    return [merged[i] for i in sorted(merged)]
 
 
 def duplicate_candidates(tx, document_id: int, key: InvoiceKey, window_days: int) -> list[PriorInvoice]:
@@ -87,7 +123,7 @@ def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optio
     po = tx.master.purchase_order(po_number)
     receipts = tx.master.receipts_for(po.po_number) if po else []
     key = invoice_key(doc.id, extraction, doc.channel)
-    priors = duplicate_candidates(tx, doc.id, key, app.policy.reconcile.duplicate_date_window_days)
+    priors = _merged(duplicate_candidates(tx, doc.id, key, app.policy.reconcile.duplicate_date_window_days), content_candidates(tx, doc.id))
     machine = _machine(tx, doc.id, extraction)
     machine_vendor = tx.master.vendor(machine.value("vendor_id")) if machine else None
     return Evidence(document_id=doc.id, extraction=extraction, vendor=vendor, po=po, receipts=tuple(receipts),
