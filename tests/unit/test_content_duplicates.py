@@ -35,6 +35,13 @@ def test_the_next_period_of_a_recurring_invoice_is_not_a_copy():
     recurring = key(invoice_number="INV-2026-0513", invoice_date=date(2026, 4, 14))
     assert content_duplicate(recurring, ORIGINAL, alike(shared=(), disjoint=True), POLICY) is None
     assert content_duplicate(recurring, ORIGINAL, alike(shared=()), POLICY) is None  # other number and date, no date in common
+    # the next month shares one date with its predecessor (the predecessor's due date), not its date of issue
+    assert content_duplicate(recurring, ORIGINAL, alike(shared=("2026-04-14",)), POLICY) is None
+
+
+def test_a_scan_whose_date_was_misread_still_prints_the_originals_date():
+    misread = key(invoice_date=date(2026, 3, 19), invoice_number="INV-2026-O412")
+    assert content_duplicate(misread, ORIGINAL, alike(shared=("2026-03-14",)), POLICY) is not None
 
 
 def test_likeness_of_template_or_contradicting_facts_is_not_a_copy():

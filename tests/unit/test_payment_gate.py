@@ -217,3 +217,19 @@ def test_the_number_is_looked_up_across_vendors_when_one_copy_is_unresolved(stri
     copy = store(strict, extracted(vendor_id=None, vendor="ACME lNDUSTRlAL"), channel="scan", name="copy")
     dup = next(r for r in document_view(strict, copy)["reasons"] if r["code"] == "duplicate_suspected")
     assert dup["evidence"]["original_id"] == original
+
+
+def test_a_copy_whose_fields_were_misread_is_found_by_its_content(loaded, run_pipeline):
+    original = invoice_lines(number="INV-5001")
+    [first] = ingest_bytes(loaded, fake_pdf(*original), "mail.pdf", "email", "user:test").documents
+    run_pipeline(loaded)
+    assert status(loaded, first["id"]) == "exported"
+    # The same page read badly: the vendor's name and VAT id garbled (no vendor resolved), the
+    # number mangled beyond any rule, the total's leading digit lost.
+    garbled = [ln.replace("Acme Industrial Supplies GmbH", "Acrne lndustrial Suppiies GrnbH").replace("DE123456789", "DE1Z3456789")
+               .replace("INV-5001", "1NV-5O0l7").replace("Total: 148.75", "Total: 48.75") for ln in original]
+    [copy] = ingest_bytes(loaded, fake_pdf(*garbled, "scanned"), "scan.pdf", "scan", "user:test").documents
+    run_pipeline(loaded)
+    dup = next(r for r in document_view(loaded, copy["id"])["reasons"] if r["code"] == "duplicate_suspected")
+    assert dup["evidence"]["original_id"] == first["id"] and dup["evidence"]["kind"] == "content"
+    assert "misread" in dup["message"]

@@ -11,7 +11,9 @@ any other. What tells a copy from the next invoice is what changes between invoi
 dates and the amounts. So a content match counts only when the wording is alike and the
 amounts (or, for a page of few amounts, the numbers) printed agree, the dates printed are
 not disjoint, and the extracted facts do not contradict it (another vendor, a credit note,
-another currency; another number *and* another date with no printed date in common).
+another currency; another date of issue, with the original's date of issue not printed on
+this one: the next monthly invoice shares a date with its predecessor, its start or due
+date, but not the predecessor's date of issue).
 Amounts read from the two may disagree in the ways a misread does (a digit, a thousands
 group, a decimal shift). Thresholds are policy (``reconcile.content_duplicates``), measured
 by ``benchmarks/content_prints.py``.
@@ -23,7 +25,6 @@ from typing import Optional
 
 from .duplicates import DuplicateMatch, InvoiceKey, misread_alike
 from .fingerprints import ContentSimilarity
-from .invoice_numbers import normalise_invoice_number
 from .policy import ReconcilePolicy
 
 CONTENT = "content"
@@ -36,10 +37,11 @@ def _contradiction(new: InvoiceKey, prior: InvoiceKey, content: ContentSimilarit
         return "a credit note and an invoice"
     if new.currency and prior.currency and new.currency != prior.currency:
         return "another currency"
-    other_number = bool(new.invoice_number and prior.invoice_number
-                        and normalise_invoice_number(new.invoice_number) != normalise_invoice_number(prior.invoice_number))
-    if other_number and new.invoice_date and prior.invoice_date and new.invoice_date != prior.invoice_date and not content.shared_dates:
-        return "another number and another date (the next invoice on the same template)"
+    if (prior.invoice_date and new.invoice_date and new.invoice_date != prior.invoice_date
+            and prior.invoice_date.isoformat() not in content.shared_dates):
+        # A copy prints its original's date of issue even when this reading of it failed; the
+        # next invoice of a recurring series does not (it may print it as its own start).
+        return "the original's invoice date is not printed on this one (the next invoice on the same template)"
     if not misread_alike(new.total, prior.total):
         return "amounts that no misread explains"
     return None
