@@ -233,3 +233,13 @@ def test_a_copy_whose_fields_were_misread_is_found_by_its_content(loaded, run_pi
     dup = next(r for r in document_view(loaded, copy["id"])["reasons"] if r["code"] == "duplicate_suspected")
     assert dup["evidence"]["original_id"] == first["id"] and dup["evidence"]["kind"] == "content"
     assert "misread" in dup["message"]
+
+
+def test_an_override_of_an_unknown_code_is_a_bad_request(strict):
+    from invoicepipe.errors import PermanentError
+
+    doc = store(strict, extracted(vendor_id="V100", po=None))
+    with pytest.raises(PermanentError, match="not a reason code"):
+        review.approve(strict, ANNA, doc, version(strict, doc), {"looks_fine": ("", "trust me")})
+    with pytest.raises(PermanentError, match="not a reason code"):
+        review.override(strict, ANNA, doc, version(strict, doc), "looks_fine", "", "trust me")

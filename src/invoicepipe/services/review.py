@@ -29,7 +29,7 @@ from ..adapters.db.review import ReviewRepository
 from ..domain.bank import compact_iban
 from ..domain.gate import Override, reason_digest
 from ..domain.models import FIELD_NAMES, ExtractedField, Extraction, Reason, Status
-from ..domain.reasons import may_override, spec
+from ..domain.reasons import REGISTRY, may_override, spec
 from ..errors import GateRefused, PermanentError, StateConflict
 from .gate import settle
 from .parse import invoice_columns
@@ -91,9 +91,15 @@ def _overrides(user: User, given: Optional[Mapping[str, tuple[str, str]]]) -> li
     """Overrides from a form: code -> (digest the person saw, note)."""
     out = []
     for code, (digest, note) in (given or {}).items():
-        spec(code)  # an unknown code is a bad request, not a silent no-op
+        _known(code)
         out.append(Override(code, (digest or "").strip(), user.role, user.actor, (note or "").strip()[:MAX_TEXT]))
     return out
+
+
+def _known(code: str) -> None:
+    """An override of a code nobody registered is a bad request, not a silent no-op."""
+    if code not in REGISTRY:
+        raise PermanentError(f"{code[:64]!r} is not a reason code (see docs/reasons.md)")
 
 
 def _refusal(settled) -> str:
@@ -138,8 +144,8 @@ def override(app, user: User, document_id: int, seen_version: int, code: str, di
     """Record a person's override of one open finding (with a note); the document stays in
     review, and the gate applies the override while the finding stays as it was."""
     require_role(user, *HUMAN_ROLES)
+    _known(code)
     note = _text(note, f"a note saying why {code} may be overridden")
-    spec(code)
     if not may_override(code, user.role):
         needed = spec(code).override_role
         raise Forbidden(f"{spec(code).title.lower()} " + (f"can only be overridden by a {needed}" if needed else
