@@ -17,7 +17,7 @@ from typing import Mapping, Optional, Sequence
 from .duplicates import InvoiceKey
 from .models import Extraction, GoodsReceipt, PurchaseOrder, Vendor
 
-PAID_STATES = frozenset({"approved", "exported"})
+PAID_STATES = frozenset({"approved", "exported", "export_failed"})  # export_failed was approved: it bills
 
 
 @dataclass(frozen=True)

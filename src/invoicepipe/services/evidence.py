@@ -16,7 +16,7 @@ from typing import Optional
 from ..adapters.db.documents import extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.duplicates import InvoiceKey, normalise_invoice_number
-from ..domain.evidence import Commitment, Evidence, PriorInvoice
+from ..domain.evidence import PAID_STATES, Commitment, Evidence, PriorInvoice
 from ..domain.matching import pair_line
 from ..domain.models import Document, Extraction
 from ..domain.reconcile import document_type, invoice_key
@@ -62,7 +62,7 @@ def commitments(tx, po, document_id: int) -> list[Commitment]:
     if po is None:
         return []
     rows = tx.documents.po_commitments(po.po_number, document_id)
-    pending = [r["document_id"] for r in rows if r["status"] not in ("approved", "exported")]
+    pending = [r["document_id"] for r in rows if r["status"] not in PAID_STATES]
     held = ReviewRepository(tx.conn).open_reasons(pending) if pending else {}
     return [_commitment(r, po, any(x.get("code") == "duplicate_suspected" for x in held.get(r["document_id"], []))) for r in rows]
 
