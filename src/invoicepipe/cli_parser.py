@@ -78,7 +78,7 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
 
     xp = sub.add_parser("export", help="the payable export: replay invoices the destination refused")
     xp_sub = xp.add_subparsers(dest="export_cmd", required=True)
-    xr = xp_sub.add_parser("replay", help="deliver export_failed invoices again (the same outbox row and idempotency key)")
+    xr = xp_sub.add_parser("replay", help="deliver export_failed (or approved, backing-off) invoices now (the same outbox row and idempotency key)")
     xr.add_argument("ids", type=int, nargs="*", metavar="ID")
     xr.add_argument("--all-failed", action="store_true", help="every document now in `export_failed`")
     xp.set_defaults(func=handlers["export"])

@@ -111,7 +111,15 @@ def test_replay_reuses_the_outbox_row_and_is_audited_with_the_operator(loaded, r
     replayed = [e for e in trail(loaded, doc_id) if e["step"] == "export_replay"]
     assert replayed[0]["actor"] == "user:ops" and replayed[0]["reasons"][0]["code"] == "export_replayed"
     with pytest.raises(StateConflict, match="only export_failed"):
-        replay_export(loaded, doc_id, "user:ops")
+        replay_export(loaded, doc_id, "user:ops")  # exported: nothing to replay
+
+
+def test_replay_of_an_approved_invoice_backing_off_delivers_now(loaded, run_pipeline):
+    exporter = ScriptedExporter(TransientError("share not mounted"))
+    doc_id = approved_then(loaded, run_pipeline, exporter)
+    assert export(loaded, doc_id, "worker:test") == "not due"
+    assert replay_export(loaded, doc_id, "user:ops") == f"document {doc_id}: delivered"
+    assert show(loaded, doc_id)["status"] == "exported" and exporter.calls == 2
 
 
 def test_a_replay_refused_again_stays_export_failed_with_the_new_reason(loaded, run_pipeline):

@@ -31,7 +31,7 @@ DECISION_STEPS = ("decide", "review_approve", "route", "reconcile")
 # Offered in the search form; any other step name can still be typed. (A DISTINCT over a
 # long audit log would cost a full index scan on every search.)
 KNOWN_STEPS = ("received", "re_arrival", "email_received", "triage", "parse_started", "extracted", "parse", "decide",
-               "export", "requeued", "sweeper", "retry", *HUMAN_STEPS, "user_added", "api_token_issued", "load_vendors", "load_pos",
+               "export", "export_replay", "requeued", "sweeper", "retry", *HUMAN_STEPS, "user_added", "api_token_issued", "load_vendors", "load_pos",
                "load_receipts")
 
 

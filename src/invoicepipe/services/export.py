@@ -103,23 +103,29 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
     return "delivered"
 
 
-def replay_export(app, document_id: int, actor: str) -> str:
-    """Send an ``export_failed`` invoice again after the cause was fixed, audited with who asked.
+REPLAYABLE = (Status.EXPORT_FAILED, Status.APPROVED)
 
-    The outbox row the payment gate wrote is reused (same idempotency key, attempts, backoff
+
+def replay_export(app, document_id: int, actor: str) -> str:
+    """Send an invoice again after the cause was fixed, audited with who asked: one in
+    ``export_failed``, or one still ``approved`` and backing off (so an operator need not
+    wait out the backoff once the destination is back).
+
+    The outbox row the payment gate wrote is reused (same idempotency key; attempts, backoff
     and error reset): replay never writes a new row, so nothing reaches the export that the
     gate did not pass. Delivery is tried at once, so the operator sees the outcome.
     """
     with app.uow.begin() as tx:
         doc = tx.documents.require(document_id)
-        if doc.status is not Status.EXPORT_FAILED:
-            raise StateConflict(f"document {document_id} is {doc.status.value}; only export_failed documents can be replayed")
+        if doc.status not in REPLAYABLE:
+            raise StateConflict(f"document {document_id} is {doc.status.value}; only export_failed (or approved, "
+                                "not yet delivered) documents can be replayed")
         if not tx.documents.reset_outbox(document_id):
             raise StateConflict(f"document {document_id} has no outbox row; it was never approved by the payment gate")
         event = record(tx, doc, step="export_replay", actor=actor, outcome="replayed",
-                       reasons=[reason("export_replayed", f"replayed after: {doc.reason}")])
+                       reasons=[reason("export_replayed", f"replayed after: {doc.reason or 'a delayed delivery'}")])
     log_step(app, event)
-    outcome = export(app, document_id, actor, states=(Status.EXPORT_FAILED,), resend=False)
+    outcome = export(app, document_id, actor, states=(doc.status,), resend=doc.status is Status.APPROVED)
     return f"document {document_id}: {outcome}"
 
 
