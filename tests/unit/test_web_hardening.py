@@ -269,3 +269,32 @@ def test_a_newline_in_a_file_name_cannot_forge_a_list_line(tmp_path, monkeypatch
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and "\x1b" not in lines[0] and "\u202e" not in lines[0]
     assert "a.pdf_   99  exported" in lines[0]
+
+
+def test_a_bad_database_url_is_refused_without_echoing_its_password():
+    from invoicepipe.config import Settings
+    from invoicepipe.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env({"INVOICEPIPE_DATABASE_URL": "mysql://ap:s3cret-p@ss@db/ap"})
+    assert "s3cret" not in str(err.value) and "ap:***@db/ap" in str(err.value)
+
+
+def test_an_attachment_name_with_newlines_is_stored_as_one_line(app):
+    """Multipart uploads here cannot carry CR/LF in a name, but an e-mail can (RFC 2231)."""
+    import base64
+
+    from invoicepipe.services.ingest import ingest_bytes
+    from invoicepipe.services.queries import list_documents
+
+    pdf = base64.b64encode(fake_pdf(*invoice_lines())).decode()
+    raw = ("From: ap@vendor.example\r\nSubject: invoice\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nattached\r\n"
+           "--XX\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+           "Content-Disposition: attachment; filename*=utf-8''a.pdf%0A%20%20%2099%20%20exported%20paid.pdf\r\n\r\n"
+           f"{pdf}\r\n--XX--\r\n")
+    result = ingest_bytes(app, raw.encode(), "mail.eml", "email", "user:test")
+    names = [d["filename"] for d in list_documents(app, None, 10)]
+    assert result.documents and names
+    assert all("\n" not in n and "\r" not in n for n in names)
+    assert any(n.startswith("a.pdf_   99  exported") for n in names)
