@@ -15,7 +15,7 @@ from invoicepipe.services.export import BACKOFF_CAP_S, backoff_delay, export, re
 from invoicepipe.services.ingest import ingest_bytes
 from invoicepipe.services.queries import show
 from invoicepipe.services.sweeper import sweep
-from tests.fakes import fake_pdf
+from tests.fakes import DelayedSendsKept, fake_pdf
 from tests.masterdata_samples import invoice_lines
 
 
@@ -32,19 +32,6 @@ class ScriptedExporter:
         if isinstance(outcome, Exception):
             raise outcome
         return f"fake://{key}"
-
-
-class DelayedSendsKept:
-    """The enqueuer, except that delayed sends are only recorded (the test plays the clock)."""
-
-    def __init__(self, inner):
-        self.inner, self.delayed = inner, []
-
-    def send(self, step, document_id, delay_ms=None):
-        if delay_ms:
-            self.delayed.append((step, document_id, delay_ms))
-        else:
-            self.inner.send(step, document_id)
 
 
 def outbox(app, doc_id):
