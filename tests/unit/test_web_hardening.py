@@ -298,3 +298,21 @@ def test_an_attachment_name_with_newlines_is_stored_as_one_line(app):
     assert result.documents and names
     assert all("\n" not in n and "\r" not in n for n in names)
     assert any(n.startswith("a.pdf_   99  exported") for n in names)
+
+
+def test_a_read_only_database_file_is_storage_unavailable(tmp_path):
+    """SQLite on a read-only medium: the write fails as storage, not as a bare 500."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+
+    from invoicepipe.adapters.db.uow import UnitOfWork
+    from invoicepipe.errors import StorageUnavailable
+
+    path = tmp_path / "ro.db"
+    sqlite3.connect(path).execute("CREATE TABLE x (a INTEGER)").connection.close()
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(StorageUnavailable, match="storage unavailable: the database cannot write"):
+        with UnitOfWork(engine).begin() as tx:
+            tx.conn.execute(text("INSERT INTO x VALUES (1)"))
+    engine.dispose()

@@ -8,7 +8,7 @@ from typing import Iterator
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from ...errors import TransientError
+from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .documents import DocumentRepository
 from .masterdata import MasterDataRepository
@@ -38,8 +38,21 @@ class UnitOfWork:
             with self.engine.begin() as conn:
                 yield Transaction(conn)
         except OperationalError as exc:
+            if _out_of_storage(exc):
+                raise StorageUnavailable(f"storage unavailable: the database cannot write ({str(exc.orig).splitlines()[0]}); "
+                                         "see runbooks/storage-full.md") from exc
             raise TransientError(f"database unavailable: {exc.orig}") from exc
         except DBAPIError as exc:
             if exc.connection_invalidated:
                 raise TransientError(f"database connection lost: {exc.orig}") from exc
             raise
+
+
+# SQLite: "database or disk is full", "attempt to write a readonly database"; PostgreSQL:
+# "could not extend file …: No space left on device" (SQLSTATE 53100, disk_full).
+_STORAGE_MESSAGES = ("disk is full", "readonly database", "read-only", "no space left", "disk quota")
+
+
+def _out_of_storage(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return getattr(exc.orig, "sqlstate", None) == "53100" or any(m in text for m in _STORAGE_MESSAGES)
