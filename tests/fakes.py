@@ -52,3 +52,30 @@ class TextReaders:
     def read_with_ocr(self, data: bytes, media_type: str, dpi: int = 200) -> DocumentText:
         self.reads.append("ocr")
         return DocumentText((_page(data.split(b"\n", 1)[1].decode(errors="replace"), "ocr_fake", 0.9),), None, "fake-ocr")
+
+
+class DelayedSendsKept:
+    """The app's enqueuer, except that delayed sends (an export backing off) are only
+    recorded: the test plays the clock instead of waiting for them."""
+
+    def __init__(self, inner):
+        self.inner, self.delayed = inner, []
+
+    def send(self, step, document_id, delay_ms=None):
+        if delay_ms:
+            self.delayed.append((step, document_id, delay_ms))
+        else:
+            self.inner.send(step, document_id)
+
+
+def backoff_passes(app, document_id) -> None:
+    """Time passes until the outbox row is due again (moves its next_attempt_at to the past)."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from invoicepipe.adapters.db import tables as t
+
+    with app.uow.begin() as tx:
+        tx.conn.execute(update(t.outbox).where(t.outbox.c.document_id == document_id)
+                        .values(next_attempt_at=datetime.now(timezone.utc) - timedelta(seconds=1)))

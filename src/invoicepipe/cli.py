@@ -17,6 +17,7 @@ from . import __version__
 from .cli_common import (EXIT_AUDIT, EXIT_CONFIG, EXIT_NOT_FOUND, EXIT_NOT_OK, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE,
                          current_user, make_app)
 from .cli_run import cmd_ingest, cmd_serve, cmd_up, cmd_worker
+from .domain.names import safe_line
 from .errors import AuditChainBroken, ConfigError, InvoicepipeError, MasterDataError, NotFound, StateConflict, TransientError
 from .output import print_document, print_status, print_trail
 
@@ -146,6 +147,29 @@ def cmd_retry(args) -> int:
     return code
 
 
+def cmd_export(args) -> int:
+    """``export replay ID… | --all-failed``: deliver export_failed invoices again after a fix."""
+    from .services.export import export_failed_ids, replay_export
+
+    app = make_app(migrate=False)
+    ids = list(args.ids) + (export_failed_ids(app) if args.all_failed else [])
+    if not ids:
+        print("nothing to replay")
+        return EXIT_OK
+    code = EXIT_OK
+    for doc_id in ids:
+        try:
+            outcome = replay_export(app, doc_id, current_user())
+        except (NotFound, StateConflict) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            code = EXIT_NOT_OK
+            continue
+        print(outcome)
+        if not outcome.endswith(": delivered"):
+            code = EXIT_NOT_OK
+    return code
+
+
 def cmd_list(args) -> int:
     from .services.queries import list_documents
 
@@ -154,9 +178,9 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps(docs, indent=2, default=str))
     else:
-        for d in docs:
-            print(f"{d['id']:>7}  {d['status']:<13} {d['pool'] or '-':<5} {d['updated_at'][:19]}  {d['filename']}"
-                  + (f"  ({d['reason']})" if d["reason"] else ""))
+        for d in docs:  # one line per document, whatever a name or reason holds (rows stored before names were cleaned too)
+            print(f"{d['id']:>7}  {d['status']:<13} {d['pool'] or '-':<5} {d['updated_at'][:19]}  {safe_line(d['filename'])}"
+                  + (f"  ({safe_line(d['reason'])})" if d["reason"] else ""))
     return EXIT_OK
 
 
@@ -215,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     return build({"up": cmd_up, "ingest": cmd_ingest, "status": cmd_status, "show": cmd_show, "load": cmd_load, "audit": cmd_audit,
                   "worker": cmd_worker, "serve": cmd_serve, "db": cmd_db, "sweep": cmd_sweep, "retry": cmd_retry, "list": cmd_list,
+                  "export": cmd_export,
                   "eval_reconcile": cmd_eval_reconcile, "eval_e2e": cmd_eval_e2e, "eval_extraction": cmd_eval_extraction, "user": cmd_user,
                   "token": cmd_token, "reasons": cmd_reasons}, __version__)
 

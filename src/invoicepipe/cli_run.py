@@ -126,18 +126,30 @@ def _wait_settled(app, ids: list[int], timeout: float) -> bool:
 def cmd_ingest(args) -> int:
     """Ingest files or folders; with --wait, return once every document is settled."""
     from .runtime import start_background, stop_all
+    from .adapters.safe_files import read_regular_file
+    from .domain.names import safe_line
+    from .errors import UnsupportedInput
     from .services.ingest import ingest_bytes
     from .services.queries import show
 
     paths = [Path(p) for p in args.paths]
-    files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])]
-    missing = [str(f) for f in files if not f.is_file()]
+    files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file() or x.is_symlink()) if p.is_dir() else [p])]
+    missing = [str(f) for f in files if not (f.is_file() or f.is_symlink() or f.is_fifo())]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_NOT_FOUND
     app = make_app(workers=args.wait)
     started = start_background(app) if app.settings.embedded and args.wait else []
-    results = [ingest_bytes(app, f.read_bytes(), f.name, args.channel, current_user()) for f in files]
+    results, refused = [], []
+    for f in files:
+        try:  # the same rule as the drop folder: regular files only, links and FIFOs are not followed
+            data = read_regular_file(f)
+        except UnsupportedInput as exc:
+            refused.append(f"{safe_line(str(f))}: {exc.reason}")
+            continue
+        results.append(ingest_bytes(app, data, f.name, args.channel, current_user()))
+    for line in refused:
+        print(f"skipped {line}", file=sys.stderr)
     ids = sorted({d["id"] for r in results for d in r.documents})
     code = EXIT_OK
     if args.wait and not _wait_settled(app, ids, args.timeout):
@@ -148,10 +160,10 @@ def cmd_ingest(args) -> int:
         print(json.dumps({"documents": [{k: d[k] for k in ("id", "filename", "status", "reason")} for d in docs]}, indent=2))
     else:
         for d in docs:
-            print(f"{d['id']:>6}  {d['status']:<13} {d['filename']}" + (f"  ({d['reason']})" if d["reason"] else ""))
+            print(f"{d['id']:>6}  {d['status']:<13} {safe_line(d['filename'])}" + (f"  ({safe_line(d['reason'])})" if d["reason"] else ""))
         if not args.wait and app.settings.embedded:
             print("stored; a running `invoicepipe up` processes them (or use --wait)")
-    if code == EXIT_OK and any(d["status"] in ("rejected", "failed") for d in docs):
+    if code == EXIT_OK and (refused or any(d["status"] in ("rejected", "failed") for d in docs)):
         code = EXIT_NOT_OK
     app.close()
     return code

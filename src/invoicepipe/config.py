@@ -8,6 +8,7 @@ Production sets ``INVOICEPIPE_DATABASE_URL`` and ``INVOICEPIPE_REDIS_URL``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
@@ -30,6 +31,11 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 def _path(env: Mapping[str, str], name: str) -> Optional[Path]:
     raw = env.get(name)
     return Path(raw).resolve() if raw else None
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any password replaced by ``***``: error messages and logs never carry it."""
+    return re.sub(r"(//[^/@:]*):.*@", r"\1:***@", url)
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ class Settings:
         values.update(overrides)
         settings = cls(**values)
         if not settings.database_url.startswith(("sqlite", "postgresql")):
-            raise ConfigError(f"INVOICEPIPE_DATABASE_URL must be sqlite:// or postgresql+psycopg://, got {settings.database_url!r}")
+            raise ConfigError(f"INVOICEPIPE_DATABASE_URL must be sqlite:// or postgresql+psycopg://, got {redact_url(settings.database_url)!r}")
         if not settings.policy_path.is_file():
             raise ConfigError(f"policy file not found: {settings.policy_path}")
         return settings

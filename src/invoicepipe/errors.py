@@ -43,6 +43,17 @@ class RetryBudgetExhausted(PermanentError):
     """A document used up its attempts; it goes to ``failed`` for an operator."""
 
 
+class DeliveryRefused(PermanentError):
+    """The payable destination refused an approved invoice for good (a rejected record, a
+    destination that will never accept it): it ends in ``export_failed`` with the reason
+    until an operator fixes the cause and replays it."""
+
+
+class StorageUnavailable(TransientError):
+    """Our own storage refused a write (disk full, read-only, permission): nothing was
+    stored, the caller may try again once an operator has freed or remounted it."""
+
+
 class NotFound(InvoicepipeError):
     """An id that names nothing."""
 

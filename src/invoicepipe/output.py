@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .domain.names import safe_line
+
 
 def print_status(s: dict, as_json: bool) -> None:
     if as_json:
@@ -26,10 +28,10 @@ def print_document(d: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(d, indent=2, default=str))
         return
-    print(f"document {d['id']}: {d['filename']} ({d['media_type']}, {d['pages'] or '?'} page(s), via {d['channel']})")
+    print(f"document {d['id']}: {safe_line(d['filename'])} ({d['media_type']}, {d['pages'] or '?'} page(s), via {d['channel']})")
     print(f"  status  {d['status']}" + (f" - {d['reason']}" if d["reason"] else "") + (f"  [pool {d['pool']}]" if d["pool"] else ""))
     if len(d["arrivals"]) > 1:
-        print(f"  arrived {len(d['arrivals'])} times: " + "; ".join(f"{a['filename']} via {a['channel']}" for a in d["arrivals"]))
+        print(f"  arrived {len(d['arrivals'])} times: " + "; ".join(f"{safe_line(a['filename'])} via {a['channel']}" for a in d["arrivals"]))
     ext = d["extraction"]
     if ext:
         print(f"  extracted by {ext['extractor_version']} from {ext['reader']}")

@@ -12,7 +12,7 @@ from invoicepipe.services.ingest import ingest_bytes
 from invoicepipe.services.queries import show
 from invoicepipe.services.sweeper import sweep
 from invoicepipe.services.triage import triage
-from tests.fakes import ENCRYPTED, SCANNED, fake_pdf
+from tests.fakes import ENCRYPTED, SCANNED, DelayedSendsKept, backoff_passes, fake_pdf
 from tests.masterdata_samples import invoice_lines
 
 
@@ -63,7 +63,7 @@ def test_same_bytes_twice_is_one_document_with_a_recorded_re_arrival(loaded, run
 def test_not_a_pdf_is_rejected_with_a_reason_and_never_queued(app):
     [doc] = ingest(app, b"<html><body>hello</body></html>", "invoice.pdf")
     assert doc["status"] == "rejected"
-    assert doc["reason"] == "not a PDF or image (starts with '<html><body>')"
+    assert doc["reason"] == "not a PDF or image (looks like HTML)"
     assert all(q.qsize() == 0 for q in app.broker.queues.values())
 
 
@@ -214,15 +214,19 @@ class DownDestination:
 
 def test_export_waits_while_the_destination_is_down_and_delivers_once_back(loaded, run_pipeline):
     loaded.exporter = DownDestination()
+    loaded.enqueuer = DelayedSendsKept(loaded.enqueuer)
     [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
-    run_pipeline(loaded, fail_fast=False)  # export's retries run out while it is down
+    run_pipeline(loaded)
     assert status_of(loaded, doc["id"]) == "approved"
     with loaded.uow.begin() as tx:
         entry = tx.documents.outbox_entry(doc["id"])
-    assert entry["attempts"] >= 1 and "destination down" in entry["last_error"] and entry["delivered_at"] is None
+    assert entry["attempts"] == 1 and "destination down" in entry["last_error"] and entry["delivered_at"] is None
+    assert [s[:2] for s in loaded.enqueuer.delayed] == [("export", doc["id"])]  # it sends itself again, later
     loaded.exporter.up = True
-    sweep(loaded, stuck_after_s=0)
-    run_pipeline(loaded, fail_fast=False)  # the first round's dead letter stays on the stub
+    assert sweep(loaded, stuck_after_s=0) == 0  # backing off: not re-sent before next_attempt_at
+    backoff_passes(loaded, doc["id"])
+    assert sweep(loaded, stuck_after_s=0) == 1
+    run_pipeline(loaded)
     assert status_of(loaded, doc["id"]) == "exported"
     assert loaded.exporter.delivered == [entry["idempotency_key"]]
 
@@ -241,18 +245,22 @@ def test_an_approved_invoice_waits_for_a_long_destination_outage_and_never_fails
     from invoicepipe.services.sweeper import requeue_budget
 
     loaded.exporter = DownDestination()
+    loaded.enqueuer = DelayedSendsKept(loaded.enqueuer)
     [doc] = ingest(loaded, fake_pdf(*invoice_lines()))
-    run_pipeline(loaded, fail_fast=False)
+    run_pipeline(loaded)
     for _ in range(requeue_budget(loaded) + 3):
-        drop_all_messages(loaded)
-        sweep(loaded, stuck_after_s=0)
+        backoff_passes(loaded, doc["id"])
+        assert sweep(loaded, stuck_after_s=0) == 1
+        run_pipeline(loaded)
     assert status_of(loaded, doc["id"]) == "approved"
     requeued = [e for e in trail(loaded, doc["id"]) if e["step"] == "requeued"]
     assert len(requeued) == requeue_budget(loaded)  # later re-sends are logged, not audited
+    waits = [delay for _, _, delay in loaded.enqueuer.delayed]
+    assert len(waits) == requeue_budget(loaded) + 4 and waits[-1] > waits[0]  # the backoff grew
     loaded.exporter.up = True
-    drop_all_messages(loaded)
+    backoff_passes(loaded, doc["id"])
     sweep(loaded, stuck_after_s=0)
-    run_pipeline(loaded, fail_fast=False)
+    run_pipeline(loaded)
     assert status_of(loaded, doc["id"]) == "exported"
 
 

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from invoicepipe.services import review
-from invoicepipe.services.audit_search import AuditFilters, _cell, export_csv, search, why
+from invoicepipe.domain.csv_cells import csv_cell as _cell
+from invoicepipe.services.audit_search import AuditFilters, export_csv, search, why
 from invoicepipe.services.users import User
 from tests.web_helpers import in_review, load_master, person, version_of
 

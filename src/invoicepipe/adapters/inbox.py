@@ -5,15 +5,23 @@ count as portal). A file is moved to ``inbox/processed/`` or ``inbox/rejected/``
 ``.reason.txt`` beside it) only after the database has committed it, so a crash between the
 two leaves it in place to be taken again, and the content-addressed store makes that a
 recorded re-arrival rather than a second document.
+
+Only regular files are taken. Symbolic links, FIFOs, devices, sockets and linked folders
+are never opened or followed: they are moved aside to ``inbox/rejected/`` with a reason
+naming what they are (``refused_entries``); the file itself is read through
+``safe_files.read_regular_file`` so a link swapped in after the scan is refused too.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
+
+from .safe_files import describe_mode, refusal
 
 CHANNELS = ("email", "portal", "scan")
 SKIP_DIRS = {"processed", "rejected"}
@@ -23,6 +31,15 @@ SKIP_DIRS = {"processed", "rejected"}
 class DroppedFile:
     path: Path
     channel: str
+
+
+@dataclass(frozen=True)
+class RefusedEntry:
+    """Something in the drop folder that is not a regular file, and why it is not taken."""
+
+    path: Path
+    channel: str
+    reason: str
 
 
 class DropFolder:
@@ -35,18 +52,50 @@ class DropFolder:
         for name in (*CHANNELS, "processed", "rejected"):
             (self.root / name).mkdir(parents=True, exist_ok=True)
 
-    def _candidates(self) -> Iterator[DroppedFile]:
-        if not self.root.is_dir():
+    def _walk(self, folder: Path, channel: str, recurse: bool) -> Iterator[tuple[Path, str, os.stat_result]]:
+        """Every visible entry under ``folder`` with its ``lstat``; never follows a link."""
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
             return
-        for entry in sorted(self.root.iterdir()):
-            if entry.is_file() and not entry.name.startswith("."):
-                yield DroppedFile(entry, "portal")
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            path = Path(entry.path)
+            if stat.S_ISDIR(st.st_mode):
+                if recurse and not SKIP_DIRS.intersection(path.relative_to(self.root).parts):
+                    yield from self._walk(path, channel, recurse)
+                continue
+            yield path, channel, st
+
+    def _entries(self) -> Iterator[tuple[Path, str, os.stat_result]]:
+        top = ((p, c, st) for p, c, st in self._walk(self.root, "portal", recurse=False))
+        yield from top
         for channel in CHANNELS:
             folder = self.root / channel
-            if folder.is_dir():
-                for entry in sorted(folder.rglob("*")):
-                    if entry.is_file() and not entry.name.startswith(".") and not SKIP_DIRS.intersection(entry.relative_to(self.root).parts):
-                        yield DroppedFile(entry, channel)
+            if folder.is_dir() and not folder.is_symlink():
+                yield from self._walk(folder, channel, recurse=True)
+
+    def _candidates(self) -> Iterator[DroppedFile]:
+        for path, channel, st in self._entries():
+            if stat.S_ISREG(st.st_mode):
+                yield DroppedFile(path, channel)
+
+    def refused_entries(self) -> list[RefusedEntry]:
+        """Links (to files or folders), FIFOs, devices and sockets: never taken, only reported."""
+        return [RefusedEntry(path, channel, refusal(describe_mode(st.st_mode) or "unknown"))
+                for path, channel, st in self._entries() if not stat.S_ISREG(st.st_mode)]
+
+    def set_aside(self, entry: RefusedEntry) -> Path:
+        """Move a refused entry (the link itself, never its target) to ``rejected/`` with its reason."""
+        target = self._destination("rejected", DroppedFile(entry.path, entry.channel))
+        os.replace(entry.path, target)
+        target.with_name(target.name + ".reason.txt").write_text(entry.reason + "\n", encoding="utf-8")
+        return target
 
     def stable_files(self, now: Optional[float] = None) -> list[DroppedFile]:
         """Files whose size and mtime have not changed for ``settle_s`` seconds."""
@@ -54,7 +103,7 @@ class DropFolder:
         ready, present = [], set()
         for dropped in self._candidates():
             try:
-                st = dropped.path.stat()
+                st = dropped.path.lstat()
             except FileNotFoundError:
                 continue
             present.add(dropped.path)

@@ -29,7 +29,8 @@ def split_email(data: bytes) -> EmailParts:
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception as exc:  # the parser is lenient; anything it raises means unreadable
-        raise UnsupportedInput(f"e-mail cannot be parsed: {exc}") from None
+        # The parser's message may quote the headers it choked on: name the error, not the text.
+        raise UnsupportedInput(f"e-mail cannot be parsed ({type(exc).__name__})") from None
     attachments = []
     for index, part in enumerate(msg.walk(), start=1):
         if part.is_multipart():

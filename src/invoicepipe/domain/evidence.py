@@ -18,7 +18,7 @@ from .duplicates import InvoiceKey
 from .fingerprints import ContentSimilarity
 from .models import Extraction, GoodsReceipt, PurchaseOrder, Vendor
 
-PAID_STATES = frozenset({"approved", "exported"})
+PAID_STATES = frozenset({"approved", "exported", "export_failed"})  # export_failed was approved: it bills
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,11 @@ class Status(str, enum.Enum):
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
     FAILED = "failed"
+    # Approved, but the destination refused delivery for good; replayed by an operator.
+    EXPORT_FAILED = "export_failed"
 
 
-TERMINAL = frozenset({Status.EXPORTED, Status.REJECTED, Status.DUPLICATE, Status.FAILED})
+TERMINAL = frozenset({Status.EXPORTED, Status.REJECTED, Status.DUPLICATE, Status.FAILED, Status.EXPORT_FAILED})
 # States where the machine is done until a person acts (or export picks it up).
 SETTLED = TERMINAL | {Status.NEEDS_REVIEW, Status.APPROVED}
 IN_FLIGHT = frozenset({Status.RECEIVED, Status.QUEUED, Status.PARSING, Status.EXTRACTED, Status.RECONCILING})

@@ -117,6 +117,8 @@ _SPECS = (
     _spec("operator_retry", "Retried by an operator", "action", None, "", blocks_payment=False),
     _spec("retry_budget_exhausted", "Retry budget exhausted", "action", None, "", blocks_payment=False),
     _spec("unreadable", "Document could not be read", "action", None, "", blocks_payment=False),
+    _spec("delivery_refused", "The payable destination refused the invoice", "action", None, "", blocks_payment=False),
+    _spec("export_replayed", "Export replayed by an operator", "action", None, "", blocks_payment=False),
     _spec("unsupported_input", "Not an accepted file", "action", None, "", blocks_payment=False),
     _spec("same_bytes", "The same file arrived again", "action", None, "", blocks_payment=False),
 )

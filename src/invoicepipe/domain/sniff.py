@@ -37,10 +37,38 @@ def sniff_media_type(head: bytes, filename: str = "") -> Optional[str]:
     return None
 
 
-def describe_start(head: bytes) -> str:
-    """A short, printable rendering of the first bytes, for a rejection reason."""
-    text = head[:12].decode("latin-1")
-    return "".join(ch if ch.isprintable() else "." for ch in text).strip() or "binary data"
+# Kinds people send by mistake, named so the sender knows what to send instead. A reason
+# names the kind only: quoting the first bytes would echo whatever the file holds (a
+# secret, markup) into the database, the reason file and every screen that shows it.
+_KNOWN_OTHERS = (
+    (b"GIF8", "a GIF image (not accepted: send PDF, PNG, JPEG or TIFF)"),
+    (b"PK\x03\x04", "a ZIP archive or Office document"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+)
+
+
+def describe_content(head: bytes) -> str:
+    """What the bytes look like, in words that never repeat the bytes themselves."""
+    for magic, kind in _KNOWN_OTHERS:
+        if head.startswith(magic):
+            return f"looks like {kind}"
+    sample = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if sample.startswith((b"<!doctype html", b"<html")) or b"<body" in sample or b"<head" in sample:
+        return "looks like HTML"
+    if sample.startswith(b"<?xml") or sample.startswith(b"<"):
+        return "looks like XML"
+    if sample.startswith((b"{", b"[")):
+        return "looks like JSON or other text"
+    try:
+        text = head[:1024].decode("utf-8")
+    except UnicodeDecodeError:
+        return "unknown binary data"
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return "looks like plain text" if text and printable / len(text) > 0.95 else "unknown binary data"
 
 
 def require_accepted(head: bytes, filename: str = "") -> str:
@@ -49,5 +77,5 @@ def require_accepted(head: bytes, filename: str = "") -> str:
         raise UnsupportedInput("file is empty")
     media_type = sniff_media_type(head, filename)
     if media_type is None:
-        raise UnsupportedInput(f"not a PDF or image (starts with {describe_start(head)!r})")
+        raise UnsupportedInput(f"not a PDF or image ({describe_content(head)})")
     return media_type

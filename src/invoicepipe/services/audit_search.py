@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Optional
@@ -20,6 +19,7 @@ from sqlalchemy import func, select
 
 from ..adapters.db import tables as t
 from ..adapters.db.review import ReviewRepository
+from ..domain.csv_cells import csv_cell
 from ..errors import PermanentError
 from .review_words import field_label, reason_title
 
@@ -31,7 +31,7 @@ DECISION_STEPS = ("decide", "review_approve", "route", "reconcile")
 # Offered in the search form; any other step name can still be typed. (A DISTINCT over a
 # long audit log would cost a full index scan on every search.)
 KNOWN_STEPS = ("received", "re_arrival", "email_received", "triage", "parse_started", "extracted", "parse", "decide",
-               "export", "requeued", "sweeper", "retry", *HUMAN_STEPS, "user_added", "api_token_issued", "load_vendors", "load_pos",
+               "export", "export_replay", "requeued", "sweeper", "retry", *HUMAN_STEPS, "user_added", "api_token_issued", "load_vendors", "load_pos",
                "load_receipts")
 
 
@@ -92,12 +92,6 @@ def search(app, filters: AuditFilters, limit: int = 100, offset: int = 0) -> dic
             "filters": filters.query()}
 
 
-def _cell(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str) if isinstance(value, (list, dict)) else "" if value is None else str(value)
-    # A leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell: neutralise it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(app, filters: AuditFilters, batch: int = 2000) -> Iterator[str]:
     """The matching events as CSV text chunks, oldest first, read in batches."""
     a = t.audit_events
@@ -109,7 +103,7 @@ def export_csv(app, filters: AuditFilters, batch: int = 2000) -> Iterator[str]:
         with app.uow.begin() as tx:
             rows = tx.conn.execute(_where(select(a), filters).where(a.c.seq > last).order_by(a.c.seq).limit(batch)).all()
         for r in rows:
-            writer.writerow([_cell(r._mapping[c]) for c in CSV_COLUMNS])
+            writer.writerow([csv_cell(r._mapping[c]) for c in CSV_COLUMNS])
         yield out.getvalue()
         out.seek(0)
         out.truncate()

@@ -98,7 +98,7 @@ def commitments(tx, po, document_id: int) -> list[Commitment]:
     if po is None:
         return []
     rows = tx.documents.po_commitments(po.po_number, document_id)
-    pending = [r["document_id"] for r in rows if r["status"] not in ("approved", "exported")]
+    pending = [r["document_id"] for r in rows if r["status"] not in PAID_STATES]
     held = ReviewRepository(tx.conn).open_reasons(pending) if pending else {}
     return [_commitment(r, po, any(x.get("code") == "duplicate_suspected" for x in held.get(r["document_id"], []))) for r in rows]
 

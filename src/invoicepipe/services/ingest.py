@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..adapters.blobs import sha256_of
 from ..adapters.mail import split_email
 from ..domain.models import Status
+from ..domain.names import safe_name
 from ..domain.sniff import EML, require_accepted
 from ..errors import TransientError, UnsupportedInput
 from .transitions import log_step, reason, record
@@ -36,7 +37,10 @@ class IngestResult:
 
 
 def ingest_bytes(app, data: bytes, filename: str, channel: str, actor: str, message_db_id: Optional[int] = None) -> IngestResult:
-    """Ingest one file's bytes. Returns after the commit; the triage message is sent after it."""
+    """Ingest one file's bytes. Returns after the commit; the triage message is sent after it.
+
+    The name is whatever the sender chose: it is stored and shown only as ``safe_name``."""
+    filename = safe_name(filename)
     result = IngestResult(filename)
     try:
         media_type = require_accepted(data[:2048], filename)
@@ -87,17 +91,18 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
 
 
 def _ingest_email(app, data: bytes, filename: str, channel: str, actor: str) -> IngestResult:
+    filename = safe_name(filename)
     result = IngestResult(filename)
     parts = split_email(data)
     sha = sha256_of(data)
     with app.uow.begin() as tx:
         known = tx.documents.message_by_sha256(sha)
         message_db_id = known["id"] if known else tx.documents.add_message(
-            sha256=sha, channel=channel, filename=filename, message_id_header=parts.message_id[:500],
-            sender=parts.sender[:500], subject=parts.subject[:1000], attachment_count=len(parts.attachments))
+            sha256=sha, channel=channel, filename=filename, message_id_header=safe_name(parts.message_id, "")[:500],
+            sender=safe_name(parts.sender, "")[:500], subject=safe_name(parts.subject, "")[:1000], attachment_count=len(parts.attachments))
         event = record(tx, None, step="email_received", actor=actor, outcome="again" if known else "split",
                        inputs={"message_db_id": message_db_id, "filename": filename, "message_id": parts.message_id,
-                               "subject": parts.subject, "attachments": [a.filename for a in parts.attachments]})
+                               "subject": safe_name(parts.subject, ""), "attachments": [safe_name(a.filename) for a in parts.attachments]})
     log_step(app, event)
     if not parts.attachments:
         why = "e-mail has no attachments (nothing to process)"

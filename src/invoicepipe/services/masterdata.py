@@ -3,6 +3,13 @@
 Each record is validated against its JSON Schema; a bad row is quarantined with a
 row-level reason and reported, never dropped silently. Unknown or missing CSV columns are
 reported as schema drift. Loading is an idempotent upsert keyed by the record's id.
+
+Files come from other systems: the encoding is detected (``adapters/text_files``) or the
+file is refused naming what was tried. An id that appears twice in one file (a vendor, or a
+PO / receipt line) is ambiguous: every row carrying it is quarantined with the rows it
+clashes with, and none of them is loaded; the last row never silently wins. Cells are kept
+as the text they are (a name starting with ``=`` stays that name); CSV exports neutralise
+formula-like cells (``domain/csv_cells``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any
 import jsonschema
 
 from ..adapters.policy_file import load_schema
+from ..adapters.text_files import decode_text
 from ..errors import MasterDataError
 from .transitions import log_step, record
 
@@ -43,10 +51,14 @@ class LoadReport:
     unchanged: int = 0
     quarantined: list[dict] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
+    encoding: str = ""
+    # Rows refused while reading (duplicate ids): (row number, row, reason), quarantined on load.
+    refused: list[tuple[int, dict, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "source": self.source, "inserted": self.inserted, "updated": self.updated,
-                "unchanged": self.unchanged, "quarantined": self.quarantined, "schema_drift": self.drift}
+                "unchanged": self.unchanged, "quarantined": self.quarantined, "schema_drift": self.drift,
+                "encoding": self.encoding}
 
 
 def _blank(v: Any) -> bool:
@@ -95,12 +107,45 @@ def _group_csv(kind: str, rows: list[tuple[int, dict]]) -> list[tuple[int, dict]
     return list(grouped.values())
 
 
+# The key that must be unique within one file: a vendor, or one line of a PO / receipt
+# (a PO spans several rows, one per line).
+ROW_KEYS = {"vendors": ("vendor_id",), "pos": ("po_number", "line_no"), "receipts": ("receipt_id", "po_line")}
+
+
+def _refuse_duplicates(kind: str, rows: list[tuple[int, dict]], keys: tuple[str, ...], report: LoadReport) -> list[tuple[int, dict]]:
+    """Rows whose key is unique; every row of a duplicated key goes to ``report.refused``.
+
+    For POs and receipts the whole record goes (all its rows): which of two rows for line 1
+    is right cannot be known, and half a PO would match invoices against the wrong lines.
+    """
+    id_key = KINDS[kind][1]
+    seen: dict[tuple, list[int]] = {}
+    for n, row in rows:
+        seen.setdefault(tuple(str(row.get(k, "")).strip() for k in keys), []).append(n)
+    clashes = {key: ns for key, ns in seen.items() if len(ns) > 1 and any(key)}
+    if not clashes:
+        return rows
+    bad_ids = {key[0]: ns for key, ns in clashes.items()}
+    kept = []
+    for n, row in rows:
+        record_id = str(row.get(id_key, "")).strip()
+        if record_id not in bad_ids:
+            kept.append((n, row))
+            continue
+        clash = next((key, ns) for key, ns in clashes.items() if key[0] == record_id)
+        what = f"{id_key} {record_id}" if len(keys) == 1 else f"{id_key} {record_id} line {clash[0][1]}"
+        report.refused.append((n, row, f"duplicate {what} in this file (rows {', '.join(map(str, clash[1]))}); "
+                                       "none of its rows loaded: fix the export and load it again"))
+    return kept
+
+
 def read_records(kind: str, path: Path, report: LoadReport) -> list[tuple[int, dict]]:
     """(row number, record) pairs from a .json array or a .csv export."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except OSError as exc:
-        raise MasterDataError(f"cannot read {path}: {exc}") from None
+        raise MasterDataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text, report.encoding = decode_text(data, str(path))
     if str(path).lower().endswith(".json"):
         try:
             data = json.loads(text)
@@ -110,8 +155,11 @@ def read_records(kind: str, path: Path, report: LoadReport) -> list[tuple[int, d
             data = data.get(kind) or data.get("records") or [data]
         if not isinstance(data, list):
             raise MasterDataError(f"{path}: expected a JSON array of {kind}")
-        return list(enumerate(data, start=1))
-    reader = csv.DictReader(io.StringIO(text))
+        numbered = list(enumerate(data, start=1))
+        objects = [(n, r) for n, r in numbered if isinstance(r, dict)]
+        kept = {n for n, _ in _refuse_duplicates(kind, objects, (KINDS[kind][1],), report)}
+        return [(n, r) for n, r in numbered if not isinstance(r, dict) or n in kept]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = [c.strip() for c in (reader.fieldnames or [])]
     unknown = [c for c in columns if c not in CSV_COLUMNS[kind]]
     missing = sorted(REQUIRED_CSV[kind] - set(columns))
@@ -121,7 +169,7 @@ def read_records(kind: str, path: Path, report: LoadReport) -> list[tuple[int, d
         raise MasterDataError(f"{path}: schema drift: required columns missing: {', '.join(missing)}")
     rows = [(n, {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in r.items() if k and k.strip() in CSV_COLUMNS[kind]})
             for n, r in enumerate(reader, start=2)]
-    return _group_csv(kind, rows)
+    return _group_csv(kind, _refuse_duplicates(kind, rows, ROW_KEYS[kind], report))
 
 
 # Columns a record may leave out: on insert they get these defaults; on update an absent key
@@ -152,6 +200,9 @@ def load_master_data(app, kind: str, path: Path, actor: str = "system:loader") -
     records = read_records(kind, path, report)
     with app.uow.begin() as tx:
         upsert = {"vendors": tx.master.upsert_vendor, "pos": tx.master.upsert_po, "receipts": tx.master.upsert_receipt}[kind]
+        for row_number, row, why in report.refused:
+            tx.master.quarantine(kind, str(path), row_number, row, why)
+            report.quarantined.append({"row": row_number, "id": row.get(key), "reason": why})
         for row_number, rec in records:
             errors = sorted(validator.iter_errors(rec), key=lambda e: list(e.path)) if isinstance(rec, dict) else []
             if not isinstance(rec, dict) or errors:

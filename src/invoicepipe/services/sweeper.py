@@ -13,6 +13,7 @@ from typing import Optional
 
 from ..adapters.broker import STEP_QUEUES, step_for_pool
 from ..domain.models import Status
+from .export import is_due
 from .queries import queue_depths
 from .transitions import log_step, move, reason, record
 
@@ -51,6 +52,8 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
         step = NEXT_STEP[doc.status](doc)
         if depths.get(STEP_QUEUES[step]):
             continue
+        if doc.status is Status.APPROVED and not _export_due(app, doc.id):
+            continue  # backing off after a failed delivery: the outbox row says when to try again
         with app.uow.begin() as tx:
             requeues = 0 if only_new else tx.audit.requeues_since_last_move(doc.id)
             # An approved invoice waits for its destination however long it is down: the
@@ -74,6 +77,12 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
             app.enqueuer.send(step, doc.id)
             sent += 1
     return sent
+
+
+def _export_due(app, document_id: int) -> bool:
+    with app.uow.begin() as tx:
+        entry = tx.documents.outbox_entry(document_id)
+    return entry is None or is_due(entry)
 
 
 def requeue_budget(app) -> int:

@@ -22,13 +22,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..adapters.db.accounts import AccountRepository
 from ..errors import InvoicepipeError, NotFound, PermanentError, StateConflict
+from .passwords import check_password
 from .transitions import record
 
 ROLES = ("reviewer", "controller", "admin", "integrator")
 HUMAN_ROLES = ("reviewer", "controller", "admin")
 # Higher rank may do everything a lower rank may (integrators only ingest).
 ROLE_RANK = {"integrator": 0, "reviewer": 1, "controller": 2, "admin": 3}
-MIN_PASSWORD_LENGTH = 12
 MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=10)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -102,8 +102,8 @@ def add_user(app, username: str, role: str, password: Optional[str], actor: str)
         raise PermanentError("username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'")
     if role not in ROLES:
         raise PermanentError(f"role must be one of {', '.join(ROLES)}")
-    if role in HUMAN_ROLES and (password is None or len(password) < MIN_PASSWORD_LENGTH):
-        raise PermanentError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if role in HUMAN_ROLES:
+        check_password(password)
     password_hash = _hasher().hash(password) if password else None
     with app.uow.begin() as tx:
         accounts = AccountRepository(tx.conn)

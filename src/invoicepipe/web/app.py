@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
 from ..adapters.page_images import PageImages
@@ -39,6 +40,10 @@ def create_app(app: "App", config: Optional[WebConfig] = None) -> FastAPI:
     web.state.pages = PageImages(app.settings.var_dir / "pages", app.blobs)
     install_error_handlers(web)
     web.add_middleware(SecurityMiddleware, max_body=web.state.config.max_upload_bytes + 64 * 1024)
+    if web.state.config.trusted_proxies:
+        # Added last, so it runs first: the client address and scheme it sets are what the
+        # login limit, the Secure cookie and HSTS see. Only the configured proxies are believed.
+        web.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(web.state.config.trusted_proxies))
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (routes_auth, routes_review, routes_upload, routes_audit, api):
         web.include_router(module.router)

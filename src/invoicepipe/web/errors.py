@@ -1,6 +1,7 @@
 """The only place errors become HTTP: NotFound 404, StateConflict 409, bad input 422 with
 its reason, not logged in 401 (a browser is sent to the login page), not allowed 403, too
-many logins 429, a database or broker hiccup 503. JSON under /api, a page elsewhere."""
+many logins 429, a database or broker hiccup 503, our own storage full or read-only 503 (logged
+at error: it needs an operator, not patience). JSON under /api, a page elsewhere."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import GateRefused, NotFound, PermanentError, StateConflict, TransientError
+from ..errors import GateRefused, NotFound, PermanentError, StateConflict, StorageUnavailable, TransientError
 from ..services.users import Forbidden, NotAuthenticated, TooManyAttempts
 from .templating import render
 
@@ -44,7 +45,9 @@ def install_error_handlers(web: FastAPI) -> None:
     async def domain_error(request: Request, exc: Exception):
         status = status_for(exc)
         message = getattr(exc, "reason", None) or str(exc)
-        if status == 503:
+        if isinstance(exc, StorageUnavailable):
+            request.app.state.core.log.error("web_storage_unavailable", path=request.url.path, error=message)
+        elif status == 503:
             request.app.state.core.log.warning("web_unavailable", path=request.url.path, error=repr(exc))
         return error_response(request, status, message)
 

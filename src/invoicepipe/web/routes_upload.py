@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 
+from ..domain.names import safe_name
 from ..errors import PermanentError
 from ..services.ingest import ingest_bytes
 from ..services.users import User
@@ -31,9 +32,9 @@ def ingest_uploads(core, files: list[tuple[str, bytes]], channel: str, actor: st
     rows = []
     for name, data in files:
         if len(data) > max_bytes:
-            raise PermanentError(f"{name} is larger than {max_bytes // (1024 * 1024)} MB")
+            raise PermanentError(f"{safe_name(name)} is larger than {max_bytes // (1024 * 1024)} MB")
         result = ingest_bytes(core, data, name[:200], channel, actor)
-        rows += [{"filename": name, **d} for d in result.documents]
+        rows += [{"filename": result.filename, **d} for d in result.documents]
     return rows
 
 

@@ -17,7 +17,10 @@ class WebServer:
         self.host, self.port = host, port
         self.banner = ""  # what `up` / `serve` print about it, set once it listens
         config = uvicorn.Config(create_app(app), host=host, port=port, log_level="warning", access_log=False,
-                                lifespan="off", server_header=False)
+                                lifespan="off", server_header=False,
+                                # uvicorn would trust X-Forwarded-* from 127.0.0.1 by default; the app
+                                # applies INVOICEPIPE_TRUSTED_PROXIES itself (web/app.py), nobody else.
+                                proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="web", daemon=True)
 

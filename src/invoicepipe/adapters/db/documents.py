@@ -317,6 +317,13 @@ class DocumentRepository:
             values["next_attempt_at"] = next_attempt_at
         self.conn.execute(update(t.outbox).where(t.outbox.c.document_id == doc_id).values(**values))
 
+    def reset_outbox(self, doc_id: int) -> bool:
+        """Make an existing row pending again (an operator's replay): attempts, backoff and
+        error cleared, same key and payload. Never inserts; False when there is no row."""
+        done = self.conn.execute(update(t.outbox).where(t.outbox.c.document_id == doc_id).values(
+            attempts=0, next_attempt_at=utcnow(), last_error=None, delivered_at=None))
+        return done.rowcount == 1
+
     # -- overrides -------------------------------------------------------------------------
     def add_override(self, doc_id: int, code: str, digest: str, role: str, actor: str, note: str) -> None:
         self.conn.execute(insert(t.reason_overrides).values(document_id=doc_id, code=code, digest=digest, role=role, actor=actor,

@@ -16,7 +16,8 @@ from ...domain.models import Status
 from . import tables as t
 
 HELD_BACK = [Status.REJECTED.value, Status.FAILED.value]
-PAID = [Status.APPROVED.value, Status.EXPORTED.value]
+# An invoice whose export failed was approved: a copy of it must not be paid as well.
+PAID = [Status.APPROVED.value, Status.EXPORTED.value, Status.EXPORT_FAILED.value]
 
 
 @lru_cache(maxsize=None)

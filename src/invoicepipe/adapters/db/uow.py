@@ -8,7 +8,7 @@ from typing import Iterator
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from ...errors import TransientError
+from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
 from .documents import DocumentRepository
@@ -44,6 +44,9 @@ class UnitOfWork:
             with self._connect(snapshot) as conn, conn.begin():
                 yield Transaction(conn, self.audit_key)
         except OperationalError as exc:
+            if _out_of_storage(exc):
+                raise StorageUnavailable(f"storage unavailable: the database cannot write ({str(exc.orig).splitlines()[0]}); "
+                                         "see runbooks/storage-full.md") from exc
             raise TransientError(f"database unavailable: {exc.orig}") from exc
         except DBAPIError as exc:
             if exc.connection_invalidated:
@@ -55,3 +58,13 @@ class UnitOfWork:
         if snapshot and self.engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         return conn
+
+
+# SQLite: "database or disk is full", "attempt to write a readonly database"; PostgreSQL:
+# "could not extend file …: No space left on device" (SQLSTATE 53100, disk_full).
+_STORAGE_MESSAGES = ("disk is full", "readonly database", "read-only", "no space left", "disk quota")
+
+
+def _out_of_storage(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return getattr(exc.orig, "sqlstate", None) == "53100" or any(m in text for m in _STORAGE_MESSAGES)
