@@ -10,6 +10,7 @@ expected vs found, the variance and the tolerance applied; every finding is a Re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping, Optional, Sequence
@@ -63,6 +64,9 @@ def pair_line(line: LineItem, po: PurchaseOrder) -> tuple[Optional[POLine], str]
         for po_line in po.lines:
             if po_line.sku and po_line.sku.strip().upper() == line.sku.strip().upper():
                 return po_line, "sku"
+    by_sku = [p for p in po.lines if _sku_printed(p.sku, line.description)]
+    if len(by_sku) == 1:
+        return by_sku[0], "sku"  # the SKU printed in the description column ("CBL-1003 USB cable")
     best, best_score = None, 0.0
     charge = is_charge_line(line)
     # A token-set ratio calls "Shipping" a perfect match for "Shipping box, large": a
@@ -73,7 +77,23 @@ def pair_line(line: LineItem, po: PurchaseOrder) -> tuple[Optional[POLine], str]
             best, best_score = po_line, score
     if best is not None and best_score >= DESCRIPTION_MIN_SCORE:
         return best, "description"
+    # Nothing named (a description in another language, or lost to the layout): the one PO
+    # line whose unit price the line bills, when only one has it and its arithmetic holds.
+    if line.unit_price is not None and line.quantity is not None and line.amount is not None \
+            and abs(line.quantity * line.unit_price - line.amount) <= Decimal("0.02"):
+        by_price = [p for p in po.lines if p.unit_price == line.unit_price and reads_like_charge(p.description) == charge]
+        if len(by_price) == 1:
+            return by_price[0], "price"
     return None, "unmatched"
+
+
+def _sku_printed(sku: Optional[str], description: str) -> bool:
+    """The PO line's SKU printed as a word of the description (separators may differ)."""
+    parts = re.findall(r"[0-9A-Za-z]+", sku or "")
+    if sum(map(len, parts)) < 4:
+        return False  # "W-1" is too short to tell from the words of a description
+    pattern = r"[^0-9A-Za-z]?".join(map(re.escape, parts))
+    return re.search(rf"(?i)(?<![0-9A-Za-z]){pattern}(?![0-9A-Za-z])", description or "") is not None
 
 
 def _unit_price(line: LineItem) -> Optional[Decimal]:

@@ -1,7 +1,8 @@
 """Line items from reader tables, or from word rows aligned under a header line.
 
 A header is recognised by column keywords (description / quantity / unit price / amount in
-English, German, French, Dutch). Confidence of an item: 0.6 when only an amount was read,
+English, German, French, Dutch). On rows of words, the quantity is the number left of the
+unit price that times it gives the amount, since descriptions print numbers of their own. Confidence of an item: 0.6 when only an amount was read,
 0.75 with quantity and unit price, 0.9 when quantity x unit price equals the amount.
 """
 
@@ -89,12 +90,31 @@ def items_from_rows(ctx: Context) -> list[LineItem]:
                 continue
             amount_tok = aligned[-1]
             numeric = [t for t in amounts_on(ln, ctx.decimal_sep, cw) if t.start < amount_tok.start]
-            first_num = numeric[0].start if numeric else amount_tok.start
-            desc = ln.text[:first_num].strip()
-            qty = numeric[0].value if len(numeric) >= 2 else None
+            qty_tok = _quantity_token(numeric, amount_tok.value)
+            first_num = (qty_tok or (numeric[0] if numeric else amount_tok)).start
+            desc = _POSITION.sub("", ln.text[:first_num]).strip()
+            qty = qty_tok.value if qty_tok is not None else None
             price = numeric[-1].value if len(numeric) >= 2 else (numeric[0].value if numeric else None)
             items.append(_item(desc, qty, price, amount_tok.value, page_no, ln.box))
     return items
+
+
+# A row that starts with its position number ("3  Toner black …"): the number is not the description.
+_POSITION = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\D)")
+
+
+def _quantity_token(numeric: list, amount: Decimal):
+    """The quantity among the numbers left of the amount: the one that times the unit price
+    (the last of them) gives the amount. Descriptions carry numbers of their own ("50 mm x
+    66 m", "A4", a position number), so the first number on the row is only the quantity
+    when nothing better agrees with the arithmetic."""
+    if len(numeric) < 2:
+        return None
+    price = numeric[-1].value
+    for tok in reversed(numeric[:-1]):
+        if tok.value and abs(tok.value * price - amount) <= Decimal("0.01") * max(Decimal(1), abs(tok.value)):
+            return tok
+    return numeric[0]
 
 
 def _overlaps(line: Line, start: int, end: int, x0: float, x1: float) -> bool:
