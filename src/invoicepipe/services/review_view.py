@@ -32,8 +32,8 @@ def _fields(row: Optional[dict], policy, vendor_id: Optional[str]) -> list[dict]
         threshold = policy.routing.threshold(name, vendor_id)  # the router's own bar for this field
         confidence = float(f.get("confidence") or 0.0)
         out.append({"name": name, "label": field_label(name), "value": f.get("value") or "", "confidence": round(confidence, 3),
-                    "threshold": threshold, "uncertain": confidence < threshold, "page": f.get("page"), "box": f.get("box"),
-                    "method": f.get("method")})
+                    "threshold": threshold, "uncertain": confidence < threshold and not f.get("by"), "page": f.get("page"),
+                    "box": f.get("box"), "method": f.get("method"), "confirmed_by": f.get("by")})
     present = {f["name"] for f in out}
     out += [{"name": n, "label": field_label(n), "value": "", "confidence": 0.0, "threshold": None, "uncertain": True, "page": None,
              "box": None, "method": "missing"} for n in KEY_FIELDS if n not in present]
