@@ -12,7 +12,7 @@ from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.items import items_from_rows, items_from_tables
-from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED
+from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -161,7 +161,7 @@ def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Ca
 def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
     # scanned directly, not via the resolved label hits: "Gutschrift Nr." is also a number label
     for ln in ctx.layout.lines[:40]:
-        m = CREDIT_NOTE.search(ln.text)
+        m = CREDIT_NOTE.search(fold_accents(ln.text))
         if m and SELF_BILLED.search(ln.text):
             # a German "Gutschrift (selbst ausgestellte Rechnung)" is a self-billed invoice
             return Candidate("document_type", "invoice", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
