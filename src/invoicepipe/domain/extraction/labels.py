@@ -27,7 +27,11 @@ class LabelHit:
 def fold_accents(text: str) -> str:
     """Drop diacritics character by character (offsets stay valid): OCR often reads "à" as
     "a" or "ä" as "a", and a label should match either way."""
-    return "".join(unicodedata.normalize("NFD", ch)[0] if ord(ch) > 127 else ch for ch in text)
+    return "".join(_UNDECOMPOSED.get(ch) or unicodedata.normalize("NFD", ch)[0] if ord(ch) > 127 else ch for ch in text)
+
+
+# letters with a stroke have no decomposition: "zapłaty" prints or is read as "zaplaty"
+_UNDECOMPOSED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
 
 
 _COMPILED = [

@@ -251,7 +251,7 @@ def find_iban(text: str) -> Optional[tuple[str, int, int]]:
 VAT_PATTERNS = {
     "DE": r"DE ?\d{3} ?\d{3} ?\d{3}", "AT": r"ATU ?\d{8}", "FR": r"FR ?[0-9A-HJ-NP-Z]{2} ?\d{3} ?\d{3} ?\d{3}",
     "NL": r"NL ?\d{9} ?B\d{2}", "BE": r"BE ?0?\d{3}\.?\d{3}\.?\d{3}", "GB": r"GB ?\d{3} ?\d{4} ?\d{2}(?: ?\d{3})?",
-    "IT": r"IT ?\d{11}", "ES": r"ES ?[A-Z0-9]\d{7}[A-Z0-9]", "LU": r"LU ?\d{8}", "PL": r"PL ?\d{10}",
+    "IT": r"IT ?\d{11}", "ES": r"ES ?[A-Z0-9]\d{7}[A-Z0-9]", "LU": r"LU ?\d{8}", "PL": r"PL ?\d{10}", "PT": r"PT ?\d{9}",
     "CH": r"CHE[- ]?\d{3}\.?\d{3}\.?\d{3}", "DK": r"DK ?\d{8}", "SE": r"SE ?\d{12}", "IE": r"IE ?\d{7}[A-Z]{1,2}",
     "IN": r"\d{2}[A-Z]{5}\d{4}[A-Z][0-9A-Z]Z[0-9A-Z]",  # GSTIN
 }

@@ -157,7 +157,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:descuentos?|anticipos?)|ya\s*pagado", 1.0, "es"),
         (r"totale\s*sconti|acconto|già\s*pagato", 1.0, "it"),
         (r"já\s*pago|troco|adiantamento", 1.0, "pt"),
-        (r"zapłacono|reszta|zaliczka", 1.0, "pl"),
+        (r"zapłacono|reszta|zaliczka|cena\s*(?:jedn\.?\s*)?(?:netto|brutto)", 1.0, "pl"),
     ],
     "iban": [(r"iban", 1.0, "en"), (r"konto\s*/\s*zahlbar\s*an|konto\s*/\s*payable\s*to|compte\s*/\s*payable\s*à", 0.9, "de")],
     "vendor_vat_id": [
