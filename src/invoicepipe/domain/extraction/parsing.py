@@ -26,7 +26,8 @@ ISO_CURRENCIES = frozenset(
 AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # Longest first: "US$" and "R$" before "$", "SFr." before "Fr.". "Fr." needs its dot (a bare
 # "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one.
-_SYMBOL_RX = r"US\$|R\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?|\bRM(?=\s*\d)|zł|\bkr\.?(?=\s*\d|\s*$)"
+_SYMBOL_RX = r"US\$|R\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|\bkr\.?(?=\s*\d|\s*$)"
+SYMBOL_RX = _SYMBOL_RX
 _CURRENCY_TOKEN = re.compile(r"(?i)%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))))
 _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 # digits with optional group separators (dot, comma, apostrophe, thin/normal space) and a decimal part

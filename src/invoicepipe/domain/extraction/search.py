@@ -49,6 +49,7 @@ class Context:
     decimal_sep: Optional[str] = None
     date_order: Optional[str] = None
     date_order_proven: bool = False  # True when an unambiguous date on the page fixed the order
+    countries: Optional[set] = None  # of the VAT ids and IBANs on the page, read once (conventions)
 
     def hits_for(self, name: str) -> list[LabelHit]:
         return [h for ln in self.layout.lines for h in self.hits[id(ln)] if h.field == name]
