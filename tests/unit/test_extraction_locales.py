@@ -275,3 +275,12 @@ def test_ocr_language_choice_rereads_only_when_the_first_page_is_not_english():
     assert fixed.current == "eng"
     missing = LanguageChoice("auto", frozenset({"eng"}))
     assert missing.after_first_page(_words("FATTURA Numero fattura Scadenza Descrizione Imponibile")) is None
+
+
+def test_a_date_labelled_after_the_order_number_dates_the_order_not_the_invoice():
+    rows = {0: "Ganga Industrial Supplies Pvt. Ltd.", 2: [(40, "Invoice No."), (200, "Dated")],
+            3: [(40, "GIS/25-26/699"), (200, "4-Mar-26")], 5: [(40, "Buyer's Order No."), (200, "Dated")],
+            6: [(40, "4500010909"), (200, "2-Mar-26")], 8: "Grand Total Rs. 1,000.00"}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("po_number")) == (
+        "GIS/25-26/699", "2026-03-04", "4500010909")

@@ -58,7 +58,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
         if name == "invoice_date":
-            cands = [_date_beside_number(ctx, c) for c in cands if not _starts_a_period(ctx, c)]
+            cands = [_date_beside_number(ctx, c) for c in cands
+                     if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
         put(name, *best_candidate(cands))
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
@@ -110,6 +111,19 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
         return False
     end = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
     return bool(_PERIOD_END.match(line.text[end:]))
+
+
+_OTHER_DOCUMENT = ("po_number", "other_reference")
+
+
+def _dates_another_document(ctx: Context, cand: Candidate) -> bool:
+    """A bare "Dated"/"Date"/"del" right after an order or delivery-note number ("Buyer's
+    Order No. 4500 Dated 2-Mar-26") dates that document, not the invoice."""
+    hit = cand.label
+    if hit is None or hit.strength >= 0.8:
+        return False
+    before = [h for h in ctx.hits[id(hit.line)] if h.end <= hit.start and h.field not in ("buyer",)]
+    return bool(before) and max(before, key=lambda h: h.end).field in _OTHER_DOCUMENT
 
 
 def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
