@@ -284,3 +284,9 @@ def test_a_date_labelled_after_the_order_number_dates_the_order_not_the_invoice(
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("po_number")) == (
         "GIS/25-26/699", "2026-03-04", "4500010909")
+
+
+def test_iban_group_read_with_a_dot_by_ocr_still_passes_the_checksum():
+    from invoicepipe.domain.extraction.parsing import find_iban
+    assert find_iban("IBAN: DE39 8770 7490 9684 5734.09 - BIC")[0] == "DE39877074909684573409"
+    assert find_iban("IBAN: DE39 8770 7490 9684 5734.08") is None

@@ -222,7 +222,9 @@ def date_order_evidence(text: str) -> Optional[str]:
     return "dmy" if votes["dmy"] > votes["mdy"] else "mdy"
 
 
-IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30})\b")
+# groups of four are separated by spaces; OCR sometimes reads one of them as "." (the
+# mod-97 check keeps that tolerance from accepting anything else)
+IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?:[ .]?[A-Z0-9]){11,30})\b")
 IBAN_LENGTHS = {"DE": 22, "AT": 20, "CH": 21, "FR": 27, "NL": 18, "BE": 16, "IT": 27, "ES": 24,
                 "GB": 22, "LU": 20, "PL": 28, "DK": 18, "SE": 24, "IE": 22, "PT": 25, "CZ": 24}
 
@@ -243,7 +245,7 @@ def find_iban(text: str) -> Optional[tuple[str, int, int]]:
     for m in IBAN_RE.finditer(text.upper()):
         raw = m.group(1)
         for end in range(len(raw), 14, -1):
-            cand = raw[:end].replace(" ", "")
+            cand = raw[:end].replace(" ", "").replace(".", "")
             if iban_valid(cand):
                 return cand, m.start(1), m.start(1) + end
     return None
