@@ -290,3 +290,18 @@ def test_iban_group_read_with_a_dot_by_ocr_still_passes_the_checksum():
     from invoicepipe.domain.extraction.parsing import find_iban
     assert find_iban("IBAN: DE39 8770 7490 9684 5734.09 - BIC")[0] == "DE39877074909684573409"
     assert find_iban("IBAN: DE39 8770 7490 9684 5734.08") is None
+
+
+@pytest.mark.parametrize("header", [
+    [(40, "Descripción"), (250, "Cantidad"), (330, "Precio unit."), (450, "Importe")],
+    [(40, "Descrizione"), (250, "Q.tà"), (330, "Prezzo unit."), (450, "Importo")],
+    [(40, "Descrição"), (250, "Qtd."), (330, "Preço unit."), (450, "Valor")],
+    [(40, "Nazwa towaru"), (250, "Ilość"), (330, "Cena netto"), (450, "Wartość netto")],
+])
+def test_line_items_under_headers_in_more_languages(header):
+    rows = {0: "Vendor S.A.", 2: header, 3: [(40, "Tornillo M8"), (250, "10"), (330, "4,50"), (450, "45,00")],
+            4: [(40, "Tuerca M8"), (250, "2"), (330, "1.000,00"), (450, "2.000,00")],
+            6: [(300, "Total"), (450, "2.045,00 €")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert [(i.description, i.quantity, i.amount) for i in ex.lines] == [
+        ("Tornillo M8", Decimal("10"), Decimal("45.00")), ("Tuerca M8", Decimal("2"), Decimal("2000.00"))]
