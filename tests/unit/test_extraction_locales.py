@@ -305,3 +305,13 @@ def test_line_items_under_headers_in_more_languages(header):
     ex = extract_invoice(doc_from_rows(rows), [])
     assert [(i.description, i.quantity, i.amount) for i in ex.lines] == [
         ("Tornillo M8", Decimal("10"), Decimal("45.00")), ("Tuerca M8", Decimal("2"), Decimal("2000.00"))]
+
+
+@pytest.mark.parametrize("text, iban", [
+    ("IBAN: IT47 TOS4 8936 0726 7911 8164 880", "IT47T0548936072679118164880"),  # O for 0, S for 5
+    ("IBAN: DE89 37O4 0044 0532 0130 00", "DE89370400440532013000"),
+    ("GB29 NWBK 6016 1331 9268 19", "GB29NWBK60161331926819"),  # letters of a bank code stay letters
+])
+def test_iban_with_ocr_lookalike_letters_is_repaired_when_the_checksum_agrees(text, iban):
+    from invoicepipe.domain.extraction.parsing import find_iban
+    assert find_iban(text)[0] == iban

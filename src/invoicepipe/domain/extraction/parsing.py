@@ -240,14 +240,20 @@ def iban_valid(iban: str) -> bool:
     return int(digits) % 97 == 1
 
 
+# OCR reads a 0 as O, a 5 as S, ... inside the account number; when the IBAN as read fails
+# the check, the same IBAN with those letters read as digits is tried (the check decides)
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "Q": "0", "D": "0", "S": "5", "I": "1", "L": "1", "Z": "2", "B": "8", "G": "6"})
+
+
 def find_iban(text: str) -> Optional[tuple[str, int, int]]:
     """First valid IBAN in ``text`` as (normalised, start, end); trailing groups are trimmed until valid."""
     for m in IBAN_RE.finditer(text.upper()):
         raw = m.group(1)
         for end in range(len(raw), 14, -1):
             cand = raw[:end].replace(" ", "").replace(".", "")
-            if iban_valid(cand):
-                return cand, m.start(1), m.start(1) + end
+            for fixed in (cand, cand[:4] + cand[4:].translate(_DIGIT_LOOKALIKES)):
+                if iban_valid(fixed):
+                    return fixed, m.start(1), m.start(1) + end
     return None
 
 
