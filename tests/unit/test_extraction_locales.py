@@ -315,3 +315,26 @@ def test_line_items_under_headers_in_more_languages(header):
 def test_iban_with_ocr_lookalike_letters_is_repaired_when_the_checksum_agrees(text, iban):
     from invoicepipe.domain.extraction.parsing import find_iban
     assert find_iban(text)[0] == iban
+
+
+def test_header_row_of_labels_is_not_one_long_invoice_number_label():
+    rows = {0: "ORBITAL CLOUD SERVICES LTD", 2: [(40, "Invoice"), (120, "Invoice date"), (200, "Due date"), (280, "PO Number"),
+                                              (360, "Customer No.")],
+            3: [(40, "OCS-202600412"), (120, "2026-03-04"), (200, "2026-03-18"), (280, "4500010555"), (360, "51163")],
+            5: [(40, "Net"), (200, "2,980.80 EUR")], 6: [(40, "Total"), (200, "2,980.80 EUR")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("po_number"), ex.value("invoice_date"), ex.value("net")) == ("4500010555", "2026-03-04", "2980.80")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("EIN: 13-4581352", "13-4581352"), ("NIF: B12345678", "B12345678"), ("P. IVA: 01234567890", "01234567890"),
+    ("NIP: 123-456-78-90", "123-456-78-90"), ("VAT no. DE123456789", "DE123456789"),
+])
+def test_tax_ids_without_a_country_prefix_are_read_next_to_their_label(line, expected):
+    ex = extract_invoice(doc_from_rows({0: "Vendor Ltd", 1: line, 3: "Total 10.00"}), [])
+    assert ex.value("vendor_vat_id") == expected
+
+
+def test_your_order_reference_is_the_po_number():
+    ex = extract_invoice(doc_from_rows({0: "Thames Office Direct Ltd", 2: "Your order ref.: 4500010557", 4: "Total £10.00"}), [])
+    assert ex.value("po_number") == "4500010557"

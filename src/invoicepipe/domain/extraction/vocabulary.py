@@ -24,8 +24,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
         (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
         # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
-        # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711")
-        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b(?:(?!bestell|auftrag|order|liefer|commande|delivery)[^:]){0,45}?"
+        # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711", nor
+        # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.")
+        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b"
+         r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer)[^:]){0,45}?"
          r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
         (r"faktura\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer", 1.0, "en"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
@@ -67,7 +69,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "po_number": [
         (rf"purchase\s*order\s*{NO}?", 1.0, "en"), (rf"p\.?\s?o\.?\s*(?:{NO}|(?=:))", 0.9, "en"), (rf"(?:your\s*)?order\s*{NO}", 0.7, "en"),
-        (rf"buyer['’]?s\s*order\s*{NO}?", 1.0, "en"),
+        (rf"buyer['’]?s\s*order\s*{NO}?", 1.0, "en"), (r"(?:your\s*)?order\s*ref(?:erence)?\.?", 0.9, "en"),
         (r"bestell\s*-?\s*(?:nummer|nr\.?)|ihre\s*bestellung|auftrags\s*-?\s*(?:nummer|nr\.?)", 1.0, "de"),
         (r"bon\s*de\s*commande|votre\s*commande|n[°º]\s*(?:de\s*)?commande", 1.0, "fr"),
         (r"(?:uw\s*)?ordernummer|inkoopordernummer|bestelnummer|inkooporder", 0.8, "nl"),
@@ -105,7 +107,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"sub\s*-?\s*total|net\s*(?:amount|total)|total\s*net|total\s*excl\.?(?:uding)?\s*(?:vat|tax)|amount\s*before\s*tax", 1.0, "en"),
         # receipts: "Total Sales (Excluding GST)", "Total before tax": a sum before tax is net, never the total
         (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
-        (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"),
+        (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
         (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
         (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
@@ -161,7 +163,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "iban": [(r"iban", 1.0, "en"), (r"konto\s*/\s*zahlbar\s*an|konto\s*/\s*payable\s*to|compte\s*/\s*payable\s*à", 0.9, "de")],
     "vendor_vat_id": [
-        (r"vat\s*-?\s*(?:id|no\.?|number|reg(?:istration)?(?:\s*no\.?)?)|tax\s*id|gstin(?:\s*/\s*uin)?", 1.0, "en"),
+        (r"vat\s*-?\s*(?:id|no\.?|number|reg(?:istration)?(?:\s*no\.?)?)|tax\s*id|gstin(?:\s*/\s*uin)?|ein|tin|abn", 1.0, "en"),
         (r"ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|umsatzsteuer\s*-?\s*id(?:ent\w*)?(?:\s*-?\s*nr\.?)?|mwst\s*-?\s*nr\.?|uid(?:\s*-?\s*nr\.?)?", 1.0, "de"),
         (r"(?:n[°º]\s*)?tva\s*intra(?:com(?:munautaire)?)?\.?|n[°º]\s*tva", 1.0, "fr"),
         (r"btw\s*-?\s*(?:nummer|nr\.?|id)", 1.0, "nl"),
