@@ -143,10 +143,12 @@ def vat_id_candidates(ctx: Context) -> list[Candidate]:
 def _national_tax_ids(line: Line, labels: list, in_buyer: float) -> list[Candidate]:
     """Tax ids printed without a country prefix next to their label: a US EIN "13-4581352",
     a Spanish NIF "B12345678", an Italian partita IVA, a Polish NIP "123-456-78-90". Mostly
-    digits, at least eight characters; weaker than an id of a known country pattern."""
+    digits, at least eight characters; weaker than an id of a known country pattern even
+    where that one is unlabelled (a GSTIN misread by OCR next to its label must not beat the
+    well-read one in the footer)."""
     out = []
     for hit in labels:
         found = identifier_in(line.text[hit.end:hit.end + 30], hit.end)
         if found and len(re.sub(r"\W", "", found[0])) >= 8 and len(re.sub(r"\D", "", found[0])) >= 6:
-            out.append(Candidate("vendor_vat_id", found[0], 0.6 * in_buyer, "label_right", line.words_in(found[1], found[2]), found[0]))
+            out.append(Candidate("vendor_vat_id", found[0], 0.5 * in_buyer, "label_right", line.words_in(found[1], found[2]), found[0]))
     return out
