@@ -1,7 +1,8 @@
 """Line items from reader tables, or from word rows aligned under a header line.
 
 A header is recognised by column keywords (description / quantity / unit price / amount in
-English, German, French, Dutch, Spanish, Italian, Portuguese, Polish; matched accent-folded). Confidence of an item: 0.6 when only an amount was read,
+English, German, French, Dutch, Spanish, Italian, Portuguese, Polish; matched
+accent-folded). Confidence of an item: 0.6 when only an amount was read,
 0.75 with quantity and unit price, 0.9 when quantity x unit price equals the amount.
 """
 
