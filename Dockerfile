@@ -2,11 +2,15 @@
 # The role is chosen by the command; see docker-compose.yml.
 FROM python:3.11-slim
 
-# tesseract-ocr (pulls in the eng + osd language data) is the OCR engine of the slow pool.
+# tesseract-ocr (pulls in the eng + osd language data) is the OCR engine of the slow pool;
+# the seven language packs let it read German, French, Spanish, Italian, Dutch, Portuguese
+# and Polish pages with their own models (adapters/ocr_languages.py chooses per document).
 # PDF rendering and text reading need no system packages: pypdfium2 ships PDFium inside its
 # wheel, and Pillow / psycopg[binary] ship their own libraries too.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr \
+      tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-nld \
+      tesseract-ocr-por tesseract-ocr-pol \
  && rm -rf /var/lib/apt/lists/*
 
 # OMP_THREAD_LIMIT=1: Tesseract's OpenMP threads fight each other when several worker

@@ -140,3 +140,29 @@ def test_inbox_cases_exist_and_name_known_states(runs):
     assert empty and (d / empty[0]["file"]).stat().st_size == 0
     resent = [c for c in cases if "expect_same_document_as" in c]
     assert resent and (d / resent[0]["file"]).read_bytes() == (d / resent[0]["expect_same_document_as"]).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("fixture-generator-world")
+    out = []
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, str(GENERATOR), "--out", str(base / name), "--count", "12", "--seed", "11",
+                        "--forms", "digital", "--region", "world"], check=True, capture_output=True, text=True)
+        out.append(base / name)
+    return out[0], out[1]
+
+
+def test_world_region_is_deterministic_consistent_and_covers_its_layouts(world):
+    a, b = world
+    assert _files(a) == _files(b) and _gts(a, False) == _gts(b, False)
+    gts = _gts(a, with_inbox=False)
+    assert {g["language"] for g in gts} == {"es", "it", "pt", "pl", "de", "en"}
+    assert {g["currency"] for g in gts} == {"EUR", "PLN", "CHF", "INR"}
+    for g in gts:
+        assert Decimal(g["net"]) + Decimal(g["tax"]) == Decimal(g["total"]), g["file"]
+        assert sum(Decimal(l["amount"]) for l in g["lines"]) == Decimal(g["net"]), g["file"]
+        assert "iban" not in g or _iban_ok(g["iban"]), g["iban"]
+    validator = Draft202012Validator(json.loads((ROOT / "schemas" / "vendor.schema.json").read_text(encoding="utf-8")))
+    vendors = json.loads((a / "master" / "vendors.json").read_text(encoding="utf-8"))
+    assert [e.message for v in vendors for e in validator.iter_errors(v)] == []

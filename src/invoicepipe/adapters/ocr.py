@@ -19,6 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
+from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
@@ -50,13 +51,18 @@ class OcrSettings:
     cleanup: str = "contrast"
     min_words: int = 8
     min_mean_confidence: float = 0.55
+    # "auto": English first, then the page's language (see ``guess_language``) when its
+    # Tesseract data is installed; or an explicit Tesseract list such as "eng" or "deu+eng"
+    languages: str = "auto"
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
-        """``INVOICEPIPE_TESSERACT_CMD`` and ``INVOICEPIPE_OCR_FALLBACK`` (rapidocr | none)."""
+        """``INVOICEPIPE_TESSERACT_CMD``, ``INVOICEPIPE_OCR_FALLBACK`` (rapidocr | none) and
+        ``INVOICEPIPE_OCR_LANGUAGES`` (auto | a Tesseract language list)."""
         env = os.environ if env is None else env
         return cls(tesseract_cmd=env.get("INVOICEPIPE_TESSERACT_CMD") or "tesseract",
-                   fallback=(env.get("INVOICEPIPE_OCR_FALLBACK") or "rapidocr").strip().lower())
+                   fallback=(env.get("INVOICEPIPE_OCR_FALLBACK") or "rapidocr").strip().lower(),
+                   languages=(env.get("INVOICEPIPE_OCR_LANGUAGES") or "auto").strip())
 
 
 def tesseract_version(cmd: str = "tesseract") -> str:
@@ -123,14 +129,14 @@ def has_ink(img: Image.Image) -> bool:
     return dark > 0.001 * max(1, sum(histogram))
 
 
-def tesseract_words(prepared: Image.Image, px_per_pt: float, number: int) -> list[Word]:
+def tesseract_words(prepared: Image.Image, px_per_pt: float, number: int, lang: str = "eng") -> list[Word]:
     """Tesseract ``image_to_data`` words, boxes in points, confidence scaled to [0, 1]."""
     # pytesseract hands the image over as a file: BMP is written in a few milliseconds where
     # the default PNG costs a quarter of a second per page
     prepared.format = "BMP"
     # the true resolution: without it Tesseract guesses one from the file (70 dpi for a PNG)
     config = f"{TESSERACT_CONFIG} --dpi {max(70, round(px_per_pt * 72))}"
-    found = pytesseract.image_to_data(prepared, lang="eng", config=config, output_type=Output.DICT)
+    found = pytesseract.image_to_data(prepared, lang=lang, config=config, output_type=Output.DICT)
     words = []
     for i, text in enumerate(found["text"]):
         conf = float(found["conf"][i])
@@ -166,13 +172,21 @@ def _engines(settings: OcrSettings) -> tuple[Optional[str], Optional[str], list[
 
 
 def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[str], fallback: Optional[str],
-               settings: OcrSettings) -> tuple[list[Word], str]:
+               settings: OcrSettings, lang: LanguageChoice) -> tuple[list[Word], str]:
     words: list[Word] = []
     method = UNREADABLE
     if tess:
         _use_cmd(settings.tesseract_cmd)
         try:
-            words, method = tesseract_words(preprocess(img, settings.cleanup), px_per_pt, number), "ocr_tesseract"
+            prepared = preprocess(img, settings.cleanup)
+            words, method = tesseract_words(prepared, px_per_pt, number, lang.current), "ocr_tesseract"
+            second = lang.after_first_page(words)
+            if second:
+                reread = tesseract_words(prepared, px_per_pt, number, second)
+                # the language's own model reads its accents and words; keep it unless it
+                # lost a good part of the page
+                if page_quality(reread) >= 0.9 * page_quality(words):
+                    words = reread
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
     ink = has_ink(img)
@@ -198,9 +212,10 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     """
     settings = settings or OcrSettings.from_env()
     tess, fallback, notes = _engines(settings)
+    lang = LanguageChoice(settings.languages, installed_languages(settings.tesseract_cmd) if tess else frozenset())
     pages, used = [], set()
     for number, (img, px_per_pt) in enumerate(_pages(data, media_type, dpi), start=1):
-        words, method = _read_page(img, px_per_pt, number, tess, fallback, settings)
+        words, method = _read_page(img, px_per_pt, number, tess, fallback, settings, lang)
         used.add(method)
         pages.append(Page(number, img.width / px_per_pt, img.height / px_per_pt, tuple(words), method))
     if not pages:

@@ -94,6 +94,9 @@ def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
 
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*[A-Za-z0-9]|\d")
+# Portuguese and Spanish numbering prints a series code before the number ("FT 2026/0378",
+# "FV A/123"): two to four capitals, one space, then a number with a separator in it
+_SERIES = re.compile(r"[A-Z]{2,4} (?=\d+[/-]\d)[0-9][A-Za-z0-9/\-.]*[A-Za-z0-9]")
 _STOP = re.compile(r"(?i)^(?:no|nr|n°|nº|number|nummer|numéro|date|datum|du|vom|of|de|page|seite|#|:)$")
 
 
@@ -109,6 +112,9 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
         tok = m.group(0).lstrip("#").rstrip(".")
         if not tok or _STOP.match(tok):
             continue
+        series = _SERIES.match(text, m.start())
+        if series:  # "FT 2026/0378": a document series code, a space, then its number
+            tok = series.group(0).rstrip(".")
         if not re.search(r"\d", tok) or len(tok) < 2 or len(tok) > 40:
             continue
         if any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or re.fullmatch(r"\d{1,3}(?:[.,]\d{3})*[.,]\d{2}", tok):

@@ -11,11 +11,16 @@ from collections import Counter
 from typing import Optional
 
 from invoicepipe.domain.extraction.layout import Line, build_layout
-from invoicepipe.domain.extraction.parsing import CURRENCY_SYMBOLS, ISO_CURRENCIES, date_order_evidence
+from invoicepipe.domain.extraction.parsing import (
+    AMBIGUOUS_SYMBOLS, ISO_CURRENCIES, SYMBOL_RX, currency_code, date_order_evidence, find_iban, find_vat_ids)
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, make_context
 from invoicepipe.domain.models import DocumentText
 
-_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|([€$£₹])|(?<!\w)(Rs\.?)(?=\s|\d|$)" % "|".join(sorted(ISO_CURRENCIES)))
+# ISO codes only in capitals in running text ("try" is a word, "TRY" the lira); symbols any case
+_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|(?i:%s)" % ("|".join(sorted(ISO_CURRENCIES)), SYMBOL_RX))
+# which krona/krone a "kr" is, and which dollar a "$" is, from the countries on the page
+_KRONE = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}
+_DOLLARS = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}
 
 
 def document_context(doc: DocumentText) -> tuple[Context, Optional[tuple[Candidate, float]]]:
@@ -47,10 +52,13 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     for cand in label_candidates(ctx, "currency", _currency_after):
         counts[cand.value] += 5
         where.setdefault(cand.value, cand.words)
+    countries = countries_on_page(ctx)
     for ln in ctx.layout.lines:
         for m in _CURRENCY_RX.finditer(ln.text):
             tok = m.group(0)
-            code = CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok))
+            code = _resolve_symbol(tok, countries, prior)
+            if code is None:
+                continue
             weight = 3 if ln_is_total(ctx, ln) else 1
             counts[code] += weight * (0.5 if tok == "$" and not ocr_free(ln) else 1)
             where.setdefault(code, ln.words_in(m.start(), m.end()))
@@ -68,9 +76,35 @@ def _currency_after(ctx: Context, line: Line, start: int, end: int):
     m = _CURRENCY_RX.search(line.text, start, end)
     if m is None or m.start() - start > 12:
         return None
-    tok = m.group(0)
-    code = CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok))
-    return code, code, m.start(), m.end(), 1.0
+    code = _resolve_symbol(m.group(0), countries_on_page(ctx), None)
+    return (code, code, m.start(), m.end(), 1.0) if code else None
+
+
+def _resolve_symbol(tok: str, countries: set, prior: Optional[str]) -> Optional[str]:
+    """ISO code of a printed token; "kr" by the Nordic country on the page (or the vendor's
+    currency), "$" as the vendor's own dollar when the master says it bills in one."""
+    if tok in AMBIGUOUS_SYMBOLS or tok.lower().rstrip(".") == "kr":
+        nordic = sorted(_KRONE[c] for c in countries if c in _KRONE)
+        if prior in _KRONE.values():
+            return prior
+        return nordic[0] if len(nordic) == 1 else None
+    code = currency_code(tok)
+    if code == "USD" and tok == "$" and prior in _DOLLARS:
+        return prior
+    return code
+
+
+def countries_on_page(ctx: Context) -> set:
+    """Countries of the VAT ids and IBANs printed on the document (seller's and buyer's)."""
+    if ctx.countries is None:
+        found = set()
+        for ln in ctx.layout.lines:
+            found.update(v[:2] for v, _, _ in find_vat_ids(ln.text) if v[:2].isalpha())
+            iban = find_iban(ln.text)
+            if iban:
+                found.add(iban[0][:2])
+        ctx.countries = found
+    return ctx.countries
 
 
 def ln_is_total(ctx: Context, line: Line) -> bool:
@@ -83,7 +117,10 @@ def ocr_free(line: Line) -> bool:
 
 
 def order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:
-    """Month-first only for US-dollar English documents; everyone else writes day first."""
+    """Month-first only for US-dollar English documents with no European VAT id or IBAN on
+    them (an Irish or Dutch vendor billing in dollars still writes the day first); everyone
+    else writes day first."""
     langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
     english = not langs or langs.most_common(1)[0][0] == "en"
-    return "mdy" if english and currency and currency[0].value == "USD" else "dmy"
+    european = bool(countries_on_page(ctx) - {"US", "IN"})
+    return "mdy" if english and currency and currency[0].value == "USD" and not european else "dmy"

@@ -12,7 +12,7 @@ from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.items import items_from_rows, items_from_tables
-from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED
+from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -23,7 +23,7 @@ from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_ve
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.0"
+EXTRACTOR_VERSION = "kv-2.1"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -58,7 +58,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
         if name == "invoice_date":
-            cands = [_date_beside_number(ctx, c) for c in cands if not _starts_a_period(ctx, c)]
+            cands = [_date_beside_number(ctx, c) for c in cands
+                     if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
         put(name, *best_candidate(cands))
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
@@ -112,6 +113,19 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
     return bool(_PERIOD_END.match(line.text[end:]))
 
 
+_OTHER_DOCUMENT = ("po_number", "other_reference")
+
+
+def _dates_another_document(ctx: Context, cand: Candidate) -> bool:
+    """A bare "Dated"/"Date"/"del" right after an order or delivery-note number ("Buyer's
+    Order No. 4500 Dated 2-Mar-26") dates that document, not the invoice."""
+    hit = cand.label
+    if hit is None or hit.strength >= 0.8:
+        return False
+    before = [h for h in ctx.hits[id(hit.line)] if h.end <= hit.start and h.field not in ("buyer",)]
+    return bool(before) and max(before, key=lambda h: h.end).field in _OTHER_DOCUMENT
+
+
 def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     """A date on the same line as a strong invoice-number label ("Rechnung Nr. 7 vom 5.3.")
     is the invoice date even when its own label is only "vom"/"du"/"date"."""
@@ -161,7 +175,7 @@ def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Ca
 def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
     # scanned directly, not via the resolved label hits: "Gutschrift Nr." is also a number label
     for ln in ctx.layout.lines[:40]:
-        m = CREDIT_NOTE.search(ln.text)
+        m = CREDIT_NOTE.search(fold_accents(ln.text))
         if m and SELF_BILLED.search(ln.text):
             # a German "Gutschrift (selbst ausgestellte Rechnung)" is a self-billed invoice
             return Candidate("document_type", "invoice", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85

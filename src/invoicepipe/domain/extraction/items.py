@@ -1,8 +1,9 @@
 """Line items from reader tables, or from word rows aligned under a header line.
 
 A header is recognised by column keywords (description / quantity / unit price / amount in
-English, German, French, Dutch). On rows of words, the quantity is the number left of the
-unit price that times it gives the amount, since descriptions print numbers of their own. Confidence of an item: 0.6 when only an amount was read,
+English, German, French, Dutch, Spanish, Italian, Portuguese, Polish; matched
+accent-folded). On rows of words, the quantity is the number left of the unit price that
+times it gives the amount, since descriptions print numbers of their own. Confidence of an item: 0.6 when only an amount was read,
 0.75 with quantity and unit price, 0.9 when quantity x unit price equals the amount.
 """
 
@@ -13,26 +14,32 @@ from decimal import Decimal
 from typing import Optional, Sequence
 
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.parsing import parse_amount
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.models import DocumentText, LineItem
 
 COLUMNS = {
-    "description": r"description|item|article|artikel|bezeichnung|beschreibung|leistung|désignation|designation|libellé|product|omschrijving|produkt",
-    "quantity": r"qty|quantity|menge|anzahl|quantité|qté|aantal|units?",
-    "unit_price": r"unit\s*price|price|rate|einzelpreis|preis|stückpreis|p\.?\s*u\.?|prix\s*unitaire|prijs",
-    "amount": r"amount|line\s*total|total|betrag|gesamt(?:preis)?|montant|bedrag|summe",
+    "description": r"description|item|article|artikel|bezeichnung|beschreibung|leistung|désignation|designation|libellé|product|"
+                   r"omschrijving|produkt|particulars|descripción|concepto|descrizione|descrição|nazwa(?:\s*towaru)?|towar",
+    "quantity": r"qty|quantity|menge|anzahl|quantité|qté|aantal|units?|cantidad|cant\.?|quantità|q\.\s*tà|qtà|qta|"
+                r"quantidade|qtd\.?|ilość",
+    "unit_price": r"unit\s*price|price|rate|einzelpreis|preis|stückpreis|p\.?\s*u\.?|prix\s*unitaire|prijs|"
+                  r"precio(?:\s*unit(?:ario|\.)?)?|prezzo(?:\s*unit(?:ario|\.)?)?|preço(?:\s*unit(?:ário|\.)?)?|cena(?:\s*(?:jedn\.?|netto))?",
+    "amount": r"amount|line\s*total|total|betrag|gesamt(?:preis)?|montant|bedrag|summe|importe|importo|valor|"
+              r"wartość(?:\s*netto)?|kwota",
 }
-_COL_RX = {k: re.compile(rf"(?i)(?<!\w)(?:{v})(?!\w)") for k, v in COLUMNS.items()}
-_STOP_ROW = re.compile(r"(?i)(?<!\w)(?:sub\s*-?total|total|summe|zwischensumme|gesamt|netto|mwst|tva|vat|tax|totaal)(?!\w)")
+_COL_RX = {k: re.compile(rf"(?i)(?<!\w)(?:{fold_accents(v)})(?!\w)") for k, v in COLUMNS.items()}
+_STOP_ROW = re.compile(r"(?i)(?<!\w)(?:sub\s*-?total|total|summe|zwischensumme|gesamt|netto|mwst|tva|vat|tax|totaal|"
+                       r"base\s*imponible|imponibile|iva|razem|taxable|[cis]gst|totale)(?!\w)")
 
 
 def _header_map(cells: Sequence[Optional[str]]) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, cell in enumerate(cells):
         for name in ("unit_price", "quantity", "description", "amount"):
-            if cell and name not in found and _COL_RX[name].search(cell):
+            if cell and name not in found and _COL_RX[name].search(fold_accents(cell)):
                 found[name] = i
                 break
     return found if "amount" in found and len(found) >= 2 else {}
@@ -57,7 +64,7 @@ def items_from_tables(doc: DocumentText, decimal_sep: Optional[str]) -> list[Lin
                     continue
                 cell = lambda k: (row[cols[k]] or "") if k in cols and cols[k] < len(row) else ""
                 desc = cell("description") or " ".join(c for c in row if c and not re.search(r"\d", c))
-                if _STOP_ROW.search(desc or ""):
+                if _STOP_ROW.search(fold_accents(desc or "")):
                     continue
                 amount = parse_amount(cell("amount").split("\n")[-1], decimal_sep)
                 if amount is None:
@@ -76,12 +83,12 @@ def items_from_rows(ctx: Context) -> list[LineItem]:
         header: Optional[tuple[Line, dict]] = None
         for ln in lines:
             if header is None:
-                cols = {k: m for k, rx in _COL_RX.items() for m in [rx.search(ln.text)] if m}
+                cols = {k: m for k, rx in _COL_RX.items() for m in [rx.search(fold_accents(ln.text))] if m}
                 if "amount" in cols and len(cols) >= 3:
                     amount_words = ln.words_in(cols["amount"].start(), cols["amount"].end())
                     header = (ln, {"amount": union_box(amount_words)})
                 continue
-            if any(h.field in ("net", "total") for h in ctx.hits[id(ln)]) or _STOP_ROW.match(ln.text):
+            if any(h.field in ("net", "total") for h in ctx.hits[id(ln)]) or _STOP_ROW.match(fold_accents(ln.text)):
                 break
             col = header[1]["amount"]
             toks = [t for t in amounts_on(ln, ctx.decimal_sep, cw) if t.has_decimals]

@@ -9,17 +9,29 @@ recognise so callers can use them as validators.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from stdnum import iban as stdnum_iban
 
-CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "CHF": "CHF", "Rs.": "INR", "Rs": "INR", "INR": "INR"}
+CURRENCY_SYMBOLS = {
+    "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
+    "Rs.": "INR", "Rs": "INR", "RS": "INR", "RS.": "INR", "RM": "MYR", "R$": "BRL",
+    "Fr.": "CHF", "SFr.": "CHF", "SFR.": "CHF", "FR.": "CHF", "Fr": "CHF", "SFr": "CHF", "SFR": "CHF", "FR": "CHF",
+}
 ISO_CURRENCIES = frozenset(
-    "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN".split()
+    "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN MYR".split()
 )
-_CURRENCY_TOKEN = re.compile(r"(?i)(?:[€$£₹¥]|\b(?:%s)\b|\bRs\.?|zł)" % "|".join(sorted(ISO_CURRENCIES)))
+# "kr" is the krona/krone of three countries: the document has to say which (see conventions)
+AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
+# Longest first: "US$" and "R$" before "$", "SFr." before "Fr.". "Fr." needs its dot (a bare
+# "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one.
+_SYMBOL_RX = r"US\$|R\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|\bkr\.?(?=\s*\d|\s*$)"
+SYMBOL_RX = _SYMBOL_RX
+_CURRENCY_TOKEN = re.compile(r"(?i)%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))))
+_SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 # digits with optional group separators (dot, comma, apostrophe, thin/normal space) and a decimal part
 _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
 
@@ -34,6 +46,8 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     majority convention) decides, and without it the separator is read as a thousands mark.
     """
     s = _CURRENCY_TOKEN.sub("", text).strip().replace("\u2212", "-")
+    # Swiss round amounts "120.–" / "120.-" mean 120.00, not a trailing minus
+    s = re.sub(r"(?<=\d)[.,][-\u2013\u2014]+$", "", s)
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
@@ -80,13 +94,25 @@ def format_amount(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def currency_in(text: str) -> Optional[str]:
-    """Return the ISO code of the first currency symbol or code found in ``text``."""
-    m = _CURRENCY_TOKEN.search(text)
-    if not m:
+def currency_code(token: str) -> Optional[str]:
+    """ISO code of one printed currency token ("€", "Rs.", "RM", "SFr.", "usd"); None for
+    a token that names no single currency ("kr" is Swedish, Norwegian or Danish)."""
+    tok = token.strip()
+    if tok in AMBIGUOUS_SYMBOLS or tok.lower() in ("kr", "kr."):
         return None
-    tok = m.group(0)
-    return CURRENCY_SYMBOLS.get(tok, CURRENCY_SYMBOLS.get(tok.rstrip("."), tok.upper()))
+    code = _SYMBOL_CODES.get(tok.lower()) or _SYMBOL_CODES.get(tok.lower().rstrip("."))
+    if code:
+        return code
+    return tok.upper() if tok.upper() in ISO_CURRENCIES else None
+
+
+def currency_in(text: str) -> Optional[str]:
+    """Return the ISO code of the first unambiguous currency symbol or code found in ``text``."""
+    for m in _CURRENCY_TOKEN.finditer(text):
+        code = currency_code(m.group(0))
+        if code:
+            return code
+    return None
 
 
 MONTHS = {
@@ -103,11 +129,31 @@ MONTHS = {
     "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
     "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7,
     # Dutch
-    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "mrt": 3, "okt.": 10,
+    # Spanish
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "ene": 1, "abr": 4, "ago": 8, "dic": 12,
+    # Italian
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12, "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10,
+    # Portuguese
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "dezembro": 12, "fev": 2, "out": 10,
+    # Polish: dates print the genitive ("4 marca 2026"); headers sometimes the nominative
+    "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
+    "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
+    "styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6, "lipiec": 7,
+    "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11, "grudzień": 12,
 }
+# OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
+MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n
+               for m, n in list(MONTHS.items())})
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])")
-DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})\.?\s*(?:de\s+)?(%s)\.?,?[\s-]*(\d{4}|\d{2})(?!\d)" % _MONTH_ALT)
+# "4 Mar 2026", "4-Mar-26", "04-Mar-2026", "4. März 2026", "4 de marzo de 2026", "4 marca 2026 r."
+DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})(?:\.|st|nd|rd|th)?[\s/-]*(?:de\s+)?(%s)\.?,?[\s/-]*(?:de\s+)?(\d{4}|\d{2})(?!\d|[.,]\d)"
+                       % _MONTH_ALT)
 MDY_WORDS = re.compile(r"(?i)(?<!\w)(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})(?!\d)" % _MONTH_ALT)
 DATE_PATTERNS = (NUMERIC_DATE, DMY_WORDS, MDY_WORDS)
 
@@ -178,11 +224,20 @@ def date_order_evidence(text: str) -> Optional[str]:
     return "dmy" if votes["dmy"] > votes["mdy"] else "mdy"
 
 
-IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30})\b")
+# groups of four are separated by spaces; OCR sometimes reads one of them as "." (the
+# mod-97 check keeps that tolerance from accepting anything else)
+IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?:[ .]?[A-Z0-9]){11,30})\b")
+
+
 def iban_valid(iban: str) -> bool:
     """True when ``iban`` (spaces allowed) has its country's length and format and passes
     the ISO 7064 mod-97 check (python-stdnum knows every country's rules)."""
     return stdnum_iban.is_valid(iban)
+
+
+# OCR reads a 0 as O, a 5 as S, ... inside the account number; when the IBAN as read fails
+# the check, the same IBAN with those letters read as digits is tried (the check decides)
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "Q": "0", "D": "0", "S": "5", "I": "1", "L": "1", "Z": "2", "B": "8", "G": "6"})
 
 
 def find_iban(text: str) -> Optional[tuple[str, int, int]]:
@@ -190,16 +245,17 @@ def find_iban(text: str) -> Optional[tuple[str, int, int]]:
     for m in IBAN_RE.finditer(text.upper()):
         raw = m.group(1)
         for end in range(len(raw), 14, -1):
-            cand = raw[:end].replace(" ", "")
-            if iban_valid(cand):
-                return cand, m.start(1), m.start(1) + end
+            cand = raw[:end].replace(" ", "").replace(".", "")
+            for fixed in (cand, cand[:4] + cand[4:].translate(_DIGIT_LOOKALIKES)):
+                if iban_valid(fixed):
+                    return fixed, m.start(1), m.start(1) + end
     return None
 
 
 VAT_PATTERNS = {
     "DE": r"DE ?\d{3} ?\d{3} ?\d{3}", "AT": r"ATU ?\d{8}", "FR": r"FR ?[0-9A-HJ-NP-Z]{2} ?\d{3} ?\d{3} ?\d{3}",
     "NL": r"NL ?\d{9} ?B\d{2}", "BE": r"BE ?0?\d{3}\.?\d{3}\.?\d{3}", "GB": r"GB ?\d{3} ?\d{4} ?\d{2}(?: ?\d{3})?",
-    "IT": r"IT ?\d{11}", "ES": r"ES ?[A-Z0-9]\d{7}[A-Z0-9]", "LU": r"LU ?\d{8}", "PL": r"PL ?\d{10}",
+    "IT": r"IT ?\d{11}", "ES": r"ES ?[A-Z0-9]\d{7}[A-Z0-9]", "LU": r"LU ?\d{8}", "PL": r"PL ?\d{10}", "PT": r"PT ?\d{9}",
     "CH": r"CHE[- ]?\d{3}\.?\d{3}\.?\d{3}", "DK": r"DK ?\d{8}", "SE": r"SE ?\d{12}", "IE": r"IE ?\d{7}[A-Z]{1,2}",
     "IN": r"\d{2}[A-Z]{5}\d{4}[A-Z][0-9A-Z]Z[0-9A-Z]",  # GSTIN
 }

@@ -32,6 +32,7 @@ class Candidate:
     raw: object = None
     notes: list = field(default_factory=list)
     anchor: Optional[Line] = None  # the line of the label that led to the value
+    label: Optional[LabelHit] = None  # the label hit itself (label-anchored candidates only)
 
     @property
     def page(self) -> Optional[int]:
@@ -49,6 +50,7 @@ class Context:
     decimal_sep: Optional[str] = None
     date_order: Optional[str] = None
     date_order_proven: bool = False  # True when an unambiguous date on the page fixed the order
+    countries: Optional[set] = None  # of the VAT ids and IBANs on the page, read once (conventions)
 
     def hits_for(self, name: str) -> list[LabelHit]:
         return [h for ln in self.layout.lines for h in self.hits[id(ln)] if h.field == name]
@@ -102,13 +104,18 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             words = line.words_in(s, e)
             gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
             placement = 1.0 if gap < 15 * cw else 0.85
-            out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line))
+            out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit))
             continue
         if not label_words:
             continue
         lbox = union_box(label_words)
         before = len(out)
         col_x1 = max(lbox.x1 + 4 * cw, lbox.x0 + 25 * cw)
+        # a row of boxed labels ("Delivery Note No.  Buyer's Order No.") over a row of values:
+        # the column ends where the next label on the line starts
+        next_label = line.words_in(min(later), min(later) + 1) if later else ()
+        if next_label and next_label[0].box.x0 > lbox.x1:
+            col_x1 = min(col_x1, max(lbox.x1 + cw, next_label[0].box.x0 - 0.5 * cw))
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
             if own_labels:
@@ -117,12 +124,12 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             if found:
                 value, raw, vs, ve, quality = found
                 placement = 0.8 if n == 0 else 0.65
-                out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", below.words_in(vs, ve), line))
+                out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", below.words_in(vs, ve), line, hit))
                 break
         wrapped = _wrapped_value(ctx, line, hit, parser) if len(out) == before else None
         if wrapped is not None:
             value, raw, below, vs, ve, quality = wrapped
-            out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line))
+            out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line, hit))
     return out
 
 
@@ -140,8 +147,9 @@ def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):
     return (found[0], found[1], nxt, found[2], found[3], found[4]) if found else None
 
 
-def scored_candidate(name: str, value: str, raw: object, score: float, method: str, words: tuple[Word, ...], anchor: Line) -> Candidate:
-    return Candidate(name, value, score * min_confidence(words), method, words, raw, anchor=anchor)
+def scored_candidate(name: str, value: str, raw: object, score: float, method: str, words: tuple[Word, ...], anchor: Line,
+                     label: Optional[LabelHit] = None) -> Candidate:
+    return Candidate(name, value, score * min_confidence(words), method, words, raw, anchor=anchor, label=label)
 
 
 def best_candidate(cands: list[Candidate]) -> tuple[Optional[Candidate], float]:

@@ -11,7 +11,7 @@ individually better-scored but inconsistent values. Confidence after the check:
 from __future__ import annotations
 
 from decimal import Decimal
-from itertools import product
+from itertools import combinations, product
 from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import amounts_on
@@ -31,7 +31,7 @@ def _top(cands: list[Candidate], k: int = 6) -> list[Candidate]:
 def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> dict[str, tuple[Candidate, float]]:
     """Pick net/tax/total candidates; returns {field: (candidate, confidence)} for those found."""
     best: Optional[tuple[float, tuple]] = None
-    tax_opts = _top(tax)
+    tax_opts = _top(tax) + _summed_tax_rows(tax)
     for n, t, g in product(_top(net) + [None], tax_opts + [None], _top(total)):
         gv = g.raw
         if n is None and t is None:
@@ -63,6 +63,25 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         fallback = largest_amount(ctx)
         if fallback is not None:
             out["total"] = (fallback, 0.3)
+    return out
+
+
+def _summed_tax_rows(tax: list[Candidate]) -> list[Candidate]:
+    """Tax printed as several rows that add up: CGST + SGST halves, or one row per VAT rate
+    without a tax total. Each sum of two or three rows from different lines is a candidate,
+    scored a little below its weakest row so a printed tax total wins when there is one."""
+    rows: dict[int, Candidate] = {}
+    for c in sorted(tax, key=lambda c: -c.score):
+        if c.words and c.raw and id(c.anchor) not in rows:
+            rows[id(c.anchor)] = c
+    picked = list(rows.values())[:5]
+    out = []
+    for k in (2, 3):
+        for combo in combinations(picked, k):
+            total = sum((c.raw for c in combo), Decimal(0))
+            words = tuple(w for c in combo for w in c.words)
+            out.append(Candidate("tax", format_amount(total), 0.9 * min(c.score for c in combo), "sum_of_tax_rows",
+                                 words, total, anchor=combo[0].anchor))
     return out
 
 

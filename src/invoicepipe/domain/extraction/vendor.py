@@ -24,6 +24,7 @@ from stdnum.eu import vat as stdnum_eu_vat
 from stdnum.gb import vat as stdnum_gb_vat
 from stdnum.in_ import gstin as stdnum_gstin
 
+from invoicepipe.domain.extraction.candidates import identifier_in
 from invoicepipe.domain.extraction.layout import Line, first_page_top
 from invoicepipe.domain.extraction.parsing import find_iban, find_vat_ids, normalise_id
 from invoicepipe.domain.extraction.search import Candidate, Context
@@ -163,7 +164,25 @@ def vat_id_candidates(ctx: Context) -> list[Candidate]:
         if any(h.field == "buyer" for h in hits):
             buyer_until[ln.page] = ln.index + 6
         labelled = any(h.field == "vendor_vat_id" for h in hits)
-        for vat, s, e in find_vat_ids(ln.text):
-            score = (0.8 if labelled else 0.55) * (0.6 if ln.index <= buyer_until.get(ln.page, -1) else 1.0)
+        in_buyer = 0.6 if ln.index <= buyer_until.get(ln.page, -1) else 1.0
+        found = find_vat_ids(ln.text)
+        for vat, s, e in found:
+            score = (0.8 if labelled else 0.55) * in_buyer
             out.append(Candidate("vendor_vat_id", vat, score, "label_right" if labelled else "pattern", ln.words_in(s, e), vat))
+        if labelled and not found:
+            out += _national_tax_ids(ln, [h for h in hits if h.field == "vendor_vat_id"], in_buyer)
+    return out
+
+
+def _national_tax_ids(line: Line, labels: list, in_buyer: float) -> list[Candidate]:
+    """Tax ids printed without a country prefix next to their label: a US EIN "13-4581352",
+    a Spanish NIF "B12345678", an Italian partita IVA, a Polish NIP "123-456-78-90". Mostly
+    digits, at least eight characters; weaker than an id of a known country pattern even
+    where that one is unlabelled (a GSTIN misread by OCR next to its label must not beat the
+    well-read one in the footer)."""
+    out = []
+    for hit in labels:
+        found = identifier_in(line.text[hit.end:hit.end + 30], hit.end)
+        if found and len(re.sub(r"\W", "", found[0])) >= 8 and len(re.sub(r"\D", "", found[0])) >= 6:
+            out.append(Candidate("vendor_vat_id", found[0], 0.5 * in_buyer, "label_right", line.words_in(found[1], found[2]), found[0]))
     return out

@@ -1,0 +1,182 @@
+"""The label vocabulary: how invoices in each language name the fields the extractor reads.
+
+Each entry is (regular expression, strength in [0, 1], language). Strength says how surely
+the words name the field ("Rechnungsnummer" 1.0, a bare "Datum" 0.5); the language is
+locale evidence for numeric dates. Families that are *not* read (``other_reference``,
+``other_date``, ``other_amount``, ``other_title``) exist so their words are recognised as
+labels: a delivery-note number or a subtotal before tax then ends the value segment of the
+label before it and is never read as the PO number or the total.
+
+Languages: English (with Indian GST usage), German (with Swiss QR-bill wording), French,
+Dutch, Spanish, Italian, Portuguese, Polish. Patterns are matched on accent-folded text
+(see ``labels.fold_accents``), so accented letters here also match their plain forms.
+"""
+
+from __future__ import annotations
+
+# "No.", "Nr.", "N°", "Nº", "Núm.", "Number", "Nummer", "Numéro", "Numero", "Numer", "#", "ID"
+NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
+
+RAW: dict[str, list[tuple[str, float, str]]] = {
+    "invoice_number": [
+        (rf"invoice\s*{NO}", 1.0, "en"), (rf"inv\.?\s*{NO}", 0.9, "en"), (rf"bill\s*{NO}", 0.8, "en"),
+        (rf"credit\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
+        (r"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
+        (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
+        # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
+        # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711", nor
+        # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.")
+        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b"
+         r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer)[^:]){0,45}?"
+         r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
+        (r"faktura\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer", 1.0, "en"),
+        (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
+        (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
+        (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
+        (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n[°º.]?|núm\.?|número)\s*(?:de\s+)?factura", 1.0, "es"),
+        (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n[°º.]?|num\.?|numero)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
+        (rf"fa(?:c)?tura\s*{NO}|(?:n[°º.]?|número)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
+        (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
+        (r"(?:booking|reservation)\s*(?:id|ref(?:erence)?|no\b\.?|number)", 0.5, "en"),
+        (r"invoice", 0.35, "en"), (r"rechnung", 0.35, "de"), (r"facture", 0.35, "fr"), (r"factuur", 0.35, "nl"),
+        (r"factura", 0.35, "es"), (r"fattura", 0.35, "it"), (r"fatura", 0.35, "pt"), (r"faktura", 0.35, "pl"),
+    ],
+    "invoice_date": [
+        (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|billing\s*date", 1.0, "en"),
+        (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
+        (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
+        (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission", 1.0, "fr"),
+        (r"factuur\s*datum", 1.0, "nl"),
+        (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
+        (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento)", 1.0, "it"),
+        (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)", 1.0, "pt"),
+        (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"),
+        (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.6, "en"), (r"vom", 0.45, "de"),
+        (r"du", 0.3, "fr"), (r"fecha", 0.5, "es"), (r"data", 0.5, "it"), (r"del", 0.3, "it"),
+        (r"z\s*dnia", 0.45, "pl"),
+    ],
+    "due_date": [
+        (r"due\s*date|payment\s*due(?:\s*date)?|due\s*(?:on|by)|pay(?:able)?\s*by", 1.0, "en"),
+        (r"(?:please\s*)?(?:remit|pay)\s*(?:until|before)", 0.8, "en"),
+        (r"fällig(?:keit)?(?:s\s*datum)?(?:\s*am)?|zahlbar\s*bis|zahlungsziel", 1.0, "de"),
+        (r"zahlbar(?:\s+\S+){0,5}?\s+bis", 0.8, "de"),
+        (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*paiement|à\s*payer\s*avant\s*le", 1.0, "fr"),
+        (r"vervaldatum|te\s*betalen\s*voor", 1.0, "nl"),
+        (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
+        (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
+        (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
+        (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
+    ],
+    "po_number": [
+        (rf"purchase\s*order\s*{NO}?", 1.0, "en"), (rf"p\.?\s?o\.?\s*(?:{NO}|(?=:))", 0.9, "en"), (rf"(?:your\s*)?order\s*{NO}", 0.7, "en"),
+        (rf"buyer['’]?s\s*order\s*{NO}?", 1.0, "en"), (r"(?:your\s*)?order\s*ref(?:erence)?\.?", 0.9, "en"),
+        (r"bestell\s*-?\s*(?:nummer|nr\.?)|ihre\s*bestellung|auftrags\s*-?\s*(?:nummer|nr\.?)", 1.0, "de"),
+        (r"bon\s*de\s*commande|votre\s*commande|n[°º]\s*(?:de\s*)?commande", 1.0, "fr"),
+        (r"(?:uw\s*)?ordernummer|inkoopordernummer|bestelnummer|inkooporder", 0.8, "nl"),
+        (rf"orden\s*de\s*compra|(?:su\s*)?pedido\s*{NO}|(?:n[°º.]?|núm\.?|número)\s*(?:de\s*)?pedido|su\s*pedido", 1.0, "es"),
+        (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n[°º.]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
+        (rf"ordem\s*de\s*compra|(?:nota\s*de\s*)?encomenda\s*{NO}|(?:n[°º.]?|número|vossa)\s*(?:da\s*|do\s*)?(?:encomenda|pedido)", 1.0, "pt"),
+        (r"zamówienie\s*nr\b\.?|(?:nr|numer)\s*zamówienia", 1.0, "pl"),
+        (r"pedido", 0.7, "es"), (r"ordine", 0.7, "it"), (r"encomenda", 0.7, "pt"), (r"zamówienie", 0.7, "pl"),
+    ],
+    # references to other documents: never a PO number, in any language
+    "other_reference": [
+        (rf"(?:delivery|dispatch|despatch)\s*(?:note|doc(?:ument)?)?\s*{NO}?|(?:packing\s*slip|shipment)\s*{NO}?", 1.0, "en"),
+        (rf"order\s*confirmation\s*{NO}?|(?:customer|client|account)\s*(?:{NO}|code|ref(?:erence)?)|"
+         rf"quot(?:ation|e)\s*{NO}?|contract\s*{NO}?|supplier['’]?s\s*ref(?:erence)?\.?", 1.0, "en"),
+        (r"lieferschein\s*-?\s*(?:nummer|nr\.?)?|auftragsbestätigung\s*(?:nr\.?)?|kunden\s*-?\s*(?:nummer|nr\.?)|"
+         r"angebots?\s*-?\s*(?:nummer|nr\.?)?|vertrags?\s*-?\s*(?:nummer|nr\.?)?", 1.0, "de"),
+        (r"bon\s*de\s*livraison|bl\s*n[°º]|confirmation\s*de\s*commande|(?:n[°º]|code)\s*client|devis\s*(?:n[°º])?|contrat\s*(?:n[°º])?", 1.0, "fr"),
+        (r"pakbon(?:nummer)?|leveringsbon|orderbevestiging|klant\s*-?\s*(?:nummer|nr\.?)|offerte\s*(?:nummer|nr\.?)?|contract\s*nummer", 1.0, "nl"),
+        (rf"albarán\s*(?:{NO})?|confirmación\s*de\s*pedido|(?:n[°º.]?|número|cód(?:igo)?\.?)\s*(?:de\s*)?cliente|presupuesto\s*(?:{NO})?|contrato\s*(?:{NO})?", 1.0, "es"),
+        (rf"d\.?d\.?t\.?\s*(?:{NO})?|documento\s*di\s*trasporto|bolla\s*(?:di\s*consegna)?|conferma\s*(?:d['’])?ordine|"
+         rf"cod(?:ice)?\.?\s*cliente|offerta\s*(?:{NO})?|contratto\s*(?:{NO})?", 1.0, "it"),
+        (rf"guia\s*de\s*(?:remessa|transporte)|confirmação\s*de\s*encomenda|(?:n[°º.]?|número)\s*(?:de\s*)?cliente|orçamento\s*(?:{NO})?", 1.0, "pt"),
+        (r"(?:wz|dowód\s*dostawy)\s*(?:nr\b\.?)?|potwierdzenie\s*zamówienia|(?:nr|numer)\s*klienta|oferta\s*(?:nr\b\.?)?|umowa\s*(?:nr\b\.?)?", 1.0, "pl"),
+        (r"referenz(?:nummer)?|zusätzliche\s*informationen", 1.0, "de"),  # QR-bill payment reference
+    ],
+    # dates of other events: a delivery date is not the date of issue
+    "other_date": [
+        (r"(?:delivery|dispatch|shipping|order|supply|service)\s*date|date\s*of\s*(?:delivery|supply|service)", 1.0, "en"),
+        (r"(?:liefer(?:schein)?|leistungs|bestell|auftrags|vertrags|angebots)\s*-?\s*datum", 1.0, "de"),
+        (r"date\s*de\s*(?:livraison|commande)", 1.0, "fr"), (r"leverdatum|leveringsdatum", 1.0, "nl"),
+        (r"fecha\s*de\s*(?:entrega|pedido)", 1.0, "es"), (r"data\s*(?:di\s*)?(?:consegna|ordine)", 1.0, "it"),
+        (r"data\s*de\s*(?:entrega|encomenda)", 1.0, "pt"), (r"data\s*(?:sprzedaży|dostawy|zamówienia)", 1.0, "pl"),
+    ],
+    "net": [
+        (r"sub\s*-?\s*total|net\s*(?:amount|total)|total\s*net|total\s*excl\.?(?:uding)?\s*(?:vat|tax)|amount\s*before\s*tax", 1.0, "en"),
+        # receipts: "Total Sales (Excluding GST)", "Total before tax": a sum before tax is net, never the total
+        (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
+        (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
+        (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
+        (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
+        (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
+        (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?", 1.0, "fr"),
+        (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw", 1.0, "nl"),
+        (r"base\s*imponible|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
+        (r"(?:totale\s*)?imponibile|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
+        (r"base\s*tributável|(?:valor|total)\s*(?:líquido|sem\s*iva|ilíquido)|incidência", 1.0, "pt"),
+        (r"(?:wartość|razem|suma|kwota)\s*netto", 1.0, "pl"),
+    ],
+    "tax": [
+        (r"(?:total\s*)?(?:sales\s*)?(?:vat|tax|gst)(?:\s*amount|\s*total)?", 0.8, "en"),
+        (r"[cisu]gst|utgst", 0.8, "en"),
+        (r"mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|steuerbetrag|summe\s*ust", 0.8, "de"),
+        (r"(?:montant\s*|total\s*)?tva", 0.8, "fr"), (r"btw", 0.8, "nl"),
+        (r"(?:cuota\s*|importe\s*|total\s*)?(?:iva|igic)", 0.8, "es"),
+        (r"(?:totale\s*|importo\s*)?iva|imposta", 0.8, "it"),
+        (r"(?:valor\s*|total\s*)?(?:do\s*)?iva", 0.8, "pt"),
+        (r"(?:kwota|wartość|podatek)\s*vat|razem\s*vat", 0.8, "pl"),
+    ],
+    "total": [
+        (r"grand\s*total|total\s*amount(?:\s*due)?|invoice\s*total|total\s*incl\.?(?:uding)?\s*(?:vat|tax)?|total\s*due", 1.0, "en"),
+        (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
+        (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|amount\s*payable|amount\s*to\s*pay", 0.9, "en"),
+        (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
+        (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
+        (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
+        (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
+        # the QR-bill's amount box ("Währung  Betrag" over "CHF  1 234.55") repeats the total; a bare
+        # "Betrag" is also every German table's amount column, so only the pair counts
+        (r"währung\s*betrag|currency\s*amount|monnaie\s*montant|valuta\s*importo", 0.5, "de"),
+        (r"total\s*ttc|montant\s*ttc|total\s*facture", 1.0, "fr"),
+        (r"net\s*à\s*payer|montant\s*à\s*payer|somme\s*à\s*payer|total\s*à\s*payer", 0.9, "fr"),
+        (r"totaal(?:bedrag)?|te\s*betalen", 0.9, "nl"),
+        (r"importe\s*total|total\s*(?:factura|con\s*iva)|total\s*a\s*pagar|importe\s*a\s*pagar", 1.0, "es"),
+        (r"totale\s*(?:documento|fattura|da\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
+        (r"totale", 0.8, "it"),
+        (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),
+        (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
+    ],
+    # amount labels that are none of net/tax/total; matching them keeps their words from
+    # being read as a shorter label ("Gesamtbetrag der Zuschläge" is not "Gesamtbetrag")
+    "other_amount": [
+        (r"(?:gesamt\s*betrag|summe)\s*(?:der\s*)?(?:zuschläge|abschläge|rabatte|nachlässe)|erhaltene\s*anzahlungen|bereits\s*(?:gezahlt|bezahlt)", 1.0, "de"),
+        (r"total\s*(?:discounts?|allowances?|charges?)|prepaid\s*amount|amount\s*paid|already\s*paid|total\s*paid", 1.0, "en"),
+        # receipts: cash handed over and change returned are larger/smaller than the total
+        (r"cash\s*(?:tendered|paid|received)|tendered|change\s*due|rounding(?:\s*adj(?:ustment)?)?", 1.0, "en"),
+        (r"total\s*(?:des\s*)?(?:remises|acomptes?)|acompte\s*versé|déjà\s*payé", 1.0, "fr"),
+        (r"total\s*(?:descuentos?|anticipos?)|ya\s*pagado", 1.0, "es"),
+        (r"totale\s*sconti|acconto|già\s*pagato", 1.0, "it"),
+        (r"já\s*pago|troco|adiantamento", 1.0, "pt"),
+        (r"zapłacono|reszta|zaliczka|cena\s*(?:jedn\.?\s*)?(?:netto|brutto)", 1.0, "pl"),
+    ],
+    "iban": [(r"iban", 1.0, "en"), (r"konto\s*/\s*zahlbar\s*an|konto\s*/\s*payable\s*to|compte\s*/\s*payable\s*à", 0.9, "de")],
+    "vendor_vat_id": [
+        (r"vat\s*-?\s*(?:id|no\.?|number|reg(?:istration)?(?:\s*no\.?)?)|tax\s*id|gstin(?:\s*/\s*uin)?|ein|tin|abn", 1.0, "en"),
+        (r"ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|umsatzsteuer\s*-?\s*id(?:ent\w*)?(?:\s*-?\s*nr\.?)?|mwst\s*-?\s*nr\.?|uid(?:\s*-?\s*nr\.?)?", 1.0, "de"),
+        (r"(?:n[°º]\s*)?tva\s*intra(?:com(?:munautaire)?)?\.?|n[°º]\s*tva", 1.0, "fr"),
+        (r"btw\s*-?\s*(?:nummer|nr\.?|id)", 1.0, "nl"),
+        (r"n\.?\s*i\.?\s*f\.?(?:\s*-?\s*iva)?|c\.?\s*i\.?\s*f\.?", 1.0, "es"),
+        (r"p(?:artita)?\.?\s*iva|cod(?:ice)?\.?\s*fiscale", 1.0, "it"),
+        (r"nipc|(?:n\.?[°º]?\s*)?contribuinte|cnpj", 1.0, "pt"),
+        (r"nip(?:\s*ue)?", 1.0, "pl"),
+    ],
+    "currency": [(r"currency|währung|devise|valuta|moneda|divisa|moeda|waluta", 1.0, "en")],
+    "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|"
+                     r"nota\s*di\s*credito|faktura\s*korygująca", 1.0, "en")],
+    # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
+    "other_title": [(r"zahlteil|empfangsschein|section\s*paiement|récépissé|sezione\s*pagamento|ricevuta", 1.0, "de")],
+    "buyer": [(r"bill(?:ed)?\s*to|ship\s*to|sold\s*to|customer|käufer|kunde|rechnungsempfänger|leistungsempfänger|client|destinataire|factuuradres|"
+               r"zahlbar\s*durch|cliente|destinatario|nabywca|odbiorca", 1.0, "en")],
+}

@@ -1,0 +1,340 @@
+"""Languages and conventions: written dates, amount groupings, currency tokens, the label
+vocabulary of every supported language, and the labels that must *not* be read as a field
+(a delivery-note number beside the PO number, a subtotal before tax as the total)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from invoicepipe.adapters.ocr_languages import LanguageChoice, guess_language
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.labels import find_labels, fold_accents
+from invoicepipe.domain.extraction.layout import build_layout
+from invoicepipe.domain.extraction.parsing import currency_code, currency_in, find_vat_ids, parse_amount, parse_date
+from invoicepipe.domain.models import Box, Vendor, Word
+from tests.unit.test_extraction_fields import doc_from_rows
+
+MARCH_4 = date(2026, 3, 4)
+
+
+@pytest.mark.parametrize("text", [
+    "4-Mar-26", "04-Mar-2026", "4 Mar 2026", "March 4, 2026", "4. März 2026", "4 de marzo de 2026", "4 mars 2026",
+    "4 marzo 2026", "4 maart 2026", "4 de março de 2026", "4 marca 2026", "4 marca 2026 r.", "2026-03-04",
+    "04.03.2026", "4th March 2026", "4 MARZO 2026", "4 de marco de 2026", "04 Mar. 2026", "4/Mar/2026",
+    "Dated: 4-Mar-26,", "on 4 March 2026.",
+])
+def test_written_dates_in_every_language(text):
+    assert parse_date(text) == (MARCH_4, False)
+
+
+@pytest.mark.parametrize("text, month", [
+    ("14 stycznia 2026", 1), ("14 lutego 2026", 2), ("14 kwietnia 2026", 4), ("14 maja 2026", 5),
+    ("14 czerwca 2026", 6), ("14 lipca 2026", 7), ("14 sierpnia 2026", 8), ("14 września 2026", 9),
+    ("14 wrzesnia 2026", 9), ("14 października 2026", 10), ("14 listopada 2026", 11), ("14 grudnia 2026", 12),
+    ("14 de enero de 2026", 1), ("14 de septiembre de 2026", 9), ("14 diciembre 2026", 12),
+    ("14 gennaio 2026", 1), ("14 giugno 2026", 6), ("14 ottobre 2026", 10), ("14 de fevereiro de 2026", 2),
+    ("14 de outubro de 2026", 10), ("14-Sep-26", 9), ("14-Dec-2026", 12),
+])
+def test_month_names(text, month):
+    assert parse_date(text) == (date(2026, month, 14), False)
+
+
+def test_numeric_dates_follow_the_locale_order_when_ambiguous():
+    assert parse_date("03/04/2026", "dmy") == (date(2026, 4, 3), True)
+    assert parse_date("03/04/2026", "mdy") == (date(2026, 3, 4), True)
+    assert parse_date("04-03-2026", "dmy") == (MARCH_4, True)
+
+
+@pytest.mark.parametrize("text", ["2 set 26,00", "Art. 4 mar", "12 Mai"])
+def test_no_date_without_a_year(text):
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1'234.55", "1234.55"), ("1\u2019234.55", "1234.55"), ("1 234,56", "1234.56"), ("1\u202f234,56", "1234.56"),
+    ("1\u00a0234,56", "1234.56"), ("1.234,56", "1234.56"), ("1,234.56", "1234.56"), ("1,23,456.00", "123456.00"),
+    ("12,34,567.89", "1234567.89"), ("123.45-", "-123.45"), ("(123.45)", "-123.45"), ("-123,45 €", "-123.45"),
+    ("€ 1.234,56", "1234.56"), ("1.234,56 €", "1234.56"), ("CHF 1'234.55", "1234.55"), ("Fr. 1'234.55", "1234.55"),
+    ("SFr. 12.50", "12.50"), ("120.–", "120"), ("R$ 1.234,56", "1234.56"), ("US$12.00", "12.00"),
+    ("RM12.00", "12.00"), ("RM 8.50", "8.50"), ("12,50 zł", "12.50"), ("1 234,50 PLN", "1234.50"),
+    ("99,00 kr", "99.00"), ("₹1,23,456.00", "123456.00"), ("Rs.1,939.00", "1939.00"), ("INR 5,438.47", "5438.47"),
+    ("¥1,200", "1200"),
+])
+def test_amount_groupings_and_signs(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("€ 5", "EUR"), ("£5", "GBP"), ("$5", "USD"), ("US$ 5", "USD"), ("₹5", "INR"), ("Rs. 5", "INR"), ("Rs 5", "INR"),
+    ("INR 5", "INR"), ("RM5.00", "MYR"), ("Fr. 5", "CHF"), ("CHF 5", "CHF"), ("SFr. 5", "CHF"), ("5 zł", "PLN"),
+    ("5 PLN", "PLN"), ("R$ 5", "BRL"), ("¥5", "JPY"), ("5 SEK", "SEK"),
+])
+def test_currency_tokens(text, code):
+    assert currency_in(text) == code
+
+
+def test_kr_names_no_currency_by_itself():
+    assert currency_code("kr") is None and currency_in("99,00 kr") is None
+
+
+def _line(text: str):
+    words, x = [], 40.0
+    for tok in text.split(" "):
+        words.append(Word(tok, Box(x, 40, x + 5 * len(tok), 50), 1, 1.0))
+        x += 5 * len(tok) + 3
+    from invoicepipe.domain.models import DocumentText, Page
+    return build_layout(DocumentText((Page(1, 595, 842, tuple(words), "pdf_text"),), None, "t")).lines[0]
+
+
+def _fields(text: str) -> list[str]:
+    return [h.field for h in find_labels(_line(text))]
+
+
+@pytest.mark.parametrize("text, field", [
+    # invoice number
+    ("Factura n.º", "invoice_number"), ("Número de factura", "invoice_number"), ("Fattura n.", "invoice_number"),
+    ("Numero fattura", "invoice_number"), ("Fatura n.º", "invoice_number"), ("Faktura VAT nr", "invoice_number"),
+    ("Numer faktury", "invoice_number"), ("Invoice No.", "invoice_number"), ("Factuurnummer", "invoice_number"),
+    # invoice date
+    ("Fecha de factura", "invoice_date"), ("Fecha de emisión", "invoice_date"), ("Data fattura", "invoice_date"),
+    ("Data di emissione", "invoice_date"), ("Data de emissão", "invoice_date"), ("Data wystawienia", "invoice_date"),
+    ("Dated", "invoice_date"), ("Factuurdatum", "invoice_date"),
+    # due date
+    ("Fecha de vencimiento", "due_date"), ("Scadenza", "due_date"), ("Data de vencimento", "due_date"),
+    ("Termin płatności", "due_date"), ("Termin platnosci", "due_date"), ("Vervaldatum", "due_date"),
+    # PO number
+    ("Pedido n.º", "po_number"), ("Orden de compra", "po_number"), ("Vs. ordine", "po_number"),
+    ("Ordine n.", "po_number"), ("Nota de encomenda", "po_number"), ("Nr zamówienia", "po_number"),
+    ("Buyer's Order No.", "po_number"), ("Bestelnummer", "po_number"),
+    # net / tax / total
+    ("Base imponible", "net"), ("Imponibile", "net"), ("Total ilíquido", "net"), ("Razem netto", "net"),
+    ("Taxable Value", "net"), ("Total exkl. MWST", "net"), ("Total Sales (Excluding GST)", "net"),
+    ("Subtotal", "net"), ("Sub-Total", "net"),
+    ("IVA", "tax"), ("CGST", "tax"), ("SGST", "tax"), ("IGST", "tax"), ("Kwota VAT", "tax"), ("MWST", "tax"),
+    ("Total factura", "total"), ("Importe total", "total"), ("Totale documento", "total"), ("Netto a pagare", "total"),
+    ("Total a pagar", "total"), ("Do zapłaty", "total"), ("Do zaplaty", "total"), ("Rechnungstotal", "total"),
+    ("Grand Total", "total"), ("Amount due", "total"), ("Total inclusive GST", "total"), ("Währung Betrag", "total"),
+    # ids, bank, currency
+    ("NIF", "vendor_vat_id"), ("P. IVA", "vendor_vat_id"), ("Partita IVA", "vendor_vat_id"), ("NIP", "vendor_vat_id"),
+    ("GSTIN/UIN", "vendor_vat_id"), ("MWST-Nr.", "vendor_vat_id"), ("Contribuinte", "vendor_vat_id"),
+    ("Konto / Zahlbar an", "iban"), ("Moneda", "currency"), ("Waluta", "currency"),
+])
+def test_label_vocabulary(text, field):
+    assert _fields(text) == [field]
+
+
+@pytest.mark.parametrize("text", [
+    "Delivery Note No.", "Dispatch Doc No.", "Lieferschein-Nr.", "Bon de livraison", "Albarán n.º", "DDT n.",
+    "Guia de remessa", "WZ nr", "Pakbon", "Order confirmation No.", "Auftragsbestätigung", "Confirmación de pedido",
+    "Conferma d'ordine", "Potwierdzenie zamówienia", "Customer No.", "Kundennummer", "N° client", "Cod. cliente",
+    "Nr klienta", "Quotation No.", "Angebotsnummer", "Devis n°", "Presupuesto", "Offerta n.", "Contract No.",
+    "Vertragsnummer", "Contrato n.º", "Umowa nr", "Referenz",
+])
+def test_references_to_other_documents_are_not_po_labels(text):
+    assert "po_number" not in _fields(text) and _fields(text) == ["other_reference"]
+
+
+@pytest.mark.parametrize("text", ["Data sprzedaży", "Delivery date", "Lieferdatum", "Fecha de entrega", "Data di consegna"])
+def test_other_dates_are_not_invoice_dates(text):
+    assert _fields(text) == ["other_date"]
+
+
+@pytest.mark.parametrize("text", ["Nota de crédito", "Nota di credito", "Factura rectificativa", "Faktura korygująca"])
+def test_credit_note_titles(text):
+    assert "credit_note" in _fields(text) or extract_invoice(doc_from_rows({0: text, 2: "Total 10,00 €"}), []).value(
+        "document_type") == "credit_note"
+
+
+def test_fold_keeps_offsets_and_folds_stroked_letters():
+    assert fold_accents("zapłaty Łódź") == "zaplaty Lodz"
+
+
+def test_delivery_note_number_beside_the_po_number_is_not_the_po():
+    rows = {0: "Ganga Industrial Supplies Pvt. Ltd.", 2: "Invoice No.: GIS/25-26/699",
+            3: [(40, "Delivery Note No."), (200, "Buyer's Order No.")], 4: [(40, "89035817"), (200, "4500010909")],
+            6: "Total: Rs. 1,000.00"}
+    assert extract_invoice(doc_from_rows(rows), []).value("po_number") == "4500010909"
+    inline = {0: "ACME", 2: "Lieferschein-Nr.: 86458850 Bestellnummer: 4500010908", 4: "Gesamtbetrag 10,00 €"}
+    assert extract_invoice(doc_from_rows(inline), []).value("po_number") == "4500010908"
+    only_dn = {0: "ACME", 2: "Albarán n.º: 86458850", 4: "Total factura 10,00 €"}
+    assert extract_invoice(doc_from_rows(only_dn), []).value("po_number") is None
+
+
+@pytest.mark.parametrize("rows, total, net", [
+    ({2: [(40, "Subtotal"), (300, "RM 10.00")], 3: [(40, "Total")], 5: [(40, "Cash Tendered"), (300, "RM 50.00")]},
+     None, "10.00"),
+    ({2: [(40, "Total Sales (Excluding GST)"), (300, "100.00")], 3: [(40, "GST 6%"), (300, "6.00")],
+      4: [(40, "Total Amount"), (300, "106.00")], 5: [(40, "Cash"), (300, "200.00")]}, "106.00", "100.00"),
+    ({2: [(40, "Base imponible"), (300, "1.000,00 €")], 3: [(40, "IVA 21 %"), (300, "210,00 €")],
+      4: [(40, "Total factura"), (300, "1.210,00 €")]}, "1210.00", "1000.00"),
+])
+def test_subtotal_before_tax_is_net_never_total(rows, total, net):
+    ex = extract_invoice(doc_from_rows({0: "Kedai Maju Sdn. Bhd.", **rows}), [])
+    assert ex.value("net") == net
+    assert ex.value("total") != net
+    if total:
+        assert ex.value("total") == total
+
+
+def test_gst_split_into_cgst_and_sgst_rows_is_summed():
+    rows = {0: "Ganga Industrial Supplies Pvt. Ltd.", 2: "Invoice No.: GIS/25-26/699   Dated: 4-Mar-26",
+            4: [(300, "Taxable Value"), (450, "Rs. 1,01,295.68")], 5: [(300, "CGST 9%"), (450, "Rs. 9,116.61")],
+            6: [(300, "SGST 9%"), (450, "Rs. 9,116.61")], 7: [(300, "Grand Total"), (450, "Rs. 1,19,528.90")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("101295.68", "18233.22", "119528.90")
+    assert ex.value("invoice_date") == "2026-03-04" and ex.value("currency") == "INR"
+
+
+def test_swiss_qr_bill_conventions():
+    rows = {0: "Bergmann Präzision AG", 1: "MWST-Nr.: CHE-478.596.777 MWST", 2: "Rechnungsnummer: R-2026-00419",
+            3: "Rechnungsdatum: 15.01.2026", 5: [(300, "Total exkl. MWST"), (450, "CHF 2'011.75")],
+            6: [(300, "MWST 8.1%"), (450, "CHF 162.95")], 7: [(300, "Rechnungstotal"), (450, "CHF 2'174.70")],
+            10: "Zahlteil", 11: "Konto / Zahlbar an", 12: "CH85 9039 7489 4090 3989 3"}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total"), ex.value("currency")) == ("2011.75", "162.95", "2174.70", "CHF")
+    assert ex.value("vendor_vat_id") == "CHE478596777"
+
+
+@pytest.mark.parametrize("lang, rows, expected", [
+    ("es", {2: "Factura n.º: FV-2026/00412", 3: "Fecha de factura: 4 de marzo de 2026", 4: "Vencimiento: 3 de abril de 2026",
+            5: "Albarán n.º: 81234567   Pedido n.º: 4500010777", 7: [(300, "Base imponible"), (450, "1.000,00 €")],
+            8: [(300, "IVA 21 %"), (450, "210,00 €")], 9: [(300, "Total factura"), (450, "1.210,00 €")]},
+     {"invoice_number": "FV-2026/00412", "invoice_date": "2026-03-04", "due_date": "2026-04-03", "po_number": "4500010777",
+      "net": "1000.00", "tax": "210.00", "total": "1210.00", "currency": "EUR"}),
+    ("it", {2: "Fattura n. 00243/2026 del 04/03/2026", 3: "Scadenza: 03/05/2026", 4: "DDT n. 85840535   Vs. ordine: 4500010909",
+            6: [(300, "Imponibile"), (450, "EUR 1.000,00")], 7: [(300, "IVA 22%"), (450, "EUR 220,00")],
+            8: [(300, "Totale documento"), (450, "EUR 1.220,00")]},
+     {"invoice_number": "00243/2026", "invoice_date": "2026-03-04", "due_date": "2026-05-03", "po_number": "4500010909",
+      "net": "1000.00", "tax": "220.00", "total": "1220.00"}),
+    ("pt", {2: "Fatura n.º FT 2026/0378", 3: "Data de emissão: 4 de março de 2026", 4: "NIF: PT352003269",
+            6: [(300, "Total ilíquido"), (450, "1 000,00 €")], 7: [(300, "IVA 23 %"), (450, "230,00 €")],
+            8: [(300, "Total a pagar"), (450, "1 230,00 €")]},
+     {"invoice_number": "FT 2026/0378", "invoice_date": "2026-03-04", "vendor_vat_id": "PT352003269",
+      "net": "1000.00", "tax": "230.00", "total": "1230.00"}),
+    ("pl", {2: "Faktura VAT nr FV/0412/2026", 3: "Data wystawienia: 4 marca 2026", 4: "Termin płatności: 18 marca 2026",
+            5: "NIP: PL3774257381", 7: [(300, "Razem netto"), (450, "4 430,27 PLN")], 8: [(300, "VAT 23 %"), (450, "1 018,96 PLN")],
+            9: [(300, "Do zapłaty"), (450, "5 449,23 PLN")]},
+     {"invoice_number": "FV/0412/2026", "invoice_date": "2026-03-04", "due_date": "2026-03-18", "net": "4430.27",
+      "tax": "1018.96", "total": "5449.23", "currency": "PLN", "vendor_vat_id": "PL3774257381"}),
+])
+def test_invoices_in_more_languages(lang, rows, expected):
+    ex = extract_invoice(doc_from_rows({0: "Vendor S.A.", **rows}), [])
+    assert {k: ex.value(k) for k in expected} == expected
+
+
+def test_kr_takes_the_country_on_the_page_or_the_vendor_currency():
+    rows = {0: "Nordvik AB", 1: "VAT no. SE556677889901", 3: [(300, "Summa"), (450, "1 250,00 kr")],
+            4: [(300, "Att betala"), (450, "1 250,00 kr")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("currency") == "SEK"
+    plain = {0: "Nordvik", 3: [(300, "Total"), (450, "1 250,00 kr")]}
+    assert extract_invoice(doc_from_rows(plain), []).value("currency") is None
+    dk = Vendor("V9", "Nordvik", currency="DKK")
+    assert extract_invoice(doc_from_rows({**plain, 0: "Nordvik"}), [dk]).value("currency") == "DKK"
+
+
+def test_dollar_dates_are_day_first_with_a_european_vat_id_on_the_page():
+    rows = {0: "Orbital Cloud Services Ltd", 1: "VAT no. IE1234567T", 2: "Invoice date: 03/04/2026",
+            4: [(300, "Total due"), (450, "$1,000.00")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_date") == "2026-04-03"
+    us = {**rows, 1: "EIN: 12-3456789"}
+    assert extract_invoice(doc_from_rows(us), []).value("invoice_date") == "2026-03-04"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("PT352003269", "PT352003269"), ("PL3774257381", "PL3774257381"), ("CHE-478.596.777 MWST", "CHE478596777"),
+])
+def test_vat_ids_of_more_countries(text, code):
+    assert [v for v, _, _ in find_vat_ids(text)] == [code]
+
+
+def _words(text: str) -> list[Word]:
+    return [Word(t, Box(0, 0, 1, 1), 1, 0.9) for t in text.split()]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("FATTURA Numero fattura Data fattura Scadenza Descrizione Prezzo Importo Imponibile Totale documento", "ita"),
+    ("FAKTURA VAT Data wystawienia Termin platnosci Nabywca Razem netto Do zaplaty", "pol"),
+    ("RECHNUNG Rechnungsnummer Rechnungsdatum Bezeichnung Menge Einzelpreis Gesamtbetrag", "deu"),
+    ("FACTURA Fecha de factura Vencimiento Descripción Cantidad Precio Importe Base imponible", "spa"),
+    ("Invoice No. Invoice Date Due Date Description Qty Unit price Amount Subtotal VAT Total page 1 of 2", None),
+])
+def test_ocr_language_guess_from_invoice_words(text, lang):
+    installed = frozenset("eng deu fra spa ita nld por pol".split())
+    assert guess_language(_words(text), installed) == lang
+
+
+def test_ocr_language_choice_rereads_only_when_the_first_page_is_not_english():
+    installed = frozenset("eng deu ita".split())
+    auto = LanguageChoice("auto", installed)
+    assert auto.current == "eng"
+    assert auto.after_first_page(_words("FATTURA Numero fattura Scadenza Descrizione Imponibile Totale documento")) == "ita+eng"
+    assert auto.current == "ita+eng" and auto.after_first_page(_words("RECHNUNG Rechnungsnummer Bezeichnung Menge")) is None
+    fixed = LanguageChoice("eng", installed)
+    assert fixed.after_first_page(_words("FATTURA Numero fattura Scadenza Descrizione Imponibile")) is None
+    assert fixed.current == "eng"
+    missing = LanguageChoice("auto", frozenset({"eng"}))
+    assert missing.after_first_page(_words("FATTURA Numero fattura Scadenza Descrizione Imponibile")) is None
+
+
+def test_a_date_labelled_after_the_order_number_dates_the_order_not_the_invoice():
+    rows = {0: "Ganga Industrial Supplies Pvt. Ltd.", 2: [(40, "Invoice No."), (200, "Dated")],
+            3: [(40, "GIS/25-26/699"), (200, "4-Mar-26")], 5: [(40, "Buyer's Order No."), (200, "Dated")],
+            6: [(40, "4500010909"), (200, "2-Mar-26")], 8: "Grand Total Rs. 1,000.00"}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("po_number")) == (
+        "GIS/25-26/699", "2026-03-04", "4500010909")
+
+
+def test_iban_group_read_with_a_dot_by_ocr_still_passes_the_checksum():
+    from invoicepipe.domain.extraction.parsing import find_iban
+    assert find_iban("IBAN: DE39 8770 7490 9684 5734.09 - BIC")[0] == "DE39877074909684573409"
+    assert find_iban("IBAN: DE39 8770 7490 9684 5734.08") is None
+
+
+@pytest.mark.parametrize("header", [
+    [(40, "Descripción"), (250, "Cantidad"), (330, "Precio unit."), (450, "Importe")],
+    [(40, "Descrizione"), (250, "Q.tà"), (330, "Prezzo unit."), (450, "Importo")],
+    [(40, "Descrição"), (250, "Qtd."), (330, "Preço unit."), (450, "Valor")],
+    [(40, "Nazwa towaru"), (250, "Ilość"), (330, "Cena netto"), (450, "Wartość netto")],
+])
+def test_line_items_under_headers_in_more_languages(header):
+    rows = {0: "Vendor S.A.", 2: header, 3: [(40, "Tornillo M8"), (250, "10"), (330, "4,50"), (450, "45,00")],
+            4: [(40, "Tuerca M8"), (250, "2"), (330, "1.000,00"), (450, "2.000,00")],
+            6: [(300, "Total"), (450, "2.045,00 €")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert [(i.description, i.quantity, i.amount) for i in ex.lines] == [
+        ("Tornillo M8", Decimal("10"), Decimal("45.00")), ("Tuerca M8", Decimal("2"), Decimal("2000.00"))]
+
+
+@pytest.mark.parametrize("text, iban", [
+    ("IBAN: IT47 TOS4 8936 0726 7911 8164 880", "IT47T0548936072679118164880"),  # O for 0, S for 5
+    ("IBAN: DE89 37O4 0044 0532 0130 00", "DE89370400440532013000"),
+    ("GB29 NWBK 6016 1331 9268 19", "GB29NWBK60161331926819"),  # letters of a bank code stay letters
+])
+def test_iban_with_ocr_lookalike_letters_is_repaired_when_the_checksum_agrees(text, iban):
+    from invoicepipe.domain.extraction.parsing import find_iban
+    assert find_iban(text)[0] == iban
+
+
+def test_header_row_of_labels_is_not_one_long_invoice_number_label():
+    rows = {0: "ORBITAL CLOUD SERVICES LTD", 2: [(40, "Invoice"), (120, "Invoice date"), (200, "Due date"), (280, "PO Number"),
+                                              (360, "Customer No.")],
+            3: [(40, "OCS-202600412"), (120, "2026-03-04"), (200, "2026-03-18"), (280, "4500010555"), (360, "51163")],
+            5: [(40, "Net"), (200, "2,980.80 EUR")], 6: [(40, "Total"), (200, "2,980.80 EUR")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("po_number"), ex.value("invoice_date"), ex.value("net")) == ("4500010555", "2026-03-04", "2980.80")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("EIN: 13-4581352", "13-4581352"), ("NIF: B12345678", "B12345678"), ("P. IVA: 01234567890", "01234567890"),
+    ("NIP: 123-456-78-90", "123-456-78-90"), ("VAT no. DE123456789", "DE123456789"),
+])
+def test_tax_ids_without_a_country_prefix_are_read_next_to_their_label(line, expected):
+    ex = extract_invoice(doc_from_rows({0: "Vendor Ltd", 1: line, 3: "Total 10.00"}), [])
+    assert ex.value("vendor_vat_id") == expected
+
+
+def test_your_order_reference_is_the_po_number():
+    ex = extract_invoice(doc_from_rows({0: "Thames Office Direct Ltd", 2: "Your order ref.: 4500010557", 4: "Total £10.00"}), [])
+    assert ex.value("po_number") == "4500010557"
