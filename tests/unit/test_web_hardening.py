@@ -313,6 +313,6 @@ def test_a_read_only_database_file_is_storage_unavailable(tmp_path):
     sqlite3.connect(path).execute("CREATE TABLE x (a INTEGER)").connection.close()
     engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     with pytest.raises(StorageUnavailable, match="storage unavailable: the database cannot write"):
-        with UnitOfWork(engine).begin() as tx:
+        with UnitOfWork(engine, b"k" * 32).begin() as tx:
             tx.conn.execute(text("INSERT INTO x VALUES (1)"))
     engine.dispose()
