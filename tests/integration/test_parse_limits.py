@@ -125,3 +125,16 @@ def test_a_crashing_reader_ends_the_document_not_the_worker():
         assert runner.run(answer, 3) == 3
     finally:
         runner.close()
+
+
+def test_a_child_killed_while_idle_is_replaced_without_failing_anything():
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        assert runner.run(answer, 1, deadline=time.monotonic() + 600) == 1
+        [child] = list(runner._all)
+        os.kill(child.process.pid, signal.SIGKILL)  # the OOM killer, an operator
+        child.process.join(10)
+        assert runner.run(answer, 2, deadline=time.monotonic() + 600) == 2
+        assert runner.started == 2
+    finally:
+        runner.close()

@@ -19,7 +19,6 @@ within the noise for a one-page invoice (33.2 ms in the child vs 33.5 ms inline,
 
 from __future__ import annotations
 
-import ctypes
 import decimal
 import importlib
 import multiprocessing
@@ -37,7 +36,6 @@ from ..errors import InvoicepipeError, LimitExceeded, ReaderCrashed, TransientEr
 READERS_MODULE = "invoicepipe.adapters.readers"
 WORK_MODULE = "invoicepipe.services.parse_work"
 POLL_S = 0.2
-PR_SET_PDEATHSIG = 1
 
 
 def memory_exceeded(limits: ParseLimits) -> LimitExceeded:
@@ -92,14 +90,6 @@ class InlineRunner:
 
 # -- the child side -------------------------------------------------------------------------
 
-def _die_with_parent() -> None:
-    # A worker killed with SIGKILL must not leave a parse running on its own.
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # not Linux: the child still ends when its pipe closes
-
-
 def _cpu_used() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -109,8 +99,11 @@ def _child_main(conn, readers_module: str, memory_mb: int) -> None:
     """Serve calls until the pipe closes. Each call gets its own CPU allowance: RLIMIT_CPU
     counts the process's whole life, so the soft limit is moved to 'used so far + allowance'
     before every call; at the limit the kernel sends SIGXCPU, which ends the child."""
-    os.setpgrp()  # Tesseract runs as our child: killing the group ends it too
-    _die_with_parent()
+    # Tesseract runs as our child: killing the group ends it too. No PR_SET_PDEATHSIG here:
+    # it fires when the *thread* that started us ends, and worker threads come and go; a
+    # child whose worker died finds its pipe closed after the call and exits, and the call
+    # itself is bounded by RLIMIT_CPU.
+    os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the worker, which stops us
     readers = importlib.import_module(readers_module)
     importlib.import_module(WORK_MODULE)  # the extraction code, so the first document does not pay for it
@@ -239,14 +232,19 @@ class ChildProcessRunner:
         self.started = 0  # children started so far (replacements included)
 
     def _take(self) -> _Child:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            child = _Child(self._ctx, self.readers_module, self.limits)
-            with self._lock:
-                self._all.add(child)
-                self.started += 1
-            return child
+        while True:
+            try:
+                child = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if child.process.is_alive():
+                return child
+            self._discard(child)  # died while idle (killed from outside): not a document's fault
+        child = _Child(self._ctx, self.readers_module, self.limits)
+        with self._lock:
+            self._all.add(child)
+            self.started += 1
+        return child
 
     def _discard(self, child: _Child) -> None:
         child.kill()
