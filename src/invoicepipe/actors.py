@@ -38,6 +38,16 @@ def _retry_when(retries_so_far: int, exc: BaseException) -> bool:
     return retries_so_far < MAX_MESSAGE_RETRIES and not isinstance(exc, PermanentError)
 
 
+def time_limit_ms(app, step: str) -> int:
+    """Dramatiq's time limit for a step. A parse is bounded by the policy's wall-clock limit
+    in its child process, which must fire first so the document fails naming the limit; this
+    is only the backstop (a parse makes up to two bounded calls)."""
+    limit = STEP_TIME_LIMITS.get(step, DEFAULT_TIME_LIMIT)
+    if step in STEP_TIME_LIMITS:
+        limit = max(limit, (2 * app.policy.limits.parse_wall_seconds + 60) * 1000)
+    return limit
+
+
 def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dramatiq.Actor]:
     """Declare the actors whose queue is in ``queues`` (all when None) on ``app.broker``."""
     wanted = set(queues) if queues is not None else None
@@ -54,6 +64,6 @@ def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dra
         handler.__name__ = step
         declared[step] = dramatiq.actor(
             handler, broker=app.broker, actor_name=step, queue_name=queue, retry_when=_retry_when,
-            min_backoff=500, max_backoff=30_000, time_limit=STEP_TIME_LIMITS.get(step, DEFAULT_TIME_LIMIT),
+            min_backoff=500, max_backoff=30_000, time_limit=time_limit_ms(app, step),
         )
     return declared

@@ -19,6 +19,7 @@ from .adapters.audit_key import load_audit_key
 from .adapters.blobs import BlobStore
 from .adapters.broker import Enqueuer, make_broker
 from .adapters.exporters import FileDropExporter
+from .adapters.parse_isolation import ChildProcessRunner
 from .adapters.db.engine import make_engine
 from .adapters.db.migrate import upgrade
 from .adapters.db.uow import UnitOfWork
@@ -40,9 +41,12 @@ class App:
     readers: Any  # module or object with probe / read_text_layer / read_with_ocr
     log: Any
     exporter: Any = None  # anything with .deliver(idempotency_key, payload)
+    parse_runner: Any = None  # adapters.parse_isolation runner; None: inline with ``readers``
     host: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     def close(self) -> None:
+        if self.parse_runner is not None:
+            self.parse_runner.close()
         self.broker.close()
         self.engine.dispose()
 
@@ -60,10 +64,15 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     broker = broker or make_broker(settings.redis_url)
     dramatiq.set_broker(broker)
     log = get_logger()
+    parse_runner = None
     if readers is None:
         from .adapters import readers as readers_module
 
         readers = readers_module
+        # Real readers parse in child processes under the policy's limits; readers handed in
+        # (fakes in tests) run inline. INVOICEPIPE_PARSE_ISOLATION=inline turns it off.
+        if settings.parse_isolation == "process":
+            parse_runner = ChildProcessRunner(policy.limits)
     return App(
         settings=settings,
         engine=engine,
@@ -75,4 +84,5 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
         readers=readers,
         log=log,
         exporter=FileDropExporter(settings.outbox_dir),
+        parse_runner=parse_runner,
     )

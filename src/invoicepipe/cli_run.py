@@ -99,7 +99,8 @@ def cmd_serve(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    """Replace this process with ``dramatiq workers.<pool>`` (one production pool)."""
+    """Run ``dramatiq workers.<pool>`` (one production pool) under the supervisor, which
+    starts the process group again when it dies (``supervisor.py``)."""
     module = {"fast": "workers.fast", "slow": "workers.slow", "pipeline": "workers.pipeline"}[args.pool]
     argv = ["dramatiq", module, "--processes", str(args.processes), "--threads", str(args.threads), "--path", str(Path(__file__).resolve().parents[2])]
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -107,7 +108,11 @@ def cmd_worker(args) -> int:
     # default set the fast path's idle latency (benchmarks/pool_isolation.py), 100 ms costs
     # a few cheap Redis calls per second.
     os.environ.setdefault("dramatiq_worker_timeout", "100")
-    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    from .logs import configure_logging, get_logger
+    from .supervisor import supervise
+
+    configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", "INFO"))
+    return supervise([sys.executable, "-m", *argv], get_logger().bind(pool=args.pool))
 
 
 def _wait_settled(app, ids: list[int], timeout: float) -> bool:

@@ -52,6 +52,12 @@ class Settings:
     sweep_interval_s: int = 30
     # How long a document may sit in an in-flight state before the sweeper re-enqueues it.
     stuck_after_s: int = 300
+    # A document in progress holds a lease this long, renewed every third of it while the
+    # work runs; the sweeper never re-sends a document whose lease is alive.
+    lease_s: int = 60
+    # "process": parses run in child processes under the policy's limits; "inline": in the
+    # worker thread itself (no memory or CPU limit; for debugging).
+    parse_isolation: str = "process"
     watch_interval_s: float = 1.0
     # A dropped file is taken only once size and mtime have been unchanged this long.
     settle_s: float = 1.0
@@ -102,6 +108,8 @@ class Settings:
             pipeline_threads=_int(env, "INVOICEPIPE_PIPELINE_THREADS", 2),
             sweep_interval_s=_int(env, "INVOICEPIPE_SWEEP_INTERVAL", 30),
             stuck_after_s=_int(env, "INVOICEPIPE_STUCK_AFTER", 300),
+            lease_s=_int(env, "INVOICEPIPE_LEASE_SECONDS", 60),
+            parse_isolation=(env.get("INVOICEPIPE_PARSE_ISOLATION") or "process").strip().lower(),
             web_port=_int(env, "INVOICEPIPE_WEB_PORT", 8080),
             web_host=env.get("INVOICEPIPE_WEB_HOST", "127.0.0.1"),
             audit_key=env.get("INVOICEPIPE_AUDIT_KEY") or None,
@@ -112,6 +120,8 @@ class Settings:
         settings = cls(**values)
         if not settings.database_url.startswith(("sqlite", "postgresql")):
             raise ConfigError(f"INVOICEPIPE_DATABASE_URL must be sqlite:// or postgresql+psycopg://, got {redact_url(settings.database_url)!r}")
+        if settings.parse_isolation not in ("process", "inline"):
+            raise ConfigError(f"INVOICEPIPE_PARSE_ISOLATION must be process or inline, got {settings.parse_isolation!r}")
         if not settings.policy_path.is_file():
             raise ConfigError(f"policy file not found: {settings.policy_path}")
         return settings

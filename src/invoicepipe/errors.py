@@ -39,6 +39,25 @@ class UnreadableDocument(PermanentError):
     """A supported type that cannot be read: encrypted, corrupt, empty (ends in ``failed``)."""
 
 
+class LimitExceeded(PermanentError):
+    """A parse needed more than a policy limit allows (``limits`` in the policy: memory, CPU
+    time, wall time, pages, pixels): the document ends in ``failed`` with a reason naming the
+    limit, never a retry. ``limit`` is the policy key."""
+
+    def __init__(self, reason: str, limit: str):
+        super().__init__(reason)
+        self.limit = limit
+
+    def __reduce__(self):  # raised inside the parse's child process and sent back pickled
+        return (type(self), (self.reason, self.limit))
+
+
+class ReaderCrashed(PermanentError):
+    """The parse's child process died of a signal no limit explains (a crash inside PDFium
+    or another native reader on this input): the document ends in ``failed``; the worker
+    and other documents carry on with a fresh child."""
+
+
 class RetryBudgetExhausted(PermanentError):
     """A document used up its attempts; it goes to ``failed`` for an operator."""
 

@@ -7,12 +7,16 @@ import os
 from .actors import declare_actors
 from .adapters.broker import POOL_QUEUES
 from .bootstrap import bootstrap
+from .supervisor import die_with_parent
 
 
 def boot_pool(pool: str):
     """Build the App and declare the pool's actors; returns (app, broker) for Dramatiq's CLI."""
     # Tesseract's OpenMP threads fight over 2 cores; parallelism comes from processes.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # A Dramatiq worker process must not outlive its pool's parent (the supervisor then
+    # starts a fresh group; a stray survivor would consume beside it).
+    die_with_parent()
     app = bootstrap(migrate=False)
     declare_actors(app, POOL_QUEUES[pool])
     return app, app.broker

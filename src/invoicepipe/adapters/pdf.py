@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.domain.triage import DocumentFacts
-from invoicepipe.errors import UnreadableDocument
+from invoicepipe.errors import LimitExceeded, UnreadableDocument
 
 PDF_READER = f"pdfplumber {pdfplumber.__version__}"
 EINVOICE_NAMES = {"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"}
@@ -143,6 +143,16 @@ def _without_overprinted_spaces(page):
                                       and (round(o["x0"], 1), round(o["top"], 1)) in taken))
 
 
+def _ran_out_of_memory(exc: BaseException) -> bool:
+    # pdfplumber wraps whatever pdfminer raises, MemoryError included, in PdfminerException
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, MemoryError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def read_text_layer(data: bytes) -> DocumentText:
     """Words with boxes (points, top-left origin) and tables of every page, plus embedded XML.
 
@@ -172,5 +182,40 @@ def read_text_layer(data: bytes) -> DocumentText:
     except UnreadableDocument:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on malformed streams
+        if _ran_out_of_memory(exc):
+            raise MemoryError("pdfplumber ran out of memory") from exc  # a limit, not a damaged file
         raise UnreadableDocument(f"PDF is damaged: {type(exc).__name__}: {exc}") from exc
     return DocumentText(tuple(pages), xml, PDF_READER)
+
+
+def check_limits(data: bytes, media_type: str, limits, dpi: Optional[int] = None) -> None:
+    """Refuse (LimitExceeded) a document with more pages than ``limits.max_pages`` and, when
+    ``dpi`` is given, one with a page that rendered at ``dpi`` would have more pixels than
+    ``limits.max_pixels_per_page``. Reads page sizes only: nothing is rendered or parsed."""
+    if media_type == "application/pdf":
+        with open_pdfium(data) as pdf:
+            count = len(pdf)
+            _check_pages(count, limits)
+            sizes = [pdf.get_page_size(i) for i in range(count)] if dpi else []
+        for number, (width, height) in enumerate(sizes, start=1):
+            _check_pixels(number, width * dpi / 72, height * dpi / 72, dpi, limits)
+        return
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            _check_pages(getattr(img, "n_frames", 1), limits)
+            _check_pixels(1, img.width, img.height, None, limits)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadableDocument(f"image cannot be decoded: {exc}") from exc
+
+
+def _check_pages(count: int, limits) -> None:
+    if count > limits.max_pages:
+        raise LimitExceeded(f"has {count} pages, more than {limits.max_pages} (limit max_pages)", "max_pages")
+
+
+def _check_pixels(number: int, width: float, height: float, dpi: Optional[int], limits) -> None:
+    pixels = width * height
+    if pixels > limits.max_pixels_per_page:
+        at = f" at {dpi} dpi" if dpi else ""
+        raise LimitExceeded(f"page {number} is {pixels / 1e6:,.0f} million pixels{at}, more than "
+                            f"{limits.max_pixels_per_page / 1e6:,.0f} million (limit max_pixels_per_page)", "max_pixels_per_page")

@@ -7,10 +7,10 @@ library or engine version that produced the words, so an extraction can be trace
 from __future__ import annotations
 
 from invoicepipe.adapters.ocr import OcrSettings, read_with_ocr, tesseract_version
-from invoicepipe.adapters.pdf import einvoice_xml, probe, read_text_layer
+from invoicepipe.adapters.pdf import check_limits, einvoice_xml, probe, read_text_layer
 from invoicepipe.adapters.plain_text import read_plain_text
 
 READER_VERSION = "readers-1.2"
 
-__all__ = ["READER_VERSION", "OcrSettings", "einvoice_xml", "probe", "read_plain_text", "read_text_layer", "read_with_ocr",
+__all__ = ["READER_VERSION", "OcrSettings", "check_limits", "einvoice_xml", "probe", "read_plain_text", "read_text_layer", "read_with_ocr",
            "tesseract_version"]

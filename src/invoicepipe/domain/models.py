@@ -272,3 +272,5 @@ class Document:
     message_db_id: Optional[int] = None
     created_at: Optional[object] = None
     updated_at: Optional[object] = None
+    lease_owner: Optional[str] = None  # who works on it outside a transaction right now
+    lease_expires_at: Optional[object] = None

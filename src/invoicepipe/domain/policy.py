@@ -106,6 +106,19 @@ class Amounts:
 
 
 @dataclass(frozen=True)
+class ParseLimits:
+    """What one parse (reading, OCR, extraction) may use before its document ends in
+    ``failed`` naming the limit: memory (address space) and CPU time of the parse's own
+    process, wall-clock time, pages, and pixels of one rendered page."""
+
+    parse_memory_mb: int = 2048
+    parse_cpu_seconds: int = 120
+    parse_wall_seconds: int = 300
+    max_pages: int = 200
+    max_pixels_per_page: int = 60_000_000
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     triage: TriageLimits
@@ -113,6 +126,7 @@ class Policy:
     reconcile: ReconcilePolicy
     max_attempts: int = 3
     amounts: Amounts = field(default_factory=Amounts)
+    limits: ParseLimits = field(default_factory=ParseLimits)
 
 
 def _tolerances(raw: Mapping[str, Any]) -> Tolerances:
@@ -166,4 +180,5 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
         ),
         max_attempts=int(raw["retries"]["max_attempts"]),
         amounts=_amounts(raw.get("amounts") or {}),
+        limits=ParseLimits(**{k: int(v) for k, v in (raw.get("limits") or {}).items()}),
     )

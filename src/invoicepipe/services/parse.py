@@ -1,27 +1,27 @@
 """Parse: read the document (text layer or OCR) and extract the invoice fields.
 
-The slow work runs outside any transaction; only the state changes are transactional. A
-document has a budget of attempts: a parse that keeps crashing its worker ends in FAILED
-for an operator instead of looping forever.
+The slow work runs outside any transaction, bounded: in a child process under the policy's
+``limits`` (``adapters/parse_isolation``, the work itself in ``parse_work``), while this
+worker holds the document's lease (``leases``). Only the state changes are transactional.
+A document has a budget of attempts: a parse that keeps dying without a reason ends in
+FAILED for an operator instead of looping forever; one that exceeds a limit or meets bad
+data ends in FAILED at once, with that reason.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Optional
 
-from ..adapters.calibration_store import load_calibration
-from ..adapters.content_prints import page_thumbnails
-from ..domain.extraction import extract_invoice
-from ..domain.extraction.bank_details import flag_unreadable_iban
-from ..domain.extraction.po_search import refine_po_number
-from ..domain.fingerprints import ContentPrint, content_print
+from ..adapters.parse_isolation import InlineRunner
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
-from ..errors import PermanentError
+from ..errors import LimitExceeded, PermanentError, ReaderCrashed
 from .learning import memory_for_vendor
+from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
+from .parse_work import finish_extraction, read_and_extract
+from .parse_work import read_document as _read_document
 from .transitions import log_step, move, reason
 
 PARSABLE = {Status.QUEUED, Status.PARSING}
@@ -29,58 +29,57 @@ PARSABLE = {Status.QUEUED, Status.PARSING}
 
 def read_document(readers, data: bytes, media_type: str, min_chars_per_page: int) -> DocumentText:
     """The text layer when there is a usable one (or an embedded e-invoice), OCR otherwise."""
-    if media_type == "application/pdf":
-        text = readers.read_text_layer(data)
-        chars = sum(len(w.text) for p in text.pages for w in p.words)
-        if text.einvoice_xml or chars >= min_chars_per_page * max(1, len(text.pages)):
-            return text
-    return readers.read_with_ocr(data, media_type)
+    return _read_document(readers, data, media_type, min_chars_per_page)
+
+
+def parse_runner(app):
+    """Where parses run: the app's child-process runner, or inline with ``app.readers``
+    (unit tests swap the readers after bootstrap, so the inline runner is made per call)."""
+    return getattr(app, "parse_runner", None) or InlineRunner(app.readers, app.policy.limits)
 
 
 def _read(app, data: bytes, media_type: str) -> DocumentText:
-    return read_document(app.readers, data, media_type, app.policy.triage.min_text_chars_per_page)
+    return parse_runner(app).run(_read_document, data, media_type, app.policy.triage.min_text_chars_per_page, app.policy.limits)
 
 
-def _extract(app, text: DocumentText, vendors):
-    """Extract with the shipped calibration; a vendor with a layout memory (learned from
-    reviewers' corrections) is extracted again with it, and the PO number is checked against
-    the resolved vendor's own purchase orders. ``app.calibration``, when set, replaces the
-    shipped table (tests, experiments)."""
-    calibration = getattr(app, "calibration", None) or load_calibration()
-    extraction = extract_invoice(text, vendors, calibration)
-    key = vendor_memory_key(extraction.value("vendor_id"), None)
+def _extract(app, data: bytes, media_type: str, vendors, deadline: float):
+    """Read and extract with the shipped calibration; a vendor with a layout memory (learned
+    from reviewers' corrections) is extracted again with it, and the PO number is checked
+    against the resolved vendor's own purchase orders. ``app.calibration``, when set,
+    replaces the shipped table (tests, experiments). Both halves run bounded."""
+    runner = parse_runner(app)
+    calibration = getattr(app, "calibration", None)
+    out = runner.run(read_and_extract, data, media_type, app.policy.triage.min_text_chars_per_page, app.policy.limits,
+                     vendors, calibration, deadline=deadline)
+    key = vendor_memory_key(out.extraction.value("vendor_id"), None)
     memory = memory_for_vendor(app, key, _read) if key else None
-    extraction = extract_invoice(text, vendors, calibration, memory) if memory else extraction
     with app.uow.begin() as tx:
-        vendor_pos = tx.master.purchase_orders_of(extraction.value("vendor_id"))
-    return flag_unreadable_iban(refine_po_number(extraction, text, vendor_pos), text)
+        vendor_pos = tx.master.purchase_orders_of(out.extraction.value("vendor_id"))
+    extraction = runner.run(finish_extraction, out.text, out.extraction, vendors, calibration, memory, vendor_pos, deadline=deadline)
+    return out, extraction
 
 
 def _summary(extraction) -> dict:
     return {name: {"value": f.value, "confidence": round(f.confidence, 3), "method": f.method} for name, f in extraction.fields.items()}
 
 
-def _content_print(app, doc, text: DocumentText, data: bytes) -> tuple[Optional[ContentPrint], float]:
-    """The document's content print and what it cost (ms), or None: a print is a help for
-    duplicate detection, never a reason to fail a parse. Pages that cannot be rendered give
-    a print of the words alone."""
-    started = time.perf_counter()
-    words = [w for page in text.pages for w in page.words]
-    try:
-        try:
-            images = page_thumbnails(data, doc.media_type) if doc.media_type else []
-        except Exception as exc:  # noqa: BLE001 - any renderer failure leaves the words
-            app.log.warning("content_print_images_failed", document_id=doc.id, error=f"{type(exc).__name__}: {exc}")
-            images = []
-        result = content_print(words, images)
-    except Exception as exc:  # noqa: BLE001 - see the docstring
-        app.log.warning("content_print_failed", document_id=doc.id, error=f"{type(exc).__name__}: {exc}")
-        result = None
-    return result, round((time.perf_counter() - started) * 1000, 1)
+def failure_code(exc: PermanentError) -> str:
+    """The reason code of a parse that ended in FAILED."""
+    if isinstance(exc, LimitExceeded):
+        return "limit_exceeded"
+    if isinstance(exc, ReaderCrashed):
+        return "reader_crashed"
+    return "unreadable"
 
 
 def parse(app, document_id: int, actor: str) -> None:
-    """QUEUED/PARSING -> EXTRACTED (then enqueue route), or -> FAILED with a reason."""
+    """QUEUED/PARSING -> EXTRACTED (then enqueue decide), or -> FAILED with a reason.
+
+    The move to PARSING takes the document's lease; a document another worker holds a live
+    lease on is left alone (its parse is running), and the heartbeat keeps the lease alive
+    for as long as this parse runs, so the sweeper never starts a second one.
+    """
+    owner = new_owner(actor)
     with app.uow.begin() as tx:
         doc = tx.documents.get(document_id)
         if doc is None or doc.status not in PARSABLE:
@@ -88,43 +87,70 @@ def parse(app, document_id: int, actor: str) -> None:
         if doc.attempts >= app.policy.max_attempts:
             why = f"parsing did not finish after {doc.attempts} attempts (retry budget exhausted)"
             event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="retry_budget_exhausted",
-                         reasons=[reason("retry_budget_exhausted", why, attempts=doc.attempts)], reason=why)
+                         reasons=[reason("retry_budget_exhausted", why, attempts=doc.attempts)], reason=why,
+                         holder=owner, **RELEASED)
             started = None
         else:
             event = None
             started = move(tx, doc, Status.PARSING, step="parse_started", actor=actor, outcome=doc.pool or "",
-                           expected=PARSABLE, inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1)
+                           expected=PARSABLE, inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1,
+                           holder=owner, **lease_columns(app, owner))
     log_step(app, event or started)
     if started is None:
+        if event is None and doc.lease_owner:
+            app.log.info("lease_held", document_id=document_id, owner=doc.lease_owner, step="parse")
         return
     doc = replace(doc, status=Status.PARSING)
     try:
+        with Heartbeat(app, doc.id, owner):
+            outcome = _parse_bounded(app, doc)
+    except BaseException:
+        release(app, doc.id, owner)  # left in PARSING: a retry may start at once
+        raise
+    _record(app, doc, actor, owner, *outcome)
+
+
+def _parse_bounded(app, doc):
+    """(None, (ParseOutput, Extraction)) or (PermanentError, None): the bounded work."""
+    deadline = time.monotonic() + app.policy.limits.parse_wall_seconds
+    try:
         data = app.blobs.get(doc.sha256)
-        text = _read(app, data, doc.media_type)
         with app.uow.begin() as tx:
             vendors = tx.master.vendors()
-        extraction = _extract(app, text, vendors)
-        fingerprint, print_ms = _content_print(app, doc, text, data)
+        return None, _extract(app, data, doc.media_type, vendors, deadline)
     except PermanentError as exc:
+        return exc, None
+
+
+def _record(app, doc, actor: str, owner: str, failure, result) -> None:
+    """Commit the outcome (which releases the lease), then send the next step."""
+    if failure is not None:
+        code = failure_code(failure)
+        evidence = {"limit": failure.limit} if isinstance(failure, LimitExceeded) else {}
         with app.uow.begin() as tx:
-            event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="unreadable",
-                         reasons=[reason("unreadable", exc.reason)], reason=exc.reason)
+            event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome=code,
+                         reasons=[reason(code, failure.reason, **evidence)], reason=failure.reason, holder=owner, **RELEASED)
         log_step(app, event)
         return
+    out, extraction = result
+    if out.print_warning:
+        app.log.warning("content_print_failed", document_id=doc.id, error=out.print_warning)
+    text, fingerprint = out.text, out.content_print
     pages = [{"number": p.number, "width": p.width, "height": p.height, "method": p.method, "words": len(p.words)} for p in text.pages]
     with app.uow.begin() as tx:
         event = move(tx, doc, Status.EXTRACTED, step="extracted", actor=actor, outcome=f"{len(extraction.fields)} fields",
                      inputs={"reader": text.reader, "pages": pages, "fields": _summary(extraction), "lines": len(extraction.lines),
                              "warnings": list(extraction.warnings)},
-                     extractor_version=extraction.extractor_version, page_count=len(text.pages), reason=None)
+                     extractor_version=extraction.extractor_version, page_count=len(text.pages), reason=None,
+                     holder=owner, **RELEASED)
         if event is not None:
             tx.documents.save_extraction(doc.id, extraction, text.reader, pages)
             tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
             if fingerprint is not None:
                 tx.content_prints.save_content_print(doc.id, fingerprint)
-    log_step(app, event, content_print_ms=print_ms)
+    log_step(app, event, content_print_ms=out.print_ms)
     if event is not None:
-        app.enqueuer.send("decide", document_id)
+        app.enqueuer.send("decide", doc.id)
 
 
 def invoice_columns(extraction, channel: str) -> dict:

@@ -62,6 +62,8 @@ def show(app, document_id: int) -> dict:
         "pool": doc.pool,
         "reason": doc.reason,
         "attempts": doc.attempts,
+        "lease_owner": doc.lease_owner,
+        "lease_expires_at": str(doc.lease_expires_at) if doc.lease_expires_at else None,
         "message_db_id": doc.message_db_id,
         "arrivals": [{"channel": a["channel"], "filename": a["filename"], "at": str(a["arrived_at"])} for a in arrivals],
         "extraction": None if extraction is None else {

@@ -30,9 +30,11 @@ NEXT_STEP = {
 def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweeper", audit: bool = True, only_new: bool = False) -> int:
     """Re-send the next step of every in-flight document idle longer than ``stuck_after_s``.
 
-    A document whose step's queue still has messages waiting is left alone: its message is
-    most likely in that backlog (workers down or busy), and re-sending would only pile up
-    duplicates. A document re-sent ``requeue_budget`` times without moving ends in FAILED
+    A document whose lease is alive is never re-sent, whatever the queue depth: a worker is
+    on it (``services/leases.py``); one whose lease expired is re-sent at once (its worker
+    died). A document holding no lease whose step's queue still has messages waiting is left
+    alone: its message is most likely in that backlog (workers down or busy), and re-sending
+    would only pile up duplicates. A document re-sent ``requeue_budget`` times without moving ends in FAILED
     for an operator (runbooks/document-failed.md). ``only_new`` limits the sweep to
     documents never triaged and writes no audit event (the embedded pickup loop).
     Returns how many documents were re-sent.
@@ -50,7 +52,7 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
     sent = 0
     for doc in stuck:
         step = NEXT_STEP[doc.status](doc)
-        if depths.get(STEP_QUEUES[step]):
+        if depths.get(STEP_QUEUES[step]) and doc.lease_expires_at is None:
             continue
         if doc.status is Status.APPROVED and not _export_due(app, doc.id):
             continue  # backing off after a failed delivery: the outbox row says when to try again
@@ -67,8 +69,9 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
                              reasons=[reason("retry_budget_exhausted", why, requeues=requeues)], reason=why)
                 step = None
             else:
-                # Touching updated_at restarts the deadline so the next sweep does not pile on.
-                tx.documents.touch(doc.id)
+                # Restarting the idle deadline (and dropping the expired lease) keeps the next
+                # sweep from piling on.
+                tx.documents.mark_requeued(doc.id)
                 event = record(tx, doc, step="requeued", actor=actor, outcome=step, inputs={"idle_since": str(doc.updated_at)}) if audit and not over_budget else None
         if event is None and over_budget and step:
             app.log.info("requeued", document_id=doc.id, outcome=step, requeues=requeues, audited=False)

@@ -12,15 +12,17 @@ from ..domain.models import Document, Status
 def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, outcome: str,
          expected: Optional[Iterable[Status]] = None, reasons: Sequence[Mapping[str, Any]] = (),
          inputs: Optional[Mapping[str, Any]] = None, extractor_version: Optional[str] = None,
-         policy_version: Optional[str] = None, expected_version: Optional[int] = None, **changes: Any) -> Optional[dict]:
+         policy_version: Optional[str] = None, expected_version: Optional[int] = None, holder: Optional[str] = None,
+         **changes: Any) -> Optional[dict]:
     """Move ``doc`` to ``to`` if it is still in ``expected`` (default: its loaded status)
-    and, when ``expected_version`` is given, still at the version the caller saw.
+    and, when ``expected_version`` is given, still at the version the caller saw, and, when
+    ``holder`` is given, held by no one else's live lease (``services/leases.py``).
 
     Writes the audit event in the same transaction and returns it, or returns None when
     another worker moved the document first (the caller then has nothing to do).
     """
     expected = set(expected) if expected is not None else {doc.status}
-    if not tx.documents.transition(doc.id, expected, to, expected_version=expected_version, **changes):
+    if not tx.documents.transition(doc.id, expected, to, expected_version=expected_version, holder=holder, **changes):
         return None
     return tx.audit.append(
         AuditEvent(

@@ -8,6 +8,8 @@ from ..adapters.broker import step_for_pool
 from ..domain.models import Status
 from ..domain.triage import choose_pool
 from ..errors import PermanentError
+from .parse import failure_code, parse_runner
+from .parse_work import probe_document
 from .transitions import log_step, move, reason
 
 
@@ -18,11 +20,14 @@ def triage(app, document_id: int, actor: str) -> None:
     if doc is None or doc.status is not Status.RECEIVED:
         return  # already triaged: at-least-once delivery brought it twice
     try:
-        facts = app.readers.probe(app.blobs.get(doc.sha256), doc.media_type)
+        # The probe opens the document with PDFium: bounded like a parse (a hostile file can
+        # need gigabytes just to count its text).
+        facts = parse_runner(app).run(probe_document, app.blobs.get(doc.sha256), doc.media_type, app.policy.limits)
     except PermanentError as exc:
+        code = failure_code(exc)
         with app.uow.begin() as tx:
-            event = move(tx, doc, Status.FAILED, step="triage", actor=actor, outcome="unreadable",
-                         reasons=[reason("unreadable", exc.reason)], reason=exc.reason, policy_version=app.policy.version)
+            event = move(tx, doc, Status.FAILED, step="triage", actor=actor, outcome=code,
+                         reasons=[reason(code, exc.reason)], reason=exc.reason, policy_version=app.policy.version)
         log_step(app, event)
         return
     pool, why = choose_pool(facts, app.policy.triage)

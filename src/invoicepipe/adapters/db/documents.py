@@ -21,6 +21,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _free_for(holder: Optional[str], now: datetime):
+    """No one but ``holder`` holds a live lease on the row."""
+    c = t.documents.c
+    free = [c.lease_owner.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at < now]
+    return or_(*free, c.lease_owner == holder) if holder is not None else or_(*free)
+
+
 def _document(row) -> Document:
     m = row._mapping
     return Document(
@@ -39,6 +46,8 @@ def _document(row) -> Document:
         message_db_id=m["message_db_id"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        lease_owner=m["lease_owner"],
+        lease_expires_at=m["lease_expires_at"],
     )
 
 
@@ -128,27 +137,51 @@ class DocumentRepository:
         return int(result.inserted_primary_key[0])
 
     def transition(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
-                   **changes: Any) -> bool:
+                   holder: Optional[str] = None, **changes: Any) -> bool:
         """Guarded update: move to ``new`` only if the row is still in one of ``expected``
-        (and, when ``expected_version`` is given, still at that version: optimistic locking).
+        (and, when ``expected_version`` is given, still at that version: optimistic locking;
+        when ``holder`` is given, only if no one else holds a live lease on it).
 
         Returns False when another worker got there first, which callers treat as
         "already done" (idempotency), never as an error.
         """
-        values = {"status": new.value, "updated_at": utcnow(), "version": t.documents.c.version + 1, **changes}
+        now = utcnow()
+        values = {"status": new.value, "updated_at": now, "version": t.documents.c.version + 1, **changes}
         guards = [t.documents.c.id == doc_id, t.documents.c.status.in_([s.value for s in expected])]
         if expected_version is not None:
             guards.append(t.documents.c.version == expected_version)
+        if holder is not None:
+            guards.append(_free_for(holder, now))
         result = self.conn.execute(update(t.documents).where(*guards).values(**values))
         return result.rowcount == 1
+
+    def renew_lease(self, doc_id: int, owner: str, expires_at: datetime) -> bool:
+        """Extend ``owner``'s lease; False when it no longer holds it."""
+        result = self.conn.execute(update(t.documents).where(t.documents.c.id == doc_id, t.documents.c.lease_owner == owner)
+                                   .values(lease_expires_at=expires_at))
+        return result.rowcount == 1
+
+    def release_lease(self, doc_id: int, owner: str) -> None:
+        self.conn.execute(update(t.documents).where(t.documents.c.id == doc_id, t.documents.c.lease_owner == owner)
+                          .values(lease_owner=None, lease_expires_at=None))
+
+    def mark_requeued(self, doc_id: int) -> None:
+        """Restart the idle deadline and drop an expired lease (never a live one)."""
+        now = utcnow()
+        self.conn.execute(update(t.documents).where(t.documents.c.id == doc_id, _free_for(None, now))
+                          .values(updated_at=now, lease_owner=None, lease_expires_at=None))
 
     def touch(self, doc_id: int, **changes: Any) -> None:
         self.conn.execute(update(t.documents).where(t.documents.c.id == doc_id).values(updated_at=utcnow(), **changes))
 
     def stuck(self, statuses: Iterable[Status], older_than: datetime, limit: int = 500) -> list[Document]:
+        """Documents in ``statuses`` whose lease expired, or that hold none and have been idle
+        since before ``older_than``. A live lease is never stuck, however old the row."""
+        lease = t.documents.c.lease_expires_at
         rows = self.conn.execute(
             select(t.documents)
-            .where(t.documents.c.status.in_([s.value for s in statuses]), t.documents.c.updated_at < older_than)
+            .where(t.documents.c.status.in_([s.value for s in statuses]),
+                   or_(and_(lease.is_(None), t.documents.c.updated_at < older_than), lease < utcnow()))
             .order_by(t.documents.c.updated_at)
             .limit(limit)
         )

@@ -60,6 +60,10 @@ documents = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The worker working on the document outside a transaction, and until when (renewed by
+    # its heartbeat); the sweeper leaves a document with a live lease alone.
+    Column("lease_owner", String(200)),
+    Column("lease_expires_at", DateTime(timezone=True)),
     Index("ix_documents_status_updated", "status", "updated_at"),
 )
 

@@ -1,0 +1,272 @@
+"""Where a parse runs: in a child process under the policy's limits, or inline (tests).
+
+Both runners take a top-level function ``fn(readers, *args)`` and return its result, and
+both turn what it raises into the one error hierarchy: our own errors as they are, a
+``MemoryError`` into ``LimitExceeded`` naming ``parse_memory_mb``, and anything else the
+reader or the extractor raises on this input (``decimal.InvalidOperation`` from an absurd
+amount, an ``IndexError`` on a malformed page) into ``UnreadableDocument`` with its real
+reason: the same bytes raise it again, so retrying cannot help.
+
+``ChildProcessRunner`` keeps a small pool of long-lived ``spawn`` children (PDFium is not
+fork-safe once threads run), one per worker thread that needed one, created on first use.
+A child that is killed (a limit, a crash) is replaced; the worker process and the other
+children carry on. Measured on the 2-core test machine (``benchmarks/parse_isolation.py``):
+starting a child (interpreter + pdfplumber, pypdfium2, extraction imports) costs 0.8 to
+1.5 s, five to ten times the ~150 ms a digital invoice needs in all, so one child per
+document is too dear; a call to a live child only adds pickling the PDF and the result,
+within the noise for a one-page invoice (33.2 ms in the child vs 33.5 ms inline, median).
+"""
+
+from __future__ import annotations
+
+import decimal
+import importlib
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import threading
+import time
+from typing import Any, Callable, Optional
+
+from ..domain.policy import ParseLimits
+from ..errors import InvoicepipeError, LimitExceeded, ReaderCrashed, TransientError, UnreadableDocument
+
+READERS_MODULE = "invoicepipe.adapters.readers"
+WORK_MODULE = "invoicepipe.services.parse_work"
+POLL_S = 0.2
+
+
+def memory_exceeded(limits: ParseLimits) -> LimitExceeded:
+    return LimitExceeded(f"needs more than {limits.parse_memory_mb} MB to parse (limit parse_memory_mb)", "parse_memory_mb")
+
+
+def cpu_exceeded(limits: ParseLimits) -> LimitExceeded:
+    return LimitExceeded(f"needs more than {limits.parse_cpu_seconds} s of CPU time to parse (limit parse_cpu_seconds)",
+                         "parse_cpu_seconds")
+
+
+def wall_exceeded(limits: ParseLimits) -> LimitExceeded:
+    return LimitExceeded(f"parsing took longer than {limits.parse_wall_seconds} s (limit parse_wall_seconds)", "parse_wall_seconds")
+
+
+def describe_bad_data(exc: BaseException) -> str:
+    """The reason shown for an unexpected error raised while reading or extracting."""
+    if isinstance(exc, decimal.InvalidOperation):
+        return "an amount on the document cannot be used as a number (decimal.InvalidOperation: too many digits or malformed)"
+    text = str(exc).strip()
+    return f"the document's content cannot be processed: {type(exc).__name__}{': ' + text[:300] if text else ''}"
+
+
+def classify_failure(exc: BaseException, limits: ParseLimits) -> InvoicepipeError:
+    """The error to raise for ``exc`` raised inside a parse (see the module docstring)."""
+    if isinstance(exc, InvoicepipeError):
+        return exc
+    if isinstance(exc, MemoryError):
+        return memory_exceeded(limits)
+    if isinstance(exc, RecursionError):
+        return UnreadableDocument("the document is nested too deeply to read (RecursionError)")
+    return UnreadableDocument(describe_bad_data(exc))
+
+
+class InlineRunner:
+    """Runs the parse in the calling thread with ``readers`` (the fake ones in unit tests,
+    or wherever a child process is not wanted): the same error classification, no limits
+    but the page and pixel checks the readers make themselves."""
+
+    def __init__(self, readers: Any, limits: ParseLimits):
+        self.readers, self.limits = readers, limits
+
+    def run(self, fn: Callable, *args: Any, deadline: Optional[float] = None) -> Any:
+        try:
+            return fn(self.readers, *args)
+        except Exception as exc:  # noqa: BLE001 - classified, see the module docstring
+            raise classify_failure(exc, self.limits) from exc
+
+    def close(self) -> None:
+        return None
+
+
+# -- the child side -------------------------------------------------------------------------
+
+def _cpu_used() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child_main(conn, readers_module: str, memory_mb: int) -> None:
+    """Serve calls until the pipe closes. Each call gets its own CPU allowance: RLIMIT_CPU
+    counts the process's whole life, so the soft limit is moved to 'used so far + allowance'
+    before every call; at the limit the kernel sends SIGXCPU, which ends the child."""
+    # Tesseract runs as our child: killing the group ends it too. No PR_SET_PDEATHSIG here:
+    # it fires when the *thread* that started us ends, and worker threads come and go; a
+    # child whose worker died finds its pipe closed after the call and exits, and the call
+    # itself is bounded by RLIMIT_CPU.
+    os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the worker, which stops us
+    readers = importlib.import_module(readers_module)
+    importlib.import_module(WORK_MODULE)  # the extraction code, so the first document does not pay for it
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    conn.send(("ready", None))
+    while True:
+        try:
+            fn, args, cpu_seconds = conn.recv()
+        except (EOFError, OSError):
+            return
+        soft = int(_cpu_used()) + cpu_seconds + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if cpu_hard == resource.RLIM_INFINITY else min(soft, cpu_hard), cpu_hard))
+        try:
+            reply = ("ok", fn(readers, *args))
+        except MemoryError:
+            reply = ("memory", None)
+        except TransientError as exc:
+            reply = ("transient", str(exc))
+        except Exception as exc:  # noqa: BLE001 - classified in the parent
+            reply = ("error", exc if isinstance(exc, InvoicepipeError) else describe_bad_data(exc))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_hard, cpu_hard))
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("memory", None))
+
+
+# -- the parent side ------------------------------------------------------------------------
+
+def _vm_size_mb(pid: int) -> Optional[float]:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+class _Child:
+    def __init__(self, ctx, readers_module: str, limits: ParseLimits):
+        self.conn, theirs = ctx.Pipe()
+        self.process = ctx.Process(target=_child_main, args=(theirs, readers_module, limits.parse_memory_mb),
+                                   name="invoicepipe-parse", daemon=True)
+        self.process.start()
+        theirs.close()
+        self.calls = 0
+        self.healthy = True  # False once it died, ran out of time or memory: it is replaced
+        self.ready = False
+
+    def _wait_ready(self, limits: ParseLimits) -> None:
+        # Starting the interpreter and importing the readers is not the document's time.
+        while not self.conn.poll(POLL_S):
+            if not self.process.is_alive():
+                self.process.join(1)
+                raise self._death(limits, 0.0)
+        self.conn.recv()
+        self.ready = True
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, TypeError):
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def call(self, fn: Callable, args: tuple, limits: ParseLimits, deadline: float) -> Any:
+        if not self.ready:
+            started = time.monotonic()
+            self._wait_ready(limits)
+            deadline += time.monotonic() - started
+        self.calls += 1
+        self.healthy = False  # until a reply arrives
+        self.conn.send((fn, args, limits.parse_cpu_seconds))
+        peak_mb = 0.0
+        while not self.conn.poll(POLL_S):
+            peak_mb = max(peak_mb, _vm_size_mb(self.process.pid) or 0.0)
+            if not self.process.is_alive():
+                self.process.join(1)
+                raise self._death(limits, peak_mb)
+            if time.monotonic() > deadline:
+                raise wall_exceeded(limits)
+        try:
+            kind, value = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(1)
+            raise self._death(limits, peak_mb) from None
+        self.healthy = kind != "memory"
+        if kind == "ok":
+            return value
+        if kind == "memory":
+            raise memory_exceeded(limits)
+        if kind == "transient":
+            raise TransientError(value)
+        raise value if isinstance(value, InvoicepipeError) else UnreadableDocument(value)
+
+    def _death(self, limits: ParseLimits, peak_mb: float) -> InvoicepipeError:
+        code = self.process.exitcode
+        signum = -code if code is not None and code < 0 else None
+        if signum == signal.SIGXCPU:
+            return cpu_exceeded(limits)
+        # Native readers (PDFium) abort instead of raising when an allocation fails under
+        # RLIMIT_AS; a child last seen near its address-space limit died of memory.
+        if peak_mb >= 0.8 * limits.parse_memory_mb:
+            return memory_exceeded(limits)
+        name = signal.Signals(signum).name if signum else f"exit code {code}"
+        return ReaderCrashed(f"the reader crashed on this document ({name}) while parsing")
+
+
+class ChildProcessRunner:
+    """Runs each parse in a long-lived child process under the policy's limits (see the
+    module docstring). ``readers_module`` is imported by the child (the real readers, or a
+    test's)."""
+
+    def __init__(self, limits: ParseLimits, readers_module: str = READERS_MODULE, max_calls_per_child: int = 500):
+        self.limits, self.readers_module = limits, readers_module
+        self.max_calls_per_child = max_calls_per_child
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: "queue.LifoQueue[_Child]" = queue.LifoQueue()
+        self._all: set[_Child] = set()
+        self._lock = threading.Lock()
+        self.started = 0  # children started so far (replacements included)
+
+    def _take(self) -> _Child:
+        while True:
+            try:
+                child = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if child.process.is_alive():
+                return child
+            self._discard(child)  # died while idle (killed from outside): not a document's fault
+        child = _Child(self._ctx, self.readers_module, self.limits)
+        with self._lock:
+            self._all.add(child)
+            self.started += 1
+        return child
+
+    def _discard(self, child: _Child) -> None:
+        child.kill()
+        with self._lock:
+            self._all.discard(child)
+
+    def run(self, fn: Callable, *args: Any, deadline: Optional[float] = None) -> Any:
+        """``fn(readers, *args)`` in a child; ``deadline`` (monotonic) defaults to now +
+        ``parse_wall_seconds``. A child that failed in any way but a plain error is replaced."""
+        deadline = deadline if deadline is not None else time.monotonic() + self.limits.parse_wall_seconds
+        child = self._take()
+        try:
+            return child.call(fn, args, self.limits, deadline)
+        finally:
+            if child.healthy and child.calls < self.max_calls_per_child:
+                self._idle.put(child)
+            else:
+                self._discard(child)
+
+    def close(self) -> None:
+        with self._lock:
+            children = list(self._all)
+            self._all.clear()
+        for child in children:
+            child.kill()

@@ -1,0 +1,100 @@
+"""The bounded part of a parse: what runs inside the parse's child process.
+
+Every function here takes the readers first and only picklable arguments, touches no
+database and no blob store, and returns plain dataclasses: ``adapters/parse_isolation``
+runs it in a child under the policy's limits (or inline in unit tests). The page count
+is checked before anything is read, and a page's pixels before it is rendered for OCR.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from ..adapters.calibration_store import load_calibration
+from ..adapters.content_prints import page_thumbnails
+from ..domain.extraction import extract_invoice
+from ..domain.extraction.bank_details import flag_unreadable_iban
+from ..domain.extraction.po_search import refine_po_number
+from ..domain.fingerprints import ContentPrint, content_print
+from ..domain.models import DocumentText, Extraction
+from ..domain.policy import ParseLimits
+from ..domain.triage import DocumentFacts
+from ..errors import LimitExceeded
+
+OCR_DPI = 200
+
+
+@dataclass(frozen=True)
+class ParseOutput:
+    text: DocumentText
+    extraction: Extraction
+    content_print: Optional[ContentPrint]
+    print_ms: float
+    print_warning: Optional[str] = None
+
+
+def _check(readers, data: bytes, media_type: str, limits: ParseLimits, dpi: Optional[int] = None) -> None:
+    # Fakes of the readers (unit tests) have no pages to count.
+    check = getattr(readers, "check_limits", None)
+    if check is not None:
+        check(data, media_type, limits, dpi)
+
+
+def probe_document(readers, data: bytes, media_type: str, limits: ParseLimits) -> DocumentFacts:
+    """Triage's facts, refusing a document with more pages than ``max_pages``."""
+    facts = readers.probe(data, media_type)
+    if facts.page_count > limits.max_pages:
+        raise LimitExceeded(f"has {facts.page_count} pages, more than {limits.max_pages} (limit max_pages)", "max_pages")
+    return facts
+
+
+def read_document(readers, data: bytes, media_type: str, min_chars_per_page: int,
+                  limits: Optional[ParseLimits] = None) -> DocumentText:
+    """The text layer when there is a usable one (or an embedded e-invoice), OCR otherwise."""
+    if limits is not None:
+        _check(readers, data, media_type, limits)
+    if media_type == "application/pdf":
+        text = readers.read_text_layer(data)
+        chars = sum(len(w.text) for p in text.pages for w in p.words)
+        if text.einvoice_xml or chars >= min_chars_per_page * max(1, len(text.pages)):
+            return text
+    if limits is not None:
+        _check(readers, data, media_type, limits, OCR_DPI)
+    return readers.read_with_ocr(data, media_type)
+
+
+def _content_print(data: bytes, media_type: Optional[str], text: DocumentText) -> tuple[Optional[ContentPrint], float, Optional[str]]:
+    """The document's content print, what it cost (ms) and what went wrong, if anything: a
+    print is a help for duplicate detection, never a reason to fail a parse. Pages that
+    cannot be rendered give a print of the words alone."""
+    started, warning = time.perf_counter(), None
+    words = [w for page in text.pages for w in page.words]
+    try:
+        try:
+            images = page_thumbnails(data, media_type) if media_type else []
+        except Exception as exc:  # noqa: BLE001 - any renderer failure leaves the words
+            warning, images = f"images: {type(exc).__name__}: {exc}", []
+        result = content_print(words, images)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        warning, result = f"{type(exc).__name__}: {exc}", None
+    return result, round((time.perf_counter() - started) * 1000, 1), warning
+
+
+def read_and_extract(readers, data: bytes, media_type: str, min_chars_per_page: int, limits: ParseLimits,
+                     vendors: list, calibration=None) -> ParseOutput:
+    """Read, extract with the shipped calibration (or ``calibration``), and print."""
+    text = read_document(readers, data, media_type, min_chars_per_page, limits)
+    extraction = extract_invoice(text, vendors, calibration or load_calibration())
+    fingerprint, print_ms, warning = _content_print(data, media_type, text)
+    return ParseOutput(text, extraction, fingerprint, print_ms, warning)
+
+
+def finish_extraction(readers, text: DocumentText, extraction: Extraction, vendors: list, calibration, memory,
+                      vendor_pos: list) -> Extraction:
+    """Extract again with the vendor's layout memory when it has one, then check the PO
+    number against the vendor's own POs and flag printed but unreadable bank details."""
+    if memory:
+        extraction = extract_invoice(text, vendors, calibration or load_calibration(), memory)
+    return flag_unreadable_iban(refine_po_number(extraction, text, vendor_pos), text)

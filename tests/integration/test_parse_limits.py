@@ -1,0 +1,140 @@
+"""Parses run in child processes under the policy's limits: a document that needs more ends
+in `failed` naming the limit, alone, and the worker (this process) carries on."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+import yaml
+from dramatiq.brokers.stub import StubBroker
+
+from invoicepipe.actors import declare_actors
+from invoicepipe.adapters.parse_isolation import ChildProcessRunner
+from invoicepipe.bootstrap import bootstrap
+from invoicepipe.config import Settings
+from invoicepipe.domain.policy import ParseLimits
+from invoicepipe.errors import LimitExceeded, ReaderCrashed
+from invoicepipe.services.ingest import ingest_bytes
+from invoicepipe.services.queries import show
+from tests.conftest import drain, lenient_policy
+from tests.hostile_pdfs import enormous_page, huge_content_stream, many_pages, text_page
+
+pytestmark = pytest.mark.integration
+
+LIMITS = {"parse_memory_mb": 400, "parse_cpu_seconds": 60, "parse_wall_seconds": 120, "max_pages": 20,
+          "max_pixels_per_page": 60_000_000}
+
+
+@pytest.fixture
+def bounded_app(tmp_path):
+    path = lenient_policy(tmp_path)
+    raw = yaml.safe_load(path.read_text())
+    raw["limits"] = LIMITS
+    path.write_text(yaml.safe_dump(raw))
+    settings = Settings.from_env({}, var_dir=tmp_path / "var", inbox_dir=tmp_path / "inbox", settle_s=0.0,
+                                 database_url=f"sqlite:///{tmp_path / 'var' / 'limits.db'}", policy_path=path)
+    broker = StubBroker()
+    broker.emit_after("process_boot")
+    app = bootstrap(settings, broker=broker)
+    assert isinstance(app.parse_runner, ChildProcessRunner)
+    declare_actors(app)
+    yield app
+    app.close()
+
+
+def ingest(app, data, name):
+    [doc] = ingest_bytes(app, data, name, "portal", "user:test").documents
+    return doc["id"]
+
+
+def good_invoice() -> bytes:
+    return text_page(["ACME Industrial Supplies GmbH", "Invoice No: INV-77", "Invoice date: 2026-03-14",
+                      "Total: 148.75 EUR", "Thank you for your business, payable within thirty days."])
+
+
+def test_a_document_that_needs_too_much_memory_fails_alone_naming_the_limit(bounded_app):
+    hungry = ingest(bounded_app, huge_content_stream(1_000_000), "hungry.pdf")
+    fine = ingest(bounded_app, good_invoice(), "fine.pdf")
+    drain(bounded_app)
+    shown = show(bounded_app, hungry)
+    assert shown["status"] == "failed", shown
+    assert shown["reason"] == "needs more than 400 MB to parse (limit parse_memory_mb)"
+    assert shown["attempts"] <= 1  # never retried
+    assert show(bounded_app, fine)["status"] not in ("failed", "parsing", "queued")
+
+
+def test_an_enormous_page_fails_before_it_is_rendered(bounded_app):
+    doc = ingest(bounded_app, enormous_page(), "poster.pdf")
+    drain(bounded_app)
+    shown = show(bounded_app, doc)
+    assert shown["status"] == "failed"
+    assert shown["reason"].endswith("(limit max_pixels_per_page)") and "1,600 million pixels at 200 dpi" in shown["reason"]
+
+
+def test_too_many_pages_fails_at_triage(bounded_app):
+    doc = ingest(bounded_app, many_pages(21), "long.pdf")
+    drain(bounded_app)
+    shown = show(bounded_app, doc)
+    assert shown["status"] == "failed" and shown["reason"] == "has 21 pages, more than 20 (limit max_pages)"
+
+
+# Run inside the child: the first argument is the child's readers.
+def burn_cpu(readers):
+    while True:
+        pass
+
+
+def sleep_long(readers):
+    time.sleep(3600)
+
+
+def crash(readers):
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def answer(readers, value):
+    return value
+
+
+@pytest.mark.parametrize("fn, limits, limit", [
+    (burn_cpu, ParseLimits(parse_cpu_seconds=1), "parse_cpu_seconds"),
+    (sleep_long, ParseLimits(parse_wall_seconds=1), "parse_wall_seconds"),
+])
+def test_cpu_and_wall_limits_kill_the_child_and_a_fresh_one_takes_over(fn, limits, limit):
+    runner = ChildProcessRunner(limits)
+    try:
+        # the first call imports this module in the child: not under the 1 s being tested
+        assert runner.run(answer, 1, deadline=time.monotonic() + 600) == 1
+        with pytest.raises(LimitExceeded) as raised:
+            runner.run(fn)
+        assert raised.value.limit == limit and f"(limit {limit})" in raised.value.reason
+        assert runner.run(answer, 2, deadline=time.monotonic() + 600) == 2
+        assert runner.started == 2  # the killed child was replaced
+    finally:
+        runner.close()
+
+
+def test_a_crashing_reader_ends_the_document_not_the_worker():
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        with pytest.raises(ReaderCrashed, match="SIGSEGV"):
+            runner.run(crash)
+        assert runner.run(answer, 3) == 3
+    finally:
+        runner.close()
+
+
+def test_a_child_killed_while_idle_is_replaced_without_failing_anything():
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        assert runner.run(answer, 1, deadline=time.monotonic() + 600) == 1
+        [child] = list(runner._all)
+        os.kill(child.process.pid, signal.SIGKILL)  # the OOM killer, an operator
+        child.process.join(10)
+        assert runner.run(answer, 2, deadline=time.monotonic() + 600) == 2
+        assert runner.started == 2
+    finally:
+        runner.close()
