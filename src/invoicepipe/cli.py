@@ -129,22 +129,31 @@ def cmd_sweep(args) -> int:
     return EXIT_OK
 
 
+def _for_each(ids: list[int], nothing: str, act, succeeded=lambda outcome: True) -> int:
+    """Run ``act(id)`` for every id, printing each outcome; exit 1 when any was refused or failed."""
+    if not ids:
+        print(nothing)
+        return EXIT_OK
+    code = EXIT_OK
+    for doc_id in ids:
+        try:
+            outcome = act(doc_id)
+        except (NotFound, StateConflict) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            code = EXIT_NOT_OK
+            continue
+        print(outcome)
+        if not succeeded(outcome):
+            code = EXIT_NOT_OK
+    return code
+
+
 def cmd_retry(args) -> int:
     from .services.recovery import failed_ids, retry_document
 
     app = make_app(migrate=False)
     ids = list(args.ids) + (failed_ids(app) if args.all_failed else [])
-    if not ids:
-        print("nothing to retry")
-        return EXIT_OK
-    code = EXIT_OK
-    for doc_id in ids:
-        try:
-            print(retry_document(app, doc_id, current_user()))
-        except (NotFound, StateConflict) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            code = EXIT_NOT_OK
-    return code
+    return _for_each(ids, "nothing to retry", lambda doc_id: retry_document(app, doc_id, current_user()))
 
 
 def cmd_export(args) -> int:
@@ -153,21 +162,8 @@ def cmd_export(args) -> int:
 
     app = make_app(migrate=False)
     ids = list(args.ids) + (export_failed_ids(app) if args.all_failed else [])
-    if not ids:
-        print("nothing to replay")
-        return EXIT_OK
-    code = EXIT_OK
-    for doc_id in ids:
-        try:
-            outcome = replay_export(app, doc_id, current_user())
-        except (NotFound, StateConflict) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            code = EXIT_NOT_OK
-            continue
-        print(outcome)
-        if not outcome.endswith(": delivered"):
-            code = EXIT_NOT_OK
-    return code
+    return _for_each(ids, "nothing to replay", lambda doc_id: replay_export(app, doc_id, current_user()),
+                     succeeded=lambda outcome: outcome.endswith(": delivered"))
 
 
 def cmd_list(args) -> int:
