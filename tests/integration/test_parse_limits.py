@@ -107,11 +107,13 @@ def test_cpu_and_wall_limits_kill_the_child_and_a_fresh_one_takes_over(fn, limit
     runner = ChildProcessRunner(limits)
     try:
         # the first call imports this module in the child: not under the 1 s being tested
-        assert runner.run(answer, 1, deadline=time.monotonic() + 600) == 1
+        answered = runner.run(answer, 1, deadline=time.monotonic() + 600)
+        assert answered == 1
         with pytest.raises(LimitExceeded) as raised:
             runner.run(fn)
         assert raised.value.limit == limit and f"(limit {limit})" in raised.value.reason
-        assert runner.run(answer, 2, deadline=time.monotonic() + 600) == 2
+        answered = runner.run(answer, 2, deadline=time.monotonic() + 600)
+        assert answered == 2
         assert runner.started == 2  # the killed child was replaced
     finally:
         runner.close()
@@ -130,11 +132,13 @@ def test_a_crashing_reader_ends_the_document_not_the_worker():
 def test_a_child_killed_while_idle_is_replaced_without_failing_anything():
     runner = ChildProcessRunner(ParseLimits())
     try:
-        assert runner.run(answer, 1, deadline=time.monotonic() + 600) == 1
+        answered = runner.run(answer, 1, deadline=time.monotonic() + 600)
+        assert answered == 1
         [child] = list(runner._all)
         os.kill(child.process.pid, signal.SIGKILL)  # the OOM killer, an operator
         child.process.join(10)
-        assert runner.run(answer, 2, deadline=time.monotonic() + 600) == 2
+        answered = runner.run(answer, 2, deadline=time.monotonic() + 600)
+        assert answered == 2
         assert runner.started == 2
     finally:
         runner.close()
