@@ -243,3 +243,12 @@ def test_an_override_of_an_unknown_code_is_a_bad_request(strict):
         review.approve(strict, ANNA, doc, version(strict, doc), {"looks_fine": ("", "trust me")})
     with pytest.raises(PermanentError, match="not a reason code"):
         review.override(strict, ANNA, doc, version(strict, doc), "looks_fine", "", "trust me")
+
+
+def test_dates_the_vendors_payment_terms_confirm_need_no_threshold(strict):
+    # V100 pays at 30 days: an invoice date read with 0.80 is confirmed by a due date 30 days on.
+    terms = replace(over_received("10"), fields={**over_received("10").fields,
+                                                 "due_date": ExtractedField("due_date", "2026-04-13", 0.9, "label_right")})
+    assert open_codes(strict, store(strict, unsure(terms, invoice_date=0.80), name="terms")) == []
+    other = replace(terms, fields={**terms.fields, "due_date": ExtractedField("due_date", "2026-04-20", 0.9, "label_right")})
+    assert open_codes(strict, store(strict, unsure(other, invoice_date=0.80), name="other-terms"))[0] == "low_confidence"

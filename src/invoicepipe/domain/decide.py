@@ -21,7 +21,7 @@ from .models import Decision, Reason
 from .policy import Policy
 from .reasons import GROUPS, spec
 from .reconcile import APPROVED, NEEDS_REVIEW, reconcile_findings
-from .routing import amount_reasons, field_reasons, warning_reasons
+from .routing import amount_reasons, dates_agree_with_terms, field_reasons, warning_reasons
 
 MAX_MERGED_MESSAGES = 5
 
@@ -58,7 +58,8 @@ def decide(ev: Evidence, policy: Policy) -> DecisionReport:
     arithmetic = check_arithmetic(ext, policy.reconcile.tolerances_for(vendor_id))
     bonus, amount = amount_reasons(ext, vendor_id, policy)
     found = reconcile_findings(ev, policy)
-    reasons = merge_reasons(field_reasons(ext, vendor_id, bonus, policy, arithmetic.corroborated) + warning_reasons(ext)
+    corroborated = arithmetic.corroborated | dates_agree_with_terms(ext, ev.vendor)
+    reasons = merge_reasons(field_reasons(ext, vendor_id, bonus, policy, corroborated) + warning_reasons(ext)
                             + list(arithmetic.reasons) + amount + list(found.reasons))
     outcome = NEEDS_REVIEW if any(r.blocks_payment for r in reasons) else APPROVED
     return DecisionReport(Decision(outcome, reasons, policy.version), found.match, found.original_id)

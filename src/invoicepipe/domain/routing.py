@@ -3,8 +3,9 @@
 Thresholds depend on what a mistake costs: per field, per vendor, and per amount band (a
 higher total, converted into the policy's base currency, raises every threshold or forces
 review outright). A value a person confirmed needs no threshold; amounts the arithmetic
-confirms (net + tax = total and the lines add up to the net) count as read with the
-arithmetic's confidence.
+confirms (net + tax = total and the lines add up to the net), and dates the vendor's
+payment terms confirm (due date = invoice date + terms), count as read with confidence
+``CORROBORATED_CONFIDENCE``.
 
 ``decide`` (``domain/decide.py``) applies these rules together with every other check.
 ``route_invoice`` is the same rules on their own: what the extraction alone would send
@@ -77,6 +78,20 @@ def _unknown_vendor(extraction: Extraction) -> Reason:
     return Reason("unknown_vendor", message, {"printed_vendor": printed})
 
 
+def dates_agree_with_terms(extraction: Extraction, vendor: Optional[Vendor]) -> frozenset[str]:
+    """The two dates, when the due date is the invoice date plus the vendor's payment terms
+    from the master: two dates read apart that differ by exactly the agreed terms are very
+    unlikely to be misread, whatever confidence each was read with on its own."""
+    terms = vendor.payment_terms_days if vendor else None
+    try:
+        issued, due = extraction.date("invoice_date"), extraction.date("due_date")
+    except ValueError:
+        return frozenset()
+    if terms and issued and due and (due - issued).days == terms:
+        return frozenset({"invoice_date", "due_date"})
+    return frozenset()
+
+
 def field_reasons(extraction: Extraction, vendor_id: Optional[str], bonus: float, policy: Policy,
                   corroborated: frozenset[str] = frozenset()) -> list[Reason]:
     """Required fields missing, or read below their threshold and not confirmed by a person."""
@@ -132,7 +147,7 @@ def route_invoice(extraction: Extraction, vendor: Optional[Vendor], policy: Poli
     """
     vendor_id = vendor.vendor_id if vendor else None
     bonus, reasons = amount_reasons(extraction, vendor_id, policy)
-    reasons += field_reasons(extraction, vendor_id, bonus, policy)
+    reasons += field_reasons(extraction, vendor_id, bonus, policy, dates_agree_with_terms(extraction, vendor))
     if vendor is not None and not vendor.active:
         reasons.append(Reason("vendor_inactive", f"vendor {vendor_id} is marked inactive in the vendor master", {"vendor_id": vendor_id}))
     reasons += warning_reasons(extraction)
