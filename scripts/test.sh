@@ -32,6 +32,8 @@ if [ -n "$PG_BIN" ]; then
   as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" \
     -o "-p $PG_PORT -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" -w start >/dev/null
   export INVOICEPIPE_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
+  # the fault tests stop and start the server (tests/integration/test_faults.py)
+  export INVOICEPIPE_TEST_PG_DATA="$work/pg" INVOICEPIPE_TEST_PG_BIN="$PG_BIN"
 fi
 
 export OMP_THREAD_LIMIT=1

@@ -51,7 +51,7 @@ def postgres_url(postgres_admin_url):
     from sqlalchemy import create_engine, text
 
     name = f"ip_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)  # the server may have been restarted
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
