@@ -37,7 +37,6 @@ as OCR and a stamp change them), half new invoices of a vendor drawn the same wa
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import statistics
@@ -54,8 +53,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from invoicepipe.adapters.db import tables as t  # noqa: E402
 from invoicepipe.adapters.db.content_prints import PER_KEY, ContentPrintRepository, _sharing_query  # noqa: E402
-from invoicepipe.adapters.db.engine import make_engine  # noqa: E402
-from invoicepipe.adapters.db.migrate import upgrade  # noqa: E402
+from prior_rows import loaded_database, lookup_options  # noqa: E402
 from invoicepipe.domain.fingerprints import PERMUTATIONS, TEXT_BAND_ROWS, ContentPrint, band_keys  # noqa: E402
 
 BATCH = 5_000
@@ -157,25 +155,10 @@ def explain(engine, probe: ContentPrint) -> list[str]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="time content_candidates lookups against prior content prints")
-    ap.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench' / 'content_candidates.db'}")
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--vendors", type=int, default=5_000)
-    ap.add_argument("--probes", type=int, default=2_000)
-    ap.add_argument("--seed", type=int, default=11)
-    args = ap.parse_args(argv)
-    upgrade(args.database_url)
-    engine = make_engine(args.database_url)
-    with engine.connect() as conn:
-        present = conn.execute(select(func.count()).select_from(t.content_prints)).scalar_one()
-    if present == 0:
-        print(f"loading {args.rows:,} prior prints from {args.vendors:,} vendors into {engine.dialect.name} ...")
-        print(f"  load took {load(engine, args.rows, args.vendors, args.seed):.1f} s")
-    elif present != args.rows:
-        print(f"the database holds {present:,} prints, not {args.rows:,}: point --database-url at an empty database", file=sys.stderr)
+    args = lookup_options("time content_candidates lookups against prior content prints", "content_candidates.db").parse_args(argv)
+    engine = loaded_database(args, t.content_prints, "prints", load)
+    if engine is None:
         return 2
-    else:
-        print(f"reusing {present:,} prior prints already loaded")
     work = probes(engine, args.probes, args.vendors, args.seed)
     print("query plan (per-key part):\n  " + "\n  ".join(explain(engine, work[0][0])))
     timings, cpu, found_counts, copies, recalled = [], [], [], 0, 0

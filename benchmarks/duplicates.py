@@ -15,7 +15,6 @@ loaded database is reused on the next run when it holds the requested number of 
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import statistics
@@ -33,8 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from invoicepipe.adapters.db import tables as t  # noqa: E402
 from invoicepipe.adapters.db.documents import DocumentRepository  # noqa: E402
 from invoicepipe.adapters.db.duplicate_queries import candidate_query  # noqa: E402
-from invoicepipe.adapters.db.engine import make_engine  # noqa: E402
-from invoicepipe.adapters.db.migrate import upgrade  # noqa: E402
+from prior_rows import loaded_database, lookup_options  # noqa: E402
 from invoicepipe.domain.duplicates import normalise_invoice_number  # noqa: E402
 
 START = date(2023, 1, 1)
@@ -138,25 +136,10 @@ def explain(engine, probe: tuple) -> list[str]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="time duplicate candidate lookups against prior invoices")
-    ap.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench' / 'duplicates.db'}")
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--vendors", type=int, default=5_000)
-    ap.add_argument("--probes", type=int, default=2_000)
-    ap.add_argument("--seed", type=int, default=11)
-    args = ap.parse_args(argv)
-    upgrade(args.database_url)
-    engine = make_engine(args.database_url)
-    with engine.connect() as conn:
-        present = conn.execute(select(func.count()).select_from(t.invoices)).scalar_one()
-    if present == 0:
-        print(f"loading {args.rows:,} prior invoices from {args.vendors:,} vendors into {engine.dialect.name} ...")
-        print(f"  load took {load(engine, args.rows, args.vendors, args.seed):.1f} s")
-    elif present != args.rows:
-        print(f"the database holds {present:,} invoices, not {args.rows:,}: point --database-url at an empty database", file=sys.stderr)
+    args = lookup_options("time duplicate candidate lookups against prior invoices", "duplicates.db").parse_args(argv)
+    engine = loaded_database(args, t.invoices, "invoices", load)
+    if engine is None:
         return 2
-    else:
-        print(f"reusing {present:,} prior invoices already loaded")
     work = probes(engine, args.probes, args.vendors, args.seed)
     print("query plans:\n  " + "\n  ".join(explain(engine, work[0])))
     timings, cpu, hits = [], [], 0
