@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,46 +41,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.integration.fault_harness import (Topology, alive, flush_redis, generate_invoices, restart_redis,  # noqa: E402
-                                             start_postgres, stop_postgres)
-
-
-def mid_batch(topo: Topology) -> None:
-    topo.wait_for(lambda t: t.by_state.get("parsing", 0) >= 1
-                  or sum(n for s, n in t.by_state.items() if s not in ("received", "queued")) >= 2, 120)
+from tests.integration.fault_harness import (Topology, flush_redis, generate_invoices, kill_pool_parent,  # noqa: E402
+                                             kill_pool_workers, restart_redis, start_postgres, stop_postgres,
+                                             wait_mid_batch)
 
 
 def kill_worker_child(topo, ctx):
-    mid_batch(topo)
-    _, workers = topo.pool_processes("fast")
-    at = time.monotonic()
-    for pid in workers:
-        os.kill(pid, signal.SIGKILL)
-    return at
+    wait_mid_batch(topo)
+    return kill_pool_workers(topo)[0]
 
 
-def kill_pool_parent(topo, ctx):
-    mid_batch(topo)
-    parent, workers = topo.pool_processes("fast")
-    at = time.monotonic()
-    os.kill(topo.procs["fast"].pid, signal.SIGKILL)
-    topo.procs["fast"].wait(10)
-    end = time.monotonic() + 30
-    while time.monotonic() < end and any(alive(p) for p in [parent, *workers]):
-        time.sleep(0.1)
+def kill_parent(topo, ctx):
+    wait_mid_batch(topo)
+    at, _ = kill_pool_parent(topo)
     topo.start_pool("fast")
     return at
 
 
 def redis_restart(topo, ctx):
-    mid_batch(topo)
+    wait_mid_batch(topo)
     at = time.monotonic()
     restart_redis(ctx["redis_url"], ctx["work"] / "redis.pid")
     return at
 
 
 def redis_flushall(topo, ctx):
-    mid_batch(topo)
+    wait_mid_batch(topo)
     at = time.monotonic()
     flush_redis(ctx["redis_url"])
     return at
@@ -95,7 +80,7 @@ def export_down(topo, ctx):
 
 
 def postgres_down(topo, ctx):
-    mid_batch(topo)
+    wait_mid_batch(topo)
     at = time.monotonic()
     topo.engine().dispose()
     stop_postgres(ctx["pg_bin"], ctx["pg_data"])
@@ -106,7 +91,7 @@ def postgres_down(topo, ctx):
 
 SCENARIOS = {
     "worker-child-kill": ("fast worker child SIGKILL", kill_worker_child),
-    "pool-parent-kill": ("fast pool parent SIGKILL, pool restarted", kill_pool_parent),
+    "pool-parent-kill": ("fast pool parent SIGKILL, pool restarted", kill_parent),
     "redis-restart": ("Redis restarted", redis_restart),
     "redis-flushall": ("Redis FLUSHALL", redis_flushall),
     "export-down": ("export destination down, back (from back)", export_down),

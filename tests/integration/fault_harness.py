@@ -227,6 +227,35 @@ class Topology:
         return False
 
 
+# -- faults inside the topology -----------------------------------------------------------------
+def wait_mid_batch(topo: "Topology", at_least: int = 2) -> None:
+    """Until a parse is running or a few documents are past it: the fault lands mid-batch."""
+    topo.wait_for(lambda t: t.by_state.get("parsing", 0) >= 1
+                  or sum(n for s, n in t.by_state.items() if s not in ("received", "queued")) >= at_least, 120)
+
+
+def kill_pool_workers(topo: "Topology", pool: str = "fast") -> tuple[float, list[int]]:
+    """SIGKILL every worker child of ``pool``; the moment of the fault and the pids killed."""
+    _, workers = topo.pool_processes(pool)
+    at = time.monotonic()
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    return at, workers
+
+
+def kill_pool_parent(topo: "Topology", pool: str = "fast") -> tuple[float, list[int]]:
+    """SIGKILL the pool's supervising parent, wait (bounded) for its processes to die with it,
+    and return the moment of the fault and any that outlived it."""
+    dramatiq_parent, workers = topo.pool_processes(pool)
+    at = time.monotonic()
+    os.kill(topo.procs[pool].pid, signal.SIGKILL)
+    topo.procs[pool].wait(10)
+    end = time.monotonic() + 30
+    while time.monotonic() < end and any(alive(p) for p in [dramatiq_parent, *workers]):
+        time.sleep(0.1)
+    return at, [p for p in [dramatiq_parent, *workers] if alive(p)]
+
+
 # -- servers, from outside ---------------------------------------------------------------------
 def redis_port(redis_url: str) -> int:
     from urllib.parse import urlparse

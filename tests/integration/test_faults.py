@@ -10,14 +10,13 @@ left in flight. The recovery time (fault to settled) is printed, never asserted.
 from __future__ import annotations
 
 import os
-import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.integration.fault_harness import (Topology, alive, flush_redis, generate_invoices, restart_redis, start_postgres,
-                                             stop_postgres)
+from tests.integration.fault_harness import (Topology, flush_redis, generate_invoices, kill_pool_parent, kill_pool_workers,
+                                             restart_redis, start_postgres, stop_postgres, wait_mid_batch)
 from tests.requirements import require
 
 pytestmark = pytest.mark.integration
@@ -60,20 +59,11 @@ def settle(topo: Topology, documents_in: int, fault_at: float, name: str):
     return tally, recovery
 
 
-def wait_mid_batch(topo: Topology, at_least: int = 2) -> None:
-    """Until a parse is running or a few documents are past it: the fault lands mid-batch."""
-    topo.wait_for(lambda t: t.by_state.get("parsing", 0) >= 1
-                  or sum(n for s, n in t.by_state.items() if s not in ("received", "queued")) >= at_least, 120)
-
-
 def test_worker_child_of_the_fast_pool_killed_mid_batch(topology, invoices):
     n = ingest_batch(topology, invoices)
     wait_mid_batch(topology)
-    _, workers = topology.pool_processes("fast")
+    fault_at, workers = kill_pool_workers(topology)
     assert workers
-    fault_at = time.monotonic()
-    for pid in workers:
-        os.kill(pid, signal.SIGKILL)
     settle(topology, n, fault_at, "fast worker child SIGKILL")
     assert topology.procs["fast"].poll() is None  # the supervisor carried on
 
@@ -81,14 +71,8 @@ def test_worker_child_of_the_fast_pool_killed_mid_batch(topology, invoices):
 def test_pool_parent_killed_its_children_die_and_a_restart_finishes_the_batch(topology, invoices):
     n = ingest_batch(topology, invoices)
     wait_mid_batch(topology)
-    dramatiq_parent, workers = topology.pool_processes("fast")
-    fault_at = time.monotonic()
-    os.kill(topology.procs["fast"].pid, signal.SIGKILL)
-    topology.procs["fast"].wait(10)
-    end = time.monotonic() + 30
-    while time.monotonic() < end and any(alive(p) for p in [dramatiq_parent, *workers]):
-        time.sleep(0.1)
-    assert not [p for p in [dramatiq_parent, *workers] if alive(p)], "the pool outlived its supervisor"
+    fault_at, survivors = kill_pool_parent(topology)
+    assert not survivors, "the pool outlived its supervisor"
     topology.start_pool("fast")  # as an init system would
     settle(topology, n, fault_at, "fast pool parent SIGKILL")
 
