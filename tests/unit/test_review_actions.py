@@ -70,11 +70,41 @@ def test_correct_stores_a_review_extraction_that_reconcile_then_uses(loaded, run
 def test_a_correction_is_validated_before_anything_is_stored(loaded, run_pipeline):
     doc_id = in_review(loaded, run_pipeline, po=None)
     version = version_of(loaded, doc_id)
-    for values, message in (({"invoice_date": "14.03.2026"}, "not a date"), ({"total": "lots"}, "not an amount"),
+    for values, message in (({"invoice_date": "next Friday"}, "not a date"), ({"invoice_date": "03/04/2026"}, "could be 03 Apr 2026 or 04 Mar 2026"),
+                            ({"total": "1.234"}, "ambiguous"), ({"total": "lots"}, "not an amount"),
                             ({"vendor_id": "V999"}, "not in the vendor master"), ({"colour": "red"}, "unknown field")):
         with pytest.raises(PermanentError, match=message):
             review.correct(loaded, ANNA, doc_id, version, values)
     assert version_of(loaded, doc_id) == version and show(loaded, doc_id)["status"] == "needs_review"
+
+
+def test_amounts_and_dates_are_read_the_way_a_person_types_them(loaded, run_pipeline):
+    """ "12,50" is twelve fifty, not 1250.00; "1.234,50" is 1234.50, not 1.23; written dates are dates."""
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    result = review.correct(loaded, ANNA, doc_id, version_of(loaded, doc_id),
+                            {"total": "1.234,50", "tax": "12,50", "net": "1 222,00", "due_date": "4. März 2026"})
+    assert {k: v["to"] for k, v in result["changes"].items()} == {"total": "1234.50", "tax": "12.50", "net": "1222.00",
+                                                                  "due_date": "2026-03-04"}
+
+
+def test_an_amount_that_reads_two_ways_takes_the_persons_convention(loaded, run_pipeline):
+    from invoicepipe.domain.typed_input import Convention
+
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    german = Convention(decimal_sep=",", date_order="dmy")
+    result = review.correct(loaded, ANNA, doc_id, version_of(loaded, doc_id), {"total": "1.234", "due_date": "03/04/2026"}, german)
+    assert result["changes"]["total"]["to"] == "1234.00" and result["changes"]["due_date"]["to"] == "2026-04-03"
+
+
+def test_read_back_lists_only_inputs_whose_stored_form_differs(loaded, run_pipeline):
+    from invoicepipe.adapters.db.documents import extraction_from_json
+
+    doc_id = in_review(loaded, run_pipeline, po=None)
+    with loaded.uow.begin() as tx:
+        extraction = extraction_from_json(tx.documents.latest_extraction(doc_id))
+    shown_total = extraction.value("total")
+    readings = review.read_back(extraction, {"total": shown_total, "tax": "12,50", "net": "99.00", "vendor": "Other"})
+    assert readings == [{"field": "tax", "label": "Tax", "typed": "12,50", "read": "12.50"}]
 
 
 def test_reject_needs_a_reason_and_records_it(loaded, run_pipeline):

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Mapping, Optional
 
 from ..adapters.db.documents import extraction_from_json
@@ -30,6 +28,7 @@ from ..domain.bank import compact_iban
 from ..domain.gate import Override, reason_digest
 from ..domain.models import FIELD_NAMES, ExtractedField, Extraction, Reason, Status
 from ..domain.reasons import REGISTRY, may_override, spec
+from ..domain.typed_input import UNKNOWN, Convention, TypedInputError, read_amount, read_date
 from ..errors import GateRefused, PermanentError, StateConflict
 from .gate import settle
 from .parse import invoice_columns
@@ -164,22 +163,20 @@ def override(app, user: User, document_id: int, seen_version: int, code: str, di
     return _finish(app, event)
 
 
-def normalise_field(name: str, raw: str, vendor_ids: set[str]) -> str:
-    """The stored form of a corrected value (models.py conventions), or PermanentError why not."""
+def normalise_field(name: str, raw: str, vendor_ids: set[str], convention: Convention = UNKNOWN) -> str:
+    """The stored form of a corrected value (models.py conventions), or PermanentError why not.
+    Amounts and dates are read by the extractor's parsers in the person's ``convention``."""
     value = (raw or "").strip()
     label = field_label(name)
     if not value:
         return ""
-    if name in ("invoice_date", "due_date"):
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            raise PermanentError(f"{label}: {value!r} is not a date (use YYYY-MM-DD)") from None
-    if name in ("net", "tax", "total"):
-        try:
-            return str(Decimal(value.replace(",", "")).quantize(Decimal("0.01")))
-        except InvalidOperation:
-            raise PermanentError(f"{label}: {value!r} is not an amount (use 1234.50)") from None
+    try:
+        if name in ("invoice_date", "due_date"):
+            return read_date(value, convention).isoformat()
+        if name in ("net", "tax", "total"):
+            return str(read_amount(value, convention))
+    except TypedInputError as exc:
+        raise PermanentError(f"{label}: {exc}") from None
     if name == "currency":
         if not re.fullmatch(r"[A-Za-z]{3}", value):
             raise PermanentError(f"{label}: {value!r} is not a 3-letter currency code")
@@ -194,7 +191,7 @@ def normalise_field(name: str, raw: str, vendor_ids: set[str]) -> str:
 
 
 def corrected_extraction(extraction: Extraction, values: Mapping[str, str], vendor_ids: set[str],
-                         role: Optional[str] = None) -> tuple[Extraction, dict]:
+                         role: Optional[str] = None, convention: Convention = UNKNOWN) -> tuple[Extraction, dict]:
     """Apply a person's values: changed fields get confidence 1.0, method "review" and the
     person's role; a cleared field stays, empty, so the decision knows who cleared it."""
     unknown = sorted(set(values) - set(FIELD_NAMES))
@@ -207,7 +204,7 @@ def corrected_extraction(extraction: Extraction, values: Mapping[str, str], vend
         current = old.value if old else ""
         if (raw or "").strip() == current:  # untouched inputs come back as they were shown
             continue
-        new = normalise_field(name, raw, vendor_ids)
+        new = normalise_field(name, raw, vendor_ids, convention)
         if new == current:
             continue
         changes[name] = {"from": old.value if old else None, "to": new or None}
@@ -215,7 +212,26 @@ def corrected_extraction(extraction: Extraction, values: Mapping[str, str], vend
     return replace(extraction, fields=fields), changes
 
 
-def correct(app, user: User, document_id: int, seen_version: int, values: Mapping[str, str]) -> dict:
+def read_back(extraction: Optional[Extraction], values: Mapping[str, str], convention: Convention = UNKNOWN) -> list[dict]:
+    """How each changed amount or date input will be stored, for the person to confirm before
+    saving: [{"field", "label", "typed", "read"}] for inputs whose stored form differs from what
+    was typed ("12,50" -> "12.50"). PermanentError for input that cannot be read at all."""
+    out = []
+    for name, raw in values.items():
+        if name not in ("invoice_date", "due_date", "net", "tax", "total"):
+            continue
+        typed = (raw or "").strip()
+        shown = extraction.value(name) if extraction else None
+        if not typed or typed == (shown or ""):
+            continue
+        read = normalise_field(name, typed, set(), convention)
+        if read != typed and read != (shown or ""):
+            out.append({"field": name, "label": field_label(name), "typed": typed, "read": read})
+    return out
+
+
+def correct(app, user: User, document_id: int, seen_version: int, values: Mapping[str, str],
+            convention: Convention = UNKNOWN) -> dict:
     """Store the corrected fields as a "review" extraction, then NEEDS_REVIEW -> RECONCILING
     (the decide step checks everything again on the corrected values)."""
     require_role(user, *HUMAN_ROLES)
@@ -224,7 +240,7 @@ def correct(app, user: User, document_id: int, seen_version: int, values: Mappin
         row = tx.documents.latest_extraction(document_id)
         base = extraction_from_json(row) if row else Extraction(fields={})
         vendor_ids = {v.vendor_id for v in tx.master.vendors()}
-        extraction, changes = corrected_extraction(base, values, vendor_ids, user.role)
+        extraction, changes = corrected_extraction(base, values, vendor_ids, user.role, convention)
         what = ", ".join(f"{field_label(n)} {c['from']!r} -> {c['to']!r}" for n, c in changes.items()) or "no field changed"
         event = _moved(tx, doc, seen_version, move(
             tx, doc, Status.RECONCILING, step="review_correct", actor=user.actor, outcome="corrected", expected_version=seen_version,

@@ -35,8 +35,11 @@ def _fields(row: Optional[dict], policy, vendor_id: Optional[str]) -> list[dict]
                     "threshold": threshold, "uncertain": confidence < threshold and not f.get("by"), "page": f.get("page"),
                     "box": f.get("box"), "method": f.get("method"), "confirmed_by": f.get("by")})
     present = {f["name"] for f in out}
-    out += [{"name": n, "label": field_label(n), "value": "", "confidence": 0.0, "threshold": None, "uncertain": True, "page": None,
-             "box": None, "method": "missing"} for n in KEY_FIELDS if n not in present]
+    # A field the document does not carry (no IBAN on a US invoice) is not "uncertain": only
+    # a missing field the router requires holds the invoice and asks for the reviewer's eye.
+    required = set(policy.routing.required_fields)
+    out += [{"name": n, "label": field_label(n), "value": "", "confidence": 0.0, "threshold": None, "uncertain": n in required,
+             "page": None, "box": None, "method": "missing"} for n in KEY_FIELDS if n not in present]
     return sorted(out, key=lambda f: (f["confidence"], f["name"]))
 
 

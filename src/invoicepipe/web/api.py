@@ -14,12 +14,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from ..domain.typed_input import UNKNOWN, Convention
+from ..errors import PermanentError
 from ..services import audit as audit_service
 from ..services.audit_search import AuditFilters, search, why
 from ..services.review_queue import QueueFilters, review_queue
 from ..services.review_view import document_view
 from ..services.users import User
 from .auth import CONTROLLER, REVIEWER, UPLOADER
+from .locale import convention_for, preferred_locale
 from .routes_audit import audit_filters, csv_response
 from .routes_review import page_image, queue_filters, run_action
 from .routes_upload import ingest_uploads
@@ -49,6 +52,9 @@ class Override(Seen):
 
 class Correction(Seen):
     fields: dict[str, str] = Field(description="field name -> corrected value; an empty value removes the field")
+    locale: Optional[str] = Field(None, max_length=35, description=(
+        "how the values write amounts and dates (e.g. de-DE: 1.234,50 and 04.03.2026); without it an amount like 1.234 "
+        "or a date like 03/04/2026 that reads two ways is refused (422), never guessed"))
 
 
 class Rejection(Seen):
@@ -106,8 +112,9 @@ def api_page_image(request: Request, doc_id: int, page: int, scale: float = 2.0,
     return page_image(request, doc_id, page, scale, user)
 
 
-def _act(request: Request, user: User, action: str, doc_id: int, body: Seen, form: dict) -> ActionResult:
-    return ActionResult(**run_action(request.app.state.core, user, action, doc_id, body.version, form))
+def _act(request: Request, user: User, action: str, doc_id: int, body: Seen, form: dict,
+         convention: Convention = UNKNOWN) -> ActionResult:
+    return ActionResult(**run_action(request.app.state.core, user, action, doc_id, body.version, form, convention))
 
 
 @router.post("/documents/{doc_id}/approve", response_model=ActionResult, tags=["review"],
@@ -128,7 +135,13 @@ def api_override(request: Request, doc_id: int, body: Override, user: User = Dep
 @router.post("/documents/{doc_id}/correct", response_model=ActionResult, tags=["review"],
              summary="Store corrected fields (source review) and check the invoice again")
 def api_correct(request: Request, doc_id: int, body: Correction, user: User = Depends(REVIEWER)):
-    return _act(request, user, "correct", doc_id, body, {f"field_{k}": v for k, v in body.fields.items()})
+    convention = UNKNOWN
+    if body.locale:
+        locale = preferred_locale(body.locale)
+        if locale is None:
+            raise PermanentError("locale: not a known language tag (for example de-DE, en-US, fr-CH)")
+        convention = convention_for(locale)
+    return _act(request, user, "correct", doc_id, body, {f"field_{k}": v for k, v in body.fields.items()}, convention)
 
 
 @router.post("/documents/{doc_id}/reject", response_model=ActionResult, tags=["review"])

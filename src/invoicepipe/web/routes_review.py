@@ -12,6 +12,8 @@ from typing import Optional
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ..adapters.db.documents import extraction_from_json
+from ..domain.typed_input import UNKNOWN, Convention
 from ..errors import NotFound, PermanentError, StateConflict
 from ..services import review
 from ..services.review_queue import QueueFilters, neighbours, review_queue
@@ -19,6 +21,7 @@ from ..services.review_view import document_view
 from ..services.users import Forbidden, User
 from .auth import REVIEWER, SAFE_METHODS
 from .errors import status_for
+from .locale import convention_for, request_locale
 from .templating import query_string, render
 
 router = APIRouter(include_in_schema=False)
@@ -94,15 +97,42 @@ def approval_overrides(form: dict) -> dict[str, tuple[str, str]]:
             for k, v in form.items() if k.startswith("override_") and (v or "").strip()}
 
 
-def run_action(core, user: User, action: str, doc_id: int, version: int, form: dict) -> dict:
-    """Dispatch one review action with its form inputs (shared by the page and the API)."""
+def typed_fields(form: dict) -> dict[str, str]:
+    return {k[len("field_"):]: v for k, v in form.items() if k.startswith("field_")}
+
+
+def confirmation_page(request: Request, doc_id: int, version: str, form: dict, convention: Convention):
+    """Amounts and dates typed in a local form are shown back as they will be stored, before
+    anything is saved: "12,50" read as 1250.00 must be caught by the person who typed it.
+    None when every typed value is already in its stored form (nothing to confirm)."""
+    core = request.app.state.core
+    with core.uow.begin() as tx:
+        row = tx.documents.latest_extraction(doc_id)
+        currency = ((row or {}).get("fields") or {}).get("currency", {}).get("value")
+    extraction = extraction_from_json(row) if row else None
+    values = typed_fields(form)
+    readings = review.read_back(extraction, values, convention)
+    if not readings:
+        return None
+    stored = {**values, **{r["field"]: r["read"] for r in readings}}
+    return render(request, "confirm_values.html", doc_id=doc_id, version=version, readings=readings, values=stored,
+                  currency=currency, back=query_string(queue_filters_query(request)))
+
+
+def queue_filters_query(request: Request) -> dict:
+    return {k: v for k, v in request.query_params.items() if k in ("reason", "vendor", "channel", "held")}
+
+
+def run_action(core, user: User, action: str, doc_id: int, version: int, form: dict,
+               convention: Convention = UNKNOWN) -> dict:
+    """Dispatch one review action with its form inputs (shared by the page and the API);
+    ``convention`` is how the person writes amounts and dates."""
     if action == "approve":
         return review.approve(core, user, doc_id, version, approval_overrides(form))
     if action == "override":
         return review.override(core, user, doc_id, version, form.get("code", ""), form.get("digest", ""), form.get("note", ""))
     if action == "correct":
-        values = {k[len("field_"):]: v for k, v in form.items() if k.startswith("field_")}
-        return review.correct(core, user, doc_id, version, values)
+        return review.correct(core, user, doc_id, version, typed_fields(form), convention)
     if action == "reject":
         return review.reject(core, user, doc_id, version, form.get("reason", ""))
     if action == "duplicate":
@@ -123,9 +153,14 @@ def act(request: Request, doc_id: int, action: str, user: User = Depends(REVIEWE
     version = form.get("version", "")
     if not version.isdigit():
         raise PermanentError("the form did not say which version of the document you saw; reload the page")
+    convention = convention_for(request_locale(request))
     before = neighbours(core, doc_id, filters)
     try:
-        run_action(core, user, action, doc_id, int(version), form)
+        if action == "correct" and form.get("confirmed") != "1":
+            page = confirmation_page(request, doc_id, version, form, convention)
+            if page is not None:
+                return page
+        run_action(core, user, action, doc_id, int(version), form, convention)
     except (StateConflict, PermanentError, Forbidden) as exc:
         message = getattr(exc, "reason", None) or str(exc)
         return document_page_response(request, doc_id, filters, status=status_for(exc), error=message)

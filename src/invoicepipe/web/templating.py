@@ -10,6 +10,8 @@ import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from .locale import money, number, request_locale
+
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
@@ -34,6 +36,23 @@ def _age(hours: Optional[float]) -> str:
     return f"{hours // 24:.0f} d {hours % 24:.0f} h"
 
 
+@jinja2.pass_context
+def _money(ctx, value, currency: Optional[str] = None) -> str:
+    return money(value, currency, ctx.get("ui_locale"))
+
+
+@jinja2.pass_context
+def _number(ctx, value) -> str:
+    """A quantity or unit price with grouping, keeping up to four decimals (0.125 stays 0.125)."""
+    return number(value, ctx.get("ui_locale"))
+
+
+@jinja2.pass_context
+def _amount(ctx, value) -> str:
+    """A price or line amount without currency symbol, grouped, at least two decimals."""
+    return number(value, ctx.get("ui_locale"), cents=True)
+
+
 def make_templates() -> Jinja2Templates:
     # Autoescape every template whatever its name: vendor names and reasons are untrusted text.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
@@ -41,10 +60,14 @@ def make_templates() -> Jinja2Templates:
     env.globals["qs"] = query_string
     env.filters["percent"] = _percent
     env.filters["age"] = _age
+    env.filters["money"] = _money
+    env.filters["number"] = _number
+    env.filters["amount"] = _amount
     return Jinja2Templates(env=env)
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any):
     """A template response with the current user and CSRF token in the context."""
-    base = {"user": getattr(request.state, "user", None), "csrf": getattr(request.state, "csrf", None)}
+    base = {"user": getattr(request.state, "user", None), "csrf": getattr(request.state, "csrf", None),
+            "ui_locale": request_locale(request)}
     return request.app.state.templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
