@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -203,16 +204,28 @@ def cmd_eval_extraction(args) -> int:
 
 
 def cmd_user(args) -> int:
-    from .web.commands import user_add
+    from .web import commands
 
-    print(user_add(make_app(), args.username, args.role, args.password_stdin, current_user()))
+    app = make_app()
+    if args.user_cmd == "add":
+        print(commands.user_add(app, args.username, args.role, args.password_stdin, current_user()))
+    elif args.user_cmd == "list":
+        print(commands.user_list(app, args.json))
+    else:
+        print(commands.user_set_active(app, args.username, args.user_cmd == "enable", current_user()))
     return EXIT_OK
 
 
 def cmd_token(args) -> int:
-    from .web.commands import token_add
+    from .web import commands
 
-    print(token_add(make_app(), args.username, args.label, current_user()))
+    app = make_app()
+    if args.token_cmd == "add":
+        print(commands.token_add(app, args.username, args.label, current_user()))
+    elif args.token_cmd == "list":
+        print(commands.token_list(app, args.username, args.json))
+    else:
+        print(commands.token_revoke(app, args.token_id, current_user()))
     return EXIT_OK
 
 
@@ -241,6 +254,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one command. A reader that stops early (``invoicepipe show 3 | head``) is not an
+    error: the rest of the output is discarded without a traceback."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Python's documented recipe: point stdout at devnull so the flush at exit cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

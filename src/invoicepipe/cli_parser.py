@@ -128,6 +128,11 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     ua.add_argument("username")
     ua.add_argument("--role", choices=["reviewer", "controller", "admin", "integrator"], required=True)
     ua.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin instead of prompting")
+    ul = us_sub.add_parser("list", help="every account: role, active, number of API tokens")
+    ul.add_argument("--json", action="store_true")
+    for name, what in (("disable", "stop an account: its sessions end now, its API tokens stop working"),
+                       ("enable", "let a disabled account log in and use its API tokens again")):
+        us_sub.add_parser(name, help=what).add_argument("username")
     us.set_defaults(func=handlers["user"])
 
     tk = sub.add_parser("token", help="API tokens for POST /api/invoices and the JSON API")
@@ -135,5 +140,9 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     ta = tk_sub.add_parser("add", help="issue an API token for an existing account (printed once)")
     ta.add_argument("username")
     ta.add_argument("--label", default=None, help="what the token is for, e.g. erp-connector")
+    tl = tk_sub.add_parser("list", help="API tokens (id, owner, label, created, last used; never the secret)")
+    tl.add_argument("username", nargs="?", default=None)
+    tl.add_argument("--json", action="store_true")
+    tk_sub.add_parser("revoke", help="delete one API token by the id token list shows").add_argument("token_id")
     tk.set_defaults(func=handlers["token"])
     return p

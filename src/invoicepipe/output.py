@@ -59,3 +59,12 @@ def print_trail(events: list[dict], as_json: bool) -> None:
         print(f"#{e['seq']:<6} {e['created_at'][:19]} {e['step']:<14} {e['outcome']:<16} {move:<26} {e['actor']} {versions}")
         for r in e["reasons"]:
             print(f"         - {r.get('code')}: {r.get('message')}")
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    """Plain columns for listings; every cell goes through safe_line (names are untrusted)."""
+    cells = [[safe_line(str(c)) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(lines) if rows else lines[0] + "\n(none)"

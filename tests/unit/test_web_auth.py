@@ -1,16 +1,18 @@
 """Accounts, logins, sessions and API tokens (FastAPI TestClient on a temporary SQLite)."""
 
 import io
+import json
+import re
 
 import pytest
 from sqlalchemy import select
 
 from invoicepipe.adapters.db import tables as t
-from invoicepipe.cli import EXIT_OK, main
+from invoicepipe.cli import EXIT_NOT_FOUND, EXIT_OK, main
 from invoicepipe.errors import PermanentError, StateConflict
 from invoicepipe.services.users import MAX_FAILURES, TooManyAttempts, add_user, login, user_count
 from tests.fakes import fake_pdf
-from tests.web_helpers import PASSWORD, client_for, log_in
+from tests.web_helpers import PASSWORD, client_for, log_in, person
 
 
 def test_a_fresh_install_has_no_users_and_no_login_works(app):
@@ -107,3 +109,80 @@ def test_cli_user_add_and_token_add(tmp_path, monkeypatch, capsys):
     assert "user carl added with role controller" in capsys.readouterr().out
     assert main(["token", "add", "carl", "--label", "scripts"]) == EXIT_OK
     assert "ipt_" in capsys.readouterr().out
+
+
+def test_an_integrator_follows_its_own_uploads_and_only_those(app, run_pipeline):
+    _, token = add_user(app, "erp", "integrator", None, "user:test")
+    _, other = add_user(app, "shop", "integrator", None, "user:test")
+    client = client_for(app)
+    auth, other_auth = {"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {other}"}
+    pdf = fake_pdf("Invoice No: 77", "Total: 100.00 EUR")
+    sent = client.post("/api/invoices", headers=auth, files={"file": ("inv.pdf", pdf, "application/pdf")})
+    assert sent.status_code == 201 and sent.headers["location"] == sent.json()[0]["href"]
+    doc_id = sent.json()[0]["id"]
+    again = client.post("/api/invoices", headers=auth, files={"file": ("inv-again.pdf", pdf, "application/pdf")})
+    assert again.status_code == 200 and again.json()[0]["id"] == doc_id and again.json()[0]["new"] is False
+    run_pipeline(app)
+    status = client.get(f"/api/invoices/{doc_id}", headers=auth)
+    assert status.status_code == 200, status.text
+    body = status.json()
+    assert body["status"] == "needs_review" and body["arrivals"] == 2
+    assert body["decision"]["outcome"] == "needs_review" and body["decision"]["reasons"]
+    assert all({"code", "message", "blocks_payment"} <= set(r) for r in body["decision"]["reasons"])
+    # another integrator cannot learn that the document exists
+    assert client.get(f"/api/invoices/{doc_id}", headers=other_auth).status_code == 404
+    assert client.get("/api/invoices/999999", headers=auth).status_code == 404
+
+
+def test_disabling_an_account_ends_its_sessions_and_refuses_its_tokens_until_enabled(app):
+    from invoicepipe.services.users import list_tokens, revoke_token, set_active
+
+    anna = person(app, "anna")
+    assert anna.get("/api/me").status_code == 200
+    _, token = add_user(app, "erp", "integrator", None, "user:test")
+    auth = {"Authorization": f"Bearer {token}"}
+    api = client_for(app)
+    assert api.get("/api/me", headers=auth).status_code == 200
+    assert set_active(app, "anna", False, "user:admin")["sessions_ended"] == 1
+    assert anna.get("/api/me").status_code == 401
+    set_active(app, "erp", False, "user:admin")
+    assert api.get("/api/me", headers=auth).status_code == 401
+    set_active(app, "erp", True, "user:admin")
+    assert api.get("/api/me", headers=auth).status_code == 200
+    [listed] = list_tokens(app, "erp")
+    assert listed["id"].startswith("tok_") and token not in str(listed) and listed["last_used_at"] is not None
+    revoke_token(app, listed["id"], "user:admin")
+    assert api.get("/api/me", headers=auth).status_code == 401
+
+
+def test_cli_lists_disables_and_revokes(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("INVOICEPIPE_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("INVOICEPIPE_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.delenv("INVOICEPIPE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("INVOICEPIPE_REDIS_URL", raising=False)
+    assert main(["user", "add", "erp", "--role", "integrator"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["user", "list"]) == EXIT_OK
+    assert re.search(r"erp\s+integrator\s+yes\s+1", capsys.readouterr().out)
+    assert main(["user", "disable", "erp"]) == EXIT_OK and "disabled" in capsys.readouterr().out
+    assert main(["token", "list", "--json"]) == EXIT_OK
+    [token] = json.loads(capsys.readouterr().out)
+    assert token["username"] == "erp" and token["active"] is False
+    assert main(["token", "revoke", token["id"]]) == EXIT_OK
+    assert main(["token", "list"]) == EXIT_OK and "(none)" in capsys.readouterr().out
+    assert main(["token", "revoke", "tok_0123456789ab"]) == EXIT_NOT_FOUND
+
+
+def test_cli_output_into_a_closed_pipe_ends_without_a_traceback(tmp_path, monkeypatch):
+    """`invoicepipe show 3 | head`: the reader goes away, the command ends quietly."""
+    import os
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    closed = os.fdopen(write_end, "w")
+    monkeypatch.setattr(sys, "stdout", closed)
+    try:
+        assert main(["reasons"]) == EXIT_OK
+    finally:
+        closed.close()

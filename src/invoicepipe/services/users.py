@@ -192,3 +192,63 @@ def logout(app, token: Optional[str]) -> None:
 def user_count(app) -> int:
     with app.uow.begin() as tx:
         return AccountRepository(tx.conn).count_users()
+
+
+TOKEN_ID_LENGTH = 12  # a token is named by the start of its hash: enough to tell tokens apart, useless to an attacker
+
+
+def token_id(token_hash: str) -> str:
+    return "tok_" + token_hash[:TOKEN_ID_LENGTH]
+
+
+def list_users(app) -> list[dict]:
+    with app.uow.begin() as tx:
+        return [{**u, "active": bool(u["active"])} for u in AccountRepository(tx.conn).users()]
+
+
+def set_active(app, username: str, active: bool, actor: str) -> dict:
+    """Disable or re-enable an account. Disabling ends its sessions at once; its API tokens
+    stop working because only active accounts' tokens are accepted (they work again on enable)."""
+    with app.uow.begin() as tx:
+        accounts = AccountRepository(tx.conn)
+        row = accounts.user_by_name(username.strip().lower())
+        if row is None:
+            raise NotFound(f"no user {username}")
+        accounts.set_active(row["id"], active)
+        ended = 0 if active else accounts.delete_sessions_of(row["id"])
+        record(tx, None, step="user_enabled" if active else "user_disabled", actor=actor, outcome=row["role"],
+               inputs={"username": row["username"], "sessions_ended": ended})
+    return {"username": row["username"], "role": row["role"], "active": active, "sessions_ended": ended}
+
+
+def list_tokens(app, username: Optional[str] = None) -> list[dict]:
+    with app.uow.begin() as tx:
+        accounts = AccountRepository(tx.conn)
+        user_id = None
+        if username:
+            row = accounts.user_by_name(username.strip().lower())
+            if row is None:
+                raise NotFound(f"no user {username}")
+            user_id = row["id"]
+        rows = accounts.tokens(user_id)
+    return [{"id": token_id(r.pop("token_hash")), **r, "active": bool(r["active"])} for r in rows]
+
+
+def revoke_token(app, ident: str, actor: str) -> dict:
+    """Delete the API token named ``ident`` (as ``token list`` shows it)."""
+    prefix = ident.strip().removeprefix("tok_")
+    if len(prefix) < 8 or not all(c in "0123456789abcdef" for c in prefix):
+        raise PermanentError("give the token id as token list shows it (tok_ and at least 8 hex digits)")
+    with app.uow.begin() as tx:
+        accounts = AccountRepository(tx.conn)
+        matches = [r for r in accounts.tokens() if r["token_hash"].startswith(prefix)]
+        if not matches:
+            raise NotFound(f"no API token {ident}")
+        if len(matches) > 1:
+            raise PermanentError(f"{ident} names {len(matches)} tokens; give more of the id")
+        token = matches[0]
+        accounts.delete_token(token["token_hash"])
+        record(tx, None, step="api_token_revoked", actor=actor, outcome=token["role"],
+               inputs={"username": token["username"], "token": token_id(token["token_hash"]), "label": token["label"]})
+    return {"id": token_id(token["token_hash"]), "username": token["username"], "label": token["label"]}
+

@@ -20,6 +20,7 @@ from ..services import audit as audit_service
 from ..services.audit_search import AuditFilters, search, why
 from ..services.review_queue import QueueFilters, review_queue
 from ..services.review_view import document_view
+from ..services.submissions import submission_status
 from ..services.users import User
 from .auth import CONTROLLER, REVIEWER, UPLOADER
 from .locale import convention_for, preferred_locale
@@ -83,6 +84,7 @@ class IngestedDocument(BaseModel):
     status: str
     reason: Optional[str] = None
     new: bool
+    href: str = Field(description="GET it to follow the document's state, decision and reasons")
 
 
 class Me(BaseModel):
@@ -166,18 +168,28 @@ def api_release(request: Request, doc_id: int, body: Seen, user: User = Depends(
 
 @router.post("/invoices", status_code=201, response_model=list[IngestedDocument], tags=["ingest"],
              summary="Submit one invoice file (PDF, PNG, JPEG, TIFF or .eml)",
-             responses={422: {"description": "not an accepted file: it is recorded as rejected, with the reason"},
+             responses={200: {"description": "these bytes were submitted before: the existing document, not a new one"},
+                        422: {"description": "not an accepted file: it is recorded as rejected, with the reason"},
                         413: {"description": "larger than INVOICEPIPE_MAX_UPLOAD_MB"}})
 async def api_ingest(request: Request, user: User = Depends(UPLOADER), file: UploadFile = File(...)):
     data = await file.read()
     rows = await run_in_threadpool(ingest_uploads, request.app.state.core, [(file.filename or "upload", data)], "api", user.actor,
                                    request.app.state.config.max_upload_bytes)
-    documents = [IngestedDocument(id=r["id"], filename=r["filename"], status=r["status"], reason=r["reason"], new=r["new"]).model_dump()
-                 for r in rows]
+    documents = [IngestedDocument(id=r["id"], filename=r["filename"], status=r["status"], reason=r["reason"], new=r["new"],
+                                  href=f"/api/invoices/{r['id']}").model_dump() for r in rows]
     rejected = [d for d in documents if d["status"] == "rejected"]
     if rejected:
         return JSONResponse({"detail": "; ".join(d["reason"] or "rejected" for d in rejected), "documents": documents}, status_code=422)
-    return documents
+    # bytes already known are the existing document, not a new one: 200 with its id, 201 only when created
+    created = any(d["new"] for d in documents)
+    headers = {"Location": documents[0]["href"]} if created and len(documents) == 1 else {}
+    return JSONResponse(documents, status_code=201 if created else 200, headers=headers)
+
+
+@router.get("/invoices/{doc_id}", tags=["ingest"], summary="State, decision and reasons of a document you submitted",
+            responses={404: {"description": "no such document, or not one submitted by the caller"}})
+def api_submission(request: Request, doc_id: int, user: User = Depends(UPLOADER)):
+    return submission_status(request.app.state.core, user, doc_id)
 
 
 @router.get("/audit/events", tags=["audit"], summary="Search the audit log (newest first)")

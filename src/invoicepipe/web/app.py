@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
 from ..adapters.page_images import PageImages
-from . import api, routes_audit, routes_auth, routes_review, routes_upload
+from . import api, api_docs, routes_audit, routes_auth, routes_review, routes_upload
 from .config import WebConfig
 from .errors import install_error_handlers
 from .security import SecurityMiddleware
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from ..bootstrap import App
 
 DESCRIPTION = """Review queue, document review actions, portal ingest and the controller's audit queries.
+
+Interactive documentation: `/api/docs`; this document: `/api/openapi.json`.
 
 Authenticate with `Authorization: Bearer <token>` (create one with `invoicepipe token add NAME`), or with the
 browser session cookie, in which case every POST must also send the `X-CSRF-Token` header."""
@@ -47,6 +49,7 @@ def create_app(app: "App", config: Optional[WebConfig] = None) -> FastAPI:
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (routes_auth, routes_review, routes_upload, routes_audit, api):
         web.include_router(module.router)
+    api_docs.install(web)
 
     @web.get("/healthz", include_in_schema=False)
     def healthz():

@@ -35,6 +35,21 @@ class AccountRepository:
     def count_users(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(t.users)).scalar_one())
 
+    def users(self) -> list[dict]:
+        """Every account with its number of API tokens (no hashes)."""
+        tokens = select(t.api_tokens.c.user_id, func.count().label("tokens")).group_by(t.api_tokens.c.user_id).subquery()
+        rows = self.conn.execute(
+            select(t.users.c.username, t.users.c.role, t.users.c.active, t.users.c.created_at,
+                   func.coalesce(tokens.c.tokens, 0).label("tokens"))
+            .outerjoin(tokens, tokens.c.user_id == t.users.c.id).order_by(t.users.c.username))
+        return [dict(r._mapping) for r in rows]
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self.conn.execute(update(t.users).where(t.users.c.id == user_id).values(active=1 if active else 0))
+
+    def delete_sessions_of(self, user_id: int) -> int:
+        return self.conn.execute(delete(t.sessions).where(t.sessions.c.user_id == user_id)).rowcount or 0
+
     # -- sessions --------------------------------------------------------------------------
     def add_session(self, token_hash: str, user_id: int, csrf_token: str, expires_at: datetime) -> None:
         self.conn.execute(insert(t.sessions).values(token_hash=token_hash, user_id=user_id, csrf_token=csrf_token,
@@ -58,6 +73,18 @@ class AccountRepository:
     # -- API tokens ------------------------------------------------------------------------
     def add_token(self, token_hash: str, user_id: int, label: Optional[str]) -> None:
         self.conn.execute(insert(t.api_tokens).values(token_hash=token_hash, user_id=user_id, label=label, created_at=utcnow()))
+
+    def tokens(self, user_id: Optional[int] = None) -> list[dict]:
+        """API tokens with their owner; ``token_hash`` is the sha256 of the secret, never the secret."""
+        query = (select(t.api_tokens.c.token_hash, t.api_tokens.c.label, t.api_tokens.c.created_at, t.api_tokens.c.last_used_at,
+                        t.users.c.username, t.users.c.role, t.users.c.active)
+                 .join(t.users, t.users.c.id == t.api_tokens.c.user_id).order_by(t.users.c.username, t.api_tokens.c.created_at))
+        if user_id is not None:
+            query = query.where(t.api_tokens.c.user_id == user_id)
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def delete_token(self, token_hash: str) -> None:
+        self.conn.execute(delete(t.api_tokens).where(t.api_tokens.c.token_hash == token_hash))
 
     def user_for_token(self, token_hash: str) -> Optional[dict]:
         row = self.conn.execute(
