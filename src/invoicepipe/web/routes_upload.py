@@ -4,6 +4,7 @@ input is shown with its reason (it is still recorded, as a rejected document).""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile
 
 from ..domain.names import safe_name
@@ -11,7 +12,7 @@ from ..errors import PermanentError
 from ..services.ingest import ingest_bytes
 from ..services.users import User
 from .auth import REVIEWER, SAFE_METHODS
-from .templating import render
+from .templating import query_string, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,14 +39,33 @@ def ingest_uploads(core, files: list[tuple[str, bytes]], channel: str, actor: st
     return rows
 
 
+MAX_SHOWN = 50
+
+
+def _ids(raw: str) -> list[int]:
+    return [int(x) for x in raw.split(",")[:MAX_SHOWN] if x.isdigit()]
+
+
 @router.get("/upload")
-def upload_form(request: Request, user: User = Depends(REVIEWER)):
-    return render(request, "upload.html", results=None)
+def upload_form(request: Request, new: str = "", known: str = "", user: User = Depends(REVIEWER)):
+    """The form, and after an upload the documents it made (their state now)."""
+    shown = [(i, True) for i in _ids(new)] + [(i, False) for i in _ids(known)]
+    results = []
+    if shown:
+        with request.app.state.core.uow.begin() as tx:
+            for doc_id, is_new in shown:
+                doc = tx.documents.get(doc_id)
+                if doc is not None:
+                    results.append({"id": doc.id, "filename": doc.filename, "status": doc.status.value, "reason": doc.reason, "new": is_new})
+    return render(request, "upload.html", results=results or None)
 
 
 @router.post("/upload")
 def upload_submit(request: Request, user: User = Depends(REVIEWER), files: list = Depends(uploaded_files)):
+    """Ingest, then redirect to the result (post/redirect/get): reloading the result page
+    shows it again instead of submitting the files a second time."""
     core = request.app.state.core
     results = ingest_uploads(core, files, "portal", user.actor, request.app.state.config.max_upload_bytes)
-    status = 422 if any(r["status"] == "rejected" for r in results) else 200
-    return render(request, "upload.html", status=status, results=results)
+    new = ",".join(str(r["id"]) for r in results if r["new"])
+    known = ",".join(str(r["id"]) for r in results if not r["new"])
+    return RedirectResponse(f"/upload?{query_string(new=new, known=known)}", status_code=303)
