@@ -38,6 +38,10 @@ def test_search_filters_by_document_actor_action_outcome_policy_and_dates(app, h
     assert search(app, AuditFilters(date_to=today - timedelta(days=1)))["total"] == 0
     assert {e["document_id"] for e in search(app, AuditFilters(vendor="acme"), limit=1000)["events"]} == set(history.values())
     assert search(app, AuditFilters(vendor="V200"))["total"] == 0
+    clean = search(app, AuditFilters(document_id=history["clean"]), limit=1)["events"][0]
+    assert clean["invoice_number"] and clean["vendor_id"] and clean["total"]  # plain columns beside each event
+    by_number = search(app, AuditFilters(invoice_number=clean["invoice_number"].lower()), limit=1000)["events"]
+    assert history["clean"] in {e["document_id"] for e in by_number}
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(app, history):
@@ -46,6 +50,9 @@ def test_csv_export_neutralises_spreadsheet_formulas(app, history):
     assert [r["seq"] for r in rows] == sorted((r["seq"] for r in rows), key=int)  # oldest first, across batches
     assert rows[-1]["step"] == "review_reject" and rows[-1]["actor"] == "user:anna"
     assert "+cmd|' /C calc'!A0" in rows[-1]["reasons"]
+    assert rows[-1]["reasons"].startswith("review_reject") or ":" in rows[-1]["reasons"]  # "code: message", not JSON
+    assert not any(r["reasons"].startswith("[") or r["inputs"].startswith("{") for r in rows)
+    assert rows[-1]["invoice_number"] and rows[-1]["vendor_id"] and rows[-1]["total"]
     assert not any(cell[:1] in ("=", "+", "-", "@") for r in rows for cell in r.values())
     assert (_cell("=1+1"), _cell("-5"), _cell("@SUM(A1)"), _cell("plain"), _cell(None), _cell(7)) == ("'=1+1", "'-5", "'@SUM(A1)", "plain", "", "7")
 

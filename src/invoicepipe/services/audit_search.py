@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Optional
@@ -23,8 +24,12 @@ from ..domain.csv_cells import csv_cell
 from ..errors import PermanentError
 from .review_words import field_label, reason_title
 
-CSV_COLUMNS = ("seq", "created_at", "document_id", "step", "actor", "outcome", "from_status", "to_status", "policy_version",
-               "extractor_version", "reasons", "inputs", "hash")
+# Plain cells a spreadsheet can filter on: the invoice's number, vendor and amount beside
+# each event, reasons as "code: message" text, inputs as "key=value" pairs (no JSON in cells).
+CSV_COLUMNS = ("seq", "created_at", "document_id", "invoice_number", "vendor_id", "vendor_name", "total", "currency", "step", "actor",
+               "outcome", "from_status", "to_status", "policy_version", "extractor_version", "reasons", "inputs", "hash")
+INVOICE_COLUMNS = (t.invoices.c.invoice_number, t.invoices.c.vendor_id, t.vendors.c.name.label("vendor_name"), t.invoices.c.total,
+                   t.invoices.c.currency)
 HUMAN_STEPS = ("review_approve", "review_override", "review_correct", "review_reject", "review_duplicate", "review_hold", "review_release")
 # Steps that record the one decision (and, before it, the router's and reconciler's).
 DECISION_STEPS = ("decide", "review_approve", "route", "reconcile")
@@ -45,6 +50,7 @@ class AuditFilters:
     action: Optional[str] = None
     outcome: Optional[str] = None
     policy_version: Optional[str] = None
+    invoice_number: Optional[str] = None
 
     def query(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.__dict__.items() if v not in (None, "")}
@@ -75,6 +81,10 @@ def _where(query, f: AuditFilters):
         query = query.where(a.c.outcome == f.outcome)
     if f.policy_version:
         query = query.where(a.c.policy_version == f.policy_version)
+    if f.invoice_number:
+        from .document_search import number_matches
+
+        query = query.where(a.c.document_id.in_(select(t.invoices.c.document_id).where(number_matches(f.invoice_number))))
     if f.vendor:
         named = select(t.vendors.c.vendor_id).where(func.lower(t.vendors.c.name).contains(f.vendor.lower(), autoescape=True))
         docs = select(t.invoices.c.document_id).where((t.invoices.c.vendor_id == f.vendor) | t.invoices.c.vendor_id.in_(named))
@@ -87,9 +97,26 @@ def search(app, filters: AuditFilters, limit: int = 100, offset: int = 0) -> dic
     a = t.audit_events
     with app.uow.begin() as tx:
         total = int(tx.conn.execute(_where(select(func.count()).select_from(a), filters)).scalar_one())
-        rows = tx.conn.execute(_where(select(a), filters).order_by(a.c.seq.desc()).limit(limit).offset(offset)).all()
-    return {"total": total, "limit": limit, "offset": offset, "events": [dict(r._mapping) for r in rows], "actions": list(KNOWN_STEPS),
-            "filters": filters.query()}
+        rows = tx.conn.execute(_with_invoice(_where(select(a, *INVOICE_COLUMNS), filters)).order_by(a.c.seq.desc())
+                               .limit(limit).offset(offset)).all()
+    events = [{**r._mapping, "total": None if r.total is None else str(r.total)} for r in rows]
+    return {"total": total, "limit": limit, "offset": offset, "events": events, "actions": list(KNOWN_STEPS), "filters": filters.query()}
+
+
+def _with_invoice(query):
+    a = t.audit_events
+    return query.select_from(a.outerjoin(t.invoices, t.invoices.c.document_id == a.c.document_id)
+                             .outerjoin(t.vendors, t.vendors.c.vendor_id == t.invoices.c.vendor_id))
+
+
+def _plain(column: str, value) -> object:
+    """Reasons and inputs as text a person reads in a spreadsheet, not JSON."""
+    if column == "reasons":
+        return " | ".join(f"{r.get('code')}: {r.get('message')}" for r in value or [])
+    if column == "inputs":
+        return "; ".join(f"{k}={v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, default=str)}"
+                         for k, v in (value or {}).items())
+    return value
 
 
 def export_csv(app, filters: AuditFilters, batch: int = 2000) -> Iterator[str]:
@@ -101,9 +128,10 @@ def export_csv(app, filters: AuditFilters, batch: int = 2000) -> Iterator[str]:
     last = 0
     while True:
         with app.uow.begin() as tx:
-            rows = tx.conn.execute(_where(select(a), filters).where(a.c.seq > last).order_by(a.c.seq).limit(batch)).all()
+            rows = tx.conn.execute(_with_invoice(_where(select(a, *INVOICE_COLUMNS), filters)).where(a.c.seq > last)
+                                   .order_by(a.c.seq).limit(batch)).all()
         for r in rows:
-            writer.writerow([csv_cell(r._mapping[c]) for c in CSV_COLUMNS])
+            writer.writerow([csv_cell(_plain(c, r._mapping[c])) for c in CSV_COLUMNS])
         yield out.getvalue()
         out.seek(0)
         out.truncate()

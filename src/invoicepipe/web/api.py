@@ -20,12 +20,14 @@ from ..services import audit as audit_service
 from ..services.audit_search import AuditFilters, search, why
 from ..services.review_queue import QueueFilters, review_queue
 from ..services.review_view import document_view
+from ..services.document_search import search_documents
 from ..services.submissions import submission_status
 from ..services.users import User
 from .auth import CONTROLLER, REVIEWER, UPLOADER
 from .locale import convention_for, preferred_locale
 from .routes_audit import audit_filters, csv_response
 from .routes_review import page_image, queue_filters, run_action
+from .routes_search import api_filters
 from .routes_upload import ingest_uploads
 
 router = APIRouter(prefix="/api")
@@ -190,6 +192,19 @@ async def api_ingest(request: Request, user: User = Depends(UPLOADER), file: Upl
             responses={404: {"description": "no such document, or not one submitted by the caller"}})
 def api_submission(request: Request, doc_id: int, user: User = Depends(UPLOADER)):
     return submission_status(request.app.state.core, user, doc_id)
+
+
+@router.get("/search", tags=["review"], summary="Find documents in any state (newest first; continue with before=next_before)")
+def api_search(request: Request, before: Optional[int] = None, limit: int = Query(50, ge=1, le=200),
+               number: Optional[str] = None, vendor: Optional[str] = None, amount_min: Optional[str] = None,
+               amount_max: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
+               po: Optional[str] = None, state: Optional[str] = None, filename: Optional[str] = None,
+               locale: Optional[str] = Query(None, description="how amount_min/amount_max/date_* are written, e.g. de-DE"),
+               user: User = Depends(REVIEWER)):
+    filters = api_filters(request)
+    if filters.empty():
+        raise PermanentError("give at least one filter (number, vendor, amount_min, amount_max, date_from, date_to, po, state, filename)")
+    return search_documents(request.app.state.core, filters, before, limit)
 
 
 @router.get("/audit/events", tags=["audit"], summary="Search the audit log (newest first)")

@@ -20,14 +20,15 @@ PAGE = 100
 
 
 def audit_filters(date_from: str = "", date_to: str = "", vendor: str = "", document: str = "", actor: str = "",
-                  action: str = "", outcome: str = "", policy_version: str = "") -> AuditFilters:
+                  action: str = "", outcome: str = "", policy_version: str = "", invoice_number: str = "") -> AuditFilters:
     """Query parameters as filters; a malformed date or document number is a 422 with the reason."""
     document = document.strip().lstrip("#")
     if document and not document.isdigit():
         raise PermanentError(f"document: {document!r} is not a document number")
     return AuditFilters(date_from=parse_date(date_from, "from"), date_to=parse_date(date_to, "to"), vendor=vendor.strip() or None,
                         document_id=int(document) if document else None, actor=actor.strip() or None, action=action or None,
-                        outcome=outcome.strip() or None, policy_version=policy_version.strip() or None)
+                        outcome=outcome.strip() or None, policy_version=policy_version.strip() or None,
+                        invoice_number=invoice_number.strip()[:100] or None)
 
 
 def csv_response(request: Request, filters: AuditFilters) -> StreamingResponse:
@@ -43,7 +44,8 @@ def audit_page(request: Request, page: int = 1, filters: AuditFilters = Depends(
     pages = max(1, -(-result["total"] // PAGE))
     form = {"date_from": filters.date_from or "", "date_to": filters.date_to or "", "vendor": filters.vendor or "",
             "document": filters.document_id or "", "actor": filters.actor or "", "action": filters.action or "",
-            "outcome": filters.outcome or "", "policy_version": filters.policy_version or ""}
+            "outcome": filters.outcome or "", "policy_version": filters.policy_version or "",
+            "invoice_number": filters.invoice_number or ""}
     return render(request, "audit.html", result=result, form=form, page=page, pages=pages)
 
 
