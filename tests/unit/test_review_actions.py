@@ -1,5 +1,7 @@
 """Each review action: its state change, its audit event, and optimistic locking."""
 
+import re
+
 import pytest
 
 from invoicepipe.adapters.db.review import ReviewRepository
@@ -166,7 +168,9 @@ def test_a_bank_mismatch_is_released_only_by_a_controller_with_a_note(loaded, ru
                          json={"version": version_of(loaded, doc_id), "overrides": {"bank_mismatch": {"digest": digest, "note": "looks fine"}}})
     assert response.status_code == 409 and "only a controller may override bank_mismatch" in response.json()["detail"]
     page = anna.get(f"/documents/{doc_id}").text
-    assert "A controller may override it with a note." in page and 'data-override="bank_mismatch"' not in page
+    assert "A controller may override it with a note." in page
+    assert re.search(r'<button type="button" disabled data-override="bank_mismatch"', page)  # shown, but not usable
+    assert re.search(r'id="approve" disabled', page) and "Waiting for a controller: Bank details" in page
     with pytest.raises(Forbidden):
         review.override(loaded, ANNA, doc_id, version_of(loaded, doc_id), "bank_mismatch", digest, "looks fine")
     carl = person(loaded, "carl", "controller")
@@ -174,13 +178,40 @@ def test_a_bank_mismatch_is_released_only_by_a_controller_with_a_note(loaded, ru
     response = carl.post(f"/api/documents/{doc_id}/approve", headers={"X-CSRF-Token": carl.csrf},
                          json={"version": version_of(loaded, doc_id), "overrides": {"bank_mismatch": {"digest": digest, "note": ""}}})
     assert response.status_code == 422  # a note is required
+    for note, confirm, refusal in (("ok", True, "at least 15 characters"), ("new account confirmed by phone", False, "confirm that you checked")):
+        response = carl.post(f"/api/documents/{doc_id}/approve", headers={"X-CSRF-Token": carl.csrf}, json={
+            "version": version_of(loaded, doc_id), "overrides": {"bank_mismatch": {"digest": digest, "note": note, "confirm": confirm}}})
+        assert response.status_code == 422 and refusal in response.json()["detail"]
+    carl_page = carl.get(f"/documents/{doc_id}").text
+    assert 'data-confirm="bank_mismatch"' in carl_page and 'minlength="15"' in carl_page
     response = carl.post(f"/api/documents/{doc_id}/approve", headers={"X-CSRF-Token": carl.csrf}, json={
-        "version": version_of(loaded, doc_id), "overrides": {"bank_mismatch": {"digest": digest, "note": "new account confirmed by phone"}}})
+        "version": version_of(loaded, doc_id),
+        "overrides": {"bank_mismatch": {"digest": digest, "note": "new account confirmed by phone", "confirm": True}}})
     assert response.status_code == 200 and response.json()["status"] == "approved"
     with loaded.uow.begin() as tx:
         [stored] = tx.documents.overrides(doc_id)
     assert (stored["code"], stored["role"], stored["actor"], stored["note"]) == ("bank_mismatch", "controller", "user:carl",
                                                                                   "new account confirmed by phone")
+
+
+def test_a_controller_reopens_a_rejected_document_and_it_is_checked_again(loaded, run_pipeline):
+    doc_id = in_review(loaded, run_pipeline, po=None, number="R-1")
+    review.reject(loaded, ANNA, doc_id, version_of(loaded, doc_id), "looked like spam")
+    anna = person(loaded, "anna2", "reviewer")
+    page = anna.get(f"/documents/{doc_id}").text
+    assert 'id="reopen" disabled' in page and "only a controller may reopen" in page and 'id="closed-why"' in page
+    with pytest.raises(Forbidden):
+        review.reopen(loaded, ANNA, doc_id, version_of(loaded, doc_id), "mistake")
+    with pytest.raises(PermanentError):
+        review.reopen(loaded, CARL, doc_id, version_of(loaded, doc_id), " ")
+    result = review.reopen(loaded, CARL, doc_id, version_of(loaded, doc_id), "the vendor confirmed it is a real invoice")
+    assert result["status"] == "reconciling"
+    event = last_event(loaded, doc_id)
+    assert (event["step"], event["actor"], event["from_status"]) == ("review_reopen", "user:carl", "rejected")
+    run_pipeline(loaded)
+    assert show(loaded, doc_id)["status"] == "needs_review"  # no PO: the decision holds it again; nothing skipped
+    with pytest.raises(StateConflict, match="only rejected or duplicate"):
+        review.reopen(loaded, CARL, doc_id, version_of(loaded, doc_id), "again please")
 
 
 def test_actions_through_the_pages_redirect_to_the_next_document(loaded, run_pipeline):

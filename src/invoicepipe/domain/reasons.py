@@ -113,6 +113,7 @@ _SPECS = (
     _spec("reviewer_duplicate", "Marked a duplicate by a person", "action", None, "", blocks_payment=False),
     _spec("reviewer_hold", "Put on hold", "action", None, "", blocks_payment=False),
     _spec("reviewer_release", "Taken off hold", "action", None, "", blocks_payment=False),
+    _spec("reviewer_reopened", "Reopened by a controller", "action", None, "", blocks_payment=False),
     _spec("gate_refused", "Payment gate refused approval", "action", None, "", blocks_payment=False),
     _spec("operator_retry", "Retried by an operator", "action", None, "", blocks_payment=False),
     _spec("retry_budget_exhausted", "Retry budget exhausted", "action", None, "", blocks_payment=False),
@@ -148,3 +149,28 @@ def may_override(code: str, role: Optional[str]) -> bool:
     """True when ``role`` may override an open ``code`` (with a note)."""
     needed = spec(code).override_role
     return needed is not None and role_at_least(role, needed)
+
+
+# An override that pays despite a bank, vendor-master, arithmetic or match finding (the
+# ones only a controller may release) carries weight: the person confirms explicitly and
+# writes a note an auditor can follow, not "ok".
+WEIGHTY_NOTE_MIN = 15
+
+
+def weighty(code: str) -> bool:
+    """True when overriding ``code`` needs an explicit confirmation and a substantive note."""
+    needed = REGISTRY[code].override_role if code in REGISTRY else None
+    return needed is not None and ROLE_RANK[needed] >= ROLE_RANK[CONTROLLER]
+
+
+def override_refusal(code: str, note: str, confirmed: bool) -> Optional[str]:
+    """Why an override of ``code`` with this note cannot be recorded, or None."""
+    if not (note or "").strip():
+        return f"an override of {code} needs a note"
+    if weighty(code):
+        if len(note.strip()) < WEIGHTY_NOTE_MIN:
+            return f"an override of {REGISTRY[code].title.lower()} needs a note of at least {WEIGHTY_NOTE_MIN} characters saying what was checked"
+        if not confirmed:
+            return f"confirm that you checked {REGISTRY[code].title.lower()} before overriding it"
+    return None
+

@@ -27,7 +27,7 @@ from ..adapters.db.review import ReviewRepository
 from ..domain.bank import compact_iban
 from ..domain.gate import Override, reason_digest
 from ..domain.models import FIELD_NAMES, ExtractedField, Extraction, Reason, Status
-from ..domain.reasons import REGISTRY, may_override, spec
+from ..domain.reasons import REGISTRY, may_override, override_refusal, spec
 from ..domain.typed_input import UNKNOWN, Convention, TypedInputError, read_amount, read_date
 from ..errors import GateRefused, PermanentError, StateConflict
 from .gate import settle
@@ -86,11 +86,17 @@ def confirmed(extraction: Extraction, role: str) -> Extraction:
     return replace(extraction, fields=fields)
 
 
-def _overrides(user: User, given: Optional[Mapping[str, tuple[str, str]]]) -> list[Override]:
-    """Overrides from a form: code -> (digest the person saw, note)."""
+def _overrides(user: User, given: Optional[Mapping[str, tuple]]) -> list[Override]:
+    """Overrides from a form: code -> (digest the person saw, note[, confirmed]). A weighty
+    one (bank, vendor, arithmetic, match) needs the explicit confirmation and a real note."""
     out = []
-    for code, (digest, note) in (given or {}).items():
+    for code, entry in (given or {}).items():
+        digest, note = entry[0], entry[1]
+        confirmed_ = bool(entry[2]) if len(entry) > 2 else False
         _known(code)
+        refusal = override_refusal(code, note or "", confirmed_)
+        if refusal and may_override(code, user.role):
+            raise PermanentError(refusal)
         out.append(Override(code, (digest or "").strip(), user.role, user.actor, (note or "").strip()[:MAX_TEXT]))
     return out
 
@@ -139,9 +145,11 @@ def approve(app, user: User, document_id: int, seen_version: int, overrides: Opt
     return _finish(app, settled.event, send="export")
 
 
-def override(app, user: User, document_id: int, seen_version: int, code: str, digest: str, note: str) -> dict:
+def override(app, user: User, document_id: int, seen_version: int, code: str, digest: str, note: str,
+             confirmed: bool = False) -> dict:
     """Record a person's override of one open finding (with a note); the document stays in
-    review, and the gate applies the override while the finding stays as it was."""
+    review, and the gate applies the override while the finding stays as it was. Weighty
+    findings (``reasons.weighty``) also need ``confirmed`` and a note an auditor can follow."""
     require_role(user, *HUMAN_ROLES)
     _known(code)
     note = _text(note, f"a note saying why {code} may be overridden")
@@ -149,6 +157,9 @@ def override(app, user: User, document_id: int, seen_version: int, code: str, di
         needed = spec(code).override_role
         raise Forbidden(f"{spec(code).title.lower()} " + (f"can only be overridden by a {needed}" if needed else
                                                            f"cannot be overridden: {spec(code).resolve}"))
+    refusal = override_refusal(code, note, confirmed)
+    if refusal:
+        raise PermanentError(refusal)
     with app.uow.begin() as tx:
         doc = _actionable(tx, document_id, seen_version)
         current = next((r for r in open_reasons(tx, document_id) if r.get("code") == code), None)
@@ -159,7 +170,8 @@ def override(app, user: User, document_id: int, seen_version: int, code: str, di
             tx, doc, Status.NEEDS_REVIEW, step="review_override", actor=user.actor, outcome="overridden", expected_version=seen_version,
             reasons=[reason("reviewer_override", f"{spec(code).title} overridden by {user.username} ({user.role}): {note}",
                             overridden=code, digest=digest, role=user.role, finding=current.get("message"))],
-            inputs={"seen_version": seen_version, "code": code, "digest": digest}, policy_version=app.policy.version))
+            inputs={"seen_version": seen_version, "code": code, "digest": digest, "confirmed": confirmed},
+            policy_version=app.policy.version))
     return _finish(app, event)
 
 
@@ -325,3 +337,26 @@ def release(app, user: User, document_id: int, seen_version: int) -> dict:
             reasons=[reason("reviewer_release", f"hold released (was: {held['note']})")], inputs={"seen_version": seen_version}))
         repo.clear_hold(doc.id)
     return _finish(app, event)
+
+
+REOPENABLE = (Status.REJECTED, Status.DUPLICATE)
+
+
+def reopen(app, user: User, document_id: int, seen_version: int, note: str) -> dict:
+    """A controller takes back a rejection or a duplicate marking: REJECTED|DUPLICATE ->
+    RECONCILING, and the decide step checks the invoice again from the start (a reopened
+    invoice is paid only through the same gate as any other)."""
+    require_role(user, "controller")
+    note = _text(note, "a note saying why the document is reopened")
+    with app.uow.begin() as tx:
+        doc = tx.documents.require(document_id)
+        if doc.status not in REOPENABLE:
+            raise StateConflict(f"document {document_id} is {doc.status.value}; only rejected or duplicate documents can be reopened")
+        if doc.version != seen_version:
+            raise StateConflict(_conflict_message(tx, doc, seen_version))
+        event = _moved(tx, doc, seen_version, move(
+            tx, doc, Status.RECONCILING, step="review_reopen", actor=user.actor, outcome="reopened", expected_version=seen_version,
+            reasons=[reason("reviewer_reopened", f"reopened by {user.username} (was {doc.status.value}): {note}", was=doc.status.value)],
+            inputs={"seen_version": seen_version}, policy_version=app.policy.version, reason=None))
+    return _finish(app, event, send="decide")
+

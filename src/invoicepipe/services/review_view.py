@@ -11,7 +11,7 @@ from ..adapters.db.documents import extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.matching import pair_line, received_by_line
 from ..domain.models import Status
-from ..domain.reasons import ROLE_RANK, spec
+from ..domain.reasons import ROLE_RANK, spec, weighty
 from .review import open_reasons, stored_digest
 from .review_words import field_label
 
@@ -105,6 +105,7 @@ def _reasons(raw: list[dict], overrides: list[dict]) -> list[dict]:
         done = next((o for o in overrides if o["code"] == r["code"] and o["digest"] == digest), None)
         out.append({"code": r["code"], "title": s.title, "message": r.get("message"), "evidence": r.get("evidence") or {},
                     "blocks_payment": s.blocks_payment, "resolve": s.resolve, "override_role": s.override_role, "digest": digest,
+                    "weighty": weighty(r["code"]),
                     "overridden": None if done is None else {"actor": done["actor"], "role": done["role"], "note": done["note"],
                                                               "at": str(done["created_at"])[:19]}})
     return out
@@ -154,6 +155,7 @@ def document_view(app, document_id: int) -> dict:
     return {
         "id": doc.id, "filename": doc.filename, "channel": doc.channel, "media_type": doc.media_type, "status": doc.status.value,
         "version": doc.version, "reason": doc.reason, "received_at": str(doc.created_at)[:19], "actionable": doc.status is Status.NEEDS_REVIEW,
+        "reopenable": doc.status in (Status.REJECTED, Status.DUPLICATE),
         "fields": fields, "uncertain": [f["name"] for f in fields if f["uncertain"]],
         "corrected_by_review": bool(row and row["source"] == "review"), "extractor_version": row["extractor_version"] if row else None,
         "pages": _pages(row, doc), "reasons": reasons,

@@ -40,6 +40,7 @@ class Seen(BaseModel):
 class OverrideNote(BaseModel):
     digest: str = Field(description="the finding's digest as read from the document (it must still match)")
     note: str = Field(min_length=1, max_length=1000)
+    confirm: bool = Field(False, description="required for bank, vendor, arithmetic and match findings (with a note of 15+ characters)")
 
 
 class Approval(Seen):
@@ -50,6 +51,11 @@ class Approval(Seen):
 class Override(Seen):
     code: str
     digest: str
+    note: str = Field(min_length=1, max_length=1000)
+    confirm: bool = Field(False, description="required for bank, vendor, arithmetic and match findings (with a note of 15+ characters)")
+
+
+class Reopen(Seen):
     note: str = Field(min_length=1, max_length=1000)
 
 
@@ -127,13 +133,22 @@ def api_approve(request: Request, doc_id: int, body: Approval, user: User = Depe
     form = {}
     for code, o in body.overrides.items():
         form[f"override_{code}"], form[f"digest_{code}"] = o.note, o.digest
+        if o.confirm:
+            form[f"confirm_{code}"] = "1"
     return _act(request, user, "approve", doc_id, body, form)
 
 
 @router.post("/documents/{doc_id}/override", response_model=ActionResult, tags=["review"],
              summary="Override one open finding with a note (the role the reason registry names); the document stays in review")
 def api_override(request: Request, doc_id: int, body: Override, user: User = Depends(REVIEWER)):
-    return _act(request, user, "override", doc_id, body, {"code": body.code, "digest": body.digest, "note": body.note})
+    return _act(request, user, "override", doc_id, body,
+                {"code": body.code, "digest": body.digest, "note": body.note, "confirm": "1" if body.confirm else ""})
+
+
+@router.post("/documents/{doc_id}/reopen", response_model=ActionResult, tags=["review"],
+             summary="A controller reopens a rejected or duplicate document with a note; it is checked again from the start")
+def api_reopen(request: Request, doc_id: int, body: Reopen, user: User = Depends(REVIEWER)):
+    return _act(request, user, "reopen", doc_id, body, {"note": body.note})
 
 
 @router.post("/documents/{doc_id}/correct", response_model=ActionResult, tags=["review"],

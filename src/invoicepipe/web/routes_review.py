@@ -28,7 +28,8 @@ router = APIRouter(include_in_schema=False)
 CHANNELS = ("email", "portal", "scan", "api")
 DONE = {"approve": "approved", "correct": "corrected and sent to be checked again", "reject": "rejected",
         "duplicate": "marked as a duplicate", "hold": "put on hold", "release": "taken off hold",
-        "override": "had a finding overridden (it stays in review until approved)"}
+        "override": "had a finding overridden (it stays in review until approved)",
+        "reopen": "reopened and sent to be checked again"}
 
 
 def queue_filters(reason: str = "", vendor: str = "", channel: str = "", held: str = "") -> QueueFilters:
@@ -91,9 +92,10 @@ def _original_id(form: dict) -> int:
     return int(raw)
 
 
-def approval_overrides(form: dict) -> dict[str, tuple[str, str]]:
-    """``override_<code>`` (the note) with ``digest_<code>`` (the finding as the person saw it)."""
-    return {k[len("override_"):]: (form.get(f"digest_{k[len('override_'):]}", ""), v)
+def approval_overrides(form: dict) -> dict[str, tuple[str, str, bool]]:
+    """``override_<code>`` (the note) with ``digest_<code>`` (the finding as the person saw
+    it) and ``confirm_<code>`` (the explicit confirmation a weighty finding needs)."""
+    return {k[len("override_"):]: (form.get(f"digest_{k[len('override_'):]}", ""), v, form.get(f"confirm_{k[len('override_'):]}") == "1")
             for k, v in form.items() if k.startswith("override_") and (v or "").strip()}
 
 
@@ -130,7 +132,10 @@ def run_action(core, user: User, action: str, doc_id: int, version: int, form: d
     if action == "approve":
         return review.approve(core, user, doc_id, version, approval_overrides(form))
     if action == "override":
-        return review.override(core, user, doc_id, version, form.get("code", ""), form.get("digest", ""), form.get("note", ""))
+        return review.override(core, user, doc_id, version, form.get("code", ""), form.get("digest", ""), form.get("note", ""),
+                               confirmed=form.get("confirm") == "1")
+    if action == "reopen":
+        return review.reopen(core, user, doc_id, version, form.get("note", ""))
     if action == "correct":
         return review.correct(core, user, doc_id, version, typed_fields(form), convention)
     if action == "reject":
@@ -166,7 +171,7 @@ def act(request: Request, doc_id: int, action: str, user: User = Depends(REVIEWE
         return document_page_response(request, doc_id, filters, status=status_for(exc), error=message)
     query = query_string(filters.query(), done=action, doc=doc_id)
     following = before["next"] or before["previous"]
-    if action in ("hold", "release", "override"):
+    if action in ("hold", "release", "override", "reopen"):
         target = f"/documents/{doc_id}"
     else:
         target = f"/documents/{following}" if following else "/queue"

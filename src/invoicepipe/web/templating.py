@@ -53,6 +53,11 @@ def _amount(ctx, value) -> str:
     return number(value, ctx.get("ui_locale"), cents=True)
 
 
+def _roles_held(user) -> list[str]:
+    """The roles ``user`` holds or outranks (for "may this person override that?")."""
+    return [r for r in ("reviewer", "controller", "admin") if user is not None and user.has_role(r)]
+
+
 def make_templates() -> Jinja2Templates:
     # Autoescape every template whatever its name: vendor names and reasons are untrusted text.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
@@ -63,6 +68,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["money"] = _money
     env.filters["number"] = _number
     env.filters["amount"] = _amount
+    env.globals["user_roles"] = _roles_held
     return Jinja2Templates(env=env)
 
 

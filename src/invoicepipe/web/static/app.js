@@ -105,7 +105,11 @@
 
   function submit(selector) {
     const form = $(selector);
-    if (form) { form.requestSubmit(); }
+    if (!form) { return; }
+    // a shortcut must not do what the disabled button refuses; its reason is already on the page
+    const button = form.querySelector("button[type=submit]");
+    if (button && button.disabled) { return; }
+    form.requestSubmit();
   }
 
   // -- keys ----------------------------------------------------------------------------------
