@@ -206,14 +206,27 @@ def list_users(app) -> list[dict]:
         return [{**u, "active": bool(u["active"])} for u in AccountRepository(tx.conn).users()]
 
 
+def _account(accounts: AccountRepository, username: str) -> dict:
+    row = accounts.user_by_name((username or "").strip().lower())
+    if row is None:
+        raise NotFound(f"no user {username}")
+    return row
+
+
+def _keep_an_admin(accounts: AccountRepository, row: dict, what: str) -> None:
+    """Nobody may lock the installation out of its own administration."""
+    if row["role"] == "admin" and row["active"] and accounts.active_admins() <= 1:
+        raise StateConflict(f"{row['username']} is the last active admin and cannot be {what}; make another admin first")
+
+
 def set_active(app, username: str, active: bool, actor: str) -> dict:
     """Disable or re-enable an account. Disabling ends its sessions at once; its API tokens
     stop working because only active accounts' tokens are accepted (they work again on enable)."""
     with app.uow.begin() as tx:
         accounts = AccountRepository(tx.conn)
-        row = accounts.user_by_name(username.strip().lower())
-        if row is None:
-            raise NotFound(f"no user {username}")
+        row = _account(accounts, username)
+        if not active:
+            _keep_an_admin(accounts, row, "disabled")
         accounts.set_active(row["id"], active)
         ended = 0 if active else accounts.delete_sessions_of(row["id"])
         record(tx, None, step="user_enabled" if active else "user_disabled", actor=actor, outcome=row["role"],
@@ -251,4 +264,57 @@ def revoke_token(app, ident: str, actor: str) -> dict:
         record(tx, None, step="api_token_revoked", actor=actor, outcome=token["role"],
                inputs={"username": token["username"], "token": token_id(token["token_hash"]), "label": token["label"]})
     return {"id": token_id(token["token_hash"]), "username": token["username"], "label": token["label"]}
+
+
+def set_role(app, username: str, role: str, actor: str) -> dict:
+    """Change a person's role (reviewer, controller, admin). Sessions read the role from the
+    account on every request, so the change holds at once. People and integration accounts
+    do not turn into each other: one logs in with a password, the other holds tokens."""
+    if role not in HUMAN_ROLES:
+        raise PermanentError(f"role must be one of {', '.join(HUMAN_ROLES)}")
+    with app.uow.begin() as tx:
+        accounts = AccountRepository(tx.conn)
+        row = _account(accounts, username)
+        if row["role"] not in HUMAN_ROLES:
+            raise PermanentError(f"{row['username']} is an integration account; make a new account for a person")
+        if role != "admin":
+            _keep_an_admin(accounts, row, "demoted")
+        accounts.set_role(row["id"], role)
+        record(tx, None, step="user_role_changed", actor=actor, outcome=role,
+               inputs={"username": row["username"], "from": row["role"], "to": role})
+    return {"username": row["username"], "role": role, "was": row["role"]}
+
+
+def reset_password(app, username: str, actor: str) -> str:
+    """A new random password for a person who lost theirs (shown once to the admin, who hands
+    it over); every session of the account ends."""
+    password = secrets.token_urlsafe(12)
+    with app.uow.begin() as tx:
+        accounts = AccountRepository(tx.conn)
+        row = _account(accounts, username)
+        if row["role"] not in HUMAN_ROLES:
+            raise PermanentError(f"{row['username']} is an integration account: it has API tokens, not a password")
+        accounts.set_password_hash(row["id"], _hasher().hash(password))
+        ended = accounts.delete_sessions_of(row["id"])
+        record(tx, None, step="user_password_reset", actor=actor, outcome=row["role"],
+               inputs={"username": row["username"], "sessions_ended": ended})
+    return password
+
+
+def change_password(app, user: User, current: str, new: str, session_token: Optional[str] = None) -> int:
+    """The person's own password change: the current password is checked, the new one must
+    pass the password rules, and every other session of the account ends. Returns how many."""
+    check_password(new)
+    with app.uow.begin() as tx:
+        accounts = AccountRepository(tx.conn)
+        row = _account(accounts, user.username)
+    if not _password_matches(row["password_hash"] if row["active"] else None, current or ""):
+        raise NotAuthenticated("the current password is wrong")
+    with app.uow.begin() as tx:
+        accounts = AccountRepository(tx.conn)
+        accounts.set_password_hash(row["id"], _hasher().hash(new))
+        ended = accounts.delete_sessions_of(row["id"], keep=_digest(session_token) if session_token else None)
+        record(tx, None, step="user_password_changed", actor=user.actor, outcome=row["role"],
+               inputs={"username": row["username"], "other_sessions_ended": ended})
+    return ended
 

@@ -103,4 +103,5 @@ def clear_session_cookie(response, request: Request) -> None:
 
 REVIEWER = allow("reviewer")  # reviewers, controllers and admins
 CONTROLLER = allow("controller")  # controllers and admins
+ADMIN = allow("admin")
 UPLOADER = allow("reviewer", "integrator")

@@ -47,8 +47,19 @@ class AccountRepository:
     def set_active(self, user_id: int, active: bool) -> None:
         self.conn.execute(update(t.users).where(t.users.c.id == user_id).values(active=1 if active else 0))
 
-    def delete_sessions_of(self, user_id: int) -> int:
-        return self.conn.execute(delete(t.sessions).where(t.sessions.c.user_id == user_id)).rowcount or 0
+    def delete_sessions_of(self, user_id: int, keep: Optional[str] = None) -> int:
+        """End every session of the user (but ``keep``, a token hash: the one changing its password)."""
+        query = delete(t.sessions).where(t.sessions.c.user_id == user_id)
+        if keep:
+            query = query.where(t.sessions.c.token_hash != keep)
+        return self.conn.execute(query).rowcount or 0
+
+    def set_role(self, user_id: int, role: str) -> None:
+        self.conn.execute(update(t.users).where(t.users.c.id == user_id).values(role=role))
+
+    def active_admins(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(t.users)
+                                     .where(t.users.c.role == "admin", t.users.c.active == 1)).scalar_one())
 
     # -- sessions --------------------------------------------------------------------------
     def add_session(self, token_hash: str, user_id: int, csrf_token: str, expires_at: datetime) -> None:
