@@ -30,6 +30,7 @@ from ..domain.models import FIELD_NAMES, ExtractedField, Extraction, Reason, Sta
 from ..domain.reasons import REGISTRY, may_override, override_refusal, spec
 from ..domain.typed_input import UNKNOWN, Convention, TypedInputError, read_amount, read_date
 from ..errors import GateRefused, PermanentError, StateConflict
+from . import review_work
 from .gate import settle
 from .parse import invoice_columns
 from .review_words import field_label
@@ -39,11 +40,14 @@ from .users import HUMAN_ROLES, Forbidden, User, require_role
 MAX_TEXT = 1000
 
 
-def _actionable(tx, document_id: int, seen_version: int):
-    """The document, if it is still in review at the version the reviewer saw."""
+def _actionable(tx, document_id: int, seen_version: int, user: User):
+    """The document, if it is still in review at the version the reviewer saw and nobody
+    else is working on it (``review_work``); the reviewer's own claim is renewed."""
     doc = tx.documents.require(document_id)
     if doc.status is not Status.NEEDS_REVIEW or doc.version != seen_version:
         raise StateConflict(_conflict_message(tx, doc, seen_version))
+    review_work.guard(tx, document_id, user)
+    review_work.renew(tx, document_id, user)
     return doc
 
 
@@ -124,7 +128,7 @@ def approve(app, user: User, document_id: int, seen_version: int, overrides: Opt
     require_role(user, *HUMAN_ROLES)
     given = _overrides(user, overrides)
     with app.uow.begin() as tx:
-        doc = _actionable(tx, document_id, seen_version)
+        doc = _actionable(tx, document_id, seen_version, user)
         row = tx.documents.latest_extraction(document_id)
         if row is None:
             raise StateConflict(f"document {document_id} has no extracted fields to approve; correct or reject it")
@@ -139,6 +143,7 @@ def approve(app, user: User, document_id: int, seen_version: int, overrides: Opt
         _moved(tx, doc, seen_version, settled.event)
         if settled.to is Status.APPROVED:
             ReviewRepository(tx.conn).clear_hold(doc.id)
+            review_work.release_on_close(tx, doc.id)
     if settled.to is not Status.APPROVED:
         log_step(app, settled.event)
         raise GateRefused(_refusal(settled), [r.code for r in settled.result.open])
@@ -161,7 +166,7 @@ def override(app, user: User, document_id: int, seen_version: int, code: str, di
     if refusal:
         raise PermanentError(refusal)
     with app.uow.begin() as tx:
-        doc = _actionable(tx, document_id, seen_version)
+        doc = _actionable(tx, document_id, seen_version, user)
         current = next((r for r in open_reasons(tx, document_id) if r.get("code") == code), None)
         if current is None or stored_digest(current) != digest:
             raise StateConflict(f"{code} is not open on document {document_id} as you saw it; reload it")
@@ -248,7 +253,7 @@ def correct(app, user: User, document_id: int, seen_version: int, values: Mappin
     (the decide step checks everything again on the corrected values)."""
     require_role(user, *HUMAN_ROLES)
     with app.uow.begin() as tx:
-        doc = _actionable(tx, document_id, seen_version)
+        doc = _actionable(tx, document_id, seen_version, user)
         row = tx.documents.latest_extraction(document_id)
         base = extraction_from_json(row) if row else Extraction(fields={})
         vendor_ids = {v.vendor_id for v in tx.master.vendors()}
@@ -282,6 +287,7 @@ def _close(app, tx, user: User, doc, seen_version: int, to: Status, step: str, o
         policy_version=app.policy.version, reason=summary))
     tx.documents.add_decision(doc.id, "review", outcome, [why], app.policy.version, user.actor)
     ReviewRepository(tx.conn).clear_hold(doc.id)
+    review_work.release_on_close(tx, doc.id)
     return event
 
 
@@ -290,7 +296,7 @@ def reject(app, user: User, document_id: int, seen_version: int, why: str) -> di
     require_role(user, *HUMAN_ROLES)
     why = _text(why, "a reason for the rejection")
     with app.uow.begin() as tx:
-        doc = _actionable(tx, document_id, seen_version)
+        doc = _actionable(tx, document_id, seen_version, user)
         event = _close(app, tx, user, doc, seen_version, Status.REJECTED, "review_reject", "rejected", Reason("reviewer_rejected", why, {}),
                        f"rejected by {user.username}: {why}")
     return _finish(app, event)
@@ -300,7 +306,7 @@ def mark_duplicate(app, user: User, document_id: int, seen_version: int, origina
     """NEEDS_REVIEW -> DUPLICATE; the evidence names the original document."""
     require_role(user, *HUMAN_ROLES)
     with app.uow.begin() as tx:
-        doc = _actionable(tx, document_id, seen_version)
+        doc = _actionable(tx, document_id, seen_version, user)
         original = tx.documents.get(original_id) if original_id != document_id else None
         if original is None:
             raise PermanentError(f"document {original_id} cannot be the original of document {document_id}")
@@ -315,7 +321,7 @@ def hold(app, user: User, document_id: int, seen_version: int, note: str) -> dic
     require_role(user, *HUMAN_ROLES)
     note = _text(note, "a note saying why the document is on hold")
     with app.uow.begin() as tx:
-        doc = _actionable(tx, document_id, seen_version)
+        doc = _actionable(tx, document_id, seen_version, user)
         event = _moved(tx, doc, seen_version, move(
             tx, doc, Status.NEEDS_REVIEW, step="review_hold", actor=user.actor, outcome="held", expected_version=seen_version,
             reasons=[reason("reviewer_hold", note)], inputs={"seen_version": seen_version}))
@@ -327,7 +333,7 @@ def release(app, user: User, document_id: int, seen_version: int) -> dict:
     """Take a document off hold; it sorts by priority again."""
     require_role(user, *HUMAN_ROLES)
     with app.uow.begin() as tx:
-        doc = _actionable(tx, document_id, seen_version)
+        doc = _actionable(tx, document_id, seen_version, user)
         repo = ReviewRepository(tx.conn)
         held = repo.hold(doc.id)
         if held is None:

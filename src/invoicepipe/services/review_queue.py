@@ -29,19 +29,28 @@ OVERLAP = timedelta(minutes=10)
 _scanned_until: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+SORTS = ("priority", "due", "amount", "age", "vendor", "confidence")
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     reason: Optional[str] = None
     vendor: Optional[str] = None
     channel: Optional[str] = None
     held: str = ""  # "" (all, held last) | "only" | "none"
+    assignee: Optional[str] = None  # a username (whose live claim) | "none" (unclaimed); "me" is resolved by the page
+    sort: str = "priority"  # one of SORTS; each falls back to the priority order for ties
 
-    def args(self) -> tuple:
-        return (self.reason or None, (self.vendor or "").strip() or None, self.channel or None, self.held)
+    def args(self, me: Optional[str] = None) -> tuple:
+        """Repository arguments; ``assignee="me"`` becomes the person looking (``me``)."""
+        assignee = me if self.assignee == "me" else self.assignee
+        return (self.reason or None, (self.vendor or "").strip() or None, self.channel or None, self.held, assignee or None)
 
     def query(self) -> dict[str, str]:
         """The non-empty filters, for links that keep them (next/previous document)."""
-        return {k: v for k, v in (("reason", self.reason), ("vendor", self.vendor), ("channel", self.channel), ("held", self.held)) if v}
+        pairs = (("reason", self.reason), ("vendor", self.vendor), ("channel", self.channel), ("held", self.held),
+                 ("assignee", self.assignee), ("sort", None if self.sort == "priority" else self.sort))
+        return {k: v for k, v in pairs if v}
 
 
 def _value(fields: dict, name: str) -> Optional[str]:
@@ -143,18 +152,20 @@ def _item(row: dict, now: datetime, sla: timedelta) -> dict:
         "reasons": [{"code": c, "title": reason_title(c)} for c in row["reason_codes"]],
         "on_hold": row["hold_note"] is not None, "hold_note": row["hold_note"],
         "age_hours": round(age.total_seconds() / 3600, 1), "over_sla": age > sla,
+        "claimed_by": row.get("claimed_by") if row.get("claim_expires") and _aware(row["claim_expires"]) > now else None,
         "received_at": _aware(row["received_at"]).isoformat(timespec="seconds"),
     }
 
 
-def review_queue(app, filters: QueueFilters, page: int = 1, sla_hours: float = 48, page_size: int = PAGE_SIZE) -> dict:
+def review_queue(app, filters: QueueFilters, page: int = 1, sla_hours: float = 48, page_size: int = PAGE_SIZE,
+                 me: Optional[str] = None) -> dict:
     """One page of the queue in priority order, with totals and counts per reason."""
     refresh_queue(app)
     page = max(1, page)
     with app.uow.begin() as tx:
         repo = ReviewRepository(tx.conn)
-        rows = repo.queue_page(*filters.args(), limit=page_size, offset=(page - 1) * page_size)
-        total = repo.queue_count(*filters.args())
+        rows = repo.queue_page(*filters.args(me), limit=page_size, offset=(page - 1) * page_size, sort=filters.sort)
+        total = repo.queue_count(*filters.args(me))
         counts = repo.reason_counts()
         held = repo.held_count()
     now, sla = datetime.now(timezone.utc), timedelta(hours=sla_hours)
@@ -166,11 +177,11 @@ def review_queue(app, filters: QueueFilters, page: int = 1, sla_hours: float = 4
     }
 
 
-def neighbours(app, document_id: int, filters: QueueFilters) -> dict:
+def neighbours(app, document_id: int, filters: QueueFilters, me: Optional[str] = None) -> dict:
     """Previous and next document around ``document_id`` in the filtered queue order."""
     refresh_queue(app)
     with app.uow.begin() as tx:
-        ids = ReviewRepository(tx.conn).queue_ids(*filters.args())
+        ids = ReviewRepository(tx.conn).queue_ids(*filters.args(me), sort=filters.sort)
     if document_id not in ids:
         return {"previous": None, "next": ids[0] if ids else None, "position": None, "total": len(ids)}
     i = ids.index(document_id)

@@ -108,7 +108,7 @@ def me(request: Request, user: User = Depends(UPLOADER)):
 
 @router.get("/queue", tags=["review"], summary="The review queue in priority order, with counts per reason")
 def api_queue(request: Request, page: int = 1, filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
-    return review_queue(request.app.state.core, filters, page, sla_hours=request.app.state.config.review_sla_hours)
+    return review_queue(request.app.state.core, filters, page, sla_hours=request.app.state.config.review_sla_hours, me=user.username)
 
 
 @router.get("/documents/{doc_id}", tags=["review"], summary="A document with fields, pages, reasons, matching and duplicate")

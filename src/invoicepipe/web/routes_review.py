@@ -16,7 +16,8 @@ from ..adapters.db.documents import extraction_from_json
 from ..domain.typed_input import UNKNOWN, Convention
 from ..errors import NotFound, PermanentError, StateConflict
 from ..services import review
-from ..services.review_queue import QueueFilters, neighbours, review_queue
+from ..services import review_work
+from ..services.review_queue import SORTS, QueueFilters, neighbours, review_queue
 from ..services.review_view import document_view
 from ..services.users import Forbidden, User
 from .auth import REVIEWER, SAFE_METHODS
@@ -32,9 +33,23 @@ DONE = {"approve": "approved", "correct": "corrected and sent to be checked agai
         "reopen": "reopened and sent to be checked again"}
 
 
-def queue_filters(reason: str = "", vendor: str = "", channel: str = "", held: str = "") -> QueueFilters:
+def queue_filters(reason: str = "", vendor: str = "", channel: str = "", held: str = "", assignee: str = "",
+                  sort: str = "") -> QueueFilters:
     return QueueFilters(reason=reason[:64] or None, vendor=vendor[:100] or None, channel=channel if channel in CHANNELS else None,
-                        held=held if held in ("only", "none") else "")
+                        held=held if held in ("only", "none") else "", assignee=assignee.strip().lower().lstrip("@")[:64] or None,
+                        sort=sort if sort in SORTS else "priority")
+
+
+async def selected_documents(request: Request) -> list[tuple[int, int]]:
+    """(id, version) of each ticked queue row (``doc`` values "id:version")."""
+    if request.method in SAFE_METHODS:
+        return []
+    out = []
+    for value in (await request.form()).getlist("doc"):
+        doc_id, _, version = str(value).partition(":")
+        if doc_id.isdigit() and version.isdigit():
+            out.append((int(doc_id), int(version)))
+    return out
 
 
 async def form_fields(request: Request) -> dict:
@@ -54,25 +69,31 @@ def home():
 
 
 @router.get("/queue")
-def queue_page(request: Request, page: int = 1, done: str = "", doc: Optional[int] = None,
+def queue_page(request: Request, page: int = 1, done: str = "", doc: Optional[int] = None, notice: str = "",
                filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
     core, config = request.app.state.core, request.app.state.config
-    data = review_queue(core, filters, page, sla_hours=config.review_sla_hours)
-    return render(request, "queue.html", queue=data, filters=filters, channels=CHANNELS, notice=_done(done, doc))
+    data = review_queue(core, filters, page, sla_hours=config.review_sla_hours, me=user.username)
+    return render(request, "queue.html", queue=data, filters=filters, channels=CHANNELS, sorts=SORTS, notice=notice or _done(done, doc),
+                  saved=review_work.saved_filters(core, user), mentions=review_work.mentions_of(core, user, limit=5))
 
 
 def document_page_response(request: Request, doc_id: int, filters: QueueFilters, status: int = 200,
                            error: Optional[str] = None, notice: Optional[str] = None):
     core = request.app.state.core
     view = document_view(core, doc_id)
-    nav = neighbours(core, doc_id, filters)
-    return render(request, "document.html", status=status, doc=view, nav=nav, filters=filters, error=error, notice=notice)
+    user = request.state.user
+    nav = neighbours(core, doc_id, filters, me=user.username)
+    with core.uow.begin() as tx:
+        claim = review_work.live_claim(tx, doc_id)
+    return render(request, "document.html", status=status, doc=view, nav=nav, filters=filters, error=error, notice=notice,
+                  claim=claim, comments=review_work.comments(core, doc_id))
 
 
 @router.get("/documents/{doc_id}")
-def document_page(request: Request, doc_id: int, done: str = "", doc: Optional[int] = None,
+def document_page(request: Request, doc_id: int, done: str = "", doc: Optional[int] = None, work: str = "",
                   filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
-    return document_page_response(request, doc_id, filters, notice=_done(done, doc))
+    notice = f"Document {doc_id} {WORK[work]}." if work in WORK else _done(done, doc)
+    return document_page_response(request, doc_id, filters, notice=notice)
 
 
 @router.get("/documents/{doc_id}/pages/{page}.png")
@@ -159,7 +180,7 @@ def act(request: Request, doc_id: int, action: str, user: User = Depends(REVIEWE
     if not version.isdigit():
         raise PermanentError("the form did not say which version of the document you saw; reload the page")
     convention = convention_for(request_locale(request))
-    before = neighbours(core, doc_id, filters)
+    before = neighbours(core, doc_id, filters, me=user.username)
     try:
         if action == "correct" and form.get("confirmed") != "1":
             page = confirmation_page(request, doc_id, version, form, convention)
@@ -176,3 +197,67 @@ def act(request: Request, doc_id: int, action: str, user: User = Depends(REVIEWE
     else:
         target = f"/documents/{following}" if following else "/queue"
     return RedirectResponse(f"{target}?{query}", status_code=303)
+
+
+# -- who works on what ------------------------------------------------------------------------------
+WORK = {"claim": "claimed by you", "take-over": "taken over by you", "unclaim": "given back", "assign": "assigned",
+        "comment": "commented on"}
+
+
+@router.post("/documents/{doc_id}/work/{action}")
+def work(request: Request, doc_id: int, action: str, user: User = Depends(REVIEWER),
+         filters: QueueFilters = Depends(queue_filters), form: dict = Depends(form_fields)):
+    """Claim, take over, give back, assign or comment; back to the document with a notice."""
+    core = request.app.state.core
+    try:
+        if action in ("claim", "take-over"):
+            review_work.claim(core, user, doc_id, take_over=action == "take-over")
+        elif action == "unclaim":
+            review_work.unclaim(core, user, doc_id)
+        elif action == "assign":
+            review_work.assign(core, user, doc_id, form.get("username", ""))
+        elif action == "comment":
+            review_work.comment(core, user, doc_id, form.get("body", ""))
+        else:
+            raise NotFound(f"no action {action!r}")
+    except (StateConflict, PermanentError, Forbidden) as exc:
+        return document_page_response(request, doc_id, filters, status=status_for(exc), error=str(exc))
+    return RedirectResponse(f"/documents/{doc_id}?{query_string(filters.query(), work=action)}", status_code=303)
+
+
+@router.post("/queue/bulk")
+def bulk(request: Request, user: User = Depends(REVIEWER), filters: QueueFilters = Depends(queue_filters),
+         form: dict = Depends(form_fields), selected: list = Depends(selected_documents)):
+    """One action on every selected document (assign, hold, reject with a reason), each in its
+    own transaction at the version the person saw; what could not be done is listed."""
+    core = request.app.state.core
+    action = form.get("bulk_action", "")
+    if action not in ("assign", "hold", "reject"):
+        raise PermanentError("choose assign, hold or reject")
+    if not selected:
+        raise PermanentError("select at least one document")
+    done, refused = 0, []
+    for doc_id, version in selected[:200]:
+        try:
+            if action == "assign":
+                review_work.assign(core, user, doc_id, form.get("username", ""))
+            elif action == "hold":
+                review.hold(core, user, doc_id, version, form.get("note", ""))
+            else:
+                review.reject(core, user, doc_id, version, form.get("note", ""))
+            done += 1
+        except (StateConflict, PermanentError, Forbidden) as exc:
+            refused.append(f"#{doc_id}: {exc}")
+    notice = f"{action}: {done} of {len(selected)} done" + (f"; not done: {' | '.join(refused)[:600]}" if refused else "")
+    return RedirectResponse(f"/queue?{query_string(filters.query(), notice=notice)}", status_code=303)
+
+
+@router.post("/queue/filters")
+def save_filter(request: Request, user: User = Depends(REVIEWER), form: dict = Depends(form_fields)):
+    core = request.app.state.core
+    if form.get("delete", "").isdigit():
+        review_work.delete_filter(core, user, int(form["delete"]))
+    else:
+        review_work.save_filter(core, user, form.get("name", ""), form.get("query", ""))
+    return RedirectResponse("/queue" if form.get("delete") else f"/queue?{review_work.clean_query(form.get('query', ''))}",
+                            status_code=303)

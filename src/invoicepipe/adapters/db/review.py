@@ -111,9 +111,15 @@ class ReviewRepository:
         return out
 
     # -- queue reads (the read model only: kept in step with documents by the refresh) ----------
-    def _queue_select(self, columns, reason: Optional[str], vendor: Optional[str], channel: Optional[str], held: str):
-        q, h = t.review_queue, t.review_holds
-        query = select(*columns).select_from(q.outerjoin(h, h.c.document_id == q.c.document_id))
+    def _queue_select(self, columns, reason: Optional[str], vendor: Optional[str], channel: Optional[str], held: str,
+                      assignee: Optional[str] = None):
+        q, h, c = t.review_queue, t.review_holds, t.review_claims
+        query = select(*columns).select_from(q.outerjoin(h, h.c.document_id == q.c.document_id)
+                                             .outerjoin(c, (c.c.document_id == q.c.document_id) & (c.c.expires_at > utcnow())))
+        if assignee == "none":
+            query = query.where(c.c.document_id.is_(None))
+        elif assignee:
+            query = query.where(c.c.username == assignee)
         if reason:
             query = query.where(q.c.document_id.in_(select(t.review_queue_reasons.c.document_id).where(t.review_queue_reasons.c.code == reason)))
         if vendor:
@@ -126,23 +132,31 @@ class ReviewRepository:
             query = query.where(h.c.document_id.is_(None))
         return query
 
-    def _priority(self):
-        """On hold last; then earliest due date (unknown last), largest amount, oldest."""
+    def _priority(self, sort: str = "priority"):
+        """On hold last; then the chosen key; then earliest due date (unknown last), largest
+        amount, oldest: a sort by vendor or amount still breaks ties the way a clerk would."""
         q, h = t.review_queue, t.review_holds
-        return (case((h.c.document_id.is_(None), 0), else_=1), case((q.c.due_date.is_(None), 1), else_=0), q.c.due_date,
-                case((q.c.total.is_(None), 1), else_=0), q.c.total.desc(), q.c.received_at, q.c.document_id)
+        base = (case((q.c.due_date.is_(None), 1), else_=0), q.c.due_date, case((q.c.total.is_(None), 1), else_=0), q.c.total.desc(),
+                q.c.received_at, q.c.document_id)
+        first = {"due": (), "priority": (), "amount": (case((q.c.total.is_(None), 1), else_=0), q.c.total.desc()),
+                 "age": (q.c.received_at,), "vendor": (case((q.c.vendor_name.is_(None), 1), else_=0), q.c.vendor_name),
+                 "confidence": (case((q.c.min_confidence.is_(None), 1), else_=0), q.c.min_confidence)}.get(sort, ())
+        return (case((h.c.document_id.is_(None), 0), else_=1), *first, *base)
 
-    def queue_page(self, reason, vendor, channel, held, limit: int, offset: int) -> list[dict]:
-        columns = (t.review_queue, t.review_holds.c.note.label("hold_note"))
-        query = self._queue_select(columns, reason, vendor, channel, held).order_by(*self._priority()).limit(limit).offset(offset)
+    def queue_page(self, reason, vendor, channel, held, assignee, limit: int, offset: int, sort: str = "priority") -> list[dict]:
+        c = t.review_claims
+        columns = (t.review_queue, t.review_holds.c.note.label("hold_note"), c.c.username.label("claimed_by"),
+                   c.c.expires_at.label("claim_expires"))
+        query = (self._queue_select(columns, reason, vendor, channel, held, assignee).order_by(*self._priority(sort))
+                 .limit(limit).offset(offset))
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
-    def queue_ids(self, reason, vendor, channel, held) -> list[int]:
-        query = self._queue_select((t.review_queue.c.document_id,), reason, vendor, channel, held).order_by(*self._priority())
+    def queue_ids(self, reason, vendor, channel, held, assignee=None, sort: str = "priority") -> list[int]:
+        query = self._queue_select((t.review_queue.c.document_id,), reason, vendor, channel, held, assignee).order_by(*self._priority(sort))
         return [int(r[0]) for r in self.conn.execute(query)]
 
-    def queue_count(self, reason, vendor, channel, held) -> int:
-        return int(self.conn.execute(self._queue_select((func.count(),), reason, vendor, channel, held)).scalar_one())
+    def queue_count(self, reason, vendor, channel, held, assignee=None) -> int:
+        return int(self.conn.execute(self._queue_select((func.count(),), reason, vendor, channel, held, assignee)).scalar_one())
 
     def reason_counts(self) -> dict[str, int]:
         r = t.review_queue_reasons

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -310,6 +311,43 @@ review_holds = Table(
     Column("note", Text, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who is working on a document in review: claimed by the person themselves (short expiry,
+# renewed while they work) or assigned by someone else (longer). Read at query time beside
+# the queue's read model, like holds, so claiming never rebuilds a queue row.
+review_claims = Table(
+    "review_claims",
+    metadata,
+    Column("document_id", ForeignKey("documents.id"), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("assigned_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Comments on an invoice, with the people they mention (audited as well).
+review_comments = Table(
+    "review_comments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("mentions", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# A person's named queue filters ("my work", "bank findings over 10k").
+saved_filters = Table(
+    "saved_filters",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("query", String(1000), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_id", "name", name="uq_saved_filters_user_name"),
 )
 
 # Read model of the review queue: one row per document in review, rebuilt whenever the

@@ -36,7 +36,8 @@
     rows[selected].scrollIntoView({ block: "nearest" });
   }
   rows.forEach((row) => row.addEventListener("click", (e) => {
-    if (e.target.tagName !== "A") { window.location.href = row.dataset.href; }
+    // links and the bulk-selection boxes do their own thing; anywhere else opens the document
+    if (e.target.tagName !== "A" && e.target.tagName !== "INPUT" && e.target.tagName !== "LABEL") { window.location.href = row.dataset.href; }
   }));
 
   // -- document: fields <-> boxes ------------------------------------------------------------
@@ -134,6 +135,7 @@
       "r": () => focusInput("#reject-reason"),
       "d": () => focusInput("#duplicate-of"),
       "h": () => focusInput("#hold-note"),
+      "x": () => { if (onQueue && selected >= 0) { const box = rows[selected].querySelector("input[name=doc]"); if (box) { box.checked = !box.checked; } } },
       "+": () => setZoom(zoom * 1.25),
       "=": () => setZoom(zoom * 1.25),
       "-": () => setZoom(zoom * 0.8),
