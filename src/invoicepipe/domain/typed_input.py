@@ -63,6 +63,37 @@ def read_amount(raw: str, convention: Convention = UNKNOWN) -> Decimal:
     return cents
 
 
+_PLAIN_NUMBER = re.compile(r"^([-+]?)(\d+)(?:([.,])(\d{1,4}))?$")
+
+
+def read_number(raw: str, convention: Convention = UNKNOWN, max_decimals: int = 4) -> Decimal:
+    """A quantity or unit price ("2,5", "0.125", "1.000", "1'250"): like ``read_amount`` but
+    with up to ``max_decimals`` decimals, because 0.125 per piece and 2.5 kg are real. "1,250"
+    is 1250 or 1.25 depending on who wrote it: it takes the convention, or is refused."""
+    text = (raw or "").strip()
+    if len(re.sub(r"\D", "", text)) > MAX_AMOUNT_DIGITS:
+        raise TypedInputError(f"{_shown(text)} has too many digits")
+    plain = _PLAIN_NUMBER.match(text)
+    if plain:
+        sign, whole, sep, frac = plain.groups()
+        # "0.125" or "1234,567" cannot be a thousands group: a group never follows 0 or 4+ digits
+        grouping_possible = sep and len(frac) == 3 and not whole.startswith("0") and len(whole) <= 3
+        if not grouping_possible and sep and len(frac) == 3:
+            return Decimal(sign + whole + "." + frac)
+        if sep and len(frac) == 3 and convention.decimal_sep is None:
+            raise TypedInputError(f"{_shown(text)} is ambiguous (a thousands mark or three decimals): "
+                                  f"type {whole}{frac} or {whole}.{frac}0")
+        if sep and len(frac) == 3 and convention.decimal_sep != sep:
+            return Decimal(sign + whole + frac)
+        if sep and len(frac) > max_decimals:
+            raise TypedInputError(f"{_shown(text)} has more than {max_decimals} decimals")
+        return Decimal(sign + whole + ("." + frac if sep else ""))
+    value = parse_amount(text, convention.decimal_sep)
+    if value is None:
+        raise TypedInputError(f"{_shown(text)} is not a number")
+    return value
+
+
 def read_date(raw: str, convention: Convention = UNKNOWN) -> date:
     """The date in ``raw`` in any form the extractor reads (ISO, 04.03.2026, 4-Mar-26,
     4. März 2026, 4 de marzo de 2026, March 4, 2026, numeric with the convention's order)."""

@@ -57,7 +57,8 @@ def _recorded_lines(trail: list[dict]) -> dict[str, dict]:
 
 
 def _line(li, po, received: dict, recorded: dict) -> dict:
-    row = {"description": li.description, "quantity": _s(li.quantity), "unit_price": _s(li.unit_price), "amount": _s(li.amount)}
+    row = {"description": li.description, "quantity": _s(li.quantity), "unit_price": _s(li.unit_price), "amount": _s(li.amount),
+           "sku": li.sku, "page": li.page, "box": li.box.as_list() if li.box else None, "confidence": li.confidence}
     if po is None:
         return row
     pl, how = pair_line(li, po)
@@ -84,7 +85,7 @@ def _matching(tx, extraction, trail: list[dict]) -> dict:
     receipts = tx.master.receipts_for(po.po_number) if po else []
     received = received_by_line(receipts)
     recorded = _recorded_lines(trail)
-    lines = [_line(li, po, received, recorded) for li in (extraction.lines if extraction else ())]
+    lines = [{**_line(li, po, received, recorded), "index": i} for i, li in enumerate(extraction.lines if extraction else ())]
     if po is None:
         return {"po": None, "receipts": [], "lines": lines}
     return {
@@ -162,4 +163,7 @@ def document_view(app, document_id: int) -> dict:
         "approve_requires_role": _highest([r["override_role"] for r in reasons if r["blocks_payment"] and not r["overridden"]]),
         "hold": None if held is None else {"note": held["note"], "actor": held["actor"], "at": str(held["created_at"])[:19]},
         "duplicate": duplicate, "matching": matching, "history": history, "vendors": vendors,
+        # each line's box on the page, drawn like the fields' (data-field "line-N" pairs it with its row)
+        "line_boxes": [{"name": f"line-{li['index']}", "label": f"Line {li['index'] + 1}", "value": li["description"], "page": li["page"],
+                        "box": li["box"], "confidence": li["confidence"], "uncertain": False} for li in matching["lines"] if li["box"]],
     }

@@ -66,6 +66,20 @@ class Correction(Seen):
         "or a date like 03/04/2026 that reads two ways is refused (422), never guessed"))
 
 
+class LineIn(BaseModel):
+    index: Optional[int] = Field(None, description="the position of the machine's line this row edits (keeps its page box); none for a new line")
+    description: str = Field("", max_length=1000)
+    sku: Optional[str] = Field(None, max_length=64)
+    quantity: Optional[str] = None
+    unit_price: Optional[str] = None
+    amount: Optional[str] = Field(None, description="blank: quantity x unit price")
+
+
+class LinesCorrection(Seen):
+    lines: list[LineIn] = Field(max_length=500, description="every line as it should be (lines left out are removed)")
+    locale: Optional[str] = Field(None, max_length=35, description="how quantities and amounts are written, e.g. de-DE")
+
+
 class Rejection(Seen):
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -143,6 +157,23 @@ def api_approve(request: Request, doc_id: int, body: Approval, user: User = Depe
 def api_override(request: Request, doc_id: int, body: Override, user: User = Depends(REVIEWER)):
     return _act(request, user, "override", doc_id, body,
                 {"code": body.code, "digest": body.digest, "note": body.note, "confirm": "1" if body.confirm else ""})
+
+
+@router.post("/documents/{doc_id}/lines", response_model=ActionResult, tags=["review"],
+             summary="Replace the line items (edit, add, remove, split) and check the invoice again")
+def api_lines(request: Request, doc_id: int, body: LinesCorrection, user: User = Depends(REVIEWER)):
+    convention = UNKNOWN
+    if body.locale:
+        locale = preferred_locale(body.locale)
+        if locale is None:
+            raise PermanentError("locale: not a known language tag (for example de-DE, en-US, fr-CH)")
+        convention = convention_for(locale)
+    form = {}
+    for n, line in enumerate(body.lines):
+        for name, value in line.model_dump().items():
+            if value is not None:
+                form[f"line_{n}_{name}"] = str(value)
+    return _act(request, user, "lines", doc_id, body, form, convention)
 
 
 @router.post("/documents/{doc_id}/reopen", response_model=ActionResult, tags=["review"],

@@ -16,7 +16,7 @@ from ..adapters.db.documents import extraction_from_json
 from ..domain.typed_input import UNKNOWN, Convention
 from ..errors import NotFound, PermanentError, StateConflict
 from ..services import review
-from ..services import review_work
+from ..services import review_lines, review_work
 from ..services.review_queue import SORTS, QueueFilters, neighbours, review_queue
 from ..services.review_view import document_view
 from ..services.users import Forbidden, User
@@ -30,7 +30,7 @@ CHANNELS = ("email", "portal", "scan", "api")
 DONE = {"approve": "approved", "correct": "corrected and sent to be checked again", "reject": "rejected",
         "duplicate": "marked as a duplicate", "hold": "put on hold", "release": "taken off hold",
         "override": "had a finding overridden (it stays in review until approved)",
-        "reopen": "reopened and sent to be checked again"}
+        "reopen": "reopened and sent to be checked again", "lines": "had its lines corrected and was sent to be checked again"}
 
 
 def queue_filters(reason: str = "", vendor: str = "", channel: str = "", held: str = "", assignee: str = "",
@@ -146,6 +146,19 @@ def queue_filters_query(request: Request) -> dict:
     return {k: v for k, v in request.query_params.items() if k in ("reason", "vendor", "channel", "held")}
 
 
+LINE_FIELDS = ("index", "description", "sku", "quantity", "unit_price", "amount", "remove")
+
+
+def line_rows(form: dict) -> list[dict]:
+    """``line_<n>_<field>`` inputs as rows in the order of n (rows added in the page get new n)."""
+    rows: dict[int, dict] = {}
+    for key, value in form.items():
+        number, _, name = key[len("line_"):].partition("_") if key.startswith("line_") else ("", "", "")
+        if number.isdigit() and name in LINE_FIELDS:
+            rows.setdefault(int(number), {})[name] = value
+    return [rows[n] for n in sorted(rows)]
+
+
 def run_action(core, user: User, action: str, doc_id: int, version: int, form: dict,
                convention: Convention = UNKNOWN) -> dict:
     """Dispatch one review action with its form inputs (shared by the page and the API);
@@ -157,6 +170,8 @@ def run_action(core, user: User, action: str, doc_id: int, version: int, form: d
                                confirmed=form.get("confirm") == "1")
     if action == "reopen":
         return review.reopen(core, user, doc_id, version, form.get("note", ""))
+    if action == "lines":
+        return review_lines.correct_lines(core, user, doc_id, version, line_rows(form), convention)
     if action == "correct":
         return review.correct(core, user, doc_id, version, typed_fields(form), convention)
     if action == "reject":

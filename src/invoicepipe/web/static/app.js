@@ -145,3 +145,28 @@
     if (action) { e.preventDefault(); action(); }
   });
 })();
+
+// -- line items: split a line into two rows (the copy has no quantity or amount yet) -----------
+(function () {
+  const form = document.getElementById("lines-form");
+  if (!form) { return; }
+  let next = form.querySelectorAll("tbody tr").length + 10;
+  form.addEventListener("click", (e) => {
+    const button = e.target.closest("[data-split]");
+    if (!button) { return; }
+    const row = button.closest("tr");
+    const copy = row.cloneNode(true);
+    const n = next++;
+    copy.removeAttribute("data-line");
+    copy.querySelectorAll("input").forEach((input) => {
+      if (input.name.endsWith("_index")) { input.remove(); return; }
+      input.name = input.name.replace(/^line_\d+_/, `line_${n}_`);
+      if (input.name.endsWith("_quantity") || input.name.endsWith("_amount")) { input.value = ""; }
+      if (input.type === "checkbox") { input.checked = false; }
+      input.removeAttribute("data-field");
+    });
+    row.after(copy);
+    const qty = copy.querySelector("input[name$=_quantity]");
+    if (qty) { qty.focus(); }
+  });
+})();
