@@ -28,7 +28,8 @@ from invoicepipe.web.server import WebServer
 from tests.conftest import drain, lenient_policy
 from tests.masterdata_samples import invoice_lines, write_master
 
-PASSWORDS = {"anna": "anna-reviews-all-day", "carl": "carl-controls-the-books"}
+PASSWORDS = {"anna": "anna-reviews-all-day", "carl": "carl-controls-the-books", "ada": "ada-administers-it-all"}
+ROLES = {"anna": "reviewer", "carl": "controller", "ada": "admin"}
 SCRIPT_VENDOR = "<script>alert(1)</script> Ltd"
 
 
@@ -100,7 +101,7 @@ def start_site(tmp: Path) -> Site:
     docs["duplicate"] = _ingest(app, "duplicate", invoice_lines(number="INV-1001") + ["Copy sent again by e-mail"], channel="email")
     drain(app)
     for name, password in PASSWORDS.items():
-        add_user(app, name, "reviewer" if name == "anna" else "controller", password, "user:seed")
+        add_user(app, name, ROLES[name], password, "user:seed")
     worker = dramatiq.Worker(app.broker, worker_threads=2, worker_timeout=100)
     worker.start()
     server = WebServer(app, "127.0.0.1", free_port())
