@@ -23,6 +23,7 @@ from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapi
 from invoicepipe.adapters.pdf import open_pdfium, render_page
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.errors import UnreadableDocument
+from invoicepipe.observability.events import ocr_call
 
 # Tesseract's OpenMP threads fight each other when several worker processes OCR at once
 # (throughput drops sharply); one thread per process lets the pool size set the parallelism.
@@ -172,13 +173,15 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
     if tess:
         _use_cmd(settings.tesseract_cmd)
         try:
-            words, method = tesseract_words(preprocess(img, settings.cleanup), px_per_pt, number), "ocr_tesseract"
+            with ocr_call("tesseract"):
+                words, method = tesseract_words(preprocess(img, settings.cleanup), px_per_pt, number), "ocr_tesseract"
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
     ink = has_ink(img)
     if fallback and ink and _poor(words, settings):
         try:
-            second = read_page_rapidocr(img, px_per_pt, number)
+            with ocr_call("rapidocr"):
+                second = read_page_rapidocr(img, px_per_pt, number)
         except Exception:  # noqa: BLE001 - any failure inside the second engine leaves the page to review
             second = []
         if page_quality(second) > page_quality(words):

@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
 from ..adapters.page_images import PageImages
-from . import api, routes_audit, routes_auth, routes_review, routes_upload
+from . import api, routes_audit, routes_auth, routes_metrics, routes_review, routes_upload
 from .config import WebConfig
 from .errors import install_error_handlers
 from .security import SecurityMiddleware
@@ -45,7 +45,7 @@ def create_app(app: "App", config: Optional[WebConfig] = None) -> FastAPI:
         # login limit, the Secure cookie and HSTS see. Only the configured proxies are believed.
         web.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(web.state.config.trusted_proxies))
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (routes_auth, routes_review, routes_upload, routes_audit, api):
+    for module in (routes_auth, routes_review, routes_upload, routes_audit, routes_metrics, api):
         web.include_router(module.router)
 
     @web.get("/healthz", include_in_schema=False)
