@@ -24,7 +24,7 @@ _SLUG = re.compile(r"[^a-z0-9_.]+")
 
 def slug(value: Any, default: str = "none") -> str:
     """A bounded label value: lower-case letters, digits, ``_`` and ``.``, at most 40 characters."""
-    text = _SLUG.sub("_", str(value or "").lower()).strip("_")[:40]
+    text = _SLUG.sub("_", str(value or "").lower()).strip("_")[:40].rstrip("_")
     return text or default
 
 
