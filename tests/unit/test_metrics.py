@@ -73,13 +73,13 @@ def test_database_gauges_count_open_states_ages_and_the_review_sla(loaded, run_p
         conn.execute(update(t.documents).where(t.documents.c.id == doc_id).values(updated_at=two_hours_ago))
     samples = scrape(loaded)
     assert sample(samples, "invoicepipe_review_backlog_documents") == 2
-    assert sum(v for (n, labels), v in samples.items()
-               if n == "invoicepipe_documents" and ("state", "needs_review") in labels) == 2
+    assert sample(samples, "invoicepipe_documents", state="needs_review") == 2
     assert 7100 < sample(samples, "invoicepipe_review_oldest_age_seconds") < 7300
     assert sample(samples, "invoicepipe_review_over_sla_documents") == 1
     assert sample(samples, "invoicepipe_review_sla_seconds") == 3600
     assert sample(samples, "invoicepipe_database_up") == 1
-    assert sample(samples, "invoicepipe_documents", state="failed", pool="none") == 0
+    assert sample(samples, "invoicepipe_documents", state="failed") == 0
+    assert sample(samples, "invoicepipe_documents_by_pool", state="queued", pool="fast") == 0
 
 
 def test_a_reviewer_correction_is_counted_per_field_and_unknown_fields_are_other(loaded, run_pipeline):

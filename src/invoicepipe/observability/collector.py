@@ -22,6 +22,7 @@ from ..domain.models import Status
 
 OPEN_STATES = (Status.RECEIVED, Status.QUEUED, Status.PARSING, Status.EXTRACTED, Status.RECONCILING,
                Status.NEEDS_REVIEW, Status.APPROVED, Status.FAILED, Status.EXPORT_FAILED)
+POOL_STATES = (Status.QUEUED, Status.PARSING)
 QUEUES = ("parse.fast", "parse.slow", "pipeline")
 # How long an invoice may wait for a reviewer; the backlog alert compares ages with it.
 DEFAULT_REVIEW_SLA_S = 24 * 3600
@@ -72,9 +73,13 @@ class PipelineCollector:
         d, o = t.documents, t.outbox
         open_values = [s.value for s in OPEN_STATES]
         with self.app.engine.connect() as conn:
+            # covered by ix_documents_status_updated: no table row is read
             by_state = conn.execute(
-                select(d.c.status, d.c.pool, func.count(), func.min(d.c.updated_at))
-                .where(d.c.status.in_(open_values)).group_by(d.c.status, d.c.pool)).all()
+                select(d.c.status, func.count(), func.min(d.c.updated_at))
+                .where(d.c.status.in_(open_values)).group_by(d.c.status)).all()
+            by_pool = conn.execute(
+                select(d.c.status, d.c.pool, func.count())
+                .where(d.c.status.in_([s.value for s in POOL_STATES])).group_by(d.c.status, d.c.pool)).all()
             cut = now.timestamp() - self.sla_s
             over_sla = conn.execute(select(func.count()).where(
                 and_(d.c.status == Status.NEEDS_REVIEW.value,
@@ -84,24 +89,29 @@ class PipelineCollector:
                        func.count().filter(o.c.attempts > 0))
                 .select_from(d.join(o, o.c.document_id == d.c.id))
                 .where(and_(d.c.status == Status.APPROVED.value, o.c.delivered_at.is_(None)))).one()
-        docs = GaugeMetricFamily("invoicepipe_documents", "Documents in each open state (terminal states: see the transitions counter), by pool.",
-                                 labels=["state", "pool"])
+        docs = GaugeMetricFamily("invoicepipe_documents", "Documents in each open state (terminal states: see the transitions counter).",
+                                 labels=["state"])
+        pools = GaugeMetricFamily("invoicepipe_documents_by_pool", "Documents queued for or being parsed by each parse pool.",
+                                  labels=["state", "pool"])
         oldest = GaugeMetricFamily("invoicepipe_documents_oldest_age_seconds",
                                    "Age of the least recently changed document in each open state.", labels=["state"])
-        counts: dict[tuple[str, str], int] = {(s, p): 0 for s in open_values for p in ("fast", "slow", "none")}
+        counts = {s: 0 for s in open_values}
         first: dict[str, Optional[datetime]] = {s: None for s in open_values}
-        for status, pool, n, earliest in by_state:
-            counts[(status, pool or "none")] = counts.get((status, pool or "none"), 0) + int(n)
-            if earliest is not None:
-                earliest = earliest if earliest.tzinfo else earliest.replace(tzinfo=timezone.utc)
-                first[status] = earliest if first[status] is None else min(first[status], earliest)
-        for (status, pool), n in sorted(counts.items()):
-            docs.add_metric([status, pool], n)
-        for status, earliest in first.items():
-            oldest.add_metric([status], _age(now, earliest))
+        for status, n, earliest in by_state:
+            counts[status] = int(n)
+            first[status] = earliest
+        for status in open_values:
+            docs.add_metric([status], counts[status])
+            oldest.add_metric([status], _age(now, first[status]))
+        per_pool = {(s.value, p): 0 for s in POOL_STATES for p in ("fast", "slow")}
+        for status, pool, n in by_pool:
+            per_pool[(status, pool or "none")] = int(n)
+        for (status, pool), n in sorted(per_pool.items()):
+            pools.add_metric([status, pool], n)
         yield docs
+        yield pools
         yield oldest
-        review_n = sum(n for (s, _), n in counts.items() if s == Status.NEEDS_REVIEW.value)
+        review_n = counts[Status.NEEDS_REVIEW.value]
         yield _gauge("invoicepipe_review_backlog_documents", "Documents waiting for a reviewer (needs_review).", review_n)
         yield _gauge("invoicepipe_review_oldest_age_seconds", "How long the oldest document has waited for a reviewer.",
                      _age(now, first[Status.NEEDS_REVIEW.value]))
