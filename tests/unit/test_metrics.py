@@ -65,7 +65,7 @@ def test_a_processed_document_moves_the_counters_and_histograms(loaded, run_pipe
 
 
 def test_database_gauges_count_open_states_ages_and_the_review_sla(loaded, run_pipeline, monkeypatch):
-    monkeypatch.setenv("INVOICEPIPE_REVIEW_SLA_SECONDS", "3600")
+    monkeypatch.setenv("INVOICEPIPE_REVIEW_SLA_HOURS", "1")
     doc_id = in_review(loaded, run_pipeline, po=None)
     in_review(loaded, run_pipeline, po=None, number="INV-2")
     two_hours_ago = datetime.now(timezone.utc) - timedelta(hours=2)

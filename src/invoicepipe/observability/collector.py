@@ -24,13 +24,17 @@ OPEN_STATES = (Status.RECEIVED, Status.QUEUED, Status.PARSING, Status.EXTRACTED,
                Status.NEEDS_REVIEW, Status.APPROVED, Status.FAILED, Status.EXPORT_FAILED)
 POOL_STATES = (Status.QUEUED, Status.PARSING)
 QUEUES = ("parse.fast", "parse.slow", "pipeline")
-# How long an invoice may wait for a reviewer; the backlog alert compares ages with it.
-DEFAULT_REVIEW_SLA_S = 24 * 3600
+DEFAULT_REVIEW_SLA_HOURS = 48.0
 
 
-def review_sla_seconds(env=None) -> int:
-    raw = (env if env is not None else os.environ).get("INVOICEPIPE_REVIEW_SLA_SECONDS") or ""
-    return int(raw) if raw.strip().isdigit() else DEFAULT_REVIEW_SLA_S
+def review_sla_seconds(env=None) -> float:
+    """The review SLA the queue page shows (``INVOICEPIPE_REVIEW_SLA_HOURS``, web/config.py),
+    in seconds: one setting for the page and the backlog alert."""
+    raw = (env if env is not None else os.environ).get("INVOICEPIPE_REVIEW_SLA_HOURS") or ""
+    try:
+        return float(raw) * 3600 if raw.strip() else DEFAULT_REVIEW_SLA_HOURS * 3600
+    except ValueError:  # the web config refuses it at start; the scrape keeps the default
+        return DEFAULT_REVIEW_SLA_HOURS * 3600
 
 
 def _age(now: datetime, then: Optional[datetime]) -> float:
@@ -116,7 +120,7 @@ class PipelineCollector:
         yield _gauge("invoicepipe_review_oldest_age_seconds", "How long the oldest document has waited for a reviewer.",
                      _age(now, first[Status.NEEDS_REVIEW.value]))
         yield _gauge("invoicepipe_review_over_sla_documents", "Documents waiting for a reviewer longer than the review SLA.", over_sla)
-        yield _gauge("invoicepipe_review_sla_seconds", "The review SLA (INVOICEPIPE_REVIEW_SLA_SECONDS).", self.sla_s)
+        yield _gauge("invoicepipe_review_sla_seconds", "The review SLA (INVOICEPIPE_REVIEW_SLA_HOURS, in seconds).", self.sla_s)
         pending, earliest, max_attempts, retrying = export
         yield _gauge("invoicepipe_export_pending_documents", "Approved invoices not yet delivered to the payable destination.", pending)
         yield _gauge("invoicepipe_export_lag_seconds", "Age of the oldest approved invoice not yet delivered (since its outbox row).",
