@@ -134,7 +134,8 @@ def _pool_metrics(args):
         os.environ.pop(METRICS_PORT_ENV, None)
         return None
     os.environ[METRICS_PORT_ENV] = str(port)
-    directory = use_directory(Settings.from_env().var_dir / "metrics" / args.pool)
+    # per pool and port: two commands of one pool on one host (each its own port) keep apart
+    directory = use_directory(Settings.from_env().var_dir / "metrics" / f"{args.pool}-{port}")
     return lambda: clear_live_gauges(directory)
 
 
