@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# promtool (rule checks and unit tests) and prometheus (the scrape integration test) come
+# from Debian's prometheus package; under CI=true the tests fail without them.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  echo "test: installing Debian package: prometheus"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends prometheus
+fi
 
 REDIS_PORT=${INVOICEPIPE_TEST_REDIS_PORT:-6390}
 PG_PORT=${INVOICEPIPE_TEST_PG_PORT:-5439}
@@ -36,6 +44,8 @@ if [ -n "$PG_BIN" ]; then
   export INVOICEPIPE_TEST_PG_DATA="$work/pg" INVOICEPIPE_TEST_PG_BIN="$PG_BIN"
 fi
 
+# The integration test's Prometheus listens here (127.0.0.1 only).
+export INVOICEPIPE_TEST_PROMETHEUS_PORT=${INVOICEPIPE_TEST_PROMETHEUS_PORT:-9390}
 export OMP_THREAD_LIMIT=1
 set +e
 .venv/bin/python -m pytest "$@"

@@ -58,6 +58,9 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     wk.add_argument("pool", choices=["fast", "slow", "pipeline"])
     wk.add_argument("--processes", type=int, default=2)
     wk.add_argument("--threads", type=int, default=1)
+    wk.add_argument("--metrics-port", type=int, default=None,
+                    help="port of the pool's /metrics (default: INVOICEPIPE_METRICS_PORT, else fast 9191, slow 9192, "
+                         "pipeline 9193; 0: none); host INVOICEPIPE_METRICS_HOST (default 127.0.0.1)")
     wk.set_defaults(func=handlers["worker"])
 
     sv = sub.add_parser("serve", help="production service: web UI and API, inbox watcher, sweeper")

@@ -78,6 +78,13 @@ def _run(app, pools: Optional[tuple], banner, for_seconds: Optional[float], requ
 
 def cmd_up(args) -> int:
     """Everything in one process: a worker per pool, the sweeper, the inbox watcher, the web UI."""
+    from .config import Settings
+    from .observability.multiprocess import can_choose, use_directory
+
+    # Multiprocess metrics, so the parse children's OCR counts reach /metrics too; chosen
+    # before anything imports prometheus_client (in a test process it may be too late).
+    if can_choose():
+        use_directory(Settings.from_env().var_dir / "metrics" / "up")
     app = make_app(workers=True)
     mode = "embedded (SQLite, in-process workers)" if app.settings.embedded else "Redis broker, in-process workers"
 
@@ -112,7 +119,24 @@ def cmd_worker(args) -> int:
     from .supervisor import supervise
 
     configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", "INFO"))
-    return supervise([sys.executable, "-m", *argv], get_logger().bind(pool=args.pool))
+    before_start = _pool_metrics(args)
+    return supervise([sys.executable, "-m", *argv], get_logger().bind(pool=args.pool), before_start=before_start)
+
+
+def _pool_metrics(args):
+    """Point the pool at its metrics directory and port (inherited by every process of the
+    group); returns what to do before each (re)start of the group, or None without metrics."""
+    from .config import Settings
+    from .observability.multiprocess import METRICS_PORT_ENV, POOL_PORTS, clear_live_gauges, use_directory
+
+    port = args.metrics_port if args.metrics_port is not None else int(os.environ.get(METRICS_PORT_ENV) or POOL_PORTS[args.pool])
+    if port == 0:
+        os.environ.pop(METRICS_PORT_ENV, None)
+        return None
+    os.environ[METRICS_PORT_ENV] = str(port)
+    # per pool and port: two commands of one pool on one host (each its own port) keep apart
+    directory = use_directory(Settings.from_env().var_dir / "metrics" / f"{args.pool}-{port}")
+    return lambda: clear_live_gauges(directory)
 
 
 def _wait_settled(app, ids: list[int], timeout: float) -> bool:

@@ -10,6 +10,8 @@ import dramatiq
 
 from .actors import declare_actors
 from .adapters.broker import POOL_QUEUES
+from .errors import AuditChainBroken
+from .observability.events import audit_checkpoint
 from .services.audit import checkpoint
 from .services.sweeper import sweep
 
@@ -67,7 +69,21 @@ def sweep_and_checkpoint(app) -> None:
     try:
         sweep(app)
     finally:
-        checkpoint(app)
+        checkpoint_metered(app)
+
+
+def checkpoint_metered(app) -> dict:
+    """``services.audit.checkpoint`` with its outcome counted (``invoicepipe_audit_*``)."""
+    try:
+        result = checkpoint(app)
+    except AuditChainBroken:
+        audit_checkpoint("refused")
+        raise
+    except Exception:
+        audit_checkpoint("error")
+        raise
+    audit_checkpoint("sealed" if result.get("written") else "unchanged")
+    return result
 
 
 def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "pipeline")) -> list:

@@ -17,7 +17,7 @@ import signal
 import subprocess
 import threading
 import time
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_S = 30.0
@@ -39,9 +39,10 @@ def _kill_group(pid: int, sig: int) -> None:
 
 
 def supervise(argv: Sequence[str], log, *, min_backoff: float = 1.0, max_backoff: float = 60.0, stable_after: float = 60.0,
-              stopping: Optional[threading.Event] = None, env: Optional[dict] = None) -> int:
+              stopping: Optional[threading.Event] = None, env: Optional[dict] = None,
+              before_start: Optional[Callable[[], None]] = None) -> int:
     """Run ``argv`` until ``stopping`` is set (or SIGTERM/SIGINT arrives), restarting it
-    whenever it exits. Returns 0 after a requested stop."""
+    whenever it exits; ``before_start`` runs before each start. Returns 0 after a requested stop."""
     stopping = stopping or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -49,6 +50,8 @@ def supervise(argv: Sequence[str], log, *, min_backoff: float = 1.0, max_backoff
     backoff, restarts = min_backoff, 0
     while not stopping.is_set():
         started = time.monotonic()
+        if before_start is not None:
+            before_start()
         # start_new_session: the pool is its own process group, so a restart can end every
         # process of the old one and a signal to the group reaches them all
         proc = subprocess.Popen(list(argv), start_new_session=True, preexec_fn=die_with_parent, env=env)

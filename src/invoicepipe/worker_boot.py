@@ -7,6 +7,8 @@ import os
 from .actors import declare_actors
 from .adapters.broker import POOL_QUEUES
 from .bootstrap import bootstrap
+from .observability.dramatiq_metrics import pool_prometheus
+from .observability.multiprocess import METRICS_PORT_ENV
 from .supervisor import die_with_parent
 
 
@@ -18,5 +20,9 @@ def boot_pool(pool: str):
     # starts a fresh group; a stray survivor would consume beside it).
     die_with_parent()
     app = bootstrap(migrate=False)
+    if os.environ.get(METRICS_PORT_ENV):
+        # set by `invoicepipe worker`: Dramatiq's message counters and the pool's /metrics
+        # (its exposition process reads every worker process's files)
+        app.broker.add_middleware(pool_prometheus())
     declare_actors(app, POOL_QUEUES[pool])
     return app, app.broker

@@ -48,6 +48,10 @@ def make_broker(redis_url: Optional[str]) -> dramatiq.Broker:
         broker = StubBroker()
         broker.emit_after("process_boot")
     broker.add_middleware(CurrentMessage())
+    # Step latency per pool for /metrics (observability/dramatiq_metrics.py); cheap when nobody scrapes.
+    from ..observability.dramatiq_metrics import StepMetrics
+
+    broker.add_middleware(StepMetrics())
     return broker
 
 

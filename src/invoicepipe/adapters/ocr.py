@@ -24,6 +24,7 @@ from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapi
 from invoicepipe.adapters.pdf import open_pdfium, render_page
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.errors import UnreadableDocument
+from invoicepipe.observability.events import ocr_call
 
 # Tesseract's OpenMP threads fight each other when several worker processes OCR at once
 # (throughput drops sharply); one thread per process lets the pool size set the parallelism.
@@ -178,21 +179,23 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
     if tess:
         _use_cmd(settings.tesseract_cmd)
         try:
-            prepared = preprocess(img, settings.cleanup)
-            words, method = tesseract_words(prepared, px_per_pt, number, lang.current), "ocr_tesseract"
-            second = lang.after_first_page(words)
-            if second:
-                reread = tesseract_words(prepared, px_per_pt, number, second)
-                # the language's own model reads its accents and words; keep it unless it
-                # lost a good part of the page
-                if page_quality(reread) >= 0.9 * page_quality(words):
-                    words = reread
+            with ocr_call("tesseract"):
+                prepared = preprocess(img, settings.cleanup)
+                words, method = tesseract_words(prepared, px_per_pt, number, lang.current), "ocr_tesseract"
+                second = lang.after_first_page(words)
+                if second:
+                    reread = tesseract_words(prepared, px_per_pt, number, second)
+                    # the language's own model reads its accents and words; keep it unless it
+                    # lost a good part of the page
+                    if page_quality(reread) >= 0.9 * page_quality(words):
+                        words = reread
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
     ink = has_ink(img)
     if fallback and ink and _poor(words, settings):
         try:
-            second = read_page_rapidocr(img, px_per_pt, number)
+            with ocr_call("rapidocr"):
+                second = read_page_rapidocr(img, px_per_pt, number)
         except Exception:  # noqa: BLE001 - any failure inside the second engine leaves the page to review
             second = []
         if page_quality(second) > page_quality(words):

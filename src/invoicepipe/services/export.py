@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Optional
 
 from ..domain.models import Status
 from ..errors import PermanentError, StateConflict, TransientError
+from ..observability.events import export_retry
 from .transitions import log_step, move, reason, record
 
 BACKOFF_BASE_S = 30.0
@@ -80,6 +81,7 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
         retry_at = now + timedelta(seconds=wait)
         with app.uow.begin() as tx:
             tx.documents.outbox_attempt(document_id, str(exc), retry_at)
+        export_retry()
         app.log.warning("export_retry", document_id=document_id, attempt=entry["attempts"] + 1, error=str(exc),
                         next_attempt_at=retry_at.isoformat())
         if resend:

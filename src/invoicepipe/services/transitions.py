@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from ..adapters.db.audit import AuditEvent
 from ..adapters.db.uow import Transaction
 from ..domain.models import Document, Status
+from ..observability.events import observe_event
 
 
 def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, outcome: str,
@@ -24,13 +25,16 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     expected = set(expected) if expected is not None else {doc.status}
     if not tx.documents.transition(doc.id, expected, to, expected_version=expected_version, holder=holder, **changes):
         return None
-    return tx.audit.append(
+    event = tx.audit.append(
         AuditEvent(
             step=step, actor=actor, outcome=outcome, document_id=doc.id, from_status=doc.status.value,
             to_status=to.value, reasons=list(reasons), inputs=dict(inputs or {}),
             extractor_version=extractor_version, policy_version=policy_version,
         )
     )
+    # Counted once committed: a rolled-back move (retried later) must not count twice.
+    getattr(tx, "after_commit", []).append(lambda: observe_event(event))
+    return event
 
 
 def record(tx: Transaction, doc: Optional[Document], *, step: str, actor: str, outcome: str,

@@ -22,6 +22,8 @@ class Transaction:
         self.audit = AuditRepository(conn, audit_key)
         self.master = MasterDataRepository(conn)
         self.content_prints = ContentPrintRepository(conn)
+        # Run after the commit, never after a rollback (metrics of committed state changes).
+        self.after_commit: list = []
 
 
 class UnitOfWork:
@@ -42,7 +44,8 @@ class UnitOfWork:
         chain verifier. SQLite transactions are serialised already."""
         try:
             with self._connect(snapshot) as conn, conn.begin():
-                yield Transaction(conn, self.audit_key)
+                tx = Transaction(conn, self.audit_key)
+                yield tx
         except OperationalError as exc:
             if _out_of_storage(exc):
                 raise StorageUnavailable(f"storage unavailable: the database cannot write ({str(exc.orig).splitlines()[0]}); "
@@ -52,6 +55,8 @@ class UnitOfWork:
             if exc.connection_invalidated:
                 raise TransientError(f"database connection lost: {exc.orig}") from exc
             raise
+        for hook in tx.after_commit:
+            hook()
 
     def _connect(self, snapshot: bool):
         conn = self.engine.connect()

@@ -1,0 +1,76 @@
+"""The event metrics, defined once per process on first use.
+
+prometheus_client picks its value storage (in memory, or files under
+``PROMETHEUS_MULTIPROC_DIR`` shared by a pool's processes) when it is first imported, so
+nothing here imports it at module import time: a worker pool's command sets the directory
+first (``observability.multiprocess``), then the first metric use imports the client.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+from typing import Optional
+
+_LOCK = threading.Lock()
+_METRICS: Optional[SimpleNamespace] = None
+
+# Seconds: a cheap triage or decide step takes milliseconds, an OCR'd scan minutes.
+STEP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900)
+CONFIDENCE_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0)
+
+
+def metrics() -> SimpleNamespace:
+    """The process's event metrics (created on first call, thread-safe)."""
+    global _METRICS
+    if _METRICS is None:
+        with _LOCK:
+            if _METRICS is None:
+                _METRICS = _build()
+    return _METRICS
+
+
+def _build() -> SimpleNamespace:
+    from prometheus_client import Counter, Gauge, Histogram
+
+    return SimpleNamespace(
+        step_duration=Histogram(
+            "invoicepipe_step_duration_seconds", "Time a pipeline step (Dramatiq message) took, by queue (pool), step and outcome.",
+            ["queue", "step", "outcome"], buckets=STEP_BUCKETS),
+        steps_in_progress=Gauge(
+            "invoicepipe_steps_in_progress", "Pipeline steps running now, by queue and step.", ["queue", "step"],
+            multiprocess_mode="livesum"),
+        transitions=Counter(
+            "invoicepipe_document_transitions_total", "Committed document state changes, by step, from and to state.",
+            ["step", "from_state", "to_state"]),
+        failures=Counter(
+            "invoicepipe_document_failures_total", "Documents that ended in failed or export_failed, by step and reason code.",
+            ["step", "reason"]),
+        field_confidence=Histogram(
+            "invoicepipe_field_confidence_ratio", "Confidence of each extracted field (0..1), by field and capture form.",
+            ["field", "capture"], buckets=CONFIDENCE_BUCKETS),
+        ocr_pages=Counter(
+            "invoicepipe_pages_read_total", "Pages read by the parse step, by the method that read them.", ["method"]),
+        corrections=Counter(
+            "invoicepipe_review_corrections_total", "Field values a reviewer changed, by field.", ["field"]),
+        ocr_cpu=Counter(
+            "invoicepipe_ocr_cpu_seconds_total", "CPU seconds spent in OCR engines (Tesseract, the RapidOCR fallback).",
+            ["engine"]),
+        ocr_calls=Counter(
+            "invoicepipe_ocr_calls_total", "OCR engine calls (one per page and engine), by engine.", ["engine"]),
+        export_attempts=Counter(
+            "invoicepipe_export_attempts_total", "Deliveries to the payable destination, by outcome (delivered, retry, refused).",
+            ["outcome"]),
+        audit_checkpoints=Counter(
+            "invoicepipe_audit_checkpoint_runs_total",
+            "Audit checkpoint rounds, by outcome (sealed, unchanged, refused: the chain does not match what was sealed, error).",
+            ["outcome"]),
+        audit_chain_ok=Gauge(
+            "invoicepipe_audit_chain_ok",
+            "1 when the last checkpoint round found the audit chain consistent, 0 when it refused (by the process kind "
+            "that checks: the sweeper of serve / up; absent in processes that never check).",
+            ["checker"], multiprocess_mode="mostrecent"),
+        audit_last_sealed=Gauge(
+            "invoicepipe_audit_checkpoint_last_success_timestamp_seconds",
+            "When a checkpoint round last found the chain consistent (Unix time).", ["checker"], multiprocess_mode="mostrecent"),
+    )
