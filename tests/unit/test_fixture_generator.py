@@ -223,6 +223,9 @@ def test_more_region_ground_truth_adds_up_with_rounding_and_per_line_tax(more):
         if any("tax_amount" in l for l in g["lines"]):  # per-line tax columns: the invoice tax is their sum
             assert sum(Decimal(l["tax_amount"]) for l in g["lines"]) == Decimal(g["tax"]), g["file"]
         assert "iban" not in g or _iban_ok(g["iban"]), g["iban"]
+    from stdnum import iban  # national check digits too (the Spanish CCC), as the extractor checks them
+
+    assert all(iban.is_valid(g["iban"]) for g in gts if "iban" in g)
     rounded = {g["layout"]: Decimal(g["rounding"]) for g in gts if "rounding" in g}
     assert set(rounded) == {"sv_faktura", "ch_fr_facture", "en_in_retail"}
     assert all(abs(r) < 1 for r in rounded.values()) and any(r != 0 for r in rounded.values())
