@@ -1,0 +1,1 @@
+"""Metrics collectors computed at scrape time (registered by the /metrics endpoint)."""
