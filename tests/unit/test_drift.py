@@ -114,3 +114,13 @@ def test_drift_thresholds_are_policy_validated_by_the_schema(tmp_path):
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(raw))
     with pytest.raises(Exception, match="cusum_h|-1"):
         load_policy(tmp_path / "bad.yaml", REPO / "schemas")
+
+
+def test_the_audit_sample_is_a_stable_share_of_documents():
+    from invoicepipe.domain.drift import audit_sampled
+
+    assert not any(audit_sampled(i, 0.0) for i in range(1000))
+    picked = [i for i in range(20_000) if audit_sampled(i, 0.05)]
+    assert 850 <= len(picked) <= 1150  # 5 % of 20 000, give or take 3.5 standard deviations
+    assert picked == [i for i in range(20_000) if audit_sampled(i, 0.05)]  # the same documents every time
+    assert all(audit_sampled(i, 1.0) for i in range(100))

@@ -92,7 +92,7 @@ def test_metrics_show_the_same_report(traffic):
     text = generate_latest(registry).decode()
     assert 'invoicepipe_drift_detected{check="accuracy",segment="all"} 0.0' in text
     assert 'invoicepipe_drift_field_accuracy{segment="all",window="recent"} 1.0' in text
-    assert 'invoicepipe_drift_threshold{check="accuracy",segment="all"} 9.0' in text
+    assert f'invoicepipe_drift_threshold{{check="accuracy",segment="all"}} {POLICY.cusum_h}' in text
 
 
 def test_the_collector_reuses_a_report_between_scrapes_and_survives_a_failing_one():
