@@ -37,4 +37,8 @@ def cmd_drift(args) -> int:
               f"{'DRIFT in ' + str(len(report['drifted'])) + ' check(s)' if report['drift'] else 'no drift'}")
         for f in report["findings"] if args.all else report["drifted"] or [x for x in report["findings"] if x["segment"] == "all"]:
             print("  " + _line(f))
+        overall = next((f for f in report["findings"] if f["check"] == "accuracy" and f["segment"] == "all"), None)
+        if overall is None or not overall["enough_baseline"]:
+            print("  (field accuracy is not judged yet: the baseline needs "
+                  f"{app.policy.drift.min_baseline_labels} reviewed fields; approvals in review are the labels)")
     return EXIT_NOT_OK if report["drift"] else EXIT_OK
