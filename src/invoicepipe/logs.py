@@ -114,9 +114,12 @@ def correlation(correlation_id: Optional[str] = None, **extra: Any) -> Iterator[
 
 
 def adopt_correlation_id(correlation_id: Optional[str]) -> None:
-    """From here on in this context, lines carry the document's id (a review action in a web
-    request works on a document that has its own id from ingest)."""
-    if correlation_id:
+    """Inside a scope that bound an id (a web request, an actor's message, an ingest, a
+    sweep of one document), lines from here on carry the document's id: a review action in a
+    request continues the document's trail. Outside any scope (a command's main thread)
+    nothing is bound, so nothing can leak from one document into the next; the message then
+    goes without an id and the actor reads the document's from its row."""
+    if correlation_id and current_correlation_id() is not None:
         bind_contextvars(correlation_id=correlation_id)
 
 

@@ -116,3 +116,17 @@ def test_a_callers_request_id_is_kept_only_when_it_is_a_plain_token(app, capture
     lines = [line for line in captured() if line["event"] == "http_request"]
     assert [line["path"] for line in lines] == ["/healthz", "/healthz", "/nowhere/…"]
     assert lines[2]["status"] == 404 and "ipt_secret_in_path" not in json.dumps(lines)
+
+
+def test_a_document_id_never_leaks_out_of_its_scope_into_the_next_ingest(loaded, run_pipeline):
+    from invoicepipe.logs import current_correlation_id
+    from invoicepipe.services.ingest import ingest_bytes
+    from tests.web_helpers import in_review
+
+    first = in_review(loaded, run_pipeline, po=None)
+    review.reject(loaded, User(9, "anna", "reviewer"), first, version_of(loaded, first), "not ours")  # no scope bound here
+    assert current_correlation_id() is None
+    [second] = ingest_bytes(loaded, fake_pdf(*invoice_lines(number="INV-2", po=None)), "b.pdf", "portal", "user:test").documents
+    with loaded.uow.begin() as tx:
+        ids = {tx.documents.get(d).correlation_id for d in (first, second["id"])}
+    assert len(ids) == 2 and None not in ids
