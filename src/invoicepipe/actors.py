@@ -14,6 +14,7 @@ from dramatiq.middleware import CurrentMessage
 
 from .adapters.broker import DEFAULT_TIME_LIMIT, STEP_QUEUES, STEP_TIME_LIMITS
 from .errors import PermanentError
+from .logs import correlation
 from .services.decide import decide_document
 from .services.export import export
 from .services.parse import parse
@@ -48,6 +49,17 @@ def time_limit_ms(app, step: str) -> int:
     return limit
 
 
+def _stored_correlation_id(app, document_id: int):
+    """The document's id from its row, for a message sent without one (the sweeper's re-send
+    of a document from before correlation ids, or an older version's message)."""
+    try:
+        with app.uow.begin() as tx:
+            doc = tx.documents.get(document_id)
+    except Exception:  # the step itself will meet (and report) the same database problem
+        return None
+    return doc.correlation_id if doc else None
+
+
 def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dramatiq.Actor]:
     """Declare the actors whose queue is in ``queues`` (all when None) on ``app.broker``."""
     wanted = set(queues) if queues is not None else None
@@ -57,9 +69,20 @@ def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dra
         if wanted is not None and queue not in wanted:
             continue
 
-        def handler(document_id: int, _service=service) -> None:
+        def handler(document_id: int, _service=service, _step=step) -> None:
             message = CurrentMessage.get_current_message()
-            _service(app, document_id, f"worker:{app.host}/{message.message_id if message else '-'}")
+            cid = (message.options.get("correlation_id") if message else None) or _stored_correlation_id(app, document_id)
+            # Every line the step writes carries the document and the id its upload started.
+            with correlation(cid, document_id=document_id, step=_step):
+                try:
+                    _service(app, document_id, f"worker:{app.host}/{message.message_id if message else '-'}")
+                except PermanentError as exc:
+                    app.log.error("step_failed", error=f"{exc.__class__.__name__}: {exc}")
+                    raise
+                except Exception as exc:  # Dramatiq retries it (with its own warning); say which document and why
+                    app.log.warning("step_will_retry", error=f"{exc.__class__.__name__}: {exc}",
+                                    retries=message.options.get("retries", 0) if message else None)
+                    raise
 
         handler.__name__ = step
         declared[step] = dramatiq.actor(

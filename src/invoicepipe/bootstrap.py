@@ -26,7 +26,7 @@ from .adapters.db.uow import UnitOfWork
 from .adapters.policy_file import load_policy
 from .config import Settings
 from .domain.policy import Policy
-from .logs import configure_logging, get_logger
+from .logs import configure_logging, get_logger, register_secret
 
 
 @dataclass
@@ -58,6 +58,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", log_level))
     policy = load_policy(settings.policy_path, settings.schemas_dir)
     audit_key = load_audit_key(settings)
+    register_secret(audit_key)  # whatever prints it by mistake, the log shows [redacted]
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)

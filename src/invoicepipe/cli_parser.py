@@ -125,6 +125,13 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     ex.add_argument("--include-text", action="store_true", help="also read plain-text (.txt) documents, which ingest rejects")
     ex.set_defaults(func=handlers["eval_extraction"])
 
+    dr = sub.add_parser("drift", help="field accuracy, confidence, straight-through and layout drift (exit 1 when drift is detected)")
+    dr.add_argument("--json", action="store_true")
+    dr.add_argument("--window", type=int, default=None, metavar="N", help="newest N documents (default: the policy's drift.window_documents)")
+    dr.add_argument("--baseline", type=int, default=None, metavar="N", help="N documents before the window (default: drift.baseline_documents)")
+    dr.add_argument("--all", action="store_true", help="list every check, not only the ones that alarm")
+    dr.set_defaults(func=handlers["drift"])
+
     us = sub.add_parser("user", help="web accounts (a fresh install has none)")
     us_sub = us.add_subparsers(dest="user_cmd", required=True)
     ua = us_sub.add_parser("add", help="create an account; people get a password, integrators an API token")

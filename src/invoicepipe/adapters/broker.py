@@ -17,6 +17,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from ..logs import current_correlation_id
+
 BROKER_ERRORS = (RedisConnectionError, RedisTimeoutError, BrokerConnectionError)
 
 # step -> queue. Three pools: parse.fast, parse.slow, pipeline (triage, decide, export).
@@ -72,7 +74,11 @@ class Enqueuer:
         self.log = log
 
     def send(self, step: str, document_id: int, delay_ms: Optional[int] = None) -> None:
-        message = dramatiq.Message(queue_name=STEP_QUEUES[step], actor_name=step, args=(document_id,), kwargs={}, options={})
+        # The correlation id travels in the options (not an argument: the actor's signature
+        # and the rule "messages carry ids only" stay as they are); actors.py binds it.
+        cid = current_correlation_id()
+        message = dramatiq.Message(queue_name=STEP_QUEUES[step], actor_name=step, args=(document_id,), kwargs={},
+                                   options={"correlation_id": cid} if cid else {})
         try:
             for attempt in Retrying(stop=stop_after_attempt(4), wait=wait_exponential(multiplier=0.2, max=2),
                                     retry=retry_if_exception_type(BROKER_ERRORS), reraise=True):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .arithmetic import check_arithmetic
+from .drift import audit_sampled
 from .evidence import Evidence
 from .matching import MatchResult
 from .models import Decision, Reason
@@ -51,6 +52,13 @@ def merge_reasons(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
     return tuple(sorted(merged, key=lambda r: order[spec(r.code).group]))  # stable: first-found order within a group
 
 
+def _sampled(ev: Evidence, policy: Policy) -> bool:
+    """Drift labels come from reviews; without a sample of what goes straight through they
+    would describe only the hard cases. Once a person confirmed the values, it is done."""
+    machine_only = any(f.by is None for f in ev.extraction.fields.values())
+    return machine_only and audit_sampled(ev.document_id, policy.drift.audit_sample_rate)
+
+
 def decide(ev: Evidence, policy: Policy) -> DecisionReport:
     """``approved`` when no reason blocks payment, else ``needs_review`` with every reason."""
     ext = ev.extraction
@@ -61,5 +69,9 @@ def decide(ev: Evidence, policy: Policy) -> DecisionReport:
     corroborated = arithmetic.corroborated | dates_agree_with_terms(ext, ev.vendor)
     reasons = merge_reasons(field_reasons(ext, vendor_id, bonus, policy, corroborated) + warning_reasons(ext)
                             + list(arithmetic.reasons) + amount + list(found.reasons))
+    if not any(r.blocks_payment for r in reasons) and _sampled(ev, policy):
+        rate = policy.drift.audit_sample_rate
+        reasons += (Reason("audit_sample", f"picked for a quality check ({rate:.1%} of invoices that would go straight through)",
+                           {"rate": rate}),)
     outcome = NEEDS_REVIEW if any(r.blocks_payment for r in reasons) else APPROVED
     return DecisionReport(Decision(outcome, reasons, policy.version), found.match, found.original_id)

@@ -274,3 +274,4 @@ class Document:
     updated_at: Optional[object] = None
     lease_owner: Optional[str] = None  # who works on it outside a transaction right now
     lease_expires_at: Optional[object] = None
+    correlation_id: Optional[str] = None  # the upload/drop/API call that brought it (logs.py)

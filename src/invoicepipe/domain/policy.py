@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping, Optional
 
+from .drift import DriftPolicy
 from .triage import TriageLimits
 
 
@@ -127,6 +128,7 @@ class Policy:
     max_attempts: int = 3
     amounts: Amounts = field(default_factory=Amounts)
     limits: ParseLimits = field(default_factory=ParseLimits)
+    drift: DriftPolicy = field(default_factory=DriftPolicy)
 
 
 def _tolerances(raw: Mapping[str, Any]) -> Tolerances:
@@ -181,4 +183,5 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
         max_attempts=int(raw["retries"]["max_attempts"]),
         amounts=_amounts(raw.get("amounts") or {}),
         limits=ParseLimits(**{k: int(v) for k, v in (raw.get("limits") or {}).items()}),
+        drift=DriftPolicy(**(raw.get("drift") or {})),
     )

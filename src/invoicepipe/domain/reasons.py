@@ -48,6 +48,9 @@ _SPECS = (
     _spec("einvoice_text_mismatch", "E-invoice data and printed text disagree", "extraction", None,
           "check which value is right and confirm or correct it"),
     _spec("ocr_unreadable", "A page could not be read", "extraction", None, "read the page and confirm or enter the fields"),
+    _spec("audit_sample", "Picked for a quality check", "extraction", None,
+          "check every field against the page and confirm or correct it; invoices that would have gone straight "
+          "through are sampled so the accuracy figures (invoicepipe drift) are not only from the hard cases"),
     _spec("iban_unreadable", "Bank details printed but unreadable", "bank", None,
           "read the IBAN off the page and enter it; the bank check then compares it with the vendor master"),
     _spec("einvoice_unreadable", "The embedded e-invoice could not be read", "extraction", None,

@@ -11,4 +11,6 @@
   pool's exposition server.
 - ``exposition.py``: what ``/metrics`` serves; other modules add collectors with
   ``register_collector``.
+- ``drift_metrics.py``: the drift report (``invoicepipe drift``) as gauges, computed at
+  scrape time at most once a minute.
 """

@@ -17,6 +17,7 @@ from ..domain.models import Status
 from ..domain.names import safe_name
 from ..domain.sniff import EML, require_accepted
 from ..errors import TransientError, UnsupportedInput
+from ..logs import correlation, current_correlation_id
 from .transitions import log_step, reason, record
 
 
@@ -39,7 +40,14 @@ class IngestResult:
 def ingest_bytes(app, data: bytes, filename: str, channel: str, actor: str, message_db_id: Optional[int] = None) -> IngestResult:
     """Ingest one file's bytes. Returns after the commit; the triage message is sent after it.
 
-    The name is whatever the sender chose: it is stored and shown only as ``safe_name``."""
+    The name is whatever the sender chose: it is stored and shown only as ``safe_name``.
+    The document keeps the correlation id bound by the caller (web request, drop, API), or a
+    new one; an e-mail's attachments share the e-mail's."""
+    with correlation():
+        return _ingest(app, data, filename, channel, actor, message_db_id)
+
+
+def _ingest(app, data: bytes, filename: str, channel: str, actor: str, message_db_id: Optional[int]) -> IngestResult:
     filename = safe_name(filename)
     result = IngestResult(filename)
     try:
@@ -81,7 +89,8 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
         return {"id": existing.id, "status": existing.status.value, "reason": existing.reason, "new": False}, event
     status = Status.REJECTED if rejected else Status.RECEIVED
     doc_id = tx.documents.add(sha256=sha, filename=filename, channel=channel, media_type=media_type,
-                              size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id)
+                              size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id,
+                              correlation_id=current_correlation_id())
     tx.documents.record_arrival(doc_id, channel, filename, message_db_id)
     inputs = {"sha256": sha, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": len(data)}
     why = [reason("unsupported_input", rejected)] if rejected else []

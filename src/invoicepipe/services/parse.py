@@ -98,7 +98,7 @@ def parse(app, document_id: int, actor: str) -> None:
     log_step(app, event or started)
     if started is None:
         if event is None and doc.lease_owner:
-            app.log.info("lease_held", document_id=document_id, owner=doc.lease_owner, step="parse")
+            app.log.debug("lease_held", document_id=document_id, owner=doc.lease_owner, step="parse")
         return
     doc = replace(doc, status=Status.PARSING)
     try:

@@ -13,6 +13,7 @@ from typing import Optional
 
 from ..adapters.broker import STEP_QUEUES, step_for_pool
 from ..domain.models import Status
+from ..logs import correlation
 from .export import is_due
 from .queries import queue_depths
 from .transitions import log_step, move, reason, record
@@ -51,34 +52,36 @@ def sweep(app, stuck_after_s: Optional[float] = None, actor: str = "system:sweep
         return 0
     sent = 0
     for doc in stuck:
-        step = NEXT_STEP[doc.status](doc)
-        if depths.get(STEP_QUEUES[step]) and doc.lease_expires_at is None:
-            continue
-        if doc.status is Status.APPROVED and not _export_due(app, doc.id):
-            continue  # backing off after a failed delivery: the outbox row says when to try again
-        with app.uow.begin() as tx:
-            requeues = 0 if only_new else tx.audit.requeues_since_last_move(doc.id)
-            # An approved invoice waits for its destination however long it is down: the
-            # approval stands and nothing is lost, so it never fails; past the budget its
-            # re-sends are only logged, to keep the trail readable.
-            waiting_export = doc.status is Status.APPROVED
-            over_budget = requeues >= requeue_budget(app)
-            if over_budget and not waiting_export:
-                why = f"no progress in {doc.status.value} after {requeues} re-sends; see runbooks/document-failed.md"
-                event = move(tx, doc, Status.FAILED, step="sweeper", actor=actor, outcome="retry_budget_exhausted",
-                             reasons=[reason("retry_budget_exhausted", why, requeues=requeues)], reason=why)
-                step = None
-            else:
-                # Restarting the idle deadline (and dropping the expired lease) keeps the next
-                # sweep from piling on.
-                tx.documents.mark_requeued(doc.id)
-                event = record(tx, doc, step="requeued", actor=actor, outcome=step, inputs={"idle_since": str(doc.updated_at)}) if audit and not over_budget else None
-        if event is None and over_budget and step:
-            app.log.info("requeued", document_id=doc.id, outcome=step, requeues=requeues, audited=False)
-        log_step(app, event)
-        if step:
-            app.enqueuer.send(step, doc.id)
-            sent += 1
+        # The re-sent message and every line about it carry the document's own correlation id.
+        with correlation(doc.correlation_id, document_id=doc.id):
+            step = NEXT_STEP[doc.status](doc)
+            if depths.get(STEP_QUEUES[step]) and doc.lease_expires_at is None:
+                continue
+            if doc.status is Status.APPROVED and not _export_due(app, doc.id):
+                continue  # backing off after a failed delivery: the outbox row says when to try again
+            with app.uow.begin() as tx:
+                requeues = 0 if only_new else tx.audit.requeues_since_last_move(doc.id)
+                # An approved invoice waits for its destination however long it is down: the
+                # approval stands and nothing is lost, so it never fails; past the budget its
+                # re-sends are only logged, to keep the trail readable.
+                waiting_export = doc.status is Status.APPROVED
+                over_budget = requeues >= requeue_budget(app)
+                if over_budget and not waiting_export:
+                    why = f"no progress in {doc.status.value} after {requeues} re-sends; see runbooks/document-failed.md"
+                    event = move(tx, doc, Status.FAILED, step="sweeper", actor=actor, outcome="retry_budget_exhausted",
+                                 reasons=[reason("retry_budget_exhausted", why, requeues=requeues)], reason=why)
+                    step = None
+                else:
+                    # Restarting the idle deadline (and dropping the expired lease) keeps the next
+                    # sweep from piling on.
+                    tx.documents.mark_requeued(doc.id)
+                    event = record(tx, doc, step="requeued", actor=actor, outcome=step, inputs={"idle_since": str(doc.updated_at)}) if audit and not over_budget else None
+            if event is None and over_budget and step:
+                app.log.warning("requeued", document_id=doc.id, outcome=step, requeues=requeues, audited=False)
+            log_step(app, event)
+            if step:
+                app.enqueuer.send(step, doc.id)
+                sent += 1
     return sent
 
 

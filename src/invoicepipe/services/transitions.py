@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from ..adapters.db.audit import AuditEvent
 from ..adapters.db.uow import Transaction
 from ..domain.models import Document, Status
+from ..logs import adopt_correlation_id, current_correlation_id
 from ..observability.events import observe_event
 
 
@@ -28,7 +29,7 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     event = tx.audit.append(
         AuditEvent(
             step=step, actor=actor, outcome=outcome, document_id=doc.id, from_status=doc.status.value,
-            to_status=to.value, reasons=list(reasons), inputs=dict(inputs or {}),
+            to_status=to.value, reasons=list(reasons), inputs=_with_correlation(doc, inputs),
             extractor_version=extractor_version, policy_version=policy_version,
         )
     )
@@ -44,15 +45,31 @@ def record(tx: Transaction, doc: Optional[Document], *, step: str, actor: str, o
     status = doc.status.value if doc else None
     return tx.audit.append(
         AuditEvent(step=step, actor=actor, outcome=outcome, document_id=doc.id if doc else None, from_status=status,
-                   to_status=status, reasons=list(reasons), inputs=dict(inputs or {}), policy_version=policy_version)
+                   to_status=status, reasons=list(reasons), inputs=_with_correlation(doc, inputs), policy_version=policy_version)
     )
 
 
+def _with_correlation(doc: Optional[Document], inputs: Optional[Mapping[str, Any]]) -> dict:
+    """The event's inputs with the document's correlation id (logs.py). From here on this
+    context's log lines and messages carry the document's id, so a reviewer's request
+    continues the trail that the upload started."""
+    cid = (doc.correlation_id if doc is not None else None) or current_correlation_id()
+    adopt_correlation_id(cid)
+    return {**(inputs or {}), **({"correlation_id": cid} if cid else {})}
+
+
+FAILED_STATES = (Status.FAILED.value, Status.EXPORT_FAILED.value)
+WARNING_STEPS = ("requeued",)  # a message was lost or a worker died: recovered, but worth a look
+
+
 def log_step(app, event: Optional[dict], **extra: Any) -> None:
-    """The structlog line for a step, carrying the audit event's ids."""
+    """The structlog line for a step, carrying the audit event's ids: at warning when the
+    document failed or had to be re-sent (an operator may have to act), at info for every
+    routine step."""
     if event is None:
         return
-    app.log.info(
+    emit = app.log.warning if event["to_status"] in FAILED_STATES or event["step"] in WARNING_STEPS else app.log.info
+    emit(
         event["step"], document_id=event["document_id"], audit_seq=event["seq"], actor=event["actor"],
         outcome=event["outcome"], from_status=event["from_status"], to_status=event["to_status"],
         reasons=[r.get("code") for r in event["reasons"]], policy_version=event["policy_version"],

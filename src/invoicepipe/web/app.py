@@ -16,6 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from .. import __version__
 from ..adapters.page_images import PageImages
 from . import api, api_docs, routes_admin, routes_audit, routes_auth, routes_metrics, routes_review, routes_search, routes_upload
+from .access_log import AccessLogMiddleware
 from .config import WebConfig
 from .errors import install_error_handlers
 from .security import SecurityMiddleware
@@ -42,6 +43,8 @@ def create_app(app: "App", config: Optional[WebConfig] = None) -> FastAPI:
     web.state.pages = PageImages(app.settings.var_dir / "pages", app.blobs)
     install_error_handlers(web)
     web.add_middleware(SecurityMiddleware, max_body=web.state.config.max_upload_bytes + 64 * 1024)
+    # Outside the security middleware, so a request it refuses is logged too.
+    web.add_middleware(AccessLogMiddleware, log=app.log)
     if web.state.config.trusted_proxies:
         # Added last, so it runs first: the client address and scheme it sets are what the
         # login limit, the Secure cookie and HSTS see. Only the configured proxies are believed.

@@ -48,6 +48,7 @@ def _document(row) -> Document:
         updated_at=m["updated_at"],
         lease_owner=m["lease_owner"],
         lease_expires_at=m["lease_expires_at"],
+        correlation_id=m["correlation_id"],
     )
 
 
@@ -125,13 +126,14 @@ class DocumentRepository:
         return _document(row) if row else None
 
     def add(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
-            status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None) -> int:
+            status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+            correlation_id: Optional[str] = None) -> int:
         now = utcnow()
         result = self.conn.execute(
             insert(t.documents).values(
                 sha256=sha256, filename=filename, channel=channel, media_type=media_type, size_bytes=size_bytes,
                 status=status.value, reason=reason, message_db_id=message_db_id, attempts=0, version=1,
-                created_at=now, updated_at=now,
+                created_at=now, updated_at=now, correlation_id=correlation_id,
             )
         )
         return int(result.inserted_primary_key[0])

@@ -65,6 +65,9 @@ documents = Table(
     # its heartbeat); the sweeper leaves a document with a live lease alone.
     Column("lease_owner", String(200)),
     Column("lease_expires_at", DateTime(timezone=True)),
+    # The id the upload, drop or API call that brought it started (logs.py); every log line
+    # and audit event of the document carries it, up to export (migration 0011).
+    Column("correlation_id", String(64), index=True),
     Index("ix_documents_status_updated", "status", "updated_at"),
 )
 
