@@ -88,3 +88,11 @@ def register(registry, app, min_interval: float = 60.0) -> DriftCollector:
     collector = DriftCollector(lambda: drift_report(app).as_dict(), min_interval)
     registry.register(collector)
     return collector
+
+
+def drift_collector(app) -> DriftCollector:
+    """The collector factory ``/metrics`` uses (``exposition.collector_factories``)."""
+    from ..services.drift import drift_report
+
+    return DriftCollector(lambda: drift_report(app).as_dict())
+

@@ -26,8 +26,9 @@ def register_collector(factory: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def collector_factories() -> list[Callable[[Any], Any]]:
     from .collector import PipelineCollector
+    from .drift_metrics import drift_collector
 
-    return [PipelineCollector, *_FACTORIES]
+    return [PipelineCollector, drift_collector, *_FACTORIES]
 
 
 class _Collectors:
