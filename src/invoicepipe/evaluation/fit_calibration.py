@@ -1,13 +1,17 @@
 """Fit the confidence calibration table from a labelled calibration set.
 
-    python fixtures/generate.py --out var/calibration-set --count 120 --seed 7
-    python -m invoicepipe.evaluation.fit_calibration var/calibration-set \\
+    # the calibration split (seed 7, both regions; evaluation sets use other seeds and the
+    # shared real corpora, which are never fitted on)
+    python fixtures/generate.py --out var/cal_core --split 100,24,12 --seed 7 --region core
+    python fixtures/generate.py --out var/cal_world --split 100,24,12 --seed 7 --region world
+    python -m invoicepipe.evaluation.fit_calibration var/cal_core var/cal_world \\
         --out src/invoicepipe/domain/calibration_table.json
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
 extractor returned becomes one sample (raw score, right or wrong) under ``field|source``
-(source: text layer or OCR) and under ``field``. The generated ground truth lists every
+(source: text layer or OCR) and under ``field``; amounts under ``field|source|class`` and
+``field|class`` (their evidence class, see ``domain/calibration.py``) instead. The generated ground truth lists every
 printed value, so a value extracted for a field the truth lacks counts as wrong (a PO
 number read on an invoice without one); for other corpora use ``--partial-truth``,
 which only scores fields the truth has.
@@ -21,7 +25,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from ..domain.calibration import EXACT_METHODS, UNMEASURED_METHODS, evidence_source, fit_table, table_to_dict
+from ..domain.calibration import EXACT_METHODS, UNMEASURED_METHODS, evidence_class, evidence_source, fit_table, table_to_dict
 from ..domain.extraction import EXTRACTOR_VERSION, extract_invoice
 from .configurations import configuration
 from .corpus import load_corpus
@@ -57,6 +61,11 @@ def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: in
                 if f.method in EXACT_METHODS | UNMEASURED_METHODS or (partial_truth and name not in doc.truth and name != "vendor"):
                     continue
                 ok = _right(name, f.value, doc.truth, extraction, corpus.vendors is not None)
+                cls = evidence_class(f.evidence)
+                if cls is not None:  # amounts: fitted per evidence class (domain/calibration.py)
+                    samples[f"{name}|{source}|{cls}"].append((f.confidence, ok))
+                    samples[f"{name}|{cls}"].append((f.confidence, ok))
+                    continue
                 samples[f"{name}|{source}"].append((f.confidence, ok))
                 samples[name].append((f.confidence, ok))
     return samples
