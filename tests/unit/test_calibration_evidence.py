@@ -24,3 +24,11 @@ def test_the_class_decides_which_map_calibrates():
     assert apply_calibration(ex, table, "ocr").confidence("total") == pytest.approx(0.997)
 
 
+
+
+def test_a_thin_per_source_map_gives_way_to_the_class_pooled_over_sources():
+    thin, pooled = CalibrationMap(((0.0, 0.9),), 60), CalibrationMap(((0.0, 0.99),), 300)
+    table = CalibrationTable("t", "x", {"total|ocr|two": thin, "total|two": pooled, "total|text|two": CalibrationMap(((0.0, 0.97),), 200)})
+    assert table.calibrate("total", "ocr", 0.95, "two") == pytest.approx(0.99)
+    assert table.calibrate("total", "text", 0.95, "two") == pytest.approx(0.97)  # enough samples: its own map
+    assert table.calibrate("total", "ocr", 0.95, "one") == 0.8  # no map for the class: not lifted

@@ -40,6 +40,7 @@ PRIOR_STRENGTH = 5.0
 MIN_BIN = 10
 # Below every routing threshold: such a value always goes to a person.
 CLASS_CEILINGS = {"conflict": 0.5, "alone": 0.8}
+POOL_BELOW = 100
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,11 @@ class CalibrationTable:
         synthetic calibration set cannot show every way an unfamiliar document fails.
         ``evidence`` is the amount's evidence class (None for fields without cross-checks)."""
         if evidence is not None:
-            mapping = self.maps.get(f"{field}|{source}|{evidence}") or self.maps.get(f"{field}|{evidence}")
+            own = self.maps.get(f"{field}|{source}|{evidence}")
+            # a per-source map from few samples is too wide a bound to route on; the class
+            # pooled over sources is: the class already carries what OCR risks (conflicts,
+            # low word confidence)
+            mapping = own if own is not None and own.samples >= POOL_BELOW else self.maps.get(f"{field}|{evidence}") or own
         else:
             mapping = self.maps.get(f"{field}|{source}") or self.maps.get(field)
         value = round(min(mapping(raw), raw + MAX_LIFT), 4) if mapping else min(raw, UNCALIBRATED_CAP)
