@@ -44,7 +44,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     doc = DocumentAmounts(ctx)
     picked = {name: c for name, (c, _) in chosen.items()}
     out: dict[str, tuple[Candidate, float]] = {}
-    for name, (cand, _) in chosen.items():
+    for name, (cand, base) in chosen.items():
         if cand.method == "largest_amount":
             cand.notes.append("class:alone")
             out[name] = (cand, 0.3)
@@ -52,7 +52,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         ev = check_amount(doc, name, cand, {**picked, "closes": closes})
         cls = evidence_class(ev)
         cand.notes.extend((f"class:{cls}", *ev.tags()))
-        out[name] = (cand, _raw_score(cls, cand.score))
+        out[name] = (cand, _raw_score(cls, base))
     return out
 
 
@@ -63,7 +63,8 @@ def _raw_score(cls: str, score: float) -> float:
 
 
 def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[dict, bool]:
-    """The chosen candidates (with their pre-check confidence) and whether net + tax = total."""
+    """The chosen candidates, each with its base score (the candidate's score, lowered when
+    a competing value was nearly as well supported), and whether net + tax = total."""
     best: Optional[tuple[float, tuple]] = None
     tax_opts = _top(tax) + _summed_tax_rows(tax)
     for n, t, g in product(_top(net) + [None], tax_opts + [None], _top(total)):
@@ -83,11 +84,11 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
         n, t, g = best[1]
         for name, c in (("net", n), ("tax", t), ("total", g)):
             if c is not None:
-                out[name] = (c, round(min(0.99, 0.6 + 0.4 * c.score), 3))
+                out[name] = (c, c.score)
         if t is None:
             tax_best, tconf = best_candidate(tax)
             if tax_best is not None and tax_best.raw == 0:
-                out["tax"] = (tax_best, round(min(0.99, 0.6 + 0.4 * tax_best.score), 3))
+                out["tax"] = (tax_best, tax_best.score)
         return out, True
     after_tax = _total_after_tax(ctx, net, tax, total)
     if after_tax is not None:
@@ -95,7 +96,7 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
     for name, cands in (("net", net), ("tax", tax), ("total", total)):
         c, conf = best_candidate(cands)
         if c is not None:
-            out[name] = (c, round(conf * 0.85, 3))
+            out[name] = (c, min(c.score, conf))
     if "total" not in out:
         fallback = largest_amount(ctx)
         if fallback is not None:
@@ -124,7 +125,7 @@ def _total_after_tax(ctx: Context, net: list[Candidate], tax: list[Candidate], t
                 after = Candidate("total", format_amount(want), min(g.score, t.score), "after_tax", line.words_in(tok.start, tok.end),
                                   want, anchor=line)
                 as_net = Candidate("net", g.value, g.score, g.method, g.words, g.raw, anchor=g.anchor, label=g.label)
-                return {"net": (as_net, 0.0), "tax": (t, 0.0), "total": (after, 0.0)}
+                return {"net": (as_net, g.score), "tax": (t, t.score), "total": (after, after.score)}
     return None
 
 
