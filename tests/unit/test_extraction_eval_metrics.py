@@ -61,6 +61,15 @@ def test_reliability_bins_count_every_extracted_field_once(docs):
     assert top["n"] == 3 and top["accuracy"] == 1.0
 
 
+def test_reliability_per_field_and_the_accuracy_of_high_confidence_values(docs):
+    per_field = m.reliability_by_field(docs)
+    assert [(b["bin"], b["n"], b["accuracy"]) for b in per_field["total"]] == [("0.50-0.80", 1, 1.0), ("0.95-0.99", 1, 0.0),
+                                                                                ("0.99-1.00", 1, 1.0)]
+    high = m.high_confidence(docs, POLICY)
+    # totals at 0.99 and 0.97 (threshold 0.95), numbers at 0.99, 0.99 and 0.9 (threshold 0.9)
+    assert (high["n"], high["accuracy"], high["wrong"]) == (5, 0.8, ["b:total"])
+
+
 def test_straight_through_and_auto_error_rate(docs):
     figures = m.routing_figures(docs)
     assert figures["straight_through"] == 0.5 and figures["auto_error_rate"] == 0.5 and figures["auto_wrong"] == ["b"]

@@ -74,3 +74,18 @@ def test_einvoice_disagreement_is_a_review_reason(policy):
 def test_inactive_vendor_goes_to_review(policy):
     decision = route_invoice(extraction(), Vendor("V1", "Acme GmbH", active=False), policy)
     assert decision.reason_codes == ["vendor_inactive"]
+
+
+def test_arithmetic_does_not_lift_a_total_whose_digits_conflict_with_the_page(policy):
+    from dataclasses import replace as _replace
+
+    from invoicepipe.domain.routing import field_reasons
+    ext = extraction(total="8.78")
+    low = _replace(ext.fields["total"], confidence=0.5)
+    plain = _replace(ext, fields={**ext.fields, "total": low})
+    conflicted = _replace(ext, fields={**ext.fields, "total": _replace(low, evidence=("class:conflict", "arithmetic", "suffix_of:6018.78"))})
+    reasons = field_reasons(conflicted, "V1", 0.0, policy, frozenset({"net", "tax", "total"}))
+    assert [r.evidence["field"] for r in reasons] == ["total"]
+    assert "6018.78" in reasons[0].message
+    # the same total without the conflict is lifted by the arithmetic
+    assert field_reasons(plain, "V1", 0.0, policy, frozenset({"total"})) == []

@@ -10,6 +10,14 @@ bound of its accuracy with a prior of five pseudo-observations at its raw score,
 the step above, so a value of 0.99 means "at least 99 % of such fields were right, on
 plenty of evidence". Tables are tied to
 one extractor version: a table fitted for another version must not be applied.
+
+Amounts carry an evidence class (``class:two|one|alone|conflict`` among the field's
+``evidence``, see ``extraction/amount_checks``): how many independent checks agree with the
+value. Their maps are fitted per ``field|source|class``; a class without a map of its own
+is not lifted (``UNCALIBRATED_CAP``), and two classes are capped whatever a calibration set
+says, because a synthetic set cannot show how they fail on unseen documents: an amount
+whose digits conflict with another printed amount (a lost thousands group), and an amount
+that nothing agrees with (``CLASS_CEILINGS``).
 """
 
 from __future__ import annotations
@@ -30,6 +38,9 @@ MAX_LIFT = 0.4
 BIN_EDGES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99)
 PRIOR_STRENGTH = 5.0
 MIN_BIN = 10
+# Below every routing threshold: such a value always goes to a person.
+CLASS_CEILINGS = {"conflict": 0.5, "alone": 0.8}
+POOL_BELOW = 100
 
 
 @dataclass(frozen=True)
@@ -54,11 +65,25 @@ class CalibrationTable:
     extractor_version: str
     maps: Mapping[str, CalibrationMap]
 
-    def calibrate(self, field: str, source: str, raw: float) -> float:
+    def calibrate(self, field: str, source: str, raw: float, evidence: Optional[str] = None) -> float:
         """The calibrated confidence; never more than ``MAX_LIFT`` above the raw score, since a
-        synthetic calibration set cannot show every way an unfamiliar document fails."""
-        mapping = self.maps.get(f"{field}|{source}") or self.maps.get(field)
-        return round(min(mapping(raw), raw + MAX_LIFT), 4) if mapping else min(raw, UNCALIBRATED_CAP)
+        synthetic calibration set cannot show every way an unfamiliar document fails.
+        ``evidence`` is the amount's evidence class (None for fields without cross-checks)."""
+        if evidence is not None:
+            own = self.maps.get(f"{field}|{source}|{evidence}")
+            # a per-source map from few samples is too wide a bound to route on; the class
+            # pooled over sources is: the class already carries what OCR risks (conflicts,
+            # low word confidence)
+            mapping = own if own is not None and own.samples >= POOL_BELOW else self.maps.get(f"{field}|{evidence}") or own
+        else:
+            mapping = self.maps.get(f"{field}|{source}") or self.maps.get(field)
+        value = round(min(mapping(raw), raw + MAX_LIFT), 4) if mapping else min(raw, UNCALIBRATED_CAP)
+        return min(value, CLASS_CEILINGS.get(evidence or "", 1.0))
+
+
+def evidence_class(tags: Sequence[str]) -> Optional[str]:
+    """The evidence class among a field's evidence tags (``class:two`` -> ``two``), or None."""
+    return next((t.split(":", 1)[1] for t in tags if t.startswith("class:")), None)
 
 
 def evidence_source(methods: Iterable[str]) -> str:
@@ -75,7 +100,8 @@ def apply_calibration(extraction: Extraction, table: Optional[CalibrationTable],
     if table.extractor_version != base:
         raise ValueError(f"calibration {table.version} is for extractor {table.extractor_version}, not {base}")
     fields = {
-        name: f if f.method in EXACT_METHODS | UNMEASURED_METHODS else replace(f, confidence=table.calibrate(name, source, f.confidence))
+        name: f if f.method in EXACT_METHODS | UNMEASURED_METHODS
+        else replace(f, confidence=table.calibrate(name, source, f.confidence, evidence_class(f.evidence)))
         for name, f in extraction.fields.items()
     }
     return replace(extraction, fields=fields)

@@ -112,6 +112,10 @@ class ExtractedField:
     # it). A value a person vouched for needs no confidence threshold, but a bank or vendor
     # value changed by anyone below a controller opens a gate instead of closing one.
     by: Optional[str] = None
+    # What else agrees with the value (amounts: ``class:two``, ``arithmetic``, ``words:de``,
+    # ``suffix_of:6018.78`` ...; see domain/extraction/amount_checks.py). The calibration
+    # is fitted per evidence class; empty for fields without cross-checks.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -105,13 +105,29 @@ def field_reasons(extraction: Extraction, vendor_id: Optional[str], bonus: float
         if field.by:
             continue  # a person read it off the page
         threshold = min(1.0, policy.routing.threshold(name, vendor_id) + bonus)
-        confidence = max(field.confidence, CORROBORATED_CONFIDENCE) if name in corroborated else field.confidence
+        conflict = conflicting_evidence(field.evidence)
+        # a lost thousands group can leave net, tax, total and lines all adding up: the
+        # arithmetic does not outvote another printed amount that ends in the same digits
+        lifted = name in corroborated and conflict is None
+        confidence = max(field.confidence, CORROBORATED_CONFIDENCE) if lifted else field.confidence
         if confidence < threshold:
+            why = f" ({conflict})" if conflict else ""
             reasons.append(Reason(
                 "low_confidence",
-                f"{name.replace('_', ' ')} {field.value!r} read with confidence {confidence:.2f}, below the threshold {threshold:.2f}",
-                {"field": name, "value": field.value, "confidence": round(confidence, 4), "threshold": round(threshold, 4)}))
+                f"{name.replace('_', ' ')} {field.value!r} read with confidence {confidence:.2f}, below the threshold {threshold:.2f}{why}",
+                {"field": name, "value": field.value, "confidence": round(confidence, 4), "threshold": round(threshold, 4),
+                 **({"evidence": list(field.evidence)} if field.evidence else {})}))
     return reasons
+
+
+def conflicting_evidence(evidence: tuple[str, ...]) -> Optional[str]:
+    """A sentence for a reviewer when an amount's digits conflict with the page, else None."""
+    for tag in evidence:
+        if tag.startswith("suffix_of:"):
+            return f"its digits end the printed amount {tag.split(':', 1)[1]}: a digit group may be lost"
+        if tag == "fragment":
+            return "a digit group stands just before it: a digit group may be lost"
+    return None
 
 
 def warning_reasons(extraction: Extraction) -> list[Reason]:

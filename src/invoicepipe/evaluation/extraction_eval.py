@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
 
-from ..domain.calibration import apply_calibration, evidence_source
+from ..domain.calibration import apply_calibration, evidence_class, evidence_source
 from ..domain.extraction import extract_invoice
 from ..domain.extraction.bank_details import flag_unreadable_iban
 from ..domain.extraction.po_search import refine_po_number
@@ -56,8 +56,10 @@ def score_document(doc: LabelledDocument, read: ReadDocument, config: Configurat
     for name, expected in _expected(doc, corpus, read.text.einvoice_xml is None).items():
         source = "vendor_id" if name == "vendor" and corpus.vendors is not None else name
         predicted = extraction.value(source)
+        shown = extraction.fields.get(source)
         outcome.fields[name] = m.FieldOutcome(expected, predicted, raw.confidence(source), extraction.confidence(source),
-                                              is_correct(source, predicted, expected, credit_note), "vendor_id" if name == "vendor" else name)
+                                              is_correct(source, predicted, expected, credit_note), "vendor_id" if name == "vendor" else name,
+                                              evidence_class(shown.evidence) if shown else None)
     vendor = _vendor(corpus, extraction.value("vendor_id"))
     decision = route_invoice(extraction, vendor, config.policy)
     outcome.routed, outcome.reasons = decision.outcome, decision.reason_codes
@@ -99,6 +101,8 @@ def report_for(corpus: Corpus, outcomes: list[m.DocOutcome], config: Configurati
         "unreadable": [{"document": d.name, "reason": d.error} for d in outcomes if d.error],
         "fields": m.field_table(outcomes, config.policy),
         "calibration_table": {"raw": m.reliability(outcomes, True), "calibrated": m.reliability(outcomes, False)},
+        "reliability_by_field": m.reliability_by_field(outcomes), "amount_evidence": m.by_evidence(outcomes),
+        "high_confidence": m.high_confidence(outcomes, config.policy),
         "routing": {**m.routing_figures(outcomes), "curve": curve(outcomes, config)},
         "by_form": m.by_form(outcomes), "speed": m.speed(outcomes), "mistakes": m.mistakes(outcomes),
     }

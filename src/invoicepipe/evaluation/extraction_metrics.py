@@ -33,6 +33,7 @@ class FieldOutcome:
     confidence: float
     correct: bool
     threshold_name: str  # the routing field whose threshold applies ("vendor_id" for the vendor)
+    evidence: Optional[str] = None  # amounts: the evidence class (two, one, alone, conflict)
 
 
 @dataclass
@@ -83,6 +84,48 @@ def reliability(docs: list[DocOutcome], use_raw: bool, names: Optional[tuple] = 
         table.append({"bin": f"{low:.2f}-{min(high, 1.0):.2f}", "n": len(inside), "mean_confidence": round(mean, 4),
                       "accuracy": _share(sum(f.correct for f in inside), len(inside))})
     return table
+
+
+FIELD_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0001)
+
+
+def reliability_by_field(docs: list[DocOutcome]) -> dict:
+    """Per field: calibrated-confidence bins with count and observed accuracy (the table a
+    router's thresholds are read from)."""
+    out = {}
+    names = sorted({n for d in docs for n, f in d.fields.items() if f.predicted not in (None, "")}, key=lambda n: (n not in CRITICAL, n))
+    for name in names:
+        rows = [d.fields[name] for d in docs if name in d.fields and d.fields[name].predicted not in (None, "")]
+        table = []
+        for low, high in zip(FIELD_BINS, FIELD_BINS[1:]):
+            inside = [f for f in rows if low <= f.confidence < high]
+            if inside:
+                table.append({"bin": f"{low:.2f}-{min(high, 1.0):.2f}", "n": len(inside),
+                              "accuracy": _share(sum(f.correct for f in inside), len(inside))})
+        out[name] = table
+    return out
+
+
+def by_evidence(docs: list[DocOutcome]) -> dict:
+    """Amounts per evidence class: how many, how many right, how many at or above threshold."""
+    out: dict = {}
+    for d in docs:
+        for name, f in d.fields.items():
+            if f.evidence and f.predicted not in (None, ""):
+                row = out.setdefault(name, {}).setdefault(f.evidence, {"n": 0, "right": 0})
+                row["n"] += 1
+                row["right"] += int(f.correct)
+    return out
+
+
+def high_confidence(docs: list[DocOutcome], policy: Policy) -> dict:
+    """Every routed field read at or above its routing threshold: how many, and the share
+    right (the router's promise; the target is at least 99.5 %)."""
+    rows = [(d.name, n, f) for d in docs for n, f in d.fields.items()
+            if f.predicted not in (None, "") and f.threshold_name in policy.routing.required_fields
+            and f.confidence >= policy.routing.threshold(f.threshold_name)]
+    wrong = [f"{name}:{n}" for name, n, f in rows if not f.correct]
+    return {"n": len(rows), "accuracy": _share(sum(f.correct for _, _, f in rows), len(rows)), "wrong": wrong[:20]}
 
 
 def _critical_ok(doc: DocOutcome) -> bool:

@@ -32,6 +32,23 @@ def _reliability(report: dict) -> list[str]:
     return out
 
 
+def _field_reliability(report: dict) -> list[str]:
+    """Per field: calibrated-confidence bins, count and observed accuracy; then the
+    accuracy among the values the router trusts (at or above their threshold)."""
+    out = ["reliability per field (calibrated confidence bin: n, observed accuracy %):"]
+    for name, rows in report.get("reliability_by_field", {}).items():
+        out.append(f"  {name:<15} " + "  ".join(f"[{r['bin']}] {r['n']:>3} {_pct(r['accuracy']).strip():>5}" for r in rows))
+    evidence = report.get("amount_evidence") or {}
+    for name, classes in evidence.items():
+        out.append(f"  {name} by evidence: " + ", ".join(f"{cls} {c['right']}/{c['n']}" for cls, c in sorted(classes.items())))
+    high = report.get("high_confidence")
+    if high:
+        out.append(f"high confidence (routed fields at or above their threshold): {high['n']} values, "
+                   f"{_pct(high['accuracy']).strip()} % right (target 99.5 %)"
+                   + (f"; wrong: {', '.join(high['wrong'])}" if high["wrong"] else ""))
+    return out
+
+
 def _routing(report: dict) -> list[str]:
     r = report["routing"]
     out = [f"routing (policy {report['policy_version']}): straight-through {_pct(r['straight_through'])} % "
@@ -59,7 +76,8 @@ def format_report(report: dict) -> str:
     head = (f"extraction eval: {report['set']} ({report['documents']} documents, configuration {report['configuration']}, "
             f"calibration {report['calibration'] or 'none'}{', embedded XML ignored' if report['ignore_xml'] else ''}, "
             f"vendor {'by master id' if report['vendor_master'] else 'by printed name'})")
-    out = [head, *_fields(report), "", *_reliability(report), "", *_routing(report), "", *_forms(report)]
+    out = [head, *_fields(report), "", *_reliability(report), "", *_field_reliability(report), "", *_routing(report), "",
+           *_forms(report)]
     s = report["speed"]
     if s:
         out.append(f"speed: {s['seconds_per_document']:.3f} s per document (median {s['median_seconds_per_document']:.3f} s), "

@@ -1,13 +1,21 @@
 """Fit the confidence calibration table from a labelled calibration set.
 
-    python fixtures/generate.py --out var/calibration-set --count 120 --seed 7
-    python -m invoicepipe.evaluation.fit_calibration var/calibration-set \\
-        --out src/invoicepipe/domain/calibration_table.json
+    # the calibration split (seed 7, both regions; evaluation sets use other seeds and the
+    # shared real corpora, which are never fitted on)
+    python fixtures/generate.py --out var/cal_core --split 100,24,12 --seed 7 --region core
+    python fixtures/generate.py --out var/cal_world --split 100,24,12 --seed 7 --region world
+    git show 113bd4d:src/invoicepipe/domain/calibration_table.json > var/cal-kv-2.1.json
+    python -m invoicepipe.evaluation.fit_calibration var/cal_core var/cal_world \\
+        --carry-over var/cal-kv-2.1.json --out src/invoicepipe/domain/calibration_table.json
+
+(kv-2.2 changed only how net, tax and total are scored, so the maps of the other fields are
+carried over from the kv-2.1 table, fitted on 1,092 documents of seeds 7, 8 and 9.)
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
 extractor returned becomes one sample (raw score, right or wrong) under ``field|source``
-(source: text layer or OCR) and under ``field``. The generated ground truth lists every
+(source: text layer or OCR) and under ``field``; amounts under ``field|source|class`` and
+``field|class`` (their evidence class, see ``domain/calibration.py``) instead. The generated ground truth lists every
 printed value, so a value extracted for a field the truth lacks counts as wrong (a PO
 number read on an invoice without one); for other corpora use ``--partial-truth``,
 which only scores fields the truth has.
@@ -21,7 +29,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from ..domain.calibration import EXACT_METHODS, UNMEASURED_METHODS, evidence_source, fit_table, table_to_dict
+from ..domain.calibration import (
+    EXACT_METHODS, UNMEASURED_METHODS, evidence_class, evidence_source, fit_table, table_from_dict, table_to_dict)
 from ..domain.extraction import EXTRACTOR_VERSION, extract_invoice
 from .configurations import configuration
 from .corpus import load_corpus
@@ -57,9 +66,25 @@ def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: in
                 if f.method in EXACT_METHODS | UNMEASURED_METHODS or (partial_truth and name not in doc.truth and name != "vendor"):
                     continue
                 ok = _right(name, f.value, doc.truth, extraction, corpus.vendors is not None)
+                cls = evidence_class(f.evidence)
+                if cls is not None:  # amounts: fitted per evidence class (domain/calibration.py)
+                    samples[f"{name}|{source}|{cls}"].append((f.confidence, ok))
+                    samples[f"{name}|{cls}"].append((f.confidence, ok))
+                    continue
                 samples[f"{name}|{source}"].append((f.confidence, ok))
                 samples[name].append((f.confidence, ok))
     return samples
+
+
+AMOUNTS = ("net", "tax", "total")
+
+
+def carry_over(data: dict, earlier: dict) -> dict:
+    """``data`` with the maps of every field but the amounts taken from ``earlier``."""
+    kept = {k: m for k, m in earlier["maps"].items() if k.split("|", 1)[0] not in AMOUNTS}
+    maps = {k: m for k, m in data["maps"].items() if k.split("|", 1)[0] in AMOUNTS}
+    return {**data, "maps": dict(sorted({**maps, **kept}.items())),
+            "carried_over": {"from": earlier["version"], "fitted_on": earlier.get("fitted_on", {}).get("folders"), "maps": sorted(kept)}}
 
 
 def main(argv=None) -> int:
@@ -71,12 +96,18 @@ def main(argv=None) -> int:
     parser.add_argument("--min-samples", type=int, default=30)
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--carry-over", type=Path, default=None,
+                        help="a table of an earlier extractor version whose maps of fields other than the amounts are kept "
+                             "(for a version that changed only how amounts are scored, and a larger set the maps came from)")
     args = parser.parse_args(argv)
     samples = collect_samples(args.folders, args.partial_truth, args.cache, args.workers)
     version = args.version or f"cal-{EXTRACTOR_VERSION}-{date.today().isoformat()}"
     table = fit_table(samples, version, EXTRACTOR_VERSION, args.min_samples)
     data = table_to_dict(table)
     data["fitted_on"] = {"folders": [f.name for f in args.folders], "samples": {k: len(v) for k, v in sorted(samples.items())}}
+    if args.carry_over:
+        data = carry_over(data, json.loads(args.carry_over.read_text(encoding="utf-8")))
+        table = table_from_dict(data)
     args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {len(table.maps)} maps, version {version}")
     for key, m in sorted(table.maps.items()):

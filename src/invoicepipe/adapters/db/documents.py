@@ -61,6 +61,7 @@ def extraction_to_json(extraction: Extraction) -> tuple[dict, list]:
             "box": f.box.as_list() if f.box else None,
             "method": f.method,
             **({"by": f.by} if f.by else {}),
+            **({"evidence": list(f.evidence)} if f.evidence else {}),
         }
         for name, f in extraction.fields.items()
     }
@@ -93,7 +94,7 @@ def extraction_from_json(row: dict) -> Extraction:
     """Rebuild the Extraction dataclass from a stored ``extractions`` row."""
     fields = {
         name: ExtractedField(name=name, value=f["value"], confidence=f["confidence"], method=f["method"], page=f.get("page"), box=_box(f.get("box")),
-                              by=f.get("by"))
+                              by=f.get("by"), evidence=tuple(f.get("evidence") or ()))
         for name, f in row["fields"].items()
     }
     lines = tuple(

@@ -8,6 +8,7 @@ from typing import Mapping, Optional, Sequence
 
 from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, evidence_source
 from invoicepipe.domain.einvoice import parse_einvoice
+from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.header_row import header_row_candidates
@@ -23,7 +24,7 @@ from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_ve
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.1"
+EXTRACTOR_VERSION = "kv-2.2"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -48,7 +49,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
 
     def put(name: str, cand: Optional[Candidate], conf: float, method: Optional[str] = None) -> None:
         if cand is not None and cand.value:
-            fields[name] = ExtractedField(name, cand.value, round(conf, 3), method or cand.method, cand.page, cand.box)
+            fields[name] = ExtractedField(name, cand.value, round(conf, 3), method or cand.method, cand.page, cand.box,
+                                          evidence=tuple(cand.notes))
 
     unlabelled = header_row_candidates(ctx)
     for name, parser in (("invoice_number", parse_identifier), ("invoice_date", parse_date_value),
@@ -193,7 +195,8 @@ def _check_items(items: list[LineItem], fields: dict) -> None:
     if not items or net is None or any(i.amount is None for i in items):
         return
     if abs(sum(i.amount for i in items) - Decimal(net.value)) <= Decimal("0.01"):
-        fields["net"] = ExtractedField("net", net.value, round(min(0.99, net.confidence + 0.1), 3), net.method, net.page, net.box)
+        fields["net"] = ExtractedField("net", net.value, round(min(0.99, net.confidence + 0.1), 3), net.method, net.page, net.box,
+                                       evidence=with_lines_sum(net.evidence))
 
 
 def _merge_einvoice(structured: Extraction, printed: Extraction, warnings: list[str]) -> Extraction:

@@ -1,11 +1,19 @@
 """Choosing net, tax and total together with the arithmetic net + tax = total.
 
 Labelled candidates of the three fields are combined; a consistent triple wins over
-individually better-scored but inconsistent values. Confidence after the check:
+individually better-scored but inconsistent values. Each chosen amount is then
+cross-checked (``amount_checks``: arithmetic, rate, repeated printing, amount in words, OCR
+word confidence, a lost thousands group) and its raw score follows the evidence class:
 
-    agreeing fields:  0.6 + 0.4 * candidate score   (arithmetic is strong evidence)
-    no agreement:     candidate score * 0.85        (unverified)
-    fallback total:   0.3                            (largest amount on the document)
+    two or more agreements:  0.75 + 0.25 * candidate score
+    one agreement:           0.6 + 0.4 * candidate score
+    nothing agrees:          candidate score * 0.85        (unverified)
+    a lost digit group:      at most 0.3                   (conflict)
+    fallback total:          0.3                           (largest amount on the document)
+
+The calibration is fitted per field, capture source and evidence class, and caps the
+classes that must never pass a threshold (``calibration.CLASS_CEILINGS``). The class travels
+with the candidate as the note ``class:<name>``, the evidence as further notes.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from decimal import Decimal
 from itertools import combinations, product
 from typing import Optional
 
+from invoicepipe.domain.extraction.amount_checks import DocumentAmounts, check_amount, evidence_class
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate
@@ -29,7 +38,33 @@ def _top(cands: list[Candidate], k: int = 6) -> list[Candidate]:
 
 
 def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> dict[str, tuple[Candidate, float]]:
-    """Pick net/tax/total candidates; returns {field: (candidate, confidence)} for those found."""
+    """Pick net/tax/total candidates and cross-check them; returns {field: (candidate,
+    confidence)} for those found, each candidate carrying its evidence in ``notes``."""
+    chosen, closes = _choose(ctx, net, tax, total)
+    doc = DocumentAmounts(ctx)
+    picked = {name: c for name, (c, _) in chosen.items()}
+    out: dict[str, tuple[Candidate, float]] = {}
+    for name, (cand, base) in chosen.items():
+        if cand.method == "largest_amount":
+            cand.notes.append("class:alone")
+            out[name] = (cand, 0.3)
+            continue
+        ev = check_amount(doc, name, cand, {**picked, "closes": closes})
+        cls = evidence_class(ev)
+        cand.notes.extend((f"class:{cls}", *ev.tags()))
+        out[name] = (cand, _raw_score(cls, base))
+    return out
+
+
+def _raw_score(cls: str, score: float) -> float:
+    score = min(1.0, score)
+    raw = {"two": 0.75 + 0.25 * score, "one": 0.6 + 0.4 * score, "alone": 0.85 * score, "conflict": min(0.3, 0.5 * score)}[cls]
+    return round(min(0.99, raw), 3)
+
+
+def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[dict, bool]:
+    """The chosen candidates, each with its base score (the candidate's score, lowered when
+    a competing value was nearly as well supported), and whether net + tax = total."""
     best: Optional[tuple[float, tuple]] = None
     tax_opts = _top(tax) + _summed_tax_rows(tax)
     for n, t, g in product(_top(net) + [None], tax_opts + [None], _top(total)):
@@ -49,21 +84,49 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         n, t, g = best[1]
         for name, c in (("net", n), ("tax", t), ("total", g)):
             if c is not None:
-                out[name] = (c, round(min(0.99, 0.6 + 0.4 * c.score), 3))
+                out[name] = (c, c.score)
         if t is None:
             tax_best, tconf = best_candidate(tax)
             if tax_best is not None and tax_best.raw == 0:
-                out["tax"] = (tax_best, round(min(0.99, 0.6 + 0.4 * tax_best.score), 3))
-        return out
+                out["tax"] = (tax_best, tax_best.score)
+        return out, True
+    after_tax = _total_after_tax(ctx, net, tax, total)
+    if after_tax is not None:
+        return after_tax, True
     for name, cands in (("net", net), ("tax", tax), ("total", total)):
         c, conf = best_candidate(cands)
         if c is not None:
-            out[name] = (c, round(conf * 0.85, 3))
+            out[name] = (c, min(c.score, conf))
     if "total" not in out:
         fallback = largest_amount(ctx)
         if fallback is not None:
             out["total"] = (fallback, 0.3)
-    return out
+    return out, False
+
+
+def _total_after_tax(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> Optional[dict]:
+    """A receipt's "Total" read as the sum before tax when a tax line follows: the amount
+    printed below the tax line that equals the labelled total plus the tax is the total
+    after tax, and the labelled one is the net. (``_choose`` found no consistent triple.)"""
+    g, _ = best_candidate(total)
+    t, _ = best_candidate(tax)
+    if g is None or t is None or not g.raw or not t.raw or g.raw <= 0 or t.raw <= 0 or not t.words or not g.words:
+        return None
+    tax_line = next((ln for ln in ctx.layout.lines if t.words[0] in ln.words), None)
+    total_line = next((ln for ln in ctx.layout.lines if g.words[0] in ln.words), None)
+    if tax_line is None or total_line is None or (total_line.page, total_line.index) >= (tax_line.page, tax_line.index):
+        return None
+    want = g.raw + t.raw
+    for line in ctx.layout.lines:
+        if (line.page, line.index) <= (tax_line.page, tax_line.index):
+            continue
+        for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
+            if tok.value == want:
+                after = Candidate("total", format_amount(want), min(g.score, t.score), "after_tax", line.words_in(tok.start, tok.end),
+                                  want, anchor=line)
+                as_net = Candidate("net", g.value, g.score, g.method, g.words, g.raw, anchor=g.anchor, label=g.label)
+                return {"net": (as_net, g.score), "tax": (t, t.score), "total": (after, after.score)}
+    return None
 
 
 def _summed_tax_rows(tax: list[Candidate]) -> list[Candidate]:

@@ -120,7 +120,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "tax": [
         (r"(?:total\s*)?(?:sales\s*)?(?:vat|tax|gst)(?:\s*amount|\s*total)?", 0.8, "en"),
-        (r"[cisu]gst|utgst", 0.8, "en"),
+        (r"[cisu]gst|utgst|sst", 0.8, "en"),
         (r"mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|steuerbetrag|summe\s*ust", 0.8, "de"),
         (r"(?:montant\s*|total\s*)?tva", 0.8, "fr"), (r"btw", 0.8, "nl"),
         (r"(?:cuota\s*|importe\s*|total\s*)?(?:iva|igic)", 0.8, "es"),
@@ -147,6 +147,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"totale", 0.8, "it"),
         (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
+        # Malaysian receipts: "Jumlah" / "Jumlah Besar" (grand total), after the SST line
+        (r"jumlah(?:\s*besar)?", 0.85, "ms"),
     ],
     # amount labels that are none of net/tax/total; matching them keeps their words from
     # being read as a shorter label ("Gesamtbetrag der Zuschläge" is not "Gesamtbetrag")

@@ -1,0 +1,188 @@
+"""Cross-checks of amount candidates: which independent evidence agrees with a value.
+
+A label next to a well-formed number says where the total *probably* is; it says nothing
+about whether the digits were read right. A scan that loses a thousands group ("8.78" for
+"6,018.78", "2.00" for "3,312.00") yields a perfectly labelled, perfectly formatted amount.
+So every chosen amount records what else agrees with it, from sources that fail
+independently of the label and of each other:
+
+- ``arithmetic``: net + tax = total with the other two read under their own labels;
+- ``rate``: tax = a printed or standard rate x net (within rounding);
+- ``repeated``: the same value printed again under another total-like label (amount due,
+  balance, a payment slip) or, for the total, anywhere else on the document;
+- ``words``: the amount in words ("Rupees Six Lakh Twelve Thousand Only");
+- ``ocr_low``: the digits were read with low OCR word confidence (against);
+- ``suffix_of`` / ``fragment``: a longer amount printed on the document ends in the same
+  digits, or a digit group stands just left of the value on its line (a lost group, against).
+
+``evidence_class`` folds this into the class the calibration is fitted per: ``conflict``,
+``alone`` (nothing independent agrees), ``one`` or ``two`` (two or more agree).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+from invoicepipe.domain.extraction.amount_words import WrittenAmounts
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.search import Candidate, Context
+
+CENT = Decimal("0.01")
+# Word confidence below which OCR digits are doubtful (Tesseract reports 0-1 here).
+LOW_OCR = 0.8
+# VAT/GST rates in use (percent), for tax = rate x net when no rate is printed
+STANDARD_RATES = tuple(Decimal(r) for r in ("2.1", "2.5", "3", "3.7", "4", "5", "5.5", "6", "7", "7.7", "8", "8.1", "9", "10",
+                                            "12", "13", "13.5", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24",
+                                            "25", "25.5", "26", "27", "28"))
+_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
+_DIGIT_GROUP = re.compile(r"^[-€$£₹]?\d{1,3}[.,'\u2019 ]?$")
+
+
+@dataclass(frozen=True)
+class AmountEvidence:
+    """What agrees (and disagrees) with one chosen amount."""
+
+    arithmetic: bool = False
+    rate: bool = False
+    repeated: int = 0
+    words: Optional[str] = None
+    ocr_low: bool = False
+    suffix_of: Optional[Decimal] = None
+    fragment: bool = False
+
+    @property
+    def agreements(self) -> int:
+        return int(self.arithmetic) + int(self.rate) + int(self.repeated > 0) + int(self.words is not None)
+
+    @property
+    def conflict(self) -> bool:
+        return self.suffix_of is not None or self.fragment
+
+    def tags(self) -> tuple[str, ...]:
+        """The evidence as short tags for the field (``arithmetic``, ``words:de``, ``suffix_of:6018.78``)."""
+        out = [name for name, on in (("arithmetic", self.arithmetic), ("rate", self.rate), ("ocr_low", self.ocr_low),
+                                      ("fragment", self.fragment)) if on]
+        if self.repeated:
+            out.append(f"repeated:{self.repeated}")
+        if self.words:
+            out.append(f"words:{self.words}")
+        if self.suffix_of is not None:
+            out.append(f"suffix_of:{self.suffix_of}")
+        return tuple(out)
+
+
+def evidence_class(ev: AmountEvidence) -> str:
+    """The calibration class: conflict, alone, one or two (two or more agreements)."""
+    if ev.conflict:
+        return "conflict"
+    n = ev.agreements - int(ev.ocr_low and ev.agreements == 1 and not ev.arithmetic)
+    return "two" if n >= 2 else "one" if n == 1 else "alone"
+
+
+class DocumentAmounts:
+    """Every amount printed on the document, and its words, read once for all checks."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.tokens = []  # (value, line, start, end, has_decimals)
+        for line in ctx.layout.lines:
+            for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
+                self.tokens.append((tok.value, line, tok.start, tok.end, tok.has_decimals))
+        self.written = WrittenAmounts(ln.text for ln in ctx.layout.lines)
+        # the digit-level checks (a lost group) matter only where digits were read by OCR:
+        # a text layer prints exactly what the issuer's system wrote
+        self.scanned = any(w.confidence < 1.0 for ln in ctx.layout.lines for w in ln.words)
+        self.rates = {Decimal(m.group(1).replace(",", ".")) for ln in ctx.layout.lines for m in _PERCENT.finditer(ln.text)}
+
+    def repeated(self, cand: Candidate, anywhere: bool) -> int:
+        """Other printings of the value: on other lines with a total-like label (or, with
+        ``anywhere``, on any other line), never the candidate's own words."""
+        value = abs(cand.raw)
+        if not value:
+            return 0
+        own = {id(w) for w in cand.words}
+        seen = set()
+        for v, line, s, e, _ in self.tokens:
+            if abs(v) != value or any(id(w) in own for w in line.words_in(s, e)):
+                continue
+            if id(line) in seen or (cand.words and line.words and cand.words[0] in line.words):
+                continue
+            labelled = any(h.field in ("total", "other_amount") for h in self.ctx.hits[id(line)])
+            if labelled or anywhere:
+                seen.add(id(line))
+        return len(seen)
+
+    def longer_with_same_tail(self, cand: Candidate) -> Optional[Decimal]:
+        """A longer printed amount whose digits end in the candidate's (a group lost to OCR)."""
+        value = abs(cand.raw)
+        digits = _digits(value)
+        for v, *_rest, has_dec in self.tokens:
+            other = _digits(abs(v))
+            if has_dec and len(other) > len(digits) and other.endswith(digits) and abs(v) != value:
+                return abs(v)
+        return None
+
+    def rate_agrees(self, net: Decimal, tax: Decimal) -> bool:
+        """tax = rate x net for a rate printed on the document or a standard rate."""
+        if net <= 0 or tax <= 0:
+            return False
+        rates = self.rates | set(STANDARD_RATES)
+        return any(abs(net * r / 100 - tax) <= CENT * 2 for r in rates if 0 < r < 40)
+
+
+def _digits(value: Decimal) -> str:
+    return str(value.quantize(CENT)).replace(".", "").lstrip("0")
+
+
+def left_fragment(ctx: Context, cand: Candidate) -> bool:
+    """A 1-3 digit group just left of the value on its line ("6 018.78" read as two words
+    too far apart to join), or a value printed with a leading zero ("018.78")."""
+    if not cand.words:
+        return False
+    first = cand.words[0]
+    text = first.text.lstrip("-€$£₹(")
+    if re.match(r"0\d", text):
+        return True
+    line = next((ln for ln in ctx.layout.lines if first in ln.words), None)
+    if line is None:
+        return False
+    i = line.words.index(first)
+    if i == 0:
+        return False
+    prev = line.words[i - 1]
+    gap = first.box.x0 - prev.box.x1
+    return bool(_DIGIT_GROUP.match(prev.text)) and gap < 2.5 * ctx.layout.char_width and re.match(r"\d{3}\b", text) is not None
+
+
+def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict) -> AmountEvidence:
+    """Evidence for ``cand`` (field ``name``); ``others`` holds the chosen net/tax/total
+    candidates (None where absent) and whether the triple adds up."""
+    if cand.raw is None or not cand.raw:
+        return AmountEvidence()
+    net, tax, total = others.get("net"), others.get("tax"), others.get("total")
+    read = lambda c: c is not None and c.method != "largest_amount"  # noqa: E731 - read under a label of its own
+    arithmetic = bool(others.get("closes")) and all(read(c) for k, c in (("net", net), ("tax", tax), ("total", total))
+                                                     if k != name and c is not None) and net is not None and total is not None
+    rate = False
+    if net is not None and tax is not None and name in ("net", "tax", "total") and net.raw and tax.raw:
+        rate = doc.rate_agrees(abs(net.raw), abs(tax.raw)) and (name != "total" or arithmetic)
+    words = doc.written.confirms(cand.raw) if name in ("total", "net") else None
+    ocr = min((w.confidence for w in cand.words), default=1.0)
+    return AmountEvidence(
+        arithmetic=arithmetic, rate=rate, repeated=doc.repeated(cand, anywhere=name == "total"), words=words,
+        ocr_low=ocr < LOW_OCR, suffix_of=doc.longer_with_same_tail(cand) if doc.scanned else None,
+        fragment=doc.scanned and left_fragment(doc.ctx, cand))
+
+
+_PROMOTE = {"alone": "one", "one": "two", "two": "two", "conflict": "conflict"}
+
+
+def with_lines_sum(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The net's evidence once the line items add up to it: one more agreement."""
+    cls = next((t.split(":", 1)[1] for t in tags if t.startswith("class:")), None)
+    if cls is None:
+        return tags + ("lines",)
+    return tuple(f"class:{_PROMOTE[cls]}" if t == f"class:{cls}" else t for t in tags) + ("lines",)
