@@ -67,6 +67,8 @@ class Column:
     x1: float
     lo: float = 0.0  # the stretch of the page the column owns
     hi: float = 0.0
+    edge: Optional[tuple[str, float]] = None  # ("right" | "left", x) its numbers align on, when they do
+    start: Optional[float] = None  # where its aligned numbers start, leftmost
 
     @property
     def centre(self) -> float:
@@ -85,6 +87,12 @@ class Header:
 
     def kinds(self) -> set:
         return {c.kind for c in self.columns}
+
+    @property
+    def text_end(self) -> float:
+        """Where descriptions end: at the first numeric column's numbers (or its stretch)."""
+        starts = [c.start if c.start is not None else c.lo for c in self.columns if c.kind in NUMERIC_KINDS]
+        return min(starts, default=1e9)
 
 
 def _names(line: Line) -> tuple[list[tuple[str, int, int]], float]:

@@ -23,7 +23,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_columns import Header, find_header
-from invoicepipe.domain.extraction.table_rows import CENT, Row, agreement, read_row
+from invoicepipe.domain.extraction.table_rows import CENT, Row, agreement, align_columns, read_row
 from invoicepipe.domain.models import LineItem
 
 _SUMMARY_LABELS = ("net", "tax", "total", "other_amount")
@@ -59,6 +59,7 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if header is not None:
                 if table is not None and state == "closed":
                     return table  # a second table after a closed one is another document part
+                header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width)
                 table = table or _Table(header)
                 table.header = header
                 state, skip_to = "open", idx + header.lines - 1
@@ -69,6 +70,16 @@ def _collect(ctx: Context) -> Optional[_Table]:
             row = read_row(ln, table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
             state = _take(table, row, state)
     return table
+
+
+def _body(lines: list, ctx: Context) -> list:
+    """The lines under a header up to the first one labelled net, tax or total."""
+    out = []
+    for ln in lines:
+        if any(h.field in _SUMMARY_LABELS for h in ctx.hits[id(ln)]):
+            break
+        out.append(ln)
+    return out
 
 
 def _take(table: _Table, row: Row, state: str) -> str:

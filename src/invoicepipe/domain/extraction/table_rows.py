@@ -12,7 +12,7 @@ the vocabulary), page totals, subtotals, tax, rounding and totals. Discounts and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Optional
 
@@ -45,6 +45,7 @@ class Row:
     line: Line
     numbers: dict = field(default_factory=dict)  # column key (kind, n-th of that kind) -> value
     loose: list = field(default_factory=list)  # numbers in no numeric column (description, position)
+    at: dict = field(default_factory=dict)  # id of a number's entry -> its left edge (reading order)
     percents: dict = field(default_factory=dict)  # column kind -> percent value
     description: str = ""
     sku: Optional[str] = None
@@ -64,6 +65,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     used: set = set()
     for tok, words, col in _placed(ln, header, decimal_sep, char_width):
         key = column_key(header, col) if col is not None else None
+        row.at[key if col is not None and col.kind in NUMERIC_KINDS else (None, len(row.loose))] = words[0].box.x0
         if col is not None and col.kind in NUMERIC_KINDS and col.kind != "tax_rate":
             row.numbers[key] = tok.value
             if not tok.has_decimals:
@@ -82,7 +84,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
         if value is not None and kind not in row.percents:
             row.percents[kind] = value
             used.update(id(w) for w in words)
-    first_numeric = min((c.lo for c in cols if c.kind in NUMERIC_KINDS), default=1e9)
+    first_numeric = header.text_end
     desc_words, sku_words, label_words = [], [], []
     for w in ln.words:
         if id(w) in used:
@@ -110,7 +112,10 @@ def _placed(ln: Line, header: Header, decimal_sep: Optional[str], char_width: fl
     for tok in amounts_on(ln, decimal_sep, char_width):
         words = ln.words_in(tok.start, tok.end)
         box = union_box(words)
-        placed.append([tok, words, column_at(header, box.x0, box.x1), box])
+        col = column_at(header, box.x0, box.x1)
+        if col is not None and col.edge is not None and not _aligned(col, box, char_width):
+            col = None  # a number inside the description ("ream of 500") reaching into the column
+        placed.append([tok, words, col, box])
     for col in {id(p[2]): p[2] for p in placed if p[2] is not None and p[2].kind in NUMERIC_KINDS}.values():
         inside = [p for p in placed if p[2] is col]
         if len(inside) > 1:
@@ -119,6 +124,44 @@ def _placed(ln: Line, header: Header, decimal_sep: Optional[str], char_width: fl
                 if p is not keep:
                     p[2] = None
     return [(tok, words, col) for tok, words, col, _ in placed]
+
+
+def _aligned(col, box, char_width: float) -> bool:
+    side, x = col.edge
+    return abs((box.x1 if side == "right" else box.x0) - x) <= 1.5 * char_width
+
+
+def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_width: float) -> Header:
+    """``header`` with the edge each numeric column's numbers align on (the right edge of
+    right-aligned figures, the left of left-aligned ones), learnt from the numbers printed
+    in its stretch on ``lines``: an edge shared by at least two rows and most of them."""
+    seen: dict = {}
+    for ln in lines:
+        for tok in amounts_on(ln, decimal_sep, char_width):
+            box = union_box(ln.words_in(tok.start, tok.end))
+            col = column_at(header, box.x0, box.x1)
+            if col is not None and (col.kind in NUMERIC_KINDS or col.kind == "unit"):
+                seen.setdefault(id(col), []).append(box)
+    columns = []
+    for col in header.columns:
+        boxes = seen.get(id(col), [])
+        best = None
+        for side, xs in (("right", [b.x1 for b in boxes]), ("left", [b.x0 for b in boxes])):
+            for x in xs:
+                n = sum(1 for y in xs if abs(y - x) <= 1.5 * char_width)
+                if n >= 2 and 2 * n > len(xs) and (best is None or n > best[0]):
+                    best = (n, side, x)
+        if best is None:
+            columns.append(col)
+            continue
+        aligned = [b for b in boxes if abs((b.x1 if best[1] == "right" else b.x0) - best[2]) <= 1.5 * char_width]
+        # "Units" over aligned figures counts them: a quantity column
+        kind = "quantity" if col.kind == "unit" and not any(c.kind == "quantity" for c in header.columns) else col.kind
+        if kind == "unit":
+            columns.append(col)
+            continue
+        columns.append(replace(col, kind=kind, edge=(best[1], best[2]), start=min(b.x0 for b in aligned)))
+    return replace(header, columns=tuple(columns))
 
 
 def column_key(header: Header, col) -> tuple:
@@ -159,13 +202,15 @@ def agreement(row: Row, header: Header) -> Optional[tuple[Decimal, Decimal, int]
     one of the row's amounts within rounding: read from their columns first, else from any
     two of the row's other numbers (a position number read as the quantity, a quantity
     printed inside the description)."""
-    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
     factor = Decimal(1) - row.percents.get("discount", Decimal(0)) / 100
-    pairs = [(qty, price)] if qty is not None and price is not None else []
-    others = [v for i, v in row.numbers.items() if i not in row.amount_cols] + row.loose
-    pairs += [(a, b) for i, a in enumerate(others) for b in others[i + 1:]] + [(b, a) for i, a in enumerate(others) for b in others[i + 1:]]
-    for q, p in pairs:
-        if q is None or p is None or q == 0:
+    others = [(k, v) for k, v in row.numbers.items() if k not in row.amount_cols and k[0] != "tax_amount"]
+    others += [((None, i), v) for i, v in enumerate(row.loose)]
+    # the named columns first, then a number left of another as quantity before unit price
+    pairs = sorted(((a, b) for a in others for b in others if a is not b),
+                   key=lambda ab: (ab[1][0][0] != "unit_price", ab[0][0][0] != "quantity",
+                                   row.at.get(ab[0][0], 0) > row.at.get(ab[1][0], 0)))
+    for (_, q), (_, p) in pairs:
+        if q == 0:
             continue
         for col in row.amount_cols:
             amount = row.numbers[col]
