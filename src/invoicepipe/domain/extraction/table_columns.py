@@ -113,7 +113,8 @@ def _names(line: Line) -> tuple[list[tuple[str, int, int]], float]:
 
 def _is_header(kinds: Sequence[str], coverage: float, line: Line) -> bool:
     strong = set(kinds) - _WEAK
-    has_amount = any(k in AMOUNT_KINDS for k in kinds)
+    # without an amount column the amount is quantity x unit price
+    has_amount = any(k in AMOUNT_KINDS for k in kinds) or {"quantity", "unit_price"} <= set(kinds)
     digits = sum(ch.isdigit() for ch in line.text)
     enough = len(set(kinds)) >= 3 and coverage >= 0.6 or coverage >= 0.9
     return has_amount and len(strong) >= 2 and enough and digits <= 3

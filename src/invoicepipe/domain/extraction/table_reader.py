@@ -16,11 +16,12 @@ add up to the invoice's net. The per-line tax rate is kept on the item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
-from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_columns import Header, find_header
 from invoicepipe.domain.extraction.table_rows import CENT, Row, agreement, align_columns, read_row
@@ -67,9 +68,21 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if table is None or state == "closed":
                 continue
             labelled = any(h.field in _SUMMARY_LABELS for h in ctx.hits[id(ln)])
-            row = read_row(ln, table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
+            row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
             state = _take(table, row, state)
     return table
+
+
+# Marks OCR reads from cell borders and specks at a word's edges ("20|", "“22,25", "121,60}.")
+_EDGE_MARKS = re.compile(r"^[“”\"'‘’|}{\[\]_~»«*]+|[“”\"'‘’|}{\[\]_~»«*]+\.?$")
+
+
+def _without_edge_marks(ln: Line) -> Line:
+    """``ln`` with border marks stripped from its words, so the numbers they touch parse."""
+    if not any(_EDGE_MARKS.search(w.text) for w in ln.words):
+        return ln
+    words = [replace(w, text=_EDGE_MARKS.sub("", w.text)) for w in ln.words]
+    return make_line(ln.page, [w for w in words if w.text], ln.index)
 
 
 def _body(lines: list, ctx: Context) -> list:
@@ -130,7 +143,7 @@ def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
     nets = _nets_from_gross(rows, header, col, net)
     amounts = nets or [r.numbers.get(col) for r in rows]
     if any(a is None for a in amounts):
-        amounts = [r.numbers.get(col, r.numbers[r.amount_cols[-1]] if r.amount_cols else None) for r in rows]
+        amounts = [r.numbers.get(col, r.numbers[r.amount_cols[-1]] if r.amount_cols else _product(r, header)) for r in rows]
     sums_to_net = net is not None and all(a is not None for a in amounts) and abs(sum(amounts) - net) <= CENT * len(rows)
     checked = _carried_sums_agree(table, amounts)
     out = []
@@ -140,12 +153,18 @@ def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
         agree = agreement(row, header)
         qty, price = (agree[0], agree[1]) if agree else (row.value(header, "quantity"), row.value(header, "unit_price"))
         conf = 0.9 if agree and (agree[2] == col or nets) else 0.75 if qty is not None and price is not None else 0.6
+        conf = conf if row.amount_cols else 0.6  # the amount was computed, not read
         conf += 0.05 if sums_to_net else 0.0
         conf += {True: 0.02, False: -0.15, None: 0.0}[checked]
         out.append(LineItem(description=row.description, quantity=qty, unit_price=price, amount=amount, sku=row.sku,
                             confidence=round(max(0.3, min(0.97, conf)), 3), page=row.line.page, box=row.line.box,
                             tax_rate=row.percents.get("tax_rate")))
     return out
+
+
+def _product(row: Row, header: Header) -> Optional[Decimal]:
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    return (qty * price).quantize(CENT, ROUND_HALF_UP) if qty is not None and price is not None else None
 
 
 def _without_stray_numbers(rows: list, header: Header) -> list:

@@ -65,9 +65,9 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     used: set = set()
     for tok, words, col in _placed(ln, header, decimal_sep, char_width):
         key = column_key(header, col) if col is not None else None
-        row.at[key if col is not None and col.kind in NUMERIC_KINDS else (None, len(row.loose))] = words[0].box.x0
         if col is not None and col.kind in NUMERIC_KINDS and col.kind != "tax_rate":
             row.numbers[key] = tok.value
+            row.at[key] = words[0].box.x0
             if not tok.has_decimals:
                 row.plain.add(key)
             used.update(id(w) for w in words)
@@ -75,6 +75,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
             row.percents["tax_rate"] = tok.value
             used.update(id(w) for w in words)
         elif col is None or col.kind not in ("description", "sku"):
+            row.at[(None, len(row.loose))] = words[0].box.x0
             row.loose.append(tok.value)
     for m in _PERCENT.finditer(ln.text):
         words = ln.words_in(m.start(1), m.end())
@@ -94,10 +95,12 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
         kind = col.kind if col is not None else None
         if kind == "sku":
             sku_words.append(w.text)
-        elif kind == "description" or (kind not in ("position", "unit") and w.box.x1 <= first_numeric + 2):
+        elif kind == "description" or (kind not in ("position", "unit") and w.box.x1 <= first_numeric + 2) \
+                or (kind == "position" and "description" not in header.kinds() and not _POSITION_WORD.match(w.text)):
             desc_words.append(w.text)
     row.description = _POSITION.sub("", " ".join(desc_words)).strip() if "position" not in header.kinds() else " ".join(desc_words)
     row.sku = " ".join(sku_words) or None
+    _unnamed_amount(row, header)
     row.amount_cols = tuple(k for k in row.numbers if k[0] in ("net", "amount", "gross"))
     row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled)
     return row
@@ -126,6 +129,20 @@ def _placed(ln: Line, header: Header, decimal_sep: Optional[str], char_width: fl
     return [(tok, words, col) for tok, words, col, _ in placed]
 
 
+_POSITION_WORD = re.compile(r"^\d{1,3}[.)]?$")
+
+
+def _unnamed_amount(row: Row, header: Header) -> None:
+    """A header without an amount name (lost to OCR, or never printed) over rows that print
+    a number right of the unit price: that rightmost number is the amount."""
+    if any(c.kind in ("net", "amount", "gross") for c in header.columns) or ("unit_price", 0) not in row.numbers:
+        return
+    right = [(x, key) for key, x in row.at.items() if key[0] is None and x > row.at.get(("unit_price", 0), 1e9)]
+    if right:
+        key = max(right)[1]
+        row.numbers[("amount", 0)] = row.loose.pop(key[1])
+
+
 def _aligned(col, box, char_width: float) -> bool:
     side, x = col.edge
     return abs((box.x1 if side == "right" else box.x0) - x) <= 1.5 * char_width
@@ -146,11 +163,15 @@ def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_
     for col in header.columns:
         boxes = seen.get(id(col), [])
         best = None
+        # of the edges several rows share, the one nearest the column's name: the stretch of
+        # a last named column may also hold an unnamed column of figures further right
         for side, xs in (("right", [b.x1 for b in boxes]), ("left", [b.x0 for b in boxes])):
             for x in xs:
                 n = sum(1 for y in xs if abs(y - x) <= 1.5 * char_width)
-                if n >= 2 and 2 * n > len(xs) and (best is None or n > best[0]):
-                    best = (n, side, x)
+                near = min(abs(x - col.x0), abs(x - col.x1), 0 if col.x0 <= x <= col.x1 else 1e9)
+                rank = (2 * n <= len(xs), int(near // (3 * char_width)), -n)  # a majority edge, the nearest, the commonest
+                if n >= 2 and 10 * n >= 3 * len(xs) and (best is None or rank < best[3]):
+                    best = (n, side, x, rank)
         if best is None:
             columns.append(col)
             continue
@@ -176,6 +197,9 @@ def _kind(row: Row, header: Header, words: str, labelled: bool) -> str:
     the unit-price column counts) and its arithmetic."""
     words = re.sub(r"[\d.,:%*()-]+", " ", words).strip()
     if not row.amount_cols:
+        if row.value(header, "quantity") and row.value(header, "unit_price") is not None and row.description \
+                and not any(c.kind in ("net", "amount", "gross") for c in header.columns):
+            return "item"  # a table that prints no amount column (or whose amounts were not read)
         if not row.numbers and not row.loose and re.search(r"[^\W\d_]{2}", row.description):
             return "text"
         return "carry" if CARRY.search(words) else "other"
