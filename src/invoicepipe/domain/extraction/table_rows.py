@@ -151,7 +151,7 @@ def _aligned(col, box, char_width: float) -> bool:
 def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_width: float) -> Header:
     """``header`` with the edge each numeric column's numbers align on (the right edge of
     right-aligned figures, the left of left-aligned ones), learnt from the numbers printed
-    in its stretch on ``lines``: an edge shared by at least two rows and most of them."""
+    in its stretch on ``lines``: an edge shared by at least two rows and a third of them."""
     seen: dict = {}
     for ln in lines:
         for tok in amounts_on(ln, decimal_sep, char_width):
@@ -169,7 +169,7 @@ def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_
             for x in xs:
                 n = sum(1 for y in xs if abs(y - x) <= 1.5 * char_width)
                 near = min(abs(x - col.x0), abs(x - col.x1), 0 if col.x0 <= x <= col.x1 else 1e9)
-                rank = (2 * n <= len(xs), int(near // (3 * char_width)), -n)  # a majority edge, the nearest, the commonest
+                rank = (int(near // (3 * char_width)), -n)  # the nearest, then the commonest
                 if n >= 2 and 10 * n >= 3 * len(xs) and (best is None or rank < best[3]):
                     best = (n, side, x, rank)
         if best is None:
