@@ -224,3 +224,49 @@ def test_spanish_and_dutch_tables_with_comma_decimals(words, net_label):
     ex = _read(_pdf([rows]))
     assert _amounts(ex) == sorted(q * p for _, q, p in items)
     assert all(i.quantity * i.unit_price == i.amount for i in ex.lines)
+
+
+# OCR'd text, cheaply: positioned words as Tesseract returns them, with its typical damage.
+
+def _ocr_doc(rows: list[list[tuple]]):
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+    words = []
+    for n, row in enumerate(rows):
+        top = 80 + 14 * n
+        for x, text in row:
+            for part in text.split(" "):
+                w = 5.2 * len(part)
+                words.append(Word(part, Box(x, top, x + w, top + 9), 1, 0.9))
+                x += w + 4
+    return DocumentText((Page(1, 595, 842, tuple(words), "ocr_tesseract"),), None, "test")
+
+
+def _right(x_end: float, text: str) -> tuple:
+    return (x_end - 5.2 * len(text), text)
+
+
+@pytest.mark.parametrize("lost", ["amount", "none"])
+def test_ocr_table_whose_header_lost_the_amount_name_and_cells_carry_border_marks(lost):
+    header = [(40, "#"), (60, "Description"), _right(330, "Qty"), _right(420, "Unit price")]
+    if lost == "none":
+        header.append(_right(520, "Amount"))
+    rows = [[(40, "Invoice No. INV-77")], header]
+    goods = [("1", "Cable tie 200 mm, bag of 100", "15|", "4.16", "62.40"), ("2", "Copier paper A4, ream", "50", "3.91", "“195.50"),
+             ("3", "Address labels 99 x 38 mm", "6", "12.22", "73.32}.")]
+    for pos, desc, q, p, a in goods:
+        rows.append([(40, pos), (60, desc), _right(330, q), _right(420, p), _right(520, a)])
+    rows += [[], [(360, "Subtotal"), _right(520, "331.22")], [(360, "VAT 20%"), _right(520, "66.24")], [(360, "Total"), _right(520, "397.46")]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("62.40"), D("195.50"), D("73.32")]
+    assert [i.quantity for i in ex.lines] == [D(15), D(50), D(6)]
+    assert ex.lines[0].description == "Cable tie 200 mm, bag of 100"
+
+
+def test_a_table_without_amounts_bills_quantity_times_price_at_low_confidence():
+    rows = [[(40, "Invoice No. INV-78")], [(40, "Item code"), (110, "Description"), _right(360, "Qty"), _right(450, "Unit price")],
+            [(40, "SUB-1017"), (110, "Managed platform, monthly"), _right(360, "1"), _right(450, "986.00")],
+            [(40, "ENG-1003"), (110, "Engineering, per hour"), _right(360, "4"), _right(450, "115.00")],
+            [], [(360, "Net"), _right(450, "1,446.00")], [(360, "Total"), _right(450, "1,446.00")]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("986.00"), D("460.00")]
+    assert all(i.confidence <= 0.65 for i in ex.lines)  # computed, not read: never trusted like a read amount
