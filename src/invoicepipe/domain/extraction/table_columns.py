@@ -29,13 +29,14 @@ KINDS: tuple[tuple[str, str], ...] = (
                  rf"steuersatz|%\s*{TAXES}|{TAXES}\s*\(%\)|%"),
     ("tax_amount", rf"{TAXES}\s*-?\s*(?:amount|amt\.?|betrag|montant|importe|importo|bedrag|kwota|valor|wartosc)|(?:montant|importe|cuota|kwota|valor|importo)\s*{TAXES}|"
                    rf"steuerbetrag|imposta|cuota|{TAXES}"),
-    ("net", r"net\s*(?:amount|value|total|price)?|(?:amount|total|value)\s*\(?\s*(?:net|excl\.?\s*\w+)\s*\)?|taxable\s*(?:value|amount)|"
-            r"netto\s*(?:betrag|wert|preis)?|(?:gesamt|betrag)\s*netto|montant\s*ht|total\s*ht|prix\s*total\s*ht|base(?:\s*imponible)?|imponibile|"
+    ("net", r"net\s*(?:amount|value|total)?|(?:amount|total|value)\s*\(?\s*(?:net|excl\.?\s*\w+)\s*\)?|taxable\s*(?:value|amount)|"
+            r"netto\s*(?:betrag|wert)?|(?:gesamt|betrag)\s*netto|montant\s*ht|total\s*ht|prix\s*total\s*ht|base(?:\s*imponible)?|imponibile|"
             r"importe\s*neto|wartosc\s*netto|bedrag\s*excl\.?(?:\s*btw)?|excl\.?\s*(?:vat|btw|tax|gst)|valor\s*liquido|neto"),
-    ("gross", r"gross\s*(?:amount|value|total)?|(?:amount|total)\s*\(?\s*incl\.?\s*\w*\s*\)?|brutto\s*(?:betrag|wert|preis)?|(?:gesamt|betrag)\s*brutto|"
+    ("gross", r"gross\s*(?:amount|value|total)?|(?:amount|total)\s*\(?\s*incl\.?\s*\w*\s*\)?|brutto\s*(?:betrag|wert)?|(?:gesamt|betrag)\s*brutto|"
               r"montant\s*ttc|total\s*ttc|ttc|wartosc\s*brutto|bedrag\s*incl\.?(?:\s*btw)?|incl\.?\s*(?:vat|btw|tax|gst)|totale\s*ivato|"
               r"importe\s*total|valor\s*total\s*c(?:om)?\s*iva"),
-    ("unit_price", r"unit\s*(?:price|cost|rate)|price\s*(?:per\s*unit|each)?|rate|einzelpreis|e-?preis|stuckpreis|preis(?:\s*je\s*einheit)?|"
+    ("unit_price", r"unit\s*(?:price|cost|rate)|(?:netto|brutto)\s*-?\s*(?:einzel)?preis|(?:net|gross)\s*(?:unit\s*)?price|preis\s*(?:netto|brutto)|"
+                   r"prix\s*(?:unitaire\s*)?(?:net|brut)|price\s*(?:per\s*unit|each)?|rate|einzelpreis|e-?preis|stuckpreis|preis(?:\s*je\s*einheit)?|"
                    r"p\.?\s*u\.?(?:\s*ht)?|prix\s*(?:unitaire|unit\.?)?(?:\s*ht)?|prijs(?:\s*per\s*stuk)?|stukprijs|eenheidsprijs|"
                    r"precio(?:\s*unit(?:ario|\.)?)?|prezzo(?:\s*unit(?:ario|\.)?)?|preco(?:\s*unit(?:ario|\.)?)?|valor\s*unit(?:ario|\.)?|"
                    r"cena(?:\s*(?:jedn\.?|jednostkowa)(?:\s*netto)?|\s*netto)?|each|mrp"),

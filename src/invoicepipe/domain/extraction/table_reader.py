@@ -58,8 +58,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
                 continue
             header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None)
             if header is not None:
-                if table is not None and state == "closed":
-                    return table  # a second table after a closed one is another document part
+                if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
+                    return table  # a second table on the same page (a tax breakdown) is no continuation
                 header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width)
                 table = table or _Table(header)
                 table.header = header
