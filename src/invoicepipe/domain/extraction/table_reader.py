@@ -67,7 +67,11 @@ def _collect(ctx: Context) -> Optional[_Table]:
                 continue
             if table is None or state == "closed":
                 continue
-            labelled = any(h.field in _SUMMARY_LABELS for h in ctx.hits[id(ln)])
+            hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS]
+            labelled = bool(hits)
+            if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in ln.text):
+                state = "closed"  # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items
+                continue
             row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
             state = _take(table, row, state)
     return table

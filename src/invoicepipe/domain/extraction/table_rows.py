@@ -137,6 +137,13 @@ def _unnamed_amount(row: Row, header: Header) -> None:
     a number right of the unit price: that rightmost number is the amount."""
     if any(c.kind in ("net", "amount", "gross") for c in header.columns) or ("unit_price", 0) not in row.numbers:
         return
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    product = qty * price if qty is not None else None
+    # a figure under a column named by a bare tax word ("USt.") that is quantity x price
+    tax = row.numbers.get(("tax_amount", 0))
+    if product is not None and tax is not None and abs(tax - product) <= CENT * max(Decimal(1), abs(qty)):
+        row.numbers[("amount", 0)] = row.numbers.pop(("tax_amount", 0))
+        return
     right = [(x, key) for key, x in row.at.items() if key[0] is None and x > row.at.get(("unit_price", 0), 1e9)]
     if right:
         key = max(right)[1]
@@ -210,7 +217,7 @@ def _kind(row: Row, header: Header, words: str, labelled: bool) -> str:
         return "page_total"
     if short and CARRY.search(words):
         return "carry"
-    if short and (SUMMARY.match(words) or labelled) and "quantity" not in _kinds(row, header):
+    if short and (labelled or SUMMARY.match(words) and "quantity" not in _kinds(row, header)):
         return "summary"
     if not row.description.strip() and not row.sku and len(row.numbers) <= 1 and "quantity" not in _kinds(row, header):
         return "other"
