@@ -270,3 +270,22 @@ def test_a_table_without_amounts_bills_quantity_times_price_at_low_confidence():
     ex = extract_invoice(_ocr_doc(rows), [])
     assert [i.amount for i in ex.lines] == [D("986.00"), D("460.00")]
     assert all(i.confidence <= 0.65 for i in ex.lines)  # computed, not read: never trusted like a read amount
+
+
+def test_net_unit_price_column_and_a_tax_breakdown_table_under_the_items():
+    """German e-invoice prints: "Nettopreis" is the unit price, the line amount sits under a
+    header line above the one read, and the VAT breakdown below repeats amounts that are
+    no items."""
+    rows = _head("RECHNUNG", "471102") + [
+        [(40, "Pos"), (70, "Beschreibung", "l"), (300, "Nettopreis", "r"), (360, "Menge", "r"), (420, "USt.", "r")],
+        [(40, "1", "l"), (70, "Trennblätter A4", "l"), (300, "9,9000", "r"), (360, "20 Stk", "r"), (420, "19 %", "r"), (540, "198,00", "r")],
+        [(40, "2", "l"), (70, "Joghurt Banane", "l"), (300, "5,5000", "r"), (360, "50 Stk", "r"), (420, "7 %", "r"), (540, "275,00", "r")],
+        [],
+        [(40, "Art", "l"), (150, "Warenwert", "l"), (300, "USt. %", "r"), (420, "Steuerbetrag", "r")],
+        [(40, "Umsatzsteuer", "l"), (150, "275,00", "l"), (300, "7", "r"), (420, "19,25", "r")],
+        [(40, "Umsatzsteuer", "l"), (150, "198,00", "l"), (300, "19", "r"), (420, "37,62", "r")],
+        [(40, "Positionssumme", "l"), (540, "473,00", "r")]]
+    rows = [[(x, t, a if a in ("l", "r") else "l") for x, t, *rest in r for a in [rest[0] if rest else "l"]] for r in rows]
+    ex = _read(_pdf([rows]))
+    assert [i.amount for i in ex.lines] == [D("198.00"), D("275.00")]
+    assert [(i.quantity, i.unit_price, i.tax_rate) for i in ex.lines] == [(D(20), D("9.9"), D(19)), (D(50), D("5.5"), D(7))]

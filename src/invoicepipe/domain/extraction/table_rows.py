@@ -77,6 +77,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
         elif col is None or col.kind not in ("description", "sku"):
             row.at[(None, len(row.loose))] = words[0].box.x0
             row.loose.append(tok.value)
+    _long_unit_price(row, ln, header, decimal_sep, used)
     for m in _PERCENT.finditer(ln.text):
         words = ln.words_in(m.start(1), m.end())
         col = column_at(header, *(lambda b: (b.x0, b.x1))(union_box(words))) if words else None
@@ -127,6 +128,27 @@ def _placed(ln: Line, header: Header, decimal_sep: Optional[str], char_width: fl
                 if p is not keep:
                     p[2] = None
     return [(tok, words, col) for tok, words, col, _ in placed]
+
+
+_LONG_DECIMALS = re.compile(r"^-?\d{1,7}([.,])(\d{3,6})$")
+
+
+def _long_unit_price(row: Row, ln: Line, header: Header, decimal_sep: Optional[str], used: set) -> None:
+    """Unit prices printed with three to six decimals ("9,9000", common on e-invoice prints),
+    which money parsing rightly refuses, read in the unit-price column: with the document's
+    decimal mark, or any mark when there are more than three decimals (never a group)."""
+    if ("unit_price", 0) in row.numbers:
+        return
+    for w in ln.words:
+        m = _LONG_DECIMALS.match(w.text)
+        col = column_at(header, w.box.x0, w.box.x1) if m else None
+        if col is None or col.kind != "unit_price" or id(w) in used:
+            continue
+        if m.group(1) == decimal_sep or (decimal_sep is None and len(m.group(2)) > 3):
+            row.numbers[("unit_price", 0)] = Decimal(w.text.replace(",", "."))
+            row.at[("unit_price", 0)] = w.box.x0
+            used.add(id(w))
+            return
 
 
 _POSITION_WORD = re.compile(r"^\d{1,3}[.)]?$")
