@@ -75,7 +75,8 @@ def test_line_items_from_aligned_rows_check_quantity_times_price():
     amounts = [i.amount for i in ex.lines]
     assert amounts == [Decimal("45.00"), Decimal("2000.00")]
     assert ex.lines[1].quantity == Decimal("2") and ex.lines[1].unit_price == Decimal("1000.00")
-    assert ex.lines[1].confidence == 0.9
+    # qty x price = amount (0.9), and the lines add up to the net (+0.05)
+    assert ex.lines[1].confidence == 0.95
 
 
 def test_value_below_label_in_its_column():

@@ -129,6 +129,7 @@ class LineItem:
     confidence: float = 0.0
     page: Optional[int] = None
     box: Optional[Box] = None
+    tax_rate: Optional[Decimal] = None  # percent, when the table prints a rate per line
 
 
 FIELD_NAMES = (

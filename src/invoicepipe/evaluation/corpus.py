@@ -19,6 +19,7 @@ from ..adapters.db.masterdata import po_from_row, vendor_from_row
 from ..domain.einvoice import CREDIT_NOTE_CODES
 from ..domain.models import PurchaseOrder, Vendor
 from ..errors import InvoicepipeError
+from .line_compare import line_truth
 
 TRUTH_FIELDS = ("vendor", "vendor_id", "vendor_vat_id", "invoice_number", "invoice_date", "due_date", "po_number",
                 "currency", "net", "tax", "total", "iban")
@@ -54,6 +55,7 @@ def _truth(gt: dict, has_master: bool) -> dict:
     code = gt.get("document_type_code")
     if code not in (None, ""):
         truth["document_type"] = "credit_note" if str(code) in CREDIT_NOTE_CODES else "invoice"
+    truth.update(line_truth(gt))
     if has_master and "vendor_id" not in truth:
         truth["vendor_id"] = ""  # the vendor is not in the master: resolving none is right
     return truth

@@ -33,6 +33,7 @@ from .configurations import Configuration, configuration
 from .corpus import Corpus, LabelledDocument, load_corpus
 from .extraction_run import ReadDocument, read_all
 from .field_compare import is_correct
+from .line_compare import LINE_FIELDS, lines_correct, predicted_lines
 
 
 TEXT_SKIPPED = "plain text file: ingest accepts only PDFs and images (--include-text reads it)"
@@ -54,6 +55,12 @@ def score_document(doc: LabelledDocument, read: ReadDocument, config: Configurat
     outcome.extract_s = time.perf_counter() - started
     credit_note = doc.truth.get("document_type") == "credit_note"
     for name, expected in _expected(doc, corpus, read.text.einvoice_xml is None).items():
+        if name in LINE_FIELDS:
+            predicted, conf = predicted_lines(name, extraction.lines)
+            raw_conf = predicted_lines(name, raw.lines)[1]
+            outcome.fields[name] = m.FieldOutcome(expected, predicted, raw_conf, conf,
+                                                  lines_correct(name, predicted, expected, credit_note), name)
+            continue
         source = "vendor_id" if name == "vendor" and corpus.vendors is not None else name
         predicted = extraction.value(source)
         shown = extraction.fields.get(source)

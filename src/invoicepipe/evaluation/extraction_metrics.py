@@ -19,6 +19,7 @@ from statistics import median
 from typing import Optional
 
 from ..domain.policy import Policy
+from .line_compare import LINE_FIELDS
 
 CRITICAL = ("vendor", "invoice_number", "invoice_date", "total", "currency")
 BINS = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0001)
@@ -74,7 +75,8 @@ def field_table(docs: list[DocOutcome], policy: Policy) -> dict:
 
 def reliability(docs: list[DocOutcome], use_raw: bool, names: Optional[tuple] = None) -> list[dict]:
     """Confidence bins -> how many fields, their mean confidence and the share right."""
-    rows = [f for d in docs for n, f in d.fields.items() if f.predicted not in (None, "") and (names is None or n in names)]
+    rows = [f for d in docs for n, f in d.fields.items() if f.predicted not in (None, "")
+            and (n in names if names is not None else n not in LINE_FIELDS)]
     table = []
     for low, high in zip(BINS, BINS[1:]):
         inside = [f for f in rows if low <= (f.raw if use_raw else f.confidence) < high]
@@ -152,7 +154,7 @@ def by_form(docs: list[DocOutcome]) -> dict:
     for form in sorted({d.form for d in docs}):
         group = [d for d in docs if d.form == form]
         fields = {}
-        for name in CRITICAL:
+        for name in (*CRITICAL, *LINE_FIELDS):
             rows = [d.fields[name] for d in group if name in d.fields]
             if rows:
                 fields[name] = _share(sum(r.correct for r in rows), len(rows))

@@ -62,10 +62,10 @@ def _routing(report: dict) -> list[str]:
 
 
 def _forms(report: dict) -> list[str]:
-    out = ["by form:        docs  vendor  number    date   total  currency   straight-through  s/doc  ms/page(median)"]
+    out = ["by form:        docs  vendor  number    date   total  currency   lines   straight-through  s/doc  ms/page(median)"]
     for form, f in report["by_form"].items():
         acc = f["critical_accuracy"]
-        cells = "  ".join(_pct(acc.get(k)) for k in ("vendor", "invoice_number", "invoice_date", "total", "currency"))
+        cells = "  ".join(_pct(acc.get(k)) for k in ("vendor", "invoice_number", "invoice_date", "total", "currency", "line_items"))
         out.append(f"  {form:<12}{f['documents']:>6}   {cells}      {_pct(f['straight_through'])}         "
                    f"{f.get('seconds_per_document', 0):6.2f}  {f.get('median_ms_per_page', 0):8.0f}")
     return out

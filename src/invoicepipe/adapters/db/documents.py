@@ -76,6 +76,7 @@ def extraction_to_json(extraction: Extraction) -> tuple[dict, list]:
             "confidence": round(float(li.confidence), 4),
             "page": li.page,
             "box": li.box.as_list() if li.box else None,
+            **({"tax_rate": str(li.tax_rate)} if li.tax_rate is not None else {}),
         }
         for li in extraction.lines
     ]
@@ -100,7 +101,7 @@ def extraction_from_json(row: dict) -> Extraction:
     lines = tuple(
         LineItem(description=li.get("description") or "", quantity=_dec(li.get("quantity")), unit_price=_dec(li.get("unit_price")),
                  amount=_dec(li.get("amount")), sku=li.get("sku"), po_line=li.get("po_line"), confidence=li.get("confidence") or 0.0,
-                 page=li.get("page"), box=_box(li.get("box")))
+                 page=li.get("page"), box=_box(li.get("box")), tax_rate=_dec(li.get("tax_rate")))
         for li in row["lines"]
     )
     return Extraction(fields=fields, lines=lines, extractor_version=row["extractor_version"], warnings=tuple(row["warnings"] or ()))

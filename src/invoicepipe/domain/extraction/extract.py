@@ -12,7 +12,7 @@ from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.header_row import header_row_candidates
-from invoicepipe.domain.extraction.items import items_from_rows, items_from_tables
+from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
@@ -79,7 +79,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     _vendor_fields(ctx, resolved, printed, put)
     put("document_type", *_document_type(ctx, fields))
 
-    items = items_from_tables(doc, ctx.decimal_sep) or items_from_rows(ctx)
+    items = read_line_items(doc, ctx, _net_of(fields))
     _check_items(items, fields)
     result = Extraction(fields=fields, lines=tuple(items), extractor_version=EXTRACTOR_VERSION, warnings=())
     if doc.einvoice_xml:
@@ -187,6 +187,11 @@ def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
     if total is not None and Decimal(total.value) < 0:
         return Candidate("document_type", "credit_note", 0.7, "negative_total", ()), 0.7
     return Candidate("document_type", "invoice", 0.8, "default", ()), 0.8
+
+
+def _net_of(fields: dict) -> Optional[Decimal]:
+    net = fields.get("net")
+    return Decimal(net.value) if net is not None and net.value not in (None, "") else None
 
 
 def _check_items(items: list[LineItem], fields: dict) -> None:

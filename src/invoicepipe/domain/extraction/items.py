@@ -18,6 +18,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.parsing import parse_amount
 from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.extraction.table_reader import read_table_items
 from invoicepipe.domain.models import DocumentText, LineItem
 
 COLUMNS = {
@@ -127,3 +128,28 @@ def _quantity_token(numeric: list, amount: Decimal):
 def _overlaps(line: Line, start: int, end: int, x0: float, x1: float) -> bool:
     words = line.words_in(start, end)
     return bool(words) and union_box(words).x1 > x0 and union_box(words).x0 < x1
+
+
+def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal]) -> list[LineItem]:
+    """The line items of ``doc``: of the readings (the table under a recognised header, the
+    reader's ruled tables, word rows under an amount column) the one the arithmetic backs
+    most: its amounts add up to the invoice's ``net``, then most lines where quantity x unit
+    price is the amount, fewest where it is not; ties go to the header-table reading."""
+    readings = [read_table_items(ctx, net), items_from_tables(doc, ctx.decimal_sep), items_from_rows(ctx)]
+    return max(readings, key=lambda items: _backing(items, net) + (-readings.index(items),))
+
+
+def _backing(items: list[LineItem], net: Optional[Decimal]) -> tuple:
+    if not items:
+        return (False, -1, 0)
+    amounts = [i.amount for i in items if i.amount is not None]
+    sums = net is not None and len(amounts) == len(items) and abs(sum(amounts) - net) <= Decimal("0.01") * len(items)
+    agree = sum(1 for i in items if _agrees(i))
+    disagree = sum(1 for i in items if i.quantity is not None and i.unit_price is not None and not _agrees(i))
+    return (sums, agree, -disagree)
+
+
+def _agrees(item: LineItem) -> bool:
+    if item.quantity is None or item.unit_price is None or item.amount is None:
+        return False
+    return abs(item.quantity * item.unit_price - item.amount) <= Decimal("0.01") * max(Decimal(1), abs(item.quantity))

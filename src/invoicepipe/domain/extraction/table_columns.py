@@ -1,0 +1,180 @@
+"""The header row of a line-item table and the columns it names.
+
+A header is a line whose words are mostly column names (description, quantity, unit price,
+amount, and the columns around them: position, article number / HSN-SAC code, unit,
+discount, tax rate, tax amount, net and gross amount) in English, German, French, Spanish,
+Italian, Dutch, Portuguese, Polish and Indian GST usage, matched on accent-folded text.
+A name split over two header lines ("Unit" over "Price", "CGST" over "Rate  Amt") is read
+by joining the line under the header when it holds only column words.
+
+Each named column owns the stretch of the page between the midpoints to its neighbours, so
+numbers printed under it right-aligned, centred or left-aligned all land in it; this needs
+neither ruling lines nor a proportional font (a monospaced print is the same geometry).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.layout import Line, union_box
+
+TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer)"
+# Longer names win over shorter ones they contain ("unit price" over "unit", "net amount"
+# over "amount"); among equally long ones the order here decides.
+KINDS: tuple[tuple[str, str], ...] = (
+    ("tax_rate", rf"{TAXES}\s*-?\s*(?:%|rate|satz|taux|tarief|tipo|aliquota|taxa|stawka)|(?:rate|satz|taux|tasa|stawka|aliquota|taxa|tarief)\s*(?:{TAXES}\s*%?|%|\(%\))|"
+                 rf"steuersatz|%\s*{TAXES}|{TAXES}\s*\(%\)|%"),
+    ("tax_amount", rf"{TAXES}\s*-?\s*(?:amount|amt\.?|betrag|montant|importe|importo|bedrag|kwota|valor|wartosc)|(?:montant|importe|cuota|kwota|valor|importo)\s*{TAXES}|"
+                   rf"steuerbetrag|imposta|cuota|{TAXES}"),
+    ("net", r"net\s*(?:amount|value|total)?|(?:amount|total|value)\s*\(?\s*(?:net|excl\.?\s*\w+)\s*\)?|taxable\s*(?:value|amount)|"
+            r"netto\s*(?:betrag|wert)?|(?:gesamt|betrag)\s*netto|montant\s*ht|total\s*ht|prix\s*total\s*ht|base(?:\s*imponible)?|imponibile|"
+            r"importe\s*neto|wartosc\s*netto|bedrag\s*excl\.?(?:\s*btw)?|excl\.?\s*(?:vat|btw|tax|gst)|valor\s*liquido|neto"),
+    ("gross", r"gross\s*(?:amount|value|total)?|(?:amount|total)\s*\(?\s*incl\.?\s*\w*\s*\)?|brutto\s*(?:betrag|wert)?|(?:gesamt|betrag)\s*brutto|"
+              r"montant\s*ttc|total\s*ttc|ttc|wartosc\s*brutto|bedrag\s*incl\.?(?:\s*btw)?|incl\.?\s*(?:vat|btw|tax|gst)|totale\s*ivato|"
+              r"importe\s*total|valor\s*total\s*c(?:om)?\s*iva"),
+    ("unit_price", r"unit\s*(?:price|cost|rate)|(?:netto|brutto)\s*-?\s*(?:einzel)?preis|(?:net|gross)\s*(?:unit\s*)?price|preis\s*(?:netto|brutto)|"
+                   r"prix\s*(?:unitaire\s*)?(?:net|brut)|price\s*(?:per\s*unit|each)?|rate|einzelpreis|e-?preis|stuckpreis|preis(?:\s*je\s*einheit)?|"
+                   r"p\.?\s*u\.?(?:\s*ht)?|prix\s*(?:unitaire|unit\.?)?(?:\s*ht)?|prijs(?:\s*per\s*stuk)?|stukprijs|eenheidsprijs|"
+                   r"precio(?:\s*unit(?:ario|\.)?)?|prezzo(?:\s*unit(?:ario|\.)?)?|preco(?:\s*unit(?:ario|\.)?)?|valor\s*unit(?:ario|\.)?|"
+                   r"cena(?:\s*(?:jedn\.?|jednostkowa)(?:\s*netto)?|\s*netto)?|each|mrp"),
+    ("quantity", r"qty\.?|quantity|menge|anzahl|quantite|qte\.?|aantal|hoeveelheid|cantidad|cant\.?|uds\.?|unidades|quantita|q\.?\s*ta|qta|"
+                 r"quantidade|qtd\.?|qde\.?|ilosc|il\.|pcs|nos\.?"),
+    ("unit", r"units?|uom|u/m|einheit|eh|me|unite|eenheid|unidad|ud\.?|u\.?\s*m\.?|unita|unidade|un\.|j\.?\s*m\.?|jedn\.?|per"),
+    ("discount", r"disc(?:ount)?\.?\s*%?|rabatt\s*%?|remise\s*%?|korting\s*%?|descuento\s*%?|dto\.?\s*%?|sconto\s*%?|desconto\s*%?|rabat\s*%?"),
+    ("sku", r"hsn\s*/?\s*(?:sac)?|sac|hsn\s*code|sku|art(?:ikel)?\.?\s*-?\s*(?:nr\.?|no\.?|nummer)|item\s*(?:no\.?|code|#)|product\s*(?:code|no\.?)|"
+            r"part\s*(?:no\.?|number)|code|ref(?:erence)?\.?|ref\.|reference|referencia|riferimento|codice|codigo|cod\.?|artikelnr\.?|"
+            r"bestellnr\.?|mat(?:erial)?\.?\s*-?\s*nr\.?|indeks|kod|symbol"),
+    ("position", r"pos\.?|position|s\.?\s*no\.?|sr\.?\s*no\.?|sl\.?\s*no\.?|#|nr\.?|no\.?|lp\.?|l\.p\.|n[°o]|line|ln|zeile|ligne|lijn|linea|riga|linha"),
+    ("description", r"description(?:\s*of\s*goods(?:\s*/\s*services)?)?|particulars|items?\s*description|article|artikel|bezeichnung|beschreibung|"
+                    r"leistung|artikelbezeichnung|designation|libelle|product|produkt|omschrijving|descripcion|concepto|descrizione|"
+                    r"descricao|items?|nazwa(?:\s*towaru(?:\s*/\s*uslugi)?)?|towar|goods|services?|details|text"),
+    ("amount", r"amount|line\s*total|total|betrag|gesamt(?:preis|betrag)?|summe|montant|prix\s*total|bedrag|totaal|importe|importo|valor|"
+               r"wartosc|kwota|total\s*(?:line|price)|ext(?:ended)?\.?\s*(?:price|amount)?|value|sum|suma"),
+)
+_RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]
+AMOUNT_KINDS = ("net", "amount", "gross")
+NUMERIC_KINDS = ("quantity", "unit_price", "discount", "tax_rate", "tax_amount", *AMOUNT_KINDS)
+# These alone (with nothing else a table prints) do not make a header: "Total", "No.", "Rate".
+_WEAK = {"position", "unit", "sku", "tax_rate", "tax_amount", "discount"}
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str
+    x0: float  # where the header's name starts and ends
+    x1: float
+    lo: float = 0.0  # the stretch of the page the column owns
+    hi: float = 0.0
+    edge: Optional[tuple[str, float]] = None  # ("right" | "left", x) its numbers align on, when they do
+    start: Optional[float] = None  # where its aligned numbers start, leftmost
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True)
+class Header:
+    line: Line
+    columns: tuple[Column, ...]
+    bottom: float  # lowest edge of the header (two-line headers end lower)
+    lines: int = 1  # how many lines the header takes
+
+    def column(self, kind: str) -> Optional[Column]:
+        return next((c for c in self.columns if c.kind == kind), None)
+
+    def kinds(self) -> set:
+        return {c.kind for c in self.columns}
+
+    @property
+    def text_end(self) -> float:
+        """Where descriptions end: at the first numeric column's numbers (or its stretch)."""
+        starts = [c.start if c.start is not None else c.lo for c in self.columns if c.kind in NUMERIC_KINDS]
+        return min(starts, default=1e9)
+
+
+def _names(line: Line) -> tuple[list[tuple[str, int, int]], float]:
+    """Column names on ``line`` (kind, start, end) without overlaps, and the share of its
+    letters they cover."""
+    text = fold_accents(line.text).lower()
+    found = [(kind, m.start(), m.end()) for kind, rx in _RX for m in rx.finditer(text) if m.end() > m.start()]
+    order = {k: i for i, (k, _) in enumerate(KINDS)}
+    found.sort(key=lambda f: (-(f[2] - f[1]), order[f[0]]))
+    taken: list[tuple[str, int, int]] = []
+    for kind, s, e in found:
+        if all(e <= ts or s >= te for _, ts, te in taken):
+            taken.append((kind, s, e))
+    letters = sum(1 for ch in text if ch.isalnum() or ch == "%")
+    covered = sum(sum(1 for ch in text[s:e] if ch.isalnum() or ch == "%") for _, s, e in taken)
+    return sorted(taken, key=lambda f: f[1]), covered / max(1, letters)
+
+
+def _is_header(kinds: Sequence[str], coverage: float, line: Line) -> bool:
+    strong = set(kinds) - _WEAK
+    # without an amount column the amount is quantity x unit price
+    has_amount = any(k in AMOUNT_KINDS for k in kinds) or {"quantity", "unit_price"} <= set(kinds)
+    digits = sum(ch.isdigit() for ch in line.text)
+    enough = len(set(kinds)) >= 3 and coverage >= 0.6 or coverage >= 0.9
+    return has_amount and len(strong) >= 2 and enough and digits <= 3
+
+
+def find_header(line: Line, below: Optional[Line] = None) -> Optional[Header]:
+    """The table header on ``line`` (joined with ``below`` when that is a second header line)."""
+    names, coverage = _names(line)
+    if not names:
+        return None
+    cells = [(k, union_box(line.words_in(s, e))) for k, s, e in names if line.words_in(s, e)]
+    bottom, used = line.box.bottom, 1
+    if below is not None and below.box.top - line.box.bottom < 1.2 * line.height:
+        more, more_cov = _names(below)
+        if more and more_cov >= 0.8 and not any(ch.isdigit() for ch in below.text):
+            cells = _join_two_lines(cells, [(k, union_box(below.words_in(s, e))) for k, s, e in more if below.words_in(s, e)])
+            bottom, used = below.box.bottom, 2
+    if not _is_header([k for k, _ in cells], coverage, line):
+        return None
+    return Header(line, _regions(cells), bottom, used)
+
+
+def _join_two_lines(top: list, bottom: list) -> list:
+    """A name on the second header line under one on the first refines it ("Unit" over
+    "Price" is the unit price, "CGST" over "Amt" a tax amount); a name standing alone adds
+    a column."""
+    out = list(top)
+    for kind, box in bottom:
+        i = next((i for i, (_, b) in enumerate(out) if b.x0 < box.x1 and box.x0 < b.x1), None)
+        if i is None:
+            out.append((kind, box))
+            continue
+        upper, ubox = out[i]
+        merged = ubox.union(box)
+        if upper == "unit" and kind in ("unit_price", "amount"):
+            out[i] = ("unit_price", merged)
+        elif upper in ("tax_amount", "tax_rate") or (kind in ("tax_rate", "tax_amount")):
+            out[i] = (kind if kind in ("tax_rate", "tax_amount") else "tax_amount", box)
+        elif upper in _WEAK or upper == "description" and kind in NUMERIC_KINDS:
+            out[i] = (kind, merged)
+    return sorted(out, key=lambda c: c[1].x0)
+
+
+def _regions(cells: list) -> tuple[Column, ...]:
+    cells = sorted(cells, key=lambda c: c[1].x0)
+    cols = []
+    for i, (kind, box) in enumerate(cells):
+        lo = (cells[i - 1][1].x1 + box.x0) / 2 if i else -1e9
+        hi = (box.x1 + cells[i + 1][1].x0) / 2 if i + 1 < len(cells) else 1e9
+        cols.append(Column(kind, box.x0, box.x1, lo, hi))
+    return tuple(cols)
+
+
+def column_at(header: Header, x0: float, x1: float) -> Optional[Column]:
+    """The column a value spanning ``[x0, x1]`` was printed in: the one whose stretch holds
+    most of it (a right-aligned number may reach past its header's midpoint)."""
+    best, best_overlap = None, 0.0
+    for col in header.columns:
+        overlap = min(x1, col.hi) - max(x0, col.lo)
+        if overlap > best_overlap:
+            best, best_overlap = col, overlap
+    return best

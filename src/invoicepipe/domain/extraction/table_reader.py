@@ -1,0 +1,234 @@
+"""Line items from a table found by its header words, on every page it runs over.
+
+The table starts at a header row (``table_columns``) and runs down the page; rows are read
+under its columns (``table_rows``). A subtotal, tax, rounding or total row closes it; a page
+end does not, so the next page continues it under a repeated header or, without one,
+under the same columns (its letterhead ignored until the first item row). Carried-forward
+and page-total rows are no items but evidence: each must equal the running sum of the
+items before it.
+
+Which amount column is the line amount is decided by arithmetic over the whole table: the
+column whose sum is the invoice's net, else the one where quantity x unit price agrees
+most often, else a column named net, else the leftmost amount. A table whose only amount
+is gross (with a per-line tax rate or tax amount) gives each line its net when those nets
+add up to the invoice's net. The per-line tax rate is kept on the item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+from invoicepipe.domain.extraction.layout import Line, make_line
+from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.extraction.table_columns import Header, find_header
+from invoicepipe.domain.extraction.table_rows import CENT, Row, agreement, align_columns, read_row
+from invoicepipe.domain.models import LineItem
+
+_SUMMARY_LABELS = ("net", "tax", "total", "other_amount")
+
+
+@dataclass
+class _Table:
+    header: Header
+    rows: list = field(default_factory=list)  # item rows
+    checks: list = field(default_factory=list)  # (carry/page-total row, items before it)
+
+
+def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineItem]:
+    """Line items of the first table with a recognised header (and its continuation)."""
+    table = _collect(ctx)
+    if table is None or not table.rows:
+        return []
+    return _items(table, net)
+
+
+def _collect(ctx: Context) -> Optional[_Table]:
+    table: Optional[_Table] = None
+    state = "none"  # none | open | continued (new page, no header yet) | closed
+    for page_no in sorted(ctx.layout.by_page):
+        lines = ctx.layout.by_page[page_no]
+        if state == "open":
+            state = "continued"
+        skip_to = -1
+        for idx, ln in enumerate(lines):
+            if idx <= skip_to:
+                continue
+            header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None)
+            if header is not None:
+                if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
+                    return table  # a second table on the same page (a tax breakdown) is no continuation
+                header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width)
+                table = table or _Table(header)
+                table.header = header
+                state, skip_to = "open", idx + header.lines - 1
+                continue
+            if table is None or state == "closed":
+                continue
+            hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS]
+            labelled = bool(hits)
+            if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in ln.text):
+                state = "closed"  # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items
+                continue
+            row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
+            state = _take(table, row, state)
+    return table
+
+
+# Marks OCR reads from cell borders and specks at a word's edges ("20|", "“22,25", "121,60}.")
+_EDGE_MARKS = re.compile(r"^[“”\"'‘’|}{\[\]_~»«*]+|[“”\"'‘’|}{\[\]_~»«*]+\.?$")
+
+
+def _without_edge_marks(ln: Line) -> Line:
+    """``ln`` with border marks stripped from its words, so the numbers they touch parse."""
+    if not any(_EDGE_MARKS.search(w.text) for w in ln.words):
+        return ln
+    words = [replace(w, text=_EDGE_MARKS.sub("", w.text)) for w in ln.words]
+    return make_line(ln.page, [w for w in words if w.text], ln.index)
+
+
+def _body(lines: list, ctx: Context) -> list:
+    """The lines under a header up to the first one labelled net, tax or total."""
+    out = []
+    for ln in lines:
+        if any(h.field in _SUMMARY_LABELS for h in ctx.hits[id(ln)]):
+            break
+        out.append(ln)
+    return out
+
+
+def _take(table: _Table, row: Row, state: str) -> str:
+    if row.kind in ("carry", "page_total"):
+        if row.amount_cols:
+            table.checks.append((row, len(table.rows)))
+        return "open" if row.kind == "carry" else state
+    if row.kind == "summary":
+        return "closed"
+    if row.kind == "item":
+        if state == "continued" and not _item_shaped(row, table.header):
+            return state  # letterhead of a following page read under the table's columns
+        table.rows.append(row)
+        return "open"
+    if row.kind == "text" and state == "open" and table.rows and _continues(table.rows[-1], row, table.header):
+        table.rows[-1].description = f"{table.rows[-1].description} {row.description}".strip()
+        table.rows[-1].line = _Joined(table.rows[-1].line, row.line)
+    return state
+
+
+def _item_shaped(row: Row, header: Header) -> bool:
+    return agreement(row, header) is not None or (len(row.numbers) >= 2 and bool(row.description))
+
+
+def _continues(prev: Row, row: Row, header: Header) -> bool:
+    """A words-only line right under an item, starting in the description column, is the
+    rest of that item's description."""
+    desc = header.column("description")
+    gap = row.line.box.top - prev.line.box.bottom
+    starts = row.line.box.x0
+    inside = desc is None or desc.lo - 2 <= starts < desc.hi
+    return bool(row.description) and gap < 1.2 * row.line.height and inside and not row.line.text.isupper()
+
+
+class _Joined:
+    """The lines of one item whose description wraps: the first line's box grown downwards."""
+
+    def __init__(self, first, more: Line):
+        self.page, self.words = first.page, (*first.words, *more.words)
+        self.box = first.box.union(more.box)
+        self.height = first.height
+
+
+def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
+    header = table.header
+    rows = _without_stray_numbers(table.rows, header)
+    col = _amount_column(rows, header, net)
+    nets = _nets_from_gross(rows, header, col, net)
+    amounts = nets or [r.numbers.get(col) for r in rows]
+    if any(a is None for a in amounts):
+        amounts = [r.numbers.get(col, r.numbers[r.amount_cols[-1]] if r.amount_cols else _product(r, header)) for r in rows]
+    sums_to_net = net is not None and all(a is not None for a in amounts) and abs(sum(amounts) - net) <= CENT * len(rows)
+    checked = _carried_sums_agree(table, amounts)
+    out = []
+    for row, amount in zip(rows, amounts):
+        if amount is None:
+            continue
+        agree = agreement(row, header)
+        qty, price = (agree[0], agree[1]) if agree else (row.value(header, "quantity"), row.value(header, "unit_price"))
+        conf = 0.9 if agree and (agree[2] == col or nets) else 0.75 if qty is not None and price is not None else 0.6
+        conf = conf if row.amount_cols else 0.6  # the amount was computed, not read
+        conf += 0.05 if sums_to_net else 0.0
+        conf += {True: 0.02, False: -0.15, None: 0.0}[checked]
+        out.append(LineItem(description=row.description, quantity=qty, unit_price=price, amount=amount, sku=row.sku,
+                            confidence=round(max(0.3, min(0.97, conf)), 3), page=row.line.page, box=row.line.box,
+                            tax_rate=row.percents.get("tax_rate")))
+    return out
+
+
+def _product(row: Row, header: Header) -> Optional[Decimal]:
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    return (qty * price).quantize(CENT, ROUND_HALF_UP) if qty is not None and price is not None else None
+
+
+def _without_stray_numbers(rows: list, header: Header) -> list:
+    """When the items print their amounts with decimals, a row whose only amount is a bare
+    integer and whose arithmetic says nothing ("Continued on page 2") is no item."""
+    decimal = [r for r in rows if any(c not in r.plain for c in r.amount_cols)]
+    if 2 * len(decimal) <= len(rows):
+        return rows
+    return [r for r in rows if r in decimal or agreement(r, header) is not None]
+
+
+def _amount_column(rows: list, header: Header, net: Optional[Decimal]) -> Optional[tuple]:
+    cols = sorted({c for r in rows for c in r.amount_cols})
+    if not cols:
+        return None
+    preference = {"net": 0, "amount": 1, "gross": 2}
+
+    def score(c: int):
+        values = [r.numbers.get(c) for r in rows]
+        complete = all(v is not None for v in values)
+        sums = complete and net is not None and abs(sum(values) - net) <= CENT * len(rows)
+        agreeing = sum(1 for r in rows if (a := agreement(r, header)) and a[2] == c)
+        return (sums, agreeing, complete, -preference[c[0]], -c[1])
+
+    return max(cols, key=score)
+
+
+def _nets_from_gross(rows: list, header: Header, col: Optional[tuple], net: Optional[Decimal]) -> Optional[list]:
+    """Per-line nets of a table printing gross line amounts, when they add up to the net."""
+    if net is None or col is None or col[0] == "net":
+        return None
+    values = [r.numbers.get(col) for r in rows]
+    if any(v is None for v in values) or abs(sum(values) - net) <= CENT * len(rows):
+        return None
+    nets = []
+    for r, gross in zip(rows, values):
+        tax = r.value(header, "tax_amount")
+        rate = r.percents.get("tax_rate")
+        if tax is not None and tax != gross:
+            nets.append(gross - tax)
+        elif rate is not None:
+            nets.append((gross * 100 / (100 + rate)).quantize(CENT, ROUND_HALF_UP))
+        else:
+            return None
+    return nets if abs(sum(nets) - net) <= CENT * len(rows) else None
+
+
+def _carried_sums_agree(table: _Table, amounts: list) -> Optional[bool]:
+    """True when every carried-forward / page-total row equals the running sum of the items
+    above it, False when one does not (a row was missed or misread), None without such rows."""
+    if not table.checks or any(a is None for a in amounts):
+        return None
+    since = 0
+    for row, before in table.checks:
+        # a carried-forward row repeats the running sum, a page total may sum its page only
+        sums = (sum(amounts[:before], Decimal(0)), sum(amounts[since:before], Decimal(0)))
+        values = [v for c, v in row.numbers.items() if c not in row.plain]
+        if not values:
+            continue
+        if not any(abs(v - s) <= CENT * max(1, before) for v in values for s in sums):
+            return False
+        since = before
+    return True

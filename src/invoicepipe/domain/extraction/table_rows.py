@@ -1,0 +1,272 @@
+"""Rows of a line-item table read under its header's columns, and what kind of row each is.
+
+A row's numbers go to the column whose stretch holds them (``table_columns``); its words
+left of the numbers, or under the description column, are the description; a line with
+words but no amount right under an item continues that item's description (a wrapped
+description). Rows that are not items are recognised by their wording and shape (one or
+two numbers, no quantity times price): carried / brought forward (in every language of
+the vocabulary), page totals, subtotals, tax, rounding and totals. Discounts and charges
+(freight, packing) stay items: matching judges them (``domain/charges.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Optional
+
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.layout import Line, union_box
+from invoicepipe.domain.extraction.parsing import parse_amount
+from invoicepipe.domain.extraction.table_columns import NUMERIC_KINDS, Header, column_at
+
+CARRY = re.compile(
+    r"(?<!\w)(?:ubertrag|uebertrag|vortrag|carr(?:y|ied)\s*(?:forward|fwd|over)|brought\s*(?:forward|fwd|over)|b/f|c/f|"
+    r"balance\s*(?:brought|carried)|(?:a|à)\s*reporter|report(?:e|é)?|(?:de|du)\s*report|transport(?:o|e|é)?|a\s*transportar|"
+    r"riporto|a\s*riportare|riportato|suma\s*(?:z|do)\s*przeniesienia|z\s*przeniesienia|do\s*przeniesienia|przeniesienie|"
+    r"suma\s*y\s*sigue|suma\s*anterior|saldo\s*anterior|overdracht|over\s*te\s*brengen|van\s*vorige\s*pagina|naar\s*volgende\s*pagina|"
+    r"transportiert|vorherige\s*seite)(?!\w)")
+PAGE_TOTAL = re.compile(r"(?<!\w)(?:page\s*(?:sub)?total|seiten\s*(?:summe|total)|total\s*(?:de\s*la\s*)?page|sous-?\s*total\s*page|"
+                        r"pagina\s*totaal|totale\s*pagina|total\s*(?:de\s*)?pagina|suma\s*strony)(?!\w)")
+SUMMARY = re.compile(
+    r"(?<!\w)(?:sub\s*-?\s*total|total|totals|summe|zwischensumme|gesamt\w*|netto\w*|brutto\w*|net|gross|sous\s*-?\s*total|totaal|subtotaal|"
+    r"totale|subtotale|imponibile|base\s*imponible|importe|razem|suma|ogolem|do\s*zaplaty|taxable|amount\s*(?:due|payable)|balance|"
+    r"vat|mwst|ust|tva|iva|btw|gst|[cisu]gst|tax|steuer|umsatzsteuer|podatek|imposta|impuesto|"
+    r"round(?:ing|ed)?(?:\s*off)?|rundung|arrondi\w*|afronding|redondeo|arrotondamento|arredondamento|zaokraglenie)(?!\w)")
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
+_POSITION = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\D)")
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Row:
+    line: Line
+    numbers: dict = field(default_factory=dict)  # column key (kind, n-th of that kind) -> value
+    loose: list = field(default_factory=list)  # numbers in no numeric column (description, position)
+    at: dict = field(default_factory=dict)  # id of a number's entry -> its left edge (reading order)
+    percents: dict = field(default_factory=dict)  # column kind -> percent value
+    description: str = ""
+    sku: Optional[str] = None
+    kind: str = "item"  # item | text | carry | page_total | summary | other
+    amount_cols: tuple = ()
+    plain: set = field(default_factory=set)  # columns whose number has no decimals ("Page 2", "1 of 3")
+
+    def value(self, header: Header, kind: str) -> Optional[Decimal]:
+        return next((v for k, v in sorted(self.numbers.items()) if k[0] == kind), None)
+
+
+def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: float, labelled: bool = False) -> Row:
+    """``ln`` read under ``header``: numbers by column, description, SKU and its kind.
+    ``labelled``: the line carries a net, tax or total label of the label vocabulary."""
+    row = Row(ln)
+    cols = header.columns
+    used: set = set()
+    for tok, words, col in _placed(ln, header, decimal_sep, char_width):
+        key = column_key(header, col) if col is not None else None
+        if col is not None and col.kind in NUMERIC_KINDS and col.kind != "tax_rate":
+            row.numbers[key] = tok.value
+            row.at[key] = words[0].box.x0
+            if not tok.has_decimals:
+                row.plain.add(key)
+            used.update(id(w) for w in words)
+        elif col is not None and col.kind == "tax_rate" and abs(tok.value) < 100 and "tax_rate" not in row.percents:
+            row.percents["tax_rate"] = tok.value
+            used.update(id(w) for w in words)
+        elif col is None or col.kind not in ("description", "sku"):
+            row.at[(None, len(row.loose))] = words[0].box.x0
+            row.loose.append(tok.value)
+    _long_unit_price(row, ln, header, decimal_sep, used)
+    for m in _PERCENT.finditer(ln.text):
+        words = ln.words_in(m.start(1), m.end())
+        col = column_at(header, *(lambda b: (b.x0, b.x1))(union_box(words))) if words else None
+        kind = col.kind if col is not None and col.kind in ("tax_rate", "discount") else "tax_rate"
+        value = parse_amount(m.group(1), decimal_sep if decimal_sep else ("," if "," in m.group(1) else "."))
+        if value is not None and kind not in row.percents:
+            row.percents[kind] = value
+            used.update(id(w) for w in words)
+    first_numeric = header.text_end
+    desc_words, sku_words, label_words = [], [], []
+    for w in ln.words:
+        if id(w) in used:
+            continue
+        label_words.append(w.text)
+        col = column_at(header, w.box.x0, w.box.x1)
+        kind = col.kind if col is not None else None
+        if kind == "sku":
+            sku_words.append(w.text)
+        elif kind == "description" or (kind not in ("position", "unit") and w.box.x1 <= first_numeric + 2) \
+                or (kind == "position" and "description" not in header.kinds() and not _POSITION_WORD.match(w.text)):
+            desc_words.append(w.text)
+    row.description = _POSITION.sub("", " ".join(desc_words)).strip() if "position" not in header.kinds() else " ".join(desc_words)
+    row.sku = " ".join(sku_words) or None
+    _unnamed_amount(row, header)
+    row.amount_cols = tuple(k for k in row.numbers if k[0] in ("net", "amount", "gross"))
+    row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled)
+    return row
+
+
+def _placed(ln: Line, header: Header, decimal_sep: Optional[str], char_width: float) -> list:
+    """(token, words, column) for each number on ``ln``. When several numbers fall in one
+    numeric column's stretch (a header whose other names were lost to OCR or never printed)
+    the one nearest the column's name keeps it and the others are placed in no column, so
+    the arithmetic can still find the quantity and unit price among them."""
+    placed = []
+    for tok in amounts_on(ln, decimal_sep, char_width):
+        words = ln.words_in(tok.start, tok.end)
+        box = union_box(words)
+        col = column_at(header, box.x0, box.x1)
+        if col is not None and col.edge is not None and not _aligned(col, box, char_width):
+            col = None  # a number inside the description ("ream of 500") reaching into the column
+        placed.append([tok, words, col, box])
+    for col in {id(p[2]): p[2] for p in placed if p[2] is not None and p[2].kind in NUMERIC_KINDS}.values():
+        inside = [p for p in placed if p[2] is col]
+        if len(inside) > 1:
+            keep = min(inside, key=lambda p: max(0.0, col.x0 - p[3].x1, p[3].x0 - col.x1) + abs(p[3].x1 - col.x1) / 1000)
+            for p in inside:
+                if p is not keep:
+                    p[2] = None
+    return [(tok, words, col) for tok, words, col, _ in placed]
+
+
+_LONG_DECIMALS = re.compile(r"^-?\d{1,7}([.,])(\d{3,6})$")
+
+
+def _long_unit_price(row: Row, ln: Line, header: Header, decimal_sep: Optional[str], used: set) -> None:
+    """Unit prices printed with three to six decimals ("9,9000", common on e-invoice prints),
+    which money parsing rightly refuses, read in the unit-price column: with the document's
+    decimal mark, or any mark when there are more than three decimals (never a group)."""
+    if ("unit_price", 0) in row.numbers:
+        return
+    for w in ln.words:
+        m = _LONG_DECIMALS.match(w.text)
+        col = column_at(header, w.box.x0, w.box.x1) if m else None
+        if col is None or col.kind != "unit_price" or id(w) in used:
+            continue
+        if m.group(1) == decimal_sep or (decimal_sep is None and len(m.group(2)) > 3):
+            row.numbers[("unit_price", 0)] = Decimal(w.text.replace(",", "."))
+            row.at[("unit_price", 0)] = w.box.x0
+            used.add(id(w))
+            return
+
+
+_POSITION_WORD = re.compile(r"^\d{1,3}[.)]?$")
+
+
+def _unnamed_amount(row: Row, header: Header) -> None:
+    """A header without an amount name (lost to OCR, or never printed) over rows that print
+    a number right of the unit price: that rightmost number is the amount."""
+    if any(c.kind in ("net", "amount", "gross") for c in header.columns) or ("unit_price", 0) not in row.numbers:
+        return
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    product = qty * price if qty is not None else None
+    # a figure under a column named by a bare tax word ("USt.") that is quantity x price
+    tax = row.numbers.get(("tax_amount", 0))
+    if product is not None and tax is not None and abs(tax - product) <= CENT * max(Decimal(1), abs(qty)):
+        row.numbers[("amount", 0)] = row.numbers.pop(("tax_amount", 0))
+        return
+    right = [(x, key) for key, x in row.at.items() if key[0] is None and x > row.at.get(("unit_price", 0), 1e9)]
+    if right:
+        key = max(right)[1]
+        row.numbers[("amount", 0)] = row.loose.pop(key[1])
+
+
+def _aligned(col, box, char_width: float) -> bool:
+    side, x = col.edge
+    return abs((box.x1 if side == "right" else box.x0) - x) <= 1.5 * char_width
+
+
+def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_width: float) -> Header:
+    """``header`` with the edge each numeric column's numbers align on (the right edge of
+    right-aligned figures, the left of left-aligned ones), learnt from the numbers printed
+    in its stretch on ``lines``: an edge shared by at least two rows and a third of them."""
+    seen: dict = {}
+    for ln in lines:
+        for tok in amounts_on(ln, decimal_sep, char_width):
+            box = union_box(ln.words_in(tok.start, tok.end))
+            col = column_at(header, box.x0, box.x1)
+            if col is not None and (col.kind in NUMERIC_KINDS or col.kind == "unit"):
+                seen.setdefault(id(col), []).append(box)
+    columns = []
+    for col in header.columns:
+        boxes = seen.get(id(col), [])
+        best = None
+        # of the edges several rows share, the one nearest the column's name: the stretch of
+        # a last named column may also hold an unnamed column of figures further right
+        for side, xs in (("right", [b.x1 for b in boxes]), ("left", [b.x0 for b in boxes])):
+            for x in xs:
+                n = sum(1 for y in xs if abs(y - x) <= 1.5 * char_width)
+                near = min(abs(x - col.x0), abs(x - col.x1), 0 if col.x0 <= x <= col.x1 else 1e9)
+                rank = (int(near // (3 * char_width)), -n)  # the nearest, then the commonest
+                if n >= 2 and 10 * n >= 3 * len(xs) and (best is None or rank < best[3]):
+                    best = (n, side, x, rank)
+        if best is None:
+            columns.append(col)
+            continue
+        aligned = [b for b in boxes if abs((b.x1 if best[1] == "right" else b.x0) - best[2]) <= 1.5 * char_width]
+        # "Units" over aligned figures counts them: a quantity column
+        kind = "quantity" if col.kind == "unit" and not any(c.kind == "quantity" for c in header.columns) else col.kind
+        if kind == "unit":
+            columns.append(col)
+            continue
+        columns.append(replace(col, kind=kind, edge=(best[1], best[2]), start=min(b.x0 for b in aligned)))
+    return replace(header, columns=tuple(columns))
+
+
+def column_key(header: Header, col) -> tuple:
+    """A column named across repeated headers: its kind and which of that kind it is
+    ("Amount" then "Total" are two amount columns: ("amount", 0) and ("amount", 1))."""
+    same = [c for c in header.columns if c.kind == col.kind]
+    return col.kind, same.index(col)
+
+
+def _kind(row: Row, header: Header, words: str, labelled: bool) -> str:
+    """The row's kind from its words outside the number columns (a "Subtotal" printed under
+    the unit-price column counts) and its arithmetic."""
+    words = re.sub(r"[\d.,:%*()-]+", " ", words).strip()
+    if not row.amount_cols:
+        if row.value(header, "quantity") and row.value(header, "unit_price") is not None and row.description \
+                and not any(c.kind in ("net", "amount", "gross") for c in header.columns):
+            return "item"  # a table that prints no amount column (or whose amounts were not read)
+        if not row.numbers and not row.loose and re.search(r"[^\W\d_]{2}", row.description):
+            return "text"
+        return "carry" if CARRY.search(words) else "other"
+    if agreement(row, header) is not None:
+        return "item"
+    short = len(words.split()) <= 6
+    if short and PAGE_TOTAL.search(words):
+        return "page_total"
+    if short and CARRY.search(words):
+        return "carry"
+    if short and (labelled or SUMMARY.match(words) and "quantity" not in _kinds(row, header)):
+        return "summary"
+    if not row.description.strip() and not row.sku and len(row.numbers) <= 1 and "quantity" not in _kinds(row, header):
+        return "other"
+    return "item"
+
+
+def _kinds(row: Row, header: Header) -> set:
+    return {k[0] for k in row.numbers}
+
+
+def agreement(row: Row, header: Header) -> Optional[tuple[Decimal, Decimal, int]]:
+    """(quantity, unit price, amount column) when quantity x unit price (less a discount) is
+    one of the row's amounts within rounding: read from their columns first, else from any
+    two of the row's other numbers (a position number read as the quantity, a quantity
+    printed inside the description)."""
+    factor = Decimal(1) - row.percents.get("discount", Decimal(0)) / 100
+    others = [(k, v) for k, v in row.numbers.items() if k not in row.amount_cols and k[0] != "tax_amount"]
+    others += [((None, i), v) for i, v in enumerate(row.loose)]
+    # the named columns first, then a number left of another as quantity before unit price
+    pairs = sorted(((a, b) for a in others for b in others if a is not b),
+                   key=lambda ab: (ab[1][0][0] != "unit_price", ab[0][0][0] != "quantity",
+                                   row.at.get(ab[0][0], 0) > row.at.get(ab[1][0], 0)))
+    for (_, q), (_, p) in pairs:
+        if q == 0:
+            continue
+        for col in row.amount_cols:
+            amount = row.numbers[col]
+            if abs(q * p * factor - amount) <= CENT * max(Decimal(1), abs(q)):
+                return q, p, col
+    return None

@@ -1,0 +1,291 @@
+"""Line-item tables read from real PDFs (built here with reportlab, read by the pdfplumber
+adapter): unruled, monospaced Courier, wrapped descriptions, carried forward over pages, tax
+and rounding rows inside the table, per-line tax columns, a boxed Indian GST table, Spanish
+and Dutch wording. Positions and wording vary so no single layout is what passes."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from invoicepipe.adapters.pdf import read_text_layer
+from invoicepipe.domain.extraction import extract_invoice
+
+D = Decimal
+TOP = 842
+
+
+def _pdf(pages: list[list[tuple]], font: str = "Helvetica", size: float = 9, boxes: bool = False) -> bytes:
+    """Each page is a list of rows; a row is a list of (x, text, align) drawn on one line
+    (align "r" draws the text ending at x). ``boxes`` rules a grid around the table rows."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for rows in pages:
+        c.setFont(font, size)
+        y = TOP - 60
+        for row in rows:
+            for x, text, align in row:
+                (c.drawRightString if align == "r" else c.drawString)(x, y, text)
+            if boxes and row and len(row) > 3:
+                c.rect(36, y - 4, 524, size + 6)
+                for x, _, _ in row[1:]:
+                    c.line(x - 52, y - 4, x - 52, y + size + 2)
+            y -= size + 6
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _head(title: str = "INVOICE", number: str = "INV-2026-0117") -> list:
+    return [[(40, "Northwind Supplies Ltd", "l")], [(40, "12 Harbour Road, Leeds", "l")], [],
+            [(40, title, "l")], [(40, f"Invoice No. {number}", "l"), (330, "Invoice Date 2026-03-04", "l")], []]
+
+
+def _read(pdf: bytes):
+    return extract_invoice(read_text_layer(pdf), [])
+
+
+def _amounts(ex) -> list:
+    return sorted(i.amount for i in ex.lines)
+
+
+def _money(v: Decimal, sep: str = ".", group: str = ",") -> str:
+    whole, frac = f"{v:.2f}".split(".")
+    out = ""
+    while len(whole) > 3:
+        out, whole = group + whole[-3:] + out, whole[:-3]
+    return whole + out + sep + frac
+
+
+ITEMS = [("Copier paper A4 80 gsm, ream of 500", 10, D("4.25")), ("Toner cartridge TN-2420 black", 3, D("49.90")),
+         ("Ballpoint pen blue, pack of 50", 12, D("8.09")), ("Lever arch file 80 mm, red", 25, D("3.27"))]
+
+
+@pytest.mark.parametrize("names,xs", [
+    (("Description", "Qty", "Unit price", "Amount"), (40, 330, 420, 540)),
+    (("Item", "Quantity", "Price", "Line total"), (60, 300, 400, 520)),
+    (("Article", "Units", "Rate", "Total"), (45, 350, 440, 555)),
+])
+def test_unruled_table_under_header_words(names, xs):
+    rows = _head() + [[(xs[0], names[0], "l"), (xs[1], names[1], "r"), (xs[2], names[2], "r"), (xs[3], names[3], "r")]]
+    net = D(0)
+    for i, (desc, q, p) in enumerate(ITEMS):
+        rows.append([(xs[0], desc, "l"), (xs[1], str(q), "r"), (xs[2], _money(p), "r"), (xs[3], _money(q * p), "r")])
+        net += q * p
+    rows += [[], [(xs[2] - 60, "Net total", "l"), (xs[3], _money(net), "r")],
+             [(xs[2] - 60, "VAT 20%", "l"), (xs[3], _money(net * D("0.2")), "r")],
+             [(xs[2] - 60, "Total", "l"), (xs[3], _money(net * D("1.2")), "r")]]
+    ex = _read(_pdf([rows]))
+    assert _amounts(ex) == sorted(q * p for _, q, p in ITEMS)
+    assert [(i.description, i.quantity, i.unit_price) for i in ex.lines] == [(d, D(q), p) for d, q, p in ITEMS]
+    assert all(i.confidence >= 0.9 for i in ex.lines)
+
+
+@pytest.mark.parametrize("widths", [(6, 36, 8, 12, 14), (4, 30, 10, 14, 16)])
+def test_monospaced_courier_print_with_position_numbers(widths):
+    """A legacy print: one string per line, columns are character positions, and a
+    position number the header calls "No." is not the quantity."""
+    pos, desc, qty, price, amount = widths
+    fmt = lambda a, b, c, d, e: f"{a:<{pos}}{b:<{desc}}{c:>{qty}}{d:>{price}}{e:>{amount}}"
+    lines = [fmt("No.", "Description", "Qty", "Price", "Amount")]
+    net = D(0)
+    for n, (d, q, p) in enumerate(ITEMS, start=1):
+        lines.append(fmt(str(n), d[: desc - 2], str(q), _money(p), _money(q * p)))
+        net += q * p
+    lines += ["", fmt("", "", "", "Net", _money(net)), fmt("", "", "", "VAT", _money(net / 5)), fmt("", "", "", "Total", _money(net * D("1.2")))]
+    ex = _read(_pdf([_head() + [[(30, text, "l")] for text in lines]], font="Courier", size=8))
+    assert _amounts(ex) == sorted(q * p for _, q, p in ITEMS)
+    assert [i.quantity for i in ex.lines] == [D(q) for _, q, _ in ITEMS]
+
+
+def test_descriptions_wrapped_over_two_and_three_lines_join_their_item():
+    rows = _head() + [[(40, "Description", "l"), (360, "Qty", "r"), (450, "Unit price", "r"), (540, "Amount", "r")],
+                      [(40, "Service visit, boiler maintenance", "l"), (360, "2", "r"), (450, "85.00", "r"), (540, "170.00", "r")],
+                      [(40, "incl. flue gas analysis and report", "l")],
+                      [(40, "Replacement pump Grundfos UPS 25-60", "l"), (360, "1", "r"), (450, "212.40", "r"), (540, "212.40", "r")],
+                      [(40, "Expansion vessel 18 l", "l"), (360, "1", "r"), (450, "64.10", "r"), (540, "64.10", "r")],
+                      [(40, "with mounting bracket, wall fixing", "l")],
+                      [(40, "and pressure gauge", "l")],
+                      [], [(380, "Subtotal", "l"), (540, "446.50", "r")], [(380, "VAT 19%", "l"), (540, "84.84", "r")],
+                      [(380, "Total due", "l"), (540, "531.34", "r")]]
+    ex = _read(_pdf([rows]))
+    assert [i.amount for i in ex.lines] == [D("170.00"), D("212.40"), D("64.10")]
+    assert ex.lines[0].description == "Service visit, boiler maintenance incl. flue gas analysis and report"
+    assert ex.lines[2].description.endswith("wall fixing and pressure gauge")
+
+
+@pytest.mark.parametrize("carried,brought,repeat_header", [
+    ("Carried forward", "Brought forward", True),
+    ("Übertrag", "Übertrag", False),
+    ("A reporter", "Report", True),
+    ("Suma do przeniesienia", "Suma z przeniesienia", False),
+])
+def test_table_carried_forward_over_two_pages(carried, brought, repeat_header):
+    header = [(40, "Description", "l"), (360, "Qty", "r"), (450, "Price", "r"), (540, "Amount", "r")]
+    items = [(f"Hex bolt M{8 + i} x {40 + 5 * i} zinc plated", i + 2, D("1.15") + i) for i in range(14)]
+    rows = [[(40, d, "l"), (360, str(q), "r"), (450, _money(p), "r"), (540, _money(q * p), "r")] for d, q, p in items]
+    first, second = rows[:9], rows[9:]
+    carry = sum((q * p for _, q, p in items[:9]), D(0))
+    net = sum((q * p for _, q, p in items), D(0))
+    page1 = _head() + [header] + first + [[(380, carried, "l"), (540, _money(carry), "r")], [], [(40, "Page 1 of 2", "l")]]
+    page2 = [[(40, "Invoice No. INV-2026-0117 (continued)", "l")], []] + ([header] if repeat_header else []) + \
+        [[(380, brought, "l"), (540, _money(carry), "r")]] + second + \
+        [[], [(380, "Net amount", "l"), (540, _money(net), "r")], [(380, "VAT 20%", "l"), (540, _money(net / 5), "r")],
+         [(380, "Total", "l"), (540, _money(net * D("1.2")), "r")], [(40, "Page 2 of 2", "l")]]
+    ex = _read(_pdf([page1, page2]))
+    assert _amounts(ex) == sorted(q * p for _, q, p in items)
+    assert {i.page for i in ex.lines} == {1, 2}
+    assert all(i.confidence >= 0.95 for i in ex.lines)  # lines add up to the net, the carried sum agrees
+
+
+def test_tax_rounding_and_total_rows_inside_the_table_are_not_items():
+    header = [(40, "Pos", "l"), (70, "Bezeichnung", "l"), (360, "Menge", "r"), (450, "Einzelpreis", "r"), (540, "Gesamt", "r")]
+    rows = _head("RECHNUNG", "RE-5512") + [header,
+                                          [(40, "1", "l"), (70, "Kabelkanal 40x60 weiß", "l"), (360, "12", "r"), (450, "7,35", "r"), (540, "88,20", "r")],
+                                          [(40, "2", "l"), (70, "Schraubklemme 2,5 mm²", "l"), (360, "100", "r"), (450, "0,49", "r"), (540, "49,00", "r")],
+                                          [(70, "Zwischensumme", "l"), (540, "137,20", "r")],
+                                          [(70, "MwSt 19 %", "l"), (540, "26,07", "r")],
+                                          [(70, "Rundung", "l"), (540, "0,03", "r")],
+                                          [(70, "Gesamtbetrag", "l"), (540, "163,30", "r")]]
+    ex = _read(_pdf([rows], boxes=True))
+    assert [i.amount for i in ex.lines] == [D("88.20"), D("49.00")]
+    assert [i.quantity for i in ex.lines] == [D(12), D(100)]
+
+
+@pytest.mark.parametrize("gross_only", [False, True])
+def test_per_line_tax_rate_column_keeps_the_rate_and_bills_the_net(gross_only):
+    """Lines at two VAT rates; with net, VAT and gross columns the net is the line amount,
+    and a table printing only the gross gives each line its net when those add up."""
+    lines = [("Catering lunch buffet", 20, D("12.50"), D(7)), ("Room hire, half day", 1, D("350.00"), D(19)),
+             ("Beverages, soft drinks", 40, D("2.10"), D(19))]
+    if gross_only:
+        header = [(40, "Description", "l"), (300, "Qty", "r"), (370, "Unit price", "r"), (440, "VAT %", "r"), (540, "Amount incl. VAT", "r")]
+    else:
+        header = [(40, "Description", "l"), (270, "Qty", "r"), (330, "Price", "r"), (380, "VAT %", "r"), (450, "Net", "r"), (500, "VAT", "r"), (555, "Gross", "r")]
+    rows = _head() + [header]
+    net = D(0)
+    for d, q, p, r in lines:
+        n = q * p
+        tax = (n * r / 100).quantize(D("0.01"))
+        net += n
+        if gross_only:
+            rows.append([(40, d, "l"), (300, str(q), "r"), (370, _money(p * (1 + r / 100)), "r"), (440, f"{r} %", "r"), (540, _money(n + tax), "r")])
+        else:
+            rows.append([(40, d, "l"), (270, str(q), "r"), (330, _money(p), "r"), (380, f"{r}%", "r"), (450, _money(n), "r"),
+                         (500, _money(tax), "r"), (555, _money(n + tax), "r")])
+    rows += [[], [(380, "Net total", "l"), (540, _money(net), "r")]]
+    ex = _read(_pdf([rows]))
+    assert ex.value("net") == f"{net:.2f}"
+    assert [i.amount for i in ex.lines] == [q * p for _, q, p, _ in lines]
+    assert [i.tax_rate for i in ex.lines] == [r for *_, r in lines]
+
+
+def test_boxed_indian_gst_table_with_hsn_and_lakh_grouping():
+    header = [(40, "Sl No.", "l"), (80, "Description of Goods", "l"), (280, "HSN/SAC", "l"), (370, "Quantity", "r"),
+              (430, "Rate", "r"), (460, "per", "l"), (550, "Amount", "r")]
+    goods = [("Ceramic capacitor 10uF 50V 0805", "85322400", 40, D("331.20")), ("PCB assembly PS-220 rev B", "85340000", 100, D("4791.36")),
+             ("LED green 0805, reel of 3000", "85414100", 12, D("566.72"))]
+    rows = _head("TAX INVOICE", "SCP/25-26/0224") + [header]
+    for n, (d, hsn, q, p) in enumerate(goods, start=1):
+        rows.append([(40, str(n), "l"), (80, d, "l"), (280, hsn, "l"), (370, f"{q} pcs", "r"), (430, _lakh(p), "r"), (460, "pcs", "l"),
+                     (550, _lakh(q * p), "r")])
+    net = sum((q * p for *_, q, p in goods), D(0))
+    rows += [[(80, "IGST 18%", "l"), (550, _lakh(net * D("0.18")), "r")], [(80, "Total", "l"), (550, _lakh(net * D("1.18")), "r")]]
+    ex = _read(_pdf([rows], size=8, boxes=True))
+    assert _amounts(ex) == sorted(q * p for *_, q, p in goods)
+    assert [i.quantity for i in ex.lines] == [D(q) for *_, q, _ in goods]
+
+
+def _lakh(v: Decimal) -> str:
+    whole, frac = f"{v:.2f}".split(".")
+    head, tail = whole[:-3], whole[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join(([head] if head else []) + groups + [tail]) + "." + frac
+
+
+@pytest.mark.parametrize("words,net_label", [
+    (("Descripción", "Cantidad", "Precio", "Importe"), "Base imponible"),
+    (("Omschrijving", "Aantal", "Prijs", "Bedrag"), "Subtotaal"),
+])
+def test_spanish_and_dutch_tables_with_comma_decimals(words, net_label):
+    items = [("Tornillo hexagonal M10 x 40", 50, D("0.34")), ("Arandela plana M10", 200, D("0.05")), ("Tuerca autoblocante M10", 50, D("1234.12"))]
+    rows = _head("FACTURA", "F-2026/118") + [[(40, words[0], "l"), (330, words[1], "r"), (430, words[2], "r"), (540, words[3], "r")]]
+    for d, q, p in items:
+        rows.append([(40, d, "l"), (330, str(q), "r"), (430, _money(p, ",", "."), "r"), (540, _money(q * p, ",", "."), "r")])
+    net = sum((q * p for _, q, p in items), D(0))
+    rows += [[], [(380, net_label, "l"), (540, _money(net, ",", "."), "r")]]
+    ex = _read(_pdf([rows]))
+    assert _amounts(ex) == sorted(q * p for _, q, p in items)
+    assert all(i.quantity * i.unit_price == i.amount for i in ex.lines)
+
+
+# OCR'd text, cheaply: positioned words as Tesseract returns them, with its typical damage.
+
+def _ocr_doc(rows: list[list[tuple]]):
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+    words = []
+    for n, row in enumerate(rows):
+        top = 80 + 14 * n
+        for x, text in row:
+            for part in text.split(" "):
+                w = 5.2 * len(part)
+                words.append(Word(part, Box(x, top, x + w, top + 9), 1, 0.9))
+                x += w + 4
+    return DocumentText((Page(1, 595, 842, tuple(words), "ocr_tesseract"),), None, "test")
+
+
+def _right(x_end: float, text: str) -> tuple:
+    return (x_end - 5.2 * len(text), text)
+
+
+@pytest.mark.parametrize("lost", ["amount", "none"])
+def test_ocr_table_whose_header_lost_the_amount_name_and_cells_carry_border_marks(lost):
+    header = [(40, "#"), (60, "Description"), _right(330, "Qty"), _right(420, "Unit price")]
+    if lost == "none":
+        header.append(_right(520, "Amount"))
+    rows = [[(40, "Invoice No. INV-77")], header]
+    goods = [("1", "Cable tie 200 mm, bag of 100", "15|", "4.16", "62.40"), ("2", "Copier paper A4, ream", "50", "3.91", "“195.50"),
+             ("3", "Address labels 99 x 38 mm", "6", "12.22", "73.32}.")]
+    for pos, desc, q, p, a in goods:
+        rows.append([(40, pos), (60, desc), _right(330, q), _right(420, p), _right(520, a)])
+    rows += [[], [(360, "Subtotal"), _right(520, "331.22")], [(360, "VAT 20%"), _right(520, "66.24")], [(360, "Total"), _right(520, "397.46")]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("62.40"), D("195.50"), D("73.32")]
+    assert [i.quantity for i in ex.lines] == [D(15), D(50), D(6)]
+    assert ex.lines[0].description == "Cable tie 200 mm, bag of 100"
+
+
+def test_a_table_without_amounts_bills_quantity_times_price_at_low_confidence():
+    rows = [[(40, "Invoice No. INV-78")], [(40, "Item code"), (110, "Description"), _right(360, "Qty"), _right(450, "Unit price")],
+            [(40, "SUB-1017"), (110, "Managed platform, monthly"), _right(360, "1"), _right(450, "986.00")],
+            [(40, "ENG-1003"), (110, "Engineering, per hour"), _right(360, "4"), _right(450, "115.00")],
+            [], [(360, "Net"), _right(450, "1,446.00")], [(360, "Total"), _right(450, "1,446.00")]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("986.00"), D("460.00")]
+    assert all(i.confidence <= 0.65 for i in ex.lines)  # computed, not read: never trusted like a read amount
+
+
+def test_net_unit_price_column_and_a_tax_breakdown_table_under_the_items():
+    """German e-invoice prints: "Nettopreis" is the unit price, the line amount sits under a
+    header line above the one read, and the VAT breakdown below repeats amounts that are
+    no items."""
+    rows = _head("RECHNUNG", "471102") + [
+        [(40, "Pos"), (70, "Beschreibung", "l"), (300, "Nettopreis", "r"), (360, "Menge", "r"), (420, "USt.", "r")],
+        [(40, "1", "l"), (70, "Trennblätter A4", "l"), (300, "9,9000", "r"), (360, "20 Stk", "r"), (420, "19 %", "r"), (540, "198,00", "r")],
+        [(40, "2", "l"), (70, "Joghurt Banane", "l"), (300, "5,5000", "r"), (360, "50 Stk", "r"), (420, "7 %", "r"), (540, "275,00", "r")],
+        [],
+        [(40, "Art", "l"), (150, "Warenwert", "l"), (300, "USt. %", "r"), (420, "Steuerbetrag", "r")],
+        [(40, "Umsatzsteuer", "l"), (150, "275,00", "l"), (300, "7", "r"), (420, "19,25", "r")],
+        [(40, "Umsatzsteuer", "l"), (150, "198,00", "l"), (300, "19", "r"), (420, "37,62", "r")],
+        [(40, "Positionssumme", "l"), (540, "473,00", "r")]]
+    rows = [[(x, t, a if a in ("l", "r") else "l") for x, t, *rest in r for a in [rest[0] if rest else "l"]] for r in rows]
+    ex = _read(_pdf([rows]))
+    assert [i.amount for i in ex.lines] == [D("198.00"), D("275.00")]
+    assert [(i.quantity, i.unit_price, i.tax_rate) for i in ex.lines] == [(D(20), D("9.9"), D(19)), (D(50), D("5.5"), D(7))]
