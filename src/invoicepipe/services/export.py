@@ -36,12 +36,13 @@ def outbox_payload(document_id: int, sha256: str, extraction, decision_policy: s
     return key, {"idempotency_key": key, "document_id": document_id, "policy_version": decision_policy, **fields, "lines": lines}
 
 
-def backoff_delay(attempts_before: int, jitter: Callable[[], float] = random.random) -> float:
+def backoff_delay(attempts_before: int, jitter: Callable[[], float] = random.random, *, base_s: float = BACKOFF_BASE_S,
+                  cap_s: float = BACKOFF_CAP_S) -> float:
     """Seconds to wait after the ``attempts_before + 1``-th failed try: the ceiling doubles from
-    30 s up to an hour, and the wait is drawn from its upper half ("equal jitter") so that many
-    invoices failing together do not all come back in the same second, yet none comes back at
-    once."""
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** min(attempts_before, 16))
+    ``base_s`` (30 s) up to ``cap_s`` (an hour), and the wait is drawn from its upper half
+    ("equal jitter") so that many invoices failing together do not all come back in the same
+    second, yet none comes back at once."""
+    ceiling = min(cap_s, base_s * 2 ** min(attempts_before, 16))
     return ceiling / 2 + jitter() * ceiling / 2
 
 
@@ -76,7 +77,7 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
     try:
         where = app.exporter.deliver(entry["idempotency_key"], entry["payload"])
     except TransientError as exc:
-        wait = backoff_delay(entry["attempts"])
+        wait = backoff_delay(entry["attempts"], base_s=app.settings.export_backoff_base_s, cap_s=app.settings.export_backoff_cap_s)
         retry_at = now + timedelta(seconds=wait)
         with app.uow.begin() as tx:
             tx.documents.outbox_attempt(document_id, str(exc), retry_at)
