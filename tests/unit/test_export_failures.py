@@ -105,6 +105,26 @@ def test_transient_is_retried_after_backoff_then_a_refusal_ends_in_export_failed
     assert last["to_status"] == "export_failed" and last["reasons"][0]["code"] == "delivery_refused"
 
 
+def test_a_second_sender_arriving_during_a_delivery_does_not_try_again(loaded, run_pipeline):
+    """A delayed export message and a sweeper re-send can reach two worker threads at the
+    same moment (the fault suite saw it): only the one that claimed the try delivers."""
+    inner = []
+
+    class SecondSenderMidDelivery(ScriptedExporter):
+        def deliver(self, key, payload):
+            if not inner:
+                inner.append(export(loaded, payload["document_id"], "worker:second"))
+            return super().deliver(key, payload)
+
+    exporter = SecondSenderMidDelivery(TransientError("ERP down"))
+    doc_id = approved_then(loaded, run_pipeline, exporter)
+    assert inner == ["not due"] and exporter.calls == 1 and outbox(loaded, doc_id)["attempts"] == 1
+    retry_at = outbox(loaded, doc_id)["next_attempt_at"].replace(tzinfo=timezone.utc)
+    assert retry_at > datetime.now(timezone.utc) + timedelta(seconds=10)  # the back-off, not the claim, says when
+    assert export(loaded, doc_id, "worker:test", now=retry_at + timedelta(seconds=1)) == "delivered"
+    assert exporter.calls == 2
+
+
 def test_replay_reuses_the_outbox_row_and_is_audited_with_the_operator(loaded, run_pipeline):
     exporter = ScriptedExporter(DeliveryRefused("unknown cost centre"))
     doc_id = approved_then(loaded, run_pipeline, exporter)

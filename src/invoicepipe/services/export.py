@@ -5,7 +5,8 @@ approval can never be lost between the decision and the delivery. Delivery carri
 idempotency key. A destination that is down (``TransientError``) is tried again after an
 exponential backoff with jitter, recorded as the row's ``next_attempt_at``: this step and
 the sweeper both leave the row alone until then, so nothing is lost while it is down and
-nothing hammers it either. A destination that refuses the invoice for good
+nothing hammers it either. A sender claims the due try first (moving ``next_attempt_at``
+on by a lease), so two messages for one invoice arriving together make one try, not two. A destination that refuses the invoice for good
 (``DeliveryRefused``) ends the document in ``export_failed`` with the reason, on the
 document and on the outbox row, until an operator fixes the cause and replays it
 (``invoicepipe export replay``, runbooks/export-failed.md).
@@ -74,6 +75,11 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
         return "nothing to do"
     if not is_due(entry, now):
         return "not due"
+    # Claimed for as long as a lease: if this worker dies mid-delivery, the try comes back
+    # then; until then a second message for the same invoice finds it not due.
+    with app.uow.begin() as tx:
+        if not tx.documents.claim_outbox(document_id, now, now + timedelta(seconds=app.settings.lease_s)):
+            return "not due"
     try:
         where = app.exporter.deliver(entry["idempotency_key"], entry["payload"])
     except TransientError as exc:
