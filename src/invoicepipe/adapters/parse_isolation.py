@@ -111,7 +111,7 @@ def _die_when_orphaned(worker_pid: int) -> None:
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
-def _child_main(conn, readers_module: str, memory_mb: int) -> None:
+def _child_main(conn, readers_module: str, memory_mb: int, worker_pid: Optional[int] = None) -> None:
     """Serve calls until the pipe closes. Each call gets its own CPU allowance: RLIMIT_CPU
     counts the process's whole life, so the soft limit is moved to 'used so far + allowance'
     before every call; at the limit the kernel sends SIGXCPU, which ends the child."""
@@ -121,7 +121,9 @@ def _child_main(conn, readers_module: str, memory_mb: int) -> None:
     # (``_die_when_orphaned``), even in the middle of a call.
     os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the worker, which stops us
-    _die_when_orphaned(os.getppid())
+    # The worker's pid comes from the worker itself: if it died while we were starting,
+    # our parent is already someone else and we end at once.
+    _die_when_orphaned(worker_pid or os.getppid())
     readers = importlib.import_module(readers_module)
     importlib.import_module(WORK_MODULE)  # the extraction code, so the first document does not pay for it
     limit = memory_mb * 1024 * 1024
@@ -166,7 +168,7 @@ def _vm_size_mb(pid: int) -> Optional[float]:
 class _Child:
     def __init__(self, ctx, readers_module: str, limits: ParseLimits):
         self.conn, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=_child_main, args=(theirs, readers_module, limits.parse_memory_mb),
+        self.process = ctx.Process(target=_child_main, args=(theirs, readers_module, limits.parse_memory_mb, os.getpid()),
                                    name="invoicepipe-parse", daemon=True)
         self.process.start()
         theirs.close()
