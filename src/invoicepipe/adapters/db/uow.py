@@ -8,6 +8,7 @@ from typing import Iterator
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ...domain.audit_keys import Keyring, as_keyring
 from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
@@ -31,9 +32,14 @@ class UnitOfWork:
     caller retries; constraint violations and bugs propagate unchanged.
     """
 
-    def __init__(self, engine: Engine, audit_key: bytes):
+    def __init__(self, engine: Engine, audit_key: "bytes | Keyring"):
         self.engine = engine
-        self.audit_key = audit_key
+        self.audit_keyring = as_keyring(audit_key)
+
+    @property
+    def audit_key(self) -> bytes:
+        """The key new events are signed with."""
+        return self.audit_keyring.active_key
 
     @contextmanager
     def begin(self, snapshot: bool = False) -> Iterator[Transaction]:
@@ -42,7 +48,7 @@ class UnitOfWork:
         chain verifier. SQLite transactions are serialised already."""
         try:
             with self._connect(snapshot) as conn, conn.begin():
-                yield Transaction(conn, self.audit_key)
+                yield Transaction(conn, self.audit_keyring)
         except OperationalError as exc:
             if _out_of_storage(exc):
                 raise StorageUnavailable(f"storage unavailable: the database cannot write ({str(exc.orig).splitlines()[0]}); "
