@@ -291,8 +291,11 @@ def _outliving(pids: list[int], grace_s: float) -> list[str]:
     return [line.strip()[:200] for line in out.splitlines()] or left
 
 
-def kill_pool_workers(topo: "Topology", pool: str = "fast", grace_s: float = 5) -> Kill:
-    """SIGKILL every worker child of ``pool``; everything below them must die with them."""
+def kill_pool_workers(topo: "Topology", pool: str = "fast", grace_s: float = 20) -> Kill:
+    """SIGKILL every worker child of ``pool``; everything below them must die with them.
+
+    A parse child notices within half a second once it runs; one still starting (a spawned
+    interpreter importing, seconds on a busy machine) notices when its start-up is done."""
     _, workers = topo.pool_processes(pool)
     below = [d for w in workers for d in descendants_of(w)]
     at = time.monotonic()
