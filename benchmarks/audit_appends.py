@@ -2,50 +2,65 @@
 
 Each writer is its own process with its own connection and appends one event per
 transaction, as the pipeline does (a state change and its event commit together), for
-``--seconds`` per measurement. Two designs, on the same server and the same table shape:
+``--seconds`` per measurement. Three designs, on the same server and the same table shape:
 
 - **one head row** (the design before migration 0007): every append locks the single head
   row (``SELECT … FOR UPDATE``), inserts the event chained with sha256, moves the head and
   commits, so appends are serialised across all writers, commit included;
-- **16 keyed partitions** (now): ``AuditRepository.append`` itself. An event locks the head
-  of its document's partition (here random document ids) or, if another writer holds it,
-  the next free one, and is chained there with HMAC-SHA256 under the audit key; event and
-  head are written in one statement.
+- **16 p., ping each**: ``AuditRepository.append`` (16 keyed partitions: an event locks the
+  head of its document's partition, here random document ids, or the next free one with
+  ``SKIP LOCKED``; event and head are written in one statement) on the engine as it was
+  before: SQLAlchemy's ``pool_pre_ping``, one more round trip at the start of every
+  transaction;
+- **16 partitions**: the same append on the production engine now
+  (``adapters/db/engine.make_engine``: a pooled connection is pinged only after it sat idle).
 
 Without ``--database-url`` it starts a throwaway PostgreSQL (``initdb`` + ``pg_ctl`` from
-/usr/lib/postgresql/*/bin, as the ``postgres`` user when run as root) on a free port and
-removes it afterwards; ``--fsync on`` (default) makes commits durable as in production,
-``--fsync off`` is how ``scripts/test.sh`` runs its server. Figures are medians of
-``--rounds`` rounds; the designs alternate within each round, so both see the same load.
+/usr/lib/postgresql/*/bin, as the ``postgres`` user when run as root) on ``--pg-port`` (a
+free one by default) and removes it afterwards; ``--fsync on`` (default) makes commits
+durable as in production, ``--fsync off`` is how ``scripts/test.sh`` runs its server.
+Figures are medians of ``--rounds`` rounds; the designs alternate within each round, so all
+see the same load. ``--waits`` samples ``pg_stat_activity`` every 20 ms during each
+measurement and prints what the writers' server processes were waiting on.
 
-    .venv/bin/python benchmarks/audit_appends.py [--rounds 3] [--seconds 3] [--writers 1 2 4 8] [--fsync on|off]
+    .venv/bin/python benchmarks/audit_appends.py [--rounds 5] [--seconds 3] [--writers 1 2 4 8] [--fsync on|off]
+        [--designs DESIGN ...] [--waits] [--pg-port PORT]
 
-Measured 2026-12-01 on the shared 2-core development machine (PostgreSQL 15, 3 s per
-measurement; other test suites were running, load average 3.5-7, so read ratios, not
-absolutes):
+Measured 2026-12-02 00:29-00:34 UTC, ``--rounds 5 --seconds 3 --waits --pg-port 5506``,
+fsync on, while several other engineers' test suites ran (load average 19-30 on 2 cores,
+median 20.5: single rounds swung from 2 to 156 appends/s, read the ratios):
 
-    fsync on, median of 5 rounds               fsync off, median of 3 rounds
-    writers  one head row  16 partitions       writers  one head row  16 partitions
-    1        447           365    (0.8x)       1        899           1033   (1.1x)
-    2        198           453    (2.3x)       2        776           1056   (1.4x)
-    4        180           510    (2.8x)       4        351            523   (1.5x)
-    8        236           293    (1.2x)       8        421            693   (1.6x)
+    writers  one head row  16 p., ping each  16 partitions
+    1        23            32                42
+    2        36            56                49
+    4        40            93                98
+    8        37            92                79
 
-With durable commits the single head row is held through every commit's WAL flush, so one
-writer appends at a time whatever their number (flat or falling); with partitions the
-writers' commits overlap and appends/s rise with writers up to 4. At 8 writers (8 clients
-and 8 server processes on two cores shared with other work) the machine, not the lock, is
-the limit: sampled during an 8-writer run, one-head-row backends waited on a row lock in
-42 % of the samples, partitioned ones never (they waited for their clients and the WAL
-flush). Single rounds varied a lot (1 writer: 240-800/s for both designs, as the disk's
-flush time varied); an earlier 3-round run with fsync on gave 166/196, 228/303, 232/658,
-207/353. With fsync off an append is pure CPU; the partitions win at every writer count,
-but two busy cores leave little room to rise.
+and where the writers' server processes waited (share of samples):
+
+    one head row   2 / 4 / 8 writers: row-lock waits (Lock:tuple, Lock:transactionid) 40 / 65 / 84 %
+    16 partitions  1..8 writers: row-lock waits 0 %; at 8: LWLock:WALWrite 51 %, Client:ClientRead 38 %, IO:WALSync 10 %
+
+The partitions removed the lock (0 % lock waits at every count, against 84 % with one head
+row at 8 writers). What the partitioned writers now share is the WAL flush of their
+commits: each append is its own durable commit (the invariant: a state change and its
+event commit together), and at 4-8 writers half the samples are backends waiting for a
+flush another backend started (``LWLock:WALWrite``, PostgreSQL's group commit), the rest
+waiting for their own client process to be scheduled. The per-transaction ping the engine
+used to make is gone (one round trip of four saved); the 1-writer median rose 32 -> 42 but
+at this load the two engine variants are within noise of each other. The earlier run
+(2026-12-01, load 3.5-7, before the engine change) gave, fsync on, one head row / 16
+partitions: 447/365, 198/453, 180/510, 236/293 for 1/2/4/8 writers, and fsync off 899/1033,
+776/1056, 351/523, 421/693. On this machine the 8-writer point sits at or a little below
+the 4-writer one in every run: 8 client and 8 server processes on two cores that other
+suites also use, sharing one disk's flushes. A server with spare cores, or PostgreSQL's
+``commit_delay`` (batching more commits per flush), is where the curve can keep rising.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import multiprocessing as mp
 import os
 import shutil
@@ -54,6 +69,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -63,12 +79,16 @@ sys.path.insert(0, str(REPO / "src"))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from invoicepipe.adapters.db.audit import AuditEvent  # noqa: E402
+from invoicepipe.adapters.db.engine import make_engine  # noqa: E402
 from invoicepipe.adapters.db.migrate import upgrade  # noqa: E402
 from invoicepipe.adapters.db.uow import UnitOfWork  # noqa: E402
 from invoicepipe.domain.audit import canonical_json, legacy_event_hash  # noqa: E402
 
 KEY = b"benchmark-key-" + b"k" * 32
-DESIGNS = ("one head row", "16 partitions")
+# "16 partitions" runs on the production engine (adapters/db/engine.make_engine: a pooled
+# connection is pinged only after sitting idle); "16 p., ping each" is the same append on the
+# engine as it was before, with SQLAlchemy's pool_pre_ping (one more round trip per transaction).
+DESIGNS = ("one head row", "16 p., ping each", "16 partitions")
 
 OLD_SCHEMA = """
 CREATE TABLE IF NOT EXISTS old_audit_events (LIKE audit_events INCLUDING ALL);
@@ -105,7 +125,10 @@ def writer(url: str, design: str, start_at: float, seconds: float, seed: int, ou
     import random
 
     rnd = random.Random(seed)
-    engine = create_engine(url, pool_size=1, max_overflow=0)
+    if design == "16 partitions":
+        engine = make_engine(url)
+    else:
+        engine = create_engine(url, pool_size=1, max_overflow=0, pool_pre_ping=design != DESIGNS[0])
     uow = UnitOfWork(engine, KEY)
     with engine.connect():
         pass  # connected before the clock starts
@@ -123,6 +146,35 @@ def writer(url: str, design: str, start_at: float, seconds: float, seed: int, ou
         done += 1
     engine.dispose()
     out.put(done)
+
+
+WAIT_SAMPLE = text("SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') FROM pg_stat_activity "
+                   "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'")
+
+
+class WaitSampler:
+    """What the writers' server processes are doing, sampled every 20 ms from pg_stat_activity
+    (one short transaction per sample: the view is a per-transaction snapshot)."""
+
+    def __init__(self, url: str):
+        self.counts: "collections.Counter[str]" = collections.Counter()
+        self.engine = create_engine(url, pool_size=1, max_overflow=0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            with self.engine.connect() as conn:
+                self.counts.update(row[0] for row in conn.execute(WAIT_SAMPLE))
+
+    def __enter__(self) -> "WaitSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.engine.dispose()
 
 
 def measure(url: str, design: str, writers: int, seconds: float) -> float:
@@ -147,7 +199,7 @@ def free_port() -> int:
 class ThrowawayPostgres:
     """initdb + pg_ctl in a temp folder; PostgreSQL refuses to run as root, so then as `postgres`."""
 
-    def __init__(self, fsync: bool = True):
+    def __init__(self, fsync: bool = True, port: int = 0):
         self.fsync = fsync
         bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: [int(x) for x in p.parent.name.split(".") if x.isdigit()])
         if not bins:
@@ -155,7 +207,7 @@ class ThrowawayPostgres:
         self.bin = bins[-1]
         self.folder = Path(tempfile.mkdtemp(prefix="invoicepipe-bench-pg-"))
         self.data = self.folder / "pg"
-        self.port = free_port()
+        self.port = port or free_port()
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
 
     def start(self) -> str:
@@ -183,10 +235,15 @@ def main() -> int:
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--pg-port", type=int, default=0, help="the throwaway server's port (default: a free one)")
+    parser.add_argument("--designs", nargs="+", choices=DESIGNS, default=list(DESIGNS), metavar="DESIGN",
+                        help=f"any of {', '.join(repr(d) for d in DESIGNS)} (default: all)")
+    parser.add_argument("--waits", action="store_true",
+                        help="sample what the writers' server processes wait on (pg_stat_activity) and print the shares")
     parser.add_argument("--fsync", choices=["on", "off"], default="on",
                         help="the throwaway server's fsync: on (default, durable commits as in production) or off (as scripts/test.sh)")
     args = parser.parse_args()
-    server = None if args.database_url else ThrowawayPostgres(fsync=args.fsync == "on")
+    server = None if args.database_url else ThrowawayPostgres(fsync=args.fsync == "on", port=args.pg_port)
     url = args.database_url or server.start()
     try:
         if not url.startswith("postgresql"):
@@ -198,18 +255,34 @@ def main() -> int:
                 conn.execute(text(statement))
         engine.dispose()
         results: dict[tuple[str, int], list[float]] = {}
+        waits: dict[tuple[str, int], "collections.Counter"] = {}
+        loads = []
         for r in range(args.rounds):
             for n in args.writers:
-                for design in DESIGNS:
-                    rate = measure(url, design, n, args.seconds)
+                for design in args.designs:
+                    if args.waits:
+                        with WaitSampler(url) as sampler:
+                            rate = measure(url, design, n, args.seconds)
+                        waits.setdefault((design, n), collections.Counter()).update(sampler.counts)
+                    else:
+                        rate = measure(url, design, n, args.seconds)
+                    loads.append(os.getloadavg()[0])
                     results.setdefault((design, n), []).append(rate)
-                    print(f"round {r + 1}: {design:<14} {n} writer(s): {rate:7.0f} appends/s", flush=True)
-        load = os.getloadavg()[0]
-        print(f"\nmedian appends/s on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average {load:.1f} on {os.cpu_count()} cores)")
-        print(f"{'writers':>7}  {DESIGNS[0]:>14}  {DESIGNS[1]:>14}  {'ratio':>6}")
+                    print(f"round {r + 1}: {design:<16} {n} writer(s): {rate:7.0f} appends/s (load {loads[-1]:.1f})", flush=True)
+        print(f"\nmedian appends/s on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average during the runs "
+              f"{min(loads):.1f}-{max(loads):.1f}, median {statistics.median(loads):.1f}, on {os.cpu_count()} cores)")
+        print(f"{'writers':>7}  " + "  ".join(f"{d:>16}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
         for n in args.writers:
-            old, new = (statistics.median(results[(d, n)]) for d in DESIGNS)
-            print(f"{n:>7}  {old:>14.0f}  {new:>14.0f}  {new / old:>5.1f}x")
+            rates = [statistics.median(results[(d, n)]) for d in args.designs]
+            ratios = " ".join(f"{r / rates[0]:.2f}x" for r in rates[1:])
+            print(f"{n:>7}  " + "  ".join(f"{r:>16.0f}" for r in rates) + f"  {ratios}")
+        if args.waits:
+            print("\nwhat the writers' server processes were doing (share of samples; ClientRead = waiting for its client)")
+            for (design, n), counts in sorted(waits.items()):
+                total = sum(counts.values()) or 1
+                top = ", ".join(f"{k} {v / total:.0%}" for k, v in counts.most_common(5))
+                lock = sum(v for k, v in counts.items() if k.startswith("Lock:")) / total
+                print(f"  {design:<16} {n} writer(s): row/transaction lock waits {lock:.0%}; {top}")
     finally:
         if server:
             server.stop()

@@ -66,14 +66,28 @@ def cmd_audit(args) -> int:
         return EXIT_OK
     if args.audit_cmd == "checkpoint":
         result = audit.checkpoint(app)
+        result["shipped"] = [audit.ship_checkpoints(app, to) for to in args.to]
         if args.json:
             print(json.dumps(result, indent=2))
-        elif result["written"]:
+            return EXIT_OK
+        if result["written"]:
             print(f"checkpoint #{result['n']} of {result['partitions']} partition heads written to {app.settings.audit_checkpoint_path}")
         else:
             print(f"nothing new since checkpoint #{result['n']} ({result['at']})")
+        for shipped in result["shipped"]:
+            print(f"shipped {shipped['shipped']} checkpoint(s) to {shipped['to']} (it now ends at #{shipped['last']})")
         return EXIT_OK
-    result = audit.verify(app)
+    if args.audit_cmd == "rotate-key":
+        result = audit.rotate_key(app, actor=current_user())
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            print(f"audit key {result['key_id']} now signs (was {result['previous']}); checkpoint #{result['sealed_checkpoint']} "
+                  f"sealed the chain under the old key, #{result['checkpoint']} is signed with the new one.\n"
+                  f"Keyring: {result['keyring']}. Back it up with the key, and restart workers, web and sweeper so they sign "
+                  "with the new key (until then their events verify with the old one). See runbooks/audit-key-rotation.md.")
+        return EXIT_OK
+    result = audit.verify(app, checkpoints=Path(args.checkpoints) if args.checkpoints else None)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -46,9 +46,14 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     tr.add_argument("id", type=int)
     tr.add_argument("--json", action="store_true")
     ve = au_sub.add_parser("verify", help="check every partition's keyed chain and the checkpoints (exit 5 when broken)")
+    ve.add_argument("--checkpoints", metavar="FILE", help="compare with this copy of the checkpoint file (one shipped off the host)")
     ve.add_argument("--json", action="store_true")
     cp = au_sub.add_parser("checkpoint", help="append a signed checkpoint of the chain heads to the checkpoint file")
+    cp.add_argument("--to", action="append", default=[], metavar="DIR|FILE|file://URL",
+                    help="then append the checkpoints it lacks to this second place off the host (repeatable)")
     cp.add_argument("--json", action="store_true")
+    rk = au_sub.add_parser("rotate-key", help="seal the chain, add a new audit key to the keyring and sign with it from now on")
+    rk.add_argument("--json", action="store_true")
     au.set_defaults(func=handlers["audit"])
 
     rs = sub.add_parser("reasons", help="the reason codes: what each means, whether it blocks payment, who may override it")

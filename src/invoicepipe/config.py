@@ -67,6 +67,12 @@ class Settings:
     audit_key: Optional[str] = field(default=None, repr=False)
     audit_key_file: Optional[Path] = None
     audit_checkpoint_file: Optional[Path] = None
+    # Keys that took over from the configured one (``invoicepipe audit rotate-key``), by id.
+    audit_keyring_file: Optional[Path] = None
+    # A failed delivery is tried again after an exponential back-off: the ceiling doubles
+    # from the base to the cap (services/export.backoff_delay). Shorter in tests and drills.
+    export_backoff_base_s: int = 30
+    export_backoff_cap_s: int = 3600
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -81,6 +87,11 @@ class Settings:
     def audit_checkpoint_path(self) -> Path:
         """The append-only checkpoint file; keep it off the database's host in production."""
         return self.audit_checkpoint_file or self.var_dir / "audit-checkpoints.jsonl"
+
+    @property
+    def audit_keyring_path(self) -> Path:
+        """Rotated audit keys, one ``id key`` line each, the last one signing; keep it with the key."""
+        return self.audit_keyring_file or self.var_dir / "audit-keyring"
 
     @property
     def generated_audit_key_path(self) -> Path:
@@ -115,6 +126,9 @@ class Settings:
             audit_key=env.get("INVOICEPIPE_AUDIT_KEY") or None,
             audit_key_file=_path(env, "INVOICEPIPE_AUDIT_KEY_FILE"),
             audit_checkpoint_file=_path(env, "INVOICEPIPE_AUDIT_CHECKPOINT_PATH"),
+            audit_keyring_file=_path(env, "INVOICEPIPE_AUDIT_KEYRING"),
+            export_backoff_base_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_BASE", 30),
+            export_backoff_cap_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_CAP", 3600),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -122,6 +136,9 @@ class Settings:
             raise ConfigError(f"INVOICEPIPE_DATABASE_URL must be sqlite:// or postgresql+psycopg://, got {redact_url(settings.database_url)!r}")
         if settings.parse_isolation not in ("process", "inline"):
             raise ConfigError(f"INVOICEPIPE_PARSE_ISOLATION must be process or inline, got {settings.parse_isolation!r}")
+        if not 1 <= settings.export_backoff_base_s <= settings.export_backoff_cap_s:
+            raise ConfigError("INVOICEPIPE_EXPORT_BACKOFF_BASE must be at least 1 and at most INVOICEPIPE_EXPORT_BACKOFF_CAP "
+                              f"(got {settings.export_backoff_base_s} and {settings.export_backoff_cap_s})")
         if not settings.policy_path.is_file():
             raise ConfigError(f"policy file not found: {settings.policy_path}")
         return settings

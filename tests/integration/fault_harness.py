@@ -1,7 +1,7 @@
 """The production topology for fault tests and benchmarks, and the count that judges it.
 
-``Topology`` runs what production runs, each as its own process: the fast and pipeline
-pools (``invoicepipe worker POOL``, supervised), a sweeper loop (``sweep`` every second,
+``Topology`` runs what production runs, each as its own process: the fast, slow and
+pipeline pools (``invoicepipe worker POOL``, supervised), a sweeper loop (``sweep`` every second,
 as ``serve`` does) and ``invoicepipe ingest``, against a real PostgreSQL database and Redis.
 A fault is injected from outside (signals, ``redis-cli``, ``pg_ctl``, the export folder),
 then ``wait_settled`` counts documents in and out: every ingested document must reach a
@@ -23,6 +23,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -33,9 +34,22 @@ IN_FLIGHT_STATES = {"received", "queued", "parsing", "extracted", "reconciling",
 INVOICEPIPE = [sys.executable, "-c", "import sys; from invoicepipe.cli import main; sys.exit(main())"]
 
 
+POOLS = ("fast", "slow", "pipeline")
+
+
 def children_of(pid: int) -> list[int]:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
+
+
+def descendants_of(pid: int) -> list[int]:
+    """Every process below ``pid`` (a worker's parse children and their Tesseract included)."""
+    found, todo = [], children_of(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += children_of(child)
+    return found
 
 
 def alive(pid: int) -> bool:
@@ -47,10 +61,12 @@ def alive(pid: int) -> bool:
     return bool(state) and not state.startswith("Z")
 
 
-def generate_invoices(out: Path, count: int, seed: int = 20261201) -> Path:
-    """``count`` digital invoices with their master data (vendors, POs, receipts) under ``out``."""
-    subprocess.run([sys.executable, str(PROJECT_ROOT / "fixtures" / "generate.py"), "--out", str(out), "--count", str(count),
-                    "--forms", "digital", "--seed", str(seed)], check=True, capture_output=True, cwd=PROJECT_ROOT)
+def generate_invoices(out: Path, count: int, seed: int = 20261201, scans: int = 0) -> Path:
+    """``count`` invoices with their master data (vendors, POs, receipts) under ``out``: all
+    digital, or ``scans`` of them scanned (the slow pool's OCR work)."""
+    shape = ["--split", f"{count - scans},{scans},0"] if scans else ["--count", str(count), "--forms", "digital"]
+    subprocess.run([sys.executable, str(PROJECT_ROOT / "fixtures" / "generate.py"), "--out", str(out), *shape,
+                    "--seed", str(seed)], check=True, capture_output=True, cwd=PROJECT_ROOT)
     return out
 
 
@@ -87,7 +103,7 @@ class Topology:
     """Pools, sweeper and CLI as separate processes against one database and one Redis."""
 
     def __init__(self, database_url: str, redis_url: str, root: Path, *, stuck_after_s: int = 4, lease_s: int = 6,
-                 sweep_every_s: float = 1.0, log_dir: Optional[Path] = None):
+                 sweep_every_s: float = 1.0, log_dir: Optional[Path] = None, env: Optional[dict] = None):
         self.root = Path(root)
         self.var = self.root / "var"
         self.logs = log_dir or self.root / "logs"
@@ -97,7 +113,7 @@ class Topology:
                     "INVOICEPIPE_VAR_DIR": str(self.var), "INVOICEPIPE_STUCK_AFTER": str(stuck_after_s),
                     "INVOICEPIPE_LEASE_SECONDS": str(lease_s), "INVOICEPIPE_SWEEP_INTERVAL": "1",
                     "INVOICEPIPE_AUDIT_KEY": "fault-suite-audit-key-0123456789abcdef", "INVOICEPIPE_LOG_LEVEL": "WARNING",
-                    "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(PROJECT_ROOT)}
+                    "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
         self.database_url = database_url
         self.procs: dict[str, subprocess.Popen] = {}
         self._engine = None
@@ -127,8 +143,8 @@ class Topology:
             for kind, name in (("vendors", "vendors.csv"), ("pos", "pos.csv"), ("receipts", "receipts.csv")):
                 if (master / name).exists():
                     self.cli("load", kind, str(master / name))
-        self.start_pool("fast")
-        self.start_pool("pipeline")
+        for pool in POOLS:
+            self.start_pool(pool)
         self.start_sweeper()
 
     def pool_processes(self, pool: str) -> tuple[int, list[int]]:
@@ -137,6 +153,10 @@ class Topology:
         if not parents:
             return 0, []
         return parents[0], children_of(parents[0])
+
+    def wait_ready(self, timeout_s: float = 60) -> None:
+        for pool in POOLS:
+            self.wait_pool_ready(pool, timeout_s)
 
     def wait_pool_ready(self, pool: str, timeout_s: float = 60) -> list[int]:
         end = time.monotonic() + timeout_s
@@ -215,6 +235,12 @@ class Topology:
             time.sleep(0.5)
         return last or Tally(documents_in=documents_in)
 
+    def parsing_in(self, pool: str) -> int:
+        from sqlalchemy import text
+
+        with self.engine().connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM documents WHERE status = 'parsing' AND pool = :p"), {"p": pool}).scalar()
+
     def wait_for(self, predicate, timeout_s: float = 120) -> bool:
         end = time.monotonic() + timeout_s
         while time.monotonic() < end:
@@ -234,26 +260,142 @@ def wait_mid_batch(topo: "Topology", at_least: int = 2) -> None:
                   or sum(n for s, n in t.by_state.items() if s not in ("received", "queued")) >= at_least, 120)
 
 
-def kill_pool_workers(topo: "Topology", pool: str = "fast") -> tuple[float, list[int]]:
-    """SIGKILL every worker child of ``pool``; the moment of the fault and the pids killed."""
+def wait_pool_busy(topo: "Topology", pool: str, timeout_s: float = 180) -> bool:
+    """Until ``pool`` is in the middle of its work: a parse pool holds a document in
+    ``parsing``; the pipeline pool (triage, decide, export) has done some and has more to do."""
+    if pool == "pipeline":
+        return topo.wait_for(lambda t: sum(n for s, n in t.by_state.items() if s not in ("received", "queued")) >= 2
+                             and sum(n for s, n in t.by_state.items() if s in IN_FLIGHT_STATES) >= 2, timeout_s)
+    return topo.wait_for(lambda t: topo.parsing_in(pool) >= 1, timeout_s)
+
+
+@dataclass
+class Kill:
+    """A kill inside a pool: when, which processes got the signal, and which of those and
+    of their descendants (parse children, Tesseract) were still alive after ``grace_s``."""
+
+    at: float
+    killed: list
+    survivors: list
+
+
+def _outliving(pids: list[int], grace_s: float) -> list[str]:
+    """The processes of ``pids`` still alive after ``grace_s``, each as "pid command"."""
+    end = time.monotonic() + grace_s
+    while time.monotonic() < end and any(alive(p) for p in pids):
+        time.sleep(0.1)
+    left = [str(p) for p in pids if alive(p)]
+    if not left:
+        return []
+    out = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-p", ",".join(left)], capture_output=True, text=True).stdout
+    return [line.strip()[:200] for line in out.splitlines()] or left
+
+
+def kill_pool_workers(topo: "Topology", pool: str = "fast", grace_s: float = 20) -> Kill:
+    """SIGKILL every worker child of ``pool``; everything below them must die with them.
+
+    A parse child notices within half a second once it runs; one still starting (a spawned
+    interpreter importing, seconds on a busy machine) notices when its start-up is done."""
     _, workers = topo.pool_processes(pool)
+    below = [d for w in workers for d in descendants_of(w)]
     at = time.monotonic()
     for pid in workers:
         os.kill(pid, signal.SIGKILL)
-    return at, workers
+    return Kill(at, workers, _outliving([*workers, *below], grace_s))
 
 
-def kill_pool_parent(topo: "Topology", pool: str = "fast") -> tuple[float, list[int]]:
-    """SIGKILL the pool's supervising parent, wait (bounded) for its processes to die with it,
-    and return the moment of the fault and any that outlived it."""
-    dramatiq_parent, workers = topo.pool_processes(pool)
+def kill_pool_parent(topo: "Topology", pool: str = "fast", grace_s: float = 30) -> Kill:
+    """SIGKILL the pool's supervising parent; its whole tree must die with it (bounded wait)."""
+    tree = descendants_of(topo.procs[pool].pid)
     at = time.monotonic()
     os.kill(topo.procs[pool].pid, signal.SIGKILL)
     topo.procs[pool].wait(10)
-    end = time.monotonic() + 30
-    while time.monotonic() < end and any(alive(p) for p in [dramatiq_parent, *workers]):
-        time.sleep(0.1)
-    return at, [p for p in [dramatiq_parent, *workers] if alive(p)]
+    return Kill(at, [topo.procs[pool].pid], _outliving(tree, grace_s))
+
+
+# -- the export destination down ---------------------------------------------------------------
+class ExportOutage:
+    """The file-drop destination unavailable: a plain file where its folder should be (as
+    root, permissions would not stop a write). ``begin`` and ``end`` mark the outage."""
+
+    def __init__(self, topo: "Topology"):
+        self.topo = topo
+        self.began = self.ended = None  # wall-clock datetimes, comparable with the logs
+
+    def begin(self) -> None:
+        self.topo.outbox_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.topo.outbox_dir.write_text("the share is not mounted")
+        self.began = datetime.now(timezone.utc)
+
+    def end(self) -> float:
+        """Bring the destination back; returns the monotonic moment (recovery counts from it)."""
+        self.topo.outbox_dir.unlink()
+        self.ended = datetime.now(timezone.utc)
+        return time.monotonic()
+
+
+@dataclass
+class ExportAttempts:
+    """Failed deliveries (``export_retry`` log lines of every process) and final deliveries
+    (audit events), per document, judged against the back-off each failure announced."""
+
+    failed: dict  # document id -> [(when it failed, next_attempt_at it announced)] in time order
+    delivered: dict  # document id -> when it was delivered
+
+    @property
+    def failures(self) -> int:
+        return sum(len(v) for v in self.failed.values())
+
+    def span(self) -> tuple:
+        moments = [at for v in self.failed.values() for at, _ in v]
+        return (min(moments), max(moments)) if moments else (None, None)
+
+    def early(self) -> list[str]:
+        """Every try made before the next-attempt time the failure before it announced."""
+        found = []
+        for doc, fails in self.failed.items():
+            tries = [at for at, _ in fails[1:]] + ([self.delivered[doc]] if doc in self.delivered else [])
+            for (failed_at, next_at), tried_at in zip(fails, tries):
+                if tried_at < next_at:
+                    found.append(f"document {doc}: tried at {tried_at:%H:%M:%S.%f}, before its next attempt "
+                                 f"{next_at:%H:%M:%S.%f} (failed at {failed_at:%H:%M:%S.%f})")
+        return found
+
+
+def wait_export_failing(topo: "Topology", timeout_s: float = 240) -> bool:
+    """Until a delivery has failed (an outbox row counts a failed attempt)."""
+    from sqlalchemy import text
+
+    def failing(_):
+        with topo.engine().connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND attempts > 0")).scalar() > 0
+
+    return topo.wait_for(failing, timeout_s)
+
+
+def _when(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def export_attempts(topo: "Topology") -> ExportAttempts:
+    from sqlalchemy import text
+
+    failed: dict = {}
+    for log in sorted(topo.logs.glob("*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if '"export_retry"' not in line:
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if record.get("event") == "export_retry":
+                failed.setdefault(int(record["document_id"]), []).append((_when(record["timestamp"]), _when(record["next_attempt_at"])))
+    with topo.engine().connect() as conn:
+        delivered = {int(d): _when(at) for d, at in conn.execute(text(
+            "SELECT document_id, min(created_at) FROM audit_events WHERE step = 'export' AND outcome = 'delivered' GROUP BY document_id"))}
+    return ExportAttempts({d: sorted(v) for d, v in failed.items()}, delivered)
 
 
 # -- servers, from outside ---------------------------------------------------------------------

@@ -224,3 +224,91 @@ def test_checkpointer_refuses_to_seal_a_truncated_log(sealed, capsys):
     assert "not sealing" in capsys.readouterr().err
     code, kinds, _ = verify(capsys)
     assert code == EXIT_AUDIT and kinds == {"truncated"}
+
+
+# -- key rotation and checkpoints shipped off the host --------------------------------------
+
+def key_ids(url: str) -> dict:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = dict(conn.execute(text("SELECT coalesce(key_id, 'base'), count(*) FROM audit_events GROUP BY 1")).all())
+    engine.dispose()
+    return found
+
+
+def test_rotated_key_signs_new_events_while_the_old_segment_still_verifies(sealed, capsys):
+    assert main(["audit", "rotate-key"]) == EXIT_OK
+    assert "audit key k1 now signs" in capsys.readouterr().out
+    append_events(20)
+    assert main(["audit", "checkpoint"]) == EXIT_OK
+    code, kinds, result = verify(capsys)
+    assert (code, kinds, result["events"]) == (EXIT_OK, set(), 101)  # 80 + the rotation event + 20
+    assert key_ids(sealed["owner_url"]) == {"base": 80, "k1": 21}
+    checkpoints = [json.loads(line) for line in (sealed["var"] / "audit-checkpoints.jsonl").read_text().splitlines()]
+    assert [c.get("kid") for c in checkpoints] == [None, "k1", "k1"]  # sealed under the old key, then the new one
+
+    # Relabelling a new event as signed by the base key does not verify.
+    run_sql(sealed["owner_url"], OWNER_DROPS_GUARDS + "UPDATE audit_events SET key_id = NULL WHERE seq = (SELECT max(seq) FROM audit_events)")
+    code, kinds, _ = verify(capsys)
+    assert code == EXIT_AUDIT and "edited" in kinds
+
+
+def test_events_of_a_key_missing_from_the_keyring_are_reported(sealed, capsys):
+    assert main(["audit", "rotate-key"]) == EXIT_OK
+    append_events(3)
+    (sealed["var"] / "audit-keyring").unlink()  # e.g. a host deployed without the keyring
+    code, kinds, result = verify(capsys)
+    assert code == EXIT_AUDIT and "unknown_key" in kinds
+    assert any("not in the keyring" in p["message"] for p in result["problems"])
+
+
+def test_a_shipped_checkpoint_copy_catches_a_tail_cut_after_the_local_file_was_replaced(sealed, capsys, tmp_path):
+    shipped = tmp_path / "offhost"
+    shipped.mkdir()
+    append_events(10)
+    assert main(["audit", "checkpoint", "--to", str(shipped)]) == EXIT_OK
+    assert "shipped 2 checkpoint(s)" in capsys.readouterr().out
+    append_events(5)
+    assert main(["audit", "checkpoint", "--to", f"file://{shipped}/"]) == EXIT_OK
+    copy = shipped / "audit-checkpoints.jsonl"
+    assert copy.read_text() == (sealed["var"] / "audit-checkpoints.jsonl").read_text()
+
+    # Someone holding the database and this host cuts a partition's tail, rewrites its head
+    # and removes the local checkpoint file; the copy off the host still holds the heads.
+    p = fullest_partition(sealed["owner_url"])
+    run_sql(sealed["owner_url"], OWNER_DROPS_GUARDS + """
+        DELETE FROM audit_events WHERE chain_partition = :p AND chain_position > (SELECT chain_position - 2 FROM audit_heads WHERE chain_partition = :p);
+        UPDATE audit_heads h SET chain_position = e.chain_position, hash = e.hash FROM audit_events e
+         WHERE h.chain_partition = :p AND e.chain_partition = :p AND e.chain_position = (SELECT max(chain_position) FROM audit_events WHERE chain_partition = :p);
+        DROP TRIGGER IF EXISTS audit_checkpoints_no_update ON audit_checkpoints;
+        DELETE FROM audit_checkpoints
+    """, p=p)
+    (sealed["var"] / "audit-checkpoints.jsonl").unlink()
+    capsys.readouterr()
+    code = main(["audit", "verify", "--json", "--checkpoints", str(copy)])
+    result = json.loads(capsys.readouterr().out)
+    assert code == EXIT_AUDIT and {p["kind"] for p in result["problems"]} == {"tail_deleted"}
+    assert result["checkpoint_file"] == str(copy)
+
+
+def test_a_lagging_copy_is_a_note_and_a_diverging_one_is_refused(sealed, capsys, tmp_path):
+    shipped = tmp_path / "offhost"
+    shipped.mkdir()
+    assert main(["audit", "checkpoint", "--to", str(shipped)]) == EXIT_OK
+    append_events(5)
+    assert main(["audit", "checkpoint"]) == EXIT_OK  # written, not shipped yet
+    capsys.readouterr()
+    assert main(["audit", "verify", "--json", "--checkpoints", str(shipped / "audit-checkpoints.jsonl")]) == EXIT_OK
+    result = json.loads(capsys.readouterr().out)
+    assert any("ends 1 checkpoint(s) before" in n for n in result["notes"])
+    # The local file's first checkpoint edited: shipping refuses rather than extend a copy
+    # that no longer matches what is here.
+    local = sealed["var"] / "audit-checkpoints.jsonl"
+    lines = local.read_text().splitlines()
+    first = json.loads(lines[0])
+    first["heads"] = [[p, 0, GENESIS_HASH] for p, _, _ in first["heads"]]
+    local.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+    shipped_before = (shipped / "audit-checkpoints.jsonl").read_text()
+    assert main(["audit", "checkpoint", "--to", str(shipped)]) == EXIT_AUDIT
+    assert "not shipping" in capsys.readouterr().err
+    assert (shipped / "audit-checkpoints.jsonl").read_text() == shipped_before

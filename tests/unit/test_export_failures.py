@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from invoicepipe.adapters.db import tables as t
 from invoicepipe.adapters.exporters import FileDropExporter
 from invoicepipe.cli import EXIT_NOT_OK, EXIT_OK, main
-from invoicepipe.errors import DeliveryRefused, StateConflict, TransientError
+from invoicepipe.config import Settings
+from invoicepipe.errors import ConfigError, DeliveryRefused, StateConflict, TransientError
 from invoicepipe.services.audit import trail
 from invoicepipe.services.export import BACKOFF_CAP_S, backoff_delay, export, replay_export
 from invoicepipe.services.ingest import ingest_bytes
@@ -54,6 +55,27 @@ def test_backoff_doubles_with_jitter_and_is_capped():
     assert len({backoff_delay(2) for _ in range(20)}) > 1  # real jitter spreads retries
 
 
+def test_backoff_base_and_cap_are_settings():
+    assert backoff_delay(0, jitter=lambda: 1.0, base_s=2, cap_s=8) == 2
+    assert backoff_delay(2, jitter=lambda: 0.0, base_s=2, cap_s=8) == 4
+    assert backoff_delay(9, jitter=lambda: 1.0, base_s=2, cap_s=8) == 8
+    settings = Settings.from_env({"INVOICEPIPE_EXPORT_BACKOFF_BASE": "2", "INVOICEPIPE_EXPORT_BACKOFF_CAP": "8"})
+    assert (settings.export_backoff_base_s, settings.export_backoff_cap_s) == (2, 8)
+    assert (Settings.from_env({}).export_backoff_base_s, Settings.from_env({}).export_backoff_cap_s) == (30, 3600)
+    with pytest.raises(ConfigError, match="EXPORT_BACKOFF_BASE"):
+        Settings.from_env({"INVOICEPIPE_EXPORT_BACKOFF_BASE": "60", "INVOICEPIPE_EXPORT_BACKOFF_CAP": "8"})
+
+
+def test_the_retry_waits_the_configured_backoff(loaded, run_pipeline):
+    from dataclasses import replace
+
+    loaded.settings = replace(loaded.settings, export_backoff_base_s=2, export_backoff_cap_s=4)
+    exporter = ScriptedExporter(TransientError("ERP down"))
+    doc_id = approved_then(loaded, run_pipeline, exporter)
+    [(_, _, delay_ms)] = loaded.enqueuer.delayed
+    assert 1_000 <= delay_ms <= 2_000 and outbox(loaded, doc_id)["attempts"] == 1
+
+
 def test_transient_is_retried_after_backoff_then_a_refusal_ends_in_export_failed(loaded, run_pipeline):
     exporter = ScriptedExporter(TransientError("ERP down"), DeliveryRefused("vendor blocked in the ERP"))
     doc_id = approved_then(loaded, run_pipeline, exporter)
@@ -81,6 +103,26 @@ def test_transient_is_retried_after_backoff_then_a_refusal_ends_in_export_failed
     assert exporter.calls == 2
     last = trail(loaded, doc_id)[-1]
     assert last["to_status"] == "export_failed" and last["reasons"][0]["code"] == "delivery_refused"
+
+
+def test_a_second_sender_arriving_during_a_delivery_does_not_try_again(loaded, run_pipeline):
+    """A delayed export message and a sweeper re-send can reach two worker threads at the
+    same moment (the fault suite saw it): only the one that claimed the try delivers."""
+    inner = []
+
+    class SecondSenderMidDelivery(ScriptedExporter):
+        def deliver(self, key, payload):
+            if not inner:
+                inner.append(export(loaded, payload["document_id"], "worker:second"))
+            return super().deliver(key, payload)
+
+    exporter = SecondSenderMidDelivery(TransientError("ERP down"))
+    doc_id = approved_then(loaded, run_pipeline, exporter)
+    assert inner == ["not due"] and exporter.calls == 1 and outbox(loaded, doc_id)["attempts"] == 1
+    retry_at = outbox(loaded, doc_id)["next_attempt_at"].replace(tzinfo=timezone.utc)
+    assert retry_at > datetime.now(timezone.utc) + timedelta(seconds=10)  # the back-off, not the claim, says when
+    assert export(loaded, doc_id, "worker:test", now=retry_at + timedelta(seconds=1)) == "delivered"
+    assert exporter.calls == 2
 
 
 def test_replay_reuses_the_outbox_row_and_is_audited_with_the_operator(loaded, run_pipeline):

@@ -3,16 +3,22 @@
 The key must never be in the database: whoever holds both can recompute a chain that
 verifies. Order: ``INVOICEPIPE_AUDIT_KEY`` (the key itself), ``INVOICEPIPE_AUDIT_KEY_FILE``
 (a file holding it, e.g. a mounted secret), else ``<var>/audit.key``, created on first use
-with mode 0600 and reused from then on.
+with mode 0600 and reused from then on. That key is the *base* key; ``rotate_audit_key``
+adds later keys by id to the keyring file (``INVOICEPIPE_AUDIT_KEYRING``, default
+``<var>/audit-keyring``), and the last one signs new events and checkpoints while every
+earlier one still verifies what it signed.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import secrets
 from pathlib import Path
 
 from ..config import Settings
+from ..domain.audit_keys import BASE_KEY_ID, Keyring
 from ..errors import ConfigError
 
 MIN_KEY_CHARS = 32
@@ -64,3 +70,55 @@ def load_audit_key(settings: Settings) -> bytes:
     if not path.exists():
         _create_once(path)
     return _read(path, str(path))
+
+
+# -- rotation: later keys by id, in a keyring file next to the key -------------------------------
+KEY_ID = re.compile(r"^k[0-9]+$")
+
+
+def _keyring_lines(path: Path) -> list[tuple[str, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise ConfigError(f"cannot read the audit keyring {path}: {exc.strerror}") from None
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2 or not KEY_ID.match(parts[0]):
+            raise ConfigError(f"audit keyring {path}, line {number}: expected 'kN KEY'")
+        entries.append((parts[0], parts[1]))
+    return entries
+
+
+def load_audit_keyring(settings: Settings) -> Keyring:
+    """The configured key (the base, no id) and every rotated key; the last one signs."""
+    keys: dict = {BASE_KEY_ID: load_audit_key(settings)}
+    active = BASE_KEY_ID
+    path = settings.audit_keyring_path
+    for key_id, raw in _keyring_lines(path):
+        if key_id in keys:
+            raise ConfigError(f"audit keyring {path}: key id {key_id} appears twice")
+        keys[key_id] = _checked(raw, f"the audit keyring {path} ({key_id})")
+        active = key_id
+    return Keyring(keys, active)
+
+
+def rotate_audit_key(settings: Settings) -> str:
+    """Append a fresh random key under the next id to the keyring (0600, fsynced, under an
+    exclusive lock so two rotations cannot pick one id); returns the new id."""
+    path = settings.audit_keyring_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "r+", encoding="utf-8") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        taken = [int(key_id[1:]) for key_id, _ in _keyring_lines(path)]
+        key_id = f"k{max(taken, default=0) + 1}"
+        f.seek(0, os.SEEK_END)
+        f.write(f"{key_id} {secrets.token_hex(32)}\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return key_id

@@ -36,6 +36,7 @@ from ..errors import InvoicepipeError, LimitExceeded, ReaderCrashed, TransientEr
 READERS_MODULE = "invoicepipe.adapters.readers"
 WORK_MODULE = "invoicepipe.services.parse_work"
 POLL_S = 0.2
+ORPHAN_CHECK_S = 0.5
 
 
 def memory_exceeded(limits: ParseLimits) -> LimitExceeded:
@@ -95,16 +96,34 @@ def _cpu_used() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _child_main(conn, readers_module: str, memory_mb: int) -> None:
+def _die_when_orphaned(worker_pid: int) -> None:
+    """End this child and its Tesseract as soon as the worker that started it is gone.
+
+    A SIGKILLed worker cannot close our pipe in time: a long OCR call would run on for
+    minutes as an orphan, holding a core the restarted pool needs. Our own process group
+    (``setpgrp``) holds just us and our Tesseract, so killing it ends exactly those.
+    """
+    def watch() -> None:
+        while os.getppid() == worker_pid:
+            time.sleep(ORPHAN_CHECK_S)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def _child_main(conn, readers_module: str, memory_mb: int, worker_pid: Optional[int] = None) -> None:
     """Serve calls until the pipe closes. Each call gets its own CPU allowance: RLIMIT_CPU
     counts the process's whole life, so the soft limit is moved to 'used so far + allowance'
     before every call; at the limit the kernel sends SIGXCPU, which ends the child."""
     # Tesseract runs as our child: killing the group ends it too. No PR_SET_PDEATHSIG here:
     # it fires when the *thread* that started us ends, and worker threads come and go; a
-    # child whose worker died finds its pipe closed after the call and exits, and the call
-    # itself is bounded by RLIMIT_CPU.
+    # child whose worker died notices its new parent within ORPHAN_CHECK_S and ends itself
+    # (``_die_when_orphaned``), even in the middle of a call.
     os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the worker, which stops us
+    # The worker's pid comes from the worker itself: if it died while we were starting,
+    # our parent is already someone else and we end at once.
+    _die_when_orphaned(worker_pid or os.getppid())
     readers = importlib.import_module(readers_module)
     importlib.import_module(WORK_MODULE)  # the extraction code, so the first document does not pay for it
     limit = memory_mb * 1024 * 1024
@@ -149,7 +168,7 @@ def _vm_size_mb(pid: int) -> Optional[float]:
 class _Child:
     def __init__(self, ctx, readers_module: str, limits: ParseLimits):
         self.conn, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=_child_main, args=(theirs, readers_module, limits.parse_memory_mb),
+        self.process = ctx.Process(target=_child_main, args=(theirs, readers_module, limits.parse_memory_mb, os.getpid()),
                                    name="invoicepipe-parse", daemon=True)
         self.process.start()
         theirs.close()

@@ -21,7 +21,9 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Union
+
+from .audit_keys import Keyring, as_keyring
 
 GENESIS_HASH = "0" * 64
 LEGACY_PARTITION = 0
@@ -37,9 +39,14 @@ def legacy_event_hash(seq: int, prev_hash: str, content: Mapping[str, Any]) -> s
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def keyed_event_hash(key: bytes, seq: int, partition: int, position: int, prev_hash: str, content: Mapping[str, Any]) -> str:
-    """HMAC-SHA256 with the audit key over the event and its place in the log."""
-    payload = canonical_json({"seq": seq, "partition": partition, "position": position, "prev": prev_hash, "content": content})
+def keyed_event_hash(key: bytes, seq: int, partition: int, position: int, prev_hash: str, content: Mapping[str, Any],
+                     key_id: Optional[str] = None) -> str:
+    """HMAC-SHA256 with the audit key over the event and its place in the log. A rotated
+    key's id is part of what is signed, so relabelling an event's key id shows."""
+    fields = {"seq": seq, "partition": partition, "position": position, "prev": prev_hash, "content": content}
+    if key_id is not None:
+        fields["kid"] = key_id
+    payload = canonical_json(fields)
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -51,6 +58,7 @@ class ChainEvent:
     prev_hash: str
     hash: str
     content: Mapping[str, Any]
+    key_id: Optional[str] = None  # the id of the key that signed it (None: the base key)
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,14 @@ class Finding:
     seq: Optional[int] = None  # the global seq of the event concerned, when there is one
 
 
-def expected_hash(key: bytes, ev: ChainEvent) -> str:
+def expected_hash(keys: Union[bytes, Keyring], ev: ChainEvent) -> Optional[str]:
+    """The hash the event must carry, or None when the keyring lacks the key it names."""
     if ev.partition == LEGACY_PARTITION:
         return legacy_event_hash(ev.seq, ev.prev_hash, ev.content)
-    return keyed_event_hash(key, ev.seq, ev.partition, ev.position, ev.prev_hash, ev.content)
+    key = as_keyring(keys).get(ev.key_id)
+    if key is None:
+        return None
+    return keyed_event_hash(key, ev.seq, ev.partition, ev.position, ev.prev_hash, ev.content, ev.key_id)
 
 
 @dataclass
@@ -107,15 +119,17 @@ class _InvalidRun:
                         first.partition, first.seq)]
 
 
-def walk_partition(key: bytes, partition: int, events: Iterable[ChainEvent], head: Optional[Head],
+def walk_partition(key: Union[bytes, Keyring], partition: int, events: Iterable[ChainEvent], head: Optional[Head],
                    sealed_position: int = 0) -> PartitionWalk:
     """Walk one partition's events in position order and list every place the chain does not hold.
 
     ``sealed_position`` is this partition's position in the latest checkpoint; the hash
     found there is kept for ``compare_with_checkpoint``.
     """
+    keys = as_keyring(key)
     findings: list[Finding] = []
     run: Optional[_InvalidRun] = None
+    unknown: dict = {}  # key id -> (first event naming it, how many)
     expected, prev, count, last_seq, at_sealed = 1, GENESIS_HASH, 0, None, None
     for ev in events:
         count += 1
@@ -129,7 +143,11 @@ def walk_partition(key: bytes, partition: int, events: Iterable[ChainEvent], hea
         if ev.prev_hash != prev:
             findings.append(Finding("broken_link", f"event #{ev.seq} (partition {partition}) does not point at the event before it",
                                     partition, ev.seq))
-        if hmac.compare_digest(expected_hash(key, ev), ev.hash):
+        want = expected_hash(keys, ev)
+        if want is None:
+            first, n = unknown.get(ev.key_id, (ev, 0))
+            unknown[ev.key_id] = (first, n + 1)
+        elif hmac.compare_digest(want, ev.hash):
             if run:
                 findings += run.findings()
                 run = None
@@ -142,6 +160,10 @@ def walk_partition(key: bytes, partition: int, events: Iterable[ChainEvent], hea
         expected, prev, last_seq = ev.position + 1, ev.hash, ev.seq
     if run:
         findings += run.findings()
+    for key_id, (first, n) in unknown.items():
+        findings.append(Finding("unknown_key", f"partition {partition}: {n} event(s) from #{first.seq} name audit key {key_id!r}, which "
+                                               "is not in the keyring: install the keyring that holds it, or they were forged",
+                                partition, first.seq))
     end = Head(partition, expected - 1, prev)
     if head is None:
         findings.append(Finding("head_mismatch", f"partition {partition} has no head row: it was deleted, or these rows were added "

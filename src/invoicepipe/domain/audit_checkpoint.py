@@ -18,9 +18,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence, Union
 
 from .audit import GENESIS_HASH, Finding, Head, canonical_json
+from .audit_keys import Keyring, as_keyring
 
 
 MAX_LISTED = 20
@@ -47,11 +48,14 @@ def _signature(key: bytes, record: dict) -> str:
     return hmac.new(key, canonical_json(unsigned).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def make_checkpoint(key: bytes, counter: int, at: str, heads: Sequence[Head], prev_sig: str) -> dict:
-    """The signed record of checkpoint number ``counter`` (1, 2, 3 …)."""
+def make_checkpoint(key: bytes, counter: int, at: str, heads: Sequence[Head], prev_sig: str, key_id: Optional[str] = None) -> dict:
+    """The signed record of checkpoint number ``counter`` (1, 2, 3 …); ``key_id`` names a
+    rotated key (signed with the rest, so it cannot be relabelled)."""
     ordered = sorted(heads, key=lambda h: h.partition)
     record = {"n": counter, "at": at, "heads": [[h.partition, h.position, h.hash] for h in ordered], "root": merkle_root(ordered),
               "prev": prev_sig}
+    if key_id is not None:
+        record["kid"] = key_id
     record["sig"] = _signature(key, record)
     return record
 
@@ -60,9 +64,12 @@ def checkpoint_heads(record: dict) -> dict[int, Head]:
     return {int(p): Head(int(p), int(pos), str(h)) for p, pos, h in record["heads"]}
 
 
-def is_authentic(key: bytes, record: dict) -> bool:
-    """Signed with the key, and its root is the root of its heads."""
+def is_authentic(keys: Union[bytes, Keyring], record: dict) -> bool:
+    """Signed with the key it names (from the keyring), and its root is the root of its heads."""
     try:
+        key = as_keyring(keys).get(record.get("kid"))
+        if key is None:
+            return False
         return (hmac.compare_digest(_signature(key, record), str(record.get("sig", "")))
                 and merkle_root(checkpoint_heads(record).values()) == record["root"])
     except (KeyError, TypeError, ValueError):
@@ -74,6 +81,7 @@ class CheckpointReport:
     latest: Optional[dict]  # the newest authentic checkpoint, the one the database is compared with
     count: int
     findings: list = field(default_factory=list)
+    lag: int = 0  # a shipped copy: how many checkpoints the database recorded after its last
 
 
 def _parse(line: str) -> Optional[dict]:
@@ -84,10 +92,13 @@ def _parse(line: str) -> Optional[dict]:
     return value if isinstance(value, dict) else None
 
 
-def verify_checkpoints(key: bytes, lines: Sequence[str], recorded: Sequence[tuple[int, str]]) -> CheckpointReport:
+def verify_checkpoints(key: Union[bytes, Keyring], lines: Sequence[str], recorded: Sequence[tuple[int, str]],
+                       copy: bool = False) -> CheckpointReport:
     """Check the checkpoint file's lines, and that it still holds every checkpoint the database recorded.
 
     ``recorded`` is (counter, signature) of the checkpoints the database says were written.
+    ``copy``: the lines are a shipped copy, which lags the checkpoints written since it was
+    last shipped: ending early is then a note (``lag``), not a finding.
     """
     findings: list[Finding] = []
     latest: Optional[dict] = None
@@ -114,10 +125,12 @@ def verify_checkpoints(key: bytes, lines: Sequence[str], recorded: Sequence[tupl
         findings.append(Finding("checkpoint_edited", f"{unsigned - MAX_LISTED} more checkpoint lines are not signed with the audit key "
                                                      "(if no line is, suspect a wrong key before tampering)"))
     beyond = max((n for n, _ in recorded if n > prev_n), default=None)
-    if beyond is not None:
+    if beyond is not None and copy:
+        lag = beyond - prev_n
+    elif beyond is not None:
         findings.append(Finding("checkpoint_truncated", f"the database recorded checkpoint #{beyond} but the file ends at #{prev_n}: "
                                                         "the checkpoint file was truncated or replaced"))
     for n, sig in recorded:
         if n in by_counter and not hmac.compare_digest(by_counter[n], sig):
             findings.append(Finding("checkpoint_edited", f"checkpoint #{n} in the file differs from the one the database recorded"))
-    return CheckpointReport(latest, prev_n, findings)
+    return CheckpointReport(latest, prev_n, findings, lag if beyond is not None and copy else 0)

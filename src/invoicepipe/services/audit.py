@@ -1,19 +1,24 @@
-"""Audit queries: a document's trail, the chain verification, and checkpoints.
+"""Audit queries: a document's trail, the chain verification, checkpoints, key rotation.
 
-``verify`` checks every partition's chain with the audit key and compares it with the
-newest checkpoint in the checkpoint file (outside the database); ``checkpoint`` appends a
-new signed checkpoint of the partition heads (the sweeper loop calls it every round).
+``verify`` checks every partition's chain with the audit keys and compares it with the
+newest checkpoint in the checkpoint file (outside the database), or in a shipped copy of it;
+``checkpoint`` appends a new signed checkpoint of the partition heads (the sweeper loop
+calls it every round) and ``ship_checkpoints`` copies the new ones to a second place off
+the host; ``rotate_key`` hands signing over to a fresh key without re-signing history.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
 
 from ..adapters.checkpoint_log import CheckpointLog
 from ..adapters.db.audit import PARTITIONS
 from ..domain.audit import GENESIS_HASH, LEGACY_PARTITION, compare_with_checkpoint, walk_partition
 from ..domain.audit_checkpoint import checkpoint_heads, is_authentic, make_checkpoint, verify_checkpoints
-from ..errors import AuditChainBroken
+from ..errors import AuditChainBroken, ConfigError
 
 
 def trail(app, document_id: int) -> list[dict]:
@@ -26,16 +31,23 @@ def _problem(f) -> dict:
     return {"kind": f.kind, "message": f.message, "partition": f.partition, "seq": f.seq}
 
 
-def verify(app) -> dict:
-    """Walk every partition's chain; ``ok`` is False with every problem listed when it does not hold."""
-    key = app.uow.audit_key
-    log = CheckpointLog.shared(app.settings.audit_checkpoint_path)
+def verify(app, checkpoints: Optional[Path] = None) -> dict:
+    """Walk every partition's chain; ``ok`` is False with every problem listed when it does not hold.
+
+    ``checkpoints``: compare with this copy of the checkpoint file (one shipped off the host)
+    instead of the configured file; a copy may end before the newest checkpoints (a note).
+    """
+    key = app.uow.audit_keyring
+    path = Path(checkpoints) if checkpoints else app.settings.audit_checkpoint_path
+    if checkpoints and not path.is_file():
+        raise ConfigError(f"no checkpoint file at {path}")
+    log = CheckpointLog.shared(path)
     try:
         with app.uow.begin(snapshot=True) as tx:
             # The snapshot starts with this first read, while the file is locked: every
             # checkpoint in the file sealed rows this snapshot can see.
             marks = tx.audit.checkpoint_marks()
-            report = verify_checkpoints(key, log.lines(), marks)
+            report = verify_checkpoints(key, log.lines(), marks, copy=checkpoints is not None)
             log.release()
             sealed = checkpoint_heads(report.latest) if report.latest else {}
             label = f"checkpoint #{report.latest['n']} ({report.latest['at']})" if report.latest else ""
@@ -52,9 +64,12 @@ def verify(app) -> dict:
         log.release()
     notes = [] if report.latest else ["no checkpoint yet: rows removed at the end of a partition cannot be detected until "
                                       "`invoicepipe audit checkpoint` (or the sweeper) writes one"]
+    if report.lag:
+        notes.append(f"this copy ends {report.lag} checkpoint(s) before the newest the database recorded: events since then are "
+                     "checked by their chain only (ship checkpoints more often)")
     return {"ok": not findings, "events": events, "partitions": len(partitions), "checkpoints": report.count,
             "checkpoint": {"n": report.latest["n"], "at": report.latest["at"]} if report.latest else None,
-            "checkpoint_file": str(app.settings.audit_checkpoint_path), "notes": notes,
+            "checkpoint_file": str(path), "notes": notes,
             "problems": [_problem(f) for f in findings]}
 
 
@@ -78,9 +93,9 @@ def checkpoint(app) -> dict:
     Refuses (AuditChainBroken) to seal a database that lost or replaced what the last
     checkpoint sealed: sealing it would make the loss look like the normal state.
     """
-    key = app.uow.audit_key
+    keys = app.uow.audit_keyring
     with CheckpointLog.exclusive(app.settings.audit_checkpoint_path) as log:
-        last = log.last(lambda record: is_authentic(key, record))
+        last = log.last(lambda record: is_authentic(keys, record))
         with app.uow.begin() as tx:
             heads = tx.audit.heads()
             contradictions = _contradictions(tx, last, heads) if last else []
@@ -92,10 +107,86 @@ def checkpoint(app) -> dict:
         if last and checkpoint_heads(last) == heads:
             return {"written": False, "n": last["n"], "at": last["at"], "partitions": len(heads)}
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        record = make_checkpoint(key, (int(last["n"]) + 1) if last else 1, at, list(heads.values()), last["sig"] if last else GENESIS_HASH)
+        record = make_checkpoint(keys.active_key, (int(last["n"]) + 1) if last else 1, at, list(heads.values()),
+                                 last["sig"] if last else GENESIS_HASH, keys.active)
         # File first: a line the database does not know is harmless, a database record of a
         # line that never reached the file would read as a truncated file.
         log.append(record)
         with app.uow.begin() as tx:
             tx.audit.record_checkpoint(record["n"], record["root"], record["sig"], at)
     return {"written": True, "n": record["n"], "at": at, "partitions": len(heads)}
+
+
+# -- shipping checkpoints off the host ----------------------------------------------------------
+SHIPPED_NAME = "audit-checkpoints.jsonl"
+
+
+def shipping_target(destination: str) -> Path:
+    """The file a destination names: a folder (the copy goes in it as ``audit-checkpoints.jsonl``),
+    a file, or a ``file://`` URL of either. A mounted share, a WORM bucket through its mount, or
+    a folder another host pulls from are all folders here."""
+    raw = destination[len("file://"):] if destination.startswith("file://") else destination
+    if "://" in raw:
+        raise ConfigError(f"cannot ship checkpoints to {destination!r}: give a folder or file:// URL (mount the remote store)")
+    path = Path(raw)
+    return path / SHIPPED_NAME if path.is_dir() or raw.endswith("/") else path
+
+
+def _authentic_records(keys, lines) -> list[dict]:
+    records = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and is_authentic(keys, record):
+            records.append(record)
+    return records
+
+
+def ship_checkpoints(app, destination: str) -> dict:
+    """Append to ``destination`` every checkpoint it lacks, in order: the copy only grows.
+
+    Refuses (AuditChainBroken) when the copy holds a checkpoint the local file does not hold
+    identically: either side was edited, and overwriting would hide which.
+    """
+    keys = app.uow.audit_keyring
+    target = shipping_target(destination)
+    with CheckpointLog.shared(app.settings.audit_checkpoint_path) as local:
+        ours = _authentic_records(keys, local.lines())
+    with CheckpointLog.exclusive(target) as copy:
+        theirs = copy.last(lambda record: is_authentic(keys, record))
+        have = int(theirs["n"]) if theirs else 0
+        by_n = {int(r["n"]): r for r in ours}
+        if theirs and (have not in by_n or by_n[have]["sig"] != theirs["sig"]):
+            raise AuditChainBroken(f"not shipping: checkpoint #{have} in {target} is not the one in "
+                                   f"{app.settings.audit_checkpoint_path}; compare both with `audit verify --checkpoints`")
+        new = [r for r in ours if int(r["n"]) > have]
+        for record in new:
+            copy.append(record)
+    return {"shipped": len(new), "to": str(target), "last": int(new[-1]["n"]) if new else have}
+
+
+# -- key rotation -------------------------------------------------------------------------------
+def rotate_key(app, actor: str) -> dict:
+    """Seal the chain under the current key, add a new key to the keyring and sign from then on
+    with it: an audit event records the hand-over, and a checkpoint under the new key follows.
+
+    Other running processes keep signing with the key they loaded until restarted; their
+    events still verify (the old key stays in the keyring), see runbooks/audit-key-rotation.md.
+    """
+    from ..adapters.audit_key import load_audit_keyring, rotate_audit_key
+    from ..adapters.db.audit import AuditEvent
+
+    previous = app.uow.audit_keyring.active
+    sealed = checkpoint(app)
+    new_id = rotate_audit_key(app.settings)
+    app.uow.audit_keyring = load_audit_keyring(app.settings)
+    if app.uow.audit_keyring.active != new_id:
+        raise ConfigError(f"the keyring {app.settings.audit_keyring_path} did not take key {new_id}")
+    with app.uow.begin() as tx:
+        tx.audit.append(AuditEvent(step="audit_key", actor=actor, outcome="rotated",
+                                   inputs={"from": previous or "base", "to": new_id, "sealed_checkpoint": sealed["n"]}))
+    after = checkpoint(app)
+    return {"key_id": new_id, "previous": previous or "base", "sealed_checkpoint": sealed["n"], "checkpoint": after["n"],
+            "keyring": str(app.settings.audit_keyring_path)}

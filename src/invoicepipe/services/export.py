@@ -5,7 +5,8 @@ approval can never be lost between the decision and the delivery. Delivery carri
 idempotency key. A destination that is down (``TransientError``) is tried again after an
 exponential backoff with jitter, recorded as the row's ``next_attempt_at``: this step and
 the sweeper both leave the row alone until then, so nothing is lost while it is down and
-nothing hammers it either. A destination that refuses the invoice for good
+nothing hammers it either. A sender claims the due try first (moving ``next_attempt_at``
+on by a lease), so two messages for one invoice arriving together make one try, not two. A destination that refuses the invoice for good
 (``DeliveryRefused``) ends the document in ``export_failed`` with the reason, on the
 document and on the outbox row, until an operator fixes the cause and replays it
 (``invoicepipe export replay``, runbooks/export-failed.md).
@@ -37,12 +38,13 @@ def outbox_payload(document_id: int, sha256: str, extraction, decision_policy: s
     return key, {"idempotency_key": key, "document_id": document_id, "policy_version": decision_policy, **fields, "lines": lines}
 
 
-def backoff_delay(attempts_before: int, jitter: Callable[[], float] = random.random) -> float:
+def backoff_delay(attempts_before: int, jitter: Callable[[], float] = random.random, *, base_s: float = BACKOFF_BASE_S,
+                  cap_s: float = BACKOFF_CAP_S) -> float:
     """Seconds to wait after the ``attempts_before + 1``-th failed try: the ceiling doubles from
-    30 s up to an hour, and the wait is drawn from its upper half ("equal jitter") so that many
-    invoices failing together do not all come back in the same second, yet none comes back at
-    once."""
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** min(attempts_before, 16))
+    ``base_s`` (30 s) up to ``cap_s`` (an hour), and the wait is drawn from its upper half
+    ("equal jitter") so that many invoices failing together do not all come back in the same
+    second, yet none comes back at once."""
+    ceiling = min(cap_s, base_s * 2 ** min(attempts_before, 16))
     return ceiling / 2 + jitter() * ceiling / 2
 
 
@@ -74,10 +76,15 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
         return "nothing to do"
     if not is_due(entry, now):
         return "not due"
+    # Claimed for as long as a lease: if this worker dies mid-delivery, the try comes back
+    # then; until then a second message for the same invoice finds it not due.
+    with app.uow.begin() as tx:
+        if not tx.documents.claim_outbox(document_id, now, now + timedelta(seconds=app.settings.lease_s)):
+            return "not due"
     try:
         where = app.exporter.deliver(entry["idempotency_key"], entry["payload"])
     except TransientError as exc:
-        wait = backoff_delay(entry["attempts"])
+        wait = backoff_delay(entry["attempts"], base_s=app.settings.export_backoff_base_s, cap_s=app.settings.export_backoff_cap_s)
         retry_at = now + timedelta(seconds=wait)
         with app.uow.begin() as tx:
             tx.documents.outbox_attempt(document_id, str(exc), retry_at)

@@ -11,6 +11,7 @@ from typing import Any, Iterator, Mapping, Optional, Sequence
 from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
 from ...domain.audit import LEGACY_PARTITION, ChainEvent, Head, canonical_json, keyed_event_hash
+from ...domain.audit_keys import Keyring, as_keyring
 from ...errors import StateConflict
 from . import tables as t
 
@@ -40,7 +41,7 @@ class AuditEvent:
     policy_version: Optional[str] = None
 
 
-EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition", "chain_position")
+EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition", "chain_position", "key_id")
 
 _HEAD_ROWS = select(t.audit_heads.c.chain_partition, t.audit_heads.c.chain_position, t.audit_heads.c.hash)
 _NEXT_SEQ = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
@@ -87,9 +88,9 @@ def partition_for(document_id: Optional[int]) -> int:
 
 
 class AuditRepository:
-    def __init__(self, conn: Connection, key: bytes):
+    def __init__(self, conn: Connection, key: "bytes | Keyring"):
         self.conn = conn
-        self.key = key
+        self.keyring = as_keyring(key)  # new events are signed with its active key
         # One head lock per transaction: a transaction that appends for several documents
         # keeps to the partition it locked first, so two transactions never lock two heads
         # in opposite orders (a deadlock).
@@ -147,8 +148,10 @@ class AuditRepository:
             "policy_version": event.policy_version,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         }
-        digest = keyed_event_hash(self.key, seq, partition, position, prev, content)
-        row = {"seq": seq, **content, "prev_hash": prev, "hash": digest, "chain_partition": partition, "chain_position": position}
+        key_id = self.keyring.active
+        digest = keyed_event_hash(self.keyring.active_key, seq, partition, position, prev, content, key_id)
+        row = {"seq": seq, **content, "prev_hash": prev, "hash": digest, "chain_partition": partition, "chain_position": position,
+               "key_id": key_id}
         self._write(row)
         return row
 
@@ -189,7 +192,7 @@ class AuditRepository:
                 m = r._mapping
                 position = int(m["seq"]) if partition == LEGACY_PARTITION else int(m["chain_position"])
                 yield ChainEvent(seq=int(m["seq"]), partition=partition, position=position, prev_hash=m["prev_hash"], hash=m["hash"],
-                                 content=_content(m))
+                                 content=_content(m), key_id=m["key_id"])
             last = position
 
     def hash_at(self, partition: int, position: int) -> Optional[str]:

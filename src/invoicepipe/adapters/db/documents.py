@@ -346,6 +346,15 @@ class DocumentRepository:
         row = self.conn.execute(select(t.outbox).where(t.outbox.c.document_id == doc_id)).first()
         return dict(row._mapping) if row else None
 
+    def claim_outbox(self, doc_id: int, now: datetime, until: datetime) -> bool:
+        """Take the due delivery of ``doc_id`` for this caller: its next attempt moves to
+        ``until``, so a second sender (a delayed message and a sweeper re-send arriving
+        together) finds it not due. False when it is not due, delivered, or another took it."""
+        o = t.outbox.c
+        claimed = self.conn.execute(update(t.outbox).where(o.document_id == doc_id, o.delivered_at.is_(None), o.next_attempt_at <= now)
+                                    .values(next_attempt_at=until))
+        return claimed.rowcount == 1
+
     def outbox_attempt(self, doc_id: int, error: Optional[str], next_attempt_at: Optional[datetime] = None) -> None:
         values = {"attempts": t.outbox.c.attempts + 1, "last_error": error}
         if error is None:

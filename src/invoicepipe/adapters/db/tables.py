@@ -204,6 +204,7 @@ audit_events = Table(
     Column("hash", String(64), nullable=False),
     Column("chain_partition", Integer, nullable=False, server_default="0"),
     Column("chain_position", BigInteger),
+    Column("key_id", String(32)),  # the rotated audit key that signed it; NULL: the base key
     Index("ix_audit_step_created", "step", "created_at"),
     Index("ux_audit_chain_position", "chain_partition", "chain_position", unique=True),
 )

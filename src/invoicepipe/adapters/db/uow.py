@@ -8,6 +8,7 @@ from typing import Iterator
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ...domain.audit_keys import Keyring, as_keyring
 from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
@@ -33,9 +34,14 @@ class UnitOfWork:
     caller retries; constraint violations and bugs propagate unchanged.
     """
 
-    def __init__(self, engine: Engine, audit_key: bytes):
+    def __init__(self, engine: Engine, audit_key: "bytes | Keyring"):
         self.engine = engine
-        self.audit_key = audit_key
+        self.audit_keyring = as_keyring(audit_key)
+
+    @property
+    def audit_key(self) -> bytes:
+        """The key new events are signed with."""
+        return self.audit_keyring.active_key
 
     @contextmanager
     def begin(self, snapshot: bool = False) -> Iterator[Transaction]:
@@ -44,7 +50,7 @@ class UnitOfWork:
         chain verifier. SQLite transactions are serialised already."""
         try:
             with self._connect(snapshot) as conn, conn.begin():
-                tx = Transaction(conn, self.audit_key)
+                tx = Transaction(conn, self.audit_keyring)
                 yield tx
         except OperationalError as exc:
             if _out_of_storage(exc):
