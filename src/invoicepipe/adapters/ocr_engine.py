@@ -26,7 +26,9 @@ from PIL import Image
 
 from invoicepipe.domain.models import Box, Word
 
-MAX_MODELS = 3  # language lists kept loaded per process (eng, one other, one spare)
+# language lists kept loaded per process: English and the seven packs beside it fit (about
+# 25 MB resident each with the fast models, measured), so a worker never reloads one
+MAX_MODELS = 8
 _APIS: "OrderedDict[str, object]" = OrderedDict()
 _LOCK = threading.Lock()
 
@@ -85,8 +87,12 @@ def read_words(image: Image.Image, px_per_pt: float, number: int, lang: str) -> 
         api.Recognize()
         words = []
         level = tesserocr.RIL.WORD
-        for it in tesserocr.iterate_level(api.GetIterator(), level):
-            text = (it.GetUTF8Text(level) or "").strip()
+        iterator = api.GetIterator()
+        for it in tesserocr.iterate_level(iterator, level) if iterator is not None else ():
+            try:
+                text = (it.GetUTF8Text(level) or "").strip()
+            except RuntimeError:  # tesserocr's word for "no text here" (a blank page)
+                continue
             box = it.BoundingBox(level)
             conf = it.Confidence(level)
             if not text or box is None or conf < 0:

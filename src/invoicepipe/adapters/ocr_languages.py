@@ -13,6 +13,11 @@ the time for a non-English first page, 1.3x for its further pages. What it buys:
 language's letters and words ("Müller & Söhne", "Nürnberg", "Scadenza" where English read
 "Miiller & Séhne", "Niimberg", "Scatlenza"), which the vendor name, the labels and the
 reviewer see. See fixtures/README.md for the accuracy figures.
+
+Since the in-process engine (``ocr_engine``) the first page is no longer read twice: a
+half-resolution English pass (``LanguageChoice.after_first_pass``) names the language and
+the page is read once with it; only when that pass names none and the full English read
+does is the page read again.
 """
 
 from __future__ import annotations
