@@ -109,3 +109,15 @@ def test_the_quick_pass_fixes_the_language_or_leaves_it_to_the_full_read():
 
     fixed = LanguageChoice("deu+eng", INSTALLED)
     assert not fixed.wants_first_pass()
+
+
+def test_an_image_finer_than_tesseract_needs_is_read_at_300_dpi():
+    from invoicepipe.adapters.ocr import OcrSettings, prepare
+
+    img = Image.new("L", (4960, 7016), 250)  # A4 at 600 dpi
+    ImageDraw.Draw(img).text((400, 400), "Invoice 4711", fill=0)
+    out, px_per_pt, capture = prepare(img, 600 / 72, OcrSettings())
+    assert px_per_pt == pytest.approx(300 / 72) and out.size == (2480, 3508)
+    assert not capture["warped"] and capture["cleanup"] == "contrast"
+    same, px, _ = prepare(Image.new("L", (1654, 2339), 250), 200 / 72, OcrSettings())
+    assert px == pytest.approx(200 / 72) and same.size == (1654, 2339)

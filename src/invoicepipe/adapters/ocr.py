@@ -33,6 +33,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MIN_CONFIDENCE = 0  # Tesseract reports -1 for layout-only entries; real words are 0..100
 UNREADABLE = "ocr_unreadable"
+MAX_DPI = 300  # images finer than this are read at this resolution
 _VERSIONS: dict[str, str] = {}
 
 
@@ -192,6 +193,11 @@ def prepare(img: Image.Image, px_per_pt: float, settings: OcrSettings, orientati
     page cut out and made upright (``page_geometry``), then cleaned as its measured
     lighting asks (``page_cleanup``)."""
     page, px, geometry = page_geometry.correct(img, px_per_pt, orientation)
+    if px > MAX_DPI / 72:
+        # Tesseract reads 300 dpi as well as 600 and its time grows with the pixels
+        factor = MAX_DPI / 72 / px
+        page = page.resize((max(1, round(page.width * factor)), max(1, round(page.height * factor))), Image.Resampling.LANCZOS)
+        px = MAX_DPI / 72
     cleaned, record = page_cleanup.clean(page)
     if settings.cleanup == "median":
         cleaned = cleaned.filter(ImageFilter.MedianFilter(3))
