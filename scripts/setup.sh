@@ -4,7 +4,8 @@
 #   Debian packages: tesseract-ocr (OCR) with the deu fra spa ita nld por pol language data,
 #   redis-server and postgresql (integration tests and
 #   production-like runs), chromium (browser tests), docker-compose (validates the compose file).
-#   Python packages: the project with its [web,dev] extras, see pyproject.toml.
+#   Python packages: the project with its [web,ocr,dev] extras, see pyproject.toml (among them
+#   opencv-python-headless for photographed pages and tesserocr, Tesseract in process).
 # Usage: scripts/setup.sh [--minimal]   (--minimal: only what `invoicepipe up` needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,6 +13,11 @@ the time for a non-English first page, 1.3x for its further pages. What it buys:
 language's letters and words ("Müller & Söhne", "Nürnberg", "Scadenza" where English read
 "Miiller & Séhne", "Niimberg", "Scatlenza"), which the vendor name, the labels and the
 reviewer see. See fixtures/README.md for the accuracy figures.
+
+Since the in-process engine (``ocr_engine``) the first page is no longer read twice: a
+half-resolution English pass (``LanguageChoice.after_first_pass``) names the language and
+the page is read once with it; only when that pass names none and the full English read
+does is the page read again.
 """
 
 from __future__ import annotations
@@ -90,6 +95,20 @@ class LanguageChoice:
         self.installed = installed
         self.current = "eng" if self.auto else setting
         self.decided = not self.auto
+        self.quick_tried = False
+
+    def wants_first_pass(self) -> bool:
+        """True while the language is open and no quick pass has been tried."""
+        return not self.decided and not self.quick_tried
+
+    def after_first_pass(self, words: list[Word]) -> None:
+        """Fix the list from a quick English pass over the first page when it names a
+        language; otherwise leave the choice to the full English read."""
+        self.quick_tried = True
+        lang = guess_language(words, self.installed)
+        if lang is not None:
+            self.current = f"{lang}+eng"
+            self.decided = True
 
     def after_first_page(self, words: list[Word]) -> Optional[str]:
         """The language list to read the first page again with, or None; fixes the list for

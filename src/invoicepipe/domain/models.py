@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from .reasons import spec as reason_spec
 
@@ -85,6 +85,10 @@ class Page:
     method: str  # "pdf_text", "ocr_tesseract", ...
     # Tables as found by the reader: each table is a tuple of rows, each row a tuple of cells.
     tables: tuple[tuple[tuple[Optional[str], ...], ...], ...] = ()
+    # What an OCR reader did to the page image before reading it (page found and warped,
+    # turned, lighting flattened) and the measurements it decided on; the words' boxes refer
+    # to that corrected image. Evidence only: not part of the page's identity.
+    capture: Optional[Mapping[str, Any]] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

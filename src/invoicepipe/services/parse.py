@@ -136,7 +136,9 @@ def _record(app, doc, actor: str, owner: str, failure, result) -> None:
     if out.print_warning:
         app.log.warning("content_print_failed", document_id=doc.id, error=out.print_warning)
     text, fingerprint = out.text, out.content_print
-    pages = [{"number": p.number, "width": p.width, "height": p.height, "method": p.method, "words": len(p.words)} for p in text.pages]
+    # the capture record (page found and warped, lighting flattened) says what image the boxes refer to
+    pages = [{"number": p.number, "width": p.width, "height": p.height, "method": p.method, "words": len(p.words),
+              **({"capture": dict(p.capture)} if p.capture else {})} for p in text.pages]
     with app.uow.begin() as tx:
         event = move(tx, doc, Status.EXTRACTED, step="extracted", actor=actor, outcome=f"{len(extraction.fields)} fields",
                      inputs={"reader": text.reader, "pages": pages, "fields": _summary(extraction), "lines": len(extraction.lines),

@@ -1,0 +1,215 @@
+"""Page detection and perspective correction for photographed pages (OpenCV).
+
+A phone photo shows the page as a quadrilateral on a desk, tilted in perspective and lit
+unevenly; Tesseract reads such an image badly (slanted lines break its line finder, the
+desk becomes "words"). This module finds the page's four corners, warps the page to an
+upright rectangle of the page's own aspect ratio at a resolution Tesseract reads well, and
+turns it by a multiple of 90 degrees when Tesseract's orientation detection is sure.
+
+Whether an image is a photo is decided from measured evidence, not from its file type: a
+clear quadrilateral edge must enclose a good part of the frame, its corners must be
+plausible for a sheet seen from above, and what lies outside it must not look like paper
+(darker or textured than the page just inside). A flatbed scan or a clean image export has
+paper up to its edges, so it fails the last test and is read as it is, at no extra cost
+beyond one downscaled edge pass (a few milliseconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import cv2
+import numpy as np
+from PIL import Image
+
+DETECT_SIDE = 720  # the longest side of the copy corners are searched on
+MIN_AREA = 0.20  # a page smaller than this part of the frame is not trusted as a page
+MAX_AREA = 0.985  # a quadrilateral filling the frame is the frame (a scan), nothing to warp
+MIN_ANGLE, MAX_ANGLE = 55.0, 125.0  # corner angles of a sheet photographed from roughly above
+MIN_BORDER_DROP = 25.0  # outside must be this much darker (grey levels) than the paper inside...
+MIN_BORDER_TEXTURE = 14.0  # ...or this much more textured (std of grey levels)
+TARGET_LONG_SIDE = 2339  # A4's long side at 200 dpi: what Tesseract is tuned for on our scans
+PAPER_RATIOS = {"A4": (595.0, 842.0), "Letter": (612.0, 792.0)}  # points
+RATIO_SNAP = 0.06  # a measured aspect ratio within 6 % of a paper size is taken to be it
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """What was done to one page image before OCR, kept in the reading's evidence.
+
+    ``corners`` are in the original image's pixels (top-left, top-right, bottom-right,
+    bottom-left of the upright page); word boxes of a corrected page refer to the corrected
+    image (``PageImages`` serves that one to the reviewer)."""
+
+    warped: bool = False
+    corners: tuple[tuple[float, float], ...] = ()
+    rotation: int = 0  # degrees clockwise the page was turned after warping
+    size: tuple[int, int] = (0, 0)  # pixels of the image OCR read
+    evidence: dict = field(default_factory=dict)
+
+    def describe(self) -> dict:
+        out = {"warped": self.warped, "rotation": self.rotation, **self.evidence}
+        if self.warped:
+            out["corners"] = [[round(x, 1), round(y, 1)] for x, y in self.corners]
+        return out
+
+
+def _to_gray(img: Image.Image) -> np.ndarray:
+    if img.mode not in ("L", "RGB"):
+        img = img.convert("RGB")
+    arr = np.asarray(img)
+    return arr if arr.ndim == 2 else cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+
+
+def _order(pts: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    pts = pts.reshape(4, 2).astype(np.float32)
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]], dtype=np.float32)
+
+
+def _angles(quad: np.ndarray) -> list[float]:
+    out = []
+    for i in range(4):
+        a, b, c = quad[i - 1], quad[i], quad[(i + 1) % 4]
+        v1, v2 = a - b, c - b
+        cos = float(np.dot(v1, v2) / (np.linalg.norm(v1) * np.linalg.norm(v2) + 1e-9))
+        out.append(float(np.degrees(np.arccos(np.clip(cos, -1, 1)))))
+    return out
+
+
+def _quad_candidates(small: np.ndarray) -> list[np.ndarray]:
+    """Four-cornered outlines: from edges (robust to uneven light) and from the bright region
+    (robust to a low-contrast page edge)."""
+    blur = cv2.GaussianBlur(small, (5, 5), 0)
+    med = float(np.median(blur))
+    edges = cv2.Canny(blur, max(10, 0.5 * med), min(255, 1.2 * med + 20))
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
+    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    quads = []
+    for mask in (edges, bright):
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for c in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+            hull = cv2.convexHull(c)
+            peri = cv2.arcLength(hull, True)
+            for eps in (0.02, 0.035, 0.05):
+                approx = cv2.approxPolyDP(hull, eps * peri, True)
+                if len(approx) == 4:
+                    quads.append(_order(approx))
+                    break
+    return quads
+
+
+def _ring_stats(small: np.ndarray, quad: np.ndarray) -> tuple[float, float, float, float]:
+    """(median and std of the band just inside the quadrilateral, same for the band outside)."""
+    inside = np.zeros_like(small)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+    band = max(4, round(0.03 * max(small.shape)))
+    kernel = np.ones((band, band), np.uint8)
+    inner = cv2.subtract(inside, cv2.erode(inside, kernel))
+    outer = cv2.subtract(cv2.dilate(inside, kernel), inside)
+    vi, vo = small[inner > 0], small[outer > 0]
+    if vi.size == 0 or vo.size == 0:
+        return 0.0, 0.0, 0.0, 0.0
+    return float(np.median(vi)), float(vi.std()), float(np.median(vo)), float(vo.std())
+
+
+def find_page(img: Image.Image) -> tuple[Optional[np.ndarray], dict]:
+    """The page's corners in ``img`` pixels when the image is a photo of a page, else None;
+    with the measurements the decision was made on."""
+    gray = _to_gray(img)
+    h, w = gray.shape
+    f = DETECT_SIDE / max(h, w)
+    small = cv2.resize(gray, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    f = min(f, 1.0)
+    area = float(small.shape[0] * small.shape[1])
+    best, evidence = None, {"page_found": False}
+    for quad in _quad_candidates(small):
+        frac = cv2.contourArea(quad) / area
+        angles = _angles(quad)
+        if not MIN_AREA <= frac <= MAX_AREA or not all(MIN_ANGLE <= a <= MAX_ANGLE for a in angles):
+            continue
+        paper, paper_std, outside, outside_std = _ring_stats(small, quad)
+        drop, texture = paper - outside, outside_std - paper_std
+        if drop < MIN_BORDER_DROP and texture < MIN_BORDER_TEXTURE:
+            continue  # paper on both sides of the line: a table rule or a box, not the page edge
+        score = frac
+        if best is None or score > best[0]:
+            best = (score, quad)
+            evidence = {"page_found": True, "page_area": round(frac, 3), "border_drop": round(drop, 1),
+                        "border_texture": round(texture, 1), "corner_angles": [round(a) for a in angles]}
+    if best is None:
+        return None, evidence
+    return _refine(gray, best[1] / f), evidence
+
+
+def _refine(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Corners to sub-pixel precision on the full image: the coarse ones come from a dilated
+    edge map on a small copy and sit a few pixels outside the true edge. A corner that the
+    refinement moves further than its search window (it locked onto print or a shadow)
+    keeps its coarse place."""
+    win = 21
+    refined = quad.reshape(-1, 1, 2).astype(np.float32).copy()
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    cv2.cornerSubPix(blur, refined, (win, win), (-1, -1), (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 50, 0.01))
+    refined = refined.reshape(4, 2)
+    moved = np.linalg.norm(refined - quad, axis=1)
+    return np.where((moved <= 1.5 * win)[:, None], refined, quad).astype(np.float32)
+
+
+def _page_size(quad: np.ndarray) -> tuple[float, float, Optional[str]]:
+    """(width, height) of the page in points, from its measured aspect ratio (snapped to a
+    paper size when close; A4 width otherwise)."""
+    tl, tr, br, bl = quad
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    ratio = height / max(width, 1.0)
+    for name, (pw, ph) in PAPER_RATIOS.items():
+        for (a, b) in ((pw, ph), (ph, pw)):
+            if abs(ratio - b / a) / (b / a) <= RATIO_SNAP:
+                return a, b, name
+    return 595.0, 595.0 * ratio, None
+
+
+def warp_page(img: Image.Image, quad: np.ndarray) -> tuple[Image.Image, float, Optional[str]]:
+    """The page cut out and made rectangular: (grayscale image, pixels per point, paper name)."""
+    width_pt, height_pt, paper = _page_size(quad)
+    px_per_pt = TARGET_LONG_SIDE / max(width_pt, height_pt)
+    out_w, out_h = round(width_pt * px_per_pt), round(height_pt * px_per_pt)
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    warped = cv2.warpPerspective(_to_gray(img), m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return Image.fromarray(warped), px_per_pt, paper
+
+
+def orientation(img: Image.Image, detect) -> int:
+    """Clockwise degrees (0/90/180/270) to turn ``img`` upright, from ``detect`` (Tesseract
+    OSD: returns (rotate, confidence)); 0 when it is unsure or fails."""
+    try:
+        rotate, confidence = detect(img)
+    except Exception:  # noqa: BLE001 - orientation is an improvement, never a reason to fail a page
+        return 0
+    return rotate if rotate in (90, 180, 270) and confidence >= 2.0 else 0
+
+
+def turn(img: Image.Image, degrees_clockwise: int) -> Image.Image:
+    ops = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+    return img.transpose(ops[degrees_clockwise]) if degrees_clockwise in ops else img
+
+
+def correct(img: Image.Image, px_per_pt: float, detect_orientation=None) -> tuple[Image.Image, float, PageGeometry]:
+    """The image OCR should read, its pixels per point and what was done.
+
+    An image that is not a photo of a page comes back unchanged (``warped`` False)."""
+    quad, evidence = find_page(img)
+    if quad is None:
+        return img, px_per_pt, PageGeometry(False, (), 0, img.size, evidence)
+    page, px, paper = warp_page(img, quad)
+    rotation = orientation(page, detect_orientation) if detect_orientation else 0
+    page = turn(page, rotation)
+    if paper:
+        evidence = {**evidence, "paper": paper}
+    corners = tuple((float(x), float(y)) for x, y in quad)
+    return page, px, PageGeometry(True, corners, rotation, page.size, evidence)

@@ -1,0 +1,83 @@
+"""Phone photos and scans through the normal reader path, with the real Tesseract."""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from reportlab.pdfgen import canvas
+from reportlab.lib.utils import ImageReader
+
+from invoicepipe.adapters.ocr import OcrSettings
+from invoicepipe.adapters.readers import read_with_ocr
+from invoicepipe.domain.extraction import extract_invoice
+from tests.photo_synth import photograph, render_pdf_page
+from tests.requirements import require
+
+pytestmark = pytest.mark.integration
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample"
+NO_FALLBACK = OcrSettings(fallback="none")  # Tesseract alone must read the corrected page
+
+
+@pytest.fixture(scope="module")
+def page() -> Image.Image:
+    require(shutil.which("tesseract") is not None, "tesseract")
+    return render_pdf_page((SAMPLE / "pdf" / "0001-de_din_ruled-digital.pdf").read_bytes())
+
+
+def _check_invoice(doc):
+    ex = extract_invoice(doc, [])
+    assert ex.value("invoice_number") == "RE-2026-00897"
+    assert ex.value("total") == "4219.38"
+
+
+def test_photo_is_found_warped_and_read(page):
+    data, _ = photograph(page, seed=11)
+    doc = read_with_ocr(data, "image/jpeg", settings=NO_FALLBACK)
+    p = doc.pages[0]
+    assert p.method == "ocr_tesseract" and p.capture["warped"] and p.capture["cleanup"] == "flattened"
+    assert (p.width, p.height) == (pytest.approx(595, abs=1), pytest.approx(842, abs=1))  # the page, not the photo
+    _check_invoice(doc)
+
+
+def test_photo_upside_down_is_turned_by_orientation_detection(page):
+    data, _ = photograph(page, seed=12, rotate180=True)
+    doc = read_with_ocr(data, "image/jpeg", settings=NO_FALLBACK)
+    assert doc.pages[0].capture["rotation"] == 180
+    _check_invoice(doc)
+
+
+def test_photo_inside_an_image_only_pdf(page):
+    data, _ = photograph(page, seed=13)
+    img = Image.open(io.BytesIO(data))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(img.width * 72 / 200, img.height * 72 / 200))
+    c.drawImage(ImageReader(io.BytesIO(data)), 0, 0, width=img.width * 72 / 200, height=img.height * 72 / 200)
+    c.showPage()
+    c.save()
+    doc = read_with_ocr(buf.getvalue(), "application/pdf", settings=NO_FALLBACK)
+    assert doc.pages[0].capture["warped"]
+    _check_invoice(doc)
+
+
+def test_scan_is_read_as_it_is_in_one_full_pass_of_its_language(monkeypatch):
+    require(shutil.which("tesseract") is not None, "tesseract")
+    from invoicepipe.adapters import ocr
+
+    calls = []
+    real = ocr.tesseract_words
+
+    def counting(image, px_per_pt, number, lang="eng", cmd="tesseract"):
+        calls.append((image.width, lang))
+        return real(image, px_per_pt, number, lang, cmd)
+
+    monkeypatch.setattr(ocr, "tesseract_words", counting)
+    data = (SAMPLE / "pdf" / "0013-de_din_ruled-scan.pdf").read_bytes()
+    doc = read_with_ocr(data, "application/pdf", settings=NO_FALLBACK)
+    capture = doc.pages[0].capture
+    assert not capture["warped"] and capture["cleanup"] == "contrast"
+    # a half-resolution English pass, then one full read with the page's language
+    full = doc.pages[0].width * 200 / 72
+    assert [(round(w / full, 1), lang) for w, lang in calls] == [(0.5, "eng"), (1.0, "deu+eng")]
+    assert extract_invoice(doc, []).value("currency") == "EUR"

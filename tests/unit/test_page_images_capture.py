@@ -1,0 +1,35 @@
+"""The reviewer sees a photographed page as OCR read it, so the boxes land on the words."""
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from invoicepipe.adapters.page_images import PageImages
+from tests.photo_synth import photograph, render_pdf_page
+
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample"
+
+
+class Blobs:
+    def __init__(self, data: dict):
+        self.data = data
+
+    def get(self, sha256: str) -> bytes:
+        return self.data[sha256]
+
+
+def test_photo_is_served_corrected_and_a_clean_image_as_uploaded(tmp_path):
+    page = render_pdf_page((SAMPLE / "pdf" / "0001-de_din_ruled-digital.pdf").read_bytes())
+    photo, _ = photograph(page, seed=21)
+    clean = (SAMPLE / "img" / "0017-de_modern_lines-image.png").read_bytes()
+    pages = PageImages(tmp_path, Blobs({"a" * 64: photo, "b" * 64: clean}))
+
+    data, media_type = pages.image("a" * 64, "image/jpeg", 1, 2.0)
+    shown = Image.open(io.BytesIO(data))
+    # the page in points times the scale: the coordinate space of the OCR boxes
+    assert media_type == "image/png" and abs(shown.width - 2 * 595) <= 2 and abs(shown.height - 2 * 842) <= 2
+    assert pages.image("a" * 64, "image/jpeg", 1, 2.0)[0] == data  # cached
+
+    assert pages.image("b" * 64, "image/png", 1, 2.0) == (clean, "image/png")
+    assert list(tmp_path.rglob("*-as-is"))  # the check is remembered for the clean image
