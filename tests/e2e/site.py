@@ -94,6 +94,7 @@ def start_site(tmp: Path) -> Site:
     docs["no_po"] = _ingest(app, "no-po", invoice_lines(number="INV-2002", po=None, day="2026-03-16"))
     docs["over_billed"] = _ingest(app, "over-billed", invoice_lines(number="INV-3003", qty="12"))
     docs["price"] = _ingest(app, "price", invoice_lines(number="INV-4004", price="13.90"))
+    docs["team"] = _ingest(app, "team", invoice_lines(number="INV-7007", qty="12", day="2026-03-19"))
     docs["typed"] = _ingest(app, "typed", invoice_lines(number="INV-6006", po=None, day="2026-03-18"))
     docs["unknown_po"] = _ingest(app, "unknown-po", invoice_lines(number="INV-5005", po="4500999", day="2026-03-17"))
     docs["script_vendor"] = _ingest(app, "script-vendor", [SCRIPT_VENDOR, "Invoice No: X-9", "Invoice date: 2026-03-14",

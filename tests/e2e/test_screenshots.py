@@ -41,7 +41,7 @@ def test_save_team_screenshots(page, site):
     page.goto(f"{site.url}/admin/users")
     page.screenshot(path=str(folder / "accounts.png"), full_page=False)
     page.set_viewport_size({"width": 1440, "height": 1500})
-    page.goto(f"{site.url}/documents/{site.docs['over_billed']}")
+    page.goto(f"{site.url}/documents/{site.docs['team']}")
     page.locator("#matching").scroll_into_view_if_needed()
     page.locator("#matching").screenshot(path=str(folder / "lines.png"))
     page.fill("#field-tax", "1.234,5")

@@ -23,7 +23,7 @@ def test_search_finds_an_invoice_from_a_mistyped_number_and_opens_it(page, site)
 
 
 def test_claim_comment_and_split_a_line(page, site):
-    doc = site.docs["over_billed"]
+    doc = site.docs["team"]
     login(page, site, "carl")
     page.goto(f"{site.url}/documents/{doc}")
     page.click("#claim")
@@ -45,7 +45,7 @@ def test_claim_comment_and_split_a_line(page, site):
         lines = tx.documents.latest_extraction(doc)["lines"]
     assert len(lines) == before + 1 and [li["quantity"] for li in lines][:2] == ["10", "2"]
     assert show(site.app, doc)["extraction"]["lines"] == lines
-    site.wait_for_status("over_billed", {"needs_review", "approved", "exported"})
+    site.wait_for_status("team", {"needs_review", "approved", "exported"})
     page.goto(f"{site.url}/documents/{doc}")
     if page.locator("#unclaim").count():
         page.click("#unclaim")  # give it back: the other tests work on it too
