@@ -98,6 +98,11 @@ def serve_pool_metrics() -> int:
 
     A port in use is retried every 10 s rather than ending the process: Dramatiq stops the
     whole pool when a fork exits, and a pool without metrics still does its work."""
+    from ..supervisor import die_with_parent
+
+    # A fork of the Dramatiq master does not inherit its parent-death signal: without its
+    # own, it outlives a killed pool, keeps the port and the restarted pool cannot serve.
+    die_with_parent()
     address = (os.environ.get(METRICS_HOST_ENV, "127.0.0.1"), int(os.environ[METRICS_PORT_ENV]))
     while True:
         try:
