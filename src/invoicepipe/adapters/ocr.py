@@ -19,7 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import ocr_engine, page_cleanup, page_geometry
+from invoicepipe.adapters import ocr_engine
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
@@ -193,6 +193,11 @@ def prepare(img: Image.Image, px_per_pt: float, settings: OcrSettings, orientati
     """(the image Tesseract reads, its pixels per point, what was done): a photographed
     page cut out and made upright (``page_geometry``), then cleaned as its measured
     lighting asks (``page_cleanup``)."""
+    # OpenCV (and numpy's thread pools) are imported only when a page image is read: they
+    # map hundreds of MB of address space, which a digital PDF's parse child must not carry
+    # under its RLIMIT_AS (parse_memory_mb)
+    from invoicepipe.adapters import page_cleanup, page_geometry
+
     page, px, geometry = page_geometry.correct(img, px_per_pt, orientation)
     if px > MAX_DPI / 72:
         # Tesseract reads 300 dpi as well as 600 and its time grows with the pixels

@@ -24,7 +24,6 @@ from typing import Optional
 from PIL import Image, UnidentifiedImageError
 
 from ..errors import NotFound, UnreadableDocument
-from . import page_geometry
 from .pdf import open_pdfium, render_page
 
 SCALES = (1.0, 2.0, 3.0)  # 72, 144, 216 dpi: thumbnails, normal view, zoomed in
@@ -76,6 +75,8 @@ class PageImages:
         if source is None:
             return None
         from .ocr import _osd
+
+        from . import page_geometry  # OpenCV only when a photographed page is shown
 
         img, px_per_pt, geometry = page_geometry.correct(source[0], source[1], _osd("tesseract") if shutil.which("tesseract") else None)
         if not geometry.warped:

@@ -116,7 +116,8 @@ def apply_review(app, document_id: int, action: Optional[dict]) -> Optional[str]
         # override; the payment gate judges each (and refuses what it may not release).
         from ..services.review_view import document_view
 
-        overrides = ({r["code"]: (r["digest"], action["note"]) for r in document_view(app, document_id)["reasons"]},)
+        # the labelled approval is the person's explicit, confirmed release (reasons.weighty)
+        overrides = ({r["code"]: (r["digest"], action["note"], True) for r in document_view(app, document_id)["reasons"]},)
     calls = {"approve": (getattr(review, "approve", None), overrides),
              "reject": (getattr(review, "reject", None), (action.get("note") or "rejected in evaluation",)),
              "correct": (getattr(review, "correct", None), (action.get("values") or {},))}

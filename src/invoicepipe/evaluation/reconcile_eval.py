@@ -104,13 +104,16 @@ def _review(app, doc_id: int, actions: list[dict]) -> list[str]:
         digests = {r["code"]: r["digest"] for r in view["reasons"]}
         try:
             if act["action"] == "approve":
-                review.approve(app, user, doc_id, view["version"], {c: (digests.get(c, ""), note) for c, note in (act.get("overrides") or {}).items()})
+                # a labelled override is the person's explicit, confirmed release (reasons.weighty)
+                review.approve(app, user, doc_id, view["version"],
+                               {c: (digests.get(c, ""), note, True) for c, note in (act.get("overrides") or {}).items()})
             elif act["action"] == "correct":
                 review.correct(app, user, doc_id, view["version"], act.get("values") or {})
                 decide_document(app, doc_id, ACTOR)
             elif act["action"] == "override":
                 for code, note in (act.get("overrides") or {}).items():
-                    review.override(app, user, doc_id, document_view(app, doc_id)["version"], code, digests.get(code, ""), note)
+                    review.override(app, user, doc_id, document_view(app, doc_id)["version"], code, digests.get(code, ""), note,
+                                    confirmed=True)
             elif act["action"] == "reject":
                 review.reject(app, user, doc_id, view["version"], act.get("reason") or "rejected")
             done.append(f"{act['action']}: done")
