@@ -338,3 +338,14 @@ def test_tax_ids_without_a_country_prefix_are_read_next_to_their_label(line, exp
 def test_your_order_reference_is_the_po_number():
     ex = extract_invoice(doc_from_rows({0: "Thames Office Direct Ltd", 2: "Your order ref.: 4500010557", 4: "Total £10.00"}), [])
     assert ex.value("po_number") == "4500010557"
+
+
+@pytest.mark.parametrize("text", ["Rechnungssumme Netto (excl. USt.)", "Summe ohne MwSt.", "Net amount excluding VAT",
+                                  "Total before tax", "Total hors TVA", "Totaal exclusief btw", "Total sin IVA"])
+def test_a_tax_word_that_only_qualifies_a_sum_is_no_tax_label(text):
+    assert "tax" not in _fields(text)
+
+
+@pytest.mark.parametrize("text", ["zzgl. 19% MwSt.", "USt. 19 %", "VAT 20%", "TVA 20 %", "IVA 21%"])
+def test_tax_lines_keep_their_label(text):
+    assert "tax" in _fields(text)

@@ -47,13 +47,24 @@ CREDIT_NOTE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % fold_accents(RAW["credit_n
 SELF_BILLED = re.compile(r"(?i)selbst\s*ausgestellt|gutschriftsverfahren|self[-\s]*billed|self[-\s]*billing|autofactur")
 
 
+# "Summe netto (excl. USt.)", "Net amount excluding VAT", "Total hors TVA": a tax word after
+# one of these words says what a sum leaves out; it is not the tax line's label.
+_EXCLUDING = re.compile(r"(?i)(?:\b(?:excl|exkl|excluding|exclusive\s+of|ohne|before|without|w/o|hors|sin|senza|sem|bez|"
+                        r"exclusief|zonder)\.?)[\s(]*$")
+
+
+def _qualifier(text: str, field: str, start: int) -> bool:
+    return field == "tax" and bool(_EXCLUDING.search(text[max(0, start - 24):start]))
+
+
 def find_labels(line: Line) -> list[LabelHit]:
-    """All label hits on ``line``, overlapping hits resolved in favour of the longest."""
+    """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
+    word that only qualifies another sum ("excl. VAT") is no tax label."""
     hits = []
     text = fold_accents(line.text)
     for field, rx, strength, lang in _COMPILED:
         for m in rx.finditer(text):
-            if m.end() > m.start():
+            if m.end() > m.start() and not _qualifier(text, field, m.start()):
                 hits.append(LabelHit(field, strength, lang, line, m.start(), m.end()))
     hits.sort(key=lambda h: (-(h.end - h.start), -h.strength))
     kept: list[LabelHit] = []
