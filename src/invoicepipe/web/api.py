@@ -24,7 +24,7 @@ from ..services.document_search import search_documents
 from ..services.submissions import submission_status
 from ..services.users import User
 from .auth import CONTROLLER, REVIEWER, UPLOADER
-from .locale import convention_for, preferred_locale
+from .locale import named_convention
 from .routes_audit import audit_filters, csv_response
 from .routes_review import page_image, queue_filters, run_action
 from .routes_search import api_filters
@@ -162,12 +162,7 @@ def api_override(request: Request, doc_id: int, body: Override, user: User = Dep
 @router.post("/documents/{doc_id}/lines", response_model=ActionResult, tags=["review"],
              summary="Replace the line items (edit, add, remove, split) and check the invoice again")
 def api_lines(request: Request, doc_id: int, body: LinesCorrection, user: User = Depends(REVIEWER)):
-    convention = UNKNOWN
-    if body.locale:
-        locale = preferred_locale(body.locale)
-        if locale is None:
-            raise PermanentError("locale: not a known language tag (for example de-DE, en-US, fr-CH)")
-        convention = convention_for(locale)
+    convention = named_convention(body.locale)
     form = {}
     for n, line in enumerate(body.lines):
         for name, value in line.model_dump().items():
@@ -185,12 +180,7 @@ def api_reopen(request: Request, doc_id: int, body: Reopen, user: User = Depends
 @router.post("/documents/{doc_id}/correct", response_model=ActionResult, tags=["review"],
              summary="Store corrected fields (source review) and check the invoice again")
 def api_correct(request: Request, doc_id: int, body: Correction, user: User = Depends(REVIEWER)):
-    convention = UNKNOWN
-    if body.locale:
-        locale = preferred_locale(body.locale)
-        if locale is None:
-            raise PermanentError("locale: not a known language tag (for example de-DE, en-US, fr-CH)")
-        convention = convention_for(locale)
+    convention = named_convention(body.locale)
     return _act(request, user, "correct", doc_id, body, {f"field_{k}": v for k, v in body.fields.items()}, convention)
 
 

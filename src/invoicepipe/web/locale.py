@@ -15,6 +15,7 @@ from babel.dates import get_date_format
 from babel.numbers import format_currency, format_decimal, get_decimal_symbol
 
 from ..domain.typed_input import UNKNOWN, Convention
+from ..errors import PermanentError
 
 DEFAULT_LOCALE = "en_GB"  # grouping "1,234.50" and day-first dates: the least surprising default
 
@@ -51,14 +52,32 @@ def convention_for(locale: Optional[Locale]) -> Convention:
     return Convention(decimal_sep=get_decimal_symbol(locale), date_order=order)
 
 
+def named_convention(tag: Optional[str]) -> Convention:
+    """The convention of a language tag an API caller names; UNKNOWN without one, and a
+    PermanentError for a tag nobody knows (a typo must not silently mean "guess")."""
+    if not tag:
+        return UNKNOWN
+    locale = preferred_locale(tag)
+    if locale is None:
+        raise PermanentError("locale: not a known language tag (for example de-DE, en-US, fr-CH)")
+    return convention_for(locale)
+
+
+def _decimal(value) -> Optional[Decimal]:
+    """The number to format, or None when there is none or it is not one (shown as is)."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
 def money(value, currency: Optional[str] = None, locale: Optional[Locale] = None) -> str:
     """An amount with grouping and its currency ("EUR 1,234.50" / "1.234,50 €"); "" for none."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value in (None, "") else str(value)
     where = locale or Locale.parse(DEFAULT_LOCALE)
     if currency and len(currency) == 3 and currency.isalpha():
         return format_currency(amount, currency.upper(), locale=where, format_type="standard")
@@ -68,12 +87,9 @@ def money(value, currency: Optional[str] = None, locale: Optional[Locale] = None
 def number(value, locale: Optional[Locale] = None, cents: bool = False) -> str:
     """A quantity (its own decimals, at most four) or, with ``cents``, a price or line amount
     (at least two decimals: 12.50, 0.125) with grouping."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
+    amount = _decimal(value)
+    if amount is None:
+        return "" if value in (None, "") else str(value)
     return format_decimal(amount, format="#,##0.00##" if cents else "#,##0.####", locale=locale or Locale.parse(DEFAULT_LOCALE))
 
 

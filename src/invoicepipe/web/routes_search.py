@@ -12,7 +12,7 @@ from ..errors import PermanentError
 from ..services.document_search import SearchFilters, filters_from_text, search_documents
 from ..services.users import User
 from .auth import REVIEWER
-from .locale import convention_for, preferred_locale, request_locale
+from .locale import convention_for, named_convention, request_locale
 from .templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,5 +36,4 @@ def search_page(request: Request, before: Optional[int] = None, user: User = Dep
 
 def api_filters(request: Request) -> SearchFilters:
     """The API's filters; amounts and dates are read in the ``locale`` the caller names."""
-    locale = request.query_params.get("locale")
-    return filters_from_text(convention_for(preferred_locale(locale) if locale else None), **typed_filters(request))
+    return filters_from_text(named_convention(request.query_params.get("locale")), **typed_filters(request))
