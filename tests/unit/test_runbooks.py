@@ -44,8 +44,20 @@ def argv_of(command: str, scratch: Path) -> list[str]:
             continue
         if token.startswith("$"):  # a shell variable holding ids (`retry $ids`)
             token = "ID"
-        argv.append(PLACEHOLDERS.get(token, token).format(file=scratch / "input.csv", dir=scratch))
+        token = PLACEHOLDERS.get(token, token).format(file=scratch / "input.csv", dir=scratch)
+        argv.append(_sandboxed(token, scratch))
     return argv
+
+
+def _sandboxed(token: str, scratch: Path) -> str:
+    """An absolute path a page names (`/mnt/audit-offhost/`, `file:///srv/…`) moved under the
+    scratch folder: running a runbook must not write outside it, nor read a file an earlier
+    run left there."""
+    for prefix in ("file://", ""):
+        if token.startswith(prefix + "/") and not token.startswith(prefix + str(scratch)):
+            moved = str(scratch / "abs" / token[len(prefix):].lstrip("/"))
+            return prefix + moved + ("/" if token.endswith("/") else "")  # "DIR/" names a folder
+    return token
 
 
 ALL = [(page.name, command) for page in RUNBOOKS for command in commands_of(page)]
