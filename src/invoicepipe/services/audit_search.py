@@ -22,6 +22,7 @@ from ..adapters.db import tables as t
 from ..adapters.db.review import ReviewRepository
 from ..domain.csv_cells import csv_cell
 from ..errors import PermanentError
+from .document_search import number_matches
 from .review_words import field_label, reason_title
 
 # Plain cells a spreadsheet can filter on: the invoice's number, vendor and amount beside
@@ -82,8 +83,6 @@ def _where(query, f: AuditFilters):
     if f.policy_version:
         query = query.where(a.c.policy_version == f.policy_version)
     if f.invoice_number:
-        from .document_search import number_matches
-
         query = query.where(a.c.document_id.in_(select(t.invoices.c.document_id).where(number_matches(f.invoice_number))))
     if f.vendor:
         named = select(t.vendors.c.vendor_id).where(func.lower(t.vendors.c.name).contains(f.vendor.lower(), autoescape=True))
