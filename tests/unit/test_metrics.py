@@ -206,3 +206,37 @@ def test_a_pool_directory_sums_the_counts_of_every_process(tmp_path):
 
     text = render_multiprocess(str(tmp_path)).decode()
     assert 'invoicepipe_export_attempts_total{outcome="delivered"} 2.0' in text
+
+
+def test_the_machine_path_series_exist_at_zero_before_the_first_document(tmp_path):
+    """rate() and increase() lose a counter's first increment when the series is born with
+    it: the transitions and failures of the machine path are served at 0 from the start."""
+    from invoicepipe.observability.exposition import render_multiprocess
+    from invoicepipe.observability.metrics import PIPELINE_FAILURES, PIPELINE_MOVES
+
+    code = "from invoicepipe.observability.metrics import metrics\nmetrics()\n"  # a pool's exposition process at start
+    subprocess.run([sys.executable, "-c", code], env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)},
+                   check=True, timeout=120)
+    served = {(s.name, frozenset(s.labels.items())): s.value
+              for family in text_string_to_metric_families(render_multiprocess(str(tmp_path)).decode())
+              for s in family.samples}
+    for step, frm, to in PIPELINE_MOVES:
+        assert served[("invoicepipe_document_transitions_total", frozenset(
+            {"step": step, "from_state": frm, "to_state": to}.items()))] == 0
+    for step, code_ in PIPELINE_FAILURES:
+        assert served[("invoicepipe_document_failures_total", frozenset({"step": step, "reason": code_}.items()))] == 0
+
+
+def test_the_listed_machine_path_is_the_one_documents_take(loaded, run_pipeline):
+    """A renamed step or state would leave the zero series beside the real ones: every
+    transition an invoice makes from arrival to export is one of PIPELINE_MOVES."""
+    from invoicepipe.observability.metrics import PIPELINE_MOVES
+
+    doc = ingest_bytes(loaded, fake_pdf(*invoice_lines()), "path.pdf", "portal", "user:test").documents[0]["id"]
+    run_pipeline(loaded)
+    with loaded.uow.begin() as tx:
+        events = tx.audit.trail(doc)
+    moves = {(e["step"], e["from_status"], e["to_status"]) for e in events if e["from_status"] != e["to_status"]}
+    assert {("triage", "received", "queued"), ("extracted", "parsing", "extracted"), ("decide", "extracted", "approved"),
+            ("export", "approved", "exported")} <= moves
+    assert moves <= set(PIPELINE_MOVES), moves - set(PIPELINE_MOVES)

@@ -36,6 +36,7 @@ from ..errors import InvoicepipeError, LimitExceeded, ReaderCrashed, TransientEr
 READERS_MODULE = "invoicepipe.adapters.readers"
 WORK_MODULE = "invoicepipe.services.parse_work"
 POLL_S = 0.2
+SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_THREAD_LIMIT")
 ORPHAN_CHECK_S = 0.5
 
 
@@ -124,12 +125,20 @@ def _child_main(conn, readers_module: str, memory_mb: int, worker_pid: Optional[
     # The worker's pid comes from the worker itself: if it died while we were starting,
     # our parent is already someone else and we end at once.
     _die_when_orphaned(worker_pid or os.getppid())
+    # One thread per library: a parse is single-threaded by design, and a BLAS pool sized to
+    # the machine's cores reserves address space per thread before any document is read.
+    for name in SINGLE_THREAD_ENV:
+        os.environ.setdefault(name, "1")
     readers = importlib.import_module(readers_module)
     importlib.import_module(WORK_MODULE)  # the extraction code, so the first document does not pay for it
-    limit = memory_mb * 1024 * 1024
+    # The limit is the document's allowance on top of what the loaded libraries already
+    # map: their address space differs from machine to machine (measured 207 MB here), and
+    # an absolute limit made the same document fit on one machine and abort on another.
+    baseline_mb = _vm_size_mb(os.getpid()) or 0.0
+    limit = int((baseline_mb + memory_mb) * 1024 * 1024)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
-    conn.send(("ready", None))
+    conn.send(("ready", baseline_mb))
     while True:
         try:
             fn, args, cpu_seconds = conn.recv()
@@ -175,6 +184,7 @@ class _Child:
         self.calls = 0
         self.healthy = True  # False once it died, ran out of time or memory: it is replaced
         self.ready = False
+        self.baseline_mb = 0.0  # the child's address space before its first document
 
     def _wait_ready(self, limits: ParseLimits) -> None:
         # Starting the interpreter and importing the readers is not the document's time.
@@ -182,7 +192,8 @@ class _Child:
             if not self.process.is_alive():
                 self.process.join(1)
                 raise self._death(limits, 0.0)
-        self.conn.recv()
+        _, baseline = self.conn.recv()
+        self.baseline_mb = float(baseline or 0.0)
         self.ready = True
 
     def kill(self) -> None:
@@ -230,7 +241,7 @@ class _Child:
             return cpu_exceeded(limits)
         # Native readers (PDFium) abort instead of raising when an allocation fails under
         # RLIMIT_AS; a child last seen near its address-space limit died of memory.
-        if peak_mb >= 0.8 * limits.parse_memory_mb:
+        if peak_mb - self.baseline_mb >= 0.8 * limits.parse_memory_mb:
             return memory_exceeded(limits)
         name = signal.Signals(signum).name if signum else f"exit code {code}"
         return ReaderCrashed(f"the reader crashed on this document ({name}) while parsing")

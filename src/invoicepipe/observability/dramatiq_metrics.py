@@ -103,6 +103,9 @@ def serve_pool_metrics() -> int:
     # A fork of the Dramatiq master does not inherit its parent-death signal: without its
     # own, it outlives a killed pool, keeps the port and the restarted pool cannot serve.
     die_with_parent()
+    from .metrics import metrics
+
+    metrics()  # the pool's machine-path series exist at 0 from the start (see metrics.PIPELINE_MOVES)
     address = (os.environ.get(METRICS_HOST_ENV, "127.0.0.1"), int(os.environ[METRICS_PORT_ENV]))
     while True:
         try:

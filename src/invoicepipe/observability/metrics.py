@@ -19,6 +19,23 @@ _METRICS: Optional[SimpleNamespace] = None
 STEP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900)
 CONFIDENCE_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0)
 
+# The machine path's transitions (step, from, to) and failures (step, reason code), created
+# at 0 with the metrics. Prometheus' rate() and increase() need a sample *before* an
+# increment: a series born at its first increment loses it, so a process's first batch of
+# documents (all processed between two scrapes) showed a transition rate of 0 and the first
+# failure of each kind never reached the failure alert. A person's moves are not listed:
+# they come one at a time and their series settle after the first.
+PIPELINE_MOVES = (
+    ("triage", "received", "queued"), ("triage", "received", "failed"),
+    ("parse_started", "queued", "parsing"), ("extracted", "parsing", "extracted"),
+    ("parse", "parsing", "failed"), ("parse", "queued", "failed"),
+    ("decide", "extracted", "approved"), ("decide", "extracted", "needs_review"),
+    ("export", "approved", "exported"), ("export", "approved", "export_failed"),
+)
+PIPELINE_FAILURES = tuple(
+    [(step, code) for step in ("triage", "parse") for code in ("limit_exceeded", "reader_crashed", "unreadable")]
+    + [("parse", "retry_budget_exhausted"), ("export", "delivery_refused")])
+
 
 def metrics() -> SimpleNamespace:
     """The process's event metrics (created on first call, thread-safe)."""
@@ -26,7 +43,12 @@ def metrics() -> SimpleNamespace:
     if _METRICS is None:
         with _LOCK:
             if _METRICS is None:
-                _METRICS = _build()
+                built = _build()
+                for labels in PIPELINE_MOVES:
+                    built.transitions.labels(*labels)
+                for labels in PIPELINE_FAILURES:
+                    built.failures.labels(*labels)
+                _METRICS = built
     return _METRICS
 
 
