@@ -94,7 +94,7 @@ def _where(query, f: AuditFilters):
 def search(app, filters: AuditFilters, limit: int = 100, offset: int = 0) -> dict:
     """One page of matching events, newest first, with the total count."""
     a = t.audit_events
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         total = int(tx.conn.execute(_where(select(func.count()).select_from(a), filters)).scalar_one())
         rows = tx.conn.execute(_with_invoice(_where(select(a, *INVOICE_COLUMNS), filters)).order_by(a.c.seq.desc())
                                .limit(limit).offset(offset)).all()
@@ -126,7 +126,7 @@ def export_csv(app, filters: AuditFilters, batch: int = 2000) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     last = 0
     while True:
-        with app.uow.begin() as tx:
+        with app.uow.read() as tx:
             rows = tx.conn.execute(_with_invoice(_where(select(a, *INVOICE_COLUMNS), filters)).where(a.c.seq > last)
                                    .order_by(a.c.seq).limit(batch)).all()
         for r in rows:
@@ -158,7 +158,7 @@ def _event(e: dict) -> dict:
 
 def why(app, document_id: int) -> dict:
     """The evidence behind one invoice's outcome, from the audit log and the stored extractions."""
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         doc = tx.documents.require(document_id)
         trail = tx.audit.trail(document_id)
         extractions = ReviewRepository(tx.conn).extractions(document_id)

@@ -130,7 +130,7 @@ def search_documents(app, filters: SearchFilters, before: Optional[int] = None, 
     query = _where(query, filters)
     if before is not None:
         query = query.where(d.c.id < before)
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         rows = tx.conn.execute(query.order_by(d.c.id.desc()).limit(limit + 1)).all()
     results = [{**r._mapping, "total": None if r.total is None else str(r.total), "updated_at": str(r.updated_at)} for r in rows[:limit]]
     return {"results": results, "filters": filters.query(), "next_before": results[-1]["id"] if len(rows) > limit else None}

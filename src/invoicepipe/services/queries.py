@@ -23,7 +23,7 @@ def queue_depths(broker) -> dict[str, Optional[int]]:
 
 
 def status(app) -> dict:
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         counts = tx.documents.counts()
     by_state: dict[str, int] = {s.value: 0 for s in Status}
     by_pool: dict[str, dict[str, int]] = {}
@@ -44,7 +44,7 @@ def status(app) -> dict:
 
 
 def show(app, document_id: int) -> dict:
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         doc = tx.documents.require(document_id)
         extraction = tx.documents.latest_extraction(document_id)
         decisions = tx.documents.decisions(document_id)
@@ -80,7 +80,7 @@ def show(app, document_id: int) -> dict:
 
 def list_documents(app, state: Optional[str] = None, limit: int = 50) -> list[dict]:
     """Documents (optionally in one state), most recently changed first."""
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         docs = tx.documents.recent(Status(state) if state else None, limit)
     return [{"id": d.id, "status": d.status.value, "pool": d.pool, "filename": d.filename, "channel": d.channel,
              "reason": d.reason, "attempts": d.attempts, "updated_at": str(d.updated_at)} for d in docs]

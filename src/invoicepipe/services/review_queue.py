@@ -9,6 +9,9 @@ since it was last indexed, so the page never joins or parses extraction JSON for
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -17,7 +20,7 @@ from typing import Optional
 
 from sqlalchemy.exc import IntegrityError
 
-from ..adapters.db.review import REVIEW, ReviewRepository
+from ..adapters.db.review import ALL, REVIEW, SORT_KEYS, Cursor, ReviewRepository
 from .review_words import reason_title
 
 PAGE_SIZE = 50
@@ -111,25 +114,29 @@ def _plan(repo: ReviewRepository, since: Optional[datetime]) -> tuple[list[int],
 def refresh_queue(app) -> int:
     """Bring the read model in step with the documents; returns how many rows were rebuilt.
 
-    The first call in a process compares every document in review; later calls look only at
-    documents updated since the previous call (minus an overlap), through an index.
+    The first call in a process compares every document in review (and counts the queue
+    afresh); later calls look only at documents updated since the previous call (minus an
+    overlap), through an index. Finding nothing to do takes no write lock.
     """
     started = datetime.now(timezone.utc)
     since = _scanned_until.get(app.engine)
-    with app.uow.begin() as tx:
-        repo = ReviewRepository(tx.conn)
-        stale, gone = _plan(repo, since)
-        if stale or gone:
+    with app.uow.read() as tx:
+        stale, gone = _plan(ReviewRepository(tx.conn), since)
+    if stale or gone or since is None:
+        with app.uow.begin() as tx:
+            repo = ReviewRepository(tx.conn)
             docs = repo.documents(stale)
             fields = repo.latest_fields(stale)
             reasons = repo.open_reasons(stale)
-            vendors = {v.vendor_id: v for v in tx.master.vendors()}
+            vendors = {v.vendor_id: v for v in tx.master.vendors()} if stale else {}
             rows = [queue_row(docs[i], fields.get(i, {}), reasons.get(i, []), vendors.get(_value(fields.get(i, {}), "vendor_id")))
                     for i in stale if i in docs]
             try:
                 with tx.conn.begin_nested():
                     repo.delete_rows(stale + gone)
                     repo.insert_rows(rows)
+                    if since is None:
+                        repo.recount()
             except IntegrityError:
                 return 0  # another request rebuilt the same rows a moment ago; the next call checks again
     _scanned_until[app.engine] = started - OVERLAP
@@ -157,33 +164,116 @@ def _item(row: dict, now: datetime, sla: timedelta) -> dict:
     }
 
 
+COUNT_CAP = 10_000  # a filtered count stops here ("10,000+"): counting a million rows per page is not worth it
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    """An opaque, URL-safe token for a place in the queue (``after=`` / ``before=``)."""
+    values = [v.isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, Decimal) else v for v in cursor.values]
+    return base64.urlsafe_b64encode(json.dumps([cursor.phase, values], separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, sort: str) -> Optional[Cursor]:
+    """The cursor of ``token`` for ``sort``, or None when it is not one of ours (a stale or
+    edited link starts from the top rather than failing)."""
+    try:
+        phase, values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        names = SORT_KEYS.get(sort, SORT_KEYS["priority"])
+        if phase not in (0, 1) or len(values) != len(names):
+            return None
+        return Cursor(phase, tuple(_typed(name, v) for name, v in zip(names, values)))
+    except (ValueError, TypeError, InvalidOperation, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _typed(name: str, value):
+    if name == "received_at":
+        return _aware(value)
+    if name == "amount_key":
+        return Decimal(value)
+    if name in ("document_id", "vendor_missing"):
+        return int(value)
+    if name == "confidence_key":
+        return float(value)
+    return str(value)
+
+
+def _row_cursor(row: dict, sort: str) -> Cursor:
+    return Cursor(row["phase"], tuple(row[name] for name in SORT_KEYS.get(sort, SORT_KEYS["priority"])))
+
+
+def _total(repo: ReviewRepository, filters: QueueFilters, me: Optional[str], kept: dict[str, int], held: int) -> tuple[int, bool]:
+    """(documents matching the filters, whether the count stopped at COUNT_CAP). The kept
+    counts answer the common cases; other filters count up to the cap."""
+    reason, vendor, channel, held_filter, assignee = filters.args(me)
+    if not (vendor or channel or assignee):
+        everything = kept.get(reason, 0) if reason else kept.get(ALL, 0)
+        if not reason and held_filter == "":
+            return everything, False
+        if not reason and held_filter == "none":
+            return max(0, everything - held), False
+    args = (reason, vendor, channel, assignee)
+    total = sum(repo.count(args, phase, cap=COUNT_CAP + 1) for phase in repo.phases(held_filter))
+    return min(total, COUNT_CAP), total > COUNT_CAP
+
+
 def review_queue(app, filters: QueueFilters, page: int = 1, sla_hours: float = 48, page_size: int = PAGE_SIZE,
-                 me: Optional[str] = None) -> dict:
-    """One page of the queue in priority order, with totals and counts per reason."""
+                 me: Optional[str] = None, after: Optional[str] = None, before: Optional[str] = None) -> dict:
+    """One page of the queue in priority order, with totals and counts per reason.
+
+    ``after`` / ``before`` are cursors from a previous page (``next`` / ``previous`` in the
+    result): the page is a range scan from there. ``page`` alone (an old link, the API)
+    skips rows with an offset, which costs what it skips."""
     refresh_queue(app)
     page = max(1, page)
-    with app.uow.begin() as tx:
+    reason, vendor, channel, held_filter, assignee = filters.args(me)
+    args = (reason, vendor, channel, assignee)
+    with app.uow.read() as tx:
         repo = ReviewRepository(tx.conn)
-        rows = repo.queue_page(*filters.args(me), limit=page_size, offset=(page - 1) * page_size, sort=filters.sort)
-        total = repo.queue_count(*filters.args(me))
-        counts = repo.reason_counts()
+        cursor = decode_cursor(before or after or "", filters.sort) if (before or after) else None
+        if cursor is not None:
+            rows = repo.page(args, held_filter, filters.sort, page_size, cursor, backwards=bool(before))
+        else:
+            page = 1 if (before or after) else page
+            rows = repo.page_at(args, held_filter, filters.sort, page_size, (page - 1) * page_size)
+        kept = repo.kept_counts()
         held = repo.held_count()
+        total, capped = _total(repo, filters, me, kept, held)
+        has_more = bool(rows) and bool(repo.page(args, held_filter, filters.sort, 1, _row_cursor(rows[-1], filters.sort)))
     now, sla = datetime.now(timezone.utc), timedelta(hours=sla_hours)
     items = [_item(r, now, sla) for r in rows]
+    counts = sorted(((c, n) for c, n in kept.items() if c != ALL and n > 0), key=lambda cn: (-cn[1], cn[0]))
     return {
-        "items": items, "total": total, "page": page, "pages": max(1, -(-total // page_size)), "page_size": page_size,
-        "counts": [{"code": c, "title": reason_title(c), "count": n} for c, n in counts.items()],
+        "items": items, "total": total, "total_capped": capped, "page": page,
+        "pages": max(1, -(-total // page_size)), "page_size": page_size,
+        "next": encode_cursor(_row_cursor(rows[-1], filters.sort)) if has_more else None,
+        "previous": encode_cursor(_row_cursor(rows[0], filters.sort)) if rows and page > 1 else None,
+        "counts": [{"code": c, "title": reason_title(c), "count": n} for c, n in counts],
         "on_hold": held, "sla_hours": sla_hours, "filters": filters.query(),
     }
 
 
 def neighbours(app, document_id: int, filters: QueueFilters, me: Optional[str] = None) -> dict:
-    """Previous and next document around ``document_id`` in the filtered queue order."""
+    """Previous and next document around ``document_id`` in the filtered queue order: two
+    one-row range scans from the document's own sort key, whatever the queue's size."""
     refresh_queue(app)
-    with app.uow.begin() as tx:
-        ids = ReviewRepository(tx.conn).queue_ids(*filters.args(me), sort=filters.sort)
-    if document_id not in ids:
-        return {"previous": None, "next": ids[0] if ids else None, "position": None, "total": len(ids)}
-    i = ids.index(document_id)
-    return {"previous": ids[i - 1] if i > 0 else None, "next": ids[i + 1] if i + 1 < len(ids) else None,
-            "position": i + 1, "total": len(ids)}
+    reason, vendor, channel, held_filter, assignee = filters.args(me)
+    args = (reason, vendor, channel, assignee)
+    with app.uow.read() as tx:
+        repo = ReviewRepository(tx.conn)
+        here = repo.position(document_id, filters.sort)
+        kept, held = repo.kept_counts(), repo.held_count()
+        total, capped = _total(repo, filters, me, kept, held)
+        in_view = here is not None and here.phase in repo.phases(held_filter) and repo.matches(document_id, args, here.phase)
+        if not in_view:
+            first = repo.page(args, held_filter, filters.sort, 1)
+            return {"previous": None, "next": first[0]["document_id"] if first else None, "position": None,
+                    "total": total, "total_capped": capped}
+        following = repo.page(args, held_filter, filters.sort, 1, here)
+        preceding = repo.page(args, held_filter, filters.sort, 1, here, backwards=True)
+        ahead = sum(repo.count(args, p, cap=COUNT_CAP) for p in repo.phases(held_filter) if p < here.phase)
+        ahead += repo.count(args, here.phase, cap=COUNT_CAP, before=here, sort=filters.sort)
+    return {"previous": preceding[0]["document_id"] if preceding else None,
+            "next": following[0]["document_id"] if following else None,
+            "position": ahead + 1 if ahead < COUNT_CAP else None, "total": total, "total_capped": capped}
+

@@ -131,7 +131,7 @@ def _summary(tx, document_id: int) -> Optional[dict]:
 
 def document_view(app, document_id: int) -> dict:
     """The whole document view as one dict (also the JSON API's document resource)."""
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         doc = tx.documents.require(document_id)
         row = tx.documents.latest_extraction(document_id)
         extraction = extraction_from_json(row) if row else None

@@ -21,7 +21,7 @@ INVOICE_FIELDS = ("vendor", "vendor_id", "invoice_number", "invoice_date", "due_
 
 def submission_status(app, user: User, document_id: int) -> dict:
     """The state of one submitted document as the submitter sees it."""
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         doc = tx.documents.get(document_id)
         trail = tx.audit.trail(document_id) if doc else []
         if doc is None or not _visible_to(user, trail):

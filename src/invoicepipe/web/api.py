@@ -121,8 +121,11 @@ def me(request: Request, user: User = Depends(UPLOADER)):
 
 
 @router.get("/queue", tags=["review"], summary="The review queue in priority order, with counts per reason")
-def api_queue(request: Request, page: int = 1, filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
-    return review_queue(request.app.state.core, filters, page, sla_hours=request.app.state.config.review_sla_hours, me=user.username)
+def api_queue(request: Request, page: int = 1, after: str = Query("", description="the `next` cursor of the previous page"),
+              before: str = Query("", description="the `previous` cursor of the following page"),
+              filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
+    return review_queue(request.app.state.core, filters, page, sla_hours=request.app.state.config.review_sla_hours, me=user.username,
+                        after=after or None, before=before or None)
 
 
 @router.get("/documents/{doc_id}", tags=["review"], summary="A document with fields, pages, reasons, matching and duplicate")

@@ -70,9 +70,10 @@ def home():
 
 @router.get("/queue")
 def queue_page(request: Request, page: int = 1, done: str = "", doc: Optional[int] = None, notice: str = "",
-               filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
+               after: str = "", before: str = "", filters: QueueFilters = Depends(queue_filters), user: User = Depends(REVIEWER)):
     core, config = request.app.state.core, request.app.state.config
-    data = review_queue(core, filters, page, sla_hours=config.review_sla_hours, me=user.username)
+    data = review_queue(core, filters, page, sla_hours=config.review_sla_hours, me=user.username, after=after or None,
+                        before=before or None)
     return render(request, "queue.html", queue=data, filters=filters, channels=CHANNELS, sorts=SORTS, notice=notice or _done(done, doc),
                   saved=review_work.saved_filters(core, user), mentions=review_work.mentions_of(core, user, limit=5))
 
@@ -83,7 +84,7 @@ def document_page_response(request: Request, doc_id: int, filters: QueueFilters,
     view = document_view(core, doc_id)
     user = request.state.user
     nav = neighbours(core, doc_id, filters, me=user.username)
-    with core.uow.begin() as tx:
+    with core.uow.read() as tx:
         claim = review_work.live_claim(tx, doc_id)
     return render(request, "document.html", status=status, doc=view, nav=nav, filters=filters, error=error, notice=notice,
                   claim=claim, comments=review_work.comments(core, doc_id))
@@ -99,7 +100,7 @@ def document_page(request: Request, doc_id: int, done: str = "", doc: Optional[i
 @router.get("/documents/{doc_id}/pages/{page}.png")
 def page_image(request: Request, doc_id: int, page: int, scale: float = 2.0, user: User = Depends(REVIEWER)):
     core = request.app.state.core
-    with core.uow.begin() as tx:
+    with core.uow.read() as tx:
         doc = tx.documents.require(doc_id)
     data, media_type = request.app.state.pages.image(doc.sha256, doc.media_type or "", page, scale)
     # Content-addressed: the bytes behind this URL never change, so the browser may keep them.
@@ -129,7 +130,7 @@ def confirmation_page(request: Request, doc_id: int, version: str, form: dict, c
     anything is saved: "12,50" read as 1250.00 must be caught by the person who typed it.
     None when every typed value is already in its stored form (nothing to confirm)."""
     core = request.app.state.core
-    with core.uow.begin() as tx:
+    with core.uow.read() as tx:
         row = tx.documents.latest_extraction(doc_id)
         currency = ((row or {}).get("fields") or {}).get("currency", {}).get("value")
     extraction = extraction_from_json(row) if row else None

@@ -52,7 +52,7 @@ def upload_form(request: Request, new: str = "", known: str = "", user: User = D
     shown = [(i, True) for i in _ids(new)] + [(i, False) for i in _ids(known)]
     results = []
     if shown:
-        with request.app.state.core.uow.begin() as tx:
+        with request.app.state.core.uow.read() as tx:
             for doc_id, is_new in shown:
                 doc = tx.documents.get(doc_id)
                 if doc is not None:

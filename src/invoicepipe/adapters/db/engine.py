@@ -12,10 +12,18 @@ from sqlalchemy.exc import DisconnectionError
 PING_AFTER_IDLE_S = 5.0
 
 
+# Execution option marking a connection's transactions read-only (``UnitOfWork.read``).
+READ_ONLY = "invoicepipe_read_only"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling starts transactions lazily and DEFERRED, so two
     # writers can read the same audit chain head. Taking the write lock at BEGIN
     # (IMMEDIATE) serialises writers, so an audit append never reads a stale partition head.
+    # A read-only transaction needs no lock: in WAL mode a deferred BEGIN reads one snapshot
+    # while a writer commits, so the review pages never queue behind the workers' writes.
+    # ``query_only`` turns a write slipped into such a transaction into an error, not a
+    # silent lock upgrade that could wait on (or deadlock with) a writer.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
@@ -28,7 +36,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("PRAGMA query_only=1")
+            conn.connection.info["query_only"] = True  # the pooled record's info, seen at checkin
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "checkin")
+    def _writable_again(dbapi_connection, record):
+        # The next user of this pooled connection may write outside ``UnitOfWork.read``.
+        if record is not None and record.info.pop("query_only", False):
+            dbapi_connection.execute("PRAGMA query_only=0")
 
 
 def ensure_sqlite_dir(url: str) -> None:

@@ -8,10 +8,14 @@ wanted, and the service rebuilds or drops them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Optional, Sequence
+from decimal import Decimal
+from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import Connection, case, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, literal, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ...domain.models import Status
 from . import tables as t
@@ -19,6 +23,44 @@ from .documents import utcnow
 
 REVIEW = Status.NEEDS_REVIEW.value
 CHUNK = 500  # keeps IN lists well under every driver's parameter limit
+ALL = "*"  # the kept count of the whole queue
+# Sentinels for unknown sort values: they sort last, and a key column is never NULL (a NULL
+# makes a row comparison unknown, which would drop the row from every keyset page).
+NO_DUE_DATE = "9999-12-31"
+NO_AMOUNT = Decimal("9999999999999999.99")
+NO_CONFIDENCE = 2.0
+
+# Each sort order as plain ascending columns, each with an index in exactly this order
+# (tables.py): the order a clerk works in (earliest due date, largest amount, oldest) breaks
+# the ties of every other sort.
+_PRIORITY = ("due_key", "amount_key", "received_at", "document_id")
+SORT_KEYS = {
+    "priority": _PRIORITY,
+    "due": _PRIORITY,
+    "amount": ("amount_key", "due_key", "received_at", "document_id"),
+    "age": ("received_at", "due_key", "amount_key", "document_id"),
+    "vendor": ("vendor_missing", "vendor_sort", *_PRIORITY),
+    "confidence": ("confidence_key", *_PRIORITY),
+}
+
+
+def sort_keys(sort: str) -> list:
+    return [t.review_queue.c[name] for name in SORT_KEYS.get(sort, _PRIORITY)]
+
+
+def key_columns(due_date: Optional[str], total: Optional[Decimal], vendor_name: Optional[str],
+                min_confidence: Optional[float]) -> dict[str, Any]:
+    """The sort-key columns of a queue row (see SORT_KEYS)."""
+    return {"due_key": due_date or NO_DUE_DATE, "amount_key": NO_AMOUNT if total is None else -total,
+            "vendor_missing": 0 if vendor_name else 1, "vendor_sort": vendor_name or "",
+            "confidence_key": NO_CONFIDENCE if min_confidence is None else min_confidence}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in the queue: the phase (0, or 1 for items on hold) and the sort key there."""
+    phase: int
+    values: tuple
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -76,19 +118,47 @@ class ReviewRepository:
         return out
 
     def delete_rows(self, ids: Sequence[int]) -> None:
+        r, q = t.review_queue_reasons, t.review_queue
+        deltas: dict[str, int] = {}
         for chunk in _chunks(list(ids)):
-            self.conn.execute(delete(t.review_queue_reasons).where(t.review_queue_reasons.c.document_id.in_(chunk)))
-            self.conn.execute(delete(t.review_queue).where(t.review_queue.c.document_id.in_(chunk)))
+            # RETURNING: count what was really deleted (a concurrent refresh may have been first).
+            for (code,) in self.conn.execute(delete(r).where(r.c.document_id.in_(chunk)).returning(r.c.code)):
+                deltas[code] = deltas.get(code, 0) - 1
+            gone = len(self.conn.execute(delete(q).where(q.c.document_id.in_(chunk)).returning(q.c.document_id)).all())
+            deltas[ALL] = deltas.get(ALL, 0) - gone
+        self._adjust_counts(deltas)
 
     def insert_rows(self, rows: Sequence[dict]) -> None:
         if not rows:
             return
+        deltas: dict[str, int] = {ALL: len(rows)}
         for start in range(0, len(rows), CHUNK):
-            batch = list(rows[start:start + CHUNK])
+            batch = [{**row, **key_columns(row["due_date"], row["total"], row["vendor_name"], row["min_confidence"])}
+                     for row in rows[start:start + CHUNK]]
             self.conn.execute(insert(t.review_queue), batch)
             reasons = [{"document_id": r["document_id"], "code": c} for r in batch for c in r["reason_codes"]]
             if reasons:
                 self.conn.execute(insert(t.review_queue_reasons), reasons)
+            for item in reasons:
+                deltas[item["code"]] = deltas.get(item["code"], 0) + 1
+        self._adjust_counts(deltas)
+
+    def _adjust_counts(self, deltas: dict[str, int]) -> None:
+        k = t.review_queue_counts
+        upsert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        for code, delta in sorted(deltas.items()):  # one order: concurrent refreshes never deadlock
+            if delta:
+                statement = upsert(k).values(code=code, documents=delta)
+                self.conn.execute(statement.on_conflict_do_update(index_elements=[k.c.code],
+                                                                  set_={"documents": k.c.documents + delta}))
+
+    def recount(self) -> None:
+        """Count the queue afresh (a full comparison does this: counts can never drift for long)."""
+        k, r, q = t.review_queue_counts, t.review_queue_reasons, t.review_queue
+        self.conn.execute(delete(k))
+        rows = [{"code": code, "documents": int(n)} for code, n in self.conn.execute(select(r.c.code, func.count()).group_by(r.c.code))]
+        rows.append({"code": ALL, "documents": int(self.conn.execute(select(func.count()).select_from(q)).scalar_one())})
+        self.conn.execute(insert(k), rows)
 
     def latest_fields(self, ids: Sequence[int]) -> dict[int, dict]:
         """document id -> fields JSON of its newest extraction."""
@@ -111,57 +181,113 @@ class ReviewRepository:
         return out
 
     # -- queue reads (the read model only: kept in step with documents by the refresh) ----------
-    def _queue_select(self, columns, reason: Optional[str], vendor: Optional[str], channel: Optional[str], held: str,
-                      assignee: Optional[str] = None):
-        q, h, c = t.review_queue, t.review_holds, t.review_claims
-        query = select(*columns).select_from(q.outerjoin(h, h.c.document_id == q.c.document_id)
-                                             .outerjoin(c, (c.c.document_id == q.c.document_id) & (c.c.expires_at > utcnow())))
-        if assignee == "none":
-            query = query.where(c.c.document_id.is_(None))
-        elif assignee:
-            query = query.where(c.c.username == assignee)
+    # A page is a range scan over the index of its sort order, from a cursor (keyset
+    # pagination): its cost does not grow with the queue. Items on hold come last, as a
+    # second range (``phase`` 1) read through the (few) holds; the others are phase 0.
+    def _filtered(self, query, reason, vendor, channel, assignee):
+        q, c = t.review_queue, t.review_claims
+        if assignee:
+            live = select(c.c.document_id).where(c.c.expires_at > utcnow())
+            query = query.where(q.c.document_id.not_in(live) if assignee == "none"
+                                else q.c.document_id.in_(live.where(c.c.username == assignee)))
         if reason:
             query = query.where(q.c.document_id.in_(select(t.review_queue_reasons.c.document_id).where(t.review_queue_reasons.c.code == reason)))
         if vendor:
             query = query.where((q.c.vendor_id == vendor) | func.lower(q.c.vendor_name).contains(vendor.lower(), autoescape=True))
         if channel:
             query = query.where(q.c.channel == channel)
-        if held == "only":
-            query = query.where(h.c.document_id.is_not(None))
-        elif held == "none":
-            query = query.where(h.c.document_id.is_(None))
         return query
 
-    def _priority(self, sort: str = "priority"):
-        """On hold last; then the chosen key; then earliest due date (unknown last), largest
-        amount, oldest: a sort by vendor or amount still breaks ties the way a clerk would."""
+    def _phase(self, columns, phase: int, filters: tuple):
         q, h = t.review_queue, t.review_holds
-        base = (case((q.c.due_date.is_(None), 1), else_=0), q.c.due_date, case((q.c.total.is_(None), 1), else_=0), q.c.total.desc(),
-                q.c.received_at, q.c.document_id)
-        first = {"due": (), "priority": (), "amount": (case((q.c.total.is_(None), 1), else_=0), q.c.total.desc()),
-                 "age": (q.c.received_at,), "vendor": (case((q.c.vendor_name.is_(None), 1), else_=0), q.c.vendor_name),
-                 "confidence": (case((q.c.min_confidence.is_(None), 1), else_=0), q.c.min_confidence)}.get(sort, ())
-        return (case((h.c.document_id.is_(None), 0), else_=1), *first, *base)
+        held = select(h.c.document_id)
+        query = select(*columns).select_from(q)
+        query = query.where(q.c.document_id.in_(held) if phase else q.c.document_id.not_in(held))
+        return self._filtered(query, *filters)
 
-    def queue_page(self, reason, vendor, channel, held, assignee, limit: int, offset: int, sort: str = "priority") -> list[dict]:
-        c = t.review_claims
-        columns = (t.review_queue, t.review_holds.c.note.label("hold_note"), c.c.username.label("claimed_by"),
-                   c.c.expires_at.label("claim_expires"))
-        query = (self._queue_select(columns, reason, vendor, channel, held, assignee).order_by(*self._priority(sort))
-                 .limit(limit).offset(offset))
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+    @staticmethod
+    def phases(held: str) -> tuple[int, ...]:
+        return {"only": (1,), "none": (0,)}.get(held, (0, 1))
 
-    def queue_ids(self, reason, vendor, channel, held, assignee=None, sort: str = "priority") -> list[int]:
-        query = self._queue_select((t.review_queue.c.document_id,), reason, vendor, channel, held, assignee).order_by(*self._priority(sort))
-        return [int(r[0]) for r in self.conn.execute(query)]
+    def page(self, filters: tuple, held: str, sort: str, limit: int, cursor: Optional[Cursor] = None,
+             backwards: bool = False) -> list[dict]:
+        """Up to ``limit`` queue rows after ``cursor`` (before it, when ``backwards``; still
+        returned in queue order), each with its ``phase`` and hold note and live claim."""
+        keys = sort_keys(sort)
+        phases = self.phases(held)
+        if cursor is not None:
+            phases = tuple(p for p in phases if (p <= cursor.phase if backwards else p >= cursor.phase))
+        if backwards:
+            phases = tuple(reversed(phases))
+        rows: list[dict] = []
+        for phase in phases:
+            query = self._phase((t.review_queue,), phase, filters)
+            if cursor is not None and phase == cursor.phase:
+                bound = tuple_(*keys), tuple_(*[literal(v, k.type) for k, v in zip(keys, cursor.values)])
+                query = query.where(bound[0] < bound[1] if backwards else bound[0] > bound[1])
+            query = query.order_by(*[k.desc() if backwards else k for k in keys]).limit(limit - len(rows))
+            rows += [{**r._mapping, "phase": phase} for r in self.conn.execute(query)]
+            if len(rows) >= limit:
+                break
+        if backwards:
+            rows.reverse()
+        return self._with_holds_and_claims(rows)
 
-    def queue_count(self, reason, vendor, channel, held, assignee=None) -> int:
-        return int(self.conn.execute(self._queue_select((func.count(),), reason, vendor, channel, held, assignee)).scalar_one())
+    def page_at(self, filters: tuple, held: str, sort: str, limit: int, offset: int) -> list[dict]:
+        """The page at ``offset`` (links without a cursor, e.g. the API's ``page``): phase by
+        phase, skipping whole phases by their count."""
+        rows: list[dict] = []
+        for phase in self.phases(held):
+            query = self._phase((t.review_queue,), phase, filters).order_by(*sort_keys(sort))
+            got = [{**r._mapping, "phase": phase} for r in self.conn.execute(query.limit(limit - len(rows)).offset(offset))]
+            rows += got
+            if len(rows) >= limit:
+                break
+            offset = max(0, offset - self.count(filters, phase)) if not got else 0
+        return self._with_holds_and_claims(rows)
 
-    def reason_counts(self) -> dict[str, int]:
-        r = t.review_queue_reasons
-        rows = self.conn.execute(select(r.c.code, func.count()).group_by(r.c.code).order_by(func.count().desc(), r.c.code))
-        return {row[0]: int(row[1]) for row in rows}
+    def _with_holds_and_claims(self, rows: list[dict]) -> list[dict]:
+        ids = [r["document_id"] for r in rows]
+        if not ids:
+            return rows
+        h, c = t.review_holds, t.review_claims
+        notes = dict(self.conn.execute(select(h.c.document_id, h.c.note).where(h.c.document_id.in_(ids))).all())
+        claims = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            select(c.c.document_id, c.c.username, c.c.expires_at).where(c.c.document_id.in_(ids), c.c.expires_at > utcnow()))}
+        for r in rows:
+            r["hold_note"] = notes.get(r["document_id"])
+            r["claimed_by"], r["claim_expires"] = claims.get(r["document_id"], (None, None))
+        return rows
+
+    def position(self, document_id: int, sort: str) -> Optional[Cursor]:
+        """Where ``document_id`` stands in the queue (its phase and sort key), or None."""
+        q = t.review_queue
+        row = self.conn.execute(select(*sort_keys(sort)).where(q.c.document_id == document_id)).first()
+        if row is None:
+            return None
+        held = self.conn.execute(select(t.review_holds.c.document_id).where(t.review_holds.c.document_id == document_id)).first()
+        return Cursor(1 if held else 0, tuple(row))
+
+    def matches(self, document_id: int, filters: tuple, phase: int) -> bool:
+        """Whether ``document_id`` is in the filtered queue's ``phase``."""
+        query = self._phase((t.review_queue.c.document_id,), phase, filters).where(t.review_queue.c.document_id == document_id)
+        return self.conn.execute(query).first() is not None
+
+    def count(self, filters: tuple, phase: int, cap: Optional[int] = None, before: Optional[Cursor] = None,
+              sort: str = "priority") -> int:
+        """Rows of one phase (before ``before`` in ``sort`` order, when given), counted up to ``cap``."""
+        query = self._phase((literal(1),), phase, filters)
+        if before is not None:
+            keys = sort_keys(sort)
+            query = query.where(tuple_(*keys) < tuple_(*[literal(v, k.type) for k, v in zip(keys, before.values)]))
+        if cap is not None:
+            query = query.limit(cap)
+        return int(self.conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+    def kept_counts(self) -> dict[str, int]:
+        """The maintained counts: per reason code, and ``*`` for the whole queue."""
+        k = t.review_queue_counts
+        return {r[0]: int(r[1]) for r in self.conn.execute(select(k.c.code, k.c.documents))}
 
     def held_count(self) -> int:
         q, h = t.review_queue, t.review_holds

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -373,7 +374,19 @@ review_queue = Table(
     Column("currency", String(3)),
     Column("min_confidence", Float),
     Column("reason_codes", JSON, nullable=False),
-    Index("ix_review_queue_priority", "due_date", "total"),
+    # Sort keys: plain non-null columns (unknown values are sentinels that sort last; a NULL
+    # would make a row comparison unknown and drop rows from keyset pages), one index per
+    # sort order in exactly that order (adapters/db/review.py SORT_KEYS).
+    Column("due_key", String(10), nullable=False),
+    Column("amount_key", Numeric(18, 2), nullable=False),
+    Column("vendor_missing", SmallInteger, nullable=False),
+    Column("vendor_sort", String(300), nullable=False),
+    Column("confidence_key", Float, nullable=False),
+    Index("ix_review_queue_priority", "due_key", "amount_key", "received_at", "document_id"),
+    Index("ix_review_queue_amount", "amount_key", "due_key", "received_at", "document_id"),
+    Index("ix_review_queue_age", "received_at", "due_key", "amount_key", "document_id"),
+    Index("ix_review_queue_vendor", "vendor_missing", "vendor_sort", "due_key", "amount_key", "received_at", "document_id"),
+    Index("ix_review_queue_confidence", "confidence_key", "due_key", "amount_key", "received_at", "document_id"),
 )
 
 review_queue_reasons = Table(
@@ -381,6 +394,15 @@ review_queue_reasons = Table(
     metadata,
     Column("document_id", ForeignKey("review_queue.document_id"), primary_key=True),
     Column("code", String(64), primary_key=True, index=True),
+)
+
+# Counts kept beside the queue (per reason code, and "*" for all), so a page never counts a
+# million rows.
+review_queue_counts = Table(
+    "review_queue_counts",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("documents", Integer, nullable=False),
 )
 
 # Where each vendor prints its fields (domain.layout_memory as JSON), learned from reviews;

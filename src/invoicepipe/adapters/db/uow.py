@@ -13,6 +13,7 @@ from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
 from .documents import DocumentRepository
+from .engine import READ_ONLY
 from .masterdata import MasterDataRepository
 
 
@@ -64,10 +65,30 @@ class UnitOfWork:
         for hook in tx.after_commit:
             hook()
 
-    def _connect(self, snapshot: bool):
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A read-only transaction for pages and queries: on SQLite a deferred BEGIN that
+        takes no write lock (WAL: one snapshot, never waiting for a writer), on PostgreSQL a
+        READ ONLY transaction. A write inside it is a bug and fails, on both."""
+        try:
+            with self._connect(False, read_only=True) as conn, conn.begin():
+                yield Transaction(conn, self.audit_keyring)
+        except OperationalError as exc:
+            if "readonly" in str(exc.orig).lower() or "read-only" in str(exc.orig).lower():
+                raise  # a write in a read-only transaction: a bug, not an outage
+            raise TransientError(f"database unavailable: {exc.orig}") from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise TransientError(f"database connection lost: {exc.orig}") from exc
+            raise
+
+    def _connect(self, snapshot: bool, read_only: bool = False):
         conn = self.engine.connect()
         if snapshot and self.engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        if read_only:
+            conn = conn.execution_options(**{READ_ONLY: True}, **(
+                {"postgresql_readonly": True} if self.engine.dialect.name == "postgresql" else {}))
         return conn
 
 

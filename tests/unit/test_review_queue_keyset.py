@@ -1,0 +1,137 @@
+"""The queue at any size: keyset pages walk the exact sort order forwards and backwards,
+next/previous are the document's neighbours in that order, counts are kept, not counted."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from invoicepipe.adapters.db import tables as t
+from invoicepipe.adapters.db.review import ALL, SORT_KEYS, ReviewRepository
+from invoicepipe.services import review_queue as rq
+from invoicepipe.services.review_queue import QueueFilters, SORTS, neighbours, review_queue
+
+DOCUMENTS = 90
+PAGE = 7
+
+
+def _fill():
+    spec = importlib.util.spec_from_file_location("bench_review_queue", Path(__file__).parents[2] / "benchmarks" / "review_queue.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.fill
+
+
+@pytest.fixture
+def big_queue(app):
+    _fill()(app, DOCUMENTS)
+    rq._scanned_until.pop(app.engine, None)
+    rq.refresh_queue(app)
+    with app.uow.begin() as tx:  # ties on every key but the id, and some holds
+        q = t.review_queue
+        tx.conn.execute(update(q).where(q.c.document_id <= 12).values(due_key="2026-01-01", amount_key=-100, vendor_sort="Same",
+                                                                       vendor_missing=0, confidence_key=0.5))
+        for doc in random.Random(3).sample(range(1, DOCUMENTS + 1), 9):
+            tx.conn.execute(t.review_holds.insert().values(document_id=doc, note="waiting", actor="user:test",
+                                                           created_at=func.now()))
+    return app
+
+
+def expected(app, sort: str, held: str = "", reason: str = None) -> list[int]:
+    with app.uow.read() as tx:
+        names = SORT_KEYS[sort]
+        rows = tx.conn.execute(select(t.review_queue)).mappings().all()
+        holds = {r[0] for r in tx.conn.execute(select(t.review_holds.c.document_id))}
+        reasons = {(r[0], r[1]) for r in tx.conn.execute(select(t.review_queue_reasons))}
+    rows = [r for r in rows if (not reason or (r["document_id"], reason) in reasons)
+            and {"only": r["document_id"] in holds, "none": r["document_id"] not in holds}.get(held, True)]
+    rows.sort(key=lambda r: (r["document_id"] in holds, *[r[n] for n in names]))
+    return [r["document_id"] for r in rows]
+
+
+def walk(app, filters: QueueFilters) -> tuple[list[int], list[int]]:
+    """Every id, following ``next`` cursors to the end, then ``previous`` cursors back."""
+    forwards, page = [], review_queue(app, filters, page_size=PAGE)
+    pages = [page]
+    while True:
+        forwards += [i["id"] for i in page["items"]]
+        if not page["next"]:
+            break
+        page = review_queue(app, filters, page=page["page"] + 1, page_size=PAGE, after=page["next"])
+        pages.append(page)
+    backwards = [i["id"] for i in page["items"]]
+    while page["previous"]:
+        page = review_queue(app, filters, page=page["page"] - 1, page_size=PAGE, before=page["previous"])
+        backwards = [i["id"] for i in page["items"]] + backwards
+    return forwards, backwards
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_cursor_pages_walk_every_sort_exactly_both_ways(big_queue, sort):
+    want = expected(big_queue, sort)
+    forwards, backwards = walk(big_queue, QueueFilters(sort=sort))
+    assert forwards == want and backwards == want
+
+
+@pytest.mark.parametrize("held", ["only", "none"])
+def test_held_filters_and_a_reason_filter_page_the_same_way(big_queue, held):
+    assert walk(big_queue, QueueFilters(held=held, sort="amount"))[0] == expected(big_queue, "amount", held=held)
+    assert walk(big_queue, QueueFilters(reason="no_po"))[0] == expected(big_queue, "priority", reason="no_po")
+
+
+def test_page_numbers_without_a_cursor_match_the_cursor_pages(big_queue):
+    want = expected(big_queue, "vendor")
+    for page in (1, 2, 9, 12, 13, 14):
+        got = [i["id"] for i in review_queue(big_queue, QueueFilters(sort="vendor"), page=page, page_size=PAGE)["items"]]
+        assert got == want[(page - 1) * PAGE:page * PAGE]
+
+
+def test_next_and_previous_are_the_neighbours_in_the_filtered_order(big_queue):
+    for sort in ("priority", "age", "confidence"):
+        want = expected(big_queue, sort)
+        for doc in random.Random(sort).sample(want, 12) + [want[0], want[-1]]:
+            i = want.index(doc)
+            nav = neighbours(big_queue, doc, QueueFilters(sort=sort))
+            assert (nav["previous"], nav["next"], nav["position"], nav["total"]) == (
+                want[i - 1] if i else None, want[i + 1] if i + 1 < len(want) else None, i + 1, len(want))
+    outside = expected(big_queue, "priority", held="only")[0]
+    nav = neighbours(big_queue, outside, QueueFilters(held="none"))
+    assert nav["position"] is None and nav["next"] == expected(big_queue, "priority", held="none")[0]
+
+
+def test_counts_are_kept_through_changes_and_match_a_fresh_count(big_queue):
+    def counted():
+        with big_queue.uow.read() as tx:
+            r = t.review_queue_reasons
+            fresh = {c: n for c, n in tx.conn.execute(select(r.c.code, func.count()).group_by(r.c.code))}
+            fresh[ALL] = tx.conn.execute(select(func.count()).select_from(t.review_queue)).scalar_one()
+            return fresh, {c: n for c, n in ReviewRepository(tx.conn).kept_counts().items() if n}
+
+    fresh, kept = counted()
+    assert kept == fresh and kept[ALL] == DOCUMENTS
+    with big_queue.uow.begin() as tx:  # five leave review, three change: the refresh rebuilds their rows
+        d = t.documents
+        tx.conn.execute(update(d).where(d.c.id <= 5).values(status="rejected", version=d.c.version + 1, updated_at=func.now()))
+        tx.conn.execute(update(d).where(d.c.id.between(6, 8)).values(version=d.c.version + 1, updated_at=func.now()))
+    page = review_queue(big_queue, QueueFilters())
+    fresh, kept = counted()
+    assert kept == fresh and page["total"] == DOCUMENTS - 5 and not page["total_capped"]
+    assert {c["code"]: c["count"] for c in page["counts"]} == {c: n for c, n in fresh.items() if c != ALL}
+
+
+def test_a_filtered_total_stops_counting_at_the_cap(big_queue, monkeypatch):
+    monkeypatch.setattr(rq, "COUNT_CAP", 10)
+    page = review_queue(big_queue, QueueFilters(channel="email", sort="age"), page_size=PAGE)
+    assert page["total_capped"] and page["total"] == 10
+    assert review_queue(big_queue, QueueFilters(), page_size=PAGE)["total"] == DOCUMENTS  # kept count: exact
+
+
+def test_a_stale_or_edited_cursor_starts_from_the_top(big_queue):
+    first = review_queue(big_queue, QueueFilters(), page_size=PAGE)
+    for token in ("garbage", first["next"][:-3], rq.encode_cursor(rq.Cursor(0, ("x",)))):
+        assert [i["id"] for i in review_queue(big_queue, QueueFilters(), page=4, page_size=PAGE, after=token)["items"]] == \
+            [i["id"] for i in first["items"]]
