@@ -1,4 +1,4 @@
-"""Server time of the review queue page and the document view with 10,000 documents in review.
+"""Server time of the review queue page, search and the document view with N documents in review.
 
 Fills a fresh SQLite database (or INVOICEPIPE_BENCH_DATABASE_URL) with N documents in
 review, each with an extraction, a routing or reconcile decision with reasons, an invoice
@@ -7,7 +7,8 @@ through the parsers would measure the parsers, not the pages). Then it requests 
 in-process and reports the ``Server-Timing`` the app measured (time until the response
 starts: database, rendering) and the time the client saw.
 
-    .venv/bin/python benchmarks/review_queue.py [--documents 10000] [--requests 200]
+    .venv/bin/python benchmarks/review_queue.py [--documents 1000000] [--requests 200]
+    INVOICEPIPE_BENCH_DATABASE_URL=postgresql+psycopg://... .venv/bin/python benchmarks/review_queue.py ...
 """
 
 from __future__ import annotations
@@ -46,70 +47,81 @@ def field(value: str, confidence: float, top: float) -> dict:
     return {"value": value, "confidence": confidence, "page": 1, "box": [300.0, top, 420.0, top + 12], "method": "label_right"}
 
 
-def fill(app, documents: int, seed: int = 7) -> None:
+def fill(app, documents: int, seed: int = 7, chunk: int = 20_000) -> None:
+    """``documents`` in review, written ``chunk`` at a time (a million rows never sit in memory)."""
     rnd = random.Random(seed)
     now = datetime.now(timezone.utc)
     vendors = [{"vendor_id": f"V{i:04d}", "name": f"Vendor {i} Industrial Supplies GmbH", "aliases": [], "tax_id": None,
                 "bank_accounts": [], "currency": "EUR", "payment_terms_days": rnd.choice([14, 30, 45]), "active": 1, "updated_at": now}
                for i in range(200)]
-    docs, extractions, decisions, invoices, events = [], [], [], [], []
-    seq = 0
-    for i in range(1, documents + 1):
-        created = now - timedelta(minutes=rnd.randint(0, 14 * 24 * 60))
-        vendor = rnd.choice(vendors)
-        invoice_date = (created - timedelta(days=rnd.randint(0, 20))).date()
-        total = f"{rnd.uniform(20, 60000):.2f}"
-        fields = {"vendor": field(vendor["name"], 0.97, 40), "vendor_id": field(vendor["vendor_id"], 0.97, 40),
-                  "invoice_number": field(f"INV-{i:06d}", rnd.uniform(0.6, 1), 60), "invoice_date": field(invoice_date.isoformat(), 0.99, 74),
-                  "currency": field("EUR", 0.95, 88), "net": field(total, 0.9, 500), "total": field(total, rnd.uniform(0.5, 1), 530),
-                  "po_number": field(f"45{rnd.randint(0, 99999):05d}", 0.9, 102)}
-        if rnd.random() < 0.5:
-            fields["due_date"] = field((invoice_date + timedelta(days=30)).isoformat(), 0.95, 116)
-        reasons = [{"code": c, "message": m, "evidence": {}} for c, m in rnd.sample(REASONS, rnd.randint(1, 3))]
-        docs.append({"id": i, "sha256": f"{i:064x}", "filename": f"invoice-{i}.pdf", "channel": rnd.choice(CHANNELS), "media_type": "application/pdf",
-                     "size_bytes": 40_000, "page_count": 1, "status": "needs_review", "pool": "fast", "reason": reasons[0]["message"],
-                     "attempts": 1, "version": 6, "created_at": created, "updated_at": created})
-        extractions.append({"document_id": i, "extractor_version": "bench", "reader": "bench", "fields": fields,
-                            "lines": [{"description": f"Item {n}", "quantity": "10", "unit_price": "12.50", "amount": "125.00", "sku": None,
-                                       "po_line": None, "confidence": 0.9, "page": 1, "box": [60.0, 200.0 + 14 * n, 540.0, 212.0 + 14 * n]}
-                                      for n in range(3)],
-                            "pages": [{"number": 1, "width": 595.0, "height": 842.0, "method": "pdf_text"}], "warnings": [],
-                            "source": "machine", "created_at": created})
-        decisions.append({"document_id": i, "stage": "reconcile", "outcome": "needs_review", "reasons": reasons, "policy_version": "bench",
-                          "actor": "worker:bench", "created_at": created})
-        invoices.append({"document_id": i, "vendor_id": vendor["vendor_id"], "invoice_number": f"INV-{i:06d}", "invoice_number_norm": f"INV{i:06d}",
-                         "invoice_date": invoice_date.isoformat(), "total": total, "currency": "EUR", "po_number": None,
-                         "document_type": "invoice", "channel": docs[-1]["channel"], "created_at": created})
-        for step, to in (("received", "received"), ("triage", "queued"), ("parse_started", "parsing"), ("extracted", "extracted"),
-                         ("route", "reconciling"), ("reconcile", "needs_review")):
-            seq += 1
-            events.append({"seq": seq, "document_id": i, "step": step, "actor": "worker:bench", "outcome": "ok", "from_status": None,
-                           "to_status": to, "reasons": [], "inputs": {}, "extractor_version": None, "policy_version": "bench",
-                           "created_at": created.isoformat(), "prev_hash": "0" * 64, "hash": f"{seq:064x}"})
-    # Events written in bulk land in the legacy partition (the column default) with dummy
-    # hashes: this measures pages, not the chain, and never runs `audit verify`.
     with app.uow.begin() as tx:
         tx.conn.execute(insert(t.vendors), vendors)
-        for table, rows in ((t.documents, docs), (t.extractions, extractions), (t.decisions, decisions), (t.invoices, invoices),
-                            (t.audit_events, events)):
-            for start in range(0, len(rows), 5000):
-                tx.conn.execute(insert(table), rows[start:start + 5000])
-        if tx.conn.dialect.name == "postgresql":  # later appends draw seq after the bulk rows
+    seq = 0
+    for first in range(1, documents + 1, chunk):
+        docs, extractions, decisions, invoices, events = [], [], [], [], []
+        for i in range(first, min(documents, first + chunk - 1) + 1):
+            created = now - timedelta(minutes=rnd.randint(0, 14 * 24 * 60))
+            vendor = rnd.choice(vendors)
+            invoice_date = (created - timedelta(days=rnd.randint(0, 20))).date()
+            total = f"{rnd.uniform(20, 60000):.2f}"
+            fields = {"vendor": field(vendor["name"], 0.97, 40), "vendor_id": field(vendor["vendor_id"], 0.97, 40),
+                      "invoice_number": field(f"INV-{i:06d}", rnd.uniform(0.6, 1), 60), "invoice_date": field(invoice_date.isoformat(), 0.99, 74),
+                      "currency": field("EUR", 0.95, 88), "net": field(total, 0.9, 500), "total": field(total, rnd.uniform(0.5, 1), 530),
+                      "po_number": field(f"45{rnd.randint(0, 99999):05d}", 0.9, 102)}
+            if rnd.random() < 0.5:
+                fields["due_date"] = field((invoice_date + timedelta(days=30)).isoformat(), 0.95, 116)
+            reasons = [{"code": c, "message": m, "evidence": {}} for c, m in rnd.sample(REASONS, rnd.randint(1, 3))]
+            docs.append({"id": i, "sha256": f"{i:064x}", "filename": f"invoice-{i}.pdf", "channel": rnd.choice(CHANNELS), "media_type": "application/pdf",
+                         "size_bytes": 40_000, "page_count": 1, "status": "needs_review", "pool": "fast", "reason": reasons[0]["message"],
+                         "attempts": 1, "version": 6, "created_at": created, "updated_at": created})
+            extractions.append({"document_id": i, "extractor_version": "bench", "reader": "bench", "fields": fields,
+                                "lines": [{"description": f"Item {n}", "quantity": "10", "unit_price": "12.50", "amount": "125.00", "sku": None,
+                                           "po_line": None, "confidence": 0.9, "page": 1, "box": [60.0, 200.0 + 14 * n, 540.0, 212.0 + 14 * n]}
+                                          for n in range(3)],
+                                "pages": [{"number": 1, "width": 595.0, "height": 842.0, "method": "pdf_text"}], "warnings": [],
+                                "source": "machine", "created_at": created})
+            decisions.append({"document_id": i, "stage": "reconcile", "outcome": "needs_review", "reasons": reasons, "policy_version": "bench",
+                              "actor": "worker:bench", "created_at": created})
+            invoices.append({"document_id": i, "vendor_id": vendor["vendor_id"], "invoice_number": f"INV-{i:06d}", "invoice_number_norm": f"INV{i:06d}",
+                             "invoice_date": invoice_date.isoformat(), "total": total, "currency": "EUR", "po_number": None,
+                             "document_type": "invoice", "channel": docs[-1]["channel"], "created_at": created})
+            for step, to in (("received", "received"), ("triage", "queued"), ("parse_started", "parsing"), ("extracted", "extracted"),
+                             ("route", "reconciling"), ("reconcile", "needs_review")):
+                seq += 1
+                events.append({"seq": seq, "document_id": i, "step": step, "actor": "worker:bench", "outcome": "ok", "from_status": None,
+                               "to_status": to, "reasons": [], "inputs": {}, "extractor_version": None, "policy_version": "bench",
+                               "created_at": created.isoformat(), "prev_hash": "0" * 64, "hash": f"{seq:064x}"})
+        # Events written in bulk land in the legacy partition (the column default) with dummy
+        # hashes: this measures pages, not the chain, and never runs `audit verify`.
+        with app.uow.begin() as tx:
+            for table, rows in ((t.documents, docs), (t.extractions, extractions), (t.decisions, decisions), (t.invoices, invoices),
+                                (t.audit_events, events)):
+                for start in range(0, len(rows), 5000):
+                    tx.conn.execute(insert(table), rows[start:start + 5000])
+    if app.engine.dialect.name == "postgresql":  # later appends draw seq after the bulk rows
+        with app.uow.begin() as tx:
             tx.conn.execute(text(f"SELECT setval('{t.AUDIT_SEQ}', {seq})"))
+            tx.conn.execute(text("ANALYZE"))
 
 
-def summary(label: str, server_ms: list[float], client_ms: list[float]) -> str:
-    q = statistics.quantiles(server_ms, n=20)
-    return (f"{label:<34} n={len(server_ms):<4} server p50 {statistics.median(server_ms):6.1f} ms  p95 {q[18]:6.1f} ms  "
-            f"max {max(server_ms):6.1f} ms   (client p95 {statistics.quantiles(client_ms, n=20)[18]:6.1f} ms)")
+def summary(label: str, samples: list[tuple[float, float, float]]) -> str:
+    server, client, cpu = ([s[k] for s in samples] for k in range(3))
+
+    def p95(values):
+        return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+    return (f"{label:<30} n={len(server):<4} server p50 {statistics.median(server):6.1f} p95 {p95(server):6.1f} ms | "
+            f"CPU p50 {statistics.median(cpu):6.1f} p95 {p95(cpu):6.1f} ms | client p95 {p95(client):6.1f} ms")
 
 
-def timed(client, url: str) -> tuple[float, float]:
-    start = time.perf_counter()
+def timed(client, url: str) -> tuple[float, float, float]:
+    """(server time, client time, CPU time of this process) of one request, in ms. The app
+    runs in this process, so CPU time is the request's own work: on a shared, loaded machine
+    it moves far less than the times a clock sees."""
+    start, cpu = time.perf_counter(), time.process_time()
     response = client.get(url)
-    elapsed = (time.perf_counter() - start) * 1000
+    elapsed, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
     assert response.status_code == 200, (url, response.status_code)
-    return float(response.headers["server-timing"].split("dur=")[1]), elapsed
+    return float(response.headers["server-timing"].split("dur=")[1]), elapsed, cpu
 
 
 def main() -> None:
@@ -129,20 +141,30 @@ def main() -> None:
     add_user(app, "bench", "reviewer", PASSWORD, "system:bench")
     client = client_for(app)
     assert log_in(client, "bench").status_code == 303
-    first, first_client = timed(client, "/queue")
+    first, first_client, _ = timed(client, "/queue")
     print(f"{'queue, first load (indexes all)':<34} server {first:.0f} ms (client {first_client:.0f} ms): builds the queue read model once")
     rnd = random.Random(1)
     filters = ["", "reason=no_po", "reason=duplicate_suspected", "vendor=Vendor%2012", "channel=email", "page=3", "held=none",
-               "reason=price_variance&channel=scan", "page=20"]
-    runs = {"queue page": [], "document view": [], "document view (filtered nav)": [], "api queue": []}
+               "reason=price_variance&channel=scan", "page=20", "sort=amount", "sort=vendor", "sort=age&reason=unknown_vendor"]
+    searches = ["number=INV-0{:05d}", "number={:06d}", "vendor=Vendor%2012&amount_min=100&amount_max=200", "state=needs_review",
+                "filename=invoice-{}.pdf", "po=45{:05d}"]
+    runs = {"queue page": [], "queue page, next (cursor)": [], "document view": [], "document view (filtered nav)": [],
+            "search": [], "api queue": []}
+    cursor = None
     for n in range(args.requests):
         runs["queue page"].append(timed(client, f"/queue?{filters[n % len(filters)]}"))
+        if cursor is None:
+            cursor = client.get("/api/queue?sort=age").json()["next"]
+        response_ms = timed(client, f"/queue?sort=age&page=2&after={cursor}")
+        runs["queue page, next (cursor)"].append(response_ms)
+        cursor = client.get(f"/api/queue?sort=age&after={cursor}").json()["next"]
         runs["document view"].append(timed(client, f"/documents/{rnd.randint(1, args.documents)}"))
         runs["document view (filtered nav)"].append(timed(client, f"/documents/{rnd.randint(1, args.documents)}?reason=no_po"))
+        runs["search"].append(timed(client, "/search?" + searches[n % len(searches)].format(rnd.randint(1, args.documents) % 100_000)))
         if n % 4 == 0:
             runs["api queue"].append(timed(client, f"/api/queue?{filters[n % len(filters)]}"))
     for label, samples in runs.items():
-        print(summary(label, [s for s, _ in samples], [c for _, c in samples]))
+        print(summary(label, samples))
     app.close()
     shutil.rmtree(folder, ignore_errors=True)
 

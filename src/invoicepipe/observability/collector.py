@@ -76,7 +76,8 @@ class PipelineCollector:
 
         d, o = t.documents, t.outbox
         open_values = [s.value for s in OPEN_STATES]
-        with self.app.engine.connect() as conn:
+        with self.app.uow.read() as tx:  # no write lock on SQLite: a scrape never waits for a worker
+            conn = tx.conn
             # covered by ix_documents_status_updated: no table row is read
             by_state = conn.execute(
                 select(d.c.status, func.count(), func.min(d.c.updated_at))
