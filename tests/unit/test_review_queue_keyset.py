@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from invoicepipe.adapters.db import tables as t
-from invoicepipe.adapters.db.review import ALL, SORT_KEYS, ReviewRepository
+from invoicepipe.adapters.db.review import ALL, CHANNEL, SORT_KEYS, ReviewRepository
 from invoicepipe.services import review_queue as rq
 from invoicepipe.services.review_queue import QueueFilters, SORTS, neighbours, review_queue
 
@@ -107,7 +107,9 @@ def test_counts_are_kept_through_changes_and_match_a_fresh_count(big_queue):
     def counted():
         with big_queue.uow.read() as tx:
             r = t.review_queue_reasons
+            q = t.review_queue
             fresh = {c: n for c, n in tx.conn.execute(select(r.c.code, func.count()).group_by(r.c.code))}
+            fresh.update({CHANNEL + c: n for c, n in tx.conn.execute(select(q.c.channel, func.count()).group_by(q.c.channel))})
             fresh[ALL] = tx.conn.execute(select(func.count()).select_from(t.review_queue)).scalar_one()
             return fresh, {c: n for c, n in ReviewRepository(tx.conn).kept_counts().items() if n}
 
@@ -120,13 +122,16 @@ def test_counts_are_kept_through_changes_and_match_a_fresh_count(big_queue):
     page = review_queue(big_queue, QueueFilters())
     fresh, kept = counted()
     assert kept == fresh and page["total"] == DOCUMENTS - 5 and not page["total_capped"]
-    assert {c["code"]: c["count"] for c in page["counts"]} == {c: n for c, n in fresh.items() if c != ALL}
+    assert {c["code"]: c["count"] for c in page["counts"]} == {c: n for c, n in fresh.items() if c != ALL and CHANNEL not in c}
+    for filters in (QueueFilters(channel="email"), QueueFilters(reason="no_po", held="none"), QueueFilters(held="only")):
+        assert review_queue(big_queue, filters)["total"] == len(walk(big_queue, filters)[0])
 
 
 def test_a_filtered_total_stops_counting_at_the_cap(big_queue, monkeypatch):
     monkeypatch.setattr(rq, "COUNT_CAP", 10)
-    page = review_queue(big_queue, QueueFilters(channel="email", sort="age"), page_size=PAGE)
+    page = review_queue(big_queue, QueueFilters(vendor="industrial", sort="age"), page_size=PAGE)
     assert page["total_capped"] and page["total"] == 10
+    assert len(walk(big_queue, QueueFilters(vendor="industrial", sort="age"))[0]) > 10
     assert review_queue(big_queue, QueueFilters(), page_size=PAGE)["total"] == DOCUMENTS  # kept count: exact
 
 

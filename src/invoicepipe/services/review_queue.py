@@ -20,7 +20,7 @@ from typing import Optional
 
 from sqlalchemy.exc import IntegrityError
 
-from ..adapters.db.review import ALL, REVIEW, SORT_KEYS, Cursor, ReviewRepository
+from ..adapters.db.review import ALL, CHANNEL, REVIEW, SORT_KEYS, Cursor, ReviewRepository
 from .review_words import reason_title
 
 PAGE_SIZE = 50
@@ -202,17 +202,17 @@ def _row_cursor(row: dict, sort: str) -> Cursor:
     return Cursor(row["phase"], tuple(row[name] for name in SORT_KEYS.get(sort, SORT_KEYS["priority"])))
 
 
-def _total(repo: ReviewRepository, filters: QueueFilters, me: Optional[str], kept: dict[str, int], held: int) -> tuple[int, bool]:
-    """(documents matching the filters, whether the count stopped at COUNT_CAP). The kept
-    counts answer the common cases; other filters count up to the cap."""
+def _total(repo: ReviewRepository, filters: QueueFilters, me: Optional[str], kept: dict[str, int]) -> tuple[int, bool]:
+    """(documents matching the filters, whether the count stopped at COUNT_CAP). A kept
+    count answers no filter, one reason or one channel; items on hold are few and counted
+    (subtracted for "not on hold"); other filters count up to the cap."""
     reason, vendor, channel, held_filter, assignee = filters.args(me)
-    if not (vendor or channel or assignee):
-        everything = kept.get(reason, 0) if reason else kept.get(ALL, 0)
-        if not reason and held_filter == "":
-            return everything, False
-        if not reason and held_filter == "none":
-            return max(0, everything - held), False
     args = (reason, vendor, channel, assignee)
+    if not (vendor or assignee or (reason and channel)):
+        key = reason or (CHANNEL + channel if channel else ALL)
+        on_hold = repo.count(args, 1)
+        everything = kept.get(key, 0)
+        return {"only": on_hold, "none": max(0, everything - on_hold)}.get(held_filter, everything), False
     total = sum(repo.count(args, phase, cap=COUNT_CAP + 1) for phase in repo.phases(held_filter))
     return min(total, COUNT_CAP), total > COUNT_CAP
 
@@ -238,11 +238,12 @@ def review_queue(app, filters: QueueFilters, page: int = 1, sla_hours: float = 4
             rows = repo.page_at(args, held_filter, filters.sort, page_size, (page - 1) * page_size)
         kept = repo.kept_counts()
         held = repo.held_count()
-        total, capped = _total(repo, filters, me, kept, held)
+        total, capped = _total(repo, filters, me, kept)
         has_more = bool(rows) and bool(repo.page(args, held_filter, filters.sort, 1, _row_cursor(rows[-1], filters.sort)))
     now, sla = datetime.now(timezone.utc), timedelta(hours=sla_hours)
     items = [_item(r, now, sla) for r in rows]
-    counts = sorted(((c, n) for c, n in kept.items() if c != ALL and n > 0), key=lambda cn: (-cn[1], cn[0]))
+    counts = sorted(((c, n) for c, n in kept.items() if c != ALL and not c.startswith(CHANNEL) and n > 0),
+                    key=lambda cn: (-cn[1], cn[0]))
     return {
         "items": items, "total": total, "total_capped": capped, "page": page,
         "pages": max(1, -(-total // page_size)), "page_size": page_size,
@@ -262,8 +263,8 @@ def neighbours(app, document_id: int, filters: QueueFilters, me: Optional[str] =
     with app.uow.read() as tx:
         repo = ReviewRepository(tx.conn)
         here = repo.position(document_id, filters.sort)
-        kept, held = repo.kept_counts(), repo.held_count()
-        total, capped = _total(repo, filters, me, kept, held)
+        kept = repo.kept_counts()
+        total, capped = _total(repo, filters, me, kept)
         in_view = here is not None and here.phase in repo.phases(held_filter) and repo.matches(document_id, args, here.phase)
         if not in_view:
             first = repo.page(args, held_filter, filters.sort, 1)

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import Connection, delete, func, insert, literal, select, tuple_
+from sqlalchemy import Connection, delete, exists, func, insert, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,6 +24,7 @@ from .documents import utcnow
 REVIEW = Status.NEEDS_REVIEW.value
 CHUNK = 500  # keeps IN lists well under every driver's parameter limit
 ALL = "*"  # the kept count of the whole queue
+CHANNEL = "channel:"  # kept counts per channel: "channel:email"; the other codes are reason codes
 # Sentinels for unknown sort values: they sort last, and a key column is never NULL (a NULL
 # makes a row comparison unknown, which would drop the row from every keyset page).
 NO_DUE_DATE = "9999-12-31"
@@ -124,8 +125,9 @@ class ReviewRepository:
             # RETURNING: count what was really deleted (a concurrent refresh may have been first).
             for (code,) in self.conn.execute(delete(r).where(r.c.document_id.in_(chunk)).returning(r.c.code)):
                 deltas[code] = deltas.get(code, 0) - 1
-            gone = len(self.conn.execute(delete(q).where(q.c.document_id.in_(chunk)).returning(q.c.document_id)).all())
-            deltas[ALL] = deltas.get(ALL, 0) - gone
+            for (channel,) in self.conn.execute(delete(q).where(q.c.document_id.in_(chunk)).returning(q.c.channel)):
+                deltas[ALL] = deltas.get(ALL, 0) - 1
+                deltas[CHANNEL + channel] = deltas.get(CHANNEL + channel, 0) - 1
         self._adjust_counts(deltas)
 
     def insert_rows(self, rows: Sequence[dict]) -> None:
@@ -141,6 +143,8 @@ class ReviewRepository:
                 self.conn.execute(insert(t.review_queue_reasons), reasons)
             for item in reasons:
                 deltas[item["code"]] = deltas.get(item["code"], 0) + 1
+            for row in batch:
+                deltas[CHANNEL + row["channel"]] = deltas.get(CHANNEL + row["channel"], 0) + 1
         self._adjust_counts(deltas)
 
     def _adjust_counts(self, deltas: dict[str, int]) -> None:
@@ -157,6 +161,8 @@ class ReviewRepository:
         k, r, q = t.review_queue_counts, t.review_queue_reasons, t.review_queue
         self.conn.execute(delete(k))
         rows = [{"code": code, "documents": int(n)} for code, n in self.conn.execute(select(r.c.code, func.count()).group_by(r.c.code))]
+        rows += [{"code": CHANNEL + channel, "documents": int(n)}
+                 for channel, n in self.conn.execute(select(q.c.channel, func.count()).group_by(q.c.channel))]
         rows.append({"code": ALL, "documents": int(self.conn.execute(select(func.count()).select_from(q)).scalar_one())})
         self.conn.execute(insert(k), rows)
 
@@ -191,7 +197,10 @@ class ReviewRepository:
             query = query.where(q.c.document_id.not_in(live) if assignee == "none"
                                 else q.c.document_id.in_(live.where(c.c.username == assignee)))
         if reason:
-            query = query.where(q.c.document_id.in_(select(t.review_queue_reasons.c.document_id).where(t.review_queue_reasons.c.code == reason)))
+            # EXISTS, probed by primary key for each row the range scan meets: an IN list
+            # would first collect every document with the reason (a third of a big queue).
+            r = t.review_queue_reasons
+            query = query.where(exists().where(r.c.document_id == q.c.document_id, r.c.code == reason))
         if vendor:
             query = query.where((q.c.vendor_id == vendor) | func.lower(q.c.vendor_name).contains(vendor.lower(), autoescape=True))
         if channel:
@@ -285,7 +294,7 @@ class ReviewRepository:
         return int(self.conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
     def kept_counts(self) -> dict[str, int]:
-        """The maintained counts: per reason code, and ``*`` for the whole queue."""
+        """The maintained counts: per reason code, per channel (``channel:…``) and ``*`` for the whole queue."""
         k = t.review_queue_counts
         return {r[0]: int(r[1]) for r in self.conn.execute(select(k.c.code, k.c.documents))}
 
