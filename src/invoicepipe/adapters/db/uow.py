@@ -13,6 +13,7 @@ from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
 from .documents import DocumentRepository
+from .mail_ledger import MailLedgerRepository
 from .masterdata import MasterDataRepository
 
 
@@ -23,6 +24,7 @@ class Transaction:
         self.audit = AuditRepository(conn, audit_key)
         self.master = MasterDataRepository(conn)
         self.content_prints = ContentPrintRepository(conn)
+        self.mail = MailLedgerRepository(conn)
         # Run after the commit, never after a rollback (metrics of committed state changes).
         self.after_commit: list = []
 
