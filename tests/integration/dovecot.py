@@ -139,13 +139,17 @@ namespace inbox {{
         raise RuntimeError(f"dovecot did not listen on {self.imaps_port}: {self.log()[-2000:]}")
 
     def stop(self) -> None:
+        """The server goes away: the master and every login and mail process with it (a
+        mail process would otherwise serve its open connection on to its end)."""
         pid_file = self.root / "run" / "master.pid"
         if not pid_file.exists():
             return
         pid = int(pid_file.read_text().split()[0])
         try:
+            group = os.getpgid(pid)
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
+            pid_file.unlink(missing_ok=True)
             return
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -154,6 +158,11 @@ namespace inbox {{
             except ProcessLookupError:
                 break
             time.sleep(0.05)
+        if group != os.getpgrp():  # the master is its own session's leader; never our own group
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         pid_file.unlink(missing_ok=True)
 
     def cleanup(self) -> None:
