@@ -133,4 +133,4 @@ def mail_poll(ok: bool) -> None:
     m = metrics()
     m.mail_polls.labels("ok" if ok else "failed").inc()
     if ok:
-        m.mail_last_success.set(time.time())
+        m.mail_last_success.labels("imap").set(time.time())

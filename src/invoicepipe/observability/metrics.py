@@ -109,7 +109,10 @@ def _build() -> SimpleNamespace:
         mail_polls=Counter(
             "invoicepipe_mail_polls_total", "Rounds of the mailbox poller, by outcome (ok; failed: the mailbox could not be read).",
             ["outcome"]),
+        # Labelled so that it exists only where a poller runs: an unlabelled gauge would be 0
+        # (the epoch, "never") in every process, and the alert on its age would fire there.
         mail_last_success=Gauge(
-            "invoicepipe_mail_last_success_timestamp_seconds", "When the mailbox poller last read the mailbox completely (Unix time).",
-            multiprocess_mode="mostrecent"),
+            "invoicepipe_mail_last_success_timestamp_seconds",
+            "When the mailbox poller last read the mailbox completely (Unix time), by poller (imap).",
+            ["poller"], multiprocess_mode="mostrecent"),
     )
