@@ -69,7 +69,10 @@ class ImapMailbox:
         """Connect, log in, make sure the processed and rejected folders exist, select the
         polled folder; returns its UIDVALIDITY (UIDs are only unique within one)."""
         if self.client is not None:
-            return self._guard(self._noop)
+            try:
+                return self._guard(self._noop)
+            except MailboxUnavailable:
+                pass  # the server dropped the connection between rounds (idle timeout): connect anew
         s = self.settings
         try:
             client = self.client_factory(s.host, port=s.port, ssl=s.security == "tls", ssl_context=tls_context(s),
