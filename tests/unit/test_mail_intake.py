@@ -184,3 +184,9 @@ def test_mail_settings_need_user_and_password_and_never_show_the_password(tmp_pa
         with pytest.raises(ConfigError) as err:
             Settings.from_env({**env, **bad})
         assert PASSWORD not in str(err.value)
+
+
+def test_up_and_serve_start_no_poller_without_a_mailbox(app):
+    from invoicepipe.services.mail_poller import start_mail_poller
+
+    assert app.settings.mail is None and start_mail_poller(app) is None

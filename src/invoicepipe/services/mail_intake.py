@@ -17,7 +17,7 @@ from typing import Optional, Protocol
 from sqlalchemy.exc import IntegrityError
 
 from ..adapters.blobs import sha256_of
-from ..adapters.db.mail_ledger import CLAIMED, REJECTED, TAKEN
+from ..adapters.db.mail_ledger import CLAIMED, REJECTED, TAKEN, is_expired
 from ..domain.mail_keys import message_key, read_message_id
 from ..domain.names import safe_name
 from ..errors import TransientError, UnsupportedInput
@@ -63,6 +63,12 @@ def poll_mailbox(app, mailbox: Mailbox, poller: str) -> PollReport:
 
 def take_message(app, mailbox: Mailbox, uidvalidity: int, uid: int, size: int, poller: str) -> str:
     settings = app.settings.mail
+    with app.uow.begin() as tx:  # this UID seen before: no need to download it again
+        seen = tx.mail.find(message_key=None, sha256=None, mailbox=mailbox.name, uidvalidity=uidvalidity, uid=uid)
+    if seen is not None and seen["outcome"] != CLAIMED:
+        return _again(app, mailbox, uid, seen)
+    if seen is not None and seen["claimed_by"] != poller and not is_expired(seen):
+        return "busy"  # another poller is on it; it moves the message when done
     too_big = size > settings.max_message_bytes
     data = None if too_big else mailbox.fetch(uid)
     head = mailbox.fetch_header(uid) if too_big else data
@@ -73,12 +79,9 @@ def take_message(app, mailbox: Mailbox, uidvalidity: int, uid: int, size: int, p
                 mailbox=mailbox.name, uidvalidity=uidvalidity, uid=uid)
     row_id, state, row = _claim(app, poller, settings.claim_s, keys, message_id, size)
     if state == "busy":
-        return "busy"  # another poller is on it; it moves the message when done
+        return "busy"
     if state == "done":
-        mailbox.move(uid, _folder(settings, row["outcome"]))
-        mail_message("again")
-        app.log.info("mail_again", mailbox=mailbox.name, uid=uid, ledger_id=row_id, outcome=row["outcome"])
-        return "again"
+        return _again(app, mailbox, uid, row)
     if too_big:
         outcome, why, message_db_id = REJECTED, (f"message is {size} bytes, over the limit of {settings.max_message_bytes} "
                                                   "(INVOICEPIPE_IMAP_MAX_MESSAGE_BYTES)"), None
@@ -89,6 +92,15 @@ def take_message(app, mailbox: Mailbox, uidvalidity: int, uid: int, size: int, p
     mailbox.move(uid, _folder(settings, outcome))
     mail_message(outcome)
     return outcome
+
+
+def _again(app, mailbox: Mailbox, uid: int, row: dict) -> str:
+    """A message taken (or refused) before: a second delivery, a copy moved back into the
+    folder, or one whose move a stopped poller did not finish. It is only moved on."""
+    mailbox.move(uid, _folder(app.settings.mail, row["outcome"]))
+    mail_message("again")
+    app.log.info("mail_again", mailbox=mailbox.name, uid=uid, ledger_id=row["id"], outcome=row["outcome"])
+    return "again"
 
 
 def _folder(settings, outcome: str) -> str:
