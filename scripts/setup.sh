@@ -3,7 +3,8 @@
 # and a virtualenv in ./.venv with the project installed in editable mode.
 #   Debian packages: tesseract-ocr (OCR) with the deu fra spa ita nld por pol language data,
 #   redis-server and postgresql (integration tests and
-#   production-like runs), chromium (browser tests), docker-compose (validates the compose file).
+#   production-like runs), chromium (browser tests), docker-compose (validates the compose file),
+#   dovecot-imapd (the real IMAP server the mailbox tests start on 127.0.0.1).
 #   Python packages: the project with its [web,ocr,dev] extras, see pyproject.toml (among them
 #   opencv-python-headless for photographed pages and tesserocr, Tesseract in process).
 # Usage: scripts/setup.sh [--minimal]   (--minimal: only what `invoicepipe up` needs)
@@ -15,7 +16,7 @@ packages=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa te
           tesseract-ocr-por tesseract-ocr-pol)
 # Debian splits venv and pip out of python3; without them `python3 -m venv` fails.
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv python3-pip)
-[ "${1:-}" = "--minimal" ] || packages+=(redis-server postgresql chromium docker-compose)
+[ "${1:-}" = "--minimal" ] || packages+=(redis-server postgresql chromium docker-compose dovecot-imapd)
 
 missing=()
 for p in "${packages[@]}"; do

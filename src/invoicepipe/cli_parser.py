@@ -160,4 +160,17 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     tl.add_argument("--json", action="store_true")
     tk_sub.add_parser("revoke", help="delete one API token by the id token list shows").add_argument("token_id")
     tk.set_defaults(func=handlers["token"])
+
+    ml = sub.add_parser("mail", help="poll the IMAP mailbox (INVOICEPIPE_IMAP_*): each new message once, its attachments documents")
+    ml.add_argument("--once", action="store_true", help="one round over the waiting messages, then exit (7: mailbox unreachable)")
+    ml.add_argument("--for-seconds", type=float, default=None, help="stop after this long (default: until Ctrl-C)")
+    ml.add_argument("--metrics-port", type=int, default=None,
+                    help="port of the poller's /metrics (default: INVOICEPIPE_METRICS_PORT, else 9194; 0: none); "
+                         "host INVOICEPIPE_METRICS_HOST (default 127.0.0.1)")
+    ml_sub = ml.add_subparsers(dest="mail_command")
+    ms = ml_sub.add_parser("status", help="the mail ledger: messages by outcome and the latest ones with their reasons")
+    ms.add_argument("--outcome", choices=["claimed", "taken", "rejected"], default=None)
+    ms.add_argument("--limit", type=int, default=20)
+    ms.add_argument("--json", action="store_true")
+    ml.set_defaults(func=handlers["mail"])
     return p

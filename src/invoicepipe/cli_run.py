@@ -50,6 +50,7 @@ def _run(app, pools: Optional[tuple], banner, for_seconds: Optional[float], requ
     from .adapters.inbox import DropFolder
     from .runtime import Periodic, start_background, stop_all
     from .services.inbox import process_inbox
+    from .services.mail_poller import start_mail_poller
 
     folder = DropFolder(app.settings.inbox_dir, app.settings.settle_s)
     folder.ensure_layout()
@@ -62,8 +63,11 @@ def _run(app, pools: Optional[tuple], banner, for_seconds: Optional[float], requ
         return EXIT_CONFIG
     watcher = Periodic("inbox", app.settings.watch_interval_s, lambda: process_inbox(app, folder), app.log)
     watcher.start()
-    started += [watcher] + ([web] if web else [])
+    mail = start_mail_poller(app)  # only when INVOICEPIPE_IMAP_HOST is set
+    started += [watcher] + ([mail] if mail else []) + ([web] if web else [])
     print(banner(folder, web), flush=True)
+    if mail:
+        print(f"  mailbox    {mail.mailbox.name} every {app.settings.mail.poll_interval_s:g} s (invoicepipe mail status)", flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
+from .config_mail import MailSettings, mail_settings_from_env
 from .errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,8 @@ class Settings:
     # from the base to the cap (services/export.backoff_delay). Shorter in tests and drills.
     export_backoff_base_s: int = 30
     export_backoff_cap_s: int = 3600
+    # The IMAP mailbox `invoicepipe mail` (and up / serve) polls; None: no mailbox (config_mail.py).
+    mail: Optional[MailSettings] = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -129,6 +132,7 @@ class Settings:
             audit_keyring_file=_path(env, "INVOICEPIPE_AUDIT_KEYRING"),
             export_backoff_base_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_BASE", 30),
             export_backoff_cap_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_CAP", 3600),
+            mail=mail_settings_from_env(env),
         )
         values.update(overrides)
         settings = cls(**values)

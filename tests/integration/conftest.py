@@ -77,3 +77,20 @@ def tesseract() -> str:
     path = shutil.which("tesseract")
     require(path is not None, "Tesseract (tesseract-ocr)")
     return path
+
+
+@pytest.fixture
+def dovecot():
+    """A real Dovecot IMAP server on 127.0.0.1 (IMAP with STARTTLS, and IMAPS) with one user
+    and a self-signed certificate, thrown away after the test. INVOICEPIPE_TEST_IMAP_PORT
+    names the STARTTLS port (IMAPS is the next one); without it the system picks free ports."""
+    from tests.integration.dovecot import Dovecot
+
+    require(shutil.which("dovecot") is not None or os.path.exists("/usr/sbin/dovecot"), "Dovecot (Debian package dovecot-imapd)")
+    base = os.environ.get("INVOICEPIPE_TEST_IMAP_PORT")
+    server = Dovecot(*((int(base), int(base) + 1) if base else (None, None)))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()

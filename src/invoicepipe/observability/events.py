@@ -119,3 +119,18 @@ def audit_checkpoint(outcome: str) -> None:
         m.audit_last_sealed.labels("sweeper").set(time.time())
     elif outcome == "refused":
         m.audit_chain_ok.labels("sweeper").set(0)
+
+
+@_quiet
+def mail_message(outcome: str) -> None:
+    """One message the mailbox poller handled: ``taken``, ``rejected`` or ``again``."""
+    metrics().mail_messages.labels(slug(outcome)).inc()
+
+
+@_quiet
+def mail_poll(ok: bool) -> None:
+    """One round of the mailbox poller; a complete one also sets the last-success time."""
+    m = metrics()
+    m.mail_polls.labels("ok" if ok else "failed").inc()
+    if ok:
+        m.mail_last_success.labels("imap").set(time.time())

@@ -36,6 +36,10 @@ PIPELINE_FAILURES = tuple(
     [(step, code) for step in ("triage", "parse") for code in ("limit_exceeded", "reader_crashed", "unreadable")]
     + [("parse", "retry_budget_exhausted"), ("export", "delivery_refused")])
 
+# What the mailbox poller did with a message: taken (attachments stored), rejected (moved to
+# the rejected folder with a reason), again (a message it had taken already, moved on).
+MAIL_OUTCOMES = ("taken", "rejected", "again")
+
 
 def metrics() -> SimpleNamespace:
     """The process's event metrics (created on first call, thread-safe)."""
@@ -48,6 +52,10 @@ def metrics() -> SimpleNamespace:
                     built.transitions.labels(*labels)
                 for labels in PIPELINE_FAILURES:
                     built.failures.labels(*labels)
+                for outcome in MAIL_OUTCOMES:
+                    built.mail_messages.labels(outcome)
+                for outcome in ("ok", "failed"):
+                    built.mail_polls.labels(outcome)
                 _METRICS = built
     return _METRICS
 
@@ -95,4 +103,16 @@ def _build() -> SimpleNamespace:
         audit_last_sealed=Gauge(
             "invoicepipe_audit_checkpoint_last_success_timestamp_seconds",
             "When a checkpoint round last found the chain consistent (Unix time).", ["checker"], multiprocess_mode="mostrecent"),
+        mail_messages=Counter(
+            "invoicepipe_mail_messages_total", "Messages the mailbox poller handled, by outcome (taken, rejected, again).",
+            ["outcome"]),
+        mail_polls=Counter(
+            "invoicepipe_mail_polls_total", "Rounds of the mailbox poller, by outcome (ok; failed: the mailbox could not be read).",
+            ["outcome"]),
+        # Labelled so that it exists only where a poller runs: an unlabelled gauge would be 0
+        # (the epoch, "never") in every process, and the alert on its age would fire there.
+        mail_last_success=Gauge(
+            "invoicepipe_mail_last_success_timestamp_seconds",
+            "When the mailbox poller last read the mailbox completely (Unix time), by poller (imap).",
+            ["poller"], multiprocess_mode="mostrecent"),
     )

@@ -444,3 +444,30 @@ content_print_bands = Table(
     Column("band_key", BigInteger, nullable=False),
     Index("ix_content_print_bands_key", "band_key", "document_id"),
 )
+
+# The IMAP poller's ledger: one row per message taken (or refused) from a mailbox
+# (migration 0013). Message-ID (as its sha256) and content hash are each unique, so a message
+# is taken once however often it is delivered or however many pollers see it; a claim with
+# an expiry lets another poller finish what a dead one started.
+mail_messages = Table(
+    "mail_messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("mailbox", String(300), nullable=False),  # user@host:port/folder, never a password
+    Column("uidvalidity", BigInteger, nullable=False),
+    Column("uid", BigInteger, nullable=False),
+    Column("message_id_header", String(500)),
+    Column("message_key", String(64)),  # sha256 of the Message-ID header
+    Column("sha256", String(64)),  # of the whole message; NULL when refused unread (too big)
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("outcome", String(16), nullable=False, index=True),  # claimed | taken | rejected
+    Column("reason", Text),
+    Column("message_db_id", ForeignKey("messages.id")),
+    Column("claimed_by", String(200)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    UniqueConstraint("message_key", name="uq_mail_messages_message_key"),
+    UniqueConstraint("sha256", name="uq_mail_messages_sha256"),
+    UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_mail_messages_uid"),
+)

@@ -14,6 +14,7 @@ from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
 from .documents import DocumentRepository
 from .engine import READ_ONLY
+from .mail_ledger import MailLedgerRepository
 from .masterdata import MasterDataRepository
 
 
@@ -24,6 +25,7 @@ class Transaction:
         self.audit = AuditRepository(conn, audit_key)
         self.master = MasterDataRepository(conn)
         self.content_prints = ContentPrintRepository(conn)
+        self.mail = MailLedgerRepository(conn)
         # Run after the commit, never after a rollback (metrics of committed state changes).
         self.after_commit: list = []
 
