@@ -14,6 +14,7 @@ from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
 from .documents import DocumentRepository
 from .masterdata import MasterDataRepository
+from .webhooks import WebhookRepository
 
 
 class Transaction:
@@ -23,6 +24,7 @@ class Transaction:
         self.audit = AuditRepository(conn, audit_key)
         self.master = MasterDataRepository(conn)
         self.content_prints = ContentPrintRepository(conn)
+        self.webhooks = WebhookRepository(conn)
         # Run after the commit, never after a rollback (metrics of committed state changes).
         self.after_commit: list = []
 
