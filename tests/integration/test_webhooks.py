@@ -6,14 +6,12 @@ by a pipeline worker."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-import dramatiq
 import jsonschema
 import pytest
 from dramatiq.brokers.stub import StubBroker
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from invoicepipe.actors import declare_actors
 from invoicepipe.adapters.db import tables as t

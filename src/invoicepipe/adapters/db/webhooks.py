@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, delete, exists, func, insert, literal, or_, select, update
 
 from . import tables as t
 from .documents import utcnow
@@ -115,11 +115,7 @@ class WebhookRepository:
             query = query.where(d.subscriber_id == subscriber_id)
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
-    def counts(self) -> dict[str, int]:
+    def dead_by_subscriber(self) -> dict[int, int]:
         d = t.webhook_deliveries.c
-        rows = self.conn.execute(select(d.state, func.count()).where(d.state.in_((PENDING, DEAD))).group_by(d.state))
-        return {PENDING: 0, DEAD: 0, **{state: int(n) for state, n in rows}}
-
-    def oldest_pending(self) -> Optional[datetime]:
-        d = t.webhook_deliveries.c
-        return self.conn.execute(select(func.min(d.created_at)).where(and_(d.state == PENDING))).scalar()
+        rows = self.conn.execute(select(d.subscriber_id, func.count()).where(d.state == DEAD).group_by(d.subscriber_id))
+        return {int(sid): int(n) for sid, n in rows}
