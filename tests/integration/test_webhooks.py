@@ -38,7 +38,7 @@ SECRET = "subscriber-secret-0123456789"
 @pytest.fixture
 def app(database_url, tmp_path):
     settings = Settings.from_env({}, var_dir=tmp_path / "var", inbox_dir=tmp_path / "inbox", database_url=database_url,
-                                 policy_path=lenient_policy(tmp_path), webhook_max_attempts=3, webhook_timeout_s=1)
+                                 policy_path=lenient_policy(tmp_path), webhook_max_attempts=3, webhook_timeout_s=3)
     broker = StubBroker()
     broker.emit_after("process_boot")
     application = bootstrap(settings, broker=broker, readers=TextReaders(), log_level="WARNING")
