@@ -42,7 +42,7 @@ def test_a_payload_that_is_not_json_is_refused():
 
 
 @pytest.mark.parametrize("status,kind", [(200, "delivered"), (201, "delivered"), (204, "delivered"), (409, "already"),
-                                         (408, "retry"), (425, "retry"), (429, "retry"), (500, "retry"), (503, "retry"),
+                                         (408, "retry"), (425, "refused"), (429, "retry"), (500, "retry"), (503, "retry"),
                                          (302, "refused"), (400, "refused"), (401, "refused"), (404, "refused"), (422, "refused")])
 def test_answers_are_classified(status, kind):
     assert classify(status) == kind

@@ -63,7 +63,7 @@ class FileDropExporter:
 
 class HttpExporter:
     """POSTs each invoice to ``url`` with its ``Idempotency-Key`` and a signature made with
-    ``secret``. 2xx and 409 ("already have it") are delivered; 408, 425, 429, 5xx, timeouts
+    ``secret``. 2xx and 409 ("already have it") are delivered; 408, 429, 5xx, timeouts
     and connection failures are ``RetryLater``; any other answer is ``DeliveryRefused``."""
 
     def __init__(self, url: str, secret: str, poster: SignedPoster):

@@ -10,7 +10,7 @@ The HTTP export and the outgoing webhooks send the same way (docs/http-delivery.
   request cannot be replayed later, and the body cannot be changed. The body carries the
   idempotency key too, so it is signed with it;
 - an answer is ``delivered`` (2xx), ``already`` (409: the receiver has it under this key),
-  ``retry`` (408, 425, 429, 5xx: it may take it later) or ``refused`` (any other status:
+  ``retry`` (408, 429, 5xx: it may take it later) or ``refused`` (any other status:
   it never will).
 
 Signing is a few lines over the standard library's ``hmac`` (constant-time compare
@@ -39,7 +39,7 @@ DEFAULT_TOLERANCE_S = 300
 # delivery for years (the operator can always replay sooner).
 MAX_RETRY_AFTER_S = 24 * 3600
 EXCERPT_CHARS = 200
-RETRY_STATUSES = frozenset({408, 425, 429})
+RETRY_STATUSES = frozenset({408, 429})
 
 
 def canonical_body(payload: Mapping[str, Any]) -> bytes:

@@ -8,7 +8,7 @@ notifications commit together or not at all. ``deliver_due`` (run every
 slow subscriber cannot hold up a document) sends the due rows the way the HTTP export sends
 invoices (``adapters/http_delivery``: signed, an ``Idempotency-Key`` stable across tries) and
 reads the answer the same way: delivered (2xx, 409), retried after the export's back-off or
-the subscriber's ``Retry-After`` (timeouts, connection failures, 408, 425, 429, 5xx), dead
+the subscriber's ``Retry-After`` (timeouts, connection failures, 408, 429, 5xx), dead
 after ``INVOICEPIPE_WEBHOOK_MAX_ATTEMPTS`` tries or at once for a refusal (other 4xx). Dead
 rows stay visible (``invoicepipe webhooks deliveries --state dead``, a metric and an alert)
 until an operator replays them.
