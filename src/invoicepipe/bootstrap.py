@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from .adapters.audit_key import load_audit_keyring
 from .adapters.blobs import BlobStore
 from .adapters.broker import Enqueuer, make_broker
-from .adapters.exporters import FileDropExporter
+from .adapters.exporters import Exporter, make_exporter
+from .adapters.http_delivery import SignedPoster
 from .adapters.parse_isolation import ChildProcessRunner
 from .adapters.db.engine import make_engine
 from .adapters.db.migrate import upgrade
@@ -40,13 +41,17 @@ class App:
     policy: Policy
     readers: Any  # module or object with probe / read_text_layer / read_with_ocr
     log: Any
-    exporter: Any = None  # anything with .deliver(idempotency_key, payload)
+    exporter: Optional[Exporter] = None
+    webhook_poster: Optional[SignedPoster] = None  # the outgoing webhooks' HTTP client (services/webhooks)
     parse_runner: Any = None  # adapters.parse_isolation runner; None: inline with ``readers``
     host: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     def close(self) -> None:
         if self.parse_runner is not None:
             self.parse_runner.close()
+        for client in (getattr(self.exporter, "poster", None), self.webhook_poster):
+            if client is not None:
+                client.close()
         self.broker.close()
         self.engine.dispose()
 
@@ -58,8 +63,9 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", log_level))
     policy = load_policy(settings.policy_path, settings.schemas_dir)
     audit_key = load_audit_keyring(settings)
-    for secret in audit_key.keys.values():
+    for secret in [*audit_key.keys.values(), settings.export_secret]:
         register_secret(secret)  # whatever prints a key by mistake, the log shows [redacted]
+    exporter = make_exporter(settings)
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -85,6 +91,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
         policy=policy,
         readers=readers,
         log=log,
-        exporter=FileDropExporter(settings.outbox_dir),
+        exporter=exporter,
+        webhook_poster=SignedPoster(settings.webhook_timeout_s),
         parse_runner=parse_runner,
     )

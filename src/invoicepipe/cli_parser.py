@@ -89,12 +89,16 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     rt.add_argument("--all-failed", action="store_true", help="every document now in `failed`")
     rt.set_defaults(func=handlers["retry"])
 
-    xp = sub.add_parser("export", help="the payable export: replay invoices the destination refused")
+    xp = sub.add_parser("export", help="the payable export (INVOICEPIPE_EXPORT_URL): replay invoices the destination refused")
     xp_sub = xp.add_subparsers(dest="export_cmd", required=True)
     xr = xp_sub.add_parser("replay", help="deliver export_failed (or approved, backing-off) invoices now (the same outbox row and idempotency key)")
     xr.add_argument("ids", type=int, nargs="*", metavar="ID")
     xr.add_argument("--all-failed", action="store_true", help="every document now in `export_failed`")
     xp.set_defaults(func=handlers["export"])
+
+    from .cli_webhooks import add_parser as add_webhooks_parser
+
+    add_webhooks_parser(sub, handlers["webhooks"])
 
     ls = sub.add_parser("list", help="documents in a state, most recently changed first")
     ls.add_argument("--state", choices=[s.value for s in Status], default=None)

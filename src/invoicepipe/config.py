@@ -76,6 +76,18 @@ class Settings:
     export_backoff_cap_s: int = 3600
     # The IMAP mailbox `invoicepipe mail` (and up / serve) polls; None: no mailbox (config_mail.py).
     mail: Optional[MailSettings] = None
+    # Where approved invoices go: an http(s):// URL (signed JSON POSTs, docs/http-delivery.md)
+    # or a folder / file:// URL; None: the folder var/outbox.
+    export_url: Optional[str] = None
+    # The HMAC key of the HTTP export's signatures; from the environment only, never logged.
+    export_secret: Optional[str] = field(default=None, repr=False)
+    export_timeout_s: int = 30
+    # Outgoing webhooks: a delivery is tried this many times (with the export's back-off)
+    # before it is dead; each try waits at most the timeout; due deliveries are looked for
+    # every poll interval by ``up`` and ``serve``.
+    webhook_max_attempts: int = 12
+    webhook_timeout_s: int = 10
+    webhook_poll_s: float = 2.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -133,6 +145,12 @@ class Settings:
             export_backoff_base_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_BASE", 30),
             export_backoff_cap_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_CAP", 3600),
             mail=mail_settings_from_env(env),
+            export_url=(env.get("INVOICEPIPE_EXPORT_URL") or "").strip() or None,
+            export_secret=env.get("INVOICEPIPE_EXPORT_SECRET") or None,
+            export_timeout_s=_int(env, "INVOICEPIPE_EXPORT_TIMEOUT", 30),
+            webhook_max_attempts=_int(env, "INVOICEPIPE_WEBHOOK_MAX_ATTEMPTS", 12),
+            webhook_timeout_s=_int(env, "INVOICEPIPE_WEBHOOK_TIMEOUT", 10),
+            webhook_poll_s=_int(env, "INVOICEPIPE_WEBHOOK_POLL", 2),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -143,6 +161,11 @@ class Settings:
         if not 1 <= settings.export_backoff_base_s <= settings.export_backoff_cap_s:
             raise ConfigError("INVOICEPIPE_EXPORT_BACKOFF_BASE must be at least 1 and at most INVOICEPIPE_EXPORT_BACKOFF_CAP "
                               f"(got {settings.export_backoff_base_s} and {settings.export_backoff_cap_s})")
+        if settings.export_url and "://" in settings.export_url and not settings.export_url.startswith(("http://", "https://", "file://")):
+            raise ConfigError(f"INVOICEPIPE_EXPORT_URL must be an http(s):// URL, a file:// URL or a folder, got {redact_url(settings.export_url)!r}")
+        if settings.export_timeout_s < 1 or settings.webhook_timeout_s < 1 or settings.webhook_max_attempts < 1 or settings.webhook_poll_s <= 0:
+            raise ConfigError("INVOICEPIPE_EXPORT_TIMEOUT, INVOICEPIPE_WEBHOOK_TIMEOUT, INVOICEPIPE_WEBHOOK_MAX_ATTEMPTS and "
+                              "INVOICEPIPE_WEBHOOK_POLL must be at least 1")
         if not settings.policy_path.is_file():
             raise ConfigError(f"policy file not found: {settings.policy_path}")
         return settings

@@ -65,7 +65,22 @@ class RetryBudgetExhausted(PermanentError):
 class DeliveryRefused(PermanentError):
     """The payable destination refused an approved invoice for good (a rejected record, a
     destination that will never accept it): it ends in ``export_failed`` with the reason
-    until an operator fixes the cause and replays it."""
+    until an operator fixes the cause and replays it. An HTTP destination's answer is kept
+    as ``status`` and a short sanitised ``excerpt`` of its body."""
+
+    def __init__(self, reason: str, status: "int | None" = None, excerpt: "str | None" = None):
+        super().__init__(reason)
+        self.status = status
+        self.excerpt = excerpt
+
+
+class RetryLater(TransientError):
+    """A destination that is busy or down for now (timeout, connection refused, 429, 5xx).
+    ``retry_after_s`` is how long it asked us to wait (its ``Retry-After``), if it said."""
+
+    def __init__(self, message: str, retry_after_s: "float | None" = None):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class StorageUnavailable(TransientError):

@@ -159,7 +159,8 @@ def configure_logging(level: str = "INFO", stream=None) -> None:
     root.setLevel(numeric)
     # Library chatter (Alembic's per-migration lines, Dramatiq's worker start/stop) would
     # drown the one-line-per-step JSON log; their warnings and errors still come through.
-    for noisy in ("alembic", "dramatiq"):
+    # httpx logs every request with its full URL (a query string may carry a token).
+    for noisy in ("alembic", "dramatiq", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for broker_logger in ("dramatiq.broker.StubBroker", "dramatiq.broker.RedisBroker"):
         logger = logging.getLogger(broker_logger)

@@ -1,5 +1,5 @@
 """The embedded runtime: one in-process Dramatiq worker per pool, a sweeper (which also
-writes audit checkpoints) and the inbox watcher."""
+writes audit checkpoints), the webhook dispatcher and the inbox watcher."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .errors import AuditChainBroken
 from .observability.events import audit_checkpoint
 from .services.audit import checkpoint
 from .services.sweeper import sweep
+from .services.webhooks import deliver_due
 
 
 class PoolWorkers:
@@ -99,6 +100,11 @@ def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "p
     sweeper = Periodic("sweeper", app.settings.sweep_interval_s, lambda: sweep_and_checkpoint(app), app.log)
     sweeper.start()
     started.append(sweeper)
+    # Webhook deliveries are sent here, beside the sweeper, never by a pipeline worker: a slow
+    # subscriber delays only other notifications, not documents.
+    hooks = Periodic("webhooks", app.settings.webhook_poll_s, lambda: deliver_due(app), app.log)
+    hooks.start()
+    started.append(hooks)
     if app.settings.embedded:
         pickup = Periodic("pickup", max(1.0, app.settings.watch_interval_s), lambda: pick_up_new(app), app.log)
         pickup.start()

@@ -23,7 +23,7 @@ PLACEHOLDERS = {"ID": "1", "DOCUMENT_ID": "1", "N": "10", "NAME": "jdoe", "FILE"
 # Commands run for real on the scratch instance; the rest (long-running, PostgreSQL-only,
 # needing input files or a terminal) are only parsed.
 RUN = {("status",), ("list",), ("show",), ("audit", "trail"), ("audit", "verify"), ("audit", "checkpoint"), ("reasons",),
-       ("retry",), ("export", "replay"), ("sweep",), ("db", "upgrade"), ("mail", "status")}
+       ("retry",), ("export", "replay"), ("sweep",), ("db", "upgrade"), ("mail", "status"), ("webhooks", "list"), ("webhooks", "deliveries")}
 
 
 def commands_of(page: Path) -> list[str]:

@@ -1,4 +1,9 @@
-"""Payable destinations for approved invoices.
+"""Payable destinations for approved invoices, behind one port (``Exporter``).
+
+``INVOICEPIPE_EXPORT_URL`` chooses one (``make_exporter``): an ``http://`` or ``https://``
+URL gives ``HttpExporter``, which POSTs each invoice as signed JSON
+(``adapters/http_delivery``, docs/http-delivery.md); a folder (or ``file://`` URL, default
+``var/outbox``) gives ``FileDropExporter``.
 
 ``FileDropExporter`` writes one JSON file per invoice into a folder an ERP import job
 watches. Delivery is idempotent by key: the file is named after the idempotency key and
@@ -17,11 +22,19 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional, Protocol
 
-from ..errors import DeliveryRefused, TransientError
+from ..errors import ConfigError, DeliveryRefused, TransientError
+from .http_delivery import SignedPoster, destination_label
 
 SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+
+
+class Exporter(Protocol):
+    def deliver(self, idempotency_key: str, payload: Mapping[str, Any]) -> str:
+        """Deliver one approved invoice; returns where it went. Raises ``TransientError``
+        (try again later; ``RetryLater`` may say when) or ``DeliveryRefused`` (never)."""
+        ...
 
 
 class FileDropExporter:
@@ -46,3 +59,31 @@ class FileDropExporter:
             return str(target)
         except OSError as exc:  # a full or unmounted share is expected to come back
             raise TransientError(f"export folder {self.folder} unavailable: {exc}") from exc
+
+
+class HttpExporter:
+    """POSTs each invoice to ``url`` with its ``Idempotency-Key`` and a signature made with
+    ``secret``. 2xx and 409 ("already have it") are delivered; 408, 429, 5xx, timeouts
+    and connection failures are ``RetryLater``; any other answer is ``DeliveryRefused``."""
+
+    def __init__(self, url: str, secret: str, poster: SignedPoster):
+        self.url, self._secret, self.poster = url, secret, poster
+
+    def deliver(self, idempotency_key: str, payload: Mapping[str, Any]) -> str:
+        return self.poster.post(self.url, self._secret, idempotency_key, payload, event="invoice.approved")
+
+    def __repr__(self) -> str:  # never the secret
+        return f"HttpExporter({destination_label(self.url)!r})"
+
+
+def make_exporter(settings, poster: Optional[SignedPoster] = None) -> Exporter:
+    """The exporter ``settings.export_url`` names (the folder exporter on ``var/outbox`` when unset)."""
+    url = settings.export_url
+    if url and url.startswith(("http://", "https://")):
+        if not settings.export_secret:
+            raise ConfigError("INVOICEPIPE_EXPORT_URL is an HTTP destination: set INVOICEPIPE_EXPORT_SECRET "
+                              "(the key its deliveries are signed with)")
+        return HttpExporter(url, settings.export_secret, poster or SignedPoster(settings.export_timeout_s))
+    if url:
+        return FileDropExporter(Path(url[len("file://"):] if url.startswith("file://") else url))
+    return FileDropExporter(settings.outbox_dir)

@@ -125,6 +125,7 @@ _SPECS = (
     _spec("reader_crashed", "The reader crashed on the document", "action", None, "", blocks_payment=False),
     _spec("delivery_refused", "The payable destination refused the invoice", "action", None, "", blocks_payment=False),
     _spec("export_replayed", "Export replayed by an operator", "action", None, "", blocks_payment=False),
+    _spec("webhook_replayed", "Webhook delivery replayed by an operator", "action", None, "", blocks_payment=False),
     _spec("unsupported_input", "Not an accepted file", "action", None, "", blocks_payment=False),
     _spec("same_bytes", "The same file arrived again", "action", None, "", blocks_payment=False),
 )

@@ -94,6 +94,9 @@ class PipelineCollector:
                        func.count().filter(o.c.attempts > 0))
                 .select_from(d.join(o, o.c.document_id == d.c.id))
                 .where(and_(d.c.status == Status.APPROVED.value, o.c.delivered_at.is_(None)))).one()
+            w = t.webhook_deliveries.c  # pending and dead only (ix_webhook_deliveries_state_next); delivered rows are history
+            hooks = dict((state, (n, first)) for state, n, first in conn.execute(
+                select(w.state, func.count(), func.min(w.created_at)).where(w.state.in_(("pending", "dead"))).group_by(w.state)))
         docs = GaugeMetricFamily("invoicepipe_documents", "Documents in each open state (terminal states: see the transitions counter).",
                                  labels=["state"])
         pools = GaugeMetricFamily("invoicepipe_documents_by_pool", "Documents queued for or being parsed by each parse pool.",
@@ -130,6 +133,12 @@ class PipelineCollector:
                      max_attempts or 0)
         yield _gauge("invoicepipe_export_retrying_documents", "Invoices waiting for export after at least one failed delivery.",
                      retrying or 0)
+        yield _gauge("invoicepipe_webhook_pending_deliveries", "Webhook deliveries not yet made (new or backing off).",
+                     hooks.get("pending", (0, None))[0])
+        yield _gauge("invoicepipe_webhook_oldest_pending_age_seconds", "Age of the oldest webhook delivery not yet made.",
+                     _age(now, hooks.get("pending", (0, None))[1]))
+        yield _gauge("invoicepipe_webhook_dead_deliveries", "Webhook deliveries given up (retry budget spent or refused), until replayed.",
+                     hooks.get("dead", (0, None))[0])
 
     def _queues(self, now: datetime):
         from prometheus_client.core import GaugeMetricFamily

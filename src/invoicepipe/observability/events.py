@@ -83,6 +83,12 @@ def export_retry() -> None:
 
 
 @_quiet
+def webhook_delivery(outcome: str) -> None:
+    """A webhook delivery try ended: delivered, retry (backing off) or dead."""
+    metrics().webhook_deliveries.labels(outcome).inc()
+
+
+@_quiet
 def _add_ocr(engine: str, cpu_seconds: float) -> None:
     m = metrics()
     m.ocr_calls.labels(engine).inc()

@@ -56,6 +56,8 @@ def metrics() -> SimpleNamespace:
                     built.mail_messages.labels(outcome)
                 for outcome in ("ok", "failed"):
                     built.mail_polls.labels(outcome)
+                for outcome in ("delivered", "retry", "dead"):
+                    built.webhook_deliveries.labels(outcome)
                 _METRICS = built
     return _METRICS
 
@@ -91,6 +93,8 @@ def _build() -> SimpleNamespace:
         export_attempts=Counter(
             "invoicepipe_export_attempts_total", "Deliveries to the payable destination, by outcome (delivered, retry, refused).",
             ["outcome"]),
+        webhook_deliveries=Counter(
+            "invoicepipe_webhook_deliveries_total", "Webhook delivery tries, by outcome (delivered, retry, dead).", ["outcome"]),
         audit_checkpoints=Counter(
             "invoicepipe_audit_checkpoint_runs_total",
             "Audit checkpoint rounds, by outcome (sealed, unchanged, refused: the chain does not match what was sealed, error).",

@@ -3,7 +3,7 @@
 The outbox row is written in the same transaction that approves the invoice, so an
 approval can never be lost between the decision and the delivery. Delivery carries an
 idempotency key. A destination that is down (``TransientError``) is tried again after an
-exponential backoff with jitter, recorded as the row's ``next_attempt_at``: this step and
+exponential backoff with jitter (or after the destination's ``Retry-After``), recorded as the row's ``next_attempt_at``: this step and
 the sweeper both leave the row alone until then, so nothing is lost while it is down and
 nothing hammers it either. A sender claims the due try first (moving ``next_attempt_at``
 on by a lease), so two messages for one invoice arriving together make one try, not two. A destination that refuses the invoice for good
@@ -48,6 +48,21 @@ def backoff_delay(attempts_before: int, jitter: Callable[[], float] = random.ran
     return ceiling / 2 + jitter() * ceiling / 2
 
 
+def retry_wait(exc: BaseException, attempts_before: int, settings) -> float:
+    """Seconds until the next try after a transient failure: what the destination asked for
+    (``RetryLater.retry_after_s``, its ``Retry-After``; at least a second), else the back-off."""
+    asked = getattr(exc, "retry_after_s", None)
+    if asked is not None:
+        return max(1.0, float(asked))
+    return backoff_delay(attempts_before, base_s=settings.export_backoff_base_s, cap_s=settings.export_backoff_cap_s)
+
+
+def refusal_evidence(exc: BaseException) -> dict:
+    """An HTTP destination's answer to a refused delivery: its status and a sanitised excerpt."""
+    status, excerpt = getattr(exc, "status", None), getattr(exc, "excerpt", None)
+    return {k: v for k, v in (("status", status), ("response", excerpt)) if v is not None}
+
+
 def _aware(moment: datetime) -> datetime:
     # SQLite gives naive datetimes back; everything we write is UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
@@ -84,7 +99,7 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
     try:
         where = app.exporter.deliver(entry["idempotency_key"], entry["payload"])
     except TransientError as exc:
-        wait = backoff_delay(entry["attempts"], base_s=app.settings.export_backoff_base_s, cap_s=app.settings.export_backoff_cap_s)
+        wait = retry_wait(exc, entry["attempts"], app.settings)
         retry_at = now + timedelta(seconds=wait)
         with app.uow.begin() as tx:
             tx.documents.outbox_attempt(document_id, str(exc), retry_at)
@@ -99,7 +114,8 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
         with app.uow.begin() as tx:
             tx.documents.outbox_attempt(document_id, exc.reason, now)
             event = move(tx, doc, Status.EXPORT_FAILED, step="export", actor=actor, outcome="delivery_refused",
-                         reasons=[reason("delivery_refused", exc.reason, idempotency_key=entry["idempotency_key"])],
+                         reasons=[reason("delivery_refused", exc.reason, idempotency_key=entry["idempotency_key"],
+                                         **refusal_evidence(exc))],
                          inputs={"idempotency_key": entry["idempotency_key"], "attempt": entry["attempts"] + 1}, reason=why)
         app.log.error("export_refused", document_id=document_id, error=exc.reason)
         log_step(app, event)

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from ..adapters.db.audit import AuditEvent
 from ..adapters.db.uow import Transaction
 from ..domain.models import Document, Status
+from ..domain.webhook_events import STATE_CHANGED, event_key, state_change_payload
 from ..logs import adopt_correlation_id, current_correlation_id
 from ..observability.events import observe_event
 
@@ -20,7 +21,8 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     and, when ``expected_version`` is given, still at the version the caller saw, and, when
     ``holder`` is given, held by no one else's live lease (``services/leases.py``).
 
-    Writes the audit event in the same transaction and returns it, or returns None when
+    Writes the audit event, and a delivery for every webhook subscriber that wants the
+    change, in the same transaction and returns the event, or returns None when
     another worker moved the document first (the caller then has nothing to do).
     """
     expected = set(expected) if expected is not None else {doc.status}
@@ -33,6 +35,11 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
             extractor_version=extractor_version, policy_version=policy_version,
         )
     )
+    # Subscribers' deliveries commit with the change or not at all (the database is the truth).
+    webhooks = getattr(tx, "webhooks", None)
+    if webhooks is not None:
+        payload = state_change_payload(event, doc.filename, doc.channel, changes.get("reason"))
+        webhooks.enqueue(event, payload, event_key(event["seq"]), STATE_CHANGED)
     # Counted once committed: a rolled-back move (retried later) must not count twice.
     getattr(tx, "after_commit", []).append(lambda: observe_event(event))
     return event

@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
 from ..adapters.page_images import PageImages
-from . import api, api_docs, routes_admin, routes_audit, routes_auth, routes_metrics, routes_review, routes_search, routes_upload
+from . import api, api_docs, api_webhooks, routes_admin, routes_audit, routes_auth, routes_metrics, routes_review, routes_search, routes_upload
 from .access_log import AccessLogMiddleware
 from .config import WebConfig
 from .errors import install_error_handlers
@@ -50,7 +50,7 @@ def create_app(app: "App", config: Optional[WebConfig] = None) -> FastAPI:
         # login limit, the Secure cookie and HSTS see. Only the configured proxies are believed.
         web.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(web.state.config.trusted_proxies))
     web.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (routes_auth, routes_review, routes_search, routes_upload, routes_audit, routes_admin, routes_metrics, api):
+    for module in (routes_auth, routes_review, routes_search, routes_upload, routes_audit, routes_admin, routes_metrics, api, api_webhooks):
         web.include_router(module.router)
     api_docs.install(web)
 

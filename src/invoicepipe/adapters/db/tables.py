@@ -471,3 +471,45 @@ mail_messages = Table(
     UniqueConstraint("sha256", name="uq_mail_messages_sha256"),
     UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_mail_messages_uid"),
 )
+
+# -- outgoing webhooks (migration 0014) ------------------------------------------------------
+
+# Who wants document state changes: a URL, the secret its deliveries are signed with (it must
+# be read back to sign, so it is stored; shown once when made, never listed), the states it
+# wants (",exported,export_failed," or "*") and, optionally, the account whose uploads it
+# follows ("user:NAME", matched against the arrival events of the trail).
+webhook_subscribers = Table(
+    "webhook_subscribers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("events", String(500), nullable=False),
+    Column("owner", String(200)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("name", name="uq_webhook_subscribers_name"),
+)
+
+# One row per state change and matching subscriber, written in the transaction of the change:
+# pending -> delivered, or dead after the retry budget or a refusal (replayable).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("subscriber_id", Id, ForeignKey("webhook_subscribers.id", ondelete="CASCADE"), nullable=False),
+    Column("audit_seq", BigInteger, nullable=False),
+    Column("document_id", BigInteger, index=True),
+    Column("event_type", String(64), nullable=False),
+    Column("idempotency_key", String(100), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("subscriber_id", "idempotency_key", name="uq_webhook_deliveries_subscriber_key"),
+    Index("ix_webhook_deliveries_state_next", "state", "next_attempt_at"),
+)

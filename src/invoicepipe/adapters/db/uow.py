@@ -16,6 +16,7 @@ from .documents import DocumentRepository
 from .engine import READ_ONLY
 from .mail_ledger import MailLedgerRepository
 from .masterdata import MasterDataRepository
+from .webhooks import WebhookRepository
 
 
 class Transaction:
@@ -26,6 +27,7 @@ class Transaction:
         self.master = MasterDataRepository(conn)
         self.content_prints = ContentPrintRepository(conn)
         self.mail = MailLedgerRepository(conn)
+        self.webhooks = WebhookRepository(conn)
         # Run after the commit, never after a rollback (metrics of committed state changes).
         self.after_commit: list = []
 
