@@ -83,6 +83,12 @@ def export_retry() -> None:
 
 
 @_quiet
+def cost_ceiling_hit(scope: str, engine: str) -> None:
+    """A parse committed that stopped at a cost ceiling (``services/costs.settle``)."""
+    metrics().cost_ceiling_hits.labels(slug(scope), slug(engine)).inc()
+
+
+@_quiet
 def _add_ocr(engine: str, cpu_seconds: float) -> None:
     m = metrics()
     m.ocr_calls.labels(engine).inc()

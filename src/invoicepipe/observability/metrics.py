@@ -48,6 +48,9 @@ def metrics() -> SimpleNamespace:
                     built.transitions.labels(*labels)
                 for labels in PIPELINE_FAILURES:
                     built.failures.labels(*labels)
+                for scope in ("document", "day"):
+                    for engine in ("tesseract", "rapidocr"):
+                        built.cost_ceiling_hits.labels(scope, engine)
                 _METRICS = built
     return _METRICS
 
@@ -80,6 +83,10 @@ def _build() -> SimpleNamespace:
             ["engine"]),
         ocr_calls=Counter(
             "invoicepipe_ocr_calls_total", "OCR engine calls (one per page and engine), by engine.", ["engine"]),
+        cost_ceiling_hits=Counter(
+            "invoicepipe_cost_ceiling_hits_total",
+            "Parses that stopped at a cost ceiling (the expensive call not made, the document sent to review), "
+            "by the ceiling's scope (document, day) and the engine refused.", ["scope", "engine"]),
         export_attempts=Counter(
             "invoicepipe_export_attempts_total", "Deliveries to the payable destination, by outcome (delivered, retry, refused).",
             ["outcome"]),

@@ -12,6 +12,7 @@ from ...domain.audit_keys import Keyring, as_keyring
 from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
+from .costs import CostRepository
 from .documents import DocumentRepository
 from .masterdata import MasterDataRepository
 
@@ -23,6 +24,7 @@ class Transaction:
         self.audit = AuditRepository(conn, audit_key)
         self.master = MasterDataRepository(conn)
         self.content_prints = ContentPrintRepository(conn)
+        self.costs = CostRepository(conn)
         # Run after the commit, never after a rollback (metrics of committed state changes).
         self.after_commit: list = []
 
