@@ -200,3 +200,11 @@ def test_the_review_screen_explains_the_reason_in_words(loaded, run_pipeline):
         "OCR stopped at this document's cost ceiling of 0 engine calls" in item
     assert "page(s) 1 not read" in item and "To resolve: read the pages the machine did not" in item
     assert "It cannot be overridden." in item
+
+
+def test_preparing_a_page_counts_in_its_engine_s_cpu_and_timing_but_is_no_call():
+    budget = grant(_policy(), "p1", Spend(), Spend())
+    with cost_meter.metering(budget) as meter:
+        meter.add("tesseract", 0.5, call=False)
+        meter.add("tesseract", 1.0)
+    assert meter.engines["tesseract"] == Spend(1.5, 1, 0.0) and meter.timed["tesseract"] == [1.5]

@@ -50,6 +50,7 @@ class Meter:
         self.engines: dict[str, Spend] = {}
         self.timed: dict[str, list[float]] = {}
         self.hits: list[CeilingHit] = []
+        self.preparing: dict[str, float] = {}  # CPU spent preparing the page for the engine's next call
 
     def spent(self) -> Spend:
         return total(self.engines.values())
@@ -65,10 +66,17 @@ class Meter:
         self.hits.append(hit)
         return False
 
-    def add(self, engine: str, cpu_seconds: float) -> None:
+    def add(self, engine: str, cpu_seconds: float, call: bool = True) -> None:
+        """Count CPU against ``engine``; ``call=False`` is work for its next call (preparing
+        the page), counted in its CPU and in that call's timing but not as a call."""
+        cpu = max(0.0, cpu_seconds)
+        if not call:
+            self.engines[engine] = self.engines.get(engine, Spend()) + Spend(cpu, 0, 0.0)
+            self.preparing[engine] = self.preparing.get(engine, 0.0) + cpu
+            return
         price = self.budget.price(engine).cost_per_call if self.budget is not None else 0.0
-        self.engines[engine] = self.engines.get(engine, Spend()) + Spend(max(0.0, cpu_seconds), 1, price)
-        self.timed.setdefault(engine, []).append(max(0.0, cpu_seconds))
+        self.engines[engine] = self.engines.get(engine, Spend()) + Spend(cpu, 1, price)
+        self.timed.setdefault(engine, []).append(cpu + self.preparing.pop(engine, 0.0))
 
     def result(self) -> ParseCost:
         return ParseCost(dict(self.engines), tuple(self.hits))
@@ -91,8 +99,9 @@ def permits(engine: str, page: int) -> bool:
 
 
 @contextmanager
-def charge(engine: str) -> Iterator[None]:
-    """Time one call of ``engine`` into the current meter (counted even when it raises)."""
+def charge(engine: str, call: bool = True) -> Iterator[None]:
+    """Time one call of ``engine`` into the current meter (counted even when it raises);
+    ``call=False`` times work done for its next call (see ``Meter.add``)."""
     meter = _CURRENT.get()
     if meter is None:
         yield
@@ -101,4 +110,4 @@ def charge(engine: str) -> Iterator[None]:
     try:
         yield
     finally:
-        meter.add(engine, cpu_now() - start)
+        meter.add(engine, cpu_now() - start, call)

@@ -229,7 +229,8 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
     if first and not cost_meter.permits(first, number):
         # checked before the page is even prepared: past a ceiling nothing expensive runs
         return [], NOT_READ, img, px_per_pt, {}
-    prepared, px_per_pt, capture = prepare(img, px_per_pt, settings, _osd(settings.tesseract_cmd) if tess else None)
+    with cost_meter.charge(first or "tesseract", call=False):  # finding the page, lighting, orientation: the page's cost
+        prepared, px_per_pt, capture = prepare(img, px_per_pt, settings, _osd(settings.tesseract_cmd) if tess else None)
     if tess:
         _use_cmd(settings.tesseract_cmd)
         try:
