@@ -49,9 +49,12 @@ class PageGeometry:
     evidence: dict = field(default_factory=dict)
 
     def describe(self) -> dict:
-        out = {"warped": self.warped, "rotation": self.rotation, **self.evidence}
+        """The record stored with the extraction (JSON): OpenCV hands back numpy scalars
+        (float32 corners), which JSON cannot store, so every number is a Python one here."""
+        out = {"warped": self.warped, "rotation": int(self.rotation),
+               **{k: (v.item() if hasattr(v, "item") else v) for k, v in self.evidence.items()}}
         if self.warped:
-            out["corners"] = [[round(x, 1), round(y, 1)] for x, y in self.corners]
+            out["corners"] = [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
         return out
 
 
