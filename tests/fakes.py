@@ -8,6 +8,7 @@ raises the same UnreadableDocument as an encrypted PDF does.
 
 from __future__ import annotations
 
+from invoicepipe.adapters import cost_meter
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.domain.triage import DocumentFacts
 from invoicepipe.errors import UnreadableDocument
@@ -50,8 +51,13 @@ class TextReaders:
         return DocumentText((_page(data.split(b"\n", 1)[1].decode(), "pdf_text", 1.0),), None, "fake-text")
 
     def read_with_ocr(self, data: bytes, media_type: str, dpi: int = 200) -> DocumentText:
+        # asks the parse's cost meter first, as adapters/ocr does before every page
+        if not cost_meter.permits("tesseract", 1):
+            self.reads.append("ocr_skipped")
+            return DocumentText((Page(1, 595.0, 842.0, (), "ocr_skipped_cost_ceiling"),), None, "fake-ocr")
         self.reads.append("ocr")
-        return DocumentText((_page(data.split(b"\n", 1)[1].decode(errors="replace"), "ocr_fake", 0.9),), None, "fake-ocr")
+        with cost_meter.charge("tesseract"):
+            return DocumentText((_page(data.split(b"\n", 1)[1].decode(errors="replace"), "ocr_fake", 0.9),), None, "fake-ocr")
 
 
 class DelayedSendsKept:

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import __version__
 from .cli_common import (EXIT_AUDIT, EXIT_CONFIG, EXIT_NOT_FOUND, EXIT_NOT_OK, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE,
                          current_user, make_app)
+from .cli_cost import cmd_cost
 from .cli_drift import cmd_drift
 from .cli_mail import cmd_mail
 from .cli_run import cmd_ingest, cmd_serve, cmd_up, cmd_worker
@@ -272,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                   "worker": cmd_worker, "serve": cmd_serve, "db": cmd_db, "sweep": cmd_sweep, "retry": cmd_retry, "list": cmd_list,
                   "export": cmd_export, "webhooks": cmd_webhooks,
                   "eval_reconcile": cmd_eval_reconcile, "eval_e2e": cmd_eval_e2e, "eval_extraction": cmd_eval_extraction, "user": cmd_user,
-                  "token": cmd_token, "reasons": cmd_reasons, "drift": cmd_drift, "mail": cmd_mail}, __version__)
+                  "token": cmd_token, "reasons": cmd_reasons, "drift": cmd_drift, "mail": cmd_mail,
+                  "cost": cmd_cost}, __version__)
 
 
 def main(argv=None) -> int:

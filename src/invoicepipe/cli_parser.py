@@ -141,6 +141,13 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     dr.add_argument("--all", action="store_true", help="list every check, not only the ones that alarm")
     dr.set_defaults(func=handlers["drift"])
 
+    co = sub.add_parser("cost", help="engine spend today against the policy's cost ceilings (exit 1 at the alert share)")
+    co.add_argument("--day", metavar="YYYY-MM-DD", default=None, help="the (last) UTC day to show (default: today)")
+    co.add_argument("--days", type=int, default=1, metavar="N", help="also the N-1 days before it")
+    co.add_argument("--document", type=int, default=None, metavar="ID", help="one document's parses: granted, spent, stopped")
+    co.add_argument("--json", action="store_true")
+    co.set_defaults(func=handlers["cost"])
+
     us = sub.add_parser("user", help="web accounts (a fresh install has none)")
     us_sub = us.add_subparsers(dest="user_cmd", required=True)
     ua = us_sub.add_parser("add", help="create an account; people get a password, integrators an API token")

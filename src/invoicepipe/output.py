@@ -17,6 +17,10 @@ def print_status(s: dict, as_json: bool) -> None:
             print(f"  {state:<13} {n}")
     for pool, states in sorted(s["by_pool"].items()):
         print(f"  pool {pool}: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
+    if s.get("cost_today"):
+        from .cli_cost import day_lines
+
+        print(day_lines(s["cost_today"])[0])
     if all(n is None for n in s["queues"].values()):
         # Embedded mode keeps its queues inside the `invoicepipe up` process.
         print("queues: Redis unreachable" if s.get("broker") == "redis" else "queues: not visible from this process (in-process broker)")

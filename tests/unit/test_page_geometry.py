@@ -121,3 +121,12 @@ def test_an_image_finer_than_tesseract_needs_is_read_at_300_dpi():
     assert not capture["warped"] and capture["cleanup"] == "contrast"
     same, px, _ = prepare(Image.new("L", (1654, 2339), 250), 200 / 72, OcrSettings())
     assert px == pytest.approx(200 / 72) and same.size == (1654, 2339)
+
+
+def test_the_capture_record_is_plain_json_even_with_opencv_numbers():
+    import json
+
+    geometry = page_geometry.PageGeometry(True, tuple((np.float32(10.26), np.float32(20.5)) for _ in range(4)), 0, (10, 10),
+                                          {"border_drop": np.float64(31.5), "area": np.float32(0.8)})
+    described = json.loads(json.dumps(geometry.describe()))
+    assert described["corners"][0] == [10.3, 20.5] and described["border_drop"] == 31.5

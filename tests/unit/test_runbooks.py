@@ -23,7 +23,8 @@ PLACEHOLDERS = {"ID": "1", "DOCUMENT_ID": "1", "N": "10", "NAME": "jdoe", "FILE"
 # Commands run for real on the scratch instance; the rest (long-running, PostgreSQL-only,
 # needing input files or a terminal) are only parsed.
 RUN = {("status",), ("list",), ("show",), ("audit", "trail"), ("audit", "verify"), ("audit", "checkpoint"), ("reasons",),
-       ("retry",), ("export", "replay"), ("sweep",), ("db", "upgrade"), ("mail", "status"), ("webhooks", "list"), ("webhooks", "deliveries")}
+       ("retry",), ("export", "replay"), ("sweep",), ("db", "upgrade"), ("mail", "status"), ("webhooks", "list"),
+       ("webhooks", "deliveries"), ("cost",)}
 
 
 def commands_of(page: Path) -> list[str]:
@@ -67,7 +68,7 @@ def test_the_runbooks_have_commands_and_every_alert_page_has_one():
     assert len(ALL) >= 40
     pages = {name for name, _ in ALL}
     for page in ("queue-message-age.md", "review-backlog.md", "straight-through-dropped.md", "ocr-cpu-burn.md",
-                 "metrics-not-scraped.md", "documents-stuck.md", "worker-down.md", "export-stuck.md"):
+                 "metrics-not-scraped.md", "documents-stuck.md", "worker-down.md", "export-stuck.md", "cost-ceiling.md"):
         assert page in pages, f"{page} has no invoicepipe command"
 
 

@@ -19,7 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import ocr_engine
+from invoicepipe.adapters import cost_meter, ocr_engine
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
@@ -34,6 +34,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MIN_CONFIDENCE = 0  # Tesseract reports -1 for layout-only entries; real words are 0..100
 UNREADABLE = "ocr_unreadable"
+NOT_READ = "ocr_skipped_cost_ceiling"  # a page left unread because a cost ceiling was in the way
 MAX_DPI = 300  # images finer than this are read at this resolution
 _VERSIONS: dict[str, str] = {}
 
@@ -224,11 +225,16 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
     """(words, method, the image the words' boxes refer to, its pixels per point, capture record)."""
     words: list[Word] = []
     method = UNREADABLE
-    prepared, px_per_pt, capture = prepare(img, px_per_pt, settings, _osd(settings.tesseract_cmd) if tess else None)
+    first = "tesseract" if tess else "rapidocr" if fallback else None
+    if first and not cost_meter.permits(first, number):
+        # checked before the page is even prepared: past a ceiling nothing expensive runs
+        return [], NOT_READ, img, px_per_pt, {}
+    with cost_meter.charge(first or "tesseract", call=False):  # finding the page, lighting, orientation: the page's cost
+        prepared, px_per_pt, capture = prepare(img, px_per_pt, settings, _osd(settings.tesseract_cmd) if tess else None)
     if tess:
         _use_cmd(settings.tesseract_cmd)
         try:
-            with ocr_call("tesseract"):
+            with ocr_call("tesseract"), cost_meter.charge("tesseract"):
                 if lang.wants_first_pass():
                     lang.after_first_pass(_first_pass(prepared, px_per_pt, number, settings.tesseract_cmd))
                 words, method = tesseract_words(prepared, px_per_pt, number, lang.current, settings.tesseract_cmd), "ocr_tesseract"
@@ -242,9 +248,9 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
     ink = has_ink(prepared)
-    if fallback and ink and _poor(words, settings):
+    if fallback and ink and _poor(words, settings) and (first == "rapidocr" or cost_meter.permits("rapidocr", number)):
         try:
-            with ocr_call("rapidocr"):
+            with ocr_call("rapidocr"), cost_meter.charge("rapidocr"):
                 second = read_page_rapidocr(prepared, px_per_pt, number)
         except Exception:  # noqa: BLE001 - any failure inside the second engine leaves the page to review
             second = []
@@ -274,7 +280,7 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     if not pages:
         raise UnreadableDocument("document has no pages")
     names = [v for v, m in ((tess, "ocr_tesseract"), (fallback, "ocr_rapidocr")) if v and m in used]
-    reader = " + ".join(names) or "no OCR engine"
+    reader = " + ".join(names) or ("OCR not run (cost ceiling)" if NOT_READ in used else "no OCR engine")
     if notes:
         reader += f" ({'; '.join(notes)})"
     return DocumentText(tuple(pages), None, reader)

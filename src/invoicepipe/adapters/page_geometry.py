@@ -49,9 +49,12 @@ class PageGeometry:
     evidence: dict = field(default_factory=dict)
 
     def describe(self) -> dict:
-        out = {"warped": self.warped, "rotation": self.rotation, **self.evidence}
+        """The record stored with the extraction (JSON): OpenCV hands back numpy scalars
+        (float32 corners), which JSON cannot store, so every number is a Python one here."""
+        out = {"warped": self.warped, "rotation": int(self.rotation),
+               **{k: (v.item() if hasattr(v, "item") else v) for k, v in self.evidence.items()}}
         if self.warped:
-            out["corners"] = [[round(x, 1), round(y, 1)] for x, y in self.corners]
+            out["corners"] = [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
         return out
 
 
@@ -176,7 +179,8 @@ def _page_size(quad: np.ndarray) -> tuple[float, float, Optional[str]]:
 def warp_page(img: Image.Image, quad: np.ndarray) -> tuple[Image.Image, float, Optional[str]]:
     """The page cut out and made rectangular: (grayscale image, pixels per point, paper name)."""
     width_pt, height_pt, paper = _page_size(quad)
-    px_per_pt = TARGET_LONG_SIDE / max(width_pt, height_pt)
+    # a plain float: a numpy scalar here would reach page sizes and word boxes, which are stored as JSON
+    px_per_pt = float(TARGET_LONG_SIDE / max(width_pt, height_pt))
     out_w, out_h = round(width_pt * px_per_pt), round(height_pt * px_per_pt)
     dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)

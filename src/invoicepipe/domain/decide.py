@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .arithmetic import check_arithmetic
+from .costs import ceiling_reason
 from .drift import audit_sampled
 from .evidence import Evidence
 from .matching import MatchResult
@@ -59,6 +60,15 @@ def _sampled(ev: Evidence, policy: Policy) -> bool:
     return machine_only and audit_sampled(ev.document_id, policy.drift.audit_sample_rate)
 
 
+def _cost_reasons(ev: Evidence) -> list[Reason]:
+    """``cost_ceiling`` while the machine's reading was cut short by a cost ceiling; once a
+    person confirmed every field off the pages, what was not read no longer matters."""
+    fields = ev.extraction.fields
+    if ev.cost_ceiling is None or (fields and all(f.by for f in fields.values())):
+        return []
+    return [ceiling_reason(ev.cost_ceiling)]
+
+
 def decide(ev: Evidence, policy: Policy) -> DecisionReport:
     """``approved`` when no reason blocks payment, else ``needs_review`` with every reason."""
     ext = ev.extraction
@@ -68,7 +78,7 @@ def decide(ev: Evidence, policy: Policy) -> DecisionReport:
     found = reconcile_findings(ev, policy)
     corroborated = arithmetic.corroborated | dates_agree_with_terms(ext, ev.vendor)
     reasons = merge_reasons(field_reasons(ext, vendor_id, bonus, policy, corroborated) + warning_reasons(ext)
-                            + list(arithmetic.reasons) + amount + list(found.reasons))
+                            + _cost_reasons(ev) + list(arithmetic.reasons) + amount + list(found.reasons))
     if not any(r.blocks_payment for r in reasons) and _sampled(ev, policy):
         rate = policy.drift.audit_sample_rate
         reasons += (Reason("audit_sample", f"picked for a quality check ({rate:.1%} of invoices that would go straight through)",

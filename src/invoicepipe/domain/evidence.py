@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping, Optional, Sequence
 
+from .costs import CostCeiling
 from .duplicates import InvoiceKey
 from .fingerprints import ContentSimilarity
 from .models import Extraction, GoodsReceipt, PurchaseOrder, Vendor
@@ -63,6 +64,8 @@ class Evidence:
     machine_extraction: Optional[Extraction] = None
     machine_vendor: Optional[Vendor] = None
     checked_documents: tuple[int, ...] = field(default_factory=tuple)
+    # The reading was cut short by a cost ceiling (pages not read, the second engine not run).
+    cost_ceiling: Optional[CostCeiling] = None
 
     def billed_before(self) -> tuple[dict[str, Decimal], Decimal]:
         """Quantity per PO line and net value billed by the counted commitments.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping, Optional
 
+from .costs import CostPolicy, cost_policy_from_dict
 from .drift import DriftPolicy
 from .triage import TriageLimits
 
@@ -129,6 +130,7 @@ class Policy:
     amounts: Amounts = field(default_factory=Amounts)
     limits: ParseLimits = field(default_factory=ParseLimits)
     drift: DriftPolicy = field(default_factory=DriftPolicy)
+    costs: CostPolicy = field(default_factory=CostPolicy)
 
 
 def _tolerances(raw: Mapping[str, Any]) -> Tolerances:
@@ -184,4 +186,5 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
         amounts=_amounts(raw.get("amounts") or {}),
         limits=ParseLimits(**{k: int(v) for k, v in (raw.get("limits") or {}).items()}),
         drift=DriftPolicy(**(raw.get("drift") or {})),
+        costs=cost_policy_from_dict(raw.get("costs")),
     )

@@ -48,6 +48,9 @@ _SPECS = (
     _spec("einvoice_text_mismatch", "E-invoice data and printed text disagree", "extraction", None,
           "check which value is right and confirm or correct it"),
     _spec("ocr_unreadable", "A page could not be read", "extraction", None, "read the page and confirm or enter the fields"),
+    _spec("cost_ceiling", "Not fully read: a cost ceiling was reached", "extraction", None,
+          "read the pages the machine did not (listed in the message) and confirm or enter the fields; "
+          "an operator may raise the ceiling in the policy and retry the document (runbooks/cost-ceiling.md)"),
     _spec("audit_sample", "Picked for a quality check", "extraction", None,
           "check every field against the page and confirm or correct it; invoices that would have gone straight "
           "through are sampled so the accuracy figures (invoicepipe drift) are not only from the hard cases"),

@@ -86,6 +86,9 @@ def export_retry() -> None:
 def webhook_delivery(outcome: str) -> None:
     """A webhook delivery try ended: delivered, retry (backing off) or dead."""
     metrics().webhook_deliveries.labels(outcome).inc()
+def cost_ceiling_hit(scope: str, engine: str) -> None:
+    """A parse committed that stopped at a cost ceiling (``services/costs.settle``)."""
+    metrics().cost_ceiling_hits.labels(slug(scope), slug(engine)).inc()
 
 
 @_quiet

@@ -26,9 +26,10 @@ def register_collector(factory: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def collector_factories() -> list[Callable[[Any], Any]]:
     from .collector import PipelineCollector
+    from .cost_metrics import CostCollector
     from .drift_metrics import drift_collector
 
-    return [PipelineCollector, drift_collector, *_FACTORIES]
+    return [PipelineCollector, drift_collector, CostCollector, *_FACTORIES]
 
 
 class _Collectors:

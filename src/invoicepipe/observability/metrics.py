@@ -58,6 +58,9 @@ def metrics() -> SimpleNamespace:
                     built.mail_polls.labels(outcome)
                 for outcome in ("delivered", "retry", "dead"):
                     built.webhook_deliveries.labels(outcome)
+                for scope in ("document", "day"):
+                    for engine in ("tesseract", "rapidocr"):
+                        built.cost_ceiling_hits.labels(scope, engine)
                 _METRICS = built
     return _METRICS
 
@@ -90,6 +93,10 @@ def _build() -> SimpleNamespace:
             ["engine"]),
         ocr_calls=Counter(
             "invoicepipe_ocr_calls_total", "OCR engine calls (one per page and engine), by engine.", ["engine"]),
+        cost_ceiling_hits=Counter(
+            "invoicepipe_cost_ceiling_hits_total",
+            "Parses that stopped at a cost ceiling (the expensive call not made, the document sent to review), "
+            "by the ceiling's scope (document, day) and the engine refused.", ["scope", "engine"]),
         export_attempts=Counter(
             "invoicepipe_export_attempts_total", "Deliveries to the payable destination, by outcome (delivered, retry, refused).",
             ["outcome"]),

@@ -21,6 +21,7 @@ from ..domain.fingerprints import compare
 from ..domain.matching import pair_line
 from ..domain.models import Document, Extraction
 from ..domain.reconcile import document_type, invoice_key
+from .costs import ceiling_of
 
 
 def _key(document_id: int, r: dict) -> InvoiceKey:
@@ -130,4 +131,5 @@ def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optio
                     commitments=tuple(commitments(tx, po, doc.id)), priors=tuple(priors),
                     today=today or datetime.now(timezone.utc).date(), channel=doc.channel,
                     machine_extraction=machine, machine_vendor=machine_vendor,
-                    checked_documents=tuple(p.key.document_id for p in priors))
+                    checked_documents=tuple(p.key.document_id for p in priors),
+                    cost_ceiling=ceiling_of(tx, doc.id, app.policy.costs.currency))

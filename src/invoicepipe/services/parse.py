@@ -18,6 +18,7 @@ from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
 from ..errors import LimitExceeded, PermanentError, ReaderCrashed
+from . import costs
 from .learning import memory_for_vendor
 from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
 from .parse_work import finish_extraction, read_and_extract
@@ -42,7 +43,7 @@ def _read(app, data: bytes, media_type: str) -> DocumentText:
     return parse_runner(app).run(_read_document, data, media_type, app.policy.triage.min_text_chars_per_page, app.policy.limits)
 
 
-def _extract(app, data: bytes, media_type: str, vendors, deadline: float):
+def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget=None):
     """Read and extract with the shipped calibration; a vendor with a layout memory (learned
     from reviewers' corrections) is extracted again with it, and the PO number is checked
     against the resolved vendor's own purchase orders. ``app.calibration``, when set,
@@ -50,7 +51,7 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float):
     runner = parse_runner(app)
     calibration = getattr(app, "calibration", None)
     out = runner.run(read_and_extract, data, media_type, app.policy.triage.min_text_chars_per_page, app.policy.limits,
-                     vendors, calibration, deadline=deadline)
+                     vendors, calibration, budget, deadline=deadline)
     key = vendor_memory_key(out.extraction.value("vendor_id"), None)
     memory = memory_for_vendor(app, key, _read) if key else None
     with app.uow.begin() as tx:
@@ -95,41 +96,49 @@ def parse(app, document_id: int, actor: str) -> None:
             started = move(tx, doc, Status.PARSING, step="parse_started", actor=actor, outcome=doc.pool or "",
                            expected=PARSABLE, inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1,
                            holder=owner, **lease_columns(app, owner))
+            # the allowance under the cost ceilings, granted with the lease: every re-send,
+            # retry or operator retry comes through here, so none can spend past a ceiling
+            granted = costs.grant(app, tx, doc.id) if started is not None else None
     log_step(app, event or started)
     if started is None:
         if event is None and doc.lease_owner:
             app.log.debug("lease_held", document_id=document_id, owner=doc.lease_owner, step="parse")
         return
     doc = replace(doc, status=Status.PARSING)
+    began = time.monotonic()
     try:
         with Heartbeat(app, doc.id, owner):
-            outcome = _parse_bounded(app, doc)
+            outcome = _parse_bounded(app, doc, granted.budget)
     except BaseException:
-        release(app, doc.id, owner)  # left in PARSING: a retry may start at once
+        # left in PARSING: a retry may start at once; its cost row stays open and the next
+        # attempt counts it at its allowance (what it spent is unknown)
+        release(app, doc.id, owner)
         raise
-    _record(app, doc, actor, owner, *outcome)
+    _record(app, doc, actor, owner, *outcome, granted=granted, elapsed_s=time.monotonic() - began)
 
 
-def _parse_bounded(app, doc):
+def _parse_bounded(app, doc, budget=None):
     """(None, (ParseOutput, Extraction)) or (PermanentError, None): the bounded work."""
     deadline = time.monotonic() + app.policy.limits.parse_wall_seconds
     try:
         data = app.blobs.get(doc.sha256)
         with app.uow.begin() as tx:
             vendors = tx.master.vendors()
-        return None, _extract(app, data, doc.media_type, vendors, deadline)
+        return None, _extract(app, data, doc.media_type, vendors, deadline, budget)
     except PermanentError as exc:
         return exc, None
 
 
-def _record(app, doc, actor: str, owner: str, failure, result) -> None:
-    """Commit the outcome (which releases the lease), then send the next step."""
+def _record(app, doc, actor: str, owner: str, failure, result, granted=None, elapsed_s=None) -> None:
+    """Commit the outcome (which releases the lease) with what the parse spent, then send the next step."""
     if failure is not None:
         code = failure_code(failure)
         evidence = {"limit": failure.limit} if isinstance(failure, LimitExceeded) else {}
         with app.uow.begin() as tx:
             event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome=code,
                          reasons=[reason(code, failure.reason, **evidence)], reason=failure.reason, holder=owner, **RELEASED)
+            if event is not None:
+                costs.settle(tx, granted, None, elapsed_s=elapsed_s)
         log_step(app, event)
         return
     out, extraction = result
@@ -142,10 +151,11 @@ def _record(app, doc, actor: str, owner: str, failure, result) -> None:
     with app.uow.begin() as tx:
         event = move(tx, doc, Status.EXTRACTED, step="extracted", actor=actor, outcome=f"{len(extraction.fields)} fields",
                      inputs={"reader": text.reader, "pages": pages, "fields": _summary(extraction), "lines": len(extraction.lines),
-                             "warnings": list(extraction.warnings)},
+                             "warnings": list(extraction.warnings), **_cost_inputs(out.cost)},
                      extractor_version=extraction.extractor_version, page_count=len(text.pages), reason=None,
                      holder=owner, **RELEASED)
         if event is not None:
+            costs.settle(tx, granted, out.cost)
             tx.documents.save_extraction(doc.id, extraction, text.reader, pages)
             tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
             if fingerprint is not None:
@@ -153,6 +163,13 @@ def _record(app, doc, actor: str, owner: str, failure, result) -> None:
     log_step(app, event, content_print_ms=out.print_ms)
     if event is not None:
         app.enqueuer.send("decide", doc.id)
+
+
+def _cost_inputs(cost) -> dict:
+    """What the parse's engine calls spent, for its audit event (and the ceilings that stopped it)."""
+    if cost is None:
+        return {}
+    return {"cost": {**cost.spent.as_dict(), "engines": cost.engines_json(), "ceiling_hits": [h.as_dict() for h in cost.hits]}}
 
 
 def invoice_columns(extraction, channel: str) -> dict:

@@ -12,11 +12,13 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
+from ..adapters import cost_meter
 from ..adapters.calibration_store import load_calibration
 from ..adapters.content_prints import page_thumbnails
 from ..domain.extraction import extract_invoice
 from ..domain.extraction.bank_details import flag_unreadable_iban
 from ..domain.extraction.po_search import refine_po_number
+from ..domain.costs import Budget
 from ..domain.fingerprints import ContentPrint, content_print
 from ..domain.models import DocumentText, Extraction
 from ..domain.policy import ParseLimits
@@ -33,6 +35,7 @@ class ParseOutput:
     content_print: Optional[ContentPrint]
     print_ms: float
     print_warning: Optional[str] = None
+    cost: Optional[cost_meter.ParseCost] = None  # what the engine calls spent, and what a ceiling stopped
 
 
 def _check(readers, data: bytes, media_type: str, limits: ParseLimits, dpi: Optional[int] = None) -> None:
@@ -56,7 +59,8 @@ def read_document(readers, data: bytes, media_type: str, min_chars_per_page: int
     if limits is not None:
         _check(readers, data, media_type, limits)
     if media_type == "application/pdf":
-        text = readers.read_text_layer(data)
+        with cost_meter.charge("pdf_text"):
+            text = readers.read_text_layer(data)
         chars = sum(len(w.text) for p in text.pages for w in p.words)
         if text.einvoice_xml or chars >= min_chars_per_page * max(1, len(text.pages)):
             return text
@@ -83,12 +87,14 @@ def _content_print(data: bytes, media_type: Optional[str], text: DocumentText) -
 
 
 def read_and_extract(readers, data: bytes, media_type: str, min_chars_per_page: int, limits: ParseLimits,
-                     vendors: list, calibration=None) -> ParseOutput:
-    """Read, extract with the shipped calibration (or ``calibration``), and print."""
-    text = read_document(readers, data, media_type, min_chars_per_page, limits)
+                     vendors: list, calibration=None, budget: Optional[Budget] = None) -> ParseOutput:
+    """Read (every engine call metered, each expensive one checked against ``budget``
+    first), extract with the shipped calibration (or ``calibration``), and print."""
+    with cost_meter.metering(budget) as meter:
+        text = read_document(readers, data, media_type, min_chars_per_page, limits)
     extraction = extract_invoice(text, vendors, calibration or load_calibration())
     fingerprint, print_ms, warning = _content_print(data, media_type, text)
-    return ParseOutput(text, extraction, fingerprint, print_ms, warning)
+    return ParseOutput(text, extraction, fingerprint, print_ms, warning, meter.result())
 
 
 def finish_extraction(readers, text: DocumentText, extraction: Extraction, vendors: list, calibration, memory,

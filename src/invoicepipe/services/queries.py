@@ -40,7 +40,14 @@ def status(app) -> dict:
         "queues": queue_depths(app.broker),
         "broker": "redis" if app.settings.redis_url else "in-process",
         "policy_version": app.policy.version,
+        "cost_today": _cost_today(app),
     }
+
+
+def _cost_today(app) -> dict:
+    from .costs import day_report
+
+    return day_report(app)
 
 
 def show(app, document_id: int) -> dict:

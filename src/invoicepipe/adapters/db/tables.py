@@ -512,4 +512,43 @@ webhook_deliveries = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("subscriber_id", "idempotency_key", name="uq_webhook_deliveries_subscriber_key"),
     Index("ix_webhook_deliveries_state_next", "state", "next_attempt_at"),
+
+# The cost ledger (domain/costs.py): one row per parse attempt, opened with the allowance the
+# parse was granted and settled with what its engine calls spent (``outcome`` running ->
+# metered, or lost: spend unknown, counted at most at the allowance), and one row per UTC day
+# with the running totals and the allowances of the parses still running (reserved), so the
+# day's ceiling holds across processes and restarts. The day row is locked by the
+# transactions that grant and settle, which serialises grants against the day's remainder.
+cost_ledger = Table(
+    "cost_ledger",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("settled_at", DateTime(timezone=True)),
+    Column("outcome", String(16), nullable=False),
+    Column("policy_version", String(64), nullable=False),
+    Column("allowance", JSON, nullable=False),
+    Column("cpu_seconds", Float, nullable=False, default=0.0),
+    Column("calls", Integer, nullable=False, default=0),
+    Column("cost", Float, nullable=False, default=0.0),
+    Column("engines", JSON),
+    Column("ceiling", JSON),
+    Index("ix_cost_ledger_document", "document_id", "id"),
+)
+
+cost_days = Table(
+    "cost_days",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("cpu_seconds", Float, nullable=False, default=0.0),
+    Column("calls", Integer, nullable=False, default=0),
+    Column("cost", Float, nullable=False, default=0.0),
+    Column("reserved_cpu_seconds", Float, nullable=False, default=0.0),
+    Column("reserved_calls", Integer, nullable=False, default=0),
+    Column("reserved_cost", Float, nullable=False, default=0.0),
+    Column("parses", Integer, nullable=False, default=0),
+    Column("ceiling_hits", Integer, nullable=False, default=0),
+    Column("engines", JSON),
 )

@@ -12,6 +12,7 @@ from ...domain.audit_keys import Keyring, as_keyring
 from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository
 from .content_prints import ContentPrintRepository
+from .costs import CostRepository
 from .documents import DocumentRepository
 from .engine import READ_ONLY
 from .mail_ledger import MailLedgerRepository
@@ -28,6 +29,7 @@ class Transaction:
         self.content_prints = ContentPrintRepository(conn)
         self.mail = MailLedgerRepository(conn)
         self.webhooks = WebhookRepository(conn)
+        self.costs = CostRepository(conn)
         # Run after the commit, never after a rollback (metrics of committed state changes).
         self.after_commit: list = []
 

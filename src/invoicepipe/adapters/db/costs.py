@@ -1,0 +1,127 @@
+"""The cost ledger: per parse attempt (granted, then spent) and per UTC day (totals).
+
+``lock_day`` holds the day's row until commit (``FOR UPDATE`` on PostgreSQL; SQLite
+serialises writers at BEGIN), so two parses granted at the same moment see each other's
+reservation and the day's ceiling is never handed out twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import select, update
+
+from ...domain.costs import Spend
+from . import tables as t
+
+RUNNING, METERED, LOST = "running", "metered", "lost"
+
+
+def _insert(conn):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _spend(row, prefix: str = "") -> Spend:
+    return Spend(float(row[f"{prefix}cpu_seconds"] or 0), int(row[f"{prefix}calls"] or 0), float(row[f"{prefix}cost"] or 0))
+
+
+def _merge_engines(known: Optional[dict], added: dict) -> dict:
+    out = dict(known or {})
+    for name, s in added.items():
+        out[name] = (Spend.from_dict(out.get(name)) + Spend.from_dict(s)).as_dict()
+    return out
+
+
+class CostRepository:
+    def __init__(self, conn):
+        self.conn = conn
+
+    def lock_day(self, day: str) -> dict:
+        """The day's row (created at zero when missing), locked until commit."""
+        insert = _insert(self.conn)
+        self.conn.execute(insert(t.cost_days).values(
+            day=day, cpu_seconds=0.0, calls=0, cost=0.0, reserved_cpu_seconds=0.0, reserved_calls=0, reserved_cost=0.0,
+            parses=0, ceiling_hits=0, engines={}).on_conflict_do_nothing(index_elements=["day"]))
+        return dict(self.conn.execute(select(t.cost_days).where(t.cost_days.c.day == day).with_for_update()).mappings().one())
+
+    def day(self, day: str) -> Optional[dict]:
+        row = self.conn.execute(select(t.cost_days).where(t.cost_days.c.day == day)).mappings().first()
+        return dict(row) if row else None
+
+    def days(self, first: str, last: str) -> list[dict]:
+        q = select(t.cost_days).where(t.cost_days.c.day >= first, t.cost_days.c.day <= last).order_by(t.cost_days.c.day)
+        return [dict(r) for r in self.conn.execute(q).mappings()]
+
+    @staticmethod
+    def day_spent(row: dict) -> Spend:
+        """Spent plus reserved by parses still running: what the day's ceiling is checked against."""
+        return _spend(row) + _spend(row, "reserved_")
+
+    def entries(self, document_id: int) -> list[dict]:
+        q = select(t.cost_ledger).where(t.cost_ledger.c.document_id == document_id).order_by(t.cost_ledger.c.id)
+        return [dict(r) for r in self.conn.execute(q).mappings()]
+
+    def document_spent(self, document_id: int) -> Spend:
+        """Everything the document's parses spent; a running one counts at its allowance."""
+        out = Spend()
+        for e in self.entries(document_id):
+            out = out + (Spend.from_dict(e["allowance"]) if e["outcome"] == RUNNING else _spend(e))
+        return out
+
+    def open_entry(self, document_id: int, day: str, now: datetime, allowance: Spend, policy_version: str) -> int:
+        """A running parse's row; its allowance is reserved on the day (locked by the caller)."""
+        entry_id = self.conn.execute(t.cost_ledger.insert().values(
+            document_id=document_id, day=day, started_at=now, outcome=RUNNING, policy_version=policy_version,
+            allowance=allowance.as_dict(), cpu_seconds=0.0, calls=0, cost=0.0, engines={})).inserted_primary_key[0]
+        self._add_day(day, reserved=allowance, parses=1)
+        return int(entry_id)
+
+    def settle(self, entry_id: int, now: datetime, spent: Optional[Spend], engines: Optional[dict] = None,
+               ceiling: Optional[dict] = None) -> Optional[dict]:
+        """Close a running row with what it spent (None: unknown, counted at its allowance,
+        outcome ``lost``) and move its reservation into the day's spend. A row settled
+        already is left as it is (None returned)."""
+        row = self.conn.execute(select(t.cost_ledger).where(t.cost_ledger.c.id == entry_id)).mappings().first()
+        if row is None or row["outcome"] != RUNNING:
+            return None
+        allowance = Spend.from_dict(row["allowance"])
+        counted = allowance if spent is None else spent
+        self.lock_day(row["day"])
+        self.conn.execute(update(t.cost_ledger).where(t.cost_ledger.c.id == entry_id).values(
+            settled_at=now, outcome=LOST if spent is None else METERED, cpu_seconds=counted.cpu_seconds, calls=counted.calls,
+            cost=counted.cost, engines=engines or {}, ceiling=ceiling))
+        self._add_day(row["day"], reserved=Spend() - allowance, spent=counted, engines=engines or {}, hits=1 if ceiling else 0)
+        return {**dict(row), "counted": counted}
+
+    def settle_lost(self, document_id: int, now: datetime) -> int:
+        """Close the running rows of a document whose parse died (its next attempt holds the
+        lease now, so no other parse of it runs): spend unknown, counted at the allowance."""
+        running = self.conn.execute(select(t.cost_ledger.c.id).where(
+            t.cost_ledger.c.document_id == document_id, t.cost_ledger.c.outcome == RUNNING)).scalars().all()
+        for entry_id in running:
+            self.settle(entry_id, now, None)
+        return len(running)
+
+    def latest_metered(self, document_id: int) -> Optional[dict]:
+        """The newest settled parse that was metered: the one whose reading the document has."""
+        q = (select(t.cost_ledger).where(t.cost_ledger.c.document_id == document_id, t.cost_ledger.c.outcome == METERED)
+             .order_by(t.cost_ledger.c.id.desc()).limit(1))
+        row = self.conn.execute(q).mappings().first()
+        return dict(row) if row else None
+
+    def _add_day(self, day: str, *, reserved: Spend = Spend(), spent: Spend = Spend(), parses: int = 0,
+                 engines: Optional[dict] = None, hits: int = 0) -> None:
+        c = t.cost_days.c
+        values = dict(cpu_seconds=c.cpu_seconds + spent.cpu_seconds, calls=c.calls + spent.calls, cost=c.cost + spent.cost,
+                      reserved_cpu_seconds=c.reserved_cpu_seconds + reserved.cpu_seconds,
+                      reserved_calls=c.reserved_calls + reserved.calls, reserved_cost=c.reserved_cost + reserved.cost,
+                      parses=c.parses + parses, ceiling_hits=c.ceiling_hits + hits)
+        if engines:
+            known = self.conn.execute(select(c.engines).where(c.day == day)).scalar()
+            values["engines"] = _merge_engines(known, engines)
+        self.conn.execute(update(t.cost_days).where(c.day == day).values(**values))

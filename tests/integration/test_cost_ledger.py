@@ -1,0 +1,87 @@
+"""On PostgreSQL, the day's cost ceiling holds when parses are granted at the same moment.
+
+Each grant locks the day's row, so concurrent parses (threads here, worker processes in
+production: each with its own connection) see each other's reservations and the day's
+remainder is never handed out twice. A real OCR parse is metered into the ledger.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from invoicepipe.adapters.broker import DeferredEnqueuer
+from invoicepipe.bootstrap import bootstrap
+from invoicepipe.config import Settings
+from invoicepipe.domain.costs import Spend
+from invoicepipe.domain.models import Status
+from invoicepipe.services import costs
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app(postgres_url, tmp_path):
+    settings = Settings.from_env({}, var_dir=tmp_path / "var", inbox_dir=tmp_path / "inbox", database_url=postgres_url)
+    application = bootstrap(settings, log_level="WARNING")
+    application.enqueuer = DeferredEnqueuer()
+    yield application
+    application.close()
+
+
+def _documents(app, n: int) -> list[int]:
+    ids = []
+    with app.uow.begin() as tx:
+        for i in range(n):
+            ids.append(tx.documents.add(sha256=f"{i:064x}", filename=f"{i}.pdf", channel="scan", media_type="application/pdf",
+                                        size_bytes=1, status=Status.QUEUED))
+    return ids
+
+
+def test_concurrent_grants_never_share_the_day_s_remainder(app):
+    app.policy = replace(app.policy, costs=replace(app.policy.costs, document=Spend(100.0, 2, 1.0), day=Spend(1000.0, 7, 10.0)))
+    ids = _documents(app, 8)
+    granted, start = {}, threading.Barrier(len(ids))
+
+    def parse_starts(doc_id):
+        start.wait()
+        with app.uow.begin() as tx:
+            granted[doc_id] = costs.grant(app, tx, doc_id).budget.allowance.calls
+
+    threads = [threading.Thread(target=parse_starts, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(granted) == len(ids)
+    assert sum(granted.values()) == 7  # 2 + 2 + 2 + 1 and then nothing: never more than the day allows
+    assert sorted(granted.values()) == [0, 0, 0, 0, 1, 2, 2, 2]
+    day = costs.day_report(app)["days"][-1]
+    assert day["reserved"]["calls"] == 7 and day["parses"] == 8
+
+
+def test_a_real_scan_is_metered_per_engine(app, tesseract, tmp_path):
+    from reportlab.pdfgen import canvas
+
+    from invoicepipe.services.ingest import ingest_bytes
+    from invoicepipe.services.parse import parse
+    from invoicepipe.services.triage import triage
+
+    path = tmp_path / "scan.png"
+    pdf = tmp_path / "a.pdf"
+    c = canvas.Canvas(str(pdf), invariant=1)
+    c.setFont("Helvetica", 14)
+    c.drawString(72, 760, "INVOICE  No: INV-4711   Date: 2026-11-30   Total: 119.00 EUR")
+    c.save()
+    import pypdfium2
+
+    pypdfium2.PdfDocument(pdf.read_bytes())[0].render(scale=200 / 72, grayscale=True).to_pil().save(path)
+    [doc] = ingest_bytes(app, path.read_bytes(), "scan.png", "scan", "user:test").documents
+    triage(app, doc["id"], "worker:test")
+    parse(app, doc["id"], "worker:test")
+    report = costs.document_report(app, doc["id"])
+    [entry] = report["parses"]
+    assert entry["outcome"] == "metered" and entry["engines"]["tesseract"]["calls"] == 1
+    assert entry["engines"]["tesseract"]["cpu_seconds"] > 0 and entry["ceiling"] is None
