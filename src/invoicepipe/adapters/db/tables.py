@@ -512,6 +512,7 @@ webhook_deliveries = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("subscriber_id", "idempotency_key", name="uq_webhook_deliveries_subscriber_key"),
     Index("ix_webhook_deliveries_state_next", "state", "next_attempt_at"),
+)
 
 # The cost ledger (domain/costs.py): one row per parse attempt, opened with the allowance the
 # parse was granted and settled with what its engine calls spent (``outcome`` running ->
