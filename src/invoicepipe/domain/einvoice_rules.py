@@ -25,7 +25,7 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class RuleViolation:
-    rule: str  # "BR-CO-15", "BR-DEC-23", "line-net"
+    rule: str  # "BR-CO-15", "BR-DEC-23", "BT-131" (a line net amount)
     message: str  # what does not hold, with the numbers
 
 
@@ -66,7 +66,7 @@ def check_rules(inv: EInvoice) -> list[RuleViolation]:
         out += _decimals(f"line {number} net amount (BT-131)", "BR-DEC-23", line.amount)
         expected = _line_net(line)
         if expected is not None and line.amount is not None and abs(expected - line.amount) > CENT:
-            out.append(RuleViolation("line-net", f"line {number}: {line.quantity} × {line.unit_price}"
+            out.append(RuleViolation("BT-131", f"BT-131: line {number}: {line.quantity} × {line.unit_price}"
                                      f"{f' per {line.base_quantity}' if line.base_quantity not in (None, 1) else ''}"
                                      f" with its allowances and charges is {expected.quantize(CENT)}, but its net amount is {line.amount}"))
     lines_sum = _sum(line.amount for line in inv.lines)
@@ -80,7 +80,7 @@ def check_rules(inv: EInvoice) -> list[RuleViolation]:
     if (charges or t.charges) and _sum(charges) != (t.charges or ZERO):
         out.append(RuleViolation("BR-CO-12", f"BR-CO-12: the document charges add up to {_sum(charges)}, "
                                  f"but the charge total (BT-108) is {t.charges or ZERO}"))
-    base = t.lines if t.lines is not None else (lines_sum if inv.lines else None)
+    base = t.lines  # BR-CO-13 is on BT-106 as written (profiles without it are not judged here)
     if base is not None and t.net is not None:
         expected = base - (t.allowances if t.allowances is not None else _sum(allowances)) \
             + (t.charges if t.charges is not None else _sum(charges))
