@@ -29,7 +29,8 @@ def figures(qty="10", price="12.50", base="1", allowance="0.00", rate="19", **ov
     return out
 
 
-def ubl(number="XR-1001", root="Invoice", seller="Acme Industrial Supplies GmbH", item="Widget standard", **numbers) -> bytes:
+def ubl(number="XR-1001", root="Invoice", seller="Acme Industrial Supplies GmbH", item="Widget standard", po="4500123",
+        **numbers) -> bytes:
     f = figures(**numbers)
     line_tag, qty_tag = ("CreditNoteLine", "CreditedQuantity") if root == "CreditNote" else ("InvoiceLine", "InvoicedQuantity")
     type_tag, code = ("CreditNoteTypeCode", "381") if root == "CreditNote" else ("InvoiceTypeCode", "380")
@@ -41,7 +42,7 @@ def ubl(number="XR-1001", root="Invoice", seller="Acme Industrial Supplies GmbH"
  <cbc:ID>{number}</cbc:ID><cbc:IssueDate>2026-03-14</cbc:IssueDate><cbc:DueDate>2026-04-13</cbc:DueDate>
  <cbc:{type_tag}>{code}</cbc:{type_tag}><cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
  <cbc:BuyerReference>04011000-12345-34</cbc:BuyerReference>
- <cac:OrderReference><cbc:ID>4500123</cbc:ID></cac:OrderReference>
+ {f'<cac:OrderReference><cbc:ID>{po}</cbc:ID></cac:OrderReference>' if po else ""}
  <cac:AccountingSupplierParty><cac:Party>
   <cac:PostalAddress><cbc:StreetName>Hauptstr. 1</cbc:StreetName><cbc:CityName>Berlin</cbc:CityName><cbc:PostalZone>10115</cbc:PostalZone>
    <cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
@@ -70,7 +71,7 @@ def ubl(number="XR-1001", root="Invoice", seller="Acme Industrial Supplies GmbH"
 </{root}>""".encode()
 
 
-def cii(number="XR-2001", seller="Acme Industrial Supplies GmbH", **numbers) -> bytes:
+def cii(number="XR-2001", seller="Acme Industrial Supplies GmbH", po="4500123", **numbers) -> bytes:
     f = figures(**numbers)
     allowance = (f'<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator>'
                  f'<ram:ActualAmount>{f["allowance"]}</ram:ActualAmount><ram:Reason>Discount</ram:Reason></ram:SpecifiedTradeAllowanceCharge>'
@@ -103,7 +104,7 @@ def cii(number="XR-2001", seller="Acme Industrial Supplies GmbH", **numbers) -> 
     <ram:PostalTradeAddress><ram:PostcodeCode>10115</ram:PostcodeCode><ram:LineOne>Hauptstr. 1</ram:LineOne><ram:CityName>Berlin</ram:CityName><ram:CountryID>DE</ram:CountryID></ram:PostalTradeAddress>
     <ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">DE123456789</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTradeParty>
    <ram:BuyerTradeParty><ram:Name>Buyer AG</ram:Name></ram:BuyerTradeParty>
-   <ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>4500123</ram:IssuerAssignedID></ram:BuyerOrderReferencedDocument>
+   {f'<ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>{po}</ram:IssuerAssignedID></ram:BuyerOrderReferencedDocument>' if po else ""}
   </ram:ApplicableHeaderTradeAgreement>
   <ram:ApplicableHeaderTradeSettlement>
    <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
