@@ -163,3 +163,25 @@ def test_the_rendering_shows_parties_lines_and_totals():
     assert (line["description"], line["quantity"], line["unit_price"], line["base_quantity"]) == ("Widget standard", "10", "1250.00", "100")
     assert {t["term"]: t["amount"] for t in shown["totals"]} == {
         "BT-106": "125.00", "BT-107": "5.00", "BT-109": "120.00", "BT-110": "22.80", "BT-112": "142.80", "BT-113": "0.00", "BT-115": "142.80"}
+
+
+def test_a_net_price_rounded_to_its_decimals_is_not_a_line_error():
+    """5 × 4.096 = 20.48 is written as 5 × 4.10 = 20.48: the price is rounded, the line is right."""
+    assert check_rules(read_einvoice(ubl(qty="5", price="4.10", line="20.48", lines="20.48", net="20.48", tax="3.89",
+                                         total="24.37", due="24.37"))) == []
+
+
+def test_a_line_amount_that_is_not_quantity_times_price_is_shown_but_does_not_hold():
+    data = ubl(price="10.00", line="125.00", lines="125.00", net="125.00", tax="23.75", total="148.75", due="148.75")
+    [note] = check_rules(read_einvoice(data))  # 10 × 10.00 written as 125.00
+    assert note.rule == "BT-131" and not note.blocking
+    ex = einvoice_extraction(read_einvoice(data))
+    assert [w.split(":", 1)[0] for w in ex.warnings] == ["einvoice_line_amount"]
+
+
+@pytest.mark.parametrize("profile", ["urn:factur-x.eu:1p0:minimum", "urn:factur-x.eu:1p0:basicwl"])
+def test_profiles_below_en16931_are_not_judged_by_its_rules(profile):
+    data = cii(due="100.00").replace(b"urn:cen.eu:en16931:2017", profile.encode())
+    inv = read_einvoice(data)
+    assert not inv.en16931 and check_rules(inv) == []
+    assert read_einvoice(cii(due="100.00")).en16931 and check_rules(read_einvoice(cii(due="100.00")))

@@ -91,7 +91,8 @@ def _per_unit(price: Optional[Decimal], base: Optional[Decimal]) -> Optional[Dec
 
 def einvoice_extraction(inv: EInvoice) -> Extraction:
     """The invoice as extracted fields and lines (every value exact), with one
-    ``einvoice_rule:<message>`` warning per broken EN 16931 arithmetic rule."""
+    ``einvoice_rule:<message>`` warning per broken EN 16931 arithmetic rule (and an
+    ``einvoice_line_amount`` note per line whose amount is not quantity × price)."""
     t = inv.totals
     values = {
         "invoice_number": inv.number, "invoice_date": inv.issue_date, "due_date": inv.due_date,
@@ -105,7 +106,7 @@ def einvoice_extraction(inv: EInvoice) -> Extraction:
     lines = tuple(LineItem(description=li.description, quantity=li.quantity, unit_price=_per_unit(li.unit_price, li.base_quantity),
                            amount=li.amount, sku=li.sku, po_line=li.po_line, confidence=1.0, tax_rate=li.tax_rate)
                   for li in inv.lines)
-    warnings = tuple(f"einvoice_rule:{v.message}" for v in check_rules(inv))
+    warnings = tuple(f"{'einvoice_rule' if v.blocking else 'einvoice_line_amount'}:{v.message}" for v in check_rules(inv))
     return Extraction(fields=fields, lines=lines, extractor_version=f"{EINVOICE_VERSION}-{inv.syntax}", warnings=warnings)
 
 

@@ -11,6 +11,8 @@ from .einvoice_model import AllowanceCharge, EInvoice, EInvoiceLine, Party, TaxS
 from .einvoice_values import compact, dec, dec_at, indicator, iso_date, text
 
 CREDIT_NOTE_CODES = {"381", "261", "262", "296", "308", "396", "420", "458", "532"}
+# Profiles below EN 16931 (Factur-X 1.0 / ZUGFeRD 2: "…:minimum", "…:basicwl"): not complete invoices
+PARTIAL_PROFILES = ("minimum", "basicwl")
 
 
 def _first(el: Optional[Element], *paths: str) -> Optional[Element]:
@@ -47,6 +49,17 @@ def _allowances(parent: Optional[Element]) -> tuple[AllowanceCharge, ...]:
     return tuple(out)
 
 
+def _po_reference(root: Element, agreement: Optional[Element]) -> Optional[str]:
+    """BT-13; without one, the order the first line refers to (ZUGFeRD 1 EXTENDED names the
+    order per line only)."""
+    for scope, prefix in ((agreement, ""), (root, ".//")):
+        for leaf in ("IssuerAssignedID", "ID"):
+            found = text(scope, f"{prefix}{{*}}BuyerOrderReferencedDocument/{{*}}{leaf}")
+            if found:
+                return found
+    return None
+
+
 def _tax_total(summary: Optional[Element], currency: Optional[str]):
     """BT-110: the tax total in the invoice currency (BT-111, in the tax currency, may follow)."""
     taxes = summary.findall("{*}TaxTotalAmount") if summary is not None else []
@@ -77,6 +90,7 @@ def _line(item: Element) -> EInvoiceLine:
 
 def read_cii(root: Element) -> EInvoice:
     """The EN 16931 content of a CII invoice root."""
+    profile = text(root, ".//{*}GuidelineSpecifiedDocumentContextParameter/{*}ID")
     doc = _first(root, "{*}ExchangedDocument", ".//{*}HeaderExchangedDocument")
     agreement = _first(root, ".//{*}ApplicableHeaderTradeAgreement", ".//{*}ApplicableSupplyChainTradeAgreement")
     settlement = _first(root, ".//{*}ApplicableHeaderTradeSettlement", ".//{*}ApplicableSupplyChainTradeSettlement")
@@ -94,8 +108,7 @@ def read_cii(root: Element) -> EInvoice:
         currency=currency,
         due_date=_date(settlement, "{*}SpecifiedTradePaymentTerms/{*}DueDateDateTime"),
         buyer_reference=text(agreement, "{*}BuyerReference"),
-        po_reference=text(agreement, "{*}BuyerOrderReferencedDocument/{*}IssuerAssignedID")
-        or text(agreement, "{*}BuyerOrderReferencedDocument/{*}ID"),
+        po_reference=_po_reference(root, agreement),
         seller=_party(_first(agreement, "{*}SellerTradeParty")),
         buyer=_party(_first(agreement, "{*}BuyerTradeParty")),
         iban=compact(text(settlement, ".//{*}PayeePartyCreditorFinancialAccount/{*}IBANID")),
@@ -110,4 +123,6 @@ def read_cii(root: Element) -> EInvoice:
         tax_breakdown=breakdown,
         notes=tuple(n for n in (text(note, "{*}Content") for note in (doc.findall("{*}IncludedNote") if doc is not None else [])) if n),
         is_credit_note=type_code in CREDIT_NOTE_CODES,
+        profile=profile,
+        en16931=root.tag.endswith("}CrossIndustryInvoice") and not (profile or "").lower().endswith(PARTIAL_PROFILES),
     )

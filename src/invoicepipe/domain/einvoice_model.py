@@ -89,3 +89,7 @@ class EInvoice:
     tax_breakdown: tuple[TaxSubtotal, ...] = ()
     notes: tuple[str, ...] = field(default=())  # BT-22
     is_credit_note: bool = False
+    profile: Optional[str] = None  # BT-24 specification identifier (CustomizationID / guideline id)
+    # False for what does not claim to be a complete EN 16931 invoice: ZUGFeRD 1 (older than
+    # the norm) and the Factur-X / ZUGFeRD MINIMUM and BASIC WL profiles (no lines, partial totals)
+    en16931: bool = True

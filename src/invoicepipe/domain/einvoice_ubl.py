@@ -88,4 +88,5 @@ def read_ubl(root: Element, kind: str) -> EInvoice:
         tax_breakdown=breakdown,
         notes=tuple(n.text.strip() for n in root.findall("{*}Note") if n.text and n.text.strip()),
         is_credit_note=kind == "CreditNote" or type_code in CREDIT_NOTE_CODES,
+        profile=text(root, "{*}CustomizationID"),
     )
