@@ -88,7 +88,7 @@ def check_rules(inv: EInvoice) -> list[RuleViolation]:
                                      blocking=False))
     lines_sum = _sum(line.amount for line in inv.lines)
     if t.lines is not None and inv.lines and lines_sum != t.lines:
-        out.append(RuleViolation("BR-CO-10", f"BR-CO-10: the {len(inv.lines)} line net amounts add up to {lines_sum}, "
+        out.append(RuleViolation("BR-CO-10", f"BR-CO-10: the line net amounts ({len(inv.lines)} lines) add up to {lines_sum}, "
                                  f"but the sum of line net amounts (BT-106) is {t.lines}"))
     allowances, charges = _split(inv.allowances_charges)
     if (allowances or t.allowances) and _sum(allowances) != (t.allowances or ZERO):
@@ -108,10 +108,11 @@ def check_rules(inv: EInvoice) -> list[RuleViolation]:
     if t.net is not None and t.tax is not None and t.total is not None and t.net + t.tax != t.total:
         out.append(RuleViolation("BR-CO-15", f"BR-CO-15: net {t.net} + VAT {t.tax} = {t.net + t.tax}, but the total (BT-112) is {t.total}"))
     if t.total is not None and t.amount_due is not None:
-        due = t.total - (t.prepaid or ZERO) + (t.rounding or ZERO)
+        paid, rounding = (t.prepaid if t.prepaid is not None else ZERO), (t.rounding if t.rounding is not None else ZERO)
+        due = t.total - paid + rounding
         if due != t.amount_due:
-            out.append(RuleViolation("BR-CO-16", f"BR-CO-16: total {t.total} − paid {t.prepaid or ZERO} + rounding "
-                                     f"{t.rounding or ZERO} = {due}, but the amount due (BT-115) is {t.amount_due}"))
+            out.append(RuleViolation("BR-CO-16", f"BR-CO-16: total {t.total} − paid {paid} + rounding {rounding} = {due}, "
+                                     f"but the amount due (BT-115) is {t.amount_due}"))
     return out
 
 
