@@ -9,7 +9,9 @@ raises the same UnreadableDocument as an encrypted PDF does.
 from __future__ import annotations
 
 from invoicepipe.adapters import cost_meter
+from invoicepipe.adapters.einvoice_file import probe_xml, read_einvoice_file
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
+from invoicepipe.domain.sniff import XML
 from invoicepipe.domain.triage import DocumentFacts
 from invoicepipe.errors import UnreadableDocument
 
@@ -39,6 +41,8 @@ class TextReaders:
         self.reads: list[str] = []
 
     def probe(self, data: bytes, media_type: str) -> DocumentFacts:
+        if media_type == XML:  # stand-alone e-invoices are read for real: no PDF library involved
+            return probe_xml(data)
         if data.startswith(ENCRYPTED):
             raise UnreadableDocument("PDF is encrypted")
         scanned = data.startswith(SCANNED)
@@ -49,6 +53,10 @@ class TextReaders:
         if data.startswith(SCANNED):
             return DocumentText((Page(1, 595.0, 842.0, (), "pdf_text"),), None, "fake-text")
         return DocumentText((_page(data.split(b"\n", 1)[1].decode(), "pdf_text", 1.0),), None, "fake-text")
+
+    def read_einvoice_file(self, data: bytes) -> DocumentText:
+        self.reads.append("xml")
+        return read_einvoice_file(data)
 
     def read_with_ocr(self, data: bytes, media_type: str, dpi: int = 200) -> DocumentText:
         # asks the parse's cost meter first, as adapters/ocr does before every page

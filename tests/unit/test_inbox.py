@@ -46,7 +46,7 @@ def test_processed_and_rejected_files_leave_the_inbox_after_commit(app):
     rejected = list((folder.root / "rejected").rglob("bad.pdf"))
     assert len(processed) == 1 and len(rejected) == 1
     reason_file = rejected[0].with_name("bad.pdf.reason.txt")
-    assert reason_file.read_text() == "not a PDF or image (looks like HTML)\n"
+    assert reason_file.read_text() == "not a PDF, image or e-invoice XML (looks like HTML)\n"
     bad_id = results["bad.pdf"].documents[0]["id"]
     assert show(app, bad_id)["status"] == "rejected"
 

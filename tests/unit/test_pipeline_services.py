@@ -63,7 +63,7 @@ def test_same_bytes_twice_is_one_document_with_a_recorded_re_arrival(loaded, run
 def test_not_a_pdf_is_rejected_with_a_reason_and_never_queued(app):
     [doc] = ingest(app, b"<html><body>hello</body></html>", "invoice.pdf")
     assert doc["status"] == "rejected"
-    assert doc["reason"] == "not a PDF or image (looks like HTML)"
+    assert doc["reason"] == "not a PDF, image or e-invoice XML (looks like HTML)"
     assert all(q.qsize() == 0 for q in app.broker.queues.values())
 
 

@@ -83,7 +83,7 @@ def test_a_bad_upload_is_rejected_with_its_reason_and_still_recorded(app, anna):
                          follow_redirects=False)
     assert response.status_code == 303  # post/redirect/get: reloading the result does not upload again
     response = anna.get(response.headers["location"])
-    assert "not a PDF or image (looks like HTML)" in response.text
+    assert "not a PDF, image or e-invoice XML (looks like HTML)" in response.text
     doc_id = int(re.search(r'href="/documents/(\d+)"', response.text).group(1))
     assert show(app, doc_id)["status"] == "rejected"
 

@@ -38,7 +38,9 @@ def split_email(data: bytes) -> EmailParts:
         disposition = part.get_content_disposition()
         filename = part.get_filename()
         # Signature logos come as inline parts; invoices come as attachments or named parts.
-        if disposition != "attachment" and not (filename and part.get_content_maintype() in ("application", "image")):
+        # a named text/xml part is a stand-alone e-invoice (XRechnung is often sent that way)
+        if disposition != "attachment" and not (filename and (part.get_content_maintype() in ("application", "image")
+                                                              or part.get_content_type() == "text/xml")):
             continue
         if disposition == "inline" and part.get_content_maintype() == "image":
             continue

@@ -6,11 +6,27 @@ library or engine version that produced the words, so an extraction can be trace
 
 from __future__ import annotations
 
+from invoicepipe.adapters import pdf
+from invoicepipe.adapters.einvoice_file import check_xml_limits, probe_xml, read_einvoice_file
 from invoicepipe.adapters.ocr import OcrSettings, read_with_ocr, tesseract_version
-from invoicepipe.adapters.pdf import check_limits, einvoice_xml, probe, read_text_layer
+from invoicepipe.adapters.pdf import einvoice_xml, read_text_layer
 from invoicepipe.adapters.plain_text import read_plain_text
+from invoicepipe.domain.sniff import XML
 
-READER_VERSION = "readers-1.2"
+READER_VERSION = "readers-1.3"
 
-__all__ = ["READER_VERSION", "OcrSettings", "check_limits", "einvoice_xml", "probe", "read_plain_text", "read_text_layer", "read_with_ocr",
-           "tesseract_version"]
+__all__ = ["READER_VERSION", "OcrSettings", "check_limits", "einvoice_xml", "probe", "read_einvoice_file", "read_plain_text",
+           "read_text_layer", "read_with_ocr", "tesseract_version"]
+
+
+def probe(data: bytes, media_type: str):
+    """Triage's facts of a PDF, image or stand-alone e-invoice XML."""
+    return probe_xml(data) if media_type == XML else pdf.probe(data, media_type)
+
+
+def check_limits(data: bytes, media_type: str, limits, dpi=None) -> None:
+    """Refuse a document over the policy's limits before reading it (pages, pixels, XML size)."""
+    if media_type == XML:
+        check_xml_limits(data, limits)
+    else:
+        pdf.check_limits(data, media_type, limits, dpi)

@@ -77,8 +77,23 @@ def _inconsistent(message: str, **evidence) -> Reason:
     return Reason("totals_inconsistent", message, evidence)
 
 
+def _from_einvoice(extraction: Extraction) -> bool:
+    """Net, tax and total all read exactly from e-invoice XML and left as read: the EN 16931
+    rules (``einvoice_rule`` warnings, with allowances, charges and rounding) judge them, not
+    the printed-invoice identities below, which know no document-level allowance."""
+    fields = [extraction.fields.get(n) for n in ("net", "tax", "total")]
+    return all(f is not None and f.method in PEOPLE_OR_EXACT and not f.by for f in fields)
+
+
 def check_arithmetic(extraction: Extraction, tol: Tolerances) -> ArithmeticFindings:
     """Every arithmetic finding on the extracted amounts, and which amounts they confirm."""
+    found = _check_amounts(extraction, tol)
+    if _from_einvoice(extraction):
+        return ArithmeticFindings((), found.header_closes, found.lines_close, found.corroborated)
+    return found
+
+
+def _check_amounts(extraction: Extraction, tol: Tolerances) -> ArithmeticFindings:
     net, tax, total = (_amount(extraction, n) for n in ("net", "tax", "total"))
     slack = max(CENT * 2, tol.header_total_absolute)
     reasons: list[Reason] = []

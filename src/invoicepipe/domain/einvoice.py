@@ -1,161 +1,119 @@
-"""Structured e-invoices: UN/CEFACT CII (ZUGFeRD 1, ZUGFeRD 2 / Factur-X / XRechnung) and UBL.
+"""Structured e-invoices: UN/CEFACT CII (ZUGFeRD 1, ZUGFeRD 2 / Factur-X / XRechnung) and UBL
+2.1 (XRechnung UBL, Peppol BIS Billing 3.0), stand-alone or embedded in a PDF.
 
-The XML is parsed with defusedxml (no entity expansion, no external resources) and read by
-local element names, so every namespace version of the same standard is handled alike.
-Values are taken exactly as written, with confidence 1.0 and method "einvoice_xml".
+Parsing uses defusedxml (over expat) with DTDs, entity declarations and external references
+all *forbidden*: an e-invoice is defined by an XML Schema and never needs any of them, and a
+refusal can name what was refused. (lxml with ``resolve_entities=False`` would instead keep
+unexpanded entity references silently, so a value could be read wrong without a word.)
+Elements are read by local name, so every namespace version of one standard is handled
+alike. Values are taken exactly as written, with confidence 1.0 and method "einvoice_xml";
+the EN 16931 arithmetic (``einvoice_rules``) is checked and every broken rule becomes an
+``einvoice_rule`` warning, which the decision turns into a reason to hold the invoice.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Optional
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden, NotSupportedError
 from defusedxml import ElementTree as SafeET
 
-from invoicepipe.domain.models import ExtractedField, Extraction, LineItem
+from ..errors import PermanentError, UnreadableDocument
+from .einvoice_cii import CREDIT_NOTE_CODES, read_cii
+from .einvoice_model import EInvoice
+from .einvoice_rules import check_rules
+from .einvoice_ubl import read_ubl
+from .einvoice_values import amount_text, local
+from .models import ExtractedField, Extraction, LineItem
 
-EINVOICE_VERSION = "einvoice-1.0"
-CREDIT_NOTE_CODES = {"381", "261", "262", "296", "308", "396", "420", "458", "532"}
+EINVOICE_VERSION = "einvoice-2.0"
+EXACT = "einvoice_xml"
+__all__ = ["CREDIT_NOTE_CODES", "EINVOICE_VERSION", "einvoice_extraction", "load_xml", "parse_einvoice", "read_einvoice"]
+
+_REFUSED = {
+    DTDForbidden: "it declares a document type (DTD), which an e-invoice never needs and which can hide entity "
+                  "expansion or external references",
+    EntitiesForbidden: "it declares entities (entity expansion or an external entity, XXE)",
+    ExternalReferenceForbidden: "it refers to an external resource",
+    NotSupportedError: "it uses an XML feature that is refused for safety",
+}
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def load_xml(xml: bytes) -> Element:
+    """The parsed root, or UnreadableDocument saying why the XML is refused or broken.
 
-
-def _text(el: Optional[Element], path: str) -> Optional[str]:
-    found = el.find(path) if el is not None else None
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
-
-
-def _amount(value: Optional[str]) -> Optional[str]:
+    The reason never quotes the document: only what kind of construct was refused, or
+    where (line, column) the XML stops being well-formed."""
     try:
-        return str(Decimal(value).quantize(Decimal("0.01"))) if value else None
-    except InvalidOperation:
-        return None
+        return SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden, NotSupportedError) as exc:
+        why = next(v for k, v in _REFUSED.items() if isinstance(exc, k))
+        raise UnreadableDocument(f"XML refused for safety: {why}") from None
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        raise UnreadableDocument(f"XML is not well-formed (line {line}, column {column})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # e.g. an unknown encoding declaration
+        raise UnreadableDocument(f"XML cannot be parsed ({type(exc).__name__})") from None
 
 
-def _dec(value: Optional[str]) -> Optional[Decimal]:
-    try:
-        return Decimal(value) if value else None
-    except InvalidOperation:
-        return None
+def _syntax(root: Element) -> Optional[str]:
+    kind, ns = local(root.tag), root.tag[1:].split("}", 1)[0].lower() if root.tag.startswith("{") else ""
+    # early CII drafts (CBFBUY) also call their root "Invoice" but carry CII elements
+    if kind in ("CrossIndustryInvoice", "CrossIndustryDocument") or (
+            kind == "Invoice" and "oasis" not in ns and root.find(".//{*}HeaderExchangedDocument") is not None):
+        return "cii"
+    if kind in ("Invoice", "CreditNote") and ("oasis" in ns or "ubl" in ns):
+        return "ubl"
+    return None
 
 
-def _cii_date(el: Optional[Element], path: str) -> Optional[str]:
-    # ZUGFeRD 1 sometimes writes the date directly in the element, without DateTimeString
-    raw = _text(el, path) or _text(el, path.rsplit("/", 1)[0])
-    if raw and len(raw) >= 8 and raw[:8].isdigit():
-        return f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}"
-    return raw[:10] if raw and len(raw) >= 10 and raw[4] == "-" else None
+def read_einvoice(xml: bytes) -> EInvoice:
+    """The EN 16931 content of a UBL or CII document; UnreadableDocument when the XML is
+    refused, broken, or neither syntax."""
+    root = load_xml(xml)
+    syntax = _syntax(root)
+    if syntax == "cii":
+        return read_cii(root)
+    if syntax == "ubl":
+        return read_ubl(root, local(root.tag))
+    raise UnreadableDocument("XML is neither a UBL 2.1 Invoice/CreditNote nor a UN/CEFACT CII invoice")
+
+
+def _per_unit(price: Optional[Decimal], base: Optional[Decimal]) -> Optional[Decimal]:
+    """The price of one unit (BT-146 ÷ BT-149): what a PO line's unit price compares with."""
+    if price is None or base in (None, Decimal(0), Decimal(1)):
+        return price
+    exact = price / base
+    return exact if exact.as_tuple().exponent >= -6 else exact.quantize(Decimal("0.000001"))
+
+
+def einvoice_extraction(inv: EInvoice) -> Extraction:
+    """The invoice as extracted fields and lines (every value exact), with one
+    ``einvoice_rule:<message>`` warning per broken EN 16931 arithmetic rule (and an
+    ``einvoice_line_amount`` note per line whose amount is not quantity × price)."""
+    t = inv.totals
+    values = {
+        "invoice_number": inv.number, "invoice_date": inv.issue_date, "due_date": inv.due_date,
+        "document_type": "credit_note" if inv.is_credit_note else "invoice",
+        "vendor": inv.seller.name, "vendor_vat_id": inv.seller.vat_id, "po_number": inv.po_reference,
+        "buyer_reference": inv.buyer_reference, "currency": inv.currency,
+        "net": amount_text(t.net), "tax": amount_text(t.tax), "total": amount_text(t.total),
+        "amount_due": amount_text(t.amount_due), "iban": inv.iban,
+    }
+    fields = {k: ExtractedField(k, v, 1.0, EXACT) for k, v in values.items() if v}
+    lines = tuple(LineItem(description=li.description, quantity=li.quantity, unit_price=_per_unit(li.unit_price, li.base_quantity),
+                           amount=li.amount, sku=li.sku, po_line=li.po_line, confidence=1.0, tax_rate=li.tax_rate)
+                  for li in inv.lines)
+    warnings = tuple(f"{'einvoice_rule' if v.blocking else 'einvoice_line_amount'}:{v.message}" for v in check_rules(inv))
+    return Extraction(fields=fields, lines=lines, extractor_version=f"{EINVOICE_VERSION}-{inv.syntax}", warnings=warnings)
 
 
 def parse_einvoice(xml: bytes) -> Optional[Extraction]:
-    """Read a CII or UBL invoice into an Extraction; None when the XML is neither (or broken)."""
+    """Read a CII or UBL invoice into an Extraction; None when the XML is neither (or broken,
+    or refused): for XML embedded in a PDF, the printed text is read instead."""
     try:
-        root = SafeET.fromstring(xml)
-    except Exception:  # defusedxml raises several types for malformed or hostile input
+        return einvoice_extraction(read_einvoice(xml))
+    except PermanentError:
         return None
-    kind = _local(root.tag)
-    ubl = "oasis" in root.tag.lower() or "ubl" in root.tag.lower()
-    # early CII drafts (CBFBUY) also call their root "Invoice" but carry CII elements
-    if kind in ("CrossIndustryInvoice", "CrossIndustryDocument") or (kind == "Invoice" and not ubl and root.find(".//{*}HeaderExchangedDocument") is not None):
-        values, lines = _read_cii(root)
-    elif kind in ("Invoice", "CreditNote"):
-        values, lines = _read_ubl(root, kind)
-    else:
-        return None
-    fields = {k: ExtractedField(k, v, 1.0, "einvoice_xml") for k, v in values.items() if v}
-    return Extraction(fields=fields, lines=tuple(lines), extractor_version=EINVOICE_VERSION)
-
-
-def _doc_type(code: Optional[str]) -> str:
-    return "credit_note" if code in CREDIT_NOTE_CODES else "invoice"
-
-
-def _read_cii(root: Element) -> tuple[dict, list[LineItem]]:
-    doc = root.find("{*}ExchangedDocument")
-    if doc is None:
-        doc = root.find(".//{*}HeaderExchangedDocument")
-    seller = root.find(".//{*}SellerTradeParty")
-    settlement = root.find(".//{*}ApplicableHeaderTradeSettlement")
-    if settlement is None:
-        settlement = root.find(".//{*}ApplicableSupplyChainTradeSettlement")
-    summary = None
-    if settlement is not None:
-        summary = settlement.find("{*}SpecifiedTradeSettlementHeaderMonetarySummation")
-        if summary is None:
-            summary = settlement.find("{*}SpecifiedTradeSettlementMonetarySummation")
-    currency = _text(settlement, "{*}InvoiceCurrencyCode")
-    tax = None
-    if summary is not None:
-        taxes = summary.findall("{*}TaxTotalAmount")
-        same = [t for t in taxes if t.get("currencyID") in (None, currency)]
-        tax = (same or taxes or [None])[0]
-    vat = None
-    for reg in seller.findall("{*}SpecifiedTaxRegistration/{*}ID") if seller is not None else []:
-        if reg.get("schemeID") == "VA" and reg.text:
-            vat = reg.text.strip().replace(" ", "")
-    po = _text(root, ".//{*}BuyerOrderReferencedDocument/{*}IssuerAssignedID") or _text(
-        root, ".//{*}BuyerOrderReferencedDocument/{*}ID")
-    values = {
-        "invoice_number": _text(doc, "{*}ID"),
-        "invoice_date": _cii_date(doc, "{*}IssueDateTime/{*}DateTimeString"),
-        "document_type": _doc_type(_text(doc, "{*}TypeCode")),
-        "vendor": _text(seller, "{*}Name"),
-        "vendor_vat_id": vat,
-        "po_number": po,
-        "currency": currency,
-        "net": _amount(_text(summary, "{*}TaxBasisTotalAmount")),
-        "tax": _amount(tax.text.strip() if tax is not None and tax.text else None),
-        "total": _amount(_text(summary, "{*}GrandTotalAmount")),
-        "due_date": _cii_date(root, ".//{*}SpecifiedTradePaymentTerms/{*}DueDateDateTime/{*}DateTimeString"),
-        "iban": (_text(root, ".//{*}PayeePartyCreditorFinancialAccount/{*}IBANID") or "").replace(" ", "").upper() or None,
-    }
-    lines = []
-    for item in root.findall(".//{*}IncludedSupplyChainTradeLineItem"):
-        lines.append(LineItem(
-            description=_text(item, "{*}SpecifiedTradeProduct/{*}Name") or "",
-            quantity=_dec(_text(item, ".//{*}BilledQuantity")),
-            unit_price=_dec(_text(item, ".//{*}NetPriceProductTradePrice/{*}ChargeAmount")),
-            amount=_dec(_text(item, ".//{*}LineTotalAmount")),
-            sku=_text(item, "{*}SpecifiedTradeProduct/{*}SellerAssignedID"),
-            po_line=_text(item, ".//{*}BuyerOrderReferencedDocument/{*}LineID"),
-            confidence=1.0,
-        ))
-    return values, lines
-
-
-def _read_ubl(root: Element, kind: str) -> tuple[dict, list[LineItem]]:
-    party = root.find("{*}AccountingSupplierParty/{*}Party")
-    total = root.find("{*}LegalMonetaryTotal")
-    type_code = _text(root, "{*}InvoiceTypeCode") or _text(root, "{*}CreditNoteTypeCode")
-    values = {
-        "invoice_number": _text(root, "{*}ID"),
-        "invoice_date": _text(root, "{*}IssueDate"),
-        "due_date": _text(root, "{*}DueDate") or _text(root, "{*}PaymentMeans/{*}PaymentDueDate"),
-        "document_type": "credit_note" if kind == "CreditNote" else _doc_type(type_code),
-        "vendor": _text(party, "{*}PartyLegalEntity/{*}RegistrationName") or _text(party, "{*}PartyName/{*}Name"),
-        "vendor_vat_id": (_text(party, "{*}PartyTaxScheme/{*}CompanyID") or "").replace(" ", "") or None,
-        "po_number": _text(root, "{*}OrderReference/{*}ID"),
-        "currency": _text(root, "{*}DocumentCurrencyCode"),
-        "net": _amount(_text(total, "{*}TaxExclusiveAmount")),
-        "tax": _amount(_text(root, "{*}TaxTotal/{*}TaxAmount")),
-        "total": _amount(_text(total, "{*}TaxInclusiveAmount")),
-        "iban": (_text(root, "{*}PaymentMeans/{*}PayeeFinancialAccount/{*}ID") or "").replace(" ", "").upper() or None,
-    }
-    lines = []
-    for item in root.findall("{*}InvoiceLine") + root.findall("{*}CreditNoteLine"):
-        qty = _text(item, "{*}InvoicedQuantity") or _text(item, "{*}CreditedQuantity")
-        lines.append(LineItem(
-            description=_text(item, "{*}Item/{*}Name") or "",
-            quantity=_dec(qty),
-            unit_price=_dec(_text(item, "{*}Price/{*}PriceAmount")),
-            amount=_dec(_text(item, "{*}LineExtensionAmount")),
-            sku=_text(item, "{*}Item/{*}SellersItemIdentification/{*}ID"),
-            po_line=_text(item, "{*}OrderLineReference/{*}LineID"),
-            confidence=1.0,
-        ))
-    return values, lines

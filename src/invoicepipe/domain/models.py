@@ -150,6 +150,8 @@ FIELD_NAMES = (
     "total",
     "iban",
     "document_type",  # "invoice" or "credit_note"
+    "amount_due",  # e-invoices: BT-115, the total less what was paid already, plus rounding
+    "buyer_reference",  # e-invoices: BT-10 (the buyer's routing id, e.g. the German Leitweg-ID)
 )
 
 

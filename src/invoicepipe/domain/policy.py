@@ -111,13 +111,16 @@ class Amounts:
 class ParseLimits:
     """What one parse (reading, OCR, extraction) may use before its document ends in
     ``failed`` naming the limit: memory (address space) and CPU time of the parse's own
-    process, wall-clock time, pages, and pixels of one rendered page."""
+    process, wall-clock time, pages, pixels of one rendered page, and the size of an XML e-invoice."""
 
     parse_memory_mb: int = 2048
     parse_cpu_seconds: int = 120
     parse_wall_seconds: int = 300
     max_pages: int = 200
     max_pixels_per_page: int = 60_000_000
+    # An e-invoice XML is parsed whole into memory; even one carrying its attachments
+    # (BG-24, base64) stays far below this, and a bigger one is refused before parsing.
+    max_xml_bytes: int = 30_000_000
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,12 @@ _SPECS = (
     # -- arithmetic -----------------------------------------------------------------------
     _spec("totals_inconsistent", "Amounts do not add up", "arithmetic", CONTROLLER,
           "correct net, tax, total or the lines so they add up, or reject the invoice"),
+    _spec("einvoice_rule", "The e-invoice breaks an EN 16931 calculation rule", "arithmetic", CONTROLLER,
+          "the XML is read exactly, so its sender computed it wrong: ask the vendor for a corrected e-invoice and reject "
+          "this one, or a controller overrides with a note when the amount to pay is known to be right"),
+    _spec("einvoice_line_amount", "An e-invoice line amount is not quantity × price", "arithmetic", None,
+          "nothing, on its own: the line amount written counts (it may include what the price does not show); "
+          "check the line when the invoice is held for another reason", blocks_payment=False),
     _spec("total_uncorroborated", "Nothing on the invoice confirms the total", "arithmetic", None,
           "confirm the total against the page, or enter the net and tax"),
     # -- duplicates -----------------------------------------------------------------------

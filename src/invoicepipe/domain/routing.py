@@ -146,6 +146,10 @@ def warning_reasons(extraction: Extraction) -> list[Reason]:
                 continue  # a person read the IBAN off the page; the bank check judges what they entered
             reasons.append(Reason(code, f"an IBAN is printed on page {detail or '?'} but cannot be read (its check digits fail): "
                                   "the bank check could not compare it with the vendor master", {"page": detail}))
+        elif code in ("einvoice_rule", "einvoice_line_amount"):
+            # the XML's own arithmetic: a person confirming fields does not make it add up
+            what = "breaks an EN 16931 rule" if code == "einvoice_rule" else "has a line amount that is not quantity × price"
+            reasons.append(Reason(code, f"the e-invoice XML {what}: {detail}", {"rule": detail.split(":", 1)[0]}))
         elif extraction.fields and all(f.by for f in extraction.fields.values()):
             continue  # a person read the pages and confirmed every field
         elif code == "ocr_unreadable":

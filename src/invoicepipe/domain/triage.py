@@ -32,6 +32,8 @@ def choose_pool(facts: DocumentFacts, limits: TriageLimits) -> tuple[str, str]:
     text layer is too thin to be the real content (scans), and documents too long or too
     large for the low-latency pool go to the slow pool; everything else goes fast.
     """
+    if facts.has_einvoice_xml and facts.media_type != "application/pdf":
+        return "fast", "A stand-alone e-invoice XML, which is read directly."
     if facts.has_einvoice_xml:
         return "fast", "The PDF carries an e-invoice XML, which is read directly."
     if facts.media_type != "application/pdf":

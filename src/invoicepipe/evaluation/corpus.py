@@ -22,7 +22,7 @@ from ..errors import InvoicepipeError
 from .line_compare import line_truth
 
 TRUTH_FIELDS = ("vendor", "vendor_id", "vendor_vat_id", "invoice_number", "invoice_date", "due_date", "po_number",
-                "currency", "net", "tax", "total", "iban")
+                "currency", "net", "tax", "total", "amount_due", "iban")
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from typing import Optional
 from ..adapters import readers
 from ..adapters.ocr import OcrSettings
 from ..domain.models import DocumentText
-from ..domain.sniff import sniff_media_type
-from ..errors import PermanentError
+from ..domain.sniff import SNIFF_BYTES, XML, sniff_media_type
+from ..errors import PermanentError, UnreadableDocument
 from ..services.parse import read_document
 from .corpus import LabelledDocument
 
@@ -41,6 +41,8 @@ class ReadDocument:
 def _form(media_type: str, text: DocumentText) -> str:
     if media_type == TEXT_MEDIA:
         return "text"
+    if media_type == XML:
+        return "einvoice"
     if media_type != "application/pdf":
         return "image"
     return "digital" if all(p.method == "pdf_text" for p in text.pages) else "scan"
@@ -49,7 +51,7 @@ def _form(media_type: str, text: DocumentText) -> str:
 def read_one(path: Path, ignore_xml: bool, ocr: OcrSettings, min_chars: int) -> ReadDocument:
     """Read one file as production would (``services.parse.read_document``), timing it."""
     data = path.read_bytes()
-    media_type = sniff_media_type(data[:2048], path.name) or (TEXT_MEDIA if path.suffix.lower() == ".txt" else None)
+    media_type = sniff_media_type(data[:SNIFF_BYTES], path.name) or (TEXT_MEDIA if path.suffix.lower() == ".txt" else None)
     started = time.perf_counter()
     try:
         if media_type == TEXT_MEDIA:
@@ -78,6 +80,11 @@ class _OcrReaders:
 
     def read_with_ocr(self, data: bytes, media_type: str, dpi: int = 200) -> DocumentText:
         return readers.read_with_ocr(data, media_type, dpi, settings=self.ocr)
+
+    def read_einvoice_file(self, data: bytes) -> DocumentText:
+        if self.ignore_xml:
+            raise UnreadableDocument("a stand-alone e-invoice XML has nothing printed to read (--ignore-xml)")
+        return readers.read_einvoice_file(data)
 
 
 def _cache_path(cache: Path, path: Path, ignore_xml: bool, ocr: OcrSettings) -> Path:

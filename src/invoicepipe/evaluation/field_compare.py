@@ -2,7 +2,7 @@
 
 - dates, currency, document type: exact equality of the normalised form (ISO date,
   ISO 4217 code, ``invoice`` / ``credit_note``);
-- amounts (net, tax, total): equal as decimals, sign included, except on credit notes
+- amounts (net, tax, total, amount due): equal as decimals, sign included, except on credit notes
   where the absolute values are compared (printed credit notes may or may not carry a minus
   sign, and e-invoice XML writes credit-note amounts positive);
 - identifiers (invoice number, PO number, VAT id, IBAN): equal after upper-casing and
@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 from ..domain.extraction.vendor import LEGAL_FORM
 from .corpus import normalise_name
 
-AMOUNTS = ("net", "tax", "total")
+AMOUNTS = ("net", "tax", "total", "amount_due")
 IDENTIFIERS = ("invoice_number", "po_number", "vendor_vat_id", "iban")
 
 

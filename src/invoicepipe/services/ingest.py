@@ -15,7 +15,7 @@ from ..adapters.blobs import sha256_of
 from ..adapters.mail import split_email
 from ..domain.models import Status
 from ..domain.names import safe_name
-from ..domain.sniff import EML, require_accepted
+from ..domain.sniff import EML, SNIFF_BYTES, require_accepted
 from ..errors import TransientError, UnsupportedInput
 from ..logs import correlation, current_correlation_id
 from .transitions import log_step, reason, record
@@ -51,7 +51,7 @@ def _ingest(app, data: bytes, filename: str, channel: str, actor: str, message_d
     filename = safe_name(filename)
     result = IngestResult(filename)
     try:
-        media_type = require_accepted(data[:2048], filename)
+        media_type = require_accepted(data[:SNIFF_BYTES], filename)
     except UnsupportedInput as exc:
         result.documents.append(_store(app, data, filename, channel, actor, None, message_db_id, rejected=exc.reason))
         return result

@@ -22,6 +22,7 @@ from ..domain.costs import Budget
 from ..domain.fingerprints import ContentPrint, content_print
 from ..domain.models import DocumentText, Extraction
 from ..domain.policy import ParseLimits
+from ..domain.sniff import XML
 from ..domain.triage import DocumentFacts
 from ..errors import LimitExceeded
 
@@ -58,6 +59,8 @@ def read_document(readers, data: bytes, media_type: str, min_chars_per_page: int
     """The text layer when there is a usable one (or an embedded e-invoice), OCR otherwise."""
     if limits is not None:
         _check(readers, data, media_type, limits)
+    if media_type == XML:
+        return readers.read_einvoice_file(data)  # the XML is the document: nothing to OCR
     if media_type == "application/pdf":
         with cost_meter.charge("pdf_text"):
             text = readers.read_text_layer(data)
@@ -77,7 +80,7 @@ def _content_print(data: bytes, media_type: Optional[str], text: DocumentText) -
     words = [w for page in text.pages for w in page.words]
     try:
         try:
-            images = page_thumbnails(data, media_type) if media_type else []
+            images = page_thumbnails(data, media_type) if media_type and media_type != XML else []
         except Exception as exc:  # noqa: BLE001 - any renderer failure leaves the words
             warning, images = f"images: {type(exc).__name__}: {exc}", []
         result = content_print(words, images)

@@ -12,6 +12,7 @@ from ..adapters.db.review import ReviewRepository
 from ..domain.matching import pair_line, received_by_line
 from ..domain.models import Status
 from ..domain.reasons import ROLE_RANK, spec, weighty
+from .einvoice_view import einvoice_rendering
 from .review import open_reasons, stored_digest
 from .review_words import field_label
 
@@ -159,7 +160,7 @@ def document_view(app, document_id: int) -> dict:
         "reopenable": doc.status in (Status.REJECTED, Status.DUPLICATE),
         "fields": fields, "uncertain": [f["name"] for f in fields if f["uncertain"]],
         "corrected_by_review": bool(row and row["source"] == "review"), "extractor_version": row["extractor_version"] if row else None,
-        "pages": _pages(row, doc), "reasons": reasons,
+        "pages": _pages(row, doc), "reasons": reasons, "einvoice": einvoice_rendering(app, doc),
         "approve_requires_role": _highest([r["override_role"] for r in reasons if r["blocks_payment"] and not r["overridden"]]),
         "hold": None if held is None else {"note": held["note"], "actor": held["actor"], "at": str(held["created_at"])[:19]},
         "duplicate": duplicate, "matching": matching, "history": history, "vendors": vendors,

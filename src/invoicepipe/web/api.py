@@ -208,7 +208,7 @@ def api_release(request: Request, doc_id: int, body: Seen, user: User = Depends(
 
 
 @router.post("/invoices", status_code=201, response_model=list[IngestedDocument], tags=["ingest"],
-             summary="Submit one invoice file (PDF, PNG, JPEG, TIFF or .eml)",
+             summary="Submit one invoice file (PDF, PNG, JPEG, TIFF, e-invoice XML (UBL, CII) or .eml)",
              responses={200: {"description": "these bytes were submitted before: the existing document, not a new one"},
                         422: {"description": "not an accepted file: it is recorded as rejected, with the reason"},
                         413: {"description": "larger than INVOICEPIPE_MAX_UPLOAD_MB"}})

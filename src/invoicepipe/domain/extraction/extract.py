@@ -11,6 +11,7 @@ from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
+from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
@@ -37,8 +38,11 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     When the document carries a readable e-invoice XML, its values win and disagreements
     with the printed text are reported as ``einvoice_text_mismatch:<field>`` warnings.
     ``calibration`` maps raw scores to observed accuracy; ``memory`` holds where known
-    vendors print their fields (from reviewers' corrections).
+    vendors print their fields (from reviewers' corrections). A stand-alone e-invoice (no
+    page, only XML) is read from the XML alone (``einvoice_only``).
     """
+    if not doc.pages and doc.einvoice_xml:
+        return apply_calibration(extract_einvoice_only(doc.einvoice_xml, vendors, EXTRACTOR_VERSION), calibration, "text")
     ctx, currency = document_context(doc)
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
@@ -215,6 +219,7 @@ def _merge_einvoice(structured: Extraction, printed: Extraction, warnings: list[
         shown = printed.fields.get(name)
         fields[name] = ExtractedField(name, f.value, 1.0, "einvoice_xml", shown.page if shown else None,
                                       shown.box if shown and not _differs(name, f.value, shown.value) else None)
+    warnings.extend(structured.warnings)  # the EN 16931 rules the XML breaks
     return Extraction(fields, structured.lines or printed.lines, f"{EXTRACTOR_VERSION}+{structured.extractor_version}")
 
 
