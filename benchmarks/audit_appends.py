@@ -71,13 +71,16 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from invoicepipe.adapters.db import audit as audit_module  # noqa: E402
 from invoicepipe.adapters.db.audit import AuditEvent  # noqa: E402
 from invoicepipe.adapters.db.engine import make_engine  # noqa: E402
 from invoicepipe.adapters.db.migrate import upgrade  # noqa: E402
@@ -85,10 +88,10 @@ from invoicepipe.adapters.db.uow import UnitOfWork  # noqa: E402
 from invoicepipe.domain.audit import canonical_json, legacy_event_hash  # noqa: E402
 
 KEY = b"benchmark-key-" + b"k" * 32
-# "16 partitions" runs on the production engine (adapters/db/engine.make_engine: a pooled
-# connection is pinged only after sitting idle); "16 p., ping each" is the same append on the
-# engine as it was before, with SQLAlchemy's pool_pre_ping (one more round trip per transaction).
-DESIGNS = ("one head row", "16 p., ping each", "16 partitions")
+# "16 partitions" is AuditRepository.append as the application runs it (each writer thread
+# keeps to the partition it got last); "16 p., by document" is the same append with each event
+# first trying its document's partition, as before writer affinity.
+DESIGNS = ("one head row", "16 p., by document", "16 partitions")
 
 OLD_SCHEMA = """
 CREATE TABLE IF NOT EXISTS old_audit_events (LIKE audit_events INCLUDING ALL);
@@ -121,31 +124,48 @@ def old_append(conn, ev: AuditEvent) -> None:
     conn.execute(text("UPDATE old_audit_head SET seq = :seq, hash = :hash WHERE id = 1"), {"seq": seq, "hash": digest})
 
 
+def proc_cpu_seconds(pid: int) -> Optional[float]:
+    """User + system CPU of a local process (a PostgreSQL backend), or None when it is not local."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def writer(url: str, design: str, start_at: float, seconds: float, seed: int, out) -> None:
     import random
 
     rnd = random.Random(seed)
-    if design == "16 partitions":
-        engine = make_engine(url)
+    if design == DESIGNS[0]:
+        engine = create_engine(url, pool_size=1, max_overflow=0)
     else:
-        engine = create_engine(url, pool_size=1, max_overflow=0, pool_pre_ping=design != DESIGNS[0])
+        engine = make_engine(url)
     uow = UnitOfWork(engine, KEY)
-    with engine.connect():
-        pass  # connected before the clock starts
+    with engine.connect() as conn:  # connected before the clock starts; the pool reuses it
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
     time.sleep(max(0.0, start_at - time.time()))
-    end, done, i = start_at + seconds, 0, 0
+    end, done, i, moved = start_at + seconds, 0, 0, 0
+    client0, server0 = time.process_time(), proc_cpu_seconds(backend)
     while time.time() < end:
         i += 1
-        ev = event(i, rnd.randint(1, 100_000))
+        document_id = rnd.randint(1, 100_000)
+        ev = event(i, document_id)
         if design == DESIGNS[0]:
             with engine.begin() as conn:
                 old_append(conn, ev)
         else:
+            if design == DESIGNS[1]:
+                # As before writer affinity: each append first tries its document's partition.
+                audit_module._settle_on(1 + document_id % audit_module.PARTITIONS)
+            preferred = audit_module.preferred_partition()
             with uow.begin() as tx:
-                tx.audit.append(ev)
+                # Another writer held the preferred head: this append went to the next free one.
+                moved += tx.audit.append(ev)["chain_partition"] != preferred
         done += 1
+    client, server1 = time.process_time() - client0, proc_cpu_seconds(backend)
     engine.dispose()
-    out.put(done)
+    out.put((done, client, None if server0 is None or server1 is None else server1 - server0, moved))
 
 
 WAIT_SAMPLE = text("SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') FROM pg_stat_activity "
@@ -177,17 +197,39 @@ class WaitSampler:
         self.engine.dispose()
 
 
-def measure(url: str, design: str, writers: int, seconds: float) -> float:
+@dataclass
+class Measurement:
+    rate: float  # appends/s, all writers together
+    client_ms: float  # CPU per append in the writer processes
+    server_ms: Optional[float]  # CPU per append in their PostgreSQL backends (None: server not local)
+    busy: float  # share of the machine's CPU time busy during the run (every process, not only ours)
+    moved: float  # share of appends that found their preferred head taken by another writer
+
+
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def measure(url: str, design: str, writers: int, seconds: float) -> Measurement:
     ctx = mp.get_context("fork")
     out = ctx.Queue()
     start_at = time.time() + 1.0 + 0.1 * writers  # every writer connected and waiting
     procs = [ctx.Process(target=writer, args=(url, design, start_at, seconds, 1000 * writers + n, out)) for n in range(writers)]
     for p in procs:
         p.start()
-    total = sum(out.get(timeout=seconds + 60) for _ in procs)
+    time.sleep(max(0.0, start_at - time.time()))
+    busy0, total0 = machine_busy()
+    results = [out.get(timeout=seconds + 60) for _ in procs]
+    busy1, total1 = machine_busy()
     for p in procs:
         p.join()
-    return total / seconds
+    done = sum(r[0] for r in results) or 1
+    server = None if any(r[2] is None for r in results) else 1000 * sum(r[2] for r in results) / done
+    return Measurement(sum(r[0] for r in results) / seconds, 1000 * sum(r[1] for r in results) / done, server,
+                       (busy1 - busy0) / max(1, total1 - total0), sum(r[3] for r in results) / done)
 
 
 def free_port() -> int:
@@ -228,6 +270,10 @@ class ThrowawayPostgres:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _ms(value: Optional[float], unit: bool = True) -> str:
+    return "n/a" if value is None else f"{value:.2f}" + (" ms" if unit else "")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("INVOICEPIPE_BENCH_DATABASE_URL"),
@@ -254,7 +300,7 @@ def main() -> int:
             for statement in OLD_SCHEMA.split(";"):
                 conn.execute(text(statement))
         engine.dispose()
-        results: dict[tuple[str, int], list[float]] = {}
+        results: dict[tuple[str, int], list[Measurement]] = {}
         waits: dict[tuple[str, int], "collections.Counter"] = {}
         loads = []
         for r in range(args.rounds):
@@ -262,27 +308,40 @@ def main() -> int:
                 for design in args.designs:
                     if args.waits:
                         with WaitSampler(url) as sampler:
-                            rate = measure(url, design, n, args.seconds)
+                            m = measure(url, design, n, args.seconds)
                         waits.setdefault((design, n), collections.Counter()).update(sampler.counts)
                     else:
-                        rate = measure(url, design, n, args.seconds)
+                        m = measure(url, design, n, args.seconds)
                     loads.append(os.getloadavg()[0])
-                    results.setdefault((design, n), []).append(rate)
-                    print(f"round {r + 1}: {design:<16} {n} writer(s): {rate:7.0f} appends/s (load {loads[-1]:.1f})", flush=True)
-        print(f"\nmedian appends/s on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average during the runs "
+                    results.setdefault((design, n), []).append(m)
+                    print(f"round {r + 1}: {design:<18} {n} writer(s): {m.rate:7.0f} appends/s, CPU/append client {m.client_ms:.2f} ms "
+                          f"server {_ms(m.server_ms)}, preferred head taken {m.moved:.0%} (machine busy {m.busy:.0%}, load {loads[-1]:.1f})",
+                          flush=True)
+        print(f"\nmedians on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average during the runs "
               f"{min(loads):.1f}-{max(loads):.1f}, median {statistics.median(loads):.1f}, on {os.cpu_count()} cores)")
-        print(f"{'writers':>7}  " + "  ".join(f"{d:>16}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
+        print("appends/s, and CPU per append (ms, writer process + its PostgreSQL backend); 'busy' is the whole machine's")
+        print(f"{'writers':>7}  " + "  ".join(f"{d:>32}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
         for n in args.writers:
-            rates = [statistics.median(results[(d, n)]) for d in args.designs]
+            cells, rates = [], []
+            for d in args.designs:
+                ms = results[(d, n)]
+                rate, client = statistics.median(m.rate for m in ms), statistics.median(m.client_ms for m in ms)
+                server_ms = None if any(m.server_ms is None for m in ms) else statistics.median(m.server_ms for m in ms)
+                busy = statistics.median(m.busy for m in ms)
+                rates.append(rate)
+                cells.append(f"{rate:6.0f}/s {client:.2f}+{_ms(server_ms, unit=False)} ms {busy:4.0%}")
             ratios = " ".join(f"{r / rates[0]:.2f}x" for r in rates[1:])
-            print(f"{n:>7}  " + "  ".join(f"{r:>16.0f}" for r in rates) + f"  {ratios}")
+            print(f"{n:>7}  " + "  ".join(f"{c:>32}" for c in cells) + f"  {ratios}")
+        print("\nshare of appends whose preferred partition head another writer held (they took the next free one)")
+        for d in args.designs[1:]:
+            print(f"  {d:<18} " + ", ".join(f"{n} writer(s) {statistics.median(m.moved for m in results[(d, n)]):.0%}" for n in args.writers))
         if args.waits:
             print("\nwhat the writers' server processes were doing (share of samples; ClientRead = waiting for its client)")
             for (design, n), counts in sorted(waits.items()):
                 total = sum(counts.values()) or 1
                 top = ", ".join(f"{k} {v / total:.0%}" for k, v in counts.most_common(5))
                 lock = sum(v for k, v in counts.items() if k.startswith("Lock:")) / total
-                print(f"  {design:<16} {n} writer(s): row/transaction lock waits {lock:.0%}; {top}")
+                print(f"  {design:<18} {n} writer(s): row/transaction lock waits {lock:.0%}; {top}")
     finally:
         if server:
             server.stop()

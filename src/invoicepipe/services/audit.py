@@ -18,6 +18,7 @@ from ..adapters.checkpoint_log import CheckpointLog
 from ..adapters.db.audit import PARTITIONS
 from ..domain.audit import GENESIS_HASH, LEGACY_PARTITION, compare_with_checkpoint, walk_partition
 from ..domain.audit_checkpoint import checkpoint_heads, is_authentic, make_checkpoint, verify_checkpoints
+from ..domain.audit_keys import retirements
 from ..errors import AuditChainBroken, ConfigError
 
 
@@ -52,10 +53,11 @@ def verify(app, checkpoints: Optional[Path] = None) -> dict:
             sealed = checkpoint_heads(report.latest) if report.latest else {}
             label = f"checkpoint #{report.latest['n']} ({report.latest['at']})" if report.latest else ""
             heads = tx.audit.heads()
+            retired = retirements(key, tx.audit.key_takeovers())
             partitions = {LEGACY_PARTITION, *range(1, PARTITIONS + 1), *heads, *sealed, *tx.audit.partitions_with_events()}
             findings, events = list(report.findings), 0
             for p in sorted(partitions):
-                walk = walk_partition(key, p, tx.audit.chain(p), heads.get(p), sealed[p].position if p in sealed else 0)
+                walk = walk_partition(key, p, tx.audit.chain(p), heads.get(p), sealed[p].position if p in sealed else 0, retired)
                 findings += walk.findings
                 if p in sealed:
                     findings += compare_with_checkpoint(walk, sealed[p], label)
@@ -172,8 +174,11 @@ def rotate_key(app, actor: str) -> dict:
     """Seal the chain under the current key, add a new key to the keyring and sign from then on
     with it: an audit event records the hand-over, and a checkpoint under the new key follows.
 
-    Other running processes keep signing with the key they loaded until restarted; their
-    events still verify (the old key stays in the keyring), see runbooks/audit-key-rotation.md.
+    A key is valid for its own period only (``audit verify`` reports events signed with a
+    retired key after the rotation event). Running processes that share the keyring file
+    switch at their next append (``KeyringWatch``); the event is recorded with every head
+    locked, so no append signs with the old key after it. Processes reading another copy of
+    the keyring must get the new key before the rotation: runbooks/audit-key-rotation.md.
     """
     from ..adapters.audit_key import load_audit_keyring, rotate_audit_key
     from ..adapters.db.audit import AuditEvent
@@ -185,6 +190,8 @@ def rotate_key(app, actor: str) -> dict:
     if app.uow.audit_keyring.active != new_id:
         raise ConfigError(f"the keyring {app.settings.audit_keyring_path} did not take key {new_id}")
     with app.uow.begin() as tx:
+        # The new key is on disk already: appenders that lock a head after this see it.
+        tx.audit.lock_all_heads()
         tx.audit.append(AuditEvent(step="audit_key", actor=actor, outcome="rotated",
                                    inputs={"from": previous or "base", "to": new_id, "sealed_checkpoint": sealed["n"]}))
     after = checkpoint(app)
