@@ -62,6 +62,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
             register_secret(secret)  # whatever prints a key by mistake, the log shows [redacted]
 
     audit_key = watch_audit_keyring(settings, redact_keys)  # follows `audit rotate-key` run elsewhere
+    register_secret(settings.audit_witness_token)
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
