@@ -1,60 +1,36 @@
-"""Audit appends per second on PostgreSQL with 1, 2, 4, 8 concurrent writers: one head row vs partitions.
+"""Audit appends per second on PostgreSQL with 1, 2, 4, 8 concurrent writers, and what each append costs in CPU.
 
-Each writer is its own process with its own connection and appends one event per
-transaction, as the pipeline does (a state change and its event commit together), for
+Each writer is its own process (no shared GIL) with its own connection and appends one event
+per transaction, as the pipeline does (a state change and its event commit together), for
 ``--seconds`` per measurement. Three designs, on the same server and the same table shape:
 
 - **one head row** (the design before migration 0007): every append locks the single head
   row (``SELECT … FOR UPDATE``), inserts the event chained with sha256, moves the head and
   commits, so appends are serialised across all writers, commit included;
-- **16 p., ping each**: ``AuditRepository.append`` (16 keyed partitions: an event locks the
-  head of its document's partition, here random document ids, or the next free one with
-  ``SKIP LOCKED``; event and head are written in one statement) on the engine as it was
-  before: SQLAlchemy's ``pool_pre_ping``, one more round trip at the start of every
-  transaction;
-- **16 partitions**: the same append on the production engine now
-  (``adapters/db/engine.make_engine``: a pooled connection is pinged only after it sat idle).
+- **16 p., by document**: ``AuditRepository.append`` (16 keyed partitions, event and head
+  written in one statement) with each event first trying its document's partition (random
+  document ids here), else the next free one (``SKIP LOCKED``), as before writer affinity;
+- **16 partitions**: the append as the application runs it: each writer thread keeps to the
+  partition it got last, so writers settle on partitions of their own.
+
+Per measurement it prints appends/s, the CPU per append of the writer processes
+(``time.process_time``) and of their PostgreSQL backends (``/proc/PID/stat`` of
+``pg_backend_pid()``, so only for a local server), the ceiling those allow (cores / CPU per
+append), the whole machine's busy share (``/proc/stat``), and how often an append found its
+preferred head taken by another writer. ``--waits`` samples ``pg_stat_activity`` every 20 ms
+and prints what the writers' backends waited on, with the share of row/transaction lock waits.
 
 Without ``--database-url`` it starts a throwaway PostgreSQL (``initdb`` + ``pg_ctl`` from
 /usr/lib/postgresql/*/bin, as the ``postgres`` user when run as root) on ``--pg-port`` (a
 free one by default) and removes it afterwards; ``--fsync on`` (default) makes commits
 durable as in production, ``--fsync off`` is how ``scripts/test.sh`` runs its server.
 Figures are medians of ``--rounds`` rounds; the designs alternate within each round, so all
-see the same load. ``--waits`` samples ``pg_stat_activity`` every 20 ms during each
-measurement and prints what the writers' server processes were waiting on.
+see the same load.
 
     .venv/bin/python benchmarks/audit_appends.py [--rounds 5] [--seconds 3] [--writers 1 2 4 8] [--fsync on|off]
         [--designs DESIGN ...] [--waits] [--pg-port PORT]
 
-Measured 2026-12-02 00:29-00:34 UTC, ``--rounds 5 --seconds 3 --waits --pg-port 5506``,
-fsync on, while several other engineers' test suites ran (load average 19-30 on 2 cores,
-median 20.5: single rounds swung from 2 to 156 appends/s, read the ratios):
-
-    writers  one head row  16 p., ping each  16 partitions
-    1        23            32                42
-    2        36            56                49
-    4        40            93                98
-    8        37            92                79
-
-and where the writers' server processes waited (share of samples):
-
-    one head row   2 / 4 / 8 writers: row-lock waits (Lock:tuple, Lock:transactionid) 40 / 65 / 84 %
-    16 partitions  1..8 writers: row-lock waits 0 %; at 8: LWLock:WALWrite 51 %, Client:ClientRead 38 %, IO:WALSync 10 %
-
-The partitions removed the lock (0 % lock waits at every count, against 84 % with one head
-row at 8 writers). What the partitioned writers now share is the WAL flush of their
-commits: each append is its own durable commit (the invariant: a state change and its
-event commit together), and at 4-8 writers half the samples are backends waiting for a
-flush another backend started (``LWLock:WALWrite``, PostgreSQL's group commit), the rest
-waiting for their own client process to be scheduled. The per-transaction ping the engine
-used to make is gone (one round trip of four saved); the 1-writer median rose 32 -> 42 but
-at this load the two engine variants are within noise of each other. The earlier run
-(2026-12-01, load 3.5-7, before the engine change) gave, fsync on, one head row / 16
-partitions: 447/365, 198/453, 180/510, 236/293 for 1/2/4/8 writers, and fsync off 899/1033,
-776/1056, 351/523, 421/693. On this machine the 8-writer point sits at or a little below
-the 4-writer one in every run: 8 client and 8 server processes on two cores that other
-suites also use, sharing one disk's flushes. A server with spare cores, or PostgreSQL's
-``commit_delay`` (batching more commits per flush), is where the curve can keep rising.
+Figures and what they show: benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -319,8 +295,9 @@ def main() -> int:
                           flush=True)
         print(f"\nmedians on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average during the runs "
               f"{min(loads):.1f}-{max(loads):.1f}, median {statistics.median(loads):.1f}, on {os.cpu_count()} cores)")
-        print("appends/s, and CPU per append (ms, writer process + its PostgreSQL backend); 'busy' is the whole machine's")
-        print(f"{'writers':>7}  " + "  ".join(f"{d:>32}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
+        print("appends/s; CPU per append (ms, writer process + its PostgreSQL backend); <ceiling: cores / CPU per append, the "
+              "rate if the writers had every core; the whole machine's busy share")
+        print(f"{'writers':>7}  " + "  ".join(f"{d:>38}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
         for n in args.writers:
             cells, rates = [], []
             for d in args.designs:
@@ -329,9 +306,11 @@ def main() -> int:
                 server_ms = None if any(m.server_ms is None for m in ms) else statistics.median(m.server_ms for m in ms)
                 busy = statistics.median(m.busy for m in ms)
                 rates.append(rate)
-                cells.append(f"{rate:6.0f}/s {client:.2f}+{_ms(server_ms, unit=False)} ms {busy:4.0%}")
+                # What the cores could do if they ran nothing else: cores / CPU per append.
+                ceiling = "" if server_ms is None else f" <{1000 * os.cpu_count() / (client + server_ms):.0f}"
+                cells.append(f"{rate:6.0f}/s {client:.2f}+{_ms(server_ms, unit=False)} ms{ceiling} {busy:4.0%}")
             ratios = " ".join(f"{r / rates[0]:.2f}x" for r in rates[1:])
-            print(f"{n:>7}  " + "  ".join(f"{c:>32}" for c in cells) + f"  {ratios}")
+            print(f"{n:>7}  " + "  ".join(f"{c:>38}" for c in cells) + f"  {ratios}")
         print("\nshare of appends whose preferred partition head another writer held (they took the next free one)")
         for d in args.designs[1:]:
             print(f"  {d:<18} " + ", ".join(f"{n} writer(s) {statistics.median(m.moved for m in results[(d, n)]):.0%}" for n in args.writers))
