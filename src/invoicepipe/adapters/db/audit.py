@@ -123,8 +123,10 @@ def _settle_on(partition: int) -> None:
 class AuditRepository:
     def __init__(self, conn: Connection, key: "bytes | Keyring | KeyringSource"):
         self.conn = conn
+        # New events are signed with the keyring's active key; a source is asked only when an
+        # append holds its head (below), so a transaction that appends nothing reads no file.
         self._source = key if isinstance(key, KeyringSource) else None
-        self.keyring = self._source.current() if self._source else as_keyring(key)  # new events are signed with its active key
+        self.keyring: Optional[Keyring] = None if self._source else as_keyring(key)
         # One head lock per transaction: a transaction that appends for several documents
         # keeps to the partition it locked first, so two transactions never lock two heads
         # in opposite orders (a deadlock).
@@ -174,9 +176,9 @@ class AuditRepository:
         if not sticky:
             _settle_on(partition)
             if self._source:
-                # Asked again once the head is locked: a rotation writes its key before it
-                # locks every head, so this append either commits before the rotation event
-                # or signs with the new key (never with a key retired before its seq).
+                # Asked once the head is locked: a rotation writes its key before it locks
+                # every head, so this append either commits before the rotation event or
+                # signs with the new key (never with a key retired before its seq).
                 self.keyring = self._source.current()
         self._partition = partition
         position = head_position + 1
