@@ -209,7 +209,8 @@ def rotate_key(app, actor: str) -> dict:
     retired key after the rotation event). Running processes that share the keyring file
     switch at their next append (``KeyringWatch``); the event is recorded with every head
     locked, so no append signs with the old key after it. Processes reading another copy of
-    the keyring must get the new key before the rotation: runbooks/audit-key-rotation.md.
+    the keyring are stopped while it rotates and get the new keyring before they start
+    again: runbooks/audit-key-rotation.md.
     """
     from ..adapters.audit_key import load_audit_keyring, rotate_audit_key
     from ..adapters.db.audit import AuditEvent
