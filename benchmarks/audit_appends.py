@@ -1,60 +1,36 @@
-"""Audit appends per second on PostgreSQL with 1, 2, 4, 8 concurrent writers: one head row vs partitions.
+"""Audit appends per second on PostgreSQL with 1, 2, 4, 8 concurrent writers, and what each append costs in CPU.
 
-Each writer is its own process with its own connection and appends one event per
-transaction, as the pipeline does (a state change and its event commit together), for
+Each writer is its own process (no shared GIL) with its own connection and appends one event
+per transaction, as the pipeline does (a state change and its event commit together), for
 ``--seconds`` per measurement. Three designs, on the same server and the same table shape:
 
 - **one head row** (the design before migration 0007): every append locks the single head
   row (``SELECT … FOR UPDATE``), inserts the event chained with sha256, moves the head and
   commits, so appends are serialised across all writers, commit included;
-- **16 p., ping each**: ``AuditRepository.append`` (16 keyed partitions: an event locks the
-  head of its document's partition, here random document ids, or the next free one with
-  ``SKIP LOCKED``; event and head are written in one statement) on the engine as it was
-  before: SQLAlchemy's ``pool_pre_ping``, one more round trip at the start of every
-  transaction;
-- **16 partitions**: the same append on the production engine now
-  (``adapters/db/engine.make_engine``: a pooled connection is pinged only after it sat idle).
+- **16 p., by document**: ``AuditRepository.append`` (16 keyed partitions, event and head
+  written in one statement) with each event first trying its document's partition (random
+  document ids here), else the next free one (``SKIP LOCKED``), as before writer affinity;
+- **16 partitions**: the append as the application runs it: each writer thread keeps to the
+  partition it got last, so writers settle on partitions of their own.
+
+Per measurement it prints appends/s, the CPU per append of the writer processes
+(``time.process_time``) and of their PostgreSQL backends (``/proc/PID/stat`` of
+``pg_backend_pid()``, so only for a local server), the ceiling those allow (cores / CPU per
+append), the whole machine's busy share (``/proc/stat``), and how often an append found its
+preferred head taken by another writer. ``--waits`` samples ``pg_stat_activity`` every 20 ms
+and prints what the writers' backends waited on, with the share of row/transaction lock waits.
 
 Without ``--database-url`` it starts a throwaway PostgreSQL (``initdb`` + ``pg_ctl`` from
 /usr/lib/postgresql/*/bin, as the ``postgres`` user when run as root) on ``--pg-port`` (a
 free one by default) and removes it afterwards; ``--fsync on`` (default) makes commits
 durable as in production, ``--fsync off`` is how ``scripts/test.sh`` runs its server.
 Figures are medians of ``--rounds`` rounds; the designs alternate within each round, so all
-see the same load. ``--waits`` samples ``pg_stat_activity`` every 20 ms during each
-measurement and prints what the writers' server processes were waiting on.
+see the same load.
 
     .venv/bin/python benchmarks/audit_appends.py [--rounds 5] [--seconds 3] [--writers 1 2 4 8] [--fsync on|off]
         [--designs DESIGN ...] [--waits] [--pg-port PORT]
 
-Measured 2026-12-02 00:29-00:34 UTC, ``--rounds 5 --seconds 3 --waits --pg-port 5506``,
-fsync on, while several other engineers' test suites ran (load average 19-30 on 2 cores,
-median 20.5: single rounds swung from 2 to 156 appends/s, read the ratios):
-
-    writers  one head row  16 p., ping each  16 partitions
-    1        23            32                42
-    2        36            56                49
-    4        40            93                98
-    8        37            92                79
-
-and where the writers' server processes waited (share of samples):
-
-    one head row   2 / 4 / 8 writers: row-lock waits (Lock:tuple, Lock:transactionid) 40 / 65 / 84 %
-    16 partitions  1..8 writers: row-lock waits 0 %; at 8: LWLock:WALWrite 51 %, Client:ClientRead 38 %, IO:WALSync 10 %
-
-The partitions removed the lock (0 % lock waits at every count, against 84 % with one head
-row at 8 writers). What the partitioned writers now share is the WAL flush of their
-commits: each append is its own durable commit (the invariant: a state change and its
-event commit together), and at 4-8 writers half the samples are backends waiting for a
-flush another backend started (``LWLock:WALWrite``, PostgreSQL's group commit), the rest
-waiting for their own client process to be scheduled. The per-transaction ping the engine
-used to make is gone (one round trip of four saved); the 1-writer median rose 32 -> 42 but
-at this load the two engine variants are within noise of each other. The earlier run
-(2026-12-01, load 3.5-7, before the engine change) gave, fsync on, one head row / 16
-partitions: 447/365, 198/453, 180/510, 236/293 for 1/2/4/8 writers, and fsync off 899/1033,
-776/1056, 351/523, 421/693. On this machine the 8-writer point sits at or a little below
-the 4-writer one in every run: 8 client and 8 server processes on two cores that other
-suites also use, sharing one disk's flushes. A server with spare cores, or PostgreSQL's
-``commit_delay`` (batching more commits per flush), is where the curve can keep rising.
+Figures and what they show: benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -71,13 +47,16 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from invoicepipe.adapters.db import audit as audit_module  # noqa: E402
 from invoicepipe.adapters.db.audit import AuditEvent  # noqa: E402
 from invoicepipe.adapters.db.engine import make_engine  # noqa: E402
 from invoicepipe.adapters.db.migrate import upgrade  # noqa: E402
@@ -85,10 +64,10 @@ from invoicepipe.adapters.db.uow import UnitOfWork  # noqa: E402
 from invoicepipe.domain.audit import canonical_json, legacy_event_hash  # noqa: E402
 
 KEY = b"benchmark-key-" + b"k" * 32
-# "16 partitions" runs on the production engine (adapters/db/engine.make_engine: a pooled
-# connection is pinged only after sitting idle); "16 p., ping each" is the same append on the
-# engine as it was before, with SQLAlchemy's pool_pre_ping (one more round trip per transaction).
-DESIGNS = ("one head row", "16 p., ping each", "16 partitions")
+# "16 partitions" is AuditRepository.append as the application runs it (each writer thread
+# keeps to the partition it got last); "16 p., by document" is the same append with each event
+# first trying its document's partition, as before writer affinity.
+DESIGNS = ("one head row", "16 p., by document", "16 partitions")
 
 OLD_SCHEMA = """
 CREATE TABLE IF NOT EXISTS old_audit_events (LIKE audit_events INCLUDING ALL);
@@ -121,31 +100,48 @@ def old_append(conn, ev: AuditEvent) -> None:
     conn.execute(text("UPDATE old_audit_head SET seq = :seq, hash = :hash WHERE id = 1"), {"seq": seq, "hash": digest})
 
 
+def proc_cpu_seconds(pid: int) -> Optional[float]:
+    """User + system CPU of a local process (a PostgreSQL backend), or None when it is not local."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def writer(url: str, design: str, start_at: float, seconds: float, seed: int, out) -> None:
     import random
 
     rnd = random.Random(seed)
-    if design == "16 partitions":
-        engine = make_engine(url)
+    if design == DESIGNS[0]:
+        engine = create_engine(url, pool_size=1, max_overflow=0)
     else:
-        engine = create_engine(url, pool_size=1, max_overflow=0, pool_pre_ping=design != DESIGNS[0])
+        engine = make_engine(url)
     uow = UnitOfWork(engine, KEY)
-    with engine.connect():
-        pass  # connected before the clock starts
+    with engine.connect() as conn:  # connected before the clock starts; the pool reuses it
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
     time.sleep(max(0.0, start_at - time.time()))
-    end, done, i = start_at + seconds, 0, 0
+    end, done, i, moved = start_at + seconds, 0, 0, 0
+    client0, server0 = time.process_time(), proc_cpu_seconds(backend)
     while time.time() < end:
         i += 1
-        ev = event(i, rnd.randint(1, 100_000))
+        document_id = rnd.randint(1, 100_000)
+        ev = event(i, document_id)
         if design == DESIGNS[0]:
             with engine.begin() as conn:
                 old_append(conn, ev)
         else:
+            if design == DESIGNS[1]:
+                # As before writer affinity: each append first tries its document's partition.
+                audit_module._settle_on(1 + document_id % audit_module.PARTITIONS)
+            preferred = audit_module.preferred_partition()
             with uow.begin() as tx:
-                tx.audit.append(ev)
+                # Another writer held the preferred head: this append went to the next free one.
+                moved += tx.audit.append(ev)["chain_partition"] != preferred
         done += 1
+    client, server1 = time.process_time() - client0, proc_cpu_seconds(backend)
     engine.dispose()
-    out.put(done)
+    out.put((done, client, None if server0 is None or server1 is None else server1 - server0, moved))
 
 
 WAIT_SAMPLE = text("SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') FROM pg_stat_activity "
@@ -177,17 +173,39 @@ class WaitSampler:
         self.engine.dispose()
 
 
-def measure(url: str, design: str, writers: int, seconds: float) -> float:
+@dataclass
+class Measurement:
+    rate: float  # appends/s, all writers together
+    client_ms: float  # CPU per append in the writer processes
+    server_ms: Optional[float]  # CPU per append in their PostgreSQL backends (None: server not local)
+    busy: float  # share of the machine's CPU time busy during the run (every process, not only ours)
+    moved: float  # share of appends that found their preferred head taken by another writer
+
+
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def measure(url: str, design: str, writers: int, seconds: float) -> Measurement:
     ctx = mp.get_context("fork")
     out = ctx.Queue()
     start_at = time.time() + 1.0 + 0.1 * writers  # every writer connected and waiting
     procs = [ctx.Process(target=writer, args=(url, design, start_at, seconds, 1000 * writers + n, out)) for n in range(writers)]
     for p in procs:
         p.start()
-    total = sum(out.get(timeout=seconds + 60) for _ in procs)
+    time.sleep(max(0.0, start_at - time.time()))
+    busy0, total0 = machine_busy()
+    results = [out.get(timeout=seconds + 60) for _ in procs]
+    busy1, total1 = machine_busy()
     for p in procs:
         p.join()
-    return total / seconds
+    done = sum(r[0] for r in results) or 1
+    server = None if any(r[2] is None for r in results) else 1000 * sum(r[2] for r in results) / done
+    return Measurement(sum(r[0] for r in results) / seconds, 1000 * sum(r[1] for r in results) / done, server,
+                       (busy1 - busy0) / max(1, total1 - total0), sum(r[3] for r in results) / done)
 
 
 def free_port() -> int:
@@ -228,6 +246,10 @@ class ThrowawayPostgres:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _ms(value: Optional[float], unit: bool = True) -> str:
+    return "n/a" if value is None else f"{value:.2f}" + (" ms" if unit else "")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("INVOICEPIPE_BENCH_DATABASE_URL"),
@@ -254,7 +276,7 @@ def main() -> int:
             for statement in OLD_SCHEMA.split(";"):
                 conn.execute(text(statement))
         engine.dispose()
-        results: dict[tuple[str, int], list[float]] = {}
+        results: dict[tuple[str, int], list[Measurement]] = {}
         waits: dict[tuple[str, int], "collections.Counter"] = {}
         loads = []
         for r in range(args.rounds):
@@ -262,27 +284,43 @@ def main() -> int:
                 for design in args.designs:
                     if args.waits:
                         with WaitSampler(url) as sampler:
-                            rate = measure(url, design, n, args.seconds)
+                            m = measure(url, design, n, args.seconds)
                         waits.setdefault((design, n), collections.Counter()).update(sampler.counts)
                     else:
-                        rate = measure(url, design, n, args.seconds)
+                        m = measure(url, design, n, args.seconds)
                     loads.append(os.getloadavg()[0])
-                    results.setdefault((design, n), []).append(rate)
-                    print(f"round {r + 1}: {design:<16} {n} writer(s): {rate:7.0f} appends/s (load {loads[-1]:.1f})", flush=True)
-        print(f"\nmedian appends/s on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average during the runs "
+                    results.setdefault((design, n), []).append(m)
+                    print(f"round {r + 1}: {design:<18} {n} writer(s): {m.rate:7.0f} appends/s, CPU/append client {m.client_ms:.2f} ms "
+                          f"server {_ms(m.server_ms)}, preferred head taken {m.moved:.0%} (machine busy {m.busy:.0%}, load {loads[-1]:.1f})",
+                          flush=True)
+        print(f"\nmedians on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average during the runs "
               f"{min(loads):.1f}-{max(loads):.1f}, median {statistics.median(loads):.1f}, on {os.cpu_count()} cores)")
-        print(f"{'writers':>7}  " + "  ".join(f"{d:>16}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
+        print("appends/s; CPU per append (ms, writer process + its PostgreSQL backend); <ceiling: cores / CPU per append, the "
+              "rate if the writers had every core; the whole machine's busy share")
+        print(f"{'writers':>7}  " + "  ".join(f"{d:>38}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
         for n in args.writers:
-            rates = [statistics.median(results[(d, n)]) for d in args.designs]
+            cells, rates = [], []
+            for d in args.designs:
+                ms = results[(d, n)]
+                rate, client = statistics.median(m.rate for m in ms), statistics.median(m.client_ms for m in ms)
+                server_ms = None if any(m.server_ms is None for m in ms) else statistics.median(m.server_ms for m in ms)
+                busy = statistics.median(m.busy for m in ms)
+                rates.append(rate)
+                # What the cores could do if they ran nothing else: cores / CPU per append.
+                ceiling = "" if server_ms is None else f" <{1000 * os.cpu_count() / (client + server_ms):.0f}"
+                cells.append(f"{rate:6.0f}/s {client:.2f}+{_ms(server_ms, unit=False)} ms{ceiling} {busy:4.0%}")
             ratios = " ".join(f"{r / rates[0]:.2f}x" for r in rates[1:])
-            print(f"{n:>7}  " + "  ".join(f"{r:>16.0f}" for r in rates) + f"  {ratios}")
+            print(f"{n:>7}  " + "  ".join(f"{c:>38}" for c in cells) + f"  {ratios}")
+        print("\nshare of appends whose preferred partition head another writer held (they took the next free one)")
+        for d in args.designs[1:]:
+            print(f"  {d:<18} " + ", ".join(f"{n} writer(s) {statistics.median(m.moved for m in results[(d, n)]):.0%}" for n in args.writers))
         if args.waits:
             print("\nwhat the writers' server processes were doing (share of samples; ClientRead = waiting for its client)")
             for (design, n), counts in sorted(waits.items()):
                 total = sum(counts.values()) or 1
                 top = ", ".join(f"{k} {v / total:.0%}" for k, v in counts.most_common(5))
                 lock = sum(v for k, v in counts.items() if k.startswith("Lock:")) / total
-                print(f"  {design:<16} {n} writer(s): row/transaction lock waits {lock:.0%}; {top}")
+                print(f"  {design:<18} {n} writer(s): row/transaction lock waits {lock:.0%}; {top}")
     finally:
         if server:
             server.stop()

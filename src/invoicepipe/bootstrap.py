@@ -15,7 +15,7 @@ from typing import Any, Optional
 import dramatiq
 from sqlalchemy import Engine
 
-from .adapters.audit_key import load_audit_keyring
+from .adapters.audit_key import watch_audit_keyring
 from .adapters.blobs import BlobStore
 from .adapters.broker import Enqueuer, make_broker
 from .adapters.exporters import Exporter, make_exporter
@@ -62,9 +62,13 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     settings = settings or Settings.from_env()
     configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", log_level))
     policy = load_policy(settings.policy_path, settings.schemas_dir)
-    audit_key = load_audit_keyring(settings)
-    for secret in [*audit_key.keys.values(), settings.export_secret]:
-        register_secret(secret)  # whatever prints a key by mistake, the log shows [redacted]
+    def redact_keys(ring) -> None:
+        for secret in ring.keys.values():
+            register_secret(secret)  # whatever prints a key by mistake, the log shows [redacted]
+
+    audit_key = watch_audit_keyring(settings, redact_keys)  # follows `audit rotate-key` run elsewhere
+    register_secret(settings.audit_witness_token)
+    register_secret(settings.export_secret)
     exporter = make_exporter(settings)
     if migrate:
         upgrade(settings.database_url)

@@ -49,8 +49,9 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     ve.add_argument("--checkpoints", metavar="FILE", help="compare with this copy of the checkpoint file (one shipped off the host)")
     ve.add_argument("--json", action="store_true")
     cp = au_sub.add_parser("checkpoint", help="append a signed checkpoint of the chain heads to the checkpoint file")
-    cp.add_argument("--to", action="append", default=[], metavar="DIR|FILE|file://URL",
-                    help="then append the checkpoints it lacks to this second place off the host (repeatable)")
+    cp.add_argument("--to", action="append", default=[], metavar="DIR|FILE|file://URL|http(s)://WITNESS",
+                    help="then append the checkpoints it lacks to this second place off the host, or POST them to an HTTP "
+                         "witness (repeatable; exit 7 when a witness is unreachable: the checkpoints stay local)")
     cp.add_argument("--json", action="store_true")
     rk = au_sub.add_parser("rotate-key", help="seal the chain, add a new audit key to the keyring and sign with it from now on")
     rk.add_argument("--json", action="store_true")

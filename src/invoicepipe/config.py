@@ -70,6 +70,10 @@ class Settings:
     audit_checkpoint_file: Optional[Path] = None
     # Keys that took over from the configured one (``invoicepipe audit rotate-key``), by id.
     audit_keyring_file: Optional[Path] = None
+    # Where the sweeper ships each new checkpoint every round (folders, file:// URLs, http(s)
+    # witnesses; ``services.audit.ship_checkpoints``), and the witness's bearer token.
+    audit_ship_to: tuple[str, ...] = ()
+    audit_witness_token: Optional[str] = field(default=None, repr=False)
     # A failed delivery is tried again after an exponential back-off: the ceiling doubles
     # from the base to the cap (services/export.backoff_delay). Shorter in tests and drills.
     export_backoff_base_s: int = 30
@@ -142,6 +146,8 @@ class Settings:
             audit_key_file=_path(env, "INVOICEPIPE_AUDIT_KEY_FILE"),
             audit_checkpoint_file=_path(env, "INVOICEPIPE_AUDIT_CHECKPOINT_PATH"),
             audit_keyring_file=_path(env, "INVOICEPIPE_AUDIT_KEYRING"),
+            audit_ship_to=tuple((env.get("INVOICEPIPE_AUDIT_SHIP_TO") or "").split()),
+            audit_witness_token=env.get("INVOICEPIPE_AUDIT_WITNESS_TOKEN") or None,
             export_backoff_base_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_BASE", 30),
             export_backoff_cap_s=_int(env, "INVOICEPIPE_EXPORT_BACKOFF_CAP", 3600),
             mail=mail_settings_from_env(env),

@@ -10,9 +10,10 @@ import dramatiq
 
 from .actors import declare_actors
 from .adapters.broker import POOL_QUEUES
-from .errors import AuditChainBroken
-from .observability.events import audit_checkpoint
-from .services.audit import checkpoint
+from .adapters.checkpoint_witness import safe_label
+from .errors import AuditChainBroken, InvoicepipeError
+from .observability.events import audit_checkpoint, audit_shipping
+from .services.audit import checkpoint, ship_checkpoints
 from .services.sweeper import sweep
 from .services.webhooks import deliver_due
 
@@ -70,7 +71,10 @@ def sweep_and_checkpoint(app) -> None:
     try:
         sweep(app)
     finally:
-        checkpoint_metered(app)
+        try:
+            checkpoint_metered(app)
+        finally:
+            ship_metered(app)
 
 
 def checkpoint_metered(app) -> dict:
@@ -85,6 +89,26 @@ def checkpoint_metered(app) -> dict:
         raise
     audit_checkpoint("sealed" if result.get("written") else "unchanged")
     return result
+
+
+def ship_metered(app) -> list[dict]:
+    """Ship the checkpoints each destination lacks (``INVOICEPIPE_AUDIT_SHIP_TO``), counted by
+    outcome. A destination that fails does not stop the others; what it lacks stays in the
+    local file and goes next round (a witness only ever receives checkpoints in order)."""
+    results = []
+    for destination in app.settings.audit_ship_to:
+        try:
+            results.append(ship_checkpoints(app, destination))
+        except AuditChainBroken as exc:
+            audit_shipping("refused")
+            app.log.error("audit_checkpoint_shipping_refused", destination=safe_label(destination), error=str(exc))
+        except (InvoicepipeError, OSError) as exc:
+            audit_shipping("failed")
+            app.log.error("audit_checkpoint_shipping_failed", destination=safe_label(destination), error=str(exc),
+                          runbook="runbooks/audit-checkpoint-shipping.md")
+        else:
+            audit_shipping("shipped")
+    return results
 
 
 def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "pipeline")) -> list:

@@ -253,6 +253,36 @@ def test_rotated_key_signs_new_events_while_the_old_segment_still_verifies(seale
     assert code == EXIT_AUDIT and "edited" in kinds
 
 
+def test_an_event_signed_with_the_retired_key_after_a_rotation_is_reported(sealed, capsys):
+    from invoicepipe.adapters.db.engine import make_engine
+    from invoicepipe.adapters.db.uow import UnitOfWork
+    from invoicepipe.cli_common import make_app
+    from invoicepipe.domain.audit_keys import Keyring
+
+    def one_event(uow, i):
+        with uow.begin() as tx:
+            tx.audit.append(AuditEvent(step="route", actor="worker:test", outcome="auto", document_id=i, inputs={"i": i}))
+
+    running = make_app()  # a worker started before the rotation, sharing the keyring file
+    engine = make_engine(sealed["app_url"])
+    kept_old_key = UnitOfWork(engine, Keyring({None: b"the-real-key-" + b"x" * 40}))  # loaded its keys once, never again
+    try:
+        one_event(running.uow, 1)
+        assert main(["audit", "rotate-key"]) == EXIT_OK
+        one_event(running.uow, 2)  # signs with k1: it follows the keyring file
+        code, kinds, _ = verify(capsys)
+        assert (code, kinds) == (EXIT_OK, set())
+        assert key_ids(sealed["owner_url"]) == {"base": 81, "k1": 2}
+        one_event(kept_old_key, 3)  # the retired base key, after the rotation event
+    finally:
+        running.close()
+        engine.dispose()
+    code, kinds, result = verify(capsys)
+    assert code == EXIT_AUDIT and kinds == {"retired_key"}
+    [problem] = result["problems"]
+    assert "the base key" in problem["message"] and "k1 took over" in problem["message"]
+
+
 def test_events_of_a_key_missing_from_the_keyring_are_reported(sealed, capsys):
     assert main(["audit", "rotate-key"]) == EXIT_OK
     append_events(3)

@@ -6,11 +6,11 @@ import stat
 
 import pytest
 
-from invoicepipe.adapters.audit_key import load_audit_keyring, rotate_audit_key
+from invoicepipe.adapters.audit_key import load_audit_keyring, rotate_audit_key, watch_audit_keyring
 from invoicepipe.config import Settings
 from invoicepipe.domain.audit import GENESIS_HASH, ChainEvent, Head, keyed_event_hash, walk_partition
 from invoicepipe.domain.audit_checkpoint import is_authentic, make_checkpoint, verify_checkpoints
-from invoicepipe.domain.audit_keys import Keyring
+from invoicepipe.domain.audit_keys import Keyring, retirements
 from invoicepipe.errors import ConfigError
 
 BASE, NEW = b"b" * 32, b"n" * 32
@@ -105,3 +105,32 @@ def test_a_damaged_keyring_is_a_configuration_error(tmp_path):
     ring.write_text("not a key line\n")
     with pytest.raises(ConfigError, match="expected 'kN KEY'"):
         load_audit_keyring(settings(tmp_path, INVOICEPIPE_AUDIT_KEYRING=ring))
+
+
+# -- a key is valid for the events of its period only ------------------------------------------
+def test_retirements_follow_keyring_order_and_the_rotation_events():
+    ring = Keyring({None: BASE, "k1": NEW, "k2": b"t" * 32}, "k2")
+    assert retirements(ring, {"k1": 14, "k2": 20}) == {None: ("k1", 14), "k1": ("k2", 20)}
+    # a key with no rotation event yet (rotation cut short) retires nothing
+    assert retirements(ring, {"k1": 14}) == {None: ("k1", 14)}
+    assert retirements(Keyring({None: BASE}), {}) == {}
+
+
+def test_an_event_signed_with_a_retired_key_after_its_rotation_is_reported():
+    # seq 11..13 base key, the rotation event (seq 14) and seq 15 under k1, then seq 16 under the base key again
+    events = chain([(None, BASE)] * 3 + [("k1", NEW)] * 2 + [(None, BASE)])
+    retired = retirements(RING, {"k1": 14})
+    findings = walk_partition(RING, 2, events, Head(2, 6, events[-1].hash), retired=retired).findings
+    assert [(f.kind, f.seq) for f in findings] == [("retired_key", 16)]
+    assert "the base key" in findings[0].message and "k1 took over at event #14" in findings[0].message
+    # the same events before the rotation, and without a rotation, are fine
+    assert walk_partition(RING, 2, events[:3], Head(2, 3, events[2].hash), retired=retired).findings == []
+    assert walk_partition(RING, 2, events, Head(2, 6, events[-1].hash)).findings == []
+
+
+def test_a_keyring_watch_follows_a_rotation_written_by_another_process(tmp_path):
+    s = settings(tmp_path)
+    watch = watch_audit_keyring(s)
+    assert watch.current().active is None
+    rotate_audit_key(s)  # as `audit rotate-key` in another process would
+    assert watch.current().active == "k1" and watch.current() is watch.current()  # read once per change

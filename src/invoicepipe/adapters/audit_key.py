@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import Callable, Optional
 
 from ..config import Settings
 from ..domain.audit_keys import BASE_KEY_ID, Keyring
@@ -122,3 +123,60 @@ def rotate_audit_key(settings: Settings) -> str:
         f.flush()
         os.fsync(f.fileno())
     return key_id
+
+
+def _load_locked(settings: Settings) -> Keyring:
+    """Read the keyring under a shared lock, so a rotation's line is never read half-written."""
+    path = settings.audit_keyring_path
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return load_audit_keyring(settings)  # no keyring yet (or unreadable: the load says why)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        return load_audit_keyring(settings)
+    finally:
+        os.close(fd)
+
+
+class KeyringWatch:
+    """The keyring as it is on disk now: re-read when the keyring file changed.
+
+    A key is valid for the events of its period only (``domain.audit_keys.retirements``), so
+    a running worker must not go on signing with a key another process retired. Appenders
+    ask for the keyring after they locked their partition's head, and ``rotate_key`` writes
+    the new key before it locks every head to record the hand-over: an append either commits
+    before the rotation event or sees the new key. One ``stat`` per append; the file is read
+    again only when its size, inode or modification time changed.
+    """
+
+    def __init__(self, path: Path, load: Callable[[], Keyring], keyring: Keyring):
+        self.path, self._load, self._keyring = path, load, keyring
+        self._seen = self._signature()
+
+    def _signature(self) -> Optional[tuple]:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def current(self) -> Keyring:
+        seen = self._signature()
+        if seen != self._seen:
+            self._keyring, self._seen = self._load(), seen
+        return self._keyring
+
+    def replace(self, keyring: Keyring) -> None:
+        self._keyring, self._seen = keyring, self._signature()
+
+
+def watch_audit_keyring(settings: Settings, on_load: Callable[[Keyring], None] = lambda ring: None) -> KeyringWatch:
+    """Load the keyring and follow its file; ``on_load`` sees every keyring read (e.g. to
+    register its keys for redaction)."""
+    def load() -> Keyring:
+        ring = _load_locked(settings)
+        on_load(ring)
+        return ring
+
+    return KeyringWatch(settings.audit_keyring_path, load, load())

@@ -120,16 +120,19 @@ class _InvalidRun:
 
 
 def walk_partition(key: Union[bytes, Keyring], partition: int, events: Iterable[ChainEvent], head: Optional[Head],
-                   sealed_position: int = 0) -> PartitionWalk:
+                   sealed_position: int = 0, retired: Optional[Mapping[Optional[str], tuple[str, int]]] = None) -> PartitionWalk:
     """Walk one partition's events in position order and list every place the chain does not hold.
 
     ``sealed_position`` is this partition's position in the latest checkpoint; the hash
-    found there is kept for ``compare_with_checkpoint``.
+    found there is kept for ``compare_with_checkpoint``. ``retired``: when each key was
+    retired (``audit_keys.retirements``); an event signed with a key after then is reported.
     """
     keys = as_keyring(key)
+    retired = retired or {}
     findings: list[Finding] = []
     run: Optional[_InvalidRun] = None
     unknown: dict = {}  # key id -> (first event naming it, how many)
+    late: dict = {}  # retired key id -> (first event it signed after its retirement, how many)
     expected, prev, count, last_seq, at_sealed = 1, GENESIS_HASH, 0, None, None
     for ev in events:
         count += 1
@@ -151,6 +154,9 @@ def walk_partition(key: Union[bytes, Keyring], partition: int, events: Iterable[
             if run:
                 findings += run.findings()
                 run = None
+            if ev.key_id in retired and ev.seq > retired[ev.key_id][1]:
+                first, n = late.get(ev.key_id, (ev, 0))
+                late[ev.key_id] = (first, n + 1)
         elif run and ev.prev_hash == run.last.hash:
             run.last, run.length = ev, run.length + 1
         else:
@@ -163,6 +169,12 @@ def walk_partition(key: Union[bytes, Keyring], partition: int, events: Iterable[
     for key_id, (first, n) in unknown.items():
         findings.append(Finding("unknown_key", f"partition {partition}: {n} event(s) from #{first.seq} name audit key {key_id!r}, which "
                                                "is not in the keyring: install the keyring that holds it, or they were forged",
+                                partition, first.seq))
+    for key_id, (first, n) in late.items():
+        successor, at = retired[key_id]
+        findings.append(Finding("retired_key", f"partition {partition}: {n} event(s) from #{first.seq} are signed with "
+                                               f"{keys.label(key_id)}, retired when key {successor} took over at event #{at}: "
+                                               "a process still signing with the old key, or events forged with it",
                                 partition, first.seq))
     end = Head(partition, expected - 1, prev)
     if head is None:

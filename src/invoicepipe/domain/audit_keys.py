@@ -33,3 +33,23 @@ class Keyring:
 def as_keyring(key: Union[bytes, Keyring]) -> Keyring:
     """A lone key is a keyring of one (the base key)."""
     return key if isinstance(key, Keyring) else Keyring({BASE_KEY_ID: key})
+
+
+def retirements(keyring: Keyring, takeovers: Mapping[Optional[str], int]) -> dict[Optional[str], tuple[str, int]]:
+    """When each key was retired: key id -> (the key that took over, the seq of the event where it did).
+
+    ``takeovers`` maps a key id to the seq of the ``audit_key / rotated`` event that handed
+    signing to it. A key is valid for the events of its own period only: from its takeover
+    until a later key's (in keyring order) first takeover. An event signed with a key after
+    that is either from a process that kept the old key or forged with a retired (perhaps
+    leaked) key, the very case rotation is for.
+    """
+    retired: dict[Optional[str], tuple[str, int]] = {}
+    successor: Optional[tuple[str, int]] = None  # the earliest takeover among the keys after this one
+    for key_id in reversed(list(keyring.keys)):
+        if successor is not None:
+            retired[key_id] = successor
+        seq = takeovers.get(key_id)
+        if seq is not None and (successor is None or seq < successor[1]):
+            successor = (key_id, seq)
+    return retired

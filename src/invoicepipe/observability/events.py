@@ -119,6 +119,12 @@ def ocr_call(engine: str) -> Iterator[None]:
 
 
 @_quiet
+def audit_shipping(outcome: str) -> None:
+    """One destination's shipping round: ``shipped``, ``failed`` or ``refused``."""
+    metrics().audit_shipping.labels(outcome).inc()
+
+
+@_quiet
 def audit_checkpoint(outcome: str) -> None:
     """One round of the audit checkpointer: ``sealed``, ``unchanged``, ``refused`` or ``error``."""
     m = metrics()

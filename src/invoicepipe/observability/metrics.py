@@ -111,6 +111,12 @@ def _build() -> SimpleNamespace:
             "1 when the last checkpoint round found the audit chain consistent, 0 when it refused (by the process kind "
             "that checks: the sweeper of serve / up; absent in processes that never check).",
             ["checker"], multiprocess_mode="mostrecent"),
+        audit_shipping=Counter(
+            "invoicepipe_audit_checkpoint_shipping_total",
+            "Rounds shipping audit checkpoints to a destination off the host (INVOICEPIPE_AUDIT_SHIP_TO), by outcome "
+            "(shipped, failed: unreachable or refused by it, the checkpoints stay local and go next round; refused: the "
+            "copy there differs from the local file).",
+            ["outcome"]),
         audit_last_sealed=Gauge(
             "invoicepipe_audit_checkpoint_last_success_timestamp_seconds",
             "When a checkpoint round last found the chain consistent (Unix time).", ["checker"], multiprocess_mode="mostrecent"),

@@ -10,14 +10,17 @@ the host; ``rotate_key`` hands signing over to a fresh key without re-signing hi
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
 from ..adapters.checkpoint_log import CheckpointLog
+from ..adapters.checkpoint_witness import HttpWitness, WitnessUnavailable, is_witness_url, safe_label
 from ..adapters.db.audit import PARTITIONS
 from ..domain.audit import GENESIS_HASH, LEGACY_PARTITION, compare_with_checkpoint, walk_partition
 from ..domain.audit_checkpoint import checkpoint_heads, is_authentic, make_checkpoint, verify_checkpoints
+from ..domain.audit_keys import retirements
 from ..errors import AuditChainBroken, ConfigError
 
 
@@ -52,10 +55,11 @@ def verify(app, checkpoints: Optional[Path] = None) -> dict:
             sealed = checkpoint_heads(report.latest) if report.latest else {}
             label = f"checkpoint #{report.latest['n']} ({report.latest['at']})" if report.latest else ""
             heads = tx.audit.heads()
+            retired = retirements(key, tx.audit.key_takeovers())
             partitions = {LEGACY_PARTITION, *range(1, PARTITIONS + 1), *heads, *sealed, *tx.audit.partitions_with_events()}
             findings, events = list(report.findings), 0
             for p in sorted(partitions):
-                walk = walk_partition(key, p, tx.audit.chain(p), heads.get(p), sealed[p].position if p in sealed else 0)
+                walk = walk_partition(key, p, tx.audit.chain(p), heads.get(p), sealed[p].position if p in sealed else 0, retired)
                 findings += walk.findings
                 if p in sealed:
                     findings += compare_with_checkpoint(walk, sealed[p], label)
@@ -124,10 +128,11 @@ SHIPPED_NAME = "audit-checkpoints.jsonl"
 def shipping_target(destination: str) -> Path:
     """The file a destination names: a folder (the copy goes in it as ``audit-checkpoints.jsonl``),
     a file, or a ``file://`` URL of either. A mounted share, a WORM bucket through its mount, or
-    a folder another host pulls from are all folders here."""
+    a folder another host pulls from are all folders here; an ``http(s)://`` URL is a witness
+    (``adapters/checkpoint_witness.py``)."""
     raw = destination[len("file://"):] if destination.startswith("file://") else destination
     if "://" in raw:
-        raise ConfigError(f"cannot ship checkpoints to {destination!r}: give a folder or file:// URL (mount the remote store)")
+        raise ConfigError(f"cannot ship checkpoints to {safe_label(destination)!r}: give a folder, a file:// URL or an http(s):// witness")
     path = Path(raw)
     return path / SHIPPED_NAME if path.is_dir() or raw.endswith("/") else path
 
@@ -144,27 +149,55 @@ def _authentic_records(keys, lines) -> list[dict]:
     return records
 
 
+@contextmanager
+def _copy_at(app, destination: str):
+    """The copy to append to (``last``, ``append``) and how to name it: a file under an
+    exclusive lock, or an HTTP witness."""
+    if is_witness_url(destination):
+        witness = HttpWitness(destination, token=app.settings.audit_witness_token)
+        yield witness, witness.label
+        return
+    target = shipping_target(destination)
+    with CheckpointLog.exclusive(target) as log:
+        yield log, str(target)
+
+
 def ship_checkpoints(app, destination: str) -> dict:
     """Append to ``destination`` every checkpoint it lacks, in order: the copy only grows.
 
     Refuses (AuditChainBroken) when the copy holds a checkpoint the local file does not hold
-    identically: either side was edited, and overwriting would hide which.
+    identically: either side was edited, and overwriting would hide which. A witness that
+    cannot be reached raises WitnessUnavailable (transient): what it lacks stays in the
+    local file and goes with the next call.
     """
     keys = app.uow.audit_keyring
-    target = shipping_target(destination)
     with CheckpointLog.shared(app.settings.audit_checkpoint_path) as local:
         ours = _authentic_records(keys, local.lines())
-    with CheckpointLog.exclusive(target) as copy:
-        theirs = copy.last(lambda record: is_authentic(keys, record))
-        have = int(theirs["n"]) if theirs else 0
-        by_n = {int(r["n"]): r for r in ours}
-        if theirs and (have not in by_n or by_n[have]["sig"] != theirs["sig"]):
-            raise AuditChainBroken(f"not shipping: checkpoint #{have} in {target} is not the one in "
-                                   f"{app.settings.audit_checkpoint_path}; compare both with `audit verify --checkpoints`")
-        new = [r for r in ours if int(r["n"]) > have]
-        for record in new:
-            copy.append(record)
-    return {"shipped": len(new), "to": str(target), "last": int(new[-1]["n"]) if new else have}
+    sent: list[dict] = []
+    new: Optional[list] = None  # known once the witness said what it holds
+    try:
+        with _copy_at(app, destination) as (copy, label):
+            theirs = copy.last(lambda record: is_authentic(keys, record)) if isinstance(copy, CheckpointLog) else copy.last()
+            if theirs is not None and not is_authentic(keys, theirs):
+                raise AuditChainBroken(f"not shipping: the last checkpoint at {label} is not signed with the audit keys")
+            have = int(theirs["n"]) if theirs else 0
+            by_n = {int(r["n"]): r for r in ours}
+            if theirs and (have not in by_n or by_n[have]["sig"] != theirs["sig"]):
+                raise AuditChainBroken(f"not shipping: checkpoint #{have} at {label} is not the one in "
+                                       f"{app.settings.audit_checkpoint_path}; compare both with `audit verify --checkpoints`")
+            new = [r for r in ours if int(r["n"]) > have]
+            for record in new:
+                copy.append(record)
+                sent.append(record)
+    except WitnessUnavailable as exc:
+        local = app.settings.audit_checkpoint_path
+        if new is None:
+            kept = f"{local} keeps every checkpoint (up to #{ours[-1]['n'] if ours else 0}); the next run sends what the witness lacks"
+        else:
+            waiting = [int(r["n"]) for r in new[len(sent):]]
+            kept = f"checkpoints #{waiting[0]}..#{waiting[-1]} stay in {local} and are shipped on the next run"
+        raise WitnessUnavailable(f"{exc}: {kept}") from None
+    return {"shipped": len(new), "to": label, "last": int(new[-1]["n"]) if new else have}
 
 
 # -- key rotation -------------------------------------------------------------------------------
@@ -172,8 +205,12 @@ def rotate_key(app, actor: str) -> dict:
     """Seal the chain under the current key, add a new key to the keyring and sign from then on
     with it: an audit event records the hand-over, and a checkpoint under the new key follows.
 
-    Other running processes keep signing with the key they loaded until restarted; their
-    events still verify (the old key stays in the keyring), see runbooks/audit-key-rotation.md.
+    A key is valid for its own period only (``audit verify`` reports events signed with a
+    retired key after the rotation event). Running processes that share the keyring file
+    switch at their next append (``KeyringWatch``); the event is recorded with every head
+    locked, so no append signs with the old key after it. Processes reading another copy of
+    the keyring are stopped while it rotates and get the new keyring before they start
+    again: runbooks/audit-key-rotation.md.
     """
     from ..adapters.audit_key import load_audit_keyring, rotate_audit_key
     from ..adapters.db.audit import AuditEvent
@@ -185,6 +222,8 @@ def rotate_key(app, actor: str) -> dict:
     if app.uow.audit_keyring.active != new_id:
         raise ConfigError(f"the keyring {app.settings.audit_keyring_path} did not take key {new_id}")
     with app.uow.begin() as tx:
+        # The new key is on disk already: appenders that lock a head after this see it.
+        tx.audit.lock_all_heads()
         tx.audit.append(AuditEvent(step="audit_key", actor=actor, outcome="rotated",
                                    inputs={"from": previous or "base", "to": new_id, "sealed_checkpoint": sealed["n"]}))
     after = checkpoint(app)

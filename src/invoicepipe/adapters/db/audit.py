@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Iterator, Mapping, Optional, Protocol, Sequence, runtime_checkable
 
 from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
@@ -53,8 +55,11 @@ def _locked_head_and_next_seq(locking):
     return select(h.c.chain_partition, h.c.chain_position, h.c.hash, _NEXT_SEQ)
 
 
-# PostgreSQL: lock one given head, or the first free one from the preferred on (wrapping around).
+# PostgreSQL: lock one given head (waiting, or only if free), or the first free one from the
+# preferred on (wrapping around).
 _LOCK_HEAD = _locked_head_and_next_seq(_HEAD_ROWS.where(t.audit_heads.c.chain_partition == bindparam("p")).with_for_update())
+_LOCK_HEAD_IF_FREE = _locked_head_and_next_seq(
+    _HEAD_ROWS.where(t.audit_heads.c.chain_partition == bindparam("p")).with_for_update(skip_locked=True))
 _LOCK_ANY_FREE_HEAD = _locked_head_and_next_seq(
     _HEAD_ROWS.where(t.audit_heads.c.chain_partition >= 1)
     .order_by((t.audit_heads.c.chain_partition - bindparam("preferred") + PARTITIONS) % PARTITIONS)
@@ -76,21 +81,52 @@ _INSERT_WITH_HEAD_MOVE = (
 )
 
 
+@runtime_checkable
+class KeyringSource(Protocol):
+    """Where appenders get the keyring at the moment they sign (adapters/audit_key.KeyringWatch)."""
+
+    def current(self) -> Keyring: ...
+
+    def replace(self, keyring: Keyring) -> None: ...
+
+
 def _content(row: Mapping[str, Any]) -> dict:
     return {k: row[k] for k in CONTENT_COLUMNS}
 
 
-def partition_for(document_id: Optional[int]) -> int:
-    """The partition a document's events prefer (so its trail is mostly one chain); others spread at random."""
-    if document_id is None:
-        return 1 + random.randrange(PARTITIONS)
-    return 1 + int(document_id) % PARTITIONS
+class _Affinity(threading.local):
+    """The partition this thread last appended to, and the process it was in (a forked child
+    starts afresh, or every child of one parent would first try the same head)."""
+
+    pid: int = 0
+    partition: int = 0
+
+
+_affinity = _Affinity()
+
+
+def preferred_partition() -> int:
+    """The partition this writer (thread) appends to: the one it got last time, at first a
+    random one. Writers thus settle on partitions of their own and seldom meet on a head,
+    where choosing by document made two writers collide whenever their documents hashed
+    alike (benchmarks/audit_appends.py). A document's trail spans partitions; it is read by
+    document id and ordered by seq, never by chain."""
+    if _affinity.pid != os.getpid() or not _affinity.partition:
+        _affinity.pid, _affinity.partition = os.getpid(), 1 + random.randrange(PARTITIONS)
+    return _affinity.partition
+
+
+def _settle_on(partition: int) -> None:
+    _affinity.pid, _affinity.partition = os.getpid(), partition
 
 
 class AuditRepository:
-    def __init__(self, conn: Connection, key: "bytes | Keyring"):
+    def __init__(self, conn: Connection, key: "bytes | Keyring | KeyringSource"):
         self.conn = conn
-        self.keyring = as_keyring(key)  # new events are signed with its active key
+        # New events are signed with the keyring's active key; a source is asked only when an
+        # append holds its head (below), so a transaction that appends nothing reads no file.
+        self._source = key if isinstance(key, KeyringSource) else None
+        self.keyring: Optional[Keyring] = None if self._source else as_keyring(key)
         # One head lock per transaction: a transaction that appends for several documents
         # keeps to the partition it locked first, so two transactions never lock two heads
         # in opposite orders (a deadlock).
@@ -99,10 +135,11 @@ class AuditRepository:
     def _lock_head(self, preferred: int, sticky: bool) -> tuple[int, int, str, int]:
         """Lock a partition's head row: (partition, position, hash, next seq).
 
-        PostgreSQL: the preferred partition if it is free, else the next free one (SKIP
-        LOCKED), so appenders do not queue behind one another while fewer than PARTITIONS
-        append at the same moment; only when all are busy does it wait for the preferred
-        one. ``sticky``: this transaction already holds ``preferred``, take it again.
+        PostgreSQL: the preferred partition if it is free (one row by its key), else the
+        next free one (SKIP LOCKED over all heads), so appenders do not queue behind one
+        another while fewer than PARTITIONS append at the same moment; only when all are
+        busy does it wait for the preferred one. ``sticky``: this transaction already holds
+        ``preferred``, take it again.
         """
         heads = t.audit_heads.c
         if self.conn.dialect.name != "postgresql":
@@ -110,7 +147,11 @@ class AuditRepository:
             position, prev = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == preferred)).one()
             seq = self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one()
             return preferred, int(position), prev, int(seq)
-        row = None if sticky else self.conn.execute(_LOCK_ANY_FREE_HEAD, {"preferred": preferred}).first()
+        if sticky:
+            row = self.conn.execute(_LOCK_HEAD, {"p": preferred}).one()
+        else:
+            row = (self.conn.execute(_LOCK_HEAD_IF_FREE, {"p": preferred}).first()
+                   or self.conn.execute(_LOCK_ANY_FREE_HEAD, {"preferred": preferred}).first())
         if row is None:
             row = self.conn.execute(_LOCK_HEAD, {"p": preferred}).one()
         # The seq is drawn once the head is locked, so within a partition seq order is chain order.
@@ -131,7 +172,14 @@ class AuditRepository:
     def append(self, event: AuditEvent) -> dict:
         """Write one event chained to its partition's head; returns the stored row."""
         sticky = self._partition is not None
-        partition, head_position, prev, seq = self._lock_head(self._partition if sticky else partition_for(event.document_id), sticky)
+        partition, head_position, prev, seq = self._lock_head(self._partition if sticky else preferred_partition(), sticky)
+        if not sticky:
+            _settle_on(partition)
+            if self._source:
+                # Asked once the head is locked: a rotation writes its key before it locks
+                # every head, so this append either commits before the rotation event or
+                # signs with the new key (never with a key retired before its seq).
+                self.keyring = self._source.current()
         self._partition = partition
         position = head_position + 1
         content = {
@@ -199,6 +247,28 @@ class AuditRepository:
         a = t.audit_events.c
         where = a.seq == position if partition == LEGACY_PARTITION else a.chain_position == position
         return self.conn.execute(select(a.hash).where(a.chain_partition == partition, where)).scalar_one_or_none()
+
+    def lock_all_heads(self) -> None:
+        """Wait for every appender holding a head to commit and keep the others out until this
+        transaction ends (``rotate_key``). In partition order; an appender holds one head only,
+        so this cannot deadlock with them. SQLite: the write lock is held already."""
+        if self.conn.dialect.name == "postgresql":
+            c = t.audit_heads.c
+            self.conn.execute(select(c.chain_partition).where(c.chain_partition >= 1).order_by(c.chain_partition).with_for_update()).all()
+
+    def key_takeovers(self) -> dict[str, int]:
+        """Key id -> seq of the ``audit_key / rotated`` event that handed signing to it (read
+        through the step index). Only an event signed by the key it names counts: the
+        rotation appends it under the new key, and the chain walk checks that signature."""
+        a = t.audit_events.c
+        rows = self.conn.execute(select(a.seq, a.inputs, a.key_id).where(a.step == "audit_key", a.outcome == "rotated", a.chain_partition > 0)
+                                 .order_by(a.seq))
+        takeovers: dict[str, int] = {}
+        for seq, inputs, key_id in rows:
+            to = (inputs or {}).get("to") if isinstance(inputs, dict) else None
+            if to is not None and to == key_id:
+                takeovers.setdefault(to, int(seq))
+        return takeovers
 
     def partitions_with_events(self) -> set[int]:
         """Partitions that hold at least one event (read from the chain index, not the whole table)."""

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ...domain.audit_keys import Keyring, as_keyring
 from ...errors import StorageUnavailable, TransientError
-from .audit import AuditRepository
+from .audit import AuditRepository, KeyringSource
 from .content_prints import ContentPrintRepository
 from .costs import CostRepository
 from .documents import DocumentRepository
@@ -21,7 +21,7 @@ from .webhooks import WebhookRepository
 
 
 class Transaction:
-    def __init__(self, conn, audit_key: bytes):
+    def __init__(self, conn, audit_key: "bytes | Keyring | KeyringSource"):
         self.conn = conn
         self.documents = DocumentRepository(conn)
         self.audit = AuditRepository(conn, audit_key)
@@ -41,9 +41,20 @@ class UnitOfWork:
     caller retries; constraint violations and bugs propagate unchanged.
     """
 
-    def __init__(self, engine: Engine, audit_key: "bytes | Keyring"):
+    def __init__(self, engine: Engine, audit_key: "bytes | Keyring | KeyringSource"):
         self.engine = engine
-        self.audit_keyring = as_keyring(audit_key)
+        # A source (adapters/audit_key.KeyringWatch) follows the keyring file; a key or a
+        # keyring stays as given.
+        self._keys = audit_key if isinstance(audit_key, KeyringSource) else _Fixed(as_keyring(audit_key))
+
+    @property
+    def audit_keyring(self) -> Keyring:
+        """The keyring now (re-read if its file changed)."""
+        return self._keys.current()
+
+    @audit_keyring.setter
+    def audit_keyring(self, keyring: Keyring) -> None:
+        self._keys.replace(keyring)
 
     @property
     def audit_key(self) -> bytes:
@@ -57,7 +68,7 @@ class UnitOfWork:
         chain verifier. SQLite transactions are serialised already."""
         try:
             with self._connect(snapshot) as conn, conn.begin():
-                tx = Transaction(conn, self.audit_keyring)
+                tx = Transaction(conn, self._keys)
                 yield tx
         except OperationalError as exc:
             if _out_of_storage(exc):
@@ -96,6 +107,19 @@ class UnitOfWork:
             conn = conn.execution_options(**{READ_ONLY: True}, **(
                 {"postgresql_readonly": True} if self.engine.dialect.name == "postgresql" else {}))
         return conn
+
+
+class _Fixed:
+    """A keyring that never changes (tests, benchmarks, a key handed in)."""
+
+    def __init__(self, keyring: Keyring):
+        self.keyring = keyring
+
+    def current(self) -> Keyring:
+        return self.keyring
+
+    def replace(self, keyring: Keyring) -> None:
+        self.keyring = keyring
 
 
 # SQLite: "database or disk is full", "attempt to write a readonly database"; PostgreSQL:
