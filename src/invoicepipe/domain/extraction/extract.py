@@ -133,7 +133,9 @@ def _discount_deadline(ctx: Context, cand: Candidate) -> bool:
     if line is None:
         return False
     start = next(s for w, (s, _) in zip(line.words, line.spans) if w is cand.words[0])
-    end = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
+    last = cand.words[-1].text
+    # a comma glued to the date ("04.04.2013,") still ends its clause
+    end = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1]) - (len(last) - len(last.rstrip(",;)")))
     text = fold_accents(line.text)
     before = _CLAUSE_END.split(text[:start])[-1]
     after = _CLAUSE_END.split(text[end:])[0]

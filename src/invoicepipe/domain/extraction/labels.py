@@ -52,10 +52,10 @@ SELF_BILLED = re.compile(r"(?i)selbst\s*ausgestellt|gutschriftsverfahren|self[-\
 _EXCLUDING_WORDS = (r"excl|exkl|ekskl|eksl|eks|excluding|exclusive\s+of|ohne|before|without|w/o|hors|sin|senza|sem|bez|exclusief|zonder|"
                     r"utan|uden|uten")
 _EXCLUDING = re.compile(r"(?i)(?:\b(?:%s)\.?)[\s(]*$" % _EXCLUDING_WORDS)
-# "Brutto (inkl. USt.)", "Total (incl. VAT)": a tax word after these says what a sum
-# includes; it labels the sum, not a tax amount of its own
+# "Brutto (inkl. USt.)", "Total (incl. VAT)", "Beitrag inklusive 19 % Versicherungsteuer":
+# a tax word after these says what a sum includes; it labels the sum, not a tax amount
 _INCLUDING = re.compile(r"(?i)(?:\b(?:incl|inkl|including|inclusive(?:\s+of)?|inklusive|inclusief|incluso|inkluderad|inklusiv|"
-                        r"avec|mit|med)\.?)[\s(]*$")
+                        r"avec|mit|med)\.?)[\s(]*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?$")
 # the tax words a qualifier names ("excl. VAT", "hors TVA", "exkl. moms")
 _TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku)\b\.?"
 _EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))

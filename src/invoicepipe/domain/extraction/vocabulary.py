@@ -59,6 +59,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"due\s*date|payment\s*due(?:\s*date)?|due\s*(?:on|by)|pay(?:able)?\s*by", 1.0, "en"),
         (r"(?:please\s*)?(?:remit|pay)\s*(?:until|before)", 0.8, "en"),
         (r"fällig(?:keit)?(?:s\s*datum)?(?:\s*am)?|zahlbar\s*bis|zahlungsziel", 1.0, "de"),
+        (r"fälligkeits\s*-?\s*(?:datum|tag)|(?:bitte\s*)?(?:überweisen|zahlen|begleichen)\s*(?:sie\s*)?(?:den\s*betrag\s*)?"
+         r"(?:bis|spätestens)\s*(?:zum|am)?", 1.0, "de"),
         # "zahlbar innerhalb 30 Tagen netto bis": never across a date ("zahlbar ... bis 04.04., 3% Skonto ... bis")
         (r"zahlbar(?:\s+(?!\S*\d[./]\d)\S+){0,5}?\s+bis|netto\s*bis", 0.8, "de"),
         (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*paiement|à\s*payer\s*avant\s*le", 1.0, "fr"),
