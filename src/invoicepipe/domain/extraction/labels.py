@@ -61,19 +61,28 @@ _TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva
 _EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))
 
 
-def _qualifier(text: str, field: str, start: int) -> bool:
+# "BTW %", "MwSt.-Satz", "VAT rate", "Taux TVA", "aliquota IVA": the tax word heads the rate column
+_RATE_AFTER = re.compile(r"(?i)\s*(?:%|-?\s*satz\b|rates?\b|sats\b|tarief\b)")
+_RATE_BEFORE = re.compile(r"(?i)\b(?:taux|tasa|tipo|aliquota|stawka|tarief|taxa|steuer\s*satz|rate)\s*(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?$")
+
+
+def _qualifier(text: str, field: str, start: int, end: int) -> bool:
+    if field != "tax":
+        return False
     before = text[max(0, start - 24):start]
-    return field == "tax" and bool(_EXCLUDING.search(before) or _INCLUDING.search(before))
+    return bool(_EXCLUDING.search(before) or _INCLUDING.search(before) or _RATE_AFTER.match(text, end)
+                or _RATE_BEFORE.search(before))
 
 
 def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
-    word that only qualifies another sum ("excl. VAT") is no tax label."""
+    word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
+    is no tax label."""
     hits = []
     text = fold_accents(line.text)
     for field, rx, strength, lang in _COMPILED:
         for m in rx.finditer(text):
-            if m.end() > m.start() and not _qualifier(text, field, m.start()):
+            if m.end() > m.start() and not _qualifier(text, field, m.start(), m.end()):
                 hits.append(LabelHit(field, strength, lang, line, m.start(), m.end()))
     hits.sort(key=lambda h: (-(h.end - h.start), -h.strength))
     kept: list[LabelHit] = []

@@ -145,7 +145,8 @@ def _printed_remainder(ctx: Context, out: dict) -> None:
     g = out["total"][0]
     known, missing = ("tax", "net") if "tax" in out else ("net", "tax")
     k = out[known][0]
-    if g.raw is None or k.raw is None or not k.raw or g.raw <= 0 or k.raw <= 0:
+    # a tax of 0.00 read under its label leaves net = total; a net of 0 says nothing
+    if g.raw is None or k.raw is None or g.raw <= 0 or k.raw < 0 or (known == "net" and not k.raw):
         return
     want = g.raw - k.raw
     if want <= 0:
