@@ -132,10 +132,12 @@ def _discount_deadline(ctx: Context, cand: Candidate) -> bool:
     line = next((ln for ln in ctx.layout.lines if cand.words and cand.words[0] in ln.words), None)
     if line is None:
         return False
-    start = next(s for w, (s, _) in zip(line.words, line.spans) if w is cand.words[0])
-    last = cand.words[-1].text
-    # a comma glued to the date ("04.04.2013,") still ends its clause
-    end = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1]) - (len(last) - len(last.rstrip(",;)")))
+    first = next(s for w, (s, _) in zip(line.words, line.spans) if w is cand.words[0])
+    last = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
+    # the date's own characters: a word may glue it to its neighbours ("nettobis04.04.2020,3%")
+    span = next(((d.start, d.end) for d in dates_in(line.text, 0, ctx.date_order)
+                 if d.start < last and d.end > first and d.value == cand.raw), (first, last))
+    start, end = span
     text = fold_accents(line.text)
     before = _CLAUSE_END.split(text[:start])[-1]
     after = _CLAUSE_END.split(text[end:])[0]

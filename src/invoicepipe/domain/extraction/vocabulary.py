@@ -62,7 +62,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"fälligkeits\s*-?\s*(?:datum|tag)|(?:bitte\s*)?(?:überweisen|zahlen|begleichen)\s*(?:sie\s*)?(?:den\s*betrag\s*)?"
          r"(?:bis|spätestens)\s*(?:zum|am)?", 1.0, "de"),
         # "zahlbar innerhalb 30 Tagen netto bis": never across a date ("zahlbar ... bis 04.04., 3% Skonto ... bis")
-        (r"zahlbar(?:\s+(?!\S*\d[./]\d)\S+){0,5}?\s+bis|netto\s*bis", 0.8, "de"),
+        (r"zahlbar(?:\s+(?!\S*\d[./]\d)\S+){0,5}?\s+bis", 0.8, "de"), (r"netto\s*bis", 0.75, "de"),
         (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*paiement|à\s*payer\s*avant\s*le", 1.0, "fr"),
         (r"vervaldatum|te\s*betalen\s*voor", 1.0, "nl"),
         (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
