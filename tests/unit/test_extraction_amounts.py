@@ -154,3 +154,16 @@ def test_an_unlabelled_net_is_the_printed_remainder_of_total_and_tax():
     }), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("50.00", "9.50", "59.50")
     assert ex.fields["net"].method == "printed_remainder"
+
+
+def test_a_cash_discount_is_neither_tax_nor_total():
+    ex = extract_invoice(doc_from_rows({
+        0: "Rechnungsnummer 4711",
+        10: [(300, "Nettobetrag"), (450, "700,00")],
+        11: [(300, "MwSt. 19 %"), (450, "133,00")],
+        12: [(300, "Rechnungsbetrag"), (450, "833,00")],
+        13: [(300, "abzgl. 2 % Skonto"), (450, "16,66")],
+        14: [(300, "Zahlbetrag bei Skontoabzug"), (450, "816,34")],
+    }), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("700.00", "133.00", "833.00")
+    assert [f for f, _ in labels_of("Zahlbetrag bei 2 % Skonto 816,34")] == ["other_amount"]

@@ -187,6 +187,12 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"totale\s*sconti|acconto|già\s*pagato", 1.0, "it"),
         (r"já\s*pago|troco|adiantamento", 1.0, "pt"),
         (r"zapłacono|reszta|zaliczka|cena\s*(?:jedn\.?\s*)?(?:netto|brutto)", 1.0, "pl"),
+        # a cash discount and the amount payable with it are neither tax nor the total
+        (r"(?:zahl|rechnungs|gesamt)?betrag\s*(?:bei|nach|abzgl\.?|abzüglich|mit)\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?skonto(?:abzug)?|"
+         r"(?:abzgl\.?|abzüglich)?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?skonto(?:\s*-?\s*betrag)?", 1.0, "de"),
+        (r"(?:cash|early\s*payment|prompt\s*payment|settlement)\s*discount|(?:amount|total)\s*(?:if\s*paid\s*(?:by|within)|after\s*discount)", 1.0, "en"),
+        (r"escompte(?:\s*pour\s*paiement\s*anticipé)?|montant\s*(?:net\s*)?après\s*escompte|sconto\s*(?:cassa|pagamento)|"
+         r"descuento\s*(?:por\s*)?pronto\s*pago|betalingskorting|kassarabatt|desconto\s*(?:de\s*)?pronto\s*pagamento", 1.0, "fr"),
         # rounding rows (see ROUNDING): net + tax + rounding = total
         (r"round(?:ing|ed)?\s*off|öres\s*-?\s*avrundning|avrundning|afrunding|avrunding|arrondi(?:ssement)?|rundung(?:sdifferenz)?|"
          r"afronding(?:sverschil)?|redondeo|arrotondamento|arredondamento|zaokrąglenie", 1.0, "en"),
