@@ -48,7 +48,7 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
         prev = words[i - 1].text if i > 0 else ""
         value = parse_amount(text, decimal_sep)
         if value is not None and re.search(r"\d", text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
-            digits = re.sub(r"[^\d.,]", "", text)
+            digits = re.sub(r"(?<=[.,]\d\d)[.,]$", "", re.sub(r"[^\d.,]", "", text))  # "2.304,25." ends a sentence
             has_dec = bool(re.search(r"[.,]\d{2}$", digits))
             cur = currency_in(text) or (currency_in(nxt) if _CUR_ONLY.match(nxt) else None) or (
                 currency_in(prev) if _CUR_ONLY.match(prev) else None)

@@ -21,6 +21,7 @@ from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
     parse_date_value, parse_identifier)
 from invoicepipe.domain.extraction.totals import choose_amounts
+from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_vendor, vat_id_candidates
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
@@ -66,6 +67,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "invoice_date":
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
+        if name == "due_date":
+            cands = [c for c in cands if not _discount_deadline(ctx, c)]
         put(name, *best_candidate(cands))
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
@@ -120,6 +123,29 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
 
 
 _OTHER_DOCUMENT = ("po_number", "other_reference")
+
+
+_DISCOUNT = re.compile(fold_accents(DISCOUNT), re.I)
+# a clause ends at a comma, semicolon, bracket or a full stop before a space
+_CLAUSE_END = re.compile(r"[,;()]|\.\s")
+
+
+def _discount_deadline(ctx: Context, cand: Candidate) -> bool:
+    """"3% Skonto innerhalb 10 Tagen bis 15.03.2013", "15.03.2020 abzüglich 2% Skonto": a
+    date whose clause names a cash discount is the discount's deadline, not the due date."""
+    line = next((ln for ln in ctx.layout.lines if cand.words and cand.words[0] in ln.words), None)
+    if line is None:
+        return False
+    first = next(s for w, (s, _) in zip(line.words, line.spans) if w is cand.words[0])
+    last = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
+    # the date's own characters: a word may glue it to its neighbours ("nettobis04.04.2020,3%")
+    span = next(((d.start, d.end) for d in dates_in(line.text, 0, ctx.date_order)
+                 if d.start < last and d.end > first and d.value == cand.raw), (first, last))
+    start, end = span
+    text = fold_accents(line.text)
+    before = _CLAUSE_END.split(text[:start])[-1]
+    after = _CLAUSE_END.split(text[end:])[0]
+    return bool(_DISCOUNT.search(before) or _DISCOUNT.search(after))
 
 
 def _dates_another_document(ctx: Context, cand: Candidate) -> bool:

@@ -49,26 +49,78 @@ SELF_BILLED = re.compile(r"(?i)selbst\s*ausgestellt|gutschriftsverfahren|self[-\
 
 # "Summe netto (excl. USt.)", "Net amount excluding VAT", "Total hors TVA": a tax word after
 # one of these words says what a sum leaves out; it is not the tax line's label.
-_EXCLUDING = re.compile(r"(?i)(?:\b(?:excl|exkl|excluding|exclusive\s+of|ohne|before|without|w/o|hors|sin|senza|sem|bez|"
-                        r"exclusief|zonder)\.?)[\s(]*$")
+_EXCLUDING_WORDS = (r"excl|exkl|ekskl|eksl|eks|excluding|exclusive\s+of|ohne|before|without|w/o|hors|sin|senza|sem|bez|exclusief|zonder|"
+                    r"utan|uden|uten")
+_EXCLUDING = re.compile(r"(?i)(?:\b(?:%s)\.?)[\s(]*$" % _EXCLUDING_WORDS)
+# "Brutto (inkl. USt.)", "Total (incl. VAT)", "Beitrag inklusive 19 % Versicherungsteuer":
+# a tax word after these says what a sum includes; it labels the sum, not a tax amount
+_INCLUDING = re.compile(r"(?i)(?:\b(?:incl|inkl|including|inclusive(?:\s+of)?|inklusive|inclusief|incluso|inkluderad|inklusiv|"
+                        r"avec|mit|med)\.?)[\s(]*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?$")
+# the tax words a qualifier names ("excl. VAT", "hors TVA", "exkl. moms")
+_TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku)\b\.?"
+_EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))
 
 
-def _qualifier(text: str, field: str, start: int) -> bool:
-    return field == "tax" and bool(_EXCLUDING.search(text[max(0, start - 24):start]))
+# "BTW %", "MwSt.-Satz", "VAT rate", "Taux TVA", "aliquota IVA": the tax word heads the rate column
+_RATE_AFTER = re.compile(r"(?i)\s*(?:%|-?\s*satz\b|rates?\b|sats\b|tarief\b)")
+_RATE_BEFORE = re.compile(r"(?i)\b(?:taux|tasa|tipo|aliquota|stawka|tarief|taxa|steuer\s*satz|rate)\s*(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?$")
+
+
+def _qualifier(text: str, field: str, start: int, end: int) -> bool:
+    if field != "tax":
+        return False
+    before = text[max(0, start - 24):start]
+    return bool(_EXCLUDING.search(before) or _INCLUDING.search(before) or _RATE_AFTER.match(text, end)
+                or _RATE_BEFORE.search(before))
 
 
 def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
-    word that only qualifies another sum ("excl. VAT") is no tax label."""
+    word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
+    is no tax label."""
     hits = []
     text = fold_accents(line.text)
     for field, rx, strength, lang in _COMPILED:
         for m in rx.finditer(text):
-            if m.end() > m.start() and not _qualifier(text, field, m.start()):
+            if m.end() > m.start() and not _qualifier(text, field, m.start(), m.end()):
                 hits.append(LabelHit(field, strength, lang, line, m.start(), m.end()))
     hits.sort(key=lambda h: (-(h.end - h.start), -h.strength))
     kept: list[LabelHit] = []
     for h in hits:
         if all(h.end <= k.start or h.start >= k.end for k in kept):
             kept.append(h)
-    return sorted(kept, key=lambda h: h.start)
+    return _compounds(line, text, sorted(kept, key=lambda h: h.start))
+
+
+# Sum labels that name a total, then qualify it: "Rechnungssumme Netto", "Rechnungssumme
+# Brutto", "Total hors TVA", "Summa exkl. moms". The qualifier says which sum it is.
+_SUMS = ("total", "net")
+
+
+def _compounds(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    """Join a total label with the net/tax/total label printed right after it into one
+    label of the second's field, and read a total label followed by "excluding tax" as a
+    net label (the value segment then starts after the qualifier)."""
+    out: list[LabelHit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.field == "total" and h.field in ("net", "tax", "total")
+                and not text[prev.end:h.start].strip(" :-") and _adjacent(line, prev, h)):
+            out[-1] = LabelHit(h.field, max(prev.strength, h.strength), h.lang, line, prev.start, h.end)
+            continue
+        out.append(h)
+    for i, h in enumerate(out):
+        if h.field in _SUMS:
+            m = _EXCLUDING_TAX.match(text, h.end)
+            if m and all(o.start >= m.end() or o.end <= h.start for o in out if o is not h):
+                out[i] = LabelHit("net", max(h.strength, 0.9), h.lang, line, h.start, m.end())
+    return out
+
+
+def _adjacent(line: Line, a: LabelHit, b: LabelHit) -> bool:
+    """Two labels printed as one phrase (a word space apart), not two column headers."""
+    left, right = line.words_in(a.start, a.end), line.words_in(b.start, b.end)
+    if not left or not right or left[-1] is right[0]:
+        return True
+    height = max(1.0, left[-1].box.bottom - left[-1].box.top)
+    return right[0].box.x0 - left[-1].box.x1 < 0.8 * height

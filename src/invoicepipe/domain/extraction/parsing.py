@@ -58,6 +58,8 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     if s.startswith("+"):
         s = s[1:].strip()
     s = s.rstrip(":").strip()
+    # a full stop or comma ending a sentence after the cents ("Totale EUR 2.304,25.")
+    s = re.sub(r"(?<=[.,]\d\d)[.,;]$", "", s)
     if s.startswith(".") and _CURRENCY_TOKEN.search(text):
         s = s[1:]  # "INR.35,652.19": the dot belongs to the currency code
     if not s or not _AMOUNT_BODY.match(s):

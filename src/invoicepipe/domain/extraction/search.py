@@ -118,8 +118,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             col_x1 = min(col_x1, max(lbox.x1 + cw, next_label[0].box.x0 - 0.5 * cw))
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
-            if own_labels:
-                break  # the next line starts another labelled block
+            if own_labels or _percent_under(below, lbox):
+                break  # the next line starts another labelled block, or the label heads a rate column
             found = parser(ctx, below, s, e)
             if found:
                 value, raw, vs, ve, quality = found
@@ -131,6 +131,18 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             value, raw, below, vs, ve, quality = wrapped
             out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line, hit))
     return out
+
+
+def _percent_under(line: Line, lbox) -> bool:
+    """The cell right under a label is a percentage ("BTW" over "21 %"): the label names
+    the rate column of a table, and no amount below it is its value."""
+    words = line.words
+    for i, w in enumerate(words):
+        if w.box.x1 > lbox.x0 and w.box.x0 < lbox.x1:
+            nxt = words[i + 1].text if i + 1 < len(words) else ""
+            if w.text.endswith("%") or (nxt.startswith("%") and any(ch.isdigit() for ch in w.text)):
+                return True
+    return False
 
 
 def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):

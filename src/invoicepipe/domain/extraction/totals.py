@@ -18,6 +18,7 @@ with the candidate as the note ``class:<name>``, the evidence as further notes.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from itertools import combinations, product
 from typing import Optional
@@ -25,7 +26,11 @@ from typing import Optional
 from invoicepipe.domain.extraction.amount_checks import DocumentAmounts, check_amount, evidence_class
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.parsing import format_amount
-from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate
+from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
+from invoicepipe.domain.extraction.vocabulary import ROUNDING
+
+_ROUNDING = re.compile(fold_accents(ROUNDING), re.I)
 
 CENT = Decimal("0.01")
 
@@ -65,23 +70,10 @@ def _raw_score(cls: str, score: float) -> float:
 def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[dict, bool]:
     """The chosen candidates, each with its base score (the candidate's score, lowered when
     a competing value was nearly as well supported), and whether net + tax = total."""
-    best: Optional[tuple[float, tuple]] = None
-    tax_opts = _top(tax) + _summed_tax_rows(tax)
-    for n, t, g in product(_top(net) + [None], tax_opts + [None], _top(total)):
-        gv = g.raw
-        if n is None and t is None:
-            continue
-        nv = n.raw if n else None
-        tv = t.raw if t else Decimal(0)
-        if nv is None:
-            continue
-        if abs(nv + tv - gv) <= CENT and gv != 0:
-            score = n.score + g.score + (t.score if t else 0.3)
-            if best is None or score > best[0]:
-                best = (score, (n, t, g))
+    best = _best_triple(net, tax, total, _roundings(ctx))
     out: dict[str, tuple[Candidate, float]] = {}
     if best:
-        n, t, g = best[1]
+        n, t, g = best
         for name, c in (("net", n), ("tax", t), ("total", g)):
             if c is not None:
                 out[name] = (c, c.score)
@@ -101,7 +93,73 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
         fallback = largest_amount(ctx)
         if fallback is not None:
             out["total"] = (fallback, 0.3)
+    _printed_remainder(ctx, out)
     return out, False
+
+
+def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candidate],
+                 roundings: list[Decimal]) -> Optional[tuple]:
+    """The best-scored (net, tax or None, total) with net + tax (+ a printed rounding) =
+    total. Every tax candidate and every sum of per-rate tax rows is looked up by the value
+    the pair (net, total) needs, so a right tax row is never cut off by a ranking."""
+    by_value: dict[Decimal, Candidate] = {}
+    for t in sorted(tax + _summed_tax_rows(tax), key=lambda c: -c.score):
+        if t.raw is not None:
+            by_value.setdefault(t.raw, t)
+    best: Optional[tuple[float, tuple]] = None
+    for n, g in product(_top(net, 10), _top(total, 10)):
+        if n.raw is None or g.raw is None or not g.raw:
+            continue
+        for r in [Decimal(0)] + roundings:
+            want = g.raw - n.raw - r
+            t = next((by_value[v] for v in (want, want - CENT, want + CENT) if v in by_value), None)
+            if t is None and abs(want) > CENT:
+                continue
+            # a rounding row makes a coincidence likelier: prefer the triple without one
+            score = n.score + g.score + (t.score if t else 0.3) - (0.05 if r else 0.0)
+            if best is None or score > best[0]:
+                best = (score, (n, t, g))
+    return best[1] if best else None
+
+
+def _roundings(ctx: Context) -> list[Decimal]:
+    """Amounts of rounding rows ("Öresavrundning 0,30", "Round Off -Rs. 0.36"), each with
+    both signs: a rounding's sign is often printed apart from its digits or not at all."""
+    out: list[Decimal] = []
+    for c in label_candidates(ctx, "other_amount", parse_amount_value):
+        label = c.label
+        if label is None or not _ROUNDING.search(fold_accents(label.line.text[label.start:label.end])):
+            continue
+        if c.raw and abs(c.raw) < 1:
+            out.extend(v for v in (abs(c.raw), -abs(c.raw)) if v not in out)
+    return out
+
+
+def _printed_remainder(ctx: Context, out: dict) -> None:
+    """With a total and one of net/tax read but not the other, the missing one is the
+    remainder when that exact amount is printed on the document ("Gesamtbeitrag 50,00" /
+    "Versicherungsteuer 9,50" / "Rechnungsbeitrag 59,50" under labels nobody lists).
+    Scored low: the arithmetic found it, no label confirms it."""
+    if "total" not in out or ("net" in out) == ("tax" in out):
+        return
+    g = out["total"][0]
+    known, missing = ("tax", "net") if "tax" in out else ("net", "tax")
+    k = out[known][0]
+    # a tax of 0.00 read under its label leaves net = total; a net of 0 says nothing
+    if g.raw is None or k.raw is None or g.raw <= 0 or k.raw < 0 or (known == "net" and not k.raw):
+        return
+    want = g.raw - k.raw
+    if want <= 0:
+        return
+    for line in ctx.layout.lines:
+        for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
+            if tok.has_decimals and tok.value == want:
+                words = line.words_in(tok.start, tok.end)
+                if set(map(id, words)) & set(map(id, k.words + g.words)):
+                    continue
+                cand = Candidate(missing, format_amount(want), 0.4, "printed_remainder", words, want, anchor=line)
+                out[missing] = (cand, 0.4)
+                return
 
 
 def _total_after_tax(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> Optional[dict]:
@@ -137,7 +195,7 @@ def _summed_tax_rows(tax: list[Candidate]) -> list[Candidate]:
     for c in sorted(tax, key=lambda c: -c.score):
         if c.words and c.raw and id(c.anchor) not in rows:
             rows[id(c.anchor)] = c
-    picked = list(rows.values())[:5]
+    picked = list(rows.values())[:8]
     out = []
     for k in (2, 3):
         for combo in combinations(picked, k):

@@ -8,7 +8,7 @@ labels: a delivery-note number or a subtotal before tax then ends the value segm
 label before it and is never read as the PO number or the total.
 
 Languages: English (with Indian GST usage), German (with Swiss QR-bill wording), French,
-Dutch, Spanish, Italian, Portuguese, Polish. Patterns are matched on accent-folded text
+Dutch, Spanish, Italian, Portuguese, Polish, Swedish, Danish and Norwegian. Patterns are matched on accent-folded text
 (see ``labels.fold_accents``), so accented letters here also match their plain forms.
 """
 
@@ -27,9 +27,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711", nor
         # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.")
         (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b"
-         r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer)[^:]){0,45}?"
+         r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture)[^:]){0,45}?"
          r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
-        (r"faktura\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer", 1.0, "en"),
+        (r"faktura\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer|fakturanr\.?|kredit(?:faktura|nota)\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
@@ -46,7 +46,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
         (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission", 1.0, "fr"),
-        (r"factuur\s*datum", 1.0, "nl"),
+        (r"factuur\s*datum", 1.0, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
         (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento)", 1.0, "it"),
         (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)", 1.0, "pt"),
@@ -59,13 +59,18 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"due\s*date|payment\s*due(?:\s*date)?|due\s*(?:on|by)|pay(?:able)?\s*by", 1.0, "en"),
         (r"(?:please\s*)?(?:remit|pay)\s*(?:until|before)", 0.8, "en"),
         (r"fällig(?:keit)?(?:s\s*datum)?(?:\s*am)?|zahlbar\s*bis|zahlungsziel", 1.0, "de"),
-        (r"zahlbar(?:\s+\S+){0,5}?\s+bis", 0.8, "de"),
+        (r"fälligkeits\s*-?\s*(?:datum|tag)|(?:bitte\s*)?(?:überweisen|zahlen|begleichen)\s*(?:sie\s*)?(?:den\s*betrag\s*)?"
+         r"(?:bis|spätestens)\s*(?:zum|am)?", 1.0, "de"),
+        # "zahlbar innerhalb 30 Tagen netto bis": never across a date ("zahlbar ... bis 04.04., 3% Skonto ... bis")
+        (r"zahlbar(?:\s+(?!\S*\d[./]\d)\S+){0,5}?\s+bis", 0.8, "de"), (r"netto\s*bis", 0.75, "de"),
         (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*paiement|à\s*payer\s*avant\s*le", 1.0, "fr"),
         (r"vervaldatum|te\s*betalen\s*voor", 1.0, "nl"),
         (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
         (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
         (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
+        (r"förfallo\s*-?\s*(?:datum|dag)|sista\s*betalningsdag|betalas\s*senast", 1.0, "sv"),
+        (r"forfalds\s*-?\s*(?:dato|dag)|betales\s*senest", 1.0, "da"), (r"forfalls\s*-?\s*dato", 1.0, "no"),
     ],
     "po_number": [
         (rf"purchase\s*order\s*{NO}?", 1.0, "en"), (rf"p\.?\s?o\.?\s*(?:{NO}|(?=:))", 0.9, "en"), (rf"(?:your\s*)?order\s*{NO}", 0.7, "en"),
@@ -77,6 +82,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n[°º.]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
         (rf"ordem\s*de\s*compra|(?:nota\s*de\s*)?encomenda\s*{NO}|(?:n[°º.]?|número|vossa)\s*(?:da\s*|do\s*)?(?:encomenda|pedido)", 1.0, "pt"),
         (r"zamówienie\s*nr\b\.?|(?:nr|numer)\s*zamówienia", 1.0, "pl"),
+        (r"er\s*beställning|ert\s*order\s*-?\s*(?:nummer|nr\.?)|inköpsorder(?:nummer)?", 0.9, "sv"),
+        (r"(?:deres|jeres)\s*(?:ordre|bestilling)\s*(?:nr\.?|nummer)?|indkøbsordre|innkjøpsordre", 0.9, "da"),
         (r"pedido", 0.7, "es"), (r"ordine", 0.7, "it"), (r"encomenda", 0.7, "pt"), (r"zamówienie", 0.7, "pl"),
     ],
     # references to other documents: never a PO number, in any language
@@ -94,6 +101,16 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"guia\s*de\s*(?:remessa|transporte)|confirmação\s*de\s*encomenda|(?:n[°º.]?|número)\s*(?:de\s*)?cliente|orçamento\s*(?:{NO})?", 1.0, "pt"),
         (r"(?:wz|dowód\s*dostawy)\s*(?:nr\b\.?)?|potwierdzenie\s*zamówienia|(?:nr|numer)\s*klienta|oferta\s*(?:nr\b\.?)?|umowa\s*(?:nr\b\.?)?", 1.0, "pl"),
         (r"referenz(?:nummer)?|zusätzliche\s*informationen", 1.0, "de"),  # QR-bill payment reference
+        (r"följesedel(?:snummer)?|orderbekräftelse|kund\s*-?\s*(?:nummer|nr\.?)|følgeseddel|ordrebekræftelse|ordrebekreftelse|"
+         r"pakkseddel|kunde\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
+        # a credit note names the invoice it corrects: that number is not its own
+        (rf"(?:gutschrift|storno|korrektur|stornierung)\s*(?:zu(?:r)?|für)\s*(?:der\s*|die\s*)?rechnung\s*(?:{NO})?|"
+         rf"(?:ursprüngliche|korrigierte|stornierte)\s*rechnung\s*(?:{NO})?|"
+         rf"(?:original|related|referenced?|corrected|cancel(?:l)?ed)\s*invoice\s*(?:{NO})?|credit\s*note\s*(?:for|against|to)\s*invoice\s*(?:{NO})?|"
+         rf"facture\s*(?:d['’]origine|initiale|rectifiée|corrigée|annulée)\s*(?:{NO})?|avoir\s*(?:sur|relatif\s*à\s*la)\s*facture\s*(?:{NO})?|"
+         rf"factura\s*(?:rectificada|original)\s*(?:{NO})?|fattura\s*(?:di\s*riferimento|originale|stornata)\s*(?:{NO})?|"
+         rf"riferimento\s*fattura|(?:correctie\s*op|originele)\s*factuur\s*(?:{NO})?|dotyczy\s*faktury\s*(?:nr\b\.?)?|"
+         rf"faktura\s*korygowana|fatura\s*(?:original|retificada)\s*(?:{NO})?|(?:avser|gäller)\s*faktura\s*(?:nr\b\.?)?", 1.0, "en"),
     ],
     # dates of other events: a delivery date is not the date of issue
     "other_date": [
@@ -112,21 +129,25 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
         (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?", 1.0, "fr"),
-        (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw", 1.0, "nl"),
+        (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw|(?:btw\s*-?\s*)?grondslag", 1.0, "nl"),
         (r"base\s*imponible|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
         (r"(?:totale\s*)?imponibile|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
         (r"base\s*tributável|(?:valor|total)\s*(?:líquido|sem\s*iva|ilíquido)|incidência", 1.0, "pt"),
         (r"(?:wartość|razem|suma|kwota)\s*netto", 1.0, "pl"),
+        (r"netto\s*-?\s*(?:belopp|beløb|beløp)|beskattningsunderlag|momsgrundlag|grunnlag\s*mva|delsumma|delsum|mellemsum", 1.0, "sv"),
     ],
     "tax": [
         (r"(?:total\s*)?(?:sales\s*)?(?:vat|tax|gst)(?:\s*amount|\s*total)?", 0.8, "en"),
         (r"[cisu]gst|utgst|sst", 0.8, "en"),
         (r"mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|steuerbetrag|summe\s*ust", 0.8, "de"),
-        (r"(?:montant\s*|total\s*)?tva", 0.8, "fr"), (r"btw", 0.8, "nl"),
+        (r"(?:montant\s*|total\s*)?tva", 0.8, "fr"), (r"(?:totaal\s*)?btw(?:\s*-?\s*bedrag)?", 0.8, "nl"),
         (r"(?:cuota\s*|importe\s*|total\s*)?(?:iva|igic)", 0.8, "es"),
         (r"(?:totale\s*|importo\s*)?iva|imposta", 0.8, "it"),
         (r"(?:valor\s*|total\s*)?(?:do\s*)?iva", 0.8, "pt"),
         (r"(?:kwota|wartość|podatek)\s*vat|razem\s*vat", 0.8, "pl"),
+        (r"(?:total\s*)?moms(?:belopp|beløb)?|mervärdesskatt|merværdiafgift|merverdiavgift|(?:sum\s*)?mva(?:\s*-?\s*beløp)?", 0.8, "sv"),
+        # insurance premiums carry insurance tax instead of VAT
+        (r"versicherungs?steuer", 0.8, "de"),
     ],
     "total": [
         (r"grand\s*total|total\s*amount(?:\s*due)?|invoice\s*total|total\s*incl\.?(?:uding)?\s*(?:vat|tax)?|total\s*due", 1.0, "en"),
@@ -149,6 +170,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
         # Malaysian receipts: "Jumlah" / "Jumlah Besar" (grand total), after the SST line
         (r"jumlah(?:\s*besar)?", 0.85, "ms"),
+        (r"(?:summa\s*)?att\s*betala|fakturabelopp|totalbelopp|(?:summa|total)\s*(?:inkl\.?|inklusive|med)\s*moms", 1.0, "sv"),
+        (r"(?:at|å)\s*betale|(?:beløb|beløp)\s*i\s*alt|i\s*alt\s*(?:inkl\.?\s*moms)?|totalbeløb|fakturabeløb|sum\s*å\s*betale|"
+         r"total\s*(?:inkl\.?|inklusive)\s*(?:moms|mva)", 1.0, "da"),
+        (r"summa|totalt", 0.75, "sv"),
     ],
     # amount labels that are none of net/tax/total; matching them keeps their words from
     # being read as a shorter label ("Gesamtbetrag der Zuschläge" is not "Gesamtbetrag")
@@ -162,6 +187,15 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"totale\s*sconti|acconto|già\s*pagato", 1.0, "it"),
         (r"já\s*pago|troco|adiantamento", 1.0, "pt"),
         (r"zapłacono|reszta|zaliczka|cena\s*(?:jedn\.?\s*)?(?:netto|brutto)", 1.0, "pl"),
+        # a cash discount and the amount payable with it are neither tax nor the total
+        (r"(?:zahl|rechnungs|gesamt)?betrag\s*(?:bei|nach|abzgl\.?|abzüglich|mit)\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?skonto(?:abzug)?|"
+         r"(?:abzgl\.?|abzüglich)?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?skonto(?:\s*-?\s*betrag)?", 1.0, "de"),
+        (r"(?:cash|early\s*payment|prompt\s*payment|settlement)\s*discount|(?:amount|total)\s*(?:if\s*paid\s*(?:by|within)|after\s*discount)", 1.0, "en"),
+        (r"escompte(?:\s*pour\s*paiement\s*anticipé)?|montant\s*(?:net\s*)?après\s*escompte|sconto\s*(?:cassa|pagamento)|"
+         r"descuento\s*(?:por\s*)?pronto\s*pago|betalingskorting|kassarabatt|desconto\s*(?:de\s*)?pronto\s*pagamento", 1.0, "fr"),
+        # rounding rows (see ROUNDING): net + tax + rounding = total
+        (r"round(?:ing|ed)?\s*off|öres\s*-?\s*avrundning|avrundning|afrunding|avrunding|arrondi(?:ssement)?|rundung(?:sdifferenz)?|"
+         r"afronding(?:sverschil)?|redondeo|arrotondamento|arredondamento|zaokrąglenie", 1.0, "en"),
     ],
     "iban": [(r"iban", 1.0, "en"), (r"konto\s*/\s*zahlbar\s*an|konto\s*/\s*payable\s*to|compte\s*/\s*payable\s*à", 0.9, "de")],
     "vendor_vat_id": [
@@ -173,12 +207,21 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"p(?:artita)?\.?\s*iva|cod(?:ice)?\.?\s*fiscale", 1.0, "it"),
         (r"nipc|(?:n\.?[°º]?\s*)?contribuinte|cnpj", 1.0, "pt"),
         (r"nip(?:\s*ue)?", 1.0, "pl"),
+        (r"moms\s*-?\s*reg(?:istrerings)?\.?\s*-?\s*(?:nr\.?|nummer)|momsnr\.?|cvr\s*-?\s*(?:nr\.?|nummer)?|mva\s*-?\s*nr\.?", 1.0, "sv"),
     ],
     "currency": [(r"currency|währung|devise|valuta|moneda|divisa|moeda|waluta", 1.0, "en")],
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|"
-                     r"nota\s*di\s*credito|faktura\s*korygująca", 1.0, "en")],
+                     r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
+                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice", 1.0, "en")],
     # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
     "other_title": [(r"zahlteil|empfangsschein|section\s*paiement|récépissé|sezione\s*pagamento|ricevuta", 1.0, "de")],
     "buyer": [(r"bill(?:ed)?\s*to|ship\s*to|sold\s*to|customer|käufer|kunde|rechnungsempfänger|leistungsempfänger|client|destinataire|factuuradres|"
                r"zahlbar\s*durch|cliente|destinatario|nabywca|odbiorca", 1.0, "en")],
 }
+
+# which "other_amount" labels are rounding rows (totals.py adds their amount to net + tax)
+ROUNDING = (r"round|avrundning|afrunding|avrunding|arrondi|rundung|afronding|redondeo|arrotondamento|arredondamento|"
+            r"zaokrąglenie")
+# a cash discount's terms: a date in the same clause is the discount deadline, not the due date
+DISCOUNT = (r"skonto|discount|escompte|sconto|descuento|pronto\s*pago|korting|rabat|desconto|kassarabatt|rabatt|"
+            r"upust|early\s*payment")
