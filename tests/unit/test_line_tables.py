@@ -289,3 +289,37 @@ def test_net_unit_price_column_and_a_tax_breakdown_table_under_the_items():
     ex = _read(_pdf([rows]))
     assert [i.amount for i in ex.lines] == [D("198.00"), D("275.00")]
     assert [(i.quantity, i.unit_price, i.tax_rate) for i in ex.lines] == [(D(20), D("9.9"), D(19)), (D(50), D("5.5"), D(7))]
+
+
+@pytest.mark.parametrize("words,net_label", [
+    (("Art.nr", "Benämning", "Antal", "À-pris", "Belopp"), "Summa exkl. moms"),
+    (("Varenr.", "Beskrivelse", "Antal", "Stk.pris", "Beløb"), "Subtotal"),
+    (("Tuotenro", "Kuvaus", "Määrä", "Yksikköhinta", "Yhteensä"), "Veroton yhteensä"),
+])
+def test_nordic_tables_with_spaced_thousands(words, net_label):
+    items = [("Toner TN-2420", 4, D("660.80")), ("Kulspetspenna, 50 st", 50, D("89.60")), ("Gaffelpärm 80 mm", 20, D("42.34"))]
+    xs = (40, 110, 340, 430, 540)
+    rows = _head("FAKTURA", "000571") + [[(xs[0], words[0], "l"), (xs[1], words[1], "l")] +
+                                         [(x, w, "r") for x, w in zip(xs[2:], words[2:])]]
+    for n, (d, q, p) in enumerate(items):
+        rows.append([(xs[0], f"ART-{1003 + n}", "l"), (xs[1], d, "l"), (xs[2], str(q), "r"), (xs[3], _money(p, ",", " "), "r"),
+                     (xs[4], _money(q * p, ",", " "), "r")])
+    net = sum((q * p for _, q, p in items), D(0))
+    rows += [[], [(380, net_label, "l"), (540, _money(net, ",", " "), "r")], [(380, "Moms 25 %", "l"), (540, _money(net / 4, ",", " "), "r")],
+             [(380, "Öresavrundning", "l"), (540, "0,30", "r")]]
+    ex = _read(_pdf([rows]))
+    assert _amounts(ex) == sorted(q * p for _, q, p in items)
+    assert [i.sku for i in ex.lines] == ["ART-1003", "ART-1004", "ART-1005"]
+
+
+def test_ocr_specks_after_the_cents_and_a_thousands_group_set_apart():
+    """A full stop read after the cents ("618,80.") and a thousands group OCR set apart
+    from its amount ("1   121,20") still give the line's amount: the arithmetic rejoins it."""
+    rows = [[(40, "Invoice No. INV-79")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")],
+            [(40, "Hex bolt M8 x 60, box"), _right(330, "20"), _right(420, "30,94"), _right(520, "618,80.")],
+            [(40, "Hex bolt M8 x 25, box"), _right(330, "40"), _right(420, "28,03"), (455, "1"), _right(520, "121,20")],
+            [(40, "Hex nut M4, box of 100"), _right(330, "40"), _right(420, "4,50"), _right(520, "180,00")],
+            [], [(360, "Subtotal"), _right(520, "1.920,00")], [(360, "Total"), _right(520, "2.284,80")]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("618.80"), D("1121.20"), D("180.00")]
+    assert all(i.quantity * i.unit_price == i.amount for i in ex.lines)
