@@ -323,3 +323,27 @@ def test_ocr_specks_after_the_cents_and_a_thousands_group_set_apart():
     ex = extract_invoice(_ocr_doc(rows), [])
     assert [i.amount for i in ex.lines] == [D("618.80"), D("1121.20"), D("180.00")]
     assert all(i.quantity * i.unit_price == i.amount for i in ex.lines)
+
+
+def test_a_table_in_wording_no_vocabulary_knows_is_read_by_its_arithmetic():
+    """A Hungarian table (no column word known): rows where quantity x unit price is the
+    amount, at one right edge, are the items; a wrapped description joins its item; the
+    totals under them are not items."""
+    items = [("Csavar M8 x 40, horganyzott", 50, D("34.00")), ("Alátét M8, doboz", 200, D("5.50")), ("Anya M8 önzáró", 50, D("1234.12"))]
+    rows = _head("SZÁMLA", "SZ-2026/118") + [[(40, "Megnevezés", "l"), (330, "Menny.", "r"), (430, "Egységár", "r"), (540, "Érték", "r")]]
+    for n, (d, q, p) in enumerate(items):
+        rows.append([(40, d, "l"), (330, str(q), "r"), (430, _money(p, ",", "."), "r"), (540, _money(q * p, ",", "."), "r")])
+        if n == 0:
+            rows.append([(40, "tüzihorganyzott kivitel", "l")])
+    net = sum((q * p for _, q, p in items), D(0))
+    rows += [[], [(380, "Nettó összesen", "l"), (540, _money(net, ",", "."), "r")],
+             [(380, "ÁFA 27 %", "l"), (540, _money(net * D("0.27"), ",", "."), "r")]]
+    ex = _read(_pdf([rows]))
+    assert _amounts(ex) == sorted(q * p for _, q, p in items)
+    assert ex.lines[0].description == "Csavar M8 x 40, horganyzott tüzihorganyzott kivitel"
+    assert all(0.6 <= i.confidence <= 0.8 for i in ex.lines)  # columns inferred, not read: trusted less
+
+
+def test_a_single_row_with_arithmetic_is_no_table():
+    rows = _head() + [[(40, "Consulting 3 days at 850.00 = 2,550.00", "l")], [(380, "Total", "l"), (540, "2,550.00", "r")]]
+    assert _read(_pdf([rows])).lines == ()
