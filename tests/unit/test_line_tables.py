@@ -347,3 +347,38 @@ def test_a_table_in_wording_no_vocabulary_knows_is_read_by_its_arithmetic():
 def test_a_single_row_with_arithmetic_is_no_table():
     rows = _head() + [[(40, "Consulting 3 days at 850.00 = 2,550.00", "l")], [(380, "Total", "l"), (540, "2,550.00", "r")]]
     assert _read(_pdf([rows])).lines == ()
+
+
+def test_a_slanted_photo_whose_column_edges_drift_down_the_page():
+    """The columns' right edges move 18 points over 24 rows (a page photographed at a
+    slant): rows far from the header are still read under their columns."""
+    rows = [[(40, "Invoice No. INV-80")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+    goods = [(f"Hex bolt M{6 + n % 6} x {20 + 5 * n}", n % 7 + 2, D("1.15") + n) for n in range(24)]
+    for n, (d, q, p) in enumerate(goods):
+        shift = -0.75 * n  # points to the left per row
+        rows.append([(40 + shift / 3, d), _right(330 + shift, str(q)), _right(420 + shift, _money(p)), _right(520 + shift, _money(q * p))])
+    net = sum((q * p for _, q, p in goods), D(0))
+    rows += [[], [(360, "Subtotal"), _right(502, _money(net))]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert _amounts(ex) == sorted(q * p for _, q, p in goods)
+    assert [i.quantity for i in ex.lines] == [D(q) for _, q, _ in goods]
+
+
+def test_column_edges_learn_a_steady_drift_but_not_a_few_totals_under_the_items():
+    from invoicepipe.domain.extraction.layout import build_layout
+    from invoicepipe.domain.extraction.table_columns import find_header
+    from invoicepipe.domain.extraction.table_rows import align_columns
+
+    def amount_column(drift, extra_rows):
+        rows = [[(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+        rows += [[(40, f"Item {n}"), _right(330 - drift * n, "2"), _right(420 - drift * n, "1.50"), _right(520 - drift * n, "3.00")]
+                 for n in range(12)]
+        rows += extra_rows
+        lines = build_layout(_ocr_doc(rows)).by_page[1]
+        header = align_columns(find_header(lines[0]), lines[1:], ".", 5.2)
+        return header.column("amount")
+
+    assert amount_column(0.5, []).slope == pytest.approx(-0.5 / 14, abs=0.005)  # rows are 14 points apart
+    # straight items and totals printed a little further right: no slant is learnt from them
+    assert amount_column(0, [[(360, "Subtotal"), _right(522, "36.00")], [(360, "VAT"), _right(524, "7.20")],
+                             [(360, "Total"), _right(526, "43.20")]]).slope == 0.0

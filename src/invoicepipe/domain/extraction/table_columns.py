@@ -22,7 +22,7 @@ from typing import Optional, Sequence
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 
-TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer|moms|mva|alv|dph)"
+TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer|moms|mva|alv|dph|sst|hst|pst|qst|kdv|ppn)"
 # Longer names win over shorter ones they contain ("unit price" over "unit", "net amount"
 # over "amount"); among equally long ones the order here decides.
 KINDS: tuple[tuple[str, str], ...] = (
@@ -30,7 +30,7 @@ KINDS: tuple[tuple[str, str], ...] = (
                  rf"steuersatz|(?:moms|mva)\s*-?\s*sats|sazba(?:\s*dph)?|%\s*{TAXES}|{TAXES}\s*\(%\)|%"),
     ("tax_amount", rf"{TAXES}\s*-?\s*(?:amount|amt\.?|betrag|montant|importe|importo|bedrag|kwota|valor|wartosc)|(?:montant|importe|cuota|kwota|valor|importo)\s*{TAXES}|"
                    rf"steuerbetrag|(?:moms|mva)\s*-?\s*bel(?:opp|ob|op)|imposta|cuota|{TAXES}"),
-    ("net", r"net\s*(?:amount|value|total)?|(?:amount|total|value)\s*\(?\s*(?:net|excl\.?\s*\w+)\s*\)?|taxable\s*(?:value|amount)|"
+    ("net", r"net\s*(?:amount|value|total)?|(?:amount|total|value)\s*\(?\s*(?:net|excl\.?(?:\s*\w+)?)\s*\)?|taxable\s*(?:value|amount)|"
             r"netto\s*(?:betrag|wert)?|(?:gesamt|betrag)\s*netto|montant\s*ht|total\s*ht|prix\s*total\s*ht|base(?:\s*imponible)?|imponibile|"
             r"importe\s*neto|wartosc\s*netto|bedrag\s*excl\.?(?:\s*btw)?|excl\.?\s*(?:vat|btw|tax|gst)|valor\s*liquido|neto|"
             r"(?:belopp\s*)?(?:exkl|ekskl)\.?\s*(?:moms|mva)|veroton|bez\s*dph|zaklad(?:\s*dph)?"),
@@ -78,6 +78,8 @@ class Column:
     hi: float = 0.0
     edge: Optional[tuple[str, float]] = None  # ("right" | "left", x) its numbers align on, when they do
     start: Optional[float] = None  # where its aligned numbers start, leftmost
+    edge_y: float = 0.0  # where down the page ``edge`` was measured, and how far it moves
+    slope: float = 0.0  # per point further down (a slanted scan or photo; 0 when straight)
 
     @property
     def centre(self) -> float:

@@ -211,6 +211,7 @@ def _drop_loose(row: Row, i: int) -> None:
 
 def _aligned(col, box, char_width: float) -> bool:
     side, x = col.edge
+    x += col.slope * (box.top - col.edge_y)
     return abs((box.x1 if side == "right" else box.x0) - x) <= 1.5 * char_width
 
 
@@ -241,14 +242,42 @@ def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_
         if best is None:
             columns.append(col)
             continue
-        aligned = [b for b in boxes if abs((b.x1 if best[1] == "right" else b.x0) - best[2]) <= 1.5 * char_width]
+        side = best[1]
+        at = (lambda b: b.x1) if side == "right" else (lambda b: b.x0)
+        aligned = [b for b in boxes if abs(at(b) - best[2]) <= 1.5 * char_width]
+        x, y, slope = best[2], aligned[0].top, 0.0
+        drifting = _drift(aligned, at, char_width)
+        if drifting is not None:
+            # a page photographed or scanned at a slant: the column's edge moves steadily
+            # down the page, so figures far from the rows that fixed it are judged against
+            # the edge where they are printed
+            x, y, slope = drifting
+            aligned = [b for b in boxes if abs(at(b) - (x + slope * (b.top - y))) <= 1.5 * char_width]
         # "Units" over aligned figures counts them: a quantity column
         kind = "quantity" if col.kind == "unit" and not any(c.kind == "quantity" for c in header.columns) else col.kind
         if kind == "unit":
             columns.append(col)
             continue
-        columns.append(replace(col, kind=kind, edge=(best[1], best[2]), start=min(b.x0 for b in aligned)))
+        columns.append(replace(col, kind=kind, edge=(side, x), edge_y=y, slope=slope, start=min(b.x0 for b in aligned)))
     return replace(header, columns=tuple(columns))
+
+
+def _drift(boxes: list, at, char_width: float) -> Optional[tuple[float, float, float]]:
+    """(x, y, slope) of the straight edge through the aligned ``boxes`` (least squares of x
+    over y) when at least six rows fix it and every one lies on it (within 3/4 of a
+    character): a few totals under the items, or a slope beyond a few degrees, are no
+    slant, and the edge is left straight."""
+    if len(boxes) < 6:
+        return None
+    ys, xs = [b.top for b in boxes], [at(b) for b in boxes]
+    my, mx = sum(ys) / len(ys), sum(xs) / len(xs)
+    var = sum((y - my) ** 2 for y in ys)
+    if var <= 0:
+        return None
+    slope = sum((y - my) * (x - mx) for y, x in zip(ys, xs)) / var
+    if abs(slope) > 0.05 or any(abs(x - (mx + slope * (y - my))) > 0.75 * char_width for y, x in zip(ys, xs)):
+        return None
+    return mx, my, slope
 
 
 def column_key(header: Header, col) -> tuple:
