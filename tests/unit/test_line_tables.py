@@ -289,3 +289,94 @@ def test_net_unit_price_column_and_a_tax_breakdown_table_under_the_items():
     ex = _read(_pdf([rows]))
     assert [i.amount for i in ex.lines] == [D("198.00"), D("275.00")]
     assert [(i.quantity, i.unit_price, i.tax_rate) for i in ex.lines] == [(D(20), D("9.9"), D(19)), (D(50), D("5.5"), D(7))]
+
+
+@pytest.mark.parametrize("words,net_label", [
+    (("Art.nr", "Benämning", "Antal", "À-pris", "Belopp"), "Summa exkl. moms"),
+    (("Varenr.", "Beskrivelse", "Antal", "Stk.pris", "Beløb"), "Subtotal"),
+    (("Tuotenro", "Kuvaus", "Määrä", "Yksikköhinta", "Yhteensä"), "Veroton yhteensä"),
+])
+def test_nordic_tables_with_spaced_thousands(words, net_label):
+    items = [("Toner TN-2420", 4, D("660.80")), ("Kulspetspenna, 50 st", 50, D("89.60")), ("Gaffelpärm 80 mm", 20, D("42.34"))]
+    xs = (40, 110, 340, 430, 540)
+    rows = _head("FAKTURA", "000571") + [[(xs[0], words[0], "l"), (xs[1], words[1], "l")] +
+                                         [(x, w, "r") for x, w in zip(xs[2:], words[2:])]]
+    for n, (d, q, p) in enumerate(items):
+        rows.append([(xs[0], f"ART-{1003 + n}", "l"), (xs[1], d, "l"), (xs[2], str(q), "r"), (xs[3], _money(p, ",", " "), "r"),
+                     (xs[4], _money(q * p, ",", " "), "r")])
+    net = sum((q * p for _, q, p in items), D(0))
+    rows += [[], [(380, net_label, "l"), (540, _money(net, ",", " "), "r")], [(380, "Moms 25 %", "l"), (540, _money(net / 4, ",", " "), "r")],
+             [(380, "Öresavrundning", "l"), (540, "0,30", "r")]]
+    ex = _read(_pdf([rows]))
+    assert _amounts(ex) == sorted(q * p for _, q, p in items)
+    assert [i.sku for i in ex.lines] == ["ART-1003", "ART-1004", "ART-1005"]
+
+
+def test_ocr_specks_after_the_cents_and_a_thousands_group_set_apart():
+    """A full stop read after the cents ("618,80.") and a thousands group OCR set apart
+    from its amount ("1   121,20") still give the line's amount: the arithmetic rejoins it."""
+    rows = [[(40, "Invoice No. INV-79")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")],
+            [(40, "Hex bolt M8 x 60, box"), _right(330, "20"), _right(420, "30,94"), _right(520, "618,80.")],
+            [(40, "Hex bolt M8 x 25, box"), _right(330, "40"), _right(420, "28,03"), (455, "1"), _right(520, "121,20")],
+            [(40, "Hex nut M4, box of 100"), _right(330, "40"), _right(420, "4,50"), _right(520, "180,00")],
+            [], [(360, "Subtotal"), _right(520, "1.920,00")], [(360, "Total"), _right(520, "2.284,80")]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("618.80"), D("1121.20"), D("180.00")]
+    assert all(i.quantity * i.unit_price == i.amount for i in ex.lines)
+
+
+def test_a_table_in_wording_no_vocabulary_knows_is_read_by_its_arithmetic():
+    """A Hungarian table (no column word known): rows where quantity x unit price is the
+    amount, at one right edge, are the items; a wrapped description joins its item; the
+    totals under them are not items."""
+    items = [("Csavar M8 x 40, horganyzott", 50, D("34.00")), ("Alátét M8, doboz", 200, D("5.50")), ("Anya M8 önzáró", 50, D("1234.12"))]
+    rows = _head("SZÁMLA", "SZ-2026/118") + [[(40, "Megnevezés", "l"), (330, "Menny.", "r"), (430, "Egységár", "r"), (540, "Érték", "r")]]
+    for n, (d, q, p) in enumerate(items):
+        rows.append([(40, d, "l"), (330, str(q), "r"), (430, _money(p, ",", "."), "r"), (540, _money(q * p, ",", "."), "r")])
+        if n == 0:
+            rows.append([(40, "tüzihorganyzott kivitel", "l")])
+    net = sum((q * p for _, q, p in items), D(0))
+    rows += [[], [(380, "Nettó összesen", "l"), (540, _money(net, ",", "."), "r")],
+             [(380, "ÁFA 27 %", "l"), (540, _money(net * D("0.27"), ",", "."), "r")]]
+    ex = _read(_pdf([rows]))
+    assert _amounts(ex) == sorted(q * p for _, q, p in items)
+    assert ex.lines[0].description == "Csavar M8 x 40, horganyzott tüzihorganyzott kivitel"
+    assert all(0.6 <= i.confidence <= 0.8 for i in ex.lines)  # columns inferred, not read: trusted less
+
+
+def test_a_single_row_with_arithmetic_is_no_table():
+    rows = _head() + [[(40, "Consulting 3 days at 850.00 = 2,550.00", "l")], [(380, "Total", "l"), (540, "2,550.00", "r")]]
+    assert _read(_pdf([rows])).lines == ()
+
+
+def test_a_slanted_photo_whose_column_edges_drift_down_the_page():
+    """The columns' right edges move 18 points over 24 rows (a page photographed at a
+    slant): rows far from the header are still read under their columns."""
+    rows = [[(40, "Invoice No. INV-80")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+    goods = [(f"Hex bolt M{6 + n % 6} x {20 + 5 * n}", n % 7 + 2, D("1.15") + n) for n in range(24)]
+    for n, (d, q, p) in enumerate(goods):
+        shift = -0.75 * n  # points to the left per row
+        rows.append([(40 + shift / 3, d), _right(330 + shift, str(q)), _right(420 + shift, _money(p)), _right(520 + shift, _money(q * p))])
+    net = sum((q * p for _, q, p in goods), D(0))
+    rows += [[], [(360, "Subtotal"), _right(502, _money(net))]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert _amounts(ex) == sorted(q * p for _, q, p in goods)
+    assert [i.quantity for i in ex.lines] == [D(q) for _, q, _ in goods]
+
+
+def test_column_edges_learn_a_steady_drift_down_the_page():
+    from invoicepipe.domain.extraction.layout import build_layout
+    from invoicepipe.domain.extraction.table_columns import find_header
+    from invoicepipe.domain.extraction.table_rows import align_columns
+
+    def amount_column(drift, extra_rows):
+        rows = [[(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+        rows += [[(40, f"Item {n}"), _right(330 - drift * n, "2"), _right(420 - drift * n, "1.50"), _right(520 - drift * n, "3.00")]
+                 for n in range(12)]
+        rows += extra_rows
+        lines = build_layout(_ocr_doc(rows)).by_page[1]
+        header = align_columns(find_header(lines[0]), lines[1:], ".", 5.2)
+        return header.column("amount")
+
+    assert amount_column(0.5, []).slope == pytest.approx(-0.5 / 14, abs=0.005)  # rows are 14 points apart
+    assert amount_column(0, []).slope == 0.0  # a straight print stays straight

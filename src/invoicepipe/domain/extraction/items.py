@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from typing import Optional, Sequence
 
+from invoicepipe.domain.extraction.arithmetic_rows import items_from_arithmetic
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
@@ -132,11 +133,18 @@ def _overlaps(line: Line, start: int, end: int, x0: float, x1: float) -> bool:
 
 def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal]) -> list[LineItem]:
     """The line items of ``doc``: of the readings (the table under a recognised header, the
-    reader's ruled tables, word rows under an amount column) the one the arithmetic backs
+    reader's ruled tables, word rows under an amount column, rows found by their arithmetic
+    alone) the one the arithmetic backs
     most: its amounts add up to the invoice's ``net``, then most lines where quantity x unit
     price is the amount, fewest where it is not; ties go to the header-table reading."""
     readings = [read_table_items(ctx, net), items_from_tables(doc, ctx.decimal_sep), items_from_rows(ctx)]
-    return max(readings, key=lambda items: _backing(items, net) + (-readings.index(items),))
+    best = max(readings, key=lambda items: _backing(items, net) + (-readings.index(items),))
+    # rows found by arithmetic alone had no header to vouch for their columns: they replace
+    # the header readings only when those found nothing, or when only they add up to the net
+    inferred = items_from_arithmetic(ctx, net)
+    if inferred and (not best or (_backing(inferred, net)[0] and not _backing(best, net)[0])):
+        return inferred
+    return best
 
 
 def _backing(items: list[LineItem], net: Optional[Decimal]) -> tuple:

@@ -77,8 +77,10 @@ def _collect(ctx: Context) -> Optional[_Table]:
     return table
 
 
-# Marks OCR reads from cell borders and specks at a word's edges ("20|", "“22,25", "121,60}.")
-_EDGE_MARKS = re.compile(r"^[“”\"'‘’|}{\[\]_~»«*]+|[“”\"'‘’|}{\[\]_~»«*]+\.?$")
+# Marks OCR reads from cell borders and specks at a word's edges ("20|", "“22,25", "121,60}.",
+# "618,80." where a speck after the cents became a full stop: a figure with its cents
+# already printed ends there)
+_EDGE_MARKS = re.compile(r"^[“”\"'‘’|}{\[\]_~»«*]+|[“”\"'‘’|}{\[\]_~»«*]+\.?$|(?<=\d[.,]\d\d)[.,:;]$")
 
 
 def _without_edge_marks(ln: Line) -> Line:

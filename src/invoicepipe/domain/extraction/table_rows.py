@@ -27,14 +27,18 @@ CARRY = re.compile(
     r"balance\s*(?:brought|carried)|(?:a|à)\s*reporter|report(?:e|é)?|(?:de|du)\s*report|transport(?:o|e|é)?|a\s*transportar|"
     r"riporto|a\s*riportare|riportato|suma\s*(?:z|do)\s*przeniesienia|z\s*przeniesienia|do\s*przeniesienia|przeniesienie|"
     r"suma\s*y\s*sigue|suma\s*anterior|saldo\s*anterior|overdracht|over\s*te\s*brengen|van\s*vorige\s*pagina|naar\s*volgende\s*pagina|"
-    r"transportiert|vorherige\s*seite)(?!\w)")
+    r"transportiert|vorherige\s*seite|overfor(?:t|es|ing)|att\s*overfora|fran\s*foregaende\s*sida|siirto|siirretty|siirretaan|"
+    r"prevod|prevedeno|z\s*predchozi\s*strany)(?!\w)")
 PAGE_TOTAL = re.compile(r"(?<!\w)(?:page\s*(?:sub)?total|seiten\s*(?:summe|total)|total\s*(?:de\s*la\s*)?page|sous-?\s*total\s*page|"
-                        r"pagina\s*totaal|totale\s*pagina|total\s*(?:de\s*)?pagina|suma\s*strony)(?!\w)")
+                        r"pagina\s*totaal|totale\s*pagina|total\s*(?:de\s*)?pagina|suma\s*strony|sidsumma|sidetotal|side\s*i\s*alt|sivun\s*summa|"
+                        r"soucet\s*strany)(?!\w)")
 SUMMARY = re.compile(
     r"(?<!\w)(?:sub\s*-?\s*total|total|totals|summe|zwischensumme|gesamt\w*|netto\w*|brutto\w*|net|gross|sous\s*-?\s*total|totaal|subtotaal|"
     r"totale|subtotale|imponibile|base\s*imponible|importe|razem|suma|ogolem|do\s*zaplaty|taxable|amount\s*(?:due|payable)|balance|"
     r"vat|mwst|ust|tva|iva|btw|gst|[cisu]gst|tax|steuer|umsatzsteuer|podatek|imposta|impuesto|"
-    r"round(?:ing|ed)?(?:\s*off)?|rundung|arrondi\w*|afronding|redondeo|arrotondamento|arredondamento|zaokraglenie)(?!\w)")
+    r"round(?:ing|ed)?(?:\s*off)?|rundung|arrondi\w*|afronding|redondeo|arrotondamento|arredondamento|zaokraglenie|"
+    r"summa|totalt|i\s*alt|att\s*betala|at\s*betale|a\s*betale|yhteensa|celkem|moms\w*|mva|alv|dph|"
+    r"oresavrundning|afrunding|avrunding|pyoristys|zaokrouhleni)(?!\w)")
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
 _POSITION = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\D)")
 CENT = Decimal("0.01")
@@ -103,6 +107,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     row.sku = " ".join(sku_words) or None
     _unnamed_amount(row, header)
     row.amount_cols = tuple(k for k in row.numbers if k[0] in ("net", "amount", "gross"))
+    _rejoin_split_group(row, header)
     row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled)
     return row
 
@@ -172,8 +177,41 @@ def _unnamed_amount(row: Row, header: Header) -> None:
         row.numbers[("amount", 0)] = row.loose.pop(key[1])
 
 
+def _rejoin_split_group(row: Row, header: Header) -> None:
+    """An amount whose thousands group OCR set apart ("1 121,20" read as "1" and "121,20"):
+    the stray group right before it, joined, makes quantity x unit price agree. Only
+    arithmetic decides, so a real number beside the amount is never swallowed."""
+    if not row.amount_cols or agreement(row, header) is not None:
+        return
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    if qty is None or price is None:
+        return
+    for col in row.amount_cols:
+        amount, x = row.numbers[col], row.at.get(col, 0.0)
+        strays = [(row.at[(None, i)], i) for i, v in enumerate(row.loose)
+                  if (None, i) in row.at and row.at[(None, i)] < x and v == v.to_integral_value() and 0 < v < 1000]
+        if not strays or amount < 0 or amount >= 1000:
+            continue
+        _, i = max(strays)  # the nearest group left of the amount
+        joined = row.loose[i] * 1000 + amount
+        if abs(qty * price - joined) <= CENT * max(Decimal(1), abs(qty)):
+            row.numbers[col] = joined
+            _drop_loose(row, i)
+            return
+
+
+def _drop_loose(row: Row, i: int) -> None:
+    """Remove the ``i``-th loose number, renumbering the reading-order keys after it."""
+    row.loose.pop(i)
+    at = {k: x for k, x in row.at.items() if k[0] is not None}
+    old = sorted(k[1] for k in row.at if k[0] is None and k[1] != i)
+    at.update({(None, n): row.at[(None, j)] for n, j in enumerate(old)})
+    row.at = at
+
+
 def _aligned(col, box, char_width: float) -> bool:
     side, x = col.edge
+    x += col.slope * (box.top - col.edge_y)
     return abs((box.x1 if side == "right" else box.x0) - x) <= 1.5 * char_width
 
 
@@ -204,14 +242,42 @@ def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_
         if best is None:
             columns.append(col)
             continue
-        aligned = [b for b in boxes if abs((b.x1 if best[1] == "right" else b.x0) - best[2]) <= 1.5 * char_width]
+        side = best[1]
+        at = (lambda b: b.x1) if side == "right" else (lambda b: b.x0)
+        aligned = [b for b in boxes if abs(at(b) - best[2]) <= 1.5 * char_width]
+        x, y, slope = best[2], aligned[0].top, 0.0
+        drifting = _drift(aligned, at, char_width)
+        if drifting is not None:
+            # a page photographed or scanned at a slant: the column's edge moves steadily
+            # down the page, so figures far from the rows that fixed it are judged against
+            # the edge where they are printed
+            x, y, slope = drifting
+            aligned = [b for b in boxes if abs(at(b) - (x + slope * (b.top - y))) <= 1.5 * char_width]
         # "Units" over aligned figures counts them: a quantity column
         kind = "quantity" if col.kind == "unit" and not any(c.kind == "quantity" for c in header.columns) else col.kind
         if kind == "unit":
             columns.append(col)
             continue
-        columns.append(replace(col, kind=kind, edge=(best[1], best[2]), start=min(b.x0 for b in aligned)))
+        columns.append(replace(col, kind=kind, edge=(side, x), edge_y=y, slope=slope, start=min(b.x0 for b in aligned)))
     return replace(header, columns=tuple(columns))
+
+
+def _drift(boxes: list, at, char_width: float) -> Optional[tuple[float, float, float]]:
+    """(x, y, slope) of the straight edge through the aligned ``boxes`` (least squares of x
+    over y) when at least six rows fix it and every one lies on it (within 3/4 of a
+    character): a few totals under the items, or a slope beyond a few degrees, are no
+    slant, and the edge is left straight."""
+    if len(boxes) < 6:
+        return None
+    ys, xs = [b.top for b in boxes], [at(b) for b in boxes]
+    my, mx = sum(ys) / len(ys), sum(xs) / len(xs)
+    var = sum((y - my) ** 2 for y in ys)
+    if var <= 0:
+        return None
+    slope = sum((y - my) * (x - mx) for y, x in zip(ys, xs)) / var
+    if abs(slope) > 0.05 or any(abs(x - (mx + slope * (y - my))) > 0.75 * char_width for y, x in zip(ys, xs)):
+        return None
+    return mx, my, slope
 
 
 def column_key(header: Header, col) -> tuple:
