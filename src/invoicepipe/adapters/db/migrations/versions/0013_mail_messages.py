@@ -7,13 +7,13 @@ pollers at the same moment. The row is claimed first (``claimed_by`` until
 ``claimed_until``), so a poller that dies half-way leaves a claim another one takes over
 once it has expired.
 
-Revision ID: 0013_mail_messages
+Revision ID: 0013
 Revises: 0012
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0013_mail_messages"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None

@@ -6,13 +6,13 @@ per matching subscriber in the transaction that makes the change; a dispatcher s
 rows, retries with back-off and marks a row dead after its retry budget (services/webhooks.py).
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

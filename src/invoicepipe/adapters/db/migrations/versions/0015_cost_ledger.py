@@ -4,13 +4,13 @@ The day's cost ceiling must hold across processes and restarts, so the spend liv
 rather than only in Prometheus counters (domain/costs.py, services/costs.py).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

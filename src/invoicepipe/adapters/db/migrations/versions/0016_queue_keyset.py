@@ -10,14 +10,14 @@ their own table, read at query time (held items are a second range after the oth
 The queue table is a read model: it is dropped and created again, and the first queue
 request rebuilds it from the documents in review (``services/review_queue.refresh_queue``).
 
-Revision ID: 0019
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0019"
-down_revision = "0012"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
