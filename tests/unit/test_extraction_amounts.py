@@ -167,3 +167,10 @@ def test_a_cash_discount_is_neither_tax_nor_total():
     }), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("700.00", "133.00", "833.00")
     assert [f for f, _ in labels_of("Zahlbetrag bei 2 % Skonto 816,34")] == ["other_amount"]
+
+
+def test_the_french_verb_avoir_is_no_credit_note():
+    rows = {0: "FACTURE N° F-12", 1: "Merci de nous avoir fait confiance", 3: "Total TTC 50,00"}
+    assert extract_invoice(doc_from_rows(rows), []).value("document_type") == "invoice"
+    rows[0] = "AVOIR N° A-12"
+    assert extract_invoice(doc_from_rows(rows), []).value("document_type") == "credit_note"

@@ -207,7 +207,7 @@ def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Ca
 def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
     # scanned directly, not via the resolved label hits: "Gutschrift Nr." is also a number label
     for ln in ctx.layout.lines[:40]:
-        m = CREDIT_NOTE.search(fold_accents(ln.text))
+        m = next((m for m in CREDIT_NOTE.finditer(fold_accents(ln.text)) if not _verb_avoir(ln.text, m)), None)
         if m and SELF_BILLED.search(ln.text):
             # a German "Gutschrift (selbst ausgestellte Rechnung)" is a self-billed invoice
             return Candidate("document_type", "invoice", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
@@ -217,6 +217,12 @@ def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
     if total is not None and Decimal(total.value) < 0:
         return Candidate("document_type", "credit_note", 0.7, "negative_total", ()), 0.7
     return Candidate("document_type", "invoice", 0.8, "default", ()), 0.8
+
+
+def _verb_avoir(text: str, m) -> bool:
+    """French "avoir" is also the verb ("merci de nous avoir fait confiance"): in lower case
+    inside a sentence it is not the title of a credit note."""
+    return m.group(0) == "avoir" and bool(text[:m.start()].strip())
 
 
 def _net_of(fields: dict) -> Optional[Decimal]:
