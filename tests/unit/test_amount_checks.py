@@ -119,3 +119,9 @@ def test_the_evidence_is_stored_with_the_extraction():
     fields, lines = extraction_to_json(ex)
     back = extraction_from_json({"fields": fields, "lines": lines, "extractor_version": ex.extractor_version, "warnings": []})
     assert back.fields["total"].evidence == ex.fields["total"].evidence and "class:two" in back.fields["total"].evidence
+
+
+def test_a_huge_misread_number_is_not_spelled_and_does_not_crash():
+    """A photo can read a row of digits as one amount of hundreds of billions; num2words
+    spells no number that large in some languages, so it is simply not confirmed."""
+    assert WrittenAmounts(["Total due eight hundred"]).confirms(Decimal("856643744139.00")) is None

@@ -83,7 +83,7 @@ class WrittenAmounts:
         """The language in which the document writes the integer part of ``amount`` in
         words, or None when it does not."""
         integer = int(abs(amount))
-        if integer < MIN_INTEGER or not self.tokens:
+        if integer < MIN_INTEGER or integer >= 10 ** 9 or not self.tokens:  # num2words spells no larger numbers in some languages
             return None
         for lang, spelled in _spellings(integer):
             for m in re.finditer(re.escape(spelled), self.joined):

@@ -32,6 +32,7 @@ from invoicepipe.domain.models import LineItem
 CENT = Decimal("0.01")
 _POSITION = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\D)")
 _LETTERS = re.compile(r"[^\W\d_]{3}")
+_NUMBER = re.compile(r"\d+")
 _SUMMARY_FIELDS = ("net", "tax", "total", "other_amount")
 
 
@@ -41,10 +42,11 @@ def items_from_arithmetic(ctx: Context, net: Optional[Decimal]) -> list[LineItem
     found = []  # (line, tokens, (qty index, price index, amount index) or None)
     for page_no in sorted(ctx.layout.by_page):
         for ln in ctx.layout.by_page[page_no]:
-            if any(h.field in _SUMMARY_FIELDS for h in ctx.hits[id(ln)]):
+            if not _NUMBER.search(ln.text) or any(h.field in _SUMMARY_FIELDS for h in ctx.hits[id(ln)]):
+                found.append((ln, [], None))  # kept for the order of rows between two items
                 continue
             toks = amounts_on(ln, ctx.decimal_sep, cw)
-            found.append((ln, toks, _arithmetic(toks)))
+            found.append((ln, toks, _arithmetic(toks) if len(toks) >= 3 else None))
     edge = _common_edge([_right(ln, toks[k[2]]) for ln, toks, k in found if k], cw)
     if edge is None:
         return []

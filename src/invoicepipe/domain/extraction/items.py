@@ -141,6 +141,8 @@ def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal]) -> 
     best = max(readings, key=lambda items: _backing(items, net) + (-readings.index(items),))
     # rows found by arithmetic alone had no header to vouch for their columns: they replace
     # the header readings only when those found nothing, or when only they add up to the net
+    if best and (net is None or _backing(best, net)[0]):
+        return best  # nothing the inferred reading could beat (and it is not read at all)
     inferred = items_from_arithmetic(ctx, net)
     if inferred and (not best or (_backing(inferred, net)[0] and not _backing(best, net)[0])):
         return inferred
