@@ -155,6 +155,21 @@ def test_a_live_claim_of_another_poller_is_left_alone_and_an_expired_one_taken_o
     assert ledger(mail_app)[0]["claimed_by"] == "p2" and len(documents(mail_app)) == 1
 
 
+def test_a_message_another_poller_just_finished_is_left_for_it_to_move(mail_app):
+    """Two IMAP sessions moving one message at once can each copy it (seen with Dovecot):
+    only the poller that finished it moves it, until its claim's length has passed."""
+    box = MemoryMailbox(invoice_mail("INV-12"))
+    box.fail_on["move"] = 1
+    with pytest.raises(MailboxUnavailable):  # p1 recorded it and is about to move it
+        poll_mailbox(mail_app, box, "p1")
+    assert poll_mailbox(mail_app, box, "p2").outcomes == ["busy"]
+    assert len(box.folders["INBOX"]) == 1
+    with mail_app.uow.begin() as tx:  # p1 never came back
+        tx.conn.execute(update(t.mail_messages).values(finished_at=utcnow() - timedelta(seconds=mail_app.settings.mail.claim_s + 1)))
+    assert poll_mailbox(mail_app, box, "p2").outcomes == ["again"]
+    assert sorted(box.folders["Processed"]) == [1] and len(documents(mail_app)) == 1
+
+
 def test_the_poller_backs_off_and_carries_on_when_the_mailbox_is_away(mail_app):
     box = MemoryMailbox(invoice_mail("INV-12"))
     box.fail_on["open"] = 3

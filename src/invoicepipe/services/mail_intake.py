@@ -17,7 +17,7 @@ from typing import Optional, Protocol
 from sqlalchemy.exc import IntegrityError
 
 from ..adapters.blobs import sha256_of
-from ..adapters.db.mail_ledger import CLAIMED, REJECTED, TAKEN, is_expired
+from ..adapters.db.mail_ledger import CLAIMED, REJECTED, TAKEN, is_expired, moving_elsewhere
 from ..domain.mail_keys import message_key, read_message_id
 from ..domain.names import safe_name
 from ..errors import TransientError, UnsupportedInput
@@ -66,7 +66,7 @@ def take_message(app, mailbox: Mailbox, uidvalidity: int, uid: int, size: int, p
     with app.uow.begin() as tx:  # this UID seen before: no need to download it again
         seen = tx.mail.find(message_key=None, sha256=None, mailbox=mailbox.name, uidvalidity=uidvalidity, uid=uid)
     if seen is not None and seen["outcome"] != CLAIMED:
-        return _again(app, mailbox, uid, seen)
+        return _again(app, mailbox, uid, seen, poller)
     if seen is not None and seen["claimed_by"] != poller and not is_expired(seen):
         return "busy"  # another poller is on it; it moves the message when done
     too_big = size > settings.max_message_bytes
@@ -81,7 +81,7 @@ def take_message(app, mailbox: Mailbox, uidvalidity: int, uid: int, size: int, p
     if state == "busy":
         return "busy"
     if state == "done":
-        return _again(app, mailbox, uid, row)
+        return _again(app, mailbox, uid, row, poller)
     if too_big:
         outcome, why, message_db_id = REJECTED, (f"message is {size} bytes, over the limit of {settings.max_message_bytes} "
                                                   "(INVOICEPIPE_IMAP_MAX_MESSAGE_BYTES)"), None
@@ -94,9 +94,12 @@ def take_message(app, mailbox: Mailbox, uidvalidity: int, uid: int, size: int, p
     return outcome
 
 
-def _again(app, mailbox: Mailbox, uid: int, row: dict) -> str:
+def _again(app, mailbox: Mailbox, uid: int, row: dict, poller: str) -> str:
     """A message taken (or refused) before: a second delivery, a copy moved back into the
-    folder, or one whose move a stopped poller did not finish. It is only moved on."""
+    folder, or one whose move a stopped poller did not finish. It is only moved on, and
+    not while the poller that finished it a moment ago is moving it itself."""
+    if moving_elsewhere(row, poller, app.settings.mail.claim_s):
+        return "busy"
     mailbox.move(uid, _folder(app.settings.mail, row["outcome"]))
     mail_message("again")
     app.log.info("mail_again", mailbox=mailbox.name, uid=uid, ledger_id=row["id"], outcome=row["outcome"])

@@ -71,3 +71,17 @@ def is_expired(row: dict, now: Optional[datetime] = None) -> bool:
     if until.tzinfo is None:  # SQLite gives naive datetimes back; everything we write is UTC
         until = until.replace(tzinfo=(now or utcnow()).tzinfo)
     return until < (now or utcnow())
+
+
+def moving_elsewhere(row: dict, poller: str, grace_s: float, now: Optional[datetime] = None) -> bool:
+    """Whether another poller finished this message less than ``grace_s`` ago and is still
+    to move it itself. Two IMAP sessions moving one message at once can each copy it before
+    either expunges it, so only the poller that finished it moves it, until the grace (its
+    claim's length) has passed: then it has surely stopped, and anyone finishes the move."""
+    finished = row.get("finished_at")
+    if row.get("claimed_by") == poller or finished is None:
+        return False
+    now = now or utcnow()
+    if finished.tzinfo is None:  # SQLite gives naive datetimes back; everything we write is UTC
+        finished = finished.replace(tzinfo=now.tzinfo)
+    return (now - finished).total_seconds() < grace_s
