@@ -27,9 +27,10 @@ def _fill():
 
 
 @pytest.fixture
-def big_queue(app):
+def big_queue(app, monkeypatch):
     _fill()(app, DOCUMENTS)
     rq._scanned_until.pop(app.engine, None)
+    monkeypatch.setattr(rq, "REBUILD_BATCH", 16)  # the first build spans several transactions
     rq.refresh_queue(app)
     with app.uow.begin() as tx:  # ties on every key but the id, and some holds
         q = t.review_queue

@@ -24,6 +24,7 @@ from ..adapters.db.review import ALL, CHANNEL, REVIEW, SORT_KEYS, Cursor, Review
 from .review_words import reason_title
 
 PAGE_SIZE = 50
+REBUILD_BATCH = 5_000  # queue rows rebuilt per transaction (memory stays bounded on a first build)
 # Each refresh looks back this far again: a transaction may commit a moment after it stamped
 # updated_at, and machines' clocks differ a little.
 OVERLAP = timedelta(minutes=10)
@@ -122,20 +123,26 @@ def refresh_queue(app) -> int:
     since = _scanned_until.get(app.engine)
     with app.uow.read() as tx:
         stale, gone = _plan(ReviewRepository(tx.conn), since)
-    if stale or gone or since is None:
+    # Rows are rebuilt a batch per transaction: the first comparison of a big queue rebuilds
+    # every row, and one transaction would hold every document's fields in memory at once.
+    batches = [stale[i:i + REBUILD_BATCH] for i in range(0, len(stale), REBUILD_BATCH)] or [[]]
+    for n, batch in enumerate(batches):
+        if not (batch or gone or since is None):
+            break
         with app.uow.begin() as tx:
             repo = ReviewRepository(tx.conn)
-            docs = repo.documents(stale)
-            fields = repo.latest_fields(stale)
-            reasons = repo.open_reasons(stale)
-            vendors = {v.vendor_id: v for v in tx.master.vendors()} if stale else {}
+            docs = repo.documents(batch)
+            fields = repo.latest_fields(batch)
+            reasons = repo.open_reasons(batch)
+            vendors = {v.vendor_id: v for v in tx.master.vendors()} if batch else {}
             rows = [queue_row(docs[i], fields.get(i, {}), reasons.get(i, []), vendors.get(_value(fields.get(i, {}), "vendor_id")))
-                    for i in stale if i in docs]
+                    for i in batch if i in docs]
+            last = n == len(batches) - 1
             try:
                 with tx.conn.begin_nested():
-                    repo.delete_rows(stale + gone)
+                    repo.delete_rows(batch + (gone if n == 0 else []))
                     repo.insert_rows(rows)
-                    if since is None:
+                    if since is None and last:
                         repo.recount()
             except IntegrityError:
                 return 0  # another request rebuilt the same rows a moment ago; the next call checks again
