@@ -16,7 +16,7 @@ import dramatiq
 from sqlalchemy import Engine
 
 from .adapters.audit_key import watch_audit_keyring
-from .adapters.blobs import BlobStore
+from .adapters.blob_url import make_blob_store
 from .adapters.broker import Enqueuer, make_broker
 from .adapters.exporters import Exporter, make_exporter
 from .adapters.http_delivery import SignedPoster
@@ -27,6 +27,7 @@ from .adapters.db.uow import UnitOfWork
 from .adapters.policy_file import load_policy
 from .config import Settings
 from .domain.policy import Policy
+from .services.ports import BlobStore
 from .logs import configure_logging, get_logger, register_secret
 
 
@@ -89,7 +90,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
         settings=settings,
         engine=engine,
         uow=UnitOfWork(engine, audit_key),
-        blobs=BlobStore(settings.blob_dir),
+        blobs=make_blob_store(settings, engine),
         broker=broker,
         enqueuer=Enqueuer(broker, log),
         policy=policy,

@@ -92,11 +92,24 @@ class Settings:
     webhook_max_attempts: int = 12
     webhook_timeout_s: int = 10
     webhook_poll_s: float = 2.0
+    # Where document bytes live (adapters/blob_url.py): None or a folder / file:// URL (default
+    # var/blobs), ``db:`` (the application database) or a postgresql:// URL (shared by every
+    # machine, read through a local cache of this many MiB under var/blob-cache).
+    blob_url: Optional[str] = field(default=None, repr=False)
+    blob_cache_mb: int = 1024
+    # Webhook delivery rows: delivered ones are deleted after this many days, dead ones
+    # (not replayed) after the longer one, by the sweeper (services/webhooks.prune_deliveries).
+    webhook_keep_days: int = 30
+    webhook_dead_keep_days: int = 180
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def blob_dir(self) -> Path:
         return self.var_dir / "blobs"
+
+    @property
+    def blob_cache_dir(self) -> Path:
+        return self.var_dir / "blob-cache"
 
     @property
     def outbox_dir(self) -> Path:
@@ -157,6 +170,10 @@ class Settings:
             webhook_max_attempts=_int(env, "INVOICEPIPE_WEBHOOK_MAX_ATTEMPTS", 12),
             webhook_timeout_s=_int(env, "INVOICEPIPE_WEBHOOK_TIMEOUT", 10),
             webhook_poll_s=_int(env, "INVOICEPIPE_WEBHOOK_POLL", 2),
+            blob_url=(env.get("INVOICEPIPE_BLOB_URL") or "").strip() or None,
+            blob_cache_mb=_int(env, "INVOICEPIPE_BLOB_CACHE_MB", 1024),
+            webhook_keep_days=_int(env, "INVOICEPIPE_WEBHOOK_KEEP_DAYS", 30),
+            webhook_dead_keep_days=_int(env, "INVOICEPIPE_WEBHOOK_DEAD_KEEP_DAYS", 180),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -172,6 +189,14 @@ class Settings:
         if settings.export_timeout_s < 1 or settings.webhook_timeout_s < 1 or settings.webhook_max_attempts < 1 or settings.webhook_poll_s <= 0:
             raise ConfigError("INVOICEPIPE_EXPORT_TIMEOUT, INVOICEPIPE_WEBHOOK_TIMEOUT, INVOICEPIPE_WEBHOOK_MAX_ATTEMPTS and "
                               "INVOICEPIPE_WEBHOOK_POLL must be at least 1")
+        if settings.blob_cache_mb < 1:
+            raise ConfigError(f"INVOICEPIPE_BLOB_CACHE_MB must be at least 1, got {settings.blob_cache_mb}")
+        if not 1 <= settings.webhook_keep_days <= settings.webhook_dead_keep_days:
+            raise ConfigError("INVOICEPIPE_WEBHOOK_KEEP_DAYS must be at least 1 and at most INVOICEPIPE_WEBHOOK_DEAD_KEEP_DAYS "
+                              f"(got {settings.webhook_keep_days} and {settings.webhook_dead_keep_days})")
+        from .adapters.blob_url import parse_blob_url  # validated at start: a typo fails here, not at the first upload
+
+        parse_blob_url(settings.blob_url, settings.blob_dir)
         if not settings.policy_path.is_file():
             raise ConfigError(f"policy file not found: {settings.policy_path}")
         return settings

@@ -88,6 +88,11 @@ class StorageUnavailable(TransientError):
     stored, the caller may try again once an operator has freed or remounted it."""
 
 
+class BlobCorrupt(PermanentError):
+    """A stored blob whose bytes no longer hash to its name (a damaged disk, a row edited by
+    hand): reading it again cannot help. The reason names the sha256, never the content."""
+
+
 class NotFound(InvoicepipeError):
     """An id that names nothing."""
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from invoicepipe.adapters.blobs import BlobStore
+from invoicepipe.adapters.blobs import FolderBlobStore
 from invoicepipe.errors import PermanentError
 from invoicepipe.services.passwords import check_password
 from invoicepipe.services.users import MAX_FAILURES, add_user, issue_api_token
@@ -125,15 +125,19 @@ def test_the_upload_page_refuses_a_chunked_body_on_a_real_server(app, server):
 
 # -- storage full or read-only ----------------------------------------------------------------
 
-class FailingBlobStore(BlobStore):
+class FailingBlobStore(FolderBlobStore):
     """The real store, on a disk that refuses every write with ``code``."""
 
     def __init__(self, root, code):
         super().__init__(root)
         self.code = code
 
-    def _write(self, target, data):
-        raise OSError(self.code, "simulated")
+    def put_stream(self, sha256, chunks):
+        def refused():
+            raise OSError(self.code, "simulated")
+            yield b""  # a generator: the write fails where the disk would, mid-write
+
+        return super().put_stream(sha256, refused())
 
 
 class RecordingLog:
@@ -166,7 +170,7 @@ def test_a_blob_folder_that_cannot_be_created_is_storage_unavailable(app, tmp_pa
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
     with pytest.raises(StorageUnavailable) as err:
-        BlobStore(blocked).put(b"data")
+        FolderBlobStore(blocked).put(b"data")
     assert isinstance(err.value, TransientError) and "storage unavailable" in str(err.value)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     SmallInteger,
@@ -552,4 +553,24 @@ cost_days = Table(
     Column("parses", Integer, nullable=False, default=0),
     Column("ceiling_hits", Integer, nullable=False, default=0),
     Column("engines", JSON),
+)
+
+# The shared blob store (migration 0017, adapters/blobs_db.py): the bytes of a blob in
+# pieces of at most 1 MiB, and one row per blob written last in the same transaction, so a
+# ``blobs`` row means every piece is there. Content-addressed: rows are never updated.
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("chunks", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+blob_chunks = Table(
+    "blob_chunks",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
 )
