@@ -47,8 +47,9 @@ def parse_blob_url(raw: Optional[str], default_folder: Path) -> BlobLocation:
             raise ConfigError(f"{SETTING} names no database host: {redact_url(value)!r}")
         return BlobLocation("database", database_url="postgresql+psycopg://" + rest)
     if value.startswith("file://"):
-        path = unquote(urlsplit(value).path)
-        if not path.startswith("/"):
+        parts = urlsplit(value)
+        path = unquote(parts.path)
+        if parts.netloc not in ("", "localhost") or not path.startswith("/"):
             raise ConfigError(f"{SETTING} must be file:///absolute/path, got {redact_url(value)!r}")
         return BlobLocation("folder", folder=Path(path))
     if "://" in value or value.endswith(":"):
