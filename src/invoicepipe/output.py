@@ -12,6 +12,8 @@ def print_status(s: dict, as_json: bool) -> None:
         print(json.dumps(s, indent=2))
         return
     print(f"documents: {s['total']} (in flight: {s['in_flight']}), policy {s['policy_version']}")
+    if s.get("blob_store"):
+        print(f"blob store: {s['blob_store']}")
     for state, n in s["by_state"].items():
         if n:
             print(f"  {state:<13} {n}")

@@ -15,7 +15,7 @@ from .errors import AuditChainBroken, InvoicepipeError
 from .observability.events import audit_checkpoint, audit_shipping
 from .services.audit import checkpoint, ship_checkpoints
 from .services.sweeper import sweep
-from .services.webhooks import deliver_due
+from .services.webhooks import deliver_due, prune_deliveries
 
 
 class PoolWorkers:
@@ -37,6 +37,9 @@ class PoolWorkers:
     def stop(self) -> None:
         for worker in self.workers.values():
             worker.stop(timeout=30_000)
+
+
+WEBHOOK_PRUNE_EVERY_S = 3600
 
 
 class Periodic(threading.Thread):
@@ -127,8 +130,13 @@ def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "p
     # Webhook deliveries are sent here, beside the sweeper, never by a pipeline worker: a slow
     # subscriber delays only other notifications, not documents.
     hooks = Periodic("webhooks", app.settings.webhook_poll_s, lambda: deliver_due(app), app.log)
+    # Old delivery rows go hourly, beside the sweeper: retention counts in days, and the
+    # query reads every delivered row, so not every sweep round.
+    retention = Periodic("webhook-retention", WEBHOOK_PRUNE_EVERY_S, lambda: prune_deliveries(app), app.log)
     hooks.start()
     started.append(hooks)
+    retention.start()
+    started.append(retention)
     if app.settings.embedded:
         pickup = Periodic("pickup", max(1.0, app.settings.watch_interval_s), lambda: pick_up_new(app), app.log)
         pickup.start()

@@ -39,6 +39,7 @@ def status(app) -> dict:
         "in_flight": sum(by_state[s.value] for s in IN_FLIGHT),
         "queues": queue_depths(app.broker),
         "broker": "redis" if app.settings.redis_url else "in-process",
+        "blob_store": app.blobs.label,  # INVOICEPIPE_BLOB_URL: which store this process uses
         "policy_version": app.policy.version,
         "cost_today": _cost_today(app),
     }

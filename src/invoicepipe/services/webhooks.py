@@ -11,7 +11,9 @@ reads the answer the same way: delivered (2xx, 409), retried after the export's 
 the subscriber's ``Retry-After`` (timeouts, connection failures, 408, 429, 5xx), dead
 after ``INVOICEPIPE_WEBHOOK_MAX_ATTEMPTS`` tries or at once for a refusal (other 4xx). Dead
 rows stay visible (``invoicepipe webhooks deliveries --state dead``, a metric and an alert)
-until an operator replays them.
+until an operator replays them. The sweeper prunes old rows (``prune_deliveries``): delivered
+ones after ``INVOICEPIPE_WEBHOOK_KEEP_DAYS``, dead ones after the longer
+``INVOICEPIPE_WEBHOOK_DEAD_KEEP_DAYS`` (a replayed row is pending again and kept).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .transitions import reason, record
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 STATES = tuple(s.value for s in Status)
 ROUND_SIZE = 50
+PRUNE_BATCH = 1000  # rows deleted per transaction: a year of rows never holds one long lock
 SENDERS = 4
 
 
@@ -199,3 +202,22 @@ def replay(app, delivery_ids: Iterable[int], actor: str) -> list[str]:
 
 def dead_ids(app, subscriber: Optional[str] = None, limit: int = 10_000) -> list[int]:
     return [d["id"] for d in deliveries(app, DEAD, subscriber, limit)]
+
+
+def prune_deliveries(app, now: Optional[datetime] = None, batch: int = PRUNE_BATCH) -> int:
+    """Delete delivered deliveries older than the keep days and dead ones older than the
+    dead keep days, ``batch`` rows per transaction; returns how many went. The audit trail
+    keeps the state changes themselves: these rows are only the notifications' outbox."""
+    now = now or datetime.now(timezone.utc)
+    delivered_before = now - timedelta(days=app.settings.webhook_keep_days)
+    dead_before = now - timedelta(days=app.settings.webhook_dead_keep_days)
+    pruned = 0
+    while True:
+        with app.uow.begin() as tx:
+            gone = tx.webhooks.prune(delivered_before, dead_before, batch)
+        pruned += gone
+        if gone < batch:
+            break
+    if pruned:
+        app.log.info("webhook_deliveries_pruned", pruned=pruned)
+    return pruned

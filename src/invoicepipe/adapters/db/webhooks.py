@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import Connection, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
 
 from . import tables as t
 from .documents import utcnow
@@ -119,3 +119,14 @@ class WebhookRepository:
         d = t.webhook_deliveries.c
         rows = self.conn.execute(select(d.subscriber_id, func.count()).where(d.state == DEAD).group_by(d.subscriber_id))
         return {int(sid): int(n) for sid, n in rows}
+
+    def prune(self, delivered_before: datetime, dead_before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` rows delivered before ``delivered_before`` or dead (never
+        replayed) and created before ``dead_before``; returns how many. Pending rows stay."""
+        d = t.webhook_deliveries.c
+        ids = [int(r[0]) for r in self.conn.execute(select(d.id).where(or_(
+            and_(d.state == DELIVERED, d.delivered_at < delivered_before),
+            and_(d.state == DEAD, d.created_at < dead_before))).order_by(d.id).limit(limit))]
+        if ids:
+            self.conn.execute(delete(t.webhook_deliveries).where(d.id.in_(ids)))
+        return len(ids)
