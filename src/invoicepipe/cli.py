@@ -190,6 +190,12 @@ def cmd_webhooks(args) -> int:
     return run(args)
 
 
+def cmd_blobs(args) -> int:
+    from .cli_blobs import cmd_blobs as run
+
+    return run(args)
+
+
 def cmd_list(args) -> int:
     from .services.queries import list_documents
 
@@ -271,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     return build({"up": cmd_up, "ingest": cmd_ingest, "status": cmd_status, "show": cmd_show, "load": cmd_load, "audit": cmd_audit,
                   "worker": cmd_worker, "serve": cmd_serve, "db": cmd_db, "sweep": cmd_sweep, "retry": cmd_retry, "list": cmd_list,
-                  "export": cmd_export, "webhooks": cmd_webhooks,
+                  "export": cmd_export, "webhooks": cmd_webhooks, "blobs": cmd_blobs,
                   "eval_reconcile": cmd_eval_reconcile, "eval_e2e": cmd_eval_e2e, "eval_extraction": cmd_eval_extraction, "user": cmd_user,
                   "token": cmd_token, "reasons": cmd_reasons, "drift": cmd_drift, "mail": cmd_mail,
                   "cost": cmd_cost}, __version__)

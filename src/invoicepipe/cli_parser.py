@@ -101,6 +101,10 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
 
     add_webhooks_parser(sub, handlers["webhooks"])
 
+    from .cli_blobs import add_parser as add_blobs_parser
+
+    add_blobs_parser(sub, handlers["blobs"])
+
     ls = sub.add_parser("list", help="documents in a state, most recently changed first")
     ls.add_argument("--state", choices=[s.value for s in Status], default=None)
     ls.add_argument("--limit", type=int, default=50)

@@ -58,18 +58,20 @@ def parse_blob_url(raw: Optional[str], default_folder: Path) -> BlobLocation:
     return BlobLocation("folder", folder=Path(value).resolve())
 
 
-def make_blob_store(settings: Settings, app_engine=None):
-    """The blob store ``settings`` ask for; a database one shares ``app_engine`` for ``db:``."""
+def make_blob_store(settings: Settings, app_engine=None, url: Optional[str] = None, cached: bool = True):
+    """The blob store ``url`` (default: the setting) names; ``db:`` shares ``app_engine``. A
+    database store is read through the local cache unless ``cached`` is False (a migration
+    copies each blob once: caching it would only fill the disk)."""
     from .blob_cache import CachedBlobStore
     from .blobs import FolderBlobStore
     from .blobs_db import DatabaseBlobStore
     from .db.engine import make_engine
 
-    where = parse_blob_url(settings.blob_url, settings.blob_dir)
+    where = parse_blob_url(settings.blob_url if url is None else url, settings.blob_dir)
     if where.kind == "folder":
         return FolderBlobStore(where.folder)
     engine = make_engine(where.database_url) if where.database_url else app_engine
     if engine is None:
         engine = make_engine(settings.database_url)
     shared = DatabaseBlobStore(engine, where.describe())
-    return CachedBlobStore(shared, settings.blob_cache_dir, settings.blob_cache_mb * 1024 * 1024)
+    return CachedBlobStore(shared, settings.blob_cache_dir, settings.blob_cache_mb * 1024 * 1024) if cached else shared
