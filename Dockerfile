@@ -47,11 +47,12 @@ COPY src ./src
 RUN pip install ".[web,ocr]" \
  && rm -rf build src/*.egg-info
 
-# Non-root. /data/var (blob store), /data/inbox (drop folder) and /data/audit (audit
-# checkpoints) are volume mount points; creating them here owned by the service user lets a
-# fresh named volume inherit that owner.
+# Non-root. /data/var (this container's own local files: blob cache, rendered pages),
+# /data/inbox (drop folder), /data/audit (audit checkpoints), /data/keys (the audit key) and
+# /data/outbox (the file export) are mount points; creating them here owned by the service
+# user lets a fresh named volume inherit that owner.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin invoicepipe \
- && mkdir -p /data/var /data/inbox /data/audit \
+ && mkdir -p /data/var /data/inbox /data/audit /data/keys /data/outbox \
  && chown -R invoicepipe:invoicepipe /data
 USER invoicepipe
 
