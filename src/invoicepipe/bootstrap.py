@@ -54,6 +54,9 @@ class App:
             if client is not None:
                 client.close()
         self.broker.close()
+        blob_engine = getattr(getattr(self.blobs, "shared", None), "engine", None)
+        if blob_engine is not None and blob_engine is not self.engine:  # a blob database of its own
+            blob_engine.dispose()
         self.engine.dispose()
 
 
