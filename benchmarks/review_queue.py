@@ -166,6 +166,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--database-url", default=os.environ.get("INVOICEPIPE_BENCH_DATABASE_URL"),
                         help="an empty PostgreSQL database (default: a fresh SQLite file)")
+    parser.add_argument("--keep", action="store_true",
+                        help="measure again on a database this benchmark filled before (--database-url; SQLite: sqlite:///FILE)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="invoicepipe-bench-"))
     url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
@@ -174,10 +176,18 @@ def main() -> None:
     broker.emit_after("process_boot")
     app = bootstrap(settings, broker=broker, log_level="WARNING")
     started = time.perf_counter()
-    fill(app, args.documents)
+    with app.uow.read() as tx:
+        filled = tx.conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+    if filled and not args.keep:
+        raise SystemExit(f"the database holds {filled} documents: give an empty one, or --keep to measure it again")
+    if filled:
+        args.documents = filled
+    else:
+        fill(app, args.documents)
     print(f"filled {args.documents} documents in review in {time.perf_counter() - started:.1f} s ({url.split('://')[0]}); "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    add_user(app, "bench", "reviewer", PASSWORD, "system:bench")
+    if not filled:
+        add_user(app, "bench", "reviewer", PASSWORD, "system:bench")
     client = client_for(app)
     assert log_in(client, "bench").status_code == 303
     first, first_client, _ = timed(client, "/queue")
@@ -217,7 +227,8 @@ def main() -> None:
     for label, samples in runs.items():
         print(summary(label, samples))
     app.close()
-    shutil.rmtree(folder, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -68,15 +68,23 @@ def _fts_phrase(needle: Needle) -> str:
 
 
 def any_matches(conn: Connection, needles: Sequence[Needle], document_id):
-    """Some needle matches. The query must have the needles' tables (invoices for numbers and
-    POs, documents for file names) in its FROM; ``document_id`` is its document id column."""
+    """Some needle matches: a condition on ``document_id``, the query's document id column.
+
+    Each side is an ``IN`` over the table that holds the needle's column, so the database
+    reaches the few matching rows through their index (SQLite would otherwise walk the
+    outer-joined documents one by one and test each)."""
     long_ = [n for n in needles if len(n.value) >= MIN_TRIGRAM]
-    exact = [_SOURCES[n.column] == n.value for n in needles if len(n.value) < MIN_TRIGRAM]
+    short = [n for n in needles if len(n.value) < MIN_TRIGRAM]
+    conditions = []
     if conn.dialect.name == "sqlite" and long_ and has_search_table(conn):
-        matched = (select(literal_column("rowid")).select_from(text(t.SQLITE_SEARCH_TABLE))
-                   .where(literal_column(t.SQLITE_SEARCH_TABLE).op("MATCH")(" OR ".join(_fts_phrase(n) for n in long_))))
-        return or_(document_id.in_(matched), *exact)
-    return or_(*(like_condition(n) for n in needles)) if needles else false()
+        conditions.append(document_id.in_(select(literal_column("rowid")).select_from(text(t.SQLITE_SEARCH_TABLE))
+                                          .where(literal_column(t.SQLITE_SEARCH_TABLE).op("MATCH")(" OR ".join(_fts_phrase(n) for n in long_)))))
+        long_ = []
+    for table, id_column in ((t.invoices, t.invoices.c.document_id), (t.documents, t.documents.c.id)):
+        mine = [like_condition(n) for n in long_ + short if _SOURCES[n.column].table is table]
+        if mine:
+            conditions.append(document_id.in_(select(id_column).where(or_(*mine))))
+    return or_(*conditions) if conditions else false()
 
 
 __all__ = ["MIN_TRIGRAM", "Needle", "any_matches", "has_search_table", "like_condition"]
