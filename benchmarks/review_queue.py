@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from dramatiq.brokers.stub import StubBroker
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -59,7 +59,8 @@ def invoice_number(i: int) -> str:
 
 
 def fill(app, documents: int, seed: int = 7, chunk: int = 20_000) -> None:
-    """``documents`` in review, written ``chunk`` at a time (a million rows never sit in memory)."""
+    """``documents`` in review: the first ``chunk`` generated here, the rest copied from them
+    (``replicate``)."""
     rnd = random.Random(seed)
     now = datetime.now(timezone.utc)
     vendors = [{"vendor_id": f"V{i:04d}", "name": f"Vendor {i} Industrial Supplies GmbH", "aliases": [], "tax_id": None,
@@ -69,7 +70,8 @@ def fill(app, documents: int, seed: int = 7, chunk: int = 20_000) -> None:
         tx.conn.execute(insert(t.vendors), vendors)
     write = copy_rows if app.engine.dialect.name == "postgresql" else insert_rows
     seq = 0
-    for first in range(1, documents + 1, chunk):
+    seeded = min(documents, chunk)
+    for first in range(1, seeded + 1, chunk):
         docs, extractions, decisions, invoices, events = [], [], [], [], []
         for i in range(first, min(documents, first + chunk - 1) + 1):
             created = now - timedelta(minutes=rnd.randint(0, 14 * 24 * 60))
@@ -112,6 +114,7 @@ def fill(app, documents: int, seed: int = 7, chunk: int = 20_000) -> None:
             for table, rows in ((t.documents, docs), (t.extractions, extractions), (t.decisions, decisions), (t.invoices, invoices),
                                 (t.audit_events, events)):
                 write(tx.conn, table, rows)
+    seq = replicate(app, seeded, documents, rnd, write) or seq
     if app.engine.dialect.name == "postgresql":  # later appends draw seq after the bulk rows
         with app.uow.begin() as tx:
             tx.conn.execute(text(f"SELECT setval('{t.AUDIT_SEQ}', {seq})"))
@@ -122,6 +125,43 @@ def fill(app, documents: int, seed: int = 7, chunk: int = 20_000) -> None:
     else:
         with app.uow.begin() as tx:
             tx.conn.execute(text("ANALYZE"))  # `PRAGMA optimize` does the same in a long-running database
+
+
+def replicate(app, seeded: int, documents: int, rnd: random.Random, write) -> int:
+    """Documents ``seeded`` + 1 .. ``documents`` as copies of the first ``seeded``, shifted
+    ids, with INSERT ... SELECT inside the database: generating a million extractions and six
+    million audit events in Python takes hours on a loaded 2-core machine, copying them
+    minutes. Each copy has its own id, hash, file name, invoice number and PO (the
+    invoice rows are written from Python with the folded columns as production computes
+    them); its extraction, decision and audit trail are its original's. Returns the last seq."""
+    if documents <= seeded:
+        return 0
+    pg = app.engine.dialect.name == "postgresql"
+    sha = "lpad(to_hex(id + :off), 64, '0')" if pg else "printf('%064x', id + :off)"
+    shifted = {"documents": {"id": "id + :off", "sha256": sha, "filename": "'invoice-' || (id + :off) || '.pdf'"},
+               "extractions": {"document_id": "document_id + :off"}, "decisions": {"document_id": "document_id + :off"},
+               "audit_events": {"seq": "seq + :off * 6", "document_id": "document_id + :off"}}
+    key = {"documents": "id", "extractions": "document_id", "decisions": "document_id", "audit_events": "document_id"}
+    with app.uow.read() as tx:
+        seeds = [dict(r._mapping) for r in tx.conn.execute(select(t.invoices).order_by(t.invoices.c.document_id))]
+    for off in range(seeded, documents, seeded):
+        count = min(seeded, documents - off)
+        with app.uow.begin() as tx:
+            for name, exprs in shifted.items():
+                table = t.metadata.tables[name]
+                columns = [c.name for c in table.columns if not (c.name == "id" and name in ("extractions", "decisions"))]
+                picked = ", ".join(exprs.get(c, c) for c in columns)
+                tx.conn.execute(text(f"INSERT INTO {name} ({', '.join(columns)}) SELECT {picked} FROM {name} WHERE {key[name]} <= :count"),
+                                {"off": off, "count": count})
+            invoices = []
+            for seed_row in seeds[:count]:
+                i = seed_row["document_id"] + off
+                number, po = invoice_number(i), f"45{rnd.randint(0, 99999):05d}"
+                invoices.append({**seed_row, "document_id": i, "invoice_number": number, "invoice_number_norm": normalise_invoice_number(number),
+                                 "invoice_number_bare": search_key(number), "po_number": po, "po_number_bare": search_key(po)})
+            write(tx.conn, t.invoices, invoices)
+        print(f"  {off + count} documents", flush=True)
+    return documents * 6
 
 
 def insert_rows(conn, table, rows: list[dict]) -> None:
@@ -166,6 +206,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--database-url", default=os.environ.get("INVOICEPIPE_BENCH_DATABASE_URL"),
                         help="an empty PostgreSQL database (default: a fresh SQLite file)")
+    parser.add_argument("--generate", type=int, default=20_000, help="documents generated one by one; the rest are copies of them")
     parser.add_argument("--keep", action="store_true",
                         help="measure again on a database this benchmark filled before (--database-url; SQLite: sqlite:///FILE)")
     args = parser.parse_args()
@@ -183,7 +224,7 @@ def main() -> None:
     if filled:
         args.documents = filled
     else:
-        fill(app, args.documents)
+        fill(app, args.documents, chunk=args.generate)
     print(f"filled {args.documents} documents in review in {time.perf_counter() - started:.1f} s ({url.split('://')[0]}); "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if not filled:
