@@ -140,6 +140,8 @@ invoices = Table(
     # A fragment of one or two characters cannot use trigrams: it matches a whole folded
     # number or PO exactly, through these (services.document_search).
     Index("ix_invoices_number_bare", "invoice_number_bare"),
+    # Search by an amount range without a vendor: a narrow range is a few rows of this index.
+    Index("ix_invoices_total", "total"),
     Index("ix_invoices_po_bare", "po_number_bare"),
     # Fragments of three characters or more: trigram indexes (PostgreSQL's pg_trgm; SQLite
     # keeps an FTS5 trigram table, SQLITE_SEARCH_TABLE, maintained by triggers).

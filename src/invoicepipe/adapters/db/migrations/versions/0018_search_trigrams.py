@@ -3,7 +3,8 @@
 Search by a fragment of an invoice number, PO or file name was a substring scan of every
 invoice (and the number test ORed a replace() chain no index can serve). The number and
 the PO are now also stored folded (``domain.invoice_numbers.search_key``), backfilled here
-a batch at a time, and every searchable text has a trigram index:
+a batch at a time, and every searchable text has a trigram index (and the total a B-tree,
+for an amount range searched without a vendor):
 
 * PostgreSQL: the pg_trgm extension (shipped with the server; a trusted extension, so the
   database owner running migrations may create it) and a GIN index per column; LIKE
@@ -83,6 +84,7 @@ def upgrade() -> None:
     _backfill(conn)
     op.create_index("ix_invoices_number_bare", "invoices", ["invoice_number_bare"], unique=False)
     op.create_index("ix_invoices_po_bare", "invoices", ["po_number_bare"], unique=False)
+    op.create_index("ix_invoices_total", "invoices", ["total"], unique=False)
     if conn.dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for name, (table, column) in TRIGRAM_INDEXES.items():
@@ -109,6 +111,7 @@ def downgrade() -> None:
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute(f"DROP TABLE IF EXISTS {FTS}")
+    op.drop_index("ix_invoices_total", table_name="invoices")
     op.drop_index("ix_invoices_po_bare", table_name="invoices")
     op.drop_index("ix_invoices_number_bare", table_name="invoices")
     with op.batch_alter_table("invoices") as batch:
