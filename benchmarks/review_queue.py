@@ -225,7 +225,7 @@ def main() -> None:
         args.documents = filled
     else:
         fill(app, args.documents, chunk=args.generate)
-    print(f"filled {args.documents} documents in review in {time.perf_counter() - started:.1f} s ({url.split('://')[0]}); "
+    print(f"{'kept' if filled else 'filled'} {args.documents} documents in review in {time.perf_counter() - started:.1f} s ({url.split('://')[0]}); "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with app.uow.read() as tx:
         has_user = tx.conn.execute(select(t.users.c.username).where(t.users.c.username == "bench")).first() is not None
