@@ -40,6 +40,9 @@ from invoicepipe.adapters.db import tables as t  # noqa: E402
 from invoicepipe.bootstrap import bootstrap  # noqa: E402
 from invoicepipe.config import Settings  # noqa: E402
 from invoicepipe.domain.invoice_numbers import normalise_invoice_number, search_key  # noqa: E402
+from invoicepipe.adapters.db.review import ReviewRepository  # noqa: E402
+from invoicepipe.services import review_queue as review_queue_service  # noqa: E402
+from invoicepipe.services.review_queue import refresh_queue  # noqa: E402
 from invoicepipe.services.users import add_user  # noqa: E402
 from tests.web_helpers import PASSWORD, client_for, log_in  # noqa: E402
 
@@ -114,7 +117,12 @@ def fill(app, documents: int, seed: int = 7, chunk: int = 20_000) -> None:
             for table, rows in ((t.documents, docs), (t.extractions, extractions), (t.decisions, decisions), (t.invoices, invoices),
                                 (t.audit_events, events)):
                 write(tx.conn, table, rows)
+    # The queue read model of the generated documents, built by the production rebuild; the
+    # copies' rows are copied with them (what the rebuild would compute: a copy's fields are
+    # its original's), and the counts recounted by the production recount.
+    refresh_queue(app)
     seq = replicate(app, seeded, documents, rnd, write) or seq
+    copy_queue_rows(app, seeded, documents)
     if app.engine.dialect.name == "postgresql":  # later appends draw seq after the bulk rows
         with app.uow.begin() as tx:
             tx.conn.execute(text(f"SELECT setval('{t.AUDIT_SEQ}', {seq})"))
@@ -162,6 +170,24 @@ def replicate(app, seeded: int, documents: int, rnd: random.Random, write) -> in
             write(tx.conn, t.invoices, invoices)
         print(f"  {off + count} documents", flush=True)
     return documents * 6
+
+
+def copy_queue_rows(app, seeded: int, documents: int) -> None:
+    """Queue read-model rows of the copies from their originals' rows (filename and id
+    shifted), then the counts recounted; the first queue request's full comparison (the
+    production ``refresh_queue``) then checks every row against its document's version."""
+    filename = "'invoice-' || (document_id + :off) || '.pdf'"
+    for off in range(seeded, documents, seeded):
+        count = min(seeded, documents - off)
+        with app.uow.begin() as tx:
+            for table, exprs in ((t.review_queue, {"document_id": "document_id + :off", "filename": filename}),
+                                 (t.review_queue_reasons, {"document_id": "document_id + :off"})):
+                columns = [c.name for c in table.columns]
+                tx.conn.execute(text(f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(exprs.get(c, c) for c in columns)} "
+                                     f"FROM {table.name} WHERE document_id <= :count"), {"off": off, "count": count})
+    with app.uow.begin() as tx:
+        ReviewRepository(tx.conn).recount()
+    review_queue_service._scanned_until.pop(app.engine, None)  # the first request compares everything, as a new process does
 
 
 def insert_rows(conn, table, rows: list[dict]) -> None:
