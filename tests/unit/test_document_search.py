@@ -1,6 +1,12 @@
 """Finding any document, in any state, from what a controller has in hand."""
 
+from datetime import datetime, timezone
+
 import pytest
+from sqlalchemy import insert
+
+from invoicepipe.adapters.db import tables as t
+from invoicepipe.domain.invoice_numbers import normalise_invoice_number, search_key
 
 from invoicepipe.errors import PermanentError
 from invoicepipe.services.document_search import filters_from_text, search_documents
@@ -68,3 +74,35 @@ def test_the_search_page_and_api_open_each_result(loaded):
     assert [r["id"] for r in api["results"]] == [loaded.docs["review"]] and api["results"][0]["invoice_number"] == "FA202600759"
     assert anna.get("/api/search").status_code == 422
     assert anna.get("/search", params={"amount_min": "1.234"}, headers={"Accept-Language": "*"}).status_code == 422
+
+
+NUMBERS = ["FA-2026/00759", "7", "INV 1001", "ТЕСТ-42", "R_100%"]
+
+
+@pytest.fixture
+def numbered(app):
+    """A few documents with awkward numbers, POs and file names, written as the parser writes them."""
+    now = datetime.now(timezone.utc)
+    with app.uow.begin() as tx:
+        for n, number in enumerate(NUMBERS, start=1):
+            tx.conn.execute(insert(t.documents).values(id=n, sha256=f"{n:064x}", filename=f"Scan_{number}.PDF", channel="api", size_bytes=1,
+                                                       status="needs_review", attempts=0, version=1, created_at=now, updated_at=now))
+            po = f"45-{n:05d}"
+            tx.conn.execute(insert(t.invoices).values(document_id=n, invoice_number=number, invoice_number_norm=normalise_invoice_number(number),
+                                                      invoice_number_bare=search_key(number), po_number=po, po_number_bare=search_key(po),
+                                                      created_at=now))
+    return app
+
+
+def ids(app, **raw) -> list[int]:
+    return [r["id"] for r in search_documents(app, filters_from_text(**raw))["results"]]
+
+
+def test_fragments_short_fragments_and_other_scripts(numbered):
+    assert ids(numbered, number="2O26 OO7") == [1]  # O for 0, inside the number
+    assert ids(numbered, number="7") == [2]  # one character: the whole number, not every number with a 7
+    assert ids(numbered, number="тест 42") == [4]  # Cyrillic, case-blind
+    assert ids(numbered, number="r-100") == [5]
+    assert ids(numbered, po="4500003") == [3] and ids(numbered, po="0000") == [5, 4, 3, 2, 1]
+    assert ids(numbered, filename="scan_inv") == [3]  # case-blind
+    assert ids(numbered, filename="100%") == [5]  # a LIKE wildcard typed is a character

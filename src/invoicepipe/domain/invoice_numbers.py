@@ -36,6 +36,18 @@ def normalise_invoice_number(number: str) -> str:
     return _canonical(number.upper().translate(_CONFUSIONS))
 
 
+def search_key(text: str) -> str:
+    """A number or PO as search stores and compares it: upper case, OCR look-alikes folded,
+    only letters and digits kept, leading zeros kept ("FA-2026/00759" -> "FA202600759").
+
+    One function for both sides, so the stored column and the typed fragment can never fold
+    differently. Leading zeros stay (unlike the duplicate key) because a fragment such as
+    "600759" spans them; letters of any script stay, so a number in Cyrillic or Greek is
+    still found by a fragment of it.
+    """
+    return "".join(c for c in text.upper().translate(_CONFUSIONS) if c.isalnum())[:MAX_LENGTH]
+
+
 def _one_transposition(a: str, b: str) -> bool:
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
     return len(a) == len(b) and len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]

@@ -17,6 +17,7 @@ from ..adapters.parse_isolation import InlineRunner
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
+from ..domain.invoice_numbers import search_key
 from ..errors import LimitExceeded, PermanentError, ReaderCrashed
 from . import costs
 from .learning import memory_for_vendor
@@ -178,15 +179,17 @@ def invoice_columns(extraction, channel: str) -> dict:
         total = extraction.amount("total")
     except ArithmeticError:
         total = None
-    number = extraction.value("invoice_number")
+    number, po = extraction.value("invoice_number"), extraction.value("po_number")
     return {
         "vendor_id": extraction.value("vendor_id"),
         "invoice_number": number,
         "invoice_number_norm": normalise_invoice_number(number) if number else None,
+        "invoice_number_bare": search_key(number) if number else None,
         "invoice_date": extraction.value("invoice_date"),
         "total": total,
         "currency": extraction.value("currency"),
-        "po_number": extraction.value("po_number"),
+        "po_number": po,
+        "po_number_bare": search_key(po)[:64] if po else None,
         "document_type": extraction.value("document_type") or "invoice",
         "channel": channel,
     }

@@ -31,6 +31,19 @@ metadata = MetaData()
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """A pg_trgm GIN index (substring LIKE/ILIKE through the index); PostgreSQL only."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+
+
+# SQLite's stand-in for the trigram indexes: an FTS5 table with the trigram tokenizer,
+# rowid = documents.id, kept by triggers (migration 0018). It is not in this metadata
+# (a virtual table has no Core form); tests/integration/test_schema.py knows its names.
+SQLITE_SEARCH_TABLE = "document_search"
+SQLITE_SEARCH_COLUMNS = ("number_norm", "number_bare", "po_bare", "filename")
+
 messages = Table(
     "messages",
     metadata,
@@ -71,6 +84,7 @@ documents = Table(
     # and audit event of the document carries it, up to export (migration 0011).
     Column("correlation_id", String(64), index=True),
     Index("ix_documents_status_updated", "status", "updated_at"),
+    trigram_index("ix_documents_filename_trgm", "filename"),
 )
 
 arrivals = Table(
@@ -107,10 +121,14 @@ invoices = Table(
     Column("vendor_id", String(64)),
     Column("invoice_number", String(128)),
     Column("invoice_number_norm", String(128)),
+    # The number and the PO as search folds them (domain.invoice_numbers.search_key),
+    # written with the other columns (services.parse.invoice_columns), migration 0018.
+    Column("invoice_number_bare", String(128)),
     Column("invoice_date", String(10)),
     Column("total", Numeric(18, 2)),
     Column("currency", String(3)),
     Column("po_number", String(64)),
+    Column("po_number_bare", String(64)),
     Column("document_type", String(16)),
     Column("channel", String(16)),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -120,6 +138,15 @@ invoices = Table(
     # The amount block of duplicate detection ranges over the date window (migration 0003).
     Index("ix_invoices_vendor_total_date", "vendor_id", "total", "invoice_date"),
     Index("ix_invoices_po", "po_number"),
+    # A fragment of one or two characters cannot use trigrams: it matches a whole folded
+    # number or PO exactly, through these (services.document_search).
+    Index("ix_invoices_number_bare", "invoice_number_bare"),
+    # Search by an amount range without a vendor: a narrow range is a few rows of this index.
+    Index("ix_invoices_total", "total"),
+    Index("ix_invoices_po_bare", "po_number_bare"),
+    # Fragments of three characters or more: trigram indexes (PostgreSQL's pg_trgm; SQLite
+    # keeps an FTS5 trigram table, SQLITE_SEARCH_TABLE, maintained by triggers).
+    *(trigram_index(f"ix_invoices_{column}_trgm", column) for column in ("invoice_number_norm", "invoice_number_bare", "po_number_bare")),
 )
 
 decisions = Table(
