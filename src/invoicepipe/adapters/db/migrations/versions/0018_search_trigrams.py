@@ -22,7 +22,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
