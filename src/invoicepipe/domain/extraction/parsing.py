@@ -20,6 +20,10 @@ CURRENCY_SYMBOLS = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
     "Rs.": "INR", "Rs": "INR", "RS": "INR", "RS.": "INR", "RM": "MYR", "R$": "BRL",
     "Fr.": "CHF", "SFr.": "CHF", "SFR.": "CHF", "FR.": "CHF", "Fr": "CHF", "SFr": "CHF", "SFR": "CHF", "FR": "CHF",
+    "S$": "SGD", "HK$": "HKD", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD",
+    "Kč": "CZK", "Euro": "EUR", "Euros": "EUR",
+    # OCR without the Polish pack reads "zł" as "zl"; only right after an amount (see _SYMBOL_RX)
+    "zl": "PLN",
 }
 ISO_CURRENCIES = frozenset(
     "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN MYR".split()
@@ -28,7 +32,10 @@ ISO_CURRENCIES = frozenset(
 AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # Longest first: "US$" and "R$" before "$", "SFr." before "Fr.". "Fr." needs its dot (a bare
 # "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one.
-_SYMBOL_RX = r"US\$|R\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|\bkr\.?(?=\s*\d|\s*$)"
+# "S$", "HK$", "A$", "C$", "NZ$" name their own dollar; "Euro" is written out in running
+# text ("Betrag in Euro"); "zl" counts only right after a digit (an OCR-read "zł").
+_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|"
+              r"(?<=\d)zl\b|(?<=\d )zl\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
 _CURRENCY_TOKEN = re.compile(r"(?i)%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))))
 _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
