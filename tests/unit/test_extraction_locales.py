@@ -379,3 +379,21 @@ def test_an_unprinted_currency_is_the_vendor_master_one_or_the_country_one_never
 def test_abbreviated_and_title_number_labels(rows, number):
     ex = extract_invoice(doc_from_rows({0: "Vendor S.A.", **rows, 4: [(300, "Total"), (450, "1.210,00 €")]}), [])
     assert ex.value("invoice_number") == number
+
+
+@pytest.mark.parametrize("title, word, number", [
+    ("FACTUUR", "Nummer", "202600529"), ("FACTURA", "Número", "F-2026-529"), ("FACTURE", "Numéro", "F-2026-529"),
+    ("RECHNUNG", "Nr.", "2026-0042"), ("FAKTURA", "Nummer", "202600529"),
+])
+def test_a_bare_number_word_under_a_document_title(title, word, number):
+    rows = {0: "Vendor B.V.", 2: title, 3: [(40, word), (200, number)], 5: [(300, "Total"), (450, "1.210,00 €")]}
+    found = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert found.value == number and found.confidence < 0.9  # one weak label: a person confirms it
+
+
+def test_a_bare_number_word_elsewhere_is_no_invoice_number_label():
+    no_title = {0: "Vendor B.V.", 2: "Dear customer", 3: [(40, "Nummer"), (200, "202600529")], 5: [(300, "Total"), (450, "1,00 €")]}
+    assert extract_invoice(doc_from_rows(no_title), []).value("invoice_number") is None
+    table = {0: "Vendor B.V.", 2: "INVOICE", 3: [(40, "No."), (200, "Description"), (400, "Qty")],
+             4: [(40, "10"), (200, "Screws"), (400, "4")], 6: [(300, "Total"), (450, "1.00")]}
+    assert extract_invoice(doc_from_rows(table), []).value("invoice_number") is None

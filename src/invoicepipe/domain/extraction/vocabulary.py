@@ -214,6 +214,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"moms\s*-?\s*reg(?:istrerings)?\.?\s*-?\s*(?:nr\.?|nummer)|momsnr\.?|cvr\s*-?\s*(?:nr\.?|nummer)?|mva\s*-?\s*nr\.?", 1.0, "sv"),
     ],
     "currency": [(r"currency|währung|devise|valuta|moneda|divisa|moeda|waluta", 1.0, "en")],
+    # a bare number word opening a line ("Nummer 2026-0042" under a "FACTUUR" title): the
+    # invoice number only under a document title (see ``extract._numbers_under_title``)
+    "number_word": [(r"^\s*(?:number|nummer|numero|numer|nr\b\.?|no\b\.?|n[°º]\.?)", 0.7, "en")],
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
                      r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice", 1.0, "en")],
