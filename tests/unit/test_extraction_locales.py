@@ -397,3 +397,12 @@ def test_a_bare_number_word_elsewhere_is_no_invoice_number_label():
     table = {0: "Vendor B.V.", 2: "INVOICE", 3: [(40, "No."), (200, "Description"), (400, "Qty")],
              4: [(40, "10"), (200, "Screws"), (400, "4")], 6: [(300, "Total"), (450, "1.00")]}
     assert extract_invoice(doc_from_rows(table), []).value("invoice_number") is None
+
+
+@pytest.mark.parametrize("shown", [("(Fr. 84.03)", "(Fr. 6.81)", "(Fr. 90.84)"), ("(84.03 EUR)", "(6.81 EUR)", "(90.84 EUR)")])
+def test_brackets_of_a_negative_amount_around_its_currency(shown):
+    net, tax, total = shown
+    rows = {0: "Vendor SA", 1: "Credit note no. 55", 4: [(300, "Net"), (450, net)], 5: [(300, "VAT"), (450, tax)],
+            7: [(300, "Total"), (450, total)]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("-84.03", "-6.81", "-90.84")
