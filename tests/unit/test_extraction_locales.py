@@ -406,3 +406,15 @@ def test_brackets_of_a_negative_amount_around_its_currency(shown):
             7: [(300, "Total"), (450, total)]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("-84.03", "-6.81", "-90.84")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12:232.16", "12232.16"), ("Fr. 13°222.95", "13222.95"), ("1´234´567.00", "1234567.00"), ("13'222.95", "13222.95"),
+])
+def test_an_ocr_misread_swiss_apostrophe_still_groups_thousands(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["12:23", "12:2316", "10:30.00", "12:232"])
+def test_a_colon_elsewhere_is_no_group_mark(text):
+    assert parse_amount(text) is None

@@ -43,6 +43,9 @@ _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
 
 
+_MISREAD_APOSTROPHE = re.compile(r"(?<=\d)[:°´`](?=\d{3}(?:['\u2019:°´`]\d{3})*[.,]\d{2}\)?-?$)")
+
+
 def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decimal]:
     """Parse a printed money amount into a Decimal, or return None if it is not one.
 
@@ -53,6 +56,9 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     majority convention) decides, and without it the separator is read as a thousands mark.
     """
     s = _CURRENCY_TOKEN.sub("", text).strip().replace("\u2212", "-")
+    # OCR reads the Swiss apostrophe of "13'222.95" as a colon, degree sign or accent: only
+    # between a digit and three digits that end in cents is it a group mark
+    s = _MISREAD_APOSTROPHE.sub("'", s)
     # Swiss round amounts "120.–" / "120.-" mean 120.00, not a trailing minus
     s = re.sub(r"(?<=\d)[.,][-\u2013\u2014]+$", "", s)
     negative = False
