@@ -69,6 +69,8 @@ def test_amount_groupings_and_signs(text, expected):
     ("€ 5", "EUR"), ("£5", "GBP"), ("$5", "USD"), ("US$ 5", "USD"), ("₹5", "INR"), ("Rs. 5", "INR"), ("Rs 5", "INR"),
     ("INR 5", "INR"), ("RM5.00", "MYR"), ("Fr. 5", "CHF"), ("CHF 5", "CHF"), ("SFr. 5", "CHF"), ("5 zł", "PLN"),
     ("5 PLN", "PLN"), ("R$ 5", "BRL"), ("¥5", "JPY"), ("5 SEK", "SEK"),
+    ("S$ 5", "SGD"), ("HK$5", "HKD"), ("A$ 5", "AUD"), ("CA$ 5", "CAD"), ("NZ$ 5", "NZD"), ("120 Kč", "CZK"),
+    ("1.234,50 Euro", "EUR"), ("Betrag in Euro", "EUR"), ("12,50 zl", "PLN"), ("12,50zl", "PLN"),
 ])
 def test_currency_tokens(text, code):
     assert currency_in(text) == code
@@ -349,3 +351,70 @@ def test_a_tax_word_that_only_qualifies_a_sum_is_no_tax_label(text):
 @pytest.mark.parametrize("text", ["zzgl. 19% MwSt.", "USt. 19 %", "VAT 20%", "TVA 20 %", "IVA 21%"])
 def test_tax_lines_keep_their_label(text):
     assert "tax" in _fields(text)
+
+
+@pytest.mark.parametrize("text", ["Zlote 5", "Zlin 5", "Europe 5", "Palette 5"])
+def test_words_that_only_look_like_currencies(text):
+    assert currency_in(text) is None
+
+
+def test_an_unprinted_currency_is_the_vendor_master_one_or_the_country_one_never_confidently():
+    rows = {0: "Acme Ltd", 1: "Invoice no. ACM-55120", 2: "VAT GB123456789", 4: [(300, "Total"), (450, "1,210.00")]}
+    by_country = extract_invoice(doc_from_rows(rows), []).fields["currency"]
+    assert (by_country.value, by_country.method) == ("GBP", "country") and by_country.confidence < 0.8
+    master = Vendor("V1", "Acme Ltd", tax_id="GB123456789", currency="EUR")
+    by_master = extract_invoice(doc_from_rows(rows), [master]).fields["currency"]
+    assert (by_master.value, by_master.method) == ("EUR", "vendor_master") and by_master.confidence < 0.8
+    two_countries = {**rows, 3: "IBAN DE89370400440532013000"}
+    assert extract_invoice(doc_from_rows(two_countries), []).value("currency") is None
+
+
+@pytest.mark.parametrize("rows, number", [
+    ({1: "Re.-Nr.: 2026-118"}, "2026-118"), ({1: "Rg.-Nr. 44512"}, "44512"), ({1: "Invoice Ref: ACM-55120"}, "ACM-55120"),
+    ({1: "Fatt. n. 118/2026"}, "118/2026"), ({1: "No. de factura: A-7781"}, "A-7781"),
+    ({1: "FACTURA      Serie A   Nº 2026-0412"}, "2026-0412"), ({1: "FAKTURA        nr 12/03/26/7"}, "12/03/26/7"),
+    # the title names an order in between: that number is not the invoice's
+    ({1: "FATTURA       Ordine n. 4471", 2: "Numero fattura: 118/2026"}, "118/2026"),
+])
+def test_abbreviated_and_title_number_labels(rows, number):
+    ex = extract_invoice(doc_from_rows({0: "Vendor S.A.", **rows, 4: [(300, "Total"), (450, "1.210,00 €")]}), [])
+    assert ex.value("invoice_number") == number
+
+
+@pytest.mark.parametrize("title, word, number", [
+    ("FACTUUR", "Nummer", "202600529"), ("FACTURA", "Número", "F-2026-529"), ("FACTURE", "Numéro", "F-2026-529"),
+    ("RECHNUNG", "Nr.", "2026-0042"), ("FAKTURA", "Nummer", "202600529"),
+])
+def test_a_bare_number_word_under_a_document_title(title, word, number):
+    rows = {0: "Vendor B.V.", 2: title, 3: [(40, word), (200, number)], 5: [(300, "Total"), (450, "1.210,00 €")]}
+    found = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert found.value == number and found.confidence < 0.9  # one weak label: a person confirms it
+
+
+def test_a_bare_number_word_elsewhere_is_no_invoice_number_label():
+    no_title = {0: "Vendor B.V.", 2: "Dear customer", 3: [(40, "Nummer"), (200, "202600529")], 5: [(300, "Total"), (450, "1,00 €")]}
+    assert extract_invoice(doc_from_rows(no_title), []).value("invoice_number") is None
+    table = {0: "Vendor B.V.", 2: "INVOICE", 3: [(40, "No."), (200, "Description"), (400, "Qty")],
+             4: [(40, "10"), (200, "Screws"), (400, "4")], 6: [(300, "Total"), (450, "1.00")]}
+    assert extract_invoice(doc_from_rows(table), []).value("invoice_number") is None
+
+
+@pytest.mark.parametrize("shown", [("(Fr. 84.03)", "(Fr. 6.81)", "(Fr. 90.84)"), ("(84.03 EUR)", "(6.81 EUR)", "(90.84 EUR)")])
+def test_brackets_of_a_negative_amount_around_its_currency(shown):
+    net, tax, total = shown
+    rows = {0: "Vendor SA", 1: "Credit note no. 55", 4: [(300, "Net"), (450, net)], 5: [(300, "VAT"), (450, tax)],
+            7: [(300, "Total"), (450, total)]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("-84.03", "-6.81", "-90.84")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12:232.16", "12232.16"), ("Fr. 13°222.95", "13222.95"), ("1´234´567.00", "1234567.00"), ("13'222.95", "13222.95"),
+])
+def test_an_ocr_misread_swiss_apostrophe_still_groups_thousands(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["12:23", "12:2316", "10:30.00", "12:232"])
+def test_a_colon_elsewhere_is_no_group_mark(text):
+    assert parse_amount(text) is None

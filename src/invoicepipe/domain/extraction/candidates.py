@@ -17,7 +17,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, currency_in, parse_amount, parse_date
 
-_CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|Rs\.?|zł)$", re.I)
+_CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|SEK|NOK|DKK|Rs\.?|S?Fr\.|kr\.?|zł)$", re.I)
 _GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?(?:[€$£₹])?$")
 
 
@@ -46,6 +46,12 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
             text += " " + words[j].text
         nxt = words[j + 1].text if j + 1 < len(words) else ""
         prev = words[i - 1].text if i > 0 else ""
+        # a credit note's "(Fr. 90.85)" or "(90.85 EUR)": the brackets of a negative amount
+        # enclose the currency word too, so each word holds only one of them
+        if text.endswith(")") and "(" not in text and prev.startswith("(") and _CUR_ONLY.match(prev[1:]):
+            text, prev = "(" + text, prev[1:]
+        elif text.startswith("(") and ")" not in text and nxt.endswith(")") and _CUR_ONLY.match(nxt[:-1]):
+            text, nxt = text + ")", nxt[:-1]
         value = parse_amount(text, decimal_sep)
         if value is not None and re.search(r"\d", text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
             digits = re.sub(r"(?<=[.,]\d\d)[.,]$", "", re.sub(r"[^\d.,]", "", text))  # "2.304,25." ends a sentence

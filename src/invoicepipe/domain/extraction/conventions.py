@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Optional
+
+from babel.numbers import get_territory_currencies
 
 from invoicepipe.domain.extraction.layout import Line, build_layout
 from invoicepipe.domain.extraction.parsing import (
@@ -65,11 +68,35 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     if prior and counts:
         counts[prior] += 2
     if not counts:
-        return None
+        return _unprinted_currency(ctx, prior)
     code, n = counts.most_common(1)[0]
     share = n / sum(counts.values())
     conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
     return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
+
+
+def _unprinted_currency(ctx: Context, prior: Optional[str]) -> Optional[tuple[Candidate, float]]:
+    """No currency printed anywhere: the resolved vendor's master currency, else the currency
+    of the one country whose VAT ids or IBANs are on the page. Both are weak evidence (a
+    vendor may bill abroad in another currency), so the score stays below any routing
+    threshold: a person confirms it, but sees a likely value instead of an empty field."""
+    if prior:
+        return Candidate("currency", prior, 0.6, "vendor_master", (), prior), 0.6
+    domestic = {_domestic_currency(c) for c in countries_on_page(ctx)} - {None}
+    if len(domestic) == 1:
+        code = domestic.pop()
+        return Candidate("currency", code, 0.5, "country", (), code), 0.5
+    return None
+
+
+@lru_cache(maxsize=64)
+def _domestic_currency(country: str) -> Optional[str]:
+    # CLDR's territory currencies (Babel) instead of a hand-kept table; VAT ids write Greece "EL"
+    try:
+        found = get_territory_currencies("GR" if country == "EL" else country)
+    except Exception:  # an unknown territory code read off a page
+        return None
+    return found[0] if len(found) == 1 else None
 
 
 def _currency_after(ctx: Context, line: Line, start: int, end: int):

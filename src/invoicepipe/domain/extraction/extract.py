@@ -64,6 +64,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         cands += unlabelled.get(name, []) if not cands else []
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
+            cands += _numbers_under_title(ctx, parser)
         if name == "invoice_date":
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
@@ -123,6 +124,23 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
 
 
 _OTHER_DOCUMENT = ("po_number", "other_reference")
+# a bare document title ("INVOICE", "Rechnung", "FACTUUR", "Gutschrift"): the weakest
+# invoice-number labels, or a credit-note title
+_TITLE_STRENGTH = 0.35
+
+
+def _numbers_under_title(ctx: Context, parser) -> list[Candidate]:
+    """"FACTUUR" / "Nummer 202600529", "RECHNUNG" / "Nr. 2026-0042": a bare number word
+    opening a line names the invoice number when a document title stands on one of the
+    two lines above it, and the value stands on the same line (under a bare "No." is a
+    table's position column). Anywhere else a bare "Nr." heads a table column or another
+    document's number, so it is not read; its strength (0.7) keeps the value under any
+    routing threshold unless the number is confirmed elsewhere."""
+    titles = {(h.line.page, h.line.index) for ln in ctx.layout.lines for h in ctx.hits[id(ln)]
+              if (h.field == "invoice_number" and h.strength <= _TITLE_STRENGTH) or h.field == "credit_note"}
+    return [c for c in label_candidates(ctx, "invoice_number", parser, labels="number_word")
+            if c.method == "label_right" and c.label is not None and any((c.label.line.page, c.label.line.index - k) in titles for k in (1, 2))]
+
 
 
 _DISCOUNT = re.compile(fold_accents(DISCOUNT), re.I)

@@ -20,6 +20,10 @@ CURRENCY_SYMBOLS = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
     "Rs.": "INR", "Rs": "INR", "RS": "INR", "RS.": "INR", "RM": "MYR", "R$": "BRL",
     "Fr.": "CHF", "SFr.": "CHF", "SFR.": "CHF", "FR.": "CHF", "Fr": "CHF", "SFr": "CHF", "SFR": "CHF", "FR": "CHF",
+    "S$": "SGD", "HK$": "HKD", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD",
+    "Kč": "CZK", "Euro": "EUR", "Euros": "EUR",
+    # OCR without the Polish pack reads "zł" as "zl"; only right after an amount (see _SYMBOL_RX)
+    "zl": "PLN",
 }
 ISO_CURRENCIES = frozenset(
     "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN MYR".split()
@@ -28,12 +32,18 @@ ISO_CURRENCIES = frozenset(
 AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # Longest first: "US$" and "R$" before "$", "SFr." before "Fr.". "Fr." needs its dot (a bare
 # "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one.
-_SYMBOL_RX = r"US\$|R\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|\bkr\.?(?=\s*\d|\s*$)"
+# "S$", "HK$", "A$", "C$", "NZ$" name their own dollar; "Euro" is written out in running
+# text ("Betrag in Euro"); "zl" counts only right after a digit (an OCR-read "zł").
+_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|"
+              r"(?<=\d)zl\b|(?<=\d )zl\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
 _CURRENCY_TOKEN = re.compile(r"(?i)%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))))
 _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 # digits with optional group separators (dot, comma, apostrophe, thin/normal space) and a decimal part
 _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
+
+
+_MISREAD_APOSTROPHE = re.compile(r"(?<=\d)[:°´`](?=\d{3}(?:['\u2019:°´`]\d{3})*[.,]\d{2}\)?-?$)")
 
 
 def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decimal]:
@@ -46,6 +56,9 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     majority convention) decides, and without it the separator is read as a thousands mark.
     """
     s = _CURRENCY_TOKEN.sub("", text).strip().replace("\u2212", "-")
+    # OCR reads the Swiss apostrophe of "13'222.95" as a colon, degree sign or accent: only
+    # between a digit and three digits that end in cents is it a group mark
+    s = _MISREAD_APOSTROPHE.sub("'", s)
     # Swiss round amounts "120.–" / "120.-" mean 120.00, not a trailing minus
     s = re.sub(r"(?<=\d)[.,][-\u2013\u2014]+$", "", s)
     negative = False

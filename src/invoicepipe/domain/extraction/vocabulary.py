@@ -26,16 +26,20 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
         # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711", nor
         # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.")
-        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir)\b"
-         r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture)[^:]){0,45}?"
+        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir|factura|fattura|fatura|faktura|factuur)\b"
+         r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture"
+         r"|factura|fattura|fatura|faktura|factuur|pedido|ordine|encomenda|zamówieni|bestelling|albar|fecha|data|cliente|klant|kund)[^:]){0,45}?"
          r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
+        # abbreviated: "Re.-Nr.", "Rg.-Nr.", "Invoice Ref.", "Fatt. n."
+        (r"(?:re|rg|rng)\.?\s*-?\s*nr\b\.?", 0.9, "de"), (rf"invoice\s*ref(?:erence)?\b\.?(?:\s*{NO})?", 0.9, "en"),
+        (rf"fatt\.\s*{NO}", 0.9, "it"),
         (r"faktura\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer|fakturanr\.?|kredit(?:faktura|nota)\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
-        (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n[°º.]?|núm\.?|número)\s*(?:de\s+)?factura", 1.0, "es"),
-        (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n[°º.]?|num\.?|numero)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
-        (rf"fa(?:c)?tura\s*{NO}|(?:n[°º.]?|número)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
+        (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n[°º.]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
+        (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n[°º.]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
+        (rf"fa(?:c)?tura\s*{NO}|(?:n[°º.]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
         (r"(?:booking|reservation)\s*(?:id|ref(?:erence)?|no\b\.?|number)", 0.5, "en"),
         (r"invoice", 0.35, "en"), (r"rechnung", 0.35, "de"), (r"facture", 0.35, "fr"), (r"factuur", 0.35, "nl"),
@@ -210,6 +214,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"moms\s*-?\s*reg(?:istrerings)?\.?\s*-?\s*(?:nr\.?|nummer)|momsnr\.?|cvr\s*-?\s*(?:nr\.?|nummer)?|mva\s*-?\s*nr\.?", 1.0, "sv"),
     ],
     "currency": [(r"currency|währung|devise|valuta|moneda|divisa|moeda|waluta", 1.0, "en")],
+    # a bare number word opening a line ("Nummer 2026-0042" under a "FACTUUR" title): the
+    # invoice number only under a document title (see ``extract._numbers_under_title``)
+    "number_word": [(r"^\s*(?:number|nummer|numero|numer|nr\b\.?|no\b\.?|n[°º]\.?)", 0.7, "en")],
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
                      r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice", 1.0, "en")],
