@@ -248,6 +248,8 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
     per_min = n / ((t1 - t0) / 60)
     return {"documents": n, "wall_s": round(t1 - t0, 2), "docs_per_min": round(per_min, 1),
             "docs_per_day": int(per_min * DAY_MIN), "cpu_ms_per_doc": round(sum(per_process.values()), 1),
+            # cores kept busy by the run, all its processes together (2 = both cores of this machine)
+            "cores_busy": round(sum(per_process.values()) * n / 1000 / (t1 - t0), 2),
             "cpu_ms_by_process": {k: round(v, 1) for k, v in per_process.items()}, "states": run.states()}
 
 
@@ -480,7 +482,8 @@ def print_report(report: dict) -> None:
     for kind in ("embedded", "production"):
         for form, r in report.get(kind, {}).items():
             print(f"\n{kind} / {form}: {r['documents']} docs in {r['wall_s']} s: {r['docs_per_min']:,} docs/min = "
-                  f"{r['docs_per_day']:,} docs/day (rounds {r['rounds_docs_per_min']}); CPU {r['cpu_ms_per_doc']} ms/doc")
+                  f"{r['docs_per_day']:,} docs/day (rounds {r['rounds_docs_per_min']}); CPU {r['cpu_ms_per_doc']} ms/doc, "
+                  f"{r['cores_busy']} cores busy; states {r['states']}")
             print("  CPU ms per doc by process: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_by_process"].items()))
     for form, by_stage in report.get("cpu_ms_by_stage", {}).items():
         total = round(sum(by_stage.values()), 1)
