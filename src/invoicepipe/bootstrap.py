@@ -21,7 +21,7 @@ from .adapters.broker import Enqueuer, make_broker
 from .adapters.exporters import Exporter, make_exporter
 from .adapters.http_delivery import SignedPoster
 from .adapters.parse_isolation import ChildProcessRunner
-from .adapters.db.engine import make_engine
+from .adapters.db.engine import PoolLimits, make_engine
 from .adapters.db.migrate import upgrade
 from .adapters.db.uow import UnitOfWork
 from .adapters.policy_file import load_policy
@@ -60,6 +60,11 @@ class App:
         self.engine.dispose()
 
 
+def pool_limits(settings: Settings) -> PoolLimits:
+    return PoolLimits(settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_s,
+                      settings.db_application_name, settings.db_prepare_threshold)
+
+
 def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.Broker] = None, migrate: bool = True,
               readers: Any = None, log_level: str = "INFO") -> App:
     """Build the App. ``migrate`` upgrades the schema first (the embedded default does)."""
@@ -76,8 +81,8 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     exporter = make_exporter(settings)
     if migrate:
         upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    broker = broker or make_broker(settings.redis_url)
+    engine = make_engine(settings.database_url, limits=pool_limits(settings))
+    broker = broker or make_broker(settings.redis_url, settings.redis_max_connections)
     dramatiq.set_broker(broker)
     log = get_logger()
     parse_runner = None

@@ -120,7 +120,7 @@ def cmd_db(args) -> int:
 def _grant_app_role(settings, args) -> int:
     import os
 
-    from .adapters.db.engine import make_engine
+    from .adapters.db.engine import PoolLimits, make_engine
     from .adapters.db.roles import grant_app_role
 
     password = None
@@ -128,7 +128,7 @@ def _grant_app_role(settings, args) -> int:
         password = os.environ.get(args.password_env)
         if not password:
             raise ConfigError(f"--password-env {args.password_env}: that variable is not set")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, limits=PoolLimits(size=1, overflow=0, application_name="invoicepipe-admin"))
     try:
         result = grant_app_role(engine, args.name, password)
     finally:

@@ -163,6 +163,7 @@ def cmd_ingest(args) -> int:
     from .domain.names import safe_line
     from .errors import UnsupportedInput
     from .services.ingest import ingest_bytes
+    from .services.parallel import map_bounded
     from .services.queries import show
 
     paths = [Path(p) for p in args.paths]
@@ -173,14 +174,18 @@ def cmd_ingest(args) -> int:
         return EXIT_NOT_FOUND
     app = make_app(workers=args.wait)
     started = start_background(app) if app.settings.embedded and args.wait else []
-    results, refused = [], []
-    for f in files:
+    refused, actor = [], current_user()
+
+    def one(f: Path):
         try:  # the same rule as the drop folder: regular files only, links and FIFOs are not followed
             data = read_regular_file(f)
         except UnsupportedInput as exc:
             refused.append(f"{safe_line(str(f))}: {exc.reason}")
-            continue
-        results.append(ingest_bytes(app, data, f.name, args.channel, current_user()))
+            return None
+        return ingest_bytes(app, data, f.name, args.channel, actor)
+
+    # a large batch is read and recorded by a bounded pool of threads (services/parallel.py)
+    results = [r for r in map_bounded(one, files, app.settings.ingest_workers) if r is not None]
     for line in refused:
         print(f"skipped {line}", file=sys.stderr)
     ids = sorted({d["id"] for r in results for d in r.documents})

@@ -29,6 +29,12 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _prepare_threshold(env: Mapping[str, str]) -> Optional[int]:
+    """INVOICEPIPE_DB_PREPARE_THRESHOLD: a number, or ``none`` (never prepare on the server)."""
+    raw = (env.get("INVOICEPIPE_DB_PREPARE_THRESHOLD") or "").strip().lower()
+    return None if raw in ("none", "off", "0") else _int(env, "INVOICEPIPE_DB_PREPARE_THRESHOLD", 5)
+
+
 def _path(env: Mapping[str, str], name: str) -> Optional[Path]:
     raw = env.get(name)
     return Path(raw).resolve() if raw else None
@@ -101,6 +107,18 @@ class Settings:
     # (not replayed) after the longer one, by the sweeper (services/webhooks.prune_deliveries).
     webhook_keep_days: int = 30
     webhook_dead_keep_days: int = 180
+    # Connections one process may hold (adapters/db/engine.PoolLimits; the per-node total is
+    # in docs/operations.md): PostgreSQL pool size and overflow, how long a thread waits for
+    # a pooled connection, psycopg's prepare threshold (None: never prepare, for PgBouncer
+    # in transaction mode), the application_name shown in pg_stat_activity, and Redis.
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    db_pool_timeout_s: int = 30
+    db_prepare_threshold: Optional[int] = 5
+    db_application_name: str = "invoicepipe"
+    redis_max_connections: int = 20
+    # Files `invoicepipe ingest` and the drop folder read and record at once.
+    ingest_workers: int = 4
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -174,6 +192,13 @@ class Settings:
             blob_cache_mb=_int(env, "INVOICEPIPE_BLOB_CACHE_MB", 1024),
             webhook_keep_days=_int(env, "INVOICEPIPE_WEBHOOK_KEEP_DAYS", 30),
             webhook_dead_keep_days=_int(env, "INVOICEPIPE_WEBHOOK_DEAD_KEEP_DAYS", 180),
+            db_pool_size=_int(env, "INVOICEPIPE_DB_POOL_SIZE", 5),
+            db_max_overflow=_int(env, "INVOICEPIPE_DB_MAX_OVERFLOW", 5),
+            db_pool_timeout_s=_int(env, "INVOICEPIPE_DB_POOL_TIMEOUT", 30),
+            db_prepare_threshold=_prepare_threshold(env),
+            db_application_name=(env.get("INVOICEPIPE_DB_APPLICATION_NAME") or "invoicepipe").strip(),
+            redis_max_connections=_int(env, "INVOICEPIPE_REDIS_MAX_CONNECTIONS", 20),
+            ingest_workers=_int(env, "INVOICEPIPE_INGEST_WORKERS", 4),
         )
         values.update(overrides)
         settings = cls(**values)
@@ -197,6 +222,10 @@ class Settings:
         from .adapters.blob_url import parse_blob_url  # validated at start: a typo fails here, not at the first upload
 
         parse_blob_url(settings.blob_url, settings.blob_dir)
+        if settings.db_pool_size < 1 or settings.db_max_overflow < 0 or settings.db_pool_timeout_s < 1 \
+                or settings.redis_max_connections < 2 or settings.ingest_workers < 1:
+            raise ConfigError("INVOICEPIPE_DB_POOL_SIZE, INVOICEPIPE_DB_POOL_TIMEOUT and INVOICEPIPE_INGEST_WORKERS must be at "
+                              "least 1, INVOICEPIPE_DB_MAX_OVERFLOW at least 0, INVOICEPIPE_REDIS_MAX_CONNECTIONS at least 2")
         if not settings.policy_path.is_file():
             raise ConfigError(f"policy file not found: {settings.policy_path}")
         return settings

@@ -4,6 +4,7 @@ writes audit checkpoints), the webhook dispatcher and the inbox watcher."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Optional
 
 import dramatiq
@@ -62,10 +63,40 @@ class Periodic(threading.Thread):
         self.stopping.set()
 
 
-def pick_up_new(app) -> int:
+class NewDocuments:
     """In embedded mode other processes (``invoicepipe ingest``) cannot reach our in-memory
-    queues; they commit documents as `received`, and this picks them up promptly."""
-    return sweep(app, stuck_after_s=app.settings.settle_s, actor="system:pickup", audit=False, only_new=True)
+    queues; they commit documents as `received`, and this sends each one's triage promptly.
+
+    It remembers what it sent (for ``stuck_after_s``; after that the sweeper owns a document
+    that never moved) instead of asking the sweeper, which leaves every document alone while
+    its step's queue holds any message: with the pipeline queue never empty under load, a
+    batch of 150 went in a few at a time (33 documents/min, benchmarks/throughput.py)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.sent: dict[int, float] = {}  # document id -> when its triage was sent
+
+    def __call__(self) -> int:
+        from datetime import datetime, timedelta, timezone
+
+        from .domain.models import Status
+        from .logs import correlation
+
+        now = time.monotonic()
+        self.sent = {i: at for i, at in self.sent.items() if now - at < self.app.settings.stuck_after_s}
+        settled_before = datetime.now(timezone.utc) - timedelta(seconds=self.app.settings.settle_s)
+        with self.app.uow.read() as tx:
+            new = [d for d in tx.documents.stuck([Status.RECEIVED], settled_before) if d.id not in self.sent]
+        for doc in new:
+            with correlation(doc.correlation_id, document_id=doc.id):
+                self.app.enqueuer.send("triage", doc.id)
+            self.sent[doc.id] = now
+        return len(new)
+
+
+def pick_up_new(app) -> int:
+    """One round of picking up new documents (a fresh memory; ``start_background`` keeps one)."""
+    return NewDocuments(app)()
 
 
 def sweep_and_checkpoint(app) -> None:
@@ -138,7 +169,7 @@ def start_background(app, pools: Optional[tuple[str, ...]] = ("fast", "slow", "p
     retention.start()
     started.append(retention)
     if app.settings.embedded:
-        pickup = Periodic("pickup", max(1.0, app.settings.watch_interval_s), lambda: pick_up_new(app), app.log)
+        pickup = Periodic("pickup", max(1.0, app.settings.watch_interval_s), NewDocuments(app), app.log)
         pickup.start()
         started.append(pickup)
     return started

@@ -19,6 +19,8 @@ def boot_pool(pool: str):
     # A Dramatiq worker process must not outlive its pool's parent (the supervisor then
     # starts a fresh group; a stray survivor would consume beside it).
     die_with_parent()
+    # The pool's connections are told apart in pg_stat_activity (unless the operator names them).
+    os.environ.setdefault("INVOICEPIPE_DB_APPLICATION_NAME", f"invoicepipe-{pool}")
     app = bootstrap(migrate=False)
     if os.environ.get(METRICS_PORT_ENV):
         # set by `invoicepipe worker`: Dramatiq's message counters and the pool's /metrics

@@ -38,14 +38,20 @@ DEFAULT_TIME_LIMIT = 60_000
 MAX_RETRIES = 5
 
 
-def make_broker(redis_url: Optional[str]) -> dramatiq.Broker:
-    """A RedisBroker tuned to redeliver a killed worker's message within seconds, or a StubBroker."""
+def make_broker(redis_url: Optional[str], max_connections: int = 20) -> dramatiq.Broker:
+    """A RedisBroker tuned to redeliver a killed worker's message within seconds, or a StubBroker.
+
+    The process holds at most ``max_connections`` Redis connections; a thread wanting one
+    past that waits for one to come back (``BlockingConnectionPool``) instead of opening more."""
     if redis_url:
+        import redis
         from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 
+        pool = redis.BlockingConnectionPool.from_url(redis_url, max_connections=max_connections, timeout=20)
         # Defaults (60 s heartbeat, maintenance on 1 command in 1000) left a dead worker's
         # message unacknowledged for many minutes on an idle queue; see docs/architecture.md.
-        broker = RedisBroker(url=redis_url, heartbeat_timeout=5_000, maintenance_chance=MAINTENANCE_SCALE)
+        broker = RedisBroker(client=redis.Redis(connection_pool=pool), heartbeat_timeout=5_000,
+                             maintenance_chance=MAINTENANCE_SCALE)
     else:
         broker = StubBroker()
         broker.emit_after("process_boot")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,9 @@ class DropFolder:
         self.root = Path(root)
         self.settle_s = settle_s
         self._seen: dict[Path, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, first seen unchanged at)
+        # Files are archived from several ingest threads: choosing a free name and moving
+        # the file there must not interleave (two equal names would overwrite each other).
+        self._moving = threading.Lock()
 
     def ensure_layout(self) -> None:
         for name in (*CHANNELS, "processed", "rejected"):
@@ -92,8 +96,9 @@ class DropFolder:
 
     def set_aside(self, entry: RefusedEntry) -> Path:
         """Move a refused entry (the link itself, never its target) to ``rejected/`` with its reason."""
-        target = self._destination("rejected", DroppedFile(entry.path, entry.channel))
-        os.replace(entry.path, target)
+        with self._moving:
+            target = self._destination("rejected", DroppedFile(entry.path, entry.channel))
+            os.replace(entry.path, target)
         target.with_name(target.name + ".reason.txt").write_text(entry.reason + "\n", encoding="utf-8")
         return target
 
@@ -133,9 +138,10 @@ class DropFolder:
 
     def archive(self, dropped: DroppedFile, rejected_reason: Optional[str] = None) -> Path:
         """Move a committed file out of the inbox; a rejection gets its reason file beside it."""
-        target = self._destination("rejected" if rejected_reason else "processed", dropped)
-        os.replace(dropped.path, target)
-        self._seen.pop(dropped.path, None)
+        with self._moving:
+            target = self._destination("rejected" if rejected_reason else "processed", dropped)
+            os.replace(dropped.path, target)
+            self._seen.pop(dropped.path, None)
         if rejected_reason:
             target.with_name(target.name + ".reason.txt").write_text(rejected_reason + "\n", encoding="utf-8")
         return target

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..adapters.inbox import RefusedEntry
 from ..adapters.safe_files import read_regular_file
 from ..errors import UnsupportedInput
 from .ingest import IngestResult, ingest_bytes
+from .parallel import map_bounded
 
 
 def process_inbox(app, folder, actor: str = "system:inbox") -> list[IngestResult]:
@@ -17,20 +20,21 @@ def process_inbox(app, folder, actor: str = "system:inbox") -> list[IngestResult
     """
     for refused in folder.refused_entries():
         _set_aside(app, folder, refused.path, refused.channel, refused.reason)
-    results = []
-    for dropped in folder.stable_files():
+
+    def take(dropped) -> Optional[IngestResult]:
         try:
             data = read_regular_file(dropped.path)
         except FileNotFoundError:
-            continue
+            return None
         except UnsupportedInput as exc:  # swapped for a link or FIFO between the scan and the open
             _set_aside(app, folder, dropped.path, dropped.channel, exc.reason)
-            continue
+            return None
         result = ingest_bytes(app, data, dropped.path.name, dropped.channel, actor)
-        reasons = result.reasons
-        folder.archive(dropped, rejected_reason="; ".join(reasons) if result.rejected else None)
-        results.append(result)
-    return results
+        folder.archive(dropped, rejected_reason="; ".join(result.reasons) if result.rejected else None)
+        return result
+
+    # many dropped files at once are taken by a bounded pool of threads (services/parallel.py)
+    return [r for r in map_bounded(take, folder.stable_files(), app.settings.ingest_workers) if r is not None]
 
 
 def _set_aside(app, folder, path, channel: str, why: str) -> None:

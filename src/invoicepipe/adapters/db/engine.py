@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
@@ -85,14 +87,38 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
             raise DisconnectionError(f"pooled connection idle {time.monotonic() - since:.0f} s is gone: {exc}") from exc
 
 
-def make_engine(url: str, ping_after_idle_s: float = PING_AFTER_IDLE_S) -> Engine:
+@dataclass(frozen=True)
+class PoolLimits:
+    """How many PostgreSQL connections one process may hold: ``size`` kept open, ``overflow``
+    more opened under load and closed when returned; a thread wanting one past that waits
+    ``timeout_s`` (then a TransientError). ``application_name`` labels the process's
+    connections in ``pg_stat_activity``. ``prepare_threshold`` is psycopg's: after how many
+    runs of one statement it is prepared on the server; None never prepares, which
+    PgBouncer in transaction mode needs unless it tracks prepared statements itself
+    (docs/operations.md)."""
+
+    size: int = 5
+    overflow: int = 5
+    timeout_s: float = 30.0
+    application_name: str = "invoicepipe"
+    prepare_threshold: Optional[int] = 5
+
+    @property
+    def most(self) -> int:
+        return self.size + self.overflow
+
+
+def make_engine(url: str, ping_after_idle_s: float = PING_AFTER_IDLE_S, limits: Optional[PoolLimits] = None) -> Engine:
     """An engine for ``url``; SQLite parent folders are created on demand."""
     if url.startswith("sqlite"):
         ensure_sqlite_dir(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=10)
+    limits = limits or PoolLimits()
+    engine = create_engine(url, pool_size=limits.size, max_overflow=limits.overflow, pool_timeout=limits.timeout_s,
+                           connect_args={"application_name": limits.application_name[:63],
+                                         "prepare_threshold": limits.prepare_threshold})
     _ping_when_idle(engine, ping_after_idle_s)
     return engine
 

@@ -1,0 +1,509 @@
+"""Throughput: documents per minute and per day, CPU per document by stage and by process,
+for the embedded default and the production topology, side by side on the same sets.
+
+    .venv/bin/python benchmarks/throughput.py                     # 300 digital, 40 scans
+    .venv/bin/python benchmarks/throughput.py --digital 120 --scans 12 --scale 1,2,4 --rounds 3
+    .venv/bin/python benchmarks/throughput.py --multi-node       # two worker groups, own local folders
+
+What runs, all as real processes started here (ports --port-base .. +9, default 18300):
+
+- **embedded**: ``invoicepipe up`` (SQLite, in-process workers, parse children) and
+  ``invoicepipe ingest FOLDER`` from a second process, as the README shows.
+- **production**: a throwaway PostgreSQL and Redis, ``invoicepipe worker fast|slow|pipeline``
+  (the README's layout: fast 2x2, slow 2x1, pipeline 1x4) and ``invoicepipe ingest FOLDER``.
+- **scale-out**: the production topology with N processes in the fast and the pipeline pool
+  (2 threads each) for every N of ``--scale``.
+
+Each run feeds a few warm-up documents first, then reads the CPU times of every process
+(``/proc``: each started process and all its descendants, reaped children included, the
+PostgreSQL postmaster and its backends, redis-server), ingests the set, waits until every
+document is settled (exported, in review, or terminal) and reads them again. docs/min is
+measured from the start of the ingest to the last settled document.
+
+The CPU by stage comes from a separate pass in this process (inline parse, SQLite):
+every stage's service wrapped with a thread-CPU counter, a nested stage's time (the audit
+append inside a step) taken out of its caller's. Bare Tesseract per page renders each scan
+page as the OCR adapter does (200 dpi, grayscale) and runs the ``tesseract`` program on it
+with ``OMP_THREAD_LIMIT=1``; the scan ratio is the pipeline's CPU per scan page over it.
+
+CPU times are read from ``/proc`` by hand (no psutil dependency for one benchmark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+BIN = Path(sys.executable).parent / "invoicepipe"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+DAY_MIN = 1440
+TICK = os.sysconf("SC_CLK_TCK")
+DONE_SQL = ("SELECT count(*) FROM documents WHERE status IN "
+            "('exported','needs_review','rejected','duplicate','failed','export_failed')")
+WARMUP = 4
+
+
+# -- CPU from /proc ----------------------------------------------------------------------------
+
+def _stat(pid: int) -> Optional[tuple[int, float]]:
+    """(parent pid, CPU seconds of the process and its reaped children)."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2:].split()
+    # fields[1] = ppid; [11..14] = utime, stime, cutime, cstime (clock ticks)
+    return int(fields[1]), sum(int(x) for x in fields[11:15]) / TICK
+
+
+def tree_cpu(roots: list[int]) -> float:
+    """CPU seconds of ``roots`` and every live descendant (each counts its reaped children)."""
+    parent_of, cpu = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            st = _stat(int(entry))
+            if st:
+                parent_of[int(entry)], cpu[int(entry)] = st
+    total, wanted = 0.0, set(roots)
+    for pid in cpu:
+        p = pid
+        while p and p not in wanted:
+            p = parent_of.get(p)
+        if p:
+            total += cpu[pid]
+    return total
+
+
+def own_children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+# -- sets ---------------------------------------------------------------------------------------
+
+def generate(out: Path, digital: int, scans: int, seed: int) -> dict[str, list[Path]]:
+    sets = {}
+    for form, count, s in (("digital", digital, seed), ("scan", scans, seed + 1)):
+        if count <= 0:
+            continue
+        subprocess.run([sys.executable, str(REPO / "fixtures" / "generate.py"), "--out", str(out / form), "--count",
+                        str(count + WARMUP), "--forms", form, "--seed", str(s)], check=True, capture_output=True)
+        rows = list(csv.DictReader(open(out / form / "manifest.csv", encoding="utf-8")))
+        sets[form] = [out / form / r["file"] for r in rows]
+    return sets
+
+
+def batch_folder(files: list[Path], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy2(f, folder / f.name)
+    return folder
+
+
+# -- servers ------------------------------------------------------------------------------------
+
+def as_postgres(args: list[str], **kw) -> subprocess.CompletedProcess:
+    cmd = ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+    return subprocess.run(cmd, check=True, capture_output=True, **kw)
+
+
+class Servers:
+    """A throwaway PostgreSQL and Redis on 127.0.0.1 for one production run."""
+
+    def __init__(self, work: Path, pg_port: int, redis_port: int):
+        self.dir, self.pg_port, self.redis_port = work / "pg", pg_port, redis_port
+
+    def __enter__(self) -> "Servers":
+        self.dir.mkdir(parents=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        as_postgres([str(PG_BIN / "initdb"), "-D", str(self.dir), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-l", str(self.dir / "server.log"), "-w", "start", "-o",
+                     f"-p {self.pg_port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on"])
+        subprocess.run(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--daemonize", "yes",
+                        "--save", "", "--appendonly", "no", "--pidfile", str(self.dir.parent / "redis.pid")], check=True,
+                       capture_output=True)
+        time.sleep(0.3)
+        self.db_url = f"postgresql+psycopg://postgres@127.0.0.1:{self.pg_port}/postgres"
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        return self
+
+    def pids(self) -> list[int]:
+        pids = [int((self.dir / "postmaster.pid").read_text().split()[0])]
+        pids.append(int((self.dir.parent / "redis.pid").read_text().strip()))
+        return pids
+
+    def __exit__(self, *exc) -> None:
+        subprocess.run(["redis-cli", "-p", str(self.redis_port), "shutdown", "nosave"], capture_output=True)
+        as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-m", "immediate", "-w", "stop"])
+
+
+# -- one topology -------------------------------------------------------------------------------
+
+class Run:
+    """One topology: an environment, its long-running processes, and the database to watch."""
+
+    def __init__(self, name: str, env: dict, db_url: str, server_pids: list[int]):
+        self.name, self.env, self.db_url, self.server_pids = name, env, db_url, server_pids
+        self.procs: dict[str, subprocess.Popen] = {}
+        from sqlalchemy import create_engine
+
+        self.engine = None
+        self._create_engine = lambda: create_engine(db_url)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN), *args], env=self.env, check=True, capture_output=True, text=True)
+
+    def start(self, label: str, *args: str, logs: Path) -> None:
+        out = open(logs / f"{self.name}-{label}.log", "w")
+        self.procs[label] = subprocess.Popen([str(BIN), *args], env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                             start_new_session=True, cwd=REPO)
+
+    def done(self) -> int:
+        from sqlalchemy import text
+
+        if self.engine is None:
+            self.engine = self._create_engine()
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(text(DONE_SQL)).scalar_one()
+        except Exception:  # noqa: BLE001 - the schema may not be there yet
+            return 0
+
+    def states(self) -> dict[str, int]:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return dict(conn.execute(text("SELECT status, count(*) FROM documents GROUP BY status")).all())
+
+    def wait_done(self, count: int, timeout: float) -> float:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.done() >= count:
+                return time.monotonic()
+            for label, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{self.name}: {label} exited with {proc.returncode}")
+            time.sleep(0.25)
+        raise RuntimeError(f"{self.name}: only {self.done()} of {count} documents settled in {timeout:.0f} s")
+
+    def cpu(self) -> dict[str, float]:
+        figures = {label: tree_cpu([p.pid]) for label, p in self.procs.items()}
+        if self.server_pids:
+            figures["postgresql"] = tree_cpu(self.server_pids[:1])
+            figures["redis"] = tree_cpu(self.server_pids[1:])
+        return figures
+
+    def ingest(self, folder: Path) -> float:
+        """``invoicepipe ingest FOLDER`` in its own process; returns its CPU seconds."""
+        before = own_children_cpu()
+        self.cli("ingest", str(folder), "--channel", "portal")
+        return own_children_cpu() - before
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
+    """Warm up, then ingest ``files`` at once and time them to settled; CPU by process."""
+    base = run.done()
+    run.ingest(batch_folder(files[:WARMUP], work / f"{run.name}-warm"))
+    run.wait_done(base + WARMUP, timeout)
+    time.sleep(1.0)  # let the last export's stragglers finish before the first reading
+    before = run.cpu()
+    t0 = time.monotonic()
+    ingest_cpu = run.ingest(batch_folder(files[WARMUP:], work / f"{run.name}-batch"))
+    t1 = run.wait_done(base + len(files), timeout)
+    after = run.cpu()
+    n = len(files) - WARMUP
+    per_process = {k: (after[k] - before.get(k, after[k])) * 1000 / n for k in after}
+    per_process["ingest"] = ingest_cpu * 1000 / n
+    per_min = n / ((t1 - t0) / 60)
+    return {"documents": n, "wall_s": round(t1 - t0, 2), "docs_per_min": round(per_min, 1),
+            "docs_per_day": int(per_min * DAY_MIN), "cpu_ms_per_doc": round(sum(per_process.values()), 1),
+            # cores kept busy by the run, all its processes together (2 = both cores of this machine)
+            "cores_busy": round(sum(per_process.values()) * n / 1000 / (t1 - t0), 2),
+            "cpu_ms_by_process": {k: round(v, 1) for k, v in per_process.items()}, "states": run.states()}
+
+
+def base_env(work: Path, port_base: int, audit_key: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INVOICEPIPE_")}
+    env.update(INVOICEPIPE_LOG_LEVEL="WARNING", INVOICEPIPE_AUDIT_KEY=audit_key, INVOICEPIPE_WEB_PORT=str(port_base + 1),
+               INVOICEPIPE_SWEEP_INTERVAL="30", OMP_THREAD_LIMIT="1", PYTHONPATH=str(REPO))
+    return env
+
+
+def load_master(run: Run, sets_dir: Path) -> None:
+    for kind in ("vendors", "pos", "receipts"):
+        run.cli("load", kind, str(sets_dir / "digital" / "master" / f"{kind}.csv"))
+
+
+@contextmanager
+def embedded(work: Path, args, sets_dir: Path, audit_key: str):
+    env = base_env(work, args.port_base, audit_key)
+    env.update(INVOICEPIPE_VAR_DIR=str(work / "var"), INVOICEPIPE_INBOX=str(work / "inbox"))
+    run = Run("embedded", env, f"sqlite:///{work / 'var' / 'invoicepipe.db'}", [])
+    (work / "var").mkdir(parents=True)
+    run.cli("db", "upgrade")
+    load_master(run, sets_dir)
+    run.start("up", "up", "--for-seconds", "100000", logs=work)
+    try:
+        yield run
+    finally:
+        run.stop()
+
+
+@contextmanager
+def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, groups: int = 1):
+    """PostgreSQL + Redis + the three pools (``layout``: pool -> (processes, threads)). With
+    ``groups`` > 1, each group of pools has its own local folder (var dir), as separate nodes."""
+    with Servers(work, args.port_base + 3, args.port_base + 2) as servers:
+        env = base_env(work, args.port_base, audit_key)
+        env.update(INVOICEPIPE_DATABASE_URL=servers.db_url, INVOICEPIPE_REDIS_URL=servers.redis_url,
+                   INVOICEPIPE_VAR_DIR=str(work / "node0"), INVOICEPIPE_INBOX=str(work / "node0" / "inbox"))
+        run = Run("production", env, servers.db_url, servers.pids())
+        run.cli("db", "upgrade")
+        load_master(run, sets_dir)
+        try:
+            for g in range(groups):
+                genv = {**env, "INVOICEPIPE_VAR_DIR": str(work / f"node{g}")}
+                for pool, (processes, threads) in layout.items():
+                    out = open(work / f"production-{pool}-{g}.log", "w")
+                    run.procs[f"{pool}" + (f"-{g}" if groups > 1 else "")] = subprocess.Popen(
+                        [str(BIN), "worker", pool, "--processes", str(processes), "--threads", str(threads), "--metrics-port", "0"],
+                        env=genv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO)
+            yield run
+        finally:
+            run.stop()
+
+
+# -- CPU by stage (one process) -----------------------------------------------------------------
+
+class StageClock:
+    """Thread CPU per stage, exclusive: time spent in a nested stage is not its caller's."""
+
+    def __init__(self):
+        self.ms: dict[str, float] = {}
+        self.stack: list[str] = []
+
+    def wrap(self, stage: str, fn):
+        def timed(*a, **kw):
+            start = time.thread_time()
+            self.stack.append(stage)
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.stack.pop()
+                spent = (time.thread_time() - start) * 1000
+                self.ms[stage] = self.ms.get(stage, 0.0) + spent
+                if self.stack:
+                    self.ms[self.stack[-1]] = self.ms.get(self.stack[-1], 0.0) - spent
+        return timed
+
+
+def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional[str] = None) -> dict:
+    """CPU ms per document by stage, inline, one document at a time through every step."""
+    from dramatiq.brokers.stub import StubBroker
+
+    from invoicepipe import actors
+    from invoicepipe.adapters.db import audit as audit_db
+    from invoicepipe.bootstrap import bootstrap
+    from invoicepipe.config import Settings
+    from invoicepipe.evaluation.e2e_run import StepRecorder, settle, step_handlers
+    from invoicepipe.services import ingest as ingest_service
+    from invoicepipe.services.masterdata import load_master_data
+
+    clock = StageClock()
+    names = {"triage": "triage", "parse_fast": "parse", "parse_slow": "parse", "decide": "decide/reconcile", "export": "export"}
+    saved_steps, saved_append = dict(actors.STEPS), audit_db.AuditRepository.append
+    for step, stage in names.items():
+        actors.STEPS[step] = clock.wrap(stage, saved_steps[step])
+    audit_db.AuditRepository.append = clock.wrap("audit", saved_append)
+    settings = Settings.from_env({"INVOICEPIPE_PARSE_ISOLATION": "inline"}, var_dir=work / "var", inbox_dir=work / "inbox",
+                                 database_url=database_url or f"sqlite:///{work / 'stages.db'}", redis_url=None)
+    app = bootstrap(settings, broker=StubBroker(), log_level="WARNING")
+    try:
+        for kind in ("vendors", "pos", "receipts"):
+            load_master_data(app, kind, sets_dir / "digital" / "master" / f"{kind}.csv", actor="system:bench")
+        recorder = StepRecorder()
+        app.enqueuer = recorder
+        handlers = {step: (lambda i, s=step: actors.STEPS[s](app, i, "system:bench")) for step in step_handlers(app)}
+        ingest = clock.wrap("ingest", ingest_service.ingest_bytes)
+        for i, path in enumerate(files):
+            if i == WARMUP:
+                clock.ms.clear()
+            ingest(app, path.read_bytes(), path.name, "portal", "system:bench")
+            settle(recorder, handlers)
+    finally:
+        app.close()
+        actors.STEPS.update(saved_steps)
+        audit_db.AuditRepository.append = saved_append
+    n = len(files) - WARMUP
+    return {k: round(v / n, 1) for k, v in clock.ms.items()}
+
+
+# -- bare Tesseract -----------------------------------------------------------------------------
+
+def bare_tesseract(files: list[Path], work: Path, dpi: int = 200) -> dict:
+    """CPU seconds per page of the ``tesseract`` program alone on each rendered scan page."""
+    import pypdfium2 as pdfium
+
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    per_page, pages = [], 0
+    for n, path in enumerate(files):
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        for i in range(len(pdf)):
+            image = pdf[i].render(scale=dpi / 72, grayscale=True).to_pil()
+            png = work / f"bare-{n}-{i}.png"
+            image.save(png)
+            before = own_children_cpu()
+            subprocess.run(["tesseract", str(png), "stdout", "--dpi", str(dpi)], env=env, capture_output=True, check=True)
+            per_page.append(own_children_cpu() - before)
+            pages += 1
+        pdf.close()
+    return {"pages": pages, "cpu_ms_per_page": round(statistics.median(per_page) * 1000, 1)}
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+def median_of(results: list[dict]) -> dict:
+    """The round whose docs/min is the median (its other figures come with it)."""
+    ordered = sorted(results, key=lambda r: r["docs_per_min"])
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["rounds_docs_per_min"] = [r["docs_per_min"] for r in results]
+    return chosen
+
+
+def topology_rounds(kind: str, work: Path, args, sets: dict, sets_dir: Path, key: str, form: str, **kw) -> dict:
+    results = []
+    for r in range(args.rounds):
+        folder = work / f"{kind}-{form}-{r}-{'-'.join(f'{a}{b[0]}x{b[1]}' for a, b in kw.get('layout', {}).items()) or 'x'}"
+        folder.mkdir(parents=True)
+        ctx = embedded(folder, args, sets_dir, key) if kind == "embedded" else production(folder, args, sets_dir, key, **kw)
+        with ctx as run:
+            results.append(measure(run, sets[form], folder, args.timeout))
+        print(f"  {kind} {form} round {r + 1}: {results[-1]['docs_per_min']} docs/min, "
+              f"{results[-1]['cpu_ms_per_doc']} CPU ms/doc", file=sys.stderr, flush=True)
+    return median_of(results)
+
+
+PRODUCTION_LAYOUT = {"fast": (2, 2), "slow": (2, 1), "pipeline": (1, 4)}
+
+
+def scale_layout(n: int) -> dict:
+    return {"fast": (n, 2), "slow": (1, 1), "pipeline": (n, 2)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--digital", type=int, default=300)
+    ap.add_argument("--scans", type=int, default=40)
+    ap.add_argument("--rounds", type=int, default=1, help="rounds per topology; the median round is reported")
+    ap.add_argument("--scale", default="1,2,4", help="worker processes per pool for the scale-out curve ('' for none)")
+    ap.add_argument("--port-base", type=int, default=18300, help="web +1, Redis +2, PostgreSQL +3")
+    ap.add_argument("--seed", type=int, default=20261202)
+    ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--skip", default="", help="comma list of parts to leave out: embedded,production,stages,tesseract")
+    ap.add_argument("--multi-node", action="store_true", help="also run two worker groups, each with its own local folder")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so every server and worker started here is stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    skip = set(filter(None, args.skip.split(",")))
+    report: dict = {"load_average_start": [round(x, 1) for x in os.getloadavg()]}
+    key = secrets.token_urlsafe(48)
+    with tempfile.TemporaryDirectory(prefix="invoicepipe-throughput-") as tmp:
+        work = Path(tmp)
+        os.chmod(work, 0o755)  # PostgreSQL (its own user) keeps its data below
+        sets_dir = work / "sets"
+        sets = generate(sets_dir, args.digital, args.scans, args.seed)
+        forms = [f for f in ("digital", "scan") if f in sets]
+        if "stages" not in skip:
+            report["cpu_ms_by_stage"] = {f: stages(sets[f][: min(len(sets[f]), 40 + WARMUP)], work / f"stages-{f}", sets_dir)
+                                         for f in forms}
+        if "tesseract" not in skip and "scan" in sets:
+            report["bare_tesseract"] = bare_tesseract(sets["scan"][WARMUP:], work)
+        for kind in ("embedded", "production"):
+            if kind in skip:
+                continue
+            extra = {"layout": PRODUCTION_LAYOUT} if kind == "production" else {}
+            report[kind] = {f: topology_rounds(kind, work, args, sets, sets_dir, key, f, **extra) for f in forms}
+        if args.scale and "digital" in sets:
+            report["scale_out"] = {}
+            for n in (int(x) for x in args.scale.split(",")):
+                report["scale_out"][n] = topology_rounds("production", work, args, sets, sets_dir, key, "digital",
+                                                         layout=scale_layout(n))
+        if args.multi_node and "digital" in sets:
+            folder = work / "multi-node"
+            folder.mkdir()
+            with production(folder, args, sets_dir, key, scale_layout(1), groups=2) as run:
+                try:
+                    report["multi_node"] = measure(run, sets["digital"], folder, min(args.timeout, 180))
+                except RuntimeError as exc:
+                    # what a document handed to the other group met (e.g. a blob only on node0)
+                    report["multi_node"] = {"error": str(exc), "states": run.states()}
+    report["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print_report(report)
+    return 0
+
+
+def print_report(report: dict) -> None:
+    print(f"load average at start {report['load_average_start']}, at end {report['load_average_end']}")
+    for kind in ("embedded", "production"):
+        for form, r in report.get(kind, {}).items():
+            print(f"\n{kind} / {form}: {r['documents']} docs in {r['wall_s']} s: {r['docs_per_min']:,} docs/min = "
+                  f"{r['docs_per_day']:,} docs/day (rounds {r['rounds_docs_per_min']}); CPU {r['cpu_ms_per_doc']} ms/doc, "
+                  f"{r['cores_busy']} cores busy; states {r['states']}")
+            print("  CPU ms per doc by process: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_by_process"].items()))
+    for form, by_stage in report.get("cpu_ms_by_stage", {}).items():
+        total = round(sum(by_stage.values()), 1)
+        print(f"\nCPU ms per {form} doc by stage (one process, inline, SQLite): "
+              + ", ".join(f"{k} {v}" for k, v in by_stage.items()) + f"; total {total}")
+    bare = report.get("bare_tesseract")
+    if bare:
+        print(f"\nbare Tesseract: {bare['cpu_ms_per_page']} CPU ms per page (median of {bare['pages']} pages)")
+        for kind in ("embedded", "production"):
+            scan = report.get(kind, {}).get("scan")
+            if scan:
+                per_page = scan["cpu_ms_per_doc"] * report["bare_tesseract"]["pages"] / max(1, scan["documents"])
+                print(f"  {kind}: {per_page:.0f} CPU ms per scan page, {per_page / bare['cpu_ms_per_page']:.2f}x bare Tesseract")
+    if report.get("scale_out"):
+        print("\nscale-out (production, N processes in the fast and the pipeline pool, 2 threads each):")
+        for n, r in report["scale_out"].items():
+            print(f"  {n}: {r['docs_per_min']:,} docs/min ({r['docs_per_day']:,}/day), CPU {r['cpu_ms_per_doc']} ms/doc")
+    if report.get("multi_node"):
+        print(f"\nmulti-node (two worker groups, own local folders): {report['multi_node']}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
