@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping, Optional, Protocol, Sequence, runtime
 from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
 from ...domain.audit import LEGACY_PARTITION, ChainEvent, Head, canonical_json, keyed_event_hash
-from ...domain.audit_keys import Keyring, as_keyring
+from ...domain.audit_keys import Keyring, Takeover, as_keyring
 from ...errors import StateConflict
 from . import tables as t
 
@@ -256,18 +256,18 @@ class AuditRepository:
             c = t.audit_heads.c
             self.conn.execute(select(c.chain_partition).where(c.chain_partition >= 1).order_by(c.chain_partition).with_for_update()).all()
 
-    def key_takeovers(self) -> dict[str, int]:
-        """Key id -> seq of the ``audit_key / rotated`` event that handed signing to it (read
-        through the step index). Only an event signed by the key it names counts: the
+    def key_takeovers(self) -> dict[str, Takeover]:
+        """Key id -> where the ``audit_key / rotated`` event that handed signing to it sits
+        (read through the step index). Only an event signed by the key it names counts: the
         rotation appends it under the new key, and the chain walk checks that signature."""
         a = t.audit_events.c
-        rows = self.conn.execute(select(a.seq, a.inputs, a.key_id).where(a.step == "audit_key", a.outcome == "rotated", a.chain_partition > 0)
-                                 .order_by(a.seq))
-        takeovers: dict[str, int] = {}
-        for seq, inputs, key_id in rows:
+        rows = self.conn.execute(select(a.seq, a.inputs, a.key_id, a.chain_partition, a.chain_position)
+                                 .where(a.step == "audit_key", a.outcome == "rotated", a.chain_partition > 0).order_by(a.seq))
+        takeovers: dict[str, Takeover] = {}
+        for seq, inputs, key_id, partition, position in rows:
             to = (inputs or {}).get("to") if isinstance(inputs, dict) else None
             if to is not None and to == key_id:
-                takeovers.setdefault(to, int(seq))
+                takeovers.setdefault(to, Takeover(int(seq), int(partition), int(position)))
         return takeovers
 
     def partitions_with_events(self) -> set[int]:
