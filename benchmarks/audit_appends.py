@@ -140,7 +140,7 @@ def move_once(uow: UnitOfWork, document_id: int, i: int) -> dict:
                     extractor_version="kv-2.0", policy_version="bench")
 
 
-def writer(url: str, design: str, start_at: float, seconds: float, seed: int, out) -> None:
+def writer(url: str, design: str, start, seconds: float, seed: int, out) -> None:
     import random
 
     rnd = random.Random(seed)
@@ -175,8 +175,10 @@ def writer(url: str, design: str, start_at: float, seconds: float, seed: int, ou
         backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
     for i in range(WARM_UP):  # compiled statements cached, prepared statements made, as in a running worker
         one(-1 - i)
-    time.sleep(max(0.0, start_at - time.time()))
-    end, done, i, moved = start_at + seconds, 0, 0, 0
+    # Every writer connected and warmed up before any starts: on a loaded machine a fixed
+    # head start was not always enough, and a late writer measured an empty window.
+    start.wait()
+    end, done, i, moved = time.time() + seconds, 0, 0, 0
     client0, server0 = time.process_time(), proc_cpu_seconds(backend)
     while time.time() < end:
         i += 1
@@ -236,11 +238,11 @@ def machine_busy() -> tuple[int, int]:
 def measure(url: str, design: str, writers: int, seconds: float) -> Measurement:
     ctx = mp.get_context("fork")
     out = ctx.Queue()
-    start_at = time.time() + 2.0 + 0.3 * writers  # every writer connected, warmed up and waiting
-    procs = [ctx.Process(target=writer, args=(url, design, start_at, seconds, 1000 * writers + n, out)) for n in range(writers)]
+    start = ctx.Barrier(writers + 1)
+    procs = [ctx.Process(target=writer, args=(url, design, start, seconds, 1000 * writers + n, out)) for n in range(writers)]
     for p in procs:
         p.start()
-    time.sleep(max(0.0, start_at - time.time()))
+    start.wait()
     busy0, total0 = machine_busy()
     results = [out.get(timeout=seconds + 60) for _ in procs]
     busy1, total1 = machine_busy()
