@@ -11,14 +11,18 @@ per transaction, as the pipeline does (a state change and its event commit toget
   written in one statement) with each event first trying its document's partition (random
   document ids here), else the next free one (``SKIP LOCKED``), as before writer affinity;
 - **16 partitions**: the append as the application runs it: each writer thread keeps to the
-  partition it got last, so writers settle on partitions of their own.
+  partition it got last, so writers settle on partitions of their own;
+- **16 p. + state change**: the same append made by ``services/transitions.move`` in the
+  transaction that also changes a document's state (read it, guarded update, webhook
+  deliveries), one document move per transaction, as the pipeline's steps commit.
 
 Per measurement it prints appends/s, the CPU per append of the writer processes
 (``time.process_time``) and of their PostgreSQL backends (``/proc/PID/stat`` of
 ``pg_backend_pid()``, so only for a local server), the ceiling those allow (cores / CPU per
 append), the whole machine's busy share (``/proc/stat``), and how often an append found its
-preferred head taken by another writer. ``--waits`` samples ``pg_stat_activity`` every 20 ms
-and prints what the writers' backends waited on, with the share of row/transaction lock waits.
+preferred head taken by another writer (the collision rate) and the load average. It samples
+``pg_stat_activity`` every 20 ms (``--no-waits``: not) and prints what the writers' backends
+waited on, with the share of row/transaction lock waits.
 
 Without ``--database-url`` it starts a throwaway PostgreSQL (``initdb`` + ``pg_ctl`` from
 /usr/lib/postgresql/*/bin, as the ``postgres`` user when run as root) on ``--pg-port`` (a
@@ -28,7 +32,7 @@ Figures are medians of ``--rounds`` rounds; the designs alternate within each ro
 see the same load.
 
     .venv/bin/python benchmarks/audit_appends.py [--rounds 5] [--seconds 3] [--writers 1 2 4 8] [--fsync on|off]
-        [--designs DESIGN ...] [--waits] [--pg-port PORT]
+        [--designs DESIGN ...] [--no-waits] [--pg-port PORT]
 
 Figures and what they show: benchmarks/README.md.
 """
@@ -46,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import uuid
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,12 +67,16 @@ from invoicepipe.adapters.db.engine import make_engine  # noqa: E402
 from invoicepipe.adapters.db.migrate import upgrade  # noqa: E402
 from invoicepipe.adapters.db.uow import UnitOfWork  # noqa: E402
 from invoicepipe.domain.audit import canonical_json, legacy_event_hash  # noqa: E402
+from invoicepipe.domain.models import Status  # noqa: E402
+from invoicepipe.services.transitions import move  # noqa: E402
 
 KEY = b"benchmark-key-" + b"k" * 32
 # "16 partitions" is AuditRepository.append as the application runs it (each writer thread
 # keeps to the partition it got last); "16 p., by document" is the same append with each event
 # first trying its document's partition, as before writer affinity.
-DESIGNS = ("one head row", "16 p., by document", "16 partitions")
+# "16 p. + state change" is the append as production makes it: inside ``transitions.move``,
+# in the transaction that also moves the document (read, guarded update, webhook fan-out).
+DESIGNS = ("one head row", "16 p., by document", "16 partitions", "16 p. + state change")
 
 OLD_SCHEMA = """
 CREATE TABLE IF NOT EXISTS old_audit_events (LIKE audit_events INCLUDING ALL);
@@ -109,7 +118,29 @@ def proc_cpu_seconds(pid: int) -> Optional[float]:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def writer(url: str, design: str, start_at: float, seconds: float, seed: int, out) -> None:
+# Appends each writer makes before the clock starts.
+WARM_UP = 20
+
+
+def own_documents(uow: UnitOfWork, seed: int, count: int = 50) -> list[int]:
+    """Documents only this writer moves (two writers moving one document would measure their
+    guarded updates colliding, not the audit append)."""
+    with uow.begin() as tx:
+        return [tx.documents.add(sha256=uuid.uuid4().hex * 2, filename=f"bench-{seed}-{i}.pdf", channel="bench", media_type="application/pdf",
+                                 size_bytes=1, status=Status.EXTRACTED) for i in range(count)]
+
+
+def move_once(uow: UnitOfWork, document_id: int, i: int) -> dict:
+    """One pipeline step: read the document, move it on (alternating between two states) with its audit event."""
+    with uow.begin() as tx:
+        doc = tx.documents.require(document_id)
+        to = Status.RECONCILING if doc.status == Status.EXTRACTED else Status.EXTRACTED
+        return move(tx, doc, to, step="route", actor=f"worker:bench:{os.getpid()}", outcome="auto",
+                    reasons=[{"code": "ok", "message": "all fields confident"}], inputs={"i": i, "fields": 12},
+                    extractor_version="kv-2.0", policy_version="bench")
+
+
+def writer(url: str, design: str, start, seconds: float, seed: int, out) -> None:
     import random
 
     rnd = random.Random(seed)
@@ -118,26 +149,40 @@ def writer(url: str, design: str, start_at: float, seconds: float, seed: int, ou
     else:
         engine = make_engine(url)
     uow = UnitOfWork(engine, KEY)
-    with engine.connect() as conn:  # connected before the clock starts; the pool reuses it
-        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    time.sleep(max(0.0, start_at - time.time()))
-    end, done, i, moved = start_at + seconds, 0, 0, 0
-    client0, server0 = time.process_time(), proc_cpu_seconds(backend)
-    while time.time() < end:
-        i += 1
+    documents = own_documents(uow, seed) if design == DESIGNS[3] else []
+
+    def one(i: int) -> bool:
+        """One append (one transaction); True when another writer held the preferred head."""
         document_id = rnd.randint(1, 100_000)
         ev = event(i, document_id)
         if design == DESIGNS[0]:
             with engine.begin() as conn:
                 old_append(conn, ev)
+            return False
+        if design == DESIGNS[1]:
+            # As before writer affinity: each append first tries its document's partition.
+            audit_module._settle_on(1 + document_id % audit_module.PARTITIONS)
+        preferred = audit_module.preferred_partition()
+        if design == DESIGNS[3]:
+            row = move_once(uow, documents[i % len(documents)], i)
         else:
-            if design == DESIGNS[1]:
-                # As before writer affinity: each append first tries its document's partition.
-                audit_module._settle_on(1 + document_id % audit_module.PARTITIONS)
-            preferred = audit_module.preferred_partition()
             with uow.begin() as tx:
-                # Another writer held the preferred head: this append went to the next free one.
-                moved += tx.audit.append(ev)["chain_partition"] != preferred
+                row = tx.audit.append(ev)
+        # Another writer held the preferred head: this append went to the next free one.
+        return row["chain_partition"] != preferred
+
+    with engine.connect() as conn:  # connected before the clock starts; the pool reuses it
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    for i in range(WARM_UP):  # compiled statements cached, prepared statements made, as in a running worker
+        one(-1 - i)
+    # Every writer connected and warmed up before any starts: on a loaded machine a fixed
+    # head start was not always enough, and a late writer measured an empty window.
+    start.wait()
+    end, done, i, moved = time.time() + seconds, 0, 0, 0
+    client0, server0 = time.process_time(), proc_cpu_seconds(backend)
+    while time.time() < end:
+        i += 1
+        moved += one(i)
         done += 1
     client, server1 = time.process_time() - client0, proc_cpu_seconds(backend)
     engine.dispose()
@@ -180,6 +225,7 @@ class Measurement:
     server_ms: Optional[float]  # CPU per append in their PostgreSQL backends (None: server not local)
     busy: float  # share of the machine's CPU time busy during the run (every process, not only ours)
     moved: float  # share of appends that found their preferred head taken by another writer
+    load: float  # the 1-minute load average at the end of the measurement
 
 
 def machine_busy() -> tuple[int, int]:
@@ -192,11 +238,11 @@ def machine_busy() -> tuple[int, int]:
 def measure(url: str, design: str, writers: int, seconds: float) -> Measurement:
     ctx = mp.get_context("fork")
     out = ctx.Queue()
-    start_at = time.time() + 1.0 + 0.1 * writers  # every writer connected and waiting
-    procs = [ctx.Process(target=writer, args=(url, design, start_at, seconds, 1000 * writers + n, out)) for n in range(writers)]
+    start = ctx.Barrier(writers + 1)
+    procs = [ctx.Process(target=writer, args=(url, design, start, seconds, 1000 * writers + n, out)) for n in range(writers)]
     for p in procs:
         p.start()
-    time.sleep(max(0.0, start_at - time.time()))
+    start.wait()
     busy0, total0 = machine_busy()
     results = [out.get(timeout=seconds + 60) for _ in procs]
     busy1, total1 = machine_busy()
@@ -205,7 +251,7 @@ def measure(url: str, design: str, writers: int, seconds: float) -> Measurement:
     done = sum(r[0] for r in results) or 1
     server = None if any(r[2] is None for r in results) else 1000 * sum(r[2] for r in results) / done
     return Measurement(sum(r[0] for r in results) / seconds, 1000 * sum(r[1] for r in results) / done, server,
-                       (busy1 - busy0) / max(1, total1 - total0), sum(r[3] for r in results) / done)
+                       (busy1 - busy0) / max(1, total1 - total0), sum(r[3] for r in results) / done, os.getloadavg()[0])
 
 
 def free_port() -> int:
@@ -254,14 +300,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("INVOICEPIPE_BENCH_DATABASE_URL"),
                         help="a scratch PostgreSQL database (default: start a throwaway server)")
-    parser.add_argument("--writers", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--writers", type=int, nargs="+", default=[1, 2, 4, 8, 16])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--pg-port", type=int, default=0, help="the throwaway server's port (default: a free one)")
     parser.add_argument("--designs", nargs="+", choices=DESIGNS, default=list(DESIGNS), metavar="DESIGN",
                         help=f"any of {', '.join(repr(d) for d in DESIGNS)} (default: all)")
-    parser.add_argument("--waits", action="store_true",
-                        help="sample what the writers' server processes wait on (pg_stat_activity) and print the shares")
+    parser.add_argument("--no-waits", dest="waits", action="store_false",
+                        help="do not sample what the writers' server processes wait on (pg_stat_activity)")
     parser.add_argument("--fsync", choices=["on", "off"], default="on",
                         help="the throwaway server's fsync: on (default, durable commits as in production) or off (as scripts/test.sh)")
     args = parser.parse_args()
@@ -288,39 +334,39 @@ def main() -> int:
                         waits.setdefault((design, n), collections.Counter()).update(sampler.counts)
                     else:
                         m = measure(url, design, n, args.seconds)
-                    loads.append(os.getloadavg()[0])
+                    loads.append(m.load)
                     results.setdefault((design, n), []).append(m)
-                    print(f"round {r + 1}: {design:<18} {n} writer(s): {m.rate:7.0f} appends/s, CPU/append client {m.client_ms:.2f} ms "
+                    print(f"round {r + 1}: {design:<22} {n:>2} writer(s): {m.rate:7.0f} appends/s, CPU/append client {m.client_ms:.2f} ms "
                           f"server {_ms(m.server_ms)}, preferred head taken {m.moved:.0%} (machine busy {m.busy:.0%}, load {loads[-1]:.1f})",
                           flush=True)
         print(f"\nmedians on PostgreSQL ({args.rounds} rounds x {args.seconds:g} s; load average during the runs "
               f"{min(loads):.1f}-{max(loads):.1f}, median {statistics.median(loads):.1f}, on {os.cpu_count()} cores)")
-        print("appends/s; CPU per append (ms, writer process + its PostgreSQL backend); <ceiling: cores / CPU per append, the "
-              "rate if the writers had every core; the whole machine's busy share")
-        print(f"{'writers':>7}  " + "  ".join(f"{d:>38}" for d in args.designs) + f"  (ratios to {args.designs[0]!r})")
-        for n in args.writers:
-            cells, rates = [], []
-            for d in args.designs:
+        print("CPU/append: writer process + its PostgreSQL backend; ceiling: cores / CPU per append, the rate if the writers had "
+              "every core; busy: the whole machine's busy share; taken: appends whose preferred head another writer held "
+              "(the collision rate); lock waits: share of the backends' samples waiting on a row or transaction lock")
+        for d in args.designs:
+            print(f"\n{d}")
+            print(f"{'writers':>7} {'appends/s':>9} {'x 1 writer':>10} {'CPU/append ms':>14} {'ceiling':>7} {'busy':>5} {'taken':>5} "
+                  f"{'lock waits':>10} {'load':>5}")
+            base = None
+            for n in args.writers:
                 ms = results[(d, n)]
                 rate, client = statistics.median(m.rate for m in ms), statistics.median(m.client_ms for m in ms)
                 server_ms = None if any(m.server_ms is None for m in ms) else statistics.median(m.server_ms for m in ms)
-                busy = statistics.median(m.busy for m in ms)
-                rates.append(rate)
+                base = base or rate
                 # What the cores could do if they ran nothing else: cores / CPU per append.
-                ceiling = "" if server_ms is None else f" <{1000 * os.cpu_count() / (client + server_ms):.0f}"
-                cells.append(f"{rate:6.0f}/s {client:.2f}+{_ms(server_ms, unit=False)} ms{ceiling} {busy:4.0%}")
-            ratios = " ".join(f"{r / rates[0]:.2f}x" for r in rates[1:])
-            print(f"{n:>7}  " + "  ".join(f"{c:>38}" for c in cells) + f"  {ratios}")
-        print("\nshare of appends whose preferred partition head another writer held (they took the next free one)")
-        for d in args.designs[1:]:
-            print(f"  {d:<18} " + ", ".join(f"{n} writer(s) {statistics.median(m.moved for m in results[(d, n)]):.0%}" for n in args.writers))
+                ceiling = "n/a" if server_ms is None else f"{1000 * os.cpu_count() / (client + server_ms):.0f}"
+                counts = waits.get((d, n))
+                lock = "n/a" if counts is None else f"{sum(v for k, v in counts.items() if k.startswith('Lock:')) / (sum(counts.values()) or 1):.0%}"
+                print(f"{n:>7} {rate:>9.0f} {rate / base:>9.2f}x {client:>6.2f} + {_ms(server_ms, unit=False):<5} {ceiling:>7} "
+                      f"{statistics.median(m.busy for m in ms):>5.0%} {statistics.median(m.moved for m in ms):>5.0%} {lock:>10} "
+                      f"{statistics.median(m.load for m in ms):>5.1f}")
         if args.waits:
             print("\nwhat the writers' server processes were doing (share of samples; ClientRead = waiting for its client)")
             for (design, n), counts in sorted(waits.items()):
                 total = sum(counts.values()) or 1
                 top = ", ".join(f"{k} {v / total:.0%}" for k, v in counts.most_common(5))
-                lock = sum(v for k, v in counts.items() if k.startswith("Lock:")) / total
-                print(f"  {design:<18} {n} writer(s): row/transaction lock waits {lock:.0%}; {top}")
+                print(f"  {design:<22} {n:>2} writer(s): {top}")
     finally:
         if server:
             server.stop()

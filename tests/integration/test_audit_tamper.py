@@ -283,6 +283,43 @@ def test_an_event_signed_with_the_retired_key_after_a_rotation_is_reported(seale
     assert "the base key" in problem["message"] and "k1 took over" in problem["message"]
 
 
+def test_a_checkpoint_signed_with_a_retired_or_a_future_key_is_reported(sealed, capsys):
+    from invoicepipe.cli_common import make_app
+    from invoicepipe.domain.audit import Head
+    from invoicepipe.domain.audit_checkpoint import checkpoint_heads, make_checkpoint
+
+    assert main(["audit", "rotate-key"]) == EXIT_OK
+    append_events(5)
+    path = sealed["var"] / "audit-checkpoints.jsonl"
+    lines = path.read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r.get("kid") for r in records] == [None, "k1"]  # as `audit checkpoint` signs them: each with its period's key
+    app = make_app()
+    keys = app.uow.audit_keyring
+    app.close()
+    engine = create_engine(sealed["owner_url"])
+    with engine.connect() as conn:
+        heads = [Head(*row) for row in conn.execute(text("SELECT chain_partition, chain_position, hash FROM audit_heads"))]
+    engine.dispose()
+
+    # Someone holding the retired (perhaps leaked) base key seals today's heads, past the rotation.
+    retired = make_checkpoint(keys.keys[None], 3, "2026-12-02T10:00:00+00:00", heads, records[-1]["sig"])
+    path.write_text("\n".join([*lines, json.dumps(retired)]) + "\n")
+    code, kinds, result = verify(capsys)
+    assert code == EXIT_AUDIT and kinds == {"checkpoint_retired_key"}
+    assert "retired when key k1 took over" in result["problems"][0]["message"]
+
+    # The new key sealing heads from before its takeover (the first checkpoint's).
+    future = make_checkpoint(keys.keys["k1"], 3, "2026-12-02T10:00:00+00:00", list(checkpoint_heads(records[0]).values()),
+                             records[-1]["sig"], "k1")
+    path.write_text("\n".join([*lines, json.dumps(future)]) + "\n")
+    code, kinds, result = verify(capsys)
+    assert code == EXIT_AUDIT and kinds == {"checkpoint_future_key"}
+
+    path.write_text("\n".join(lines) + "\n")
+    assert verify(capsys)[:2] == (EXIT_OK, set())
+
+
 def test_events_of_a_key_missing_from_the_keyring_are_reported(sealed, capsys):
     assert main(["audit", "rotate-key"]) == EXIT_OK
     append_events(3)

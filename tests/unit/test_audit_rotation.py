@@ -134,3 +134,40 @@ def test_a_keyring_watch_follows_a_rotation_written_by_another_process(tmp_path)
     assert watch.current().active is None
     rotate_audit_key(s)  # as `audit rotate-key` in another process would
     assert watch.current().active == "k1" and watch.current() is watch.current()  # read once per change
+
+
+def test_the_key_of_a_checkpoint_is_the_key_whose_takeover_its_heads_include():
+    from invoicepipe.domain.audit_keys import Takeover, key_of_period
+
+    ring = Keyring({None: BASE, "k1": NEW, "k2": b"z" * 32}, "k2")
+    takeovers = {"k1": Takeover(seq=14, partition=3, position=5), "k2": Takeover(seq=30, partition=1, position=9)}
+    assert key_of_period(ring, takeovers, {3: 4, 1: 8}) is None  # no takeover sealed: the first key
+    assert key_of_period(ring, takeovers, {3: 4, 1: 20}) == "k2"  # the last key whose takeover is sealed
+    assert key_of_period(ring, {"k1": takeovers["k1"]}, {3: 5}) == "k1"
+    assert key_of_period(ring, takeovers, {3: 5, 1: 8}) == "k1"
+    assert key_of_period(ring, takeovers, {3: 6, 1: 9}) == "k2"
+    assert key_of_period(ring, {}, {1: 100}) is None
+
+
+def test_a_checkpoint_signed_outside_its_key_period_is_reported():
+    import json
+
+    from invoicepipe.domain.audit_keys import Takeover
+
+    takeovers = {"k1": Takeover(seq=14, partition=1, position=4)}
+    before, after = [Head(1, 3, "a" * 64)], [Head(1, 4, "b" * 64)]
+    first = make_checkpoint(BASE, 1, "2026-12-02T00:00:00+00:00", before, GENESIS_HASH)
+    right = make_checkpoint(NEW, 2, "2026-12-02T00:01:00+00:00", after, first["sig"], "k1")
+    report = verify_checkpoints(RING, [json.dumps(first), json.dumps(right)], [], takeovers=takeovers)
+    assert report.findings == []
+
+    retired = make_checkpoint(BASE, 2, "2026-12-02T00:01:00+00:00", after, first["sig"])  # the old key after the rotation
+    [finding] = verify_checkpoints(RING, [json.dumps(first), json.dumps(retired)], [], takeovers=takeovers).findings
+    assert finding.kind == "checkpoint_retired_key" and "event #14" in finding.message
+
+    future = make_checkpoint(NEW, 1, "2026-12-02T00:00:00+00:00", before, GENESIS_HASH, "k1")  # the new key before its takeover
+    [finding] = verify_checkpoints(RING, [json.dumps(future)], [], takeovers=takeovers).findings
+    assert finding.kind == "checkpoint_future_key" and "only at event #14" in finding.message
+    # a key the chain never handed signing to
+    [finding] = verify_checkpoints(RING, [json.dumps(future)], [], takeovers={}).findings
+    assert finding.kind == "checkpoint_future_key" and "no takeover event" in finding.message

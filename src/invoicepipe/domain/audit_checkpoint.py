@@ -18,10 +18,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from .audit import GENESIS_HASH, Finding, Head, canonical_json
-from .audit_keys import Keyring, as_keyring
+from .audit_keys import Keyring, Takeover, as_keyring, key_of_period
 
 
 MAX_LISTED = 20
@@ -92,13 +92,36 @@ def _parse(line: str) -> Optional[dict]:
     return value if isinstance(value, dict) else None
 
 
+def key_period_finding(keys: Union[bytes, Keyring], record: dict, takeovers: Mapping[Optional[str], Takeover]) -> Optional[Finding]:
+    """A finding when an authentic checkpoint is signed by a key other than the one whose
+    period its heads are in (``audit_keys.key_of_period``): a retired key (perhaps leaked,
+    the case rotation is for) or a key whose period had not begun at the heads it seals."""
+    keyring = as_keyring(keys)
+    sealed = {p: h.position for p, h in checkpoint_heads(record).items()}
+    expected, signer = key_of_period(keyring, takeovers, sealed), record.get("kid")
+    if signer == expected:
+        return None
+    order = list(keyring.keys)
+    n = record["n"]
+    if order.index(signer) < order.index(expected):
+        took = takeovers[expected]
+        return Finding("checkpoint_retired_key", f"checkpoint #{n} is signed with {keyring.label(signer)}, retired when {keyring.label(expected)} "
+                                                 f"took over at event #{took.seq}, which the checkpoint seals: signed with a retired key")
+    took = takeovers.get(signer)
+    since = f"took over only at event #{took.seq}, after the heads it seals" if took else "has no takeover event in the chain"
+    return Finding("checkpoint_future_key", f"checkpoint #{n} is signed with {keyring.label(signer)}, which {since}: the heads are in "
+                                            f"{keyring.label(expected)}'s period")
+
+
 def verify_checkpoints(key: Union[bytes, Keyring], lines: Sequence[str], recorded: Sequence[tuple[int, str]],
-                       copy: bool = False) -> CheckpointReport:
+                       copy: bool = False, takeovers: Optional[Mapping[Optional[str], Takeover]] = None) -> CheckpointReport:
     """Check the checkpoint file's lines, and that it still holds every checkpoint the database recorded.
 
     ``recorded`` is (counter, signature) of the checkpoints the database says were written.
     ``copy``: the lines are a shipped copy, which lags the checkpoints written since it was
     last shipped: ending early is then a note (``lag``), not a finding.
+    ``takeovers``: where each key took over in the chain; each checkpoint is then checked
+    to be signed with the key of its period (``key_period_finding``).
     """
     findings: list[Finding] = []
     latest: Optional[dict] = None
@@ -119,6 +142,10 @@ def verify_checkpoints(key: Union[bytes, Keyring], lines: Sequence[str], recorde
             findings.append(Finding(kind, f"checkpoint #{n} follows #{prev_n}: checkpoints #{prev_n + 1}..#{n - 1} were removed from the file"))
         elif record["prev"] != prev_sig:
             findings.append(Finding("checkpoint_edited", f"checkpoint #{n} does not point at the checkpoint before it"))
+        if takeovers is not None:
+            wrong_key = key_period_finding(key, record, takeovers)
+            if wrong_key:
+                findings.append(wrong_key)
         by_counter[n] = record["sig"]
         prev_n, prev_sig, latest = n, record["sig"], record
     if unsigned > MAX_LISTED:

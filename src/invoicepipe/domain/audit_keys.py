@@ -53,3 +53,28 @@ def retirements(keyring: Keyring, takeovers: Mapping[Optional[str], int]) -> dic
         if seq is not None and (successor is None or seq < successor[1]):
             successor = (key_id, seq)
     return retired
+
+
+@dataclass(frozen=True)
+class Takeover:
+    """Where the ``audit_key / rotated`` event that handed signing to a key sits in the chain."""
+
+    seq: int
+    partition: int
+    position: int
+
+
+def key_of_period(keyring: Keyring, takeovers: Mapping[Optional[str], Takeover], sealed: Mapping[int, int]) -> Optional[str]:
+    """The key whose period a checkpoint of the heads ``sealed`` (partition -> position) falls in.
+
+    That is the last key, in keyring order, whose takeover event the heads include (the
+    rule of ``retirements``), or the first key when they include none. A checkpoint is signed
+    with this key: one signed with an earlier key was made with a retired key, one signed
+    with a later key with a key whose period had not begun at the heads it seals.
+    """
+    current = next(iter(keyring.keys), BASE_KEY_ID)
+    for key_id in keyring.keys:
+        place = takeovers.get(key_id)
+        if place is not None and sealed.get(place.partition, 0) >= place.position:
+            current = key_id
+    return current

@@ -20,7 +20,7 @@ from ..adapters.checkpoint_witness import HttpWitness, WitnessUnavailable, is_wi
 from ..adapters.db.audit import PARTITIONS
 from ..domain.audit import GENESIS_HASH, LEGACY_PARTITION, compare_with_checkpoint, walk_partition
 from ..domain.audit_checkpoint import checkpoint_heads, is_authentic, make_checkpoint, verify_checkpoints
-from ..domain.audit_keys import retirements
+from ..domain.audit_keys import key_of_period, retirements
 from ..errors import AuditChainBroken, ConfigError
 
 
@@ -50,12 +50,13 @@ def verify(app, checkpoints: Optional[Path] = None) -> dict:
             # The snapshot starts with this first read, while the file is locked: every
             # checkpoint in the file sealed rows this snapshot can see.
             marks = tx.audit.checkpoint_marks()
-            report = verify_checkpoints(key, log.lines(), marks, copy=checkpoints is not None)
+            takeovers = tx.audit.key_takeovers()
+            report = verify_checkpoints(key, log.lines(), marks, copy=checkpoints is not None, takeovers=takeovers)
             log.release()
             sealed = checkpoint_heads(report.latest) if report.latest else {}
             label = f"checkpoint #{report.latest['n']} ({report.latest['at']})" if report.latest else ""
             heads = tx.audit.heads()
-            retired = retirements(key, tx.audit.key_takeovers())
+            retired = retirements(key, {k: place.seq for k, place in takeovers.items()})
             partitions = {LEGACY_PARTITION, *range(1, PARTITIONS + 1), *heads, *sealed, *tx.audit.partitions_with_events()}
             findings, events = list(report.findings), 0
             for p in sorted(partitions):
@@ -102,6 +103,7 @@ def checkpoint(app) -> dict:
         last = log.last(lambda record: is_authentic(keys, record))
         with app.uow.begin() as tx:
             heads = tx.audit.heads()
+            takeovers = tx.audit.key_takeovers()
             contradictions = _contradictions(tx, last, heads) if last else []
             in_file, recorded = (int(last["n"]) if last else 0), tx.audit.last_checkpoint_counter()
         if recorded > in_file:
@@ -111,8 +113,12 @@ def checkpoint(app) -> dict:
         if last and checkpoint_heads(last) == heads:
             return {"written": False, "n": last["n"], "at": last["at"], "partitions": len(heads)}
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        record = make_checkpoint(keys.active_key, (int(last["n"]) + 1) if last else 1, at, list(heads.values()),
-                                 last["sig"] if last else GENESIS_HASH, keys.active)
+        # Signed with the key of the period the heads are in, not simply the active one: a
+        # rotation writes its key before its event commits, and a checkpoint taken in
+        # between seals heads of the old key's period (``audit verify`` checks this).
+        kid = key_of_period(keys, takeovers, {p: h.position for p, h in heads.items()})
+        record = make_checkpoint(keys.keys[kid], (int(last["n"]) + 1) if last else 1, at, list(heads.values()),
+                                 last["sig"] if last else GENESIS_HASH, kid)
         # File first: a line the database does not know is harmless, a database record of a
         # line that never reached the file would read as a truncated file.
         log.append(record)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping, Optional, Protocol, Sequence, runtime_checkable
 
-from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from ...domain.audit import LEGACY_PARTITION, ChainEvent, Head, canonical_json, keyed_event_hash
-from ...domain.audit_keys import Keyring, as_keyring
+from ...domain.audit_keys import Keyring, Takeover, as_keyring
 from ...errors import StateConflict
 from . import tables as t
 
@@ -45,39 +46,37 @@ class AuditEvent:
 
 EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition", "chain_position", "key_id")
 
-_HEAD_ROWS = select(t.audit_heads.c.chain_partition, t.audit_heads.c.chain_position, t.audit_heads.c.hash)
-_NEXT_SEQ = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
-
-
-def _locked_head_and_next_seq(locking):
-    # nextval sits outside the locking subquery so it runs once, after the lock is held.
-    h = locking.subquery("h")
-    return select(h.c.chain_partition, h.c.chain_position, h.c.hash, _NEXT_SEQ)
-
-
-# PostgreSQL: lock one given head (waiting, or only if free), or the first free one from the
-# preferred on (wrapping around).
-_LOCK_HEAD = _locked_head_and_next_seq(_HEAD_ROWS.where(t.audit_heads.c.chain_partition == bindparam("p")).with_for_update())
-_LOCK_HEAD_IF_FREE = _locked_head_and_next_seq(
-    _HEAD_ROWS.where(t.audit_heads.c.chain_partition == bindparam("p")).with_for_update(skip_locked=True))
-_LOCK_ANY_FREE_HEAD = _locked_head_and_next_seq(
-    _HEAD_ROWS.where(t.audit_heads.c.chain_partition >= 1)
-    .order_by((t.audit_heads.c.chain_partition - bindparam("preferred") + PARTITIONS) % PARTITIONS)
-    .limit(1).with_for_update(skip_locked=True))
-
-# Built once: the head moves from (old_position, old_hash) to the new event, or not at all.
+# SQLite (and the statements' shape): the head moves from (old_position, old_hash) to the new
+# event, or not at all.
 _MOVE_HEAD = (update(t.audit_heads)
               .where(t.audit_heads.c.chain_partition == bindparam("p"), t.audit_heads.c.chain_position == bindparam("old_position"),
                      t.audit_heads.c.hash == bindparam("old_hash"))
               .values(chain_position=bindparam("new_position"), hash=bindparam("new_hash")))
 
-# PostgreSQL, one round trip: the event is inserted from the head update's RETURNING, so
-# it is written only together with the head that points at it.
-_INSERT_WITH_HEAD_MOVE = (
-    insert(t.audit_events)
-    .from_select(list(EVENT_COLUMNS), select(*[bindparam(f"v_{c}", type_=t.audit_events.c[c].type) for c in EVENT_COLUMNS])
-                 .select_from(_MOVE_HEAD.returning(t.audit_heads.c.chain_partition).cte("moved")))
-    .returning(t.audit_events.c.seq)
+# PostgreSQL hot path, written as SQL and run on the driver's cursor: an append is two short
+# statements, and SQLAlchemy Core's compile-cache lookup, parameter processing and result
+# wrapping cost more client CPU than the statements themselves (benchmarks/audit_appends.py,
+# CPU per append). psycopg prepares a statement it has run a few times on a connection.
+#
+# Lock a head row and draw the next seq once it is held (nextval outside the locking
+# subquery runs after the lock), so within a partition seq order is chain order.
+_PG_HEAD = "SELECT chain_partition, chain_position, hash FROM audit_heads"
+_PG_LOCK_HEAD = f"SELECT h.*, nextval('{t.AUDIT_SEQ}') FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE) AS h"
+_PG_LOCK_HEAD_IF_FREE = f"SELECT h.*, nextval('{t.AUDIT_SEQ}') FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE SKIP LOCKED) AS h"
+# The first free head from the preferred one on, wrapping around.
+_PG_LOCK_ANY_FREE_HEAD = (f"SELECT h.*, nextval('{t.AUDIT_SEQ}') FROM ({_PG_HEAD} WHERE chain_partition >= 1 "
+                          f"ORDER BY (chain_partition - %(p)s + {PARTITIONS}) %% {PARTITIONS} LIMIT 1 FOR UPDATE SKIP LOCKED) AS h")
+# One round trip: the event is inserted from the head update's RETURNING, so it is written
+# only together with the head that points at it. reasons and inputs arrive as their
+# canonical JSON text.
+_PG_INSERT_WITH_HEAD_MOVE = (
+    "WITH moved AS (UPDATE audit_heads SET chain_position = %(position)s, hash = %(hash)s "
+    "WHERE chain_partition = %(chain_partition)s AND chain_position = %(position)s - 1 AND hash = %(prev_hash)s RETURNING 1) "
+    f"INSERT INTO audit_events ({', '.join(EVENT_COLUMNS)}) "
+    # Typed: an untyped NULL in a SELECT list would be text.
+    "SELECT %(seq)s::bigint, %(document_id)s::bigint, %(step)s, %(actor)s, %(outcome)s, %(from_status)s, %(to_status)s, "
+    "%(reasons)s::json, %(inputs)s::json, %(extractor_version)s, %(policy_version)s, %(created_at)s, %(prev_hash)s, %(hash)s, "
+    "%(chain_partition)s::int, %(position)s::bigint, %(key_id)s FROM moved"
 )
 
 
@@ -125,12 +124,15 @@ class AuditRepository:
         self.conn = conn
         # New events are signed with the keyring's active key; a source is asked only when an
         # append holds its head (below), so a transaction that appends nothing reads no file.
-        self._source = key if isinstance(key, KeyringSource) else None
+        # Tested against the concrete types: an isinstance check against the runtime Protocol
+        # costs 25 us, at every transaction.
+        self._source = None if isinstance(key, (bytes, Keyring)) else key
         self.keyring: Optional[Keyring] = None if self._source else as_keyring(key)
         # One head lock per transaction: a transaction that appends for several documents
         # keeps to the partition it locked first, so two transactions never lock two heads
         # in opposite orders (a deadlock).
         self._partition: Optional[int] = None
+        self._pg_cursor = None
 
     def _lock_head(self, preferred: int, sticky: bool) -> tuple[int, int, str, int]:
         """Lock a partition's head row: (partition, position, hash, next seq).
@@ -147,25 +149,44 @@ class AuditRepository:
             position, prev = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == preferred)).one()
             seq = self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one()
             return preferred, int(position), prev, int(seq)
-        if sticky:
-            row = self.conn.execute(_LOCK_HEAD, {"p": preferred}).one()
-        else:
-            row = (self.conn.execute(_LOCK_HEAD_IF_FREE, {"p": preferred}).first()
-                   or self.conn.execute(_LOCK_ANY_FREE_HEAD, {"preferred": preferred}).first())
+        run = self._run
+        row = None
+        if not sticky:
+            row = run(_PG_LOCK_HEAD_IF_FREE, {"p": preferred}).fetchone() or run(_PG_LOCK_ANY_FREE_HEAD, {"p": preferred}).fetchone()
         if row is None:
-            row = self.conn.execute(_LOCK_HEAD, {"p": preferred}).one()
+            row = run(_PG_LOCK_HEAD, {"p": preferred}).fetchone()
         # The seq is drawn once the head is locked, so within a partition seq order is chain order.
         return int(row[0]), int(row[1]), row[2], int(row[3])
 
-    def _write(self, row: dict) -> None:
+    def _run(self, sql: str, params: dict):
+        """Run one hot-path statement on the driver's cursor of this transaction's connection.
+
+        A driver error is handed on as SQLAlchemy would hand it (``DBAPIError`` subclasses,
+        a lost connection invalidated), so ``UnitOfWork`` classifies it as for any other
+        statement; the parameters (event content) stay out of the message.
+        """
+        if self._pg_cursor is None:
+            self._pg_cursor = self.conn.connection.dbapi_connection.cursor()
+        cursor = self._pg_cursor
+        try:
+            return cursor.execute(sql, params)
+        except self.conn.dialect.loaded_dbapi.Error as exc:
+            lost = self.conn.dialect.is_disconnect(exc, self.conn.connection.dbapi_connection, cursor)
+            if lost:
+                self.conn.invalidate()
+            raise DBAPIError.instance(sql, params, exc, self.conn.dialect.loaded_dbapi.Error, hide_parameters=True,
+                                      connection_invalidated=lost, dialect=self.conn.dialect) from exc
+
+    def _write(self, row: dict, reasons_json: str, inputs_json: str) -> None:
         """Insert the event and move its partition's head to it."""
-        params = {"p": row["chain_partition"], "old_position": row["chain_position"] - 1, "old_hash": row["prev_hash"],
-                  "new_position": row["chain_position"], "new_hash": row["hash"]}
         if self.conn.dialect.name == "postgresql":
-            written = len(self.conn.execute(_INSERT_WITH_HEAD_MOVE, {**params, **{f"v_{c}": row[c] for c in EVENT_COLUMNS}}).all())
+            params = {**row, "position": row["chain_position"], "reasons": reasons_json, "inputs": inputs_json}
+            written = self._run(_PG_INSERT_WITH_HEAD_MOVE, params).rowcount
         else:
             self.conn.execute(insert(t.audit_events).values(**row))
-            written = self.conn.execute(_MOVE_HEAD, params).rowcount
+            written = self.conn.execute(_MOVE_HEAD, {"p": row["chain_partition"], "old_position": row["chain_position"] - 1,
+                                                     "old_hash": row["prev_hash"], "new_position": row["chain_position"],
+                                                     "new_hash": row["hash"]}).rowcount
         if written != 1:  # we hold the head's lock: this is a bug, not a race
             raise StateConflict(f"audit partition {row['chain_partition']} head moved while locked")
 
@@ -182,6 +203,8 @@ class AuditRepository:
                 self.keyring = self._source.current()
         self._partition = partition
         position = head_position + 1
+        # Their canonical text is also what PostgreSQL stores (dumping the parsed value again gives the same text).
+        reasons_json, inputs_json = canonical_json(list(event.reasons)), canonical_json(dict(event.inputs))
         content = {
             "document_id": event.document_id,
             "step": event.step,
@@ -190,8 +213,8 @@ class AuditRepository:
             "from_status": event.from_status,
             "to_status": event.to_status,
             # Round-trip through JSON so the hashed form is exactly what the column returns.
-            "reasons": json.loads(canonical_json(list(event.reasons))),
-            "inputs": json.loads(canonical_json(dict(event.inputs))),
+            "reasons": json.loads(reasons_json),
+            "inputs": json.loads(inputs_json),
             "extractor_version": event.extractor_version,
             "policy_version": event.policy_version,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
@@ -200,7 +223,7 @@ class AuditRepository:
         digest = keyed_event_hash(self.keyring.active_key, seq, partition, position, prev, content, key_id)
         row = {"seq": seq, **content, "prev_hash": prev, "hash": digest, "chain_partition": partition, "chain_position": position,
                "key_id": key_id}
-        self._write(row)
+        self._write(row, reasons_json, inputs_json)
         return row
 
     def trail(self, document_id: int) -> list[dict]:
@@ -256,18 +279,18 @@ class AuditRepository:
             c = t.audit_heads.c
             self.conn.execute(select(c.chain_partition).where(c.chain_partition >= 1).order_by(c.chain_partition).with_for_update()).all()
 
-    def key_takeovers(self) -> dict[str, int]:
-        """Key id -> seq of the ``audit_key / rotated`` event that handed signing to it (read
-        through the step index). Only an event signed by the key it names counts: the
+    def key_takeovers(self) -> dict[str, Takeover]:
+        """Key id -> where the ``audit_key / rotated`` event that handed signing to it sits
+        (read through the step index). Only an event signed by the key it names counts: the
         rotation appends it under the new key, and the chain walk checks that signature."""
         a = t.audit_events.c
-        rows = self.conn.execute(select(a.seq, a.inputs, a.key_id).where(a.step == "audit_key", a.outcome == "rotated", a.chain_partition > 0)
-                                 .order_by(a.seq))
-        takeovers: dict[str, int] = {}
-        for seq, inputs, key_id in rows:
+        rows = self.conn.execute(select(a.seq, a.inputs, a.key_id, a.chain_partition, a.chain_position)
+                                 .where(a.step == "audit_key", a.outcome == "rotated", a.chain_partition > 0).order_by(a.seq))
+        takeovers: dict[str, Takeover] = {}
+        for seq, inputs, key_id, partition, position in rows:
             to = (inputs or {}).get("to") if isinstance(inputs, dict) else None
             if to is not None and to == key_id:
-                takeovers.setdefault(to, int(seq))
+                takeovers.setdefault(to, Takeover(int(seq), int(partition), int(position)))
         return takeovers
 
     def partitions_with_events(self) -> set[int]:
