@@ -40,8 +40,16 @@ def page_tables(page: pdfium.PdfPage, chars: list[dict], view: _Matrix, width: f
     if not edges:
         return ()
     settings = TableSettings.resolve(None)  # what Page.extract_tables() uses
-    finder = TableFinder(_Drawing(edges, chars, width, height), settings)
-    return tuple(tuple(tuple(row) for row in table.extract(**(settings.text_settings or {}))) for table in finder.tables)
+    finder = TableFinder(_Drawing(edges, [], width, height), settings)
+    out = []
+    for table in finder.tables:
+        # Table.extract tests every character of its page against every row; handing it
+        # only the characters inside the table gives the same cells at a fraction of the cost
+        x0, top, x1, bottom = table.bbox
+        table.page = _Drawing([], [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1
+                                   and top <= (ch["top"] + ch["bottom"]) / 2 < bottom], width, height)
+        out.append(tuple(tuple(row) for row in table.extract(**(settings.text_settings or {}))))
+    return tuple(out)
 
 
 def _then(first: _Matrix, second: _Matrix) -> _Matrix:
