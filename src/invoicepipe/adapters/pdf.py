@@ -14,7 +14,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
-from invoicepipe.adapters.pdf_words import WORD_SETTINGS, read_page  # noqa: F401 - WORD_SETTINGS re-exported
+from invoicepipe.adapters.pdf_words import WORD_SETTINGS, page_drawing, words_and_tables  # noqa: F401 - WORD_SETTINGS re-exported
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.domain.triage import DocumentFacts
 from invoicepipe.errors import LimitExceeded, UnreadableDocument
@@ -132,22 +132,26 @@ def read_text_layer(data: bytes) -> DocumentText:
     """Words with boxes (points, top-left origin) and ruled tables of every page, plus the
     embedded XML, all from PDFium (``pdf_words``, ``pdf_rules``): pdfplumber's grouping and
     table rules run on PDFium's characters and paths, without pdfminer's layout pass."""
-    pages = []
+    drawings = []
     with open_pdfium(data) as pdf:
         if len(pdf) == 0:
             raise UnreadableDocument("document has no pages")
         xml = _einvoice_attachment(pdf)
         try:
-            for number in range(1, len(pdf) + 1):
-                page = pdf[number - 1]
+            for index in range(len(pdf)):
+                page = pdf[index]
                 try:
-                    width, height, words, tables = read_page(page)
+                    drawings.append(page_drawing(page))
                 finally:
                     page.close()
-                pages.append(Page(number, width, height, tuple(Word(text, Box(x0, top, x1, bottom), number)
-                                                               for text, x0, top, x1, bottom in words), "pdf_text", tables))
         except pdfium.PdfiumError as exc:
             raise UnreadableDocument(f"PDF is damaged: {exc}") from exc
+    pages = []  # grouping words and finding tables is pure Python: outside the PDFium lock
+    for number, drawing in enumerate(drawings, start=1):
+        words, tables = words_and_tables(drawing)
+        pages.append(Page(number, drawing.width, drawing.height,
+                          tuple(Word(text, Box(x0, top, x1, bottom), number) for text, x0, top, x1, bottom in words),
+                          "pdf_text", tables))
     return DocumentText(tuple(pages), xml, PDF_READER)
 
 

@@ -30,13 +30,18 @@ class _Drawing:
         self.edges, self.chars, self.bbox = edges, chars, (0, 0, width, height)
 
 
-def page_tables(page: pdfium.PdfPage, chars: list[dict], view: _Matrix, width: float, height: float,
-                mb_x0: float, mb_top: float) -> tuple:
-    """The page's tables (rows of cell texts), as pdfplumber's ``extract_tables`` gives them."""
+def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float, mb_top: float) -> list[dict]:
+    """The page's drawn edges as pdfplumber's ``Page.edges`` gives them (call inside open_pdfium)."""
     edges: list[dict] = []
     to_page = _then(view, (1.0, 0.0, 0.0, -1.0, mb_x0, height + mb_top))  # PDF user space -> top-left origin
     _collect(pdfium_c.FPDFPage_CountObjects(page.raw), lambda i: pdfium_c.FPDFPage_GetObject(page.raw, i),
              to_page, edges, 0)
+    return edges
+
+
+def find_tables(edges: list[dict], chars: list[dict], width: float, height: float) -> tuple:
+    """Tables (rows of cell texts) as pdfplumber's ``extract_tables`` gives them; pure Python,
+    no PDFium call, so it runs outside the PDFium lock."""
     if not edges:
         return ()
     settings = TableSettings.resolve(None)  # what Page.extract_tables() uses

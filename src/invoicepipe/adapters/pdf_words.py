@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-from typing import Iterator
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils.text import WordExtractor
 
-from invoicepipe.adapters.pdf_rules import page_tables
+from invoicepipe.adapters.pdf_rules import find_tables, page_edges
 
 # pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
 # some generators) whole; use_text_flow=False so words come in page geometry, which the
@@ -186,15 +186,37 @@ def _without_overprinted_spaces(chars: list[dict]) -> list[dict]:
     return [ch for ch in chars if not (ch["text"].isspace() and (round(ch["x0"], 1), round(ch["top"], 1)) in taken)]
 
 
-def read_page(page: pdfium.PdfPage) -> tuple[float, float, list[tuple[str, float, float, float, float]], tuple]:
-    """Width, height, words as (text, x0, top, x1, bottom) and ruled tables of ``page``
-    (call inside open_pdfium)."""
+@dataclass(frozen=True)
+class PageDrawing:
+    """What PDFium gives of one page: its size, characters and drawn edges."""
+
+    width: float
+    height: float
+    chars: list[dict]
+    edges: list[dict]
+
+
+def page_drawing(page: pdfium.PdfPage) -> PageDrawing:
+    """The page's characters and edges (call inside open_pdfium: every PDFium call is here)."""
     view, width, height, mb_x0, mb_top = _view_transform(page)
     textpage = page.get_textpage()
     try:
         chars = _without_overprinted_spaces(_chars(page, textpage))
     finally:
         textpage.close()
+    return PageDrawing(width, height, chars, page_edges(page, view, height, mb_x0, mb_top) if chars else [])
+
+
+def words_and_tables(drawing: PageDrawing) -> tuple[list[tuple[str, float, float, float, float]], tuple]:
+    """Words as (text, x0, top, x1, bottom) and ruled tables; pure Python, so the caller can
+    run it outside the PDFium lock."""
+    chars = drawing.chars
     words = [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w, _ in _EXTRACTOR.iter_extract_tuples(chars)] if chars else []
-    tables = page_tables(page, chars, view, width, height, mb_x0, mb_top) if words else ()
-    return width, height, words, tables
+    tables = find_tables(drawing.edges, chars, drawing.width, drawing.height) if words else ()
+    return words, tables
+
+
+def read_page(page: pdfium.PdfPage) -> tuple[float, float, list[tuple[str, float, float, float, float]], tuple]:
+    """Width, height, words and ruled tables of ``page`` (call inside open_pdfium)."""
+    drawing = page_drawing(page)
+    return (drawing.width, drawing.height, *words_and_tables(drawing))
