@@ -55,12 +55,6 @@ def _view_transform(page: pdfium.PdfPage) -> tuple[tuple[float, ...], float, flo
     return ctm, x1 - x0, height, x0, -y0
 
 
-def page_size(page: pdfium.PdfPage) -> tuple[float, float]:
-    """Width and height of the page as displayed (MediaBox, /Rotate applied), as before."""
-    _, width, height, _, _ = _view_transform(page)
-    return width, height
-
-
 def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[dict]:
     """The page's printed characters as pdfplumber-shaped dicts (text, x0, x1, top, bottom,
     upright), in PDFium's order. Characters PDFium made up (spaces and line breaks it
