@@ -7,7 +7,7 @@ document, then the median over documents):
   through what the parse step does: sniff the content, ``read_einvoice_file`` (safe parse),
   ``extract_invoice`` (EN 16931 model, rules, vendor resolution);
 - **pdf**: every PDF of a Factur-X/ZUGFeRD corpus (default ``../shared/corpus/zugferd-dev``)
-  through ``read_text_layer`` (pdfplumber words and the embedded XML) and ``extract_invoice``;
+  through ``read_text_layer`` (PDFium words and the embedded XML) and ``extract_invoice``;
 - **refusal**: an entity-expansion bomb (billion laughs, 10 levels) and an XXE document
   refused by ``read_einvoice_file``, to show the refusal costs nothing like the expansion.
 

@@ -16,6 +16,15 @@ as before; ``in-process`` is the same engine ours uses (tesserocr) reading each 
 in English with its model already loaded, the floor for any reader built on it.
 
     .venv/bin/python benchmarks/extraction.py [--set fixtures/sample] [--repeat 3] [--json]
+
+``--text-layer`` times only the digital pages' text layer, CPU time per page side by side in
+one run: bare pypdfium2 text (``get_textpage`` + ``get_text_range``), bare pdfplumber
+``extract_words``, our reader (``pdf_words.read_page``: words and ruled tables), and the
+previous reader (pdfplumber words, and its tables on pages with drawings); then the
+fast pool's parse per digital document (``read_and_extract``: read, extract, content print)
+with our reader and with the previous one.
+
+    .venv/bin/python benchmarks/extraction.py --text-layer [--set DIR] [--repeat 5] [--json]
 """
 
 from __future__ import annotations
@@ -39,7 +48,12 @@ import pytesseract  # noqa: E402
 from invoicepipe.adapters.calibration_store import load_calibration  # noqa: E402
 from invoicepipe.adapters import ocr_engine  # noqa: E402
 from invoicepipe.adapters.ocr import TESSERACT_CONFIG, OcrSettings, read_with_ocr  # noqa: E402
+from invoicepipe.adapters import readers  # noqa: E402
 from invoicepipe.adapters.pdf import WORD_SETTINGS, open_pdfium, read_text_layer, render_page  # noqa: E402
+from invoicepipe.adapters.pdf_words import read_page  # noqa: E402
+from invoicepipe.domain.models import Box, DocumentText, Page, Word  # noqa: E402
+from invoicepipe.domain.policy import ParseLimits  # noqa: E402
+from invoicepipe.services.parse_work import read_and_extract  # noqa: E402
 from invoicepipe.domain.extraction import extract_invoice  # noqa: E402
 
 DPI = 200
@@ -119,15 +133,113 @@ def scan_page_times(path: Path, calibration) -> dict[str, list[float]]:
     return out
 
 
+def _cpu_best(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        fn()
+        times.append(time.process_time() - started)
+    return min(times)
+
+
+def pdfplumber_reader(data: bytes) -> DocumentText:
+    """The text layer as the previous reader made it (pdfplumber words; tables on pages
+    with drawn lines), kept here as the yardstick."""
+    pages = []
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        for number, page in enumerate(doc.pages, start=1):
+            words = tuple(Word(w["text"], Box(float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"])), number)
+                          for w in page.extract_words(**WORD_SETTINGS))
+            ruled = bool(page.lines or page.rects or page.curves)
+            tables = tuple(tuple(tuple(r) for r in t) for t in page.extract_tables()) if words and ruled else ()
+            pages.append(Page(number, float(page.width), float(page.height), words, "pdf_text", tables))
+    return DocumentText(tuple(pages), None, f"pdfplumber {pdfplumber.__version__}")
+
+
+class _PreviousReaders:
+    """The readers module with the previous text-layer reader."""
+
+    def __getattr__(self, name):
+        return getattr(readers, name)
+
+    @staticmethod
+    def read_text_layer(data: bytes) -> DocumentText:
+        return pdfplumber_reader(data)
+
+
+def text_layer_figures(digital: list[Path], repeat: int, calibration) -> dict:
+    """Per page CPU ms: bare pypdfium2 text, bare pdfplumber words, ours, previous reader;
+    per document CPU ms of the fast pool's parse with ours and with the previous reader."""
+    per_page: dict[str, list[float]] = {k: [] for k in ("pypdfium2_text", "pdfplumber_words", "ours", "previous")}
+    per_doc: dict[str, list[float]] = {"ours": [], "previous": []}
+    limits = ParseLimits()
+    for path in digital:
+        data = path.read_bytes()
+        with open_pdfium(data) as pdf:
+            count = len(pdf)
+
+            def bare_pdfium():
+                for i in range(count):
+                    page = pdf[i]
+                    textpage = page.get_textpage()
+                    textpage.get_text_range()
+                    textpage.close()
+                    page.close()
+
+            def ours():
+                for i in range(count):
+                    page = pdf[i]
+                    read_page(page)
+                    page.close()
+            per_page["pypdfium2_text"] += [_cpu_best(repeat, bare_pdfium) / count] * count
+            per_page["ours"] += [_cpu_best(repeat, ours) / count] * count
+
+        def bare_pdfplumber():
+            with pdfplumber.open(io.BytesIO(data)) as doc:
+                for page in doc.pages:
+                    page.extract_words(**WORD_SETTINGS)
+        per_page["pdfplumber_words"] += [_cpu_best(repeat, bare_pdfplumber) / count] * count
+        per_page["previous"] += [_cpu_best(repeat, lambda: pdfplumber_reader(data)) / count] * count
+        for key, shim in (("ours", readers), ("previous", _PreviousReaders())):
+            per_doc[key].append(_cpu_best(repeat, lambda: read_and_extract(shim, data, "application/pdf", 20, limits, [], calibration)))
+    base = per_page["pypdfium2_text"]
+    return {"pages": len(base), "documents": len(per_doc["ours"]),
+            "per_page_cpu_ms": {k: _ms(v) for k, v in per_page.items()},
+            "per_page_ratio_to_pypdfium2_text": {k: _ratio(v, base) for k, v in per_page.items()},
+            "ours_vs_pdfplumber_words": _ratio(per_page["ours"], per_page["pdfplumber_words"]),
+            "parse_cpu_ms_per_document": {k: _ms(v) for k, v in per_doc.items()},
+            "parse_ours_vs_previous": _ratio(per_doc["ours"], per_doc["previous"])}
+
+
+def print_text_layer(folder: Path, figures: dict) -> None:
+    p, r = figures["per_page_cpu_ms"], figures["per_page_ratio_to_pypdfium2_text"]
+    print(f"text layer on {folder} ({figures['pages']} digital pages, load average {figures['load_average']}), "
+          f"median CPU ms per page (ratio to bare pypdfium2 text)")
+    for key, label in (("pypdfium2_text", "bare pypdfium2 text"), ("pdfplumber_words", "bare pdfplumber extract_words"),
+                       ("ours", "ours: words + ruled tables"), ("previous", "previous: pdfplumber words + tables")):
+        print(f"  {label:38} {p[key]:>7} ms   x{r[key]}")
+    print(f"  ours / bare pdfplumber words: x{figures['ours_vs_pdfplumber_words']}")
+    d = figures["parse_cpu_ms_per_document"]
+    print(f"fast-pool parse (read + extract + content print), median CPU ms per digital document "
+          f"({figures['documents']} documents): ours {d['ours']}   previous reader {d['previous']}   "
+          f"x{figures['parse_ours_vs_previous']}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", type=Path, default=Path("fixtures/sample"))
     parser.add_argument("--repeat", type=int, default=3, help="runs per digital document (the fastest counts)")
     parser.add_argument("--max-scans", type=int, default=12)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--text-layer", action="store_true", help="only the digital pages' text layer, CPU per page")
     args = parser.parse_args(argv)
     calibration = load_calibration()
     digital, scans = documents(args.set)
+    if args.text_layer:
+        figures = {"set": str(args.set), **text_layer_figures(digital, args.repeat, calibration),
+                   "load_average": [round(x, 2) for x in os.getloadavg()]}
+        print(json.dumps(figures, indent=2)) if args.json else print_text_layer(args.set, figures)
+        return 0
     ours_d, bare_d = [], []
     scan: dict[str, list[float]] = {}
     for path in digital:

@@ -61,7 +61,7 @@ def test_text_layer_words_tables_and_probe():
     assert ex.value("invoice_date") == "2026-03-14"
     assert ex.value("total") == "294.00" and ex.value("currency") == "GBP"
     assert [str(i.amount) for i in ex.lines] == ["45.00", "200.00"]
-    assert READER_VERSION and doc.reader.startswith("pdfplumber")
+    assert READER_VERSION and doc.reader.startswith("pdfium")
 
 
 def test_encrypted_pdf_is_unreadable():

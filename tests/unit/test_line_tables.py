@@ -1,4 +1,4 @@
-"""Line-item tables read from real PDFs (built here with reportlab, read by the pdfplumber
+"""Line-item tables read from real PDFs (built here with reportlab, read by the PDF text-layer
 adapter): unruled, monospaced Courier, wrapped descriptions, carried forward over pages, tax
 and rounding rows inside the table, per-line tax columns, a boxed Indian GST table, Spanish
 and Dutch wording. Positions and wording vary so no single layout is what passes."""

@@ -1,5 +1,6 @@
-"""PDF reading: probe facts (pypdfium2), the positioned text layer (pdfplumber) and the
-embedded e-invoice XML (Factur-X / ZUGFeRD / XRechnung attachments)."""
+"""PDF reading with PDFium (pypdfium2): probe facts, the positioned text layer with its ruled
+tables (grouped by pdfplumber's rules, see ``pdf_words``) and the embedded e-invoice XML
+(Factur-X / ZUGFeRD / XRechnung attachments)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,14 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
+from invoicepipe.adapters.pdf_words import WORD_SETTINGS, page_drawing, words_and_tables  # noqa: F401 - WORD_SETTINGS re-exported
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.domain.triage import DocumentFacts
 from invoicepipe.errors import LimitExceeded, UnreadableDocument
 
-PDF_READER = f"pdfplumber {pdfplumber.__version__}"
+PDF_READER = f"pdfium {pdfium.PDFIUM_INFO.build} + pdfplumber {pdfplumber.__version__} rules"
 EINVOICE_NAMES = {"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"}
 _EINVOICE_ROOT = re.compile(rb"<(?:[\w-]+:)?(CrossIndustryInvoice|CrossIndustryDocument|Invoice|CreditNote)[\s>]")
-# pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
-# some generators) whole; use_text_flow=False so words come in page geometry, which the
-# extractor regroups into lines anyway.
-WORD_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False, "use_text_flow": False}
 
 
 # PDFium is not thread-safe: two threads inside it at once crash the whole process (seen
@@ -130,61 +128,30 @@ def einvoice_xml(data: bytes) -> Optional[bytes]:
         return _einvoice_attachment(pdf)
 
 
-def _without_overprinted_spaces(page):
-    """Drop space characters drawn at the same spot as a glyph.
-
-    Some generators emit a space and the next glyph at one position; pdfplumber then splits
-    "471102" into "4" and "71102". A space that covers no free room carries no information.
-    """
-    taken = {(round(c["x0"], 1), round(c["top"], 1)) for c in page.chars if not c["text"].isspace()}
-    if not any(c["text"].isspace() and (round(c["x0"], 1), round(c["top"], 1)) in taken for c in page.chars):
-        return page
-    return page.filter(lambda o: not (o.get("object_type") == "char" and o["text"].isspace()
-                                      and (round(o["x0"], 1), round(o["top"], 1)) in taken))
-
-
-def _ran_out_of_memory(exc: BaseException) -> bool:
-    # pdfplumber wraps whatever pdfminer raises, MemoryError included, in PdfminerException
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, MemoryError):
-            return True
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return False
-
-
 def read_text_layer(data: bytes) -> DocumentText:
-    """Words with boxes (points, top-left origin) and tables of every page, plus embedded XML.
-
-    pypdfium2 opens the file first so encryption and damage surface as UnreadableDocument
-    with a readable reason before pdfplumber does the layout work.
-    """
+    """Words with boxes (points, top-left origin) and ruled tables of every page, plus the
+    embedded XML, all from PDFium (``pdf_words``, ``pdf_rules``): pdfplumber's grouping and
+    table rules run on PDFium's characters and paths, without pdfminer's layout pass."""
+    drawings = []
     with open_pdfium(data) as pdf:
         if len(pdf) == 0:
             raise UnreadableDocument("document has no pages")
         xml = _einvoice_attachment(pdf)
-    pages = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as doc:
-            for number, page in enumerate(doc.pages, start=1):
-                page = _without_overprinted_spaces(page)
-                words = tuple(
-                    Word(w["text"], Box(float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"])), number)
-                    for w in page.extract_words(**WORD_SETTINGS)
-                )
-                # the default table finder draws cells from ruling lines: without any drawn
-                # line or box there is no table to find, and skipping it saves a third of the time
-                ruled = bool(page.lines or page.rects or page.curves)
-                tables = tuple(
-                    tuple(tuple(cell for cell in row) for row in table) for table in page.extract_tables()
-                ) if words and ruled else ()
-                pages.append(Page(number, float(page.width), float(page.height), words, "pdf_text", tables))
-    except UnreadableDocument:
-        raise
-    except Exception as exc:  # pdfminer raises many unrelated types on malformed streams
-        if _ran_out_of_memory(exc):
-            raise MemoryError("pdfplumber ran out of memory") from exc  # a limit, not a damaged file
-        raise UnreadableDocument(f"PDF is damaged: {type(exc).__name__}: {exc}") from exc
+        try:
+            for index in range(len(pdf)):
+                page = pdf[index]
+                try:
+                    drawings.append(page_drawing(page))
+                finally:
+                    page.close()
+        except pdfium.PdfiumError as exc:
+            raise UnreadableDocument(f"PDF is damaged: {exc}") from exc
+    pages = []  # grouping words and finding tables is pure Python: outside the PDFium lock
+    for number, drawing in enumerate(drawings, start=1):
+        words, tables = words_and_tables(drawing)
+        pages.append(Page(number, drawing.width, drawing.height,
+                          tuple(Word(text, Box(x0, top, x1, bottom), number) for text, x0, top, x1, bottom in words),
+                          "pdf_text", tables))
     return DocumentText(tuple(pages), xml, PDF_READER)
 
 

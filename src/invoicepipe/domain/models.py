@@ -97,7 +97,7 @@ class DocumentText:
 
     pages: tuple[Page, ...]
     einvoice_xml: Optional[bytes] = None  # embedded Factur-X / ZUGFeRD / UBL, if any
-    reader: str = ""  # e.g. "pdfplumber 0.11.4", "tesseract 5.3.0"
+    reader: str = ""  # e.g. "pdfium 8149 + pdfplumber 0.11.10 rules", "tesseract 5.3.0"
 
     @property
     def text(self) -> str:

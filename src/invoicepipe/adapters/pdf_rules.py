@@ -1,0 +1,150 @@
+"""Ruled tables of a PDF page from PDFium's drawn paths and character boxes.
+
+pdfplumber's table finder (default "lines" strategy) builds cells from the page's drawn
+edges only: ruling lines, rectangle sides and straight pieces of other paths. Its input is
+pdfminer's layout of the page, which costs tens of milliseconds; the edges are rebuilt here
+from PDFium's path objects the way pdfminer turns a path into a line, a rectangle or a curve
+(each subpath on its own, Bézier control points left out, a closed subpath back to its
+start), in the page coordinates of ``pdf_words``. pdfplumber's own ``TableFinder`` and
+``Table.extract`` then find the cells and read their text from the same characters the words
+come from, so tables come out as pdfplumber made them, without pdfminer.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Optional
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableFinder, TableSettings
+
+_MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
+_Matrix = tuple[float, float, float, float, float, float]
+
+
+class _Drawing:
+    """What pdfplumber's ``TableFinder`` reads from a page: edges, characters, bounds."""
+
+    def __init__(self, edges: list[dict], chars: list[dict], width: float, height: float):
+        self.edges, self.chars, self.bbox = edges, chars, (0, 0, width, height)
+
+
+def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float, mb_top: float) -> list[dict]:
+    """The page's drawn edges as pdfplumber's ``Page.edges`` gives them (call inside open_pdfium)."""
+    edges: list[dict] = []
+    to_page = _then(view, (1.0, 0.0, 0.0, -1.0, mb_x0, height + mb_top))  # PDF user space -> top-left origin
+    _collect(pdfium_c.FPDFPage_CountObjects(page.raw), lambda i: pdfium_c.FPDFPage_GetObject(page.raw, i),
+             to_page, edges, 0)
+    return edges
+
+
+def find_tables(edges: list[dict], chars: list[dict], width: float, height: float) -> tuple:
+    """Tables (rows of cell texts) as pdfplumber's ``extract_tables`` gives them; pure Python,
+    no PDFium call, so it runs outside the PDFium lock."""
+    if not edges:
+        return ()
+    settings = TableSettings.resolve(None)  # what Page.extract_tables() uses
+    finder = TableFinder(_Drawing(edges, [], width, height), settings)
+    out = []
+    for table in finder.tables:
+        # Table.extract tests every character of its page against every row; handing it
+        # only the characters inside the table gives the same cells at a fraction of the cost
+        x0, top, x1, bottom = table.bbox
+        table.page = _Drawing([], [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1
+                                   and top <= (ch["top"] + ch["bottom"]) / 2 < bottom], width, height)
+        out.append(tuple(tuple(row) for row in table.extract(**(settings.text_settings or {}))))
+    return tuple(out)
+
+
+def _then(first: _Matrix, second: _Matrix) -> _Matrix:
+    """The matrix that applies ``first`` and then ``second`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = first
+    A, B, C, D, E, F = second
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _object_matrix(obj) -> _Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _collect(count: int, get, outer: _Matrix, edges: list[dict], depth: int) -> None:
+    for i in range(count):
+        obj = get(i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
+            # a form's objects are in its own space: its matrix maps them onto the page
+            inner = _then(_object_matrix(obj), outer)
+            _collect(pdfium_c.FPDFFormObj_CountObjects(obj), lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j),
+                     inner, edges, depth + 1)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            for points in _subpaths(obj, _then(_object_matrix(obj), outer)):
+                edges.extend(_edges_of(points))
+
+
+def _subpaths(obj, matrix: _Matrix) -> list[list[tuple[float, float]]]:
+    """Each subpath's points as pdfminer keeps them: segment ends (Bézier control points
+    dropped) and, for a closed subpath, its start again."""
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    kinds: list[str] = []
+    bezier = 0
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3:  # the first two points of a curve segment are its control points
+                continue
+        else:
+            bezier = 0
+        if not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if current:
+                out.append(current)
+            current, kinds = [point], ["m"]
+        else:
+            current.append(point)
+            kinds.append("c" if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO else "l")
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and current:
+            if len(current) < 2 or current[-1] != current[0]:  # pdfminer's "h" goes back to the start once
+                current.append(current[0])
+            out.append(current)
+            current, kinds = [], []
+    if current:
+        out.append(current)
+    return out
+
+
+def _edge(p0: tuple[float, float], p1: tuple[float, float], orientation: Optional[str], kind: str) -> dict:
+    x0, x1 = sorted((p0[0], p1[0]))
+    top, bottom = sorted((p0[1], p1[1]))
+    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation}
+
+
+def _edges_of(points: list[tuple[float, float]]) -> list[dict]:
+    """pdfplumber's edges of one subpath: a two-point line, a rectangle's four sides, or the
+    straight axis-parallel pieces of anything else."""
+    if len(points) == 2 or (len(points) == 3 and points[2] == points[0]):  # pdfminer's "ml" / "mlh"
+        p0, p1 = points[0], points[1]
+        return [_edge(p0, p1, "h" if p0[1] == p1[1] else "v", "line")]
+    if len(points) == 5 and _is_rectangle(points):
+        xs, ys = sorted({p[0] for p in points}), sorted({p[1] for p in points})
+        x0, x1, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
+        return [_edge((x0, top), (x1, top), "h", "rect_edge"), _edge((x0, bottom), (x1, bottom), "h", "rect_edge"),
+                _edge((x0, top), (x0, bottom), "v", "rect_edge"), _edge((x1, top), (x1, bottom), "v", "rect_edge")]
+    return [_edge(p0, p1, "v" if p0[0] == p1[0] else "h", "curve_edge")
+            for p0, p1 in zip(points, points[1:]) if p0[0] == p1[0] or p0[1] == p1[1]]
+
+
+def _is_rectangle(points: list[tuple[float, float]]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+    return (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)

@@ -1,0 +1,135 @@
+"""The PDFium text layer (adapters/pdf_words, pdf_rules) against pdfplumber, the reference it
+replaces: same words, boxes within a fraction of a point, same ruled tables, on PDFs built
+here with reportlab: plain and italic text, a page turned by /Rotate, a MediaBox that does not
+start at 0, rotated text, a ruled grid, a space drawn as an object of its own, a hyphen at
+the end of a line and an empty page."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen import canvas
+
+from invoicepipe.adapters.pdf import WORD_SETTINGS, open_pdfium, read_text_layer
+from invoicepipe.adapters.pdf_words import read_page
+
+
+def _reference(data: bytes) -> list[tuple[list[tuple], list]]:
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        return [([(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in page.extract_words(**WORD_SETTINGS)],
+                 page.extract_tables()) for page in doc.pages]
+
+
+def _ours(data: bytes) -> list[tuple[list[tuple], tuple]]:
+    out = []
+    with open_pdfium(data) as pdf:
+        for i in range(len(pdf)):
+            _, _, words, tables = read_page(pdf[i])
+            out.append((words, tables))
+    return out
+
+
+def _assert_same(data: bytes, box_tolerance: float = 1.0) -> None:
+    for (ref_words, ref_tables), (words, tables) in zip(_reference(data), _ours(data), strict=True):
+        assert sorted(w[0] for w in words) == sorted(w[0] for w in ref_words)
+        by_text = {w[0]: w for w in ref_words}
+        for text, *box in words:
+            assert box == pytest.approx(list(by_text[text][1:]), abs=box_tolerance), text
+        assert [[list(row) for row in table] for table in tables] == ref_tables
+
+
+def _invoice(c: canvas.Canvas, font: str = "Helvetica") -> None:
+    c.setFont(font, 10)
+    c.drawString(60, 760, "Northwind Supplies Ltd")
+    c.drawString(60, 740, "Invoice No. INV-2026-0815")
+    c.drawString(320, 740, "Date 14.03.2026")
+    c.drawRightString(520, 700, "Total EUR 1.294,00")
+
+
+def _pdf(draw, pagesize=A4) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=pagesize)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_plain_and_italic_text_match_pdfplumber():
+    _assert_same(_pdf(_invoice))
+    _assert_same(_pdf(lambda c: _invoice(c, "Times-Italic")))  # ink overhangs the advance
+
+
+def test_a_page_turned_by_rotate_and_a_shifted_mediabox_match_pdfplumber():
+    def turned(c):
+        _invoice(c)
+        c.setPageRotation(90)
+    _assert_same(_pdf(turned, landscape(A4)))
+    shifted = _pdf(_invoice).replace(b"/MediaBox [ 0 0 595.2756 841.8898 ]", b"/MediaBox [ 20 30 615.2756 871.8898 ]")
+    assert b"/MediaBox [ 20 30" in shifted
+    _assert_same(shifted)
+
+
+def test_rotated_text_keeps_its_words():
+    def sideways(c):
+        _invoice(c)
+        c.saveState()
+        c.translate(40, 300)
+        c.rotate(90)
+        c.setFont("Helvetica", 8)
+        c.drawString(0, 0, "Printed by Example Software 2026")
+        c.restoreState()
+    _assert_same(_pdf(sideways))
+
+
+def test_ruled_grid_gives_the_same_table():
+    def grid(c):
+        c.setFont("Helvetica", 9)
+        rows = [("Item", "Qty", "Amount"), ("Toner", "3", "45.00"), ("Paper", "10", "200.00")]
+        xs, top = [60, 260, 360, 480], 700
+        for r, row in enumerate(rows):
+            y = top - 18 * r
+            for x, text in zip(xs, row):
+                c.drawString(x + 4, y - 13, text)
+        for r in range(len(rows) + 1):
+            c.line(xs[0], top - 18 * r, xs[-1], top - 18 * r)
+        for x in xs:
+            c.line(x, top, x, top - 18 * len(rows))
+        c.rect(60, 600, 420, 30, fill=0)  # a lone box: one cell, still a table for pdfplumber
+    _assert_same(_pdf(grid))
+    tables = read_text_layer(_pdf(grid)).pages[0].tables
+    assert any(row == ("Toner", "3", "45.00") for table in tables for row in table)
+
+
+def test_space_drawn_alone_still_splits_words():
+    """Some generators draw every glyph, spaces included, as a text object of its own;
+    PDFium leaves such a space out of its text page."""
+    def glyph_by_glyph(c):
+        c.setFont("Helvetica", 10)
+        x = 60
+        for ch in "Invoice No 4711":
+            c.drawString(x, 700, ch)
+            x += c.stringWidth(ch, "Helvetica", 10)
+    data = _pdf(glyph_by_glyph)
+    assert [w.text for w in read_text_layer(data).pages[0].words] == ["Invoice", "No", "4711"]
+    _assert_same(data)
+
+
+def test_hyphen_at_line_end_and_empty_page():
+    def hyphen(c):
+        c.setFont("Helvetica", 10)
+        c.drawString(60, 700, "Auftrag Positions-")
+        c.drawString(60, 688, "nummer 12")
+    words = [w.text for w in read_text_layer(_pdf(hyphen)).pages[0].words]
+    assert words == ["Auftrag", "Positions-", "nummer", "12"]
+    empty = read_text_layer(_pdf(lambda c: None))
+    assert empty.pages[0].words == () and empty.pages[0].tables == ()
+    assert empty.pages[0].width == pytest.approx(595.28, abs=0.01)
+
+
+def test_reader_names_pdfium():
+    assert read_text_layer(_pdf(_invoice)).reader.startswith(f"pdfium {pdfium.PDFIUM_INFO.build}")
