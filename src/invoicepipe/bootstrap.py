@@ -60,11 +60,6 @@ class App:
         self.engine.dispose()
 
 
-def pool_limits(settings: Settings) -> PoolLimits:
-    return PoolLimits(settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_s,
-                      settings.db_application_name, settings.db_prepare_threshold)
-
-
 def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.Broker] = None, migrate: bool = True,
               readers: Any = None, log_level: str = "INFO") -> App:
     """Build the App. ``migrate`` upgrades the schema first (the embedded default does)."""
@@ -81,7 +76,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     exporter = make_exporter(settings)
     if migrate:
         upgrade(settings.database_url)
-    engine = make_engine(settings.database_url, limits=pool_limits(settings))
+    engine = make_engine(settings.database_url, limits=PoolLimits.from_settings(settings))
     broker = broker or make_broker(settings.redis_url, settings.redis_max_connections)
     dramatiq.set_broker(broker)
     log = get_logger()

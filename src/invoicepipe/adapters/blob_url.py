@@ -65,13 +65,15 @@ def make_blob_store(settings: Settings, app_engine=None, url: Optional[str] = No
     from .blob_cache import CachedBlobStore
     from .blobs import FolderBlobStore
     from .blobs_db import DatabaseBlobStore
-    from .db.engine import make_engine
+    from .db.engine import PoolLimits, make_engine
 
     where = parse_blob_url(settings.blob_url if url is None else url, settings.blob_dir)
     if where.kind == "folder":
         return FolderBlobStore(where.folder)
-    engine = make_engine(where.database_url) if where.database_url else app_engine
+    # A blob database of its own counts against the same per-process connection bound.
+    limits = PoolLimits.from_settings(settings, f"{settings.db_application_name}-blobs")
+    engine = make_engine(where.database_url, limits=limits) if where.database_url else app_engine
     if engine is None:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, limits=limits)
     shared = DatabaseBlobStore(engine, where.describe())
     return CachedBlobStore(shared, settings.blob_cache_dir, settings.blob_cache_mb * 1024 * 1024) if cached else shared

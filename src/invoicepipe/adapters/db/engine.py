@@ -103,6 +103,12 @@ class PoolLimits:
     application_name: str = "invoicepipe"
     prepare_threshold: Optional[int] = 5
 
+    @classmethod
+    def from_settings(cls, settings, application_name: Optional[str] = None) -> "PoolLimits":
+        """The limits the settings give (``INVOICEPIPE_DB_*``), under ``application_name`` if given."""
+        return cls(settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_s,
+                   application_name or settings.db_application_name, settings.db_prepare_threshold)
+
     @property
     def most(self) -> int:
         return self.size + self.overflow
