@@ -283,11 +283,15 @@ def embedded(work: Path, args, sets_dir: Path, audit_key: str):
 @contextmanager
 def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, groups: int = 1):
     """PostgreSQL + Redis + the three pools (``layout``: pool -> (processes, threads)). With
-    ``groups`` > 1, each group of pools has its own local folder (var dir), as separate nodes."""
+    ``groups`` > 1, each group of pools has its own local folder (var dir), as separate nodes,
+    and the document bytes live in the database blob store (``db:``, as compose runs it):
+    no folder is shared. One group keeps the folder store of a single machine."""
     with Servers(work, args.port_base + 3, args.port_base + 2) as servers:
         env = base_env(work, args.port_base, audit_key)
         env.update(INVOICEPIPE_DATABASE_URL=servers.db_url, INVOICEPIPE_REDIS_URL=servers.redis_url,
                    INVOICEPIPE_VAR_DIR=str(work / "node0"), INVOICEPIPE_INBOX=str(work / "node0" / "inbox"))
+        if groups > 1:
+            env["INVOICEPIPE_BLOB_URL"] = "db:"
         run = Run("production", env, servers.db_url, servers.pids())
         run.cli("db", "upgrade")
         load_master(run, sets_dir)
@@ -502,7 +506,7 @@ def print_report(report: dict) -> None:
         for n, r in report["scale_out"].items():
             print(f"  {n}: {r['docs_per_min']:,} docs/min ({r['docs_per_day']:,}/day), CPU {r['cpu_ms_per_doc']} ms/doc")
     if report.get("multi_node"):
-        print(f"\nmulti-node (two worker groups, own local folders): {report['multi_node']}")
+        print(f"\nmulti-node (two worker groups, own local folders, blobs in the database): {report['multi_node']}")
 
 
 if __name__ == "__main__":
