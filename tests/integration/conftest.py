@@ -12,6 +12,7 @@ import shutil
 import uuid
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.requirements import require
 
@@ -94,3 +95,15 @@ def dovecot():
         yield server
     finally:
         server.cleanup()
+
+
+@pytest.fixture
+def app_role(postgres_url):
+    """A fresh application role on the test database; dropped afterwards."""
+    name = f"ip_app_{uuid.uuid4().hex[:8]}"
+    yield name
+    owner = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as conn:
+        conn.execute(text(f'DROP OWNED BY "{name}"'))
+        conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+    owner.dispose()

@@ -10,7 +10,6 @@ which are not in the database.
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -28,18 +27,6 @@ DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events;
 DROP TRIGGER IF EXISTS audit_heads_forward_only ON audit_heads;
 DROP TRIGGER IF EXISTS audit_heads_no_truncate ON audit_heads;
 """
-
-
-@pytest.fixture
-def app_role(postgres_url):
-    """A fresh application role on the test database; dropped afterwards."""
-    name = f"ip_app_{uuid.uuid4().hex[:8]}"
-    yield name
-    owner = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with owner.connect() as conn:
-        conn.execute(text(f'DROP OWNED BY "{name}"'))
-        conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
-    owner.dispose()
 
 
 @pytest.fixture

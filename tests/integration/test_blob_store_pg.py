@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -64,17 +62,6 @@ def test_writers_in_separate_processes_end_with_one_blob(postgres_url, tmp_path)
         chunks = conn.execute(text("SELECT count(*) FROM blob_chunks")).scalar()
     engine.dispose()
     assert [tuple(r) for r in rows] == [(hashlib.sha256(data).hexdigest(), len(data))] and chunks == 3  # 3 MiB: three pieces
-
-
-@pytest.fixture
-def app_role(postgres_url):
-    name = f"ip_app_{uuid.uuid4().hex[:8]}"
-    yield name
-    owner = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with owner.connect() as conn:
-        conn.execute(text(f'DROP OWNED BY "{name}"'))
-        conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
-    owner.dispose()
 
 
 def test_the_application_role_stores_and_reads_blobs(postgres_url, app_role, tmp_path):
