@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
-from stdnum import iban as stdnum_iban
+from stdnum import iban as stdnum_iban, numdb
 
 CURRENCY_SYMBOLS = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
@@ -44,8 +45,14 @@ _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\
 
 
 _MISREAD_APOSTROPHE = re.compile(r"(?<=\d)[:°´`](?=\d{3}(?:['\u2019:°´`]\d{3})*[.,]\d{2}\)?-?$)")
+_SWISS_ROUND = re.compile(r"(?<=\d)[.,][-\u2013\u2014]+$")
+_SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,;]$")
+_NON_DIGIT = re.compile(r"\D")
 
 
+# A document prints the same few amounts many times and every field, table and cross-check
+# reads them again: the parse is a pure function of the text, so each is parsed once.
+@lru_cache(maxsize=8192)
 def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decimal]:
     """Parse a printed money amount into a Decimal, or return None if it is not one.
 
@@ -60,7 +67,7 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     # between a digit and three digits that end in cents is it a group mark
     s = _MISREAD_APOSTROPHE.sub("'", s)
     # Swiss round amounts "120.–" / "120.-" mean 120.00, not a trailing minus
-    s = re.sub(r"(?<=\d)[.,][-\u2013\u2014]+$", "", s)
+    s = _SWISS_ROUND.sub("", s)
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
@@ -72,7 +79,7 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
         s = s[1:].strip()
     s = s.rstrip(":").strip()
     # a full stop or comma ending a sentence after the cents ("Totale EUR 2.304,25.")
-    s = re.sub(r"(?<=[.,]\d\d)[.,;]$", "", s)
+    s = _SENTENCE_END.sub("", s)
     if s.startswith(".") and _CURRENCY_TOKEN.search(text):
         s = s[1:]  # "INR.35,652.19": the dot belongs to the currency code
     if not s or not _AMOUNT_BODY.match(s):
@@ -92,7 +99,7 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
         int_part, frac = s, ""
         if len({c for _, c in seps}) > 1:
             return None
-    digits = re.sub(r"\D", "", int_part)
+    digits = _NON_DIGIT.sub("", int_part)
     try:
         value = Decimal(digits + ("." + frac if frac else ""))
     except InvalidOperation:
@@ -244,10 +251,25 @@ def date_order_evidence(text: str) -> Optional[str]:
 IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?:[ .]?[A-Z0-9]){11,30})\b")
 
 
+@lru_cache(maxsize=4096)
 def iban_valid(iban: str) -> bool:
     """True when ``iban`` (spaces allowed) has its country's length and format and passes
     the ISO 7064 mod-97 check (python-stdnum knows every country's rules)."""
     return stdnum_iban.is_valid(iban)
+
+
+_IBAN_DB = numdb.get("iban")
+_BBAN_PART = re.compile(r"(\d+)!")
+
+
+@lru_cache(maxsize=None)
+def iban_length(country: str) -> Optional[int]:
+    """The length of an IBAN of ``country`` in python-stdnum's registry (None: no such
+    country). A string of any other length cannot pass ``iban_valid``, so the search asks
+    the full check only of strings of the right length."""
+    props = _IBAN_DB.info(country)[0][1]
+    bban = props.get("bban") if len(country) == 2 and country.isalpha() else None
+    return 4 + sum(int(n) for n in _BBAN_PART.findall(bban)) if bban else None
 
 
 # OCR reads a 0 as O, a 5 as S, ... inside the account number; when the IBAN as read fails
@@ -255,12 +277,19 @@ def iban_valid(iban: str) -> bool:
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "Q": "0", "D": "0", "S": "5", "I": "1", "L": "1", "Z": "2", "B": "8", "G": "6"})
 
 
+# every line is searched by the vendor resolution, the conventions and the IBAN field alike
+@lru_cache(maxsize=8192)
 def find_iban(text: str) -> Optional[tuple[str, int, int]]:
     """First valid IBAN in ``text`` as (normalised, start, end); trailing groups are trimmed until valid."""
     for m in IBAN_RE.finditer(text.upper()):
         raw = m.group(1)
+        length = iban_length(raw[:2])
+        if length is None:
+            continue
         for end in range(len(raw), 14, -1):
             cand = raw[:end].replace(" ", "").replace(".", "")
+            if len(cand) != length:
+                continue
             for fixed in (cand, cand[:4] + cand[4:].translate(_DIGIT_LOOKALIKES)):
                 if iban_valid(fixed):
                     return fixed, m.start(1), m.start(1) + end
@@ -277,11 +306,20 @@ VAT_PATTERNS = {
 VAT_RE = re.compile(r"(?<![A-Z0-9])(?:%s)(?![A-Z0-9])" % "|".join(VAT_PATTERNS.values()))
 
 
+_VAT_SEPARATORS = re.compile(r"[\s.\-]")
+_ID_SEPARATORS = re.compile(r"[\s.\-/]")
+
+
 def find_vat_ids(text: str) -> list[tuple[str, int, int]]:
     """All VAT ids (EU country patterns and Indian GSTIN) in ``text``, normalised without spaces/dots."""
-    return [(re.sub(r"[\s.\-]", "", m.group(0)), m.start(), m.end()) for m in VAT_RE.finditer(text.upper())]
+    return list(_vat_ids(text))
+
+
+@lru_cache(maxsize=8192)
+def _vat_ids(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple((_VAT_SEPARATORS.sub("", m.group(0)), m.start(), m.end()) for m in VAT_RE.finditer(text.upper()))
 
 
 def normalise_id(text: str) -> str:
     """Compare-form of identifiers: upper case without spaces, dots and dashes."""
-    return re.sub(r"[\s.\-/]", "", text).upper()
+    return _ID_SEPARATORS.sub("", text).upper()

@@ -17,9 +17,14 @@ outside the buyer's block, with valid check digits) is another one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 from typing import Optional, Sequence
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 from stdnum.eu import vat as stdnum_eu_vat
 from stdnum.gb import vat as stdnum_gb_vat
 from stdnum.in_ import gstin as stdnum_gstin
@@ -38,35 +43,80 @@ LEGAL_FORM = re.compile(
 )
 
 
+_NOT_NAME = re.compile(r"[^\w&]+")
+_SPACES = re.compile(r"\s+")
+# a name or alias this short ("AWS") must appear as a whole word; longer ones are fuzzy-matched
+_SHORT_NAME = 5
+_NAME_SCORE = 88
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", s.lower())).strip()
+    return _SPACES.sub(" ", _NOT_NAME.sub(" ", s.lower())).strip()
+
+
+@dataclass(frozen=True)
+class VendorIndex:
+    """The active master vendors in their compare forms, built once per master-data
+    version (``vendor_index``) so a document is looked up against it instead of every
+    vendor being normalised and scored on its own."""
+    vendors: tuple[Vendor, ...]  # active, in master order
+    tax_ids: tuple[Optional[str], ...]  # normalised, None when shorter than six characters
+    ibans: tuple[frozenset, ...]
+    names: tuple[tuple[int, str], ...]  # (vendor position, normalised name or alias), in vendor and name order
+    long_names: tuple[str, ...]  # the names fuzzy-matched, in ``names`` order
+    short_names: dict  # names position -> whole-word pattern
+
+
+@lru_cache(maxsize=4)
+def vendor_index(vendors: tuple[Vendor, ...]) -> VendorIndex:
+    """The index of ``vendors`` (cached on their content: a reloaded master with the same
+    vendors is the same index)."""
+    active = tuple(v for v in vendors if v.active)
+    names, short = [], {}
+    for pos, v in enumerate(active):
+        for name in (v.name, *v.aliases):
+            target = _norm(name)
+            if target:
+                if len(target) < _SHORT_NAME:
+                    short[len(names)] = re.compile(rf"(?<!\w){re.escape(target)}(?!\w)")
+                names.append((pos, target))
+    return VendorIndex(
+        active,
+        tuple(tid if v.tax_id and len(tid := normalise_id(v.tax_id)) >= 6 else None for v in active),
+        tuple(frozenset(normalise_id(b.iban) for b in v.bank_accounts) for v in active),
+        tuple(names), tuple(t for i, (_, t) in enumerate(names) if i not in short), short)
+
+
+def _index_of(vendors: tuple[Vendor, ...]) -> VendorIndex:
+    try:
+        return vendor_index(vendors)
+    except TypeError:  # a vendor built with a list of aliases cannot be a cache key
+        return vendor_index.__wrapped__(vendors)
 
 
 def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Vendor, float, str, Optional[Line]]]:
     """Best master vendor for the document: (vendor, confidence, evidence, line) or None."""
     if not vendors:
         return None
+    index = vendors if isinstance(vendors, VendorIndex) else _index_of(tuple(vendors))
     lines = ctx.layout.lines
-    compact = {id(ln): normalise_id(ln.text) for ln in lines}
     seller_ids = {normalise_id(c.value) for c in vat_id_candidates(ctx) if c.score >= SELLER_ID_SCORE and tax_id_valid(c.value)}
     header = {id(ln) for ln in (first_page_top(ctx.layout) or [])}
+    tax_id_line = _TaxIdLines(lines)
+    iban_lines = [(found[0], ln) for ln in lines for found in [find_iban(ln.text)] if found]
+    names = _name_matches(index, lines, header)
     scores: dict[str, list] = {}
-    for v in vendors:
-        if not v.active:
-            continue
+    for pos, v in enumerate(index.vendors):
         evidence: list[tuple[float, str, Optional[Line]]] = []
-        if v.tax_id and len(normalise_id(v.tax_id)) >= 6:
-            tid = normalise_id(v.tax_id)
-            hit = next((ln for ln in lines if tid in compact[id(ln)]), None)
-            if hit is not None:
-                evidence.append((0.97, "tax_id", hit))
-        ibans = {normalise_id(b.iban) for b in v.bank_accounts}
-        for ln in lines:
-            found = find_iban(ln.text)
-            if found and found[0] in ibans:
-                evidence.append((0.93, "iban", ln))
-                break
-        name_hit = _name_match(v, lines, header)
+        tid = index.tax_ids[pos]
+        hit = tax_id_line.first(tid) if tid else None
+        if hit is not None:
+            evidence.append((0.97, "tax_id", hit))
+        ibans = index.ibans[pos]
+        hit = next((ln for iban, ln in iban_lines if iban in ibans), None)
+        if hit is not None:
+            evidence.append((0.93, "iban", hit))
+        name_hit = names.get(pos)
         if name_hit and not (not evidence and _other_seller_tax_id(v, seller_ids)):
             evidence.append(name_hit)
         if evidence:
@@ -82,19 +132,41 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
     return v, round(conf, 3), how, line
 
 
+class _TaxIdLines:
+    """The first line whose compact text (``normalise_id``) contains a tax id: one search
+    of the whole page's compact text per id instead of one per line."""
+
+    def __init__(self, lines: Sequence[Line]):
+        self.lines = lines
+        compact = [normalise_id(ln.text) for ln in lines]
+        # a newline cannot occur in a compact id, so no id is found across two lines
+        self.text = "\n".join(compact)
+        self.starts = list(accumulate((len(c) + 1 for c in compact[:-1]), initial=0))
+
+    def first(self, tax_id: str) -> Optional[Line]:
+        at = self.text.find(tax_id)
+        return self.lines[bisect_right(self.starts, at) - 1] if at >= 0 else None
 # vat_id_candidates scores a labelled id outside the buyer's block 0.8, anything else lower.
 SELLER_ID_SCORE = 0.8
 
 
+_GSTIN_SHAPE = re.compile(r"\d{2}[A-Z]{5}\d{4}[A-Z]\w{3}")
+_VAT_SHAPE = re.compile(r"[A-Z]{2}\w{2,13}")
+_NAME_LABEL = re.compile(r"(?i)^(?:name|firma|company|seller|verkäufer|lieferant)\s*:\s*")
+_NOT_WORD = re.compile(r"\W")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+@lru_cache(maxsize=1024)
 def tax_id_valid(value: str) -> bool:
     """Check digits of an EU VAT id, a UK VAT number or an Indian GSTIN (python-stdnum);
     other ids are taken as printed."""
     compact = normalise_id(value)
     if compact[:2] in ("GB", "XI"):
         return stdnum_gb_vat.is_valid(compact)
-    if re.fullmatch(r"\d{2}[A-Z]{5}\d{4}[A-Z]\w{3}", compact):
+    if _GSTIN_SHAPE.fullmatch(compact):
         return stdnum_gstin.is_valid(compact)
-    if re.fullmatch(r"[A-Z]{2}\w{2,13}", compact):
+    if _VAT_SHAPE.fullmatch(compact):
         return stdnum_eu_vat.is_valid(compact) or compact[:2] not in EU_PREFIXES
     return True
 
@@ -105,23 +177,38 @@ def _other_seller_tax_id(v: Vendor, seller_ids: set) -> bool:
     return bool(own and seller_ids and own not in seller_ids)
 
 
-def _name_match(v: Vendor, lines: Sequence[Line], header: set) -> Optional[tuple[float, str, Line]]:
-    best: Optional[tuple[float, str, Line]] = None
-    for name in (v.name, *v.aliases):
-        target = _norm(name)
-        if not target:
-            continue
-        for ln in lines:
-            text = _norm(ln.text)
-            if len(target) < 5:  # short aliases ("AWS") must appear as a whole word
-                score = 100.0 if re.search(rf"(?<!\w){re.escape(target)}(?!\w)", text) else 0.0
-            else:
-                score = fuzz.partial_ratio(target, text) if len(text) >= len(target) else fuzz.ratio(target, text)
-            if score < 88:
-                continue
+def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dict[int, tuple[float, str, Line]]:
+    """Per vendor position, its best name or alias hit: (confidence, "name", line).
+
+    Every long name is scored against every line at once (rapidfuzz ``cdist``): the
+    partial ratio where the line is at least as long as the name, else the plain ratio, at
+    least 88. A hit in the page-1 header counts fully, elsewhere 0.9 of it; the first of
+    equal hits (name order, then line order) wins."""
+    texts = [_norm(ln.text) for ln in lines]
+    if not texts:
+        return {}
+    rows = iter(())
+    if index.long_names:
+        partial = process.cdist(index.long_names, texts, scorer=fuzz.partial_ratio, score_cutoff=_NAME_SCORE, dtype=np.float64)
+        plain = process.cdist(index.long_names, texts, scorer=fuzz.ratio, score_cutoff=_NAME_SCORE, dtype=np.float64)
+        shorter = np.array([len(t) for t in texts])[None, :] < np.array([len(n) for n in index.long_names])[:, None]
+        rows = iter(np.where(shorter, plain, partial))
+    joined = "\n".join(texts)  # short names match whole words, never across a line end
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    best: dict[int, tuple[float, str, Line]] = {}
+    for i, (pos, _) in enumerate(index.names):
+        rx = index.short_names.get(i)
+        if rx is not None:
+            hits = sorted({bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)})
+            scored = [(k, 100.0) for k in hits]
+        else:
+            row = next(rows)
+            scored = [(k, float(row[k])) for k in np.flatnonzero(row >= _NAME_SCORE)]
+        for k, score in scored:
+            ln = lines[k]
             conf = 0.9 * score / 100 * (1.0 if id(ln) in header else 0.9)
-            if best is None or conf > best[0]:
-                best = (conf, "name", ln)
+            if pos not in best or conf > best[pos][0]:
+                best[pos] = (conf, "name", ln)
     return best
 
 
@@ -143,7 +230,7 @@ def printed_vendor_name(ctx: Context) -> Optional[Candidate]:
         if not m or len(ln.text) > 80:
             continue
         name = ln.text[: m.end()].split(" - ")[-1].split(",")[-1].strip(" :")
-        name = re.sub(r"(?i)^(?:name|firma|company|seller|verkäufer|lieferant)\s*:\s*", "", name)
+        name = _NAME_LABEL.sub("", name)
         if len(name) < 3:
             continue
         counts.setdefault(_norm(name), []).append((name, ln, m))
@@ -183,6 +270,6 @@ def _national_tax_ids(line: Line, labels: list, in_buyer: float) -> list[Candida
     out = []
     for hit in labels:
         found = identifier_in(line.text[hit.end:hit.end + 30], hit.end)
-        if found and len(re.sub(r"\W", "", found[0])) >= 8 and len(re.sub(r"\D", "", found[0])) >= 6:
+        if found and len(_NOT_WORD.sub("", found[0])) >= 8 and len(_NOT_DIGIT.sub("", found[0])) >= 6:
             out.append(Candidate("vendor_vat_id", found[0], 0.5 * in_buyer, "label_right", line.words_in(found[1], found[2]), found[0]))
     return out
