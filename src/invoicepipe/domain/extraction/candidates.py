@@ -19,6 +19,12 @@ from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, currency_in, pa
 
 _CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|SEK|NOK|DKK|Rs\.?|S?Fr\.|kr\.?|zł)$", re.I)
 _GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?(?:[€$£₹])?$")
+_GROUP_HEAD = re.compile(r"[-€$£₹]?\d{1,3}(?: \d{3})*")
+_DIGIT = re.compile(r"\d")
+_NOT_NUMBER = re.compile(r"[^\d.,]")
+_SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,]$")
+_CENTS = re.compile(r"[.,]\d{2}$")
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,14 @@ class AmountToken:
 
 def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> list[AmountToken]:
     """Money-like numbers on ``line`` (percentages and bare years excluded)."""
+    key = ("amounts", decimal_sep, char_width)
+    found = line.memo.get(key)
+    if found is None:
+        found = line.memo[key] = tuple(_amounts_on(line, decimal_sep, char_width))
+    return list(found)
+
+
+def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> list[AmountToken]:
     out: list[AmountToken] = []
     words, spans = line.words, line.spans
     i = 0
@@ -39,7 +53,7 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
         j = i
         text = words[i].text
         # join "1" + "234,56" when the gap is narrower than a character (a thousands space)
-        while (j + 1 < len(words) and re.fullmatch(r"[-€$£₹]?\d{1,3}(?: \d{3})*", text)
+        while (j + 1 < len(words) and _GROUP_HEAD.fullmatch(text)
                and _GROUP_TAIL.match(words[j + 1].text)
                and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
             j += 1
@@ -53,9 +67,9 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
         elif text.startswith("(") and ")" not in text and nxt.endswith(")") and _CUR_ONLY.match(nxt[:-1]):
             text, nxt = text + ")", nxt[:-1]
         value = parse_amount(text, decimal_sep)
-        if value is not None and re.search(r"\d", text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
-            digits = re.sub(r"(?<=[.,]\d\d)[.,]$", "", re.sub(r"[^\d.,]", "", text))  # "2.304,25." ends a sentence
-            has_dec = bool(re.search(r"[.,]\d{2}$", digits))
+        if value is not None and _DIGIT.search(text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
+            digits = _SENTENCE_END.sub("", _NOT_NUMBER.sub("", text))  # "2.304,25." ends a sentence
+            has_dec = bool(_CENTS.search(digits))
             cur = currency_in(text) or (currency_in(nxt) if _CUR_ONLY.match(nxt) else None) or (
                 currency_in(prev) if _CUR_ONLY.match(prev) else None)
             start, end = spans[i][0], spans[j][1]
@@ -63,7 +77,7 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
                 end = spans[j + 1][1]
             if _CUR_ONLY.match(prev):
                 start = spans[i - 1][0]
-            if has_dec or cur or not re.fullmatch(r"(19|20)\d\d", text):
+            if has_dec or cur or not _YEAR.fullmatch(text):
                 out.append(AmountToken(value, start, end, has_dec, cur))
         i = j + 1
     return out
@@ -103,6 +117,7 @@ _ID_TOKEN = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*[A-Za-z0-9]|\d")
 # Portuguese and Spanish numbering prints a series code before the number ("FT 2026/0378",
 # "FV A/123"): two to four capitals, one space, then a number with a separator in it
 _SERIES = re.compile(r"[A-Z]{2,4} (?=\d+[/-]\d)[0-9][A-Za-z0-9/\-.]*[A-Za-z0-9]")
+_PLAIN_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})*[.,]\d{2}")
 _STOP = re.compile(r"(?i)^(?:no|nr|n°|nº|number|nummer|numéro|date|datum|du|vom|of|de|page|seite|#|:)$")
 
 
@@ -121,9 +136,9 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
         series = _SERIES.match(text, m.start())
         if series:  # "FT 2026/0378": a document series code, a space, then its number
             tok = series.group(0).rstrip(".")
-        if not re.search(r"\d", tok) or len(tok) < 2 or len(tok) > 40:
+        if not _DIGIT.search(tok) or len(tok) < 2 or len(tok) > 40:
             continue
-        if any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or re.fullmatch(r"\d{1,3}(?:[.,]\d{3})*[.,]\d{2}", tok):
+        if any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or _PLAIN_AMOUNT.fullmatch(tok):
             continue
         start = offset + m.start() + (len(m.group(0)) - len(m.group(0).lstrip("#")))
         return tok, start, start + len(tok)

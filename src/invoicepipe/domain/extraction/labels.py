@@ -27,11 +27,25 @@ class LabelHit:
 def fold_accents(text: str) -> str:
     """Drop diacritics character by character (offsets stay valid): OCR often reads "à" as
     "a" or "ä" as "a", and a label should match either way."""
-    return "".join(_UNDECOMPOSED.get(ch) or unicodedata.normalize("NFD", ch)[0] if ord(ch) > 127 else ch for ch in text)
+    return text if text.isascii() else text.translate(_FOLDED)
 
 
 # letters with a stroke have no decomposition: "zapłaty" prints or is read as "zaplaty"
 _UNDECOMPOSED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
+
+
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of a character: the first character
+    of its canonical decomposition (one character for one, so offsets stay valid)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = _UNDECOMPOSED.get(ch) or unicodedata.normalize("NFD", ch)[0] if code > 127 else ch
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 _COMPILED = [
@@ -41,6 +55,44 @@ _COMPILED = [
     for field, items in RAW.items()
     for rx, s, lang in items
 ]
+
+
+class _LabelScan:
+    """Every label pattern of ``_COMPILED`` run over a line in two passes of the regex
+    engine instead of one per pattern: one finds the positions where any label starts,
+    one per such position says which patterns match there (each in a capturing lookahead,
+    so the match is the one the pattern alone would give). Replaying each pattern's
+    left-to-right, non-overlapping scan over those positions gives exactly its
+    ``finditer`` matches; that needs patterns that never match the empty string."""
+
+    def __init__(self, patterns: list[re.Pattern]):
+        assert all(re.compile(p.pattern, p.flags).groups == 0 for p in patterns), "label patterns must not capture"
+        assert all(_min_width(p) > 0 for p in patterns), "a label pattern must not match the empty string"
+        self.count = len(patterns)
+        self.starts = re.compile("(?=%s)" % "|".join("(?:%s)" % p.pattern for p in patterns), re.I)
+        self.at = re.compile("".join("(?:(?=(%s))|)" % p.pattern for p in patterns), re.I)
+
+    def matches(self, text: str) -> list[list[tuple[int, int]]]:
+        """Per pattern, the (start, end) of each of its ``finditer`` matches in ``text``."""
+        found: list[list[tuple[int, int]]] = [[] for _ in range(self.count)]
+        free = [0] * self.count  # where each pattern's own scan continues
+        for start in self.starts.finditer(text):
+            s = start.start()
+            m = self.at.match(text, s)
+            for i, end in enumerate(m.regs[1:]):
+                if end[0] >= 0 and s >= free[i]:
+                    found[i].append(end)
+                    free[i] = end[1]
+        return found
+
+
+def _min_width(pattern: re.Pattern) -> int:
+    from re import _parser  # the compiler's own width analysis of a pattern
+
+    return _parser.parse(pattern.pattern, pattern.flags).getwidth()[0]
+
+
+_SCAN = _LabelScan([rx for _, rx, _, _ in _COMPILED])
 
 
 CREDIT_NOTE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % fold_accents(RAW["credit_note"][0][0]))
@@ -80,10 +132,10 @@ def find_labels(line: Line) -> list[LabelHit]:
     is no tax label."""
     hits = []
     text = fold_accents(line.text)
-    for field, rx, strength, lang in _COMPILED:
-        for m in rx.finditer(text):
-            if m.end() > m.start() and not _qualifier(text, field, m.start(), m.end()):
-                hits.append(LabelHit(field, strength, lang, line, m.start(), m.end()))
+    for (field, _, strength, lang), spans in zip(_COMPILED, _SCAN.matches(text)):
+        for start, end in spans:
+            if end > start and not _qualifier(text, field, start, end):
+                hits.append(LabelHit(field, strength, lang, line, start, end))
     hits.sort(key=lambda h: (-(h.end - h.start), -h.strength))
     kept: list[LabelHit] = []
     for h in hits:

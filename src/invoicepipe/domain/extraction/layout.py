@@ -8,6 +8,7 @@ boxes and confidences) it covers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import median
 from typing import Optional, Sequence
 
@@ -22,12 +23,15 @@ class Line:
     text: str
     spans: tuple[tuple[int, int], ...]  # (start, end) of each word in ``text``
     index: int  # position of the line in reading order on its page
+    # values derived from the line alone (its amount tokens), kept for the one document: the
+    # fields, the totals, the cross-checks and the tables all read the same lines again
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return union_box(self.words)
 
-    @property
+    @cached_property
     def height(self) -> float:
         return max(1.0, self.box.bottom - self.box.top)
 
