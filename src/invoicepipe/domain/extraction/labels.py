@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.pattern_set import PatternSet
 from invoicepipe.domain.extraction.vocabulary import RAW
 
 @dataclass(frozen=True)
@@ -48,51 +49,18 @@ class _FoldTable(dict):
 _FOLDED = _FoldTable()
 
 
+# a label must not start or end inside a word ("Pos" is not "PO", "invoice_number_1" holds
+# no label); a digit may follow directly ("n°562044387")
+_WORD_START = r"(?<![\w])"
+_WORD_END = r"(?![^\W\d])"
 _COMPILED = [
-    # a label must not start or end inside a word ("Pos" is not "PO", "invoice_number_1" holds
-    # no label); a digit may follow directly ("n°562044387")
-    (field, re.compile(r"(?<![\w])(?:%s)(?![^\W\d])" % fold_accents(rx), re.I), s, lang)
+    (field, re.compile(r"%s(?:%s)%s" % (_WORD_START, fold_accents(rx), _WORD_END), re.I), s, lang)
     for field, items in RAW.items()
     for rx, s, lang in items
 ]
 
 
-class _LabelScan:
-    """Every label pattern of ``_COMPILED`` run over a line in two passes of the regex
-    engine instead of one per pattern: one finds the positions where any label starts,
-    one per such position says which patterns match there (each in a capturing lookahead,
-    so the match is the one the pattern alone would give). Replaying each pattern's
-    left-to-right, non-overlapping scan over those positions gives exactly its
-    ``finditer`` matches; that needs patterns that never match the empty string."""
-
-    def __init__(self, patterns: list[re.Pattern]):
-        assert all(re.compile(p.pattern, p.flags).groups == 0 for p in patterns), "label patterns must not capture"
-        assert all(_min_width(p) > 0 for p in patterns), "a label pattern must not match the empty string"
-        self.count = len(patterns)
-        self.starts = re.compile("(?=%s)" % "|".join("(?:%s)" % p.pattern for p in patterns), re.I)
-        self.at = re.compile("".join("(?:(?=(%s))|)" % p.pattern for p in patterns), re.I)
-
-    def matches(self, text: str) -> list[list[tuple[int, int]]]:
-        """Per pattern, the (start, end) of each of its ``finditer`` matches in ``text``."""
-        found: list[list[tuple[int, int]]] = [[] for _ in range(self.count)]
-        free = [0] * self.count  # where each pattern's own scan continues
-        for start in self.starts.finditer(text):
-            s = start.start()
-            m = self.at.match(text, s)
-            for i, end in enumerate(m.regs[1:]):
-                if end[0] >= 0 and s >= free[i]:
-                    found[i].append(end)
-                    free[i] = end[1]
-        return found
-
-
-def _min_width(pattern: re.Pattern) -> int:
-    from re import _parser  # the compiler's own width analysis of a pattern
-
-    return _parser.parse(pattern.pattern, pattern.flags).getwidth()[0]
-
-
-_SCAN = _LabelScan([rx for _, rx, _, _ in _COMPILED])
+_SCAN = PatternSet([rx.pattern for _, rx, _, _ in _COMPILED], _WORD_START, re.I)
 
 
 CREDIT_NOTE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % fold_accents(RAW["credit_note"][0][0]))

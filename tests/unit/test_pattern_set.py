@@ -1,0 +1,49 @@
+"""``PatternSet`` must give exactly the matches of one ``finditer`` per pattern."""
+
+import random
+import re
+
+import pytest
+
+from invoicepipe.domain.extraction.labels import _COMPILED, _SCAN, _WORD_START, fold_accents
+from invoicepipe.domain.extraction.pattern_set import PatternSet
+
+PATTERNS = [_WORD_START + body for body in (
+    r"(?:invoice|inv\.?)\s*(?:no\b\.?|#)", r"n[°ºo]\.?", r"#\s*\d", r"\d{2}/\d{2}", r"(?:total)?\s*due", r"[a-cx-z]{2,}",
+    r"k(?:unde|lant)", r"stra(?:ss|ß)e", r"(?:[^\W\d]\.){2}", r"\w*rechnungs?\s*nr", r"(?=[tv])(?:tax|vat)")]
+ALPHABET = list("invoice no. #12/03 total due KUNDE Klant straße STRASSE f.e.g. Rechnungsnr taxVAT ") + ["\u212a", "\u017f", "İ", "é", "\n", "°"]
+
+
+def _expected(patterns, flags, text):
+    return [[m.span() for m in re.compile(p, flags).finditer(text)] for p in patterns]
+
+
+@pytest.mark.parametrize("flags", [re.I, 0])
+def test_matches_equal_finditer_of_each_pattern_on_random_text(flags):
+    rng = random.Random(7)
+    scan = PatternSet(PATTERNS, _WORD_START, flags)
+    for _ in range(3000):
+        text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 40)))
+        assert scan.matches(text) == _expected(PATTERNS, flags, text), text
+
+
+def test_case_folding_is_the_engines():
+    # the Kelvin sign folds to "k" and the long s to "s" under IGNORECASE, as finditer has it
+    scan = PatternSet(PATTERNS, _WORD_START, re.I)
+    text = "\u212aunde stra\u017f\u017fe INVOICE No. 7"
+    assert scan.matches(text) == _expected(PATTERNS, re.I, text)
+    assert scan.matches(text)[6] == [(0, 5)]
+
+
+def test_the_label_vocabulary_on_real_label_lines():
+    lines = ["Rechnungsnummer: 2026-0042 vom 05.03.2026", "Invoice No. INV-7 Date 4 Mar 2026 PO Number 4500012",
+             "Total hors TVA 1 234,56 €  TVA 20 % 246,91", "Nº de factura FV A/123", "Summe netto (exkl. USt.) 100,00",
+             "Faktura nr 77 Förfallodatum 2026-04-01", "BTW % 21  Totaal incl. BTW 121,00", "Kundennr. 1000 Re.-Nr. 9"]
+    for line in map(fold_accents, lines):
+        assert _SCAN.matches(line) == [[m.span() for m in rx.finditer(line)] for _, rx, _, _ in _COMPILED], line
+
+
+@pytest.mark.parametrize("pattern", [_WORD_START + r"(?:a)?", _WORD_START + r"(a)b", r"ab", _WORD_START + r"a|b"])
+def test_patterns_it_cannot_replay_are_refused(pattern):
+    with pytest.raises(ValueError):
+        PatternSet([pattern], _WORD_START)
