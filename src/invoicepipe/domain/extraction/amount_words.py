@@ -19,7 +19,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from num2words import num2words
 
@@ -35,6 +35,8 @@ _TOKEN = re.compile(r"[a-z]+")
 
 def fold(text: str) -> str:
     """Lower case, accents dropped (OCR and ASCII printers drop them too), "ł" as "l", "ß" as "ss"."""
+    if text.isascii():  # nothing to decompose (most lines of most invoices)
+        return text.lower()
     text = unicodedata.normalize("NFD", text.lower().replace("ł", "l").replace("ß", "ss"))
     return "".join(c for c in text if not unicodedata.combining(c))
 
@@ -86,8 +88,8 @@ class WrittenAmounts:
         if integer < MIN_INTEGER or integer >= 10 ** 9 or not self.tokens:  # num2words spells no larger numbers in some languages
             return None
         for lang, spelled in _spellings(integer):
-            for m in re.finditer(re.escape(spelled), self.joined):
-                first, last = self.starts.get(m.start()), self.ends.get(m.end())
+            for start in _occurrences(spelled, self.joined):
+                first, last = self.starts.get(start), self.ends.get(start + len(spelled))
                 if first is None or last is None:
                     continue
                 before = self.tokens[first - 1] if first > 0 else ""
@@ -95,6 +97,18 @@ class WrittenAmounts:
                 if before not in self.number_words and after not in self.number_words:
                     return lang
         return None
+
+
+def _occurrences(needle: str, haystack: str) -> Iterator[int]:
+    """Start of each non-overlapping occurrence of ``needle``, left to right (a plain
+    search: a regular expression per spelled amount would be compiled for one look-up)."""
+    if not needle:  # as a regular expression would: an empty match at every position
+        yield from range(len(haystack) + 1)
+        return
+    at = haystack.find(needle)
+    while at >= 0:
+        yield at
+        at = haystack.find(needle, at + len(needle))
 
 
 def written_amounts(lines: Sequence[str]) -> WrittenAmounts:

@@ -37,9 +37,13 @@ def document_context(doc: DocumentText) -> tuple[Context, Optional[tuple[Candida
     return ctx, currency
 
 
+_COMMA_CENTS = re.compile(r"\d,\d{2}(?!\d)")
+_DOT_CENTS = re.compile(r"\d\.\d{2}(?!\d)")
+
+
 def decimal_convention(text: str) -> Optional[str]:
-    commas = len(re.findall(r"\d,\d{2}(?!\d)", text))
-    dots = len(re.findall(r"\d\.\d{2}(?!\d)", text))
+    commas = len(_COMMA_CENTS.findall(text))
+    dots = len(_DOT_CENTS.findall(text))
     return None if commas == dots else ("," if commas > dots else ".")
 
 
@@ -57,14 +61,13 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
         where.setdefault(cand.value, cand.words)
     countries = countries_on_page(ctx)
     for ln in ctx.layout.lines:
-        for m in _CURRENCY_RX.finditer(ln.text):
-            tok = m.group(0)
+        for tok, start, end in _currency_tokens(ln):
             code = _resolve_symbol(tok, countries, prior)
             if code is None:
                 continue
             weight = 3 if ln_is_total(ctx, ln) else 1
             counts[code] += weight * (0.5 if tok == "$" and not ocr_free(ln) else 1)
-            where.setdefault(code, ln.words_in(m.start(), m.end()))
+            where.setdefault(code, ln.words_in(start, end))
     if prior and counts:
         counts[prior] += 2
     if not counts:
@@ -73,6 +76,15 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     share = n / sum(counts.values())
     conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
     return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
+
+
+def _currency_tokens(line: Line) -> tuple[tuple[str, int, int], ...]:
+    """The currency codes and symbols printed on ``line`` (read once: the currency is
+    counted again when the vendor master's currency is known)."""
+    found = line.memo.get("currency_tokens")
+    if found is None:
+        found = line.memo["currency_tokens"] = tuple((m.group(0), m.start(), m.end()) for m in _CURRENCY_RX.finditer(line.text))
+    return found
 
 
 def _unprinted_currency(ctx: Context, prior: Optional[str]) -> Optional[tuple[Candidate, float]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Mapping, Optional
 
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in
@@ -119,6 +120,7 @@ def learn_spots(ctx: Context, values: Mapping[str, str], vendor_key: str) -> Ven
     return VendorLayout(vendor_key, tuple(spots), 1)
 
 
+@lru_cache(maxsize=1024)  # a vendor's remembered labels come back with each of its documents
 def _label_rx(label: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + r"[\W_]*".join(re.escape(w) for w in label.split()) + r"(?!\w)", re.I)
 
