@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from invoicepipe.domain.fingerprints import (
-    ContentPrint, band_keys, classify, compare, content_print, hamming, image_hash, numeric_token, text_print,
+    _PERMS, _PRIME, ContentPrint, _min_slots, band_keys, classify, compare, content_print, hamming, image_hash, numeric_token,
+    text_print,
 )
 from invoicepipe.domain.models import Box, Word
 
@@ -101,6 +102,26 @@ def test_image_hash_ignores_page_tone_and_contrast():
     assert hamming(plain, grey_paper) <= 2
     assert hamming(plain, other_layout) > 10
     assert 0 <= plain < 2 ** 64
+
+
+def test_prints_made_now_equal_the_ones_stored_before():
+    """Stored prints are compared with new ones: the slots and page hashes of known inputs
+    are pinned to what the first version of the algorithm gave."""
+    assert text_print(words(INVOICE))[0][:8] == (84918869948904978, 47662257223367717, 29656838503850018, 25198925820936586,
+                                                71396475060087374, 59818535989175385, 82872797725028, 13291351247410369)
+    assert image_hash(*_page(_blocks)) == 0xE8B5394A87C6C64E
+    assert image_hash(*_page(lambda x, y: (x * 7 + y * 13) % 256)) == 0xA5EEA50EA50EA50F
+
+
+@pytest.mark.parametrize("hashes", [[0], [1, 2, 3], [_PRIME - 1, _PRIME, _PRIME + 1], [2 ** 64 - 1, 2 ** 63, 2 ** 61],
+                                    [(2 ** 64 - 1) - k * 977 for k in range(50)], [k * 0x9E3779B97F4A7C15 % 2 ** 64 for k in range(200)]])
+def test_minhash_slots_are_the_exact_modular_formula(hashes):
+    assert _min_slots(hashes) == tuple(min((a * h + b) % _PRIME for h in hashes) for a, b in _PERMS)
+
+
+def test_image_hash_takes_ints_as_well_as_bytes():
+    gray, width, height = _page(_blocks)
+    assert image_hash(list(gray) + [0, 0], width, height) == image_hash(gray, width, height)
 
 
 def test_image_hash_refuses_a_buffer_too_small():

@@ -5,18 +5,23 @@ edges only: ruling lines, rectangle sides and straight pieces of other paths. It
 pdfminer's layout of the page, which costs tens of milliseconds; the edges are rebuilt here
 from PDFium's path objects the way pdfminer turns a path into a line, a rectangle or a curve
 (each subpath on its own, Bézier control points left out, a closed subpath back to its
-start), in the page coordinates of ``pdf_words``. pdfplumber's own ``TableFinder`` and
-``Table.extract`` then find the cells and read their text from the same characters the words
-come from, so tables come out as pdfplumber made them, without pdfminer.
+start), in the page coordinates of ``pdf_words``. pdfplumber's own ``TableFinder`` then finds
+the cells, and each cell's text is read with pdfplumber's ``extract_text`` from the characters
+``Table.extract`` would pick (box middle inside the cell) out of the same characters the
+words come from, found by bisection instead of its all-characters-by-all-rows scan; tables
+come out as pdfplumber made them, without pdfminer. A page without both a horizontal and a
+vertical edge has no cell, so the finder is not run.
 """
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 from typing import Optional
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber import utils
 from pdfplumber.table import TableFinder, TableSettings
 
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
@@ -42,19 +47,45 @@ def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float,
 def find_tables(edges: list[dict], chars: list[dict], width: float, height: float) -> tuple:
     """Tables (rows of cell texts) as pdfplumber's ``extract_tables`` gives them; pure Python,
     no PDFium call, so it runs outside the PDFium lock."""
-    if not edges:
+    if not _has_both_orientations(edges):  # a cell needs a horizontal and a vertical edge
         return ()
     settings = TableSettings.resolve(None)  # what Page.extract_tables() uses
     finder = TableFinder(_Drawing(edges, [], width, height), settings)
-    out = []
-    for table in finder.tables:
-        # Table.extract tests every character of its page against every row; handing it
-        # only the characters inside the table gives the same cells at a fraction of the cost
-        x0, top, x1, bottom = table.bbox
-        table.page = _Drawing([], [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1
-                                   and top <= (ch["top"] + ch["bottom"]) / 2 < bottom], width, height)
-        out.append(tuple(tuple(row) for row in table.extract(**(settings.text_settings or {}))))
-    return tuple(out)
+    if not finder.tables:
+        return ()
+    placed = _CharIndex(chars)
+    text_settings = settings.text_settings or {}
+    return tuple(tuple(tuple(None if cell is None else placed.text_in(cell, text_settings) for cell in row.cells)
+                       for row in table.rows)
+                 for table in finder.tables)
+
+
+def _has_both_orientations(edges: list[dict]) -> bool:
+    orientations = {edge["orientation"] for edge in edges}
+    return "h" in orientations and "v" in orientations
+
+
+class _CharIndex:
+    """The page's characters by the middle of their box, for pdfplumber's cell test.
+
+    ``Table.extract`` tests every character of the page against every row and every row's
+    character against each of its cells (quadratic: most of a ruled page's reading time).
+    A cell's characters are those whose box middle lies in [x0, x1) x [top, bottom), the
+    same comparisons on the same midpoints, found here by bisecting the characters sorted
+    by vertical middle and kept in page order for ``extract_text``.
+    """
+
+    def __init__(self, chars: list[dict]):
+        middles = sorted(((ch["top"] + ch["bottom"]) / 2, (ch["x0"] + ch["x1"]) / 2, k) for k, ch in enumerate(chars))
+        self.chars = chars
+        self.v_mids = [m[0] for m in middles]
+        self.entries = middles
+
+    def text_in(self, cell: tuple, text_settings: dict) -> str:
+        x0, top, x1, bottom = cell
+        start, end = bisect.bisect_left(self.v_mids, top), bisect.bisect_left(self.v_mids, bottom)
+        inside = sorted(k for _, h_mid, k in self.entries[start:end] if x0 <= h_mid < x1)
+        return utils.extract_text([self.chars[k] for k in inside], **text_settings) if inside else ""
 
 
 def _then(first: _Matrix, second: _Matrix) -> _Matrix:

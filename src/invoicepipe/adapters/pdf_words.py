@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import re
 from dataclasses import dataclass
+from itertools import repeat
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils.text import WordExtractor
@@ -60,80 +63,154 @@ def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[dict]:
     upright), in PDFium's order. Characters PDFium made up (spaces and line breaks it
     inserts between runs) are dropped: word breaks come from geometry, as before."""
     ctm, _, height, mb_x0, mb_top = _view_transform(page)
-    a, b, c, d, e, f = ctm
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
-    text = textpage.get_text_range(0, count) if count > 0 else ""
-    aligned = len(text) == count  # a character outside the BMP takes two UTF-16 units
-    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-    loose_box, char_matrix, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetFontSize
-    out, made_up = [], False
-    skip, previous = -1, None
-    ox, oy, char_origin = ctypes.c_double(), ctypes.c_double(), pdfium_c.FPDFText_GetCharOrigin
-    upright_view = a == 1.0 and d == 1.0  # /Rotate 0: page x is user x shifted
-    for i in range(count):
-        if i == skip:
-            continue
-        code = ord(text[i]) if aligned else pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in _SPACE_LIKE or code < 0x20:
-            if code in _HYPHEN_MARKS:
-                pass
-            elif code < 0x20:
-                continue
-            elif pdfium_c.FPDFText_IsGenerated(raw, i) != 0:
-                made_up = made_up or code == 0x20
-                continue
-        if 0xD800 <= code <= 0xDFFF:  # PDFium hands out UTF-16 units: join a pair, drop a stray half
-            low = ord(text[i + 1]) if aligned and i + 1 < count else pdfium_c.FPDFText_GetUnicode(raw, i + 1) if i + 1 < count else 0
-            if not (code <= 0xDBFF and 0xDC00 <= low <= 0xDFFF):
-                continue
-            char, skip = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), i + 1
-        else:
-            char = "-" if code in _HYPHEN_MARKS else chr(code)
-        if not loose_box(raw, i, rect):
-            continue
-        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
-        char_matrix(raw, i, matrix)
-        ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
-        # pdfminer's box is one font size tall from the descent; PDFium's loose box reaches the
-        # font's ascent instead. The glyph's vertical axis (mc, md) scaled by the font size is
-        # that height in user space; skewed glyphs keep PDFium's box.
-        size = font_size(raw, i)
-        horizontal = ma > 0 and abs(mb) < 1e-6 and abs(mc) < 1e-6
-        if horizontal:
-            # PDFium's loose box also takes in the glyph's ink (an italic "f" overhangs its
-            # advance); pdfminer's runs from the origin to the advance. The origin is known,
-            # the advance ends where the next glyph of the run starts (fixed below).
-            char_origin(raw, i, ox, oy)
-            left = ox.value
-            if previous is not None and abs(oy.value - previous[1]) < 0.01 and previous[0] < left < previous[2]:
-                previous[3]["x1"] = left + mb_x0 + e if upright_view else previous[3]["x1"]
-        if size > 0 and abs(mb) < 1e-6 and abs(mc) < 1e-6:
-            if md > 0:
-                top = bottom + size * md
-            elif md < 0:
-                bottom = top + size * md
-        elif size > 0 and abs(ma) < 1e-6 and abs(md) < 1e-6:
-            if mc < 0:
-                left = right + size * mc
-            elif mc > 0:
-                right = left + size * mc
-        ra, rb, rc, rd = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
-        upright = 0 < ra * rd and rb * rc <= 0
-        # user space -> displayed page space (rotation), then pdfplumber's top-left origin
-        px0, py0 = a * left + c * bottom + e, b * left + d * bottom + f
-        px1, py1 = a * right + c * top + e, b * right + d * top + f
-        if px0 > px1:
-            px0, px1 = px1, px0
-        if py0 > py1:
-            py0, py1 = py1, py0
-        out.append({"text": char, "x0": px0 + mb_x0, "x1": px1 + mb_x0, "top": height - py1 + mb_top,
-                    "bottom": height - py0 + mb_top, "doctop": height - py1 + mb_top, "height": py1 - py0,
-                    "upright": upright})
-        previous = (ox.value, oy.value, right, out[-1]) if horizontal else None
+    texts, glyphs, made_up = _read_glyphs(textpage)
+    if not texts:
+        return []
+    boxes = _page_boxes(glyphs, ctm, height, mb_x0, mb_top)
+    out = [{"text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "height": tall, "upright": upright}
+           for char, x0, x1, top, bottom, tall, upright in zip(texts, *boxes)]
     if made_up:
         out.extend(_spaces_drawn_alone(page, out, ctm, height, mb_x0, mb_top))
     return out
+
+
+def _by_address(func, restype, *argtypes):
+    """The same PDFium entry point declared with plain addresses for its pointers, so ``map``
+    can fill a ctypes array in one C-level loop (no Python frame, no ctypes object per call)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_ADDR, _INT = ctypes.c_void_p, ctypes.c_int
+_LOOSE_BOX = _by_address(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDR, _INT, _ADDR)
+_MATRIX = _by_address(pdfium_c.FPDFText_GetMatrix, _INT, _ADDR, _INT, _ADDR)
+_FONT_SIZE = _by_address(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDR, _INT)
+_ORIGIN = _by_address(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDR, _INT, _ADDR, _ADDR)
+_RECT_BYTES, _MATRIX_BYTES = ctypes.sizeof(pdfium_c.FS_RECTF), ctypes.sizeof(pdfium_c.FS_MATRIX)
+# what needs a look of its own: controls and spaces (PDFium may have made them up), the
+# line-end hyphen marks, UTF-16 halves
+_SPECIAL = re.compile("[\x00-\x20\xa0\ufffe\ud800-\udfff]")
+
+
+@dataclass
+class _Glyphs:
+    """What PDFium says of each kept character, in ctypes arrays filled by C-level loops;
+    the arithmetic on them is done afterwards on whole arrays."""
+
+    boxes: ctypes.Array  # FS_RECTF: PDFium's loose box (left, top, right, bottom), user space
+    matrices: ctypes.Array  # FS_MATRIX: the glyph's text matrix
+    sizes: list[float]  # font size
+    origins: ctypes.Array  # x, y of each glyph's origin
+
+
+def _read_glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[str], _Glyphs, bool]:
+    """The printed characters' texts and PDFium facts, and whether PDFium made up a space."""
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    text = textpage.get_text_range(0, count) if count > 0 else ""
+    if len(text) != count:  # a character outside the BMP takes two UTF-16 units: read them one by one
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
+    indices, texts, made_up = _printed(raw, text)
+    address = ctypes.cast(raw, ctypes.c_void_p).value
+    boxes, found = _loose_boxes(address, indices)
+    if not all(found):  # PDFium has no box for it: not drawn
+        indices = [i for i, ok in zip(indices, found) if ok]
+        texts = [t for t, ok in zip(texts, found) if ok]
+        boxes, _ = _loose_boxes(address, indices)
+    n = len(indices)
+    matrices = (pdfium_c.FS_MATRIX * max(n, 1))()
+    origins = (ctypes.c_double * max(2 * n, 2))()
+    at, to = ctypes.addressof(matrices), ctypes.addressof(origins)
+    list(map(_MATRIX, repeat(address, n), indices, range(at, at + _MATRIX_BYTES * n, _MATRIX_BYTES)))
+    sizes = list(map(_FONT_SIZE, repeat(address, n), indices))
+    list(map(_ORIGIN, repeat(address, n), indices, range(to, to + 16 * n, 16), range(to + 8, to + 16 * n, 16)))
+    return texts, _Glyphs(boxes, matrices, sizes, origins), made_up
+
+
+def _loose_boxes(address: int, indices: list[int]) -> tuple[ctypes.Array, list[int]]:
+    n = len(indices)
+    boxes = (pdfium_c.FS_RECTF * max(n, 1))()
+    at = ctypes.addressof(boxes)
+    return boxes, list(map(_LOOSE_BOX, repeat(address, n), indices, range(at, at + _RECT_BYTES * n, _RECT_BYTES)))
+
+
+def _printed(raw, text: str) -> tuple[list[int], list[str], bool]:
+    """Indices and texts of the characters that are printed, and whether PDFium made up a
+    space. Controls and the spaces PDFium inserted between runs are dropped, its line-end
+    hyphen marks become "-", a UTF-16 pair becomes its character and a stray half is dropped."""
+    drop: set[int] = set()
+    replace: dict[int, str] = {}
+    made_up = False
+    for match in _SPECIAL.finditer(text):
+        i = match.start()
+        if i in drop:  # the low half of a pair already joined
+            continue
+        code = ord(text[i])
+        if code in _HYPHEN_MARKS:
+            replace[i] = "-"
+        elif code < 0x20:
+            drop.add(i)
+        elif code in _SPACE_LIKE:
+            if pdfium_c.FPDFText_IsGenerated(raw, i) != 0:
+                made_up = made_up or code == 0x20
+                drop.add(i)
+        else:  # a UTF-16 half
+            low = ord(text[i + 1]) if i + 1 < len(text) else 0
+            if code <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+                replace[i] = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+                drop.add(i + 1)
+            else:
+                drop.add(i)
+    if not drop and not replace:
+        return list(range(len(text))), list(text), made_up
+    indices = [i for i in range(len(text)) if i not in drop]
+    return indices, [replace.get(i) or text[i] for i in indices], made_up
+
+
+def _page_boxes(glyphs: _Glyphs, ctm: tuple, height: float, mb_x0: float, mb_top: float) -> tuple[list, ...]:
+    """x0, x1, top, bottom, height and upright of every glyph in pdfplumber's page space.
+
+    The same IEEE operations in the same order as a per-character loop would do them
+    (numpy on float64 columns), so the boxes are the same floats."""
+    n = len(glyphs.sizes)
+    a, b, c, d, e, f = ctm
+    box = np.frombuffer(glyphs.boxes, dtype=np.float32, count=4 * n).reshape(n, 4).astype(np.float64)
+    matrix = np.frombuffer(glyphs.matrices, dtype=np.float32, count=6 * n).reshape(n, 6).astype(np.float64)
+    left, top, right, bottom = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
+    ma, mb, mc, md = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
+    size = np.array(glyphs.sizes, dtype=np.float64)
+    origin = np.frombuffer(glyphs.origins, dtype=np.float64, count=2 * n).reshape(n, 2)
+    ox, oy = origin[:, 0], origin[:, 1]
+    # PDFium's loose box also takes in the glyph's ink (an italic "f" overhangs its advance);
+    # pdfminer's runs from the origin to the advance. The origin is known, the advance ends
+    # where the next glyph of the run starts (fixed below).
+    horizontal = (ma > 0) & (np.abs(mb) < 1e-6) & (np.abs(mc) < 1e-6)
+    left = np.where(horizontal, ox, left)
+    # pdfminer's box is one font size tall from the descent; PDFium's loose box reaches the
+    # font's ascent instead. The glyph's vertical axis (mc, md) scaled by the font size is
+    # that height in user space; skewed glyphs keep PDFium's box.
+    upright_axes = (size > 0) & (np.abs(mb) < 1e-6) & (np.abs(mc) < 1e-6)
+    new_top = np.where(upright_axes & (md > 0), bottom + size * md, top)
+    bottom = np.where(upright_axes & (md < 0), top + size * md, bottom)
+    top = new_top
+    sideways = ~upright_axes & (size > 0) & (np.abs(ma) < 1e-6) & (np.abs(md) < 1e-6)
+    new_left = np.where(sideways & (mc < 0), right + size * mc, left)
+    right = np.where(sideways & (mc > 0), left + size * mc, right)
+    left = new_left
+    ra, rb, rc, rd = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
+    upright = (0 < ra * rd) & (rb * rc <= 0)
+    # user space -> displayed page space (rotation), then pdfplumber's top-left origin
+    px0, py0 = a * left + c * bottom + e, b * left + d * bottom + f
+    px1, py1 = a * right + c * top + e, b * right + d * top + f
+    px0, px1 = np.minimum(px0, px1), np.maximum(px0, px1)
+    py0, py1 = np.minimum(py0, py1), np.maximum(py0, py1)
+    x1 = px1 + mb_x0
+    if a == 1.0 and d == 1.0 and n > 1:  # /Rotate 0: page x is user x shifted
+        # a glyph whose advance runs past the next glyph's origin on the same baseline of a
+        # horizontal run ends there
+        follows = horizontal[1:] & horizontal[:-1] & (np.abs(oy[1:] - oy[:-1]) < 0.01) & (ox[:-1] < ox[1:]) & (ox[1:] < right[:-1])
+        x1[:-1] = np.where(follows, ox[1:] + mb_x0 + e, x1[:-1])
+    return ((px0 + mb_x0).tolist(), x1.tolist(), (height - py1 + mb_top).tolist(), (height - py0 + mb_top).tolist(),
+            (py1 - py0).tolist(), upright.tolist())
 
 
 def _spaces_drawn_alone(page: pdfium.PdfPage, chars: list[dict], ctm: tuple, height: float, mb_x0: float,
@@ -174,10 +251,31 @@ def _without_overprinted_spaces(chars: list[dict]) -> list[dict]:
 
     Some generators emit a space and the next glyph at one position; split at that space,
     "471102" would become "4" and "71102". A space that covers no free room carries no
-    information.
+    information. The same spot is the same (x0, top) rounded to 0.1 pt; only glyphs of a
+    space's rounded line within 0.2 pt of it can share its rounded x0, so each space looks
+    at those few instead of every glyph being rounded.
     """
-    taken = {(round(ch["x0"], 1), round(ch["top"], 1)) for ch in chars if not ch["text"].isspace()}
-    return [ch for ch in chars if not (ch["text"].isspace() and (round(ch["x0"], 1), round(ch["top"], 1)) in taken)]
+    spaces = [k for k, ch in enumerate(chars) if ch["text"].isspace()]
+    if not spaces:
+        return chars
+    rounded: dict[float, float] = {}  # a line's glyphs share their top: round each value once
+    lines: dict[float, list[float]] = {}
+    for ch in chars:
+        if not ch["text"].isspace():
+            top = ch["top"]
+            line = rounded.get(top)
+            if line is None:
+                line = rounded[top] = round(top, 1)
+            lines.setdefault(line, []).append(ch["x0"])
+    for xs in lines.values():
+        xs.sort()
+    covered = set()
+    for k in spaces:
+        x0 = chars[k]["x0"]
+        xs = lines.get(round(chars[k]["top"], 1))
+        if xs and any(round(x, 1) == round(x0, 1) for x in xs[bisect.bisect_left(xs, x0 - 0.2):bisect.bisect_right(xs, x0 + 0.2)]):
+            covered.add(k)
+    return [ch for k, ch in enumerate(chars) if k not in covered] if covered else chars
 
 
 @dataclass(frozen=True)

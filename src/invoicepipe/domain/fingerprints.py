@@ -47,6 +47,8 @@ import random
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
+import numpy as np
+
 from .page_hash import hamming, image_hash
 from .printed_text import joined_words, numeric_token, printed_dates, word_token
 
@@ -115,11 +117,41 @@ def _base_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
 
 
+_SLOT_A = np.array([[a] for a, _ in _PERMS], dtype=np.uint64)
+_SLOT_B = np.array([[b] for _, b in _PERMS], dtype=np.uint64)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+def _mod_prime(x: np.ndarray) -> np.ndarray:
+    """x mod 2**61 - 1 for x < 2**63, folding the bits above 61 back in (2**61 = 1 mod p)."""
+    x = (x & np.uint64(_PRIME)) + (x >> np.uint64(61))
+    x = (x & np.uint64(_PRIME)) + (x >> np.uint64(61))
+    return np.where(x >= np.uint64(_PRIME), x - np.uint64(_PRIME), x)
+
+
 def _minhash(tokens: set[str]) -> tuple[int, ...]:
+    """min over the tokens of (a * h + b) mod p for every permutation (a, b): exact integer
+    arithmetic in 64-bit lanes, every slot for every token at once.
+
+    With h reduced mod p first, a and h are below 2**61; their product is taken in 32-bit
+    halves (each partial product fits 64 bits) and folded with 2**61 = 1 and 2**64 = 8 mod p,
+    so every slot is the same integer the plain formula gives (tests compare the two)."""
     if not tokens:
         return (_EMPTY,) * PERMUTATIONS
-    bases = [_base_hash(t) for t in tokens]
-    return tuple(min((a * h + b) % _PRIME for h in bases) for a, b in _PERMS)
+    return _min_slots([_base_hash(t) for t in tokens])
+
+
+def _min_slots(hashes: list[int]) -> tuple[int, ...]:
+    """min over ``hashes`` (64-bit) of (a * h + b) mod p for each permutation."""
+    h = np.array([[value % _PRIME for value in hashes]], dtype=np.uint64)
+    a_hi, a_lo = _SLOT_A >> np.uint64(32), _SLOT_A & _LOW32
+    h_hi, h_lo = h >> np.uint64(32), h & _LOW32
+    high = a_hi * h_hi  # < 2**58, weight 2**64 = 8 (mod p)
+    middle = a_hi * h_lo + a_lo * h_hi  # < 2**62, weight 2**32
+    low = a_lo * h_lo  # < 2**64
+    total = (high << np.uint64(3)) + (middle >> np.uint64(29)) + ((middle & np.uint64((1 << 29) - 1)) << np.uint64(32)) \
+        + (low & np.uint64(_PRIME)) + (low >> np.uint64(61)) + _SLOT_B
+    return tuple(_mod_prime(total).min(axis=1).tolist())
 
 
 def text_print(words: Iterable) -> tuple[tuple[int, ...], frozenset[str], frozenset[str], int]:

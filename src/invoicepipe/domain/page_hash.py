@@ -5,29 +5,34 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
+
 __all__ = ["HASH_SIDE", "image_hash", "hamming"]
 
 HASH_SIDE = 32  # the page is averaged down to 32 x 32 before the DCT
 
 
-def _shrink(gray: Sequence[int], width: int, height: int, side: int) -> list[list[float]]:
-    """Area average of a row-major 8-bit grayscale buffer down to side x side."""
-    rows = []
-    for j in range(side):
-        y0, y1 = j * height // side, max((j + 1) * height // side, j * height // side + 1)
-        row = []
-        for i in range(side):
-            x0, x1 = i * width // side, max((i + 1) * width // side, i * width // side + 1)
-            total = 0
-            for y in range(y0, y1):
-                start = y * width
-                total += sum(gray[start + x0:start + x1])
-            row.append(total / ((y1 - y0) * (x1 - x0)))
-        rows.append(row)
-    return rows
+def _shrink(gray: Sequence[int], width: int, height: int, side: int) -> np.ndarray:
+    """Area average of a row-major 8-bit grayscale buffer down to side x side: each cell's
+    exact integer sum over its rows and columns, divided by its pixel count."""
+    pixels = np.frombuffer(gray, dtype=np.uint8, count=width * height) if isinstance(gray, (bytes, bytearray, memoryview)) \
+        else np.asarray(gray[:width * height], dtype=np.int64)
+    pixels = pixels.reshape(height, width).astype(np.int64)
+    rows = np.arange(side) * height // side  # with width, height >= side every cell has a pixel
+    cols = np.arange(side) * width // side
+    sums = np.add.reduceat(np.add.reduceat(pixels, rows, axis=0), cols, axis=1)
+    areas = np.outer(np.diff(rows, append=height), np.diff(cols, append=width))
+    return sums / areas
 
 
-_COS = tuple(tuple(math.cos((2 * x + 1) * u * math.pi / (2 * HASH_SIDE)) for x in range(HASH_SIDE)) for u in range(8))
+_COS = np.array([[math.cos((2 * x + 1) * u * math.pi / (2 * HASH_SIDE)) for x in range(HASH_SIDE)] for u in range(8)])
+
+
+def _running_sum(terms: np.ndarray) -> np.ndarray:
+    """Sum over the last axis left to right, as Python's ``sum`` adds: a cumulative sum's last
+    value, so the DCT coefficients (and the median they are compared with) are the same floats
+    as in the hashes already stored."""
+    return np.cumsum(terms, axis=-1)[..., -1]
 
 
 def image_hash(gray: Sequence[int], width: int, height: int) -> int:
@@ -41,8 +46,8 @@ def image_hash(gray: Sequence[int], width: int, height: int) -> int:
     if width < HASH_SIDE or height < HASH_SIDE or len(gray) < width * height:
         raise ValueError(f"need at least a {HASH_SIDE}x{HASH_SIDE} grayscale buffer, got {width}x{height}")
     pixels = _shrink(gray, width, height, HASH_SIDE)
-    rows = [[sum(c * p for c, p in zip(_COS[u], row)) for u in range(8)] for row in pixels]
-    coeffs = [sum(_COS[v][y] * rows[y][u] for y in range(HASH_SIDE)) for v in range(8) for u in range(8)]
+    rows = _running_sum(pixels[:, None, :] * _COS[None, :, :])  # [y][u]: each row's 8 horizontal frequencies
+    coeffs = _running_sum(_COS[:, None, :] * rows.T[None, :, :]).ravel().tolist()  # [v][u] over the rows
     median = sorted(coeffs[1:])[len(coeffs[1:]) // 2]  # the DC term only says how dark the page is
     bits = 0
     for c in coeffs:

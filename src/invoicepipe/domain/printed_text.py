@@ -15,6 +15,7 @@ _FOLD = str.maketrans({"o": "0", "q": "0", "i": "1", "l": "1", "|": "1", "s": "5
 _CURRENCY = "€$£¥₹"
 _NUMERIC = re.compile(r"^[0-9.,'’/:\-]*[0-9][0-9.,'’/:\-]*$")
 _AMOUNT = re.compile(r"^([0-9][0-9.,'’ ]*?)[.,]([0-9]{1,2})$")
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]")
 _GROUP_HEAD = re.compile(r"^[0-9]{1,3}$")
 _GROUP_TAIL = re.compile(r"^[0-9]{3}(?:[.,][0-9]{3})*[.,][0-9]{2}$")
 _DMY = re.compile(r"^([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})$")
@@ -37,13 +38,17 @@ _MONTHS = {
 
 
 def _plain(text: str) -> str:
+    if text.isascii():  # NFKD leaves ASCII as it is and none of it is a combining mark
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def word_token(text: str) -> str:
     """Lower case, accents and punctuation dropped; OCR confusions folded when a digit is in it."""
-    token = "".join(ch for ch in _plain(text) if ch.isalnum())
+    plain = _plain(text)
+    # in lower-case ASCII the alphanumerics are exactly a-z and 0-9
+    token = _NOT_ASCII_ALNUM.sub("", plain) if plain.isascii() else "".join(ch for ch in plain if ch.isalnum())
     return token.translate(_FOLD) if any(ch.isdigit() for ch in token) else token
 
 

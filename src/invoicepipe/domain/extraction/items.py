@@ -93,12 +93,12 @@ def items_from_rows(ctx: Context) -> list[LineItem]:
             if any(h.field in ("net", "total") for h in ctx.hits[id(ln)]) or _STOP_ROW.match(fold_accents(ln.text)):
                 break
             col = header[1]["amount"]
-            toks = [t for t in amounts_on(ln, ctx.decimal_sep, cw) if t.has_decimals]
-            aligned = [t for t in toks if _overlaps(ln, t.start, t.end, col.x0 - 6 * cw, col.x1 + 6 * cw)]
+            on_line = amounts_on(ln, ctx.decimal_sep, cw)
+            aligned = [t for t in on_line if t.has_decimals and _overlaps(ln, t.start, t.end, col.x0 - 6 * cw, col.x1 + 6 * cw)]
             if not aligned:
                 continue
             amount_tok = aligned[-1]
-            numeric = [t for t in amounts_on(ln, ctx.decimal_sep, cw) if t.start < amount_tok.start]
+            numeric = [t for t in on_line if t.start < amount_tok.start]
             qty_tok = _quantity_token(numeric, amount_tok.value)
             first_num = (qty_tok or (numeric[0] if numeric else amount_tok)).start
             desc = _POSITION.sub("", ln.text[:first_num]).strip()
@@ -128,7 +128,10 @@ def _quantity_token(numeric: list, amount: Decimal):
 
 def _overlaps(line: Line, start: int, end: int, x0: float, x1: float) -> bool:
     words = line.words_in(start, end)
-    return bool(words) and union_box(words).x1 > x0 and union_box(words).x0 < x1
+    if not words:
+        return False
+    box = union_box(words)
+    return box.x1 > x0 and box.x0 < x1
 
 
 def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal]) -> list[LineItem]:

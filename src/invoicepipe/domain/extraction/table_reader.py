@@ -24,7 +24,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_columns import Header, find_header
-from invoicepipe.domain.extraction.table_rows import CENT, Row, agreement, align_columns, read_row
+from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agreement, align_columns, read_row
 from invoicepipe.domain.models import LineItem
 
 _SUMMARY_LABELS = ("net", "tax", "total", "other_amount")
@@ -48,6 +48,7 @@ def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineIt
 def _collect(ctx: Context) -> Optional[_Table]:
     table: Optional[_Table] = None
     state = "none"  # none | open | continued (new page, no header yet) | closed
+    amounts = LineAmounts(ctx.decimal_sep, ctx.layout.char_width)
     for page_no in sorted(ctx.layout.by_page):
         lines = ctx.layout.by_page[page_no]
         if state == "open":
@@ -60,7 +61,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if header is not None:
                 if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
                     return table  # a second table on the same page (a tax breakdown) is no continuation
-                header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width)
+                header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width,
+                                       amounts)
                 table = table or _Table(header)
                 table.header = header
                 state, skip_to = "open", idx + header.lines - 1
@@ -72,7 +74,7 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in ln.text):
                 state = "closed"  # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items
                 continue
-            row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
+            row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled, amounts)
             state = _take(table, row, state)
     return table
 

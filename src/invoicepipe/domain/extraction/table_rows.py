@@ -61,13 +61,30 @@ class Row:
         return next((v for k, v in sorted(self.numbers.items()) if k[0] == kind), None)
 
 
-def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: float, labelled: bool = False) -> Row:
+class LineAmounts:
+    """``amounts_on`` of each line, read once per table: the header's column alignment and
+    the reading of each row ask for the numbers of the same lines. Each entry keeps its line,
+    so an id is never taken for another line's while the memo lives."""
+
+    def __init__(self, decimal_sep: Optional[str], char_width: float):
+        self.decimal_sep, self.char_width = decimal_sep, char_width
+        self._read: dict[int, tuple[Line, list]] = {}
+
+    def __call__(self, ln: Line) -> list:
+        entry = self._read.get(id(ln))
+        if entry is None or entry[0] is not ln:
+            entry = self._read[id(ln)] = (ln, amounts_on(ln, self.decimal_sep, self.char_width))
+        return entry[1]
+
+
+def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: float, labelled: bool = False,
+             amounts: Optional["LineAmounts"] = None) -> Row:
     """``ln`` read under ``header``: numbers by column, description, SKU and its kind.
     ``labelled``: the line carries a net, tax or total label of the label vocabulary."""
     row = Row(ln)
     cols = header.columns
     used: set = set()
-    for tok, words, col in _placed(ln, header, decimal_sep, char_width):
+    for tok, words, col in _placed(ln, header, decimal_sep, char_width, amounts):
         key = column_key(header, col) if col is not None else None
         if col is not None and col.kind in NUMERIC_KINDS and col.kind != "tax_rate":
             row.numbers[key] = tok.value
@@ -112,13 +129,14 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     return row
 
 
-def _placed(ln: Line, header: Header, decimal_sep: Optional[str], char_width: float) -> list:
+def _placed(ln: Line, header: Header, decimal_sep: Optional[str], char_width: float,
+            amounts: Optional["LineAmounts"] = None) -> list:
     """(token, words, column) for each number on ``ln``. When several numbers fall in one
     numeric column's stretch (a header whose other names were lost to OCR or never printed)
     the one nearest the column's name keeps it and the others are placed in no column, so
     the arithmetic can still find the quantity and unit price among them."""
     placed = []
-    for tok in amounts_on(ln, decimal_sep, char_width):
+    for tok in amounts(ln) if amounts else amounts_on(ln, decimal_sep, char_width):
         words = ln.words_in(tok.start, tok.end)
         box = union_box(words)
         col = column_at(header, box.x0, box.x1)
@@ -215,13 +233,14 @@ def _aligned(col, box, char_width: float) -> bool:
     return abs((box.x1 if side == "right" else box.x0) - x) <= 1.5 * char_width
 
 
-def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_width: float) -> Header:
+def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_width: float,
+                  amounts: Optional["LineAmounts"] = None) -> Header:
     """``header`` with the edge each numeric column's numbers align on (the right edge of
     right-aligned figures, the left of left-aligned ones), learnt from the numbers printed
     in its stretch on ``lines``: an edge shared by at least two rows and a third of them."""
     seen: dict = {}
     for ln in lines:
-        for tok in amounts_on(ln, decimal_sep, char_width):
+        for tok in amounts(ln) if amounts else amounts_on(ln, decimal_sep, char_width):
             box = union_box(ln.words_in(tok.start, tok.end))
             col = column_at(header, box.x0, box.x1)
             if col is not None and (col.kind in NUMERIC_KINDS or col.kind == "unit"):
