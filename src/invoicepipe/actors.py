@@ -53,7 +53,7 @@ def _stored_correlation_id(app, document_id: int):
     """The document's id from its row, for a message sent without one (the sweeper's re-send
     of a document from before correlation ids, or an older version's message)."""
     try:
-        with app.uow.begin() as tx:
+        with app.uow.read() as tx:
             doc = tx.documents.get(document_id)
     except Exception:  # the step itself will meet (and report) the same database problem
         return None

@@ -54,10 +54,21 @@ def memory_for_vendor(app, vendor_key: Optional[str], read) -> Optional[dict[str
     """``{vendor_key: layout}`` for the extractor, after learning the vendor's pending corrections."""
     if not vendor_key:
         return None
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         pending = LayoutMemoryRepository(tx.conn).unlearned_reviews([vendor_key], PENDING_PER_PARSE)
     for row in pending:
         learn_correction(app, row["id"], read)
-    with app.uow.begin() as tx:
+    with app.uow.read() as tx:
         layout = LayoutMemoryRepository(tx.conn).get(vendor_key)
     return {vendor_key: layout} if layout else None
+
+
+def stored_memory(tx, vendor_key: str) -> tuple[bool, Optional[dict[str, VendorLayout]]]:
+    """(corrections of the vendor wait to be learned, its memory as stored), read in the
+    caller's transaction: when none waits (the usual case) the stored memory is the one
+    ``memory_for_vendor`` would return, without two transactions of its own."""
+    repo = LayoutMemoryRepository(tx.conn)
+    if repo.unlearned_reviews([vendor_key], PENDING_PER_PARSE):
+        return True, None
+    layout = repo.get(vendor_key)
+    return False, ({vendor_key: layout} if layout else None)

@@ -20,7 +20,7 @@ from ..domain.duplicates import normalise_invoice_number
 from ..domain.invoice_numbers import search_key
 from ..errors import LimitExceeded, PermanentError, ReaderCrashed
 from . import costs
-from .learning import memory_for_vendor
+from .learning import memory_for_vendor, stored_memory
 from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
 from .parse_work import finish_extraction, read_and_extract
 from .parse_work import read_document as _read_document
@@ -53,12 +53,21 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
     calibration = getattr(app, "calibration", None)
     out = runner.run(read_and_extract, data, media_type, app.policy.triage.min_text_chars_per_page, app.policy.limits,
                      vendors, calibration, budget, deadline=deadline)
-    key = vendor_memory_key(out.extraction.value("vendor_id"), None)
-    memory = memory_for_vendor(app, key, _read) if key else None
-    with app.uow.begin() as tx:
-        vendor_pos = tx.master.purchase_orders_of(out.extraction.value("vendor_id"))
+    memory, vendor_pos = _vendor_context(app, out.extraction.value("vendor_id"))
     extraction = runner.run(finish_extraction, out.text, out.extraction, vendors, calibration, memory, vendor_pos, deadline=deadline)
     return out, extraction
+
+
+def _vendor_context(app, vendor_id):
+    """The resolved vendor's layout memory and purchase orders, read in one transaction
+    that takes no write lock (a correction still to learn is learned in its own)."""
+    key = vendor_memory_key(vendor_id, None)
+    with app.uow.read() as tx:
+        vendor_pos = tx.master.purchase_orders_of(vendor_id)
+        pending, memory = stored_memory(tx, key) if key else (False, None)
+    if pending:
+        memory = memory_for_vendor(app, key, _read)
+    return memory, vendor_pos
 
 
 def _summary(extraction) -> dict:
@@ -123,7 +132,7 @@ def _parse_bounded(app, doc, budget=None):
     deadline = time.monotonic() + app.policy.limits.parse_wall_seconds
     try:
         data = app.blobs.get(doc.sha256)
-        with app.uow.begin() as tx:
+        with app.uow.read() as tx:
             vendors = tx.master.vendors()
         return None, _extract(app, data, doc.media_type, vendors, deadline, budget)
     except PermanentError as exc:

@@ -26,6 +26,8 @@ from ...domain.fingerprints import ContentPrint, band_keys
 from . import tables as t
 
 PER_KEY = 200
+# Three parameters a row: well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
+BAND_ROWS_PER_INSERT = 1000
 INVOICE_COLUMNS = ("vendor_id", "invoice_number", "invoice_date", "total", "currency", "document_type")
 
 
@@ -74,10 +76,11 @@ class ContentPrintRepository:
         self.conn.execute(delete(t.content_prints).where(t.content_prints.c.document_id == doc_id))
         self.conn.execute(insert(t.content_prints).values(document_id=doc_id, version=content.version, print=content.to_json(),
                                                           created_at=datetime.now(timezone.utc)))
-        keys = band_keys(content)
-        if keys:
-            self.conn.execute(insert(t.content_print_bands),
-                              [{"document_id": doc_id, "band": band, "band_key": key} for band, key in keys])
+        # One multi-row INSERT per chunk, not one statement per key: a print has ~20 band keys
+        # per page, and each statement was a round trip and a parse on the server.
+        rows = [{"document_id": doc_id, "band": band, "band_key": key} for band, key in band_keys(content)]
+        for start in range(0, len(rows), BAND_ROWS_PER_INSERT):
+            self.conn.execute(insert(t.content_print_bands).values(rows[start:start + BAND_ROWS_PER_INSERT]))
 
     def content_print(self, doc_id: int) -> Optional[ContentPrint]:
         raw = self.conn.execute(select(t.content_prints.c.print).where(t.content_prints.c.document_id == doc_id)).scalar()
