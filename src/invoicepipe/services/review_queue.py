@@ -20,7 +20,7 @@ from typing import Optional
 
 from sqlalchemy.exc import IntegrityError
 
-from ..adapters.db.review import ALL, CHANNEL, REVIEW, SORT_KEYS, Cursor, ReviewRepository
+from ..adapters.db.review import ALL, CHANNEL, REVIEW, SEP, SORT_KEYS, Cursor, ReviewRepository
 from .review_words import reason_title
 
 PAGE_SIZE = 50
@@ -211,14 +211,17 @@ def _row_cursor(row: dict, sort: str) -> Cursor:
 
 def _total(repo: ReviewRepository, filters: QueueFilters, me: Optional[str], kept: dict[str, int]) -> tuple[int, bool]:
     """(documents matching the filters, whether the count stopped at COUNT_CAP). A kept
-    count answers no filter, one reason or one channel; items on hold are few and counted
-    (subtracted for "not on hold"); other filters count up to the cap."""
+    count answers no filter, a reason, a channel, both, or a vendor alone; items on hold are
+    few and counted (subtracted for "not on hold"); other combinations count up to the cap."""
     reason, vendor, channel, held_filter, assignee = filters.args(me)
     args = (reason, vendor, channel, assignee)
-    if not (vendor or assignee or (reason and channel)):
-        key = reason or (CHANNEL + channel if channel else ALL)
+    if not assignee and not (vendor and (reason or channel)):
         on_hold = repo.count(args, 1)
-        everything = kept.get(key, 0)
+        if vendor:
+            everything = repo.vendor_count(vendor)
+        else:
+            everything = kept.get(CHANNEL + channel + SEP + reason if reason and channel else
+                                  reason or (CHANNEL + channel if channel else ALL), 0)
         return {"only": on_hold, "none": max(0, everything - on_hold)}.get(held_filter, everything), False
     total = sum(repo.count(args, phase, cap=COUNT_CAP + 1) for phase in repo.phases(held_filter))
     return min(total, COUNT_CAP), total > COUNT_CAP
