@@ -104,6 +104,16 @@ def test_next_and_previous_are_the_neighbours_in_the_filtered_order(big_queue):
     assert nav["position"] is None and nav["next"] == expected(big_queue, "priority", held="none")[0]
 
 
+def test_the_position_is_counted_up_to_its_cap_and_the_neighbours_beyond_it(big_queue, monkeypatch):
+    monkeypatch.setattr(rq, "POSITION_CAP", 5)
+    for filters in (QueueFilters(sort="age"), QueueFilters(reason="no_po")):
+        want = expected(big_queue, filters.sort, reason=filters.reason)
+        for i in (0, 4, 5, len(want) - 1):
+            nav = neighbours(big_queue, want[i], filters)
+            assert (nav["previous"], nav["next"], nav["position"]) == (
+                want[i - 1] if i else None, want[i + 1] if i + 1 < len(want) else None, i + 1 if i < 5 else None)
+
+
 def test_counts_are_kept_through_changes_and_match_a_fresh_count(big_queue):
     def counted():
         with big_queue.uow.read() as tx:
