@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from invoicepipe.adapters.db import tables as t
-from invoicepipe.adapters.db.review import ALL, CHANNEL, SORT_KEYS, ReviewRepository
+from invoicepipe.adapters.db.review import ALL, CHANNEL, SEP, SORT_KEYS, VENDOR, vendor_key
 from invoicepipe.services import review_queue as rq
 from invoicepipe.services.review_queue import QueueFilters, SORTS, neighbours, review_queue
 
@@ -104,6 +104,16 @@ def test_next_and_previous_are_the_neighbours_in_the_filtered_order(big_queue):
     assert nav["position"] is None and nav["next"] == expected(big_queue, "priority", held="none")[0]
 
 
+def test_the_position_is_counted_up_to_its_cap_and_the_neighbours_beyond_it(big_queue, monkeypatch):
+    monkeypatch.setattr(rq, "POSITION_CAP", 5)
+    for filters in (QueueFilters(sort="age"), QueueFilters(reason="no_po")):
+        want = expected(big_queue, filters.sort, reason=filters.reason)
+        for i in (0, 4, 5, len(want) - 1):
+            nav = neighbours(big_queue, want[i], filters)
+            assert (nav["previous"], nav["next"], nav["position"]) == (
+                want[i - 1] if i else None, want[i + 1] if i + 1 < len(want) else None, i + 1 if i < 5 else None)
+
+
 def test_counts_are_kept_through_changes_and_match_a_fresh_count(big_queue):
     def counted():
         with big_queue.uow.read() as tx:
@@ -111,8 +121,13 @@ def test_counts_are_kept_through_changes_and_match_a_fresh_count(big_queue):
             q = t.review_queue
             fresh = {c: n for c, n in tx.conn.execute(select(r.c.code, func.count()).group_by(r.c.code))}
             fresh.update({CHANNEL + c: n for c, n in tx.conn.execute(select(q.c.channel, func.count()).group_by(q.c.channel))})
+            fresh.update({CHANNEL + ch + SEP + c: n for ch, c, n in tx.conn.execute(
+                select(q.c.channel, r.c.code, func.count()).join(r, r.c.document_id == q.c.document_id).group_by(q.c.channel, r.c.code))})
             fresh[ALL] = tx.conn.execute(select(func.count()).select_from(t.review_queue)).scalar_one()
-            return fresh, {c: n for c, n in ReviewRepository(tx.conn).kept_counts().items() if n}
+            fresh.update({vendor_key(v, name): n for v, name, n in tx.conn.execute(
+                select(q.c.vendor_id, q.c.vendor_name, func.count()).group_by(q.c.vendor_id, q.c.vendor_name))})
+            kept = {c: n for c, n in tx.conn.execute(select(t.review_queue_counts)) if n}
+            return fresh, kept
 
     fresh, kept = counted()
     assert kept == fresh and kept[ALL] == DOCUMENTS
@@ -123,16 +138,20 @@ def test_counts_are_kept_through_changes_and_match_a_fresh_count(big_queue):
     page = review_queue(big_queue, QueueFilters())
     fresh, kept = counted()
     assert kept == fresh and page["total"] == DOCUMENTS - 5 and not page["total_capped"]
-    assert {c["code"]: c["count"] for c in page["counts"]} == {c: n for c, n in fresh.items() if c != ALL and CHANNEL not in c}
-    for filters in (QueueFilters(channel="email"), QueueFilters(reason="no_po", held="none"), QueueFilters(held="only")):
-        assert review_queue(big_queue, filters)["total"] == len(walk(big_queue, filters)[0])
+    assert {c["code"]: c["count"] for c in page["counts"]} == {c: n for c, n in fresh.items()
+                                                              if c != ALL and not c.startswith((CHANNEL, VENDOR))}
+    for filters in (QueueFilters(channel="email"), QueueFilters(reason="no_po", held="none"), QueueFilters(held="only"),
+                    QueueFilters(reason="no_po", channel="scan"), QueueFilters(vendor="vendor 1"), QueueFilters(vendor="V0007", held="none")):
+        page = review_queue(big_queue, filters)
+        assert page["total"] == len(walk(big_queue, filters)[0]) and not page["total_capped"]
 
 
 def test_a_filtered_total_stops_counting_at_the_cap(big_queue, monkeypatch):
     monkeypatch.setattr(rq, "COUNT_CAP", 10)
-    page = review_queue(big_queue, QueueFilters(vendor="industrial", sort="age"), page_size=PAGE)
+    combined = QueueFilters(vendor="industrial", reason="no_po", sort="age")  # no kept count for a vendor with a reason
+    page = review_queue(big_queue, combined, page_size=PAGE)
     assert page["total_capped"] and page["total"] == 10
-    assert len(walk(big_queue, QueueFilters(vendor="industrial", sort="age"))[0]) > 10
+    assert len(walk(big_queue, combined)[0]) > 10
     assert review_queue(big_queue, QueueFilters(), page_size=PAGE)["total"] == DOCUMENTS  # kept count: exact
 
 

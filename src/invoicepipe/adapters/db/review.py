@@ -25,6 +25,13 @@ REVIEW = Status.NEEDS_REVIEW.value
 CHUNK = 500  # keeps IN lists well under every driver's parameter limit
 ALL = "*"  # the kept count of the whole queue
 CHANNEL = "channel:"  # kept counts per channel: "channel:email"; the other codes are reason codes
+# Kept counts per reason within a channel ("channel:email\x1fno_po") and per vendor
+# ("vendor:V0012\x1fAcme GmbH", id and name as the row has them), so those filters answer
+# their total from a kept count instead of counting up to COUNT_CAP matching rows (at a
+# million documents a 5 % filter reads 200,000 rows to find 10,000). The unit separator
+# appears in no reason code, channel or vendor id.
+SEP = "\x1f"
+VENDOR = "vendor:"
 # Sentinels for unknown sort values: they sort last, and a key column is never NULL (a NULL
 # makes a row comparison unknown, which would drop the row from every keyset page).
 NO_DUE_DATE = "9999-12-31"
@@ -55,6 +62,16 @@ def key_columns(due_date: Optional[str], total: Optional[Decimal], vendor_name: 
     return {"due_key": due_date or NO_DUE_DATE, "amount_key": NO_AMOUNT if total is None else -total,
             "vendor_missing": 0 if vendor_name else 1, "vendor_sort": vendor_name or "",
             "confidence_key": NO_CONFIDENCE if min_confidence is None else min_confidence}
+
+
+def vendor_key(vendor_id: Optional[str], vendor_name: Optional[str]) -> str:
+    return VENDOR + (vendor_id or "") + SEP + (vendor_name or "")
+
+
+def count_keys(channel: str, vendor_id: Optional[str], vendor_name: Optional[str], codes: Iterable[str]) -> list[str]:
+    """The kept counts one queue row adds to (see SEP)."""
+    codes = list(codes)
+    return [ALL, CHANNEL + channel, vendor_key(vendor_id, vendor_name), *codes, *(CHANNEL + channel + SEP + c for c in codes)]
 
 
 @dataclass(frozen=True)
@@ -123,17 +140,23 @@ class ReviewRepository:
         deltas: dict[str, int] = {}
         for chunk in _chunks(list(ids)):
             # RETURNING: count what was really deleted (a concurrent refresh may have been first).
-            for (code,) in self.conn.execute(delete(r).where(r.c.document_id.in_(chunk)).returning(r.c.code)):
-                deltas[code] = deltas.get(code, 0) - 1
-            for (channel,) in self.conn.execute(delete(q).where(q.c.document_id.in_(chunk)).returning(q.c.channel)):
-                deltas[ALL] = deltas.get(ALL, 0) - 1
-                deltas[CHANNEL + channel] = deltas.get(CHANNEL + channel, 0) - 1
+            codes: dict[int, list[str]] = {}
+            for doc_id, code in self.conn.execute(delete(r).where(r.c.document_id.in_(chunk)).returning(r.c.document_id, r.c.code)):
+                codes.setdefault(int(doc_id), []).append(code)
+            deleted = self.conn.execute(delete(q).where(q.c.document_id.in_(chunk))
+                                        .returning(q.c.document_id, q.c.channel, q.c.vendor_id, q.c.vendor_name))
+            for doc_id, channel, vendor_id, vendor_name in deleted:
+                for key in count_keys(channel, vendor_id, vendor_name, codes.pop(int(doc_id), [])):
+                    deltas[key] = deltas.get(key, 0) - 1
+            for orphans in codes.values():  # reasons whose queue row another refresh deleted first
+                for code in orphans:
+                    deltas[code] = deltas.get(code, 0) - 1
         self._adjust_counts(deltas)
 
     def insert_rows(self, rows: Sequence[dict]) -> None:
         if not rows:
             return
-        deltas: dict[str, int] = {ALL: len(rows)}
+        deltas: dict[str, int] = {}
         for start in range(0, len(rows), CHUNK):
             batch = [{**row, **key_columns(row["due_date"], row["total"], row["vendor_name"], row["min_confidence"])}
                      for row in rows[start:start + CHUNK]]
@@ -141,10 +164,9 @@ class ReviewRepository:
             reasons = [{"document_id": r["document_id"], "code": c} for r in batch for c in r["reason_codes"]]
             if reasons:
                 self.conn.execute(insert(t.review_queue_reasons), reasons)
-            for item in reasons:
-                deltas[item["code"]] = deltas.get(item["code"], 0) + 1
             for row in batch:
-                deltas[CHANNEL + row["channel"]] = deltas.get(CHANNEL + row["channel"], 0) + 1
+                for key in count_keys(row["channel"], row["vendor_id"], row["vendor_name"], row["reason_codes"]):
+                    deltas[key] = deltas.get(key, 0) + 1
         self._adjust_counts(deltas)
 
     def _adjust_counts(self, deltas: dict[str, int]) -> None:
@@ -163,8 +185,13 @@ class ReviewRepository:
         rows = [{"code": code, "documents": int(n)} for code, n in self.conn.execute(select(r.c.code, func.count()).group_by(r.c.code))]
         rows += [{"code": CHANNEL + channel, "documents": int(n)}
                  for channel, n in self.conn.execute(select(q.c.channel, func.count()).group_by(q.c.channel))]
+        pairs = select(q.c.channel, r.c.code, func.count()).join(r, r.c.document_id == q.c.document_id).group_by(q.c.channel, r.c.code)
+        rows += [{"code": CHANNEL + channel + SEP + code, "documents": int(n)} for channel, code, n in self.conn.execute(pairs)]
+        vendors = select(q.c.vendor_id, q.c.vendor_name, func.count()).group_by(q.c.vendor_id, q.c.vendor_name)
+        rows += [{"code": vendor_key(vendor_id, vendor_name), "documents": int(n)} for vendor_id, vendor_name, n in self.conn.execute(vendors)]
         rows.append({"code": ALL, "documents": int(self.conn.execute(select(func.count()).select_from(q)).scalar_one())})
-        self.conn.execute(insert(k), rows)
+        for start in range(0, len(rows), CHUNK):
+            self.conn.execute(insert(k), rows[start:start + CHUNK])
 
     def latest_fields(self, ids: Sequence[int]) -> dict[int, dict]:
         """document id -> fields JSON of its newest extraction."""
@@ -294,9 +321,24 @@ class ReviewRepository:
         return int(self.conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
     def kept_counts(self) -> dict[str, int]:
-        """The maintained counts: per reason code, per channel (``channel:…``) and ``*`` for the whole queue."""
+        """The maintained counts: per reason code, per channel (``channel:…``), per reason in a
+        channel (``channel:…\x1f<code>``) and ``*`` for the whole queue; not the vendors'
+        (``vendor_count`` reads those)."""
         k = t.review_queue_counts
-        return {r[0]: int(r[1]) for r in self.conn.execute(select(k.c.code, k.c.documents))}
+        query = select(k.c.code, k.c.documents).where(~k.c.code.startswith(VENDOR, autoescape=True))
+        return {r[0]: int(r[1]) for r in self.conn.execute(query)}
+
+    def vendor_count(self, vendor: str) -> int:
+        """Documents in the queue whose vendor matches ``vendor`` as the filter does (the id
+        exactly, or a part of the name in any case), from the kept counts per vendor: one
+        row per distinct (id, name), so the cost follows the number of vendors, not of documents."""
+        k = t.review_queue_counts
+        wanted, total = vendor.lower(), 0
+        for code, documents in self.conn.execute(select(k.c.code, k.c.documents).where(k.c.code.startswith(VENDOR, autoescape=True))):
+            vendor_id, _, name = code[len(VENDOR):].partition(SEP)
+            if vendor_id == vendor or wanted in name.lower():
+                total += int(documents)
+        return total
 
     def held_count(self) -> int:
         q, h = t.review_queue, t.review_holds

@@ -424,12 +424,13 @@ review_queue_reasons = Table(
     Column("code", String(64), primary_key=True, index=True),
 )
 
-# Counts kept beside the queue (per reason code, and "*" for all), so a page never counts a
-# million rows.
+# Counts kept beside the queue (per reason code, channel, reason within a channel, vendor,
+# and "*" for all; adapters/db/review.count_keys), so a page never counts a million rows.
+# A key holds a vendor id and name, hence its width.
 review_queue_counts = Table(
     "review_queue_counts",
     metadata,
-    Column("code", String(64), primary_key=True),
+    Column("code", String(400), primary_key=True),
     Column("documents", Integer, nullable=False),
 )
 
