@@ -19,7 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import cost_meter, ocr_engine
+from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
@@ -31,7 +31,8 @@ from invoicepipe.observability.events import ocr_call
 # (throughput drops sharply); one thread per process lets the pool size set the parallelism.
 # pytesseract starts tesseract with os.environ, so setting it here covers every call.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-TESSERACT_CONFIG = "--oem 1 --psm 3"
+TESSERACT_ENGINE = "--oem 1"  # the LSTM engine
+TESSERACT_CONFIG = f"{TESSERACT_ENGINE} --psm 3"  # a page: automatic page segmentation
 MIN_CONFIDENCE = 0  # Tesseract reports -1 for layout-only entries; real words are 0..100
 UNREADABLE = "ocr_unreadable"
 NOT_READ = "ocr_skipped_cost_ceiling"  # a page left unread because a cost ceiling was in the way
@@ -58,6 +59,9 @@ class OcrSettings:
     # "auto": English first, then the page's language (see ``guess_language``) when its
     # Tesseract data is installed; or an explicit Tesseract list such as "eng" or "deu+eng"
     languages: str = "auto"
+    # read the amounts' region again when the amounts of the first reading disagree
+    # (``ocr_amounts``); off only to measure what it brings
+    reread_amounts: bool = True
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
@@ -137,16 +141,17 @@ def has_ink(img: Image.Image) -> bool:
 
 
 def tesseract_words(prepared: Image.Image, px_per_pt: float, number: int, lang: str = "eng",
-                    cmd: str = "tesseract") -> list[Word]:
+                    cmd: str = "tesseract", psm: int = 3) -> list[Word]:
     """Tesseract words, boxes in points, confidence scaled to [0, 1]: in process with the
-    models kept loaded (``ocr_engine``) where it can, else ``image_to_data`` of the program."""
+    models kept loaded (``ocr_engine``) where it can, else ``image_to_data`` of the program.
+    ``psm`` is Tesseract's page segmentation mode (3 for a page, 6 for a block of rows)."""
     if ocr_engine.usable(cmd):
-        return ocr_engine.read_words(prepared, px_per_pt, number, lang)
+        return ocr_engine.read_words(prepared, px_per_pt, number, lang, psm)
     # pytesseract hands the image over as a file: BMP is written in a few milliseconds where
     # the default PNG costs a quarter of a second per page
     prepared.format = "BMP"
     # the true resolution: without it Tesseract guesses one from the file (70 dpi for a PNG)
-    config = f"{TESSERACT_CONFIG} --dpi {max(70, round(px_per_pt * 72))}"
+    config = f"{TESSERACT_ENGINE} --psm {psm} --dpi {max(70, round(px_per_pt * 72))}"
     found = pytesseract.image_to_data(prepared, lang=lang, config=config, output_type=Output.DICT)
     words = []
     for i, text in enumerate(found["text"]):
@@ -281,15 +286,33 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     settings = settings or OcrSettings.from_env()
     tess, fallback, notes = _engines(settings)
     lang = LanguageChoice(settings.languages, installed_languages(settings.tesseract_cmd) if tess else frozenset())
-    pages, used = [], set()
+    pages, used, images = [], set(), {}
     for number, (img, px_per_pt) in enumerate(_pages(data, media_type, dpi), start=1):
         words, method, read, px, capture = _read_page(img, px_per_pt, number, tess, fallback, settings, lang)
         used.add(method)
         pages.append(Page(number, read.width / px, read.height / px, tuple(words), method, capture=capture))
+        if method == "ocr_tesseract":
+            images[number] = (read, px)
     if not pages:
         raise UnreadableDocument("document has no pages")
     names = [v for v, m in ((tess, "ocr_tesseract"), (fallback, "ocr_rapidocr")) if v and m in used]
     reader = " + ".join(names) or ("OCR not run (cost ceiling)" if NOT_READ in used else "no OCR engine")
     if notes:
         reader += f" ({'; '.join(notes)})"
-    return DocumentText(tuple(pages), None, reader)
+    doc = DocumentText(tuple(pages), None, reader)
+    return _reread_amounts(doc, images, settings, lang.current) if settings.reread_amounts and images else doc
+
+
+def _reread_amounts(doc: DocumentText, images: dict, settings: OcrSettings, language: str) -> DocumentText:
+    """The amounts' region read again when the amounts disagree (``ocr_amounts``); charged
+    to Tesseract like the page, and skipped past a cost ceiling."""
+    def read_region(image: Image.Image, px: float, number: int) -> list[Word]:
+        if not cost_meter.permits("tesseract", number):
+            return []
+        try:
+            with ocr_call("tesseract"), cost_meter.charge("tesseract"):
+                return tesseract_words(image, px, number, language, settings.tesseract_cmd, psm=ocr_amounts.BLOCK_PSM)
+        except (pytesseract.TesseractError, OSError, RuntimeError):
+            return []  # the first reading stands
+
+    return ocr_amounts.reread_amounts(doc, images, read_region)

@@ -76,12 +76,15 @@ def _api(lang: str):
     return api
 
 
-def read_words(image: Image.Image, px_per_pt: float, number: int, lang: str) -> list[Word]:
-    """Words with boxes in points and confidence in [0, 1], as ``tesseract_words`` gives them."""
+def read_words(image: Image.Image, px_per_pt: float, number: int, lang: str, psm: int = 3) -> list[Word]:
+    """Words with boxes in points and confidence in [0, 1], as ``tesseract_words`` gives them;
+    ``psm`` is Tesseract's page segmentation mode (3: automatic, 6: one uniform block)."""
     import tesserocr
 
     with _LOCK:  # one API object reads one image at a time; worker threads take turns
         api = _api(lang)
+        # the mode is set per read: the loaded model is shared by full pages and regions
+        api.SetPageSegMode(psm)
         api.SetImage(image)
         api.SetSourceResolution(max(70, round(px_per_pt * 72)))
         api.Recognize()
