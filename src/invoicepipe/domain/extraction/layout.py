@@ -98,9 +98,12 @@ def group_lines(words: Sequence[Word], page: int, slope: float = 0.0) -> list[Li
     # would glue those rows together: such words join the row around their centre later.
     typical = median([w.box.bottom - w.box.top for w in words]) if words else 0.0
     tall = [w for w in words if typical and w.box.bottom - w.box.top > 2 * typical]
-    for w in sorted((w for w in words if w not in tall), key=lambda w: (round(band(w)[0], 1), w.box.x0)):
+    # tallness is a property of the word's value, so identity tells the same as equality, cheaper
+    tall_ids = {id(w) for w in tall}
+    banded = [(band(w), w) for w in words if id(w) not in tall_ids]
+    banded.sort(key=lambda bw: (round(bw[0][0], 1), bw[1].box.x0))
+    for (w_top, w_bottom), w in banded:
         placed = False
-        w_top, w_bottom = band(w)
         for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
             top, bottom = bands[i]
             overlap = min(bottom, w_bottom) - max(top, w_top)
