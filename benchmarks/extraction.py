@@ -25,6 +25,13 @@ fast pool's parse per digital document (``read_and_extract``: read, extract, con
 with our reader and with the previous one.
 
     .venv/bin/python benchmarks/extraction.py --text-layer [--set DIR] [--repeat 5] [--json]
+
+``--stages`` splits a digital document's parse into the reader's stages, thread CPU per
+document (median over documents of each document's fastest of ``--repeat`` runs):
+``read_text_layer``, ``extract_invoice`` and, inside it, the line items
+(``items.read_line_items``), and the content print (``page_thumbnails`` + ``content_print``).
+
+    .venv/bin/python benchmarks/extraction.py --stages [--set DIR] [--repeat 3] [--json]
 """
 
 from __future__ import annotations
@@ -225,6 +232,46 @@ def print_text_layer(folder: Path, figures: dict) -> None:
           f"x{figures['parse_ours_vs_previous']}")
 
 
+def stage_figures(digital: list[Path], repeat: int, calibration) -> dict:
+    """Median thread-CPU ms per digital document of each parse stage."""
+    from invoicepipe.adapters.content_prints import page_thumbnails
+    from invoicepipe.domain.extraction import extract as extract_module
+    from invoicepipe.domain.fingerprints import content_print
+
+    items_cpu = [0.0]
+    read_line_items = extract_module.read_line_items
+
+    def timed_items(*args, **kwargs):
+        started = time.thread_time()
+        try:
+            return read_line_items(*args, **kwargs)
+        finally:
+            items_cpu[0] += time.thread_time() - started
+
+    per_doc: dict[str, list[float]] = {"read_text_layer": [], "extract_invoice": [], "line_items": [], "content_print": []}
+    extract_module.read_line_items = timed_items
+    try:
+        for path in digital:
+            data = path.read_bytes()
+            best: dict[str, float] = {}
+            for _ in range(repeat):
+                items_cpu[0] = 0.0
+                t0 = time.thread_time()
+                text = read_text_layer(data)
+                t1 = time.thread_time()
+                extract_invoice(text, [], calibration)
+                t2 = time.thread_time()
+                content_print([w for page in text.pages for w in page.words], page_thumbnails(data, "application/pdf"))
+                t3 = time.thread_time()
+                run = {"read_text_layer": t1 - t0, "extract_invoice": t2 - t1, "line_items": items_cpu[0], "content_print": t3 - t2}
+                best = {k: min(v, best.get(k, v)) for k, v in run.items()}
+            for key, value in best.items():
+                per_doc[key].append(value)
+    finally:
+        extract_module.read_line_items = read_line_items
+    return {"documents": len(digital), "cpu_ms_per_document": {k: _ms(v) for k, v in per_doc.items()}}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", type=Path, default=Path("fixtures/sample"))
@@ -232,9 +279,20 @@ def main(argv=None) -> int:
     parser.add_argument("--max-scans", type=int, default=12)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--text-layer", action="store_true", help="only the digital pages' text layer, CPU per page")
+    parser.add_argument("--stages", action="store_true", help="a digital document's parse by stage, CPU per document")
     args = parser.parse_args(argv)
     calibration = load_calibration()
     digital, scans = documents(args.set)
+    if args.stages:
+        figures = {"set": str(args.set), **stage_figures(digital, args.repeat, calibration),
+                   "load_average": [round(x, 2) for x in os.getloadavg()]}
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        else:
+            print(f"parse stages on {args.set} ({figures['documents']} digital documents, load average "
+                  f"{figures['load_average']}), median thread CPU ms per document: "
+                  + ", ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_document"].items()))
+        return 0
     if args.text_layer:
         figures = {"set": str(args.set), **text_layer_figures(digital, args.repeat, calibration),
                    "load_average": [round(x, 2) for x in os.getloadavg()]}

@@ -7,21 +7,20 @@ with the box pdfminer gives a glyph: its advance width, from the font's descent 
 baseline up to one font size above that. They are then grouped into words by pdfplumber's
 own ``WordExtractor`` (pure Python, no PDF parsing), so words split exactly where they did:
 a space character, a gap wider than ``x_tolerance``, a jump of more than ``y_tolerance``.
+PDFium's facts per character are read in bulk by ``pdf_glyphs``.
 """
 
 from __future__ import annotations
 
 import bisect
 import ctypes
-import re
 from dataclasses import dataclass
-from itertools import repeat
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils.text import WordExtractor
 
+from invoicepipe.adapters.pdf_glyphs import page_boxes, read_glyphs
 from invoicepipe.adapters.pdf_rules import find_tables, page_edges
 
 # pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
@@ -29,11 +28,6 @@ from invoicepipe.adapters.pdf_rules import find_tables, page_edges
 # extractor regroups into lines anyway.
 WORD_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False, "use_text_flow": False}
 _EXTRACTOR = WordExtractor(**WORD_SETTINGS)
-
-# PDFium marks a hyphen that ends a line with U+0002 or U+FFFE in its text page; the printed
-# glyph is a hyphen. NUL and other controls are not printed text.
-_HYPHEN_MARKS = {0x02, 0xFFFE}
-_SPACE_LIKE = {0x20, 0xA0, 0x09, 0x0D, 0x0A}
 
 
 def _view_transform(page: pdfium.PdfPage) -> tuple[tuple[float, ...], float, float, float, float]:
@@ -63,154 +57,15 @@ def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[dict]:
     upright), in PDFium's order. Characters PDFium made up (spaces and line breaks it
     inserts between runs) are dropped: word breaks come from geometry, as before."""
     ctm, _, height, mb_x0, mb_top = _view_transform(page)
-    texts, glyphs, made_up = _read_glyphs(textpage)
+    texts, glyphs, made_up = read_glyphs(textpage)
     if not texts:
         return []
-    boxes = _page_boxes(glyphs, ctm, height, mb_x0, mb_top)
+    boxes = page_boxes(glyphs, ctm, height, mb_x0, mb_top)
     out = [{"text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "height": tall, "upright": upright}
            for char, x0, x1, top, bottom, tall, upright in zip(texts, *boxes)]
     if made_up:
         out.extend(_spaces_drawn_alone(page, out, ctm, height, mb_x0, mb_top))
     return out
-
-
-def _by_address(func, restype, *argtypes):
-    """The same PDFium entry point declared with plain addresses for its pointers, so ``map``
-    can fill a ctypes array in one C-level loop (no Python frame, no ctypes object per call)."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
-
-
-_ADDR, _INT = ctypes.c_void_p, ctypes.c_int
-_LOOSE_BOX = _by_address(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDR, _INT, _ADDR)
-_MATRIX = _by_address(pdfium_c.FPDFText_GetMatrix, _INT, _ADDR, _INT, _ADDR)
-_FONT_SIZE = _by_address(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDR, _INT)
-_ORIGIN = _by_address(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDR, _INT, _ADDR, _ADDR)
-_RECT_BYTES, _MATRIX_BYTES = ctypes.sizeof(pdfium_c.FS_RECTF), ctypes.sizeof(pdfium_c.FS_MATRIX)
-# what needs a look of its own: controls and spaces (PDFium may have made them up), the
-# line-end hyphen marks, UTF-16 halves
-_SPECIAL = re.compile("[\x00-\x20\xa0\ufffe\ud800-\udfff]")
-
-
-@dataclass
-class _Glyphs:
-    """What PDFium says of each kept character, in ctypes arrays filled by C-level loops;
-    the arithmetic on them is done afterwards on whole arrays."""
-
-    boxes: ctypes.Array  # FS_RECTF: PDFium's loose box (left, top, right, bottom), user space
-    matrices: ctypes.Array  # FS_MATRIX: the glyph's text matrix
-    sizes: list[float]  # font size
-    origins: ctypes.Array  # x, y of each glyph's origin
-
-
-def _read_glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[str], _Glyphs, bool]:
-    """The printed characters' texts and PDFium facts, and whether PDFium made up a space."""
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
-    text = textpage.get_text_range(0, count) if count > 0 else ""
-    if len(text) != count:  # a character outside the BMP takes two UTF-16 units: read them one by one
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
-    indices, texts, made_up = _printed(raw, text)
-    address = ctypes.cast(raw, ctypes.c_void_p).value
-    boxes, found = _loose_boxes(address, indices)
-    if not all(found):  # PDFium has no box for it: not drawn
-        indices = [i for i, ok in zip(indices, found) if ok]
-        texts = [t for t, ok in zip(texts, found) if ok]
-        boxes, _ = _loose_boxes(address, indices)
-    n = len(indices)
-    matrices = (pdfium_c.FS_MATRIX * max(n, 1))()
-    origins = (ctypes.c_double * max(2 * n, 2))()
-    at, to = ctypes.addressof(matrices), ctypes.addressof(origins)
-    list(map(_MATRIX, repeat(address, n), indices, range(at, at + _MATRIX_BYTES * n, _MATRIX_BYTES)))
-    sizes = list(map(_FONT_SIZE, repeat(address, n), indices))
-    list(map(_ORIGIN, repeat(address, n), indices, range(to, to + 16 * n, 16), range(to + 8, to + 16 * n, 16)))
-    return texts, _Glyphs(boxes, matrices, sizes, origins), made_up
-
-
-def _loose_boxes(address: int, indices: list[int]) -> tuple[ctypes.Array, list[int]]:
-    n = len(indices)
-    boxes = (pdfium_c.FS_RECTF * max(n, 1))()
-    at = ctypes.addressof(boxes)
-    return boxes, list(map(_LOOSE_BOX, repeat(address, n), indices, range(at, at + _RECT_BYTES * n, _RECT_BYTES)))
-
-
-def _printed(raw, text: str) -> tuple[list[int], list[str], bool]:
-    """Indices and texts of the characters that are printed, and whether PDFium made up a
-    space. Controls and the spaces PDFium inserted between runs are dropped, its line-end
-    hyphen marks become "-", a UTF-16 pair becomes its character and a stray half is dropped."""
-    drop: set[int] = set()
-    replace: dict[int, str] = {}
-    made_up = False
-    for match in _SPECIAL.finditer(text):
-        i = match.start()
-        if i in drop:  # the low half of a pair already joined
-            continue
-        code = ord(text[i])
-        if code in _HYPHEN_MARKS:
-            replace[i] = "-"
-        elif code < 0x20:
-            drop.add(i)
-        elif code in _SPACE_LIKE:
-            if pdfium_c.FPDFText_IsGenerated(raw, i) != 0:
-                made_up = made_up or code == 0x20
-                drop.add(i)
-        else:  # a UTF-16 half
-            low = ord(text[i + 1]) if i + 1 < len(text) else 0
-            if code <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
-                replace[i] = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
-                drop.add(i + 1)
-            else:
-                drop.add(i)
-    if not drop and not replace:
-        return list(range(len(text))), list(text), made_up
-    indices = [i for i in range(len(text)) if i not in drop]
-    return indices, [replace.get(i) or text[i] for i in indices], made_up
-
-
-def _page_boxes(glyphs: _Glyphs, ctm: tuple, height: float, mb_x0: float, mb_top: float) -> tuple[list, ...]:
-    """x0, x1, top, bottom, height and upright of every glyph in pdfplumber's page space.
-
-    The same IEEE operations in the same order as a per-character loop would do them
-    (numpy on float64 columns), so the boxes are the same floats."""
-    n = len(glyphs.sizes)
-    a, b, c, d, e, f = ctm
-    box = np.frombuffer(glyphs.boxes, dtype=np.float32, count=4 * n).reshape(n, 4).astype(np.float64)
-    matrix = np.frombuffer(glyphs.matrices, dtype=np.float32, count=6 * n).reshape(n, 6).astype(np.float64)
-    left, top, right, bottom = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
-    ma, mb, mc, md = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
-    size = np.array(glyphs.sizes, dtype=np.float64)
-    origin = np.frombuffer(glyphs.origins, dtype=np.float64, count=2 * n).reshape(n, 2)
-    ox, oy = origin[:, 0], origin[:, 1]
-    # PDFium's loose box also takes in the glyph's ink (an italic "f" overhangs its advance);
-    # pdfminer's runs from the origin to the advance. The origin is known, the advance ends
-    # where the next glyph of the run starts (fixed below).
-    horizontal = (ma > 0) & (np.abs(mb) < 1e-6) & (np.abs(mc) < 1e-6)
-    left = np.where(horizontal, ox, left)
-    # pdfminer's box is one font size tall from the descent; PDFium's loose box reaches the
-    # font's ascent instead. The glyph's vertical axis (mc, md) scaled by the font size is
-    # that height in user space; skewed glyphs keep PDFium's box.
-    upright_axes = (size > 0) & (np.abs(mb) < 1e-6) & (np.abs(mc) < 1e-6)
-    new_top = np.where(upright_axes & (md > 0), bottom + size * md, top)
-    bottom = np.where(upright_axes & (md < 0), top + size * md, bottom)
-    top = new_top
-    sideways = ~upright_axes & (size > 0) & (np.abs(ma) < 1e-6) & (np.abs(md) < 1e-6)
-    new_left = np.where(sideways & (mc < 0), right + size * mc, left)
-    right = np.where(sideways & (mc > 0), left + size * mc, right)
-    left = new_left
-    ra, rb, rc, rd = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
-    upright = (0 < ra * rd) & (rb * rc <= 0)
-    # user space -> displayed page space (rotation), then pdfplumber's top-left origin
-    px0, py0 = a * left + c * bottom + e, b * left + d * bottom + f
-    px1, py1 = a * right + c * top + e, b * right + d * top + f
-    px0, px1 = np.minimum(px0, px1), np.maximum(px0, px1)
-    py0, py1 = np.minimum(py0, py1), np.maximum(py0, py1)
-    x1 = px1 + mb_x0
-    if a == 1.0 and d == 1.0 and n > 1:  # /Rotate 0: page x is user x shifted
-        # a glyph whose advance runs past the next glyph's origin on the same baseline of a
-        # horizontal run ends there
-        follows = horizontal[1:] & horizontal[:-1] & (np.abs(oy[1:] - oy[:-1]) < 0.01) & (ox[:-1] < ox[1:]) & (ox[1:] < right[:-1])
-        x1[:-1] = np.where(follows, ox[1:] + mb_x0 + e, x1[:-1])
-    return ((px0 + mb_x0).tolist(), x1.tolist(), (height - py1 + mb_top).tolist(), (height - py0 + mb_top).tolist(),
-            (py1 - py0).tolist(), upright.tolist())
 
 
 def _spaces_drawn_alone(page: pdfium.PdfPage, chars: list[dict], ctm: tuple, height: float, mb_x0: float,
