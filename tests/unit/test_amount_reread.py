@@ -3,7 +3,7 @@ only when the cross-checks back its total better."""
 
 from invoicepipe.adapters.ocr_amounts import reread_amounts
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.amount_reread import better_reading, needs_reread, reread_region, splice_words
+from invoicepipe.domain.extraction.amount_reread import amount_rows, better_reading, needs_reread, reread_region, splice_words
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 
 from .test_extraction_fields import row_words
@@ -13,6 +13,7 @@ def _scan(total: str) -> DocumentText:
     rows = {0: [(40.0, "Acme Tools Ltd")], 2: [(40.0, "Invoice No: INV-7781")], 3: [(40.0, "Invoice Date: 04/03/2026")],
             6: [(40, "1 Drill press"), (300, "1"), (450, "1,445.70")],
             7: [(40, "2 Saw blades"), (300, "10"), (450, "1,000.00")],
+            8: [(40.0, "Delivered to site")],
             10: [(300, "Subtotal"), (450, "2,445.70")],
             11: [(300, "VAT 10%"), (450, "244.57")],
             12: [(300, "Total"), (450, total)]}
@@ -99,3 +100,18 @@ def test_agreeing_amounts_are_not_read_again():
     calls = []
     assert reread_amounts(doc, _images(doc), _reader([], calls)) is doc
     assert calls == []
+
+
+def test_only_the_amounts_rows_of_the_second_reading_are_taken():
+    doc = _scan("2.690.27")
+    _, region = reread_region(doc, extract_invoice(doc, ()))
+    region = Box(0, int(region.top * 2.0) / 2.0, region.x1, region.bottom)
+    assert region.top < 40 + 8 * 14  # the note row is inside the region read again
+    again = [Word("Dellvered" if w.text == "Delivered" else w.text, w.box, w.page, w.confidence)
+             for w in _rows_from(_scan("2,690.27"), region)]
+    read = reread_amounts(doc, _images(doc), _reader([_in_region(again, region)], []))
+    texts = [w.text for w in read.pages[0].words]
+    assert "Delivered" in texts and "Dellvered" not in texts  # the first reading outside the amounts' rows
+    assert extract_invoice(read, ()).value("total") == "2690.27"
+    rows = amount_rows(extract_invoice(read, ()), 1, region)
+    assert rows.top > 40 + 8 * 14 + 10 and rows.bottom >= 40 + 12 * 14 + 10

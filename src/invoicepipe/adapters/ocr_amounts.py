@@ -6,7 +6,8 @@ a comma the size of a speck). After the pages are read, the document is extracte
 (``domain.extraction``); only when its total is missing or no independent evidence agrees
 with it (``amount_reread.needs_reread``) is the region of the amounts read again, at
 ``SCALE`` times the resolution as one block of rows, and the reading kept only when the
-cross-checks back its total better (``amount_reread.better_reading``). So a page whose
+cross-checks back its total better (``amount_reread.better_reading``), then narrowed to
+the rows of the amounts it found when that keeps the gain. So a page whose
 amounts agree costs one extraction (a few per cent of its OCR), and a value never rises
 without the arithmetic or a repeated printing agreeing with it.
 """
@@ -18,7 +19,8 @@ from typing import Callable, Mapping
 from PIL import Image
 
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.amount_reread import better_reading, needs_reread, reread_region, splice_words
+from invoicepipe.domain.extraction.amount_reread import (
+    amount_rows, better_reading, needs_reread, reread_region, splice_words)
 from invoicepipe.domain.models import Box, DocumentText, Word
 
 # upscaling a 200-300 dpi page to 2x gives Tesseract's LSTM the x-height it reads best at
@@ -47,7 +49,18 @@ def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, fl
     if not words:
         return doc
     candidate = splice_words(doc, number, region, words)
-    return candidate if better_reading(first, extract_invoice(candidate, ())) else doc
+    second = extract_invoice(candidate, ())
+    if not better_reading(first, second):
+        return doc
+    # the region also holds table rows and the footer, which the first reading (at page
+    # scale, page layout) read as well or better: take only the amounts' rows when that
+    # keeps the gain
+    rows = amount_rows(second, number, region)
+    if rows is not None:
+        narrow = splice_words(doc, number, rows, words)
+        if better_reading(first, extract_invoice(narrow, ())):
+            return narrow
+    return candidate
 
 
 def _read_region(image: Image.Image, px: float, number: int, region: Box, read_words: ReadWords) -> list[Word]:

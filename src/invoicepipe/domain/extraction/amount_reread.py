@@ -5,8 +5,9 @@ lines, the same amount printed again) was most often misread: a comma taken for 
 stop, a digit lost in a blurred or small print. Reading the amounts' part of the page
 again at a higher scale often reads it right, but a second reading is no better by
 itself: it is kept only when the cross-checks of ``amount_checks`` agree with it more than
-with the first one. The OCR adapter asks ``needs_reread`` and ``reread_region`` and swaps
-the words with ``splice_words``; ``better_reading`` decides. Nothing here reads pixels.
+with the first one. The OCR adapter asks ``needs_reread`` and ``reread_region``, swaps the
+words with ``splice_words`` (then only those of the ``amount_rows``, so the rest of the
+region keeps its first reading); ``better_reading`` decides. Nothing here reads pixels.
 """
 
 from __future__ import annotations
@@ -71,6 +72,19 @@ def reread_region(doc: DocumentText, extraction: Extraction) -> Optional[tuple[i
     line = max(b.bottom - b.top for b in boxes)
     return page.number, Box(0.0, max(0.0, top - MARGIN_LINES * line), page.width,
                             min(page.height, bottom + MARGIN_LINES * line))
+
+
+def amount_rows(extraction: Extraction, page_number: int, within: Box) -> Optional[Box]:
+    """The rows of the amounts a second reading found on that page (with a line height
+    above for a label printed over its value), across ``within``: the only part of the
+    second reading worth taking, so the table rows and the footer (line items, the seller's
+    ids and bank details) around them keep their first reading. None without amounts."""
+    boxes = [f.box for n in AMOUNTS if (f := extraction.fields.get(n)) and f.box is not None and f.page == page_number]
+    if not boxes:
+        return None
+    line = max(b.bottom - b.top for b in boxes)
+    return Box(within.x0, max(within.top, min(b.top for b in boxes) - line), within.x1,
+               min(within.bottom, max(b.bottom for b in boxes) + 0.5 * line))
 
 
 def splice_words(doc: DocumentText, page_number: int, region: Box, words) -> DocumentText:

@@ -26,7 +26,7 @@ from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_ve
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.4"
+EXTRACTOR_VERSION = "kv-2.5"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
