@@ -341,8 +341,9 @@ class ReviewRepository:
         return total
 
     def held_count(self) -> int:
-        q, h = t.review_queue, t.review_holds
-        return int(self.conn.execute(select(func.count()).select_from(h.join(q, q.c.document_id == h.c.document_id))).scalar_one())
+        """Items on hold in the queue: the (few) holds probed in the queue by key. Written as a
+        join, SQLite scanned the whole queue and probed the holds (150 ms at a million)."""
+        return self.count((None, None, None, None), 1)
 
     def vendor_choices(self, limit: int = 500) -> list[dict]:
         """Vendor ids and names for the correction form's suggestions."""
