@@ -8,10 +8,11 @@ import random
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from invoicepipe.adapters.db import tables as t
-from invoicepipe.adapters.db.review import ALL, CHANNEL, SEP, SORT_KEYS, VENDOR, vendor_key
+from invoicepipe.adapters.db.review import (ALL, CHANNEL, NO_AMOUNT, NO_DUE_DATE, SEP, SORT_KEYS, VENDOR, ReviewRepository,
+                                            vendor_key)
 from invoicepipe.services import review_queue as rq
 from invoicepipe.services.review_queue import QueueFilters, SORTS, neighbours, review_queue
 
@@ -35,20 +36,22 @@ def big_queue(app, monkeypatch):
     with app.uow.begin() as tx:  # ties on every key but the id, and some holds
         q = t.review_queue
         tx.conn.execute(update(q).where(q.c.document_id <= 12).values(due_key="2026-01-01", amount_key=-100, vendor_sort="Same",
-                                                                       vendor_missing=0, confidence_key=0.5))
+                                                                       vendor_name="Same", vendor_missing=0, confidence_key=0.5))
+        ReviewRepository(tx.conn).recount()  # the kept counts per vendor name follow the renamed rows
         for doc in random.Random(3).sample(range(1, DOCUMENTS + 1), 9):
             tx.conn.execute(t.review_holds.insert().values(document_id=doc, note="waiting", actor="user:test",
                                                            created_at=func.now()))
     return app
 
 
-def expected(app, sort: str, held: str = "", reason: str = None) -> list[int]:
+def expected(app, sort: str, held: str = "", reason: str = None, vendor: str = None) -> list[int]:
     with app.uow.read() as tx:
         names = SORT_KEYS[sort]
         rows = tx.conn.execute(select(t.review_queue)).mappings().all()
         holds = {r[0] for r in tx.conn.execute(select(t.review_holds.c.document_id))}
         reasons = {(r[0], r[1]) for r in tx.conn.execute(select(t.review_queue_reasons))}
     rows = [r for r in rows if (not reason or (r["document_id"], reason) in reasons)
+            and (not vendor or r["vendor_id"] == vendor or vendor.lower() in (r["vendor_name"] or "").lower())
             and {"only": r["document_id"] in holds, "none": r["document_id"] not in holds}.get(held, True)]
     rows.sort(key=lambda r: (r["document_id"] in holds, *[r[n] for n in names]))
     return [r["document_id"] for r in rows]
@@ -160,3 +163,54 @@ def test_a_stale_or_edited_cursor_starts_from_the_top(big_queue):
     for token in ("garbage", first["next"][:-3], rq.encode_cursor(rq.Cursor(0, ("x",)))):
         assert [i["id"] for i in review_queue(big_queue, QueueFilters(), page=4, page_size=PAGE, after=token)["items"]] == \
             [i["id"] for i in first["items"]]
+
+
+@pytest.fixture
+def vendor_queue(big_queue):
+    """Vendors sharing a name, a name shared by two ids, one without a name, ties on every
+    key but the id and unknown due dates and amounts (sentinels), across many pages."""
+    q = t.review_queue
+    groups = [(range(13, 25), "V9001", "Acme North", {"due_key": "2026-02-01", "amount_key": -50}),  # ties
+              (range(25, 33), "V9002", "Acme South", {"due_key": NO_DUE_DATE, "amount_key": NO_AMOUNT}),  # unknown
+              (range(33, 38), "V9001", None, {"vendor_missing": 1, "vendor_sort": ""}),  # no name: the id matches
+              (range(38, 42), "V9003", "Acme North", {})]  # the same name, another id
+    with big_queue.uow.begin() as tx:
+        for ids, vendor_id, name, keys in groups:
+            values = {"vendor_id": vendor_id, "vendor_name": name, "vendor_missing": 0, "vendor_sort": name or "", **keys}
+            tx.conn.execute(update(q).where(q.c.document_id.in_(list(ids))).values(**values))
+        ReviewRepository(tx.conn).recount()
+    return big_queue
+
+
+
+@pytest.mark.parametrize("sort", ["priority", "vendor", "amount"])
+@pytest.mark.parametrize("vendor", ["acme", "V9001", "acme south", "Same", "nobody"])
+def test_a_vendor_filter_pages_by_vendor_range_exactly_both_ways(vendor_queue, sort, vendor):
+    want = expected(vendor_queue, sort, vendor=vendor)
+    forwards, backwards = walk(vendor_queue, QueueFilters(vendor=vendor, sort=sort))
+    assert forwards == want and backwards == want
+    assert review_queue(vendor_queue, QueueFilters(vendor=vendor, sort=sort))["total"] == len(want)
+    for page in range(1, len(want) // PAGE + 2):  # page numbers without a cursor: an offset into the merged ranges
+        got = review_queue(vendor_queue, QueueFilters(vendor=vendor, sort=sort), page=page, page_size=PAGE)["items"]
+        assert [i["id"] for i in got] == want[(page - 1) * PAGE:page * PAGE]
+    assert bool(want) == (vendor != "nobody")
+
+
+def test_a_rare_vendor_reads_its_own_index_range_not_the_sort_order(vendor_queue):
+    seen = []
+
+    def record(conn, cursor, sql, params, context, many):
+        seen.append((sql, params))
+
+    event.listen(vendor_queue.engine, "before_cursor_execute", record)
+    try:
+        page = review_queue(vendor_queue, QueueFilters(vendor="acme south"), page_size=PAGE)
+    finally:
+        event.remove(vendor_queue.engine, "before_cursor_execute", record)
+    assert [i["id"] for i in page["items"]] == expected(vendor_queue, "priority", vendor="acme south")[:PAGE]
+    pages = [(sql, params) for sql, params in seen if "review_queue.vendor_sort = " in sql and "LIMIT" in sql]
+    assert pages, "the page was not read by vendor range"
+    with vendor_queue.engine.connect() as conn:
+        for sql, params in pages:
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+            assert "ix_review_queue_vendor" in plan and "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
