@@ -60,6 +60,18 @@ class App:
         self.engine.dispose()
 
 
+class ReadersOnFirstUse:
+    """The real readers (``adapters/readers.py``), imported when one is first used: PDFium,
+    Tesseract and numpy cost about a second of CPU to import, which a command that only
+    stores files (``invoicepipe ingest``), or a process whose parses all run in child
+    processes, never needs."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .adapters import readers
+
+        return getattr(readers, name)
+
+
 def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.Broker] = None, migrate: bool = True,
               readers: Any = None, log_level: str = "INFO") -> App:
     """Build the App. ``migrate`` upgrades the schema first (the embedded default does)."""
@@ -82,9 +94,7 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     log = get_logger()
     parse_runner = None
     if readers is None:
-        from .adapters import readers as readers_module
-
-        readers = readers_module
+        readers = ReadersOnFirstUse()
         # Real readers parse in child processes under the policy's limits; readers handed in
         # (fakes in tests) run inline. INVOICEPIPE_PARSE_ISOLATION=inline turns it off.
         if settings.parse_isolation == "process":

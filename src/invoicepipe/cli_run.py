@@ -158,7 +158,6 @@ def _wait_settled(app, ids: list[int], timeout: float) -> bool:
 
 def cmd_ingest(args) -> int:
     """Ingest files or folders; with --wait, return once every document is settled."""
-    from .runtime import start_background, stop_all
     from .adapters.safe_files import read_regular_file
     from .domain.names import safe_line
     from .errors import UnsupportedInput
@@ -173,7 +172,13 @@ def cmd_ingest(args) -> int:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_NOT_FOUND
     app = make_app(workers=args.wait)
-    started = start_background(app) if app.settings.embedded and args.wait else []
+    started = []
+    if app.settings.embedded and args.wait:
+        # Only --wait runs the pipeline here: without it the command stores the files and
+        # never imports the actors, readers and extraction code (about half its start-up CPU).
+        from .runtime import start_background
+
+        started = start_background(app)
     refused, actor = [], current_user()
 
     def one(f: Path):
@@ -193,7 +198,8 @@ def cmd_ingest(args) -> int:
     if args.wait and not _wait_settled(app, ids, args.timeout):
         code = EXIT_TIMEOUT
     docs = [show(app, i) for i in ids]
-    stop_all(started)
+    for item in reversed(started):  # runtime.stop_all
+        item.stop()
     if args.json:
         print(json.dumps({"documents": [{k: d[k] for k in ("id", "filename", "status", "reason")} for d in docs]}, indent=2))
     else:

@@ -19,6 +19,28 @@ from .errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+# Each embedded fast-pool thread keeps one parse child (~210 MB of loaded libraries plus
+# the policy's parse_memory_mb at its worst), so the default follows the cores only this far.
+MAX_DEFAULT_FAST_THREADS = 8
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's cpuset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def default_fast_threads(cores: Optional[int] = None) -> int:
+    """Embedded fast-pool threads, hence parse children working at once: one per usable
+    core, so digital parses (the CPU-heavy step, in children outside the GIL) fill every
+    core; at least 2 so one slow document never holds up the next, at most
+    ``MAX_DEFAULT_FAST_THREADS`` (memory). ``INVOICEPIPE_FAST_THREADS`` overrides it."""
+    cores = usable_cores() if cores is None else cores
+    return max(2, min(MAX_DEFAULT_FAST_THREADS, cores))
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -164,7 +186,7 @@ class Settings:
             redis_url=env.get("INVOICEPIPE_REDIS_URL") or None,
             policy_path=Path(env.get("INVOICEPIPE_POLICY", PROJECT_ROOT / "policy" / "default.yaml")),
             schemas_dir=Path(env.get("INVOICEPIPE_SCHEMAS", PROJECT_ROOT / "schemas")),
-            fast_threads=_int(env, "INVOICEPIPE_FAST_THREADS", 2),
+            fast_threads=_int(env, "INVOICEPIPE_FAST_THREADS", default_fast_threads()),
             slow_threads=_int(env, "INVOICEPIPE_SLOW_THREADS", 1),
             pipeline_threads=_int(env, "INVOICEPIPE_PIPELINE_THREADS", 2),
             sweep_interval_s=_int(env, "INVOICEPIPE_SWEEP_INTERVAL", 30),
