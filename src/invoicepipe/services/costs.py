@@ -24,6 +24,8 @@ from ..observability import events
 class Grant:
     entry_id: int
     budget: Budget
+    day: str = ""  # the ledger row's day and allowance as stored, so settling need not read the row again
+    allowance: Optional[Spend] = None
 
 
 def today(now: Optional[datetime] = None) -> str:
@@ -35,11 +37,14 @@ def grant(app, tx, document_id: int, now: Optional[datetime] = None) -> Grant:
     now = now or datetime.now(timezone.utc)
     day = today(now)
     day_row = tx.costs.lock_day(day)
-    tx.costs.settle_lost(document_id, now)
-    day_row = tx.costs.day(day) or day_row
-    budget = grant_budget(app.policy.costs, app.policy.version, tx.costs.document_spent(document_id),
-                          tx.costs.day_spent(day_row))
-    return Grant(tx.costs.open_entry(document_id, day, now, budget.allowance, app.policy.version), budget)
+    entries = tx.costs.entries(document_id)
+    # the same before and after settling: a running row counts at its allowance, a lost one too
+    document_spent = tx.costs.document_spent(document_id, entries)
+    if tx.costs.settle_lost(document_id, now, entries):
+        day_row = tx.costs.day(day) or day_row  # the lost reservation moved into the day's spend
+    budget = grant_budget(app.policy.costs, app.policy.version, document_spent, tx.costs.day_spent(day_row))
+    entry_id = tx.costs.open_entry(document_id, day, now, budget.allowance, app.policy.version)
+    return Grant(entry_id, budget, day, Spend.from_dict(budget.allowance.as_dict()))
 
 
 def settle(tx, granted: Optional[Grant], cost, now: Optional[datetime] = None, elapsed_s: Optional[float] = None) -> Optional[dict]:
@@ -54,13 +59,21 @@ def settle(tx, granted: Optional[Grant], cost, now: Optional[datetime] = None, e
         spent = None
         if elapsed_s is not None:
             spent = Spend(min(granted.budget.allowance.cpu_seconds, max(0.0, elapsed_s)), 0, 0.0)
-        return tx.costs.settle(granted.entry_id, now, spent)
+        return _settle(tx, granted, now, spent)
     ceiling = None
     if cost.hits:
         ceiling = {"hits": [h.as_dict() for h in cost.hits], "policy_version": granted.budget.policy_version}
         first = cost.hits[0]
         tx.after_commit.append(lambda: events.cost_ceiling_hit(first.scope, first.engine))
-    return tx.costs.settle(granted.entry_id, now, cost.spent, cost.engines_json(), ceiling)
+    return _settle(tx, granted, now, cost.spent, cost.engines_json(), ceiling)
+
+
+def _settle(tx, granted: Grant, now: datetime, spent: Optional[Spend], engines: Optional[dict] = None,
+            ceiling: Optional[dict] = None):
+    if granted.allowance is None:  # a grant made without its row's day and allowance
+        return tx.costs.settle(granted.entry_id, now, spent, engines, ceiling)
+    counted = tx.costs.close(granted.entry_id, granted.day, granted.allowance, now, spent, engines, ceiling)
+    return None if counted is None else {"id": granted.entry_id, "day": granted.day, "counted": counted}
 
 
 def ceiling_of(tx, document_id: int, currency: str) -> Optional[CostCeiling]:

@@ -43,11 +43,15 @@ class CostRepository:
 
     def lock_day(self, day: str) -> dict:
         """The day's row (created at zero when missing), locked until commit."""
+        q = select(t.cost_days).where(t.cost_days.c.day == day).with_for_update()
+        row = self.conn.execute(q).mappings().first()
+        if row is not None:  # every parse but a day's first: no insert to attempt
+            return dict(row)
         insert = _insert(self.conn)
         self.conn.execute(insert(t.cost_days).values(
             day=day, cpu_seconds=0.0, calls=0, cost=0.0, reserved_cpu_seconds=0.0, reserved_calls=0, reserved_cost=0.0,
             parses=0, ceiling_hits=0, engines={}).on_conflict_do_nothing(index_elements=["day"]))
-        return dict(self.conn.execute(select(t.cost_days).where(t.cost_days.c.day == day).with_for_update()).mappings().one())
+        return dict(self.conn.execute(q).mappings().one())
 
     def day(self, day: str) -> Optional[dict]:
         row = self.conn.execute(select(t.cost_days).where(t.cost_days.c.day == day)).mappings().first()
@@ -66,10 +70,11 @@ class CostRepository:
         q = select(t.cost_ledger).where(t.cost_ledger.c.document_id == document_id).order_by(t.cost_ledger.c.id)
         return [dict(r) for r in self.conn.execute(q).mappings()]
 
-    def document_spent(self, document_id: int) -> Spend:
-        """Everything the document's parses spent; a running one counts at its allowance."""
+    def document_spent(self, document_id: int, entries: Optional[list[dict]] = None) -> Spend:
+        """Everything the document's parses spent (``entries``: its rows, read already);
+        a running one counts at its allowance."""
         out = Spend()
-        for e in self.entries(document_id):
+        for e in self.entries(document_id) if entries is None else entries:
             out = out + (Spend.from_dict(e["allowance"]) if e["outcome"] == RUNNING else _spend(e))
         return out
 
@@ -82,30 +87,41 @@ class CostRepository:
         return int(entry_id)
 
     def settle(self, entry_id: int, now: datetime, spent: Optional[Spend], engines: Optional[dict] = None,
-               ceiling: Optional[dict] = None) -> Optional[dict]:
+               ceiling: Optional[dict] = None, row: Optional[dict] = None) -> Optional[dict]:
         """Close a running row with what it spent (None: unknown, counted at its allowance,
         outcome ``lost``) and move its reservation into the day's spend. A row settled
-        already is left as it is (None returned)."""
-        row = self.conn.execute(select(t.cost_ledger).where(t.cost_ledger.c.id == entry_id)).mappings().first()
+        already is left as it is (None returned). ``row``: the entry, read already in
+        this transaction; the update is still guarded on its being running."""
+        if row is None:
+            row = self.conn.execute(select(t.cost_ledger).where(t.cost_ledger.c.id == entry_id)).mappings().first()
         if row is None or row["outcome"] != RUNNING:
             return None
-        allowance = Spend.from_dict(row["allowance"])
+        counted = self.close(entry_id, row["day"], Spend.from_dict(row["allowance"]), now, spent, engines, ceiling)
+        return None if counted is None else {**dict(row), "counted": counted}
+
+    def close(self, entry_id: int, day: str, allowance: Spend, now: datetime, spent: Optional[Spend],
+              engines: Optional[dict] = None, ceiling: Optional[dict] = None) -> Optional[Spend]:
+        """``settle`` for a caller that knows the entry's day and stored allowance (the parse
+        that opened it): what was counted, or None when the row was no longer running."""
         counted = allowance if spent is None else spent
-        self.lock_day(row["day"])
-        self.conn.execute(update(t.cost_ledger).where(t.cost_ledger.c.id == entry_id).values(
+        day_row = self.lock_day(day)
+        settled = self.conn.execute(update(t.cost_ledger).where(
+            t.cost_ledger.c.id == entry_id, t.cost_ledger.c.outcome == RUNNING).values(
             settled_at=now, outcome=LOST if spent is None else METERED, cpu_seconds=counted.cpu_seconds, calls=counted.calls,
             cost=counted.cost, engines=engines or {}, ceiling=ceiling))
-        self._add_day(row["day"], reserved=Spend() - allowance, spent=counted, engines=engines or {}, hits=1 if ceiling else 0)
-        return {**dict(row), "counted": counted}
+        if settled.rowcount == 0:  # settled by another transaction meanwhile
+            return None
+        self._add_day(day, reserved=Spend() - allowance, spent=counted, engines=engines or {},
+                      hits=1 if ceiling else 0, known_engines=day_row.get("engines"))
+        return counted
 
-    def settle_lost(self, document_id: int, now: datetime) -> int:
+    def settle_lost(self, document_id: int, now: datetime, entries: Optional[list[dict]] = None) -> int:
         """Close the running rows of a document whose parse died (its next attempt holds the
-        lease now, so no other parse of it runs): spend unknown, counted at the allowance."""
-        running = self.conn.execute(select(t.cost_ledger.c.id).where(
-            t.cost_ledger.c.document_id == document_id, t.cost_ledger.c.outcome == RUNNING)).scalars().all()
-        for entry_id in running:
-            self.settle(entry_id, now, None)
-        return len(running)
+        lease now, so no other parse of it runs): spend unknown, counted at the allowance.
+        ``entries``: the document's rows, read already in this transaction."""
+        if entries is None:
+            entries = self.entries(document_id)
+        return sum(self.settle(e["id"], now, None, row=e) is not None for e in entries if e["outcome"] == RUNNING)
 
     def latest_metered(self, document_id: int) -> Optional[dict]:
         """The newest settled parse that was metered: the one whose reading the document has."""
@@ -115,13 +131,17 @@ class CostRepository:
         return dict(row) if row else None
 
     def _add_day(self, day: str, *, reserved: Spend = Spend(), spent: Spend = Spend(), parses: int = 0,
-                 engines: Optional[dict] = None, hits: int = 0) -> None:
+                 engines: Optional[dict] = None, hits: int = 0, known_engines: Optional[dict] = None) -> None:
+        """Add to the day's totals; ``known_engines``: the day's per-engine spend as the
+        caller read it under the day's lock (saves reading it again)."""
         c = t.cost_days.c
         values = dict(cpu_seconds=c.cpu_seconds + spent.cpu_seconds, calls=c.calls + spent.calls, cost=c.cost + spent.cost,
                       reserved_cpu_seconds=c.reserved_cpu_seconds + reserved.cpu_seconds,
                       reserved_calls=c.reserved_calls + reserved.calls, reserved_cost=c.reserved_cost + reserved.cost,
                       parses=c.parses + parses, ceiling_hits=c.ceiling_hits + hits)
         if engines:
-            known = self.conn.execute(select(c.engines).where(c.day == day)).scalar()
+            known = known_engines
+            if known is None:
+                known = self.conn.execute(select(c.engines).where(c.day == day)).scalar()
             values["engines"] = _merge_engines(known, engines)
         self.conn.execute(update(t.cost_days).where(c.day == day).values(**values))
