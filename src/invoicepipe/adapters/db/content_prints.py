@@ -72,8 +72,9 @@ class ContentPrintRepository:
 
     def save_content_print(self, doc_id: int, content: ContentPrint) -> None:
         """Store the print and its band keys, replacing what an earlier parse stored."""
-        self.conn.execute(delete(t.content_print_bands).where(t.content_print_bands.c.document_id == doc_id))
-        self.conn.execute(delete(t.content_prints).where(t.content_prints.c.document_id == doc_id))
+        replaced = self.conn.execute(delete(t.content_prints).where(t.content_prints.c.document_id == doc_id)).rowcount
+        if replaced:  # band keys are only ever stored with their print (here): a first print has none to drop
+            self.conn.execute(delete(t.content_print_bands).where(t.content_print_bands.c.document_id == doc_id))
         self.conn.execute(insert(t.content_prints).values(document_id=doc_id, version=content.version, print=content.to_json(),
                                                           created_at=datetime.now(timezone.utc)))
         # One multi-row INSERT per chunk, not one statement per key: a print has ~20 band keys

@@ -14,16 +14,9 @@ from sqlalchemy import select, update
 
 from ...domain.costs import Spend
 from . import tables as t
+from .engine import dialect_insert
 
 RUNNING, METERED, LOST = "running", "metered", "lost"
-
-
-def _insert(conn):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def _spend(row, prefix: str = "") -> Spend:
@@ -47,7 +40,7 @@ class CostRepository:
         row = self.conn.execute(q).mappings().first()
         if row is not None:  # every parse but a day's first: no insert to attempt
             return dict(row)
-        insert = _insert(self.conn)
+        insert = dialect_insert(self.conn)
         self.conn.execute(insert(t.cost_days).values(
             day=day, cpu_seconds=0.0, calls=0, cost=0.0, reserved_cpu_seconds=0.0, reserved_calls=0, reserved_cost=0.0,
             parses=0, ceiling_hits=0, engines={}).on_conflict_do_nothing(index_elements=["day"]))

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
+from .engine import dialect_insert
 from .duplicate_queries import PAID, candidate_query
 
 # States whose invoice bills nothing: sent back, never read, or a copy of another.
@@ -257,11 +258,10 @@ class DocumentRepository:
         return dict(row._mapping) if row else None
 
     def upsert_invoice(self, doc_id: int, **values: Any) -> None:
-        exists = self.conn.execute(select(t.invoices.c.document_id).where(t.invoices.c.document_id == doc_id)).first()
-        if exists:
-            self.conn.execute(update(t.invoices).where(t.invoices.c.document_id == doc_id).values(**values))
-        else:
-            self.conn.execute(insert(t.invoices).values(document_id=doc_id, created_at=utcnow(), **values))
+        # one statement, not a look-up and then a write; a re-parse keeps the row's created_at
+        upsert = dialect_insert(self.conn)(t.invoices).values(document_id=doc_id, created_at=utcnow(), **values)
+        self.conn.execute(upsert.on_conflict_do_update(index_elements=["document_id"], set_=values) if values
+                          else upsert.on_conflict_do_nothing(index_elements=["document_id"]))
 
     def invoice(self, doc_id: int) -> Optional[dict]:
         row = self.conn.execute(select(t.invoices).where(t.invoices.c.document_id == doc_id)).first()

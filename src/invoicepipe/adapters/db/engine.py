@@ -131,3 +131,13 @@ def make_engine(url: str, ping_after_idle_s: float = PING_AFTER_IDLE_S, limits: 
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def dialect_insert(conn):
+    """The INSERT construct of ``conn``'s dialect (PostgreSQL or SQLite): both have
+    ``on_conflict_do_nothing`` / ``on_conflict_do_update``, the generic one has neither."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
