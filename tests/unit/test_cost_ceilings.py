@@ -208,3 +208,20 @@ def test_preparing_a_page_counts_in_its_engine_s_cpu_and_timing_but_is_no_call()
         meter.add("tesseract", 0.5, call=False)
         meter.add("tesseract", 1.0)
     assert meter.engines["tesseract"] == Spend(1.5, 1, 0.0) and meter.timed["tesseract"] == [1.5]
+
+
+def test_an_attempt_closed_as_lost_is_not_settled_again_by_its_late_worker(loaded):
+    """The worker of a dead attempt may still report after the next attempt closed its row
+    as lost: the row and the day keep the allowance counted once, not twice."""
+    doc_id = _scan(loaded)
+    now = datetime.now(timezone.utc)
+    with loaded.uow.begin() as tx:
+        first = costs.grant(loaded, tx, doc_id, now)
+    with loaded.uow.begin() as tx:
+        costs.grant(loaded, tx, doc_id, now)  # closes the first as lost
+    before = costs.day_report(loaded)["days"][-1]
+    late = cost_meter.ParseCost({"tesseract": Spend(1.5, 1, 0.0)})
+    with loaded.uow.begin() as tx:
+        assert costs.settle(tx, first, late) is None
+    assert costs.day_report(loaded)["days"][-1] == before
+    assert [p["outcome"] for p in costs.document_report(loaded, doc_id)["parses"]] == ["lost", "running"]
