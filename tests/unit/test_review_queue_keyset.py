@@ -196,6 +196,19 @@ def test_a_vendor_filter_pages_by_vendor_range_exactly_both_ways(vendor_queue, s
     assert bool(want) == (vendor != "nobody")
 
 
+@pytest.mark.parametrize("filters", [QueueFilters(sort="age"), QueueFilters(vendor="acme"), QueueFilters(held="none", reason="no_po")])
+def test_next_is_offered_exactly_when_a_row_follows_the_page(vendor_queue, filters):
+    """The row read beyond a page decides ``next``: a page ending on the queue's last row
+    has none, one row short has one, and it leads to that last row (phases included)."""
+    want = expected(vendor_queue, filters.sort, held=filters.held, reason=filters.reason, vendor=filters.vendor)
+    whole = review_queue(vendor_queue, filters, page_size=len(want))
+    assert [i["id"] for i in whole["items"]] == want and whole["next"] is None
+    short = review_queue(vendor_queue, filters, page_size=len(want) - 1)
+    assert short["next"] is not None
+    rest = review_queue(vendor_queue, filters, page=2, page_size=len(want) - 1, after=short["next"])
+    assert [i["id"] for i in rest["items"]] == want[-1:] and rest["next"] is None
+
+
 def test_a_rare_vendor_reads_its_own_index_range_not_the_sort_order(vendor_queue):
     seen = []
 

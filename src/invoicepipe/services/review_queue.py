@@ -245,15 +245,22 @@ def review_queue(app, filters: QueueFilters, page: int = 1, sla_hours: float = 4
     with app.uow.read() as tx:
         repo = ReviewRepository(tx.conn)
         cursor = decode_cursor(before or after or "", filters.sort) if (before or after) else None
+        # A forward page reads one row beyond itself: that row says whether a next page
+        # exists, instead of a second page query (with a vendor filter, a second union of
+        # one range per matching name, whose building alone cost 10 ms of CPU).
+        backwards = cursor is not None and bool(before)
         if cursor is not None:
-            rows = repo.page(args, held_filter, filters.sort, page_size, cursor, backwards=bool(before))
+            rows = repo.page(args, held_filter, filters.sort, page_size + (0 if backwards else 1), cursor, backwards=backwards)
         else:
             page = 1 if (before or after) else page
-            rows = repo.page_at(args, held_filter, filters.sort, page_size, (page - 1) * page_size)
+            rows = repo.page_at(args, held_filter, filters.sort, page_size + 1, (page - 1) * page_size)
+        if backwards:
+            has_more = bool(rows) and bool(repo.page(args, held_filter, filters.sort, 1, _row_cursor(rows[-1], filters.sort)))
+        else:
+            has_more, rows = len(rows) > page_size, rows[:page_size]
         kept = repo.kept_counts()
         held = repo.held_count()
         total, capped = _total(repo, filters, me, kept)
-        has_more = bool(rows) and bool(repo.page(args, held_filter, filters.sort, 1, _row_cursor(rows[-1], filters.sort)))
     now, sla = datetime.now(timezone.utc), timedelta(hours=sla_hours)
     items = [_item(r, now, sla) for r in rows]
     counts = sorted(((c, n) for c, n in kept.items() if c != ALL and not c.startswith(CHANNEL) and n > 0),
