@@ -82,7 +82,6 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     """``ln`` read under ``header``: numbers by column, description, SKU and its kind.
     ``labelled``: the line carries a net, tax or total label of the label vocabulary."""
     row = Row(ln)
-    cols = header.columns
     used: set = set()
     for tok, words, col in _placed(ln, header, decimal_sep, char_width, amounts):
         key = column_key(header, col) if col is not None else None
