@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, func, select, update
 
 from invoicepipe.adapters.db import tables as t
+from invoicepipe.adapters.db import review as rq_repo
 from invoicepipe.adapters.db.review import (ALL, CHANNEL, NO_AMOUNT, NO_DUE_DATE, SEP, SORT_KEYS, VENDOR, ReviewRepository,
                                             vendor_key)
 from invoicepipe.services import review_queue as rq
@@ -183,9 +184,11 @@ def vendor_queue(big_queue):
 
 
 
-@pytest.mark.parametrize("sort", ["priority", "vendor", "amount"])
+@pytest.mark.parametrize("sorted_rows", [rq_repo.MAX_SORTED_VENDOR_ROWS, 0])  # 0: other sorts walk their own index
+@pytest.mark.parametrize("sort", ["priority", "vendor", "amount", "age", "confidence"])
 @pytest.mark.parametrize("vendor", ["acme", "V9001", "acme south", "Same", "nobody"])
-def test_a_vendor_filter_pages_by_vendor_range_exactly_both_ways(vendor_queue, sort, vendor):
+def test_a_vendor_filter_pages_by_vendor_range_exactly_both_ways(vendor_queue, sort, vendor, sorted_rows, monkeypatch):
+    monkeypatch.setattr(rq_repo, "MAX_SORTED_VENDOR_ROWS", sorted_rows)
     want = expected(vendor_queue, sort, vendor=vendor)
     forwards, backwards = walk(vendor_queue, QueueFilters(vendor=vendor, sort=sort))
     assert forwards == want and backwards == want
@@ -227,3 +230,26 @@ def test_a_rare_vendor_reads_its_own_index_range_not_the_sort_order(vendor_queue
         for sql, params in pages:
             plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
             assert "ix_review_queue_vendor" in plan and "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+@pytest.mark.parametrize("sort", ["amount", "age", "confidence"])
+def test_a_rare_vendor_is_read_from_its_ranges_in_any_sort(vendor_queue, sort):
+    """A sort the vendor index does not give still reads the vendor's few rows from its
+    ranges (and sorts them), not the sort order's whole index filtered row by row."""
+    seen = []
+
+    def record(conn, cursor, sql, params, context, many):
+        seen.append((sql, params))
+
+    event.listen(vendor_queue.engine, "before_cursor_execute", record)
+    try:
+        page = review_queue(vendor_queue, QueueFilters(vendor="acme", sort=sort), page_size=PAGE)
+    finally:
+        event.remove(vendor_queue.engine, "before_cursor_execute", record)
+    assert [i["id"] for i in page["items"]] == expected(vendor_queue, sort, vendor="acme")[:PAGE]
+    pages = [(sql, params) for sql, params in seen if "review_queue.vendor_sort = " in sql and "LIMIT" in sql]
+    assert pages, "the page was not read by vendor range"
+    with vendor_queue.engine.connect() as conn:
+        for sql, params in pages:
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+            assert "ix_review_queue_vendor" in plan, plan

@@ -60,6 +60,13 @@ VENDOR_LED_SORTS = ("priority", "due", "vendor")
 # More matching names than this: the filter is broad, and walking the sort order's index
 # finds a page's rows soon; it also keeps the UNION ALL under SQLite's 500 compound terms.
 MAX_VENDOR_RANGES = 100
+# The other sorts (amount, age, confidence) cannot be read in order from the vendor index:
+# their ranges are read whole and sorted, which is worth it while the filter matches few
+# rows. Walking the sort order's index instead reads about page size / share of the queue
+# rows when the vendor's rows are spread evenly, and much more when they bunch late in that
+# order (a vendor whose invoices are all small, for the amount sort); the kept counts say
+# how many rows the ranges hold before either is chosen.
+MAX_SORTED_VENDOR_ROWS = 10_000
 
 
 def sort_keys(sort: str) -> list:
@@ -297,9 +304,12 @@ class ReviewRepository:
         0.5 % of a million documents, bunched late in the order, read 96,000 pages for its
         first page. The names come from the kept counts per vendor (one row per vendor)."""
         vendor = filters[1]
-        if not vendor or sort not in VENDOR_LED_SORTS:
+        if not vendor:
             return None
-        names = sorted({(0 if name else 1, name) for _, name, _ in self._matching_vendors(vendor)})
+        matching = self._matching_vendors(vendor)
+        if sort not in VENDOR_LED_SORTS and sum(documents for _, _, documents in matching) > MAX_SORTED_VENDOR_ROWS:
+            return None
+        names = sorted({(0 if name else 1, name) for _, name, _ in matching})
         return names if len(names) <= MAX_VENDOR_RANGES else None
 
     def _vendor_ranges(self, phase: int, filters: tuple, sort: str, names: list[tuple[int, str]], limit: int,
@@ -312,6 +322,8 @@ class ReviewRepository:
         match); the merge is the database's ORDER BY, so names compare in its collation."""
         if not names:
             return None
+        if sort not in VENDOR_LED_SORTS:
+            return self._sorted_vendor_rows(phase, filters, sort, names, limit, after, backwards, offset)
         q = t.review_queue
         index = [q.c[name] for name in VENDOR_INDEX]
         keys = sort_keys(sort)
@@ -331,6 +343,26 @@ class ReviewRepository:
             return branches[0].limit(limit).offset(offset)
         # SQLite allows ORDER BY / LIMIT in a compound select's terms only inside a subquery.
         merged = union_all(*[select(b.limit(offset + limit).subquery()) for b in branches]).subquery()
+        order = [merged.c[k.name].desc() if backwards else merged.c[k.name] for k in keys]
+        picked = select(merged).order_by(*order).limit(limit).offset(offset).subquery()
+        return (select(q).join(picked, picked.c.document_id == q.c.document_id)
+                .order_by(*[picked.c[k.name].desc() if backwards else picked.c[k.name] for k in keys]))
+
+    def _sorted_vendor_rows(self, phase: int, filters: tuple, sort: str, names: list[tuple[int, str]], limit: int,
+                            after: Optional[tuple], backwards: bool, offset: int):
+        """One phase's page for a sort the vendor index does not give: every row of the
+        matching names' ranges (few: see MAX_SORTED_VENDOR_ROWS) past the cursor, sorted by the
+        database and cut to the page. Each range reads the sort's key columns from the vendor
+        index (the confidence sort also reads its key from the row)."""
+        q = t.review_queue
+        keys = sort_keys(sort)
+        branches = []
+        for missing, name in names:
+            branch = self._phase(tuple(keys), phase, filters).where(q.c.vendor_missing == missing, q.c.vendor_sort == name)
+            if after is not None:
+                branch = branch.where(_beyond(keys, after, backwards))
+            branches.append(branch)
+        merged = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
         order = [merged.c[k.name].desc() if backwards else merged.c[k.name] for k in keys]
         picked = select(merged).order_by(*order).limit(limit).offset(offset).subquery()
         return (select(q).join(picked, picked.c.document_id == q.c.document_id)
