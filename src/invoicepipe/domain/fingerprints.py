@@ -43,8 +43,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import operator
 import random
+import struct
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Optional, Sequence
 
 import numpy as np
@@ -78,6 +81,13 @@ class ContentPrint:
     tokens: int  # distinct normalised words
     version: str = PRINT_VERSION
 
+    @cached_property
+    def amounts(self) -> frozenset[str]:
+        """The numbers printed with decimals: the invoice's own amounts. Ids, phone numbers
+        and IBAN groups are the vendor's, on every invoice it sends. Kept once per print: a
+        decision compares one print with up to 50 candidates."""
+        return frozenset(n for n in self.numbers if "." in n)
+
     def to_json(self) -> dict:
         # the slots packed as 8-byte big-endian in base64: half the size of a JSON number list
         packed = base64.b64encode(b"".join(v.to_bytes(8, "big") for v in self.minhash)).decode()
@@ -90,7 +100,7 @@ class ContentPrint:
         slots = raw["minhash"]
         if isinstance(slots, str):
             packed = base64.b64decode(slots)
-            slots = [int.from_bytes(packed[i:i + 8], "big") for i in range(0, len(packed), 8)]
+            slots = struct.unpack(f">{len(packed) // 8}Q", packed)
         return cls(minhash=tuple(int(v) for v in slots), numbers=frozenset(raw["numbers"]),
                    dates=frozenset(raw["dates"]), page_hashes=tuple(int(h, 16) for h in raw["page_hashes"]),
                    tokens=int(raw["tokens"]), version=raw.get("version", PRINT_VERSION))
@@ -205,10 +215,6 @@ def band_keys(p: ContentPrint) -> list[tuple[str, int]]:
     return keys
 
 
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
 def _image_similarity(a: Sequence[int], b: Sequence[int]) -> Optional[float]:
     """Mean over the pages of the shorter document of its best match in the other."""
     if not a or not b:
@@ -220,31 +226,40 @@ def _image_similarity(a: Sequence[int], b: Sequence[int]) -> Optional[float]:
 def compare(a: ContentPrint, b: ContentPrint) -> ContentSimilarity:
     """Every content signal between two prints, with a sentence a reviewer can read."""
     if a.tokens and b.tokens:
-        text = sum(x == y for x, y in zip(a.minhash, b.minhash)) / PERMUTATIONS
+        text = sum(map(operator.eq, a.minhash, b.minhash)) / PERMUTATIONS
     else:
         text = 0.0
     image = _image_similarity(a.page_hashes, b.page_hashes)
-    numbers = _jaccard(a.numbers, b.numbers)
-    amounts = _jaccard(_amounts(a), _amounts(b))
+    numbers = _Overlap(a.numbers, b.numbers)
+    amounts = _Overlap(a.amounts, b.amounts)
     shared = tuple(sorted(a.dates & b.dates))
     other = tuple(sorted(a.dates ^ b.dates))
     disjoint = bool(a.dates and b.dates and not shared)
-    return ContentSimilarity(round(text, 4), None if image is None else round(image, 4), round(numbers, 4), round(amounts, 4),
-                             shared, other, disjoint, _summary(text, image, numbers, a, b, shared, disjoint))
+    return ContentSimilarity(round(text, 4), None if image is None else round(image, 4), round(numbers.jaccard, 4),
+                             round(amounts.jaccard, 4), shared, other, disjoint,
+                             _summary(text, image, numbers, amounts, a, shared, disjoint, b))
 
 
-def _amounts(p: ContentPrint) -> frozenset[str]:
-    # Ids, phone numbers and IBAN groups are the vendor's, on every invoice it sends; the
-    # amounts (printed with decimals) belong to this invoice.
-    return frozenset(n for n in p.numbers if "." in n)
+class _Overlap:
+    """Common and total members of two sets, counted once for the figure and the sentence."""
+
+    __slots__ = ("common", "total")
+
+    def __init__(self, a: frozenset, b: frozenset):
+        self.common = len(a & b)
+        self.total = len(a) + len(b) - self.common
+
+    @property
+    def jaccard(self) -> float:
+        return self.common / self.total if self.total else 0.0
 
 
-def _summary(text, image, numbers, a, b, shared, disjoint) -> str:
+def _summary(text, image, numbers: _Overlap, amounts: _Overlap, a, shared, disjoint, b) -> str:
     parts = [f"wording {text:.0%} alike"]
     if image is not None:
         parts.append(f"page image {image:.0%} alike")
-    parts.append(f"{len(a.numbers & b.numbers)} of {len(a.numbers | b.numbers)} printed numbers in common ({numbers:.0%}), "
-                 f"{len(_amounts(a) & _amounts(b))} of {len(_amounts(a) | _amounts(b))} amounts")
+    parts.append(f"{numbers.common} of {numbers.total} printed numbers in common ({numbers.jaccard:.0%}), "
+                 f"{amounts.common} of {amounts.total} amounts")
     if disjoint:
         parts.append(f"no printed date in common ({', '.join(sorted(a.dates))} vs {', '.join(sorted(b.dates))})")
     elif shared:
