@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
 from rapidfuzz import fuzz
@@ -89,11 +90,19 @@ def pair_line(line: LineItem, po: PurchaseOrder) -> tuple[Optional[POLine], str]
 
 def _sku_printed(sku: Optional[str], description: str) -> bool:
     """The PO line's SKU printed as a word of the description (separators may differ)."""
-    parts = re.findall(r"[0-9A-Za-z]+", sku or "")
+    pattern = _sku_pattern(sku or "")
+    return pattern is not None and pattern.search(description or "") is not None
+
+
+@lru_cache(maxsize=8192)
+def _sku_pattern(sku: str) -> Optional[re.Pattern]:
+    # Kept per SKU: every invoice line is tried against every line of its PO, and with more
+    # distinct SKUs than the re module's own cache holds (512) each try compiled anew.
+    parts = re.findall(r"[0-9A-Za-z]+", sku)
     if sum(map(len, parts)) < 4:
-        return False  # "W-1" is too short to tell from the words of a description
+        return None  # "W-1" is too short to tell from the words of a description
     pattern = r"[^0-9A-Za-z]?".join(map(re.escape, parts))
-    return re.search(rf"(?i)(?<![0-9A-Za-z]){pattern}(?![0-9A-Za-z])", description or "") is not None
+    return re.compile(rf"(?i)(?<![0-9A-Za-z]){pattern}(?![0-9A-Za-z])")
 
 
 def _unit_price(line: LineItem) -> Optional[Decimal]:
