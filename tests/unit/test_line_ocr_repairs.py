@@ -110,3 +110,47 @@ def test_the_repairs_are_stored_with_the_line():
     back = extraction_from_json({"fields": fields, "lines": lines, "extractor_version": ex.extractor_version, "warnings": []})
     assert [i.evidence for i in back.lines] == [i.evidence for i in ex.lines]
     assert ("amount:mark:101:28->101.28",) in [i.evidence for i in back.lines]
+
+
+def test_an_amount_with_one_digit_slipped_is_the_product_when_the_net_confirms_it():
+    # "4210.72" where 1 x 1210.72 was printed, and "641.23" for 3 x 20.41: neither row's
+    # arithmetic holds, and with the products the lines add up to the net printed
+    goods = [("Bench drill 16 mm", 1, D("1210.72")), ("Hex key set", 3, D("20.41")), ("Vice 125 mm", 2, D("88.00"))]
+    read = {0: "4210.72", 1: "641.23"}
+    rows = [[(40, "Invoice No. INV-82")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+    for i, (desc, q, p) in enumerate(goods):
+        rows.append([(40, desc), _right(330, str(q)), _right(420, f"{p:.2f}"), _right(520, read.get(i, f"{q * p:.2f}"))])
+    net = sum((q * p for _, q, p in goods), D(0))
+    rows += [[], [(360, "Net total"), _right(520, f"{net:.2f}")], [(360, "VAT 20 %"), _right(520, f"{net / 5:.2f}")],
+             [(360, "Total"), _right(520, f"{net * 6 / 5:.2f}")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [q * p for _, q, p in goods]
+    assert [i.evidence for i in ex.lines] == [("amount:product:4210.72->1210.72",), ("amount:product:641.23->61.23",), ()]
+
+
+def test_a_slipped_digit_is_left_as_read_when_the_net_does_not_confirm_the_product():
+    # the same misread row under a net that the products do not make: the amount stays as read
+    rows = [[(40, "Invoice No. INV-83")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")],
+            [(40, "Bench drill 16 mm"), _right(330, "1"), _right(420, "1210.72"), _right(520, "4210.72")],
+            [(40, "Vice 125 mm"), _right(330, "2"), _right(420, "88.00"), _right(520, "176.00")],
+            [], [(360, "Net total"), _right(520, "1500.00")], [(360, "VAT 20 %"), _right(520, "300.00")], [(360, "Total"), _right(520, "1800.00")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert D("4210.72") in [i.amount for i in ex.lines] and all(i.evidence == () for i in ex.lines)
+
+
+def test_a_speck_glued_to_a_header_name_does_not_hide_the_column():
+    # "2Prijs": the unit-price column is still named, so the prices are read under it (and a
+    # row naming the tax in its description, "Praktijkgids BTW", is still an item)
+    rows = [[(40, "Factuurnummer 2026-0077")],
+            [(40, "Omschrijving"), _right(330, "Aantal"), _right(420, "2Prijs"), (440, "BTW %"), _right(520, "Bedrag")],
+            [(40, "Steeksleutel 10 mm"), _right(330, "1"), _right(420, "8,32"), (440, "21%"), _right(520, "8,32")],
+            [(40, "Schroefbit PH1, lengte 50 mm"), _right(330, "25"), _right(420, "2,27"), (440, "21%"), _right(520, "56,75")],
+            [(40, "Vakboek: Praktijkgids BTW 2026"), _right(330, "2"), _right(420, "42,50"), (440, "9%"), _right(520, "85,00")],
+            [], [(360, "Subtotaal"), _right(520, "150,07")], [(360, "Totaal"), _right(520, "174,40")]]
+    from invoicepipe.domain.extraction.extract import document_context
+    from invoicepipe.domain.extraction.table_reader import read_table_items
+
+    # the header's own reading (the row readers without a header could hide a lost column)
+    items = read_table_items(document_context(_doc(rows))[0], D("150.07"))
+    assert [(i.quantity, i.unit_price, i.amount) for i in items] == [
+        (D(1), D("8.32"), D("8.32")), (D(25), D("2.27"), D("56.75")), (D(2), D("42.50"), D("85.00"))]

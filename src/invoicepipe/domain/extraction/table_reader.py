@@ -26,6 +26,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_columns import Header, find_header
+from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms
 from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agreement, align_columns, read_row
 from invoicepipe.domain.models import LineItem
 
@@ -148,14 +149,15 @@ class _Joined:
 
 def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
     header = table.header
-    rows = _without_stray_numbers(table.rows, header)
-    col, nets, amounts = _line_amounts(rows, header, net)
-    sums_to_net = _sums_to(amounts, net)
-    if not sums_to_net and any(_computed(r, header) for r in rows):
-        # an amount made up from quantity x unit price stands only when it completes the net
-        rows = [r for r in rows if not _computed(r, header)]
+    every = _without_stray_numbers(table.rows, header)
+    # an amount made up from quantity x unit price stands only when it completes the net
+    for rows in (every, [r for r in every if not _computed(r, header)]):
         col, nets, amounts = _line_amounts(rows, header, net)
-        sums_to_net = _sums_to(amounts, net)
+        if not _sums_to(amounts, net) and nets is None:
+            amounts = amounts_the_net_confirms(rows, header, col, amounts, net, agreement) or amounts
+        if _sums_to(amounts, net):
+            break
+    sums_to_net = _sums_to(amounts, net)
     checked = _carried_sums_agree(table, amounts)
     out = []
     for row, amount in zip(rows, amounts):

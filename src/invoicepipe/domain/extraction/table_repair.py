@@ -7,7 +7,10 @@ Each such reading of the words under the quantity, unit-price and amount columns
 candidate, and one is taken only when quantity x unit price (less a discount) = amount holds
 with it and with no fewer repairs: a printed row states its own check, so a misreading that
 the check confirms is the printed figure, and one it does not confirm is left as read (the
-row then is what it was, and the table's sum against the net judges it). Each repair is
+row then is what it was, and the table's sum against the net judges it). An amount whose
+digits are the row's quantity x unit price with one digit misread, added or lost is read as
+that product only when the document's net then confirms it too
+(``amounts_the_net_confirms``). Each repair is
 recorded on the row (``Row.repairs``) and reaches the line item's evidence, so a reviewer
 sees which figure was read differently from the page; nothing is changed silently.
 """
@@ -128,3 +131,42 @@ def _drop_loose_at(row, xs: set) -> None:
         old = sorted(k[1] for k in row.at if k[0] is None and k[1] != i)
         at.update({(None, n): row.at[(None, j)] for n, j in enumerate(old)})
         row.at = at
+
+
+def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net: Optional[Decimal],
+                             agreement) -> Optional[list]:
+    """The line amounts with each row whose quantity x unit price is not its amount read as
+    that product instead, when the amount read is the product with one digit slipped (one
+    digit misread, added or lost) and the lines then add up to ``net``, which they did not:
+    the row's own arithmetic and the document's net both confirm the repair. The rows are
+    repaired in place only then; None when the net does not confirm it."""
+    if net is None or col is None or any(a is None for a in amounts):
+        return None
+    fixed, repaired = list(amounts), []
+    for i, row in enumerate(rows):
+        if col not in row.amount_cols or agreement(row, header) is not None or not ocr_read(row.line.words):
+            continue
+        qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+        if qty is None or price is None:
+            continue
+        product = (qty * price).quantize(CENT)
+        if _one_digit_slipped(amounts[i], product):
+            fixed[i] = product
+            repaired.append((row, amounts[i], product))
+    if not repaired or abs(sum(fixed) - net) > CENT * len(fixed):
+        return None
+    for row, read, product in repaired:
+        row.numbers[col] = product
+        row.repairs.append(f"{col[0]}:product:{read}->{product}")
+    return fixed
+
+
+def _one_digit_slipped(read: Decimal, meant: Decimal) -> bool:
+    """Whether the digits of ``read`` are those of ``meant`` with one misread, added or lost."""
+    a, b = (f"{abs(v):.2f}".replace(".", "") for v in (read, meant))
+    if a == b or (read < 0) != (meant < 0):
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
