@@ -57,6 +57,7 @@ PRINTED = sorted(q * p for _, q, p in GOODS)
     ({(2, "amount"): [(520, "101:28")]}, "amount:mark:101:28->101.28"),  # a colon for the decimal point
     ({(2, "amount"): [(497, "101"), (520, ".28")]}, "amount:joined:101 .28->101.28"),  # cut at the mark
     ({(2, "amount"): [(520, "10128")]}, "amount:lost mark:10128->101.28"),  # the mark lost
+    ({(0, "amount"): [(486, "6"), (500, "18"), (520, "-80")]}, "amount:joined+mark:6 18 -80->618.80"),  # cut in three, a dash
     ({(0, "amount"): [(520, "6l8.80")]}, "amount:letters:6l8.80->618.80"),  # "l" for 1
     ({(2, "qty"): [(330, "B")]}, "quantity:letters:B->8"),  # "B" for 8
     ({(1, "price"): [(420, "4.5O")]}, "unit_price:letters:4.5O->4.50"),  # "O" for 0

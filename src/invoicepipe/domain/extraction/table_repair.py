@@ -1,7 +1,7 @@
 """Figures OCR damaged in a table row, repaired only when the row's arithmetic confirms them.
 
 OCR damages a figure in ways a reader recognises: a letter for a digit ("Z" for 2, "O" for
-0, "l" for 1, "S" for 5), a colon or semicolon for the decimal mark ("812:00"), the decimal
+0, "l" for 1, "S" for 5), a colon, semicolon or dash for the decimal mark ("812:00"), the decimal
 mark lost ("13350" for 133.50), or a figure cut into two words at its mark ("101" ".28").
 Each such reading of the words under the quantity, unit-price and amount columns is a
 candidate, and one is taken only when quantity x unit price (less a discount) = amount holds
@@ -31,9 +31,10 @@ CENT = Decimal("0.01")
 # applied inside a numeric column, and only kept when the arithmetic confirms the result.
 _DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1", "!": "1",
                             "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9"})
-_MARK_FOR = re.compile(r"[:;]")  # a decimal mark misread as a colon or semicolon
+# a decimal mark misread as a colon, semicolon or dash (before the cents only)
+_MARK_FOR = re.compile(r"(?<=\d)[:;-](?=\d{1,2}$)")
 _D = r"[\dOoDQlIi|!ZzSsBGbgq]"
-_FIGURE_SHAPED = re.compile(rf"^[-(]?{_D}{{1,9}}(?:[.,:;' ]{_D}{{2,3}})*(?:[.,:;]{_D}{{1,2}})?\)?-?$")
+_FIGURE_SHAPED = re.compile(rf"^[-(]?{_D}{{1,9}}(?:[.,:;' ]{_D}{{2,3}})*(?:[.,:;-]{_D}{{1,2}})?\)?-?$")
 _REPAIRED_KINDS = ("quantity", "unit_price", *AMOUNT_KINDS)
 
 
