@@ -134,6 +134,9 @@ class LineItem:
     page: Optional[int] = None
     box: Optional[Box] = None
     tax_rate: Optional[Decimal] = None  # percent, when the table prints a rate per line
+    # figures read differently from the OCR'd words because the line's arithmetic confirmed
+    # them ("amount:mark:812:00->812.00", "amount:computed:quantity x unit price")
+    evidence: tuple[str, ...] = ()
 
 
 FIELD_NAMES = (

@@ -78,6 +78,7 @@ def extraction_to_json(extraction: Extraction) -> tuple[dict, list]:
             "page": li.page,
             "box": li.box.as_list() if li.box else None,
             **({"tax_rate": str(li.tax_rate)} if li.tax_rate is not None else {}),
+            **({"evidence": list(li.evidence)} if li.evidence else {}),
         }
         for li in extraction.lines
     ]
@@ -102,7 +103,8 @@ def extraction_from_json(row: dict) -> Extraction:
     lines = tuple(
         LineItem(description=li.get("description") or "", quantity=_dec(li.get("quantity")), unit_price=_dec(li.get("unit_price")),
                  amount=_dec(li.get("amount")), sku=li.get("sku"), po_line=li.get("po_line"), confidence=li.get("confidence") or 0.0,
-                 page=li.get("page"), box=_box(li.get("box")), tax_rate=_dec(li.get("tax_rate")))
+                 page=li.get("page"), box=_box(li.get("box")), tax_rate=_dec(li.get("tax_rate")),
+                 evidence=tuple(li.get("evidence") or ()))
         for li in row["lines"]
     )
     return Extraction(fields=fields, lines=lines, extractor_version=row["extractor_version"], warnings=tuple(row["warnings"] or ()))

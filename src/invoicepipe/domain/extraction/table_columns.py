@@ -62,6 +62,7 @@ KINDS: tuple[tuple[str, str], ...] = (
                r"wartosc|kwota|total\s*(?:line|price)|ext(?:ended)?\.?\s*(?:price|amount)?|value|sum|suma|"
                r"belopp|belob|belop|summa|totalt|i\s*alt|yhteensa|celkem|cena\s*celkem"),
 )
+_GLUED_SPECK = re.compile(r"(?<!\S)[\d|!'`.,:;]{1,2}(?=[a-z]{3,})")
 _RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]
 AMOUNT_KINDS = ("net", "amount", "gross")
 NUMERIC_KINDS = ("quantity", "unit_price", "discount", "tax_rate", "tax_amount", *AMOUNT_KINDS)
@@ -109,7 +110,9 @@ class Header:
 def _names(line: Line) -> tuple[list[tuple[str, int, int]], float]:
     """Column names on ``line`` (kind, start, end) without overlaps, and the share of its
     letters they cover."""
-    text = fold_accents(line.text).lower()
+    # a speck OCR glued to the front of a name ("2Prijs", "|Amount") is blanked, not
+    # deleted, so the offsets still map to the line's words
+    text = _GLUED_SPECK.sub(lambda m: " " * len(m.group()), fold_accents(line.text).lower())
     found = [(kind, m.start(), m.end()) for kind, rx in _RX for m in rx.finditer(text) if m.end() > m.start()]
     order = {k: i for i, (k, _) in enumerate(KINDS)}
     found.sort(key=lambda f: (-(f[2] - f[1]), order[f[0]]))

@@ -11,7 +11,9 @@ Which amount column is the line amount is decided by arithmetic over the whole t
 column whose sum is the invoice's net, else the one where quantity x unit price agrees
 most often, else a column named net, else the leftmost amount. A table whose only amount
 is gross (with a per-line tax rate or tax amount) gives each line its net when those nets
-add up to the invoice's net. The per-line tax rate is kept on the item.
+add up to the invoice's net. The per-line tax rate is kept on the item. A row whose amount
+the OCR lost (quantity and unit price read, nothing under the amount column) is quantity x
+unit price only when the table then adds up to the net; otherwise it is no item, as before.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_columns import Header, find_header
+from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms
 from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agreement, align_columns, read_row
 from invoicepipe.domain.models import LineItem
 
@@ -146,13 +149,15 @@ class _Joined:
 
 def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
     header = table.header
-    rows = _without_stray_numbers(table.rows, header)
-    col = _amount_column(rows, header, net)
-    nets = _nets_from_gross(rows, header, col, net)
-    amounts = nets or [r.numbers.get(col) for r in rows]
-    if any(a is None for a in amounts):
-        amounts = [r.numbers.get(col, r.numbers[r.amount_cols[-1]] if r.amount_cols else _product(r, header)) for r in rows]
-    sums_to_net = net is not None and all(a is not None for a in amounts) and abs(sum(amounts) - net) <= CENT * len(rows)
+    every = _without_stray_numbers(table.rows, header)
+    # an amount made up from quantity x unit price stands only when it completes the net
+    for rows in (every, [r for r in every if not _computed(r, header)]):
+        col, nets, amounts = _line_amounts(rows, header, net)
+        if not _sums_to(amounts, net) and nets is None:
+            amounts = amounts_the_net_confirms(rows, header, col, amounts, net, agreement) or amounts
+        if _sums_to(amounts, net):
+            break
+    sums_to_net = _sums_to(amounts, net)
     checked = _carried_sums_agree(table, amounts)
     out = []
     for row, amount in zip(rows, amounts):
@@ -162,12 +167,33 @@ def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
         qty, price = (agree[0], agree[1]) if agree else (row.value(header, "quantity"), row.value(header, "unit_price"))
         conf = 0.9 if agree and (agree[2] == col or nets) else 0.75 if qty is not None and price is not None else 0.6
         conf = conf if row.amount_cols else 0.6  # the amount was computed, not read
+        conf -= 0.05 if row.repairs and row.amount_cols else 0.0  # a figure the arithmetic chose among OCR readings
         conf += 0.05 if sums_to_net else 0.0
         conf += {True: 0.02, False: -0.15, None: 0.0}[checked]
         out.append(LineItem(description=row.description, quantity=qty, unit_price=price, amount=amount, sku=row.sku,
                             confidence=round(max(0.3, min(0.97, conf)), 3), page=row.line.page, box=row.line.box,
-                            tax_rate=row.percents.get("tax_rate")))
+                            tax_rate=row.percents.get("tax_rate"), evidence=tuple(row.repairs)))
     return out
+
+
+def _line_amounts(rows: list, header: Header, net: Optional[Decimal]) -> tuple:
+    """(amount column, nets from gross or None, each row's line amount)."""
+    col = _amount_column(rows, header, net)
+    nets = _nets_from_gross(rows, header, col, net)
+    amounts = nets or [r.numbers.get(col) for r in rows]
+    if any(a is None for a in amounts):
+        amounts = [r.numbers.get(col, r.numbers[r.amount_cols[-1]] if r.amount_cols else _product(r, header)) for r in rows]
+    return col, nets, amounts
+
+
+def _sums_to(amounts: list, net: Optional[Decimal]) -> bool:
+    return net is not None and bool(amounts) and all(a is not None for a in amounts) \
+        and abs(sum(amounts) - net) <= CENT * len(amounts)
+
+
+def _computed(row: Row, header: Header) -> bool:
+    """A row whose amount the OCR lost under a printed amount column (``table_rows._kind``)."""
+    return not row.amount_cols and any(c.kind in ("net", "amount", "gross") for c in header.columns)
 
 
 def _product(row: Row, header: Header) -> Optional[Decimal]:
@@ -181,7 +207,7 @@ def _without_stray_numbers(rows: list, header: Header) -> list:
     decimal = [r for r in rows if any(c not in r.plain for c in r.amount_cols)]
     if 2 * len(decimal) <= len(rows):
         return rows
-    return [r for r in rows if r in decimal or agreement(r, header) is not None]
+    return [r for r in rows if r in decimal or agreement(r, header) is not None or _computed(r, header)]
 
 
 def _amount_column(rows: list, header: Header, net: Optional[Decimal]) -> Optional[tuple]:

@@ -21,6 +21,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.parsing import parse_amount
 from invoicepipe.domain.extraction.table_columns import NUMERIC_KINDS, Header, column_at
+from invoicepipe.domain.extraction.table_repair import ocr_read, repair_figures
 
 CARRY = re.compile(
     r"(?<!\w)(?:ubertrag|uebertrag|vortrag|carr(?:y|ied)\s*(?:forward|fwd|over)|brought\s*(?:forward|fwd|over)|b/f|c/f|"
@@ -56,6 +57,7 @@ class Row:
     kind: str = "item"  # item | text | carry | page_total | summary | other
     amount_cols: tuple = ()
     plain: set = field(default_factory=set)  # columns whose number has no decimals ("Page 2", "1 of 3")
+    repairs: list = field(default_factory=list)  # figures read differently from the OCR, and why (``table_repair``)
 
     def value(self, header: Header, kind: str) -> Optional[Decimal]:
         return next((v for k, v in sorted(self.numbers.items()) if k[0] == kind), None)
@@ -124,6 +126,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     _unnamed_amount(row, header)
     row.amount_cols = tuple(k for k in row.numbers if k[0] in ("net", "amount", "gross"))
     _rejoin_split_group(row, header)
+    repair_figures(row, ln, header, decimal_sep, agreement, column_key)
     row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled)
     return row
 
@@ -310,8 +313,13 @@ def _kind(row: Row, header: Header, words: str, labelled: bool) -> str:
     the unit-price column counts) and its arithmetic."""
     words = re.sub(r"[\d.,:%*()-]+", " ", words).strip()
     if not row.amount_cols:
+        printed = any(c.kind in ("net", "amount", "gross") for c in header.columns)
+        # under a printed amount column only OCR loses the amount: quantity x unit price then
+        # stands in, kept only when the table adds up to the net with it (``table_reader``)
         if row.value(header, "quantity") and row.value(header, "unit_price") is not None and row.description \
-                and not any(c.kind in ("net", "amount", "gross") for c in header.columns):
+                and (not printed or ocr_read(row.line.words)):
+            if printed:
+                row.repairs.append("amount:computed:quantity x unit price")
             return "item"  # a table that prints no amount column (or whose amounts were not read)
         if not row.numbers and not row.loose and re.search(r"[^\W\d_]{2}", row.description):
             return "text"

@@ -1,0 +1,157 @@
+"""Line items on OCR'd tables whose figures the OCR damaged: positioned words as Tesseract
+returns them. A damaged figure is read again only when the row's own arithmetic (quantity x
+unit price = amount) confirms the reading, each repair is named on the line, a text layer is
+never "repaired", and an amount the OCR lost stands only when it completes the net."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.models import Box, DocumentText, Page, Word
+
+D = Decimal
+CHAR = 5.2
+
+
+def _doc(rows: list[list[tuple]], method: str = "ocr_tesseract", confidence: float = 0.9) -> DocumentText:
+    words = []
+    for n, row in enumerate(rows):
+        top = 80 + 14 * n
+        for x, text in row:
+            for part in text.split(" "):
+                w = CHAR * len(part)
+                words.append(Word(part, Box(x, top, x + w, top + 9), 1, confidence))
+                x += w + 4
+    return DocumentText((Page(1, 595, 842, tuple(words), method),), None, "test")
+
+
+def _right(x_end: float, text: str) -> tuple:
+    return (x_end - CHAR * len(text), text)
+
+
+GOODS = [("Hex bolt M8 x 60, box", 20, D("30.94")), ("Hex nut M4, box of 100", 40, D("4.50")),
+         ("Washer M8 zinc, bag", 8, D("12.66")), ("Cable tie 200 mm, pack", 15, D("7.17"))]
+
+
+def _table(damage: dict, net_label: str = "Net total", net: Decimal = None) -> list:
+    """The invoice's table with the words of row ``i`` column ``c`` replaced by ``damage[(i, c)]``
+    (a list of (x_end, text) words; an empty list drops the figure)."""
+    rows = [[(40, "Invoice No. INV-81")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+    for i, (desc, q, p) in enumerate(GOODS):
+        cells = {"qty": [(330, str(q))], "price": [(420, f"{p:.2f}")], "amount": [(520, f"{q * p:.2f}")]}
+        cells.update({c: words for (r, c), words in damage.items() if r == i})
+        rows.append([(40, desc)] + [_right(x, t) for c in ("qty", "price", "amount") for x, t in cells[c]])
+    net = sum((q * p for _, q, p in GOODS), D(0)) if net is None else net
+    rows += [[], [(360, net_label), _right(520, f"{net:.2f}")], [(360, "VAT 20 %"), _right(520, f"{net / 5:.2f}")],
+             [(360, "Total"), _right(520, f"{net * 6 / 5:.2f}")]]
+    return rows
+
+
+PRINTED = sorted(q * p for _, q, p in GOODS)
+
+
+@pytest.mark.parametrize("damage,repair", [
+    ({(2, "amount"): [(520, "101:28")]}, "amount:mark:101:28->101.28"),  # a colon for the decimal point
+    ({(2, "amount"): [(497, "101"), (520, ".28")]}, "amount:joined:101 .28->101.28"),  # cut at the mark
+    ({(2, "amount"): [(520, "10128")]}, "amount:lost mark:10128->101.28"),  # the mark lost
+    ({(0, "amount"): [(486, "6"), (500, "18"), (520, "-80")]}, "amount:joined+mark:6 18 -80->618.80"),  # cut in three, a dash
+    ({(0, "amount"): [(520, "6l8.80")]}, "amount:letters:6l8.80->618.80"),  # "l" for 1
+    ({(2, "qty"): [(330, "B")]}, "quantity:letters:B->8"),  # "B" for 8
+    ({(1, "price"): [(420, "4.5O")]}, "unit_price:letters:4.5O->4.50"),  # "O" for 0
+])
+def test_a_figure_ocr_damaged_is_read_again_when_the_rows_arithmetic_confirms_it(damage, repair):
+    ex = extract_invoice(_doc(_table(damage)), [])
+    assert sorted(i.amount for i in ex.lines) == PRINTED
+    assert all(i.quantity * i.unit_price == i.amount for i in ex.lines)
+    repaired = [i for i in ex.lines if i.evidence]
+    assert [i.evidence for i in repaired] == [(repair,)]
+    clean = [i for i in ex.lines if not i.evidence]
+    assert all(i.confidence > repaired[0].confidence for i in clean)  # the arithmetic chose it: trusted a little less
+
+
+def test_a_reading_the_arithmetic_does_not_confirm_is_left_as_read():
+    # "Z" under the quantity would be 2, but 2 x 12.66 is not the amount 101.28 (the row's
+    # quantity is 8): no repair is made up, the quantity stays unknown
+    ex = extract_invoice(_doc(_table({(2, "qty"): [(330, "Z")]})), [])
+    row = next(i for i in ex.lines if i.amount == D("101.28"))
+    assert row.quantity is None and row.evidence == ()
+
+
+def test_a_text_layer_is_never_repaired():
+    # the same colon printed in a PDF's own text is what the page says, not an OCR misreading
+    ex = extract_invoice(_doc(_table({(2, "amount"): [(520, "101:28")]}), method="pdf_text", confidence=1.0), [])
+    assert D("101.28") not in [i.amount for i in ex.lines]
+    assert all(i.evidence == () for i in ex.lines)
+
+
+def test_an_amount_the_ocr_lost_is_quantity_times_price_when_the_lines_then_add_up_to_the_net():
+    ex = extract_invoice(_doc(_table({(3, "amount"): []})), [])
+    assert sorted(i.amount for i in ex.lines) == PRINTED
+    computed = next(i for i in ex.lines if i.amount == D("107.55"))
+    assert computed.evidence == ("amount:computed:quantity x unit price",)
+    assert computed.confidence < 0.7
+
+
+def test_an_amount_the_ocr_lost_is_not_made_up_when_the_lines_would_not_add_up():
+    # the net printed is another figure: the quantity x price row completes nothing, so it is no item
+    net = sum((q * p for _, q, p in GOODS[:3]), D(0)) + D("50.00")
+    ex = extract_invoice(_doc(_table({(3, "amount"): []}, net=net)), [])
+    assert sorted(i.amount for i in ex.lines) == sorted(q * p for _, q, p in GOODS[:3])
+    assert all(i.evidence == () for i in ex.lines)
+
+
+def test_the_repairs_are_stored_with_the_line():
+    from invoicepipe.adapters.db.documents import extraction_from_json, extraction_to_json
+
+    ex = extract_invoice(_doc(_table({(2, "amount"): [(520, "101:28")]})), [])
+    fields, lines = extraction_to_json(ex)
+    back = extraction_from_json({"fields": fields, "lines": lines, "extractor_version": ex.extractor_version, "warnings": []})
+    assert [i.evidence for i in back.lines] == [i.evidence for i in ex.lines]
+    assert ("amount:mark:101:28->101.28",) in [i.evidence for i in back.lines]
+
+
+def test_an_amount_with_one_digit_slipped_is_the_product_when_the_net_confirms_it():
+    # "4210.72" where 1 x 1210.72 was printed, and "641.23" for 3 x 20.41: neither row's
+    # arithmetic holds, and with the products the lines add up to the net printed
+    goods = [("Bench drill 16 mm", 1, D("1210.72")), ("Hex key set", 3, D("20.41")), ("Vice 125 mm", 2, D("88.00"))]
+    read = {0: "4210.72", 1: "641.23"}
+    rows = [[(40, "Invoice No. INV-82")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+    for i, (desc, q, p) in enumerate(goods):
+        rows.append([(40, desc), _right(330, str(q)), _right(420, f"{p:.2f}"), _right(520, read.get(i, f"{q * p:.2f}"))])
+    net = sum((q * p for _, q, p in goods), D(0))
+    rows += [[], [(360, "Net total"), _right(520, f"{net:.2f}")], [(360, "VAT 20 %"), _right(520, f"{net / 5:.2f}")],
+             [(360, "Total"), _right(520, f"{net * 6 / 5:.2f}")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [q * p for _, q, p in goods]
+    assert [i.evidence for i in ex.lines] == [("amount:product:4210.72->1210.72",), ("amount:product:641.23->61.23",), ()]
+
+
+def test_a_slipped_digit_is_left_as_read_when_the_net_does_not_confirm_the_product():
+    # the same misread row under a net that the products do not make: the amount stays as read
+    rows = [[(40, "Invoice No. INV-83")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")],
+            [(40, "Bench drill 16 mm"), _right(330, "1"), _right(420, "1210.72"), _right(520, "4210.72")],
+            [(40, "Vice 125 mm"), _right(330, "2"), _right(420, "88.00"), _right(520, "176.00")],
+            [], [(360, "Net total"), _right(520, "1500.00")], [(360, "VAT 20 %"), _right(520, "300.00")], [(360, "Total"), _right(520, "1800.00")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert D("4210.72") in [i.amount for i in ex.lines] and all(i.evidence == () for i in ex.lines)
+
+
+def test_a_speck_glued_to_a_header_name_does_not_hide_the_column():
+    # "2Prijs": the unit-price column is still named, so the prices are read under it (and a
+    # row naming the tax in its description, "Praktijkgids BTW", is still an item)
+    rows = [[(40, "Factuurnummer 2026-0077")],
+            [(40, "Omschrijving"), _right(330, "Aantal"), _right(420, "2Prijs"), (440, "BTW %"), _right(520, "Bedrag")],
+            [(40, "Steeksleutel 10 mm"), _right(330, "1"), _right(420, "8,32"), (440, "21%"), _right(520, "8,32")],
+            [(40, "Schroefbit PH1, lengte 50 mm"), _right(330, "25"), _right(420, "2,27"), (440, "21%"), _right(520, "56,75")],
+            [(40, "Vakboek: Praktijkgids BTW 2026"), _right(330, "2"), _right(420, "42,50"), (440, "9%"), _right(520, "85,00")],
+            [], [(360, "Subtotaal"), _right(520, "150,07")], [(360, "Totaal"), _right(520, "174,40")]]
+    from invoicepipe.domain.extraction.extract import document_context
+    from invoicepipe.domain.extraction.table_reader import read_table_items
+
+    # the header's own reading (the row readers without a header could hide a lost column)
+    items = read_table_items(document_context(_doc(rows))[0], D("150.07"))
+    assert [(i.quantity, i.unit_price, i.amount) for i in items] == [
+        (D(1), D("8.32"), D("8.32")), (D(25), D("2.27"), D("56.75")), (D(2), D("42.50"), D("85.00"))]
