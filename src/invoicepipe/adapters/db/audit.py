@@ -46,6 +46,14 @@ class AuditEvent:
 
 EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition", "chain_position", "key_id")
 
+# SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE) from its start,
+# so the head and the next seq are read in one statement and stay true until the commit. The
+# statements are built once: building and cache-keying a Core statement per append cost more
+# client CPU than running it.
+_SQLITE_HEAD_AND_SEQ = (select(t.audit_heads.c.chain_position, t.audit_heads.c.hash,
+                               select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1).scalar_subquery())
+                        .where(t.audit_heads.c.chain_partition == bindparam("p")))
+_SQLITE_INSERT_EVENT = insert(t.audit_events)
 # SQLite (and the statements' shape): the head moves from (old_position, old_hash) to the new
 # event, or not at all.
 _MOVE_HEAD = (update(t.audit_heads)
@@ -143,11 +151,8 @@ class AuditRepository:
         busy does it wait for the preferred one. ``sticky``: this transaction already holds
         ``preferred``, take it again.
         """
-        heads = t.audit_heads.c
         if self.conn.dialect.name != "postgresql":
-            # SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE).
-            position, prev = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == preferred)).one()
-            seq = self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one()
+            position, prev, seq = self.conn.execute(_SQLITE_HEAD_AND_SEQ, {"p": preferred}).one()
             return preferred, int(position), prev, int(seq)
         run = self._run
         row = None
@@ -183,7 +188,7 @@ class AuditRepository:
             params = {**row, "position": row["chain_position"], "reasons": reasons_json, "inputs": inputs_json}
             written = self._run(_PG_INSERT_WITH_HEAD_MOVE, params).rowcount
         else:
-            self.conn.execute(insert(t.audit_events).values(**row))
+            self.conn.execute(_SQLITE_INSERT_EVENT, row)
             written = self.conn.execute(_MOVE_HEAD, {"p": row["chain_partition"], "old_position": row["chain_position"] - 1,
                                                      "old_hash": row["prev_hash"], "new_position": row["chain_position"],
                                                      "new_hash": row["hash"]}).rowcount
