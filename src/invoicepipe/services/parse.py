@@ -109,6 +109,9 @@ def parse(app, document_id: int, actor: str) -> None:
             # the allowance under the cost ceilings, granted with the lease: every re-send,
             # retry or operator retry comes through here, so none can spend past a ceiling
             granted = costs.grant(app, tx, doc.id) if started is not None else None
+            # the vendor master, read here rather than in a transaction of its own (a copy
+            # per version of the table: one counter read while no one changes it)
+            vendors = tx.master.vendors() if started is not None else ()
     log_step(app, event or started)
     if started is None:
         if event is None and doc.lease_owner:
@@ -118,7 +121,7 @@ def parse(app, document_id: int, actor: str) -> None:
     began = time.monotonic()
     try:
         with Heartbeat(app, doc.id, owner):
-            outcome = _parse_bounded(app, doc, granted.budget)
+            outcome = _parse_bounded(app, doc, vendors, granted.budget)
     except BaseException:
         # left in PARSING: a retry may start at once; its cost row stays open and the next
         # attempt counts it at its allowance (what it spent is unknown)
@@ -127,13 +130,11 @@ def parse(app, document_id: int, actor: str) -> None:
     _record(app, doc, actor, owner, *outcome, granted=granted, elapsed_s=time.monotonic() - began)
 
 
-def _parse_bounded(app, doc, budget=None):
+def _parse_bounded(app, doc, vendors, budget=None):
     """(None, (ParseOutput, Extraction)) or (PermanentError, None): the bounded work."""
     deadline = time.monotonic() + app.policy.limits.parse_wall_seconds
     try:
         data = app.blobs.get(doc.sha256)
-        with app.uow.read() as tx:
-            vendors = tx.master.vendors()
         return None, _extract(app, data, doc.media_type, vendors, deadline, budget)
     except PermanentError as exc:
         return exc, None
