@@ -85,13 +85,12 @@ class ContentPrintRepository:
             self.conn.execute(_DELETE_BANDS, {"doc_id": doc_id})
         self.conn.execute(_INSERT_PRINT, {"document_id": doc_id, "version": content.version, "print": content.to_json(),
                                           "created_at": datetime.now(timezone.utc)})
-        # One statement for all band keys (a print has ~20 per page), not one per key: an
-        # executemany of one compiled INSERT, which SQLAlchemy sends to PostgreSQL as
-        # multi-row INSERTs of up to BAND_ROWS_PER_INSERT rows (insertmanyvalues) and SQLite
-        # runs in one driver call.
+        # One multi-row INSERT per chunk, not one statement per key: a print has ~20 band keys
+        # per page, and each statement was a round trip and a parse on the server. (Not an
+        # executemany: psycopg runs that as one INSERT per row.)
         rows = [{"document_id": doc_id, "band": band, "band_key": key} for band, key in band_keys(content)]
-        if rows:
-            self.conn.execution_options(insertmanyvalues_page_size=BAND_ROWS_PER_INSERT).execute(_INSERT_BANDS, rows)
+        for start in range(0, len(rows), BAND_ROWS_PER_INSERT):
+            self.conn.execute(_INSERT_BANDS.values(rows[start:start + BAND_ROWS_PER_INSERT]))
 
     def content_print(self, doc_id: int) -> Optional[ContentPrint]:
         raw = self.conn.execute(select(t.content_prints.c.print).where(t.content_prints.c.document_id == doc_id)).scalar()
