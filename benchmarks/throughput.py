@@ -22,9 +22,11 @@ measured from the start of the ingest to the last settled document.
 
 The CPU by stage comes from a separate pass in this process (inline parse, SQLite):
 every stage's service wrapped with a thread-CPU counter, a nested stage's time (the audit
-append inside a step) taken out of its caller's. Bare Tesseract per page renders each scan
-page as the OCR adapter does (200 dpi, grayscale) and runs the ``tesseract`` program on it
-with ``OMP_THREAD_LIMIT=1``; the scan ratio is the pipeline's CPU per scan page over it.
+append inside a step) taken out of its caller's; beside it the SQL statements per document
+each stage ran (a ``before_cursor_execute`` listener, counted in the innermost stage). Bare
+Tesseract per page renders each scan page as the OCR adapter does (200 dpi, grayscale) and
+runs the ``tesseract`` program on it with ``OMP_THREAD_LIMIT=1``; the scan ratio is the
+pipeline's CPU per scan page over it.
 
 CPU times are read from ``/proc`` by hand (no psutil dependency for one benchmark).
 """
