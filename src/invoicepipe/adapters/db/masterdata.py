@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping, Optional, Sequence
 
-from sqlalchemy import Connection, insert, select, true, update
+from sqlalchemy import Connection, bindparam, insert, select, true, update
 
 from ...domain.models import BankAccount, GoodsReceipt, POLine, PurchaseOrder, ReceiptLine, Vendor
 from .documents import utcnow
@@ -58,6 +58,10 @@ def receipt_from_row(m: Mapping[str, Any]) -> GoodsReceipt:
 _VENDORS_AT_VERSION = (select(t.data_versions.c.version.label("data_version"), *t.vendors.c)
                        .select_from(t.data_versions.outerjoin(t.vendors, true()))
                        .where(t.data_versions.c.name == VENDORS).order_by(t.vendors.c.vendor_id))
+
+
+# Read by every parse of a resolved vendor: built once.
+_POS_OF_VENDOR = select(t.purchase_orders).where(t.purchase_orders.c.vendor_id == bindparam("vendor_id")).limit(bindparam("limit"))
 
 
 class MasterDataRepository:
@@ -114,7 +118,7 @@ class MasterDataRepository:
         """The vendor's purchase orders (``ix_purchase_orders_vendor_id``)."""
         if not vendor_id:
             return []
-        rows = self.conn.execute(select(t.purchase_orders).where(t.purchase_orders.c.vendor_id == vendor_id).limit(limit))
+        rows = self.conn.execute(_POS_OF_VENDOR, {"vendor_id": vendor_id, "limit": limit})
         return [po_from_row(r._mapping) for r in rows]
 
     def receipts_for(self, po_number: str) -> list[GoodsReceipt]:
