@@ -2,14 +2,18 @@
 
 1. **enqueue**: a state change (``services/transitions.move``: guarded update, audit event)
    on SQLite, with the webhook enqueue off (``tx.webhooks`` absent, as before webhooks),
-   with it on and no subscriber (one read of the subscriber table), and with three
-   subscribers that all want the change (one read and one insert of three rows). The three
-   variants alternate within each round, on fresh documents, so they see the same load.
+   with it on and no subscriber (matched in memory against the process's copy of the
+   subscribers at the version the audit append read: no statement), and with three
+   subscribers that all want the change (one insert of three rows). The three variants
+   alternate within each round, on fresh documents, so they see the same load. Wall time
+   and the thread's CPU time per state change (the commit's disk wait is in the first only).
 2. **post**: one signed delivery (``adapters/http_delivery.SignedPoster``) to a threaded
    ``http.server`` on 127.0.0.1 answering 201, with the pooled keep-alive client the
    exporter keeps vs a new client per delivery (what a per-call urllib request would do).
 
 Figures are medians of per-operation times over ``--rounds`` rounds of ``--n`` operations.
+The figures below are from before the subscriber copy (one read of the subscriber table per
+state change); benchmarks/README.md has the later ones.
 
     .venv/bin/python benchmarks/signed_delivery.py [--rounds 5] [--n 200] [--port 18701]
 
@@ -73,16 +77,18 @@ def add_documents(app, tag: str, n: int) -> list:
     return docs
 
 
-def time_moves(app, docs, enqueue: bool) -> list[float]:
-    times = []
+def time_moves(app, docs, enqueue: bool) -> tuple[list[float], list[float]]:
+    """(wall, thread CPU) seconds per state change."""
+    wall, cpu = [], []
     for doc in docs:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         with app.uow.begin() as tx:
             if not enqueue:
                 tx.webhooks = None
             move(tx, doc, Status.QUEUED, step="triage", actor="bench", outcome="fast")
-        times.append(time.perf_counter() - started)
-    return times
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.thread_time() - started_cpu)
+    return wall, cpu
 
 
 class Answer201(BaseHTTPRequestHandler):
@@ -125,15 +131,19 @@ def main() -> None:
         apps = {"enqueue off": (make_app(Path(tmp) / "a", 0), False), "0 subscribers": (make_app(Path(tmp) / "b", 0), True),
                 "3 subscribers": (make_app(Path(tmp) / "c", 3), True)}
         medians = {name: [] for name in apps}
+        cpu_medians = {name: [] for name in apps}
         for r in range(args.rounds):
             for name, (app, enqueue) in apps.items():
                 docs = add_documents(app, f"r{r}", args.n)
-                medians[name].append(statistics.median(time_moves(app, docs, enqueue)))
+                wall, cpu = time_moves(app, docs, enqueue)
+                medians[name].append(statistics.median(wall))
+                cpu_medians[name].append(statistics.median(cpu))
         base = statistics.median(medians["enqueue off"])
-        print("state change on SQLite   median ms   vs enqueue off")
+        cpu_base = statistics.median(cpu_medians["enqueue off"])
+        print("state change on SQLite   median ms   vs enqueue off   CPU ms   vs enqueue off")
         for name, values in medians.items():
-            m = statistics.median(values)
-            print(f"  {name:<22} {m * 1000:8.3f}   {m / base:5.2f}x")
+            m, c = statistics.median(values), statistics.median(cpu_medians[name])
+            print(f"  {name:<22} {m * 1000:8.3f}   {m / base:5.2f}x          {c * 1000:6.3f}   {c / cpu_base:5.2f}x")
         for app, _ in apps.values():
             app.close()
 

@@ -22,9 +22,11 @@ measured from the start of the ingest to the last settled document.
 
 The CPU by stage comes from a separate pass in this process (inline parse, SQLite):
 every stage's service wrapped with a thread-CPU counter, a nested stage's time (the audit
-append inside a step) taken out of its caller's. Bare Tesseract per page renders each scan
-page as the OCR adapter does (200 dpi, grayscale) and runs the ``tesseract`` program on it
-with ``OMP_THREAD_LIMIT=1``; the scan ratio is the pipeline's CPU per scan page over it.
+append inside a step) taken out of its caller's; beside it the SQL statements per document
+each stage ran (a ``before_cursor_execute`` listener, counted in the innermost stage). Bare
+Tesseract per page renders each scan page as the OCR adapter does (200 dpi, grayscale) and
+runs the ``tesseract`` program on it with ``OMP_THREAD_LIMIT=1``; the scan ratio is the
+pipeline's CPU per scan page over it.
 
 CPU times are read from ``/proc`` by hand (no psutil dependency for one benchmark).
 """
@@ -311,11 +313,17 @@ def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, g
 # -- CPU by stage (one process) -----------------------------------------------------------------
 
 class StageClock:
-    """Thread CPU per stage, exclusive: time spent in a nested stage is not its caller's."""
+    """Thread CPU per stage, exclusive: time spent in a nested stage is not its caller's;
+    and SQL statements per stage (each counted in the innermost stage running it)."""
 
     def __init__(self):
         self.ms: dict[str, float] = {}
+        self.statements: dict[str, int] = {}
         self.stack: list[str] = []
+
+    def count_statement(self, *_args) -> None:
+        stage = self.stack[-1] if self.stack else "other"
+        self.statements[stage] = self.statements.get(stage, 0) + 1
 
     def wrap(self, stage: str, fn):
         def timed(*a, **kw):
@@ -335,6 +343,7 @@ class StageClock:
 def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional[str] = None) -> dict:
     """CPU ms per document by stage, inline, one document at a time through every step."""
     from dramatiq.brokers.stub import StubBroker
+    from sqlalchemy import event
 
     from invoicepipe import actors
     from invoicepipe.adapters.db import audit as audit_db
@@ -353,6 +362,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     settings = Settings.from_env({"INVOICEPIPE_PARSE_ISOLATION": "inline"}, var_dir=work / "var", inbox_dir=work / "inbox",
                                  database_url=database_url or f"sqlite:///{work / 'stages.db'}", redis_url=None)
     app = bootstrap(settings, broker=StubBroker(), log_level="WARNING")
+    event.listen(app.engine, "before_cursor_execute", clock.count_statement)
     try:
         for kind in ("vendors", "pos", "receipts"):
             load_master_data(app, kind, sets_dir / "digital" / "master" / f"{kind}.csv", actor="system:bench")
@@ -363,6 +373,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         for i, path in enumerate(files):
             if i == WARMUP:
                 clock.ms.clear()
+                clock.statements.clear()
             ingest(app, path.read_bytes(), path.name, "portal", "system:bench")
             settle(recorder, handlers)
     finally:
@@ -370,7 +381,8 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         actors.STEPS.update(saved_steps)
         audit_db.AuditRepository.append = saved_append
     n = len(files) - WARMUP
-    return {k: round(v / n, 1) for k, v in clock.ms.items()}
+    return {"cpu_ms": {k: round(v / n, 1) for k, v in clock.ms.items()},
+            "statements": {k: round(v / n, 1) for k, v in clock.statements.items()}}
 
 
 # -- bare Tesseract -----------------------------------------------------------------------------
@@ -490,9 +502,10 @@ def print_report(report: dict) -> None:
                   f"{r['cores_busy']} cores busy; states {r['states']}")
             print("  CPU ms per doc by process: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_by_process"].items()))
     for form, by_stage in report.get("cpu_ms_by_stage", {}).items():
-        total = round(sum(by_stage.values()), 1)
-        print(f"\nCPU ms per {form} doc by stage (one process, inline, SQLite): "
-              + ", ".join(f"{k} {v}" for k, v in by_stage.items()) + f"; total {total}")
+        cpu, statements = by_stage["cpu_ms"], by_stage["statements"]
+        print(f"\nCPU ms per {form} doc by stage (one process, inline, SQLite), [SQL statements]: "
+              + ", ".join(f"{k} {cpu.get(k, 0)} [{statements.get(k, 0)}]" for k in {**cpu, **statements})
+              + f"; total {round(sum(cpu.values()), 1)} [{round(sum(statements.values()), 1)}]")
     bare = report.get("bare_tesseract")
     if bare:
         print(f"\nbare Tesseract: {bare['cpu_ms_per_page']} CPU ms per page (median of {bare['pages']} pages)")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import jsonschema
 import pytest
 from dramatiq.brokers.stub import StubBroker
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, delete, insert, select, update
 
 from invoicepipe.actors import declare_actors
 from invoicepipe.adapters.db import tables as t
@@ -172,3 +172,25 @@ def test_subscribers_are_checked_and_removed_with_their_deliveries(app):
     with app.uow.begin() as tx:
         steps = tx.conn.execute(select(t.audit_events.c.step).where(t.audit_events.c.step.like("webhook_%"))).scalars().all()
     assert steps == ["webhook_subscribed", "webhook_unsubscribed"]
+
+
+def test_a_subscriber_written_by_another_process_is_matched_from_the_next_state_change(app, database_url):
+    """Processes keep the subscribers per version of their table; a write from elsewhere (here
+    plain SQL on a connection of its own) moves the version, so the next state change sees it."""
+    upload(app, number="INV-2001")  # this process now holds the subscribers: none
+    assert rows(app) == []
+    other = create_engine(database_url)
+    try:
+        with other.begin() as conn:
+            conn.execute(insert(t.webhook_subscribers).values(
+                name="late", url="http://127.0.0.1:9/hook", secret=SECRET, events="*", owner=None, created_by="user:admin",
+                created_at=datetime.now(timezone.utc)))
+        second = upload(app, number="INV-2002")
+        assert rows(app) and {r["document_id"] for r in rows(app)} == {second}
+        with other.begin() as conn:
+            conn.execute(delete(t.webhook_deliveries))
+            conn.execute(delete(t.webhook_subscribers))
+        upload(app, number="INV-2003")  # a delivery for the removed subscriber would break its foreign key
+        assert rows(app) == []
+    finally:
+        other.dispose()

@@ -62,6 +62,8 @@ def _vendor_context(app, vendor_id):
     """The resolved vendor's layout memory and purchase orders, read in one transaction
     that takes no write lock (a correction still to learn is learned in its own)."""
     key = vendor_memory_key(vendor_id, None)
+    if key is None:  # no vendor resolved: no memory and no purchase orders to read
+        return None, []
     with app.uow.read() as tx:
         vendor_pos = tx.master.purchase_orders_of(vendor_id)
         pending, memory = stored_memory(tx, key) if key else (False, None)
@@ -109,6 +111,9 @@ def parse(app, document_id: int, actor: str) -> None:
             # the allowance under the cost ceilings, granted with the lease: every re-send,
             # retry or operator retry comes through here, so none can spend past a ceiling
             granted = costs.grant(app, tx, doc.id) if started is not None else None
+            # the vendor master, read here rather than in a transaction of its own (a copy
+            # per version of the table: one counter read while no one changes it)
+            vendors = tx.master.vendors() if started is not None else ()
     log_step(app, event or started)
     if started is None:
         if event is None and doc.lease_owner:
@@ -118,7 +123,7 @@ def parse(app, document_id: int, actor: str) -> None:
     began = time.monotonic()
     try:
         with Heartbeat(app, doc.id, owner):
-            outcome = _parse_bounded(app, doc, granted.budget)
+            outcome = _parse_bounded(app, doc, vendors, granted.budget)
     except BaseException:
         # left in PARSING: a retry may start at once; its cost row stays open and the next
         # attempt counts it at its allowance (what it spent is unknown)
@@ -127,13 +132,11 @@ def parse(app, document_id: int, actor: str) -> None:
     _record(app, doc, actor, owner, *outcome, granted=granted, elapsed_s=time.monotonic() - began)
 
 
-def _parse_bounded(app, doc, budget=None):
+def _parse_bounded(app, doc, vendors, budget=None):
     """(None, (ParseOutput, Extraction)) or (PermanentError, None): the bounded work."""
     deadline = time.monotonic() + app.policy.limits.parse_wall_seconds
     try:
         data = app.blobs.get(doc.sha256)
-        with app.uow.read() as tx:
-            vendors = tx.master.vendors()
         return None, _extract(app, data, doc.media_type, vendors, deadline, budget)
     except PermanentError as exc:
         return exc, None

@@ -39,7 +39,7 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     webhooks = getattr(tx, "webhooks", None)
     if webhooks is not None:
         payload = state_change_payload(event, doc.filename, doc.channel, changes.get("reason"))
-        webhooks.enqueue(event, payload, event_key(event["seq"]), STATE_CHANGED)
+        webhooks.enqueue(event, payload, event_key(event["seq"]), STATE_CHANGED, getattr(tx.audit, "subscribers_version", None))
     # Counted once committed: a rolled-back move (retried later) must not count twice.
     getattr(tx, "after_commit", []).append(lambda: observe_event(event))
     return event

@@ -17,6 +17,7 @@ from ...domain.audit import LEGACY_PARTITION, ChainEvent, Head, canonical_json, 
 from ...domain.audit_keys import Keyring, Takeover, as_keyring
 from ...errors import StateConflict
 from . import tables as t
+from .data_versions import SUBSCRIBERS, version_of
 
 # Fixed: the migration creates one head row per partition (1..16). Sixteen heads make two
 # appenders wait on each other rarely at the concurrency one database serves.
@@ -46,6 +47,15 @@ class AuditEvent:
 
 EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition", "chain_position", "key_id")
 
+# SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE) from its start,
+# so the head and the next seq are read in one statement and stay true until the commit. The
+# statements are built once: building and cache-keying a Core statement per append cost more
+# client CPU than running it.
+_SQLITE_HEAD_AND_SEQ = (select(t.audit_heads.c.chain_position, t.audit_heads.c.hash,
+                               select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1).scalar_subquery(),
+                               version_of(SUBSCRIBERS))
+                        .where(t.audit_heads.c.chain_partition == bindparam("p")))
+_SQLITE_INSERT_EVENT = insert(t.audit_events)
 # SQLite (and the statements' shape): the head moves from (old_position, old_hash) to the new
 # event, or not at all.
 _MOVE_HEAD = (update(t.audit_heads)
@@ -59,12 +69,15 @@ _MOVE_HEAD = (update(t.audit_heads)
 # CPU per append). psycopg prepares a statement it has run a few times on a connection.
 #
 # Lock a head row and draw the next seq once it is held (nextval outside the locking
-# subquery runs after the lock), so within a partition seq order is chain order.
+# subquery runs after the lock), so within a partition seq order is chain order. The webhook
+# subscribers' version rides along: every state change appends, and with it in hand the
+# change matches its subscribers in memory (adapters/db/webhooks.py, data_versions.py).
 _PG_HEAD = "SELECT chain_partition, chain_position, hash FROM audit_heads"
-_PG_LOCK_HEAD = f"SELECT h.*, nextval('{t.AUDIT_SEQ}') FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE) AS h"
-_PG_LOCK_HEAD_IF_FREE = f"SELECT h.*, nextval('{t.AUDIT_SEQ}') FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE SKIP LOCKED) AS h"
+_PG_DRAW = f"nextval('{t.AUDIT_SEQ}'), (SELECT version FROM data_versions WHERE name = '{SUBSCRIBERS}')"
+_PG_LOCK_HEAD = f"SELECT h.*, {_PG_DRAW} FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE) AS h"
+_PG_LOCK_HEAD_IF_FREE = f"SELECT h.*, {_PG_DRAW} FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE SKIP LOCKED) AS h"
 # The first free head from the preferred one on, wrapping around.
-_PG_LOCK_ANY_FREE_HEAD = (f"SELECT h.*, nextval('{t.AUDIT_SEQ}') FROM ({_PG_HEAD} WHERE chain_partition >= 1 "
+_PG_LOCK_ANY_FREE_HEAD = (f"SELECT h.*, {_PG_DRAW} FROM ({_PG_HEAD} WHERE chain_partition >= 1 "
                           f"ORDER BY (chain_partition - %(p)s + {PARTITIONS}) %% {PARTITIONS} LIMIT 1 FOR UPDATE SKIP LOCKED) AS h")
 # One round trip: the event is inserted from the head update's RETURNING, so it is written
 # only together with the head that points at it. reasons and inputs arrive as their
@@ -133,6 +146,9 @@ class AuditRepository:
         # in opposite orders (a deadlock).
         self._partition: Optional[int] = None
         self._pg_cursor = None
+        # The webhook subscribers' version as the last append read it with its head (None
+        # before any append): ``transitions.move`` hands it to ``WebhookRepository.enqueue``.
+        self.subscribers_version: Optional[int] = None
 
     def _lock_head(self, preferred: int, sticky: bool) -> tuple[int, int, str, int]:
         """Lock a partition's head row: (partition, position, hash, next seq).
@@ -143,11 +159,8 @@ class AuditRepository:
         busy does it wait for the preferred one. ``sticky``: this transaction already holds
         ``preferred``, take it again.
         """
-        heads = t.audit_heads.c
         if self.conn.dialect.name != "postgresql":
-            # SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE).
-            position, prev = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == preferred)).one()
-            seq = self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one()
+            position, prev, seq, self.subscribers_version = self.conn.execute(_SQLITE_HEAD_AND_SEQ, {"p": preferred}).one()
             return preferred, int(position), prev, int(seq)
         run = self._run
         row = None
@@ -156,6 +169,7 @@ class AuditRepository:
         if row is None:
             row = run(_PG_LOCK_HEAD, {"p": preferred}).fetchone()
         # The seq is drawn once the head is locked, so within a partition seq order is chain order.
+        self.subscribers_version = row[4]
         return int(row[0]), int(row[1]), row[2], int(row[3])
 
     def _run(self, sql: str, params: dict):
@@ -183,7 +197,7 @@ class AuditRepository:
             params = {**row, "position": row["chain_position"], "reasons": reasons_json, "inputs": inputs_json}
             written = self._run(_PG_INSERT_WITH_HEAD_MOVE, params).rowcount
         else:
-            self.conn.execute(insert(t.audit_events).values(**row))
+            self.conn.execute(_SQLITE_INSERT_EVENT, row)
             written = self.conn.execute(_MOVE_HEAD, {"p": row["chain_partition"], "old_position": row["chain_position"] - 1,
                                                      "old_hash": row["prev_hash"], "new_position": row["chain_position"],
                                                      "new_hash": row["hash"]}).rowcount

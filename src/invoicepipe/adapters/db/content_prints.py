@@ -66,22 +66,31 @@ def _details_query() -> Select:
 _DETAILS = _details_query()
 
 
+# Built once (a parse's write path): building and cache-keying a statement per call cost
+# more client CPU than running it.
+_DELETE_PRINT = delete(t.content_prints).where(t.content_prints.c.document_id == bindparam("doc_id"))
+_DELETE_BANDS = delete(t.content_print_bands).where(t.content_print_bands.c.document_id == bindparam("doc_id"))
+_INSERT_PRINT = insert(t.content_prints)
+_INSERT_BANDS = insert(t.content_print_bands)
+
+
 class ContentPrintRepository:
     def __init__(self, conn: Connection):
         self.conn = conn
 
     def save_content_print(self, doc_id: int, content: ContentPrint) -> None:
         """Store the print and its band keys, replacing what an earlier parse stored."""
-        replaced = self.conn.execute(delete(t.content_prints).where(t.content_prints.c.document_id == doc_id)).rowcount
+        replaced = self.conn.execute(_DELETE_PRINT, {"doc_id": doc_id}).rowcount
         if replaced:  # band keys are only ever stored with their print (here): a first print has none to drop
-            self.conn.execute(delete(t.content_print_bands).where(t.content_print_bands.c.document_id == doc_id))
-        self.conn.execute(insert(t.content_prints).values(document_id=doc_id, version=content.version, print=content.to_json(),
-                                                          created_at=datetime.now(timezone.utc)))
+            self.conn.execute(_DELETE_BANDS, {"doc_id": doc_id})
+        self.conn.execute(_INSERT_PRINT, {"document_id": doc_id, "version": content.version, "print": content.to_json(),
+                                          "created_at": datetime.now(timezone.utc)})
         # One multi-row INSERT per chunk, not one statement per key: a print has ~20 band keys
-        # per page, and each statement was a round trip and a parse on the server.
+        # per page, and each statement was a round trip and a parse on the server. (Not an
+        # executemany: psycopg runs that as one INSERT per row.)
         rows = [{"document_id": doc_id, "band": band, "band_key": key} for band, key in band_keys(content)]
         for start in range(0, len(rows), BAND_ROWS_PER_INSERT):
-            self.conn.execute(insert(t.content_print_bands).values(rows[start:start + BAND_ROWS_PER_INSERT]))
+            self.conn.execute(_INSERT_BANDS.values(rows[start:start + BAND_ROWS_PER_INSERT]))
 
     def content_print(self, doc_id: int) -> Optional[ContentPrint]:
         raw = self.conn.execute(select(t.content_prints.c.print).where(t.content_prints.c.document_id == doc_id)).scalar()

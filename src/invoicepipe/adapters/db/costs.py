@@ -8,15 +8,31 @@ reservation and the day's ceiling is never handed out twice.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ...domain.costs import Spend
 from . import tables as t
 from .engine import dialect_insert
 
 RUNNING, METERED, LOST = "running", "metered", "lost"
+
+# Built once: every parse locks its day and adds to it twice, and building and cache-keying
+# these statements per call cost more client CPU than running them.
+_LOCK_DAY = select(t.cost_days).where(t.cost_days.c.day == bindparam("day_key")).with_for_update()
+_ADDED = ("cpu_seconds", "calls", "cost", "reserved_cpu_seconds", "reserved_calls", "reserved_cost", "parses", "ceiling_hits")
+
+
+@lru_cache(maxsize=2)
+def _add_day_statement(with_engines: bool):
+    """The day's totals plus the parameters ``add_<column>`` (and ``engines`` replaced)."""
+    c = t.cost_days.c
+    values = {name: c[name] + bindparam(f"add_{name}", type_=c[name].type) for name in _ADDED}
+    if with_engines:
+        values["engines"] = bindparam("new_engines", type_=c.engines.type)
+    return update(t.cost_days).where(c.day == bindparam("day_key")).values(**values)
 
 
 def _spend(row, prefix: str = "") -> Spend:
@@ -36,15 +52,14 @@ class CostRepository:
 
     def lock_day(self, day: str) -> dict:
         """The day's row (created at zero when missing), locked until commit."""
-        q = select(t.cost_days).where(t.cost_days.c.day == day).with_for_update()
-        row = self.conn.execute(q).mappings().first()
+        row = self.conn.execute(_LOCK_DAY, {"day_key": day}).mappings().first()
         if row is not None:  # every parse but a day's first: no insert to attempt
             return dict(row)
         insert = dialect_insert(self.conn)
         self.conn.execute(insert(t.cost_days).values(
             day=day, cpu_seconds=0.0, calls=0, cost=0.0, reserved_cpu_seconds=0.0, reserved_calls=0, reserved_cost=0.0,
             parses=0, ceiling_hits=0, engines={}).on_conflict_do_nothing(index_elements=["day"]))
-        return dict(self.conn.execute(q).mappings().one())
+        return dict(self.conn.execute(_LOCK_DAY, {"day_key": day}).mappings().one())
 
     def day(self, day: str) -> Optional[dict]:
         row = self.conn.execute(select(t.cost_days).where(t.cost_days.c.day == day)).mappings().first()
@@ -128,13 +143,12 @@ class CostRepository:
         """Add to the day's totals; ``known_engines``: the day's per-engine spend as the
         caller read it under the day's lock (saves reading it again)."""
         c = t.cost_days.c
-        values = dict(cpu_seconds=c.cpu_seconds + spent.cpu_seconds, calls=c.calls + spent.calls, cost=c.cost + spent.cost,
-                      reserved_cpu_seconds=c.reserved_cpu_seconds + reserved.cpu_seconds,
-                      reserved_calls=c.reserved_calls + reserved.calls, reserved_cost=c.reserved_cost + reserved.cost,
-                      parses=c.parses + parses, ceiling_hits=c.ceiling_hits + hits)
+        params = {"day_key": day, "add_cpu_seconds": spent.cpu_seconds, "add_calls": spent.calls, "add_cost": spent.cost,
+                  "add_reserved_cpu_seconds": reserved.cpu_seconds, "add_reserved_calls": reserved.calls,
+                  "add_reserved_cost": reserved.cost, "add_parses": parses, "add_ceiling_hits": hits}
         if engines:
             known = known_engines
             if known is None:
                 known = self.conn.execute(select(c.engines).where(c.day == day)).scalar()
-            values["engines"] = _merge_engines(known, engines)
-        self.conn.execute(update(t.cost_days).where(c.day == day).values(**values))
+            params["new_engines"] = _merge_engines(known, engines)
+        self.conn.execute(_add_day_statement(bool(engines)), params)

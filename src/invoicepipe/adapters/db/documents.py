@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
-from .engine import dialect_insert
+from .engine import dialect_insert, dialect_insert_for
 from .duplicate_queries import PAID, candidate_query
 
 # States whose invoice bills nothing: sent back, never read, or a copy of another.
@@ -27,6 +28,37 @@ def _free_for(holder: Optional[str], now: datetime):
     c = t.documents.c
     free = [c.lease_owner.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at < now]
     return or_(*free, c.lease_owner == holder) if holder is not None else or_(*free)
+
+
+_GET = select(t.documents).where(t.documents.c.id == bindparam("doc_id"))
+_INSERT_EXTRACTION = insert(t.extractions)
+
+
+@lru_cache(maxsize=16)
+def _upsert_invoice_statement(dialect: str, columns: tuple[str, ...]):
+    """``upsert_invoice``'s statement for one set of columns, built once per set."""
+    upsert = dialect_insert_for(dialect)(t.invoices)
+    if not columns:
+        return upsert.on_conflict_do_nothing(index_elements=["document_id"])
+    return upsert.on_conflict_do_update(index_elements=["document_id"], set_={c: upsert.excluded[c] for c in columns})
+
+
+@lru_cache(maxsize=128)
+def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool):
+    """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
+    once: building and cache-keying it per call cost more client CPU than running it. Every
+    value is a parameter, typed by its column (so SQLite stores dates as the column would)."""
+    c = t.documents.c
+    now = bindparam("now", type_=c.updated_at.type)
+    guards = [c.id == bindparam("doc_id"), c.status.in_(bindparam("expected", expanding=True))]
+    if versioned:
+        guards.append(c.version == bindparam("expected_version"))
+    if leased:
+        guards.append(or_(c.lease_owner.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at < now,
+                          c.lease_owner == bindparam("holder")))
+    values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + 1,
+              **{name: bindparam(f"set_{name}", type_=c[name].type) for name in columns}}
+    return update(t.documents).where(*guards).values(**values)
 
 
 def _document(row) -> Document:
@@ -116,7 +148,7 @@ class DocumentRepository:
 
     # -- documents -------------------------------------------------------------------------
     def get(self, doc_id: int) -> Optional[Document]:
-        row = self.conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
+        row = self.conn.execute(_GET, {"doc_id": doc_id}).first()
         return _document(row) if row else None
 
     def require(self, doc_id: int) -> Document:
@@ -152,15 +184,10 @@ class DocumentRepository:
         Returns False when another worker got there first, which callers treat as
         "already done" (idempotency), never as an error.
         """
-        now = utcnow()
-        values = {"status": new.value, "updated_at": now, "version": t.documents.c.version + 1, **changes}
-        guards = [t.documents.c.id == doc_id, t.documents.c.status.in_([s.value for s in expected])]
-        if expected_version is not None:
-            guards.append(t.documents.c.version == expected_version)
-        if holder is not None:
-            guards.append(_free_for(holder, now))
-        result = self.conn.execute(update(t.documents).where(*guards).values(**values))
-        return result.rowcount == 1
+        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None)
+        params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": utcnow(),
+                  "expected_version": expected_version, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}
+        return self.conn.execute(statement, params).rowcount == 1
 
     def renew_lease(self, doc_id: int, owner: str, expires_at: datetime) -> bool:
         """Extend ``owner``'s lease; False when it no longer holds it."""
@@ -238,12 +265,9 @@ class DocumentRepository:
     # -- extraction results ----------------------------------------------------------------
     def save_extraction(self, doc_id: int, extraction: Extraction, reader: str, pages: list[dict], source: str = "machine") -> None:
         fields, lines = extraction_to_json(extraction)
-        self.conn.execute(
-            insert(t.extractions).values(
-                document_id=doc_id, extractor_version=extraction.extractor_version, reader=reader, fields=fields,
-                lines=lines, pages=pages, warnings=list(extraction.warnings), source=source, created_at=utcnow(),
-            )
-        )
+        self.conn.execute(_INSERT_EXTRACTION, {
+            "document_id": doc_id, "extractor_version": extraction.extractor_version, "reader": reader, "fields": fields,
+            "lines": lines, "pages": pages, "warnings": list(extraction.warnings), "source": source, "created_at": utcnow()})
 
     def machine_extraction(self, doc_id: int) -> Optional[dict]:
         """The newest extraction the machine made (before any person changed it)."""
@@ -261,9 +285,8 @@ class DocumentRepository:
 
     def upsert_invoice(self, doc_id: int, **values: Any) -> None:
         # one statement, not a look-up and then a write; a re-parse keeps the row's created_at
-        upsert = dialect_insert(self.conn)(t.invoices).values(document_id=doc_id, created_at=utcnow(), **values)
-        self.conn.execute(upsert.on_conflict_do_update(index_elements=["document_id"], set_=values) if values
-                          else upsert.on_conflict_do_nothing(index_elements=["document_id"]))
+        statement = _upsert_invoice_statement(self.conn.dialect.name, tuple(sorted(values)))
+        self.conn.execute(statement, {"document_id": doc_id, "created_at": utcnow(), **values})
 
     def invoice(self, doc_id: int) -> Optional[dict]:
         row = self.conn.execute(select(t.invoices).where(t.invoices.c.document_id == doc_id)).first()

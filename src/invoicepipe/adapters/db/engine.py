@@ -136,7 +136,12 @@ def is_postgres(engine: Engine) -> bool:
 def dialect_insert(conn):
     """The INSERT construct of ``conn``'s dialect (PostgreSQL or SQLite): both have
     ``on_conflict_do_nothing`` / ``on_conflict_do_update``, the generic one has neither."""
-    if conn.dialect.name == "postgresql":
+    return dialect_insert_for(conn.dialect.name)
+
+
+def dialect_insert_for(dialect_name: str):
+    """``dialect_insert`` by the dialect's name (for statements built once per dialect)."""
+    if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ...domain.layout_memory import VendorLayout, layout_from_dict, layout_to_dict
 from . import tables as t
 from .documents import utcnow
+
+
+# Read by every parse of a resolved vendor (``learning.stored_memory``): built once, since
+# building and cache-keying a statement per call cost more client CPU than running it.
+_LAYOUT = select(t.layout_memory.c.layout).where(t.layout_memory.c.vendor_key == bindparam("vendor_key"))
+_UNLEARNED_REVIEWS = (
+    select(t.extractions.c.id, t.extractions.c.document_id)
+    .join(t.invoices, t.invoices.c.document_id == t.extractions.c.document_id)
+    .where(t.extractions.c.source == "review", t.invoices.c.vendor_id.in_(bindparam("vendor_ids", expanding=True)),
+           t.extractions.c.id.not_in(select(t.layout_memory_sources.c.extraction_id)))
+    .order_by(t.extractions.c.id)
+    .limit(bindparam("limit")))
 
 
 class LayoutMemoryRepository:
@@ -18,7 +30,7 @@ class LayoutMemoryRepository:
     def get(self, vendor_key: Optional[str]) -> Optional[VendorLayout]:
         if not vendor_key:
             return None
-        row = self.conn.execute(select(t.layout_memory.c.layout).where(t.layout_memory.c.vendor_key == vendor_key)).first()
+        row = self.conn.execute(_LAYOUT, {"vendor_key": vendor_key}).first()
         return layout_from_dict(row[0]) if row else None
 
     def save(self, layout: VendorLayout) -> None:
@@ -41,13 +53,5 @@ class LayoutMemoryRepository:
 
     def unlearned_reviews(self, vendor_ids: Iterable[str], limit: int = 5) -> list[dict]:
         """Review extractions (reviewers' corrections) of these vendors not learned yet, oldest first."""
-        learned = select(t.layout_memory_sources.c.extraction_id)
-        rows = self.conn.execute(
-            select(t.extractions.c.id, t.extractions.c.document_id)
-            .join(t.invoices, t.invoices.c.document_id == t.extractions.c.document_id)
-            .where(t.extractions.c.source == "review", t.invoices.c.vendor_id.in_(list(vendor_ids)),
-                   t.extractions.c.id.not_in(learned))
-            .order_by(t.extractions.c.id)
-            .limit(limit)
-        )
+        rows = self.conn.execute(_UNLEARNED_REVIEWS, {"vendor_ids": list(vendor_ids), "limit": limit})
         return [dict(r._mapping) for r in rows]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, true, update
 
 from ...domain.models import BankAccount, GoodsReceipt, POLine, PurchaseOrder, ReceiptLine, Vendor
 from .documents import utcnow
 from . import tables as t
+from .data_versions import VENDORS, VersionedCopies, read_version
 
 
 def vendor_from_row(m: Mapping[str, Any]) -> Vendor:
@@ -53,9 +54,21 @@ def receipt_from_row(m: Mapping[str, Any]) -> GoodsReceipt:
     )
 
 
+# The vendor master with its table's version, in one statement (one snapshot).
+_VENDORS_AT_VERSION = (select(t.data_versions.c.version.label("data_version"), *t.vendors.c)
+                       .select_from(t.data_versions.outerjoin(t.vendors, true()))
+                       .where(t.data_versions.c.name == VENDORS).order_by(t.vendors.c.vendor_id))
+
+
+# Read by every parse of a resolved vendor: built once.
+_POS_OF_VENDOR = select(t.purchase_orders).where(t.purchase_orders.c.vendor_id == bindparam("vendor_id")).limit(bindparam("limit"))
+
+
 class MasterDataRepository:
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, copies: Optional[VersionedCopies] = None):
         self.conn = conn
+        # The vendor master per version of its table: a parse reads one counter, not every vendor.
+        self._copies = copies or VersionedCopies()
 
     def _upsert(self, table, key: str, record: Mapping[str, Any], defaults: Mapping[str, Any]) -> str:
         """Insert (absent columns from ``defaults``) or update only the given columns, by
@@ -79,8 +92,15 @@ class MasterDataRepository:
     def upsert_receipt(self, record: Mapping[str, Any], defaults: Optional[Mapping[str, Any]] = None) -> str:
         return self._upsert(t.goods_receipts, "receipt_id", record, defaults or {})
 
-    def vendors(self) -> list[Vendor]:
-        return [vendor_from_row(r._mapping) for r in self.conn.execute(select(t.vendors).order_by(t.vendors.c.vendor_id))]
+    def vendors(self) -> Sequence[Vendor]:
+        """Every vendor, in vendor-id order: this database's copy while the table's version is
+        the one it was read at (``data_versions``), so the same tuple comes back until a write."""
+        return self._copies.get(VENDORS, read_version(self.conn, VENDORS), self._read_vendors)
+
+    def _read_vendors(self) -> tuple[Optional[int], tuple[Vendor, ...]]:
+        rows = self.conn.execute(_VENDORS_AT_VERSION).all()
+        version = rows[0].data_version if rows else None
+        return version, tuple(vendor_from_row(r._mapping) for r in rows if r.vendor_id is not None)
 
     def vendor(self, vendor_id: Optional[str]) -> Optional[Vendor]:
         if not vendor_id:
@@ -98,7 +118,7 @@ class MasterDataRepository:
         """The vendor's purchase orders (``ix_purchase_orders_vendor_id``)."""
         if not vendor_id:
             return []
-        rows = self.conn.execute(select(t.purchase_orders).where(t.purchase_orders.c.vendor_id == vendor_id).limit(limit))
+        rows = self.conn.execute(_POS_OF_VENDOR, {"vendor_id": vendor_id, "limit": limit})
         return [po_from_row(r._mapping) for r in rows]
 
     def receipts_for(self, po_number: str) -> list[GoodsReceipt]:

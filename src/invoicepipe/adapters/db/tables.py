@@ -521,6 +521,16 @@ webhook_subscribers = Table(
     UniqueConstraint("name", name="uq_webhook_subscribers_name"),
 )
 
+# A counter per table that processes keep in memory (the webhook subscribers, the vendor
+# master): a trigger adds one on every write to the table, whoever writes (migration 0020),
+# so a process reads this one row to know whether its copy is still the database's.
+data_versions = Table(
+    "data_versions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
 # One row per state change and matching subscriber, written in the transaction of the change:
 # pending -> delivered, or dead after the retry budget or a refusal (replayable).
 webhook_deliveries = Table(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Optional
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -13,6 +13,7 @@ from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository, KeyringSource
 from .content_prints import ContentPrintRepository
 from .costs import CostRepository
+from .data_versions import VersionedCopies
 from .documents import DocumentRepository
 from .engine import READ_ONLY
 from .mail_ledger import MailLedgerRepository
@@ -21,14 +22,15 @@ from .webhooks import WebhookRepository
 
 
 class Transaction:
-    def __init__(self, conn, audit_key: "bytes | Keyring | KeyringSource"):
+    def __init__(self, conn, audit_key: "bytes | Keyring | KeyringSource", copies: Optional[VersionedCopies] = None):
         self.conn = conn
+        copies = copies or VersionedCopies()
         self.documents = DocumentRepository(conn)
         self.audit = AuditRepository(conn, audit_key)
-        self.master = MasterDataRepository(conn)
+        self.master = MasterDataRepository(conn, copies)
         self.content_prints = ContentPrintRepository(conn)
         self.mail = MailLedgerRepository(conn)
-        self.webhooks = WebhookRepository(conn)
+        self.webhooks = WebhookRepository(conn, copies)
         self.costs = CostRepository(conn)
         # Run after the commit, never after a rollback (metrics of committed state changes).
         self.after_commit: list = []
@@ -46,6 +48,8 @@ class UnitOfWork:
         # A source (adapters/audit_key.KeyringWatch) follows the keyring file; a key or a
         # keyring stays as given.
         self._keys = audit_key if isinstance(audit_key, KeyringSource) else _Fixed(as_keyring(audit_key))
+        # This database's cached tables (webhook subscribers, vendors), shared by its transactions.
+        self.copies = VersionedCopies()
 
     @property
     def audit_keyring(self) -> Keyring:
@@ -68,7 +72,7 @@ class UnitOfWork:
         chain verifier. SQLite transactions are serialised already."""
         try:
             with self._connect(snapshot) as conn, conn.begin():
-                tx = Transaction(conn, self._keys)
+                tx = Transaction(conn, self._keys, self.copies)
                 yield tx
         except OperationalError as exc:
             if _out_of_storage(exc):
@@ -89,7 +93,7 @@ class UnitOfWork:
         READ ONLY transaction. A write inside it is a bug and fails, on both."""
         try:
             with self._connect(False, read_only=True) as conn, conn.begin():
-                yield Transaction(conn, self.audit_keyring)
+                yield Transaction(conn, self.audit_keyring, self.copies)
         except OperationalError as exc:
             if "readonly" in str(exc.orig).lower() or "read-only" in str(exc.orig).lower():
                 raise  # a write in a read-only transaction: a bug, not an outage

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, true, update
 
 from . import tables as t
+from .data_versions import SUBSCRIBERS, VersionedCopies, read_version
 from .documents import utcnow
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
@@ -23,9 +24,24 @@ def events_column(states: Iterable[str]) -> str:
     return ALL_EVENTS if not states or ALL_EVENTS in states else "," + ",".join(states) + ","
 
 
+# The subscribers' matching columns with their table's version, in one statement (one snapshot).
+_SUBSCRIBERS_AT_VERSION = (
+    select(t.data_versions.c.version, t.webhook_subscribers.c.id, t.webhook_subscribers.c.events, t.webhook_subscribers.c.owner)
+    .select_from(t.data_versions.outerjoin(t.webhook_subscribers, true()))
+    .where(t.data_versions.c.name == SUBSCRIBERS).order_by(t.webhook_subscribers.c.id))
+
+
+def wants_state(events: str, to_status: str) -> bool:
+    """The subscriber's ``events`` column (``events_column``) asks for ``to_status``."""
+    return events == ALL_EVENTS or f",{to_status}," in events
+
+
 class WebhookRepository:
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, copies: Optional[VersionedCopies] = None):
         self.conn = conn
+        # The subscribers (id, events, owner) per version of their table: a state change
+        # matches them in memory instead of querying the table (``enqueue``).
+        self._copies = copies or VersionedCopies()
 
     # -- subscribers ------------------------------------------------------------------------
     def add_subscriber(self, name: str, url: str, secret: str, states: Iterable[str], owner: Optional[str], actor: str) -> int:
@@ -51,23 +67,44 @@ class WebhookRepository:
         self.conn.execute(delete(t.webhook_subscribers).where(t.webhook_subscribers.c.id == subscriber_id))
 
     # -- the outbox -------------------------------------------------------------------------
-    def enqueue(self, event: Mapping[str, Any], payload: Mapping[str, Any], key: str, event_type: str) -> int:
+    def enqueue(self, event: Mapping[str, Any], payload: Mapping[str, Any], key: str, event_type: str,
+                subscribers_version: Optional[int] = None) -> int:
         """One pending delivery per subscriber that wants this state change (its state is in
         the subscriber's events, and the subscriber follows everything or the account that
-        delivered the document), in one statement inside the caller's transaction."""
-        s, a = t.webhook_subscribers.c, t.audit_events.c
+        delivered the document), inside the caller's transaction.
+
+        ``subscribers_version``: the subscriber table's version this transaction read (the
+        audit append reads it with the partition head); a copy of the subscribers at that
+        version is matched in memory, so a change with no subscriber costs no statement.
+        Without it the version is read here."""
         document_id, to_status = event["document_id"], event["to_status"]
-        uploaded_by_owner = exists(select(literal(1)).where(
-            a.document_id == document_id, a.step.in_(ARRIVAL_STEPS), a.actor == s.owner))
-        wanted = [int(r[0]) for r in self.conn.execute(select(s.id).where(
-            or_(s.events == ALL_EVENTS, s.events.contains(f",{to_status},", autoescape=True)),
-            or_(s.owner.is_(None), uploaded_by_owner)))]
+        if subscribers_version is None:
+            subscribers_version = read_version(self.conn, SUBSCRIBERS)
+        subscribers = self._copies.get(SUBSCRIBERS, subscribers_version, self._read_subscribers)
+        matching = [(sid, owner) for sid, events, owner in subscribers if wants_state(events, to_status)]
+        if not matching:
+            return 0
+        owners = {owner for _, owner in matching if owner is not None}
+        delivered_by = self._arrival_actors(document_id, owners) if owners else set()
+        wanted = [sid for sid, owner in matching if owner is None or owner in delivered_by]
         if wanted:
             now = utcnow()
             self.conn.execute(insert(t.webhook_deliveries), [dict(
                 subscriber_id=sid, audit_seq=event["seq"], document_id=document_id, event_type=event_type, idempotency_key=key,
                 payload=dict(payload), state=PENDING, attempts=0, next_attempt_at=now, created_at=now) for sid in wanted])
         return len(wanted)
+
+    def _read_subscribers(self) -> tuple[Optional[int], tuple]:
+        rows = self.conn.execute(_SUBSCRIBERS_AT_VERSION).all()
+        version = rows[0][0] if rows else None
+        return version, tuple((int(sid), events, owner) for _, sid, events, owner in rows if sid is not None)
+
+    def _arrival_actors(self, document_id: Optional[int], among: set) -> set:
+        """Which of the accounts ``among`` delivered the document (its arrival events)."""
+        a = t.audit_events.c
+        rows = self.conn.execute(select(a.actor).distinct().where(
+            a.document_id == document_id, a.step.in_(ARRIVAL_STEPS), a.actor.in_(sorted(among))))
+        return {r[0] for r in rows}
 
     def delivery(self, delivery_id: int) -> Optional[dict]:
         row = self.conn.execute(select(t.webhook_deliveries).where(t.webhook_deliveries.c.id == delivery_id)).first()

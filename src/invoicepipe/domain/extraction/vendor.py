@@ -87,11 +87,22 @@ def vendor_index(vendors: tuple[Vendor, ...]) -> VendorIndex:
         tuple(names), tuple(t for i, (_, t) in enumerate(names) if i not in short), short)
 
 
+# The last master and its index: a caller that keeps its master (the repository's copy per
+# version) gets the index back without every vendor being hashed for the cache key.
+_last: tuple = ((), None)
+
+
 def _index_of(vendors: tuple[Vendor, ...]) -> VendorIndex:
+    global _last
+    held, index = _last
+    if held is vendors:
+        return index
     try:
-        return vendor_index(vendors)
+        index = vendor_index(vendors)
     except TypeError:  # a vendor built with a list of aliases cannot be a cache key
         return vendor_index.__wrapped__(vendors)
+    _last = (vendors, index)
+    return index
 
 
 def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Vendor, float, str, Optional[Line]]]:
