@@ -32,6 +32,12 @@ document (median over documents of each document's fastest of ``--repeat`` runs)
 (``items.read_line_items``), and the content print (``page_thumbnails`` + ``content_print``).
 
     .venv/bin/python benchmarks/extraction.py --stages [--set DIR] [--repeat 3] [--json]
+
+``--scan-stages`` splits the slow pool's parse of a scanned page the same way (thread CPU per
+page: Tesseract's full reads, the language pass, the amounts' re-read, render, page finding,
+lighting cleanup, extraction, content print; ``scan_stages.py``).
+
+    .venv/bin/python benchmarks/extraction.py --scan-stages [--set DIR] [--max-scans 12] [--json]
 """
 
 from __future__ import annotations
@@ -280,6 +286,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--text-layer", action="store_true", help="only the digital pages' text layer, CPU per page")
     parser.add_argument("--stages", action="store_true", help="a digital document's parse by stage, CPU per document")
+    parser.add_argument("--scan-stages", action="store_true", help="a scanned page's parse by stage, CPU per page")
     args = parser.parse_args(argv)
     calibration = load_calibration()
     digital, scans = documents(args.set)
@@ -292,6 +299,18 @@ def main(argv=None) -> int:
             print(f"parse stages on {args.set} ({figures['documents']} digital documents, load average "
                   f"{figures['load_average']}), median thread CPU ms per document: "
                   + ", ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_document"].items()))
+        return 0
+    if args.scan_stages:
+        from scan_stages import scan_stage_figures
+
+        figures = {"set": str(args.set), **scan_stage_figures(scans[: args.max_scans]),
+                   "load_average": [round(x, 2) for x in os.getloadavg()]}
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        else:
+            print(f"slow-pool parse stages on {args.set} ({figures['documents']} scans, {figures['pages']} pages, load "
+                  f"average {figures['load_average']}), thread CPU ms per page: total {figures['total_cpu_ms_per_page']}; "
+                  + ", ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_page"].items()))
         return 0
     if args.text_layer:
         figures = {"set": str(args.set), **text_layer_figures(digital, args.repeat, calibration),

@@ -262,9 +262,14 @@ def base_env(work: Path, port_base: int, audit_key: str) -> dict:
     return env
 
 
+def master_dir(sets_dir: Path) -> Path:
+    """The generated master data: the digital set's, or the scan set's when there is no digital one."""
+    return next(sets_dir / form / "master" for form in ("digital", "scan") if (sets_dir / form / "master").is_dir())
+
+
 def load_master(run: Run, sets_dir: Path) -> None:
     for kind in ("vendors", "pos", "receipts"):
-        run.cli("load", kind, str(sets_dir / "digital" / "master" / f"{kind}.csv"))
+        run.cli("load", kind, str(master_dir(sets_dir) / f"{kind}.csv"))
 
 
 @contextmanager
@@ -365,7 +370,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     event.listen(app.engine, "before_cursor_execute", clock.count_statement)
     try:
         for kind in ("vendors", "pos", "receipts"):
-            load_master_data(app, kind, sets_dir / "digital" / "master" / f"{kind}.csv", actor="system:bench")
+            load_master_data(app, kind, master_dir(sets_dir) / f"{kind}.csv", actor="system:bench")
         recorder = StepRecorder()
         app.enqueuer = recorder
         handlers = {step: (lambda i, s=step: actors.STEPS[s](app, i, "system:bench")) for step in step_handlers(app)}
@@ -512,7 +517,8 @@ def print_report(report: dict) -> None:
         for kind in ("embedded", "production"):
             scan = report.get(kind, {}).get("scan")
             if scan:
-                per_page = scan["cpu_ms_per_doc"] * report["bare_tesseract"]["pages"] / max(1, scan["documents"])
+                # the bare figure is over the same batch's pages: CPU per doc x docs / pages
+                per_page = scan["cpu_ms_per_doc"] * scan["documents"] / max(1, bare["pages"])
                 print(f"  {kind}: {per_page:.0f} CPU ms per scan page, {per_page / bare['cpu_ms_per_page']:.2f}x bare Tesseract")
     if report.get("scale_out"):
         print("\nscale-out (production, N processes in the fast and the pipeline pool, 2 threads each):")

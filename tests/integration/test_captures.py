@@ -64,12 +64,13 @@ def test_photo_inside_an_image_only_pdf(page):
 def test_scan_is_read_as_it_is_in_one_full_pass_of_its_language(monkeypatch):
     require(shutil.which("tesseract") is not None, "tesseract")
     from invoicepipe.adapters import ocr
+    from invoicepipe.adapters.ocr_first_pass import BANDS
 
     calls = []
     real = ocr.tesseract_words
 
     def counting(image, px_per_pt, number, lang="eng", cmd="tesseract"):
-        calls.append((image.width, lang))
+        calls.append((image.width, image.height, lang))
         return real(image, px_per_pt, number, lang, cmd)
 
     monkeypatch.setattr(ocr, "tesseract_words", counting)
@@ -77,7 +78,11 @@ def test_scan_is_read_as_it_is_in_one_full_pass_of_its_language(monkeypatch):
     doc = read_with_ocr(data, "application/pdf", settings=NO_FALLBACK)
     capture = doc.pages[0].capture
     assert not capture["warped"] and capture["cleanup"] == "contrast"
-    # a half-resolution English pass, then one full read with the page's language
-    full = doc.pages[0].width * 200 / 72
-    assert [(round(w / full, 1), lang) for w, lang in calls] == [(0.5, "eng"), (1.0, "deu+eng")]
+    # a half-resolution English pass over bands of the upper half, stopped once German is
+    # clear, then one full read with the page's language
+    full_width, full_height = doc.pages[0].width * 200 / 72, doc.pages[0].height * 200 / 72
+    *bands, last = calls
+    assert {(round(w / full_width, 1), lang) for w, _, lang in bands} == {(0.5, "eng")}
+    assert 1 <= len(bands) < BANDS and sum(h for _, h, _ in bands) < full_height / 4
+    assert (round(last[0] / full_width, 1), last[2]) == (1.0, "deu+eng")
     assert extract_invoice(doc, []).value("currency") == "EUR"

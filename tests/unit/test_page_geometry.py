@@ -130,3 +130,11 @@ def test_the_capture_record_is_plain_json_even_with_opencv_numbers():
                                           {"border_drop": np.float64(31.5), "area": np.float32(0.8)})
     described = json.loads(json.dumps(geometry.describe()))
     assert described["corners"][0] == [10.3, 20.5] and described["border_drop"] == 31.5
+
+
+def test_the_tile_percentile_is_numpys_to_the_last_bit():
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        tile = rng.integers(0, 256, size=(int(rng.integers(1, 40)), int(rng.integers(1, 40))), dtype=np.uint8)
+        for q in (2, 5, 50, 90, 95):
+            assert page_cleanup._percentile(tile, q) == float(np.percentile(tile, q))

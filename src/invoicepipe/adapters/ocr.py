@@ -20,6 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
 from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine
+from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
@@ -187,23 +188,6 @@ def _engines(settings: OcrSettings) -> tuple[Optional[str], Optional[str], list[
     return tess, fallback, notes
 
 
-# The share of the page (from the top) the language pass reads: the title, the header
-# labels and the table's column heads name the language; the rest mostly repeats them.
-FIRST_PASS_SHARE = 0.5
-
-
-def _first_pass(prepared: Image.Image, px_per_pt: float, number: int, cmd: str) -> list[Word]:
-    """English words of the upper half of the page at half resolution: enough to tell its
-    language (20 of 20 generated world scans in six languages guessed as from the whole
-    page at half resolution, in 0.69 of that pass's CPU time), so the page is then read
-    once, in its own language. When it names none, the full English read still decides
-    (``LanguageChoice.after_first_page``). The words only name the language: their boxes
-    refer to the reduced image and are never kept."""
-    top = prepared.crop((0, 0, prepared.width, max(1, round(prepared.height * FIRST_PASS_SHARE))))
-    half = top.resize((max(1, top.width // 2), max(1, top.height // 2)), Image.Resampling.BILINEAR)
-    return tesseract_words(half, px_per_pt / 2, number, "eng", cmd)
-
-
 def prepare(img: Image.Image, px_per_pt: float, settings: OcrSettings, orientation=None) -> tuple[Image.Image, float, dict]:
     """(the image Tesseract reads, its pixels per point, what was done): a photographed
     page cut out and made upright (``page_geometry``), then cleaned as its measured
@@ -250,7 +234,8 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
         try:
             with ocr_call("tesseract"), cost_meter.charge("tesseract"):
                 if lang.wants_first_pass():
-                    lang.after_first_pass(_first_pass(prepared, px_per_pt, number, settings.tesseract_cmd))
+                    read_english = lambda image, px, page: tesseract_words(image, px, page, "eng", settings.tesseract_cmd)
+                    read_language_pass(prepared, px_per_pt, number, read_english, lang)
                 words, method = tesseract_words(prepared, px_per_pt, number, lang.current, settings.tesseract_cmd), "ocr_tesseract"
                 second = lang.after_first_page(words)
                 if second:
@@ -261,8 +246,9 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
                         words = reread
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
-    ink = has_ink(prepared)
-    if fallback and ink and _poor(words, settings) and (first == "rapidocr" or cost_meter.permits("rapidocr", number)):
+    # the ink test (a downscaled copy of the page) only matters for a page that read poorly
+    if fallback and _poor(words, settings) and has_ink(prepared) and (
+            first == "rapidocr" or cost_meter.permits("rapidocr", number)):
         try:
             with ocr_call("rapidocr"), cost_meter.charge("rapidocr"):
                 second = read_page_rapidocr(prepared, px_per_pt, number)
@@ -271,7 +257,7 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
         if page_quality(second) > page_quality(words):
             words, method = second, "ocr_rapidocr"
     if not words:
-        method = UNREADABLE if ink else "blank"
+        method = UNREADABLE if has_ink(prepared) else "blank"
     return words, method, prepared, px_per_pt, capture
 
 

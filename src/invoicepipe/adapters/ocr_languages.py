@@ -15,7 +15,8 @@ language's letters and words ("Müller & Söhne", "Nürnberg", "Scadenza" where 
 reviewer see. See fixtures/README.md for the accuracy figures.
 
 Since the in-process engine (``ocr_engine``) the first page is no longer read twice: a
-half-resolution English pass (``LanguageChoice.after_first_pass``) names the language and
+half-resolution English pass over its upper half (``ocr_first_pass``, read band by band
+until ``language_is_clear``; ``LanguageChoice.after_first_pass``) names the language and
 the page is read once with it; only when that pass names none and the full English read
 does is the page read again.
 """
@@ -64,17 +65,31 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-def guess_language(words: Iterable[Word], installed: frozenset[str]) -> Optional[str]:
-    """The installed non-English Tesseract language whose invoice words occur most on the
-    page, or None when none occurs at least ``MIN_HITS`` times."""
+def _hits(words: Iterable[Word], installed: frozenset[str]) -> tuple[dict[str, int], int]:
+    """(invoice words per installed non-English language, English invoice words)."""
     tokens = [t for w in words for t in re.findall(r"[a-z]+", _fold(w.text))]
     scores = {lang: sum(1 for t in tokens if t in lex and t not in _SHARED)
               for lang, lex in _LEXICON.items() if lang in installed}
+    return scores, sum(1 for t in tokens if t in _ENGLISH)
+
+
+def guess_language(words: Iterable[Word], installed: frozenset[str]) -> Optional[str]:
+    """The installed non-English Tesseract language whose invoice words occur most on the
+    page, or None when none occurs at least ``MIN_HITS`` times."""
+    scores, english = _hits(words, installed)
     if not scores:
         return None
     lang, hits = max(scores.items(), key=lambda kv: kv[1])
-    english = sum(1 for t in tokens if t in _ENGLISH)
     return lang if hits >= MIN_HITS and hits > english else None
+
+
+def language_is_clear(words: Iterable[Word], installed: frozenset[str]) -> bool:
+    """True when one language, English included, leads every other by ``MIN_HITS`` invoice
+    words: more of the same page is then very unlikely to turn the guess (a page read from
+    the top can stop here)."""
+    scores, english = _hits(words, installed)
+    counts = sorted([english, *scores.values(), 0], reverse=True)
+    return counts[0] >= MIN_HITS and counts[0] - counts[1] >= MIN_HITS
 
 
 def installed_languages(cmd: str) -> frozenset[str]:
@@ -100,6 +115,10 @@ class LanguageChoice:
     def wants_first_pass(self) -> bool:
         """True while the language is open and no quick pass has been tried."""
         return not self.decided and not self.quick_tried
+
+    def is_clear(self, words: list[Word]) -> bool:
+        """True when ``words`` already name the language beyond doubt (``language_is_clear``)."""
+        return language_is_clear(words, self.installed)
 
     def after_first_pass(self, words: list[Word]) -> None:
         """Fix the list from a quick English pass over the first page when it names a

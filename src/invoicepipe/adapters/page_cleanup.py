@@ -34,6 +34,20 @@ class PageStats:
         return self.paper - self.ink
 
 
+def _percentile(values: np.ndarray, q: float) -> float:
+    """``np.percentile(values, q)`` (linear interpolation, the same arithmetic) from a
+    partial sort: the general function's bookkeeping cost ten times the work on a tile,
+    256 times a page."""
+    flat = values.ravel()
+    at = q / 100 * (flat.size - 1)
+    below = int(np.floor(at))
+    above = min(below + 1, flat.size - 1)
+    part = np.partition(flat, (below, above))
+    a, b, t = float(part[below]), float(part[above]), at - below
+    # numpy's lerp, which takes the nearer end when t >= 0.5
+    return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
+
+
 def _paper_surface(small: np.ndarray) -> np.ndarray:
     """The paper's brightness as a smooth surface (quadratic in x and y) over ``small``.
 
@@ -50,7 +64,7 @@ def _paper_surface(small: np.ndarray) -> np.ndarray:
             if tile.size:
                 ys.append((i + 0.5) / n - 0.5)
                 xs.append((j + 0.5) / n - 0.5)
-                vs.append(float(np.percentile(tile, 90)))
+                vs.append(_percentile(tile, 90))
     x, y, v = np.array(xs), np.array(ys), np.array(vs)
     design = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
     keep = np.ones(len(v), bool)
