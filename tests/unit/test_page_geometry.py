@@ -90,6 +90,19 @@ def test_orientation_is_applied_only_when_the_detector_is_sure():
     assert page_geometry.turn(img, 90).size == (200, 100)
 
 
+def test_orientation_is_asked_of_the_evenly_lit_page(page):
+    # on a photo's uneven light OSD misread the script and said "turn 180" of an upright page
+    data, _ = photograph(page, seed=4, light=0.5)
+    seen = []
+
+    def detect(img):
+        seen.append(page_cleanup.measure(np.asarray(img)).unevenness)
+        return 0, 9.0
+
+    _, _, geometry = page_geometry.correct(_open(data), 1.0, detect)
+    assert geometry.warped and len(seen) == 1 and seen[0] < 15
+
+
 def _words(*texts: str) -> list[Word]:
     return [Word(t, Box(10 * i, 10, 10 * i + 8, 18), 1, 0.9) for i, t in enumerate(texts)]
 

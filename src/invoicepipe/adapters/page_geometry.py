@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from invoicepipe.adapters import page_skew
+from invoicepipe.adapters import page_cleanup, page_skew
 
 DETECT_SIDE = 720  # the longest side of the copy corners are searched on
 MIN_AREA = 0.20  # a page smaller than this part of the frame is not trusted as a page
@@ -234,7 +234,9 @@ def correct(img: Image.Image, px_per_pt: float, detect_orientation=None) -> tupl
     if quad is None:
         return _level(img, px_per_pt, evidence)
     page, px, paper = warp_page(img, quad)
-    rotation = orientation(page, detect_orientation) if detect_orientation else 0
+    # asked about the page as Tesseract will read it, lit evenly: on the warped photo's
+    # uneven light OSD misread the script and turned an upright page upside down
+    rotation = orientation(page_cleanup.clean(page)[0], detect_orientation) if detect_orientation else 0
     page = turn(page, rotation)
     if paper:
         evidence = {**evidence, "paper": paper}
