@@ -234,9 +234,12 @@ def correct(img: Image.Image, px_per_pt: float, detect_orientation=None) -> tupl
     if quad is None:
         return _level(img, px_per_pt, evidence)
     page, px, paper = warp_page(img, quad)
-    # asked about the page as Tesseract will read it, lit evenly: on the warped photo's
-    # uneven light OSD misread the script and turned an upright page upside down
-    rotation = orientation(page_cleanup.clean(page)[0], detect_orientation) if detect_orientation else 0
+    rotation = orientation(page, detect_orientation) if detect_orientation else 0
+    if rotation and orientation(page_cleanup.clean(page)[0], detect_orientation) != rotation:
+        # OSD is a weak witness on photos: it named a Courier page's script Greek and said
+        # "turn 180" of the upright page. A turn must also be seen on the page lit evenly,
+        # as Tesseract will read it (asked only when a turn is claimed, which is rare)
+        rotation = 0
     page = turn(page, rotation)
     if paper:
         evidence = {**evidence, "paper": paper}
