@@ -27,11 +27,22 @@ def desk_texture(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     return (base[..., None] * tint[None, None, :] * 200).astype(np.uint8)
 
 
+def white_desk(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+    """A white table or sheet under the page: as bright and as smooth as paper, so the page
+    has no edge to find."""
+    h, w = size
+    low = cv2.resize(rng.random((h // 256 + 2, w // 256 + 2)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+    return np.repeat((238 + 8 * low)[..., None], 3, axis=2).astype(np.uint8)
+
+
 def photograph(page: Image.Image, seed: int = 0, canvas: tuple[int, int] = (2600, 3400), tilt: float = 0.08,
-               light: float = 0.45, rotate180: bool = False) -> tuple[bytes, np.ndarray]:
+               light: float = 0.45, rotate180: bool = False, spin: float = 0.0, white: bool = False,
+               share: tuple[float, float] = (0.55, 0.75)) -> tuple[bytes, np.ndarray]:
     """(JPEG bytes, the page's 4 corners in the photo: top-left, top-right, bottom-right,
     bottom-left of the upright page). ``tilt`` is the corner jitter as a fraction of the page
-    size, ``light`` how much darker the dim side is."""
+    size, ``light`` how much darker the dim side is, ``spin`` the page's turn in the frame
+    (degrees, counter-clockwise), ``white`` a desk as light as the paper (no page edge to
+    find), ``share`` the range of the frame's width the page covers."""
     rng = np.random.default_rng(seed)
     src = np.asarray(page.convert("RGB"))
     if rotate180:
@@ -39,18 +50,23 @@ def photograph(page: Image.Image, seed: int = 0, canvas: tuple[int, int] = (2600
     ph, pw = src.shape[:2]
     H, W = canvas[1], canvas[0]
     # the page covers 55-75 % of the frame's width, centred with some play
-    scale = rng.uniform(0.55, 0.75) * W / pw
+    scale = rng.uniform(*share) * W / pw
     cw, chh = pw * scale, ph * scale
     cx, cy = W / 2 + rng.uniform(-0.05, 0.05) * W, H / 2 + rng.uniform(-0.04, 0.04) * H
     square = np.array([[cx - cw / 2, cy - chh / 2], [cx + cw / 2, cy - chh / 2],
                        [cx + cw / 2, cy + chh / 2], [cx - cw / 2, cy + chh / 2]], dtype=np.float32)
     jitter = rng.uniform(-tilt, tilt, (4, 2)).astype(np.float32) * np.array([cw, chh], dtype=np.float32)
     corners = square + jitter
+    if spin:
+        a = np.radians(spin)
+        turn = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]], dtype=np.float32)  # y points down
+        corners = ((corners - [cx, cy]) @ turn.T + [cx, cy]).astype(np.float32)
     src_pts = np.array([[0, 0], [pw - 1, 0], [pw - 1, ph - 1], [0, ph - 1]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(src_pts, corners)
     warped = cv2.warpPerspective(src, m, (W, H), flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), m, (W, H), flags=cv2.INTER_NEAREST)
-    photo = np.where(mask[..., None] > 0, warped, desk_texture(rng, (H, W))).astype(np.float32)
+    desk = white_desk(rng, (H, W)) if white else desk_texture(rng, (H, W))
+    photo = np.where(mask[..., None] > 0, warped, desk).astype(np.float32)
     # light falls off from one side, and towards the corners
     angle = rng.uniform(0, 2 * np.pi)
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)

@@ -90,6 +90,20 @@ def test_orientation_is_applied_only_when_the_detector_is_sure():
     assert page_geometry.turn(img, 90).size == (200, 100)
 
 
+def test_a_turn_is_applied_only_when_the_evenly_lit_page_shows_it_too(page):
+    # OSD named a Courier page's script Greek on a photo's uneven light and said "turn 180"
+    data, _ = photograph(page, seed=4, light=0.5)
+
+    def detect(evenly_lit_answer):
+        def osd(img):
+            even = page_cleanup.measure(np.asarray(img)).unevenness < 15
+            return (evenly_lit_answer if even else 180), 9.0
+        return osd
+
+    assert page_geometry.correct(_open(data), 1.0, detect(0))[2].rotation == 0
+    assert page_geometry.correct(_open(data), 1.0, detect(180))[2].rotation == 180
+
+
 def _words(*texts: str) -> list[Word]:
     return [Word(t, Box(10 * i, 10, 10 * i + 8, 18), 1, 0.9) for i, t in enumerate(texts)]
 

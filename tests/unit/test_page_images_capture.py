@@ -33,3 +33,15 @@ def test_photo_is_served_corrected_and_a_clean_image_as_uploaded(tmp_path):
 
     assert pages.image("b" * 64, "image/png", 1, 2.0) == (clean, "image/png")
     assert list(tmp_path.rglob("*-as-is"))  # the check is remembered for the clean image
+
+
+def test_a_page_turned_level_by_its_text_is_served_turned(tmp_path):
+    page = render_pdf_page((SAMPLE / "pdf" / "0001-de_din_ruled-digital.pdf").read_bytes())
+    photo, _ = photograph(page, seed=22, tilt=0.0, spin=5.0, white=True, share=(0.8, 0.9))
+    pages = PageImages(tmp_path, Blobs({"c" * 64: photo}))
+    data, media_type = pages.image("c" * 64, "image/jpeg", 1, 1.0)
+    shown = Image.open(io.BytesIO(data))
+    original = Image.open(io.BytesIO(photo))
+    # not the upload: the turned page, whose canvas grew to keep the corners (72 dpi assumed)
+    assert media_type == "image/png" and shown.width > original.width and shown.height > original.height
+    assert not list(tmp_path.rglob("*-as-is"))

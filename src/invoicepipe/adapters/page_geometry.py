@@ -23,6 +23,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from invoicepipe.adapters import page_cleanup, page_skew
+
 DETECT_SIDE = 720  # the longest side of the copy corners are searched on
 MIN_AREA = 0.20  # a page smaller than this part of the frame is not trusted as a page
 MAX_AREA = 0.985  # a quadrilateral filling the frame is the frame (a scan), nothing to warp
@@ -47,12 +49,20 @@ class PageGeometry:
     rotation: int = 0  # degrees clockwise the page was turned after warping
     size: tuple[int, int] = (0, 0)  # pixels of the image OCR read
     evidence: dict = field(default_factory=dict)
+    straightened: float = 0.0  # degrees the text rose to the right (page_skew), turned level; no outline found
+
+    @property
+    def changed(self) -> bool:
+        """Whether OCR read another image than the one received (boxes refer to that one)."""
+        return self.warped or bool(self.straightened)
 
     def describe(self) -> dict:
         """The record stored with the extraction (JSON): OpenCV hands back numpy scalars
         (float32 corners), which JSON cannot store, so every number is a Python one here."""
         out = {"warped": self.warped, "rotation": int(self.rotation),
                **{k: (v.item() if hasattr(v, "item") else v) for k, v in self.evidence.items()}}
+        if self.straightened:
+            out["straightened"] = round(float(self.straightened), 2)
         if self.warped:
             out["corners"] = [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
         return out
@@ -198,6 +208,17 @@ def orientation(img: Image.Image, detect) -> int:
     return rotate if rotate in (90, 180, 270) and confidence >= 2.0 else 0
 
 
+def _level(img: Image.Image, px_per_pt: float, evidence: dict) -> tuple[Image.Image, float, PageGeometry]:
+    """A page without a found outline, turned level when its measured text angle is clear."""
+    gray = _to_gray(img)
+    skew = page_skew.measure(gray)
+    evidence = {**evidence, **skew.describe()}
+    if not skew.clear:
+        return img, px_per_pt, PageGeometry(False, (), 0, img.size, evidence)
+    level = page_skew.straighten(gray, skew)
+    return level, px_per_pt, PageGeometry(False, (), 0, level.size, evidence, straightened=skew.angle)
+
+
 def turn(img: Image.Image, degrees_clockwise: int) -> Image.Image:
     ops = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
     return img.transpose(ops[degrees_clockwise]) if degrees_clockwise in ops else img
@@ -206,12 +227,19 @@ def turn(img: Image.Image, degrees_clockwise: int) -> Image.Image:
 def correct(img: Image.Image, px_per_pt: float, detect_orientation=None) -> tuple[Image.Image, float, PageGeometry]:
     """The image OCR should read, its pixels per point and what was done.
 
-    An image that is not a photo of a page comes back unchanged (``warped`` False)."""
+    An image without a page outline comes back unchanged (``warped`` False), unless its
+    text is clearly tilted by more than a scanner's skew: then it is turned level
+    (``page_skew``; ``straightened`` says by how much)."""
     quad, evidence = find_page(img)
     if quad is None:
-        return img, px_per_pt, PageGeometry(False, (), 0, img.size, evidence)
+        return _level(img, px_per_pt, evidence)
     page, px, paper = warp_page(img, quad)
     rotation = orientation(page, detect_orientation) if detect_orientation else 0
+    if rotation and orientation(page_cleanup.clean(page)[0], detect_orientation) != rotation:
+        # OSD is a weak witness on photos: it named a Courier page's script Greek and said
+        # "turn 180" of the upright page. A turn must also be seen on the page lit evenly,
+        # as Tesseract will read it (asked only when a turn is claimed, which is rare)
+        rotation = 0
     page = turn(page, rotation)
     if paper:
         evidence = {**evidence, "paper": paper}

@@ -6,8 +6,9 @@ PNG and JPEG uploads are served from the blob as they are; TIFF (which browsers 
 show) and multi-frame images are converted to PNG with Pillow.
 
 A photographed page (``page_geometry`` finds a page on a non-paper background) is shown as
-OCR read it, cut out, made rectangular and upright, because the word and field boxes refer
-to that image, not to the photo. The correction is the same deterministic code the reader
+OCR read it, cut out, made rectangular and upright, and a page without an outline whose
+text was turned level (``page_skew``) is shown turned, because the word and field boxes
+refer to that image, not to the photo. The correction is the same deterministic code the reader
 ran; it is done once per page at reading resolution and cached (a marker remembers that a
 page is not a photo, so ordinary scans pay the check once).
 """
@@ -79,7 +80,7 @@ class PageImages:
         from . import page_geometry  # OpenCV only when a photographed page is shown
 
         img, px_per_pt, geometry = page_geometry.correct(source[0], source[1], _osd("tesseract") if shutil.which("tesseract") else None)
-        if not geometry.warped:
+        if not geometry.changed:
             self._store(plain, b"")
             return None
         out = io.BytesIO()
