@@ -53,6 +53,12 @@ _MOVE_HEAD = (update(t.audit_heads)
                      t.audit_heads.c.hash == bindparam("old_hash"))
               .values(chain_position=bindparam("new_position"), hash=bindparam("new_hash")))
 
+# SQLite hot path, built once: an append runs these for every state change, and building
+# the statements (and their cache keys) each time cost more Python time than running them.
+_SQLITE_HEAD = select(t.audit_heads.c.chain_position, t.audit_heads.c.hash).where(t.audit_heads.c.chain_partition == bindparam("p"))
+_SQLITE_NEXT_SEQ = select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)
+_INSERT_EVENT = insert(t.audit_events)
+
 # PostgreSQL hot path, written as SQL and run on the driver's cursor: an append is two short
 # statements, and SQLAlchemy Core's compile-cache lookup, parameter processing and result
 # wrapping cost more client CPU than the statements themselves (benchmarks/audit_appends.py,
@@ -143,11 +149,10 @@ class AuditRepository:
         busy does it wait for the preferred one. ``sticky``: this transaction already holds
         ``preferred``, take it again.
         """
-        heads = t.audit_heads.c
         if self.conn.dialect.name != "postgresql":
             # SQLite: every write transaction holds the database lock (BEGIN IMMEDIATE).
-            position, prev = self.conn.execute(select(heads.chain_position, heads.hash).where(heads.chain_partition == preferred)).one()
-            seq = self.conn.execute(select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1)).scalar_one()
+            position, prev = self.conn.execute(_SQLITE_HEAD, {"p": preferred}).one()
+            seq = self.conn.execute(_SQLITE_NEXT_SEQ).scalar_one()
             return preferred, int(position), prev, int(seq)
         run = self._run
         row = None
@@ -183,7 +188,7 @@ class AuditRepository:
             params = {**row, "position": row["chain_position"], "reasons": reasons_json, "inputs": inputs_json}
             written = self._run(_PG_INSERT_WITH_HEAD_MOVE, params).rowcount
         else:
-            self.conn.execute(insert(t.audit_events).values(**row))
+            self.conn.execute(_INSERT_EVENT, row)
             written = self.conn.execute(_MOVE_HEAD, {"p": row["chain_partition"], "old_position": row["chain_position"] - 1,
                                                      "old_hash": row["prev_hash"], "new_position": row["chain_position"],
                                                      "new_hash": row["hash"]}).rowcount
