@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
@@ -27,6 +27,31 @@ def _free_for(holder: Optional[str], now: datetime):
     c = t.documents.c
     free = [c.lease_owner.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at < now]
     return or_(*free, c.lease_owner == holder) if holder is not None else or_(*free)
+
+
+_TRANSITIONS: dict[tuple, Any] = {}
+
+
+def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool):
+    """The guarded update of ``transition`` for one shape (the columns it sets, its guards),
+    built once: every state change runs one, and building it (and its cache key) each time
+    cost more Python time than running it. Values and guards are bound parameters typed
+    as their columns, so they are converted exactly as ``.values(**changes)`` did."""
+    key = (columns, versioned, leased)
+    statement = _TRANSITIONS.get(key)
+    if statement is None:
+        c = t.documents.c
+        guards = [c.id == bindparam("g_id"), c.status.in_(bindparam("g_statuses", expanding=True))]
+        if versioned:
+            guards.append(c.version == bindparam("g_version"))
+        if leased:
+            now = bindparam("g_now", type_=c.lease_expires_at.type)
+            guards.append(or_(c.lease_owner.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at < now,
+                              c.lease_owner == bindparam("g_holder", type_=c.lease_owner.type)))
+        values = {"status": bindparam("v_status", type_=c.status.type), "updated_at": bindparam("v_updated_at", type_=c.updated_at.type),
+                  "version": c.version + 1, **{name: bindparam(f"v_{name}", type_=c[name].type) for name in columns}}
+        statement = _TRANSITIONS[key] = update(t.documents).where(*guards).values(**values)
+    return statement
 
 
 def _document(row) -> Document:
@@ -151,14 +176,11 @@ class DocumentRepository:
         "already done" (idempotency), never as an error.
         """
         now = utcnow()
-        values = {"status": new.value, "updated_at": now, "version": t.documents.c.version + 1, **changes}
-        guards = [t.documents.c.id == doc_id, t.documents.c.status.in_([s.value for s in expected])]
-        if expected_version is not None:
-            guards.append(t.documents.c.version == expected_version)
-        if holder is not None:
-            guards.append(_free_for(holder, now))
-        result = self.conn.execute(update(t.documents).where(*guards).values(**values))
-        return result.rowcount == 1
+        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None)
+        params = {"g_id": doc_id, "g_statuses": [s.value for s in expected], "g_version": expected_version,
+                  "g_holder": holder, "g_now": now, "v_status": new.value, "v_updated_at": now,
+                  **{f"v_{name}": value for name, value in changes.items()}}
+        return self.conn.execute(statement, params).rowcount == 1
 
     def renew_lease(self, doc_id: int, owner: str, expires_at: datetime) -> bool:
         """Extend ``owner``'s lease; False when it no longer holds it."""
