@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ...domain.costs import Spend
 from . import tables as t
@@ -30,21 +30,44 @@ def _merge_engines(known: Optional[dict], added: dict) -> dict:
     return out
 
 
+# Every parse opens and closes a ledger row and moves its day's totals twice: these run
+# at every parse, so they are built once (building them each time cost more Python time
+# than running them). Parameters are typed as their columns and named apart from them.
+_c, _d = t.cost_ledger.c, t.cost_days.c
+_LOCK_DAY = select(t.cost_days).where(_d.day == bindparam("p_day")).with_for_update()
+_OPEN_ENTRY = t.cost_ledger.insert()
+_CLOSE_ENTRY = update(t.cost_ledger).where(_c.id == bindparam("p_id"), _c.outcome == RUNNING).values(
+    settled_at=bindparam("p_settled_at", type_=_c.settled_at.type), outcome=bindparam("p_outcome", type_=_c.outcome.type),
+    cpu_seconds=bindparam("p_cpu_seconds", type_=_c.cpu_seconds.type), calls=bindparam("p_calls", type_=_c.calls.type),
+    cost=bindparam("p_cost", type_=_c.cost.type), engines=bindparam("p_engines", type_=_c.engines.type),
+    ceiling=bindparam("p_ceiling", type_=_c.ceiling.type))
+_DAY_TOTALS = ("cpu_seconds", "calls", "cost", "reserved_cpu_seconds", "reserved_calls", "reserved_cost", "parses", "ceiling_hits")
+
+
+def _add_day_statement(with_engines: bool):
+    values = {name: _d[name] + bindparam(f"p_{name}", type_=_d[name].type) for name in _DAY_TOTALS}
+    if with_engines:
+        values["engines"] = bindparam("p_engines", type_=_d.engines.type)
+    return update(t.cost_days).where(_d.day == bindparam("p_day")).values(**values)
+
+
+_ADD_DAY = {False: _add_day_statement(False), True: _add_day_statement(True)}
+
+
 class CostRepository:
     def __init__(self, conn):
         self.conn = conn
 
     def lock_day(self, day: str) -> dict:
         """The day's row (created at zero when missing), locked until commit."""
-        q = select(t.cost_days).where(t.cost_days.c.day == day).with_for_update()
-        row = self.conn.execute(q).mappings().first()
+        row = self.conn.execute(_LOCK_DAY, {"p_day": day}).mappings().first()
         if row is not None:  # every parse but a day's first: no insert to attempt
             return dict(row)
         insert = dialect_insert(self.conn)
         self.conn.execute(insert(t.cost_days).values(
             day=day, cpu_seconds=0.0, calls=0, cost=0.0, reserved_cpu_seconds=0.0, reserved_calls=0, reserved_cost=0.0,
             parses=0, ceiling_hits=0, engines={}).on_conflict_do_nothing(index_elements=["day"]))
-        return dict(self.conn.execute(q).mappings().one())
+        return dict(self.conn.execute(_LOCK_DAY, {"p_day": day}).mappings().one())
 
     def day(self, day: str) -> Optional[dict]:
         row = self.conn.execute(select(t.cost_days).where(t.cost_days.c.day == day)).mappings().first()
@@ -73,7 +96,7 @@ class CostRepository:
 
     def open_entry(self, document_id: int, day: str, now: datetime, allowance: Spend, policy_version: str) -> int:
         """A running parse's row; its allowance is reserved on the day (locked by the caller)."""
-        entry_id = self.conn.execute(t.cost_ledger.insert().values(
+        entry_id = self.conn.execute(_OPEN_ENTRY, dict(
             document_id=document_id, day=day, started_at=now, outcome=RUNNING, policy_version=policy_version,
             allowance=allowance.as_dict(), cpu_seconds=0.0, calls=0, cost=0.0, engines={})).inserted_primary_key[0]
         self._add_day(day, reserved=allowance, parses=1)
@@ -98,10 +121,10 @@ class CostRepository:
         that opened it): what was counted, or None when the row was no longer running."""
         counted = allowance if spent is None else spent
         day_row = self.lock_day(day)
-        settled = self.conn.execute(update(t.cost_ledger).where(
-            t.cost_ledger.c.id == entry_id, t.cost_ledger.c.outcome == RUNNING).values(
-            settled_at=now, outcome=LOST if spent is None else METERED, cpu_seconds=counted.cpu_seconds, calls=counted.calls,
-            cost=counted.cost, engines=engines or {}, ceiling=ceiling))
+        settled = self.conn.execute(_CLOSE_ENTRY, {
+            "p_id": entry_id, "p_settled_at": now, "p_outcome": LOST if spent is None else METERED,
+            "p_cpu_seconds": counted.cpu_seconds, "p_calls": counted.calls, "p_cost": counted.cost,
+            "p_engines": engines or {}, "p_ceiling": ceiling})
         if settled.rowcount == 0:  # settled by another transaction meanwhile
             return None
         self._add_day(day, reserved=Spend() - allowance, spent=counted, engines=engines or {},
@@ -127,14 +150,12 @@ class CostRepository:
                  engines: Optional[dict] = None, hits: int = 0, known_engines: Optional[dict] = None) -> None:
         """Add to the day's totals; ``known_engines``: the day's per-engine spend as the
         caller read it under the day's lock (saves reading it again)."""
-        c = t.cost_days.c
-        values = dict(cpu_seconds=c.cpu_seconds + spent.cpu_seconds, calls=c.calls + spent.calls, cost=c.cost + spent.cost,
-                      reserved_cpu_seconds=c.reserved_cpu_seconds + reserved.cpu_seconds,
-                      reserved_calls=c.reserved_calls + reserved.calls, reserved_cost=c.reserved_cost + reserved.cost,
-                      parses=c.parses + parses, ceiling_hits=c.ceiling_hits + hits)
+        params = {"p_day": day, "p_cpu_seconds": spent.cpu_seconds, "p_calls": spent.calls, "p_cost": spent.cost,
+                  "p_reserved_cpu_seconds": reserved.cpu_seconds, "p_reserved_calls": reserved.calls,
+                  "p_reserved_cost": reserved.cost, "p_parses": parses, "p_ceiling_hits": hits}
         if engines:
             known = known_engines
             if known is None:
-                known = self.conn.execute(select(c.engines).where(c.day == day)).scalar()
-            values["engines"] = _merge_engines(known, engines)
-        self.conn.execute(update(t.cost_days).where(c.day == day).values(**values))
+                known = self.conn.execute(select(_d.engines).where(_d.day == day)).scalar()
+            params["p_engines"] = _merge_engines(known, engines)
+        self.conn.execute(_ADD_DAY[bool(engines)], params)
