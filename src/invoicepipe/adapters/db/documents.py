@@ -29,6 +29,8 @@ def _free_for(holder: Optional[str], now: datetime):
     return or_(*free, c.lease_owner == holder) if holder is not None else or_(*free)
 
 
+# Every step reads its document first: built once, as the transitions below.
+_BY_ID = select(t.documents).where(t.documents.c.id == bindparam("g_id"))
 _TRANSITIONS: dict[tuple, Any] = {}
 
 
@@ -139,7 +141,7 @@ class DocumentRepository:
 
     # -- documents -------------------------------------------------------------------------
     def get(self, doc_id: int) -> Optional[Document]:
-        row = self.conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
+        row = self.conn.execute(_BY_ID, {"g_id": doc_id}).first()
         return _document(row) if row else None
 
     def require(self, doc_id: int) -> Document:
