@@ -1,6 +1,6 @@
 """Client CPU of the repository calls every document runs, on SQLite: the read of a step's
 document, a guarded state change, an audit append, the webhook subscribers a state change
-wakes, and a parse's cost ledger (lock the day, open, close).
+wakes, a parse's cost ledger (lock the day, open, close) and its content print.
 
     .venv/bin/python benchmarks/hot_statements.py [--rounds 7]
 
@@ -103,11 +103,28 @@ def main() -> int:
                     spent += time.thread_time() - started
             return spent
 
+        from invoicepipe.domain.fingerprints import content_print
+        from invoicepipe.domain.models import Box, Word
+
+        words = [Word(f"w{i % 97}", Box(0.1, 0.1, 0.2, 0.2), 1) for i in range(300)] + \
+            [Word(f"{1000 + 37 * i}.{i:02d}", Box(0.1, 0.1, 0.2, 0.2), 1) for i in range(20)]
+        fingerprint = content_print(words, [])
+
+        def save_print(n: int) -> float:
+            spent = 0.0
+            for _ in range(n):
+                with app.uow.begin() as tx:
+                    started = time.thread_time()
+                    tx.content_prints.save_content_print(doc, fingerprint)
+                    spent += time.thread_time() - started
+            return spent
+
         figures = {"documents.get": _median_us(args.rounds, 1000, get),
                    "documents.transition (guarded, leased)": _median_us(args.rounds, 500, transition),
                    "audit.append (own transaction)": _median_us(args.rounds, 300, append),
                    "webhooks.enqueue (no subscriber)": _median_us(args.rounds, 2000, webhooks),
-                   "cost ledger per parse (lock day, open, close)": _median_us(args.rounds, 200, ledger)}
+                   "cost ledger per parse (lock day, open, close)": _median_us(args.rounds, 200, ledger),
+                   "content_prints.save_content_print (a print replaced)": _median_us(args.rounds, 200, save_print)}
         app.close()
     print(f"load average {[round(x, 1) for x in os.getloadavg()]}; thread CPU per call, median of {args.rounds} rounds, SQLite:")
     for name, us in figures.items():

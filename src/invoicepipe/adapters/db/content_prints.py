@@ -28,6 +28,12 @@ from . import tables as t
 PER_KEY = 200
 # Three parameters a row: well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
 BAND_ROWS_PER_INSERT = 1000
+# Every parse stores a print: its statements are built once (building them cost more
+# Python time than running them on SQLite, benchmarks/hot_statements.py).
+_INSERT_BAND = insert(t.content_print_bands)
+_INSERT_PRINT = insert(t.content_prints)
+_DROP_PRINT = delete(t.content_prints).where(t.content_prints.c.document_id == bindparam("p_document_id"))
+_DROP_BANDS = delete(t.content_print_bands).where(t.content_print_bands.c.document_id == bindparam("p_document_id"))
 INVOICE_COLUMNS = ("vendor_id", "invoice_number", "invoice_date", "total", "currency", "document_type")
 
 
@@ -72,14 +78,21 @@ class ContentPrintRepository:
 
     def save_content_print(self, doc_id: int, content: ContentPrint) -> None:
         """Store the print and its band keys, replacing what an earlier parse stored."""
-        replaced = self.conn.execute(delete(t.content_prints).where(t.content_prints.c.document_id == doc_id)).rowcount
+        replaced = self.conn.execute(_DROP_PRINT, {"p_document_id": doc_id}).rowcount
         if replaced:  # band keys are only ever stored with their print (here): a first print has none to drop
-            self.conn.execute(delete(t.content_print_bands).where(t.content_print_bands.c.document_id == doc_id))
-        self.conn.execute(insert(t.content_prints).values(document_id=doc_id, version=content.version, print=content.to_json(),
-                                                          created_at=datetime.now(timezone.utc)))
+            self.conn.execute(_DROP_BANDS, {"p_document_id": doc_id})
+        self.conn.execute(_INSERT_PRINT, dict(document_id=doc_id, version=content.version, print=content.to_json(),
+                                              created_at=datetime.now(timezone.utc)))
         # One multi-row INSERT per chunk, not one statement per key: a print has ~20 band keys
         # per page, and each statement was a round trip and a parse on the server.
         rows = [{"document_id": doc_id, "band": band, "band_key": key} for band, key in band_keys(content)]
+        if self.conn.dialect.name != "postgresql":
+            # SQLite runs in this process: the driver's executemany of one statement built
+            # once costs no round trips, where building a multi-row VALUES cost Python time
+            # per row, under the GIL every embedded step shares.
+            if rows:
+                self.conn.execute(_INSERT_BAND, rows)
+            return
         for start in range(0, len(rows), BAND_ROWS_PER_INSERT):
             self.conn.execute(insert(t.content_print_bands).values(rows[start:start + BAND_ROWS_PER_INSERT]))
 
