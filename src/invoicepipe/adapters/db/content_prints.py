@@ -26,8 +26,6 @@ from ...domain.fingerprints import ContentPrint, band_keys
 from . import tables as t
 
 PER_KEY = 200
-# Three parameters a row: well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
-BAND_ROWS_PER_INSERT = 1000
 INVOICE_COLUMNS = ("vendor_id", "invoice_number", "invoice_date", "total", "currency", "document_type")
 
 
@@ -64,6 +62,7 @@ def _details_query() -> Select:
 
 
 _DETAILS = _details_query()
+_INSERT_BANDS = insert(t.content_print_bands)
 
 
 class ContentPrintRepository:
@@ -77,11 +76,13 @@ class ContentPrintRepository:
             self.conn.execute(delete(t.content_print_bands).where(t.content_print_bands.c.document_id == doc_id))
         self.conn.execute(insert(t.content_prints).values(document_id=doc_id, version=content.version, print=content.to_json(),
                                                           created_at=datetime.now(timezone.utc)))
-        # One multi-row INSERT per chunk, not one statement per key: a print has ~20 band keys
-        # per page, and each statement was a round trip and a parse on the server.
+        # An executemany of one statement, which SQLAlchemy sends as multi-row INSERTs in
+        # batches within each database's parameter bound ("insertmanyvalues"): a print has
+        # ~20 band keys per page, and one statement per key was a round trip each. Built
+        # with .values(rows) instead, the statement was compiled afresh for every print.
         rows = [{"document_id": doc_id, "band": band, "band_key": key} for band, key in band_keys(content)]
-        for start in range(0, len(rows), BAND_ROWS_PER_INSERT):
-            self.conn.execute(insert(t.content_print_bands).values(rows[start:start + BAND_ROWS_PER_INSERT]))
+        if rows:
+            self.conn.execute(_INSERT_BANDS, rows)
 
     def content_print(self, doc_id: int) -> Optional[ContentPrint]:
         raw = self.conn.execute(select(t.content_prints.c.print).where(t.content_prints.c.document_id == doc_id)).scalar()
