@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, literal, or_, select, update
 
 from . import tables as t
 from .documents import utcnow
@@ -21,6 +21,27 @@ def events_column(states: Iterable[str]) -> str:
     """``*`` or ``,a,b,``: a state matches with one exact LIKE on both databases."""
     states = sorted(set(states))
     return ALL_EVENTS if not states or ALL_EVENTS in states else "," + ",".join(states) + ","
+
+
+LIKE_ESCAPE = "/"
+
+
+def _like_escaped(value: str) -> str:
+    """``value`` matched literally by LIKE ... ESCAPE '/' (a state holds ``_``, LIKE's any-character)."""
+    return value.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
+def _wanted_query():
+    """The subscribers wanting a state change (bound: ``document_id``, ``state`` as a LIKE
+    pattern), built once: every state change of every document runs it."""
+    s, a = t.webhook_subscribers.c, t.audit_events.c
+    uploaded_by_owner = exists(select(literal(1)).where(
+        a.document_id == bindparam("document_id"), a.step.in_(ARRIVAL_STEPS), a.actor == s.owner))
+    return select(s.id).where(or_(s.events == ALL_EVENTS, s.events.like(bindparam("state"), escape=LIKE_ESCAPE)),
+                              or_(s.owner.is_(None), uploaded_by_owner))
+
+
+_WANTED = _wanted_query()
 
 
 class WebhookRepository:
@@ -55,13 +76,9 @@ class WebhookRepository:
         """One pending delivery per subscriber that wants this state change (its state is in
         the subscriber's events, and the subscriber follows everything or the account that
         delivered the document), in one statement inside the caller's transaction."""
-        s, a = t.webhook_subscribers.c, t.audit_events.c
         document_id, to_status = event["document_id"], event["to_status"]
-        uploaded_by_owner = exists(select(literal(1)).where(
-            a.document_id == document_id, a.step.in_(ARRIVAL_STEPS), a.actor == s.owner))
-        wanted = [int(r[0]) for r in self.conn.execute(select(s.id).where(
-            or_(s.events == ALL_EVENTS, s.events.contains(f",{to_status},", autoescape=True)),
-            or_(s.owner.is_(None), uploaded_by_owner)))]
+        wanted = [int(r[0]) for r in self.conn.execute(_WANTED, {"document_id": document_id,
+                                                                 "state": f"%,{_like_escaped(to_status)},%"})]
         if wanted:
             now = utcnow()
             self.conn.execute(insert(t.webhook_deliveries), [dict(
