@@ -9,7 +9,8 @@ reason: the same bytes raise it again, so retrying cannot help.
 
 ``ChildProcessRunner`` keeps a small pool of long-lived ``spawn`` children (PDFium is not
 fork-safe once threads run), one per worker thread that needed one, created on first use.
-A child that is killed (a limit, a crash) is replaced; the worker process and the other
+A child that is killed (a limit, a crash) is replaced, and so is one whose address space
+grew past ``RECYCLE_GROWTH_SHARE`` of its allowance; the worker process and the other
 children carry on. Measured on the 2-core test machine (``benchmarks/parse_isolation.py``):
 starting a child (interpreter + pdfplumber, pypdfium2, extraction imports) costs 0.8 to
 1.5 s, five to ten times the ~150 ms a digital invoice needs in all, so one child per
