@@ -99,6 +99,15 @@ def answer(readers, value):
     return value
 
 
+_KEPT: list = []  # what ``hoard`` keeps, in the child that ran it
+
+
+def hoard(readers, megabytes):
+    """A reader that keeps what it allocated (a leak): the child's address space grows."""
+    _KEPT.append(bytearray(megabytes * 1024 * 1024))
+    return len(_KEPT)
+
+
 @pytest.mark.parametrize("fn, limits, limit", [
     (burn_cpu, ParseLimits(parse_cpu_seconds=1), "parse_cpu_seconds"),
     (sleep_long, ParseLimits(parse_wall_seconds=1), "parse_wall_seconds"),
@@ -139,6 +148,26 @@ def test_a_child_killed_while_idle_is_replaced_without_failing_anything():
         child.process.join(10)
         answered = runner.run(answer, 2, deadline=time.monotonic() + 600)
         assert answered == 2
+        assert runner.started == 2
+    finally:
+        runner.close()
+
+
+def test_a_child_that_kept_memory_is_replaced_after_its_call_and_one_that_did_not_is_kept():
+    # 600 MB per document: a child that kept more than a quarter of it (RECYCLE_GROWTH_SHARE)
+    # would leave the next documents less than their allowance (the first call's import of
+    # this test module maps some tens of MB too)
+    runner = ChildProcessRunner(ParseLimits(parse_memory_mb=600))
+    try:
+        assert runner.run(answer, 1, deadline=time.monotonic() + 600) == 1
+        for value in range(2, 6):
+            assert runner.run(answer, value) == value
+        assert runner.started == 1  # no growth, no restart however many calls
+        assert runner.run(hoard, 10) == 1  # 10 MB kept: under the share, the child stays
+        assert runner.run(hoard, 10) == 2
+        assert runner.started == 1
+        assert runner.run(hoard, 200) == 3  # the call succeeds; the child is replaced after it
+        assert runner.run(hoard, 10, deadline=time.monotonic() + 600) == 1  # a fresh child, nothing kept
         assert runner.started == 2
     finally:
         runner.close()

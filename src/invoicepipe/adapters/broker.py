@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Optional
 
 import dramatiq
+from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.common import dq_name
 from dramatiq.errors import BrokerConnectionError
 from dramatiq.middleware import CurrentMessage
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -36,6 +38,24 @@ POOL_QUEUES = {"fast": {"parse.fast"}, "slow": {"parse.slow"}, "pipeline": {"pip
 STEP_TIME_LIMITS = {"parse_fast": 120_000, "parse_slow": 900_000}
 DEFAULT_TIME_LIMIT = 60_000
 MAX_RETRIES = 5
+# The longest an idle delay-queue consumer sleeps between polls (ms). It holds only retries
+# (backoff of 0.5 s and more) and sends with a delay, so a second more costs nothing; it
+# stays well under the broker's 5 s heartbeat timeout, which its polls also keep alive
+# while every worker thread is busy and the main queue's consumer stops fetching.
+DELAY_QUEUE_POLL_MS = 1_000
+
+
+class PollingRedisBroker(RedisBroker):
+    """Dramatiq's RedisBroker whose delay-queue consumers poll at ``DELAY_QUEUE_POLL_MS``.
+
+    Each queue has two consumers, the queue's and its delay queue's, and both polled at the
+    worker timeout (100 ms, the fast path's idle latency): half of a pool's idle Redis
+    traffic went to delay queues that are empty nearly all the time."""
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000):
+        if queue_name == dq_name(queue_name):
+            timeout = max(timeout, DELAY_QUEUE_POLL_MS)
+        return super().consume(queue_name, prefetch, timeout)
 
 
 def make_broker(redis_url: Optional[str], max_connections: int = 20) -> dramatiq.Broker:
@@ -45,13 +65,13 @@ def make_broker(redis_url: Optional[str], max_connections: int = 20) -> dramatiq
     past that waits for one to come back (``BlockingConnectionPool``) instead of opening more."""
     if redis_url:
         import redis
-        from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
+        from dramatiq.brokers.redis import MAINTENANCE_SCALE
 
         pool = redis.BlockingConnectionPool.from_url(redis_url, max_connections=max_connections, timeout=20)
         # Defaults (60 s heartbeat, maintenance on 1 command in 1000) left a dead worker's
         # message unacknowledged for many minutes on an idle queue; see docs/architecture.md.
-        broker = RedisBroker(client=redis.Redis(connection_pool=pool), heartbeat_timeout=5_000,
-                             maintenance_chance=MAINTENANCE_SCALE)
+        broker = PollingRedisBroker(client=redis.Redis(connection_pool=pool), heartbeat_timeout=5_000,
+                                    maintenance_chance=MAINTENANCE_SCALE)
     else:
         broker = StubBroker()
         broker.emit_after("process_boot")
