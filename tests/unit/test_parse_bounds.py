@@ -49,3 +49,28 @@ def test_the_inline_runner_raises_permanent_errors_for_bad_data():
 def test_the_default_policy_carries_the_parse_limits(app):
     assert app.policy.limits == ParseLimits(parse_memory_mb=2048, parse_cpu_seconds=120, parse_wall_seconds=300,
                                             max_pages=200, max_pixels_per_page=60_000_000)
+
+
+class RecordingRunner(InlineRunner):
+    """The inline runner, noting which function each call ran and with what vendor master."""
+
+    def __init__(self, readers, limits):
+        super().__init__(readers, limits)
+        self.vendors_sent: dict[str, int] = {}
+
+    def run(self, fn, *args, **kwargs):
+        if fn.__name__ in ("read_and_extract", "finish_extraction"):
+            vendors = args[4] if fn.__name__ == "read_and_extract" else args[2]
+            self.vendors_sent[fn.__name__] = len(vendors)
+        return super().run(fn, *args, **kwargs)
+
+
+def test_the_vendor_master_goes_to_the_parse_child_once_without_a_layout_memory(loaded, run_pipeline):
+    # every call to the child pickles its arguments: a master of thousands of vendors would
+    # cross twice per parse for nothing when no second extraction (layout memory) needs it
+    runner = loaded.parse_runner = RecordingRunner(loaded.readers, loaded.policy.limits)
+    [doc] = ingest_bytes(loaded, fake_pdf(*invoice_lines(number="ONCE-1")), "once.pdf", "portal", "user:test").documents
+    run_pipeline(loaded)
+    assert show(loaded, doc["id"])["status"] in ("exported", "needs_review")
+    assert runner.vendors_sent["read_and_extract"] > 0
+    assert runner.vendors_sent["finish_extraction"] == 0

@@ -54,7 +54,11 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
     out = runner.run(read_and_extract, data, media_type, app.policy.triage.min_text_chars_per_page, app.policy.limits,
                      vendors, calibration, budget, deadline=deadline)
     memory, vendor_pos = _vendor_context(app, out.extraction.value("vendor_id"))
-    extraction = runner.run(finish_extraction, out.text, out.extraction, vendors, calibration, memory, vendor_pos, deadline=deadline)
+    # The vendor master goes to the child again only for a second extraction (a layout
+    # memory): every call pickles its arguments, and a master of thousands of vendors is
+    # megabytes each way.
+    extraction = runner.run(finish_extraction, out.text, out.extraction, vendors if memory else (), calibration, memory,
+                            vendor_pos, deadline=deadline)
     return out, extraction
 
 
