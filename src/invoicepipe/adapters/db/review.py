@@ -104,6 +104,17 @@ def _beyond(columns: list, values: tuple, backwards: bool):
     return row < bound if backwards else row > bound
 
 
+def _rows_of(merged, keys: list, limit: int, offset: int, backwards: bool):
+    """The whole queue rows of one page cut from ``merged`` (key columns of the matching
+    rows, several ranges put together), in the sort order of ``keys``."""
+    def ordered(columns):
+        return [columns[k.name].desc() if backwards else columns[k.name] for k in keys]
+
+    picked = select(merged).order_by(*ordered(merged.c)).limit(limit).offset(offset).subquery()
+    q = t.review_queue
+    return select(q).join(picked, picked.c.document_id == q.c.document_id).order_by(*ordered(picked.c))
+
+
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i:i + CHUNK]
@@ -343,10 +354,7 @@ class ReviewRepository:
             return branches[0].limit(limit).offset(offset)
         # SQLite allows ORDER BY / LIMIT in a compound select's terms only inside a subquery.
         merged = union_all(*[select(b.limit(offset + limit).subquery()) for b in branches]).subquery()
-        order = [merged.c[k.name].desc() if backwards else merged.c[k.name] for k in keys]
-        picked = select(merged).order_by(*order).limit(limit).offset(offset).subquery()
-        return (select(q).join(picked, picked.c.document_id == q.c.document_id)
-                .order_by(*[picked.c[k.name].desc() if backwards else picked.c[k.name] for k in keys]))
+        return _rows_of(merged, keys, limit, offset, backwards)
 
     def _sorted_vendor_rows(self, phase: int, filters: tuple, sort: str, names: list[tuple[int, str]], limit: int,
                             after: Optional[tuple], backwards: bool, offset: int):
@@ -363,10 +371,7 @@ class ReviewRepository:
                 branch = branch.where(_beyond(keys, after, backwards))
             branches.append(branch)
         merged = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
-        order = [merged.c[k.name].desc() if backwards else merged.c[k.name] for k in keys]
-        picked = select(merged).order_by(*order).limit(limit).offset(offset).subquery()
-        return (select(q).join(picked, picked.c.document_id == q.c.document_id)
-                .order_by(*[picked.c[k.name].desc() if backwards else picked.c[k.name] for k in keys]))
+        return _rows_of(merged, keys, limit, offset, backwards)
 
     def page_at(self, filters: tuple, held: str, sort: str, limit: int, offset: int) -> list[dict]:
         """The page at ``offset`` (links without a cursor, e.g. the API's ``page``): phase by
