@@ -14,6 +14,7 @@ from ..domain.models import Status
 from ..domain.reasons import ROLE_RANK, spec, weighty
 from .einvoice_view import einvoice_rendering
 from .review import open_reasons, stored_digest
+from .review_evidence import field_evidence, line_evidence
 from .review_words import field_label
 
 DECISION_STEPS = ("decide", "review_approve", "reconcile")
@@ -34,13 +35,14 @@ def _fields(row: Optional[dict], policy, vendor_id: Optional[str]) -> list[dict]
         confidence = float(f.get("confidence") or 0.0)
         out.append({"name": name, "label": field_label(name), "value": f.get("value") or "", "confidence": round(confidence, 3),
                     "threshold": threshold, "uncertain": confidence < threshold and not f.get("by"), "page": f.get("page"),
-                    "box": f.get("box"), "method": f.get("method"), "confirmed_by": f.get("by")})
+                    "box": f.get("box"), "method": f.get("method"), "confirmed_by": f.get("by"),
+                    "evidence": [f"entered by {f['by']}"] if f.get("by") else field_evidence(f.get("method"), f.get("evidence") or ())})
     present = {f["name"] for f in out}
     # A field the document does not carry (no IBAN on a US invoice) is not "uncertain": only
     # a missing field the router requires holds the invoice and asks for the reviewer's eye.
     required = set(policy.routing.required_fields)
     out += [{"name": n, "label": field_label(n), "value": "", "confidence": 0.0, "threshold": None, "uncertain": n in required,
-             "page": None, "box": None, "method": "missing"} for n in KEY_FIELDS if n not in present]
+             "page": None, "box": None, "method": "missing", "evidence": []} for n in KEY_FIELDS if n not in present]
     return sorted(out, key=lambda f: (f["confidence"], f["name"]))
 
 
@@ -59,7 +61,8 @@ def _recorded_lines(trail: list[dict]) -> dict[str, dict]:
 
 def _line(li, po, received: dict, recorded: dict) -> dict:
     row = {"description": li.description, "quantity": _s(li.quantity), "unit_price": _s(li.unit_price), "amount": _s(li.amount),
-           "sku": li.sku, "page": li.page, "box": li.box.as_list() if li.box else None, "confidence": li.confidence}
+           "sku": li.sku, "page": li.page, "box": li.box.as_list() if li.box else None, "confidence": li.confidence,
+           "evidence": line_evidence(li.evidence)}
     if po is None:
         return row
     pl, how = pair_line(li, po)
