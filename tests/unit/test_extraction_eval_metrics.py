@@ -97,3 +97,15 @@ def test_corpus_reader_uses_the_master_and_drops_values_the_print_does_not_show(
     assert corpus.vendors[0].vendor_id == "V1"
     assert doc.truth == {"vendor": "ACME", "total": "1.00", "document_type": "credit_note", "vendor_id": ""}
     assert doc.not_printed == {"total"}
+
+
+def test_held_figures_say_what_held_each_document_and_whether_the_held_value_was_right():
+    right_total = outcome("a", "scan", {"total": ("10.00", "10.00", 0.6, 0.6), "vendor": ("V1", "V1", 0.9, 0.9)})
+    right_total.held = [("low_confidence", "total"), ("low_confidence", "total")]  # counted once
+    wrong_total = outcome("b", "scan", {"total": ("10.00", "1.00", 0.6, 0.6), "vendor": ("V1", "V1", 0.9, 0.9)})
+    wrong_total.held = [("low_confidence", "total"), ("unknown_vendor", None)]
+    passed = outcome("c", "digital", {"total": ("5.00", "5.00", 0.99, 0.99)}, routed="auto")
+    figures = m.held_figures([right_total, wrong_total, passed])
+    assert figures["held"] == 2 and figures["held_clean"] == 1  # only "a" had every critical field right
+    assert figures["by_reason"]["low_confidence:total"] == {"documents": 2, "value_right": 1, "scored": 2}
+    assert figures["by_reason"]["unknown_vendor"] == {"documents": 1, "value_right": 0, "scored": 0}

@@ -70,6 +70,7 @@ def score_document(doc: LabelledDocument, read: ReadDocument, config: Configurat
     vendor = _vendor(corpus, extraction.value("vendor_id"))
     decision = route_invoice(extraction, vendor, config.policy)
     outcome.routed, outcome.reasons = decision.outcome, decision.reason_codes
+    outcome.held = [(r.code, r.evidence.get("field")) for r in decision.reasons]
     outcome.route_input = (extraction, vendor)
     return outcome
 
@@ -111,6 +112,7 @@ def report_for(corpus: Corpus, outcomes: list[m.DocOutcome], config: Configurati
         "reliability_by_field": m.reliability_by_field(outcomes), "amount_evidence": m.by_evidence(outcomes),
         "high_confidence": m.high_confidence(outcomes, config.policy),
         "routing": {**m.routing_figures(outcomes), "curve": curve(outcomes, config)},
+        "held": m.held_figures(outcomes),
         "by_form": m.by_form(outcomes), "speed": m.speed(outcomes), "mistakes": m.mistakes(outcomes),
     }
 

@@ -48,6 +48,7 @@ class DocOutcome:
     fields: dict = field(default_factory=dict)  # name -> FieldOutcome
     routed: str = "review"
     reasons: list = field(default_factory=list)
+    held: list = field(default_factory=list)  # (reason code, routed field or None) of each reason that held it
     error: Optional[str] = None
     # confidences of the routed fields, kept to re-route under other thresholds
     route_input: Optional[tuple] = None
@@ -140,6 +141,26 @@ def routing_figures(docs: list[DocOutcome]) -> dict:
     wrong = [d.name for d in auto if not _critical_ok(d)]
     return {"documents": len(docs), "auto": len(auto), "straight_through": _share(len(auto), len(docs)),
             "auto_error_rate": _share(len(wrong), len(auto)), "auto_wrong": wrong[:20]}
+
+
+def held_figures(docs: list[DocOutcome]) -> dict:
+    """Why documents were held, and whether holding them caught anything: per reason code and
+    field, the documents it held and, for a field-specific reason, how often the held value
+    was right anyway. "Held clean" are held documents whose critical fields were all right:
+    the straight-through the router's caution cost, to weigh against the errors it stopped."""
+    held = [d for d in docs if d.error is None and d.routed != "auto"]
+    by_reason: dict[str, dict] = {}
+    for d in held:
+        for code, name in dict.fromkeys(d.held):  # a document counts once per reason and field
+            row = by_reason.setdefault(f"{code}:{name}" if name else code, {"documents": 0, "value_right": 0, "scored": 0})
+            row["documents"] += 1
+            shown = next((f for f in d.fields.values() if f.threshold_name == name), None) if name else None
+            if shown is not None and shown.predicted not in (None, ""):
+                row["scored"] += 1
+                row["value_right"] += int(shown.correct)
+    clean = [d for d in held if _critical_ok(d)]
+    return {"held": len(held), "held_clean": len(clean),
+            "by_reason": dict(sorted(by_reason.items(), key=lambda kv: -kv[1]["documents"]))}
 
 
 def uniform_threshold_policy(policy: Policy, threshold: float) -> Policy:

@@ -58,6 +58,12 @@ def _routing(report: dict) -> list[str]:
            "    auto-routed error %              " + "  ".join(_pct(c["auto_error_rate"]) for c in r["curve"])]
     if r["auto_wrong"]:
         out.append(f"  auto-routed with a wrong critical field: {', '.join(r['auto_wrong'])}")
+    held = report.get("held")
+    if held and held["held"]:
+        out.append(f"  held for review: {held['held']}, of them {held['held_clean']} with every critical field right; "
+                   "by reason (documents; where it names a field: its value right / read):")
+        out += [f"    {code:<32}{row['documents']:>5}" + (f"   value right {row['value_right']}/{row['scored']}" if row["scored"] else "")
+                for code, row in held["by_reason"].items()]
     return out
 
 
