@@ -4,6 +4,10 @@ Every function here takes the readers first and only picklable arguments, touche
 database and no blob store, and returns plain dataclasses: ``adapters/parse_isolation``
 runs it in a child under the policy's limits (or inline in unit tests). The page count
 is checked before anything is read, and a page's pixels before it is rendered for OCR.
+
+``parse_document`` is the parse step's one call: what only the worker's database knows
+(the resolved vendor's layout memory and purchase orders) it asks for half-way, and it
+returns what the worker stores, not the words: the text stays in the child.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ..domain.extraction.bank_details import flag_unreadable_iban
 from ..domain.extraction.po_search import refine_po_number
 from ..domain.costs import Budget
 from ..domain.fingerprints import ContentPrint, content_print
+from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Extraction
 from ..domain.policy import ParseLimits
 from ..domain.sniff import XML
@@ -37,6 +42,27 @@ class ParseOutput:
     print_ms: float
     print_warning: Optional[str] = None
     cost: Optional[cost_meter.ParseCost] = None  # what the engine calls spent, and what a ceiling stopped
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What the worker stores of a parse: the extraction, the page facts (no words), the
+    content print and what the engine calls spent."""
+
+    reader: str
+    pages: list  # per page: number, width, height, method, words (a count), capture (OCR)
+    extraction: Extraction
+    content_print: Optional[ContentPrint]
+    print_ms: float
+    print_warning: Optional[str] = None
+    cost: Optional[cost_meter.ParseCost] = None
+
+
+def page_facts(text: DocumentText) -> list[dict]:
+    """The pages as the parse's audit event and the extraction row keep them; the capture
+    record (page found and warped, lighting flattened) says what image the boxes refer to."""
+    return [{"number": p.number, "width": p.width, "height": p.height, "method": p.method, "words": len(p.words),
+             **({"capture": dict(p.capture)} if p.capture else {})} for p in text.pages]
 
 
 def _check(readers, data: bytes, media_type: str, limits: ParseLimits, dpi: Optional[int] = None) -> None:
@@ -107,3 +133,16 @@ def finish_extraction(readers, text: DocumentText, extraction: Extraction, vendo
     if memory:
         extraction = extract_invoice(text, vendors, calibration or load_calibration(), memory)
     return flag_unreadable_iban(refine_po_number(extraction, text, vendor_pos), text)
+
+
+def parse_document(readers, data: bytes, media_type: str, min_chars_per_page: int, limits: ParseLimits,
+                   vendors: list, calibration=None, budget: Optional[Budget] = None, *, ask) -> ParsedDocument:
+    """Read, extract and print (``read_and_extract``), then finish with the resolved vendor's
+    context: ``ask(vendor_id)`` returns its layout memory and purchase orders (the worker
+    reads them; not asked when no vendor was resolved)."""
+    out = read_and_extract(readers, data, media_type, min_chars_per_page, limits, vendors, calibration, budget)
+    vendor_id = out.extraction.value("vendor_id")
+    memory, vendor_pos = ask(vendor_id) if vendor_memory_key(vendor_id, None) is not None else (None, [])
+    extraction = finish_extraction(readers, out.text, out.extraction, vendors, calibration, memory, vendor_pos)
+    return ParsedDocument(out.text.reader, page_facts(out.text), extraction, out.content_print, out.print_ms,
+                          out.print_warning, out.cost)
