@@ -13,6 +13,13 @@ Per digital invoice, after 4 warm-up invoices (which also start the parse child)
 - **statements**: SQL statements the parse step ran (a ``before_cursor_execute`` listener);
 - **calls**: round trips to the child.
 
+``--in-process N`` runs only the child's side for the first N invoices, in this process
+and without a database: ``parse_document`` with every message to or from the child (the
+call, the question, the answer, the result) pickled and unpickled as the pipe does. It
+is meant for ``valgrind --tool=callgrind``, whose instruction counts hold on a loaded
+machine where CPU times do not: run it for two values of N and divide the difference by
+the difference of N (the imports cancel out).
+
 Ingest and triage run first for each document and are not counted. Each round is a fresh
 database; the median round (by worker + child) is printed, with every round's totals.
 The machine is shared: alternate runs of the code before and after a change and compare
@@ -125,16 +132,42 @@ def one_round(files: list[Path], master: Path, work: Path) -> dict:
             "statements": round(counting["statements"] / n, 1), "calls": round(counting["calls"] / n, 2), "parsed": parsed}
 
 
+def in_process(files: list[Path], master: Path) -> None:
+    """The child's side of each parse, each message pickled as the pipe does (see above)."""
+    import pickle
+
+    from invoicepipe.adapters import readers
+    from invoicepipe.domain.policy import ParseLimits
+    from invoicepipe.evaluation.corpus import load_corpus
+    from invoicepipe.services.parse_work import parse_document
+
+    def wire(message):
+        return pickle.loads(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+    def ask(vendor_id):
+        wire(("ask", vendor_id))
+        return wire(("answer", (None, [])))[1]  # no layout memory, no purchase orders
+
+    vendors = list(load_corpus(master.parent).vendors or ())
+    for path in files:
+        _, fn, args = wire(("call", parse_document, (path.read_bytes(), "application/pdf", 40, ParseLimits(), vendors, None, None)))
+        wire(("ok", fn(readers, *args, ask=ask)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=40, help="measured digital invoices per round")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--in-process", type=int, metavar="N", help="only the child's side of N invoices (for callgrind)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="invoicepipe-fastpool-") as tmp:
         work = Path(tmp)
         files = generate(work / "set", args.count, args.seed)
+        if args.in_process is not None:
+            in_process(files[WARMUP:WARMUP + args.in_process], work / "set" / "master")
+            return 0
         rounds = []
         for r in range(args.rounds):
             (work / f"r{r}").mkdir()
