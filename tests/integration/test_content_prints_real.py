@@ -38,3 +38,34 @@ def test_a_scanned_copy_is_near_identical_and_another_invoice_on_the_layout_is_n
     assert different.dates_disjoint
     assert classify(different) != "copy"
     assert copy.numbers - different.numbers > 0.4
+
+
+def test_the_parse_prints_from_the_pages_it_loaded_for_their_text_what_a_separate_render_prints():
+    # the parse renders the thumbnails while the reader has each page loaded; a print made
+    # from its own render of the same bytes (document_print) must be the same print
+    from invoicepipe.adapters import readers
+    from invoicepipe.domain.policy import ParseLimits
+    from invoicepipe.services.parse_work import read_and_extract
+
+    for name in ("0001-de_din_ruled-digital.pdf", "0013-de_din_ruled-scan.pdf"):
+        data = (SAMPLE / name).read_bytes()
+        out = read_and_extract(readers, data, "application/pdf", 0, ParseLimits(), [])  # 0: the text layer, however thin
+        assert out.print_warning is None
+        assert out.content_print == document_print(out.text, data, "application/pdf")
+        assert out.content_print.page_hashes
+
+
+def test_a_thumbnail_that_cannot_be_rendered_leaves_a_print_of_the_words_and_the_reading_whole(monkeypatch):
+    from invoicepipe.adapters import readers
+    from invoicepipe.domain.policy import ParseLimits
+    from invoicepipe.services import parse_work
+
+    def broken(page):
+        raise RuntimeError("renderer out of order")
+
+    monkeypatch.setattr(parse_work, "pdf_thumbnail", broken)
+    data = (SAMPLE / "0001-de_din_ruled-digital.pdf").read_bytes()
+    out = parse_work.read_and_extract(readers, data, "application/pdf", 40, ParseLimits(), [])
+    assert out.text.pages[0].words and out.extraction.value("total")
+    assert out.print_warning == "images: RuntimeError: renderer out of order"
+    assert out.content_print.tokens and out.content_print.page_hashes == ()  # the words still print

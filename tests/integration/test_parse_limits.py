@@ -16,7 +16,7 @@ from invoicepipe.adapters.parse_isolation import ChildProcessRunner
 from invoicepipe.bootstrap import bootstrap
 from invoicepipe.config import Settings
 from invoicepipe.domain.policy import ParseLimits
-from invoicepipe.errors import LimitExceeded, ReaderCrashed
+from invoicepipe.errors import LimitExceeded, ReaderCrashed, TransientError
 from invoicepipe.services.ingest import ingest_bytes
 from invoicepipe.services.queries import show
 from tests.conftest import drain, lenient_policy
@@ -169,5 +169,61 @@ def test_a_child_that_kept_memory_is_replaced_after_its_call_and_one_that_did_no
         assert runner.run(hoard, 200) == 3  # the call succeeds; the child is replaced after it
         assert runner.run(hoard, 10, deadline=time.monotonic() + 600) == 1  # a fresh child, nothing kept
         assert runner.started == 2
+    finally:
+        runner.close()
+
+
+def child_pid(readers):
+    return os.getpid()
+
+
+def ask_twice(readers, value, *, ask):
+    return [ask(value), ask(value + 1), os.getpid()]
+
+
+def ask_then_burn(readers, *, ask):
+    ask("anything")
+    while True:
+        pass
+
+
+def test_a_call_asks_the_worker_half_way_and_calls_made_while_answering_run_in_the_child_that_asked():
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        seen = []
+
+        def answer(value):
+            seen.append(runner.run(child_pid))  # a nested read, as learning a vendor's layout does
+            return value * 10
+
+        first, second, pid = runner.run(ask_twice, 1, deadline=time.monotonic() + 600, answer=answer)
+        assert (first, second) == (10, 20)
+        assert seen == [pid, pid] and runner.started == 1  # no second child for the nested calls
+        assert runner.run(child_pid) == pid  # the child went back to the pool, free
+    finally:
+        runner.close()
+
+
+def test_an_answer_that_fails_replaces_the_waiting_child_and_its_error_stays_what_it_was():
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        def failing(value):
+            raise TransientError("database is locked")  # a retry may succeed: not the document's fault
+
+        with pytest.raises(TransientError, match="database is locked"):
+            runner.run(ask_twice, 1, deadline=time.monotonic() + 600, answer=failing)
+        assert runner.run(answer, 5) == 5
+        assert runner.started == 2  # the child left waiting for an answer was replaced
+    finally:
+        runner.close()
+
+
+def test_the_cpu_allowance_holds_after_a_question_answered_with_a_nested_call():
+    runner = ChildProcessRunner(ParseLimits(parse_cpu_seconds=1))
+    try:
+        assert runner.run(answer, 1, deadline=time.monotonic() + 600) == 1  # imports this module
+        with pytest.raises(LimitExceeded) as raised:
+            runner.run(ask_then_burn, answer=lambda request: runner.run(answer, 2))
+        assert raised.value.limit == "parse_cpu_seconds"
     finally:
         runner.close()

@@ -380,3 +380,27 @@ def test_column_edges_learn_a_steady_drift_down_the_page():
 
     assert amount_column(0.5, []).slope == pytest.approx(-0.5 / 14, abs=0.005)  # rows are 14 points apart
     assert amount_column(0, []).slope == 0.0  # a straight print stays straight
+
+
+def _line(index: int, text: str):
+    from invoicepipe.domain.extraction.layout import make_line
+    from invoicepipe.domain.models import Box, Word
+
+    words, x = [], 40.0
+    for word in text.split():
+        words.append(Word(word, Box(x, 100 + 12 * index, x + 6 * len(word), 110 + 12 * index), 1))
+        x += 6 * len(word) + 6
+    return make_line(1, words, index)
+
+
+def test_the_page_search_for_column_names_keeps_every_line_a_line_by_line_search_finds_a_name_on():
+    from invoicepipe.domain.extraction.table_columns import _names, may_head
+
+    texts = ["ACME Industrial Supplies GmbH", "Invoice No: INV-1", "Unit", "Price Qty Amount", "Widget blue 2 10.00 20.00",
+             "Ümsatzsteuer 19%", "|Amount", "Kühlschrank", "Thank you", "Total: 148.75 EUR", "Pos. Beschreibung Menge"]
+    lines = [_line(i, t) for i, t in enumerate(texts)]
+    keep = may_head(lines)
+    by_line = [bool(_names(ln)[0]) for ln in lines]
+    assert all(k for k, named in zip(keep, by_line) if named)  # never loses a header line
+    assert keep[2] and keep[3]  # "unit\nprice" matched over the newline touches both lines
+    assert not keep[0] and not keep[7] and not keep[8]  # lines without a column name are skipped

@@ -2,7 +2,7 @@
 
 from invoicepipe.adapters.parse_isolation import InlineRunner, classify_failure
 from invoicepipe.domain.policy import ParseLimits
-from invoicepipe.errors import LimitExceeded, PermanentError, UnreadableDocument
+from invoicepipe.errors import LimitExceeded, PermanentError, TransientError, UnreadableDocument
 from invoicepipe.services.audit import trail
 from invoicepipe.services.ingest import ingest_bytes
 from invoicepipe.services.queries import show
@@ -46,31 +46,57 @@ def test_the_inline_runner_raises_permanent_errors_for_bad_data():
             raise AssertionError("no error")
 
 
+def ask_and_return(readers, *, ask):
+    return ask("context")
+
+
+def test_the_inline_runner_passes_a_failed_answer_through_unclassified():
+    # a database error while the worker answers is the worker's, not bad data: it must not
+    # become UnreadableDocument (a permanent failure of the document)
+    def failing(request):
+        raise TransientError("database is locked")
+
+    runner = InlineRunner(TextReaders(), ParseLimits())
+    assert runner.run(ask_and_return, answer=lambda request: request.upper()) == "CONTEXT"
+    try:
+        runner.run(ask_and_return, answer=failing)
+    except TransientError as exc:
+        assert str(exc) == "database is locked"
+    else:
+        raise AssertionError("no error")
+
+
 def test_the_default_policy_carries_the_parse_limits(app):
     assert app.policy.limits == ParseLimits(parse_memory_mb=2048, parse_cpu_seconds=120, parse_wall_seconds=300,
                                             max_pages=200, max_pixels_per_page=60_000_000)
 
 
 class RecordingRunner(InlineRunner):
-    """The inline runner, noting which function each call ran and with what vendor master."""
+    """The inline runner, noting each call: its function, the vendor master it carried and
+    what came back."""
 
     def __init__(self, readers, limits):
         super().__init__(readers, limits)
-        self.vendors_sent: dict[str, int] = {}
+        self.calls: list[tuple[str, int, object]] = []
 
     def run(self, fn, *args, **kwargs):
-        if fn.__name__ in ("read_and_extract", "finish_extraction"):
-            vendors = args[4] if fn.__name__ == "read_and_extract" else args[2]
-            self.vendors_sent[fn.__name__] = len(vendors)
-        return super().run(fn, *args, **kwargs)
+        result = super().run(fn, *args, **kwargs)
+        vendors = args[4] if fn.__name__ == "parse_document" else ()
+        self.calls.append((fn.__name__, len(vendors), result))
+        return result
 
 
-def test_the_vendor_master_goes_to_the_parse_child_once_without_a_layout_memory(loaded, run_pipeline):
-    # every call to the child pickles its arguments: a master of thousands of vendors would
-    # cross twice per parse for nothing when no second extraction (layout memory) needs it
+def test_a_parse_is_one_call_to_the_child_and_its_words_do_not_come_back(loaded, run_pipeline):
+    # every call to the child pickles its arguments and its result: the vendor master (a
+    # master of thousands of vendors is megabytes) goes once, and the words, which only the
+    # extraction needs, stay in the child
     runner = loaded.parse_runner = RecordingRunner(loaded.readers, loaded.policy.limits)
     [doc] = ingest_bytes(loaded, fake_pdf(*invoice_lines(number="ONCE-1")), "once.pdf", "portal", "user:test").documents
     run_pipeline(loaded)
-    assert show(loaded, doc["id"])["status"] in ("exported", "needs_review")
-    assert runner.vendors_sent["read_and_extract"] > 0
-    assert runner.vendors_sent["finish_extraction"] == 0
+    shown = show(loaded, doc["id"])
+    assert shown["status"] in ("exported", "needs_review")
+    [(name, vendors, result)] = [c for c in runner.calls if c[0] != "probe_document"]
+    assert name == "parse_document" and vendors > 0
+    assert not hasattr(result, "text") and result.pages[0]["words"] > 0
+    assert shown["pages"] == len(result.pages) and shown["extraction"]["reader"] == result.reader
+    assert result.extraction.value("vendor_id")  # resolved: the context was asked for

@@ -15,7 +15,7 @@ from PIL import Image
 
 from ..domain.fingerprints import MAX_PAGES, ContentPrint, content_print
 from ..domain.models import DocumentText
-from .pdf import open_pdfium, render_page
+from .pdf import open_pdfium, render_loaded_page
 
 THUMB_WIDTH = 128
 
@@ -28,16 +28,25 @@ def _gray(image: Image.Image) -> tuple[bytes, int, int]:
     return image.tobytes(), image.width, image.height
 
 
+def pdf_thumbnail(page) -> tuple[bytes, int, int]:
+    """Grayscale (buffer, width, height) of a loaded PDF page (call inside open_pdfium): the
+    reader renders it while the page is loaded for its text (``read_text_layer_and_images``)."""
+    width_pt = page.get_width() or 595
+    return _gray(render_loaded_page(page, scale=THUMB_WIDTH / width_pt, grayscale=True))
+
+
 def page_thumbnails(data: bytes, media_type: str, pages: int = MAX_PAGES) -> list[tuple[bytes, int, int]]:
     """Grayscale (buffer, width, height) of the first ``pages`` pages or image frames."""
     if media_type == "application/pdf":
         with open_pdfium(data) as pdf:
-            count = min(pages, len(pdf))
-            renders = []
-            for i in range(count):
-                width_pt = pdf.get_page_size(i)[0] or 595
-                renders.append(render_page(pdf, i, scale=THUMB_WIDTH / width_pt, grayscale=True))
-        return [_gray(r) for r in renders]
+            thumbs = []
+            for i in range(min(pages, len(pdf))):
+                page = pdf[i]
+                try:
+                    thumbs.append(pdf_thumbnail(page))
+                finally:
+                    page.close()
+        return thumbs
     out = []
     with Image.open(io.BytesIO(data)) as img:
         for frame in range(min(pages, getattr(img, "n_frames", 1))):

@@ -16,6 +16,16 @@ starting a child (interpreter + pdfplumber, pypdfium2, extraction imports) costs
 1.5 s, five to ten times the ~150 ms a digital invoice needs in all, so one child per
 document is too dear; a call to a live child only adds pickling the PDF and the result,
 within the noise for a one-page invoice (33.2 ms in the child vs 33.5 ms inline, median).
+
+A call may ask the worker something half-way (``run(..., answer=fn)``: the work gets an
+``ask`` keyword and ``ask(request)`` returns ``answer(request)``, computed in the worker).
+A parse asks for the resolved vendor's layout memory and purchase orders, which only the
+worker's database has, and carries on with what it read still in memory: before, it
+returned the whole text to the worker and got it back in a second call, pickled four times
+per document. While answering, the worker may run further calls (``run`` from the same
+thread): they go to the child that asked, which serves them before it waits on, so a
+nested read needs no second child. An answer that fails leaves the child waiting: it is
+replaced, and the failure is raised as it was (a database error stays transient).
 """
 
 from __future__ import annotations
@@ -80,6 +90,24 @@ def classify_failure(exc: BaseException, limits: ParseLimits) -> InvoicepipeErro
     return UnreadableDocument(describe_bad_data(exc))
 
 
+class _AnswerFailed(BaseException):
+    """Carries an answer's failure through the work unclassified (a BaseException: the
+    work's own ``except Exception`` must not swallow it)."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(error)
+        self.error = error
+
+
+def _passing_failures(answer: Callable) -> Callable:
+    def ask(request: Any) -> Any:
+        try:
+            return answer(request)
+        except BaseException as exc:  # noqa: BLE001 - re-raised as it was by the runner
+            raise _AnswerFailed(exc) from exc
+    return ask
+
+
 class InlineRunner:
     """Runs the parse in the calling thread with ``readers`` (the fake ones in unit tests,
     or wherever a child process is not wanted): the same error classification, no limits
@@ -88,9 +116,13 @@ class InlineRunner:
     def __init__(self, readers: Any, limits: ParseLimits):
         self.readers, self.limits = readers, limits
 
-    def run(self, fn: Callable, *args: Any, deadline: Optional[float] = None) -> Any:
+    def run(self, fn: Callable, *args: Any, deadline: Optional[float] = None, answer: Optional[Callable] = None) -> Any:
         try:
-            return fn(self.readers, *args)
+            if answer is None:
+                return fn(self.readers, *args)
+            return fn(self.readers, *args, ask=_passing_failures(answer))
+        except _AnswerFailed as failed:
+            raise failed.error from None  # the worker's own failure, not the document's
         except Exception as exc:  # noqa: BLE001 - classified, see the module docstring
             raise classify_failure(exc, self.limits) from exc
 
@@ -146,27 +178,60 @@ def _child_main(conn, readers_module: str, memory_mb: int, worker_pid: Optional[
     limit = int((baseline_mb + memory_mb) * 1024 * 1024)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_hard, cpu_hard))  # no allowance between calls
     conn.send(("ready", baseline_mb))
     while True:
         try:
-            fn, args, cpu_seconds = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        soft = int(_cpu_used()) + cpu_seconds + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (soft if cpu_hard == resource.RLIM_INFINITY else min(soft, cpu_hard), cpu_hard))
-        try:
-            reply = ("ok", fn(readers, *args))
-        except MemoryError:
-            reply = ("memory", None)
-        except TransientError as exc:
-            reply = ("transient", str(exc))
-        except Exception as exc:  # noqa: BLE001 - classified in the parent
-            reply = ("error", exc if isinstance(exc, InvoicepipeError) else describe_bad_data(exc))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_hard, cpu_hard))
-        try:
-            conn.send(reply)
-        except MemoryError:
-            conn.send(("memory", None))
+        _serve(conn, readers, message)
+
+
+def _serve(conn, readers, message: tuple) -> None:
+    """Run one call and send its reply. The call's CPU allowance is set for its duration;
+    after it, the allowance in force before it comes back, moved on by what this call
+    used: a call made while the worker answers an outer call's question (a nested read)
+    spends its own allowance, not the outer call's."""
+    _, fn, args, cpu_seconds, asks = message
+    previous, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    began = _cpu_used()
+    _set_cpu_soft(int(began) + cpu_seconds + 1, cpu_hard)
+    try:
+        reply = ("ok", fn(readers, *args, ask=_asker(conn, readers)) if asks else fn(readers, *args))
+    except MemoryError:
+        reply = ("memory", None)
+    except TransientError as exc:
+        reply = ("transient", str(exc))
+    except Exception as exc:  # noqa: BLE001 - classified in the parent
+        reply = ("error", exc if isinstance(exc, InvoicepipeError) else describe_bad_data(exc))
+    _set_cpu_soft(previous if previous == resource.RLIM_INFINITY else previous + int(_cpu_used() - began) + 1, cpu_hard)
+    try:
+        conn.send(reply)
+    except MemoryError:
+        conn.send(("memory", None))
+
+
+def _set_cpu_soft(soft: int, hard: int) -> None:
+    if hard != resource.RLIM_INFINITY and (soft == resource.RLIM_INFINITY or soft > hard):
+        soft = hard
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _asker(conn, readers) -> Callable:
+    """``ask(request)`` inside the child: the request goes to the worker, and calls the
+    worker makes while answering are served here until the answer comes."""
+    def ask(request: Any) -> Any:
+        conn.send(("ask", request))
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                os._exit(0)  # the worker is gone (or replaced us): nothing to answer to
+            if message[0] == "answer":
+                return message[1]
+            _serve(conn, readers, message)
+    return ask
 
 
 # -- the parent side ------------------------------------------------------------------------
@@ -191,6 +256,7 @@ class _Child:
         theirs.close()
         self.calls = 0
         self.healthy = True  # False once it died, ran out of time or memory: it is replaced
+        self.spoiled = False  # a call (a nested one too) ran out of memory: replace it after the outer call
         self.ready = False
         self.baseline_mb = 0.0  # the child's address space before its first document
 
@@ -217,14 +283,37 @@ class _Child:
         self.process.join(5)
         self.conn.close()
 
-    def call(self, fn: Callable, args: tuple, limits: ParseLimits, deadline: float) -> Any:
+    def call(self, fn: Callable, args: tuple, limits: ParseLimits, deadline: float,
+             answer: Optional[Callable] = None) -> Any:
         if not self.ready:
             started = time.monotonic()
             self._wait_ready(limits)
             deadline += time.monotonic() - started
         self.calls += 1
         self.healthy = False  # until a reply arrives
-        self.conn.send((fn, args, limits.parse_cpu_seconds))
+        self.conn.send(("call", fn, args, limits.parse_cpu_seconds, answer is not None))
+        while True:
+            kind, value = self._receive(limits, deadline)
+            if kind != "ask":
+                break
+            if answer is None:
+                raise ReaderCrashed("the parse asked the worker a question it was not given a way to answer")
+            try:
+                reply = answer(value)
+            finally:
+                self.healthy = False  # a nested call's reply set it; this call has not replied yet
+            self.conn.send(("answer", reply))  # (an answer that raised left the child waiting: replaced)
+        self.spoiled = self.spoiled or kind == "memory"
+        self.healthy = not self.spoiled
+        if kind == "ok":
+            return value
+        if kind == "memory":
+            raise memory_exceeded(limits)
+        if kind == "transient":
+            raise TransientError(value)
+        raise value if isinstance(value, InvoicepipeError) else UnreadableDocument(value)
+
+    def _receive(self, limits: ParseLimits, deadline: float) -> tuple:
         peak_mb = 0.0
         while not self.conn.poll(POLL_S):
             peak_mb = max(peak_mb, _vm_size_mb(self.process.pid) or 0.0)
@@ -234,18 +323,10 @@ class _Child:
             if time.monotonic() > deadline:
                 raise wall_exceeded(limits)
         try:
-            kind, value = self.conn.recv()
+            return self.conn.recv()
         except (EOFError, OSError):
             self.process.join(1)
             raise self._death(limits, peak_mb) from None
-        self.healthy = kind != "memory"
-        if kind == "ok":
-            return value
-        if kind == "memory":
-            raise memory_exceeded(limits)
-        if kind == "transient":
-            raise TransientError(value)
-        raise value if isinstance(value, InvoicepipeError) else UnreadableDocument(value)
 
     def _death(self, limits: ParseLimits, peak_mb: float) -> InvoicepipeError:
         code = self.process.exitcode
@@ -272,6 +353,7 @@ class ChildProcessRunner:
         self._idle: "queue.LifoQueue[_Child]" = queue.LifoQueue()
         self._all: set[_Child] = set()
         self._lock = threading.Lock()
+        self._asking = threading.local()  # the child whose question this thread is answering
         self.started = 0  # children started so far (replacements included)
 
     def _take(self) -> _Child:
@@ -294,19 +376,33 @@ class ChildProcessRunner:
         with self._lock:
             self._all.discard(child)
 
-    def run(self, fn: Callable, *args: Any, deadline: Optional[float] = None) -> Any:
+    def run(self, fn: Callable, *args: Any, deadline: Optional[float] = None, answer: Optional[Callable] = None) -> Any:
         """``fn(readers, *args)`` in a child; ``deadline`` (monotonic) defaults to now +
-        ``parse_wall_seconds``. A child that failed in any way but a plain error is replaced."""
+        ``parse_wall_seconds``. A child that failed in any way but a plain error is replaced.
+        With ``answer``, ``fn`` gets ``ask`` (see the module docstring)."""
         deadline = deadline if deadline is not None else time.monotonic() + self.limits.parse_wall_seconds
+        asking = getattr(self._asking, "child", None)
+        if asking is not None:  # called while answering a child's question: that child serves it
+            return asking.call(fn, args, self.limits, deadline, self._answering(asking, answer) if answer else None)
         child = self._take()
         try:
-            return child.call(fn, args, self.limits, deadline)
+            return child.call(fn, args, self.limits, deadline, self._answering(child, answer) if answer else None)
         finally:
             # a backstop on calls for what the address space does not show (descriptors, caches)
             if child.healthy and child.calls < self.max_calls_per_child and not child.grown(self.limits):
                 self._idle.put(child)
             else:
                 self._discard(child)
+
+    def _answering(self, child: _Child, answer: Callable) -> Callable:
+        def answering(request: Any) -> Any:
+            outer = getattr(self._asking, "child", None)
+            self._asking.child = child
+            try:
+                return answer(request)
+            finally:
+                self._asking.child = outer
+        return answering
 
     def close(self) -> None:
         with self._lock:

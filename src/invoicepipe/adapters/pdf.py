@@ -8,7 +8,7 @@ import io
 import re
 import threading
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional, TypeVar
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -21,6 +21,7 @@ from invoicepipe.errors import LimitExceeded, UnreadableDocument
 
 PDF_READER = f"pdfium {pdfium.PDFIUM_INFO.build} + pdfplumber {pdfplumber.__version__} rules"
 EINVOICE_NAMES = {"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "order-x.xml"}
+T = TypeVar("T")
 _EINVOICE_ROOT = re.compile(rb"<(?:[\w-]+:)?(CrossIndustryInvoice|CrossIndustryDocument|Invoice|CreditNote)[\s>]")
 
 
@@ -58,13 +59,18 @@ def render_page(pdf: pdfium.PdfDocument, index: int, scale: float, grayscale: bo
     """
     page = pdf[index]
     try:
-        bitmap = page.render(scale=scale, grayscale=grayscale)
-        try:
-            return bitmap.to_pil().copy()
-        finally:
-            bitmap.close()
+        return render_loaded_page(page, scale, grayscale)
     finally:
         page.close()
+
+
+def render_loaded_page(page: pdfium.PdfPage, scale: float, grayscale: bool = False) -> Image.Image:
+    """``render_page`` for a page already loaded (call inside open_pdfium; the caller closes it)."""
+    bitmap = page.render(scale=scale, grayscale=grayscale)
+    try:
+        return bitmap.to_pil().copy()
+    finally:
+        bitmap.close()
 
 
 def probe(data: bytes, media_type: str) -> DocumentFacts:
@@ -132,7 +138,16 @@ def read_text_layer(data: bytes) -> DocumentText:
     """Words with boxes (points, top-left origin) and ruled tables of every page, plus the
     embedded XML, all from PDFium (``pdf_words``, ``pdf_rules``): pdfplumber's grouping and
     table rules run on PDFium's characters and paths, without pdfminer's layout pass."""
-    drawings = []
+    return read_text_layer_and_images(data)[0]
+
+
+def read_text_layer_and_images(data: bytes, render: Optional[Callable[[pdfium.PdfPage], T]] = None,
+                               image_pages: int = 0) -> tuple[DocumentText, list[T]]:
+    """``read_text_layer``, and ``render(page)`` of each of the first ``image_pages`` pages
+    while it is loaded for its text: loading a page (its content stream and fonts) costs
+    PDFium about as much as a small render of it, so a caller that needs both (the content
+    print's thumbnails) pays for one load instead of two."""
+    drawings, images = [], []
     with open_pdfium(data) as pdf:
         if len(pdf) == 0:
             raise UnreadableDocument("document has no pages")
@@ -142,6 +157,8 @@ def read_text_layer(data: bytes) -> DocumentText:
                 page = pdf[index]
                 try:
                     drawings.append(page_drawing(page))
+                    if render is not None and index < image_pages:
+                        images.append(render(page))
                 finally:
                     page.close()
         except pdfium.PdfiumError as exc:
@@ -152,7 +169,7 @@ def read_text_layer(data: bytes) -> DocumentText:
         pages.append(Page(number, drawing.width, drawing.height,
                           tuple(Word(text, Box(x0, top, x1, bottom), number) for text, x0, top, x1, bottom in words),
                           "pdf_text", tables))
-    return DocumentText(tuple(pages), xml, PDF_READER)
+    return DocumentText(tuple(pages), xml, PDF_READER), images
 
 
 def check_limits(data: bytes, media_type: str, limits, dpi: Optional[int] = None) -> None:

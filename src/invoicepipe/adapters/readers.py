@@ -9,14 +9,14 @@ from __future__ import annotations
 from invoicepipe.adapters import pdf
 from invoicepipe.adapters.einvoice_file import check_xml_limits, probe_xml, read_einvoice_file
 from invoicepipe.adapters.ocr import OcrSettings, read_with_ocr, tesseract_version
-from invoicepipe.adapters.pdf import einvoice_xml, read_text_layer
+from invoicepipe.adapters.pdf import einvoice_xml, read_text_layer, read_text_layer_and_images
 from invoicepipe.adapters.plain_text import read_plain_text
 from invoicepipe.domain.sniff import XML
 
 READER_VERSION = "readers-1.7"
 
 __all__ = ["READER_VERSION", "OcrSettings", "check_limits", "einvoice_xml", "probe", "read_einvoice_file", "read_plain_text",
-           "read_text_layer", "read_with_ocr", "tesseract_version"]
+           "read_text_layer", "read_text_layer_and_images", "read_with_ocr", "tesseract_version"]
 
 
 def probe(data: bytes, media_type: str):

@@ -22,7 +22,7 @@ from ..errors import LimitExceeded, PermanentError, ReaderCrashed
 from . import costs
 from .learning import memory_for_vendor, stored_memory
 from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
-from .parse_work import finish_extraction, read_and_extract
+from .parse_work import parse_document
 from .parse_work import read_document as _read_document
 from .transitions import log_step, move, reason
 
@@ -45,21 +45,15 @@ def _read(app, data: bytes, media_type: str) -> DocumentText:
 
 
 def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget=None):
-    """Read and extract with the shipped calibration; a vendor with a layout memory (learned
-    from reviewers' corrections) is extracted again with it, and the PO number is checked
-    against the resolved vendor's own purchase orders. ``app.calibration``, when set,
-    replaces the shipped table (tests, experiments). Both halves run bounded."""
-    runner = parse_runner(app)
-    calibration = getattr(app, "calibration", None)
-    out = runner.run(read_and_extract, data, media_type, app.policy.triage.min_text_chars_per_page, app.policy.limits,
-                     vendors, calibration, budget, deadline=deadline)
-    memory, vendor_pos = _vendor_context(app, out.extraction.value("vendor_id"))
-    # The vendor master goes to the child again only for a second extraction (a layout
-    # memory): every call pickles its arguments, and a master of thousands of vendors is
-    # megabytes each way.
-    extraction = runner.run(finish_extraction, out.text, out.extraction, vendors if memory else (), calibration, memory,
-                            vendor_pos, deadline=deadline)
-    return out, extraction
+    """Read and extract with the shipped calibration in one bounded call; half-way the call
+    asks for the resolved vendor's context (``_vendor_context``): a vendor with a layout
+    memory (learned from reviewers' corrections) is extracted again with it, and the PO
+    number is checked against the vendor's own purchase orders. The words stay in the
+    child: only the extraction, the page facts and the print come back (``ParsedDocument``).
+    ``app.calibration``, when set, replaces the shipped table (tests, experiments)."""
+    return parse_runner(app).run(parse_document, data, media_type, app.policy.triage.min_text_chars_per_page,
+                                 app.policy.limits, vendors, getattr(app, "calibration", None), budget,
+                                 deadline=deadline, answer=lambda vendor_id: _vendor_context(app, vendor_id))
 
 
 def _vendor_context(app, vendor_id):
@@ -137,7 +131,7 @@ def parse(app, document_id: int, actor: str) -> None:
 
 
 def _parse_bounded(app, doc, vendors, budget=None):
-    """(None, (ParseOutput, Extraction)) or (PermanentError, None): the bounded work."""
+    """(None, ParsedDocument) or (PermanentError, None): the bounded work."""
     deadline = time.monotonic() + app.policy.limits.parse_wall_seconds
     try:
         data = app.blobs.get(doc.sha256)
@@ -158,25 +152,22 @@ def _record(app, doc, actor: str, owner: str, failure, result, granted=None, ela
                 costs.settle(tx, granted, None, elapsed_s=elapsed_s)
         log_step(app, event)
         return
-    out, extraction = result
+    out = result
+    extraction, pages = out.extraction, out.pages
     if out.print_warning:
         app.log.warning("content_print_failed", document_id=doc.id, error=out.print_warning)
-    text, fingerprint = out.text, out.content_print
-    # the capture record (page found and warped, lighting flattened) says what image the boxes refer to
-    pages = [{"number": p.number, "width": p.width, "height": p.height, "method": p.method, "words": len(p.words),
-              **({"capture": dict(p.capture)} if p.capture else {})} for p in text.pages]
     with app.uow.begin() as tx:
         event = move(tx, doc, Status.EXTRACTED, step="extracted", actor=actor, outcome=f"{len(extraction.fields)} fields",
-                     inputs={"reader": text.reader, "pages": pages, "fields": _summary(extraction), "lines": len(extraction.lines),
+                     inputs={"reader": out.reader, "pages": pages, "fields": _summary(extraction), "lines": len(extraction.lines),
                              "warnings": list(extraction.warnings), **_cost_inputs(out.cost)},
-                     extractor_version=extraction.extractor_version, page_count=len(text.pages), reason=None,
+                     extractor_version=extraction.extractor_version, page_count=len(pages), reason=None,
                      holder=owner, **RELEASED)
         if event is not None:
             costs.settle(tx, granted, out.cost)
-            tx.documents.save_extraction(doc.id, extraction, text.reader, pages)
+            tx.documents.save_extraction(doc.id, extraction, out.reader, pages)
             tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
-            if fingerprint is not None:
-                tx.content_prints.save_content_print(doc.id, fingerprint)
+            if out.content_print is not None:
+                tx.content_prints.save_content_print(doc.id, out.content_print)
     log_step(app, event, content_print_ms=out.print_ms)
     if event is not None:
         app.enqueuer.send("decide", doc.id)

@@ -4,6 +4,10 @@ Every function here takes the readers first and only picklable arguments, touche
 database and no blob store, and returns plain dataclasses: ``adapters/parse_isolation``
 runs it in a child under the policy's limits (or inline in unit tests). The page count
 is checked before anything is read, and a page's pixels before it is rendered for OCR.
+
+``parse_document`` is the parse step's one call: what only the worker's database knows
+(the resolved vendor's layout memory and purchase orders) it asks for half-way, and it
+returns what the worker stores, not the words: the text stays in the child.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from typing import Optional
 
 from ..adapters import cost_meter
 from ..adapters.calibration_store import load_calibration
-from ..adapters.content_prints import page_thumbnails
+from ..adapters.content_prints import page_thumbnails, pdf_thumbnail
 from ..domain.extraction import extract_invoice
 from ..domain.extraction.bank_details import flag_unreadable_iban
 from ..domain.extraction.po_search import refine_po_number
 from ..domain.costs import Budget
-from ..domain.fingerprints import ContentPrint, content_print
+from ..domain.fingerprints import MAX_PAGES, ContentPrint, content_print
+from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Extraction
 from ..domain.policy import ParseLimits
 from ..domain.sniff import XML
@@ -37,6 +42,27 @@ class ParseOutput:
     print_ms: float
     print_warning: Optional[str] = None
     cost: Optional[cost_meter.ParseCost] = None  # what the engine calls spent, and what a ceiling stopped
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What the worker stores of a parse: the extraction, the page facts (no words), the
+    content print and what the engine calls spent."""
+
+    reader: str
+    pages: list  # per page: number, width, height, method, words (a count), capture (OCR)
+    extraction: Extraction
+    content_print: Optional[ContentPrint]
+    print_ms: float
+    print_warning: Optional[str] = None
+    cost: Optional[cost_meter.ParseCost] = None
+
+
+def page_facts(text: DocumentText) -> list[dict]:
+    """The pages as the parse's audit event and the extraction row keep them; the capture
+    record (page found and warped, lighting flattened) says what image the boxes refer to."""
+    return [{"number": p.number, "width": p.width, "height": p.height, "method": p.method, "words": len(p.words),
+             **({"capture": dict(p.capture)} if p.capture else {})} for p in text.pages]
 
 
 def _check(readers, data: bytes, media_type: str, limits: ParseLimits, dpi: Optional[int] = None) -> None:
@@ -57,30 +83,57 @@ def probe_document(readers, data: bytes, media_type: str, limits: ParseLimits) -
 def read_document(readers, data: bytes, media_type: str, min_chars_per_page: int,
                   limits: Optional[ParseLimits] = None) -> DocumentText:
     """The text layer when there is a usable one (or an embedded e-invoice), OCR otherwise."""
+    return _read_with_thumbnails(readers, data, media_type, min_chars_per_page, limits, thumbnails=False)[0]
+
+
+def _read_with_thumbnails(readers, data: bytes, media_type: str, min_chars_per_page: int, limits: Optional[ParseLimits],
+                          thumbnails: bool = True) -> tuple[DocumentText, Optional[list]]:
+    """``read_document``, and the content print's page thumbnails when the reader rendered
+    them while it had the pages loaded for their text (None: render them apart)."""
     if limits is not None:
         _check(readers, data, media_type, limits)
     if media_type == XML:
-        return readers.read_einvoice_file(data)  # the XML is the document: nothing to OCR
+        return readers.read_einvoice_file(data), None  # the XML is the document: nothing to OCR
+    images = None
     if media_type == "application/pdf":
+        with_images = getattr(readers, "read_text_layer_and_images", None)  # fakes of the readers have none
         with cost_meter.charge("pdf_text"):
-            text = readers.read_text_layer(data)
+            if thumbnails and with_images is not None:
+                text, images = with_images(data, _thumbnail_or_error, MAX_PAGES)
+            else:
+                text = readers.read_text_layer(data)
         chars = sum(len(w.text) for p in text.pages for w in p.words)
         if text.einvoice_xml or chars >= min_chars_per_page * max(1, len(text.pages)):
-            return text
+            return text, images
     if limits is not None:
         _check(readers, data, media_type, limits, OCR_DPI)
-    return readers.read_with_ocr(data, media_type)
+    return readers.read_with_ocr(data, media_type), images
 
 
-def _content_print(data: bytes, media_type: Optional[str], text: DocumentText) -> tuple[Optional[ContentPrint], float, Optional[str]]:
+def _thumbnail_or_error(page):
+    """A page's thumbnail, or what kept it from being rendered: a print is never a reason
+    to fail the reading it rides along with (``_content_print`` turns it into a warning)."""
+    try:
+        return pdf_thumbnail(page)
+    except Exception as exc:  # noqa: BLE001 - any renderer failure leaves the words
+        return exc
+
+
+def _content_print(data: bytes, media_type: Optional[str], text: DocumentText,
+                   images: Optional[list] = None) -> tuple[Optional[ContentPrint], float, Optional[str]]:
     """The document's content print, what it cost (ms) and what went wrong, if anything: a
     print is a help for duplicate detection, never a reason to fail a parse. Pages that
-    cannot be rendered give a print of the words alone."""
+    cannot be rendered give a print of the words alone. ``images``: the thumbnails the
+    reader already rendered (their cost is in the reading's)."""
     started, warning = time.perf_counter(), None
     words = [w for page in text.pages for w in page.words]
     try:
         try:
-            images = page_thumbnails(data, media_type) if media_type and media_type != XML else []
+            if images is None:
+                images = page_thumbnails(data, media_type) if media_type and media_type != XML else []
+            failed = next((image for image in images if isinstance(image, Exception)), None)
+            if failed is not None:
+                raise failed
         except Exception as exc:  # noqa: BLE001 - any renderer failure leaves the words
             warning, images = f"images: {type(exc).__name__}: {exc}", []
         result = content_print(words, images)
@@ -94,9 +147,9 @@ def read_and_extract(readers, data: bytes, media_type: str, min_chars_per_page: 
     """Read (every engine call metered, each expensive one checked against ``budget``
     first), extract with the shipped calibration (or ``calibration``), and print."""
     with cost_meter.metering(budget) as meter:
-        text = read_document(readers, data, media_type, min_chars_per_page, limits)
+        text, images = _read_with_thumbnails(readers, data, media_type, min_chars_per_page, limits)
     extraction = extract_invoice(text, vendors, calibration or load_calibration())
-    fingerprint, print_ms, warning = _content_print(data, media_type, text)
+    fingerprint, print_ms, warning = _content_print(data, media_type, text, images)
     return ParseOutput(text, extraction, fingerprint, print_ms, warning, meter.result())
 
 
@@ -107,3 +160,16 @@ def finish_extraction(readers, text: DocumentText, extraction: Extraction, vendo
     if memory:
         extraction = extract_invoice(text, vendors, calibration or load_calibration(), memory)
     return flag_unreadable_iban(refine_po_number(extraction, text, vendor_pos), text)
+
+
+def parse_document(readers, data: bytes, media_type: str, min_chars_per_page: int, limits: ParseLimits,
+                   vendors: list, calibration=None, budget: Optional[Budget] = None, *, ask) -> ParsedDocument:
+    """Read, extract and print (``read_and_extract``), then finish with the resolved vendor's
+    context: ``ask(vendor_id)`` returns its layout memory and purchase orders (the worker
+    reads them; not asked when no vendor was resolved)."""
+    out = read_and_extract(readers, data, media_type, min_chars_per_page, limits, vendors, calibration, budget)
+    vendor_id = out.extraction.value("vendor_id")
+    memory, vendor_pos = ask(vendor_id) if vendor_memory_key(vendor_id, None) is not None else (None, [])
+    extraction = finish_extraction(readers, out.text, out.extraction, vendors, calibration, memory, vendor_pos)
+    return ParsedDocument(out.text.reader, page_facts(out.text), extraction, out.content_print, out.print_ms,
+                          out.print_warning, out.cost)

@@ -15,6 +15,7 @@ neither ruling lines nor a proportional font (a monospaced print is the same geo
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -64,6 +65,7 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 _GLUED_SPECK = re.compile(r"(?<!\S)[\d|!'`.,:;]{1,2}(?=[a-z]{3,})")
 _RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]
+_ANY_NAME = re.compile(r"(?<![\w%])(?:" + "|".join(f"(?:{rx})" for _, rx in KINDS) + r")(?![\w])")
 AMOUNT_KINDS = ("net", "amount", "gross")
 NUMERIC_KINDS = ("quantity", "unit_price", "discount", "tax_rate", "tax_amount", *AMOUNT_KINDS)
 # These alone (with nothing else a table prints) do not make a header: "Total", "No.", "Rate".
@@ -107,12 +109,44 @@ class Header:
         return min(starts, default=1e9)
 
 
+def _searched(text: str) -> str:
+    # a speck OCR glued to the front of a name ("2Prijs", "|Amount") is blanked, not
+    # deleted, so the offsets still map to the line's words
+    return _GLUED_SPECK.sub(lambda m: " " * len(m.group()), fold_accents(text).lower())
+
+
+def may_head(lines: Sequence[Line]) -> list[bool]:
+    """For each of a page's lines, whether it can be a header row: whether any column name
+    is on it (``find_header`` finds none on the others).
+
+    All the names, as one pattern, are searched once over the page's lines joined with
+    newlines, instead of each name's pattern over each line: most lines carry no column
+    name (three in four on the generated sets and corpora). The answer is the same as line
+    by line: a name on a line alone also matches in the joined text (a newline passes the
+    patterns' word-boundary checks as the ends of a line's text do), so the search either
+    finds a match there or has passed it inside a match that touches the line (one
+    reaching over a newline with ``\\s*``), and every line a match touches is kept. Only
+    the lines kept are searched again, one by one, by ``find_header``.
+    """
+    texts = [_searched(ln.text) for ln in lines]
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    joined = "\n".join(texts)
+    keep = [False] * len(lines)
+    for m in _ANY_NAME.finditer(joined):
+        first = bisect.bisect_right(starts, m.start()) - 1
+        last = max(first, bisect.bisect_right(starts, max(m.start(), m.end() - 1)) - 1)
+        for i in range(first, last + 1):
+            keep[i] = True
+    return keep
+
+
 def _names(line: Line) -> tuple[list[tuple[str, int, int]], float]:
     """Column names on ``line`` (kind, start, end) without overlaps, and the share of its
     letters they cover."""
-    # a speck OCR glued to the front of a name ("2Prijs", "|Amount") is blanked, not
-    # deleted, so the offsets still map to the line's words
-    text = _GLUED_SPECK.sub(lambda m: " " * len(m.group()), fold_accents(line.text).lower())
+    text = _searched(line.text)
     found = [(kind, m.start(), m.end()) for kind, rx in _RX for m in rx.finditer(text) if m.end() > m.start()]
     order = {k: i for i, (k, _) in enumerate(KINDS)}
     found.sort(key=lambda f: (-(f[2] - f[1]), order[f[0]]))

@@ -25,7 +25,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
-from invoicepipe.domain.extraction.table_columns import Header, find_header
+from invoicepipe.domain.extraction.table_columns import Header, find_header, may_head
 from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms
 from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agreement, align_columns, read_row
 from invoicepipe.domain.models import LineItem
@@ -57,10 +57,11 @@ def _collect(ctx: Context) -> Optional[_Table]:
         if state == "open":
             state = "continued"
         skip_to = -1
+        heads = may_head(lines)  # the page's lines searched for column names at once
         for idx, ln in enumerate(lines):
             if idx <= skip_to:
                 continue
-            header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None)
+            header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None) if heads[idx] else None
             if header is not None:
                 if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
                     return table  # a second table on the same page (a tax breakdown) is no continuation
