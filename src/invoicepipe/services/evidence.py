@@ -119,13 +119,8 @@ def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optio
 
     ``is_machine_reading``: the caller read ``extraction`` as the document's newest row and
     it is the machine's; the machine's reading is then the one decided (nothing to compare)."""
-    if extraction.value("vendor_id"):
-        tx.documents.lock_vendor_decisions(extraction.value("vendor_id"))
-    vendor = tx.master.vendor(extraction.value("vendor_id"))
-    po_number = extraction.value("po_number")
-    if po_number:
-        tx.documents.lock_po_billing(po_number)
-    po = tx.master.purchase_order(po_number)
+    vendor = tx.master.vendor(extraction.value("vendor_id"), lock=True)
+    po = tx.master.purchase_order(extraction.value("po_number"), lock=True)
     receipts = tx.master.receipts_for(po.po_number) if po else []
     key = invoice_key(doc.id, extraction, doc.channel)
     priors = _merged(duplicate_candidates(tx, doc.id, key, app.policy.reconcile.duplicate_date_window_days), content_candidates(tx, doc.id))
