@@ -103,6 +103,7 @@ _DELETE_PRINT = delete(t.content_prints).where(t.content_prints.c.document_id ==
 _DELETE_BANDS = delete(t.content_print_bands).where(t.content_print_bands.c.document_id == bindparam("doc_id"))
 _INSERT_PRINT = insert(t.content_prints)
 _INSERT_BANDS = insert(t.content_print_bands)
+_PRINT_OF = select(t.content_prints.c.print).where(t.content_prints.c.document_id == bindparam("doc_id"))
 
 
 class ContentPrintRepository:
@@ -124,7 +125,7 @@ class ContentPrintRepository:
             self.conn.execute(_INSERT_BANDS.values(rows[start:start + BAND_ROWS_PER_INSERT]))
 
     def content_print(self, doc_id: int) -> Optional[ContentPrint]:
-        raw = self.conn.execute(select(t.content_prints.c.print).where(t.content_prints.c.document_id == doc_id)).scalar()
+        raw = self.conn.execute(_PRINT_OF, {"doc_id": doc_id}).scalar()
         return ContentPrint.from_json(raw) if raw else None
 
     def content_candidates(self, doc_id: int, content: ContentPrint, limit: int = 50) -> list[dict]:

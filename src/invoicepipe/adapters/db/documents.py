@@ -35,6 +35,18 @@ _BY_SHA256 = select(t.documents).where(t.documents.c.sha256 == bindparam("sha256
 # The new row comes back from the INSERT itself: an ingest needs the stored document (its
 # first audit event reads it), and a SELECT after the INSERT was one more round trip.
 _INSERT_DOCUMENT = insert(t.documents).returning(*t.documents.c)
+# Every document's steps run these: built once, as building and cache-keying a Core
+# statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
+_NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
+                      .order_by(t.extractions.c.id.desc()).limit(1))
+_NEWEST_MACHINE_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"),
+                                                          t.extractions.c.source == "machine")
+                              .order_by(t.extractions.c.id.desc()).limit(1))
+_OUTBOX_ENTRY = select(t.outbox).where(t.outbox.c.document_id == bindparam("doc_id"))
+_OVERRIDES = (select(t.reason_overrides).where(t.reason_overrides.c.document_id == bindparam("doc_id"))
+              .order_by(t.reason_overrides.c.id))
+_INSERT_DECISION = insert(t.decisions)
+_INSERT_ARRIVAL = insert(t.arrivals)
 _CLAIM_OUTBOX = (update(t.outbox)
                  .where(t.outbox.c.document_id == bindparam("doc_id"), t.outbox.c.delivered_at.is_(None),
                         t.outbox.c.next_attempt_at <= bindparam("now", type_=t.outbox.c.next_attempt_at.type))
@@ -50,6 +62,19 @@ def _upsert_invoice_statement(dialect: str, columns: tuple[str, ...]):
     if not columns:
         return upsert.on_conflict_do_nothing(index_elements=["document_id"])
     return upsert.on_conflict_do_update(index_elements=["document_id"], set_={c: upsert.excluded[c] for c in columns})
+
+
+@lru_cache(maxsize=4)
+def _add_outbox_statement(dialect: str):
+    """``add_outbox``'s statement: insert the row, or make the document's row pending again
+    keeping its key and created_at; one statement, not a look-up and then a write."""
+    upsert = dialect_insert_for(dialect)(t.outbox)
+    return upsert.on_conflict_do_update(index_elements=["document_id"],
+                                        set_={c: upsert.excluded[c] for c in OUTBOX_PENDING})
+
+
+# What approving (again) resets on the outbox row.
+OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "delivered_at")
 
 
 @lru_cache(maxsize=128)
@@ -259,9 +284,8 @@ class DocumentRepository:
 
     # -- arrivals and e-mail messages ------------------------------------------------------
     def record_arrival(self, doc_id: int, channel: str, filename: str, message_db_id: Optional[int] = None) -> None:
-        self.conn.execute(
-            insert(t.arrivals).values(document_id=doc_id, channel=channel, filename=filename, message_db_id=message_db_id, arrived_at=utcnow())
-        )
+        self.conn.execute(_INSERT_ARRIVAL, {"document_id": doc_id, "channel": channel, "filename": filename,
+                                            "message_db_id": message_db_id, "arrived_at": utcnow()})
 
     def arrivals(self, doc_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.arrivals).where(t.arrivals.c.document_id == doc_id).order_by(t.arrivals.c.id))
@@ -284,16 +308,11 @@ class DocumentRepository:
 
     def machine_extraction(self, doc_id: int) -> Optional[dict]:
         """The newest extraction the machine made (before any person changed it)."""
-        row = self.conn.execute(
-            select(t.extractions).where(t.extractions.c.document_id == doc_id, t.extractions.c.source == "machine")
-            .order_by(t.extractions.c.id.desc()).limit(1)
-        ).first()
+        row = self.conn.execute(_NEWEST_MACHINE_EXTRACTION, {"doc_id": doc_id}).first()
         return dict(row._mapping) if row else None
 
     def latest_extraction(self, doc_id: int) -> Optional[dict]:
-        row = self.conn.execute(
-            select(t.extractions).where(t.extractions.c.document_id == doc_id).order_by(t.extractions.c.id.desc()).limit(1)
-        ).first()
+        row = self.conn.execute(_NEWEST_EXTRACTION, {"doc_id": doc_id}).first()
         return dict(row._mapping) if row else None
 
     def upsert_invoice(self, doc_id: int, **values: Any) -> None:
@@ -367,14 +386,12 @@ class DocumentRepository:
         if not getattr(gate_result, "passes", False):
             raise ValueError(f"document {doc_id}: nothing reaches the outbox without passing the payment gate")
         now = utcnow()
-        pending = {"payload": payload, "attempts": 0, "next_attempt_at": now, "last_error": None, "delivered_at": None}
-        if self.outbox_entry(doc_id) is None:
-            self.conn.execute(insert(t.outbox).values(document_id=doc_id, idempotency_key=idempotency_key, created_at=now, **pending))
-        else:
-            self.conn.execute(update(t.outbox).where(t.outbox.c.document_id == doc_id).values(**pending))
+        self.conn.execute(_add_outbox_statement(self.conn.dialect.name), {
+            "document_id": doc_id, "idempotency_key": idempotency_key, "created_at": now, "payload": payload, "attempts": 0,
+            "next_attempt_at": now, "last_error": None, "delivered_at": None})
 
     def outbox_entry(self, doc_id: int) -> Optional[dict]:
-        row = self.conn.execute(select(t.outbox).where(t.outbox.c.document_id == doc_id)).first()
+        row = self.conn.execute(_OUTBOX_ENTRY, {"doc_id": doc_id}).first()
         return dict(row._mapping) if row else None
 
     def claim_outbox(self, doc_id: int, now: datetime, until: datetime) -> bool:
@@ -410,17 +427,14 @@ class DocumentRepository:
                                                             note=note, created_at=utcnow()))
 
     def overrides(self, doc_id: int) -> list[dict]:
-        rows = self.conn.execute(select(t.reason_overrides).where(t.reason_overrides.c.document_id == doc_id).order_by(t.reason_overrides.c.id))
+        rows = self.conn.execute(_OVERRIDES, {"doc_id": doc_id})
         return [dict(r._mapping) for r in rows]
 
     # -- decisions -------------------------------------------------------------------------
     def add_decision(self, doc_id: int, stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> None:
-        self.conn.execute(
-            insert(t.decisions).values(
-                document_id=doc_id, stage=stage, outcome=outcome, reasons=reasons_to_json(reasons),
-                policy_version=policy_version, actor=actor, created_at=utcnow(),
-            )
-        )
+        self.conn.execute(_INSERT_DECISION, {"document_id": doc_id, "stage": stage, "outcome": outcome,
+                                             "reasons": reasons_to_json(reasons), "policy_version": policy_version,
+                                             "actor": actor, "created_at": utcnow()})
 
     def decisions(self, doc_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.decisions).where(t.decisions.c.document_id == doc_id).order_by(t.decisions.c.id))
