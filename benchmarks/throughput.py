@@ -59,7 +59,15 @@ DAY_MIN = 1440
 TICK = os.sysconf("SC_CLK_TCK")
 DONE_SQL = ("SELECT count(*) FROM documents WHERE status IN "
             "('exported','needs_review','rejected','duplicate','failed','export_failed')")
-WARMUP = 4
+# Warm-up documents before the measured batch, fed at once: enough that every worker thread
+# of every pool has run its steps (and started its parse child) before the first reading.
+# With 4, fast-pool threads met their first document inside the measured window and the
+# children's start (0.8-1.5 CPU s each) was charged to the measured documents.
+WARMUP = 40
+STAGE_WARMUP = 4  # the stage pass runs inline in one thread: no child or thread to warm
+# The benchmark polls and reads the statement counts as its own role, whose statements
+# (its BEGINs and ROLLBACKs too) are left out of the counts.
+BENCH_ROLE = "throughput_bench"
 
 
 # -- CPU from /proc ----------------------------------------------------------------------------
@@ -138,7 +146,8 @@ class Servers:
             shutil.chown(self.dir, "postgres", "postgres")
         as_postgres([str(PG_BIN / "initdb"), "-D", str(self.dir), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"])
         as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-l", str(self.dir / "server.log"), "-w", "start", "-o",
-                     f"-p {self.pg_port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on"])
+                     f"-p {self.pg_port} -c unix_socket_directories=\'\' -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on "
+                     "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top"])
         subprocess.run(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--daemonize", "yes",
                         "--save", "", "--appendonly", "no", "--pidfile", str(self.dir.parent / "redis.pid")], check=True,
                        capture_output=True)
@@ -188,6 +197,45 @@ class Run:
                 return conn.execute(text(DONE_SQL)).scalar_one()
         except Exception:  # noqa: BLE001 - the schema may not be there yet
             return 0
+
+    def sql(self, statement: str) -> list:
+        from sqlalchemy import text
+
+        if self.engine is None:
+            self.engine = self._create_engine()
+        with self.engine.begin() as conn:
+            result = conn.execute(text(statement))
+            return result.all() if result.returns_rows else []
+
+    def reset_statements(self) -> None:
+        """Start PostgreSQL's statement counts afresh (pg_stat_statements; production only)."""
+        if self.server_pids:
+            self.sql("SELECT pg_stat_statements_reset()")
+
+    def statements(self) -> list[tuple[str, int]]:
+        """(statement, calls) since ``reset_statements``, most called first, the benchmark's own left out."""
+        if not self.server_pids:
+            return []
+        rows = self.sql("SELECT query, calls FROM pg_stat_statements WHERE userid <> "
+                        f"(SELECT oid FROM pg_roles WHERE rolname = '{BENCH_ROLE}') ORDER BY calls DESC")
+        return [(q, int(c)) for q, c in rows]
+
+    def processes(self) -> dict[str, int]:
+        """Live processes under each started process (itself and its parse children)."""
+        parent_of = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (st := _stat(int(entry))):
+                parent_of[int(entry)] = st[0]
+        out = {}
+        for label, proc in self.procs.items():
+            count = 0
+            for pid in parent_of:
+                p = pid
+                while p and p != proc.pid:
+                    p = parent_of.get(p)
+                count += bool(p)
+            out[label] = count
+        return out
 
     def states(self) -> dict[str, int]:
         from sqlalchemy import text
@@ -239,11 +287,15 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
     run.ingest(batch_folder(files[:WARMUP], work / f"{run.name}-warm"))
     run.wait_done(base + WARMUP, timeout)
     time.sleep(1.0)  # let the last export's stragglers finish before the first reading
+    processes_before = run.processes()
+    run.reset_statements()
     before = run.cpu()
     t0 = time.monotonic()
     ingest_cpu = run.ingest(batch_folder(files[WARMUP:], work / f"{run.name}-batch"))
     t1 = run.wait_done(base + len(files), timeout)
     after = run.cpu()
+    statements = run.statements()
+    processes_after = run.processes()
     n = len(files) - WARMUP
     per_process = {k: (after[k] - before.get(k, after[k])) * 1000 / n for k in after}
     per_process["ingest"] = ingest_cpu * 1000 / n
@@ -252,13 +304,17 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
             "docs_per_day": int(per_min * DAY_MIN), "cpu_ms_per_doc": round(sum(per_process.values()), 1),
             # cores kept busy by the run, all its processes together (2 = both cores of this machine)
             "cores_busy": round(sum(per_process.values()) * n / 1000 / (t1 - t0), 2),
-            "cpu_ms_by_process": {k: round(v, 1) for k, v in per_process.items()}, "states": run.states()}
+            "cpu_ms_by_process": {k: round(v, 1) for k, v in per_process.items()}, "states": run.states(),
+            # a process started inside the window (a parse child) is warm-up charged to the batch
+            "processes": {k: [processes_before.get(k, 0), v] for k, v in processes_after.items()},
+            "sql_per_doc": round(sum(c for _, c in statements) / n, 1) if statements else None,
+            "hot_sql": [[round(c / n, 2), " ".join(q.split())[:160]] for q, c in statements if c >= n / 2]}
 
 
 def base_env(work: Path, port_base: int, audit_key: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INVOICEPIPE_")}
     env.update(INVOICEPIPE_LOG_LEVEL="WARNING", INVOICEPIPE_AUDIT_KEY=audit_key, INVOICEPIPE_WEB_PORT=str(port_base + 1),
-               INVOICEPIPE_SWEEP_INTERVAL="30", OMP_THREAD_LIMIT="1", PYTHONPATH=str(REPO))
+               INVOICEPIPE_SWEEP_INTERVAL="30", OMP_THREAD_LIMIT="1", PYTHONPATH=f"{REPO / 'src'}:{REPO}")
     return env
 
 
@@ -299,8 +355,14 @@ def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, g
                    INVOICEPIPE_VAR_DIR=str(work / "node0"), INVOICEPIPE_INBOX=str(work / "node0" / "inbox"))
         if groups > 1:
             env["INVOICEPIPE_BLOB_URL"] = "db:"
+        from sqlalchemy import create_engine
+
         run = Run("production", env, servers.db_url, servers.pids())
         run.cli("db", "upgrade")
+        run.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        run.sql(f"CREATE ROLE {BENCH_ROLE} LOGIN SUPERUSER")
+        run.engine.dispose()
+        run.engine = create_engine(servers.db_url.replace("postgres@", f"{BENCH_ROLE}@"))
         load_master(run, sets_dir)
         try:
             for g in range(groups):
@@ -376,7 +438,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         handlers = {step: (lambda i, s=step: actors.STEPS[s](app, i, "system:bench")) for step in step_handlers(app)}
         ingest = clock.wrap("ingest", ingest_service.ingest_bytes)
         for i, path in enumerate(files):
-            if i == WARMUP:
+            if i == STAGE_WARMUP:
                 clock.ms.clear()
                 clock.statements.clear()
             ingest(app, path.read_bytes(), path.name, "portal", "system:bench")
@@ -385,7 +447,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         app.close()
         actors.STEPS.update(saved_steps)
         audit_db.AuditRepository.append = saved_append
-    n = len(files) - WARMUP
+    n = len(files) - STAGE_WARMUP
     return {"cpu_ms": {k: round(v / n, 1) for k, v in clock.ms.items()},
             "statements": {k: round(v / n, 1) for k, v in clock.statements.items()}}
 
@@ -467,7 +529,7 @@ def main() -> int:
         sets = generate(sets_dir, args.digital, args.scans, args.seed)
         forms = [f for f in ("digital", "scan") if f in sets]
         if "stages" not in skip:
-            report["cpu_ms_by_stage"] = {f: stages(sets[f][: min(len(sets[f]), 40 + WARMUP)], work / f"stages-{f}", sets_dir)
+            report["cpu_ms_by_stage"] = {f: stages(sets[f][WARMUP - STAGE_WARMUP: WARMUP + 40], work / f"stages-{f}", sets_dir)
                                          for f in forms}
         if "tesseract" not in skip and "scan" in sets:
             report["bare_tesseract"] = bare_tesseract(sets["scan"][WARMUP:], work)
@@ -506,6 +568,11 @@ def print_report(report: dict) -> None:
                   f"{r['docs_per_day']:,} docs/day (rounds {r['rounds_docs_per_min']}); CPU {r['cpu_ms_per_doc']} ms/doc, "
                   f"{r['cores_busy']} cores busy; states {r['states']}")
             print("  CPU ms per doc by process: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_by_process"].items()))
+            print("  processes before -> after the batch: " + ", ".join(f"{k} {a}->{b}" for k, (a, b) in r["processes"].items()))
+            if r.get("sql_per_doc") is not None:
+                print(f"  PostgreSQL statements per doc: {r['sql_per_doc']} (pg_stat_statements); most run:")
+                for calls, query in r["hot_sql"]:
+                    print(f"    {calls:7.2f}  {query}")
     for form, by_stage in report.get("cpu_ms_by_stage", {}).items():
         cpu, statements = by_stage["cpu_ms"], by_stage["statements"]
         print(f"\nCPU ms per {form} doc by stage (one process, inline, SQLite), [SQL statements]: "

@@ -30,7 +30,10 @@ def decide_document(app, document_id: int, actor: str, today: Optional[date] = N
         row = tx.documents.latest_extraction(document_id)
         if row is None:
             return  # nothing extracted yet: the sweeper re-sends the parse, not this step
-        settled = settle(app, tx, doc, extraction_from_json(row), step="decide", actor=actor, expected={doc.status}, today=today)
+        # The newest reading is the machine's own unless a person corrected it: then the
+        # machine's reading is the same row and need not be read a second time.
+        settled = settle(app, tx, doc, extraction_from_json(row), step="decide", actor=actor, expected={doc.status}, today=today,
+                         is_machine_reading=row["source"] == "machine")
     log_step(app, settled.event)
     if settled.event is not None and settled.to is Status.APPROVED:
         app.enqueuer.send("export", document_id)

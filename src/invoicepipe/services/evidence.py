@@ -113,19 +113,18 @@ def _machine(tx, document_id: int, extraction: Extraction) -> Optional[Extractio
     return None if machine.fields == extraction.fields else machine
 
 
-def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optional[date] = None) -> Evidence:
-    """All the evidence about ``doc`` as ``extraction`` reads it, with the PO row locked."""
-    if extraction.value("vendor_id"):
-        tx.documents.lock_vendor_decisions(extraction.value("vendor_id"))
-    vendor = tx.master.vendor(extraction.value("vendor_id"))
-    po_number = extraction.value("po_number")
-    if po_number:
-        tx.documents.lock_po_billing(po_number)
-    po = tx.master.purchase_order(po_number)
+def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optional[date] = None,
+                    is_machine_reading: bool = False) -> Evidence:
+    """All the evidence about ``doc`` as ``extraction`` reads it, with the PO row locked.
+
+    ``is_machine_reading``: the caller read ``extraction`` as the document's newest row and
+    it is the machine's; the machine's reading is then the one decided (nothing to compare)."""
+    vendor = tx.master.vendor(extraction.value("vendor_id"), lock=True)
+    po = tx.master.purchase_order(extraction.value("po_number"), lock=True)
     receipts = tx.master.receipts_for(po.po_number) if po else []
     key = invoice_key(doc.id, extraction, doc.channel)
     priors = _merged(duplicate_candidates(tx, doc.id, key, app.policy.reconcile.duplicate_date_window_days), content_candidates(tx, doc.id))
-    machine = _machine(tx, doc.id, extraction)
+    machine = None if is_machine_reading else _machine(tx, doc.id, extraction)
     machine_vendor = tx.master.vendor(machine.value("vendor_id")) if machine else None
     return Evidence(document_id=doc.id, extraction=extraction, vendor=vendor, po=po, receipts=tuple(receipts),
                     commitments=tuple(commitments(tx, po, doc.id)), priors=tuple(priors),

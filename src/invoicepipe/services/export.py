@@ -84,18 +84,18 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
     """
     now = now or datetime.now(timezone.utc)
     states = frozenset(states)
+    # Claimed for as long as a lease: if this worker dies mid-delivery, the try comes back
+    # then; until then a second message for the same invoice finds it not due. The claim
+    # returns the row to deliver, in the transaction that reads the document: one
+    # transaction, not a read and then a claim.
     with app.uow.begin() as tx:
         doc = tx.documents.get(document_id)
-        entry = tx.documents.outbox_entry(document_id)
-    if doc is None or doc.status not in states or entry is None or entry["delivered_at"] is not None:
-        return "nothing to do"
-    if not is_due(entry, now):
-        return "not due"
-    # Claimed for as long as a lease: if this worker dies mid-delivery, the try comes back
-    # then; until then a second message for the same invoice finds it not due.
-    with app.uow.begin() as tx:
-        if not tx.documents.claim_outbox(document_id, now, now + timedelta(seconds=app.settings.lease_s)):
-            return "not due"
+        if doc is None or doc.status not in states:
+            return "nothing to do"
+        entry = tx.documents.claim_due_outbox(document_id, now, now + timedelta(seconds=app.settings.lease_s))
+        if entry is None:  # why not: read only on this rare path
+            unclaimed = tx.documents.outbox_entry(document_id)
+            return "nothing to do" if unclaimed is None or unclaimed["delivered_at"] is not None else "not due"
     try:
         where = app.exporter.deliver(entry["idempotency_key"], entry["payload"])
     except TransientError as exc:

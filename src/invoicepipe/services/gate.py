@@ -71,10 +71,11 @@ def _inputs(report: DecisionReport, evidence: Evidence, result: GateResult, extr
 
 def settle(app, tx, doc: Document, extraction: Extraction, *, step: str, actor: str, expected: Iterable[Status],
            overrides: Sequence[Override] = (), expected_version: Optional[int] = None, today: Optional[date] = None,
-           inputs: Optional[dict] = None, extra_reasons: Sequence[dict] = ()) -> Settled:
+           inputs: Optional[dict] = None, extra_reasons: Sequence[dict] = (), is_machine_reading: bool = False) -> Settled:
     """Decide ``doc`` as ``extraction`` reads it and move it to APPROVED (outbox row written)
-    or NEEDS_REVIEW; the overrides given here are recorded when they apply."""
-    evidence = gather_evidence(app, tx, doc, extraction, today)
+    or NEEDS_REVIEW; the overrides given here are recorded when they apply.
+    ``is_machine_reading``: ``extraction`` is the machine's newest reading (see gather_evidence)."""
+    evidence = gather_evidence(app, tx, doc, extraction, today, is_machine_reading)
     report = decide(evidence, app.policy)
     result = gate(report.decision, stored_overrides(tx, doc.id) + list(overrides))
     to = Status.APPROVED if result.passes else Status.NEEDS_REVIEW

@@ -88,13 +88,14 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
                        inputs={"sha256": sha, "filename": filename, "channel": channel})
         return {"id": existing.id, "status": existing.status.value, "reason": existing.reason, "new": False}, event
     status = Status.REJECTED if rejected else Status.RECEIVED
-    doc_id = tx.documents.add(sha256=sha, filename=filename, channel=channel, media_type=media_type,
+    doc = tx.documents.insert(sha256=sha, filename=filename, channel=channel, media_type=media_type,
                               size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id,
                               correlation_id=current_correlation_id())
+    doc_id = doc.id
     tx.documents.record_arrival(doc_id, channel, filename, message_db_id)
     inputs = {"sha256": sha, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": len(data)}
     why = [reason("unsupported_input", rejected)] if rejected else []
-    event = record(tx, tx.documents.get(doc_id), step="received", actor=actor, outcome="rejected" if rejected else "stored",
+    event = record(tx, doc, step="received", actor=actor, outcome="rejected" if rejected else "stored",
                    reasons=why, inputs=inputs)
     return {"id": doc_id, "status": status.value, "reason": rejected, "new": True}, event
 

@@ -9,7 +9,8 @@ The lookup reads, for each of the print's band keys, at most PER_KEY rows of
 ``ix_content_print_bands_key`` (band_key, document_id), newest documents first: a key that
 thousands of documents share (a vendor's letterhead and template) costs no more than a
 rare one; shared keys are weighed by rarity, so an original found through keys only it
-holds ranks above the vendor's newest invoices sharing only template keys. Then one
+holds ranks above the vendor's newest invoices sharing only template keys. (On PostgreSQL
+one statement with the keys as an array, on SQLite one UNION branch per key.) Then one
 query by primary key (the at most ``limit`` ids) fetches their prints, statuses and
 invoice rows.
 """
@@ -20,7 +21,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import BigInteger, Connection, Float, Integer, Select, bindparam, delete, func, insert, literal, select, union_all
+from sqlalchemy import (BigInteger, Connection, Float, Integer, Select, bindparam, delete, func, insert, literal, select, text,
+                        union_all)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ...domain.fingerprints import ContentPrint, band_keys
 from . import tables as t
@@ -54,6 +57,34 @@ def _sharing_query(keys: int) -> Select:
             .order_by(score.desc(), shared.desc(), holders.c.document_id.desc()).limit(bindparam("limit", type_=Integer)))
 
 
+# PostgreSQL: the same lookup as ``_sharing_query`` as one statement whatever the key count,
+# the keys passed as one array and each read through the index by a LATERAL subquery. The
+# UNION of one branch per key was a different statement for every key count (~20): each was
+# parsed and planned on the server afresh (psycopg prepares a statement only after it ran 5
+# times on that connection) and its 4-8 KB of SQL sent every time. WITH ORDINALITY keeps a
+# key listed twice as two branches, as the UNION has it; the weight is a double precision
+# division, as ``literal(1.0, Float)`` is there.
+_SHARING_PG = text("""
+SELECT holders.document_id, count(*) AS shared
+FROM (SELECT newest.document_id, CAST(1.0 AS DOUBLE PRECISION) / count(*) OVER (PARTITION BY k.i) AS weight
+      FROM unnest(:keys) WITH ORDINALITY AS k(key, i)
+      CROSS JOIN LATERAL (SELECT b.document_id FROM content_print_bands AS b
+                          WHERE b.band_key = k.key AND b.document_id <> :doc_id
+                          ORDER BY b.document_id DESC LIMIT :per_key) AS newest) AS holders
+GROUP BY holders.document_id
+ORDER BY sum(holders.weight) DESC, count(*) DESC, holders.document_id DESC
+LIMIT :limit""").bindparams(bindparam("keys", type_=ARRAY(BigInteger)), bindparam("doc_id", type_=BigInteger),
+                            bindparam("per_key", type_=Integer), bindparam("limit", type_=Integer))
+
+
+def _sharing(conn: Connection, doc_id: int, keys: list[int], limit: int) -> list:
+    """(document_id, shared keys) of the documents sharing any of ``keys``, best first."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(_SHARING_PG, {"keys": keys, "doc_id": doc_id, "per_key": PER_KEY, "limit": limit}).all()
+    params = {f"k{i}": key for i, key in enumerate(keys)}
+    return conn.execute(_sharing_query(len(keys)), {**params, "doc_id": doc_id, "per_key": PER_KEY, "limit": limit}).all()
+
+
 def _details_query() -> Select:
     inv = t.invoices.c
     return (select(t.content_prints.c.document_id, t.content_prints.c.print, t.documents.c.status,
@@ -72,6 +103,7 @@ _DELETE_PRINT = delete(t.content_prints).where(t.content_prints.c.document_id ==
 _DELETE_BANDS = delete(t.content_print_bands).where(t.content_print_bands.c.document_id == bindparam("doc_id"))
 _INSERT_PRINT = insert(t.content_prints)
 _INSERT_BANDS = insert(t.content_print_bands)
+_PRINT_OF = select(t.content_prints.c.print).where(t.content_prints.c.document_id == bindparam("doc_id"))
 
 
 class ContentPrintRepository:
@@ -93,7 +125,7 @@ class ContentPrintRepository:
             self.conn.execute(_INSERT_BANDS.values(rows[start:start + BAND_ROWS_PER_INSERT]))
 
     def content_print(self, doc_id: int) -> Optional[ContentPrint]:
-        raw = self.conn.execute(select(t.content_prints.c.print).where(t.content_prints.c.document_id == doc_id)).scalar()
+        raw = self.conn.execute(_PRINT_OF, {"doc_id": doc_id}).scalar()
         return ContentPrint.from_json(raw) if raw else None
 
     def content_candidates(self, doc_id: int, content: ContentPrint, limit: int = 50) -> list[dict]:
@@ -107,8 +139,7 @@ class ContentPrintRepository:
         keys = [key for _, key in band_keys(content)]
         if not keys:
             return []
-        params = {f"k{i}": key for i, key in enumerate(keys)}
-        sharing = self.conn.execute(_sharing_query(len(keys)), {**params, "doc_id": doc_id, "per_key": PER_KEY, "limit": limit}).all()
+        sharing = _sharing(self.conn, doc_id, keys, limit)
         if not sharing:
             return []
         rows = {r.document_id: r for r in self.conn.execute(_DETAILS, {"ids": [r.document_id for r in sharing]})}

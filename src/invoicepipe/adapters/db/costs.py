@@ -22,6 +22,9 @@ RUNNING, METERED, LOST = "running", "metered", "lost"
 # Built once: every parse locks its day and adds to it twice, and building and cache-keying
 # these statements per call cost more client CPU than running them.
 _LOCK_DAY = select(t.cost_days).where(t.cost_days.c.day == bindparam("day_key")).with_for_update()
+# (and every decision reads its document's newest metered parse)
+_LATEST_METERED = (select(t.cost_ledger).where(t.cost_ledger.c.document_id == bindparam("doc_id"), t.cost_ledger.c.outcome == METERED)
+                   .order_by(t.cost_ledger.c.id.desc()).limit(1))
 _ADDED = ("cpu_seconds", "calls", "cost", "reserved_cpu_seconds", "reserved_calls", "reserved_cost", "parses", "ceiling_hits")
 
 
@@ -133,9 +136,7 @@ class CostRepository:
 
     def latest_metered(self, document_id: int) -> Optional[dict]:
         """The newest settled parse that was metered: the one whose reading the document has."""
-        q = (select(t.cost_ledger).where(t.cost_ledger.c.document_id == document_id, t.cost_ledger.c.outcome == METERED)
-             .order_by(t.cost_ledger.c.id.desc()).limit(1))
-        row = self.conn.execute(q).mappings().first()
+        row = self.conn.execute(_LATEST_METERED, {"doc_id": document_id}).mappings().first()
         return dict(row) if row else None
 
     def _add_day(self, day: str, *, reserved: Spend = Spend(), spent: Spend = Spend(), parses: int = 0,

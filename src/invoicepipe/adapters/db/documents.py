@@ -13,7 +13,7 @@ from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
 from .engine import dialect_insert, dialect_insert_for
-from .duplicate_queries import PAID, candidate_query
+from .duplicate_queries import PAID, candidates_query
 
 # States whose invoice bills nothing: sent back, never read, or a copy of another.
 NOT_BILLING = [Status.REJECTED.value, Status.FAILED.value, Status.DUPLICATE.value]
@@ -31,6 +31,27 @@ def _free_for(holder: Optional[str], now: datetime):
 
 
 _GET = select(t.documents).where(t.documents.c.id == bindparam("doc_id"))
+_BY_SHA256 = select(t.documents).where(t.documents.c.sha256 == bindparam("sha256"))
+# The new row comes back from the INSERT itself: an ingest needs the stored document (its
+# first audit event reads it), and a SELECT after the INSERT was one more round trip.
+_INSERT_DOCUMENT = insert(t.documents).returning(*t.documents.c)
+# Every document's steps run these: built once, as building and cache-keying a Core
+# statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
+_NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
+                      .order_by(t.extractions.c.id.desc()).limit(1))
+_NEWEST_MACHINE_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"),
+                                                          t.extractions.c.source == "machine")
+                              .order_by(t.extractions.c.id.desc()).limit(1))
+_OUTBOX_ENTRY = select(t.outbox).where(t.outbox.c.document_id == bindparam("doc_id"))
+_OVERRIDES = (select(t.reason_overrides).where(t.reason_overrides.c.document_id == bindparam("doc_id"))
+              .order_by(t.reason_overrides.c.id))
+_INSERT_DECISION = insert(t.decisions)
+_INSERT_ARRIVAL = insert(t.arrivals)
+_CLAIM_OUTBOX = (update(t.outbox)
+                 .where(t.outbox.c.document_id == bindparam("doc_id"), t.outbox.c.delivered_at.is_(None),
+                        t.outbox.c.next_attempt_at <= bindparam("now", type_=t.outbox.c.next_attempt_at.type))
+                 .values(next_attempt_at=bindparam("until", type_=t.outbox.c.next_attempt_at.type))
+                 .returning(*t.outbox.c))
 _INSERT_EXTRACTION = insert(t.extractions)
 
 
@@ -41,6 +62,19 @@ def _upsert_invoice_statement(dialect: str, columns: tuple[str, ...]):
     if not columns:
         return upsert.on_conflict_do_nothing(index_elements=["document_id"])
     return upsert.on_conflict_do_update(index_elements=["document_id"], set_={c: upsert.excluded[c] for c in columns})
+
+
+@lru_cache(maxsize=4)
+def _add_outbox_statement(dialect: str):
+    """``add_outbox``'s statement: insert the row, or make the document's row pending again
+    keeping its key and created_at; one statement, not a look-up and then a write."""
+    upsert = dialect_insert_for(dialect)(t.outbox)
+    return upsert.on_conflict_do_update(index_elements=["document_id"],
+                                        set_={c: upsert.excluded[c] for c in OUTBOX_PENDING})
+
+
+# What approving (again) resets on the outbox row.
+OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "delivered_at")
 
 
 @lru_cache(maxsize=128)
@@ -159,21 +193,25 @@ class DocumentRepository:
         return doc
 
     def by_sha256(self, sha256: str) -> Optional[Document]:
-        row = self.conn.execute(select(t.documents).where(t.documents.c.sha256 == sha256)).first()
+        row = self.conn.execute(_BY_SHA256, {"sha256": sha256}).first()
         return _document(row) if row else None
 
     def add(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
             status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
             correlation_id: Optional[str] = None) -> int:
+        return self.insert(sha256=sha256, filename=filename, channel=channel, media_type=media_type, size_bytes=size_bytes,
+                           status=status, reason=reason, message_db_id=message_db_id, correlation_id=correlation_id).id
+
+    def insert(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+               status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+               correlation_id: Optional[str] = None) -> Document:
+        """Insert a new document; returns it as stored."""
         now = utcnow()
-        result = self.conn.execute(
-            insert(t.documents).values(
-                sha256=sha256, filename=filename, channel=channel, media_type=media_type, size_bytes=size_bytes,
-                status=status.value, reason=reason, message_db_id=message_db_id, attempts=0, version=1,
-                created_at=now, updated_at=now, correlation_id=correlation_id,
-            )
-        )
-        return int(result.inserted_primary_key[0])
+        row = self.conn.execute(_INSERT_DOCUMENT, {
+            "sha256": sha256, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": size_bytes,
+            "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
+            "created_at": now, "updated_at": now, "correlation_id": correlation_id}).one()
+        return _document(row)
 
     def transition(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
                    holder: Optional[str] = None, **changes: Any) -> bool:
@@ -246,9 +284,8 @@ class DocumentRepository:
 
     # -- arrivals and e-mail messages ------------------------------------------------------
     def record_arrival(self, doc_id: int, channel: str, filename: str, message_db_id: Optional[int] = None) -> None:
-        self.conn.execute(
-            insert(t.arrivals).values(document_id=doc_id, channel=channel, filename=filename, message_db_id=message_db_id, arrived_at=utcnow())
-        )
+        self.conn.execute(_INSERT_ARRIVAL, {"document_id": doc_id, "channel": channel, "filename": filename,
+                                            "message_db_id": message_db_id, "arrived_at": utcnow()})
 
     def arrivals(self, doc_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.arrivals).where(t.arrivals.c.document_id == doc_id).order_by(t.arrivals.c.id))
@@ -271,16 +308,11 @@ class DocumentRepository:
 
     def machine_extraction(self, doc_id: int) -> Optional[dict]:
         """The newest extraction the machine made (before any person changed it)."""
-        row = self.conn.execute(
-            select(t.extractions).where(t.extractions.c.document_id == doc_id, t.extractions.c.source == "machine")
-            .order_by(t.extractions.c.id.desc()).limit(1)
-        ).first()
+        row = self.conn.execute(_NEWEST_MACHINE_EXTRACTION, {"doc_id": doc_id}).first()
         return dict(row._mapping) if row else None
 
     def latest_extraction(self, doc_id: int) -> Optional[dict]:
-        row = self.conn.execute(
-            select(t.extractions).where(t.extractions.c.document_id == doc_id).order_by(t.extractions.c.id.desc()).limit(1)
-        ).first()
+        row = self.conn.execute(_NEWEST_EXTRACTION, {"doc_id": doc_id}).first()
         return dict(row._mapping) if row else None
 
     def upsert_invoice(self, doc_id: int, **values: Any) -> None:
@@ -306,32 +338,25 @@ class DocumentRepository:
         copy on the fast pool overtakes its original on the slow one. So re-reconciling an
         original after review does not point at its own copy waiting in review.
         """
-        base = {"doc_id": doc_id, "limit": limit, "vendor_id": vendor_id}
-        lookups = []
+        params: dict[str, Any] = {"doc_id": doc_id, "limit": limit, "vendor_id": vendor_id}
+        shapes = []
         if number_norm:
-            lookups.append((candidate_query("number", True if vendor_id else None, False), {**base, "number_norm": number_norm}))
+            params["number_norm"] = number_norm
+            shapes.append(("number", True if vendor_id else None, False))
             if vendor_id:
-                lookups.append((candidate_query("number", False, False), {**base, "number_norm": number_norm}))
+                shapes.append(("number", False, False))
         if total is not None and vendor_id:  # without a vendor, an amount alone blocks too widely
-            dates = dict(zip(("date_from", "date_to"), dated_between)) if dated_between else {}
-            lookups.append((candidate_query("amount", True, bool(dated_between)), {**base, "total": total, **dates}))
+            params["total"] = total
+            if dated_between:
+                params["date_from"], params["date_to"] = dated_between
+            shapes.append(("amount", True, bool(dated_between)))
+        if not shapes:
+            return []
+        # every lookup in one statement: one round trip, not one per lookup
         found: dict[int, dict] = {}
-        for query, params in lookups:
-            for r in self.conn.execute(query, params):
-                found[r._mapping["document_id"]] = dict(r._mapping)
+        for r in self.conn.execute(candidates_query(tuple(shapes)), params):
+            found[r._mapping["document_id"]] = dict(r._mapping)
         return list(found.values())
-
-    def lock_vendor_decisions(self, vendor_id: str) -> None:
-        """Hold the vendor's master row until commit, so two invoices of one vendor pass the
-        payment gate one after the other: each sees whether the other was just approved, and
-        two copies released at the same moment cannot both be paid. SQLite serialises writers
-        at BEGIN already."""
-        self.conn.execute(select(t.vendors.c.vendor_id).where(t.vendors.c.vendor_id == vendor_id).with_for_update())
-
-    def lock_po_billing(self, po_number: str) -> None:
-        """Hold the PO's row until commit, so two invoices on one PO reconcile one after the other
-        (each must see what the other billed). SQLite serialises writers at BEGIN already."""
-        self.conn.execute(select(t.purchase_orders.c.po_number).where(t.purchase_orders.c.po_number == po_number).with_for_update())
 
     def po_commitments(self, po_number: str, doc_id: int) -> list[dict]:
         """The other invoices on ``po_number`` that bill it: earlier arrivals in any state but
@@ -361,24 +386,25 @@ class DocumentRepository:
         if not getattr(gate_result, "passes", False):
             raise ValueError(f"document {doc_id}: nothing reaches the outbox without passing the payment gate")
         now = utcnow()
-        pending = {"payload": payload, "attempts": 0, "next_attempt_at": now, "last_error": None, "delivered_at": None}
-        if self.outbox_entry(doc_id) is None:
-            self.conn.execute(insert(t.outbox).values(document_id=doc_id, idempotency_key=idempotency_key, created_at=now, **pending))
-        else:
-            self.conn.execute(update(t.outbox).where(t.outbox.c.document_id == doc_id).values(**pending))
+        self.conn.execute(_add_outbox_statement(self.conn.dialect.name), {
+            "document_id": doc_id, "idempotency_key": idempotency_key, "created_at": now, "payload": payload, "attempts": 0,
+            "next_attempt_at": now, "last_error": None, "delivered_at": None})
 
     def outbox_entry(self, doc_id: int) -> Optional[dict]:
-        row = self.conn.execute(select(t.outbox).where(t.outbox.c.document_id == doc_id)).first()
+        row = self.conn.execute(_OUTBOX_ENTRY, {"doc_id": doc_id}).first()
         return dict(row._mapping) if row else None
 
     def claim_outbox(self, doc_id: int, now: datetime, until: datetime) -> bool:
         """Take the due delivery of ``doc_id`` for this caller: its next attempt moves to
         ``until``, so a second sender (a delayed message and a sweeper re-send arriving
         together) finds it not due. False when it is not due, delivered, or another took it."""
-        o = t.outbox.c
-        claimed = self.conn.execute(update(t.outbox).where(o.document_id == doc_id, o.delivered_at.is_(None), o.next_attempt_at <= now)
-                                    .values(next_attempt_at=until))
-        return claimed.rowcount == 1
+        return self.claim_due_outbox(doc_id, now, until) is not None
+
+    def claim_due_outbox(self, doc_id: int, now: datetime, until: datetime) -> Optional[dict]:
+        """``claim_outbox`` returning the claimed row (its ``next_attempt_at`` now ``until``),
+        or None: the claim and the read of what to deliver in one statement."""
+        row = self.conn.execute(_CLAIM_OUTBOX, {"doc_id": doc_id, "now": now, "until": until}).first()
+        return dict(row._mapping) if row else None
 
     def outbox_attempt(self, doc_id: int, error: Optional[str], next_attempt_at: Optional[datetime] = None) -> None:
         values = {"attempts": t.outbox.c.attempts + 1, "last_error": error}
@@ -401,17 +427,14 @@ class DocumentRepository:
                                                             note=note, created_at=utcnow()))
 
     def overrides(self, doc_id: int) -> list[dict]:
-        rows = self.conn.execute(select(t.reason_overrides).where(t.reason_overrides.c.document_id == doc_id).order_by(t.reason_overrides.c.id))
+        rows = self.conn.execute(_OVERRIDES, {"doc_id": doc_id})
         return [dict(r._mapping) for r in rows]
 
     # -- decisions -------------------------------------------------------------------------
     def add_decision(self, doc_id: int, stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> None:
-        self.conn.execute(
-            insert(t.decisions).values(
-                document_id=doc_id, stage=stage, outcome=outcome, reasons=reasons_to_json(reasons),
-                policy_version=policy_version, actor=actor, created_at=utcnow(),
-            )
-        )
+        self.conn.execute(_INSERT_DECISION, {"document_id": doc_id, "stage": stage, "outcome": outcome,
+                                             "reasons": reasons_to_json(reasons), "policy_version": policy_version,
+                                             "actor": actor, "created_at": utcnow()})
 
     def decisions(self, doc_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.decisions).where(t.decisions.c.document_id == doc_id).order_by(t.decisions.c.id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import BigInteger, Integer, Numeric, Select, String, and_, bindparam, or_, select, true
+from sqlalchemy import BigInteger, CompoundSelect, Integer, Numeric, Select, String, and_, bindparam, or_, select, true, union_all
 
 from ...domain.models import Status
 from . import tables as t
@@ -43,3 +43,13 @@ def candidate_query(block: str, with_vendor: Optional[bool], dated: bool) -> Sel
                   and_(inv.document_id > bindparam("doc_id", type_=BigInteger), t.documents.c.status.in_(PAID)))
     return (select(t.invoices, t.documents.c.status).join(t.documents, t.documents.c.id == inv.document_id)
             .where(vendor, *key, arrival).order_by(inv.document_id).limit(bindparam("limit", type_=Integer)))
+
+
+@lru_cache(maxsize=None)
+def candidates_query(shapes: tuple[tuple[str, Optional[bool], bool], ...]) -> "Select | CompoundSelect":
+    """The lookups ``shapes`` (each ``candidate_query``'s arguments) as one statement: each
+    keeps its own index search and limit, and one round trip returns what they find (a
+    document found by two lookups comes twice). Their parameters share names and values."""
+    if len(shapes) == 1:
+        return candidate_query(*shapes[0])
+    return union_all(*(select(candidate_query(*shape).subquery()) for shape in shapes))

@@ -61,6 +61,14 @@ _VENDORS_AT_VERSION = (select(t.data_versions.c.version.label("data_version"), *
 
 
 # Read by every parse of a resolved vendor: built once.
+_VENDOR = select(t.vendors).where(t.vendors.c.vendor_id == bindparam("vendor_id"))
+_PO = select(t.purchase_orders).where(t.purchase_orders.c.po_number == bindparam("po_number"))
+_RECEIPTS = (select(t.goods_receipts).where(t.goods_receipts.c.po_number == bindparam("po_number"))
+             .order_by(t.goods_receipts.c.received_on))
+# Read and held until commit (``FOR UPDATE`` on PostgreSQL; SQLite serialises writers at
+# BEGIN already): the decide step's lock and its read of the row in one statement.
+_VENDOR_LOCKED = _VENDOR.with_for_update()
+_PO_LOCKED = _PO.with_for_update()
 _POS_OF_VENDOR = select(t.purchase_orders).where(t.purchase_orders.c.vendor_id == bindparam("vendor_id")).limit(bindparam("limit"))
 
 
@@ -102,16 +110,21 @@ class MasterDataRepository:
         version = rows[0].data_version if rows else None
         return version, tuple(vendor_from_row(r._mapping) for r in rows if r.vendor_id is not None)
 
-    def vendor(self, vendor_id: Optional[str]) -> Optional[Vendor]:
+    def vendor(self, vendor_id: Optional[str], lock: bool = False) -> Optional[Vendor]:
+        """The vendor's row; ``lock``: held until commit, so two invoices of one vendor pass
+        the payment gate one after the other (each sees whether the other was just approved,
+        and two copies released at the same moment cannot both be paid)."""
         if not vendor_id:
             return None
-        row = self.conn.execute(select(t.vendors).where(t.vendors.c.vendor_id == vendor_id)).first()
+        row = self.conn.execute(_VENDOR_LOCKED if lock else _VENDOR, {"vendor_id": vendor_id}).first()
         return vendor_from_row(row._mapping) if row else None
 
-    def purchase_order(self, po_number: Optional[str]) -> Optional[PurchaseOrder]:
+    def purchase_order(self, po_number: Optional[str], lock: bool = False) -> Optional[PurchaseOrder]:
+        """The PO's row; ``lock``: held until commit, so two invoices on one PO reconcile one
+        after the other (each must see what the other billed)."""
         if not po_number:
             return None
-        row = self.conn.execute(select(t.purchase_orders).where(t.purchase_orders.c.po_number == po_number)).first()
+        row = self.conn.execute(_PO_LOCKED if lock else _PO, {"po_number": po_number}).first()
         return po_from_row(row._mapping) if row else None
 
     def purchase_orders_of(self, vendor_id: Optional[str], limit: int = 20_000) -> list[PurchaseOrder]:
@@ -122,7 +135,7 @@ class MasterDataRepository:
         return [po_from_row(r._mapping) for r in rows]
 
     def receipts_for(self, po_number: str) -> list[GoodsReceipt]:
-        rows = self.conn.execute(select(t.goods_receipts).where(t.goods_receipts.c.po_number == po_number).order_by(t.goods_receipts.c.received_on))
+        rows = self.conn.execute(_RECEIPTS, {"po_number": po_number})
         return [receipt_from_row(r._mapping) for r in rows]
 
     def quarantine(self, kind: str, source: str, row_number: Optional[int], row: Mapping[str, Any], reason: str) -> None:

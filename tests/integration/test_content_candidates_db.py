@@ -1,0 +1,76 @@
+"""The content-print candidate lookup on both databases: PostgreSQL runs it as one statement
+with the keys as an array, SQLite as one UNION branch per key; both must rank alike."""
+
+import random
+
+import pytest
+from dramatiq.brokers.stub import StubBroker
+
+from invoicepipe.adapters.db import content_prints
+from invoicepipe.bootstrap import bootstrap
+from invoicepipe.config import Settings
+from invoicepipe.domain.fingerprints import ContentPrint, band_keys
+from invoicepipe.domain.models import Status
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    settings = Settings.from_env({}, var_dir=tmp_path / "var", inbox_dir=tmp_path / "inbox", database_url=database_url)
+    application = bootstrap(settings, broker=StubBroker(), log_level="WARNING")
+    yield application
+    application.close()
+
+
+def _print(tokens) -> ContentPrint:
+    return ContentPrint(tuple(tokens), frozenset(), frozenset(), (), 100)
+
+
+def _store(tx, name: str, content: ContentPrint) -> int:
+    doc = tx.documents.add(sha256=name.rjust(64, "0"), filename=name, channel="email", media_type="application/pdf",
+                           size_bytes=1, status=Status.EXPORTED)
+    tx.content_prints.save_content_print(doc, content)
+    return doc
+
+
+def test_the_original_outranks_template_sharers_past_the_cap(app, monkeypatch):
+    monkeypatch.setattr(content_prints, "PER_KEY", 12)
+    template = [10_000 + i for i in range(64)]
+    own = [90_000 + i for i in range(64)]
+    with app.uow.begin() as tx:
+        first = _store(tx, "a", _print(template[:40] + own[40:]))
+        for n in range(30):  # the vendor's later invoices: same template, other content
+            _store(tx, f"b{n}", _print(template[:40] + [n * 1000 + i for i in range(24)]))
+        copy = _print(template[:40] + own[40:56] + [7, 7, 7, 7, 8, 8, 8, 8])
+        found = tx.content_prints.content_candidates(10 ** 9, copy, limit=5)
+    assert found[0]["document_id"] == first
+    assert found[0]["shared_bands"] == 4  # its own bands the copy kept; its template keys are past the cap
+    assert len(found) == 5
+
+
+def _random_print(rng: random.Random) -> ContentPrint:
+    """Each band one of three value blocks, the page hash one of four: many shared keys."""
+    blocks = [[[band * 100 + choice * 10 + row for row in range(4)] for choice in range(3)] for band in range(16)]
+    minhash = [value for band in range(16) for value in rng.choice(blocks[band])]
+    return ContentPrint(tuple(minhash), frozenset(), frozenset(), (rng.choice([0, 1 << 20, 1 << 40, 3 << 50]),), 100)
+
+
+def test_the_array_statement_ranks_as_the_union_of_one_branch_per_key(app, monkeypatch):
+    """Random prints sharing many keys, most past the cap: every candidate, its shared count
+    and its rank agree; so do they for a key list naming one key twice."""
+    monkeypatch.setattr(content_prints, "PER_KEY", 7)
+    rng = random.Random(14)
+    with app.uow.begin() as tx:
+        for n in range(60):
+            _store(tx, f"d{n}", _random_print(rng))
+    probes = [[key for _, key in band_keys(_random_print(rng))] for _ in range(10)]
+    probes.append(probes[0] + probes[0][:3])
+    with app.uow.begin() as tx:
+        for keys in probes:
+            params = {f"k{i}": key for i, key in enumerate(keys)}
+            union = tx.conn.execute(content_prints._sharing_query(len(keys)),
+                                    {**params, "doc_id": 3, "per_key": 7, "limit": 25}).all()
+            found = content_prints._sharing(tx.conn, 3, keys, 25)
+            assert len(found) > 10  # enough to rank: the cap leaves some documents unread
+            assert [tuple(r) for r in found] == [tuple(r) for r in union]
