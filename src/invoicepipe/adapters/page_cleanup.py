@@ -9,15 +9,6 @@ varies by more than ``MAX_UNEVENNESS`` grey levels is divided by that background
 makes the paper uniform and keeps the print's contrast, and the result goes to Tesseract
 as greyscale (its own Otsu is then right). An even page is only contrast-stretched, so it
 costs one small least-squares fit (a few milliseconds).
-
-Table rules are then painted paper-coloured (``erase_rules``). Tesseract takes a rule that
-touches the print for part of it: on a photographed grid invoice it read the bordered
-column header "Nr. | Artikelnr. | Omschrijving | ... | Bedrag" as "Nja. [omschriving atl]
-prisjemwx) _ seerg|" and the rows as "|__1|zAG-1003__|...", and lost the line items. A rule
-is a run of ink far longer than any letter's stroke (a thirtieth of the page's long side
-across, a fortieth down) and thin; a filled band (a shaded header, a banner) is thick and
-is left alone, so white print on it keeps its background. About 60 ms of CPU on a 200 dpi
-A4 page, against the seconds its reading takes.
 """
 
 from __future__ import annotations
@@ -30,8 +21,6 @@ from PIL import Image, ImageOps
 
 MEASURE_SIDE = 600  # the longest side of the copy the paper is measured on
 MAX_UNEVENNESS = 40.0  # grey levels between the brightest and the dimmest 5 % of paper
-RULE_ACROSS, RULE_DOWN = 30, 40  # a rule is at least 1/30 (1/40) of the long side across (down)
-MAX_RULE_WIDTH = 300  # ...and at most 1/300 of the long side thick (7 px at 200 dpi A4)
 
 
 @dataclass(frozen=True)
@@ -112,34 +101,8 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def erase_rules(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    """``gray`` with its long thin horizontal and vertical rules painted the paper's colour,
-    and the share of the page's pixels that were painted."""
-    h, w = gray.shape
-    side = max(h, w)
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(20, side // RULE_ACROSS)), np.uint8))
-    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(20, side // RULE_DOWN), 1), np.uint8))
-    # thin only: a rule has paper on both sides. Ink that fills a square of a rule's
-    # greatest width is a band (a shaded header, a banner), and runs next to it are the ink
-    # between its white letters, not rules
-    width = 2 * max(3, side // MAX_RULE_WIDTH) + 1
-    solid = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((width, width), np.uint8)),
-                       np.ones((2 * width + 1, 2 * width + 1), np.uint8))
-    across, down = cv2.subtract(across, solid), cv2.subtract(down, solid)
-    # the rule's soft edge too (blur, JPEG): a grey fringe beside a letter is read as a stroke
-    rules = cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
-    painted = int(cv2.countNonZero(rules))
-    if not painted:
-        return gray, 0.0
-    out = gray.copy()
-    out[rules > 0] = np.uint8(_percentile(gray[::4, ::4], 90))  # the paper, from a sparse sample
-    return out, painted / float(h * w)
-
-
-def clean(img: Image.Image, rules: bool = True) -> tuple[Image.Image, dict]:
-    """(greyscale image for OCR, what was measured and chosen); ``rules`` False keeps table
-    rules (a measurement of the page that removes them itself)."""
+def clean(img: Image.Image) -> tuple[Image.Image, dict]:
+    """(greyscale image for OCR, what was measured and chosen)."""
     gray_img = ImageOps.grayscale(img.convert("RGB") if img.mode in ("P", "RGBA", "CMYK", "1", "I", "I;16", "F") else img)
     gray = np.asarray(gray_img)
     stats = measure(gray)
@@ -149,9 +112,4 @@ def clean(img: Image.Image, rules: bool = True) -> tuple[Image.Image, dict]:
         record["cleanup"] = "flattened"
     else:
         record["cleanup"] = "contrast"
-    out = ImageOps.autocontrast(gray_img, cutoff=1)
-    if rules:
-        erased, share = erase_rules(np.asarray(out))
-        record["rules_erased"] = round(share, 4)
-        out = Image.fromarray(erased) if share else out
-    return out, record
+    return ImageOps.autocontrast(gray_img, cutoff=1), record

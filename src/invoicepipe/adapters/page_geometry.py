@@ -215,7 +215,7 @@ def _rotation(page: Image.Image, detect, evidence: dict) -> tuple[int, dict]:
     "turn 180" OSD claims of upright photos. Only a page it cannot judge (too few words in
     rows, or a page on its side) asks OSD, which then has to say the same on the raw and on
     the evenly lit page."""
-    cleaned = page_cleanup.clean(page, rules=False)[0]  # page_orientation takes rules out itself
+    cleaned = page_cleanup.clean(page)[0]
     measured = page_orientation.measure(_to_gray(cleaned))
     evidence = {**evidence, **measured.describe()}
     if measured.clear:
