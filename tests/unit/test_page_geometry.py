@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from invoicepipe.adapters import page_cleanup, page_geometry
+from invoicepipe.adapters import page_cleanup, page_geometry, page_orientation
 from invoicepipe.adapters.ocr_languages import LanguageChoice
 from invoicepipe.domain.models import Box, Word
 from tests.photo_synth import photograph, render_pdf_page
@@ -90,9 +90,32 @@ def test_orientation_is_applied_only_when_the_detector_is_sure():
     assert page_geometry.turn(img, 90).size == (200, 100)
 
 
-def test_a_turn_is_applied_only_when_the_evenly_lit_page_shows_it_too(page):
+def test_a_page_photographed_upside_down_is_turned_by_its_print_without_osd(page):
+    data, _ = photograph(page, seed=4, light=0.5, rotate180=True)
+
+    def osd(_img):  # the print decides: OSD (1.5 s of CPU a page) is not asked
+        raise AssertionError("OSD asked although the print was clear")
+
+    upright, _, geometry = page_geometry.correct(_open(data), 1.0, osd)
+    assert geometry.rotation == 180 and geometry.evidence["orientation_balance"] < -page_orientation.CLEAR
+    assert page_orientation.measure(np.asarray(page_cleanup.clean(upright)[0])).upright
+
+
+def test_an_upright_photo_stays_upright_whatever_osd_claims(page):
     # OSD named a Courier page's script Greek on a photo's uneven light and said "turn 180"
     data, _ = photograph(page, seed=4, light=0.5)
+    assert page_geometry.correct(_open(data), 1.0, lambda _img: (180, 9.0))[2].rotation == 0
+
+
+def test_where_the_print_says_nothing_a_turn_needs_osd_on_the_evenly_lit_page_too():
+    # a sheet of rules and blocks only (no words in rows): orientation is left to OSD, whose
+    # turn must also be seen on the page lit evenly, as Tesseract will read it
+    sheet = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(sheet)
+    for y in range(300, 1500, 120):
+        draw.line((120, y, 1120, y), fill=0, width=3)
+    draw.rectangle((120, 120, 500, 240), fill=40)
+    data, _ = photograph(sheet, seed=4, light=0.5)
 
     def detect(evenly_lit_answer):
         def osd(img):

@@ -45,3 +45,16 @@ def test_a_page_turned_level_by_its_text_is_served_turned(tmp_path):
     # not the upload: the turned page, whose canvas grew to keep the corners (72 dpi assumed)
     assert media_type == "image/png" and shown.width > original.width and shown.height > original.height
     assert not list(tmp_path.rglob("*-as-is"))
+
+
+def test_a_photo_taken_upside_down_is_served_the_way_it_was_read(tmp_path):
+    import numpy as np
+
+    from invoicepipe.adapters import page_orientation
+
+    page = render_pdf_page((SAMPLE / "pdf" / "0001-de_din_ruled-digital.pdf").read_bytes())
+    photo, _ = photograph(page, seed=23, rotate180=True)
+    pages = PageImages(tmp_path, Blobs({"d" * 64: photo}))
+    shown = Image.open(io.BytesIO(pages.image("d" * 64, "image/jpeg", 1, 2.0)[0])).convert("L")
+    # turned upright, as the reader turned it before reading: the boxes land on the words
+    assert page_orientation.measure(np.asarray(shown)).upright

@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from invoicepipe.adapters import page_cleanup, page_skew
+from invoicepipe.adapters import page_cleanup, page_orientation, page_skew
 
 DETECT_SIDE = 720  # the longest side of the copy corners are searched on
 MIN_AREA = 0.20  # a page smaller than this part of the frame is not trusted as a page
@@ -208,6 +208,27 @@ def orientation(img: Image.Image, detect) -> int:
     return rotate if rotate in (90, 180, 270) and confidence >= 2.0 else 0
 
 
+def _rotation(page: Image.Image, detect, evidence: dict) -> tuple[int, dict]:
+    """Clockwise degrees to turn the warped ``page`` upright, and the evidence with what was
+    measured. The print's own top/bottom balance (``page_orientation``) decides when it is
+    clear: it reads a page turned 180 degrees that OSD was unsure of, and it overrules the
+    "turn 180" OSD claims of upright photos. Only a page it cannot judge (too few words in
+    rows, or a page on its side) asks OSD, which then has to say the same on the raw and on
+    the evenly lit page."""
+    cleaned = page_cleanup.clean(page)[0]
+    measured = page_orientation.measure(_to_gray(cleaned))
+    evidence = {**evidence, **measured.describe()}
+    if measured.clear:
+        return (180 if measured.upside_down else 0), evidence
+    rotation = orientation(page, detect) if detect else 0
+    if rotation and orientation(cleaned, detect) != rotation:
+        # OSD is a weak witness on photos: it named a Courier page's script Greek and said
+        # "turn 180" of the upright page. A turn must also be seen on the page lit evenly,
+        # as Tesseract will read it (asked only when a turn is claimed, which is rare)
+        rotation = 0
+    return rotation, evidence
+
+
 def _level(img: Image.Image, px_per_pt: float, evidence: dict) -> tuple[Image.Image, float, PageGeometry]:
     """A page without a found outline, turned level when its measured text angle is clear."""
     gray = _to_gray(img)
@@ -234,12 +255,7 @@ def correct(img: Image.Image, px_per_pt: float, detect_orientation=None) -> tupl
     if quad is None:
         return _level(img, px_per_pt, evidence)
     page, px, paper = warp_page(img, quad)
-    rotation = orientation(page, detect_orientation) if detect_orientation else 0
-    if rotation and orientation(page_cleanup.clean(page)[0], detect_orientation) != rotation:
-        # OSD is a weak witness on photos: it named a Courier page's script Greek and said
-        # "turn 180" of the upright page. A turn must also be seen on the page lit evenly,
-        # as Tesseract will read it (asked only when a turn is claimed, which is rare)
-        rotation = 0
+    rotation, evidence = _rotation(page, detect_orientation, evidence)
     page = turn(page, rotation)
     if paper:
         evidence = {**evidence, "paper": paper}
