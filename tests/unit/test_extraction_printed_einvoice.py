@@ -1,10 +1,73 @@
-"""The printed text of e-invoice renderings: order references and the standard's totals wording."""
+"""The printed text of e-invoice renderings: seller party blocks, order references and the
+standard's totals wording."""
 
 import pytest
 
 from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.conventions import document_context
+from invoicepipe.domain.extraction.seller_block import seller_block_name
 
 from .test_extraction_fields import doc_from_rows
+
+# the XRechnung visualisation: party blocks of labelled rows under a role heading
+PARTY_BLOCKS = {
+    0: "Mietrechnung Nr. 9314110911/00/M/00/N vom 01.10.2018",
+    1: "Bestellung: B123456789",
+    3: "Verkäufer",
+    4: "Nummer: 549910",
+    5: "Globale Nummer: 4333741000005 (GLN)",
+    6: "Name: MUSTER-Autovermietung",
+    7: "Anschrift: Musterstr. 99",
+    8: [(240, "DE 99199 MUSTERHAUSEN")],
+    9: "USt.-Id.-Nr.: DE136695976",
+    10: "Käufer/Leistungsempfänger",
+    11: "Name: MUSTER-KUNDE GMBH",
+    13: [(300, "Summe Nettobeträge"), (450, "100,00")],
+    14: [(300, "Umsatzsteuer 19 %"), (450, "19,00")],
+    15: [(300, "Gesamtbetrag"), (450, "119,00")],
+}
+
+
+def test_seller_name_is_the_name_row_of_the_seller_block_not_the_buyers():
+    ex = extract_invoice(doc_from_rows(PARTY_BLOCKS), [])
+    assert ex.value("vendor") == "MUSTER-Autovermietung"
+    assert ex.fields["vendor"].method == "seller_block"
+    assert ex.value("po_number") == "B123456789"
+
+
+def test_a_long_name_wrapped_and_centred_on_its_label_is_joined():
+    rows = {
+        0: "Verkäufer",
+        1: "Nummer: 549910",
+        2: [(240, "MVM Musterhafter")],
+        3: [(40, "Name:"), (240, "Versicherungsverein Musterstadt a.G.")],
+        4: [(40, "Anschrift:"), (240, "Musterstr. 12")],
+    }
+    ctx, _ = document_context(doc_from_rows(rows))
+    assert seller_block_name(ctx).value == "MVM Musterhafter Versicherungsverein Musterstadt a.G."
+
+
+def test_an_unlabelled_name_under_the_block_number_rows_is_read_with_its_second_line():
+    rows = {
+        0: "Verkäufer:",
+        1: "Nummer : 549910",
+        2: "Globale Nummer: 1234567890128 (GTIN)",
+        3: "MVM Musterhafter",
+        4: "Versicherungsverein Musterstadt a.G.",
+        5: "Musterstr. 12",
+        6: "DE 12345 Musterstadt",
+        7: "Käufer:",
+        8: "Herrn Max Mustermann",
+    }
+    ctx, _ = document_context(doc_from_rows(rows))
+    assert seller_block_name(ctx).value == "MVM Musterhafter Versicherungsverein Musterstadt a.G."
+
+
+def test_a_name_containing_a_role_word_is_no_heading_and_a_buyer_block_no_seller():
+    ctx, _ = document_context(doc_from_rows({0: "Lieferant GmbH", 1: "Lieferantenstraße 20", 3: "Käufer", 4: "Name: Kunde AG"}))
+    assert seller_block_name(ctx) is None
+    ctx, _ = document_context(doc_from_rows({0: "Seller:", 1: "Bill to:", 2: "Name: Buyer Ltd"}))
+    assert seller_block_name(ctx) is None
 
 
 def test_order_references_in_running_text_and_as_the_buyers_reference():
