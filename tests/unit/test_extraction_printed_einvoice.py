@@ -1,10 +1,14 @@
-"""The printed text of e-invoice renderings: seller party blocks, order references and the
-standard's totals wording."""
+"""The printed text of e-invoice renderings: seller party blocks, order references, a gross
+premium with the tax it contains, and the net the arithmetic settles when none is printed."""
+
+from decimal import Decimal
 
 import pytest
 
 from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.amount_derivation import derive_missing
 from invoicepipe.domain.extraction.conventions import document_context
+from invoicepipe.domain.extraction.search import Candidate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 
 from .test_extraction_fields import doc_from_rows
@@ -79,6 +83,58 @@ def test_order_references_in_running_text_and_as_the_buyers_reference():
     assert ex.value("po_number") == "COMPRA0832"
 
 
+# an insurer's premium, printed gross with the insurance tax it contains, plus an arrear
+PREMIUM = {
+    0: "Beitragsrechnung zur Kraftfahrtversicherung Nr. 00.123.456.7 11. März 2014",
+    2: "Kfz-Haftpflicht SF25 (30 %) Typkl. 18 Regio R9 80,00 €",
+    3: "Vollkasko SF25 (30 %) Typkl. 21 Regio R4 140,00 €",
+    4: "vierteljährlicher Beitrag inklusive 19 % Versicherungsteuer 220,00 €",
+    5: "in diesem Beitrag enthaltene Versicherungsteuer (35,13 €)",
+    6: "Ausstehende Forderung am Ausstellungstag (Stand 04.03.2014) 220,00 €",
+    7: "zu zahlender Beitrag 440,00 €",
+}
+
+
+def test_gross_premium_its_bracketed_included_tax_and_the_derived_net():
+    ex = extract_invoice(doc_from_rows(PREMIUM), [])
+    assert ex.value("total") == "220.00"
+    assert ex.value("tax") == "35.13"
+    assert ex.value("net") == "184.87"
+    net = ex.fields["net"]
+    assert net.method == "derived_remainder" and net.box is None
+    assert net.confidence <= 0.3 and "class:alone" in net.evidence
+
+
+def test_bracketed_amounts_of_a_credit_note_keep_their_sign():
+    rows = {0: "Gutschrift Nr. G-17 vom 05.03.2018",
+            2: [(300, "Summe netto"), (450, "(100,00 €)")],
+            3: [(300, "MwSt. 19 %"), (450, "(19,00 €)")],
+            4: [(300, "Gesamtbetrag"), (450, "(119,00 €)")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("-100.00", "-19.00", "-119.00")
+
+
+def _cand(field: str, value: str, method: str = "label_right") -> Candidate:
+    return Candidate(field, value, 0.9, method, (), Decimal(value))
+
+
+def test_a_remainder_is_derived_only_from_a_read_total_within_it_and_at_a_tax_rate():
+    ctx, _ = document_context(doc_from_rows({0: "Rechnung 471102"}))
+
+    def derived(known: Candidate, total: Candidate) -> dict:
+        out = {"total": (total, 0.9), known.field: (known, 0.9)}
+        derive_missing(ctx, out)
+        return {k: c.value for k, (c, _) in out.items()}
+
+    assert derived(_cand("tax", "19.00"), _cand("total", "119.00"))["net"] == "100.00"
+    assert derived(_cand("net", "100.00"), _cand("total", "119.00"))["tax"] == "19.00"
+    # larger than the total, of the other sign, at no tax rate (a line amount under "MwSt."), from a guessed total
+    assert "net" not in derived(_cand("tax", "150.00"), _cand("total", "119.00"))
+    assert "net" not in derived(_cand("tax", "-19.00"), _cand("total", "119.00"))
+    assert "net" not in derived(_cand("tax", "3.89"), _cand("total", "34.73"))
+    assert "net" not in derived(_cand("tax", "19.00"), _cand("total", "119.00", "largest_amount"))
+
+
 # the EN 16931 totals block as renderers print it: line sum, allowances, charges, net, tax,
 # gross, paid and due; the triple is (net, tax, gross), never the line sum or the amount due
 TOTALS_WORDING = {
@@ -108,3 +164,12 @@ def test_the_standards_totals_wording_reads_net_tax_and_gross(lang):
     assert ex.fields["total"].method == "label_right"
 
 
+def test_a_line_sum_before_a_document_allowance_gives_way_to_total_minus_tax():
+    rows = {0: "Rechnung Nr. 4711 vom 05.03.2018",
+            5: [(300, "Summe Positionen"), (450, "1.000,00")],
+            6: [(300, "Rabatt 10 %"), (450, "-100,00")],
+            7: [(300, "MwSt 19 %"), (450, "171,00")],
+            8: [(300, "Gesamtbetrag"), (450, "1.071,00")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("900.00", "171.00", "1071.00")
+    assert ex.fields["net"].method == "derived_remainder"
