@@ -173,3 +173,36 @@ def test_a_line_sum_before_a_document_allowance_gives_way_to_total_minus_tax():
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("900.00", "171.00", "1071.00")
     assert ex.fields["net"].method == "derived_remainder"
+
+
+def test_values_under_a_row_of_headers_each_with_its_currency_sign():
+    # the "€" after 1.000,00 is that amount's, so 190,00 € still lies in the tax header's column
+    rows = {0: "Rechnung Nr. 4711 vom 05.03.2018",
+            5: [(40, "Nettobetrag"), (200, "Umsatzsteuer"), (360, "Bruttobetrag")],
+            6: [(40, "1.000,00 €"), (200, "190,00 €"), (360, "1.190,00 €")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("1000.00", "190.00", "1190.00")
+
+
+def test_a_breakdown_by_rate_is_summed_per_column():
+    rows = {0: "Rechnung Nr. 4711 vom 05.03.2018",
+            5: [(40, "Steuersatz"), (150, "Nettobetrag"), (250, "Steuerbetrag"), (350, "Bruttobetrag")],
+            6: [(40, "19,00 %"), (150, "200,00"), (250, "38,00"), (350, "238,00")],
+            7: [(40, "7,00 %"), (150, "100,00"), (250, "7,00"), (350, "107,00")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("300.00", "45.00", "345.00")
+    assert ex.fields["tax"].method == "column_sum"
+    # a printed sum row ends the rows it sums; a labelled grand total is the total
+    rows[8] = [(150, "300,00"), (250, "45,00"), (350, "345,00")]
+    rows[10] = [(250, "Gesamtbetrag"), (350, "345,00 EUR")]
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("300.00", "45.00", "345.00")
+
+
+def test_a_credit_notes_gross_under_its_own_name():
+    rows = {0: "Gutschrift Nr. G-17 vom 05.03.2018",
+            2: [(300, "Summe netto"), (450, "100,00")],
+            3: [(300, "MwSt 19 %"), (450, "19,00")],
+            4: [(300, "Gutschriftsbetrag"), (450, "119,00")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("total") == "119.00" and ex.fields["total"].method == "label_right"

@@ -10,6 +10,7 @@ from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, 
 from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
@@ -79,10 +80,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     currency = currency_of(ctx, prior) if prior else currency
     if currency:
         put("currency", *currency)
-    for name, (cand, conf) in choose_amounts(
-        ctx, *(label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
-               for n in ("net", "tax", "total"))
-    ).items():
+    amounts = [label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
+               for n in ("net", "tax", "total")]
+    for name, (cand, conf) in choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts)).items():
         put(name, cand, conf)
     put("iban", *_iban(ctx))
     put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))

@@ -43,6 +43,8 @@ EINVOICE_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (rf"gesamt\s*(?:betrag|summe)\s*(?:der\s*rechnung\s*)?{_INCLUDING}\s*{_RATE}{_TAX_WORD}", 1.0, "de"),
         (rf"(?:invoice\s*)?total\s*amount\s*{_INCLUDING}\s*{_TAX_WORD}", 1.0, "en"),
         (r"(?:montant\s*)?total\s*(?:tva\s*comprise?|toutes\s*taxes\s*comprises)", 1.0, "fr"),
+        # a credit note's gross: "Gutschriftsbetrag", "Montant de l'avoir", "Credit note total"
+        (r"gutschrifts?\s*-?\s*(?:betrag|summe)|montant\s*(?:total\s*)?de\s*l['’]\s*avoir|credit\s*(?:note\s*)?(?:total|amount)", 1.0, "de"),
     ],
     "other_amount": [
         # BT-113 paid amount and BT-107/108 document allowances and charges: neither net, tax nor total
