@@ -59,7 +59,9 @@ def test_a_sum_qualified_as_before_tax_is_the_net():
     assert labels_of("Summa exkl. moms 16 617,36 kr") == [("net", "Summa exkl. moms")]
     assert labels_of("Rechnungssumme Netto (exkl. USt.) 193,83") == [("net", "Rechnungssumme Netto (exkl. USt.)")]
     assert [f for f, _ in labels_of("Rechnungssumme Brutto (inkl. USt.) 215,14")] == ["total"]
-    assert [f for f, _ in labels_of("Beitrag inklusive 19 % Versicherungsteuer 220,00")] == []
+    # the tax word a sum includes is no tax label; the sum it names is the gross total
+    assert [f for f, _ in labels_of("Beitrag inklusive 19 % Versicherungsteuer 220,00")] == ["total"]
+    assert [f for f, _ in labels_of("inkl. 19 % MwSt 3,03")] == []
 
 
 def test_column_headers_far_apart_are_not_one_label():

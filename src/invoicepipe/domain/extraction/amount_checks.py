@@ -31,6 +31,8 @@ from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 CENT = Decimal("0.01")
+# methods of amounts not read under a label of their own: they confirm nothing
+UNREAD = ("largest_amount", "derived_remainder")
 # Word confidence below which OCR digits are doubtful (Tesseract reports 0-1 here).
 LOW_OCR = 0.8
 # VAT/GST rates in use (percent), for tax = rate x net when no rate is printed
@@ -95,7 +97,7 @@ class DocumentAmounts:
         # the digit-level checks (a lost group) matter only where digits were read by OCR:
         # a text layer prints exactly what the issuer's system wrote
         self.scanned = any(w.confidence < 1.0 for ln in ctx.layout.lines for w in ln.words)
-        self.rates = {Decimal(m.group(1).replace(",", ".")) for ln in ctx.layout.lines for m in _PERCENT.finditer(ln.text)}
+        self.rates = printed_rates(ctx)
 
     def repeated(self, cand: Candidate, anywhere: bool) -> int:
         """Other printings of the value: on other lines with a total-like label (or, with
@@ -127,10 +129,20 @@ class DocumentAmounts:
 
     def rate_agrees(self, net: Decimal, tax: Decimal) -> bool:
         """tax = rate x net for a rate printed on the document or a standard rate."""
-        if net <= 0 or tax <= 0:
-            return False
-        rates = self.rates | set(STANDARD_RATES)
-        return any(abs(net * r / 100 - tax) <= CENT * 2 for r in rates if 0 < r < 40)
+        return rate_fits(net, tax, self.rates)
+
+
+def printed_rates(ctx: Context) -> set[Decimal]:
+    """The percentages printed on the document."""
+    return {Decimal(m.group(1).replace(",", ".")) for ln in ctx.layout.lines for m in _PERCENT.finditer(ln.text)}
+
+
+def rate_fits(net: Decimal, tax: Decimal, printed: set[Decimal]) -> bool:
+    """tax = rate x net (within two cents) for one of ``printed`` or a standard rate."""
+    if net <= 0 or tax <= 0:
+        return False
+    rates = printed | set(STANDARD_RATES)
+    return any(abs(net * r / 100 - tax) <= CENT * 2 for r in rates if 0 < r < 40)
 
 
 def _digits(value: Decimal) -> str:
@@ -163,7 +175,7 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
     if cand.raw is None or not cand.raw:
         return AmountEvidence()
     net, tax, total = others.get("net"), others.get("tax"), others.get("total")
-    read = lambda c: c is not None and c.method != "largest_amount"  # noqa: E731 - read under a label of its own
+    read = lambda c: c is not None and c.method not in UNREAD  # noqa: E731 - read under a label of its own
     arithmetic = bool(others.get("closes")) and all(read(c) for k, c in (("net", net), ("tax", tax), ("total", total))
                                                      if k != name and c is not None) and net is not None and total is not None
     rate = False

@@ -49,6 +49,7 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
     out: list[AmountToken] = []
     words, spans = line.words, line.spans
     i = 0
+    taken = -1  # the last word a token took: a currency word after one amount is not also before the next
     while i < len(words):
         j = i
         text = words[i].text
@@ -59,7 +60,8 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
             j += 1
             text += " " + words[j].text
         nxt = words[j + 1].text if j + 1 < len(words) else ""
-        prev = words[i - 1].text if i > 0 else ""
+        # "1.000,00 €   190,00 €": the "€" between them is the first amount's, not the second's
+        prev = words[i - 1].text if i > 0 and i - 1 > taken else ""
         # a credit note's "(Fr. 90.85)" or "(90.85 EUR)": the brackets of a negative amount
         # enclose the currency word too, so each word holds only one of them
         if text.endswith(")") and "(" not in text and prev.startswith("(") and _CUR_ONLY.match(prev[1:]):
@@ -72,13 +74,14 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
             has_dec = bool(_CENTS.search(digits))
             cur = currency_in(text) or (currency_in(nxt) if _CUR_ONLY.match(nxt) else None) or (
                 currency_in(prev) if _CUR_ONLY.match(prev) else None)
-            start, end = spans[i][0], spans[j][1]
+            start, end, last = spans[i][0], spans[j][1], j
             if _CUR_ONLY.match(nxt):
-                end = spans[j + 1][1]
+                end, last = spans[j + 1][1], j + 1
             if _CUR_ONLY.match(prev):
                 start = spans[i - 1][0]
             if has_dec or cur or not _YEAR.fullmatch(text):
                 out.append(AmountToken(value, start, end, has_dec, cur))
+                taken = last
         i = j + 1
     return out
 

@@ -10,6 +10,7 @@ from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, 
 from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
@@ -20,6 +21,7 @@ from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
     parse_date_value, parse_identifier)
+from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.totals import choose_amounts
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_vendor, vat_id_candidates
@@ -48,7 +50,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
     resolved = resolve_vendor(ctx, vendors)
-    printed = None if resolved else printed_vendor_name(ctx)
+    # a name printed under a seller heading says whose it is; a legal-form line only guesses
+    printed = None if resolved else (seller_block_name(ctx) or printed_vendor_name(ctx))
     key = vendor_memory_key(resolved[0].vendor_id if resolved else None, printed.value if printed else None)
     remembered = (memory or {}).get(key) if key else None
 
@@ -77,10 +80,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     currency = currency_of(ctx, prior) if prior else currency
     if currency:
         put("currency", *currency)
-    for name, (cand, conf) in choose_amounts(
-        ctx, *(label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
-               for n in ("net", "tax", "total"))
-    ).items():
+    amounts = [label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
+               for n in ("net", "tax", "total")]
+    for name, (cand, conf) in choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts)).items():
         put(name, cand, conf)
     put("iban", *_iban(ctx))
     put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))

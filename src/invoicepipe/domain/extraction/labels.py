@@ -15,6 +15,7 @@ from functools import lru_cache
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.pattern_set import PatternSet
 from invoicepipe.domain.extraction.vocabulary import RAW
+from invoicepipe.domain.extraction.vocabulary_documents import EINVOICE_TERMS
 
 @dataclass(frozen=True)
 class LabelHit:
@@ -56,7 +57,8 @@ _WORD_START = r"(?<![\w])"
 _WORD_END = r"(?![^\W\d])"
 _COMPILED = [
     (field, re.compile(r"%s(?:%s)%s" % (_WORD_START, fold_accents(rx), _WORD_END), re.I), s, lang)
-    for field, items in RAW.items()
+    for vocabulary in (RAW, EINVOICE_TERMS)
+    for field, items in vocabulary.items()
     for rx, s, lang in items
 ]
 
@@ -78,8 +80,8 @@ _EXCLUDING_WORDS = (r"excl|exkl|ekskl|eksl|eks|excluding|exclusive\s+of|ohne|bef
 _EXCLUDING = re.compile(r"(?i)(?:\b(?:%s)\.?)[\s(]*$" % _EXCLUDING_WORDS)
 # "Brutto (inkl. USt.)", "Total (incl. VAT)", "Beitrag inklusive 19 % Versicherungsteuer":
 # a tax word after these says what a sum includes; it labels the sum, not a tax amount
-_INCLUDING = re.compile(r"(?i)(?:\b(?:incl|inkl|including|inclusive(?:\s+of)?|inklusive|inclusief|incluso|inkluderad|inklusiv|"
-                        r"avec|mit|med)\.?)[\s(]*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?$")
+_INCLUDING = re.compile(r"(?i)(?:\b(?:incl|inkl|including|inclusive(?:\s+of)?|inklusive|einschl|einschlie(?:ß|ss)lich|inclusief|incluso|"
+                        r"inkluderad|inklusiv|avec|mit|with|med)\.?)[\s(]*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?$")
 # the tax words a qualifier names ("excl. VAT", "hors TVA", "exkl. moms")
 _TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku)\b\.?"
 _EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))

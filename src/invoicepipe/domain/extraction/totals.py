@@ -10,6 +10,7 @@ word confidence, a lost thousands group) and its raw score follows the evidence 
     nothing agrees:          candidate score * 0.85        (unverified)
     a lost digit group:      at most 0.3                   (conflict)
     fallback total:          0.3                           (largest amount on the document)
+    derived net or tax:      0.3                           (total minus the other, not printed)
 
 The calibration is fitted per field, capture source and evidence class, and caps the
 classes that must never pass a threshold (``calibration.CLASS_CEILINGS``). The class travels
@@ -23,7 +24,8 @@ from decimal import Decimal
 from itertools import combinations, product
 from typing import Optional
 
-from invoicepipe.domain.extraction.amount_checks import DocumentAmounts, check_amount, evidence_class
+from invoicepipe.domain.extraction.amount_checks import UNREAD, DocumentAmounts, check_amount, evidence_class
+from invoicepipe.domain.extraction.amount_derivation import derive_missing, drop_unclosed_net, included_tax_positive
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
@@ -50,7 +52,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     picked = {name: c for name, (c, _) in chosen.items()}
     out: dict[str, tuple[Candidate, float]] = {}
     for name, (cand, base) in chosen.items():
-        if cand.method == "largest_amount":
+        if cand.method in UNREAD:
             cand.notes.append("class:alone")
             out[name] = (cand, 0.3)
             continue
@@ -70,6 +72,7 @@ def _raw_score(cls: str, score: float) -> float:
 def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[dict, bool]:
     """The chosen candidates, each with its base score (the candidate's score, lowered when
     a competing value was nearly as well supported), and whether net + tax = total."""
+    tax = included_tax_positive(tax, total)
     best = _best_triple(net, tax, total, _roundings(ctx))
     out: dict[str, tuple[Candidate, float]] = {}
     if best:
@@ -93,7 +96,9 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
         fallback = largest_amount(ctx)
         if fallback is not None:
             out["total"] = (fallback, 0.3)
+    drop_unclosed_net(ctx, out)
     _printed_remainder(ctx, out)
+    derive_missing(ctx, out)
     return out, False
 
 
