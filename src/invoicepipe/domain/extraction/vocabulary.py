@@ -149,6 +149,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:totale\s*|importo\s*)?iva|imposta", 0.8, "it"),
         (r"(?:valor\s*|total\s*)?(?:do\s*)?iva", 0.8, "pt"),
         (r"(?:kwota|wartość|podatek)\s*vat|razem\s*vat", 0.8, "pl"),
+        # Polish fiscal receipts: "PTU A 23%" per rate letter, "SUMA PTU" their sum
+        (r"suma\s*ptu", 0.9, "pl"), (r"ptu(?:\s*[a-g]\b)?", 0.7, "pl"), (r"di\s*cui\s*iva", 0.9, "it"),
         (r"(?:total\s*)?moms(?:belopp|beløb)?|mervärdesskatt|merværdiafgift|merverdiavgift|(?:sum\s*)?mva(?:\s*-?\s*beløp)?", 0.8, "sv"),
         # insurance premiums carry insurance tax instead of VAT
         (r"versicherungs?steuer", 0.8, "de"),
@@ -161,6 +163,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
+        # till receipts: "SUMME EUR 12,34", "Gesamt 12,34" (also a column header of invoice tables: weaker)
+        (r"summe", 0.8, "de"), (r"gesamt", 0.6, "de"),
         # the QR-bill's amount box ("Währung  Betrag" over "CHF  1 234.55") repeats the total; a bare
         # "Betrag" is also every German table's amount column, so only the pair counts
         (r"währung\s*betrag|currency\s*amount|monnaie\s*montant|valuta\s*importo", 0.5, "de"),
@@ -172,6 +176,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"totale", 0.8, "it"),
         (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
+        (r"suma", 0.85, "pl"), (r"totale\s*complessivo", 1.0, "it"),
         # Malaysian receipts: "Jumlah" / "Jumlah Besar" (grand total), after the SST line
         (r"jumlah(?:\s*besar)?", 0.85, "ms"),
         (r"(?:summa\s*)?att\s*betala|fakturabelopp|totalbelopp|(?:summa|total)\s*(?:inkl\.?|inklusive|med)\s*moms", 1.0, "sv"),
@@ -186,6 +191,15 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:discounts?|allowances?|charges?)|prepaid\s*amount|amount\s*paid|already\s*paid|total\s*paid", 1.0, "en"),
         # receipts: cash handed over and change returned are larger/smaller than the total
         (r"cash\s*(?:tendered|paid|received)|tendered|change\s*due|rounding(?:\s*adj(?:ustment)?)?", 1.0, "en"),
+        # till receipts: what was handed over, given back, paid by card, saved, tipped
+        (r"cash(?:\s*tend)?|change|(?:credit\s*|debit\s*)?card|visa|mastercard|amex|nets|tip|gratuity|"
+         r"(?:total\s*)?(?:you\s*)?saved|(?:total\s*)?savings|(?:member\s*)?disc(?:ount)?|coupon", 1.0, "en"),
+        (r"bar(?:geld)?|gegeben|rückgeld|ec\s*-?\s*karte|karte|(?:sie\s*haben\s*)?gespart|rabatt", 1.0, "de"),
+        (r"espèces|rendu|monnaie\s*rendue|cb|carte\s*bancaire|remise(?:\s*fidélité)?|économie(?:\s*réalisée)?", 1.0, "fr"),
+        (r"efectivo|entregado|cambio|tarjeta|(?:ha\s*)?ahorrado|descuento", 1.0, "es"),
+        (r"contanti?|resto|pagamento\s*elettronico|importo\s*pagato|risparmio|sconto", 1.0, "it"),
+        (r"contant|wisselgeld|pin|(?:u\s*heeft\s*)?bespaard|(?:bonus\s*)?korting", 1.0, "nl"),
+        (r"gotówka|karta|wpłacono|rabat|oszczędzasz|sprzedaż\s*opodatkowana(?:\s*[a-g]\b)?", 1.0, "pl"),
         (r"total\s*(?:des\s*)?(?:remises|acomptes?)|acompte\s*versé|déjà\s*payé", 1.0, "fr"),
         (r"total\s*(?:descuentos?|anticipos?)|ya\s*pagado", 1.0, "es"),
         (r"totale\s*sconti|acconto|già\s*pagato", 1.0, "it"),
