@@ -30,6 +30,13 @@ def test_a_tax_breakdown_table_gives_the_sums_not_its_first_row():
     assert ex.value("currency") == "EUR"
 
 
+def test_a_breakdown_row_sum_never_outvotes_the_total_label():
+    # the 7 % row misread: the remaining row adds up on its own, but the label says what was paid
+    rows = {**GERMAN_TABLE, 13: [(40, "n 7,54  15,40"), (250, "1,0 8  16,48")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("total") == "32.46" and "paid" in ex.fields["total"].evidence
+
+
 def test_one_breakdown_row_is_the_whole_document():
     rows = {k: v for k, v in GERMAN_TABLE.items() if k not in (3, 5, 13)}
     rows.update({7: [(40, "SUMME EUR"), (300, "15,98")], 8: [(40, "Bar"), (300, "20,00")], 9: [(40, "Rückgeld"), (300, "4,02")]})
@@ -97,6 +104,7 @@ def test_us_receipt_with_tip_two_digit_year_and_time():
     }
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("total") == "19.28" and ex.value("currency") == "USD"
+    assert "arithmetic" in ex.fields["total"].evidence  # subtotal + tax + tip = total
     assert ex.value("invoice_date") == "2026-06-01"
 
 

@@ -101,9 +101,12 @@ class DocumentAmounts:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.tokens = []  # (value, line, start, end, has_decimals)
+        self.with_decimals: dict[int, list[Decimal]] = {}  # line id -> its amounts with decimals
         for line in ctx.layout.lines:
             for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
                 self.tokens.append((tok.value, line, tok.start, tok.end, tok.has_decimals))
+                if tok.has_decimals:
+                    self.with_decimals.setdefault(id(line), []).append(tok.value)
         self.written = WrittenAmounts(ln.text for ln in ctx.layout.lines)
         # the digit-level checks (a lost group) matter only where digits were read by OCR:
         # a text layer prints exactly what the issuer's system wrote
@@ -129,8 +132,8 @@ class DocumentAmounts:
         return len(seen)
 
     def paid_by_tender(self, cand: Candidate) -> bool:
-        """Cash handed over and change given back, printed on two consecutive lines below the
-        candidate, differ by its value ("CASH 50.00" / "CHANGE 20.65" under "TOTAL 29.35").
+        """Cash handed over and change given back, printed on two consecutive amount lines below
+        the candidate, differ by its value ("CASH 50.00" / "CHANGE 20.65" under "TOTAL 29.35").
         Lines read under a net or tax label are no payment lines (a total over "incl. tax"
         minus that tax is the subtotal)."""
         value = cand.raw
@@ -141,12 +144,13 @@ class DocumentAmounts:
         if at is None:
             return False
         taxish = lambda ln: any(h.field in ("net", "tax") for h in self.ctx.hits[id(ln)])  # noqa: E731
-        below = [ln for ln in lines[at + 1:] if ln.page == lines[at].page]
+        # lines without an amount between the two (OCR reads specks as lines) do not count
+        below = [ln for ln in lines[at + 1:] if ln.page == lines[at].page and id(ln) in self.with_decimals]
         for upper, lower in zip(below, below[1:]):
             if taxish(upper) or taxish(lower):
                 continue
-            given = [t.value for t in amounts_on(upper, self.ctx.decimal_sep, self.ctx.layout.char_width) if t.has_decimals]
-            back = [t.value for t in amounts_on(lower, self.ctx.decimal_sep, self.ctx.layout.char_width) if t.has_decimals]
+            given = self.with_decimals.get(id(upper), ())
+            back = {abs(b) for b in self.with_decimals.get(id(lower), ())}  # "CHANGE -80.55" on some tills
             if any(g - value in back for g in given if g > value or (g == value and g)):
                 return True
         return False

@@ -30,9 +30,10 @@ from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
 from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows, sums as breakdown_sums
-from invoicepipe.domain.extraction.vocabulary import ROUNDING
+from invoicepipe.domain.extraction.vocabulary import CHARGES, ROUNDING
 
 _ROUNDING = re.compile(fold_accents(ROUNDING), re.I)
+_CHARGES = re.compile(CHARGES, re.I)
 
 CENT = Decimal("0.01")
 # a breakdown table's sums: below a strong label's value, above a header-read one
@@ -54,6 +55,8 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     total = [_paid(doc, c) for c in total]
     chosen, closes = _choose(ctx, net, tax, total)
     picked = {name: c for name, (c, _) in chosen.items()}
+    if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
+        closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
     out: dict[str, tuple[Candidate, float]] = {}
     for name, (cand, base) in chosen.items():
         if cand.method == "largest_amount":
@@ -69,24 +72,24 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
 
 
 def _with_breakdown(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[list, list, list]:
-    """Add the sums of a tax breakdown table (``tax_breakdown``) as net/tax/total candidates.
-    With two or more rows, the values read under the table's headers are one rate's share,
-    never the document's: they go. The gross sum stands for the total only when no strong
-    total label says otherwise: a row lost to OCR ("B 5,5%" read as "n 5,54") leaves a sum
-    that adds up with its own net and tax and is still not what was paid."""
+    """Add the sums of a tax breakdown table (``tax_breakdown``) as net/tax/total candidates
+    instead of the values read under the table's headers: with two or more rows those are one
+    rate's share, never the document's, and with one row (or one left readable) they are the
+    sums themselves or less. The gross sum stands for the total only when no total
+    label was read at all: equal to one, it adds nothing; different, a row was lost or made
+    up by OCR ("B 5,5%" read as "n 5,54") and the sum adds up with its own net and tax but
+    is still not what was paid."""
     rows = breakdown_rows(ctx)
     if not rows:
         return net, tax, total
-    labelled = {c.raw for c in total if c.raw and c.score >= _BREAKDOWN_SCORE}
-    if len(rows) > 1:
-        on_rows = {id(w) for r in rows for w in r.words}
-        keep = lambda cs: [c for c in cs if not (c.words and id(c.words[0]) in on_rows)]  # noqa: E731
-        net, tax, total = keep(net), keep(tax), keep(total)
+    on_rows = {id(w) for r in rows for w in r.words}
+    keep = lambda cs: [c for c in cs if not (c.words and id(c.words[0]) in on_rows)]  # noqa: E731
+    net, tax, total = keep(net), keep(tax), keep(total)
     words = tuple(w for r in rows for w in r.words)
     sums = dict(zip(("net", "tax", "total"), breakdown_sums(rows)))
     extra = {name: Candidate(name, format_amount(v), _BREAKDOWN_SCORE, "tax_breakdown", words, v, anchor=rows[0].line)
              for name, v in sums.items()}
-    gross = [extra["total"]] if not labelled or sums["total"] in labelled else []
+    gross = [] if any(c.raw for c in total) else [extra["total"]]
     return net + [extra["net"]], tax + [extra["tax"]], total + gross
 
 
@@ -171,14 +174,18 @@ def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candida
 
 def _roundings(ctx: Context) -> list[Decimal]:
     """Amounts of rounding rows ("Öresavrundning 0,30", "Round Off -Rs. 0.36"), each with
-    both signs: a rounding's sign is often printed apart from its digits or not at all."""
+    both signs: a rounding's sign is often printed apart from its digits or not at all;
+    and of charges added after the subtotal and its tax ("Tip 8.00", "Svc Chg 10% 4.41")."""
     out: list[Decimal] = []
     for c in label_candidates(ctx, "other_amount", parse_amount_value):
         label = c.label
-        if label is None or not _ROUNDING.search(fold_accents(label.line.text[label.start:label.end])):
+        if label is None or not c.raw:
             continue
-        if c.raw and abs(c.raw) < 1:
+        words = fold_accents(label.line.text[label.start:label.end])
+        if _ROUNDING.search(words) and abs(c.raw) < 1:
             out.extend(v for v in (abs(c.raw), -abs(c.raw)) if v not in out)
+        elif _CHARGES.search(words) and c.raw > 0 and c.raw not in out:
+            out.append(c.raw)
     return out
 
 
@@ -223,7 +230,8 @@ def _sum_of_rows_below(ctx: Context, net: Candidate, reach: int = 6) -> Optional
     running = net.raw
     for line in lines[at + 1:at + 1 + reach]:
         toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.has_decimals]
-        if len(toks) != 1 or any(h.field == "other_amount" and not _ROUNDING.search(fold_accents(line.text))
+        folded = fold_accents(line.text)
+        if len(toks) != 1 or any(h.field == "other_amount" and not (_ROUNDING.search(folded) or _CHARGES.search(folded))
                                  for h in ctx.hits[id(line)]):
             return None
         tok = toks[0]

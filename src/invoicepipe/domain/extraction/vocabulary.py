@@ -192,7 +192,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # receipts: cash handed over and change returned are larger/smaller than the total
         (r"cash\s*(?:tendered|paid|received)|tendered|change\s*due|rounding(?:\s*adj(?:ustment)?)?", 1.0, "en"),
         # till receipts: what was handed over, given back, paid by card, saved, tipped
-        (r"cash(?:\s*tend)?|change|(?:credit\s*|debit\s*)?card|visa|mastercard|amex|nets|tip|gratuity|"
+        (r"cash(?:\s*tend)?|change|(?:credit\s*|debit\s*)?card|visa|mastercard|amex|nets|tip|gratuity|service\s*charge|svc\s*chg|"
          r"(?:total\s*)?(?:you\s*)?saved|(?:total\s*)?savings|(?:member\s*)?disc(?:ount)?|coupon", 1.0, "en"),
         (r"bar(?:geld)?|gegeben|rückgeld|ec\s*-?\s*karte|karte|(?:sie\s*haben\s*)?gespart|rabatt", 1.0, "de"),
         (r"espèces|rendu|monnaie\s*rendue|cb|carte\s*bancaire|remise(?:\s*fidélité)?|économie(?:\s*réalisée)?", 1.0, "fr"),
@@ -243,6 +243,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
 # which "other_amount" labels are rounding rows (totals.py adds their amount to net + tax)
 ROUNDING = (r"round|avrundning|afrunding|avrunding|arrondi|rundung|afronding|redondeo|arrotondamento|arredondamento|"
             r"zaokrąglenie")
+# which "other_amount" labels are charges added after the subtotal (totals.py: net + tax + charge = total)
+CHARGES = r"tip|gratuity|service\s*charge|svc\s*chg"
 # a cash discount's terms: a date in the same clause is the discount deadline, not the due date
 DISCOUNT = (r"skonto|discount|escompte|sconto|descuento|pronto\s*pago|korting|rabat|desconto|kassarabatt|rabatt|"
             r"upust|early\s*payment")
