@@ -138,3 +138,14 @@ def test_a_total_whose_label_was_lost_is_the_running_sum_below_the_net():
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("total") == "52.84" and ex.fields["total"].method == "sum_of_rows"
     assert ex.fields["total"].confidence < 0.8
+
+
+def test_payment_words_are_labels_only_before_an_amount():
+    from tests.unit.test_extraction_amounts import labels_of
+    assert labels_of("CASH 50.00") == [("other_amount", "CASH")]
+    assert labels_of("Cóntant : “€100,00") == [("other_amount", "Cóntant")]
+    assert labels_of("SUMME EUR 32,46") == [("total", "SUMME")]
+    # goods, payment terms and table headers that share the words are no labels
+    assert labels_of("Connector RJ45, 8-pin CON-1059 12 pcs 127.88") == []
+    assert labels_of("IBZY2087 Cash at Hotel") == []
+    assert labels_of("Einzelpreis Gesamt") == []

@@ -17,6 +17,11 @@ from __future__ import annotations
 # "No.", "Nr.", "N°", "Nº", "Núm.", "Number", "Nummer", "Numéro", "Numero", "Numer", "#", "ID"
 NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
 
+# a bare word is a label only when an amount follows it on the line (OCR specks and quotes,
+# a currency sign or code in between): "CASH 50.00", "Bar 20,00", "Svc Chg 10% 4.41";
+# also for the sums "SUMME EUR 32,46" / "Gesamt 12,34" that head columns of invoice tables
+AMOUNT_NEXT = r"(?=[\s:.*“”\"'|_~-]*(?:(?:eur|usd|gbp|chf|pln|inr|myr|sgd|sek|dkk|nok)\b|[€$£₹]|rm|s\$|rs\.?|fr\.)?[\s:.*“”\"'|_~-]*-?\d)"
+
 RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (rf"invoice\s*{NO}", 1.0, "en"), (rf"inv\.?\s*{NO}", 0.9, "en"), (rf"bill\s*{NO}", 0.8, "en"),
@@ -163,8 +168,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
-        # till receipts: "SUMME EUR 12,34", "Gesamt 12,34" (also a column header of invoice tables: weaker)
-        (r"summe", 0.8, "de"), (r"gesamt", 0.6, "de"),
+        # till receipts: "SUMME EUR 12,34", "Gesamt 12,34". Both are also column headers of
+        # invoice tables ("Einzelpreis  Gesamt"): a label only with an amount right after it
+        (rf"summe{AMOUNT_NEXT}", 0.8, "de"), (rf"gesamt{AMOUNT_NEXT}", 0.6, "de"),
         # the QR-bill's amount box ("Währung  Betrag" over "CHF  1 234.55") repeats the total; a bare
         # "Betrag" is also every German table's amount column, so only the pair counts
         (r"währung\s*betrag|currency\s*amount|monnaie\s*montant|valuta\s*importo", 0.5, "de"),
@@ -191,15 +197,21 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:discounts?|allowances?|charges?)|prepaid\s*amount|amount\s*paid|already\s*paid|total\s*paid", 1.0, "en"),
         # receipts: cash handed over and change returned are larger/smaller than the total
         (r"cash\s*(?:tendered|paid|received)|tendered|change\s*due|rounding(?:\s*adj(?:ustment)?)?", 1.0, "en"),
-        # till receipts: what was handed over, given back, paid by card, saved, tipped
-        (r"cash(?:\s*tend)?|change|(?:credit\s*|debit\s*)?card|visa|mastercard|amex|nets|tip|gratuity|service\s*charge|svc\s*chg|"
-         r"(?:total\s*)?(?:you\s*)?saved|(?:total\s*)?savings|(?:member\s*)?disc(?:ount)?|coupon", 1.0, "en"),
-        (r"bar(?:geld)?|gegeben|rückgeld|ec\s*-?\s*karte|karte|(?:sie\s*haben\s*)?gespart|rabatt", 1.0, "de"),
-        (r"espèces|rendu|monnaie\s*rendue|cb|carte\s*bancaire|remise(?:\s*fidélité)?|économie(?:\s*réalisée)?", 1.0, "fr"),
-        (r"efectivo|entregado|cambio|tarjeta|(?:ha\s*)?ahorrado|descuento", 1.0, "es"),
-        (r"contanti?|resto|pagamento\s*elettronico|importo\s*pagato|risparmio|sconto", 1.0, "it"),
-        (r"contant|wisselgeld|pin|(?:u\s*heeft\s*)?bespaard|(?:bonus\s*)?korting", 1.0, "nl"),
-        (r"gotówka|karta|wpłacono|rabat|oszczędzasz|sprzedaż\s*opodatkowana(?:\s*[a-g]\b)?", 1.0, "pl"),
+        # till receipts: what was handed over, given back, paid by card, saved, tipped. Bare
+        # words that also name goods ("8-pin connector", "bar stool", "card reader") and
+        # payment terms ("Cash at Hotel"): labels only with an amount right after them, and
+        # weaker than 0.5 so a value line under a header is still read. Discount words are
+        # not here: "Rabatt" rows are line items of invoices.
+        (rf"(?:cash(?:\s*tend)?|change|(?:credit\s*|debit\s*)?card|visa|mastercard|amex|nets|tip|gratuity|service\s*charge|"
+         rf"svc\s*chg|(?:total\s*)?(?:you\s*)?saved|(?:total\s*)?savings){AMOUNT_NEXT}", 0.45, "en"),
+        (rf"(?:bar(?:geld)?|gegeben|rückgeld|ec\s*-?\s*karte|karte|(?:sie\s*haben\s*)?gespart){AMOUNT_NEXT}", 0.45, "de"),
+        (rf"(?:espèces|rendu|monnaie\s*rendue|cb|carte\s*bancaire|économie(?:\s*réalisée)?){AMOUNT_NEXT}", 0.45, "fr"),
+        (rf"(?:efectivo|entregado|cambio|tarjeta|(?:ha\s*)?ahorrado){AMOUNT_NEXT}", 0.45, "es"),
+        (rf"(?:contanti?|resto|pagamento\s*elettronico|importo\s*pagato|risparmio){AMOUNT_NEXT}", 0.45, "it"),
+        (rf"(?:contant|wisselgeld|pin|(?:u\s*heeft\s*)?bespaard){AMOUNT_NEXT}", 0.45, "nl"),
+        (rf"(?:gotówka|karta|wpłacono|oszczędzasz){AMOUNT_NEXT}", 0.45, "pl"),
+        # the gross sold at each rate letter of a Polish fiscal receipt: neither net nor the total
+        (r"sprzedaż\s*opodatkowana(?:\s*[a-g]\b)?", 1.0, "pl"),
         (r"total\s*(?:des\s*)?(?:remises|acomptes?)|acompte\s*versé|déjà\s*payé", 1.0, "fr"),
         (r"total\s*(?:descuentos?|anticipos?)|ya\s*pagado", 1.0, "es"),
         (r"totale\s*sconti|acconto|già\s*pagato", 1.0, "it"),
