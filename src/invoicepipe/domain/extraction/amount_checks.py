@@ -11,6 +11,11 @@ independently of the label and of each other:
 - ``repeated``: the same value printed again under another total-like label (amount due,
   balance, a payment slip) or, for the total, anywhere else on the document;
 - ``words``: the amount in words ("Rupees Six Lakh Twelve Thousand Only");
+- ``paid``: for the total, the cash tendered minus the change printed below it ("CASH 50.00",
+  "CHANGE 20.65") is the value;
+- ``contested``: for the total, another candidate nearly as well labelled has another value
+  (a subtotal, an unlisted sum): without arithmetic or payment behind it the class is at
+  most ``alone``, whatever else repeats it;
 - ``ocr_low``: the digits were read with low OCR word confidence (against);
 - ``suffix_of`` / ``fragment``: a longer amount printed on the document ends in the same
   digits, or a digit group stands just left of the value on its line (a lost group, against).
@@ -54,10 +59,13 @@ class AmountEvidence:
     ocr_low: bool = False
     suffix_of: Optional[Decimal] = None
     fragment: bool = False
+    paid: bool = False  # cash tendered - change printed below it = the value
+    contested: bool = False  # another total candidate, nearly as well labelled, has another value
 
     @property
     def agreements(self) -> int:
-        return int(self.arithmetic) + int(self.rate) + int(self.repeated > 0) + int(self.words is not None)
+        return (int(self.arithmetic) + int(self.rate) + int(self.repeated > 0) + int(self.words is not None)
+                + int(self.paid))
 
     @property
     def conflict(self) -> bool:
@@ -66,7 +74,8 @@ class AmountEvidence:
     def tags(self) -> tuple[str, ...]:
         """The evidence as short tags for the field (``arithmetic``, ``words:de``, ``suffix_of:6018.78``)."""
         out = [name for name, on in (("arithmetic", self.arithmetic), ("rate", self.rate), ("ocr_low", self.ocr_low),
-                                      ("fragment", self.fragment)) if on]
+                                      ("fragment", self.fragment), ("paid", self.paid), ("contested", self.contested))
+               if on]
         if self.repeated:
             out.append(f"repeated:{self.repeated}")
         if self.words:
@@ -80,6 +89,10 @@ def evidence_class(ev: AmountEvidence) -> str:
     """The calibration class: conflict, alone, one or two (two or more agreements)."""
     if ev.conflict:
         return "conflict"
+    if ev.contested and not (ev.arithmetic or ev.paid):
+        # chosen among rival values on label strength: a repetition of it (a card slip, a
+        # second sum line) does not say the rival is not the total
+        return "alone"
     n = ev.agreements - int(ev.ocr_low and ev.agreements == 1 and not ev.arithmetic)
     return "two" if n >= 2 else "one" if n == 1 else "alone"
 
@@ -90,9 +103,12 @@ class DocumentAmounts:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.tokens = []  # (value, line, start, end, has_decimals)
+        self.with_decimals: dict[int, list[Decimal]] = {}  # line id -> its amounts with decimals
         for line in ctx.layout.lines:
             for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
                 self.tokens.append((tok.value, line, tok.start, tok.end, tok.has_decimals))
+                if tok.has_decimals:
+                    self.with_decimals.setdefault(id(line), []).append(tok.value)
         self.written = WrittenAmounts(ln.text for ln in ctx.layout.lines)
         # the digit-level checks (a lost group) matter only where digits were read by OCR:
         # a text layer prints exactly what the issuer's system wrote
@@ -116,6 +132,30 @@ class DocumentAmounts:
             if labelled or anywhere:
                 seen.add(id(line))
         return len(seen)
+
+    def paid_by_tender(self, cand: Candidate) -> bool:
+        """Cash handed over and change given back, printed on two consecutive amount lines below
+        the candidate, differ by its value ("CASH 50.00" / "CHANGE 20.65" under "TOTAL 29.35").
+        Lines read under a net or tax label are no payment lines (a total over "incl. tax"
+        minus that tax is the subtotal)."""
+        value = cand.raw
+        if value is None or value <= 0 or not cand.words:
+            return False
+        lines = self.ctx.layout.lines
+        at = next((i for i, ln in enumerate(lines) if cand.words[0] in ln.words), None)
+        if at is None:
+            return False
+        taxish = lambda ln: any(h.field in ("net", "tax") for h in self.ctx.hits[id(ln)])  # noqa: E731
+        # lines without an amount between the two (OCR reads specks as lines) do not count
+        below = [ln for ln in lines[at + 1:] if ln.page == lines[at].page and id(ln) in self.with_decimals]
+        for upper, lower in zip(below, below[1:]):
+            if taxish(upper) or taxish(lower):
+                continue
+            given = self.with_decimals.get(id(upper), ())
+            back = {abs(b) for b in self.with_decimals.get(id(lower), ())}  # "CHANGE -80.55" on some tills
+            if any(g - value in back for g in given if g > value or (g == value and g)):
+                return True
+        return False
 
     def longer_with_same_tail(self, cand: Candidate) -> Optional[Decimal]:
         """A longer printed amount whose digits end in the candidate's (a group lost to OCR)."""
@@ -186,7 +226,8 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
     return AmountEvidence(
         arithmetic=arithmetic, rate=rate, repeated=doc.repeated(cand, anywhere=name == "total"), words=words,
         ocr_low=ocr < LOW_OCR, suffix_of=doc.longer_with_same_tail(cand) if doc.scanned else None,
-        fragment=doc.scanned and left_fragment(doc.ctx, cand))
+        fragment=doc.scanned and left_fragment(doc.ctx, cand),
+        paid=name == "total" and doc.paid_by_tender(cand), contested=bool(others.get("contested")))
 
 
 _PROMOTE = {"alone": "one", "one": "two", "two": "two", "conflict": "conflict"}

@@ -19,8 +19,11 @@ from invoicepipe.domain.extraction.parsing import (
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, make_context
 from invoicepipe.domain.models import DocumentText
 
-# ISO codes only in capitals in running text ("try" is a word, "TRY" the lira); symbols any case
-_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|(?i:%s)" % ("|".join(sorted(ISO_CURRENCIES)), SYMBOL_RX))
+# ISO codes only in capitals in running text ("try" is a word, "TRY" the lira); symbols any case;
+# a local abbreviation alone in parentheses names the currency of a column or sum ("Total (RM)",
+# "Amount (Rs.)"), though no digit follows it
+_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|(?i:%s)|(?<=\()(?:RM|Rs\.?|₹|zł|Fr\.|kr\.?)(?=\))"
+                          % ("|".join(sorted(ISO_CURRENCIES)), SYMBOL_RX))
 # which krona/krone a "kr" is, and which dollar a "$" is, from the countries on the page
 _KRONE = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}
 _DOLLARS = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}

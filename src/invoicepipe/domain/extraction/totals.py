@@ -20,6 +20,7 @@ with the candidate as the note ``class:<name>``, the evidence as further notes.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from itertools import combinations, product
 from typing import Optional
@@ -30,11 +31,15 @@ from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
-from invoicepipe.domain.extraction.vocabulary import ROUNDING
+from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows, sums as breakdown_sums
+from invoicepipe.domain.extraction.vocabulary import CHARGES, ROUNDING
 
 _ROUNDING = re.compile(fold_accents(ROUNDING), re.I)
+_CHARGES = re.compile(CHARGES, re.I)
 
 CENT = Decimal("0.01")
+# a breakdown table's sums: below a strong label's value, above a header-read one
+_BREAKDOWN_SCORE = 0.8
 
 
 def _top(cands: list[Candidate], k: int = 6) -> list[Candidate]:
@@ -47,20 +52,61 @@ def _top(cands: list[Candidate], k: int = 6) -> list[Candidate]:
 def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> dict[str, tuple[Candidate, float]]:
     """Pick net/tax/total candidates and cross-check them; returns {field: (candidate,
     confidence)} for those found, each candidate carrying its evidence in ``notes``."""
-    chosen, closes = _choose(ctx, net, tax, total)
     doc = DocumentAmounts(ctx)
+    net, tax, total = _with_breakdown(ctx, net, tax, total)
+    total = [_paid(doc, c) for c in total]
+    chosen, closes = _choose(ctx, net, tax, total)
     picked = {name: c for name, (c, _) in chosen.items()}
+    if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
+        closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
     out: dict[str, tuple[Candidate, float]] = {}
     for name, (cand, base) in chosen.items():
         if cand.method in UNREAD:
             cand.notes.append("class:alone")
             out[name] = (cand, 0.3)
             continue
-        ev = check_amount(doc, name, cand, {**picked, "closes": closes})
+        rivals = _rivals(cand, total) if name == "total" else False
+        ev = check_amount(doc, name, cand, {**picked, "closes": closes, "contested": rivals})
         cls = evidence_class(ev)
         cand.notes.extend((f"class:{cls}", *ev.tags()))
         out[name] = (cand, _raw_score(cls, base))
     return out
+
+
+def _with_breakdown(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[list, list, list]:
+    """Add the sums of a tax breakdown table (``tax_breakdown``) as net/tax/total candidates
+    instead of the values read under the table's headers: with two or more rows those are one
+    rate's share, never the document's, and with one row (or one left readable) they are the
+    sums themselves or less. The gross sum stands for the total only when no total
+    label was read at all: equal to one, it adds nothing; different, a row was lost or made
+    up by OCR ("B 5,5%" read as "n 5,54") and the sum adds up with its own net and tax but
+    is still not what was paid."""
+    rows = breakdown_rows(ctx)
+    if not rows:
+        return net, tax, total
+    on_rows = {id(w) for r in rows for w in r.words}
+    keep = lambda cs: [c for c in cs if not (c.words and id(c.words[0]) in on_rows)]  # noqa: E731
+    net, tax, total = keep(net), keep(tax), keep(total)
+    words = tuple(w for r in rows for w in r.words)
+    sums = dict(zip(("net", "tax", "total"), breakdown_sums(rows)))
+    extra = {name: Candidate(name, format_amount(v), _BREAKDOWN_SCORE, "tax_breakdown", words, v, anchor=rows[0].line)
+             for name, v in sums.items()}
+    gross = [] if any(c.raw for c in total) else [extra["total"]]
+    return net + [extra["net"]], tax + [extra["tax"]], total + gross
+
+
+def _paid(doc: DocumentAmounts, cand: Candidate) -> Candidate:
+    """A total that the payment lines pay (tendered - change = total, printed below it) is
+    the one the customer paid: its score rises a little, so a subtotal or the cash handed
+    over never wins over it on label strength alone."""
+    if cand.raw is None or not doc.paid_by_tender(cand):
+        return cand
+    return replace(cand, score=min(1.0, cand.score + 0.15), notes=list(cand.notes))
+
+
+def _rivals(chosen: Candidate, total: list[Candidate]) -> bool:
+    """Another total candidate with a different value and nearly the chosen one's score."""
+    return any(c.value != chosen.value and c.raw and c.score >= 0.75 * chosen.score for c in total)
 
 
 def _raw_score(cls: str, score: float) -> float:
@@ -92,6 +138,10 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
         c, conf = best_candidate(cands)
         if c is not None:
             out[name] = (c, min(c.score, conf))
+    if "total" not in out and "net" in out:
+        summed = _sum_of_rows_below(ctx, out["net"][0])
+        if summed is not None:
+            out["total"] = (summed, summed.score)
     if "total" not in out:
         fallback = largest_amount(ctx)
         if fallback is not None:
@@ -129,14 +179,18 @@ def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candida
 
 def _roundings(ctx: Context) -> list[Decimal]:
     """Amounts of rounding rows ("Öresavrundning 0,30", "Round Off -Rs. 0.36"), each with
-    both signs: a rounding's sign is often printed apart from its digits or not at all."""
+    both signs: a rounding's sign is often printed apart from its digits or not at all;
+    and of charges added after the subtotal and its tax ("Tip 8.00", "Svc Chg 10% 4.41")."""
     out: list[Decimal] = []
     for c in label_candidates(ctx, "other_amount", parse_amount_value):
         label = c.label
-        if label is None or not _ROUNDING.search(fold_accents(label.line.text[label.start:label.end])):
+        if label is None or not c.raw:
             continue
-        if c.raw and abs(c.raw) < 1:
+        words = fold_accents(label.line.text[label.start:label.end])
+        if _ROUNDING.search(words) and abs(c.raw) < 1:
             out.extend(v for v in (abs(c.raw), -abs(c.raw)) if v not in out)
+        elif _CHARGES.search(words) and c.raw > 0 and c.raw not in out:
+            out.append(c.raw)
     return out
 
 
@@ -165,6 +219,32 @@ def _printed_remainder(ctx: Context, out: dict) -> None:
                 cand = Candidate(missing, format_amount(want), 0.4, "printed_remainder", words, want, anchor=line)
                 out[missing] = (cand, 0.4)
                 return
+
+
+def _sum_of_rows_below(ctx: Context, net: Candidate, reach: int = 6) -> Optional[Candidate]:
+    """With no total label read, the total is the amount that equals the sum of the rows
+    from the net down to it ("Subtotal 44.07" / "Svc Chg 4.41" / "GST 9% 4.36" / "52.84",
+    its label lost to OCR). Rows of more than one amount end the search. Scored low: only
+    the running sum found it."""
+    if net.raw is None or net.raw <= 0 or not net.words:
+        return None
+    lines = ctx.layout.lines
+    at = next((i for i, ln in enumerate(lines) if net.words[0] in ln.words), None)
+    if at is None:
+        return None
+    running = net.raw
+    for line in lines[at + 1:at + 1 + reach]:
+        toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.has_decimals]
+        folded = fold_accents(line.text)
+        if len(toks) != 1 or any(h.field == "other_amount" and not (_ROUNDING.search(folded) or _CHARGES.search(folded))
+                                 for h in ctx.hits[id(line)]):
+            return None
+        tok = toks[0]
+        if tok.value == running and running > net.raw:
+            return Candidate("total", format_amount(tok.value), 0.5, "sum_of_rows", line.words_in(tok.start, tok.end),
+                             tok.value, anchor=line)
+        running += tok.value
+    return None
 
 
 def _total_after_tax(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> Optional[dict]:
@@ -212,9 +292,12 @@ def _summed_tax_rows(tax: list[Candidate]) -> list[Candidate]:
 
 
 def largest_amount(ctx: Context) -> Optional[Candidate]:
-    """The largest amount with decimals anywhere in the document (a weak total guess)."""
+    """The largest amount with decimals anywhere in the document, outside the lines of
+    other amounts (payments, change, discounts) and of sums before tax: a weak total guess."""
     best = None
     for line in ctx.layout.lines:
+        if any(h.field in ("other_amount", "net") for h in ctx.hits[id(line)]):
+            continue  # cash handed over, change, a discount, a sum before tax: never the total
         for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
             if tok.has_decimals and (best is None or tok.value > best[0].value):
                 best = (tok, line)

@@ -17,6 +17,11 @@ from __future__ import annotations
 # "No.", "Nr.", "N°", "Nº", "Núm.", "Number", "Nummer", "Numéro", "Numero", "Numer", "#", "ID"
 NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
 
+# a bare word is a label only when an amount follows it on the line (OCR specks and quotes,
+# a currency sign or code in between): "CASH 50.00", "Bar 20,00", "Svc Chg 10% 4.41";
+# also for the sums "SUMME EUR 32,46" / "Gesamt 12,34" that head columns of invoice tables
+AMOUNT_NEXT = r"(?=[\s:.*“”\"'|_~-]*(?:(?:eur|usd|gbp|chf|pln|inr|myr|sgd|sek|dkk|nok)\b|[€$£₹]|rm|s\$|rs\.?|fr\.)?[\s:.*“”\"'|_~-]*-?\d)"
+
 RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (rf"invoice\s*{NO}", 1.0, "en"), (rf"inv\.?\s*{NO}", 0.9, "en"), (rf"bill\s*{NO}", 0.8, "en"),
@@ -149,6 +154,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:totale\s*|importo\s*)?iva|imposta", 0.8, "it"),
         (r"(?:valor\s*|total\s*)?(?:do\s*)?iva", 0.8, "pt"),
         (r"(?:kwota|wartość|podatek)\s*vat|razem\s*vat", 0.8, "pl"),
+        # Polish fiscal receipts: "PTU A 23%" per rate letter, "SUMA PTU" their sum
+        (r"suma\s*ptu", 0.9, "pl"), (r"ptu(?:\s*[a-g]\b)?", 0.7, "pl"), (r"di\s*cui\s*iva", 0.9, "it"),
         (r"(?:total\s*)?moms(?:belopp|beløb)?|mervärdesskatt|merværdiafgift|merverdiavgift|(?:sum\s*)?mva(?:\s*-?\s*beløp)?", 0.8, "sv"),
         # insurance premiums carry insurance tax instead of VAT
         (r"versicherungs?steuer", 0.8, "de"),
@@ -161,6 +168,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
+        # till receipts: "SUMME EUR 12,34", "Gesamt 12,34". Both are also column headers of
+        # invoice tables ("Einzelpreis  Gesamt"): a label only with an amount right after it
+        (rf"summe{AMOUNT_NEXT}", 0.8, "de"), (rf"gesamt{AMOUNT_NEXT}", 0.6, "de"),
         # the QR-bill's amount box ("Währung  Betrag" over "CHF  1 234.55") repeats the total; a bare
         # "Betrag" is also every German table's amount column, so only the pair counts
         (r"währung\s*betrag|currency\s*amount|monnaie\s*montant|valuta\s*importo", 0.5, "de"),
@@ -172,6 +182,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"totale", 0.8, "it"),
         (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
+        (r"suma", 0.85, "pl"), (r"totale\s*complessivo", 1.0, "it"),
         # Malaysian receipts: "Jumlah" / "Jumlah Besar" (grand total), after the SST line
         (r"jumlah(?:\s*besar)?", 0.85, "ms"),
         (r"(?:summa\s*)?att\s*betala|fakturabelopp|totalbelopp|(?:summa|total)\s*(?:inkl\.?|inklusive|med)\s*moms", 1.0, "sv"),
@@ -186,6 +197,21 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:discounts?|allowances?|charges?)|prepaid\s*amount|amount\s*paid|already\s*paid|total\s*paid", 1.0, "en"),
         # receipts: cash handed over and change returned are larger/smaller than the total
         (r"cash\s*(?:tendered|paid|received)|tendered|change\s*due|rounding(?:\s*adj(?:ustment)?)?", 1.0, "en"),
+        # till receipts: what was handed over, given back, paid by card, saved, tipped. Bare
+        # words that also name goods ("8-pin connector", "bar stool", "card reader") and
+        # payment terms ("Cash at Hotel"): labels only with an amount right after them, and
+        # weaker than 0.5 so a value line under a header is still read. Discount words are
+        # not here: "Rabatt" rows are line items of invoices.
+        (rf"(?:cash(?:\s*tend)?|change|(?:credit\s*|debit\s*)?card|visa|mastercard|amex|nets|tip|gratuity|service\s*charge|"
+         rf"svc\s*chg|(?:total\s*)?(?:you\s*)?saved|(?:total\s*)?savings){AMOUNT_NEXT}", 0.45, "en"),
+        (rf"(?:bar(?:geld)?|gegeben|rückgeld|ec\s*-?\s*karte|karte|(?:sie\s*haben\s*)?gespart){AMOUNT_NEXT}", 0.45, "de"),
+        (rf"(?:espèces|rendu|monnaie\s*rendue|cb|carte\s*bancaire|économie(?:\s*réalisée)?){AMOUNT_NEXT}", 0.45, "fr"),
+        (rf"(?:efectivo|entregado|cambio|tarjeta|(?:ha\s*)?ahorrado){AMOUNT_NEXT}", 0.45, "es"),
+        (rf"(?:contanti?|resto|pagamento\s*elettronico|importo\s*pagato|risparmio){AMOUNT_NEXT}", 0.45, "it"),
+        (rf"(?:contant|wisselgeld|pin|(?:u\s*heeft\s*)?bespaard){AMOUNT_NEXT}", 0.45, "nl"),
+        (rf"(?:gotówka|karta|wpłacono|oszczędzasz){AMOUNT_NEXT}", 0.45, "pl"),
+        # the gross sold at each rate letter of a Polish fiscal receipt: neither net nor the total
+        (r"sprzedaż\s*opodatkowana(?:\s*[a-g]\b)?", 1.0, "pl"),
         (r"total\s*(?:des\s*)?(?:remises|acomptes?)|acompte\s*versé|déjà\s*payé", 1.0, "fr"),
         (r"total\s*(?:descuentos?|anticipos?)|ya\s*pagado", 1.0, "es"),
         (r"totale\s*sconti|acconto|già\s*pagato", 1.0, "it"),
@@ -229,6 +255,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
 # which "other_amount" labels are rounding rows (totals.py adds their amount to net + tax)
 ROUNDING = (r"round|avrundning|afrunding|avrunding|arrondi|rundung|afronding|redondeo|arrotondamento|arredondamento|"
             r"zaokrąglenie")
+# which "other_amount" labels are charges added after the subtotal (totals.py: net + tax + charge = total)
+CHARGES = r"tip|gratuity|service\s*charge|svc\s*chg"
 # a cash discount's terms: a date in the same clause is the discount deadline, not the due date
 DISCOUNT = (r"skonto|discount|escompte|sconto|descuento|pronto\s*pago|korting|rabat|desconto|kassarabatt|rabatt|"
             r"upust|early\s*payment")

@@ -1,0 +1,66 @@
+"""Tax breakdown rows: one row per tax rate with its net, tax and gross ("A 19%  14,72  2,80  17,52").
+
+Receipts with prices including tax (and many invoices) print the tax only in such a small
+table, often under the total and the payment lines. Its column headers ("MwSt Netto MwSt
+Brutto", "TVA HT TVA TTC") are net/tax/total labels, so reading the value under each
+header takes the *first rate's* row for the document's net, tax and total, and that row
+even adds up. The rows are recognised by their own arithmetic instead of by their headers:
+a line with a printed rate and three amounts of which two add up to the third, the smaller
+addend being the rate times the larger. The document's net, tax and gross are the sums of
+the rows, and with two or more rows no single row is any of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.search import Context
+
+CENT = Decimal("0.01")
+_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%")
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    line: Line
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    words: tuple  # the words of the three amounts
+
+
+def breakdown_rows(ctx: Context) -> list[BreakdownRow]:
+    """The document's tax breakdown rows, in print order."""
+    return [row for row in map(lambda ln: _row(ctx, ln), ctx.layout.lines) if row is not None]
+
+
+def _row(ctx: Context, line: Line) -> BreakdownRow | None:
+    rates = [Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(line.text)]
+    rates = [r for r in rates if 0 < r < 40]
+    if not rates:
+        return None
+    toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
+            if t.has_decimals and t.value > 0 and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
+    if len(toks) < 3:
+        return None
+    for a, b, c in combinations(toks, 3):
+        vals = sorted((a, b, c), key=lambda t: t.value)
+        small, mid, big = vals
+        if small.value + mid.value != big.value:
+            continue
+        # the smaller addend is the tax: rate x net, within the cent each of them was rounded to
+        if any(abs(mid.value * r / 100 - small.value) <= 2 * CENT for r in rates):
+            words = tuple(w for t in (mid, small, big) for w in line.words_in(t.start, t.end))
+            return BreakdownRow(line, mid.value, small.value, big.value, words)
+    return None
+
+
+def sums(rows: list[BreakdownRow]) -> tuple[Decimal, Decimal, Decimal]:
+    """(net, tax, gross) of the whole document."""
+    zero = Decimal("0.00")
+    return (sum((r.net for r in rows), zero), sum((r.tax for r in rows), zero), sum((r.gross for r in rows), zero))

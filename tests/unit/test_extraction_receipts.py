@@ -1,0 +1,151 @@
+"""Till receipts: the payable total among the subtotal, a tax breakdown table, the cash
+handed over and the change; local currency abbreviations; dates with times; and the
+confidence of a total that was chosen among rivals without anything adding up."""
+
+from decimal import Decimal
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.amount_checks import AmountEvidence, evidence_class
+from tests.unit.test_extraction_fields import doc_from_rows
+
+GERMAN_TABLE = {
+    0: "BÄCKEREI SONNENSCHEIN",
+    1: "02.04.26 15:10   Bon-Nr. 011321",
+    3: [(40, "Brezel"), (300, "0,95 B")],
+    4: [(40, "Kaffee Crema 500g"), (300, "15,98 A")],
+    5: [(40, "Milch 3,5% 1L"), (300, "15,53 B")],
+    7: [(40, "SUMME EUR"), (300, "32,46")],
+    8: [(40, "Bar"), (300, "50,00")],
+    9: [(40, "Rückgeld"), (300, "17,54")],
+    11: [(40, "MwSt  Netto"), (250, "MwSt  Brutto")],
+    12: [(40, "A 19%  13,43"), (250, "2,55  15,98")],
+    13: [(40, "B 7%  15,40"), (250, "1,08  16,48")],
+}
+
+
+def test_a_tax_breakdown_table_gives_the_sums_not_its_first_row():
+    ex = extract_invoice(doc_from_rows(GERMAN_TABLE), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("28.83", "3.63", "32.46")
+    assert "arithmetic" in ex.fields["total"].evidence
+    assert ex.value("currency") == "EUR"
+
+
+def test_a_breakdown_row_sum_never_outvotes_the_total_label():
+    # the 7 % row misread: the remaining row adds up on its own, but the label says what was paid
+    rows = {**GERMAN_TABLE, 13: [(40, "n 7,54  15,40"), (250, "1,0 8  16,48")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("total") == "32.46" and "paid" in ex.fields["total"].evidence
+
+
+def test_one_breakdown_row_is_the_whole_document():
+    rows = {k: v for k, v in GERMAN_TABLE.items() if k not in (3, 5, 13)}
+    rows.update({7: [(40, "SUMME EUR"), (300, "15,98")], 8: [(40, "Bar"), (300, "20,00")], 9: [(40, "Rückgeld"), (300, "4,02")]})
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("13.43", "2.55", "15.98")
+
+
+MALAYSIAN = {
+    0: "KEDAI RUNCIT SRI MAJU",
+    1: "Date: 23/02/2026 11:03:37",
+    3: [(40, "MAGGI KARI 5S"), (300, "6.45")],
+    4: [(40, "3 x AIR MINERAL 1.5L"), (300, "5.94")],
+    6: [(40, "Total Sales (Excl. SST)"), (300, "12.39")],
+    7: [(40, "SST 8%"), (300, "0.99")],
+    8: [(40, "Rounding Adj"), (300, "0.02")],
+    9: [(40, "Total (RM)"), (300, "13.40")],
+    11: [(40, "CASH"), (300, "50.00")],
+    12: [(40, "CHANGE"), (300, "36.60")],
+}
+
+
+def test_the_total_is_what_cash_minus_change_pays_and_rm_is_ringgit():
+    ex = extract_invoice(doc_from_rows(MALAYSIAN), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("12.39", "0.99", "13.40")
+    assert "paid" in ex.fields["total"].evidence
+    assert ex.value("currency") == "MYR"
+    assert ex.value("invoice_date") == "2026-02-23"
+
+
+def test_cash_tendered_is_never_the_fallback_total():
+    # nothing labels the total: the largest amount is the banknote, which is not it
+    rows = {0: "PIEKARNIA", 2: [(40, "CHLEB"), (300, "5,49")], 3: [(40, "MLEKO"), (300, "3,29")],
+            5: [(40, "Gotówka"), (300, "200,00")], 6: [(40, "Reszta"), (300, "191,22")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("total") != "200.00"
+
+
+def test_polish_fiscal_receipt_sum_and_tax_sum():
+    rows = {
+        0: "PARAGON FISKALNY",
+        1: "2026-03-18 15:42",
+        3: [(40, "SPRZEDAŻ OPODATKOWANA A"), (300, "24,13")],
+        4: [(40, "SPRZEDAŻ OPODATKOWANA B"), (300, "14,89")],
+        5: [(40, "PTU A 23%"), (300, "4,51")],
+        6: [(40, "PTU B 8%"), (300, "1,10")],
+        7: [(40, "SUMA PTU"), (300, "5,61")],
+        8: [(40, "SUMA PLN"), (300, "39,02 zł")],
+        10: [(40, "Gotówka"), (300, "50,00")],
+        11: [(40, "Reszta"), (300, "10,98")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("tax"), ex.value("total"), ex.value("currency")) == ("5.61", "39.02", "PLN")
+
+
+def test_us_receipt_with_tip_two_digit_year_and_time():
+    rows = {
+        0: "SUNRISE DINER",
+        2: [(40, "BURGER DELUXE"), (300, "14.95")],
+        4: [(40, "Subtotal"), (300, "14.95")],
+        5: [(40, "Sales Tax 8.875%"), (300, "1.33")],
+        6: [(40, "Tip"), (300, "3.00")],
+        7: [(40, "TOTAL"), (300, "$19.28")],
+        9: [(40, "VISA"), (300, "19.28")],
+        11: "6/1/26 8:13 PM  TRANS# 63519",
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("total") == "19.28" and ex.value("currency") == "USD"
+    assert "arithmetic" in ex.fields["total"].evidence  # subtotal + tax + tip = total
+    assert ex.value("invoice_date") == "2026-06-01"
+
+
+def test_a_total_chosen_among_rivals_without_arithmetic_stays_below_high_confidence():
+    # two total-worded sums, neither adding up with anything printed: which one is paid is a guess
+    rows = {0: "SHOP", 2: [(40, "Total"), (300, "41.95")], 3: [(40, "Total"), (300, "45.67")],
+            5: [(40, "VISA"), (300, "45.67")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    field = ex.fields["total"]
+    assert "contested" in field.evidence and "class:alone" in field.evidence
+    assert field.confidence <= 0.8
+
+
+def test_contest_is_settled_by_arithmetic_or_payment():
+    assert evidence_class(AmountEvidence(repeated=1, contested=True)) == "alone"
+    assert evidence_class(AmountEvidence(repeated=1, paid=True, contested=True)) == "two"
+    assert evidence_class(AmountEvidence(arithmetic=True, contested=True)) == "one"
+    assert AmountEvidence(paid=True).agreements == 1 and Decimal("0.01")
+
+
+def test_a_total_whose_label_was_lost_is_the_running_sum_below_the_net():
+    rows = {
+        0: "KOPI & TOAST PTE LTD",
+        2: [(40, "KAYA TOAST SET"), (300, "S$44.07")],
+        4: [(40, "Subtotal"), (300, "S$44.07")],
+        5: [(40, "Svc Chg 10%"), (300, "S$4.41")],
+        6: [(40, "GST 9%"), (300, "S$4.36")],
+        7: [(300, "S$52.84")],  # "Total" not read
+        9: [(40, "KAYA T0AST SET"), (300, "8$5.80 85.80")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("total") == "52.84" and ex.fields["total"].method == "sum_of_rows"
+    assert ex.fields["total"].confidence < 0.8
+
+
+def test_payment_words_are_labels_only_before_an_amount():
+    from tests.unit.test_extraction_amounts import labels_of
+    assert labels_of("CASH 50.00") == [("other_amount", "CASH")]
+    assert labels_of("Cóntant : “€100,00") == [("other_amount", "Cóntant")]
+    assert labels_of("SUMME EUR 32,46") == [("total", "SUMME")]
+    # goods, payment terms and table headers that share the words are no labels
+    assert labels_of("Connector RJ45, 8-pin CON-1059 12 pcs 127.88") == []
+    assert labels_of("IBZY2087 Cash at Hotel") == []
+    assert labels_of("Einzelpreis Gesamt") == []
