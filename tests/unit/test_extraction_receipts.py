@@ -149,3 +149,23 @@ def test_payment_words_are_labels_only_before_an_amount():
     assert labels_of("Connector RJ45, 8-pin CON-1059 12 pcs 127.88") == []
     assert labels_of("IBZY2087 Cash at Hotel") == []
     assert labels_of("Einzelpreis Gesamt") == []
+
+
+def _amounts(text: str, sep: str = "."):
+    from invoicepipe.domain.extraction.candidates import amounts_on
+    from invoicepipe.domain.extraction.layout import build_layout
+    line = build_layout(doc_from_rows({0: text})).lines[0]
+    return [t.value for t in amounts_on(line, sep, 6.0)]
+
+
+def test_noise_glued_to_an_amount_by_ocr_is_not_part_of_it():
+    assert _amounts("TOTAL _RM89.50") == [Decimal("89.50")]
+    assert _amounts("TOTAL *RM34.15") == [Decimal("34.15")]
+    assert _amounts("Grand Total %189.00") == [Decimal("189.00")]  # a rupee sign read as "%"
+    assert _amounts("Brezel 0,95B", ",") == [Decimal("0.95")]  # the tax code glued on
+    assert _amounts("Remise “5,61 €", ",") == [Decimal("5.61")]
+
+
+def test_a_rate_is_still_no_amount_and_letters_after_whole_numbers_stay():
+    assert _amounts("SST 6% 5.07") == [Decimal("5.07")]
+    assert _amounts("Art 1234A") == []

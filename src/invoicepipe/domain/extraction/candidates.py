@@ -25,6 +25,12 @@ _NOT_NUMBER = re.compile(r"[^\d.,]")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,]$")
 _CENTS = re.compile(r"[.,]\d{2}$")
 _YEAR = re.compile(r"(19|20)\d\d")
+# What a scan or a photo glues to an amount without changing its digits: dust and quote
+# marks before it ("_RM89.50", "*RM34.15", "“5,61"), a rupee sign read as "%" ("%189.00",
+# never a rate: a rate's "%" follows its digits), and after it specks, quotes or the tax
+# code of a till receipt ("0,95B", "2,61 A" has it apart). The word's span is kept whole.
+_LEAD_NOISE = re.compile(r"^(?:[_*“”\"'‘’|~^°«»!:;]+|%(?=[\d.,]*\d))+")
+_TAIL_NOISE = re.compile(r"(?<=\d)(?:[_*“”\"'‘’|~^°«»!]+|(?<=[.,]\d\d)[A-G])$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
             text, prev = "(" + text, prev[1:]
         elif text.startswith("(") and ")" not in text and nxt.endswith(")") and _CUR_ONLY.match(nxt[:-1]):
             text, nxt = text + ")", nxt[:-1]
+        text = _without_noise(text)
         value = parse_amount(text, decimal_sep)
         if value is not None and _DIGIT.search(text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
             digits = _SENTENCE_END.sub("", _NOT_NUMBER.sub("", text))  # "2.304,25." ends a sentence
@@ -84,6 +91,13 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
                 taken = last
         i = j + 1
     return out
+
+
+def _without_noise(text: str) -> str:
+    """The amount inside a word of OCR noise (see ``_LEAD_NOISE``); the word as it is
+    when nothing like a number is left."""
+    core = _TAIL_NOISE.sub("", _LEAD_NOISE.sub("", text))
+    return core if core and _DIGIT.search(core) else text
 
 
 def _thousands_gap(word, char_width: float) -> float:
