@@ -169,3 +169,41 @@ def test_noise_glued_to_an_amount_by_ocr_is_not_part_of_it():
 def test_a_rate_is_still_no_amount_and_letters_after_whole_numbers_stay():
     assert _amounts("SST 6% 5.07") == [Decimal("5.07")]
     assert _amounts("Art 1234A") == []
+
+
+def _receipt(rows: dict, confidence: float = 1.0):
+    """A receipt on an 80 mm roll (227 pt wide)."""
+    from invoicepipe.domain.models import DocumentText, Page
+    doc = doc_from_rows(rows, confidence=confidence)
+    page = doc.pages[0]
+    return DocumentText((Page(1, 227, 600, tuple(w for w in page.words if w.box.x1 < 227), page.method),), None, "test")
+
+
+RECEIPT_HEAD = {
+    0: "“. CAFETERÍA LA PLAZA :",
+    1: "Calle Mayor 12",
+    2: "28013 Madrid",
+    3: "Tel. 91 555 0101",
+    4: "Fecha: 14/03/2026 10:12",
+    6: [(10, "CAFE CON LECHE"), (170, "2,40")],
+    7: [(10, "TOTAL"), (170, "2,40")],
+}
+
+
+def test_a_receipts_shop_name_is_the_first_line_of_its_head_with_a_low_score():
+    ex = extract_invoice(_receipt(RECEIPT_HEAD), [])
+    assert ex.value("vendor") == "CAFETERÍA LA PLAZA"  # a place word without a number is a name
+    assert ex.fields["vendor"].method == "receipt_head" and ex.fields["vendor"].confidence <= 0.6
+
+
+def test_address_title_and_field_lines_are_never_the_shop_name():
+    rows = {**RECEIPT_HEAD, 0: "PARAGON FISKALNY", 1: "Calle Mayor 12", 5: "Items: 3"}
+    ex = extract_invoice(_receipt(rows), [])
+    assert ex.value("vendor") is None  # the name was lost: no address or title stands in for it
+
+
+def test_an_invoice_page_is_not_read_as_a_receipt_head():
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.receipt_vendor import receipt_vendor_name
+    rows = {0: "Acme Supplies", 1: "1 Long Street", 3: [(40, "Widget, boxed, blue, for the long table of an invoice"), (450, "45,00")]}
+    assert receipt_vendor_name(document_context(doc_from_rows(rows))[0]) is None

@@ -260,3 +260,20 @@ CHARGES = r"tip|gratuity|service\s*charge|svc\s*chg"
 # a cash discount's terms: a date in the same clause is the discount deadline, not the due date
 DISCOUNT = (r"skonto|discount|escompte|sconto|descuento|pronto\s*pago|korting|rabat|desconto|kassarabatt|rabatt|"
             r"upust|early\s*payment")
+# words of a receipt's head that are not the shop's name (``receipt_vendor``). Street and
+# place words only with a number on the line: "Lot 3, Jalan Bukit Bintang", "Bahnhofstr. 3",
+# but "CAFETERÍA LA PLAZA" is a name
+RECEIPT_ADDRESS_WORDS = (
+    r"(?<![^\W\d_])(?:str\.|stra(?:ss|ß)e|street|st\.|road|rd\.|ave(?:nue)?|blvd|boulevard|lane|jalan|lot|blk|block|sector|"
+    r"shop|unit|ul\.|aleja|place|rue|avenue|bd|chemin|via|viale|piazza|calle|avda\.?|plaza|paseo|weg|gasse|platz|allee|"
+    r"laan|straat|plein|gracht|gatan|vägen|torget)(?![^\W\d_])"
+    # compounds: "Bahnhofstr. 3", "Königstraße 40", "Drottninggatan 5"
+    r"|(?:str\.|stra(?:ss|ß)e|weg|gasse|platz|allee|straat|gatan|vägen)(?![^\W\d_])"
+)
+# phone and web lines, the document's title, a greeting: never the name
+RECEIPT_HEAD_WORDS = (
+    r"(?<![^\W\d_])(?:tel|phone|tél|fax|www|http|e-?mail|"
+    r"receipt|tax\s*invoice|invoice|bill|paragon|fiskalny|kassenbon|quittung|beleg|ticket|ricevuta|scontrino|"
+    r"factura\s*simplificada|kvitto|bon|documento\s*commerciale|welcome|willkommen|bienvenue|bienvenido|benvenuti|welkom|thank|danke|merci|gracias|"
+    r"grazie|dziękujemy|bedankt|tack)(?![^\W\d_])"
+)
