@@ -207,3 +207,20 @@ def test_an_invoice_page_is_not_read_as_a_receipt_head():
     from invoicepipe.domain.extraction.receipt_vendor import receipt_vendor_name
     rows = {0: "Acme Supplies", 1: "1 Long Street", 3: [(40, "Widget, boxed, blue, for the long table of an invoice"), (450, "45,00")]}
     assert receipt_vendor_name(document_context(doc_from_rows(rows))[0]) is None
+
+
+def test_an_item_count_is_never_the_total():
+    rows = {0: "ANNAPURNA SUPER MART", 1: "Date: 23-Sep-2026 04:52 PM",
+            3: [(10, "Grand Total"), (170, "416.00")], 4: [(10, "Total Items: 2")]}
+    ex = extract_invoice(_receipt(rows, confidence=0.6), [])
+    assert ex.value("total") == "416.00"
+
+
+def test_a_whole_number_printed_elsewhere_does_not_confirm_a_total():
+    from invoicepipe.domain.extraction.amount_checks import DocumentAmounts
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.search import Candidate
+    ctx = document_context(doc_from_rows({0: "TOTAL TTC", 1: "3 x 4,78", 2: "COMTE 3", 3: "Remise 3,00"}))[0]
+    doc = DocumentAmounts(ctx)
+    three = Candidate("total", "3.00", 0.5, "label_below", ctx.layout.lines[1].words[:1], Decimal(3))
+    assert doc.repeated(three, anywhere=True) == 1  # "Remise 3,00" only, not the count "COMTE 3"

@@ -123,13 +123,14 @@ class DocumentAmounts:
             return 0
         own = {id(w) for w in cand.words}
         seen = set()
-        for v, line, s, e, _ in self.tokens:
+        for v, line, s, e, has_dec in self.tokens:
             if abs(v) != value or any(id(w) in own for w in line.words_in(s, e)):
                 continue
             if id(line) in seen or (cand.words and line.words and cand.words[0] in line.words):
                 continue
             labelled = any(h.field in ("total", "other_amount") for h in self.ctx.hits[id(line)])
-            if labelled or anywhere:
+            # a whole number printed somewhere else is a quantity or a count ("3 x 4,78") as often as an amount
+            if labelled or (anywhere and has_dec):
                 seen.add(id(line))
         return len(seen)
 

@@ -210,6 +210,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:contanti?|resto|pagamento\s*elettronico|importo\s*pagato|risparmio){AMOUNT_NEXT}", 0.45, "it"),
         (rf"(?:contant|wisselgeld|pin|(?:u\s*heeft\s*)?bespaard){AMOUNT_NEXT}", 0.45, "nl"),
         (rf"(?:gotówka|karta|wpłacono|oszczędzasz){AMOUNT_NEXT}", 0.45, "pl"),
+        # how many articles were sold ("Total Items: 3", "No. of Items: 12"): a count, never the total
+        (r"total\s*(?:items?|qty|quantity|pieces|pcs|articles?|artículos|articoli|artikel)|(?:no\.?|number)\s*of\s*items|"
+         r"items?\s*count|anzahl\s*(?:artikel|positionen)|nombre\s*d['’]articles|nb\.?\s*articles?|"
+         r"(?:n[°º.]?|número|numero)\s*(?:de\s*|di\s*)?(?:artículos|articoli)|aantal\s*artikelen|"
+         r"ilość\s*(?:pozycji|artykułów)|antal\s*artiklar", 1.0, "en"),
         # the gross sold at each rate letter of a Polish fiscal receipt: neither net nor the total
         (r"sprzedaż\s*opodatkowana(?:\s*[a-g]\b)?", 1.0, "pl"),
         (r"total\s*(?:des\s*)?(?:remises|acomptes?)|acompte\s*versé|déjà\s*payé", 1.0, "fr"),
