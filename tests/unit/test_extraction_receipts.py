@@ -224,3 +224,17 @@ def test_a_whole_number_printed_elsewhere_does_not_confirm_a_total():
     doc = DocumentAmounts(ctx)
     three = Candidate("total", "3.00", 0.5, "label_below", ctx.layout.lines[1].words[:1], Decimal(3))
     assert doc.repeated(three, anywhere=True) == 1  # "Remise 3,00" only, not the count "COMTE 3"
+
+
+def test_a_breakdown_row_whose_tax_cell_ocr_garbled_still_counts():
+    rows = {k: v for k, v in GERMAN_TABLE.items() if k not in (7, 8, 9)}  # the total's line lost
+    rows[13] = [(40, "B7% 15,40"), (250, "1;0S8  16,48")]
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("28.83", "3.63", "32.46")
+
+
+def test_two_amounts_and_a_rate_without_a_garbled_cell_are_no_breakdown_row():
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows
+    ctx = document_context(doc_from_rows({0: [(40, "Widget 7%"), (250, "15,40  16,48")]}))[0]
+    assert breakdown_rows(ctx) == []
