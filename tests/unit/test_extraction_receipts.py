@@ -238,3 +238,10 @@ def test_two_amounts_and_a_rate_without_a_garbled_cell_are_no_breakdown_row():
     from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows
     ctx = document_context(doc_from_rows({0: [(40, "Widget 7%"), (250, "15,40  16,48")]}))[0]
     assert breakdown_rows(ctx) == []
+
+
+def test_a_quote_mark_ocr_put_inside_a_date_is_read_past():
+    from invoicepipe.domain.extraction.candidates import dates_in
+    found = dates_in("-2026-03-‘18 15:42", 4, "dmy")
+    assert [(d.value.isoformat(), d.start, d.end) for d in found] == [("2026-03-18", 5, 16)]
+    assert dates_in("12.03.2026", 0, "dmy")[0].end == 10  # offsets of a clean date unchanged

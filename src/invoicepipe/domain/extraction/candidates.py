@@ -114,20 +114,34 @@ class DateToken:
     end: int
 
 
+# a quote mark or speck OCR put inside a numeric date ("2026-03-‘18", "23/02/’2026")
+_MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)")
+
+
 def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
     """Dates in ``text`` (a slice of a line starting at ``offset``), in order of appearance."""
     found: list[DateToken] = []
+    text, where = _without_marks(text)
     for rx in DATE_PATTERNS:
         for m in rx.finditer(text):
             parsed = parse_date(m.group(0), order)
             if parsed:
-                found.append(DateToken(parsed[0], parsed[1], offset + m.start(), offset + m.end()))
+                found.append(DateToken(parsed[0], parsed[1], offset + where(m.start()), offset + where(m.end() - 1) + 1))
     found.sort(key=lambda d: d.start)
     kept: list[DateToken] = []
     for d in found:
         if not kept or d.start >= kept[-1].end:
             kept.append(d)
     return kept
+
+
+def _without_marks(text: str):
+    """``text`` without marks inside dates, and a map from its offsets to the original's."""
+    marks = {i for m in _MARK_IN_DATE.finditer(text) for i in range(m.start(), m.end())}
+    if not marks:
+        return text, lambda i: i
+    kept = [i for i in range(len(text)) if i not in marks]
+    return "".join(text[i] for i in kept), lambda i: kept[i]
 
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*[A-Za-z0-9]|\d")
