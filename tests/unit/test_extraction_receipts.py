@@ -245,3 +245,11 @@ def test_a_quote_mark_ocr_put_inside_a_date_is_read_past():
     found = dates_in("-2026-03-‘18 15:42", 4, "dmy")
     assert [(d.value.isoformat(), d.start, d.end) for d in found] == [("2026-03-18", 5, 16)]
     assert dates_in("12.03.2026", 0, "dmy")[0].end == 10  # offsets of a clean date unchanged
+
+
+def test_a_lone_currency_sign_read_off_a_speck_is_a_low_guess():
+    rows = {0: "99 SPEEDMART MINI", 1: "Cashier: Gita. £", 2: [(10, "TOTAL"), (170, "_89.50")]}
+    ex = extract_invoice(_receipt(rows, confidence=0.9), [])
+    assert ex.value("currency") == "GBP" and ex.fields["currency"].confidence < 0.8
+    rows[2] = [(10, "TOTAL"), (170, "£89.50")]  # the sign on the amount: the currency
+    assert extract_invoice(_receipt(rows, confidence=0.9), []).fields["currency"].confidence >= 0.95
