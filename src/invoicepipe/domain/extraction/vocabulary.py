@@ -26,6 +26,14 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (rf"invoice\s*{NO}", 1.0, "en"), (rf"inv\.?\s*{NO}", 0.9, "en"), (rf"bill\s*{NO}", 0.8, "en"),
         (rf"credit\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
+        # till receipts number themselves under their own words: "Bon-Nr.", "Bonnr.", "Ticket n°",
+        # "TRANS#", "DOC. N.", "Nr wydruku", "Factura simplificada N°". Weak (0.5): a till's short
+        # number is read wrong by OCR more often than an invoice's, and a calibration fitted on
+        # invoices would pass it on sight
+        (r"bon\s*-?\s*(?:nr\b\.?|nummer)|kassenbon\s*-?\s*(?:nr\b\.?|nummer)", 0.5, "de"),
+        (r"ticket\s*(?:n[°º]|no\b\.?|nr\b\.?)|trans(?:action)?\s*(?:#|no\b\.?|nr\b\.?)", 0.5, "en"),
+        (r"doc\.\s*n\.|scontrino\s*(?:n\.|nr\b\.?|n[°º])|nr\s*(?:wydruku|paragonu)|paragon\s*nr\b\.?", 0.5, "it"),
+        (rf"(?:factura\s*simplificada|tique)\s*{NO}", 0.5, "es"),
         (r"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
         (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
         # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
