@@ -253,3 +253,10 @@ def test_a_lone_currency_sign_read_off_a_speck_is_a_low_guess():
     assert ex.value("currency") == "GBP" and ex.fields["currency"].confidence < 0.8
     rows[2] = [(10, "TOTAL"), (170, "£89.50")]  # the sign on the amount: the currency
     assert extract_invoice(_receipt(rows, confidence=0.9), []).fields["currency"].confidence >= 0.95
+
+
+def test_a_tills_own_number_words_label_the_receipt_number_weakly():
+    for line, number in (("07.01.2026 08:43 Bon-Nr. 12701", "12701"), ("Ticket n° 008384-464", "008384-464"),
+                         ("TRANS# 061393", "061393"), ("Nr wydruku 41453", "41453")):
+        ex = extract_invoice(_receipt({0: "GETRÄNKE HOFFMANN", 1: line, 3: [(10, "SUMME EUR"), (170, "12,34")]}), [])
+        assert ex.value("invoice_number") == number and ex.fields["invoice_number"].confidence <= 0.5
