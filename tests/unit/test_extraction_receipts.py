@@ -149,3 +149,114 @@ def test_payment_words_are_labels_only_before_an_amount():
     assert labels_of("Connector RJ45, 8-pin CON-1059 12 pcs 127.88") == []
     assert labels_of("IBZY2087 Cash at Hotel") == []
     assert labels_of("Einzelpreis Gesamt") == []
+
+
+def _amounts(text: str, sep: str = "."):
+    from invoicepipe.domain.extraction.candidates import amounts_on
+    from invoicepipe.domain.extraction.layout import build_layout
+    line = build_layout(doc_from_rows({0: text})).lines[0]
+    return [t.value for t in amounts_on(line, sep, 6.0)]
+
+
+def test_noise_glued_to_an_amount_by_ocr_is_not_part_of_it():
+    assert _amounts("TOTAL _RM89.50") == [Decimal("89.50")]
+    assert _amounts("TOTAL *RM34.15") == [Decimal("34.15")]
+    assert _amounts("Grand Total %189.00") == [Decimal("189.00")]  # a rupee sign read as "%"
+    assert _amounts("Brezel 0,95B", ",") == [Decimal("0.95")]  # the tax code glued on
+    assert _amounts("Remise “5,61 €", ",") == [Decimal("5.61")]
+
+
+def test_a_rate_is_still_no_amount_and_letters_after_whole_numbers_stay():
+    assert _amounts("SST 6% 5.07") == [Decimal("5.07")]
+    assert _amounts("Art 1234A") == []
+
+
+def _receipt(rows: dict, confidence: float = 1.0):
+    """A receipt on an 80 mm roll (227 pt wide)."""
+    from invoicepipe.domain.models import DocumentText, Page
+    doc = doc_from_rows(rows, confidence=confidence)
+    page = doc.pages[0]
+    return DocumentText((Page(1, 227, 600, tuple(w for w in page.words if w.box.x1 < 227), page.method),), None, "test")
+
+
+RECEIPT_HEAD = {
+    0: "“. CAFETERÍA LA PLAZA :",
+    1: "Calle Mayor 12",
+    2: "28013 Madrid",
+    3: "Tel. 91 555 0101",
+    4: "Fecha: 14/03/2026 10:12",
+    6: [(10, "CAFE CON LECHE"), (170, "2,40")],
+    7: [(10, "TOTAL"), (170, "2,40")],
+}
+
+
+def test_a_receipts_shop_name_is_the_first_line_of_its_head_with_a_low_score():
+    ex = extract_invoice(_receipt(RECEIPT_HEAD), [])
+    assert ex.value("vendor") == "CAFETERÍA LA PLAZA"  # a place word without a number is a name
+    assert ex.fields["vendor"].method == "receipt_head" and ex.fields["vendor"].confidence <= 0.6
+
+
+def test_address_title_and_field_lines_are_never_the_shop_name():
+    rows = {**RECEIPT_HEAD, 0: "PARAGON FISKALNY", 1: "Calle Mayor 12", 5: "Items: 3"}
+    ex = extract_invoice(_receipt(rows), [])
+    assert ex.value("vendor") is None  # the name was lost: no address or title stands in for it
+
+
+def test_an_invoice_page_is_not_read_as_a_receipt_head():
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.receipt_vendor import receipt_vendor_name
+    rows = {0: "Acme Supplies", 1: "1 Long Street", 3: [(40, "Widget, boxed, blue, for the long table of an invoice"), (450, "45,00")]}
+    assert receipt_vendor_name(document_context(doc_from_rows(rows))[0]) is None
+
+
+def test_an_item_count_is_never_the_total():
+    rows = {0: "ANNAPURNA SUPER MART", 1: "Date: 23-Sep-2026 04:52 PM",
+            3: [(10, "Grand Total"), (170, "416.00")], 4: [(10, "Total Items: 2")]}
+    ex = extract_invoice(_receipt(rows, confidence=0.6), [])
+    assert ex.value("total") == "416.00"
+
+
+def test_a_whole_number_printed_elsewhere_does_not_confirm_a_total():
+    from invoicepipe.domain.extraction.amount_checks import DocumentAmounts
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.search import Candidate
+    ctx = document_context(doc_from_rows({0: "TOTAL TTC", 1: "3 x 4,78", 2: "COMTE 3", 3: "Remise 3,00"}))[0]
+    doc = DocumentAmounts(ctx)
+    three = Candidate("total", "3.00", 0.5, "label_below", ctx.layout.lines[1].words[:1], Decimal(3))
+    assert doc.repeated(three, anywhere=True) == 1  # "Remise 3,00" only, not the count "COMTE 3"
+
+
+def test_a_breakdown_row_whose_tax_cell_ocr_garbled_still_counts():
+    rows = {k: v for k, v in GERMAN_TABLE.items() if k not in (7, 8, 9)}  # the total's line lost
+    rows[13] = [(40, "B7% 15,40"), (250, "1;0S8  16,48")]
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("28.83", "3.63", "32.46")
+
+
+def test_two_amounts_and_a_rate_without_a_garbled_cell_are_no_breakdown_row():
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows
+    ctx = document_context(doc_from_rows({0: [(40, "Widget 7%"), (250, "15,40  16,48")]}))[0]
+    assert breakdown_rows(ctx) == []
+
+
+def test_a_quote_mark_ocr_put_inside_a_date_is_read_past():
+    from invoicepipe.domain.extraction.candidates import dates_in
+    found = dates_in("-2026-03-‘18 15:42", 4, "dmy")
+    assert [(d.value.isoformat(), d.start, d.end) for d in found] == [("2026-03-18", 5, 16)]
+    assert dates_in("12.03.2026", 0, "dmy")[0].end == 10  # offsets of a clean date unchanged
+
+
+def test_a_lone_currency_sign_read_off_a_speck_is_a_low_guess():
+    rows = {0: "99 SPEEDMART MINI", 1: "Cashier: Gita. £", 2: [(10, "TOTAL"), (170, "_89.50")]}
+    ex = extract_invoice(_receipt(rows, confidence=0.9), [])
+    assert ex.value("currency") == "GBP" and ex.fields["currency"].confidence < 0.8
+    rows[2] = [(10, "TOTAL"), (170, "£89.50")]  # the sign on the amount: the currency
+    assert extract_invoice(_receipt(rows, confidence=0.9), []).fields["currency"].confidence >= 0.95
+
+
+def test_a_tills_own_number_words_label_the_receipt_number_weakly():
+    for line, number in (("07.01.2026 08:43 Bon-Nr. 12701", "12701"), ("Ticket n° 008384-464", "008384-464"),
+                         ("TRANS# 061393", "061393"), ("Nr wydruku 41453", "41453")):
+        ex = extract_invoice(_receipt({0: "GETRÄNKE HOFFMANN", 1: line, 3: [(10, "SUMME EUR"), (170, "12,34")]}), [])
+        assert ex.value("invoice_number") == number and ex.fields["invoice_number"].confidence <= 0.5

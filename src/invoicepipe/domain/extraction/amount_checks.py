@@ -102,11 +102,11 @@ class DocumentAmounts:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.tokens = []  # (value, line, start, end, has_decimals)
+        self.tokens = []  # (value, line, start, end, has_decimals, money: with cents or a currency)
         self.with_decimals: dict[int, list[Decimal]] = {}  # line id -> its amounts with decimals
         for line in ctx.layout.lines:
             for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
-                self.tokens.append((tok.value, line, tok.start, tok.end, tok.has_decimals))
+                self.tokens.append((tok.value, line, tok.start, tok.end, tok.has_decimals, tok.has_decimals or tok.currency is not None))
                 if tok.has_decimals:
                     self.with_decimals.setdefault(id(line), []).append(tok.value)
         self.written = WrittenAmounts(ln.text for ln in ctx.layout.lines)
@@ -123,13 +123,15 @@ class DocumentAmounts:
             return 0
         own = {id(w) for w in cand.words}
         seen = set()
-        for v, line, s, e, _ in self.tokens:
+        for v, line, s, e, _, money in self.tokens:
             if abs(v) != value or any(id(w) in own for w in line.words_in(s, e)):
                 continue
             if id(line) in seen or (cand.words and line.words and cand.words[0] in line.words):
                 continue
             labelled = any(h.field in ("total", "other_amount") for h in self.ctx.hits[id(line)])
-            if labelled or anywhere:
+            # a bare whole number printed somewhere else is a quantity or a count ("3 x 4,78") as
+            # often as an amount; with a currency beside it ("Rs 1939") it is money
+            if labelled or (anywhere and money):
                 seen.add(id(line))
         return len(seen)
 
@@ -161,7 +163,7 @@ class DocumentAmounts:
         """A longer printed amount whose digits end in the candidate's (a group lost to OCR)."""
         value = abs(cand.raw)
         digits = _digits(value)
-        for v, *_rest, has_dec in self.tokens:
+        for v, _line, _s, _e, has_dec, _money in self.tokens:
             other = _digits(abs(v))
             if has_dec and len(other) > len(digits) and other.endswith(digits) and abs(v) != value:
                 return abs(v)

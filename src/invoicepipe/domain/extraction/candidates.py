@@ -25,6 +25,12 @@ _NOT_NUMBER = re.compile(r"[^\d.,]")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,]$")
 _CENTS = re.compile(r"[.,]\d{2}$")
 _YEAR = re.compile(r"(19|20)\d\d")
+# What a scan or a photo glues to an amount without changing its digits: dust and quote
+# marks before it ("_RM89.50", "*RM34.15", "“5,61"), a rupee sign read as "%" ("%189.00",
+# never a rate: a rate's "%" follows its digits), and after it specks, quotes or the tax
+# code of a till receipt ("0,95B", "2,61 A" has it apart). The word's span is kept whole.
+_LEAD_NOISE = re.compile(r"^(?:[_*“”\"'‘’|~^°«»!:;]+|%(?=[\d.,]*\d))+")
+_TAIL_NOISE = re.compile(r"(?<=\d)(?:[_*“”\"'‘’|~^°«»!]+|(?<=[.,]\d\d)[A-G])$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
             text, prev = "(" + text, prev[1:]
         elif text.startswith("(") and ")" not in text and nxt.endswith(")") and _CUR_ONLY.match(nxt[:-1]):
             text, nxt = text + ")", nxt[:-1]
+        text = _without_noise(text)
         value = parse_amount(text, decimal_sep)
         if value is not None and _DIGIT.search(text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
             digits = _SENTENCE_END.sub("", _NOT_NUMBER.sub("", text))  # "2.304,25." ends a sentence
@@ -86,6 +93,13 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
     return out
 
 
+def _without_noise(text: str) -> str:
+    """The amount inside a word of OCR noise (see ``_LEAD_NOISE``); the word as it is
+    when nothing like a number is left."""
+    core = _TAIL_NOISE.sub("", _LEAD_NOISE.sub("", text))
+    return core if core and _DIGIT.search(core) else text
+
+
 def _thousands_gap(word, char_width: float) -> float:
     # A thousands space is about a third of an em; OCR boxes hug the glyphs, so the gap is
     # judged against the digits' own height as well as the document's character width.
@@ -100,20 +114,34 @@ class DateToken:
     end: int
 
 
+# a quote mark or speck OCR put inside a numeric date ("2026-03-‘18", "23/02/’2026")
+_MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)")
+
+
 def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
     """Dates in ``text`` (a slice of a line starting at ``offset``), in order of appearance."""
     found: list[DateToken] = []
+    text, where = _without_marks(text)
     for rx in DATE_PATTERNS:
         for m in rx.finditer(text):
             parsed = parse_date(m.group(0), order)
             if parsed:
-                found.append(DateToken(parsed[0], parsed[1], offset + m.start(), offset + m.end()))
+                found.append(DateToken(parsed[0], parsed[1], offset + where(m.start()), offset + where(m.end() - 1) + 1))
     found.sort(key=lambda d: d.start)
     kept: list[DateToken] = []
     for d in found:
         if not kept or d.start >= kept[-1].end:
             kept.append(d)
     return kept
+
+
+def _without_marks(text: str):
+    """``text`` without marks inside dates, and a map from its offsets to the original's."""
+    marks = {i for m in _MARK_IN_DATE.finditer(text) for i in range(m.start(), m.end())}
+    if not marks:
+        return text, lambda i: i
+    kept = [i for i in range(len(text)) if i not in marks]
+    return "".join(text[i] for i in kept), lambda i: kept[i]
 
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*[A-Za-z0-9]|\d")

@@ -69,6 +69,8 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
             if code is None:
                 continue
             weight = 3 if ln_is_total(ctx, ln) else 1
+            if not ocr_free(ln) and len(tok) == 1 and not _beside_digit(ln.text, start, end):
+                weight = _SPECK  # "Cashier: Gita. £": a lone sign OCR read off a speck
             counts[code] += weight * (0.5 if tok == "$" and not ocr_free(ln) else 1)
             where.setdefault(code, ln.words_in(start, end))
     if prior and counts:
@@ -78,7 +80,20 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     code, n = counts.most_common(1)[0]
     share = n / sum(counts.values())
     conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
+    if n < 1:
+        conf = min(conf, _SPECKS_ONLY)  # nothing but lone signs: a guess for a person to confirm
     return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
+
+
+# the weight of a one-character sign that OCR read apart from any digit, and the highest
+# confidence of a currency known from such signs alone
+_SPECK = 0.25
+_SPECKS_ONLY = 0.6
+
+
+def _beside_digit(text: str, start: int, end: int) -> bool:
+    """A digit within one character (a space or a dot) of the sign: "€ 12,50", "12,50€", "$3"."""
+    return any(c.isdigit() for c in text[max(0, start - 2):start] + text[end:end + 2])
 
 
 def _currency_tokens(line: Line) -> tuple[tuple[str, int, int], ...]:

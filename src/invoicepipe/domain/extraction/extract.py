@@ -21,6 +21,7 @@ from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
     parse_date_value, parse_identifier)
+from invoicepipe.domain.extraction.receipt_vendor import receipt_vendor_name
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.totals import choose_amounts
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
@@ -51,7 +52,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     warnings: list[str] = []
     resolved = resolve_vendor(ctx, vendors)
     # a name printed under a seller heading says whose it is; a legal-form line only guesses
-    printed = None if resolved else (seller_block_name(ctx) or printed_vendor_name(ctx))
+    # a receipt's head names the shop; its legal-form words ("KG", "AB", "SE") are in the goods
+    printed = None if resolved else (seller_block_name(ctx) or receipt_vendor_name(ctx) or printed_vendor_name(ctx))
     key = vendor_memory_key(resolved[0].vendor_id if resolved else None, printed.value if printed else None)
     remembered = (memory or {}).get(key) if key else None
 

@@ -23,6 +23,8 @@ from invoicepipe.domain.extraction.search import Context
 
 CENT = Decimal("0.01")
 _PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%")
+# a cell OCR could not read as an amount: digits run together or mixed with marks ("745052", "1;0S")
+_GARBLED = re.compile(r"\S*\d\S*")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def _row(ctx: Context, line: Line) -> BreakdownRow | None:
         return None
     toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
             if t.has_decimals and t.value > 0 and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
+    if len(toks) == 2:
+        return _row_with_lost_tax(line, toks, rates)
     if len(toks) < 3:
         return None
     for a, b, c in combinations(toks, 3):
@@ -58,6 +62,24 @@ def _row(ctx: Context, line: Line) -> BreakdownRow | None:
             words = tuple(w for t in (mid, small, big) for w in line.words_in(t.start, t.end))
             return BreakdownRow(line, mid.value, small.value, big.value, words)
     return None
+
+
+def _row_with_lost_tax(line: Line, toks: list, rates: list[Decimal]) -> BreakdownRow | None:
+    """"B 5,5%  19,12  745052  20,17": the tax cell was read as garbage, net and gross were
+    not. The row counts when a word with digits that is no amount stands between the two
+    and gross = net x (1 + rate) within the cents both were rounded to; its tax is their
+    difference. Without the garbled cell two amounts and a rate are any table's line (a
+    unit price and its line total), so they are not taken."""
+    net, gross = toks
+    if gross.value <= net.value:
+        return None
+    # the words strictly between the two (a word's span never reaches past its own amount)
+    if not any(_GARBLED.fullmatch(w.text) for w in line.words_in(net.end, gross.start)):
+        return None
+    if not any(abs(net.value * (1 + r / 100) - gross.value) <= 2 * CENT for r in rates):
+        return None
+    words = tuple(w for t in (net, gross) for w in line.words_in(t.start, t.end))
+    return BreakdownRow(line, net.value, gross.value - net.value, gross.value, words)
 
 
 def sums(rows: list[BreakdownRow]) -> tuple[Decimal, Decimal, Decimal]:

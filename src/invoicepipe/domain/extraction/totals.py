@@ -85,14 +85,18 @@ def _with_breakdown(ctx: Context, net: list[Candidate], tax: list[Candidate], to
     if not rows:
         return net, tax, total
     on_rows = {id(w) for r in rows for w in r.words}
-    keep = lambda cs: [c for c in cs if not (c.words and id(c.words[0]) in on_rows)]  # noqa: E731
+    # sums over a header's column (``column_sums``) are already the document's, not one row's
+    keep = lambda cs: [c for c in cs if c.method == "column_sum" or not (c.words and id(c.words[0]) in on_rows)]  # noqa: E731
     net, tax, total = keep(net), keep(tax), keep(total)
     words = tuple(w for r in rows for w in r.words)
     sums = dict(zip(("net", "tax", "total"), breakdown_sums(rows)))
     extra = {name: Candidate(name, format_amount(v), _BREAKDOWN_SCORE, "tax_breakdown", words, v, anchor=rows[0].line)
              for name, v in sums.items()}
+    # a column's sum read under its own header and equal to the rows' sum is that reading: it stays
+    agreed = lambda cs, name: any(c.method == "column_sum" and c.raw == sums[name] for c in cs)  # noqa: E731
     gross = [] if any(c.raw for c in total) else [extra["total"]]
-    return net + [extra["net"]], tax + [extra["tax"]], total + gross
+    return (net + ([] if agreed(net, "net") else [extra["net"]]), tax + ([] if agreed(tax, "tax") else [extra["tax"]]),
+            total + gross)
 
 
 def _paid(doc: DocumentAmounts, cand: Candidate) -> Candidate:

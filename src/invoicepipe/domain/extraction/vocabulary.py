@@ -26,6 +26,14 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (rf"invoice\s*{NO}", 1.0, "en"), (rf"inv\.?\s*{NO}", 0.9, "en"), (rf"bill\s*{NO}", 0.8, "en"),
         (rf"credit\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
+        # till receipts number themselves under their own words: "Bon-Nr.", "Bonnr.", "Ticket n°",
+        # "TRANS#", "DOC. N.", "Nr wydruku", "Factura simplificada N°". Weak (0.5): a till's short
+        # number is read wrong by OCR more often than an invoice's, and a calibration fitted on
+        # invoices would pass it on sight
+        (r"bon\s*-?\s*(?:nr\b\.?|nummer)|kassenbon\s*-?\s*(?:nr\b\.?|nummer)", 0.5, "de"),
+        (r"ticket\s*(?:n[°º]|no\b\.?|nr\b\.?)|trans(?:action)?\s*(?:#|no\b\.?|nr\b\.?)", 0.5, "en"),
+        (r"doc\.\s*n\.|scontrino\s*(?:n\.|nr\b\.?|n[°º])|nr\s*(?:wydruku|paragonu)|paragon\s*nr\b\.?", 0.5, "it"),
+        (rf"(?:factura\s*simplificada|tique)\s*{NO}", 0.5, "es"),
         (r"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
         (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
         # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
@@ -210,6 +218,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:contanti?|resto|pagamento\s*elettronico|importo\s*pagato|risparmio){AMOUNT_NEXT}", 0.45, "it"),
         (rf"(?:contant|wisselgeld|pin|(?:u\s*heeft\s*)?bespaard){AMOUNT_NEXT}", 0.45, "nl"),
         (rf"(?:gotówka|karta|wpłacono|oszczędzasz){AMOUNT_NEXT}", 0.45, "pl"),
+        # how many articles were sold ("Total Items: 3", "No. of Items: 12"): a count, never the total
+        (r"total\s*(?:items?|qty|quantity|pieces|pcs|articles?|artículos|articoli|artikel)|(?:no\.?|number)\s*of\s*items|"
+         r"items?\s*count|anzahl\s*(?:artikel|positionen)|nombre\s*d['’]articles|nb\.?\s*articles?|"
+         r"(?:n[°º.]?|número|numero)\s*(?:de\s*|di\s*)?(?:artículos|articoli)|aantal\s*artikelen|"
+         r"ilość\s*(?:pozycji|artykułów)|antal\s*artiklar", 1.0, "en"),
         # the gross sold at each rate letter of a Polish fiscal receipt: neither net nor the total
         (r"sprzedaż\s*opodatkowana(?:\s*[a-g]\b)?", 1.0, "pl"),
         (r"total\s*(?:des\s*)?(?:remises|acomptes?)|acompte\s*versé|déjà\s*payé", 1.0, "fr"),
@@ -260,3 +273,20 @@ CHARGES = r"tip|gratuity|service\s*charge|svc\s*chg"
 # a cash discount's terms: a date in the same clause is the discount deadline, not the due date
 DISCOUNT = (r"skonto|discount|escompte|sconto|descuento|pronto\s*pago|korting|rabat|desconto|kassarabatt|rabatt|"
             r"upust|early\s*payment")
+# words of a receipt's head that are not the shop's name (``receipt_vendor``). Street and
+# place words only with a number on the line: "Lot 3, Jalan Bukit Bintang", "Bahnhofstr. 3",
+# but "CAFETERÍA LA PLAZA" is a name
+RECEIPT_ADDRESS_WORDS = (
+    r"(?<![^\W\d_])(?:str\.|stra(?:ss|ß)e|street|st\.|road|rd\.|ave(?:nue)?|blvd|boulevard|lane|jalan|lot|blk|block|sector|"
+    r"shop|unit|ul\.|aleja|place|rue|avenue|bd|chemin|via|viale|piazza|calle|avda\.?|plaza|paseo|weg|gasse|platz|allee|"
+    r"laan|straat|plein|gracht|gatan|vägen|torget)(?![^\W\d_])"
+    # compounds: "Bahnhofstr. 3", "Königstraße 40", "Drottninggatan 5"
+    r"|(?:str\.|stra(?:ss|ß)e|weg|gasse|platz|allee|straat|gatan|vägen)(?![^\W\d_])"
+)
+# phone and web lines, the document's title, a greeting: never the name
+RECEIPT_HEAD_WORDS = (
+    r"(?<![^\W\d_])(?:tel|phone|tél|fax|www|http|e-?mail|"
+    r"receipt|tax\s*invoice|invoice|bill|paragon|fiskalny|kassenbon|quittung|beleg|ticket|ricevuta|scontrino|"
+    r"factura\s*simplificada|kvitto|bon|documento\s*commerciale|welcome|willkommen|bienvenue|bienvenido|benvenuti|welkom|thank|danke|merci|gracias|"
+    r"grazie|dziękujemy|bedankt|tack)(?![^\W\d_])"
+)
