@@ -24,7 +24,8 @@ from invoicepipe.domain.extraction.search import (
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.totals import choose_amounts
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
-from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_vendor, vat_id_candidates
+from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
+from invoicepipe.domain.extraction.vendor_name import printed_vendor_name
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
