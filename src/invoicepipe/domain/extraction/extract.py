@@ -29,7 +29,7 @@ from invoicepipe.domain.extraction.vendor_name import printed_vendor_name
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.5"
+EXTRACTOR_VERSION = "kv-2.6"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
