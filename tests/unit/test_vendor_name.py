@@ -4,7 +4,7 @@ of it are not part of it, and a line holding only a legal form is no name."""
 import pytest
 
 from invoicepipe.domain.extraction.conventions import document_context
-from invoicepipe.domain.extraction.vendor_name import printed_vendor_name
+from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name
 
 from .test_extraction_fields import doc_from_rows
 
@@ -47,3 +47,27 @@ def test_a_name_line_wins_over_an_address_line_with_a_legal_form():
             # a footer printing the postal line and the name as one, twice
             20: "80333 München Holzbau Keller GmbH", 21: "80333 München Holzbau Keller GmbH"}
     assert _name(rows) == "Holzbau Keller GmbH"
+
+
+def _letterhead(rows: dict):
+    ctx, _ = document_context(doc_from_rows(rows))
+    found = letterhead_name(ctx)
+    return found.value if found else None
+
+
+def test_without_a_legal_form_the_letterhead_line_is_the_last_guess():
+    rows = {0: "Sammy Maystone", 1: "smaystone4@fake.com   INVOICE", 3: "Date: Jan 1, 2022", 5: "Bill To:", 6: "Taylor Riddel"}
+    assert _letterhead(rows) == "Sammy Maystone"
+    assert _letterhead({0: "Hollandse Gereedschapshandel   FACTUUR", 1: "Industrieweg 18"}) == "Hollandse Gereedschapshandel"
+
+
+def test_no_letterhead_guess_under_a_buyer_label_or_a_field():
+    assert _letterhead({0: "Bill To:", 1: "Taylor Riddel", 2: "Musterweg 1"}) is None
+    assert _letterhead({0: "Invoice No: 42", 1: "Taylor Riddel"}) is None
+
+
+def test_a_letterhead_guess_fills_the_vendor_field_at_a_low_score():
+    from invoicepipe.domain.extraction import extract_invoice
+    ex = extract_invoice(doc_from_rows({0: "Sammy Maystone", 2: "Invoice No: 42", 3: "Total: 12.00"}), [])
+    assert ex.fields["vendor"].value == "Sammy Maystone" and ex.fields["vendor"].method == "letterhead"
+    assert ex.fields["vendor"].confidence == 0.3

@@ -20,6 +20,14 @@ under a "Bill to"/"Käufer" label, so lines under buyer labels are skipped and t
 repeated remaining name wins; a name that reads like an address (a postal code, a house
 number before a comma) only when no other is printed; ties go to reading order. Low
 confidence by design: nothing checks the name against anything.
+
+Without a legal form anywhere (a sole trader, a brand: "Free Service Abonné", "Sammy
+Maystone") the letterhead is the last guess (``letterhead_name``): the first line of page
+1's top, above any buyer label or field label, that holds only words (no digit, no e-mail
+or web address), once a document title on it ("INVOICE") is taken off. Scored 0.3: a
+recipient window printed above the letterhead without a "Bill to" label is read the same
+way, so this guess only fills the vendor field for a person to confirm and never keys a
+vendor's layout memory (``extract``).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import re
 from typing import Optional
 
 from invoicepipe.domain.extraction.labels import fold_accents
-from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.layout import Line, first_page_top
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.extraction.seller_block import NAME_LABELS, SELLER_ROLES
 from invoicepipe.domain.extraction.vendor import LEGAL_FORM, _norm
@@ -117,3 +125,29 @@ def _line_above(ctx: Context, line: Line) -> Optional[Line]:
     if _DIGIT.search(above.text) or not re.search(r"[^\W\d_]{2}", above.text) or len(above.text) > MAX_LINE:
         return None
     return above
+
+
+LETTERHEAD_SCORE = 0.3
+_LETTERHEAD_LINES = 6
+_LETTERHEAD_WORDS = 6
+_WEB = re.compile(r"(?i)@|www\.|https?:|\.(?:com|net|org)\b")
+
+
+def letterhead_name(ctx: Context) -> Optional[Candidate]:
+    """The first plain name line of page 1's top, before any labelled line, or None."""
+    for line in (first_page_top(ctx.layout) or [])[:_LETTERHEAD_LINES]:
+        hits = ctx.hits[id(line)]
+        titles = [h for h in hits if h.field == "invoice_number" and h.strength <= _TITLE_STRENGTH]
+        if len(titles) != len(hits):
+            return None  # a labelled line: the header's fields (or the buyer's block) begin
+        text = line.text
+        for h in sorted(titles, key=lambda h: -h.start):
+            text = text[:h.start] + " " * (h.end - h.start) + text[h.end:]
+        name = " ".join(text.split()).strip(_LEAD)
+        if not name or _DIGIT.search(name) or _WEB.search(name) or len(name.split()) > _LETTERHEAD_WORDS:
+            continue
+        if not re.search(r"[^\W\d_]{2}", name):
+            continue
+        start = text.find(name.split()[0])
+        return Candidate("vendor", name, LETTERHEAD_SCORE, "letterhead", line.words_in(start, start + len(name)))
+    return None
