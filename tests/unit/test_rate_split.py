@@ -90,3 +90,10 @@ def test_item_lines_whose_rates_miss_the_tax_are_no_rate_agreement():
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("total") == "559.84"
     assert "rate" not in ex.fields["total"].evidence
+
+
+def test_tax_only_rows_below_one_percent_take_no_part():
+    # 0,02 at 0,1 % implies a net of 20,00 give or take 10,00: no check at all
+    rows = {0: "Muster GmbH", 5: [(300, "MwSt 19%"), (450, "19,00")], 6: [(300, "MwSt 0,1%"), (450, "0,02")]}
+    ctx, _ = document_context(doc_from_rows(rows))
+    assert not split_fits(rate_rows(ctx), Decimal("115.00"), Decimal("19.02"))  # 100 + 20 "fits" 115

@@ -43,6 +43,9 @@ _PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%")
 # rows considered per kind, and rows in one split: enough for any real rate table
 _MAX_ROWS = 10
 _MAX_SPLIT = 4
+# tax / rate magnifies a cent of rounding by 100 / rate: below 1 % a tax-only row would let
+# the implied net miss by a unit or more and still "fit"
+_MIN_TAX_ONLY_RATE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def rate_rows(ctx: Context) -> RateRows:
         pair = _net_and_tax(values, rate) if rate else None
         if pair is not None:
             with_net.append(RateRow(line, rate, pair[1], pair[0]))
-        elif rate and len(values) == 1 and "tax" in labelled:
+        elif rate >= _MIN_TAX_ONLY_RATE and len(values) == 1 and "tax" in labelled:
             tax_only.append(RateRow(line, rate, values[0], None))
         if toks and not labelled.intersection(_SUMMARY_FIELDS):
             # an item line: its rightmost amount is its line amount
