@@ -7,7 +7,8 @@ So every chosen amount records what else agrees with it, from sources that fail
 independently of the label and of each other:
 
 - ``arithmetic``: net + tax = total with the other two read under their own labels;
-- ``rate``: tax = a printed or standard rate x net (within rounding);
+- ``rate``: tax = a printed or standard rate x net (within rounding), or on a mixed-rate
+  invoice, per-rate rows that each fit their rate add up to net and tax (``rate_split``);
 - ``repeated``: the same value printed again under another total-like label (amount due,
   balance, a payment slip) or, for the total, anywhere else on the document;
 - ``words``: the amount in words ("Rupees Six Lakh Twelve Thousand Only");
@@ -33,6 +34,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.amount_words import WrittenAmounts
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.rate_split import rate_rows, split_fits
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 CENT = Decimal("0.01")
@@ -114,6 +116,7 @@ class DocumentAmounts:
         # a text layer prints exactly what the issuer's system wrote
         self.scanned = any(w.confidence < 1.0 for ln in ctx.layout.lines for w in ln.words)
         self.rates = printed_rates(ctx)
+        self._rate_rows = None  # read when a single rate does not fit
 
     def repeated(self, cand: Candidate, anywhere: bool) -> int:
         """Other printings of the value: on other lines with a total-like label (or, with
@@ -170,8 +173,13 @@ class DocumentAmounts:
         return None
 
     def rate_agrees(self, net: Decimal, tax: Decimal) -> bool:
-        """tax = rate x net for a rate printed on the document or a standard rate."""
-        return rate_fits(net, tax, self.rates)
+        """tax = rate x net for a rate printed on the document or a standard rate, or the
+        tax split into per-rate rows that fit their rates and add up to net and tax."""
+        if rate_fits(net, tax, self.rates):
+            return True
+        if self._rate_rows is None:
+            self._rate_rows = rate_rows(self.ctx)
+        return split_fits(self._rate_rows, net, tax)
 
 
 def printed_rates(ctx: Context) -> set[Decimal]:

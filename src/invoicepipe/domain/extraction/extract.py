@@ -25,11 +25,12 @@ from invoicepipe.domain.extraction.receipt_vendor import receipt_vendor_name
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.totals import choose_amounts
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
-from invoicepipe.domain.extraction.vendor import printed_vendor_name, resolve_vendor, vat_id_candidates
+from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
+from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.5"
+EXTRACTOR_VERSION = "kv-2.6"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -88,7 +89,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         put(name, cand, conf)
     put("iban", *_iban(ctx))
     put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))
-    _vendor_fields(ctx, resolved, printed, put)
+    # the letterhead's first plain line is the last guess at the name: only for the field, never
+    # the memory key above (an unlabelled recipient window reads the same way)
+    _vendor_fields(ctx, resolved, printed or (None if resolved else letterhead_name(ctx)), put)
     put("document_type", *_document_type(ctx, fields))
 
     items = read_line_items(doc, ctx, _net_of(fields))

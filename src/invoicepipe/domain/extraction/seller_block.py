@@ -29,13 +29,16 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import Candidate, Context
 
-# role words of the party that issues the invoice, accent-folded (the line is folded too)
-_SELLER_HEADING = re.compile(
-    r"(?i)^\s*(?:verkaufer|lieferant|leistungserbringer|rechnungssteller|seller|supplier|vendor|issuer|vendeur|fournisseur|emetteur|"
-    r"venditore|fornitore|cedente(?:\s*/\s*prestatore)?|vendedor|proveedor|emisor|fornecedor|leverancier|verkoper|sprzedawca|"
-    r"dostawca|saljare|leverantor|leverandor|saelger|selger)\s*:?\s*$")
-_NAME_ROW = re.compile(r"(?i)^\s*(?:name|firma|firmenname|company(?:\s*name)?|nom|raison\s*sociale|denomination|ragione\s*sociale|"
-                       r"denominazione|nombre|razon\s*social|nome|naam|bedrijfsnaam|nazwa|namn|navn)\s*:\s*")
+# role words of the party that issues the invoice, accent-folded (the line is folded too);
+# ``vendor_name`` strips them as labels from a name read off a letterhead line
+SELLER_ROLES = (r"(?:verkaufer|lieferant|leistungserbringer|rechnungssteller|seller|supplier|vendor|issuer|vendeur|fournisseur|"
+                r"emetteur|venditore|fornitore|cedente(?:\s*/\s*prestatore)?|vendedor|proveedor|emisor|fornecedor|leverancier|"
+                r"verkoper|sprzedawca|dostawca|saljare|leverantor|leverandor|saelger|selger)")
+# the labels of a name row, accent-folded
+NAME_LABELS = (r"(?:name|firma|firmenname|company(?:\s*name)?|nom|raison\s*sociale|denomination|ragione\s*sociale|"
+               r"denominazione|nombre|razon\s*social|nome|naam|bedrijfsnaam|nazwa|namn|navn)")
+_SELLER_HEADING = re.compile(rf"(?i)^\s*{SELLER_ROLES}\s*:?\s*$")
+_NAME_ROW = re.compile(rf"(?i)^\s*{NAME_LABELS}\s*:\s*")
 # "Nummer: 549910", "Anschrift: ...", "USt.-Id.-Nr.: DE..": a labelled row of the block
 _LABELLED_ROW = re.compile(r"^\s*[^\W\d][\w.\- /()]{0,40}?\s*:")
 _LETTERS = re.compile(r"[^\W\d_]{2}")

@@ -163,7 +163,6 @@ SELLER_ID_SCORE = 0.8
 
 _GSTIN_SHAPE = re.compile(r"\d{2}[A-Z]{5}\d{4}[A-Z]\w{3}")
 _VAT_SHAPE = re.compile(r"[A-Z]{2}\w{2,13}")
-_NAME_LABEL = re.compile(r"(?i)^(?:name|firma|company|seller|verkäufer|lieferant)\s*:\s*")
 _NOT_WORD = re.compile(r"\W")
 _NOT_DIGIT = re.compile(r"\D")
 
@@ -221,36 +220,6 @@ def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dic
             if pos not in best or conf > best[pos][0]:
                 best[pos] = (conf, "name", ln)
     return best
-
-
-def printed_vendor_name(ctx: Context) -> Optional[Candidate]:
-    """The seller's printed name: a line with a company legal form, outside buyer blocks.
-
-    The seller's name is usually repeated (letterhead and footer) while the buyer's appears
-    once under a "Bill to"/"Käufer" label, so lines under buyer labels are skipped and the
-    most repeated remaining name wins, ties broken by reading order. Low confidence by design.
-    """
-    counts: dict[str, list] = {}
-    buyer_until: dict[int, int] = {}
-    for ln in ctx.layout.lines:
-        if any(h.field == "buyer" for h in ctx.hits[id(ln)]):
-            buyer_until[ln.page] = ln.index + 4
-        if ln.index <= buyer_until.get(ln.page, -1):
-            continue
-        m = LEGAL_FORM.search(ln.text)
-        if not m or len(ln.text) > 80:
-            continue
-        name = ln.text[: m.end()].split(" - ")[-1].split(",")[-1].strip(" :")
-        name = _NAME_LABEL.sub("", name)
-        if len(name) < 3:
-            continue
-        counts.setdefault(_norm(name), []).append((name, ln, m))
-    if not counts:
-        return None
-    key = max(counts, key=lambda k: (len(counts[k]), -counts[k][0][1].page, -counts[k][0][1].index))
-    name, ln, _ = counts[key][0]
-    start = ln.text.find(name)
-    return Candidate("vendor", name, 0.45 + 0.1 * min(2, len(counts[key]) - 1), "legal_form_line", ln.words_in(start, start + len(name)))
 
 
 def vat_id_candidates(ctx: Context) -> list[Candidate]:
