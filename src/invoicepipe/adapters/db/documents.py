@@ -70,7 +70,8 @@ def _add_outbox_statement(dialect: str):
     keeping its key and created_at; one statement, not a look-up and then a write."""
     upsert = dialect_insert_for(dialect)(t.outbox)
     return upsert.on_conflict_do_update(index_elements=["document_id"],
-                                        set_={c: upsert.excluded[c] for c in OUTBOX_PENDING})
+                                        set_={c: upsert.excluded[c] for c in OUTBOX_PENDING}).returning(
+        t.outbox.c.idempotency_key, t.outbox.c.attempts)
 
 
 # What approving (again) resets on the outbox row.
@@ -378,17 +379,22 @@ class DocumentRepository:
         return out
 
     # -- export outbox ---------------------------------------------------------------------
-    def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict, gate_result) -> None:
+    def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict, gate_result,
+                   claimed_until: Optional[datetime] = None) -> dict:
         """Queue the invoice for delivery; only ``services/gate.py`` calls this, with the
         passing result of the gate run in this same transaction. A document approved again
         (after an operator's retry) reuses its row and key, so the destination can still
-        de-duplicate by key."""
+        de-duplicate by key. ``claimed_until``: the approver delivers it itself right after
+        the commit, so the row is written claimed (as ``claim_due_outbox`` leaves it) and no
+        other sender takes it before then. Returns the row as a claim does (key, attempts,
+        payload)."""
         if not getattr(gate_result, "passes", False):
             raise ValueError(f"document {doc_id}: nothing reaches the outbox without passing the payment gate")
         now = utcnow()
-        self.conn.execute(_add_outbox_statement(self.conn.dialect.name), {
+        row = self.conn.execute(_add_outbox_statement(self.conn.dialect.name), {
             "document_id": doc_id, "idempotency_key": idempotency_key, "created_at": now, "payload": payload, "attempts": 0,
-            "next_attempt_at": now, "last_error": None, "delivered_at": None})
+            "next_attempt_at": claimed_until or now, "last_error": None, "delivered_at": None}).one()
+        return {"idempotency_key": row.idempotency_key, "attempts": row.attempts, "payload": payload}
 
     def outbox_entry(self, doc_id: int) -> Optional[dict]:
         row = self.conn.execute(_OUTBOX_ENTRY, {"doc_id": doc_id}).first()
