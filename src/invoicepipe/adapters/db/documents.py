@@ -35,6 +35,13 @@ _BY_SHA256 = select(t.documents).where(t.documents.c.sha256 == bindparam("sha256
 # The new row comes back from the INSERT itself: an ingest needs the stored document (its
 # first audit event reads it), and a SELECT after the INSERT was one more round trip.
 _INSERT_DOCUMENT = insert(t.documents).returning(*t.documents.c)
+
+
+@lru_cache(maxsize=2)
+def _insert_new_document_statement(dialect: str):
+    """``insert_new``'s statement: the INSERT doing nothing when the bytes are stored already."""
+    return (dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(*t.documents.c))
 # Every document's steps run these: built once, as building and cache-keying a Core
 # statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
 _NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
@@ -213,6 +220,18 @@ class DocumentRepository:
             "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
             "created_at": now, "updated_at": now, "correlation_id": correlation_id}).one()
         return _document(row)
+
+    def insert_new(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+                   status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+                   correlation_id: Optional[str] = None) -> Optional[Document]:
+        """``insert`` unless a document of these bytes exists (None then; it is not read):
+        an ingest of new bytes, nearly every one, needs no look-up before its INSERT."""
+        now = utcnow()
+        row = self.conn.execute(_insert_new_document_statement(self.conn.dialect.name), {
+            "sha256": sha256, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": size_bytes,
+            "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
+            "created_at": now, "updated_at": now, "correlation_id": correlation_id}).first()
+        return _document(row) if row is not None else None
 
     def transition(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
                    holder: Optional[str] = None, **changes: Any) -> bool:
