@@ -15,7 +15,7 @@ from dramatiq.middleware import CurrentMessage
 from .adapters.broker import DEFAULT_TIME_LIMIT, STEP_QUEUES, STEP_TIME_LIMITS
 from .errors import PermanentError
 from .logs import correlation
-from .services.decide import decide_document
+from .services.decide import decide_and_export, decide_document
 from .services.export import export
 from .services.parse import parse
 from .services.triage import triage
@@ -31,6 +31,9 @@ STEPS: dict[str, Callable] = {
     "route": decide_document,
     "reconcile": decide_document,
 }
+# In a process that consumes the export's queue too, a decision delivers its approval itself
+# (services/decide.decide_and_export): one message per approved invoice, not two.
+WITH_EXPORT = {decide_document: decide_and_export}
 MAX_MESSAGE_RETRIES = 3
 
 
@@ -63,11 +66,14 @@ def _stored_correlation_id(app, document_id: int):
 def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dramatiq.Actor]:
     """Declare the actors whose queue is in ``queues`` (all when None) on ``app.broker``."""
     wanted = set(queues) if queues is not None else None
+    exports_here = wanted is None or STEP_QUEUES["export"] in wanted
     declared = {}
     for step, service in STEPS.items():
         queue = STEP_QUEUES[step]
         if wanted is not None and queue not in wanted:
             continue
+        if exports_here:
+            service = WITH_EXPORT.get(service, service)
 
         def handler(document_id: int, _service=service, _step=step) -> None:
             message = CurrentMessage.get_current_message()

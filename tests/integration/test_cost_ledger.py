@@ -88,3 +88,31 @@ def test_a_real_scan_is_metered_per_engine(app, tesseract, tmp_path):
     # OCR reader takes a second look at the amounts (adapters/ocr_amounts.py)
     assert entry["outcome"] == "metered" and entry["engines"]["tesseract"]["calls"] == 2
     assert entry["engines"]["tesseract"]["cpu_seconds"] > 0 and entry["ceiling"] is None
+
+
+def test_a_parse_s_row_is_opened_reserved_closed_and_counted_once(app):
+    """PostgreSQL opens a row with its reservation and closes it with the day's count in one
+    statement each: the day's figures are those of the two statements they replace."""
+    from datetime import datetime, timezone
+
+    from invoicepipe.adapters.cost_meter import ParseCost
+
+    [doc_id] = _documents(app, 1)
+    now = datetime.now(timezone.utc)
+    with app.uow.begin() as tx:
+        first = costs.grant(app, tx, doc_id, now)
+    day = costs.day_report(app)["days"][-1]
+    assert day["parses"] == 1 and day["reserved"] == first.budget.allowance.floored().as_dict()
+    with app.uow.begin() as tx:
+        assert costs.settle(tx, first, ParseCost({"tesseract": Spend(1.5, 1, 0.0), "pdfium": Spend(0.25, 0, 0.0)}), now) is not None
+    with app.uow.begin() as tx:  # settled once: a second settle counts nothing
+        assert costs.settle(tx, first, ParseCost({"tesseract": Spend(9.0, 9, 0.0)}), now) is None
+    with app.uow.begin() as tx:
+        second = costs.grant(app, tx, doc_id, now)
+        costs.settle(tx, second, ParseCost({"tesseract": Spend(0.5, 1, 0.0)}), now)
+    day = costs.day_report(app)["days"][-1]
+    assert day["parses"] == 2 and day["reserved"] == Spend().as_dict()
+    assert day["spent"]["calls"] == 2 and abs(day["spent"]["cpu_seconds"] - 2.25) < 1e-9
+    assert day["engines"]["tesseract"]["calls"] == 2 and abs(day["engines"]["tesseract"]["cpu_seconds"] - 2.0) < 1e-9
+    report = costs.document_report(app, doc_id)
+    assert [p["outcome"] for p in report["parses"]] == ["metered", "metered"] and report["spent"]["calls"] == 2

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from invoicepipe.adapters.db.engine import make_engine
+from invoicepipe.adapters.db.engine import PoolLimits, make_engine
 
 pytestmark = pytest.mark.integration
 
@@ -50,5 +50,29 @@ def test_a_connection_used_a_moment_ago_is_not_pinged(postgres_url):
             backend_pid(engine)
         assert lost.value.connection_invalidated
         assert backend_pid(engine) != first  # the pool connects afresh next time
+    finally:
+        engine.dispose()
+
+
+def prepared_here(conn, fragment: str) -> int:
+    return conn.execute(text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE :f"),
+                        {"f": f"%{fragment}%"}).scalar_one()
+
+
+def test_the_idle_ping_keeps_the_statements_psycopg_prepared(postgres_url):
+    # A ROLLBACK after the ping made psycopg DEALLOCATE ALL: every idle connection came back
+    # with its prepared statements gone and prepared them again, run by run.
+    engine = make_engine(postgres_url, ping_after_idle_s=0.3, limits=PoolLimits(size=1, overflow=0, prepare_threshold=1))
+    try:
+        # committed transactions, as the unit of work runs them (a transaction rolled back
+        # loses them by design: it may have undone the PREPARE)
+        with engine.begin() as conn:
+            for _ in range(3):  # prepared on its second run
+                conn.execute(text("SELECT 41 + :x AS kept_prepared"), {"x": 1}).scalar_one()
+            assert prepared_here(conn, "kept_prepared") == 1
+        time.sleep(0.4)  # idle past the threshold: the next checkout pings
+        with engine.begin() as conn:
+            assert prepared_here(conn, "kept_prepared") == 1
+            assert conn.execute(text("SELECT 41 + :x AS kept_prepared"), {"x": 1}).scalar_one() == 42
     finally:
         engine.dispose()

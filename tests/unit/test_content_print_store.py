@@ -80,3 +80,18 @@ def test_an_older_original_outranks_the_newest_invoices_sharing_template_keys(ap
         found = tx.content_prints.content_candidates(10 ** 9, copy, limit=5)
     assert found[0]["document_id"] == first
     assert found[0]["shared_bands"] == 4  # its own bands the copy kept; its template keys are past the cap
+
+
+def test_a_new_print_replaces_the_earlier_parse_s_print_and_its_keys(loaded, run_pipeline):
+    doc = ingest(loaded, fake_pdf(*invoice_lines()), "a.pdf")
+    other = ingest(loaded, fake_pdf(*invoice_lines(number="INV-2044", qty="3", price="99.00"), "ANOTHER LINE"), "b.pdf")
+    run_pipeline(loaded)
+    with loaded.uow.begin() as tx:
+        newer = tx.content_prints.content_print(other)
+        assert tx.content_prints.content_print(doc).to_json() != newer.to_json()
+        tx.content_prints.save_content_print(doc, newer)
+    with loaded.uow.begin() as tx:
+        assert tx.content_prints.content_print(doc).to_json() == newer.to_json()
+        stored = set(tx.conn.execute(select(t.content_print_bands.c.band, t.content_print_bands.c.band_key)
+                                     .where(t.content_print_bands.c.document_id == doc)).all())
+    assert stored == set(band_keys(newer))

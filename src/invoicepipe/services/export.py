@@ -92,10 +92,25 @@ def export(app, document_id: int, actor: str, *, states: Iterable[Status] = (Sta
         doc = tx.documents.get(document_id)
         if doc is None or doc.status not in states:
             return "nothing to do"
-        entry = tx.documents.claim_due_outbox(document_id, now, now + timedelta(seconds=app.settings.lease_s))
+        entry = tx.documents.claim_due_outbox(document_id, now, claim_until(app, now))
         if entry is None:  # why not: read only on this rare path
             unclaimed = tx.documents.outbox_entry(document_id)
             return "nothing to do" if unclaimed is None or unclaimed["delivered_at"] is not None else "not due"
+    return deliver_claimed(app, doc, entry, actor, now=now, resend=resend)
+
+
+def claim_until(app, now: datetime) -> datetime:
+    """Until when a claimed delivery is the claimant's: a lease, after which a sender that
+    died mid-delivery is presumed gone and the sweeper sends the step again."""
+    return now + timedelta(seconds=app.settings.lease_s)
+
+
+def deliver_claimed(app, doc, entry: dict, actor: str, *, now: Optional[datetime] = None, resend: bool = True) -> str:
+    """Deliver the outbox row ``entry`` (key, payload, attempts) this caller has claimed, and
+    record the outcome as ``export`` describes. ``doc`` is the document as it stands (its
+    status the one the delivery moves it from)."""
+    now = now or datetime.now(timezone.utc)
+    document_id = doc.id
     try:
         where = app.exporter.deliver(entry["idempotency_key"], entry["payload"])
     except TransientError as exc:

@@ -12,7 +12,7 @@ writes the outbox row. Nothing else calls ``add_outbox`` (a test reads the sourc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 
 from ..adapters.db.documents import reasons_to_json
@@ -33,6 +33,7 @@ class Settled:
     report: DecisionReport
     result: GateResult
     evidence: Evidence
+    outbox: Optional[dict] = None  # the outbox row written on approval (key, attempts, payload)
 
 
 def stored_overrides(tx, document_id: int) -> list[Override]:
@@ -71,10 +72,13 @@ def _inputs(report: DecisionReport, evidence: Evidence, result: GateResult, extr
 
 def settle(app, tx, doc: Document, extraction: Extraction, *, step: str, actor: str, expected: Iterable[Status],
            overrides: Sequence[Override] = (), expected_version: Optional[int] = None, today: Optional[date] = None,
-           inputs: Optional[dict] = None, extra_reasons: Sequence[dict] = (), is_machine_reading: bool = False) -> Settled:
+           inputs: Optional[dict] = None, extra_reasons: Sequence[dict] = (), is_machine_reading: bool = False,
+           claim_until: Optional[datetime] = None) -> Settled:
     """Decide ``doc`` as ``extraction`` reads it and move it to APPROVED (outbox row written)
     or NEEDS_REVIEW; the overrides given here are recorded when they apply.
-    ``is_machine_reading``: ``extraction`` is the machine's newest reading (see gather_evidence)."""
+    ``is_machine_reading``: ``extraction`` is the machine's newest reading (see gather_evidence).
+    ``claim_until``: the caller delivers an approval itself after the commit; its outbox row
+    is written claimed until then (``DocumentRepository.add_outbox``)."""
     evidence = gather_evidence(app, tx, doc, extraction, today, is_machine_reading)
     report = decide(evidence, app.policy)
     result = gate(report.decision, stored_overrides(tx, doc.id) + list(overrides))
@@ -92,7 +96,8 @@ def settle(app, tx, doc: Document, extraction: Extraction, *, step: str, actor: 
     for reason, override in result.overridden:
         if id(override) in given:
             tx.documents.add_override(doc.id, reason.code, override.digest, override.role, override.actor, override.note)
+    outbox = None
     if result.passes:
         key, payload = outbox_payload(doc.id, doc.sha256, extraction, report.decision.policy_version)
-        tx.documents.add_outbox(doc.id, key, payload, result)
-    return Settled(event, to, report, result, evidence)
+        outbox = tx.documents.add_outbox(doc.id, key, payload, result, claimed_until=claim_until)
+    return Settled(event, to, report, result, evidence, outbox)

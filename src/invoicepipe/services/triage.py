@@ -15,7 +15,7 @@ from .transitions import log_step, move, reason
 
 def triage(app, document_id: int, actor: str) -> None:
     """RECEIVED -> QUEUED on a pool (then enqueue its parse), or -> FAILED if unreadable."""
-    with app.uow.read() as tx:  # a look, not a claim: the move below is guarded
+    with app.uow.look() as tx:  # a look, not a claim: the move below is guarded
         doc = tx.documents.get(document_id)
     if doc is None or doc.status is not Status.RECEIVED:
         return  # already triaged: at-least-once delivery brought it twice

@@ -22,11 +22,12 @@ from functools import lru_cache
 from typing import Optional
 
 from sqlalchemy import (BigInteger, Connection, Float, Integer, Select, bindparam, delete, func, insert, literal, select, text,
-                        union_all)
+                        union_all, update)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ...domain.fingerprints import ContentPrint, band_keys
 from . import tables as t
+from .engine import dialect_insert_for
 
 PER_KEY = 200
 # Three parameters a row: well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
@@ -99,9 +100,19 @@ _DETAILS = _details_query()
 
 # Built once (a parse's write path): building and cache-keying a statement per call cost
 # more client CPU than running it.
-_DELETE_PRINT = delete(t.content_prints).where(t.content_prints.c.document_id == bindparam("doc_id"))
 _DELETE_BANDS = delete(t.content_print_bands).where(t.content_print_bands.c.document_id == bindparam("doc_id"))
-_INSERT_PRINT = insert(t.content_prints)
+_REPLACE_PRINT = (update(t.content_prints).where(t.content_prints.c.document_id == bindparam("doc_id"))
+                  .values(version=bindparam("new_version"), print=bindparam("new_print", type_=t.content_prints.c.print.type),
+                          created_at=bindparam("new_created_at", type_=t.content_prints.c.created_at.type)))
+
+
+@lru_cache(maxsize=2)
+def _insert_first_print(dialect: str):
+    """Insert a document's print unless it has one; RETURNING says which (a row: inserted)."""
+    return (dialect_insert_for(dialect)(t.content_prints).on_conflict_do_nothing(index_elements=["document_id"])
+            .returning(t.content_prints.c.document_id))
+
+
 _INSERT_BANDS = insert(t.content_print_bands)
 _PRINT_OF = select(t.content_prints.c.print).where(t.content_prints.c.document_id == bindparam("doc_id"))
 
@@ -111,12 +122,18 @@ class ContentPrintRepository:
         self.conn = conn
 
     def save_content_print(self, doc_id: int, content: ContentPrint) -> None:
-        """Store the print and its band keys, replacing what an earlier parse stored."""
-        replaced = self.conn.execute(_DELETE_PRINT, {"doc_id": doc_id}).rowcount
-        if replaced:  # band keys are only ever stored with their print (here): a first print has none to drop
+        """Store the print and its band keys, replacing what an earlier parse stored.
+
+        A document's first print (nearly every one) is one INSERT that does nothing on a
+        conflict, then its band keys: two statements. Only when the insert met a print of an
+        earlier parse is that one replaced and its band keys dropped."""
+        values = {"document_id": doc_id, "version": content.version, "print": content.to_json(),
+                  "created_at": datetime.now(timezone.utc)}
+        if self.conn.execute(_insert_first_print(self.conn.dialect.name), values).first() is None:
+            self.conn.execute(_REPLACE_PRINT, {"doc_id": doc_id, "new_version": values["version"], "new_print": values["print"],
+                                               "new_created_at": values["created_at"]})
+            # band keys are only ever stored with their print (here): a first print has none to drop
             self.conn.execute(_DELETE_BANDS, {"doc_id": doc_id})
-        self.conn.execute(_INSERT_PRINT, {"document_id": doc_id, "version": content.version, "print": content.to_json(),
-                                          "created_at": datetime.now(timezone.utc)})
         # One multi-row INSERT per chunk, not one statement per key: a print has ~20 band keys
         # per page, and each statement was a round trip and a parse on the server. (Not an
         # executemany: psycopg runs that as one INSERT per row.)

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 
 from ...domain.costs import Spend
 from . import tables as t
@@ -38,6 +38,34 @@ def _add_day_statement(with_engines: bool):
     return update(t.cost_days).where(c.day == bindparam("day_key")).values(**values)
 
 
+@lru_cache(maxsize=1)
+def _open_and_reserve_statement():
+    """PostgreSQL: the running row's INSERT and the day's reservation in one statement (a
+    data-modifying CTE runs to completion whether or not the query reads it); the new row's id."""
+    c = t.cost_ledger.c
+    opened = (insert(t.cost_ledger).values({name: bindparam(f"open_{name}", type_=c[name].type) for name in _OPENED})
+              .returning(c.id).cte("opened"))
+    reserved = _add_day_statement(False).returning(t.cost_days.c.day).cte("reserved")
+    return select(opened.c.id).add_cte(reserved)
+
+
+@lru_cache(maxsize=2)
+def _close_and_count_statement(with_engines: bool):
+    """PostgreSQL: close the running row and add it to the day's totals in one statement;
+    the day is updated only when the row was still running (rowcount 1), as ``close`` does
+    in two."""
+    c = t.cost_ledger.c
+    settled = (update(t.cost_ledger).where(c.id == bindparam("entry_id"), c.outcome == RUNNING)
+               .values({name: bindparam(f"set_{name}", type_=c[name].type) for name in _CLOSED})
+               .returning(c.id).cte("settled"))
+    return _add_day_statement(with_engines).where(exists(select(settled.c.id))).add_cte(settled)
+
+
+# What opening a row sets, and closing it.
+_OPENED = ("document_id", "day", "started_at", "outcome", "policy_version", "allowance", "cpu_seconds", "calls", "cost", "engines")
+_CLOSED = ("settled_at", "outcome", "cpu_seconds", "calls", "cost", "engines", "ceiling")
+
+
 def _spend(row, prefix: str = "") -> Spend:
     return Spend(float(row[f"{prefix}cpu_seconds"] or 0), int(row[f"{prefix}calls"] or 0), float(row[f"{prefix}cost"] or 0))
 
@@ -49,9 +77,21 @@ def _merge_engines(known: Optional[dict], added: dict) -> dict:
     return out
 
 
+def _day_params(day: str, *, reserved: Spend = Spend(), spent: Spend = Spend(), parses: int = 0, hits: int = 0) -> dict:
+    """The parameters of ``_add_day_statement``."""
+    return {"day_key": day, "add_cpu_seconds": spent.cpu_seconds, "add_calls": spent.calls, "add_cost": spent.cost,
+            "add_reserved_cpu_seconds": reserved.cpu_seconds, "add_reserved_calls": reserved.calls,
+            "add_reserved_cost": reserved.cost, "add_parses": parses, "add_ceiling_hits": hits}
+
+
 class CostRepository:
+    """On PostgreSQL opening a row and reserving its allowance on the day is one statement,
+    and so is closing it and counting it on the day (``WITH ... UPDATE`` / ``INSERT``); SQLite,
+    which has no data-modifying CTEs, runs each as two."""
+
     def __init__(self, conn):
         self.conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
 
     def lock_day(self, day: str) -> dict:
         """The day's row (created at zero when missing), locked until commit."""
@@ -91,9 +131,12 @@ class CostRepository:
 
     def open_entry(self, document_id: int, day: str, now: datetime, allowance: Spend, policy_version: str) -> int:
         """A running parse's row; its allowance is reserved on the day (locked by the caller)."""
-        entry_id = self.conn.execute(t.cost_ledger.insert().values(
-            document_id=document_id, day=day, started_at=now, outcome=RUNNING, policy_version=policy_version,
-            allowance=allowance.as_dict(), cpu_seconds=0.0, calls=0, cost=0.0, engines={})).inserted_primary_key[0]
+        row = {"document_id": document_id, "day": day, "started_at": now, "outcome": RUNNING, "policy_version": policy_version,
+               "allowance": allowance.as_dict(), "cpu_seconds": 0.0, "calls": 0, "cost": 0.0, "engines": {}}
+        if self._postgres:
+            params = {**{f"open_{k}": v for k, v in row.items()}, **_day_params(day, reserved=allowance, parses=1)}
+            return int(self.conn.execute(_open_and_reserve_statement(), params).scalar_one())
+        entry_id = self.conn.execute(t.cost_ledger.insert().values(**row)).inserted_primary_key[0]
         self._add_day(day, reserved=allowance, parses=1)
         return int(entry_id)
 
@@ -116,14 +159,21 @@ class CostRepository:
         that opened it): what was counted, or None when the row was no longer running."""
         counted = allowance if spent is None else spent
         day_row = self.lock_day(day)
+        closed = {"settled_at": now, "outcome": LOST if spent is None else METERED, "cpu_seconds": counted.cpu_seconds,
+                  "calls": counted.calls, "cost": counted.cost, "engines": engines or {}, "ceiling": ceiling}
+        added = {"reserved": Spend() - allowance, "spent": counted, "hits": 1 if ceiling else 0}
+        if self._postgres:
+            params = _day_params(day, **added)
+            if engines:
+                params["new_engines"] = _merge_engines(day_row.get("engines"), engines)
+            counts = self.conn.execute(_close_and_count_statement(bool(engines)),
+                                       {**params, "entry_id": entry_id, **{f"set_{k}": v for k, v in closed.items()}})
+            return counted if counts.rowcount else None  # 0: settled by another transaction meanwhile
         settled = self.conn.execute(update(t.cost_ledger).where(
-            t.cost_ledger.c.id == entry_id, t.cost_ledger.c.outcome == RUNNING).values(
-            settled_at=now, outcome=LOST if spent is None else METERED, cpu_seconds=counted.cpu_seconds, calls=counted.calls,
-            cost=counted.cost, engines=engines or {}, ceiling=ceiling))
+            t.cost_ledger.c.id == entry_id, t.cost_ledger.c.outcome == RUNNING).values(**closed))
         if settled.rowcount == 0:  # settled by another transaction meanwhile
             return None
-        self._add_day(day, reserved=Spend() - allowance, spent=counted, engines=engines or {},
-                      hits=1 if ceiling else 0, known_engines=day_row.get("engines"))
+        self._add_day(day, engines=engines or {}, known_engines=day_row.get("engines"), **added)
         return counted
 
     def settle_lost(self, document_id: int, now: datetime, entries: Optional[list[dict]] = None) -> int:
@@ -144,9 +194,7 @@ class CostRepository:
         """Add to the day's totals; ``known_engines``: the day's per-engine spend as the
         caller read it under the day's lock (saves reading it again)."""
         c = t.cost_days.c
-        params = {"day_key": day, "add_cpu_seconds": spent.cpu_seconds, "add_calls": spent.calls, "add_cost": spent.cost,
-                  "add_reserved_cpu_seconds": reserved.cpu_seconds, "add_reserved_calls": reserved.calls,
-                  "add_reserved_cost": reserved.cost, "add_parses": parses, "add_ceiling_hits": hits}
+        params = _day_params(day, reserved=reserved, spent=spent, parses=parses, hits=hits)
         if engines:
             known = known_engines
             if known is None:

@@ -35,6 +35,13 @@ _BY_SHA256 = select(t.documents).where(t.documents.c.sha256 == bindparam("sha256
 # The new row comes back from the INSERT itself: an ingest needs the stored document (its
 # first audit event reads it), and a SELECT after the INSERT was one more round trip.
 _INSERT_DOCUMENT = insert(t.documents).returning(*t.documents.c)
+
+
+@lru_cache(maxsize=2)
+def _insert_new_document_statement(dialect: str):
+    """``insert_new``'s statement: the INSERT doing nothing when the bytes are stored already."""
+    return (dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(*t.documents.c))
 # Every document's steps run these: built once, as building and cache-keying a Core
 # statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
 _NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
@@ -70,7 +77,8 @@ def _add_outbox_statement(dialect: str):
     keeping its key and created_at; one statement, not a look-up and then a write."""
     upsert = dialect_insert_for(dialect)(t.outbox)
     return upsert.on_conflict_do_update(index_elements=["document_id"],
-                                        set_={c: upsert.excluded[c] for c in OUTBOX_PENDING})
+                                        set_={c: upsert.excluded[c] for c in OUTBOX_PENDING}).returning(
+        t.outbox.c.idempotency_key, t.outbox.c.attempts)
 
 
 # What approving (again) resets on the outbox row.
@@ -212,6 +220,18 @@ class DocumentRepository:
             "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
             "created_at": now, "updated_at": now, "correlation_id": correlation_id}).one()
         return _document(row)
+
+    def insert_new(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+                   status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+                   correlation_id: Optional[str] = None) -> Optional[Document]:
+        """``insert`` unless a document of these bytes exists (None then; it is not read):
+        an ingest of new bytes, nearly every one, needs no look-up before its INSERT."""
+        now = utcnow()
+        row = self.conn.execute(_insert_new_document_statement(self.conn.dialect.name), {
+            "sha256": sha256, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": size_bytes,
+            "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
+            "created_at": now, "updated_at": now, "correlation_id": correlation_id}).first()
+        return _document(row) if row is not None else None
 
     def transition(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
                    holder: Optional[str] = None, **changes: Any) -> bool:
@@ -378,17 +398,22 @@ class DocumentRepository:
         return out
 
     # -- export outbox ---------------------------------------------------------------------
-    def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict, gate_result) -> None:
+    def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict, gate_result,
+                   claimed_until: Optional[datetime] = None) -> dict:
         """Queue the invoice for delivery; only ``services/gate.py`` calls this, with the
         passing result of the gate run in this same transaction. A document approved again
         (after an operator's retry) reuses its row and key, so the destination can still
-        de-duplicate by key."""
+        de-duplicate by key. ``claimed_until``: the approver delivers it itself right after
+        the commit, so the row is written claimed (as ``claim_due_outbox`` leaves it) and no
+        other sender takes it before then. Returns the row as a claim does (key, attempts,
+        payload)."""
         if not getattr(gate_result, "passes", False):
             raise ValueError(f"document {doc_id}: nothing reaches the outbox without passing the payment gate")
         now = utcnow()
-        self.conn.execute(_add_outbox_statement(self.conn.dialect.name), {
+        row = self.conn.execute(_add_outbox_statement(self.conn.dialect.name), {
             "document_id": doc_id, "idempotency_key": idempotency_key, "created_at": now, "payload": payload, "attempts": 0,
-            "next_attempt_at": now, "last_error": None, "delivered_at": None})
+            "next_attempt_at": claimed_until or now, "last_error": None, "delivered_at": None}).one()
+        return {"idempotency_key": row.idempotency_key, "attempts": row.attempts, "payload": payload}
 
     def outbox_entry(self, doc_id: int) -> Optional[dict]:
         row = self.conn.execute(_OUTBOX_ENTRY, {"doc_id": doc_id}).first()

@@ -68,6 +68,12 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
     connection used a moment ago is almost surely alive; one that sat idle may have lost its
     server (restarted, failed over) and is replaced before use, as pre-ping would. A server
     lost in between shows as an invalidated connection: a TransientError the step retries.
+
+    The ping is the dialect's own (psycopg: ``SELECT 1`` in autocommit), which opens no
+    transaction and so needs no ROLLBACK after it: psycopg forgets every statement it
+    prepared on the connection at a ROLLBACK (``DEALLOCATE ALL``; a rolled-back transaction
+    may have undone a PREPARE), so a ping with a rollback behind it threw away the
+    prepared statements of every connection that had sat idle for ``idle_s``.
     """
     @event.listens_for(engine, "checkin")
     def _checked_in(_dbapi_connection, record):
@@ -79,10 +85,7 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
         if since is None or time.monotonic() - since < idle_s:
             return
         try:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("SELECT 1")
-            cursor.close()
-            dbapi_connection.rollback()  # leave no transaction open: isolation may be set next
+            engine.dialect.do_ping(dbapi_connection)
         except Exception as exc:  # noqa: BLE001 - any failure: the pool connects afresh
             raise DisconnectionError(f"pooled connection idle {time.monotonic() - since:.0f} s is gone: {exc}") from exc
 

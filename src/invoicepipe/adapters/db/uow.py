@@ -103,6 +103,28 @@ class UnitOfWork:
                 raise TransientError(f"database connection lost: {exc.orig}") from exc
             raise
 
+    @contextmanager
+    def look(self) -> Iterator[Transaction]:
+        """A few reads that need no common snapshot (a step's look at its document before a
+        guarded move; two independent tables): on PostgreSQL each statement runs on its own
+        in autocommit, so the reads cost no BEGIN and COMMIT round trips, two of the three
+        statements of a one-row look. Nothing here may write (as in ``read``; on PostgreSQL
+        nothing enforces it: use ``read`` where a page or a query runs caller-given code).
+        SQLite: ``read``."""
+        if self.engine.dialect.name != "postgresql":
+            with self.read() as tx:
+                yield tx
+            return
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                yield Transaction(conn, self.audit_keyring, self.copies)
+        except OperationalError as exc:
+            raise TransientError(f"database unavailable: {exc.orig}") from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise TransientError(f"database connection lost: {exc.orig}") from exc
+            raise
+
     def _connect(self, snapshot: bool, read_only: bool = False):
         conn = self.engine.connect()
         if snapshot and self.engine.dialect.name == "postgresql":
