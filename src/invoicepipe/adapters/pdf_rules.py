@@ -6,9 +6,10 @@ pdfminer's layout of the page, which costs tens of milliseconds; the edges are r
 from PDFium's path objects the way pdfminer turns a path into a line, a rectangle or a curve
 (each subpath on its own, Bézier control points left out, a closed subpath back to its
 start), in the page coordinates of ``pdf_words``. pdfplumber's own ``TableFinder`` then finds
-the cells, and each cell's text is read with pdfplumber's ``extract_text`` from the characters
-``Table.extract`` would pick (box middle inside the cell) out of the same characters the
-words come from, found by bisection instead of its all-characters-by-all-rows scan; tables
+the cells, and each cell's text is read as pdfplumber's ``extract_text`` reads it (its steps
+as plain loops, ``char_words``) from the characters ``Table.extract`` would pick (box middle
+inside the cell) out of the same characters the words come from, found by bisection
+instead of its all-characters-by-all-rows scan; tables
 come out as pdfplumber made them, without pdfminer. A page without both a horizontal and a
 vertical edge has no cell, so the finder is not run.
 """
@@ -24,8 +25,11 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
 from pdfplumber.table import TableFinder, TableSettings
 
+from invoicepipe.adapters import char_words
+
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
 _Matrix = tuple[float, float, float, float, float, float]
+_PLAIN_TEXT = {"x_tolerance": char_words.TOLERANCE, "y_tolerance": char_words.TOLERANCE}
 
 
 class _Drawing:
@@ -85,7 +89,12 @@ class _CharIndex:
         x0, top, x1, bottom = cell
         start, end = bisect.bisect_left(self.v_mids, top), bisect.bisect_left(self.v_mids, bottom)
         inside = sorted(k for _, h_mid, k in self.entries[start:end] if x0 <= h_mid < x1)
-        return utils.extract_text([self.chars[k] for k in inside], **text_settings) if inside else ""
+        if not inside:
+            return ""
+        chars = [self.chars[k] for k in inside]
+        if text_settings == _PLAIN_TEXT:  # what TableSettings gives: pdfplumber's text as plain loops
+            return char_words.text(chars)
+        return utils.extract_text(chars, **text_settings)
 
 
 def _then(first: _Matrix, second: _Matrix) -> _Matrix:

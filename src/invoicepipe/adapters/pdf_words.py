@@ -4,9 +4,10 @@ PDFium lays out a page's text in about a millisecond; pdfminer (under pdfplumber
 of milliseconds for the same page. The characters come from PDFium, in the coordinates
 pdfplumber used before (points, top-left origin of the page as displayed, /Rotate applied),
 with the box pdfminer gives a glyph: its advance width, from the font's descent below the
-baseline up to one font size above that. They are then grouped into words by pdfplumber's
-own ``WordExtractor`` (pure Python, no PDF parsing), so words split exactly where they did:
-a space character, a gap wider than ``x_tolerance``, a jump of more than ``y_tolerance``.
+baseline up to one font size above that. They are then grouped into words as pdfplumber's
+own ``WordExtractor`` groups them (``char_words``: its steps as plain loops), so words split
+exactly where they did: a space character, a gap wider than ``x_tolerance``, a jump of more
+than ``y_tolerance``.
 PDFium's facts per character are read in bulk by ``pdf_glyphs``.
 """
 
@@ -18,16 +19,15 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.utils.text import WordExtractor
 
+from invoicepipe.adapters import char_words
 from invoicepipe.adapters.pdf_glyphs import page_boxes, read_glyphs
 from invoicepipe.adapters.pdf_rules import find_tables, page_edges
 
 # pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
 # some generators) whole; use_text_flow=False so words come in page geometry, which the
-# extractor regroups into lines anyway.
-WORD_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False, "use_text_flow": False}
-_EXTRACTOR = WordExtractor(**WORD_SETTINGS)
+# extractor regroups into lines anyway. ``char_words`` groups with exactly these settings.
+WORD_SETTINGS = char_words.SETTINGS
 
 
 def _view_transform(page: pdfium.PdfPage) -> tuple[tuple[float, ...], float, float, float, float]:
@@ -158,7 +158,7 @@ def words_and_tables(drawing: PageDrawing) -> tuple[list[tuple[str, float, float
     """Words as (text, x0, top, x1, bottom) and ruled tables; pure Python, so the caller can
     run it outside the PDFium lock."""
     chars = drawing.chars
-    words = [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w, _ in _EXTRACTOR.iter_extract_tuples(chars)] if chars else []
+    words = char_words.words(chars) if chars else []
     tables = find_tables(drawing.edges, chars, drawing.width, drawing.height) if words else ()
     return words, tables
 
