@@ -6,7 +6,7 @@ pdfminer's layout of the page, which costs tens of milliseconds; the edges are r
 from PDFium's path objects the way pdfminer turns a path into a line, a rectangle or a curve
 (each subpath on its own, Bézier control points left out, a closed subpath back to its
 start), in the page coordinates of ``pdf_words``. pdfplumber's own ``TableFinder`` then finds
-the cells, and each cell's text is read as pdfplumber's ``extract_text`` reads it (its steps
+the cells (their search from the intersections done by ``table_cells``), and each cell's text is read as pdfplumber's ``extract_text`` reads it (its steps
 as plain loops, ``char_words``) from the characters ``Table.extract`` would pick (box middle
 inside the cell) out of the same characters the words come from, found by bisection
 instead of its all-characters-by-all-rows scan; tables
@@ -23,9 +23,9 @@ from typing import Optional
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
-from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
-from invoicepipe.adapters import char_words
+from invoicepipe.adapters import char_words, table_cells
 
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
 _Matrix = tuple[float, float, float, float, float, float]
@@ -54,7 +54,7 @@ def find_tables(edges: list[dict], chars: list[dict], width: float, height: floa
     if not _has_both_orientations(edges):  # a cell needs a horizontal and a vertical edge
         return ()
     settings = TableSettings.resolve(None)  # what Page.extract_tables() uses
-    finder = TableFinder(_Drawing(edges, [], width, height), settings)
+    finder = _Finder(_Drawing(edges, [], width, height), settings)
     if not finder.tables:
         return ()
     placed = _CharIndex(chars)
@@ -62,6 +62,19 @@ def find_tables(edges: list[dict], chars: list[dict], width: float, height: floa
     return tuple(tuple(tuple(None if cell is None else placed.text_in(cell, text_settings) for cell in row.cells)
                        for row in table.rows)
                  for table in finder.tables)
+
+
+class _Finder(TableFinder):
+    """pdfplumber's ``TableFinder`` (its ``__init__`` step by step) with the cells found by
+    ``table_cells``: the same cells without its rescans of the points."""
+
+    def __init__(self, page: _Drawing, settings: TableSettings):  # noqa: super().__init__ would find the cells its way
+        self.page, self.settings = page, settings
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
+                                                    settings.intersection_y_tolerance)
+        self.cells = table_cells.cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
 
 
 def _has_both_orientations(edges: list[dict]) -> bool:
