@@ -23,11 +23,16 @@ _REFERENCE = WordExtractor(**char_words.SETTINGS)
 GENERATOR = Path(__file__).resolve().parents[2] / "fixtures" / "generate.py"
 
 
-def _reference_words(chars: list[dict]) -> list[tuple]:
-    return [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w, _ in _REFERENCE.iter_extract_tuples(chars)]
+def _reference_words(chars: list[tuple]) -> list[tuple]:
+    return [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
+            for w, _ in _REFERENCE.iter_extract_tuples(list(map(char_words.as_dict, chars)))]
 
 
-def _random_chars(rng: random.Random, count: int) -> list[dict]:
+def _reference_text(chars: list[tuple]) -> str:
+    return extract_text(list(map(char_words.as_dict, chars)), x_tolerance=3, y_tolerance=3)
+
+
+def _random_chars(rng: random.Random, count: int) -> list[tuple]:
     # coarse grids make equal values and gaps right at the tolerance common
     tops = [rng.choice((10.0, 12.5, 13.0, 16.0, 19.0, 40.0)) + rng.choice((0.0, 0.0, 0.5, 3.0, 3.25)) for _ in range(6)]
     texts = ["a", "b", "1", ",", " ", "\u00a0", "", "\ufb01", "\ufb03", "x"]
@@ -38,8 +43,8 @@ def _random_chars(rng: random.Random, count: int) -> list[dict]:
         top = rng.choice(tops)
         x0 = rng.choice((0.0, 1.0, 2.0, 4.0, 5.5, 8.0)) + 6.0 * rng.randrange(10)
         width = rng.choice((0.0, 2.0, 3.0, 5.0, -1.0))
-        chars.append({"text": rng.choice(texts), "x0": x0, "x1": x0 + width, "top": top, "bottom": top + rng.choice((8.0, 10.0)),
-                      "doctop": top, "height": 10.0, "upright": upright})
+        bottom = top + rng.choice((8.0, 10.0))
+        chars.append((rng.choice(texts), x0, x0 + width, top, bottom, bottom - top, upright))
     return chars
 
 
@@ -48,7 +53,7 @@ def test_random_characters_group_as_pdfplumber_groups_them(seed):
     rng = random.Random(seed)
     chars = _random_chars(rng, rng.randrange(1, 300))
     assert char_words.words(chars) == _reference_words(chars)
-    assert char_words.text(chars) == extract_text(chars, x_tolerance=3, y_tolerance=3)
+    assert char_words.text(chars) == _reference_text(chars)
 
 
 def test_no_characters_no_words():
@@ -75,6 +80,6 @@ def test_generated_invoice_pages_group_as_pdfplumber_groups_them(tmp_path):
                 assert char_words.words(chars) == _reference_words(chars)
                 for start in range(0, len(chars), 37):  # pieces of the page, as cells take them
                     piece = chars[start:start + 60]
-                    assert char_words.text(piece) == extract_text(piece, x_tolerance=3, y_tolerance=3)
+                    assert char_words.text(piece) == _reference_text(piece)
                 pages += 1
     assert pages >= len(pdfs)

@@ -16,8 +16,12 @@ parse CPU. The same steps run here in the same order on the same floats:
 4. a word is its characters' texts (ligatures expanded) and their joint box.
 
 Only upright runs (ordinary horizontal text) take this path: a sideways run, rare on an
-invoice, goes to pdfplumber itself, so its other reading directions need no copy here.
-``tests/unit/test_char_words.py`` compares both on random and real pages.
+invoice, goes to pdfplumber itself (its characters made into pdfplumber's dicts), so its
+other reading directions need no copy here. ``tests/unit/test_char_words.py`` compares
+both on random and real pages.
+
+A character is a ``Char`` tuple (text, x0, x1, top, bottom, height, upright): the reader
+zips PDFium's columns into them, where a dict per character cost as much as the grouping.
 """
 
 from __future__ import annotations
@@ -30,27 +34,37 @@ from pdfplumber.utils.text import LIGATURES, WordExtractor
 TOLERANCE = 3  # x and y, pdfplumber's defaults and the values pdf_words and the tables use
 SETTINGS = {"x_tolerance": TOLERANCE, "y_tolerance": TOLERANCE, "keep_blank_chars": False, "use_text_flow": False}
 _PDFPLUMBER = WordExtractor(**SETTINGS)
-_UPRIGHT = itemgetter("upright")
-_X0 = itemgetter("x0")
-_TOP = itemgetter("top")
+
+Char = tuple[str, float, float, float, float, float, bool]  # text, x0, x1, top, bottom, height, upright
+TEXT, X0, X1, TOP, BOTTOM, HEIGHT, UPRIGHT = range(7)
+WordTuple = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom
+_UPRIGHT = itemgetter(UPRIGHT)
+_X0 = itemgetter(X0)
+_TOP = itemgetter(TOP)
 _WORD_TOP = itemgetter(2)
 
-WordTuple = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom
+
+def as_dict(char: Char) -> dict:
+    """The character as pdfplumber's dict (``doctop`` is ``top``: one page)."""
+    text, x0, x1, top, bottom, height, upright = char
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "height": height,
+            "upright": upright}
 
 
-def words(chars: list[dict]) -> list[WordTuple]:
-    """``WordExtractor.iter_extract_tuples(chars)`` as (text, x0, top, x1, bottom)."""
+def words(chars: list[Char]) -> list[WordTuple]:
+    """``WordExtractor.iter_extract_tuples`` of the characters as (text, x0, top, x1, bottom)."""
     out: list[WordTuple] = []
     for upright, run in itertools.groupby(chars, _UPRIGHT):
         if upright:
             for line in _lines(list(run)):
                 _line_words(line, out)
         else:
-            out.extend((w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w, _ in _PDFPLUMBER.iter_extract_tuples(run))
+            out.extend((w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
+                       for w, _ in _PDFPLUMBER.iter_extract_tuples(map(as_dict, run)))
     return out
 
 
-def text(chars: list[dict]) -> str:
+def text(chars: list[Char]) -> str:
     """``pdfplumber.utils.extract_text(chars, x_tolerance=3, y_tolerance=3)``: the words,
     clustered into lines by their top, joined by spaces and the lines by newlines."""
     found = words(chars)
@@ -77,23 +91,21 @@ def _clustered(items: list, top) -> list[list]:
     return groups
 
 
-def _lines(chars: list[dict]) -> list[list[dict]]:
+def _lines(chars: list[Char]) -> list[list[Char]]:
     return [sorted(line, key=_X0) for line in _clustered(chars, _TOP)]
 
 
-def _line_words(line: list[dict], out: list[WordTuple]) -> None:
+def _line_words(line: list[Char], out: list[WordTuple]) -> None:
     """The words of one line, sorted by x0; the word being built is kept in locals (its
     texts, its box so far, its last character's x0, x1 and top), not as a list of dicts."""
     parts: list[str] = []
     x0 = top = x1 = bottom = last_x0 = last_x1 = last_top = 0.0
-    for char in line:
-        value = char["text"]
+    for value, c_x0, c_x1, c_top, c_bottom, _, _ in line:
         if value.isspace():
             if parts:
                 out.append(("".join(parts), x0, top, x1, bottom))
                 parts = []
             continue
-        c_x0, c_top, c_x1, c_bottom = char["x0"], char["top"], char["x1"], char["bottom"]
         if value == "":  # pdfplumber: "in split_at_punctuation", true of "" when that is empty
             if parts:
                 out.append(("".join(parts), x0, top, x1, bottom))

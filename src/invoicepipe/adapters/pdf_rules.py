@@ -48,7 +48,7 @@ def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float,
     return edges
 
 
-def find_tables(edges: list[dict], chars: list[dict], width: float, height: float) -> tuple:
+def find_tables(edges: list[dict], chars: list[char_words.Char], width: float, height: float) -> tuple:
     """Tables (rows of cell texts) as pdfplumber's ``extract_tables`` gives them; pure Python,
     no PDFium call, so it runs outside the PDFium lock."""
     if not _has_both_orientations(edges):  # a cell needs a horizontal and a vertical edge
@@ -92,8 +92,8 @@ class _CharIndex:
     by vertical middle and kept in page order for ``extract_text``.
     """
 
-    def __init__(self, chars: list[dict]):
-        middles = sorted(((ch["top"] + ch["bottom"]) / 2, (ch["x0"] + ch["x1"]) / 2, k) for k, ch in enumerate(chars))
+    def __init__(self, chars: list[char_words.Char]):
+        middles = sorted(((top + bottom) / 2, (x0 + x1) / 2, k) for k, (_, x0, x1, top, bottom, _, _) in enumerate(chars))
         self.chars = chars
         self.v_mids = [m[0] for m in middles]
         self.entries = middles
@@ -107,7 +107,7 @@ class _CharIndex:
         chars = [self.chars[k] for k in inside]
         if text_settings == _PLAIN_TEXT:  # what TableSettings gives: pdfplumber's text as plain loops
             return char_words.text(chars)
-        return utils.extract_text(chars, **text_settings)
+        return utils.extract_text(list(map(char_words.as_dict, chars)), **text_settings)
 
 
 def _then(first: _Matrix, second: _Matrix) -> _Matrix:
