@@ -68,7 +68,7 @@ class _Finder(TableFinder):
     """pdfplumber's ``TableFinder`` (its ``__init__`` step by step) with the cells found by
     ``table_cells``: the same cells without its rescans of the points."""
 
-    def __init__(self, page: _Drawing, settings: TableSettings):  # noqa: super().__init__ would find the cells its way
+    def __init__(self, page: _Drawing, settings: TableSettings):  # not super().__init__: it would find the cells its way
         self.page, self.settings = page, settings
         self.edges = self.get_edges()
         self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
