@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import filterfalse, repeat
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -113,8 +113,12 @@ def _printed(raw, text: str) -> tuple[list[int], list[str], bool]:
                 drop.add(i)
     if not drop and not replace:
         return list(range(len(text))), list(text), made_up
-    indices = [i for i in range(len(text)) if i not in drop]
-    return indices, [replace.get(i) or text[i] for i in indices], made_up
+    # C-level loops over the page's characters: most are kept as they are
+    indices = list(filterfalse(drop.__contains__, range(len(text))))
+    printed = list(text)
+    for i, char in replace.items():
+        printed[i] = char
+    return indices, list(map(printed.__getitem__, indices)), made_up
 
 
 def page_boxes(glyphs: Glyphs, ctm: tuple, height: float, mb_x0: float, mb_top: float) -> tuple[list, ...]:

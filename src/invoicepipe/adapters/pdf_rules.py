@@ -6,9 +6,10 @@ pdfminer's layout of the page, which costs tens of milliseconds; the edges are r
 from PDFium's path objects the way pdfminer turns a path into a line, a rectangle or a curve
 (each subpath on its own, Bézier control points left out, a closed subpath back to its
 start), in the page coordinates of ``pdf_words``. pdfplumber's own ``TableFinder`` then finds
-the cells, and each cell's text is read with pdfplumber's ``extract_text`` from the characters
-``Table.extract`` would pick (box middle inside the cell) out of the same characters the
-words come from, found by bisection instead of its all-characters-by-all-rows scan; tables
+the cells (their search from the intersections done by ``table_cells``), and each cell's text is read as pdfplumber's ``extract_text`` reads it (its steps
+as plain loops, ``char_words``) from the characters ``Table.extract`` would pick (box middle
+inside the cell) out of the same characters the words come from, found by bisection
+instead of its all-characters-by-all-rows scan; tables
 come out as pdfplumber made them, without pdfminer. A page without both a horizontal and a
 vertical edge has no cell, so the finder is not run.
 """
@@ -22,10 +23,13 @@ from typing import Optional
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
-from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+
+from invoicepipe.adapters import char_words, table_cells
 
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
 _Matrix = tuple[float, float, float, float, float, float]
+_PLAIN_TEXT = {"x_tolerance": char_words.TOLERANCE, "y_tolerance": char_words.TOLERANCE}
 
 
 class _Drawing:
@@ -44,13 +48,13 @@ def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float,
     return edges
 
 
-def find_tables(edges: list[dict], chars: list[dict], width: float, height: float) -> tuple:
+def find_tables(edges: list[dict], chars: list[char_words.Char], width: float, height: float) -> tuple:
     """Tables (rows of cell texts) as pdfplumber's ``extract_tables`` gives them; pure Python,
     no PDFium call, so it runs outside the PDFium lock."""
     if not _has_both_orientations(edges):  # a cell needs a horizontal and a vertical edge
         return ()
     settings = TableSettings.resolve(None)  # what Page.extract_tables() uses
-    finder = TableFinder(_Drawing(edges, [], width, height), settings)
+    finder = _Finder(_Drawing(edges, [], width, height), settings)
     if not finder.tables:
         return ()
     placed = _CharIndex(chars)
@@ -58,6 +62,19 @@ def find_tables(edges: list[dict], chars: list[dict], width: float, height: floa
     return tuple(tuple(tuple(None if cell is None else placed.text_in(cell, text_settings) for cell in row.cells)
                        for row in table.rows)
                  for table in finder.tables)
+
+
+class _Finder(TableFinder):
+    """pdfplumber's ``TableFinder`` (its ``__init__`` step by step) with the cells found by
+    ``table_cells``: the same cells without its rescans of the points."""
+
+    def __init__(self, page: _Drawing, settings: TableSettings):  # not super().__init__: it would find the cells its way
+        self.page, self.settings = page, settings
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
+                                                    settings.intersection_y_tolerance)
+        self.cells = table_cells.cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
 
 
 def _has_both_orientations(edges: list[dict]) -> bool:
@@ -75,8 +92,8 @@ class _CharIndex:
     by vertical middle and kept in page order for ``extract_text``.
     """
 
-    def __init__(self, chars: list[dict]):
-        middles = sorted(((ch["top"] + ch["bottom"]) / 2, (ch["x0"] + ch["x1"]) / 2, k) for k, ch in enumerate(chars))
+    def __init__(self, chars: list[char_words.Char]):
+        middles = sorted(((top + bottom) / 2, (x0 + x1) / 2, k) for k, (_, x0, x1, top, bottom, _, _) in enumerate(chars))
         self.chars = chars
         self.v_mids = [m[0] for m in middles]
         self.entries = middles
@@ -85,7 +102,12 @@ class _CharIndex:
         x0, top, x1, bottom = cell
         start, end = bisect.bisect_left(self.v_mids, top), bisect.bisect_left(self.v_mids, bottom)
         inside = sorted(k for _, h_mid, k in self.entries[start:end] if x0 <= h_mid < x1)
-        return utils.extract_text([self.chars[k] for k in inside], **text_settings) if inside else ""
+        if not inside:
+            return ""
+        chars = [self.chars[k] for k in inside]
+        if text_settings == _PLAIN_TEXT:  # what TableSettings gives: pdfplumber's text as plain loops
+            return char_words.text(chars)
+        return utils.extract_text(list(map(char_words.as_dict, chars)), **text_settings)
 
 
 def _then(first: _Matrix, second: _Matrix) -> _Matrix:

@@ -4,10 +4,12 @@ PDFium lays out a page's text in about a millisecond; pdfminer (under pdfplumber
 of milliseconds for the same page. The characters come from PDFium, in the coordinates
 pdfplumber used before (points, top-left origin of the page as displayed, /Rotate applied),
 with the box pdfminer gives a glyph: its advance width, from the font's descent below the
-baseline up to one font size above that. They are then grouped into words by pdfplumber's
-own ``WordExtractor`` (pure Python, no PDF parsing), so words split exactly where they did:
-a space character, a gap wider than ``x_tolerance``, a jump of more than ``y_tolerance``.
-PDFium's facts per character are read in bulk by ``pdf_glyphs``.
+baseline up to one font size above that. They are then grouped into words as pdfplumber's
+own ``WordExtractor`` groups them (``char_words``: its steps as plain loops), so words split
+exactly where they did: a space character, a gap wider than ``x_tolerance``, a jump of more
+than ``y_tolerance``. PDFium's facts per character are read in bulk by ``pdf_glyphs`` and
+zipped into tuples (``char_words.Char``), not a dict per character: the reader's words,
+its overprint check and the table cells all read the tuples.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.utils.text import WordExtractor
 
+from invoicepipe.adapters import char_words
+from invoicepipe.adapters.char_words import TEXT, TOP, X0, Char
 from invoicepipe.adapters.pdf_glyphs import page_boxes, read_glyphs
 from invoicepipe.adapters.pdf_rules import find_tables, page_edges
 
 # pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
 # some generators) whole; use_text_flow=False so words come in page geometry, which the
-# extractor regroups into lines anyway.
-WORD_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False, "use_text_flow": False}
-_EXTRACTOR = WordExtractor(**WORD_SETTINGS)
+# extractor regroups into lines anyway. ``char_words`` groups with exactly these settings.
+WORD_SETTINGS = char_words.SETTINGS
 
 
 def _view_transform(page: pdfium.PdfPage) -> tuple[tuple[float, ...], float, float, float, float]:
@@ -52,25 +54,23 @@ def _view_transform(page: pdfium.PdfPage) -> tuple[tuple[float, ...], float, flo
     return ctm, x1 - x0, height, x0, -y0
 
 
-def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[dict]:
-    """The page's printed characters as pdfplumber-shaped dicts (text, x0, x1, top, bottom,
-    upright), in PDFium's order. Characters PDFium made up (spaces and line breaks it
-    inserts between runs) are dropped: word breaks come from geometry, as before."""
+def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Char]:
+    """The page's printed characters (``char_words.Char``: text, x0, x1, top, bottom, height,
+    upright, pdfplumber's values), in PDFium's order. Characters PDFium made up (spaces and
+    line breaks it inserts between runs) are dropped: word breaks come from geometry, as before."""
     ctm, _, height, mb_x0, mb_top = _view_transform(page)
     texts, glyphs, made_up = read_glyphs(textpage)
     if not texts:
         return []
-    boxes = page_boxes(glyphs, ctm, height, mb_x0, mb_top)
-    out = [{"text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "height": tall, "upright": upright}
-           for char, x0, x1, top, bottom, tall, upright in zip(texts, *boxes)]
+    out = list(zip(texts, *page_boxes(glyphs, ctm, height, mb_x0, mb_top)))
     if made_up:
         out.extend(_spaces_drawn_alone(page, out, ctm, height, mb_x0, mb_top))
     return out
 
 
-def _spaces_drawn_alone(page: pdfium.PdfPage, chars: list[dict], ctm: tuple, height: float, mb_x0: float,
-                        mb_top: float) -> list[dict]:
-    """Space characters PDFium left out of its text page, as pdfplumber-shaped dicts.
+def _spaces_drawn_alone(page: pdfium.PdfPage, chars: list[Char], ctm: tuple, height: float, mb_x0: float,
+                        mb_top: float) -> list[Char]:
+    """Space characters PDFium left out of its text page.
 
     A space drawn as a text object of its own (some generators draw every glyph alone) is
     not in PDFium's text page, though pdfminer read it and the words split there. The object
@@ -86,22 +86,22 @@ def _spaces_drawn_alone(page: pdfium.PdfPage, chars: list[dict], ctm: tuple, hei
             blanks.append((left.value, bottom.value))
     if not blanks:
         return []
-    order = sorted(range(len(chars)), key=lambda k: chars[k]["x0"])
-    xs = [chars[k]["x0"] for k in order]
+    order = sorted(range(len(chars)), key=lambda k: chars[k][X0])
+    xs = [chars[k][X0] for k in order]
     a, b, c, d, e, f = ctm
     spaces = []
     for x, y in blanks:
         px, py = a * x + c * y + e + mb_x0, height - (b * x + d * y + f) + mb_top
         # the next glyph within 6 pt; farther away the gap alone splits the word
         for k in range(bisect.bisect_left(xs, px - 0.5), bisect.bisect_right(xs, px + 6)):
-            glyph = chars[order[k]]
-            if glyph["upright"] and glyph["top"] <= py <= glyph["bottom"]:
-                spaces.append({**glyph, "text": " ", "x0": px, "x1": px})
+            _, _, _, top, bottom, tall, upright = chars[order[k]]
+            if upright and top <= py <= bottom:
+                spaces.append((" ", px, px, top, bottom, tall, upright))
                 break
     return spaces
 
 
-def _without_overprinted_spaces(chars: list[dict]) -> list[dict]:
+def _without_overprinted_spaces(chars: list[Char]) -> list[Char]:
     """Drop space characters drawn at the same spot as a glyph.
 
     Some generators emit a space and the next glyph at one position; split at that space,
@@ -110,24 +110,27 @@ def _without_overprinted_spaces(chars: list[dict]) -> list[dict]:
     space's rounded line within 0.2 pt of it can share its rounded x0, so each space looks
     at those few instead of every glyph being rounded.
     """
-    spaces = [k for k, ch in enumerate(chars) if ch["text"].isspace()]
+    spaces = [k for k, ch in enumerate(chars) if ch[TEXT].isspace()]
     if not spaces:
         return chars
     rounded: dict[float, float] = {}  # a line's glyphs share their top: round each value once
     lines: dict[float, list[float]] = {}
-    for ch in chars:
-        if not ch["text"].isspace():
-            top = ch["top"]
+    for text, x0, _, top, _, _, _ in chars:
+        if not text.isspace():
             line = rounded.get(top)
             if line is None:
                 line = rounded[top] = round(top, 1)
-            lines.setdefault(line, []).append(ch["x0"])
+            xs = lines.get(line)
+            if xs is None:
+                lines[line] = [x0]
+            else:
+                xs.append(x0)
     for xs in lines.values():
         xs.sort()
     covered = set()
     for k in spaces:
-        x0 = chars[k]["x0"]
-        xs = lines.get(round(chars[k]["top"], 1))
+        x0 = chars[k][X0]
+        xs = lines.get(round(chars[k][TOP], 1))
         if xs and any(round(x, 1) == round(x0, 1) for x in xs[bisect.bisect_left(xs, x0 - 0.2):bisect.bisect_right(xs, x0 + 0.2)]):
             covered.add(k)
     return [ch for k, ch in enumerate(chars) if k not in covered] if covered else chars
@@ -139,7 +142,7 @@ class PageDrawing:
 
     width: float
     height: float
-    chars: list[dict]
+    chars: list[Char]
     edges: list[dict]
 
 
@@ -158,7 +161,7 @@ def words_and_tables(drawing: PageDrawing) -> tuple[list[tuple[str, float, float
     """Words as (text, x0, top, x1, bottom) and ruled tables; pure Python, so the caller can
     run it outside the PDFium lock."""
     chars = drawing.chars
-    words = [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w, _ in _EXTRACTOR.iter_extract_tuples(chars)] if chars else []
+    words = char_words.words(chars) if chars else []
     tables = find_tables(drawing.edges, chars, drawing.width, drawing.height) if words else ()
     return words, tables
 

@@ -172,8 +172,9 @@ def text_print(words: Iterable) -> tuple[tuple[int, ...], frozenset[str], frozen
     """
     words = [w for w in words if w.text and w.text.strip()]
     texts = joined_words(words)
-    tokens = {tok for tok in (word_token(t) for t in texts) if tok}
-    numbers = {n for n in (numeric_token(t) for t in texts) if n}
+    distinct = set(texts)  # a third of a page's words repeat (labels, currency codes): normalise each once
+    tokens = {tok for tok in map(word_token, distinct) if tok}
+    numbers = {n for n in map(numeric_token, distinct) if n}
     return _minhash(tokens), frozenset(numbers), frozenset(printed_dates(texts)), len(tokens)
 
 

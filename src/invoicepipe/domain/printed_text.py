@@ -62,7 +62,7 @@ def numeric_token(text: str) -> Optional[str]:
     Numbers of fewer than two digits carry no information and give None.
     """
     raw = _plain(text).strip().strip(_CURRENCY + "+-−()%*").strip()
-    if not any(ch.isdigit() for ch in raw):
+    if not any(map(str.isdigit, raw)):  # most words: no digit at all
         return None
     raw = raw.translate(_FOLD)
     if not _NUMERIC.match(raw.replace(" ", "")):
@@ -109,9 +109,10 @@ def _date(day: int, month: int, year: int) -> Optional[str]:
 def printed_dates(texts: Sequence[str]) -> set[str]:
     """ISO dates printed as 14.03.2026, 14/03/2026, 03/14/2026, 2026-03-14 or 14 March 2026."""
     found = set()
-    plain = [_plain(t).strip(".,;:()") for t in texts]
+    distinct = {t: _plain(t).strip(".,;:()") for t in set(texts)}  # labels and codes repeat: normalise once
+    plain = [distinct[t] for t in texts]
     for k, token in enumerate(plain):
-        digits = token.translate(_FOLD) if any(ch.isdigit() for ch in token) else token
+        digits = token.translate(_FOLD) if any(map(str.isdigit, token)) else token
         if m := _DMY.match(digits):
             a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
             day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless only month-first fits

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from invoicepipe.domain.extraction.labels import fold_accents
@@ -143,10 +144,17 @@ def may_head(lines: Sequence[Line]) -> list[bool]:
     return keep
 
 
-def _names(line: Line) -> tuple[list[tuple[str, int, int]], float]:
+def _names(line: Line) -> tuple[tuple[tuple[str, int, int], ...], float]:
     """Column names on ``line`` (kind, start, end) without overlaps, and the share of its
     letters they cover."""
-    text = _searched(line.text)
+    return _names_in(line.text)
+
+
+@lru_cache(maxsize=4096)
+def _names_in(line_text: str) -> tuple[tuple[tuple[str, int, int], ...], float]:
+    # A function of the text alone, kept: find_header reads a header's second line again as
+    # the next line, and a vendor's layout prints the same header line on every invoice.
+    text = _searched(line_text)
     found = [(kind, m.start(), m.end()) for kind, rx in _RX for m in rx.finditer(text) if m.end() > m.start()]
     order = {k: i for i, (k, _) in enumerate(KINDS)}
     found.sort(key=lambda f: (-(f[2] - f[1]), order[f[0]]))
@@ -156,7 +164,7 @@ def _names(line: Line) -> tuple[list[tuple[str, int, int]], float]:
             taken.append((kind, s, e))
     letters = sum(1 for ch in text if ch.isalnum() or ch == "%")
     covered = sum(sum(1 for ch in text[s:e] if ch.isalnum() or ch == "%") for _, s, e in taken)
-    return sorted(taken, key=lambda f: f[1]), covered / max(1, letters)
+    return tuple(sorted(taken, key=lambda f: f[1])), covered / max(1, letters)
 
 
 def _is_header(kinds: Sequence[str], coverage: float, line: Line) -> bool:
