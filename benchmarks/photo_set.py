@@ -46,6 +46,8 @@ def main(src: Path, out: Path, no_edge: bool = False) -> int:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
         writer.writeheader()
         for i, row in enumerate(rows):
+            if not row["file"].lower().endswith(".pdf"):
+                continue  # a set generated with several forms: only its digital PDFs are photographed
             pdf = (src / row["file"]).read_bytes()
             if len(pypdfium2.PdfDocument(pdf)) != 1:
                 continue
