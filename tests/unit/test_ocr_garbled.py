@@ -83,3 +83,12 @@ def test_a_page_without_garbage_asks_for_no_second_reading():
     reader = _Reader([])
     assert reread_garbled(clean, Image.new("L", (1200, 600), 255), PX, 1, reader) == (clean, {})
     assert reader.crops == []
+
+
+def test_a_rereading_with_fewer_letters_than_the_garbage_leaves_the_first_one():
+    # a table row read as glued cells: a sure number or two alone would lose the rest of the row
+    row = [_w("_1|zAG-1003", 40, 200, 120, 0.30), _w("Decoupeerzaagbladhout", 125, 200, 260, 0.41),
+           _w("2.295,00]", 400, 200, 450, 0.18)]
+    reader = _Reader([Word("47,20", Box(30, 4, 60, 14), 1, 0.95)])
+    words, record = reread_garbled(_page() + row, Image.new("L", (1200, 600), 255), PX, 1, reader)
+    assert all(w in words for w in row) and record["garbled_replaced"] == 1  # only the 'Due date' spot

@@ -12,8 +12,8 @@ So after a page is read, its words with a letter or digit and a confidence below
 ``GARBLED`` are grouped into spots (neighbours on one row), each spot is cut out of the page
 image with a margin, enlarged ``SCALE`` times and read as a block of rows. The new words
 replace the spot's words (and the unsure marks inside it) only when they are confident
-(``ACCEPT``) and together weigh more than what they replace (the sum of confidences, as
-``page_quality``); words cut by the crop's side and words a confident first reading
+(``ACCEPT``), together weigh more than what they replace (the sum of confidences, as
+``page_quality``) and hold about as many letters and digits (``COVER``); words cut by the crop's side and words a confident first reading
 already holds are not taken. A page with
 no garbled word costs nothing; each spot costs one small read (a few tens of ms), and at
 most ``MAX_SPOTS`` are read per page.
@@ -34,6 +34,7 @@ ACCEPT = 0.6  # a re-read word must be at least this sure to replace anything
 SCALE = 2.0  # small print at twice the page's resolution: the x-height the LSTM reads best
 BLOCK_PSM = 6  # a block of rows: a spot may hold the two rows the line finder joined
 MAX_SPOTS = 12  # spots read per page: bounds the cost of a page read badly all over
+COVER = 0.8  # the new words must hold this share of the letters and digits of the words they replace
 MARGIN_X, MARGIN_Y = 1.5, 0.35  # the crop's margin around a spot, in line heights
 _HAS_TEXT = re.compile(r"[^\W_]")  # a letter or digit: table rules read as '|' or '—' are no words
 
@@ -92,6 +93,20 @@ def _read_spot(image: Image.Image, px: float, number: int, spot: Box, height: fl
     return out
 
 
+def _letters(words) -> int:
+    return sum(len(_HAS_TEXT.findall(w.text)) for w in words)
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes share more than a third of the smaller one."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if w <= 0 or h <= 0:
+        return False
+    smaller = min((a.x1 - a.x0) * (a.bottom - a.top), (b.x1 - b.x0) * (b.bottom - b.top))
+    return w * h > smaller / 3
+
+
 def _centre_in(word: Word, box: Box) -> bool:
     cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.top + word.box.bottom) / 2
     return box.x0 <= cx <= box.x1 and box.top <= cy <= box.bottom
@@ -105,13 +120,19 @@ def reread_garbled(words: list[Word], image: Image.Image, px: float, number: int
     if not found:
         return words, {}
     height = _line_height(words)
-    sure = [w for w in words if w.confidence >= ACCEPT]
     replaced: dict[int, list[Word]] = {}  # index of a spot's first word -> the words it becomes
     dropped: set[int] = set()
     for box, members in sorted(found, key=lambda s: -len(s[1]))[:MAX_SPOTS]:
+        kept = [words[i] for i in range(len(words)) if i not in members and words[i].confidence >= GARBLED]
+        # a word the first reading holds outside the garbage (the crop's margin catches the
+        # neighbours) is not read twice
         new = [w for w in _read_spot(image, px, number, box, height, read_words)
-               if not any(_centre_in(w, s.box) for s in sure)]
+               if not any(_overlap(w.box, k.box) for k in kept)]
         if sum(w.confidence for w in new) <= sum(words[i].confidence for i in members):
+            continue
+        if _letters(new) < COVER * _letters(words[i] for i in members):
+            # fewer letters than the garbage held: a table row whose cells and rules came back
+            # as '_1|zAG-1003' reads as a few sure numbers alone, and the rest would be lost
             continue
         # marks without a letter the band left inside the spot ("'" at 0.04) go with it
         dropped.update(members, (i for i, w in enumerate(words) if w.confidence < GARBLED and _centre_in(w, box)))
