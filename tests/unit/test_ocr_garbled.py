@@ -92,3 +92,14 @@ def test_a_rereading_with_fewer_letters_than_the_garbage_leaves_the_first_one():
     reader = _Reader([Word("47,20", Box(30, 4, 60, 14), 1, 0.95)])
     words, record = reread_garbled(_page() + row, Image.new("L", (1200, 600), 255), PX, 1, reader)
     assert all(w in words for w in row) and record["garbled_replaced"] == 1  # only the 'Due date' spot
+
+
+def test_a_surer_and_longer_rereading_replaces_the_first_readings_fragment_beside_the_garbage():
+    # the first reading kept "te:" of "Due date:" and turned the rest into "enemies"
+    page = [_w("Invoice", 300, 88, 340, 0.95), _w("enemies", 300, 102, 340, 0.0), _w("te:", 342, 102, 360, 0.8),
+            _w("06.02.2026", 420, 102, 480, 0.96)]
+    left, top = 300 - ocr_garbled.MARGIN_X * 10, 102 - ocr_garbled.MARGIN_Y * 10
+    reader = _Reader([Word("Due", Box(15, 3.5, 28, 13.5), 1, 0.97), Word("date:", Box(55, 3.5, 68, 13.5), 1, 0.97)])
+    words, record = reread_garbled(page, Image.new("L", (1200, 600), 255), PX, 1, reader)
+    assert [w.text for w in words] == ["Invoice", "Due", "date:", "06.02.2026"] and record["garbled_replaced"] == 1
+    assert abs(words[2].box.x0 - (left + 55)) < 1e-6 and abs(words[2].box.top - (top + 3.5)) < 1e-6

@@ -97,6 +97,21 @@ def _letters(words) -> int:
     return sum(len(_HAS_TEXT.findall(w.text)) for w in words)
 
 
+def _settle(new: list[Word], words: list[Word], members: set[int]) -> tuple[list[Word], set[int]]:
+    """The re-read words worth adding, and the first reading's words outside the spot they
+    replace. The crop's margin catches neighbours the first reading also holds: a new word
+    over one at least as sure and as long is that word again and is left out; over a less
+    sure or shorter one (the first reading's "te:" of "Due date:") it replaces it."""
+    taken, superseded = [], set()
+    for w in new:
+        under = [i for i, old in enumerate(words) if i not in members and _overlap(w.box, old.box)]
+        if any(words[i].confidence >= w.confidence and _letters([words[i]]) >= _letters([w]) for i in under):
+            continue
+        taken.append(w)
+        superseded.update(under)
+    return taken, superseded
+
+
 def _overlap(a: Box, b: Box) -> bool:
     """Whether two boxes share more than a third of the smaller one."""
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
@@ -123,19 +138,15 @@ def reread_garbled(words: list[Word], image: Image.Image, px: float, number: int
     replaced: dict[int, list[Word]] = {}  # index of a spot's first word -> the words it becomes
     dropped: set[int] = set()
     for box, members in sorted(found, key=lambda s: -len(s[1]))[:MAX_SPOTS]:
-        kept = [words[i] for i in range(len(words)) if i not in members and words[i].confidence >= GARBLED]
-        # a word the first reading holds outside the garbage (the crop's margin catches the
-        # neighbours) is not read twice
-        new = [w for w in _read_spot(image, px, number, box, height, read_words)
-               if not any(_overlap(w.box, k.box) for k in kept)]
-        if sum(w.confidence for w in new) <= sum(words[i].confidence for i in members):
+        new, superseded = _settle(_read_spot(image, px, number, box, height, read_words), words, set(members))
+        if sum(w.confidence for w in new) <= sum(words[i].confidence for i in set(members) | superseded):
             continue
         if _letters(new) < COVER * _letters(words[i] for i in members):
             # fewer letters than the garbage held: a table row whose cells and rules came back
             # as '_1|zAG-1003' reads as a few sure numbers alone, and the rest would be lost
             continue
         # marks without a letter the band left inside the spot ("'" at 0.04) go with it
-        dropped.update(members, (i for i, w in enumerate(words) if w.confidence < GARBLED and _centre_in(w, box)))
+        dropped.update(members, superseded, (i for i, w in enumerate(words) if w.confidence < GARBLED and _centre_in(w, box)))
         replaced[min(members)] = new
     if not replaced:
         return words, {"garbled_spots": len(found), "garbled_replaced": 0}
