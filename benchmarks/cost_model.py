@@ -14,6 +14,8 @@ Invoices per core per day = 86,400 s / the median CPU seconds of one invoice. Co
 invoice = that CPU in core-hours x ``--core-hour-price`` (what a core-hour costs you; the
 default is an assumption to replace) + the engines' money per call from the policy.
 The first invoice of each form warms the process up (model loads, imports) and is left out.
+``--no-edge`` photographs the pages close up on a white table (``photo_set.py --no-edge``):
+no page outline is found, so the photo figure is that of the text-only straightening.
 """
 
 from __future__ import annotations
@@ -41,14 +43,14 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _generate(out: Path, count: int, seed: int) -> dict[str, list[Path]]:
+def _generate(out: Path, count: int, seed: int, no_edge: bool = False) -> dict[str, list[Path]]:
     py = sys.executable
     subprocess.run([py, str(REPO / "fixtures" / "generate.py"), "--out", str(out / "digital"), "--count", str(count + 1),
                     "--forms", "digital", "--seed", str(seed)], check=True, capture_output=True)
     subprocess.run([py, str(REPO / "fixtures" / "generate.py"), "--out", str(out / "scan"), "--count", str(count + 1),
                     "--forms", "scan", "--seed", str(seed + 1)], check=True, capture_output=True)
-    subprocess.run([py, str(REPO / "benchmarks" / "photo_set.py"), str(out / "digital"), str(out / "photo")], check=True,
-                   capture_output=True)
+    subprocess.run([py, str(REPO / "benchmarks" / "photo_set.py"), str(out / "digital"), str(out / "photo")]
+                   + (["--no-edge"] if no_edge else []), check=True, capture_output=True)
     files = {}
     for form in FORMS:
         rows = list(csv.DictReader(open(out / form / "manifest.csv", encoding="utf-8")))
@@ -67,14 +69,14 @@ def _app(work: Path):
     return bootstrap(settings, broker=StubBroker(), log_level="WARNING")
 
 
-def run(count: int, seed: int, price: float) -> dict:
+def run(count: int, seed: int, price: float, no_edge: bool = False) -> dict:
     from invoicepipe.evaluation.e2e_run import StepRecorder, settle, step_handlers
     from invoicepipe.services.ingest import ingest_bytes
     from invoicepipe.services.masterdata import load_master_data
 
     with tempfile.TemporaryDirectory(prefix="invoicepipe-cost-") as tmp:
         work = Path(tmp)
-        files = _generate(work / "sets", count, seed)
+        files = _generate(work / "sets", count, seed, no_edge)
         app = _app(work)
         try:
             for kind in ("vendors", "pos", "receipts"):
@@ -135,9 +137,10 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=8, help="invoices per form (one more is generated for warm-up)")
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--core-hour-price", type=float, default=0.04, help="what one core-hour costs (default 0.04, an assumption)")
+    ap.add_argument("--no-edge", action="store_true", help="photos without a visible page edge (photo_set.py --no-edge)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    report = run(args.count, args.seed, args.core_hour_price)
+    report = run(args.count, args.seed, args.core_hour_price, args.no_edge)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
         return 0

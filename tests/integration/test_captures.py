@@ -72,15 +72,15 @@ def test_photo_inside_an_image_only_pdf(page):
 
 def test_scan_is_read_as_it_is_in_one_full_pass_of_its_language(monkeypatch):
     require(shutil.which("tesseract") is not None, "tesseract")
-    from invoicepipe.adapters import ocr
+    from invoicepipe.adapters import ocr, ocr_garbled
     from invoicepipe.adapters.ocr_first_pass import BANDS
 
     calls = []
     real = ocr.tesseract_words
 
-    def counting(image, px_per_pt, number, lang="eng", cmd="tesseract"):
-        calls.append((image.width, image.height, lang))
-        return real(image, px_per_pt, number, lang, cmd)
+    def counting(image, px_per_pt, number, lang="eng", cmd="tesseract", psm=3):
+        calls.append((image.width, image.height, lang, psm))
+        return real(image, px_per_pt, number, lang, cmd, psm=psm)
 
     monkeypatch.setattr(ocr, "tesseract_words", counting)
     data = (SAMPLE / "pdf" / "0013-de_din_ruled-scan.pdf").read_bytes()
@@ -88,9 +88,13 @@ def test_scan_is_read_as_it_is_in_one_full_pass_of_its_language(monkeypatch):
     capture = doc.pages[0].capture
     assert not capture["warped"] and capture["cleanup"] == "contrast"
     # a half-resolution English pass over bands of the upper half, stopped once German is
-    # clear, then one full read with the page's language
+    # clear, then one full read with the page's language; spots it read as garbage are
+    # read again alone (ocr_garbled), each a few rows cut out and enlarged, in that language
     full_width, full_height = doc.pages[0].width * 200 / 72, doc.pages[0].height * 200 / 72
-    *bands, last = calls
+    spots = [c for c in calls if c[3] == ocr_garbled.BLOCK_PSM]
+    assert len(spots) <= capture.get("garbled_spots", 0)
+    assert all(h < full_height / 8 and lang == "deu+eng" for _, h, lang, _ in spots)
+    *bands, last = [c[:3] for c in calls if c[3] == 3]
     assert {(round(w / full_width, 1), lang) for w, _, lang in bands} == {(0.5, "eng")}
     assert 1 <= len(bands) < BANDS and sum(h for _, h, _ in bands) < full_height / 4
     assert (round(last[0] / full_width, 1), last[2]) == (1.0, "deu+eng")

@@ -19,7 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine
+from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine, ocr_garbled
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
@@ -63,6 +63,9 @@ class OcrSettings:
     # read the amounts' region again when the amounts of the first reading disagree
     # (``ocr_amounts``); off only to measure what it brings
     reread_amounts: bool = True
+    # read again on their own the spots Tesseract read as garbage (``ocr_garbled``); off only
+    # to measure what it brings
+    reread_garbled: bool = True
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
@@ -236,14 +239,20 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
                 if lang.wants_first_pass():
                     read_english = lambda image, px, page: tesseract_words(image, px, page, "eng", settings.tesseract_cmd)
                     read_language_pass(prepared, px_per_pt, number, read_english, lang)
-                words, method = tesseract_words(prepared, px_per_pt, number, lang.current, settings.tesseract_cmd), "ocr_tesseract"
+                language = lang.current
+                words, method = tesseract_words(prepared, px_per_pt, number, language, settings.tesseract_cmd), "ocr_tesseract"
                 second = lang.after_first_page(words)
                 if second:
                     reread = tesseract_words(prepared, px_per_pt, number, second, settings.tesseract_cmd)
                     # the language's own model reads its accents and words; keep it unless it
                     # lost a good part of the page
                     if page_quality(reread) >= 0.9 * page_quality(words):
-                        words = reread
+                        words, language = reread, second
+                if settings.reread_garbled:
+                    read_spot = lambda image, px, page: tesseract_words(image, px, page, language, settings.tesseract_cmd,
+                                                                        psm=ocr_garbled.BLOCK_PSM)
+                    words, record = ocr_garbled.reread_garbled(words, prepared, px_per_pt, number, read_spot)
+                    capture = {**capture, **record}
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
     # the ink test (a downscaled copy of the page) only matters for a page that read poorly

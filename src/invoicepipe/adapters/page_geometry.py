@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from invoicepipe.adapters import page_cleanup, page_orientation, page_skew
+from invoicepipe.adapters import page_cleanup, page_keystone, page_orientation, page_skew
 
 DETECT_SIDE = 720  # the longest side of the copy corners are searched on
 MIN_AREA = 0.20  # a page smaller than this part of the frame is not trusted as a page
@@ -50,11 +50,12 @@ class PageGeometry:
     size: tuple[int, int] = (0, 0)  # pixels of the image OCR read
     evidence: dict = field(default_factory=dict)
     straightened: float = 0.0  # degrees the text rose to the right (page_skew), turned level; no outline found
+    flattened: bool = False  # the rows' convergence undone (page_keystone); no outline found
 
     @property
     def changed(self) -> bool:
         """Whether OCR read another image than the one received (boxes refer to that one)."""
-        return self.warped or bool(self.straightened)
+        return self.warped or bool(self.straightened) or self.flattened
 
     def describe(self) -> dict:
         """The record stored with the extraction (JSON): OpenCV hands back numpy scalars
@@ -63,6 +64,8 @@ class PageGeometry:
                **{k: (v.item() if hasattr(v, "item") else v) for k, v in self.evidence.items()}}
         if self.straightened:
             out["straightened"] = round(float(self.straightened), 2)
+        if self.flattened:
+            out["flattened"] = True
         if self.warped:
             out["corners"] = [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
         return out
@@ -230,10 +233,17 @@ def _rotation(page: Image.Image, detect, evidence: dict) -> tuple[int, dict]:
 
 
 def _level(img: Image.Image, px_per_pt: float, evidence: dict) -> tuple[Image.Image, float, PageGeometry]:
-    """A page without a found outline, turned level when its measured text angle is clear."""
+    """A page without a found outline: its rows made parallel and level when they clearly
+    converge (``page_keystone``: a page photographed at a slant), else turned level when its
+    measured text angle is clear (``page_skew``), else as it is."""
     gray = _to_gray(img)
     skew = page_skew.measure(gray)
-    evidence = {**evidence, **skew.describe()}
+    keystone = page_keystone.measure(gray)
+    evidence = {**evidence, **skew.describe(), **keystone.describe()}
+    flat = page_keystone.flatten(gray, keystone) if keystone.clear else None
+    if flat is not None:
+        return flat, px_per_pt, PageGeometry(False, (), 0, flat.size, evidence, straightened=round(keystone.angle, 2),
+                                             flattened=True)
     if not skew.clear:
         return img, px_per_pt, PageGeometry(False, (), 0, img.size, evidence)
     level = page_skew.straighten(gray, skew)
@@ -249,8 +259,9 @@ def correct(img: Image.Image, px_per_pt: float, detect_orientation=None) -> tupl
     """The image OCR should read, its pixels per point and what was done.
 
     An image without a page outline comes back unchanged (``warped`` False), unless its
-    text is clearly tilted by more than a scanner's skew: then it is turned level
-    (``page_skew``; ``straightened`` says by how much)."""
+    rows clearly converge: then they are made parallel and level (``page_keystone``;
+    ``flattened``), or its text is clearly tilted by more than a scanner's skew: then it is
+    turned level (``page_skew``; ``straightened`` says by how much)."""
     quad, evidence = find_page(img)
     if quad is None:
         return _level(img, px_per_pt, evidence)
