@@ -21,7 +21,7 @@ from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
     parse_date_value, parse_identifier)
-from invoicepipe.domain.extraction.receipt_vendor import receipt_vendor_name
+from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.totals import choose_amounts
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
@@ -90,8 +90,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     put("iban", *_iban(ctx))
     put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))
     # the letterhead's first plain line is the last guess at the name: only for the field, never
-    # the memory key above (an unlabelled recipient window reads the same way)
-    _vendor_fields(ctx, resolved, printed or (None if resolved else letterhead_name(ctx)), put)
+    # the memory key above (an unlabelled recipient window reads the same way); a receipt's
+    # head was searched by its own reader, whose "no name" stands (its top is titles and address)
+    _vendor_fields(ctx, resolved, printed or (None if resolved or receipt_shaped(ctx) else letterhead_name(ctx)), put)
     put("document_type", *_document_type(ctx, fields))
 
     items = read_line_items(doc, ctx, _net_of(fields))
