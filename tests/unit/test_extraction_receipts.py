@@ -260,3 +260,31 @@ def test_a_tills_own_number_words_label_the_receipt_number_weakly():
                          ("TRANS# 061393", "061393"), ("Nr wydruku 41453", "41453")):
         ex = extract_invoice(_receipt({0: "GETRÄNKE HOFFMANN", 1: line, 3: [(10, "SUMME EUR"), (170, "12,34")]}), [])
         assert ex.value("invoice_number") == number and ex.fields["invoice_number"].confidence <= 0.5
+
+
+INDIAN_NET_PAYABLE = {
+    0: "SHREE SAGAR STORES",
+    1: "Date: 09/05/26 19:40  Bill No: 4471",
+    3: [(40, "TOOR DAL 1KG"), (300, "418.00")],
+    4: [(40, "GHEE 500ML"), (300, "429.62")],
+    6: [(40, "Gross Amount"), (300, "847.62")],
+    7: [(40, "CGST @2.5%"), (300, "21.19")],
+    8: [(40, "SGST @2.5%"), (300, "21.19")],
+    9: [(40, "Round Off"), (300, "0.00")],
+    10: [(40, "Net Amount"), (300, "Rs. 890.00")],
+    12: [(40, "Cash Received"), (300, "1,000.00")],
+    13: [(40, "Balance Paid"), (300, "110.00")],
+}
+
+
+def test_a_net_amount_the_payment_pays_is_the_total_when_no_total_label_is_read():
+    ex = extract_invoice(doc_from_rows(INDIAN_NET_PAYABLE), [])
+    assert ex.value("total") == "890.00"
+    assert "paid" in ex.fields["total"].evidence and "net_label" in ex.fields["total"].evidence
+    assert ex.value("net") != "890.00"
+
+
+def test_a_net_amount_nothing_pays_stays_the_net():
+    rows = {k: v for k, v in INDIAN_NET_PAYABLE.items() if k not in (12, 13)}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("net") == "890.00" and ex.value("total") != "890.00"

@@ -55,6 +55,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     doc = DocumentAmounts(ctx)
     net, tax, total = _with_breakdown(ctx, net, tax, total)
     total = [_paid(doc, c) for c in total]
+    net, total = _payable_net(doc, net, total)
     chosen, closes = _choose(ctx, net, tax, total)
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
@@ -106,6 +107,22 @@ def _paid(doc: DocumentAmounts, cand: Candidate) -> Candidate:
     if cand.raw is None or not doc.paid_by_tender(cand):
         return cand
     return replace(cand, score=min(1.0, cand.score + 0.15), notes=list(cand.notes))
+
+
+def _payable_net(doc: DocumentAmounts, net: list[Candidate], total: list[Candidate]) -> tuple[list, list]:
+    """With no total label read, a "net" that the payment lines pay is the total: some tills
+    print the payable sum as "Net Amount" (after tax and rounding, below "Gross Amount" and
+    the tax rows) and the cash handed over minus the change is exactly that value. What the
+    customer paid is the total whatever its label says; the candidate keeps its score and
+    is checked like any total (the payment is its one agreement)."""
+    if any(c.raw for c in total):
+        return net, total
+    paid = [c for c in net if c.raw and c.raw > 0 and doc.paid_by_tender(c)]
+    if not paid:
+        return net, total
+    moved = {id(c) for c in paid}
+    as_total = [replace(c, field="total", notes=[*c.notes, "net_label"]) for c in paid]
+    return [c for c in net if id(c) not in moved], total + as_total
 
 
 def _rivals(chosen: Candidate, total: list[Candidate]) -> bool:
