@@ -288,3 +288,35 @@ def test_a_net_amount_nothing_pays_stays_the_net():
     rows = {k: v for k, v in INDIAN_NET_PAYABLE.items() if k not in (12, 13)}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("net") == "890.00" and ex.value("total") != "890.00"
+
+
+def test_a_net_amount_one_digit_off_the_payment_is_the_payment_misread():
+    rows = {**INDIAN_NET_PAYABLE, 10: [(40, "Net Amount"), (300, "Rs. 890.60")]}
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    assert ex.value("total") == "890.00"
+    assert "repaired" in ex.fields["total"].evidence and "paid" not in ex.fields["total"].evidence
+
+
+SYMBOL_READ_AS_DIGIT = {
+    0: "ANNAPOORNA TIFFINS",
+    1: "Date: 14/08/26 08:05",
+    3: [(40, "IDLI VADA"), (300, "₹95.00")],
+    4: [(40, "COFFEE"), (300, "₹94.00")],
+    6: [(40, "TOTAL"), (300, "7189.00")],  # "₹189.00": the rupee sign read as a 7
+    8: [(40, "CASH"), (300, "₹200.00")],
+    9: [(40, "CHANGE"), (300, "₹11.00")],
+}
+
+
+def test_a_currency_sign_read_as_a_digit_is_mended_by_the_payment_but_stays_a_guess():
+    ex = extract_invoice(doc_from_rows(SYMBOL_READ_AS_DIGIT, confidence=0.9), [])
+    total = ex.fields["total"]
+    assert total.value == "189.00" and "repaired" in total.evidence
+    assert total.confidence < 0.9
+
+
+def test_a_total_is_not_mended_to_a_payment_more_than_one_glyph_away():
+    # 500.00 - 11.00 = 489.00: two glyphs off "7189.00", so no misreading of it
+    rows = {**SYMBOL_READ_AS_DIGIT, 8: [(40, "CASH"), (300, "₹500.00")], 9: [(40, "CHANGE"), (300, "₹11.00")]}
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    assert ex.value("total") == "7189.00" and "repaired" not in ex.fields["total"].evidence

@@ -63,6 +63,7 @@ class AmountEvidence:
     fragment: bool = False
     paid: bool = False  # cash tendered - change printed below it = the value
     contested: bool = False  # another total candidate, nearly as well labelled, has another value
+    repaired: bool = False  # digits replaced by what the payment pays (``totals``): a guess the payment made
 
     @property
     def agreements(self) -> int:
@@ -96,6 +97,10 @@ def evidence_class(ev: AmountEvidence) -> str:
         # second sum line) does not say the rival is not the total
         return "alone"
     n = ev.agreements - int(ev.ocr_low and ev.agreements == 1 and not ev.arithmetic)
+    if ev.repaired:
+        # the digits on the page said something else: only the arithmetic lifts the guess, never
+        # to high confidence; a repetition of the payment's own amount is no second opinion
+        return "one" if ev.arithmetic else "alone"
     return "two" if n >= 2 else "one" if n == 1 else "alone"
 
 
@@ -140,27 +145,32 @@ class DocumentAmounts:
 
     def paid_by_tender(self, cand: Candidate) -> bool:
         """Cash handed over and change given back, printed on two consecutive amount lines below
-        the candidate, differ by its value ("CASH 50.00" / "CHANGE 20.65" under "TOTAL 29.35").
-        Lines read under a net or tax label are no payment lines (a total over "incl. tax"
-        minus that tax is the subtotal)."""
+        the candidate, differ by its value ("CASH 50.00" / "CHANGE 20.65" under "TOTAL 29.35")."""
         value = cand.raw
-        if value is None or value <= 0 or not cand.words:
-            return False
+        return value is not None and value > 0 and value in self.payments_below(cand, at_least=value)
+
+    def payments_below(self, cand: Candidate, at_least: Decimal = Decimal(0)) -> set[Decimal]:
+        """The amounts the payment lines below the candidate pay: for two consecutive amount
+        lines, each amount of the upper one (tendered, ``at_least`` that) minus each of the
+        lower one (the change). Lines read under a net or tax label are no payment lines (a
+        total over "incl. tax" minus that tax is the subtotal)."""
+        if not cand.words:
+            return set()
         lines = self.ctx.layout.lines
         at = next((i for i, ln in enumerate(lines) if cand.words[0] in ln.words), None)
         if at is None:
-            return False
+            return set()
         taxish = lambda ln: any(h.field in ("net", "tax") for h in self.ctx.hits[id(ln)])  # noqa: E731
         # lines without an amount between the two (OCR reads specks as lines) do not count
         below = [ln for ln in lines[at + 1:] if ln.page == lines[at].page and id(ln) in self.with_decimals]
+        out = set()
         for upper, lower in zip(below, below[1:]):
             if taxish(upper) or taxish(lower):
                 continue
-            given = self.with_decimals.get(id(upper), ())
             back = {abs(b) for b in self.with_decimals.get(id(lower), ())}  # "CHANGE -80.55" on some tills
-            if any(g - value in back for g in given if g > value or (g == value and g)):
-                return True
-        return False
+            out.update(g - b for g in self.with_decimals.get(id(upper), ()) for b in back
+                       if g > 0 and g - b > 0 and g >= at_least)
+        return out
 
     def longer_with_same_tail(self, cand: Candidate) -> Optional[Decimal]:
         """A longer printed amount whose digits end in the candidate's (a group lost to OCR)."""
@@ -237,7 +247,9 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
         arithmetic=arithmetic, rate=rate, repeated=doc.repeated(cand, anywhere=name == "total"), words=words,
         ocr_low=ocr < LOW_OCR, suffix_of=doc.longer_with_same_tail(cand) if doc.scanned else None,
         fragment=doc.scanned and left_fragment(doc.ctx, cand),
-        paid=name == "total" and doc.paid_by_tender(cand), contested=bool(others.get("contested")))
+        # a total repaired to what the payment pays (``totals``) was made to agree with it
+        paid=name == "total" and "repaired" not in cand.notes and doc.paid_by_tender(cand),
+        contested=bool(others.get("contested")), repaired="repaired" in cand.notes)
 
 
 _PROMOTE = {"alone": "one", "one": "two", "two": "two", "conflict": "conflict"}

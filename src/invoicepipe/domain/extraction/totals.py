@@ -60,6 +60,9 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
         closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
+    if "total" in chosen and not closes:
+        chosen["total"] = _repaired_by_payment(doc, *chosen["total"])
+        picked["total"] = chosen["total"][0]
     out: dict[str, tuple[Candidate, float]] = {}
     for name, (cand, base) in chosen.items():
         if cand.method in UNREAD:
@@ -114,15 +117,46 @@ def _payable_net(doc: DocumentAmounts, net: list[Candidate], total: list[Candida
     print the payable sum as "Net Amount" (after tax and rounding, below "Gross Amount" and
     the tax rows) and the cash handed over minus the change is exactly that value. What the
     customer paid is the total whatever its label says; the candidate keeps its score and
-    is checked like any total (the payment is its one agreement)."""
+    is checked like any total (the payment is its one agreement). A net one glyph off
+    the payment is moved too, and mended as a total is."""
     if any(c.raw for c in total):
         return net, total
-    paid = [c for c in net if c.raw and c.raw > 0 and doc.paid_by_tender(c)]
+    # one glyph off what is paid is that payment misread (``_repaired_by_payment`` mends it)
+    paid = [c for c in net if c.raw and c.raw > 0 and any(p == c.raw or _one_glyph_apart(c.raw, p) for p in doc.payments_below(c))]
     if not paid:
         return net, total
     moved = {id(c) for c in paid}
     as_total = [replace(c, field="total", notes=[*c.notes, "net_label"]) for c in paid]
     return [c for c in net if id(c) not in moved], total + as_total
+
+
+def _repaired_by_payment(doc: DocumentAmounts, cand: Candidate, base: float) -> tuple[Candidate, float]:
+    """A labelled total that nothing adds up to, one glyph away from what the payment lines
+    below it pay, is that payment misread: a digit taken for another ("8,237.60" for
+    "8,237.00") or the currency sign before it read as a digit ("₹189.00" as "7189.00").
+    The payment decides the reading, so it is no agreement of its own: the candidate is
+    tagged ``repaired`` and ``check_amount`` does not count the payment for it."""
+    if cand.method in UNREAD or cand.raw is None or cand.raw <= 0 or doc.paid_by_tender(cand):
+        return cand, base
+    fits = [p for p in doc.payments_below(cand) if _one_glyph_apart(cand.raw, p)]
+    if len(fits) != 1:
+        return cand, base  # two readings fit as well: the payment cannot tell which
+    value = fits[0]
+    notes = [*cand.notes, "repaired", f"read_as:{cand.value}"]
+    return replace(cand, value=format_amount(value), raw=value, notes=notes), base
+
+
+def _one_glyph_apart(read: Decimal, paid: Decimal) -> bool:
+    """The two amounts' digits differ in one digit, or the read one has one more leading
+    digit (a currency sign or a speck before the amount read as a digit)."""
+    a, b = _cents_digits(read), _cents_digits(paid)
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    return len(a) == len(b) + 1 and a[1:] == b
+
+
+def _cents_digits(value: Decimal) -> str:
+    return str(abs(value).quantize(CENT)).replace(".", "")
 
 
 def _rivals(chosen: Candidate, total: list[Candidate]) -> bool:
