@@ -19,7 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine, ocr_garbled
+from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine, ocr_garbled, ocr_narrow
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
@@ -66,6 +66,9 @@ class OcrSettings:
     # read again on their own the spots Tesseract read as garbage (``ocr_garbled``); off only
     # to measure what it brings
     reread_garbled: bool = True
+    # read a narrow page (a till roll) again as one block of rows (``ocr_narrow``); off only
+    # to measure what it brings
+    reread_narrow: bool = True
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
@@ -248,6 +251,12 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
                     # lost a good part of the page
                     if page_quality(reread) >= 0.9 * page_quality(words):
                         words, language = reread, second
+                # a till roll's amount column can be lost by the page's block finder (``ocr_narrow``)
+                read_rows = lambda image, px, page: tesseract_words(image, px, page, language, settings.tesseract_cmd,
+                                                                    psm=ocr_narrow.ROWS_PSM)
+                if settings.reread_narrow:
+                    words, record = ocr_narrow.reread_narrow(words, prepared, px_per_pt, number, read_rows)
+                    capture = {**capture, **record}
                 if settings.reread_garbled:
                     read_spot = lambda image, px, page: tesseract_words(image, px, page, language, settings.tesseract_cmd,
                                                                         psm=ocr_garbled.BLOCK_PSM)
