@@ -292,9 +292,28 @@ def test_a_net_amount_nothing_pays_stays_the_net():
 
 def test_a_net_amount_one_digit_off_the_payment_is_the_payment_misread():
     rows = {**INDIAN_NET_PAYABLE, 10: [(40, "Net Amount"), (300, "Rs. 890.60")]}
-    ex = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.7), [])
     assert ex.value("total") == "890.00"
     assert "repaired" in ex.fields["total"].evidence and "paid" not in ex.fields["total"].evidence
+
+
+def test_a_surely_read_total_is_not_mended_to_a_change_misread_by_one_digit():
+    rows = {**INDIAN_NET_PAYABLE, 10: [(40, "Net Amount"), (300, "Rs. 890.60")]}
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    assert "repaired" not in ex.fields["total"].evidence and ex.value("total") != "890.00"
+
+
+def test_a_total_the_items_above_add_up_to_is_never_mended():
+    # "Reszta 0,98" read as "6,98": 40,00 - 6,98 is one digit off the total, but the items
+    # and the per-rate sales rows add up to the printed 39,02
+    rows = {
+        0: "SKLEP U ANI", 1: "2026-07-01 09:17",
+        3: [(40, "MASLO"), (300, "17,99 A")], 4: [(40, "CHLEB"), (300, "21,03 B")],
+        6: [(40, "SUMA PLN"), (300, "39,02")],
+        8: [(40, "Gotowka"), (300, "40,00")], 9: [(40, "Reszta"), (300, "6,98")],
+    }
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.7), [])
+    assert ex.value("total") == "39.02" and "repaired" not in ex.fields["total"].evidence
 
 
 SYMBOL_READ_AS_DIGIT = {

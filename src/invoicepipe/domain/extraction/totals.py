@@ -25,7 +25,7 @@ from decimal import Decimal
 from itertools import combinations, product
 from typing import Optional
 
-from invoicepipe.domain.extraction.amount_checks import UNREAD, DocumentAmounts, check_amount, evidence_class
+from invoicepipe.domain.extraction.amount_checks import LOW_OCR, UNREAD, DocumentAmounts, check_amount, evidence_class
 from invoicepipe.domain.extraction.amount_derivation import derive_missing, drop_unclosed_net, included_tax_positive
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.parsing import format_amount
@@ -136,14 +136,38 @@ def _repaired_by_payment(doc: DocumentAmounts, cand: Candidate, base: float) -> 
     "8,237.00") or the currency sign before it read as a digit ("₹189.00" as "7189.00").
     The payment decides the reading, so it is no agreement of its own: the candidate is
     tagged ``repaired`` and ``check_amount`` does not count the payment for it."""
-    if cand.method in UNREAD or cand.raw is None or cand.raw <= 0 or doc.paid_by_tender(cand):
-        return cand, base
-    fits = [p for p in doc.payments_below(cand) if _one_glyph_apart(cand.raw, p)]
+    if cand.method in UNREAD or cand.raw is None or cand.raw <= 0 or doc.paid_by_tender(cand) or _summed_above(doc, cand):
+        return cand, base  # a run of amounts above adds up to the printed reading: the payment was misread
+    sure = min((w.confidence for w in cand.words), default=1.0) >= LOW_OCR
+    # a digit for a digit may be the payment's misreading as well as the total's: the total's
+    # own word must be the doubtful one; a leading glyph more is the sign read as a digit
+    fits = [p for p in doc.payments_below(cand) if _one_glyph_apart(cand.raw, p) and not (sure and _same_length(cand.raw, p))]
     if len(fits) != 1:
         return cand, base  # two readings fit as well: the payment cannot tell which
     value = fits[0]
     notes = [*cand.notes, "repaired", f"read_as:{cand.value}"]
     return replace(cand, value=format_amount(value), raw=value, notes=notes), base
+
+
+def _summed_above(doc: DocumentAmounts, cand: Candidate) -> bool:
+    """Two or more consecutive amount lines above the candidate add up to its value (the
+    items, or the per-rate sales rows of a fiscal receipt): the printed reading is borne out."""
+    lines = doc.ctx.layout.lines
+    at = next((i for i, ln in enumerate(lines) if cand.words and cand.words[0] in ln.words), None)
+    if at is None:
+        return False
+    amounts = [doc.with_decimals[id(ln)][-1] for ln in lines[:at] if ln.page == lines[at].page and id(ln) in doc.with_decimals]
+    for i in range(len(amounts)):
+        running = amounts[i]
+        for v in amounts[i + 1:]:
+            running += v
+            if running == cand.raw:
+                return True
+    return False
+
+
+def _same_length(a: Decimal, b: Decimal) -> bool:
+    return len(_cents_digits(a)) == len(_cents_digits(b))
 
 
 def _one_glyph_apart(read: Decimal, paid: Decimal) -> bool:
