@@ -47,11 +47,51 @@ def _engine():
         return _ENGINE
 
 
+# Upside down: at least this share of the sampled text lines classified as turned 180
+# degrees, each at least ``TURN_SURE`` sure, out of at least ``TURN_MIN_LINES`` lines.
+TURN_SHARE = 0.6
+TURN_SURE = 0.9
+TURN_MIN_LINES = 3
+TURN_SAMPLE = 16  # the widest text lines are classified: a word or two say little
+
+
 def read_page_rapidocr(image: Image.Image, px_per_pt: float, page_number: int) -> list[Word]:
-    """Words of one page image, boxes converted to points; confidence is the word score."""
+    """Words of one page image, boxes converted to points; confidence is the word score.
+
+    RapidOCR's line classifier turns each upside-down text line before reading it, so a
+    page handed over upside down (an orientation guess gone wrong) reads its words right
+    but with the lines in reverse order, the last line on top: the layout then puts the
+    totals above the items. The evidence is taken from the lines themselves: when most of
+    the widest lines are classified as turned 180 degrees (``upside_down``), the page is
+    turned and read again, so the boxes and the line order are the print's."""
     import numpy as np
 
-    result = _engine()(np.asarray(image.convert("RGB")), return_word_box=True)
+    pixels = np.asarray(image.convert("RGB"))
+    result = _engine()(pixels, return_word_box=True)
+    if upside_down(pixels, getattr(result, "boxes", None)):
+        result = _engine()(np.ascontiguousarray(pixels[::-1, ::-1]), return_word_box=True)
+    return _words(result, px_per_pt, page_number)
+
+
+def upside_down(pixels, boxes) -> bool:
+    """Most of the page's widest text lines (RapidOCR's detected quads) are classified as
+    turned 180 degrees, surely, by RapidOCR's own line classifier."""
+    import numpy as np
+
+    if boxes is None or len(boxes) < TURN_MIN_LINES:
+        return False
+    engine = _engine()
+    widest = sorted(boxes, key=lambda q: -(max(p[0] for p in q) - min(p[0] for p in q)))[:TURN_SAMPLE]
+    try:
+        _, classified = engine.cls_and_rotate(engine.crop_text_regions(pixels, np.asarray(widest)))
+    except Exception:  # noqa: BLE001 - an orientation check never fails a page
+        return False
+    labels = classified.cls_res or []
+    turned = sum(1 for label, score in labels if "180" in str(label) and score >= TURN_SURE)
+    return len(labels) >= TURN_MIN_LINES and turned >= TURN_SHARE * len(labels)
+
+
+def _words(result, px_per_pt: float, page_number: int) -> list[Word]:
     words: list[Word] = []
     for line in getattr(result, "word_results", None) or ():
         for text, score, quad in line:
