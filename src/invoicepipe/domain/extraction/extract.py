@@ -15,6 +15,7 @@ from invoicepipe.domain.extraction.conventions import currency_of, document_cont
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.items import read_line_items
+from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
@@ -31,7 +32,7 @@ from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_v
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.6"
+EXTRACTOR_VERSION = "kv-2.7"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -72,6 +73,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
             cands += _numbers_under_title(ctx, parser)
+            cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
