@@ -81,3 +81,13 @@ def test_the_shipped_table_belongs_to_this_extractor_and_is_monotone():
     for key, m in table.maps.items():
         values = [v for _, v in m.steps]
         assert values == sorted(values) and all(0 <= v < 1 for v in values), key
+
+
+def test_carry_over_keeps_earlier_maps_but_the_amounts_and_the_refitted_fields():
+    from invoicepipe.evaluation.fit_calibration import carry_over
+    new = {"version": "new", "maps": {"total|text|two": "T", "invoice_number|text": "N2", "invoice_date": "D2"}}
+    old = {"version": "old", "maps": {"total|text|two": "t", "invoice_number|text": "n1", "invoice_date": "d1"}}
+    assert carry_over(new, old)["maps"] == {"total|text|two": "T", "invoice_number|text": "n1", "invoice_date": "d1"}
+    refitted = carry_over(new, old, frozenset({"invoice_number"}))
+    assert refitted["maps"] == {"total|text|two": "T", "invoice_number|text": "N2", "invoice_date": "d1"}
+    assert refitted["carried_over"]["maps"] == ["invoice_date"]

@@ -93,6 +93,13 @@ def _fields(text: str) -> list[str]:
     return [h.field for h in find_labels(_line(text))]
 
 
+@pytest.mark.parametrize("text", ["Factura n.º", "Factura n.°", "Fatura n.º", "N.º de factura", "Pedido n.º"])
+def test_an_ordinal_indicator_reads_as_the_degree_sign_ocr_reads(text):
+    # "º" is a letter to the regex engine: "n." followed by it must still end the label
+    [hit] = find_labels(_line(text))
+    assert hit.strength == 1.0 and hit.end - hit.start >= len(text) - 1
+
+
 @pytest.mark.parametrize("text, field", [
     # invoice number
     ("Factura n.º", "invoice_number"), ("Número de factura", "invoice_number"), ("Fattura n.", "invoice_number"),

@@ -24,10 +24,11 @@ def compact_iban(iban: str) -> str:
     return re.sub(r"\s+", "", iban).upper()
 
 
-def iban_is_valid(iban: str) -> bool:
+def iban_is_valid(iban: str, national_check: bool = True) -> bool:
     """ISO 13616: the country's length and format and the mod-97 check digits (python-stdnum,
-    the same rule extraction uses to find an IBAN)."""
-    return stdnum_iban.is_valid(compact_iban(iban))
+    the same rule extraction uses to find an IBAN); with ``national_check`` also the
+    country's inner check digits of the account number (Spain's CCC, ...)."""
+    return stdnum_iban.is_valid(compact_iban(iban), check_country=national_check)
 
 
 def _mismatch(message: str, **evidence: object) -> Reason:
@@ -37,8 +38,13 @@ def _mismatch(message: str, **evidence: object) -> Reason:
 def check_bank(iban: Optional[str], vendor: Optional[Vendor], today: date, change_window_days: int) -> list[Reason]:
     """Reasons to hold payment over bank details; empty when they agree with the master."""
     reasons = []
-    if iban and not iban_is_valid(iban):
+    on_file = {compact_iban(a.iban) for a in vendor.bank_accounts} if vendor is not None else set()
+    if iban and not iban_is_valid(iban, national_check=False):
         reasons.append(_mismatch(f"IBAN {iban} on the invoice fails its checksum (mod 97); a controller must release it", iban=iban))
+    elif iban and not iban_is_valid(iban) and compact_iban(iban) not in on_file:
+        # an account on file is vouched for by the master; any other string failing its
+        # country's inner check digits may be a misread that mod 97 let through
+        reasons.append(_mismatch(f"IBAN {iban} on the invoice fails its country's check digits; a controller must release it", iban=iban))
     elif iban and vendor is not None:
         known = sorted({compact_iban(a.iban) for a in vendor.bank_accounts})
         if compact_iban(iban) not in known:

@@ -22,7 +22,17 @@ count as the rate check, ``extraction/rate_split``) is fitted on the same two fo
 ``cal_more`` (196 documents of the "more" region's layouts, 160 digital:
 ``python fixtures/generate.py --out cal_more --split 160,24,0,12 --seed 7 --region more --part dev``)
 and carried over from the kv-2.5 table:
-42 totals of the three folders moved from ``one`` to ``two``, all of them right.)
+42 totals of the three folders moved from ``one`` to ``two``, all of them right; kv-2.7
+(number labels ending in "n.º", one-letter number series, a bare "Invoice" heading a
+header-row column, a value past an unexplained word, IBANs repaired by their country's
+format and read when on file) was refitted on the same three folders with
+``--carry-over cal-kv-2.6.json --refit invoice_number,po_number,iban``; the 466 invoice
+numbers, 340 PO numbers and 359 IBANs gave maps that agree with kv-2.6's where both have
+samples, but too few low-score samples for steps below raw 0.4 (text) and 0.7 (OCR), so
+right numbers read under a weak label went to 0; and the amounts' OCR class maps crossed
+100 samples and replaced the pooled ones (total 0.993 -> 0.969 on more-region scans) with
+no change to how amounts are scored. So kv-2.7 ships kv-2.6's maps, all carried over
+(``carried_over`` in the table says so), until a larger split is fitted.)
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
@@ -92,10 +102,11 @@ def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: in
 AMOUNTS = ("net", "tax", "total")
 
 
-def carry_over(data: dict, earlier: dict) -> dict:
-    """``data`` with the maps of every field but the amounts taken from ``earlier``."""
-    kept = {k: m for k, m in earlier["maps"].items() if k.split("|", 1)[0] not in AMOUNTS}
-    maps = {k: m for k, m in data["maps"].items() if k.split("|", 1)[0] in AMOUNTS}
+def carry_over(data: dict, earlier: dict, refit: frozenset = frozenset()) -> dict:
+    """``data`` with the maps of every field but the amounts (and ``refit``) taken from ``earlier``."""
+    fitted = set(AMOUNTS) | set(refit)
+    kept = {k: m for k, m in earlier["maps"].items() if k.split("|", 1)[0] not in fitted}
+    maps = {k: m for k, m in data["maps"].items() if k.split("|", 1)[0] in fitted}
     return {**data, "maps": dict(sorted({**maps, **kept}.items())),
             "carried_over": {"from": earlier["version"], "fitted_on": earlier.get("fitted_on", {}).get("folders"), "maps": sorted(kept)}}
 
@@ -112,6 +123,8 @@ def main(argv=None) -> int:
     parser.add_argument("--carry-over", type=Path, default=None,
                         help="a table of an earlier extractor version whose maps of fields other than the amounts are kept "
                              "(for a version that changed only how amounts are scored, and a larger set the maps came from)")
+    parser.add_argument("--refit", default="", help="comma-separated fields whose scoring changed: fitted anew, "
+                                                      "not carried over (the amounts always are)")
     args = parser.parse_args(argv)
     samples = collect_samples(args.folders, args.partial_truth, args.cache, args.workers)
     version = args.version or f"cal-{EXTRACTOR_VERSION}-{date.today().isoformat()}"
@@ -119,7 +132,8 @@ def main(argv=None) -> int:
     data = table_to_dict(table)
     data["fitted_on"] = {"folders": [f.name for f in args.folders], "samples": {k: len(v) for k, v in sorted(samples.items())}}
     if args.carry_over:
-        data = carry_over(data, json.loads(args.carry_over.read_text(encoding="utf-8")))
+        refit = frozenset(f for f in args.refit.split(",") if f)
+        data = carry_over(data, json.loads(args.carry_over.read_text(encoding="utf-8")), refit)
         table = table_from_dict(data)
     args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {len(table.maps)} maps, version {version}")

@@ -146,8 +146,11 @@ def _without_marks(text: str):
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*[A-Za-z0-9]|\d")
 # Portuguese and Spanish numbering prints a series code before the number ("FT 2026/0378",
-# "FV A/123"): two to four capitals, one space, then a number with a separator in it
-_SERIES = re.compile(r"[A-Z]{2,4} (?=\d+[/-]\d)[0-9][A-Za-z0-9/\-.]*[A-Za-z0-9]")
+# "FV A/123"), Polish a letter ("F 1234K20/1234/12"): one to four capitals, one space, then
+# a number with a separator in it (which must not itself be a date or an amount)
+_SERIES = re.compile(r"[A-Z]{1,4} (?=\d[0-9A-Z]*[/-]\d)[0-9][A-Za-z0-9/\-.]*[A-Za-z0-9]")
+_LETTER_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z] $")
+_WORD = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*")
 _PLAIN_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})*[.,]\d{2}")
 _STOP = re.compile(r"(?i)^(?:no|nr|n°|nº|number|nummer|numéro|date|datum|du|vom|of|de|page|seite|#|:)$")
 
@@ -164,13 +167,27 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
         tok = m.group(0).lstrip("#").rstrip(".")
         if not tok or _STOP.match(tok):
             continue
-        series = _SERIES.match(text, m.start())
-        if series:  # "FT 2026/0378": a document series code, a space, then its number
-            tok = series.group(0).rstrip(".")
+        # a one-letter series code is no token of its own: look for it just before
+        lead = _LETTER_BEFORE.search(text, 0, m.start())
+        series = _SERIES.match(text, lead.start() if lead else m.start())
+        if series and not _date_or_amount(series.group(0).rstrip(".").split(" ", 1)[1]):
+            tok = series.group(0).rstrip(".")  # "FT 2026/0378": a series code, a space, its number
         if not _DIGIT.search(tok) or len(tok) < 2 or len(tok) > 40:
             continue
-        if any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or _PLAIN_AMOUNT.fullmatch(tok):
+        if _date_or_amount(tok):
             continue
-        start = offset + m.start() + (len(m.group(0)) - len(m.group(0).lstrip("#")))
+        start = offset + (series.start() if series and tok == series.group(0).rstrip(".") else
+                          m.start() + (len(m.group(0)) - len(m.group(0).lstrip("#"))))
         return tok, start, start + len(tok)
     return None
+
+
+def _date_or_amount(tok: str) -> bool:
+    return any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or bool(_PLAIN_AMOUNT.fullmatch(tok))
+
+
+def skipped_before(text: str, start: int) -> bool:
+    """True when a word that is neither a number-label word nor punctuation stands between
+    the start of ``text`` and ``start``: the identifier found is not the label's first word,
+    so what the label names may be that word, or begin with it (a prefix lost)."""
+    return any(not _STOP.match(m.group(0).lstrip("#").rstrip(".") or "#") for m in _WORD.finditer(text[:start]))

@@ -15,9 +15,11 @@ from invoicepipe.domain.extraction.conventions import currency_of, document_cont
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.items import read_line_items
+from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
-from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
+from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
+from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
     parse_date_value, parse_identifier)
@@ -30,7 +32,7 @@ from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_v
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.6"
+EXTRACTOR_VERSION = "kv-2.7"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -71,6 +73,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
             cands += _numbers_under_title(ctx, parser)
+            cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
@@ -87,7 +90,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
                for n in ("net", "tax", "total")]
     for name, (cand, conf) in choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts)).items():
         put(name, cand, conf)
-    put("iban", *_iban(ctx))
+    put("iban", *best_candidate(iban_candidates(ctx, vendor_ibans(resolved))))
     put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))
     # the letterhead's first plain line is the last guess at the name: only for the field, never
     # the memory key above (an unlabelled recipient window reads the same way); a receipt's
@@ -202,17 +205,6 @@ def _first_date(ctx: Context) -> tuple[Optional[Candidate], float]:
         for d in dates_in(ln.text, 0, ctx.date_order)[:1]:
             return Candidate("invoice_date", d.value.isoformat(), 0.3, "first_date", ln.words_in(d.start, d.end), d.value), 0.3
     return None, 0.0
-
-
-def _iban(ctx: Context) -> tuple[Optional[Candidate], float]:
-    cands = []
-    for ln in ctx.layout.lines:
-        found = find_iban(ln.text)
-        if found:
-            labelled = any(h.field == "iban" for h in ctx.hits[id(ln)])
-            cands.append(Candidate("iban", found[0], 0.95 if labelled else 0.8, "label_right" if labelled else "pattern",
-                                   ln.words_in(found[1], found[2]), found[0]))
-    return best_candidate(cands)
 
 
 def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Candidate], put) -> None:

@@ -33,8 +33,10 @@ def fold_accents(text: str) -> str:
     return text if text.isascii() else text.translate(_FOLDED)
 
 
-# letters with a stroke have no decomposition: "zapłaty" prints or is read as "zaplaty"
-_UNDECOMPOSED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
+# letters with a stroke have no decomposition: "zapłaty" prints or is read as "zaplaty".
+# The ordinal indicator of "n.º" (a letter to the regex engine, so "n." would end inside a
+# word) is read as the degree sign OCR reads it as: "Factura n.º" is the label "Factura n.°"
+_UNDECOMPOSED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "º": "°"}
 
 
 class _FoldTable(dict):

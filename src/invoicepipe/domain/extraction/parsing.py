@@ -17,6 +17,8 @@ from typing import Optional
 
 from stdnum import iban as stdnum_iban, numdb
 
+from invoicepipe.domain.extraction.iban_repair import repair
+
 CURRENCY_SYMBOLS = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
     "Rs.": "INR", "Rs": "INR", "RS": "INR", "RS.": "INR", "RM": "MYR", "R$": "BRL",
@@ -248,14 +250,18 @@ def date_order_evidence(text: str) -> Optional[str]:
 
 # groups of four are separated by spaces; OCR sometimes reads one of them as "." (the
 # mod-97 check keeps that tolerance from accepting anything else)
-IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?:[ .]?[A-Z0-9]){11,30})\b")
+# the check digits may be read as their letter lookalikes ("ITS6"): the repair below reads
+# them back as digits
+IBAN_RE = re.compile(r"\b([A-Z]{2}[\dOQDSILZBG]{2}(?:[ .]?[A-Z0-9]){11,30})\b")
 
 
 @lru_cache(maxsize=4096)
-def iban_valid(iban: str) -> bool:
+def iban_valid(iban: str, national_check: bool = True) -> bool:
     """True when ``iban`` (spaces allowed) has its country's length and format and passes
-    the ISO 7064 mod-97 check (python-stdnum knows every country's rules)."""
-    return stdnum_iban.is_valid(iban)
+    the ISO 7064 mod-97 check (python-stdnum knows every country's rules); with
+    ``national_check`` also the country's own check digits inside the account number
+    (Spain's CCC, Belgium's, ...), which catch a misread the mod-97 check lets through."""
+    return stdnum_iban.is_valid(iban, check_country=national_check)
 
 
 _IBAN_DB = numdb.get("iban")
@@ -272,15 +278,15 @@ def iban_length(country: str) -> Optional[int]:
     return 4 + sum(int(n) for n in _BBAN_PART.findall(bban)) if bban else None
 
 
-# OCR reads a 0 as O, a 5 as S, ... inside the account number; when the IBAN as read fails
-# the check, the same IBAN with those letters read as digits is tried (the check decides)
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "Q": "0", "D": "0", "S": "5", "I": "1", "L": "1", "Z": "2", "B": "8", "G": "6"})
-
-
 # every line is searched by the vendor resolution, the conventions and the IBAN field alike
 @lru_cache(maxsize=8192)
-def find_iban(text: str) -> Optional[tuple[str, int, int]]:
-    """First valid IBAN in ``text`` as (normalised, start, end); trailing groups are trimmed until valid."""
+def find_iban(text: str, national_check: bool = True) -> Optional[tuple[str, int, int]]:
+    """First valid IBAN in ``text`` as (normalised, start, end); trailing groups are trimmed until valid.
+
+    The IBAN as read is tried first, then as repaired for OCR lookalikes (``iban_repair``:
+    0/O, 5/S, 8/B ... by what the country's format puts at each position); the check
+    digits decide. ``national_check=False`` accepts an IBAN that passes mod 97 but not its
+    country's inner check digits: only for comparing with accounts already on file."""
     for m in IBAN_RE.finditer(text.upper()):
         raw = m.group(1)
         length = iban_length(raw[:2])
@@ -290,8 +296,8 @@ def find_iban(text: str) -> Optional[tuple[str, int, int]]:
             cand = raw[:end].replace(" ", "").replace(".", "")
             if len(cand) != length:
                 continue
-            for fixed in (cand, cand[:4] + cand[4:].translate(_DIGIT_LOOKALIKES)):
-                if iban_valid(fixed):
+            for fixed in dict.fromkeys((cand, repair(cand), repair(cand, c_as_digit=True))):
+                if iban_valid(fixed, national_check):
                     return fixed, m.start(1), m.start(1) + end
     return None
 

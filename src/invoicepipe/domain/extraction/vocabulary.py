@@ -50,9 +50,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
-        (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n[°º.]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
-        (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n[°º.]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
-        (rf"fa(?:c)?tura\s*{NO}|(?:n[°º.]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
+        (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
+        (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
+        (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
         (r"(?:booking|reservation)\s*(?:id|ref(?:erence)?|no\b\.?|number)", 0.5, "en"),
         (r"invoice", 0.35, "en"), (r"rechnung", 0.35, "de"), (r"facture", 0.35, "fr"), (r"factuur", 0.35, "nl"),
@@ -95,9 +95,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"bestell\s*-?\s*(?:nummer|nr\.?)|ihre\s*bestellung|auftrags\s*-?\s*(?:nummer|nr\.?)", 1.0, "de"),
         (r"bon\s*de\s*commande|votre\s*commande|n[°º]\s*(?:de\s*)?commande", 1.0, "fr"),
         (r"(?:uw\s*)?ordernummer|inkoopordernummer|bestelnummer|inkooporder", 0.8, "nl"),
-        (rf"orden\s*de\s*compra|(?:su\s*)?pedido\s*{NO}|(?:n[°º.]?|núm\.?|número)\s*(?:de\s*)?pedido|su\s*pedido", 1.0, "es"),
-        (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n[°º.]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
-        (rf"ordem\s*de\s*compra|(?:nota\s*de\s*)?encomenda\s*{NO}|(?:n[°º.]?|número|vossa)\s*(?:da\s*|do\s*)?(?:encomenda|pedido)", 1.0, "pt"),
+        (rf"orden\s*de\s*compra|(?:su\s*)?pedido\s*{NO}|(?:n\.?[°º]?|núm\.?|número)\s*(?:de\s*)?pedido|su\s*pedido", 1.0, "es"),
+        (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n\.?[°º]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
+        (rf"ordem\s*de\s*compra|(?:nota\s*de\s*)?encomenda\s*{NO}|(?:n\.?[°º]?|número|vossa)\s*(?:da\s*|do\s*)?(?:encomenda|pedido)", 1.0, "pt"),
         (r"zamówienie\s*nr\b\.?|(?:nr|numer)\s*zamówienia", 1.0, "pl"),
         (r"er\s*beställning|ert\s*order\s*-?\s*(?:nummer|nr\.?)|inköpsorder(?:nummer)?", 0.9, "sv"),
         (r"(?:deres|jeres)\s*(?:ordre|bestilling)\s*(?:nr\.?|nummer)?|indkøbsordre|innkjøpsordre", 0.9, "da"),
@@ -112,10 +112,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          r"angebots?\s*-?\s*(?:nummer|nr\.?)?|vertrags?\s*-?\s*(?:nummer|nr\.?)?", 1.0, "de"),
         (r"bon\s*de\s*livraison|bl\s*n[°º]|confirmation\s*de\s*commande|(?:n[°º]|code)\s*client|devis\s*(?:n[°º])?|contrat\s*(?:n[°º])?", 1.0, "fr"),
         (r"pakbon(?:nummer)?|leveringsbon|orderbevestiging|klant\s*-?\s*(?:nummer|nr\.?)|offerte\s*(?:nummer|nr\.?)?|contract\s*nummer", 1.0, "nl"),
-        (rf"albarán\s*(?:{NO})?|confirmación\s*de\s*pedido|(?:n[°º.]?|número|cód(?:igo)?\.?)\s*(?:de\s*)?cliente|presupuesto\s*(?:{NO})?|contrato\s*(?:{NO})?", 1.0, "es"),
+        (rf"albarán\s*(?:{NO})?|confirmación\s*de\s*pedido|(?:n\.?[°º]?|número|cód(?:igo)?\.?)\s*(?:de\s*)?cliente|presupuesto\s*(?:{NO})?|contrato\s*(?:{NO})?", 1.0, "es"),
         (rf"d\.?d\.?t\.?\s*(?:{NO})?|documento\s*di\s*trasporto|bolla\s*(?:di\s*consegna)?|conferma\s*(?:d['’])?ordine|"
          rf"cod(?:ice)?\.?\s*cliente|offerta\s*(?:{NO})?|contratto\s*(?:{NO})?", 1.0, "it"),
-        (rf"guia\s*de\s*(?:remessa|transporte)|confirmação\s*de\s*encomenda|(?:n[°º.]?|número)\s*(?:de\s*)?cliente|orçamento\s*(?:{NO})?", 1.0, "pt"),
+        (rf"guia\s*de\s*(?:remessa|transporte)|confirmação\s*de\s*encomenda|(?:n\.?[°º]?|número)\s*(?:de\s*)?cliente|orçamento\s*(?:{NO})?", 1.0, "pt"),
         (r"(?:wz|dowód\s*dostawy)\s*(?:nr\b\.?)?|potwierdzenie\s*zamówienia|(?:nr|numer)\s*klienta|oferta\s*(?:nr\b\.?)?|umowa\s*(?:nr\b\.?)?", 1.0, "pl"),
         (r"referenz(?:nummer)?|zusätzliche\s*informationen", 1.0, "de"),  # QR-bill payment reference
         (r"följesedel(?:snummer)?|orderbekräftelse|kund\s*-?\s*(?:nummer|nr\.?)|følgeseddel|ordrebekræftelse|ordrebekreftelse|"
@@ -221,7 +221,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # how many articles were sold ("Total Items: 3", "No. of Items: 12"): a count, never the total
         (r"total\s*(?:items?|qty|quantity|pieces|pcs|articles?|artículos|articoli|artikel)|(?:no\.?|number)\s*of\s*items|"
          r"items?\s*count|anzahl\s*(?:artikel|positionen)|nombre\s*d['’]articles|nb\.?\s*articles?|"
-         r"(?:n[°º.]?|número|numero)\s*(?:de\s*|di\s*)?(?:artículos|articoli)|aantal\s*artikelen|"
+         r"(?:n\.?[°º]?|número|numero)\s*(?:de\s*|di\s*)?(?:artículos|articoli)|aantal\s*artikelen|"
          r"ilość\s*(?:pozycji|artykułów)|antal\s*artiklar", 1.0, "en"),
         # the gross sold at each rate letter of a Polish fiscal receipt: neither net nor the total
         (r"sprzedaż\s*opodatkowana(?:\s*[a-g]\b)?", 1.0, "pl"),

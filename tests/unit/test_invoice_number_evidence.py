@@ -1,0 +1,39 @@
+"""What makes a read invoice number trustworthy: its label, its whole printed form, and the
+column it heads; what makes it doubtful: a word between the label and the value."""
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.candidates import identifier_in, skipped_before
+from tests.unit.test_extraction_fields import doc_from_rows
+
+
+def number(rows: dict):
+    field = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
+    return (field.value, field.confidence, field.evidence) if field else None
+
+
+def test_a_one_letter_series_belongs_to_the_number():
+    assert identifier_in(": F 1234K20/1234/12   Data", 0) == ("F 1234K20/1234/12", 2, 19)
+    assert identifier_in(": FT 2026/0489", 0)[0] == "FT 2026/0489"
+    assert identifier_in(": E 2021-05-03", 0) is None  # a letter before a date is no series
+    value, conf, _ = number({0: "Faktura nr: F 1234K20/1234/12   Data wystawienia: 2021-01-01", 2: "Razem 316,83 PLN"})
+    assert value == "F 1234K20/1234/12" and conf >= 0.9
+
+
+def test_a_value_past_an_unexplained_word_is_doubtful():
+    found = identifier_in(" Original 12345", 0)
+    assert found == ("12345", 10, 15) and skipped_before(" Original 12345", 10)
+    assert not skipped_before(" No.: # 12345", 8)  # number words and marks are the label's
+    value, conf, _ = number({0: "Invoice number: Original 12345", 2: "Total 316.83 EUR"})
+    assert value == "12345" and conf < 0.5
+    assert number({0: "Invoice number: 12345", 2: "Total 316.83 EUR"})[1] >= 0.9
+
+
+def test_a_bare_invoice_word_heading_a_column_of_a_header_row_labels_the_number():
+    header = {2: [(40.0, "Invoice"), (140.0, "Invoice date"), (240.0, "Due date"), (340.0, "PO Number")],
+              3: [(40.0, "OCS-202600499"), (140.0, "2026-01-30"), (240.0, "2026-02-13"), (340.0, "4500010596")],
+              5: "Total 316.83 EUR"}
+    value, conf, evidence = number({0: "ORBITAL CLOUD SERVICES LTD", **header})
+    assert value == "OCS-202600499" and "header_row_column" in evidence and conf >= 0.6
+    # the same word as a title, over a line of text, is no column head
+    title = number({0: "ORBITAL CLOUD SERVICES LTD   INVOICE", 1: "OCS-202600499", 5: "Total 316.83 EUR"})
+    assert title is None or (title[1] < 0.5 and "header_row_column" not in title[2])
