@@ -1,5 +1,6 @@
-"""A grid table's ruling lines are found on the page image and painted as paper before OCR;
-print (a heading's tall capitals, white letters on a dark banner, a logo) is left alone."""
+"""A grid table's ruling lines are found on the page image and its column rules painted as
+paper before OCR; print (a heading's tall capitals, white letters on a dark banner, a logo)
+and the row rules are left alone."""
 
 import io
 import shutil
@@ -40,8 +41,11 @@ def test_a_grid_tables_column_rules_are_found_and_erased(grid):
     erased, record = table_grid.erase_rules(grid)
     assert record["rules_vertical"] >= 7 and record["rules_horizontal"] >= 2
     out = np.asarray(erased)
-    for x in xs:  # no ink is left where a rule ran
+    for x in xs:  # no ink is left where a column rule ran
         assert out[table_rows, max(0, x - 1):x + 2].min() > 200
+    # the row rules stay (Tesseract's layout analysis leans on them)
+    y = int(np.argmax((rules.horizontal[table_rows] > 0).sum(axis=1))) + table_rows.start
+    assert (out[y - 2:y + 3, xs[0] + 5:xs[-1] - 5] < 100).any(axis=0).mean() > 0.9
 
 
 def test_print_outside_the_rules_is_left_as_it_was(grid):

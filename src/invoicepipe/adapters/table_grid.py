@@ -1,5 +1,5 @@
-"""Ruling lines (a grid table's cell borders, boxed label blocks) found on a page image and
-erased before Tesseract reads it.
+"""Ruling lines (a grid table's cell borders, boxed label blocks) found on a page image, and
+the column rules erased before Tesseract reads it.
 
 A table that boxes every cell with ruling lines reads badly: Tesseract's line finder takes
 a vertical rule for a glyph, so neighbouring cells come back glued to it and to each other
@@ -7,6 +7,8 @@ a vertical rule for a glyph, so neighbouring cells come back glued to it and to 
 rules is often not returned at all. On a digital PDF the text layer knows its cells; on a
 raster page the rules are the evidence of the cell boundaries, and without them the same
 print reads cleanly (measured on the generated grid layouts: every cell of every row read).
+Only the upright rules are erased: painting the row rules out as well read the grids as well
+but cost whole blocks of print elsewhere (Tesseract's layout analysis leans on them).
 
 Rules are long, thin and straight where print is short: an opening of the page's ink with a
 line several glyph heights long (``MIN_RULE_*``; vertical, then horizontal) keeps only the
@@ -155,16 +157,19 @@ def _paper_beside(gray: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
 
 
 def erase_rules(img: Image.Image) -> tuple[Image.Image, dict]:
-    """(the page with its ruling lines painted as paper, a record for the capture evidence).
-    A page without rules comes back unchanged (the same object)."""
+    """(the page with its column rules painted as paper, a record for the capture evidence).
+    A page without column rules comes back unchanged (the same object)."""
     gray = np.asarray(img.convert("L"))
     step = -(-gray.shape[0] // WORK_HEIGHT)
     small = cv2.resize(gray, (gray.shape[1] // step, gray.shape[0] // step), interpolation=cv2.INTER_AREA) \
         if step > 1 else gray
     rules = find_rules(small)
-    if rules is None or not rules.found:
+    if rules is None or not rules.vertical.any():
         return img, {}
-    mask = cv2.bitwise_or(rules.vertical, rules.horizontal)
+    # column rules only: they are what glues cells. Row rules stay: Tesseract's page layout
+    # leans on them, and with an items table's row rules painted out it dropped whole blocks
+    # of print far from any rule (the label-value block beside it: invoice number, dates, PO)
+    mask = rules.vertical
     # the paper beside the rules is measured on the working copy (it changes slowly) and
     # brought to the page's size with the mask
     wide = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * FRINGE_PX + 1, 2 * FRINGE_PX + 1)))
