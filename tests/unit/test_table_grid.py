@@ -39,7 +39,7 @@ def test_a_grid_tables_column_rules_are_found_and_erased(grid):
     xs = _column_rules(rules.vertical, table_rows)
     assert len(xs) >= 7  # Pos, Art.-Nr., Bezeichnung, Menge, Einh., Einzelpreis, Gesamt: 8 rules
     erased, record = table_grid.erase_rules(grid)
-    assert record["rules_vertical"] >= 7 and record["rules_horizontal"] >= 2
+    assert record["rules_vertical"] >= 7
     out = np.asarray(erased)
     for x in xs:  # no ink is left where a column rule ran
         assert out[table_rows, max(0, x - 1):x + 2].min() > 200

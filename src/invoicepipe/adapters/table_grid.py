@@ -115,7 +115,7 @@ def glyph_height(ink: np.ndarray) -> Optional[float]:
     return float(np.median(letters)) if len(letters) >= MIN_GLYPHS else None
 
 
-def find_rules(gray: np.ndarray) -> Optional[Rules]:
+def find_rules(gray: np.ndarray, level: bool = True) -> Optional[Rules]:
     """The ruling lines of a greyscale page (uint8, paper light); None for a page without
     text to measure them by."""
     ink = _ink(gray)
@@ -130,8 +130,11 @@ def find_rules(gray: np.ndarray) -> Optional[Rules]:
     thickness = max(2, round(MAX_RULE * glyph))
 
     paper = _on_paper(light, round(PAPER_AROUND * glyph) | 1)
-    return Rules(*(_long(cv2.bitwise_and(_thin(_runs(ink, lengths[vertical], vertical), thickness), paper),
-                         lengths[vertical], vertical) for vertical in (True, False)))
+    def rules(vertical: bool) -> np.ndarray:
+        return _long(cv2.bitwise_and(_thin(_runs(ink, lengths[vertical], vertical), thickness), paper), lengths[vertical], vertical)
+
+    # ``level=False``: the row rules are not looked for (the eraser leaves them; 40 % of the cost)
+    return Rules(rules(True), rules(False) if level else np.zeros_like(ink))
 
 
 def _long(runs: np.ndarray, length: int, vertical: bool) -> np.ndarray:
@@ -163,7 +166,7 @@ def erase_rules(img: Image.Image) -> tuple[Image.Image, dict]:
     step = -(-gray.shape[0] // WORK_HEIGHT)
     small = cv2.resize(gray, (gray.shape[1] // step, gray.shape[0] // step), interpolation=cv2.INTER_AREA) \
         if step > 1 else gray
-    rules = find_rules(small)
+    rules = find_rules(small, level=False)
     if rules is None or not rules.vertical.any():
         return img, {}
     # column rules only: they are what glues cells. Row rules stay: Tesseract's page layout
@@ -181,5 +184,4 @@ def erase_rules(img: Image.Image) -> tuple[Image.Image, dict]:
     mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * fringe + 1, 2 * fringe + 1)))
     out = gray.copy()
     out[mask > 0] = fill[mask > 0]
-    vertical, horizontal = rules.count()
-    return Image.fromarray(out), {"rules_vertical": vertical, "rules_horizontal": horizontal}
+    return Image.fromarray(out), {"rules_vertical": rules.count()[0]}
