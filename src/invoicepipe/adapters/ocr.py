@@ -69,6 +69,9 @@ class OcrSettings:
     # read a narrow page (a till roll) again as one block of rows (``ocr_narrow``); off only
     # to measure what it brings
     reread_narrow: bool = True
+    # paint a page's ruling lines (a grid table's cell borders) as paper before it is read
+    # (``table_grid``); off only to measure what it brings
+    erase_rules: bool = True
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
@@ -197,11 +200,11 @@ def _engines(settings: OcrSettings) -> tuple[Optional[str], Optional[str], list[
 def prepare(img: Image.Image, px_per_pt: float, settings: OcrSettings, orientation=None) -> tuple[Image.Image, float, dict]:
     """(the image Tesseract reads, its pixels per point, what was done): a photographed
     page cut out and made upright (``page_geometry``), then cleaned as its measured
-    lighting asks (``page_cleanup``)."""
+    lighting asks (``page_cleanup``), its ruling lines erased (``table_grid``)."""
     # OpenCV (and numpy's thread pools) are imported only when a page image is read: they
     # map hundreds of MB of address space, which a digital PDF's parse child must not carry
     # under its RLIMIT_AS (parse_memory_mb)
-    from invoicepipe.adapters import page_cleanup, page_geometry
+    from invoicepipe.adapters import page_cleanup, page_geometry, table_grid
 
     page, px, geometry = page_geometry.correct(img, px_per_pt, orientation)
     if px > MAX_DPI / 72:
@@ -212,6 +215,9 @@ def prepare(img: Image.Image, px_per_pt: float, settings: OcrSettings, orientati
     cleaned, record = page_cleanup.clean(page)
     if settings.cleanup == "median":
         cleaned = cleaned.filter(ImageFilter.MedianFilter(3))
+    if settings.erase_rules:
+        cleaned, rules = table_grid.erase_rules(cleaned)
+        record = {**record, **rules}
     return cleaned, px, {**geometry.describe(), **record}
 
 
