@@ -21,7 +21,7 @@ from ..domain.evidence import Evidence
 from ..domain.gate import GateResult, Override, gate, reason_digest
 from ..domain.models import Document, Extraction, Status
 from ..domain.reasons import spec
-from .evidence import UNREAD, gather_evidence
+from .evidence import gather_evidence
 from .export import outbox_payload
 from .transitions import move
 
@@ -80,9 +80,8 @@ def settle(app, tx, doc: Document, extraction: Extraction, *, step: str, actor: 
     ``claim_until``: the caller delivers an approval itself after the commit; its outbox row
     is written claimed until then (``DocumentRepository.add_outbox``).
     ``read``: what ``DocumentRepository.for_decision`` read with the document (its content
-    print, whether overrides are stored), not read again here."""
-    evidence = gather_evidence(app, tx, doc, extraction, today, is_machine_reading,
-                               own_print=UNREAD if read is None else read.content_print)
+    print, whether overrides are stored, its newest metered parse's ceiling), not read again here."""
+    evidence = gather_evidence(app, tx, doc, extraction, today, is_machine_reading, read)
     report = decide(evidence, app.policy)
     stored = stored_overrides(tx, doc.id) if read is None or read.has_overrides else []
     result = gate(report.decision, stored + list(overrides))
