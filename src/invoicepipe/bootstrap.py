@@ -22,7 +22,7 @@ from .adapters.exporters import Exporter, make_exporter
 from .adapters.http_delivery import SignedPoster
 from .adapters.parse_isolation import ChildProcessRunner
 from .adapters.db.engine import PoolLimits, make_engine
-from .adapters.db.migrate import upgrade
+from .adapters.db.migrate import ensure_schema
 from .adapters.db.uow import UnitOfWork
 from .adapters.policy_file import load_policy
 from .config import Settings
@@ -86,9 +86,9 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
     register_secret(settings.audit_witness_token)
     register_secret(settings.export_secret)
     exporter = make_exporter(settings)
-    if migrate:
-        upgrade(settings.database_url)
     engine = make_engine(settings.database_url, limits=PoolLimits.from_settings(settings))
+    if migrate:
+        ensure_schema(engine, settings.database_url)
     broker = broker or make_broker(settings.redis_url, settings.redis_max_connections)
     dramatiq.set_broker(broker)
     log = get_logger()

@@ -116,3 +116,40 @@ def test_a_parse_s_row_is_opened_reserved_closed_and_counted_once(app):
     assert day["engines"]["tesseract"]["calls"] == 2 and abs(day["engines"]["tesseract"]["cpu_seconds"] - 2.0) < 1e-9
     report = costs.document_report(app, doc_id)
     assert [p["outcome"] for p in report["parses"]] == ["metered", "metered"] and report["spent"]["calls"] == 2
+
+
+def test_closing_merges_the_engines_into_the_day_as_python_does_and_loses_none_at_once(app):
+    """PostgreSQL merges a parse's engines into the day's in the closing statement (no locked
+    read of the day first): the same figures as ``_merge_engines``, and parses closed at the
+    same moment from their own connections all counted."""
+    from datetime import datetime, timezone
+
+    from invoicepipe.adapters.cost_meter import ParseCost
+    from invoicepipe.adapters.db.costs import _merge_engines
+
+    docs = _documents(app, 12)
+    now = datetime.now(timezone.utc)
+    spends = [{"tesseract": Spend(0.1 * (i + 1) + 0.0007, 1, 0.000123 * i), **({"rapidocr": Spend(0.2, 2, 1e-6)} if i % 3 else {}),
+               "pdf_text": Spend(0.0104 * i, 1, 0.0)} for i in range(len(docs))]
+    grants = []
+    for doc_id in docs:
+        with app.uow.begin() as tx:
+            grants.append(costs.grant(app, tx, doc_id, now))
+    start = threading.Barrier(len(docs))
+
+    def close(granted, spent):
+        start.wait(10)
+        with app.uow.begin() as tx:
+            costs.settle(tx, granted, ParseCost(spent), now)
+
+    threads = [threading.Thread(target=close, args=pair) for pair in zip(grants, spends)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    expected = {}
+    for spent in spends:
+        expected = _merge_engines(expected, ParseCost(spent).engines_json())
+    day = costs.day_report(app)["days"][-1]
+    assert day["engines"] == expected
+    assert day["reserved"] == Spend().as_dict() and day["parses"] == len(docs)

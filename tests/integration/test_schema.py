@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, select
 
 from invoicepipe.adapters.db import tables as t
 from invoicepipe.adapters.db.audit import PARTITIONS
+from invoicepipe.adapters.db.engine import make_engine
 from invoicepipe.adapters.db.migrate import upgrade
 
 pytestmark = pytest.mark.integration
@@ -58,3 +59,33 @@ def test_audit_events_are_append_only_in_the_database(database_url):
             with engine.begin() as conn:
                 conn.execute(statement)
     engine.dispose()
+
+
+def test_the_head_read_from_the_scripts_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    from invoicepipe.adapters.db.migrate import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def test_a_start_runs_alembic_only_for_a_database_behind(database_url, monkeypatch):
+    from alembic import command
+
+    from invoicepipe.adapters.db import migrate
+
+    ran = []
+    real = command.upgrade
+    monkeypatch.setattr(command, "upgrade", lambda cfg, rev: (ran.append(rev), real(cfg, rev)))
+    engine = make_engine(database_url)
+    try:
+        migrate.ensure_schema(engine, database_url)  # a new database: migrated
+        assert ran == ["head"] and migrate.at_head(engine)
+        migrate.ensure_schema(engine, database_url)  # current: one read, no Alembic
+        assert ran == ["head"]
+        command.downgrade(migrate.alembic_config(database_url), "-1")
+        assert not migrate.at_head(engine)
+        migrate.ensure_schema(engine, database_url)  # one migration behind: migrated again
+        assert ran == ["head", "head"] and migrate.at_head(engine)
+    finally:
+        engine.dispose()

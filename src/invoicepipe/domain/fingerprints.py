@@ -47,10 +47,8 @@ import operator
 import random
 import struct
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, Optional, Sequence
-
-import numpy as np
 
 from .page_hash import hamming, image_hash
 from .printed_text import joined_words, numeric_token, printed_dates, word_token
@@ -127,13 +125,23 @@ def _base_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
 
 
-_SLOT_A = np.array([[a] for a, _ in _PERMS], dtype=np.uint64)
-_SLOT_B = np.array([[b] for _, b in _PERMS], dtype=np.uint64)
-_LOW32 = np.uint64(0xFFFFFFFF)
+@lru_cache(maxsize=1)
+def _lanes():
+    """numpy and the permutations' (a, b) as 64-bit columns, made at the first print: a
+    process that stores or decides but never prints (``invoicepipe ingest``, the pipeline
+    pool) reaches this module through the content-print repository and need not import
+    numpy (about 0.15 s of CPU at its start; ``page_hash`` defers it likewise)."""
+    from .page_hash import _numpy
+
+    np = _numpy()
+
+    return (np, np.array([[a] for a, _ in _PERMS], dtype=np.uint64), np.array([[b] for _, b in _PERMS], dtype=np.uint64),
+            np.uint64(0xFFFFFFFF))
 
 
-def _mod_prime(x: np.ndarray) -> np.ndarray:
+def _mod_prime(x):
     """x mod 2**61 - 1 for x < 2**63, folding the bits above 61 back in (2**61 = 1 mod p)."""
+    np = _lanes()[0]
     x = (x & np.uint64(_PRIME)) + (x >> np.uint64(61))
     x = (x & np.uint64(_PRIME)) + (x >> np.uint64(61))
     return np.where(x >= np.uint64(_PRIME), x - np.uint64(_PRIME), x)
@@ -153,14 +161,15 @@ def _minhash(tokens: set[str]) -> tuple[int, ...]:
 
 def _min_slots(hashes: list[int]) -> tuple[int, ...]:
     """min over ``hashes`` (64-bit) of (a * h + b) mod p for each permutation."""
+    np, slot_a, slot_b, low32 = _lanes()
     h = np.array([[value % _PRIME for value in hashes]], dtype=np.uint64)
-    a_hi, a_lo = _SLOT_A >> np.uint64(32), _SLOT_A & _LOW32
-    h_hi, h_lo = h >> np.uint64(32), h & _LOW32
+    a_hi, a_lo = slot_a >> np.uint64(32), slot_a & low32
+    h_hi, h_lo = h >> np.uint64(32), h & low32
     high = a_hi * h_hi  # < 2**58, weight 2**64 = 8 (mod p)
     middle = a_hi * h_lo + a_lo * h_hi  # < 2**62, weight 2**32
     low = a_lo * h_lo  # < 2**64
     total = (high << np.uint64(3)) + (middle >> np.uint64(29)) + ((middle & np.uint64((1 << 29) - 1)) << np.uint64(32)) \
-        + (low & np.uint64(_PRIME)) + (low >> np.uint64(61)) + _SLOT_B
+        + (low & np.uint64(_PRIME)) + (low >> np.uint64(61)) + slot_b
     return tuple(_mod_prime(total).min(axis=1).tolist())
 
 

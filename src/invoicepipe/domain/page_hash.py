@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["HASH_SIDE", "image_hash", "hamming"]
 
 HASH_SIDE = 32  # the page is averaged down to 32 x 32 before the DCT
 
 
+@lru_cache(maxsize=1)
+def _numpy():
+    """numpy, imported at the first hash: processes that never hash a page (``invoicepipe
+    ingest``, the pipeline pool) import this module through the content prints' repository."""
+    import numpy
+
+    return numpy
+
+
 def _shrink(gray: Sequence[int], width: int, height: int, side: int) -> np.ndarray:
     """Area average of a row-major 8-bit grayscale buffer down to side x side: each cell's
     exact integer sum over its rows and columns, divided by its pixel count."""
+    np = _numpy()
     pixels = np.frombuffer(gray, dtype=np.uint8, count=width * height) if isinstance(gray, (bytes, bytearray, memoryview)) \
         else np.asarray(gray[:width * height], dtype=np.int64)
     pixels = pixels.reshape(height, width).astype(np.int64)
@@ -25,14 +37,16 @@ def _shrink(gray: Sequence[int], width: int, height: int, side: int) -> np.ndarr
     return sums / areas
 
 
-_COS = np.array([[math.cos((2 * x + 1) * u * math.pi / (2 * HASH_SIDE)) for x in range(HASH_SIDE)] for u in range(8)])
+@lru_cache(maxsize=1)
+def _cosines() -> np.ndarray:
+    return _numpy().array([[math.cos((2 * x + 1) * u * math.pi / (2 * HASH_SIDE)) for x in range(HASH_SIDE)] for u in range(8)])
 
 
 def _running_sum(terms: np.ndarray) -> np.ndarray:
     """Sum over the last axis left to right, as Python's ``sum`` adds: a cumulative sum's last
     value, so the DCT coefficients (and the median they are compared with) are the same floats
     as in the hashes already stored."""
-    return np.cumsum(terms, axis=-1)[..., -1]
+    return _numpy().cumsum(terms, axis=-1)[..., -1]
 
 
 def image_hash(gray: Sequence[int], width: int, height: int) -> int:
@@ -45,9 +59,9 @@ def image_hash(gray: Sequence[int], width: int, height: int) -> int:
     """
     if width < HASH_SIDE or height < HASH_SIDE or len(gray) < width * height:
         raise ValueError(f"need at least a {HASH_SIDE}x{HASH_SIDE} grayscale buffer, got {width}x{height}")
-    pixels = _shrink(gray, width, height, HASH_SIDE)
-    rows = _running_sum(pixels[:, None, :] * _COS[None, :, :])  # [y][u]: each row's 8 horizontal frequencies
-    coeffs = _running_sum(_COS[:, None, :] * rows.T[None, :, :]).ravel().tolist()  # [v][u] over the rows
+    pixels, cos = _shrink(gray, width, height, HASH_SIDE), _cosines()
+    rows = _running_sum(pixels[:, None, :] * cos[None, :, :])  # [y][u]: each row's 8 horizontal frequencies
+    coeffs = _running_sum(cos[:, None, :] * rows.T[None, :, :]).ravel().tolist()  # [v][u] over the rows
     median = sorted(coeffs[1:])[len(coeffs[1:]) // 2]  # the DC term only says how dark the page is
     bits = 0
     for c in coeffs:

@@ -61,15 +61,18 @@ def _decide(app, document_id: int, actor: str, today: Optional[date],
             claim: Optional[datetime] = None) -> tuple[Optional[Document], Optional[Settled]]:
     """The document as found and the decision (None when it was not decidable)."""
     with app.uow.begin() as tx:
-        doc = tx.documents.get(document_id)
+        # the document, its newest reading, its content print and whether overrides are
+        # stored: one statement (``for_decision``) where it was four
+        found = tx.documents.for_decision(document_id)
+        doc = found.document if found is not None else None
         if doc is None or doc.status not in DECIDABLE:
             return doc, None
-        row = tx.documents.latest_extraction(document_id)
+        row = found.extraction
         if row is None:
             return doc, None  # nothing extracted yet: the sweeper re-sends the parse, not this step
         # The newest reading is the machine's own unless a person corrected it: then the
         # machine's reading is the same row and need not be read a second time.
         settled = settle(app, tx, doc, extraction_from_json(row), step="decide", actor=actor, expected={doc.status}, today=today,
-                         is_machine_reading=row["source"] == "machine", claim_until=claim)
+                         is_machine_reading=row["source"] == "machine", claim_until=claim, read=found)
     log_step(app, settled.event)
     return doc, settled

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
-from ..adapters.db.documents import extraction_from_json
+from ..adapters.db.documents import DecisionRead, extraction_from_json
 from ..adapters.db.review import ReviewRepository
 from ..domain.duplicates import InvoiceKey, normalise_invoice_number
 from ..domain.evidence import PAID_STATES, Commitment, Evidence, PriorInvoice
-from ..domain.fingerprints import compare
+from ..domain.fingerprints import ContentPrint, compare
 from ..domain.matching import pair_line
 from ..domain.models import Document, Extraction
 from ..domain.reconcile import document_type, invoice_key
@@ -47,10 +47,17 @@ def _counts(document_id: int, other_id: int, status: str) -> bool:
     return status in PAID_STATES
 
 
-def content_candidates(tx, document_id: int) -> list[PriorInvoice]:
+UNREAD = object()  # a pre-read value not given: read it here
+
+
+def content_candidates(tx, document_id: int, stored: Any = UNREAD) -> list[PriorInvoice]:
     """Documents whose content print is like this one's, with how alike: found by the print's
-    index keys, whatever their extracted fields say."""
-    own = tx.content_prints.content_print(document_id)
+    index keys, whatever their extracted fields say. ``stored``: the document's print as
+    stored, read already by the caller (None: it has none)."""
+    if stored is UNREAD:
+        own = tx.content_prints.content_print(document_id)
+    else:
+        own = ContentPrint.from_json(stored) if stored else None
     if own is None:
         return []
     out = []
@@ -114,16 +121,18 @@ def _machine(tx, document_id: int, extraction: Extraction) -> Optional[Extractio
 
 
 def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optional[date] = None,
-                    is_machine_reading: bool = False) -> Evidence:
+                    is_machine_reading: bool = False, read: Optional[DecisionRead] = None) -> Evidence:
     """All the evidence about ``doc`` as ``extraction`` reads it, with the PO row locked.
 
     ``is_machine_reading``: the caller read ``extraction`` as the document's newest row and
-    it is the machine's; the machine's reading is then the one decided (nothing to compare)."""
+    it is the machine's; the machine's reading is then the one decided (nothing to compare).
+    ``read``: the caller's ``DocumentRepository.for_decision`` of ``doc``; what it holds (the
+    content print, the newest metered parse's ceiling) is not read again."""
     vendor = tx.master.vendor(extraction.value("vendor_id"), lock=True)
     po = tx.master.purchase_order(extraction.value("po_number"), lock=True)
     receipts = tx.master.receipts_for(po.po_number) if po else []
     key = invoice_key(doc.id, extraction, doc.channel)
-    priors = _merged(duplicate_candidates(tx, doc.id, key, app.policy.reconcile.duplicate_date_window_days), content_candidates(tx, doc.id))
+    priors = _merged(duplicate_candidates(tx, doc.id, key, app.policy.reconcile.duplicate_date_window_days), content_candidates(tx, doc.id, UNREAD if read is None else read.content_print))
     machine = None if is_machine_reading else _machine(tx, doc.id, extraction)
     machine_vendor = tx.master.vendor(machine.value("vendor_id")) if machine else None
     return Evidence(document_id=doc.id, extraction=extraction, vendor=vendor, po=po, receipts=tuple(receipts),
@@ -131,4 +140,5 @@ def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optio
                     today=today or datetime.now(timezone.utc).date(), channel=doc.channel,
                     machine_extraction=machine, machine_vendor=machine_vendor,
                     checked_documents=tuple(p.key.document_id for p in priors),
-                    cost_ceiling=ceiling_of(tx, doc.id, app.policy.costs.currency))
+                    cost_ceiling=None if read is not None and not read.metered_ceiling
+                    else ceiling_of(tx, doc.id, app.policy.costs.currency))

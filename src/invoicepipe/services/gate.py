@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 
-from ..adapters.db.documents import reasons_to_json
+from ..adapters.db.documents import DecisionRead, reasons_to_json
 from ..domain.decide import DecisionReport, decide
 from ..domain.evidence import Evidence
 from ..domain.gate import GateResult, Override, gate, reason_digest
@@ -73,15 +73,18 @@ def _inputs(report: DecisionReport, evidence: Evidence, result: GateResult, extr
 def settle(app, tx, doc: Document, extraction: Extraction, *, step: str, actor: str, expected: Iterable[Status],
            overrides: Sequence[Override] = (), expected_version: Optional[int] = None, today: Optional[date] = None,
            inputs: Optional[dict] = None, extra_reasons: Sequence[dict] = (), is_machine_reading: bool = False,
-           claim_until: Optional[datetime] = None) -> Settled:
+           claim_until: Optional[datetime] = None, read: Optional[DecisionRead] = None) -> Settled:
     """Decide ``doc`` as ``extraction`` reads it and move it to APPROVED (outbox row written)
     or NEEDS_REVIEW; the overrides given here are recorded when they apply.
     ``is_machine_reading``: ``extraction`` is the machine's newest reading (see gather_evidence).
     ``claim_until``: the caller delivers an approval itself after the commit; its outbox row
-    is written claimed until then (``DocumentRepository.add_outbox``)."""
-    evidence = gather_evidence(app, tx, doc, extraction, today, is_machine_reading)
+    is written claimed until then (``DocumentRepository.add_outbox``).
+    ``read``: what ``DocumentRepository.for_decision`` read with the document (its content
+    print, whether overrides are stored, its newest metered parse's ceiling), not read again here."""
+    evidence = gather_evidence(app, tx, doc, extraction, today, is_machine_reading, read)
     report = decide(evidence, app.policy)
-    result = gate(report.decision, stored_overrides(tx, doc.id) + list(overrides))
+    stored = stored_overrides(tx, doc.id) if read is None or read.has_overrides else []
+    result = gate(report.decision, stored + list(overrides))
     to = Status.APPROVED if result.passes else Status.NEEDS_REVIEW
     outcome = "approved" if result.passes else "needs_review"
     reasons = _reasons_json(report, result)

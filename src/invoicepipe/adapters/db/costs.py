@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import JSON, BigInteger, Numeric, bindparam, cast, exists, func, insert, literal_column, select, update
 
 from ...domain.costs import Spend
 from . import tables as t
@@ -38,6 +38,27 @@ def _add_day_statement(with_engines: bool):
     return update(t.cost_days).where(c.day == bindparam("day_key")).values(**values)
 
 
+def _engines_merged_in_sql():
+    """PostgreSQL: the day's per-engine spend plus the parameter ``add_engines`` (a parse's
+    ``engines_json``), merged by the UPDATE itself, so closing a parse needs no locked read
+    of the day row first. As ``_merge_engines`` does: each measure summed per engine, CPU
+    rounded to 3 decimals and cost to 6 (both sides are stored rounded so, and their exact
+    decimal sum rounds as their float sum does)."""
+    known = func.json_each(t.cost_days.c.engines).table_valued("key", "value").alias("known")
+    added = func.json_each(bindparam("add_engines", type_=JSON)).table_valued("key", "value").alias("added")
+
+    def summed(measure: str):
+        name = literal_column(f"'{measure}'")
+        return (func.coalesce(cast(known.c.value.op("->>")(name), Numeric), literal_column("0"))
+                + func.coalesce(cast(added.c.value.op("->>")(name), Numeric), literal_column("0")))
+
+    spend = func.json_build_object(literal_column("'cpu_seconds'"), func.round(summed("cpu_seconds"), literal_column("3")),
+                                   literal_column("'calls'"), cast(summed("calls"), BigInteger),
+                                   literal_column("'cost'"), func.round(summed("cost"), literal_column("6")))
+    return (select(func.json_object_agg(func.coalesce(known.c.key, added.c.key), spend))
+            .select_from(known.outerjoin(added, known.c.key == added.c.key, full=True)).scalar_subquery())
+
+
 @lru_cache(maxsize=1)
 def _open_and_reserve_statement():
     """PostgreSQL: the running row's INSERT and the day's reservation in one statement (a
@@ -53,12 +74,16 @@ def _open_and_reserve_statement():
 def _close_and_count_statement(with_engines: bool):
     """PostgreSQL: close the running row and add it to the day's totals in one statement;
     the day is updated only when the row was still running (rowcount 1), as ``close`` does
-    in two."""
+    in two. Its engines are merged into the day's in the statement: the day row is not
+    locked and read first (``grant`` locked it to check the day's ceiling; closing only adds)."""
     c = t.cost_ledger.c
     settled = (update(t.cost_ledger).where(c.id == bindparam("entry_id"), c.outcome == RUNNING)
                .values({name: bindparam(f"set_{name}", type_=c[name].type) for name in _CLOSED})
                .returning(c.id).cte("settled"))
-    return _add_day_statement(with_engines).where(exists(select(settled.c.id))).add_cte(settled)
+    count = _add_day_statement(False)
+    if with_engines:
+        count = count.values(engines=_engines_merged_in_sql())
+    return count.where(exists(select(settled.c.id))).add_cte(settled)
 
 
 # What opening a row sets, and closing it.
@@ -158,14 +183,13 @@ class CostRepository:
         """``settle`` for a caller that knows the entry's day and stored allowance (the parse
         that opened it): what was counted, or None when the row was no longer running."""
         counted = allowance if spent is None else spent
-        day_row = self.lock_day(day)
         closed = {"settled_at": now, "outcome": LOST if spent is None else METERED, "cpu_seconds": counted.cpu_seconds,
                   "calls": counted.calls, "cost": counted.cost, "engines": engines or {}, "ceiling": ceiling}
         added = {"reserved": Spend() - allowance, "spent": counted, "hits": 1 if ceiling else 0}
         if self._postgres:
             params = _day_params(day, **added)
             if engines:
-                params["new_engines"] = _merge_engines(day_row.get("engines"), engines)
+                params["add_engines"] = engines
             counts = self.conn.execute(_close_and_count_statement(bool(engines)),
                                        {**params, "entry_id": entry_id, **{f"set_{k}": v for k, v in closed.items()}})
             return counted if counts.rowcount else None  # 0: settled by another transaction meanwhile
@@ -173,7 +197,8 @@ class CostRepository:
             t.cost_ledger.c.id == entry_id, t.cost_ledger.c.outcome == RUNNING).values(**closed))
         if settled.rowcount == 0:  # settled by another transaction meanwhile
             return None
-        self._add_day(day, engines=engines or {}, known_engines=day_row.get("engines"), **added)
+        known = self.lock_day(day).get("engines") if engines else None
+        self._add_day(day, engines=engines or {}, known_engines=known, **added)
         return counted
 
     def settle_lost(self, document_id: int, now: datetime, entries: Optional[list[dict]] = None) -> int:

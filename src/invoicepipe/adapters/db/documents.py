@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
@@ -12,6 +13,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, u
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
+from .costs import METERED
 from .engine import dialect_insert, dialect_insert_for
 from .duplicate_queries import PAID, candidates_query
 
@@ -49,6 +51,23 @@ _NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id ==
 _NEWEST_MACHINE_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"),
                                                           t.extractions.c.source == "machine")
                               .order_by(t.extractions.c.id.desc()).limit(1))
+# The decision's own reads in one statement (decide runs once per invoice): the document,
+# its newest extraction (columns prefixed ``x_``), its content print, whether any reason
+# override is stored for it (rare: a reviewer's; read in full only then) and the ceiling
+# its newest metered parse met (rare too: the ledger row is read in full only then).
+_NEWER = t.extractions.alias("newer")
+_NEWEST_EXTRACTION_ID = (select(_NEWER.c.id).where(_NEWER.c.document_id == t.documents.c.id)
+                         .order_by(_NEWER.c.id.desc()).limit(1).correlate(t.documents).scalar_subquery())
+_FOR_DECISION = (
+    select(t.documents, *[c.label(f"x_{c.name}") for c in t.extractions.c],
+           select(t.content_prints.c.print).where(t.content_prints.c.document_id == t.documents.c.id)
+           .scalar_subquery().label("own_print"),
+           select(t.reason_overrides.c.id).where(t.reason_overrides.c.document_id == t.documents.c.id)
+           .exists().label("has_overrides"),
+           select(t.cost_ledger.c.ceiling).where(t.cost_ledger.c.document_id == t.documents.c.id, t.cost_ledger.c.outcome == METERED)
+           .order_by(t.cost_ledger.c.id.desc()).limit(1).scalar_subquery().label("metered_ceiling"))
+    .select_from(t.documents.outerjoin(t.extractions, t.extractions.c.id == _NEWEST_EXTRACTION_ID))
+    .where(t.documents.c.id == bindparam("doc_id")))
 _OUTBOX_ENTRY = select(t.outbox).where(t.outbox.c.document_id == bindparam("doc_id"))
 _OVERRIDES = (select(t.reason_overrides).where(t.reason_overrides.c.document_id == bindparam("doc_id"))
               .order_by(t.reason_overrides.c.id))
@@ -182,6 +201,20 @@ def extraction_from_json(row: dict) -> Extraction:
         for li in row["lines"]
     )
     return Extraction(fields=fields, lines=lines, extractor_version=row["extractor_version"], warnings=tuple(row["warnings"] or ()))
+
+
+@dataclass(frozen=True)
+class DecisionRead:
+    """What ``for_decision`` read: the document, its newest ``extractions`` row (a dict, None
+    when there is none), its stored content print (as stored, None when there is none),
+    whether any reason override is stored for it, and the ``ceiling`` of its newest metered
+    ledger row (None when there is none or it met none)."""
+
+    document: Document
+    extraction: Optional[dict]
+    content_print: Any
+    has_overrides: bool
+    metered_ceiling: Any = None
 
 
 class DocumentRepository:
@@ -330,6 +363,15 @@ class DocumentRepository:
         """The newest extraction the machine made (before any person changed it)."""
         row = self.conn.execute(_NEWEST_MACHINE_EXTRACTION, {"doc_id": doc_id}).first()
         return dict(row._mapping) if row else None
+
+    def for_decision(self, doc_id: int) -> Optional[DecisionRead]:
+        """The document with what deciding it reads first, in one statement (None: no such document)."""
+        row = self.conn.execute(_FOR_DECISION, {"doc_id": doc_id}).first()
+        if row is None:
+            return None
+        m = row._mapping
+        extraction = {c.name: m[f"x_{c.name}"] for c in t.extractions.c} if m["x_id"] is not None else None
+        return DecisionRead(_document(row), extraction, m["own_print"], bool(m["has_overrides"]), m["metered_ceiling"])
 
     def latest_extraction(self, doc_id: int) -> Optional[dict]:
         row = self.conn.execute(_NEWEST_EXTRACTION, {"doc_id": doc_id}).first()
