@@ -94,6 +94,15 @@ class PatternSet:
         return entry
 
 
+def first_class(pattern: str, flags: int = 0) -> Optional[str]:
+    """A character class (``[...]``) holding every character a match of ``pattern`` can
+    start with, or None when that is any character. Read under ``flags``, it can guard a
+    pattern the regex engine would otherwise try in full at every position:
+    ``(?=class)(?:pattern)`` finds the same matches."""
+    parts = _first_parts(pattern, flags)
+    return None if parts is None else f"[{''.join(parts)}]"
+
+
 def _first_parts(pattern: str, flags: int) -> Optional[list[str]]:
     """The parts of a character class (characters, ranges, categories) holding every
     character a match of ``pattern`` can start with, or None when that is any character (or
