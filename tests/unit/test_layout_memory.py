@@ -66,3 +66,15 @@ def test_layout_round_trips_through_json_and_keys_fall_back_to_the_printed_name(
     assert vendor_memory_key("V7", "Kessler") == "V7"
     assert vendor_memory_key(None, "Kessler Elektro GmbH!") == "name:kessler elektro gmbh"
     assert vendor_memory_key(None, None) is None
+
+
+def test_memory_recalled_once_the_vendor_is_resolved_reads_as_memory_given():
+    memory = {"V7": learn_layout(invoice("K-7781", "03.02.2026", "100,00"), "V7", {"invoice_number": "K-7781"})}
+    second = invoice("K-7790", "10.02.2026", "100,00", shift=4)
+    asked = []
+    recalled = extract_invoice(second, [VENDOR], recall=lambda vendor_id: asked.append(vendor_id) or memory)
+    assert asked == ["V7"]
+    assert recalled == extract_invoice(second, [VENDOR], memory=memory)
+    assert recalled.fields["invoice_number"].method == "layout_memory"
+    # no vendor resolved: nothing is asked
+    assert extract_invoice(second, [], recall=asked.append) == extract_invoice(second, []) and asked == ["V7"]

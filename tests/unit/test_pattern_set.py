@@ -47,3 +47,23 @@ def test_the_label_vocabulary_on_real_label_lines():
 def test_patterns_it_cannot_replay_are_refused(pattern):
     with pytest.raises(ValueError):
         PatternSet([pattern], _WORD_START)
+
+
+def test_a_first_class_guard_finds_the_same_matches():
+    from invoicepipe.domain.extraction.conventions import _CURRENCY_RX, _IN_PARENS_RX, _ISO_CODE_RX
+    from invoicepipe.domain.extraction.parsing import SYMBOL_RX
+    from invoicepipe.domain.extraction.pattern_set import first_class
+
+    unguarded = re.compile("%s|(?i:%s)|%s" % (_ISO_CODE_RX, SYMBOL_RX, _IN_PARENS_RX))
+    assert _CURRENCY_RX.pattern.startswith("(?=")
+    guarded = [(re.compile(p, flags), re.compile(f"(?={first_class(p, flags)})(?:{p})", flags))
+               for p in PATTERNS for flags in (0, re.I) if first_class(p, flags) is not None]
+    assert len(guarded) >= 12
+    alphabet = ALPHABET + list("EUR eur USD $€£₹¥ kr. Kr Rs. RM 12,50 (Fr.) SFr zł zl Kč euros US$ R$ CA$ \u212ar")
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert [m.span() for m in _CURRENCY_RX.finditer(text)] == [m.span() for m in unguarded.finditer(text)], text
+        for plain, guard in guarded:
+            assert [m.span() for m in guard.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+    assert first_class(r"\w*x") == r"[\wx]" and first_class(r".x") is None and first_class(r"(?<!\w)[^a]") is None

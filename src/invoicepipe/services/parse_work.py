@@ -143,12 +143,13 @@ def _content_print(data: bytes, media_type: Optional[str], text: DocumentText,
 
 
 def read_and_extract(readers, data: bytes, media_type: str, min_chars_per_page: int, limits: ParseLimits,
-                     vendors: list, calibration=None, budget: Optional[Budget] = None) -> ParseOutput:
+                     vendors: list, calibration=None, budget: Optional[Budget] = None, recall=None) -> ParseOutput:
     """Read (every engine call metered, each expensive one checked against ``budget``
-    first), extract with the shipped calibration (or ``calibration``), and print."""
+    first), extract with the shipped calibration (or ``calibration``) and the resolved
+    vendor's layout memory when ``recall`` is given (``extract_invoice``), and print."""
     with cost_meter.metering(budget) as meter:
         text, images = _read_with_thumbnails(readers, data, media_type, min_chars_per_page, limits)
-    extraction = extract_invoice(text, vendors, calibration or load_calibration())
+    extraction = extract_invoice(text, vendors, calibration or load_calibration(), recall=recall)
     fingerprint, print_ms, warning = _content_print(data, media_type, text, images)
     return ParseOutput(text, extraction, fingerprint, print_ms, warning, meter.result())
 
@@ -166,10 +167,26 @@ def parse_document(readers, data: bytes, media_type: str, min_chars_per_page: in
                    vendors: list, calibration=None, budget: Optional[Budget] = None, *, ask) -> ParsedDocument:
     """Read, extract and print (``read_and_extract``), then finish with the resolved vendor's
     context: ``ask(vendor_id)`` returns its layout memory and purchase orders (the worker
-    reads them; not asked when no vendor was resolved)."""
-    out = read_and_extract(readers, data, media_type, min_chars_per_page, limits, vendors, calibration, budget)
+    reads them; not asked when no vendor was resolved). It is asked half-way through the
+    extraction, as soon as the vendor is resolved, so a vendor with a layout memory costs
+    one extraction, not one without the memory and one with it."""
+    asked: dict = {}
+
+    def recall(vendor_id: str):
+        if vendor_memory_key(vendor_id, None) is None:
+            return None
+        asked[vendor_id] = ask(vendor_id)
+        return asked[vendor_id][0]
+
+    out = read_and_extract(readers, data, media_type, min_chars_per_page, limits, vendors, calibration, budget, recall)
     vendor_id = out.extraction.value("vendor_id")
-    memory, vendor_pos = ask(vendor_id) if vendor_memory_key(vendor_id, None) is not None else (None, [])
-    extraction = finish_extraction(readers, out.text, out.extraction, vendors, calibration, memory, vendor_pos)
+    extraction = out.extraction
+    if vendor_id in asked:  # extracted with this vendor's memory already
+        memory, vendor_pos = None, asked[vendor_id][1]
+    else:  # not the vendor resolved half-way (none was, or the e-invoice's XML alone named one)
+        if any(m for m, _ in asked.values()):  # as it reads without the other vendor's memory
+            extraction = extract_invoice(out.text, vendors, calibration or load_calibration())
+        memory, vendor_pos = ask(vendor_id) if vendor_memory_key(vendor_id, None) is not None else (None, [])
+    extraction = finish_extraction(readers, out.text, extraction, vendors, calibration, memory, vendor_pos)
     return ParsedDocument(out.text.reader, page_facts(out.text), extraction, out.content_print, out.print_ms,
                           out.print_warning, out.cost)

@@ -16,14 +16,20 @@ from babel.numbers import get_territory_currencies
 from invoicepipe.domain.extraction.layout import Line, build_layout
 from invoicepipe.domain.extraction.parsing import (
     AMBIGUOUS_SYMBOLS, ISO_CURRENCIES, SYMBOL_RX, currency_code, date_order_evidence, find_iban, find_vat_ids)
+from invoicepipe.domain.extraction.pattern_set import first_class
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, make_context
 from invoicepipe.domain.models import DocumentText
 
 # ISO codes only in capitals in running text ("try" is a word, "TRY" the lira); symbols any case;
 # a local abbreviation alone in parentheses names the currency of a column or sum ("Total (RM)",
 # "Amount (Rs.)"), though no digit follows it
-_CURRENCY_RX = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])|(?i:%s)|(?<=\()(?:RM|Rs\.?|₹|zł|Fr\.|kr\.?)(?=\))"
-                          % ("|".join(sorted(ISO_CURRENCIES)), SYMBOL_RX))
+_ISO_CODE_RX = r"(?<![A-Za-z])(%s)(?![A-Za-z])" % "|".join(sorted(ISO_CURRENCIES))
+_IN_PARENS_RX = r"(?<=\()(?:RM|Rs\.?|₹|zł|Fr\.|kr\.?)(?=\))"
+# the engine would try the whole alternation at every character of every line; a look-ahead
+# for the characters a code or symbol can start with lets it pass over the others at once
+_CURRENCY_STARTS = (first_class(_ISO_CODE_RX), first_class(SYMBOL_RX, re.I), first_class(_IN_PARENS_RX))
+_CURRENCY_RX = re.compile("%s(?:%s|(?i:%s)|%s)" % (
+    "" if None in _CURRENCY_STARTS else "(?=%s|(?i:%s)|%s)" % _CURRENCY_STARTS, _ISO_CODE_RX, SYMBOL_RX, _IN_PARENS_RX))
 # which krona/krone a "kr" is, and which dollar a "$" is, from the countries on the page
 _KRONE = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}
 _DOLLARS = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, evidence_source
 from invoicepipe.domain.einvoice import parse_einvoice
@@ -36,7 +36,8 @@ EXTRACTOR_VERSION = "kv-2.7"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
-                    memory: Optional[Mapping[str, VendorLayout]] = None) -> Extraction:
+                    memory: Optional[Mapping[str, VendorLayout]] = None,
+                    recall: Optional[Callable[[str], Optional[Mapping[str, VendorLayout]]]] = None) -> Extraction:
     """Extract header fields and line items from ``doc`` without any vendor template.
 
     Values are found next to multilingual labels (right on the same line, else below in the
@@ -45,8 +46,10 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     When the document carries a readable e-invoice XML, its values win and disagreements
     with the printed text are reported as ``einvoice_text_mismatch:<field>`` warnings.
     ``calibration`` maps raw scores to observed accuracy; ``memory`` holds where known
-    vendors print their fields (from reviewers' corrections). A stand-alone e-invoice (no
-    page, only XML) is read from the XML alone (``einvoice_only``).
+    vendors print their fields (from reviewers' corrections); ``recall(vendor_id)``, when
+    given, returns that memory for the vendor once it is resolved (the caller reads it only
+    then, and the document is extracted once instead of once without and once with it). A
+    stand-alone e-invoice (no page, only XML) is read from the XML alone (``einvoice_only``).
     """
     if not doc.pages and doc.einvoice_xml:
         return apply_calibration(extract_einvoice_only(doc.einvoice_xml, vendors, EXTRACTOR_VERSION), calibration, "text")
@@ -58,6 +61,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     # a receipt's head names the shop; its legal-form words ("KG", "AB", "SE") are in the goods
     printed = None if resolved else (seller_block_name(ctx) or receipt_vendor_name(ctx) or printed_vendor_name(ctx))
     key = vendor_memory_key(resolved[0].vendor_id if resolved else None, printed.value if printed else None)
+    if recall is not None and resolved:
+        memory = recall(resolved[0].vendor_id)
     remembered = (memory or {}).get(key) if key else None
 
     def put(name: str, cand: Optional[Candidate], conf: float, method: Optional[str] = None) -> None:

@@ -108,8 +108,10 @@ def find_labels(line: Line) -> list[LabelHit]:
     is no tax label."""
     hits = []
     text = fold_accents(line.text)
-    for (field, _, strength, lang), spans in zip(_COMPILED, _label_scan().matches(text)):
-        for start, end in spans:
+    found = _label_scan().spans(text)
+    for i in sorted(found):  # in vocabulary order: equal hits keep it through the sort below
+        field, _, strength, lang = _COMPILED[i]
+        for start, end in found[i]:
             if end > start and not _qualifier(text, field, start, end):
                 hits.append(LabelHit(field, strength, lang, line, start, end))
     hits.sort(key=lambda h: (-(h.end - h.start), -h.strength))

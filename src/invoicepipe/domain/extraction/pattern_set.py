@@ -61,17 +61,25 @@ class PatternSet:
 
     def matches(self, text: str) -> list[list[tuple[int, int]]]:
         """Per pattern, the (start, end) of each match ``finditer`` gives, in order."""
-        found: list[list[tuple[int, int]]] = [[] for _ in self.patterns]
-        free = [0] * len(self.patterns)  # where each pattern's own scan goes on
+        found = self.spans(text)
+        return [found.get(i, []) for i in range(len(self.patterns))]
+
+    def spans(self, text: str) -> dict[int, list[tuple[int, int]]]:
+        """``matches`` for the patterns that match at all, by pattern index: a line holds a
+        label or two of some 175, and a list per pattern cost more than the scan."""
+        found: dict[int, list[tuple[int, int]]] = {}
         for start in self._starts.finditer(text):
             s = start.start()
             indices, combined = self._at(text[s])
             if combined is None:
                 continue
             for i, span in zip(indices, combined.match(text, s).regs[1:]):
-                if span[0] >= 0 and s >= free[i]:
-                    found[i].append(span)
-                    free[i] = span[1]
+                if span[0] >= 0:
+                    got = found.get(i)
+                    if got is None:
+                        found[i] = [span]
+                    elif s >= got[-1][1]:  # each pattern's own scan goes on after its last match
+                        got.append(span)
         return found
 
     def _at(self, ch: str) -> tuple[tuple[int, ...], Optional[re.Pattern]]:
@@ -84,6 +92,15 @@ class PatternSet:
                     "".join(f"(?:(?=({self.patterns[i]}))|)" for i in indices), self.flags)
             entry = self._by_char[ch] = (indices, combined)
         return entry
+
+
+def first_class(pattern: str, flags: int = 0) -> Optional[str]:
+    """A character class (``[...]``) holding every character a match of ``pattern`` can
+    start with, or None when that is any character. Read under ``flags``, it can guard a
+    pattern the regex engine would otherwise try in full at every position:
+    ``(?=class)(?:pattern)`` finds the same matches."""
+    parts = _first_parts(pattern, flags)
+    return None if parts is None else f"[{''.join(parts)}]"
 
 
 def _first_parts(pattern: str, flags: int) -> Optional[list[str]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from typing import Optional, Sequence
@@ -31,6 +31,7 @@ from stdnum.in_ import gstin as stdnum_gstin
 
 from invoicepipe.domain.extraction.candidates import identifier_in
 from invoicepipe.domain.extraction.layout import Line, first_page_top
+from invoicepipe.domain.extraction.name_reach import NameLetters
 from invoicepipe.domain.extraction.parsing import find_iban, find_vat_ids, normalise_id
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.models import Vendor
@@ -65,6 +66,7 @@ class VendorIndex:
     names: tuple[tuple[int, str], ...]  # (vendor position, normalised name or alias), in vendor and name order
     long_names: tuple[str, ...]  # the names fuzzy-matched, in ``names`` order
     short_names: dict  # names position -> whole-word pattern
+    long_letters: NameLetters = field(compare=False)  # of ``long_names``: which lines each can match at all
 
 
 @lru_cache(maxsize=4)
@@ -80,11 +82,12 @@ def vendor_index(vendors: tuple[Vendor, ...]) -> VendorIndex:
                 if len(target) < _SHORT_NAME:
                     short[len(names)] = re.compile(rf"(?<!\w){re.escape(target)}(?!\w)")
                 names.append((pos, target))
+    long_names = tuple(t for i, (_, t) in enumerate(names) if i not in short)
     return VendorIndex(
         active,
         tuple(tid if v.tax_id and len(tid := normalise_id(v.tax_id)) >= 6 else None for v in active),
         tuple(frozenset(normalise_id(b.iban) for b in v.bank_accounts) for v in active),
-        tuple(names), tuple(t for i, (_, t) in enumerate(names) if i not in short), short)
+        tuple(names), long_names, short, NameLetters(long_names))
 
 
 # The last master and its index: a caller that keeps its master (the repository's copy per
@@ -192,19 +195,17 @@ def _other_seller_tax_id(v: Vendor, seller_ids: set) -> bool:
 def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dict[int, tuple[float, str, Line]]:
     """Per vendor position, its best name or alias hit: (confidence, "name", line).
 
-    Every long name is scored against every line at once (rapidfuzz ``cdist``): the
-    partial ratio where the line is at least as long as the name, else the plain ratio, at
-    least 88. A hit in the page-1 header counts fully, elsewhere 0.9 of it; the first of
-    equal hits (name order, then line order) wins."""
+    Long names are scored against lines (rapidfuzz): the partial ratio where the line is at
+    least as long as the name, else the plain ratio, at least 88; only the pairs whose
+    letters allow that score are scored (``name_reach``), the others score 0 as below the
+    cut-off. A hit in the page-1 header counts fully,
+    elsewhere 0.9 of it; the first of equal hits (name order, then line order) wins."""
     texts = [_norm(ln.text) for ln in lines]
     if not texts:
         return {}
     rows = iter(())
     if index.long_names:
-        partial = process.cdist(index.long_names, texts, scorer=fuzz.partial_ratio, score_cutoff=_NAME_SCORE, dtype=np.float64)
-        plain = process.cdist(index.long_names, texts, scorer=fuzz.ratio, score_cutoff=_NAME_SCORE, dtype=np.float64)
-        shorter = np.array([len(t) for t in texts])[None, :] < np.array([len(n) for n in index.long_names])[:, None]
-        rows = iter(np.where(shorter, plain, partial))
+        rows = iter(_long_name_scores(index, texts))
     joined = "\n".join(texts)  # short names match whole words, never across a line end
     starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
     best: dict[int, tuple[float, str, Line]] = {}
@@ -222,6 +223,22 @@ def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dic
             if pos not in best or conf > best[pos][0]:
                 best[pos] = (conf, "name", ln)
     return best
+
+
+def _long_name_scores(index: VendorIndex, texts: list[str]) -> np.ndarray:
+    """long names x texts: the score of each pair, 0 below ``_NAME_SCORE`` (as ``cdist``
+    with its cut-off gives); only the pairs within reach are scored, pair by pair."""
+    reach = index.long_letters.within_reach(texts, _NAME_SCORE)
+    scores = np.zeros(reach.shape, dtype=np.float64)
+    rows, cols = np.nonzero(reach)
+    if len(rows):
+        shorter = np.array([len(t) for t in texts])[cols] < index.long_letters.lengths[rows]
+        for scorer, pick in ((fuzz.partial_ratio, ~shorter), (fuzz.ratio, shorter)):
+            if pick.any():
+                r, c = rows[pick], cols[pick]
+                scores[r, c] = process.cpdist([index.long_names[i] for i in r], [texts[k] for k in c], scorer=scorer,
+                                              score_cutoff=_NAME_SCORE, dtype=np.float64)
+    return scores
 
 
 def vat_id_candidates(ctx: Context) -> list[Candidate]:
