@@ -14,11 +14,11 @@ from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
+from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.items import read_line_items
-from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
-from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
+from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
