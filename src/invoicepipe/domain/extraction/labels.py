@@ -106,20 +106,32 @@ def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
     word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
     is no tax label."""
-    hits = []
     text = fold_accents(line.text)
+    hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
+    return _compounds(line, text, hits)
+
+
+# Which labels a line's text holds is a function of the text alone, and texts come back: the
+# same labels, headers and footers on every invoice of a layout (over half of the lines of
+# the generated sets and corpora read in a row were seen before). The compounds need the
+# words' positions, so they are joined per line (``_compounds``).
+@lru_cache(maxsize=16384)
+def _text_hits(text: str) -> tuple[tuple[str, float, str, int, int], ...]:
+    """(field, strength, language, start, end) of the labels in a folded line text, overlaps
+    resolved, left to right."""
+    hits = []
     found = _label_scan().spans(text)
     for i in sorted(found):  # in vocabulary order: equal hits keep it through the sort below
         field, _, strength, lang = _COMPILED[i]
         for start, end in found[i]:
             if end > start and not _qualifier(text, field, start, end):
-                hits.append(LabelHit(field, strength, lang, line, start, end))
-    hits.sort(key=lambda h: (-(h.end - h.start), -h.strength))
-    kept: list[LabelHit] = []
+                hits.append((field, strength, lang, start, end))
+    hits.sort(key=lambda h: (-(h[4] - h[3]), -h[1]))
+    kept: list[tuple[str, float, str, int, int]] = []
     for h in hits:
-        if all(h.end <= k.start or h.start >= k.end for k in kept):
+        if all(h[4] <= k[3] or h[3] >= k[4] for k in kept):
             kept.append(h)
-    return _compounds(line, text, sorted(kept, key=lambda h: h.start))
+    return tuple(sorted(kept, key=lambda h: h[3]))
 
 
 # Sum labels that name a total, then qualify it: "Rechnungssumme Netto", "Rechnungssumme
