@@ -48,10 +48,13 @@ class Line:
 
 
 def union_box(words: Sequence[Word]) -> Box:
-    box = words[0].box
-    for w in words[1:]:
-        box = box.union(w.box)
-    return box
+    # min/max over each side: the same fold ``Box.union`` makes pairwise (the first of equal
+    # values kept), without a Box per word
+    if len(words) <= 1:  # one word: its own box (none: IndexError, as the fold gave)
+        return words[0].box
+    boxes = [w.box for w in words]
+    return Box(min([b.x0 for b in boxes]), min([b.top for b in boxes]), max([b.x1 for b in boxes]),
+               max([b.bottom for b in boxes]))
 
 
 def _glue(words: list[Word]) -> list[Word]:
