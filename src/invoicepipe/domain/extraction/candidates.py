@@ -65,6 +65,9 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
                and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
             j += 1
             text += " " + words[j].text
+        if not _DIGIT.search(text):  # no amount without a digit (most words): nothing below could keep it
+            i = j + 1
+            continue
         nxt = words[j + 1].text if j + 1 < len(words) else ""
         # "1.000,00 €   190,00 €": the "€" between them is the first amount's, not the second's
         prev = words[i - 1].text if i > 0 and i - 1 > taken else ""
