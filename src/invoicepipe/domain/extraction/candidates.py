@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Optional
@@ -123,19 +124,29 @@ _MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)")
 
 def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
     """Dates in ``text`` (a slice of a line starting at ``offset``), in order of appearance."""
+    found = _dates_in(text, order)
+    if not offset:
+        return list(found)
+    return [DateToken(d.value, d.ambiguous, d.start + offset, d.end + offset) for d in found]
+
+
+# A function of the text and the date order alone, kept: the header lines searched for an
+# unlabelled date row are the same on every invoice of a layout.
+@lru_cache(maxsize=8192)
+def _dates_in(text: str, order: Optional[str]) -> tuple[DateToken, ...]:
     found: list[DateToken] = []
     text, where = _without_marks(text)
     for rx in DATE_PATTERNS:
         for m in rx.finditer(text):
             parsed = parse_date(m.group(0), order)
             if parsed:
-                found.append(DateToken(parsed[0], parsed[1], offset + where(m.start()), offset + where(m.end() - 1) + 1))
+                found.append(DateToken(parsed[0], parsed[1], where(m.start()), where(m.end() - 1) + 1))
     found.sort(key=lambda d: d.start)
     kept: list[DateToken] = []
     for d in found:
         if not kept or d.start >= kept[-1].end:
             kept.append(d)
-    return kept
+    return tuple(kept)
 
 
 def _without_marks(text: str):

@@ -107,8 +107,13 @@ def _currency_tokens(line: Line) -> tuple[tuple[str, int, int], ...]:
     counted again when the vendor master's currency is known)."""
     found = line.memo.get("currency_tokens")
     if found is None:
-        found = line.memo["currency_tokens"] = tuple((m.group(0), m.start(), m.end()) for m in _CURRENCY_RX.finditer(line.text))
+        found = line.memo["currency_tokens"] = _currency_tokens_in(line.text)
     return found
+
+
+@lru_cache(maxsize=8192)  # a function of the text: a layout's lines come back on every invoice
+def _currency_tokens_in(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple((m.group(0), m.start(), m.end()) for m in _CURRENCY_RX.finditer(text))
 
 
 def _unprinted_currency(ctx: Context, prior: Optional[str]) -> Optional[tuple[Candidate, float]]:

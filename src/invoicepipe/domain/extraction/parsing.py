@@ -130,6 +130,7 @@ def currency_code(token: str) -> Optional[str]:
     return tok.upper() if tok.upper() in ISO_CURRENCIES else None
 
 
+@lru_cache(maxsize=8192)  # asked of every amount's word and its neighbours: the same few texts
 def currency_in(text: str) -> Optional[str]:
     """Return the ISO code of the first unambiguous currency symbol or code found in ``text``."""
     for m in _CURRENCY_TOKEN.finditer(text):
