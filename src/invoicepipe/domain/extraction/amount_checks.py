@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional
 
 from invoicepipe.domain.extraction.amount_words import WrittenAmounts
@@ -194,7 +195,12 @@ class DocumentAmounts:
 
 def printed_rates(ctx: Context) -> set[Decimal]:
     """The percentages printed on the document."""
-    return {Decimal(m.group(1).replace(",", ".")) for ln in ctx.layout.lines for m in _PERCENT.finditer(ln.text)}
+    return {rate for ln in ctx.layout.lines for rate in _rates_in(ln.text)}
+
+
+@lru_cache(maxsize=8192)  # a function of the text: a layout's lines come back on every invoice
+def _rates_in(text: str) -> tuple[Decimal, ...]:
+    return tuple(Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(text))
 
 
 def rate_fits(net: Decimal, tax: Decimal, printed: set[Decimal]) -> bool:

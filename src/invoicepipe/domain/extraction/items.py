@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from invoicepipe.domain.extraction.arithmetic_rows import items_from_arithmetic
@@ -77,6 +78,15 @@ def items_from_tables(doc: DocumentText, decimal_sep: Optional[str]) -> list[Lin
     return items
 
 
+# A function of the text alone, kept: every line above a page's item header is asked, and a
+# layout prints the same lines there on every invoice.
+@lru_cache(maxsize=8192)
+def _column_names(text: str) -> dict[str, tuple[int, int]]:
+    """The (start, end) of the first match of each column name's pattern on a line's text."""
+    folded = fold_accents(text)
+    return {k: m.span() for k, rx in _COL_RX.items() for m in [rx.search(folded)] if m}
+
+
 def items_from_rows(ctx: Context) -> list[LineItem]:
     """Items from word rows under a header line whose amount column they align with."""
     items: list[LineItem] = []
@@ -85,9 +95,9 @@ def items_from_rows(ctx: Context) -> list[LineItem]:
         header: Optional[tuple[Line, dict]] = None
         for ln in lines:
             if header is None:
-                cols = {k: m for k, rx in _COL_RX.items() for m in [rx.search(fold_accents(ln.text))] if m}
+                cols = _column_names(ln.text)
                 if "amount" in cols and len(cols) >= 3:
-                    amount_words = ln.words_in(cols["amount"].start(), cols["amount"].end())
+                    amount_words = ln.words_in(*cols["amount"])
                     header = (ln, {"amount": union_box(amount_words)})
                 continue
             if any(h.field in ("net", "total") for h in ctx.hits[id(ln)]) or _STOP_ROW.match(fold_accents(ln.text)):

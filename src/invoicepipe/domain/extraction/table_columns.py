@@ -110,6 +110,7 @@ class Header:
         return min(starts, default=1e9)
 
 
+@lru_cache(maxsize=8192)  # every line of every page is searched for column names: texts come back
 def _searched(text: str) -> str:
     # a speck OCR glued to the front of a name ("2Prijs", "|Amount") is blanked, not
     # deleted, so the offsets still map to the line's words
