@@ -7,6 +7,7 @@ boxes and confidences) it covers.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import median
@@ -37,7 +38,20 @@ class Line:
 
     def words_in(self, start: int, end: int) -> tuple[Word, ...]:
         """Words whose characters overlap ``[start, end)`` of ``text``."""
-        return tuple(w for w, (s, e) in zip(self.words, self.spans) if s < end and e > start)
+        # the spans run left to right (``make_line``), starts and ends both ascending: the
+        # words overlapping are those from the first ending after ``start`` up to the first
+        # starting at or after ``end``
+        first = bisect_right(self._ends, start)
+        last = bisect_left(self._starts, end)
+        return self.words[first:last] if first < last else ()
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s for s, _ in self.spans]
+
+    @cached_property
+    def _ends(self) -> list[int]:
+        return [e for _, e in self.spans]
 
     def offset_at_x(self, x: float) -> int:
         """Character offset of the first word starting at or right of ``x``."""
