@@ -26,14 +26,18 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     another worker moved the document first (the caller then has nothing to do).
     """
     expected = set(expected) if expected is not None else {doc.status}
-    if not tx.documents.transition(doc.id, expected, to, expected_version=expected_version, holder=holder, **changes):
+    # The guarded update draws the event's seq (PostgreSQL), so the append can be one
+    # statement at a head this thread wrote last (adapters/db/audit.py).
+    seq = tx.documents.transition_drawing_seq(doc.id, expected, to, expected_version=expected_version, holder=holder, **changes)
+    if seq is None:
         return None
     event = tx.audit.append(
         AuditEvent(
             step=step, actor=actor, outcome=outcome, document_id=doc.id, from_status=doc.status.value,
             to_status=to.value, reasons=list(reasons), inputs=_with_correlation(doc, inputs),
             extractor_version=extractor_version, policy_version=policy_version,
-        )
+        ),
+        seq=seq or None,
     )
     # Subscribers' deliveries commit with the change or not at all (the database is the truth).
     webhooks = getattr(tx, "webhooks", None)

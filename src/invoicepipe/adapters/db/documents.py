@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
 
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
@@ -104,11 +104,13 @@ def _add_outbox_statement(dialect: str):
 OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "delivered_at")
 
 
-@lru_cache(maxsize=128)
-def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool):
+@lru_cache(maxsize=256)
+def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False):
     """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
     once: building and cache-keying it per call cost more client CPU than running it. Every
-    value is a parameter, typed by its column (so SQLite stores dates as the column would)."""
+    value is a parameter, typed by its column (so SQLite stores dates as the column would).
+    ``draw_seq`` (PostgreSQL): it also returns the next audit seq, drawn once the row is
+    locked (RETURNING runs after the update: after any wait for the row)."""
     c = t.documents.c
     now = bindparam("now", type_=c.updated_at.type)
     guards = [c.id == bindparam("doc_id"), c.status.in_(bindparam("expected", expanding=True))]
@@ -119,7 +121,10 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
                           c.lease_owner == bindparam("holder")))
     values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + 1,
               **{name: bindparam(f"set_{name}", type_=c[name].type) for name in columns}}
-    return update(t.documents).where(*guards).values(**values)
+    statement = update(t.documents).where(*guards).values(**values)
+    if draw_seq:
+        statement = statement.returning(func.nextval(literal_column(f"'{t.AUDIT_SEQ}'")))
+    return statement
 
 
 def _document(row) -> Document:
@@ -275,10 +280,25 @@ class DocumentRepository:
         Returns False when another worker got there first, which callers treat as
         "already done" (idempotency), never as an error.
         """
-        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None)
+        return self._transition(doc_id, expected, new, expected_version, holder, False, changes) is not None
+
+    def transition_drawing_seq(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
+                               holder: Optional[str] = None, **changes: Any) -> Optional[int]:
+        """``transition`` for a move that appends its audit event next: None when another
+        worker got there first, else the seq drawn for the event in the same statement
+        (PostgreSQL, ``AuditRepository.append(seq=...)``), or 0 (SQLite: the append reads
+        its seq under the database lock, in-process, at no round trip)."""
+        return self._transition(doc_id, expected, new, expected_version, holder, self.conn.dialect.name == "postgresql", changes)
+
+    def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict) -> Optional[int]:
+        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq)
         params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": utcnow(),
                   "expected_version": expected_version, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}
-        return self.conn.execute(statement, params).rowcount == 1
+        result = self.conn.execute(statement, params)
+        if not draw_seq:
+            return 0 if result.rowcount == 1 else None
+        row = result.first()
+        return None if row is None else int(row[0])
 
     def renew_lease(self, doc_id: int, owner: str, expires_at: datetime) -> bool:
         """Extend ``owner``'s lease; False when it no longer holds it."""
