@@ -167,3 +167,20 @@ def test_the_vendor_version_read_with_the_head_spares_its_own_read(app):
         event = move(tx, tx.documents.get(docs[1]), Status.PARSING, step="parse_started", actor="worker:test", outcome="fast")
         assert event is not None and tx.audit.vendors_version == stored + 1
         assert "V-NEW" in [v.vendor_id for v in tx.master.vendors(tx.audit.vendors_version)]
+
+
+def test_an_ingests_received_event_appends_in_one_statement(app, statements):
+    from invoicepipe.services.ingest import ingest_bytes
+
+    pdf = b"%PDF-1.4\n%" + b"x" * 64 + b"\n%%EOF\n"
+    ingest_bytes(app, pdf + b"1", "a.pdf", "portal", "system:test")
+    statements.clear()
+    second = ingest_bytes(app, pdf + b"2", "b.pdf", "portal", "system:test")
+    again = ingest_bytes(app, pdf + b"2", "b-again.pdf", "portal", "system:test")  # a re-arrival: no new row, no seq drawn
+    assert statements == ["one", "lock", "insert"]
+    assert [d["new"] for d in second.documents + again.documents] == [True, False]
+    with app.uow.read() as tx:
+        trail = tx.audit.trail(second.documents[0]["id"])
+    assert [e["step"] for e in trail] == ["received", "re_arrival"]
+    assert verify(app)["ok"]
+    _seq_follows_chain(app)

@@ -51,12 +51,15 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
 
 def record(tx: Transaction, doc: Optional[Document], *, step: str, actor: str, outcome: str,
            reasons: Sequence[Mapping[str, Any]] = (), inputs: Optional[Mapping[str, Any]] = None,
-           policy_version: Optional[str] = None) -> dict:
-    """An audit event that changes no state (a re-arrival, a sweep, a master-data load)."""
+           policy_version: Optional[str] = None, seq: Optional[int] = None) -> dict:
+    """An audit event that changes no state (a re-arrival, a sweep, a master-data load).
+    ``seq``: drawn for it already by the statement that wrote the document's row in this
+    transaction (a new document's INSERT), after which nothing else of it was written."""
     status = doc.status.value if doc else None
     return tx.audit.append(
         AuditEvent(step=step, actor=actor, outcome=outcome, document_id=doc.id if doc else None, from_status=status,
-                   to_status=status, reasons=list(reasons), inputs=_with_correlation(doc, inputs), policy_version=policy_version)
+                   to_status=status, reasons=list(reasons), inputs=_with_correlation(doc, inputs), policy_version=policy_version),
+        seq=seq,
     )
 
 

@@ -39,11 +39,12 @@ _BY_SHA256 = select(t.documents).where(t.documents.c.sha256 == bindparam("sha256
 _INSERT_DOCUMENT = insert(t.documents).returning(*t.documents.c)
 
 
-@lru_cache(maxsize=2)
-def _insert_new_document_statement(dialect: str):
-    """``insert_new``'s statement: the INSERT doing nothing when the bytes are stored already."""
-    return (dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"])
-            .returning(*t.documents.c))
+@lru_cache(maxsize=4)
+def _insert_new_document_statement(dialect: str, draw_seq: bool = False):
+    """``insert_new``'s statement: the INSERT doing nothing when the bytes are stored already;
+    ``draw_seq`` (PostgreSQL): it also returns the seq of the document's first audit event."""
+    columns = [*t.documents.c, *([func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))] if draw_seq else [])]
+    return dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"]).returning(*columns)
 # Every document's steps run these: built once, as building and cache-keying a Core
 # statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
 _NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
@@ -264,12 +265,26 @@ class DocumentRepository:
                    correlation_id: Optional[str] = None) -> Optional[Document]:
         """``insert`` unless a document of these bytes exists (None then; it is not read):
         an ingest of new bytes, nearly every one, needs no look-up before its INSERT."""
+        inserted = self.insert_new_drawing_seq(sha256=sha256, filename=filename, channel=channel, media_type=media_type,
+                                               size_bytes=size_bytes, status=status, reason=reason, message_db_id=message_db_id,
+                                               correlation_id=correlation_id, draw_seq=False)
+        return inserted[0] if inserted is not None else None
+
+    def insert_new_drawing_seq(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+                               status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+                               correlation_id: Optional[str] = None, draw_seq: bool = True) -> Optional[tuple[Document, Optional[int]]]:
+        """``insert_new`` for an ingest that appends the document's first event next: the
+        document and the seq drawn for that event in the same statement (PostgreSQL; None
+        on SQLite, see ``transition_drawing_seq``)."""
         now = utcnow()
-        row = self.conn.execute(_insert_new_document_statement(self.conn.dialect.name), {
+        draw_seq = draw_seq and self.conn.dialect.name == "postgresql"
+        row = self.conn.execute(_insert_new_document_statement(self.conn.dialect.name, draw_seq), {
             "sha256": sha256, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": size_bytes,
             "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
             "created_at": now, "updated_at": now, "correlation_id": correlation_id}).first()
-        return _document(row) if row is not None else None
+        if row is None:
+            return None
+        return _document(row), (int(row[-1]) if draw_seq else None)
 
     def transition(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
                    holder: Optional[str] = None, **changes: Any) -> bool:
