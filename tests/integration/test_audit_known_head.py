@@ -170,8 +170,10 @@ def test_the_vendor_version_read_with_the_head_spares_its_own_read(app):
 
 
 def test_an_ingests_received_event_appends_in_one_statement(app, statements):
+    from invoicepipe.adapters.broker import DeferredEnqueuer
     from invoicepipe.services.ingest import ingest_bytes
 
+    app.enqueuer = DeferredEnqueuer()  # no workers here: the committed rows are what is checked
     pdf = b"%PDF-1.4\n%" + b"x" * 64 + b"\n%%EOF\n"
     ingest_bytes(app, pdf + b"1", "a.pdf", "portal", "system:test")
     statements.clear()
