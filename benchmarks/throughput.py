@@ -4,6 +4,7 @@ for the embedded default and the production topology, side by side on the same s
     .venv/bin/python benchmarks/throughput.py                     # 300 digital, 40 scans
     .venv/bin/python benchmarks/throughput.py --digital 120 --scans 12 --scale 1,2,4 --rounds 3
     .venv/bin/python benchmarks/throughput.py --multi-node       # two worker groups, own local folders
+    .venv/bin/python benchmarks/throughput.py --skip production --set INVOICEPIPE_FAST_THREADS=3   # a setting for every process
 
 What runs, all as real processes started here (ports --port-base .. +9, default 18300):
 
@@ -311,10 +312,12 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
             "hot_sql": [[round(c / n, 2), " ".join(q.split())[:160]] for q, c in statements if c >= n / 2]}
 
 
-def base_env(work: Path, port_base: int, audit_key: str) -> dict:
+def base_env(work: Path, port_base: int, audit_key: str, settings: tuple[str, ...] = ()) -> dict:
+    """The started processes' environment: none of ours inherited, but ``settings`` (``--set``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("INVOICEPIPE_")}
     env.update(INVOICEPIPE_LOG_LEVEL="WARNING", INVOICEPIPE_AUDIT_KEY=audit_key, INVOICEPIPE_WEB_PORT=str(port_base + 1),
                INVOICEPIPE_SWEEP_INTERVAL="30", OMP_THREAD_LIMIT="1", PYTHONPATH=f"{REPO / 'src'}:{REPO}")
+    env.update(item.split("=", 1) for item in settings)
     return env
 
 
@@ -330,7 +333,7 @@ def load_master(run: Run, sets_dir: Path) -> None:
 
 @contextmanager
 def embedded(work: Path, args, sets_dir: Path, audit_key: str):
-    env = base_env(work, args.port_base, audit_key)
+    env = base_env(work, args.port_base, audit_key, tuple(args.set))
     env.update(INVOICEPIPE_VAR_DIR=str(work / "var"), INVOICEPIPE_INBOX=str(work / "inbox"))
     run = Run("embedded", env, f"sqlite:///{work / 'var' / 'invoicepipe.db'}", [])
     (work / "var").mkdir(parents=True)
@@ -350,7 +353,7 @@ def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, g
     and the document bytes live in the database blob store (``db:``, as compose runs it):
     no folder is shared. One group keeps the folder store of a single machine."""
     with Servers(work, args.port_base + 3, args.port_base + 2) as servers:
-        env = base_env(work, args.port_base, audit_key)
+        env = base_env(work, args.port_base, audit_key, tuple(args.set))
         env.update(INVOICEPIPE_DATABASE_URL=servers.db_url, INVOICEPIPE_REDIS_URL=servers.redis_url,
                    INVOICEPIPE_VAR_DIR=str(work / "node0"), INVOICEPIPE_INBOX=str(work / "node0" / "inbox"))
         if groups > 1:
@@ -521,6 +524,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--skip", default="", help="comma list of parts to leave out: embedded,production,stages,tesseract")
     ap.add_argument("--multi-node", action="store_true", help="also run two worker groups, each with its own local folder")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting for every started process, e.g. INVOICEPIPE_FAST_THREADS=3 (repeatable)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     # SIGTERM unwinds like Ctrl-C, so every server and worker started here is stopped

@@ -9,19 +9,29 @@ from __future__ import annotations
 
 from typing import Optional
 
+from functools import lru_cache
+
 import dramatiq
-from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.common import dq_name
 from dramatiq.errors import BrokerConnectionError
 from dramatiq.middleware import CurrentMessage
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from ..logs import current_correlation_id
 
-BROKER_ERRORS = (RedisConnectionError, RedisTimeoutError, BrokerConnectionError)
+# Redis (and Dramatiq's Redis broker) is imported only by a process that has a Redis URL:
+# the import is 0.3 CPU s of every embedded ``invoicepipe ingest`` start, which has none.
+
+
+def broker_errors(broker: dramatiq.Broker) -> tuple[type[BaseException], ...]:
+    """What a send to ``broker`` raises when the broker is away (retried, then left to the sweeper)."""
+    if hasattr(broker, "client"):  # a RedisBroker
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        return (RedisConnectionError, RedisTimeoutError, BrokerConnectionError)
+    return (BrokerConnectionError,)
 
 # step -> queue. Three pools: parse.fast, parse.slow, pipeline (triage, decide, export).
 STEP_QUEUES = {
@@ -45,17 +55,24 @@ MAX_RETRIES = 5
 DELAY_QUEUE_POLL_MS = 1_000
 
 
-class PollingRedisBroker(RedisBroker):
-    """Dramatiq's RedisBroker whose delay-queue consumers poll at ``DELAY_QUEUE_POLL_MS``.
+@lru_cache(maxsize=1)
+def polling_redis_broker() -> type:
+    """The class of ``make_broker``'s Redis broker, defined on first use (see above)."""
+    from dramatiq.brokers.redis import RedisBroker
 
-    Each queue has two consumers, the queue's and its delay queue's, and both polled at the
-    worker timeout (100 ms, the fast path's idle latency): half of a pool's idle Redis
-    traffic went to delay queues that are empty nearly all the time."""
+    class PollingRedisBroker(RedisBroker):
+        """Dramatiq's RedisBroker whose delay-queue consumers poll at ``DELAY_QUEUE_POLL_MS``.
 
-    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000):
-        if queue_name == dq_name(queue_name):
-            timeout = max(timeout, DELAY_QUEUE_POLL_MS)
-        return super().consume(queue_name, prefetch, timeout)
+        Each queue has two consumers, the queue's and its delay queue's, and both polled at the
+        worker timeout (100 ms, the fast path's idle latency): half of a pool's idle Redis
+        traffic went to delay queues that are empty nearly all the time."""
+
+        def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000):
+            if queue_name == dq_name(queue_name):
+                timeout = max(timeout, DELAY_QUEUE_POLL_MS)
+            return super().consume(queue_name, prefetch, timeout)
+
+    return PollingRedisBroker
 
 
 def make_broker(redis_url: Optional[str], max_connections: int = 20) -> dramatiq.Broker:
@@ -70,7 +87,7 @@ def make_broker(redis_url: Optional[str], max_connections: int = 20) -> dramatiq
         pool = redis.BlockingConnectionPool.from_url(redis_url, max_connections=max_connections, timeout=20)
         # Defaults (60 s heartbeat, maintenance on 1 command in 1000) left a dead worker's
         # message unacknowledged for many minutes on an idle queue; see docs/architecture.md.
-        broker = PollingRedisBroker(client=redis.Redis(connection_pool=pool), heartbeat_timeout=5_000,
+        broker = polling_redis_broker()(client=redis.Redis(connection_pool=pool), heartbeat_timeout=5_000,
                                     maintenance_chance=MAINTENANCE_SCALE)
     else:
         broker = StubBroker()
@@ -98,6 +115,7 @@ class Enqueuer:
     def __init__(self, broker: dramatiq.Broker, log=None):
         self.broker = broker
         self.log = log
+        self.errors = broker_errors(broker)
 
     def send(self, step: str, document_id: int, delay_ms: Optional[int] = None) -> None:
         # The correlation id travels in the options (not an argument: the actor's signature
@@ -107,10 +125,10 @@ class Enqueuer:
                                    options={"correlation_id": cid} if cid else {})
         try:
             for attempt in Retrying(stop=stop_after_attempt(4), wait=wait_exponential(multiplier=0.2, max=2),
-                                    retry=retry_if_exception_type(BROKER_ERRORS), reraise=True):
+                                    retry=retry_if_exception_type(self.errors), reraise=True):
                 with attempt:
                     self.broker.enqueue(message, delay=delay_ms)
-        except BROKER_ERRORS as exc:
+        except self.errors as exc:
             if self.log is not None:
                 self.log.warning("enqueue_deferred_to_sweeper", step=step, document_id=document_id, error=repr(exc))
 

@@ -13,15 +13,17 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from ..config import redact_url
 from ..domain.signed_delivery import (EVENT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, canonical_body,
                                       classify, response_excerpt, retry_after_seconds, signature)
 from ..errors import DeliveryRefused, RetryLater
 from ..logs import redact_text
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "invoicepipe-delivery/1"
 # Enough of an error body for its excerpt (EXCERPT_CHARS characters of any UTF-8).
@@ -48,7 +50,11 @@ class SignedPoster:
 
     @property
     def client(self) -> httpx.Client:
-        """Made on first use (a TLS context costs milliseconds; most processes never send)."""
+        """Made on first use (a TLS context costs milliseconds; most processes never send).
+        httpx is imported here, not with the module: every process builds a poster, and the
+        import is 0.2 CPU s of each ``invoicepipe ingest`` start, which never sends."""
+        import httpx
+
         with self._lock:
             if self._client is None:
                 # Redirects are not followed: a signed POST re-sent elsewhere is not what was configured.
@@ -68,6 +74,8 @@ class SignedPoster:
         if event:
             headers[EVENT_HEADER] = event
         where = destination_label(url)
+        import httpx
+
         try:
             with self.client.stream("POST", url, content=body, headers=headers) as response:
                 status = response.status_code
@@ -100,6 +108,8 @@ class SignedPoster:
 def _read_some(response: httpx.Response) -> bytes:
     """The start of an error body, never more than ``READ_AT_MOST`` bytes; a body that breaks
     off mid-way still gives what came."""
+    import httpx
+
     got = b""
     try:
         for chunk in response.iter_bytes():

@@ -84,9 +84,11 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
     # are stored already; only then is the existing document read (one statement fewer per
     # new document than a look-up first).
     status = Status.REJECTED if rejected else Status.RECEIVED
-    doc = tx.documents.insert_new(sha256=sha, filename=filename, channel=channel, media_type=media_type,
-                                  size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id,
-                                  correlation_id=current_correlation_id())
+    # (with the seq of its `received` event: one statement for that append, transitions.move)
+    inserted = tx.documents.insert_new_drawing_seq(sha256=sha, filename=filename, channel=channel, media_type=media_type,
+                                                   size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id,
+                                                   correlation_id=current_correlation_id())
+    doc, seq = inserted if inserted is not None else (None, None)
     existing = tx.documents.by_sha256(sha) if doc is None else None
     if existing is not None:
         tx.documents.record_arrival(existing.id, channel, filename, message_db_id)
@@ -101,7 +103,7 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
     inputs = {"sha256": sha, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": len(data)}
     why = [reason("unsupported_input", rejected)] if rejected else []
     event = record(tx, doc, step="received", actor=actor, outcome="rejected" if rejected else "stored",
-                   reasons=why, inputs=inputs)
+                   reasons=why, inputs=inputs, seq=seq)
     return {"id": doc_id, "status": status.value, "reason": rejected, "new": True}, event
 
 

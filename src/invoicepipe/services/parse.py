@@ -111,8 +111,9 @@ def parse(app, document_id: int, actor: str) -> None:
             # retry or operator retry comes through here, so none can spend past a ceiling
             granted = costs.grant(app, tx, doc.id) if started is not None else None
             # the vendor master, read here rather than in a transaction of its own (a copy
-            # per version of the table: one counter read while no one changes it)
-            vendors = tx.master.vendors() if started is not None else ()
+            # per version of the table): at the version the move's audit append read with its
+            # head, so while no one changes the table it costs no statement at all
+            vendors = tx.master.vendors(getattr(tx.audit, "vendors_version", None)) if started is not None else ()
     log_step(app, event or started)
     if started is None:
         if event is None and doc.lease_owner:

@@ -26,14 +26,18 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     another worker moved the document first (the caller then has nothing to do).
     """
     expected = set(expected) if expected is not None else {doc.status}
-    if not tx.documents.transition(doc.id, expected, to, expected_version=expected_version, holder=holder, **changes):
+    # The guarded update draws the event's seq (PostgreSQL), so the append can be one
+    # statement at a head this thread wrote last (adapters/db/audit.py).
+    seq = tx.documents.transition_drawing_seq(doc.id, expected, to, expected_version=expected_version, holder=holder, **changes)
+    if seq is None:
         return None
     event = tx.audit.append(
         AuditEvent(
             step=step, actor=actor, outcome=outcome, document_id=doc.id, from_status=doc.status.value,
             to_status=to.value, reasons=list(reasons), inputs=_with_correlation(doc, inputs),
             extractor_version=extractor_version, policy_version=policy_version,
-        )
+        ),
+        seq=seq or None,
     )
     # Subscribers' deliveries commit with the change or not at all (the database is the truth).
     webhooks = getattr(tx, "webhooks", None)
@@ -47,12 +51,15 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
 
 def record(tx: Transaction, doc: Optional[Document], *, step: str, actor: str, outcome: str,
            reasons: Sequence[Mapping[str, Any]] = (), inputs: Optional[Mapping[str, Any]] = None,
-           policy_version: Optional[str] = None) -> dict:
-    """An audit event that changes no state (a re-arrival, a sweep, a master-data load)."""
+           policy_version: Optional[str] = None, seq: Optional[int] = None) -> dict:
+    """An audit event that changes no state (a re-arrival, a sweep, a master-data load).
+    ``seq``: drawn for it already by the statement that wrote the document's row in this
+    transaction (a new document's INSERT), after which nothing else of it was written."""
     status = doc.status.value if doc else None
     return tx.audit.append(
         AuditEvent(step=step, actor=actor, outcome=outcome, document_id=doc.id if doc else None, from_status=status,
-                   to_status=status, reasons=list(reasons), inputs=_with_correlation(doc, inputs), policy_version=policy_version)
+                   to_status=status, reasons=list(reasons), inputs=_with_correlation(doc, inputs), policy_version=policy_version),
+        seq=seq,
     )
 
 

@@ -17,7 +17,7 @@ from ...domain.audit import LEGACY_PARTITION, ChainEvent, Head, canonical_json, 
 from ...domain.audit_keys import Keyring, Takeover, as_keyring
 from ...errors import StateConflict
 from . import tables as t
-from .data_versions import SUBSCRIBERS, version_of
+from .data_versions import SUBSCRIBERS, VENDORS, version_of
 
 # Fixed: the migration creates one head row per partition (1..16). Sixteen heads make two
 # appenders wait on each other rarely at the concurrency one database serves.
@@ -53,7 +53,7 @@ EVENT_COLUMNS = ("seq", *CONTENT_COLUMNS, "prev_hash", "hash", "chain_partition"
 # client CPU than running it.
 _SQLITE_HEAD_AND_SEQ = (select(t.audit_heads.c.chain_position, t.audit_heads.c.hash,
                                select(func.coalesce(func.max(t.audit_events.c.seq), 0) + 1).scalar_subquery(),
-                               version_of(SUBSCRIBERS))
+                               version_of(SUBSCRIBERS), version_of(VENDORS))
                         .where(t.audit_heads.c.chain_partition == bindparam("p")))
 _SQLITE_INSERT_EVENT = insert(t.audit_events)
 # SQLite (and the statements' shape): the head moves from (old_position, old_hash) to the new
@@ -73,7 +73,11 @@ _MOVE_HEAD = (update(t.audit_heads)
 # subscribers' version rides along: every state change appends, and with it in hand the
 # change matches its subscribers in memory (adapters/db/webhooks.py, data_versions.py).
 _PG_HEAD = "SELECT chain_partition, chain_position, hash FROM audit_heads"
-_PG_DRAW = f"nextval('{t.AUDIT_SEQ}'), (SELECT version FROM data_versions WHERE name = '{SUBSCRIBERS}')"
+# The cached tables' versions ride along (the subscribers' for this transaction's state
+# changes, the vendors' for a parse that starts in it: ``MasterDataRepository.vendors``).
+_PG_VERSIONS = (f"(SELECT version FROM data_versions WHERE name = '{SUBSCRIBERS}'), "
+                f"(SELECT version FROM data_versions WHERE name = '{VENDORS}')")
+_PG_DRAW = f"nextval('{t.AUDIT_SEQ}'), {_PG_VERSIONS}"
 _PG_LOCK_HEAD = f"SELECT h.*, {_PG_DRAW} FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE) AS h"
 _PG_LOCK_HEAD_IF_FREE = f"SELECT h.*, {_PG_DRAW} FROM ({_PG_HEAD} WHERE chain_partition = %(p)s FOR UPDATE SKIP LOCKED) AS h"
 # The first free head from the preferred one on, wrapping around.
@@ -82,14 +86,29 @@ _PG_LOCK_ANY_FREE_HEAD = (f"SELECT h.*, {_PG_DRAW} FROM ({_PG_HEAD} WHERE chain_
 # One round trip: the event is inserted from the head update's RETURNING, so it is written
 # only together with the head that points at it. reasons and inputs arrive as their
 # canonical JSON text.
-_PG_INSERT_WITH_HEAD_MOVE = (
-    "WITH moved AS (UPDATE audit_heads SET chain_position = %(position)s, hash = %(hash)s "
-    "WHERE chain_partition = %(chain_partition)s AND chain_position = %(position)s - 1 AND hash = %(prev_hash)s RETURNING 1) "
+_PG_INSERT_FROM_MOVED = (
     f"INSERT INTO audit_events ({', '.join(EVENT_COLUMNS)}) "
     # Typed: an untyped NULL in a SELECT list would be text.
     "SELECT %(seq)s::bigint, %(document_id)s::bigint, %(step)s, %(actor)s, %(outcome)s, %(from_status)s, %(to_status)s, "
     "%(reasons)s::json, %(inputs)s::json, %(extractor_version)s, %(policy_version)s, %(created_at)s, %(prev_hash)s, %(hash)s, "
     "%(chain_partition)s::int, %(position)s::bigint, %(key_id)s FROM moved"
+)
+_PG_INSERT_WITH_HEAD_MOVE = (
+    "WITH moved AS (UPDATE audit_heads SET chain_position = %(position)s, hash = %(hash)s "
+    "WHERE chain_partition = %(chain_partition)s AND chain_position = %(position)s - 1 AND hash = %(prev_hash)s RETURNING 1) "
+    + _PG_INSERT_FROM_MOVED
+)
+# An append in one statement, when its seq was drawn already (by the document's guarded
+# update, ``DocumentRepository.transition_drawing_seq``) and this thread knows the head it
+# chains to (it wrote it last: ``_Affinity.head``): the head is locked, moved and the event
+# inserted only if the head is still that one and no other appender holds it (SKIP LOCKED:
+# never a wait, it falls back to locking the head instead). Its versions come back with it.
+_PG_APPEND_AT_KNOWN_HEAD = (
+    "WITH head AS (SELECT chain_partition FROM audit_heads WHERE chain_partition = %(chain_partition)s "
+    "AND chain_position = %(position)s - 1 AND hash = %(prev_hash)s FOR UPDATE SKIP LOCKED), "
+    "moved AS (UPDATE audit_heads SET chain_position = %(position)s, hash = %(hash)s FROM head "
+    "WHERE audit_heads.chain_partition = head.chain_partition RETURNING 1) "
+    + _PG_INSERT_FROM_MOVED + f" RETURNING {_PG_VERSIONS}"
 )
 
 
@@ -108,10 +127,14 @@ def _content(row: Mapping[str, Any]) -> dict:
 
 class _Affinity(threading.local):
     """The partition this thread last appended to, and the process it was in (a forked child
-    starts afresh, or every child of one parent would first try the same head)."""
+    starts afresh, or every child of one parent would first try the same head); ``head``:
+    (partition, position, hash) of the last event this thread wrote, which its next append
+    may chain to in one statement. Only a hint: the statement checks the head is still that
+    one (after a rollback, or another appender's turn on the partition, it is not)."""
 
     pid: int = 0
     partition: int = 0
+    head: Optional[tuple[int, int, str]] = None
 
 
 _affinity = _Affinity()
@@ -129,7 +152,20 @@ def preferred_partition() -> int:
 
 
 def _settle_on(partition: int) -> None:
+    if _affinity.pid != os.getpid():
+        _affinity.head = None
     _affinity.pid, _affinity.partition = os.getpid(), partition
+
+
+def _written(partition: int, position: int, digest: str) -> None:
+    _settle_on(partition)
+    _affinity.head = (partition, position, digest)
+
+
+def _last_written(partition: int) -> Optional[tuple[int, int, str]]:
+    """The head this thread wrote last in ``partition`` (this process), if it knows one."""
+    head = _affinity.head if _affinity.pid == os.getpid() else None
+    return head if head is not None and head[0] == partition else None
 
 
 class AuditRepository:
@@ -145,10 +181,15 @@ class AuditRepository:
         # keeps to the partition it locked first, so two transactions never lock two heads
         # in opposite orders (a deadlock).
         self._partition: Optional[int] = None
+        # (partition, position, hash) of the head this transaction last wrote (it holds its lock).
+        self._held: Optional[tuple[int, int, str]] = None
         self._pg_cursor = None
         # The webhook subscribers' version as the last append read it with its head (None
         # before any append): ``transitions.move`` hands it to ``WebhookRepository.enqueue``.
         self.subscribers_version: Optional[int] = None
+        # The vendors' version as read with it: a parse started in this transaction takes
+        # the vendor master at that version without reading it again.
+        self.vendors_version: Optional[int] = None
 
     def _lock_head(self, preferred: int, sticky: bool) -> tuple[int, int, str, int]:
         """Lock a partition's head row: (partition, position, hash, next seq).
@@ -160,7 +201,8 @@ class AuditRepository:
         ``preferred``, take it again.
         """
         if self.conn.dialect.name != "postgresql":
-            position, prev, seq, self.subscribers_version = self.conn.execute(_SQLITE_HEAD_AND_SEQ, {"p": preferred}).one()
+            position, prev, seq, self.subscribers_version, self.vendors_version = self.conn.execute(
+                _SQLITE_HEAD_AND_SEQ, {"p": preferred}).one()
             return preferred, int(position), prev, int(seq)
         run = self._run
         row = None
@@ -169,7 +211,7 @@ class AuditRepository:
         if row is None:
             row = run(_PG_LOCK_HEAD, {"p": preferred}).fetchone()
         # The seq is drawn once the head is locked, so within a partition seq order is chain order.
-        self.subscribers_version = row[4]
+        self.subscribers_version, self.vendors_version = row[4], row[5]
         return int(row[0]), int(row[1]), row[2], int(row[3])
 
     def _run(self, sql: str, params: dict):
@@ -204,9 +246,22 @@ class AuditRepository:
         if written != 1:  # we hold the head's lock: this is a bug, not a race
             raise StateConflict(f"audit partition {row['chain_partition']} head moved while locked")
 
-    def append(self, event: AuditEvent) -> dict:
-        """Write one event chained to its partition's head; returns the stored row."""
+    def append(self, event: AuditEvent, seq: Optional[int] = None) -> dict:
+        """Write one event chained to its partition's head; returns the stored row.
+
+        ``seq``: drawn for this event already, in this transaction, once its document's row
+        was locked (PostgreSQL; ``services.transitions.move``). With it, and a head this
+        thread or transaction wrote last, the append is one statement (``_append_at``);
+        otherwise, or when that head has moved on, it locks a head and draws its seq there
+        (two statements; a seq drawn and not used is a gap, as after a rollback).
+        """
         sticky = self._partition is not None
+        if seq is not None and self.conn.dialect.name == "postgresql":
+            known = self._held if sticky else _last_written(preferred_partition())
+            if known is not None:
+                row = self._append_at(event, seq, known, sticky)
+                if row is not None:
+                    return row
         partition, head_position, prev, seq = self._lock_head(self._partition if sticky else preferred_partition(), sticky)
         if not sticky:
             _settle_on(partition)
@@ -216,9 +271,44 @@ class AuditRepository:
                 # signs with the new key (never with a key retired before its seq).
                 self.keyring = self._source.current()
         self._partition = partition
-        position = head_position + 1
+        row = self._signed(event, seq, partition, head_position + 1, prev)
+        self._write(row, *self._json)
+        self._held = (partition, row["chain_position"], row["hash"])
+        _written(*self._held)
+        return row
+
+    def _append_at(self, event: AuditEvent, seq: int, head: tuple[int, int, str], sticky: bool) -> Optional[dict]:
+        """The event chained to ``head`` in one statement, or None (nothing written) when the
+        head is no longer that one or another appender holds it.
+
+        Why the chain stays as ``_lock_head`` keeps it: the statement writes only if the
+        head is still ``head``, locked by it, so nothing chains twice to one event; and
+        ``seq`` was drawn after ``head``'s event was committed (this thread wrote it in an
+        earlier transaction) or written (in this one), so within a partition seq order is
+        still chain order, and a document's events stay in seq order (each drawn after its
+        row was locked). The keyring is asked after the seq was drawn: a key read as active
+        then had not yet been handed over, so its takeover's seq comes later."""
+        partition, position, prev = head
+        if not sticky and self._source:
+            self.keyring = self._source.current()
+        row = self._signed(event, seq, partition, position + 1, prev)
+        reasons_json, inputs_json = self._json
+        params = {**row, "position": row["chain_position"], "reasons": reasons_json, "inputs": inputs_json}
+        versions = self._run(_PG_APPEND_AT_KNOWN_HEAD, params).fetchone()
+        if versions is None:
+            return None
+        self.subscribers_version, self.vendors_version = versions
+        self._partition = partition
+        self._held = (partition, row["chain_position"], row["hash"])
+        _written(*self._held)
+        return row
+
+    def _signed(self, event: AuditEvent, seq: int, partition: int, position: int, prev: str) -> dict:
+        """The row of ``event`` at ``position`` after ``prev``, signed with the active key
+        (its reasons' and inputs' canonical JSON kept in ``self._json`` for the write)."""
         # Their canonical text is also what PostgreSQL stores (dumping the parsed value again gives the same text).
         reasons_json, inputs_json = canonical_json(list(event.reasons)), canonical_json(dict(event.inputs))
+        self._json = (reasons_json, inputs_json)
         content = {
             "document_id": event.document_id,
             "step": event.step,
@@ -235,10 +325,8 @@ class AuditRepository:
         }
         key_id = self.keyring.active
         digest = keyed_event_hash(self.keyring.active_key, seq, partition, position, prev, content, key_id)
-        row = {"seq": seq, **content, "prev_hash": prev, "hash": digest, "chain_partition": partition, "chain_position": position,
-               "key_id": key_id}
-        self._write(row, reasons_json, inputs_json)
-        return row
+        return {"seq": seq, **content, "prev_hash": prev, "hash": digest, "chain_partition": partition, "chain_position": position,
+                "key_id": key_id}
 
     def trail(self, document_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.audit_events).where(t.audit_events.c.document_id == document_id).order_by(t.audit_events.c.seq))

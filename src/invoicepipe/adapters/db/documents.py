@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
 
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
@@ -39,11 +39,12 @@ _BY_SHA256 = select(t.documents).where(t.documents.c.sha256 == bindparam("sha256
 _INSERT_DOCUMENT = insert(t.documents).returning(*t.documents.c)
 
 
-@lru_cache(maxsize=2)
-def _insert_new_document_statement(dialect: str):
-    """``insert_new``'s statement: the INSERT doing nothing when the bytes are stored already."""
-    return (dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"])
-            .returning(*t.documents.c))
+@lru_cache(maxsize=4)
+def _insert_new_document_statement(dialect: str, draw_seq: bool = False):
+    """``insert_new``'s statement: the INSERT doing nothing when the bytes are stored already;
+    ``draw_seq`` (PostgreSQL): it also returns the seq of the document's first audit event."""
+    columns = [*t.documents.c, *([func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))] if draw_seq else [])]
+    return dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"]).returning(*columns)
 # Every document's steps run these: built once, as building and cache-keying a Core
 # statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
 _NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
@@ -104,11 +105,13 @@ def _add_outbox_statement(dialect: str):
 OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "delivered_at")
 
 
-@lru_cache(maxsize=128)
-def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool):
+@lru_cache(maxsize=256)
+def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False):
     """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
     once: building and cache-keying it per call cost more client CPU than running it. Every
-    value is a parameter, typed by its column (so SQLite stores dates as the column would)."""
+    value is a parameter, typed by its column (so SQLite stores dates as the column would).
+    ``draw_seq`` (PostgreSQL): it also returns the next audit seq, drawn once the row is
+    locked (RETURNING runs after the update: after any wait for the row)."""
     c = t.documents.c
     now = bindparam("now", type_=c.updated_at.type)
     guards = [c.id == bindparam("doc_id"), c.status.in_(bindparam("expected", expanding=True))]
@@ -119,7 +122,10 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
                           c.lease_owner == bindparam("holder")))
     values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + 1,
               **{name: bindparam(f"set_{name}", type_=c[name].type) for name in columns}}
-    return update(t.documents).where(*guards).values(**values)
+    statement = update(t.documents).where(*guards).values(**values)
+    if draw_seq:
+        statement = statement.returning(func.nextval(literal_column(f"'{t.AUDIT_SEQ}'")))
+    return statement
 
 
 def _document(row) -> Document:
@@ -259,12 +265,26 @@ class DocumentRepository:
                    correlation_id: Optional[str] = None) -> Optional[Document]:
         """``insert`` unless a document of these bytes exists (None then; it is not read):
         an ingest of new bytes, nearly every one, needs no look-up before its INSERT."""
+        inserted = self.insert_new_drawing_seq(sha256=sha256, filename=filename, channel=channel, media_type=media_type,
+                                               size_bytes=size_bytes, status=status, reason=reason, message_db_id=message_db_id,
+                                               correlation_id=correlation_id, draw_seq=False)
+        return inserted[0] if inserted is not None else None
+
+    def insert_new_drawing_seq(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+                               status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+                               correlation_id: Optional[str] = None, draw_seq: bool = True) -> Optional[tuple[Document, Optional[int]]]:
+        """``insert_new`` for an ingest that appends the document's first event next: the
+        document and the seq drawn for that event in the same statement (PostgreSQL; None
+        on SQLite, see ``transition_drawing_seq``)."""
         now = utcnow()
-        row = self.conn.execute(_insert_new_document_statement(self.conn.dialect.name), {
+        draw_seq = draw_seq and self.conn.dialect.name == "postgresql"
+        row = self.conn.execute(_insert_new_document_statement(self.conn.dialect.name, draw_seq), {
             "sha256": sha256, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": size_bytes,
             "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
             "created_at": now, "updated_at": now, "correlation_id": correlation_id}).first()
-        return _document(row) if row is not None else None
+        if row is None:
+            return None
+        return _document(row), (int(row[-1]) if draw_seq else None)
 
     def transition(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
                    holder: Optional[str] = None, **changes: Any) -> bool:
@@ -275,10 +295,25 @@ class DocumentRepository:
         Returns False when another worker got there first, which callers treat as
         "already done" (idempotency), never as an error.
         """
-        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None)
+        return self._transition(doc_id, expected, new, expected_version, holder, False, changes) is not None
+
+    def transition_drawing_seq(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
+                               holder: Optional[str] = None, **changes: Any) -> Optional[int]:
+        """``transition`` for a move that appends its audit event next: None when another
+        worker got there first, else the seq drawn for the event in the same statement
+        (PostgreSQL, ``AuditRepository.append(seq=...)``), or 0 (SQLite: the append reads
+        its seq under the database lock, in-process, at no round trip)."""
+        return self._transition(doc_id, expected, new, expected_version, holder, self.conn.dialect.name == "postgresql", changes)
+
+    def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict) -> Optional[int]:
+        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq)
         params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": utcnow(),
                   "expected_version": expected_version, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}
-        return self.conn.execute(statement, params).rowcount == 1
+        result = self.conn.execute(statement, params)
+        if not draw_seq:
+            return 0 if result.rowcount == 1 else None
+        row = result.first()
+        return None if row is None else int(row[0])
 
     def renew_lease(self, doc_id: int, owner: str, expires_at: datetime) -> bool:
         """Extend ``owner``'s lease; False when it no longer holds it."""

@@ -100,10 +100,13 @@ class MasterDataRepository:
     def upsert_receipt(self, record: Mapping[str, Any], defaults: Optional[Mapping[str, Any]] = None) -> str:
         return self._upsert(t.goods_receipts, "receipt_id", record, defaults or {})
 
-    def vendors(self) -> Sequence[Vendor]:
+    def vendors(self, version: Optional[int] = None) -> Sequence[Vendor]:
         """Every vendor, in vendor-id order: this database's copy while the table's version is
-        the one it was read at (``data_versions``), so the same tuple comes back until a write."""
-        return self._copies.get(VENDORS, read_version(self.conn, VENDORS), self._read_vendors)
+        the one it was read at (``data_versions``), so the same tuple comes back until a write.
+        ``version``: the table's version as this transaction read it already (with its audit
+        head, ``AuditRepository.vendors_version``), so it is not read again; only for a
+        transaction that has not written vendors since."""
+        return self._copies.get(VENDORS, version if version is not None else read_version(self.conn, VENDORS), self._read_vendors)
 
     def _read_vendors(self) -> tuple[Optional[int], tuple[Vendor, ...]]:
         rows = self.conn.execute(_VENDORS_AT_VERSION).all()
