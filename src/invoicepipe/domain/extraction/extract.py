@@ -32,7 +32,7 @@ from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_v
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.7"
+EXTRACTOR_VERSION = "kv-2.8"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -154,8 +154,20 @@ def _numbers_under_title(ctx: Context, parser) -> list[Candidate]:
     routing threshold unless the number is confirmed elsewhere."""
     titles = {(h.line.page, h.line.index) for ln in ctx.layout.lines for h in ctx.hits[id(ln)]
               if (h.field == "invoice_number" and h.strength <= _TITLE_STRENGTH) or h.field == "credit_note"}
-    return [c for c in label_candidates(ctx, "invoice_number", parser, labels="number_word")
-            if c.method == "label_right" and c.label is not None and any((c.label.line.page, c.label.line.index - k) in titles for k in (1, 2))]
+    out = []
+    for c in label_candidates(ctx, "invoice_number", parser, labels="number_word"):
+        if c.label is None:
+            continue
+        page, index = c.label.line.page, c.label.line.index
+        if c.method == "label_right" and any((page, index - k) in titles for k in (1, 2)):
+            out.append(c)
+        # a row of boxed labels under the title, "Numero | Data documento | Scadenza" over
+        # "739/2026 | 13/01/2026 | …": the bare number word heads the document's own number
+        # when the same row labels the invoice date (a table's "Nr." column never does)
+        elif (c.method == "label_below" and any(p == page and i < index for p, i in titles)
+              and any(h.field == "invoice_date" and h.strength >= 0.5 for h in ctx.hits[id(c.label.line)])):
+            out.append(c)
+    return out
 
 
 

@@ -134,8 +134,12 @@ def group_lines(words: Sequence[Word], page: int, slope: float = 0.0) -> list[Li
             rows.append([w])
             bands.append((w_top, w_bottom))
     for w in tall:
-        centre = sum(band(w)) / 2
-        nearest = min(range(len(rows)), key=lambda i: abs(sum(bands[i]) / 2 - centre), default=None)
+        # only rows the word reaches into: a large printed title ("FATTURA" at twice the body
+        # size) stands in a gap of its own and is never part of the address line above it
+        w_top, w_bottom = band(w)
+        centre = (w_top + w_bottom) / 2
+        touched = [i for i in range(len(rows)) if min(bands[i][1], w_bottom) > max(bands[i][0], w_top)]
+        nearest = min(touched, key=lambda i: abs(sum(bands[i]) / 2 - centre), default=None)
         if nearest is None:
             rows.append([w])
             bands.append(band(w))

@@ -115,6 +115,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             words = line.words_in(s, e)
             gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
             placement = 1.0 if gap < 15 * cw else 0.85
+            quality *= OVERLAID_QUALITY if _overlaid(line, words) else 1.0
             out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit))
             continue
         if not label_words:
@@ -131,17 +132,56 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
             if own_labels or _percent_under(below, lbox):
                 break  # the next line starts another labelled block, or the label heads a rate column
+            s = _column_start(below, s, e, lbox.x0, cw)
             found = parser(ctx, below, s, e)
             if found:
                 value, raw, vs, ve, quality = found
                 placement = 0.8 if n == 0 else 0.65
-                out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", below.words_in(vs, ve), line, hit))
+                words = below.words_in(vs, ve)
+                quality *= OVERLAID_QUALITY if _overlaid(below, words) else 1.0
+                out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit))
                 break
         wrapped = _wrapped_value(ctx, line, hit, parser) if len(out) == before else None
         if wrapped is not None:
             value, raw, below, vs, ve, quality = wrapped
             out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line, hit))
     return out
+
+
+# a value overlaid by another word of its line was read twice, differently
+OVERLAID_QUALITY = 0.5
+
+
+def _overlaid(line: Line, words: tuple[Word, ...]) -> bool:
+    """Another word of the line and one of the value's words cover each other by a third:
+    OCR read the same place twice and disagreed ("FE2026-0077" over "26-00775"), so which
+    reading (or which part of it) is the value is uncertain. Printed text never overlaps."""
+    for w in words:
+        for o in line.words:
+            if o in words:
+                continue
+            cover = min(w.box.x1, o.box.x1) - max(w.box.x0, o.box.x0)
+            # a third of the wider of the two: a speck read as "3" inside a date is no second reading
+            if cover > 0.33 * max(w.box.x1 - w.box.x0, o.box.x1 - o.box.x0):
+                return True
+    return False
+
+
+def _column_start(line: Line, s: int, e: int, label_x0: float, cw: float) -> int:
+    """Where the label's column starts within ``[s, e)`` of ``line``. The search reaches a
+    little left of the label for values printed right-aligned under it; in a row of narrow
+    boxed labels ("Invoice date / Tax point | Payment due" over "08/01/2026 07/02/2026") that
+    reach takes in the end of the neighbour's value. Words centred left of the label's left
+    edge belong to that neighbour when a word of the label's own column follows them past a
+    gap wider than a word space (the digit groups of "11 852,93" are one value)."""
+    inside = [(w, ws) for w, (ws, we) in zip(line.words, line.spans) if ws >= s and we <= e]
+    for (left, _), (w, ws) in zip(inside, inside[1:]):
+        if (w.box.x0 + w.box.x1) / 2 < label_x0:
+            continue
+        if (left.box.x0 + left.box.x1) / 2 < label_x0 and w.box.x0 - left.box.x1 > 1.5 * cw:
+            return ws
+        break
+    return s
 
 
 def _percent_under(line: Line, lbox) -> bool:

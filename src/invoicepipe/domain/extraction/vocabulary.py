@@ -256,7 +256,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     # a bare number word opening a line ("Nummer 2026-0042" under a "FACTUUR" title): the
     # invoice number only under a document title (see ``extract._numbers_under_title``)
     "number_word": [(r"^\s*(?:number|nummer|numero|numer|nr\b\.?|no\b\.?|n[°º]\.?)", 0.7, "en")],
-    "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|"
+    # "note de crédit" is the Belgian (and Canadian) French title where France prints "avoir"
+    "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|note\s*de\s*crédit|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
                      r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice", 1.0, "en")],
     # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
