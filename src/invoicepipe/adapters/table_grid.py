@@ -64,7 +64,15 @@ class Rules:
 
     def count(self) -> tuple[int, int]:
         """(vertical, horizontal) separate rules: a grid has one more than its columns."""
-        return tuple(max(0, cv2.connectedComponents(m)[0] - 1) for m in (self.vertical, self.horizontal))
+        return tuple(_pieces(m) for m in (self.vertical, self.horizontal))
+
+
+def _pieces(mask: np.ndarray) -> int:
+    """The separate pieces of a mask, counted on the rows and columns that hold them (an
+    empty mask, the row rules the eraser does not look for, costs nothing)."""
+    if not mask.any():
+        return 0
+    return cv2.connectedComponents(np.ascontiguousarray(mask[_around(mask, 0)]))[0] - 1
 
 
 def _ink(gray: np.ndarray) -> np.ndarray:
@@ -119,19 +127,25 @@ def find_rules(gray: np.ndarray, level: bool = True) -> Optional[Rules]:
     """The ruling lines of a greyscale page (uint8, paper light); None for a page without
     text to measure them by."""
     ink = _ink(gray)
-    # paper by one threshold over the page (Otsu): the local threshold calls the inside of a
-    # dark banner paper, this one does not
-    _, light = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    light = cv2.bitwise_and(light, cv2.bitwise_not(ink))
     glyph = glyph_height(ink)
     if glyph is None:
         return None
     lengths = {True: max(15, round(MIN_RULE_UPRIGHT * glyph)), False: max(30, round(MIN_RULE_LEVEL * glyph))}
     thickness = max(2, round(MAX_RULE * glyph))
+    upright = _runs(ink, lengths[True], True)
+    if not level and not upright.any():
+        # every test below only removes ink from the runs: a page without one long upright
+        # run has no column rule, and the paper around (half the cost) is not measured
+        return Rules(upright, np.zeros_like(ink))
+    # paper by one threshold over the page (Otsu): the local threshold calls the inside of a
+    # dark banner paper, this one does not
+    _, light = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    light = cv2.bitwise_and(light, cv2.bitwise_not(ink))
 
     paper = _on_paper(light, round(PAPER_AROUND * glyph) | 1)
     def rules(vertical: bool) -> np.ndarray:
-        return _long(cv2.bitwise_and(_thin(_runs(ink, lengths[vertical], vertical), thickness), paper), lengths[vertical], vertical)
+        runs = upright if vertical else _runs(ink, lengths[vertical], vertical)
+        return _long(cv2.bitwise_and(_thin(runs, thickness), paper), lengths[vertical], vertical)
 
     # ``level=False``: the row rules are not looked for (the eraser leaves them; 40 % of the cost)
     return Rules(rules(True), rules(False) if level else np.zeros_like(ink))
@@ -140,11 +154,18 @@ def find_rules(gray: np.ndarray, level: bool = True) -> Optional[Rules]:
 def _long(runs: np.ndarray, length: int, vertical: bool) -> np.ndarray:
     """The pieces of ``runs`` that still reach half a rule's length: the tests above leave
     a few pixels of a logo's or a banner's edge, no rule."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    if not runs.any():
+        return runs
+    # the pieces are found on the rows and columns that hold them (the same pieces; labelling
+    # the whole page cost most of the eraser's time on a page whose rules are one table)
+    box = _around(runs, 0)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(runs[box]), connectivity=8)
     extent = stats[:, cv2.CC_STAT_HEIGHT if vertical else cv2.CC_STAT_WIDTH]
     keep = extent >= length // 2
     keep[0] = False  # the background
-    return np.where(keep[labels], 255, 0).astype(np.uint8) if count > 1 else runs
+    out = np.zeros_like(runs)
+    out[box] = np.where(keep[labels], 255, 0).astype(np.uint8)
+    return out
 
 
 def _paper_beside(gray: np.ndarray, mask: np.ndarray, size: int, fallback: float) -> np.ndarray:
