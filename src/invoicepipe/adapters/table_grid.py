@@ -194,20 +194,11 @@ def erase_rules(img: Image.Image) -> tuple[Image.Image, dict]:
     box = _around(wide, size + FRINGE_PX + 2)
     ink = _ink(small[box])
     fill[box] = _paper_beside(small[box], wide[box], ink, size, fallback)
-    # the fringe is painted to take the rule's grey edge along, not the side of a "0" or ")"
-    # printed a point from it (a right-aligned amount in a tight cell read "12.5€", its last
-    # digit cut): ink that is not the rule's is kept. The rule's own ink is all in its mask
-    # (every ink pixel its widened run covers), so what is left is print, or the row rule
-    # crossing it, which stays anyway
-    keep = np.zeros_like(small)
-    keep[box] = cv2.bitwise_and(ink, cv2.bitwise_not(mask[box]))
     if step > 1:
         mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
-        keep = cv2.resize(keep, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
         fill = cv2.resize(fill, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     fringe = FRINGE_PX + step - 1  # and the copy's coarser pixel
-    paint = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * fringe + 1, 2 * fringe + 1)))
-    paint = cv2.bitwise_and(paint, cv2.bitwise_not(keep))
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * fringe + 1, 2 * fringe + 1)))
     out = gray.copy()
-    out[paint > 0] = fill[paint > 0]
+    out[mask > 0] = fill[mask > 0]
     return Image.fromarray(out), {"rules_vertical": rules.count()[0]}
