@@ -101,3 +101,70 @@ def test_a_grid_rows_cells_read_as_separate_words(grid):
         mid = (anchor.box.top + anchor.box.bottom) / 2
         row = sorted((w for w in words if w.box.top < mid < w.box.bottom), key=lambda w: w.box.x0)
         assert [w.text for w in row[-4:]] == cells
+
+
+def _tight_grid(pad: float) -> tuple[Image.Image, list[str]]:
+    """A grid table whose amounts are parenthesised (a credit note) and right-aligned ``pad``
+    points from the column rule, rendered as a 200 dpi page; and the amounts printed."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    _, height = A4
+    c.setFont("Helvetica", 10)
+    for i in range(12):  # print enough to measure the page's glyph height by
+        c.drawString(50, height - 60 - 14 * i, f"Letterhead line {i}: Industriestrasse 12, 8005 Zurich")
+    cols, top, rh, rows = [50, 110, 330, 380, 460, 545], height - 260, 18, 10
+    for x in cols:
+        c.line(x, top, x, top - rh * rows)
+    for r in range(rows + 1):
+        c.line(cols[0], top - rh * r, cols[-1], top - rh * r)
+    printed = []
+    c.setFont("Helvetica", 8.5)
+    for r in range(rows):
+        y = top - rh * r - rh + 5
+        c.drawString(cols[0] + 3, y, f"AB-{1000 + r}")
+        c.drawString(cols[1] + 3, y, f"Widget part number {r} steel")
+        cells = (f"({r + 1})", f"{12.5 * (r + 1):,.2f}", f"({(r + 1) ** 2 * 12.5:,.2f})")
+        for x1, s in zip(cols[3:], cells):
+            c.drawRightString(x1 - pad, y, s)
+        printed += cells
+    c.showPage()
+    c.save()
+    return render_pdf_page(buf.getvalue()), printed
+
+
+def test_print_a_point_from_a_rule_keeps_its_ink_and_gains_no_ghost():
+    """A closing parenthesis or a digit a point from a column rule: erasing the rule neither
+    cuts the glyph nor paints a grey copy of it where the rule was (the fill is the paper's
+    brightness, not the print's)."""
+    page, _ = _tight_grid(pad=1.0)
+    gray = np.asarray(page)
+    rules = table_grid.find_rules(gray, level=False)
+    out = np.asarray(table_grid.erase_rules(page)[0])
+    rows = np.flatnonzero(rules.vertical.any(axis=1))
+    band = slice(rows[0] + 8, rows[-1] - 8)
+    xs = _column_rules(rules.vertical, band)
+    assert len(xs) == 6
+    ink = gray < 128
+    # the rows of print: away from the row rules (whose crossings with a column rule go with it)
+    row_rule = (ink[:, xs[0]:xs[-1]].mean(axis=1) > 0.8)
+    text = ~np.convolve(row_rule, np.ones(7), mode="same").astype(bool)
+    text[:band.start], text[band.stop:] = False, False
+    for x in xs[3:]:  # the rules right of the quantity, price and amount cells
+        beside = slice(x - 12, x - 2)  # the cell's last glyphs, ending a point (~3 px) before the rule
+        assert ink[text, beside].sum() > 0
+        # every dark pixel of the glyphs beside the rule is still there
+        assert ((out[text, beside] < 128) | ~ink[text, beside]).all()
+        # where the rule was, paper: no grey stroke beside a parenthesis (Tesseract reads "(12.50))")
+        assert out[band, x - 1:x + 2].min() > 200
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_parenthesised_amounts_beside_rules_read_whole_on_a_photo():
+    page, printed = _tight_grid(pad=1.5)
+    photo, _ = photograph(page, seed=0, tilt=0.03, light=0.3)
+    text = ocr.read_with_ocr(photo, "image/jpeg", settings=ocr.OcrSettings(fallback="none", reread_amounts=False))
+    words = [w.text for w in text.pages[0].words]
+    assert [s for s in printed if s not in words] == []

@@ -168,12 +168,16 @@ def _long(runs: np.ndarray, length: int, vertical: bool) -> np.ndarray:
     return out
 
 
-def _paper_beside(gray: np.ndarray, mask: np.ndarray, size: int, fallback: float) -> np.ndarray:
-    """The mean brightness of the unmasked pixels in a ``size`` square around each pixel: a
-    rule painted with the paper beside it, not with white, leaves no bright stripe on a page
-    photographed grey (an outline Tesseract would take for print). Where the square is all
-    rule (two rules crossing, thick), ``fallback`` (the page's light end) stands in."""
-    keep = (mask == 0).astype(np.float32)
+def _paper_beside(gray: np.ndarray, mask: np.ndarray, ink: np.ndarray, size: int, fallback: float) -> np.ndarray:
+    """The mean brightness of the paper (neither rule nor print) in a ``size`` square around
+    each pixel: a rule painted with the paper beside it, not with white, leaves no bright
+    stripe on a page photographed grey (an outline Tesseract would take for print). Print is
+    left out of the mean: a glyph a point from the rule (a closing parenthesis of a
+    right-aligned "(1,234.56)") would darken the fill into a grey copy of itself, which
+    Tesseract reads as one more glyph ("(12.50))"). Where the square holds no paper (two
+    rules crossing, thick), ``fallback`` (the page's light end) stands in."""
+    print_ = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))  # with its grey fringe
+    keep = ((mask == 0) & (print_ == 0)).astype(np.float32)
     total = cv2.boxFilter(gray.astype(np.float32) * keep, -1, (size, size), normalize=False)
     count = cv2.boxFilter(keep, -1, (size, size), normalize=False)
     return np.where(count > 0.5, total / np.maximum(count, 1e-6), fallback).clip(0, 255).astype(np.uint8)
@@ -209,7 +213,8 @@ def erase_rules(img: Image.Image) -> tuple[Image.Image, dict]:
     fallback = float(np.percentile(small[::4, ::4], 90))
     fill = np.full_like(small, int(min(255.0, fallback)))  # never read away from the rules
     box = _around(wide, size + FRINGE_PX + 2)
-    fill[box] = _paper_beside(small[box], wide[box], size, fallback)
+    ink = _ink(small[box])
+    fill[box] = _paper_beside(small[box], wide[box], ink, size, fallback)
     if step > 1:
         mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
         fill = cv2.resize(fill, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
