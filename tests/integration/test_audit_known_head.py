@@ -35,6 +35,9 @@ def statements(monkeypatch):
              audit_db._PG_LOCK_ANY_FREE_HEAD: "lock", audit_db._PG_LOCK_HEAD: "lock", audit_db._PG_INSERT_WITH_HEAD_MOVE: "insert"}
     seen: list[str] = []
     run = audit_db.AuditRepository._run
+    # The head a thread wrote last is kept per thread, and pytest runs every test in one
+    # thread: an earlier test's head (in a database since reset) must not count as known.
+    monkeypatch.setattr(audit_db._affinity, "head", None)
 
     def counted(self, sql, params):
         seen.append(names.get(sql, "other"))
