@@ -22,8 +22,10 @@ from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate
 # one to four capitals and digits, at least one capital: a series ("FT", "A", "B2", "FPR"),
 # not a count or a year (digits alone are other numbers on the line far more often)
 _CODE = re.compile(r"(?=[0-9]*[A-Z])[A-Z0-9]{1,4}")
-# a space is about half a character wide; a column or box gap is several characters
-_SPACE_GAP = 1.0
+# a space is about half a character wide, but OCR boxes hug the ink, so a scanned space
+# measures up to about one character ("FR 2026/235": 5.0 pt at 4.6 pt per character); a
+# column or box gap is several characters
+_SPACE_GAP = 1.5
 # the confidence a doubted number keeps: the same ceiling as a value found past a word its
 # label does not explain (``search.SKIPPED_WORD_QUALITY``), below every routing threshold
 # even after calibration's largest lift
