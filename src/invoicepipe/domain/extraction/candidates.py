@@ -161,12 +161,19 @@ def _without_marks(text: str):
 _ID_TOKEN = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*[A-Za-z0-9]|\d")
 # Portuguese and Spanish numbering prints a series code before the number ("FT 2026/0378",
 # "FV A/123"), Polish a letter ("F 1234K20/1234/12"): one to four capitals, one space, then
-# a number with a separator in it (which must not itself be a date or an amount)
-_SERIES = re.compile(r"[A-Z]{1,4} (?=\d[0-9A-Z]*[/-]\d)[0-9][A-Za-z0-9/\-.]*[A-Za-z0-9]")
+# a number with a separator in it (which must not itself be a date or an amount). The number
+# itself may open with the series letters (SAF-T "FT A2026/49", "NC B/7"): up to three
+# capitals, then a digit or the separator.
+_SERIES = re.compile(r"[A-Z]{1,4} (?=[A-Z]{0,3}\d[0-9A-Z]*[/-]\d|[A-Z]{1,3}[/-]\d)[0-9A-Z][A-Za-z0-9/\-.]*[A-Za-z0-9]")
 _LETTER_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z] $")
 _WORD = re.compile(r"[A-Za-z0-9#][A-Za-z0-9_/\-.#]*")
 _PLAIN_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})*[.,]\d{2}")
 _STOP = re.compile(r"(?i)^(?:no|nr|n°|nº|number|nummer|numéro|date|datum|du|vom|of|de|page|seite|#|:)$")
+
+
+def number_label_word(word: str) -> bool:
+    """True for a word that belongs to a number's label ("Nr", "n°", "#"), never to the number."""
+    return bool(_STOP.match(word.lstrip("#").rstrip(".:") or "#"))
 
 
 def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:

@@ -19,6 +19,7 @@ from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
+from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_before
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
@@ -32,7 +33,7 @@ from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_v
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.8"
+EXTRACTOR_VERSION = "kv-2.9"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -84,7 +85,12 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
         if name == "due_date":
             cands = [c for c in cands if not _discount_deadline(ctx, c)]
-        put(name, *best_candidate(cands))
+        cand, conf = best_candidate(cands)
+        if name == "invoice_number" and cand is not None and code_before(ctx, cand):
+            # a code one space before the number may be its first part, lost: a person decides
+            cand.notes.append("code_before")
+            conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+        put(name, cand, conf)
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
     prior = resolved[0].currency if resolved else None

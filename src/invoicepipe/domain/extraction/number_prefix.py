@@ -1,0 +1,64 @@
+"""Doubt an invoice number that a short code printed just before it may belong to.
+
+Numbering systems print a document type or series in front of the number, one space apart
+("FT A2026/49", "A 2026/0012", "FPR 12/26"). ``identifier_in`` joins the forms it knows; a
+form it does not know is read without its code, and the truncated value scores as well as
+a whole one (it is the first identifier right of, or under, the label). Nothing in the
+value tells it is short, so the safety net looks at what is printed before it: a short
+upper-case code no wider apart than a space, that is no label word, may be the number's
+first part. Such a value keeps its place but not the machine's word: its confidence stays
+under every routing threshold, so a person sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from invoicepipe.domain.extraction.candidates import number_label_word
+from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
+
+# one to four capitals and digits, at least one capital: a series ("FT", "A", "B2", "FPR"),
+# not a count or a year (digits alone are other numbers on the line far more often)
+_CODE = re.compile(r"(?=[0-9]*[A-Z])[A-Z0-9]{1,4}")
+# a space is about half a character wide, but OCR boxes hug the ink, so a scanned space
+# measures up to about one character ("FR 2026/235": 5.0 pt at 4.6 pt per character); a
+# column or box gap is several characters
+_SPACE_GAP = 1.5
+# the confidence a doubted number keeps: the same ceiling as a value found past a word its
+# label does not explain (``search.SKIPPED_WORD_QUALITY``), below every routing threshold
+# even after calibration's largest lift
+PREFIX_DOUBT_CONFIDENCE = SKIPPED_WORD_QUALITY
+
+
+def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
+    """The code printed right before ``cand``'s value that may be part of it, else None."""
+    if not cand.words or not cand.value:
+        return None
+    first = cand.words[0]
+    line, k = _line_and_index(ctx, first)
+    if line is None or k == 0:
+        return None
+    # the value opens its first word (a value inside a glued "Nr:A2026/49" has the label before it)
+    if not first.text.lstrip("#:(").startswith(cand.value[:1]):
+        return None
+    prev = line.words[k - 1]
+    if first.box.x0 - prev.box.x1 > _SPACE_GAP * ctx.layout.char_width:
+        return None  # a column or box apart: another field's value, not the number's code
+    if not _CODE.fullmatch(prev.text) or number_label_word(prev.text):
+        return None
+    ps, pe = line.spans[k - 1]
+    if any(h.start < pe and h.end > ps for h in ctx.hits[id(line)]):
+        return None  # the word is (part of) a label the vocabulary knows
+    return prev.text
+
+
+def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:
+    for line in ctx.layout.lines:
+        if line.page != word.page:
+            continue
+        for k, w in enumerate(line.words):
+            if w is word:
+                return line, k
+    return None, -1
