@@ -89,7 +89,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          r"(?:bis|spätestens)\s*(?:zum|am)?", 1.0, "de"),
         # "zahlbar innerhalb 30 Tagen netto bis": never across a date ("zahlbar ... bis 04.04., 3% Skonto ... bis")
         (r"zahlbar(?:\s+(?!\S*\d[./]\d)\S+){0,5}?\s+bis", 0.8, "de"), (r"netto\s*bis", 0.75, "de"),
-        (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*paiement|à\s*payer\s*avant\s*le", 1.0, "fr"),
+        (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*(?:paiement|règlement)|à\s*payer\s*avant\s*le", 1.0, "fr"),
+        # "Payable jusqu'au 19.02.2026", "À régler avant le ...": the Swiss and Belgian wording
+        (r"(?:payable|à\s*payer|à\s*régler)\s*(?:jusqu['’]\s*au|avant\s*le|au\s*plus\s*tard\s*le)", 1.0, "fr"),
         (r"vervaldatum|te\s*betalen\s*voor", 1.0, "nl"),
         (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),

@@ -1,7 +1,10 @@
-"""A label whose OCR box spans two rows of text still finds its value beside it."""
+"""Due dates: a label whose OCR box spans two rows of text still finds its value beside it;
+the label words invoices print."""
+import pytest
+
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
-from tests.unit.test_extraction_fields import ROW_H, row_words
+from tests.unit.test_extraction_fields import ROW_H, doc_from_rows, row_words
 
 
 def _doc(label_top: float, label_bottom: float) -> DocumentText:
@@ -31,3 +34,10 @@ def test_a_value_far_right_of_a_tall_label_is_another_column():
     words += [Word("Rue", Box(340, top + 8, 355, top + 18), 1, 0.97)]
     ex = extract_invoice(DocumentText((Page(1, 595, 842, tuple(words), "ocr_tesseract"),), None, "test"), [])
     assert ex.value("due_date") is None
+
+
+@pytest.mark.parametrize("label", ["Payable jusqu'au", "À régler avant le", "Date limite de règlement", "Échéance",
+                                   "Förfallodag", "Payment due", "Due by"])
+def test_due_date_labels_in_the_words_invoices_print(label):
+    ex = extract_invoice(doc_from_rows({0: "Vendor SA", 1: "Facture n° F-12", 2: f"{label} 19.02.2026", 4: "Total 10.00"}), [])
+    assert ex.value("due_date") == "2026-02-19"
