@@ -136,6 +136,21 @@ def test_credit_note_titles(title):
     assert ex.value("document_type") == "credit_note"
 
 
+@pytest.mark.parametrize("reference", ["Kredit av faktura 000568", "Kreditering af faktura nr. 000568",
+                                       "Creditering van factuur 000568", "Storno zur Rechnung 000568",
+                                       "Abono de la factura 000568", "Storno della fattura 000568"])
+def test_a_line_crediting_an_invoice_makes_a_credit_note_whose_title_went_unread(reference):
+    # a photo lost the heading: the positive total says nothing, the reference in the body does
+    ex = extract_invoice(doc_from_rows({0: "Fakturanummer 000573", 3: "Att betala 240,00", 5: reference}), [])
+    assert ex.value("document_type") == "credit_note"
+    assert ex.value("invoice_number") == "000573"
+
+
+def test_an_invoice_naming_no_credited_invoice_stays_an_invoice():
+    ex = extract_invoice(doc_from_rows({0: "Fakturanummer 000573", 3: "Att betala 240,00", 5: "Avser faktura 000568"}), [])
+    assert ex.value("document_type") == "invoice"
+
+
 def test_a_full_stop_after_the_cents_ends_the_sentence():
     assert parse_amount("2.304,25.") == Decimal("2304.25")
     ex = extract_invoice(doc_from_rows({

@@ -344,6 +344,21 @@ def test_tax_ids_without_a_country_prefix_are_read_next_to_their_label(line, exp
     assert ex.value("vendor_vat_id") == expected
 
 
+@pytest.mark.parametrize("head, tail, expected", [
+    ("Federal Tax ID: 16-", "8749370", "16-8749370"), ("NIP: 526-104-", "48-26", "526-104-48-26"),
+    # the joined text is no valid id (an EIN has nine digits): the hyphen stays a line end
+    ("Federal Tax ID: 16-", "874937", None),
+])
+def test_a_tax_id_wrapped_after_its_hyphen_is_joined_when_the_whole_is_valid(head, tail, expected):
+    ex = extract_invoice(doc_from_rows({0: "Vendor Ltd", 1: head, 2: tail, 4: "Total 10.00"}), [])
+    assert ex.value("vendor_vat_id") == expected
+
+
+def test_a_wrapped_tax_id_is_not_joined_with_a_line_far_below():
+    ex = extract_invoice(doc_from_rows({0: "Vendor Ltd", 1: "Federal Tax ID: 16-", 4: "8749370", 6: "Total 10.00"}), [])
+    assert ex.value("vendor_vat_id") is None
+
+
 def test_your_order_reference_is_the_po_number():
     ex = extract_invoice(doc_from_rows({0: "Thames Office Direct Ltd", 2: "Your order ref.: 4500010557", 4: "Total £10.00"}), [])
     assert ex.value("po_number") == "4500010557"

@@ -40,7 +40,10 @@ the calibration split does not have: it ships the same maps, carried over from k
 kv-2.9 (a series code before a number that opens with letters, "FT A2026/49", is kept; a
 short capital code one space before the chosen invoice number holds it under the routing
 threshold) changes only numbers printed after such a code, which the split does not print:
-the same maps again, carried over from kv-2.8.)
+the same maps again, carried over from kv-2.8. kv-2.10 (a line crediting another invoice
+makes a credit note, a tax id wrapped after its hyphen is joined when the whole is valid, a
+label whose OCR box spans two rows reads its value beside it, French due-date labels) changes
+values only where those are printed: the maps of kv-2.9, carried over.)
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the

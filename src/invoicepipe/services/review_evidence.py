@@ -29,6 +29,7 @@ _METHODS = {
     "symbol_count": "the currency sign or code printed most often",
     "default": "assumed: nothing printed says otherwise",
     "negative_total": "a negative total makes it a credit note",
+    "credit_reference": "a line says it credits another invoice, so it is a credit note",
     "vendor_master": "matched in the vendor master",
     "layout_memory": "where this vendor prints it, learned from reviewers' corrections",
     "einvoice_xml": "from the e-invoice XML (exact)",

@@ -16,7 +16,7 @@ from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.items import read_line_items
-from invoicepipe.domain.extraction.labels import CREDIT_NOTE, SELF_BILLED, fold_accents
+from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_before
@@ -33,7 +33,7 @@ from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_v
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.9"
+EXTRACTOR_VERSION = "kv-2.10"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -254,6 +254,12 @@ def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
             return Candidate("document_type", "invoice", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
         if m:
             return Candidate("document_type", "credit_note", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
+    # a line crediting another invoice: a credit note's title may be lost on a photo, the
+    # reference to the invoice it credits is printed in the body (and the law asks for it)
+    for ln in ctx.layout.lines:
+        m = CREDITS_INVOICE.search(fold_accents(ln.text))
+        if m:
+            return Candidate("document_type", "credit_note", 0.8, "credit_reference", ln.words_in(m.start(), m.end())), 0.8
     total = fields.get("total")
     if total is not None and Decimal(total.value) < 0:
         return Candidate("document_type", "credit_note", 0.7, "negative_total", ()), 0.7

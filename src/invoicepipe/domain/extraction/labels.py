@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.pattern_set import PatternSet
-from invoicepipe.domain.extraction.vocabulary import RAW
+from invoicepipe.domain.extraction.vocabulary import CREDITS_INVOICE as _CREDITS_INVOICE, RAW
 from invoicepipe.domain.extraction.vocabulary_documents import EINVOICE_TERMS
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ def _label_scan() -> PatternSet:
 
 
 CREDIT_NOTE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % fold_accents(RAW["credit_note"][0][0]))
+CREDITS_INVOICE = re.compile(r"(?i)(?<!\w)(?:%s)" % fold_accents(_CREDITS_INVOICE))
 SELF_BILLED = re.compile(r"(?i)selbst\s*ausgestellt|gutschriftsverfahren|self[-\s]*billed|self[-\s]*billing|autofactur")
 
 

@@ -121,6 +121,11 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         if not label_words:
             continue
         lbox = union_box(label_words)
+        beside = _beside_tall_label(ctx, line, lbox, parser)
+        if beside is not None:
+            (value, raw, s, e, quality), row = beside
+            out.append(scored_candidate(name, value, raw, strength * 0.85 * quality, "label_right", row.words_in(s, e), line, hit))
+            continue
         before = len(out)
         col_x1 = max(lbox.x1 + 4 * cw, lbox.x0 + 25 * cw)
         # a row of boxed labels ("Delivery Note No.  Buyer's Order No.") over a row of values:
@@ -165,6 +170,31 @@ def _overlaid(line: Line, words: tuple[Word, ...]) -> bool:
             if cover > 0.33 * max(w.box.x1 - w.box.x0, o.box.x1 - o.box.x0):
                 return True
     return False
+
+
+def _beside_tall_label(ctx: Context, line: Line, lbox, parser: Parser):
+    """The value right of a label whose OCR box spans two rows of text ("Echéance:" read with
+    a blot under it, 17 points high among 7-point words): the line grouping puts such a word
+    with whichever row its centre is nearer, which may be the row below its value. Each
+    neighbouring row whose middle lies inside the label's box is searched right of the label,
+    within a reach of the label, up to the row's next label; the row nearest the label's
+    middle first. Returns (parsed, row) or None."""
+    tall = lbox.bottom - lbox.top
+    cw = ctx.layout.char_width
+    middle = (lbox.top + lbox.bottom) / 2
+    page_lines = ctx.layout.by_page[line.page]
+    rows = [r for r in page_lines[max(0, line.index - 2):line.index + 3]
+            if r is not line and 1.8 * r.height < tall and lbox.top < (r.box.top + r.box.bottom) / 2 < lbox.bottom]
+    for row in sorted(rows, key=lambda r: abs((r.box.top + r.box.bottom) / 2 - middle)):
+        s = row.offset_at_x(lbox.x1)
+        later = [h.start for h in ctx.hits[id(row)] if h.start >= s]
+        # a value of the label's own row starts within a short reach of it: past that, the
+        # words belong to another column (the buyer's address beside the dates)
+        e = min([row.offset_at_x(lbox.x1 + 25 * cw), *later])
+        found = parser(ctx, row, s, e) if s < e else None
+        if found:
+            return found, row
+    return None
 
 
 def _column_start(line: Line, s: int, e: int, label_x0: float, cw: float) -> int:

@@ -25,9 +25,13 @@ from typing import Optional, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from stdnum.es import nif as stdnum_es_nif
 from stdnum.eu import vat as stdnum_eu_vat
 from stdnum.gb import vat as stdnum_gb_vat
 from stdnum.in_ import gstin as stdnum_gstin
+from stdnum.it import iva as stdnum_it_iva
+from stdnum.pl import nip as stdnum_pl_nip
+from stdnum.us import ein as stdnum_us_ein
 
 from invoicepipe.domain.extraction.candidates import identifier_in
 from invoicepipe.domain.extraction.layout import Line, first_page_top
@@ -256,11 +260,11 @@ def vat_id_candidates(ctx: Context) -> list[Candidate]:
             score = (0.8 if labelled else 0.55) * in_buyer
             out.append(Candidate("vendor_vat_id", vat, score, "label_right" if labelled else "pattern", ln.words_in(s, e), vat))
         if labelled and not found:
-            out += _national_tax_ids(ln, [h for h in hits if h.field == "vendor_vat_id"], in_buyer)
+            out += _national_tax_ids(ctx, ln, [h for h in hits if h.field == "vendor_vat_id"], in_buyer)
     return out
 
 
-def _national_tax_ids(line: Line, labels: list, in_buyer: float) -> list[Candidate]:
+def _national_tax_ids(ctx: Context, line: Line, labels: list, in_buyer: float) -> list[Candidate]:
     """Tax ids printed without a country prefix next to their label: a US EIN "13-4581352",
     a Spanish NIF "B12345678", an Italian partita IVA, a Polish NIP "123-456-78-90". Mostly
     digits, at least eight characters; weaker than an id of a known country pattern even
@@ -271,4 +275,31 @@ def _national_tax_ids(line: Line, labels: list, in_buyer: float) -> list[Candida
         found = identifier_in(line.text[hit.end:hit.end + 30], hit.end)
         if found and len(_NOT_WORD.sub("", found[0])) >= 8 and len(_NOT_DIGIT.sub("", found[0])) >= 6:
             out.append(Candidate("vendor_vat_id", found[0], 0.5 * in_buyer, "label_right", line.words_in(found[1], found[2]), found[0]))
+        elif found:
+            out += _wrapped_tax_id(ctx, line, found, in_buyer)
     return out
+
+
+# national tax ids whose format (and, where they have one, check digit) a wrapped id must pass
+_NATIONAL_IDS = (stdnum_us_ein, stdnum_pl_nip, stdnum_it_iva, stdnum_es_nif)
+_HYPHEN_END = re.compile(r"[-\u2010\u2011\u2013]\s*$")
+
+
+def _wrapped_tax_id(ctx: Context, line: Line, found: tuple[str, int, int], in_buyer: float) -> list[Candidate]:
+    """A labelled id that ends its line in a hyphen ("Federal Tax ID: 16-" over "8749370"): a
+    narrow block wrapped it at the hyphen. The next line's first word in the block completes
+    it, taken only when the joined text passes a national id's format or check digits (a
+    hyphen before a line break is otherwise a dash, a range or a word split)."""
+    if not _HYPHEN_END.search(line.text[found[1]:]):
+        return []
+    head_words = line.words_in(found[1], len(line.text))
+    below = ctx.layout.below(line, line.box.x0, head_words[-1].box.x1, max_lines=1)
+    if not below or below[0][0].box.top - line.box.bottom > line.height:
+        return []
+    nxt, start, _ = below[0]
+    tail = nxt.words_in(start, start + 1)[0]
+    joined = line.text[found[1]:].strip() + tail.text.rstrip(".,;")
+    if not any(module.is_valid(joined) for module in _NATIONAL_IDS):
+        return []
+    value = _HYPHEN_END.sub("-", line.text[found[1]:].strip()) + tail.text.rstrip(".,;")
+    return [Candidate("vendor_vat_id", value, 0.5 * in_buyer, "label_right", (*head_words, tail), value)]

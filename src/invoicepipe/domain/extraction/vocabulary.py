@@ -17,6 +17,15 @@ from __future__ import annotations
 # "No.", "Nr.", "N°", "Nº", "Núm.", "Number", "Nummer", "Numéro", "Numero", "Numer", "#", "ID"
 NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
 
+# a line that says it credits an invoice ("Kredit av faktura 000568", "Kreditering af faktura",
+# "Creditering van factuur", "Storno zur Rechnung", "Abono de la factura", "Storno della
+# fattura", "Credit for invoice"): the invoice named is not the document's own number, and
+# the document is a credit note even where its title went unread (a photo's blurred heading)
+CREDITS_INVOICE = (rf"kredit(?:ering)?\s*(?:av|af)\s*faktura\s*(?:nr\b\.?)?|krediterar\s*faktura\s*(?:nr\b\.?)?|"
+                   rf"creditering\s*(?:van|op)\s*(?:de\s*)?factuur\s*(?:{NO})?|"
+                   rf"(?:storno|stornierung)\s*(?:zur|der)\s*rechnung\s*(?:{NO})?|abono\s*(?:de|a)\s*la\s*factura\s*(?:{NO})?|"
+                   rf"storno\s*(?:della\s*|alla\s*)?fattura\s*(?:{NO})?|credit\s*(?:for|against)\s*invoice\s*(?:{NO})?")
+
 # a bare word is a label only when an amount follows it on the line (OCR specks and quotes,
 # a currency sign or code in between): "CASH 50.00", "Bar 20,00", "Svc Chg 10% 4.41";
 # also for the sums "SUMME EUR 32,46" / "Gesamt 12,34" that head columns of invoice tables
@@ -80,7 +89,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          r"(?:bis|spätestens)\s*(?:zum|am)?", 1.0, "de"),
         # "zahlbar innerhalb 30 Tagen netto bis": never across a date ("zahlbar ... bis 04.04., 3% Skonto ... bis")
         (r"zahlbar(?:\s+(?!\S*\d[./]\d)\S+){0,5}?\s+bis", 0.8, "de"), (r"netto\s*bis", 0.75, "de"),
-        (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*paiement|à\s*payer\s*avant\s*le", 1.0, "fr"),
+        (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*(?:paiement|règlement)|à\s*payer\s*avant\s*le", 1.0, "fr"),
+        # "Payable jusqu'au 19.02.2026", "À régler avant le ...": the Swiss and Belgian wording
+        (r"(?:payable|à\s*payer|à\s*régler)\s*(?:jusqu['’]\s*au|avant\s*le|au\s*plus\s*tard\s*le)", 1.0, "fr"),
         (r"vervaldatum|te\s*betalen\s*voor", 1.0, "nl"),
         (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
@@ -128,6 +139,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          rf"factura\s*(?:rectificada|original)\s*(?:{NO})?|fattura\s*(?:di\s*riferimento|originale|stornata)\s*(?:{NO})?|"
          rf"riferimento\s*fattura|(?:correctie\s*op|originele)\s*factuur\s*(?:{NO})?|dotyczy\s*faktury\s*(?:nr\b\.?)?|"
          rf"faktura\s*korygowana|fatura\s*(?:original|retificada)\s*(?:{NO})?|(?:avser|gäller)\s*faktura\s*(?:nr\b\.?)?", 1.0, "en"),
+        (CREDITS_INVOICE, 1.0, "en"),
     ],
     # dates of other events: a delivery date is not the date of issue
     "other_date": [

@@ -1,0 +1,43 @@
+"""Due dates: a label whose OCR box spans two rows of text still finds its value beside it;
+the label words invoices print."""
+import pytest
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.models import Box, DocumentText, Page, Word
+from tests.unit.test_extraction_fields import ROW_H, doc_from_rows, row_words
+
+
+def _doc(label_top: float, label_bottom: float) -> DocumentText:
+    rows = {0: "Visserie Romande SA", 2: "Facture n° F-2026-0259", 3: "Date de facture: 20.01.2026",
+            9: "Total à payer Fr. 5'967.00"}
+    words = [w for row, text in rows.items() for w in row_words(text, row)]
+    # the due-date row (row 4) and, just under it, an address row of the buyer's block
+    top = 40 + 4 * ROW_H
+    words.append(Word("Echéance:", Box(40, top + label_top, 85, top + label_bottom), 1, 0.92))
+    words += row_words("19.02.2026", 4, x=130.0)
+    words += [Word(t, Box(x, top + 8, x + 5 * len(t), top + 18), 1, 0.97) for x, t in ((340, "Rue"), (360, "du"), (375, "Rhône"))]
+    return DocumentText((Page(1, 595, 842, tuple(words), "ocr_tesseract"),), None, "test")
+
+
+def test_a_label_box_reaching_into_the_row_below_still_reads_the_value_beside_it():
+    # the blot under "Echéance:" makes its box 24 points high; its middle lies nearer the row below
+    ex = extract_invoice(_doc(-2.0, 22.0), [])
+    assert ex.value("due_date") == "2026-02-19"
+
+
+def test_a_value_far_right_of_a_tall_label_is_another_column():
+    rows = {0: "Vendor SA", 9: "Total à payer Fr. 10.00"}
+    words = [w for row, text in rows.items() for w in row_words(text, row)]
+    top = 40 + 4 * ROW_H
+    words.append(Word("Echéance:", Box(40, top - 2, 85, top + 22), 1, 0.92))
+    words += row_words("19.02.2026", 4, x=400.0)  # past the label's reach: the buyer's column
+    words += [Word("Rue", Box(340, top + 8, 355, top + 18), 1, 0.97)]
+    ex = extract_invoice(DocumentText((Page(1, 595, 842, tuple(words), "ocr_tesseract"),), None, "test"), [])
+    assert ex.value("due_date") is None
+
+
+@pytest.mark.parametrize("label", ["Payable jusqu'au", "À régler avant le", "Date limite de règlement", "Échéance",
+                                   "Förfallodag", "Payment due", "Due by"])
+def test_due_date_labels_in_the_words_invoices_print(label):
+    ex = extract_invoice(doc_from_rows({0: "Vendor SA", 1: "Facture n° F-12", 2: f"{label} 19.02.2026", 4: "Total 10.00"}), [])
+    assert ex.value("due_date") == "2026-02-19"
