@@ -138,12 +138,19 @@ def test_credit_note_titles(title):
 
 @pytest.mark.parametrize("reference", ["Kredit av faktura 000568", "Kreditering af faktura nr. 000568",
                                        "Creditering van factuur 000568", "Storno zur Rechnung 000568",
-                                       "Abono de la factura 000568", "Storno della fattura 000568"])
+                                       "Storno della fattura 000568"])
 def test_a_line_crediting_an_invoice_makes_a_credit_note_whose_title_went_unread(reference):
     # a photo lost the heading: the positive total says nothing, the reference in the body does
     ex = extract_invoice(doc_from_rows({0: "Fakturanummer 000573", 3: "Att betala 240,00", 5: reference}), [])
     assert ex.value("document_type") == "credit_note"
     assert ex.value("invoice_number") == "000573"
+
+
+def test_the_payment_of_an_invoice_in_spanish_is_no_credit():
+    # "abono" is also a payment: ordinary Spanish invoices print how they are to be paid
+    ex = extract_invoice(doc_from_rows({0: "Factura 000573", 3: "Total 240,00",
+                                        5: "El abono de la factura se realizará por transferencia"}), [])
+    assert ex.value("document_type") == "invoice"
 
 
 def test_an_invoice_naming_no_credited_invoice_stays_an_invoice():

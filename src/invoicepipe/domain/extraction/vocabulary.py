@@ -18,12 +18,14 @@ from __future__ import annotations
 NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
 
 # a line that says it credits an invoice ("Kredit av faktura 000568", "Kreditering af faktura",
-# "Creditering van factuur", "Storno zur Rechnung", "Abono de la factura", "Storno della
-# fattura", "Credit for invoice"): the invoice named is not the document's own number, and
-# the document is a credit note even where its title went unread (a photo's blurred heading)
+# "Creditering van factuur", "Storno zur Rechnung", "Storno della fattura", "Credit for
+# invoice"): the invoice named is not the document's own number, and the document is a credit
+# note even where its title went unread (a photo's blurred heading). Not the Spanish "abono de
+# la factura": it also means the invoice's payment ("el abono de la factura se realizará por
+# transferencia"), printed on ordinary invoices.
 CREDITS_INVOICE = (rf"kredit(?:ering)?\s*(?:av|af)\s*faktura\s*(?:nr\b\.?)?|krediterar\s*faktura\s*(?:nr\b\.?)?|"
                    rf"creditering\s*(?:van|op)\s*(?:de\s*)?factuur\s*(?:{NO})?|"
-                   rf"(?:storno|stornierung)\s*(?:zur|der)\s*rechnung\s*(?:{NO})?|abono\s*(?:de|a)\s*la\s*factura\s*(?:{NO})?|"
+                   rf"(?:storno|stornierung)\s*(?:zur|der)\s*rechnung\s*(?:{NO})?|"
                    rf"storno\s*(?:della\s*|alla\s*)?fattura\s*(?:{NO})?|credit\s*(?:for|against)\s*invoice\s*(?:{NO})?")
 
 # a bare word is a label only when an amount follows it on the line (OCR specks and quotes,
