@@ -55,9 +55,7 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
 
 
 def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:
-    for line in ctx.layout.lines:
-        if line.page != word.page:
-            continue
+    for line in ctx.layout.by_page[word.page]:
         for k, w in enumerate(line.words):
             if w is word:
                 return line, k
