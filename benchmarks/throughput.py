@@ -5,6 +5,7 @@ for the embedded default and the production topology, side by side on the same s
     .venv/bin/python benchmarks/throughput.py --digital 120 --scans 12 --scale 1,2,4 --rounds 3
     .venv/bin/python benchmarks/throughput.py --multi-node       # two worker groups, own local folders
     .venv/bin/python benchmarks/throughput.py --skip production --set INVOICEPIPE_FAST_THREADS=3   # a setting for every process
+    .venv/bin/python benchmarks/throughput.py --sets .tmp/throughput-sets   # generate the sets once, reuse them after
 
 What runs, all as real processes started here (ports --port-base .. +9, default 18300):
 
@@ -102,6 +103,60 @@ def tree_cpu(roots: list[int]) -> float:
     return total
 
 
+def _task_sched(pid: int) -> tuple[float, float]:
+    """(seconds on a core, seconds runnable but waiting for one) of every thread of ``pid``
+    (``/proc/PID/task/*/schedstat``; nothing for a process gone meanwhile)."""
+    on_cpu = waited = 0.0
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0.0, 0.0
+    for tid in tids:
+        try:
+            fields = Path(f"/proc/{pid}/task/{tid}/schedstat").read_text().split()
+        except OSError:
+            continue
+        on_cpu, waited = on_cpu + int(fields[0]) / 1e9, waited + int(fields[1]) / 1e9
+    return on_cpu, waited
+
+
+def tree_sched(root: int) -> dict[int, tuple[float, float]]:
+    """pid -> (on a core, waiting for a core) seconds, for ``root`` and its live descendants.
+
+    Why a core sat idle: a process that is runnable but waits for a core is held back by
+    the machine's load (other work on a shared machine), one that is neither running nor
+    waiting sleeps (no work for it, or it waits on another process or the GIL)."""
+    parent_of = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (st := _stat(int(entry))):
+            parent_of[int(entry)] = st[0]
+    out = {}
+    for pid in parent_of:
+        p = pid
+        while p and p != root:
+            p = parent_of.get(p)
+        if p:
+            out[pid] = _task_sched(pid)
+    return out
+
+
+def sched_summary(before: dict[int, tuple[float, float]], after: dict[int, tuple[float, float]], root: int,
+                  wall: float) -> dict:
+    """The started process and its children over ``wall`` seconds: cores each kept busy
+    (on a core), and held back (runnable, waiting for a core), children summed. A child that
+    started inside the window counts from zero."""
+    def share(pids):
+        on = sum(after[p][0] - before.get(p, (0.0, 0.0))[0] for p in pids)
+        wait = sum(after[p][1] - before.get(p, (0.0, 0.0))[1] for p in pids)
+        return {"busy": round(on / wall, 2), "waiting_for_a_core": round(wait / wall, 2)}
+    children = [p for p in after if p != root and after[p][0] - before.get(p, (0.0, 0.0))[0] > 0.01 * wall]
+    kids = share(children)
+    # each child is one thread: what it was neither running nor waiting for a core, it
+    # slept, waiting for work (or for an answer from the worker process)
+    kids["idle"] = round(max(0.0, len(children) - kids["busy"] - kids["waiting_for_a_core"]), 2)
+    return {"main": share([root] if root in after else []), "children": {**kids, "count": len(children)}}
+
+
 def own_children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -109,13 +164,22 @@ def own_children_cpu() -> float:
 
 # -- sets ---------------------------------------------------------------------------------------
 
-def generate(out: Path, digital: int, scans: int, seed: int) -> dict[str, list[Path]]:
+def generate(out: Path, digital: int, scans: int, seed: int, keep: Optional[Path] = None) -> dict[str, list[Path]]:
+    """The sets under ``out``; with ``keep`` (``--sets``), generated there once and copied from
+    there on later runs of the same counts and seed (generating 190 invoices takes longer
+    than measuring them)."""
     sets = {}
     for form, count, s in (("digital", digital, seed), ("scan", scans, seed + 1)):
         if count <= 0:
             continue
-        subprocess.run([sys.executable, str(REPO / "fixtures" / "generate.py"), "--out", str(out / form), "--count",
-                        str(count + WARMUP), "--forms", form, "--seed", str(s)], check=True, capture_output=True)
+        kept = keep / f"{form}-{count + WARMUP}-{s}" if keep else None
+        if kept and (kept / "manifest.csv").exists():
+            shutil.copytree(kept, out / form)
+        else:
+            subprocess.run([sys.executable, str(REPO / "fixtures" / "generate.py"), "--out", str(out / form), "--count",
+                            str(count + WARMUP), "--forms", form, "--seed", str(s)], check=True, capture_output=True)
+            if kept:
+                shutil.copytree(out / form, kept)
         rows = list(csv.DictReader(open(out / form / "manifest.csv", encoding="utf-8")))
         sets[form] = [out / form / r["file"] for r in rows]
     return sets
@@ -291,10 +355,12 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
     processes_before = run.processes()
     run.reset_statements()
     before = run.cpu()
+    sched_before = {label: tree_sched(p.pid) for label, p in run.procs.items()}
     t0 = time.monotonic()
     ingest_cpu = run.ingest(batch_folder(files[WARMUP:], work / f"{run.name}-batch"))
     t1 = run.wait_done(base + len(files), timeout)
     after = run.cpu()
+    sched = {label: sched_summary(sched_before[label], tree_sched(p.pid), p.pid, t1 - t0) for label, p in run.procs.items()}
     statements = run.statements()
     processes_after = run.processes()
     n = len(files) - WARMUP
@@ -306,6 +372,9 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
             # cores kept busy by the run, all its processes together (2 = both cores of this machine)
             "cores_busy": round(sum(per_process.values()) * n / 1000 / (t1 - t0), 2),
             "cpu_ms_by_process": {k: round(v, 1) for k, v in per_process.items()}, "states": run.states(),
+            # per started process, its main process and its children apart: cores kept busy and
+            # cores wanted but not had (the machine's other load), over the batch's wall time
+            "cores_by_process": sched,
             # a process started inside the window (a parse child) is warm-up charged to the batch
             "processes": {k: [processes_before.get(k, 0), v] for k, v in processes_after.items()},
             "sql_per_doc": round(sum(c for _, c in statements) / n, 1) if statements else None,
@@ -526,6 +595,7 @@ def main() -> int:
     ap.add_argument("--multi-node", action="store_true", help="also run two worker groups, each with its own local folder")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a setting for every started process, e.g. INVOICEPIPE_FAST_THREADS=3 (repeatable)")
+    ap.add_argument("--sets", help="a folder to keep the generated sets in, and take them from on later runs")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     # SIGTERM unwinds like Ctrl-C, so every server and worker started here is stopped
@@ -537,7 +607,7 @@ def main() -> int:
         work = Path(tmp)
         os.chmod(work, 0o755)  # PostgreSQL (its own user) keeps its data below
         sets_dir = work / "sets"
-        sets = generate(sets_dir, args.digital, args.scans, args.seed)
+        sets = generate(sets_dir, args.digital, args.scans, args.seed, Path(args.sets) if args.sets else None)
         forms = [f for f in ("digital", "scan") if f in sets]
         if "stages" not in skip:
             report["cpu_ms_by_stage"] = {f: stages(sets[f][WARMUP - STAGE_WARMUP: WARMUP + 40], work / f"stages-{f}", sets_dir)
@@ -579,6 +649,11 @@ def print_report(report: dict) -> None:
                   f"{r['docs_per_day']:,} docs/day (rounds {r['rounds_docs_per_min']}); CPU {r['cpu_ms_per_doc']} ms/doc, "
                   f"{r['cores_busy']} cores busy; states {r['states']}")
             print("  CPU ms per doc by process: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_by_process"].items()))
+            for label, sched in r.get("cores_by_process", {}).items():
+                main, kids = sched["main"], sched["children"]
+                print(f"  {label}: cores busy {main['busy']} (+{main['waiting_for_a_core']} waiting for a core), "
+                      f"its {kids['count']} children {kids['busy']} (+{kids['waiting_for_a_core']} waiting, "
+                      f"{kids.get('idle', '?')} idle)")
             print("  processes before -> after the batch: " + ", ".join(f"{k} {a}->{b}" for k, (a, b) in r["processes"].items()))
             if r.get("sql_per_doc") is not None:
                 print(f"  PostgreSQL statements per doc: {r['sql_per_doc']} (pg_stat_statements); most run:")
