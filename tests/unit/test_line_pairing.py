@@ -42,3 +42,29 @@ def test_the_quantity_is_the_number_that_times_the_price_gives_the_amount():
     [tape, paper] = rows(("Packing tape PP 50 mm x 66 m", "100", "2.59", "259.00"), ("1 Paper A4 80 g", "10", "4.50", "45.00"))
     assert (tape.quantity, tape.description) == (Decimal(100), "Packing tape PP 50 mm x 66 m")
     assert (paper.quantity, paper.description) == (Decimal(10), "Paper A4 80 g")  # the position number is not the description
+
+
+def test_the_quick_sku_check_never_turns_down_what_the_pattern_finds():
+    # _sku_printed looks at the pattern only when the SKU's letters and digits occur in a
+    # row in the description: that must never lose a match, whatever the separators and
+    # the case (the pattern is case-insensitive, which also lets i match dotless ı, s the
+    # long ſ and k the Kelvin sign)
+    import random
+
+    from invoicepipe.domain.matching import _sku_pattern, _sku_printed
+
+    rng = random.Random(7)
+    alphabet = "abkisz09AKIS-/. _\u0131\u0130\u017f\u212a\u00e9"
+    checked = found = 0
+    for _ in range(4000):
+        sku = "".join(rng.choice("abkisABKIS0123-/ ") for _ in range(rng.randint(3, 9)))
+        pattern = _sku_pattern(sku)
+        if pattern is None:
+            continue
+        description = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) + \
+            "".join(ch if rng.random() < 0.8 else rng.choice(alphabet) for ch in sku.swapcase()) + \
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        expected = pattern.search(description) is not None
+        assert _sku_printed(sku, description) == expected, (sku, description)
+        checked, found = checked + 1, found + expected
+    assert checked > 1000 and found > 100  # both answers met often enough to mean something
