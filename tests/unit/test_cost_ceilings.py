@@ -126,6 +126,11 @@ def test_every_parse_is_metered_into_the_day_and_the_document(loaded, run_pipeli
     assert costs.document_report(loaded, digital)["spent"]["calls"] == 1
     assert costs.document_report(loaded, scan)["spent"]["calls"] == 2
     assert "cost_ceiling" not in _reasons(loaded, scan)
+    # a parse that met no ceiling is stored with none (SQL NULL, not the JSON text 'null')
+    from sqlalchemy import text
+    with loaded.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM cost_ledger WHERE ceiling IS NOT NULL")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM cost_ledger WHERE outcome = 'metered'")).scalar_one() == 2
 
 
 def test_the_day_ceiling_holds_across_documents(loaded, run_pipeline):

@@ -64,7 +64,7 @@ def _vendor_context(app, vendor_id):
     if key is None:  # no vendor resolved: no memory and no purchase orders to read
         return None, []
     with app.uow.look() as tx:
-        vendor_pos = tx.master.purchase_orders_of(vendor_id)
+        vendor_pos = tx.master.purchase_order_heads_of(vendor_id)
         pending, memory = stored_memory(tx, key) if key else (False, None)
     if pending:
         memory = memory_for_vendor(app, key, _read)

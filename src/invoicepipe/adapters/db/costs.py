@@ -89,6 +89,20 @@ def _close_and_count_statement(with_engines: bool):
 # What opening a row sets, and closing it.
 _OPENED = ("document_id", "day", "started_at", "outcome", "policy_version", "allowance", "cpu_seconds", "calls", "cost", "engines")
 _CLOSED = ("settled_at", "outcome", "cpu_seconds", "calls", "cost", "engines", "ceiling")
+# Every parse opens a ledger row and closes it, each on SQLite as a statement of its own:
+# built once here, as the other hot statements are. Built per call (``.values(**row)``,
+# ``.where(... == id)``), SQLAlchemy made and cache-keyed a new statement object each time:
+# the ledger's statements were a fifth of a parse's bookkeeping CPU in the GIL-bound
+# `invoicepipe up` (py-spy --gil), most of it that.
+_LEDGER_OF = select(t.cost_ledger).where(t.cost_ledger.c.document_id == bindparam("doc_id")).order_by(t.cost_ledger.c.id)
+_LEDGER_ROW = select(t.cost_ledger).where(t.cost_ledger.c.id == bindparam("entry_id"))
+_OPEN_ENTRY = insert(t.cost_ledger)
+# A parse that met no ceiling stores SQL NULL there, as ``.values(ceiling=None)`` did (a
+# JSON-typed parameter would store the JSON text 'null').
+_CLOSE_RUNNING = (update(t.cost_ledger)
+                  .where(t.cost_ledger.c.id == bindparam("entry_id"), t.cost_ledger.c.outcome == RUNNING)
+                  .values({name: bindparam(f"set_{name}", type_=JSON(none_as_null=True) if name == "ceiling"
+                                           else t.cost_ledger.c[name].type) for name in _CLOSED}))
 
 
 def _spend(row, prefix: str = "") -> Spend:
@@ -143,8 +157,7 @@ class CostRepository:
         return _spend(row) + _spend(row, "reserved_")
 
     def entries(self, document_id: int) -> list[dict]:
-        q = select(t.cost_ledger).where(t.cost_ledger.c.document_id == document_id).order_by(t.cost_ledger.c.id)
-        return [dict(r) for r in self.conn.execute(q).mappings()]
+        return [dict(r) for r in self.conn.execute(_LEDGER_OF, {"doc_id": document_id}).mappings()]
 
     def document_spent(self, document_id: int, entries: Optional[list[dict]] = None) -> Spend:
         """Everything the document's parses spent (``entries``: its rows, read already);
@@ -161,7 +174,7 @@ class CostRepository:
         if self._postgres:
             params = {**{f"open_{k}": v for k, v in row.items()}, **_day_params(day, reserved=allowance, parses=1)}
             return int(self.conn.execute(_open_and_reserve_statement(), params).scalar_one())
-        entry_id = self.conn.execute(t.cost_ledger.insert().values(**row)).inserted_primary_key[0]
+        entry_id = self.conn.execute(_OPEN_ENTRY, row).inserted_primary_key[0]
         self._add_day(day, reserved=allowance, parses=1)
         return int(entry_id)
 
@@ -172,7 +185,7 @@ class CostRepository:
         already is left as it is (None returned). ``row``: the entry, read already in
         this transaction; the update is still guarded on its being running."""
         if row is None:
-            row = self.conn.execute(select(t.cost_ledger).where(t.cost_ledger.c.id == entry_id)).mappings().first()
+            row = self.conn.execute(_LEDGER_ROW, {"entry_id": entry_id}).mappings().first()
         if row is None or row["outcome"] != RUNNING:
             return None
         counted = self.close(entry_id, row["day"], Spend.from_dict(row["allowance"]), now, spent, engines, ceiling)
@@ -193,8 +206,7 @@ class CostRepository:
             counts = self.conn.execute(_close_and_count_statement(bool(engines)),
                                        {**params, "entry_id": entry_id, **{f"set_{k}": v for k, v in closed.items()}})
             return counted if counts.rowcount else None  # 0: settled by another transaction meanwhile
-        settled = self.conn.execute(update(t.cost_ledger).where(
-            t.cost_ledger.c.id == entry_id, t.cost_ledger.c.outcome == RUNNING).values(**closed))
+        settled = self.conn.execute(_CLOSE_RUNNING, {"entry_id": entry_id, **{f"set_{k}": v for k, v in closed.items()}})
         if settled.rowcount == 0:  # settled by another transaction meanwhile
             return None
         known = self.lock_day(day).get("engines") if engines else None
