@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterator, Optional
 
 from sqlalchemy import Engine
@@ -15,7 +15,7 @@ from .content_prints import ContentPrintRepository
 from .costs import CostRepository
 from .data_versions import VersionedCopies
 from .documents import DocumentRepository
-from .engine import READ_ONLY
+from .engine import READ_ONLY, NoWriterTurn, writer_turn
 from .mail_ledger import MailLedgerRepository
 from .masterdata import MasterDataRepository
 from .webhooks import WebhookRepository
@@ -50,6 +50,7 @@ class UnitOfWork:
         self._keys = audit_key if isinstance(audit_key, KeyringSource) else _Fixed(as_keyring(audit_key))
         # This database's cached tables (webhook subscribers, vendors), shared by its transactions.
         self.copies = VersionedCopies()
+        self._turn = writer_turn(engine)
 
     @property
     def audit_keyring(self) -> Keyring:
@@ -71,9 +72,12 @@ class UnitOfWork:
         REPEATABLE READ), for readers that must not see rows appear half-way, like the
         chain verifier. SQLite transactions are serialised already."""
         try:
-            with self._connect(snapshot) as conn, conn.begin():
+            # SQLite: this process's writers take turns before BEGIN IMMEDIATE (engine.WriterTurn)
+            with self._turn or nullcontext(), self._connect(snapshot) as conn, conn.begin():
                 tx = Transaction(conn, self._keys, self.copies)
                 yield tx
+        except NoWriterTurn as exc:  # as SQLite's own "database is locked" after its busy timeout
+            raise TransientError(f"database unavailable: {exc}") from exc
         except OperationalError as exc:
             if _out_of_storage(exc):
                 raise StorageUnavailable(f"storage unavailable: the database cannot write ({str(exc.orig).splitlines()[0]}); "
