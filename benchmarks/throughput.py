@@ -491,17 +491,24 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     from invoicepipe.evaluation.e2e_run import StepRecorder, settle, step_handlers
     from invoicepipe.services import decide as decide_service
     from invoicepipe.services import ingest as ingest_service
+    from invoicepipe.services import parse as parse_service
+    from invoicepipe.services import triage as triage_service
     from invoicepipe.services.masterdata import load_master_data
 
     clock = StageClock()
     names = {"triage": "triage", "parse_fast": "parse", "parse_slow": "parse", "decide": "decide/reconcile", "export": "export"}
     saved_steps, saved_append = dict(actors.STEPS), audit_db.AuditRepository.append
     saved_deliver = decide_service.deliver_claimed
+    saved_extract, saved_probe = parse_service._extract, triage_service.probe_document
     # One process runs every step, as `invoicepipe up` does: a decision that approves
     # delivers in the same call (actors.WITH_EXPORT); that delivery counts under export.
     for step, stage in names.items():
         actors.STEPS[step] = clock.wrap(stage, actors.WITH_EXPORT.get(saved_steps[step], saved_steps[step]))
     decide_service.deliver_claimed = clock.wrap("export", saved_deliver)
+    # What `invoicepipe up` runs in its parse children, apart: "parse" and "triage" are then
+    # what their steps cost the worker process itself (its GIL), the bookkeeping around them.
+    parse_service._extract = clock.wrap("parse: read+extract", saved_extract)
+    triage_service.probe_document = clock.wrap("triage: probe", saved_probe)
     audit_db.AuditRepository.append = clock.wrap("audit", saved_append)
     settings = Settings.from_env({"INVOICEPIPE_PARSE_ISOLATION": "inline"}, var_dir=work / "var", inbox_dir=work / "inbox",
                                  database_url=database_url or f"sqlite:///{work / 'stages.db'}", redis_url=None)
@@ -524,6 +531,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         app.close()
         actors.STEPS.update(saved_steps)
         decide_service.deliver_claimed = saved_deliver
+        parse_service._extract, triage_service.probe_document = saved_extract, saved_probe
         audit_db.AuditRepository.append = saved_append
     n = len(files) - STAGE_WARMUP
     return {"cpu_ms": {k: round(v / n, 1) for k, v in clock.ms.items()},
