@@ -1,14 +1,15 @@
-"""The embedded fast pool (one parse child per thread) follows the machine's cores."""
+"""The embedded fast pool (one parse child per thread) follows the machine's cores, plus one."""
 
 from pathlib import Path
 
 from invoicepipe.config import MAX_DEFAULT_FAST_THREADS, Settings, default_fast_threads, usable_cores
 
 
-def test_one_parse_thread_per_core_within_bounds():
-    assert default_fast_threads(1) == 2  # one slow document never holds up the next
-    assert default_fast_threads(2) == 2
-    assert default_fast_threads(6) == 6
+def test_one_parse_thread_per_core_and_one_more_within_bounds():
+    # the extra child parses while another thread records its result in the worker process
+    assert default_fast_threads(1) == 2
+    assert default_fast_threads(2) == 3
+    assert default_fast_threads(6) == 7
     assert default_fast_threads(64) == MAX_DEFAULT_FAST_THREADS  # each child holds its own memory
 
 
