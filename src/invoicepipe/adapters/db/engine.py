@@ -69,9 +69,9 @@ class WriterTurn:
     SQLite lets one write transaction (BEGIN IMMEDIATE) hold the database; another one's
     BEGIN sleeps in SQLite's busy handler, which polls at 1, 2, 5, 10, 15, 20, 25, 50 and
     100 ms steps and never learns that the lock came free in between. In `invoicepipe up`,
-    where every pool's threads write to one file, the threads sampled (py-spy --idle, 150
-    invoices) spent 8.6 s asleep there, most of it after the lock was long free: nearly half
-    of what a fast-pool thread spent outside its parse child, and the child sat idle meanwhile.
+    where every pool's threads write to one file, the threads sampled (py-spy --idle, 190
+    invoices) spent 8.5 s asleep there, the lock free again at any point of a sleep: 43 % of
+    what a fast-pool thread spent outside its parse child, the child idle meanwhile.
     Taking turns in a lock first hands the database over the moment the writer before
     commits. Re-entrant, so a write transaction opened inside another in one thread still
     meets SQLite's busy timeout (an error after 30 s), not a silent deadlock. Other

@@ -135,8 +135,9 @@ class MasterDataRepository:
         """The vendor's purchase orders without their lines (``lines`` empty): number, status,
         kind and currency, what a parse checks a printed PO number against
         (``ix_purchase_orders_vendor_id``). Each line read was JSON decoded and turned into
-        Decimals, for every PO the vendor ever had, on every parse: 1.5 ms of a document's
-        CPU in the GIL-bound worker process with a dozen POs a vendor, and growing with them."""
+        Decimals, for every PO the vendor ever had, on every parse: about 1.5 ms of a
+        document's CPU in the GIL-bound worker process with a dozen POs a vendor (sampled),
+        and growing with them."""
         if not vendor_id:
             return []
         rows = self.conn.execute(_PO_HEADS_OF_VENDOR, {"vendor_id": vendor_id, "limit": limit})
