@@ -57,14 +57,14 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
 
 
 def _vendor_context(app, vendor_id):
-    """The resolved vendor's layout memory and purchase orders: two independent reads
-    through ``uow.look`` (no write lock; on PostgreSQL no transaction either), a correction
-    still to learn is learned in its own."""
+    """The resolved vendor's layout memory and purchase orders (their numbers and statuses,
+    all the PO check reads): two independent reads through ``uow.look`` (no write lock; on
+    PostgreSQL no transaction either), a correction still to learn is learned in its own."""
     key = vendor_memory_key(vendor_id, None)
     if key is None:  # no vendor resolved: no memory and no purchase orders to read
         return None, []
     with app.uow.look() as tx:
-        vendor_pos = tx.master.purchase_orders_of(vendor_id)
+        vendor_pos = tx.master.purchase_order_numbers_of(vendor_id)
         pending, memory = stored_memory(tx, key) if key else (False, None)
     if pending:
         memory = memory_for_vendor(app, key, _read)

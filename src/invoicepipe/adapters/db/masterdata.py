@@ -8,7 +8,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from sqlalchemy import Connection, bindparam, insert, select, true, update
 
-from ...domain.models import BankAccount, GoodsReceipt, POLine, PurchaseOrder, ReceiptLine, Vendor
+from ...domain.models import BankAccount, GoodsReceipt, POLine, PurchaseOrder, PurchaseOrderNumber, ReceiptLine, Vendor
 from .documents import utcnow
 from . import tables as t
 from .data_versions import VENDORS, VersionedCopies, read_version
@@ -70,6 +70,8 @@ _RECEIPTS = (select(t.goods_receipts).where(t.goods_receipts.c.po_number == bind
 _VENDOR_LOCKED = _VENDOR.with_for_update()
 _PO_LOCKED = _PO.with_for_update()
 _POS_OF_VENDOR = select(t.purchase_orders).where(t.purchase_orders.c.vendor_id == bindparam("vendor_id")).limit(bindparam("limit"))
+_PO_NUMBERS_OF_VENDOR = (select(t.purchase_orders.c.po_number, t.purchase_orders.c.status)
+                         .where(t.purchase_orders.c.vendor_id == bindparam("vendor_id")).limit(bindparam("limit")))
 
 
 class MasterDataRepository:
@@ -136,6 +138,16 @@ class MasterDataRepository:
             return []
         rows = self.conn.execute(_POS_OF_VENDOR, {"vendor_id": vendor_id, "limit": limit})
         return [po_from_row(r._mapping) for r in rows]
+
+    def purchase_order_numbers_of(self, vendor_id: Optional[str], limit: int = 20_000) -> list[PurchaseOrderNumber]:
+        """The numbers and statuses of the vendor's purchase orders, as ``purchase_orders_of``
+        finds them, without their lines: what a parse checks its PO number against. Reading
+        and decoding every PO's lines (and pickling them to the parse child) cost the fast
+        pool more than the check itself."""
+        if not vendor_id:
+            return []
+        rows = self.conn.execute(_PO_NUMBERS_OF_VENDOR, {"vendor_id": vendor_id, "limit": limit})
+        return [PurchaseOrderNumber(r.po_number, r.status) for r in rows]
 
     def receipts_for(self, po_number: str) -> list[GoodsReceipt]:
         rows = self.conn.execute(_RECEIPTS, {"po_number": po_number})
