@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from ..adapters.parse_isolation import InlineRunner
+from ..adapters.parse_isolation import InlineRunner, Shared
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
@@ -50,9 +50,11 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
     memory (learned from reviewers' corrections) is extracted again with it, and the PO
     number is checked against the vendor's own purchase orders. The words stay in the
     child: only the extraction, the page facts and the print come back (``ParsedDocument``).
-    ``app.calibration``, when set, replaces the shipped table (tests, experiments)."""
+    ``app.calibration``, when set, replaces the shipped table (tests, experiments). The vendor
+    master is the repository's copy of its table's version, the same tuple until a vendor
+    changes: a parse child is sent it once per version (``Shared``), not with every invoice."""
     return parse_runner(app).run(parse_document, data, media_type, app.policy.triage.min_text_chars_per_page,
-                                 app.policy.limits, vendors, getattr(app, "calibration", None), budget,
+                                 app.policy.limits, Shared("vendors", vendors), getattr(app, "calibration", None), budget,
                                  deadline=deadline, answer=lambda vendor_id: _vendor_context(app, vendor_id))
 
 
