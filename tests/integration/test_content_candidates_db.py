@@ -74,3 +74,22 @@ def test_the_array_statement_ranks_as_the_union_of_one_branch_per_key(app, monke
             found = content_prints._sharing(tx.conn, 3, keys, 25)
             assert len(found) > 10  # enough to rank: the cap leaves some documents unread
             assert [tuple(r) for r in found] == [tuple(r) for r in union]
+
+
+def test_a_print_s_band_keys_are_stored_as_band_keys_gives_them_and_replaced_on_a_new_parse(app):
+    """PostgreSQL writes the keys as two arrays in one statement, SQLite as an executemany:
+    both store exactly ``band_keys``, with a page hash's keys too, and a second print of the
+    same document leaves only its own."""
+    from sqlalchemy import select
+
+    from invoicepipe.adapters.db import tables as t
+
+    first = ContentPrint(tuple(range(64)), frozenset(), frozenset(), (0x0123456789ABCDEF,), 100)
+    second = ContentPrint(tuple(range(1000, 1064)), frozenset(), frozenset(), (), 100)
+    stored = select(t.content_print_bands.c.band, t.content_print_bands.c.band_key)
+    with app.uow.begin() as tx:
+        doc = _store(tx, "bands", first)
+        assert set(tx.conn.execute(stored.where(t.content_print_bands.c.document_id == doc)).all()) == set(band_keys(first))
+        assert any(band.startswith("page1:") for band, _ in band_keys(first))
+        tx.content_prints.save_content_print(doc, second)
+        assert set(tx.conn.execute(stored.where(t.content_print_bands.c.document_id == doc)).all()) == set(band_keys(second))

@@ -227,3 +227,31 @@ def test_the_cpu_allowance_holds_after_a_question_answered_with_a_nested_call():
         assert raised.value.limit == "parse_cpu_seconds"
     finally:
         runner.close()
+
+
+_LAST: list = []  # the value ``same_as_before`` got last, in the child that ran it
+
+
+def same_as_before(readers, value):
+    """(the value, whether it is the very object the previous call got)."""
+    same = bool(_LAST) and _LAST[-1] is value
+    _LAST[:] = [value]
+    return value, same
+
+
+def test_a_shared_argument_is_sent_to_a_child_once_per_object_and_reaches_the_work_as_its_value():
+    from invoicepipe.adapters.parse_isolation import InlineRunner, Shared
+
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        master = (("V1", "ACME"), ("V2", "Globex"))
+        assert runner.run(same_as_before, Shared("vendors", master)) == (master, False)
+        assert runner.run(same_as_before, Shared("vendors", master)) == (master, True)  # kept: not sent again
+        changed = (("V1", "ACME"), ("V2", "Globex"), ("V3", "Initech"))
+        assert runner.run(same_as_before, Shared("vendors", changed)) == (changed, False)  # a new version: sent
+        equal = tuple(master)  # an equal master in another object is sent too: identity, not equality
+        assert runner.run(same_as_before, Shared("vendors", list(equal))) == (list(equal), False)
+        assert runner.started == 1
+    finally:
+        runner.close()
+    assert InlineRunner(None, ParseLimits()).run(same_as_before, Shared("vendors", master))[0] is master

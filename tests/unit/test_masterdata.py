@@ -88,3 +88,20 @@ def test_a_po_file_without_a_status_column_does_not_reopen_a_closed_po(app, tmp_
     with app.uow.begin() as tx:
         po = tx.master.purchase_order("4500009")
     assert po.status == "closed" and po.lines[0].quantity == 6
+
+
+def test_a_vendor_s_po_numbers_are_its_purchase_orders_numbers_and_statuses(app, tmp_path):
+    """What a parse asks for (``purchase_order_numbers_of``) is what the full read gives,
+    less the lines."""
+    path = tmp_path / "pos.csv"
+    path.write_text("po_number,vendor_id,currency,status,kind,line_no,sku,description,quantity,unit_price\n"
+                    "4500001,V1,EUR,open,goods,1,A,Bolts,100,0.10\n"
+                    "4500002,V1,EUR,closed,goods,1,B,Nuts,100,0.05\n"
+                    "4500003,V2,EUR,open,goods,1,C,Washers,10,0.01\n")
+    load_master_data(app, "pos", path)
+    with app.uow.read() as tx:
+        full = tx.master.purchase_orders_of("V1")
+        numbers = tx.master.purchase_order_numbers_of("V1")
+        assert tx.master.purchase_order_numbers_of(None) == []
+    assert sorted((n.po_number, n.status) for n in numbers) == sorted((p.po_number, p.status) for p in full) \
+        == [("4500001", "open"), ("4500002", "closed")]

@@ -1,6 +1,6 @@
 """Bad data ends a parse in `failed` with its real reason, never in a retry loop."""
 
-from invoicepipe.adapters.parse_isolation import InlineRunner, classify_failure
+from invoicepipe.adapters.parse_isolation import InlineRunner, Shared, classify_failure
 from invoicepipe.domain.policy import ParseLimits
 from invoicepipe.errors import LimitExceeded, PermanentError, TransientError, UnreadableDocument
 from invoicepipe.services.audit import trail
@@ -82,6 +82,9 @@ class RecordingRunner(InlineRunner):
     def run(self, fn, *args, **kwargs):
         result = super().run(fn, *args, **kwargs)
         vendors = args[4] if fn.__name__ == "parse_document" else ()
+        if isinstance(vendors, Shared):  # the master goes as a value a child keeps between calls
+            assert vendors.slot == "vendors"
+            vendors = vendors.value
         self.calls.append((fn.__name__, len(vendors), result))
         return result
 

@@ -62,3 +62,16 @@ def test_a_fragment_cut_by_a_scan_is_taken_with_less_confidence_only_when_unique
     assert (value, method) == ("4500010777", "vendor_open_po_fragment") and confidence < 0.85
     assert found(refine_po_number(with_po(), page("PO 4500010"), VENDOR_POS)) is None  # begins both open POs
     assert refine_po_number(with_po(), page("nothing here"), []) == with_po()
+
+
+def test_numbers_and_statuses_alone_check_a_po_as_the_full_orders_do():
+    """A parse gets the vendor's POs without their lines (``PurchaseOrderNumber``): every
+    outcome is the one the full purchase orders give."""
+    from invoicepipe.domain.models import PurchaseOrderNumber
+
+    numbers = [PurchaseOrderNumber(p.po_number, p.status) for p in VENDOR_POS]
+    cases = [(with_po("4500-010521"), page("Order: 4500-010521")), (with_po("8800123"), page("PO 8800123 ref 4500010777")),
+             (with_po(), page("Orders 4500010521 and 4500010777")), (with_po("4500009999"), page("PO 4500009999")),
+             (with_po(), page("PO 45000107"))]
+    for extraction, doc in cases:
+        assert refine_po_number(extraction, doc, numbers) == refine_po_number(extraction, doc, VENDOR_POS)

@@ -26,6 +26,13 @@ per document. While answering, the worker may run further calls (``run`` from th
 thread): they go to the child that asked, which serves them before it waits on, so a
 nested read needs no second child. An answer that fails leaves the child waiting: it is
 replaced, and the failure is raised as it was (a database error stays transient).
+
+An argument that stays the same from call to call (the vendor master, the same tuple while
+its table's version holds) is passed as ``Shared(slot, value)``: a child is sent it once
+and keeps it under ``slot``; later calls with the same object send only the slot's name.
+Pickled with every call, the master cost the worker and the child time in proportion to
+the number of vendors (and the child a fresh tuple, so its vendor index was re-hashed) on
+every invoice.
 """
 
 from __future__ import annotations
@@ -108,6 +115,42 @@ def _passing_failures(answer: Callable) -> Callable:
     return ask
 
 
+class Shared:
+    """An argument a child keeps between calls (see the module docstring): ``value`` is sent
+    to a child once per object (compared by identity, held until another object takes the
+    slot), and the work receives ``value`` itself."""
+
+    __slots__ = ("slot", "value")
+
+    def __init__(self, slot: str, value: Any):
+        self.slot, self.value = slot, value
+
+
+class _Kept:
+    """What is sent in place of a ``Shared`` value the child already keeps."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: str):
+        self.slot = slot
+
+
+def _resolve(args: tuple, kept: dict) -> tuple:
+    """The child's side: a ``Shared`` value is kept under its slot, a ``_Kept`` replaced by it."""
+    out = []
+    for arg in args:
+        if isinstance(arg, Shared):
+            kept[arg.slot] = arg = arg.value
+        elif isinstance(arg, _Kept):
+            arg = kept[arg.slot]
+        out.append(arg)
+    return tuple(out)
+
+
+def _unshared(args: tuple) -> tuple:
+    return tuple(arg.value if isinstance(arg, Shared) else arg for arg in args)
+
+
 class InlineRunner:
     """Runs the parse in the calling thread with ``readers`` (the fake ones in unit tests,
     or wherever a child process is not wanted): the same error classification, no limits
@@ -117,6 +160,7 @@ class InlineRunner:
         self.readers, self.limits = readers, limits
 
     def run(self, fn: Callable, *args: Any, deadline: Optional[float] = None, answer: Optional[Callable] = None) -> Any:
+        args = _unshared(args)
         try:
             if answer is None:
                 return fn(self.readers, *args)
@@ -188,12 +232,16 @@ def _child_main(conn, readers_module: str, memory_mb: int, worker_pid: Optional[
         _serve(conn, readers, message)
 
 
+_KEPT: dict = {}  # the child's ``Shared`` values by slot (one child process: one store)
+
+
 def _serve(conn, readers, message: tuple) -> None:
     """Run one call and send its reply. The call's CPU allowance is set for its duration;
     after it, the allowance in force before it comes back, moved on by what this call
     used: a call made while the worker answers an outer call's question (a nested read)
     spends its own allowance, not the outer call's."""
     _, fn, args, cpu_seconds, asks = message
+    args = _resolve(args, _KEPT)
     previous, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     began = _cpu_used()
     _set_cpu_soft(int(began) + cpu_seconds + 1, cpu_hard)
@@ -259,6 +307,7 @@ class _Child:
         self.spoiled = False  # a call (a nested one too) ran out of memory: replace it after the outer call
         self.ready = False
         self.baseline_mb = 0.0  # the child's address space before its first document
+        self.kept: dict = {}  # slot -> the Shared value this child holds (a strong reference: identity stays unique)
 
     def _wait_ready(self, limits: ParseLimits) -> None:
         # Starting the interpreter and importing the readers is not the document's time.
@@ -290,8 +339,8 @@ class _Child:
             self._wait_ready(limits)
             deadline += time.monotonic() - started
         self.calls += 1
-        self.healthy = False  # until a reply arrives
-        self.conn.send(("call", fn, args, limits.parse_cpu_seconds, answer is not None))
+        self.healthy = False  # until a reply arrives (a child that failed, and what it kept, is replaced)
+        self.conn.send(("call", fn, self._sharing(args), limits.parse_cpu_seconds, answer is not None))
         while True:
             kind, value = self._receive(limits, deadline)
             if kind != "ask":
@@ -312,6 +361,18 @@ class _Child:
         if kind == "transient":
             raise TransientError(value)
         raise value if isinstance(value, InvoicepipeError) else UnreadableDocument(value)
+
+    def _sharing(self, args: tuple) -> tuple:
+        """``args`` as sent: a ``Shared`` value this child keeps already goes as its slot's name."""
+        out = []
+        for arg in args:
+            if isinstance(arg, Shared):
+                if self.kept.get(arg.slot) is arg.value:
+                    arg = _Kept(arg.slot)
+                else:
+                    self.kept[arg.slot] = arg.value
+            out.append(arg)
+        return tuple(out)
 
     def _receive(self, limits: ParseLimits, deadline: float) -> tuple:
         peak_mb = 0.0

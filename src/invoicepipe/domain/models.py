@@ -221,6 +221,15 @@ class PurchaseOrder:
 
 
 @dataclass(frozen=True)
+class PurchaseOrderNumber:
+    """What a parse needs of one of the vendor's purchase orders: its number and whether it
+    is open (``po_search``); the lines are the decision's business, not the parse's."""
+
+    po_number: str
+    status: str = "open"
+
+
+@dataclass(frozen=True)
 class ReceiptLine:
     po_line: str
     quantity: Decimal

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from ..adapters.parse_isolation import InlineRunner
+from ..adapters.parse_isolation import InlineRunner, Shared
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
@@ -50,21 +50,23 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
     memory (learned from reviewers' corrections) is extracted again with it, and the PO
     number is checked against the vendor's own purchase orders. The words stay in the
     child: only the extraction, the page facts and the print come back (``ParsedDocument``).
-    ``app.calibration``, when set, replaces the shipped table (tests, experiments)."""
+    ``app.calibration``, when set, replaces the shipped table (tests, experiments). The vendor
+    master is the repository's copy of its table's version, the same tuple until a vendor
+    changes: a parse child is sent it once per version (``Shared``), not with every invoice."""
     return parse_runner(app).run(parse_document, data, media_type, app.policy.triage.min_text_chars_per_page,
-                                 app.policy.limits, vendors, getattr(app, "calibration", None), budget,
+                                 app.policy.limits, Shared("vendors", vendors), getattr(app, "calibration", None), budget,
                                  deadline=deadline, answer=lambda vendor_id: _vendor_context(app, vendor_id))
 
 
 def _vendor_context(app, vendor_id):
-    """The resolved vendor's layout memory and purchase orders: two independent reads
-    through ``uow.look`` (no write lock; on PostgreSQL no transaction either), a correction
-    still to learn is learned in its own."""
+    """The resolved vendor's layout memory and purchase orders (their numbers and statuses,
+    all the PO check reads): two independent reads through ``uow.look`` (no write lock; on
+    PostgreSQL no transaction either), a correction still to learn is learned in its own."""
     key = vendor_memory_key(vendor_id, None)
     if key is None:  # no vendor resolved: no memory and no purchase orders to read
         return None, []
     with app.uow.look() as tx:
-        vendor_pos = tx.master.purchase_order_heads_of(vendor_id)
+        vendor_pos = tx.master.purchase_order_numbers_of(vendor_id)
         pending, memory = stored_memory(tx, key) if key else (False, None)
     if pending:
         memory = memory_for_vendor(app, key, _read)

@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import (BigInteger, Connection, Float, Integer, Select, bindparam, delete, func, insert, literal, select, text,
-                        union_all, update)
+from sqlalchemy import (BigInteger, Connection, Float, Integer, Select, String, bindparam, delete, func, insert, literal, select,
+                        text, union_all, update)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ...domain.fingerprints import ContentPrint, band_keys
@@ -30,8 +30,6 @@ from . import tables as t
 from .engine import dialect_insert_for
 
 PER_KEY = 200
-# Three parameters a row: well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
-BAND_ROWS_PER_INSERT = 1000
 INVOICE_COLUMNS = ("vendor_id", "invoice_number", "invoice_date", "total", "currency", "document_type")
 
 
@@ -114,6 +112,16 @@ def _insert_first_print(dialect: str):
 
 
 _INSERT_BANDS = insert(t.content_print_bands)
+# PostgreSQL: a print's band keys (some 20) in one statement of constant text, the keys
+# as two arrays. A multi-row INSERT built from the rows (``insert().values(rows)``) was
+# compiled afresh for every print, bind parameter by bind parameter: the parse's costliest
+# write in client CPU, more than the statement on the server. (Not an executemany: psycopg
+# runs that as one INSERT per row.) Constant text, psycopg prepares it after five runs.
+_INSERT_BANDS_PG = text("""
+INSERT INTO content_print_bands (document_id, band, band_key)
+SELECT CAST(:doc_id AS BIGINT), u.band, u.band_key
+FROM unnest(CAST(:bands AS VARCHAR[]), CAST(:keys AS BIGINT[])) AS u(band, band_key)""").bindparams(
+    bindparam("doc_id", type_=BigInteger), bindparam("bands", type_=ARRAY(String(16))), bindparam("keys", type_=ARRAY(BigInteger)))
 _PRINT_OF = select(t.content_prints.c.print).where(t.content_prints.c.document_id == bindparam("doc_id"))
 
 
@@ -134,19 +142,15 @@ class ContentPrintRepository:
                                                "new_created_at": values["created_at"]})
             # band keys are only ever stored with their print (here): a first print has none to drop
             self.conn.execute(_DELETE_BANDS, {"doc_id": doc_id})
-        rows = [{"document_id": doc_id, "band": band, "band_key": key} for band, key in band_keys(content)]
-        if self.conn.dialect.name != "postgresql":
-            # SQLite runs an executemany as one prepared statement stepped per row, in-process;
-            # the multi-row INSERT below was compiled afresh by SQLAlchemy for every print
-            # (its VALUES differ), a tenth of the parse's bookkeeping CPU in `invoicepipe up`.
-            if rows:
-                self.conn.execute(_INSERT_BANDS, rows)
+        keys = band_keys(content)
+        if not keys:
             return
-        # PostgreSQL: one multi-row INSERT per chunk, not one statement per key: a print has
-        # ~20 band keys per page, and each statement was a round trip and a parse on the
-        # server. (Not an executemany: psycopg runs that as one INSERT per row.)
-        for start in range(0, len(rows), BAND_ROWS_PER_INSERT):
-            self.conn.execute(_INSERT_BANDS.values(rows[start:start + BAND_ROWS_PER_INSERT]))
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(_INSERT_BANDS_PG, {"doc_id": doc_id, "bands": [band for band, _ in keys],
+                                                 "keys": [key for _, key in keys]})
+            return
+        # SQLite: one executemany of the one statement (a loop in the driver, in process)
+        self.conn.execute(_INSERT_BANDS, [{"document_id": doc_id, "band": band, "band_key": key} for band, key in keys])
 
     def content_print(self, doc_id: int) -> Optional[ContentPrint]:
         raw = self.conn.execute(_PRINT_OF, {"doc_id": doc_id}).scalar()

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence, Union
 
-from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, PurchaseOrder, Word
+from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, PurchaseOrder, PurchaseOrderNumber, Word
 
 CONFIRMED, FOUND, FRAGMENT = 0.98, 0.96, 0.8
 MIN_FRAGMENT = 7
@@ -53,10 +53,11 @@ def _field(po_number: str, confidence: float, method: str, first: Optional[Word]
     return ExtractedField("po_number", po_number, confidence, method, first.page if first else None, box)
 
 
-def refine_po_number(extraction: Extraction, doc: DocumentText, vendor_pos: Sequence[PurchaseOrder]) -> Extraction:
+def refine_po_number(extraction: Extraction, doc: DocumentText,
+                     vendor_pos: Sequence[Union[PurchaseOrder, PurchaseOrderNumber]]) -> Extraction:
     """The extraction with its PO number checked against the resolved vendor's POs: a
     label's number that is one of them stands (confirmed when open); otherwise the page is
-    searched for the vendor's open POs."""
+    searched for the vendor's open POs. Only each PO's number and status are read."""
     if not vendor_pos:
         return extraction
     labelled = extraction.fields.get("po_number")
