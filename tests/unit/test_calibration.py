@@ -30,6 +30,15 @@ def test_a_sparse_bin_stays_near_its_raw_score():
     assert sparse(0.62) < 0.8 < 0.99 <= sparse(0.96)  # two lucky samples do not make 0.62 certain
 
 
+def test_low_scores_too_few_alone_are_pooled_with_one_another_not_with_the_scores_above():
+    rows = [(0.22, 4, 0), (0.33, 3, 0), (0.45, 4, 0), (0.96, 600, 0)]
+    m = fit_map(samples(rows))
+    # eleven right values read under weak labels: some confidence, far below any threshold
+    assert 0.3 < m(0.22) == m(0.45) < 0.8 and m(0.1) == 0.0
+    # a few lucky samples too few even together: nothing, as before
+    assert fit_map(samples(rows[1:])).steps[0][0] == 0.95
+
+
 def test_fitted_map_is_monotone_bounded_and_below_the_observed_accuracy():
     m = fit_map(samples([(0.3, 5, 15), (0.6, 30, 10), (0.85, 80, 2), (0.96, 400, 0)]))
     grid = [i / 100 for i in range(101)]

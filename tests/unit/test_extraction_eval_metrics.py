@@ -68,6 +68,9 @@ def test_reliability_per_field_and_the_accuracy_of_high_confidence_values(docs):
     high = m.high_confidence(docs, POLICY)
     # totals at 0.99 and 0.97 (threshold 0.95), numbers at 0.99, 0.99 and 0.9 (threshold 0.9)
     assert (high["n"], high["accuracy"], high["wrong"]) == (5, 0.8, ["b:total"])
+    # what five values prove is far less than the 80 % they showed
+    assert 0.3 < high["lower_bound"] < 0.5
+    assert m.high_confidence([], POLICY)["lower_bound"] is None
 
 
 def test_straight_through_and_auto_error_rate(docs):

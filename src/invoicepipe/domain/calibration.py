@@ -5,11 +5,14 @@ at 0.94 and a wrong one at 0.93 look alike to a 0.95 threshold). A ``Calibration
 holds, per field and evidence source (text layer or OCR), a monotone step function from
 raw score to the accuracy observed on a labelled calibration set. It is fitted by isotonic
 regression over raw-score bins (pool adjacent violators) and made conservative: a bin with
-fewer than ten samples never forms a step of its own, each step takes the lower Wilson
-bound of its accuracy with a prior of five pseudo-observations at its raw score, capped by
-the step above, so a value of 0.99 means "at least 99 % of such fields were right, on
-plenty of evidence". Tables are tied to
-one extractor version: a table fitted for another version must not be applied.
+fewer than ten samples never forms a step of its own (the lowest such bins are pooled with
+one another until they have ten), each step takes the lower Wilson bound of its accuracy
+with a prior of five pseudo-observations at its raw score, capped by the step above, and
+the lowest bin never borrows the bound of the many samples above it, so a value of 0.99
+means "at least 99 % of such fields were right, on plenty of evidence". The calibration
+split and the one command that refits it are ``scripts/fit_calibration.sh``
+(``evaluation/fit_calibration.py``). Tables are tied to one extractor version: a table
+fitted for another version must not be applied.
 
 Amounts carry an evidence class (``class:two|one|alone|conflict`` among the field's
 ``evidence``, see ``extraction/amount_checks``): how many independent checks agree with the
@@ -132,9 +135,11 @@ def pool_adjacent_violators(blocks: Sequence[tuple[float, float, float]]) -> lis
 
 def binned_counts(samples: Sequence[tuple[float, bool]], min_bin: int = MIN_BIN) -> list[tuple[float, int, int, float]]:
     """(lower edge, correct, n, sum of raw scores) per raw-score bin with samples. A bin with
-    fewer than ``min_bin`` samples joins the bin below it, and the lowest bins are dropped
-    while too small (those raw scores calibrate to 0): a few lucky samples never lift a
-    range of scores on their own."""
+    fewer than ``min_bin`` samples joins the bin below it. The lowest bins, while each is too
+    small, are pooled with one another until they have ``min_bin`` samples together; what is
+    still short of it when a full bin follows is dropped (those raw scores calibrate to 0).
+    A small bin is never pooled with a full bin above it: a few lucky samples never borrow
+    the accuracy of higher scores, nor lift a range of scores on their own."""
     sums: dict[int, list[float]] = {}
     for raw, ok in samples:
         i = max(k for k, edge in enumerate(BIN_EDGES) if raw + 1e-9 >= edge)
@@ -143,13 +148,17 @@ def binned_counts(samples: Sequence[tuple[float, bool]], min_bin: int = MIN_BIN)
         acc[1] += 1
         acc[2] += raw
     kept: list[list] = []
+    low: Optional[list] = None  # the lowest bins, too small alone, pooled while they stay small
     for i in sorted(sums):
         c, n, raw_sum = sums[i]
-        if n >= min_bin or kept:
-            if n < min_bin:
-                kept[-1][1:] = [kept[-1][1] + c, kept[-1][2] + n, kept[-1][3] + raw_sum]
-            else:
-                kept.append([BIN_EDGES[i], c, n, raw_sum])
+        if kept and n < min_bin:
+            kept[-1][1:] = [kept[-1][1] + c, kept[-1][2] + n, kept[-1][3] + raw_sum]
+        elif kept or n >= min_bin:
+            kept.append([BIN_EDGES[i], c, n, raw_sum])
+        else:
+            low = [BIN_EDGES[i], c, n, raw_sum] if low is None else [low[0], low[1] + c, low[2] + n, low[3] + raw_sum]
+            if low[2] >= min_bin:
+                kept.append(low)
     return [tuple(b) for b in kept]
 
 
@@ -157,7 +166,9 @@ def fit_map(samples: Sequence[tuple[float, bool]], z: float = 1.645, prior: floa
     """A conservative monotone map from (raw score, was correct) samples: binned counts,
     pooled adjacent violators, then per pooled block the lower Wilson bound of its accuracy
     with ``prior`` pseudo-observations at the block's mean raw score, each step capped by
-    the step above it."""
+    the step above it. The lowest bin, when pooled with bins above it, keeps a step of its
+    own at no more than its own samples' bound: nothing below it vouches for it, and the
+    many samples at high scores must not lift a few at low ones."""
     bins = binned_counts(samples)
     raw_sums = {low: raw_sum for low, _, _, raw_sum in bins}
     pooled = pool_adjacent_violators([(low, c, n) for low, c, n, _ in bins])
@@ -166,6 +177,12 @@ def fit_map(samples: Sequence[tuple[float, bool]], z: float = 1.645, prior: floa
     for (low, c, n), high in zip(pooled, edges[1:]):
         mean_raw = min(1.0, sum(v for k, v in raw_sums.items() if low <= k < high) / n)
         values.append(wilson_lower(c + prior * mean_raw, n + prior, z))
+    if bins and pooled[0][2] > bins[0][2]:
+        _, c, n, raw_sum = bins[0]
+        own = wilson_lower(c + prior * min(1.0, raw_sum / n), n + prior, z)
+        if own < values[0]:
+            edges.insert(1, bins[1][0])
+            values.insert(0, own)
     for i in range(len(values) - 2, -1, -1):
         values[i] = min(values[i], values[i + 1])
     steps: list[tuple[float, float]] = []

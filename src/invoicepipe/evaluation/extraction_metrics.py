@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import Optional
 
+from ..domain.calibration import wilson_lower
 from ..domain.policy import Policy
 from .line_compare import LINE_FIELDS
 
@@ -122,13 +123,17 @@ def by_evidence(docs: list[DocOutcome]) -> dict:
 
 
 def high_confidence(docs: list[DocOutcome], policy: Policy) -> dict:
-    """Every routed field read at or above its routing threshold: how many, and the share
-    right (the router's promise; the target is at least 99.5 %)."""
+    """Every routed field read at or above its routing threshold: how many, the share right
+    (the router's promise; the target is at least 99.5 %) and the lower one-sided 95 % Wilson
+    bound of that share: what the set proves rather than what it happened to show (200
+    values all right prove only 98.7 %; it takes about 540 to prove 99.5 %)."""
     rows = [(d.name, n, f) for d in docs for n, f in d.fields.items()
             if f.predicted not in (None, "") and f.threshold_name in policy.routing.required_fields
             and f.confidence >= policy.routing.threshold(f.threshold_name)]
     wrong = [f"{name}:{n}" for name, n, f in rows if not f.correct]
-    return {"n": len(rows), "accuracy": _share(sum(f.correct for _, _, f in rows), len(rows)), "wrong": wrong[:20]}
+    right = sum(f.correct for _, _, f in rows)
+    return {"n": len(rows), "accuracy": _share(right, len(rows)),
+            "lower_bound": round(wilson_lower(right, len(rows)), 4) if rows else None, "wrong": wrong[:20]}
 
 
 def _critical_ok(doc: DocOutcome) -> bool:

@@ -44,7 +44,9 @@ def _field_reliability(report: dict) -> list[str]:
     high = report.get("high_confidence")
     if high:
         out.append(f"high confidence (routed fields at or above their threshold): {high['n']} values, "
-                   f"{_pct(high['accuracy']).strip()} % right (target 99.5 %)"
+                   f"{_pct(high['accuracy']).strip()} % right (target 99.5 %"
+                   + (f"; at least {100 * high['lower_bound']:.1f} % at 95 % confidence" if high.get("lower_bound") is not None else "")
+                   + ")"
                    + (f"; wrong: {', '.join(high['wrong'])}" if high["wrong"] else ""))
     return out
 

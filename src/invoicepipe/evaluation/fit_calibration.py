@@ -1,49 +1,26 @@
 """Fit the confidence calibration table from a labelled calibration set.
 
-    # the calibration split (seed 7, both regions; evaluation sets use other seeds and the
-    # shared real corpora, which are never fitted on)
-    python fixtures/generate.py --out var/cal_core --split 100,24,12 --seed 7 --region core
-    python fixtures/generate.py --out var/cal_world --split 100,24,12 --seed 7 --region world
-    git show HEAD~1:src/invoicepipe/domain/calibration_table.json > var/cal-kv-2.3.json  # the previous table
-    python -m invoicepipe.evaluation.fit_calibration var/cal_core var/cal_world \\
-        --carry-over var/cal-kv-2.3.json --workers 2 --out src/invoicepipe/domain/calibration_table.json
+The recipe is one command, ``scripts/fit_calibration.sh`` (see it for the details)::
 
-(kv-2.2 changed only how net, tax and total are scored, so the maps of the other fields were
-carried over from the kv-2.1 table, fitted on 1,092 documents of seeds 7, 8 and 9; kv-2.3
-changed how amounts are chosen (tax per rate, rounding rows, remainders) and is fitted and
-carried over the same way from the kv-2.2 table; kv-2.4 (currency and number labels, the
-currency of an invoice that prints none at a low score, bracketed amounts with their
-currency, and the text layer read from PDFium) is refitted the same way from the kv-2.3
-table, its amount maps came out unchanged; kv-2.5 (an OCR document whose total nothing
-agrees with has its amounts' region read again, ``adapters/ocr_amounts``) is refitted the
-same way from the kv-2.4 table: three OCR totals of the split moved from ``alone`` to
-``two``; kv-2.6 (on a mixed-rate invoice, per-rate rows or rated item lines that add up
-count as the rate check, ``extraction/rate_split``) is fitted on the same two folders plus
-``cal_more`` (196 documents of the "more" region's layouts, 160 digital:
-``python fixtures/generate.py --out cal_more --split 160,24,0,12 --seed 7 --region more --part dev``)
-and carried over from the kv-2.5 table:
-42 totals of the three folders moved from ``one`` to ``two``, all of them right; kv-2.7
-(number labels ending in "n.º", one-letter number series, a bare "Invoice" heading a
-header-row column, a value past an unexplained word, IBANs repaired by their country's
-format and read when on file) was refitted on the same three folders with
-``--carry-over cal-kv-2.6.json --refit invoice_number,po_number,iban``; the 466 invoice
-numbers, 340 PO numbers and 359 IBANs gave maps that agree with kv-2.6's where both have
-samples, but too few low-score samples for steps below raw 0.4 (text) and 0.7 (OCR), so
-right numbers read under a weak label went to 0; and the amounts' OCR class maps crossed
-100 samples and replaced the pooled ones (total 0.993 -> 0.969 on more-region scans) with
-no change to how amounts are scored. So kv-2.7 ships kv-2.6's maps, all carried over
-(``carried_over`` in the table says so), until a larger split is fitted. kv-2.8 (a large
-title alone on its line, a boxed label's own column, a bare number box under the title, "note
-de crédit", a value OCR read twice over itself) reads the same values on the core, world and
-more sets and on the shared corpora, and changes values only on HTML-printed layouts, which
-the calibration split does not have: it ships the same maps, carried over from kv-2.7.
-kv-2.9 (a series code before a number that opens with letters, "FT A2026/49", is kept; a
-short capital code one space before the chosen invoice number holds it under the routing
-threshold) changes only numbers printed after such a code, which the split does not print:
-the same maps again, carried over from kv-2.8. kv-2.10 (a line crediting another invoice
-makes a credit note, a tax id wrapped after its hyphen is joined when the whole is valid, a
-label whose OCR box spans two rows reads its value beside it, French due-date labels) changes
-values only where those are printed: the maps of kv-2.9, carried over.)
+    scripts/fit_calibration.sh                      # fit and ship in place
+    OUT=var/new-table.json scripts/fit_calibration.sh   # fit beside, to compare first:
+    invoicepipe eval extraction SET --config var/new-table.json
+
+It generates the calibration split into ``var/calibration`` once (seeds 701-705, which no
+evaluation set uses, 2,020 documents of every region's development layouts: core, world,
+the more and fresh regions' ``--part dev`` and till receipts' dev countries, each digital,
+scanned and photographed), reads it into ``var/calibration/cache`` and fits every map
+anew, so a refit after an extractor change reads nothing again and takes minutes. Holdout
+layouts and the shared real corpora are never fitted on. The table records each folder's
+generator arguments under ``fitted_on.recipes``.
+
+History: before this recipe the shipped maps came from two small fits carried over
+(``--carry-over``) version after version: the amounts' from kv-2.6 (seed 7 of the core and
+world regions, ``--split 100,24,12``, and of the more region's dev layouts: 468 documents),
+every other field's from kv-2.1 (seeds 7, 8 and 9 of core and world: 1,092 documents).
+kv-2.7's refit of that split had too few low-score samples: steps below raw 0.4 (text) and
+0.7 (OCR) were missing, so right numbers read under a weak label went to 0. ``--carry-over``
+and ``--refit`` are kept for a version that changes how only some fields are scored.
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
@@ -113,6 +90,11 @@ def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: in
 AMOUNTS = ("net", "tax", "total")
 
 
+def _recipes(folders: list[Path]) -> dict[str, str]:
+    """The generator arguments of each folder that ``scripts/fit_calibration.sh`` generated."""
+    return {f.name: (f / ".recipe").read_text(encoding="utf-8").strip() for f in folders if (f / ".recipe").is_file()}
+
+
 def carry_over(data: dict, earlier: dict, refit: frozenset = frozenset()) -> dict:
     """``data`` with the maps of every field but the amounts (and ``refit``) taken from ``earlier``."""
     fitted = set(AMOUNTS) | set(refit)
@@ -141,7 +123,8 @@ def main(argv=None) -> int:
     version = args.version or f"cal-{EXTRACTOR_VERSION}-{date.today().isoformat()}"
     table = fit_table(samples, version, EXTRACTOR_VERSION, args.min_samples)
     data = table_to_dict(table)
-    data["fitted_on"] = {"folders": [f.name for f in args.folders], "samples": {k: len(v) for k, v in sorted(samples.items())}}
+    data["fitted_on"] = {"folders": [f.name for f in args.folders], "recipes": _recipes(args.folders),
+                         "samples": {k: len(v) for k, v in sorted(samples.items())}}
     if args.carry_over:
         refit = frozenset(f for f in args.refit.split(",") if f)
         data = carry_over(data, json.loads(args.carry_over.read_text(encoding="utf-8")), refit)
