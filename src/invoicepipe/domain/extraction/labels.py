@@ -107,9 +107,33 @@ def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
     word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
     is no tax label."""
-    text = fold_accents(line.text)
+    text = _ocr_ordinal(line, fold_accents(line.text))
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
     return _compounds(line, text, hits)
+
+
+# The ordinal indicator of "Nº de factura" / "N° facture" is a small raised glyph that OCR
+# reads as whatever it resembles ("N?", "N2", "Ne", "N?2", glued to the next word: "N2de").
+# The misread word then names no label, a weaker label inside the phrase ("factura") is
+# taken, and its column starts right of the value's first characters ("A 2026/0772" read as
+# "2026/0772"). On an OCR'd word (a text layer's "N2" is what was printed) an N followed by
+# one or two such glyphs is read as "N°" (and a space); offsets stay as they were.
+_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])([Nn])([?29eº°]{1,2})(?=de\b|$)")
+
+
+def _ocr_ordinal(line: Line, text: str) -> str:
+    if all(w.confidence >= 1.0 for w in line.words):
+        return text
+    out = list(text)
+    for w, (s, e) in zip(line.words, line.spans):
+        if w.confidence >= 1.0 or len(w.text) > 5:
+            continue
+        m = _MISREAD_ORDINAL.search(text, s, e)
+        if m and m.start() <= s + 1:
+            out[m.start(2)] = "°"
+            if m.end(2) - m.start(2) == 2:
+                out[m.start(2) + 1] = " "
+    return "".join(out)
 
 
 # Which labels a line's text holds is a function of the text alone, and texts come back: the
