@@ -35,6 +35,12 @@ def test_a_text_layer_says_what_was_printed():
     assert [(h.field, h.strength) for h in find_labels(make_line(1, words, 0))] == [("invoice_number", 0.35)]
 
 
+@pytest.mark.parametrize("text", ["nee", "Nee", "ne2"])
+def test_words_that_only_look_like_it_stay_words(text):
+    words = [Word(t, Box(40 + 40 * i, 0, 75 + 40 * i, 10), 1, 0.9) for i, t in enumerate([text, "de", "factura"])]
+    assert [(h.field, h.strength) for h in find_labels(make_line(1, words, 0))] == [("invoice_number", 0.35)]
+
+
 def test_a_postcode_stays_a_postcode():
     words = [Word(t, Box(40 + 40 * i, 0, 75 + 40 * i, 10), 1, 0.9) for i, t in enumerate(["London", "N2", "9AB"])]
     assert find_labels(make_line(1, words, 0)) == []

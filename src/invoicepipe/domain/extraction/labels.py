@@ -118,7 +118,8 @@ def find_labels(line: Line) -> list[LabelHit]:
 # taken, and its column starts right of the value's first characters ("A 2026/0772" read as
 # "2026/0772"). On an OCR'd word (a text layer's "N2" is what was printed) an N followed by
 # one or two such glyphs is read as "N°" (and a space); offsets stay as they were.
-_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])([Nn])([?29eº°]{1,2})(?=de\b|$)")
+# ("Ne" only with a capital and one glyph: "nee" is a Dutch word, and a Czech line's OCR noise)
+_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°]{1,2}|e)|n([?º°]))(?=de\b|$)")
 
 
 def _ocr_ordinal(line: Line, text: str) -> str:
@@ -130,9 +131,11 @@ def _ocr_ordinal(line: Line, text: str) -> str:
             continue
         m = _MISREAD_ORDINAL.search(text, s, e)
         if m and m.start() <= s + 1:
-            out[m.start(2)] = "°"
-            if m.end(2) - m.start(2) == 2:
-                out[m.start(2) + 1] = " "
+            group = 1 if m.group(1) is not None else 2  # after a capital N or a small n
+            at, end = m.start(group), m.end(group)
+            out[at] = "°"
+            if end - at == 2:
+                out[at + 1] = " "
     return "".join(out)
 
 
