@@ -43,7 +43,11 @@ threshold) changes only numbers printed after such a code, which the split does 
 the same maps again, carried over from kv-2.8. kv-2.10 (a line crediting another invoice
 makes a credit note, a tax id wrapped after its hyphen is joined when the whole is valid, a
 label whose OCR box spans two rows reads its value beside it, French due-date labels) changes
-values only where those are printed: the maps of kv-2.9, carried over.)
+values only where those are printed: the maps of kv-2.9, carried over. kv-2.11 (an OCR'd
+"Nº" whose ordinal sign was misread names the number column; a word read inside a value
+doubts it; with readers-1.12 a code whose two OCR readings differ in O/0-like pairs is held
+under the routing threshold) changes values only on OCR'd pages where those happen: the
+maps of kv-2.10, carried over.)
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
