@@ -19,7 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine, ocr_garbled, ocr_narrow
+from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
@@ -66,6 +66,9 @@ class OcrSettings:
     # read again on their own the spots Tesseract read as garbage (``ocr_garbled``); off only
     # to measure what it brings
     reread_garbled: bool = True
+    # read again on their own the codes whose letters touch digits (``ocr_identifiers``); off
+    # only to measure what it brings
+    reread_codes: bool = True
     # read a narrow page (a till roll) again as one block of rows (``ocr_narrow``); off only
     # to measure what it brings
     reread_narrow: bool = True
@@ -267,6 +270,11 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
                     read_spot = lambda image, px, page: tesseract_words(image, px, page, language, settings.tesseract_cmd,
                                                                         psm=ocr_garbled.BLOCK_PSM)
                     words, record = ocr_garbled.reread_garbled(words, prepared, px_per_pt, number, read_spot)
+                    capture = {**capture, **record}
+                if settings.reread_codes:
+                    read_code = lambda image, px, page: tesseract_words(image, px, page, language, settings.tesseract_cmd,
+                                                                        psm=ocr_identifiers.LINE_PSM)
+                    words, record = ocr_identifiers.reread_identifiers(words, prepared, px_per_pt, number, read_code)
                     capture = {**capture, **record}
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document

@@ -107,9 +107,36 @@ def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
     word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
     is no tax label."""
-    text = fold_accents(line.text)
+    text = _ocr_ordinal(line, fold_accents(line.text))
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
     return _compounds(line, text, hits)
+
+
+# The ordinal indicator of "Nº de factura" / "N° facture" is a small raised glyph that OCR
+# reads as whatever it resembles ("N?", "N2", "Ne", "N?2", glued to the next word: "N2de").
+# The misread word then names no label, a weaker label inside the phrase ("factura") is
+# taken, and its column starts right of the value's first characters ("A 2026/0772" read as
+# "2026/0772"). On an OCR'd word (a text layer's "N2" is what was printed) an N followed by
+# one or two such glyphs is read as "N°" (and a space); offsets stay as they were.
+# ("Ne" only with a capital and one glyph: "nee" is a Dutch word, and a Czech line's OCR noise)
+_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°]{1,2}|e)|n([?º°]))(?=de\b|$)")
+
+
+def _ocr_ordinal(line: Line, text: str) -> str:
+    if all(w.confidence >= 1.0 for w in line.words):
+        return text
+    out = list(text)
+    for w, (s, e) in zip(line.words, line.spans):
+        if w.confidence >= 1.0 or len(w.text) > 5:
+            continue
+        m = _MISREAD_ORDINAL.search(text, s, e)
+        if m and m.start() <= s + 1:
+            group = 1 if m.group(1) is not None else 2  # after a capital N or a small n
+            at, end = m.start(group), m.end(group)
+            out[at] = "°"
+            if end - at == 2:
+                out[at + 1] = " "
+    return "".join(out)
 
 
 # Which labels a line's text holds is a function of the text alone, and texts come back: the

@@ -169,7 +169,15 @@ def _overlaid(line: Line, words: tuple[Word, ...]) -> bool:
             # a third of the wider of the two: a speck read as "3" inside a date is no second reading
             if cover > 0.33 * max(w.box.x1 - w.box.x0, o.box.x1 - o.box.x0):
                 return True
+            # nor is one character; but a word of two or more letters or digits lying inside
+            # the value ("100" inside "450001080") is its middle read again
+            if cover >= 0.8 * min(w.box.x1 - w.box.x0, o.box.x1 - o.box.x0) and _alnum(o.text) >= 2 and _alnum(w.text) >= 2:
+                return True
     return False
+
+
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
 
 
 def _beside_tall_label(ctx: Context, line: Line, lbox, parser: Parser):
