@@ -265,6 +265,23 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"nipc|(?:n\.?[°º]?\s*)?contribuinte|cnpj", 1.0, "pt"),
         (r"nip(?:\s*ue)?", 1.0, "pl"),
         (r"moms\s*-?\s*reg(?:istrerings)?\.?\s*-?\s*(?:nr\.?|nummer)|momsnr\.?|cvr\s*-?\s*(?:nr\.?|nummer)?|mva\s*-?\s*nr\.?", 1.0, "sv"),
+        # Malaysian sales and service tax, Singapore GST: "SST Reg. No.: W10-1808-32000079"
+        (r"(?:sst|gst)\s*-?\s*(?:reg(?:istration)?\.?\s*(?:no\b\.?|number|id)?|no\b\.?|id\b)|sales\s*tax\s*reg(?:istration)?\.?\s*(?:no\b\.?|number)?", 1.0, "en"),
+    ],
+    # the customer's own tax id, printed beside the seller's: never the vendor's (``vendor.vat_id_candidates``).
+    # Longer than the seller's labels inside them ("Buyer TIN", "TVA client", "Ihre UID"), so they win
+    "buyer_vat_id": [
+        (r"(?:buyer|customer|client|purchaser|recipient)['’]?s?\s*(?:(?:vat|tax|gst|sst)\s*-?\s*(?:id|no\b\.?|number|reg(?:istration)?\.?(?:\s*no\b\.?)?)|"
+         r"tin|gstin(?:\s*/\s*uin)?|abn|ein)|your\s*(?:vat|tax|gst)\s*-?\s*(?:id|no\b\.?|number|reg(?:istration)?\.?(?:\s*no\b\.?)?)", 1.0, "en"),
+        (r"ihre\s*(?:ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|uid(?:\s*-?\s*nr\.?)?|steuer\s*-?\s*(?:nr\.?|nummer))|"
+         r"kunden\s*-?\s*(?:ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|uid)|"
+         r"(?:ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|uid(?:\s*-?\s*nr\.?)?)\s*(?:des|der)\s*(?:kunden|leistungsempfängers|rechnungsempfängers|käufers)", 1.0, "de"),
+        (r"(?:n[°º]\s*)?tva\s*(?:intra(?:com(?:munautaire)?)?\.?\s*)?(?:du\s*)?client|votre\s*(?:n[°º]\s*(?:de\s*)?)?tva", 1.0, "fr"),
+        (r"(?:nif|cif)\s*(?:del\s*)?cliente", 1.0, "es"),
+        (r"p(?:artita)?\.?\s*iva\s*(?:del\s*)?cliente|cod(?:ice)?\.?\s*fiscale\s*(?:del\s*)?cliente", 1.0, "it"),
+        (r"uw\s*btw\s*-?\s*(?:nummer|nr\.?|id)|btw\s*-?\s*(?:nummer|nr\.?)\s*(?:van\s*de\s*)?klant", 1.0, "nl"),
+        (r"nif\s*(?:do\s*)?(?:adquirente|cliente)|contribuinte\s*(?:do\s*)?cliente", 1.0, "pt"),
+        (r"nip\s*nabywcy", 1.0, "pl"),
     ],
     "currency": [(r"currency|währung|devise|valuta|moneda|divisa|moeda|waluta", 1.0, "en")],
     # a bare number word opening a line ("Nummer 2026-0042" under a "FACTUUR" title): the
