@@ -19,7 +19,7 @@ from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_before
+from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, number_after
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
@@ -86,10 +86,16 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "due_date":
             cands = [c for c in cands if not _discount_deadline(ctx, c)]
         cand, conf = best_candidate(cands)
-        if name == "invoice_number" and cand is not None and code_before(ctx, cand):
-            # a code one space before the number may be its first part, lost: a person decides
-            cand.notes.append("code_before")
-            conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+        if name == "invoice_number" and cand is not None:
+            cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
+            if code_before(ctx, cand):
+                # a code one space before the number may be its first part, lost: a person decides
+                cand.notes.append("code_before")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif number_after(ctx, cand):
+                # a number one space after it may be the value's second part, lost
+                cand.notes.append("number_after")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
         put(name, cand, conf)
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
