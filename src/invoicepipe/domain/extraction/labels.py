@@ -86,13 +86,13 @@ _EXCLUDING = re.compile(r"(?i)(?:\b(?:%s)\.?)[\s(]*$" % _EXCLUDING_WORDS)
 _INCLUDING = re.compile(r"(?i)(?:\b(?:incl|inkl|including|inclusive(?:\s+of)?|inklusive|einschl|einschlie(?:ß|ss)lich|inclusief|incluso|"
                         r"inkluderad|inklusiv|avec|mit|with|med)\.?)[\s(]*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?$")
 # the tax words a qualifier names ("excl. VAT", "hors TVA", "exkl. moms")
-_TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku)\b\.?"
+_TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku|dph)\b\.?"
 _EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))
 
 
 # "BTW %", "MwSt.-Satz", "VAT rate", "Taux TVA", "aliquota IVA": the tax word heads the rate column
 _RATE_AFTER = re.compile(r"(?i)\s*(?:%|-?\s*satz\b|rates?\b|sats\b|tarief\b)")
-_RATE_BEFORE = re.compile(r"(?i)\b(?:taux|tasa|tipo|aliquota|stawka|tarief|taxa|steuer\s*satz|rate)\s*(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?$")
+_RATE_BEFORE = re.compile(r"(?i)\b(?:taux|tasa|tipo|aliquota|stawka|sazba|sadzba|tarief|taxa|steuer\s*satz|rate)\s*(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?$")
 
 
 def _qualifier(text: str, field: str, start: int, end: int) -> bool:
