@@ -106,10 +106,45 @@ def _qualifier(text: str, field: str, start: int, end: int) -> bool:
 def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
     word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
-    is no tax label."""
+    is no tax label. On OCR text, a one-word due-date label one letter off is one too."""
     text = fold_accents(line.text)
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
+    if not any(h.field == "due_date" for h in hits) and any(w.confidence < 1.0 for w in line.words):
+        hits = _misread_due_label(line, text, hits)
     return _compounds(line, text, hits)
+
+
+# One-word due-date labels, accent-folded, long and unlike any other word of an invoice, that
+# OCR misreads by a letter ("Échéance:" read "Échiéance:", "Vervaldatum" read "Vervaldatun").
+# A word one edit away from one of them, on an OCR line, is that label (weaker, 0.8): the value
+# must still parse as a date right of or under it.
+_DUE_WORDS = {"echeance": "fr", "vervaldatum": "nl", "vervaldag": "nl", "vencimiento": "es", "scadenza": "it",
+              "vencimento": "pt", "falligkeit": "de", "falligkeitsdatum": "de", "forfallodatum": "sv",
+              "forfaldsdato": "da", "forfallsdato": "no", "splatnosti": "cs"}
+_LABEL_WORD = re.compile(r"[^\W\d_]{7,}")
+
+
+def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    for m in _LABEL_WORD.finditer(text):
+        if any(h.start < m.end() and h.end > m.start() for h in hits):
+            continue
+        word = m.group(0).lower()
+        lang = next((lang for ref, lang in _DUE_WORDS.items() if _one_edit(word, ref)), None)
+        if lang is not None:
+            hits = sorted([*hits, LabelHit("due_date", 0.8, lang, line, m.start(), m.end())], key=lambda h: h.start)
+    return hits
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` differs from ``b`` by exactly one inserted, deleted or replaced letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i + 1:] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1:]
 
 
 # Which labels a line's text holds is a function of the text alone, and texts come back: the
