@@ -6,7 +6,8 @@ OCR garbles a date now and then ("03-Mar-2026" read "Oo}-Mar-202") while the ter
 read, the invoice date plus the one term printed is the due date. Terms counted from the
 end of a month, several different terms (a discount's "10 days" beside "30 days net") or no
 invoice date give nothing. The value is derived, not read: its score stays under every
-routing threshold, so a person confirms it.
+routing threshold, so a person confirms it, and it never corroborates the invoice date it
+was computed from (``routing.dates_agree_with_terms``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context
+from invoicepipe.domain.models import DERIVED_DUE_METHOD
 
 # "15 days", "30 Tagen", "45 jours", "30 días", "60 gg", "30 dagen", "14 dni", "14 dnů", "30 dage", "30 dagar"
 _TERM = re.compile(r"(?i)(?<![\d.,])(\d{1,3})\s*(?:-\s*)?(?:days?|tagen?|jours?|dias|giorni|gg|dagen|dagar|dage|dager|dni|dnu|dnech)\b")
@@ -48,5 +50,5 @@ def due_from_terms(ctx: Context, issued: Optional[date]) -> Optional[Candidate]:
         return None
     days, (line, m) = next(iter(found.items()))
     due = issued + timedelta(days=days)
-    return Candidate("due_date", due.isoformat(), DERIVED_SCORE, "payment_terms", line.words_in(m.start(), m.end()), due,
+    return Candidate("due_date", due.isoformat(), DERIVED_SCORE, DERIVED_DUE_METHOD, line.words_in(m.start(), m.end()), due,
                      notes=["payment_terms"])
