@@ -75,3 +75,19 @@ def test_a_due_date_whose_value_went_unread_comes_from_the_terms_held_for_review
     for change in ({6: "Payment terms: 30 days end of month"}, {7: "Payable within 30 days"},
                    {2: "Delivery: Oo}-Mar-202"}):
         assert extract_invoice(_ocr_rows({**rows, **change}), []).value("due_date") is None, change
+
+
+def test_a_label_wrapped_in_its_box_reads_the_value_under_its_second_line():
+    # a row of narrow boxes: "DATUM / VYSTAVENÍ", "DUZP", "DATUM / SPLATNOSTI"; the tax point's
+    # value sits beside the issue date's second label line, the issue date's under it
+    from invoicepipe.domain.extraction import extract_invoice
+    from tests.unit.test_extraction_fields import doc_from_rows
+    rows = {0: "FAKTURA",
+            2: [(271, "ČÍSLO FAKTURY"), (375, "DATUM"), (454, "DUZP"), (523, "DATUM")],
+            3: [(277, "B2 000632"), (361, "VYSTAVENÍ"), (423, "23. 2. 2026"), (504, "SPLATNOSTI")],
+            4: [(349, "25. 2. 2026"), (497, "18. 3. 2026")],
+            8: [(300, "Celkem k úhradě"), (450, "1 210,00 Kč")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_date") == "2026-02-25"  # not the tax point beside "VYSTAVENÍ"
+    # the second "DATUM" box is the due date's ("DATUM SPLATNOSTI"): no invoice-date candidate
+    assert ex.fields["invoice_date"].confidence < 0.99 or ex.value("invoice_date") != "2026-03-18"
