@@ -84,7 +84,7 @@ def test_a_label_wrapped_in_its_box_reads_the_value_under_its_second_line():
     from tests.unit.test_extraction_fields import doc_from_rows
     rows = {0: "FAKTURA",
             2: [(271, "ČÍSLO FAKTURY"), (375, "DATUM"), (454, "DUZP"), (523, "DATUM")],
-            3: [(277, "B2 000632"), (361, "VYSTAVENÍ"), (423, "23. 2. 2026"), (504, "SPLATNOSTI")],
+            3: [(277, "B2 000632"), (361, "VYSTAVENÍ"), (412, "23. 2. 2026"), (504, "SPLATNOSTI")],
             4: [(349, "25. 2. 2026"), (497, "18. 3. 2026")],
             8: [(300, "Celkem k úhradě"), (450, "1 210,00 Kč")]}
     ex = extract_invoice(doc_from_rows(rows), [])
