@@ -84,10 +84,19 @@ def test_a_label_wrapped_in_its_box_reads_the_value_under_its_second_line():
     from tests.unit.test_extraction_fields import doc_from_rows
     rows = {0: "FAKTURA",
             2: [(271, "ČÍSLO FAKTURY"), (375, "DATUM"), (454, "DUZP"), (523, "DATUM")],
-            3: [(277, "B2 000632"), (361, "VYSTAVENÍ"), (412, "23. 2. 2026"), (504, "SPLATNOSTI")],
+            3: [(277, "B2 000632"), (361, "VYSTAVENÍ"), (416, "23. 2. 2026"), (504, "SPLATNOSTI")],
             4: [(349, "25. 2. 2026"), (497, "18. 3. 2026")],
             8: [(300, "Celkem k úhradě"), (450, "1 210,00 Kč")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("invoice_date") == "2026-02-25"  # not the tax point beside "VYSTAVENÍ"
     # the second "DATUM" box is the due date's ("DATUM SPLATNOSTI"): no invoice-date candidate
     assert ex.fields["invoice_date"].confidence < 0.99 or ex.value("invoice_date") != "2026-03-18"
+
+
+def test_a_wrapped_label_with_its_value_a_space_after_the_second_line_reads_it():
+    # "INVOICE" over "# invoice_number_1": the mark completes the label, the value follows it
+    from invoicepipe.domain.extraction import extract_invoice
+    from tests.unit.test_extraction_fields import doc_from_rows
+    rows = {1: [(40, "smaystone4@fake.com"), (458, "INVOICE")], 2: [(460, "# INV-2041")],
+            8: [(300, "Total"), (450, "1,210.00")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "INV-2041"

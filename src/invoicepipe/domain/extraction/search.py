@@ -153,13 +153,19 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 break  # the next line starts another labelled block, or the label heads a rate column
             joined = _label_continued(hit, below, s, e)
             if joined is not None:
-                # the label wraps in its box ("DATUM" over "VYSTAVENÍ"): the words right of its
-                # second line belong to the next box; its own value is further down, unless
-                # the whole names another field ("DATUM" over "SPLATNOSTI")
+                # the label wraps in its box ("DATUM" over "VYSTAVENÍ"): a value a space after
+                # its second line is its own ("INVOICE" over "# 2041"); one further right is the
+                # next box's, and its own is further down. A whole naming another field ("DATUM"
+                # over "SPLATNOSTI") is not this label's.
                 if joined[0] != name:
                     break
                 strength = max(strength, joined[1] * scale)
-                continue
+                cont = below.words_in(s, e)
+                k = below.words.index(cont[0])
+                if k + 1 < len(below.words) and below.words[k + 1].box.x0 - cont[0].box.x1 <= 1.5 * cw:
+                    s = below.spans[k][1]
+                else:
+                    continue
             s = _column_start(below, s, e, lbox.x0, cw)
             found = parser(ctx, below, s, e)
             if found:
