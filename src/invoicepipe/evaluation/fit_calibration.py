@@ -47,7 +47,8 @@ values only where those are printed: the maps of kv-2.9, carried over. kv-2.11 (
 with a digit read with its number, "B2 004512", and any number with a number-like word one
 space after it held; the customer's tax-id labels; Czech and Slovak labels and spaced dates;
 an OCR due-date label one letter off, a due date from the printed terms where its value went
-unread, held) changes values only where those are printed: the maps of kv-2.10, carried over.)
+unread, held; a label wrapped in its box) changes values only where those are printed: the
+maps of kv-2.10, carried over.)
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
