@@ -41,3 +41,62 @@ def test_a_value_far_right_of_a_tall_label_is_another_column():
 def test_due_date_labels_in_the_words_invoices_print(label):
     ex = extract_invoice(doc_from_rows({0: "Vendor SA", 1: "Facture n° F-12", 2: f"{label} 19.02.2026", 4: "Total 10.00"}), [])
     assert ex.value("due_date") == "2026-02-19"
+
+
+# -- issue 9: a due date OCR garbled ---------------------------------------------------------
+
+def _ocr_rows(rows: dict):
+    from tests.unit.test_extraction_fields import doc_from_rows
+    return doc_from_rows(rows, confidence=0.9)
+
+
+def test_an_ocr_due_label_one_letter_off_is_still_the_label():
+    from invoicepipe.domain.extraction import extract_invoice
+    rows = {0: "Facture n° F-2026-0042", 1: "Date de facture: 13/01/2026", 2: "Échiéance: 12/02/2026",
+            4: "Total TTC 120,00 €"}
+    assert extract_invoice(_ocr_rows(rows), []).value("due_date") == "2026-02-12"
+    # in a text layer the words are as printed: no guessing there
+    from tests.unit.test_extraction_fields import doc_from_rows
+    assert extract_invoice(doc_from_rows(rows), []).value("due_date") is None
+    # two letters off, or a word that only looks alike in length: no label
+    rows[2] = "Échiéancr: 12/02/2026"
+    assert extract_invoice(_ocr_rows(rows), []).value("due_date") is None
+
+
+def test_a_due_date_whose_value_went_unread_comes_from_the_terms_held_for_review():
+    from invoicepipe.domain.extraction import extract_invoice
+    rows = {0: "Invoice No.: NHT/25-26/0339", 1: "Invoice Date: 16-Feb-2026", 2: "Due date: Oo}-Mar-202",
+            6: "Payment terms: 15 days net", 8: "Total 1,180.00"}
+    field = extract_invoice(_ocr_rows(rows), []).fields["due_date"]
+    assert field.value == "2026-03-03" and field.method == "payment_terms" and field.confidence <= 0.5
+    # a cash discount's term is no due date's term
+    assert extract_invoice(_ocr_rows({**rows, 7: "2% discount within 10 days"}), []).value("due_date") == "2026-03-03"
+    # counted from the month's end, two different terms, or no due-date label: nothing derived
+    for change in ({6: "Payment terms: 30 days end of month"}, {7: "Payable within 30 days"},
+                   {2: "Delivery: Oo}-Mar-202"}):
+        assert extract_invoice(_ocr_rows({**rows, **change}), []).value("due_date") is None, change
+
+
+def test_a_label_wrapped_in_its_box_reads_the_value_under_its_second_line():
+    # a row of narrow boxes: "DATUM / VYSTAVENÍ", "DUZP", "DATUM / SPLATNOSTI"; the tax point's
+    # value sits beside the issue date's second label line, the issue date's under it
+    from invoicepipe.domain.extraction import extract_invoice
+    from tests.unit.test_extraction_fields import doc_from_rows
+    rows = {0: "FAKTURA",
+            2: [(271, "ČÍSLO FAKTURY"), (375, "DATUM"), (454, "DUZP"), (523, "DATUM")],
+            3: [(277, "B2 000632"), (361, "VYSTAVENÍ"), (416, "23. 2. 2026"), (504, "SPLATNOSTI")],
+            4: [(349, "25. 2. 2026"), (497, "18. 3. 2026")],
+            8: [(300, "Celkem k úhradě"), (450, "1 210,00 Kč")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_date") == "2026-02-25"  # not the tax point beside "VYSTAVENÍ"
+    # the second "DATUM" box is the due date's ("DATUM SPLATNOSTI"): no invoice-date candidate
+    assert ex.fields["invoice_date"].confidence < 0.99 or ex.value("invoice_date") != "2026-03-18"
+
+
+def test_a_wrapped_label_with_its_value_a_space_after_the_second_line_reads_it():
+    # "INVOICE" over "# invoice_number_1": the mark completes the label, the value follows it
+    from invoicepipe.domain.extraction import extract_invoice
+    from tests.unit.test_extraction_fields import doc_from_rows
+    rows = {1: [(40, "smaystone4@fake.com"), (458, "INVOICE")], 2: [(460, "# INV-2041")],
+            8: [(300, "Total"), (450, "1,210.00")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "INV-2041"

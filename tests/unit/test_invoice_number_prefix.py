@@ -51,3 +51,26 @@ def test_a_label_word_a_word_or_a_column_apart_is_no_code_of_the_number():
     under = number({0: "Invoice No.", 1: "004512", 3: "Total 316.83 EUR"})
     beside_word = number({0: "Invoice No.", 1: "Ref 004512", 3: "Total 316.83 EUR"})  # not all capitals
     assert beside_word[0] == "004512" and beside_word[1] == under[1] and "code_before" not in beside_word[2]
+
+
+def test_a_series_code_with_a_digit_keeps_its_number_one_space_after_it():
+    # "B2 004512", "A1 2026/0042": the code alone looks like an identifier and was taken whole
+    for rows, whole in (({0: "Invoice No.: B2 004512", 2: "Total 316.83 EUR"}, "B2 004512"),
+                        ({0: "Invoice No.", 1: "B2 004512", 3: "Total 316.83 EUR"}, "B2 004512"),
+                        ({0: "Factura nº: A1 2026/0042", 2: "Total 316,83 EUR"}, "A1 2026/0042")):
+        value, conf, evidence = number(rows)
+        assert value == whole and "code_and_number" in evidence and "number_after" not in evidence, rows
+        plain = number({k: v.replace(whole, "004512") for k, v in rows.items()})
+        assert conf == plain[1], rows  # as sure as a plain number in the same place
+
+
+def test_a_number_one_space_after_the_value_keeps_it_from_auto_approval():
+    # a longer value than a code: which of the two is the number is unclear, a person decides
+    value, conf, evidence = number({0: "Invoice No.: AB12C 004512", 2: "Total 316.83 EUR"})
+    assert value == "AB12C" and conf <= 0.45 and "number_after" in evidence
+    # a date, a short count or a word after the number, or a number a column apart: no doubt
+    for rows in ({0: "Invoice No.: B2 12.03.2026", 2: "Total 316.83 EUR"},
+                 {0: "Invoice No.: 2026-0042 12", 2: "Total 316.83 EUR"},
+                 {0: [(40.0, "Invoice No.: B2"), (200.0, "004512")], 2: "Total 316.83 EUR"}):
+        value, conf, evidence = number(rows)
+        assert "number_after" not in evidence and "code_and_number" not in evidence, rows

@@ -89,3 +89,17 @@ def test_arithmetic_does_not_lift_a_total_whose_digits_conflict_with_the_page(po
     assert "6018.78" in reasons[0].message
     # the same total without the conflict is lifted by the arithmetic
     assert field_reasons(plain, "V1", 0.0, policy, frozenset({"total"})) == []
+
+
+def test_a_due_date_computed_from_the_terms_does_not_corroborate_the_invoice_date(policy):
+    # the invoice date below its threshold; a due date 30 days later matches the master's terms
+    from dataclasses import replace
+    from invoicepipe.domain.models import DERIVED_DUE_METHOD
+    vendor = replace(VENDOR, payment_terms_days=30)
+    ext = extraction()
+    low = {**ext.fields, "invoice_date": ExtractedField("invoice_date", "2026-03-14", 0.8, "test")}
+    read = {**low, "due_date": ExtractedField("due_date", "2026-04-13", 0.9, "label_right")}
+    assert route_invoice(Extraction(read), vendor, policy).outcome == AUTO  # two dates read apart agree
+    derived = {**low, "due_date": ExtractedField("due_date", "2026-04-13", 0.0, DERIVED_DUE_METHOD)}
+    decision = route_invoice(Extraction(derived), vendor, policy)
+    assert decision.outcome == REVIEW and decision.reason_codes == ["low_confidence"]

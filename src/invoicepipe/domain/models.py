@@ -104,6 +104,11 @@ class DocumentText:
         return "\n".join(" ".join(w.text for w in p.words) for p in self.pages)
 
 
+# The method of a due date computed from the invoice date and the printed payment terms
+# (``extraction.payment_terms``), not read: it cannot corroborate the invoice date.
+DERIVED_DUE_METHOD = "payment_terms"
+
+
 @dataclass(frozen=True)
 class ExtractedField:
     name: str

@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
-from .models import Decision, Extraction, Reason, Vendor
+from .models import DERIVED_DUE_METHOD, Decision, Extraction, Reason, Vendor
 from .policy import Policy
 
 AUTO = "auto"
@@ -81,8 +81,12 @@ def _unknown_vendor(extraction: Extraction) -> Reason:
 def dates_agree_with_terms(extraction: Extraction, vendor: Optional[Vendor]) -> frozenset[str]:
     """The two dates, when the due date is the invoice date plus the vendor's payment terms
     from the master: two dates read apart that differ by exactly the agreed terms are very
-    unlikely to be misread, whatever confidence each was read with on its own."""
+    unlikely to be misread, whatever confidence each was read with on its own. A due date
+    computed from the invoice date and the printed terms agrees by construction: no evidence."""
     terms = vendor.payment_terms_days if vendor else None
+    due_field = extraction.fields.get("due_date")
+    if due_field is not None and due_field.method == DERIVED_DUE_METHOD:
+        return frozenset()  # computed from the invoice date itself: it agrees whatever that date is
     try:
         issued, due = extraction.date("invoice_date"), extraction.date("due_date")
     except ValueError:

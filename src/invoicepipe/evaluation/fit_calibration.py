@@ -25,7 +25,9 @@ kv-2.7 to kv-2.11 ship kv-2.6's maps carried over (``carried_over`` in the table
 each of those versions changed values only where the old split prints nothing like it
 (HTML-printed layouts, series-coded numbers, credit references, wrapped tax ids; kv-2.11: an
 OCR'd "Nº" whose ordinal sign was misread, a word read inside a value, a code whose two OCR
-readings differ in O/0-like pairs held under the routing threshold), until this recipe's
+readings differ in O/0-like pairs held under the routing threshold, a series code with a digit
+read with its number, the customer's tax-id labels, Czech and Slovak labels and dates, due
+dates from a misread label or the printed terms), until this recipe's
 split is fitted and shown at least as safe on every evaluation set.
 
 Use a set generated with another seed than the evaluation sets, so the figures the

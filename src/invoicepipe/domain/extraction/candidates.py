@@ -203,6 +203,11 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
     return None
 
 
+def is_date_or_amount(tok: str) -> bool:
+    """True for a token that is a date or a plain amount, never an identifier."""
+    return _date_or_amount(tok)
+
+
 def _date_or_amount(tok: str) -> bool:
     return any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or bool(_PLAIN_AMOUNT.fullmatch(tok))
 

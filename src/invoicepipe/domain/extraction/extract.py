@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping, Optional, Sequence
 
@@ -19,7 +20,8 @@ from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_before
+from invoicepipe.domain.extraction.payment_terms import due_from_terms
+from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, number_after
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, label_candidates, parse_amount_value,
@@ -86,13 +88,23 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "due_date":
             cands = [c for c in cands if not _discount_deadline(ctx, c)]
         cand, conf = best_candidate(cands)
-        if name == "invoice_number" and cand is not None and code_before(ctx, cand):
-            # a code one space before the number may be its first part, lost: a person decides
-            cand.notes.append("code_before")
-            conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+        if name == "invoice_number" and cand is not None:
+            cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
+            if code_before(ctx, cand):
+                # a code one space before the number may be its first part, lost: a person decides
+                cand.notes.append("code_before")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif number_after(ctx, cand):
+                # a number one space after it may be the value's second part, lost
+                cand.notes.append("number_after")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
         put(name, cand, conf)
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
+    if "due_date" not in fields and "invoice_date" in fields:
+        # a due-date label whose value went unread: the invoice date plus the printed terms
+        derived = due_from_terms(ctx, _iso_date(fields["invoice_date"].value))
+        put("due_date", derived, derived.score if derived else 0.0)
     prior = resolved[0].currency if resolved else None
     currency = currency_of(ctx, prior) if prior else currency
     if currency:
@@ -228,6 +240,13 @@ def _first_date(ctx: Context) -> tuple[Optional[Candidate], float]:
         for d in dates_in(ln.text, 0, ctx.date_order)[:1]:
             return Candidate("invoice_date", d.value.isoformat(), 0.3, "first_date", ln.words_in(d.start, d.end), d.value), 0.3
     return None, 0.0
+
+
+def _iso_date(value: str) -> Optional[date]:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Candidate], put) -> None:

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.pattern_set import PatternSet
 from invoicepipe.domain.extraction.vocabulary import CREDITS_INVOICE as _CREDITS_INVOICE, RAW
@@ -86,13 +88,13 @@ _EXCLUDING = re.compile(r"(?i)(?:\b(?:%s)\.?)[\s(]*$" % _EXCLUDING_WORDS)
 _INCLUDING = re.compile(r"(?i)(?:\b(?:incl|inkl|including|inclusive(?:\s+of)?|inklusive|einschl|einschlie(?:ß|ss)lich|inclusief|incluso|"
                         r"inkluderad|inklusiv|avec|mit|with|med)\.?)[\s(]*(?:\d{1,2}(?:[.,]\d{1,2})?\s*%\s*)?$")
 # the tax words a qualifier names ("excl. VAT", "hors TVA", "exkl. moms")
-_TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku)\b\.?"
+_TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku|dph)\b\.?"
 _EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))
 
 
 # "BTW %", "MwSt.-Satz", "VAT rate", "Taux TVA", "aliquota IVA": the tax word heads the rate column
 _RATE_AFTER = re.compile(r"(?i)\s*(?:%|-?\s*satz\b|rates?\b|sats\b|tarief\b)")
-_RATE_BEFORE = re.compile(r"(?i)\b(?:taux|tasa|tipo|aliquota|stawka|tarief|taxa|steuer\s*satz|rate)\s*(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?$")
+_RATE_BEFORE = re.compile(r"(?i)\b(?:taux|tasa|tipo|aliquota|stawka|sazba|sadzba|tarief|taxa|steuer\s*satz|rate)\s*(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?$")
 
 
 def _qualifier(text: str, field: str, start: int, end: int) -> bool:
@@ -106,9 +108,11 @@ def _qualifier(text: str, field: str, start: int, end: int) -> bool:
 def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
     word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
-    is no tax label."""
+    is no tax label. On OCR text, a one-word due-date label one letter off is one too."""
     text = _ocr_ordinal(line, fold_accents(line.text))
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
+    if not any(h.field == "due_date" for h in hits) and any(w.confidence < 1.0 for w in line.words):
+        hits = _misread_due_label(line, text, hits)
     return _compounds(line, text, hits)
 
 
@@ -137,6 +141,32 @@ def _ocr_ordinal(line: Line, text: str) -> str:
             if end - at == 2:
                 out[at + 1] = " "
     return "".join(out)
+
+
+# One-word due-date labels, accent-folded, long and unlike any other word of an invoice, that
+# OCR misreads by a letter ("Échéance:" read "Échiéance:", "Vervaldatum" read "Vervaldatun").
+# A word one edit away from one of them, on an OCR line, is that label (weaker, 0.8): the value
+# must still parse as a date right of or under it.
+_DUE_WORDS = {"echeance": "fr", "vervaldatum": "nl", "vervaldag": "nl", "vencimiento": "es", "scadenza": "it",
+              "vencimento": "pt", "falligkeit": "de", "falligkeitsdatum": "de", "forfallodatum": "sv",
+              "forfaldsdato": "da", "forfallsdato": "no", "splatnosti": "cs"}
+_LABEL_WORD = re.compile(r"[^\W\d_]{7,}")
+
+
+def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    for m in _LABEL_WORD.finditer(text):
+        if any(h.start < m.end() and h.end > m.start() for h in hits):
+            continue
+        word = m.group(0).lower()
+        lang = next((lang for ref, lang in _DUE_WORDS.items() if _one_edit(word, ref)), None)
+        if lang is not None:
+            hits = sorted([*hits, LabelHit("due_date", 0.8, lang, line, m.start(), m.end())], key=lambda h: h.start)
+    return hits
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` differs from ``b`` by exactly one inserted, deleted or replaced letter."""
+    return Levenshtein.distance(a, b, score_cutoff=1) == 1
 
 
 # Which labels a line's text holds is a function of the text alone, and texts come back: the

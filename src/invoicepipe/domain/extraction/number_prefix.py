@@ -8,20 +8,32 @@ value tells it is short, so the safety net looks at what is printed before it: a
 upper-case code no wider apart than a space, that is no label word, may be the number's
 first part. Such a value keeps its place but not the machine's word: its confidence stays
 under every routing threshold, so a person sees it.
+
+The mirror case: a series code with a digit ("B2 004512", "A1 2026/0042") is itself an
+identifier, so the code alone is chosen and its number, one space after it, is lost.
+``number_after`` finds such a number-like word; where the chosen value is only a short code
+the two are the label's value together (``code_and_number``), and any other value with a
+number one space after it is doubted like one with a code before it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Optional
 
-from invoicepipe.domain.extraction.candidates import number_label_word
+from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
 
 # one to four capitals and digits, at least one capital: a series ("FT", "A", "B2", "FPR"),
 # not a count or a year (digits alone are other numbers on the line far more often)
 _CODE = re.compile(r"(?=[0-9]*[A-Z])[A-Z0-9]{1,4}")
+# a series code holding a digit, which the identifier reader takes for a whole number
+_DIGIT_CODE = re.compile(r"(?=[A-Z]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{2,4}")
+# the number part: digits, perhaps grouped by a slash or dash ("004512", "2026/0042"), at
+# least four digits (a quantity or a page count after a code is shorter)
+_NUMBER = re.compile(r"(?=(?:[^0-9]*[0-9]){4})[0-9][0-9/\-]*[0-9]")
 # a space is about half a character wide, but OCR boxes hug the ink, so a scanned space
 # measures up to about one character ("FR 2026/235": 5.0 pt at 4.6 pt per character); a
 # column or box gap is several characters
@@ -52,6 +64,42 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
     if any(h.start < pe and h.end > ps for h in ctx.hits[id(line)]):
         return None  # the word is (part of) a label the vocabulary knows
     return prev.text
+
+
+def number_after(ctx: Context, cand: Candidate):
+    """The number-like word printed one space after ``cand``'s value that may be its second
+    part ("B2" + "004512"), else None. Dates and amounts are other fields."""
+    if not cand.words or not cand.value:
+        return None
+    last = cand.words[-1]
+    line, k = _line_and_index(ctx, last)
+    if line is None or k + 1 >= len(line.words):
+        return None
+    # the value ends its last word ("B2" is the whole word, not "B2:" or a part of it)
+    if not last.text.rstrip(".,;:").endswith(cand.value[-1:]):
+        return None
+    nxt = line.words[k + 1]
+    if nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
+        return None  # a column apart: another field
+    text = nxt.text.rstrip(".,;")
+    if not _NUMBER.fullmatch(text) or is_date_or_amount(text):
+        return None
+    ns, ne = line.spans[k + 1]
+    if any(h.start < ne and h.end > ns for h in ctx.hits[id(line)]):
+        return None
+    return nxt
+
+
+def code_and_number(ctx: Context, cand: Candidate) -> Optional[Candidate]:
+    """``cand`` joined with the number after it when its value is only a series code with a
+    digit ("B2" before "004512"): the label's value is the two together. Else None."""
+    if not _DIGIT_CODE.fullmatch(cand.value or ""):
+        return None
+    nxt = number_after(ctx, cand)
+    if nxt is None:
+        return None
+    value = f"{cand.value} {nxt.text.rstrip('.,;')}"
+    return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "code_and_number"])
 
 
 def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:

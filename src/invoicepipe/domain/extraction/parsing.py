@@ -170,6 +170,14 @@ MONTHS = {
     "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
     "styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6, "lipiec": 7,
     "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11, "grudzień": 12,
+    # Czech: the genitive of a date ("8. ledna 2026") and the nominative of headers
+    "ledna": 1, "února": 2, "března": 3, "dubna": 4, "května": 5, "června": 6, "července": 7,
+    "srpna": 8, "září": 9, "října": 10, "listopadu": 11, "prosince": 12,
+    "leden": 1, "únor": 2, "březen": 3, "duben": 4, "květen": 5, "červen": 6, "červenec": 7,
+    "srpen": 8, "říjen": 10, "prosinec": 12,
+    # Slovak genitives ("8. januára 2026"); "marca", "mája" are the Polish ones above
+    "januára": 1, "februára": 2, "apríla": 4, "júna": 6, "júla": 7, "augusta": 8, "septembra": 9,
+    "októbra": 10, "novembra": 11, "decembra": 12,
 }
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n
@@ -179,8 +187,11 @@ NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d
 # "4 Mar 2026", "4-Mar-26", "04-Mar-2026", "4. März 2026", "4 de marzo de 2026", "4 marca 2026 r."
 DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})(?:\.|st|nd|rd|th)?[\s/-]*(?:de\s+)?(%s)\.?,?[\s/-]*(?:de\s+)?(\d{4}|\d{2})(?!\d|[.,]\d)"
                        % _MONTH_ALT)
+# Czech and Slovak day-first dates with a space after each dot ("8. 1. 2026", "8.1. 2026"):
+# the year has four digits, so no pair of amounts or a section number reads as one
+SPACED_DATE = re.compile(r"(?<![\d.,])(\d{1,2})\. ?(\d{1,2})\. ?((?:19|20)\d\d)(?![\d]|[.,]\d)")
 MDY_WORDS = re.compile(r"(?i)(?<!\w)(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})(?!\d)" % _MONTH_ALT)
-DATE_PATTERNS = (NUMERIC_DATE, DMY_WORDS, MDY_WORDS)
+DATE_PATTERNS = (NUMERIC_DATE, SPACED_DATE, DMY_WORDS, MDY_WORDS)
 
 
 def _year(y: str) -> int:
@@ -222,6 +233,11 @@ def parse_date(text: str, order: Optional[str] = None) -> Optional[tuple[date, b
         if found:
             best = (m.start(), found, amb)
             break
+    m = SPACED_DATE.search(text)
+    if m and (best is None or m.start() < best[0]):
+        found = _make(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if found:
+            best = (m.start(), found, False)  # dotted: day-first by convention
     for rx, fields in ((DMY_WORDS, (0, 1, 2)), (MDY_WORDS, (1, 0, 2))):
         m = rx.search(text)
         if m and (best is None or m.start() < best[0]):

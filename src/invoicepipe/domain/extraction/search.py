@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in, skipped_before
-from invoicepipe.domain.extraction.labels import LabelHit, find_labels
+from invoicepipe.domain.extraction.labels import LabelHit, _text_hits, find_labels, fold_accents
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.models import Box, Word
@@ -95,6 +95,20 @@ def parse_amount_value(ctx: Context, line: Line, start: int, end: int):
     return format_amount(tok.value), tok.value, tok.start, tok.end, 1.0 if tok.has_decimals else 0.6
 
 
+def _label_continued(hit: LabelHit, below: Line, start: int, end: int) -> Optional[tuple[str, float]]:
+    """(field, strength) of a longer label that ``hit``'s words make together with the first
+    word under them (a label wrapped onto a second line in its box), else None."""
+    words = below.words_in(start, end)
+    if not words or any(ch.isdigit() for ch in words[0].text):
+        return None
+    label = fold_accents(hit.line.text[hit.start:hit.end])
+    joined = f"{label} {fold_accents(words[0].text)}"
+    for field, strength, _, s, e in _text_hits(joined):
+        if s == 0 and e > len(label) + 1 and strength > hit.strength:
+            return field, strength
+    return None
+
+
 def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[str] = None, scale: float = 1.0) -> list[Candidate]:
     """Candidates for field ``name`` from every label hit, right of the label first, else below.
 
@@ -137,6 +151,21 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
             if own_labels or _percent_under(below, lbox):
                 break  # the next line starts another labelled block, or the label heads a rate column
+            joined = _label_continued(hit, below, s, e)
+            if joined is not None:
+                # the label wraps in its box ("DATUM" over "VYSTAVENÍ"): a value a space after
+                # its second line is its own ("INVOICE" over "# 2041"); one further right is the
+                # next box's, and its own is further down. A whole naming another field ("DATUM"
+                # over "SPLATNOSTI") is not this label's.
+                if joined[0] != name:
+                    break
+                strength = max(strength, joined[1] * scale)
+                cont = below.words_in(s, e)
+                k = below.words.index(cont[0])
+                if k + 1 < len(below.words) and below.words[k + 1].box.x0 - cont[0].box.x1 <= 1.5 * cw:
+                    s = below.spans[k][1]
+                else:
+                    continue
             s = _column_start(below, s, e, lbox.x0, cw)
             found = parser(ctx, below, s, e)
             if found:

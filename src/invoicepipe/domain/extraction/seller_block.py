@@ -33,7 +33,7 @@ from invoicepipe.domain.extraction.search import Candidate, Context
 # ``vendor_name`` strips them as labels from a name read off a letterhead line
 SELLER_ROLES = (r"(?:verkaufer|lieferant|leistungserbringer|rechnungssteller|seller|supplier|vendor|issuer|vendeur|fournisseur|"
                 r"emetteur|venditore|fornitore|cedente(?:\s*/\s*prestatore)?|vendedor|proveedor|emisor|fornecedor|leverancier|"
-                r"verkoper|sprzedawca|dostawca|saljare|leverantor|leverandor|saelger|selger)")
+                r"verkoper|sprzedawca|dostawca|saljare|leverantor|leverandor|saelger|selger|dodavatel)")
 # the labels of a name row, accent-folded
 NAME_LABELS = (r"(?:name|firma|firmenname|company(?:\s*name)?|nom|raison\s*sociale|denomination|ragione\s*sociale|"
                r"denominazione|nombre|razon\s*social|nome|naam|bedrijfsnaam|nazwa|namn|navn)")

@@ -255,13 +255,20 @@ def vat_id_candidates(ctx: Context) -> list[Candidate]:
             buyer_until[ln.page] = ln.index + 6
         labelled = any(h.field == "vendor_vat_id" for h in hits)
         in_buyer = 0.6 if ln.index <= buyer_until.get(ln.page, -1) else 1.0
-        found = find_vat_ids(ln.text)
+        found = [f for f in find_vat_ids(ln.text) if not _buyers_id(hits, f[1])]
         for vat, s, e in found:
             score = (0.8 if labelled else 0.55) * in_buyer
             out.append(Candidate("vendor_vat_id", vat, score, "label_right" if labelled else "pattern", ln.words_in(s, e), vat))
         if labelled and not found:
             out += _national_tax_ids(ctx, ln, [h for h in hits if h.field == "vendor_vat_id"], in_buyer)
     return out
+
+
+def _buyers_id(hits: list, start: int) -> bool:
+    """True when the id starting at ``start`` is the value of a label naming the customer's tax
+    id ("Buyer TIN:", "Ihre UID:", "TVA client"): the nearest label before it on its line."""
+    before = [h for h in hits if h.end <= start]
+    return bool(before) and max(before, key=lambda h: h.end).field == "buyer_vat_id"
 
 
 def _national_tax_ids(ctx: Context, line: Line, labels: list, in_buyer: float) -> list[Candidate]:

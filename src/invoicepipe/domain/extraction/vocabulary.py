@@ -8,7 +8,7 @@ labels: a delivery-note number or a subtotal before tax then ends the value segm
 label before it and is never read as the PO number or the total.
 
 Languages: English (with Indian GST usage), German (with Swiss QR-bill wording), French,
-Dutch, Spanish, Italian, Portuguese, Polish, Swedish, Danish and Norwegian. Patterns are matched on accent-folded text
+Dutch, Spanish, Italian, Portuguese, Polish, Czech and Slovak, Swedish, Danish and Norwegian. Patterns are matched on accent-folded text
 (see ``labels.fold_accents``), so accented letters here also match their plain forms.
 """
 
@@ -65,6 +65,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
+        # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
+        (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*daňový\s*doklad\s*)?(?:č\.|číslo)", 1.0, "cs"),
         (r"(?:booking|reservation)\s*(?:id|ref(?:erence)?|no\b\.?|number)", 0.5, "en"),
         (r"invoice", 0.35, "en"), (r"rechnung", 0.35, "de"), (r"facture", 0.35, "fr"), (r"factuur", 0.35, "nl"),
         (r"factura", 0.35, "es"), (r"fattura", 0.35, "it"), (r"fatura", 0.35, "pt"), (r"faktura", 0.35, "pl"),
@@ -79,6 +81,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento)", 1.0, "it"),
         (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)", 1.0, "pt"),
         (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"),
+        (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"),
         (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.6, "en"), (r"vom", 0.45, "de"),
         (r"du", 0.3, "fr"), (r"fecha", 0.5, "es"), (r"data", 0.5, "it"), (r"del", 0.3, "it"),
         (r"z\s*dnia", 0.45, "pl"),
@@ -99,6 +102,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
         (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
         (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
+        # "Splatnost 14 dní" (the terms) holds no date, so a bare "Splatnost" reads only a date
+        (r"d[aá]tum\s*splatnosti|splatn[oé]\s*do", 1.0, "cs"), (r"splatnos[tť]", 0.8, "cs"),
         (r"förfallo\s*-?\s*(?:datum|dag)|sista\s*betalningsdag|betalas\s*senast", 1.0, "sv"),
         (r"forfalds\s*-?\s*(?:dato|dag)|betales\s*senest", 1.0, "da"), (r"forfalls\s*-?\s*dato", 1.0, "no"),
     ],
@@ -112,6 +117,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n\.?[°º]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
         (rf"ordem\s*de\s*compra|(?:nota\s*de\s*)?encomenda\s*{NO}|(?:n\.?[°º]?|número|vossa)\s*(?:da\s*|do\s*)?(?:encomenda|pedido)", 1.0, "pt"),
         (r"zamówienie\s*nr\b\.?|(?:nr|numer)\s*zamówienia", 1.0, "pl"),
+        (r"(?:číslo\s*|č\.\s*)objednávky|(?:vaše\s*|vaša\s*)?objednávka\s*(?:č\.|číslo)?|obj\.\s*č\.", 1.0, "cs"),
         (r"er\s*beställning|ert\s*order\s*-?\s*(?:nummer|nr\.?)|inköpsorder(?:nummer)?", 0.9, "sv"),
         (r"(?:deres|jeres)\s*(?:ordre|bestilling)\s*(?:nr\.?|nummer)?|indkøbsordre|innkjøpsordre", 0.9, "da"),
         (r"pedido", 0.7, "es"), (r"ordine", 0.7, "it"), (r"encomenda", 0.7, "pt"), (r"zamówienie", 0.7, "pl"),
@@ -131,6 +137,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"guia\s*de\s*(?:remessa|transporte)|confirmação\s*de\s*encomenda|(?:n\.?[°º]?|número)\s*(?:de\s*)?cliente|orçamento\s*(?:{NO})?", 1.0, "pt"),
         (r"(?:wz|dowód\s*dostawy)\s*(?:nr\b\.?)?|potwierdzenie\s*zamówienia|(?:nr|numer)\s*klienta|oferta\s*(?:nr\b\.?)?|umowa\s*(?:nr\b\.?)?", 1.0, "pl"),
         (r"referenz(?:nummer)?|zusätzliche\s*informationen", 1.0, "de"),  # QR-bill payment reference
+        # Czech and Slovak: delivery note, customer number, order confirmation, the payment
+        # symbols (the variable symbol repeats the invoice number's digits), the company number
+        (r"dodací\s*list\s*(?:č\.|číslo)?|potvrzení\s*objednávky|(?:číslo|č\.)\s*(?:zákazníka|odběratele|odberateľa)|"
+         r"zákaznické\s*číslo|odběratel\s*č\.|(?:variabilní|variabilný|konstantní|konštantný|specifický|špecifický)\s*symbol|"
+         r"ičo|ič(?=\s*:)", 1.0, "cs"),
         (r"följesedel(?:snummer)?|orderbekräftelse|kund\s*-?\s*(?:nummer|nr\.?)|følgeseddel|ordrebekræftelse|ordrebekreftelse|"
          r"pakkseddel|kunde\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
         # a credit note names the invoice it corrects: that number is not its own
@@ -150,6 +161,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"date\s*de\s*(?:livraison|commande)", 1.0, "fr"), (r"leverdatum|leveringsdatum", 1.0, "nl"),
         (r"fecha\s*de\s*(?:entrega|pedido)", 1.0, "es"), (r"data\s*(?:di\s*)?(?:consegna|ordine)", 1.0, "it"),
         (r"data\s*de\s*(?:entrega|encomenda)", 1.0, "pt"), (r"data\s*(?:sprzedaży|dostawy|zamówienia)", 1.0, "pl"),
+        # Czech tax point ("Datum uskutečnění zdanitelného plnění", "DUZP"), Slovak delivery date
+        (r"(?:d[aá]tum\s*)?(?:uskut(?:ečnění|\.)?\s*)?zdan(?:itelného|\.)?\s*plnění|duzp|d[aá]tum\s*(?:dodání|dodania)", 1.0, "cs"),
     ],
     "net": [
         (r"sub\s*-?\s*total|net\s*(?:amount|total)|total\s*net|total\s*excl\.?(?:uding)?\s*(?:vat|tax)|amount\s*before\s*tax", 1.0, "en"),
@@ -158,6 +171,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
         (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
         (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
+        (r"základ\s*dan[ěe]|(?:celkem|celkom)\s*bez\s*dph", 1.0, "cs"),
         (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
         (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?", 1.0, "fr"),
         (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw|(?:btw\s*-?\s*)?grondslag", 1.0, "nl"),
@@ -181,6 +195,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:total\s*)?moms(?:belopp|beløb)?|mervärdesskatt|merværdiafgift|merverdiavgift|(?:sum\s*)?mva(?:\s*-?\s*beløp)?", 0.8, "sv"),
         # insurance premiums carry insurance tax instead of VAT
         (r"versicherungs?steuer", 0.8, "de"),
+        (r"(?:výše\s*|suma\s*)?dph(?:\s*celkem|\s*celkom)?", 0.8, "cs"),
     ],
     "total": [
         (r"grand\s*total|total\s*amount(?:\s*due)?|invoice\s*total|total\s*incl\.?(?:uding)?\s*(?:vat|tax)?|total\s*due", 1.0, "en"),
@@ -205,6 +220,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
         (r"suma", 0.85, "pl"), (r"totale\s*complessivo", 1.0, "it"),
+        (r"(?:celkem|celkom|suma)\s*k\s*(?:úhradě|úhrade|vrácení|vráteniu)|k\s*(?:úhradě|úhrade)|(?:celkem|celkom)\s*(?:vč\.|včetně|vrátane|s)\s*dph", 1.0, "cs"),
+        (rf"celkem{AMOUNT_NEXT}|celkom{AMOUNT_NEXT}", 0.6, "cs"),
         # Malaysian receipts: "Jumlah" / "Jumlah Besar" (grand total), after the SST line
         (r"jumlah(?:\s*besar)?", 0.85, "ms"),
         (r"(?:summa\s*)?att\s*betala|fakturabelopp|totalbelopp|(?:summa|total)\s*(?:inkl\.?|inklusive|med)\s*moms", 1.0, "sv"),
@@ -264,20 +281,41 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"p(?:artita)?\.?\s*iva|cod(?:ice)?\.?\s*fiscale", 1.0, "it"),
         (r"nipc|(?:n\.?[°º]?\s*)?contribuinte|cnpj", 1.0, "pt"),
         (r"nip(?:\s*ue)?", 1.0, "pl"),
+        # Czech "DIČ", Slovak "IČ DPH"; a bare "dic" is also the Spanish and Italian December, so
+        # only before a colon or a CZ/SK id
+        (r"dič(?=\s*:|\s+(?:cz|sk)\d)|ič\s*dph", 1.0, "cs"),
         (r"moms\s*-?\s*reg(?:istrerings)?\.?\s*-?\s*(?:nr\.?|nummer)|momsnr\.?|cvr\s*-?\s*(?:nr\.?|nummer)?|mva\s*-?\s*nr\.?", 1.0, "sv"),
+        # Malaysian sales and service tax, Singapore GST: "SST Reg. No.: W10-1808-32000079"
+        (r"(?:sst|gst)\s*-?\s*(?:reg(?:istration)?\.?\s*(?:no\b\.?|number|id)?|no\b\.?|id\b)|sales\s*tax\s*reg(?:istration)?\.?\s*(?:no\b\.?|number)?", 1.0, "en"),
     ],
-    "currency": [(r"currency|währung|devise|valuta|moneda|divisa|moeda|waluta", 1.0, "en")],
+    # the customer's own tax id, printed beside the seller's: never the vendor's (``vendor.vat_id_candidates``).
+    # Longer than the seller's labels inside them ("Buyer TIN", "TVA client", "Ihre UID"), so they win
+    "buyer_vat_id": [
+        (r"(?:buyer|customer|client|purchaser|recipient)['’]?s?\s*(?:(?:vat|tax|gst|sst)\s*-?\s*(?:id|no\b\.?|number|reg(?:istration)?\.?(?:\s*no\b\.?)?)|"
+         r"tin|gstin(?:\s*/\s*uin)?|abn|ein)|your\s*(?:vat|tax|gst)\s*-?\s*(?:id|no\b\.?|number|reg(?:istration)?\.?(?:\s*no\b\.?)?)", 1.0, "en"),
+        (r"ihre\s*(?:ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|uid(?:\s*-?\s*nr\.?)?|steuer\s*-?\s*(?:nr\.?|nummer))|"
+         r"kunden\s*-?\s*(?:ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|uid)|"
+         r"(?:ust\.?\s*-?\s*id\.?\s*-?\s*(?:nr\.?)?|uid(?:\s*-?\s*nr\.?)?)\s*(?:des|der)\s*(?:kunden|leistungsempfängers|rechnungsempfängers|käufers)", 1.0, "de"),
+        (r"(?:n[°º]\s*)?tva\s*(?:intra(?:com(?:munautaire)?)?\.?\s*)?(?:du\s*)?client|votre\s*(?:n[°º]\s*(?:de\s*)?)?tva", 1.0, "fr"),
+        (r"(?:nif|cif)\s*(?:del\s*)?cliente", 1.0, "es"),
+        (r"p(?:artita)?\.?\s*iva\s*(?:del\s*)?cliente|cod(?:ice)?\.?\s*fiscale\s*(?:del\s*)?cliente", 1.0, "it"),
+        (r"uw\s*btw\s*-?\s*(?:nummer|nr\.?|id)|btw\s*-?\s*(?:nummer|nr\.?)\s*(?:van\s*de\s*)?klant", 1.0, "nl"),
+        (r"nif\s*(?:do\s*)?(?:adquirente|cliente)|contribuinte\s*(?:do\s*)?cliente", 1.0, "pt"),
+        (r"nip\s*nabywcy", 1.0, "pl"),
+        (r"(?:dič|ič\s*dph)\s*odb[ěe]ratel[ea]", 1.0, "cs"),
+    ],
+    "currency": [(r"currency|währung|devise|valuta|moneda|divisa|moeda|waluta|měna", 1.0, "en")],
     # a bare number word opening a line ("Nummer 2026-0042" under a "FACTUUR" title): the
     # invoice number only under a document title (see ``extract._numbers_under_title``)
     "number_word": [(r"^\s*(?:number|nummer|numero|numer|nr\b\.?|no\b\.?|n[°º]\.?)", 0.7, "en")],
     # "note de crédit" is the Belgian (and Canadian) French title where France prints "avoir"
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|note\s*de\s*crédit|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
-                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice", 1.0, "en")],
+                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)", 1.0, "en")],
     # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
     "other_title": [(r"zahlteil|empfangsschein|section\s*paiement|récépissé|sezione\s*pagamento|ricevuta", 1.0, "de")],
     "buyer": [(r"bill(?:ed)?\s*to|ship\s*to|sold\s*to|customer|käufer|kunde|rechnungsempfänger|leistungsempfänger|client|destinataire|factuuradres|"
-               r"zahlbar\s*durch|cliente|destinatario|nabywca|odbiorca", 1.0, "en")],
+               r"zahlbar\s*durch|cliente|destinatario|nabywca|odbiorca|odběratel|odberateľ|příjemce", 1.0, "en")],
 }
 
 # which "other_amount" labels are rounding rows (totals.py adds their amount to net + tax)
