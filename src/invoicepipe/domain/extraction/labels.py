@@ -192,6 +192,12 @@ def _text_hits(text: str) -> tuple[tuple[str, float, str, int, int], ...]:
     return tuple(sorted(kept, key=lambda h: h[3]))
 
 
+def labels_in_text(text: str) -> tuple[tuple[str, float, str, int, int], ...]:
+    """(field, strength, language, start, end) of the labels in an accent-folded text with no
+    line behind it (a label wrapped onto two lines, joined), overlaps resolved."""
+    return _text_hits(text)
+
+
 # Sum labels that name a total, then qualify it: "Rechnungssumme Netto", "Rechnungssumme
 # Brutto", "Total hors TVA", "Summa exkl. moms". The qualifier says which sum it is.
 _SUMS = ("total", "net")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in, skipped_before
-from invoicepipe.domain.extraction.labels import LabelHit, _text_hits, find_labels, fold_accents
+from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.models import Box, Word
@@ -103,7 +103,7 @@ def _label_continued(hit: LabelHit, below: Line, start: int, end: int) -> Option
         return None
     label = fold_accents(hit.line.text[hit.start:hit.end])
     joined = f"{label} {fold_accents(words[0].text)}"
-    for field, strength, _, s, e in _text_hits(joined):
+    for field, strength, _, s, e in labels_in_text(joined):
         if s == 0 and e > len(label) + 1 and strength > hit.strength:
             return field, strength
     return None
