@@ -18,7 +18,9 @@ VENDOR = Vendor("V1", "Acme GmbH")
 
 
 def extraction(conf=0.99, total="120.00", drop=(), warnings=()):
-    values = {"vendor_id": "V1", "invoice_number": "A-1", "invoice_date": "2026-03-14", "total": total, "currency": "EUR"}
+    # a net and a (zero) tax that add up to the total: a total read alone is held (arithmetic)
+    values = {"vendor_id": "V1", "invoice_number": "A-1", "invoice_date": "2026-03-14", "total": total, "currency": "EUR",
+              "net": total, "tax": "0.00"}
     fields = {k: ExtractedField(k, v, conf, "test") for k, v in values.items() if k not in drop}
     return Extraction(fields, warnings=tuple(warnings))
 
@@ -103,3 +105,18 @@ def test_a_due_date_computed_from_the_terms_does_not_corroborate_the_invoice_dat
     derived = {**low, "due_date": ExtractedField("due_date", "2026-04-13", 0.0, DERIVED_DUE_METHOD)}
     decision = route_invoice(Extraction(derived), vendor, policy)
     assert decision.outcome == REVIEW and decision.reason_codes == ["low_confidence"]
+
+
+def test_the_extractions_own_arithmetic_routes_as_the_full_decision_does(policy):
+    # route_invoice (what `eval extraction` measures) takes the arithmetic as decide does:
+    # amounts that close three ways lift a total read below its threshold ...
+    from invoicepipe.domain.models import LineItem
+    ext = extraction()
+    fields = {**ext.fields, "total": ExtractedField("total", "120.00", 0.6, "test"),
+              "net": ExtractedField("net", "100.00", 0.9, "test"), "tax": ExtractedField("tax", "20.00", 0.9, "test")}
+    lines = (LineItem("Widget", Decimal("4"), Decimal("25.00"), Decimal("100.00")),)
+    assert route_invoice(Extraction(fields, lines=lines), VENDOR, policy).outcome == AUTO
+    # ... and amounts that do not add up hold the invoice, however confidently each was read
+    off = {**fields, "total": ExtractedField("total", "120.00", 0.99, "test"), "tax": ExtractedField("tax", "19.00", 0.99, "test")}
+    decision = route_invoice(Extraction(off, lines=lines), VENDOR, policy)
+    assert decision.outcome == REVIEW and "totals_inconsistent" in decision.reason_codes

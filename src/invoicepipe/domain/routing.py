@@ -8,8 +8,11 @@ payment terms confirm (due date = invoice date + terms), count as read with conf
 ``CORROBORATED_CONFIDENCE``.
 
 ``decide`` (``domain/decide.py``) applies these rules together with every other check.
-``route_invoice`` is the same rules on their own: what the extraction alone would send
-straight through, which is what ``eval extraction`` measures.
+``route_invoice`` is the same rules with the extraction's own arithmetic and nothing that
+needs other records (POs, receipts, prior invoices, bank details): what the extraction
+alone would send straight through, which is what ``eval extraction`` measures. It takes the
+arithmetic exactly as ``decide`` does, lift and reasons both, so the eval neither holds
+amounts production would pass nor passes amounts production would hold.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
+from .arithmetic import check_arithmetic
 from .models import DERIVED_DUE_METHOD, Decision, Extraction, Reason, Vendor
 from .policy import Policy
 
@@ -166,12 +170,16 @@ def warning_reasons(extraction: Extraction) -> list[Reason]:
 def route_invoice(extraction: Extraction, vendor: Optional[Vendor], policy: Policy) -> Decision:
     """What the extraction alone says: ``auto`` when nothing in it needs a person, else ``review``.
 
-    The full decision (``decide``) adds arithmetic, duplicates, matching and bank checks;
-    this is the extraction's share of it, used to measure extraction on its own.
+    The full decision (``decide``) adds duplicates, matching, bank and cost checks; this is
+    the extraction's share of it (its fields, warnings and arithmetic), used to measure
+    extraction on its own.
     """
     vendor_id = vendor.vendor_id if vendor else None
+    arithmetic = check_arithmetic(extraction, policy.reconcile.tolerances_for(vendor_id))
     bonus, reasons = amount_reasons(extraction, vendor_id, policy)
-    reasons += field_reasons(extraction, vendor_id, bonus, policy, dates_agree_with_terms(extraction, vendor))
+    corroborated = arithmetic.corroborated | dates_agree_with_terms(extraction, vendor)
+    reasons += field_reasons(extraction, vendor_id, bonus, policy, corroborated)
+    reasons += list(arithmetic.reasons)
     if vendor is not None and not vendor.active:
         reasons.append(Reason("vendor_inactive", f"vendor {vendor_id} is marked inactive in the vendor master", {"vendor_id": vendor_id}))
     reasons += warning_reasons(extraction)
