@@ -63,3 +63,16 @@ def test_lines_plus_a_standard_tax_rate_confirm_a_total_read_without_net_or_tax(
     assert codes(amounts(invoice(lines=WIDGETS), net=None, tax=None, total="96.35")) == ["total_uncorroborated"]
     assert standard_rate_between(Decimal("40546.24"), Decimal("47844.56"), 7) == 18
     assert standard_rate_between(Decimal("165.00"), Decimal("197.11"), 2) is None
+
+
+def test_a_printed_rounding_closes_the_header():
+    # "Öresavrundning 0,30": net + tax + the printed rounding = the total the vendor bills
+    rounded = amounts(invoice(lines=[]), net="16617.36", tax="4154.34", total="20772.00")
+    assert codes(rounded) == ["totals_inconsistent"]
+    total = replace(rounded.fields["total"], evidence=("class:two", "adjusted:+0.30"))
+    found = check_arithmetic(replace(rounded, fields={**rounded.fields, "total": total}), TOL)
+    assert found.header_closes and found.reasons == ()
+    # a rounding that does not close the gap is named in the reason, not silently taken
+    wrong = replace(total, evidence=("adjusted:-0.30",))
+    reasons = check_arithmetic(replace(rounded, fields={**rounded.fields, "total": wrong}), TOL).reasons
+    assert [r.code for r in reasons] == ["totals_inconsistent"] and reasons[0].evidence["adjustment"] == "-0.30"

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from invoicepipe.domain.arithmetic import check_arithmetic
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.labels import find_labels
 from invoicepipe.domain.extraction.layout import build_layout
 from invoicepipe.domain.extraction.parsing import parse_amount
+from invoicepipe.domain.policy import Tolerances
 from tests.unit.test_extraction_fields import doc_from_rows
 
 
@@ -41,7 +43,8 @@ def test_the_tax_total_is_found_among_many_tax_worded_rows():
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("214.09", "16.39", "230.48")
 
 
-@pytest.mark.parametrize("label, amount", [("Round Off", "-Rs. 0.36"), ("Rounding", "0.36"), ("Öresavrundning", "-0,36")])
+@pytest.mark.parametrize("label, amount", [("Round Off", "-Rs. 0.36"), ("Rounding", "0.36"), ("Öresavrundning", "-0,36"),
+                                           ("Zaokrouhlení", "-0,36")])
 def test_a_rounding_row_closes_net_plus_tax_to_the_total(label, amount):
     ex = extract_invoice(doc_from_rows({
         0: "Invoice No.: NHT/0327",
@@ -52,6 +55,9 @@ def test_a_rounding_row_closes_net_plus_tax_to_the_total(label, amount):
         14: [(40, "Grand Total"), (450, "Rs. 30,751.00")],
     }), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("26380.08", "4371.28", "30751.00")
+    # the rounding travels with the total, so the arithmetic check does not call it a misread
+    assert "adjusted:-0.36" in ex.fields["total"].evidence
+    assert check_arithmetic(ex, Tolerances(header_total_absolute=Decimal("0.05"))).reasons == ()
 
 
 def test_a_sum_qualified_as_before_tax_is_the_net():

@@ -21,7 +21,7 @@ from typing import Optional, Sequence
 
 from .charges import line_amount
 from .line_trust import untrusted_lines
-from .models import Extraction, LineItem, Reason
+from .models import Extraction, LineItem, Reason, printed_adjustment
 from .policy import Tolerances
 
 CENT = Decimal("0.01")
@@ -97,10 +97,15 @@ def _check_amounts(extraction: Extraction, tol: Tolerances) -> ArithmeticFinding
     net, tax, total = (_amount(extraction, n) for n in ("net", "tax", "total"))
     slack = max(CENT * 2, tol.header_total_absolute)
     reasons: list[Reason] = []
-    header_closes = net is not None and tax is not None and total is not None and abs(net + tax - total) <= slack
+    # a rounding or charge row printed between the tax and the total ("Round Off 0.36")
+    adjustment = printed_adjustment(extraction.fields["total"].evidence) if total is not None else Decimal(0)
+    header_closes = net is not None and tax is not None and total is not None and abs(net + tax + adjustment - total) <= slack
     if net is not None and tax is not None and total is not None and not header_closes:
-        reasons.append(_inconsistent(f"net {net} + tax {tax} = {net + tax}, but the total reads {total} (difference {total - net - tax:+})",
-                                     net=str(net), tax=str(tax), total=str(total), difference=str(total - net - tax)))
+        printed = f" + printed adjustment {adjustment}" if adjustment else ""
+        reasons.append(_inconsistent(f"net {net} + tax {tax}{printed} = {net + tax + adjustment}, but the total reads {total} "
+                                     f"(difference {total - net - tax - adjustment:+})",
+                                     net=str(net), tax=str(tax), total=str(total), difference=str(total - net - tax - adjustment),
+                                     **({"adjustment": str(adjustment)} if adjustment else {})))
     if net is not None and tax is not None and net != 0 and tax != 0:
         rate = tax / net
         if rate < 0 or rate > MAX_TAX_RATE:

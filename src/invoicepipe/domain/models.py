@@ -108,6 +108,19 @@ class DocumentText:
 # (``extraction.payment_terms``), not read: it cannot corroborate the invoice date.
 DERIVED_DUE_METHOD = "payment_terms"
 
+# The evidence tag on a total that a printed rounding or charge row closes: net + tax +
+# that amount = total ("adjusted:+0.30" for "Öresavrundning 0,30"). The arithmetic check
+# (``domain.arithmetic``) adds it back; without it a rounded total reads as a misread one.
+ADJUSTED_TAG = "adjusted:"
+
+
+def printed_adjustment(evidence: tuple[str, ...]) -> Decimal:
+    """The rounding or charge an ``ADJUSTED_TAG`` in ``evidence`` names, else 0."""
+    for tag in evidence:
+        if tag.startswith(ADJUSTED_TAG):
+            return Decimal(tag[len(ADJUSTED_TAG):])
+    return Decimal(0)
+
 
 @dataclass(frozen=True)
 class ExtractedField:

@@ -33,6 +33,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
 from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows, sums as breakdown_sums
 from invoicepipe.domain.extraction.vocabulary import CHARGES, ROUNDING
+from invoicepipe.domain.models import ADJUSTED_TAG
 
 _ROUNDING = re.compile(fold_accents(ROUNDING), re.I)
 _CHARGES = re.compile(CHARGES, re.I)
@@ -56,7 +57,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     net, tax, total = _with_breakdown(ctx, net, tax, total)
     total = [_paid(doc, c) for c in total]
     net, total = _payable_net(doc, net, total)
-    chosen, closes = _choose(ctx, net, tax, total)
+    chosen, closes, adjustment = _choose(ctx, net, tax, total)
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
         closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
@@ -74,6 +75,10 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         cls = evidence_class(ev)
         cand.notes.extend((f"class:{cls}", *ev.tags()))
         out[name] = (cand, _raw_score(cls, base))
+    if adjustment and "total" in out:
+        # the printed rounding or charge that closes net + tax = total: the arithmetic check
+        # (domain/arithmetic.py) reads it back, or it would call the amounts inconsistent
+        out["total"][0].notes.append(f"{ADJUSTED_TAG}{adjustment:+}")
     return out
 
 
@@ -194,14 +199,15 @@ def _raw_score(cls: str, score: float) -> float:
     return round(min(0.99, raw), 3)
 
 
-def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[dict, bool]:
+def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[dict, bool, Decimal]:
     """The chosen candidates, each with its base score (the candidate's score, lowered when
-    a competing value was nearly as well supported), and whether net + tax = total."""
+    a competing value was nearly as well supported), whether net + tax (+ a printed rounding
+    or charge) = total, and that rounding or charge (0 without one)."""
     tax = included_tax_positive(tax, total)
     best = _best_triple(net, tax, total, _roundings(ctx))
     out: dict[str, tuple[Candidate, float]] = {}
     if best:
-        n, t, g = best
+        n, t, g, adjustment = best
         for name, c in (("net", n), ("tax", t), ("total", g)):
             if c is not None:
                 out[name] = (c, c.score)
@@ -209,10 +215,10 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
             tax_best, tconf = best_candidate(tax)
             if tax_best is not None and tax_best.raw == 0:
                 out["tax"] = (tax_best, tax_best.score)
-        return out, True
+        return out, True, adjustment
     after_tax = _total_after_tax(ctx, net, tax, total)
     if after_tax is not None:
-        return after_tax, True
+        return after_tax, True, Decimal(0)
     for name, cands in (("net", net), ("tax", tax), ("total", total)):
         c, conf = best_candidate(cands)
         if c is not None:
@@ -228,13 +234,13 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
     drop_unclosed_net(ctx, out)
     _printed_remainder(ctx, out)
     derive_missing(ctx, out)
-    return out, False
+    return out, False, Decimal(0)
 
 
 def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candidate],
                  roundings: list[Decimal]) -> Optional[tuple]:
-    """The best-scored (net, tax or None, total) with net + tax (+ a printed rounding) =
-    total. Every tax candidate and every sum of per-rate tax rows is looked up by the value
+    """The best-scored (net, tax or None, total, rounding or charge) with net + tax (+ a
+    printed rounding or charge) = total. Every tax candidate and every sum of per-rate tax rows is looked up by the value
     the pair (net, total) needs, so a right tax row is never cut off by a ranking."""
     by_value: dict[Decimal, Candidate] = {}
     for t in sorted(tax + _summed_tax_rows(tax), key=lambda c: -c.score):
@@ -252,7 +258,7 @@ def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candida
             # a rounding row makes a coincidence likelier: prefer the triple without one
             score = n.score + g.score + (t.score if t else 0.3) - (0.05 if r else 0.0)
             if best is None or score > best[0]:
-                best = (score, (n, t, g))
+                best = (score, (n, t, g, r))
     return best[1] if best else None
 
 

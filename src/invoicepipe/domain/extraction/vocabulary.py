@@ -269,7 +269,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          r"descuento\s*(?:por\s*)?pronto\s*pago|betalingskorting|kassarabatt|desconto\s*(?:de\s*)?pronto\s*pagamento", 1.0, "fr"),
         # rounding rows (see ROUNDING): net + tax + rounding = total
         (r"round(?:ing|ed)?\s*off|öres\s*-?\s*avrundning|avrundning|afrunding|avrunding|arrondi(?:ssement)?|rundung(?:sdifferenz)?|"
-         r"afronding(?:sverschil)?|redondeo|arrotondamento|arredondamento|zaokrąglenie", 1.0, "en"),
+         r"afronding(?:sverschil)?|redondeo|arrotondamento|arredondamento|zaokrąglenie|zaokrouhlení|zaokrúhlenie", 1.0, "en"),
     ],
     "iban": [(r"iban", 1.0, "en"), (r"konto\s*/\s*zahlbar\s*an|konto\s*/\s*payable\s*to|compte\s*/\s*payable\s*à", 0.9, "de")],
     "vendor_vat_id": [
@@ -320,7 +320,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
 
 # which "other_amount" labels are rounding rows (totals.py adds their amount to net + tax)
 ROUNDING = (r"round|avrundning|afrunding|avrunding|arrondi|rundung|afronding|redondeo|arrotondamento|arredondamento|"
-            r"zaokrąglenie")
+            r"zaokrąglenie|zaokrouhlení|zaokrúhlenie")
 # which "other_amount" labels are charges added after the subtotal (totals.py: net + tax + charge = total)
 CHARGES = r"tip|gratuity|service\s*charge|svc\s*chg"
 # a cash discount's terms: a date in the same clause is the discount deadline, not the due date
