@@ -22,8 +22,9 @@ from invoicepipe.domain.models import DocumentText
 
 # ISO codes only in capitals in running text ("try" is a word, "TRY" the lira); symbols any case;
 # a local abbreviation alone in parentheses names the currency of a column or sum ("Total (RM)",
-# "Amount (Rs.)"), though no digit follows it
-_ISO_CODE_RX = r"(?<![A-Za-z])(%s)(?![A-Za-z])" % "|".join(sorted(ISO_CURRENCIES))
+# "Amount (Rs.)"), though no digit follows it. A code joined to digits by a hyphen or an
+# underscore is the head of an article code ("CHF-1050", a "Chiave fissa"), not a currency.
+_ISO_CODE_RX = r"(?<![A-Za-z])(%s)(?![A-Za-z]|[-_]\d)" % "|".join(sorted(ISO_CURRENCIES))
 _IN_PARENS_RX = r"(?<=\()(?:RM|Rs\.?|₹|zł|Fr\.|kr\.?)(?=\))"
 # the engine would try the whole alternation at every character of every line; a look-ahead
 # for the characters a code or symbol can start with lets it pass over the others at once
@@ -43,6 +44,7 @@ def document_context(doc: DocumentText) -> tuple[Context, Optional[tuple[Candida
     currency = currency_of(ctx)
     proven = date_order_evidence(text)
     ctx.date_order, ctx.date_order_proven = proven or order_from_locale(ctx, currency), proven is not None
+    ctx.date_order_local = proven is None and locale_backs_order(ctx, ctx.date_order, currency)
     return ctx, currency
 
 
@@ -182,6 +184,25 @@ def ln_is_total(ctx: Context, line: Line) -> bool:
 def ocr_free(line: Line) -> bool:
     """True for text-layer words (confidence 1.0), where a "$" is really printed."""
     return all(w.confidence >= 1.0 for w in line.words)
+
+
+# countries where a numeric date may be written month first
+_MONTH_FIRST = frozenset({"US", "CA", "PH"})
+
+
+def locale_backs_order(ctx: Context, order: str, currency: Optional[tuple]) -> bool:
+    """True when two independent signals say the day comes first: VAT ids or IBANs on the
+    page, none of a month-first country, and either labels mostly in another language than
+    English or a currency other than the US dollar. (Month first is never taken as backed:
+    an English dollar invoice without those ids may be Canadian.)"""
+    if order != "dmy":
+        return False
+    countries = countries_on_page(ctx)
+    if not countries or countries & _MONTH_FIRST:
+        return False
+    langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
+    english = not langs or langs.most_common(1)[0][0] == "en"
+    return not english or bool(currency and currency[0].value != "USD")
 
 
 def order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:

@@ -9,6 +9,7 @@ from typing import Callable, Mapping, Optional, Sequence
 
 from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, evidence_source
 from invoicepipe.domain.einvoice import parse_einvoice
+from invoicepipe.domain.extraction.agreement import agree
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.column_sums import with_column_sums
@@ -20,11 +21,11 @@ from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.payment_terms import due_from_terms
+from invoicepipe.domain.extraction.payment_terms import due_from_terms, printed_terms
 from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, number_after
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
-    Candidate, Context, best_candidate, label_candidates, parse_amount_value,
+    Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value,
     parse_date_value, parse_identifier)
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.seller_block import seller_block_name
@@ -35,7 +36,7 @@ from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_v
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.11"
+EXTRACTOR_VERSION = "kv-2.12"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -73,6 +74,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             fields[name] = ExtractedField(name, cand.value, round(conf, 3), method or cand.method, cand.page, cand.box,
                                           evidence=tuple(cand.notes))
 
+    chosen: dict[str, tuple[Candidate, float, bool]] = {}  # identifiers and dates, for ``agreement``
     unlabelled = header_row_candidates(ctx)
     for name, parser in (("invoice_number", parse_identifier), ("invoice_date", parse_date_value),
                          ("due_date", parse_date_value), ("po_number", parse_identifier)):
@@ -98,6 +100,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
                 # a number one space after it may be the value's second part, lost
                 cand.notes.append("number_after")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+        if cand is not None:
+            chosen[name] = (cand, conf, contested(cands))
         put(name, cand, conf)
     if "invoice_date" not in fields:
         put("invoice_date", *_first_date(ctx))
@@ -105,6 +109,10 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         # a due-date label whose value went unread: the invoice date plus the printed terms
         derived = due_from_terms(ctx, _iso_date(fields["invoice_date"].value))
         put("due_date", derived, derived.score if derived else 0.0)
+    # the OCR factor of a value other readings agree with (see ``agreement``)
+    terms = [*printed_terms(ctx), *([resolved[0].payment_terms_days] if resolved and resolved[0].payment_terms_days else [])]
+    for name, conf in agree(ctx, chosen, terms).items():
+        put(name, chosen[name][0], conf)
     prior = resolved[0].currency if resolved else None
     currency = currency_of(ctx, prior) if prior else currency
     if currency:

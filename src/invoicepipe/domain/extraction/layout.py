@@ -24,6 +24,9 @@ class Line:
     text: str
     spans: tuple[tuple[int, int], ...]  # (start, end) of each word in ``text``
     index: int  # position of the line in reading order on its page
+    # words joined from two overlapping OCR readings of one place (``_one_reading``): their
+    # agreed characters are one value, but where the value ends only one reading says
+    rereads: frozenset = frozenset()
     # values derived from the line alone (its amount tokens), kept for the one document: the
     # fields, the totals, the cross-checks and the tables all read the same lines again
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -84,8 +87,55 @@ def _glue(words: list[Word]) -> list[Word]:
     return out
 
 
+# the fewest characters two readings must share to be taken for one (a date's "/02/20")
+MIN_SHARED = 3
+
+
+def _one_reading(words: list[Word]) -> tuple[list[Word], set[int]]:
+    """OCR that reads a boxed strip twice returns overlapping words for one printed value
+    ("23/02/20" over "3/02/2026", "15/03/2026" over "/03/2"): where a word's box overlaps
+    its left neighbour's by a third of the narrower one, and the overlap holds as many of
+    the left word's last characters as the right word begins with (at least three, the
+    same in both), the two are one reading, joined over their shared characters with the
+    lower confidence of the two; a word lying inside its neighbour and repeating part of it
+    adds nothing. Returns the words and the positions of the joined ones. Printed text never
+    overlaps, so a text layer's words pass unchanged."""
+    out: list[Word] = []
+    joined: set[int] = set()
+    for w in words:
+        prev = out[-1] if out else None
+        merged = _shared_reading(prev, w) if prev is not None else None
+        if merged is None:
+            out.append(w)
+            continue
+        out[-1] = merged
+        if merged.text != prev.text:
+            joined.add(len(out) - 1)
+    return out, joined
+
+
+def _shared_reading(a: Word, b: Word) -> Optional[Word]:
+    cover = min(a.box.x1, b.box.x1) - b.box.x0
+    width_a, width_b = a.box.x1 - a.box.x0, b.box.x1 - b.box.x0
+    if cover <= 0.33 * min(width_a, width_b) or not a.text or not b.text:
+        return None
+    cw = width_a / len(a.text)
+    if b.box.x1 <= a.box.x1 + cw and len(b.text) >= MIN_SHARED and b.text in a.text:
+        at = a.text.find(b.text)  # where it lies inside the word must be where its box lies
+        if abs((a.box.x0 + at * cw) - b.box.x0) <= 1.5 * cw:
+            return a
+        return None
+    for k in range(min(len(a.text), len(b.text)) - 1, MIN_SHARED - 1, -1):
+        if a.text.endswith(b.text[:k]) and sum(ch.isalnum() for ch in b.text[:k]) >= 2:
+            # the shared characters must fill the overlap of the boxes
+            if abs(cover - k * cw) <= max(1.5 * cw, 0.35 * k * cw) and b.box.x1 > a.box.x1:
+                return Word(a.text + b.text[k:], a.box.union(b.box), a.page, min(a.confidence, b.confidence))
+            return None
+    return None
+
+
 def make_line(page: int, words: Sequence[Word], index: int) -> Line:
-    ordered = _glue(sorted(words, key=lambda w: w.box.x0))
+    ordered, rereads = _one_reading(_glue(sorted(words, key=lambda w: w.box.x0)))
     parts, spans, pos = [], [], 0
     for w in ordered:
         if parts:
@@ -93,7 +143,7 @@ def make_line(page: int, words: Sequence[Word], index: int) -> Line:
         spans.append((pos, pos + len(w.text)))
         parts.append(w.text)
         pos += len(w.text)
-    return Line(page, tuple(ordered), " ".join(parts), tuple(spans), index)
+    return Line(page, tuple(ordered), " ".join(parts), tuple(spans), index, frozenset(rereads))
 
 
 def group_lines(words: Sequence[Word], page: int, slope: float = 0.0) -> list[Line]:

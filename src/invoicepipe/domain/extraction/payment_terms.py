@@ -37,6 +37,18 @@ def due_from_terms(ctx: Context, issued: Optional[date]) -> Optional[Candidate]:
     """The due date the terms give (see the module), else None."""
     if issued is None or not ctx.hits_for("due_date"):
         return None
+    found = printed_terms(ctx)
+    if len(found) != 1:
+        return None
+    days, (line, m) = next(iter(found.items()))
+    due = issued + timedelta(days=days)
+    return Candidate("due_date", due.isoformat(), DERIVED_SCORE, DERIVED_DUE_METHOD, line.words_in(m.start(), m.end()), due,
+                     notes=["payment_terms"])
+
+
+def printed_terms(ctx: Context) -> dict[int, tuple]:
+    """The payment terms printed on the document, counted from the invoice date: days ->
+    (line, match) of the first line that states them."""
     found: dict[int, tuple] = {}
     for line in ctx.layout.lines:
         text = fold_accents(line.text)
@@ -46,9 +58,4 @@ def due_from_terms(ctx: Context, issued: Optional[date]) -> Optional[Candidate]:
             days = int(m.group(1))
             if 0 < days <= 180:
                 found.setdefault(days, (line, m))
-    if len(found) != 1:
-        return None
-    days, (line, m) = next(iter(found.items()))
-    due = issued + timedelta(days=days)
-    return Candidate("due_date", due.isoformat(), DERIVED_SCORE, DERIVED_DUE_METHOD, line.words_in(m.start(), m.end()), due,
-                     notes=["payment_terms"])
+    return found

@@ -7,7 +7,9 @@ Every candidate gets a score in [0, 1] before cross-checks:
 ``placement`` is 1.0 right of the label (0.85 when far across the line), 0.8 on the first
 line below, 0.65 on a further one; ``format_quality`` is 1.0 for a fully valid value (an
 amount with decimals, an unambiguous date) and lower for weaker forms (0.6 integer amount,
-0.75 day/month-ambiguous date); ``ocr_confidence`` is the lowest word confidence.
+0.75 day/month-ambiguous date, 0.9 when the locale backs its order: ``date_quality``);
+``ocr_confidence`` is the lowest word confidence, which other readings of the same value can
+stand in for (``agreement``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class Context:
     decimal_sep: Optional[str] = None
     date_order: Optional[str] = None
     date_order_proven: bool = False  # True when an unambiguous date on the page fixed the order
+    # True when, short of such a date, the locale gives the order on two independent signals
+    # (``conventions.locale_backs_order``)
+    date_order_local: bool = False
     countries: Optional[set] = None  # of the VAT ids and IBANs on the page, read once (conventions)
 
     def hits_for(self, name: str) -> list[LabelHit]:
@@ -82,8 +87,20 @@ def parse_identifier(ctx: Context, line: Line, start: int, end: int):
 
 def parse_date_value(ctx: Context, line: Line, start: int, end: int):
     for d in dates_in(line.text[start:end], start, ctx.date_order)[:1]:
-        return d.value.isoformat(), d.value, d.start, d.end, 0.75 if d.ambiguous and not ctx.date_order_proven else 1.0
+        return d.value.isoformat(), d.value, d.start, d.end, date_quality(ctx, d.ambiguous)
     return None
+
+
+# format factor of a day/month-ambiguous date: read in the order the locale gives on two
+# independent signals, or on a guess of it (an unambiguous date on the page removes the doubt)
+LOCALE_DATE_QUALITY = 0.9
+AMBIGUOUS_DATE_QUALITY = 0.75
+
+
+def date_quality(ctx: Context, ambiguous: bool) -> float:
+    if not ambiguous or ctx.date_order_proven:
+        return 1.0
+    return LOCALE_DATE_QUALITY if ctx.date_order_local else AMBIGUOUS_DATE_QUALITY
 
 
 def parse_amount_value(ctx: Context, line: Line, start: int, end: int):
@@ -129,8 +146,10 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             words = line.words_in(s, e)
             gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
             placement = 1.0 if gap < 15 * cw else 0.85
-            quality *= OVERLAID_QUALITY if _overlaid(line, words) else 1.0
-            out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit))
+            overlaid = _overlaid(line, words) or _joined_doubt(line, words, parser)
+            quality *= OVERLAID_QUALITY if overlaid else 1.0
+            out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit,
+                                        ["overlaid"] if overlaid else []))
             continue
         if not label_words:
             continue
@@ -172,8 +191,10 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 value, raw, vs, ve, quality = found
                 placement = 0.8 if n == 0 else 0.65
                 words = below.words_in(vs, ve)
-                quality *= OVERLAID_QUALITY if _overlaid(below, words) else 1.0
-                out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit))
+                overlaid = _overlaid(below, words) or _joined_doubt(below, words, parser)
+                quality *= OVERLAID_QUALITY if overlaid else 1.0
+                out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit,
+                                            ["overlaid"] if overlaid else []))
                 break
         wrapped = _wrapped_value(ctx, line, hit, parser) if len(out) == before else None
         if wrapped is not None:
@@ -203,6 +224,15 @@ def _overlaid(line: Line, words: tuple[Word, ...]) -> bool:
             if cover >= 0.8 * min(w.box.x1 - w.box.x0, o.box.x1 - o.box.x0) and _alnum(o.text) >= 2 and _alnum(w.text) >= 2:
                 return True
     return False
+
+
+def _joined_doubt(line: Line, words: tuple[Word, ...], parser: Parser) -> bool:
+    """A value in a word joined from two overlapping OCR readings (``layout._one_reading``)
+    whose end only one of them read: a date's grammar says where a date ends, nothing says
+    where a number or a code does, so anything but a date stays doubted."""
+    if not line.rereads or parser is parse_date_value:
+        return False
+    return any(i in line.rereads for i, w in enumerate(line.words) if w in words)
 
 
 def _alnum(text: str) -> int:
@@ -278,8 +308,8 @@ def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):
 
 
 def scored_candidate(name: str, value: str, raw: object, score: float, method: str, words: tuple[Word, ...], anchor: Line,
-                     label: Optional[LabelHit] = None) -> Candidate:
-    return Candidate(name, value, score * min_confidence(words), method, words, raw, anchor=anchor, label=label)
+                     label: Optional[LabelHit] = None, notes: Optional[list] = None) -> Candidate:
+    return Candidate(name, value, score * min_confidence(words), method, words, raw, notes or [], anchor=anchor, label=label)
 
 
 def best_candidate(cands: list[Candidate]) -> tuple[Optional[Candidate], float]:
@@ -291,13 +321,25 @@ def best_candidate(cands: list[Candidate]) -> tuple[Optional[Candidate], float]:
     """
     if not cands:
         return None, 0.0
+    by_value, support, ranked = _support(cands)
+    top = max(by_value[ranked[0]], key=lambda c: c.score)
+    conf = min(1.0, support[ranked[0]])
+    if contested(cands):
+        conf *= 0.8
+    return top, round(min(conf, 0.99), 3)
+
+
+def _support(cands: list[Candidate]) -> tuple[dict[str, list[Candidate]], dict[str, float], list[str]]:
     by_value: dict[str, list[Candidate]] = {}
     for c in cands:
         by_value.setdefault(c.value, []).append(c)
     support = {v: max(c.score for c in cs) + min(0.1, 0.05 * (len(cs) - 1)) for v, cs in by_value.items()}
-    ranked = sorted(support, key=lambda v: -support[v])
-    top = max(by_value[ranked[0]], key=lambda c: c.score)
-    conf = min(1.0, support[ranked[0]])
-    if len(ranked) > 1 and support[ranked[1]] >= 0.8 * support[ranked[0]]:
-        conf *= 0.8
-    return top, round(min(conf, 0.99), 3)
+    return by_value, support, sorted(support, key=lambda v: -support[v])
+
+
+def contested(cands: list[Candidate]) -> bool:
+    """Another value has at least 80 % of the best-supported value's support (``best_candidate``)."""
+    if not cands:
+        return False
+    _, support, ranked = _support(cands)
+    return len(ranked) > 1 and support[ranked[1]] >= 0.8 * support[ranked[0]]

@@ -165,7 +165,21 @@ class _TaxIdLines:
 
     def first(self, tax_id: str) -> Optional[Line]:
         at = self.text.find(tax_id)
-        return self.lines[bisect_right(self.starts, at) - 1] if at >= 0 else None
+        if at >= 0:
+            return self.lines[bisect_right(self.starts, at) - 1]
+        return self._wrapped(tax_id)
+
+    def _wrapped(self, tax_id: str) -> Optional[Line]:
+        """The line whose last word begins ``tax_id`` and ends in a hyphen, when the next
+        line's first word ends it: an id wrapped in a narrow column ("Federal Tax ID: 16-"
+        over "8749370")."""
+        for line, nxt in zip(self.lines, self.lines[1:]):
+            if not line.words or not nxt.words or nxt.page != line.page or not line.words[-1].text.endswith("-"):
+                continue
+            head, tail = normalise_id(line.words[-1].text), normalise_id(nxt.words[0].text)
+            if head and tail and head + tail == tax_id:
+                return line
+        return None
 # vat_id_candidates scores a labelled id outside the buyer's block 0.8, anything else lower.
 SELLER_ID_SCORE = 0.8
 
