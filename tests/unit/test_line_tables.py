@@ -404,3 +404,62 @@ def test_the_page_search_for_column_names_keeps_every_line_a_line_by_line_search
     assert all(k for k, named in zip(keep, by_line) if named)  # never loses a header line
     assert keep[2] and keep[3]  # "unit\nprice" matched over the newline touches both lines
     assert not keep[0] and not keep[7] and not keep[8]  # lines without a column name are skipped
+
+
+@pytest.mark.parametrize("names", [("Artikelbeschreibung", "Menge", "Listenpreis", "Positionsbetrag"),
+                                   ("Leistungsbezeichnung", "Liefermenge", "Nettopreis", "Entgelt")])
+def test_german_compound_column_names(names):
+    desc, qty, price, amount = names
+    goods = [("Trennblätter A4", 20, D("9.90")), ("Ordner breit, blau", 12, D("3.45"))]
+    rows = _head("RECHNUNG", "RE-2026-88") + [[(40, desc, "l"), (330, qty, "r"), (430, price, "r"), (540, amount, "r")]]
+    rows += [[(40, d, "l"), (330, str(q), "r"), (430, _money(p, ",", "."), "r"), (540, _money(q * p, ",", "."), "r")] for d, q, p in goods]
+    net = sum((q * p for _, q, p in goods), D(0))
+    rows += [[], [(380, "Nettobetrag", "l"), (540, _money(net, ",", "."), "r")]]
+    ex = _read(_pdf([rows]))
+    assert [(i.description, i.quantity, i.amount) for i in ex.lines] == [(d, q, q * p) for d, q, p in goods]
+    assert all(i.confidence >= 0.9 for i in ex.lines)  # columns read from the header, not inferred from arithmetic
+
+
+def test_an_amount_printed_alone_on_the_line_under_its_item():
+    """Description, unit price, quantity and tax rate on one line, the line amount alone on
+    the next (a narrow amount column); a name hyphenated over two header lines."""
+    goods = [("Miettage Kleinwagen", D("86.55"), 2), ("Vollkasko", D("23.10"), 2), ("Navigationssystem", D("5.04"), 2)]
+    rows = _head("RECHNUNG", "RE-2026-89") + [[(40, "Pos", "l"), (70, "Beschreibung", "l"), (330, "Nettopreis", "r"), (380, "Menge", "r"),
+                                               (440, "Steuersatz", "r"), (500, "Positions-", "l")],
+                                              [(500, "betrag", "l")]]
+    for n, (d, p, q) in enumerate(goods, start=1):
+        rows += [[(40, str(n), "l"), (70, d, "l"), (330, _money(p, ",", "."), "r"), (380, str(q), "r"), (440, "19 %", "r")],
+                 [(540, _money(p * q, ",", "."), "r")], []]
+    net = sum((p * q for _, p, q in goods), D(0))
+    rows += [[(300, "Rechnungssumme ohne USt.", "l"), (540, _money(net, ",", "."), "r")]]
+    ex = _read(_pdf([rows]))
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in ex.lines] == [(d, q, p, p * q) for d, p, q in goods]
+    assert all(i.tax_rate == 19 for i in ex.lines)
+
+
+def test_an_invoices_only_item_found_by_arithmetic_when_it_is_the_net():
+    """No header word known; one row whose quantity x unit price is the net: an item (one row
+    alone is no table otherwise: ``test_a_single_row_with_arithmetic_is_no_table``)."""
+    rows = _head("SZÁMLA", "SZ-2026/119") + [[(40, "Megnevezés", "l"), (540, "Érték", "r")],
+                                            [(40, "Csavar M8 x 40", "l"), (330, "50", "r"), (430, "34,00", "r"), (540, "1.700,00", "r")], [],
+                                            [(380, "Nettó összesen", "l"), (540, "1.700,00", "r")], [(380, "ÁFA 27 %", "l"), (540, "459,00", "r")],
+                                            [(380, "Bruttó", "l"), (540, "2.159,00", "r")]]
+    ex = _read(_pdf([rows]))
+    assert ex.value("net") == "1700.00"
+    assert [(i.quantity, i.unit_price, i.amount) for i in ex.lines] == [(D(50), D("34.00"), D("1700.00"))]
+
+
+
+def test_text_printed_up_the_margin_joins_no_row():
+    """A generator's imprint printed sideways, read as one tall word, is a line of its own:
+    joined to the row at its middle it would move that row (a totals row) up the page, into
+    the items, and add its letters to the row's text."""
+    from invoicepipe.domain.extraction.layout import group_lines
+    from invoicepipe.domain.models import Box, Word
+
+    words = [Word("Artikel", Box(60, 100, 95, 109), 1), Word("Betrag", Box(500, 100, 530, 109), 1),
+             Word("Ordner", Box(60, 115, 92, 124), 1), Word("41,40", Box(505, 115, 530, 124), 1),
+             Word("Summe", Box(60, 160, 90, 169), 1), Word("41,40", Box(505, 160, 530, 169), 1),
+             Word("ZUGFeRD-Beispielrechnung-Copyright-2014", Box(20, 80, 26, 250), 1)]
+    texts = [ln.text for ln in group_lines(words, 1)]
+    assert texts == ["ZUGFeRD-Beispielrechnung-Copyright-2014", "Artikel Betrag", "Ordner 41,40", "Summe 41,40"]
