@@ -463,3 +463,63 @@ def test_text_printed_up_the_margin_joins_no_row():
              Word("ZUGFeRD-Beispielrechnung-Copyright-2014", Box(20, 80, 26, 250), 1)]
     texts = [ln.text for ln in group_lines(words, 1)]
     assert texts == ["ZUGFeRD-Beispielrechnung-Copyright-2014", "Artikel Betrag", "Ordner 41,40", "Summe 41,40"]
+
+
+def _receipt(lines: list[tuple[str, str]]) -> bytes:
+    """A till receipt on a narrow page: each line its words on the left, its amount on the right."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(165, 330))
+    c.setFont("Courier", 7)
+    y = 300
+    for left, right in lines:
+        c.drawString(9, y, left)
+        if right:
+            c.drawRightString(155, y, right)
+        y -= 10
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("prices_include_tax", [False, True])
+def test_till_receipt_items_are_the_lines_adding_up_to_the_subtotal_or_total(prices_include_tax):
+    goods = [("2 x TEH TARIK", D("6.16")), ("ROTI CANAI", D("1.98")), ("4 x A4 PAPER 500S", D("53.64")), ("Milch 3,5% 1L", D("2.14"))]
+    net = sum((a for _, a in goods), D(0))
+    head = [("99 SPEEDMART MINI", ""), ("Lot 3, Jalan Bukit Bintang", ""), ("Date: 23/02/2026 11:03", ""), ("Receipt No: 87039", ""),
+            ("-" * 30, "")]
+    body = [(d, f"{a:.2f}") for d, a in goods] + [("Member Disc", "-1.00")]
+    net -= 1
+    tax = (net * D("0.06")).quantize(D("0.01"))
+    if prices_include_tax:
+        tail = [("-" * 30, ""), ("TOTAL", f"{net:.2f}"), ("CASH", "100.00"), ("CHANGE", f"{100 - net:.2f}")]
+    else:
+        tail = [("-" * 30, ""), ("Sub Total", f"{net:.2f}"), ("SST 6%", f"{tax:.2f}"), ("TOTAL", f"{net + tax:.2f}"),
+                ("CASH", "100.00"), ("CHANGE", f"{100 - net - tax:.2f}")]
+    ex = _read(_receipt(head + body + tail))
+    assert [(i.description, i.quantity, i.amount) for i in ex.lines] == \
+        [("TEH TARIK", D(2), D("6.16")), ("ROTI CANAI", None, D("1.98")), ("A4 PAPER 500S", D(4), D("53.64")), ("Milch 3,5% 1L", None, D("2.14"))]
+    assert all(i.confidence < 0.7 for i in ex.lines)  # found by their sum alone
+    if not prices_include_tax:  # the sum chose the lines: it is no evidence for the net
+        assert "lines" not in ex.fields["net"].evidence
+
+
+def test_lines_adding_up_to_nothing_printed_are_no_items():
+    ex = _read(_receipt([("CAFE CENTRAL", ""), ("-" * 30, ""), ("CAPPUCCINO", "3.20"), ("CROISSANT", "1.90"), ("-" * 30, ""),
+                         ("TOTAL", "6.10")]))
+    assert ex.lines == ()
+
+
+def test_a_tax_breakdown_under_a_receipt_is_no_item_table():
+    goods = [("Kaese Gouda", D("3.74")), ("Mineralwasser 6x1,5L", D("14.16")), ("Zahnpasta", D("1.95"))]
+    total = sum((a for _, a in goods), D(0))
+    lines = [("BAECKEREI MUELLER", ""), ("02.04.26 15:10", ""), ("-" * 30, "")] + [(d, f"{a:.2f}".replace(".", ",") + " A") for d, a in goods]
+    lines += [("-" * 30, ""), ("SUMME EUR", f"{total:.2f}".replace(".", ",")), ("-" * 30, ""),
+              ("MwSt    Netto   MwSt  Brutto", ""), ("A 19%   16,69   3,16", f"{total:.2f}".replace(".", ","))]
+    ex = _read(_receipt(lines))
+    assert _amounts(ex) == sorted(a for _, a in goods)
+
+
+def test_a_receipts_only_item_over_its_subtotal():
+    ex = _read(_receipt([("SHREE BHOJANALAYA", ""), ("Bill No: 4471", ""), ("-" * 30, ""), ("2 x VEG THALI", "180.00"), ("-" * 30, ""),
+                         ("Sub Total", "180.00"), ("CGST 2.5%", "4.50"), ("SGST 2.5%", "4.50"), ("TOTAL", "189.00")]))
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in ex.lines] == [("VEG THALI", D(2), D("90.00"), D("180.00"))]

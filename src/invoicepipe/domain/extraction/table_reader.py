@@ -31,6 +31,8 @@ from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agr
 from invoicepipe.domain.models import LineItem
 
 _SUMMARY_LABELS = ("net", "tax", "total", "other_amount")
+# an item table names what is billed or how much of it: one of these columns at least
+_ITEM_KINDS = {"description", "quantity", "unit_price", "sku"}
 
 
 @dataclass
@@ -66,6 +68,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if header is not None:
                 if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
                     return table  # a second table on the same page (a tax breakdown) is no continuation
+                if table is None and not header.kinds() & _ITEM_KINDS:
+                    continue  # rates, nets, taxes and grosses only: a tax breakdown, whose rows are no items
                 header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width,
                                        amounts)
                 table = table or _Table(header)
