@@ -21,13 +21,14 @@ every other field's from kv-2.1 (seeds 7, 8 and 9 of core and world: 1,092 docum
 kv-2.7's refit of that split had too few low-score samples: steps below raw 0.4 (text) and
 0.7 (OCR) were missing, so right numbers read under a weak label went to 0. ``--carry-over``
 and ``--refit`` are kept for a version that changes how only some fields are scored.
-kv-2.7 to kv-2.11 ship kv-2.6's maps carried over (``carried_over`` in the table says so):
+kv-2.7 to kv-2.12 ship kv-2.6's maps carried over (``carried_over`` in the table says so):
 each of those versions changed values only where the old split prints nothing like it
 (HTML-printed layouts, series-coded numbers, credit references, wrapped tax ids; kv-2.11: an
 OCR'd "Nº" whose ordinal sign was misread, a word read inside a value, a code whose two OCR
 readings differ in O/0-like pairs held under the routing threshold, a series code with a digit
 read with its number, the customer's tax-id labels, Czech and Slovak labels and dates, due
-dates from a misread label or the printed terms), until this recipe's
+dates from a misread label or the printed terms; kv-2.12: line items, which no map scores,
+and the net's lines-sum bonus on fewer receipts), until this recipe's
 split is fitted and shown at least as safe on every evaluation set.
 
 Use a set generated with another seed than the evaluation sets, so the figures the
