@@ -169,10 +169,14 @@ def _take(table: _Table, row: Row, state: str) -> str:
 
 def _bare(row: Row, table: _Table) -> bool:
     """A row of figures only (no description, no article number, no quantity x unit price
-    agreeing) under a table whose every item so far printed a description or an article
-    number: figures of something below the table (a tax breakdown whose header went
-    unrecognised), not an item."""
+    agreeing), far below the last item on its page, under a table whose every item so far
+    printed a description or an article number: figures of something below the table (a
+    tax breakdown whose header went unrecognised), not an item. Right under the items such
+    a row is an item whose words the OCR lost."""
     if row.description or row.sku or not table.rows or agreement(row, table.header) is not None:
+        return False
+    last = table.rows[-1].line
+    if last.page != row.line.page or row.line.box.top - last.box.bottom < 5 * max(last.height, row.line.height):
         return False
     return all(r.description or r.sku for r in table.rows)
 
