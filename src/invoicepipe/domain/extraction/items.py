@@ -158,7 +158,9 @@ def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal], tot
     if best and (net is None or _backing(best, net)[0]):
         return best  # nothing the inferred reading could beat (and it is not read at all)
     inferred = items_from_arithmetic(ctx, net)
-    if inferred and (not best or (_backing(inferred, net)[0] and not _backing(best, net)[0])):
+    # a lone inferred row (its amount is the net) never replaces a header reading: that net
+    # may be a line amount read under a "net" column name
+    if inferred and (not best or (len(inferred) > 1 and _backing(inferred, net)[0] and not _backing(best, net)[0])):
         return inferred
     # lines whose amounts add up to the net or total (a till receipt): only when nothing else was read
     return best or inferred or items_from_sums(ctx, net, total)
