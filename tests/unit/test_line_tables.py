@@ -404,3 +404,122 @@ def test_the_page_search_for_column_names_keeps_every_line_a_line_by_line_search
     assert all(k for k, named in zip(keep, by_line) if named)  # never loses a header line
     assert keep[2] and keep[3]  # "unit\nprice" matched over the newline touches both lines
     assert not keep[0] and not keep[7] and not keep[8]  # lines without a column name are skipped
+
+
+@pytest.mark.parametrize("names", [("Artikelbeschreibung", "Menge", "Listenpreis", "Positionsbetrag"),
+                                   ("Leistungsbezeichnung", "Liefermenge", "Nettopreis", "Entgelt")])
+def test_german_compound_column_names(names):
+    desc, qty, price, amount = names
+    goods = [("Trennblätter A4", 20, D("9.90")), ("Ordner breit, blau", 12, D("3.45"))]
+    rows = _head("RECHNUNG", "RE-2026-88") + [[(40, desc, "l"), (330, qty, "r"), (430, price, "r"), (540, amount, "r")]]
+    rows += [[(40, d, "l"), (330, str(q), "r"), (430, _money(p, ",", "."), "r"), (540, _money(q * p, ",", "."), "r")] for d, q, p in goods]
+    net = sum((q * p for _, q, p in goods), D(0))
+    rows += [[], [(380, "Nettobetrag", "l"), (540, _money(net, ",", "."), "r")]]
+    ex = _read(_pdf([rows]))
+    assert [(i.description, i.quantity, i.amount) for i in ex.lines] == [(d, q, q * p) for d, q, p in goods]
+    assert all(i.confidence >= 0.9 for i in ex.lines)  # columns read from the header, not inferred from arithmetic
+
+
+def test_an_amount_printed_alone_on_the_line_under_its_item():
+    """Description, unit price, quantity and tax rate on one line, the line amount alone on
+    the next (a narrow amount column); a name hyphenated over two header lines."""
+    goods = [("Miettage Kleinwagen", D("86.55"), 2), ("Vollkasko", D("23.10"), 2), ("Navigationssystem", D("5.04"), 2)]
+    rows = _head("RECHNUNG", "RE-2026-89") + [[(40, "Pos", "l"), (70, "Beschreibung", "l"), (330, "Nettopreis", "r"), (380, "Menge", "r"),
+                                               (440, "Steuersatz", "r"), (500, "Positions-", "l")],
+                                              [(500, "betrag", "l")]]
+    for n, (d, p, q) in enumerate(goods, start=1):
+        rows += [[(40, str(n), "l"), (70, d, "l"), (330, _money(p, ",", "."), "r"), (380, str(q), "r"), (440, "19 %", "r")],
+                 [(540, _money(p * q, ",", "."), "r")], []]
+    net = sum((p * q for _, p, q in goods), D(0))
+    rows += [[(300, "Rechnungssumme ohne USt.", "l"), (540, _money(net, ",", "."), "r")]]
+    ex = _read(_pdf([rows]))
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in ex.lines] == [(d, q, p, p * q) for d, p, q in goods]
+    assert all(i.tax_rate == 19 for i in ex.lines)
+
+
+def test_an_invoices_only_item_found_by_arithmetic_when_it_is_the_net():
+    """No header word known; one row whose quantity x unit price is the net: an item (one row
+    alone is no table otherwise: ``test_a_single_row_with_arithmetic_is_no_table``)."""
+    rows = _head("SZÁMLA", "SZ-2026/119") + [[(40, "Megnevezés", "l"), (540, "Érték", "r")],
+                                            [(40, "Csavar M8 x 40", "l"), (330, "50", "r"), (430, "34,00", "r"), (540, "1.700,00", "r")], [],
+                                            [(380, "Nettó összesen", "l"), (540, "1.700,00", "r")], [(380, "ÁFA 27 %", "l"), (540, "459,00", "r")],
+                                            [(380, "Bruttó", "l"), (540, "2.159,00", "r")]]
+    ex = _read(_pdf([rows]))
+    assert ex.value("net") == "1700.00"
+    assert [(i.quantity, i.unit_price, i.amount) for i in ex.lines] == [(D(50), D("34.00"), D("1700.00"))]
+
+
+
+def test_text_printed_up_the_margin_joins_no_row():
+    """A generator's imprint printed sideways, read as one tall word, is a line of its own:
+    joined to the row at its middle it would move that row (a totals row) up the page, into
+    the items, and add its letters to the row's text."""
+    from invoicepipe.domain.extraction.layout import group_lines
+    from invoicepipe.domain.models import Box, Word
+
+    words = [Word("Artikel", Box(60, 100, 95, 109), 1), Word("Betrag", Box(500, 100, 530, 109), 1),
+             Word("Ordner", Box(60, 115, 92, 124), 1), Word("41,40", Box(505, 115, 530, 124), 1),
+             Word("Summe", Box(60, 160, 90, 169), 1), Word("41,40", Box(505, 160, 530, 169), 1),
+             Word("ZUGFeRD-Beispielrechnung-Copyright-2014", Box(20, 80, 26, 250), 1)]
+    texts = [ln.text for ln in group_lines(words, 1)]
+    assert texts == ["ZUGFeRD-Beispielrechnung-Copyright-2014", "Artikel Betrag", "Ordner 41,40", "Summe 41,40"]
+
+
+def _receipt(lines: list[tuple[str, str]]) -> bytes:
+    """A till receipt on a narrow page: each line its words on the left, its amount on the right."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(165, 330))
+    c.setFont("Courier", 7)
+    y = 300
+    for left, right in lines:
+        c.drawString(9, y, left)
+        if right:
+            c.drawRightString(155, y, right)
+        y -= 10
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("prices_include_tax", [False, True])
+def test_till_receipt_items_are_the_lines_adding_up_to_the_subtotal_or_total(prices_include_tax):
+    goods = [("2 x TEH TARIK", D("6.16")), ("ROTI CANAI", D("1.98")), ("4 x A4 PAPER 500S", D("53.64")), ("Milch 3,5% 1L", D("2.14"))]
+    net = sum((a for _, a in goods), D(0))
+    head = [("99 SPEEDMART MINI", ""), ("Lot 3, Jalan Bukit Bintang", ""), ("Date: 23/02/2026 11:03", ""), ("Receipt No: 87039", ""),
+            ("-" * 30, "")]
+    body = [(d, f"{a:.2f}") for d, a in goods] + [("Member Disc", "-1.00")]
+    net -= 1
+    tax = (net * D("0.06")).quantize(D("0.01"))
+    if prices_include_tax:
+        tail = [("-" * 30, ""), ("TOTAL", f"{net:.2f}"), ("CASH", "100.00"), ("CHANGE", f"{100 - net:.2f}")]
+    else:
+        tail = [("-" * 30, ""), ("Sub Total", f"{net:.2f}"), ("SST 6%", f"{tax:.2f}"), ("TOTAL", f"{net + tax:.2f}"),
+                ("CASH", "100.00"), ("CHANGE", f"{100 - net - tax:.2f}")]
+    ex = _read(_receipt(head + body + tail))
+    assert [(i.description, i.quantity, i.amount) for i in ex.lines] == \
+        [("TEH TARIK", D(2), D("6.16")), ("ROTI CANAI", None, D("1.98")), ("A4 PAPER 500S", D(4), D("53.64")), ("Milch 3,5% 1L", None, D("2.14"))]
+    assert all(i.confidence < 0.7 for i in ex.lines)  # found by their sum alone
+    if not prices_include_tax:  # the sum chose the lines: it is no evidence for the net
+        assert "lines" not in ex.fields["net"].evidence
+
+
+def test_lines_adding_up_to_nothing_printed_are_no_items():
+    ex = _read(_receipt([("CAFE CENTRAL", ""), ("-" * 30, ""), ("CAPPUCCINO", "3.20"), ("CROISSANT", "1.90"), ("-" * 30, ""),
+                         ("TOTAL", "6.10")]))
+    assert ex.lines == ()
+
+
+def test_a_tax_breakdown_under_a_receipt_is_no_item_table():
+    goods = [("Kaese Gouda", D("3.74")), ("Mineralwasser 6x1,5L", D("14.16")), ("Zahnpasta", D("1.95"))]
+    total = sum((a for _, a in goods), D(0))
+    lines = [("BAECKEREI MUELLER", ""), ("02.04.26 15:10", ""), ("-" * 30, "")] + [(d, f"{a:.2f}".replace(".", ",") + " A") for d, a in goods]
+    lines += [("-" * 30, ""), ("SUMME EUR", f"{total:.2f}".replace(".", ",")), ("-" * 30, ""),
+              ("MwSt    Netto   MwSt  Brutto", ""), ("A 19%   16,69   3,16", f"{total:.2f}".replace(".", ","))]
+    ex = _read(_receipt(lines))
+    assert _amounts(ex) == sorted(a for _, a in goods)
+
+
+def test_a_receipts_only_item_over_its_subtotal():
+    ex = _read(_receipt([("SHREE BHOJANALAYA", ""), ("Bill No: 4471", ""), ("-" * 30, ""), ("2 x VEG THALI", "180.00"), ("-" * 30, ""),
+                         ("Sub Total", "180.00"), ("CGST 2.5%", "4.50"), ("SGST 2.5%", "4.50"), ("TOTAL", "189.00")]))
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in ex.lines] == [("VEG THALI", D(2), D("90.00"), D("180.00"))]

@@ -30,8 +30,8 @@ read with its number, the customer's tax-id labels, Czech and Slovak labels and 
 dates from a misread label or the printed terms. kv-2.12 is the exception: it moves raw
 scores the old split does contain, an OCR'd identifier's or date's OCR factor taken from the
 agreement of its readings (read again elsewhere, or two dates kept apart by the payment
-terms) and an ambiguous date whose order the locale backs; its carried-over maps stand in
-only for the refit of this recipe's split), until this recipe's
+terms) and an ambiguous date whose order the locale backs (it also reads line items, which no
+map scores); its carried-over maps stand in only for the refit of this recipe's split), until this recipe's
 split is fitted and shown at least as safe on every evaluation set.
 
 Use a set generated with another seed than the evaluation sets, so the figures the

@@ -4,7 +4,8 @@ A header names its columns in some language; a table in wording the vocabulary d
 know, or whose header OCR lost, still prints rows where a quantity times a unit price is
 the line amount. Such rows are found on any line (no vocabulary, no ruling lines): two
 numbers left of a figure with cents multiply to it. The rows of one table print their
-amounts at one right edge, so only the rows at the edge most of them share are kept, and
+amounts at one right edge, so only the rows at the edge most of them share are kept (a
+single such row only when its amount is the invoice's net), and
 a row between two of them whose amount sits at that edge is kept too (its quantity or
 price was misread, its amount need not be). The description is the text left of the
 quantity; a words-only line right under an item, starting where its description starts,
@@ -49,6 +50,8 @@ def items_from_arithmetic(ctx: Context, net: Optional[Decimal]) -> list[LineItem
             found.append((ln, toks, _arithmetic(toks) if len(toks) >= 3 else None))
     edge = _common_edge([_right(ln, toks[k[2]]) for ln, toks, k in found if k], cw)
     if edge is None:
+        edge = _lone_row_edge(found, net)
+    if edge is None:
         return []
     rows = _rows_at_edge(found, edge, cw)
     if not rows:
@@ -87,6 +90,18 @@ def _common_edge(edges: list[float], cw: float) -> Optional[float]:
         if n > best_n:
             best, best_n = x, n
     return best
+
+
+def _lone_row_edge(found: list, net: Optional[Decimal]) -> Optional[float]:
+    """The amount edge of an invoice's only item: one row is no table, unless its quantity x
+    unit price is the invoice's net, and it is the only arithmetic row that is."""
+    if net is None:
+        return None
+    lone = [(ln, toks, k) for ln, toks, k in found if k and abs(toks[k[2]].value - net) <= CENT]
+    if len(lone) != 1:
+        return None
+    ln, toks, k = lone[0]
+    return _right(ln, toks[k[2]])
 
 
 def _rows_at_edge(found: list, edge: float, cw: float) -> list:

@@ -18,6 +18,7 @@ from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.items import read_line_items
+from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
@@ -129,7 +130,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     _vendor_fields(ctx, resolved, printed or (None if resolved or receipt_shaped(ctx) else letterhead_name(ctx)), put)
     put("document_type", *_document_type(ctx, fields))
 
-    items = read_line_items(doc, ctx, _net_of(fields))
+    items = read_line_items(doc, ctx, _net_of(fields), _amount_of(fields, "total"))
     _check_items(items, fields)
     result = Extraction(fields=fields, lines=tuple(items), extractor_version=EXTRACTOR_VERSION, warnings=())
     if doc.einvoice_xml:
@@ -300,8 +301,12 @@ def _verb_avoir(text: str, m) -> bool:
 
 
 def _net_of(fields: dict) -> Optional[Decimal]:
-    net = fields.get("net")
-    return Decimal(net.value) if net is not None and net.value not in (None, "") else None
+    return _amount_of(fields, "net")
+
+
+def _amount_of(fields: dict, name: str) -> Optional[Decimal]:
+    f = fields.get(name)
+    return Decimal(f.value) if f is not None and f.value not in (None, "") else None
 
 
 def _check_items(items: list[LineItem], fields: dict) -> None:
@@ -309,6 +314,8 @@ def _check_items(items: list[LineItem], fields: dict) -> None:
     net = fields.get("net")
     if not items or net is None or any(i.amount is None for i in items):
         return
+    if any(SUM_EVIDENCE in i.evidence for i in items):
+        return  # lines chosen because they add up to the net say nothing more about it
     if abs(sum(i.amount for i in items) - Decimal(net.value)) <= Decimal("0.01"):
         fields["net"] = ExtractedField("net", net.value, round(min(0.99, net.confidence + 0.1), 3), net.method, net.page, net.box,
                                        evidence=with_lines_sum(net.evidence))

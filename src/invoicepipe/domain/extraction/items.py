@@ -20,6 +20,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.parsing import parse_amount
 from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.extraction.summed_rows import items_from_sums
 from invoicepipe.domain.extraction.table_reader import read_table_items
 from invoicepipe.domain.models import DocumentText, LineItem
 
@@ -144,10 +145,10 @@ def _overlaps(line: Line, start: int, end: int, x0: float, x1: float) -> bool:
     return box.x1 > x0 and box.x0 < x1
 
 
-def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal]) -> list[LineItem]:
+def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal], total: Optional[Decimal] = None) -> list[LineItem]:
     """The line items of ``doc``: of the readings (the table under a recognised header, the
     reader's ruled tables, word rows under an amount column, rows found by their arithmetic
-    alone) the one the arithmetic backs
+    alone; last, lines whose amounts add up to the net or total) the one the arithmetic backs
     most: its amounts add up to the invoice's ``net``, then most lines where quantity x unit
     price is the amount, fewest where it is not; ties go to the header-table reading."""
     readings = [read_table_items(ctx, net), items_from_tables(doc, ctx.decimal_sep), items_from_rows(ctx)]
@@ -157,9 +158,12 @@ def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal]) -> 
     if best and (net is None or _backing(best, net)[0]):
         return best  # nothing the inferred reading could beat (and it is not read at all)
     inferred = items_from_arithmetic(ctx, net)
-    if inferred and (not best or (_backing(inferred, net)[0] and not _backing(best, net)[0])):
+    # a lone inferred row (its amount is the net) never replaces a header reading: that net
+    # may be a line amount read under a "net" column name
+    if inferred and (not best or (len(inferred) > 1 and _backing(inferred, net)[0] and not _backing(best, net)[0])):
         return inferred
-    return best
+    # lines whose amounts add up to the net or total (a till receipt): only when nothing else was read
+    return best or inferred or items_from_sums(ctx, net, total)
 
 
 def _backing(items: list[LineItem], net: Optional[Decimal]) -> tuple:

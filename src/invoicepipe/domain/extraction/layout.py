@@ -190,13 +190,21 @@ def group_lines(words: Sequence[Word], page: int, slope: float = 0.0) -> list[Li
         centre = (w_top + w_bottom) / 2
         touched = [i for i in range(len(rows)) if min(bands[i][1], w_bottom) > max(bands[i][0], w_top)]
         nearest = min(touched, key=lambda i: abs(sum(bands[i]) / 2 - centre), default=None)
-        if nearest is None:
+        if nearest is None or _runs_down(w):
             rows.append([w])
             bands.append(band(w))
         else:
             rows[nearest].append(w)
     order = sorted(range(len(rows)), key=lambda i: bands[i][0])
     return [make_line(page, rows[i], n) for n, i in enumerate(order)]
+
+
+def _runs_down(w: Word) -> bool:
+    """Text printed sideways (a generator's imprint up the margin): its box is far taller
+    than wide. It belongs to none of the rows it passes, and joined to one it would move
+    that row up the page and add its letters to the row's text."""
+    height, width = w.box.bottom - w.box.top, w.box.x1 - w.box.x0
+    return len(w.text) >= 4 and height > 3 * width
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,11 @@ KINDS: tuple[tuple[str, str], ...] = (
                    r"precio(?:\s*unit(?:ario|\.)?)?|prezzo(?:\s*unit(?:ario|\.)?)?|preco(?:\s*unit(?:ario|\.)?)?|valor\s*unit(?:ario|\.)?|"
                    r"cena\s*za\s*(?:jednotku|m\.?\s*j\.?)|cena(?:\s*(?:jedn\.?|jednostkowa)(?:\s*netto)?|\s*netto)?|each|mrp|"
                    r"a\s*-?\s*pris|pris(?:\s*per\s*(?:st|stk|enhet|enhed))?|styckpris|stk\.?\s*-?\s*pris|enhe(?:t|d)s\s*-?\s*pris|"
-                   r"a\s*-?\s*hinta|yksikkohinta|hinta|jedn(?:otkova)?\.?\s*cena"),
-    ("quantity", r"qty\.?|quantity|menge|anzahl|quantite|qte\.?|aantal|hoeveelheid|cantidad|cant\.?|uds\.?|unidades|quantita|q\.?\s*ta|qta|"
+                   r"a\s*-?\s*hinta|yksikkohinta|hinta|jedn(?:otkova)?\.?\s*cena|"
+                   # German compounds name the price by what it is ("Listenpreis", "Verkaufspreis");
+                   # a total price ("Gesamtpreis") is the line amount
+                   r"(?!gesamt|end)[a-z]{3,}preis"),
+    ("quantity", r"qty\.?|quantity|(?:[a-z]{3,})?menge|anzahl|quantite|qte\.?|aantal|hoeveelheid|cantidad|cant\.?|uds\.?|unidades|quantita|q\.?\s*ta|qta|"
                  r"quantidade|qtd\.?|qde\.?|ilosc|il\.|pcs|nos\.?|antal|antall|mangd|maara|kpl|mnozstvi"),
     ("unit", r"units?|uom|u/m|einheit|eh|me|unite|eenheid|unidad|ud\.?|u\.?\s*m\.?|unita|unidade|un\.|j\.?\s*m\.?|jedn\.?|per|"
              r"enh(?:et|ed)?\.?|yks(?:ikko)?\.?|jednotka|m\.?\s*j\.?"),
@@ -59,8 +62,9 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("description", r"description(?:\s*of\s*goods(?:\s*/\s*services)?)?|particulars|items?\s*description|article|artikel|bezeichnung|beschreibung|"
                     r"leistung|artikelbezeichnung|designation|libelle|product|produkt|omschrijving|descripcion|concepto|descrizione|"
                     r"descricao|items?|nazwa(?:\s*towaru(?:\s*/\s*uslugi)?)?|towar|goods|services?|details|text|"
-                    r"benamning|beskrivning|beskrivelse|varebeskrivelse|specifikation|kuvaus|tuote|nimike|popis|nazev|oznaceni"),
-    ("amount", r"amount|line\s*total|total|betrag|gesamt(?:preis|betrag)?|summe|montant|prix\s*total|bedrag|totaal|importe|importo|valor|"
+                    r"benamning|beskrivning|beskrivelse|varebeskrivelse|specifikation|kuvaus|tuote|nimike|popis|nazev|oznaceni|"
+                    r"[a-z]{3,}(?:beschreibung|bezeichnung)"),  # German compounds: "Artikelbeschreibung", "Leistungsbezeichnung"
+    ("amount", r"amount|line\s*total|total|betrag|gesamt(?:preis|betrag)?|(?:positions|zeilen|posten|end)(?:betrag|preis|summe)|summe|entgelt|montant|prix\s*total|bedrag|totaal|importe|importo|valor|"
                r"wartosc|kwota|total\s*(?:line|price)|ext(?:ended)?\.?\s*(?:price|amount)?|value|sum|suma|"
                r"belopp|belob|belop|summa|totalt|i\s*alt|yhteensa|celkem|cena\s*celkem"),
 )
@@ -185,6 +189,7 @@ def find_header(line: Line, below: Optional[Line] = None) -> Optional[Header]:
     cells = [(k, union_box(line.words_in(s, e))) for k, s, e in names if line.words_in(s, e)]
     bottom, used = line.box.bottom, 1
     if below is not None and below.box.top - line.box.bottom < 1.2 * line.height:
+        cells += _hyphenated(line, below, cells)
         more, more_cov = _names(below)
         if more and more_cov >= 0.8 and not any(ch.isdigit() for ch in below.text):
             cells = _join_two_lines(cells, [(k, union_box(below.words_in(s, e))) for k, s, e in more if below.words_in(s, e)])
@@ -192,6 +197,24 @@ def find_header(line: Line, below: Optional[Line] = None) -> Optional[Header]:
     if not _is_header([k for k, _ in cells], coverage, line):
         return None
     return Header(line, _regions(cells), bottom, used)
+
+
+def _hyphenated(line: Line, below: Line, cells: list) -> list:
+    """Names hyphenated over two header lines ("Positions-" over "betrag"): a word of
+    ``line`` that is no name and ends in a hyphen, joined with the word right under it, when
+    the two together are one name."""
+    out = []
+    for w in line.words:
+        if len(w.text) < 4 or not w.text.endswith("-") or any(b.x0 <= w.box.x0 < b.x1 for _, b in cells):
+            continue
+        under = [u for u in below.words if u.box.x0 < w.box.x1 and w.box.x0 < u.box.x1]
+        if len(under) != 1:
+            continue
+        joined = w.text[:-1] + under[0].text
+        names, coverage = _names_in(joined)
+        if len(names) == 1 and coverage >= 0.99:
+            out.append((names[0][0], w.box.union(under[0].box)))
+    return out
 
 
 def _join_two_lines(top: list, bottom: list) -> list:

@@ -31,6 +31,8 @@ from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agr
 from invoicepipe.domain.models import LineItem
 
 _SUMMARY_LABELS = ("net", "tax", "total", "other_amount")
+# an item table names what is billed or how much of it: one of these columns at least
+_ITEM_KINDS = {"description", "quantity", "unit_price", "sku"}
 
 
 @dataclass
@@ -57,6 +59,7 @@ def _collect(ctx: Context) -> Optional[_Table]:
         if state == "open":
             state = "continued"
         skip_to = -1
+        pending: Optional[Row] = None  # the last line read, when it was no row of any kind
         heads = may_head(lines)  # the page's lines searched for column names at once
         for idx, ln in enumerate(lines):
             if idx <= skip_to:
@@ -65,6 +68,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if header is not None:
                 if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
                     return table  # a second table on the same page (a tax breakdown) is no continuation
+                if table is None and not header.kinds() & _ITEM_KINDS:
+                    continue  # rates, nets, taxes and grosses only: a tax breakdown, whose rows are no items
                 header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width,
                                        amounts)
                 table = table or _Table(header)
@@ -74,13 +79,48 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if table is None or state == "closed":
                 continue
             hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS]
-            labelled = bool(hits)
+            # a tax label under the table's own tax column ("19% VAT(S)" on each item) is the
+            # item's tax category, not a tax row
+            labelled = any(not _in_tax_column(h, table.header) for h in hits) if table is not None else bool(hits)
             if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in ln.text):
                 state = "closed"  # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items
                 continue
             row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled, amounts)
+            if _amount_below(pending, row, table.header):
+                joined = make_line(ln.page, (*pending.line.words, *ln.words), ln.index)
+                row = read_row(_without_edge_marks(joined), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
+            pending = row if row.kind == "other" else None
             state = _take(table, row, state)
     return table
+
+
+def _in_tax_column(hit, header: Header) -> bool:
+    if hit.field != "tax":
+        return False
+    words = hit.line.words_in(hit.start, hit.end)
+    if not words:
+        return False
+    x0, x1 = min(w.box.x0 for w in words), max(w.box.x1 for w in words)
+    return any(c.kind in ("tax_rate", "tax_amount") and c.lo <= x0 and x1 <= c.hi for c in header.columns)
+
+
+def _amount_below(pending: Optional[Row], row: Row, header: Header) -> bool:
+    """Whether ``row`` is only the line amount of ``pending``, printed on the line under it.
+
+    Some layouts set an item's description, unit price and quantity on one line and its
+    amount, alone, on the next (the amount column is narrow, or the item's text wraps
+    first). Neither line is an item by itself: the upper has no amount, the lower nothing
+    else. They are one row when the lower holds only amount-column numbers, the upper no
+    amount but a description with quantity or unit price, and the lower sits right under
+    it."""
+    if pending is None or pending.amount_cols or not row.amount_cols or row.description or row.sku or row.loose:
+        return False
+    if any(k[0] not in ("net", "amount", "gross") for k in row.numbers):
+        return False
+    if not pending.description or not any(k[0] in ("quantity", "unit_price") for k in pending.numbers):
+        return False
+    gap = row.line.box.top - pending.line.box.bottom
+    return -0.5 * row.line.height < gap < 1.2 * row.line.height
 
 
 # Marks OCR reads from cell borders and specks at a word's edges ("20|", "“22,25", "121,60}.",
@@ -117,12 +157,28 @@ def _take(table: _Table, row: Row, state: str) -> str:
     if row.kind == "item":
         if state == "continued" and not _item_shaped(row, table.header):
             return state  # letterhead of a following page read under the table's columns
+        if _bare(row, table):
+            return state  # figures under the columns of a table whose items all name themselves
         table.rows.append(row)
         return "open"
     if row.kind == "text" and state == "open" and table.rows and _continues(table.rows[-1], row, table.header):
         table.rows[-1].description = f"{table.rows[-1].description} {row.description}".strip()
         table.rows[-1].line = _Joined(table.rows[-1].line, row.line)
     return state
+
+
+def _bare(row: Row, table: _Table) -> bool:
+    """A row of figures only (no description, no article number, no quantity x unit price
+    agreeing), far below the last item on its page, under a table whose every item so far
+    printed a description or an article number: figures of something below the table (a
+    tax breakdown whose header went unrecognised), not an item. Right under the items such
+    a row is an item whose words the OCR lost."""
+    if row.description or row.sku or not table.rows or agreement(row, table.header) is not None:
+        return False
+    last = table.rows[-1].line
+    if last.page != row.line.page or row.line.box.top - last.box.bottom < 5 * max(last.height, row.line.height):
+        return False
+    return all(r.description or r.sku for r in table.rows)
 
 
 def _item_shaped(row: Row, header: Header) -> bool:
@@ -136,7 +192,9 @@ def _continues(prev: Row, row: Row, header: Header) -> bool:
     gap = row.line.box.top - prev.line.box.bottom
     starts = row.line.box.x0
     inside = desc is None or desc.lo - 2 <= starts < desc.hi
-    return bool(row.description) and gap < 1.2 * row.line.height and inside and not row.line.text.isupper()
+    # a line far taller than the item's is no wrapped text (a word printed up the margin)
+    return bool(row.description) and gap < 1.2 * row.line.height and inside and not row.line.text.isupper() \
+        and row.line.height < 2 * prev.line.height
 
 
 class _Joined:
