@@ -45,6 +45,35 @@ def _insert_new_document_statement(dialect: str, draw_seq: bool = False):
     ``draw_seq`` (PostgreSQL): it also returns the seq of the document's first audit event."""
     columns = [*t.documents.c, *([func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))] if draw_seq else [])]
     return dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"]).returning(*columns)
+
+
+# The columns a new document is inserted with (``insert_new_drawing_seq``'s parameters).
+_NEW_DOCUMENT_COLUMNS = ("sha256", "filename", "channel", "media_type", "size_bytes", "status", "reason", "message_db_id",
+                         "attempts", "version", "created_at", "updated_at", "correlation_id")
+
+
+def _insert_new_document_with_arrival_statement():
+    """PostgreSQL: ``_insert_new_document_statement(draw_seq=True)`` that also records the
+    new document's arrival, in one statement (a data-modifying CTE): the arrival's INSERT
+    reads the new row's id from the document's RETURNING, so it writes nothing when the bytes
+    were stored already. One round trip per new document instead of two. Parameters: the
+    document's columns prefixed ``d_`` (a CTE's INSERT takes no implicit column parameters)."""
+    d = t.documents.c
+    document = (dialect_insert_for("postgresql")(t.documents)
+                .values({name: bindparam(f"d_{name}", type_=d[name].type) for name in _NEW_DOCUMENT_COLUMNS})
+                .on_conflict_do_nothing(index_elements=["sha256"])
+                .returning(*t.documents.c, func.nextval(literal_column(f"'{t.AUDIT_SEQ}'")).label("event_seq"))
+                .cte("new_document"))
+    a = t.arrivals.c
+    arrival = insert(t.arrivals).from_select(
+        [a.document_id, a.channel, a.filename, a.message_db_id, a.arrived_at],
+        select(document.c.id, bindparam("d_channel", type_=a.channel.type), bindparam("d_filename", type_=a.filename.type),
+               bindparam("d_message_db_id", type_=a.message_db_id.type), bindparam("d_created_at", type_=a.arrived_at.type)),
+    ).cte("arrival")
+    return select(document).add_cte(arrival)
+
+
+_INSERT_NEW_DOCUMENT_WITH_ARRIVAL = _insert_new_document_with_arrival_statement()
 # Every document's steps run these: built once, as building and cache-keying a Core
 # statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
 _NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
@@ -369,6 +398,28 @@ class DocumentRepository:
             select(t.documents.c.status, t.documents.c.pool, func.count()).group_by(t.documents.c.status, t.documents.c.pool)
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def insert_arriving(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+                        status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+                        correlation_id: Optional[str] = None) -> Optional[tuple[Document, Optional[int]]]:
+        """``insert_new_drawing_seq`` and, for a new document, ``record_arrival`` of it (the
+        same channel, file name and message): one statement on PostgreSQL, two on SQLite.
+        None, and nothing written, when the bytes are stored already."""
+        if self.conn.dialect.name != "postgresql":
+            inserted = self.insert_new_drawing_seq(sha256=sha256, filename=filename, channel=channel, media_type=media_type,
+                                                   size_bytes=size_bytes, status=status, reason=reason, message_db_id=message_db_id,
+                                                   correlation_id=correlation_id)
+            if inserted is not None:
+                self.record_arrival(inserted[0].id, channel, filename, message_db_id)
+            return inserted
+        now = utcnow()
+        values = {"sha256": sha256, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": size_bytes,
+                  "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
+                  "created_at": now, "updated_at": now, "correlation_id": correlation_id}
+        row = self.conn.execute(_INSERT_NEW_DOCUMENT_WITH_ARRIVAL, {f"d_{k}": v for k, v in values.items()}).first()
+        if row is None:
+            return None
+        return _document(row), int(row[-1])
 
     # -- arrivals and e-mail messages ------------------------------------------------------
     def record_arrival(self, doc_id: int, channel: str, filename: str, message_db_id: Optional[int] = None) -> None:
