@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
 
@@ -135,12 +135,19 @@ OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "deliv
 
 
 @lru_cache(maxsize=256)
-def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False):
+def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False,
+                          decided: bool = False, delivered: bool = False):
     """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
     once: building and cache-keying it per call cost more client CPU than running it. Every
     value is a parameter, typed by its column (so SQLite stores dates as the column would).
     ``draw_seq`` (PostgreSQL): it also returns the next audit seq, drawn once the row is
-    locked (RETURNING runs after the update: after any wait for the row)."""
+    locked (RETURNING runs after the update: after any wait for the row).
+
+    PostgreSQL, with ``draw_seq``, the rows the move writes with it ride in the same
+    statement (data-modifying CTEs), one round trip where there were two: ``decided``, the
+    ``decisions`` row (parameters ``dec_*``), inserted from the update's RETURNING, so only
+    when the document moved; ``delivered``, the outbox row marked delivered, whether the
+    document moved or not (as ``outbox_attempt`` before the move did)."""
     c = t.documents.c
     now = bindparam("now", type_=c.updated_at.type)
     guards = [c.id == bindparam("doc_id"), c.status.in_(bindparam("expected", expanding=True))]
@@ -152,9 +159,28 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
     values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + 1,
               **{name: bindparam(f"set_{name}", type_=c[name].type) for name in columns}}
     statement = update(t.documents).where(*guards).values(**values)
-    if draw_seq:
-        statement = statement.returning(func.nextval(literal_column(f"'{t.AUDIT_SEQ}'")))
-    return statement
+    seq = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
+    if not (decided or delivered):
+        return statement.returning(seq) if draw_seq else statement
+    if not draw_seq:
+        raise ValueError("rows written with a move ride in its statement only on PostgreSQL (draw_seq)")
+    moved = statement.returning(c.id, seq.label("event_seq")).cte("moved")
+    riders = []
+    if decided:
+        d = t.decisions.c
+        riders.append(insert(t.decisions).from_select(
+            [d.document_id, d.stage, d.outcome, d.reasons, d.policy_version, d.actor, d.created_at],
+            select(moved.c.id, *[bindparam(f"dec_{name}", type_=d[name].type) for name in DECISION_COLUMNS], now),
+        ).cte("decided"))
+    if delivered:
+        o = t.outbox.c
+        riders.append(update(t.outbox).where(o.document_id == bindparam("doc_id"))
+                      .values(attempts=o.attempts + 1, last_error=None, delivered_at=now).cte("delivered"))
+    return select(moved.c.event_seq).add_cte(*riders)
+
+
+# A decision row's columns given by the caller (``DocumentRepository.add_decision``'s).
+DECISION_COLUMNS = ("stage", "outcome", "reasons", "policy_version", "actor")
 
 
 def _document(row) -> Document:
@@ -327,17 +353,36 @@ class DocumentRepository:
         return self._transition(doc_id, expected, new, expected_version, holder, False, changes) is not None
 
     def transition_drawing_seq(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
-                               holder: Optional[str] = None, **changes: Any) -> Optional[int]:
+                               holder: Optional[str] = None, decision: Optional[Mapping[str, Any]] = None,
+                               outbox_delivered: bool = False, **changes: Any) -> Optional[int]:
         """``transition`` for a move that appends its audit event next: None when another
         worker got there first, else the seq drawn for the event in the same statement
         (PostgreSQL, ``AuditRepository.append(seq=...)``), or 0 (SQLite: the append reads
-        its seq under the database lock, in-process, at no round trip)."""
-        return self._transition(doc_id, expected, new, expected_version, holder, self.conn.dialect.name == "postgresql", changes)
+        its seq under the database lock, in-process, at no round trip).
 
-    def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict) -> Optional[int]:
-        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq)
-        params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": utcnow(),
+        ``decision`` (``add_decision``'s arguments but the document's id): its row is written
+        when the document moves. ``outbox_delivered``: the document's outbox row is marked
+        delivered (``outbox_attempt`` without an error) whether it moves or not. Both in the
+        move's own statement on PostgreSQL (``_transition_statement``), as statements of their
+        own on SQLite."""
+        draw_seq = self.conn.dialect.name == "postgresql"
+        if not draw_seq and outbox_delivered:
+            self.outbox_attempt(doc_id, None)
+        seq = self._transition(doc_id, expected, new, expected_version, holder, draw_seq, changes,
+                               decision if draw_seq else None, outbox_delivered and draw_seq)
+        if seq is not None and decision is not None and not draw_seq:
+            self.add_decision(doc_id, **decision)
+        return seq
+
+    def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict,
+                    decision: Optional[Mapping[str, Any]] = None, delivered: bool = False) -> Optional[int]:
+        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq,
+                                          decision is not None, delivered)
+        now = utcnow()
+        params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": now,
                   "expected_version": expected_version, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}
+        if decision is not None:
+            params.update({f"dec_{k}": v for k, v in _decision_values(**decision).items()})
         result = self.conn.execute(statement, params)
         if not draw_seq:
             return 0 if result.rowcount == 1 else None
@@ -585,13 +630,17 @@ class DocumentRepository:
 
     # -- decisions -------------------------------------------------------------------------
     def add_decision(self, doc_id: int, stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> None:
-        self.conn.execute(_INSERT_DECISION, {"document_id": doc_id, "stage": stage, "outcome": outcome,
-                                             "reasons": reasons_to_json(reasons), "policy_version": policy_version,
-                                             "actor": actor, "created_at": utcnow()})
+        self.conn.execute(_INSERT_DECISION, {"document_id": doc_id, "created_at": utcnow(),
+                                             **_decision_values(stage, outcome, reasons, policy_version, actor)})
 
     def decisions(self, doc_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.decisions).where(t.decisions.c.document_id == doc_id).order_by(t.decisions.c.id))
         return [dict(r._mapping) for r in rows]
+
+
+def _decision_values(stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> dict:
+    """A ``decisions`` row's caller-given columns (``DECISION_COLUMNS``)."""
+    return {"stage": stage, "outcome": outcome, "reasons": reasons_to_json(reasons), "policy_version": policy_version, "actor": actor}
 
 
 def reasons_to_json(reasons: Iterable[Reason]) -> list[dict]:
