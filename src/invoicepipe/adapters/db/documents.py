@@ -98,6 +98,19 @@ _FOR_DECISION = (
            .order_by(t.cost_ledger.c.id.desc()).limit(1).scalar_subquery().label("metered_ceiling"))
     .select_from(t.documents.outerjoin(t.extractions, t.extractions.c.id == _NEWEST_EXTRACTION_ID))
     .where(t.documents.c.id == bindparam("doc_id")))
+def _po_commitments_statement():
+    """``po_commitments``: the other invoices billing a PO, each with its newest extraction
+    (columns prefixed ``x_``)."""
+    d, doc_id = t.documents.c, bindparam("doc_id", type_=t.documents.c.id.type)
+    counted = or_(and_(d.id < doc_id, d.status.not_in(NOT_BILLING)), and_(d.id > doc_id, d.status.in_(PAID)))
+    return (select(t.invoices.c.document_id, d.status, *[c.label(f"x_{c.name}") for c in t.extractions.c])
+            .select_from(t.invoices.join(t.documents, d.id == t.invoices.c.document_id)
+                         .join(t.extractions, t.extractions.c.id == _NEWEST_EXTRACTION_ID))
+            .where(t.invoices.c.po_number == bindparam("po_number"), t.invoices.c.document_id != doc_id, counted)
+            .order_by(t.invoices.c.document_id))
+
+
+_PO_COMMITMENTS = _po_commitments_statement()
 _OUTBOX_ENTRY = select(t.outbox).where(t.outbox.c.document_id == bindparam("doc_id"))
 _OVERRIDES = (select(t.reason_overrides).where(t.reason_overrides.c.document_id == bindparam("doc_id"))
               .order_by(t.reason_overrides.c.id))
@@ -556,19 +569,11 @@ class DocumentRepository:
         rejected, failed or duplicate (pending ones are commitments), later ones once approved
         or exported (a fast-pool invoice may be approved before a slower, earlier one). Each
         row carries ``status`` and its newest extraction."""
-        d = t.documents.c
-        counted = or_(and_(d.id < doc_id, d.status.not_in(NOT_BILLING)), and_(d.id > doc_id, d.status.in_(PAID)))
-        rows = self.conn.execute(
-            select(t.invoices.c.document_id, d.status).join(t.documents, d.id == t.invoices.c.document_id)
-            .where(t.invoices.c.po_number == po_number, t.invoices.c.document_id != doc_id, counted)
-            .order_by(t.invoices.c.document_id)
-        ).all()
-        out = []
-        for document_id, status in rows:
-            extraction = self.latest_extraction(document_id)
-            if extraction is not None:
-                out.append({"document_id": int(document_id), "status": status, "extraction": extraction})
-        return out
+        # with each invoice's newest extraction, in one statement (a PO billed by many invoices
+        # was one more statement per invoice); one without an extraction bills nothing yet
+        rows = self.conn.execute(_PO_COMMITMENTS, {"po_number": po_number, "doc_id": doc_id}).all()
+        return [{"document_id": int(r.document_id), "status": r.status,
+                 "extraction": {c.name: r._mapping[f"x_{c.name}"] for c in t.extractions.c}} for r in rows]
 
     # -- export outbox ---------------------------------------------------------------------
     def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict, gate_result,
