@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -20,11 +21,9 @@ from .adapters.blob_url import make_blob_store
 from .adapters.broker import Enqueuer, make_broker
 from .adapters.exporters import Exporter, make_exporter
 from .adapters.http_delivery import SignedPoster
-from .adapters.parse_isolation import ChildProcessRunner
 from .adapters.db.engine import PoolLimits, make_engine
 from .adapters.db.migrate import ensure_schema
 from .adapters.db.uow import UnitOfWork
-from .adapters.policy_file import load_policy
 from .config import Settings
 from .domain.policy import Policy
 from .services.ports import BlobStore
@@ -72,12 +71,43 @@ class ReadersOnFirstUse:
         return getattr(readers, name)
 
 
+class PolicyOnFirstUse:
+    """The policy, read and validated when a step first asks for it: for a process that only
+    stores files (``invoicepipe ingest``), which never reads it. Validating it imports
+    jsonschema and YAML, about a sixth of that command's start-up CPU. An invalid policy
+    still fails, at its first use (and every worker reads it at start)."""
+
+    def __init__(self, path, schemas_dir):
+        self._where = (path, schemas_dir)
+        self._policy: Optional[Policy] = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if self._policy is None:
+            with self._lock:
+                if self._policy is None:
+                    from .adapters.policy_file import load_policy
+
+                    self._policy = load_policy(*self._where)
+        return getattr(self._policy, name)
+
+
 def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.Broker] = None, migrate: bool = True,
-              readers: Any = None, log_level: str = "INFO") -> App:
-    """Build the App. ``migrate`` upgrades the schema first (the embedded default does)."""
+              readers: Any = None, log_level: str = "INFO", parses: bool = True) -> App:
+    """Build the App. ``migrate`` upgrades the schema first (the embedded default does).
+
+    ``parses=False``: a process that stores files and sends their first message, and runs no
+    step itself (``invoicepipe ingest`` without ``--wait``): its policy is read on first use
+    (``PolicyOnFirstUse``) and it gets no parse runner, so it imports neither the policy's
+    validator nor the parse isolation."""
     settings = settings or Settings.from_env()
     configure_logging(os.environ.get("INVOICEPIPE_LOG_LEVEL", log_level))
-    policy = load_policy(settings.policy_path, settings.schemas_dir)
+    if parses:
+        from .adapters.policy_file import load_policy
+
+        policy = load_policy(settings.policy_path, settings.schemas_dir)
+    else:
+        policy = PolicyOnFirstUse(settings.policy_path, settings.schemas_dir)
     def redact_keys(ring) -> None:
         for secret in ring.keys.values():
             register_secret(secret)  # whatever prints a key by mistake, the log shows [redacted]
@@ -97,7 +127,9 @@ def bootstrap(settings: Optional[Settings] = None, *, broker: Optional[dramatiq.
         readers = ReadersOnFirstUse()
         # Real readers parse in child processes under the policy's limits; readers handed in
         # (fakes in tests) run inline. INVOICEPIPE_PARSE_ISOLATION=inline turns it off.
-        if settings.parse_isolation == "process":
+        if settings.parse_isolation == "process" and parses:
+            from .adapters.parse_isolation import ChildProcessRunner
+
             parse_runner = ChildProcessRunner(policy.limits)
     return App(
         settings=settings,

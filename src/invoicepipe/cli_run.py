@@ -181,7 +181,9 @@ def cmd_ingest(args) -> int:
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_NOT_FOUND
-    app = make_app(workers=args.wait)
+    # Without --wait this process only stores files and sends their triage: it neither reads
+    # the policy nor parses (bootstrap's ``parses``).
+    app = make_app(workers=args.wait, parses=bool(args.wait))
     started = []
     if app.settings.embedded and args.wait:
         # Only --wait runs the pipeline here: without it the command stores the files and

@@ -8,6 +8,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from invoicepipe.adapters.broker import broker_errors, make_broker
 
 PROBE = """
@@ -38,3 +40,46 @@ def test_a_redis_broker_sends_count_redis_connection_errors_as_an_outage():
     redis_broker = make_broker("redis://127.0.0.1:1/0")  # nothing is sent: no connection is made
     assert RedisConnectionError in broker_errors(redis_broker)
     assert RedisConnectionError not in broker_errors(make_broker(None))
+
+
+STORES_ONLY = """
+import sys
+from pathlib import Path
+from invoicepipe.adapters.broker import DeferredEnqueuer
+from invoicepipe.bootstrap import bootstrap
+from invoicepipe.config import Settings
+from invoicepipe.services.ingest import ingest_bytes
+tmp = Path(sys.argv[1])
+app = bootstrap(Settings.from_env({}, var_dir=tmp / "var", inbox_dir=tmp / "inbox", database_url=f"sqlite:///{tmp / 'x.db'}",
+                                  redis_url=None, audit_key="k" * 48), parses=False)
+app.enqueuer = DeferredEnqueuer()
+ingest_bytes(app, b"%PDF-1.4\\n%%EOF\\n", "a.pdf", "portal", "system:test")
+print(sorted(m for m in ("jsonschema", "yaml", "invoicepipe.adapters.parse_isolation") if m in sys.modules), app.parse_runner)
+print(app.policy.version, sorted(m for m in ("jsonschema", "yaml") if m in sys.modules))
+app.close()
+"""
+
+
+def test_a_stores_only_ingest_reads_the_policy_on_first_use(tmp_path):
+    """``invoicepipe ingest`` without --wait: no policy validator and no parse isolation at
+    start; the policy is still the validated one when something asks for it."""
+    from invoicepipe.adapters.policy_file import load_policy
+    from invoicepipe.config import Settings
+
+    out = subprocess.run([sys.executable, "-c", STORES_ONLY, str(tmp_path)], capture_output=True, text=True, check=True)
+    at_start, first_use = out.stdout.strip().splitlines()[-2:]
+    assert at_start == "[] None"
+    settings = Settings.from_env({}, var_dir=tmp_path / "v2")
+    assert first_use == f"{load_policy(settings.policy_path, settings.schemas_dir).version} ['jsonschema', 'yaml']"
+
+
+def test_a_stores_only_app_with_an_invalid_policy_fails_at_first_use(tmp_path):
+    from invoicepipe.bootstrap import PolicyOnFirstUse
+    from invoicepipe.config import Settings
+    from invoicepipe.errors import PolicyError
+
+    bad = tmp_path / "policy.yaml"
+    bad.write_text("version: 7\nnot_a_section: {}\n", encoding="utf-8")
+    policy = PolicyOnFirstUse(bad, Settings.from_env({}, var_dir=tmp_path / "v").schemas_dir)
+    with pytest.raises(PolicyError, match="is invalid"):
+        policy.version

@@ -136,8 +136,8 @@ def deliver_claimed(app, doc, entry: dict, actor: str, *, now: Optional[datetime
         log_step(app, event)
         return f"refused: {exc.reason}"
     with app.uow.begin() as tx:
-        tx.documents.outbox_attempt(document_id, None)
-        event = move(tx, doc, Status.EXPORTED, step="export", actor=actor, outcome="delivered",
+        # the outbox row is marked delivered with the move (in its statement on PostgreSQL)
+        event = move(tx, doc, Status.EXPORTED, step="export", actor=actor, outcome="delivered", outbox_delivered=True,
                      inputs={"idempotency_key": entry["idempotency_key"], "destination": where, "attempt": entry["attempts"] + 1})
     log_step(app, event)
     return "delivered"

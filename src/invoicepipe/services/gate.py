@@ -89,12 +89,15 @@ def settle(app, tx, doc: Document, extraction: Extraction, *, step: str, actor: 
     outcome = "approved" if result.passes else "needs_review"
     reasons = _reasons_json(report, result)
     summary = "; ".join(f"{spec(r.code).title}: {r.message}" for r in result.open) or None
+    # the decision row is written with the move (in its statement on PostgreSQL), only if it moves
+    decision = {"stage": "decide", "outcome": outcome, "reasons": report.decision.reasons,
+                "policy_version": report.decision.policy_version, "actor": actor}
     event = move(tx, doc, to, step=step, actor=actor, outcome=outcome, expected=expected, expected_version=expected_version,
                  reasons=list(extra_reasons) + reasons, inputs=_inputs(report, evidence, result, inputs),
-                 extractor_version=extraction.extractor_version, policy_version=report.decision.policy_version, reason=summary)
+                 extractor_version=extraction.extractor_version, policy_version=report.decision.policy_version, reason=summary,
+                 decision=decision)
     if event is None:
         return Settled(None, to, report, result, evidence)
-    tx.documents.add_decision(doc.id, "decide", outcome, report.decision.reasons, report.decision.policy_version, actor)
     given = {id(o) for o in overrides}
     for reason, override in result.overridden:
         if id(override) in given:

@@ -84,10 +84,11 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
     # are stored already; only then is the existing document read (one statement fewer per
     # new document than a look-up first).
     status = Status.REJECTED if rejected else Status.RECEIVED
-    # (with the seq of its `received` event: one statement for that append, transitions.move)
-    inserted = tx.documents.insert_new_drawing_seq(sha256=sha, filename=filename, channel=channel, media_type=media_type,
-                                                   size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id,
-                                                   correlation_id=current_correlation_id())
+    # (with the seq of its `received` event: one statement for that append, transitions.move;
+    # and its arrival, written by the same statement on PostgreSQL)
+    inserted = tx.documents.insert_arriving(sha256=sha, filename=filename, channel=channel, media_type=media_type,
+                                            size_bytes=len(data), status=status, reason=rejected, message_db_id=message_db_id,
+                                            correlation_id=current_correlation_id())
     doc, seq = inserted if inserted is not None else (None, None)
     existing = tx.documents.by_sha256(sha) if doc is None else None
     if existing is not None:
@@ -99,7 +100,6 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
     if doc is None:  # stored by a concurrent ingest and gone again before the look-up: try once more
         raise IntegrityError("document insert met a row that is gone", None, Exception(sha))
     doc_id = doc.id
-    tx.documents.record_arrival(doc_id, channel, filename, message_db_id)
     inputs = {"sha256": sha, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": len(data)}
     why = [reason("unsupported_input", rejected)] if rejected else []
     event = record(tx, doc, step="received", actor=actor, outcome="rejected" if rejected else "stored",

@@ -16,7 +16,7 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
          expected: Optional[Iterable[Status]] = None, reasons: Sequence[Mapping[str, Any]] = (),
          inputs: Optional[Mapping[str, Any]] = None, extractor_version: Optional[str] = None,
          policy_version: Optional[str] = None, expected_version: Optional[int] = None, holder: Optional[str] = None,
-         **changes: Any) -> Optional[dict]:
+         decision: Optional[Mapping[str, Any]] = None, outbox_delivered: bool = False, **changes: Any) -> Optional[dict]:
     """Move ``doc`` to ``to`` if it is still in ``expected`` (default: its loaded status)
     and, when ``expected_version`` is given, still at the version the caller saw, and, when
     ``holder`` is given, held by no one else's live lease (``services/leases.py``).
@@ -24,11 +24,15 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     Writes the audit event, and a delivery for every webhook subscriber that wants the
     change, in the same transaction and returns the event, or returns None when
     another worker moved the document first (the caller then has nothing to do).
+    ``decision`` (stage, outcome, reasons, policy_version, actor) is recorded when the
+    document moves, ``outbox_delivered`` marks its outbox row delivered either way: in the
+    move's own statement on PostgreSQL (``DocumentRepository.transition_drawing_seq``).
     """
     expected = set(expected) if expected is not None else {doc.status}
     # The guarded update draws the event's seq (PostgreSQL), so the append can be one
     # statement at a head this thread wrote last (adapters/db/audit.py).
-    seq = tx.documents.transition_drawing_seq(doc.id, expected, to, expected_version=expected_version, holder=holder, **changes)
+    seq = tx.documents.transition_drawing_seq(doc.id, expected, to, expected_version=expected_version, holder=holder,
+                                              decision=decision, outbox_delivered=outbox_delivered, **changes)
     if seq is None:
         return None
     event = tx.audit.append(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
 
@@ -45,6 +45,35 @@ def _insert_new_document_statement(dialect: str, draw_seq: bool = False):
     ``draw_seq`` (PostgreSQL): it also returns the seq of the document's first audit event."""
     columns = [*t.documents.c, *([func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))] if draw_seq else [])]
     return dialect_insert_for(dialect)(t.documents).on_conflict_do_nothing(index_elements=["sha256"]).returning(*columns)
+
+
+# The columns a new document is inserted with (``insert_new_drawing_seq``'s parameters).
+_NEW_DOCUMENT_COLUMNS = ("sha256", "filename", "channel", "media_type", "size_bytes", "status", "reason", "message_db_id",
+                         "attempts", "version", "created_at", "updated_at", "correlation_id")
+
+
+def _insert_new_document_with_arrival_statement():
+    """PostgreSQL: ``_insert_new_document_statement(draw_seq=True)`` that also records the
+    new document's arrival, in one statement (a data-modifying CTE): the arrival's INSERT
+    reads the new row's id from the document's RETURNING, so it writes nothing when the bytes
+    were stored already. One round trip per new document instead of two. Parameters: the
+    document's columns prefixed ``d_`` (a CTE's INSERT takes no implicit column parameters)."""
+    d = t.documents.c
+    document = (dialect_insert_for("postgresql")(t.documents)
+                .values({name: bindparam(f"d_{name}", type_=d[name].type) for name in _NEW_DOCUMENT_COLUMNS})
+                .on_conflict_do_nothing(index_elements=["sha256"])
+                .returning(*t.documents.c, func.nextval(literal_column(f"'{t.AUDIT_SEQ}'")).label("event_seq"))
+                .cte("new_document"))
+    a = t.arrivals.c
+    arrival = insert(t.arrivals).from_select(
+        [a.document_id, a.channel, a.filename, a.message_db_id, a.arrived_at],
+        select(document.c.id, bindparam("d_channel", type_=a.channel.type), bindparam("d_filename", type_=a.filename.type),
+               bindparam("d_message_db_id", type_=a.message_db_id.type), bindparam("d_created_at", type_=a.arrived_at.type)),
+    ).cte("arrival")
+    return select(document).add_cte(arrival)
+
+
+_INSERT_NEW_DOCUMENT_WITH_ARRIVAL = _insert_new_document_with_arrival_statement()
 # Every document's steps run these: built once, as building and cache-keying a Core
 # statement per call cost more client CPU than running it (benchmarks/hot_statements.py).
 _NEWEST_EXTRACTION = (select(t.extractions).where(t.extractions.c.document_id == bindparam("doc_id"))
@@ -69,6 +98,19 @@ _FOR_DECISION = (
            .order_by(t.cost_ledger.c.id.desc()).limit(1).scalar_subquery().label("metered_ceiling"))
     .select_from(t.documents.outerjoin(t.extractions, t.extractions.c.id == _NEWEST_EXTRACTION_ID))
     .where(t.documents.c.id == bindparam("doc_id")))
+def _po_commitments_statement():
+    """``po_commitments``: the other invoices billing a PO, each with its newest extraction
+    (columns prefixed ``x_``)."""
+    d, doc_id = t.documents.c, bindparam("doc_id", type_=t.documents.c.id.type)
+    counted = or_(and_(d.id < doc_id, d.status.not_in(NOT_BILLING)), and_(d.id > doc_id, d.status.in_(PAID)))
+    return (select(t.invoices.c.document_id, d.status, *[c.label(f"x_{c.name}") for c in t.extractions.c])
+            .select_from(t.invoices.join(t.documents, d.id == t.invoices.c.document_id)
+                         .join(t.extractions, t.extractions.c.id == _NEWEST_EXTRACTION_ID))
+            .where(t.invoices.c.po_number == bindparam("po_number"), t.invoices.c.document_id != doc_id, counted)
+            .order_by(t.invoices.c.document_id))
+
+
+_PO_COMMITMENTS = _po_commitments_statement()
 _OUTBOX_ENTRY = select(t.outbox).where(t.outbox.c.document_id == bindparam("doc_id"))
 _OVERRIDES = (select(t.reason_overrides).where(t.reason_overrides.c.document_id == bindparam("doc_id"))
               .order_by(t.reason_overrides.c.id))
@@ -106,12 +148,19 @@ OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "deliv
 
 
 @lru_cache(maxsize=256)
-def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False):
+def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False,
+                          decided: bool = False, delivered: bool = False):
     """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
     once: building and cache-keying it per call cost more client CPU than running it. Every
     value is a parameter, typed by its column (so SQLite stores dates as the column would).
     ``draw_seq`` (PostgreSQL): it also returns the next audit seq, drawn once the row is
-    locked (RETURNING runs after the update: after any wait for the row)."""
+    locked (RETURNING runs after the update: after any wait for the row).
+
+    PostgreSQL, with ``draw_seq``, the rows the move writes with it ride in the same
+    statement (data-modifying CTEs), one round trip where there were two: ``decided``, the
+    ``decisions`` row (parameters ``dec_*``), inserted from the update's RETURNING, so only
+    when the document moved; ``delivered``, the outbox row marked delivered, whether the
+    document moved or not (as ``outbox_attempt`` before the move did)."""
     c = t.documents.c
     now = bindparam("now", type_=c.updated_at.type)
     guards = [c.id == bindparam("doc_id"), c.status.in_(bindparam("expected", expanding=True))]
@@ -123,9 +172,28 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
     values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + 1,
               **{name: bindparam(f"set_{name}", type_=c[name].type) for name in columns}}
     statement = update(t.documents).where(*guards).values(**values)
-    if draw_seq:
-        statement = statement.returning(func.nextval(literal_column(f"'{t.AUDIT_SEQ}'")))
-    return statement
+    seq = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
+    if not (decided or delivered):
+        return statement.returning(seq) if draw_seq else statement
+    if not draw_seq:
+        raise ValueError("rows written with a move ride in its statement only on PostgreSQL (draw_seq)")
+    moved = statement.returning(c.id, seq.label("event_seq")).cte("moved")
+    riders = []
+    if decided:
+        d = t.decisions.c
+        riders.append(insert(t.decisions).from_select(
+            [d.document_id, d.stage, d.outcome, d.reasons, d.policy_version, d.actor, d.created_at],
+            select(moved.c.id, *[bindparam(f"dec_{name}", type_=d[name].type) for name in DECISION_COLUMNS], now),
+        ).cte("decided"))
+    if delivered:
+        o = t.outbox.c
+        riders.append(update(t.outbox).where(o.document_id == bindparam("doc_id"))
+                      .values(attempts=o.attempts + 1, last_error=None, delivered_at=now).cte("delivered"))
+    return select(moved.c.event_seq).add_cte(*riders)
+
+
+# A decision row's columns given by the caller (``DocumentRepository.add_decision``'s).
+DECISION_COLUMNS = ("stage", "outcome", "reasons", "policy_version", "actor")
 
 
 def _document(row) -> Document:
@@ -298,17 +366,36 @@ class DocumentRepository:
         return self._transition(doc_id, expected, new, expected_version, holder, False, changes) is not None
 
     def transition_drawing_seq(self, doc_id: int, expected: Iterable[Status], new: Status, expected_version: Optional[int] = None,
-                               holder: Optional[str] = None, **changes: Any) -> Optional[int]:
+                               holder: Optional[str] = None, decision: Optional[Mapping[str, Any]] = None,
+                               outbox_delivered: bool = False, **changes: Any) -> Optional[int]:
         """``transition`` for a move that appends its audit event next: None when another
         worker got there first, else the seq drawn for the event in the same statement
         (PostgreSQL, ``AuditRepository.append(seq=...)``), or 0 (SQLite: the append reads
-        its seq under the database lock, in-process, at no round trip)."""
-        return self._transition(doc_id, expected, new, expected_version, holder, self.conn.dialect.name == "postgresql", changes)
+        its seq under the database lock, in-process, at no round trip).
 
-    def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict) -> Optional[int]:
-        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq)
-        params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": utcnow(),
+        ``decision`` (``add_decision``'s arguments but the document's id): its row is written
+        when the document moves. ``outbox_delivered``: the document's outbox row is marked
+        delivered (``outbox_attempt`` without an error) whether it moves or not. Both in the
+        move's own statement on PostgreSQL (``_transition_statement``), as statements of their
+        own on SQLite."""
+        draw_seq = self.conn.dialect.name == "postgresql"
+        if not draw_seq and outbox_delivered:
+            self.outbox_attempt(doc_id, None)
+        seq = self._transition(doc_id, expected, new, expected_version, holder, draw_seq, changes,
+                               decision if draw_seq else None, outbox_delivered and draw_seq)
+        if seq is not None and decision is not None and not draw_seq:
+            self.add_decision(doc_id, **decision)
+        return seq
+
+    def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict,
+                    decision: Optional[Mapping[str, Any]] = None, delivered: bool = False) -> Optional[int]:
+        statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq,
+                                          decision is not None, delivered)
+        now = utcnow()
+        params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": now,
                   "expected_version": expected_version, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}
+        if decision is not None:
+            params.update({f"dec_{k}": v for k, v in _decision_values(**decision).items()})
         result = self.conn.execute(statement, params)
         if not draw_seq:
             return 0 if result.rowcount == 1 else None
@@ -369,6 +456,28 @@ class DocumentRepository:
             select(t.documents.c.status, t.documents.c.pool, func.count()).group_by(t.documents.c.status, t.documents.c.pool)
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def insert_arriving(self, *, sha256: str, filename: str, channel: str, media_type: Optional[str], size_bytes: int,
+                        status: Status, reason: Optional[str] = None, message_db_id: Optional[int] = None,
+                        correlation_id: Optional[str] = None) -> Optional[tuple[Document, Optional[int]]]:
+        """``insert_new_drawing_seq`` and, for a new document, ``record_arrival`` of it (the
+        same channel, file name and message): one statement on PostgreSQL, two on SQLite.
+        None, and nothing written, when the bytes are stored already."""
+        if self.conn.dialect.name != "postgresql":
+            inserted = self.insert_new_drawing_seq(sha256=sha256, filename=filename, channel=channel, media_type=media_type,
+                                                   size_bytes=size_bytes, status=status, reason=reason, message_db_id=message_db_id,
+                                                   correlation_id=correlation_id)
+            if inserted is not None:
+                self.record_arrival(inserted[0].id, channel, filename, message_db_id)
+            return inserted
+        now = utcnow()
+        values = {"sha256": sha256, "filename": filename, "channel": channel, "media_type": media_type, "size_bytes": size_bytes,
+                  "status": status.value, "reason": reason, "message_db_id": message_db_id, "attempts": 0, "version": 1,
+                  "created_at": now, "updated_at": now, "correlation_id": correlation_id}
+        row = self.conn.execute(_INSERT_NEW_DOCUMENT_WITH_ARRIVAL, {f"d_{k}": v for k, v in values.items()}).first()
+        if row is None:
+            return None
+        return _document(row), int(row[-1])
 
     # -- arrivals and e-mail messages ------------------------------------------------------
     def record_arrival(self, doc_id: int, channel: str, filename: str, message_db_id: Optional[int] = None) -> None:
@@ -460,19 +569,11 @@ class DocumentRepository:
         rejected, failed or duplicate (pending ones are commitments), later ones once approved
         or exported (a fast-pool invoice may be approved before a slower, earlier one). Each
         row carries ``status`` and its newest extraction."""
-        d = t.documents.c
-        counted = or_(and_(d.id < doc_id, d.status.not_in(NOT_BILLING)), and_(d.id > doc_id, d.status.in_(PAID)))
-        rows = self.conn.execute(
-            select(t.invoices.c.document_id, d.status).join(t.documents, d.id == t.invoices.c.document_id)
-            .where(t.invoices.c.po_number == po_number, t.invoices.c.document_id != doc_id, counted)
-            .order_by(t.invoices.c.document_id)
-        ).all()
-        out = []
-        for document_id, status in rows:
-            extraction = self.latest_extraction(document_id)
-            if extraction is not None:
-                out.append({"document_id": int(document_id), "status": status, "extraction": extraction})
-        return out
+        # with each invoice's newest extraction, in one statement (a PO billed by many invoices
+        # was one more statement per invoice); one without an extraction bills nothing yet
+        rows = self.conn.execute(_PO_COMMITMENTS, {"po_number": po_number, "doc_id": doc_id}).all()
+        return [{"document_id": int(r.document_id), "status": r.status,
+                 "extraction": {c.name: r._mapping[f"x_{c.name}"] for c in t.extractions.c}} for r in rows]
 
     # -- export outbox ---------------------------------------------------------------------
     def add_outbox(self, doc_id: int, idempotency_key: str, payload: dict, gate_result,
@@ -534,13 +635,17 @@ class DocumentRepository:
 
     # -- decisions -------------------------------------------------------------------------
     def add_decision(self, doc_id: int, stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> None:
-        self.conn.execute(_INSERT_DECISION, {"document_id": doc_id, "stage": stage, "outcome": outcome,
-                                             "reasons": reasons_to_json(reasons), "policy_version": policy_version,
-                                             "actor": actor, "created_at": utcnow()})
+        self.conn.execute(_INSERT_DECISION, {"document_id": doc_id, "created_at": utcnow(),
+                                             **_decision_values(stage, outcome, reasons, policy_version, actor)})
 
     def decisions(self, doc_id: int) -> list[dict]:
         rows = self.conn.execute(select(t.decisions).where(t.decisions.c.document_id == doc_id).order_by(t.decisions.c.id))
         return [dict(r._mapping) for r in rows]
+
+
+def _decision_values(stage: str, outcome: str, reasons: Iterable[Reason], policy_version: Optional[str], actor: str) -> dict:
+    """A ``decisions`` row's caller-given columns (``DECISION_COLUMNS``)."""
+    return {"stage": stage, "outcome": outcome, "reasons": reasons_to_json(reasons), "policy_version": policy_version, "actor": actor}
 
 
 def reasons_to_json(reasons: Iterable[Reason]) -> list[dict]:
