@@ -3,6 +3,8 @@ PDFium call is needed when the text has no space); the facts read once per text 
 
 from __future__ import annotations
 
+import pytest
+
 from invoicepipe.adapters.pdf_glyphs import _printed
 
 
@@ -52,15 +54,19 @@ def _page_with_forms() -> bytes:
     return out.getvalue()
 
 
-def test_matrix_and_font_size_read_per_text_object_equal_one_call_per_character():
+@pytest.mark.parametrize("objects_known", [True, False])
+def test_matrix_and_font_size_read_per_text_object_equal_one_call_per_character(objects_known, monkeypatch):
     import ctypes
 
     import numpy as np
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
+    from invoicepipe.adapters import pdf_glyphs
     from invoicepipe.adapters.pdf_glyphs import _object_facts
 
+    if not objects_known:  # PDFium names no object for a character: each one's facts are read
+        monkeypatch.setattr(pdf_glyphs, "_TEXT_OBJECT", lambda page, index: 0)
     pdf = pdfium.PdfDocument(_page_with_forms())
     page = pdf[0]
     textpage = page.get_textpage()
