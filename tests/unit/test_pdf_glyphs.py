@@ -1,7 +1,9 @@
-"""adapters/pdf_glyphs._printed: which of PDFium's text-page characters are printed, and as
-what (no PDFium call is needed when the text has no space)."""
+"""adapters/pdf_glyphs: which of PDFium's text-page characters are printed, and as what (no
+PDFium call is needed when the text has no space); the facts read once per text object."""
 
 from __future__ import annotations
+
+import pytest
 
 from invoicepipe.adapters.pdf_glyphs import _printed
 
@@ -16,3 +18,72 @@ def test_controls_dropped_hyphen_marks_and_pairs_turned_into_their_characters():
 
 def test_plain_text_is_kept_whole():
     assert _printed(None, "Total") == ([0, 1, 2, 3, 4], ["T", "o", "t", "a", "l"], False)
+
+
+def _page_with_forms() -> bytes:
+    """Text objects of several sizes and directions, and one form drawn twice under different
+    matrices: its text objects are the same in the file, not on the page."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(400, 400))
+    c.setFont("Helvetica", 9)
+    c.drawString(20, 370, "Invoice 2026-0042")
+    c.setFont("Times-Italic", 13)
+    c.drawString(20, 340, "Total 1.234,56 EUR")
+    c.saveState()
+    c.translate(300, 100)
+    c.rotate(90)
+    c.setFont("Courier", 7)
+    c.drawString(0, 0, "sideways note")
+    c.restoreState()
+    c.beginForm("stamp")
+    c.setFont("Helvetica-Bold", 11)
+    c.drawString(0, 0, "PAID 12.03.2026")
+    c.endForm()
+    for dx, dy, scale in ((40, 200, 1.0), (60, 120, 1.7)):
+        c.saveState()
+        c.translate(dx, dy)
+        c.scale(scale, scale)
+        c.doForm("stamp")
+        c.restoreState()
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("objects_known", [True, False])
+def test_matrix_and_font_size_read_per_text_object_equal_one_call_per_character(objects_known, monkeypatch):
+    import ctypes
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from invoicepipe.adapters import pdf_glyphs
+    from invoicepipe.adapters.pdf_glyphs import _object_facts
+
+    if not objects_known:  # PDFium names no object for a character: each one's facts are read
+        monkeypatch.setattr(pdf_glyphs, "_TEXT_OBJECT", lambda page, index: 0)
+    pdf = pdfium.PdfDocument(_page_with_forms())
+    page = pdf[0]
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        count = pdfium_c.FPDFText_CountChars(raw)
+        indices = [i for i in range(count) if pdfium_c.FPDFText_GetUnicode(raw, i) > 0x20]
+        matrices, sizes = _object_facts(ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value), indices)
+        one_by_one = []
+        for i in indices:
+            m = pdfium_c.FS_MATRIX()
+            assert pdfium_c.FPDFText_GetMatrix(raw, i, m)
+            one_by_one.append([np.float32(v) for v in (m.a, m.b, m.c, m.d, m.e, m.f)])
+        assert matrices.tolist() == np.array(one_by_one, dtype=np.float32).astype(np.float64).tolist()
+        assert sizes.tolist() == [pdfium_c.FPDFText_GetFontSize(raw, i) for i in indices]
+        assert len({tuple(row) for row in matrices.tolist()}) >= 4  # the forms' two placements differ
+    finally:
+        textpage.close()
+        page.close()
+        pdf.close()

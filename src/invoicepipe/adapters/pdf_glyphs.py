@@ -1,8 +1,9 @@
 """PDFium's facts about each printed character of a text page, read in bulk.
 
 A page has a thousand characters or more, and each fact is one call into PDFium. The calls
-are made by ``map`` over PDFium entry points declared with plain addresses, writing straight
-into ctypes arrays (no Python frame and no ctypes object per call); the box arithmetic then
+are made by ``map`` over PDFium entry points declared without argument types, writing
+straight into ctypes arrays (no Python frame and no argument conversion per call), and the
+facts PDFium keeps per text object (matrix, font size) are read once per object; the box arithmetic then
 runs on whole numpy columns, with the same IEEE operations in the same order as a loop over
 the characters, so the boxes are the same floats. ``pdf_words`` turns them into the
 characters pdfplumber groups into words.
@@ -25,17 +26,23 @@ _HYPHEN_MARKS = {0x02, 0xFFFE}
 _SPACE_LIKE = {0x20, 0xA0, 0x09, 0x0D, 0x0A}
 
 
-def _by_address(func, restype, *argtypes):
-    """The same PDFium entry point declared with plain addresses for its pointers, so ``map``
-    can fill a ctypes array in one C-level loop (no Python frame, no ctypes object per call)."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+def _unconverted(func, restype):
+    """The same PDFium entry point with no declared argument types: ctypes then passes a
+    ``c_void_p``, a ``byref`` and a small int as they are, where declared types convert
+    every argument of every call (about a third of a call's cost; a page has a thousand
+    characters or more and each fact of each is one call). Every argument handed to one of
+    these is a pointer object or an index, never a bare address (an int goes as a C int)."""
+    function = ctypes.cast(func, ctypes.CFUNCTYPE(restype))
+    function.argtypes = None
+    return function
 
 
-_ADDR, _INT = ctypes.c_void_p, ctypes.c_int
-_LOOSE_BOX = _by_address(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDR, _INT, _ADDR)
-_MATRIX = _by_address(pdfium_c.FPDFText_GetMatrix, _INT, _ADDR, _INT, _ADDR)
-_FONT_SIZE = _by_address(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDR, _INT)
-_ORIGIN = _by_address(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDR, _INT, _ADDR, _ADDR)
+_INT = ctypes.c_int
+_LOOSE_BOX = _unconverted(pdfium_c.FPDFText_GetLooseCharBox, _INT)
+_MATRIX = _unconverted(pdfium_c.FPDFText_GetMatrix, _INT)
+_FONT_SIZE = _unconverted(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_ORIGIN = _unconverted(pdfium_c.FPDFText_GetCharOrigin, _INT)
+_TEXT_OBJECT = _unconverted(pdfium_c.FPDFText_GetTextObject, ctypes.c_size_t)  # 0: no object
 _RECT_BYTES, _MATRIX_BYTES = ctypes.sizeof(pdfium_c.FS_RECTF), ctypes.sizeof(pdfium_c.FS_MATRIX)
 # what needs a look of its own: controls and spaces (PDFium may have made them up), the
 # line-end hyphen marks, UTF-16 halves
@@ -44,12 +51,12 @@ _SPECIAL = re.compile("[\x00-\x20\xa0\ufffe\ud800-\udfff]")
 
 @dataclass
 class Glyphs:
-    """What PDFium says of each kept character, in ctypes arrays filled by C-level loops;
-    the arithmetic on them is done afterwards on whole arrays."""
+    """What PDFium says of each kept character, filled by C-level loops; the arithmetic on
+    them is done afterwards on whole arrays."""
 
     boxes: ctypes.Array  # FS_RECTF: PDFium's loose box (left, top, right, bottom), user space
-    matrices: ctypes.Array  # FS_MATRIX: the glyph's text matrix
-    sizes: list[float]  # font size
+    matrices: np.ndarray  # n x 6 (a, b, c, d, e, f): the glyph's text matrix, PDFium's floats as float64
+    sizes: np.ndarray  # font size
     origins: ctypes.Array  # x, y of each glyph's origin
 
 
@@ -61,27 +68,51 @@ def read_glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[str], Glyphs, bool]:
     if len(text) != count:  # a character outside the BMP takes two UTF-16 units: read them one by one
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
     indices, texts, made_up = _printed(raw, text)
-    address = ctypes.cast(raw, ctypes.c_void_p).value
-    boxes, found = _loose_boxes(address, indices)
+    page = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    boxes, found = _loose_boxes(page, indices)
     if not all(found):  # PDFium has no box for it: not drawn
         indices = [i for i, ok in zip(indices, found) if ok]
         texts = [t for t, ok in zip(texts, found) if ok]
-        boxes, _ = _loose_boxes(address, indices)
+        boxes, _ = _loose_boxes(page, indices)
     n = len(indices)
-    matrices = (pdfium_c.FS_MATRIX * max(n, 1))()
     origins = (ctypes.c_double * max(2 * n, 2))()
-    at, to = ctypes.addressof(matrices), ctypes.addressof(origins)
-    list(map(_MATRIX, repeat(address, n), indices, range(at, at + _MATRIX_BYTES * n, _MATRIX_BYTES)))
-    sizes = list(map(_FONT_SIZE, repeat(address, n), indices))
-    list(map(_ORIGIN, repeat(address, n), indices, range(to, to + 16 * n, 16), range(to + 8, to + 16 * n, 16)))
+    list(map(_ORIGIN, repeat(page, n), indices, map(ctypes.byref, repeat(origins, n), range(0, 16 * n, 16)),
+             map(ctypes.byref, repeat(origins, n), range(8, 16 * n + 8, 16))))
+    matrices, sizes = _object_facts(page, indices)
     return texts, Glyphs(boxes, matrices, sizes, origins), made_up
 
 
-def _loose_boxes(address: int, indices: list[int]) -> tuple[ctypes.Array, list[int]]:
+def _object_facts(page: ctypes.c_void_p, indices: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each character's text matrix and font size. PDFium keeps both per text object (its
+    text page gives every character of an object the object's matrix, the form's applied,
+    and the object's font size), so they are read once per object, at its first character,
+    and spread to the others: one call per character (which object) instead of two. A
+    character without an object (none is printed text, but PDFium may say so of some) has
+    its own facts read."""
+    n = len(indices)
+    objects = list(map(_TEXT_OBJECT, repeat(page, n), indices))
+    first = dict(zip(reversed(objects), reversed(range(n))))  # object -> its first character
+    if 0 in first:
+        at = list(range(n))
+        group = None
+    else:
+        at = list(first.values())
+        slot = {obj: k for k, obj in enumerate(first)}
+        group = np.fromiter(map(slot.__getitem__, objects), dtype=np.intp, count=n)
+    wanted = list(map(indices.__getitem__, at))
+    m = len(wanted)
+    matrices = (pdfium_c.FS_MATRIX * max(m, 1))()
+    list(map(_MATRIX, repeat(page, m), wanted, map(ctypes.byref, repeat(matrices, m), range(0, _MATRIX_BYTES * m, _MATRIX_BYTES))))
+    matrix = np.frombuffer(matrices, dtype=np.float32, count=6 * m).reshape(m, 6).astype(np.float64)
+    size = np.array(list(map(_FONT_SIZE, repeat(page, m), wanted)), dtype=np.float64)
+    return (matrix, size) if group is None else (matrix[group], size[group])
+
+
+def _loose_boxes(page: ctypes.c_void_p, indices: list[int]) -> tuple[ctypes.Array, list[int]]:
     n = len(indices)
     boxes = (pdfium_c.FS_RECTF * max(n, 1))()
-    at = ctypes.addressof(boxes)
-    return boxes, list(map(_LOOSE_BOX, repeat(address, n), indices, range(at, at + _RECT_BYTES * n, _RECT_BYTES)))
+    return boxes, list(map(_LOOSE_BOX, repeat(page, n), indices,
+                           map(ctypes.byref, repeat(boxes, n), range(0, _RECT_BYTES * n, _RECT_BYTES))))
 
 
 def _printed(raw, text: str) -> tuple[list[int], list[str], bool]:
@@ -129,10 +160,10 @@ def page_boxes(glyphs: Glyphs, ctm: tuple, height: float, mb_x0: float, mb_top: 
     n = len(glyphs.sizes)
     a, b, c, d, e, f = ctm
     box = np.frombuffer(glyphs.boxes, dtype=np.float32, count=4 * n).reshape(n, 4).astype(np.float64)
-    matrix = np.frombuffer(glyphs.matrices, dtype=np.float32, count=6 * n).reshape(n, 6).astype(np.float64)
+    matrix = glyphs.matrices
     left, top, right, bottom = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
     ma, mb, mc, md = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
-    size = np.array(glyphs.sizes, dtype=np.float64)
+    size = glyphs.sizes
     origin = np.frombuffer(glyphs.origins, dtype=np.float64, count=2 * n).reshape(n, 2)
     ox, oy = origin[:, 0], origin[:, 1]
     # PDFium's loose box also takes in the glyph's ink (an italic "f" overhangs its advance);
