@@ -83,7 +83,8 @@ def test_straight_through_and_auto_error_rate(docs):
 def test_a_uniform_threshold_policy_changes_only_thresholds():
     policy = m.uniform_threshold_policy(POLICY, 0.5)
     ex = Extraction({n: ExtractedField(n, v, 0.6, "label_right") for n, v in
-                     (("vendor_id", "V1"), ("invoice_number", "1"), ("invoice_date", "2026-01-01"), ("total", "5.00"), ("currency", "EUR"))})
+                     (("vendor_id", "V1"), ("invoice_number", "1"), ("invoice_date", "2026-01-01"), ("total", "5.00"), ("currency", "EUR"),
+                      ("net", "5.00"), ("tax", "0.00"))})  # a net beside the total: a total read alone is held whatever the threshold
     assert route_invoice(ex, None, POLICY).outcome == "review"
     assert route_invoice(ex, None, policy).outcome == "auto"
     assert policy.routing.amount_bands == POLICY.routing.amount_bands
