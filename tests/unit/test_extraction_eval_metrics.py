@@ -113,3 +113,6 @@ def test_held_figures_say_what_held_each_document_and_whether_the_held_value_was
     assert figures["held"] == 2 and figures["held_clean"] == 1  # only "a" had every critical field right
     assert figures["by_reason"]["low_confidence:total"] == {"documents": 2, "value_right": 1, "scored": 2}
     assert figures["by_reason"]["unknown_vendor"] == {"documents": 1, "value_right": 0, "scored": 0}
+    assert figures["documents"] == [
+        {"document": "a", "form": "scan", "clean": True, "reasons": ["low_confidence:total"]},
+        {"document": "b", "form": "scan", "clean": False, "reasons": ["low_confidence:total", "unknown_vendor"]}]

@@ -164,8 +164,11 @@ def held_figures(docs: list[DocOutcome]) -> dict:
                 row["scored"] += 1
                 row["value_right"] += int(shown.correct)
     clean = [d for d in held if _critical_ok(d)]
+    # per document too (JSON only): which invoice a reason held, to read it page by page
+    documents = [{"document": d.name, "form": d.form, "clean": _critical_ok(d),
+                  "reasons": list(dict.fromkeys(f"{code}:{name}" if name else code for code, name in d.held))} for d in held]
     return {"held": len(held), "held_clean": len(clean),
-            "by_reason": dict(sorted(by_reason.items(), key=lambda kv: -kv[1]["documents"]))}
+            "by_reason": dict(sorted(by_reason.items(), key=lambda kv: -kv[1]["documents"])), "documents": documents}
 
 
 def uniform_threshold_policy(policy: Policy, threshold: float) -> Policy:
