@@ -21,7 +21,7 @@ from typing import Optional, Sequence
 
 from .charges import line_amount
 from .line_trust import untrusted_lines
-from .models import Extraction, LineItem, Reason, printed_adjustment
+from .models import ADJUSTED_TAG, Extraction, LineItem, Reason
 from .policy import Tolerances
 
 CENT = Decimal("0.01")
@@ -49,6 +49,15 @@ def _amount(extraction: Extraction, name: str) -> Optional[Decimal]:
         return extraction.amount(name)
     except ArithmeticError:
         return None
+
+
+def _printed_adjustment(extraction: Extraction) -> Decimal:
+    """The rounding or charge row the extractor found closing net + tax = total (the
+    total's ``ADJUSTED_TAG`` evidence), else 0."""
+    for tag in extraction.fields["total"].evidence:
+        if tag.startswith(ADJUSTED_TAG):
+            return Decimal(tag[len(ADJUSTED_TAG):])
+    return Decimal(0)
 
 
 def _vouched(extraction: Extraction, name: str) -> bool:
@@ -98,7 +107,7 @@ def _check_amounts(extraction: Extraction, tol: Tolerances) -> ArithmeticFinding
     slack = max(CENT * 2, tol.header_total_absolute)
     reasons: list[Reason] = []
     # a rounding or charge row printed between the tax and the total ("Round Off 0.36")
-    adjustment = printed_adjustment(extraction.fields["total"].evidence) if total is not None else Decimal(0)
+    adjustment = _printed_adjustment(extraction) if total is not None else Decimal(0)
     header_closes = net is not None and tax is not None and total is not None and abs(net + tax + adjustment - total) <= slack
     if net is not None and tax is not None and total is not None and not header_closes:
         printed = f" + printed adjustment {adjustment}" if adjustment else ""

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .arithmetic import check_arithmetic
 from .costs import ceiling_reason
 from .drift import audit_sampled
 from .evidence import Evidence
@@ -23,7 +22,7 @@ from .models import Decision, Reason
 from .policy import Policy
 from .reasons import GROUPS, spec
 from .reconcile import APPROVED, NEEDS_REVIEW, reconcile_findings
-from .routing import amount_reasons, dates_agree_with_terms, field_reasons, warning_reasons
+from .routing import amount_reasons, field_reasons, own_checks, warning_reasons
 
 MAX_MERGED_MESSAGES = 5
 
@@ -73,10 +72,9 @@ def decide(ev: Evidence, policy: Policy) -> DecisionReport:
     """``approved`` when no reason blocks payment, else ``needs_review`` with every reason."""
     ext = ev.extraction
     vendor_id = ev.vendor.vendor_id if ev.vendor else None
-    arithmetic = check_arithmetic(ext, policy.reconcile.tolerances_for(vendor_id))
+    arithmetic, corroborated = own_checks(ext, ev.vendor, policy)
     bonus, amount = amount_reasons(ext, vendor_id, policy)
     found = reconcile_findings(ev, policy)
-    corroborated = arithmetic.corroborated | dates_agree_with_terms(ext, ev.vendor)
     reasons = merge_reasons(field_reasons(ext, vendor_id, bonus, policy, corroborated) + warning_reasons(ext)
                             + _cost_reasons(ev) + list(arithmetic.reasons) + amount + list(found.reasons))
     if not any(r.blocks_payment for r in reasons) and _sampled(ev, policy):

@@ -114,14 +114,6 @@ DERIVED_DUE_METHOD = "payment_terms"
 ADJUSTED_TAG = "adjusted:"
 
 
-def printed_adjustment(evidence: tuple[str, ...]) -> Decimal:
-    """The rounding or charge an ``ADJUSTED_TAG`` in ``evidence`` names, else 0."""
-    for tag in evidence:
-        if tag.startswith(ADJUSTED_TAG):
-            return Decimal(tag[len(ADJUSTED_TAG):])
-    return Decimal(0)
-
-
 @dataclass(frozen=True)
 class ExtractedField:
     name: str

@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
-from .arithmetic import check_arithmetic
+from .arithmetic import ArithmeticFindings, check_arithmetic
 from .models import DERIVED_DUE_METHOD, Decision, Extraction, Reason, Vendor
 from .policy import Policy
 
@@ -100,6 +100,14 @@ def dates_agree_with_terms(extraction: Extraction, vendor: Optional[Vendor]) -> 
     return frozenset()
 
 
+def own_checks(extraction: Extraction, vendor: Optional[Vendor], policy: Policy) -> tuple[ArithmeticFindings, frozenset[str]]:
+    """The extraction's own evidence, as ``decide`` and ``route_invoice`` both take it: the
+    arithmetic findings, and the fields they and the payment terms confirm."""
+    vendor_id = vendor.vendor_id if vendor else None
+    arithmetic = check_arithmetic(extraction, policy.reconcile.tolerances_for(vendor_id))
+    return arithmetic, arithmetic.corroborated | dates_agree_with_terms(extraction, vendor)
+
+
 def field_reasons(extraction: Extraction, vendor_id: Optional[str], bonus: float, policy: Policy,
                   corroborated: frozenset[str] = frozenset()) -> list[Reason]:
     """Required fields missing, or read below their threshold and not confirmed by a person."""
@@ -175,9 +183,8 @@ def route_invoice(extraction: Extraction, vendor: Optional[Vendor], policy: Poli
     extraction on its own.
     """
     vendor_id = vendor.vendor_id if vendor else None
-    arithmetic = check_arithmetic(extraction, policy.reconcile.tolerances_for(vendor_id))
+    arithmetic, corroborated = own_checks(extraction, vendor, policy)
     bonus, reasons = amount_reasons(extraction, vendor_id, policy)
-    corroborated = arithmetic.corroborated | dates_agree_with_terms(extraction, vendor)
     reasons += field_reasons(extraction, vendor_id, bonus, policy, corroborated)
     reasons += list(arithmetic.reasons)
     if vendor is not None and not vendor.active:

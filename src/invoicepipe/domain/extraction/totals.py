@@ -240,8 +240,9 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
 def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candidate],
                  roundings: list[Decimal]) -> Optional[tuple]:
     """The best-scored (net, tax or None, total, rounding or charge) with net + tax (+ a
-    printed rounding or charge) = total. Every tax candidate and every sum of per-rate tax rows is looked up by the value
-    the pair (net, total) needs, so a right tax row is never cut off by a ranking."""
+    printed rounding or charge) = total. Every tax candidate and every sum of per-rate tax
+    rows is looked up by the value the pair (net, total) needs, so a right tax row is never
+    cut off by a ranking."""
     by_value: dict[Decimal, Candidate] = {}
     for t in sorted(tax + _summed_tax_rows(tax), key=lambda c: -c.score):
         if t.raw is not None:
