@@ -41,17 +41,18 @@ def test_confusable_only():
 
 def test_a_surer_second_reading_replaces_the_code_and_both_are_doubted():
     calls = []
-    words, record = reread_identifiers([_word("Ltd", 0.97), _word("CVFO00082", 0.64)], IMAGE, PX, 1,
-                                       _reader("CVF000082", 0.79, calls))
+    words, record, doubted = reread_identifiers([_word("Ltd", 0.97), _word("CVFO00082", 0.64)], IMAGE, PX, 1,
+                                                _reader("CVF000082", 0.79, calls))
     assert [w.text for w in words] == ["Ltd", "CVF000082"]
     assert words[1].confidence == DOUBT and words[1].box == _word("x").box
     assert record == {"codes_reread": 1, "codes_doubted": 1}
+    assert doubted == {words[1]}  # kept for ocr_confirm: no later reading may vouch for it
     # the crop is read at twice the page's resolution
     assert calls and calls[0][1] > 2 * 10 * PX
 
 
 def test_a_less_sure_second_reading_keeps_the_first_but_doubts_it():
-    words, _ = reread_identifiers([_word("CVFO00082", 0.64)], IMAGE, PX, 1, _reader("CVF000082", 0.5, []))
+    words, _, _ = reread_identifiers([_word("CVFO00082", 0.64)], IMAGE, PX, 1, _reader("CVF000082", 0.5, []))
     assert words[0].text == "CVFO00082" and words[0].confidence == DOUBT
 
 
@@ -64,7 +65,7 @@ def test_agreeing_or_unrelated_readings_change_nothing():
 def test_a_page_without_codes_reads_nothing():
     calls = []
     words = [_word("Invoice", 0.9), _word("4500010718", 0.95)]
-    assert reread_identifiers(words, IMAGE, PX, 1, _reader("x", 0.9, calls)) == (words, {})
+    assert reread_identifiers(words, IMAGE, PX, 1, _reader("x", 0.9, calls)) == (words, {}, frozenset())
     assert calls == []
 
 

@@ -19,7 +19,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow
+from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_confirm, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
@@ -72,6 +72,9 @@ class OcrSettings:
     # read a narrow page (a till roll) again as one block of rows (``ocr_narrow``); off only
     # to measure what it brings
     reread_narrow: bool = True
+    # read the unsurely read invoice and PO numbers again on their own, and count two readings
+    # that agree (``ocr_confirm``); off only to measure what it brings
+    confirm_ids: bool = True
     # paint a page's ruling lines (a grid table's cell borders) as paper before it is read
     # (``table_grid``); off only to measure what it brings
     erase_rules: bool = True
@@ -234,14 +237,17 @@ def _osd(cmd: str):
 
 
 def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[str], fallback: Optional[str],
-               settings: OcrSettings, lang: LanguageChoice) -> tuple[list[Word], str, Image.Image, float, dict]:
-    """(words, method, the image the words' boxes refer to, its pixels per point, capture record)."""
+               settings: OcrSettings, lang: LanguageChoice
+               ) -> tuple[list[Word], str, Image.Image, float, dict, frozenset[Word]]:
+    """(words, method, the image the words' boxes refer to, its pixels per point, capture
+    record, the codes whose two readings disagreed)."""
     words: list[Word] = []
+    doubted: frozenset[Word] = frozenset()
     method = UNREADABLE
     first = "tesseract" if tess else "rapidocr" if fallback else None
     if first and not cost_meter.permits(first, number):
         # checked before the page is even prepared: past a ceiling nothing expensive runs
-        return [], NOT_READ, img, px_per_pt, {}
+        return [], NOT_READ, img, px_per_pt, {}, doubted
     with cost_meter.charge(first or "tesseract", call=False):  # finding the page, lighting, orientation: the page's cost
         prepared, px_per_pt, capture = prepare(img, px_per_pt, settings, _osd(settings.tesseract_cmd) if tess else None)
     if tess:
@@ -274,7 +280,8 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
                 if settings.reread_codes:
                     read_code = lambda image, px, page: tesseract_words(image, px, page, language, settings.tesseract_cmd,
                                                                         psm=ocr_identifiers.LINE_PSM)
-                    words, record = ocr_identifiers.reread_identifiers(words, prepared, px_per_pt, number, read_code)
+                    words, record, doubted = ocr_identifiers.reread_identifiers(words, prepared, px_per_pt, number,
+                                                                                read_code)
                     capture = {**capture, **record}
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
@@ -290,7 +297,7 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
             words, method = second, "ocr_rapidocr"
     if not words:
         method = UNREADABLE if has_ink(prepared) else "blank"
-    return words, method, prepared, px_per_pt, capture
+    return words, method, prepared, px_per_pt, capture, doubted
 
 
 def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Optional[OcrSettings] = None) -> DocumentText:
@@ -304,9 +311,10 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     settings = settings or OcrSettings.from_env()
     tess, fallback, notes = _engines(settings)
     lang = LanguageChoice(settings.languages, installed_languages(settings.tesseract_cmd) if tess else frozenset())
-    pages, used, images = [], set(), {}
+    pages, used, images, doubted = [], set(), {}, set()
     for number, (img, px_per_pt) in enumerate(_pages(data, media_type, dpi), start=1):
-        words, method, read, px, capture = _read_page(img, px_per_pt, number, tess, fallback, settings, lang)
+        words, method, read, px, capture, page_doubted = _read_page(img, px_per_pt, number, tess, fallback, settings, lang)
+        doubted |= page_doubted
         used.add(method)
         pages.append(Page(number, read.width / px, read.height / px, tuple(words), method, capture=capture))
         if method == "ocr_tesseract":
@@ -318,19 +326,25 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     if notes:
         reader += f" ({'; '.join(notes)})"
     doc = DocumentText(tuple(pages), None, reader)
-    return _reread_amounts(doc, images, settings, lang.current) if settings.reread_amounts and images else doc
+    if settings.reread_amounts and images:
+        doc = ocr_amounts.reread_amounts(doc, images, _region_reader(settings, lang.current, ocr_amounts.BLOCK_PSM))
+    if settings.confirm_ids and images:
+        doc = ocr_confirm.confirm_identifiers(doc, images, _region_reader(settings, lang.current, ocr_confirm.LINE_PSM),
+                                              frozenset(doubted))
+    return doc
 
 
-def _reread_amounts(doc: DocumentText, images: dict, settings: OcrSettings, language: str) -> DocumentText:
-    """The amounts' region read again when the amounts disagree (``ocr_amounts``); charged
-    to Tesseract like the page, and skipped past a cost ceiling."""
+def _region_reader(settings: OcrSettings, language: str, psm: int):
+    """A reader of a part of a page read again (the amounts' region, ``ocr_amounts``; an
+    identifier, ``ocr_confirm``): charged to Tesseract like the page, skipped past a cost
+    ceiling, and empty when Tesseract fails, so the first reading stands."""
     def read_region(image: Image.Image, px: float, number: int) -> list[Word]:
         if not cost_meter.permits("tesseract", number):
             return []
         try:
             with ocr_call("tesseract"), cost_meter.charge("tesseract"):
-                return tesseract_words(image, px, number, language, settings.tesseract_cmd, psm=ocr_amounts.BLOCK_PSM)
+                return tesseract_words(image, px, number, language, settings.tesseract_cmd, psm=psm)
         except (pytesseract.TesseractError, OSError, RuntimeError):
             return []  # the first reading stands
 
-    return ocr_amounts.reread_amounts(doc, images, read_region)
+    return read_region

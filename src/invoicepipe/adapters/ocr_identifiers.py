@@ -68,21 +68,22 @@ def _read_word(image: Image.Image, px: float, word: Word, read_words: ReadWords)
 
 
 def reread_identifiers(words: list[Word], image: Image.Image, px: float, number: int,
-                       read_words: ReadWords) -> tuple[list[Word], dict]:
+                       read_words: ReadWords) -> tuple[list[Word], dict, frozenset[Word]]:
     """``words`` with each suspect code read again (see the module); a record for the capture
-    evidence (codes read again, codes whose readings disagreed)."""
+    evidence (codes read again, codes whose readings disagreed); the doubted codes as they now
+    read, which no later reading of the same print may vouch for (``ocr_confirm``)."""
     looked = [i for i, w in enumerate(words) if suspect(w)][:MAX_WORDS]
     if not looked:
-        return words, {}
+        return words, {}, frozenset()
     out = list(words)
-    doubted = 0
+    doubted: set[Word] = set()
     for i in looked:
         w = words[i]
         again = _read_word(image, px, w, read_words)
         if len(again) != 1 or not confusable_only(w.text, again[0].text):
             continue
-        doubted += 1
         surer = again[0].text if again[0].confidence > w.confidence else w.text
         out[i] = Word(surer, Box(w.box.x0, w.box.top, w.box.x1, w.box.bottom), w.page,
                       min(DOUBT, w.confidence, again[0].confidence))
-    return out, {"codes_reread": len(looked), "codes_doubted": doubted}
+        doubted.add(out[i])
+    return out, {"codes_reread": len(looked), "codes_doubted": len(doubted)}, frozenset(doubted)
