@@ -24,7 +24,11 @@ RUNNING, METERED, LOST = "running", "metered", "lost"
 _LOCK_DAY = select(t.cost_days).where(t.cost_days.c.day == bindparam("day_key")).with_for_update()
 # A grant's read: the day's row, locked, and whether the document has ledger rows at all. A
 # document's first parse (nearly every one) has none, so its rows are read only when there
-# are some: one statement per parse fewer than reading them always.
+# are some: one statement per parse fewer than reading them always. (On PostgreSQL the flag
+# is read at the statement's snapshot even when the statement waited for the day's lock:
+# that wait is for other documents' grants. Two grants of one document never overlap: each
+# comes after the lease's guarded UPDATE of the document's row in the same transaction, which
+# serialises them, and the second finds the lease taken.)
 _LOCK_DAY_FOR_DOCUMENT = (select(t.cost_days, exists().where(t.cost_ledger.c.document_id == bindparam("doc_id"))
                                  .label("document_has_entries"))
                           .where(t.cost_days.c.day == bindparam("day_key")).with_for_update(of=t.cost_days))
