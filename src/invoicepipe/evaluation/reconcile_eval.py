@@ -74,8 +74,7 @@ def _store(app, case: Case) -> int:
     with app.uow.begin() as tx:
         doc_id = tx.documents.add(sha256=digest, filename=case.id, channel=case.channel, media_type="application/json",
                                   size_bytes=len(case.id), status=Status.RECONCILING)
-        tx.documents.save_extraction(doc_id, extraction, "labelled", [])
-        tx.documents.upsert_invoice(doc_id, **invoice_columns(extraction, case.channel))
+        tx.documents.save_reading(doc_id, extraction, "labelled", [], invoice_columns(extraction, case.channel))
     return doc_id
 
 

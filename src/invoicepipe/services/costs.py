@@ -36,8 +36,7 @@ def grant(app, tx, document_id: int, now: Optional[datetime] = None) -> Grant:
     """Open the ledger row of a parse that is starting, with its allowance (see the module docstring)."""
     now = now or datetime.now(timezone.utc)
     day = today(now)
-    day_row = tx.costs.lock_day(day)
-    entries = tx.costs.entries(document_id)
+    day_row, entries = tx.costs.lock_day_for(day, document_id)
     # the same before and after settling: a running row counts at its allowance, a lost one too
     document_spent = tx.costs.document_spent(document_id, entries)
     if tx.costs.settle_lost(document_id, now, entries):

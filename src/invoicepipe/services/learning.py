@@ -67,8 +67,7 @@ def stored_memory(tx, vendor_key: str) -> tuple[bool, Optional[dict[str, VendorL
     """(corrections of the vendor wait to be learned, its memory as stored), read in the
     caller's transaction: when none waits (the usual case) the stored memory is the one
     ``memory_for_vendor`` would return, without two transactions of its own."""
-    repo = LayoutMemoryRepository(tx.conn)
-    if repo.unlearned_reviews([vendor_key], PENDING_PER_PARSE):
+    pending, layout = LayoutMemoryRepository(tx.conn).pending_and_layout(vendor_key)
+    if pending:
         return True, None
-    layout = repo.get(vendor_key)
     return False, ({vendor_key: layout} if layout else None)

@@ -168,8 +168,7 @@ def _record(app, doc, actor: str, owner: str, failure, result, granted=None, ela
                      holder=owner, **RELEASED)
         if event is not None:
             costs.settle(tx, granted, out.cost)
-            tx.documents.save_extraction(doc.id, extraction, out.reader, pages)
-            tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
+            tx.documents.save_reading(doc.id, extraction, out.reader, pages, invoice_columns(extraction, doc.channel))
             if out.content_print is not None:
                 tx.content_prints.save_content_print(doc.id, out.content_print)
     log_step(app, event, content_print_ms=out.print_ms)

@@ -133,8 +133,8 @@ def approve(app, user: User, document_id: int, seen_version: int, overrides: Opt
         if row is None:
             raise StateConflict(f"document {document_id} has no extracted fields to approve; correct or reject it")
         extraction = confirmed(extraction_from_json(row), user.role)
-        tx.documents.save_extraction(doc.id, extraction, f"review:{user.username}", row["pages"], source="review")
-        tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
+        tx.documents.save_reading(doc.id, extraction, f"review:{user.username}", row["pages"],
+                                  invoice_columns(extraction, doc.channel), source="review")
         settled = settle(app, tx, doc, extraction, step="review_approve", actor=user.actor, expected={Status.NEEDS_REVIEW},
                          overrides=given, expected_version=seen_version,
                          inputs={"seen_version": seen_version, "extraction_source": "review", "confirmed_by": user.role},
@@ -264,8 +264,8 @@ def correct(app, user: User, document_id: int, seen_version: int, values: Mappin
             reasons=[reason("reviewer_corrected", f"corrected by {user.username}: {what}; checked again", changes=changes)],
             inputs={"seen_version": seen_version, "changes": changes}, extractor_version=extraction.extractor_version,
             policy_version=app.policy.version, reason=None))
-        tx.documents.save_extraction(doc.id, extraction, f"review:{user.username}", row["pages"] if row else [], source="review")
-        tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
+        tx.documents.save_reading(doc.id, extraction, f"review:{user.username}", row["pages"] if row else [],
+                                  invoice_columns(extraction, doc.channel), source="review")
         tx.documents.add_decision(doc.id, "review", "corrected", [Reason("reviewer_corrected", what, {"changes": changes})],
                                   app.policy.version, user.actor)
         ReviewRepository(tx.conn).clear_hold(doc.id)

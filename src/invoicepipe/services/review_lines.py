@@ -103,8 +103,8 @@ def correct_lines(app, user: User, document_id: int, seen_version: int, rows: Se
             tx, doc, Status.RECONCILING, step="review_correct", actor=user.actor, outcome="corrected", expected_version=seen_version,
             reasons=[reason("reviewer_corrected", what, lines=changes)], inputs={"seen_version": seen_version, "lines": changes},
             extractor_version=extraction.extractor_version, policy_version=app.policy.version, reason=None))
-        tx.documents.save_extraction(doc.id, extraction, f"review:{user.username}", row["pages"] if row else [], source="review")
-        tx.documents.upsert_invoice(doc.id, **invoice_columns(extraction, doc.channel))
+        tx.documents.save_reading(doc.id, extraction, f"review:{user.username}", row["pages"] if row else [],
+                                  invoice_columns(extraction, doc.channel), source="review")
         tx.documents.add_decision(doc.id, "review", "corrected", [Reason("reviewer_corrected", what, {"lines": changes})],
                                   app.policy.version, user.actor)
         ReviewRepository(tx.conn).clear_hold(doc.id)

@@ -22,6 +22,16 @@ RUNNING, METERED, LOST = "running", "metered", "lost"
 # Built once: every parse locks its day and adds to it twice, and building and cache-keying
 # these statements per call cost more client CPU than running them.
 _LOCK_DAY = select(t.cost_days).where(t.cost_days.c.day == bindparam("day_key")).with_for_update()
+# A grant's read: the day's row, locked, and whether the document has ledger rows at all. A
+# document's first parse (nearly every one) has none, so its rows are read only when there
+# are some: one statement per parse fewer than reading them always. (On PostgreSQL the flag
+# is read at the statement's snapshot even when the statement waited for the day's lock:
+# that wait is for other documents' grants. Two grants of one document never overlap: each
+# comes after the lease's guarded UPDATE of the document's row in the same transaction, which
+# serialises them, and the second finds the lease taken.)
+_LOCK_DAY_FOR_DOCUMENT = (select(t.cost_days, exists().where(t.cost_ledger.c.document_id == bindparam("doc_id"))
+                                 .label("document_has_entries"))
+                          .where(t.cost_days.c.day == bindparam("day_key")).with_for_update(of=t.cost_days))
 # (and every decision reads its document's newest metered parse)
 _LATEST_METERED = (select(t.cost_ledger).where(t.cost_ledger.c.document_id == bindparam("doc_id"), t.cost_ledger.c.outcome == METERED)
                    .order_by(t.cost_ledger.c.id.desc()).limit(1))
@@ -142,6 +152,15 @@ class CostRepository:
             day=day, cpu_seconds=0.0, calls=0, cost=0.0, reserved_cpu_seconds=0.0, reserved_calls=0, reserved_cost=0.0,
             parses=0, ceiling_hits=0, engines={}).on_conflict_do_nothing(index_elements=["day"]))
         return dict(self.conn.execute(_LOCK_DAY, {"day_key": day}).mappings().one())
+
+    def lock_day_for(self, day: str, document_id: int) -> tuple[dict, list[dict]]:
+        """``lock_day`` and the document's ledger rows (``entries``), read with the day's row:
+        the rows take a statement of their own only when the document has some."""
+        row = self.conn.execute(_LOCK_DAY_FOR_DOCUMENT, {"day_key": day, "doc_id": document_id}).mappings().first()
+        if row is None:  # the day's first parse: create its row (and read it) as lock_day does
+            row = {**self.lock_day(day), "document_has_entries": True}
+        day_row = {k: v for k, v in row.items() if k != "document_has_entries"}
+        return day_row, self.entries(document_id) if row["document_has_entries"] else []
 
     def day(self, day: str) -> Optional[dict]:
         row = self.conn.execute(select(t.cost_days).where(t.cost_days.c.day == day)).mappings().first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, exists, insert, select, update
 
 from ...domain.layout_memory import VendorLayout, layout_from_dict, layout_to_dict
 from . import tables as t
@@ -21,6 +21,14 @@ _UNLEARNED_REVIEWS = (
            t.extractions.c.id.not_in(select(t.layout_memory_sources.c.extraction_id)))
     .order_by(t.extractions.c.id)
     .limit(bindparam("limit")))
+
+# Every parse of a resolved vendor asks both: whether corrections of the vendor wait to be
+# learned, and its memory as stored. One statement, not two.
+_PENDING_AND_LAYOUT = select(
+    exists().where(t.extractions.c.source == "review", t.invoices.c.document_id == t.extractions.c.document_id,
+                   t.invoices.c.vendor_id == bindparam("vendor_key"),
+                   t.extractions.c.id.not_in(select(t.layout_memory_sources.c.extraction_id))).label("pending"),
+    _LAYOUT.scalar_subquery().label("layout"))
 
 
 class LayoutMemoryRepository:
@@ -50,6 +58,12 @@ class LayoutMemoryRepository:
     def extraction(self, extraction_id: int) -> Optional[dict]:
         row = self.conn.execute(select(t.extractions).where(t.extractions.c.id == extraction_id)).first()
         return dict(row._mapping) if row else None
+
+    def pending_and_layout(self, vendor_key: str) -> tuple[bool, Optional[VendorLayout]]:
+        """(corrections of the vendor wait to be learned, its layout as stored) in one read:
+        ``bool(unlearned_reviews([vendor_key]))`` and ``get(vendor_key)``."""
+        row = self.conn.execute(_PENDING_AND_LAYOUT, {"vendor_key": vendor_key}).one()
+        return bool(row.pending), (layout_from_dict(row.layout) if row.layout is not None else None)
 
     def unlearned_reviews(self, vendor_ids: Iterable[str], limit: int = 5) -> list[dict]:
         """Review extractions (reviewers' corrections) of these vendors not learned yet, oldest first."""

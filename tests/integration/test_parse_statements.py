@@ -1,0 +1,144 @@
+"""The parse's bookkeeping, statement by statement, on both databases: what the folded reads
+and writes store and return is what the separate statements did; PostgreSQL runs the
+folded writes as one statement each (data-modifying CTEs), SQLite as before."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+from dramatiq.brokers.stub import StubBroker
+from sqlalchemy import event, select
+
+from invoicepipe.adapters.db import tables as t
+from invoicepipe.adapters.db.layout_memory import LayoutMemoryRepository
+from invoicepipe.bootstrap import bootstrap
+from invoicepipe.config import Settings
+from invoicepipe.domain.fingerprints import ContentPrint, band_keys
+from invoicepipe.domain.layout_memory import FieldSpot, VendorLayout
+from invoicepipe.domain.models import ExtractedField, Extraction, Status
+from invoicepipe.services import costs
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    settings = Settings.from_env({}, var_dir=tmp_path / "var", inbox_dir=tmp_path / "inbox", database_url=database_url)
+    application = bootstrap(settings, broker=StubBroker(), log_level="WARNING")
+    yield application
+    application.close()
+
+
+def _statements(app) -> list[str]:
+    """The SQL that SQLAlchemy sends from now on, but SQLite's BEGIN and PRAGMA (PostgreSQL's
+    BEGIN and COMMIT are not sent as statements)."""
+    seen: list[str] = []
+
+    def sent(conn, cursor, sql, *rest):
+        if not sql.startswith(("BEGIN", "PRAGMA")):
+            seen.append(" ".join(sql.split()))
+
+    event.listen(app.engine, "before_cursor_execute", sent)
+    return seen
+
+
+def _document(tx, n: int, status: Status = Status.PARSING) -> int:
+    return tx.documents.add(sha256=f"{n:064x}", filename=f"{n}.pdf", channel="portal", media_type="application/pdf",
+                            size_bytes=1, status=status)
+
+
+def _extraction(total: str, vendor: str = "V-1") -> Extraction:
+    fields = {"total": ExtractedField(name="total", value=total, confidence=0.9, method="test"),
+              "vendor_id": ExtractedField(name="vendor_id", value=vendor, confidence=0.9, method="test")}
+    return Extraction(fields=fields, lines=(), extractor_version="t")
+
+
+def _postgres(app) -> bool:
+    return app.engine.dialect.name == "postgresql"
+
+
+def test_a_reading_and_its_invoice_columns_are_stored_as_the_two_statements_stored_them(app):
+    with app.uow.begin() as tx:
+        folded, apart = _document(tx, 1), _document(tx, 2)
+    seen = _statements(app)
+    with app.uow.begin() as tx:
+        tx.documents.save_reading(folded, _extraction("12.00"), "reader", [{"number": 1}],
+                                  {"vendor_id": "V-1", "total": Decimal("12.00"), "po_number": "PO-1"})
+    assert len(seen) == (1 if _postgres(app) else 2)
+    with app.uow.begin() as tx:
+        tx.documents.save_extraction(apart, _extraction("12.00"), "reader", [{"number": 1}])
+        tx.documents.upsert_invoice(apart, vendor_id="V-1", total=Decimal("12.00"), po_number="PO-1")
+        # a second reading (a review's correction) updates the invoice row and adds an extraction
+        tx.documents.save_reading(folded, _extraction("13.00"), "review:x", [], {"vendor_id": "V-1", "total": Decimal("13.00")},
+                                  source="review")
+        tx.documents.save_extraction(apart, _extraction("13.00"), "review:x", [], source="review")
+        tx.documents.upsert_invoice(apart, vendor_id="V-1", total=Decimal("13.00"))
+
+    def stored(tx, doc_id):
+        invoice = tx.documents.invoice(doc_id)
+        extractions = tx.conn.execute(select(t.extractions).where(t.extractions.c.document_id == doc_id)
+                                      .order_by(t.extractions.c.id)).mappings().all()
+        return ({k: v for k, v in invoice.items() if k not in ("document_id", "created_at")},
+                [{k: v for k, v in x.items() if k not in ("id", "document_id", "created_at")} for x in extractions])
+
+    with app.uow.read() as tx:
+        assert stored(tx, folded) == stored(tx, apart)
+        invoice, extractions = stored(tx, folded)
+        assert invoice["total"] == Decimal("13.00") and invoice["po_number"] == "PO-1"
+        assert [x["source"] for x in extractions] == ["machine", "review"]
+        assert tx.documents.latest_extraction(folded)["fields"]["total"]["value"] == "13.00"
+
+
+def test_a_first_print_goes_with_its_band_keys_and_a_second_replaces_both(app):
+    first = ContentPrint(tuple(range(64)), frozenset(), frozenset(), (0x0123456789ABCDEF,), 100)
+    second = ContentPrint(tuple(range(1000, 1064)), frozenset(), frozenset(), (), 100)
+    bands = select(t.content_print_bands.c.band, t.content_print_bands.c.band_key)
+    with app.uow.begin() as tx:
+        doc_id = _document(tx, 1)
+    seen = _statements(app)
+    with app.uow.begin() as tx:
+        tx.content_prints.save_content_print(doc_id, first)
+    assert len(seen) == (1 if _postgres(app) else 2)
+    with app.uow.begin() as tx:
+        assert set(tx.conn.execute(bands.where(t.content_print_bands.c.document_id == doc_id)).all()) == set(band_keys(first))
+        assert tx.content_prints.content_print(doc_id) == first
+        tx.content_prints.save_content_print(doc_id, second)
+        assert set(tx.conn.execute(bands.where(t.content_print_bands.c.document_id == doc_id)).all()) == set(band_keys(second))
+        assert tx.content_prints.content_print(doc_id) == second
+
+
+def test_the_vendor_s_pending_corrections_and_layout_are_read_as_the_two_reads_read_them(app):
+    layout = VendorLayout("V-1", (FieldSpot("total", -1, (0.7, 0.8, 0.9, 0.82), "total"),), 3)
+    with app.uow.begin() as tx:
+        repo = LayoutMemoryRepository(tx.conn)
+        assert repo.pending_and_layout("V-1") == (False, None)
+        repo.save(layout)
+        doc_id = _document(tx, 1, Status.NEEDS_REVIEW)
+        tx.documents.save_reading(doc_id, _extraction("12.00"), "review:x", [], {"vendor_id": "V-1"}, source="review")
+    with app.uow.begin() as tx:
+        repo = LayoutMemoryRepository(tx.conn)
+        assert repo.pending_and_layout("V-1") == (True, layout) == (bool(repo.unlearned_reviews(["V-1"])), repo.get("V-1"))
+        assert repo.pending_and_layout("V-2") == (False, None)
+        [correction] = repo.unlearned_reviews(["V-1"])
+        repo.mark_learned(correction["id"], "V-1")
+        assert repo.pending_and_layout("V-1") == (False, layout)
+
+
+def test_a_document_s_first_grant_reads_no_ledger_rows_and_a_retry_counts_the_dead_attempt(app):
+    now = datetime.now(timezone.utc)
+    with app.uow.begin() as tx:
+        opener, doc_id = _document(tx, 1), _document(tx, 2)
+    with app.uow.begin() as tx:
+        costs.grant(app, tx, opener, now)  # the day's first grant creates the day's row
+    seen = _statements(app)
+    with app.uow.begin() as tx:
+        first = costs.grant(app, tx, doc_id, now)
+    assert not any(s.startswith("SELECT cost_ledger.id") for s in seen)
+    assert len(seen) == (2 if _postgres(app) else 3)  # the locked day with the flag; the row opened (and reserved)
+    with app.uow.begin() as tx:  # the first attempt died unsettled: the retry counts it at its allowance
+        retry = costs.grant(app, tx, doc_id, now)
+    report = costs.document_report(app, doc_id)
+    assert [p["outcome"] for p in report["parses"]] == ["lost", "running"]
+    assert retry.budget.allowance.cpu_seconds <= app.policy.costs.document.cpu_seconds - first.budget.allowance.cpu_seconds
