@@ -100,3 +100,61 @@ def test_carry_over_keeps_earlier_maps_but_the_amounts_and_the_refitted_fields()
     refitted = carry_over(new, old, frozenset({"invoice_number"}))
     assert refitted["maps"] == {"total|text|two": "T", "invoice_number|text": "N2", "invoice_date": "d1"}
     assert refitted["carried_over"]["maps"] == ["invoice_date"]
+
+
+def _split_table() -> CalibrationTable:
+    return CalibrationTable("cal-test", "kv-x", {
+        "invoice_number|text": CalibrationMap(((0.5, 0.88), (0.6, 0.995))),
+        "invoice_number|read": CalibrationMap(((0.4, 0.7), (0.8, 0.97), (0.9, 0.995))),
+        "invoice_number|ocr": CalibrationMap(((0.4, 0.87), (0.75, 0.987)))})
+
+
+def test_an_ocr_value_with_its_reading_factor_is_the_product_of_two_measured_chances():
+    table = _split_table()
+    # a boxed number read at 0.97 under a middling label (0.64 = 0.66 x 0.97): the field
+    # surely (0.995), its characters surely (0.995)
+    assert table.calibrate("invoice_number", "ocr", 0.64, read=0.97) == round(0.995 * 0.995, 4)
+    # the same score from a strong label over an unsure reading (0.64 = 0.99 x 0.65)
+    assert table.calibrate("invoice_number", "ocr", 0.64, read=0.65) == round(0.995 * 0.7, 4)
+    # without the factor (or on a text layer) the one map stands
+    assert table.calibrate("invoice_number", "ocr", 0.64) == 0.87
+    assert table.calibrate("invoice_number", "text", 0.64, read=0.97) == 0.995
+    # a score without the factor under every text-layer step: nothing
+    assert table.calibrate("invoice_number", "ocr", 0.3, read=0.97) == 0.0
+    # never more than MAX_LIFT above the raw score
+    lenient = CalibrationTable("cal-test", "kv-x", {"invoice_number|text": CalibrationMap(((0.0, 0.99),)),
+                                                    "invoice_number|read": CalibrationMap(((0.0, 0.99),))})
+    assert lenient.calibrate("invoice_number", "ocr", 0.3, read=0.97) == 0.7
+
+
+def test_a_reading_factor_below_the_read_maps_samples_falls_back_to_the_ocr_map():
+    assert _split_table().calibrate("invoice_number", "ocr", 0.3, read=0.35) == 0.0  # under the ocr map's steps too
+    assert _split_table().calibrate("invoice_number", "ocr", 0.45, read=0.35) == 0.85  # 0.87, under raw + MAX_LIFT
+
+
+def test_without_a_read_map_the_ocr_map_stands():
+    table = CalibrationTable("cal-test", "kv-x", {k: m for k, m in _split_table().maps.items() if not k.endswith("|read")})
+    assert table.calibrate("invoice_number", "ocr", 0.64, read=0.97) == 0.87
+
+
+def test_apply_reads_the_factor_from_the_evidence():
+    ex = Extraction({"invoice_number": ExtractedField("invoice_number", "4711", 0.64, "label_below", evidence=("read:0.970",)),
+                     "po_number": ExtractedField("po_number", "4500", 0.64, "label_below", evidence=("read:x",))},
+                    extractor_version="kv-x")
+    out = apply_calibration(ex, _split_table(), "ocr")
+    assert out.confidence("invoice_number") == round(0.995 * 0.995, 4)
+    assert out.confidence("po_number") == 0.64  # no usable factor, no map for the field: raw, under the cap
+
+
+def test_read_maps_are_fitted_on_values_surely_the_field():
+    from invoicepipe.domain.calibration import fit_read_maps
+    base = _split_table()
+    # 300 readings at 0.95 under strong labels, all right; 300 at 0.95 under weak labels,
+    # a third wrong (wrong value, not misread): the weak ones are not the reading's fault
+    rows = [(0.7, 0.95, True)] * 300 + [(0.45, 0.95, i % 3 != 0) for i in range(300)]
+    table = fit_read_maps(base, {"invoice_number": rows, "po_number": rows}, min_samples=30)
+    assert table.maps["invoice_number|read"](0.95) >= 0.98
+    assert "po_number|read" not in table.maps  # no text-layer map to say which were surely the field
+    # too few sure samples: no map
+    assert "invoice_number|read" not in fit_read_maps(CalibrationTable("c", "kv-x", {
+        "invoice_number|text": base.maps["invoice_number|text"]}), {"invoice_number": rows[:20]}).maps

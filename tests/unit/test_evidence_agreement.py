@@ -81,3 +81,20 @@ def test_a_due_date_before_the_invoice_date_contradicts_both():
     lone = {**DATES, 3: ("Due date: 01.02.2026", LOW)}
     assert (extract_invoice(_ocr(rows), []).fields["invoice_date"].confidence
             == extract_invoice(_ocr(lone), []).fields["invoice_date"].confidence)
+
+
+def test_an_ocr_value_carries_its_reading_factor_for_the_calibration():
+    value, conf, evidence = _number({})
+    assert value == "CVF000091" and "read:0.500" in evidence
+    # lifted by a witness: the factor of the agreeing readings, once
+    _, _, lifted = _number({12: ("Please quote CVF000091 with your payment", 0.9)})
+    assert [t for t in lifted if t.startswith("read:")] == [f"read:{combined(LOW, [0.9]):.3f}"]
+
+
+def test_no_reading_factor_on_a_text_layer_or_for_a_doubted_value():
+    text = DocumentText((Page(1, 595, 842, tuple(w for row, (t, _) in HEAD.items() for w in row_words(t, row)),
+                              "pdf_text"),), None, "test")
+    assert not any(t.startswith("read:") for t in extract_invoice(text, []).fields["invoice_number"].evidence)
+    rows = {**HEAD, 3: ("Invoice No. CVF000092", LOW)}
+    contested = extract_invoice(_ocr(rows), []).fields["invoice_number"]
+    assert not any(t.startswith("read:") for t in contested.evidence)

@@ -21,6 +21,14 @@ is not lifted (``UNCALIBRATED_CAP``), and two classes are capped whatever a cali
 says, because a synthetic set cannot show how they fail on unseen documents: an amount
 whose digits conflict with another printed amount (a lost thousands group), and an amount
 that nothing agrees with (``CLASS_CEILINGS``).
+
+An OCR identifier or date whose characters nothing contradicts carries its reading factor
+(``read:0.97``, see ``extraction/agreement``): the part of its score that says whether its
+characters were read right, apart from label, placement and format, which say whether it is
+the field. Its confidence is the product of the two, each measured where it can be
+(``CalibrationTable.split_calibration``): the rest of the score through the text layer's map,
+the reading factor through ``field|read``, fitted on the split's OCR values that were surely
+the field. A field without both maps, or with a doubt on its reading, keeps ``field|ocr``.
 """
 
 from __future__ import annotations
@@ -44,6 +52,13 @@ MIN_BIN = 10
 # Below every routing threshold: such a value always goes to a person.
 CLASS_CEILINGS = {"conflict": 0.5, "alone": 0.8}
 POOL_BELOW = 100
+# an OCR identifier's or date's reading factor (``extraction.agreement.read_evidence``) and the
+# key of the maps fitted on it
+READ_TAG = "read:"
+READ_KEY = "read"
+# an OCR value whose score without its reading factor calibrates at least this high through
+# the text layer's map was surely the field: its rightness measures the reading alone
+SURELY_THE_FIELD = 0.99
 
 
 @dataclass(frozen=True)
@@ -68,10 +83,17 @@ class CalibrationTable:
     extractor_version: str
     maps: Mapping[str, CalibrationMap]
 
-    def calibrate(self, field: str, source: str, raw: float, evidence: Optional[str] = None) -> float:
+    def calibrate(self, field: str, source: str, raw: float, evidence: Optional[str] = None,
+                  read: Optional[float] = None) -> float:
         """The calibrated confidence; never more than ``MAX_LIFT`` above the raw score, since a
         synthetic calibration set cannot show every way an unfamiliar document fails.
-        ``evidence`` is the amount's evidence class (None for fields without cross-checks)."""
+        ``evidence`` is the amount's evidence class (None for fields without cross-checks);
+        ``read`` the OCR factor of an identifier's or date's score (its ``read:`` tag), which
+        splits its calibration in two (``split_calibration``)."""
+        if read is not None and evidence is None and source == "ocr":
+            split = self.split_calibration(field, raw, read)
+            if split is not None:
+                return round(min(split, raw + MAX_LIFT), 4)
         if evidence is not None:
             own = self.maps.get(f"{field}|{source}|{evidence}")
             # a per-source map from few samples is too wide a bound to route on; the class
@@ -82,6 +104,33 @@ class CalibrationTable:
             mapping = self.maps.get(f"{field}|{source}") or self.maps.get(field)
         value = round(min(mapping(raw), raw + MAX_LIFT), 4) if mapping else min(raw, UNCALIBRATED_CAP)
         return min(value, CLASS_CEILINGS.get(evidence or "", 1.0))
+
+
+    def split_calibration(self, field: str, raw: float, read: float) -> Optional[float]:
+        """An OCR value's confidence as the product of two measured chances: that it is the
+        field (its score without the OCR factor, through the text layer's map, where the
+        characters are exact) and that its characters were read right (the OCR factor, through
+        the ``field|read`` map fitted on OCR values that were surely the field). One map over
+        the product of the two mixes them: a boxed number read exactly at word confidence
+        0.97 under a middling label scores like a guessed one under a strong label, and both
+        calibrate to the accuracy of their mixture. None without both maps, and for a reading
+        factor below every one the ``field|read`` map was fitted on (too few such readings
+        were surely the field to say what they are worth: the one map decides)."""
+        text, chars = self.maps.get(f"{field}|text"), self.maps.get(f"{field}|{READ_KEY}")
+        if text is None or chars is None or not chars.steps or read + 1e-9 < chars.steps[0][0]:
+            return None
+        return text(min(1.0, raw / read)) * chars(read)
+
+
+def read_factor(tags: Sequence[str]) -> Optional[float]:
+    """The OCR factor among a field's evidence tags (``read:0.970`` -> 0.97), or None."""
+    for t in tags:
+        if t.startswith(READ_TAG):
+            try:
+                return float(t[len(READ_TAG):])
+            except ValueError:
+                return None
+    return None
 
 
 def evidence_class(tags: Sequence[str]) -> Optional[str]:
@@ -104,7 +153,8 @@ def apply_calibration(extraction: Extraction, table: Optional[CalibrationTable],
         raise ValueError(f"calibration {table.version} is for extractor {table.extractor_version}, not {base}")
     fields = {
         name: f if f.method in EXACT_METHODS | UNMEASURED_METHODS
-        else replace(f, confidence=table.calibrate(name, source, f.confidence, evidence_class(f.evidence)))
+        else replace(f, confidence=table.calibrate(name, source, f.confidence, evidence_class(f.evidence),
+                                                   read_factor(f.evidence)))
         for name, f in extraction.fields.items()
     }
     return replace(extraction, fields=fields)
@@ -197,6 +247,24 @@ def fit_table(samples: Mapping[str, Sequence[tuple[float, bool]]], version: str,
     """Fit one map per key (``field`` or ``field|source``) that has at least ``min_samples``."""
     maps = {key: fit_map(rows) for key, rows in samples.items() if len(rows) >= min_samples}
     return CalibrationTable(version, extractor_version, maps)
+
+
+def fit_read_maps(table: CalibrationTable, reads: Mapping[str, Sequence[tuple[float, float, bool]]],
+                  min_samples: int = 30) -> CalibrationTable:
+    """``table`` with a ``field|read`` map per field from its OCR values' (score without the
+    reading factor, reading factor, right) samples: only those the field's text-layer map
+    says were surely the field (``SURELY_THE_FIELD``) are counted, so what goes wrong among
+    them is the reading. A field without a text-layer map or with too few such samples gets
+    none (its OCR values keep ``field|ocr``)."""
+    maps = dict(table.maps)
+    for name, rows in reads.items():
+        text = table.maps.get(f"{name}|text")
+        if text is None:
+            continue
+        sure = [(read, ok) for identity, read, ok in rows if text(identity) >= SURELY_THE_FIELD]
+        if len(sure) >= min_samples:
+            maps[f"{name}|{READ_KEY}"] = fit_map(sure)
+    return replace(table, maps=maps)
 
 
 def table_to_dict(table: CalibrationTable) -> dict:

@@ -47,7 +47,8 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.calibration import (
-    EXACT_METHODS, UNMEASURED_METHODS, evidence_class, evidence_source, fit_table, table_from_dict, table_to_dict)
+    EXACT_METHODS, UNMEASURED_METHODS, evidence_class, evidence_source, fit_read_maps, fit_table, read_factor,
+    table_from_dict, table_to_dict)
 from ..domain.extraction import EXTRACTOR_VERSION, extract_invoice
 from .configurations import configuration
 from .corpus import load_corpus
@@ -66,10 +67,14 @@ def _right(name: str, value: str, truth: dict, extraction, has_master: bool) -> 
     return is_correct(name, value, truth[name], credit_note)
 
 
-def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: int) -> dict[str, list[tuple[float, bool]]]:
-    """(raw score, right) per ``field|source`` and per ``field`` over every document."""
+def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: int
+                    ) -> tuple[dict[str, list[tuple[float, bool]]], dict[str, list[tuple[float, float, bool]]]]:
+    """(raw score, right) per ``field|source`` and per ``field`` over every document; and per
+    field, its OCR values' (score without the reading factor, reading factor, right), for the
+    ``field|read`` maps (``calibration.fit_read_maps``)."""
     config = configuration("no-calibration")
     samples: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    readings: dict[str, list[tuple[float, float, bool]]] = defaultdict(list)
     for folder in folders:
         corpus = load_corpus(folder)
         reads = read_all(list(corpus.documents), False, config.ocr, config.policy.triage.min_text_chars_per_page, workers, cache)
@@ -90,7 +95,10 @@ def collect_samples(folders: list[Path], partial_truth: bool, cache, workers: in
                     continue
                 samples[f"{name}|{source}"].append((f.confidence, ok))
                 samples[name].append((f.confidence, ok))
-    return samples
+                read = read_factor(f.evidence)
+                if source == "ocr" and read:
+                    readings[name].append((min(1.0, f.confidence / read), read, ok))
+    return samples, readings
 
 
 AMOUNTS = ("net", "tax", "total")
@@ -125,12 +133,14 @@ def main(argv=None) -> int:
     parser.add_argument("--refit", default="", help="comma-separated fields whose scoring changed: fitted anew, "
                                                       "not carried over (the amounts always are)")
     args = parser.parse_args(argv)
-    samples = collect_samples(args.folders, args.partial_truth, args.cache, args.workers)
+    samples, reads = collect_samples(args.folders, args.partial_truth, args.cache, args.workers)
     version = args.version or f"cal-{EXTRACTOR_VERSION}-{date.today().isoformat()}"
-    table = fit_table(samples, version, EXTRACTOR_VERSION, args.min_samples)
+    table = fit_read_maps(fit_table(samples, version, EXTRACTOR_VERSION, args.min_samples), reads, args.min_samples)
     data = table_to_dict(table)
     data["fitted_on"] = {"folders": [f.name for f in args.folders], "recipes": _recipes(args.folders),
-                         "samples": {k: len(v) for k, v in sorted(samples.items())}}
+                         "samples": {**{k: len(v) for k, v in sorted(samples.items())},
+                                     **{f"{k}|read": m.samples for k in reads
+                                        if (m := table.maps.get(f"{k}|read")) is not None}}}
     if args.carry_over:
         refit = frozenset(f for f in args.refit.split(",") if f)
         data = carry_over(data, json.loads(args.carry_over.read_text(encoding="utf-8")), refit)

@@ -36,6 +36,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable, Mapping, Optional, Sequence
 
+from invoicepipe.domain.calibration import READ_TAG
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.layout import Line, min_confidence
 from invoicepipe.domain.extraction.parsing import normalise_id
@@ -126,8 +127,22 @@ def lifted(cand: Candidate, conf: float, witnesses: Sequence[float], tags: Seque
     score = min(MAX_SCORE, cand.score / own * agreed)
     if score <= conf:
         return conf
-    cand.notes.extend(tags)
+    cand.notes.extend([*tags, f"{READ_TAG}{agreed:.3f}"])
     return round(score, 3)
+
+
+def read_evidence(cand: Candidate) -> tuple[str, ...]:
+    """The ``read:`` tag of an OCR value whose characters nothing contradicts: the factor its
+    words' reading (and the readings agreeing with it) put into its score, so the calibration
+    can weigh *is this the field* (the rest of the score, measured on text layers) apart from
+    *were its characters read right* (``calibration``). Empty for a text layer's value, for
+    a value already tagged by ``lifted`` and for one any evidence doubts."""
+    own = min_confidence(cand.words)
+    if not cand.words or own >= 1 or own <= 0 or CONTRADICTIONS & set(cand.notes):
+        return ()
+    if any(n.startswith(READ_TAG) for n in cand.notes):
+        return ()
+    return (f"{READ_TAG}{own:.3f}",)
 
 
 def dates_keep_terms(issued: Optional[date], due: Optional[date], terms: Iterable[int]) -> bool:

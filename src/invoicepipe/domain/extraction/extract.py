@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Callable, Mapping, Optional, Sequence
 
 from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, evidence_source
 from invoicepipe.domain.einvoice import parse_einvoice
-from invoicepipe.domain.extraction.agreement import agree
+from invoicepipe.domain.extraction.agreement import agree, read_evidence
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.column_sums import with_column_sums
@@ -37,7 +38,7 @@ from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_v
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
-EXTRACTOR_VERSION = "kv-2.12"
+EXTRACTOR_VERSION = "kv-2.13"
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -114,6 +115,10 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     terms = [*printed_terms(ctx), *([resolved[0].payment_terms_days] if resolved and resolved[0].payment_terms_days else [])]
     for name, conf in agree(ctx, chosen, terms).items():
         put(name, chosen[name][0], conf)
+    for name, (cand, _, disputed) in chosen.items():
+        tag = () if disputed else read_evidence(cand)
+        if tag and name in fields and fields[name].value == cand.value:
+            fields[name] = replace(fields[name], evidence=fields[name].evidence + tag)
     prior = resolved[0].currency if resolved else None
     currency = currency_of(ctx, prior) if prior else currency
     if currency:
