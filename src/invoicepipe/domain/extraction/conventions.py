@@ -13,6 +13,7 @@ from typing import Optional
 
 from babel.numbers import get_territory_currencies
 
+from invoicepipe.domain.extraction.currency_evidence import agreed_currency
 from invoicepipe.domain.extraction.layout import Line, build_layout
 from invoicepipe.domain.extraction.parsing import (
     AMBIGUOUS_SYMBOLS, ISO_CURRENCIES, SYMBOL_RX, currency_code, date_order_evidence, find_iban, find_vat_ids)
@@ -81,10 +82,17 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
                 weight = _SPECK  # "Cashier: Gita. £": a lone sign OCR read off a speck
             counts[code] += weight * (0.5 if tok == "$" and not ocr_free(ln) else 1)
             where.setdefault(code, ln.words_in(start, end))
-    if prior and counts:
-        counts[prior] += 2
     if not counts:
-        return _unprinted_currency(ctx, prior)
+        # no clear sign: garbled readings, the master and the countries may still agree
+        return agreed_currency(ctx, prior, countries) or _unprinted_currency(ctx, prior)
+    if max(counts.values()) < 1:
+        # nothing but lone signs apart from any digit ("č" read as "€"): a sign read beside
+        # the amounts, even garbled, says more when the other witnesses agree with it
+        agreed = agreed_currency(ctx, prior, countries)
+        if agreed and any(n.startswith("reading") for n in agreed[0].notes):
+            return agreed
+    if prior:
+        counts[prior] += 2
     code, n = counts.most_common(1)[0]
     share = n / sum(counts.values())
     conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
