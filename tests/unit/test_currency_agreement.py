@@ -127,6 +127,7 @@ def test_an_id_whose_check_digits_fail_names_no_country():
     "Ke 31.12.2026 zůstatek",        # a Czech preposition before a date
     "Ké services and KC units",      # garbled words with no amount beside them
     "Article RN 1200",               # no cents, no groups: a code, not money
+    "Mo - Fr 08.30 - 12.30 Uhr",     # opening hours
 ])
 def test_a_lookalike_beside_no_money_is_no_reading(text):
     rows = _invoice(["1 200,00", "1 200,00", "1 452,00"], extra={12: text})
@@ -148,3 +149,17 @@ def test_decimal_mark_of_a_currency_is_its_countries_one(currency, mark):
 
 def test_domestic_currency_from_cldr():
     assert (domestic_currency("CZ"), domestic_currency("EL"), domestic_currency("XX")) == ("CZK", "EUR", None)
+
+
+@pytest.mark.parametrize("text", ["Mo.-Fr. 08.30 - 12.30 Uhr", "Mo - Fr. 14.00 - 17.00", "questions: www.example.fr."])
+def test_a_fr_joined_to_the_word_before_is_a_weekday_or_a_domain(text):
+    rows = _invoice(["1.200,00 €", "1.200,00 €", "1.428,00 €"], extra={12: text, 13: "Währung: EUR"})
+    field = _currency(rows, confidence=1.0)
+    assert field.value == "EUR" and field.confidence >= 0.95
+
+
+def test_signs_read_off_an_ids_letters_are_specks():
+    # "SE" of a VAT id read as "$£": a long bare run of digits is no amount
+    rows = _invoice(["240,00 kr", "192,06 kr", "240,00 kr"], extra={12: "Momsreg.nr: $£404224972401"})
+    field = _currency(rows, [_vendor("SEK")])
+    assert field.value == "SEK" and field.confidence >= ROUTABLE

@@ -108,8 +108,16 @@ _SPECKS_ONLY = 0.6
 
 
 def _beside_digit(text: str, start: int, end: int) -> bool:
-    """A digit within one character (a space or a dot) of the sign: "€ 12,50", "12,50€", "$3"."""
+    """A digit within one character (a space or a dot) of the sign: "€ 12,50", "12,50€", "$3";
+    not the head of a long bare run of digits, which is an id whose letters OCR read as signs
+    ("SE4042..." as "$£4042...")."""
+    if _ID_AFTER.match(text, end):
+        return False
     return any(c.isdigit() for c in text[max(0, start - 2):start] + text[end:end + 2])
+
+
+# more digits than any amount printed without a group mark
+_ID_AFTER = re.compile(r"\S*\d{9}")
 
 
 def _currency_tokens(line: Line) -> tuple[tuple[str, int, int], ...]:
