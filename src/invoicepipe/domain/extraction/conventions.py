@@ -13,6 +13,7 @@ from typing import Optional
 
 from babel.numbers import get_territory_currencies
 
+from invoicepipe.domain.extraction.currency_evidence import agreed_currency
 from invoicepipe.domain.extraction.layout import Line, build_layout
 from invoicepipe.domain.extraction.parsing import (
     AMBIGUOUS_SYMBOLS, ISO_CURRENCIES, SYMBOL_RX, currency_code, date_order_evidence, find_iban, find_vat_ids)
@@ -81,10 +82,17 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
                 weight = _SPECK  # "Cashier: Gita. £": a lone sign OCR read off a speck
             counts[code] += weight * (0.5 if tok == "$" and not ocr_free(ln) else 1)
             where.setdefault(code, ln.words_in(start, end))
-    if prior and counts:
-        counts[prior] += 2
     if not counts:
-        return _unprinted_currency(ctx, prior)
+        # no clear sign: garbled readings, the master and the countries may still agree
+        return agreed_currency(ctx, prior, countries) or _unprinted_currency(ctx, prior)
+    if max(counts.values()) < 1:
+        # nothing but lone signs apart from any digit ("č" read as "€"): a sign read beside
+        # the amounts, even garbled, says more when the other witnesses agree with it
+        agreed = agreed_currency(ctx, prior, countries)
+        if agreed and any(n.startswith("reading") for n in agreed[0].notes):
+            return agreed
+    if prior:
+        counts[prior] += 2
     code, n = counts.most_common(1)[0]
     share = n / sum(counts.values())
     conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
@@ -100,8 +108,16 @@ _SPECKS_ONLY = 0.6
 
 
 def _beside_digit(text: str, start: int, end: int) -> bool:
-    """A digit within one character (a space or a dot) of the sign: "€ 12,50", "12,50€", "$3"."""
+    """A digit within one character (a space or a dot) of the sign: "€ 12,50", "12,50€", "$3";
+    not the head of a long bare run of digits, which is an id whose letters OCR read as signs
+    ("SE4042..." as "$£4042...")."""
+    if _ID_AFTER.match(text, end):
+        return False
     return any(c.isdigit() for c in text[max(0, start - 2):start] + text[end:end + 2])
+
+
+# more digits than any amount printed without a group mark
+_ID_AFTER = re.compile(r"\S*\d{9}")
 
 
 def _currency_tokens(line: Line) -> tuple[tuple[str, int, int], ...]:

@@ -35,9 +35,11 @@ ISO_CURRENCIES = frozenset(
 AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # Longest first: "US$" and "R$" before "$", "SFr." before "Fr.". "Fr." needs its dot (a bare
 # "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one.
-# "S$", "HK$", "A$", "C$", "NZ$" name their own dollar; "Euro" is written out in running
-# text ("Betrag in Euro"); "zl" counts only right after a digit (an OCR-read "zł").
-_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|"
+# A "Fr." joined to a word before it by a dot, dash or slash is a weekday or a domain
+# ("Mo.-Fr. 08.30", "Mo - Fr.", "free.fr."). "S$", "HK$", "A$", "C$", "NZ$" name their own
+# dollar; "Euro" is written out in running text ("Betrag in Euro"); "zl" counts only right
+# after a digit (an OCR-read "zł").
+_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|"
               r"(?<=\d)zl\b|(?<=\d )zl\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
 _CURRENCY_TOKEN = re.compile(r"(?i)%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))))

@@ -26,6 +26,7 @@ from itertools import combinations, product
 from typing import Optional
 
 from invoicepipe.domain.extraction.amount_checks import LOW_OCR, UNREAD, DocumentAmounts, check_amount, evidence_class
+from invoicepipe.domain.extraction.amount_agreement import agreed_base
 from invoicepipe.domain.extraction.amount_derivation import derive_missing, drop_unclosed_net, included_tax_positive
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.parsing import format_amount
@@ -74,6 +75,9 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         ev = check_amount(doc, name, cand, {**picked, "closes": closes, "contested": rivals})
         cls = evidence_class(ev)
         cand.notes.extend((f"class:{cls}", *ev.tags()))
+        if cls == "two" and ev.arithmetic:
+            # net + tax = total read three times apart: the readings vouch for the digits
+            base = agreed_base(cand, base, [picked[o] for o in ("net", "tax", "total") if o != name and picked.get(o)], UNREAD)
         out[name] = (cand, _raw_score(cls, base))
     if adjustment and "total" in out:
         # the printed rounding or charge that closes net + tax = total: the arithmetic check
