@@ -134,6 +134,8 @@ def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
 # unlabelled date row are the same on every invoice of a layout.
 @lru_cache(maxsize=8192)
 def _dates_in(text: str, order: Optional[str]) -> tuple[DateToken, ...]:
+    if not _DIGIT.search(text):  # every date form has digits; a third of the lines have none
+        return ()
     found: list[DateToken] = []
     text, where = _without_marks(text)
     for rx in DATE_PATTERNS:
