@@ -200,6 +200,8 @@ def printed_rates(ctx: Context) -> set[Decimal]:
 
 @lru_cache(maxsize=8192)  # a function of the text: a layout's lines come back on every invoice
 def _rates_in(text: str) -> tuple[Decimal, ...]:
+    if "%" not in text:  # no rate without its sign: most lines are not searched
+        return ()
     return tuple(Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(text))
 
 

@@ -18,6 +18,7 @@ from typing import Optional
 from stdnum import iban as stdnum_iban, numdb
 
 from invoicepipe.domain.extraction.iban_repair import repair
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
 CURRENCY_SYMBOLS = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
@@ -40,7 +41,7 @@ AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 _SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z])Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|"
               r"(?<=\d)zl\b|(?<=\d )zl\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
-_CURRENCY_TOKEN = re.compile(r"(?i)%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))))
+_CURRENCY_TOKEN = compile_guarded(r"%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))), re.I)
 _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 # digits with optional group separators (dot, comma, apostrophe, thin/normal space) and a decimal part
 _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")

@@ -23,6 +23,7 @@ from typing import Optional, Sequence
 
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
 TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer|moms|mva|alv|dph|sst|hst|pst|qst|kdv|ppn)"
 # Longer names win over shorter ones they contain ("unit price" over "unit", "net amount"
@@ -70,7 +71,7 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 _GLUED_SPECK = re.compile(r"(?<!\S)[\d|!'`.,:;]{1,2}(?=[a-z]{3,})")
 _RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]
-_ANY_NAME = re.compile(r"(?<![\w%])(?:" + "|".join(f"(?:{rx})" for _, rx in KINDS) + r")(?![\w])")
+_ANY_NAME = compile_guarded(r"(?<![\w%])(?:" + "|".join(f"(?:{rx})" for _, rx in KINDS) + r")(?![\w])")
 AMOUNT_KINDS = ("net", "amount", "gross")
 NUMERIC_KINDS = ("quantity", "unit_price", "discount", "tax_rate", "tax_amount", *AMOUNT_KINDS)
 # These alone (with nothing else a table prints) do not make a header: "Total", "No.", "Rate".
