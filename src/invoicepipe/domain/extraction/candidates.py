@@ -66,7 +66,9 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
                and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
             j += 1
             text += " " + words[j].text
-        if not _DIGIT.search(text):  # no amount without a digit (most words): nothing below could keep it
+        # no amount without a digit (most words, and a word of letters alone, asked first,
+        # has none: a letter is never a decimal digit): nothing below could keep it
+        if text.isalpha() or not _DIGIT.search(text):
             i = j + 1
             continue
         nxt = words[j + 1].text if j + 1 < len(words) else ""
