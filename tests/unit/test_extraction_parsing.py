@@ -65,3 +65,27 @@ def test_vat_ids_by_country():
     found = [v for v, _, _ in find_vat_ids("USt-IdNr. DE 123 456 789, TVA FR40303265045, BTW NL810433941B01")]
     assert found == ["DE123456789", "FR40303265045", "NL810433941B01"]
     assert find_vat_ids("GSTIN 06AABCO6063D1ZQ")[0][0] == "06AABCO6063D1ZQ"
+
+
+def test_month_names_tree_matches_the_longest_first_list():
+    """The month alternation written as a tree of shared prefixes finds what the flat list
+    of names, longest first, finds: same spans and groups, also where one name is another's
+    prefix ("mar" / "marzo" / "marca")."""
+    import random
+    import re
+
+    from invoicepipe.domain.extraction import parsing
+
+    flat = "|".join(sorted((re.escape(m) for m in parsing.MONTHS), key=len, reverse=True))
+    pairs = [(rx, re.compile(rx.pattern.replace(parsing._MONTH_ALT, flat), rx.flags)) for rx in (parsing.DMY_WORDS, parsing.MDY_WORDS)]
+    assert all(parsing._MONTH_ALT in rx.pattern for rx, _ in pairs)
+    months = list(parsing.MONTHS)
+    bits = months + [m.upper() for m in months] + [m.title() for m in months] + [m[:3] for m in months] + \
+        ["1", "12", "2026", "26", " ", ". ", "-", "/", ",", "st", "de ", "r."]
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(1, 8)))
+        for tree, plain in pairs:
+            assert [(m.span(), m.groups()) for m in tree.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+    assert parsing.longest_first_alternation(["mar", "marzo", "march", "may"]) == "m(?:a(?:r(?:zo|ch|)|y))"
+    assert re.fullmatch(parsing.longest_first_alternation(["mar", "marzo"]), "marzo")

@@ -67,3 +67,25 @@ def test_a_first_class_guard_finds_the_same_matches():
         for plain, guard in guarded:
             assert [m.span() for m in guard.finditer(text)] == [m.span() for m in plain.finditer(text)], text
     assert first_class(r"\w*x") == r"[\wx]" and first_class(r".x") is None and first_class(r"(?<!\w)[^a]") is None
+
+
+def test_compile_guarded_gives_the_plain_patterns_matches():
+    from invoicepipe.domain.extraction import items, parsing, payment_terms, table_columns
+    from invoicepipe.domain.extraction.pattern_set import compile_guarded
+
+    guarded = [parsing._CURRENCY_TOKEN, payment_terms._TERMS_WORDS, table_columns._ANY_NAME, *items._COL_RX.values()]
+    assert all(rx.pattern.startswith("(?=[") for rx in guarded)
+    # each guarded pattern against itself without the guard: "(?=[...])(?:P)" -> P
+    pairs = [(rx, re.compile(rx.pattern[rx.pattern.index("])(?:") + 5:-1], rx.flags)) for rx in guarded]
+    alphabet = ALPHABET + list("EUR eur USD $€£₹¥ Rs. RM 12,50 zł Kč ") + [
+        "Qty ", "Menge", "unit price ", "Einzelpreis", "Beschreibung", "Betrag ", "total ", "%", "MwSt ", "netto ",
+        "Zahlung ", "payment terms ", "due ", "Fälligkeit", "Artikel-Nr.", "Pos. ", "\u212a", "\u017f"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        for guard, plain in pairs:
+            assert [m.span() for m in guard.finditer(text)] == [m.span() for m in plain.finditer(text)], (guard.pattern[:40], text)
+            folded = fold_accents(text).lower()
+            assert [m.span() for m in guard.finditer(folded)] == [m.span() for m in plain.finditer(folded)]
+    assert compile_guarded(r"(?:a|b)?c").pattern == r"(?=[abc])(?:(?:a|b)?c)"
+    assert compile_guarded(r".x").pattern == r".x"  # any character may start it: no guard

@@ -158,7 +158,7 @@ class DocumentAmounts:
         if not cand.words:
             return set()
         lines = self.ctx.layout.lines
-        at = next((i for i, ln in enumerate(lines) if cand.words[0] in ln.words), None)
+        at = self.ctx.layout.line_at(cand.words[0])
         if at is None:
             return set()
         taxish = lambda ln: any(h.field in ("net", "tax") for h in self.ctx.hits[id(ln)])  # noqa: E731
@@ -200,6 +200,8 @@ def printed_rates(ctx: Context) -> set[Decimal]:
 
 @lru_cache(maxsize=8192)  # a function of the text: a layout's lines come back on every invoice
 def _rates_in(text: str) -> tuple[Decimal, ...]:
+    if "%" not in text:  # no rate without its sign: most lines are not searched
+        return ()
     return tuple(Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(text))
 
 
@@ -224,7 +226,7 @@ def left_fragment(ctx: Context, cand: Candidate) -> bool:
     text = first.text.lstrip("-€$£₹(")
     if re.match(r"0\d", text):
         return True
-    line = next((ln for ln in ctx.layout.lines if first in ln.words), None)
+    line = ctx.layout.line_of(first)
     if line is None:
         return False
     i = line.words.index(first)

@@ -66,7 +66,9 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
                and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
             j += 1
             text += " " + words[j].text
-        if not _DIGIT.search(text):  # no amount without a digit (most words): nothing below could keep it
+        # no amount without a digit (most words, and a word of letters alone, asked first,
+        # has none: a letter is never a decimal digit): nothing below could keep it
+        if text.isalpha() or not _DIGIT.search(text):
             i = j + 1
             continue
         nxt = words[j + 1].text if j + 1 < len(words) else ""
@@ -134,6 +136,8 @@ def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
 # unlabelled date row are the same on every invoice of a layout.
 @lru_cache(maxsize=8192)
 def _dates_in(text: str, order: Optional[str]) -> tuple[DateToken, ...]:
+    if not _DIGIT.search(text):  # every date form has digits; a third of the lines have none
+        return ()
     found: list[DateToken] = []
     text, where = _without_marks(text)
     for rx in DATE_PATTERNS:

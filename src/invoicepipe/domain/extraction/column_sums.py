@@ -49,7 +49,9 @@ def with_column_sums(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
 def _column_total(ctx: Context, first: Candidate):
     cw = ctx.layout.char_width
     page_lines = ctx.layout.by_page[first.words[0].page]
-    line = next((ln for ln in page_lines if first.words[0] in ln.words), None)
+    line = ctx.layout.line_of(first.words[0])
+    if line is not None and line.page != first.words[0].page:  # a word on a page not its own: look on its page
+        line = next((ln for ln in page_lines if first.words[0] in ln.words), None)
     if line is None:
         return None
     right = union_box(first.words).x1

@@ -164,7 +164,7 @@ _PERIOD_END = re.compile(r"(?i)^\s*(?:bis(?:\s+zum)?|to|until|au|till|–|-)\s*\
 def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
     """"vom 06.12.2013 bis zum 06.12.2014", "from 1 March to 31 March": the first date of a
     period (a service or billing period) is not the date of issue."""
-    line = next((ln for ln in ctx.layout.lines if cand.words and cand.words[-1] in ln.words), None)
+    line = ctx.layout.line_of(cand.words[-1]) if cand.words else None
     if line is None:
         return False
     end = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
@@ -211,7 +211,7 @@ _CLAUSE_END = re.compile(r"[,;()]|\.\s")
 def _discount_deadline(ctx: Context, cand: Candidate) -> bool:
     """"3% Skonto innerhalb 10 Tagen bis 15.03.2013", "15.03.2020 abzüglich 2% Skonto": a
     date whose clause names a cash discount is the discount's deadline, not the due date."""
-    line = next((ln for ln in ctx.layout.lines if cand.words and cand.words[0] in ln.words), None)
+    line = ctx.layout.line_of(cand.words[0]) if cand.words else None
     if line is None:
         return False
     first = next(s for w, (s, _) in zip(line.words, line.spans) if w is cand.words[0])
@@ -240,7 +240,7 @@ def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     """A date on the same line as a strong invoice-number label ("Rechnung Nr. 7 vom 5.3.")
     is the invoice date even when its own label is only "vom"/"du"/"date"."""
     if cand.words and cand.score < 0.9:
-        line = cand.anchor or next((ln for ln in ctx.layout.lines if cand.words[0] in ln.words), None)
+        line = cand.anchor or ctx.layout.line_of(cand.words[0])
         if line is not None and any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(line)]):
             cand.score = min(0.95, cand.score * 2)
             cand.notes.append("beside_invoice_number")

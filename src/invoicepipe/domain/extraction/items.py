@@ -19,6 +19,7 @@ from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.parsing import parse_amount
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.summed_rows import items_from_sums
 from invoicepipe.domain.extraction.table_reader import read_table_items
@@ -34,7 +35,7 @@ COLUMNS = {
     "amount": r"amount|line\s*total|total|betrag|gesamt(?:preis)?|montant|bedrag|summe|importe|importo|valor|"
               r"wartość(?:\s*netto)?|kwota",
 }
-_COL_RX = {k: re.compile(rf"(?i)(?<!\w)(?:{fold_accents(v)})(?!\w)") for k, v in COLUMNS.items()}
+_COL_RX = {k: compile_guarded(rf"(?<!\w)(?:{fold_accents(v)})(?!\w)", re.I) for k, v in COLUMNS.items()}
 _STOP_ROW = re.compile(r"(?i)(?<!\w)(?:sub\s*-?total|total|summe|zwischensumme|gesamt|netto|mwst|tva|vat|tax|totaal|"
                        r"base\s*imponible|imponibile|iva|razem|taxable|[cis]gst|totale)(?!\w)")
 

@@ -214,6 +214,26 @@ class Layout:
     char_width: float
     page_sizes: dict = field(default_factory=dict)  # page number -> (width, height) in points
 
+    def line_at(self, word: Word) -> Optional[int]:
+        """The index in ``lines`` of the first line holding ``word`` (or a word equal to it),
+        None when none does: what ``next(i for i, ln in enumerate(lines) if word in
+        ln.words)`` finds, from one dictionary instead of a comparison with every word of
+        the document before it (the totals and their checks ask for many candidates)."""
+        return self._first_line_of.get(word)
+
+    def line_of(self, word: Word) -> Optional[Line]:
+        """The first line holding ``word`` (see ``line_at``), or None."""
+        at = self._first_line_of.get(word)
+        return None if at is None else self.lines[at]
+
+    @cached_property
+    def _first_line_of(self) -> dict[Word, int]:
+        first: dict[Word, int] = {}
+        for i, ln in enumerate(self.lines):
+            for w in ln.words:
+                first.setdefault(w, i)
+        return first
+
     def below(self, line: Line, x0: float, x1: float, max_lines: int = 3) -> list[tuple[Line, int, int]]:
         """Lines under ``line`` restricted to the column ``[x0, x1]``: (line, start, end) spans.
 

@@ -18,6 +18,7 @@ from typing import Optional
 from stdnum import iban as stdnum_iban, numdb
 
 from invoicepipe.domain.extraction.iban_repair import repair
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
 CURRENCY_SYMBOLS = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
@@ -42,7 +43,7 @@ AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 _SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|"
               r"(?<=\d)zl\b|(?<=\d )zl\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
-_CURRENCY_TOKEN = re.compile(r"(?i)%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))))
+_CURRENCY_TOKEN = compile_guarded(r"%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))), re.I)
 _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 # digits with optional group separators (dot, comma, apostrophe, thin/normal space) and a decimal part
 _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
@@ -184,7 +185,40 @@ MONTHS = {
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n
                for m, n in list(MONTHS.items())})
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+
+
+def longest_first_alternation(words) -> str:
+    """A regex alternation of the literal ``words`` that tries, wherever several match, the
+    longest first: the same matches as ``"|".join(words sorted longest first)``. It is written
+    as a tree of shared prefixes ("mar(?:ch|s|zec|ca|)"), so the engine reads a word's
+    first letters once instead of trying each of some 190 month names in turn at every
+    position (the flat list was most of the date search's time). Two words can match at one
+    place only when one is a prefix of the other, and the tree tries a longer continuation
+    before the end of a shorter word, so the order among them is the flat list's."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict) -> str:
+    options = [re.escape(ch) + _group(child) for ch, child in node.items() if ch]
+    if "" in node:
+        options.append("")  # the word ending here: tried after every longer one
+    return "|".join(options)
+
+
+def _group(node: dict) -> str:
+    if list(node) == [""]:
+        return ""
+    inner = _branches(node)
+    return f"(?:{inner})" if "|" in inner else inner
+
+
+_MONTH_ALT = longest_first_alternation(MONTHS)
 NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])")
 # "4 Mar 2026", "4-Mar-26", "04-Mar-2026", "4. März 2026", "4 de marzo de 2026", "4 marca 2026 r."
 DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})(?:\.|st|nd|rd|th)?[\s/-]*(?:de\s+)?(%s)\.?,?[\s/-]*(?:de\s+)?(\d{4}|\d{2})(?!\d|[.,]\d)"

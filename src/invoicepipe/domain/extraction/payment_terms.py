@@ -17,15 +17,16 @@ from datetime import date, timedelta
 from typing import Optional
 
 from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.models import DERIVED_DUE_METHOD
 
 # "15 days", "30 Tagen", "45 jours", "30 días", "60 gg", "30 dagen", "14 dni", "14 dnů", "30 dage", "30 dagar"
 _TERM = re.compile(r"(?i)(?<![\d.,])(\d{1,3})\s*(?:-\s*)?(?:days?|tagen?|jours?|dias|giorni|gg|dagen|dagar|dage|dager|dni|dnu|dnech)\b")
 # a terms sentence: a payment word on the same line
-_TERMS_WORDS = re.compile(r"(?i)\b(?:terms?|payment|payable|due|net|zahlbar|zahlung\w*|netto|paiement|reglement|pago|"
-                          r"vencimiento|pagamento|scadenza|betaling|betaalbaar|splatnost|platnost|termin|płatności|platnosci|"
-                          r"betalning\w*|betales|forfald)\b")
+_TERMS_WORDS = compile_guarded(r"\b(?:terms?|payment|payable|due|net|zahlbar|zahlung\w*|netto|paiement|reglement|pago|"
+                             r"vencimiento|pagamento|scadenza|betaling|betaalbaar|splatnost|platnost|termin|płatności|platnosci|"
+                             r"betalning\w*|betales|forfald)\b", re.I)
 # counted from another day than the invoice's, or a discount's term: not the due date
 _OTHER_START = re.compile(r"(?i)end\s*of\s*(?:the\s*)?month|\beom\b|fin\s*de\s*mois|monatsende|ende\s*des\s*monats|ultimo|"
                           r"fine\s*mese|\bf\.?m\.?\b|\bd\.?f\.?f\.?m\b|fin\s*de\s*mes|einde\s*van\s*de\s*maand|"

@@ -56,9 +56,17 @@ class Context:
     # (``conventions.locale_backs_order``)
     date_order_local: bool = False
     countries: Optional[set] = None  # of the VAT ids and IBANs on the page, read once (conventions)
+    # the hits by field, in reading order: gathered once, as every field's search asks
+    _by_field: Optional[dict] = field(default=None, init=False, repr=False, compare=False)
 
     def hits_for(self, name: str) -> list[LabelHit]:
-        return [h for ln in self.layout.lines for h in self.hits[id(ln)] if h.field == name]
+        if self._by_field is None:
+            by_field: dict[str, list[LabelHit]] = {}
+            for ln in self.layout.lines:
+                for h in self.hits[id(ln)]:
+                    by_field.setdefault(h.field, []).append(h)
+            self._by_field = by_field
+        return list(self._by_field.get(name, ()))
 
 
 def make_context(layout: Layout) -> Context:

@@ -23,6 +23,7 @@ from typing import Optional, Sequence
 
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
 TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer|moms|mva|alv|dph|sst|hst|pst|qst|kdv|ppn)"
 # Longer names win over shorter ones they contain ("unit price" over "unit", "net amount"
@@ -70,7 +71,7 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 _GLUED_SPECK = re.compile(r"(?<!\S)[\d|!'`.,:;]{1,2}(?=[a-z]{3,})")
 _RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]
-_ANY_NAME = re.compile(r"(?<![\w%])(?:" + "|".join(f"(?:{rx})" for _, rx in KINDS) + r")(?![\w])")
+_ANY_NAME = compile_guarded(r"(?<![\w%])(?:" + "|".join(f"(?:{rx})" for _, rx in KINDS) + r")(?![\w])")
 AMOUNT_KINDS = ("net", "amount", "gross")
 NUMERIC_KINDS = ("quantity", "unit_price", "discount", "tax_rate", "tax_amount", *AMOUNT_KINDS)
 # These alone (with nothing else a table prints) do not make a header: "Total", "No.", "Rate".
@@ -172,19 +173,31 @@ def _names_in(line_text: str) -> tuple[tuple[tuple[str, int, int], ...], float]:
     return tuple(sorted(taken, key=lambda f: f[1])), covered / max(1, letters)
 
 
+_MIN_COVERAGE = 0.6  # of a header line's letters by names, with three kinds of column or more
+_FULL_COVERAGE = 0.9  # with fewer
+_MAX_DIGITS = 3
+
+
 def _is_header(kinds: Sequence[str], coverage: float, line: Line) -> bool:
     strong = set(kinds) - _WEAK
     # without an amount column the amount is quantity x unit price
     has_amount = any(k in AMOUNT_KINDS for k in kinds) or {"quantity", "unit_price"} <= set(kinds)
     digits = sum(ch.isdigit() for ch in line.text)
-    enough = len(set(kinds)) >= 3 and coverage >= 0.6 or coverage >= 0.9
-    return has_amount and len(strong) >= 2 and enough and digits <= 3
+    enough = len(set(kinds)) >= 3 and coverage >= _MIN_COVERAGE or coverage >= _FULL_COVERAGE
+    return has_amount and len(strong) >= 2 and enough and digits <= _MAX_DIGITS
+
+
+def _cannot_head(coverage: float, line: Line) -> bool:
+    """What ``_is_header`` refuses whatever kinds of column are found: too few of the
+    line's letters in names, or too many digits. Most lines with a column name are such
+    (an address with "Tel", a sentence with "total"), and need not be read further."""
+    return coverage < _MIN_COVERAGE or sum(ch.isdigit() for ch in line.text) > _MAX_DIGITS
 
 
 def find_header(line: Line, below: Optional[Line] = None) -> Optional[Header]:
     """The table header on ``line`` (joined with ``below`` when that is a second header line)."""
     names, coverage = _names(line)
-    if not names:
+    if not names or _cannot_head(coverage, line):
         return None
     cells = [(k, union_box(line.words_in(s, e))) for k, s, e in names if line.words_in(s, e)]
     bottom, used = line.box.bottom, 1

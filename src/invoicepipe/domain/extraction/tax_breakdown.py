@@ -42,6 +42,8 @@ def breakdown_rows(ctx: Context) -> list[BreakdownRow]:
 
 
 def _row(ctx: Context, line: Line) -> BreakdownRow | None:
+    if "%" not in line.text:  # no rate without its sign (most lines): nothing below could find a row
+        return None
     rates = [Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(line.text)]
     rates = [r for r in rates if 0 < r < 40]
     if not rates:

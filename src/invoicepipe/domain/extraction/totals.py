@@ -162,7 +162,7 @@ def _summed_above(doc: DocumentAmounts, cand: Candidate) -> bool:
     """Two or more consecutive amount lines above the candidate add up to its value (the
     items, or the per-rate sales rows of a fiscal receipt): the printed reading is borne out."""
     lines = doc.ctx.layout.lines
-    at = next((i for i, ln in enumerate(lines) if cand.words and cand.words[0] in ln.words), None)
+    at = doc.ctx.layout.line_at(cand.words[0]) if cand.words else None
     if at is None:
         return False
     amounts = [doc.with_decimals[id(ln)][-1] for ln in lines[:at] if ln.page == lines[at].page and id(ln) in doc.with_decimals]
@@ -319,7 +319,7 @@ def _sum_of_rows_below(ctx: Context, net: Candidate, reach: int = 6) -> Optional
     if net.raw is None or net.raw <= 0 or not net.words:
         return None
     lines = ctx.layout.lines
-    at = next((i for i, ln in enumerate(lines) if net.words[0] in ln.words), None)
+    at = ctx.layout.line_at(net.words[0])
     if at is None:
         return None
     running = net.raw
@@ -345,8 +345,7 @@ def _total_after_tax(ctx: Context, net: list[Candidate], tax: list[Candidate], t
     t, _ = best_candidate(tax)
     if g is None or t is None or not g.raw or not t.raw or g.raw <= 0 or t.raw <= 0 or not t.words or not g.words:
         return None
-    tax_line = next((ln for ln in ctx.layout.lines if t.words[0] in ln.words), None)
-    total_line = next((ln for ln in ctx.layout.lines if g.words[0] in ln.words), None)
+    tax_line, total_line = ctx.layout.line_of(t.words[0]), ctx.layout.line_of(g.words[0])
     if tax_line is None or total_line is None or (total_line.page, total_line.index) >= (tax_line.page, tax_line.index):
         return None
     want = g.raw + t.raw
