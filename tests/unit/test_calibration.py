@@ -114,8 +114,11 @@ def test_an_ocr_value_with_its_reading_factor_is_the_product_of_two_measured_cha
     # a boxed number read at 0.97 under a middling label (0.64 = 0.66 x 0.97): the field
     # surely (0.995), its characters surely (0.995)
     assert table.calibrate("invoice_number", "ocr", 0.64, read=0.97) == round(0.995 * 0.995, 4)
-    # the same score from a strong label over an unsure reading (0.64 = 0.99 x 0.65)
-    assert table.calibrate("invoice_number", "ocr", 0.64, read=0.65) == round(0.995 * 0.7, 4)
+    # the same score from a strong label over an unsure reading (0.64 = 0.99 x 0.65): under
+    # the read map's top step, whose lower steps stand on few samples, the one map decides
+    assert table.calibrate("invoice_number", "ocr", 0.64, read=0.65) == 0.87
+    assert table.calibrate("invoice_number", "ocr", 0.64, read=0.85) == 0.87
+    assert table.calibrate("invoice_number", "ocr", 0.64, read=0.9) == round(0.995 * 0.995, 4)
     # without the factor (or on a text layer) the one map stands
     assert table.calibrate("invoice_number", "ocr", 0.64) == 0.87
     assert table.calibrate("invoice_number", "text", 0.64, read=0.97) == 0.995
@@ -127,7 +130,7 @@ def test_an_ocr_value_with_its_reading_factor_is_the_product_of_two_measured_cha
     assert lenient.calibrate("invoice_number", "ocr", 0.3, read=0.97) == 0.7
 
 
-def test_a_reading_factor_below_the_read_maps_samples_falls_back_to_the_ocr_map():
+def test_a_reading_factor_below_the_read_maps_top_step_falls_back_to_the_ocr_map():
     assert _split_table().calibrate("invoice_number", "ocr", 0.3, read=0.35) == 0.0  # under the ocr map's steps too
     assert _split_table().calibrate("invoice_number", "ocr", 0.45, read=0.35) == 0.85  # 0.87, under raw + MAX_LIFT
 
