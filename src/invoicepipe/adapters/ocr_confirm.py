@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 
 from PIL import Image
 
+from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.identifier_reread import Spot, agreed_confidence, spots, with_confidence
 from invoicepipe.domain.models import DocumentText, Word
@@ -32,17 +33,9 @@ ReadWords = Callable[[Image.Image, float, int], list[Word]]
 
 
 def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords) -> list[Word]:
-    box = spot.box
-    h = box.bottom - box.top
-    left = max(0, int((box.x0 - MARGIN_X * h) * px))
-    right = min(image.width, int((box.x1 + MARGIN_X * h) * px) + 1)
-    top = max(0, int((box.top - MARGIN_Y * h) * px))
-    bottom = min(image.height, int((box.bottom + MARGIN_Y * h) * px) + 1)
-    if right - left < 8 or bottom - top < 8:
-        return []
-    crop = image.crop((left, top, right, bottom))
-    crop = crop.resize((round(crop.width * SCALE), round(crop.height * SCALE)), Image.Resampling.LANCZOS)
-    return read_words(crop, px * SCALE, spot.page)
+    h = spot.box.bottom - spot.box.top
+    cut = enlarged_crop(image, px, spot.box, MARGIN_X * h, MARGIN_Y * h, SCALE)
+    return read_words(cut[0], px * SCALE, spot.page) if cut else []
 
 
 def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]],

@@ -27,6 +27,7 @@ from typing import Callable
 
 from PIL import Image
 
+from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.models import Box, Word
 
 GARBLED = 0.5  # Tesseract's confidence (0-1) below which a word is taken for a misread band
@@ -72,14 +73,10 @@ def spots(words: list[Word]) -> list[tuple[Box, list[int]]]:
 def _read_spot(image: Image.Image, px: float, number: int, spot: Box, height: float,
                read_words: ReadWords) -> list[Word]:
     """The sure words of the spot's crop, in page points; those its sides cut are left out."""
-    left = max(0, int((spot.x0 - MARGIN_X * height) * px))
-    right = min(image.width, int((spot.x1 + MARGIN_X * height) * px) + 1)
-    top = max(0, int((spot.top - MARGIN_Y * height) * px))
-    bottom = min(image.height, int((spot.bottom + MARGIN_Y * height) * px) + 1)
-    if right - left < 8 or bottom - top < 8:
+    cut = enlarged_crop(image, px, spot, MARGIN_X * height, MARGIN_Y * height, SCALE)
+    if cut is None:
         return []
-    crop = image.crop((left, top, right, bottom))
-    crop = crop.resize((round(crop.width * SCALE), round(crop.height * SCALE)), Image.Resampling.LANCZOS)
+    crop, (left, top, right, _) = cut
     edge = 1.0 / px  # a word within a pixel of the crop's side was cut by it
     width = (right - left) / px
     out = []

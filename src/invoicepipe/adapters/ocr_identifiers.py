@@ -25,6 +25,7 @@ from typing import Callable
 
 from PIL import Image
 
+from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.models import Box, Word
 
 SCALE = 2.0
@@ -56,15 +57,8 @@ def confusable_only(a: str, b: str) -> bool:
 
 def _read_word(image: Image.Image, px: float, word: Word, read_words: ReadWords) -> list[Word]:
     h = word.box.bottom - word.box.top
-    left = max(0, int((word.box.x0 - MARGIN_X * h) * px))
-    right = min(image.width, int((word.box.x1 + MARGIN_X * h) * px) + 1)
-    top = max(0, int((word.box.top - MARGIN_Y * h) * px))
-    bottom = min(image.height, int((word.box.bottom + MARGIN_Y * h) * px) + 1)
-    if right - left < 8 or bottom - top < 8:
-        return []
-    crop = image.crop((left, top, right, bottom))
-    crop = crop.resize((round(crop.width * SCALE), round(crop.height * SCALE)), Image.Resampling.LANCZOS)
-    return read_words(crop, px * SCALE, word.page)
+    cut = enlarged_crop(image, px, word.box, MARGIN_X * h, MARGIN_Y * h, SCALE)
+    return read_words(cut[0], px * SCALE, word.page) if cut else []
 
 
 def reread_identifiers(words: list[Word], image: Image.Image, px: float, number: int,
