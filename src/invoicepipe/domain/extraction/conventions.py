@@ -11,9 +11,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
-from babel.numbers import get_territory_currencies
-
-from invoicepipe.domain.extraction.currency_evidence import agreed_currency
+from invoicepipe.domain.extraction.currency_evidence import agreed_currency, domestic_currency
 from invoicepipe.domain.extraction.layout import Line, build_layout
 from invoicepipe.domain.extraction.parsing import (
     AMBIGUOUS_SYMBOLS, ISO_CURRENCIES, SYMBOL_RX, currency_code, date_order_evidence, find_iban, find_vat_ids)
@@ -141,21 +139,13 @@ def _unprinted_currency(ctx: Context, prior: Optional[str]) -> Optional[tuple[Ca
     threshold: a person confirms it, but sees a likely value instead of an empty field."""
     if prior:
         return Candidate("currency", prior, 0.6, "vendor_master", (), prior), 0.6
-    domestic = {_domestic_currency(c) for c in countries_on_page(ctx)} - {None}
+    domestic = {domestic_currency(c) for c in countries_on_page(ctx)} - {None}
     if len(domestic) == 1:
         code = domestic.pop()
         return Candidate("currency", code, 0.5, "country", (), code), 0.5
     return None
 
 
-@lru_cache(maxsize=64)
-def _domestic_currency(country: str) -> Optional[str]:
-    # CLDR's territory currencies (Babel) instead of a hand-kept table; VAT ids write Greece "EL"
-    try:
-        found = get_territory_currencies("GR" if country == "EL" else country)
-    except Exception:  # an unknown territory code read off a page
-        return None
-    return found[0] if len(found) == 1 else None
 
 
 def _currency_after(ctx: Context, line: Line, start: int, end: int):

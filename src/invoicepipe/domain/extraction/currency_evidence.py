@@ -143,7 +143,8 @@ def _vat_country(token: str) -> Optional[str]:
 
 @lru_cache(maxsize=64)
 def domestic_currency(country: str) -> Optional[str]:
-    """The one currency of ``country`` in CLDR (Babel); None for none or several."""
+    """The one currency of ``country`` in CLDR (Babel, not a hand-kept table; VAT ids write
+    Greece "EL"); None for none or several."""
     try:
         found = get_territory_currencies("GR" if country == "EL" else country)
     except Exception:  # an unknown territory code read off a page
