@@ -105,7 +105,6 @@ class CalibrationTable:
         value = round(min(mapping(raw), raw + MAX_LIFT), 4) if mapping else min(raw, UNCALIBRATED_CAP)
         return min(value, CLASS_CEILINGS.get(evidence or "", 1.0))
 
-
     def split_calibration(self, field: str, raw: float, read: float) -> Optional[float]:
         """An OCR value's confidence as the product of two measured chances: that it is the
         field (its score without the OCR factor, through the text layer's map, where the
