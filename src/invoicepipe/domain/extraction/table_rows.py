@@ -39,7 +39,12 @@ SUMMARY = re.compile(
     r"vat|mwst|ust|tva|iva|btw|gst|[cisu]gst|tax|steuer|umsatzsteuer|podatek|imposta|impuesto|"
     r"round(?:ing|ed)?(?:\s*off)?|rundung|arrondi\w*|afronding|redondeo|arrotondamento|arredondamento|zaokraglenie|"
     r"summa|totalt|i\s*alt|att\s*betala|at\s*betale|a\s*betale|yhteensa|celkem|moms\w*|mva|alv|dph|"
-    r"oresavrundning|afrunding|avrunding|pyoristys|zaokrouhleni)(?!\w)")
+    r"oresavrundning|afrunding|avrunding|pyoristys|zaokrouhleni|"
+    # the value of the goods before tax, named as such ("GOODS VALUE", "Warenwert", "Valeur
+    # des marchandises"): the net under another name, no article
+    r"goods\s*(?:value|total)|value\s*of\s*goods|merchandise\s*(?:value|total)|warenwert|"
+    r"valeur\s*(?:des\s*)?marchandises|valor\s*(?:de\s*(?:las\s*)?)?mercancias|valore\s*(?:della\s*)?merce|"
+    r"waarde\s*(?:der\s*)?goederen|wartosc\s*towarow|varuvarde)(?!\w)")
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
 _POSITION = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\D)")
 CENT = Decimal("0.01")
