@@ -95,3 +95,32 @@ def test_amounts_lost_on_the_first_page_are_confirmed_by_the_carried_forward_sum
     assert len(ex.lines) == len(first) + len(second)
     assert [i.amount for i in ex.lines[:6]] == [q * p for _, _, q, p in first]
     assert {i.page for i in ex.lines} == {1, 2}
+
+
+def _scan_table(amounts: list, sign: str = "") -> list:
+    net = sum((q * p for _, _, q, p in GOODS), D(0))
+    rows = HEAD + [COLUMNS] + [_item(*g)[:4] + [_r(530, a)] for g, a in zip(GOODS, amounts)]
+    return rows + [[(100, "Net amount"), _r(530, f"{net:.2f}{sign}")], [(100, "Total"), _r(530, f"{net * D('1.2'):.2f}{sign}")]]
+
+
+def test_a_speck_read_as_a_trailing_minus_is_undone_when_the_net_confirms_it():
+    amounts = [f"{q * p:.2f}" for _, _, q, p in GOODS]
+    amounts[1] += "-"
+    ex = extract_invoice(_doc([_scan_table(amounts)], method="ocr_tesseract"), [])
+    assert [i.amount for i in ex.lines] == [q * p for _, _, q, p in GOODS]
+    assert any("product" in e for e in ex.lines[1].evidence)
+
+
+def test_a_credit_note_printing_every_amount_with_a_trailing_minus_keeps_its_signs():
+    amounts = [f"{q * p:.2f}-" for _, _, q, p in GOODS]
+    ex = extract_invoice(_doc([_scan_table(amounts, sign="-")], method="ocr_tesseract"), [])
+    assert [i.amount for i in ex.lines] == [-q * p for _, _, q, p in GOODS]
+
+
+def test_an_amount_the_ocr_read_as_a_stray_digit_is_quantity_times_price_when_the_net_confirms_it():
+    amounts = [f"{q * p:.2f}" for _, _, q, p in GOODS]
+    amounts[2] = "1"  # the figure lost but for one stroke
+    ex = extract_invoice(_doc([_scan_table(amounts)], method="ocr_tesseract"), [])
+    assert [i.amount for i in ex.lines] == [q * p for _, _, q, p in GOODS]
+    assert any("unread" in e for e in ex.lines[2].evidence)
+    assert ex.lines[2].confidence < 0.9  # computed, not read

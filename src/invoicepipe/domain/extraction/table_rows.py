@@ -132,6 +132,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     row.amount_cols = tuple(k for k in row.numbers if k[0] in ("net", "amount", "gross"))
     _rejoin_split_group(row, header)
     repair_figures(row, ln, header, decimal_sep, agreement, column_key)
+    _unread_amount(row, header)
     row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled)
     return row
 
@@ -223,6 +224,26 @@ def _rejoin_split_group(row: Row, header: Header) -> None:
             row.numbers[col] = joined
             _drop_loose(row, i)
             return
+
+
+def _unread_amount(row: Row, header: Header) -> None:
+    """An OCR'd row whose amount is a bare whole number ("1") where quantity x a unit price
+    printed with cents is something else: a figure the OCR lost but for a speck or a stray
+    digit. The row is then read as one whose amount was lost (``_kind``): quantity x unit
+    price stands in only when the table then adds up to the net (``table_reader``); before,
+    the whole row was dropped as a stray number, and the table lacked a line."""
+    if not row.amount_cols or not ocr_read(row.line.words) or agreement(row, header) is not None:
+        return
+    if any(c not in row.plain for c in row.amount_cols) or ("unit_price", 0) in row.plain:
+        return
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    if not qty or price is None or not row.description:
+        return
+    for col in row.amount_cols:
+        row.repairs.append(f"{col[0]}:unread:{row.numbers.pop(col)}")
+        row.plain.discard(col)
+        row.at.pop(col, None)
+    row.amount_cols = ()
 
 
 def _drop_loose(row: Row, i: int) -> None:
