@@ -40,6 +40,7 @@ class _Table:
     header: Header
     rows: list = field(default_factory=list)  # item rows
     checks: list = field(default_factory=list)  # (carry/page-total row, items before it)
+    reopened: list = field(default_factory=list)  # items before each page that reopened it (``_reopens``)
 
 
 def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineItem]:
@@ -47,7 +48,17 @@ def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineIt
     table = _collect(ctx)
     if table is None or not table.rows:
         return []
-    return _items(table, net)
+    if not table.reopened:
+        return _items(table, net)
+    # pages that repeated the header under a closed table stand only when the net confirms
+    # them: all of them, else the fewest that add up to it; else the table as it closed
+    for n in [len(table.rows), *reversed(table.reopened)]:
+        part = _Table(table.header, table.rows[:n], [c for c in table.checks if c[1] <= n])
+        items = _items(part, net)
+        if net is not None and items and abs(sum(i.amount for i in items) - net) <= CENT * len(items):
+            return items
+    first = table.reopened[0]
+    return _items(_Table(table.header, table.rows[:first], [c for c in table.checks if c[1] <= first]), net)
 
 
 def _collect(ctx: Context) -> Optional[_Table]:
@@ -66,7 +77,9 @@ def _collect(ctx: Context) -> Optional[_Table]:
                 continue
             header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None) if heads[idx] else None
             if header is not None:
-                if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
+                if table is not None and state == "closed" and _reopens(table, header, page_no):
+                    table.reopened.append(len(table.rows))
+                elif table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
                     return table  # a second table on the same page (a tax breakdown) is no continuation
                 if table is None and not header.kinds() & _ITEM_KINDS:
                     continue  # rates, nets, taxes and grosses only: a tax breakdown, whose rows are no items
@@ -92,6 +105,16 @@ def _collect(ctx: Context) -> Optional[_Table]:
             pending = row if row.kind == "other" else None
             state = _take(table, row, state)
     return table
+
+
+def _reopens(table: _Table, header: Header, page_no: int) -> bool:
+    """Whether the same header, repeated at the top of a later page, goes on with a table
+    closed by summary rows on the page before: some layouts print the subtotal, or the
+    invoice's whole totals block, at the foot of every page. Only the net decides whether
+    those pages are the same table (``read_table_items``): a copy of the invoice appended
+    as another page would add up to twice the net."""
+    return bool(table.rows) and table.rows[-1].line.page < page_no and header.line.page == page_no \
+        and header.kinds() == table.header.kinds()
 
 
 def _in_tax_column(hit, header: Header) -> bool:
