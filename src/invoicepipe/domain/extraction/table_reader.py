@@ -40,6 +40,7 @@ class _Table:
     header: Header
     rows: list = field(default_factory=list)  # item rows
     checks: list = field(default_factory=list)  # (carry/page-total row, items before it)
+    reopened: list = field(default_factory=list)  # items before each page that reopened it (``_reopens``)
 
 
 def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineItem]:
@@ -47,7 +48,17 @@ def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineIt
     table = _collect(ctx)
     if table is None or not table.rows:
         return []
-    return _items(table, net)
+    if not table.reopened:
+        return _items(table, net)
+    # pages that repeated the header under a closed table stand only when the net confirms
+    # them: all of them, else the fewest that add up to it; else the table as it closed
+    for n in [len(table.rows), *reversed(table.reopened)]:
+        part = _Table(table.header, table.rows[:n], [c for c in table.checks if c[1] <= n])
+        items = _items(part, net)
+        if net is not None and items and abs(sum(i.amount for i in items) - net) <= CENT * len(items):
+            return items
+    first = table.reopened[0]
+    return _items(_Table(table.header, table.rows[:first], [c for c in table.checks if c[1] <= first]), net)
 
 
 def _collect(ctx: Context) -> Optional[_Table]:
@@ -66,7 +77,9 @@ def _collect(ctx: Context) -> Optional[_Table]:
                 continue
             header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None) if heads[idx] else None
             if header is not None:
-                if table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
+                if table is not None and state == "closed" and _reopens(table, header, page_no):
+                    table.reopened.append(len(table.rows))
+                elif table is not None and (state == "closed" or (table.rows and table.header.line.page == page_no)):
                     return table  # a second table on the same page (a tax breakdown) is no continuation
                 if table is None and not header.kinds() & _ITEM_KINDS:
                     continue  # rates, nets, taxes and grosses only: a tax breakdown, whose rows are no items
@@ -92,6 +105,16 @@ def _collect(ctx: Context) -> Optional[_Table]:
             pending = row if row.kind == "other" else None
             state = _take(table, row, state)
     return table
+
+
+def _reopens(table: _Table, header: Header, page_no: int) -> bool:
+    """Whether the same header, repeated at the top of a later page, goes on with a table
+    closed by summary rows on the page before: some layouts print the subtotal, or the
+    invoice's whole totals block, at the foot of every page. Only the net decides whether
+    those pages are the same table (``read_table_items``): a copy of the invoice appended
+    as another page would add up to twice the net."""
+    return bool(table.rows) and table.rows[-1].line.page < page_no and header.line.page == page_no \
+        and header.kinds() == table.header.kinds()
 
 
 def _in_tax_column(hit, header: Header) -> bool:
@@ -154,6 +177,9 @@ def _take(table: _Table, row: Row, state: str) -> str:
         return "open" if row.kind == "carry" else state
     if row.kind == "summary":
         return "closed"
+    if row.kind == "item" and _repeats_running_sum(row, table):
+        table.checks.append((row, len(table.rows)))  # a subtotal in words no vocabulary holds
+        return state
     if row.kind == "item":
         if state == "continued" and not _item_shaped(row, table.header):
             return state  # letterhead of a following page read under the table's columns
@@ -165,6 +191,24 @@ def _take(table: _Table, row: Row, state: str) -> str:
         table.rows[-1].description = f"{table.rows[-1].description} {row.description}".strip()
         table.rows[-1].line = _Joined(table.rows[-1].line, row.line)
     return state
+
+
+def _repeats_running_sum(row: Row, table: _Table) -> bool:
+    """A row with one amount and neither quantity nor unit price whose amount is the sum of
+    the two or more items above it: a summary (goods value, subtotal, carried forward) in
+    words the vocabulary lacks, or whose words the OCR damaged. An item is priced on its
+    own; only a summary restates what the rows above it add up to. It is kept as a check
+    of the running sum, like a carried-forward row, and does not close the table (the tax
+    and total rows under it do)."""
+    if len(table.rows) < 2 or len(row.amount_cols) != 1 or row.loose or agreement(row, table.header) is not None:
+        return False
+    if any(k[0] in ("quantity", "unit_price") for k in row.numbers):
+        return False
+    col = row.amount_cols[0]
+    above = [r.numbers.get(col, _product(r, table.header)) for r in table.rows]
+    if any(a is None for a in above):
+        return False
+    return abs(sum(above) - row.numbers[col]) <= CENT * len(above)
 
 
 def _bare(row: Row, table: _Table) -> bool:
@@ -214,10 +258,10 @@ def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
         col, nets, amounts = _line_amounts(rows, header, net)
         if not _sums_to(amounts, net) and nets is None:
             amounts = amounts_the_net_confirms(rows, header, col, amounts, net, agreement) or amounts
-        if _sums_to(amounts, net):
+        if _sums_to(amounts, net) or (rows is every and _carry_confirms(table, rows, amounts, header)):
             break
     sums_to_net = _sums_to(amounts, net)
-    checked = _carried_sums_agree(table, amounts)
+    checked = _carried_sums_agree(table, amounts, rows)
     out = []
     for row, amount in zip(rows, amounts):
         if amount is None:
@@ -305,13 +349,34 @@ def _nets_from_gross(rows: list, header: Header, col: Optional[tuple], net: Opti
     return nets if abs(sum(nets) - net) <= CENT * len(rows) else None
 
 
-def _carried_sums_agree(table: _Table, amounts: list) -> Optional[bool]:
+def _carry_confirms(table: _Table, rows: list, amounts: list, header: Header) -> bool:
+    """Whether carried-forward rows confirm the amounts made up from quantity x unit price
+    (an amount column the OCR lost on one page): every such row lies above a carried-forward
+    row, and each carried-forward row equals the running sum. The net may still disagree
+    (a figure misread further down), but the rows above the carry are then no guess."""
+    made_up = [i for i, r in enumerate(rows) if _computed(r, header)]
+    if not made_up or _carried_sums_agree(table, amounts, rows) is not True:
+        return False
+    last = max(_index_in(rows, table.rows, before) for _, before in table.checks)
+    return all(i < last for i in made_up)
+
+
+def _index_in(rows: list, collected: list, before: int) -> int:
+    """How many of ``rows`` (a selection of ``collected``) lie among its first ``before``."""
+    first = {id(r) for r in collected[:before]}
+    return sum(1 for r in rows if id(r) in first)
+
+
+def _carried_sums_agree(table: _Table, amounts: list, rows: Optional[list] = None) -> Optional[bool]:
     """True when every carried-forward / page-total row equals the running sum of the items
-    above it, False when one does not (a row was missed or misread), None without such rows."""
+    above it, False when one does not (a row was missed or misread), None without such rows.
+    ``rows``: the items ``amounts`` belong to, when some collected rows were set aside."""
     if not table.checks or any(a is None for a in amounts):
         return None
+    rows = table.rows if rows is None else rows
     since = 0
-    for row, before in table.checks:
+    for row, collected_before in table.checks:
+        before = _index_in(rows, table.rows, collected_before)
         # a carried-forward row repeats the running sum, a page total may sum its page only
         sums = (sum(amounts[:before], Decimal(0)), sum(amounts[since:before], Decimal(0)))
         values = [v for c, v in row.numbers.items() if c not in row.plain]

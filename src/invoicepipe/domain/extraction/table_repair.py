@@ -10,7 +10,8 @@ the check confirms is the printed figure, and one it does not confirm is left as
 row then is what it was, and the table's sum against the net judges it). An amount whose
 digits are the row's quantity x unit price with one digit misread, added or lost is read as
 that product only when the document's net then confirms it too
-(``amounts_the_net_confirms``). Each repair is
+(``amounts_the_net_confirms``), and so is one whose sign alone differs from the product's
+(a speck read as a trailing minus). Each repair is
 recorded on the row (``Row.repairs``) and reaches the line item's evidence, so a reviewer
 sees which figure was read differently from the page; nothing is changed silently.
 """
@@ -151,7 +152,10 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
         if qty is None or price is None:
             continue
         product = (qty * price).quantize(CENT)
-        if _one_digit_slipped(amounts[i], product):
+        # a speck beside the figure read as a minus ("94.56-"), or a minus lost: the factors
+        # carry the sign, and only the net decides (a credit note printing every amount with
+        # a trailing minus is never flipped: its lines would no longer add up to its net)
+        if _one_digit_slipped(amounts[i], product) or (amounts[i] == -product and product != 0):
             fixed[i] = product
             repaired.append((row, amounts[i], product))
     if not repaired or abs(sum(fixed) - net) > CENT * len(fixed):

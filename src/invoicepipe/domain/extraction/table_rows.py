@@ -39,7 +39,12 @@ SUMMARY = re.compile(
     r"vat|mwst|ust|tva|iva|btw|gst|[cisu]gst|tax|steuer|umsatzsteuer|podatek|imposta|impuesto|"
     r"round(?:ing|ed)?(?:\s*off)?|rundung|arrondi\w*|afronding|redondeo|arrotondamento|arredondamento|zaokraglenie|"
     r"summa|totalt|i\s*alt|att\s*betala|at\s*betale|a\s*betale|yhteensa|celkem|moms\w*|mva|alv|dph|"
-    r"oresavrundning|afrunding|avrunding|pyoristys|zaokrouhleni)(?!\w)")
+    r"oresavrundning|afrunding|avrunding|pyoristys|zaokrouhleni|"
+    # the value of the goods before tax, named as such ("GOODS VALUE", "Warenwert", "Valeur
+    # des marchandises"): the net under another name, no article
+    r"goods\s*(?:value|total)|value\s*of\s*goods|merchandise\s*(?:value|total)|warenwert|"
+    r"valeur\s*(?:des\s*)?marchandises|valor\s*(?:de\s*(?:las\s*)?)?mercancias|valore\s*(?:della\s*)?merce|"
+    r"waarde\s*(?:der\s*)?goederen|wartosc\s*towarow|varuvarde)(?!\w)")
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
 _POSITION = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\D)")
 CENT = Decimal("0.01")
@@ -127,6 +132,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     row.amount_cols = tuple(k for k in row.numbers if k[0] in ("net", "amount", "gross"))
     _rejoin_split_group(row, header)
     repair_figures(row, ln, header, decimal_sep, agreement, column_key)
+    _unread_amount(row, header)
     row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled)
     return row
 
@@ -218,6 +224,26 @@ def _rejoin_split_group(row: Row, header: Header) -> None:
             row.numbers[col] = joined
             _drop_loose(row, i)
             return
+
+
+def _unread_amount(row: Row, header: Header) -> None:
+    """An OCR'd row whose amount is a bare whole number ("1") where quantity x a unit price
+    printed with cents is something else: a figure the OCR lost but for a speck or a stray
+    digit. The row is then read as one whose amount was lost (``_kind``): quantity x unit
+    price stands in only when the table then adds up to the net (``table_reader``); before,
+    the whole row was dropped as a stray number, and the table lacked a line."""
+    if not row.amount_cols or not ocr_read(row.line.words) or agreement(row, header) is not None:
+        return
+    if any(c not in row.plain for c in row.amount_cols) or ("unit_price", 0) in row.plain:
+        return
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    if not qty or price is None or not row.description:
+        return
+    for col in row.amount_cols:
+        row.repairs.append(f"{col[0]}:unread:{row.numbers.pop(col)}")
+        row.plain.discard(col)
+        row.at.pop(col, None)
+    row.amount_cols = ()
 
 
 def _drop_loose(row: Row, i: int) -> None:

@@ -169,6 +169,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # receipts: "Total Sales (Excluding GST)", "Total before tax": a sum before tax is net, never the total
         (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
+        # legacy prints: "GOODS VALUE", "Value of goods" (the goods before tax and charges)
+        (r"goods\s*(?:value|total)|(?:total\s*)?value\s*of\s*goods", 1.0, "en"),
         (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
         (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"základ\s*dan[ěe]|(?:celkem|celkom)\s*bez\s*dph", 1.0, "cs"),
