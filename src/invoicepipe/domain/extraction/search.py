@@ -21,6 +21,7 @@ from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, ident
 from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.wrapped_labels import join_wrapped_labels
 from invoicepipe.domain.models import Box, Word
 
 
@@ -70,7 +71,9 @@ class Context:
 
 
 def make_context(layout: Layout) -> Context:
-    return Context(layout, {id(ln): find_labels(ln) for ln in layout.lines})
+    hits = {id(ln): find_labels(ln) for ln in layout.lines}
+    join_wrapped_labels(layout, hits)  # "Montant" over "TTC": one label, on the line of its value
+    return Context(layout, hits)
 
 
 # A value parser receives (line, start, end) and returns (value, raw, start, end, quality) or None.
