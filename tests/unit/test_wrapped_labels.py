@@ -1,9 +1,12 @@
 """Labels wrapped onto two lines of a narrow box (``extraction.wrapped_labels``): the joined
 label names the value beside either line; parts are not read as labels of their own."""
 
+from dataclasses import replace
+
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.layout import build_layout
 from invoicepipe.domain.extraction.search import make_context
+from invoicepipe.domain.models import Box, Word
 from tests.unit.test_extraction_fields import doc_from_rows
 
 HEAD = {0: "Example Supplies SARL", 1: "Invoice No. A-1001"}
@@ -61,3 +64,14 @@ def test_a_value_under_another_label_is_not_the_wrapped_labels():
     ex = _extract({3: [(200, "Purchase"), (300, "Delivery note")], 4: [(200, "order"), (300, "86458850")],
                    6: (200, "4500010732"), 9: [(300, "Total"), (450, "10.00")]})
     assert ex.value("po_number") != "86458850"
+
+
+def test_a_speck_beside_the_second_line_is_no_value_of_its_own():
+    # a dot of dust read as "3" beside "TTC": still one wrapped label, its amount beside "Montant"
+    doc = doc_from_rows({**HEAD, 10: [(300, "Montant HT"), (450, "100,00 €")], 12: [(300, "TVA 20 %"), (450, "20,00 €")],
+                         14: [(300, "Montant"), (450, "120,00 €")], 15: (300, "TTC")}, confidence=0.95)
+    page = doc.pages[0]
+    speck = Word("3", Box(400, 40 + 15 * 14 + 4, 402, 40 + 15 * 14 + 7), 1, 0.5)
+    doc = replace(doc, pages=(replace(page, words=page.words + (speck,)),))
+    ex = extract_invoice(doc, [])
+    assert (ex.value("total"), ex.fields["total"].method) == ("120.00", "label_right")

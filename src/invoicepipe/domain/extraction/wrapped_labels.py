@@ -76,11 +76,13 @@ def _span(line: Line, first: int, last: int) -> tuple[int, int]:
 
 
 def _value_right(line: Line, last: int, cw: float) -> bool:
-    """The word after the run holds a digit and stands within reach of it."""
+    """The word after the run holds a digit, stands within reach of it and is at least half
+    as tall as its words (a speck that OCR read as "3" is no value)."""
     if last + 1 >= len(line.words):
         return False
-    nxt = line.words[last + 1]
-    return any(ch.isdigit() for ch in nxt.text) and nxt.box.x0 - line.words[last].box.x1 <= _REACH * cw
+    nxt, end = line.words[last + 1], line.words[last]
+    tall = nxt.box.bottom - nxt.box.top >= 0.5 * (end.box.bottom - end.box.top)
+    return any(ch.isdigit() for ch in nxt.text) and tall and nxt.box.x0 - end.box.x1 <= _REACH * cw
 
 
 def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits: dict, cw: float) -> None:
