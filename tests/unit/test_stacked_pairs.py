@@ -29,3 +29,8 @@ def test_the_first_row_under_a_column_header_keeps_the_lower_placement():
 def test_a_value_not_aligned_with_its_label_is_no_stacked_pair():
     field = _date({5: (400, "Datum"), 6: (430, "17. Januar 2026"), 7: (400, "Kunden-Nr."), 8: (400, "10745")})
     assert field.confidence == 0.4
+
+
+def test_a_label_a_blank_line_further_down_starts_another_block():
+    field = _date({5: (400, "Datum"), 6: (400, "17. Januar 2026"), 8: (400, "Kunden-Nr."), 9: (400, "10745")})
+    assert field.confidence == 0.4

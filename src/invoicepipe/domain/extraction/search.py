@@ -216,7 +216,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
 
 def _stacked_pair(ctx: Context, below: Line, words: tuple[Word, ...], lbox) -> bool:
     """The value stands right under its label, left-aligned with it, and the next line of the
-    column starts another label: a block of label/value pairs stacked one over the other (a
+    column, as close, starts another label: a block of label/value pairs stacked one over the other (a
     reference sidebar: "Rechnungs-Nr." / number / "Datum" / date / "Kunden-Nr." / ...). There
     the value under a label is as surely its own as one beside it; under a table's column
     header the next line holds the next row's value instead, and the first row's keeps the
@@ -227,7 +227,9 @@ def _stacked_pair(ctx: Context, below: Line, words: tuple[Word, ...], lbox) -> b
     col_x1 = max(lbox.x1, max(w.box.x1 for w in words))
     for nxt, s, e in ctx.layout.below(below, lbox.x0 - cw, col_x1, max_lines=1):
         first = nxt.words_in(s, e)
-        return bool(first) and abs(first[0].box.x0 - lbox.x0) <= cw and any(
+        # the pairs of one block are set as close as its lines: a label further down starts another block
+        close = bool(first) and first[0].box.top - max(w.box.bottom for w in words) <= 1.5 * below.height
+        return close and abs(first[0].box.x0 - lbox.x0) <= cw and any(
             h.start <= s < h.end and h.strength >= 0.5 for h in ctx.hits[id(nxt)])
     return False
 
