@@ -440,3 +440,8 @@ def test_an_ocr_misread_swiss_apostrophe_still_groups_thousands(text, expected):
 @pytest.mark.parametrize("text", ["12:23", "12:2316", "10:30.00", "12:232"])
 def test_a_colon_elsewhere_is_no_group_mark(text):
     assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text", ["Avoir TTC", "Total avoir TTC", "Montant avoir TTC"])
+def test_a_french_credit_notes_total_incl_tax_is_a_total_label(text):
+    assert _fields(text) == ["total"]

@@ -21,6 +21,7 @@ from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, ident
 from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.wrapped_labels import join_wrapped_labels
 from invoicepipe.domain.models import Box, Word
 
 
@@ -70,7 +71,9 @@ class Context:
 
 
 def make_context(layout: Layout) -> Context:
-    return Context(layout, {id(ln): find_labels(ln) for ln in layout.lines})
+    hits = {id(ln): find_labels(ln) for ln in layout.lines}
+    join_wrapped_labels(layout, hits)  # "Montant" over "TTC": one label, on the line of its value
+    return Context(layout, hits)
 
 
 # A value parser receives (line, start, end) and returns (value, raw, start, end, quality) or None.
@@ -197,8 +200,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             found = parser(ctx, below, s, e)
             if found:
                 value, raw, vs, ve, quality = found
-                placement = 0.8 if n == 0 else 0.65
                 words = below.words_in(vs, ve)
+                placement = (1.0 if _stacked_pair(ctx, below, words, lbox) else 0.8) if n == 0 else 0.65
                 overlaid = _overlaid(below, words) or _joined_doubt(below, words, parser)
                 quality *= OVERLAID_QUALITY if overlaid else 1.0
                 out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit,
@@ -209,6 +212,26 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             value, raw, below, vs, ve, quality = wrapped
             out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line, hit))
     return out
+
+
+def _stacked_pair(ctx: Context, below: Line, words: tuple[Word, ...], lbox) -> bool:
+    """The value stands right under its label, left-aligned with it, and the next line of the
+    column, as close, starts another label: a block of label/value pairs stacked one over the other (a
+    reference sidebar: "Rechnungs-Nr." / number / "Datum" / date / "Kunden-Nr." / ...). There
+    the value under a label is as surely its own as one beside it; under a table's column
+    header the next line holds the next row's value instead, and the first row's keeps the
+    lower placement."""
+    cw = ctx.layout.char_width
+    if not words or abs(words[0].box.x0 - lbox.x0) > cw:
+        return False
+    col_x1 = max(lbox.x1, max(w.box.x1 for w in words))
+    for nxt, s, e in ctx.layout.below(below, lbox.x0 - cw, col_x1, max_lines=1):
+        first = nxt.words_in(s, e)
+        # the pairs of one block are set as close as its lines: a label further down starts another block
+        close = bool(first) and first[0].box.top - max(w.box.bottom for w in words) <= 1.5 * below.height
+        return close and abs(first[0].box.x0 - lbox.x0) <= cw and any(
+            h.start <= s < h.end and h.strength >= 0.5 for h in ctx.hits[id(nxt)])
+    return False
 
 
 # a value overlaid by another word of its line was read twice, differently

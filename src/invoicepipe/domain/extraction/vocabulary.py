@@ -213,7 +213,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # the QR-bill's amount box ("Währung  Betrag" over "CHF  1 234.55") repeats the total; a bare
         # "Betrag" is also every German table's amount column, so only the pair counts
         (r"währung\s*betrag|currency\s*amount|monnaie\s*montant|valuta\s*importo", 0.5, "de"),
-        (r"total\s*ttc|montant\s*ttc|total\s*facture", 1.0, "fr"),
+        # a credit note's total says what it credits, tax included: "Avoir TTC", "Total avoir TTC"
+        (r"total\s*ttc|montant\s*ttc|total\s*facture|(?:total\s*|montant\s*)?avoir\s*ttc", 1.0, "fr"),
         (r"net\s*à\s*payer|montant\s*à\s*payer|somme\s*à\s*payer|total\s*à\s*payer", 0.9, "fr"),
         (r"totaal(?:bedrag)?|te\s*betalen", 0.9, "nl"),
         (r"importe\s*total|total\s*(?:factura|con\s*iva)|total\s*a\s*pagar|importe\s*a\s*pagar", 1.0, "es"),

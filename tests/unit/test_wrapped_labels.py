@@ -1,0 +1,77 @@
+"""Labels wrapped onto two lines of a narrow box (``extraction.wrapped_labels``): the joined
+label names the value beside either line; parts are not read as labels of their own."""
+
+from dataclasses import replace
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.layout import build_layout
+from invoicepipe.domain.extraction.search import make_context
+from invoicepipe.domain.models import Box, Word
+from tests.unit.test_extraction_fields import doc_from_rows
+
+HEAD = {0: "Example Supplies SARL", 1: "Invoice No. A-1001"}
+
+
+def _extract(rows: dict):
+    return extract_invoice(doc_from_rows({**HEAD, **rows}), [])
+
+
+def test_a_total_label_wrapped_with_its_amount_beside_the_first_line():
+    ex = _extract({10: [(300, "Montant HT"), (450, "100,00 €")], 12: [(300, "TVA 20 %"), (450, "20,00 €")],
+                   14: [(300, "Montant"), (450, "120,00 €")], 15: (300, "TTC")})
+    total = ex.fields["total"]
+    assert (total.value, total.method) == ("120.00", "label_right")
+
+
+def _labels(rows: dict) -> dict:
+    """{line text: [(field, strength, label words)]} of the lines with labels."""
+    ctx = make_context(build_layout(doc_from_rows(rows)))
+    return {ln.text: [(h.field, h.strength, ln.text[h.start:h.end]) for h in ctx.hits[id(ln)]]
+            for ln in ctx.layout.lines if ctx.hits[id(ln)]}
+
+
+def test_a_wrapped_label_has_the_strength_of_the_whole():
+    # "brutto" alone is a weaker total label than "Summe brutto"
+    found = _labels({14: (300, "Summe"), 15: [(300, "brutto"), (450, "119,00")]})
+    assert found == {"brutto 119,00": [("total", 1.0, "brutto")]}
+
+
+def test_a_wrapped_english_total_is_read_right_of_its_second_line():
+    ex = _extract({10: [(300, "Subtotal"), (450, "100.00")], 12: [(300, "VAT 20%"), (450, "20.00")],
+                   14: (300, "Total"), 15: [(300, "incl. VAT"), (450, "120.00")]})
+    assert (ex.value("total"), ex.fields["total"].method) == ("120.00", "label_right")
+
+
+def test_a_partial_label_takes_the_field_of_the_whole():
+    # "Total" alone names the total; wrapped over "HT" it is the sum before tax
+    rows = {10: [(300, "Total"), (450, "100,00 €")], 11: (300, "HT"), 13: [(300, "TVA 20 %"), (450, "20,00 €")],
+            15: [(300, "Total"), (450, "120,00 €")], 16: (300, "TTC")}
+    found = _labels(rows)
+    assert found["Total 100,00 €"] == [("net", 1.0, "Total")]
+    assert found["Total 120,00 €"] == [("total", 1.0, "Total")]
+    assert "HT" not in found and "TTC" not in found
+    ex = _extract(rows)
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("100.00", "20.00", "120.00")
+
+
+def test_two_labelled_rows_are_not_one_wrapped_label():
+    ex = _extract({10: [(300, "Total"), (450, "119.00")], 11: [(300, "incl. VAT 19%"), (450, "19.00")]})
+    assert ex.value("total") == "119.00"
+
+
+def test_a_value_under_another_label_is_not_the_wrapped_labels():
+    # "Purchase" over "order" beside "Delivery note" over its number: that number is the note's
+    ex = _extract({3: [(200, "Purchase"), (300, "Delivery note")], 4: [(200, "order"), (300, "86458850")],
+                   6: (200, "4500010732"), 9: [(300, "Total"), (450, "10.00")]})
+    assert ex.value("po_number") != "86458850"
+
+
+def test_a_speck_beside_the_second_line_is_no_value_of_its_own():
+    # a dot of dust read as "3" beside "TTC": still one wrapped label, its amount beside "Montant"
+    doc = doc_from_rows({**HEAD, 10: [(300, "Montant HT"), (450, "100,00 €")], 12: [(300, "TVA 20 %"), (450, "20,00 €")],
+                         14: [(300, "Montant"), (450, "120,00 €")], 15: (300, "TTC")}, confidence=0.95)
+    page = doc.pages[0]
+    speck = Word("3", Box(400, 40 + 15 * 14 + 4, 402, 40 + 15 * 14 + 7), 1, 0.5)
+    doc = replace(doc, pages=(replace(page, words=page.words + (speck,)),))
+    ex = extract_invoice(doc, [])
+    assert (ex.value("total"), ex.fields["total"].method) == ("120.00", "label_right")
