@@ -30,7 +30,9 @@ world and fresh dev (the README Benchmarks row has the figures). kv-2.13 ships
 ``cal-kv-2.13-split7xx``, the same split read again by readers-1.13 (the scanned invoice and
 PO numbers' second reading), with the ``field|read`` maps of the OCR identifiers and dates
 (``calibration.fit_read_maps``): against kv-2.12's maps on the same kv-2.13 code, 0 wrong
-auto-approved with either and straight-through the same or higher on every set.
+auto-approved with either and straight-through the same or higher on every set. kv-2.14
+(wrapped and stacked labels, summary rows, carry-forward pages) ships its refit from the
+same cache, ``cal-kv-2.14-split7xx``.
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
