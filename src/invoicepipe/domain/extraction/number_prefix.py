@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word
+from invoicepipe.domain.extraction.code_lookalikes import code_read_as_letters
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
 
@@ -58,12 +59,36 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
     prev = line.words[k - 1]
     if first.box.x0 - prev.box.x1 > _SPACE_GAP * ctx.layout.char_width:
         return None  # a column or box apart: another field's value, not the number's code
-    if not _CODE.fullmatch(prev.text) or number_label_word(prev.text):
+    # on a scan the code's digit may be read as the letter it resembles ("A1" as "Al")
+    code = (code_read_as_letters(prev.text) if prev.confidence < 1.0 else None) or prev.text
+    if not _CODE.fullmatch(code) or number_label_word(prev.text):
         return None
     ps, pe = line.spans[k - 1]
     if any(h.start < pe and h.end > ps for h in ctx.hits[id(line)]):
         return None  # the word is (part of) a label the vocabulary knows
     return prev.text
+
+
+# what OCR glues to the front of a number it read only in part: a letter or digit, or a
+# sign a letter is read as ("$" for S, "@" for 0 or O, "&" for 8, "§" for S)
+_LOST_LEAD = re.compile(r"[A-Za-z0-9$@&§]")
+
+
+def glued_before(ctx: Context, cand: Candidate) -> bool:
+    """True when ``cand``'s value starts inside an OCR word after characters that may be
+    its own first ones, misread ("$1000067" read for "SI000067" gives "1000067"; "SI@00085"
+    gives "00085"), and no label explains them ("Nr:2026/49" is label and number glued)."""
+    if not cand.words or not cand.value or cand.words[0].confidence >= 1.0:
+        return False
+    first = cand.words[0]
+    at = first.text.find(cand.value.split(" ", 1)[0])
+    if at <= 0 or not _LOST_LEAD.search(first.text[:at]):
+        return False
+    line, k = _line_and_index(ctx, first)
+    if line is None:
+        return False
+    ws = line.spans[k][0]
+    return not any(h.start < ws + at and h.end > ws for h in ctx.hits[id(line)])
 
 
 def number_after(ctx: Context, cand: Candidate):
