@@ -127,6 +127,48 @@ def code_and_number(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "code_and_number"])
 
 
+# a number's own separators, after which OCR (or a text layer's wide gap) may break it in
+# two words: "FV/00747/ 2026", "2026/ 0772", "RE-2026- 0042"
+_SEPARATORS = ("/", "-")
+# the rest of such a number: letters and digits, a digit among them, perhaps more separators
+_REST = re.compile(r"(?=[^0-9]*[0-9])[0-9A-Za-z][0-9A-Za-z/\-]*[0-9A-Za-z]|[0-9]")
+
+
+def separator_end(cand: Candidate) -> Optional[str]:
+    """The separator ``cand``'s last word ends with right after the value ("FV/00747/" for
+    "FV/00747": the identifier reader drops it), else None: the number may go on."""
+    if not cand.words or not cand.value:
+        return None
+    text = cand.words[-1].text
+    sep = text[-1:]
+    return sep if sep in _SEPARATORS and text[:-1].endswith(cand.value.rsplit(" ", 1)[-1]) else None
+
+
+def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
+    """``cand`` joined with the rest of its number when its last word ends with a separator
+    and the next word, a space on, continues it ("FV/00747/" + "2026"); else None."""
+    sep = separator_end(cand)
+    if sep is None:
+        return None
+    last = cand.words[-1]
+    line, k = _line_and_index(ctx, last)
+    if line is None or k + 1 >= len(line.words):
+        return None
+    nxt = line.words[k + 1]
+    if nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
+        return None  # a column apart: another field
+    rest = nxt.text.rstrip(".,;")
+    if not _REST.fullmatch(rest) or is_date_or_amount(rest):
+        return None
+    ns, ne = line.spans[k + 1]
+    if any(h.start < ne and h.end > ns for h in ctx.hits[id(line)]):
+        return None
+    value = f"{cand.value}{sep}{rest}"
+    if is_date_or_amount(value):
+        return None  # "2026-" + "01-15": a date, no number
+    return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "number_past_separator"])
+
+
 def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:
     for line in ctx.layout.by_page[word.page]:
         for k, w in enumerate(line.words):
