@@ -13,7 +13,8 @@ def number(rows: dict, confidence: float = 0.93):
 
 
 def test_a_number_broken_after_a_separator_is_joined():
-    for printed, whole in (("FV/00747/ 2026", "FV/00747/2026"), ("2026/ 0772", "2026/0772"), ("RE-2026- 0042", "RE-2026-0042")):
+    for printed, whole in (("FV/00747/ 2026", "FV/00747/2026"), ("2026/ 0772", "2026/0772"), ("RE-2026- 0042", "RE-2026-0042"),
+                            ("00747 /2026", "00747/2026")):
         for confidence in (0.93, 1.0):
             value, conf, evidence = number({0: f"Invoice No.: {printed}", 3: "Total 316.83 EUR"}, confidence)
             assert value == whole and "number_past_separator" in evidence, (printed, confidence)

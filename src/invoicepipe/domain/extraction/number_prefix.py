@@ -146,9 +146,9 @@ def separator_end(cand: Candidate) -> Optional[str]:
 
 def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     """``cand`` joined with the rest of its number when its last word ends with a separator
-    and the next word, a space on, continues it ("FV/00747/" + "2026"); else None."""
-    sep = separator_end(cand)
-    if sep is None:
+    and the next word, a space on, continues it ("FV/00747/" + "2026"), or the value ends its
+    word and the next one opens with a separator and goes on ("00747" + "/2026"); else None."""
+    if not cand.words or not cand.value:
         return None
     last = cand.words[-1]
     line, k = _line_and_index(ctx, last)
@@ -158,7 +158,10 @@ def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     if nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
         return None  # a column apart: another field
     rest = nxt.text.rstrip(".,;")
-    if not _REST.fullmatch(rest) or is_date_or_amount(rest):
+    sep = separator_end(cand)
+    if sep is None and rest[:1] in _SEPARATORS and last.text.rstrip(".,;:").endswith(cand.value[-1:]):
+        sep, rest = rest[0], rest[1:]
+    if sep is None or not _REST.fullmatch(rest) or is_date_or_amount(rest):
         return None
     ns, ne = line.spans[k + 1]
     if any(h.start < ne and h.end > ns for h in ctx.hits[id(line)]):
