@@ -32,6 +32,11 @@ def test_a_misread_code_is_repaired_when_a_payment_reference_repeats_its_digits(
     # as sure as the same code read right in the same place
     right = number({**rows, 0: "Invoice No.: B1 2026/0646"})
     assert right[0] == "B1 2026/0646" and abs(conf - right[1]) < 0.02
+    # under the label as well, as sure as the code read right there
+    under = {0: "Invoice No.", 1: "Al 2026/0646", 3: "Payment reference: 120260646", 5: "Total 316.83 EUR"}
+    value, conf, evidence = number(under)
+    assert value == "A1 2026/0646" and "code_repaired" in evidence
+    assert conf == number({**under, 1: "A1 2026/0646"})[1]
 
 
 def test_without_a_witness_the_number_after_a_misread_code_is_held():
