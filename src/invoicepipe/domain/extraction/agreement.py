@@ -25,8 +25,9 @@ makes a weak label a strong one.
 
 A value any evidence contradicts is never lifted: another value nearly as well supported
 for the field (``contested``), a value read twice over itself differently (``overlaid``),
-a code or a number beside it that may belong to it (``code_before``, ``number_after``), a
-due date before the invoice date. (A number found past a word its label does not explain
+a code or a number beside it that may belong to it (``code_before``, ``number_after``),
+characters glued before it in its word that may be its own (``glued_before``), a separator
+ending its word with nothing after it (``separator_end``), a due date before the invoice date. (A number found past a word its label does not explain
 keeps its format factor of 0.45, so no witness takes it near a routing threshold.) The lift is recorded among the field's evidence (``repeated:2``, ``terms``) so a
 reviewer and the calibration fit see why.
 """
@@ -44,7 +45,8 @@ from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.models import Word
 
 # notes of a candidate that doubt it: the lift never applies
-CONTRADICTIONS = frozenset({"contested", "overlaid", "code_before", "number_after"})
+CONTRADICTIONS = frozenset({"contested", "overlaid", "code_before", "number_after", "glued_before",
+                            "separator_end"})
 # an identifier shorter than this (after dropping separators) recurs by chance: quantities,
 # positions, a "2026" in every date
 MIN_ID_CHARS = 4

@@ -13,6 +13,7 @@ from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.agreement import agree, read_evidence
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.code_lookalikes import witnessed_code_and_number
 from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
@@ -24,7 +25,8 @@ from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, S
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, printed_terms
-from invoicepipe.domain.extraction.number_prefix import PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, number_after
+from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, glued_before,
+                                                             number_after, number_past_separator, separator_end)
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value,
@@ -94,6 +96,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         cand, conf = best_candidate(cands)
         if name == "invoice_number" and cand is not None:
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
+            cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
+            # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
+            cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
             if code_before(ctx, cand):
                 # a code one space before the number may be its first part, lost: a person decides
                 cand.notes.append("code_before")
@@ -101,6 +106,14 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             elif number_after(ctx, cand):
                 # a number one space after it may be the value's second part, lost
                 cand.notes.append("number_after")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif separator_end(cand):
+                # its word ends with a separator and nothing continues it: the number may go on
+                cand.notes.append("separator_end")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif glued_before(ctx, cand):
+                # read from inside a word whose first characters may be the number's own, misread
+                cand.notes.append("glued_before")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
         if cand is not None:
             chosen[name] = (cand, conf, contested(cands))

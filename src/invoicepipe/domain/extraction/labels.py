@@ -111,8 +111,10 @@ def find_labels(line: Line) -> list[LabelHit]:
     is no tax label. On OCR text, a one-word due-date label one letter off is one too."""
     text = _ocr_ordinal(line, fold_accents(line.text))
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
-    if not any(h.field == "due_date" for h in hits) and any(w.confidence < 1.0 for w in line.words):
-        hits = _misread_due_label(line, text, hits)
+    if any(w.confidence < 1.0 for w in line.words):
+        if not any(h.field == "due_date" for h in hits):
+            hits = _misread_due_label(line, text, hits)
+        hits = _lost_ordinal(line, text, hits)
     return _compounds(line, text, hits)
 
 
@@ -141,6 +143,33 @@ def _ocr_ordinal(line: Line, text: str) -> str:
             if end - at == 2:
                 out[at + 1] = " "
     return "".join(out)
+
+
+# The ordinal glyph may also be lost altogether: "Facture n°" read "Facture" and a lone "n".
+# A document word then labels the number only weakly, as a title (0.35), and a right value
+# stays under every threshold. A lone OCR'd "n" right after a document word is that label
+# with one glyph lost (0.8, as a due-date label one letter off): the value must still be an
+# identifier right of or under it.
+_DOCUMENT_WORDS = {"invoice": "en", "facture": "fr", "factura": "es", "fattura": "it", "fatura": "pt",
+                   "faktura": "pl", "factuur": "nl", "rechnung": "de"}
+_LOST_ORDINAL_STRENGTH = 0.8
+
+
+def _lost_ordinal(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    if any(h.field == "invoice_number" and h.strength >= _LOST_ORDINAL_STRENGTH for h in hits):
+        return hits
+    for k in range(1, len(line.words)):
+        word, (s, e) = line.words[k], line.spans[k]
+        if word.confidence >= 1.0 or text[s:e] not in ("n", "N"):
+            continue
+        ps = line.spans[k - 1][0]
+        lang = _DOCUMENT_WORDS.get(text[ps:s].strip().lower())
+        if lang is None or line.words[k - 1].box.x1 > word.box.x0 or word.box.x0 - line.words[k - 1].box.x1 > 2 * (
+                word.box.bottom - word.box.top):
+            continue  # not a word space after the document word: a column apart, or glued
+        kept = [h for h in hits if h.end <= ps or h.start >= e]
+        return sorted([*kept, LabelHit("invoice_number", _LOST_ORDINAL_STRENGTH, lang, line, ps, e)], key=lambda h: h.start)
+    return hits
 
 
 # One-word due-date labels, accent-folded, long and unlike any other word of an invoice, that

@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word
+from invoicepipe.domain.extraction.code_lookalikes import code_read_as_letters
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
 
@@ -58,12 +59,36 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
     prev = line.words[k - 1]
     if first.box.x0 - prev.box.x1 > _SPACE_GAP * ctx.layout.char_width:
         return None  # a column or box apart: another field's value, not the number's code
-    if not _CODE.fullmatch(prev.text) or number_label_word(prev.text):
+    # on a scan the code's digit may be read as the letter it resembles ("A1" as "Al")
+    code = (code_read_as_letters(prev.text) if prev.confidence < 1.0 else None) or prev.text
+    if not _CODE.fullmatch(code) or number_label_word(prev.text):
         return None
     ps, pe = line.spans[k - 1]
     if any(h.start < pe and h.end > ps for h in ctx.hits[id(line)]):
         return None  # the word is (part of) a label the vocabulary knows
     return prev.text
+
+
+# what OCR glues to the front of a number it read only in part: a letter or digit, or a
+# sign a letter is read as ("$" for S, "@" for 0 or O, "&" for 8, "§" for S)
+_LOST_LEAD = re.compile(r"[A-Za-z0-9$@&§]")
+
+
+def glued_before(ctx: Context, cand: Candidate) -> bool:
+    """True when ``cand``'s value starts inside an OCR word after characters that may be
+    its own first ones, misread ("$1000067" read for "SI000067" gives "1000067"; "SI@00085"
+    gives "00085"), and no label explains them ("Nr:2026/49" is label and number glued)."""
+    if not cand.words or not cand.value or cand.words[0].confidence >= 1.0:
+        return False
+    first = cand.words[0]
+    at = first.text.find(cand.value.split(" ", 1)[0])
+    if at <= 0 or not _LOST_LEAD.search(first.text[:at]):
+        return False
+    line, k = _line_and_index(ctx, first)
+    if line is None:
+        return False
+    ws = line.spans[k][0]
+    return not any(h.start < ws + at and h.end > ws for h in ctx.hits[id(line)])
 
 
 def number_after(ctx: Context, cand: Candidate):
@@ -100,6 +125,51 @@ def code_and_number(ctx: Context, cand: Candidate) -> Optional[Candidate]:
         return None
     value = f"{cand.value} {nxt.text.rstrip('.,;')}"
     return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "code_and_number"])
+
+
+# a number's own separators, after which OCR (or a text layer's wide gap) may break it in
+# two words: "FV/00747/ 2026", "2026/ 0772", "RE-2026- 0042"
+_SEPARATORS = ("/", "-")
+# the rest of such a number: letters and digits, a digit among them, perhaps more separators
+_REST = re.compile(r"(?=[^0-9]*[0-9])[0-9A-Za-z][0-9A-Za-z/\-]*[0-9A-Za-z]|[0-9]")
+
+
+def separator_end(cand: Candidate) -> Optional[str]:
+    """The separator ``cand``'s last word ends with right after the value ("FV/00747/" for
+    "FV/00747": the identifier reader drops it), else None: the number may go on."""
+    if not cand.words or not cand.value:
+        return None
+    text = cand.words[-1].text
+    sep = text[-1:]
+    return sep if sep in _SEPARATORS and text[:-1].endswith(cand.value.rsplit(" ", 1)[-1]) else None
+
+
+def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
+    """``cand`` joined with the rest of its number when its last word ends with a separator
+    and the next word, a space on, continues it ("FV/00747/" + "2026"), or the value ends its
+    word and the next one opens with a separator and goes on ("00747" + "/2026"); else None."""
+    if not cand.words or not cand.value:
+        return None
+    last = cand.words[-1]
+    line, k = _line_and_index(ctx, last)
+    if line is None or k + 1 >= len(line.words):
+        return None
+    nxt = line.words[k + 1]
+    if nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
+        return None  # a column apart: another field
+    rest = nxt.text.rstrip(".,;")
+    sep = separator_end(cand)
+    if sep is None and rest[:1] in _SEPARATORS and last.text.rstrip(".,;:").endswith(cand.value[-1:]):
+        sep, rest = rest[0], rest[1:]
+    if sep is None or not _REST.fullmatch(rest) or is_date_or_amount(rest):
+        return None
+    ns, ne = line.spans[k + 1]
+    if any(h.start < ne and h.end > ns for h in ctx.hits[id(line)]):
+        return None
+    value = f"{cand.value}{sep}{rest}"
+    if is_date_or_amount(value):
+        return None  # "2026-" + "01-15": a date, no number
+    return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "number_past_separator"])
 
 
 def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in, skipped_before
+from invoicepipe.domain.extraction.second_reading import read_again_alike, stands_apart
 from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
@@ -157,7 +158,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             words = line.words_in(s, e)
             gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
             placement = 1.0 if gap < 15 * cw else 0.85
-            overlaid = _overlaid(line, words) or _joined_doubt(line, words, parser)
+            overlaid = _overlaid(line, words, parser) or _joined_doubt(line, words, parser)
             quality *= OVERLAID_QUALITY if overlaid else 1.0
             out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit,
                                         ["overlaid"] if overlaid else []))
@@ -202,7 +203,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 value, raw, vs, ve, quality = found
                 words = below.words_in(vs, ve)
                 placement = (1.0 if _stacked_pair(ctx, below, words, lbox) else 0.8) if n == 0 else 0.65
-                overlaid = _overlaid(below, words) or _joined_doubt(below, words, parser)
+                overlaid = _overlaid(below, words, parser) or _joined_doubt(below, words, parser)
                 quality *= OVERLAID_QUALITY if overlaid else 1.0
                 out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit,
                                             ["overlaid"] if overlaid else []))
@@ -238,13 +239,16 @@ def _stacked_pair(ctx: Context, below: Line, words: tuple[Word, ...], lbox) -> b
 OVERLAID_QUALITY = 0.5
 
 
-def _overlaid(line: Line, words: tuple[Word, ...]) -> bool:
+def _overlaid(line: Line, words: tuple[Word, ...], parser: Optional[Parser] = None) -> bool:
     """Another word of the line and one of the value's words cover each other by a third:
     OCR read the same place twice and disagreed ("FE2026-0077" over "26-00775"), so which
-    reading (or which part of it) is the value is uncertain. Printed text never overlaps."""
+    reading (or which part of it) is the value is uncertain. Printed text never overlaps.
+    An identifier standing apart whose part was read again alike (``second_reading``)
+    disagrees with nothing."""
+    alike_agrees = parser is parse_identifier and stands_apart(line.words, words)
     for w in words:
         for o in line.words:
-            if o in words:
+            if o in words or (alike_agrees and read_again_alike(w, o)):
                 continue
             cover = min(w.box.x1, o.box.x1) - max(w.box.x0, o.box.x0)
             # a third of the wider of the two: a speck read as "3" inside a date is no second reading
