@@ -33,6 +33,9 @@ _DUE_LABELS = (
     r"(?:totaal\s*)?te\s*betalen|openstaand\s*bedrag",
     r"valor\s*(?:a|em)\s*(?:pagar|dívida)",
     r"(?:pozostało\s*|razem\s*)?do\s*zapłaty",
+    # a credit note's amount due is what it pays back
+    r"(?:razem\s*|kwota\s*)?do\s*zwrotu|(?:totaal\s*)?te\s*crediteren|(?:total|montant)\s*à\s*rembourser|"
+    r"(?:importe|total)\s*a\s*devolver|(?:totale|importo)\s*da\s*rimborsare|erstattungsbetrag|refund\s*due",
     r"(?:celkem\s*|celkom\s*|suma\s*)?k\s*(?:úhradě|úhrade)|(?:summa\s*)?att\s*betala|(?:at|å)\s*betale",
 )
 # what was paid before this document: a prepayment, a deposit, an instalment received
