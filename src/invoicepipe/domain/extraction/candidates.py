@@ -19,8 +19,10 @@ from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, currency_in, parse_amount, parse_date
 
 _CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|SEK|NOK|DKK|Rs\.?|S?Fr\.|kr\.?|zł)$", re.I)
-_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?(?:[€$£₹])?$")
-_GROUP_HEAD = re.compile(r"[-€$£₹]?\d{1,3}(?: \d{3})*")
+# the last group of a space-grouped amount carries the sign of a credit note's trailing
+# minus or closing bracket ("1 234,56-", "(1 234,56)"), as a word of its own would
+_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?(?:-?[€$£₹]|[€$£₹]?-|\))?$")
+_GROUP_HEAD = re.compile(r"\(?[-€$£₹]?\d{1,3}(?: \d{3})*")
 _DIGIT = re.compile(r"\d")
 _NOT_NUMBER = re.compile(r"[^\d.,]")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,]$")
@@ -63,6 +65,7 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
         # join "1" + "234,56" when the gap is narrower than a character (a thousands space)
         while (j + 1 < len(words) and _GROUP_HEAD.fullmatch(text)
                and _GROUP_TAIL.match(words[j + 1].text)
+               and text.startswith("(") == words[j + 1].text.endswith(")")
                and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
             j += 1
             text += " " + words[j].text

@@ -21,6 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.correction_rows import restates_corrected
 from invoicepipe.domain.extraction.layout import union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.search import Candidate, Context
@@ -32,21 +33,32 @@ _MAX_ROWS = 8
 def with_column_sums(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
     """``cands`` plus a column-sum candidate for each ``label_below`` candidate with further
     rows under it; such a first row is one row of a table, not the field, so its own score
-    drops to 0.8 of itself and the sum takes 0.95 of it."""
+    drops to 0.8 of itself and the sum takes 0.95 of it. A value on a row restating a
+    corrected invoice (``correction_rows``) is none of the document's amounts: it is left
+    out, and so is such a row from a column's sum."""
     out = []
     for c in cands:
-        total = _column_total(ctx, c) if c.method == "label_below" and c.words and c.raw is not None else None
+        restated = bool(c.words) and _restated(ctx, c.words[0])
+        total = _column_total(ctx, c, restated) if c.method == "label_below" and c.words and c.raw is not None else None
         if total is None:
-            out.append(c)
+            if not restated:
+                out.append(c)
             continue
         value, words, rows = total
-        out.append(Candidate(c.field, c.value, 0.8 * c.score, c.method, c.words, c.raw, [*c.notes, "first_of_rows"], c.anchor, c.label))
+        if not restated:
+            out.append(Candidate(c.field, c.value, 0.8 * c.score, c.method, c.words, c.raw, [*c.notes, "first_of_rows"], c.anchor,
+                                 c.label))
         out.append(Candidate(c.field, format_amount(value), 0.95 * c.score, "column_sum", words, value, [f"rows:{rows}"],
                              anchor=c.anchor, label=c.label))
     return out
 
 
-def _column_total(ctx: Context, first: Candidate):
+def _restated(ctx: Context, word) -> bool:
+    line = ctx.layout.line_of(word)
+    return line is not None and restates_corrected(ctx, line)
+
+
+def _column_total(ctx: Context, first: Candidate, restated: bool = False):
     cw = ctx.layout.char_width
     page_lines = ctx.layout.by_page[first.words[0].page]
     line = ctx.layout.line_of(first.words[0])
@@ -55,17 +67,22 @@ def _column_total(ctx: Context, first: Candidate):
     if line is None:
         return None
     right = union_box(first.words).x1
-    total, words, rows = Decimal(first.raw), list(first.words), 1
+    total, words, rows = (Decimal(0), [], 0) if restated else (Decimal(first.raw), list(first.words), 1)
     bottom = line.box.bottom
     for nxt in page_lines[line.index + 1: line.index + 1 + _MAX_ROWS]:
         if nxt.box.top - bottom > 1.5 * line.height or any(h.field in _SUMMARY_FIELDS for h in ctx.hits[id(nxt)]):
             break
-        at_edge = [t for t in amounts_on(nxt, ctx.decimal_sep, cw)
+        toks = amounts_on(nxt, ctx.decimal_sep, cw)
+        if restates_corrected(ctx, nxt) or (restated and not toks):
+            bottom = nxt.box.bottom  # a restated row, or the heading of the next block of them
+            continue
+        at_edge = [t for t in toks
                    if t.has_decimals and abs(union_box(nxt.words_in(t.start, t.end)).x1 - right) <= 1.5 * cw]
-        if len(at_edge) != 1 or at_edge[0].value == total:
+        if len(at_edge) != 1 or (rows and at_edge[0].value == total):
             break
         total += at_edge[0].value
         words.extend(nxt.words_in(at_edge[0].start, at_edge[0].end))
         rows += 1
         bottom = nxt.box.bottom
-    return (total, tuple(words), rows) if rows >= 2 else None
+    # under restated rows, the rows left are the difference: one of them is already the sum
+    return (total, tuple(words), rows) if rows >= 2 or (restated and rows) else None

@@ -12,6 +12,7 @@ from invoicepipe.domain.calibration import CalibrationTable, apply_calibration, 
 from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.agreement import agree, read_evidence
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
+from invoicepipe.domain.extraction.amount_due import amount_due
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.code_lookalikes import witnessed_code_and_number
 from invoicepipe.domain.extraction.column_sums import with_column_sums
@@ -138,8 +139,10 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         put("currency", *currency)
     amounts = [label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
                for n in ("net", "tax", "total")]
-    for name, (cand, conf) in choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts)).items():
+    totals = choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts))
+    for name, (cand, conf) in totals.items():
         put(name, cand, conf)
+    put("amount_due", *amount_due(ctx, *totals.get("total", (None, 0.0))))
     put("iban", *best_candidate(iban_candidates(ctx, vendor_ibans(resolved))))
     put("vendor_vat_id", *best_candidate(vat_id_candidates(ctx)))
     # the letterhead's first plain line is the last guess at the name: only for the field, never

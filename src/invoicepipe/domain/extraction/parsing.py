@@ -19,6 +19,7 @@ from stdnum import iban as stdnum_iban, numdb
 
 from invoicepipe.domain.extraction.iban_repair import repair
 from invoicepipe.domain.extraction.pattern_set import compile_guarded
+from invoicepipe.domain.extraction.tax_id_repair import LOOSE_GSTIN, repaired_gstin
 
 CURRENCY_SYMBOLS = {
     "€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "zł": "PLN", "ZŁ": "PLN",
@@ -376,7 +377,16 @@ def find_vat_ids(text: str) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=8192)
 def _vat_ids(text: str) -> tuple[tuple[str, int, int], ...]:
-    return tuple((_VAT_SEPARATORS.sub("", m.group(0)), m.start(), m.end()) for m in VAT_RE.finditer(text.upper()))
+    upper = text.upper()
+    found = [(_VAT_SEPARATORS.sub("", m.group(0)), m.start(), m.end()) for m in VAT_RE.finditer(upper)]
+    # a GSTIN with an OCR lookalike in its digits or letters fails the pattern; its check
+    # character confirms the one reading its format allows (``tax_id_repair``)
+    taken = {s for _, s, _ in found}
+    for m in LOOSE_GSTIN.finditer(upper):
+        fixed = repaired_gstin(m.group(0)) if m.start() not in taken else None
+        if fixed:
+            found.append((fixed, m.start(), m.end()))
+    return tuple(sorted(found, key=lambda f: f[1]))
 
 
 def normalise_id(text: str) -> str:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.correction_rows import restates_corrected
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import Context
 
@@ -37,8 +38,10 @@ class BreakdownRow:
 
 
 def breakdown_rows(ctx: Context) -> list[BreakdownRow]:
-    """The document's tax breakdown rows, in print order."""
-    return [row for row in map(lambda ln: _row(ctx, ln), ctx.layout.lines) if row is not None]
+    """The document's tax breakdown rows, in print order; a row restating a corrected
+    invoice (``correction_rows``) adds up like one and is none."""
+    return [row for row in map(lambda ln: _row(ctx, ln), ctx.layout.lines)
+            if row is not None and not restates_corrected(ctx, row.line)]
 
 
 def _row(ctx: Context, line: Line) -> BreakdownRow | None:

@@ -182,6 +182,7 @@ class _TaxIdLines:
         return None
 # vat_id_candidates scores a labelled id outside the buyer's block 0.8, anything else lower.
 SELLER_ID_SCORE = 0.8
+REPAIRED_TAX_ID = "checksum_repaired"
 
 
 _GSTIN_SHAPE = re.compile(r"\d{2}[A-Z]{5}\d{4}[A-Z]\w{3}")
@@ -272,7 +273,10 @@ def vat_id_candidates(ctx: Context) -> list[Candidate]:
         found = [f for f in find_vat_ids(ln.text) if not _buyers_id(hits, f[1])]
         for vat, s, e in found:
             score = (0.8 if labelled else 0.55) * in_buyer
-            out.append(Candidate("vendor_vat_id", vat, score, "label_right" if labelled else "pattern", ln.words_in(s, e), vat))
+            cand = Candidate("vendor_vat_id", vat, score, "label_right" if labelled else "pattern", ln.words_in(s, e), vat)
+            if vat != normalise_id(ln.text[s:e]):
+                cand.notes.append(REPAIRED_TAX_ID)  # lookalikes read back by the format, the check digits agreeing
+            out.append(cand)
         if labelled and not found:
             out += _national_tax_ids(ctx, ln, [h for h in hits if h.field == "vendor_vat_id"], in_buyer)
     return out

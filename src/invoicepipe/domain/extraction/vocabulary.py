@@ -175,7 +175,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"základ\s*dan[ěe]|(?:celkem|celkom)\s*bez\s*dph", 1.0, "cs"),
         (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
-        (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?", 1.0, "fr"),
+        # Belgian French writes "hors TVA" as "HTVA" ("Total HTVA"); a bare "HTVA" heads the unit price column too
+        (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?|(?:sous\s*-?\s*)?total\s*htva|montant\s*htva", 1.0, "fr"),
         (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw|(?:btw\s*-?\s*)?grondslag", 1.0, "nl"),
         (r"base\s*imponible|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
         (r"(?:totale\s*)?imponibile|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),

@@ -45,6 +45,13 @@ EINVOICE_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:montant\s*)?total\s*(?:tva\s*comprise?|toutes\s*taxes\s*comprises)", 1.0, "fr"),
         # a credit note's gross: "Gutschriftsbetrag", "Montant de l'avoir", "Credit note total"
         (r"gutschrifts?\s*-?\s*(?:betrag|summe)|montant\s*(?:total\s*)?de\s*l['’]\s*avoir|credit\s*(?:note\s*)?(?:total|amount)", 1.0, "de"),
+        # what a credit note pays back, where an invoice says what is to be paid: "Do zwrotu"
+        # beside "Do zapłaty", "Te crediteren" beside "Te betalen", "K vrácení" beside "K úhradě"
+        (r"(?:razem\s*|kwota\s*)?do\s*zwrotu", 1.0, "pl"), (r"(?:totaal\s*)?te\s*crediteren", 0.9, "nl"),
+        (r"(?:total|valor)\s*a\s*creditar", 1.0, "pt"), (r"(?:total|montant)\s*à\s*(?:créditer|rembourser)", 1.0, "fr"),
+        (r"(?:total|importe)\s*a\s*(?:abonar|devolver)", 1.0, "es"), (r"(?:totale|importo)\s*da\s*rimborsare", 1.0, "it"),
+        (r"(?:gesamt\s*)?erstattungsbetrag|zu\s*erstattende?r?\s*betrag", 1.0, "de"),
+        (r"refund\s*(?:due|amount|total)|amount\s*to\s*be\s*refunded", 1.0, "en"), (r"k\s*vrácení|k\s*vráteniu", 0.9, "cs"),
     ],
     "other_amount": [
         # BT-113 paid amount and BT-107/108 document allowances and charges: neither net, tax nor total
