@@ -151,6 +151,12 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          rf"facture\s*(?:d['’]origine|initiale|rectifiée|corrigée|annulée)\s*(?:{NO})?|avoir\s*(?:sur|relatif\s*à\s*la)\s*facture\s*(?:{NO})?|"
          rf"factura\s*(?:rectificada|original)\s*(?:{NO})?|fattura\s*(?:di\s*riferimento|originale|stornata)\s*(?:{NO})?|"
          rf"riferimento\s*fattura|(?:correctie\s*op|originele)\s*factuur\s*(?:{NO})?|dotyczy\s*faktury\s*(?:nr\b\.?)?|"
+         # Polish "Korekta do faktury nr", "korygowanej faktury"; Czech "k faktuře č."; "rectifica la factura",
+         # "relativa alla fattura", "referente à fatura": the corrected invoice's number, printed
+         # on the correcting document as plainly as its own
+         rf"korekta\s*do\s*faktury\s*(?:nr\b\.?)?|korygowanej\s*faktury\s*(?:nr\b\.?)?|k\s*faktuře\s*(?:č\.|číslo)?|"
+         rf"rectifica(?:tiva)?\s*(?:de\s*)?(?:a\s*)?la\s*factura\s*(?:{NO})?|(?:relativa|riferita)\s*alla\s*fattura\s*(?:{NO})?|"
+         rf"(?:referente|relativa)\s*[àa]\s*fatura\s*(?:{NO})?|"
          rf"faktura\s*korygowana|fatura\s*(?:original|retificada)\s*(?:{NO})?|(?:avser|gäller)\s*faktura\s*(?:nr\b\.?)?", 1.0, "en"),
         (CREDITS_INVOICE, 1.0, "en"),
     ],
