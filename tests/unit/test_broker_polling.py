@@ -33,3 +33,19 @@ def test_the_delay_poll_keeps_a_busy_worker_alive_for_the_broker():
         assert DELAY_QUEUE_POLL_MS * 2 < broker.heartbeat_timeout
     finally:
         broker.close()
+
+
+def test_a_queue_consumer_waits_on_the_queue_bell_at_least_as_long_as_a_delay_poll():
+    from invoicepipe.adapters.redis_bell import BELL_WAIT_MS, BellConsumer
+
+    broker = make_broker(NO_SERVER)
+    try:
+        consumer = broker.consume("parse.fast", prefetch=4, timeout=100)
+        assert isinstance(consumer, BellConsumer)
+        assert consumer.bell == "dramatiq:parse.fast.bell"
+        assert consumer.bell_wait_s == BELL_WAIT_MS / 1000
+        assert not isinstance(broker.consume("parse.fast.DQ", prefetch=1, timeout=100), BellConsumer)
+        # the wait is also the process's heartbeat while idle: inside the broker's timeout
+        assert BELL_WAIT_MS * 2 < broker.heartbeat_timeout
+    finally:
+        broker.close()

@@ -60,17 +60,27 @@ def polling_redis_broker() -> type:
     """The class of ``make_broker``'s Redis broker, defined on first use (see above)."""
     from dramatiq.brokers.redis import RedisBroker
 
+    from .redis_bell import BellConsumer, ring
+
     class PollingRedisBroker(RedisBroker):
-        """Dramatiq's RedisBroker whose delay-queue consumers poll at ``DELAY_QUEUE_POLL_MS``.
+        """Dramatiq's RedisBroker whose delay-queue consumers poll at ``DELAY_QUEUE_POLL_MS``
+        and whose queue consumers wait on the queue's bell when it is empty (``redis_bell``).
 
         Each queue has two consumers, the queue's and its delay queue's, and both polled at the
         worker timeout (100 ms, the fast path's idle latency): half of a pool's idle Redis
-        traffic went to delay queues that are empty nearly all the time."""
+        traffic went to delay queues that are empty nearly all the time, the other half to
+        queues whose next message a bell now announces."""
 
         def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000):
             if queue_name == dq_name(queue_name):
-                timeout = max(timeout, DELAY_QUEUE_POLL_MS)
-            return super().consume(queue_name, prefetch, timeout)
+                return super().consume(queue_name, prefetch, max(timeout, DELAY_QUEUE_POLL_MS))
+            return BellConsumer(self, queue_name, prefetch, timeout)
+
+        def enqueue(self, message, *, delay=None):
+            sent = super().enqueue(message, delay=delay)
+            if delay is None:  # a delayed message rings when its consumer moves it to the queue
+                ring(self.client, self.namespace, sent.queue_name)
+            return sent
 
     return PollingRedisBroker
 
