@@ -99,3 +99,8 @@ def test_a_buyers_reference_alone_is_a_weak_po_number():
     ex = extract_invoice(doc_from_rows(_references("YOUR REF", "MER-9078-26")), [])
     assert ex.value("po_number") == "MER-9078-26"
     assert ex.confidence("po_number") < 0.4
+
+
+def test_a_place_with_particles_dates_the_letter():
+    ex = extract_invoice(doc_from_rows(_letter("Santiago de Compostela, 13 de enero de 2026", "Gracias.")), [])
+    assert ex.value("invoice_date") == "2026-01-13"

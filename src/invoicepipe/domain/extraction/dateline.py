@@ -24,10 +24,12 @@ _PLACE_BEFORE = re.compile(
     r"(?:(?:le|den|am|el|a|lì|li|dnia|dn\.|il)\s+)?$")
 # A dateline ends with its date: only a full stop may follow
 _AFTER = re.compile(r"^\s*\.?\s*$")
-# Words that open a phrase a comma may follow without a place: "Total, 12.03.2026" is no dateline
-_NOT_PLACES = frozenset({"total", "date", "datum", "fecha", "data", "date", "due", "invoice", "rechnung", "factura",
-                         "facture", "fattura", "factuur", "faktura", "fatura", "period", "periode", "période", "periodo",
-                         "okres", "zeitraum", "from", "von", "du", "del", "van", "od", "de", "to", "bis", "au", "al", "tot", "do"})
+# Words that open a phrase a comma may follow without a place: "Total, 12.03.2026" or
+# "Period from, 01.03.2026" is no dateline (a place's later words may be particles:
+# "Santiago de Compostela", "Frankfurt am Main")
+_NOT_PLACES = frozenset({"total", "date", "datum", "fecha", "data", "due", "invoice", "rechnung", "factura", "facture",
+                         "fattura", "factuur", "faktura", "fatura", "period", "periode", "période", "periodo", "okres",
+                         "zeitraum", "from", "von", "du", "del", "van", "od", "de", "to", "bis", "au", "al", "tot", "do"})
 
 DATELINE_SCORE = 0.6
 
@@ -50,7 +52,7 @@ def _dateline(ctx: Context, ln: Line) -> Optional[Candidate]:
         if not _AFTER.match(ln.text[d.end:]):
             continue
         m = _PLACE_BEFORE.search(ln.text[:d.start])
-        if m is None or any(w.strip("'’.").lower() in _NOT_PLACES for w in re.split(r"[\s-]", m.group("place"))):
+        if m is None or re.split(r"[\s-]", m.group("place"))[0].strip("'’.").lower() in _NOT_PLACES:
             continue
         words = ln.words_in(d.start, d.end)
         return Candidate("invoice_date", d.value.isoformat(), DATELINE_SCORE, "dateline", words, d.value, anchor=ln)
