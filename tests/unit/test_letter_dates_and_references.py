@@ -104,3 +104,10 @@ def test_a_buyers_reference_alone_is_a_weak_po_number():
 def test_a_place_with_particles_dates_the_letter():
     ex = extract_invoice(doc_from_rows(_letter("Santiago de Compostela, 13 de enero de 2026", "Gracias.")), [])
     assert ex.value("invoice_date") == "2026-01-13"
+
+
+@pytest.mark.parametrize("label", ["Vervaldag", "Uiterste betaaldatum", "Date due", "Data płatności",
+                                   "Data limite de pagamento"])
+def test_further_due_date_labels(label):
+    rows = {0: "Vendor", 1: "Invoice No 12", 2: "Invoice date 01.02.2026", 3: f"{label}: 19.02.2026", 5: "Total 10.00"}
+    assert extract_invoice(doc_from_rows(rows), []).value("due_date") == "2026-02-19"

@@ -110,7 +110,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"d[aá]tum\s*splatnosti|splatn[oé]\s*do", 1.0, "cs"), (r"splatnos[tť]", 0.8, "cs"),
         (r"förfallo\s*-?\s*(?:datum|dag)|sista\s*betalningsdag|betalas\s*senast", 1.0, "sv"),
         (r"forfalds\s*-?\s*(?:dato|dag)|betales\s*senest", 1.0, "da"), (r"forfalls\s*-?\s*dato", 1.0, "no"),
-        (r"date\s*due|data\s*płatności|data\s*limite\s*de\s*pagamento", 1.0, "en"),
+        (r"date\s*due", 1.0, "en"), (r"data\s*płatności", 1.0, "pl"), (r"data\s*limite\s*de\s*pagamento", 1.0, "pt"),
         # the due date said in a sentence: a word of paying, a few words, then "by" / "antes del" /
         # "avant le" / "entro il" and the date itself ("Rogamos efectúen el pago antes del 12 de
         # febrero de 2026", "Payment is due by 12 February 2026", "à régler au plus tard le
