@@ -75,3 +75,24 @@ def test_numbers_and_statuses_alone_check_a_po_as_the_full_orders_do():
              (with_po(), page("PO 45000107"))]
     for extraction, doc in cases:
         assert refine_po_number(extraction, doc, numbers) == refine_po_number(extraction, doc, VENDOR_POS)
+
+
+def _scan(*lines: str) -> DocumentText:
+    doc = page(*lines)
+    return DocumentText(tuple(Page(p.number, p.width, p.height, p.words, "ocr_tesseract") for p in doc.pages))
+
+
+def test_an_ocr_label_value_one_digit_off_one_open_po_is_that_po_for_a_person_to_confirm():
+    refined = refine_po_number(with_po("4500610777", 0.9), _scan("Your PO 4500610777"), VENDOR_POS)
+    assert found(refined) == ("4500010777", 0.5, "vendor_open_po_near")
+
+
+def test_a_text_layer_value_one_digit_off_stays_as_printed():
+    refined = refine_po_number(with_po("4500610777", 0.9), page("Your PO 4500610777"), VENDOR_POS)
+    assert found(refined) == ("4500610777", 0.9, "label_right")
+
+
+def test_a_value_one_digit_off_two_open_pos_is_left_alone():
+    pos = [po("4500010777"), po("4500010778")]
+    refined = refine_po_number(with_po("4500010779", 0.9), _scan("Your PO 4500010779"), pos)
+    assert found(refined) == ("4500010779", 0.9, "label_right")

@@ -11,7 +11,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
-from invoicepipe.domain.extraction.currency_evidence import agreed_currency, domestic_currency
+from invoicepipe.domain.extraction.currency_evidence import agreed_currency, domestic_currency, validated_countries
 from invoicepipe.domain.extraction.layout import Line, build_layout
 from invoicepipe.domain.extraction.parsing import (
     AMBIGUOUS_SYMBOLS, ISO_CURRENCIES, SYMBOL_RX, currency_code, date_order_evidence, find_iban, find_vat_ids)
@@ -96,7 +96,35 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
     if n < 1:
         conf = min(conf, _SPECKS_ONLY)  # nothing but lone signs: a guess for a person to confirm
+    elif code == prior and code_beside_total(ctx, code) and code in _domestic(validated_countries(ctx)):
+        # "Invoice Total GBP 3,457.63" on a scan: the code beside the total, the vendor master
+        # and the checked ids' country all name it; a stray "$" read off an id weighs nothing
+        conf = max(conf, CODE_AGREED)
     return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
+
+
+# an ISO code beside the total that the vendor master and the page's countries agree with
+CODE_AGREED = 0.95
+
+
+def code_beside_total(ctx: Context, code: str) -> bool:
+    """``code`` printed as a code right before or after an amount on a total, net or tax line."""
+    for ln in ctx.layout.lines:
+        if not ln_is_total(ctx, ln):
+            continue
+        for tok, start, end in _currency_tokens(ln):
+            if tok.upper() == code and (_AMOUNT_AFTER.match(ln.text, end) or _AMOUNT_BEFORE.search(ln.text, 0, start)):
+                return True
+    return False
+
+
+# a signed or bracketed amount right after or before the code ("GBP -50.22", "(50.22) GBP")
+_AMOUNT_AFTER = re.compile(r"\s?[-–(]?\s?\d")
+_AMOUNT_BEFORE = re.compile(r"\d[-–)]?\s?$")
+
+
+def _domestic(countries: set) -> set:
+    return {domestic_currency(c) for c in countries} - {None}
 
 
 # the weight of a one-character sign that OCR read apart from any digit, and the highest

@@ -17,6 +17,7 @@ from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.code_lookalikes import witnessed_code_and_number
 from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import currency_of, document_context
+from invoicepipe.domain.extraction.dateline import dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
@@ -42,6 +43,9 @@ from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
 EXTRACTOR_VERSION = "kv-2.14"
+# a buyer's reference read as the PO number stays under every routing threshold unless the
+# vendor's open POs confirm it (``po_search``)
+BUYER_REFERENCE_SCALE = 0.6
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -85,11 +89,15 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
                          ("due_date", parse_date_value), ("po_number", parse_identifier)):
         cands = label_candidates(ctx, name, parser) + memory_candidates(ctx, remembered, name, parser)
         cands += unlabelled.get(name, []) if not cands else []
+        if name == "po_number" and not cands:
+            # no label names an order: the buyer's reference may be it, too weakly to pass alone
+            cands = label_candidates(ctx, name, parser, labels="buyer_reference", scale=BUYER_REFERENCE_SCALE)
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
             cands += _numbers_under_title(ctx, parser)
             cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
+            cands += dateline_candidates(ctx)
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
         if name == "due_date":
@@ -187,7 +195,7 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
     return bool(_PERIOD_END.match(line.text[end:]))
 
 
-_OTHER_DOCUMENT = ("po_number", "other_reference")
+_OTHER_DOCUMENT = ("po_number", "other_reference", "buyer_reference")
 # a bare document title ("INVOICE", "Rechnung", "FACTUUR", "Gutschrift"): the weakest
 # invoice-number labels, or a credit-note title
 _TITLE_STRENGTH = 0.35

@@ -11,7 +11,9 @@ evidence than any label. So once the vendor is resolved:
   label took another document's number) or fills the gap;
 - several printed, none chosen by a label: nothing is decided here (a person picks);
 - a printed fragment of at least ``MIN_FRAGMENT`` characters that begins or ends exactly
-  one open PO, and nothing better, is taken with a lower confidence (a scan cut it short).
+  one open PO, and nothing better, is taken with a lower confidence (a scan cut it short);
+- on an OCR'd page, a label's number one digit off exactly one open PO is taken as that PO,
+  for a person to confirm (``NEAR_MISS``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from typing import Iterable, Optional, Sequence, Union
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, PurchaseOrder, PurchaseOrderNumber, Word
 
 CONFIRMED, FOUND, FRAGMENT = 0.98, 0.96, 0.8
+# an OCR'd label value one digit off exactly one open PO: most likely that PO misread, but a
+# person confirms it (below every routing threshold)
+NEAR_MISS = 0.5
 MIN_FRAGMENT = 7
 # OCR confusions folded on both sides, as for invoice numbers.
 _FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
@@ -82,7 +87,25 @@ def refine_po_number(extraction: Extraction, doc: DocumentText,
     if not found and len(fragments) == 1 and labelled is None:
         [(number, (first, last))] = fragments.items()
         return _with(extraction, _field(number, FRAGMENT, "vendor_open_po_fragment", first, last))
+    near = _one_digit_off(labelled, by_key) if labelled is not None and not found and _read_by_ocr(doc) else None
+    if near is not None:
+        return _with(extraction, replace(labelled, value=near.po_number, confidence=min(labelled.confidence, NEAR_MISS),
+                                         method="vendor_open_po_near"))
     return extraction
+
+
+def _read_by_ocr(doc: DocumentText) -> bool:
+    return any(p.method.startswith("ocr") for p in doc.pages)
+
+
+def _one_digit_off(labelled: ExtractedField, open_pos: dict) -> Optional[Union[PurchaseOrder, PurchaseOrderNumber]]:
+    """The one open PO whose number differs from the label's OCR reading in a single digit
+    ("4500610796" read for "4500010796", a confusion no fold covers), else None."""
+    key = po_key(labelled.value)
+    near = [po for k, po in open_pos.items()
+            if len(k) == len(key) and sum(a != b for a, b in zip(k, key)) == 1
+            and all(a == b or (a.isdigit() and b.isdigit()) for a, b in zip(k, key))]
+    return near[0] if len(near) == 1 else None
 
 
 def _with(extraction: Extraction, field: ExtractedField) -> Extraction:

@@ -33,6 +33,10 @@ CREDITS_INVOICE = (rf"kredit(?:ering)?\s*(?:av|af)\s*faktura\s*(?:nr\b\.?)?|kred
 # also for the sums "SUMME EUR 32,46" / "Gesamt 12,34" that head columns of invoice tables
 AMOUNT_NEXT = r"(?=[\s:.*“”\"'|_~-]*(?:(?:eur|usd|gbp|chf|pln|inr|myr|sgd|sek|dkk|nok)\b|[€$£₹]|rm|s\$|rs\.?|fr\.)?[\s:.*“”\"'|_~-]*-?\d)"
 
+# what must follow a due date's words in a sentence: the date itself, day first ("12 de
+# febrero", "12.02.2026") or month first ("February 12, 2026")
+SENTENCE_DATE = r"(?=[\s:]*(?:\d|[^\W\d_]{3,10}\.?\s+\d))"
+
 RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (rf"invoice\s*{NO}", 1.0, "en"), (rf"inv\.?\s*{NO}", 0.9, "en"), (rf"bill\s*{NO}", 0.8, "en"),
@@ -72,7 +76,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"factura", 0.35, "es"), (r"fattura", 0.35, "it"), (r"fatura", 0.35, "pt"), (r"faktura", 0.35, "pl"),
     ],
     "invoice_date": [
-        (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|billing\s*date", 1.0, "en"),
+        (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|bill(?:ing)?\s*date", 1.0, "en"),
         (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
         (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission", 1.0, "fr"),
@@ -97,7 +101,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:date\s*d['’])?échéance|date\s*limite\s*de\s*(?:paiement|règlement)|à\s*payer\s*avant\s*le", 1.0, "fr"),
         # "Payable jusqu'au 19.02.2026", "À régler avant le ...": the Swiss and Belgian wording
         (r"(?:payable|à\s*payer|à\s*régler)\s*(?:jusqu['’]\s*au|avant\s*le|au\s*plus\s*tard\s*le)", 1.0, "fr"),
-        (r"vervaldatum|te\s*betalen\s*voor", 1.0, "nl"),
+        (r"vervaldatum|vervaldag|uiterste\s*betaal\s*-?\s*datum|te\s*betalen\s*(?:vóór|voor)", 1.0, "nl"),
         (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
         (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
@@ -106,10 +110,38 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"d[aá]tum\s*splatnosti|splatn[oé]\s*do", 1.0, "cs"), (r"splatnos[tť]", 0.8, "cs"),
         (r"förfallo\s*-?\s*(?:datum|dag)|sista\s*betalningsdag|betalas\s*senast", 1.0, "sv"),
         (r"forfalds\s*-?\s*(?:dato|dag)|betales\s*senest", 1.0, "da"), (r"forfalls\s*-?\s*dato", 1.0, "no"),
+        (r"date\s*due", 1.0, "en"), (r"data\s*płatności", 1.0, "pl"), (r"data\s*limite\s*de\s*pagamento", 1.0, "pt"),
+        # the due date said in a sentence: a word of paying, a few words, then "by" / "antes del" /
+        # "avant le" / "entro il" and the date itself ("Rogamos efectúen el pago antes del 12 de
+        # febrero de 2026", "Payment is due by 12 February 2026", "à régler au plus tard le
+        # 12/02/2026"). The words between hold no digit (never across a date or a number of
+        # days), and the date must follow at once: "payment by bank transfer" is no label
+        (rf"(?:pay|paid|payment|payable|remit|settle(?:ment)?)\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:by|before|no\s*later\s*than|on\s*or\s*before|until){SENTENCE_DATE}", 0.9, "en"),
+        (rf"(?:zahlung|überweisung|bezahlung|begleichung|zahlen|überweisen|begleichen|zahlbar)\w*\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:bis(?:\s*(?:zum|spätestens))?|spätestens(?:\s*(?:am|bis(?:\s*zum)?))?){SENTENCE_DATE}", 0.9, "de"),
+        (rf"(?:paiement|règlement|payer|régler|réglée?s?|payable|virement)\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:avant\s*le|au\s*plus\s*tard\s*le|jusqu['’]\s*au|d['’]\s*ici\s*le){SENTENCE_DATE}", 0.9, "fr"),
+        (rf"(?:pago|abono|pagar|abonar|ingreso|transferencia)\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:antes\s*del?|a\s*más\s*tardar\s*el|hasta\s*el|no\s*más\s*tarde\s*del?){SENTENCE_DATE}", 0.9, "es"),
+        (rf"(?:pagamento|pagare|saldare|saldo|bonifico|versamento)\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:entro\s*(?:e\s*non\s*oltre\s*)?il|non\s*oltre\s*il){SENTENCE_DATE}", 0.9, "it"),
+        (rf"(?:betaling|betalen|voldoen|overmaken|over\s*te\s*maken)\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:vóór|voor|uiterlijk(?:\s*op)?){SENTENCE_DATE}", 0.9, "nl"),
+        (rf"(?:pagamento|pagar|liquidar|liquidação|transferência)\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:até\s*(?:ao?\s*)?(?:dia\s*)?|antes\s*de){SENTENCE_DATE}", 0.9, "pt"),
+        (rf"(?:zapłat\w*|płatn\w*|przelew\w*|uregulowa\w*|wpłat\w*)\b(?:\s+(?!\S*\d)\S+){{0,4}}?\s+"
+         rf"(?:do\s*dnia|w\s*terminie\s*do|do){SENTENCE_DATE}", 0.9, "pl"),
+        # a payment box: "AMOUNT DUE" / "£ 288.71" / "by 29 January 2026", the date alone under
+        # the amount with only its "by"; weak: a wrapped sentence may open a line the same way
+        (rf"^\s*(?:due\s*)?by{SENTENCE_DATE}", 0.6, "en"),
     ],
     "po_number": [
         (rf"purchase\s*order\s*{NO}?", 1.0, "en"), (rf"p\.?\s?o\.?\s*(?:{NO}|(?=:))", 0.9, "en"), (rf"(?:your\s*)?order\s*{NO}", 0.7, "en"),
-        (rf"buyer['’]?s\s*order\s*{NO}?", 1.0, "en"), (r"(?:your\s*)?order\s*ref(?:erence)?\.?", 0.9, "en"),
+        (rf"buyer['’]?s\s*order\s*{NO}?", 1.0, "en"),
+        # "Your PO", "Customer PO", "Client P.O." name the buyer's order with no "No." after them
+        (rf"(?:your|customer|client|buyer)['’]?s?\s*p\.?\s?o\b\.?(?:\s*{NO})?", 1.0, "en"),
+        (r"(?:your\s*)?order\s*ref(?:erence)?\.?", 0.9, "en"),
         (r"bestell\s*-?\s*(?:nummer|nr\.?)|ihre\s*bestellung|auftrags\s*-?\s*(?:nummer|nr\.?)", 1.0, "de"),
         (r"bon\s*de\s*commande|votre\s*commande|n[°º]\s*(?:de\s*)?commande", 1.0, "fr"),
         (r"(?:uw\s*)?ordernummer|inkoopordernummer|bestelnummer|inkooporder", 0.8, "nl"),

@@ -20,8 +20,14 @@ EINVOICE_TERMS: dict[str, list[tuple[str, float, str]]] = {
     "po_number": [
         # "Bestellung: B123456789", "gemäß Bestellung Nr. 2018-471331": the order itself names its number
         (r"bestellung\s*(?:nr\b\.?|nummer)?", 0.85, "de"),
-        # the buyer's own reference (BT-10) is, on most invoices that print one, their order number
+    ],
+    # the buyer's own reference (BT-10): on many invoices that print one it is their order
+    # number, on others a file or contact reference. Read as the PO number only where no label
+    # names an order (``extract``), and weakly: the vendor's open POs confirm it (``po_search``)
+    "buyer_reference": [
         (r"your\s*ref(?:erence)?\b\.?|votre\s*r[ée]f(?:[ée]rence)?\b\.?", 0.6, "en"),
+        (r"ihr(?:e)?\s*(?:zeichen|referenz)|su\s*ref(?:erencia)?\b\.?|(?:vs\.?|vostro|vostra)\s*rif(?:erimento)?\b\.?|"
+         r"uw\s*(?:referentie|kenmerk)|(?:sua|vossa)\s*ref(?:erência)?\b\.?|(?:wasz|państwa)\s*(?:znak|referencja)", 0.6, "de"),
     ],
     "net": [
         # BT-109: "Gesamtbetrag der Rechnung ohne Umsatzsteuer", "Invoice total amount without VAT", "Montant total hors TVA"

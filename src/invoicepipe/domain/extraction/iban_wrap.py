@@ -1,0 +1,71 @@
+"""An IBAN wrapped over two lines in a narrow column ("IBAN: DE51 2527 5627 9625" / "6489 16").
+
+A footer column narrower than an IBAN breaks it between groups; the first line then holds
+an IBAN-shaped start that fails its check digits and the rest stands under it. The two
+parts are joined only with the words of the next line that lie under the first part's
+column, and the joined string is read only when it passes the IBAN's checks
+(``parsing.find_iban``: python-stdnum's mod 97 and the country's length and inner check):
+a wrong continuation never validates by chance.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.parsing import find_iban
+from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.models import Word
+
+# a line ending with an IBAN's start: country, check digits, at least one more group
+_START = re.compile(r"(?<![A-Z0-9])([A-Z]{2}[\dOQDSILZBG]{2}(?:[ .]?[A-Z0-9]){4,30})[\s.·:-]*$")
+# the groups of an IBAN's continuation: digits and capitals, in groups of up to four
+_CONTINUATION = re.compile(r"^[A-Z0-9]{1,4}$")
+
+
+def wrapped_iban(ctx: Context, line: Line) -> Optional[tuple[str, tuple[Word, ...]]]:
+    """(IBAN, words) when ``line`` ends with the start of an IBAN that the next line under it
+    completes, else None."""
+    text = line.text.upper()
+    start = _START.search(text)
+    if start is None or find_iban(line.text) is not None:
+        return None
+    first = line.words_in(start.start(1), start.end(1))
+    below = _line_below(ctx, line)
+    if not first or below is None:
+        return None
+    slack = 2 * max(1.0, first[0].box.bottom - first[0].box.top)
+    left, right = _column_left(line, first[0], slack), first[-1].box.x1
+    rest = []
+    for w in below.words:
+        if w.box.x0 < left - slack or w.box.x1 > right + slack:
+            continue
+        if not _CONTINUATION.match(w.text.upper()):
+            break
+        rest.append(w)
+    for n in range(len(rest), 0, -1):
+        found = find_iban(start.group(1) + " " + " ".join(w.text for w in rest[:n]))
+        if found is not None:
+            return found[0], (*first, *rest[:n])
+    return None
+
+
+def _column_left(line: Line, first: Word, slack: float) -> float:
+    """The left edge of the phrase the IBAN ends ("IBAN: DE51 …"): the continuation may stand
+    under its label."""
+    left = first.box.x0
+    for w in reversed(line.words[:line.words.index(first)]):
+        if left - w.box.x1 > slack:
+            break
+        left = w.box.x0
+    return left
+
+
+def _line_below(ctx: Context, line: Line) -> Optional[Line]:
+    """The next line of the page, when it stands within one and a half line heights below."""
+    following = [ln for ln in ctx.layout.lines if ln.page == line.page and ln.index == line.index + 1]
+    if not following:
+        return None
+    gap = following[0].box.top - line.box.bottom
+    return following[0] if gap < 1.5 * max(1.0, line.height) else None

@@ -1,0 +1,32 @@
+"""A currency code printed beside the total of a scan ("Invoice Total GBP 3,457.63") is as good
+as a sign when the vendor master and the checked ids' country name the same currency."""
+from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, document_context
+from tests.unit.test_extraction_fields import doc_from_rows
+
+ROWS = {0: "Skyline Air & Sea Forwarding", 1: "VAT No GB216280583", 2: "Invoice No SKY0000611",
+        3: "SHIPMENT ID $5037170", 8: "Total net 3,376.81", 9: "VAT @ 20% 80.82", 10: "Invoice Total GBP 3,457.63"}
+
+
+def _currency(rows: dict, prior):
+    ctx, _ = document_context(doc_from_rows(rows, confidence=0.9))
+    cand, conf = currency_of(ctx, prior)
+    return cand.value, conf
+
+
+def test_the_code_beside_the_total_agreeing_with_master_and_country_is_evidence_like_a_sign():
+    assert _currency(ROWS, "GBP") == ("GBP", CODE_AGREED)
+
+
+def test_without_the_master_or_against_it_the_code_is_not_lifted():
+    assert _currency(ROWS, None)[1] < CODE_AGREED
+    assert _currency(ROWS, "EUR")[1] < CODE_AGREED
+
+
+def test_a_code_only_in_the_body_is_not_lifted():
+    rows = {**ROWS, 10: "Invoice Total 3,457.63", 12: "All charges in GBP 3 days after arrival"}
+    assert _currency(rows, "GBP")[1] < CODE_AGREED
+
+
+def test_a_credit_notes_signed_total_counts():
+    rows = {**ROWS, 10: "Credit Total GBP -50.22"}
+    assert _currency(rows, "GBP") == ("GBP", CODE_AGREED)
