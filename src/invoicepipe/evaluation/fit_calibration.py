@@ -32,7 +32,9 @@ PO numbers' second reading), with the ``field|read`` maps of the OCR identifiers
 (``calibration.fit_read_maps``): against kv-2.12's maps on the same kv-2.13 code, 0 wrong
 auto-approved with either and straight-through the same or higher on every set. kv-2.14
 (wrapped and stacked labels, summary rows, carry-forward pages) ships its refit from the
-same cache, ``cal-kv-2.14-split7xx``.
+same cache, ``cal-kv-2.14-split7xx``; kv-2.15 (series codes and broken numbers on scans,
+correcting documents, GSTIN repair, the amount due, datelines, wrapped IBANs, buyer
+references) ships ``cal-kv-2.15-split7xx``, refitted from the same cache.
 
 Use a set generated with another seed than the evaluation sets, so the figures the
 evaluation prints are measured on documents the table never saw. Every field the
