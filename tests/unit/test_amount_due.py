@@ -81,3 +81,25 @@ def test_a_credit_note_owes_its_negative_total():
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("amount_due") == "-1481.47"
     assert "equals_total" in ex.fields["amount_due"].evidence
+
+
+@pytest.mark.parametrize("withheld, due_label", [
+    ("Retención IRPF 15 %", "Líquido a percibir"), ("Ritenuta d'acconto 20 %", "Netto a pagare"),
+    ("Retenção na fonte 25 %", "Valor líquido a receber"),
+])
+def test_a_withholding_and_the_amount_left_to_pay(withheld, due_label):
+    # a professional's fee: the buyer keeps the withholding back for the tax office, and
+    # the letter names it once in its prose and again in its table
+    ex = extract_invoice(doc_from_rows(_invoice({
+        8: "deberán practicar una retención del 15 % a cuenta del IRPF (66,79 €), es decir",
+        15: [(300, withheld), (450, "-66,79")],
+        16: [(300, due_label), (450, "463,08")]})), [])
+    assert ex.value("total") == "529.87"
+    assert ex.value("amount_due") == "463.08"
+    assert "total_less_withheld" in ex.fields["amount_due"].evidence
+
+
+def test_a_withholding_without_a_due_line_claims_nothing():
+    ex = extract_invoice(doc_from_rows(_invoice({15: [(300, "Retención IRPF 15 %"), (450, "-66,79")]})), [])
+    assert ex.value("total") == "529.87"
+    assert ex.value("amount_due") is None

@@ -29,6 +29,8 @@ _DUE_LABELS = (
     r"zahlbarer\s*betrag",
     r"(?:montant|net|reste|solde|total|somme)\s*(?:restant\s*)?à\s*payer|solde\s*dû",
     r"(?:importe|total|saldo)\s*a\s*pagar|saldo\s*pendiente",
+    # after a withholding: "Líquido a percibir", "Importe líquido", "Valor líquido a receber"
+    r"l[ií]quido\s*a\s*(?:percibir|pagar|cobrar|receber)|(?:importe|valor|total)\s*l[ií]quido(?:\s*a\s*(?:pagar|receber))?",
     r"(?:totale|netto|importo|saldo)\s*(?:da|a)\s*pagare|da\s*pagare",
     r"(?:totaal\s*)?te\s*betalen|openstaand\s*bedrag",
     r"valor\s*(?:a|em)\s*(?:pagar|dívida)",
@@ -38,17 +40,26 @@ _DUE_LABELS = (
     r"(?:importe|total)\s*a\s*devolver|(?:totale|importo)\s*da\s*rimborsare|erstattungsbetrag|refund\s*due",
     r"(?:celkem\s*|celkom\s*|suma\s*)?k\s*(?:úhradě|úhrade)|(?:summa\s*)?att\s*betala|(?:at|å)\s*betale",
 )
-# what was paid before this document: a prepayment, a deposit, an instalment received
+# what was paid before this document: a prepayment, a deposit, an instalment received (an
+# Italian "acconto", but not the "ritenuta d'acconto" withheld below)
 _PREPAID_LABELS = (
     r"(?:erhaltene|geleistete)\s*anzahlung(?:en)?|anzahlung(?:en)?|vorauszahlung(?:en)?|bereits\s*(?:gezahlt|bezahlt)|"
     r"gezahlter\s*betrag",
     r"prepaid(?:\s*amount)?|(?:amount|total)\s*paid|already\s*paid|paid\s*amount|payments?\s*received|less\s*(?:payments?|deposit)|"
     r"deposit\s*paid",
     r"acomptes?(?:\s*versés?)?|déjà\s*(?:payé|réglé|versé)|montant\s*(?:payé|versé)",
-    r"anticipos?|ya\s*pagado|acconto|già\s*pagato|aanbetaling|reeds\s*betaald|já\s*pago|adiantamento|zaliczka|zapłacono",
+    r"anticipos?|ya\s*pagado|(?<!d['’])(?<!d['’]\s)acconto|già\s*pagato|aanbetaling|reeds\s*betaald|já\s*pago|adiantamento|zaliczka|zapłacono",
+)
+# what the buyer keeps back and pays to the tax office instead of the vendor: withholding on
+# professional fees (Spanish IRPF "Retención", Italian "Ritenuta d'acconto", Portuguese
+# "Retenção na fonte"); the vendor is paid the total less it
+_WITHHELD_LABELS = (
+    r"retenci[oó]n(?:\s*(?:de\s*)?irpf)?|irpf\s*retenido|ritenuta(?:\s*d['’]\s*acconto)?|reten[cç][aã]o\s*na\s*fonte|"
+    r"withholding\s*tax|tax\s*withheld|quellensteuer",
 )
 _DUE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _DUE_LABELS))
 _PREPAID = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _PREPAID_LABELS))
+_WITHHELD = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _WITHHELD_LABELS))
 # a due-date label shares words with the amount's ("da pagare entro", "te betalen voor"): a
 # date or a deadline word right after the label says the line dates the payment
 _DEADLINE_AFTER = re.compile(r"(?i)^\W*(?:entro|voor|avant|bis|by|before|until|antes|até|do\s+dnia|no\s+later)\b")
@@ -64,20 +75,21 @@ def amount_due(ctx: Context, total: Optional[Candidate], total_confidence: float
     line, else right under it), with evidence ``equals_total`` or ``total_less_prepaid``
     when the total (less a printed prepayment) agrees; else the total itself (evidence
     ``total_as_due``) when no prepayment is printed; else nothing."""
-    prepaid = _prepaid(ctx)
+    prepaid = _deducted(ctx, _PREPAID)
+    withheld = _deducted(ctx, _WITHHELD)
     labelled = _labelled(ctx)
     total_value = total.raw if total is not None and isinstance(total.raw, Decimal) else None
     if labelled:
         cand = labelled[-1]
         score = DUE_LABEL_SCORE * min_confidence(cand.words) if cand.words else DUE_LABEL_SCORE
-        if total_value is not None and abs(cand.raw) == abs(total_value) and not prepaid:
+        if total_value is not None and abs(cand.raw) == abs(total_value) and not (prepaid or withheld):
             cand.notes.append("equals_total")
             score = max(score, min(0.95, total_confidence))
-        elif total_value is not None and prepaid and cand.raw == total_value - sum(abs(p) for p in prepaid):
-            cand.notes.append("total_less_prepaid")
+        elif total_value is not None and (prepaid or withheld) and _less(total_value, prepaid + withheld) == cand.raw:
+            cand.notes.append("total_less_prepaid" if prepaid else "total_less_withheld")
             score = max(score, min(0.9, total_confidence))
         return cand, round(score, 3)
-    if total is None or total_value is None or prepaid:
+    if total is None or total_value is None or prepaid or withheld:
         return None, 0.0
     cand = Candidate("amount_due", total.value, TOTAL_AS_DUE_SCORE, "total_as_due", total.words, total_value,
                      ["total_as_due"], anchor=total.anchor)
@@ -121,14 +133,23 @@ def _candidate(line: Line, tok: AmountToken, method: str) -> Candidate:
                      tok.value, ["due_label"], anchor=line)
 
 
-def _prepaid(ctx: Context) -> list[Decimal]:
-    """The non-zero amounts printed after a prepayment label."""
-    out = []
+def _less(total: Decimal, deductions: list[Decimal]) -> Decimal:
+    """The total less what was paid before or is withheld, of a credit note as of an invoice:
+    the deductions are printed with or without their minus, and shrink the total's size."""
+    left = abs(total) - sum(abs(d) for d in deductions)
+    return left if total >= 0 else -left
+
+
+def _deducted(ctx: Context, label: re.Pattern) -> list[Decimal]:
+    """The non-zero amounts printed after a prepayment or withholding label (``label``); a
+    withholding line prints its rate first ("Retención IRPF 15 % -181,44"), which has no cents.
+    One amount counts once: a letter names its withholding in a sentence and again in its table."""
+    out: list[Decimal] = []
     for ln in ctx.layout.lines:
-        m = _PREPAID.search(fold_accents(ln.text))
+        m = label.search(fold_accents(ln.text))
         if m is None:
             continue
         tok = _amount_right(ctx, ln, m.end())
-        if tok is not None and tok.value:
+        if tok is not None and tok.value and abs(tok.value) not in (abs(v) for v in out):
             out.append(tok.value)
     return out
