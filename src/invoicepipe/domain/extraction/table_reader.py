@@ -25,6 +25,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.extraction.table_block import beside, header_beside_block, in_table, with_block_edge
 from invoicepipe.domain.extraction.table_columns import Header, find_header, may_head
 from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms
 from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agreement, align_columns, read_row
@@ -75,7 +76,7 @@ def _collect(ctx: Context) -> Optional[_Table]:
         for idx, ln in enumerate(lines):
             if idx <= skip_to:
                 continue
-            header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None) if heads[idx] else None
+            header = _header(ln, lines[idx + 1] if idx + 1 < len(lines) else None, ctx) if heads[idx] else None
             if header is not None:
                 if table is not None and state == "closed" and _reopens(table, header, page_no):
                     table.reopened.append(len(table.rows))
@@ -83,15 +84,19 @@ def _collect(ctx: Context) -> Optional[_Table]:
                     return table  # a second table on the same page (a tax breakdown) is no continuation
                 if table is None and not header.kinds() & _ITEM_KINDS:
                     continue  # rates, nets, taxes and grosses only: a tax breakdown, whose rows are no items
-                header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width,
-                                       amounts)
+                body = [b for b in (beside(x, header) for x in _body(lines[idx + header.lines:], ctx, header)) if b is not None]
+                header = align_columns(header, body, ctx.decimal_sep, ctx.layout.char_width, amounts)
                 table = table or _Table(header)
                 table.header = header
                 state, skip_to = "open", idx + header.lines - 1
                 continue
             if table is None or state == "closed":
                 continue
-            hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS]
+            part = beside(ln, table.header)
+            if part is None:
+                continue  # a line of the block beside the table only
+            hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS and in_table(h, table.header)]
+            ln = part
             # a tax label under the table's own tax column ("19% VAT(S)" on each item) is the
             # item's tax category, not a tax row
             labelled = any(not _in_tax_column(h, table.header) for h in hits) if table is not None else bool(hits)
@@ -105,6 +110,13 @@ def _collect(ctx: Context) -> Optional[_Table]:
             pending = row if row.kind == "other" else None
             state = _take(table, row, state)
     return table
+
+
+def _header(ln: Line, below: Optional[Line], ctx: Context) -> Optional[Header]:
+    """The table header on ``ln``, also when a block printed beside the table runs into it."""
+    cw = ctx.layout.char_width
+    header = find_header(ln, below)
+    return with_block_edge(header, ln, cw) if header is not None else header_beside_block(ln, below, cw)
 
 
 def _reopens(table: _Table, header: Header, page_no: int) -> bool:
@@ -160,11 +172,11 @@ def _without_edge_marks(ln: Line) -> Line:
     return make_line(ln.page, [w for w in words if w.text], ln.index)
 
 
-def _body(lines: list, ctx: Context) -> list:
+def _body(lines: list, ctx: Context, header: Header) -> list:
     """The lines under a header up to the first one labelled net, tax or total."""
     out = []
     for ln in lines:
-        if any(h.field in _SUMMARY_LABELS for h in ctx.hits[id(ln)]):
+        if any(h.field in _SUMMARY_LABELS and in_table(h, header) for h in ctx.hits[id(ln)]):
             break
         out.append(ln)
     return out
