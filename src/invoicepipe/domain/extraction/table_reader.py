@@ -265,8 +265,13 @@ class _Joined:
 def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
     header = table.header
     every = _without_stray_numbers(table.rows, header)
-    # an amount made up from quantity x unit price stands only when it completes the net
-    for rows in (every, [r for r in every if not _computed(r, header)]):
+    # an amount made up from quantity x unit price stands only when it completes the net;
+    # rows set aside as stray whole numbers are items when their repair completes it
+    # ("2577" for 2,77: the decimal mark read as a digit)
+    options = [every, [r for r in every if not _computed(r, header)]]
+    if len(every) < len(table.rows) and net is not None:
+        options.insert(0, table.rows)
+    for rows in options:
         col, nets, amounts = _line_amounts(rows, header, net)
         if not _sums_to(amounts, net) and nets is None:
             amounts = amounts_the_net_confirms(rows, header, col, amounts, net, agreement) or amounts
