@@ -27,7 +27,7 @@ from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_block import beside, header_beside_block, in_table, with_block_edge
 from invoicepipe.domain.extraction.table_columns import Header, find_header, may_head
-from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms
+from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms, ocr_read
 from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agreement, align_columns, read_row
 from invoicepipe.domain.models import LineItem
 
@@ -42,6 +42,7 @@ class _Table:
     rows: list = field(default_factory=list)  # item rows
     checks: list = field(default_factory=list)  # (carry/page-total row, items before it)
     reopened: list = field(default_factory=list)  # items before each page that reopened it (``_reopens``)
+    orphans: list = field(default_factory=list)  # (amount-only OCR'd row, items before it): ``_with_orphan``
 
 
 def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineItem]:
@@ -50,7 +51,7 @@ def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineIt
     if table is None or not table.rows:
         return []
     if not table.reopened:
-        return _items(table, net)
+        return _with_orphan(table, net) or _items(table, net)
     # pages that repeated the header under a closed table stand only when the net confirms
     # them: all of them, else the fewest that add up to it; else the table as it closed
     for n in [len(table.rows), *reversed(table.reopened)]:
@@ -199,10 +200,35 @@ def _take(table: _Table, row: Row, state: str) -> str:
             return state  # figures under the columns of a table whose items all name themselves
         table.rows.append(row)
         return "open"
+    if row.kind == "other" and state == "open" and table.rows and _orphan(row):
+        table.orphans.append((row, len(table.rows)))
+        return state
     if row.kind == "text" and state == "open" and table.rows and _continues(table.rows[-1], row, table.header):
         table.rows[-1].description = f"{table.rows[-1].description} {row.description}".strip()
         table.rows[-1].line = _Joined(table.rows[-1].line, row.line)
     return state
+
+
+def _orphan(row: Row) -> bool:
+    """An OCR'd row of one amount with cents and nothing else: an item whose description and
+    factors the OCR lost or read on another baseline (a shaded band), or a figure of
+    something else; only the net tells (``_with_orphan``)."""
+    return len(row.amount_cols) == 1 and not row.loose and row.amount_cols[0] not in row.plain \
+        and set(row.numbers) == set(row.amount_cols) and ocr_read(row.line.words)
+
+
+def _with_orphan(table: _Table, net: Optional[Decimal]) -> Optional[list]:
+    """The items with the one amount-only row among them that makes them add up to the net,
+    when without it they do not: the net is the evidence that it is an item."""
+    if net is None or not table.orphans or _sums_to([i.amount for i in _items(table, net)], net):
+        return None
+    for row, before in table.orphans:
+        rows = [*table.rows[:before], row, *table.rows[before:]]
+        checks = [(c, n + (n > before)) for c, n in table.checks]
+        items = _items(_Table(table.header, rows, checks), net)
+        if _sums_to([i.amount for i in items], net):
+            return items
+    return None
 
 
 def _repeats_running_sum(row: Row, table: _Table) -> bool:
