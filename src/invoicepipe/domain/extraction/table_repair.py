@@ -61,10 +61,12 @@ def repair_figures(row, ln: Line, header: Header, decimal_sep: Optional[str], ag
     for qc, pc, ac in product(qty_cols[:1], price_cols[:1], amount_cols):
         for q, p, a in product(options[id(qc)], options[id(pc)], options[id(ac)]):
             repairs = [o for o in (q, p, a) if o[2] is not None]
-            if not repairs or q[0] == 0 or abs(q[0] * p[0] * factor - a[0]) > CENT * max(Decimal(1), abs(q[0])):
+            error = abs(q[0] * p[0] * factor - a[0]) if repairs and q[0] != 0 else None
+            if error is None or error > CENT * max(Decimal(1), abs(q[0])):
                 continue
-            if best is None or len(repairs) < len(best[1]):
-                best = (((qc, q), (pc, p), (ac, a)), repairs)
+            # the fewest repairs, then the closest agreement ("4.5!0": 4.50 before 4.510)
+            if best is None or (len(repairs), error) < (len(best[1]), best[2]):
+                best = (((qc, q), (pc, p), (ac, a)), repairs, error)
     if best is None:
         return
     for col, (value, words, how) in best[0]:
