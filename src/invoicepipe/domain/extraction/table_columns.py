@@ -101,6 +101,7 @@ class Header:
     columns: tuple[Column, ...]
     bottom: float  # lowest edge of the header (two-line headers end lower)
     lines: int = 1  # how many lines the header takes
+    left: float = -1e9  # where the table starts, right of a block printed beside it (``table_block``)
 
     def column(self, kind: str) -> Optional[Column]:
         return next((c for c in self.columns if c.kind == kind), None)

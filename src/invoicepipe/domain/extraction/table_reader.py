@@ -25,8 +25,9 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.extraction.table_block import beside, header_beside_block, in_table, with_block_edge
 from invoicepipe.domain.extraction.table_columns import Header, find_header, may_head
-from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms
+from invoicepipe.domain.extraction.table_repair import amounts_the_net_confirms, ocr_read
 from invoicepipe.domain.extraction.table_rows import CENT, LineAmounts, Row, agreement, align_columns, read_row
 from invoicepipe.domain.models import LineItem
 
@@ -41,6 +42,7 @@ class _Table:
     rows: list = field(default_factory=list)  # item rows
     checks: list = field(default_factory=list)  # (carry/page-total row, items before it)
     reopened: list = field(default_factory=list)  # items before each page that reopened it (``_reopens``)
+    orphans: list = field(default_factory=list)  # (amount-only OCR'd row, items before it): ``_with_orphan``
 
 
 def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineItem]:
@@ -49,7 +51,7 @@ def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineIt
     if table is None or not table.rows:
         return []
     if not table.reopened:
-        return _items(table, net)
+        return _with_orphan(table, net) or _items(table, net)
     # pages that repeated the header under a closed table stand only when the net confirms
     # them: all of them, else the fewest that add up to it; else the table as it closed
     for n in [len(table.rows), *reversed(table.reopened)]:
@@ -75,7 +77,7 @@ def _collect(ctx: Context) -> Optional[_Table]:
         for idx, ln in enumerate(lines):
             if idx <= skip_to:
                 continue
-            header = find_header(ln, lines[idx + 1] if idx + 1 < len(lines) else None) if heads[idx] else None
+            header = _header(ln, lines[idx + 1] if idx + 1 < len(lines) else None, ctx) if heads[idx] else None
             if header is not None:
                 if table is not None and state == "closed" and _reopens(table, header, page_no):
                     table.reopened.append(len(table.rows))
@@ -83,15 +85,19 @@ def _collect(ctx: Context) -> Optional[_Table]:
                     return table  # a second table on the same page (a tax breakdown) is no continuation
                 if table is None and not header.kinds() & _ITEM_KINDS:
                     continue  # rates, nets, taxes and grosses only: a tax breakdown, whose rows are no items
-                header = align_columns(header, _body(lines[idx + header.lines:], ctx), ctx.decimal_sep, ctx.layout.char_width,
-                                       amounts)
+                body = [b for b in (beside(x, header) for x in _body(lines[idx + header.lines:], ctx, header)) if b is not None]
+                header = align_columns(header, body, ctx.decimal_sep, ctx.layout.char_width, amounts)
                 table = table or _Table(header)
                 table.header = header
                 state, skip_to = "open", idx + header.lines - 1
                 continue
             if table is None or state == "closed":
                 continue
-            hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS]
+            part = beside(ln, table.header)
+            if part is None:
+                continue  # a line of the block beside the table only
+            hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS and in_table(h, table.header)]
+            ln = part
             # a tax label under the table's own tax column ("19% VAT(S)" on each item) is the
             # item's tax category, not a tax row
             labelled = any(not _in_tax_column(h, table.header) for h in hits) if table is not None else bool(hits)
@@ -105,6 +111,13 @@ def _collect(ctx: Context) -> Optional[_Table]:
             pending = row if row.kind == "other" else None
             state = _take(table, row, state)
     return table
+
+
+def _header(ln: Line, below: Optional[Line], ctx: Context) -> Optional[Header]:
+    """The table header on ``ln``, also when a block printed beside the table runs into it."""
+    cw = ctx.layout.char_width
+    header = find_header(ln, below)
+    return with_block_edge(header, ln, cw) if header is not None else header_beside_block(ln, below, cw)
 
 
 def _reopens(table: _Table, header: Header, page_no: int) -> bool:
@@ -160,11 +173,11 @@ def _without_edge_marks(ln: Line) -> Line:
     return make_line(ln.page, [w for w in words if w.text], ln.index)
 
 
-def _body(lines: list, ctx: Context) -> list:
+def _body(lines: list, ctx: Context, header: Header) -> list:
     """The lines under a header up to the first one labelled net, tax or total."""
     out = []
     for ln in lines:
-        if any(h.field in _SUMMARY_LABELS for h in ctx.hits[id(ln)]):
+        if any(h.field in _SUMMARY_LABELS and in_table(h, header) for h in ctx.hits[id(ln)]):
             break
         out.append(ln)
     return out
@@ -187,10 +200,35 @@ def _take(table: _Table, row: Row, state: str) -> str:
             return state  # figures under the columns of a table whose items all name themselves
         table.rows.append(row)
         return "open"
+    if row.kind == "other" and state == "open" and table.rows and _orphan(row):
+        table.orphans.append((row, len(table.rows)))
+        return state
     if row.kind == "text" and state == "open" and table.rows and _continues(table.rows[-1], row, table.header):
         table.rows[-1].description = f"{table.rows[-1].description} {row.description}".strip()
         table.rows[-1].line = _Joined(table.rows[-1].line, row.line)
     return state
+
+
+def _orphan(row: Row) -> bool:
+    """An OCR'd row of one amount with cents and nothing else: an item whose description and
+    factors the OCR lost or read on another baseline (a shaded band), or a figure of
+    something else; only the net tells (``_with_orphan``)."""
+    return len(row.amount_cols) == 1 and not row.loose and row.amount_cols[0] not in row.plain \
+        and set(row.numbers) == set(row.amount_cols) and ocr_read(row.line.words)
+
+
+def _with_orphan(table: _Table, net: Optional[Decimal]) -> Optional[list]:
+    """The items with the one amount-only row among them that makes them add up to the net,
+    when without it they do not: the net is the evidence that it is an item."""
+    if net is None or not table.orphans or _sums_to([i.amount for i in _items(table, net)], net):
+        return None
+    for row, before in table.orphans:
+        rows = [*table.rows[:before], row, *table.rows[before:]]
+        checks = [(c, n + (n > before)) for c, n in table.checks]
+        items = _items(_Table(table.header, rows, checks), net)
+        if _sums_to([i.amount for i in items], net):
+            return items
+    return None
 
 
 def _repeats_running_sum(row: Row, table: _Table) -> bool:
@@ -253,8 +291,13 @@ class _Joined:
 def _items(table: _Table, net: Optional[Decimal]) -> list[LineItem]:
     header = table.header
     every = _without_stray_numbers(table.rows, header)
-    # an amount made up from quantity x unit price stands only when it completes the net
-    for rows in (every, [r for r in every if not _computed(r, header)]):
+    # an amount made up from quantity x unit price stands only when it completes the net;
+    # rows set aside as stray whole numbers are items when their repair completes it
+    # ("2577" for 2,77: the decimal mark read as a digit)
+    options = [every, [r for r in every if not _computed(r, header)]]
+    if len(every) < len(table.rows) and net is not None:
+        options.insert(0, table.rows)
+    for rows in options:
         col, nets, amounts = _line_amounts(rows, header, net)
         if not _sums_to(amounts, net) and nets is None:
             amounts = amounts_the_net_confirms(rows, header, col, amounts, net, agreement) or amounts

@@ -33,9 +33,12 @@ CENT = Decimal("0.01")
 _DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1", "!": "1",
                             "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9"})
 # a decimal mark misread as a colon, semicolon or dash (before the cents only)
-_MARK_FOR = re.compile(r"(?<=\d)[:;-](?=\d{1,2}$)")
+# (a comma on a shaded band is often read as a low quote, "14„30")
+_MARK_FOR = re.compile(r"(?<=\d)[:;„‚-](?=\d{1,2}$)")
+# specks read as strokes inside a figure ("16,5!9" for 16,59): dropped, not read as a digit
+_SPECKS = re.compile(r"(?<=[\d.,])[!|'`]|[!|'`](?=[\d.,])")
 _D = r"[\dOoDQlIi|!ZzSsBGbgq]"
-_FIGURE_SHAPED = re.compile(rf"^[-(]?{_D}{{1,9}}(?:[.,:;' ]{_D}{{2,3}})*(?:[.,:;-]{_D}{{1,2}})?\)?-?$")
+_FIGURE_SHAPED = re.compile(rf"^[-(]?{_D}{{1,9}}(?:[.,:;' ]{_D}{{2,3}})*(?:[.,:;„‚-]{_D}{{1,2}})?\)?-?$")
 _REPAIRED_KINDS = ("quantity", "unit_price", *AMOUNT_KINDS)
 
 
@@ -58,10 +61,12 @@ def repair_figures(row, ln: Line, header: Header, decimal_sep: Optional[str], ag
     for qc, pc, ac in product(qty_cols[:1], price_cols[:1], amount_cols):
         for q, p, a in product(options[id(qc)], options[id(pc)], options[id(ac)]):
             repairs = [o for o in (q, p, a) if o[2] is not None]
-            if not repairs or q[0] == 0 or abs(q[0] * p[0] * factor - a[0]) > CENT * max(Decimal(1), abs(q[0])):
+            error = abs(q[0] * p[0] * factor - a[0]) if repairs and q[0] != 0 else None
+            if error is None or error > CENT * max(Decimal(1), abs(q[0])):
                 continue
-            if best is None or len(repairs) < len(best[1]):
-                best = (((qc, q), (pc, p), (ac, a)), repairs)
+            # the fewest repairs, then the closest agreement ("4.5!0": 4.50 before 4.510)
+            if best is None or (len(repairs), error) < (len(best[1]), best[2]):
+                best = (((qc, q), (pc, p), (ac, a)), repairs, error)
     if best is None:
         return
     for col, (value, words, how) in best[0]:
@@ -113,6 +118,9 @@ def _readings(text: str, decimal_sep: Optional[str], money: bool) -> list[tuple[
     letters = "letters" if digits != text else None
     marks = [decimal_sep] if decimal_sep else [".", ","]
     variants = [(digits, letters)]
+    unspecked = _SPECKS.sub("", text)
+    if unspecked != text and any(ch.isdigit() for ch in unspecked):
+        variants.append((unspecked.translate(_DIGIT_FOR), "speck"))
     if _MARK_FOR.search(digits):
         variants += [(_MARK_FOR.sub(m, digits), "+".join(filter(None, (letters, "mark")))) for m in marks]
     for candidate, how in variants:
@@ -144,26 +152,74 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
     repaired in place only then; None when the net does not confirm it."""
     if net is None or col is None or any(a is None for a in amounts):
         return None
-    fixed, repaired = list(amounts), []
+    repaired = []
+    with_cents = sum(1 for r in rows if col in r.amount_cols and col not in r.plain)
     for i, row in enumerate(rows):
         if col not in row.amount_cols or agreement(row, header) is not None or not ocr_read(row.line.words):
             continue
-        qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
-        if qty is None or price is None:
+        found = _product_slipped(row, header, amounts[i], col in row.plain)
+        if found is not None:
+            repaired.append((row, amounts[i], found[0], "product", found[1]))
+        elif col in row.plain and with_cents and abs(amounts[i]) >= 100:
+            # a whole number under amounts printed with cents: its decimal mark (and any
+            # grouping mark) lost, "178176" for 1.781,76; the net alone decides
+            repaired.append((row, amounts[i], (amounts[i] / 100).quantize(CENT), "lost mark", None))
+    chosen = _confirmed(repaired, sum(amounts), net, CENT * len(amounts))
+    if chosen is None:
+        return None
+    fixed = list(amounts)
+    for i, (row, read, value, how, price) in enumerate(repaired):
+        if i not in chosen:
             continue
-        product = (qty * price).quantize(CENT)
+        fixed[next(j for j, r in enumerate(rows) if r is row)] = value
+        row.numbers[col] = value
+        row.plain.discard(col)
+        row.repairs.append(f"{col[0]}:{how}:{read}->{value}")
+        if price is not None:
+            row.repairs.append(f"unit_price:lost mark:{row.numbers[('unit_price', 0)]}->{price}")
+            row.numbers[("unit_price", 0)] = price
+            row.plain.discard(("unit_price", 0))
+    return fixed
+
+
+def _confirmed(repaired: list, read_sum: Decimal, net: Decimal, tolerance: Decimal) -> Optional[set]:
+    """The fewest of the candidate repairs that together make the lines add up to the net
+    (each is only a guess at what the OCR damaged; the net picks which were right); None
+    when no combination does."""
+    if not repaired:
+        return None
+    # past ten candidates only all of them together are tried (the combinations explode)
+    masks = range(1, 1 << len(repaired)) if len(repaired) <= 10 else [(1 << len(repaired)) - 1]
+    for mask in sorted(masks, key=lambda m: (bin(m).count("1"), m)):
+        chosen = {i for i in range(len(repaired)) if mask >> i & 1}
+        if abs(read_sum + sum(repaired[i][2] - repaired[i][1] for i in chosen) - net) <= tolerance:
+            return chosen
+    return None
+
+
+def _product_slipped(row, header: Header, read: Decimal, plain: bool) -> Optional[tuple]:
+    """(product, unit price repaired or None) when ``read`` is the row's quantity x unit price
+    with one digit slipped, or with its sign alone differing. A quantity the OCR lost counts
+    as one; a unit price read as a whole number where the OCR lost its decimal mark ("277"
+    for 2,77) is also tried at a hundredth, and so is an amount read as a whole number
+    ("2577" for 2,77): only the net confirms any of them."""
+    qty, price = row.value(header, "quantity"), row.value(header, "unit_price")
+    if price is None:
+        return None
+    prices = [(price, None)]
+    if ("unit_price", 0) in row.plain and price >= 100:
+        prices.append(((price / 100).quantize(CENT), (price / 100).quantize(CENT)))
+    products = [(((qty if qty is not None else Decimal(1)) * p).quantize(CENT), repaired) for p, repaired in prices]
+    if any(product == read for product, _ in products):
+        return None  # the amount as read is the product: nothing slipped in it
+    for product, repaired in products:
         # a speck beside the figure read as a minus ("94.56-"), or a minus lost: the factors
         # carry the sign, and only the net decides (a credit note printing every amount with
         # a trailing minus is never flipped: its lines would no longer add up to its net)
-        if _one_digit_slipped(amounts[i], product) or (amounts[i] == -product and product != 0):
-            fixed[i] = product
-            repaired.append((row, amounts[i], product))
-    if not repaired or abs(sum(fixed) - net) > CENT * len(fixed):
-        return None
-    for row, read, product in repaired:
-        row.numbers[col] = product
-        row.repairs.append(f"{col[0]}:product:{read}->{product}")
-    return fixed
+        reads = (read, (read / 100).quantize(CENT)) if plain else (read,)
+        if any(_one_digit_slipped(r, product) for r in reads) or (read == -product and product != 0):
+            return product, repaired
+    return None
 
 
 def _one_digit_slipped(read: Decimal, meant: Decimal) -> bool:
