@@ -319,3 +319,25 @@ def test_multi_page_photos_go_into_a_pdf_of_one_photo_per_page():
     assert kind == "pdf" and data.startswith(b"%PDF") and len(corners) == 2
     assert photo_document(buf.getvalue(), random.Random("s")) == first
     assert photo_document(buf.getvalue(), random.Random("t"))[2] != corners
+
+
+def test_cases_and_vendor_make_a_set_of_one_kind(tmp_path):
+    # a set of credit notes from one vendor, as a measurement of one document kind needs
+    run = subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path / "c"), "--count", "2", "--seed", "11",
+                          "--forms", "digital", "--cases", "credit_negative,credit_positive", "--vendor", "V002"],
+                         check=True, capture_output=True, text=True)
+    assert "wrote" in run.stdout
+    gts = _gts(tmp_path / "c", with_inbox=False)
+    assert [g["document_type_code"] for g in gts] == ["381", "381"]
+    assert {g["vendor"] for g in gts} == {gts[0]["vendor"]}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--cases", "no_such_case"], "not among"),
+    (["--cases", "credit_negative", "--vendor", "V999"], "not a vendor"),
+    (["--vendor", "V002"], "goes with --cases"),
+])
+def test_unknown_cases_or_vendors_are_refused(tmp_path, args, message):
+    run = subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path / "x"), "--count", "1", "--forms", "digital",
+                          *args], capture_output=True, text=True)
+    assert run.returncode != 0 and message in run.stderr
