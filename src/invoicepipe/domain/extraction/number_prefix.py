@@ -94,23 +94,15 @@ def glued_before(ctx: Context, cand: Candidate) -> bool:
 def number_after(ctx: Context, cand: Candidate):
     """The number-like word printed one space after ``cand``'s value that may be its second
     part ("B2" + "004512"), else None. Dates and amounts are other fields."""
-    if not cand.words or not cand.value:
+    found = _word_after(ctx, cand)
+    if found is None:
         return None
-    last = cand.words[-1]
-    line, k = _line_and_index(ctx, last)
-    if line is None or k + 1 >= len(line.words):
-        return None
+    last, nxt = found
     # the value ends its last word ("B2" is the whole word, not "B2:" or a part of it)
     if not last.text.rstrip(".,;:").endswith(cand.value[-1:]):
         return None
-    nxt = line.words[k + 1]
-    if nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
-        return None  # a column apart: another field
     text = nxt.text.rstrip(".,;")
     if not _NUMBER.fullmatch(text) or is_date_or_amount(text):
-        return None
-    ns, ne = line.spans[k + 1]
-    if any(h.start < ne and h.end > ns for h in ctx.hits[id(line)]):
         return None
     return nxt
 
@@ -148,6 +140,25 @@ def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     """``cand`` joined with the rest of its number when its last word ends with a separator
     and the next word, a space on, continues it ("FV/00747/" + "2026"), or the value ends its
     word and the next one opens with a separator and goes on ("00747" + "/2026"); else None."""
+    found = _word_after(ctx, cand)
+    if found is None:
+        return None
+    last, nxt = found
+    rest = nxt.text.rstrip(".,;")
+    sep = separator_end(cand)
+    if sep is None and rest[:1] in _SEPARATORS and last.text.rstrip(".,;:").endswith(cand.value[-1:]):
+        sep, rest = rest[0], rest[1:]
+    if sep is None or not _REST.fullmatch(rest) or is_date_or_amount(rest):
+        return None
+    value = f"{cand.value}{sep}{rest}"
+    if is_date_or_amount(value):
+        return None  # "2026-" + "01-15": a date, no number
+    return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "number_past_separator"])
+
+
+def _word_after(ctx: Context, cand: Candidate):
+    """(``cand``'s last word, the word one space after it on its line) when that next word is
+    no label's, else None: a word a column apart or a label's is another field."""
     if not cand.words or not cand.value:
         return None
     last = cand.words[-1]
@@ -156,20 +167,11 @@ def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
         return None
     nxt = line.words[k + 1]
     if nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
-        return None  # a column apart: another field
-    rest = nxt.text.rstrip(".,;")
-    sep = separator_end(cand)
-    if sep is None and rest[:1] in _SEPARATORS and last.text.rstrip(".,;:").endswith(cand.value[-1:]):
-        sep, rest = rest[0], rest[1:]
-    if sep is None or not _REST.fullmatch(rest) or is_date_or_amount(rest):
         return None
     ns, ne = line.spans[k + 1]
     if any(h.start < ne and h.end > ns for h in ctx.hits[id(line)]):
         return None
-    value = f"{cand.value}{sep}{rest}"
-    if is_date_or_amount(value):
-        return None  # "2026-" + "01-15": a date, no number
-    return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "number_past_separator"])
+    return last, nxt
 
 
 def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:
