@@ -44,3 +44,23 @@ def test_words_that_only_look_like_it_stay_words(text):
 def test_a_postcode_stays_a_postcode():
     words = [Word(t, Box(40 + 40 * i, 0, 75 + 40 * i, 10), 1, 0.9) for i, t in enumerate(["London", "N2", "9AB"])]
     assert find_labels(make_line(1, words, 0)) == []
+
+
+def _label_right(label: str, confidence: float):
+    rows = {0: "Albiol & Ferrer Asesores",
+            3: [(40.0, "Factura"), (80.0, label), (110.0, "2026/0726")],
+            12: "TOTAL FACTURA 3.511,37 €"}
+    return doc_from_rows(rows, confidence=confidence)
+
+
+@pytest.mark.parametrize("label", ["n.º", "n.2", "n.o", "N.9"])
+def test_the_ordinal_after_a_period_read_as_a_digit_is_still_the_label(label):
+    # "Factura n.º 2026/0726" scanned: the º read "2" is the label's, not a word before the value
+    ex = extract_invoice(_label_right(label, 0.9), [])
+    assert ex.value("invoice_number") == "2026/0726"
+    assert ex.fields["invoice_number"].confidence >= 0.9
+
+
+def test_a_text_layers_n_2_is_what_was_printed():
+    ex = extract_invoice(_label_right("n.2", 1.0), [])
+    assert ex.fields["invoice_number"].confidence < 0.9

@@ -125,7 +125,7 @@ def find_labels(line: Line) -> list[LabelHit]:
 # "2026/0772"). On an OCR'd word (a text layer's "N2" is what was printed) an N followed by
 # one or two such glyphs is read as "N°" (and a space); offsets stay as they were.
 # ("Ne" only with a capital and one glyph: "nee" is a Dutch word, and a Czech line's OCR noise)
-_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°]{1,2}|e)|n([?º°]))(?=de\b|$)")
+_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°]{1,2}|e)|n([?º°])|[Nn]\.([?29º°o]))(?=de\b|$)")
 
 
 def _ocr_ordinal(line: Line, text: str) -> str:
@@ -137,7 +137,8 @@ def _ocr_ordinal(line: Line, text: str) -> str:
             continue
         m = _MISREAD_ORDINAL.search(text, s, e)
         if m and m.start() <= s + 1:
-            group = 1 if m.group(1) is not None else 2  # after a capital N or a small n
+            # after a capital N, a small n, or either with its period ("n.º" read "n.2")
+            group = next(g for g in (1, 2, 3) if m.group(g) is not None)
             at, end = m.start(group), m.end(group)
             out[at] = "°"
             if end - at == 2:

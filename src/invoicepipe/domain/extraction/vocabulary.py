@@ -15,7 +15,7 @@ Dutch, Spanish, Italian, Portuguese, Polish, Czech and Slovak, Swedish, Danish a
 from __future__ import annotations
 
 # "No.", "Nr.", "N°", "Nº", "Núm.", "Number", "Nummer", "Numéro", "Numero", "Numer", "#", "ID"
-NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
+NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.[°º]?|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
 
 # a line that says it credits an invoice ("Kredit av faktura 000568", "Kreditering af faktura",
 # "Creditering van factuur", "Storno zur Rechnung", "Storno della fattura", "Credit for
