@@ -109,7 +109,7 @@ def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
     word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
     is no tax label. On OCR text, a one-word due-date label one letter off is one too."""
-    text = _ocr_ordinal(line, fold_accents(line.text))
+    text = label_text(line)
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
     if any(w.confidence < 1.0 for w in line.words):
         if not any(h.field == "due_date" for h in hits):
@@ -126,6 +126,29 @@ def find_labels(line: Line) -> list[LabelHit]:
 # one or two such glyphs is read as "N°" (and a space); offsets stay as they were.
 # ("Ne" only with a capital and one glyph: "nee" is a Dutch word, and a Czech line's OCR noise)
 _MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°]{1,2}|e)|n([?º°])|[Nn]\.([?29º°o]))(?=de\b|$)")
+
+
+def label_text(line: Line) -> str:
+    """The line's text as labels are matched in it: accents folded and, on OCR'd words, the
+    glyphs OCR misreads inside labels read back (offsets stay those of ``line.text``)."""
+    return _ocr_ttc(line, _ocr_ordinal(line, fold_accents(line.text)))
+
+
+# "TTC" (toutes taxes comprises, the French gross total) is set in capitals, often white on a
+# dark band, where OCR reads a T's faint crossbar as I or l ("TIC", "ITC") or the C's
+# open end as G ("TTG"). No word of a French invoice is spelt so, and the word must still
+# complete a total label ("Montant TTC", "Total TTC", a wrapped "Montant" over "TTC") to count.
+_MISREAD_TTC = re.compile(r"(?:T[Il]C|[Il]TC|TTG)")
+
+
+def _ocr_ttc(line: Line, text: str) -> str:
+    if all(w.confidence >= 1.0 for w in line.words):
+        return text
+    out = text
+    for w, (s, e) in zip(line.words, line.spans):
+        if w.confidence < 1.0 and _MISREAD_TTC.fullmatch(text, s, e):
+            out = out[:s] + "TTC" + out[e:]
+    return out
 
 
 def _ocr_ordinal(line: Line, text: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from invoicepipe.domain.extraction.labels import LabelHit, fold_accents, labels_in_text
+from invoicepipe.domain.extraction.labels import LabelHit, label_text, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line
 
 # words of one label part: at most this many, a word space apart
@@ -88,8 +88,8 @@ def _value_right(line: Line, last: int, cw: float) -> bool:
 def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits: dict, cw: float) -> None:
     sa, ea = _span(upper, *a)
     sb, eb = _span(lower, *b)
-    first = fold_accents(upper.text[sa:ea])
-    joined = f"{first} {fold_accents(lower.text[sb:eb])}"
+    first = label_text(upper)[sa:ea]
+    joined = f"{first} {label_text(lower)[sb:eb]}"
     found = _joined_label(joined, len(first))
     if found is None:
         return
