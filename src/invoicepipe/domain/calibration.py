@@ -37,7 +37,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Optional, Sequence
 
-from .models import Extraction
+from .models import DERIVED_DUE_METHOD, Extraction
 
 CALIBRATION_FORMAT = 1
 UNCALIBRATED_CAP = 0.8  # fields without a fitted map never pass a routing threshold on raw scores
@@ -158,6 +158,11 @@ def apply_calibration(extraction: Extraction, table: Optional[CalibrationTable],
                                                    read_factor(f.evidence)))
         for name, f in extraction.fields.items()
     }
+    due, issued = fields.get("due_date"), fields.get("invoice_date")
+    if due is not None and issued is not None and due.method == DERIVED_DUE_METHOD:
+        # a due date counted from the invoice date by the printed terms is no surer than the
+        # date it counts from: a misread year moves both (calibrated, so both are on one scale)
+        fields["due_date"] = replace(due, confidence=min(due.confidence, issued.confidence))
     return replace(extraction, fields=fields)
 
 

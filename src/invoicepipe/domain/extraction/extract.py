@@ -101,7 +101,12 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
         if name == "due_date":
-            cands = [c for c in cands if not _discount_deadline(ctx, c)]
+            issued = chosen.get("invoice_date")
+            # one printed date is one field's: words the invoice date took are not also the due
+            # date (a header row's labels sit askew over their values on a photo, and "Payment
+            # due" reaches the invoice date's cell)
+            cands = [c for c in cands if not _discount_deadline(ctx, c)
+                     and not (issued is not None and set(map(id, c.words)) & set(map(id, issued[0].words)))]
         cand, conf = best_candidate(cands)
         if name == "invoice_number" and cand is not None:
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
