@@ -4,7 +4,7 @@ RapidOCR's recognizer (``ocr_confirm``, readers-1.14) against by Tesseract (as i
 Each scanned PDF of the given sets is read whole (``read_with_ocr``, as the slow pool does)
 ``--rounds`` times with each engine, the two alternated and their order swapped every
 document, so a busy neighbour slows both alike; the figure is the process CPU of the read
-(Tesseract runs in process). Prints per document the medians and the crops read, then the
+(Tesseract runs in process). Prints per document the medians and the crops RapidOCR read, then the
 median ratio over documents, the ratio of the sums, and the median ratio over the documents
 where a crop was read at all. The recognizer's model is loaded once before timing: a worker
 process pays that (under a second of CPU) once, not per document.
@@ -50,8 +50,9 @@ def main() -> None:
         for r in range(args.rounds):
             order = ["tesseract", "rapidocr"] if (i + r) % 2 == 0 else ["rapidocr", "tesseract"]
             for name in order:
-                cpu, crops = _cpu(data, engines[name])
+                cpu, read = _cpu(data, engines[name])
                 times[name].append(cpu)
+                crops = read if name == "rapidocr" else crops
         tess, rapid = statistics.median(times["tesseract"]), statistics.median(times["rapidocr"])
         sums["tesseract"] += tess
         sums["rapidocr"] += rapid
