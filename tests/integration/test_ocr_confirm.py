@@ -48,7 +48,7 @@ def test_an_agreeing_second_reading_raises_the_numbers_confidence(page):
     doc = confirm_identifiers(_doc(words), {1: (img, PX)}, _reader)
     number = next(w for w in doc.pages[0].words if w.text == "4711-0815")
     assert number.confidence > 0.5
-    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 1}
+    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 1, "ids_confirmed_by": "tesseract"}
 
 
 def test_a_reading_of_other_ink_changes_nothing(page):
@@ -56,4 +56,4 @@ def test_a_reading_of_other_ink_changes_nothing(page):
     first = _doc(words, number_text="4711-0816")
     doc = confirm_identifiers(first, {1: (img, PX)}, _reader)
     assert doc.pages[0].words == first.pages[0].words
-    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 0}
+    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 0, "ids_confirmed_by": "tesseract"}

@@ -1,10 +1,11 @@
 """A scanned invoice or PO number read unsurely is read again on its own; two readings that
 agree count as two readings (domain.extraction.identifier_reread, adapters.ocr_confirm)."""
+import pytest
 from PIL import Image
 
 from invoicepipe.adapters.ocr_confirm import confirm_identifiers
 from invoicepipe.domain.extraction.identifier_reread import (
-    MAX_CONFIDENCE, Spot, agreed_confidence, spots, with_confidence)
+    DISAGREED, MAX_CONFIDENCE, Judgement, Spot, agreed_confidence, compare_form, judge, spots, with_confidence)
 from invoicepipe.domain.models import Box, DocumentText, ExtractedField, Extraction, Page, Word
 
 PX = 200 / 72
@@ -78,7 +79,7 @@ def test_the_document_takes_an_agreeing_second_reading(monkeypatch):
     calls = []
     doc = confirm_identifiers(_doc(), {1: (IMAGE, PX)}, _reader("4711-0815", 0.8, calls))
     assert doc.pages[0].words[2].confidence == 1 - 0.5 * 0.2
-    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 1}
+    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 1, "ids_confirmed_by": "tesseract"}
     # one crop, read at twice the page's resolution, a little wider than the value
     (size, px), = calls
     assert px == 2 * PX and size[0] > 2 * 55 * PX
@@ -90,7 +91,7 @@ def test_a_disagreeing_second_reading_leaves_the_page_as_read(monkeypatch):
     first = _doc()
     doc = confirm_identifiers(first, {1: (IMAGE, PX)}, _reader("4711-0816", 0.95, []))
     assert doc.pages[0].words == first.pages[0].words
-    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 0}
+    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 0, "ids_confirmed_by": "tesseract"}
 
 
 def test_nothing_is_read_again_when_nothing_is_unsure(monkeypatch):
@@ -100,3 +101,104 @@ def test_nothing_is_read_again_when_nothing_is_unsure(monkeypatch):
     first = _doc(0.95)
     assert confirm_identifiers(first, {1: (IMAGE, PX)}, _reader("4711-0815", 0.9, calls)) is first
     assert calls == []
+
+
+def _at(text: str, conf: float, x0: float, top: float = 0) -> Word:
+    return Word(text, Box(x0, top, x0 + 10, top + 10), 1, conf)
+
+
+def test_another_engine_that_agrees_lifts_as_a_second_reading():
+    # spaces, the crop's edge punctuation and the page's word order are not the print's characters
+    assert judge([_w("SI000072", 0.6)], [_w("SI 000072:", 0.9)], independent=True) == Judgement("agreed", 1 - 0.4 * 0.1)
+    assert compare_form([_at("000632", 0.9, 60), _at("B2", 0.9, 40)]) == "B2000632"
+    assert compare_form([_at("4711", 0.9, 60), _at("0815", 0.9, 40, top=30)]) == "47110815"  # two lines: as read
+
+
+def test_another_engine_that_reads_other_characters_holds_the_value():
+    # the Courier "SI000072" Tesseract read as "51000072" on the page and in its crop
+    assert judge([_w("51000072", 0.69)], [_w("SI000072", 0.99)], independent=True) == Judgement("disagreed", DISAGREED)
+    assert judge([_w("CVFO00087", 0.38)], [_w("CVF000087", 1.0)], independent=True) == Judgement("disagreed", DISAGREED)
+    assert judge([_w("Al2026/0646", 0.2)], [_w("A12026/0646", 1.0)], independent=True) == Judgement("disagreed", 0.2)
+    assert judge([_w("ab12", 0.5)], [_w("AB12", 0.9)], independent=True).outcome == "disagreed"  # case is the print's
+
+
+def test_the_same_engine_disagreeing_or_an_empty_reading_changes_nothing():
+    assert judge([_w("51000072", 0.69)], [_w("SI000072", 0.99)], independent=False) == Judgement("unchanged")
+    assert judge([_w("51000072", 0.69)], [], independent=True) == Judgement("unchanged")
+    assert judge([_w("51000072", 0.69)], [_w("|:", 0.9)], independent=True) == Judgement("unchanged")
+
+
+def test_a_disagreement_lowers_the_spots_words_and_never_raises_them():
+    doc = _doc()
+    held = with_confidence(doc, Spot("invoice_number", 1, Box(115, 100, 170, 110), (2,)), DISAGREED, lower=True)
+    assert [w.confidence for w in held.pages[0].words] == [0.96, 0.95, DISAGREED, 0.97, 0.5]
+    assert with_confidence(_doc(0.2), Spot("invoice_number", 1, Box(115, 100, 170, 110), (2,)), DISAGREED,
+                           lower=True).pages[0].words[2].confidence == 0.2
+
+
+def test_another_engines_disagreement_holds_the_number_and_says_so(monkeypatch):
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: _extraction())
+    doc = confirm_identifiers(_doc(0.69), {1: (IMAGE, PX)}, _reader("4711-O815", 0.99, []), engine="rapidocr 3.10.0")
+    assert doc.pages[0].words[2].confidence == DISAGREED
+    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 0, "ids_confirmed_by": "rapidocr 3.10.0",
+                                    "ids_disagreed": 1}
+    agreed = confirm_identifiers(_doc(0.6), {1: (IMAGE, PX)}, _reader("4711-0815", 0.8, []), engine="rapidocr 3.10.0")
+    assert agreed.pages[0].words[2].confidence == pytest.approx(1 - 0.4 * 0.2)
+    assert agreed.pages[0].capture["ids_disagreed"] == 0
+
+
+def _engines(monkeypatch, rapidocr):
+    """The OCR module with fake engines: Tesseract reads the crop as the page did, RapidOCR
+    reads an O for the 0; ``rapidocr`` is what ``rapidocr_available`` says."""
+    from invoicepipe.adapters import ocr
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: _extraction())
+    monkeypatch.setattr(ocr, "rapidocr_available", lambda: rapidocr)
+    monkeypatch.setattr(ocr, "tesseract_words", lambda image, px, page, *a, **k: [Word("4711-0815", Box(5, 3, 60, 13), page, 0.8)])
+    monkeypatch.setattr(ocr, "read_line_rapidocr", lambda image, px, page: [Word("4711-O815", Box(5, 3, 60, 13), page, 0.99)])
+    return ocr
+
+
+def test_rapidocr_reads_the_numbers_again_when_installed_and_chosen(monkeypatch):
+    ocr = _engines(monkeypatch, "rapidocr 3.10.0")
+    doc = ocr._confirm_identifiers(_doc(), {1: (IMAGE, PX)}, ocr.OcrSettings(), "eng", frozenset())
+    assert doc.pages[0].capture["ids_confirmed_by"] == "rapidocr 3.10.0" and doc.pages[0].capture["ids_disagreed"] == 1
+    assert doc.pages[0].words[2].confidence == DISAGREED
+
+
+def test_without_rapidocr_or_by_choice_tesseract_reads_them_as_before(monkeypatch):
+    ocr = _engines(monkeypatch, None)
+    doc = ocr._confirm_identifiers(_doc(), {1: (IMAGE, PX)}, ocr.OcrSettings(), "eng", frozenset())
+    assert doc.pages[0].capture == {"ids_reread": 1, "ids_confirmed": 1, "ids_confirmed_by": "tesseract"}
+    ocr = _engines(monkeypatch, "rapidocr 3.10.0")
+    settings = ocr.OcrSettings.from_env({"INVOICEPIPE_OCR_CONFIRM": "Tesseract"})
+    assert settings.confirm_reader == "tesseract"
+    doc = ocr._confirm_identifiers(_doc(), {1: (IMAGE, PX)}, settings, "eng", frozenset())
+    assert doc.pages[0].capture["ids_confirmed_by"] == "tesseract"
+
+
+def _cell_doc() -> DocumentText:
+    """An invoice number whose box takes in the date printed beside it, read unsurely."""
+    words = (Word("0000424", Box(115, 100, 150, 110), 1, 0.95), Word("Jan", Box(152, 100, 165, 110), 1, 0.08),
+             Word("20,2026", Box(167, 100, 190, 110), 1, 0.08))
+    return DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+
+
+def test_for_another_engine_a_spot_holds_only_the_values_words():
+    box = Box(115, 100, 190, 110)
+    fields = {"invoice_number": ExtractedField("invoice_number", "0000424", 0.4, "label_right", 1, box)}
+    assert spots(_cell_doc(), Extraction(fields), (1,))[0].indexes == (0, 1, 2)
+    assert spots(_cell_doc(), Extraction(fields), (1,), value_words=True) == []  # the number itself was read surely
+    fields = {"invoice_number": ExtractedField("invoice_number", "A1 2026/0646", 0.4, "label_right", 1, box)}
+    doc = DocumentText((Page(1, 595, 842, (Word("Al2026/0646", Box(115, 100, 150, 110), 1, 0.5),
+                                           Word("Jan", Box(152, 100, 165, 110), 1, 0.08)), "ocr_tesseract"),), None, "t")
+    (spot,) = spots(doc, Extraction(fields), (1,), value_words=True)
+    assert spot.indexes == (0,) and spot.value == "A1 2026/0646"  # l for 1 still holds the value's characters
+
+
+def test_another_engine_reading_the_extractors_value_agrees():
+    page = [_w("Al2026/0646", 0.5)]
+    assert judge(page, [_w("A12026/0646", 0.9)], True, "A1 2026/0646") == Judgement("agreed", pytest.approx(1 - 0.5 * 0.1))
+    assert judge(page, [_w("A12026/0646", 0.9)], False, "A1 2026/0646") == Judgement("unchanged")
+    assert judge(page, [_w("A12026/0645", 0.9)], True, "A1 2026/0646").outcome == "disagreed"

@@ -22,7 +22,7 @@ from pytesseract import Output
 from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_confirm, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
-from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_page_rapidocr
+from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_line_rapidocr, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.errors import UnreadableDocument
@@ -75,6 +75,9 @@ class OcrSettings:
     # read the unsurely read invoice and PO numbers again on their own, and count two readings
     # that agree (``ocr_confirm``); off only to measure what it brings
     confirm_ids: bool = True
+    # the engine that reads those numbers again: "rapidocr" (another engine than the page's,
+    # whose disagreement counts; Tesseract when RapidOCR is not installed) or "tesseract"
+    confirm_reader: str = "rapidocr"
     # paint a page's ruling lines (a grid table's cell borders) as paper before it is read
     # (``table_grid``); off only to measure what it brings
     erase_rules: bool = True
@@ -82,11 +85,13 @@ class OcrSettings:
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
         """``INVOICEPIPE_TESSERACT_CMD``, ``INVOICEPIPE_OCR_FALLBACK`` (rapidocr | none) and
-        ``INVOICEPIPE_OCR_LANGUAGES`` (auto | a Tesseract language list)."""
+        ``INVOICEPIPE_OCR_LANGUAGES`` (auto | a Tesseract language list) and
+        ``INVOICEPIPE_OCR_CONFIRM`` (rapidocr | tesseract)."""
         env = os.environ if env is None else env
         return cls(tesseract_cmd=env.get("INVOICEPIPE_TESSERACT_CMD") or "tesseract",
                    fallback=(env.get("INVOICEPIPE_OCR_FALLBACK") or "rapidocr").strip().lower(),
-                   languages=(env.get("INVOICEPIPE_OCR_LANGUAGES") or "auto").strip())
+                   languages=(env.get("INVOICEPIPE_OCR_LANGUAGES") or "auto").strip(),
+                   confirm_reader=(env.get("INVOICEPIPE_OCR_CONFIRM") or "rapidocr").strip().lower())
 
 
 def tesseract_version(cmd: str = "tesseract") -> str:
@@ -329,9 +334,30 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     if settings.reread_amounts and images:
         doc = ocr_amounts.reread_amounts(doc, images, _region_reader(settings, lang.current, ocr_amounts.BLOCK_PSM))
     if settings.confirm_ids and images:
-        doc = ocr_confirm.confirm_identifiers(doc, images, _region_reader(settings, lang.current, ocr_confirm.LINE_PSM),
-                                              frozenset(doubted))
+        doc = _confirm_identifiers(doc, images, settings, lang.current, frozenset(doubted))
     return doc
+
+
+def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings, language: str,
+                         doubted: frozenset) -> DocumentText:
+    """The unsurely read numbers read again (``ocr_confirm``) by RapidOCR when it is installed
+    and chosen, by Tesseract otherwise."""
+    engine = rapidocr_available() if settings.confirm_reader == "rapidocr" else None
+    if engine is None:
+        return ocr_confirm.confirm_identifiers(doc, images, _region_reader(settings, language, ocr_confirm.LINE_PSM),
+                                               doubted)
+    return ocr_confirm.confirm_identifiers(doc, images, _line_reader(), doubted, engine=engine)
+
+
+def _line_reader():
+    """RapidOCR's recognizer on one crop, charged to RapidOCR, skipped past a cost ceiling."""
+    def read_line(image: Image.Image, px: float, number: int) -> list[Word]:
+        if not cost_meter.permits("rapidocr", number):
+            return []
+        with ocr_call("rapidocr"), cost_meter.charge("rapidocr"):
+            return read_line_rapidocr(image, px, number)
+
+    return read_line
 
 
 def _region_reader(settings: OcrSettings, language: str, psm: int):

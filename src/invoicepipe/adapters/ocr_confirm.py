@@ -8,18 +8,27 @@ the value's words take the confidence of two readings (``identifier_reread``); w
 differ, the page's reading stands as it was. A document costs one extraction and at most
 two crops (tens of ms against a page's second or more of OCR); a page whose identifiers
 were read surely costs the extraction only.
+
+The crop is read by another engine than the page where one is installed: RapidOCR's
+recognizer (``ocr_fallback.read_line_rapidocr``, about 50 ms of CPU a crop once its model is
+loaded). Tesseract reading its own page's print again repeats its guesses (a Courier "SI"
+read "51" on the page and in the crop at every scale); another model does not, so its
+disagreement is evidence too and holds the value under review (``identifier_reread.judge``).
+Without RapidOCR the crop is read by Tesseract as before and a disagreement changes nothing.
+The capture record names the engine that read the crops (``ids_confirmed_by``) and counts
+the values the engines disagreed on (``ids_disagreed``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
 from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import Spot, agreed_confidence, spots, with_confidence
+from invoicepipe.domain.extraction.identifier_reread import Spot, judge, spots, with_confidence
 from invoicepipe.domain.models import DocumentText, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -39,14 +48,17 @@ def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords)
 
 
 def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]],
-                        read_words: ReadWords, doubted: frozenset[Word] = frozenset()) -> DocumentText:
+                        read_words: ReadWords, doubted: frozenset[Word] = frozenset(),
+                        engine: Optional[str] = None) -> DocumentText:
     """``doc`` with each unsurely read identifier whose second reading agrees at the
-    confidence of two readings; the pages read again say so in their capture record
-    (``ids_reread``, ``ids_confirmed``). ``images`` maps a page number to (the image its
-    words' boxes refer to, pixels per point); ``doubted`` are words two readings already
-    disagreed on (``ocr_identifiers``): a third reading of the same print, made the same way,
-    would only repeat one of them, so they are not read again."""
-    found = spots(doc, extract_invoice(doc, ()), tuple(images), doubted)
+    confidence of two readings, and, when ``engine`` names another engine than the page's
+    (``read_words`` is that engine), each one it read otherwise held at the confidence of a
+    disagreement; the pages read again say so in their capture record (``ids_reread``,
+    ``ids_confirmed``, ``ids_confirmed_by``, and ``ids_disagreed`` for another engine).
+    ``images`` maps a page number to (the image its words' boxes refer to, pixels per point);
+    ``doubted`` are words two readings already disagreed on (``ocr_identifiers``): they are
+    held already, so they are not read again."""
+    found = spots(doc, extract_invoice(doc, ()), tuple(images), doubted, value_words=engine is not None)
     if not found:
         return doc
     tally: dict[int, list[int]] = {}
@@ -54,13 +66,20 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         image, px = images[spot.page]
         page = next(p for p in doc.pages if p.number == spot.page)
         first = [page.words[i] for i in spot.indexes]
-        confidence = agreed_confidence(first, _read_spot(image, px, spot, read_words))
-        counts = tally.setdefault(spot.page, [0, 0])
+        verdict = judge(first, _read_spot(image, px, spot, read_words), engine is not None, spot.value)
+        counts = tally.setdefault(spot.page, [0, 0, 0])
         counts[0] += 1
-        if confidence is not None:
+        if verdict.outcome == "agreed":
             counts[1] += 1
-            doc = with_confidence(doc, spot, confidence)
-    pages = tuple(replace(p, capture={**(p.capture or {}), "ids_reread": tally[p.number][0],
-                                      "ids_confirmed": tally[p.number][1]})
+            doc = with_confidence(doc, spot, verdict.confidence)
+        elif verdict.outcome == "disagreed":
+            counts[2] += 1
+            doc = with_confidence(doc, spot, verdict.confidence, lower=True)
+    pages = tuple(replace(p, capture={**(p.capture or {}), **_record(tally[p.number], engine)})
                   if p.number in tally else p for p in doc.pages)
     return replace(doc, pages=pages)
+
+
+def _record(counts: list[int], engine: Optional[str]) -> dict:
+    record = {"ids_reread": counts[0], "ids_confirmed": counts[1], "ids_confirmed_by": engine or "tesseract"}
+    return {**record, "ids_disagreed": counts[2]} if engine is not None else record

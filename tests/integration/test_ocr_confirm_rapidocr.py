@@ -1,0 +1,68 @@
+"""The real RapidOCR recognizer reads an unsurely read invoice number's crop (``ocr_confirm``
+with ``ocr_fallback.read_line_rapidocr``): another engine that reads the print as the page
+did lifts the number, one that reads other characters (the "SI" Tesseract read as "51")
+holds it under review and the capture record says so."""
+
+import os
+from dataclasses import replace
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from invoicepipe.adapters.ocr_confirm import confirm_identifiers
+from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_line_rapidocr
+from invoicepipe.domain.extraction.identifier_reread import DISAGREED
+from invoicepipe.domain.models import Box, DocumentText, Page, Word
+from tests.requirements import require
+
+pytestmark = pytest.mark.integration
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+PX = 200 / 72
+
+
+@pytest.fixture(scope="module")
+def page():
+    """A page image with "Invoice No. SI000072" and its words as a page reading has them."""
+    require(rapidocr_available() is not None, "rapidocr")
+    require(os.path.exists(FONT), "DejaVu Sans Mono")
+    img = Image.new("L", (1654, 400), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    words, x = [], 120
+    for text in ("Invoice", "No.", "SI000072"):
+        left, top, right, bottom = draw.textbbox((x, 150), text, font=font)
+        draw.text((x, 150), text, fill=0, font=font)
+        words.append(Word(text, Box(left / PX, top / PX, right / PX, bottom / PX), 1, 0.95))
+        x = right + 22
+    return img, words
+
+
+def _doc(words, number_text: str, conf: float) -> DocumentText:
+    out = [replace(w, text=number_text, confidence=conf) if w.text == "SI000072" else w for w in words]
+    return DocumentText((Page(1, 1654 / PX, 400 / PX, tuple(out), "ocr_tesseract"),), None, "test")
+
+
+def test_rapidocr_reads_the_crop_as_printed(page):
+    img, words = page
+    number = words[2]
+    crop = img.crop((int(number.box.x0 * PX) - 8, int(number.box.top * PX) - 8,
+                     int(number.box.x1 * PX) + 8, int(number.box.bottom * PX) + 8))
+    (read,) = read_line_rapidocr(crop, PX, 1)
+    assert read.text == "SI000072" and read.confidence > 0.9
+
+
+def test_another_engine_that_agrees_lifts_the_number(page):
+    img, words = page
+    doc = confirm_identifiers(_doc(words, "SI000072", 0.6), {1: (img, PX)}, read_line_rapidocr,
+                              engine=rapidocr_available())
+    assert next(w for w in doc.pages[0].words if w.text == "SI000072").confidence > 0.9
+    assert doc.pages[0].capture["ids_confirmed"] == 1 and doc.pages[0].capture["ids_disagreed"] == 0
+
+
+def test_another_engine_that_reads_other_characters_holds_the_number(page):
+    img, words = page
+    doc = confirm_identifiers(_doc(words, "51000072", 0.69), {1: (img, PX)}, read_line_rapidocr,
+                              engine=rapidocr_available())
+    assert next(w for w in doc.pages[0].words if w.text == "51000072").confidence == DISAGREED
+    capture = doc.pages[0].capture
+    assert capture["ids_disagreed"] == 1 and capture["ids_confirmed_by"].startswith("rapidocr")
