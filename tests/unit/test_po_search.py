@@ -87,12 +87,24 @@ def test_an_ocr_label_value_one_digit_off_one_open_po_is_that_po_for_a_person_to
     assert found(refined) == ("4500010777", 0.5, "vendor_open_po_near")
 
 
-def test_a_text_layer_value_one_digit_off_stays_as_printed():
+def test_a_text_layer_value_one_digit_off_stays_as_printed_unconfirmed():
     refined = refine_po_number(with_po("4500610777", 0.9), page("Your PO 4500610777"), VENDOR_POS)
-    assert found(refined) == ("4500610777", 0.9, "label_right")
+    assert found(refined) == ("4500610777", 0.5, "label_right")
 
 
 def test_a_value_one_digit_off_two_open_pos_is_left_alone():
     pos = [po("4500010777"), po("4500010778")]
     refined = refine_po_number(with_po("4500010779", 0.9), _scan("Your PO 4500010779"), pos)
-    assert found(refined) == ("4500010779", 0.9, "label_right")
+    assert found(refined) == ("4500010779", 0.5, "label_right")
+
+
+def test_a_sure_reading_that_is_none_of_the_vendors_open_pos_is_no_sure_po():
+    # a garbled header put the customer number in the order column; the vendor's open POs
+    # are not printed at all: the value stands for a person, under every routing threshold
+    refined = refine_po_number(with_po("27563", 0.97), _scan("Su pedido 27563"), VENDOR_POS)
+    assert found(refined) == ("27563", 0.5, "label_right")
+
+
+def test_a_vendor_without_open_pos_leaves_the_label_alone():
+    refined = refine_po_number(with_po("27563", 0.97), _scan("Su pedido 27563"), [po("4500009999", status="closed")])
+    assert found(refined) == ("27563", 0.97, "label_right")

@@ -28,6 +28,8 @@ CONFIRMED, FOUND, FRAGMENT = 0.98, 0.96, 0.8
 # an OCR'd label value one digit off exactly one open PO: most likely that PO misread, but a
 # person confirms it (below every routing threshold)
 NEAR_MISS = 0.5
+# a label's number that is none of the vendor's POs while some are open (see ``refine_po_number``)
+UNMATCHED = 0.5
 MIN_FRAGMENT = 7
 # OCR confusions folded on both sides, as for invoice numbers.
 _FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
@@ -91,6 +93,12 @@ def refine_po_number(extraction: Extraction, doc: DocumentText,
     if near is not None:
         return _with(extraction, replace(labelled, value=near.po_number, confidence=min(labelled.confidence, NEAR_MISS),
                                          method="vendor_open_po_near"))
+    if labelled is not None and by_key and not found and not fragments:
+        # the vendor has open POs and the page prints none of them, not even in part: the
+        # label's number is another document's (a customer or delivery-note number in the
+        # order column of a garbled header) or a PO the master does not know; either way a
+        # person looks, and its sure reading must not make it a sure PO
+        return _with(extraction, replace(labelled, confidence=min(labelled.confidence, UNMATCHED)))
     return extraction
 
 
