@@ -68,6 +68,12 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
         (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
+        # a reference block under the title "FACTURA" / "FATTURA" / "FATURA" names the number
+        # with the bare word: "Número A26-00606", "Numero 615/2026". Only when a value with a
+        # digit (or nothing: the value below) follows, so "Número de pedido", "Numero cliente"
+        # and "Numero d'ordine" stay the labels of other references; a speck OCR reads between
+        # ("Numero ° 627/2026") is passed over
+        (r"n[úu]mero(?=[\s:.°º]*(?:$|[^\s:]*\d))", 0.8, "es"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
         # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
         (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*daňový\s*doklad\s*)?(?:č\.|číslo)", 1.0, "cs"),
@@ -216,8 +222,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # Belgian French writes "hors TVA" as "HTVA" ("Total HTVA"); a bare "HTVA" heads the unit price column too
         (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?|(?:sous\s*-?\s*)?total\s*htva|montant\s*htva", 1.0, "fr"),
         (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw|(?:btw\s*-?\s*)?grondslag", 1.0, "nl"),
-        (r"base\s*imponible|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
-        (r"(?:totale\s*)?imponibile|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
+        # "Base imponible total", "Imponibile totale": the sum word completes the net's label; read
+        # apart, it labels the net's value as the total
+        (r"(?:total\s*)?base\s*imponible(?:\s*total)?|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
+        (r"(?:totale\s*)?imponibile(?:\s*totale)?|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
         (r"base\s*tributável|(?:valor|total)\s*(?:líquido|sem\s*iva|ilíquido)|incidência", 1.0, "pt"),
         (r"(?:wartość|razem|suma|kwota)\s*netto", 1.0, "pl"),
         (r"netto\s*-?\s*(?:belopp|beløb|beløp)|beskattningsunderlag|momsgrundlag|grunnlag\s*mva|delsumma|delsum|mellemsum", 1.0, "sv"),

@@ -1,0 +1,30 @@
+"""Month-first dates backed by US addresses (``conventions.locale_backs_order``)."""
+
+from invoicepipe.domain.extraction import extract_invoice
+from tests.unit.test_extraction_fields import doc_from_rows
+
+
+def _us(seller_city: str, buyer_city: str) -> dict:
+    return {
+        0: "Great Lakes Industrial Supply",
+        1: f"2900 S. Kedzie Ave, {seller_city}",
+        3: [(40, "Sold To"), (380, "Invoice No. INV0000424")],
+        4: [(40, "Meridian Materials Inc."), (380, "Invoice Date 01/09/2026")],
+        5: [(40, "780 N Water Street"), (380, "Due Date 02/08/2026")],
+        6: [(40, buyer_city)],
+        8: [(40, "Item No."), (100, "Description"), (330, "Qty"), (380, "Unit Price"), (460, "Extended")],
+        9: [(40, "HXB-1293"), (100, "Hex bolt M12x20"), (330, "10"), (380, "44.25"), (460, "442.50")],
+        11: [(300, "Merchandise Total"), (460, "$442.50")],
+        12: [(300, "Sales Tax 10.25%"), (460, "$45.36")],
+        13: [(300, "Invoice Total"), (460, "$487.86")],
+    }
+
+
+def test_us_addresses_back_month_first_dates():
+    ex = extract_invoice(doc_from_rows(_us("Chicago, IL 60623", "Milwaukee, WI 53202")), [])
+    assert ex.value("invoice_date") == "2026-01-09" and ex.confidence("invoice_date") >= 0.85
+
+
+def test_without_us_addresses_month_first_stays_a_guess():
+    ex = extract_invoice(doc_from_rows(_us("Toronto, ON M5V 2T6", "Ottawa, ON K1P 1J1")), [])
+    assert ex.value("invoice_date") == "2026-01-09" and ex.confidence("invoice_date") < 0.85
