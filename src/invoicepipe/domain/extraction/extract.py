@@ -28,7 +28,8 @@ from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, printed_terms
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, glued_before,
-                                                             number_after, number_past_separator, separator_end)
+                                                             letter_among_zeros, number_after, number_past_separator,
+                                                             separator_end)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -124,6 +125,10 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             elif glued_before(ctx, cand):
                 # read from inside a word whose first characters may be the number's own, misread
                 cand.notes.append("glued_before")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif letter_among_zeros(cand):
+                # "INVO000424" on a scan: the O may be a zero
+                cand.notes.append("letter_among_zeros")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
         if cand is not None:
             chosen[name] = (cand, conf, contested(cands))

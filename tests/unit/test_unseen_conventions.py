@@ -1,4 +1,5 @@
-"""Month-first dates backed by US addresses (``conventions.locale_backs_order``)."""
+"""Conventions of unseen layouts: month-first dates backed by US addresses
+(``conventions.locale_backs_order``), an O among the zeros of a scanned number."""
 
 from invoicepipe.domain.extraction import extract_invoice
 from tests.unit.test_extraction_fields import doc_from_rows
@@ -28,3 +29,14 @@ def test_us_addresses_back_month_first_dates():
 def test_without_us_addresses_month_first_stays_a_guess():
     ex = extract_invoice(doc_from_rows(_us("Toronto, ON M5V 2T6", "Ottawa, ON K1P 1J1")), [])
     assert ex.value("invoice_date") == "2026-01-09" and ex.confidence("invoice_date") < 0.85
+
+
+def test_an_o_among_the_zeros_of_a_scanned_number_is_doubted():
+    from tests.unit.test_extraction_robustness import doc
+
+    rows = [(60, 40, "Great Lakes Industrial Supply"), (300, 100, "Invoice No. INVO000424"),
+            (300, 114, "Invoice Date 2026-01-09"), (300, 400, "Invoice Total $487.86")]
+    ex = extract_invoice(doc(rows), [])
+    assert ex.value("invoice_number") == "INVO000424" and ex.confidence("invoice_number") < 0.6
+    clean = extract_invoice(doc([*rows[:1], (300, 100, "Invoice No. INV0000424"), *rows[2:]]), [])
+    assert clean.confidence("invoice_number") > 0.6
