@@ -40,3 +40,16 @@ def test_an_o_among_the_zeros_of_a_scanned_number_is_doubted():
     assert ex.value("invoice_number") == "INVO000424" and ex.confidence("invoice_number") < 0.6
     clean = extract_invoice(doc([*rows[:1], (300, 100, "Invoice No. INV0000424"), *rows[2:]]), [])
     assert clean.confidence("invoice_number") > 0.6
+
+
+def test_merchandise_total_is_the_net_and_credit_total_the_total():
+    from tests.unit.test_extraction_robustness import doc
+
+    rows = [(60, 40, "Great Lakes Industrial Supply"), (300, 100, "Invoice No. INV0000427"), (300, 114, "Date 2026-01-26"),
+            (60, 190, "Item No. Description Qty Shipped U/M Unit Price Extended"),
+            (60, 205, "HXB-1251 Hex bolt ISO 4017 M10x30 zinc plated 72 case 39.29 -78.58"),
+            (300, 230, "Merchandise Total $-78.58"), (300, 244, "Sales Tax 10.25% $-8.05"),
+            (300, 258, "Credit Total $-86.63"), (60, 280, "Credit memo against invoice INV0000422")]
+    ex = extract_invoice(doc(rows), [])
+    assert (ex.value("net"), ex.value("total")) == ("-78.58", "-86.63")
+    assert ex.confidence("net") > 0.85 and ex.confidence("total") > 0.85

@@ -215,6 +215,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
         # legacy prints: "GOODS VALUE", "Value of goods" (the goods before tax and charges)
         (r"goods\s*(?:value|total)|(?:total\s*)?value\s*of\s*goods", 1.0, "en"),
+        # US invoices: "Merchandise Total" (the goods before freight, discount and sales tax)
+        (r"merchandise\s*(?:sub\s*-?\s*)?(?:total|value|amount)", 1.0, "en"),
         (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
         (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"základ\s*dan[ěe]|(?:celkem|celkom)\s*bez\s*dph", 1.0, "cs"),
@@ -251,6 +253,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|amount\s*payable|amount\s*to\s*pay", 0.9, "en"),
         (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
+        # a credit memo's own total: "Credit Total", "Credit Memo Total" ("Total credit" may be
+        # a credit applied to an invoice)
+        (r"credit\s*(?:memo\s*|note\s*)?total", 1.0, "en"),
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
