@@ -68,3 +68,12 @@ def test_base_imponible_total_is_one_net_label_beside_rows_of_two_rates():
     }
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("487.48", "82.29", "569.77")
+
+
+def test_total_rectificativa_labels_a_corrective_invoices_total():
+    from invoicepipe.domain.extraction.labels import find_labels
+    from invoicepipe.domain.extraction.layout import build_layout
+
+    layout = build_layout(doc_from_rows({0: [(300, "TOTAL RECTIFICATIVA"), (430, "EUR -440,11")]}))
+    hits = [(h.field, h.strength) for ln in layout.lines for h in find_labels(ln)]
+    assert ("total", 1.0) in hits

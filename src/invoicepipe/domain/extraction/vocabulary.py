@@ -269,7 +269,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*ttc|montant\s*ttc|total\s*facture|(?:total\s*|montant\s*)?avoir\s*ttc", 1.0, "fr"),
         (r"net\s*à\s*payer|montant\s*à\s*payer|somme\s*à\s*payer|total\s*à\s*payer", 0.9, "fr"),
         (r"totaal(?:bedrag)?|te\s*betalen", 0.9, "nl"),
-        (r"importe\s*total|total\s*(?:factura|con\s*iva)|total\s*a\s*pagar|importe\s*a\s*pagar", 1.0, "es"),
+        # "TOTAL RECTIFICATIVA", "Total factura rectificativa": a corrective invoice's own total
+        (r"importe\s*total|total\s*(?:factura|con\s*iva)(?:\s*rectificativa)?|total\s*rectificativa|total\s*a\s*pagar|"
+         r"importe\s*a\s*pagar", 1.0, "es"),
         (r"totale\s*(?:documento|fattura|da\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
         (r"totale", 0.8, "it"),
         (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),
