@@ -21,7 +21,7 @@ from typing import Optional, Sequence
 
 from .charges import line_amount
 from .line_trust import untrusted_lines
-from .models import ADJUSTED_TAG, Extraction, LineItem, Reason
+from .models import ADJUSTED_TAG, BRIDGED_TAG, Extraction, LineItem, Reason
 from .policy import Tolerances
 
 CENT = Decimal("0.01")
@@ -57,6 +57,16 @@ def _printed_adjustment(extraction: Extraction) -> Decimal:
     for tag in extraction.fields["total"].evidence:
         if tag.startswith(ADJUSTED_TAG):
             return Decimal(tag[len(ADJUSTED_TAG):])
+    return Decimal(0)
+
+
+def _bridge(extraction: Extraction) -> Decimal:
+    """The printed document-level discounts and charges the extractor found between the
+    lines and the net (the net's ``BRIDGED_TAG`` evidence), else 0."""
+    net = extraction.fields.get("net")
+    for tag in net.evidence if net is not None else ():
+        if tag.startswith(BRIDGED_TAG):
+            return Decimal(tag[len(BRIDGED_TAG):])
     return Decimal(0)
 
 
@@ -122,6 +132,8 @@ def _check_amounts(extraction: Extraction, tol: Tolerances) -> ArithmeticFinding
                                          f"({'negative' if rate < 0 else 'above 30 %'}); one of them is misread",
                                          net=str(net), tax=str(tax), rate_percent=str((rate * 100).quantize(CENT))))
     lines_sum = _lines_sum(extraction.lines)
+    if lines_sum is not None and net is not None:
+        lines_sum += _bridge(extraction)  # "Discount 5%", "Freight" rows between the items and the net
     basis, basis_name = (net, "net") if net is not None else ((total - tax, "total less tax") if total is not None and tax is not None else (None, ""))
     lines_close = lines_sum is not None and basis is not None and abs(basis - lines_sum) <= slack
     if lines_sum is not None and basis is not None and not lines_close:

@@ -112,6 +112,9 @@ DERIVED_DUE_METHOD = "payment_terms"
 # that amount = total ("adjusted:+0.30" for "Öresavrundning 0,30"). The arithmetic check
 # (``domain.arithmetic``) adds it back; without it a rounded total reads as a misread one.
 ADJUSTED_TAG = "adjusted:"
+# The evidence tag on a net that the line items reach through printed document-level
+# discount and charge rows ("bridged:+12.46": items + that = net; ``extraction.document_charges``).
+BRIDGED_TAG = "bridged:"
 
 
 @dataclass(frozen=True)

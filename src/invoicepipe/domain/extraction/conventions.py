@@ -224,11 +224,27 @@ def ocr_free(line: Line) -> bool:
 _MONTH_FIRST = frozenset({"US", "CA", "PH"})
 
 
+# a US address line: a state's postal code and a ZIP code ("Chicago, IL 60623", "Des Moines,
+# IA 50313-1234"). Canada writes a province and "A1A 1A1", the Philippines no state codes
+_US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
+              "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
+_US_PLACE = re.compile(r"[a-z],?\s+(?:%s)\s+\d{5}(?:-\d{4})?(?!\d)" % _US_STATES)
+
+
+def us_addresses(ctx: Context) -> int:
+    """How many lines of the page hold a US city, state and ZIP code."""
+    return sum(1 for ln in ctx.layout.lines if _US_PLACE.search(ln.text))
+
+
 def locale_backs_order(ctx: Context, order: str, currency: Optional[tuple]) -> bool:
     """True when two independent signals say the day comes first: VAT ids or IBANs on the
     page, none of a month-first country, and either labels mostly in another language than
-    English or a currency other than the US dollar. (Month first is never taken as backed:
-    an English dollar invoice without those ids may be Canadian.)"""
+    English or a currency other than the US dollar. Month first is backed only by a US
+    dollar amount on an English page with no European id and the addresses of both parties
+    in the US (state and ZIP code): an English dollar invoice without them may be Canadian."""
+    if order == "mdy":
+        return bool(currency and currency[0].value == "USD" and us_addresses(ctx) >= 2
+                    and not countries_on_page(ctx) - {"US"})
     if order != "dmy":
         return False
     countries = countries_on_page(ctx)

@@ -28,7 +28,9 @@ from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, printed_terms
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, glued_before,
-                                                             number_after, number_past_separator, separator_end)
+                                                             letter_among_zeros, number_after, number_past_separator,
+                                                             separator_end)
+from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value,
@@ -40,7 +42,7 @@ from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
 from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
-from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, LineItem, Vendor
+from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
 EXTRACTOR_VERSION = "kv-2.15"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
@@ -129,6 +131,10 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
                 # read from inside a word whose first characters may be the number's own, misread
                 cand.notes.append("glued_before")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif letter_among_zeros(cand):
+                # "INVO000424" on a scan: the O may be a zero
+                cand.notes.append("letter_among_zeros")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
         if cand is not None:
             chosen[name] = (cand, conf, contested(cands))
         put(name, cand, conf)
@@ -165,7 +171,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     put("document_type", *_document_type(ctx, fields))
 
     items = read_line_items(doc, ctx, _net_of(fields), _amount_of(fields, "total"))
-    _check_items(items, fields)
+    _check_items(items, fields, ctx)
     result = Extraction(fields=fields, lines=tuple(items), extractor_version=EXTRACTOR_VERSION, warnings=())
     if doc.einvoice_xml:
         structured = parse_einvoice(doc.einvoice_xml)
@@ -343,16 +349,19 @@ def _amount_of(fields: dict, name: str) -> Optional[Decimal]:
     return Decimal(f.value) if f is not None and f.value not in (None, "") else None
 
 
-def _check_items(items: list[LineItem], fields: dict) -> None:
-    """Raise the net confidence when the item amounts add up to it (independent evidence)."""
+def _check_items(items: list[LineItem], fields: dict, ctx: Context) -> None:
+    """Raise the net confidence when the item amounts add up to it (independent evidence),
+    directly or through the discount and charge rows printed between them and the net."""
     net = fields.get("net")
     if not items or net is None or any(i.amount is None for i in items):
         return
     if any(SUM_EVIDENCE in i.evidence for i in items):
         return  # lines chosen because they add up to the net say nothing more about it
-    if abs(sum(i.amount for i in items) - Decimal(net.value)) <= Decimal("0.01"):
+    bridged = bridge_to_net(ctx, items, net)
+    if abs(sum(i.amount for i in items) - Decimal(net.value)) <= Decimal("0.01") or bridged is not None:
+        tags = with_lines_sum(net.evidence) + ((f"{BRIDGED_TAG}{bridged:+}",) if bridged is not None else ())
         fields["net"] = ExtractedField("net", net.value, round(min(0.99, net.confidence + 0.1), 3), net.method, net.page, net.box,
-                                       evidence=with_lines_sum(net.evidence))
+                                       evidence=tags)
 
 
 def _merge_einvoice(structured: Extraction, printed: Extraction, warnings: list[str]) -> Extraction:

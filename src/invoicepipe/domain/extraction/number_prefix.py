@@ -180,3 +180,16 @@ def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:
             if w is word:
                 return line, k
     return None, -1
+
+
+# an O beside the zeros or after a digit of a number ("INVO000424" for "INV0000424"): the
+# letter and the digit print alike, and OCR reads either for the other
+_LETTER_FOR_ZERO = re.compile(r"(?<=\d)[Oo]|[Oo](?=0)")
+
+
+def letter_among_zeros(cand: Candidate) -> bool:
+    """True when an OCR-read number holds an O where a zero may stand: which it is, only a
+    person (or another reading) can say."""
+    if not cand.value or not cand.words or all(w.confidence >= 1.0 for w in cand.words):
+        return False
+    return bool(_LETTER_FOR_ZERO.search(cand.value))

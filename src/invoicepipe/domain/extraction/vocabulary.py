@@ -68,6 +68,12 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
         (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
+        # a reference block under the title "FACTURA" / "FATTURA" / "FATURA" names the number
+        # with the bare word: "Número A26-00606", "Numero 615/2026". Only when a value with a
+        # digit (or nothing: the value below) follows, so "Número de pedido", "Numero cliente"
+        # and "Numero d'ordine" stay the labels of other references; a speck OCR reads between
+        # ("Numero ° 627/2026") is passed over
+        (r"n[úu]mero(?=[\s:.°º]*(?:$|[^\s:]*\d))", 0.8, "es"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
         # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
         (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*daňový\s*doklad\s*)?(?:č\.|číslo)", 1.0, "cs"),
@@ -209,6 +215,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
         # legacy prints: "GOODS VALUE", "Value of goods" (the goods before tax and charges)
         (r"goods\s*(?:value|total)|(?:total\s*)?value\s*of\s*goods", 1.0, "en"),
+        # US invoices: "Merchandise Total" (the goods before freight, discount and sales tax)
+        (r"merchandise\s*(?:sub\s*-?\s*)?(?:total|value|amount)", 1.0, "en"),
         (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
         (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"základ\s*dan[ěe]|(?:celkem|celkom)\s*bez\s*dph", 1.0, "cs"),
@@ -216,8 +224,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # Belgian French writes "hors TVA" as "HTVA" ("Total HTVA"); a bare "HTVA" heads the unit price column too
         (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?|(?:sous\s*-?\s*)?total\s*htva|montant\s*htva", 1.0, "fr"),
         (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw|(?:btw\s*-?\s*)?grondslag", 1.0, "nl"),
-        (r"base\s*imponible|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
-        (r"(?:totale\s*)?imponibile|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
+        # "Base imponible total", "Imponibile totale": the sum word completes the net's label; read
+        # apart, it labels the net's value as the total
+        (r"(?:total\s*)?base\s*imponible(?:\s*total)?|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
+        (r"(?:totale\s*)?imponibile(?:\s*totale)?|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
         (r"base\s*tributável|(?:valor|total)\s*(?:líquido|sem\s*iva|ilíquido)|incidência", 1.0, "pt"),
         (r"(?:wartość|razem|suma|kwota)\s*netto", 1.0, "pl"),
         (r"netto\s*-?\s*(?:belopp|beløb|beløp)|beskattningsunderlag|momsgrundlag|grunnlag\s*mva|delsumma|delsum|mellemsum", 1.0, "sv"),
@@ -243,6 +253,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|amount\s*payable|amount\s*to\s*pay", 0.9, "en"),
         (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
+        # a credit memo's own total: "Credit Total", "Credit Memo Total" ("Total credit" may be
+        # a credit applied to an invoice)
+        (r"credit\s*(?:memo\s*|note\s*)?total", 1.0, "en"),
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
@@ -256,7 +269,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"total\s*ttc|montant\s*ttc|total\s*facture|(?:total\s*|montant\s*)?avoir\s*ttc", 1.0, "fr"),
         (r"net\s*à\s*payer|montant\s*à\s*payer|somme\s*à\s*payer|total\s*à\s*payer", 0.9, "fr"),
         (r"totaal(?:bedrag)?|te\s*betalen", 0.9, "nl"),
-        (r"importe\s*total|total\s*(?:factura|con\s*iva)|total\s*a\s*pagar|importe\s*a\s*pagar", 1.0, "es"),
+        # "TOTAL RECTIFICATIVA", "Total factura rectificativa": a corrective invoice's own total
+        (r"importe\s*total|total\s*(?:factura|con\s*iva)(?:\s*rectificativa)?|total\s*rectificativa|total\s*a\s*pagar|"
+         r"importe\s*a\s*pagar", 1.0, "es"),
         (r"totale\s*(?:documento|fattura|da\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
         (r"totale", 0.8, "it"),
         (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),

@@ -1,0 +1,79 @@
+"""Document-level discounts and charges printed between the items and the net.
+
+Many invoices bill their items, then take a discount off the whole order and add freight
+before the tax: "Merchandise Total 724.14 / Freight 38.75 / Taxable Subtotal 762.89",
+"Totale merce / Sconto incondizionato 3 % / Spese di trasporto / Imponibile". The net
+(the taxable amount, EN 16931 BT-109) is then the items' sum less the allowances plus the
+charges, so the lines do not add up to it, and without these rows the invoice would read as
+one whose lines or net were misread.
+
+The rows are found by their place and their words only: below the last item and above the
+net's own row, a line whose words name a discount or a charge and that ends in an amount.
+They count only when, signed (a discount always takes off, whatever sign it prints with),
+they close the gap exactly: lines + charges - discounts = net. The net then carries the
+``BRIDGED_TAG`` evidence with that sum, which the arithmetic check adds back.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Optional, Sequence
+
+from invoicepipe.domain.charges import CHARGE_WORDS
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.search import Context
+from invoicepipe.domain.models import ExtractedField, LineItem
+
+CENT = Decimal("0.01")
+
+# a discount on the whole order ("Discount 5%", "Less 4% contract discount", "Rabatt",
+# "Nachlass", "Sconto", "Remise", "Descuento", "Korting", "Rabat", "Desconto")
+_ALLOWANCE = re.compile(fold_accents(
+    r"(?i)(?<!\w)(?:discount|disc\.|allowance|less|rabatt\w*|nachlass|preisnachlass|abzug|sconto|abbuono|remise|"
+    r"rabais|ristourne|descuento|dto\.|bonificaci[oó]n|korting|rabat\w*|upust|desconto|abatimento)(?!\w)"))
+# charges in the languages ``charges.CHARGE_WORDS`` leaves out
+_MORE_CHARGES = re.compile(fold_accents(
+    r"(?i)(?<!\w)(?:spese\s*(?:di\s*)?(?:trasporto|spedizione|imballo|incasso)|trasporto|imballo|portes?|"
+    r"gastos\s*de\s*(?:env[ií]o|transporte|embalaje)|frete|vrachtkosten|verzendkosten|verpakkingskosten|"
+    r"koszty\s*(?:transportu|wysy[łl]ki|dostawy))(?!\w)"))
+
+
+def _signed(ctx: Context, text: str, line) -> Optional[Decimal]:
+    """The row's amount, signed as it moves the net, or None when it is no such row."""
+    allowance = bool(_ALLOWANCE.search(text))
+    charge = bool(CHARGE_WORDS.search(text) or _MORE_CHARGES.search(text))
+    if allowance == charge:
+        return None  # neither, or a row naming both (a "discount on freight") is not read
+    amounts = [a for a in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if a.has_decimals]
+    if not amounts:
+        return None
+    value = amounts[-1].value
+    return -abs(value) if allowance else value
+
+
+def bridge_to_net(ctx: Context, items: Sequence[LineItem], net: Optional[ExtractedField]) -> Optional[Decimal]:
+    """The sum of the discount and charge rows between the last item and the net's row,
+    when with it the items add up to the net exactly; else None."""
+    if not items or net is None or net.box is None or net.page is None or any(i.amount is None for i in items):
+        return None
+    placed = [i for i in items if i.page is not None and i.box is not None]
+    if not placed:
+        return None
+    last = max(placed, key=lambda i: (i.page, i.box.bottom))
+    gap = Decimal(net.value) - sum((i.amount for i in items), Decimal(0))
+    if abs(gap) <= CENT:
+        return None  # nothing to bridge
+    rows = []
+    for ln in ctx.layout.lines:
+        start, end = (ln.page, ln.box.top), (ln.page, ln.box.bottom)
+        if not ((last.page, last.box.bottom) <= start and end < (net.page, net.box.top + ln.height / 2)):
+            continue
+        value = _signed(ctx, fold_accents(ln.text), ln)
+        if value is not None:
+            rows.append(value)
+    if not rows:
+        return None
+    bridged = sum(rows, Decimal(0))
+    return bridged if abs(gap - bridged) <= CENT * 2 else None
