@@ -5,7 +5,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_confirm import confirm_identifiers
 from invoicepipe.domain.extraction.identifier_reread import (
-    DISAGREED, MAX_CONFIDENCE, Judgement, Spot, agreed_confidence, compare_form, judge, spots, with_confidence)
+    DISAGREED, MAX_CONFIDENCE, Judgement, Spot, agreed_confidence, compare_form, judge, judge_sure, spots, with_confidence)
 from invoicepipe.domain.models import Box, DocumentText, ExtractedField, Extraction, Page, Word
 
 PX = 200 / 72
@@ -202,3 +202,44 @@ def test_another_engine_reading_the_extractors_value_agrees():
     assert judge(page, [_w("A12026/0646", 0.9)], True, "A1 2026/0646") == Judgement("agreed", pytest.approx(1 - 0.5 * 0.1))
     assert judge(page, [_w("A12026/0646", 0.9)], False, "A1 2026/0646") == Judgement("unchanged")
     assert judge(page, [_w("A12026/0645", 0.9)], True, "A1 2026/0646").outcome == "disagreed"
+
+
+def test_a_sure_reading_is_checked_by_another_engine_only():
+    doc = _doc(0.97)
+    assert spots(doc, _extraction(), [1]) == []
+    assert spots(doc, _extraction(), [1], value_words=True) == []
+    checked = spots(doc, _extraction(), [1], value_words=True, check_sure=True)
+    assert [(s.field, s.sure) for s in checked] == [("invoice_number", True)]
+    # the PO has the vendor's open POs to check it: a sure PO is not read again
+    po = Extraction({"po_number": ExtractedField("po_number", "4711-0815", 0.9, "label_right", 1, Box(115, 100, 170, 110))})
+    assert spots(doc, po, [1], value_words=True, check_sure=True) == []
+
+
+@pytest.mark.parametrize("second, outcome", [
+    ("2026000822", "disagreed"),   # the page lost the first digit under a stamp
+    ("O26000822", "disagreed"),    # another character is another character
+    ("026.000822", "unchanged"),   # punctuation, spaces and case are not compared
+    ("026 000 822", "unchanged"),
+    ("", "unchanged"),             # nothing read says nothing
+])
+def test_a_sure_value_is_held_only_when_the_other_engine_reads_other_characters(second, outcome):
+    first = [_at("026000822", 0.97, 0)]
+    theirs = [_at(second, 0.99, 0)] if second else []
+    verdict = judge_sure(first, theirs, "026000822")
+    assert verdict.outcome == outcome
+    assert verdict.confidence == (DISAGREED if outcome == "disagreed" else None)
+
+
+def test_a_sure_value_is_never_lifted_and_a_disagreement_says_so(monkeypatch):
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: _extraction())
+    same = confirm_identifiers(_doc(0.95), {1: (IMAGE, PX)}, _reader("4711-0815", 0.99, []), engine="rapidocr 3.10.0")
+    assert same.pages[0].words[2].confidence == 0.95
+    assert same.pages[0].capture["ids_disagreed"] == 0
+    lost = confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, _reader("14711-0815", 0.99, []), engine="rapidocr 3.10.0")
+    assert lost.pages[0].words[2].confidence == DISAGREED
+    assert lost.pages[0].capture["ids_disagreed"] == 1
+    # Tesseract reading its own sure print again is never asked
+    calls = []
+    confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, _reader("14711-0815", 0.99, calls))
+    assert calls == []

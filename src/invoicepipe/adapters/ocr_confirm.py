@@ -15,6 +15,9 @@ loaded). Tesseract reading its own page's print again repeats its guesses (a Cou
 read "51" on the page and in the crop at every scale); another model does not, so its
 disagreement is evidence too and holds the value under review (``identifier_reread.judge``).
 Without RapidOCR the crop is read by Tesseract as before and a disagreement changes nothing.
+With it, a surely read invoice number is read by it too, only to be doubted when RapidOCR
+reads other characters (``identifier_reread.judge_sure``: a first character lost under a
+stamp, read surely).
 The capture record names the engine that read the crops (``ids_confirmed_by``) and counts
 the values the engines disagreed on (``ids_disagreed``).
 """
@@ -28,7 +31,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import Spot, judge, spots, with_confidence
+from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence
 from invoicepipe.domain.models import DocumentText, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -58,7 +61,8 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
     ``images`` maps a page number to (the image its words' boxes refer to, pixels per point);
     ``doubted`` are words two readings already disagreed on (``ocr_identifiers``): they are
     held already, so they are not read again."""
-    found = spots(doc, extract_invoice(doc, ()), tuple(images), doubted, value_words=engine is not None)
+    independent = engine is not None
+    found = spots(doc, extract_invoice(doc, ()), tuple(images), doubted, value_words=independent, check_sure=independent)
     if not found:
         return doc
     tally: dict[int, list[int]] = {}
@@ -66,7 +70,8 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         image, px = images[spot.page]
         page = next(p for p in doc.pages if p.number == spot.page)
         first = [page.words[i] for i in spot.indexes]
-        verdict = judge(first, _read_spot(image, px, spot, read_words), engine is not None, spot.value)
+        second = _read_spot(image, px, spot, read_words)
+        verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
         counts = tally.setdefault(spot.page, [0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":
