@@ -5,7 +5,8 @@
 
 The reader's steps are run one by one, as ``adapters/pdf.read_text_layer_and_images`` and
 ``services/parse_work`` run them, each timed with ``time.thread_time``: opening the PDF,
-the e-invoice attachment, loading each page, PDFium's text page, the glyph facts
+the e-invoice attachment, loading each page, its objects (listed once for the spaces drawn
+alone and the drawn edges), PDFium's text page, the glyph facts
 (``pdf_glyphs.read_glyphs``: one call into PDFium per character and fact), the box
 arithmetic, the spaces PDFium left out and the overprinted ones, the drawn edges, the
 content print's thumbnail (first two pages, rendered while the page is loaded), closing,
@@ -46,7 +47,7 @@ def read_parts(data: bytes, spent: dict[str, float]) -> None:
     """One document read as the parse child reads it, each part's thread CPU added to ``spent``."""
     import pypdfium2 as pdfium
 
-    from invoicepipe.adapters import char_words, pdf, pdf_glyphs, pdf_rules, pdf_words
+    from invoicepipe.adapters import char_words, pdf, pdf_glyphs, pdf_rules, pdf_words, pdfium_calls
     from invoicepipe.adapters.content_prints import pdf_thumbnail
     from invoicepipe.domain.fingerprints import MAX_PAGES, content_print
     from invoicepipe.domain.models import Box, Word
@@ -65,16 +66,17 @@ def read_parts(data: bytes, spent: dict[str, float]) -> None:
         for index in range(len(doc)):
             page = timed("load page", doc.__getitem__, index)
             view, width, height, mb_x0, mb_top = timed("view transform", pdf_words._view_transform, page)  # noqa: SLF001
+            objects = timed("page objects", pdfium_calls.page_objects, page)
             textpage = timed("text page (PDFium)", page.get_textpage)
             texts, glyphs, made_up = timed("glyph facts (read_glyphs)", pdf_glyphs.read_glyphs, textpage)
             columns = timed("box arithmetic (page_boxes)", pdf_glyphs.page_boxes, glyphs, view, height, mb_x0, mb_top)
             chars = timed("characters as tuples", lambda: list(zip(texts, *columns)))
             if made_up:
-                chars.extend(timed("spaces drawn alone", pdf_words._spaces_drawn_alone, page, chars, view, height,  # noqa: SLF001
+                chars.extend(timed("spaces drawn alone", pdf_words._spaces_drawn_alone, objects, chars, view, height,  # noqa: SLF001
                                    mb_x0, mb_top))
             chars = timed("overprinted spaces", pdf_words._without_overprinted_spaces, chars)  # noqa: SLF001
             timed("close", textpage.close)
-            edges = timed("drawn edges", pdf_rules.page_edges, page, view, height, mb_x0, mb_top) if chars else []
+            edges = timed("drawn edges", pdf_rules.page_edges, page, view, height, mb_x0, mb_top, objects) if chars else []
             drawings.append(pdf_words.PageDrawing(width, height, chars, edges))
             if index < MAX_PAGES:
                 images.append(timed("thumbnail render", pdf_thumbnail, page))

@@ -255,3 +255,21 @@ def test_a_shared_argument_is_sent_to_a_child_once_per_object_and_reaches_the_wo
     finally:
         runner.close()
     assert InlineRunner(None, ParseLimits()).run(same_as_before, Shared("vendors", master))[0] is master
+
+
+def collector_state(readers):
+    import gc
+    return gc.get_freeze_count(), gc.get_threshold()[0], gc.isenabled()
+
+
+def test_a_child_keeps_the_collector_off_its_loaded_libraries_and_still_collects():
+    from invoicepipe.adapters.parse_isolation import CHILD_GC_THRESHOLD
+
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        frozen, first_generation, enabled = runner.run(collector_state, deadline=time.monotonic() + 600)
+        assert frozen > 10_000  # the imports (pdfplumber, numpy, the extraction rules) are never walked again
+        assert first_generation == CHILD_GC_THRESHOLD > 700
+        assert enabled  # cycles a parse leaves are still collected
+    finally:
+        runner.close()

@@ -75,3 +75,17 @@ def test_a_speck_beside_the_second_line_is_no_value_of_its_own():
     doc = replace(doc, pages=(replace(page, words=page.words + (speck,)),))
     ex = extract_invoice(doc, [])
     assert (ex.value("total"), ex.fields["total"].method) == ("120.00", "label_right")
+
+
+def test_a_line_between_two_others_is_the_lower_part_of_one_and_the_upper_part_of_the_next():
+    # each line's word runs are read once and used in both roles: "Montant" over "TTC" over
+    # "net" joins the first two; the third stays a line of its own
+    found = _labels({14: [(300, "Montant"), (450, "120,00 €")], 15: (300, "TTC"), 16: (300, "Summe")})
+    assert found["Montant 120,00 €"] == [("total", 1.0, "Montant")]
+
+
+def test_a_word_with_any_digit_ends_a_run_of_letter_words():
+    from invoicepipe.domain.extraction.wrapped_labels import _lettered
+
+    assert _lettered("Montant") and _lettered("incl.")
+    assert not _lettered("m²") and not _lettered("A1")  # "²" is a digit to str.isdigit, not to \d

@@ -38,6 +38,7 @@ every invoice.
 from __future__ import annotations
 
 import decimal
+import gc
 import importlib
 import multiprocessing
 import os
@@ -63,6 +64,7 @@ POLL_S = 0.2
 RECYCLE_GROWTH_SHARE = 0.25
 SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_THREAD_LIMIT")
 ORPHAN_CHECK_S = 0.5
+CHILD_GC_THRESHOLD = 7000  # allocations between first-generation passes in a parse child (Python's default: 700)
 
 
 def memory_exceeded(limits: ParseLimits) -> LimitExceeded:
@@ -215,6 +217,7 @@ def _child_main(conn, readers_module: str, memory_mb: int, worker_pid: Optional[
         os.environ.setdefault(name, "1")
     readers = importlib.import_module(readers_module)
     importlib.import_module(WORK_MODULE)  # the extraction code, so the first document does not pay for it
+    _spare_the_collector()
     # The limit is the document's allowance on top of what the loaded libraries already
     # map: their address space differs from machine to machine (measured 207 MB here), and
     # an absolute limit made the same document fit on one machine and abort on another.
@@ -230,6 +233,22 @@ def _child_main(conn, readers_module: str, memory_mb: int, worker_pid: Optional[
         except (EOFError, OSError):
             return
         _serve(conn, readers, message)
+
+
+def _spare_the_collector() -> None:
+    """Keep the cyclic garbage collector off the loaded libraries and out of the parse's way.
+
+    A parse allocates tens of thousands of short-lived containers (characters, edges, words,
+    lines), so the collector ran about six times per digital invoice, and every few
+    invoices a full pass walked the ~90,000 objects the imports left behind (pdfplumber,
+    numpy, the extraction rules) though none of them ever becomes garbage: 3 of ~30 CPU ms
+    per invoice. Frozen, the imports are never walked again; a larger first generation
+    lets a parse's own objects die by reference count before a pass looks at them. Cycles
+    are still collected, a few thousand allocations later: about 0.3 ms per invoice.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(CHILD_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 _KEPT: dict = {}  # the child's ``Shared`` values by slot (one child process: one store)

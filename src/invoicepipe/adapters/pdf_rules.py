@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+from itertools import repeat
 from typing import Optional
 
 import pypdfium2 as pdfium
@@ -26,10 +27,20 @@ from pdfplumber import utils
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from invoicepipe.adapters import char_words, table_cells
+from invoicepipe.adapters.pdfium_calls import Handle, form_objects, page_objects, unconverted
 
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
 _Matrix = tuple[float, float, float, float, float, float]
 _PLAIN_TEXT = {"x_tolerance": char_words.TOLERANCE, "y_tolerance": char_words.TOLERANCE}
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+_MATRIX_BYTES = ctypes.sizeof(pdfium_c.FS_MATRIX)
+_OBJECT_MATRIX = unconverted(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int)
+_SEGMENT_COUNT = unconverted(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+_SEGMENT = unconverted(pdfium_c.FPDFPath_GetPathSegment, Handle)
+_SEGMENT_TYPE = unconverted(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
+_SEGMENT_POINT = unconverted(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
+_SEGMENT_CLOSE = unconverted(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
 
 
 class _Drawing:
@@ -39,12 +50,14 @@ class _Drawing:
         self.edges, self.chars, self.bbox = edges, chars, (0, 0, width, height)
 
 
-def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float, mb_top: float) -> list[dict]:
-    """The page's drawn edges as pdfplumber's ``Page.edges`` gives them (call inside open_pdfium)."""
+def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float, mb_top: float,
+               objects: Optional[tuple[list, list[int]]] = None) -> list[dict]:
+    """The page's drawn edges as pdfplumber's ``Page.edges`` gives them (call inside open_pdfium).
+    ``objects``: the page's objects and types (``pdfium_calls.page_objects``) when the caller
+    listed them already."""
     edges: list[dict] = []
     to_page = _then(view, (1.0, 0.0, 0.0, -1.0, mb_x0, height + mb_top))  # PDF user space -> top-left origin
-    _collect(pdfium_c.FPDFPage_CountObjects(page.raw), lambda i: pdfium_c.FPDFPage_GetObject(page.raw, i),
-             to_page, edges, 0)
+    _collect(*(objects or page_objects(page)), to_page, edges, 0)
     return edges
 
 
@@ -117,68 +130,89 @@ def _then(first: _Matrix, second: _Matrix) -> _Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _object_matrix(obj) -> _Matrix:
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
-        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
-
-
-def _collect(count: int, get, outer: _Matrix, edges: list[dict], depth: int) -> None:
-    for i in range(count):
-        obj = get(i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+def _collect(objects: list[Handle], kinds: list[int], outer: _Matrix, edges: list[dict], depth: int) -> None:
+    """The edges of one page's or form's objects, in drawing order (pdfplumber's edge order)."""
+    paths = iter(_subpaths([obj for obj, kind in zip(objects, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH], outer))
+    for obj, kind in zip(objects, kinds):
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
             # a form's objects are in its own space: its matrix maps them onto the page
-            inner = _then(_object_matrix(obj), outer)
-            _collect(pdfium_c.FPDFFormObj_CountObjects(obj), lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j),
-                     inner, edges, depth + 1)
+            inner = _then(_object_matrices([obj])[0], outer)
+            _collect(*form_objects(obj), inner, edges, depth + 1)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            for points in _subpaths(obj, _then(_object_matrix(obj), outer)):
+            for points in next(paths):
                 edges.extend(_edges_of(points))
 
 
-def _subpaths(obj, matrix: _Matrix) -> list[list[tuple[float, float]]]:
-    """Each subpath's points as pdfminer keeps them: segment ends (Bézier control points
-    dropped) and, for a closed subpath, its start again."""
+def _object_matrices(objects: list[Handle]) -> list[_Matrix]:
+    """Each object's matrix (identity where PDFium has none), one C-level call per object."""
+    n = len(objects)
+    found = (pdfium_c.FS_MATRIX * max(n, 1))()
+    ok = list(map(_OBJECT_MATRIX, objects, map(ctypes.byref, repeat(found, n), range(0, _MATRIX_BYTES * n, _MATRIX_BYTES))))
+    return [(m.a, m.b, m.c, m.d, m.e, m.f) if got else _IDENTITY for m, got in zip(found, ok)]
+
+
+def _subpaths(paths: list[Handle], outer: _Matrix) -> list[list[list[tuple[float, float]]]]:
+    """Per path object, each subpath's points as pdfminer keeps them: segment ends (Bézier
+    control points dropped) and, for a closed subpath, its start again. PDFium's facts of
+    every segment of every path (type, point, close flag) are read first, each in one
+    C-level loop: four calls per segment, a few thousand on a ruled page."""
+    counts = [max(0, n) for n in map(_SEGMENT_COUNT, paths)]
+    owners = [obj for obj, n in zip(paths, counts) for _ in range(n)]
+    segments = list(map(_SEGMENT, owners, [i for n in counts for i in range(n)]))
+    total = len(segments)
+    kinds = list(map(_SEGMENT_TYPE, segments))
+    closed = list(map(_SEGMENT_CLOSE, segments))
+    xy = (ctypes.c_float * max(2 * total, 2))()
+    has_point = list(map(_SEGMENT_POINT, segments, map(ctypes.byref, repeat(xy, total), range(0, 8 * total, 8)),
+                         map(ctypes.byref, repeat(xy, total), range(4, 8 * total + 4, 8))))
+    xys = xy[:2 * total]  # the float32 values as Python floats, as c_float.value gives them
+    out = []
+    start = 0
+    for matrix, n in zip(_object_matrices(paths), counts):
+        out.append(_path_points(_then(matrix, outer), kinds, closed, has_point, xys, start, start + n))
+        start += n
+    return out
+
+
+def _path_points(matrix: _Matrix, kinds: list[int], closed: list[int], has_point: list[int], xys: list[float],
+                 start: int, end: int) -> list[list[tuple[float, float]]]:
+    """One path's subpaths from its segments ``start:end`` of the facts read in bulk."""
     a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
     out: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
-    kinds: list[str] = []
     bezier = 0
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+    for i in range(start, end):
+        kind = kinds[i]
+        if kind == _BEZIERTO:
             bezier += 1
             if bezier % 3:  # the first two points of a curve segment are its control points
                 continue
         else:
             bezier = 0
-        if not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+        if not has_point[i]:
             continue
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        x, y = xys[2 * i], xys[2 * i + 1]
+        point = (a * x + c * y + e, b * x + d * y + f)
+        if kind == _MOVETO:
             if current:
                 out.append(current)
-            current, kinds = [point], ["m"]
+            current = [point]
         else:
             current.append(point)
-            kinds.append("c" if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO else "l")
-        if pdfium_c.FPDFPathSegment_GetClose(seg) and current:
+        if closed[i] and current:
             if len(current) < 2 or current[-1] != current[0]:  # pdfminer's "h" goes back to the start once
                 current.append(current[0])
             out.append(current)
-            current, kinds = [], []
+            current = []
     if current:
         out.append(current)
     return out
 
 
 def _edge(p0: tuple[float, float], p1: tuple[float, float], orientation: Optional[str], kind: str) -> dict:
-    x0, x1 = sorted((p0[0], p1[0]))
-    top, bottom = sorted((p0[1], p1[1]))
+    # the two-value ``sorted`` as one comparison (it swaps only when the second is smaller)
+    x0, x1 = (p1[0], p0[0]) if p1[0] < p0[0] else (p0[0], p1[0])
+    top, bottom = (p1[1], p0[1]) if p1[1] < p0[1] else (p0[1], p1[1])
     return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
             "width": x1 - x0, "height": bottom - top, "orientation": orientation}
 

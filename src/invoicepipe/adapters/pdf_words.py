@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 from dataclasses import dataclass
+from itertools import repeat
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -25,6 +26,9 @@ from invoicepipe.adapters import char_words
 from invoicepipe.adapters.char_words import TEXT, TOP, X0, Char
 from invoicepipe.adapters.pdf_glyphs import page_boxes, read_glyphs
 from invoicepipe.adapters.pdf_rules import find_tables, page_edges
+from invoicepipe.adapters.pdfium_calls import page_objects, unconverted
+
+_BOUNDS = unconverted(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
 
 # pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
 # some generators) whole; use_text_flow=False so words come in page geometry, which the
@@ -54,36 +58,32 @@ def _view_transform(page: pdfium.PdfPage) -> tuple[tuple[float, ...], float, flo
     return ctm, x1 - x0, height, x0, -y0
 
 
-def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Char]:
+def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, objects: tuple[list, list[int]]) -> list[Char]:
     """The page's printed characters (``char_words.Char``: text, x0, x1, top, bottom, height,
     upright, pdfplumber's values), in PDFium's order. Characters PDFium made up (spaces and
-    line breaks it inserts between runs) are dropped: word breaks come from geometry, as before."""
+    line breaks it inserts between runs) are dropped: word breaks come from geometry, as before.
+    ``objects``: the page's objects and their types (``pdfium_calls.page_objects``)."""
     ctm, _, height, mb_x0, mb_top = _view_transform(page)
     texts, glyphs, made_up = read_glyphs(textpage)
     if not texts:
         return []
     out = list(zip(texts, *page_boxes(glyphs, ctm, height, mb_x0, mb_top)))
     if made_up:
-        out.extend(_spaces_drawn_alone(page, out, ctm, height, mb_x0, mb_top))
+        out.extend(_spaces_drawn_alone(objects, out, ctm, height, mb_x0, mb_top))
     return out
 
 
-def _spaces_drawn_alone(page: pdfium.PdfPage, chars: list[Char], ctm: tuple, height: float, mb_x0: float,
+def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm: tuple, height: float, mb_x0: float,
                         mb_top: float) -> list[Char]:
     """Space characters PDFium left out of its text page.
 
     A space drawn as a text object of its own (some generators draw every glyph alone) is
     not in PDFium's text page, though pdfminer read it and the words split there. The object
     is still on the page, with an empty box at the baseline: it becomes a space in front of
-    the glyph that follows it on its line.
+    the glyph that follows it on its line. Such pages have a text object per glyph (500 and
+    more): their boxes are read in one C-level loop.
     """
-    blanks = []
-    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT \
-                and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top) and right.value - left.value < 0.01:
-            blanks.append((left.value, bottom.value))
+    blanks = _empty_text_objects(objects)
     if not blanks:
         return []
     order = sorted(range(len(chars)), key=lambda k: chars[k][X0])
@@ -99,6 +99,16 @@ def _spaces_drawn_alone(page: pdfium.PdfPage, chars: list[Char], ctm: tuple, hei
                 spaces.append((" ", px, px, top, bottom, tall, upright))
                 break
     return spaces
+
+
+def _empty_text_objects(objects: tuple[list, list[int]]) -> list[tuple[float, float]]:
+    """(left, bottom) of the page's top-level text objects whose box has no width."""
+    texts = [obj for obj, kind in zip(*objects) if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
+    n = len(texts)
+    bounds = (ctypes.c_float * max(4 * n, 4))()
+    found = list(map(_BOUNDS, texts, *(map(ctypes.byref, repeat(bounds, n), range(side, 16 * n, 16)) for side in (0, 4, 8, 12))))
+    values = bounds[:4 * n]  # left, bottom, right, top per object, as c_float.value gives them
+    return [(values[4 * i], values[4 * i + 1]) for i in range(n) if found[i] and values[4 * i + 2] - values[4 * i] < 0.01]
 
 
 def _without_overprinted_spaces(chars: list[Char]) -> list[Char]:
@@ -149,12 +159,13 @@ class PageDrawing:
 def page_drawing(page: pdfium.PdfPage) -> PageDrawing:
     """The page's characters and edges (call inside open_pdfium: every PDFium call is here)."""
     view, width, height, mb_x0, mb_top = _view_transform(page)
+    objects = page_objects(page)  # for the spaces drawn alone and the drawn edges
     textpage = page.get_textpage()
     try:
-        chars = _without_overprinted_spaces(_chars(page, textpage))
+        chars = _without_overprinted_spaces(_chars(page, textpage, objects))
     finally:
         textpage.close()
-    return PageDrawing(width, height, chars, page_edges(page, view, height, mb_x0, mb_top) if chars else [])
+    return PageDrawing(width, height, chars, page_edges(page, view, height, mb_x0, mb_top, objects) if chars else [])
 
 
 def words_and_tables(drawing: PageDrawing) -> tuple[list[tuple[str, float, float, float, float]], tuple]:

@@ -16,6 +16,7 @@ down (so nothing is changed here).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 from invoicepipe.domain.extraction.labels import LabelHit, label_text, labels_in_text
@@ -39,8 +40,9 @@ def join_wrapped_labels(layout: Layout, hits: dict) -> None:
     joined label on the line whose value it names (see the module)."""
     cw = layout.char_width
     for lines in layout.by_page.values():
-        for upper, lower in zip(lines, lines[1:]):
-            for a, b in _aligned_runs(upper, lower, cw):
+        runs = [_runs(line, cw) for line in lines]  # each line is once the upper, once the lower one
+        for k, (upper, lower) in enumerate(zip(lines, lines[1:])):
+            for a, b in _aligned_runs(upper, lower, runs[k], runs[k + 1], cw):
                 _join(upper, lower, a, b, hits, cw)
 
 
@@ -49,7 +51,7 @@ def _runs(line: Line, cw: float) -> list[tuple[int, int]]:
     out, start = [], None
     words = line.words
     for i, w in enumerate(words):
-        lettered = not any(ch.isdigit() for ch in w.text)
+        lettered = _lettered(w.text)
         if start is not None and (not lettered or w.box.x0 - words[i - 1].box.x1 > _WORD_GAP * cw or i - start >= _MAX_WORDS):
             out.append((start, i - 1))
             start = None
@@ -60,9 +62,14 @@ def _runs(line: Line, cw: float) -> list[tuple[int, int]]:
     return out
 
 
-def _aligned_runs(upper: Line, lower: Line, cw: float):
-    lower_runs = _runs(lower, cw)
-    for a in _runs(upper, cw):
+@lru_cache(maxsize=8192)
+def _lettered(text: str) -> bool:
+    """No digit in the word (kept per text: a layout prints the same words on every line and page)."""
+    return not any(ch.isdigit() for ch in text)
+
+
+def _aligned_runs(upper: Line, lower: Line, upper_runs: list[tuple[int, int]], lower_runs: list[tuple[int, int]], cw: float):
+    for a in upper_runs:
         w = upper.words[a[0]]
         height = max(1.0, w.box.bottom - w.box.top)
         for b in lower_runs:

@@ -1,0 +1,60 @@
+"""PDFium entry points made cheap to call many times, and a page's objects read in bulk.
+
+A page has hundreds of objects, path segments and characters, and each fact about one is a
+call into PDFium. pypdfium2 declares every entry point's argument types, so ctypes converts
+each argument of each call; declared without them (``unconverted``), a pointer object, a
+``byref`` and a small int go as they are, and ``map`` over such an entry point makes the
+calls without a Python frame each.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from itertools import repeat
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+
+def unconverted(func, restype):
+    """The same PDFium entry point with no declared argument types: ctypes then passes a
+    ``c_void_p``, a ``byref`` and a small int as they are, where declared types convert
+    every argument of every call (about a third of a call's cost). Every argument handed to
+    one of these is a pointer object or an index that fits a C int, never a bare address (an
+    int goes as a C int)."""
+    function = ctypes.cast(func, ctypes.CFUNCTYPE(restype))
+    function.argtypes = None
+    return function
+
+
+class Handle(ctypes.c_void_p):
+    """A handle PDFium returns (page object, path segment), kept as a pointer object: ctypes
+    turns a plain ``c_void_p`` result into an int, which an unconverted entry point would
+    pass on as a C int and cut in half."""
+
+
+def as_pointer(raw) -> ctypes.c_void_p:
+    """pypdfium2's typed handle (``page.raw``, ``textpage.raw``) as a plain pointer object."""
+    return ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+
+
+_PAGE_OBJECT = unconverted(pdfium_c.FPDFPage_GetObject, Handle)
+_OBJECT_TYPE = unconverted(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+_FORM_COUNT = unconverted(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int)
+_FORM_OBJECT = unconverted(pdfium_c.FPDFFormObj_GetObject, Handle)  # its index is an unsigned long: passed as one
+
+
+def page_objects(page: pdfium.PdfPage) -> tuple[list[Handle], list[int]]:
+    """The page's top-level objects and their types (``FPDF_PAGEOBJ_*``), in drawing order;
+    both the spaces drawn alone (``pdf_words``) and the drawn edges (``pdf_rules``) look at
+    them, so they are listed once per page."""
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    objects = list(map(_PAGE_OBJECT, repeat(as_pointer(page.raw), count), range(count)))
+    return objects, list(map(_OBJECT_TYPE, objects))
+
+
+def form_objects(form: Handle) -> tuple[list[Handle], list[int]]:
+    """A form XObject's own objects and their types, in drawing order."""
+    count = _FORM_COUNT(form)
+    objects = list(map(_FORM_OBJECT, repeat(form, max(0, count)), map(ctypes.c_ulong, range(count))))
+    return objects, list(map(_OBJECT_TYPE, objects))
