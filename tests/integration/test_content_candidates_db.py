@@ -93,3 +93,31 @@ def test_a_print_s_band_keys_are_stored_as_band_keys_gives_them_and_replaced_on_
         assert any(band.startswith("page1:") for band, _ in band_keys(first))
         tx.content_prints.save_content_print(doc, second)
         assert set(tx.conn.execute(stored.where(t.content_print_bands.c.document_id == doc)).all()) == set(band_keys(second))
+
+
+def test_a_print_held_at_its_stamp_is_not_sent_again_and_a_replaced_one_is(app):
+    """The unit of work keeps the prints its lookups parsed, by document and stored stamp: a
+    second lookup gets them without their JSON; a re-parse's print (a new stamp) is read anew."""
+    shared = [500 + i for i in range(64)]
+    with app.uow.begin() as tx:
+        stored = [_store(tx, f"c{n}", _print(shared[:40] + [n * 100 + i for i in range(24)])) for n in range(3)]
+    probe = _print(shared)
+    with app.uow.begin() as tx:
+        first = tx.content_prints.content_candidates(10 ** 9, probe)
+    assert sorted(c["document_id"] for c in first) == sorted(stored)
+    assert sorted(app.uow.prints.held(stored)) == sorted(stored)
+    with app.uow.begin() as tx:
+        rows = tx.conn.execute(content_prints._DETAILS[tx.conn.dialect.name == "postgresql"], {
+            "ids": stored, "known": [f"{i}|{stamp}" for i, (stamp, _) in app.uow.prints.held(stored).items()]}).all()
+    assert [r.print for r in rows] == [None, None, None]  # held at the stored stamp: not sent
+    with app.uow.begin() as tx:
+        again = tx.content_prints.content_candidates(10 ** 9, probe)
+    assert [(c["document_id"], c["print"]) for c in again] == [(c["document_id"], c["print"]) for c in first]
+
+    replaced = _print(shared[:40] + [7] * 24)
+    with app.uow.begin() as tx:  # a re-parse of the first document
+        tx.content_prints.save_content_print(stored[0], replaced)
+    with app.uow.begin() as tx:
+        after = {c["document_id"]: c["print"] for c in tx.content_prints.content_candidates(10 ** 9, probe)}
+    assert after[stored[0]] == replaced
+    assert app.uow.prints.held([stored[0]])[stored[0]][1] == replaced

@@ -191,3 +191,12 @@ def test_compare_a_copy_a_recurring_invoice_and_another_invoice():
 
     assert compare(original, content_print(words(INVOICE))).image is None
     assert compare(original, original).text == 1.0
+
+
+def test_compare_words_its_summary_only_when_a_reader_asks():
+    """A decision compares its print with up to 50 candidates and words only a duplicate."""
+    original = content_print(words(INVOICE))
+    similarity = compare(original, content_print(words(INVOICE)))
+    assert similarity.written_summary is None
+    assert similarity.summary.startswith("wording 100% alike")
+    assert similarity.written_summary == similarity.summary

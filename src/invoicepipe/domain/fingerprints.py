@@ -46,7 +46,7 @@ import hashlib
 import operator
 import random
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Iterable, Optional, Sequence
 
@@ -108,7 +108,11 @@ class ContentPrint:
 class ContentSimilarity:
     """How alike two prints are; every figure in [0, 1]. ``image`` is None when either
     document has no page hash; ``dates_disjoint`` is True when both print dates and share
-    none (the strongest sign of a *different* invoice on the same template)."""
+    none (the strongest sign of a *different* invoice on the same template).
+
+    ``summary`` is the sentence for a reviewer. ``compare`` leaves it to be written when
+    first asked (``_explain``): a decision compares its print with up to 50 candidates and
+    words the rare one that is a duplicate."""
 
     text: float
     image: Optional[float]
@@ -117,7 +121,14 @@ class ContentSimilarity:
     shared_dates: tuple[str, ...]
     other_dates: tuple[str, ...]  # printed on one of the two only
     dates_disjoint: bool
-    summary: str
+    written_summary: Optional[str] = None
+    _explain: Optional[tuple] = field(default=None, compare=False, repr=False)
+
+    @property
+    def summary(self) -> str:
+        if self.written_summary is None and self._explain is not None:
+            object.__setattr__(self, "written_summary", _summary(*self._explain))
+        return self.written_summary or ""
 
 
 
@@ -230,7 +241,8 @@ def _image_similarity(a: Sequence[int], b: Sequence[int]) -> Optional[float]:
     if not a or not b:
         return None
     short, other = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(max(1 - hamming(h, g) / 64 for g in other) for h in short) / len(short)
+    # the best match is the nearest hash (the same figure as max(1 - distance / 64))
+    return sum(1 - min((h ^ g).bit_count() for g in other) / 64 for h in short) / len(short)
 
 
 def compare(a: ContentPrint, b: ContentPrint) -> ContentSimilarity:
@@ -247,7 +259,7 @@ def compare(a: ContentPrint, b: ContentPrint) -> ContentSimilarity:
     disjoint = bool(a.dates and b.dates and not shared)
     return ContentSimilarity(round(text, 4), None if image is None else round(image, 4), round(numbers.jaccard, 4),
                              round(amounts.jaccard, 4), shared, other, disjoint,
-                             _summary(text, image, numbers, amounts, a, shared, disjoint, b))
+                             _explain=(text, image, numbers, amounts, a, shared, disjoint, b))
 
 
 class _Overlap:

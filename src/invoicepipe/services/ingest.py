@@ -12,7 +12,6 @@ from typing import Optional
 from sqlalchemy.exc import IntegrityError
 
 from ..adapters.blobs import sha256_of
-from ..adapters.mail import split_email
 from ..domain.models import Status
 from ..domain.names import safe_name
 from ..domain.sniff import EML, SNIFF_BYTES, require_accepted
@@ -108,6 +107,10 @@ def _record_arrival(tx, sha, data, filename, channel, actor, media_type, message
 
 
 def _ingest_email(app, data: bytes, filename: str, channel: str, actor: str) -> IngestResult:
+    # imported for the first e-mail only: the email package's parsers are about 6 ms of CPU
+    # at every start of ``invoicepipe ingest``, whose batches are mostly PDFs
+    from ..adapters.mail import split_email
+
     filename = safe_name(filename)
     result = IngestResult(filename)
     parts = split_email(data)

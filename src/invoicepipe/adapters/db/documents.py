@@ -9,13 +9,14 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ...errors import NotFound
 from ...domain.models import Box, Document, ExtractedField, Extraction, LineItem, Reason, Status
 from . import tables as t
 from .costs import METERED
 from .engine import dialect_insert, dialect_insert_for
-from .duplicate_queries import PAID, candidates_query
+from .duplicate_queries import PAID, candidates_query, none_of, one_of
 
 # States whose invoice bills nothing: sent back, never read, or a copy of another.
 NOT_BILLING = [Status.REJECTED.value, Status.FAILED.value, Status.DUPLICATE.value]
@@ -102,7 +103,7 @@ def _po_commitments_statement():
     """``po_commitments``: the other invoices billing a PO, each with its newest extraction
     (columns prefixed ``x_``)."""
     d, doc_id = t.documents.c, bindparam("doc_id", type_=t.documents.c.id.type)
-    counted = or_(and_(d.id < doc_id, d.status.not_in(NOT_BILLING)), and_(d.id > doc_id, d.status.in_(PAID)))
+    counted = or_(and_(d.id < doc_id, none_of(d.status, NOT_BILLING)), and_(d.id > doc_id, one_of(d.status, PAID)))
     return (select(t.invoices.c.document_id, d.status, *[c.label(f"x_{c.name}") for c in t.extractions.c])
             .select_from(t.invoices.join(t.documents, d.id == t.invoices.c.document_id)
                          .join(t.extractions, t.extractions.c.id == _NEWEST_EXTRACTION_ID))
@@ -166,7 +167,7 @@ OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "deliv
 
 @lru_cache(maxsize=256)
 def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False,
-                          decided: bool = False, delivered: bool = False):
+                          decided: bool = False, delivered: bool = False, postgres: bool = False):
     """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
     once: building and cache-keying it per call cost more client CPU than running it. Every
     value is a parameter, typed by its column (so SQLite stores dates as the column would).
@@ -177,10 +178,16 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
     statement (data-modifying CTEs), one round trip where there were two: ``decided``, the
     ``decisions`` row (parameters ``dec_*``), inserted from the update's RETURNING, so only
     when the document moved; ``delivered``, the outbox row marked delivered, whether the
-    document moved or not (as ``outbox_attempt`` before the move did)."""
+    document moved or not (as ``outbox_attempt`` before the move did).
+
+    ``postgres``: the expected states are one array parameter (``= ANY``), so the statement's
+    text is the same whatever their number; an expanding ``IN`` is rendered and converted
+    anew at every execution (SQLite keeps it: it has no arrays)."""
     c = t.documents.c
     now = bindparam("now", type_=c.updated_at.type)
-    guards = [c.id == bindparam("doc_id"), c.status.in_(bindparam("expected", expanding=True))]
+    expected = (c.status == func.any(bindparam("expected", type_=ARRAY(c.status.type))) if postgres
+                else c.status.in_(bindparam("expected", expanding=True)))
+    guards = [c.id == bindparam("doc_id"), expected]
     if versioned:
         guards.append(c.version == bindparam("expected_version"))
     if leased:
@@ -407,7 +414,7 @@ class DocumentRepository:
     def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict,
                     decision: Optional[Mapping[str, Any]] = None, delivered: bool = False) -> Optional[int]:
         statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq,
-                                          decision is not None, delivered)
+                                          decision is not None, delivered, self.conn.dialect.name == "postgresql")
         now = utcnow()
         params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": now,
                   "expected_version": expected_version, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}

@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import BigInteger, CompoundSelect, Integer, Numeric, Select, String, and_, bindparam, or_, select, true, union_all
+from sqlalchemy import (BigInteger, CompoundSelect, Integer, Numeric, Select, String, and_, bindparam, literal, or_, select, true,
+                        union_all)
 
 from ...domain.models import Status
 from . import tables as t
@@ -18,6 +19,19 @@ from . import tables as t
 HELD_BACK = [Status.REJECTED.value, Status.FAILED.value]
 # An invoice whose export failed was approved: a copy of it must not be paid as well.
 PAID = [Status.APPROVED.value, Status.EXPORTED.value, Status.EXPORT_FAILED.value]
+
+
+def one_of(column, values: list[str]):
+    """``column IN (values)`` for a list fixed in the code, as one bound parameter per value.
+    ``column.in_(values)`` is an expanding parameter: SQLAlchemy renders the list into the
+    statement at every execution (and the driver converts the new text again), which cost
+    more client CPU than the decision's whole duplicate lookup on the server."""
+    return column.in_([literal(v, column.type) for v in values])
+
+
+def none_of(column, values: list[str]):
+    """``column NOT IN (values)``, as ``one_of``."""
+    return column.not_in([literal(v, column.type) for v in values])
 
 
 @lru_cache(maxsize=None)
@@ -39,8 +53,8 @@ def candidate_query(block: str, with_vendor: Optional[bool], dated: bool) -> Sel
         key = [inv.total == bindparam("total", type_=Numeric(18, 2))]
         if dated:
             key.append(inv.invoice_date.between(bindparam("date_from", type_=String), bindparam("date_to", type_=String)))
-    arrival = or_(and_(inv.document_id < bindparam("doc_id", type_=BigInteger), t.documents.c.status.not_in(HELD_BACK)),
-                  and_(inv.document_id > bindparam("doc_id", type_=BigInteger), t.documents.c.status.in_(PAID)))
+    arrival = or_(and_(inv.document_id < bindparam("doc_id", type_=BigInteger), none_of(t.documents.c.status, HELD_BACK)),
+                  and_(inv.document_id > bindparam("doc_id", type_=BigInteger), one_of(t.documents.c.status, PAID)))
     return (select(t.invoices, t.documents.c.status).join(t.documents, t.documents.c.id == inv.document_id)
             .where(vendor, *key, arrival).order_by(inv.document_id).limit(bindparam("limit", type_=Integer)))
 

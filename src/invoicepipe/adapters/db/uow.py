@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from ...domain.audit_keys import Keyring, as_keyring
 from ...errors import StorageUnavailable, TransientError
 from .audit import AuditRepository, KeyringSource
-from .content_prints import ContentPrintRepository
+from .content_prints import ContentPrintRepository, PrintCache
 from .costs import CostRepository
 from .data_versions import VersionedCopies
 from .documents import DocumentRepository
@@ -22,13 +22,14 @@ from .webhooks import WebhookRepository
 
 
 class Transaction:
-    def __init__(self, conn, audit_key: "bytes | Keyring | KeyringSource", copies: Optional[VersionedCopies] = None):
+    def __init__(self, conn, audit_key: "bytes | Keyring | KeyringSource", copies: Optional[VersionedCopies] = None,
+                 prints: Optional[PrintCache] = None):
         self.conn = conn
         copies = copies or VersionedCopies()
         self.documents = DocumentRepository(conn)
         self.audit = AuditRepository(conn, audit_key)
         self.master = MasterDataRepository(conn, copies)
-        self.content_prints = ContentPrintRepository(conn)
+        self.content_prints = ContentPrintRepository(conn, prints)
         self.mail = MailLedgerRepository(conn)
         self.webhooks = WebhookRepository(conn, copies)
         self.costs = CostRepository(conn)
@@ -50,6 +51,8 @@ class UnitOfWork:
         self._keys = audit_key if isinstance(audit_key, KeyringSource) else _Fixed(as_keyring(audit_key))
         # This database's cached tables (webhook subscribers, vendors), shared by its transactions.
         self.copies = VersionedCopies()
+        # The content prints its decisions met, by their stored stamp (adapters/db/content_prints.py).
+        self.prints = PrintCache()
         self._turn = writer_turn(engine)
 
     @property
@@ -74,7 +77,7 @@ class UnitOfWork:
         try:
             # SQLite: this process's writers take turns before BEGIN IMMEDIATE (engine.WriterTurn)
             with self._turn or nullcontext(), self._connect(snapshot) as conn, conn.begin():
-                tx = Transaction(conn, self._keys, self.copies)
+                tx = Transaction(conn, self._keys, self.copies, self.prints)
                 yield tx
         except NoWriterTurn as exc:  # as SQLite's own "database is locked" after its busy timeout
             raise TransientError(f"database unavailable: {exc}") from exc
@@ -97,7 +100,7 @@ class UnitOfWork:
         READ ONLY transaction. A write inside it is a bug and fails, on both."""
         try:
             with self._connect(False, read_only=True) as conn, conn.begin():
-                yield Transaction(conn, self.audit_keyring, self.copies)
+                yield Transaction(conn, self.audit_keyring, self.copies, self.prints)
         except OperationalError as exc:
             if "readonly" in str(exc.orig).lower() or "read-only" in str(exc.orig).lower():
                 raise  # a write in a read-only transaction: a bug, not an outage
@@ -121,7 +124,7 @@ class UnitOfWork:
             return
         try:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                yield Transaction(conn, self.audit_keyring, self.copies)
+                yield Transaction(conn, self.audit_keyring, self.copies, self.prints)
         except OperationalError as exc:
             raise TransientError(f"database unavailable: {exc.orig}") from exc
         except DBAPIError as exc:
