@@ -21,6 +21,7 @@ from invoicepipe.domain.extraction.dateline import dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
+from invoicepipe.domain.extraction.item_row_labels import without_item_labels
 from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
@@ -156,8 +157,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     currency = currency_of(ctx, prior) if prior else currency
     if currency:
         put("currency", *currency)
-    amounts = [label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
-               for n in ("net", "tax", "total")]
+    # a tax (or total) word in an item's description ("Praktijkgids BTW 2026") labels nothing
+    amounts = [without_item_labels(ctx, label_candidates(ctx, n, parse_amount_value))
+               + memory_candidates(ctx, remembered, n, parse_amount_value) for n in ("net", "tax", "total")]
     totals = choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts))
     for name, (cand, conf) in totals.items():
         put(name, cand, conf)
