@@ -21,6 +21,7 @@ from invoicepipe.domain.extraction.dateline import dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
+from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
 from invoicepipe.domain.extraction.item_row_labels import without_item_labels
 from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
@@ -100,6 +101,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             cands += _numbers_under_title(ctx, parser)
             cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
+            cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
             cands += dateline_candidates(ctx)
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
