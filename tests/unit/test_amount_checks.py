@@ -163,7 +163,8 @@ def test_line_items_adding_up_to_a_regrouped_amount_confirm_it():
 
 
 @pytest.mark.parametrize("text, sep, value", [
-    ("7,502,93", ",", "7502.93"), ("€ 1,234,567,89", ",", "1234567.89"), ("1.234.56", ".", "1234.56"),
+    ("7,502,93", ",", "7502.93"), ("€ 1,234,567,89", ",", "1234567.89"),
+    ("2.690.27", ".", None),                             # a dot page's is read again (amount_reread)
     ("7,502,93", ".", None), ("7,502,93", None, None),   # no page convention, or the other one
     ("75,02,93", ",", None), ("01.02.26", ".", None),     # not whole thousands groups (a date)
 ])

@@ -102,11 +102,12 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     if last_c in ".," and tail in (1, 2):
         int_part, frac = s[:last_i], s[last_i + 1:]
         if any(c == last_c for _, c in seps[:-1]):
-            # "1.234.56": the decimal mark cannot also group, unless the page's amounts say it
-            # is the decimal mark and the rest are whole thousands groups: then OCR (or a
-            # careless print) repeated it for the group mark ("7,502,93" on a comma page).
-            # The value is doubted where it is weighed (``regrouped``).
-            if not (decimal_sep == last_c and tail == 2 and REGROUPED.fullmatch(s)):
+            # "1.234.56": the decimal mark cannot also group, unless the page's amounts say a
+            # comma is the decimal mark and the rest are whole thousands groups: then OCR (or
+            # a careless print) repeated it for the group mark ("7,502,93"). The value is
+            # doubted where it is weighed (``regrouped``). On a dot page "2.690.27" is left
+            # unparsed: the amounts' second reading (``amount_reread``) mends it from the image.
+            if not (decimal_sep == last_c == "," and tail == 2 and REGROUPED.fullmatch(s)):
                 return None
     elif last_c in ".," and tail == 3 and len(seps) == 1 and decimal_sep == last_c:
         int_part, frac = s[:last_i], s[last_i + 1:]
