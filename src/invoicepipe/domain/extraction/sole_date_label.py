@@ -63,7 +63,18 @@ def with_sole_bare_label(ctx: Context, cands: list[Candidate], parser: Parser) -
     taken = {c.value for name in _COMPETING for c in label_candidates(ctx, name, parser)}
     out = []
     for c in cands:
-        if c.label is not None and c.label.field == "invoice_date" and c.value not in taken and c.label.strength < SOLE_STRENGTH:
+        if (c.label is not None and c.label.field == "invoice_date" and c.value not in taken
+                and c.label.strength < SOLE_STRENGTH and not _column_heading(c)):
             c = replace(c, score=c.score * SOLE_STRENGTH / c.label.strength, notes=list(c.notes))
         out.append(c)
     return out
+
+
+def _column_heading(cand: Candidate) -> bool:
+    """"Pos   Datum" over rows of dates: a value below a label that shares its line with other
+    words of letters is a table column's first row (a service date), not the date of issue."""
+    if cand.anchor is None or cand.words and cand.words[0] in cand.anchor.words:
+        return False
+    label = cand.label
+    return any(any(ch.isalpha() for ch in w.text) for w, (s, e) in zip(label.line.words, label.line.spans)
+               if e <= label.start or s >= label.end)
