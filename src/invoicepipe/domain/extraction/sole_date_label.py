@@ -32,7 +32,7 @@ def _word(hit) -> str:
 
 def _bare(hit, char_width: float = 0.0) -> bool:
     """The hit is a bare word, and (with ``char_width``) no word of letters stands right
-    before it: "Rue Date" (a "Due Date" misread), "Ship Date" or "Fecha valor" in words the
+    before it: "Rue Date" (a "Due Date" misread) or "Ship Date", in words the
     vocabulary does not know is another date's label."""
     if _word(hit) not in BARE_DATE_WORDS:
         return False
