@@ -125,3 +125,50 @@ def test_a_huge_misread_number_is_not_spelled_and_does_not_crash():
     """A photo can read a row of digits as one amount of hundreds of billions; num2words
     spells no number that large in some languages, so it is simply not confirmed."""
     assert WrittenAmounts(["Total due eight hundred"]).confirms(Decimal("856643744139.00")) is None
+
+
+def _regrouped_scan(total: str, book: str = "1.000,00") -> dict:
+    # a comma-decimal page whose net OCR read with a comma for the thousands dot
+    return {
+        0: "Technische Groothandel B.V.",
+        2: "Factuurnummer F2026-00257",
+        3: "Factuurdatum 17-01-2026",
+        6: [(40, "Steeksleutel 10 mm"), (300, "2"), (380, "3.107,64"), (450, "6.215,28")],
+        7: [(40, "Vakboek"), (300, "1"), (380, book), (450, book)],
+        10: [(300, "Totaal excl. btw"), (450, "7,502,93")],
+        11: [(300, "Btw 21 %"), (450, "1.575,62")],
+        12: [(300, "Totaal incl. btw"), (450, total)],
+    }
+
+
+def test_an_amount_with_the_decimal_comma_also_grouping_is_read_by_the_pages_convention():
+    ex = extract_invoice(_scan(_regrouped_scan("9.078,55")), [])
+    net = ex.fields["net"]
+    assert net.value == "7502.93"
+    # net + tax = total confirms the guess of which comma is the decimal mark
+    assert {"regrouped", "arithmetic", "class:one"} <= set(net.evidence)
+
+
+def test_a_regrouped_amount_nothing_confirms_stays_alone():
+    # the total does not close the triple: the regrouped net has only the page's word for it
+    net = extract_invoice(_scan(_regrouped_scan("9.999,99")), []).fields["net"]
+    assert net.value == "7502.93"
+    # a fitting rate is no confirmation here: it is as true of 7.50293 as of 7502.93
+    assert {"regrouped", "rate", "class:alone"} <= set(net.evidence)
+
+
+def test_line_items_adding_up_to_a_regrouped_amount_confirm_it():
+    net = extract_invoice(_scan(_regrouped_scan("9.999,99", book="1.287,65")), []).fields["net"]
+    assert {"regrouped", "lines", "class:one"} <= set(net.evidence)
+
+
+@pytest.mark.parametrize("text, sep, value", [
+    ("7,502,93", ",", "7502.93"), ("€ 1,234,567,89", ",", "1234567.89"),
+    ("2.690.27", ".", None),                             # a dot page's is read again (amount_reread)
+    ("7,502,93", ".", None), ("7,502,93", None, None),   # no page convention, or the other one
+    ("75,02,93", ",", None), ("01.02.26", ".", None),     # not whole thousands groups (a date)
+])
+def test_the_regrouped_form_is_parsed_only_under_the_pages_decimal_mark(text, sep, value):
+    from invoicepipe.domain.extraction.parsing import parse_amount
+    got = parse_amount(text, sep)
+    assert (None if got is None else str(got)) == value

@@ -18,6 +18,9 @@ independently of the label and of each other:
   (a subtotal, an unlisted sum): without arithmetic or payment behind it the class is at
   most ``alone``, whatever else repeats it;
 - ``ocr_low``: the digits were read with low OCR word confidence (against);
+- ``regrouped``: one separator printed for both the groups and the cents ("7,502,93"), read
+  by the page's decimal convention (against: at most ``alone`` unless net + tax = total, or
+  the lines, confirm it);
 - ``suffix_of`` / ``fragment``: a longer amount printed on the document ends in the same
   digits, or a digit group stands just left of the value on its line (a lost group, against).
 
@@ -35,6 +38,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.amount_words import WrittenAmounts
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.parsing import REGROUPED
 from invoicepipe.domain.extraction.rate_split import rate_rows, split_fits
 from invoicepipe.domain.extraction.search import Candidate, Context
 
@@ -48,6 +52,8 @@ STANDARD_RATES = tuple(Decimal(r) for r in ("2.1", "2.5", "3", "3.7", "4", "5", 
                                             "12", "13", "13.5", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24",
                                             "25", "25.5", "26", "27", "28"))
 _PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
+# a word printing one (the boundaries keep "12.345.678" a whole number, not one)
+_REGROUPED_IN = re.compile(r"(?<![\d.,])%s(?!\d)" % REGROUPED.pattern)
 _DIGIT_GROUP = re.compile(r"^[-€$£₹]?\d{1,3}[.,'\u2019 ]?$")
 
 
@@ -65,6 +71,7 @@ class AmountEvidence:
     paid: bool = False  # cash tendered - change printed below it = the value
     contested: bool = False  # another total candidate, nearly as well labelled, has another value
     repaired: bool = False  # digits replaced by what the payment pays (``totals``): a guess the payment made
+    regrouped: bool = False  # "7,502,93": the decimal mark also grouping, read by the page's convention
 
     @property
     def agreements(self) -> int:
@@ -78,7 +85,8 @@ class AmountEvidence:
     def tags(self) -> tuple[str, ...]:
         """The evidence as short tags for the field (``arithmetic``, ``words:de``, ``suffix_of:6018.78``)."""
         out = [name for name, on in (("arithmetic", self.arithmetic), ("rate", self.rate), ("ocr_low", self.ocr_low),
-                                      ("fragment", self.fragment), ("paid", self.paid), ("contested", self.contested))
+                                      ("fragment", self.fragment), ("paid", self.paid), ("contested", self.contested),
+                                      ("regrouped", self.regrouped))
                if on]
         if self.repeated:
             out.append(f"repeated:{self.repeated}")
@@ -98,6 +106,10 @@ def evidence_class(ev: AmountEvidence) -> str:
         # second sum line) does not say the rival is not the total
         return "alone"
     n = ev.agreements - int(ev.ocr_low and ev.agreements == 1 and not ev.arithmetic)
+    if ev.regrouped:
+        # which separator is the decimal mark was the page's guess, not the value's: only the
+        # arithmetic (or the lines, ``with_lines_sum``) says the guess was right
+        return "one" if ev.arithmetic else "alone"
     if ev.repaired:
         # the digits on the page said something else: only the arithmetic lifts the guess, never
         # to high confidence; a repetition of the payment's own amount is no second opinion
@@ -257,7 +269,8 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
         fragment=doc.scanned and left_fragment(doc.ctx, cand),
         # a total repaired to what the payment pays (``totals``) was made to agree with it
         paid=name == "total" and "repaired" not in cand.notes and doc.paid_by_tender(cand),
-        contested=bool(others.get("contested")), repaired="repaired" in cand.notes)
+        contested=bool(others.get("contested")), repaired="repaired" in cand.notes,
+        regrouped=any(_REGROUPED_IN.search(w.text) for w in cand.words))
 
 
 _PROMOTE = {"alone": "one", "one": "two", "two": "two", "conflict": "conflict"}

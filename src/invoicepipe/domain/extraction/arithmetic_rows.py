@@ -47,7 +47,7 @@ def items_from_arithmetic(ctx: Context, net: Optional[Decimal]) -> list[LineItem
                 found.append((ln, [], None))  # kept for the order of rows between two items
                 continue
             toks = amounts_on(ln, ctx.decimal_sep, cw)
-            found.append((ln, toks, _arithmetic(toks) if len(toks) >= 3 else None))
+            found.append((ln, toks, item_arithmetic(toks) if len(toks) >= 3 else None))
     edge = _common_edge([_right(ln, toks[k[2]]) for ln, toks, k in found if k], cw)
     if edge is None:
         edge = _lone_row_edge(found, net)
@@ -64,7 +64,7 @@ def items_from_arithmetic(ctx: Context, net: Optional[Decimal]) -> list[LineItem
             for i in items]
 
 
-def _arithmetic(toks: list[AmountToken]) -> Optional[tuple[int, int, int]]:
+def item_arithmetic(toks: list[AmountToken]) -> Optional[tuple[int, int, int]]:
     """(quantity, unit price, amount) token indexes: the leftmost figure with cents that two
     numbers left of it multiply to (the net column of a net / tax / gross row)."""
     for a, amount in enumerate(toks):

@@ -21,6 +21,8 @@ from invoicepipe.domain.extraction.dateline import dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
+from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
+from invoicepipe.domain.extraction.item_row_labels import without_item_labels
 from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
@@ -99,6 +101,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             cands += _numbers_under_title(ctx, parser)
             cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
+            cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
             cands += dateline_candidates(ctx)
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
@@ -156,8 +159,9 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     currency = currency_of(ctx, prior) if prior else currency
     if currency:
         put("currency", *currency)
-    amounts = [label_candidates(ctx, n, parse_amount_value) + memory_candidates(ctx, remembered, n, parse_amount_value)
-               for n in ("net", "tax", "total")]
+    # a tax (or total) word in an item's description ("Praktijkgids BTW 2026") labels nothing
+    amounts = [without_item_labels(ctx, label_candidates(ctx, n, parse_amount_value))
+               + memory_candidates(ctx, remembered, n, parse_amount_value) for n in ("net", "tax", "total")]
     totals = choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts))
     for name, (cand, conf) in totals.items():
         put(name, cand, conf)

@@ -50,6 +50,10 @@ _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
 
 
+# one separator for both the thousands groups and the cents ("7,502,93", "1.234.56")
+REGROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*\1\d{2}")
+
+
 _MISREAD_APOSTROPHE = re.compile(r"(?<=\d)[:°´`](?=\d{3}(?:['\u2019:°´`]\d{3})*[.,]\d{2}\)?-?$)")
 _SWISS_ROUND = re.compile(r"(?<=\d)[.,][-\u2013\u2014]+$")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,;]$")
@@ -98,7 +102,13 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     if last_c in ".," and tail in (1, 2):
         int_part, frac = s[:last_i], s[last_i + 1:]
         if any(c == last_c for _, c in seps[:-1]):
-            return None  # "1.234.56": the decimal mark cannot also group
+            # "1.234.56": the decimal mark cannot also group, unless the page's amounts say a
+            # comma is the decimal mark and the rest are whole thousands groups: then OCR (or
+            # a careless print) repeated it for the group mark ("7,502,93"). The value is
+            # doubted where it is weighed (``regrouped``). On a dot page "2.690.27" is left
+            # unparsed: the amounts' second reading (``amount_reread``) mends it from the image.
+            if not (decimal_sep == last_c == "," and tail == 2 and REGROUPED.fullmatch(s)):
+                return None
     elif last_c in ".," and tail == 3 and len(seps) == 1 and decimal_sep == last_c:
         int_part, frac = s[:last_i], s[last_i + 1:]
     else:

@@ -1,0 +1,80 @@
+"""A bare "Date" that is the page's only date label names the invoice date.
+
+"Date", "Datum", "Fecha" and "Data" alone are weak invoice-date labels (0.5 in the
+vocabulary): on many pages they stand beside "Due date", "Fecha de vencimiento" or
+"Lieferdatum", and then which date they head is a guess. Where nothing else on the document
+labels the date of issue (no "Invoice date", no second bare word of another spelling), and
+no due, delivery or order date label reads the same value, a bare word can only mean the
+date the document was issued: it counts as much as "Dated"/"Issued on" would, in every
+language alike. The score is raised, never the choice between values (the candidates are
+the ones the label search found).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.search import Candidate, Context, Parser, label_candidates
+
+# the bare words of the vocabulary's "invoice_date" list, each language's
+BARE_DATE_WORDS = frozenset({"date", "datum", "fecha", "data"})
+# the strength a sole bare word counts as: between "dated" (0.6) and "issued on" (0.8)
+SOLE_STRENGTH = 0.7
+_COMPETING = ("due_date", "other_date")
+# the bare words' own strength in the vocabulary
+_BARE_STRENGTH = 0.5
+
+
+def _word(hit) -> str:
+    return fold_accents(hit.line.text[hit.start:hit.end]).strip().lower()
+
+
+def _bare(hit, char_width: float = 0.0) -> bool:
+    """The hit is a bare word, and (with ``char_width``) no word of letters stands right
+    before it: "Rue Date" (a "Due Date" misread) or "Ship Date", in words the
+    vocabulary does not know is another date's label."""
+    if _word(hit) not in BARE_DATE_WORDS:
+        return False
+    if not char_width:
+        return True
+    line = hit.line
+    first = next((i for i, (s, e) in enumerate(line.spans) if e > hit.start), None)
+    if not first:
+        return True
+    prev, word = line.words[first - 1], line.words[first]
+    close = word.box.x0 - prev.box.x1 < 2.0 * char_width
+    return not (close and any(ch.isalpha() for ch in prev.text))
+
+
+def with_sole_bare_label(ctx: Context, cands: list[Candidate], parser: Parser) -> list[Candidate]:
+    """``cands`` (invoice-date candidates) with the score of a sole bare word's values raised."""
+    # a stronger label anywhere ("Invoice date", "Fecha de factura") is the date of issue's,
+    # even where its value was not read; a preposition ("del", "vom") labels only the date
+    # right after it, and one that found none says nothing
+    if any(h.field == "invoice_date" and h.strength > _BARE_STRENGTH and not _bare(h)
+           for hs in ctx.hits.values() for h in hs):
+        return cands
+    labels = [c.label for c in cands if c.label is not None and c.label.field == "invoice_date"]
+    if not labels or not all(_bare(h, ctx.layout.char_width) for h in labels):
+        return cands
+    if len({_word(h) for h in labels}) > 1:
+        return cands  # "Date" and "Datum" on one page: two headings, not one
+    taken = {c.value for name in _COMPETING for c in label_candidates(ctx, name, parser)}
+    out = []
+    for c in cands:
+        if (c.label is not None and c.label.field == "invoice_date" and c.value not in taken
+                and c.label.strength < SOLE_STRENGTH and not _column_heading(c)):
+            c = replace(c, score=c.score * SOLE_STRENGTH / c.label.strength, notes=list(c.notes))
+        out.append(c)
+    return out
+
+
+def _column_heading(cand: Candidate) -> bool:
+    """"Pos   Datum" over rows of dates: a value below a label that shares its line with other
+    words of letters is a table column's first row (a service date), not the date of issue."""
+    if cand.anchor is None or cand.words and cand.words[0] in cand.anchor.words:
+        return False
+    label = cand.label
+    return any(any(ch.isalpha() for ch in w.text) for w, (s, e) in zip(label.line.words, label.line.spans)
+               if e <= label.start or s >= label.end)
