@@ -147,7 +147,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             chosen[name] = (cand, conf, contested(cands))
         put(name, cand, conf)
     if "invoice_date" not in fields:
-        put("invoice_date", *_first_date(ctx))
+        due = chosen.get("due_date")
+        put("invoice_date", *_first_date(ctx, due[0].value if due else None))
     if "due_date" not in fields and "invoice_date" in fields:
         # a due-date label whose value went unread: the invoice date plus the printed terms
         derived = due_from_terms(ctx, _iso_date(fields["invoice_date"].value))
@@ -291,13 +292,31 @@ def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     return cand
 
 
-def _first_date(ctx: Context) -> tuple[Optional[Candidate], float]:
+# lines whose dates are another date's: a due, delivery or order date's label names them
+_NOT_ISSUE_DATES = ("due_date", "other_date")
+
+
+def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], float]:
+    """The first date printed, as a last guess at the date of issue when no label names it.
+    Not a date another label names (a due, delivery or order date on its line), nor the due
+    date's value printed again where its label went unread (a stamp over "Fällig am
+    07.02.2026" leaves the date alone; "Zahlbar bis 07.02.2026" below still names it), nor
+    a date after an order's or another document's label ("Ihre Bestellung vom 29.12.2025")."""
     for ln in ctx.layout.lines:
-        if any(h.field in ("due_date",) for h in ctx.hits[id(ln)]):
+        hits = ctx.hits[id(ln)]
+        if any(h.field in _NOT_ISSUE_DATES for h in hits):
             continue
-        for d in dates_in(ln.text, 0, ctx.date_order)[:1]:
+        for d in [d for d in dates_in(ln.text, 0, ctx.date_order)
+                  if d.value.isoformat() != due and not _after_other_document(hits, d.start)][:1]:
             return Candidate("invoice_date", d.value.isoformat(), 0.3, "first_date", ln.words_in(d.start, d.end), d.value), 0.3
     return None, 0.0
+
+
+def _after_other_document(hits, start: int) -> bool:
+    """The nearest label before ``start`` (a preposition such as "vom" aside) names an order,
+    a delivery note or another reference: the date there is that document's."""
+    before = [h for h in hits if h.end <= start and h.field not in ("invoice_date", "buyer")]
+    return bool(before) and max(before, key=lambda h: h.end).field in _OTHER_DOCUMENT
 
 
 def _iso_date(value: str) -> Optional[date]:
