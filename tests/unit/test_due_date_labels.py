@@ -100,3 +100,16 @@ def test_a_wrapped_label_with_its_value_a_space_after_the_second_line_reads_it()
     rows = {1: [(40, "smaystone4@fake.com"), (458, "INVOICE")], 2: [(460, "# INV-2041")],
             8: [(300, "Total"), (450, "1,210.00")]}
     assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "INV-2041"
+
+
+def test_an_ocr_two_word_due_label_one_letter_off_is_still_the_label():
+    # a stamp over "Due Date" read it "Rue Date": not a bare "Date" naming the invoice date
+    from invoicepipe.domain.extraction import extract_invoice
+    rows = {0: "Invoice No. INV0000429", 1: "Invoice Date 02/03/2026", 3: "Rue Date 03/05/2026", 5: "Invoice Total $120.00"}
+    ex = extract_invoice(_ocr_rows(rows), [])
+    assert ex.value("due_date") == "2026-03-05" and ex.value("invoice_date") == "2026-02-03"
+    german = {0: "Rechnungs-Nr. 2026000813", 1: "Rechnungsdatum 08.01.2026", 3: "Fallig an 07.02.2026", 5: "Rechnungsbetrag 120,00 €"}
+    assert extract_invoice(_ocr_rows(german), []).value("due_date") == "2026-02-07"
+    # two letters off, or another date's qualifier: no due-date label
+    for other in ("Rue Data 03/05/2026", "Ship Date 03/05/2026"):
+        assert extract_invoice(_ocr_rows({**rows, 3: other}), []).value("due_date") is None, other

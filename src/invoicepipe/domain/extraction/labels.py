@@ -108,7 +108,7 @@ def _qualifier(text: str, field: str, start: int, end: int) -> bool:
 def find_labels(line: Line) -> list[LabelHit]:
     """All label hits on ``line``, overlapping hits resolved in favour of the longest; a tax
     word that only qualifies another sum ("excl. VAT") or heads the rate column ("BTW %")
-    is no tax label. On OCR text, a one-word due-date label one letter off is one too."""
+    is no tax label. On OCR text, a one-word or two-word due-date label one letter off is one too."""
     text = label_text(line)
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
     if any(w.confidence < 1.0 for w in line.words):
@@ -204,6 +204,13 @@ _DUE_WORDS = {"echeance": "fr", "vervaldatum": "nl", "vervaldag": "nl", "vencimi
               "vencimento": "pt", "falligkeit": "de", "falligkeitsdatum": "de", "forfallodatum": "sv",
               "forfaldsdato": "da", "forfallsdato": "no", "splatnosti": "cs"}
 _LABEL_WORD = re.compile(r"[^\W\d_]{7,}")
+# Two-word due-date labels, whose words alone are short or common ("Due Date" read "Rue Date",
+# "Fällig am" read "Fallig an"): the pair, one letter off as a whole, is the label. Its second
+# word may stand alone as a bare date label ("Date", 0.5), which the pair then replaces: a
+# misread qualifier before it says the date is another's.
+_DUE_PAIRS = {"due date": "en", "date due": "en", "payment due": "en", "fallig am": "de", "zahlbar bis": "de"}
+_PAIR = re.compile(r"(?=(?<![^\W\d_])([^\W\d_]{2,}[ ]+[^\W\d_]{2,})(?![^\W\d_]))")
+_BARE_DATE_STRENGTH = 0.5
 
 
 def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
@@ -214,6 +221,16 @@ def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[Labe
         lang = next((lang for ref, lang in _DUE_WORDS.items() if _one_edit(word, ref)), None)
         if lang is not None:
             hits = sorted([*hits, LabelHit("due_date", 0.8, lang, line, m.start(), m.end())], key=lambda h: h.start)
+    for m in _PAIR.finditer(text):
+        start, end = m.start(1), m.end(1)
+        covered = [h for h in hits if h.start < end and h.end > start]
+        if any(h.field != "invoice_date" or h.strength > _BARE_DATE_STRENGTH for h in covered):
+            continue
+        pair = re.sub(r"\s+", " ", m.group(1).lower())
+        lang = next((lang for ref, lang in _DUE_PAIRS.items() if _one_edit(pair, ref)), None)
+        if lang is not None:
+            kept = [h for h in hits if h not in covered]
+            hits = sorted([*kept, LabelHit("due_date", 0.8, lang, line, start, end)], key=lambda h: h.start)
     return hits
 
 
