@@ -37,14 +37,14 @@ import math
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Optional, Sequence
 
-from .models import DERIVED_DUE_METHOD, Extraction
+from .models import DERIVED_DUE_METHOD, DERIVED_ISSUE_METHOD, Extraction
 
 CALIBRATION_FORMAT = 1
 UNCALIBRATED_CAP = 0.8  # fields without a fitted map never pass a routing threshold on raw scores
 EXACT_METHODS = frozenset({"einvoice_xml", "review"})
 # Guesses the calibration set cannot measure (its vendors always print a clean legal name;
 # it holds no till receipts): they keep their raw score.
-UNMEASURED_METHODS = frozenset({"legal_form_line", "letterhead", "receipt_head"})
+UNMEASURED_METHODS = frozenset({"legal_form_line", "letterhead", "receipt_head", DERIVED_ISSUE_METHOD})
 MAX_LIFT = 0.4
 BIN_EDGES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99)
 PRIOR_STRENGTH = 5.0

@@ -107,6 +107,9 @@ class DocumentText:
 # The method of a due date computed from the invoice date and the printed payment terms
 # (``extraction.payment_terms``), not read: it cannot corroborate the invoice date.
 DERIVED_DUE_METHOD = "payment_terms"
+# The method of an invoice date counted back from a read due date by the payment terms: the
+# calibration never measured it (it keeps its low score), and it corroborates nothing.
+DERIVED_ISSUE_METHOD = "terms_before_due"
 
 # The evidence tag on a total that a printed rounding or charge row closes: net + tax +
 # that amount = total ("adjusted:+0.30" for "Öresavrundning 0,30"). The arithmetic check

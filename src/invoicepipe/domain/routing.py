@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Optional
 
 from .arithmetic import ArithmeticFindings, check_arithmetic
-from .models import DERIVED_DUE_METHOD, Decision, Extraction, Reason, Vendor
+from .models import DERIVED_DUE_METHOD, DERIVED_ISSUE_METHOD, Decision, Extraction, Reason, Vendor
 from .policy import Policy
 
 AUTO = "auto"
@@ -88,9 +88,11 @@ def dates_agree_with_terms(extraction: Extraction, vendor: Optional[Vendor]) -> 
     unlikely to be misread, whatever confidence each was read with on its own. A due date
     computed from the invoice date and the printed terms agrees by construction: no evidence."""
     terms = vendor.payment_terms_days if vendor else None
-    due_field = extraction.fields.get("due_date")
+    due_field, issue_field = extraction.fields.get("due_date"), extraction.fields.get("invoice_date")
     if due_field is not None and due_field.method == DERIVED_DUE_METHOD:
         return frozenset()  # computed from the invoice date itself: it agrees whatever that date is
+    if issue_field is not None and issue_field.method == DERIVED_ISSUE_METHOD:
+        return frozenset()  # counted back from the due date: the same
     try:
         issued, due = extraction.date("invoice_date"), extraction.date("due_date")
     except ValueError:

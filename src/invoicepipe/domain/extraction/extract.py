@@ -28,7 +28,7 @@ from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.payment_terms import due_from_terms, printed_terms
+from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, glued_before,
                                                              letter_among_zeros, number_after, number_past_separator,
                                                              separator_end)
@@ -149,6 +149,11 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     if "invoice_date" not in fields:
         due = chosen.get("due_date")
         put("invoice_date", *_first_date(ctx, due[0].value if due else None))
+    if "invoice_date" not in fields:
+        # nothing dated the document: the read due date less the payment terms, for a person to confirm
+        derived = issue_from_terms(ctx, chosen["due_date"][0] if "due_date" in chosen else None,
+                                   resolved[0].payment_terms_days if resolved else None)
+        put("invoice_date", derived, derived.score if derived else 0.0)
     if "due_date" not in fields and "invoice_date" in fields:
         # a due-date label whose value went unread: the invoice date plus the printed terms
         derived = due_from_terms(ctx, _iso_date(fields["invoice_date"].value))

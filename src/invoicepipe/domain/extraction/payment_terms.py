@@ -19,7 +19,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.pattern_set import compile_guarded
 from invoicepipe.domain.extraction.search import Candidate, Context
-from invoicepipe.domain.models import DERIVED_DUE_METHOD
+from invoicepipe.domain.models import DERIVED_DUE_METHOD, DERIVED_ISSUE_METHOD
 
 # "15 days", "30 Tagen", "45 jours", "30 días", "60 gg", "30 dagen", "14 dni", "14 dnů", "30 dage", "30 dagar"
 _TERM = re.compile(r"(?i)(?<![\d.,])(\d{1,3})\s*(?:-\s*)?(?:days?|tagen?|jours?|dias|giorni|gg|dagen|dagar|dage|dager|dni|dnu|dnech)\b")
@@ -44,6 +44,22 @@ def due_from_terms(ctx: Context, issued: Optional[date]) -> Optional[Candidate]:
     days, (line, m) = next(iter(found.items()))
     due = issued + timedelta(days=days)
     return Candidate("due_date", due.isoformat(), DERIVED_SCORE, DERIVED_DUE_METHOD, line.words_in(m.start(), m.end()), due,
+                     notes=["payment_terms"])
+
+
+def issue_from_terms(ctx: Context, due: Optional[Candidate], agreed: Optional[int]) -> Optional[Candidate]:
+    """The invoice date the terms count back from a read due date, where no invoice date was
+    read at all (a stamp over the label block leaves "Zahlbar bis 07.02.2026" below): the
+    one term printed, else the vendor's ``agreed`` days from the master. Derived, not read:
+    it keeps its low score (an unmeasured method) and corroborates nothing."""
+    if due is None or due.method == DERIVED_DUE_METHOD or not isinstance(due.raw, date):
+        return None
+    found = printed_terms(ctx)
+    if len(found) > 1 or not (found or agreed):
+        return None
+    days = next(iter(found)) if found else agreed
+    issued = due.raw - timedelta(days=days)
+    return Candidate("invoice_date", issued.isoformat(), DERIVED_SCORE, DERIVED_ISSUE_METHOD, due.words, issued,
                      notes=["payment_terms"])
 
 
