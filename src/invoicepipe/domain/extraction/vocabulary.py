@@ -72,8 +72,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # with the bare word: "Número A26-00606", "Numero 615/2026". Only when a value with a
         # digit (or nothing: the value below) follows, so "Número de pedido", "Numero cliente"
         # and "Numero d'ordine" stay the labels of other references; a speck OCR reads between
-        # ("Numero ° 627/2026") is passed over
-        (r"n[úu]mero(?=[\s:.°º]*(?:$|[^\s:]*\d))", 0.8, "es"),
+        # ("Numero ° 627/2026", "Numero + 634/2026": the specks OCR reads, as before amounts) is passed over
+        (r"n[úu]mero(?=[\s:.°º*+“”\"'‘’|_~-]*(?:$|[^\s:]*\d))", 0.8, "es"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
         # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
         (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*daňový\s*doklad\s*)?(?:č\.|číslo)", 1.0, "cs"),
