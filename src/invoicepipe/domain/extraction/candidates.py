@@ -123,8 +123,11 @@ class DateToken:
     end: int
 
 
-# a quote mark or speck OCR put inside a numeric date ("2026-03-‘18", "23/02/’2026")
-_MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)")
+# a quote mark or speck OCR put inside a numeric date ("2026-03-‘18", "23/02/’2026"), or a
+# space after a hyphen of a date that opens with its four-digit year ("2026-01- 27": no
+# amount or range is written so)
+_MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)|(?<=(?<!\d)(?:19|20)\d\d-)[ ](?=\d\d?-\d\d?(?!\d))|"
+                           r"(?:(?<=(?<!\d)(?:19|20)\d\d-\d\d-)|(?<=(?<!\d)(?:19|20)\d\d-\d-))[ ](?=\d\d?(?![\d.,]))")
 
 
 def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
