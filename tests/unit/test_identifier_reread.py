@@ -5,7 +5,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_confirm import confirm_identifiers
 from invoicepipe.domain.extraction.identifier_reread import (
-    DISAGREED, MAX_CONFIDENCE, Judgement, Spot, agreed_confidence, compare_form, judge, judge_sure, spots, with_confidence)
+    DISAGREED, DOUBTED_KEY, MAX_CONFIDENCE, Judgement, doubted_words, with_doubt, Spot, agreed_confidence, compare_form, judge, judge_sure, spots, with_confidence)
 from invoicepipe.domain.models import Box, DocumentText, ExtractedField, Extraction, Page, Word
 
 PX = 200 / 72
@@ -237,9 +237,38 @@ def test_a_sure_value_is_never_lifted_and_a_disagreement_says_so(monkeypatch):
     assert same.pages[0].words[2].confidence == 0.95
     assert same.pages[0].capture["ids_disagreed"] == 0
     lost = confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, _reader("14711-0815", 0.99, []), engine="rapidocr 3.10.0")
-    assert lost.pages[0].words[2].confidence == DISAGREED
-    assert lost.pages[0].capture["ids_disagreed"] == 1
+    assert lost.pages[0].words[2].confidence == 0.97  # kept as read, named as doubted (``with_doubt``)
+    assert lost.pages[0].capture["ids_disagreed"] == 1 and lost.pages[0].capture[DOUBTED_KEY] == (2,)
     # Tesseract reading its own sure print again is never asked
     calls = []
     confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, _reader("14711-0815", 0.99, calls))
     assert calls == []
+
+
+def test_a_doubted_sure_value_keeps_its_words_and_its_place_but_is_held(monkeypatch):
+    # the fresh "0000424" read surely, RapidOCR's crop taking in the date beside it: lowering
+    # its words let an area code "(414)" win at confidence 0; the value must stay, held
+    from invoicepipe.domain.extraction import extract_invoice
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    words = (Word("Invoice", Box(50, 100, 90, 110), 1, 0.96), Word("#", Box(92, 100, 98, 110), 1, 0.93),
+             Word("0000424", Box(115, 100, 150, 110), 1, 0.95), Word("Jan", Box(152, 100, 165, 110), 1, 0.9),
+             Word("Tel.", Box(50, 140, 70, 150), 1, 0.97), Word("(414)", Box(72, 140, 95, 150), 1, 0.96),
+             Word("Invoice", Box(50, 180, 90, 190), 1, 0.96), Word("(414)", Box(92, 180, 115, 190), 1, 0.96))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    before = extract_invoice(doc, ()).fields["invoice_number"]
+    assert before.value == "0000424"
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("0000424 Jan 20, 2026", 0.94, []), engine="rapidocr 3.10.0")
+    assert [w.confidence for w in read.pages[0].words] == [w.confidence for w in words]
+    assert doubted_words(read) == frozenset({words[2]})
+    held = extract_invoice(read, ()).fields["invoice_number"]
+    assert held.value == "0000424" and "engines_disagreed" in held.evidence
+    assert held.confidence <= DISAGREED < before.confidence
+
+
+def test_doubts_accumulate_per_page_and_name_only_words_of_the_page():
+    spot = Spot("invoice_number", 1, Box(115, 100, 170, 110), (2,), sure=True)
+    doc = with_doubt(with_doubt(_doc(0.97), spot), Spot("po_number", 1, Box(50, 300, 80, 310), (3, 2), sure=True))
+    assert doc.pages[0].capture[DOUBTED_KEY] == (2, 3)
+    assert doubted_words(doc) == frozenset({doc.pages[0].words[2], doc.pages[0].words[3]})
+    assert doubted_words(_doc(0.97)) == frozenset()
+

@@ -31,7 +31,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence
+from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence, with_doubt
 from invoicepipe.domain.models import DocumentText, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -79,7 +79,12 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             doc = with_confidence(doc, spot, verdict.confidence)
         elif verdict.outcome == "disagreed":
             counts[2] += 1
-            doc = with_confidence(doc, spot, verdict.confidence, lower=True)
+            # a sure value keeps its words (a worse candidate would win over lowered ones): it is
+            # named as doubted and the extractor holds it; an unsure one is lowered as before
+            if spot.sure:
+                doc = with_doubt(doc, spot)
+            else:
+                doc = with_confidence(doc, spot, verdict.confidence, lower=True)
     pages = tuple(replace(p, capture={**(p.capture or {}), **_record(tally[p.number], engine)})
                   if p.number in tally else p for p in doc.pages)
     return replace(doc, pages=pages)

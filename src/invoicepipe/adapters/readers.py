@@ -13,7 +13,7 @@ from invoicepipe.adapters.pdf import einvoice_xml, read_text_layer, read_text_la
 from invoicepipe.adapters.plain_text import read_plain_text
 from invoicepipe.domain.sniff import XML
 
-READER_VERSION = "readers-1.15"  # 1.15: a surely read invoice number read by RapidOCR too, held when it reads other characters (ocr_confirm); 1.14: those numbers read again by RapidOCR's recognizer where it is installed, a disagreement of the two engines holds the value (ocr_confirm); 1.13: unsurely read invoice and PO numbers read again on their own, two agreeing readings counted (ocr_confirm); 1.12: codes whose letters touch digits read again, doubted when the readings differ (ocr_identifiers); 1.11: a rule erased without the print beside it (table_grid)
+READER_VERSION = "readers-1.16"  # 1.16: a sure value another engine doubts keeps its words and is named as doubted in the capture record (ocr_confirm); 1.15: a surely read invoice number read by RapidOCR too, held when it reads other characters (ocr_confirm); 1.14: those numbers read again by RapidOCR's recognizer where it is installed, a disagreement of the two engines holds the value (ocr_confirm); 1.13: unsurely read invoice and PO numbers read again on their own, two agreeing readings counted (ocr_confirm); 1.12: codes whose letters touch digits read again, doubted when the readings differ (ocr_identifiers); 1.11: a rule erased without the print beside it (table_grid)
 
 __all__ = ["READER_VERSION", "OcrSettings", "check_limits", "einvoice_xml", "probe", "read_einvoice_file", "read_plain_text",
            "read_text_layer", "read_text_layer_and_images", "read_with_ocr", "tesseract_version"]

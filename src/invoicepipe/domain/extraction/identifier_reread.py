@@ -50,6 +50,11 @@ against a page's second of OCR. Such a check never lifts (the value is sure alre
 only holds the value at ``DISAGREED`` when the other engine read other letters or digits
 (``judge_sure``; punctuation, spaces and case are not compared: on the dev scans the one
 disagreement on a sure PO that was no misread was a dot RapidOCR put between two digits).
+A sure value so doubted keeps its words as read: lowering them made the extractor take
+another, worse candidate (the fresh "0000424", read surely, whose crop took in the date
+beside it, became "414", an area code, at confidence 0). Its words are named in the page's
+capture record instead (``with_doubt``, ``DOUBTED_KEY``), and the extractor keeps the value
+and holds it under every routing threshold (``doubted_words``, note ``engines_disagreed``).
 """
 
 from __future__ import annotations
@@ -72,6 +77,8 @@ SLACK = 1.0
 # OCR identifier maps (raw 0.4, see the calibration table) and, with the lift cap, under every
 # routing threshold
 DISAGREED = 0.3
+# the capture record's key naming the words of a sure value another engine read otherwise
+DOUBTED_KEY = "ids_doubted"
 # what a crop's edge may add or cut around the value: a ruling line read as "|" or "!", a
 # label's colon, a dot in the margin read as "·"
 _EDGE = "|!:;,.#()[]{}'\"_-·•"
@@ -233,3 +240,29 @@ def with_confidence(doc: DocumentText, spot: Spot, confidence: float, lower: boo
             words[i] = Word(w.text, w.box, w.page, min(w.confidence, confidence) if lower else max(w.confidence, confidence))
         pages.append(replace(page, words=tuple(words)))
     return replace(doc, pages=tuple(pages))
+
+
+def with_doubt(doc: DocumentText, spot: Spot) -> DocumentText:
+    """``doc`` with the spot's words named in its page's capture record (``DOUBTED_KEY``),
+    their confidence as read: the value stays the extractor's choice, only held
+    (``doubted_words``), where lowered words would let a worse candidate win."""
+    pages = []
+    for page in doc.pages:
+        if page.number == spot.page:
+            capture = dict(page.capture or {})
+            capture[DOUBTED_KEY] = tuple(sorted({*capture.get(DOUBTED_KEY, ()), *spot.indexes}))
+            page = replace(page, capture=capture)
+        pages.append(page)
+    return replace(doc, pages=tuple(pages))
+
+
+def doubted_words(doc: DocumentText) -> frozenset[Word]:
+    """The words whose reading another engine doubted (``with_doubt``): a value holding one
+    is kept but held for a person."""
+    found = set()
+    for page in doc.pages:
+        for i in (page.capture or {}).get(DOUBTED_KEY, ()):
+            if 0 <= i < len(page.words):
+                found.add(page.words[i])
+    return frozenset(found)
+
