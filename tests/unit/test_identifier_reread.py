@@ -5,7 +5,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_confirm import confirm_identifiers
 from invoicepipe.domain.extraction.identifier_reread import (
-    DISAGREED, DOUBTED_KEY, MAX_CONFIDENCE, Judgement, doubted_words, with_doubt, Spot, agreed_confidence, compare_form, judge, judge_sure, spots, with_confidence)
+    DISAGREED, DOUBTED_KEY, MAX_CONFIDENCE, Judgement, confusable_only, doubted_words, with_doubt, Spot, agreed_confidence, compare_form, judge, judge_sure, spots, with_confidence)
 from invoicepipe.domain.models import Box, DocumentText, ExtractedField, Extraction, Page, Word
 
 PX = 200 / 72
@@ -116,8 +116,11 @@ def test_another_engine_that_agrees_lifts_as_a_second_reading():
 
 def test_another_engine_that_reads_other_characters_holds_the_value():
     # the Courier "SI000072" Tesseract read as "51000072" on the page and in its crop
-    assert judge([_w("51000072", 0.69)], [_w("SI000072", 0.99)], independent=True) == Judgement("disagreed", DISAGREED)
-    assert judge([_w("CVFO00087", 0.38)], [_w("CVF000087", 1.0)], independent=True) == Judgement("disagreed", DISAGREED)
+    # ... differing only in shapes OCR confuses, the page's word takes the other engine's characters
+    assert judge([_w("51000072", 0.69)], [_w("SI000072", 0.99)], independent=True) == Judgement("disagreed", DISAGREED,
+                                                                                                "SI000072")
+    assert judge([_w("CVFO00087", 0.38)], [_w("CVF000087", 1.0)], independent=True) == Judgement("disagreed", DISAGREED,
+                                                                                                 "CVF000087")
     assert judge([_w("Al2026/0646", 0.2)], [_w("A12026/0646", 1.0)], independent=True) == Judgement("disagreed", 0.2)
     assert judge([_w("ab12", 0.5)], [_w("AB12", 0.9)], independent=True).outcome == "disagreed"  # case is the print's
 
@@ -272,3 +275,35 @@ def test_doubts_accumulate_per_page_and_name_only_words_of_the_page():
     assert doubted_words(doc) == frozenset({doc.pages[0].words[2], doc.pages[0].words[3]})
     assert doubted_words(_doc(0.97)) == frozenset()
 
+
+@pytest.mark.parametrize("page, other, expected", [
+    ("51000072", "SI000072", True),     # Courier SI read as 51
+    ("$1000067", "SI000067", True),     # a sign read for S
+    ("INVO000424", "INV0000424", True),
+    ("SI@00085", "SI000085", True),
+    ("51000072", "SI000073", False),    # another digit is no confusion
+    ("SI1000067", "SI000067", False),   # a character more
+    ("SI000072", "SI000072", False),    # no disagreement
+    ("", "SI000072", False),
+])
+def test_confusable_only_disagreements(page, other, expected):
+    assert confusable_only(page, other) is expected
+
+
+def test_a_confusable_disagreement_gives_the_word_the_other_engines_characters_held(monkeypatch):
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    fields = {"invoice_number": ExtractedField("invoice_number", "INVO000424", 0.4, "label_right", 1,
+                                               Box(115, 100, 170, 110))}
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: Extraction(fields))
+    words = (Word("Invoice", Box(50, 100, 90, 110), 1, 0.96), Word("No.", Box(92, 100, 110, 110), 1, 0.95),
+             Word("INVO000424", Box(115, 100, 170, 110), 1, 0.45))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("INV0000424", 1.0, []), engine="rapidocr 3.10.0")
+    assert read.pages[0].words[2] == Word("INV0000424", Box(115, 100, 170, 110), 1, DISAGREED)
+    assert read.pages[0].capture["ids_read_as_other"] == 1 and read.pages[0].capture["ids_disagreed"] == 1
+    # another difference (a character more) only lowers the page's word, as before
+    other = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("INV00000424", 1.0, []), engine="rapidocr 3.10.0")
+    assert other.pages[0].words[2] == Word("INVO000424", Box(115, 100, 170, 110), 1, DISAGREED)
+    assert "ids_read_as_other" not in other.pages[0].capture
+    # a spot of two words is not rewritten: which word holds which characters is unknown
+    assert judge([_w("INVO", 0.5), _w("000424", 0.5)], [_w("INV0000424", 1.0)], True).reading is None

@@ -31,7 +31,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence, with_doubt
+from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence, with_doubt, with_reading
 from invoicepipe.domain.models import DocumentText, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -72,7 +72,7 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         first = [page.words[i] for i in spot.indexes]
         second = _read_spot(image, px, spot, read_words)
         verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
-        counts = tally.setdefault(spot.page, [0, 0, 0])
+        counts = tally.setdefault(spot.page, [0, 0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":
             counts[1] += 1
@@ -83,6 +83,10 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             # named as doubted and the extractor holds it; an unsure one is lowered as before
             if spot.sure:
                 doc = with_doubt(doc, spot)
+            elif verdict.reading:
+                # the engines differ only in shapes OCR confuses: the other engine's characters, held
+                counts[3] += 1
+                doc = with_reading(doc, spot, verdict.reading, verdict.confidence)
             else:
                 doc = with_confidence(doc, spot, verdict.confidence, lower=True)
     pages = tuple(replace(p, capture={**(p.capture or {}), **_record(tally[p.number], engine)})
@@ -92,4 +96,6 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
 
 def _record(counts: list[int], engine: Optional[str]) -> dict:
     record = {"ids_reread": counts[0], "ids_confirmed": counts[1], "ids_confirmed_by": engine or "tesseract"}
+    if counts[3]:  # words that took the other engine's characters (``identifier_reread.with_reading``)
+        record["ids_read_as_other"] = counts[3]
     return {**record, "ids_disagreed": counts[2]} if engine is not None else record

@@ -50,6 +50,14 @@ against a page's second of OCR. Such a check never lifts (the value is sure alre
 only holds the value at ``DISAGREED`` when the other engine read other letters or digits
 (``judge_sure``; punctuation, spaces and case are not compared: on the dev scans the one
 disagreement on a sure PO that was no misread was a dot RapidOCR put between two digits).
+Where the two engines read an unsure code differently only in the shapes OCR confuses (O/0,
+I/l/1, S/5, B/8, and the signs "$" for S, "@" for 0: ``po_search.po_key`` folds them), the
+page's word takes RapidOCR's characters, still held at ``DISAGREED`` (``judge``'s
+``reading``, ``with_reading``): the value a person sees is then the other engine's. On the
+dev scans every such disagreement (novel's Courier "SI000072" read "51000072" or "$1000067",
+harbor's "INV0000424" read "INVO000424", fresh's "CVF000087" read "CVFO00087") was
+RapidOCR's reading right and Tesseract's wrong, on the page and in Tesseract's own crop
+alike; nothing is lifted, since no third witness says which engine misread.
 A sure value so doubted keeps its words as read: lowering them made the extractor take
 another, worse candidate (the fresh "0000424", read surely, whose crop took in the date
 beside it, became "414", an area code, at confidence 0). Its words are named in the page's
@@ -62,6 +70,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field, replace
 from typing import AbstractSet, Literal, Optional, Sequence
 
+from invoicepipe.domain.extraction.po_search import po_key
 from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
 
 FIELDS = ("invoice_number", "po_number")
@@ -191,6 +200,20 @@ class Judgement:
 
     outcome: Literal["agreed", "disagreed", "unchanged"]
     confidence: Optional[float] = None
+    # another engine's characters for a one-word code it read otherwise only in confusable
+    # shapes (``confusable_only``): the word the page takes, held (``with_reading``)
+    reading: Optional[str] = None
+
+
+# signs OCR reads for a letter or digit of a code (as ``number_prefix._LOST_LEAD``)
+_SIGNS = str.maketrans({"$": "S", "§": "S", "@": "0", "&": "8"})
+
+
+def confusable_only(first: str, second: str) -> bool:
+    """True when two readings of one code differ, but only in shapes OCR confuses: the same
+    under ``po_search.po_key``'s folding (and the signs read for letters, ``_SIGNS``)."""
+    a, b = first.translate(_SIGNS), second.translate(_SIGNS)
+    return first != second and bool(a) and po_key(a) == po_key(b) and len(a) == len(b)
 
 
 def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, value: str = "") -> Judgement:
@@ -205,7 +228,11 @@ def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, valu
     if agreed is not None:
         return Judgement("agreed", agreed)
     if independent and compare_form(first) and compare_form(second):
-        return Judgement("disagreed", min([DISAGREED, *(w.confidence for w in first)]))
+        held = min([DISAGREED, *(w.confidence for w in first)])
+        theirs = compare_form(second)
+        if len(first) == 1 and theirs.isalnum() and confusable_only(compare_form(first), theirs):
+            return Judgement("disagreed", held, theirs)
+        return Judgement("disagreed", held)
     return Judgement("unchanged")
 
 
@@ -266,3 +293,17 @@ def doubted_words(doc: DocumentText) -> frozenset[Word]:
                 found.add(page.words[i])
     return frozenset(found)
 
+
+def with_reading(doc: DocumentText, spot: Spot, text: str, confidence: float) -> DocumentText:
+    """``doc`` with the spot's one word read as ``text`` (another engine's characters, see
+    ``confusable_only``), at no more than ``confidence``."""
+    (i,) = spot.indexes
+    pages = []
+    for page in doc.pages:
+        if page.number == spot.page:
+            words = list(page.words)
+            w = words[i]
+            words[i] = Word(text, w.box, w.page, min(w.confidence, confidence))
+            page = replace(page, words=tuple(words))
+        pages.append(page)
+    return replace(doc, pages=tuple(pages))
