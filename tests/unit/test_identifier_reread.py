@@ -307,3 +307,33 @@ def test_a_confusable_disagreement_gives_the_word_the_other_engines_characters_h
     assert "ids_read_as_other" not in other.pages[0].capture
     # a spot of two words is not rewritten: which word holds which characters is unknown
     assert judge([_w("INVO", 0.5), _w("000424", 0.5)], [_w("INV0000424", 1.0)], True).reading is None
+
+
+def test_a_garbled_page_word_takes_the_other_engines_code_when_tesseracts_crop_reads_it_too():
+    # atlas "SKY0000611" read "SkKyY0000611" on the page: RapidOCR and Tesseract's crop read the code
+    page = [_w("SkKyY0000611", 0.5)]
+    assert judge(page, [_w("SKY0000611", 1.0)], True).reading is None  # two engines, a character apart: no choice
+    assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[_w("SKY0000611", 0.88)]) == Judgement(
+        "disagreed", DISAGREED, "SKY0000611")
+    # the witness may confuse shapes as the page does ("S1000067" for "SI000067")
+    assert judge([_w("SI1000067", 0.3)], [_w("SI000067", 1.0)], True, witness=[_w("S1000067", 0.2)]).reading == "SI000067"
+    # a witness reading something else again decides nothing
+    assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[_w("SKY000061", 0.9)]).reading is None
+    assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[]).reading is None
+
+
+def test_tesseracts_crop_is_asked_only_when_the_engines_disagree_otherwise(monkeypatch):
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    fields = {"invoice_number": ExtractedField("invoice_number", "SkKyY0000611", 0.4, "label_right", 1,
+                                               Box(115, 100, 170, 110))}
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: Extraction(fields))
+    words = (Word("Invoice", Box(50, 100, 90, 110), 1, 0.96), Word("SkKyY0000611", Box(115, 100, 170, 110), 1, 0.45))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    asked = []
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("SKY0000611", 1.0, []), engine="rapidocr 3.10.0",
+                               witness=_reader("SKY0000611", 0.88, asked))
+    assert read.pages[0].words[1] == Word("SKY0000611", Box(115, 100, 170, 110), 1, DISAGREED) and len(asked) == 1
+    asked.clear()
+    confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("SkKyY0000611", 1.0, []), engine="rapidocr 3.10.0",
+                        witness=_reader("SKY0000611", 0.88, asked))
+    assert asked == []  # the engines agree: no third reading

@@ -52,7 +52,7 @@ def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords)
 
 def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]],
                         read_words: ReadWords, doubted: frozenset[Word] = frozenset(),
-                        engine: Optional[str] = None) -> DocumentText:
+                        engine: Optional[str] = None, witness: Optional[ReadWords] = None) -> DocumentText:
     """``doc`` with each unsurely read identifier whose second reading agrees at the
     confidence of two readings, and, when ``engine`` names another engine than the page's
     (``read_words`` is that engine), each one it read otherwise held at the confidence of a
@@ -60,7 +60,9 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
     ``ids_confirmed``, ``ids_confirmed_by``, and ``ids_disagreed`` for another engine).
     ``images`` maps a page number to (the image its words' boxes refer to, pixels per point);
     ``doubted`` are words two readings already disagreed on (``ocr_identifiers``): they are
-    held already, so they are not read again."""
+    held already, so they are not read again. ``witness`` (Tesseract, when ``engine`` is
+    another) reads a one-word spot whose page word the engine read otherwise, not only in
+    confusable shapes: the third reading ``identifier_reread.judge`` weighs."""
     independent = engine is not None
     found = spots(doc, extract_invoice(doc, ()), tuple(images), doubted, value_words=independent, check_sure=independent)
     if not found:
@@ -72,6 +74,9 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         first = [page.words[i] for i in spot.indexes]
         second = _read_spot(image, px, spot, read_words)
         verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
+        if (verdict.outcome == "disagreed" and not spot.sure and verdict.reading is None and witness is not None
+                and len(spot.indexes) == 1):
+            verdict = judge(first, second, independent, spot.value, _read_spot(image, px, spot, witness))
         counts = tally.setdefault(spot.page, [0, 0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":

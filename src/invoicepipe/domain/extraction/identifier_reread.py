@@ -58,6 +58,11 @@ dev scans every such disagreement (novel's Courier "SI000072" read "51000072" or
 harbor's "INV0000424" read "INVO000424", fresh's "CVF000087" read "CVFO00087") was
 RapidOCR's reading right and Tesseract's wrong, on the page and in Tesseract's own crop
 alike; nothing is lifted, since no third witness says which engine misread.
+Where the page's word differs from RapidOCR's otherwise (a character more: "SkKyY0000611",
+"SI1000067"), Tesseract's own crop is asked (``judge``'s ``witness``): when it reads RapidOCR's
+characters (confusable shapes aside) and the page's word stands alone, the page's word was
+garbled by its surroundings, and it takes RapidOCR's characters, still held (atlas
+"SKY0000611", the novel photo's "SI000067"). Only the value a person sees changes.
 A sure value so doubted keeps its words as read: lowering them made the extractor take
 another, worse candidate (the fresh "0000424", read surely, whose crop took in the date
 beside it, became "414", an area code, at confidence 0). Its words are named in the page's
@@ -216,7 +221,13 @@ def confusable_only(first: str, second: str) -> bool:
     return first != second and bool(a) and po_key(a) == po_key(b) and len(a) == len(b)
 
 
-def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, value: str = "") -> Judgement:
+def _same_code(a: str, b: str) -> bool:
+    """Two readings of one code the same but for the shapes OCR confuses (or equal)."""
+    return a == b or confusable_only(a, b)
+
+
+def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, value: str = "",
+          witness: Sequence[Word] = ()) -> Judgement:
     """The page's reading ``first`` against the crop's ``second``. ``independent``: the
     second was made by another engine, whose disagreement is evidence; a second reading by
     the same engine that differs leaves the page as read (its guesses are the page's).
@@ -230,7 +241,11 @@ def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, valu
     if independent and compare_form(first) and compare_form(second):
         held = min([DISAGREED, *(w.confidence for w in first)])
         theirs = compare_form(second)
-        if len(first) == 1 and theirs.isalnum() and confusable_only(compare_form(first), theirs):
+        if len(first) == 1 and theirs.isalnum() and (
+                confusable_only(compare_form(first), theirs)
+                or (witness and _same_code(compare_form(witness), theirs))):
+            # the page's word the same code as RapidOCR's, or, garbled otherwise, Tesseract's own
+            # crop reading RapidOCR's code: RapidOCR's characters, held
             return Judgement("disagreed", held, theirs)
         return Judgement("disagreed", held)
     return Judgement("unchanged")
