@@ -337,3 +337,25 @@ def test_tesseracts_crop_is_asked_only_when_the_engines_disagree_otherwise(monke
     confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("SkKyY0000611", 1.0, []), engine="rapidocr 3.10.0",
                         witness=_reader("SKY0000611", 0.88, asked))
     assert asked == []  # the engines agree: no third reading
+
+
+def test_a_sure_value_takes_the_code_both_crops_read_and_stays_held(monkeypatch):
+    # harbor "2026000822" read surely as "026000822" on the page; RapidOCR and Tesseract's crop read it whole
+    first = [_at("026000822", 0.97, 0)]
+    assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822").reading is None
+    assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822", [_at("2026000822", 0.82, 0)]) == Judgement(
+        "disagreed", DISAGREED, "2026000822")
+    assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822", [_at("026000822", 0.9, 0)]).reading is None
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    fields = {"invoice_number": ExtractedField("invoice_number", "026000822", 0.9, "label_right", 1,
+                                               Box(115, 100, 170, 110))}
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: Extraction(fields))
+    words = (Word("Rechnungs-Nr.", Box(50, 100, 110, 110), 1, 0.91), Word("026000822", Box(115, 100, 170, 110), 1, 0.97))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("2026000822", 0.97, []), engine="rapidocr 3.10.0",
+                               witness=_reader("2026000822", 0.82, []))
+    assert read.pages[0].words[1] == Word("2026000822", Box(115, 100, 170, 110), 1, 0.97)
+    assert read.pages[0].capture[DOUBTED_KEY] == (1,) and read.pages[0].capture["ids_read_as_other"] == 1
+    alone = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("2026000822", 0.97, []), engine="rapidocr 3.10.0",
+                                witness=_reader("026000822", 0.9, []))
+    assert alone.pages[0].words[1] == words[1] and alone.pages[0].capture[DOUBTED_KEY] == (1,)

@@ -74,9 +74,10 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         first = [page.words[i] for i in spot.indexes]
         second = _read_spot(image, px, spot, read_words)
         verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
-        if (verdict.outcome == "disagreed" and not spot.sure and verdict.reading is None and witness is not None
-                and len(spot.indexes) == 1):
-            verdict = judge(first, second, independent, spot.value, _read_spot(image, px, spot, witness))
+        if verdict.outcome == "disagreed" and verdict.reading is None and witness is not None and len(spot.indexes) == 1:
+            third = _read_spot(image, px, spot, witness)
+            verdict = (judge_sure(first, second, spot.value, third) if spot.sure
+                       else judge(first, second, independent, spot.value, third))
         counts = tally.setdefault(spot.page, [0, 0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":
@@ -87,6 +88,11 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             # a sure value keeps its words (a worse candidate would win over lowered ones): it is
             # named as doubted and the extractor holds it; an unsure one is lowered as before
             if spot.sure:
+                if verdict.reading:
+                    # two readings of the crop against the page's: their characters, as sure as
+                    # read, and named as doubted all the same
+                    counts[3] += 1
+                    doc = with_reading(doc, spot, verdict.reading, 1.0)
                 doc = with_doubt(doc, spot)
             elif verdict.reading:
                 # the engines differ only in shapes OCR confuses: the other engine's characters, held

@@ -62,7 +62,10 @@ Where the page's word differs from RapidOCR's otherwise (a character more: "SkKy
 "SI1000067"), Tesseract's own crop is asked (``judge``'s ``witness``): when it reads RapidOCR's
 characters (confusable shapes aside) and the page's word stands alone, the page's word was
 garbled by its surroundings, and it takes RapidOCR's characters, still held (atlas
-"SKY0000611", the novel photo's "SI000067"). Only the value a person sees changes.
+"SKY0000611", the novel photo's "SI000067"). Only the value a person sees changes. So for a
+sure value too: harbor's "2026000822", its first digit lost on the page and read at 0.97 as
+"026000822", was read "2026000822" by RapidOCR and by Tesseract's crop alike; the word takes
+those characters and stays named as doubted (held, ``judge_sure``'s ``witness``).
 A sure value so doubted keeps its words as read: lowering them made the extractor take
 another, worse candidate (the fresh "0000424", read surely, whose crop took in the date
 beside it, became "414", an area code, at confidence 0). Its words are named in the page's
@@ -256,15 +259,21 @@ def _characters(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def judge_sure(first: Sequence[Word], second: Sequence[Word], value: str = "") -> Judgement:
+def judge_sure(first: Sequence[Word], second: Sequence[Word], value: str = "",
+               witness: Sequence[Word] = ()) -> Judgement:
     """Another engine's reading ``second`` of a value the page read surely (``first``):
     ``disagreed`` when its letters and digits differ from both the page's words and the
     ``value`` the extractor made of them, else ``unchanged`` (a sure value is not lifted;
-    an empty second reading says nothing)."""
+    an empty second reading says nothing). A disagreement of a one-word value carries the
+    other engine's characters as ``reading`` when Tesseract's own crop (``witness``) reads
+    them too (as ``judge``)."""
     theirs = _characters(compare_form(second))
     ours = _characters(compare_form(first))
     if not theirs or not ours or theirs in (ours, _characters(value)):
         return Judgement("unchanged")
+    other = compare_form(second)
+    if len(first) == 1 and other.isalnum() and witness and _same_code(compare_form(witness), other):
+        return Judgement("disagreed", DISAGREED, other)
     return Judgement("disagreed", DISAGREED)
 
 
