@@ -5,7 +5,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_confirm import confirm_identifiers
 from invoicepipe.domain.extraction.identifier_reread import (
-    DISAGREED, MAX_CONFIDENCE, Judgement, Spot, agreed_confidence, compare_form, judge, judge_sure, spots, with_confidence)
+    DISAGREED, DOUBTED_KEY, MAX_CONFIDENCE, Judgement, confusable_only, doubted_words, with_doubt, Spot, agreed_confidence, compare_form, judge, judge_sure, spots, with_confidence)
 from invoicepipe.domain.models import Box, DocumentText, ExtractedField, Extraction, Page, Word
 
 PX = 200 / 72
@@ -116,8 +116,11 @@ def test_another_engine_that_agrees_lifts_as_a_second_reading():
 
 def test_another_engine_that_reads_other_characters_holds_the_value():
     # the Courier "SI000072" Tesseract read as "51000072" on the page and in its crop
-    assert judge([_w("51000072", 0.69)], [_w("SI000072", 0.99)], independent=True) == Judgement("disagreed", DISAGREED)
-    assert judge([_w("CVFO00087", 0.38)], [_w("CVF000087", 1.0)], independent=True) == Judgement("disagreed", DISAGREED)
+    # ... differing only in shapes OCR confuses, the page's word takes the other engine's characters
+    assert judge([_w("51000072", 0.69)], [_w("SI000072", 0.99)], independent=True) == Judgement("disagreed", DISAGREED,
+                                                                                                "SI000072")
+    assert judge([_w("CVFO00087", 0.38)], [_w("CVF000087", 1.0)], independent=True) == Judgement("disagreed", DISAGREED,
+                                                                                                 "CVF000087")
     assert judge([_w("Al2026/0646", 0.2)], [_w("A12026/0646", 1.0)], independent=True) == Judgement("disagreed", 0.2)
     assert judge([_w("ab12", 0.5)], [_w("AB12", 0.9)], independent=True).outcome == "disagreed"  # case is the print's
 
@@ -237,9 +240,122 @@ def test_a_sure_value_is_never_lifted_and_a_disagreement_says_so(monkeypatch):
     assert same.pages[0].words[2].confidence == 0.95
     assert same.pages[0].capture["ids_disagreed"] == 0
     lost = confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, _reader("14711-0815", 0.99, []), engine="rapidocr 3.10.0")
-    assert lost.pages[0].words[2].confidence == DISAGREED
-    assert lost.pages[0].capture["ids_disagreed"] == 1
+    assert lost.pages[0].words[2].confidence == 0.97  # kept as read, named as doubted (``with_doubt``)
+    assert lost.pages[0].capture["ids_disagreed"] == 1 and lost.pages[0].capture[DOUBTED_KEY] == (2,)
     # Tesseract reading its own sure print again is never asked
     calls = []
     confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, _reader("14711-0815", 0.99, calls))
     assert calls == []
+
+
+def test_a_doubted_sure_value_keeps_its_words_and_its_place_but_is_held(monkeypatch):
+    # the fresh "0000424" read surely, RapidOCR's crop taking in the date beside it: lowering
+    # its words let an area code "(414)" win at confidence 0; the value must stay, held
+    from invoicepipe.domain.extraction import extract_invoice
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    words = (Word("Invoice", Box(50, 100, 90, 110), 1, 0.96), Word("#", Box(92, 100, 98, 110), 1, 0.93),
+             Word("0000424", Box(115, 100, 150, 110), 1, 0.95), Word("Jan", Box(152, 100, 165, 110), 1, 0.9),
+             Word("Tel.", Box(50, 140, 70, 150), 1, 0.97), Word("(414)", Box(72, 140, 95, 150), 1, 0.96),
+             Word("Invoice", Box(50, 180, 90, 190), 1, 0.96), Word("(414)", Box(92, 180, 115, 190), 1, 0.96))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    before = extract_invoice(doc, ()).fields["invoice_number"]
+    assert before.value == "0000424"
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("0000424 Jan 20, 2026", 0.94, []), engine="rapidocr 3.10.0")
+    assert [w.confidence for w in read.pages[0].words] == [w.confidence for w in words]
+    assert doubted_words(read) == frozenset({words[2]})
+    held = extract_invoice(read, ()).fields["invoice_number"]
+    assert held.value == "0000424" and "engines_disagreed" in held.evidence
+    assert held.confidence <= DISAGREED < before.confidence
+
+
+def test_doubts_accumulate_per_page_and_name_only_words_of_the_page():
+    spot = Spot("invoice_number", 1, Box(115, 100, 170, 110), (2,), sure=True)
+    doc = with_doubt(with_doubt(_doc(0.97), spot), Spot("po_number", 1, Box(50, 300, 80, 310), (3, 2), sure=True))
+    assert doc.pages[0].capture[DOUBTED_KEY] == (2, 3)
+    assert doubted_words(doc) == frozenset({doc.pages[0].words[2], doc.pages[0].words[3]})
+    assert doubted_words(_doc(0.97)) == frozenset()
+
+
+@pytest.mark.parametrize("page, other, expected", [
+    ("51000072", "SI000072", True),     # Courier SI read as 51
+    ("$1000067", "SI000067", True),     # a sign read for S
+    ("INVO000424", "INV0000424", True),
+    ("SI@00085", "SI000085", True),
+    ("51000072", "SI000073", False),    # another digit is no confusion
+    ("SI1000067", "SI000067", False),   # a character more
+    ("SI000072", "SI000072", False),    # no disagreement
+    ("", "SI000072", False),
+])
+def test_confusable_only_disagreements(page, other, expected):
+    assert confusable_only(page, other) is expected
+
+
+def test_a_confusable_disagreement_gives_the_word_the_other_engines_characters_held(monkeypatch):
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    fields = {"invoice_number": ExtractedField("invoice_number", "INVO000424", 0.4, "label_right", 1,
+                                               Box(115, 100, 170, 110))}
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: Extraction(fields))
+    words = (Word("Invoice", Box(50, 100, 90, 110), 1, 0.96), Word("No.", Box(92, 100, 110, 110), 1, 0.95),
+             Word("INVO000424", Box(115, 100, 170, 110), 1, 0.45))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("INV0000424", 1.0, []), engine="rapidocr 3.10.0")
+    assert read.pages[0].words[2] == Word("INV0000424", Box(115, 100, 170, 110), 1, DISAGREED)
+    assert read.pages[0].capture["ids_read_as_other"] == 1 and read.pages[0].capture["ids_disagreed"] == 1
+    # another difference (a character more) only lowers the page's word, as before
+    other = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("INV00000424", 1.0, []), engine="rapidocr 3.10.0")
+    assert other.pages[0].words[2] == Word("INVO000424", Box(115, 100, 170, 110), 1, DISAGREED)
+    assert "ids_read_as_other" not in other.pages[0].capture
+    # a spot of two words is not rewritten: which word holds which characters is unknown
+    assert judge([_w("INVO", 0.5), _w("000424", 0.5)], [_w("INV0000424", 1.0)], True).reading is None
+
+
+def test_a_garbled_page_word_takes_the_other_engines_code_when_tesseracts_crop_reads_it_too():
+    # atlas "SKY0000611" read "SkKyY0000611" on the page: RapidOCR and Tesseract's crop read the code
+    page = [_w("SkKyY0000611", 0.5)]
+    assert judge(page, [_w("SKY0000611", 1.0)], True).reading is None  # two engines, a character apart: no choice
+    assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[_w("SKY0000611", 0.88)]) == Judgement(
+        "disagreed", DISAGREED, "SKY0000611")
+    # the witness may confuse shapes as the page does ("S1000067" for "SI000067")
+    assert judge([_w("SI1000067", 0.3)], [_w("SI000067", 1.0)], True, witness=[_w("S1000067", 0.2)]).reading == "SI000067"
+    # a witness reading something else again decides nothing
+    assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[_w("SKY000061", 0.9)]).reading is None
+    assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[]).reading is None
+
+
+def test_tesseracts_crop_is_asked_only_when_the_engines_disagree_otherwise(monkeypatch):
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    fields = {"invoice_number": ExtractedField("invoice_number", "SkKyY0000611", 0.4, "label_right", 1,
+                                               Box(115, 100, 170, 110))}
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: Extraction(fields))
+    words = (Word("Invoice", Box(50, 100, 90, 110), 1, 0.96), Word("SkKyY0000611", Box(115, 100, 170, 110), 1, 0.45))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    asked = []
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("SKY0000611", 1.0, []), engine="rapidocr 3.10.0",
+                               witness=_reader("SKY0000611", 0.88, asked))
+    assert read.pages[0].words[1] == Word("SKY0000611", Box(115, 100, 170, 110), 1, DISAGREED) and len(asked) == 1
+    asked.clear()
+    confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("SkKyY0000611", 1.0, []), engine="rapidocr 3.10.0",
+                        witness=_reader("SKY0000611", 0.88, asked))
+    assert asked == []  # the engines agree: no third reading
+
+
+def test_a_sure_value_takes_the_code_both_crops_read_and_stays_held(monkeypatch):
+    # harbor "2026000822" read surely as "026000822" on the page; RapidOCR and Tesseract's crop read it whole
+    first = [_at("026000822", 0.97, 0)]
+    assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822").reading is None
+    assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822", [_at("2026000822", 0.82, 0)]) == Judgement(
+        "disagreed", DISAGREED, "2026000822")
+    assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822", [_at("026000822", 0.9, 0)]).reading is None
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    fields = {"invoice_number": ExtractedField("invoice_number", "026000822", 0.9, "label_right", 1,
+                                               Box(115, 100, 170, 110))}
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: Extraction(fields))
+    words = (Word("Rechnungs-Nr.", Box(50, 100, 110, 110), 1, 0.91), Word("026000822", Box(115, 100, 170, 110), 1, 0.97))
+    doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
+    read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("2026000822", 0.97, []), engine="rapidocr 3.10.0",
+                               witness=_reader("2026000822", 0.82, []))
+    assert read.pages[0].words[1] == Word("2026000822", Box(115, 100, 170, 110), 1, 0.97)
+    assert read.pages[0].capture[DOUBTED_KEY] == (1,) and read.pages[0].capture["ids_read_as_other"] == 1
+    alone = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("2026000822", 0.97, []), engine="rapidocr 3.10.0",
+                                witness=_reader("026000822", 0.9, []))
+    assert alone.pages[0].words[1] == words[1] and alone.pages[0].capture[DOUBTED_KEY] == (1,)

@@ -346,7 +346,8 @@ def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings,
     if engine is None:
         return ocr_confirm.confirm_identifiers(doc, images, _region_reader(settings, language, ocr_confirm.LINE_PSM),
                                                doubted)
-    return ocr_confirm.confirm_identifiers(doc, images, _line_reader(), doubted, engine=engine)
+    return ocr_confirm.confirm_identifiers(doc, images, _line_reader(), doubted, engine=engine,
+                                           witness=_region_reader(settings, language, ocr_confirm.LINE_PSM))
 
 
 def _line_reader():

@@ -31,7 +31,7 @@ from PIL import Image
 
 from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence
+from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence, with_doubt, with_reading
 from invoicepipe.domain.models import DocumentText, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -52,7 +52,7 @@ def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords)
 
 def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]],
                         read_words: ReadWords, doubted: frozenset[Word] = frozenset(),
-                        engine: Optional[str] = None) -> DocumentText:
+                        engine: Optional[str] = None, witness: Optional[ReadWords] = None) -> DocumentText:
     """``doc`` with each unsurely read identifier whose second reading agrees at the
     confidence of two readings, and, when ``engine`` names another engine than the page's
     (``read_words`` is that engine), each one it read otherwise held at the confidence of a
@@ -60,7 +60,9 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
     ``ids_confirmed``, ``ids_confirmed_by``, and ``ids_disagreed`` for another engine).
     ``images`` maps a page number to (the image its words' boxes refer to, pixels per point);
     ``doubted`` are words two readings already disagreed on (``ocr_identifiers``): they are
-    held already, so they are not read again."""
+    held already, so they are not read again. ``witness`` (Tesseract, when ``engine`` is
+    another) reads a one-word spot whose page word the engine read otherwise, not only in
+    confusable shapes: the third reading ``identifier_reread.judge`` weighs."""
     independent = engine is not None
     found = spots(doc, extract_invoice(doc, ()), tuple(images), doubted, value_words=independent, check_sure=independent)
     if not found:
@@ -72,14 +74,32 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         first = [page.words[i] for i in spot.indexes]
         second = _read_spot(image, px, spot, read_words)
         verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
-        counts = tally.setdefault(spot.page, [0, 0, 0])
+        if verdict.outcome == "disagreed" and verdict.reading is None and witness is not None and len(spot.indexes) == 1:
+            third = _read_spot(image, px, spot, witness)
+            verdict = (judge_sure(first, second, spot.value, third) if spot.sure
+                       else judge(first, second, independent, spot.value, third))
+        counts = tally.setdefault(spot.page, [0, 0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":
             counts[1] += 1
             doc = with_confidence(doc, spot, verdict.confidence)
         elif verdict.outcome == "disagreed":
             counts[2] += 1
-            doc = with_confidence(doc, spot, verdict.confidence, lower=True)
+            # a sure value keeps its words (a worse candidate would win over lowered ones): it is
+            # named as doubted and the extractor holds it; an unsure one is lowered as before
+            if spot.sure:
+                if verdict.reading:
+                    # two readings of the crop against the page's: their characters, as sure as
+                    # read, and named as doubted all the same
+                    counts[3] += 1
+                    doc = with_reading(doc, spot, verdict.reading, 1.0)
+                doc = with_doubt(doc, spot)
+            elif verdict.reading:
+                # the engines differ only in shapes OCR confuses: the other engine's characters, held
+                counts[3] += 1
+                doc = with_reading(doc, spot, verdict.reading, verdict.confidence)
+            else:
+                doc = with_confidence(doc, spot, verdict.confidence, lower=True)
     pages = tuple(replace(p, capture={**(p.capture or {}), **_record(tally[p.number], engine)})
                   if p.number in tally else p for p in doc.pages)
     return replace(doc, pages=pages)
@@ -87,4 +107,6 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
 
 def _record(counts: list[int], engine: Optional[str]) -> dict:
     record = {"ids_reread": counts[0], "ids_confirmed": counts[1], "ids_confirmed_by": engine or "tesseract"}
+    if counts[3]:  # words that took the other engine's characters (``identifier_reread.with_reading``)
+        record["ids_read_as_other"] = counts[3]
     return {**record, "ids_disagreed": counts[2]} if engine is not None else record

@@ -46,7 +46,7 @@ from invoicepipe.domain.models import Word
 
 # notes of a candidate that doubt it: the lift never applies
 CONTRADICTIONS = frozenset({"contested", "overlaid", "code_before", "number_after", "glued_before",
-                            "separator_end"})
+                            "separator_end", "engines_disagreed"})
 # an identifier shorter than this (after dropping separators) recurs by chance: quantities,
 # positions, a "2026" in every date
 MIN_ID_CHARS = 4

@@ -29,6 +29,7 @@ from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, S
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
+from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, glued_before,
                                                              letter_among_zeros, number_after, number_past_separator,
                                                              separator_end)
@@ -93,6 +94,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
                                           evidence=tuple(cand.notes))
 
     chosen: dict[str, tuple[Candidate, float, bool]] = {}  # identifiers and dates, for ``agreement``
+    doubted = doubted_words(doc)
     unlabelled = header_row_candidates(ctx)
     for name, parser in (("invoice_number", parse_identifier), ("invoice_date", parse_date_value),
                          ("due_date", parse_date_value), ("po_number", parse_identifier)):
@@ -143,6 +145,12 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
                 # "INVO000424" on a scan: the O may be a zero
                 cand.notes.append("letter_among_zeros")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+        if cand is not None and doubted and doubted.intersection(cand.words):
+            # another engine read these words otherwise (``identifier_reread.with_doubt``): the
+            # value stays, held where a disagreement of the engines is held (``DISAGREED``,
+            # under the OCR maps' lowest step, so no lift reaches a threshold)
+            cand.notes.append("engines_disagreed")
+            conf = min(conf, DISAGREED)
         if cand is not None:
             chosen[name] = (cand, conf, contested(cands))
         put(name, cand, conf)

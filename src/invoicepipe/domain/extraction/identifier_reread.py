@@ -50,6 +50,27 @@ against a page's second of OCR. Such a check never lifts (the value is sure alre
 only holds the value at ``DISAGREED`` when the other engine read other letters or digits
 (``judge_sure``; punctuation, spaces and case are not compared: on the dev scans the one
 disagreement on a sure PO that was no misread was a dot RapidOCR put between two digits).
+Where the two engines read an unsure code differently only in the shapes OCR confuses (O/0,
+I/l/1, S/5, B/8, and the signs "$" for S, "@" for 0: ``po_search.po_key`` folds them), the
+page's word takes RapidOCR's characters, still held at ``DISAGREED`` (``judge``'s
+``reading``, ``with_reading``): the value a person sees is then the other engine's. On the
+dev scans every such disagreement (novel's Courier "SI000072" read "51000072" or "$1000067",
+harbor's "INV0000424" read "INVO000424", fresh's "CVF000087" read "CVFO00087") was
+RapidOCR's reading right and Tesseract's wrong, on the page and in Tesseract's own crop
+alike; nothing is lifted, since no third witness says which engine misread.
+Where the page's word differs from RapidOCR's otherwise (a character more: "SkKyY0000611",
+"SI1000067"), Tesseract's own crop is asked (``judge``'s ``witness``): when it reads RapidOCR's
+characters (confusable shapes aside) and the page's word stands alone, the page's word was
+garbled by its surroundings, and it takes RapidOCR's characters, still held (atlas
+"SKY0000611", the novel photo's "SI000067"). Only the value a person sees changes. So for a
+sure value too: harbor's "2026000822", its first digit lost on the page and read at 0.97 as
+"026000822", was read "2026000822" by RapidOCR and by Tesseract's crop alike; the word takes
+those characters and stays named as doubted (held, ``judge_sure``'s ``witness``).
+A sure value so doubted keeps its words as read: lowering them made the extractor take
+another, worse candidate (the fresh "0000424", read surely, whose crop took in the date
+beside it, became "414", an area code, at confidence 0). Its words are named in the page's
+capture record instead (``with_doubt``, ``DOUBTED_KEY``), and the extractor keeps the value
+and holds it under every routing threshold (``doubted_words``, note ``engines_disagreed``).
 """
 
 from __future__ import annotations
@@ -57,6 +78,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field, replace
 from typing import AbstractSet, Literal, Optional, Sequence
 
+from invoicepipe.domain.extraction.po_search import po_key
 from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
 
 FIELDS = ("invoice_number", "po_number")
@@ -72,6 +94,8 @@ SLACK = 1.0
 # OCR identifier maps (raw 0.4, see the calibration table) and, with the lift cap, under every
 # routing threshold
 DISAGREED = 0.3
+# the capture record's key naming the words of a sure value another engine read otherwise
+DOUBTED_KEY = "ids_doubted"
 # what a crop's edge may add or cut around the value: a ruling line read as "|" or "!", a
 # label's colon, a dot in the margin read as "·"
 _EDGE = "|!:;,.#()[]{}'\"_-·•"
@@ -184,9 +208,29 @@ class Judgement:
 
     outcome: Literal["agreed", "disagreed", "unchanged"]
     confidence: Optional[float] = None
+    # another engine's characters for a one-word code it read otherwise only in confusable
+    # shapes (``confusable_only``): the word the page takes, held (``with_reading``)
+    reading: Optional[str] = None
 
 
-def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, value: str = "") -> Judgement:
+# signs OCR reads for a letter or digit of a code (as ``number_prefix._LOST_LEAD``)
+_SIGNS = str.maketrans({"$": "S", "§": "S", "@": "0", "&": "8"})
+
+
+def confusable_only(first: str, second: str) -> bool:
+    """True when two readings of one code differ, but only in shapes OCR confuses: the same
+    under ``po_search.po_key``'s folding (and the signs read for letters, ``_SIGNS``)."""
+    a, b = first.translate(_SIGNS), second.translate(_SIGNS)
+    return first != second and bool(a) and po_key(a) == po_key(b) and len(a) == len(b)
+
+
+def _same_code(a: str, b: str) -> bool:
+    """Two readings of one code the same but for the shapes OCR confuses (or equal)."""
+    return a == b or confusable_only(a, b)
+
+
+def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, value: str = "",
+          witness: Sequence[Word] = ()) -> Judgement:
     """The page's reading ``first`` against the crop's ``second``. ``independent``: the
     second was made by another engine, whose disagreement is evidence; a second reading by
     the same engine that differs leaves the page as read (its guesses are the page's).
@@ -198,7 +242,15 @@ def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, valu
     if agreed is not None:
         return Judgement("agreed", agreed)
     if independent and compare_form(first) and compare_form(second):
-        return Judgement("disagreed", min([DISAGREED, *(w.confidence for w in first)]))
+        held = min([DISAGREED, *(w.confidence for w in first)])
+        theirs = compare_form(second)
+        if len(first) == 1 and theirs.isalnum() and (
+                confusable_only(compare_form(first), theirs)
+                or (witness and _same_code(compare_form(witness), theirs))):
+            # the page's word the same code as RapidOCR's, or, garbled otherwise, Tesseract's own
+            # crop reading RapidOCR's code: RapidOCR's characters, held
+            return Judgement("disagreed", held, theirs)
+        return Judgement("disagreed", held)
     return Judgement("unchanged")
 
 
@@ -207,15 +259,21 @@ def _characters(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def judge_sure(first: Sequence[Word], second: Sequence[Word], value: str = "") -> Judgement:
+def judge_sure(first: Sequence[Word], second: Sequence[Word], value: str = "",
+               witness: Sequence[Word] = ()) -> Judgement:
     """Another engine's reading ``second`` of a value the page read surely (``first``):
     ``disagreed`` when its letters and digits differ from both the page's words and the
     ``value`` the extractor made of them, else ``unchanged`` (a sure value is not lifted;
-    an empty second reading says nothing)."""
+    an empty second reading says nothing). A disagreement of a one-word value carries the
+    other engine's characters as ``reading`` when Tesseract's own crop (``witness``) reads
+    them too (as ``judge``)."""
     theirs = _characters(compare_form(second))
     ours = _characters(compare_form(first))
     if not theirs or not ours or theirs in (ours, _characters(value)):
         return Judgement("unchanged")
+    other = compare_form(second)
+    if len(first) == 1 and other.isalnum() and witness and _same_code(compare_form(witness), other):
+        return Judgement("disagreed", DISAGREED, other)
     return Judgement("disagreed", DISAGREED)
 
 
@@ -232,4 +290,44 @@ def with_confidence(doc: DocumentText, spot: Spot, confidence: float, lower: boo
             w = words[i]
             words[i] = Word(w.text, w.box, w.page, min(w.confidence, confidence) if lower else max(w.confidence, confidence))
         pages.append(replace(page, words=tuple(words)))
+    return replace(doc, pages=tuple(pages))
+
+
+def with_doubt(doc: DocumentText, spot: Spot) -> DocumentText:
+    """``doc`` with the spot's words named in its page's capture record (``DOUBTED_KEY``),
+    their confidence as read: the value stays the extractor's choice, only held
+    (``doubted_words``), where lowered words would let a worse candidate win."""
+    pages = []
+    for page in doc.pages:
+        if page.number == spot.page:
+            capture = dict(page.capture or {})
+            capture[DOUBTED_KEY] = tuple(sorted({*capture.get(DOUBTED_KEY, ()), *spot.indexes}))
+            page = replace(page, capture=capture)
+        pages.append(page)
+    return replace(doc, pages=tuple(pages))
+
+
+def doubted_words(doc: DocumentText) -> frozenset[Word]:
+    """The words whose reading another engine doubted (``with_doubt``): a value holding one
+    is kept but held for a person."""
+    found = set()
+    for page in doc.pages:
+        for i in (page.capture or {}).get(DOUBTED_KEY, ()):
+            if 0 <= i < len(page.words):
+                found.add(page.words[i])
+    return frozenset(found)
+
+
+def with_reading(doc: DocumentText, spot: Spot, text: str, confidence: float) -> DocumentText:
+    """``doc`` with the spot's one word read as ``text`` (another engine's characters, see
+    ``confusable_only``), at no more than ``confidence``."""
+    (i,) = spot.indexes
+    pages = []
+    for page in doc.pages:
+        if page.number == spot.page:
+            words = list(page.words)
+            w = words[i]
+            words[i] = Word(text, w.box, w.page, min(w.confidence, confidence))
+            page = replace(page, words=tuple(words))
+        pages.append(page)
     return replace(doc, pages=tuple(pages))
