@@ -50,7 +50,9 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # kv-2.16: a misread "n.º" ordinal and an OCR'd "TTC" are labels, the invoice date's words are
 # not the due date, a label's PO that is none of the vendor's open ones stays for a person,
 # the harbor region's letterhead and table fixes, a regrouped "7,502,93", a tax word inside an
-# item row, a sole bare date label. Calibration maps carried over from kv-2.15 (not refitted:
+# item row, a sole bare date label, the last-guess date never the due date's, a due label one
+# letter off, an invoice date counted back from the due date (held), specks after "Numero", a
+# number two OCR engines disagree on kept and held. Calibration maps carried over from kv-2.15 (not refitted:
 # every set's wrong auto-approved count stayed 0 with them; README Benchmarks)
 EXTRACTOR_VERSION = "kv-2.16"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
