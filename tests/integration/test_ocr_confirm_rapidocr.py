@@ -1,7 +1,8 @@
 """The real RapidOCR recognizer reads an unsurely read invoice number's crop (``ocr_confirm``
 with ``ocr_fallback.read_line_rapidocr``): another engine that reads the print as the page
 did lifts the number, one that reads other characters (the "SI" Tesseract read as "51")
-holds it under review and the capture record says so."""
+holds it under review and the capture record says so; one that differs only in shapes OCR
+confuses gives the word its characters, still held."""
 
 import os
 from dataclasses import replace
@@ -61,8 +62,22 @@ def test_another_engine_that_agrees_lifts_the_number(page):
 
 def test_another_engine_that_reads_other_characters_holds_the_number(page):
     img, words = page
-    doc = confirm_identifiers(_doc(words, "51000072", 0.69), {1: (img, PX)}, read_line_rapidocr,
+    doc = confirm_identifiers(_doc(words, "51000073", 0.69), {1: (img, PX)}, read_line_rapidocr,
                               engine=rapidocr_available())
-    assert next(w for w in doc.pages[0].words if w.text == "51000072").confidence == DISAGREED
+    assert next(w for w in doc.pages[0].words if w.text == "51000073").confidence == DISAGREED
     capture = doc.pages[0].capture
     assert capture["ids_disagreed"] == 1 and capture["ids_confirmed_by"].startswith("rapidocr")
+    assert "ids_read_as_other" not in capture
+
+
+def test_confusable_shapes_take_the_other_engines_characters_still_held(page):
+    """ "51000072" differs from RapidOCR's "SI000072" only in shapes OCR confuses (5/S, 1/I):
+    the word takes RapidOCR's characters, and the value stays held (readers-1.17)."""
+    img, words = page
+    doc = confirm_identifiers(_doc(words, "51000072", 0.69), {1: (img, PX)}, read_line_rapidocr,
+                              engine=rapidocr_available())
+    texts = [w.text for w in doc.pages[0].words]
+    assert "51000072" not in texts
+    assert next(w for w in doc.pages[0].words if w.text == "SI000072").confidence == DISAGREED
+    capture = doc.pages[0].capture
+    assert capture["ids_disagreed"] == 1 and capture["ids_read_as_other"] == 1
