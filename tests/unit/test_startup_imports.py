@@ -42,7 +42,8 @@ def test_a_redis_broker_sends_count_redis_connection_errors_as_an_outage():
     assert RedisConnectionError not in broker_errors(make_broker(None))
 
 
-STORES_ONLY = """
+# a stores-only app (no Redis, no parse children) that has ingested one PDF into a folder store
+INGEST_ONE_PDF = """
 import sys
 from pathlib import Path
 from invoicepipe.adapters.broker import DeferredEnqueuer
@@ -54,7 +55,9 @@ app = bootstrap(Settings.from_env({}, var_dir=tmp / "var", inbox_dir=tmp / "inbo
                                   redis_url=None, audit_key="k" * 48), parses=False)
 app.enqueuer = DeferredEnqueuer()
 ingest_bytes(app, b"%PDF-1.4\\n%%EOF\\n", "a.pdf", "portal", "system:test")
-print(sorted(m for m in ("jsonschema", "yaml", "invoicepipe.adapters.parse_isolation") if m in sys.modules), app.parse_runner)
+"""
+
+STORES_ONLY = INGEST_ONE_PDF + """print(sorted(m for m in ("jsonschema", "yaml", "invoicepipe.adapters.parse_isolation") if m in sys.modules), app.parse_runner)
 print(app.policy.version, sorted(m for m in ("jsonschema", "yaml") if m in sys.modules))
 app.close()
 """
@@ -85,19 +88,7 @@ def test_a_stores_only_app_with_an_invalid_policy_fails_at_first_use(tmp_path):
         policy.version
 
 
-ONE_FOLDER = """
-import sys
-from pathlib import Path
-from invoicepipe.adapters.broker import DeferredEnqueuer
-from invoicepipe.bootstrap import bootstrap
-from invoicepipe.config import Settings
-from invoicepipe.services.ingest import ingest_bytes
-tmp = Path(sys.argv[1])
-app = bootstrap(Settings.from_env({}, var_dir=tmp / "var", inbox_dir=tmp / "inbox", database_url=f"sqlite:///{tmp / 'x.db'}",
-                                  redis_url=None, audit_key="k" * 48), parses=False)
-app.enqueuer = DeferredEnqueuer()
-ingest_bytes(app, b"%PDF-1.4\\n%%EOF\\n", "a.pdf", "portal", "system:test")
-print(sorted(m for m in ("invoicepipe.adapters.blobs_db", "invoicepipe.adapters.blob_cache", "invoicepipe.adapters.mail",
+ONE_FOLDER = INGEST_ONE_PDF + """print(sorted(m for m in ("invoicepipe.adapters.blobs_db", "invoicepipe.adapters.blob_cache", "invoicepipe.adapters.mail",
                          "email.policy") if m in sys.modules))
 app.close()
 """
