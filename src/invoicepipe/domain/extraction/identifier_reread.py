@@ -76,10 +76,10 @@ and holds it under every routing threshold (``doubted_words``, note ``engines_di
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field, replace
-from typing import AbstractSet, Literal, Optional, Sequence
+from typing import AbstractSet, Callable, Literal, Optional, Sequence
 
 from invoicepipe.domain.extraction.po_search import po_key
-from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
+from invoicepipe.domain.models import Box, DocumentText, Extraction, Page, Word
 
 FIELDS = ("invoice_number", "po_number")
 # read by another engine even when read surely: the identifier no master data checks
@@ -277,34 +277,37 @@ def judge_sure(first: Sequence[Word], second: Sequence[Word], value: str = "",
     return Judgement("disagreed", DISAGREED)
 
 
+def _with_page(doc: DocumentText, number: int, change: Callable[[Page], Page]) -> DocumentText:
+    """``doc`` with its page ``number`` replaced by ``change(page)``."""
+    return replace(doc, pages=tuple(change(p) if p.number == number else p for p in doc.pages))
+
+
+def _with_words(doc: DocumentText, spot: Spot, change: Callable[[Word], Word]) -> DocumentText:
+    """``doc`` with each of the spot's words replaced by ``change(word)``."""
+    def page_with(page: Page) -> Page:
+        words = list(page.words)
+        for i in spot.indexes:
+            words[i] = change(words[i])
+        return replace(page, words=tuple(words))
+    return _with_page(doc, spot.page, page_with)
+
+
 def with_confidence(doc: DocumentText, spot: Spot, confidence: float, lower: bool = False) -> DocumentText:
     """``doc`` with the spot's words at ``confidence``: never lowered, unless ``lower`` (two
     engines disagreed), then never raised."""
-    pages = []
-    for page in doc.pages:
-        if page.number != spot.page:
-            pages.append(page)
-            continue
-        words = list(page.words)
-        for i in spot.indexes:
-            w = words[i]
-            words[i] = Word(w.text, w.box, w.page, min(w.confidence, confidence) if lower else max(w.confidence, confidence))
-        pages.append(replace(page, words=tuple(words)))
-    return replace(doc, pages=tuple(pages))
+    pick = min if lower else max
+    return _with_words(doc, spot, lambda w: Word(w.text, w.box, w.page, pick(w.confidence, confidence)))
 
 
 def with_doubt(doc: DocumentText, spot: Spot) -> DocumentText:
     """``doc`` with the spot's words named in its page's capture record (``DOUBTED_KEY``),
     their confidence as read: the value stays the extractor's choice, only held
     (``doubted_words``), where lowered words would let a worse candidate win."""
-    pages = []
-    for page in doc.pages:
-        if page.number == spot.page:
-            capture = dict(page.capture or {})
-            capture[DOUBTED_KEY] = tuple(sorted({*capture.get(DOUBTED_KEY, ()), *spot.indexes}))
-            page = replace(page, capture=capture)
-        pages.append(page)
-    return replace(doc, pages=tuple(pages))
+    def page_with(page: Page) -> Page:
+        capture = dict(page.capture or {})
+        capture[DOUBTED_KEY] = tuple(sorted({*capture.get(DOUBTED_KEY, ()), *spot.indexes}))
+        return replace(page, capture=capture)
+    return _with_page(doc, spot.page, page_with)
 
 
 def doubted_words(doc: DocumentText) -> frozenset[Word]:
@@ -321,13 +324,5 @@ def doubted_words(doc: DocumentText) -> frozenset[Word]:
 def with_reading(doc: DocumentText, spot: Spot, text: str, confidence: float) -> DocumentText:
     """``doc`` with the spot's one word read as ``text`` (another engine's characters, see
     ``confusable_only``), at no more than ``confidence``."""
-    (i,) = spot.indexes
-    pages = []
-    for page in doc.pages:
-        if page.number == spot.page:
-            words = list(page.words)
-            w = words[i]
-            words[i] = Word(text, w.box, w.page, min(w.confidence, confidence))
-            page = replace(page, words=tuple(words))
-        pages.append(page)
-    return replace(doc, pages=tuple(pages))
+    (_,) = spot.indexes
+    return _with_words(doc, spot, lambda w: Word(text, w.box, w.page, min(w.confidence, confidence)))
