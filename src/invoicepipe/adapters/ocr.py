@@ -19,10 +19,11 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import cost_meter, ocr_amounts, ocr_confirm, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow
+from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow,
+                                  ocr_unread)
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
-from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_line_rapidocr, read_page_rapidocr
+from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr, read_line_rapidocr, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.errors import UnreadableDocument
@@ -81,6 +82,9 @@ class OcrSettings:
     # paint a page's ruling lines (a grid table's cell borders) as paper before it is read
     # (``table_grid``); off only to measure what it brings
     erase_rules: bool = True
+    # read the print no sure word covers (under a stamp, a block the page segmentation
+    # dropped) with the second engine (``ocr_unread``); off only to measure what it brings
+    reread_unread: bool = True
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
@@ -290,6 +294,9 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
                     capture = {**capture, **record}
         except (pytesseract.TesseractError, OSError, RuntimeError):
             words = []  # a crashed or killed tesseract is one engine failing, not the document
+        if fallback and settings.reread_unread and words:
+            words, record = ocr_unread.reread_unread(words, prepared, px_per_pt, number, _block_reader())
+            capture = {**capture, **record}
     # the ink test (a downscaled copy of the page) only matters for a page that read poorly
     if fallback and _poor(words, settings) and has_ink(prepared) and (
             first == "rapidocr" or cost_meter.permits("rapidocr", number)):
@@ -348,6 +355,20 @@ def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings,
                                                doubted)
     return ocr_confirm.confirm_identifiers(doc, images, _line_reader(), doubted, engine=engine,
                                            witness=_region_reader(settings, language, ocr_confirm.LINE_PSM))
+
+
+def _block_reader():
+    """RapidOCR on a block of a page (``ocr_unread``), charged to RapidOCR, skipped past a cost ceiling."""
+    def read_block(image: Image.Image, px: float, number: int) -> list[Word]:
+        if not cost_meter.permits("rapidocr", number):
+            return []
+        try:
+            with ocr_call("rapidocr"), cost_meter.charge("rapidocr"):
+                return read_block_rapidocr(image, px, number)
+        except Exception:  # noqa: BLE001 - a failing second engine leaves the page's reading as it is
+            return []
+
+    return read_block
 
 
 def _line_reader():

@@ -30,8 +30,9 @@ from typing import Callable, Mapping, Optional
 from PIL import Image
 
 from invoicepipe.adapters.ocr_crop import enlarged_crop
+from invoicepipe.adapters.ocr_unread import read_by_other_engine
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import Spot, judge, judge_sure, spots, with_confidence, with_doubt, with_reading
+from invoicepipe.domain.extraction.identifier_reread import Judgement, Spot, judge, judge_sure, spots, with_confidence, with_doubt, with_reading
 from invoicepipe.domain.models import DocumentText, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -72,9 +73,22 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         image, px = images[spot.page]
         page = next(p for p in doc.pages if p.number == spot.page)
         first = [page.words[i] for i in spot.indexes]
-        second = _read_spot(image, px, spot, read_words)
-        verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
-        if verdict.outcome == "disagreed" and verdict.reading is None and witness is not None and len(spot.indexes) == 1:
+        if any(read_by_other_engine(page.capture, w) for w in first):
+            # words RapidOCR read where Tesseract read nothing (``ocr_unread``): Tesseract's
+            # crop is the other engine here, and RapidOCR's own crop no witness at all
+            other = witness or (None if independent else read_words)
+            if other is None:
+                continue
+            second = _read_spot(image, px, spot, other)
+            verdict = judge(first, second, True, spot.value)
+            if verdict.reading is not None:
+                # which engine reads confusable shapes right was measured one way round only
+                verdict = Judgement("disagreed", verdict.confidence)
+        else:
+            second = _read_spot(image, px, spot, read_words)
+            verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
+        if (verdict.outcome == "disagreed" and verdict.reading is None and witness is not None and len(spot.indexes) == 1
+                and not any(read_by_other_engine(page.capture, w) for w in first)):
             third = _read_spot(image, px, spot, witness)
             verdict = (judge_sure(first, second, spot.value, third) if spot.sure
                        else judge(first, second, independent, spot.value, third))
