@@ -12,8 +12,9 @@ found and read again, ``ocr_garbled``), ``narrow re-read`` (a till roll read as 
 ``ocr_narrow``), ``render`` (PDFium at 200 dpi), ``page finding``,
 ``skew``, ``keystone`` (measured on a page without an outline), ``lighting cleanup``, ``rule
 eraser`` (``table_grid.erase_rules``), ``preparation (rest)`` (the rest of ``ocr.prepare``),
-``ink test``, ``second engine``, ``text layer + thumbnails`` (the PDF's empty text layer and
-the content print's thumbnails), ``extraction`` (the main one), ``re-read check`` (the
+``ink test``, ``second engine``, ``unread search`` and ``unread read`` (print no sure word
+covers, found and read by RapidOCR, ``ocr_unread``), ``text layer + thumbnails`` (the PDF's
+empty text layer and the content print's thumbnails), ``extraction`` (the main one), ``re-read check`` (the
 extraction deciding on a re-read), ``content print``, ``model load`` (a language list's
 Tesseract models loaded the first time a process reads with it); ``other`` is the total's remainder.
 """
@@ -23,8 +24,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from invoicepipe.adapters import (ocr, ocr_amounts, ocr_engine, ocr_garbled, ocr_narrow, page_cleanup, page_geometry,
-                                  page_keystone, page_skew, readers, table_grid)
+from invoicepipe.adapters import (ocr, ocr_amounts, ocr_engine, ocr_garbled, ocr_narrow, ocr_unread, page_cleanup,
+                                  page_geometry, page_keystone, page_skew, readers, table_grid)
 from invoicepipe.adapters.pdf import open_pdfium
 from invoicepipe.domain.policy import ParseLimits
 from invoicepipe.services import parse_work
@@ -80,6 +81,8 @@ def scan_stage_figures(scans: list[Path]) -> dict:
                (page_cleanup, "clean", lambda f: clock.wrap("lighting cleanup", f)),
                (ocr, "has_ink", lambda f: clock.wrap("ink test", f)),
                (ocr, "read_page_rapidocr", lambda f: clock.wrap("second engine", f)),
+               (ocr_unread, "unread_regions", lambda f: clock.wrap("unread search", f)),
+               (ocr, "read_block_rapidocr", lambda f: clock.wrap("unread read", f)),
                (ocr_amounts, "extract_invoice", lambda f: clock.wrap("re-read check", f)),
                (parse_work, "extract_invoice", lambda f: clock.wrap("extraction", f)),
                (parse_work, "_content_print", lambda f: clock.wrap("content print", f)),

@@ -2,6 +2,7 @@
 (``ocr_unread`` with ``ocr_fallback.read_block_rapidocr``): the block's words join the
 page, named in the capture record, and the words Tesseract read surely stay as read."""
 
+import json
 import os
 
 import pytest
@@ -59,3 +60,6 @@ def test_the_stamped_block_is_read_by_the_other_engine(stamped):
     number = next(w for w in taken if w.text == "2026000833")
     assert abs(number.box.x0 - 1300 / PX) < 6 and abs(number.box.top - 120 / PX) < 6  # where it is printed
     assert all(w in merged for w in words)  # the address block stays as read
+    # the capture record and the words' boxes go into the extraction's JSON as they are
+    json.dumps(record)
+    json.dumps([[w.box.x0, w.box.top, w.box.x1, w.box.bottom, w.confidence] for w in taken])

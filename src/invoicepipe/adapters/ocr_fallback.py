@@ -126,8 +126,9 @@ def read_block_rapidocr(image: Image.Image, px_per_pt: float, page_number: int) 
         text = (text or "").strip()
         if not text:
             continue
-        xs = [p[0] / px_per_pt for p in quad]
-        ys = [p[1] / px_per_pt for p in quad]
+        # plain floats: numpy's float32 does not go into the extraction's JSON
+        xs = [float(p[0]) / px_per_pt for p in quad]
+        ys = [float(p[1]) / px_per_pt for p in quad]
         left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
         per_char = (right - left) / max(1, len(text))
         at = 0

@@ -223,7 +223,7 @@ def reread_unread(words: list[Word], image: Image.Image, px: float, number: int,
 
 def box_key(box: Box) -> tuple[float, float, float, float]:
     """A word's box as the capture record names it."""
-    return (round(box.x0, 2), round(box.top, 2), round(box.x1, 2), round(box.bottom, 2))
+    return (round(float(box.x0), 2), round(float(box.top), 2), round(float(box.x1), 2), round(float(box.bottom), 2))
 
 
 def read_by_other_engine(page_capture: Optional[dict], word: Word) -> bool:
