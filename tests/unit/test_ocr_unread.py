@@ -87,12 +87,13 @@ def test_the_other_engines_words_are_named_in_the_capture_record():
     img, words, block = _page(None)
     calls = []
 
-    def read(image, px, number):
+    def read(image, px, number, skip):
         calls.append(image.size)
         # the block as the other engine reads it, in the crop's points: found where printed
         (region,) = unread_regions(img, PX, words)
         left = max(0, int((region.x0 - ocr_unread.CROP_X * ocr_unread._line_height(words)) * px)) / px
         top = max(0, int((region.top - ocr_unread.CROP_Y * ocr_unread._line_height(words)) * px)) / px
+        assert not skip(Box(block[0].box.x0 - left, block[0].box.top - top, block[2].box.x1 - left, block[2].box.bottom - top))
         return [Word(w.text, Box(w.box.x0 - left, w.box.top - top, w.box.x1 - left, w.box.bottom - top), number, 0.99)
                 for w in block]
 
@@ -159,3 +160,19 @@ def test_the_same_print_read_again_or_a_cut_word_is_not_taken():
     merged, taken = merge(page, new)
     assert [merged[i].text for i in taken] == ["Street"]
     assert "SI1000067" in [w.text for w in merged]
+
+
+def test_a_line_the_page_read_surely_is_not_recognized():
+    from invoicepipe.adapters.ocr_unread import read_region
+
+    asked = {}
+
+    def read(image, px, number, skip):
+        left = (350 - ocr_unread.CROP_X * 10) / 1.0  # the crop's left edge in points (px 1)
+        top = 50 - ocr_unread.CROP_Y * 10
+        asked["read"] = skip(Box(300 - left, 50 - top, 345 - left, 61 - top))  # a line the sure word holds
+        asked["unread"] = skip(Box(360 - left, 50 - top, 480 - left, 61 - top))  # the region's own line
+        return []
+
+    read_region(Image.new("L", (1000, 500), 255), 1.0, 1, Box(350, 50, 500, 80), 10.0, read, [Box(298, 48, 346, 62)])
+    assert asked == {"read": True, "unread": False}

@@ -359,12 +359,12 @@ def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings,
 
 def _block_reader():
     """RapidOCR on a block of a page (``ocr_unread``), charged to RapidOCR, skipped past a cost ceiling."""
-    def read_block(image: Image.Image, px: float, number: int) -> list[Word]:
+    def read_block(image: Image.Image, px: float, number: int, skip) -> list[Word]:
         if not cost_meter.permits("rapidocr", number):
             return []
         try:
             with ocr_call("rapidocr"), cost_meter.charge("rapidocr"):
-                return read_block_rapidocr(image, px, number)
+                return read_block_rapidocr(image, px, number, skip)
         except Exception:  # noqa: BLE001 - a failing second engine leaves the page's reading as it is
             return []
 

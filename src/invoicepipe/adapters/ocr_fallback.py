@@ -12,7 +12,7 @@ import importlib.util
 import threading
 from functools import lru_cache
 from importlib import metadata
-from typing import Optional
+from typing import Callable, Optional
 
 from PIL import Image
 
@@ -109,35 +109,50 @@ def _block_engine():
         return _BLOCK_ENGINE
 
 
-def read_block_rapidocr(image: Image.Image, px_per_pt: float, page_number: int) -> list[Word]:
+def read_block_rapidocr(image: Image.Image, px_per_pt: float, page_number: int,
+                        skip: Optional[Callable[[Box], bool]] = None) -> list[Word]:
     """The words of a block of a few lines cut out of a page (``ocr_unread``), boxes in the
-    block's points. Each detected line is split into its words at the spaces, a word's box
-    its share of the line by characters: RapidOCR's own word boxes cut a code without spaces
-    ("INV0000448") into single characters."""
+    block's points. The lines are detected first and only those ``skip`` (given a line's box)
+    does not rule out are recognized: recognition is most of the cost (some 30 ms of CPU a
+    line against 80 ms for detecting a block), and a line the page's reading already holds
+    surely would be recognized for nothing. Each line is split into its words at the spaces,
+    a word's box its share of the line by characters: RapidOCR's own word boxes cut a code
+    without spaces ("INV0000448") into single characters."""
     import numpy as np
 
+    engine = _block_engine()
+    pixels = np.asarray(image.convert("RGB"))
     try:
-        result = _block_engine()(np.asarray(image.convert("RGB")))
+        found = engine(pixels, use_rec=False)
+        quads = [q for q in (found.boxes if found.boxes is not None else ())
+                 if skip is None or not skip(_quad_box(q, px_per_pt))]
+        if not quads:
+            return []
+        result = engine.recognize_txt(engine.crop_text_regions(pixels, np.asarray(quads)))
     except Exception:  # noqa: BLE001 - a failing second engine leaves the page's reading as it is
         return []
     words: list[Word] = []
-    for quad, text, score in zip(getattr(result, "boxes", None) if getattr(result, "boxes", None) is not None else (),
-                                 result.txts or (), result.scores or ()):
+    for quad, text, score in zip(quads, result.txts or (), result.scores or ()):
         text = (text or "").strip()
         if not text:
             continue
-        # plain floats: numpy's float32 does not go into the extraction's JSON
-        xs = [float(p[0]) / px_per_pt for p in quad]
-        ys = [float(p[1]) / px_per_pt for p in quad]
-        left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
-        per_char = (right - left) / max(1, len(text))
+        line = _quad_box(quad, px_per_pt)
+        per_char = (line.x1 - line.x0) / max(1, len(text))
         at = 0
         for part in text.split():
             start = text.index(part, at)
             at = start + len(part)
-            words.append(Word(part, Box(left + start * per_char, top, left + at * per_char, bottom), page_number,
-                              round(float(score), 3)))
+            words.append(Word(part, Box(line.x0 + start * per_char, line.top, line.x0 + at * per_char, line.bottom),
+                              page_number, round(float(score), 3)))
     return words
+
+
+def _quad_box(quad, px_per_pt: float) -> Box:
+    """A detected line's quadrilateral (pixels) as a box in points; plain floats, as numpy's
+    float32 does not go into the extraction's JSON."""
+    xs = [float(p[0]) / px_per_pt for p in quad]
+    ys = [float(p[1]) / px_per_pt for p in quad]
+    return Box(min(xs), min(ys), max(xs), max(ys))
 
 
 def read_line_rapidocr(image: Image.Image, px_per_pt: float, page_number: int) -> list[Word]:

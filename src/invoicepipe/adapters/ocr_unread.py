@@ -39,17 +39,20 @@ from invoicepipe.domain.models import Box, Word
 COVERED = 0.5  # a Tesseract word at least this sure covers its print (garbled marks do not)
 INK = 150  # gray level (0-255) under which a pixel is print
 MIN_LETTERS = 8  # letters of unread print a block must hold to be read
+SEARCH_PX = 100 / 72  # pixels per point the search runs at (a finer page is scaled down)
 MAX_REGIONS = 3  # regions read per page: bounds the cost of a page read badly all over
 ACCEPT = 0.6  # the other engine's words below this score are not taken
 COVER = 0.8  # a word over marks must hold this share of their letters and digits (see ``merge``)
 TAKEN_CAP = 0.85  # the most a word read by the other engine alone is worth (see the module)
-CROP_X, CROP_Y = 8.0, 1.5  # the margin a region is cut out with, in line heights
+CROP_X, CROP_Y = 8.0, 1.5
+SKIP_COVERED = 0.7  # a detected line this much under sure words' boxes is not recognized  # the margin a region is cut out with, in line heights
 # the capture record's key: the boxes of the page's words read by the other engine (boxes,
 # not indexes: a later reading of the amounts' region splices the page's words)
 UNREAD_KEY = "unread_boxes"
 _HAS_TEXT = re.compile(r"[^\W_]")
 
-ReadRegion = Callable[[Image.Image, float, int], list[Word]]
+# the other engine on a crop: (image, pixels per point, page number, a line box -> skip it?)
+ReadRegion = Callable[[Image.Image, float, int, Callable[[Box], bool]], list[Word]]
 
 
 def _line_height(words: list[Word]) -> float:
@@ -63,8 +66,14 @@ def unread_regions(image: Image.Image, px: float, words: list[Word]) -> list[Box
     import numpy as np
 
     height_pt = _line_height(words)
-    lh = max(4, round(height_pt * px))  # a line's height in pixels
     gray = np.asarray(image.convert("L"))
+    if px > SEARCH_PX:
+        # the search needs letters, not their strokes: at about 100 dpi it costs a quarter
+        factor = SEARCH_PX / px
+        gray = cv2.resize(gray, (max(1, round(gray.shape[1] * factor)), max(1, round(gray.shape[0] * factor))),
+                          interpolation=cv2.INTER_AREA)
+        px = SEARCH_PX
+    lh = max(4, round(height_pt * px))  # a line's height in pixels
     ink = (gray < INK).astype(np.uint8)
     pad_x, pad_y = round(0.3 * lh), round(0.25 * lh)
     for w in words:
@@ -139,22 +148,35 @@ def _overlap(a: Box, b: Box) -> bool:
 
 
 def read_region(image: Image.Image, px: float, number: int, region: Box, height: float,
-                read: ReadRegion) -> list[Word]:
+                read: ReadRegion, sure: list[Box] = ()) -> list[Word]:
     """The other engine's words of ``region``, in page points: the region is cut out with a
-    margin (``CROP_X``, ``CROP_Y`` line heights) so that the lines through it are read whole,
-    and the words whose middle lies in the region are kept (the margin's words are the
-    first reading's)."""
+    margin (``CROP_X``, ``CROP_Y`` line heights) so that the lines through it are read whole;
+    a line the ``sure`` words' boxes (page points, padded as the ink search pads them) cover
+    for the most part (``SKIP_COVERED``) is not recognized: ``merge`` would take none of it."""
     left = max(0, int((region.x0 - CROP_X * height) * px))
     top = max(0, int((region.top - CROP_Y * height) * px))
     right = min(image.width, int((region.x1 + CROP_X * height) * px) + 1)
     bottom = min(image.height, int((region.bottom + CROP_Y * height) * px) + 1)
     if right - left < 8 or bottom - top < 8:
         return []
+    dx, dy = left / px, top / px
+    near = [b for b in sure if b.x1 > dx and b.x0 < right / px and b.bottom > dy and b.top < bottom / px]
+
+    def covered(line: Box) -> bool:
+        page_line = Box(line.x0 + dx, line.top + dy, line.x1 + dx, line.bottom + dy)
+        area = (page_line.x1 - page_line.x0) * (page_line.bottom - page_line.top)
+        return area > 0 and sum(_intersection(page_line, b) for b in near) >= SKIP_COVERED * area
+
     out = []
-    for w in read(image.crop((left, top, right, bottom)), px, number):
-        box = Box(w.box.x0 + left / px, w.box.top + top / px, w.box.x1 + left / px, w.box.bottom + top / px)
-        out.append(Word(w.text, box, number, w.confidence))
+    for w in read(image.crop((left, top, right, bottom)), px, number, covered):
+        out.append(Word(w.text, Box(w.box.x0 + dx, w.box.top + dy, w.box.x1 + dx, w.box.bottom + dy), number, w.confidence))
     return out
+
+
+def _intersection(a: Box, b: Box) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return w * h if w > 0 and h > 0 else 0.0
 
 
 def _same_print(new: Word, old: Word, height: float) -> bool:
@@ -211,9 +233,11 @@ def reread_unread(words: list[Word], image: Image.Image, px: float, number: int,
     if not regions:
         return words, {}
     height = _line_height(words)
+    sure = [Box(w.box.x0 - 0.3 * height, w.box.top - 0.25 * height, w.box.x1 + 0.3 * height, w.box.bottom + 0.25 * height)
+            for w in words if w.confidence >= COVERED]
     new: list[Word] = []
     for region in regions:
-        new.extend(read_region(image, px, number, region, height, read))
+        new.extend(read_region(image, px, number, region, height, read, sure))
     merged, taken = merge(words, new)
     record = {"unread_regions": len(regions), "unread_taken": len(taken)}
     if taken:
