@@ -167,12 +167,12 @@ def test_a_line_the_page_read_surely_is_not_recognized():
 
     asked = {}
 
-    def read(image, px, number, skip):
+    def read(image, px, number, read_already):
         left = (350 - ocr_unread.CROP_X * 10) / 1.0  # the crop's left edge in points (px 1)
         top = 50 - ocr_unread.CROP_Y * 10
-        asked["read"] = skip(Box(300 - left, 50 - top, 345 - left, 61 - top))  # a line the sure word holds
-        asked["unread"] = skip(Box(360 - left, 50 - top, 480 - left, 61 - top))  # the region's own line
+        asked["read"] = read_already(Box(300 - left, 50 - top, 345 - left, 61 - top))  # no unread print on it
+        asked["unread"] = read_already(Box(360 - left, 50 - top, 480 - left, 61 - top))  # holds an unread piece
         return []
 
-    read_region(Image.new("L", (1000, 500), 255), 1.0, 1, Box(350, 50, 500, 80), 10.0, read, [Box(298, 48, 346, 62)])
+    read_region(Image.new("L", (1000, 500), 255), 1.0, 1, Box(350, 50, 500, 80), 10.0, read, [Box(400, 52, 408, 60)])
     assert asked == {"read": True, "unread": False}

@@ -39,13 +39,12 @@ from invoicepipe.domain.models import Box, Word
 COVERED = 0.5  # a Tesseract word at least this sure covers its print (garbled marks do not)
 INK = 150  # gray level (0-255) under which a pixel is print
 MIN_LETTERS = 8  # letters of unread print a block must hold to be read
-SEARCH_PX = 100 / 72  # pixels per point the search runs at (a finer page is scaled down)
+SEARCH_PX = 150 / 72  # pixels per point the search runs at (a finer page is scaled down)
 MAX_REGIONS = 3  # regions read per page: bounds the cost of a page read badly all over
 ACCEPT = 0.6  # the other engine's words below this score are not taken
 COVER = 0.8  # a word over marks must hold this share of their letters and digits (see ``merge``)
 TAKEN_CAP = 0.85  # the most a word read by the other engine alone is worth (see the module)
-CROP_X, CROP_Y = 8.0, 1.5
-SKIP_COVERED = 0.7  # a detected line this much under sure words' boxes is not recognized  # the margin a region is cut out with, in line heights
+CROP_X, CROP_Y = 8.0, 1.5  # the margin a region is cut out with, in line heights
 # the capture record's key: the boxes of the page's words read by the other engine (boxes,
 # not indexes: a later reading of the amounts' region splices the page's words)
 UNREAD_KEY = "unread_boxes"
@@ -62,19 +61,25 @@ def _line_height(words: list[Word]) -> float:
 
 def unread_regions(image: Image.Image, px: float, words: list[Word]) -> list[Box]:
     """Boxes (page points) of the blocks of print no sure word covers, most letters first."""
+    return _search(image, px, words)[0]
+
+
+def _search(image: Image.Image, px: float, words: list[Word]) -> tuple[list[Box], list[Box]]:
+    """(``unread_regions``, the boxes in page points of every piece of print no sure word covers)."""
     import cv2
     import numpy as np
 
     height_pt = _line_height(words)
-    gray = np.asarray(image.convert("L"))
+    ink = (np.asarray(image.convert("L")) < INK).astype(np.uint8)
     if px > SEARCH_PX:
-        # the search needs letters, not their strokes: at about 100 dpi it costs a quarter
+        # the search needs letters, not their strokes: at 150 dpi it costs about half. The
+        # print is told from the paper first: a thin stroke averaged with its paper would fade
+        # under the threshold; a quarter of a pixel's area inked keeps it
         factor = SEARCH_PX / px
-        gray = cv2.resize(gray, (max(1, round(gray.shape[1] * factor)), max(1, round(gray.shape[0] * factor))),
-                          interpolation=cv2.INTER_AREA)
+        ink = (cv2.resize(ink * 255, (max(1, round(ink.shape[1] * factor)), max(1, round(ink.shape[0] * factor))),
+                          interpolation=cv2.INTER_AREA) > 63).astype(np.uint8)
         px = SEARCH_PX
     lh = max(4, round(height_pt * px))  # a line's height in pixels
-    ink = (gray < INK).astype(np.uint8)
     pad_x, pad_y = round(0.3 * lh), round(0.25 * lh)
     for w in words:
         if w.confidence < COVERED:
@@ -92,16 +97,17 @@ def unread_regions(image: Image.Image, px: float, words: list[Word]) -> list[Box
     # tilted past the eraser joins the letters it touches into one piece)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = np.zeros(count, dtype=np.uint8)
-    centres = []
+    centres, unread = [], []
     for i in range(1, count):
         x, y, w, h, _ = (int(v) for v in stats[i])
         if max(w, h) < 0.3 * lh or (max(w, h) > 3 * lh and min(w, h) < 0.3 * lh):
             continue
         keep[i] = 1
+        unread.append(Box(x / px, y / px, (x + w) / px, (y + h) / px))
         if 0.3 * lh <= h <= 1.6 * lh and 0.08 * lh <= w <= 1.6 * lh:
             centres.append((y + h // 2, x + w // 2))
     if len(centres) < MIN_LETTERS:
-        return []
+        return [], unread
     pieces = keep[labels]
     # pieces a space or a line apart make one block
     blocks = cv2.dilate(pieces, cv2.getStructuringElement(cv2.MORPH_RECT, (3 * lh, max(1, lh // 2))))
@@ -125,7 +131,7 @@ def unread_regions(image: Image.Image, px: float, words: list[Word]) -> list[Box
                     break
             if joined:
                 break
-    return [b for _, b in sorted(found, key=lambda nb: -nb[0])[:MAX_REGIONS]]
+    return [b for _, b in sorted(found, key=lambda nb: -nb[0])[:MAX_REGIONS]], unread
 
 
 def _grown(box: Box, height: float) -> Box:
@@ -148,11 +154,11 @@ def _overlap(a: Box, b: Box) -> bool:
 
 
 def read_region(image: Image.Image, px: float, number: int, region: Box, height: float,
-                read: ReadRegion, sure: list[Box] = ()) -> list[Word]:
+                read: ReadRegion, unread: list[Box] = ()) -> list[Word]:
     """The other engine's words of ``region``, in page points: the region is cut out with a
     margin (``CROP_X``, ``CROP_Y`` line heights) so that the lines through it are read whole;
-    a line the ``sure`` words' boxes (page points, padded as the ink search pads them) cover
-    for the most part (``SKIP_COVERED``) is not recognized: ``merge`` would take none of it."""
+    a detected line that holds none of the ``unread`` pieces of print (page points) is not
+    recognized: the page's reading holds it surely, and ``merge`` would take none of it."""
     left = max(0, int((region.x0 - CROP_X * height) * px))
     top = max(0, int((region.top - CROP_Y * height) * px))
     right = min(image.width, int((region.x1 + CROP_X * height) * px) + 1)
@@ -160,15 +166,14 @@ def read_region(image: Image.Image, px: float, number: int, region: Box, height:
     if right - left < 8 or bottom - top < 8:
         return []
     dx, dy = left / px, top / px
-    near = [b for b in sure if b.x1 > dx and b.x0 < right / px and b.bottom > dy and b.top < bottom / px]
+    near = [b for b in unread if b.x1 > dx and b.x0 < right / px and b.bottom > dy and b.top < bottom / px]
 
-    def covered(line: Box) -> bool:
+    def read_already(line: Box) -> bool:
         page_line = Box(line.x0 + dx, line.top + dy, line.x1 + dx, line.bottom + dy)
-        area = (page_line.x1 - page_line.x0) * (page_line.bottom - page_line.top)
-        return area > 0 and sum(_intersection(page_line, b) for b in near) >= SKIP_COVERED * area
+        return not any(_intersection(page_line, b) > 0 for b in near)
 
     out = []
-    for w in read(image.crop((left, top, right, bottom)), px, number, covered):
+    for w in read(image.crop((left, top, right, bottom)), px, number, read_already):
         out.append(Word(w.text, Box(w.box.x0 + dx, w.box.top + dy, w.box.x1 + dx, w.box.bottom + dy), number, w.confidence))
     return out
 
@@ -229,15 +234,13 @@ def reread_unread(words: list[Word], image: Image.Image, px: float, number: int,
     merged (see the module), and a record for the page's capture evidence."""
     if read is None or not words:
         return words, {}
-    regions = unread_regions(image, px, words)
+    regions, unread = _search(image, px, words)
     if not regions:
         return words, {}
     height = _line_height(words)
-    sure = [Box(w.box.x0 - 0.3 * height, w.box.top - 0.25 * height, w.box.x1 + 0.3 * height, w.box.bottom + 0.25 * height)
-            for w in words if w.confidence >= COVERED]
     new: list[Word] = []
     for region in regions:
-        new.extend(read_region(image, px, number, region, height, read, sure))
+        new.extend(read_region(image, px, number, region, height, read, unread))
     merged, taken = merge(words, new)
     record = {"unread_regions": len(regions), "unread_taken": len(taken)}
     if taken:
