@@ -10,16 +10,20 @@ reads "Invoice Date 03/07/2026" and "Rechnungs-Nr. 2026000833" under the stamp s
 too slow to read every page (several CPU seconds), not to read a block.
 
 So after Tesseract's reading, the page image is searched for print that none of its words
-covers (``unread_regions``): the ink outside the boxes of the words read at least
-``COVERED`` surely, specks and ruling lines dropped, smeared sideways into text-line blobs,
-and the blobs of text height grouped into regions. A region holding at least ``MIN_BLOBS``
-lines' worth of unread print is cut out and read by RapidOCR at the page's own resolution
-(``read_region``). A logo, a signature or a barcode is one blob, not a block of lines; a
-clean page has no region and costs the search only (tens of ms).
+covers (``unread_regions``, at ``SEARCH_PX``): the ink outside the boxes of the words read at
+least ``COVERED`` surely, specks and ruling lines dropped (a stamp's frame tilted past the
+eraser stays, joined to the letters it touches), the pieces a space or a line apart joined
+into blocks. A block holding at least ``MIN_LETTERS`` pieces of a letter's size is cut out
+with a margin and read by RapidOCR at the page's own resolution (``read_region``): its lines
+are detected, and only those holding a piece of the unread print are recognized (the
+margin's lines were read surely; recognizing a line costs more than detecting the block). A
+logo, a signature or a barcode is one piece or none of a letter's size; a clean page has no
+block and costs the search only (about 30 ms).
 
 The other engine's words join the page where no sure Tesseract word stands (``merge``): in
-empty space, and over Tesseract's marks (a word read below ``COVERED``) when they are surer.
-A Tesseract word read surely is never replaced. The words taken keep the other engine's
+empty space, and over Tesseract's marks (a word read below ``COVERED``) when they are surer
+and hold most of their characters. A Tesseract word read surely is never replaced, nor read
+twice (the same letters beside it are its print). The words taken keep the other engine's
 score but no more than ``TAKEN_CAP``: under ``identifier_reread.READ_BELOW``, so an
 invoice number read only by RapidOCR is a value to read again, and the second reading is
 then Tesseract's own (``ocr_confirm``: the page's capture record names the words,
