@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 from invoicepipe.adapters.ocr_confirm import confirm_identifiers
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_line_rapidocr
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED
-from invoicepipe.domain.models import Box, DocumentText, Page, Word
+from invoicepipe.domain.models import DocumentText, Page
+from tests.printed_words import print_line
 from tests.requirements import require
 
 pytestmark = pytest.mark.integration
@@ -29,13 +30,7 @@ def page():
     img = Image.new("L", (1654, 400), 255)
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(FONT, 34)
-    words, x = [], 120
-    for text in ("Invoice", "No.", "SI000072"):
-        left, top, right, bottom = draw.textbbox((x, 150), text, font=font)
-        draw.text((x, 150), text, fill=0, font=font)
-        words.append(Word(text, Box(left / PX, top / PX, right / PX, bottom / PX), 1, 0.95))
-        x = right + 22
-    return img, words
+    return img, print_line(draw, font, 120, 150, ("Invoice", "No.", "SI000072"), PX, gap=22)
 
 
 def _doc(words, number_text: str, conf: float) -> DocumentText:

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr
 from invoicepipe.adapters.ocr_unread import TAKEN_CAP, read_by_other_engine, reread_unread
-from invoicepipe.domain.models import Box, Word
+from tests.printed_words import print_line
 from tests.requirements import require
 
 pytestmark = pytest.mark.integration
@@ -26,14 +26,9 @@ def stamped():
     img = Image.new("L", (1654, 900), 255)
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(FONT, 30)
-    words = []
-    for y, line in ((120, ("Meridian", "Werkstoffe", "GmbH")), (170, ("Friedrichstraße", "123")), (220, ("10117", "Berlin"))):
-        x = 120
-        for text in line:
-            left, top, right, bottom = draw.textbbox((x, y), text, font=font)
-            draw.text((x, y), text, fill=0, font=font)
-            words.append(Word(text, Box(left / PX, top / PX, right / PX, bottom / PX), 1, 0.95))
-            x = right + 18
+    words = [w for y, line in ((120, ("Meridian", "Werkstoffe", "GmbH")), (170, ("Friedrichstraße", "123")),
+                               (220, ("10117", "Berlin")))
+             for w in print_line(draw, font, 120, y, line, PX)]
     for y, label, value in ((120, "Rechnungs-Nr.", "2026000833"), (170, "Rechnungsdatum", "26.02.2026"),
                             (220, "Kunden-Nr.", "68711")):
         draw.text((1000, y), label, fill=90, font=font)

@@ -6,6 +6,7 @@ from PIL import Image, ImageDraw, ImageFont
 from invoicepipe.adapters import ocr_unread
 from invoicepipe.adapters.ocr_unread import TAKEN_CAP, merge, read_by_other_engine, reread_unread, unread_regions
 from invoicepipe.domain.models import Box, Word
+from tests.printed_words import print_line
 
 PX = 2.0  # pixels per point of the page image
 FONT = ImageFont.load_default(size=22)
@@ -13,9 +14,7 @@ FONT = ImageFont.load_default(size=22)
 
 def _draw(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, conf: float) -> Word:
     """``text`` printed at pixel (x, y), as a word of a page reading at ``conf``."""
-    left, top, right, bottom = draw.textbbox((x, y), text, font=FONT)
-    draw.text((x, y), text, fill=0, font=FONT)
-    return Word(text, Box(left / PX, top / PX, right / PX, bottom / PX), 1, conf)
+    return print_line(draw, FONT, x, y, (text,), PX, conf)[0]
 
 
 def _page(label_block_conf: float | None):

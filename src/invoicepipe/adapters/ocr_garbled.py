@@ -101,7 +101,7 @@ def _settle(new: list[Word], words: list[Word], members: set[int]) -> tuple[list
     sure or shorter one (the first reading's "te:" of "Due date:") it replaces it."""
     taken, superseded = [], set()
     for w in new:
-        under = [i for i, old in enumerate(words) if i not in members and _overlap(w.box, old.box)]
+        under = [i for i, old in enumerate(words) if i not in members and overlap(w.box, old.box)]
         if any(words[i].confidence >= w.confidence and _letters([words[i]]) >= _letters([w]) for i in under):
             continue
         taken.append(w)
@@ -109,8 +109,9 @@ def _settle(new: list[Word], words: list[Word], members: set[int]) -> tuple[list
     return taken, superseded
 
 
-def _overlap(a: Box, b: Box) -> bool:
-    """Whether two boxes share more than a third of the smaller one."""
+def overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes share more than a third of the smaller one (two readings of one word;
+    also ``ocr_unread``'s test)."""
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
     h = min(a.bottom, b.bottom) - max(a.top, b.top)
     if w <= 0 or h <= 0:

@@ -38,6 +38,7 @@ from typing import Callable, Optional
 
 from PIL import Image
 
+from invoicepipe.adapters.ocr_garbled import overlap
 from invoicepipe.domain.models import Box, Word
 
 COVERED = 0.5  # a Tesseract word at least this sure covers its print (garbled marks do not)
@@ -147,16 +148,6 @@ def _meet(a: Box, b: Box) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
-def _overlap(a: Box, b: Box) -> bool:
-    """Whether two boxes share more than a third of the smaller one."""
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.bottom, b.bottom) - max(a.top, b.top)
-    if w <= 0 or h <= 0:
-        return False
-    smaller = min((a.x1 - a.x0) * (a.bottom - a.top), (b.x1 - b.x0) * (b.bottom - b.top))
-    return w * h > smaller / 3
-
-
 def read_region(image: Image.Image, px: float, number: int, region: Box, height: float,
                 read: ReadRegion, unread: list[Box] = ()) -> list[Word]:
     """The other engine's words of ``region``, in page points: the region is cut out with a
@@ -216,12 +207,12 @@ def merge(words: list[Word], new: list[Word]) -> tuple[list[Word], list[int]]:
             continue
         if any(_same_print(w, old, height) and old.confidence >= COVERED for old in words):
             continue
-        under = [i for i, old in enumerate(words) if _overlap(w.box, old.box)]
+        under = [i for i, old in enumerate(words) if overlap(w.box, old.box)]
         if any(words[i].confidence >= COVERED or words[i].confidence >= w.confidence for i in under):
             continue
         if len(_letters(w.text)) < COVER * sum(len(_letters(words[i].text)) for i in under):
             continue
-        if any(_overlap(w.box, t.box) or _same_print(w, t, height) for t in taken):
+        if any(overlap(w.box, t.box) or _same_print(w, t, height) for t in taken):
             continue
         dropped.update(under)
         taken.append(Word(w.text, w.box, w.page, round(min(w.confidence, TAKEN_CAP), 3)))
