@@ -16,3 +16,19 @@ def print_line(draw: ImageDraw.ImageDraw, font: ImageFont.ImageFont, x: int, y: 
         words.append(Word(text, Box(left / px, top / px, right / px, bottom / px), 1, confidence))
         x = right + gap
     return words
+
+
+def blank_page_for_rapidocr(font_path: str, font_size: int, height: int, width: int = 1654):
+    """(a white page image, its drawing, the font) for a test that RapidOCR reads: skipped
+    locally, failed under CI, when RapidOCR or the font is missing."""
+    import os
+
+    from PIL import Image
+
+    from invoicepipe.adapters.ocr_fallback import rapidocr_available
+    from tests.requirements import require
+
+    require(rapidocr_available() is not None, "rapidocr")
+    require(os.path.exists(font_path), os.path.basename(font_path))
+    img = Image.new("L", (width, height), 255)
+    return img, ImageDraw.Draw(img), ImageFont.truetype(font_path, font_size)

@@ -4,18 +4,15 @@ did lifts the number, one that reads other characters (the "SI" Tesseract read a
 holds it under review and the capture record says so; one that differs only in shapes OCR
 confuses gives the word its characters, still held."""
 
-import os
 from dataclasses import replace
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from invoicepipe.adapters.ocr_confirm import confirm_identifiers
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_line_rapidocr
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED
 from invoicepipe.domain.models import DocumentText, Page
-from tests.printed_words import print_line
-from tests.requirements import require
+from tests.printed_words import blank_page_for_rapidocr, print_line
 
 pytestmark = pytest.mark.integration
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
@@ -25,11 +22,7 @@ PX = 200 / 72
 @pytest.fixture(scope="module")
 def page():
     """A page image with "Invoice No. SI000072" and its words as a page reading has them."""
-    require(rapidocr_available() is not None, "rapidocr")
-    require(os.path.exists(FONT), "DejaVu Sans Mono")
-    img = Image.new("L", (1654, 400), 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 34)
+    img, draw, font = blank_page_for_rapidocr(FONT, 34, 400)
     return img, print_line(draw, font, 120, 150, ("Invoice", "No.", "SI000072"), PX, gap=22)
 
 

@@ -3,15 +3,13 @@
 page, named in the capture record, and the words Tesseract read surely stay as read."""
 
 import json
-import os
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr
+from invoicepipe.adapters.ocr_fallback import read_block_rapidocr
 from invoicepipe.adapters.ocr_unread import TAKEN_CAP, read_by_other_engine, reread_unread
-from tests.printed_words import print_line
-from tests.requirements import require
+from tests.printed_words import blank_page_for_rapidocr, print_line
 
 pytestmark = pytest.mark.integration
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -21,11 +19,7 @@ PX = 200 / 72
 @pytest.fixture(scope="module")
 def stamped():
     """A page with an address block (read surely) and a label block under a stamp (not read)."""
-    require(rapidocr_available() is not None, "rapidocr")
-    require(os.path.exists(FONT), "DejaVu Sans")
-    img = Image.new("L", (1654, 900), 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 30)
+    img, draw, font = blank_page_for_rapidocr(FONT, 30, 900)
     words = [w for y, line in ((120, ("Meridian", "Werkstoffe", "GmbH")), (170, ("Friedrichstraße", "123")),
                                (220, ("10117", "Berlin")))
              for w in print_line(draw, font, 120, y, line, PX)]
