@@ -175,3 +175,14 @@ def test_a_line_the_page_read_surely_is_not_recognized():
 
     read_region(Image.new("L", (1000, 500), 255), 1.0, 1, Box(350, 50, 500, 80), 10.0, read, [Box(400, 52, 408, 60)])
     assert asked == {"read": True, "unread": False}
+
+
+def test_blocks_whose_crops_would_overlap_are_read_as_one():
+    from invoicepipe.adapters.ocr_unread import _read_once
+
+    # crops reach CROP_X line heights (80 points at a 10-point line) to either side
+    a, d, c, far = (9, Box(100, 100, 150, 110)), (12, Box(430, 100, 440, 110)), (10, Box(270, 100, 280, 110)), \
+        (8, Box(2000, 100, 2050, 110))
+    assert _read_once([a, far], 10.0) == [a, far]
+    joined, alone = _read_once([a, d, c, far], 10.0)  # d meets a's crop only once c has joined it
+    assert joined == (31, Box(100, 100, 440, 110)) and alone == far

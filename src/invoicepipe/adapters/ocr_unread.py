@@ -97,7 +97,6 @@ def _search(image: Image.Image, px: float, words: list[Word]) -> tuple[list[Box]
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_, 1)))
     rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_)))
     ink &= 1 - rules
-    # letters: pieces of ink of a letter's size (a speck, a logo, a barcode's bars are not)
     # pieces of print: not a speck, not a rule; a letter's size or more (a stamp's frame
     # tilted past the eraser joins the letters it touches into one piece)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -123,20 +122,24 @@ def _search(image: Image.Image, px: float, words: list[Word]) -> tuple[list[Box]
         if per_block[i] >= MIN_LETTERS:
             x, y, w, h, _ = (int(v) for v in stats[i])
             found.append((int(per_block[i]), Box(x / px, y / px, (x + w) / px, (y + h) / px)))
-    # blocks whose crops would overlap are read as one: a line is read once
-    joined = True
-    while joined:
-        joined = False
-        for i in range(len(found)):
-            for j in range(i + 1, len(found)):
-                if _meet(_grown(found[i][1], height_pt), _grown(found[j][1], height_pt)):
-                    found[i] = (found[i][0] + found[j][0], found[i][1].union(found[j][1]))
-                    del found[j]
-                    joined = True
-                    break
-            if joined:
-                break
+    found = _read_once(found, height_pt)
     return [b for _, b in sorted(found, key=lambda nb: -nb[0])[:MAX_REGIONS]], unread
+
+
+def _read_once(blocks: list[tuple[int, Box]], height: float) -> list[tuple[int, Box]]:
+    """(letters, box) of ``blocks`` with those whose crops would overlap joined: a line is read once."""
+    blocks = list(blocks)
+    i = 0
+    while i < len(blocks):
+        j = next((j for j in range(i + 1, len(blocks))
+                  if _meet(_grown(blocks[i][1], height), _grown(blocks[j][1], height))), None)
+        if j is None:
+            i += 1
+            continue
+        blocks[i] = (blocks[i][0] + blocks[j][0], blocks[i][1].union(blocks[j][1]))
+        del blocks[j]
+        i = 0  # the grown block may now meet one passed over
+    return blocks
 
 
 def _grown(box: Box, height: float) -> Box:
