@@ -73,7 +73,8 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         image, px = images[spot.page]
         page = next(p for p in doc.pages if p.number == spot.page)
         first = [page.words[i] for i in spot.indexes]
-        if any(read_by_other_engine(page.capture, w) for w in first):
+        by_other_engine = any(read_by_other_engine(page.capture, w) for w in first)
+        if by_other_engine:
             # words RapidOCR read where Tesseract read nothing (``ocr_unread``): Tesseract's
             # crop is the other engine here, and RapidOCR's own crop no witness at all
             other = witness or (None if independent else read_words)
@@ -88,7 +89,7 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             second = _read_spot(image, px, spot, read_words)
             verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
         if (verdict.outcome == "disagreed" and verdict.reading is None and witness is not None and len(spot.indexes) == 1
-                and not any(read_by_other_engine(page.capture, w) for w in first)):
+                and not by_other_engine):
             third = _read_spot(image, px, spot, witness)
             verdict = (judge_sure(first, second, spot.value, third) if spot.sure
                        else judge(first, second, independent, spot.value, third))
