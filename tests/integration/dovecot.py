@@ -30,10 +30,17 @@ from typing import Optional
 USER, PASSWORD = "ap-inbox", "imap-secret-7f3a9c"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports: each socket is held until all are bound, since a port
+    given back can be handed out again at once (IMAP and IMAPS once got the same one)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:
@@ -64,7 +71,8 @@ class Dovecot:
         self.binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
         self.root = Path(tempfile.mkdtemp(prefix="invoicepipe-dovecot-"))
         self.root.chmod(0o755)  # the login and mail users must reach base_dir and the Maildir
-        self.imap_port, self.imaps_port = imap_port or free_port(), imaps_port or free_port()
+        chosen = free_ports(2)
+        self.imap_port, self.imaps_port = imap_port or chosen[0], imaps_port or chosen[1]
         self.ca_file, key = make_certificate(self.root)
         if os.geteuid() == 0:
             mail_user, login_user, internal_user, internal_group = pwd.getpwnam("nobody"), "dovenull", "dovecot", "dovecot"
