@@ -148,6 +148,7 @@ def _grown(box: Box, height: float) -> Box:
 
 
 def _meet(a: Box, b: Box) -> bool:
+    """Whether two boxes share any area."""
     return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
@@ -164,22 +165,16 @@ def read_region(image: Image.Image, px: float, number: int, region: Box, height:
     if right - left < 8 or bottom - top < 8:
         return []
     dx, dy = left / px, top / px
-    near = [b for b in unread if b.x1 > dx and b.x0 < right / px and b.bottom > dy and b.top < bottom / px]
+    crop = Box(dx, dy, right / px, bottom / px)
+    near = [b for b in unread if _meet(b, crop)]
 
     def read_already(line: Box) -> bool:
-        page_line = Box(line.x0 + dx, line.top + dy, line.x1 + dx, line.bottom + dy)
-        return not any(_intersection(page_line, b) > 0 for b in near)
+        return not any(_meet(Box(line.x0 + dx, line.top + dy, line.x1 + dx, line.bottom + dy), b) for b in near)
 
     out = []
     for w in read(image.crop((left, top, right, bottom)), px, number, read_already):
         out.append(Word(w.text, Box(w.box.x0 + dx, w.box.top + dy, w.box.x1 + dx, w.box.bottom + dy), number, w.confidence))
     return out
-
-
-def _intersection(a: Box, b: Box) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return w * h if w > 0 and h > 0 else 0.0
 
 
 def _same_print(new: Word, old: Word, height: float) -> bool:
