@@ -12,13 +12,13 @@ from typing import Callable, Iterable, Optional
 import dramatiq
 from dramatiq.middleware import CurrentMessage
 
-from .adapters.broker import DEFAULT_TIME_LIMIT, STEP_QUEUES, STEP_TIME_LIMITS
+from .adapters.broker import DEFAULT_TIME_LIMIT, LEGACY_STEP_QUEUES, STEP_QUEUES, STEP_TIME_LIMITS
 from .errors import PermanentError
 from .logs import correlation
 from .services.decide import decide_and_export, decide_document
 from .services.export import export
 from .services.parse import parse
-from .services.triage import triage
+from .services.triage import triage, triage_and_parse
 
 STEPS: dict[str, Callable] = {
     "triage": triage,
@@ -34,6 +34,9 @@ STEPS: dict[str, Callable] = {
 # In a process that consumes the export's queue too, a decision delivers its approval itself
 # (services/decide.decide_and_export): one message per approved invoice, not two.
 WITH_EXPORT = {decide_document: decide_and_export}
+# In a process that consumes the fast parse's queue, a triage that chooses the fast pool
+# parses the document itself (services/triage.triage_and_parse): one message less.
+WITH_FAST_PARSE = {triage: triage_and_parse}
 MAX_MESSAGE_RETRIES = 3
 
 
@@ -67,13 +70,18 @@ def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dra
     """Declare the actors whose queue is in ``queues`` (all when None) on ``app.broker``."""
     wanted = set(queues) if queues is not None else None
     exports_here = wanted is None or STEP_QUEUES["export"] in wanted
+    parses_fast_here = wanted is None or STEP_QUEUES["parse_fast"] in wanted
     declared = {}
     for step, service in STEPS.items():
         queue = STEP_QUEUES[step]
         if wanted is not None and queue not in wanted:
-            continue
+            queue = LEGACY_STEP_QUEUES.get(step)  # an older version's messages still queued there
+            if queue not in wanted:
+                continue
         if exports_here:
             service = WITH_EXPORT.get(service, service)
+        if parses_fast_here:
+            service = WITH_FAST_PARSE.get(service, service)
 
         def handler(document_id: int, _service=service, _step=step) -> None:
             message = CurrentMessage.get_current_message()

@@ -33,9 +33,11 @@ def broker_errors(broker: dramatiq.Broker) -> tuple[type[BaseException], ...]:
         return (RedisConnectionError, RedisTimeoutError, BrokerConnectionError)
     return (BrokerConnectionError,)
 
-# step -> queue. Three pools: parse.fast, parse.slow, pipeline (triage, decide, export).
+# step -> queue. Three pools: parse.fast (triage, the digital parse), parse.slow, pipeline
+# (decide, export). Triage runs on the fast pool because most documents are digital and
+# their parse then starts in the triage's own message and transaction (services/triage.py).
 STEP_QUEUES = {
-    "triage": "pipeline",
+    "triage": "parse.fast",
     "parse_fast": "parse.fast",
     "parse_slow": "parse.slow",
     "decide": "pipeline",
@@ -44,8 +46,12 @@ STEP_QUEUES = {
     "reconcile": "pipeline",
 }
 POOL_QUEUES = {"fast": {"parse.fast"}, "slow": {"parse.slow"}, "pipeline": {"pipeline"}}
-# Time a message may run before Dramatiq interrupts it (ms): OCR of a long scan is slow.
-STEP_TIME_LIMITS = {"parse_fast": 120_000, "parse_slow": 900_000}
+# Steps an older version sent to another queue: a process that consumes that queue but not
+# the step's own still takes them (actors.declare_actors), so an upgrade strands none.
+LEGACY_STEP_QUEUES = {"triage": "pipeline"}
+# Time a message may run before Dramatiq interrupts it (ms): OCR of a long scan is slow; a
+# triage on the fast pool runs the digital parse it chooses.
+STEP_TIME_LIMITS = {"triage": 120_000, "parse_fast": 120_000, "parse_slow": 900_000}
 DEFAULT_TIME_LIMIT = 60_000
 MAX_RETRIES = 5
 # The longest an idle delay-queue consumer sleeps between polls (ms). It holds only retries

@@ -11,11 +11,12 @@ data ends in FAILED at once, with that reason.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Optional
 
 from ..adapters.parse_isolation import InlineRunner, Shared
 from ..domain.layout_memory import vendor_memory_key
-from ..domain.models import DocumentText, Status
+from ..domain.models import Document, DocumentText, Status
 from ..domain.duplicates import normalise_invoice_number
 from ..domain.invoice_numbers import search_key
 from ..errors import LimitExceeded, PermanentError, ReaderCrashed
@@ -86,6 +87,23 @@ def failure_code(exc: PermanentError) -> str:
     return "unreadable"
 
 
+@dataclass(frozen=True)
+class ParseStart:
+    """What ``start_parse`` did in its transaction: the move's event (to PARSING, or to
+    FAILED when the attempts were spent; None when another worker holds the lease) and, when
+    the lease was taken, what the bounded work needs."""
+
+    doc: Document
+    owner: str
+    event: Optional[dict]
+    vendors: tuple = ()
+    granted: object = None
+
+    @property
+    def leased(self) -> bool:
+        return self.event is not None and self.event["to_status"] == Status.PARSING.value
+
+
 def parse(app, document_id: int, actor: str) -> None:
     """QUEUED/PARSING -> EXTRACTED (then enqueue decide), or -> FAILED with a reason.
 
@@ -93,45 +111,59 @@ def parse(app, document_id: int, actor: str) -> None:
     lease on is left alone (its parse is running), and the heartbeat keeps the lease alive
     for as long as this parse runs, so the sweeper never starts a second one.
     """
-    owner = new_owner(actor)
     with app.uow.begin() as tx:
         doc = tx.documents.get(document_id)
         if doc is None or doc.status not in PARSABLE:
             return
-        if doc.attempts >= app.policy.max_attempts:
-            why = f"parsing did not finish after {doc.attempts} attempts (retry budget exhausted)"
-            event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="retry_budget_exhausted",
-                         reasons=[reason("retry_budget_exhausted", why, attempts=doc.attempts)], reason=why,
-                         holder=owner, **RELEASED)
-            started = None
-        else:
-            event = None
-            started = move(tx, doc, Status.PARSING, step="parse_started", actor=actor, outcome=doc.pool or "",
-                           expected=PARSABLE, inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1,
-                           holder=owner, **lease_columns(app, owner))
-            # the allowance under the cost ceilings, granted with the lease: every re-send,
-            # retry or operator retry comes through here, so none can spend past a ceiling
-            granted = costs.grant(app, tx, doc.id) if started is not None else None
-            # the vendor master, read here rather than in a transaction of its own (a copy
-            # per version of the table): at the version the move's audit append read with its
-            # head, so while no one changes the table it costs no statement at all
-            vendors = tx.master.vendors(getattr(tx.audit, "vendors_version", None)) if started is not None else ()
-    log_step(app, event or started)
-    if started is None:
-        if event is None and doc.lease_owner:
-            app.log.debug("lease_held", document_id=document_id, owner=doc.lease_owner, step="parse")
+        start = start_parse(app, tx, doc, actor)
+    run_parse(app, start, actor)
+
+
+def start_parse(app, tx, doc: Document, actor: str) -> ParseStart:
+    """In the caller's transaction: move ``doc`` (QUEUED or PARSING) to PARSING with a lease,
+    or to FAILED when its attempts are spent. ``run_parse`` goes on once it committed (the
+    triage of a digital document starts its parse in the transaction that queues it)."""
+    owner = new_owner(actor)
+    if doc.attempts >= app.policy.max_attempts:
+        why = f"parsing did not finish after {doc.attempts} attempts (retry budget exhausted)"
+        event = move(tx, doc, Status.FAILED, step="parse", actor=actor, outcome="retry_budget_exhausted",
+                     reasons=[reason("retry_budget_exhausted", why, attempts=doc.attempts)], reason=why,
+                     holder=owner, **RELEASED)
+        return ParseStart(doc, owner, event)
+    event = move(tx, doc, Status.PARSING, step="parse_started", actor=actor, outcome=doc.pool or "",
+                 expected=PARSABLE, inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1,
+                 holder=owner, **lease_columns(app, owner))
+    if event is None:
+        return ParseStart(doc, owner, None)
+    # the allowance under the cost ceilings, granted with the lease: every re-send,
+    # retry or operator retry comes through here, so none can spend past a ceiling
+    granted = costs.grant(app, tx, doc.id)
+    # the vendor master, read here rather than in a transaction of its own (a copy
+    # per version of the table): at the version the move's audit append read with its
+    # head, so while no one changes the table it costs no statement at all
+    vendors = tx.master.vendors(getattr(tx.audit, "vendors_version", None))
+    return ParseStart(replace(doc, status=Status.PARSING), owner, event, vendors, granted)
+
+
+def run_parse(app, start: ParseStart, actor: str) -> None:
+    """After ``start_parse``'s transaction committed: log its move and, when the lease was
+    taken, do the bounded work and record its outcome."""
+    log_step(app, start.event)
+    if not start.leased:
+        if start.event is None and start.doc.lease_owner:
+            app.log.debug("lease_held", document_id=start.doc.id, owner=start.doc.lease_owner, step="parse")
         return
-    doc = replace(doc, status=Status.PARSING)
+    doc, owner = start.doc, start.owner
     began = time.monotonic()
     try:
         with Heartbeat(app, doc.id, owner):
-            outcome = _parse_bounded(app, doc, vendors, granted.budget)
+            outcome = _parse_bounded(app, doc, start.vendors, start.granted.budget)
     except BaseException:
         # left in PARSING: a retry may start at once; its cost row stays open and the next
         # attempt counts it at its allowance (what it spent is unknown)
         release(app, doc.id, owner)
         raise
-    _record(app, doc, actor, owner, *outcome, granted=granted, elapsed_s=time.monotonic() - began)
+    _record(app, doc, actor, owner, *outcome, granted=start.granted, elapsed_s=time.monotonic() - began)
 
 
 def _parse_bounded(app, doc, vendors, budget=None):

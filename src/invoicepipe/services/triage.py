@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from typing import Optional
 
 from ..adapters.broker import step_for_pool
 from ..domain.models import Status
 from ..domain.triage import choose_pool
 from ..errors import PermanentError
-from .parse import failure_code, parse_runner
+from .parse import PARSABLE, ParseStart, failure_code, parse, parse_runner, run_parse, start_parse
 from .parse_work import probe_document
 from .transitions import log_step, move, reason
 
 
 def triage(app, document_id: int, actor: str) -> None:
     """RECEIVED -> QUEUED on a pool (then enqueue its parse), or -> FAILED if unreadable."""
+    _triage(app, document_id, actor, parse_fast_here=False)
+
+
+def triage_and_parse(app, document_id: int, actor: str) -> None:
+    """``triage`` in a process that runs the fast pool's parse too (the fast pool, the
+    embedded runtime): a document chosen for the fast pool is not sent on, its parse starts
+    in the transaction that queues it and runs in this message. A digital invoice's way
+    then takes one message and one transaction less; a scan is sent to the slow pool as
+    before.
+
+    A message that comes back (a retry after the parse raised, a duplicate) finds the
+    document queued or parsing on the fast pool and goes on with its parse as a
+    ``parse_fast`` message would: the parse's own guards (state, lease, attempts) decide."""
+    _triage(app, document_id, actor, parse_fast_here=True)
+
+
+def _triage(app, document_id: int, actor: str, parse_fast_here: bool) -> None:
     with app.uow.look() as tx:  # a look, not a claim: the move below is guarded
         doc = tx.documents.get(document_id)
-    if doc is None or doc.status is not Status.RECEIVED:
-        return  # already triaged: at-least-once delivery brought it twice
+    if doc is None:
+        return
+    if doc.status is not Status.RECEIVED:
+        # already triaged: at-least-once delivery brought it twice, or a retry of a message
+        # whose parse raised after the triage committed
+        if parse_fast_here and doc.status in PARSABLE and doc.pool == "fast":
+            parse(app, document_id, actor)
+        return
     try:
         # The probe opens the document with PDFium: bounded like a parse (a hostile file can
         # need gigabytes just to count its text).
@@ -31,9 +55,15 @@ def triage(app, document_id: int, actor: str) -> None:
         log_step(app, event)
         return
     pool, why = choose_pool(facts, app.policy.triage)
+    start: Optional[ParseStart] = None
     with app.uow.begin() as tx:
         event = move(tx, doc, Status.QUEUED, step="triage", actor=actor, outcome=pool, reasons=[reason(f"pool_{pool}", why)],
                      inputs=asdict(facts), policy_version=app.policy.version, pool=pool, page_count=facts.page_count)
+        if event is not None and parse_fast_here and pool == "fast":
+            queued = replace(doc, status=Status.QUEUED, pool=pool, page_count=facts.page_count)
+            start = start_parse(app, tx, queued, actor)
     log_step(app, event)
-    if event is not None:
+    if start is not None:
+        run_parse(app, start, actor)
+    elif event is not None:
         app.enqueuer.send(step_for_pool(pool), document_id)

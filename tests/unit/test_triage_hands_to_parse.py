@@ -1,0 +1,132 @@
+"""Triage on the fast pool parses the digital document it chooses in the same message; a
+scan is still sent to the slow pool, and a process without the fast parse sends every parse."""
+
+from __future__ import annotations
+
+import dramatiq
+import pytest
+from dramatiq.brokers.stub import StubBroker
+from sqlalchemy import update
+
+from invoicepipe.actors import declare_actors
+from invoicepipe.adapters.db import tables as t
+from invoicepipe.bootstrap import bootstrap
+from invoicepipe.services.audit import trail
+from invoicepipe.services.ingest import ingest_bytes
+from invoicepipe.services.queries import show
+from invoicepipe.services.triage import triage, triage_and_parse
+from tests.fakes import SCANNED, TextReaders, fake_pdf
+from tests.masterdata_samples import invoice_lines
+
+
+class SendsSeen:
+    """The app's enqueuer, keeping the step of every message sent."""
+
+    def __init__(self, enqueuer):
+        self.enqueuer, self.steps = enqueuer, []
+
+    def send(self, step, document_id, delay_ms=None):
+        self.steps.append(step)
+        self.enqueuer.send(step, document_id, delay_ms)
+
+
+def new_document(app, data) -> int:
+    [doc] = ingest_bytes(app, data, "a.pdf", "portal", "user:test").documents
+    return doc["id"]
+
+
+def test_a_digital_document_is_triaged_and_parsed_in_one_message(app):
+    doc_id = new_document(app, fake_pdf(*invoice_lines()))
+    app.enqueuer = sent = SendsSeen(app.enqueuer)
+    triage_and_parse(app, doc_id, "worker:test")
+    assert show(app, doc_id)["status"] == "extracted"
+    assert sent.steps == ["decide"]  # no parse_fast message
+    events = trail(app, doc_id)
+    assert [e["step"] for e in events] == ["received", "triage", "parse_started", "extracted"]
+    assert [(e["from_status"], e["to_status"]) for e in events[1:3]] == [("received", "queued"), ("queued", "parsing")]
+
+
+def test_a_scan_is_still_sent_to_the_slow_pool(app):
+    doc_id = new_document(app, SCANNED)
+    app.enqueuer = sent = SendsSeen(app.enqueuer)
+    triage_and_parse(app, doc_id, "worker:test")
+    assert show(app, doc_id)["status"] == "queued"
+    assert sent.steps == ["parse_slow"]
+
+
+def test_without_the_fast_parse_here_triage_sends_the_parse(app):
+    doc_id = new_document(app, fake_pdf(*invoice_lines()))
+    app.enqueuer = sent = SendsSeen(app.enqueuer)
+    triage(app, doc_id, "worker:test")
+    assert show(app, doc_id)["status"] == "queued"
+    assert sent.steps == ["parse_fast"]
+
+
+@pytest.mark.parametrize("status", ["queued", "parsing"])
+def test_a_triage_message_that_comes_back_goes_on_with_the_parse(app, status):
+    # the triage committed, then its parse raised (or the worker died): Dramatiq's retry
+    # brings the same triage message again
+    doc_id = new_document(app, fake_pdf(*invoice_lines()))
+    with app.uow.begin() as tx:
+        tx.conn.execute(update(t.documents).where(t.documents.c.id == doc_id).values(status=status, pool="fast"))
+    triage_and_parse(app, doc_id, "worker:test/retry")
+    assert show(app, doc_id)["status"] == "extracted"
+
+
+def test_a_triage_message_that_comes_back_leaves_a_slow_pool_document_to_its_pool(app):
+    doc_id = new_document(app, SCANNED)
+    with app.uow.begin() as tx:
+        tx.conn.execute(update(t.documents).where(t.documents.c.id == doc_id).values(status="queued", pool="slow"))
+    triage_and_parse(app, doc_id, "worker:test/retry")
+    assert show(app, doc_id)["status"] == "queued"
+
+
+def process_app(settings, queues):
+    """An App whose broker declares only ``queues``' actors, as a pool's worker process does."""
+    broker = StubBroker()
+    broker.emit_after("process_boot")
+    application = bootstrap(settings, broker=broker, readers=TextReaders())
+    declared = declare_actors(application, queues)
+    for queue in ("parse.fast", "parse.slow", "pipeline"):  # Redis takes a send to any queue
+        broker.declare_queue(queue)
+    return application, declared
+
+
+def test_the_fast_pool_takes_triage_and_parses_what_it_chooses(settings):
+    application, declared = process_app(settings, {"parse.fast"})
+    try:
+        assert declared["triage"].queue_name == "parse.fast"
+        doc_id = new_document(application, fake_pdf(*invoice_lines()))
+        worker = dramatiq.Worker(application.broker, queues={"parse.fast"}, worker_timeout=50)
+        worker.start()
+        try:
+            application.broker.join("parse.fast", fail_fast=True)
+            worker.join()
+        finally:
+            worker.stop()
+        assert show(application, doc_id)["status"] == "extracted"
+        assert application.broker.queues["pipeline"].qsize() == 1  # its decide
+    finally:
+        application.close()
+
+
+def test_a_pipeline_process_still_takes_triage_messages_an_older_version_queued_there(settings):
+    application, declared = process_app(settings, {"pipeline"})
+    try:
+        assert declared["triage"].queue_name == "pipeline"
+        assert "parse_fast" not in declared
+        doc_id = new_document(application, fake_pdf(*invoice_lines()))
+        application.broker.queues["parse.fast"].get_nowait()  # this version's triage message: not ours
+        application.broker.queues["parse.fast"].task_done()
+        application.broker.enqueue(dramatiq.Message(queue_name="pipeline", actor_name="triage", args=(doc_id,), kwargs={}, options={}))
+        worker = dramatiq.Worker(application.broker, queues={"pipeline"}, worker_timeout=50)
+        worker.start()
+        try:
+            application.broker.join("pipeline", fail_fast=True)
+            worker.join()
+        finally:
+            worker.stop()
+        assert show(application, doc_id)["status"] == "queued"
+        assert application.broker.queues["parse.fast"].qsize() == 1  # its parse, sent on
+    finally:
+        application.close()
