@@ -285,6 +285,22 @@ class Run:
                         f"(SELECT oid FROM pg_roles WHERE rolname = '{BENCH_ROLE}') ORDER BY calls DESC")
         return [(q, int(c)) for q, c in rows]
 
+    def redis_commands(self) -> dict[str, int]:
+        """Redis's command counts so far (INFO commandstats; production only): messages
+        sent, fetched and acknowledged, bells rung, counted where CPU time cannot tell a few
+        per cent apart on a loaded machine. The benchmark's own INFO calls are left out."""
+        if not self.env.get("INVOICEPIPE_REDIS_URL"):
+            return {}
+        out = subprocess.run(["redis-cli", "-u", self.env["INVOICEPIPE_REDIS_URL"], "info", "commandstats"],
+                             capture_output=True, text=True).stdout
+        counts = {}
+        for line in out.splitlines():
+            if line.startswith("cmdstat_"):
+                name, fields = line[len("cmdstat_"):].split(":", 1)
+                counts[name] = int(dict(f.split("=") for f in fields.split(","))["calls"])
+        counts.pop("info", None)
+        return counts
+
     def processes(self) -> dict[str, int]:
         """Live processes under each started process (itself and its parse children)."""
         parent_of = {}
@@ -354,6 +370,7 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
     time.sleep(1.0)  # let the last export's stragglers finish before the first reading
     processes_before = run.processes()
     run.reset_statements()
+    redis_before = run.redis_commands()
     before = run.cpu()
     sched_before = {label: tree_sched(p.pid) for label, p in run.procs.items()}
     t0 = time.monotonic()
@@ -362,6 +379,8 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
     after = run.cpu()
     sched = {label: sched_summary(sched_before[label], tree_sched(p.pid), p.pid, t1 - t0) for label, p in run.procs.items()}
     statements = run.statements()
+    redis_after = run.redis_commands()
+    redis_calls = {k: v - redis_before.get(k, 0) for k, v in redis_after.items() if v - redis_before.get(k, 0)}
     processes_after = run.processes()
     n = len(files) - WARMUP
     per_process = {k: (after[k] - before.get(k, after[k])) * 1000 / n for k in after}
@@ -378,7 +397,10 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
             # a process started inside the window (a parse child) is warm-up charged to the batch
             "processes": {k: [processes_before.get(k, 0), v] for k, v in processes_after.items()},
             "sql_per_doc": round(sum(c for _, c in statements) / n, 1) if statements else None,
-            "hot_sql": [[round(c / n, 2), " ".join(q.split())[:160]] for q, c in statements if c >= n / 2]}
+            "hot_sql": [[round(c / n, 2), " ".join(q.split())[:160]] for q, c in statements if c >= n / 2],
+            # Redis commands per document over the batch: idle polling counts too (bells, delay queues)
+            "redis_per_doc": round(sum(redis_calls.values()) / n, 1) if redis_calls else None,
+            "redis_by_command": {k: round(v / n, 2) for k, v in sorted(redis_calls.items(), key=lambda kv: -kv[1])}}
 
 
 def base_env(work: Path, port_base: int, audit_key: str, settings: tuple[str, ...] = ()) -> dict:
@@ -500,10 +522,16 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     saved_steps, saved_append = dict(actors.STEPS), audit_db.AuditRepository.append
     saved_deliver = decide_service.deliver_claimed
     saved_extract, saved_probe = parse_service._extract, triage_service.probe_document
+    saved_start, saved_run = triage_service.start_parse, triage_service.run_parse
     # One process runs every step, as `invoicepipe up` does: a decision that approves
-    # delivers in the same call (actors.WITH_EXPORT); that delivery counts under export.
+    # delivers in the same call (actors.WITH_EXPORT); that delivery counts under export. A
+    # triage that chooses the fast pool parses in the same call (actors.WITH_FAST_PARSE);
+    # that parse counts under parse.
+    composed = {**actors.WITH_EXPORT, **actors.WITH_FAST_PARSE}
     for step, stage in names.items():
-        actors.STEPS[step] = clock.wrap(stage, actors.WITH_EXPORT.get(saved_steps[step], saved_steps[step]))
+        actors.STEPS[step] = clock.wrap(stage, composed.get(saved_steps[step], saved_steps[step]))
+    triage_service.start_parse = clock.wrap("parse", saved_start)
+    triage_service.run_parse = clock.wrap("parse", saved_run)
     decide_service.deliver_claimed = clock.wrap("export", saved_deliver)
     # What `invoicepipe up` runs in its parse children, apart: "parse" and "triage" are then
     # what their steps cost the worker process itself (its GIL), the bookkeeping around them.
@@ -532,6 +560,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         actors.STEPS.update(saved_steps)
         decide_service.deliver_claimed = saved_deliver
         parse_service._extract, triage_service.probe_document = saved_extract, saved_probe
+        triage_service.start_parse, triage_service.run_parse = saved_start, saved_run
         audit_db.AuditRepository.append = saved_append
     n = len(files) - STAGE_WARMUP
     return {"cpu_ms": {k: round(v / n, 1) for k, v in clock.ms.items()},
@@ -667,6 +696,9 @@ def print_report(report: dict) -> None:
                 print(f"  PostgreSQL statements per doc: {r['sql_per_doc']} (pg_stat_statements); most run:")
                 for calls, query in r["hot_sql"]:
                     print(f"    {calls:7.2f}  {query}")
+            if r.get("redis_per_doc") is not None:
+                print(f"  Redis commands per doc: {r['redis_per_doc']} (INFO commandstats): "
+                      + ", ".join(f"{k} {v}" for k, v in r["redis_by_command"].items()))
     for form, by_stage in report.get("cpu_ms_by_stage", {}).items():
         cpu, statements = by_stage["cpu_ms"], by_stage["statements"]
         print(f"\nCPU ms per {form} doc by stage (one process, inline, SQLite), [SQL statements]: "

@@ -262,7 +262,7 @@ def wait_mid_batch(topo: "Topology", at_least: int = 2) -> None:
 
 def wait_pool_busy(topo: "Topology", pool: str, timeout_s: float = 180) -> bool:
     """Until ``pool`` is in the middle of its work: a parse pool holds a document in
-    ``parsing``; the pipeline pool (triage, decide, export) has done some and has more to do."""
+    ``parsing``; the pipeline pool (decide, export) has done some and has more to do."""
     if pool == "pipeline":
         return topo.wait_for(lambda t: sum(n for s, n in t.by_state.items() if s not in ("received", "queued")) >= 2
                              and sum(n for s, n in t.by_state.items() if s in IN_FLIGHT_STATES) >= 2, timeout_s)

@@ -1,7 +1,7 @@
 """A worker process holds no more PostgreSQL connections than its pool settings allow.
 
-A pipeline worker with 8 threads and ``INVOICEPIPE_DB_POOL_SIZE=2``,
-``INVOICEPIPE_DB_MAX_OVERFLOW=0`` triages a batch of documents; every sample of
+A fast-pool worker with 8 threads and ``INVOICEPIPE_DB_POOL_SIZE=2``,
+``INVOICEPIPE_DB_MAX_OVERFLOW=0`` triages and parses a batch of documents; every sample of
 ``pg_stat_activity`` for its application_name counts at most 2, and the batch still gets
 through (threads wait for a pooled connection instead of opening more). No overflow here:
 an overflow connection is closed when returned, and its backend stays in
@@ -71,19 +71,19 @@ def test_worker_process_stays_within_its_connection_pool(postgres_url, clean_red
     try:
         ids = [ingest_bytes(app, invoice_pdf(n), f"cl-{n}.pdf", "portal", "test").documents[0]["id"] for n in range(DOCUMENTS)]
         sampler.start()
-        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "workers.pipeline", "--processes", "1", "--threads", "8"],
+        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "workers.fast", "--processes", "1", "--threads", "8"],
                                   cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                   start_new_session=True)
         end = time.monotonic() + 240
         while time.monotonic() < end:
             with app.uow.begin() as tx:
                 states = {d.status.value for d in tx.documents.by_ids(ids)}
-            if states <= {"queued", "parsing"}:  # triaged; nobody consumes the fast queue here
+            if states <= {"queued", "extracted"}:  # triaged and parsed; nobody decides here
                 break
-            assert worker.poll() is None, "the pipeline worker exited"
+            assert worker.poll() is None, "the fast worker exited"
             time.sleep(0.3)
         else:
-            pytest.fail(f"triage did not finish: {states}")
+            pytest.fail(f"triage and parse did not finish: {states}")
     finally:
         stop.set()
         if worker is not None and worker.poll() is None:

@@ -157,7 +157,7 @@ def test_prometheus_scrapes_each_worker_pool_and_sees_a_pool_go_down(tmp_path, c
         wait_for(lambda: scalar(base, 'sum(invoicepipe_document_transitions_total{pool="pipeline",step="decide"})') >= len(docs),
                  120, "the pipeline pool's decisions", tmp_path / "pipeline.log")
         assert scalar(base, 'sum(dramatiq_messages_total{pool="fast",queue_name="parse.fast"})') >= len(docs)
-        assert scalar(base, 'sum(invoicepipe_step_duration_seconds_count{pool="pipeline",step="triage"})') >= len(docs)
+        assert scalar(base, 'sum(invoicepipe_step_duration_seconds_count{pool="fast",step="triage"})') >= len(docs)
 
         stop(pools.pop("fast"))  # the supervisor and its pool: the target goes down
         wait_for(lambda: scalar(base, 'up{job="invoicepipe-worker",pool="fast"}') == 0 and
