@@ -41,6 +41,7 @@ from invoicepipe.domain.extraction.search import (
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
+from invoicepipe.domain.extraction.title_number import title_numbers
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
@@ -109,6 +110,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         if name == "invoice_number":
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
             cands += _numbers_under_title(ctx, parser)
+            cands += title_numbers(ctx, parser)
             cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
