@@ -56,7 +56,14 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # letter off, an invoice date counted back from the due date (held), specks after "Numero", a
 # number two OCR engines disagree on kept and held. Calibration maps carried over from kv-2.15 (not refitted:
 # every set's wrong auto-approved count stayed 0 with them; README Benchmarks)
-EXTRACTOR_VERSION = "kv-2.16"
+# kv-2.17 (the delta region): month abbreviations of Polish invoicing programs ("16 sty 2026"),
+# Austrian "Jän." and French "déc." / "fév."; a page that prints its amounts twice, in the
+# invoice's currency and converted (a stated exchange rate), takes the amounts its items add up
+# to and the code beside that total as the currency, or leaves both sets for a person; an IBAN
+# a direct debit collects from is the buyer's; the number printed only in a large heading
+# ("RECHNUNG 2026-0183") is read as a label's value. Calibration maps carried over from kv-2.16
+# (not refitted).
+EXTRACTOR_VERSION = "kv-2.17"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
