@@ -42,7 +42,7 @@ from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.title_number import title_numbers
-from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets
+from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
 from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name
@@ -59,7 +59,8 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # kv-2.17 (the delta region): month abbreviations of Polish invoicing programs ("16 sty 2026"),
 # Austrian "Jän." and French "déc." / "fév."; a page that prints its amounts twice, in the
 # invoice's currency and converted (a stated exchange rate), takes the amounts its items add up
-# to and the code beside that total as the currency, or leaves both sets for a person; an IBAN
+# to and the code beside that total as the currency, or leaves both sets for a person (showing
+# the set whose total is printed in the vendor's master currency); an IBAN
 # a direct debit collects from is the buyer's; the number printed only in a large heading
 # ("RECHNUNG 2026-0183") is read as a label's value. Calibration maps carried over from kv-2.16
 # (not refitted).
@@ -415,8 +416,17 @@ def _in_invoice_currency(doc: DocumentText, ctx: Context, items: list[LineItem],
             items = read_line_items(doc, ctx, _net_of(fields), _amount_of(fields, "total"))
     elif (len(nets) > 1 or len({code_beside(ctx, c) for c in fresh[2]} - {None}) > 1) and summed not in nets:
         # two sets of amounts add up (or totals in two currencies were read) and the items
-        # name neither: which is the invoice's is a person's call (the conflict class stays
+        # name neither: the set whose total is printed in the vendor's master currency is
+        # shown, and which is the invoice's stays a person's call (the conflict class stays
         # under every threshold)
+        billed = [t for t in closing_triples(ctx, *fresh) if prior and code_beside(ctx, t[2]) == prior]
+        if billed and billed[0][0].raw != _net_of(fields):
+            again = choose_amounts(ctx, *fresh, items_net=billed[0][0].raw)
+            if "net" in again and again["net"][0].raw == billed[0][0].raw:
+                totals = again
+                for name, (cand, conf) in again.items():
+                    put(name, cand, conf)
+                put("amount_due", *amount_due(ctx, *again.get("total", (None, 0.0))))
         for name in ("net", "tax", "total", "amount_due"):
             if name in fields:
                 tags = tuple(t for t in fields[name].evidence if not t.startswith("class:")) + ("class:conflict",)

@@ -263,7 +263,12 @@ def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candida
 def closing_nets(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> set[Decimal]:
     """The nets of every (net, tax, total) that adds up: more than one on a page printing
     its amounts in two currencies (``second_currency``)."""
-    return {triple[0].raw for _, triple in _closing_triples(net, tax, total, _roundings(ctx))}
+    return {triple[0].raw for triple in closing_triples(ctx, net, tax, total)}
+
+
+def closing_triples(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> list[tuple]:
+    """Every (net, tax or None, total, rounding or charge) that adds up."""
+    return [triple for _, triple in _closing_triples(net, tax, total, _roundings(ctx))]
 
 
 def _closing_triples(net: list[Candidate], tax: list[Candidate], total: list[Candidate], roundings: list[Decimal]):
