@@ -7,9 +7,9 @@
 #   OUT=/tmp/new.json scripts/fit_calibration.sh   # fit elsewhere, to compare before shipping:
 #   invoicepipe eval extraction SET --config /tmp/new.json
 #
-# The split uses seeds 701-708, which no evaluation set uses (those are 11, the default
+# The split uses seeds 701-709, which no evaluation set uses (those are 11, the default
 # 20260314 and the shared real corpora), and only development layouts (the more, fresh,
-# receipts, novel, atlas and harbor regions' --part dev, other invoices than the evaluation
+# receipts, novel, atlas, harbor and delta regions' --part dev, other invoices than the evaluation
 # sets'): every holdout part stays unseen.
 # 2,410 documents (1,760 digital, 650 scanned or photographed) from every region. Reading
 # them takes most of the time (OCR: a few CPU seconds a page); the cache (DIR/cache, keyed
@@ -40,6 +40,7 @@ RECIPE=(
   "novel|--split 100,20,0,10 --seed 706 --region novel --part dev"
   "atlas|--split 100,20,0,10 --seed 707 --region atlas --part dev"
   "harbor|--split 120,40,0,20 --seed 708 --region harbor --part dev"
+  "delta|--split 100,20,0,10 --seed 709 --region delta --part dev"
 )
 
 folders=()

@@ -34,6 +34,10 @@ def test_non_amounts_are_rejected(text):
     ("14 mars 2026", date(2026, 3, 14)), ("14. März 2026", date(2026, 3, 14)), ("19 april 2014", date(2014, 4, 19)),
     ("14.03.26", date(2026, 3, 14)), ("02 Juillet 2015", date(2015, 7, 2)), ("8-9-2022", date(2022, 9, 8)),
     ("7. Mai 2014", date(2014, 5, 7)),
+    # month abbreviations: Austrian "Jän.", French "déc." / "fév.", Polish three-letter forms
+    ("12. Jän. 2026", date(2026, 1, 12)), ("12 déc. 2025", date(2025, 12, 12)), ("3 fév. 2026", date(2026, 2, 3)),
+    ("16 sty 2026", date(2026, 1, 16)), ("14 lut 2026", date(2026, 2, 14)), ("5 paź 2026", date(2026, 10, 5)),
+    ("5 paz 2026", date(2026, 10, 5)), ("2 gru 2026", date(2026, 12, 2)),
 ])
 def test_dates_in_many_forms(text, expected):
     found, _ = parse_date(text)

@@ -8,7 +8,9 @@ an account of the vendor already on file: the master vouches for the very string
 page agrees with it (evidence for the bank check, not a reason to hold); any other such
 string may be a misread the mod-97 check let through, so it is left unread and the bank
 details are reported unreadable (``bank_details``). An IBAN wrapped over two lines is read
-when its joined parts pass the same checks (``iban_wrap``).
+when its joined parts pass the same checks (``iban_wrap``). An IBAN on a line that speaks of
+a direct debit is the account the vendor collects from, the buyer's: it stays a candidate,
+far below any IBAN the vendor prints to be paid into.
 """
 
 from __future__ import annotations
@@ -21,8 +23,28 @@ from invoicepipe.domain.extraction.parsing import find_iban, normalise_id
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 
+# "Prélèvement SEPA ... sur le compte FR76 ...", "IBAN (prélèvement)", "Lastschrift von Konto",
+# "wird von Ihrem Konto abgebucht", "direct debit from", "domiciliación", "addebito SDD",
+# "automatische incasso", "débito direto", "polecenie zapłaty"
+_DEBITED = re.compile(r"(?i)pr[ée]l[èe]vement|lastschrift|abgebucht|abbuchung|direct\s*debit|domiciliaci[oó]n|adeudo\s*directo"
+                      r"|addebito|automatische\s*incasso|incasso\s*machtiging|d[ée]bito\s*direto|polecenie\s*zap[łl]aty")
+DEBITED_SCALE = 0.3
+
+
 def iban_candidates(ctx: Context, on_file: Iterable[str] = ()) -> list[Candidate]:
-    """One candidate per line with a readable IBAN; ``on_file`` are the resolved vendor's IBANs."""
+    """One candidate per line with a readable IBAN; ``on_file`` are the resolved vendor's IBANs.
+    An IBAN a direct debit collects from (``_DEBITED`` on its line) is the buyer's: its score
+    is scaled by ``DEBITED_SCALE``."""
+    cands = _iban_candidates(ctx, on_file)
+    for c in cands:
+        line = ctx.layout.line_of(c.words[0]) if c.words else None
+        if line is not None and _DEBITED.search(line.text):
+            c.score *= DEBITED_SCALE
+            c.notes.append("debited_account")
+    return cands
+
+
+def _iban_candidates(ctx: Context, on_file: Iterable[str] = ()) -> list[Candidate]:
     known = {normalise_id(i) for i in on_file}
     cands = []
     for ln in ctx.layout.lines:

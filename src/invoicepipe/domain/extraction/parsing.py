@@ -162,11 +162,11 @@ MONTHS = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
     # German
     "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "marz": 3, "mai": 5, "juni": 6,
-    "juli": 7, "oktober": 10, "dezember": 12, "okt": 10, "dez": 12,
+    "juli": 7, "oktober": 10, "dezember": 12, "okt": 10, "dez": 12, "jän": 1, "mrz": 3,
     # French
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6,
     "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "avr": 4, "juil": 7,
+    "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "fév": 2, "avr": 4, "juil": 7, "déc": 12,
     # Dutch
     "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "mrt": 3, "okt.": 10,
     # Spanish
@@ -184,6 +184,8 @@ MONTHS = {
     "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
     "styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6, "lipiec": 7,
     "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11, "grudzień": 12,
+    # and the three-letter abbreviations of invoicing programs ("16 sty 2026", "14 lut 2026")
+    "sty": 1, "lut": 2, "kwi": 4, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10, "lis": 11, "gru": 12,
     # Czech: the genitive of a date ("8. ledna 2026") and the nominative of headers
     "ledna": 1, "února": 2, "března": 3, "dubna": 4, "května": 5, "června": 6, "července": 7,
     "srpna": 8, "září": 9, "října": 10, "listopadu": 11, "prosince": 12,

@@ -51,14 +51,17 @@ def _top(cands: list[Candidate], k: int = 6) -> list[Candidate]:
     return list(seen.values())[:k]
 
 
-def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> dict[str, tuple[Candidate, float]]:
+def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate],
+                   items_net: Optional[Decimal] = None) -> dict[str, tuple[Candidate, float]]:
     """Pick net/tax/total candidates and cross-check them; returns {field: (candidate,
-    confidence)} for those found, each candidate carrying its evidence in ``notes``."""
+    confidence)} for those found, each candidate carrying its evidence in ``notes``. With
+    ``items_net`` (the items' sum on a page that prints its amounts in two currencies, see
+    ``second_currency``) a consistent triple with that net wins over the converted one."""
     doc = DocumentAmounts(ctx)
     net, tax, total = _with_breakdown(ctx, net, tax, total)
     total = [_paid(doc, c) for c in total]
     net, total = _payable_net(doc, net, total)
-    chosen, closes, adjustment = _choose(ctx, net, tax, total)
+    chosen, closes, adjustment = _choose(ctx, net, tax, total, items_net)
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
         closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
@@ -203,12 +206,13 @@ def _raw_score(cls: str, score: float) -> float:
     return round(min(0.99, raw), 3)
 
 
-def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[dict, bool, Decimal]:
+def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate],
+            items_net: Optional[Decimal] = None) -> tuple[dict, bool, Decimal]:
     """The chosen candidates, each with its base score (the candidate's score, lowered when
     a competing value was nearly as well supported), whether net + tax (+ a printed rounding
     or charge) = total, and that rounding or charge (0 without one)."""
     tax = included_tax_positive(tax, total)
-    best = _best_triple(net, tax, total, _roundings(ctx))
+    best = _best_triple(net, tax, total, _roundings(ctx), items_net)
     out: dict[str, tuple[Candidate, float]] = {}
     if best:
         n, t, g, adjustment = best
@@ -242,16 +246,37 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
 
 
 def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candidate],
-                 roundings: list[Decimal]) -> Optional[tuple]:
+                 roundings: list[Decimal], items_net: Optional[Decimal] = None) -> Optional[tuple]:
     """The best-scored (net, tax or None, total, rounding or charge) with net + tax (+ a
     printed rounding or charge) = total. Every tax candidate and every sum of per-rate tax
     rows is looked up by the value the pair (net, total) needs, so a right tax row is never
     cut off by a ranking."""
+    best: Optional[tuple[float, tuple]] = None
+    for score, triple in _closing_triples(net, tax, total, roundings):
+        if items_net is not None and triple[0].raw == items_net:
+            score += 1.0  # the items add up to it: the invoice's own, not a converted copy
+        if best is None or score > best[0]:
+            best = (score, triple)
+    return best[1] if best else None
+
+
+def closing_nets(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> set[Decimal]:
+    """The nets of every (net, tax, total) that adds up: more than one on a page printing
+    its amounts in two currencies (``second_currency``)."""
+    return {triple[0].raw for triple in closing_triples(ctx, net, tax, total)}
+
+
+def closing_triples(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> list[tuple]:
+    """Every (net, tax or None, total, rounding or charge) that adds up."""
+    return [triple for _, triple in _closing_triples(net, tax, total, _roundings(ctx))]
+
+
+def _closing_triples(net: list[Candidate], tax: list[Candidate], total: list[Candidate], roundings: list[Decimal]):
+    """(score, (net, tax or None, total, rounding or charge)) of every triple that adds up."""
     by_value: dict[Decimal, Candidate] = {}
     for t in sorted(tax + _summed_tax_rows(tax), key=lambda c: -c.score):
         if t.raw is not None:
             by_value.setdefault(t.raw, t)
-    best: Optional[tuple[float, tuple]] = None
     for n, g in product(_top(net, 10), _top(total, 10)):
         if n.raw is None or g.raw is None or not g.raw:
             continue
@@ -261,10 +286,7 @@ def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candida
             if t is None and abs(want) > CENT:
                 continue
             # a rounding row makes a coincidence likelier: prefer the triple without one
-            score = n.score + g.score + (t.score if t else 0.3) - (0.05 if r else 0.0)
-            if best is None or score > best[0]:
-                best = (score, (n, t, g, r))
-    return best[1] if best else None
+            yield n.score + g.score + (t.score if t else 0.3) - (0.05 if r else 0.0), (n, t, g, r)
 
 
 def _roundings(ctx: Context) -> list[Decimal]:
