@@ -92,18 +92,23 @@ def process_app(settings, queues):
     return application, declared
 
 
+def consume(application, queue: str) -> None:
+    """Run ``queue``'s messages to the end with a real worker, as that pool's process would."""
+    worker = dramatiq.Worker(application.broker, queues={queue}, worker_timeout=50)
+    worker.start()
+    try:
+        application.broker.join(queue, fail_fast=True)
+        worker.join()
+    finally:
+        worker.stop()
+
+
 def test_the_fast_pool_takes_triage_and_parses_what_it_chooses(settings):
     application, declared = process_app(settings, {"parse.fast"})
     try:
         assert declared["triage"].queue_name == "parse.fast"
         doc_id = new_document(application, fake_pdf(*invoice_lines()))
-        worker = dramatiq.Worker(application.broker, queues={"parse.fast"}, worker_timeout=50)
-        worker.start()
-        try:
-            application.broker.join("parse.fast", fail_fast=True)
-            worker.join()
-        finally:
-            worker.stop()
+        consume(application, "parse.fast")
         assert show(application, doc_id)["status"] == "extracted"
         assert application.broker.queues["pipeline"].qsize() == 1  # its decide
     finally:
@@ -119,13 +124,7 @@ def test_a_pipeline_process_still_takes_triage_messages_an_older_version_queued_
         application.broker.queues["parse.fast"].get_nowait()  # this version's triage message: not ours
         application.broker.queues["parse.fast"].task_done()
         application.broker.enqueue(dramatiq.Message(queue_name="pipeline", actor_name="triage", args=(doc_id,), kwargs={}, options={}))
-        worker = dramatiq.Worker(application.broker, queues={"pipeline"}, worker_timeout=50)
-        worker.start()
-        try:
-            application.broker.join("pipeline", fail_fast=True)
-            worker.join()
-        finally:
-            worker.stop()
+        consume(application, "pipeline")
         assert show(application, doc_id)["status"] == "queued"
         assert application.broker.queues["parse.fast"].qsize() == 1  # its parse, sent on
     finally:
