@@ -71,7 +71,7 @@ def unread_regions(image: Image.Image, px: float, words: list[Word]) -> list[Box
 
 def _search(image: Image.Image, px: float, words: list[Word]) -> tuple[list[Box], list[Box]]:
     """(``unread_regions``, the boxes in page points of every piece of print no sure word covers)."""
-    import cv2
+    from invoicepipe.adapters.opencv import cv2
     import numpy as np
 
     height_pt = _line_height(words)

@@ -29,9 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import cv2
 import numpy as np
 from PIL import Image
+
+from invoicepipe.adapters.opencv import cv2
 
 MEASURE_SIDE = 1400  # longest side of the copy the runs are found on (a row 8-14 px high)
 CLOSE = 0.012  # sideways closing, share of the copy's width: joins the letters and words of a row

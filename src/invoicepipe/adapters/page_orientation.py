@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
+
+from invoicepipe.adapters.opencv import cv2
 
 MEASURE_LONG_SIDE = 1200  # pixels: body bands of 8-10 pt print stay 5+ rows tall
 MIN_WORDS = 12  # fewer usable words are no evidence either way

@@ -25,9 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import cv2
 import numpy as np
 from PIL import Image
+
+from invoicepipe.adapters.opencv import cv2
 
 # measured in the page's own glyph height (the median height of its letters' blobs), not in
 # points: a phone photo says nothing true about its resolution, its print's size on the image
