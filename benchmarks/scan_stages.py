@@ -15,7 +15,8 @@ eraser`` (``table_grid.erase_rules``), ``preparation (rest)`` (the rest of ``ocr
 ``ink test``, ``second engine``, ``unread search`` and ``unread read`` (print no sure word
 covers, found and read by RapidOCR, ``ocr_unread``), ``text layer + thumbnails`` (the PDF's
 empty text layer and the content print's thumbnails), ``extraction`` (the main one), ``re-read check`` (the
-extraction deciding on a re-read), ``content print``, ``model load`` (a language list's
+extraction without master data that decides on the amounts' re-read and names the identifiers to
+read again: once per document unless the amounts were read again), ``content print``, ``model load`` (a language list's
 Tesseract models loaded the first time a process reads with it); ``other`` is the total's remainder.
 """
 
@@ -83,7 +84,7 @@ def scan_stage_figures(scans: list[Path]) -> dict:
                (ocr, "read_page_rapidocr", lambda f: clock.wrap("second engine", f)),
                (ocr_unread, "unread_regions", lambda f: clock.wrap("unread search", f)),
                (ocr, "read_block_rapidocr", lambda f: clock.wrap("unread read", f)),
-               (ocr_amounts, "extract_invoice", lambda f: clock.wrap("re-read check", f)),
+               (ocr, "extract_invoice", lambda f: clock.wrap("re-read check", f)),
                (parse_work, "extract_invoice", lambda f: clock.wrap("extraction", f)),
                (parse_work, "_content_print", lambda f: clock.wrap("content print", f)),
                (ocr, "render_page", lambda f: clock.wrap("render", f)),
