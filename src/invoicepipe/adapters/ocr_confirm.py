@@ -10,8 +10,8 @@ two crops (tens of ms against a page's second or more of OCR); a page whose iden
 were read surely costs the extraction only.
 
 The crop is read by another engine than the page where one is installed: RapidOCR's
-recognizer (``ocr_fallback.read_line_rapidocr``, about 50 ms of CPU a crop once its model is
-loaded). Tesseract reading its own page's print again repeats its guesses (a Courier "SI"
+recognizer (``ocr_fallback.read_line_rapidocr``, about 30 ms of CPU a crop on one thread once
+its model is loaded). Tesseract reading its own page's print again repeats its guesses (a Courier "SI"
 read "51" on the page and in the crop at every scale); another model does not, so its
 disagreement is evidence too and holds the value under review (``identifier_reread.judge``).
 Without RapidOCR the crop is read by Tesseract as before and a disagreement changes nothing.
