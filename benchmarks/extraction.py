@@ -319,7 +319,8 @@ def main(argv=None) -> int:
             print(json.dumps(figures, indent=2))
         else:
             print(f"slow-pool parse stages on {args.set} ({figures['documents']} scans, {figures['pages']} pages, load "
-                  f"average {figures['load_average']}), thread CPU ms per page: total {figures['total_cpu_ms_per_page']}; "
+                  f"average {figures['load_average']}), thread CPU ms per page: total {figures['total_cpu_ms_per_page']} "
+                  f"(the process, helper threads too: {figures['process_cpu_ms_per_page']}); "
                   + ", ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_page"].items()))
         return 0
     if args.text_layer:

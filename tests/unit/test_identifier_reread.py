@@ -359,3 +359,21 @@ def test_a_sure_value_takes_the_code_both_crops_read_and_stays_held(monkeypatch)
     alone = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("2026000822", 0.97, []), engine="rapidocr 3.10.0",
                                 witness=_reader("026000822", 0.9, []))
     assert alone.pages[0].words[1] == words[1] and alone.pages[0].capture[DOUBTED_KEY] == (1,)
+
+
+def test_the_amounts_check_and_the_identifiers_extract_a_document_not_read_again_once(monkeypatch):
+    import invoicepipe.adapters.ocr as ocr
+    import invoicepipe.adapters.ocr_amounts as ocr_amounts
+    from invoicepipe.adapters.ocr_confirm import confirm_identifiers
+
+    extracted = []
+    monkeypatch.setattr(ocr, "extract_invoice", lambda doc, vendors: extracted.append(doc) or _extraction())
+    monkeypatch.setattr(ocr_amounts, "needs_reread", lambda first: False)  # the amounts agree: not read again
+    extract = ocr._remembered_extraction()
+    first = _doc()
+    doc = ocr_amounts.reread_amounts(first, {1: (IMAGE, PX)}, _reader("12.00", 0.9, []), extract)
+    doc = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("4711-0815", 0.8, []), extract=extract)
+    assert extracted == [first]
+    assert doc.pages[0].capture["ids_confirmed"] == 1
+    extract(doc)  # a document read again is another document
+    assert extracted == [first, doc]

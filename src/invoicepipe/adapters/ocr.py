@@ -25,6 +25,7 @@ from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr, read_line_rapidocr, read_page_rapidocr
 from invoicepipe.adapters.pdf import open_pdfium, render_page
+from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.errors import UnreadableDocument
 from invoicepipe.observability.events import ocr_call
@@ -338,23 +339,44 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     if notes:
         reader += f" ({'; '.join(notes)})"
     doc = DocumentText(tuple(pages), None, reader)
+    extract = _remembered_extraction()
     if settings.reread_amounts and images:
-        doc = ocr_amounts.reread_amounts(doc, images, _region_reader(settings, lang.current, ocr_amounts.BLOCK_PSM))
+        doc = ocr_amounts.reread_amounts(doc, images, _region_reader(settings, lang.current, ocr_amounts.BLOCK_PSM),
+                                         extract)
     if settings.confirm_ids and images:
-        doc = _confirm_identifiers(doc, images, settings, lang.current, frozenset(doubted))
+        doc = _confirm_identifiers(doc, images, settings, lang.current, frozenset(doubted), extract)
     return doc
 
 
+def _remembered_extraction():
+    """``extract_invoice(doc, ())`` that remembers what it extracted this document's reading
+    into: the amounts' check and the identifiers' both extract the document without master
+    data, and unless the amounts were read again it is the same document, extracted once.
+    Documents are told apart by identity (each reading again makes a new one)."""
+    done: list[tuple[DocumentText, object]] = []
+
+    def extract(doc: DocumentText):
+        for seen, extraction in done:
+            if seen is doc:
+                return extraction
+        extraction = extract_invoice(doc, ())
+        done.append((doc, extraction))
+        return extraction
+
+    return extract
+
+
 def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings, language: str,
-                         doubted: frozenset) -> DocumentText:
+                         doubted: frozenset, extract=None) -> DocumentText:
     """The unsurely read numbers read again (``ocr_confirm``) by RapidOCR when it is installed
     and chosen, by Tesseract otherwise."""
     engine = rapidocr_available() if settings.confirm_reader == "rapidocr" else None
     if engine is None:
         return ocr_confirm.confirm_identifiers(doc, images, _region_reader(settings, language, ocr_confirm.LINE_PSM),
-                                               doubted)
+                                               doubted, extract=extract)
     return ocr_confirm.confirm_identifiers(doc, images, _line_reader(), doubted, engine=engine,
-                                           witness=_region_reader(settings, language, ocr_confirm.LINE_PSM))
+                                           witness=_region_reader(settings, language, ocr_confirm.LINE_PSM),
+                                           extract=extract)
 
 
 def _block_reader():

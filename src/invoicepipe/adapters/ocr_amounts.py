@@ -14,14 +14,14 @@ without the arithmetic or a repeated printing agreeing with it.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.amount_reread import (
     amount_rows, better_reading, needs_reread, reread_region, splice_words)
-from invoicepipe.domain.models import Box, DocumentText, Word
+from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
 
 # upscaling a 200-300 dpi page to 2x gives Tesseract's LSTM the x-height it reads best at
 # for small print and separates a decimal comma from the digits beside it
@@ -30,14 +30,19 @@ SCALE = 2.0
 BLOCK_PSM = 6
 
 ReadWords = Callable[[Image.Image, float, int], list[Word]]
+Extract = Callable[[DocumentText], Extraction]  # a document extracted without master data
 
 
-def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]], read_words: ReadWords) -> DocumentText:
+def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]], read_words: ReadWords,
+                   extract: Optional[Extract] = None) -> DocumentText:
     """``doc`` with the amounts' region of one page read again when that makes its total
     agree with the other evidence; else ``doc`` unchanged. ``images`` maps a page number to
     (the image its words' boxes refer to, pixels per point); ``read_words(image, px_per_pt,
-    page_number)`` reads a region image into words with boxes in the region's points."""
-    first = extract_invoice(doc, ())
+    page_number)`` reads a region image into words with boxes in the region's points.
+    ``extract(doc)`` is ``extract_invoice(doc, ())``, or a caller's that remembers it (the
+    identifiers' check after this one extracts the same document when it is not read again)."""
+    extract = extract or (lambda text: extract_invoice(text, ()))
+    first = extract(doc)
     if not needs_reread(first):
         return doc
     where = reread_region(doc, first)
@@ -49,7 +54,7 @@ def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, fl
     if not words:
         return doc
     candidate = splice_words(doc, number, region, words)
-    second = extract_invoice(candidate, ())
+    second = extract(candidate)
     if not better_reading(first, second):
         return doc
     # the region also holds table rows and the footer, which the first reading (at page
@@ -58,7 +63,7 @@ def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, fl
     rows = amount_rows(second, number, region)
     if rows is not None:
         narrow = splice_words(doc, number, rows, words)
-        if better_reading(first, extract_invoice(narrow, ())):
+        if better_reading(first, extract(narrow)):
             return narrow
     return candidate
 

@@ -10,8 +10,8 @@ two crops (tens of ms against a page's second or more of OCR); a page whose iden
 were read surely costs the extraction only.
 
 The crop is read by another engine than the page where one is installed: RapidOCR's
-recognizer (``ocr_fallback.read_line_rapidocr``, about 50 ms of CPU a crop once its model is
-loaded). Tesseract reading its own page's print again repeats its guesses (a Courier "SI"
+recognizer (``ocr_fallback.read_line_rapidocr``, about 30 ms of CPU a crop on one thread once
+its model is loaded). Tesseract reading its own page's print again repeats its guesses (a Courier "SI"
 read "51" on the page and in the crop at every scale); another model does not, so its
 disagreement is evidence too and holds the value under review (``identifier_reread.judge``).
 Without RapidOCR the crop is read by Tesseract as before and a disagreement changes nothing.
@@ -33,7 +33,7 @@ from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.adapters.ocr_unread import read_by_other_engine
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.identifier_reread import Judgement, Spot, judge, judge_sure, spots, with_confidence, with_doubt, with_reading
-from invoicepipe.domain.models import DocumentText, Word
+from invoicepipe.domain.models import DocumentText, Extraction, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
 SCALE = 2.0
@@ -53,7 +53,8 @@ def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords)
 
 def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]],
                         read_words: ReadWords, doubted: frozenset[Word] = frozenset(),
-                        engine: Optional[str] = None, witness: Optional[ReadWords] = None) -> DocumentText:
+                        engine: Optional[str] = None, witness: Optional[ReadWords] = None,
+                        extract: Optional[Callable[[DocumentText], Extraction]] = None) -> DocumentText:
     """``doc`` with each unsurely read identifier whose second reading agrees at the
     confidence of two readings, and, when ``engine`` names another engine than the page's
     (``read_words`` is that engine), each one it read otherwise held at the confidence of a
@@ -63,9 +64,12 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
     ``doubted`` are words two readings already disagreed on (``ocr_identifiers``): they are
     held already, so they are not read again. ``witness`` (Tesseract, when ``engine`` is
     another) reads a one-word spot whose page word the engine read otherwise, not only in
-    confusable shapes: the third reading ``identifier_reread.judge`` weighs."""
+    confusable shapes: the third reading ``identifier_reread.judge`` weighs. ``extract(doc)``
+    is ``extract_invoice(doc, ())``, or a caller's that remembers it (the amounts' check
+    before this one extracted the same document when it did not read it again)."""
     independent = engine is not None
-    found = spots(doc, extract_invoice(doc, ()), tuple(images), doubted, value_words=independent, check_sure=independent)
+    first_extraction = extract(doc) if extract is not None else extract_invoice(doc, ())
+    found = spots(doc, first_extraction, tuple(images), doubted, value_words=independent, check_sure=independent)
     if not found:
         return doc
     tally: dict[int, list[int]] = {}

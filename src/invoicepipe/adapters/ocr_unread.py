@@ -71,7 +71,7 @@ def unread_regions(image: Image.Image, px: float, words: list[Word]) -> list[Box
 
 def _search(image: Image.Image, px: float, words: list[Word]) -> tuple[list[Box], list[Box]]:
     """(``unread_regions``, the boxes in page points of every piece of print no sure word covers)."""
-    import cv2
+    from invoicepipe.adapters.opencv import cv2, pieces_with_stats
     import numpy as np
 
     height_pt = _line_height(words)
@@ -99,7 +99,7 @@ def _search(image: Image.Image, px: float, words: list[Word]) -> tuple[list[Box]
     ink &= 1 - rules
     # pieces of print: not a speck, not a rule; a letter's size or more (a stamp's frame
     # tilted past the eraser joins the letters it touches into one piece)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = pieces_with_stats(ink, connectivity=8)
     keep = np.zeros(count, dtype=np.uint8)
     centres, unread = [], []
     for i in range(1, count):
@@ -115,7 +115,7 @@ def _search(image: Image.Image, px: float, words: list[Word]) -> tuple[list[Box]
     pieces = keep[labels]
     # pieces a space or a line apart make one block
     blocks = cv2.dilate(pieces, cv2.getStructuringElement(cv2.MORPH_RECT, (3 * lh, max(1, lh // 2))))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(blocks, connectivity=8)
+    count, labels, stats, _ = pieces_with_stats(blocks, connectivity=8)
     per_block = np.bincount([int(labels[cy, cx]) for cy, cx in centres], minlength=count)
     found = []
     for i in range(1, count):

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import cv2
 import numpy as np
 from PIL import Image, ImageOps
+
+from invoicepipe.adapters.opencv import cv2
 
 MEASURE_SIDE = 600  # the longest side of the copy the paper is measured on
 MAX_UNEVENNESS = 40.0  # grey levels between the brightest and the dimmest 5 % of paper

@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-import cv2
 import numpy as np
 from PIL import Image
 
 from invoicepipe.adapters import page_cleanup, page_keystone, page_orientation, page_skew
+from invoicepipe.adapters.opencv import cv2
 
 DETECT_SIDE = 720  # the longest side of the copy corners are searched on
 MIN_AREA = 0.20  # a page smaller than this part of the frame is not trusted as a page

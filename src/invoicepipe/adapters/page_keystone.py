@@ -29,9 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import cv2
 import numpy as np
 from PIL import Image
+
+from invoicepipe.adapters.opencv import cv2, pieces_with_stats
 
 MEASURE_SIDE = 1400  # longest side of the copy the runs are found on (a row 8-14 px high)
 CLOSE = 0.012  # sideways closing, share of the copy's width: joins the letters and words of a row
@@ -88,7 +89,7 @@ def _runs(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     rules = cv2.morphologyEx(thick, cv2.MORPH_OPEN, np.ones((1, max(3, round(RULE * sw))), np.uint8))
     ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rules, np.ones((3, 3), np.uint8))))
     closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, max(3, round(CLOSE * sw))), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    count, labels, stats, _ = pieces_with_stats(closed, connectivity=8)
     min_len, max_h = MIN_RUN * sw, MAX_RUN_HEIGHT * sh
     # a run's box grows with its slant: allow for rows up to SEARCH degrees steep
     keep = [i for i in range(1, count)

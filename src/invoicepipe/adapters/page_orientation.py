@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
+
+from invoicepipe.adapters.opencv import cv2, pieces_with_stats
 
 MEASURE_LONG_SIDE = 1200  # pixels: body bands of 8-10 pt print stay 5+ rows tall
 MIN_WORDS = 12  # fewer usable words are no evidence either way
@@ -69,7 +70,7 @@ def measure(gray: np.ndarray) -> Orientation:
     ink = _ink(gray)
     # letters merged into word blobs: a horizontal closing wider than a letter gap
     words = cv2.dilate(ink, np.ones((1, 9), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(words, connectivity=8)
+    count, _, stats, _ = pieces_with_stats(words, connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     if count <= 1:
         return Orientation(0.0, 0)

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 from PIL import Image
+
+from invoicepipe.adapters.opencv import cv2
 
 MEASURE_SIDE = 1000  # longest side of the copy the skew is measured on (text rows 4-8 px apart)
 SEARCH = 12.0  # degrees either way: a hand-held page, not a page on its side (that is orientation)

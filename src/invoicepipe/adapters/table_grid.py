@@ -25,9 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import cv2
 import numpy as np
 from PIL import Image
+
+from invoicepipe.adapters.opencv import cv2, pieces_with_stats
 
 # measured in the page's own glyph height (the median height of its letters' blobs), not in
 # points: a phone photo says nothing true about its resolution, its print's size on the image
@@ -117,7 +118,7 @@ def glyph_height(ink: np.ndarray) -> Optional[float]:
     """The median height (pixels) of the letter-sized blobs of an ink mask, or None when
     there are too few to tell: a blob about as wide as tall or narrower, not a speck, not
     a rule or a picture, not lower than ``MIN_GLYPH_PX``."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, _ = pieces_with_stats(ink, connectivity=8)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     letters = h[(h >= MIN_GLYPH_PX) & (h <= ink.shape[0] / 20) & (w <= 2 * h)]
     return float(np.median(letters)) if len(letters) >= MIN_GLYPHS else None
@@ -159,7 +160,7 @@ def _long(runs: np.ndarray, length: int, vertical: bool) -> np.ndarray:
     # the pieces are found on the rows and columns that hold them (the same pieces; labelling
     # the whole page cost most of the eraser's time on a page whose rules are one table)
     box = _around(runs, 0)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(runs[box]), connectivity=8)
+    count, labels, stats, _ = pieces_with_stats(np.ascontiguousarray(runs[box]), connectivity=8)
     extent = stats[:, cv2.CC_STAT_HEIGHT if vertical else cv2.CC_STAT_WIDTH]
     keep = extent >= length // 2
     keep[0] = False  # the background
