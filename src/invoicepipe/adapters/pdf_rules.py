@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Optional
 
 import pypdfium2 as pdfium
@@ -27,7 +27,7 @@ from pdfplumber import utils
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from invoicepipe.adapters import char_words, table_cells
-from invoicepipe.adapters.pdfium_calls import Handle, form_objects, page_objects, unconverted
+from invoicepipe.adapters.pdfium_calls import Handle, form_objects, object_bounds, page_objects, unconverted
 
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
 _Matrix = tuple[float, float, float, float, float, float]
@@ -41,6 +41,11 @@ _SEGMENT = unconverted(pdfium_c.FPDFPath_GetPathSegment, Handle)
 _SEGMENT_TYPE = unconverted(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
 _SEGMENT_POINT = unconverted(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
 _SEGMENT_CLOSE = unconverted(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
+# The table finder's first step drops every edge shorter than this (pdfplumber's
+# ``edge_min_length_prefilter`` in the settings ``find_tables`` uses): a vertical edge by its
+# height, any other by its width. Generated pages draw QR codes and dotted rules as
+# thousands of tiny squares, each four edges that only that filter ever sees.
+TABLE_EDGE_MIN_LENGTH = TableSettings.resolve(None).edge_min_length_prefilter
 
 
 class _Drawing:
@@ -51,13 +56,16 @@ class _Drawing:
 
 
 def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float, mb_top: float,
-               objects: Optional[tuple[list, list[int]]] = None) -> list[dict]:
+               objects: Optional[tuple[list, list[int]]] = None, min_length: float = 0) -> list[dict]:
     """The page's drawn edges as pdfplumber's ``Page.edges`` gives them (call inside open_pdfium).
     ``objects``: the page's objects and types (``pdfium_calls.page_objects``) when the caller
-    listed them already."""
+    listed them already. ``min_length``: only the edges pdfplumber's ``filter_edges`` keeps
+    at that length, in the same order (``TABLE_EDGE_MIN_LENGTH``: what the table finder
+    looks at); a page's path whose box in PDFium is clearly shorter than that both ways
+    gives none, and its segments are not read."""
     edges: list[dict] = []
     to_page = _then(view, (1.0, 0.0, 0.0, -1.0, mb_x0, height + mb_top))  # PDF user space -> top-left origin
-    _collect(*(objects or page_objects(page)), to_page, edges, 0)
+    _collect(*(objects or page_objects(page)), to_page, edges, 0, min_length)
     return edges
 
 
@@ -130,17 +138,47 @@ def _then(first: _Matrix, second: _Matrix) -> _Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _collect(objects: list[Handle], kinds: list[int], outer: _Matrix, edges: list[dict], depth: int) -> None:
-    """The edges of one page's or form's objects, in drawing order (pdfplumber's edge order)."""
-    paths = iter(_subpaths([obj for obj, kind in zip(objects, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH], outer))
+def _collect(objects: list[Handle], kinds: list[int], outer: _Matrix, edges: list[dict], depth: int,
+             min_length: float = 0) -> None:
+    """The edges of one page's or form's objects, in drawing order (pdfplumber's edge order),
+    those shorter than ``min_length`` left out (``page_edges``)."""
+    path_objects = [obj for obj, kind in zip(objects, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
+    if min_length > 0 and depth == 0:  # the page's own paths: ``outer`` neither scales nor skews them
+        reaching = _may_reach(path_objects, min_length)
+        read = iter(_subpaths(list(compress(path_objects, reaching)), outer))
+        paths = iter([next(read) if ok else [] for ok in reaching])
+    else:
+        paths = iter(_subpaths(path_objects, outer))
     for obj, kind in zip(objects, kinds):
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
             # a form's objects are in its own space: its matrix maps them onto the page
             inner = _then(_object_matrices([obj])[0], outer)
-            _collect(*form_objects(obj), inner, edges, depth + 1)
+            _collect(*form_objects(obj), inner, edges, depth + 1, min_length)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             for points in next(paths):
-                edges.extend(_edges_of(points))
+                found = _edges_of(points)
+                edges.extend(found if min_length <= 0 else [e for e in found if _reaches(e, min_length)])
+
+
+def _reaches(edge: dict, min_length: float) -> bool:
+    """pdfplumber's ``filter_edges`` test of one edge's length."""
+    return edge["height" if edge["orientation"] == "v" else "width"] >= min_length
+
+
+def _may_reach(paths: list[Handle], min_length: float) -> list[bool]:
+    """For each of the page's paths, False when it can give no edge of ``min_length``: its
+    box in PDFium (which holds every point of the path, Bézier control points and the
+    stroke's width included, through the path's matrix) is shorter than that both ways by
+    more than PDFium's float32 arithmetic and ours could differ (a generous slack). The
+    page's own transform only turns and moves, so a length on the page is the length in
+    user space. A path without a box is read."""
+    found, values = object_bounds(paths)
+    out = []
+    for i, ok in enumerate(found):
+        left, bottom, right, top = values[4 * i:4 * i + 4]
+        slack = 0.05 + 1e-5 * max(abs(left), abs(bottom), abs(right), abs(top))
+        out.append(not ok or right - left + slack >= min_length or top - bottom + slack >= min_length)
+    return out
 
 
 def _object_matrices(objects: list[Handle]) -> list[_Matrix]:
