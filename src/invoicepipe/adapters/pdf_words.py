@@ -82,8 +82,9 @@ def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm:
     blanks = _empty_text_objects(objects)
     if not blanks:
         return []
-    order = sorted(range(len(chars)), key=lambda k: chars[k][X0])
-    xs = [chars[k][X0] for k in order]
+    x0s = [ch[X0] for ch in chars]
+    order = sorted(range(len(chars)), key=x0s.__getitem__)  # the same stable order, no Python frame per key
+    xs = list(map(x0s.__getitem__, order))
     a, b, c, d, e, f = ctm
     spaces = []
     for x, y in blanks:
