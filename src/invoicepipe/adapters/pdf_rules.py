@@ -21,6 +21,7 @@ import ctypes
 from itertools import compress, repeat
 from typing import Optional
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
@@ -46,6 +47,12 @@ _SEGMENT_CLOSE = unconverted(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
 # height, any other by its width. Generated pages draw QR codes and dotted rules as
 # thousands of tiny squares, each four edges that only that filter ever sees.
 TABLE_EDGE_MIN_LENGTH = TableSettings.resolve(None).edge_min_length_prefilter
+# paths on a page from which their boxes are asked for first (``_collect``): a box costs
+# a fair part of what reading a short path's segments does, so it pays only where most
+# paths are tiny. A QR code drawn module by module is hundreds of paths (the generated
+# sets' pages with one: 300-550, nine in ten of them under 1 pt); a page of ruled tables
+# or boxed HTML has tens to a hundred, hardly any tiny.
+_MANY_PATHS = 128
 
 
 class _Drawing:
@@ -143,7 +150,9 @@ def _collect(objects: list[Handle], kinds: list[int], outer: _Matrix, edges: lis
     """The edges of one page's or form's objects, in drawing order (pdfplumber's edge order),
     those shorter than ``min_length`` left out (``page_edges``)."""
     path_objects = [obj for obj, kind in zip(objects, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
-    if min_length > 0 and depth == 0:  # the page's own paths: ``outer`` neither scales nor skews them
+    # the page's own paths (``outer`` neither scales nor skews them), when there are enough
+    # for the boxes to pay: a page of a few rules gains nothing by asking for them
+    if min_length > 0 and depth == 0 and len(path_objects) >= _MANY_PATHS:
         reaching = _may_reach(path_objects, min_length)
         read = iter(_subpaths(list(compress(path_objects, reaching)), outer))
         paths = iter([next(read) if ok else [] for ok in reaching])
@@ -156,13 +165,7 @@ def _collect(objects: list[Handle], kinds: list[int], outer: _Matrix, edges: lis
             _collect(*form_objects(obj), inner, edges, depth + 1, min_length)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             for points in next(paths):
-                found = _edges_of(points)
-                edges.extend(found if min_length <= 0 else [e for e in found if _reaches(e, min_length)])
-
-
-def _reaches(edge: dict, min_length: float) -> bool:
-    """pdfplumber's ``filter_edges`` test of one edge's length."""
-    return edge["height" if edge["orientation"] == "v" else "width"] >= min_length
+                edges.extend(_edges_of(points, min_length))
 
 
 def _may_reach(paths: list[Handle], min_length: float) -> list[bool]:
@@ -173,12 +176,10 @@ def _may_reach(paths: list[Handle], min_length: float) -> list[bool]:
     page's own transform only turns and moves, so a length on the page is the length in
     user space. A path without a box is read."""
     found, values = object_bounds(paths)
-    out = []
-    for i, ok in enumerate(found):
-        left, bottom, right, top = values[4 * i:4 * i + 4]
-        slack = 0.05 + 1e-5 * max(abs(left), abs(bottom), abs(right), abs(top))
-        out.append(not ok or right - left + slack >= min_length or top - bottom + slack >= min_length)
-    return out
+    box = np.array(values, dtype=np.float64).reshape(-1, 4)  # left, bottom, right, top
+    slack = 0.05 + 1e-5 * np.abs(box).max(axis=1, initial=0.0)
+    reach = (box[:, 2] - box[:, 0] + slack >= min_length) | (box[:, 3] - box[:, 1] + slack >= min_length)
+    return (reach | ~np.array(found, dtype=bool)).tolist()
 
 
 def _object_matrices(objects: list[Handle]) -> list[_Matrix]:
@@ -255,19 +256,32 @@ def _edge(p0: tuple[float, float], p1: tuple[float, float], orientation: Optiona
             "width": x1 - x0, "height": bottom - top, "orientation": orientation}
 
 
-def _edges_of(points: list[tuple[float, float]]) -> list[dict]:
+def _edges_of(points: list[tuple[float, float]], min_length: float = 0) -> list[dict]:
     """pdfplumber's edges of one subpath: a two-point line, a rectangle's four sides, or the
-    straight axis-parallel pieces of anything else."""
+    straight axis-parallel pieces of anything else; with ``min_length``, only those its
+    ``filter_edges`` keeps (a vertical edge by its height, any other by its width), the
+    others never made (a thin filled rule is two long sides and two short ones)."""
     if len(points) == 2 or (len(points) == 3 and points[2] == points[0]):  # pdfminer's "ml" / "mlh"
         p0, p1 = points[0], points[1]
-        return [_edge(p0, p1, "h" if p0[1] == p1[1] else "v", "line")]
+        return _long_enough([_edge(p0, p1, "h" if p0[1] == p1[1] else "v", "line")], min_length)
     if len(points) == 5 and _is_rectangle(points):
         xs, ys = sorted({p[0] for p in points}), sorted({p[1] for p in points})
         x0, x1, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
-        return [_edge((x0, top), (x1, top), "h", "rect_edge"), _edge((x0, bottom), (x1, bottom), "h", "rect_edge"),
-                _edge((x0, top), (x0, bottom), "v", "rect_edge"), _edge((x1, top), (x1, bottom), "v", "rect_edge")]
-    return [_edge(p0, p1, "v" if p0[0] == p1[0] else "h", "curve_edge")
-            for p0, p1 in zip(points, points[1:]) if p0[0] == p1[0] or p0[1] == p1[1]]
+        edges = []
+        if not min_length or x1 - x0 >= min_length:  # the width _edge gives both horizontal sides
+            edges += [_edge((x0, top), (x1, top), "h", "rect_edge"), _edge((x0, bottom), (x1, bottom), "h", "rect_edge")]
+        if not min_length or bottom - top >= min_length:  # and the height of both vertical ones
+            edges += [_edge((x0, top), (x0, bottom), "v", "rect_edge"), _edge((x1, top), (x1, bottom), "v", "rect_edge")]
+        return edges
+    return _long_enough([_edge(p0, p1, "v" if p0[0] == p1[0] else "h", "curve_edge")
+                         for p0, p1 in zip(points, points[1:]) if p0[0] == p1[0] or p0[1] == p1[1]], min_length)
+
+
+def _long_enough(edges: list[dict], min_length: float) -> list[dict]:
+    """The edges pdfplumber's ``filter_edges`` keeps at ``min_length`` (all at 0)."""
+    if not min_length:
+        return edges
+    return [e for e in edges if e["height" if e["orientation"] == "v" else "width"] >= min_length]
 
 
 def _is_rectangle(points: list[tuple[float, float]]) -> bool:
