@@ -8,7 +8,8 @@ The reader's steps are run one by one, as ``adapters/pdf.read_text_layer_and_ima
 the e-invoice attachment, loading each page, its objects (listed once for the spaces drawn
 alone and the drawn edges), PDFium's text page, the glyph facts
 (``pdf_glyphs.read_glyphs``: one call into PDFium per character and fact), the box
-arithmetic, the spaces PDFium left out and the overprinted ones, the drawn edges, the
+arithmetic, the spaces PDFium left out and the overprinted ones, the drawn edges (those
+the table finder looks at, as ``pdf_words.page_drawing`` reads them), the
 content print's thumbnail (first two pages, rendered while the page is loaded), closing,
 then (pure Python) the words, the ruled tables, the ``Word`` objects and the content print.
 Extraction is not here (``extraction_rules.py``), nor the parse step's database work
@@ -76,7 +77,8 @@ def read_parts(data: bytes, spent: dict[str, float]) -> None:
                                    mb_x0, mb_top))
             chars = timed("overprinted spaces", pdf_words._without_overprinted_spaces, chars)  # noqa: SLF001
             timed("close", textpage.close)
-            edges = timed("drawn edges", pdf_rules.page_edges, page, view, height, mb_x0, mb_top, objects) if chars else []
+            edges = timed("drawn edges", pdf_rules.page_edges, page, view, height, mb_x0, mb_top, objects,
+                          pdf_rules.TABLE_EDGE_MIN_LENGTH) if chars else []
             drawings.append(pdf_words.PageDrawing(width, height, chars, edges))
             if index < MAX_PAGES:
                 images.append(timed("thumbnail render", pdf_thumbnail, page))

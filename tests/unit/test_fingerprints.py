@@ -68,6 +68,15 @@ def test_dates_are_found_in_every_printed_form():
     assert dates == {"2026-01-08", "2026-02-07", "2026-03-14", "2026-03-03"}
 
 
+def test_a_month_name_counts_only_between_a_day_and_a_year_wherever_it_repeats():
+    from invoicepipe.domain.printed_text import printed_dates
+
+    assert printed_dates(["March", "14", "March", "2026", "March"]) == {"2026-03-14"}  # the first and last: no neighbours
+    assert printed_dates(["14", "March", "2026", "Mar.", "15", "March", "2O27"]) == {"2026-03-14", "2027-03-15"}
+    assert printed_dates(["May", "2026", "1", "may", "2026"]) == {"2026-05-01"}  # the first has no day
+    assert printed_dates(["31", "feb", "2026", "31.02.2026", "2026-02-31"]) == set()  # no such day
+
+
 def test_minhash_is_deterministic_across_processes():
     here = text_print(words(INVOICE))[0]
     script = ("import sys; sys.path.insert(0, 'src'); from tests.unit.test_fingerprints import words, INVOICE;"

@@ -87,3 +87,56 @@ def test_matrix_and_font_size_read_per_text_object_equal_one_call_per_character(
         textpage.close()
         page.close()
         pdf.close()
+
+
+def _page_glyph_by_glyph() -> bytes:
+    """Every glyph a text object of its own (as Chromium prints HTML), then a run of whole
+    strings: the first characters tell ``_object_facts`` to read each character's facts."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(400, 400))
+    x = 20
+    for k, ch in enumerate("Rechnung Nr 2026-0042 vom 12.03.2026 Betrag 1.234,56 EUR"):
+        c.setFont("Helvetica" if k % 3 else "Times-Bold", 8 + k % 5)
+        c.drawString(x, 370 - (k % 4), ch)
+        x += 6
+    c.setFont("Courier", 10)
+    c.drawString(20, 300, "Total 99,00")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def test_facts_of_a_page_drawn_glyph_by_glyph_equal_one_call_per_character():
+    import ctypes
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from invoicepipe.adapters.pdf_glyphs import _object_facts
+
+    pdf = pdfium.PdfDocument(_page_glyph_by_glyph())
+    page = pdf[0]
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        indices = [i for i in range(pdfium_c.FPDFText_CountChars(raw)) if pdfium_c.FPDFText_GetUnicode(raw, i) > 0x20]
+        objects = {ctypes.cast(pdfium_c.FPDFText_GetTextObject(raw, i), ctypes.c_void_p).value for i in indices}
+        assert len(objects) > len(indices) * 0.7  # glyph by glyph indeed
+        matrices, sizes = _object_facts(ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value), indices)
+        one_by_one = []
+        for i in indices:
+            m = pdfium_c.FS_MATRIX()
+            assert pdfium_c.FPDFText_GetMatrix(raw, i, m)
+            one_by_one.append([m.a, m.b, m.c, m.d, m.e, m.f])
+        assert matrices.tolist() == np.array(one_by_one, dtype=np.float32).astype(np.float64).tolist()
+        assert sizes.tolist() == [pdfium_c.FPDFText_GetFontSize(raw, i) for i in indices]
+        assert len(set(sizes.tolist())) == 5
+    finally:
+        textpage.close()
+        page.close()
+        pdf.close()

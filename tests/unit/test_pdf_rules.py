@@ -146,3 +146,48 @@ def test_empty_text_objects_read_in_bulk_equal_one_call_per_object():
             assert len(expected) == 2  # the two spaces
         finally:
             page.close()
+
+
+def _tiny_squares_page() -> bytes:
+    """A QR-code-like field of small filled squares (some just under and over the table
+    finder's 1 pt, stroked and not, some in a scaled form) beside ruled lines."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for row in range(12):
+        for col in range(12):
+            side = (0.4, 0.9, 0.96, 1.0, 1.04, 0.7)[(row + col) % 6]
+            c.rect(100 + col * 1.5, 700 + row * 1.5, side, side, stroke=(row % 2), fill=1)
+    c.setLineWidth(0.3)
+    c.rect(60, 600, 300, 0.5, stroke=0, fill=1)  # a thin filled rule: two long sides, two short
+    c.line(60, 560, 360, 560)
+    c.line(60, 560, 60, 600)
+    c.line(200, 560, 200, 560.6)  # a stub shorter than 1 pt
+    c.beginForm("dots")
+    for k in range(5):
+        c.rect(k * 2, 0, 0.8, 0.8, stroke=0, fill=1)
+    c.endForm()
+    c.saveState()
+    c.translate(60, 500)
+    c.doForm("dots")
+    c.scale(1.5, 1.5)  # the form's 0.8 pt squares become 1.2 pt wide
+    c.doForm("dots")
+    c.restoreState()
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_edges_at_a_min_length_are_what_pdfplumbers_filter_keeps():
+    from pdfplumber.utils import filter_edges
+
+    for data, has_short_edges in ((_tiny_squares_page(), True), (_drawn_page(), False)):
+        with open_pdfium(data) as pdf:
+            page = pdf[0]
+            try:
+                view, _, height, mb_x0, mb_top = pdf_words._view_transform(page)
+                every = pdf_rules.page_edges(page, view, height, mb_x0, mb_top)
+                kept = pdf_rules.page_edges(page, view, height, mb_x0, mb_top, page_objects(page), pdf_rules.TABLE_EDGE_MIN_LENGTH)
+            finally:
+                page.close()
+        assert kept == filter_edges(every, min_length=pdf_rules.TABLE_EDGE_MIN_LENGTH)
+        assert (len(kept) < len(every)) is has_short_edges

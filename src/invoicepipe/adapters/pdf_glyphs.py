@@ -43,6 +43,7 @@ _MATRIX = _unconverted(pdfium_c.FPDFText_GetMatrix, _INT)
 _FONT_SIZE = _unconverted(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _ORIGIN = _unconverted(pdfium_c.FPDFText_GetCharOrigin, _INT)
 _TEXT_OBJECT = _unconverted(pdfium_c.FPDFText_GetTextObject, ctypes.c_size_t)  # 0: no object
+_GENERATED = _unconverted(pdfium_c.FPDFText_IsGenerated, _INT)  # asked of every space: a hundred or more a page
 _RECT_BYTES, _MATRIX_BYTES = ctypes.sizeof(pdfium_c.FS_RECTF), ctypes.sizeof(pdfium_c.FS_MATRIX)
 # what needs a look of its own: controls and spaces (PDFium may have made them up), the
 # line-end hyphen marks, UTF-16 halves
@@ -67,8 +68,8 @@ def read_glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[str], Glyphs, bool]:
     text = textpage.get_text_range(0, count) if count > 0 else ""
     if len(text) != count:  # a character outside the BMP takes two UTF-16 units: read them one by one
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
-    indices, texts, made_up = _printed(raw, text)
     page = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    indices, texts, made_up = _printed(page, text)
     boxes, found = _loose_boxes(page, indices)
     if not all(found):  # PDFium has no box for it: not drawn
         indices = [i for i, ok in zip(indices, found) if ok]
@@ -86,26 +87,38 @@ def _object_facts(page: ctypes.c_void_p, indices: list[int]) -> tuple[np.ndarray
     """Each character's text matrix and font size. PDFium keeps both per text object (its
     text page gives every character of an object the object's matrix, the form's applied,
     and the object's font size), so they are read once per object, at its first character,
-    and spread to the others: one call per character (which object) instead of two. A
-    character without an object (none is printed text, but PDFium may say so of some) has
-    its own facts read."""
+    and spread to the others: one call per character (which object) instead of two. A page
+    drawn glyph by glyph (HTML printed by Chromium: a text object per character) gains
+    nothing by that and pays the object call and the grouping on top, so when the first
+    characters show such a page, and where a character has no object (none is printed
+    text, but PDFium may say so of some), each character's own facts are read: the same
+    values either way."""
     n = len(indices)
-    objects = list(map(_TEXT_OBJECT, repeat(page, n), indices))
-    first = dict(zip(reversed(objects), reversed(range(n))))  # object -> its first character
-    if 0 in first:
-        at = list(range(n))
-        group = None
-    else:
-        at = list(first.values())
-        slot = {obj: k for k, obj in enumerate(first)}
-        group = np.fromiter(map(slot.__getitem__, objects), dtype=np.intp, count=n)
-    wanted = list(map(indices.__getitem__, at))
+    probe = list(map(_TEXT_OBJECT, repeat(page, min(n, _PROBE)), indices[:_PROBE]))
+    if 2 * len(set(probe)) > len(probe) or 0 in probe:
+        return _facts_at(page, indices)
+    objects = np.fromiter(map(_TEXT_OBJECT, repeat(page, n), indices), dtype=np.uint64, count=n)
+    if not objects.all():
+        return _facts_at(page, indices)
+    # each object's first character (``return_index`` gives first occurrences) and every
+    # character's object, by a sort in C instead of dictionaries of a thousand entries
+    _, first, group = np.unique(objects, return_index=True, return_inverse=True)
+    matrix, size = _facts_at(page, list(map(indices.__getitem__, first.tolist())))
+    return matrix[group], size[group]
+
+
+# characters looked at to tell a page drawn glyph by glyph (``_object_facts``)
+_PROBE = 32
+
+
+def _facts_at(page: ctypes.c_void_p, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Text matrix (n x 6, PDFium's float32 values as float64) and font size of the
+    characters ``wanted``, one C-level loop each."""
     m = len(wanted)
     matrices = (pdfium_c.FS_MATRIX * max(m, 1))()
     list(map(_MATRIX, repeat(page, m), wanted, map(ctypes.byref, repeat(matrices, m), range(0, _MATRIX_BYTES * m, _MATRIX_BYTES))))
     matrix = np.frombuffer(matrices, dtype=np.float32, count=6 * m).reshape(m, 6).astype(np.float64)
-    size = np.array(list(map(_FONT_SIZE, repeat(page, m), wanted)), dtype=np.float64)
-    return (matrix, size) if group is None else (matrix[group], size[group])
+    return matrix, np.array(list(map(_FONT_SIZE, repeat(page, m), wanted)), dtype=np.float64)
 
 
 def _loose_boxes(page: ctypes.c_void_p, indices: list[int]) -> tuple[ctypes.Array, list[int]]:
@@ -115,7 +128,7 @@ def _loose_boxes(page: ctypes.c_void_p, indices: list[int]) -> tuple[ctypes.Arra
                            map(ctypes.byref, repeat(boxes, n), range(0, _RECT_BYTES * n, _RECT_BYTES))))
 
 
-def _printed(raw, text: str) -> tuple[list[int], list[str], bool]:
+def _printed(page: ctypes.c_void_p, text: str) -> tuple[list[int], list[str], bool]:
     """Indices and texts of the characters that are printed, and whether PDFium made up a
     space. Controls and the spaces PDFium inserted between runs are dropped, its line-end
     hyphen marks become "-", a UTF-16 pair becomes its character and a stray half is dropped."""
@@ -132,7 +145,7 @@ def _printed(raw, text: str) -> tuple[list[int], list[str], bool]:
         elif code < 0x20:
             drop.add(i)
         elif code in _SPACE_LIKE:
-            if pdfium_c.FPDFText_IsGenerated(raw, i) != 0:
+            if _GENERATED(page, i) != 0:
                 made_up = made_up or code == 0x20
                 drop.add(i)
         else:  # a UTF-16 half

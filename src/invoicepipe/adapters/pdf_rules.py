@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Optional
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from invoicepipe.adapters import char_words, table_cells
-from invoicepipe.adapters.pdfium_calls import Handle, form_objects, page_objects, unconverted
+from invoicepipe.adapters.pdfium_calls import Handle, form_objects, object_bounds, page_objects, unconverted
 
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
 _Matrix = tuple[float, float, float, float, float, float]
@@ -41,6 +42,17 @@ _SEGMENT = unconverted(pdfium_c.FPDFPath_GetPathSegment, Handle)
 _SEGMENT_TYPE = unconverted(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
 _SEGMENT_POINT = unconverted(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
 _SEGMENT_CLOSE = unconverted(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
+# The table finder's first step drops every edge shorter than this (pdfplumber's
+# ``edge_min_length_prefilter`` in the settings ``find_tables`` uses): a vertical edge by its
+# height, any other by its width. Generated pages draw QR codes and dotted rules as
+# thousands of tiny squares, each four edges that only that filter ever sees.
+TABLE_EDGE_MIN_LENGTH = TableSettings.resolve(None).edge_min_length_prefilter
+# paths on a page from which their boxes are asked for first (``_collect``): a box costs
+# a fair part of what reading a short path's segments does, so it pays only where most
+# paths are tiny. A QR code drawn module by module is hundreds of paths (the generated
+# sets' pages with one: 300-550, nine in ten of them under 1 pt); a page of ruled tables
+# or boxed HTML has tens to a hundred, hardly any tiny.
+_MANY_PATHS = 128
 
 
 class _Drawing:
@@ -51,13 +63,16 @@ class _Drawing:
 
 
 def page_edges(page: pdfium.PdfPage, view: _Matrix, height: float, mb_x0: float, mb_top: float,
-               objects: Optional[tuple[list, list[int]]] = None) -> list[dict]:
+               objects: Optional[tuple[list, list[int]]] = None, min_length: float = 0) -> list[dict]:
     """The page's drawn edges as pdfplumber's ``Page.edges`` gives them (call inside open_pdfium).
     ``objects``: the page's objects and types (``pdfium_calls.page_objects``) when the caller
-    listed them already."""
+    listed them already. ``min_length``: only the edges pdfplumber's ``filter_edges`` keeps
+    at that length, in the same order (``TABLE_EDGE_MIN_LENGTH``: what the table finder
+    looks at); a page's path whose box in PDFium is clearly shorter than that both ways
+    gives none, and its segments are not read."""
     edges: list[dict] = []
     to_page = _then(view, (1.0, 0.0, 0.0, -1.0, mb_x0, height + mb_top))  # PDF user space -> top-left origin
-    _collect(*(objects or page_objects(page)), to_page, edges, 0)
+    _collect(*(objects or page_objects(page)), to_page, edges, 0, min_length)
     return edges
 
 
@@ -130,17 +145,41 @@ def _then(first: _Matrix, second: _Matrix) -> _Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _collect(objects: list[Handle], kinds: list[int], outer: _Matrix, edges: list[dict], depth: int) -> None:
-    """The edges of one page's or form's objects, in drawing order (pdfplumber's edge order)."""
-    paths = iter(_subpaths([obj for obj, kind in zip(objects, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH], outer))
+def _collect(objects: list[Handle], kinds: list[int], outer: _Matrix, edges: list[dict], depth: int,
+             min_length: float = 0) -> None:
+    """The edges of one page's or form's objects, in drawing order (pdfplumber's edge order),
+    those shorter than ``min_length`` left out (``page_edges``)."""
+    path_objects = [obj for obj, kind in zip(objects, kinds) if kind == pdfium_c.FPDF_PAGEOBJ_PATH]
+    # the page's own paths (``outer`` neither scales nor skews them), when there are enough
+    # for the boxes to pay: a page of a few rules gains nothing by asking for them
+    if min_length > 0 and depth == 0 and len(path_objects) >= _MANY_PATHS:
+        reaching = _may_reach(path_objects, min_length)
+        read = iter(_subpaths(list(compress(path_objects, reaching)), outer))
+        paths = iter([next(read) if ok else [] for ok in reaching])
+    else:
+        paths = iter(_subpaths(path_objects, outer))
     for obj, kind in zip(objects, kinds):
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
             # a form's objects are in its own space: its matrix maps them onto the page
             inner = _then(_object_matrices([obj])[0], outer)
-            _collect(*form_objects(obj), inner, edges, depth + 1)
+            _collect(*form_objects(obj), inner, edges, depth + 1, min_length)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             for points in next(paths):
-                edges.extend(_edges_of(points))
+                edges.extend(_edges_of(points, min_length))
+
+
+def _may_reach(paths: list[Handle], min_length: float) -> list[bool]:
+    """For each of the page's paths, False when it can give no edge of ``min_length``: its
+    box in PDFium (which holds every point of the path, Bézier control points and the
+    stroke's width included, through the path's matrix) is shorter than that both ways by
+    more than PDFium's float32 arithmetic and ours could differ (a generous slack). The
+    page's own transform only turns and moves, so a length on the page is the length in
+    user space. A path without a box is read."""
+    found, values = object_bounds(paths)
+    box = np.array(values, dtype=np.float64).reshape(-1, 4)  # left, bottom, right, top
+    slack = 0.05 + 1e-5 * np.abs(box).max(axis=1, initial=0.0)
+    reach = (box[:, 2] - box[:, 0] + slack >= min_length) | (box[:, 3] - box[:, 1] + slack >= min_length)
+    return (reach | ~np.array(found, dtype=bool)).tolist()
 
 
 def _object_matrices(objects: list[Handle]) -> list[_Matrix]:
@@ -217,19 +256,32 @@ def _edge(p0: tuple[float, float], p1: tuple[float, float], orientation: Optiona
             "width": x1 - x0, "height": bottom - top, "orientation": orientation}
 
 
-def _edges_of(points: list[tuple[float, float]]) -> list[dict]:
+def _edges_of(points: list[tuple[float, float]], min_length: float = 0) -> list[dict]:
     """pdfplumber's edges of one subpath: a two-point line, a rectangle's four sides, or the
-    straight axis-parallel pieces of anything else."""
+    straight axis-parallel pieces of anything else; with ``min_length``, only those its
+    ``filter_edges`` keeps (a vertical edge by its height, any other by its width), the
+    others never made (a thin filled rule is two long sides and two short ones)."""
     if len(points) == 2 or (len(points) == 3 and points[2] == points[0]):  # pdfminer's "ml" / "mlh"
         p0, p1 = points[0], points[1]
-        return [_edge(p0, p1, "h" if p0[1] == p1[1] else "v", "line")]
+        return _long_enough([_edge(p0, p1, "h" if p0[1] == p1[1] else "v", "line")], min_length)
     if len(points) == 5 and _is_rectangle(points):
         xs, ys = sorted({p[0] for p in points}), sorted({p[1] for p in points})
         x0, x1, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
-        return [_edge((x0, top), (x1, top), "h", "rect_edge"), _edge((x0, bottom), (x1, bottom), "h", "rect_edge"),
-                _edge((x0, top), (x0, bottom), "v", "rect_edge"), _edge((x1, top), (x1, bottom), "v", "rect_edge")]
-    return [_edge(p0, p1, "v" if p0[0] == p1[0] else "h", "curve_edge")
-            for p0, p1 in zip(points, points[1:]) if p0[0] == p1[0] or p0[1] == p1[1]]
+        edges = []
+        if not min_length or x1 - x0 >= min_length:  # the width _edge gives both horizontal sides
+            edges += [_edge((x0, top), (x1, top), "h", "rect_edge"), _edge((x0, bottom), (x1, bottom), "h", "rect_edge")]
+        if not min_length or bottom - top >= min_length:  # and the height of both vertical ones
+            edges += [_edge((x0, top), (x0, bottom), "v", "rect_edge"), _edge((x1, top), (x1, bottom), "v", "rect_edge")]
+        return edges
+    return _long_enough([_edge(p0, p1, "v" if p0[0] == p1[0] else "h", "curve_edge")
+                         for p0, p1 in zip(points, points[1:]) if p0[0] == p1[0] or p0[1] == p1[1]], min_length)
+
+
+def _long_enough(edges: list[dict], min_length: float) -> list[dict]:
+    """The edges pdfplumber's ``filter_edges`` keeps at ``min_length`` (all at 0)."""
+    if not min_length:
+        return edges
+    return [e for e in edges if e["height" if e["orientation"] == "v" else "width"] >= min_length]
 
 
 def _is_rectangle(points: list[tuple[float, float]]) -> bool:

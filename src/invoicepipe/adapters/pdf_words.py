@@ -15,9 +15,7 @@ its overprint check and the table cells all read the tuples.
 from __future__ import annotations
 
 import bisect
-import ctypes
 from dataclasses import dataclass
-from itertools import repeat
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -25,10 +23,8 @@ import pypdfium2.raw as pdfium_c
 from invoicepipe.adapters import char_words
 from invoicepipe.adapters.char_words import TEXT, TOP, X0, Char
 from invoicepipe.adapters.pdf_glyphs import page_boxes, read_glyphs
-from invoicepipe.adapters.pdf_rules import find_tables, page_edges
-from invoicepipe.adapters.pdfium_calls import page_objects, unconverted
-
-_BOUNDS = unconverted(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
+from invoicepipe.adapters.pdf_rules import TABLE_EDGE_MIN_LENGTH, find_tables, page_edges
+from invoicepipe.adapters.pdfium_calls import object_bounds, page_objects
 
 # pdfplumber's default x_tolerance (3 pt) keeps letter-spaced numbers ("4 71102" as drawn by
 # some generators) whole; use_text_flow=False so words come in page geometry, which the
@@ -86,8 +82,9 @@ def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm:
     blanks = _empty_text_objects(objects)
     if not blanks:
         return []
-    order = sorted(range(len(chars)), key=lambda k: chars[k][X0])
-    xs = [chars[k][X0] for k in order]
+    x0s = [ch[X0] for ch in chars]
+    order = sorted(range(len(chars)), key=x0s.__getitem__)  # the same stable order, no Python frame per key
+    xs = list(map(x0s.__getitem__, order))
     a, b, c, d, e, f = ctm
     spaces = []
     for x, y in blanks:
@@ -104,11 +101,8 @@ def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm:
 def _empty_text_objects(objects: tuple[list, list[int]]) -> list[tuple[float, float]]:
     """(left, bottom) of the page's top-level text objects whose box has no width."""
     texts = [obj for obj, kind in zip(*objects) if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
-    n = len(texts)
-    bounds = (ctypes.c_float * max(4 * n, 4))()
-    found = list(map(_BOUNDS, texts, *(map(ctypes.byref, repeat(bounds, n), range(side, 16 * n, 16)) for side in (0, 4, 8, 12))))
-    values = bounds[:4 * n]  # left, bottom, right, top per object, as c_float.value gives them
-    return [(values[4 * i], values[4 * i + 1]) for i in range(n) if found[i] and values[4 * i + 2] - values[4 * i] < 0.01]
+    found, values = object_bounds(texts)  # left, bottom, right, top per object
+    return [(values[4 * i], values[4 * i + 1]) for i in range(len(texts)) if found[i] and values[4 * i + 2] - values[4 * i] < 0.01]
 
 
 def _without_overprinted_spaces(chars: list[Char]) -> list[Char]:
@@ -148,7 +142,8 @@ def _without_overprinted_spaces(chars: list[Char]) -> list[Char]:
 
 @dataclass(frozen=True)
 class PageDrawing:
-    """What PDFium gives of one page: its size, characters and drawn edges."""
+    """What PDFium gives of one page: its size, characters and the drawn edges long enough
+    for the table finder."""
 
     width: float
     height: float
@@ -165,7 +160,9 @@ def page_drawing(page: pdfium.PdfPage) -> PageDrawing:
         chars = _without_overprinted_spaces(_chars(page, textpage, objects))
     finally:
         textpage.close()
-    return PageDrawing(width, height, chars, page_edges(page, view, height, mb_x0, mb_top, objects) if chars else [])
+    # only the edges the table finder looks at: a page's QR code alone is thousands of shorter ones
+    edges = page_edges(page, view, height, mb_x0, mb_top, objects, TABLE_EDGE_MIN_LENGTH) if chars else []
+    return PageDrawing(width, height, chars, edges)
 
 
 def words_and_tables(drawing: PageDrawing) -> tuple[list[tuple[str, float, float, float, float]], tuple]:

@@ -58,3 +58,17 @@ def form_objects(form: Handle) -> tuple[list[Handle], list[int]]:
     count = _FORM_COUNT(form)
     objects = list(map(_FORM_OBJECT, repeat(form, max(0, count)), map(ctypes.c_ulong, range(count))))
     return objects, list(map(_OBJECT_TYPE, objects))
+
+
+_BOUNDS = unconverted(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
+
+
+def object_bounds(objects: list[Handle]) -> tuple[list[int], list[float]]:
+    """Whether PDFium has a box for each object, and the boxes as one flat list (left,
+    bottom, right, top per object, in the space the objects are drawn in, as
+    ``c_float.value`` gives them): one C-level call per object."""
+    n = len(objects)
+    bounds = (ctypes.c_float * max(4 * n, 4))()
+    found = list(map(_BOUNDS, objects, *(map(ctypes.byref, repeat(bounds, n), range(side, 16 * n, 16))
+                                         for side in (0, 4, 8, 12))))
+    return found, bounds[:4 * n]

@@ -110,8 +110,10 @@ def printed_dates(texts: Sequence[str]) -> set[str]:
     """ISO dates printed as 14.03.2026, 14/03/2026, 03/14/2026, 2026-03-14 or 14 March 2026."""
     found = set()
     distinct = {t: _plain(t).strip(".,;:()") for t in set(texts)}  # labels and codes repeat: normalise once
-    plain = [distinct[t] for t in texts]
-    for k, token in enumerate(plain):
+    # a numeric date is a token's own: each distinct token is read once; only a month name
+    # needs its neighbours (the day before, the year after), so only those places are visited
+    months: dict[str, int] = {}
+    for token in set(distinct.values()):
         digits = token.translate(_FOLD) if any(map(str.isdigit, token)) else token
         if m := _DMY.match(digits):
             a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -119,10 +121,15 @@ def printed_dates(texts: Sequence[str]) -> set[str]:
             found.add(_date(day, month, year))
         elif m := _YMD.match(digits):
             found.add(_date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
-        elif token.rstrip(".") in _MONTHS and 0 < k < len(plain) - 1:
-            day, year = plain[k - 1].rstrip(".").translate(_FOLD), plain[k + 1].translate(_FOLD)
-            if day.isdigit() and year.isdigit() and len(year) == 4:
-                found.add(_date(int(day), _MONTHS[token.rstrip(".")], int(year)))
+        elif token.rstrip(".") in _MONTHS:
+            months[token] = _MONTHS[token.rstrip(".")]
+    if months:
+        plain = [distinct[t] for t in texts]
+        for k in range(1, len(plain) - 1):
+            month = months.get(plain[k])
+            if month is not None:
+                day, year = plain[k - 1].rstrip(".").translate(_FOLD), plain[k + 1].translate(_FOLD)
+                if day.isdigit() and year.isdigit() and len(year) == 4:
+                    found.add(_date(int(day), month, int(year)))
     found.discard(None)
     return found
-
