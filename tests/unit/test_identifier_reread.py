@@ -377,3 +377,64 @@ def test_the_amounts_check_and_the_identifiers_extract_a_document_not_read_again
     assert doc.pages[0].capture["ids_confirmed"] == 1
     extract(doc)  # a document read again is another document
     assert extracted == [first, doc]
+
+
+# -- print beside a surely read number (``beside_span``, ``extended``) --------------------------
+
+@pytest.mark.parametrize("beside, held", [
+    (["AR-000594"], True),              # the prefix the page lost under a stamp
+    (["AR-", "000594"], True),          # split by the other engine at its hyphen
+    (["AR", "/000594"], True),
+    (["0005941"], True),                # a digit more after it
+    (["No.", "000594"], False),         # a label beside it is another token
+    (["Nr:000594"], False),             # a colon ends a label, even glued to the value
+    (["Nr:AR-000594"], True),
+    (["RECEIVED", "000594", "04.03.2026"], False),  # the stamp's own words, a date
+    (["000594"], False),
+    ([], False),
+])
+def test_a_sure_number_is_held_when_the_other_engine_reads_it_joined_to_more_print(beside, held):
+    from invoicepipe.domain.extraction.identifier_reread import extended
+
+    words = [_at(text, 0.99, 20 * i) for i, text in enumerate(beside)]
+    assert extended("000594", words) is held
+
+
+def test_the_line_is_read_beside_the_value_up_to_the_nearest_sure_word():
+    from invoicepipe.domain.extraction.identifier_reread import BESIDE, beside_span
+
+    spot = Spot("invoice_number", 1, Box(115, 100, 170, 110), (2,), "4711-0815", True)
+    # "Invoice No." ends at 110, sure: read from just after it, and BESIDE heights to the right
+    assert beside_span(spot, _doc(0.97).pages[0].words) == (pytest.approx(112), pytest.approx(170 + BESIDE * 10))
+    # unsure words and words of other lines do not bound it
+    words = (Word("No.", Box(92, 100, 110, 110), 1, 0.5), Word("x", Box(0, 100, 10, 110), 1, 0.5),
+             Word("4711-0815", Box(115, 100, 170, 110), 1, 0.97), Word("Date", Box(172, 130, 190, 140), 1, 0.97))
+    assert beside_span(spot, words) == (pytest.approx(115 - BESIDE * 10), pytest.approx(170 + BESIDE * 10))
+    # a label's tail read at 0.90 (under READ_BELOW) bounds it all the same: its print is read already
+    label = (Word("Rechnungs-Nr.", Box(60, 100, 108, 110), 1, 0.90), Word("x", Box(0, 100, 10, 110), 1, 0.5),
+             Word("4711-0815", Box(115, 100, 170, 110), 1, 0.97))
+    assert beside_span(spot, label)[0] == pytest.approx(110)
+    # sure words right beside it on both sides: nothing more to see than the value's own crop
+    tight = (Word("No.", Box(92, 100, 113, 110), 1, 0.97), Word("4711-0815", Box(115, 100, 170, 110), 1, 0.97),
+             Word("vom", Box(172, 100, 185, 110), 1, 0.97))
+    assert beside_span(Spot("invoice_number", 1, Box(115, 100, 170, 110), (1,), "4711-0815", True), tight) is None
+
+
+def test_the_other_engine_reading_more_print_beside_a_sure_number_holds_it(monkeypatch):
+    import invoicepipe.adapters.ocr_confirm as ocr_confirm
+    monkeypatch.setattr(ocr_confirm, "extract_invoice", lambda doc, vendors: _extraction())
+    narrow = round((55 + 2 * ocr_confirm.MARGIN_X * 10) * PX * ocr_confirm.SCALE) + 2
+
+    def reader(beside):
+        def read(image, px, page):  # the value's own crop reads the value; the wider line reads ``beside``
+            return [Word("4711-0815" if image.width <= narrow else beside, Box(0, 0, 10, 10), page, 0.99)]
+        return read
+
+    held = confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, reader("AR-4711-0815"), engine="rapidocr 3.10.0")
+    assert held.pages[0].capture["ids_disagreed"] == 1 and held.pages[0].capture[DOUBTED_KEY] == (2,)
+    kept = confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, reader("4711-0815 12.03.2026"), engine="rapidocr 3.10.0")
+    assert kept.pages[0].capture["ids_disagreed"] == 0
+    # Tesseract's own crop (the witness) reads the value as the page did: the wider reading still holds it
+    witnessed = confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, reader("AR-4711-0815"), engine="rapidocr 3.10.0",
+                                    witness=reader("4711-0815"))
+    assert witnessed.pages[0].capture["ids_disagreed"] == 1

@@ -17,7 +17,9 @@ disagreement is evidence too and holds the value under review (``identifier_rere
 Without RapidOCR the crop is read by Tesseract as before and a disagreement changes nothing.
 With it, a surely read invoice number is read by it too, only to be doubted when RapidOCR
 reads other characters (``identifier_reread.judge_sure``: a first character lost under a
-stamp, read surely).
+stamp, read surely), and its line is read by it once more, wider, up to the words the page
+read surely beside it (``_read_beside``): a value read inside a longer token there lost part
+of its print on the page (a prefix under a stamp) and is held too (``identifier_reread.extended``).
 The capture record names the engine that read the crops (``ids_confirmed_by``) and counts
 the values the engines disagreed on (``ids_disagreed``).
 """
@@ -32,8 +34,9 @@ from PIL import Image
 from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.adapters.ocr_unread import read_by_other_engine
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import Judgement, Spot, judge, judge_sure, spots, with_confidence, with_doubt, with_reading
-from invoicepipe.domain.models import DocumentText, Extraction, Word
+from invoicepipe.domain.extraction.identifier_reread import (DISAGREED, Judgement, Spot, beside_span, extended, judge, judge_sure,
+                                                             spots, with_confidence, with_doubt, with_reading)
+from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
 SCALE = 2.0
@@ -48,6 +51,18 @@ ReadWords = Callable[[Image.Image, float, int], list[Word]]
 def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords) -> list[Word]:
     h = spot.box.bottom - spot.box.top
     cut = enlarged_crop(image, px, spot.box, MARGIN_X * h, MARGIN_Y * h, SCALE)
+    return read_words(cut[0], px * SCALE, spot.page) if cut else []
+
+
+def _read_beside(image: Image.Image, px: float, spot: Spot, words, read_words: ReadWords) -> list[Word]:
+    """The spot's line read wider, up to the words the page read surely beside it
+    (``identifier_reread.beside_span``); nothing when there is no more to see."""
+    span = beside_span(spot, words)
+    if span is None:
+        return []
+    h = spot.box.bottom - spot.box.top
+    wide = Box(span[0], spot.box.top, span[1], spot.box.bottom)
+    cut = enlarged_crop(image, px, wide, 0.0, MARGIN_Y * h, SCALE)
     return read_words(cut[0], px * SCALE, spot.page) if cut else []
 
 
@@ -97,6 +112,11 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             third = _read_spot(image, px, spot, witness)
             verdict = (judge_sure(first, second, spot.value, third) if spot.sure
                        else judge(first, second, independent, spot.value, third))
+        if (spot.sure and independent and not by_other_engine and verdict.outcome != "disagreed"
+                and extended(spot.value, _read_beside(image, px, spot, page.words, read_words))):
+            # the other engine reads the value joined to more print beside it: a part the
+            # page lost (under a stamp), held as a disagreement
+            verdict = Judgement("disagreed", DISAGREED)
         counts = tally.setdefault(spot.page, [0, 0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":

@@ -66,6 +66,13 @@ garbled by its surroundings, and it takes RapidOCR's characters, still held (atl
 sure value too: harbor's "2026000822", its first digit lost on the page and read at 0.97 as
 "026000822", was read "2026000822" by RapidOCR and by Tesseract's crop alike; the word takes
 those characters and stays named as doubted (held, ``judge_sure``'s ``witness``).
+A prefix lost under a stamp is not in the value's own crop at all (its margin is a third of
+the value's height), so both engines agree on what is left: "000594" of "AR-000594", read at
+0.97 and auto-approved on a harbor holdout scan. The invoice number's line is therefore read
+by the other engine a second time, wider (``beside_span``: up to ``BESIDE`` heights each way,
+never past a word the page read at least ``BESIDE_BOUND`` surely), and the value is held when that reading has its
+letters and digits inside a longer token (``extended``: joined at a hyphen or slash, or with
+no space at all); a label, a date or a stamp's words beside it are other tokens.
 A sure value so doubted keeps its words as read: lowering them made the extractor take
 another, worse candidate (the fresh "0000424", read surely, whose crop took in the date
 beside it, became "414", an area code, at confidence 0). Its words are named in the page's
@@ -275,6 +282,62 @@ def judge_sure(first: Sequence[Word], second: Sequence[Word], value: str = "",
     if len(first) == 1 and other.isalnum() and witness and _same_code(compare_form(witness), other):
         return Judgement("disagreed", DISAGREED, other)
     return Judgement("disagreed", DISAGREED)
+
+
+# how far beside a surely read invoice number its line is read again, in the value's heights,
+# never past the nearest word the page read surely: room for a prefix or suffix under a stamp
+BESIDE = 4.0
+# a word the page read at least this surely bounds the wider reading: its print is read
+# already (a label's tail read at 0.90, under ``READ_BELOW``, was taken in and read glued
+# to the number: "-Nr.2026000816")
+BESIDE_BOUND = 0.6
+# a line's words joined when one ends or the next starts with these ("AR-" "000594"); not a
+# dot, which ends labels ("Nr.", "No.")
+_JOINERS = "-/_"
+
+
+def beside_span(spot: Spot, words: Sequence[Word]) -> Optional[tuple[float, float]]:
+    """(left, right) of the stretch of the spot's line to read again around its value: up to
+    ``BESIDE`` of its heights each way, stopping short of the nearest word on the line read
+    at least ``BESIDE_BOUND`` surely. None when neither side leaves more room than the value's own crop has (a
+    sure word right beside the value: any print between them is read already)."""
+    box = spot.box
+    h = box.bottom - box.top
+    if h <= 0:
+        return None
+    left, right = box.x0 - BESIDE * h, box.x1 + BESIDE * h
+    for i, w in enumerate(words):
+        if i in spot.indexes or w.confidence < BESIDE_BOUND:
+            continue
+        overlap = min(w.box.bottom, box.bottom) - max(w.box.top, box.top)
+        if overlap < 0.5 * min(h, w.box.bottom - w.box.top):
+            continue  # another line
+        if w.box.x1 <= box.x0 + SLACK:
+            left = max(left, w.box.x1 + 0.2 * h)
+        elif w.box.x0 >= box.x1 - SLACK:
+            right = min(right, w.box.x0 - 0.2 * h)
+    if box.x0 - left < 0.6 * h and right - box.x1 < 0.6 * h:
+        return None
+    return min(left, box.x0), max(right, box.x1)
+
+
+def extended(value: str, beside: Sequence[Word]) -> bool:
+    """Whether another engine's reading of the value's line read wider (``beside_span``)
+    holds the value's letters and digits inside a longer token: print joined to the value
+    that the page did not read ("AR-000594" read "000594" on the page, its prefix under a
+    stamp, a value no repeat, label or arithmetic contradicts). Print apart from it (a
+    label, a date, the stamp's own words) is another token and says nothing."""
+    ours = _characters(value)
+    if not ours:
+        return False
+    tokens: list[str] = []
+    # a colon ends a label, glued to the value or not ("Nr:000594")
+    for text in (part for w in _in_reading_order(beside) for part in w.text.replace(":", " ").split()):
+        if tokens and (tokens[-1].endswith(tuple(_JOINERS)) or text.startswith(tuple(_JOINERS))):
+            tokens[-1] += text
+        else:
+            tokens.append(text)
+    return any(ours in c and c != ours for c in map(_characters, tokens))
 
 
 def _with_page(doc: DocumentText, number: int, change: Callable[[Page], Page]) -> DocumentText:
