@@ -20,8 +20,12 @@ reads other characters (``identifier_reread.judge_sure``: a first character lost
 stamp, read surely), and its line is read by it once more, wider, up to the words the page
 read surely beside it (``_read_beside``): a value read inside a longer token there lost part
 of its print on the page (a prefix under a stamp) and is held too (``identifier_reread.extended``).
+Where the two engines read a one-word code differently only in shapes OCR confuses, the
+page's own glyphs are a third witness (``ocr_glyphs.vote``, ``_sided``): the reading they side
+with is taken at the confidence of two witnesses, and nothing is held for that disagreement.
 The capture record names the engine that read the crops (``ids_confirmed_by``) and counts
-the values the engines disagreed on (``ids_disagreed``).
+the values the engines disagreed on (``ids_disagreed``) and those the print decided
+(``ids_sided_by_print``).
 """
 
 from __future__ import annotations
@@ -31,11 +35,14 @@ from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
+from invoicepipe.adapters import ocr_glyphs
 from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.adapters.ocr_unread import read_by_other_engine
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.identifier_reread import (DISAGREED, Judgement, Spot, beside_span, extended, judge, judge_sure,
-                                                             spots, with_confidence, with_doubt, with_reading)
+from invoicepipe.domain.extraction.identifier_reread import (DISAGREED, Judgement, Spot, beside_span, compare_form,
+                                                             confusable_only, extended, judge, judge_sure, sided_confidence,
+                                                             spots, with_confidence, with_doubt, with_reading,
+                                                             with_sided_reading)
 from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -112,16 +119,24 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             third = _read_spot(image, px, spot, witness)
             verdict = (judge_sure(first, second, spot.value, third) if spot.sure
                        else judge(first, second, independent, spot.value, third))
+        sided = _sided(image, px, page.words, first, second) if independent and verdict.outcome == "disagreed" else None
+        if sided is not None:
+            # the page's own glyphs side with one engine's characters: two witnesses against one
+            verdict = Judgement("agreed", sided[1], sided[0])
         if (spot.sure and independent and not by_other_engine and verdict.outcome != "disagreed"
                 and extended(spot.value, _read_beside(image, px, spot, page.words, read_words))):
             # the other engine reads the value joined to more print beside it: a part the
             # page lost (under a stamp), held as a disagreement
             verdict = Judgement("disagreed", DISAGREED)
-        counts = tally.setdefault(spot.page, [0, 0, 0, 0])
+        counts = tally.setdefault(spot.page, [0, 0, 0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":
             counts[1] += 1
-            doc = with_confidence(doc, spot, verdict.confidence)
+            if verdict.reading is not None:
+                counts[4] += 1
+                doc = with_sided_reading(doc, spot, verdict.reading, verdict.confidence)
+            else:
+                doc = with_confidence(doc, spot, verdict.confidence)
         elif verdict.outcome == "disagreed":
             counts[2] += 1
             # a sure value keeps its words (a worse candidate would win over lowered ones): it is
@@ -144,8 +159,24 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
     return replace(doc, pages=pages)
 
 
+def _sided(image: Image.Image, px: float, words, first: list[Word], second: list[Word]) -> Optional[tuple[str, float]]:
+    """(the reading, its confidence) of a one-word code two engines read differently only in
+    the shapes OCR confuses, when the page's glyphs side with one of them (``ocr_glyphs.vote``);
+    None otherwise."""
+    ours, theirs = compare_form(first), compare_form(second)
+    if len(first) != 1 or not second or not theirs.isalnum() or not confusable_only(ours, theirs):
+        return None
+    side = ocr_glyphs.vote(image, px, words, first[0], [ours, theirs])
+    if side is None:
+        return None
+    engine = first[0].confidence if side == ours else min(w.confidence for w in second)
+    return side, sided_confidence(engine)
+
+
 def _record(counts: list[int], engine: Optional[str]) -> dict:
     record = {"ids_reread": counts[0], "ids_confirmed": counts[1], "ids_confirmed_by": engine or "tesseract"}
     if counts[3]:  # words that took the other engine's characters (``identifier_reread.with_reading``)
         record["ids_read_as_other"] = counts[3]
+    if counts[4]:  # readings the page's glyphs sided with (``ocr_glyphs``)
+        record["ids_sided_by_print"] = counts[4]
     return {**record, "ids_disagreed": counts[2]} if engine is not None else record

@@ -384,6 +384,24 @@ def doubted_words(doc: DocumentText) -> frozenset[Word]:
     return frozenset(found)
 
 
+# what the page's own print siding with one of two engines' readings is worth as a witness
+# (``ocr_glyphs.vote``): a third reading of the disputed characters only, by another method
+GLYPH_WITNESS = 0.8
+
+
+def sided_confidence(engine: float) -> float:
+    """The confidence of a reading the page's glyphs side with, read by an engine at
+    ``engine``: two witnesses of the disputed characters, as ``agreed_confidence`` counts them."""
+    return min(MAX_CONFIDENCE, 1.0 - (1.0 - engine) * (1.0 - GLYPH_WITNESS))
+
+
+def with_sided_reading(doc: DocumentText, spot: Spot, text: str, confidence: float) -> DocumentText:
+    """``doc`` with the spot's one word read as ``text``, the reading the page's glyphs side
+    with, at ``confidence`` (``sided_confidence``)."""
+    (_,) = spot.indexes
+    return _with_words(doc, spot, lambda w: Word(text, w.box, w.page, confidence))
+
+
 def with_reading(doc: DocumentText, spot: Spot, text: str, confidence: float) -> DocumentText:
     """``doc`` with the spot's one word read as ``text`` (another engine's characters, see
     ``confusable_only``), at no more than ``confidence``."""
