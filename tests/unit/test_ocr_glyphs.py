@@ -108,3 +108,14 @@ def test_the_number_takes_the_reading_its_print_sides_with_lifted(monkeypatch):
     held = confirm_identifiers(doc, {1: (blank, PX)}, _reader("INV0000424", 0.99), engine="rapidocr 3.10.0")
     assert held.pages[0].words[0] == Word("INV0000424", value.box, 1, DISAGREED)
     assert "ids_sided_by_print" not in held.pages[0].capture
+
+
+def test_mirror_symmetry_tells_a_bar_from_a_flagged_one():
+    image, words = _page([[("I1O0S5", "I1O0S5")]])
+    glyphs = ocr_glyphs.split_glyphs(ocr_glyphs._crop(image, PX, words[0].box))
+    assert len(glyphs) == 6
+    i, one, o, zero, s, five = (ocr_glyphs._asymmetry(g.bitmap) for g in glyphs)
+    assert i < 0.05 and o < 0.1 and zero < 0.1  # mirror-symmetric shapes
+    assert one > 0.2 and five > 0.2
+    # the difference costs the resemblance: an "I" is less like a "1" than like itself
+    assert ocr_glyphs.resemblance(glyphs[0], glyphs[0]) - ocr_glyphs.resemblance(glyphs[0], glyphs[1]) > 0.3

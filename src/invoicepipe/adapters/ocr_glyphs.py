@@ -57,6 +57,8 @@ SAME = 0.85
 DISTINCT = 0.6
 # exemplar words printed this much heavier or lighter than the value are another weight
 WEIGHT_RATIO = 1.45
+# what a difference in mirror symmetry costs the resemblance (``_asymmetry``)
+SYMMETRY_WEIGHT = 0.5
 # a piece of ink smaller than this share of the line height both ways is a speck: a dot,
 # a comma, a colon's dots, an i's dot (joined to its stem when it stands above it)
 SPECK = 0.3
@@ -138,11 +140,19 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(x @ y) / (nx * ny)
 
 
+def _asymmetry(bitmap: np.ndarray) -> float:
+    """How unlike its mirror image a glyph is, 0 for a mirror-symmetric one: an "I" is
+    symmetric and a "1" is not (its flag), a difference that scaling both to one box and
+    blurring small print nearly hides from the correlation."""
+    return 1.0 - _correlation(bitmap, bitmap[:, ::-1])
+
+
 def resemblance(a: Glyph, b: Glyph) -> float:
     """How alike two glyphs are: the correlation of their bitmaps less what their proportions
     and heights differ by."""
     corr = max(_correlation(a.bitmap, _shifted(b.bitmap, dx, dy)) for dx in SHIFTS for dy in SHIFTS)
     shape = abs(math.log(max(a.aspect, 1e-3) / max(b.aspect, 1e-3))) + abs(math.log(max(a.height, 1e-3) / max(b.height, 1e-3)))
+    shape += SYMMETRY_WEIGHT * abs(_asymmetry(a.bitmap) - _asymmetry(b.bitmap))
     return corr - SHAPE_WEIGHT * shape
 
 
