@@ -438,3 +438,10 @@ def test_the_other_engine_reading_more_print_beside_a_sure_number_holds_it(monke
     witnessed = confirm_identifiers(_doc(0.97), {1: (IMAGE, PX)}, reader("AR-4711-0815"), engine="rapidocr 3.10.0",
                                     witness=reader("4711-0815"))
     assert witnessed.pages[0].capture["ids_disagreed"] == 1
+
+
+def test_a_stamps_stroke_read_at_the_crops_edge_is_no_part_of_the_value():
+    # Tesseract's crop of a number under a stamp: the stamp's stroke read as "*" before it
+    second = [_at("*", 0.3, 100), _at("F2026-00276", 0.41, 104)]
+    assert compare_form(second) == "F2026-00276"
+    assert judge([_at("F2026-00276", 0.85, 100)], second, True).outcome == "agreed"

@@ -104,8 +104,8 @@ DISAGREED = 0.3
 # the capture record's key naming the words of a sure value another engine read otherwise
 DOUBTED_KEY = "ids_doubted"
 # what a crop's edge may add or cut around the value: a ruling line read as "|" or "!", a
-# label's colon, a dot in the margin read as "·"
-_EDGE = "|!:;,.#()[]{}'\"_-·•"
+# label's colon, a dot in the margin read as "·", a stamp's stroke read as "*"
+_EDGE = "|!:;,.#()[]{}'\"_-·•*"
 
 
 @dataclass(frozen=True)
