@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
 from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow,
-                                  ocr_unread)
+                                  ocr_specks, ocr_unread)
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr, read_line_rapidocr, read_page_rapidocr
@@ -308,6 +308,8 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
             second = []
         if page_quality(second) > page_quality(words):
             words, method = second, "ocr_rapidocr"
+    words, record = ocr_specks.drop_specks(words)
+    capture = {**capture, **record}
     if not words:
         method = UNREADABLE if has_ink(prepared) else "blank"
     return words, method, prepared, px_per_pt, capture, doubted
