@@ -41,7 +41,7 @@ from invoicepipe.domain.extraction.search import (
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
-from invoicepipe.domain.extraction.title_number import title_numbers
+from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
@@ -64,7 +64,17 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # a direct debit collects from is the buyer's; the number printed only in a large heading
 # ("RECHNUNG 2026-0183") is read as a label's value. Calibration maps carried over from kv-2.16
 # (not refitted).
-EXTRACTOR_VERSION = "kv-2.17"
+# kv-2.18 (the echo region): a row of labels over a row of values ends each label's cell where
+# the next cell starts, known label or not, and runs the last cell to the end of the row (a
+# totals strip); an IBAN's digit groups are no amount; a label's words a cell apart are two
+# labels; Tally's "(-)0.24"; "%IVA" heads a rate column and a "Btw-code" names a code; a Polish
+# statute's "ust." is no tax word and its sale date's statutory wording another date; MyInvois'
+# "e-Invoice Code" is the number and the "Original e-Invoice Ref. No." the credited invoice's;
+# "RM (157.26)" names the ringgit; "Nota di credito N." labels a credit note's own number; a
+# speck between day and month name; "N.º" under a large title in its box; Portuguese "Total do
+# documento" and "V/ Requisição"; one half of intra-state GST (CGST, SGST) is never the tax.
+# Calibration maps carried over from kv-2.17 (not refitted).
+EXTRACTOR_VERSION = "kv-2.18"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -119,6 +129,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
             cands += _numbers_under_title(ctx, parser)
             cands += title_numbers(ctx, parser)
+            cands += numbers_under_heading(ctx, parser)
             cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue

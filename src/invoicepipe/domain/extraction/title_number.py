@@ -11,6 +11,7 @@ strong number label is on the page, the identifier is the number (``TITLE_NUMBER
 
 from __future__ import annotations
 
+import re
 from statistics import median
 from typing import Callable
 
@@ -55,3 +56,44 @@ def _set_large(ctx: Context, page: int, words) -> bool:
         return False
     body = median(heights)
     return min(w.box.bottom - w.box.top for w in words) >= _HEADING_SCALE * body
+
+
+# a bare number word: "N.º", "Nº", "N°", "No.", "Nr.", "Número", "Numero", "Nummer", "Numer"
+_NUMBER_WORD = re.compile(r"(?i)(?:n\.?[°º]\.?|no\.|nr\.?|n[úu]mero|nummer|numer)")
+
+
+def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
+    """"FATURA-RECIBO" over "N.º FR A2026/740": a document title set large, and on one of the
+    two lines under it a bare number word aligned with the title's left edge, followed by an
+    identifier. A document box prints its own number so, and the word may share its printed
+    line with text of another column (the seller's telephone left of the box), so the word
+    is found by its place under the title rather than at the start of a line. Scored as a
+    title heading's number (``TITLE_NUMBER_SCORE``), when no number label of strength 0.8
+    or more is on the page."""
+    if any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
+        return []
+    cw = ctx.layout.char_width
+    out = []
+    titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
+    for hit in titles:
+        words = hit.line.words_in(hit.start, hit.end)
+        if not words or not _set_large(ctx, hit.line.page, words):
+            continue
+        x0 = words[0].box.x0
+        lines = ctx.layout.by_page[hit.line.page][hit.line.index + 1:hit.line.index + 3]
+        for line in lines:
+            for k, (w, (ws, we)) in enumerate(zip(line.words, line.spans)):
+                if abs(w.box.x0 - x0) > 1.5 * cw or not _NUMBER_WORD.fullmatch(w.text) or k + 1 >= len(line.words):
+                    continue
+                # the value runs to the next gap wider than two characters (the next cell)
+                end = len(line.text)
+                for a, b, (bs, _) in zip(line.words[k + 1:], line.words[k + 2:], line.spans[k + 2:]):
+                    if b.box.x0 - a.box.x1 > 2 * cw:
+                        end = bs
+                        break
+                found = parser(ctx, line, we, end)
+                if found and any(ch.isdigit() for ch in found[0]):
+                    value, raw, vs, ve, quality = found
+                    out.append(Candidate("invoice_number", value, TITLE_NUMBER_SCORE * quality, "title_number",
+                                         line.words_in(vs, ve), raw, ["under_heading"], line, hit))
+    return out
