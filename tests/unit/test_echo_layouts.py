@@ -149,3 +149,20 @@ def test_one_gst_half_is_never_the_tax():
     }
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("tax") == "618.24"
+
+
+def test_a_vendor_name_wrapped_in_a_narrow_box_beside_another():
+    from invoicepipe.domain.models import Vendor
+
+    vendors = [Vendor("V808", "Officine Meccaniche Adriatiche S.r.l.", tax_id="IT07799548823"),
+               Vendor("V1", "Meridian Italia S.r.l.")]
+    rows = {
+        0: "Copia di cortesia della fattura elettronica",
+        1: [(40, "CEDENTE/PRESTATORE (FORNITORE)"), (300, "CESSIONARIO/COMMITTENTE (CLIENTE)")],
+        2: [(40, "Identificativo fiscale ai fini IVA"), (200, "IT07799548823")],
+        3: [(40, "Denominazione"), (200, "Officine"), (300, "Denominazione"), (420, "Meridian Italia")],
+        4: [(200, "Meccaniche"), (420, "S.r.l.")],
+        5: [(200, "Adriatiche S.r.l."), (300, "Comune"), (420, "20122 Milano")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), vendors)
+    assert ex.value("vendor_id") == "V808" and ex.confidence("vendor_id") >= 0.99

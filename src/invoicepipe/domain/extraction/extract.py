@@ -72,7 +72,8 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # "e-Invoice Code" is the number and the "Original e-Invoice Ref. No." the credited invoice's;
 # "RM (157.26)" names the ringgit; "Nota di credito N." labels a credit note's own number; a
 # speck between day and month name; "N.º" under a large title in its box; Portuguese "Total do
-# documento" and "V/ Requisição"; one half of intra-state GST (CGST, SGST) is never the tax.
+# documento" and "V/ Requisição"; one half of intra-state GST (CGST, SGST) is never the tax; a
+# vendor name wrapped in a narrow box is matched with its continuation lines.
 # Calibration maps carried over from kv-2.17 (not refitted).
 EXTRACTOR_VERSION = "kv-2.18"
 # a buyer's reference read as the PO number stays under every routing threshold unless the

@@ -222,6 +222,12 @@ def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dic
     texts = [_norm(ln.text) for ln in lines]
     if not texts:
         return {}
+    # a name wrapped in a narrow cell ("Denominazione  Officine" / "Meccaniche" / "Adriatiche
+    # S.r.l."): the line with the lines that continue its last column, as one more text
+    wrapped = _wrapped_texts(lines)
+    if wrapped:
+        lines = [*lines, *(lines[k] for k, _ in wrapped)]
+        texts = [*texts, *(t for _, t in wrapped)]
     rows = iter(())
     if index.long_names:
         rows = iter(_long_name_scores(index, texts))
@@ -242,6 +248,43 @@ def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dic
             if pos not in best or conf > best[pos][0]:
                 best[pos] = (conf, "name", ln)
     return best
+
+
+def _cells(line: Line) -> list[tuple[float, str]]:
+    """(x0, text) of each word group of ``line``: words set more than 1.5 line heights apart
+    stand in different cells (columns, boxes side by side)."""
+    out, group = [], [line.words[0]] if line.words else []
+    for a, b in zip(line.words, line.words[1:]):
+        if b.box.x0 - a.box.x1 > 1.5 * line.height:
+            out.append((group[0].box.x0, " ".join(w.text for w in group)))
+            group = []
+        group.append(b)
+    if group:
+        out.append((group[0].box.x0, " ".join(w.text for w in group)))
+    return out
+
+
+def _wrapped_texts(lines: Sequence[Line]) -> list[tuple[int, str]]:
+    """(index, text) of a cell's text wrapped over lines: each word group of a line with the
+    groups that start where it starts on the one or two lines right under it (boxes side by
+    side share printed lines, so the continuation is found by its column, not its line).
+    Only groups that continue are returned."""
+    cells = [_cells(ln) for ln in lines]
+    out = []
+    for k, line in enumerate(lines):
+        for x0, text in cells[k]:
+            parts, prev = [text], line
+            for j in range(k + 1, min(k + 3, len(lines))):
+                nxt = lines[j]
+                tol = 0.5 * line.height
+                cont = next((t for x, t in cells[j] if abs(x - x0) <= tol), None)
+                if nxt.page != line.page or cont is None or nxt.box.top - prev.box.bottom > 1.5 * prev.height:
+                    break
+                parts.append(cont)
+                prev = nxt
+            if len(parts) > 1:
+                out.append((k, _norm(" ".join(parts))))
+    return out
 
 
 def _long_name_scores(index: VendorIndex, texts: list[str]) -> np.ndarray:
