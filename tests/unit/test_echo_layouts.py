@@ -166,3 +166,19 @@ def test_a_vendor_name_wrapped_in_a_narrow_box_beside_another():
     }
     ex = extract_invoice(doc_from_rows(rows), vendors)
     assert ex.value("vendor_id") == "V808" and ex.confidence("vendor_id") >= 0.99
+
+
+def test_a_vat_id_printed_without_its_country_prefix_is_the_masters():
+    from invoicepipe.domain.models import Vendor
+
+    vendors = [Vendor("V804", "Drukarnia Offsetowa Wisłoka Sp. z o.o.", tax_id="PL2543167550")]
+    rows = {
+        0: "Faktura podstawowa",
+        1: "Numer Faktury FS 77/2026",
+        3: [(40, "Sprzedawca"), (300, "Nabywca")],
+        4: [(40, "NIP 2543167550"), (300, "NIP 4887878852")],
+        5: [(40, "Nazwa Drukarnia Wisłoka"), (300, "Nazwa Meridian Polska Sp. z o.o.")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), vendors)
+    assert ex.value("vendor_id") == "V804"
+    assert ex.value("vendor_vat_id") == "PL2543167550"

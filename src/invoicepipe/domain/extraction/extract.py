@@ -73,7 +73,8 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # "RM (157.26)" names the ringgit; "Nota di credito N." labels a credit note's own number; a
 # speck between day and month name; "N.º" under a large title in its box; Portuguese "Total do
 # documento" and "V/ Requisição"; one half of intra-state GST (CGST, SGST) is never the tax; a
-# vendor name wrapped in a narrow box is matched with its continuation lines.
+# vendor name wrapped in a narrow box is matched with its continuation lines; a master's EU
+# VAT id printed as its national number (NIP, partita IVA) without the country prefix is found.
 # Calibration maps carried over from kv-2.17 (not refitted).
 EXTRACTOR_VERSION = "kv-2.18"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
@@ -375,7 +376,11 @@ def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Ca
         put("vendor", Candidate("vendor", vendor.name, conf, "vendor_master", words), conf)
         if vendor.tax_id and how == "tax_id":
             tid = normalise_id(vendor.tax_id)
-            vat = next((c for c in vat_id_candidates(ctx) if normalise_id(c.value) == tid), None)
+            vat = next((c for c in vat_id_candidates(ctx) if normalise_id(c.value) in (tid, tid[2:])), None)
+            if vat and normalise_id(vat.value) != tid:
+                # the national number printed without its country prefix (a Polish NIP, an
+                # Italian partita IVA): the same id, given in the master's (EU VAT) form
+                vat = Candidate("vendor_vat_id", vendor.tax_id, vat.score, vat.method, vat.words, vendor.tax_id)
             if vat:
                 put("vendor_vat_id", vat, 0.97, "vendor_master")
         return

@@ -130,6 +130,8 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
         evidence: list[tuple[float, str, Optional[Line]]] = []
         tid = index.tax_ids[pos]
         hit = tax_id_line.first(tid) if tid else None
+        if hit is None and tid:
+            hit = tax_id_line.national(tid)
         if hit is not None:
             evidence.append((0.97, "tax_id", hit))
         ibans = index.ibans[pos]
@@ -168,6 +170,22 @@ class _TaxIdLines:
         if at >= 0:
             return self.lines[bisect_right(self.starts, at) - 1]
         return self._wrapped(tax_id)
+
+    def national(self, tax_id: str) -> Optional[Line]:
+        """The first line printing an EU VAT id's national number without its country prefix, as
+        a whole number: the Polish NIP "2543167550" of "PL2543167550", the Italian partita IVA
+        "07799548823" (KSeF and FatturaPA prints, and most domestic invoices, print them so).
+        Only numbers of eight or more digits: a shorter one is found in too many other numbers."""
+        if tax_id[:2] not in EU_PREFIXES or not tax_id[2:].isdigit() or len(tax_id) < 10:
+            return None
+        body = tax_id[2:]
+        at = self.text.find(body)
+        while at >= 0:
+            end = at + len(body)
+            if (at == 0 or not self.text[at - 1].isdigit()) and (end >= len(self.text) or not self.text[end].isdigit()):
+                return self.lines[bisect_right(self.starts, at) - 1]
+            at = self.text.find(body, at + 1)
+        return None
 
     def _wrapped(self, tax_id: str) -> Optional[Line]:
         """The line whose last word begins ``tax_id`` and ends in a hyphen, when the next
