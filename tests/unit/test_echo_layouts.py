@@ -182,3 +182,23 @@ def test_a_vat_id_printed_without_its_country_prefix_is_the_masters():
     ex = extract_invoice(doc_from_rows(rows), vendors)
     assert ex.value("vendor_id") == "V804"
     assert ex.value("vendor_vat_id") == "PL2543167550"
+
+
+def test_a_scanned_number_word_misread_under_the_title_a_few_lines_down():
+    from dataclasses import replace
+
+    from invoicepipe.domain.models import Box
+
+    rows = {
+        0: [(40, "Cortiças do Vouga"), (400, "ORIGINAL")],
+        1: [(40, "3850-184 Albergaria-a-Velha"), (400, "FATURA-RECIBO")],
+        2: [(40, "NIF PT245443334")],
+        3: [(40, "Tel. +351 234 641877")],
+        4: [(400, "N2 FR A2026/745")],
+    }
+    doc = doc_from_rows(rows, confidence=0.95)
+    page = doc.pages[0]
+    words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + 16)) if w.box.top == 54.0
+                  and w.box.x0 >= 400 else w for w in page.words)
+    ex = extract_invoice(replace(doc, pages=(replace(page, words=words),)), [])
+    assert ex.value("invoice_number") == "FR A2026/745"

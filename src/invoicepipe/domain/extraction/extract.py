@@ -71,7 +71,8 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # statute's "ust." is no tax word and its sale date's statutory wording another date; MyInvois'
 # "e-Invoice Code" is the number and the "Original e-Invoice Ref. No." the credited invoice's;
 # "RM (157.26)" names the ringgit; "Nota di credito N." labels a credit note's own number; a
-# speck between day and month name; "N.º" under a large title in its box; Portuguese "Total do
+# speck between day and month name; "N.º" (on a scan also "N2") under a large title in its box,
+# its value's OCR confidence counted; Portuguese "Total do
 # documento" and "V/ Requisição"; one half of intra-state GST (CGST, SGST) is never the tax; a
 # vendor name wrapped in a narrow box is matched with its continuation lines; a master's EU
 # VAT id printed as its national number (NIP, partita IVA) without the country prefix is found.

@@ -15,7 +15,7 @@ import re
 from statistics import median
 from typing import Callable
 
-from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates
+from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
 
 TITLE_NUMBER_SCORE = 0.85
 _TITLE_STRENGTH = 0.35  # the bare document words of ``vocabulary``
@@ -60,6 +60,10 @@ def _set_large(ctx: Context, page: int, words) -> bool:
 
 # a bare number word: "N.º", "Nº", "N°", "No.", "Nr.", "Número", "Numero", "Nummer", "Numer"
 _NUMBER_WORD = re.compile(r"(?i)(?:n\.?[°º]\.?|no\.|nr\.?|n[úu]mero|nummer|numer)")
+# the raised ordinal as OCR reads it ("N2", "N?", "N.2"; ``labels._MISREAD_ORDINAL``), on OCR'd words only
+_OCR_NUMBER_WORD = re.compile(r"N\.?[?2º°]\.?")
+# how far under the title its box's lines reach, in the title's own letter heights
+_BOX_REACH = 3.0
 
 
 def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
@@ -80,10 +84,16 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
         if not words or not _set_large(ctx, hit.line.page, words):
             continue
         x0 = words[0].box.x0
-        lines = ctx.layout.by_page[hit.line.page][hit.line.index + 1:hit.line.index + 3]
+        tall = max(w.box.bottom - w.box.top for w in words)
+        bottom = max(w.box.bottom for w in words)
+        # the box's lines: those starting within a few title heights under it (a scan's line
+        # grouping may put lines of the column beside it in between)
+        lines = [ln for ln in ctx.layout.by_page[hit.line.page][hit.line.index + 1:]
+                 if ln.box.top - bottom < _BOX_REACH * tall]
         for line in lines:
             for k, (w, (ws, we)) in enumerate(zip(line.words, line.spans)):
-                if abs(w.box.x0 - x0) > 1.5 * cw or not _NUMBER_WORD.fullmatch(w.text) or k + 1 >= len(line.words):
+                numbered = _NUMBER_WORD.fullmatch(w.text) or (w.confidence < 1.0 and _OCR_NUMBER_WORD.fullmatch(w.text))
+                if abs(w.box.x0 - x0) > 1.5 * cw or not numbered or k + 1 >= len(line.words):
                     continue
                 # the value runs to the next gap wider than two characters (the next cell)
                 end = len(line.text)
@@ -94,6 +104,7 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
                 found = parser(ctx, line, we, end)
                 if found and any(ch.isdigit() for ch in found[0]):
                     value, raw, vs, ve, quality = found
-                    out.append(Candidate("invoice_number", value, TITLE_NUMBER_SCORE * quality, "title_number",
-                                         line.words_in(vs, ve), raw, ["under_heading"], line, hit))
+                    # the value's OCR confidence counts as for any label's value (``scored_candidate``)
+                    out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
+                                                line.words_in(vs, ve), line, hit, ["under_heading"]))
     return out
