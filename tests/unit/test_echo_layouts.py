@@ -202,3 +202,16 @@ def test_a_scanned_number_word_misread_under_the_title_a_few_lines_down():
                   and w.box.x0 >= 400 else w for w in page.words)
     ex = extract_invoice(replace(doc, pages=(replace(page, words=words),)), [])
     assert ex.value("invoice_number") == "FR A2026/745"
+
+
+def test_a_schedule_of_instalments_gives_its_first_date_as_the_due_date():
+    rows = {
+        0: "DIELCA",
+        2: [(40, "Nº FACTURA"), (150, "FECHA")],
+        3: [(40, "FV26-00427"), (150, "09/01/2026")],
+        6: "VENCIMIENTOS",
+        7: [(40, "Fecha"), (100, "Importe")],
+        8: [(40, "08/02/2026"), (100, "546,18 €")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("due_date") == "2026-02-08"

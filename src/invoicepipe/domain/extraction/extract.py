@@ -75,7 +75,8 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # its value's OCR confidence counted; Portuguese "Total do
 # documento" and "V/ Requisição"; one half of intra-state GST (CGST, SGST) is never the tax; a
 # vendor name wrapped in a narrow box is matched with its continuation lines; a master's EU
-# VAT id printed as its national number (NIP, partita IVA) without the country prefix is found.
+# VAT id printed as its national number (NIP, partita IVA) without the country prefix is found;
+# a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe") gives its first date as due.
 # Calibration maps carried over from kv-2.17 (not refitted).
 EXTRACTOR_VERSION = "kv-2.18"
 # a buyer's reference read as the PO number stays under every routing threshold unless the

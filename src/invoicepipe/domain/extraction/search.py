@@ -190,7 +190,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             col_x1 = min(col_x1, max(lbox.x1 + cw, next_label[0].box.x0 - 0.5 * cw))
         col_x1 = _cell_end(ctx, line, lbox, col_x1)
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
-            own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
+            own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5
+                          and not _date_column_head(name, h)]
             if own_labels or _percent_under(below, lbox):
                 break  # the next line starts another labelled block, or the label heads a rate column
             joined = _label_continued(hit, below, s, e)
@@ -224,6 +225,13 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             value, raw, below, vs, ve, quality = wrapped
             out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line, hit))
     return out
+
+
+def _date_column_head(name: str, hit: LabelHit) -> bool:
+    """Under a due-date heading, a bare date word ("Fecha", "Data", "Datum": an invoice-date
+    label of strength 0.5 or less) heads the date column of the heading's own schedule of
+    instalments; it starts no other block."""
+    return name == "due_date" and hit.field == "invoice_date" and hit.strength <= 0.5
 
 
 def _cell_end(ctx: Context, line: Line, lbox, col_x1: float) -> float:

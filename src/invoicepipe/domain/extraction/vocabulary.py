@@ -115,6 +115,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:payable|à\s*payer|à\s*régler)\s*(?:jusqu['’]\s*au|avant\s*le|au\s*plus\s*tard\s*le)", 1.0, "fr"),
         (r"vervaldatum|vervaldag|uiterste\s*betaal\s*-?\s*datum|te\s*betalen\s*(?:vóór|voor)", 1.0, "nl"),
         (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
+        # the heading of a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe" over
+        # "08/02/2026  546,18 €"): its first date is the due date (``search``: the bare date word
+        # heading the schedule's column does not end the heading's block)
+        (r"vencimientos", 0.9, "es"),
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
         (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
         (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
