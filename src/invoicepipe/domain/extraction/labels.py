@@ -144,9 +144,18 @@ def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[Lab
         if not cuts:
             out.append(h)
             continue
+        pieces = []
         for lo, hi in zip([h.start, *cuts], [*cuts, h.end]):
             piece = text[lo:hi].rstrip()
-            out.extend(LabelHit(f, st, lang, line, lo + a, lo + b) for f, st, lang, a, b in _text_hits(piece))
+            # a bare number word labels only at a line's start (``vocabulary``), not a piece's
+            pieces.append([LabelHit(f, st, lang, line, lo + a, lo + b) for f, st, lang, a, b in _text_hits(piece)
+                           if f != "number_word" or not text[:lo].strip()])
+        # two cells that are labels each; a title with its number further on ("FACTURA   Serie A
+        # Nº 2026-0412") leaves a bare word in the last cell that names nothing alone: kept whole
+        if sum(1 for p in pieces if p) >= 2:
+            out.extend(x for p in pieces for x in p)
+        else:
+            out.append(h)
     return out
 
 
