@@ -268,6 +268,9 @@ def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dic
     return best
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _cells(line: Line) -> list[tuple[float, str]]:
     """(x0, text) of each word group of ``line``: words set more than 1.5 line heights apart
     stand in different cells (columns, boxes side by side)."""
@@ -287,7 +290,10 @@ def _wrapped_texts(lines: Sequence[Line]) -> list[tuple[int, str]]:
     groups that start where it starts on the one or two lines right under it (boxes side by
     side share printed lines, so the continuation is found by its column, not its line).
     Only groups that continue are returned."""
-    cells = [_cells(ln) for ln in lines]
+    # a name's words have no digits (an item table's columns, full of them, line up row after
+    # row too), and a seller's name stands on the first page
+    first = lines[0].page if lines else None
+    cells = [[c for c in _cells(ln) if not _HAS_DIGIT.search(c[1])] if ln.page == first else [] for ln in lines]
     out = []
     for k, line in enumerate(lines):
         for x0, text in cells[k]:
