@@ -126,8 +126,11 @@ class DateToken:
 # a quote mark or speck OCR put inside a numeric date ("2026-03-‘18", "23/02/’2026"), or a
 # space after a hyphen of a date that opens with its four-digit year ("2026-01- 27": no
 # amount or range is written so)
+# A speck OCR read as a word of its own between the day and a written month ("20 ? januari
+# 2026", "4 · marzo 2026"): the date patterns see "20 januari 2026" (a month name must still follow).
 _MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)|(?<=(?<!\d)(?:19|20)\d\d-)[ ](?=\d\d?-\d\d?(?!\d))|"
-                           r"(?:(?<=(?<!\d)(?:19|20)\d\d-\d\d-)|(?<=(?<!\d)(?:19|20)\d\d-\d-))[ ](?=\d\d?(?![\d.,]))")
+                           r"(?:(?<=(?<!\d)(?:19|20)\d\d-\d\d-)|(?<=(?<!\d)(?:19|20)\d\d-\d-))[ ](?=\d\d?(?![\d.,]))|"
+                           r"(?:(?<=(?<![\d.,])\d )|(?<=(?<![\d.,])\d\d ))[?·‘’'`´“”\"*°|:;,]{1,2} (?=[^\W\d_]{3,})")
 
 
 def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:

@@ -60,8 +60,9 @@ _ONE = [(re.compile(p + r"\Z"), codes, side) for p, codes, side in _READINGS]
 # money beside the token: cents, or thousands groups (a forint or yen amount has no cents);
 # never the head or tail of a date ("Fr 12.05.2026") nor a time ("Mo - Fr 08.30 - 12.30 Uhr")
 _MONEY = r"(?:\d{1,3}(?:[ .,'’]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{1,2})"
-_MONEY_BEFORE = re.compile(r"(?<![\d.,/])%s[-–]?\s?\Z" % _MONEY)
-_MONEY_AFTER = re.compile(r"\A\s?%s(?![.,/]?\d)(?!\s*(?:[-–]\s*\d|Uhr\b|h\b))" % _MONEY)
+# a credit note's amount in brackets or signed ("RM (157.26)", "Rs. -450.00", "(90.85) zł") is money too
+_MONEY_BEFORE = re.compile(r"(?<![\d.,/])%s\)?[-–]?\s?\Z" % _MONEY)
+_MONEY_AFTER = re.compile(r"\A\s?[(-]?%s(?![.,/]?\d)(?!\s*(?:[-–]\s*\d|Uhr\b|h\b))" % _MONEY)
 
 # each witness's doubt: the chance it names a currency the invoice is not in
 DOUBT = {"reading": 0.4, "readings": 0.3, "master": 0.4, "country": 0.5, "format": 0.85}

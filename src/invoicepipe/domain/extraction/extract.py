@@ -41,7 +41,7 @@ from invoicepipe.domain.extraction.search import (
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
-from invoicepipe.domain.extraction.title_number import title_numbers
+from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
@@ -64,7 +64,21 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # a direct debit collects from is the buyer's; the number printed only in a large heading
 # ("RECHNUNG 2026-0183") is read as a label's value. Calibration maps carried over from kv-2.16
 # (not refitted).
-EXTRACTOR_VERSION = "kv-2.17"
+# kv-2.18 (the echo region): a row of labels over a row of values ends each label's cell where
+# the next cell starts, known label or not, and runs the last cell to the end of the row (a
+# totals strip); an IBAN's digit groups are no amount; a label's words a cell apart are two
+# labels; Tally's "(-)0.24"; "%IVA" heads a rate column and a "Btw-code" names a code; a Polish
+# statute's "ust." is no tax word and its sale date's statutory wording another date; MyInvois'
+# "e-Invoice Code" is the number and the "Original e-Invoice Ref. No." the credited invoice's;
+# "RM (157.26)" names the ringgit; "Nota di credito N." labels a credit note's own number; a
+# speck between day and month name; "N.º" (on a scan also "N2") under a large title in its box,
+# its value's OCR confidence counted; Portuguese "Total do
+# documento" and "V/ Requisição"; one half of intra-state GST (CGST, SGST) is never the tax; a
+# vendor name wrapped in a narrow box is matched with its continuation lines; a master's EU
+# VAT id printed as its national number (NIP, partita IVA) without the country prefix is found;
+# a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe") gives its first date as due.
+# Calibration maps carried over from kv-2.17 (not refitted).
+EXTRACTOR_VERSION = "kv-2.18"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -119,6 +133,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
             cands += _numbers_under_title(ctx, parser)
             cands += title_numbers(ctx, parser)
+            cands += numbers_under_heading(ctx, parser)
             cands = header_row_columns(ctx, cands)
         if name == "invoice_date":
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
@@ -363,7 +378,11 @@ def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Ca
         put("vendor", Candidate("vendor", vendor.name, conf, "vendor_master", words), conf)
         if vendor.tax_id and how == "tax_id":
             tid = normalise_id(vendor.tax_id)
-            vat = next((c for c in vat_id_candidates(ctx) if normalise_id(c.value) == tid), None)
+            vat = next((c for c in vat_id_candidates(ctx) if normalise_id(c.value) in (tid, tid[2:])), None)
+            if vat and normalise_id(vat.value) != tid:
+                # the national number printed without its country prefix (a Polish NIP, an
+                # Italian partita IVA): the same id, given in the master's (EU VAT) form
+                vat = Candidate("vendor_vat_id", vendor.tax_id, vat.score, vat.method, vat.words, vendor.tax_id)
             if vat:
                 put("vendor_vat_id", vat, 0.97, "vendor_master")
         return

@@ -92,9 +92,17 @@ _TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva
 _EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))
 
 
-# "BTW %", "MwSt.-Satz", "VAT rate", "Taux TVA", "aliquota IVA": the tax word heads the rate column
-_RATE_AFTER = re.compile(r"(?i)\s*(?:%|-?\s*satz\b|rates?\b|sats\b|tarief\b)")
-_RATE_BEFORE = re.compile(r"(?i)\b(?:taux|tasa|tipo|aliquota|stawka|sazba|sadzba|tarief|taxa|steuer\s*satz|rate)\s*(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?$")
+# "BTW %", "MwSt.-Satz", "VAT rate", "Taux TVA", "aliquota IVA", "%IVA", "% IVA": the tax word
+# heads the rate column (a "%" before it with no figure of its own: "19 % MwSt" names a tax)
+# ("Btw-code 1 = 21 %", "VAT code", "Tax code": the tax word names the code of a rate, not an amount)
+_RATE_AFTER = re.compile(r"(?i)\s*(?:%|-?\s*satz\b|rates?\b|sats\b|tarief\b|-?\s*codes?\b)")
+_RATE_BEFORE = re.compile(r"(?i)(?:\b(?:taux|tasa|tipo|aliquota|stawka|sazba|sadzba|tarief|taxa|steuer\s*satz|rate)\s*"
+                          r"(?:de\s*(?:la\s*)?|d['’]\s*|di\s*)?|(?:^|[^\d\s.,])\s*%\s*)$")
+
+
+# a statute cited by article: Polish "art. 106na ust. 1 ustawy", "art. 43 ust. 1 pkt 2" ("ust." is
+# the article's paragraph there, not the German USt.)
+_ARTICLE = re.compile(r"(?i)\bart\.?\s*\d+[a-z]{0,3}\s*$")
 
 
 def _qualifier(text: str, field: str, start: int, end: int) -> bool:
@@ -102,7 +110,7 @@ def _qualifier(text: str, field: str, start: int, end: int) -> bool:
         return False
     before = text[max(0, start - 24):start]
     return bool(_EXCLUDING.search(before) or _INCLUDING.search(before) or _RATE_AFTER.match(text, end)
-                or _RATE_BEFORE.search(before))
+                or _RATE_BEFORE.search(before) or _ARTICLE.search(before))
 
 
 def find_labels(line: Line) -> list[LabelHit]:
@@ -111,11 +119,44 @@ def find_labels(line: Line) -> list[LabelHit]:
     is no tax label. On OCR text, a one-word or two-word due-date label one letter off is one too."""
     text = label_text(line)
     hits = [LabelHit(field, strength, lang, line, start, end) for field, strength, lang, start, end in _text_hits(text)]
+    hits = _split_at_cell_gaps(line, text, hits)
     if any(w.confidence < 1.0 for w in line.words):
         if not any(h.field == "due_date" for h in hits):
             hits = _misread_due_label(line, text, hits)
         hits = _lost_ordinal(line, text, hits)
     return _compounds(line, text, hits)
+
+
+# a gap this many word heights wide between two words parts two cells of a header row
+_CELL_GAP = 1.5
+
+
+def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    """A label is one phrase. Words of one hit that stand a cell apart are two headers of a row
+    of boxes, read together by the vocabulary: "Fecha de" (its second line "emisión" below)
+    beside "Vencimiento" is not the due-date label "Fecha de Vencimiento". Such a hit is
+    matched again piece by piece, each piece with the labels it holds alone."""
+    out: list[LabelHit] = []
+    for h in hits:
+        words = [(w, s) for w, (s, e) in zip(line.words, line.spans) if s >= h.start and e <= h.end]
+        cuts = [s for (a, _), (b, s) in zip(words, words[1:])
+                if b.box.x0 - a.box.x1 > _CELL_GAP * max(1.0, a.box.bottom - a.box.top)]
+        if not cuts:
+            out.append(h)
+            continue
+        pieces = []
+        for lo, hi in zip([h.start, *cuts], [*cuts, h.end]):
+            piece = text[lo:hi].rstrip()
+            # a bare number word labels only at a line's start (``vocabulary``), not a piece's
+            pieces.append([LabelHit(f, st, lang, line, lo + a, lo + b) for f, st, lang, a, b in _text_hits(piece)
+                           if f != "number_word" or not text[:lo].strip()])
+        # two cells that are labels each; a title with its number further on ("FACTURA   Serie A
+        # Nº 2026-0412") leaves a bare word in the last cell that names nothing alone: kept whole
+        if sum(1 for p in pieces if p) >= 2:
+            out.extend(x for p in pieces for x in p)
+        else:
+            out.append(h)
+    return out
 
 
 # The ordinal indicator of "Nº de factura" / "N° facture" is a small raised glyph that OCR

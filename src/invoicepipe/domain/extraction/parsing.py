@@ -36,12 +36,13 @@ ISO_CURRENCIES = frozenset(
 # "kr" is the krona/krone of three countries: the document has to say which (see conventions)
 AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # Longest first: "US$" and "R$" before "$", "SFr." before "Fr.". "Fr." needs its dot (a bare
-# "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one.
+# "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one (or
+# before a credit note's signed or bracketed amount: "RM (157.26)").
 # A "Fr." joined to a word before it by a dot, dash or slash is a weekday or a domain
 # ("Mo.-Fr. 08.30", "Mo - Fr.", "free.fr."). "S$", "HK$", "A$", "C$", "NZ$" name their own
 # dollar; "Euro" is written out in running text ("Betrag in Euro"); "zl" counts only right
 # after a digit (an OCR-read "zł").
-_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*\d)|zł|"
+_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*[(\-–]?\s*\d)|zł|"
               r"(?<=\d)zl\b|(?<=\d )zl\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
 _CURRENCY_TOKEN = compile_guarded(r"%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))), re.I)
@@ -79,6 +80,10 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
     # Swiss round amounts "120.–" / "120.-" mean 120.00, not a trailing minus
     s = _SWISS_ROUND.sub("", s)
     negative = False
+    # accounting software (Tally) signs an adjustment row with a bracketed sign before the
+    # amount: "(-)0.24" is minus 0.24, "(+)0.40" plus 0.40
+    if s[:3] in ("(-)", "(+)"):
+        negative, s = s[1] == "-", s[3:].strip()
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
     if s.endswith("-"):

@@ -14,6 +14,7 @@ stand in for (``agreement``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -115,8 +116,17 @@ def date_quality(ctx: Context, ambiguous: bool) -> float:
     return LOCALE_DATE_QUALITY if ctx.date_order_local else AMBIGUOUS_DATE_QUALITY
 
 
+# an IBAN's digit groups ("ES21 7978 0580 1445 3612 9916") are no amounts
+_IBAN_RUN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,8}(?: ?[A-Z0-9]{1,4})?\b")
+
+
+def _in_iban(line: Line, start: int, end: int) -> bool:
+    return any(m.start() <= start and end <= m.end() for m in _IBAN_RUN.finditer(line.text))
+
+
 def parse_amount_value(ctx: Context, line: Line, start: int, end: int):
-    toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.start >= start and t.end <= end]
+    toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.start >= start and t.end <= end
+            and not _in_iban(line, t.start, t.end)]
     if not toks:
         return None
     with_dec = [t for t in toks if t.has_decimals]
@@ -178,8 +188,10 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         next_label = line.words_in(min(later), min(later) + 1) if later else ()
         if next_label and next_label[0].box.x0 > lbox.x1:
             col_x1 = min(col_x1, max(lbox.x1 + cw, next_label[0].box.x0 - 0.5 * cw))
+        col_x1 = _cell_end(ctx, line, lbox, col_x1)
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
-            own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5]
+            own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5
+                          and not _date_column_head(name, h)]
             if own_labels or _percent_under(below, lbox):
                 break  # the next line starts another labelled block, or the label heads a rate column
             joined = _label_continued(hit, below, s, e)
@@ -213,6 +225,36 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             value, raw, below, vs, ve, quality = wrapped
             out.append(scored_candidate(name, value, raw, strength * 0.7 * quality, "label_wrapped", below.words_in(vs, ve), line, hit))
     return out
+
+
+def _date_column_head(name: str, hit: LabelHit) -> bool:
+    """Under a due-date heading, a bare date word ("Fecha", "Data", "Datum": an invoice-date
+    label of strength 0.5 or less) heads the date column of the heading's own schedule of
+    instalments; it starts no other block."""
+    return name == "due_date" and hit.field == "invoice_date" and hit.strength <= 0.5
+
+
+def _cell_end(ctx: Context, line: Line, lbox, col_x1: float) -> float:
+    """Where the label's cell ends in a row of labels over a row of values. The next cell
+    starts at the next word after a gap of more than two characters, whether or not its words
+    are a label we know ("Taxable Value   Central Tax" over "5,152.00   6% 309.12": the amount
+    under "Central" is not the taxable value). The last cell of a row of three or more runs to
+    the end of the row: a totals strip prints its last value right-aligned in a wide cell
+    ("BASE IMPONIBLE  % IVA  CUOTA IVA  TOTAL FACTURA" over "451,39  21 %  94,79  546,18 €")."""
+    cw = ctx.layout.char_width
+    right = [w for w in line.words if w.box.x0 >= lbox.x1 - 0.1]
+    prev = lbox.x1
+    for w in right:
+        if w.box.x0 - prev > 2 * cw:
+            return min(col_x1, max(lbox.x1 + cw, w.box.x0 - 0.5 * cw))
+        prev = w.box.x1
+    if right:
+        return col_x1
+    cells = 1 + sum(1 for a, b in zip(line.words, line.words[1:]) if b.box.x0 - a.box.x1 > 2 * cw)
+    if cells >= 3:
+        width = ctx.layout.page_sizes.get(line.page, (595.0, 842.0))[0]
+        return max(col_x1, width)
+    return col_x1
 
 
 def _stacked_pair(ctx: Context, below: Line, words: tuple[Word, ...], lbox) -> bool:

@@ -11,10 +11,11 @@ strong number label is on the page, the identifier is the number (``TITLE_NUMBER
 
 from __future__ import annotations
 
+import re
 from statistics import median
 from typing import Callable
 
-from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates
+from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
 
 TITLE_NUMBER_SCORE = 0.85
 _TITLE_STRENGTH = 0.35  # the bare document words of ``vocabulary``
@@ -55,3 +56,55 @@ def _set_large(ctx: Context, page: int, words) -> bool:
         return False
     body = median(heights)
     return min(w.box.bottom - w.box.top for w in words) >= _HEADING_SCALE * body
+
+
+# a bare number word: "N.º", "Nº", "N°", "No.", "Nr.", "Número", "Numero", "Nummer", "Numer"
+_NUMBER_WORD = re.compile(r"(?i)(?:n\.?[°º]\.?|no\.|nr\.?|n[úu]mero|nummer|numer)")
+# the raised ordinal as OCR reads it ("N2", "N?", "N.2"; ``labels._MISREAD_ORDINAL``), on OCR'd words only
+_OCR_NUMBER_WORD = re.compile(r"N\.?[?2º°]\.?")
+# how far under the title its box's lines reach, in the title's own letter heights
+_BOX_REACH = 3.0
+
+
+def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
+    """"FATURA-RECIBO" over "N.º FR A2026/740": a document title set large, and on one of the
+    two lines under it a bare number word aligned with the title's left edge, followed by an
+    identifier. A document box prints its own number so, and the word may share its printed
+    line with text of another column (the seller's telephone left of the box), so the word
+    is found by its place under the title rather than at the start of a line. Scored as a
+    title heading's number (``TITLE_NUMBER_SCORE``), when no number label of strength 0.8
+    or more is on the page."""
+    if any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
+        return []
+    cw = ctx.layout.char_width
+    out = []
+    titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
+    for hit in titles:
+        words = hit.line.words_in(hit.start, hit.end)
+        if not words or not _set_large(ctx, hit.line.page, words):
+            continue
+        x0 = words[0].box.x0
+        tall = max(w.box.bottom - w.box.top for w in words)
+        bottom = max(w.box.bottom for w in words)
+        # the box's lines: those starting within a few title heights under it (a scan's line
+        # grouping may put lines of the column beside it in between)
+        lines = [ln for ln in ctx.layout.by_page[hit.line.page][hit.line.index + 1:]
+                 if ln.box.top - bottom < _BOX_REACH * tall]
+        for line in lines:
+            for k, (w, (ws, we)) in enumerate(zip(line.words, line.spans)):
+                numbered = _NUMBER_WORD.fullmatch(w.text) or (w.confidence < 1.0 and _OCR_NUMBER_WORD.fullmatch(w.text))
+                if abs(w.box.x0 - x0) > 1.5 * cw or not numbered or k + 1 >= len(line.words):
+                    continue
+                # the value runs to the next gap wider than two characters (the next cell)
+                end = len(line.text)
+                for a, b, (bs, _) in zip(line.words[k + 1:], line.words[k + 2:], line.spans[k + 2:]):
+                    if b.box.x0 - a.box.x1 > 2 * cw:
+                        end = bs
+                        break
+                found = parser(ctx, line, we, end)
+                if found and any(ch.isdigit() for ch in found[0]):
+                    value, raw, vs, ve, quality = found
+                    # the value's OCR confidence counts as for any label's value (``scored_candidate``)
+                    out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
+                                                line.words_in(vs, ve), line, hit, ["under_heading"]))
+    return out

@@ -227,7 +227,7 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
     after_tax = _total_after_tax(ctx, net, tax, total)
     if after_tax is not None:
         return after_tax, True, Decimal(0)
-    for name, cands in (("net", net), ("tax", tax), ("total", total)):
+    for name, cands in (("net", net), ("tax", _without_gst_halves(tax)), ("total", total)):
         c, conf = best_candidate(cands)
         if c is not None:
             out[name] = (c, min(c.score, conf))
@@ -381,6 +381,33 @@ def _total_after_tax(ctx: Context, net: list[Candidate], tax: list[Candidate], t
                 as_net = Candidate("net", g.value, g.score, g.method, g.words, g.raw, anchor=g.anchor, label=g.label)
                 return {"net": (as_net, g.score), "tax": (t, t.score), "total": (after, after.score)}
     return None
+
+
+# one half of intra-state GST: "CGST", "SGST", "UTGST", "Central Tax", "State Tax"
+_GST_HALF = re.compile(r"(?i)(?:\b(c|s|ut)gst|\b(central|state)\s*tax)\b[^\w]*$")
+
+
+def _without_gst_halves(tax: list[Candidate]) -> list[Candidate]:
+    """Intra-state GST is printed as two halves, central (CGST) and state (SGST or UTGST), each
+    the half rate times the taxable value: one half is never the invoice's tax, though the half
+    rate printed beside it ("Output CGST @ 6%") makes it look like one and its twin repeats it.
+    With both halves labelled on the page, the halves stand only as parts of their sum."""
+    halves: dict[str, list[Candidate]] = {"central": [], "state": []}
+    for c in tax:
+        if c.label is None or c.raw is None:
+            continue
+        hit = c.label
+        m = _GST_HALF.search(hit.line.text[max(0, hit.start - 10):hit.end])
+        if m:
+            kind = (m.group(1) or m.group(2) or "").lower()
+            halves["central" if kind in ("c", "central") else "state"].append(c)
+    if not halves["central"] or not halves["state"]:
+        return tax
+    parts = {id(c) for cs in halves.values() for c in cs}
+    sums = [Candidate("tax", format_amount(a.raw + b.raw), 0.9 * min(a.score, b.score), "sum_of_tax_rows",
+                      a.words + b.words, a.raw + b.raw, anchor=a.anchor)
+            for a in halves["central"] for b in halves["state"] if a.anchor is not b.anchor]
+    return [c for c in tax if id(c) not in parts] + sums
 
 
 def _summed_tax_rows(tax: list[Candidate]) -> list[Candidate]:

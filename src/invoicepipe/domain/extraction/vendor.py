@@ -130,6 +130,8 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
         evidence: list[tuple[float, str, Optional[Line]]] = []
         tid = index.tax_ids[pos]
         hit = tax_id_line.first(tid) if tid else None
+        if hit is None and tid:
+            hit = tax_id_line.national(tid)
         if hit is not None:
             evidence.append((0.97, "tax_id", hit))
         ibans = index.ibans[pos]
@@ -168,6 +170,22 @@ class _TaxIdLines:
         if at >= 0:
             return self.lines[bisect_right(self.starts, at) - 1]
         return self._wrapped(tax_id)
+
+    def national(self, tax_id: str) -> Optional[Line]:
+        """The first line printing an EU VAT id's national number without its country prefix, as
+        a whole number: the Polish NIP "2543167550" of "PL2543167550", the Italian partita IVA
+        "07799548823" (KSeF and FatturaPA prints, and most domestic invoices, print them so).
+        Only numbers of eight or more digits: a shorter one is found in too many other numbers."""
+        if tax_id[:2] not in EU_PREFIXES or not tax_id[2:].isdigit() or len(tax_id) < 10:
+            return None
+        body = tax_id[2:]
+        at = self.text.find(body)
+        while at >= 0:
+            end = at + len(body)
+            if (at == 0 or not self.text[at - 1].isdigit()) and (end >= len(self.text) or not self.text[end].isdigit()):
+                return self.lines[bisect_right(self.starts, at) - 1]
+            at = self.text.find(body, at + 1)
+        return None
 
     def _wrapped(self, tax_id: str) -> Optional[Line]:
         """The line whose last word begins ``tax_id`` and ends in a hyphen, when the next
@@ -222,6 +240,12 @@ def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dic
     texts = [_norm(ln.text) for ln in lines]
     if not texts:
         return {}
+    # a name wrapped in a narrow cell ("Denominazione  Officine" / "Meccaniche" / "Adriatiche
+    # S.r.l."): the line with the lines that continue its last column, as one more text
+    wrapped = _wrapped_texts(lines)
+    if wrapped:
+        lines = [*lines, *(lines[k] for k, _ in wrapped)]
+        texts = [*texts, *(t for _, t in wrapped)]
     rows = iter(())
     if index.long_names:
         rows = iter(_long_name_scores(index, texts))
@@ -242,6 +266,49 @@ def _name_matches(index: VendorIndex, lines: Sequence[Line], header: set) -> dic
             if pos not in best or conf > best[pos][0]:
                 best[pos] = (conf, "name", ln)
     return best
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _cells(line: Line) -> list[tuple[float, str]]:
+    """(x0, text) of each word group of ``line``: words set more than 1.5 line heights apart
+    stand in different cells (columns, boxes side by side)."""
+    out, group = [], [line.words[0]] if line.words else []
+    for a, b in zip(line.words, line.words[1:]):
+        if b.box.x0 - a.box.x1 > 1.5 * line.height:
+            out.append((group[0].box.x0, " ".join(w.text for w in group)))
+            group = []
+        group.append(b)
+    if group:
+        out.append((group[0].box.x0, " ".join(w.text for w in group)))
+    return out
+
+
+def _wrapped_texts(lines: Sequence[Line]) -> list[tuple[int, str]]:
+    """(index, text) of a cell's text wrapped over lines: each word group of a line with the
+    groups that start where it starts on the one or two lines right under it (boxes side by
+    side share printed lines, so the continuation is found by its column, not its line).
+    Only groups that continue are returned."""
+    # a name's words have no digits (an item table's columns, full of them, line up row after
+    # row too), and a seller's name stands on the first page
+    first = lines[0].page if lines else None
+    cells = [[c for c in _cells(ln) if not _HAS_DIGIT.search(c[1])] if ln.page == first else [] for ln in lines]
+    out = []
+    for k, line in enumerate(lines):
+        for x0, text in cells[k]:
+            parts, prev = [text], line
+            for j in range(k + 1, min(k + 3, len(lines))):
+                nxt = lines[j]
+                tol = 0.5 * line.height
+                cont = next((t for x, t in cells[j] if abs(x - x0) <= tol), None)
+                if nxt.page != line.page or cont is None or nxt.box.top - prev.box.bottom > 1.5 * prev.height:
+                    break
+                parts.append(cont)
+                prev = nxt
+            if len(parts) > 1:
+                out.append((k, _norm(" ".join(parts))))
+    return out
 
 
 def _long_name_scores(index: VendorIndex, texts: list[str]) -> np.ndarray:

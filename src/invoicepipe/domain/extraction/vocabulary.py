@@ -40,7 +40,13 @@ SENTENCE_DATE = r"(?=[\s:]*(?:\d|[^\W\d_]{3,10}\.?\s+\d))"
 RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (rf"invoice\s*{NO}", 1.0, "en"), (rf"inv\.?\s*{NO}", 0.9, "en"), (rf"bill\s*{NO}", 0.8, "en"),
+        # national e-invoice prints name the document's own number so: Malaysia's MyInvois
+        # "e-Invoice Code" / "e-Invoice No." (its "e-Invoice Type" is a code list entry, "01")
+        (rf"e\s*-?\s*invoice[\s:.]*(?:code|{NO})", 1.0, "en"),
         (rf"credit\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
+        # a credit note's own number after its title, as "Credit Note No." ("NOTA DI CREDITO N. 199/26
+        # DEL 29/01/26", "Nota de crédito n.º", "Creditnota nr.")
+        (rf"(?:nota\s*di\s*(?:credito|accredito)|nota\s*de\s*(?:crédito|abono)|creditnota|creditfactuur)\s*{NO}", 1.0, "it"),
         # till receipts number themselves under their own words: "Bon-Nr.", "Bonnr.", "Ticket n°",
         # "TRANS#", "DOC. N.", "Nr wydruku", "Factura simplificada N°". Weak (0.5): a till's short
         # number is read wrong by OCR more often than an invoice's, and a calibration fitted on
@@ -109,6 +115,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:payable|à\s*payer|à\s*régler)\s*(?:jusqu['’]\s*au|avant\s*le|au\s*plus\s*tard\s*le)", 1.0, "fr"),
         (r"vervaldatum|vervaldag|uiterste\s*betaal\s*-?\s*datum|te\s*betalen\s*(?:vóór|voor)", 1.0, "nl"),
         (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
+        # the heading of a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe" over
+        # "08/02/2026  546,18 €"): its first date is the due date (``search``: the bare date word
+        # heading the schedule's column does not end the heading's block)
+        (r"vencimientos", 0.9, "es"),
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
         (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
         (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
@@ -154,6 +164,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"orden\s*de\s*compra|(?:su\s*)?pedido\s*{NO}|(?:n\.?[°º]?|núm\.?|número)\s*(?:de\s*)?pedido|su\s*pedido", 1.0, "es"),
         (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n\.?[°º]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
         (rf"ordem\s*de\s*compra|(?:nota\s*de\s*)?encomenda\s*{NO}|(?:n\.?[°º]?|número|vossa)\s*(?:da\s*|do\s*)?(?:encomenda|pedido)", 1.0, "pt"),
+        # "V/ Requisição", "N.º requisição": the buyer's purchase requisition (Portuguese ERPs)
+        (rf"(?:v/\s*|vossa\s*|(?:n\.?[°º]?|número)\s*(?:de\s*|da\s*)?)requisição|requisição\s*{NO}", 1.0, "pt"),
         (r"zamówienie\s*nr\b\.?|(?:nr|numer)\s*zamówienia", 1.0, "pl"),
         (r"(?:číslo\s*|č\.\s*)objednávky|(?:vaše\s*|vaša\s*)?objednávka\s*(?:č\.|číslo)?|obj\.\s*č\.", 1.0, "cs"),
         (r"er\s*beställning|ert\s*order\s*-?\s*(?:nummer|nr\.?)|inköpsorder(?:nummer)?", 0.9, "sv"),
@@ -185,7 +197,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # a credit note names the invoice it corrects: that number is not its own
         (rf"(?:gutschrift|storno|korrektur|stornierung)\s*(?:zu(?:r)?|für)\s*(?:der\s*|die\s*)?rechnung\s*(?:{NO})?|"
          rf"(?:ursprüngliche|korrigierte|stornierte)\s*rechnung\s*(?:{NO})?|"
-         rf"(?:original|related|referenced?|corrected|cancel(?:l)?ed)\s*invoice\s*(?:{NO})?|credit\s*note\s*(?:for|against|to)\s*invoice\s*(?:{NO})?|"
+         rf"(?:original|related|referenced?|corrected|cancel(?:l)?ed)\s*(?:e\s*-?\s*)?invoice\s*(?:ref(?:erence)?\b\.?\s*)?(?:{NO})?|"
+         rf"credit\s*note\s*(?:for|against|to)\s*invoice\s*(?:{NO})?|"
          rf"facture\s*(?:d['’]origine|initiale|rectifiée|corrigée|annulée)\s*(?:{NO})?|avoir\s*(?:sur|relatif\s*à\s*la)\s*facture\s*(?:{NO})?|"
          rf"factura\s*(?:rectificada|original)\s*(?:{NO})?|fattura\s*(?:di\s*riferimento|originale|stornata)\s*(?:{NO})?|"
          rf"riferimento\s*fattura|(?:correctie\s*op|originele)\s*factuur\s*(?:{NO})?|dotyczy\s*faktury\s*(?:nr\b\.?)?|"
@@ -205,6 +218,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"date\s*de\s*(?:livraison|commande)", 1.0, "fr"), (r"leverdatum|leveringsdatum", 1.0, "nl"),
         (r"fecha\s*de\s*(?:entrega|pedido)", 1.0, "es"), (r"data\s*(?:di\s*)?(?:consegna|ordine)", 1.0, "it"),
         (r"data\s*de\s*(?:entrega|encomenda)", 1.0, "pt"), (r"data\s*(?:sprzedaży|dostawy|zamówienia)", 1.0, "pl"),
+        # the statutory wording of the Polish sale date (KSeF and most invoicing programs)
+        (r"data\s*dokonania\s*lub\s*zakończenia\s*dostawy", 1.0, "pl"),
         # Czech tax point ("Datum uskutečnění zdanitelného plnění", "DUZP"), Slovak delivery date
         (r"(?:d[aá]tum\s*)?(?:uskut(?:ečnění|\.)?\s*)?zdan(?:itelného|\.)?\s*plnění|duzp|d[aá]tum\s*(?:dodání|dodania)", 1.0, "cs"),
     ],
@@ -227,7 +242,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # "Base imponible total", "Imponibile totale": the sum word completes the net's label; read
         # apart, it labels the net's value as the total
         (r"(?:total\s*)?base\s*imponible(?:\s*total)?|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
-        (r"(?:totale\s*)?imponibile(?:\s*totale)?|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
+        # "Imponibile totale", but not the next column's "Totale" in a summary header ("Totale
+        # imponibile  Totale imposta", FatturaPA's RIEPILOGHI IVA E TOTALI)
+        (r"(?:totale\s*)?imponibile(?:\s*totale(?!\s*(?:imposta|iva|documento|fattura)))?|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
         (r"base\s*tributável|(?:valor|total)\s*(?:líquido|sem\s*iva|ilíquido)|incidência", 1.0, "pt"),
         (r"(?:wartość|razem|suma|kwota)\s*netto", 1.0, "pl"),
         (r"netto\s*-?\s*(?:belopp|beløb|beløp)|beskattningsunderlag|momsgrundlag|grunnlag\s*mva|delsumma|delsum|mellemsum", 1.0, "sv"),
@@ -238,7 +255,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|steuerbetrag|summe\s*ust", 0.8, "de"),
         (r"(?:montant\s*|total\s*)?tva", 0.8, "fr"), (r"(?:totaal\s*)?btw(?:\s*-?\s*bedrag)?", 0.8, "nl"),
         (r"(?:cuota\s*|importe\s*|total\s*)?(?:iva|igic)", 0.8, "es"),
-        (r"(?:totale\s*|importo\s*)?iva|imposta", 0.8, "it"),
+        (r"(?:totale\s*|importo\s*)?(?:iva|imposta)", 0.8, "it"),
         (r"(?:valor\s*|total\s*)?(?:do\s*)?iva", 0.8, "pt"),
         (r"(?:kwota|wartość|podatek)\s*vat|razem\s*vat", 0.8, "pl"),
         # Polish fiscal receipts: "PTU A 23%" per rate letter, "SUMA PTU" their sum
@@ -274,7 +291,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          r"importe\s*a\s*pagar", 1.0, "es"),
         (r"totale\s*(?:documento|fattura|da\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
         (r"totale", 0.8, "it"),
-        (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva)", 1.0, "pt"),
+        (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva|do\s*documento)", 1.0, "pt"),
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
         (r"suma", 0.85, "pl"), (r"totale\s*complessivo", 1.0, "it"),
         (r"(?:celkem|celkom|suma)\s*k\s*(?:úhradě|úhrade|vrácení|vráteniu)|k\s*(?:úhradě|úhrade)|(?:celkem|celkom)\s*(?:vč\.|včetně|vrátane|s)\s*dph", 1.0, "cs"),
