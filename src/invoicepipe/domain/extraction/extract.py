@@ -27,6 +27,7 @@ from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
+from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
@@ -78,7 +79,12 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # VAT id printed as its national number (NIP, partita IVA) without the country prefix is found;
 # a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe") gives its first date as due.
 # Calibration maps carried over from kv-2.17 (not refitted).
-EXTRACTOR_VERSION = "kv-2.18"
+# kv-2.19: an invoice number with another number of its own scheme printed on the document,
+# which no reference wording the vocabulary knows explains, is held (``number_siblings``: a
+# correcting invoice's credited number was auto-approved); reference wordings "credit memo
+# against invoice", "Korekta faktury", "faktury korygowanej", "storno ft.", "Avoir / Note de
+# crédit sur la facture", "Creditnota bij factuur". Maps carried over from kv-2.18.
+EXTRACTOR_VERSION = "kv-2.19"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -172,6 +178,11 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
             elif letter_among_zeros(cand):
                 # "INVO000424" on a scan: the O may be a zero
                 cand.notes.append("letter_among_zeros")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            if sibling_number(ctx, cand):
+                # another number of the same scheme, no label saying it is another document's:
+                # which of the two is this document's own, a person says
+                cand.notes.append("sibling_number")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
         if cand is not None and doubted and doubted.intersection(cand.words):
             # another engine read these words otherwise (``identifier_reread.with_doubt``): the

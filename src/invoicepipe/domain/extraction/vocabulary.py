@@ -26,7 +26,7 @@ NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.[°º]?|núm\b\.?|num(?:ber|mer|éro|er
 CREDITS_INVOICE = (rf"kredit(?:ering)?\s*(?:av|af)\s*faktura\s*(?:nr\b\.?)?|krediterar\s*faktura\s*(?:nr\b\.?)?|"
                    rf"creditering\s*(?:van|op)\s*(?:de\s*)?factuur\s*(?:{NO})?|"
                    rf"(?:storno|stornierung)\s*(?:zur|der)\s*rechnung\s*(?:{NO})?|"
-                   rf"storno\s*(?:della\s*|alla\s*)?fattura\s*(?:{NO})?|credit\s*(?:for|against)\s*invoice\s*(?:{NO})?")
+                   rf"storno\s*(?:della\s*|alla\s*)?(?:fattura|ft\.|fatt\.)\s*(?:{NO})?|credit\s*(?:for|against)\s*invoice\s*(?:{NO})?")
 
 # a bare word is a label only when an amount follows it on the line (OCR specks and quotes,
 # a currency sign or code in between): "CASH 50.00", "Bar 20,00", "Svc Chg 10% 4.41";
@@ -198,14 +198,14 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:gutschrift|storno|korrektur|stornierung)\s*(?:zu(?:r)?|für)\s*(?:der\s*|die\s*)?rechnung\s*(?:{NO})?|"
          rf"(?:ursprüngliche|korrigierte|stornierte)\s*rechnung\s*(?:{NO})?|"
          rf"(?:original|related|referenced?|corrected|cancel(?:l)?ed)\s*(?:e\s*-?\s*)?invoice\s*(?:ref(?:erence)?\b\.?\s*)?(?:{NO})?|"
-         rf"credit\s*note\s*(?:for|against|to)\s*invoice\s*(?:{NO})?|"
-         rf"facture\s*(?:d['’]origine|initiale|rectifiée|corrigée|annulée)\s*(?:{NO})?|avoir\s*(?:sur|relatif\s*à\s*la)\s*facture\s*(?:{NO})?|"
+         rf"credit\s*(?:note|memo)\s*(?:for|against|to)\s*invoice\s*(?:{NO})?|"
+         rf"facture\s*(?:d['’]origine|initiale|rectifiée|corrigée|annulée)\s*(?:{NO})?|(?:avoir|note\s*de\s*crédit)\s*(?:sur|relati(?:f|ve)\s*à)\s*(?:la\s*)?facture\s*(?:{NO})?|"
          rf"factura\s*(?:rectificada|original)\s*(?:{NO})?|fattura\s*(?:di\s*riferimento|originale|stornata)\s*(?:{NO})?|"
-         rf"riferimento\s*fattura|(?:correctie\s*op|originele)\s*factuur\s*(?:{NO})?|dotyczy\s*faktury\s*(?:nr\b\.?)?|"
+         rf"riferimento\s*fattura|(?:correctie\s*op|originele|creditnota\s*(?:bij|op|voor))\s*(?:de\s*)?factuur\s*(?:{NO})?|dotyczy\s*faktury\s*(?:nr\b\.?)?|"
          # Polish "Korekta do faktury nr", "korygowanej faktury"; Czech "k faktuře č."; "rectifica la factura",
          # "relativa alla fattura", "referente à fatura": the corrected invoice's number, printed
          # on the correcting document as plainly as its own
-         rf"korekta\s*do\s*faktury\s*(?:nr\b\.?)?|korygowanej\s*faktury\s*(?:nr\b\.?)?|k\s*faktuře\s*(?:č\.|číslo)?|"
+         rf"korekta\s*(?:do\s*)?faktury\s*(?:nr\b\.?)?|korygowanej\s*faktury\s*(?:nr\b\.?)?|faktury\s*korygowanej\s*:?|k\s*faktuře\s*(?:č\.|číslo)?|"
          rf"rectifica(?:tiva)?\s*(?:de\s*)?(?:a\s*)?la\s*factura\s*(?:{NO})?|(?:relativa|riferita)\s*alla\s*fattura\s*(?:{NO})?|"
          rf"(?:referente|relativa)\s*[àa]\s*fatura\s*(?:{NO})?|"
          rf"faktura\s*korygowana|fatura\s*(?:original|retificada)\s*(?:{NO})?|(?:avser|gäller)\s*faktura\s*(?:nr\b\.?)?", 1.0, "en"),

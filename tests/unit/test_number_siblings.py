@@ -1,0 +1,37 @@
+"""Another number of the invoice's own scheme on the document holds the chosen one (``number_siblings``)."""
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.number_siblings import scheme
+from tests.unit.test_extraction_fields import doc_from_rows
+
+
+def _number(rows: dict):
+    return extract_invoice(doc_from_rows(rows), ()).fields["invoice_number"]
+
+
+_HEAD = {0: "Hurtownia Techniczna Sp. z o.o.", 1: "ul. Długa 5, 00-001 Warszawa"}
+_TAIL = {10: "Razem netto 100,00", 11: "VAT 23% 23,00", 12: "Do zapłaty 123,00 PLN"}
+
+
+def test_a_number_of_the_same_scheme_no_label_explains_holds_the_number():
+    rows = {**_HEAD, 3: "Faktura korygująca nr FV 316/2026", 4: "Data wystawienia: 12.03.2026",
+            5: "Rozliczenie zaliczki wg FV 311/2026", **_TAIL}
+    field = _number(rows)
+    assert field.value == "FV 316/2026"
+    assert "sibling_number" in field.evidence and field.confidence <= 0.45
+
+
+def test_a_sibling_after_a_reference_label_or_the_number_printed_again_holds_nothing():
+    rows = {**_HEAD, 3: "Faktura korygująca nr FV 316/2026", 4: "Data wystawienia: 12.03.2026",
+            5: "Korekta do faktury nr FV 311/2026", 6: "Tytuł przelewu: FV 316/2026", **_TAIL}
+    field = _number(rows)
+    assert field.value == "FV 316/2026" and "sibling_number" not in field.evidence
+
+
+def test_a_scheme_is_letters_and_separators_with_runs_of_digits_of_their_length():
+    pattern = scheme("FV 316/2026")
+    assert pattern.search("wg FV 311/2026 z dnia") and pattern.search("FV311/2026")
+    assert not pattern.search("FV 3116/2026") and not pattern.search("AFV 311/2026") and not pattern.search("FV 311/20261")
+    assert scheme("INV0000429").search("invoice INV0000422.")
+    # digits alone are no scheme: an order or customer number shares their shape by chance
+    assert scheme("2026000822") is None and scheme("ABC") is None
