@@ -1,5 +1,7 @@
 """Another number of the invoice's own scheme on the document holds the chosen one (``number_siblings``)."""
 
+import pytest
+
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.number_siblings import scheme
 from tests.unit.test_extraction_fields import doc_from_rows
@@ -35,3 +37,17 @@ def test_a_scheme_is_letters_and_separators_with_runs_of_digits_of_their_length(
     assert scheme("INV0000429").search("invoice INV0000422.")
     # digits alone are no scheme: an order or customer number shares their shape by chance
     assert scheme("2026000822") is None and scheme("ABC") is None
+
+
+@pytest.mark.parametrize("own, number, reference", [
+    ("Credit Memo No. INV0000427", "INV0000427", "Credit memo against invoice INV0000422"),
+    ("Faktura korygująca nr FS 82/2026", "FS 82/2026", "Korekta faktury FS 77/2026"),
+    ("Faktura korygująca nr FS 82/2026", "FS 82/2026", "Numer faktury korygowanej: FS 77/2026"),
+    ("Nota di credito n. 199/26", "199/26", "A storno ft. n. 194/26"),
+    ("Avoir n° FC-2600274", "FC-2600274", "Avoir sur la facture FC-2600269"),
+    ("Avoir n° FC-2600274", "FC-2600274", "Note de crédit relative à la facture FC-2600269"),
+    ("Creditnota nummer 26/00752", "26/00752", "Creditnota bij factuur 26/00747"),
+])
+def test_the_credited_invoice_named_in_words_of_many_languages_is_another_documents(own, number, reference):
+    field = _number({**_HEAD, 3: own, 4: "Data: 12.03.2026", 5: reference, **_TAIL})
+    assert field.value == number and "sibling_number" not in field.evidence
