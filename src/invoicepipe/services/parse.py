@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Callable, Optional
 
 from ..adapters.parse_isolation import InlineRunner, Shared
 from ..domain.layout_memory import vendor_memory_key
@@ -104,19 +104,22 @@ class ParseStart:
         return self.event is not None and self.event["to_status"] == Status.PARSING.value
 
 
-def parse(app, document_id: int, actor: str) -> None:
+def parse(app, document_id: int, actor: str, then: Optional[Callable] = None) -> None:
     """QUEUED/PARSING -> EXTRACTED (then enqueue decide), or -> FAILED with a reason.
 
     The move to PARSING takes the document's lease; a document another worker holds a live
     lease on is left alone (its parse is running), and the heartbeat keeps the lease alive
     for as long as this parse runs, so the sweeper never starts a second one.
-    """
+
+    ``then(app, document_id, actor)``: run after the extraction committed, in place of
+    sending the decide message (``services/triage.triage_and_parse``: the fast pool decides
+    the digital invoices it parses)."""
     with app.uow.begin() as tx:
         doc = tx.documents.get(document_id)
         if doc is None or doc.status not in PARSABLE:
             return
         start = start_parse(app, tx, doc, actor)
-    run_parse(app, start, actor)
+    run_parse(app, start, actor, then)
 
 
 def start_parse(app, tx, doc: Document, actor: str) -> ParseStart:
@@ -145,9 +148,9 @@ def start_parse(app, tx, doc: Document, actor: str) -> ParseStart:
     return ParseStart(replace(doc, status=Status.PARSING), owner, event, vendors, granted)
 
 
-def run_parse(app, start: ParseStart, actor: str) -> None:
+def run_parse(app, start: ParseStart, actor: str, then: Optional[Callable] = None) -> None:
     """After ``start_parse``'s transaction committed: log its move and, when the lease was
-    taken, do the bounded work and record its outcome."""
+    taken, do the bounded work and record its outcome (``then``: as ``parse``'s)."""
     log_step(app, start.event)
     if not start.leased:
         if start.event is None and start.doc.lease_owner:
@@ -163,7 +166,7 @@ def run_parse(app, start: ParseStart, actor: str) -> None:
         # attempt counts it at its allowance (what it spent is unknown)
         release(app, doc.id, owner)
         raise
-    _record(app, doc, actor, owner, *outcome, granted=start.granted, elapsed_s=time.monotonic() - began)
+    _record(app, doc, actor, owner, *outcome, granted=start.granted, elapsed_s=time.monotonic() - began, then=then)
 
 
 def _parse_bounded(app, doc, vendors, budget=None):
@@ -176,8 +179,10 @@ def _parse_bounded(app, doc, vendors, budget=None):
         return exc, None
 
 
-def _record(app, doc, actor: str, owner: str, failure, result, granted=None, elapsed_s=None) -> None:
-    """Commit the outcome (which releases the lease) with what the parse spent, then send the next step."""
+def _record(app, doc, actor: str, owner: str, failure, result, granted=None, elapsed_s=None,
+            then: Optional[Callable] = None) -> None:
+    """Commit the outcome (which releases the lease) with what the parse spent, then send the
+    next step (or run it here: ``then``)."""
     if failure is not None:
         code = failure_code(failure)
         evidence = {"limit": failure.limit} if isinstance(failure, LimitExceeded) else {}
@@ -204,7 +209,11 @@ def _record(app, doc, actor: str, owner: str, failure, result, granted=None, ela
             if out.content_print is not None:
                 tx.content_prints.save_content_print(doc.id, out.content_print)
     log_step(app, event, content_print_ms=out.print_ms)
-    if event is not None:
+    if event is None:
+        return
+    if then is not None:
+        then(app, doc.id, actor)
+    else:
         app.enqueuer.send("decide", doc.id)
 
 

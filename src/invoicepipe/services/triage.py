@@ -9,6 +9,7 @@ from ..adapters.broker import step_for_pool
 from ..domain.models import Status
 from ..domain.triage import choose_pool
 from ..errors import PermanentError
+from . import decide as decide_service
 from .parse import PARSABLE, ParseStart, failure_code, parse, parse_runner, run_parse, start_parse
 from .parse_work import probe_document
 from .transitions import log_step, move, reason
@@ -22,14 +23,28 @@ def triage(app, document_id: int, actor: str) -> None:
 def triage_and_parse(app, document_id: int, actor: str) -> None:
     """``triage`` in a process that runs the fast pool's parse too (the fast pool, the
     embedded runtime): a document chosen for the fast pool is not sent on, its parse starts
-    in the transaction that queues it and runs in this message. A digital invoice's way
-    then takes one message and one transaction less; a scan is sent to the slow pool as
-    before.
+    in the transaction that queues it and runs in this message, and once its extraction
+    committed it is decided in this message too (``decide.decide_and_export``: an approval
+    is delivered right after its commit). A digital invoice's way then takes one message,
+    not three; a scan is sent to the slow pool as before (and its decision to the pipeline).
 
-    A message that comes back (a retry after the parse raised, a duplicate) finds the
-    document queued or parsing on the fast pool and goes on with its parse as a
-    ``parse_fast`` message would: the parse's own guards (state, lease, attempts) decide."""
+    A message that comes back (a retry after the parse or the decision raised, a duplicate)
+    finds the document queued or parsing on the fast pool and goes on with its parse as a
+    ``parse_fast`` message would, or finds it extracted (or approved) and goes on with its
+    decision as a ``decide`` message would: each step's own guards (state, lease, attempts,
+    the outbox claim) decide what runs."""
     _triage(app, document_id, actor, parse_fast_here=True)
+
+
+# The states a fast-pool document reaches through this message after the parse: a retry
+# finding one of them goes on where the message left off.
+_DECIDED_HERE = frozenset({Status.EXTRACTED, Status.APPROVED})
+
+
+def decide_here(app, document_id: int, actor: str) -> None:
+    """The decision (and the delivery of an approval) in the fast pool's message; looked up
+    at the call, so a benchmark's stage clock can wrap it."""
+    decide_service.decide_and_export(app, document_id, actor)
 
 
 def _triage(app, document_id: int, actor: str, parse_fast_here: bool) -> None:
@@ -37,11 +52,15 @@ def _triage(app, document_id: int, actor: str, parse_fast_here: bool) -> None:
         doc = tx.documents.get(document_id)
     if doc is None:
         return
+    then = decide_here if parse_fast_here else None
     if doc.status is not Status.RECEIVED:
         # already triaged: at-least-once delivery brought it twice, or a retry of a message
-        # whose parse raised after the triage committed
-        if parse_fast_here and doc.status in PARSABLE and doc.pool == "fast":
-            parse(app, document_id, actor)
+        # whose parse (or decision) raised after the triage committed
+        if parse_fast_here and doc.pool == "fast":
+            if doc.status in PARSABLE:
+                parse(app, document_id, actor, then)
+            elif doc.status in _DECIDED_HERE:
+                decide_here(app, document_id, actor)
         return
     try:
         # The probe opens the document with PDFium: bounded like a parse (a hostile file can
@@ -64,6 +83,6 @@ def _triage(app, document_id: int, actor: str, parse_fast_here: bool) -> None:
             start = start_parse(app, tx, queued, actor)
     log_step(app, event)
     if start is not None:
-        run_parse(app, start, actor)
+        run_parse(app, start, actor, then)
     elif event is not None:
         app.enqueuer.send(step_for_pool(pool), document_id)
