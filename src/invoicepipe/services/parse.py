@@ -21,7 +21,7 @@ from ..domain.duplicates import normalise_invoice_number
 from ..domain.invoice_numbers import search_key
 from ..errors import LimitExceeded, PermanentError, ReaderCrashed
 from . import costs
-from .learning import memory_for_vendor, stored_memory
+from .learning import memory_for_vendor, stored_context
 from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
 from .parse_work import parse_document
 from .parse_work import read_document as _read_document
@@ -61,14 +61,13 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
 
 def _vendor_context(app, vendor_id):
     """The resolved vendor's layout memory and purchase orders (their numbers and statuses,
-    all the PO check reads): two independent reads through ``uow.look`` (no write lock; on
-    PostgreSQL no transaction either), a correction still to learn is learned in its own."""
+    all the PO check reads): one read through ``uow.look`` (no write lock; on PostgreSQL no
+    transaction either), a correction still to learn is learned in its own."""
     key = vendor_memory_key(vendor_id, None)
     if key is None:  # no vendor resolved: no memory and no purchase orders to read
         return None, []
     with app.uow.look() as tx:
-        vendor_pos = tx.master.purchase_order_numbers_of(vendor_id)
-        pending, memory = stored_memory(tx, key) if key else (False, None)
+        pending, memory, vendor_pos = stored_context(tx, key, vendor_id)
     if pending:
         memory = memory_for_vendor(app, key, _read)
     return memory, vendor_pos
