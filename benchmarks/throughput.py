@@ -520,7 +520,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     clock = StageClock()
     names = {"triage": "triage", "parse_fast": "parse", "parse_slow": "parse", "decide": "decide/reconcile", "export": "export"}
     saved_steps, saved_append = dict(actors.STEPS), audit_db.AuditRepository.append
-    saved_deliver, saved_decide_here = decide_service.deliver_claimed, decide_service.decide_and_export
+    saved_deliver = decide_service.deliver_claimed
     saved_extract, saved_probe = parse_service._extract, triage_service.probe_document
     saved_start, saved_run = triage_service.start_parse, triage_service.run_parse
     # One process runs every step, as `invoicepipe up` does: a decision that approves
@@ -533,9 +533,6 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     triage_service.start_parse = clock.wrap("parse", saved_start)
     triage_service.run_parse = clock.wrap("parse", saved_run)
     decide_service.deliver_claimed = clock.wrap("export", saved_deliver)
-    # A fast-pool triage also decides what it parsed in the same call (triage.decide_here):
-    # that decision counts under decide/reconcile, its delivery under export.
-    decide_service.decide_and_export = clock.wrap("decide/reconcile", saved_decide_here)
     # What `invoicepipe up` runs in its parse children, apart: "parse" and "triage" are then
     # what their steps cost the worker process itself (its GIL), the bookkeeping around them.
     parse_service._extract = clock.wrap("parse: read+extract", saved_extract)
@@ -561,7 +558,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     finally:
         app.close()
         actors.STEPS.update(saved_steps)
-        decide_service.deliver_claimed, decide_service.decide_and_export = saved_deliver, saved_decide_here
+        decide_service.deliver_claimed = saved_deliver
         parse_service._extract, triage_service.probe_document = saved_extract, saved_probe
         triage_service.start_parse, triage_service.run_parse = saved_start, saved_run
         audit_db.AuditRepository.append = saved_append
