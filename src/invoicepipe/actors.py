@@ -18,7 +18,7 @@ from .logs import correlation
 from .services.decide import decide_and_export, decide_document
 from .services.export import export
 from .services.parse import parse
-from .services.triage import triage, triage_and_parse
+from .services.triage import triage, triage_and_parse, triage_parse_and_decide
 
 STEPS: dict[str, Callable] = {
     "triage": triage,
@@ -35,8 +35,11 @@ STEPS: dict[str, Callable] = {
 # (services/decide.decide_and_export): one message per approved invoice, not two.
 WITH_EXPORT = {decide_document: decide_and_export}
 # In a process that consumes the fast parse's queue, a triage that chooses the fast pool
-# parses the document itself (services/triage.triage_and_parse): one message less.
+# parses the document itself (services/triage.triage_and_parse): one message less; and where
+# that process does not take the decision's queue (the production fast pool), it decides
+# what it parsed too (triage_parse_and_decide): one message per digital invoice.
 WITH_FAST_PARSE = {triage: triage_and_parse}
+WITH_FAST_PARSE_AND_DECIDE = {triage: triage_parse_and_decide}
 MAX_MESSAGE_RETRIES = 3
 
 
@@ -71,6 +74,7 @@ def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dra
     wanted = set(queues) if queues is not None else None
     exports_here = wanted is None or STEP_QUEUES["export"] in wanted
     parses_fast_here = wanted is None or STEP_QUEUES["parse_fast"] in wanted
+    decides_here = wanted is None or STEP_QUEUES["decide"] in wanted
     declared = {}
     for step, service in STEPS.items():
         queue = STEP_QUEUES[step]
@@ -81,7 +85,7 @@ def declare_actors(app, queues: Optional[Iterable[str]] = None) -> dict[str, dra
         if exports_here:
             service = WITH_EXPORT.get(service, service)
         if parses_fast_here:
-            service = WITH_FAST_PARSE.get(service, service)
+            service = (WITH_FAST_PARSE if decides_here else WITH_FAST_PARSE_AND_DECIDE).get(service, service)
 
         def handler(document_id: int, _service=service, _step=step) -> None:
             message = CurrentMessage.get_current_message()

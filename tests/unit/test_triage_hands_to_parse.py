@@ -1,5 +1,7 @@
-"""Triage on the fast pool parses the digital document it chooses in the same message; a
-scan is still sent to the slow pool, and a process without the fast parse sends every parse."""
+"""Triage on the fast pool parses the digital document it chooses in the same message, and
+(in the production fast pool, which takes no decision messages) decides it there once
+extracted, delivering an approval; a scan is still sent to the slow pool, and a process
+without the fast parse sends every parse."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from invoicepipe.adapters.db import tables as t
 from invoicepipe.bootstrap import bootstrap
 from invoicepipe.services.audit import trail
 from invoicepipe.services.ingest import ingest_bytes
+from invoicepipe.services.parse import parse
 from invoicepipe.services.queries import show
-from invoicepipe.services.triage import triage, triage_and_parse
+from invoicepipe.services.triage import triage, triage_and_parse, triage_parse_and_decide
 from tests.fakes import SCANNED, TextReaders, fake_pdf
 from tests.masterdata_samples import invoice_lines
 
@@ -35,7 +38,19 @@ def new_document(app, data) -> int:
     return doc["id"]
 
 
+class Exporter:
+    """The payable destination, keeping the idempotency key of every delivery."""
+
+    def __init__(self):
+        self.keys = []
+
+    def deliver(self, key, payload):
+        self.keys.append(key)
+        return f"fake://{key}"
+
+
 def test_a_digital_document_is_triaged_and_parsed_in_one_message(app):
+    # the embedded runtime: its own pipeline threads take the decision
     doc_id = new_document(app, fake_pdf(*invoice_lines()))
     app.enqueuer = sent = SendsSeen(app.enqueuer)
     triage_and_parse(app, doc_id, "worker:test")
@@ -44,6 +59,46 @@ def test_a_digital_document_is_triaged_and_parsed_in_one_message(app):
     events = trail(app, doc_id)
     assert [e["step"] for e in events] == ["received", "triage", "parse_started", "extracted"]
     assert [(e["from_status"], e["to_status"]) for e in events[1:3]] == [("received", "queued"), ("queued", "parsing")]
+
+
+def test_a_digital_document_is_triaged_parsed_and_decided_in_one_message(app):
+    doc_id = new_document(app, fake_pdf(*invoice_lines()))
+    app.enqueuer = sent = SendsSeen(app.enqueuer)
+    triage_parse_and_decide(app, doc_id, "worker:test")
+    assert show(app, doc_id)["status"] == "needs_review"  # no master data: unknown vendor
+    assert sent.steps == []  # no parse_fast message, no decide message
+    events = trail(app, doc_id)
+    assert [e["step"] for e in events] == ["received", "triage", "parse_started", "extracted", "decide"]
+    assert [(e["from_status"], e["to_status"]) for e in events[1:3]] == [("received", "queued"), ("queued", "parsing")]
+    assert events[-1]["actor"] == "worker:test"
+
+
+def test_an_approval_is_delivered_in_the_fast_pool_message(loaded):
+    loaded.exporter = exporter = Exporter()
+    doc_id = new_document(loaded, fake_pdf(*invoice_lines()))
+    loaded.enqueuer = sent = SendsSeen(loaded.enqueuer)
+    triage_parse_and_decide(loaded, doc_id, "worker:test")
+    assert show(loaded, doc_id)["status"] == "exported"
+    assert sent.steps == [] and len(exporter.keys) == 1
+    assert [e["step"] for e in trail(loaded, doc_id)][-3:] == ["extracted", "decide", "export"]
+
+
+def test_a_triage_message_that_comes_back_after_the_extraction_goes_on_with_the_decision(loaded):
+    # the parse committed, then the decision raised (or the worker died before it): the
+    # retried triage message decides the extracted document, once
+    loaded.exporter = exporter = Exporter()
+    doc_id = new_document(loaded, fake_pdf(*invoice_lines()))
+    loaded.enqueuer = SendsSeen(loaded.enqueuer)
+    triage(loaded, doc_id, "worker:test")  # queued on the fast pool
+    parse(loaded, doc_id, "worker:test")  # as a parse_fast message would: extracted, its decide sent
+    assert show(loaded, doc_id)["status"] == "extracted"
+    triage_and_parse(loaded, doc_id, "worker:test/retry")  # the embedded runtime's: its decide was sent
+    assert show(loaded, doc_id)["status"] == "extracted"
+    triage_parse_and_decide(loaded, doc_id, "worker:test/retry")
+    assert show(loaded, doc_id)["status"] == "exported" and len(exporter.keys) == 1
+    triage_parse_and_decide(loaded, doc_id, "worker:test/again")  # delivered twice over, done once
+    assert show(loaded, doc_id)["status"] == "exported" and len(exporter.keys) == 1
+    assert [e["step"] for e in trail(loaded, doc_id)].count("decide") == 1
 
 
 def test_a_scan_is_still_sent_to_the_slow_pool(app):
@@ -103,10 +158,21 @@ def consume(application, queue: str) -> None:
         worker.stop()
 
 
-def test_the_fast_pool_takes_triage_and_parses_what_it_chooses(settings):
+def test_the_fast_pool_takes_triage_and_parses_and_decides_what_it_chooses(settings):
     application, declared = process_app(settings, {"parse.fast"})
     try:
         assert declared["triage"].queue_name == "parse.fast"
+        doc_id = new_document(application, fake_pdf(*invoice_lines()))
+        consume(application, "parse.fast")
+        assert show(application, doc_id)["status"] == "needs_review"  # decided in the same message
+        assert application.broker.queues["pipeline"].qsize() == 0  # no decide message
+    finally:
+        application.close()
+
+
+def test_a_process_that_takes_decisions_too_sends_them_to_its_own_queue(settings):
+    application, declared = process_app(settings, {"parse.fast", "pipeline"})
+    try:
         doc_id = new_document(application, fake_pdf(*invoice_lines()))
         consume(application, "parse.fast")
         assert show(application, doc_id)["status"] == "extracted"

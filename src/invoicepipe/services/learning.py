@@ -63,11 +63,13 @@ def memory_for_vendor(app, vendor_key: Optional[str], read) -> Optional[dict[str
     return {vendor_key: layout} if layout else None
 
 
-def stored_memory(tx, vendor_key: str) -> tuple[bool, Optional[dict[str, VendorLayout]]]:
-    """(corrections of the vendor wait to be learned, its memory as stored), read in the
-    caller's transaction: when none waits (the usual case) the stored memory is the one
-    ``memory_for_vendor`` would return, without two transactions of its own."""
-    pending, layout = LayoutMemoryRepository(tx.conn).pending_and_layout(vendor_key)
+def stored_context(tx, vendor_key: str, vendor_id: str) -> tuple[bool, Optional[dict[str, VendorLayout]], list]:
+    """(corrections of the vendor wait to be learned, its memory as stored, the numbers and
+    statuses of its purchase orders), read in the caller's transaction in one statement (what
+    every parse of a resolved vendor asks): when no correction waits (the usual case) the
+    stored memory is the one ``memory_for_vendor`` would return, without two transactions of
+    its own."""
+    pending, layout, orders = LayoutMemoryRepository(tx.conn).vendor_context(vendor_key, vendor_id)
     if pending:
-        return True, None
-    return False, ({vendor_key: layout} if layout else None)
+        return True, None, orders
+    return False, ({vendor_key: layout} if layout else None), orders

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Callable, Optional
 
 from ..adapters.parse_isolation import InlineRunner, Shared
 from ..domain.layout_memory import vendor_memory_key
@@ -21,7 +21,7 @@ from ..domain.duplicates import normalise_invoice_number
 from ..domain.invoice_numbers import search_key
 from ..errors import LimitExceeded, PermanentError, ReaderCrashed
 from . import costs
-from .learning import memory_for_vendor, stored_memory
+from .learning import memory_for_vendor, stored_context
 from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
 from .parse_work import parse_document
 from .parse_work import read_document as _read_document
@@ -61,14 +61,13 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
 
 def _vendor_context(app, vendor_id):
     """The resolved vendor's layout memory and purchase orders (their numbers and statuses,
-    all the PO check reads): two independent reads through ``uow.look`` (no write lock; on
-    PostgreSQL no transaction either), a correction still to learn is learned in its own."""
+    all the PO check reads): one read through ``uow.look`` (no write lock; on PostgreSQL no
+    transaction either), a correction still to learn is learned in its own."""
     key = vendor_memory_key(vendor_id, None)
     if key is None:  # no vendor resolved: no memory and no purchase orders to read
         return None, []
     with app.uow.look() as tx:
-        vendor_pos = tx.master.purchase_order_numbers_of(vendor_id)
-        pending, memory = stored_memory(tx, key) if key else (False, None)
+        pending, memory, vendor_pos = stored_context(tx, key, vendor_id)
     if pending:
         memory = memory_for_vendor(app, key, _read)
     return memory, vendor_pos
@@ -104,19 +103,22 @@ class ParseStart:
         return self.event is not None and self.event["to_status"] == Status.PARSING.value
 
 
-def parse(app, document_id: int, actor: str) -> None:
+def parse(app, document_id: int, actor: str, then: Optional[Callable] = None) -> None:
     """QUEUED/PARSING -> EXTRACTED (then enqueue decide), or -> FAILED with a reason.
 
     The move to PARSING takes the document's lease; a document another worker holds a live
     lease on is left alone (its parse is running), and the heartbeat keeps the lease alive
     for as long as this parse runs, so the sweeper never starts a second one.
-    """
+
+    ``then(app, document_id, actor)``: run after the extraction committed, in place of
+    sending the decide message (``services/triage.triage_and_parse``: the fast pool decides
+    the digital invoices it parses)."""
     with app.uow.begin() as tx:
         doc = tx.documents.get(document_id)
         if doc is None or doc.status not in PARSABLE:
             return
         start = start_parse(app, tx, doc, actor)
-    run_parse(app, start, actor)
+    run_parse(app, start, actor, then)
 
 
 def start_parse(app, tx, doc: Document, actor: str) -> ParseStart:
@@ -145,9 +147,9 @@ def start_parse(app, tx, doc: Document, actor: str) -> ParseStart:
     return ParseStart(replace(doc, status=Status.PARSING), owner, event, vendors, granted)
 
 
-def run_parse(app, start: ParseStart, actor: str) -> None:
+def run_parse(app, start: ParseStart, actor: str, then: Optional[Callable] = None) -> None:
     """After ``start_parse``'s transaction committed: log its move and, when the lease was
-    taken, do the bounded work and record its outcome."""
+    taken, do the bounded work and record its outcome (``then``: as ``parse``'s)."""
     log_step(app, start.event)
     if not start.leased:
         if start.event is None and start.doc.lease_owner:
@@ -163,7 +165,7 @@ def run_parse(app, start: ParseStart, actor: str) -> None:
         # attempt counts it at its allowance (what it spent is unknown)
         release(app, doc.id, owner)
         raise
-    _record(app, doc, actor, owner, *outcome, granted=start.granted, elapsed_s=time.monotonic() - began)
+    _record(app, doc, actor, owner, *outcome, granted=start.granted, elapsed_s=time.monotonic() - began, then=then)
 
 
 def _parse_bounded(app, doc, vendors, budget=None):
@@ -176,8 +178,10 @@ def _parse_bounded(app, doc, vendors, budget=None):
         return exc, None
 
 
-def _record(app, doc, actor: str, owner: str, failure, result, granted=None, elapsed_s=None) -> None:
-    """Commit the outcome (which releases the lease) with what the parse spent, then send the next step."""
+def _record(app, doc, actor: str, owner: str, failure, result, granted=None, elapsed_s=None,
+            then: Optional[Callable] = None) -> None:
+    """Commit the outcome (which releases the lease) with what the parse spent, then send the
+    next step (or run it here: ``then``)."""
     if failure is not None:
         code = failure_code(failure)
         evidence = {"limit": failure.limit} if isinstance(failure, LimitExceeded) else {}
@@ -204,7 +208,11 @@ def _record(app, doc, actor: str, owner: str, failure, result, granted=None, ela
             if out.content_print is not None:
                 tx.content_prints.save_content_print(doc.id, out.content_print)
     log_step(app, event, content_print_ms=out.print_ms)
-    if event is not None:
+    if event is None:
+        return
+    if then is not None:
+        then(app, doc.id, actor)
+    else:
         app.enqueuer.send("decide", doc.id)
 
 
