@@ -64,7 +64,12 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # a direct debit collects from is the buyer's; the number printed only in a large heading
 # ("RECHNUNG 2026-0183") is read as a label's value. Calibration maps carried over from kv-2.16
 # (not refitted).
-EXTRACTOR_VERSION = "kv-2.17"
+# kv-2.18: a table header's name is set as one phrase: words a column's gap apart are names of
+# their own ("Btw" and "Bedrag", the rate's and the amount's columns, were read as one "Btw
+# bedrag" tax amount, and a row whose unit price lost its decimal mark had no amount column to
+# be repaired against; table_columns._cells). Calibration maps carried over from kv-2.17 (not
+# refitted).
+EXTRACTOR_VERSION = "kv-2.18"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
