@@ -83,6 +83,19 @@ def test_a_page_without_a_stamp_is_returned_as_it_was():
     assert out is gray and record == {}
 
 
+def test_an_amount_printed_in_full_red_on_a_rule_is_print_not_a_stamp():
+    # a credit note's negative total in red, its digits sitting on the black rule under them,
+    # and a big red title touching the grey print beside it: full colours, read as print
+    page = _page()
+    draw = ImageDraw.Draw(page)
+    draw.text((600, 600), "-1,234.56 EUR", font=BIG, fill=(205, 25, 30))
+    draw.line((560, 662, 1150, 662), fill=INK, width=3)
+    draw.text((200, 120), "GUTSCHRIFT", font=BIG, fill=(210, 30, 35))
+    draw.text((560, 140), "Kopie", font=FONT, fill=LABEL)
+    gray = _gray(page)
+    assert page_stamps.without_stamps(gray, page_stamps.resized(np.asarray(page)))[1] == {}
+
+
 def test_a_dark_coloured_heading_over_nothing_is_not_a_stamp():
     page = _page()
     ImageDraw.Draw(page).text((200, 150), "NORTHWIND SUPPLY", font=BIG, fill=(20, 50, 110))

@@ -19,7 +19,9 @@ stamp joined), and a group is taken out only when
   label beside a black value, a light coloured heading or logo on its own is left as it is;
   a stamp on blank paper hides nothing);
 - it is strokes, not a filled area (``MAX_FILL``): a coloured band or a shaded cell is the
-  layout, and white print on it would go with it.
+  layout, and white print on it would go with it;
+- it is a stamp's size (``MIN_STAMP``) and its ink is translucent (``MIN_TINT``): a word or an
+  amount printed in a full red (a credit note's negative total on a rule) is print to read.
 
 A taken group is unmixed with the channel its ink lets through best (its tint: the median
 colour of its strokes; for red ink the red channel): ink over print multiplies, so that
@@ -64,14 +66,19 @@ MIN_OVER_SHARE = 0.002
 MAX_FILL = 0.35
 # too few coloured pixels on the whole page to be a stamp: nothing more is done
 MIN_INK = 100
+# a stamp's strokes on the small copy: the dev photos' stamps have 2,700-3,300; a coloured
+# word or amount a few hundred
+MIN_STAMP = 1000
+# a stamp pad's ink is translucent: its darkest channel keeps 0.4-0.55 of the paper's (the dev
+# photos' red stamps 0.51-0.54); print in a full colour (a red negative amount, a red heading)
+# keeps 0.1-0.2, and it is print to be read, whatever it touches
+MIN_TINT = 0.3
 # the stroke pixels of one stamp are joined across this share of the page's width
 JOIN = 0.012
 # the strokes' soft edges unmixed with them, in pixels of the small copy (a square this wide)
 EDGE = 5
 # inside the strokes, print is darker than this share of the paper; a lighter rest is the rim
 RIM = 0.85
-# a tint channel that lets less through than this cannot be divided by safely
-MIN_TINT = 0.3
 
 
 def _scale(gray: np.ndarray) -> float:
@@ -139,6 +146,8 @@ def _groups(ratios: list[np.ndarray]) -> list[tuple[tuple[slice, slice], np.ndar
         if over < max(MIN_OVER, MIN_OVER_SHARE * n) or n / float(w * h) > MAX_FILL:
             continue
         tint = np.array([float(np.median(r[box][strokes])) for r in ratios])
+        if n < MIN_STAMP or tint.min() < MIN_TINT:
+            continue  # a printed word in a full colour (a red credit amount on a rule), not a pad's ink
         found.append((box, strokes, tint))
     return found
 
