@@ -389,6 +389,11 @@ def test_the_amounts_check_and_the_identifiers_extract_a_document_not_read_again
     (["No.", "000594"], False),         # a label beside it is another token
     (["Nr:000594"], False),             # a colon ends a label, even glued to the value
     (["Nr:AR-000594"], True),
+    (["n.º000594"], False),             # a number sign the other engine read without its space
+    (["Nº000594"], False),
+    (["No.000594"], False),
+    (["#000594"], False),
+    (["No.AR-000594"], True),           # a number sign before a lost prefix still shows the prefix
     (["RECEIVED", "000594", "04.03.2026"], False),  # the stamp's own words, a date
     (["000594"], False),
     ([], False),

@@ -523,3 +523,23 @@ def test_a_receipts_only_item_over_its_subtotal():
     ex = _read(_receipt([("SHREE BHOJANALAYA", ""), ("Bill No: 4471", ""), ("-" * 30, ""), ("2 x VEG THALI", "180.00"), ("-" * 30, ""),
                          ("Sub Total", "180.00"), ("CGST 2.5%", "4.50"), ("SGST 2.5%", "4.50"), ("TOTAL", "189.00")]))
     assert [(i.description, i.quantity, i.unit_price, i.amount) for i in ex.lines] == [("VEG THALI", D(2), D("90.00"), D("180.00"))]
+
+
+def test_column_names_a_gap_apart_are_two_columns_and_a_lost_decimal_mark_is_repaired():
+    # "Btw" (the rate's column) and "Bedrag" (the amount's) side by side are no "Btw bedrag"
+    # (a tax amount): read as one name, the table had no amount column, and a photo's unit
+    # price whose decimal comma was lost ("260" for 2,60) had nothing to be repaired against
+    header = [(40, "Artikel"), (100, "Omschrijving"), _right(330, "Aantal"), _right(400, "Prijs"), (430, "Btw"),
+              _right(520, "Bedrag")]
+    rows = [[(40, "Factuur 2026-0412")], header]
+    goods = [("BIT-1026", "Schroefbit PH2, lengte 50 mm", "5", "260", "21%", "13,00"),
+             ("STS-1015", "Steeksleutel 10 mm", "5", "8,32", "21%", "41,60"),
+             ("SLS-1017", "Slijpschijf 125 mm voor staal", "1", "1659", "21%", "16,59"),
+             ("BOE-1010", "Vakboek: Inkoopmanagement", "20", "45,90", "9%", "918,00")]
+    for sku, desc, q, p, rate, a in goods:
+        rows.append([(40, sku), (100, desc), _right(330, q), _right(400, p), (430, rate), _right(520, a)])
+    rows += [[], [(330, "Totaal excl. btw"), _right(520, "989,19")], [(330, "Btw 21%"), _right(520, "14,68")],
+             [(330, "Btw 9%"), _right(520, "82,62")], [(330, "Totaal"), _right(520, "1.086,49")]]
+    ex = extract_invoice(_ocr_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("13.00"), D("41.60"), D("16.59"), D("918.00")]
+    assert [i.unit_price for i in ex.lines] == [D("2.60"), D("8.32"), D("16.59"), D("45.90")]

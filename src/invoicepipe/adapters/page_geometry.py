@@ -22,7 +22,7 @@ from typing import Optional
 import numpy as np
 from PIL import Image
 
-from invoicepipe.adapters import page_cleanup, page_keystone, page_orientation, page_skew
+from invoicepipe.adapters import page_cleanup, page_keystone, page_orientation, page_skew, page_stamps
 from invoicepipe.adapters.opencv import cv2
 
 DETECT_SIDE = 720  # the longest side of the copy corners are searched on
@@ -189,16 +189,49 @@ def _page_size(quad: np.ndarray) -> tuple[float, float, Optional[str]]:
     return 595.0, 595.0 * ratio, None
 
 
-def warp_page(img: Image.Image, quad: np.ndarray) -> tuple[Image.Image, float, Optional[str]]:
-    """The page cut out and made rectangular: (grayscale image, pixels per point, paper name)."""
+def _warp(quad: np.ndarray) -> tuple[np.ndarray, tuple[int, int], float, Optional[str]]:
+    """(perspective matrix, output size, pixels per point, paper name) of the page ``quad``."""
     width_pt, height_pt, paper = _page_size(quad)
     # a plain float: a numpy scalar here would reach page sizes and word boxes, which are stored as JSON
     px_per_pt = float(TARGET_LONG_SIDE / max(width_pt, height_pt))
     out_w, out_h = round(width_pt * px_per_pt), round(height_pt * px_per_pt)
     dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], dtype=np.float32)
-    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    warped = cv2.warpPerspective(_to_gray(img), m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    return Image.fromarray(warped), px_per_pt, paper
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), dst), (out_w, out_h), px_per_pt, paper
+
+
+def warp_page(img: Image.Image, quad: np.ndarray) -> tuple[Image.Image, float, Optional[str]]:
+    """The page cut out and made rectangular: (grayscale image, pixels per point, paper name).
+    A colour photo's stamps over the print are taken out of the grey page (``page_stamps``);
+    ``warp_page_and_stamps`` says which were."""
+    return warp_page_and_stamps(img, quad)[:3]
+
+
+def warp_page_and_stamps(img: Image.Image, quad: np.ndarray) -> tuple[Image.Image, float, Optional[str], dict]:
+    """``warp_page`` and the record of the stamps taken out (``page_stamps``; empty when none)."""
+    m, size, px_per_pt, paper = _warp(quad)
+    warped = cv2.warpPerspective(_to_gray(img), m, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    record: dict = {}
+    colour = page_stamps.colour_pixels(img)
+    if colour is not None:
+        # the grey page is warped as before and stays bit for bit what it was unless a stamp
+        # is found on the colour page warped alike (small first, whole only then)
+        def colour_at(f: float) -> np.ndarray:
+            scaled = np.diag([f, f, 1.0]) @ m
+            return cv2.warpPerspective(colour, scaled, (round(size[0] * f), round(size[1] * f)),
+                                       flags=cv2.INTER_LINEAR if f < 1.0 else cv2.INTER_CUBIC,
+                                       borderMode=cv2.BORDER_REPLICATE)
+        warped, record = page_stamps.without_stamps(warped, colour_at)
+    return Image.fromarray(warped), px_per_pt, paper, record
+
+
+def _without_stamps(img: Image.Image) -> tuple[Image.Image, dict]:
+    """A colour image without an outline: its grey copy with the stamps over the print taken
+    out (``page_stamps``), or ``img`` itself when it is grey or has none."""
+    colour = page_stamps.colour_pixels(img)
+    if colour is None:
+        return img, {}
+    gray, record = page_stamps.without_stamps(_to_gray(img), page_stamps.resized(colour))
+    return (Image.fromarray(gray), record) if record else (img, {})
 
 
 def orientation(img: Image.Image, detect) -> int:
@@ -264,8 +297,10 @@ def correct(img: Image.Image, px_per_pt: float, detect_orientation=None) -> tupl
     turned level (``page_skew``; ``straightened`` says by how much)."""
     quad, evidence = find_page(img)
     if quad is None:
-        return _level(img, px_per_pt, evidence)
-    page, px, paper = warp_page(img, quad)
+        img, stamps = _without_stamps(img)
+        return _level(img, px_per_pt, {**evidence, **stamps})
+    page, px, paper, stamps = warp_page_and_stamps(img, quad)
+    evidence = {**evidence, **stamps}
     rotation, evidence = _rotation(page, detect_orientation, evidence)
     page = turn(page, rotation)
     if paper:

@@ -79,6 +79,11 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # VAT id printed as its national number (NIP, partita IVA) without the country prefix is found;
 # a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe") gives its first date as due.
 # Calibration maps carried over from kv-2.17 (not refitted).
+# kv-2.18 (also, found on photos): a table header's name is set as one phrase: words a column's gap apart are names of
+# their own ("Btw" and "Bedrag", the rate's and the amount's columns, were read as one "Btw
+# bedrag" tax amount, and a row whose unit price lost its decimal mark had no amount column to
+# be repaired against; table_columns._cells). Calibration maps carried over from kv-2.17 (not
+# refitted).
 # kv-2.19: an invoice number with another number of its own scheme printed on the document,
 # which no reference wording the vocabulary knows explains, is held (``number_siblings``: a
 # correcting invoice's credited number was auto-approved); reference wordings "credit memo

@@ -72,7 +72,8 @@ the value's height), so both engines agree on what is left: "000594" of "AR-0005
 by the other engine a second time, wider (``beside_span``: up to ``BESIDE`` heights each way,
 never past a word the page read at least ``BESIDE_BOUND`` surely), and the value is held when that reading has its
 letters and digits inside a longer token (``extended``: joined at a hyphen or slash, or with
-no space at all); a label, a date or a stamp's words beside it are other tokens.
+no space at all); a label, a date or a stamp's words beside it are other tokens, and so is a
+number sign RapidOCR glued to the value ("n.º2026/0729": it leaves out the space after it).
 A sure value so doubted keeps its words as read: lowering them made the extractor take
 another, worse candidate (the fresh "0000424", read surely, whose crop took in the date
 beside it, became "414", an area code, at confidence 0). Its words are named in the page's
@@ -82,6 +83,7 @@ and holds it under every routing threshold (``doubted_words``, note ``engines_di
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dataclass_field, replace
 from typing import AbstractSet, Callable, Literal, Optional, Sequence
 
@@ -291,6 +293,8 @@ BESIDE = 4.0
 # already (a label's tail read at 0.90, under ``READ_BELOW``, was taken in and read glued
 # to the number: "-Nr.2026000816")
 BESIDE_BOUND = 0.6
+# the number sign that labels a value ("Nº", "n.º", "N°", "No.", "Nr.", "#") at a token's start
+_NUMBER_SIGN = re.compile(r"^(?:n\.?[°º]|n\.|no\.|nr\.|#)", re.IGNORECASE)
 # a line's words joined when one ends or the next starts with these ("AR-" "000594"); not a
 # dot, which ends labels ("Nr.", "No.")
 _JOINERS = "-/_"
@@ -337,7 +341,9 @@ def extended(value: str, beside: Sequence[Word]) -> bool:
             tokens[-1] += text
         else:
             tokens.append(text)
-    return any(ours in c and c != ours for c in map(_characters, tokens))
+    # so does a number sign: RapidOCR leaves out the space after it ("n.º2026/0729" for the
+    # page's "n.°" "2026/0729"), and no invoice number starts with one
+    return any(ours in c and c != ours for c in (_characters(_NUMBER_SIGN.sub("", t)) for t in tokens))
 
 
 def _with_page(doc: DocumentText, number: int, change: Callable[[Page], Page]) -> DocumentText:

@@ -196,21 +196,50 @@ def _cannot_head(coverage: float, line: Line) -> bool:
 
 
 def find_header(line: Line, below: Optional[Line] = None) -> Optional[Header]:
-    """The table header on ``line`` (joined with ``below`` when that is a second header line)."""
+    """The table header on ``line`` (joined with ``below`` when that is a second header line).
+    Whether the line is a header is judged on its names as read; its columns are those names
+    with a name set a column's gap apart read as two (``_cells``)."""
     names, coverage = _names(line)
     if not names or _cannot_head(coverage, line):
         return None
-    cells = [(k, union_box(line.words_in(s, e))) for k, s, e in names if line.words_in(s, e)]
+    named = [(k, line.words_in(s, e)) for k, s, e in names if line.words_in(s, e)]
+    judged = [(k, union_box(words)) for k, words in named]
+    cells = [cell for k, words in named for cell in _cells(k, words, line.height)]
     bottom, used = line.box.bottom, 1
     if below is not None and below.box.top - line.box.bottom < 1.2 * line.height:
+        judged += _hyphenated(line, below, judged)
         cells += _hyphenated(line, below, cells)
         more, more_cov = _names(below)
         if more and more_cov >= 0.8 and not any(ch.isdigit() for ch in below.text):
-            cells = _join_two_lines(cells, [(k, union_box(below.words_in(s, e))) for k, s, e in more if below.words_in(s, e)])
+            second = [(k, union_box(below.words_in(s, e))) for k, s, e in more if below.words_in(s, e)]
+            judged, cells = _join_two_lines(judged, second), _join_two_lines(cells, second)
             bottom, used = below.box.bottom, 2
-    if not _is_header([k for k, _ in cells], coverage, line):
+    if not _is_header([k for k, _ in judged], coverage, line):
         return None
     return Header(line, _regions(cells), bottom, used)
+
+
+# a column's name is set as one phrase: its words stand a space apart, never a column's
+# gap (in line heights; a word space is about a third of one)
+NAME_GAP = 1.5
+
+
+def _cells(kind: str, words: Sequence, height: float) -> list:
+    """The header cells of a name made of ``words``: one, unless the words stand a column's gap
+    apart (``NAME_GAP``); then each run of them is read as a name of its own ("Btw" and "Bedrag",
+    the rate's and the amount's columns, are no "Btw bedrag" tax amount)."""
+    runs = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        if word.box.x0 - prev.box.x1 > NAME_GAP * height:
+            runs.append([])
+        runs[-1].append(word)
+    if len(runs) == 1:
+        return [(kind, union_box(words))]
+    out = []
+    for run in runs:
+        names, _ = _names_in(" ".join(w.text for w in run))
+        out.extend((k, union_box(run)) for k, _, _ in names)
+    return out
 
 
 def _hyphenated(line: Line, below: Line, cells: list) -> list:
