@@ -31,6 +31,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 from PIL import Image
 
+from invoicepipe.adapters.ocr_unread import meet
 from invoicepipe.domain.models import Box, Word
 
 # words read at least this surely lend their glyphs as exemplars
@@ -197,7 +198,7 @@ def exemplars(image: Image.Image, px: float, words: Iterable[Word], wanted: set[
         if w.confidence < SURE or not text or not wanted & set(text):
             continue
         h = w.box.bottom - w.box.top
-        if not (height / SIZE_RATIO <= h <= height * SIZE_RATIO) or _overlaps(w.box, skip):
+        if not (height / SIZE_RATIO <= h <= height * SIZE_RATIO) or meet(w.box, skip):
             continue
         if all(len(found[c]) >= PER_CHARACTER for c in wanted):
             break
@@ -220,10 +221,6 @@ def exemplars(image: Image.Image, px: float, words: Iterable[Word], wanted: set[
 
 def _alike(a: float, b: float, ratio: float) -> bool:
     return a > 0 and b > 0 and max(a, b) / min(a, b) <= ratio
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
 def _best(glyph: Glyph, examples: Sequence[Glyph]) -> Optional[float]:

@@ -132,7 +132,7 @@ def _read_once(blocks: list[tuple[int, Box]], height: float) -> list[tuple[int, 
     i = 0
     while i < len(blocks):
         j = next((j for j in range(i + 1, len(blocks))
-                  if _meet(_grown(blocks[i][1], height), _grown(blocks[j][1], height))), None)
+                  if meet(_grown(blocks[i][1], height), _grown(blocks[j][1], height))), None)
         if j is None:
             i += 1
             continue
@@ -147,7 +147,7 @@ def _grown(box: Box, height: float) -> Box:
     return Box(box.x0 - CROP_X * height, box.top - CROP_Y * height, box.x1 + CROP_X * height, box.bottom + CROP_Y * height)
 
 
-def _meet(a: Box, b: Box) -> bool:
+def meet(a: Box, b: Box) -> bool:
     """Whether two boxes share any area."""
     return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
@@ -166,10 +166,10 @@ def read_region(image: Image.Image, px: float, number: int, region: Box, height:
         return []
     dx, dy = left / px, top / px
     crop = Box(dx, dy, right / px, bottom / px)
-    near = [b for b in unread if _meet(b, crop)]
+    near = [b for b in unread if meet(b, crop)]
 
     def read_already(line: Box) -> bool:
-        return not any(_meet(Box(line.x0 + dx, line.top + dy, line.x1 + dx, line.bottom + dy), b) for b in near)
+        return not any(meet(Box(line.x0 + dx, line.top + dy, line.x1 + dx, line.bottom + dy), b) for b in near)
 
     out = []
     for w in read(image.crop((left, top, right, bottom)), px, number, read_already):
