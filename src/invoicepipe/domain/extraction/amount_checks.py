@@ -266,7 +266,10 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
     return AmountEvidence(
         arithmetic=arithmetic, rate=rate, repeated=doc.repeated(cand, anywhere=name == "total"), words=words,
         ocr_low=ocr < LOW_OCR, suffix_of=doc.longer_with_same_tail(cand) if doc.scanned else None,
-        fragment=doc.scanned and left_fragment(doc.ctx, cand),
+        # a text layer loses no digit, but a monospaced print's thousands space is a whole
+        # character wide, too wide to join without doubt ("41 273,87"): a group left of the
+        # value is read against it on any page
+        fragment=left_fragment(doc.ctx, cand),
         # a total repaired to what the payment pays (``totals``) was made to agree with it
         paid=name == "total" and "repaired" not in cand.notes and doc.paid_by_tender(cand),
         contested=bool(others.get("contested")), repaired="repaired" in cand.notes,

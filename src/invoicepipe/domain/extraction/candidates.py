@@ -23,6 +23,13 @@ _CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|SEK|NOK|DKK|R
 # minus or closing bracket ("1 234,56-", "(1 234,56)"), as a word of its own would
 _GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?(?:-?[€$£₹]|[€$£₹]?-|\))?$")
 _GROUP_HEAD = re.compile(r"\(?[-€$£₹]?\d{1,3}(?: \d{3})*")
+# a group with a leading zero ("071,28") is never an amount of its own: no amount of one or
+# more is printed with a leading zero, so the digits left of it are its thousands
+_ZERO_GROUP = re.compile(r"^0\d\d(?:[.,]\d{2})?\b")
+# how far apart, in characters, such a group may stand from its thousands: a monospaced
+# print spaces them a whole character apart, OCR boxes a little more (``left_fragment``
+# reads a lost group as far)
+_ZERO_GROUP_REACH = 2.5
 _DIGIT = re.compile(r"\d")
 _NOT_NUMBER = re.compile(r"[^\d.,]")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,]$")
@@ -111,7 +118,11 @@ def _without_noise(text: str) -> str:
 
 def _thousands_gap(word, char_width: float) -> float:
     # A thousands space is about a third of an em; OCR boxes hug the glyphs, so the gap is
-    # judged against the digits' own height as well as the document's character width.
+    # judged against the digits' own height as well as the document's character width. A
+    # monospaced print's space is a whole character: only a group that cannot stand alone
+    # (``_ZERO_GROUP``) is joined that far, "41 273,87" may be a quantity and a price.
+    if _ZERO_GROUP.match(word.text):
+        return _ZERO_GROUP_REACH * char_width
     return max(0.8 * char_width, 0.6 * (word.box.bottom - word.box.top))
 
 

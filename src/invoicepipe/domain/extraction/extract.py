@@ -42,6 +42,7 @@ from invoicepipe.domain.extraction.search import (
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
+from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
@@ -89,7 +90,7 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # correcting invoice's credited number was auto-approved); reference wordings "credit memo
 # against invoice", "Korekta faktury", "faktury korygowanej", "storno ft.", "Avoir / Note de
 # crédit sur la facture", "Creditnota bij factuur". Maps carried over from kv-2.18.
-EXTRACTOR_VERSION = "kv-2.19"
+EXTRACTOR_VERSION = "kv-2.20"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -113,6 +114,31 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     """
     if not doc.pages and doc.einvoice_xml:
         return apply_calibration(extract_einvoice_only(doc.einvoice_xml, vendors, EXTRACTOR_VERSION), calibration, "text")
+    result = _extract_printed(doc, vendors, calibration, memory, recall)
+    if not any(lost_group(f.evidence) for n, f in result.fields.items() if n in _AMOUNTS):
+        return result
+    # a group a space left of an amount: read again with such groups joined, and keep that
+    # reading when its amounts then add up (``spaced_groups``)
+    joined = joined_groups(doc)
+    if joined is None:
+        return result
+    second = _extract_printed(joined, vendors, calibration, memory, recall)
+    return second if _adds_up(second) else result
+
+
+_AMOUNTS = ("net", "tax", "total")
+
+
+def _adds_up(result: Extraction) -> bool:
+    """net + tax = total with each of them read, and no group left of any of them."""
+    fields = [result.fields.get(n) for n in _AMOUNTS]
+    return all(f is not None and "arithmetic" in f.evidence and not lost_group(f.evidence) for f in fields)
+
+
+def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable],
+                     memory: Optional[Mapping[str, VendorLayout]],
+                     recall: Optional[Callable[[str], Optional[Mapping[str, VendorLayout]]]]) -> Extraction:
+    """``extract_invoice`` of a document with pages, on one reading of its words."""
     ctx, currency = document_context(doc)
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
