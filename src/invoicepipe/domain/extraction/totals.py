@@ -29,6 +29,7 @@ from invoicepipe.domain.extraction.amount_checks import LOW_OCR, UNREAD, Documen
 from invoicepipe.domain.extraction.amount_agreement import agreed_base
 from invoicepipe.domain.extraction.amount_derivation import derive_missing, drop_unclosed_net, included_tax_positive
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.page_net import net_on_the_page, printed_amount
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
@@ -62,6 +63,11 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     total = [_paid(doc, c) for c in total]
     net, total = _payable_net(doc, net, total)
     chosen, closes, adjustment = _choose(ctx, net, tax, total, items_net)
+    if not closes:
+        # nothing labelled adds up: the total less the tax may be printed without a known label
+        found = net_on_the_page(doc, _without_gst_halves(tax) + _summed_tax_rows(tax), total)
+        if found is not None:
+            chosen, closes = found, True
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
         closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
@@ -322,15 +328,10 @@ def _printed_remainder(ctx: Context, out: dict) -> None:
     want = g.raw - k.raw
     if want <= 0:
         return
-    for line in ctx.layout.lines:
-        for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
-            if tok.has_decimals and tok.value == want:
-                words = line.words_in(tok.start, tok.end)
-                if set(map(id, words)) & set(map(id, k.words + g.words)):
-                    continue
-                cand = Candidate(missing, format_amount(want), 0.4, "printed_remainder", words, want, anchor=line)
-                out[missing] = (cand, 0.4)
-                return
+    printed = printed_amount(ctx, want, {id(w) for w in k.words + g.words})
+    if printed is not None:
+        line, words = printed
+        out[missing] = (Candidate(missing, format_amount(want), 0.4, "printed_remainder", words, want, anchor=line), 0.4)
 
 
 def _sum_of_rows_below(ctx: Context, net: Candidate, reach: int = 6) -> Optional[Candidate]:

@@ -1,0 +1,75 @@
+"""The net printed without a label the reading knows: found by what it must equal.
+
+The labels decide most nets. Where the net's label went unread (OCR's "Totaal exc}. btw",
+a wording no vocabulary holds, a label in a box of its own) or names something else, no
+labelled triple adds up and the invoice is held as inconsistent, though the page prints
+everything a person would check: a labelled total, a labelled tax, and the total less the
+tax as an amount of its own.
+
+So when nothing labelled adds up (``totals._choose`` found no triple), the page's amounts
+are searched for the total less the tax, for each labelled total and each labelled tax (or
+sum of per-rate tax rows). Three facts must hold together, none chosen to fit the others:
+
+- the amount is printed on the page, on words neither the total nor the tax took;
+- the tax is a rate of it: a printed or standard rate, or per-rate rows that each fit their
+  rate and add up to it and the tax (``DocumentAmounts.rate_agrees``);
+- one net only: two different amounts that would each do leave the net unread.
+
+A wrong total rarely finds such an amount: total less tax lands on a printed amount, at a
+rate of it, only by the rare chance ``arithmetic`` counts on. The net found is read from
+the page (its words and box), scored below the labelled total and tax it came from, and the
+arithmetic and rate checks then class it and them as for a labelled triple.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from invoicepipe.domain.extraction.amount_checks import DocumentAmounts
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.search import Candidate, Context
+
+CENT = Decimal("0.01")
+# the labelled totals tried, best first: a page's third-best total label is no total
+_TOTALS_TRIED = 3
+# the net found takes this share of the lower score of the total and tax it came from: it
+# was found by their difference, not under a label of its own
+_FOUND_SHARE = 0.85
+
+
+def net_on_the_page(doc: DocumentAmounts, tax: list[Candidate], total: list[Candidate]) -> Optional[dict]:
+    """{"net", "tax", "total": (candidate, score)} with the net a printed amount equal to a
+    labelled total less a labelled tax at a rate of it, or None (none, or more than one)."""
+    totals = sorted((c for c in total if c.raw and c.raw > 0 and c.words), key=lambda c: -c.score)[:_TOTALS_TRIED]
+    for g in totals:
+        found: dict[Decimal, tuple] = {}
+        for t in sorted((c for c in tax if c.raw and c.raw > 0 and c.words), key=lambda c: -c.score):
+            want = g.raw - t.raw
+            if want <= t.raw or want in found or not doc.rate_agrees(want, t.raw):
+                continue
+            taken = {id(w) for w in g.words + t.words}
+            printed = printed_amount(doc.ctx, want, taken)
+            if printed is not None:
+                found[want] = (printed, t)
+        if len(found) > 1:
+            return None  # two nets would do: the page does not say which
+        if found:
+            (line, words), t = next(iter(found.values()))
+            score = _FOUND_SHARE * min(g.score, t.score)
+            net = Candidate("net", format_amount(g.raw - t.raw), score, "page_net", words, g.raw - t.raw, anchor=line)
+            return {"net": (net, score), "tax": (t, t.score), "total": (g, g.score)}
+    return None
+
+
+def printed_amount(ctx: Context, value: Decimal, taken: set[int]) -> Optional[tuple]:
+    """(line, words) of the first amount with cents equal to ``value`` on words whose ids
+    are not in ``taken``, or None."""
+    for line in ctx.layout.lines:
+        for tok in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width):
+            if tok.has_decimals and tok.value == value:
+                words = line.words_in(tok.start, tok.end)
+                if words and not any(id(w) in taken for w in words):
+                    return line, words
+    return None
