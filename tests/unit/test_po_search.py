@@ -50,6 +50,20 @@ def test_a_po_printed_in_groups_or_with_ocr_confusions_is_found_without_a_label(
     assert found(refine_po_number(with_po(), page("Bestellung: 45OO01O777"), VENDOR_POS))[0] == "4500010777"
 
 
+def test_a_po_with_a_scans_quote_or_a_table_rule_at_its_edge_is_found():
+    # the label's column took the customer number; the PO carries a speck read as a quote
+    doc = page('Cliente Su Pedido Albarán', '27563 "4500010777 86458850.')
+    value, confidence, method = found(refine_po_number(with_po("27563"), doc, VENDOR_POS))
+    assert (value, method) == ("4500010777", "vendor_open_po") and confidence >= 0.95
+    assert found(refine_po_number(with_po(), page("PO |4500010521|"), VENDOR_POS))[0] == "4500010521"
+
+
+def test_a_label_that_read_a_po_cut_short_takes_the_one_open_po_it_begins():
+    doc = page("Su pedido 450001077 00 7")  # the last digit read apart, behind a second reading
+    assert found(refine_po_number(with_po("450001077", 0.12), doc, VENDOR_POS)) == (
+        "4500010777", 0.8, "vendor_open_po_fragment")
+
+
 def test_two_open_pos_printed_decide_nothing_and_a_known_closed_po_stands():
     both = page("Orders 4500010521 and 4500010777")
     assert found(refine_po_number(with_po(), both, VENDOR_POS)) is None

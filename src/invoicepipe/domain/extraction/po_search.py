@@ -11,7 +11,8 @@ evidence than any label. So once the vendor is resolved:
   label took another document's number) or fills the gap;
 - several printed, none chosen by a label: nothing is decided here (a person picks);
 - a printed fragment of at least ``MIN_FRAGMENT`` characters that begins or ends exactly
-  one open PO, and nothing better, is taken with a lower confidence (a scan cut it short);
+  one open PO, and nothing better, is taken with a lower confidence (a scan cut it short),
+  also when the label read that fragment itself;
 - on an OCR'd page, a label's number one digit off exactly one open PO is taken as that PO,
   for a person to confirm (``NEAR_MISS``).
 """
@@ -41,9 +42,15 @@ def po_key(text: str) -> str:
     return _SEPARATORS.sub("", text.upper()).translate(_FOLD)
 
 
+# what a scan glues to a word's edges without it being print of the number: quotes, dust,
+# a table rule, a bracket or a full stop ("“4500010730", "4500010730.", "|4500010730")
+_EDGE_NOISE = re.compile(r"^[^0-9A-Za-z]+|[^0-9A-Za-z]+$")
+
+
 def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
     """Every token and every run of up to three adjacent tokens on a line (a number printed
-    in groups, "4500 0105 21"), with the first and last word of the run."""
+    in groups, "4500 0105 21"), without the noise at each token's edges, with the first and
+    last word of the run."""
     for page in doc.pages:
         words = list(page.words)
         for i, first in enumerate(words):
@@ -51,7 +58,7 @@ def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
             for last in words[i:i + 3]:
                 if last is not first and abs(last.box.top - first.box.top) > max(2.0, first.box.bottom - first.box.top):
                     break  # another line
-                text += last.text
+                text += _EDGE_NOISE.sub("", last.text)
                 yield po_key(text), first, last
 
 
@@ -86,7 +93,9 @@ def refine_po_number(extraction: Extraction, doc: DocumentText,
     if len(found) == 1:
         [(number, (first, last))] = found.items()
         return _with(extraction, _field(number, FOUND, "vendor_open_po", first, last))
-    if not found and len(fragments) == 1 and labelled is None:
+    if not found and len(fragments) == 1 and (labelled is None or _fragment_of(labelled, fragments)):
+        # no label, or the label's own number cut short by the scan ("450001080" then a
+        # lone "2"): the one open PO it begins or ends
         [(number, (first, last))] = fragments.items()
         return _with(extraction, _field(number, FRAGMENT, "vendor_open_po_fragment", first, last))
     near = _one_digit_off(labelled, by_key) if labelled is not None and not found and _read_by_ocr(doc) else None
@@ -100,6 +109,14 @@ def refine_po_number(extraction: Extraction, doc: DocumentText,
         # person looks, and its sure reading must not make it a sure PO
         return _with(extraction, replace(labelled, confidence=min(labelled.confidence, UNMATCHED)))
     return extraction
+
+
+def _fragment_of(labelled: ExtractedField, fragments: dict) -> bool:
+    """Whether the label's number is the start or the end of the one PO in ``fragments``."""
+    key = po_key(labelled.value)
+    [number] = fragments
+    full = po_key(number)
+    return len(key) >= MIN_FRAGMENT and key != full and (full.startswith(key) or full.endswith(key))
 
 
 def _read_by_ocr(doc: DocumentText) -> bool:
