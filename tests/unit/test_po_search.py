@@ -64,6 +64,13 @@ def test_a_label_that_read_a_po_cut_short_takes_the_one_open_po_it_begins():
         "4500010777", 0.8, "vendor_open_po_fragment")
 
 
+def test_a_po_glued_to_a_label_a_prefix_or_its_line_number_is_found():
+    for printed in ("Ref PO-4500010777", "Order:4500010777", "Pos 4500010777/20", "PO4500010777"):
+        assert found(refine_po_number(with_po(), page(printed), VENDOR_POS))[0] == "4500010777", printed
+    # a longer number that merely contains a PO's digits is none of them
+    assert found(refine_po_number(with_po(), page("IBAN 944500010777"), VENDOR_POS)) is None
+
+
 def test_two_open_pos_printed_decide_nothing_and_a_known_closed_po_stands():
     both = page("Orders 4500010521 and 4500010777")
     assert found(refine_po_number(with_po(), both, VENDOR_POS)) is None

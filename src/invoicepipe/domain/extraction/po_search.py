@@ -13,6 +13,8 @@ evidence than any label. So once the vendor is resolved:
 - a printed fragment of at least ``MIN_FRAGMENT`` characters that begins or ends exactly
   one open PO, and nothing better, is taken with a lower confidence (a scan cut it short),
   also when the label read that fragment itself;
+- a PO glued inside a word to a label, a prefix or its line number ("PO-4500010521",
+  "Order:4500010521", "4500010521/10") counts as printed (``_parts``);
 - on an OCR'd page, a label's number one digit off exactly one open PO is taken as that PO,
   for a person to confirm (``NEAR_MISS``).
 """
@@ -60,6 +62,25 @@ def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
                     break  # another line
                 text += _EDGE_NOISE.sub("", last.text)
                 yield po_key(text), first, last
+            for part in _parts(first.text):
+                yield po_key(part), first, first
+
+
+# inside one word, where a number meets what is glued to it: a separator ("PO-4500010521",
+# "Order:4500010521", "4500010521/10" with its line) or a label's letters before its digits
+# ("PO4500010521", "BE4500010521")
+_PART_SEPARATOR = re.compile(r"[.\-/_:#]+")
+_LETTERS_THEN_DIGITS = re.compile(r"^[A-Za-z]{2,}(?=\d{6,}$)")
+
+
+def _parts(text: str) -> list[str]:
+    """The parts of a word that may be a PO number glued to a label, a prefix or a line
+    number: each at least ``MIN_FRAGMENT`` characters, none the whole word."""
+    word = _EDGE_NOISE.sub("", text)
+    parts = [p for p in _PART_SEPARATOR.split(word) if p]
+    if len(parts) == 1:
+        parts = [_LETTERS_THEN_DIGITS.sub("", word)]
+    return [p for p in parts if len(p) >= MIN_FRAGMENT and p != word]
 
 
 def _field(po_number: str, confidence: float, method: str, first: Optional[Word], last: Optional[Word]) -> ExtractedField:
