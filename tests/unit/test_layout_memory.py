@@ -78,3 +78,17 @@ def test_memory_recalled_once_the_vendor_is_resolved_reads_as_memory_given():
     assert recalled.fields["invoice_number"].method == "layout_memory"
     # no vendor resolved: nothing is asked
     assert extract_invoice(second, [], recall=asked.append) == extract_invoice(second, []) and asked == ["V7"]
+
+
+def test_a_value_at_the_remembered_place_under_another_fields_label_is_not_taken():
+    # the vendor's invoices print the PO in the header's third column; its credit note prints
+    # the customer number there: the place is the vendor's, the value is not a PO
+    def header(third_label: str, third_value: str) -> DocumentText:
+        return page([(40, 40, "Kessler Elektro GmbH"), (40, 54, "USt-IdNr. DE111222333"),
+                     (40, 120, "Rechnungsnummer"), (160, 120, "Datum"), (300, 120, third_label),
+                     (40, 134, "2026-0446"), (160, 134, "13.03.2026"), (300, 134, third_value),
+                     (330, 400, "Endsumme"), (440, 400, "100,00 EUR")])
+    memory = VendorLayout("V7", (FieldSpot("po_number", 1, (300 / 595, 134 / 842, 330 / 595, 144 / 842), None),), 1)
+    assert extract_invoice(header("Vorgang", "4500010521"), [VENDOR], memory={"V7": memory}).value("po_number") == "4500010521"
+    credit = extract_invoice(header("Kunden-Nr.", "65001"), [VENDOR], memory={"V7": memory})
+    assert credit.value("po_number") is None

@@ -7,6 +7,9 @@ remembered place; a value found both ways is strong evidence:
 
     label and place agree   0.97      label only   0.9      place only   0.5 (never for amounts)
 
+A value at the remembered place under a label of another field ("Kunden-Nr." where the
+vendor's invoices print the PO; a credit note's header differs) is not taken by place.
+
 times the usual format quality and OCR confidence, so these candidates compete with the
 generic ones on the same scale.
 """
@@ -169,8 +172,27 @@ def memory_candidates(ctx: Context, layout: Optional[VendorLayout], field: str, 
             found = parser(ctx, line, line.spans[inside[0]][0], line.spans[inside[-1]][1])
             if found:
                 value, raw, s, e, quality = found
-                out.append(scored_candidate(field, value, raw, 0.5 * quality, "layout_memory", line.words_in(s, e), line))
+                words = line.words_in(s, e)
+                if words and _labelled_otherwise(ctx, line, words, field):
+                    continue  # this document prints another field there ("Kunden-Nr." where the PO stood)
+                out.append(scored_candidate(field, value, raw, 0.5 * quality, "layout_memory", words, line))
     return out
+
+
+def _labelled_otherwise(ctx: Context, line: Line, words: tuple[Word, ...], field: str) -> bool:
+    """Whether the label nearest the value, before it on its line or over it in the line
+    above, names another field: the place is the vendor's, but this document (a credit
+    note, another form of the vendor's) prints something else at it."""
+    start = line.spans[line.words.index(words[0])][0]
+    before = [h for h in ctx.hits[id(line)] if h.end <= start]
+    if before:
+        return max(before, key=lambda h: h.end).field != field
+    x0, x1 = words[0].box.x0, words[-1].box.x1
+    for above, s, e in ctx.layout.lines_above(line, x0, x1, max_lines=1):
+        over = [h for h in ctx.hits[id(above)] if h.start < e and h.end > s]
+        if over:
+            return all(h.field != field for h in over)
+    return False
 
 
 def _inside_longer_label(ctx: Context, line: Line, start: int, end: int, above: bool) -> bool:
