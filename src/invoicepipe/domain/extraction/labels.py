@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.pattern_set import PatternSet
-from invoicepipe.domain.extraction.vocabulary import CREDITS_INVOICE as _CREDITS_INVOICE, RAW
+from invoicepipe.domain.extraction.vocabulary import CREDITS_INVOICE as _CREDITS_INVOICE, NO, RAW
 from invoicepipe.domain.extraction.vocabulary_documents import EINVOICE_TERMS
 
 @dataclass(frozen=True)
@@ -124,6 +124,7 @@ def find_labels(line: Line) -> list[LabelHit]:
         if not any(h.field == "due_date" for h in hits):
             hits = _misread_due_label(line, text, hits)
         hits = _lost_ordinal(line, text, hits)
+        hits = _misread_document_word(line, text, hits)
     return _compounds(line, text, hits)
 
 
@@ -234,6 +235,35 @@ def _lost_ordinal(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]
             continue  # not a word space after the document word: a column apart, or glued
         kept = [h for h in hits if h.end <= ps or h.start >= e]
         return sorted([*kept, LabelHit("invoice_number", _LOST_ORDINAL_STRENGTH, lang, line, ps, e)], key=lambda h: h.start)
+    return hits
+
+
+# The document word itself misread ("Invoice No." read "invelce No.", "Rechnung Nr." read
+# "Rechmung Nr."): with the number word after it the pair is the invoice-number label all the
+# same, weaker (0.8, as a lost ordinal). A long word may lose two letters to OCR, a short one
+# one; the number word that must follow ("No.", "Nr.", "#", "Number", "N°") is what keeps an
+# ordinary word one or two letters from "invoice" from labelling anything.
+_NUMBER_WORD = re.compile(rf"(?i){NO}")
+_MISREAD_DOCUMENT_STRENGTH = 0.8
+
+
+def _misread_document_word(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    if any(h.field == "invoice_number" and h.strength >= _MISREAD_DOCUMENT_STRENGTH for h in hits):
+        return hits
+    for k in range(len(line.words) - 1):
+        (s, e), (ns, ne) = line.spans[k], line.spans[k + 1]
+        word = text[s:e].lower()
+        if line.words[k].confidence >= 1.0 or not word.isalpha() or len(word) < 6:
+            continue
+        if any(h.start < e and h.end > s and h.strength > 0.35 for h in hits):
+            continue  # a label of its own (a bare title word, 0.35, may be this one misread)
+        lang = next((lang for ref, lang in _DOCUMENT_WORDS.items()
+                     if Levenshtein.distance(word, ref, score_cutoff=2 if len(ref) >= 7 else 1) <= (2 if len(ref) >= 7 else 1)),
+                    None)
+        if lang is None or not _NUMBER_WORD.fullmatch(text[ns:ne]):
+            continue
+        kept = [h for h in hits if h.end <= s or h.start >= ne]
+        return sorted([*kept, LabelHit("invoice_number", _MISREAD_DOCUMENT_STRENGTH, lang, line, s, ne)], key=lambda h: h.start)
     return hits
 
 
