@@ -89,7 +89,16 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # correcting invoice's credited number was auto-approved); reference wordings "credit memo
 # against invoice", "Korekta faktury", "faktury korygowanej", "storno ft.", "Avoir / Note de
 # crédit sur la facture", "Creditnota bij factuur". Maps carried over from kv-2.18.
-EXTRACTOR_VERSION = "kv-2.19"
+# kv-2.20 (the fox region's dev layouts): a one-word number label OCR misread by a letter or by
+# "rn"/"m" ("Factuumummer") labels the number on an OCR line; a credit note's own total in its
+# words ("Total Gutschrift", "Total note de crédit", "Totale nota di credito") and a credit
+# memo's "Credit No."; an OCR'd "¥" where the master or a valid GSTIN says rupees is "₹", and
+# the currency named in the amount in words ("Rupees One Lakh ...") is a reading; an open PO
+# with the next cell's word glued to its digits ("4500010726BL") is found; a date whose year
+# the line's wrap moved to the next line ("Vencimiento: 09-mar-" / "2026") is read whole; a
+# heading OCR cut in two ("FACTU RA") still heads its box, and the raised ordinal read "Ne",
+# "No" (under a title) or "N*" is "Nº". Maps carried over from kv-2.19 (not refitted).
+EXTRACTOR_VERSION = "kv-2.20"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

@@ -43,7 +43,8 @@ def po_key(text: str) -> str:
 
 def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
     """Every token and every run of up to three adjacent tokens on a line (a number printed
-    in groups, "4500 0105 21"), with the first and last word of the run."""
+    in groups, "4500 0105 21"), with the first and last word of the run; and the digits of a
+    token that a word glued to them ends (see ``_GLUED``)."""
     for page in doc.pages:
         words = list(page.words)
         for i, first in enumerate(words):
@@ -53,6 +54,16 @@ def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
                     break  # another line
                 text += last.text
                 yield po_key(text), first, last
+            glued = _GLUED.match(first.text)
+            if glued:
+                yield po_key(glued.group(1)), first, first
+
+
+# A number with the next cell's word glued to it, where the cells of a row touch and the text
+# layer or OCR puts no space between them ("Votre commande n° 4500010726BL n° 80403102"):
+# the digits alone are the printed number. The letters are not folded into digits here
+# (the fold would make "BL" read "81"); only a run of two or more letters after the digits.
+_GLUED = re.compile(r"^(\d{%d,})[^\W\d_]{2,}$" % MIN_FRAGMENT)
 
 
 def _field(po_number: str, confidence: float, method: str, first: Optional[Word], last: Optional[Word]) -> ExtractedField:
