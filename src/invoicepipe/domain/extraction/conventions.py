@@ -73,6 +73,8 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     for ln in ctx.layout.lines:
         for tok, start, end in _currency_tokens(ln):
             code = _resolve_symbol(tok, countries, prior)
+            if code == "JPY" and tok == "¥" and not ocr_free(ln) and _rupee_evidenced(ctx, prior):
+                code = "INR"  # the rupee sign read as the yen's (see ``_rupee_evidenced``)
             if code is None:
                 continue
             weight = 3 if ln_is_total(ctx, ln) else 1
@@ -101,6 +103,13 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
         # and the checked ids' country all name it; a stray "$" read off an id weighs nothing
         conf = max(conf, CODE_AGREED)
     return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
+
+
+# OCR reads the rupee sign "₹" (a stem with two bars and a tail) as the yen's "¥": on an OCR'd
+# line a "¥" is the rupee where the vendor master bills in rupees or a valid GSTIN puts
+# India on the page, and neither says yen
+def _rupee_evidenced(ctx: Context, prior: Optional[str]) -> bool:
+    return prior == "INR" or (prior != "JPY" and "IN" in validated_countries(ctx))
 
 
 # an ISO code beside the total that the vendor master and the page's countries agree with

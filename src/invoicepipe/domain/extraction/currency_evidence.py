@@ -76,14 +76,30 @@ _DIGIT_VAT = re.compile(r"(?<![A-Z0-9])[A-Z]{2} ?\d{8,12}(?![0-9A-Z])")
 
 
 def readings(ctx: Context) -> list[tuple[frozenset, tuple]]:
-    """The currencies named by OCR-confusable signs beside amounts: (codes, words) per reading."""
+    """The currencies named by OCR-confusable signs beside amounts, and by the currency's
+    name in an amount written out in words: (codes, words) per reading."""
     found = []
     for line in ctx.layout.lines:
         for m in _TOKEN.finditer(line.text):
             codes = _beside_money(line.text, m)
             if codes:
                 found.append((codes, line.words_in(m.start(), m.end())))
+        for m in _NAMED_IN_WORDS.finditer(line.text):
+            codes = next(c for k, c in _CURRENCY_NAMES.items() if m.group(1).lower().startswith(k))
+            found.append((codes, line.words_in(m.start(1), m.end(1))))
     return found
+
+
+# The total written out in words names its currency ("Rupees One Lakh Nineteen Thousand ...
+# Only", "Ringgit Malaysia Two Hundred ..."): where the sign beside the figures is a glyph OCR
+# garbles ("₹" read "=" or "%"), the name is a reading of its own. Only the name followed by
+# a number word counts ("Rupees in words" is a label); "rupees" names four currencies, of
+# which the master or the country picks.
+_CURRENCY_NAMES = {"rupee": frozenset({"INR", "PKR", "LKR", "NPR"}), "ringgit": frozenset({"MYR"})}
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+                r"lakh|lac|crore|million)")
+_NAMED_IN_WORDS = re.compile(r"(?i)(?<![^\W\d_])(rupees?|ringgit)(?:\s+malaysia)?\s+%s\b" % _NUMBER_WORD)
 
 
 def _beside_money(text: str, m: re.Match) -> Optional[frozenset]:

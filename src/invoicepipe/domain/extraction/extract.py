@@ -90,7 +90,23 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # correcting invoice's credited number was auto-approved); reference wordings "credit memo
 # against invoice", "Korekta faktury", "faktury korygowanej", "storno ft.", "Avoir / Note de
 # crédit sur la facture", "Creditnota bij factuur". Maps carried over from kv-2.18.
-EXTRACTOR_VERSION = "kv-2.20"
+# kv-2.20: thousands groups a monospaced print sets a whole character apart (a leading-zero
+# group joined, a group left of an amount doubted on a text layer too, a second reading with
+# such groups joined kept when net + tax = total then holds: ``spaced_groups``); a net printed
+# under an unknown label found as the labelled total less the labelled tax at a rate of it
+# (``page_net``); the vendor's open PO found through a scan's edge noise and inside glued
+# words; a misread document word before a number word labels the number; a remembered place
+# under another field's label is not taken by place.
+# kv-2.21 (the fox region's dev layouts): a one-word number label OCR misread by a letter or by
+# "rn"/"m" ("Factuumummer") labels the number on an OCR line; a credit note's own total in its
+# words ("Total Gutschrift", "Total note de crédit", "Totale nota di credito") and a credit
+# memo's "Credit No."; an OCR'd "¥" where the master or a valid GSTIN says rupees is "₹", and
+# the currency named in the amount in words ("Rupees One Lakh ...") is a reading; an open PO
+# with the next cell's word glued to its digits ("4500010726BL") is found; a date whose year
+# the line's wrap moved to the next line ("Vencimiento: 09-mar-" / "2026") is read whole; a
+# heading OCR cut in two ("FACTU RA") still heads its box, and the raised ordinal read "Ne",
+# "No" (under a title) or "N*" is "Nº". Maps carried over from kv-2.19 (not refitted; numbered kv-2.20 on its branch).
+EXTRACTOR_VERSION = "kv-2.21"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

@@ -123,6 +123,8 @@ def find_labels(line: Line) -> list[LabelHit]:
     if any(w.confidence < 1.0 for w in line.words):
         if not any(h.field == "due_date" for h in hits):
             hits = _misread_due_label(line, text, hits)
+        if not any(h.field == "invoice_number" for h in hits):
+            hits = _misread_number_label(line, text, hits)
         hits = _lost_ordinal(line, text, hits)
         hits = _misread_document_word(line, text, hits)
     return _compounds(line, text, hits)
@@ -161,13 +163,13 @@ def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[Lab
 
 
 # The ordinal indicator of "Nº de factura" / "N° facture" is a small raised glyph that OCR
-# reads as whatever it resembles ("N?", "N2", "Ne", "N?2", glued to the next word: "N2de").
+# reads as whatever it resembles ("N?", "N2", "Ne", "N*", "N?2", glued to the next word: "N2de").
 # The misread word then names no label, a weaker label inside the phrase ("factura") is
 # taken, and its column starts right of the value's first characters ("A 2026/0772" read as
 # "2026/0772"). On an OCR'd word (a text layer's "N2" is what was printed) an N followed by
 # one or two such glyphs is read as "N°" (and a space); offsets stay as they were.
 # ("Ne" only with a capital and one glyph: "nee" is a Dutch word, and a Czech line's OCR noise)
-_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°]{1,2}|e)|n([?º°])|[Nn]\.([?29º°o]))(?=de\b|$)")
+_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°*]{1,2}|e)|n([?º°*])|[Nn]\.([?29º°o*]))(?=de\b|$)")
 
 
 def label_text(line: Line) -> str:
@@ -303,6 +305,37 @@ def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[Labe
             kept = [h for h in hits if h not in covered]
             hits = sorted([*kept, LabelHit("due_date", 0.8, lang, line, start, end)], key=lambda h: h.start)
     return hits
+
+
+# One-word invoice-number labels (compounds of the document word and "number"), accent-folded,
+# as OCR misreads them: a letter off ("Rechnungsnurnmer"), or the "rn" of "nummer" read as
+# one "m" ("Factuurnummer" read "Factuumummer"), the commonest confusion of a serif-less
+# print. A word so close to one of them, on an OCR line, labels the number (0.8, as a
+# misread due-date label): the value must still be an identifier right of or under it.
+_NUMBER_WORDS = {"rechnungsnummer": "de", "factuurnummer": "nl", "fakturanummer": "sv", "fakturanumret": "sv",
+                 "fakturanummeret": "da", "gutschriftsnummer": "de", "creditnotanummer": "nl"}
+_MISREAD_LABEL_STRENGTH = 0.8
+
+
+def _misread_number_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    for m in _LABEL_WORD.finditer(text):
+        if any(h.start < m.end() and h.end > m.start() for h in hits):
+            continue
+        word = m.group(0).lower()
+        lang = next((lang for ref, lang in _NUMBER_WORDS.items() if _ocr_near(word, ref)), None)
+        if lang is not None:
+            hit = LabelHit("invoice_number", _MISREAD_LABEL_STRENGTH, lang, line, m.start(), m.end())
+            hits = sorted([*hits, hit], key=lambda h: h.start)
+    return hits
+
+
+def _ocr_near(word: str, ref: str) -> bool:
+    """``word`` is ``ref`` as OCR may misread it: one letter off, or with an "m" read as "rn"
+    or an "rn" as "m" (and then perhaps one letter more off)."""
+    if _one_edit(word, ref):
+        return True
+    a, b = word.replace("rn", "m"), ref.replace("rn", "m")
+    return (a, b) != (word, ref) and Levenshtein.distance(a, b, score_cutoff=1) <= 1
 
 
 def _one_edit(a: str, b: str) -> bool:

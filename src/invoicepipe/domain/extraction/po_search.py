@@ -52,7 +52,7 @@ _EDGE_NOISE = re.compile(r"^[^0-9A-Za-z]+|[^0-9A-Za-z]+$")
 def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
     """Every token and every run of up to three adjacent tokens on a line (a number printed
     in groups, "4500 0105 21"), without the noise at each token's edges, with the first and
-    last word of the run."""
+    last word of the run; and the parts of a token a word glued to a number (``_parts``)."""
     for page in doc.pages:
         words = list(page.words)
         for i, first in enumerate(words):
@@ -67,19 +67,22 @@ def _printed(doc: DocumentText) -> Iterable[tuple[str, Word, Word]]:
 
 
 # inside one word, where a number meets what is glued to it: a separator ("PO-4500010521",
-# "Order:4500010521", "4500010521/10" with its line) or a label's letters before its digits
-# ("PO4500010521", "BE4500010521")
+# "Order:4500010521", "4500010521/10" with its line), a label's letters before its digits
+# ("PO4500010521", "BE4500010521"), or the next cell's word after them where the cells of a
+# row touch and nothing put a space between them ("4500010726BL" of "... 4500010726BL n°
+# 80403102"). The letters are dropped, not folded into digits ("BL" would read "81").
 _PART_SEPARATOR = re.compile(r"[.\-/_:#]+")
 _LETTERS_THEN_DIGITS = re.compile(r"^[A-Za-z]{2,}(?=\d{6,}$)")
+_DIGITS_THEN_LETTERS = re.compile(r"(?<=\d{%d})[^\W\d_]{2,}$" % MIN_FRAGMENT)
 
 
 def _parts(text: str) -> list[str]:
-    """The parts of a word that may be a PO number glued to a label, a prefix or a line
-    number: each at least ``MIN_FRAGMENT`` characters, none the whole word."""
+    """The parts of a word that may be a PO number glued to a label, a prefix, a line number
+    or the next cell's word: each at least ``MIN_FRAGMENT`` characters, none the whole word."""
     word = _EDGE_NOISE.sub("", text)
     parts = [p for p in _PART_SEPARATOR.split(word) if p]
     if len(parts) == 1:
-        parts = [_LETTERS_THEN_DIGITS.sub("", word)]
+        parts = [_DIGITS_THEN_LETTERS.sub("", _LETTERS_THEN_DIGITS.sub("", word))]
     return [p for p in parts if len(p) >= MIN_FRAGMENT and p != word]
 
 

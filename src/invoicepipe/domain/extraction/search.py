@@ -175,6 +175,11 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             continue
         if not label_words:
             continue
+        split = _hyphen_wrapped_date(ctx, line, hit, seg_end) if parser is parse_date_value else None
+        if split is not None:
+            value, raw, words, quality = split
+            out.append(scored_candidate(name, value, raw, strength * 0.85 * quality, "label_right", words, line, hit))
+            continue
         lbox = union_box(label_words)
         beside = _beside_tall_label(ctx, line, lbox, parser)
         if beside is not None:
@@ -368,6 +373,34 @@ def _percent_under(line: Line, lbox) -> bool:
             if w.text.endswith("%") or (nxt.startswith("%") and any(ch.isdigit() for ch in w.text)):
                 return True
     return False
+
+
+# a date broken where running text wraps at its hyphen ("Vencimiento: 09-mar-" / "2026"): the
+# head ends its line, the year starts the next one flush left
+_DATE_HEAD = re.compile(r"(\S+-)\s*$")
+_YEAR_TAIL = re.compile(r"(?:\d{4}|\d{2})(?![\d/.-])")
+
+
+def _hyphen_wrapped_date(ctx: Context, line: Line, hit: LabelHit, seg_end: int):
+    """(value, date, words, quality) of a date whose year the line's wrap moved to the start
+    of the next line, where the label's segment ends the line with the head of a date."""
+    head = _DATE_HEAD.search(line.text, hit.end, seg_end)
+    if head is None or seg_end != len(line.text):
+        return None
+    page_lines = ctx.layout.by_page[line.page]
+    nxt = page_lines[line.index + 1] if line.index + 1 < len(page_lines) else None
+    if nxt is None or abs(nxt.box.x0 - line.box.x0) > 2 * ctx.layout.char_width or nxt.box.top - line.box.bottom > line.height:
+        return None
+    tail = _YEAR_TAIL.match(nxt.text)
+    if tail is None or tail.end() != nxt.spans[0][1]:
+        return None
+    found = dates_in(head.group(1) + tail.group(0), 0, ctx.date_order)
+    if not found or found[0].start != 0:
+        return None
+    d = found[0]
+    # the candidate's words are its line's (what follows a value is looked up on its line)
+    words = line.words_in(head.start(1), head.end(1))
+    return d.value.isoformat(), d.value, words, date_quality(ctx, d.ambiguous)
 
 
 def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):

@@ -60,8 +60,8 @@ def _set_large(ctx: Context, page: int, words) -> bool:
 
 # a bare number word: "N.º", "Nº", "N°", "No.", "Nr.", "Número", "Numero", "Nummer", "Numer"
 _NUMBER_WORD = re.compile(r"(?i)(?:n\.?[°º]\.?|no\.|nr\.?|n[úu]mero|nummer|numer)")
-# the raised ordinal as OCR reads it ("N2", "N?", "N.2"; ``labels._MISREAD_ORDINAL``), on OCR'd words only
-_OCR_NUMBER_WORD = re.compile(r"N\.?[?2º°]\.?")
+# the raised ordinal as OCR reads it ("N2", "N?", "N.2", "Ne", "N*", "No" for "Nº"; ``labels._MISREAD_ORDINAL``), on OCR'd words only
+_OCR_NUMBER_WORD = re.compile(r"N\.?[?2º°*]\.?|Ne|No")
 # how far under the title its box's lines reach, in the title's own letter heights
 _BOX_REACH = 3.0
 
@@ -79,16 +79,16 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
     cw = ctx.layout.char_width
     out = []
     titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
-    for hit in titles:
-        words = hit.line.words_in(hit.start, hit.end)
-        if not words or not _set_large(ctx, hit.line.page, words):
+    headings = [(h, h.line, h.line.words_in(h.start, h.end)) for h in titles] + _split_titles(ctx)
+    for hit, title_line, words in headings:
+        if not words or not _set_large(ctx, title_line.page, words):
             continue
         x0 = words[0].box.x0
         tall = max(w.box.bottom - w.box.top for w in words)
         bottom = max(w.box.bottom for w in words)
         # the box's lines: those starting within a few title heights under it (a scan's line
         # grouping may put lines of the column beside it in between)
-        lines = [ln for ln in ctx.layout.by_page[hit.line.page][hit.line.index + 1:]
+        lines = [ln for ln in ctx.layout.by_page[title_line.page][title_line.index + 1:]
                  if ln.box.top - bottom < _BOX_REACH * tall]
         for line in lines:
             for k, (w, (ws, we)) in enumerate(zip(line.words, line.spans)):
@@ -107,4 +107,23 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
                     # the value's OCR confidence counts as for any label's value (``scored_candidate``)
                     out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
                                                 line.words_in(vs, ve), line, hit, ["under_heading"]))
+    return out
+
+
+# A heading set large and letter-spaced comes back from OCR cut in two ("FACTU RA", "RECH
+# NUNG"): two capitals-only words a narrow gap apart that make a document word together.
+_DOCUMENT_TITLES = {"INVOICE", "RECHNUNG", "FACTURE", "FACTURA", "FATTURA", "FATURA", "FAKTURA", "FACTUUR", "GUTSCHRIFT",
+                    "AVOIR"}
+
+
+def _split_titles(ctx: Context) -> list[tuple]:
+    """(None, line, words) of each document word OCR split into two words on a line."""
+    out = []
+    for line in ctx.layout.lines:
+        for a, b in zip(line.words, line.words[1:]):
+            if a.confidence >= 1.0 or not (a.text.isalpha() and b.text.isalpha() and a.text.isupper() and b.text.isupper()):
+                continue
+            height = a.box.bottom - a.box.top
+            if a.text + b.text in _DOCUMENT_TITLES and 0 <= b.box.x0 - a.box.x1 < 0.8 * height:
+                out.append((None, line, (a, b)))
     return out

@@ -44,6 +44,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # "e-Invoice Code" / "e-Invoice No." (its "e-Invoice Type" is a code list entry, "01")
         (rf"e\s*-?\s*invoice[\s:.]*(?:code|{NO})", 1.0, "en"),
         (rf"credit\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
+        # a credit memo's own number in US small-business prints ("Date | Credit No." over its
+        # values); "credit card no." and "credit note no." are other words
+        (r"credit\s*(?:memo\s*)?(?:no\b\.?|#|number)", 0.9, "en"),
         # a credit note's own number after its title, as "Credit Note No." ("NOTA DI CREDITO N. 199/26
         # DEL 29/01/26", "Nota de crédito n.º", "Creditnota nr.")
         (rf"(?:nota\s*di\s*(?:credito|accredito)|nota\s*de\s*(?:crédito|abono)|creditnota|creditfactuur)\s*{NO}", 1.0, "it"),
@@ -273,6 +276,12 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # a credit memo's own total: "Credit Total", "Credit Memo Total" ("Total credit" may be
         # a credit applied to an invoice)
         (r"credit\s*(?:memo\s*|note\s*)?total", 1.0, "en"),
+        # and in the other languages: "Total Gutschrift", "Gutschriftsbetrag", "Total note de
+        # crédit", "Montant de l'avoir", "Totale nota di credito", "Totaal creditnota"
+        (r"(?:total|summe|betrag)\s*(?:der\s*)?gutschrift|gutschrifts?\s*-?\s*(?:betrag|summe|total)", 1.0, "de"),
+        (r"total\s*(?:de\s*la\s*)?note\s*de\s*crédit|montant\s*(?:de\s*l['’]\s*)?avoir", 1.0, "fr"),
+        (r"totale\s*nota\s*(?:di\s*)?(?:credito|accredito)", 1.0, "it"),
+        (r"totaal\s*credit(?:nota|factuur)", 1.0, "nl"),
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
