@@ -2,7 +2,8 @@
 ("6 071,28"), as far as two columns a space apart ("41 273,87": a quantity and a price).
 A group printed with a leading zero cannot stand alone, so it joins its thousands at that
 gap; any other group stays apart, and an amount with such a group left of it is doubted
-on a text layer as on a scan (``amount_checks.left_fragment``)."""
+on a text layer as on a scan (``amount_checks.left_fragment``). And cents OCR set apart at
+the small decimal mark ("*70 .62") are the cents of the whole number left of them."""
 
 import re
 
@@ -79,3 +80,20 @@ def test_joining_leaves_columns_and_open_brackets_apart():
     joined = joined_groups(doc)
     assert [w.text for w in joined.pages[0].words] == ["Razem", "12", "345 678,90", "(1", "234,56", "7 000"]
     assert joined_groups(mono_doc({0: "Faktura FV/2026/0412"})) is None
+
+
+def scan_line(words: list[tuple[float, float, str]]):
+    """One OCR'd line of (x0, x1, text) words."""
+    ws = tuple(Word(t, Box(x0, 100, x1, 110), 1, 0.9) for x0, x1, t in words)
+    return build_layout(DocumentText((Page(1, 595, 842, ws, "ocr"),), None, "test")).lines[0]
+
+
+def test_cents_ocr_set_apart_at_the_decimal_mark_join_their_whole_number():
+    # "VAT @ 20% *70 .62": the small decimal mark read as a word space
+    line = scan_line([(40, 58, "VAT"), (62, 67, "@"), (71, 89, "20%"), (300, 318, "*70"), (321, 336, ".62")])
+    assert [str(a.value) for a in amounts_on(line, ".", 6.0) if a.has_decimals] == ["70.62"]
+    # a column apart, or cents already there, stay apart
+    apart = scan_line([(40, 58, "Qty"), (300, 312, "70"), (340, 355, ".62")])
+    assert "70.62" not in [str(a.value) for a in amounts_on(apart, ".", 6.0)]
+    done = scan_line([(300, 330, "70.50"), (333, 348, ".62")])
+    assert "70.5062" not in [str(a.value) for a in amounts_on(done, ".", 6.0)]

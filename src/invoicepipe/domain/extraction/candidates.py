@@ -34,6 +34,8 @@ _DIGIT = re.compile(r"\d")
 _NOT_NUMBER = re.compile(r"[^\d.,]")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,]$")
 _CENTS = re.compile(r"[.,]\d{2}$")
+_CENTS_ALONE = re.compile(r"[.,]\d{2}")
+_WHOLE_END = re.compile(r"(?<![.,])\d$")
 _YEAR = re.compile(r"(19|20)\d\d")
 # What a scan or a photo glues to an amount without changing its digits: dust and quote
 # marks before it ("_RM89.50", "*RM34.15", "“5,61"), a rupee sign read as "%" ("%189.00",
@@ -76,6 +78,14 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
                and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
             j += 1
             text += " " + words[j].text
+        # "*70" + ".62": OCR set the cents apart at the small decimal mark; a bare decimal part
+        # a character or less right of a whole number is its cents (on a text layer a word
+        # never splits so: what it prints apart is apart)
+        if (j + 1 < len(words) and words[j + 1].confidence < 1.0 and _CENTS_ALONE.fullmatch(words[j + 1].text)
+                and _WHOLE_END.search(text) and not _CENTS.search(text)
+                and words[j + 1].box.x0 - words[j].box.x1 < char_width):
+            j += 1
+            text += words[j].text
         # no amount without a digit (most words, and a word of letters alone, asked first,
         # has none: a letter is never a decimal digit): nothing below could keep it
         if text.isalpha() or not _DIGIT.search(text):
