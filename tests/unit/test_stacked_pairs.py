@@ -27,6 +27,23 @@ def test_the_first_row_under_a_column_header_keeps_the_lower_placement():
     assert field.confidence == 0.4  # 0.5 x 0.8 (a column's heading is never a sole date label)
 
 
+def test_a_header_strip_of_labels_over_one_row_of_values_is_no_table_column():
+    # "DATUM   KUNDEN-NR." over "30. Jan. 2026   48954", nothing dated under it: the strip's
+    # one date label is the only one, and names the date of issue (0.7 x 0.8)
+    field = _date({5: [(100, "DATUM"), (300, "KUNDEN-NR.")], 6: [(100, "30. Jan. 2026"), (300, "48954")],
+                   8: [(100, "Pos"), (200, "Bezeichnung")]})
+    assert field.value == "2026-01-30"
+    assert field.confidence == 0.56
+
+
+def test_a_two_digit_year_on_a_page_printing_four_digit_years_is_doubted():
+    # "23/02/20 is 026": OCR broke the year; the page's due date prints all four digits
+    short = _date({3: "Fecha de emisión 23/02/20", 4: "Vencimiento 25/03/2026"})
+    whole = _date({3: "Fecha de emisión 23/02/2026", 4: "Vencimiento 25/03/2026"})
+    alone = _date({3: "Fecha de emisión 23/02/26", 4: "Vencimiento 25/03/26"})
+    assert short.confidence < 0.5 * whole.confidence + 0.01 and alone.confidence == whole.confidence
+
+
 def test_a_value_not_aligned_with_its_label_is_no_stacked_pair():
     field = _date({5: (400, "Datum"), 6: (430, "17. Januar 2026"), 7: (400, "Kunden-Nr."), 8: (400, "10745")})
     assert field.confidence == 0.56  # 0.7 (the only date label) x 0.8

@@ -61,6 +61,14 @@ class Context:
     countries: Optional[set] = None  # of the VAT ids and IBANs on the page, read once (conventions)
     # the hits by field, in reading order: gathered once, as every field's search asks
     _by_field: Optional[dict] = field(default=None, init=False, repr=False, compare=False)
+    _long_years: Optional[bool] = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def prints_long_years(self) -> bool:
+        """Whether a numeric date on the document prints its year in four digits."""
+        if self._long_years is None:
+            self._long_years = any(_LONG_YEAR.search(ln.text) for ln in self.layout.lines)
+        return self._long_years
 
     def hits_for(self, name: str) -> list[LabelHit]:
         if self._by_field is None:
@@ -100,8 +108,19 @@ def parse_identifier(ctx: Context, line: Line, start: int, end: int):
 
 def parse_date_value(ctx: Context, line: Line, start: int, end: int):
     for d in dates_in(line.text[start:end], start, ctx.date_order)[:1]:
-        return d.value.isoformat(), d.value, d.start, d.end, date_quality(ctx, d.ambiguous)
+        quality = date_quality(ctx, d.ambiguous)
+        if _SHORT_YEAR.fullmatch(line.text, d.start, d.end) and ctx.prints_long_years:
+            quality *= CUT_YEAR_QUALITY
+        return d.value.isoformat(), d.value, d.start, d.end, quality
     return None
+
+
+# A numeric date with a two-digit year ("23/02/20") on a document whose numeric dates print
+# four ("25/03/2026") may be a four-digit year OCR broke ("23/02/20 is 026"): the century is
+# then a guess, and the value stays under every threshold unless something else confirms it.
+_SHORT_YEAR = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d\d")
+_LONG_YEAR = re.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d(?!\d)")
+CUT_YEAR_QUALITY = 0.5
 
 
 # format factor of a day/month-ambiguous date: read in the order the locale gives on two

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, Parser, label_candidates
 
@@ -64,17 +65,30 @@ def with_sole_bare_label(ctx: Context, cands: list[Candidate], parser: Parser) -
     out = []
     for c in cands:
         if (c.label is not None and c.label.field == "invoice_date" and c.value not in taken
-                and c.label.strength < SOLE_STRENGTH and not _column_heading(c)):
+                and c.label.strength < SOLE_STRENGTH and not _column_heading(ctx, c)):
             c = replace(c, score=c.score * SOLE_STRENGTH / c.label.strength, notes=list(c.notes))
         out.append(c)
     return out
 
 
-def _column_heading(cand: Candidate) -> bool:
+def _column_heading(ctx: Context, cand: Candidate) -> bool:
     """"Pos   Datum" over rows of dates: a value below a label that shares its line with other
-    words of letters is a table column's first row (a service date), not the date of issue."""
+    words of letters, with another date under it in the column, is a table column's first row
+    (a service date), not the date of issue. A row of labels over one row of values
+    ("DATUM   KUNDEN-NR." over "30. Jan. 2026   48954") is a header strip: its one date is the
+    document's."""
     if cand.anchor is None or cand.words and cand.words[0] in cand.anchor.words:
         return False
     label = cand.label
-    return any(any(ch.isalpha() for ch in w.text) for w, (s, e) in zip(label.line.words, label.line.spans)
-               if e <= label.start or s >= label.end)
+    beside = any(any(ch.isalpha() for ch in w.text) for w, (s, e) in zip(label.line.words, label.line.spans)
+                 if e <= label.start or s >= label.end)
+    return beside and _date_below(ctx, cand)
+
+
+def _date_below(ctx: Context, cand: Candidate) -> bool:
+    """Whether the line under the value holds a date in the value's column."""
+    line = ctx.layout.line_of(cand.words[0]) if cand.words else None
+    if line is None:
+        return True  # nothing to look under: a column, as before
+    x0, x1 = cand.words[0].box.x0, cand.words[-1].box.x1
+    return any(dates_in(below.text[s:e], s, ctx.date_order) for below, s, e in ctx.layout.below(line, x0, x1, max_lines=1))
