@@ -286,14 +286,21 @@ _PAIR = re.compile(r"(?=(?<![^\W\d_])([^\W\d_]{2,}[ ]+[^\W\d_]{2,})(?![^\W\d_]))
 _BARE_DATE_STRENGTH = 0.5
 
 
-def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+def _misread_words(line: Line, text: str, hits: list[LabelHit], refs: dict, field: str, near) -> list[LabelHit]:
+    """A long word ``near`` one of ``refs`` (word -> language), not inside another label, is a
+    label of ``field`` at 0.8: the value must still parse right of or under it."""
     for m in _LABEL_WORD.finditer(text):
         if any(h.start < m.end() and h.end > m.start() for h in hits):
             continue
         word = m.group(0).lower()
-        lang = next((lang for ref, lang in _DUE_WORDS.items() if _one_edit(word, ref)), None)
+        lang = next((lang for ref, lang in refs.items() if near(word, ref)), None)
         if lang is not None:
-            hits = sorted([*hits, LabelHit("due_date", 0.8, lang, line, m.start(), m.end())], key=lambda h: h.start)
+            hits = sorted([*hits, LabelHit(field, 0.8, lang, line, m.start(), m.end())], key=lambda h: h.start)
+    return hits
+
+
+def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    hits = _misread_words(line, text, hits, _DUE_WORDS, "due_date", _one_edit)
     for m in _PAIR.finditer(text):
         start, end = m.start(1), m.end(1)
         covered = [h for h in hits if h.start < end and h.end > start]
@@ -314,19 +321,10 @@ def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[Labe
 # misread due-date label): the value must still be an identifier right of or under it.
 _NUMBER_WORDS = {"rechnungsnummer": "de", "factuurnummer": "nl", "fakturanummer": "sv", "fakturanumret": "sv",
                  "fakturanummeret": "da", "gutschriftsnummer": "de", "creditnotanummer": "nl"}
-_MISREAD_LABEL_STRENGTH = 0.8
 
 
 def _misread_number_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
-    for m in _LABEL_WORD.finditer(text):
-        if any(h.start < m.end() and h.end > m.start() for h in hits):
-            continue
-        word = m.group(0).lower()
-        lang = next((lang for ref, lang in _NUMBER_WORDS.items() if _ocr_near(word, ref)), None)
-        if lang is not None:
-            hit = LabelHit("invoice_number", _MISREAD_LABEL_STRENGTH, lang, line, m.start(), m.end())
-            hits = sorted([*hits, hit], key=lambda h: h.start)
-    return hits
+    return _misread_words(line, text, hits, _NUMBER_WORDS, "invoice_number", _ocr_near)
 
 
 def _ocr_near(word: str, ref: str) -> bool:
