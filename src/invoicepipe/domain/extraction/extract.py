@@ -105,7 +105,10 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # with the next cell's word glued to its digits ("4500010726BL") is found; a date whose year
 # the line's wrap moved to the next line ("Vencimiento: 09-mar-" / "2026") is read whole; a
 # heading OCR cut in two ("FACTU RA") still heads its box, and the raised ordinal read "Ne",
-# "No" (under a title) or "N*" is "Nº". Maps carried over from kv-2.19 (not refitted; numbered kv-2.20 on its branch).
+# "No" (under a title) or "N*" is "Nº" (numbered kv-2.20 on its branch). Also in kv-2.21: cents
+# OCR set apart at the decimal mark ("*70 .62") join their whole number; a header strip's sole
+# "Datum" names the date of issue; a two-digit year on a page printing four-digit years is
+# doubted. Maps carried over from kv-2.19 (not refitted).
 EXTRACTOR_VERSION = "kv-2.21"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
