@@ -175,7 +175,38 @@ _MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°*]{1,2}|e)|n([?º°*])
 def label_text(line: Line) -> str:
     """The line's text as labels are matched in it: accents folded and, on OCR'd words, the
     glyphs OCR misreads inside labels read back (offsets stay those of ``line.text``)."""
-    return _ocr_ttc(line, _ocr_ordinal(line, fold_accents(line.text)))
+    return _ocr_spaced_word(line, _ocr_ttc(line, _ocr_ordinal(line, fold_accents(line.text))))
+
+
+# A document word set letter-spaced comes back from OCR in pieces ("Fa ktu ra VAT nr",
+# "RECH NUNG"): two to four pieces of letters, a narrow gap apart, that make one document word
+# together. The pieces are read as the word followed by as many spaces as the gaps took, so
+# the vocabulary's patterns ("faktura vat nr") match and the offsets stay those of the line.
+_PIECE = re.compile(r"[^\W\d_]{1,5}")
+_MAX_PIECES = 4
+
+
+def _ocr_spaced_word(line: Line, text: str) -> str:
+    if all(w.confidence >= 1.0 for w in line.words):
+        return text
+    out, k, n = text, 0, len(line.words)
+    while k < n:
+        for m in range(min(n, k + _MAX_PIECES), k + 1, -1):  # the longest run first
+            pieces = line.words[k:m]
+            joined = "".join(text[s:e] for s, e in line.spans[k:m]).lower()
+            if joined in _DOCUMENT_WORDS and _spaced(pieces) and all(_PIECE.fullmatch(w.text) for w in pieces):
+                s, e = line.spans[k][0], line.spans[m - 1][1]
+                out = out[:s] + out[s:e].replace(" ", "").ljust(e - s) + out[e:]
+                k = m - 1
+                break
+        k += 1
+    return out
+
+
+def _spaced(words) -> bool:
+    """OCR'd pieces a letter's gap apart at the most (a word space of the print is wider)."""
+    return all(b.confidence < 1.0 and 0 <= b.box.x0 - a.box.x1 < 0.6 * (a.box.bottom - a.box.top)
+               for a, b in zip(words, words[1:]))
 
 
 # "TTC" (toutes taxes comprises, the French gross total) is set in capitals, often white on a
