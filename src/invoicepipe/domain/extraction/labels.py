@@ -205,7 +205,7 @@ def _ocr_spaced_word(line: Line, text: str) -> str:
 
 def _spaced(words) -> bool:
     """OCR'd pieces a letter's gap apart at the most (a word space of the print is wider)."""
-    return all(b.confidence < 1.0 and 0 <= b.box.x0 - a.box.x1 < 0.6 * (a.box.bottom - a.box.top)
+    return all(b.confidence < 1.0 and 0 <= b.box.x0 - a.box.x1 < 0.8 * (a.box.bottom - a.box.top)
                for a, b in zip(words, words[1:]))
 
 
@@ -249,7 +249,8 @@ def _ocr_ordinal(line: Line, text: str) -> str:
 # stays under every threshold. A lone OCR'd "n" right after a document word is that label
 # with one glyph lost (0.8, as a due-date label one letter off): the value must still be an
 # identifier right of or under it.
-_DOCUMENT_WORDS = {"invoice": "en", "facture": "fr", "factura": "es", "fattura": "it", "fatura": "pt",
+_DOCUMENT_WORDS = {"invoice": "en", "facture": "fr", "factura": "es", "fattura": "it", "fatura": "pt", "avoir": "fr",
+                   "gutschrift": "de",
                    "faktura": "pl", "factuur": "nl", "rechnung": "de"}
 _LOST_ORDINAL_STRENGTH = 0.8
 

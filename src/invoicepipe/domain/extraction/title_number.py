@@ -79,7 +79,7 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
     cw = ctx.layout.char_width
     out = []
     titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
-    headings = [(h, h.line, h.line.words_in(h.start, h.end)) for h in titles] + _split_titles(ctx)
+    headings = [(h, h.line, h.line.words_in(h.start, h.end)) for h in titles]
     for hit, title_line, words in headings:
         if not words or not _set_large(ctx, title_line.page, words):
             continue
@@ -109,21 +109,3 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
                                                 line.words_in(vs, ve), line, hit, ["under_heading"]))
     return out
 
-
-# A heading set large and letter-spaced comes back from OCR cut in two ("FACTU RA", "RECH
-# NUNG"): two capitals-only words a narrow gap apart that make a document word together.
-_DOCUMENT_TITLES = {"INVOICE", "RECHNUNG", "FACTURE", "FACTURA", "FATTURA", "FATURA", "FAKTURA", "FACTUUR", "GUTSCHRIFT",
-                    "AVOIR"}
-
-
-def _split_titles(ctx: Context) -> list[tuple]:
-    """(None, line, words) of each document word OCR split into two words on a line."""
-    out = []
-    for line in ctx.layout.lines:
-        for a, b in zip(line.words, line.words[1:]):
-            if a.confidence >= 1.0 or not (a.text.isalpha() and b.text.isalpha() and a.text.isupper() and b.text.isupper()):
-                continue
-            height = a.box.bottom - a.box.top
-            if a.text + b.text in _DOCUMENT_TITLES and 0 <= b.box.x0 - a.box.x1 < 0.8 * height:
-                out.append((None, line, (a, b)))
-    return out
