@@ -52,11 +52,13 @@ def test_at_most_kept_documents_stay_loaded_the_oldest_closed_first():
     assert _read(datas[0]) == _read(datas[0])  # pushed out: read from the bytes
 
 
-def test_a_long_document_is_not_kept(monkeypatch):
+@pytest.mark.parametrize("limit", ["MAX_PAGES", "MAX_BYTES"])
+def test_a_document_too_long_or_too_large_for_the_fast_pool_is_not_kept(monkeypatch, limit):
     data = _pdfs(1)[0]
-    monkeypatch.setattr(pdf_held, "MAX_PAGES", 0)
+    monkeypatch.setattr(pdf_held, limit, 0)
     probe(data, "application/pdf")
     assert pdf_held.peek(data) is None
+    assert _read(data)[0].pages  # read from the bytes
 
 
 def test_an_unreadable_document_keeps_nothing():

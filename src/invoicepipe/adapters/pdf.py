@@ -83,7 +83,9 @@ def probe(data: bytes, media_type: str) -> DocumentFacts:
     """Cheap facts for triage: page count, text-layer size, embedded e-invoice presence.
 
     Raises UnreadableDocument for encrypted, damaged or page-less PDFs and undecodable
-    images. Only the text layer's character count is read (no layout analysis).
+    images. Only the text layer's character count is read (no layout analysis). A PDF the
+    fast pool would read (``pdf_held.worth_keeping``) stays loaded, with its text pages, for
+    the read of the same bytes that follows (``pdf_held``).
     """
     if media_type != "application/pdf":
         frames = _image_frames(data)
@@ -95,7 +97,7 @@ def probe(data: bytes, media_type: str) -> DocumentFacts:
             count = len(pdf)
             if count == 0:
                 raise UnreadableDocument("document has no pages")
-            kept = count <= pdf_held.MAX_PAGES  # a short document's pages stay loaded for its read (pdf_held)
+            kept = pdf_held.worth_keeping(data, count)  # a short document's pages stay loaded for its read
             chars = 0
             try:
                 for i in range(count):

@@ -8,12 +8,14 @@ pages, closing). The probe now keeps what it loaded of a short document here, an
 read of the same bytes takes it, once, instead of loading again. PDFium gives the same
 objects either way, so the words, tables and thumbnails are the same.
 
-Only documents of at most ``MAX_PAGES`` pages are kept (the fast pool's size; a longer one
-goes to OCR, and its pages are closed one by one as before), and at most ``KEPT`` of them:
-a worker's threads share their parse children, so the parse may come to another child
-than its probe's, after that child probed a document of its own. A kept document that no
-read takes is closed when later probes push it out. Everything here is called under
-``pdf.PDFIUM_LOCK``, which guards every PDFium object.
+Only documents of at most ``MAX_PAGES`` pages and ``MAX_BYTES`` are kept (the fast pool's
+sizes; a larger one goes to the slow pool, and its pages are closed one by one as before),
+so what is kept between calls stays small beside a parse's memory allowance, and at most
+``KEPT`` of them: a worker's threads share their parse children (a thread gets the child of
+its last call back when it is idle, ``parse_isolation.ChildProcessRunner``), so a parse may
+still come to a child that has probed another thread's document since. A kept document
+that no read takes is closed when later probes push it out. Everything here is called
+under ``pdf.PDFIUM_LOCK``, which guards every PDFium object.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Optional
 import pypdfium2 as pdfium
 
 MAX_PAGES = 10  # TriageLimits.fast_max_pages' default
+MAX_BYTES = 8_000_000  # TriageLimits.fast_max_bytes' default
 KEPT = 2
 
 
@@ -45,6 +48,11 @@ class LoadedDocument:
 
 
 _KEPT: deque[LoadedDocument] = deque()
+
+
+def worth_keeping(data: bytes, pages: int) -> bool:
+    """Whether a probed document is small enough to be kept (see the module's docstring)."""
+    return pages <= MAX_PAGES and len(data) <= MAX_BYTES
 
 
 def keep(document: LoadedDocument) -> None:
