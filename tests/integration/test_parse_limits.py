@@ -273,3 +273,36 @@ def test_a_child_keeps_the_collector_off_its_loaded_libraries_and_still_collects
         assert enabled  # cycles a parse leaves are still collected
     finally:
         runner.close()
+
+
+def test_a_thread_gets_the_child_of_its_last_call_back_when_it_is_idle():
+    # triage's probe leaves a document's pages loaded in its child (adapters/pdf_held) for the
+    # parse the same thread asks for next: a child another thread put back since must not
+    # be taken instead
+    import threading
+
+    runner = ChildProcessRunner(ParseLimits())
+    try:
+        first = runner.run(child_pid, deadline=time.monotonic() + 600)
+        release = threading.Event()
+        seen: list = []
+
+        def hold(_request):
+            release.wait(600)
+            return 0
+
+        other = threading.Thread(target=lambda: seen.append(runner.run(ask_twice, 1, answer=hold)[2]))
+        other.start()  # takes the idle child (its first call) and keeps it busy
+        for _ in range(600):
+            if runner._idle or not runner._all:  # noqa: SLF001 - waiting until the other thread holds the child
+                time.sleep(0.05)
+                continue
+            break
+        mine = runner.run(child_pid, deadline=time.monotonic() + 600)  # none idle: a second child
+        release.set()
+        other.join(600)
+        assert seen == [first] and mine != first and runner.started == 2
+        # the other thread put its child back after this thread's: this thread still gets its own
+        assert [runner.run(child_pid) for _ in range(3)] == [mine] * 3
+    finally:
+        runner.close()

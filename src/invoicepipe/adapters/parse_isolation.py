@@ -42,7 +42,6 @@ import gc
 import importlib
 import multiprocessing
 import os
-import queue
 import resource
 import signal
 import threading
@@ -430,22 +429,30 @@ class ChildProcessRunner:
         self.limits, self.readers_module = limits, readers_module
         self.max_calls_per_child = max_calls_per_child
         self._ctx = multiprocessing.get_context("spawn")
-        self._idle: "queue.LifoQueue[_Child]" = queue.LifoQueue()
+        self._idle: list[_Child] = []  # under _lock; the one put back last at the end
         self._all: set[_Child] = set()
         self._lock = threading.Lock()
         self._asking = threading.local()  # the child whose question this thread is answering
+        self._last = threading.local()  # the child this thread's last call ran in
         self.started = 0  # children started so far (replacements included)
 
     def _take(self) -> _Child:
         while True:
-            try:
-                child = self._idle.get_nowait()
-            except queue.Empty:
-                break
+            with self._lock:
+                if not self._idle:
+                    break
+                # the child of this thread's last call when it is idle, else the one put back
+                # last: triage's probe leaves a document's pages loaded in its child for the
+                # parse of the same message (``pdf_held``), which then meets them there
+                mine = getattr(self._last, "child", None)
+                child = mine if mine is not None and mine in self._idle else self._idle[-1]
+                self._idle.remove(child)
             if child.process.is_alive():
+                self._last.child = child
                 return child
             self._discard(child)  # died while idle (killed from outside): not a document's fault
         child = _Child(self._ctx, self.readers_module, self.limits)
+        self._last.child = child
         with self._lock:
             self._all.add(child)
             self.started += 1
@@ -470,7 +477,8 @@ class ChildProcessRunner:
         finally:
             # a backstop on calls for what the address space does not show (descriptors, caches)
             if child.healthy and child.calls < self.max_calls_per_child and not child.grown(self.limits):
-                self._idle.put(child)
+                with self._lock:
+                    self._idle.append(child)
             else:
                 self._discard(child)
 

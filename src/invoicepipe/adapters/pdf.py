@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import re
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Callable, Iterator, Optional, TypeVar
 
 import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
+from invoicepipe.adapters import pdf_held
 from invoicepipe.adapters.pdf_words import WORD_SETTINGS, page_drawing, words_and_tables  # noqa: F401 - WORD_SETTINGS re-exported
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from invoicepipe.domain.triage import DocumentFacts
@@ -38,17 +39,22 @@ def open_pdfium(data: bytes) -> Iterator[pdfium.PdfDocument]:
     Errors become UnreadableDocument with a reason a person understands.
     """
     with PDFIUM_LOCK:
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            message = str(exc)
-            if "password" in message.lower():
-                raise UnreadableDocument("PDF is encrypted") from exc
-            raise UnreadableDocument(f"PDF is damaged: {message}") from exc
+        pdf = _open(data)
         try:
             yield pdf
         finally:
             pdf.close()
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    """The document (call under PDFIUM_LOCK), or UnreadableDocument saying why not."""
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise UnreadableDocument("PDF is encrypted") from exc
+        raise UnreadableDocument(f"PDF is damaged: {message}") from exc
 
 
 def render_page(pdf: pdfium.PdfDocument, index: int, scale: float, grayscale: bool = False) -> Image.Image:
@@ -77,26 +83,42 @@ def probe(data: bytes, media_type: str) -> DocumentFacts:
     """Cheap facts for triage: page count, text-layer size, embedded e-invoice presence.
 
     Raises UnreadableDocument for encrypted, damaged or page-less PDFs and undecodable
-    images. Only the text layer's character count is read (no layout analysis).
+    images. Only the text layer's character count is read (no layout analysis). A PDF the
+    fast pool would read (``pdf_held.worth_keeping``) stays loaded, with its text pages, for
+    the read of the same bytes that follows (``pdf_held``).
     """
     if media_type != "application/pdf":
         frames = _image_frames(data)
         return DocumentFacts(media_type, len(data), frames, 0, False)
-    with open_pdfium(data) as pdf:
-        count = len(pdf)
-        if count == 0:
-            raise UnreadableDocument("document has no pages")
-        chars = 0
+    with PDFIUM_LOCK:
+        loaded = pdf_held.LoadedDocument(data, _open(data))
         try:
-            for i in range(count):
-                page = pdf[i]
-                textpage = page.get_textpage()
-                chars += len(textpage.get_text_range().strip())
-                textpage.close()
-                page.close()
-        except pdfium.PdfiumError as exc:
-            raise UnreadableDocument(f"PDF is damaged: {exc}") from exc
-        has_xml = _einvoice_attachment(pdf) is not None
+            pdf = loaded.pdf
+            count = len(pdf)
+            if count == 0:
+                raise UnreadableDocument("document has no pages")
+            kept = pdf_held.worth_keeping(data, count)  # a short document's pages stay loaded for its read
+            chars = 0
+            try:
+                for i in range(count):
+                    page = pdf[i]
+                    textpage = page.get_textpage()
+                    chars += len(textpage.get_text_range().strip())
+                    if kept:
+                        loaded.pages.append((page, textpage))
+                    else:
+                        textpage.close()
+                        page.close()
+            except pdfium.PdfiumError as exc:
+                raise UnreadableDocument(f"PDF is damaged: {exc}") from exc
+            has_xml = _einvoice_attachment(pdf) is not None
+        except BaseException:
+            loaded.close()
+            raise
+        if kept:
+            pdf_held.keep(loaded)
+        else:
+            loaded.close()
     return DocumentFacts(media_type, len(data), count, chars, has_xml)
 
 
@@ -134,6 +156,22 @@ def einvoice_xml(data: bytes) -> Optional[bytes]:
         return _einvoice_attachment(pdf)
 
 
+@contextmanager
+def _loaded(data: bytes) -> Iterator[tuple[pdfium.PdfDocument, list]]:
+    """``open_pdfium``, with the pages and text pages the probe of these bytes kept loaded
+    (``pdf_held``; an empty list when it kept none): what is left of them is closed here."""
+    with PDFIUM_LOCK:
+        held = pdf_held.take(data)
+        if held is None:
+            with open_pdfium(data) as pdf:
+                yield pdf, []
+            return
+        try:
+            yield held.pdf, held.pages
+        finally:
+            held.close()
+
+
 def read_text_layer(data: bytes) -> DocumentText:
     """Words with boxes (points, top-left origin) and ruled tables of every page, plus the
     embedded XML, all from PDFium (``pdf_words``, ``pdf_rules``): pdfplumber's grouping and
@@ -148,18 +186,20 @@ def read_text_layer_and_images(data: bytes, render: Optional[Callable[[pdfium.Pd
     PDFium about as much as a small render of it, so a caller that needs both (the content
     print's thumbnails) pays for one load instead of two."""
     drawings, images = [], []
-    with open_pdfium(data) as pdf:
+    with _loaded(data) as (pdf, loaded):
         if len(pdf) == 0:
             raise UnreadableDocument("document has no pages")
         xml = _einvoice_attachment(pdf)
         try:
             for index in range(len(pdf)):
-                page = pdf[index]
+                page, textpage = loaded.pop(0) if loaded else (pdf[index], None)
                 try:
-                    drawings.append(page_drawing(page))
+                    drawings.append(page_drawing(page, textpage))
                     if render is not None and index < image_pages:
                         images.append(render(page))
                 finally:
+                    if textpage is not None:
+                        textpage.close()
                     page.close()
         except pdfium.PdfiumError as exc:
             raise UnreadableDocument(f"PDF is damaged: {exc}") from exc
@@ -177,7 +217,7 @@ def check_limits(data: bytes, media_type: str, limits, dpi: Optional[int] = None
     ``dpi`` is given, one with a page that rendered at ``dpi`` would have more pixels than
     ``limits.max_pixels_per_page``. Reads page sizes only: nothing is rendered or parsed."""
     if media_type == "application/pdf":
-        with open_pdfium(data) as pdf:
+        with PDFIUM_LOCK, _counted(data) as pdf:
             count = len(pdf)
             _check_pages(count, limits)
             sizes = [pdf.get_page_size(i) for i in range(count)] if dpi else []
@@ -190,6 +230,13 @@ def check_limits(data: bytes, media_type: str, limits, dpi: Optional[int] = None
             _check_pixels(1, img.width, img.height, None, limits)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise UnreadableDocument(f"image cannot be decoded: {exc}") from exc
+
+
+def _counted(data: bytes):
+    """The probe's kept document of these bytes (``pdf_held``) or the bytes opened: counting
+    pages and reading their sizes loads none."""
+    held = pdf_held.peek(data)
+    return nullcontext(held.pdf) if held is not None else open_pdfium(data)
 
 
 def _check_pages(count: int, limits) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Optional
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -151,15 +152,19 @@ class PageDrawing:
     edges: list[dict]
 
 
-def page_drawing(page: pdfium.PdfPage) -> PageDrawing:
-    """The page's characters and edges (call inside open_pdfium: every PDFium call is here)."""
+def page_drawing(page: pdfium.PdfPage, textpage: Optional[pdfium.PdfTextPage] = None) -> PageDrawing:
+    """The page's characters and edges (call inside open_pdfium: every PDFium call is here).
+    ``textpage``: the page's text page when it is laid out already (the caller closes it)."""
     view, width, height, mb_x0, mb_top = _view_transform(page)
     objects = page_objects(page)  # for the spaces drawn alone and the drawn edges
-    textpage = page.get_textpage()
+    own = textpage is None
+    if own:
+        textpage = page.get_textpage()
     try:
         chars = _without_overprinted_spaces(_chars(page, textpage, objects))
     finally:
-        textpage.close()
+        if own:
+            textpage.close()
     # only the edges the table finder looks at: a page's QR code alone is thousands of shorter ones
     edges = page_edges(page, view, height, mb_x0, mb_top, objects, TABLE_EDGE_MIN_LENGTH) if chars else []
     return PageDrawing(width, height, chars, edges)
