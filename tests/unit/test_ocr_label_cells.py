@@ -80,3 +80,21 @@ def test_agreement_needs_the_same_letters_and_mostly_letters():
     assert not agree(w("Invoice Date"), w("Invoice Dale"))
     assert not agree(w("2 Stk 6,19"), w("2 Stk 6,19"))  # a table row's cells read alike are no label
     assert not agree(w("ab"), w("ab"))
+
+
+def test_a_description_read_unsurely_beside_a_code_is_no_lost_label():
+    # an item table: "PH1," is no key-value column's value, and a description read at 0.59 is
+    # print read, not a stamp's marks (atlas: re-reading it moved the row and lost the total)
+    rows = [_w("Schroefbit", 301, 347, 294, 0.92), _w("PH1,", 350, 368, 294, 0.92),
+            _w("_Schroefbit", 302, 347, 238, 0.59), _w("PH1,", 351, 369, 238, 0.92)]
+    assert lost_label_cells(rows) == []
+    date_row = [_w("Invoice", 148, 178, 100), _w("No.", 182, 195, 100), _w("INV0000427", 216, 275, 100),
+                _w("lnvoice", 148, 178, 120, 0.59), _w("01/26/2026", 215, 275, 120, 0.9)]
+    assert lost_label_cells(date_row) == []
+
+
+def test_a_cell_the_page_read_alike_keeps_its_words():
+    # the page read the label, unsurely: the two engines reading the same letters change nothing
+    words = _block([_w("Invoice", 148, 170, 121, 0.3), _w("Date", 172, 200, 121, 0.4)])
+    out, record = reread_label_cells(words, _page(), PX, 1, _reader("Invoice Date", 0.9), _reader("Invoice Date", 0.95))
+    assert out == words and record == {}

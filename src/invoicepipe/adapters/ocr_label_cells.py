@@ -9,8 +9,8 @@ turns mid grey), so the label is still there in the darker pixels alone.
 
 The cells looked at come from the page's own structure: a key-value column, where a value
 (a sure word holding a digit) stands in the same column as the values of other rows (left
-edges within ``ALIGN``) whose labels were read surely, while its own row holds no sure word
-of letters between the labels' left edge and the value. That cell is cut out and, at a few
+edges within ``ALIGN``) whose labels were read surely, while its own row holds only marks (words
+read under ``MARKS``) between the labels' left edge and the value. That cell is cut out and, at a few
 grey levels between its darkest print and its paper (``LEVELS``), everything lighter than
 the level is made paper and the cell read by both engines (Tesseract as one line, RapidOCR's
 recognizer). The words are taken only when the two engines read the same letters at the
@@ -33,6 +33,7 @@ from invoicepipe.domain.models import Box, Word
 
 SURE = 0.8  # a label or value read at least this surely stands (as ``ocr_specks``' neighbours do)
 LABEL_WORD = 0.6  # each word of a neighbour's label at least this surely ("No." read at 0.73)
+MARKS = 0.5  # a lost label's cell holds only marks read under this (a word read at 0.59 is print read)
 TALL = 1.8  # a word this many line heights tall is no row's label (a tilted stamp's reading)
 ALIGN = 12.0  # points: the left edges of one column's values (a stamp's edge can widen a box)
 NEAR_ROWS = 4.0  # the rows of one block lie within this many line heights of each other
@@ -70,7 +71,11 @@ def _letters(text: str) -> int:
 
 
 def _is_value(w: Word) -> bool:
-    return w.confidence >= LABEL_WORD and any(c.isdigit() for c in w.text) and len(w.text) >= 3
+    """A value of a key-value column: mostly digits ("01/26/2026", "INV0000427", "68711"; a
+    description's "PH1," is no such value)."""
+    alnum = [c for c in w.text if c.isalnum()]
+    digits = sum(c.isdigit() for c in alnum)
+    return w.confidence >= LABEL_WORD and len(w.text) >= 3 and digits >= 2 and digits >= 0.5 * len(alnum)
 
 
 def _label_left(words: list[Word], value: Word) -> Optional[float]:
@@ -108,8 +113,8 @@ def lost_label_cells(words: list[Word]) -> list[tuple[Box, Word]]:
             continue
         top, bottom = v.box.top - MARGIN * h, v.box.bottom + MARGIN * h
         inside = [w for w in words if w is not v and x0 <= (w.box.x0 + w.box.x1) / 2 <= x1 and top <= _mid(w) <= bottom]
-        if any(w.confidence >= SURE and _height(w) <= TALL * h for w in inside):
-            continue  # the label was read (or the row holds other sure print: no lost label alone)
+        if any(w.confidence >= MARKS and _height(w) <= TALL * h for w in inside):
+            continue  # the label was read, if unsurely (or the row holds other print: no lost label alone)
         cells.append((Box(x0, top, x1, bottom), v))
     return cells[:MAX_CELLS]
 
@@ -133,6 +138,15 @@ def _levelled(crop: np.ndarray, share: Optional[float]) -> np.ndarray:
         return crop  # no print and stamp to tell apart
     level = dark + share * (paper - dark)
     return np.where(crop > level, 255, crop).astype(np.uint8)
+
+
+def _ink_box(levelled: np.ndarray, cell: Box, left: int, top: int, px: float) -> Box:
+    """The part of the cell the print read spans (page points): its dark columns and rows."""
+    dark = levelled < 128
+    cols, rows = np.flatnonzero(dark.any(axis=0)), np.flatnonzero(dark.any(axis=1))
+    if not len(cols) or not len(rows):
+        return cell
+    return Box((left + cols[0]) / px, (top + rows[0]) / px, (left + cols[-1] + 1) / px, (top + rows[-1] + 1) / px)
 
 
 def _spread(text_words: list[Word], cell: Box, page: int, confidence: float) -> list[Word]:
@@ -162,8 +176,11 @@ def reread_label_cells(words: list[Word], image: Image.Image, px: float, number:
         if right - left < 8 or bottom - top < 8:
             continue
         crop = gray[top:bottom, left:right]
+        if np.percentile(crop, 90) - np.percentile(crop, 2) < 40:
+            continue  # no print in the cell: nothing was lost there
         for share in LEVELS:
-            img = Image.fromarray(_levelled(crop, share))
+            levelled = _levelled(crop, share)
+            img = Image.fromarray(levelled)
             first = read_tesseract(img.resize((img.width * 2, img.height * 2), Image.Resampling.LANCZOS), px * SCALE, number)
             if _letters(_norm(first)) < MIN_LETTERS:
                 continue
@@ -174,9 +191,12 @@ def reread_label_cells(words: list[Word], image: Image.Image, px: float, number:
                 # is the words' (Tesseract's word scores on a one-line cell are no measure)
                 tokens = [Word(t, w.box, number, w.confidence) for w in second for t in w.text.split()]
                 score = min(TAKEN_CAP, min(w.confidence for w in second))
-                words = [w for w in words if not (cell.x0 <= (w.box.x0 + w.box.x1) / 2 <= cell.x1
-                                                  and cell.top <= _mid(w) <= cell.bottom)]
-                words = words + _spread(tokens, cell, number, score)
+                inside = [w for w in words if cell.x0 <= (w.box.x0 + w.box.x1) / 2 <= cell.x1
+                          and cell.top <= _mid(w) <= cell.bottom]
+                if _norm(sorted(inside, key=lambda w: w.box.x0)) == _norm(second):
+                    break  # the page read the same letters there: its words stay as they are
+                words = [w for w in words if not any(w is i for i in inside)]
+                words = words + _spread(tokens, _ink_box(levelled, cell, left, top, px), number, score)
                 taken += 1
                 break
     return words, ({"labels_reread": taken} if taken else {})

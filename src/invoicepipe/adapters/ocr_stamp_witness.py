@@ -16,6 +16,13 @@ as doubted in the page's capture record (``DOUBTED_BOXES_KEY``, boxes as ``ocr_u
 names its words): the extractor keeps the value it chose and holds it under every routing
 threshold, as it does a value two engines read apart (``identifier_reread.doubted_words``).
 A word the two pages read alike is left as it is.
+
+The step also reaches print it never touched: the grey page's lighting fit and Tesseract's
+global threshold move with the stamp gone (a harbor dev photo's tax "7,75" read "7,15" far
+from the stamp). So the page as it was is read whole as well (one more Tesseract page, on
+stamped pages only), and a word with a digit outside the changed pixels that the page's own
+first reading and this one read otherwise (``read_otherwise``) is doubted too, in whatever
+word of the final reading covers it.
 """
 
 from __future__ import annotations
