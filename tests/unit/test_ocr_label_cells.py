@@ -98,3 +98,11 @@ def test_a_cell_the_page_read_alike_keeps_its_words():
     words = _block([_w("Invoice", 148, 170, 121, 0.3), _w("Date", 172, 200, 121, 0.4)])
     out, record = reread_label_cells(words, _page(), PX, 1, _reader("Invoice Date", 0.9), _reader("Invoice Date", 0.95))
     assert out == words and record == {}
+
+
+def test_an_amounts_label_is_not_read_again():
+    # a totals block: "Rechnungsbetrag" read as marks beside "22.966,76" is left to the
+    # amounts' own checks (a totals label read again set off the amounts' region re-read)
+    rows = [_w("Nettobetrag", 148, 200, 100), _w("19.299,80", 216, 262, 100),
+            _w("ReGhnungs", 148, 200, 120, 0.3), _w("22.966,76", 216, 262, 120)]
+    assert lost_label_cells(rows) == []

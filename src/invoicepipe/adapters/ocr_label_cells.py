@@ -49,6 +49,11 @@ ACCEPT = 0.8  # RapidOCR's score of an agreed reading at least this (the dev cel
 TAKEN_CAP = 0.85
 MAX_CELLS = 4  # cells read per page at most
 _LETTERS = re.compile(r"[^\W\d_]")
+# an amount with decimals ("22.966,76", "$264.79", "1'228.68"): its label is read again by
+# no one here. A totals label read again (the same letters, a surer word) moved what the
+# amounts' own checks decided: a harbor dev photo's amounts region was read again and a
+# table row lost (``ocr_amounts``); amounts have the arithmetic to be judged by
+_AMOUNT = re.compile(r"^[-(]?[^\d\s]{0,3}\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{2}\)?[^\d]{0,2}$")
 
 # a reader of one line: (image, pixels per point, page number) -> words (boxes in the image's points)
 ReadLine = Callable[[Image.Image, float, int], list[Word]]
@@ -72,10 +77,11 @@ def _letters(text: str) -> int:
 
 def _is_value(w: Word) -> bool:
     """A value of a key-value column: mostly digits ("01/26/2026", "INV0000427", "68711"; a
-    description's "PH1," is no such value)."""
+    description's "PH1," is no such value), and no amount (``_AMOUNT``)."""
     alnum = [c for c in w.text if c.isalnum()]
     digits = sum(c.isdigit() for c in alnum)
-    return w.confidence >= LABEL_WORD and len(w.text) >= 3 and digits >= 2 and digits >= 0.5 * len(alnum)
+    return (w.confidence >= LABEL_WORD and len(w.text) >= 3 and digits >= 2 and digits >= 0.5 * len(alnum)
+            and not _AMOUNT.match(w.text))
 
 
 def _label_left(words: list[Word], value: Word) -> Optional[float]:
