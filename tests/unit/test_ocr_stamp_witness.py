@@ -64,15 +64,3 @@ def test_a_doubted_date_is_kept_and_held():
     assert extract_invoice(plain, ()).confidence("invoice_date") > DISAGREED
     assert extract_invoice(doubted, ()).value("invoice_date") == "2026-01-26"
     assert extract_invoice(doubted, ()).confidence("invoice_date") <= DISAGREED
-
-
-def test_a_value_elsewhere_on_the_page_the_page_as_it_was_reads_otherwise_is_doubted():
-    # the stamp's strokes changed no pixel of "7,75", but the page as it was, read whole,
-    # reads "7,15" there: the step moved the page's threshold, and the value is doubted
-    read, plain = _pages()
-    tax = Word("7,75", Box(300, 20, 320, 28), 1, 0.95)
-    words = [*_words(), tax]
-    plain_reading = [Word("7,15", Box(300.5, 20.2, 320.2, 28.1), 1, 0.9), Word("50875", Box(210, 40, 240, 48), 1, 0.9)]
-    record = witness(words, read, plain, PX, 1, _reader("01/26/2026"), first=[tax, words[3]],
-                     read_page=lambda image: plain_reading)
-    assert record == {"stamp_doubted": 1, DOUBTED_BOXES_KEY: ((300.0, 20.0, 320.0, 28.0),)}

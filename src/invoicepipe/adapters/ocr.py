@@ -255,7 +255,6 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
     """(words, method, the image the words' boxes refer to, its pixels per point, capture
     record, the codes whose two readings disagreed)."""
     words: list[Word] = []
-    first_reading: Optional[tuple[list[Word], str]] = None
     doubted: frozenset[Word] = frozenset()
     method = UNREADABLE
     first = "tesseract" if tess else "rapidocr" if fallback else None
@@ -281,7 +280,6 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
                     # lost a good part of the page
                     if page_quality(reread) >= 0.9 * page_quality(words):
                         words, language = reread, second
-                first_reading = (words, language)  # the page's own reading, for ``ocr_stamp_witness``
                 # a till roll's amount column can be lost by the page's block finder (``ocr_narrow``)
                 read_rows = lambda image, px, page: tesseract_words(image, px, page, language, settings.tesseract_cmd,
                                                                     psm=ocr_narrow.ROWS_PSM)
@@ -321,8 +319,8 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
             words, method = second, "ocr_rapidocr"
     words, record = ocr_specks.drop_specks(words)
     capture = {**capture, **record}
-    if tess and words and first_reading and capture.get("stamps"):
-        capture = {**capture, **_stamp_witness(img, given_px, words, first_reading, prepared, px_per_pt, number, settings)}
+    if tess and words and capture.get("stamps"):
+        capture = {**capture, **_stamp_witness(img, given_px, words, prepared, px_per_pt, number, settings, lang.current)}
     if not words:
         method = UNREADABLE if has_ink(prepared) else "blank"
     return words, method, prepared, px_per_pt, capture, doubted
@@ -394,28 +392,17 @@ def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings,
                                            extract=extract)
 
 
-def _stamp_witness(img: Image.Image, given_px: float, words: list[Word], first_reading: tuple[list[Word], str],
-                   prepared: Image.Image, px: float, number: int, settings: OcrSettings) -> dict:
-    """The values read where ``page_stamps`` changed the page, or elsewhere on it, that the
-    page as it was reads otherwise, named as doubted (``ocr_stamp_witness``)."""
+def _stamp_witness(img: Image.Image, given_px: float, words: list[Word], prepared: Image.Image, px: float,
+                   number: int, settings: OcrSettings, language: str) -> dict:
+    """The values read where ``page_stamps`` changed the page that the page as it was reads
+    otherwise, named as doubted (``ocr_stamp_witness``)."""
     from invoicepipe.adapters import page_geometry
 
-    first, language = first_reading
     with cost_meter.charge("tesseract", call=False):
         plain, _, _ = prepare(Image.fromarray(page_geometry._to_gray(img)), given_px, settings,
                               _osd(settings.tesseract_cmd))
-    def read_page(image: Image.Image) -> list[Word]:
-        if not cost_meter.permits("tesseract", number):
-            return []
-        try:
-            with ocr_call("tesseract"), cost_meter.charge("tesseract"):
-                return tesseract_words(image, px, number, language, settings.tesseract_cmd)
-        except (pytesseract.TesseractError, OSError, RuntimeError):
-            return []
-
     return ocr_stamp_witness.witness(words, prepared, plain, px, number,
-                                     _region_reader(settings, language, ocr_stamp_witness.LINE_PSM),
-                                     first, read_page)
+                                     _region_reader(settings, language, ocr_stamp_witness.LINE_PSM))
 
 
 def _block_reader():

@@ -16,18 +16,11 @@ as doubted in the page's capture record (``DOUBTED_BOXES_KEY``, boxes as ``ocr_u
 names its words): the extractor keeps the value it chose and holds it under every routing
 threshold, as it does a value two engines read apart (``identifier_reread.doubted_words``).
 A word the two pages read alike is left as it is.
-
-The step also reaches print it never touched: the grey page's lighting fit and Tesseract's
-global threshold move with the stamp gone (a harbor dev photo's tax "7,75" read "7,15" far
-from the stamp). So the page as it was is read whole as well (one more Tesseract page, on
-stamped pages only), and a word with a digit outside the changed pixels that the page's own
-first reading and this one read otherwise (``read_otherwise``) is doubted too, in whatever
-word of the final reading covers it.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable
 
 import numpy as np
 from PIL import Image
@@ -62,38 +55,18 @@ def changed_words(words: list[Word], changed: np.ndarray, px: float) -> list[int
     return out
 
 
-def _row_text(word: Word, others: list[Word]) -> str:
-    """What ``others`` read over ``word``'s box: the words whose middle lies in its height and
-    that overlap it across, in reading order."""
-    mid = lambda w: (w.box.top + w.box.bottom) / 2
-    over = [o for o in others if word.box.top <= mid(o) <= word.box.bottom
-            and min(o.box.x1, word.box.x1) - max(o.box.x0, word.box.x0) > 0]
-    return _norm(sorted(over, key=lambda o: o.box.x0))
-
-
-def read_otherwise(first: list[Word], plain: list[Word], changed: np.ndarray, px: float) -> list[Word]:
-    """The words with a digit of the page's first reading, outside the pixels the step changed,
-    that the page as it was, read alike, reads otherwise (the step moved the page's global
-    threshold: "7,75" read "7,15" far from the stamp)."""
-    touched = set(changed_words(first, changed, px))
-    return [w for i, w in enumerate(first) if i not in touched and any(c.isdigit() for c in w.text)
-            and _row_text(w, plain) != _norm([w])]
-
-
 def witness(words: list[Word], read: Image.Image, plain: Image.Image, px: float, number: int,
-            read_region: ReadRegion, first: Optional[list[Word]] = None,
-            read_page: Optional[Callable[[Image.Image], list[Word]]] = None) -> dict:
+            read_region: ReadRegion) -> dict:
     """The capture record of the words of ``read`` (the page with its stamps taken out) that
     ``plain`` (the same page without the step) reads otherwise: ``DOUBTED_BOXES_KEY`` and a
-    count; empty when none (or when the two pages are not the same size). Words holding
-    pixels the step changed are read again on both pages alike (``read_region``); with
-    ``first`` (the page's own first reading) and ``read_page``, the page as it was is read
-    whole too, and the words elsewhere on the page that it reads otherwise are doubted."""
+    count; empty when none (or when the two pages are not the same size)."""
     if read.size != plain.size:
         return {}
     a = np.asarray(read.convert("L"), dtype=np.int16)
     b = np.asarray(plain.convert("L"), dtype=np.int16)
     changed = np.abs(a - b) > CHANGED
+    if not changed.any():
+        return {}
     doubted = []
     for i in changed_words(words, changed, px):
         w = words[i]
@@ -103,12 +76,4 @@ def witness(words: list[Word], read: Image.Image, plain: Image.Image, px: float,
         readings = [_norm(read_region(c[0], px * 2.0, number)) for c in both]
         if readings[0] != readings[1]:
             doubted.append(box_key(w.box))
-    if first is not None and read_page is not None:
-        moved = read_otherwise(first, read_page(plain), changed, px)
-        for w in words:
-            key = box_key(w.box)
-            if key not in doubted and any(c.isdigit() for c in w.text) and any(
-                    min(m.box.x1, w.box.x1) - max(m.box.x0, w.box.x0) > 0
-                    and min(m.box.bottom, w.box.bottom) - max(m.box.top, w.box.top) > 0 for m in moved):
-                doubted.append(key)
     return {"stamp_doubted": len(doubted), DOUBTED_BOXES_KEY: tuple(doubted)} if doubted else {}
