@@ -64,3 +64,11 @@ def test_a_doubted_date_is_kept_and_held():
     assert extract_invoice(plain, ()).confidence("invoice_date") > DISAGREED
     assert extract_invoice(doubted, ()).value("invoice_date") == "2026-01-26"
     assert extract_invoice(doubted, ()).confidence("invoice_date") <= DISAGREED
+
+
+def test_noise_the_page_as_it_was_reads_beside_a_stamp_is_no_other_value():
+    # the plain page's crop of "2026000724" read "BRENNER" (a harbor dev photo, seed 8): no
+    # competing reading of the value, and the value is not doubted
+    read, plain = _pages()
+    assert witness(_words(), read, plain, PX, 1, _reader("BRENNER")) == {}
+    assert witness(_words(), read, plain, PX, 1, _reader("01/28/2026"))["stamp_doubted"] == 1

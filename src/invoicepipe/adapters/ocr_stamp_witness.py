@@ -11,7 +11,8 @@ So on a page the step changed, the page is also prepared without it (the grey ph
 was, through the same correction; about a fifth of a second) and the pixels that differ
 by more than ``CHANGED`` are the step's. Each word holding a digit whose box holds such
 pixels is cut out of both pages alike and read by Tesseract as one line (``read_region``),
-and where the two readings differ in their letters and digits (``_norm``) the word is named
+and where the two readings differ in their letters and digits (``_norm``), the page as it
+was reading another value there (digits, about the value's length: ``competes``), the word is named
 as doubted in the page's capture record (``DOUBTED_BOXES_KEY``, boxes as ``ocr_unread``
 names its words): the extractor keeps the value it chose and holds it under every routing
 threshold, as it does a value two engines read apart (``identifier_reread.doubted_words``).
@@ -40,6 +41,12 @@ ReadRegion = Callable[[Image.Image, float, int], list[Word]]
 
 def _norm(words: list[Word]) -> str:
     return "".join(c for w in words for c in w.text if c.isalnum())
+
+
+def competes(plain: str, value: str) -> bool:
+    """Whether the page as it was reads another value there: digits, about the value's length
+    (a crop read as "BRENNER" beside a stamp's rim is no reading of "2026000724")."""
+    return any(c.isdigit() for c in plain) and abs(len(plain) - len(value)) <= 2
 
 
 def changed_words(words: list[Word], changed: np.ndarray, px: float) -> list[int]:
@@ -74,6 +81,6 @@ def witness(words: list[Word], read: Image.Image, plain: Image.Image, px: float,
         if any(c is None for c in both):
             continue
         readings = [_norm(read_region(c[0], px * 2.0, number)) for c in both]
-        if readings[0] != readings[1]:
+        if readings[0] != readings[1] and competes(readings[1], _norm([w])):
             doubted.append(box_key(w.box))
     return {"stamp_doubted": len(doubted), DOUBTED_BOXES_KEY: tuple(doubted)} if doubted else {}
