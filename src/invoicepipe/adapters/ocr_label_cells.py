@@ -8,17 +8,20 @@ held for review. The stamp's ink is lighter than the print it lies on (a pad's r
 turns mid grey), so the label is still there in the darker pixels alone.
 
 The cells looked at come from the page's own structure: a key-value column, where a value
-(a sure word holding a digit) stands in the same column as the values of other rows (left
-edges within ``ALIGN``) whose labels were read surely, while its own row holds only marks (words
-read under ``MARKS``) between the labels' left edge and the value. That cell is cut out and, at a few
+(a word read at least ``LABEL_WORD`` surely, mostly digits, no amount: ``_is_value``) stands
+in the same column as the values of other rows (left edges within ``ALIGN``) whose labels
+were read surely, while its own row holds only marks (words read under ``MARKS``, or a
+stamp's reading taller than ``TALL`` rows) between the labels' left edge and the value. That
+cell, if it holds print, is cut out and, at a few
 grey levels between its darkest print and its paper (``LEVELS``), everything lighter than
 the level is made paper and the cell read by both engines (Tesseract as one line, RapidOCR's
 recognizer). The words are taken only when the two engines read the same letters at the
 same level (``agree``): two readings by different models of the same pixels, not a guess
 from the structure, which only says where to look. They replace the marks read in the cell,
 as RapidOCR spaced them and at its score, capped at ``TAKEN_CAP`` (what a word only a second
-reading found is worth, as ``ocr_unread``'s). A clean page has no such cell and costs
-nothing; a cell the engines read apart is left as it was.
+reading found is worth, as ``ocr_unread``'s), over the print's extent in the cell. A clean
+page has no such cell and costs nothing; a cell the engines read apart, or whose marks
+already read the same letters, is left as it was.
 """
 
 from __future__ import annotations
