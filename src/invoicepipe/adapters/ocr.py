@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
 from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow,
-                                  ocr_specks, ocr_unread)
+                                  ocr_label_cells, ocr_specks, ocr_stamp_witness, ocr_unread)
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr, read_line_rapidocr, read_page_rapidocr
@@ -86,6 +86,9 @@ class OcrSettings:
     # read the print no sure word covers (under a stamp, a block the page segmentation
     # dropped) with the second engine (``ocr_unread``); off only to measure what it brings
     reread_unread: bool = True
+    # read again, with a stamp's lighter grey left out, a label lost in a key-value column
+    # (``ocr_label_cells``); off only to measure what it brings
+    reread_labels: bool = True
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
@@ -258,6 +261,7 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
     if first and not cost_meter.permits(first, number):
         # checked before the page is even prepared: past a ceiling nothing expensive runs
         return [], NOT_READ, img, px_per_pt, {}, doubted
+    given_px = px_per_pt
     with cost_meter.charge(first or "tesseract", call=False):  # finding the page, lighting, orientation: the page's cost
         prepared, px_per_pt, capture = prepare(img, px_per_pt, settings, _osd(settings.tesseract_cmd) if tess else None)
     if tess:
@@ -298,6 +302,11 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
         if fallback and settings.reread_unread and words:
             words, record = ocr_unread.reread_unread(words, prepared, px_per_pt, number, _block_reader())
             capture = {**capture, **record}
+        if fallback and settings.reread_labels and words:
+            words, record = ocr_label_cells.reread_label_cells(
+                words, prepared, px_per_pt, number, _region_reader(settings, language, ocr_label_cells.LINE_PSM),
+                _line_reader())
+            capture = {**capture, **record}
     # the ink test (a downscaled copy of the page) only matters for a page that read poorly
     if fallback and _poor(words, settings) and has_ink(prepared) and (
             first == "rapidocr" or cost_meter.permits("rapidocr", number)):
@@ -310,6 +319,8 @@ def _read_page(img: Image.Image, px_per_pt: float, number: int, tess: Optional[s
             words, method = second, "ocr_rapidocr"
     words, record = ocr_specks.drop_specks(words)
     capture = {**capture, **record}
+    if tess and words and capture.get("stamps"):
+        capture = {**capture, **_stamp_witness(img, given_px, words, prepared, px_per_pt, number, settings, lang.current)}
     if not words:
         method = UNREADABLE if has_ink(prepared) else "blank"
     return words, method, prepared, px_per_pt, capture, doubted
@@ -379,6 +390,19 @@ def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings,
     return ocr_confirm.confirm_identifiers(doc, images, _line_reader(), doubted, engine=engine,
                                            witness=_region_reader(settings, language, ocr_confirm.LINE_PSM),
                                            extract=extract)
+
+
+def _stamp_witness(img: Image.Image, given_px: float, words: list[Word], prepared: Image.Image, px: float,
+                   number: int, settings: OcrSettings, language: str) -> dict:
+    """The values read where ``page_stamps`` changed the page that the page as it was reads
+    otherwise, named as doubted (``ocr_stamp_witness``)."""
+    from invoicepipe.adapters import page_geometry
+
+    with cost_meter.charge("tesseract", call=False):
+        plain, _, _ = prepare(Image.fromarray(page_geometry._to_gray(img)), given_px, settings,
+                              _osd(settings.tesseract_cmd))
+    return ocr_stamp_witness.witness(words, prepared, plain, px, number,
+                                     _region_reader(settings, language, ocr_stamp_witness.LINE_PSM))
 
 
 def _block_reader():

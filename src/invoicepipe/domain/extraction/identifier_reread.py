@@ -105,6 +105,10 @@ SLACK = 1.0
 DISAGREED = 0.3
 # the capture record's key naming the words of a sure value another engine read otherwise
 DOUBTED_KEY = "ids_doubted"
+# the boxes (x0, top, x1, bottom, rounded to 0.01 pt) of words a reader doubted before the
+# page's words were final: a value read where a stamp was taken out that the page as it was
+# reads otherwise (``adapters/ocr_stamp_witness``); boxes, as later readings splice the words
+DOUBTED_BOXES_KEY = "doubted_boxes"
 # what a crop's edge may add or cut around the value: a ruling line read as "|" or "!", a
 # label's colon, a dot in the margin read as "·", a stamp's stroke read as "*"
 _EDGE = "|!:;,.#()[]{}'\"_-·•*"
@@ -387,7 +391,15 @@ def doubted_words(doc: DocumentText) -> frozenset[Word]:
         for i in (page.capture or {}).get(DOUBTED_KEY, ()):
             if 0 <= i < len(page.words):
                 found.add(page.words[i])
+        boxes = {tuple(b) for b in (page.capture or {}).get(DOUBTED_BOXES_KEY, ())}
+        if boxes:
+            found.update(w for w in page.words if _box_key(w) in boxes)
     return frozenset(found)
+
+
+def _box_key(word: Word) -> tuple[float, float, float, float]:
+    b = word.box
+    return (round(float(b.x0), 2), round(float(b.top), 2), round(float(b.x1), 2), round(float(b.bottom), 2))
 
 
 # what the page's own print siding with one of two engines' readings is worth as a witness
