@@ -6,7 +6,7 @@ an English monospaced print).
 
 The checks run without a browser: every invoice adds up, the HTML prints its number and
 total in the layout's notation, carried-forward sums are those of the lines above them, the
-QR-bill repeats the total with space groups, and the parts share no layout.
+QR-bill repeats the total with space groups (the parts share no layout: ``test_region_parts``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "fixtures"))
 
-from gen import fox  # noqa: E402
 from gen.fox_docs import FoxPage, _qr_amount, invoice_html  # noqa: E402
 from gen.records import ground_truth  # noqa: E402
 from gen.scenarios import Planner  # noqa: E402
@@ -34,14 +33,6 @@ def _text(inv) -> str:
 def _invoices(part: str = "all", count: int | None = None):
     planner = Planner(11, "fox", part)
     return [planner.add(i) for i in range(1, (count or len(planner.schedule)) + 1)]
-
-
-def test_parts_split_twelve_layouts_and_stay_apart():
-    assert set(fox.DEV).isdisjoint(fox.HOLDOUT)
-    assert (len(fox.DEV), len(fox.HOLDOUT)) == (8, 4)
-    for part, layouts in (("dev", fox.DEV), ("holdout", fox.HOLDOUT)):
-        assert {inv.layout_name for inv in _invoices(part, 45)} <= set(layouts)
-    assert {inv.layout_name for inv in _invoices()} == set(fox.LAYOUTS)
 
 
 def test_every_invoice_adds_up_and_prints_its_number_and_total():
