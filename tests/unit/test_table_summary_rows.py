@@ -70,6 +70,18 @@ def test_a_row_restating_the_sum_of_the_items_above_in_unknown_words_is_no_item(
     assert [i.amount for i in ex.lines] == [q * p for _, _, q, p in GOODS]
 
 
+def test_a_long_row_whose_amount_a_sum_label_names_is_no_item():
+    """A counter-value note inside the table ("Counter-value at the ECB rate of 13 Jan 2026,
+    1 EUR = 1.0842 USD: Taxable value 22.40") is long, but the sum label right before its amount
+    says what it is: the items' sum restated, not an item."""
+    one = GOODS[:1]
+    net = sum((q * p for _, _, q, p in one), D(0))
+    note = "Counter-value at the ECB rate of 13 Jan 2026, 1 EUR = 1.0842 USD: Taxable value"
+    rows = HEAD + [COLUMNS] + [_item(*g) for g in one] + [[(100, note), _r(530, f"{net:.2f}")]]
+    ex = extract_invoice(_doc([rows]), [])
+    assert [i.amount for i in ex.lines] == [q * p for _, _, q, p in one]
+
+
 def test_a_row_without_quantity_that_is_not_the_running_sum_stays_an_item():
     rows = HEAD + [COLUMNS] + [_item(*g) for g in GOODS] + [[(100, "Freight flat rate"), _r(530, "12.50")]]
     ex = extract_invoice(_doc([rows]), [])

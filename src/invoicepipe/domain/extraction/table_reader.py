@@ -63,6 +63,19 @@ def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineIt
     return _items(_Table(table.header, table.rows[:first], [c for c in table.checks if c[1] <= first]), net)
 
 
+# what may stand between a sum label and the amount it names: a colon, an equals sign, a
+# currency sign or code ("Imponibile 22,40", "Taxable value: USD 22.40")
+_LABEL_TO_AMOUNT = re.compile(r"[\s:=.\-–]*(?:[€$£₹]|[A-Z]{3})?[\s:]*")
+
+
+def _names_the_amount(ln: Line, hits: list, amounts: LineAmounts) -> bool:
+    """Whether a sum label stands right before the line's last amount: the row restates a
+    sum ("... al cambio BCE del 13 gen 2026: Imponibile 22,40"), however long its text."""
+    toks = amounts(ln)
+    return bool(toks) and any(h.end <= toks[-1].start and _LABEL_TO_AMOUNT.fullmatch(ln.text, h.end, toks[-1].start)
+                              for h in hits)
+
+
 def _collect(ctx: Context) -> Optional[_Table]:
     table: Optional[_Table] = None
     state = "none"  # none | open | continued (new page, no header yet) | closed
@@ -97,6 +110,7 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if part is None:
                 continue  # a line of the block beside the table only
             hits = [h for h in ctx.hits[id(ln)] if h.field in _SUMMARY_LABELS and in_table(h, table.header)]
+            names_amount = _names_the_amount(ln, hits, amounts)
             ln = part
             # a tax label under the table's own tax column ("19% VAT(S)" on each item) is the
             # item's tax category, not a tax row
@@ -104,7 +118,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in ln.text):
                 state = "closed"  # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items
                 continue
-            row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled, amounts)
+            row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled, amounts,
+                           names_amount)
             if _amount_below(pending, row, table.header):
                 joined = make_line(ln.page, (*pending.line.words, *ln.words), ln.index)
                 row = read_row(_without_edge_marks(joined), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)

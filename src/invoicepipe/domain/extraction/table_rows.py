@@ -85,9 +85,10 @@ class LineAmounts:
 
 
 def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: float, labelled: bool = False,
-             amounts: Optional["LineAmounts"] = None) -> Row:
+             amounts: Optional["LineAmounts"] = None, names_amount: bool = False) -> Row:
     """``ln`` read under ``header``: numbers by column, description, SKU and its kind.
-    ``labelled``: the line carries a net, tax or total label of the label vocabulary."""
+    ``labelled``: the line carries a net, tax or total label of the label vocabulary;
+    ``names_amount``: such a label stands right before the line's last amount."""
     row = Row(ln)
     used: set = set()
     for tok, words, col in _placed(ln, header, decimal_sep, char_width, amounts):
@@ -133,7 +134,7 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
     _rejoin_split_group(row, header)
     repair_figures(row, ln, header, decimal_sep, agreement, column_key)
     _unread_amount(row, header)
-    row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled)
+    row.kind = _kind(row, header, fold_accents(" ".join(label_words)).lower(), labelled, names_amount)
     return row
 
 
@@ -334,7 +335,7 @@ def column_key(header: Header, col) -> tuple:
     return col.kind, same.index(col)
 
 
-def _kind(row: Row, header: Header, words: str, labelled: bool) -> str:
+def _kind(row: Row, header: Header, words: str, labelled: bool, names_amount: bool = False) -> str:
     """The row's kind from its words outside the number columns (a "Subtotal" printed under
     the unit-price column counts) and its arithmetic."""
     words = re.sub(r"[\d.,:%*()-]+", " ", words).strip()
@@ -358,6 +359,10 @@ def _kind(row: Row, header: Header, words: str, labelled: bool) -> str:
     if short and CARRY.search(words):
         return "carry"
     if short and (labelled or SUMMARY.match(words) and "quantity" not in _kinds(row, header)):
+        return "summary"
+    if names_amount:
+        # a long row whose amount a sum label right before it names (a counter-value note in
+        # the table: "... 1 EUR = 1,0842 USD ...: Imponibile 22,40"): a sum restated, no item
         return "summary"
     if not row.description.strip() and not row.sku and len(row.numbers) <= 1 and "quantity" not in _kinds(row, header):
         return "other"
