@@ -108,7 +108,8 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # "No" (under a title) or "N*" is "Nº" (numbered kv-2.20 on its branch). Also in kv-2.21: cents
 # OCR set apart at the decimal mark ("*70 .62") join their whole number; a header strip's sole
 # "Datum" names the date of issue; a two-digit year on a page printing four-digit years is
-# doubted. Maps carried over from kv-2.19 (not refitted).
+# doubted; a table row whose last amount a sum label names is no item. Maps carried over from
+# kv-2.19 (not refitted).
 EXTRACTOR_VERSION = "kv-2.21"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
