@@ -56,9 +56,9 @@ def net_on_the_page(doc: DocumentAmounts, tax: list[Candidate], total: list[Cand
         if len(found) > 1:
             return None  # two nets would do: the page does not say which
         if found:
-            (line, words), t = next(iter(found.values()))
+            [(value, ((line, words), t))] = found.items()
             score = _FOUND_SHARE * min(g.score, t.score)
-            net = Candidate("net", format_amount(g.raw - t.raw), score, "page_net", words, g.raw - t.raw, anchor=line)
+            net = Candidate("net", format_amount(value), score, "page_net", words, value, anchor=line)
             return {"net": (net, score), "tax": (t, t.score), "total": (g, g.score)}
     return None
 
