@@ -37,7 +37,8 @@ def test_a_value_far_right_of_a_tall_label_is_another_column():
 
 
 @pytest.mark.parametrize("label", ["Payable jusqu'au", "À régler avant le", "Date limite de règlement", "Échéance",
-                                   "Förfallodag", "Payment due", "Due by"])
+                                   "Förfallodag", "Payment due", "Due by", "Pagabile entro", "Pagabile entro il",
+                                   "Pagadero antes del", "Pagável até", "Betaalbaar vóór"])
 def test_due_date_labels_in_the_words_invoices_print(label):
     ex = extract_invoice(doc_from_rows({0: "Vendor SA", 1: "Facture n° F-12", 2: f"{label} 19.02.2026", 4: "Total 10.00"}), [])
     assert ex.value("due_date") == "2026-02-19"

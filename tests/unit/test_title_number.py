@@ -41,3 +41,44 @@ def test_a_large_heading_names_the_number():
 def test_a_title_word_in_body_text_stays_weak():
     ex = extract_invoice(_doc(10.0), [])
     assert ex.fields["invoice_number"].method != "title_number"
+
+
+# -- the bare document word as one label of a block of labels ------------------------------
+
+BLOCK = {
+    0: "Midwest Office Products",
+    3: [(40, "SHIP TO"), (330, "Invoice"), (420, "000679-A")],
+    4: [(40, "Meridian Materials Inc."), (330, "Receiving Date"), (420, "01/09/2026")],
+    5: [(40, "780 N Water Street"), (330, "Customer"), (420, "33530")],
+    6: [(40, "Milwaukee, WI 53202"), (330, "Payment Due"), (420, "02/08/2026")],
+    9: [(40, "Part # Item Description"), (450, "Amount")],
+    10: [(40, "TNR-1080 Toner cartridge"), (450, "1,199.40")],
+    12: [(300, "Amount Due"), (450, "$1,199.40")],
+}
+
+
+def test_a_document_word_among_labels_names_the_number():
+    ex = extract_invoice(doc_from_rows(BLOCK), [])
+    number = ex.fields["invoice_number"]
+    assert (number.value, number.method) == ("000679-A", "title_number")
+    assert "label_column" in number.evidence
+
+
+def test_a_document_word_without_labels_under_it_stays_weak():
+    rows = {k: v for k, v in BLOCK.items() if k not in (4, 5, 6)}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.fields["invoice_number"].method != "title_number"
+
+
+def test_a_document_word_with_a_colon_is_a_label():
+    ex = extract_invoice(doc_from_rows({0: "Vendor Ltd", 2: "Invoice: 12345", 4: "Date: 01/09/2026",
+                                        8: [(300, "Total"), (450, "10.00")]}), [])
+    assert ex.value("invoice_number") == "12345"
+    assert ex.fields["invoice_number"].confidence >= 0.7
+
+
+def test_czech_number_signs_after_a_document_title():
+    for line, number in (("Opravný daňový doklad č. 202600684", "202600684"), ("Dobropis č. 2026017", "2026017"),
+                         ("Faktura - dahovy doklad ¢. 202600663", "202600663")):
+        ex = extract_invoice(doc_from_rows({0: "Železářství Morava s.r.o.", 2: line, 8: [(300, "Celkem k úhradě"), (450, "10,00")]}), [])
+        assert ex.value("invoice_number") == number, line

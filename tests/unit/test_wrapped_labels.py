@@ -89,3 +89,16 @@ def test_a_word_with_any_digit_ends_a_run_of_letter_words():
 
     assert _lettered("Montant") and _lettered("incl.")
     assert not _lettered("m²") and not _lettered("A1")  # "²" is a digit to str.isdigit, not to \d
+
+
+def test_a_title_over_a_whole_number_label_does_not_cut_the_label_short():
+    # "FACTURA" over "Nº de factura": joined, "FACTURA Nº" is an invoice-number label too, but
+    # the lower line names the number whole; cut at "Nº", its "de factura" would be a word
+    # skipped before the value and hold a right number
+    rows = {0: "Papelera Castellana, S.A.", 8: (40, "FACTURA"),
+            9: [(40, "Nº de factura"), (150, "2026/A/0343")], 20: [(300, "Total"), (450, "245,44 €")]}
+    found = _labels(rows)
+    assert found["Nº de factura 2026/A/0343"] == [("invoice_number", 1.0, "Nº de factura")]
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_number") == "2026/A/0343"
+    assert ex.fields["invoice_number"].confidence >= 0.9

@@ -110,7 +110,16 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # "Datum" names the date of issue; a two-digit year on a page printing four-digit years is
 # doubted; a table row whose last amount a sum label names is no item. Maps carried over from
 # kv-2.19 (not refitted).
-EXTRACTOR_VERSION = "kv-2.21"
+# kv-2.22 (a convention audit per language, prompted by the echo, fox and harbor holdouts'
+# mistakes lists, reported only): a sum word whose tax word is qualified after it ("Totale IVA
+# esclusa", "Total (IVA incluido)", "Total TVA comprise", "Totaal incl. btw") is the net or the
+# total, and such a tax word labels no tax; "Pagabile entro", "Pagadero antes del", "Pagável
+# até", "Betaalbaar vóór" name the due date; "Your order", "Vostra ordinazione", "Sua
+# encomenda", "Uw bestelling" the PO; a title over a whole number label ("FACTURA" over "Nº de
+# factura") no longer cuts it short (``wrapped_labels``); the Czech number sign "č." (OCR's
+# "¢.") after a document title, "Opravný daňový doklad č."; "Invoice:" with its colon is a
+# label; the bare document word among a block of labels names the number (``title_number``).
+EXTRACTOR_VERSION = "kv-2.22"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

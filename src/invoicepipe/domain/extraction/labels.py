@@ -37,8 +37,9 @@ def fold_accents(text: str) -> str:
 
 # letters with a stroke have no decomposition: "zapłaty" prints or is read as "zaplaty".
 # The ordinal indicator of "n.º" (a letter to the regex engine, so "n." would end inside a
-# word) is read as the degree sign OCR reads it as: "Factura n.º" is the label "Factura n.°"
-_UNDECOMPOSED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "º": "°"}
+# word) is read as the degree sign OCR reads it as: "Factura n.º" is the label "Factura n.°".
+# The cent sign is OCR's reading of a "č" (the Czech number sign "č." read "¢."); no label holds it
+_UNDECOMPOSED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "º": "°", "¢": "c"}
 
 
 class _FoldTable(dict):
@@ -90,6 +91,11 @@ _INCLUDING = re.compile(r"(?i)(?:\b(?:incl|inkl|including|inclusive(?:\s+of)?|in
 # the tax words a qualifier names ("excl. VAT", "hors TVA", "exkl. moms")
 _TAX_WORD = r"(?:vat|tax(?:es)?|gst|sst|mwst|ust|umsatzsteuer|mehrwertsteuer|tva|taxes|btw|iva|igic|moms|mva|podatku|dph)\b\.?"
 _EXCLUDING_TAX = re.compile(r"(?i)[\s(]*(?:%s)\.?\s*%s\)?" % (_EXCLUDING_WORDS, _TAX_WORD))
+# "Prezzo (IVA esclusa)", "IVA incluida", "TVA comprise", "IVA não incluído": the romance
+# languages put what a sum does with the tax after the tax word; the word then qualifies a
+# price or sum, it labels no tax amount (the sum labels are in ``vocabulary``)
+_QUALIFIED_AFTER = re.compile(r"(?i)\s*(?:inclus[aeio]s?|compres[aeio]|compris(?:es?)?|incluid[ao]s?|esclus[aeio]|exclu[ií]d[ao]s?|"
+                              r"exclues?|(?:non|no|nao)\s*(?:inclus[aeo]s?|compres[ao]|compris(?:es?)?|incluid[ao]s?))\b")
 
 
 # "BTW %", "MwSt.-Satz", "VAT rate", "Taux TVA", "aliquota IVA", "%IVA", "% IVA": the tax word
@@ -110,6 +116,7 @@ def _qualifier(text: str, field: str, start: int, end: int) -> bool:
         return False
     before = text[max(0, start - 24):start]
     return bool(_EXCLUDING.search(before) or _INCLUDING.search(before) or _RATE_AFTER.match(text, end)
+                or _QUALIFIED_AFTER.match(text, end)
                 or _RATE_BEFORE.search(before) or _ARTICLE.search(before))
 
 

@@ -21,6 +21,10 @@ TITLE_NUMBER_SCORE = 0.85
 _TITLE_STRENGTH = 0.35  # the bare document words of ``vocabulary``
 _STRONG_LABEL = 0.8
 _HEADING_SCALE = 1.3  # a heading's letters against the page's median word height
+# a label column: this many other fields' labels at the title word's left edge, within this
+# many of its heights above or below it
+_COLUMN_LABELS = 2
+_COLUMN_REACH = 5.0
 
 
 def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
@@ -38,16 +42,55 @@ def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
                 continue
             line = label.line
             title_words = line.words_in(label.start, label.end)
-            # the heading: the title word opens the line, the value closes it, nothing between
-            if not title_words or line.words[0] is not title_words[0] or line.words[-1] is not c.words[-1]:
+            if not title_words:
                 continue
-            if len(line.words) != len(title_words) + len(c.words):
-                continue
-            if not _set_large(ctx, line.page, title_words):
+            if _heading(ctx, line, title_words, c.words):
+                note = "title_heading"
+            elif labels is None and _in_label_column(ctx, line, title_words, c.words):
+                note = "label_column"
+            else:
                 continue
             out.append(Candidate(c.field, c.value, TITLE_NUMBER_SCORE, "title_number", c.words, c.raw,
-                                 [*c.notes, "title_heading"], c.anchor, c.label))
+                                 [*c.notes, note], c.anchor, c.label))
     return out
+
+
+def _heading(ctx: Context, line, title_words, value_words) -> bool:
+    """The title word opens the line, the value closes it, nothing between, set large."""
+    if line.words[0] is not title_words[0] or line.words[-1] is not value_words[-1]:
+        return False
+    if len(line.words) != len(title_words) + len(value_words):
+        return False
+    return _set_large(ctx, line.page, title_words)
+
+
+def _in_label_column(ctx: Context, line, title_words, value_words) -> bool:
+    """The bare document word as one label of a block of labels ("Invoice  000679-A" over
+    "Receiving Date  01/09/2026", "Customer  33530", "Payment Due  02/08/2026"): its value
+    is the next word, and at least ``_COLUMN_LABELS`` other fields' labels start at its
+    left edge on the lines just above or below it, each with a value right of it. A title
+    word among labels is a label, at the body's size as much as at a heading's."""
+    i = line.words.index(title_words[-1])
+    if i + 1 >= len(line.words) or line.words[i + 1] is not value_words[0]:
+        return False
+    first = title_words[0]
+    height = max(1.0, first.box.bottom - first.box.top)
+    cw = ctx.layout.char_width
+    found = 0
+    for other in ctx.layout.by_page.get(line.page, ()):
+        if other is line or abs(other.words[0].box.top - first.box.top) > _COLUMN_REACH * height:
+            continue
+        for h in ctx.hits[id(other)]:
+            if h.field == "invoice_number" or h.strength < 0.5:
+                continue
+            words = other.words_in(h.start, h.end)
+            if not words or abs(words[0].box.x0 - first.box.x0) > cw:
+                continue
+            k = other.words.index(words[-1])
+            if k + 1 < len(other.words) and any(ch.isdigit() for ch in other.words[k + 1].text):
+                found += 1
+                break
+    return found >= _COLUMN_LABELS
 
 
 def _set_large(ctx: Context, page: int, words) -> bool:

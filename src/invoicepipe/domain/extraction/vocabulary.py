@@ -16,6 +16,9 @@ from __future__ import annotations
 
 # "No.", "Nr.", "N°", "Nº", "Núm.", "Number", "Nummer", "Numéro", "Numero", "Numer", "#", "ID"
 NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.[°º]?|núm\b\.?|num(?:ber|mer|éro|ero|er)?\b\.?|#|id\b)"
+# between a sum word and the qualifier after its tax word: "Totale IVA", "Total (IVA", "Totale
+# (IVA", "Importe total IVA" (the romance languages put "included"/"excluded" after the tax word)
+_TAX_AFTER = r"\s*\(?\s*(?:iva|tva|imposta|igic)\s*"
 
 # a line that says it credits an invoice ("Kredit av faktura 000568", "Kreditering af faktura",
 # "Creditering van factuur", "Storno zur Rechnung", "Storno della fattura", "Credit for
@@ -66,7 +69,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir|factura|fattura|fatura|faktura|factuur)\b"
          r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture"
          r"|factura|fattura|fatura|faktura|factuur|pedido|ordine|encomenda|zamówieni|bestelling|albar|fecha|data|cliente|klant|kund)[^:]){0,45}?"
-         r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#)", 0.8, "en"),
+         r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#|č\.)", 0.8, "en"),
         # abbreviated: "Re.-Nr.", "Rg.-Nr.", "Invoice Ref.", "Fatt. n."
         (r"(?:re|rg|rng)\.?\s*-?\s*nr\b\.?", 0.9, "de"), (rf"invoice\s*ref(?:erence)?\b\.?(?:\s*{NO})?", 0.9, "en"),
         (rf"fatt\.\s*{NO}", 0.9, "it"),
@@ -86,7 +89,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
         # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
         (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*daňový\s*doklad\s*)?(?:č\.|číslo)", 1.0, "cs"),
+        # a credit note's or corrective document's own number: "Dobropis č.", "Opravný daňový doklad č."
+        (r"(?:dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|daňový\s*doklad)\s*(?:č\.|číslo)", 1.0, "cs"),
         (r"(?:booking|reservation)\s*(?:id|ref(?:erence)?|no\b\.?|number)", 0.5, "en"),
+        # the bare document word with a colon is a label, no heading: "Invoice: 12345", "Rechnung: 2026-0412"
+        (r"(?:invoice|rechnung|facture|factuur|factura|fattura|fatura|faktura)\s*:", 0.8, "en"),
         (r"invoice", 0.35, "en"), (r"rechnung", 0.35, "de"), (r"facture", 0.35, "fr"), (r"factuur", 0.35, "nl"),
         (r"factura", 0.35, "es"), (r"fattura", 0.35, "it"), (r"fatura", 0.35, "pt"), (r"faktura", 0.35, "pl"),
     ],
@@ -123,6 +130,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # heading the schedule's column does not end the heading's block)
         (r"vencimientos", 0.9, "es"),
         (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
+        # "Pagabile entro il", "Pagadero antes del", "Pagável até", "Betaalbaar vóór": the payable
+        # word of each language with its "by" (as "Payable by", "Zahlbar bis")
+        (r"pagabile\s*entro(?:\s*il)?|(?:pagamento|saldare)\s*entro(?:\s*il)?", 1.0, "it"),
+        (r"pagadero\s*(?:antes\s*del?|hasta\s*el|el)|(?:pagar|abonar)\s*antes\s*del?", 1.0, "es"),
+        (r"pagável\s*até|(?:pagar|liquidar)\s*até", 1.0, "pt"), (r"betaalbaar\s*(?:vóór|voor|tot|uiterlijk)", 1.0, "nl"),
         (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
         (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
         # "Splatnost 14 dní" (the terms) holds no date, so a bare "Splatnost" reads only a date
@@ -173,6 +185,12 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:číslo\s*|č\.\s*)objednávky|(?:vaše\s*|vaša\s*)?objednávka\s*(?:č\.|číslo)?|obj\.\s*č\.", 1.0, "cs"),
         (r"er\s*beställning|ert\s*order\s*-?\s*(?:nummer|nr\.?)|inköpsorder(?:nummer)?", 0.9, "sv"),
         (r"(?:deres|jeres)\s*(?:ordre|bestilling)\s*(?:nr\.?|nummer)?|indkøbsordre|innkjøpsordre", 0.9, "da"),
+        # the buyer's order named as "yours" with no number word: "Your order", "Vostra
+        # ordinazione", "Sua encomenda", "Uw bestelling", "N.º de encomenda"
+        (r"your\s*order(?!\s*(?:confirmation|date|of\b))", 0.9, "en"),
+        (r"(?:vostr[ao]|vs\.?)\s*(?:ordinazione|ordine)|ordinazione\s*(?:n\.|nr\.?|n[°º])?", 1.0, "it"),
+        (r"(?:sua|v/)\s*encomenda|(?:n\.?[°º]?|número)\s*de\s*encomenda", 1.0, "pt"),
+        (r"uw\s*(?:bestelling|order)(?:\s*(?:nummer|nr\.?))?", 1.0, "nl"), (r"beställnings\s*-?\s*(?:nummer|nr\.?)", 0.9, "sv"),
         (r"pedido", 0.7, "es"), (r"ordine", 0.7, "it"), (r"encomenda", 0.7, "pt"), (r"zamówienie", 0.7, "pl"),
     ],
     # references to other documents: never a PO number, in any language
@@ -250,6 +268,13 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:totale\s*)?imponibile(?:\s*totale(?!\s*(?:imposta|iva|documento|fattura)))?|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
         (r"base\s*tributável|(?:valor|total)\s*(?:líquido|sem\s*iva|ilíquido)|incidência", 1.0, "pt"),
         (r"(?:wartość|razem|suma|kwota)\s*netto", 1.0, "pl"),
+        # a sum word, then the tax word it leaves out after it: "Totale IVA esclusa", "Total (IVA
+        # excluido)", "Total TVA non comprise", "Valor IVA não incluído", "Totale al netto dell'IVA"
+        # (the tax word alone would label the net as the tax)
+        (rf"(?:totale|importo){_TAX_AFTER}(?:esclus[ao]|non\s*inclus[ao]|non\s*compres[ao])\)?|totale\s*al\s*netto\s*(?:di|dell['’]\s*)?\s*iva", 1.0, "it"),
+        (rf"(?:total|importe|base){_TAX_AFTER}(?:excluid[ao]|no\s*incluid[ao])\)?", 1.0, "es"),
+        (rf"(?:total|montant){_TAX_AFTER}(?:non\s*compris(?:e|es)?|exclue?s?|non\s*inclus(?:e|es)?)\)?", 1.0, "fr"),
+        (rf"(?:total|valor){_TAX_AFTER}(?:excluído|não\s*incluído)\)?", 1.0, "pt"),
         (r"netto\s*-?\s*(?:belopp|beløb|beløp)|beskattningsunderlag|momsgrundlag|grunnlag\s*mva|delsumma|delsum|mellemsum", 1.0, "sv"),
     ],
     "tax": [
@@ -299,6 +324,13 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"importe\s*total|total\s*(?:factura|con\s*iva)(?:\s*rectificativa)?|total\s*rectificativa|total\s*a\s*pagar|"
          r"importe\s*a\s*pagar", 1.0, "es"),
         (r"totale\s*(?:documento|fattura|da\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
+        # a sum word, then the tax word it includes after it: "Totale IVA inclusa", "Importe total
+        # (IVA incluido)", "Total TVA comprise", "Total c/ IVA incluído", "Totaal incl. btw"
+        (rf"(?:totale|importo(?:\s*totale)?){_TAX_AFTER}(?:inclus[ao]|compres[ao])\)?", 1.0, "it"),
+        (rf"(?:total|importe(?:\s*total)?)(?:\s*c/)?{_TAX_AFTER}incluid[ao]\)?", 1.0, "es"),
+        (rf"(?:total|montant(?:\s*total)?){_TAX_AFTER}(?:inclus(?:e|es)?|compris(?:e|es)?)\)?", 1.0, "fr"),
+        (rf"(?:total|valor(?:\s*total)?)(?:\s*c/)?{_TAX_AFTER}incluído\)?", 1.0, "pt"),
+        (r"totaal\s*(?:incl\.?|inclusief)\s*btw", 1.0, "nl"),
         (r"totale", 0.8, "it"),
         (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva|do\s*documento)", 1.0, "pt"),
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),

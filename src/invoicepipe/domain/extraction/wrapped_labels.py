@@ -113,6 +113,11 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
     on_lower = [h for h in hits[id(lower)] if h.start < used_end and h.end > sb]
     if on_lower and not all(h.field == field for h in on_lower):
         return  # the lower words name another field of their own: not this label's second half
+    if any(h.strength >= strength and h.end >= used_end for h in on_lower):
+        # the lower line is a whole label of its own ("FACTURA" over "Nº de factura 2026/A/0343"
+        # joins to "FACTURA Nº", which would cut the lower label short at "Nº" and leave its
+        # "de factura" a skipped word before the value)
+        return
     keep_upper = [h for h in hits[id(upper)] if h not in on_upper]
     keep_lower = [h for h in hits[id(lower)] if h not in on_lower]
     if right_upper:
