@@ -119,6 +119,12 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # factura") no longer cuts it short (``wrapped_labels``); the Czech number sign "č." (OCR's
 # "¢.") after a document title, "Opravný daňový doklad č."; "Invoice:" with its colon is a
 # label; the bare document word among a block of labels names the number (``title_number``).
+# Also in kv-2.22, from an audit of the vocabulary against the wording of common billing
+# programs (``tests/unit/test_label_phrases.py``): "Sous-total", "Base HT", "Bedrag excl. btw"
+# are nets; "Montant dû", "Reste à payer", "Totaal te betalen", "Factuurbedrag", "Totale a
+# pagare", "Gesamt brutto" totals; "Commande n°", "Ihr Auftrag", "Nota de encomenda" POs;
+# "Fecha vencimiento" one due label; "Documento n.", "Nr dokumentu", "Fatura-Recibo n.º" and
+# the Polish bare "Numer FS 291/2026" number labels; the Czech sign "č." as OCR reads it ("é.").
 EXTRACTOR_VERSION = "kv-2.22"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

@@ -80,17 +80,26 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
         (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
+        # the document's own number by the word "document" ("Documento n.", "N.º documento", "Nr
+        # dokumentu"), weaker than an invoice word; "Fatura-Recibo n.º"; "Réf. facture"
+        (rf"documento\s*{NO}|(?:n\.?[°º]?|num\.?|núm\.?|número)\s*(?:do\s*|del\s*|de\s*)?documento", 0.9, "it"),
+        (r"(?:nr|numer)\s*dokumentu", 0.8, "pl"), (rf"fatura\s*-?\s*recibo\s*{NO}", 1.0, "pt"),
+        (r"r[ée]f(?:[ée]rence)?\.?\s*(?:de\s*(?:la\s*)?)?facture", 0.9, "fr"),
         # a reference block under the title "FACTURA" / "FATTURA" / "FATURA" names the number
         # with the bare word: "Número A26-00606", "Numero 615/2026". Only when a value with a
         # digit (or nothing: the value below) follows, so "Número de pedido", "Numero cliente"
         # and "Numero d'ordine" stay the labels of other references; a speck OCR reads between
         # ("Numero ° 627/2026", "Numero + 634/2026": the specks OCR reads, as before amounts) is passed over
         (r"n[úu]mero(?=[\s:.°º*+“”\"'‘’|_~-]*(?:$|[^\s:]*\d))", 0.8, "es"),
+        # the Polish "Numer FS 291/2026" (a series code in capitals, then the number): the same
+        # bare word ("Numer NIP 123...", "Numer KSeF ..." name other numbers)
+        (r"numer(?=[\s:.°º*+“”\"'‘’|_~-]*(?:$|[^\s:]*\d|(?!(?i:nip|regon|krs|bdo)\b)(?-i:[A-Z]{1,4})\s+\d))", 0.8, "pl"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
         # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
-        (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*daňový\s*doklad\s*)?(?:č\.|číslo)", 1.0, "cs"),
+        # (OCR reads the sign "č." as "é." or "¢.", and the "ň" of "daňový" as "h")
+        (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*da[ňh]ový\s*doklad\s*)?(?:[čé]\.|číslo)", 1.0, "cs"),
         # a credit note's or corrective document's own number: "Dobropis č.", "Opravný daňový doklad č."
-        (r"(?:dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|daňový\s*doklad)\s*(?:č\.|číslo)", 1.0, "cs"),
+        (r"(?:dobropis|opravn[ýá]\s*(?:da[ňh]ový\s*)?(?:doklad|faktúra)|da[ňh]ový\s*doklad)\s*(?:[čé]\.|číslo)", 1.0, "cs"),
         (r"(?:booking|reservation)\s*(?:id|ref(?:erence)?|no\b\.?|number)", 0.5, "en"),
         # the bare document word with a colon is a label, no heading: "Invoice: 12345", "Rechnung: 2026-0412"
         (r"(?:invoice|rechnung|facture|factuur|factura|fattura|fatura|faktura)\s*:", 0.8, "en"),
@@ -101,11 +110,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|bill(?:ing)?\s*date", 1.0, "en"),
         (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
         (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
-        (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission", 1.0, "fr"),
+        (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le", 1.0, "fr"),
         (r"factuur\s*datum", 1.0, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
         (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento)", 1.0, "it"),
-        (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)", 1.0, "pt"),
+        (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
         (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"),
         (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"),
         (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.6, "en"), (r"vom", 0.45, "de"),
@@ -124,7 +133,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # "Payable jusqu'au 19.02.2026", "À régler avant le ...": the Swiss and Belgian wording
         (r"(?:payable|à\s*payer|à\s*régler)\s*(?:jusqu['’]\s*au|avant\s*le|au\s*plus\s*tard\s*le)", 1.0, "fr"),
         (r"vervaldatum|vervaldag|uiterste\s*betaal\s*-?\s*datum|te\s*betalen\s*(?:vóór|voor)", 1.0, "nl"),
-        (r"(?:fecha\s*de\s*)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
+        (r"(?:fecha\s*(?:de\s*)?)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
         # the heading of a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe" over
         # "08/02/2026  546,18 €"): its first date is the due date (``search``: the bare date word
         # heading the schedule's column does not end the heading's block)
@@ -135,7 +144,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"pagabile\s*entro(?:\s*il)?|(?:pagamento|saldare)\s*entro(?:\s*il)?", 1.0, "it"),
         (r"pagadero\s*(?:antes\s*del?|hasta\s*el|el)|(?:pagar|abonar)\s*antes\s*del?", 1.0, "es"),
         (r"pagável\s*até|(?:pagar|liquidar)\s*até", 1.0, "pt"), (r"betaalbaar\s*(?:vóór|voor|tot|uiterlijk)", 1.0, "nl"),
-        (r"(?:data\s*de\s*)?vencimento|pagar\s*até", 1.0, "pt"),
+        (r"(?:data\s*(?:de\s*)?)?vencimento|pagar\s*até", 1.0, "pt"),
         (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
         # "Splatnost 14 dní" (the terms) holds no date, so a bare "Splatnost" reads only a date
         (r"d[aá]tum\s*splatnosti|splatn[oé]\s*do", 1.0, "cs"), (r"splatnos[tť]", 0.8, "cs"),
@@ -175,6 +184,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:your\s*)?order\s*ref(?:erence)?\.?", 0.9, "en"),
         (r"bestell\s*-?\s*(?:nummer|nr\.?)|ihre\s*bestellung|auftrags\s*-?\s*(?:nummer|nr\.?)", 1.0, "de"),
         (r"bon\s*de\s*commande|votre\s*commande|n[°º]\s*(?:de\s*)?commande", 1.0, "fr"),
+        (rf"commande\s*{NO}|(?:votre\s*)?r[ée]f(?:[ée]rence)?\.?\s*(?:de\s*)?commande", 1.0, "fr"),
+        (r"ihr(?:e)?\s*auftrag(?:s\s*-?\s*(?:nummer|nr\.?))?", 0.9, "de"), (r"nota\s*de\s*encomenda", 1.0, "pt"),
         (r"(?:uw\s*)?ordernummer|inkoopordernummer|bestelnummer|inkooporder", 0.8, "nl"),
         (rf"orden\s*de\s*compra|(?:su\s*)?pedido\s*{NO}|(?:n\.?[°º]?|núm\.?|número)\s*(?:de\s*)?pedido|su\s*pedido", 1.0, "es"),
         (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n\.?[°º]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
@@ -259,7 +270,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
         # Belgian French writes "hors TVA" as "HTVA" ("Total HTVA"); a bare "HTVA" heads the unit price column too
         (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?|(?:sous\s*-?\s*)?total\s*htva|montant\s*htva", 1.0, "fr"),
-        (r"exclusief\s*btw|subtotaal|totaal\s*excl\.?\s*btw|(?:btw\s*-?\s*)?grondslag", 1.0, "nl"),
+        (r"exclusief\s*btw|subtotaal|(?:totaal|bedrag)\s*(?:excl\.?|exclusief)\s*btw|(?:btw\s*-?\s*)?grondslag", 1.0, "nl"),
+        # "Sous-total" is the sum before tax, as "Subtotal"; "Base HT", "Net HT"
+        (r"sous\s*-?\s*total|(?:base|net)\s*h\.?t\.?", 1.0, "fr"),
         # "Base imponible total", "Imponibile totale": the sum word completes the net's label; read
         # apart, it labels the net's value as the total
         (r"(?:total\s*)?base\s*imponible(?:\s*total)?|importe\s*neto|total\s*(?:sin|antes\s*de)\s*iva", 1.0, "es"), (r"neto", 0.9, "es"),
@@ -309,7 +322,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"totaal\s*credit(?:nota|factuur)", 1.0, "nl"),
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
-        (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
+        (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"), (r"gesamt\s*-?\s*brutto", 1.0, "de"),
         # till receipts: "SUMME EUR 12,34", "Gesamt 12,34". Both are also column headers of
         # invoice tables ("Einzelpreis  Gesamt"): a label only with an amount right after it
         (rf"summe{AMOUNT_NEXT}", 0.8, "de"), (rf"gesamt{AMOUNT_NEXT}", 0.6, "de"),
@@ -319,11 +332,13 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # a credit note's total says what it credits, tax included: "Avoir TTC", "Total avoir TTC"
         (r"total\s*ttc|montant\s*ttc|total\s*facture|(?:total\s*|montant\s*)?avoir\s*ttc", 1.0, "fr"),
         (r"net\s*à\s*payer|montant\s*à\s*payer|somme\s*à\s*payer|total\s*à\s*payer", 0.9, "fr"),
+        (r"montant\s*total|montant\s*dû|solde\s*dû|reste\s*à\s*payer", 0.9, "fr"),
         (r"totaal(?:bedrag)?|te\s*betalen", 0.9, "nl"),
+        (r"totaal\s*te\s*betalen|factuurbedrag", 1.0, "nl"),
         # "TOTAL RECTIFICATIVA", "Total factura rectificativa": a corrective invoice's own total
         (r"importe\s*total|total\s*(?:factura|con\s*iva)(?:\s*rectificativa)?|total\s*rectificativa|total\s*a\s*pagar|"
          r"importe\s*a\s*pagar", 1.0, "es"),
-        (r"totale\s*(?:documento|fattura|da\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
+        (r"totale\s*(?:documento|fattura|d?a\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
         # a sum word, then the tax word it includes after it: "Totale IVA inclusa", "Importe total
         # (IVA incluido)", "Total TVA comprise", "Total c/ IVA incluído", "Totaal incl. btw"
         (rf"(?:totale|importo(?:\s*totale)?){_TAX_AFTER}(?:inclus[ao]|compres[ao])\)?", 1.0, "it"),

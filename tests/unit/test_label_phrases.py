@@ -1,0 +1,41 @@
+"""Label phrases real invoices print, per field and language (issue 9 point 2): each names its
+field whole, at a strength that can route (``extraction.vocabulary``). The phrases come from
+an audit of the vocabulary against the wording of common billing programs, not from a set."""
+
+import pytest
+
+from invoicepipe.domain.extraction.labels import fold_accents, labels_in_text
+
+PHRASES = [
+    ("invoice_number", "Documento n."), ("invoice_number", "N° documento"), ("invoice_number", "Documento n.º"),
+    ("invoice_number", "Nr dokumentu"), ("invoice_number", "Fatura-Recibo n.º"), ("invoice_number", "Réf. facture"),
+    ("invoice_number", "Faktura - daňový doklad č."), ("invoice_number", "Opravný daňový doklad č."),
+    ("invoice_date", "Émise le"), ("invoice_date", "Data do documento"),
+    ("due_date", "Fecha vencimiento"), ("due_date", "Data vencimento"), ("due_date", "Pagabile entro"),
+    ("po_number", "Commande n°"), ("po_number", "Réf. commande"), ("po_number", "Votre référence commande"),
+    ("po_number", "Ihr Auftrag"), ("po_number", "Nota de encomenda"), ("po_number", "Your order"),
+    ("net", "Sous-total"), ("net", "Base HT"), ("net", "Net HT"), ("net", "Bedrag excl. btw"),
+    ("net", "Totaal exclusief btw"), ("net", "Totale IVA esclusa"),
+    ("total", "Montant total"), ("total", "Montant dû"), ("total", "Solde dû"), ("total", "Reste à payer"),
+    ("total", "Totaal te betalen"), ("total", "Factuurbedrag"), ("total", "Totale a pagare"), ("total", "Gesamt brutto"),
+    ("total", "Totale IVA inclusa"), ("total", "Importe total (IVA incluido)"),
+]
+
+
+@pytest.mark.parametrize("field,phrase", PHRASES)
+def test_a_phrase_names_its_field_whole(field, phrase):
+    text = fold_accents(f"{phrase} 123,45").lower()
+    hits = labels_in_text(text)
+    assert [(f, start, end) for f, _, _, start, end in hits] == [(field, 0, len(phrase))], hits
+    assert hits[0][1] >= 0.8
+
+
+def test_a_date_word_before_the_due_word_is_not_the_invoice_date():
+    assert [h[0] for h in labels_in_text("fecha vencimiento 08/02/2026")] == ["due_date"]
+
+
+def test_the_polish_bare_number_word_before_a_series_code():
+    assert [h[0] for h in labels_in_text("Numer FS 291/2026")] == ["invoice_number"]
+    # other numbers the word names: a tax id, the national e-invoice system's number
+    assert "invoice_number" not in [h[0] for h in labels_in_text("Numer NIP 1234567890")]
+    assert "invoice_number" not in [h[0] for h in labels_in_text("Numer KSeF 5261040828-20260123-ABCD")]
