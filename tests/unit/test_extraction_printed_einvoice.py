@@ -172,7 +172,9 @@ def test_a_line_sum_before_a_document_allowance_gives_way_to_total_minus_tax():
             8: [(300, "Gesamtbetrag"), (450, "1.071,00")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("900.00", "171.00", "1071.00")
-    assert ex.fields["net"].method == "derived_remainder"
+    # the subtotal with the allowance row under it applied (kv-2.23; the total less the tax before)
+    assert ex.fields["net"].method == "net_after_adjustments"
+    assert "bridged:-100.00" in ex.fields["net"].evidence
 
 
 def test_values_under_a_row_of_headers_each_with_its_currency_sign():

@@ -111,3 +111,11 @@ def test_a_place_with_particles_dates_the_letter():
 def test_further_due_date_labels(label):
     rows = {0: "Vendor", 1: "Invoice No 12", 2: "Invoice date 01.02.2026", 3: f"{label}: 19.02.2026", 5: "Total 10.00"}
     assert extract_invoice(doc_from_rows(rows), []).value("due_date") == "2026-02-19"
+
+
+@pytest.mark.parametrize("text,iso", [("1. marts 2026", "2026-03-01"), ("3. Mär. 2026", "2026-03-03"),
+                                      ("3 augusti 2026", "2026-08-03"), ("3. desember 2026", "2026-12-03")])
+def test_scandinavian_months_and_the_german_abbreviation_of_march(text, iso):
+    from invoicepipe.domain.extraction.candidates import dates_in
+
+    assert [d.value.isoformat() for d in dates_in(text, 0, "dmy")][:1] == [iso]

@@ -155,3 +155,69 @@ def test_a_speck_glued_to_a_header_name_does_not_hide_the_column():
     items = read_table_items(document_context(_doc(rows))[0], D("150.07"))
     assert [(i.quantity, i.unit_price, i.amount) for i in items] == [
         (D(1), D("8.32"), D("8.32")), (D(25), D("2.27"), D("56.75")), (D(2), D("42.50"), D("85.00"))]
+
+
+def _invoice(rows_read: list, net: Decimal, sums_x: float = 360) -> list:
+    rows = [[(40, "Invoice No. INV-84")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")]]
+    rows += rows_read
+    return rows + [[], [(sums_x, "Net total"), _right(520, f"{net:.2f}")], [(sums_x, "VAT 20 %"), _right(520, f"{net / 5:.2f}")],
+                   [(sums_x, "Total"), _right(520, f"{net * 6 / 5:.2f}")]]
+
+
+def test_a_lost_thousands_digit_is_repaired_with_a_quantity_read_off_its_column():
+    # the quantity header OCR garbled ("llosc" for "Ilość"), so no row reads a quantity by its
+    # column, and "462.00" for 50 x 29.24 = 1,462.00: the row's loose numbers hold the
+    # quantity the net confirms
+    rows = [[(40, "Invoice No. INV-85")], [(40, "Lp."), (60, "Description"), _right(330, "llosc"), _right(420, "Unit price"),
+                                          _right(520, "Amount")],
+            [(40, "1"), (60, "Junction box IP55 szt."), _right(330, "50"), _right(420, "29.24"), (440, "HE"), _right(520, "462.00")],
+            [(40, "2"), (60, "Cable 5x4 mm2 mb"), _right(330, "25"), _right(420, "42.91"), _right(520, "1072.75")],
+            [], [(360, "Net total"), _right(520, "2534.75")], [(360, "VAT 20 %"), _right(520, "506.95")],
+            [(360, "Total"), _right(520, "3041.70")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert sorted(i.amount for i in ex.lines) == [D("1072.75"), D("1462.00")]
+    assert ("amount:product:462.00->1462.00",) in [i.evidence for i in ex.lines]
+
+
+def test_unit_price_and_amount_both_without_their_decimal_marks():
+    # "10  789  7890" for 10 x 7,89 = 78,90: the row agrees at a hundred times its size; the
+    # net (with the other row's cents) says the marks were lost
+    rows = [[(40, "Cork board 6 mm"), _right(330, "10"), _right(420, "789"), _right(520, "7890")],
+            [(40, "Cork granulate"), _right(330, "40"), _right(420, "6.80"), _right(520, "272.00")]]
+    ex = extract_invoice(_doc(_invoice(rows, D("350.90"))), [])
+    board = next(i for i in ex.lines if i.description.startswith("Cork board"))
+    assert (board.unit_price, board.amount) == (D("7.89"), D("78.90"))
+    assert "amount:lost mark:7890->78.90" in board.evidence
+
+
+def test_whole_figures_are_kept_when_the_net_says_they_were_printed_so():
+    rows = [[(40, "Cork board 6 mm"), _right(330, "10"), _right(420, "789"), _right(520, "7890")],
+            [(40, "Cork granulate"), _right(330, "40"), _right(420, "6.80"), _right(520, "272.00")]]
+    ex = extract_invoice(_doc(_invoice(rows, D("8162.00"))), [])
+    assert D("7890") in [i.amount for i in ex.lines]
+
+
+def test_sums_printed_left_of_the_amount_column_close_the_table():
+    # "Summe netto 381.70" set under the description column: the sums end the table, and the
+    # register line of the footer under them, whose numbers fall under the columns, is no
+    # item; so the row whose amount the OCR lost is quantity x unit price, completing the net
+    rows = [[(40, "Rechnung Nr. 1")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")],
+            [(40, "Isolierband 19 mm"), _right(330, "6"), _right(420, "2.40"), _right(520, "14.40")],
+            [(40, "Abzweigdose AP IP65"), _right(330, "15"), _right(420, "4.82")],
+            [(40, "Kupferschiene 20x3 mm"), _right(330, "25"), _right(420, "11.80"), _right(520, "295.00")],
+            [], [(40, "Summe netto 381.70")], [(40, "MwSt 19% 72.52")], [(40, "Summe brutto EUR 454.22")], [],
+            [(40, "Amtsgericht Kassel HRB 720813 Bank"), _right(420, "8813"), _right(520, "27")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("14.40"), D("72.30"), D("295.00")]
+
+
+def test_a_total_in_a_block_beside_the_table_does_not_close_it():
+    # "Te betalen € 201,28" of a side block on an item's line, the item's text going on after
+    # it: the table goes on
+    rows = [[(40, "Factuur 2026-1")], [(40, "Description"), _right(330, "Qty"), _right(420, "Unit price"), _right(520, "Amount")],
+            [(40, "Schroefbit PH1"), _right(330, "15"), _right(420, "2.10"), _right(520, "31.50")],
+            [(40, "Te betalen € 201.28 25 mm")],
+            [(40, "Metaalboor 3 mm"), _right(330, "10"), _right(420, "7.06"), _right(520, "70.60")],
+            [], [(360, "Subtotaal"), _right(520, "102.10")], [(360, "Totaal"), _right(520, "102.10")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert [i.amount for i in ex.lines] == [D("31.50"), D("70.60")]

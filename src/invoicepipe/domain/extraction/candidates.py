@@ -249,5 +249,7 @@ def _date_or_amount(tok: str) -> bool:
 def skipped_before(text: str, start: int) -> bool:
     """True when a word that is neither a number-label word nor punctuation stands between
     the start of ``text`` and ``start``: the identifier found is not the label's first word,
-    so what the label names may be that word, or begin with it (a prefix lost)."""
-    return any(not _STOP.match(m.group(0).lstrip("#").rstrip(".") or "#") for m in _WORD.finditer(text[:start]))
+    so what the label names may be that word, or begin with it (a prefix lost). A lone small
+    "o" is the ordinal's glyph OCR read apart ("AVOIR N° o 2026-FA-0221"), no word."""
+    return any(not _STOP.match(m.group(0).lstrip("#").rstrip(".") or "#") and m.group(0) != "o"
+               for m in _WORD.finditer(text[:start]))

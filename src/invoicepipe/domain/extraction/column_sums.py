@@ -9,7 +9,9 @@ the lines right under it are added up, while:
 
 - the lines follow each other without a blank gap (more than one and a half line heights),
 - a line carries no net/tax/total/other amount label (a summary row "Gesamtbetrag ..."),
-- its amount is not the sum so far (an unlabelled sum row ends the rows it sums).
+- its amount is not the sum so far (an unlabelled sum row ends the rows it sums);
+- and a first row that is the sum of the rows under it ("Razem" over its "w tym" rows) is
+  the column's value itself: no sum is made.
 
 The sum is one more candidate, scored 0.95 of the first row's, and the first row drops to
 0.8 of its score (a row of a table is not the field); ``totals`` only takes the sums where
@@ -84,5 +86,9 @@ def _column_total(ctx: Context, first: Candidate, restated: bool = False):
         words.extend(nxt.words_in(at_edge[0].start, at_edge[0].end))
         rows += 1
         bottom = nxt.box.bottom
+    if not restated and rows >= 3 and total == 2 * Decimal(first.raw):
+        # the first row is the sum of the rows under it: "Razem 4 492,16" over its "w tym"
+        # ("of which") rows per rate; the column's value is the first row, read whole
+        return None
     # under restated rows, the rows left are the difference: one of them is already the sum
     return (total, tuple(words), rows) if rows >= 2 or (restated and rows) else None

@@ -99,8 +99,9 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     if n < 1:
         conf = min(conf, _SPECKS_ONLY)  # nothing but lone signs: a guess for a person to confirm
     elif code == prior and code_beside_total(ctx, code) and code in _domestic(validated_countries(ctx)):
-        # "Invoice Total GBP 3,457.63" on a scan: the code beside the total, the vendor master
-        # and the checked ids' country all name it; a stray "$" read off an id weighs nothing
+        # "Invoice Total GBP 3,457.63" (or "975,86 €") on a scan: the code or sign beside the
+        # total, the vendor master and the checked ids' country all name it; a stray "$" read
+        # off an id weighs nothing
         conf = max(conf, CODE_AGREED)
     return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
 
@@ -117,12 +118,15 @@ CODE_AGREED = 0.95
 
 
 def code_beside_total(ctx: Context, code: str) -> bool:
-    """``code`` printed as a code right before or after an amount on a total, net or tax line."""
+    """``code`` printed right before or after an amount on a total, net or tax line, as the
+    code or as a sign only it has ("975,86 €"; a "$" or "kr" names no one currency)."""
     for ln in ctx.layout.lines:
         if not ln_is_total(ctx, ln):
             continue
         for tok, start, end in _currency_tokens(ln):
-            if tok.upper() == code and (_AMOUNT_AFTER.match(ln.text, end) or _AMOUNT_BEFORE.search(ln.text, 0, start)):
+            named = tok.upper() == code or (tok not in AMBIGUOUS_SYMBOLS and tok.lower().rstrip(".") != "kr"
+                                            and tok != "$" and currency_code(tok) == code)
+            if named and (_AMOUNT_AFTER.match(ln.text, end) or _AMOUNT_BEFORE.search(ln.text, 0, start)):
                 return True
     return False
 

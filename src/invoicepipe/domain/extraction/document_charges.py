@@ -12,6 +12,11 @@ net's own row, a line whose words name a discount or a charge and that ends in a
 They count only when, signed (a discount always takes off, whatever sign it prints with),
 they close the gap exactly: lines + charges - discounts = net. The net then carries the
 ``BRIDGED_TAG`` evidence with that sum, which the arithmetic check adds back.
+
+Other layouts print no net after them: "Subtotal 303.72 / Discount -30.37 / Tax (8.875%)
+24.26 / Total 297.61" (US billing programs). The taxable amount is then the subtotal with
+the rows between it and the tax row applied (``adjustments_below``); ``totals`` offers it
+as a net candidate, and only net + tax = total (and the tax's rate of it) choose it.
 """
 
 from __future__ import annotations
@@ -77,3 +82,28 @@ def bridge_to_net(ctx: Context, items: Sequence[LineItem], net: Optional[Extract
         return None
     bridged = sum(rows, Decimal(0))
     return bridged if abs(gap - bridged) <= CENT * 2 else None
+
+
+# how many lines under the subtotal its adjustment rows may take
+_ADJUSTMENT_REACH = 4
+
+
+def adjustments_below(ctx: Context, line, stop_ids: set) -> tuple[Decimal, tuple]:
+    """(the signed sum, the rows' lines) of the discount and charge rows right under ``line``
+    (a subtotal's), up to the first line whose id is in ``stop_ids`` (the tax's or the
+    total's rows) or that is no such row; (0, ()) when there are none."""
+    lines = ctx.layout.by_page.get(line.page, ())
+    try:
+        k = next(i for i, ln in enumerate(lines) if ln is line)
+    except StopIteration:
+        return Decimal(0), ()
+    total, rows = Decimal(0), []
+    for ln in lines[k + 1:k + 1 + _ADJUSTMENT_REACH]:
+        if id(ln) in stop_ids:
+            break
+        value = _signed(ctx, fold_accents(ln.text), ln)
+        if value is None:
+            break
+        total += value
+        rows.append(ln)
+    return total, tuple(rows)

@@ -22,7 +22,7 @@ from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
-from invoicepipe.domain.extraction.item_row_labels import without_item_labels
+from invoicepipe.domain.extraction.item_row_labels import weaker_on_item_rows, without_item_labels
 from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
 from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, fold_accents
@@ -125,7 +125,17 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # pagare", "Gesamt brutto" totals; "Commande n°", "Ihr Auftrag", "Nota de encomenda" POs;
 # "Fecha vencimiento" one due label; "Documento n.", "Nr dokumentu", "Fatura-Recibo n.º" and
 # the Polish bare "Numer FS 291/2026" number labels; the Czech sign "č." as OCR reads it ("é.").
-EXTRACTOR_VERSION = "kv-2.22"
+# kv-2.23 (the golf region's dev layouts, and scan tables of the dev sets): a discount or
+# charge between the subtotal and the tax with no net after it makes the net
+# (``totals._nets_after_adjustments``); a column's first row summing the rows under it
+# ("Razem" over "w tym") is the sum; a value read under the item table's header on an item
+# row is the item's, weaker (``item_row_labels.weaker_on_item_rows``); "Rectificativa nº";
+# the ordinal read "n2" or split off as "o"; the document word in a column of labels takes its
+# OCR doubt along and never a number word; a currency sign beside the total counts as its code
+# with the master and the country; scan tables: a quantity its column missed, price and amount
+# both without their decimal marks, sums printed off the amount column close the table;
+# Danish and Swedish months, the German "Mär.".
+EXTRACTOR_VERSION = "kv-2.23"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -286,7 +296,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
     # a tax (or total) word in an item's description ("Praktijkgids BTW 2026") labels nothing
     amounts = [without_item_labels(ctx, label_candidates(ctx, n, parse_amount_value))
                + memory_candidates(ctx, remembered, n, parse_amount_value) for n in ("net", "tax", "total")]
-    totals = choose_amounts(ctx, *(with_column_sums(ctx, cands) for cands in amounts))
+    totals = choose_amounts(ctx, *(weaker_on_item_rows(ctx, with_column_sums(ctx, cands)) for cands in amounts))
     for name, (cand, conf) in totals.items():
         put(name, cand, conf)
     put("amount_due", *amount_due(ctx, *totals.get("total", (None, 0.0))))
@@ -499,8 +509,9 @@ def _in_invoice_currency(doc: DocumentText, ctx: Context, items: list[LineItem],
     (``second_currency``), the amounts whose net the items add up to, and the code printed
     beside that total as the currency; the items read again against the new net."""
     summed = items_net(items)
-    fresh = [with_column_sums(ctx, without_item_labels(ctx, label_candidates(ctx, n, parse_amount_value))
-                              + memory_candidates(ctx, remembered, n, parse_amount_value)) for n in ("net", "tax", "total")]
+    fresh = [weaker_on_item_rows(ctx, with_column_sums(ctx, without_item_labels(ctx, label_candidates(ctx, n, parse_amount_value))
+                                                       + memory_candidates(ctx, remembered, n, parse_amount_value)))
+             for n in ("net", "tax", "total")]
     nets = closing_nets(ctx, *fresh)
     if summed is not None and summed != _net_of(fields) and summed in nets:
         again = choose_amounts(ctx, *fresh, items_net=summed)

@@ -7,13 +7,26 @@ closes the triple that amount wins. The row says what it is by its cells: after 
 stand a quantity and a unit price that multiply to a figure with cents (the line amount),
 and before it the item's code or name. A real tax row never holds that product: its
 numbers are a rate (a percentage, not an amount), a base and the tax.
+
+The item table's header also names amounts ("Wartość netto ... Kwota VAT ... Wartość
+brutto" over the items), so the first item row is read under it as the net, tax and
+total. Where a summary row repeats the same headers ("Razem" under them) its values are
+read alike, and the two triples both add up. A value whose row is an item row (a quantity
+and a unit price on it that multiply to an amount on it, a credit note's negative quantity
+too) is the item's, not the document's: it stays a candidate, weaker
+(``ITEM_ROW_SCALE``), so a one-item invoice that prints no sums still reads its net there.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from invoicepipe.domain.extraction.arithmetic_rows import item_arithmetic
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.search import Candidate, Context
+
+ITEM_ROW_SCALE = 0.7
+CENT = Decimal("0.01")
 
 
 def labelled_inside_item(ctx: Context, cand: Candidate) -> bool:
@@ -32,3 +45,30 @@ def labelled_inside_item(ctx: Context, cand: Candidate) -> bool:
 def without_item_labels(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if not labelled_inside_item(ctx, c)]
 
+
+
+def _item_product(toks) -> bool:
+    """Two figures of the row multiply to a later figure with cents (quantity x unit price =
+    amount); a negative quantity counts (a credit note's returned goods)."""
+    for a, amount in enumerate(toks):
+        if not amount.has_decimals or amount.value == 0:
+            continue
+        for p in range(a - 1, 0, -1):
+            for q in range(p - 1, -1, -1):
+                qty, price = toks[q].value, toks[p].value
+                if qty != 0 and abs(qty * price - amount.value) <= CENT * max(Decimal(1), abs(qty)):
+                    return True
+    return False
+
+
+def weaker_on_item_rows(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
+    """``cands`` with each value read under a header whose row is an item row scaled down by
+    ``ITEM_ROW_SCALE`` (see the module); sums over a column (``column_sums``) stay."""
+    out = []
+    for c in cands:
+        line = ctx.layout.line_of(c.words[0]) if c.method == "label_below" and c.words else None
+        if line is not None and _item_product(amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)):
+            c = Candidate(c.field, c.value, round(c.score * ITEM_ROW_SCALE, 4), c.method, c.words, c.raw,
+                          [*c.notes, "item_row"], c.anchor, c.label)
+        out.append(c)
+    return out

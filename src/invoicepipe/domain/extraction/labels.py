@@ -176,7 +176,7 @@ def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[Lab
 # "2026/0772"). On an OCR'd word (a text layer's "N2" is what was printed) an N followed by
 # one or two such glyphs is read as "N°" (and a space); offsets stay as they were.
 # ("Ne" only with a capital and one glyph: "nee" is a Dutch word, and a Czech line's OCR noise)
-_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°*]{1,2}|e)|n([?º°*])|[Nn]\.([?29º°o*]))(?=de\b|$)")
+_MISREAD_ORDINAL = re.compile(r"(?<![^\W\d_])(?:N([?29º°*]{1,2}|e)|n([?2º°*])|[Nn]\.([?29º°o*]))(?=de\b|$)")
 
 
 def label_text(line: Line) -> str:

@@ -199,6 +199,10 @@ MONTHS = {
     # Slovak genitives ("8. januára 2026"); "marca", "mája" are the Polish ones above
     "januára": 1, "februára": 2, "apríla": 4, "júna": 6, "júla": 7, "augusta": 8, "septembra": 9,
     "októbra": 10, "novembra": 11, "decembra": 12,
+    # Danish, Norwegian, Swedish (the rest are the German or English spellings above)
+    "marts": 3, "augusti": 8, "desember": 12, "januari": 1, "februari": 2,
+    # the German abbreviation of März keeps its umlaut ("3. Mär. 2026")
+    "mär": 3,
 }
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n

@@ -123,9 +123,29 @@ def _collect(ctx: Context) -> Optional[_Table]:
             if _amount_below(pending, row, table.header):
                 joined = make_line(ln.page, (*pending.line.words, *ln.words), ln.index)
                 row = read_row(_without_edge_marks(joined), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled)
+            if row.kind in ("other", "text") and table.rows and _SUM_FIGURE.search(ln.text) and _closing_label(hits, ln):
+                # a net or total label with its amount printed off the table's columns ("Summe
+                # netto 381,70" set left of the amount column): the sums close the table all the
+                # same, and the page's footer under them (a register number, an IBAN) is no item
+                state = "closed"
+                continue
             pending = row if row.kind == "other" else None
             state = _take(table, row, state)
     return table
+
+
+# the labels of sums that close an item table, and an amount with its cents as they print it
+_CLOSING_LABELS = ("net", "total")
+# (ending the line: a sum line ends with its sum, where an item row of a table whose side
+# block went unseen goes on, "Te betalen € 201,28 25 mm")
+_SUM_FIGURE = re.compile(r"\d[.,]\d\d\s*(?:[A-Z]{3}|[€$£])?\s*$")
+
+
+def _closing_label(hits: list, part: Line) -> bool:
+    """A net or total label among the words of the table's part of the line (not of a block
+    printed beside the table, whose "Te betalen € 201,28" shares a line with an item)."""
+    own = set(map(id, part.words))
+    return any(h.field in _CLOSING_LABELS and all(id(w) in own for w in h.line.words_in(h.start, h.end)) for h in hits)
 
 
 def _header(ln: Line, below: Optional[Line], ctx: Context) -> Optional[Header]:

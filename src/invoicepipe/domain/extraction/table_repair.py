@@ -155,7 +155,15 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
     repaired = []
     with_cents = sum(1 for r in rows if col in r.amount_cols and col not in r.plain)
     for i, row in enumerate(rows):
-        if col not in row.amount_cols or agreement(row, header) is not None or not ocr_read(row.line.words):
+        if col not in row.amount_cols or not ocr_read(row.line.words):
+            continue
+        if agreement(row, header) is not None:
+            price = row.numbers.get(("unit_price", 0))
+            if col in row.plain and ("unit_price", 0) in row.plain and price is not None and with_cents and abs(amounts[i]) >= 100:
+                # unit price and amount both read as whole numbers under figures printed with
+                # cents ("10 UN 789 7890" for 7,89 and 78,90): both decimal marks lost, the row
+                # still agreeing at a hundred times its size; the net alone decides
+                repaired.append((row, amounts[i], (amounts[i] / 100).quantize(CENT), "lost mark", (price / 100).quantize(CENT)))
             continue
         found = _product_slipped(row, header, amounts[i], col in row.plain)
         if found is not None:
@@ -209,7 +217,7 @@ def _product_slipped(row, header: Header, read: Decimal, plain: bool) -> Optiona
     prices = [(price, None)]
     if ("unit_price", 0) in row.plain and price >= 100:
         prices.append(((price / 100).quantize(CENT), (price / 100).quantize(CENT)))
-    products = [(((qty if qty is not None else Decimal(1)) * p).quantize(CENT), repaired) for p, repaired in prices]
+    products = [((q * p).quantize(CENT), repaired) for q in _quantities(row, qty) for p, repaired in prices]
     if any(product == read for product, _ in products):
         return None  # the amount as read is the product: nothing slipped in it
     for product, repaired in products:
@@ -220,6 +228,16 @@ def _product_slipped(row, header: Header, read: Decimal, plain: bool) -> Optiona
         if any(_one_digit_slipped(r, product) for r in reads) or (read == -product and product != 0):
             return product, repaired
     return None
+
+
+def _quantities(row, qty: Optional[Decimal]) -> list[Decimal]:
+    """The row's quantity; where its column read none (a header OCR garbled moved the
+    columns), each other number of the row that may be it, as ``table_rows.agreement`` tries
+    them, then one; the net still decides."""
+    if qty is not None:
+        return [qty]
+    others = [v for k, v in row.numbers.items() if k not in row.amount_cols and k[0] not in ("tax_amount", "unit_price")]
+    return [*(v for v in [*others, *row.loose] if v > 0), Decimal(1)]
 
 
 def _one_digit_slipped(read: Decimal, meant: Decimal) -> bool:

@@ -15,6 +15,8 @@ import re
 from statistics import median
 from typing import Callable
 
+from invoicepipe.domain.extraction.candidates import number_label_word
+from invoicepipe.domain.extraction.layout import min_confidence
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
 
 TITLE_NUMBER_SCORE = 0.85
@@ -25,6 +27,8 @@ _HEADING_SCALE = 1.3  # a heading's letters against the page's median word heigh
 # many of its heights above or below it
 _COLUMN_LABELS = 2
 _COLUMN_REACH = 5.0
+# a number in a column of labels has at least this many letters and digits
+_MIN_NUMBER_CHARS = 3
 
 
 def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
@@ -50,8 +54,10 @@ def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
                 note = "label_column"
             else:
                 continue
-            out.append(Candidate(c.field, c.value, TITLE_NUMBER_SCORE, "title_number", c.words, c.raw,
-                                 [*c.notes, note], c.anchor, c.label))
+            # the OCR's word confidence weighs in as in every label's score (``search``): the
+            # calibration parts how surely it is the field from how surely it was read
+            out.append(Candidate(c.field, c.value, round(TITLE_NUMBER_SCORE * min_confidence(c.words), 4), "title_number",
+                                 c.words, c.raw, [*c.notes, note], c.anchor, c.label))
     return out
 
 
@@ -73,6 +79,8 @@ def _in_label_column(ctx: Context, line, title_words, value_words) -> bool:
     i = line.words.index(title_words[-1])
     if i + 1 >= len(line.words) or line.words[i + 1] is not value_words[0]:
         return False
+    if sum(ch.isalnum() for w in value_words for ch in w.text) < _MIN_NUMBER_CHARS or number_label_word(value_words[0].text):
+        return False  # "n2", an ordinal OCR misread, names the number; it is not one
     first = title_words[0]
     height = max(1.0, first.box.bottom - first.box.top)
     cw = ctx.layout.char_width

@@ -35,7 +35,8 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
 from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows, sums as breakdown_sums
 from invoicepipe.domain.extraction.vocabulary import CHARGES, ROUNDING
-from invoicepipe.domain.models import ADJUSTED_TAG
+from invoicepipe.domain.extraction.document_charges import adjustments_below
+from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG
 
 _ROUNDING = re.compile(fold_accents(ROUNDING), re.I)
 _CHARGES = re.compile(CHARGES, re.I)
@@ -60,6 +61,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     ``second_currency``) a consistent triple with that net wins over the converted one."""
     doc = DocumentAmounts(ctx)
     net, tax, total = _with_breakdown(ctx, net, tax, total)
+    net = net + _nets_after_adjustments(ctx, net, tax, total)
     total = [_paid(doc, c) for c in total]
     net, total = _payable_net(doc, net, total)
     chosen, closes, adjustment = _choose(ctx, net, tax, total, items_net)
@@ -119,6 +121,31 @@ def _with_breakdown(ctx: Context, net: list[Candidate], tax: list[Candidate], to
     gross = [] if any(c.raw for c in total) else [extra["total"]]
     return (net + ([] if agreed(net, "net") else [extra["net"]]), tax + ([] if agreed(tax, "tax") else [extra["tax"]]),
             total + gross)
+
+
+# a net found by applying the discount and charge rows under a subtotal: a little below the
+# subtotal's own score, so a net printed after them is preferred
+_ADJUSTED_NET_SCALE = 0.95
+
+
+def _nets_after_adjustments(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> list[Candidate]:
+    """The taxable amount of a subtotal followed by discount or charge rows and then the
+    tax ("Subtotal 303.72 / Discount -30.37 / Tax 24.26"): the subtotal with the rows
+    applied (``document_charges.adjustments_below``). Its evidence says what was applied
+    (``BRIDGED_TAG``: the items add up to the subtotal, not to this net), and it is only a
+    candidate: net + tax = total decides."""
+    stops = {id(c.anchor) for c in tax + total if c.anchor is not None}
+    out = []
+    for n in _top(net, 4):
+        if n.raw is None or n.anchor is None or not n.words or n.method != "label_right":
+            continue
+        applied, rows = adjustments_below(ctx, n.anchor, stops)
+        if not rows or not applied:
+            continue
+        words = tuple(w for ln in rows for w in ln.words)
+        out.append(Candidate("net", format_amount(n.raw + applied), n.score * _ADJUSTED_NET_SCALE, "net_after_adjustments",
+                             n.words + words, n.raw + applied, [f"{BRIDGED_TAG}{applied:+}"], anchor=n.anchor, label=n.label))
+    return out
 
 
 def _paid(doc: DocumentAmounts, cand: Candidate) -> Candidate:

@@ -78,6 +78,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
+        # a corrective invoice's own number under its title: "Rectificativa nº", "Abono nº"
+        (rf"(?:rectificativa|abono)\s*{NO}", 1.0, "es"),
         (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
         # the document's own number by the word "document" ("Documento n.", "N.º documento", "Nr
