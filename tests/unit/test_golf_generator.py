@@ -76,3 +76,18 @@ def test_cut_pages_end_with_the_continued_words():
         words = p.L.get("carry_out") or p.L["continued"]
         assert _text(inv).count(words) == len(p.chunks()) - 1, inv.layout_name
     assert cut
+
+
+def test_what_the_ground_truth_names_is_printed():
+    from gen.ids import group4
+
+    for inv in _invoices():
+        gt = ground_truth(inv, "x.pdf", "digital", 1, None)
+        text, p = _text(inv), GolfPage(inv, 11)
+        if "due_date" in gt:
+            assert p.date(inv.due_date) in text, inv.layout_name
+        if "iban" in gt:
+            assert group4(gt["iban"]) in text, inv.layout_name
+        if "po_number" in gt:
+            assert gt["po_number"] in text, inv.layout_name
+        assert gt["vendor_vat_id"][2:] in text, inv.layout_name
