@@ -21,7 +21,8 @@ def _layouts_drawn(region: str, part: str, count: int | None = None) -> set[str]
     return {planner.add(i).layout_name for i in range(1, (count or len(planner.schedule)) + 1)}
 
 
-@pytest.mark.parametrize("region, dev, holdout", [("harbor", 5, 5), ("delta", 8, 4), ("echo", 8, 4), ("fox", 8, 4)])
+@pytest.mark.parametrize("region, dev, holdout", [("harbor", 5, 5), ("delta", 8, 4), ("echo", 8, 4), ("fox", 8, 4),
+                                                  ("golf", 8, 4)])
 def test_parts_split_the_layouts_and_stay_apart(region, dev, holdout):
     module = importlib.import_module(f"gen.{region}")
     assert set(module.DEV).isdisjoint(module.HOLDOUT)
