@@ -118,3 +118,12 @@ def test_a_euro_sign_beside_the_total_agrees_with_master_and_country():
             4: (40, "Ref. 12,00 $")}  # a "$" OCR read off a speck: the count alone is less sure
     currency = _extract(rows, confidence=SCAN, vendors=[vendor]).fields["currency"]
     assert currency.value == "EUR" and currency.confidence >= 0.95
+
+
+def test_net_equal_to_total_closes_nothing_where_a_tax_is_stated():
+    # the row between subtotal and tax names no discount the vocabulary knows: nothing closes
+    # with the labelled tax, and the sum of the items' column (= the subtotal) must not pass
+    # as a tax-free total beside "Total $238.46" and "Tax (8.875%) $19.44"
+    ex = _extract({**US_TOTALS, 11: [(300, "Promo SPRING26"), (450, "-$24.34")]})
+    assert ex.value("total") == "238.46"
+    assert ex.fields["total"].confidence < 0.9

@@ -44,6 +44,8 @@ _CHARGES = re.compile(CHARGES, re.I)
 CENT = Decimal("0.01")
 # a breakdown table's sums: below a strong label's value, above a header-read one
 _BREAKDOWN_SCORE = 0.8
+# a tax label's candidate at least this strong, of an amount other than zero, states a tax
+_STATED_TAX = 0.5
 
 
 def _top(cands: list[Candidate], k: int = 6) -> list[Candidate]:
@@ -310,13 +312,17 @@ def _closing_triples(net: list[Candidate], tax: list[Candidate], total: list[Can
     for t in sorted(tax + _summed_tax_rows(tax), key=lambda c: -c.score):
         if t.raw is not None:
             by_value.setdefault(t.raw, t)
+    # net = total with no tax closes nothing where a tax label states a tax: the label's
+    # amount went unmatched because a row between (a discount) was not read, and the "no tax"
+    # triple would close on any sum equal to the net (a column's sum)
+    stated_tax = any(t.raw and t.score >= _STATED_TAX for t in tax)
     for n, g in product(_top(net, 10), _top(total, 10)):
         if n.raw is None or g.raw is None or not g.raw:
             continue
         for r in [Decimal(0)] + roundings:
             want = g.raw - n.raw - r
             t = next((by_value[v] for v in (want, want - CENT, want + CENT) if v in by_value), None)
-            if t is None and abs(want) > CENT:
+            if t is None and (abs(want) > CENT or stated_tax):
                 continue
             # a rounding row makes a coincidence likelier: prefer the triple without one
             yield n.score + g.score + (t.score if t else 0.3) - (0.05 if r else 0.0), (n, t, g, r)
