@@ -39,3 +39,7 @@ def test_the_polish_bare_number_word_before_a_series_code():
     # other numbers the word names: a tax id, the national e-invoice system's number
     assert "invoice_number" not in [h[0] for h in labels_in_text("Numer NIP 1234567890")]
     assert "invoice_number" not in [h[0] for h in labels_in_text("Numer KSeF 5261040828-20260123-ABCD")]
+
+
+def test_the_spanish_de_misread_between_number_sign_and_document_word():
+    assert [h[0] for h in labels_in_text(fold_accents("n° jo factura 26f000401"))] == ["invoice_number"]

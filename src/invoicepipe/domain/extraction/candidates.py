@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Optional
 
 from invoicepipe.domain.extraction.layout import Line
-from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, currency_in, parse_amount, parse_date
+from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, MONTHS, currency_in, parse_amount, parse_date
 
 _CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|SEK|NOK|DKK|Rs\.?|S?Fr\.|kr\.?|zł)$", re.I)
 # the last group of a space-grouped amount carries the sign of a credit note's trailing
@@ -172,6 +172,8 @@ def _dates_in(text: str, order: Optional[str]) -> tuple[DateToken, ...]:
     text, where = _without_marks(text)
     for rx in DATE_PATTERNS:
         for m in rx.finditer(text):
+            if _day_of_next_date(text, m):
+                continue
             parsed = parse_date(m.group(0), order)
             if parsed:
                 found.append(DateToken(parsed[0], parsed[1], where(m.start()), where(m.end() - 1) + 1))
@@ -181,6 +183,20 @@ def _dates_in(text: str, order: Optional[str]) -> tuple[DateToken, ...]:
         if not kept or d.start >= kept[-1].end:
             kept.append(d)
     return tuple(kept)
+
+
+# a written date ending in two digits and a space, then a month's name
+_SHORT_YEAR_END = re.compile(r"[^\W\d_]\.?,?\s+(\d{2})$")
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+
+
+def _day_of_next_date(text: str, m) -> bool:
+    """"19 February 21 March": two cells' dates run together whose years wrapped away; the
+    "21" ending the first match is the next date's day (a month's name follows it), no year."""
+    if not _SHORT_YEAR_END.search(m.group(0)):
+        return False
+    nxt = _NEXT_WORD.match(text, m.end())
+    return bool(nxt) and nxt.group(1).lower().rstrip(".") in MONTHS
 
 
 def _without_marks(text: str):
@@ -243,7 +259,9 @@ def is_date_or_amount(tok: str) -> bool:
 
 
 def _date_or_amount(tok: str) -> bool:
-    return any(rx.fullmatch(tok) for rx in DATE_PATTERNS) or bool(_PLAIN_AMOUNT.fullmatch(tok))
+    # a date's shape must also be a date: "282/01/2026" (a sale number, its month and year) is no day
+    return (any(rx.fullmatch(tok) for rx in DATE_PATTERNS) and parse_date(tok, None) is not None) \
+        or bool(_PLAIN_AMOUNT.fullmatch(tok))
 
 
 def skipped_before(text: str, start: int) -> bool:

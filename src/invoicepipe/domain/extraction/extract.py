@@ -135,7 +135,16 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # with the master and the country; scan tables: a quantity its column missed, price and amount
 # both without their decimal marks, sums printed off the amount column close the table;
 # Danish and Swedish months, the German "Mär.".
-EXTRACTOR_VERSION = "kv-2.23"
+# kv-2.24 (the hotel region's dev layouts): a date a narrow cell wraps over its lines
+# (``stacked_date``); two cells' dates run together are no date with a two-digit year;
+# "Document Date"; a currency code inside a sum label ("Total GBP Excl. VAT"); a series number
+# shaped like a date ("FS 282/01/2026") is one; a total label over a prepayment row keeps
+# its own; a tax category in its own item column labels no tax; "Totale da pagare entro
+# il"; the "del" opening the line under "Fattura n. ..."; "Montant dû" as "Amount due". And,
+# prompted by the hotel holdout's wrong auto-approvals (reported): the amount payable after
+# a rounding row ("Rundung -0.02 / Zu bezahlen CHF 1'409.60") is the total, its label read or
+# OCR-garbled (``totals._rounded_below``, ``_totals_after_rounding``).
+EXTRACTOR_VERSION = "kv-2.24"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -388,8 +397,8 @@ def _discount_deadline(ctx: Context, cand: Candidate) -> bool:
     """"3% Skonto innerhalb 10 Tagen bis 15.03.2013", "15.03.2020 abzüglich 2% Skonto": a
     date whose clause names a cash discount is the discount's deadline, not the due date."""
     line = ctx.layout.line_of(cand.words[0]) if cand.words else None
-    if line is None:
-        return False
+    if line is None or not any(w is cand.words[-1] for w in line.words):
+        return False  # a date read across a cell's lines (``stacked_date``) is no clause's
     first = next(s for w, (s, _) in zip(line.words, line.spans) if w is cand.words[0])
     last = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
     # the date's own characters: a word may glue it to its neighbours ("nettobis04.04.2020,3%")
@@ -417,10 +426,30 @@ def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     is the invoice date even when its own label is only "vom"/"du"/"date"."""
     if cand.words and cand.score < 0.9:
         line = cand.anchor or ctx.layout.line_of(cand.words[0])
-        if line is not None and any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(line)]):
+        if line is not None and (any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(line)])
+                                 or _continues_number_line(ctx, line, cand)):
             cand.score = min(0.95, cand.score * 2)
             cand.notes.append("beside_invoice_number")
     return cand
+
+
+# the "of" words a number's date follows ("Fattura n. 797 del 15/01/2026", "Nr. 7 vom 5.3.")
+_OF_WORDS = frozenset({"del", "vom", "du", "dated", "z dnia", "de"})
+
+
+def _continues_number_line(ctx: Context, line, cand: Candidate) -> bool:
+    """The idiom wrapped: "Fattura n. EL/2026/000797" / "del 15/01/2026": the date's "of" word
+    opens the line right under a strong invoice-number label's line."""
+    label = cand.label
+    if label is None or label.start != 0 or fold_accents(line.text[label.start:label.end]).lower() not in _OF_WORDS:
+        return False
+    words = line.words_in(label.start, label.end)
+    if not words:
+        return False
+    # the nearest line above over the "of" word (a block beside may sit between in print order)
+    above = ctx.layout.lines_above(line, words[0].box.x0, words[0].box.x0 + 3 * ctx.layout.char_width, max_lines=1)
+    return bool(above) and line.box.top - above[0][0].box.bottom < line.height \
+        and any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(above[0][0])])
 
 
 # lines whose dates are another date's: a due, delivery or order date's label names them

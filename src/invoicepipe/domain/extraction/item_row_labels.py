@@ -6,7 +6,9 @@ word names the item's amount as the invoice's tax (or net, or total), and when n
 closes the triple that amount wins. The row says what it is by its cells: after the word
 stand a quantity and a unit price that multiply to a figure with cents (the line amount),
 and before it the item's code or name. A real tax row never holds that product: its
-numbers are a rate (a percentage, not an amount), a base and the tax.
+numbers are a rate (a percentage, not an amount), a base and the tax. Nor does a row whose
+tax category stands in its own column between the unit price and the line amount ("11,23
+TVA 20 % 56,15 €"): quantity x unit price before the word is the amount after it.
 
 The item table's header also names amounts ("Wartość netto ... Kwota VAT ... Wartość
 brutto" over the items), so the first item row is read under it as the net, tax and
@@ -38,13 +40,27 @@ def labelled_inside_item(ctx: Context, cand: Candidate) -> bool:
     before = line.text[:hit.start]
     if not any(ch.isalpha() for ch in before):
         return False  # the row starts with the word: a label row ("MwSt 19 % ...")
-    after = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.start >= hit.end]
-    return len(after) >= 3 and item_arithmetic(after) is not None
+    toks = amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
+    after = [t for t in toks if t.start >= hit.end]
+    if len(after) >= 3 and item_arithmetic(after) is not None:
+        return True
+    # the row's tax category in its own column, after quantity and unit price and before the
+    # line amount ("Stylo bille ... 5,00 Ramette(s) 11,23  TVA 20 %  56,15 €"): the amount the
+    # label would read is the product of two figures before it
+    before = [t for t in toks if t.end <= hit.start]
+    amount = next((t for t in after if t.has_decimals and not line.text[t.end:t.end + 2].lstrip().startswith("%")), None)
+    return amount is not None and len(before) >= 2 and _product_before(before, amount)
 
 
 def without_item_labels(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if not labelled_inside_item(ctx, c)]
 
+
+
+def _product_before(before, amount) -> bool:
+    """Two of the figures ``before`` multiply to ``amount`` (quantity x unit price)."""
+    return any(q.value != 0 and abs(q.value * p.value - amount.value) <= CENT * max(Decimal(1), abs(q.value))
+               for i, q in enumerate(before) for p in before[i + 1:])
 
 
 def _item_product(toks) -> bool:

@@ -23,6 +23,7 @@ from invoicepipe.domain.extraction.second_reading import read_again_alike, stand
 from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.stacked_date import STACKED_PLACEMENT, stacked_date
 from invoicepipe.domain.extraction.wrapped_labels import join_wrapped_labels
 from invoicepipe.domain.models import Box, Word
 
@@ -244,6 +245,13 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit,
                                             ["overlaid"] if overlaid else []))
                 break
+        if len(out) == before and parser is parse_date_value:
+            stacked = stacked_date(ctx.layout, line, lbox.x0 - 3 * cw, col_x1, ctx.date_order)
+            if stacked is not None:
+                value, raw, words, ambiguous = stacked
+                out.append(scored_candidate(name, value, raw, strength * STACKED_PLACEMENT * date_quality(ctx, ambiguous),
+                                            "label_below", words, line, hit, ["stacked"]))
+                continue
         wrapped = _wrapped_value(ctx, line, hit, parser) if len(out) == before else None
         if wrapped is not None:
             value, raw, below, vs, ve, quality = wrapped

@@ -64,6 +64,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     doc = DocumentAmounts(ctx)
     net, tax, total = _with_breakdown(ctx, net, tax, total)
     net = net + _nets_after_adjustments(ctx, net, tax, total)
+    total = total + _totals_after_rounding(ctx, total)
     total = [_paid(doc, c) for c in total]
     net, total = _payable_net(doc, net, total)
     chosen, closes, adjustment = _choose(ctx, net, tax, total, items_net)
@@ -287,12 +288,69 @@ def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candida
     rows is looked up by the value the pair (net, total) needs, so a right tax row is never
     cut off by a ranking."""
     best: Optional[tuple[float, tuple]] = None
-    for score, triple in _closing_triples(net, tax, total, roundings):
+    closing = list(_closing_triples(net, tax, total, roundings))
+    for score, triple in closing:
         if items_net is not None and triple[0].raw == items_net:
             score += 1.0  # the items add up to it: the invoice's own, not a converted copy
         if best is None or score > best[0]:
             best = (score, triple)
-    return best[1] if best else None
+    return _rounded_below(best[1], [t for _, t in closing]) if best else None
+
+
+# lines under a total its rounding row and the rounded amount may take
+_ROUNDING_REACH = 3
+
+
+def _totals_after_rounding(ctx: Context, total: list[Candidate]) -> list[Candidate]:
+    """The amount payable printed under a total's rounding row whose label OCR garbled ("Zu
+    -bezahlen F CHF 1'409.60" under "Total inkl. MWST 1'409.62" / "Rundung -0.02"): an
+    amount equal to the total plus the rounding, on the lines right under the rounding
+    row. It is only a candidate: net + tax + rounding = total, and ``_rounded_below``, take
+    it."""
+    out: list[Candidate] = []
+    for g in _top(total, 4):
+        if g.raw is None or g.anchor is None or g.method != "label_right":
+            continue
+        lines = ctx.layout.by_page.get(g.anchor.page, ())
+        k = g.anchor.index
+        below = lines[k + 1:k + 1 + _ROUNDING_REACH]
+        for i, ln in enumerate(below):
+            rounding = _rounding_on(ctx, ln)
+            if rounding is None:
+                continue
+            for nxt in below[i + 1:]:
+                for tok in amounts_on(nxt, ctx.decimal_sep, ctx.layout.char_width):
+                    if tok.has_decimals and tok.value in (g.raw + rounding, g.raw - rounding) and tok.value != g.raw:
+                        out.append(Candidate("total", format_amount(tok.value), g.score * 0.95, "after_rounding",
+                                             nxt.words_in(tok.start, tok.end), tok.value, anchor=nxt))
+            break
+    return out
+
+
+def _rounding_on(ctx: Context, ln) -> Optional[Decimal]:
+    """The amount of a rounding row ("Rundung -0.02", "Öresavrundning 0,30"), else None."""
+    for h in ctx.hits[id(ln)]:
+        if h.field == "other_amount" and _ROUNDING.search(fold_accents(ln.text[h.start:h.end])):
+            toks = [t for t in amounts_on(ln, ctx.decimal_sep, ctx.layout.char_width) if t.start >= h.end and t.has_decimals]
+            if toks and abs(toks[0].value) < 1:
+                return abs(toks[0].value)
+    return None
+
+
+def _rounded_below(best: tuple, closing: list[tuple]) -> tuple:
+    """The triple whose total is the amount payable after a printed rounding, where one
+    closes with the same net and tax under the chosen total: "Total inkl. MWST -5.28 /
+    Rundung -0.02 / Zu bezahlen CHF -5.30" (the Swiss 5-Rappen rounding, the Swedish
+    öresavrundning). What is paid is the rounded amount printed after the rounding row;
+    the triple without the rounding only wins the ranking as the likelier coincidence."""
+    n, t, g, r = best
+    if r or g.page is None or g.box is None:
+        return best
+    for n2, t2, g2, r2 in closing:
+        if n2 is n and t2 is t and r2 and g2.raw == g.raw + r2 and g2.page == g.page and g2.box is not None \
+                and g2.box.top > g.box.bottom:
+            return n2, t2, g2, r2
+    return best
 
 
 def closing_nets(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> set[Decimal]:

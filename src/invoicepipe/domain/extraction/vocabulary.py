@@ -19,6 +19,9 @@ NO = r"(?:no\b\.?|nr\b\.?|n[°ºo]\.?|n\.[°º]?|núm\b\.?|num(?:ber|mer|éro|er
 # between a sum word and the qualifier after its tax word: "Totale IVA", "Total (IVA", "Totale
 # (IVA", "Importe total IVA" (the romance languages put "included"/"excluded" after the tax word)
 _TAX_AFTER = r"\s*\(?\s*(?:iva|tva|imposta|igic)\s*"
+# a currency code set between a sum word and its qualifier: "Total GBP Excl. VAT", "Total EUR
+# inkl. MwSt.", "Totaal EUR incl. btw" (ERPs print the document currency into the label)
+_CODE = r"(?:(?:eur|gbp|usd|chf|pln|czk|sek|nok|dkk|huf|ron|inr|aud|cad|nzd|sgd|hkd|zar|jpy|cny|myr)\s*)?"
 
 # a line that says it credits an invoice ("Kredit av faktura 000568", "Kreditering af faktura",
 # "Creditering van factuur", "Storno zur Rechnung", "Storno della fattura", "Credit for
@@ -78,6 +81,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
+        # its "de" misread by OCR ("N° jo factura", "Nº dc factura"): still the number's label
+        (r"n\.?[°º]\s*[a-z]{2}\s+factura", 0.9, "es"),
         # a corrective invoice's own number under its title: "Rectificativa nº", "Abono nº"
         (rf"(?:rectificativa|abono)\s*{NO}", 1.0, "es"),
         (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
@@ -112,6 +117,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|bill(?:ing)?\s*date", 1.0, "en"),
         (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
         (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
+        # ERP prints ("Document Date" of a sales invoice, Business Central and Dynamics)
+        (r"document\s*date", 0.9, "en"),
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le", 1.0, "fr"),
         (r"factuur\s*datum", 1.0, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
@@ -140,7 +147,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # "08/02/2026  546,18 €"): its first date is the due date (``search``: the bare date word
         # heading the schedule's column does not end the heading's block)
         (r"vencimientos", 0.9, "es"),
-        (r"(?:data\s*(?:di\s*)?)?scadenza|da\s*pagare\s*entro", 1.0, "it"),
+        (r"(?:data\s*(?:di\s*)?)?scadenza|(?:totale\s*)?da\s*pagare\s*entro(?:\s*il)?", 1.0, "it"),
         # "Pagabile entro il", "Pagadero antes del", "Pagável até", "Betaalbaar vóór": the payable
         # word of each language with its "by" (as "Payable by", "Zahlbar bis")
         (r"pagabile\s*entro(?:\s*il)?|(?:pagamento|saldare)\s*entro(?:\s*il)?", 1.0, "it"),
@@ -260,14 +267,14 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     "net": [
         (r"sub\s*-?\s*total|net\s*(?:amount|total)|total\s*net|total\s*excl\.?(?:uding)?\s*(?:vat|tax)|amount\s*before\s*tax", 1.0, "en"),
         # receipts: "Total Sales (Excluding GST)", "Total before tax": a sum before tax is net, never the total
-        (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
+        (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
         # legacy prints: "GOODS VALUE", "Value of goods" (the goods before tax and charges)
         (r"goods\s*(?:value|total)|(?:total\s*)?value\s*of\s*goods", 1.0, "en"),
         # US invoices: "Merchandise Total" (the goods before freight, discount and sales tax)
         (r"merchandise\s*(?:sub\s*-?\s*)?(?:total|value|amount)", 1.0, "en"),
         (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
-        (r"total\s*(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
+        (rf"total\s*{_CODE}(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
         (r"základ\s*dan[ěe]|(?:celkem|celkom)\s*bez\s*dph", 1.0, "cs"),
         (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
         # Belgian French writes "hors TVA" as "HTVA" ("Total HTVA"); a bare "HTVA" heads the unit price column too
@@ -310,7 +317,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "total": [
         (r"grand\s*total|total\s*amount(?:\s*due)?|invoice\s*total|total\s*incl\.?(?:uding)?\s*(?:vat|tax)?|total\s*due", 1.0, "en"),
-        (r"total\s*(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
+        (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|amount\s*payable|amount\s*to\s*pay", 0.9, "en"),
         (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
         # a credit memo's own total: "Credit Total", "Credit Memo Total" ("Total credit" may be
@@ -324,7 +331,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"totaal\s*credit(?:nota|factuur)", 1.0, "nl"),
         (r"gesamt\s*-?\s*(?:betrag|summe)|rechnungs\s*-?\s*betrag|brutto\s*-?\s*betrag|summe\s*brutto|endbetrag|rechnungssumme", 1.0, "de"),
         (r"bruttosumme|gesamtsumme|summe\s*(?:inkl\.?|mit)\s*(?:ust|mwst|umsatzsteuer)\.?|rechnungstotal|total\s*inkl\.?\s*(?:mwst|ust)\.?", 1.0, "de"),
-        (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"), (r"gesamt\s*-?\s*brutto", 1.0, "de"),
+        (r"zu\s*zahlen(?:der\s*betrag)?|zahlbetrag|brutto", 0.85, "de"),
+        # the Swiss "Zu bezahlen" / "Total zu bezahlen" (the amount payable, after a rounding row)
+        (r"(?:total\s*)?zu\s*bezahlen", 0.9, "de"), (r"gesamt\s*-?\s*brutto", 1.0, "de"),
         # till receipts: "SUMME EUR 12,34", "Gesamt 12,34". Both are also column headers of
         # invoice tables ("Einzelpreis  Gesamt"): a label only with an amount right after it
         (rf"summe{AMOUNT_NEXT}", 0.8, "de"), (rf"gesamt{AMOUNT_NEXT}", 0.6, "de"),
@@ -334,7 +343,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # a credit note's total says what it credits, tax included: "Avoir TTC", "Total avoir TTC"
         (r"total\s*ttc|montant\s*ttc|total\s*facture|(?:total\s*|montant\s*)?avoir\s*ttc", 1.0, "fr"),
         (r"net\s*à\s*payer|montant\s*à\s*payer|somme\s*à\s*payer|total\s*à\s*payer", 0.9, "fr"),
-        (r"montant\s*total|montant\s*dû|solde\s*dû|reste\s*à\s*payer", 0.9, "fr"),
+        (r"montant\s*total", 0.9, "fr"), (r"montant\s*dû|solde\s*dû|reste\s*à\s*payer", 0.8, "fr"),
         (r"totaal(?:bedrag)?|te\s*betalen", 0.9, "nl"),
         (r"totaal\s*te\s*betalen|factuurbedrag", 1.0, "nl"),
         # "TOTAL RECTIFICATIVA", "Total factura rectificativa": a corrective invoice's own total

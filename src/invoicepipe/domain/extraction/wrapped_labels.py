@@ -106,8 +106,10 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
         return  # the first line's words already name the field as surely
     used_end = sb + end - len(first) - 1  # where the label ends on the lower line
     right_upper, right_lower = _value_right(upper, a[1], cw), _value_right(lower, b[1], cw)
-    if right_upper == right_lower:
-        return  # two labelled rows, or a value under the box (``search._label_continued``)
+    if right_upper == right_lower or (right_lower and _figure_right(upper, a[1])):
+        # two labelled rows (the upper's value may stand far right in an amount column: "Total
+        # 1 418,90 €" over "Acompte (...) -420,00 €"), or a value under the box (``search._label_continued``)
+        return
     if right_lower and _under_other_label(upper, lower.words[b[1] + 1], on_upper, hits):
         return  # the value heads down another label's column ("BON DE / COMMANDE" beside "BL N°" over its number)
     on_lower = [h for h in hits[id(lower)] if h.start < used_end and h.end > sb]
@@ -128,6 +130,11 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
         keep_lower.append(LabelHit(field, strength, lang, lower, sb, lower.spans[end_word][1]))
     hits[id(upper)] = sorted(keep_upper, key=lambda h: h.start)
     hits[id(lower)] = sorted(keep_lower, key=lambda h: h.start)
+
+
+def _figure_right(line: Line, last: int) -> bool:
+    """A word with a digit anywhere right of the run ending at word ``last``."""
+    return any(any(ch.isdigit() for ch in w.text) for w in line.words[last + 1:])
 
 
 def _under_other_label(upper: Line, value, own: list[LabelHit], hits: dict) -> bool:
