@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
+from ..adapters.db.parse_outcome import save_parse_outcome
 from ..adapters.parse_isolation import InlineRunner, Shared
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import Document, DocumentText, Status
@@ -203,10 +204,12 @@ def _record(app, doc, actor: str, owner: str, failure, result, granted=None, ela
                      extractor_version=extraction.extractor_version, page_count=len(pages), reason=None,
                      holder=owner, **RELEASED)
         if event is not None:
-            costs.settle(tx, granted, out.cost)
-            tx.documents.save_reading(doc.id, extraction, out.reader, pages, invoice_columns(extraction, doc.channel))
-            if out.content_print is not None:
-                tx.content_prints.save_content_print(doc.id, out.content_print)
+            # the ledger's close, the reading and the print: one statement on PostgreSQL
+            close = costs.close_arguments(tx, granted, out.cost)
+            if close is None:
+                costs.settle(tx, granted, out.cost)
+            save_parse_outcome(tx, doc.id, extraction, out.reader, pages, invoice_columns(extraction, doc.channel),
+                               out.content_print, close)
     log_step(app, event, content_print_ms=out.print_ms)
     if event is None:
         return

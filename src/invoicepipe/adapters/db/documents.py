@@ -137,18 +137,40 @@ def _upsert_invoice_statement(dialect: str, columns: tuple[str, ...]):
 _EXTRACTION_COLUMNS = ("document_id", "extractor_version", "reader", "fields", "lines", "pages", "warnings", "source", "created_at")
 
 
+def reading_parts(columns: tuple[str, ...], prefix: str = ""):
+    """PostgreSQL: ``save_reading``'s two writes, (the extraction INSERT as a data-modifying
+    CTE, the invoice upsert), with the parameters ``reading_parameters`` gives; also for a
+    statement that carries them with other writes (``adapters/db/parse_outcome.py``), whose
+    invoice parameters are named ``prefix`` + column: a parameter named as a column of
+    another table the statement updates would be set on it too (SQLAlchemy takes parameters
+    named as an UPDATE's columns as values to set)."""
+    x = t.extractions.c
+    saved = (insert(t.extractions).values({c: bindparam(f"x_{c}", type_=x[c].type) for c in _EXTRACTION_COLUMNS})
+             .returning(x.id).cte("saved_extraction"))
+    i = t.invoices.c
+    values = {c: bindparam(prefix + c, type_=i[c].type) for c in ("document_id", "created_at", *columns)}
+    return saved, _upsert_invoice_statement("postgresql", columns).values(values)
+
+
+def reading_parameters(doc_id: int, extraction: Extraction, reader: str, pages: list[dict], invoice: Mapping[str, Any],
+                       source: str = "machine", prefix: str = "") -> dict:
+    """PostgreSQL: ``reading_parts``' parameters (the same ``prefix``)."""
+    fields, lines = extraction_to_json(extraction)
+    now = utcnow()
+    stored = {"document_id": doc_id, "extractor_version": extraction.extractor_version, "reader": reader, "fields": fields,
+              "lines": lines, "pages": pages, "warnings": list(extraction.warnings), "source": source, "created_at": now}
+    return {**{f"x_{k}": v for k, v in stored.items()},
+            **{prefix + k: v for k, v in {"document_id": doc_id, "created_at": now, **invoice}.items()}}
+
+
 @lru_cache(maxsize=16)
 def _extraction_and_invoice_statement(columns: tuple[str, ...]):
     """PostgreSQL: ``save_reading``'s extraction INSERT (parameters ``x_<column>``) and invoice
     upsert (``upsert_invoice``'s parameters) as one statement: the INSERT is a data-modifying
     CTE, which runs to completion whether or not the upsert reads it. Built once per set of
     invoice columns."""
-    x = t.extractions.c
-    saved = (insert(t.extractions).values({c: bindparam(f"x_{c}", type_=x[c].type) for c in _EXTRACTION_COLUMNS})
-             .returning(x.id).cte("saved_extraction"))
-    i = t.invoices.c
-    values = {c: bindparam(c, type_=i[c].type) for c in ("document_id", "created_at", *columns)}
-    return _upsert_invoice_statement("postgresql", columns).values(values).add_cte(saved)
+    saved, upsert = reading_parts(columns)
+    return upsert.add_cte(saved)
 
 
 @lru_cache(maxsize=4)
@@ -536,13 +558,8 @@ class DocumentRepository:
             self.save_extraction(doc_id, extraction, reader, pages, source)
             self.upsert_invoice(doc_id, **invoice)
             return
-        fields, lines = extraction_to_json(extraction)
-        now = utcnow()
-        stored = {"document_id": doc_id, "extractor_version": extraction.extractor_version, "reader": reader, "fields": fields,
-                  "lines": lines, "pages": pages, "warnings": list(extraction.warnings), "source": source, "created_at": now}
         statement = _extraction_and_invoice_statement(tuple(sorted(invoice)))
-        self.conn.execute(statement, {**{f"x_{k}": v for k, v in stored.items()}, "document_id": doc_id, "created_at": now,
-                                      **invoice})
+        self.conn.execute(statement, reading_parameters(doc_id, extraction, reader, pages, invoice, source))
 
     def machine_extraction(self, doc_id: int) -> Optional[dict]:
         """The newest extraction the machine made (before any person changed it)."""
