@@ -189,7 +189,7 @@ OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "deliv
 
 @lru_cache(maxsize=256)
 def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False,
-                          decided: bool = False, delivered: bool = False, postgres: bool = False):
+                          decided: bool = False, delivered: bool = False, postgres: bool = False, moves: int = 1):
     """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
     once: building and cache-keying it per call cost more client CPU than running it. Every
     value is a parameter, typed by its column (so SQLite stores dates as the column would).
@@ -204,7 +204,11 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
 
     ``postgres``: the expected states are one array parameter (``= ANY``), so the statement's
     text is the same whatever their number; an expanding ``IN`` is rendered and converted
-    anew at every execution (SQLite keeps it: it has no arrays)."""
+    anew at every execution (SQLite keeps it: it has no arrays).
+
+    ``moves`` (PostgreSQL, with ``draw_seq``, no riders): the update stands for that many
+    moves made one after the other (``transition_twice``): the version goes up by as many,
+    and as many seqs are drawn (``s0``, ``s1``, ...)."""
     c = t.documents.c
     now = bindparam("now", type_=c.updated_at.type)
     expected = (c.status == func.any(bindparam("expected", type_=ARRAY(c.status.type))) if postgres
@@ -215,10 +219,14 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
     if leased:
         guards.append(or_(c.lease_owner.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at < now,
                           c.lease_owner == bindparam("holder")))
-    values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + 1,
+    values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + moves,
               **{name: bindparam(f"set_{name}", type_=c[name].type) for name in columns}}
     statement = update(t.documents).where(*guards).values(**values)
     seq = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
+    if moves > 1:
+        if not draw_seq or decided or delivered:
+            raise ValueError("a statement for several moves draws their seqs and carries no riders")
+        return statement.returning(*(seq.label(f"s{i}") for i in range(moves)))
     if not (decided or delivered):
         return statement.returning(seq) if draw_seq else statement
     if not draw_seq:
@@ -432,6 +440,21 @@ class DocumentRepository:
         if seq is not None and decision is not None and not draw_seq:
             self.add_decision(doc_id, **decision)
         return seq
+
+    def transition_twice(self, doc_id: int, expected: Iterable[Status], new: Status, holder: Optional[str] = None,
+                         **changes: Any) -> Optional[tuple[int, int]]:
+        """PostgreSQL: two moves the caller made one after the other as one guarded update
+        (``expected`` the first's guard, ``holder`` the second's lease guard, ``new`` the
+        second's state, ``changes`` both moves' columns): None when the document is not as
+        both guards want it (nothing written), else the two events' seqs in the order drawn.
+        On SQLite None, always: the caller makes the two moves."""
+        if self.conn.dialect.name != "postgresql":
+            return None
+        statement = _transition_statement(tuple(sorted(changes)), False, holder is not None, True, postgres=True, moves=2)
+        params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": utcnow(),
+                  "expected_version": None, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}
+        row = self.conn.execute(statement, params).first()
+        return None if row is None else tuple(sorted((int(row[0]), int(row[1]))))
 
     def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict,
                     decision: Optional[Mapping[str, Any]] = None, delivered: bool = False) -> Optional[int]:
