@@ -532,7 +532,10 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     saved_steps, saved_append = dict(actors.STEPS), audit_db.AuditRepository.append
     saved_deliver = decide_service.deliver_claimed
     saved_extract, saved_probe = parse_service._extract, triage_service.probe_document
-    saved_start, saved_run = triage_service.queue_and_start_parse, triage_service.run_parse
+    # the move to QUEUED of a document for the fast pool is one statement with its parse's
+    # start (services/parse.queue_and_start_parse; start_parse before): counted under parse
+    start_name = "queue_and_start_parse" if hasattr(triage_service, "queue_and_start_parse") else "start_parse"
+    saved_start, saved_run = getattr(triage_service, start_name), triage_service.run_parse
     # One process runs every step, as `invoicepipe up` does: a decision that approves
     # delivers in the same call (actors.WITH_EXPORT); that delivery counts under export. A
     # triage that chooses the fast pool parses in the same call (actors.WITH_FAST_PARSE);
@@ -540,9 +543,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     composed = {**actors.WITH_EXPORT, **actors.WITH_FAST_PARSE}
     for step, stage in names.items():
         actors.STEPS[step] = clock.wrap(stage, composed.get(saved_steps[step], saved_steps[step]))
-    # the move to QUEUED of a document for the fast pool is one statement with its parse's
-    # start (services/parse.queue_and_start_parse): counted under parse
-    triage_service.queue_and_start_parse = clock.wrap("parse", saved_start)
+    setattr(triage_service, start_name, clock.wrap("parse", saved_start))
     triage_service.run_parse = clock.wrap("parse", saved_run)
     decide_service.deliver_claimed = clock.wrap("export", saved_deliver)
     # What `invoicepipe up` runs in its parse children, apart: "parse" and "triage" are then
@@ -572,7 +573,8 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         actors.STEPS.update(saved_steps)
         decide_service.deliver_claimed = saved_deliver
         parse_service._extract, triage_service.probe_document = saved_extract, saved_probe
-        triage_service.queue_and_start_parse, triage_service.run_parse = saved_start, saved_run
+        setattr(triage_service, start_name, saved_start)
+        triage_service.run_parse = saved_run
         audit_db.AuditRepository.append = saved_append
     n = len(files) - STAGE_WARMUP
     return {"cpu_ms": {k: round(v / n, 1) for k, v in clock.ms.items()},
