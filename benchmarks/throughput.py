@@ -223,7 +223,13 @@ class Servers:
 
     def pids(self) -> list[int]:
         pids = [int((self.dir / "postmaster.pid").read_text().split()[0])]
-        pids.append(int((self.dir.parent / "redis.pid").read_text().strip()))
+        # redis-server writes its pid file once it has daemonized: on a loaded machine that
+        # can be later than the fixed pause after starting it
+        redis_pid = self.dir.parent / "redis.pid"
+        end = time.monotonic() + 10
+        while not redis_pid.exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        pids.append(int(redis_pid.read_text().strip()))
         return pids
 
     def __exit__(self, *exc) -> None:
@@ -277,13 +283,14 @@ class Run:
         if self.server_pids:
             self.sql("SELECT pg_stat_statements_reset()")
 
-    def statements(self) -> list[tuple[str, int]]:
-        """(statement, calls) since ``reset_statements``, most called first, the benchmark's own left out."""
+    def statements(self) -> list[tuple[str, int, float]]:
+        """(statement, calls, server ms: planning and execution) since ``reset_statements``,
+        most called first, the benchmark's own left out."""
         if not self.server_pids:
             return []
-        rows = self.sql("SELECT query, calls FROM pg_stat_statements WHERE userid <> "
+        rows = self.sql("SELECT query, calls, total_plan_time + total_exec_time FROM pg_stat_statements WHERE userid <> "
                         f"(SELECT oid FROM pg_roles WHERE rolname = '{BENCH_ROLE}') ORDER BY calls DESC")
-        return [(q, int(c)) for q, c in rows]
+        return [(q, int(c), float(ms)) for q, c, ms in rows]
 
     def redis_commands(self) -> dict[str, int]:
         """Redis's command counts so far (INFO commandstats; production only): messages
@@ -396,8 +403,11 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
             "cores_by_process": sched,
             # a process started inside the window (a parse child) is warm-up charged to the batch
             "processes": {k: [processes_before.get(k, 0), v] for k, v in processes_after.items()},
-            "sql_per_doc": round(sum(c for _, c in statements) / n, 1) if statements else None,
-            "hot_sql": [[round(c / n, 2), " ".join(q.split())[:160]] for q, c in statements if c >= n / 2],
+            "sql_per_doc": round(sum(c for _, c, _ in statements) / n, 1) if statements else None,
+            # the server's own time in the statements (planning + execution, pg_stat_statements):
+            # the rest of PostgreSQL's CPU per document is round trips, parsing, commits
+            "sql_server_ms_per_doc": round(sum(ms for _, _, ms in statements) / n, 2) if statements else None,
+            "hot_sql": [[round(c / n, 2), " ".join(q.split())[:160], round(ms / n, 3)] for q, c, ms in statements if c >= n / 2],
             # Redis commands per document over the batch: idle polling counts too (bells, delay queues)
             "redis_per_doc": round(sum(redis_calls.values()) / n, 1) if redis_calls else None,
             "redis_by_command": {k: round(v / n, 2) for k, v in sorted(redis_calls.items(), key=lambda kv: -kv[1])}}
@@ -522,7 +532,10 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     saved_steps, saved_append = dict(actors.STEPS), audit_db.AuditRepository.append
     saved_deliver = decide_service.deliver_claimed
     saved_extract, saved_probe = parse_service._extract, triage_service.probe_document
-    saved_start, saved_run = triage_service.start_parse, triage_service.run_parse
+    # the move to QUEUED of a document for the fast pool is one statement with its parse's
+    # start (services/parse.queue_and_start_parse; start_parse before): counted under parse
+    start_name = "queue_and_start_parse" if hasattr(triage_service, "queue_and_start_parse") else "start_parse"
+    saved_start, saved_run = getattr(triage_service, start_name), triage_service.run_parse
     # One process runs every step, as `invoicepipe up` does: a decision that approves
     # delivers in the same call (actors.WITH_EXPORT); that delivery counts under export. A
     # triage that chooses the fast pool parses in the same call (actors.WITH_FAST_PARSE);
@@ -530,7 +543,7 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
     composed = {**actors.WITH_EXPORT, **actors.WITH_FAST_PARSE}
     for step, stage in names.items():
         actors.STEPS[step] = clock.wrap(stage, composed.get(saved_steps[step], saved_steps[step]))
-    triage_service.start_parse = clock.wrap("parse", saved_start)
+    setattr(triage_service, start_name, clock.wrap("parse", saved_start))
     triage_service.run_parse = clock.wrap("parse", saved_run)
     decide_service.deliver_claimed = clock.wrap("export", saved_deliver)
     # What `invoicepipe up` runs in its parse children, apart: "parse" and "triage" are then
@@ -560,7 +573,8 @@ def stages(files: list[Path], work: Path, sets_dir: Path, database_url: Optional
         actors.STEPS.update(saved_steps)
         decide_service.deliver_claimed = saved_deliver
         parse_service._extract, triage_service.probe_document = saved_extract, saved_probe
-        triage_service.start_parse, triage_service.run_parse = saved_start, saved_run
+        setattr(triage_service, start_name, saved_start)
+        triage_service.run_parse = saved_run
         audit_db.AuditRepository.append = saved_append
     n = len(files) - STAGE_WARMUP
     return {"cpu_ms": {k: round(v / n, 1) for k, v in clock.ms.items()},
@@ -693,9 +707,10 @@ def print_report(report: dict) -> None:
                       f"{kids.get('idle', '?')} idle)")
             print("  processes before -> after the batch: " + ", ".join(f"{k} {a}->{b}" for k, (a, b) in r["processes"].items()))
             if r.get("sql_per_doc") is not None:
-                print(f"  PostgreSQL statements per doc: {r['sql_per_doc']} (pg_stat_statements); most run:")
-                for calls, query in r["hot_sql"]:
-                    print(f"    {calls:7.2f}  {query}")
+                print(f"  PostgreSQL statements per doc: {r['sql_per_doc']} (pg_stat_statements), their planning and "
+                      f"execution {r.get('sql_server_ms_per_doc')} ms per doc; most run (calls per doc, server ms per doc):")
+                for calls, query, *ms in r["hot_sql"]:
+                    print(f"    {calls:7.2f}  {ms[0] if ms else '':>6}  {query}")
             if r.get("redis_per_doc") is not None:
                 print(f"  Redis commands per doc: {r['redis_per_doc']} (INFO commandstats): "
                       + ", ".join(f"{k} {v}" for k, v in r["redis_by_command"].items()))

@@ -95,3 +95,84 @@ def test_the_outbox_row_is_marked_delivered_with_the_move(app):
         assert tx.documents.get(doc_id).status is Status.EXPORTED
     assert entry["delivered_at"] is not None and entry["attempts"] == 1 and entry["last_error"] is None
     assert verify(app)["ok"]
+
+
+def _queued(actor: str = "worker:test") -> dict:
+    return dict(to=Status.QUEUED, step="triage", actor=actor, outcome="fast", reasons=[{"code": "pool_fast", "message": "text layer",
+                                                                                         "evidence": {}}],
+                inputs={"page_count": 1}, policy_version="p1", pool="fast", page_count=1)
+
+
+def _trail(app, doc_id) -> list[tuple]:
+    with app.uow.read() as tx:
+        return [(e["step"], e["from_status"], e["to_status"], e["outcome"], e["inputs"].get("attempt")) for e in tx.audit.trail(doc_id)]
+
+
+def test_a_triaged_document_is_queued_and_its_parse_started_as_two_moves_did(app):
+    """``queue_and_start_parse``: the move to QUEUED and the parse's start (lease, attempt,
+    grant) are one UPDATE on PostgreSQL; the document's row, its two events (in order, each
+    with its own seq) and the chain are what the two moves gave (the second document)."""
+    from invoicepipe.services.parse import queue_and_start_parse, start_parse
+    from dataclasses import replace
+
+    together = _document(app, Status.RECEIVED)
+    with app.uow.begin() as tx:
+        apart = tx.documents.add(sha256="cd" * 32, filename="b.pdf", channel="portal", media_type="application/pdf",
+                                 size_bytes=1, status=Status.RECEIVED)
+    writes = _writes(app)
+    with app.uow.begin() as tx:
+        doc = tx.documents.get(together)
+        queued_event, start = queue_and_start_parse(app, tx, doc, "worker:test", _queued())
+    moves = [w for w in writes if "UPDATE documents" in w]
+    assert len(moves) == (1 if app.engine.dialect.name == "postgresql" else 2)
+    with app.uow.begin() as tx:
+        doc = tx.documents.get(apart)
+        apart_event = move(tx, doc, **_queued())
+        apart_start = start_parse(app, tx, replace(doc, status=Status.QUEUED, pool="fast", page_count=1), "worker:test")
+    assert start.leased and apart_start.leased and start.granted is not None and start.vendors == apart_start.vendors
+    assert queued_event["seq"] < start.event["seq"] and apart_event["seq"] < apart_start.event["seq"]
+    assert (start.doc.status, start.doc.pool, start.doc.page_count) == (apart_start.doc.status, apart_start.doc.pool, apart_start.doc.page_count)
+    with app.uow.read() as tx:
+        rows = [tx.documents.get(i) for i in (together, apart)]
+    for field in ("status", "pool", "page_count", "attempts", "version", "reason"):
+        assert getattr(rows[0], field) == getattr(rows[1], field), field
+    assert rows[0].lease_owner == start.owner and rows[0].lease_expires_at is not None
+    assert _trail(app, together) == _trail(app, apart) == [("triage", "received", "queued", "fast", None),
+                                                          ("parse_started", "queued", "parsing", "fast", 1)]
+    assert queued_event["to_status"] == apart_event["to_status"] == "queued"
+    # a thread that wrote its partition's head last appends both at the seqs the update drew
+    with app.uow.begin() as tx:
+        third = tx.documents.add(sha256="ef" * 32, filename="c.pdf", channel="portal", media_type="application/pdf",
+                                 size_bytes=1, status=Status.RECEIVED)
+    with app.uow.begin() as tx:
+        queued_event, start = queue_and_start_parse(app, tx, tx.documents.get(third), "worker:test", _queued())
+    if app.engine.dialect.name == "postgresql":
+        assert start.event["seq"] == queued_event["seq"] + 1
+    assert _trail(app, third) == _trail(app, apart)
+    assert verify(app)["ok"]
+
+
+def test_a_document_either_move_refuses_goes_the_two_moves_way(app):
+    """Triaged already: nothing moves. Held under another worker's live lease: queued, and the
+    parse not started (its move refused), as the two moves did."""
+    from invoicepipe.services.parse import queue_and_start_parse
+
+    doc_id = _document(app, Status.RECEIVED)
+    with app.uow.begin() as tx:
+        stale = tx.documents.get(doc_id)
+        assert move(tx, stale, **_queued("worker:other")) is not None
+    with app.uow.begin() as tx:
+        assert queue_and_start_parse(app, tx, stale, "worker:test", _queued()) == (None, None)
+    with app.uow.begin() as tx:
+        held = tx.documents.add(sha256="ef" * 32, filename="c.pdf", channel="portal", media_type="application/pdf",
+                                size_bytes=1, status=Status.RECEIVED)
+        tx.documents.touch(held, lease_owner="worker:other/1", lease_expires_at=datetime.now(timezone.utc) + timedelta(minutes=5))
+    with app.uow.begin() as tx:
+        before = tx.documents.get(held)
+        event_row, start = queue_and_start_parse(app, tx, before, "worker:test", _queued())
+    assert event_row is not None and start is not None and start.event is None and not start.leased
+    with app.uow.read() as tx:
+        row = tx.documents.get(held)
+    assert (row.status, row.lease_owner, row.attempts, row.version) == (Status.QUEUED, "worker:other/1", 0, before.version + 1)
+    assert _trail(app, held) == [("triage", "received", "queued", "fast", None)]
+    assert verify(app)["ok"]

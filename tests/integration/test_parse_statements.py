@@ -166,3 +166,79 @@ def test_a_document_s_first_grant_reads_no_ledger_rows_and_a_retry_counts_the_de
     report = costs.document_report(app, doc_id)
     assert [p["outcome"] for p in report["parses"]] == ["lost", "running"]
     assert retry.budget.allowance.cpu_seconds <= app.policy.costs.document.cpu_seconds - first.budget.allowance.cpu_seconds
+
+
+def test_a_parse_s_outcome_is_stored_as_its_three_writes_stored_it(app):
+    """``save_parse_outcome``: the ledger's close, the reading and the print, one statement on
+    PostgreSQL; what it stores (ledger row, the day's totals, reading, invoice row, print and
+    band keys) is what the three writes store; a re-parse's print replaces the first."""
+    from invoicepipe.adapters.db.parse_outcome import save_parse_outcome
+    from invoicepipe.domain.costs import Spend
+
+    first = ContentPrint(tuple(range(64)), frozenset({"4711"}), frozenset({"12.00"}), (0x0123456789ABCDEF,), 100)
+    second = ContentPrint(tuple(range(1000, 1064)), frozenset(), frozenset(), (), 100)
+    engines = {"tesseract": {"cpu_seconds": 0.25, "calls": 2, "cost": 0.0}}
+    ceiling = {"hits": [{"scope": "document", "engine": "rapidocr"}], "policy_version": "p1"}
+    invoice = {"vendor_id": "V-1", "total": Decimal("12.00"), "po_number": "PO-1"}
+    with app.uow.begin() as tx:
+        folded, apart = _document(tx, 1), _document(tx, 2)
+
+    def grant(doc_id):
+        with app.uow.begin() as tx:
+            return costs.grant(app, tx, doc_id)
+
+    def close_of(granted, spent, with_engines):
+        return {"entry_id": granted.entry_id, "day": granted.day, "allowance": granted.allowance,
+                "now": datetime.now(timezone.utc), "spent": spent, "engines": engines if with_engines else None,
+                "ceiling": ceiling if with_engines else None}
+
+    def day(tx, granted):
+        return {k: v for k, v in tx.costs.day(granted.day).items() if k != "day"}
+
+    def delta(before, after):
+        out = {k: v - before[k] for k, v in after.items() if k != "engines"}
+        known = before["engines"] or {}
+        out["engines"] = {name: {m: round(x - (known.get(name) or {}).get(m, 0), 6) for m, x in spend.items()}
+                          for name, spend in (after["engines"] or {}).items()}
+        return out
+
+    for n, (spent, with_engines, content) in enumerate(((Spend(0.5, 2, 0.01), True, first), (None, False, second),
+                                                         (Spend(0.1, 0, 0.0), False, None))):
+        changes = []
+        for doc_id, together in ((folded, True), (apart, False)):
+            granted = grant(doc_id)
+            close = close_of(granted, spent, with_engines)
+            with app.uow.read() as tx:
+                before = day(tx, granted)
+            seen = _statements(app)
+            with app.uow.begin() as tx:
+                if together:
+                    save_parse_outcome(tx, doc_id, _extraction(f"1{n}.00"), "reader", [{"number": 1}], invoice, content, close)
+                else:
+                    tx.costs.close(**close)
+                    tx.documents.save_reading(doc_id, _extraction(f"1{n}.00"), "reader", [{"number": 1}], invoice)
+                    if content is not None:
+                        tx.content_prints.save_content_print(doc_id, content)
+            if together and _postgres(app):
+                # one statement; a re-parse's print (the second round) then replaces the first as before
+                assert len(seen) == (1 if n != 1 else 1 + 3), seen
+            with app.uow.read() as tx:
+                changes.append(delta(before, day(tx, granted)))
+        assert changes[0] == changes[1]
+
+    def stored(tx, doc_id):
+        ledger = [{k: v for k, v in e.items() if k not in ("id", "document_id", "started_at", "settled_at")}
+                  for e in tx.costs.entries(doc_id)]
+        extractions = tx.conn.execute(select(t.extractions).where(t.extractions.c.document_id == doc_id)
+                                      .order_by(t.extractions.c.id)).mappings().all()
+        bands = set(tx.conn.execute(select(t.content_print_bands.c.band, t.content_print_bands.c.band_key)
+                                    .where(t.content_print_bands.c.document_id == doc_id)).all())
+        invoice_row = {k: v for k, v in tx.documents.invoice(doc_id).items() if k not in ("document_id", "created_at")}
+        return (ledger, invoice_row, [{k: v for k, v in x.items() if k not in ("id", "document_id", "created_at")} for x in extractions],
+                tx.content_prints.content_print(doc_id), bands)
+
+    with app.uow.read() as tx:
+        assert stored(tx, folded) == stored(tx, apart)
+        ledger, _, extractions, content, bands = stored(tx, folded)
+        assert [e["outcome"] for e in ledger] == ["metered", "lost", "metered"] and ledger[0]["ceiling"] == ceiling
+        assert len(extractions) == 3 and content == second and bands == set(band_keys(second))

@@ -54,17 +54,35 @@ def settle(tx, granted: Optional[Grant], cost, now: Optional[datetime] = None, e
     if granted is None:
         return None
     now = now or datetime.now(timezone.utc)
+    return _settle(tx, granted, now, *_spent(tx, granted, cost, elapsed_s))
+
+
+def close_arguments(tx, granted: Optional[Grant], cost, now: Optional[datetime] = None,
+                    elapsed_s: Optional[float] = None) -> Optional[dict]:
+    """``settle`` as ``CostRepository.close``'s keyword arguments, for a caller that writes
+    the close with its other writes in one statement (``adapters/db/parse_outcome.py``); a
+    ceiling hit is counted after the commit as ``settle`` counts it. None: nothing to close
+    that way (no grant, or a grant made without its row's day and allowance: ``settle`` it)."""
+    if granted is None or granted.allowance is None:
+        return None
+    spent, engines, ceiling = _spent(tx, granted, cost, elapsed_s)
+    return {"entry_id": granted.entry_id, "day": granted.day, "allowance": granted.allowance,
+            "now": now or datetime.now(timezone.utc), "spent": spent, "engines": engines, "ceiling": ceiling}
+
+
+def _spent(tx, granted: Grant, cost, elapsed_s: Optional[float]) -> tuple[Optional[Spend], Optional[dict], Optional[dict]]:
+    """(spent, engines, ceiling) of ``settle``; registers the ceiling hit's count for after the commit."""
     if cost is None:
         spent = None
         if elapsed_s is not None:
             spent = Spend(min(granted.budget.allowance.cpu_seconds, max(0.0, elapsed_s)), 0, 0.0)
-        return _settle(tx, granted, now, spent)
+        return spent, None, None
     ceiling = None
     if cost.hits:
         ceiling = {"hits": [h.as_dict() for h in cost.hits], "policy_version": granted.budget.policy_version}
         first = cost.hits[0]
         tx.after_commit.append(lambda: events.cost_ceiling_hit(first.scope, first.engine))
-    return _settle(tx, granted, now, cost.spent, cost.engines_json(), ceiling)
+    return cost.spent, cost.engines_json(), ceiling
 
 
 def _settle(tx, granted: Grant, now: datetime, spent: Optional[Spend], engines: Optional[dict] = None,

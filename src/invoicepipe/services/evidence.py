@@ -128,9 +128,7 @@ def gather_evidence(app, tx, doc: Document, extraction: Extraction, today: Optio
     it is the machine's; the machine's reading is then the one decided (nothing to compare).
     ``read``: the caller's ``DocumentRepository.for_decision`` of ``doc``; what it holds (the
     content print, the newest metered parse's ceiling) is not read again."""
-    vendor = tx.master.vendor(extraction.value("vendor_id"), lock=True)
-    po = tx.master.purchase_order(extraction.value("po_number"), lock=True)
-    receipts = tx.master.receipts_for(po.po_number) if po else []
+    vendor, po, receipts = tx.master.for_decision(extraction.value("vendor_id"), extraction.value("po_number"))
     key = invoice_key(doc.id, extraction, doc.channel)
     priors = _merged(duplicate_candidates(tx, doc.id, key, app.policy.reconcile.duplicate_date_window_days), content_candidates(tx, doc.id, UNREAD if read is None else read.content_print))
     machine = None if is_machine_reading else _machine(tx, doc.id, extraction)

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
+from ..adapters.db.parse_outcome import save_parse_outcome
 from ..adapters.parse_isolation import InlineRunner, Shared
 from ..domain.layout_memory import vendor_memory_key
 from ..domain.models import Document, DocumentText, Status
@@ -25,7 +26,7 @@ from .learning import memory_for_vendor, stored_context
 from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
 from .parse_work import parse_document
 from .parse_work import read_document as _read_document
-from .transitions import log_step, move, reason
+from .transitions import log_step, move, move_twice, reason
 
 PARSABLE = {Status.QUEUED, Status.PARSING}
 
@@ -132,11 +133,40 @@ def start_parse(app, tx, doc: Document, actor: str) -> ParseStart:
                      reasons=[reason("retry_budget_exhausted", why, attempts=doc.attempts)], reason=why,
                      holder=owner, **RELEASED)
         return ParseStart(doc, owner, event)
-    event = move(tx, doc, Status.PARSING, step="parse_started", actor=actor, outcome=doc.pool or "",
-                 expected=PARSABLE, inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1,
-                 holder=owner, **lease_columns(app, owner))
+    event = move(tx, doc, **_parse_started(app, doc, actor, owner))
     if event is None:
         return ParseStart(doc, owner, None)
+    return _leased(app, tx, doc, owner, event)
+
+
+def queue_and_start_parse(app, tx, doc: Document, actor: str, queued: dict) -> tuple[Optional[dict], Optional[ParseStart]]:
+    """In the caller's transaction: ``move(tx, doc, **queued)`` (triage's move to QUEUED on
+    the fast pool, ``queued`` with its ``pool`` and ``page_count``) and, once it moved,
+    ``start_parse`` of the queued document: (the move's event or None, the ParseStart or
+    None). On PostgreSQL, when the attempts are not spent, the two moves are one guarded
+    update (``transitions.move_twice``), each with its own audit event as before: one
+    statement fewer per digital invoice. Anything else, and a document either move's guard
+    refuses, goes the two moves' way, which decides as it did."""
+    queued_doc = replace(doc, status=Status.QUEUED, pool=queued["pool"], page_count=queued["page_count"])
+    if doc.attempts < app.policy.max_attempts:
+        owner = new_owner(actor)
+        events = move_twice(tx, doc, queued, _parse_started(app, queued_doc, actor, owner))
+        if events is not None:
+            return events[0], _leased(app, tx, queued_doc, owner, events[1])
+    event = move(tx, doc, **queued)
+    if event is None:
+        return None, None
+    return event, start_parse(app, tx, queued_doc, actor)
+
+
+def _parse_started(app, doc: Document, actor: str, owner: str) -> dict:
+    """``move``'s arguments of the move to PARSING that takes ``owner``'s lease."""
+    return dict(to=Status.PARSING, step="parse_started", actor=actor, outcome=doc.pool or "", expected=PARSABLE,
+                inputs={"attempt": doc.attempts + 1}, attempts=doc.attempts + 1, holder=owner, **lease_columns(app, owner))
+
+
+def _leased(app, tx, doc: Document, owner: str, event: dict) -> ParseStart:
+    """The lease was taken (``event``): grant the parse its allowance and read the vendors."""
     # the allowance under the cost ceilings, granted with the lease: every re-send,
     # retry or operator retry comes through here, so none can spend past a ceiling
     granted = costs.grant(app, tx, doc.id)
@@ -203,10 +233,12 @@ def _record(app, doc, actor: str, owner: str, failure, result, granted=None, ela
                      extractor_version=extraction.extractor_version, page_count=len(pages), reason=None,
                      holder=owner, **RELEASED)
         if event is not None:
-            costs.settle(tx, granted, out.cost)
-            tx.documents.save_reading(doc.id, extraction, out.reader, pages, invoice_columns(extraction, doc.channel))
-            if out.content_print is not None:
-                tx.content_prints.save_content_print(doc.id, out.content_print)
+            # the ledger's close, the reading and the print: one statement on PostgreSQL
+            close = costs.close_arguments(tx, granted, out.cost)
+            if close is None:
+                costs.settle(tx, granted, out.cost)
+            save_parse_outcome(tx, doc.id, extraction, out.reader, pages, invoice_columns(extraction, doc.channel),
+                               out.content_print, close)
     log_step(app, event, content_print_ms=out.print_ms)
     if event is None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from ..adapters.db.audit import AuditEvent
@@ -10,6 +11,8 @@ from ..domain.models import Document, Status
 from ..domain.webhook_events import STATE_CHANGED, event_key, state_change_payload
 from ..logs import adopt_correlation_id, current_correlation_id
 from ..observability.events import observe_event
+
+_DOCUMENT_FIELDS = frozenset(f.name for f in fields(Document))
 
 
 def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, outcome: str,
@@ -35,6 +38,16 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
                                               decision=decision, outbox_delivered=outbox_delivered, **changes)
     if seq is None:
         return None
+    return _moved(tx, doc, to, seq, step=step, actor=actor, outcome=outcome, reasons=reasons, inputs=inputs,
+                  extractor_version=extractor_version, policy_version=policy_version, reason=changes.get("reason"))
+
+
+def _moved(tx: Transaction, doc: Document, to: Status, seq: int, *, step: str, actor: str, outcome: str,
+           reasons: Sequence[Mapping[str, Any]] = (), inputs: Optional[Mapping[str, Any]] = None,
+           extractor_version: Optional[str] = None, policy_version: Optional[str] = None,
+           reason: Optional[str] = None) -> dict:
+    """What a move writes once its guarded update went through: the audit event (at ``seq``,
+    drawn by the update; 0: the append draws it), the webhook deliveries, the count after commit."""
     event = tx.audit.append(
         AuditEvent(
             step=step, actor=actor, outcome=outcome, document_id=doc.id, from_status=doc.status.value,
@@ -46,11 +59,53 @@ def move(tx: Transaction, doc: Document, to: Status, *, step: str, actor: str, o
     # Subscribers' deliveries commit with the change or not at all (the database is the truth).
     webhooks = getattr(tx, "webhooks", None)
     if webhooks is not None:
-        payload = state_change_payload(event, doc.filename, doc.channel, changes.get("reason"))
+        payload = state_change_payload(event, doc.filename, doc.channel, reason)
         webhooks.enqueue(event, payload, event_key(event["seq"]), STATE_CHANGED, getattr(tx.audit, "subscribers_version", None))
     # Counted once committed: a rolled-back move (retried later) must not count twice.
     getattr(tx, "after_commit", []).append(lambda: observe_event(event))
     return event
+
+
+# Columns a first move of ``move_twice`` must leave alone: the second move's guards read them.
+_GUARDED = frozenset({"status", "version", "lease_owner", "lease_expires_at"})
+
+
+def move_twice(tx: Transaction, doc: Document, first: Mapping[str, Any], second: Mapping[str, Any]) -> Optional[tuple[dict, dict]]:
+    """``move(tx, doc, **first)`` and then ``move(tx, <doc as first left it>, **second)`` in
+    one guarded update (PostgreSQL), each move with its own audit event, in that order, and
+    its own webhook deliveries: the events, or None when nothing was written (SQLite, a
+    shape this does not take, or a document either guard refuses), and the caller then makes
+    the two moves, which do exactly what they did. ``first`` and ``second``: ``move``'s
+    keyword arguments, with ``to``; the first move is guarded by the document's loaded
+    status only, the second by its ``expected`` states (which must take the first's target)
+    and, with ``holder``, by the lease. Neither may carry riders; the first may not set the
+    columns the second's guards read; a column both set takes the second's value."""
+    first, second = dict(first), dict(second)
+    specs = []
+    for move_spec in (first, second):
+        to = move_spec.pop("to")
+        event_args = {k: move_spec.pop(k) for k in ("step", "actor", "outcome", "reasons", "inputs", "extractor_version",
+                                                    "policy_version") if k in move_spec}
+        specs.append((to, event_args, move_spec))
+    (via, first_event, first_rest), (to, second_event, second_rest) = specs
+    expected = set(second_rest.pop("expected", None) or {via})
+    holder = second_rest.pop("holder", None)
+    if first_rest.keys() & {"expected", "expected_version", "holder", "decision", "outbox_delivered"} or \
+            second_rest.keys() & {"expected_version", "decision", "outbox_delivered"} or \
+            first_rest.keys() & _GUARDED or via not in expected:
+        return None
+    seqs = tx.documents.transition_twice(doc.id, {doc.status}, to, holder=holder, **{**first_rest, **second_rest})
+    if seqs is None:
+        return None
+    first_event = _moved(tx, doc, via, seqs[0], **first_event, reason=first_rest.get("reason"))
+    after_first = replace(doc, status=via, **{k: v for k, v in first_rest.items() if k in _DOCUMENT_FIELDS})
+    # The second seq was drawn before the first event was written: it may be used only after
+    # the first event at the first seq. When the first append could not use it (its head had
+    # moved on: it locked a head and drew a later seq there), the second draws its own under
+    # that head's lock, so a partition's seq order stays its chain order (the unused seq is a
+    # gap, as after a rollback).
+    second_seq = seqs[1] if first_event["seq"] == seqs[0] else 0
+    return first_event, _moved(tx, after_first, to, second_seq, **second_event, reason=second_rest.get("reason"))
 
 
 def record(tx: Transaction, doc: Optional[Document], *, step: str, actor: str, outcome: str,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Optional
 
 from ..adapters.broker import step_for_pool
@@ -10,7 +10,7 @@ from ..domain.models import Status
 from ..domain.triage import choose_pool
 from ..errors import PermanentError
 from . import decide as decide_service
-from .parse import PARSABLE, ParseStart, failure_code, parse, parse_runner, run_parse, start_parse
+from .parse import PARSABLE, ParseStart, failure_code, parse, parse_runner, queue_and_start_parse, run_parse
 from .parse_work import probe_document
 from .transitions import log_step, move, reason
 
@@ -87,12 +87,14 @@ def _triage(app, document_id: int, actor: str, parse_fast_here: bool, decide_her
         return
     pool, why = choose_pool(facts, app.policy.triage)
     start: Optional[ParseStart] = None
+    queued = dict(to=Status.QUEUED, step="triage", actor=actor, outcome=pool, reasons=[reason(f"pool_{pool}", why)],
+                  inputs=asdict(facts), policy_version=app.policy.version, pool=pool, page_count=facts.page_count)
     with app.uow.begin() as tx:
-        event = move(tx, doc, Status.QUEUED, step="triage", actor=actor, outcome=pool, reasons=[reason(f"pool_{pool}", why)],
-                     inputs=asdict(facts), policy_version=app.policy.version, pool=pool, page_count=facts.page_count)
-        if event is not None and parse_fast_here and pool == "fast":
-            queued = replace(doc, status=Status.QUEUED, pool=pool, page_count=facts.page_count)
-            start = start_parse(app, tx, queued, actor)
+        if parse_fast_here and pool == "fast":
+            # queued and its parse started: one statement on PostgreSQL, two events as ever
+            event, start = queue_and_start_parse(app, tx, doc, actor, queued)
+        else:
+            event = move(tx, doc, **queued)
     log_step(app, event)
     if start is not None:
         run_parse(app, start, actor, then)

@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Optional
 
 from sqlalchemy import (BigInteger, Connection, Float, Integer, Select, String, bindparam, case, cast, delete, func, insert, literal,
-                        null, select, text, union_all, update)
+                        null, select, text, true, union_all, update)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ...domain.fingerprints import ContentPrint, band_keys
@@ -187,6 +187,30 @@ SELECT document_id FROM first_print""").bindparams(
     bindparam("doc_id", type_=BigInteger), bindparam("version", type_=t.content_prints.c.version.type),
     bindparam("print", type_=t.content_prints.c.print.type), bindparam("created_at", type_=t.content_prints.c.created_at.type),
     bindparam("bands", type_=ARRAY(String(16))), bindparam("keys", type_=ARRAY(BigInteger)))
+
+
+def first_print_parts():
+    """PostgreSQL: ``_FIRST_PRINT_WITH_BANDS_PG`` as two data-modifying CTEs (the print's
+    INSERT that does nothing on a conflict, and its band keys inserted only when it did
+    insert), for a statement that carries them with other writes
+    (``adapters/db/parse_outcome.py``); parameters ``p_*`` (``ContentPrintRepository.first_print_parameters``).
+    The first CTE returns the document's id when the print was inserted."""
+    cp = t.content_prints.c
+    first = (dialect_insert_for("postgresql")(t.content_prints)
+             .values(document_id=bindparam("p_doc_id", type_=BigInteger), version=bindparam("p_version", type_=cp.version.type),
+                     print=bindparam("p_print", type_=cp.print.type), created_at=bindparam("p_created_at", type_=cp.created_at.type))
+             .on_conflict_do_nothing(index_elements=["document_id"]).returning(cp.document_id).cte("first_print"))
+    keys = (func.unnest(cast(bindparam("p_bands", type_=ARRAY(String(16))), ARRAY(String)),
+                        cast(bindparam("p_keys", type_=ARRAY(BigInteger)), ARRAY(BigInteger)))
+            .table_valued("band", "band_key").render_derived(name="u"))
+    b = t.content_print_bands.c
+    bands = (insert(t.content_print_bands)
+             .from_select([b.document_id, b.band, b.band_key], select(first.c.document_id, keys.c.band, keys.c.band_key)
+                          .select_from(first).join(keys, true()))
+             .cte("first_bands"))
+    return first, bands
+
+
 _PRINT_OF = select(t.content_prints.c.print).where(t.content_prints.c.document_id == bindparam("doc_id"))
 
 
@@ -214,13 +238,32 @@ class ContentPrintRepository:
         else:
             inserted = self.conn.execute(_insert_first_print(self.conn.dialect.name), values).first() is not None
         if not inserted:
-            self.conn.execute(_REPLACE_PRINT, {"doc_id": doc_id, "new_version": values["version"], "new_print": values["print"],
-                                               "new_created_at": values["created_at"]})
-            # band keys are only ever stored with their print (here): a first print has none to drop
-            self.conn.execute(_DELETE_BANDS, {"doc_id": doc_id})
+            self._replace(doc_id, values)
+        self._insert_bands(doc_id, keys)
+
+    @staticmethod
+    def first_print_parameters(doc_id: int, content: ContentPrint) -> dict:
+        """``first_print_parts``' parameters for ``content`` (stamped now)."""
+        keys = band_keys(content)
+        return {"p_doc_id": doc_id, "p_version": content.version, "p_print": content.to_json(),
+                "p_created_at": datetime.now(timezone.utc), "p_bands": [band for band, _ in keys], "p_keys": [key for _, key in keys]}
+
+    def replace_after_conflict(self, doc_id: int, params: dict) -> None:
+        """PostgreSQL, after ``first_print_parts`` met a print of an earlier parse (inserted
+        nothing): replace it and its band keys, as ``save_content_print`` does then."""
+        self._replace(doc_id, {"version": params["p_version"], "print": params["p_print"], "created_at": params["p_created_at"]})
+        self._insert_bands(doc_id, list(zip(params["p_bands"], params["p_keys"])))
+
+    def _replace(self, doc_id: int, values: dict) -> None:
+        self.conn.execute(_REPLACE_PRINT, {"doc_id": doc_id, "new_version": values["version"], "new_print": values["print"],
+                                           "new_created_at": values["created_at"]})
+        # band keys are only ever stored with their print (here): a first print has none to drop
+        self.conn.execute(_DELETE_BANDS, {"doc_id": doc_id})
+
+    def _insert_bands(self, doc_id: int, keys: list) -> None:
         if not keys:
             return
-        if postgres:
+        if self.conn.dialect.name == "postgresql":
             self.conn.execute(_INSERT_BANDS_PG, {"doc_id": doc_id, "bands": [band for band, _ in keys],
                                                  "keys": [key for _, key in keys]})
             return

@@ -80,12 +80,11 @@ def _open_and_reserve_statement():
     return select(opened.c.id).add_cte(reserved)
 
 
-@lru_cache(maxsize=2)
-def _close_and_count_statement(with_engines: bool):
-    """PostgreSQL: close the running row and add it to the day's totals in one statement;
-    the day is updated only when the row was still running (rowcount 1), as ``close`` does
-    in two. Its engines are merged into the day's in the statement: the day row is not
-    locked and read first (``grant`` locked it to check the day's ceiling; closing only adds)."""
+def close_and_count_parts(with_engines: bool):
+    """PostgreSQL: ``_close_and_count_statement``'s two parts, (the running row's close as a
+    data-modifying CTE, the day's UPDATE that runs only when the close did): for a statement
+    that carries the close with other writes (``adapters/db/parse_outcome.py``). Parameters
+    as ``CostRepository.close_parameters`` gives them."""
     c = t.cost_ledger.c
     settled = (update(t.cost_ledger).where(c.id == bindparam("entry_id"), c.outcome == RUNNING)
                .values({name: bindparam(f"set_{name}", type_=c[name].type) for name in _CLOSED})
@@ -93,7 +92,17 @@ def _close_and_count_statement(with_engines: bool):
     count = _add_day_statement(False)
     if with_engines:
         count = count.values(engines=_engines_merged_in_sql())
-    return count.where(exists(select(settled.c.id))).add_cte(settled)
+    return settled, count.where(exists(select(settled.c.id)))
+
+
+@lru_cache(maxsize=2)
+def _close_and_count_statement(with_engines: bool):
+    """PostgreSQL: close the running row and add it to the day's totals in one statement;
+    the day is updated only when the row was still running (rowcount 1), as ``close`` does
+    in two. Its engines are merged into the day's in the statement: the day row is not
+    locked and read first (``grant`` locked it to check the day's ceiling; closing only adds)."""
+    settled, count = close_and_count_parts(with_engines)
+    return count.add_cte(settled)
 
 
 # What opening a row sets, and closing it.
@@ -219,11 +228,8 @@ class CostRepository:
                   "calls": counted.calls, "cost": counted.cost, "engines": engines or {}, "ceiling": ceiling}
         added = {"reserved": Spend() - allowance, "spent": counted, "hits": 1 if ceiling else 0}
         if self._postgres:
-            params = _day_params(day, **added)
-            if engines:
-                params["add_engines"] = engines
             counts = self.conn.execute(_close_and_count_statement(bool(engines)),
-                                       {**params, "entry_id": entry_id, **{f"set_{k}": v for k, v in closed.items()}})
+                                       self.close_parameters(entry_id, day, allowance, now, spent, engines, ceiling))
             return counted if counts.rowcount else None  # 0: settled by another transaction meanwhile
         settled = self.conn.execute(_CLOSE_RUNNING, {"entry_id": entry_id, **{f"set_{k}": v for k, v in closed.items()}})
         if settled.rowcount == 0:  # settled by another transaction meanwhile
@@ -231,6 +237,19 @@ class CostRepository:
         known = self.lock_day(day).get("engines") if engines else None
         self._add_day(day, engines=engines or {}, known_engines=known, **added)
         return counted
+
+    @staticmethod
+    def close_parameters(entry_id: int, day: str, allowance: Spend, now: datetime, spent: Optional[Spend],
+                         engines: Optional[dict] = None, ceiling: Optional[dict] = None) -> dict:
+        """PostgreSQL: ``close``'s parameters for ``close_and_count_parts`` (``with_engines``:
+        ``bool(engines)``)."""
+        counted = allowance if spent is None else spent
+        closed = {"settled_at": now, "outcome": LOST if spent is None else METERED, "cpu_seconds": counted.cpu_seconds,
+                  "calls": counted.calls, "cost": counted.cost, "engines": engines or {}, "ceiling": ceiling}
+        params = _day_params(day, reserved=Spend() - allowance, spent=counted, hits=1 if ceiling else 0)
+        if engines:
+            params["add_engines"] = engines
+        return {**params, "entry_id": entry_id, **{f"set_{k}": v for k, v in closed.items()}}
 
     def settle_lost(self, document_id: int, now: datetime, entries: Optional[list[dict]] = None) -> int:
         """Close the running rows of a document whose parse died (its next attempt holds the

@@ -137,18 +137,40 @@ def _upsert_invoice_statement(dialect: str, columns: tuple[str, ...]):
 _EXTRACTION_COLUMNS = ("document_id", "extractor_version", "reader", "fields", "lines", "pages", "warnings", "source", "created_at")
 
 
+def reading_parts(columns: tuple[str, ...], prefix: str = ""):
+    """PostgreSQL: ``save_reading``'s two writes, (the extraction INSERT as a data-modifying
+    CTE, the invoice upsert), with the parameters ``reading_parameters`` gives; also for a
+    statement that carries them with other writes (``adapters/db/parse_outcome.py``), whose
+    invoice parameters are named ``prefix`` + column: a parameter named as a column of
+    another table the statement updates would be set on it too (SQLAlchemy takes parameters
+    named as an UPDATE's columns as values to set)."""
+    x = t.extractions.c
+    saved = (insert(t.extractions).values({c: bindparam(f"x_{c}", type_=x[c].type) for c in _EXTRACTION_COLUMNS})
+             .returning(x.id).cte("saved_extraction"))
+    i = t.invoices.c
+    values = {c: bindparam(prefix + c, type_=i[c].type) for c in ("document_id", "created_at", *columns)}
+    return saved, _upsert_invoice_statement("postgresql", columns).values(values)
+
+
+def reading_parameters(doc_id: int, extraction: Extraction, reader: str, pages: list[dict], invoice: Mapping[str, Any],
+                       source: str = "machine", prefix: str = "") -> dict:
+    """PostgreSQL: ``reading_parts``' parameters (the same ``prefix``)."""
+    fields, lines = extraction_to_json(extraction)
+    now = utcnow()
+    stored = {"document_id": doc_id, "extractor_version": extraction.extractor_version, "reader": reader, "fields": fields,
+              "lines": lines, "pages": pages, "warnings": list(extraction.warnings), "source": source, "created_at": now}
+    return {**{f"x_{k}": v for k, v in stored.items()},
+            **{prefix + k: v for k, v in {"document_id": doc_id, "created_at": now, **invoice}.items()}}
+
+
 @lru_cache(maxsize=16)
 def _extraction_and_invoice_statement(columns: tuple[str, ...]):
     """PostgreSQL: ``save_reading``'s extraction INSERT (parameters ``x_<column>``) and invoice
     upsert (``upsert_invoice``'s parameters) as one statement: the INSERT is a data-modifying
     CTE, which runs to completion whether or not the upsert reads it. Built once per set of
     invoice columns."""
-    x = t.extractions.c
-    saved = (insert(t.extractions).values({c: bindparam(f"x_{c}", type_=x[c].type) for c in _EXTRACTION_COLUMNS})
-             .returning(x.id).cte("saved_extraction"))
-    i = t.invoices.c
-    values = {c: bindparam(c, type_=i[c].type) for c in ("document_id", "created_at", *columns)}
-    return _upsert_invoice_statement("postgresql", columns).values(values).add_cte(saved)
+    saved, upsert = reading_parts(columns)
+    return upsert.add_cte(saved)
 
 
 @lru_cache(maxsize=4)
@@ -167,7 +189,7 @@ OUTBOX_PENDING = ("payload", "attempts", "next_attempt_at", "last_error", "deliv
 
 @lru_cache(maxsize=256)
 def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: bool, draw_seq: bool = False,
-                          decided: bool = False, delivered: bool = False, postgres: bool = False):
+                          decided: bool = False, delivered: bool = False, postgres: bool = False, moves: int = 1):
     """The guarded update of ``DocumentRepository.transition`` for one shape of call, built
     once: building and cache-keying it per call cost more client CPU than running it. Every
     value is a parameter, typed by its column (so SQLite stores dates as the column would).
@@ -182,7 +204,11 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
 
     ``postgres``: the expected states are one array parameter (``= ANY``), so the statement's
     text is the same whatever their number; an expanding ``IN`` is rendered and converted
-    anew at every execution (SQLite keeps it: it has no arrays)."""
+    anew at every execution (SQLite keeps it: it has no arrays).
+
+    ``moves`` (PostgreSQL, with ``draw_seq``, no riders): the update stands for that many
+    moves made one after the other (``transition_twice``): the version goes up by as many,
+    and as many seqs are drawn (``s0``, ``s1``, ...)."""
     c = t.documents.c
     now = bindparam("now", type_=c.updated_at.type)
     expected = (c.status == func.any(bindparam("expected", type_=ARRAY(c.status.type))) if postgres
@@ -193,10 +219,14 @@ def _transition_statement(columns: tuple[str, ...], versioned: bool, leased: boo
     if leased:
         guards.append(or_(c.lease_owner.is_(None), c.lease_expires_at.is_(None), c.lease_expires_at < now,
                           c.lease_owner == bindparam("holder")))
-    values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + 1,
+    values = {"status": bindparam("new_status"), "updated_at": now, "version": c.version + moves,
               **{name: bindparam(f"set_{name}", type_=c[name].type) for name in columns}}
     statement = update(t.documents).where(*guards).values(**values)
     seq = func.nextval(literal_column(f"'{t.AUDIT_SEQ}'"))
+    if moves > 1:
+        if not draw_seq or decided or delivered:
+            raise ValueError("a statement for several moves draws their seqs and carries no riders")
+        return statement.returning(*(seq.label(f"s{i}") for i in range(moves)))
     if not (decided or delivered):
         return statement.returning(seq) if draw_seq else statement
     if not draw_seq:
@@ -411,6 +441,21 @@ class DocumentRepository:
             self.add_decision(doc_id, **decision)
         return seq
 
+    def transition_twice(self, doc_id: int, expected: Iterable[Status], new: Status, holder: Optional[str] = None,
+                         **changes: Any) -> Optional[tuple[int, int]]:
+        """PostgreSQL: two moves the caller made one after the other as one guarded update
+        (``expected`` the first's guard, ``holder`` the second's lease guard, ``new`` the
+        second's state, ``changes`` both moves' columns): None when the document is not as
+        both guards want it (nothing written), else the two events' seqs in the order drawn.
+        On SQLite None, always: the caller makes the two moves."""
+        if self.conn.dialect.name != "postgresql":
+            return None
+        statement = _transition_statement(tuple(sorted(changes)), False, holder is not None, True, postgres=True, moves=2)
+        params = {"doc_id": doc_id, "expected": [s.value for s in expected], "new_status": new.value, "now": utcnow(),
+                  "expected_version": None, "holder": holder, **{f"set_{k}": v for k, v in changes.items()}}
+        row = self.conn.execute(statement, params).first()
+        return None if row is None else tuple(sorted((int(row[0]), int(row[1]))))
+
     def _transition(self, doc_id, expected, new, expected_version, holder, draw_seq: bool, changes: dict,
                     decision: Optional[Mapping[str, Any]] = None, delivered: bool = False) -> Optional[int]:
         statement = _transition_statement(tuple(sorted(changes)), expected_version is not None, holder is not None, draw_seq,
@@ -536,13 +581,8 @@ class DocumentRepository:
             self.save_extraction(doc_id, extraction, reader, pages, source)
             self.upsert_invoice(doc_id, **invoice)
             return
-        fields, lines = extraction_to_json(extraction)
-        now = utcnow()
-        stored = {"document_id": doc_id, "extractor_version": extraction.extractor_version, "reader": reader, "fields": fields,
-                  "lines": lines, "pages": pages, "warnings": list(extraction.warnings), "source": source, "created_at": now}
         statement = _extraction_and_invoice_statement(tuple(sorted(invoice)))
-        self.conn.execute(statement, {**{f"x_{k}": v for k, v in stored.items()}, "document_id": doc_id, "created_at": now,
-                                      **invoice})
+        self.conn.execute(statement, reading_parameters(doc_id, extraction, reader, pages, invoice, source))
 
     def machine_extraction(self, doc_id: int) -> Optional[dict]:
         """The newest extraction the machine made (before any person changed it)."""
