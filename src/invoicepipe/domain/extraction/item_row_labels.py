@@ -56,7 +56,6 @@ def without_item_labels(ctx: Context, cands: list[Candidate]) -> list[Candidate]
     return [c for c in cands if not labelled_inside_item(ctx, c)]
 
 
-
 def _product_before(before, amount) -> bool:
     """Two of the figures ``before`` multiply to ``amount`` (quantity x unit price)."""
     return any(q.value != 0 and abs(q.value * p.value - amount.value) <= CENT * max(Decimal(1), abs(q.value))
@@ -66,15 +65,7 @@ def _product_before(before, amount) -> bool:
 def _item_product(toks) -> bool:
     """Two figures of the row multiply to a later figure with cents (quantity x unit price =
     amount); a negative quantity counts (a credit note's returned goods)."""
-    for a, amount in enumerate(toks):
-        if not amount.has_decimals or amount.value == 0:
-            continue
-        for p in range(a - 1, 0, -1):
-            for q in range(p - 1, -1, -1):
-                qty, price = toks[q].value, toks[p].value
-                if qty != 0 and abs(qty * price - amount.value) <= CENT * max(Decimal(1), abs(qty)):
-                    return True
-    return False
+    return any(amount.has_decimals and amount.value != 0 and _product_before(toks[:a], amount) for a, amount in enumerate(toks))
 
 
 def weaker_on_item_rows(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
