@@ -10,7 +10,6 @@ above them (the parts share no layout: ``test_region_parts``).
 
 from __future__ import annotations
 
-import html
 import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,17 +20,15 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 
 from gen.echo_docs import EchoPage, invoice_html  # noqa: E402
 from gen.records import ground_truth  # noqa: E402
-from gen.scenarios import Planner  # noqa: E402
+from tests.unit.region_samples import printed_text, region_invoices  # noqa: E402
 
 
 def _text(inv) -> str:
-    raw = html.unescape(re.sub(r"<[^>]+>", " ", invoice_html(inv, 11)))
-    return re.sub(r"\s+", " ", raw.replace("\u00a0", " "))
+    return printed_text(invoice_html(inv, 11))
 
 
 def _invoices(part: str = "all", count: int | None = None):
-    planner = Planner(11, "echo", part)
-    return [planner.add(i) for i in range(1, (count or len(planner.schedule)) + 1)]
+    return region_invoices("echo", part, count)
 
 
 def _flat(s: str) -> str:

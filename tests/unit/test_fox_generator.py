@@ -11,7 +11,6 @@ QR-bill repeats the total with space groups (the parts share no layout: ``test_r
 
 from __future__ import annotations
 
-import html
 import re
 import sys
 from decimal import Decimal
@@ -22,17 +21,15 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 
 from gen.fox_docs import FoxPage, _qr_amount, invoice_html  # noqa: E402
 from gen.records import ground_truth  # noqa: E402
-from gen.scenarios import Planner  # noqa: E402
+from tests.unit.region_samples import printed_text, region_invoices  # noqa: E402
 
 
 def _text(inv) -> str:
-    raw = html.unescape(re.sub(r"<[^>]+>", " ", invoice_html(inv, 11)))
-    return re.sub(r"\s+", " ", raw.replace("\u00a0", " "))
+    return printed_text(invoice_html(inv, 11))
 
 
 def _invoices(part: str = "all", count: int | None = None):
-    planner = Planner(11, "fox", part)
-    return [planner.add(i) for i in range(1, (count or len(planner.schedule)) + 1)]
+    return region_invoices("fox", part, count)
 
 
 def test_every_invoice_adds_up_and_prints_its_number_and_total():
