@@ -308,14 +308,15 @@ def _totals_after_rounding(ctx: Context, total: list[Candidate]) -> list[Candida
     row. It is only a candidate: net + tax + rounding = total, and ``_rounded_below``, take
     it."""
     out: list[Candidate] = []
-    for g in _top(total, 4):
+    roundings = {id(line): value for line, value in _rounding_rows(ctx)}
+    for g in _top(total, 4) if roundings else ():
         if g.raw is None or g.anchor is None or g.method != "label_right":
             continue
         lines = ctx.layout.by_page.get(g.anchor.page, ())
         k = g.anchor.index
         below = lines[k + 1:k + 1 + _ROUNDING_REACH]
         for i, ln in enumerate(below):
-            rounding = _rounding_on(ctx, ln)
+            rounding = roundings.get(id(ln))
             if rounding is None:
                 continue
             for nxt in below[i + 1:]:
@@ -327,14 +328,15 @@ def _totals_after_rounding(ctx: Context, total: list[Candidate]) -> list[Candida
     return out
 
 
-def _rounding_on(ctx: Context, ln) -> Optional[Decimal]:
-    """The amount of a rounding row ("Rundung -0.02", "Öresavrundning 0,30"), else None."""
-    for h in ctx.hits[id(ln)]:
-        if h.field == "other_amount" and _ROUNDING.search(fold_accents(ln.text[h.start:h.end])):
-            toks = [t for t in amounts_on(ln, ctx.decimal_sep, ctx.layout.char_width) if t.start >= h.end and t.has_decimals]
-            if toks and abs(toks[0].value) < 1:
-                return abs(toks[0].value)
-    return None
+def _rounding_rows(ctx: Context) -> list[tuple]:
+    """(line, amount without its sign) of each rounding row ("Öresavrundning 0,30", "Round Off
+    -Rs. 0.36", "Rundung -0.02"): an other-amount label of rounding with less than 1 after it."""
+    out = []
+    for c in label_candidates(ctx, "other_amount", parse_amount_value):
+        label = c.label
+        if label is not None and c.raw and abs(c.raw) < 1 and _ROUNDING.search(fold_accents(label.line.text[label.start:label.end])):
+            out.append((label.line, abs(c.raw)))
+    return out
 
 
 def _rounded_below(best: tuple, closing: list[tuple]) -> tuple:
@@ -391,14 +393,14 @@ def _roundings(ctx: Context) -> list[Decimal]:
     both signs: a rounding's sign is often printed apart from its digits or not at all;
     and of charges added after the subtotal and its tax ("Tip 8.00", "Svc Chg 10% 4.41")."""
     out: list[Decimal] = []
+    for _, value in _rounding_rows(ctx):
+        out.extend(v for v in (value, -value) if v not in out)
     for c in label_candidates(ctx, "other_amount", parse_amount_value):
         label = c.label
-        if label is None or not c.raw:
+        if label is None or not c.raw or c.raw <= 0 or c.raw in out:
             continue
         words = fold_accents(label.line.text[label.start:label.end])
-        if _ROUNDING.search(words) and abs(c.raw) < 1:
-            out.extend(v for v in (abs(c.raw), -abs(c.raw)) if v not in out)
-        elif _CHARGES.search(words) and c.raw > 0 and c.raw not in out:
+        if _CHARGES.search(words) and not (_ROUNDING.search(words) and c.raw < 1):
             out.append(c.raw)
     return out
 
