@@ -38,6 +38,26 @@ def test_a_totals_strip_reads_its_last_value_right_aligned_and_no_iban_group():
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("451.39", "94.79", "546.18")
 
 
+def test_a_value_right_aligned_far_into_its_wide_cell_is_its_labels():
+    # the scan of the strip above with the tax cell's label and rate lost: the net stands
+    # right-aligned at the end of its wide cell, further from its label's start than a
+    # label's column reaches, and ends before the next cell starts
+    rows = {
+        0: "DIELCA",
+        2: [(40, "Nº FACTURA"), (150, "FECHA")],
+        3: [(40, "FV26-00427"), (150, "09/01/2026")],
+        5: [(40, "Artículo Descripción"), (400, "Importe")],
+        6: [(40, "DIF-1002 Diferencial 2P 40A"), (400, "385,00")],
+        7: [(40, "MAG-1010 Interruptor 1P+N 10A"), (400, "63,48")],
+        8: [(40, "CAB-1053 Cable H07Z1-K 6 mm²"), (400, "2,91")],
+        10: [(48, "BASE IMPONIBLE"), (260, "% IVA"), (407, "TOTAL FACTURA")],
+        11: [(205, "451,39"), (366, "94,79"), (535, "546,18 €")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("net") == "451.39"
+    assert "in_cell" in ex.fields["net"].evidence
+
+
 def test_a_header_cell_ends_where_the_next_cell_starts():
     rows = {
         0: "SRI GANESH CORRUGATED BOXES PVT. LTD.",

@@ -245,6 +245,13 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit,
                                             ["overlaid"] if overlaid else []))
                 break
+        if len(out) == before:
+            in_cell = _right_aligned_in_cell(ctx, name, line, lbox, col_x1, parser)
+            if in_cell is not None:
+                (value, raw, vs, ve, quality), below = in_cell
+                out.append(scored_candidate(name, value, raw, strength * CELL_PLACEMENT * quality, "label_below",
+                                            below.words_in(vs, ve), line, hit, ["in_cell"]))
+                continue
         if len(out) == before and parser is parse_date_value:
             stacked = stacked_date(ctx.layout, line, lbox.x0 - 3 * cw, col_x1, ctx.date_order)
             if stacked is not None:
@@ -287,6 +294,44 @@ def _cell_end(ctx: Context, line: Line, lbox, col_x1: float) -> float:
         width = ctx.layout.page_sizes.get(line.page, (595.0, 842.0))[0]
         return max(col_x1, width)
     return col_x1
+
+
+# a value found right-aligned in its label's wide cell rather than under the label itself
+CELL_PLACEMENT = 0.8
+
+
+def _right_aligned_in_cell(ctx: Context, name: str, line: Line, lbox, col_x1: float, parser: Parser):
+    """((value, raw, start, end, quality), line) of a value printed right-aligned in a wide
+    cell of a row of three or more labels, past the reach of a value under the label itself:
+    "BASE IMPONIBLE   % IVA   TOTAL FACTURA" over "451,39   94,79   546,18 €", where the net
+    ends just before the next cell starts, further from its label's start than a label's
+    column usually reaches (``label_candidates``). The cell ends where the next cell's first
+    word starts, on the label's line; the value's words lie wholly inside it, so a value
+    centred under the next label (starting left of it, ending right of it) is not taken. Only
+    the first line under the label is read, and none that starts another labelled block."""
+    cw = ctx.layout.char_width
+    words = line.words
+    if 1 + sum(1 for a, b in zip(words, words[1:]) if b.box.x0 - a.box.x1 > 2 * cw) < 3:
+        return None
+    reach, prev = None, lbox.x1
+    for w in (w for w in words if w.box.x0 >= lbox.x1 - 0.1):
+        if w.box.x0 - prev > 2 * cw:
+            reach = w.box.x0 - 0.5 * cw
+            break
+        prev = w.box.x1
+    if reach is None or reach <= col_x1:
+        return None
+    for below, s, e in ctx.layout.below(line, lbox.x0 - 3 * cw, reach, max_lines=1):
+        inside = below.words_in(s, e)
+        if not inside or inside[-1].box.x1 > reach or inside[0].box.x0 < lbox.x0 - 3 * cw:
+            return None
+        if any(h.start < e and h.end > s and h.strength >= 0.5 and not _date_column_head(name, h) for h in ctx.hits[id(below)]):
+            return None
+        if _percent_under(below, lbox):
+            return None
+        found = parser(ctx, below, s, e)
+        return (found, below) if found else None
+    return None
 
 
 def _stacked_pair(ctx: Context, below: Line, words: tuple[Word, ...], lbox) -> bool:
