@@ -158,16 +158,20 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
         if col not in row.amount_cols or not ocr_read(row.line.words):
             continue
         if agreement(row, header) is not None:
-            price = row.numbers.get(("unit_price", 0))
-            if col in row.plain and ("unit_price", 0) in row.plain and price is not None and with_cents and abs(amounts[i]) >= 100:
-                # unit price and amount both read as whole numbers under figures printed with
-                # cents ("10 UN 789 7890" for 7,89 and 78,90): both decimal marks lost, the row
-                # still agreeing at a hundred times its size; the net alone decides
-                repaired.append((row, amounts[i], (amounts[i] / 100).quantize(CENT), "lost mark", (price / 100).quantize(CENT)))
+            if col in row.plain and with_cents and abs(amounts[i]) >= 100:
+                # the amount and one factor read as whole numbers under figures printed with
+                # cents ("10 UN 789 7890" for 7,89 and 78,90; "100 450,00 45000" for 1,00 and
+                # 450,00): both decimal marks lost, the row still agreeing at a hundred times
+                # its size; the net alone decides
+                factor = next((key for key in (("unit_price", 0), ("quantity", 0))
+                               if key in row.plain and row.numbers.get(key) is not None and row.numbers[key] >= 100), None)
+                if factor is not None:
+                    repaired.append((row, amounts[i], (amounts[i] / 100).quantize(CENT), "lost mark",
+                                     (factor, (row.numbers[factor] / 100).quantize(CENT))))
             continue
         found = _product_slipped(row, header, amounts[i], col in row.plain)
         if found is not None:
-            repaired.append((row, amounts[i], found[0], "product", found[1]))
+            repaired.append((row, amounts[i], found[0], "product", None if found[1] is None else (("unit_price", 0), found[1])))
         elif col in row.plain and with_cents and abs(amounts[i]) >= 100:
             # a whole number under amounts printed with cents: its decimal mark (and any
             # grouping mark) lost, "178176" for 1.781,76; the net alone decides
@@ -176,17 +180,18 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
     if chosen is None:
         return None
     fixed = list(amounts)
-    for i, (row, read, value, how, price) in enumerate(repaired):
+    for i, (row, read, value, how, factor) in enumerate(repaired):
         if i not in chosen:
             continue
         fixed[next(j for j, r in enumerate(rows) if r is row)] = value
         row.numbers[col] = value
         row.plain.discard(col)
         row.repairs.append(f"{col[0]}:{how}:{read}->{value}")
-        if price is not None:
-            row.repairs.append(f"unit_price:lost mark:{row.numbers[('unit_price', 0)]}->{price}")
-            row.numbers[("unit_price", 0)] = price
-            row.plain.discard(("unit_price", 0))
+        if factor is not None:
+            key, meant = factor
+            row.repairs.append(f"{key[0]}:lost mark:{row.numbers[key]}->{meant}")
+            row.numbers[key] = meant
+            row.plain.discard(key)
     return fixed
 
 
