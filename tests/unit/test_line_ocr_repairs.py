@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.layout import build_layout
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
 
 D = Decimal
@@ -188,6 +190,40 @@ def test_unit_price_and_amount_both_without_their_decimal_marks():
     board = next(i for i in ex.lines if i.description.startswith("Cork board"))
     assert (board.unit_price, board.amount) == (D("7.89"), D("78.90"))
     assert "amount:lost mark:7890->78.90" in board.evidence
+
+
+def test_quantity_and_amount_both_without_their_decimal_marks():
+    # "100  450.00  45000" for 1,00 x 450,00 = 450,00 (hours billed with two decimals): the
+    # row agrees at a hundred times its size through its quantity; the net says the marks
+    # were lost, in the quantity and the amount alike
+    rows = [[(40, "Monthly bookkeeping"), _right(330, "100"), _right(420, "450.00"), _right(520, "45000")],
+            [(40, "Tax advice hours"), _right(330, "7.25"), _right(420, "151.20"), _right(520, "1096.20")]]
+    ex = extract_invoice(_doc(_invoice(rows, D("1546.20"))), [])
+    fee = next(i for i in ex.lines if i.description.startswith("Monthly"))
+    assert (fee.quantity, fee.amount) == (D("1.00"), D("450.00"))
+    assert "amount:lost mark:45000->450.00" in fee.evidence and "quantity:lost mark:100->1.00" in fee.evidence
+
+
+def test_a_quantity_of_a_hundred_stands_when_the_net_says_so():
+    rows = [[(40, "Cable ties"), _right(330, "100"), _right(420, "450.00"), _right(520, "45000")],
+            [(40, "Tax advice hours"), _right(330, "7.25"), _right(420, "151.20"), _right(520, "1096.20")]]
+    ex = extract_invoice(_doc(_invoice(rows, D("46096.20"))), [])
+    assert D("45000") in [i.amount for i in ex.lines]
+
+
+def test_a_speck_after_a_whole_quantity_read_as_a_mark():
+    # "3," for a quantity of 3 and "428," + "00" cut at the mark: a whole number OCR read with
+    # a mark and no digit after it is the number
+    rows = [[(40, "Catalogue 16 pages"), _right(330, "3,"), _right(420, "18.06"), _right(520, "54.18")],
+            [(40, "Catalogue 24 pages"), _right(330, "2"), _right(420, "22.40"), _right(520, "44.80")]]
+    ex = extract_invoice(_doc(_invoice(rows, D("98.98"))), [])
+    assert sorted((i.quantity, i.amount) for i in ex.lines) == [(D("2"), D("44.80")), (D("3"), D("54.18"))]
+
+
+def test_a_text_layer_number_with_a_comma_after_it_is_no_amount():
+    layer = _doc([[(40, "Items 1, 2, 3, as agreed")]], method="pdf_text", confidence=1.0)
+    line = build_layout(layer).lines[0]
+    assert amounts_on(line, None, CHAR) == []
 
 
 def test_whole_figures_are_kept_when_the_net_says_they_were_printed_so():

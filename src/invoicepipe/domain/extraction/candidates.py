@@ -34,6 +34,7 @@ _DIGIT = re.compile(r"\d")
 _NOT_NUMBER = re.compile(r"[^\d.,]")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,]$")
 _CENTS = re.compile(r"[.,]\d{2}$")
+_WHOLE_THEN_MARK = re.compile(r"^(\d{1,3})[.,]$")
 _CENTS_ALONE = re.compile(r"[.,]\d{2}")
 _WHOLE_END = re.compile(r"(?<![.,])\d$")
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -101,6 +102,10 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
         elif text.startswith("(") and ")" not in text and nxt.endswith(")") and _CUR_ONLY.match(nxt[:-1]):
             text, nxt = text + ")", nxt[:-1]
         text = _without_noise(text)
+        if words[j].confidence < 1.0:
+            # "3," for a quantity of 3 on a scan: a speck after a whole number read as a mark
+            # with no digits after it (a text layer prints what it prints: "1, 2, 3," is a list)
+            text = _WHOLE_THEN_MARK.sub(r"\1", text)
         value = parse_amount(text, decimal_sep)
         if value is not None and _DIGIT.search(text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
             digits = _SENTENCE_END.sub("", _NOT_NUMBER.sub("", text))  # "2.304,25." ends a sentence

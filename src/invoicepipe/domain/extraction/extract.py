@@ -144,7 +144,12 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # prompted by the hotel holdout's wrong auto-approvals (reported): the amount payable after
 # a rounding row ("Rundung -0.02 / Zu bezahlen CHF 1'409.60") is the total, its label read or
 # OCR-garbled (``totals._rounded_below``, ``_totals_after_rounding``).
-EXTRACTOR_VERSION = "kv-2.24"
+# kv-2.25 (scan tables and totals strips of the dev sets): a value right-aligned far into its
+# wide cell in a row of labels is its label's (``search._right_aligned_in_cell``); a quantity
+# and an amount both without their decimal marks ("100  450,00  45000") are read at a
+# hundredth when the net confirms it; a whole number OCR read with a speck after it ("3,") is
+# the number.
+EXTRACTOR_VERSION = "kv-2.25"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
