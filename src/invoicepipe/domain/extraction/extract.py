@@ -149,7 +149,11 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # and an amount both without their decimal marks ("100  450,00  45000") are read at a
 # hundredth when the net confirms it; a whole number OCR read with a speck after it ("3,") is
 # the number.
-EXTRACTOR_VERSION = "kv-2.25"
+# kv-2.26: Finnish, Hungarian and Romanian label wording (``vocabulary_further``, written from
+# each country's statutory invoice content before the india region's dev mistakes were read),
+# their months, the Hungarian year-first dates ("2026. március 4.", "2026. 03. 04."), their
+# table headers and the leu; a run of more than 15 digits is no amount (a giro slip's bar code).
+EXTRACTOR_VERSION = "kv-2.26"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

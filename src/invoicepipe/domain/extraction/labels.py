@@ -18,6 +18,7 @@ from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.pattern_set import PatternSet
 from invoicepipe.domain.extraction.vocabulary import CREDITS_INVOICE as _CREDITS_INVOICE, NO, RAW
 from invoicepipe.domain.extraction.vocabulary_documents import EINVOICE_TERMS
+from invoicepipe.domain.extraction.vocabulary_further import FURTHER_TERMS
 
 @dataclass(frozen=True)
 class LabelHit:
@@ -62,7 +63,7 @@ _WORD_START = r"(?<![\w])"
 _WORD_END = r"(?![^\W\d])"
 _COMPILED = [
     (field, re.compile(r"%s(?:%s)%s" % (_WORD_START, fold_accents(rx), _WORD_END), re.I), s, lang)
-    for vocabulary in (RAW, EINVOICE_TERMS)
+    for vocabulary in (RAW, EINVOICE_TERMS, FURTHER_TERMS)
     for field, items in vocabulary.items()
     for rx, s, lang in items
 ]

@@ -29,6 +29,8 @@ CURRENCY_SYMBOLS = {
     "Kč": "CZK", "Euro": "EUR", "Euros": "EUR",
     # OCR without the Polish pack reads "zł" as "zl"; only right after an amount (see _SYMBOL_RX)
     "zl": "PLN",
+    # the Romanian leu, written after the amount ("238,00 lei"); only there: "lei" is an Italian word
+    "lei": "RON", "LEI": "RON", "Lei": "RON",
 }
 ISO_CURRENCIES = frozenset(
     "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN MYR".split()
@@ -43,7 +45,7 @@ AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # dollar; "Euro" is written out in running text ("Betrag in Euro"); "zl" counts only right
 # after a digit (an OCR-read "zł").
 _SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*[(\-–]?\s*\d)|zł|"
-              r"(?<=\d)zl\b|(?<=\d )zl\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
+              r"(?<=\d)zl\b|(?<=\d )zl\b|(?<=\d )lei\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
 _CURRENCY_TOKEN = compile_guarded(r"%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))), re.I)
 _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
@@ -59,6 +61,12 @@ _MISREAD_APOSTROPHE = re.compile(r"(?<=\d)[:°´`](?=\d{3}(?:['\u2019:°´`]\d{3
 _SWISS_ROUND = re.compile(r"(?<=\d)[.,][-\u2013\u2014]+$")
 _SENTENCE_END = re.compile(r"(?<=[.,]\d\d)[.,;]$")
 _NON_DIGIT = re.compile(r"\D")
+
+
+# digits of the largest amount read (a trillion with its cents): a longer run of digits is a
+# code ("4583164573846519900064429000…", a Finnish giro slip's virtual bar code), and reading
+# it as money would outgrow the decimal context's 28 digits in later arithmetic
+MAX_AMOUNT_DIGITS = 15
 
 
 # A document prints the same few amounts many times and every field, table and cross-check
@@ -99,6 +107,8 @@ def parse_amount(text: str, decimal_sep: Optional[str] = None) -> Optional[Decim
         s = s[1:]  # "INR.35,652.19": the dot belongs to the currency code
     if not s or not _AMOUNT_BODY.match(s):
         return None
+    if sum(c.isdigit() for c in s) > MAX_AMOUNT_DIGITS:
+        return None  # a giro slip's virtual bar code or an account number, not money
     seps = [(i, c) for i, c in enumerate(s) if not c.isdigit()]
     if not seps:
         return _signed(Decimal(s), negative)
@@ -203,6 +213,18 @@ MONTHS = {
     "marts": 3, "augusti": 8, "desember": 12, "januari": 1, "februari": 2,
     # the German abbreviation of März keeps its umlaut ("3. Mär. 2026")
     "mär": 3,
+    # Finnish: a date prints the partitive ("4. maaliskuuta 2026"), a header the nominative
+    "tammikuuta": 1, "helmikuuta": 2, "maaliskuuta": 3, "huhtikuuta": 4, "toukokuuta": 5, "kesäkuuta": 6,
+    "heinäkuuta": 7, "elokuuta": 8, "syyskuuta": 9, "lokakuuta": 10, "marraskuuta": 11, "joulukuuta": 12,
+    "tammikuu": 1, "helmikuu": 2, "maaliskuu": 3, "huhtikuu": 4, "toukokuu": 5, "kesäkuu": 6,
+    "heinäkuu": 7, "elokuu": 8, "syyskuu": 9, "lokakuu": 10, "marraskuu": 11, "joulukuu": 12,
+    # Hungarian ("2026. március 4.", year first: ``YMD_WORDS``) and its abbreviations
+    "január": 1, "február": 2, "március": 3, "április": 4, "május": 5, "június": 6, "július": 7,
+    "augusztus": 8, "szeptember": 9, "október": 10,
+    "febr": 2, "márc": 3, "ápr": 4, "máj": 5, "jún": 6, "júl": 7, "szept": 9,
+    # Romanian ("4 martie 2026"; "mai" and "august" are above)
+    "ianuarie": 1, "februarie": 2, "martie": 3, "aprilie": 4, "iunie": 6, "iulie": 7,
+    "septembrie": 9, "octombrie": 10, "noiembrie": 11, "decembrie": 12,
 }
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n
@@ -249,7 +271,11 @@ DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})(?:\.|st|nd|rd|th)?[\s/-]*(?:de\s+)
 # the year has four digits, so no pair of amounts or a section number reads as one
 SPACED_DATE = re.compile(r"(?<![\d.,])(\d{1,2})\. ?(\d{1,2})\. ?((?:19|20)\d\d)(?![\d]|[.,]\d)")
 MDY_WORDS = re.compile(r"(?i)(?<!\w)(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})(?!\d)" % _MONTH_ALT)
-DATE_PATTERNS = (NUMERIC_DATE, SPACED_DATE, DMY_WORDS, MDY_WORDS)
+# Hungarian dates put the year first, each part closed by a dot: "2026. március 4.",
+# "2026. márc. 4.", "2026. 03. 04." (the unspaced "2026.03.04." is ``NUMERIC_DATE``'s)
+YMD_WORDS = re.compile(r"(?i)(?<![\w.,])((?:19|20)\d\d)\.\s*(%s)\.?\s+(\d{1,2})\.?(?![\d]|[.,]\d)" % _MONTH_ALT)
+YMD_SPACED = re.compile(r"(?<![\d.,])((?:19|20)\d\d)\. (\d{1,2})\. ?(\d{1,2})\.(?!\d)")
+DATE_PATTERNS = (NUMERIC_DATE, SPACED_DATE, DMY_WORDS, MDY_WORDS, YMD_WORDS, YMD_SPACED)
 
 
 def _year(y: str) -> int:
@@ -296,7 +322,12 @@ def parse_date(text: str, order: Optional[str] = None) -> Optional[tuple[date, b
         found = _make(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if found:
             best = (m.start(), found, False)  # dotted: day-first by convention
-    for rx, fields in ((DMY_WORDS, (0, 1, 2)), (MDY_WORDS, (1, 0, 2))):
+    m = YMD_SPACED.search(text)
+    if m and (best is None or m.start() < best[0]):
+        found = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if found:
+            best = (m.start(), found, False)  # year first: month then day, by convention
+    for rx, fields in ((DMY_WORDS, (0, 1, 2)), (MDY_WORDS, (1, 0, 2)), (YMD_WORDS, (2, 1, 0))):
         m = rx.search(text)
         if m and (best is None or m.start() < best[0]):
             g = m.groups()

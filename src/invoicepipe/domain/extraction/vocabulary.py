@@ -8,7 +8,8 @@ labels: a delivery-note number or a subtotal before tax then ends the value segm
 label before it and is never read as the PO number or the total.
 
 Languages: English (with Indian GST usage), German (with Swiss QR-bill wording), French,
-Dutch, Spanish, Italian, Portuguese, Polish, Czech and Slovak, Swedish, Danish and Norwegian. Patterns are matched on accent-folded text
+Dutch, Spanish, Italian, Portuguese, Polish, Czech and Slovak, Swedish, Danish and Norwegian;
+Finnish, Hungarian and Romanian in ``vocabulary_further``. Patterns are matched on accent-folded text
 (see ``labels.fold_accents``), so accented letters here also match their plain forms.
 """
 
@@ -452,7 +453,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     # "note de crédit" is the Belgian (and Canadian) French title where France prints "avoir"
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|note\s*de\s*crédit|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
-                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)", 1.0, "en")],
+                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|"
+                     r"hyvityslasku|(?:jóváíró|sztornó|storno|helyesbítő)\s*számla|factur[aă]\s*storno|not[aă]\s*de\s*credit", 1.0, "en")],
     # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
     "other_title": [(r"zahlteil|empfangsschein|section\s*paiement|récépissé|sezione\s*pagamento|ricevuta", 1.0, "de")],
     "buyer": [(r"bill(?:ed)?\s*to|ship\s*to|sold\s*to|customer|käufer|kunde|rechnungsempfänger|leistungsempfänger|client|destinataire|factuuradres|"

@@ -1,0 +1,107 @@
+"""Finnish, Hungarian and Romanian invoices (``vocabulary_further``): labels, dates written
+year first or with the month's name, table headers and the leu. The invoices are written
+here from each country's statutory invoice content, not taken from an evaluation set."""
+
+from decimal import Decimal
+
+import pytest
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.labels import fold_accents, labels_in_text
+from invoicepipe.domain.extraction.parsing import currency_in, parse_amount
+from tests.unit.test_extraction_fields import doc_from_rows
+
+D = Decimal
+
+HUNGARIAN = {
+    0: "Dunamenti Irodatechnika Kft.", 1: "2400 Dunaújváros, Vasmű út 12.", 2: "Adószám: 12345676-2-07",
+    3: "SZÁMLA", 4: "Számla sorszáma: DIT-2026/00142", 5: "Számla kelte: 2026. 03. 04.", 6: "Teljesítés dátuma: 2026. 03. 02.",
+    7: "Fizetési határidő: 2026. április 3.", 8: "Megrendelés száma: 4500012345",
+    10: [(40, "Megnevezés"), (300, "Menny."), (360, "Egységár"), (450, "Nettó érték")],
+    11: [(40, "Fénymásolópapír A4"), (300, "10"), (360, "2 500"), (450, "25 000")],
+    12: [(40, "Toner"), (300, "2"), (360, "37 500"), (450, "75 000")],
+    14: [(300, "Nettó összesen"), (450, "100 000 Ft")], 15: [(300, "ÁFA 27%"), (450, "27 000 Ft")],
+    16: [(300, "Fizetendő összesen"), (450, "127 000 Ft")], 18: "Bankszámlaszám: HU42 1177 3016 1111 1018 0000 0000",
+}
+FINNISH = {
+    0: "Pohjolan Konepaja Oy", 1: "Teollisuustie 4, 33100 Tampere", 2: "Y-tunnus 1234567-8",
+    3: "LASKU", 4: "Laskun numero 20260142", 5: "Laskun päivämäärä 4.3.2026", 6: "Eräpäivä 3.4.2026",
+    7: "Viitenumero 20260 14223", 8: "Tilausnumero 4500012345",
+    10: [(40, "Tuote"), (300, "Määrä"), (360, "À-hinta"), (450, "Yhteensä")],
+    11: [(40, "Laakeri 6204"), (300, "10"), (360, "12,50"), (450, "125,00")],
+    12: [(40, "Tiiviste"), (300, "5"), (360, "15,00"), (450, "75,00")],
+    14: [(300, "Veroton summa"), (450, "200,00 €")], 15: [(300, "ALV 25,5 %"), (450, "51,00 €")],
+    16: [(300, "Maksettava yhteensä"), (450, "251,00 €")], 18: "Tilinumero FI21 1234 5600 0007 85",
+}
+ROMANIAN = {
+    0: "Carpați Distribuție S.R.L.", 1: "Str. Fabricii 10, Cluj-Napoca", 2: "CUI: RO18547290",
+    3: "FACTURĂ FISCALĂ", 4: "Factura nr. 2026-00142", 5: "Data emiterii 04.03.2026", 6: "Data scadenței 03.04.2026",
+    7: "Comandă nr. 4500012345", 8: "Aviz de însoțire nr. 8812",
+    10: [(40, "Denumire"), (300, "Cant."), (360, "Preț unitar"), (450, "Valoare")],
+    11: [(40, "Hârtie A4"), (300, "10"), (360, "12,50"), (450, "125,00")],
+    12: [(40, "Toner"), (300, "5"), (360, "15,00"), (450, "75,00")],
+    14: [(300, "Total fără TVA"), (450, "200,00 lei")], 15: [(300, "TVA 19%"), (450, "38,00 lei")],
+    16: [(300, "Total de plată"), (450, "238,00 lei")], 18: "Cont IBAN RO49 AAAA 1B31 0075 9384 0000",
+}
+
+
+@pytest.mark.parametrize("rows,expected,amounts", [
+    (HUNGARIAN, ("DIT-2026/00142", "2026-03-04", "2026-04-03", "4500012345", "HUF", "100000.00", "27000.00", "127000.00"),
+     [D("25000"), D("75000")]),
+    (FINNISH, ("20260142", "2026-03-04", "2026-04-03", "4500012345", "EUR", "200.00", "51.00", "251.00"), [D("75.00"), D("125.00")]),
+    (ROMANIAN, ("2026-00142", "2026-03-04", "2026-04-03", "4500012345", "RON", "200.00", "38.00", "238.00"), [D("75.00"), D("125.00")]),
+])
+def test_an_invoice_in_the_language_reads_whole(rows, expected, amounts):
+    ex = extract_invoice(doc_from_rows(rows), [])
+    names = ("invoice_number", "invoice_date", "due_date", "po_number", "currency", "net", "tax", "total")
+    assert tuple(ex.value(n) for n in names) == expected
+    assert sorted(line.amount for line in ex.lines) == amounts
+
+
+@pytest.mark.parametrize("field,phrase", [
+    ("invoice_number", "Laskun numero"), ("invoice_number", "Számla sorszáma"), ("invoice_number", "Factura fiscală nr."),
+    ("invoice_date", "Laskun päivämäärä"), ("invoice_date", "Számla kelte"), ("invoice_date", "Data emiterii"),
+    ("due_date", "Eräpäivä"), ("due_date", "Fizetési határidő"), ("due_date", "Data scadenței"),
+    ("po_number", "Tilausnumero"), ("po_number", "Megrendelés száma"), ("po_number", "Comandă nr."),
+    ("net", "Veroton summa"), ("net", "Nettó összesen"), ("net", "Total fără TVA"),
+    ("total", "Maksettava yhteensä"), ("total", "Fizetendő összesen"), ("total", "Total de plată"),
+    ("vendor_vat_id", "Y-tunnus"), ("vendor_vat_id", "Adószám"), ("vendor_vat_id", "Cod fiscal"),
+    # the payment reference, the supply date, the delivery note: never the number, date or PO
+    ("other_reference", "Viitenumero"), ("other_date", "Teljesítés dátuma"), ("other_reference", "Aviz de însoțire nr."),
+    ("iban", "Bankszámlaszám"), ("credit_note", "Hyvityslasku"), ("credit_note", "Jóváíró számla"),
+])
+def test_a_phrase_names_its_field_whole(field, phrase):
+    hits = labels_in_text(fold_accents(f"{phrase} 123,45").lower())
+    assert [(f, start, end) for f, _, _, start, end in hits] == [(field, 0, len(phrase))], hits
+
+
+def test_an_italian_of_which_is_no_romanian_tax_id_label():
+    assert [h[0] for h in labels_in_text("totale documento 1.220,00 di cui iva 220,00")] == ["total", "tax"]
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("2026. 03. 04.", "2026-03-04"), ("2026. március 4.", "2026-03-04"), ("2026. márc. 4.", "2026-03-04"),
+    ("2026. marcius 4.", "2026-03-04"), ("4. maaliskuuta 2026", "2026-03-04"), ("14. huhtikuuta 2026", "2026-04-14"),
+    ("4 martie 2026", "2026-03-04"), ("15 ianuarie 2026", "2026-01-15"),
+])
+def test_dates_with_the_year_first_or_the_months_name(text, iso):
+    assert [d.value.isoformat() for d in dates_in(text, 0, "dmy")] == [iso]
+
+
+def test_a_year_then_two_numbers_without_the_closing_dot_is_no_date():
+    assert dates_in("version 2026. 3. 1", 0, "dmy") == []
+
+
+def test_the_leu_after_an_amount_and_not_the_italian_word():
+    assert currency_in("238,00 lei") == "RON"
+    assert currency_in("per lei 20,00") is None
+
+
+def test_a_giro_slips_bar_code_is_no_amount():
+    # the Finnish bank giro's virtual bar code: 54 digits, which as money would overflow the
+    # decimal arithmetic of every check after it
+    code = "458316457384651990006442900000000000000000011727260122"
+    assert parse_amount(code) is None
+    rows = {**FINNISH, 20: "Tililtä nro", 21: code}
+    assert extract_invoice(doc_from_rows(rows), []).value("total") == "251.00"
