@@ -369,7 +369,8 @@ def closing_triples(ctx: Context, net: list[Candidate], tax: list[Candidate], to
 def _closing_triples(net: list[Candidate], tax: list[Candidate], total: list[Candidate], roundings: list[Decimal]):
     """(score, (net, tax or None, total, rounding or charge)) of every triple that adds up."""
     by_value: dict[Decimal, Candidate] = {}
-    for t in sorted(tax + _summed_tax_rows(tax), key=lambda c: -c.score):
+    halves = [c for c in _without_gst_halves(tax) if c.method == "sum_of_tax_rows"]  # every GST half of every rate
+    for t in sorted(tax + _summed_tax_rows(tax) + halves, key=lambda c: -c.score):
         if t.raw is not None:
             by_value.setdefault(t.raw, t)
     # net = total with no tax closes nothing where a tax label states a tax: the label's
@@ -501,6 +502,15 @@ def _without_gst_halves(tax: list[Candidate]) -> list[Candidate]:
     sums = [Candidate("tax", format_amount(a.raw + b.raw), 0.9 * min(a.score, b.score), "sum_of_tax_rows",
                       a.words + b.words, a.raw + b.raw, anchor=a.anchor)
             for a in halves["central"] for b in halves["state"] if a.anchor is not b.anchor]
+    # several rates each printed as its two halves ("CGST9 911.13 / SGST9 911.13 / CGST6 69.55 /
+    # SGST6 69.55"): every half of every rate, when each central half has its state twin
+    central = {id(c.anchor): c for c in halves["central"]}
+    state = {id(c.anchor): c for c in halves["state"]}
+    if len(central) >= 2 and sorted(c.raw for c in central.values()) == sorted(c.raw for c in state.values()):
+        rows = [*central.values(), *state.values()]
+        whole = sum((c.raw for c in rows), Decimal(0))
+        sums.append(Candidate("tax", format_amount(whole), 0.9 * min(c.score for c in rows), "sum_of_tax_rows",
+                              tuple(w for c in rows for w in c.words), whole, anchor=rows[0].anchor))
     return [c for c in tax if id(c) not in parts] + sums
 
 

@@ -25,11 +25,14 @@ from typing import Optional, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from stdnum.au import abn as stdnum_au_abn
+from stdnum.ca import bn as stdnum_ca_bn
 from stdnum.es import nif as stdnum_es_nif
 from stdnum.eu import vat as stdnum_eu_vat
 from stdnum.gb import vat as stdnum_gb_vat
 from stdnum.in_ import gstin as stdnum_gstin
 from stdnum.it import iva as stdnum_it_iva
+from stdnum.no import mva as stdnum_no_mva
 from stdnum.pl import nip as stdnum_pl_nip
 from stdnum.us import ein as stdnum_us_ein
 
@@ -364,12 +367,44 @@ def _national_tax_ids(ctx: Context, line: Line, labels: list, in_buyer: float) -
     well-read one in the footer)."""
     out = []
     for hit in labels:
+        checked = _checked_business_number(line.text, hit.end)
+        if checked is not None:
+            value, s, e = checked
+            out.append(Candidate("vendor_vat_id", value, 0.8 * in_buyer, "label_right", line.words_in(s, e), value))
+            continue
         found = identifier_in(line.text[hit.end:hit.end + 30], hit.end)
         if found and len(_NOT_WORD.sub("", found[0])) >= 8 and len(_NOT_DIGIT.sub("", found[0])) >= 6:
             out.append(Candidate("vendor_vat_id", found[0], 0.5 * in_buyer, "label_right", line.words_in(found[1], found[2]), found[0]))
         elif found:
             out += _wrapped_tax_id(ctx, line, found, in_buyer)
     return out
+
+
+# Business numbers that stand for the VAT id outside the EU's patterns, each in the spaced
+# form it is printed in and checked by its own check digits (python-stdnum): the Australian
+# ABN "80 370 597 637", the Canadian GST/HST account "338000797 RT0001", the Norwegian VAT
+# registration "921 504 470 MVA" (the organisation number with "MVA", its "NO" often left
+# out). The value is the compact form the master keeps; its check digits make it as sure as
+# an EU VAT id with its label.
+_BUSINESS_NUMBERS = (
+    (re.compile(r"(?<![\dA-Z])\d{9} ?RT ?\d{4}(?!\d)"), stdnum_ca_bn, stdnum_ca_bn.compact),
+    (re.compile(r"(?<![\dA-Z])(?:NO ?)?\d{3} ?\d{3} ?\d{3} ?MVA(?![A-Z])"), stdnum_no_mva,
+     lambda v: "NO" + stdnum_no_mva.compact(v).removeprefix("NO")),
+    (re.compile(r"(?<![\d])\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d])"), stdnum_au_abn, stdnum_au_abn.compact),
+)
+
+
+def _checked_business_number(text: str, start: int) -> Optional[tuple[str, int, int]]:
+    """(compact value, start, end) of a business number of ``_BUSINESS_NUMBERS`` within a few
+    characters after a tax id's label, its check digits holding, else None."""
+    window = text[start:start + 30].upper()
+    for rx, module, compact in _BUSINESS_NUMBERS:
+        m = rx.search(window)
+        if m and m.start() <= 6:
+            body = m.group(0) if m.group(0).startswith("NO") or module is not stdnum_no_mva else "NO" + m.group(0)
+            if module.is_valid(body):
+                return compact(body), start + m.start(), start + m.end()
+    return None
 
 
 # national tax ids whose format (and, where they have one, check digit) a wrapped id must pass

@@ -303,6 +303,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     "tax": [
         (r"(?:total\s*)?(?:sales\s*)?(?:vat|tax|gst)(?:\s*amount|\s*total)?", 0.8, "en"),
         (r"[cisu]gst|utgst|sst", 0.8, "en"),
+        # Canadian sales taxes: the harmonized, provincial and Quebec ones ("HST 13%", "GST/HST", "TPS", "TVQ")
+        (r"gst\s*/\s*hst|hst|pst|qst|tps|tvq|tvh", 0.8, "en"),
         (r"mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|steuerbetrag|summe\s*ust", 0.8, "de"),
         (r"(?:montant\s*|total\s*)?tva", 0.8, "fr"), (r"(?:totaal\s*)?btw(?:\s*-?\s*bedrag)?", 0.8, "nl"),
         (r"(?:cuota\s*|importe\s*|total\s*)?(?:iva|igic)", 0.8, "es"),
@@ -429,6 +431,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"moms\s*-?\s*reg(?:istrerings)?\.?\s*-?\s*(?:nr\.?|nummer)|momsnr\.?|cvr\s*-?\s*(?:nr\.?|nummer)?|mva\s*-?\s*nr\.?", 1.0, "sv"),
         # Malaysian sales and service tax, Singapore GST: "SST Reg. No.: W10-1808-32000079"
         (r"(?:sst|gst)\s*-?\s*(?:reg(?:istration)?\.?\s*(?:no\b\.?|number|id)?|no\b\.?|id\b)|sales\s*tax\s*reg(?:istration)?\.?\s*(?:no\b\.?|number)?", 1.0, "en"),
+        # Canada's GST/HST (and Quebec's TPS/TVQ) registration, its business number
+        (r"(?:gst\s*/\s*hst|hst|tps\s*/\s*tvh|tps|tvq|qst)\s*-?\s*(?:reg(?:istration)?\.?\s*(?:no\b\.?|number|#)?|no\b\.?|#)|"
+         r"business\s*(?:no\b\.?|number)", 1.0, "en"),
+        # the Norwegian organisation number, printed with "MVA" where the firm is VAT-registered
+        (r"org\.?\s*-?\s*nr\b\.?|organisasjons\s*-?\s*(?:nr\b\.?|nummer)|foretaksregisteret", 1.0, "no"),
     ],
     # the customer's own tax id, printed beside the seller's: never the vendor's (``vendor.vat_id_candidates``).
     # Longer than the seller's labels inside them ("Buyer TIN", "TVA client", "Ihre UID"), so they win

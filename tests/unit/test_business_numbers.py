@@ -1,0 +1,48 @@
+"""Business numbers that stand for the VAT id outside the EU patterns (checked by their own
+check digits), Canadian sales-tax rows, and Indian GST printed as both halves of several rates."""
+
+import pytest
+
+from invoicepipe.domain.extraction import extract_invoice
+from tests.unit.test_extraction_fields import doc_from_rows
+
+
+def _invoice(seller_id_line: str, tax_rows: list, net: str, total: str, extra: dict = None) -> dict:
+    rows = {0: "Northwind Supply Ltd.", 1: seller_id_line, 2: "Invoice No. 000463", 3: "Invoice Date 2026-01-17",
+            5: [(40, "Description"), (300, "Qty"), (360, "Unit Price"), (450, "Amount")],
+            6: [(40, "Safety boots"), (300, "1"), (360, net), (450, net)],
+            8: [(300, "Subtotal"), (450, net)]}
+    for n, (label, amount) in enumerate(tax_rows):
+        rows[9 + n] = [(300, label), (450, amount)]
+    rows[9 + len(tax_rows)] = [(300, "Total"), (450, total)]
+    return {**rows, **(extra or {})}
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("GST/HST Reg. No. 338000797 RT0001", "338000797RT0001"),  # Canada's business number with its tax account
+    ("ABN 80 370 597 637", "80370597637"),  # Australia
+    ("Org.nr. 921 504 470 MVA", "NO921504470MVA"),  # Norway, "NO" left out as Norwegian invoices do
+])
+def test_a_business_number_with_its_check_digits_is_the_vendors_tax_id(line, expected):
+    ex = extract_invoice(doc_from_rows(_invoice(line, [("Tax", "10.00")], "100.00", "110.00")), [])
+    assert ex.value("vendor_vat_id").replace(" ", "") == expected
+
+
+def test_a_business_number_whose_check_digits_fail_is_not_taken_whole():
+    ex = extract_invoice(doc_from_rows(_invoice("ABN 80 370 597 638", [("Tax", "10.00")], "100.00", "110.00")), [])
+    assert (ex.value("vendor_vat_id") or "").replace(" ", "") != "80370597638"
+
+
+def test_the_hst_row_with_the_registration_number_in_it():
+    # "HST 13% · Reg. No. 338000797 RT0001  $1,202.98": the amount at the row's end is the tax
+    rows = _invoice("Waterloo ON N2L 3X2", [("HST 13% · Reg. No. 338000797 RT0001", "$1,202.98")], "$9,253.66", "$10,456.64")
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("9253.66", "1202.98", "10456.64")
+
+
+def test_both_gst_halves_of_two_rates_make_the_tax():
+    rows = _invoice("GSTIN 27AAPFU0939F1ZV",
+                    [("CGST9 (9%)", "911.13"), ("SGST9 (9%)", "911.13"), ("CGST6 (6%)", "69.55"), ("SGST6 (6%)", "69.55"),
+                     ("Rounding", "-0.24")], "11,282.88", "13,244.00")
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("tax"), ex.value("total")) == ("1961.36", "13244.00")
