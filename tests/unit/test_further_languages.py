@@ -105,3 +105,22 @@ def test_a_giro_slips_bar_code_is_no_amount():
     assert parse_amount(code) is None
     rows = {**FINNISH, 20: "Tililtä nro", 21: code}
     assert extract_invoice(doc_from_rows(rows), []).value("total") == "251.00"
+
+
+def test_the_romanian_statutory_form_series_and_numbered_columns():
+    # "Seria SBX nr. 0727" is the number "SBX 0727"; the row numbering the columns under the
+    # header ("0 1 2 3 4 5 6") is no item and holds no amount; each row prints its VAT
+    rows = {
+        0: "MATERIALE CONSTRUCȚII SOMEȘ", 1: [(40, "CIF: RO44724560"), (300, "FACTURA")], 2: [(300, "Seria SBX nr. 0727")],
+        3: [(300, "Data 13.01.2026")], 4: [(300, "Data scadenței 12.02.2026")],
+        6: [(40, "Nr. crt."), (90, "Denumirea"), (200, "U.M."), (235, "Cant."), (270, "Preț unitar (fără TVA)"),
+            (400, "Valoarea"), (470, "Valoarea TVA")],
+        7: [(40, "0"), (90, "1"), (200, "2"), (235, "3"), (290, "4"), (420, "5"), (490, "6")],
+        8: [(40, "1"), (90, "Placă gips-carton"), (200, "mp"), (235, "100,00"), (290, "18,35"), (420, "1.835,00"), (490, "385,35")],
+        10: [(300, "Total"), (420, "1.835,00"), (490, "385,35")],
+        11: [(300, "Total de plată"), (470, "2.220,35 RON")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_number") == "SBX 0727"
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("1835.00", "385.35", "2220.35")
+    assert [(line.quantity, line.unit_price, line.amount) for line in ex.lines] == [(D("100.00"), D("18.35"), D("1835.00"))]

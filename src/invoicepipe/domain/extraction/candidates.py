@@ -64,8 +64,21 @@ def amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> lis
     return list(found)
 
 
+def numbers_the_columns(line: Line) -> bool:
+    """A row that numbers a table's columns under its header ("0 1 2 3 4 5 6", the Romanian
+    statutory form, "1 2 3 4 5" in others): four or more small whole numbers counting up by
+    one. It holds no amount, and no item."""
+    texts = [w.text for w in line.words]
+    if len(texts) < 4 or not all(t.isdigit() and len(t) <= 2 for t in texts):
+        return False
+    numbers = [int(t) for t in texts]
+    return numbers[0] in (0, 1) and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
 def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> list[AmountToken]:
     out: list[AmountToken] = []
+    if numbers_the_columns(line):
+        return out
     words, spans = line.words, line.spans
     i = 0
     taken = -1  # the last word a token took: a currency word after one amount is not also before the next

@@ -33,7 +33,7 @@ from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_fr
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, glued_before,
                                                              letter_among_zeros, number_after, number_past_separator,
-                                                             separator_end)
+                                                             separator_end, series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -250,6 +250,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
         cand, conf = best_candidate(cands)
         if name == "invoice_number" and cand is not None:
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
+            cand = series_and_number(cand) or cand  # "Seria SBX nr. 0727": the series its label names
             cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)

@@ -119,6 +119,23 @@ def code_and_number(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "code_and_number"])
 
 
+# the Romanian series and number: "Seria SBX nr. 0727" (the vocabulary's label takes in the series)
+_SERIES_LABEL = re.compile(r"(?i)seria\s*:?\s*([A-Z]{1,5})\s*,?\s*nr\b\.?\s*:?$")
+
+
+def series_and_number(cand: Candidate) -> Optional[Candidate]:
+    """``cand`` with the series its label names before it ("Seria SBX nr. 0727" gives "SBX
+    0727": a Romanian invoice's number is its series and its number together), else None."""
+    hit = cand.label
+    if hit is None or not cand.value:
+        return None
+    m = _SERIES_LABEL.search(hit.line.text[hit.start:hit.end])
+    if m is None or cand.value.upper().startswith(m.group(1).upper()):
+        return None
+    value = f"{m.group(1).upper()} {cand.value}"
+    return replace(cand, value=value, raw=value, notes=[*cand.notes, "series"])
+
+
 # a number's own separators, after which OCR (or a text layer's wide gap) may break it in
 # two words: "FV/00747/ 2026", "2026/ 0772", "RE-2026- 0042"
 _SEPARATORS = ("/", "-")

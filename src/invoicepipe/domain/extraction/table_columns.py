@@ -31,22 +31,22 @@ TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer|
 KINDS: tuple[tuple[str, str], ...] = (
     ("tax_rate", rf"{TAXES}\s*-?\s*(?:%|rate|satz|taux|tarief|tipo|aliquota|taxa|stawka)|(?:rate|satz|taux|tasa|stawka|aliquota|taxa|tarief|cota)\s*(?:{TAXES}\s*%?|%|\(%\))|{TAXES}\s*kulcs|"
                  rf"steuersatz|(?:moms|mva)\s*-?\s*sats|sazba(?:\s*dph)?|%\s*{TAXES}|{TAXES}\s*\(%\)|%"),
-    ("tax_amount", rf"{TAXES}\s*-?\s*(?:amount|amt\.?|betrag|montant|importe|importo|bedrag|kwota|valor|wartosc|ertek|osszeg)|(?:montant|importe|cuota|kwota|valor|importo|valoare)\s*{TAXES}|"
+    ("tax_amount", rf"{TAXES}\s*-?\s*(?:amount|amt\.?|betrag|montant|importe|importo|bedrag|kwota|valor|wartosc|ertek|osszeg)|(?:montant|importe|cuota|kwota|valor|importo|valoarea?)\s*{TAXES}|"
                    rf"steuerbetrag|(?:moms|mva)\s*-?\s*bel(?:opp|ob|op)|imposta|cuota|{TAXES}"),
     ("net", r"net\s*(?:amount|value|total)?|(?:amount|total|value)\s*\(?\s*(?:net|excl\.?(?:\s*\w+)?)\s*\)?|taxable\s*(?:value|amount)|"
             r"netto\s*(?:betrag|wert)?|(?:gesamt|betrag)\s*netto|montant\s*ht|total\s*ht|prix\s*total\s*ht|base(?:\s*imponible)?|imponibile|"
             r"importe\s*neto|wartosc\s*netto|bedrag\s*excl\.?(?:\s*btw)?|excl\.?\s*(?:vat|btw|tax|gst)|valor\s*liquido|neto|"
-            r"(?:belopp\s*)?(?:exkl|ekskl)\.?\s*(?:moms|mva)|veroton|bez\s*dph|zaklad(?:\s*dph)?|netto\s*ertek|(?:valoare|total)\s*fara\s*tva"),
+            r"(?:belopp\s*)?(?:exkl|ekskl)\.?\s*(?:moms|mva)|veroton|bez\s*dph|zaklad(?:\s*dph)?|netto\s*ertek|(?:valoarea?|total)\s*fara\s*tva"),
     ("gross", r"gross\s*(?:amount|value|total)?|(?:amount|total)\s*\(?\s*incl\.?\s*\w*\s*\)?|brutto\s*(?:betrag|wert)?|(?:gesamt|betrag)\s*brutto|"
               r"montant\s*ttc|total\s*ttc|ttc|wartosc\s*brutto|bedrag\s*incl\.?(?:\s*btw)?|incl\.?\s*(?:vat|btw|tax|gst)|totale\s*ivato|"
-              r"importe\s*total|valor\s*total\s*c(?:om)?\s*iva|(?:belopp\s*)?inkl\.?\s*(?:moms|mva)|verollinen|s\s*dph|brutto\s*ertek|(?:valoare|total)\s*cu\s*tva"),
+              r"importe\s*total|valor\s*total\s*c(?:om)?\s*iva|(?:belopp\s*)?inkl\.?\s*(?:moms|mva)|verollinen|s\s*dph|brutto\s*ertek|(?:valoarea?|total)\s*cu\s*tva"),
     ("unit_price", r"unit\s*(?:price|cost|rate)|(?:netto|brutto)\s*-?\s*(?:einzel)?preis|(?:net|gross)\s*(?:unit\s*)?price|preis\s*(?:netto|brutto)|"
                    r"prix\s*(?:unitaire\s*)?(?:net|brut)|price\s*(?:per\s*unit|each)?|rate|einzelpreis|e-?preis|stuckpreis|preis(?:\s*je\s*einheit)?|"
                    r"p\.?\s*u\.?(?:\s*ht)?|prix\s*(?:unitaire|unit\.?)?(?:\s*ht)?|prijs(?:\s*per\s*stuk)?|stukprijs|eenheidsprijs|"
                    r"precio(?:\s*unit(?:ario|\.)?)?|prezzo(?:\s*unit(?:ario|\.)?)?|preco(?:\s*unit(?:ario|\.)?)?|valor\s*unit(?:ario|\.)?|"
                    r"cena\s*za\s*(?:jednotku|m\.?\s*j\.?)|cena(?:\s*(?:jedn\.?|jednostkowa)(?:\s*netto)?|\s*netto)?|each|mrp|"
                    r"a\s*-?\s*pris|pris(?:\s*per\s*(?:st|stk|enhet|enhed))?|styckpris|stk\.?\s*-?\s*pris|enhe(?:t|d)s\s*-?\s*pris|"
-                   r"a\s*-?\s*hinta|yksikkohinta|hinta|jedn(?:otkova)?\.?\s*cena|(?:netto\s*)?egysegar|pret(?:\s*unitar)?(?:\s*fara\s*tva)?|"
+                   r"a\s*-?\s*hinta|yksikkohinta|hinta|jedn(?:otkova)?\.?\s*cena|(?:netto\s*)?egysegar|pret(?:\s*unitar)?(?:\s*\(?\s*fara\s*tva\s*\)?)?|"
                    # German compounds name the price by what it is ("Listenpreis", "Verkaufspreis");
                    # a total price ("Gesamtpreis") is the line amount
                    r"(?!gesamt|end)[a-z]{3,}preis"),
@@ -65,11 +65,11 @@ KINDS: tuple[tuple[str, str], ...] = (
                     r"leistung|artikelbezeichnung|designation|libelle|product|produkt|omschrijving|descripcion|concepto|descrizione|"
                     r"descricao|items?|nazwa(?:\s*towaru(?:\s*/\s*uslugi)?)?|towar|goods|services?|details|text|"
                     r"benamning|beskrivning|beskrivelse|varebeskrivelse|specifikation|kuvaus|tuote|nimike|popis|nazev|oznaceni|"
-                    r"megnevezes|termek(?:\s*megnevezese)?|denumire(?:a\s*produselor(?:\s*sau\s*a\s*serviciilor)?)?|descriere|produs|"
+                    r"megnevezes|termek(?:\s*megnevezese)?|denumirea?(?:\s*produselor(?:\s*sau\s*a\s*serviciilor)?)?|descriere|produs|"
                     r"[a-z]{3,}(?:beschreibung|bezeichnung)"),  # German compounds: "Artikelbeschreibung", "Leistungsbezeichnung"
     ("amount", r"amount|line\s*total|total|betrag|gesamt(?:preis|betrag)?|(?:positions|zeilen|posten|end)(?:betrag|preis|summe)|summe|entgelt|montant|prix\s*total|bedrag|totaal|importe|importo|valor|"
                r"wartosc|kwota|total\s*(?:line|price)|ext(?:ended)?\.?\s*(?:price|amount)?|value|sum|suma|"
-               r"belopp|belob|belop|summa|totalt|i\s*alt|yhteensa|celkem|cena\s*celkem|ertek|osszeg|valoare"),
+               r"belopp|belob|belop|summa|totalt|i\s*alt|yhteensa|celkem|cena\s*celkem|ertek|osszeg|valoarea?"),
 )
 _GLUED_SPECK = re.compile(r"(?<!\S)[\d|!'`.,:;]{1,2}(?=[a-z]{3,})")
 _RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]

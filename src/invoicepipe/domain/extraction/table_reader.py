@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
+from invoicepipe.domain.extraction.candidates import numbers_the_columns
 from invoicepipe.domain.extraction.layout import Line, make_line
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_block import beside, header_beside_block, in_table, with_block_edge
@@ -106,6 +107,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
                 continue
             if table is None or state == "closed":
                 continue
+            if numbers_the_columns(ln):
+                continue  # "0 1 2 3 4 5 6" under the header: the columns' numbers, no item
             part = beside(ln, table.header)
             if part is None:
                 continue  # a line of the block beside the table only

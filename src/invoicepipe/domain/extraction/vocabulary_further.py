@@ -26,6 +26,9 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (r"laskun\s*(?:numero|nro\b\.?|nr\b\.?)|laskunumero|lasku\s*(?:nro\b\.?|nr\b\.?)|hyvityslaskun\s*numero", 1.0, "fi"),
         (r"számla\s*(?:sorszáma|száma)|számla\s*sorszám|sorszám", 0.9, "hu"),
         (r"factur[aă](?:\s*fiscal[aă])?\s*(?:nr\b\.?|num[aă]r(?:ul)?)|(?:nr\b\.?|num[aă]r(?:ul)?)\s*factur[aăi]i?", 1.0, "ro"),
+        # "Seria SBX nr. 0727": the label takes in the series, which the number then takes along
+        # (``number_prefix.series_and_number``)
+        (r"seria\s*:?\s*[a-z]{1,5}\s*,?\s*nr\b\.?", 1.0, "ro"),
     ],
     "invoice_date": [
         (r"laskun\s*päivä(?:määrä|ys)?|laskupäivä(?:määrä)?", 1.0, "fi"), (r"päiväys", 0.8, "fi"),
