@@ -46,3 +46,32 @@ def test_both_gst_halves_of_two_rates_make_the_tax():
                      ("Rounding", "-0.24")], "11,282.88", "13,244.00")
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("tax"), ex.value("total")) == ("1961.36", "13244.00")
+
+
+def test_gst_halves_a_paisa_apart_still_make_the_tax():
+    rows = _invoice("GSTIN 27AAPFU0939F1ZV",
+                    [("CGST9 (9%)", "2,012.79"), ("SGST9 (9%)", "2,012.78"), ("CGST6 (6%)", "5,963.98"), ("SGST6 (6%)", "5,963.97"),
+                     ("Rounding", "-0.36")], "1,21,763.84", "1,37,717.00")
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("tax"), ex.value("total")) == ("15953.52", "137717.00")
+
+
+@pytest.mark.parametrize("net_label,total_label", [
+    ("Total ex GST", "Total credit inc GST"),  # an Australian adjustment note's summary
+    ("Sum eks. mva", "Til gode kr"),  # a Norwegian credit note's
+])
+def test_sums_before_and_after_tax_as_the_country_writes_them(net_label, total_label):
+    rows = {0: "Hunter Valley Supplies", 1: "Invoice No. HV000630", 2: "Date 02/02/2026",
+            4: [(300, net_label), (450, "-1,038.72")], 5: [(300, "GST"), (450, "-103.87")], 6: [(300, total_label), (450, "-1,142.59")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("-1038.72", "-103.87", "-1142.59")
+
+
+def test_an_exchange_rate_line_votes_for_no_currency():
+    # a Hungarian EUR invoice states its VAT in forints, as the law asks
+    rows = {0: "Duna Irodatechnika Kft.", 1: "Számla sorszáma: DIT-2026-00566", 2: "Számla kelte: 2026.01.11.",
+            4: [(300, "Nettó összesen"), (450, "120,00 EUR")], 5: [(300, "ÁFA 27%"), (450, "32,40 EUR")],
+            6: [(300, "Fizetendő"), (450, "152,40 EUR")],
+            8: "Az áthárított adó forintban: 12 819 Ft (MNB árfolyam 2026.01.11.: 1 EUR = 395,66 HUF)"}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("currency") == "EUR" and ex.fields["currency"].confidence >= 0.95

@@ -70,6 +70,8 @@ def test_an_invoice_in_the_language_reads_whole(rows, expected, amounts):
     # the payment reference, the supply date, the delivery note: never the number, date or PO
     ("other_reference", "Viitenumero"), ("other_date", "Teljesítés dátuma"), ("other_reference", "Aviz de însoțire nr."),
     ("iban", "Bankszámlaszám"), ("credit_note", "Hyvityslasku"), ("credit_note", "Jóváíró számla"),
+    # the Romanian form's date caption, and its dispatch sentence's date (no issue date)
+    ("invoice_date", "Data (zi/lună/an)"), ("other_date", "la data de"),
 ])
 def test_a_phrase_names_its_field_whole(field, phrase):
     hits = labels_in_text(fold_accents(f"{phrase} 123,45").lower())
@@ -124,3 +126,25 @@ def test_the_romanian_statutory_form_series_and_numbered_columns():
     assert ex.value("invoice_number") == "SBX 0727"
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("1835.00", "385.35", "2220.35")
     assert [(line.quantity, line.unit_price, line.amount) for line in ex.lines] == [(D("100.00"), D("18.35"), D("1835.00"))]
+
+
+def test_a_finnish_box_is_no_rupee():
+    # "rs" (rasia, a box) after a quantity; the rupee's "Rs" is written with its capital
+    assert currency_in("10 rs 12,50") is None
+    assert currency_in("Rs. 450.00") == "INR"
+
+
+def test_a_total_row_of_column_sums_gives_net_and_tax():
+    # "Total  2.368,60  400,21" sums the net and the VAT columns (two rates, so no one rate
+    # ties them); the amount payable stands on a line of its own
+    rows = {
+        0: "MATERIALE CONSTRUCȚII SOMEȘ", 1: "CIF: RO44724560", 2: "Factura nr. 2026-0739", 3: "Data emiterii 28.02.2026",
+        5: [(40, "Denumirea"), (235, "Cant."), (290, "Preț unitar"), (400, "Valoarea"), (470, "Valoarea TVA")],
+        6: [(40, "Placă gips-carton"), (235, "25,00"), (290, "18,35"), (400, "458,75"), (470, "96,34")],
+        7: [(40, "Carte tehnică"), (235, "10,00"), (290, "97,20"), (400, "972,00"), (470, "106,92")],
+        8: [(40, "Ciment Portland"), (235, "15,00"), (290, "62,52"), (400, "937,85"), (470, "196,95")],
+        10: [(300, "Total"), (400, "2.368,60"), (470, "400,21")],
+        11: [(200, "Total (col. 5 + col. 6)"), (470, "2.768,81 RON")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("2368.60", "400.21", "2768.81")

@@ -17,6 +17,7 @@ from invoicepipe.domain.extraction.parsing import (
     AMBIGUOUS_SYMBOLS, ISO_CURRENCIES, SYMBOL_RX, currency_code, date_order_evidence, find_iban, find_vat_ids)
 from invoicepipe.domain.extraction.pattern_set import first_class
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, make_context
+from invoicepipe.domain.extraction.second_currency import line_states_rate
 from invoicepipe.domain.models import DocumentText
 
 # ISO codes only in capitals in running text ("try" is a word, "TRY" the lira); symbols any case;
@@ -71,6 +72,8 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
         where.setdefault(cand.value, cand.words)
     countries = countries_on_page(ctx)
     for ln in ctx.layout.lines:
+        if line_states_rate(ln.text):
+            continue  # "… 12 819 Ft (1 EUR = 395,66 HUF)": the conversion names both currencies, votes for neither
         for tok, start, end in _currency_tokens(ln):
             code = _resolve_symbol(tok, countries, prior)
             if code == "JPY" and tok == "¥" and not ocr_free(ln) and _rupee_evidenced(ctx, prior):

@@ -153,7 +153,14 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # each country's statutory invoice content before the india region's dev mistakes were read),
 # their months, the Hungarian year-first dates ("2026. március 4.", "2026. 03. 04."), their
 # table headers and the leu; a run of more than 15 digits is no amount (a giro slip's bar code).
-EXTRACTOR_VERSION = "kv-2.26"
+# kv-2.27 (the india region's dev layouts, measured before these rules): business numbers
+# checked by their own check digits (Canadian GST/HST, ABN, Norwegian org.nr. MVA); HST/PST/QST;
+# GST halves of several rates summed whole; values over a row of captions; the Romanian series
+# and column-numbering row; a sums row's net and tax; an item row with its own tax and gross is
+# no breakdown row; an exchange-rate line votes for no currency; "Rs"/"RM" only in capitals;
+# "Total ex/inc GST", "Sum eks. mva", "Til gode"; credit notes' references to the invoice they
+# correct; more Norwegian, Hungarian and Romanian wording.
+EXTRACTOR_VERSION = "kv-2.27"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

@@ -37,6 +37,7 @@ ISO_CURRENCIES = frozenset(
 )
 # "kr" is the krona/krone of three countries: the document has to say which (see conventions)
 AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
+# "Rs" and "RM" only in capitals: a lower-case "rs" is a unit (the Finnish "rasia", a box).
 # Longest first: "US$" and "R$" before "$", "SFr." before "Fr.". "Fr." needs its dot (a bare
 # "Fr" is also Friday and "Frau"); "RM" must touch a digit or stand alone before one (or
 # before a credit note's signed or bracketed amount: "RM (157.26)").
@@ -44,7 +45,7 @@ AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # ("Mo.-Fr. 08.30", "Mo - Fr.", "free.fr."). "S$", "HK$", "A$", "C$", "NZ$" name their own
 # dollar; "Euro" is written out in running text ("Betrag in Euro"); "zl" counts only right
 # after a digit (an OCR-read "zł").
-_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\bRs\.?(?=[\s\d]|$)|\bRM(?=\s*[(\-–]?\s*\d)|zł|"
+_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\b(?-i:Rs|RS)\.?(?=[\s\d]|$)|\b(?-i:RM)(?=\s*[(\-–]?\s*\d)|zł|"
               r"(?<=\d)zl\b|(?<=\d )zl\b|(?<=\d )lei\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
 _CURRENCY_TOKEN = compile_guarded(r"%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))), re.I)

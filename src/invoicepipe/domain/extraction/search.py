@@ -214,7 +214,12 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         if next_label and next_label[0].box.x0 > lbox.x1:
             col_x1 = min(col_x1, max(lbox.x1 + cw, next_label[0].box.x0 - 0.5 * cw))
         col_x1 = _cell_end(ctx, line, lbox, col_x1)
+        above = _value_above(ctx, name, line, lbox, col_x1, parser)  # only in a row of captions
+        passed = 0  # lines under the label with a letter or digit (a speck's line is none)
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
+            if passed and above is not None:
+                break  # a caption's value stands right over it, not two lines down
+            passed += any(ch.isalnum() for ch in below.text[s:e])
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5
                           and not _date_column_head(name, h)]
             if own_labels or _percent_under(below, lbox):
@@ -259,6 +264,12 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 out.append(scored_candidate(name, value, raw, strength * STACKED_PLACEMENT * date_quality(ctx, ambiguous),
                                             "label_below", words, line, hit, ["stacked"]))
                 continue
+        if len(out) == before:
+            if above is not None:
+                (value, raw, vs, ve, quality), row = above
+                out.append(scored_candidate(name, value, raw, strength * ABOVE_PLACEMENT * quality, "label_above",
+                                            row.words_in(vs, ve), line, hit))
+                continue
         wrapped = _wrapped_value(ctx, line, hit, parser) if len(out) == before else None
         if wrapped is not None:
             value, raw, below, vs, ve, quality = wrapped
@@ -298,6 +309,32 @@ def _cell_end(ctx: Context, line: Line, lbox, col_x1: float) -> float:
 
 # a value found right-aligned in its label's wide cell rather than under the label itself
 CELL_PLACEMENT = 0.8
+# a value printed over its label in a row of captions ("44  09.01.2026" over "Fakturanr.
+# Fakturadato"): rarer than under it, so weaker
+ABOVE_PLACEMENT = 0.7
+# a row of captions has at least this many labels
+CAPTION_ROW = 3
+
+
+def _value_above(ctx: Context, name: str, line: Line, lbox, col_x1: float, parser: Parser):
+    """((value, raw, start, end, quality), line) of a value printed right over its label, where
+    the label is one of a row of three or more captions with nothing of theirs under them
+    (a Norwegian or Danish strip "44  09.01.2026  23.01.2026" over "Fakturanr.  Fakturadato
+    Forfallsdato"). The line over it must hold no label of its own (a stack of label/value
+    pairs puts a label there, and its value under it) and stand close above. Identifiers and
+    dates only: an amount over a row of sum labels is the last item's."""
+    if parser is parse_amount_value or sum(1 for h in ctx.hits[id(line)] if h.strength >= 0.5) < CAPTION_ROW:
+        return None
+    cw = ctx.layout.char_width
+    found = ctx.layout.lines_above(line, lbox.x0 - 3 * cw, col_x1, max_lines=1)
+    if not found:
+        return None
+    above, s, e = found[0]
+    if line.box.top - above.box.bottom > 1.5 * line.height or any(h.strength >= 0.5 for h in ctx.hits[id(above)]):
+        return None
+    s = _column_start(above, s, e, lbox.x0, cw)
+    value = parser(ctx, above, s, e)
+    return (value, above) if value else None
 
 
 def _right_aligned_in_cell(ctx: Context, name: str, line: Line, lbox, col_x1: float, parser: Parser):

@@ -38,6 +38,11 @@ _EXCHANGE_RATE = re.compile(
     r"|tasso\s*di\s*cambio|al\s*cambio|wisselkoers|koers|kurs\s*(?:wymiany|nbp|[śs]redni)|taxa\s*de\s*c[âa]mbio).{0,40}?(?<![\d.,])\d{1,3}[.,]\d{4,6}(?![\d.,])")
 
 
+def line_states_rate(text: str) -> bool:
+    """``text`` (one line) states an exchange rate ("1 EUR = 395,66 HUF")."""
+    return _EXCHANGE_RATE.search(text) is not None
+
+
 def states_exchange_rate(ctx: Context) -> bool:
     """The page states an exchange rate (read over line ends: the statement often wraps)."""
     return _EXCHANGE_RATE.search(" ".join(ln.text for ln in ctx.layout.lines)) is not None

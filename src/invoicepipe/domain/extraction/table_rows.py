@@ -40,6 +40,8 @@ SUMMARY = re.compile(
     r"round(?:ing|ed)?(?:\s*off)?|rundung|arrondi\w*|afronding|redondeo|arrotondamento|arredondamento|zaokraglenie|"
     r"summa|totalt|i\s*alt|att\s*betala|at\s*betale|a\s*betale|yhteensa|celkem|moms\w*|mva|alv|dph|"
     r"oresavrundning|afrunding|avrunding|pyoristys|zaokrouhleni|"
+    # Hungarian and Finnish sums and taxes ("Összesen", "Fizetendő", "ÁFA", "Veroton", "Arvonlisävero")
+    r"(?:mind)?osszesen|fizetendo|afa|veroton|arvonlisavero|"
     # the value of the goods before tax, named as such ("GOODS VALUE", "Warenwert", "Valeur
     # des marchandises"): the net under another name, no article
     r"goods\s*(?:value|total)|value\s*of\s*goods|merchandise\s*(?:value|total)|warenwert|"

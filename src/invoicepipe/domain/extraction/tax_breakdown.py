@@ -55,7 +55,7 @@ def _row(ctx: Context, line: Line) -> BreakdownRow | None:
             if t.has_decimals and t.value > 0 and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
     if len(toks) == 2:
         return _row_with_lost_tax(line, toks, rates)
-    if len(toks) < 3:
+    if len(toks) < 3 or _item_row(line, toks):
         return None
     for a, b, c in combinations(toks, 3):
         vals = sorted((a, b, c), key=lambda t: t.value)
@@ -67,6 +67,16 @@ def _row(ctx: Context, line: Line) -> BreakdownRow | None:
             words = tuple(w for t in (mid, small, big) for w in line.words_in(t.start, t.end))
             return BreakdownRow(line, mid.value, small.value, big.value, words)
     return None
+
+
+def _item_row(line: Line, toks: list) -> bool:
+    """An item of the line table that prints its own tax and gross ("Golyóstoll kék, 10
+    db/doboz  25 doboz  4,80  120,00  27%  32,40  152,40"): four amounts (a unit price besides
+    the three), the rate printed after the first of them, where a breakdown row opens with its
+    rate ("27%  120,00  32,40  152,40"). It adds up like a breakdown row and is none: the
+    breakdown under the table restates it, and both would be summed."""
+    rate = _PERCENT.search(line.text)
+    return len(toks) >= 4 and rate is not None and toks[0].start < rate.start()
 
 
 def _row_with_lost_tax(line: Line, toks: list, rates: list[Decimal]) -> BreakdownRow | None:

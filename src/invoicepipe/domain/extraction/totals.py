@@ -63,6 +63,8 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     ``second_currency``) a consistent triple with that net wins over the converted one."""
     doc = DocumentAmounts(ctx)
     net, tax, total = _with_breakdown(ctx, net, tax, total)
+    sums_net, sums_tax = _row_of_column_sums(ctx)
+    net, tax = net + sums_net, tax + sums_tax
     net = net + _nets_after_adjustments(ctx, net, tax, total)
     total = total + _totals_after_rounding(ctx, total)
     total = [_paid(doc, c) for c in total]
@@ -98,6 +100,34 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         # (domain/arithmetic.py) reads it back, or it would call the amounts inconsistent
         out["total"][0].notes.append(f"{ADJUSTED_TAG}{adjustment:+}")
     return out
+
+
+# a table's sums row read as net and tax: weaker than a labelled net or tax, so those win
+_SUMS_ROW_SCALE = 0.6
+
+
+def _row_of_column_sums(ctx: Context) -> tuple[list[Candidate], list[Candidate]]:
+    """Net and tax candidates from a total-labelled row that prints the sums of a table's net
+    and tax columns ("Total   2.368,60   400,21" under "Valoarea" and "Valoarea TVA", the
+    amount payable on a line of its own): the total label's own value is the row's last
+    amount, the tax sum, and the net sum before it is no candidate at all. Exactly two
+    amounts with cents after the label, the second smaller than the first and of its sign;
+    they count only where a total elsewhere closes net + tax (the triple search decides)."""
+    nets: list[Candidate] = []
+    taxes: list[Candidate] = []
+    for hit in ctx.hits_for("total"):
+        line = hit.line
+        toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.start >= hit.end and t.has_decimals]
+        if len(toks) != 2:
+            continue
+        first, second = toks
+        if not first.value or (first.value > 0) != (second.value > 0) or abs(second.value) >= abs(first.value):
+            continue
+        score = hit.strength * _SUMS_ROW_SCALE
+        for out, name, tok in ((nets, "net", first), (taxes, "tax", second)):
+            out.append(Candidate(name, format_amount(tok.value), score, "sums_row", line.words_in(tok.start, tok.end), tok.value,
+                                 anchor=line, label=hit))
+    return nets, taxes
 
 
 def _with_breakdown(ctx: Context, net: list[Candidate], tax: list[Candidate], total: list[Candidate]) -> tuple[list, list, list]:
@@ -503,10 +533,12 @@ def _without_gst_halves(tax: list[Candidate]) -> list[Candidate]:
                       a.words + b.words, a.raw + b.raw, anchor=a.anchor)
             for a in halves["central"] for b in halves["state"] if a.anchor is not b.anchor]
     # several rates each printed as its two halves ("CGST9 911.13 / SGST9 911.13 / CGST6 69.55 /
-    # SGST6 69.55"): every half of every rate, when each central half has its state twin
+    # SGST6 69.55"): every half of every rate, when each central half has its state twin (to
+    # the paisa either half's rounding may take: "CGST9 2,012.79 / SGST9 2,012.78")
     central = {id(c.anchor): c for c in halves["central"]}
     state = {id(c.anchor): c for c in halves["state"]}
-    if len(central) >= 2 and sorted(c.raw for c in central.values()) == sorted(c.raw for c in state.values()):
+    twins = zip(sorted(c.raw for c in central.values()), sorted(c.raw for c in state.values()))
+    if len(central) >= 2 and len(central) == len(state) and all(abs(a - b) <= CENT for a, b in twins):
         rows = [*central.values(), *state.values()]
         whole = sum((c.raw for c in rows), Decimal(0))
         sums.append(Candidate("tax", format_amount(whole), 0.9 * min(c.score for c in rows), "sum_of_tax_rows",

@@ -33,7 +33,13 @@ _CODE = r"(?:(?:eur|gbp|usd|chf|pln|czk|sek|nok|dkk|huf|ron|inr|aud|cad|nzd|sgd|
 CREDITS_INVOICE = (rf"kredit(?:ering)?\s*(?:av|af)\s*faktura\s*(?:nr\b\.?)?|krediterar\s*faktura\s*(?:nr\b\.?)?|"
                    rf"creditering\s*(?:van|op)\s*(?:de\s*)?factuur\s*(?:{NO})?|"
                    rf"(?:storno|stornierung)\s*(?:zur|der)\s*rechnung\s*(?:{NO})?|"
-                   rf"storno\s*(?:della\s*|alla\s*)?(?:fattura|ft\.|fatt\.)\s*(?:{NO})?|credit\s*(?:for|against)\s*invoice\s*(?:{NO})?")
+                   rf"storno\s*(?:della\s*|alla\s*)?(?:fattura|ft\.|fatt\.)\s*(?:{NO})?|credit\s*(?:for|against)\s*invoice\s*(?:{NO})?|"
+                   # an Australian adjustment note names the tax invoice it adjusts
+                   rf"adjustment\s*(?:to|of|against)\s*(?:tax\s*)?invoice\s*(?:{NO})?|"
+                   # a Romanian reversal names the invoice it reverses: "Stornare factura seria SBX nr. 0728"
+                   r"storn(?:are|o)\s*(?:a\s*)?factur(?:ii|a|ă)(?:\s*seria\s*[a-z]{1,5})?\s*(?:nr\b\.?)?|"
+                   # the Hungarian corrected or original invoice, the Finnish credited one
+                   r"(?:a\s*)?(?:helyesbített|eredeti)\s*számla\s*(?:sorszáma|száma)|hyvitettävä\s*lasku|alkuperäinen\s*lasku")
 
 # a bare word is a label only when an amount follows it on the line (OCR specks and quotes,
 # a currency sign or code in between): "CASH 50.00", "Bar 20,00", "Svc Chg 10% 4.41";
@@ -50,7 +56,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # national e-invoice prints name the document's own number so: Malaysia's MyInvois
         # "e-Invoice Code" / "e-Invoice No." (its "e-Invoice Type" is a code list entry, "01")
         (rf"e\s*-?\s*invoice[\s:.]*(?:code|{NO})", 1.0, "en"),
-        (rf"credit\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
+        (rf"(?:credit|adjustment)\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
         # a credit memo's own number in US small-business prints ("Date | Credit No." over its
         # values); "credit card no." and "credit note no." are other words
         (r"credit\s*(?:memo\s*)?(?:no\b\.?|#|number)", 0.9, "en"),
@@ -216,6 +222,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     # references to other documents: never a PO number, in any language
     "other_reference": [
+        # the Norwegian payment id (KID) and the vendor's own order and reference ("Vår ordre")
+        (r"kid\s*(?:-?\s*(?:nr\b\.?|nummer))?|vår\s*(?:ordre(?:\s*-?\s*nr\b\.?)?|ref(?:eranse)?\b\.?)", 1.0, "no"),
         (rf"(?:delivery|dispatch|despatch)\s*(?:note|doc(?:ument)?)?\s*{NO}?|(?:packing\s*slip|shipment)\s*{NO}?", 1.0, "en"),
         (rf"order\s*confirmation\s*{NO}?|(?:customer|client|account)\s*(?:{NO}|code|ref(?:erence)?)|"
          rf"quot(?:ation|e)\s*{NO}?|contract\s*{NO}?|supplier['’]?s\s*ref(?:erence)?\.?", 1.0, "en"),
@@ -270,6 +278,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # receipts: "Total Sales (Excluding GST)", "Total before tax": a sum before tax is net, never the total
         (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
+        # Australian and New Zealand GST wording: "Total ex GST", "Subtotal (ex GST)"
+        (rf"(?:sub\s*-?\s*)?total\s*{_CODE}(?:credit\s*|amount\s*)?\(?\s*ex\.?\s*(?:gst|vat|tax)\)?", 1.0, "en"),
         # legacy prints: "GOODS VALUE", "Value of goods" (the goods before tax and charges)
         (r"goods\s*(?:value|total)|(?:total\s*)?value\s*of\s*goods", 1.0, "en"),
         # US invoices: "Merchandise Total" (the goods before freight, discount and sales tax)
@@ -299,6 +309,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:total|montant){_TAX_AFTER}(?:non\s*compris(?:e|es)?|exclue?s?|non\s*inclus(?:e|es)?)\)?", 1.0, "fr"),
         (rf"(?:total|valor){_TAX_AFTER}(?:excluído|não\s*incluído)\)?", 1.0, "pt"),
         (r"netto\s*-?\s*(?:belopp|beløb|beløp)|beskattningsunderlag|momsgrundlag|grunnlag\s*mva|delsumma|delsum|mellemsum", 1.0, "sv"),
+        # "Sum eks. mva", "Sum ekskl. mva", "Total ekskl. moms": the sum before the tax
+        (r"(?:sum|total|beløp)\s*(?:eks|ekskl|exkl)\.?\s*(?:mva|moms)", 1.0, "no"),
     ],
     "tax": [
         (r"(?:total\s*)?(?:sales\s*)?(?:vat|tax|gst)(?:\s*amount|\s*total)?", 0.8, "en"),
@@ -320,6 +332,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "total": [
         (r"grand\s*total|total\s*amount(?:\s*due)?|invoice\s*total|total\s*incl\.?(?:uding)?\s*(?:vat|tax)?|total\s*due", 1.0, "en"),
+        # "Total inc GST", "Total credit inc GST", "Total (inc. GST)"
+        (rf"total\s*{_CODE}(?:credit\s*|amount\s*|payable\s*)?\(?\s*inc\.?\s*(?:gst|vat|tax)\)?", 1.0, "en"),
         (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|amount\s*payable|amount\s*to\s*pay", 0.9, "en"),
         (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
@@ -369,6 +383,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # Malaysian receipts: "Jumlah" / "Jumlah Besar" (grand total), after the SST line
         (r"jumlah(?:\s*besar)?", 0.85, "ms"),
         (r"(?:summa\s*)?att\s*betala|fakturabelopp|totalbelopp|(?:summa|total)\s*(?:inkl\.?|inklusive|med)\s*moms", 1.0, "sv"),
+        # a credit note's sum in the customer's favour: "Til gode kr -118,60", "Att få tillbaka"
+        (r"til\s*gode|tilgodehavende|att\s*få\s*tillbaka", 1.0, "no"),
         (r"(?:at|å)\s*betale|(?:beløb|beløp)\s*i\s*alt|i\s*alt\s*(?:inkl\.?\s*moms)?|totalbeløb|fakturabeløb|sum\s*å\s*betale|"
          r"total\s*(?:inkl\.?|inklusive)\s*(?:moms|mva)", 1.0, "da"),
         (r"summa|totalt", 0.75, "sv"),
@@ -460,7 +476,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     # "note de crédit" is the Belgian (and Canadian) French title where France prints "avoir"
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|note\s*de\s*crédit|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
-                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|"
+                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|adjustment\s*note|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|"
                      r"hyvityslasku|(?:jóváíró|sztornó|storno|helyesbítő)\s*számla|factur[aă]\s*storno|not[aă]\s*de\s*credit", 1.0, "en")],
     # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
     "other_title": [(r"zahlteil|empfangsschein|section\s*paiement|récépissé|sezione\s*pagamento|ricevuta", 1.0, "de")],

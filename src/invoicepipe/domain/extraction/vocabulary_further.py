@@ -33,7 +33,7 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
     "invoice_date": [
         (r"laskun\s*päivä(?:määrä|ys)?|laskupäivä(?:määrä)?", 1.0, "fi"), (r"päiväys", 0.8, "fi"),
         (r"számla\s*kelte|kiállítás\s*(?:dátuma|kelte|napja)", 1.0, "hu"), (r"kelte?", 0.6, "hu"),
-        (r"data\s*(?:facturii|factur[aă]rii|emiterii|emitere)", 1.0, "ro"),
+        (r"data\s*(?:facturii|factur[aă]rii|emiterii|emitere)|data\s*\(\s*zi\s*/\s*lun[aă]\s*/\s*an\s*\)", 1.0, "ro"),
     ],
     "due_date": [
         (r"eräpäivä(?:määrä)?|maksettava\s*viimeistään", 1.0, "fi"),
@@ -54,7 +54,8 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
     "other_date": [
         (r"toimituspäivä|toimitusaika", 1.0, "fi"),
         (r"teljesítés\s*(?:dátuma|kelte|ideje|napja)", 1.0, "hu"),
-        (r"data\s*livr[aă]rii", 1.0, "ro"),
+        # the statutory dispatch sentence: "Expedierea s-a efectuat în prezența noastră la data de 10.01.2026"
+        (r"data\s*livr[aă]rii|data\s*expedierii|la\s*data\s*de", 1.0, "ro"),
     ],
     "net": [
         (r"veroton\s*(?:summa|hinta|yhteensä)|yhteensä\s*veroton|veron\s*peruste|arvonlisäveroton\s*(?:summa|hinta)", 1.0, "fi"),

@@ -1,0 +1,70 @@
+"""Values printed over a row of captions, an item table that prints each line's tax and gross
+above a tax breakdown, and the Australian adjustment note."""
+
+from decimal import Decimal
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.labels import CREDITS_INVOICE, fold_accents
+from tests.unit.test_extraction_fields import doc_from_rows
+
+D = Decimal
+
+
+def _norwegian(values_row: int = 6) -> dict:
+    rows = {
+        0: "Trøndelag Kontorservice", 1: "Org.nr. 921 504 470 MVA", 3: "Meridian Norge AS", 4: "0154 Oslo",
+        values_row: [(40, "44"), (100, "09.01.2026"), (170, "23.01.2026"), (240, "376840000446"), (330, "37684"),
+                     (400, "4500010133")],
+        values_row + 1: [(40, "Fakturanr."), (100, "Fakturadato"), (170, "Forfallsdato"), (240, "KID"), (330, "Kundenr."),
+                         (400, "Deres ordrenr.")],
+        values_row + 3: [(40, "Varenr. Beskrivelse"), (300, "Antall"), (360, "Pris"), (450, "Beløp")],
+        values_row + 4: [(40, "PEN-1009 Kulepenn blå"), (300, "2,00"), (360, "67,63"), (450, "135,26")],
+        values_row + 6: [(300, "Sum eks. mva"), (450, "135,26")], values_row + 7: [(300, "Mva 25 %"), (450, "33,82")],
+        values_row + 8: [(300, "Å betale kr"), (450, "169,08")],
+    }
+    return rows
+
+
+def test_values_over_a_row_of_captions_are_theirs():
+    ex = extract_invoice(doc_from_rows(_norwegian()), [])
+    assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("due_date")) == ("44", "2026-01-09", "2026-01-23")
+    # the payment id (KID) under its caption is no number of the invoice's
+    assert ex.value("invoice_number") != "376840000446"
+
+
+def test_a_caption_takes_the_value_over_it_before_an_article_code_two_lines_down():
+    ex = extract_invoice(doc_from_rows(_norwegian()), [])
+    assert ex.value("invoice_number") != "PEN-1009"
+
+
+def test_a_label_with_its_value_under_it_is_no_caption():
+    # a stack of label/value pairs: the value under each label, the previous pair's value over it
+    rows = {0: "Muster GmbH", 2: "Rechnungsnummer", 3: "RE-2026-0042", 4: "Rechnungsdatum", 5: "14.03.2026",
+            6: "Fällig am", 7: "13.04.2026", 9: [(300, "Gesamtbetrag"), (450, "100,00 €")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("due_date")) == ("RE-2026-0042", "2026-03-14", "2026-04-13")
+
+
+def test_an_item_row_with_its_own_tax_and_gross_is_no_breakdown_row():
+    rows = {
+        0: "Duna Irodatechnika Kft.", 1: "Számla sorszáma: DIT-2026-00566", 2: "Számla kelte: 2026.01.11.",
+        4: [(40, "Megnevezés"), (200, "Menny."), (250, "Egységár"), (320, "Nettó ár"), (380, "ÁFA %"), (420, "ÁFA érték"), (480, "Bruttó ár")],
+        5: [(40, "Golyóstoll kék, 10 db/doboz"), (200, "25"), (250, "4,80"), (320, "120,00"), (380, "27%"), (420, "32,40"), (480, "152,40")],
+        7: [(40, "ÁFA-kulcs"), (200, "Nettó ár"), (300, "ÁFA"), (400, "Bruttó ár")],
+        8: [(40, "27%"), (200, "120,00"), (300, "32,40"), (400, "152,40")],
+        9: [(40, "Összesen"), (200, "120,00"), (300, "32,40"), (400, "152,40 EUR")],
+    }
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("120.00", "32.40", "152.40")
+
+
+def test_an_adjustment_note_names_the_invoice_it_adjusts():
+    assert CREDITS_INVOICE.search(fold_accents("Adjustment to invoice HV000625"))
+    assert CREDITS_INVOICE.search(fold_accents("Stornare factura seria SBX nr. 0728"))
+    assert CREDITS_INVOICE.search(fold_accents("A helyesbített számla sorszáma: DIT-2026-00566"))
+    rows = {0: "Hunter Valley Supplies", 1: "ABN 80 370 597 637", 2: "ADJUSTMENT NOTE", 3: "Adjustment Note No. HV000630",
+            4: "Adjustment to invoice HV000625", 5: "Date 12 March 2026",
+            7: [(300, "Subtotal"), (450, "-100.00")], 8: [(300, "GST"), (450, "-10.00")], 9: [(300, "Total"), (450, "-110.00")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("document_type") == "credit_note"
+    assert ex.value("invoice_number") != "HV000625"
