@@ -21,15 +21,21 @@ def _labels(rows: dict, row: int) -> list[tuple[str, str]]:
     return [(h.field, line.text[h.start:h.end]) for h in find_labels(line)]
 
 
+# a Spanish invoice's head and items, over the totals strip each test prints its own way
+_ALBARANES = {
+    0: "DIELCA",
+    2: [(40, "Nº FACTURA"), (150, "FECHA")],
+    3: [(40, "FV26-00427"), (150, "09/01/2026")],
+    5: [(40, "Artículo Descripción"), (400, "Importe")],
+    6: [(40, "DIF-1002 Diferencial 2P 40A"), (400, "385,00")],
+    7: [(40, "MAG-1010 Interruptor 1P+N 10A"), (400, "63,48")],
+    8: [(40, "CAB-1053 Cable H07Z1-K 6 mm²"), (400, "2,91")],
+}
+
+
 def test_a_totals_strip_reads_its_last_value_right_aligned_and_no_iban_group():
     rows = {
-        0: "DIELCA",
-        2: [(40, "Nº FACTURA"), (150, "FECHA")],
-        3: [(40, "FV26-00427"), (150, "09/01/2026")],
-        5: [(40, "Artículo Descripción"), (400, "Importe")],
-        6: [(40, "DIF-1002 Diferencial 2P 40A"), (400, "385,00")],
-        7: [(40, "MAG-1010 Interruptor 1P+N 10A"), (400, "63,48")],
-        8: [(40, "CAB-1053 Cable H07Z1-K 6 mm²"), (400, "2,91")],
+        **_ALBARANES,
         10: [(48, "BASE IMPONIBLE"), (208, "% IVA"), (297, "CUOTA IVA"), (407, "TOTAL FACTURA")],
         11: [(160, "451,39"), (260, "21 %"), (366, "94,79"), (535, "546,18 €")],
         12: [(40, "Forma de pago: Transferencia · Banco Santander · IBAN ES21 7978 0580 1445 3612 9916")],
@@ -43,13 +49,7 @@ def test_a_value_right_aligned_far_into_its_wide_cell_is_its_labels():
     # right-aligned at the end of its wide cell, further from its label's start than a
     # label's column reaches, and ends before the next cell starts
     rows = {
-        0: "DIELCA",
-        2: [(40, "Nº FACTURA"), (150, "FECHA")],
-        3: [(40, "FV26-00427"), (150, "09/01/2026")],
-        5: [(40, "Artículo Descripción"), (400, "Importe")],
-        6: [(40, "DIF-1002 Diferencial 2P 40A"), (400, "385,00")],
-        7: [(40, "MAG-1010 Interruptor 1P+N 10A"), (400, "63,48")],
-        8: [(40, "CAB-1053 Cable H07Z1-K 6 mm²"), (400, "2,91")],
+        **_ALBARANES,
         10: [(48, "BASE IMPONIBLE"), (260, "% IVA"), (407, "TOTAL FACTURA")],
         11: [(205, "451,39"), (366, "94,79"), (535, "546,18 €")],
     }

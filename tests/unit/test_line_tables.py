@@ -326,21 +326,21 @@ def test_ocr_specks_after_the_cents_and_a_thousands_group_set_apart():
 
 
 def test_a_table_in_wording_no_vocabulary_knows_is_read_by_its_arithmetic():
-    """A Hungarian table (no column word known): rows where quantity x unit price is the
+    """A Turkish table (no column word known): rows where quantity x unit price is the
     amount, at one right edge, are the items; a wrapped description joins its item; the
     totals under them are not items."""
-    items = [("Csavar M8 x 40, horganyzott", 50, D("34.00")), ("Alátét M8, doboz", 200, D("5.50")), ("Anya M8 önzáró", 50, D("1234.12"))]
-    rows = _head("SZÁMLA", "SZ-2026/118") + [[(40, "Megnevezés", "l"), (330, "Menny.", "r"), (430, "Egységár", "r"), (540, "Érték", "r")]]
+    items = [("Civata M8 x 40, galvanizli", 50, D("34.00")), ("Pul M8, kutu", 200, D("5.50")), ("Somun M8 kilitli", 50, D("1234.12"))]
+    rows = _head("FATURA", "FT-2026/118") + [[(40, "Açıklama", "l"), (330, "Miktar", "r"), (430, "Birim fiyat", "r"), (540, "Tutar", "r")]]
     for n, (d, q, p) in enumerate(items):
         rows.append([(40, d, "l"), (330, str(q), "r"), (430, _money(p, ",", "."), "r"), (540, _money(q * p, ",", "."), "r")])
         if n == 0:
-            rows.append([(40, "tüzihorganyzott kivitel", "l")])
+            rows.append([(40, "sicak daldirma kaplama", "l")])
     net = sum((q * p for _, q, p in items), D(0))
-    rows += [[], [(380, "Nettó összesen", "l"), (540, _money(net, ",", "."), "r")],
-             [(380, "ÁFA 27 %", "l"), (540, _money(net * D("0.27"), ",", "."), "r")]]
+    rows += [[], [(380, "Ara toplam", "l"), (540, _money(net, ",", "."), "r")],
+             [(380, "KDV 20 %", "l"), (540, _money(net * D("0.20"), ",", "."), "r")]]
     ex = _read(_pdf([rows]))
     assert _amounts(ex) == sorted(q * p for _, q, p in items)
-    assert ex.lines[0].description == "Csavar M8 x 40, horganyzott tüzihorganyzott kivitel"
+    assert ex.lines[0].description == "Civata M8 x 40, galvanizli sicak daldirma kaplama"
     assert all(0.6 <= i.confidence <= 0.8 for i in ex.lines)  # columns inferred, not read: trusted less
 
 

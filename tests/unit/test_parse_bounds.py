@@ -10,10 +10,18 @@ from tests.fakes import TextReaders, fake_pdf
 from tests.masterdata_samples import invoice_lines
 
 
-def test_a_400_digit_total_fails_the_document_at_once_with_its_reason(loaded, run_pipeline):
-    lines = invoice_lines(number="HUGE-1")
-    lines[-2] = "Total: " + "9" * 400 + ".00 EUR"
-    [doc] = ingest_bytes(loaded, fake_pdf(*lines), "huge.pdf", "portal", "user:test").documents
+def test_an_arithmetic_error_in_extraction_fails_the_document_at_once_with_its_reason(loaded, run_pipeline, monkeypatch):
+    # what bad data once did (a 400-digit "total" overflowed the decimal context): an error no
+    # retry can mend ends the document in `failed` with its reason, after one parse
+    import decimal
+
+    from invoicepipe.services import parse_work
+
+    def overflowing(*args, **kwargs):
+        raise decimal.InvalidOperation([decimal.InvalidOperation])
+
+    monkeypatch.setattr(parse_work, "extract_invoice", overflowing)
+    [doc] = ingest_bytes(loaded, fake_pdf(*invoice_lines(number="HUGE-1")), "huge.pdf", "portal", "user:test").documents
     run_pipeline(loaded)
     shown = show(loaded, doc["id"])
     assert shown["status"] == "failed"
@@ -21,6 +29,16 @@ def test_a_400_digit_total_fails_the_document_at_once_with_its_reason(loaded, ru
     assert shown["attempts"] == 1  # one parse, no retries
     [failed] = [e for e in trail(loaded, doc["id"]) if e["to_status"] == "failed"]
     assert failed["reasons"][0]["code"] == "unreadable"
+
+
+def test_a_400_digit_total_is_no_amount_and_the_document_is_read(loaded, run_pipeline):
+    lines = invoice_lines(number="HUGE-2")
+    lines[-2] = "Total: " + "9" * 400 + ".00 EUR"
+    [doc] = ingest_bytes(loaded, fake_pdf(*lines), "huge.pdf", "portal", "user:test").documents
+    run_pipeline(loaded)
+    shown = show(loaded, doc["id"])
+    assert shown["status"] != "failed"
+    assert "9" * 20 not in str(shown)
 
 
 def test_unexpected_errors_are_classified_by_what_they_mean():
