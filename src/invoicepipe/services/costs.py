@@ -52,7 +52,7 @@ def grant(app, tx, document_id: int, now: Optional[datetime] = None) -> Grant:
     document_spent = tx.costs.document_spent(document_id, entries)
     if tx.costs.settle_lost(document_id, now, entries):
         slots = tx.costs.day_slots(day)  # the lost reservations moved into the day's spend (slots locked already)
-    budget = grant_budget(policy, app.policy.version, document_spent, tx.costs.day_spent(summed(day, slots)))
+    budget = grant_budget(policy, app.policy.version, document_spent, tx.costs.day_spent(summed(day, slots, engines=False)))
     entry_id = tx.costs.open_entry(document_id, day, now, budget.allowance, app.policy.version)
     tx.costs.apportion(day, slots, tx.costs.slot(document_id), budget.allowance, policy.day)
     return Grant(entry_id, budget, day, Spend.from_dict(budget.allowance.as_dict()), tx.costs.slot(document_id))

@@ -205,10 +205,11 @@ def _opened_row(document_id: int, day: str, now: datetime, allowance: Spend, pol
             "allowance": allowance.as_dict(), "cpu_seconds": 0.0, "calls": 0, "cost": 0.0, "engines": {}}
 
 
-def summed(day: str, slots: list[dict]) -> dict:
-    """A day's figures from its slots' rows: each total summed, the engines merged."""
+def summed(day: str, slots: list[dict], engines: bool = True) -> dict:
+    """A day's figures from its slots' rows: each total summed, the engines merged (unless
+    ``engines`` is false: a grant wants the totals only)."""
     out: dict = {"day": day, **{name: sum(r[name] or 0 for r in slots) for name in _ADDED}, "engines": {}}
-    for r in slots:
+    for r in slots if engines else ():
         if r.get("engines"):
             out["engines"] = _merge_engines(out["engines"], r["engines"])
     return out

@@ -9,7 +9,11 @@ ceiling leaves (``share_*``, apportioned from the ceiling ``share_of_*``; NULL u
 apportions the day). ``adapters/db/costs.py`` says why the ceiling still holds.
 
 A day written before becomes slot 0 of its day, unapportioned; its other slots are created
-by the next grant on that day, which apportions the day. (PostgreSQL and SQLite alike: the
+by the next grant on that day, which apportions the day. A parse granted before the upgrade
+and closed after it moves its reservation out of its document's slot rather than slot 0: a
+slot's own figures are then off by it, the day's sums (what every reader reads) are not, and
+the shares stay within the ceiling (a slot that seems to hold less was apportioned from the
+day's true sum all the same). (PostgreSQL and SQLite alike: the
 table is copied, since changing a primary key in place is not portable; it has a row per day.)
 
 Revision ID: 0021_cost_day_slots
