@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 from invoicepipe.adapters import cost_meter
 from invoicepipe.cli import main
-from invoicepipe.domain.costs import (DAY, DOCUMENT, Budget, CeilingHit, CostCeiling, CostPolicy, EnginePrice, Spend, ceiling_reason,
-                                      grant, refusal)
+from invoicepipe.domain.costs import (DAY, DOCUMENT, Budget, CeilingHit, CostCeiling, CostPolicy, EnginePrice, Spend, apportioned,
+                                      ceiling_reason, grant, grant_within_share, refusal)
 from invoicepipe.domain.decide import _cost_reasons
 from invoicepipe.services import costs
 from invoicepipe.services.ingest import ingest_bytes
@@ -32,6 +32,30 @@ def test_the_allowance_is_what_the_nearer_ceiling_leaves():
     assert budget.bound == {"cpu_seconds": DAY, "calls": DOCUMENT, "cost": DOCUMENT}
     spent_out = grant(_policy(), "p1", document_spent=Spend(120.0, 60, 0.0), day_spent=Spend())
     assert spent_out.allowance.cpu_seconds == 0 and spent_out.allowance.calls == 0  # never negative
+
+
+def test_the_day_s_slots_are_apportioned_what_they_hold_and_an_equal_part_never_more_than_the_ceiling():
+    ceiling = Spend(100_000.0, 200_003, 1_000.0)
+    held = {slot: Spend(0.1 * slot + 1e-7, slot, 0.0123 * slot) for slot in range(16)}
+    held[3] = Spend(150_000.0, 0, 0.0)  # past the ceiling on its own (an overshoot): keeps what it holds
+    shares = apportioned(ceiling, held)
+    assert set(shares) == set(held)
+    for slot, share in shares.items():
+        assert share.cpu_seconds >= held[slot].cpu_seconds and share.calls >= held[slot].calls and share.cost >= held[slot].cost
+    assert all(shares[s].cpu_seconds == held[s].cpu_seconds for s in shares)  # nothing of the CPU left to give
+    total_calls = sum(s.calls for s in shares.values())
+    assert total_calls <= ceiling.calls and ceiling.calls - total_calls < 16  # only the remainder of the division kept back
+    assert sum(s.cost for s in shares.values()) <= ceiling.cost
+
+
+def test_a_grant_within_a_slot_s_share_is_the_document_s_whole_ceiling_bound_by_the_document():
+    policy = _policy()
+    budget = grant_within_share(policy, "p1")
+    expected = grant(policy, "p1", Spend(), Spend())  # what the day's sum gives a first parse on a fresh day
+    assert (budget.allowance, budget.bound) == (expected.allowance, expected.bound)
+    assert budget.allowance == policy.document and set(budget.bound.values()) == {DOCUMENT}
+    hit = refusal(budget, Spend(99.5, 0, 0.0), "tesseract", 3)
+    assert hit is not None and hit.scope == DOCUMENT and hit.spent == 99.5
 
 
 def test_a_call_is_refused_before_it_starts_when_its_expected_spend_would_cross():

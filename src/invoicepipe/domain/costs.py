@@ -13,6 +13,7 @@ the decision turns into the blocking reason ``cost_ceiling`` (``ceiling_reason``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional
 
@@ -126,6 +127,31 @@ def grant(policy: CostPolicy, policy_version: str, document_spent: Spend, day_sp
     allowance = Spend(*(left[bound[m]].get(m) for m in MEASURES))
     return Budget(allowance, bound, {DOCUMENT: policy.document, DAY: policy.day},
                   {DOCUMENT: document_spent, DAY: day_spent}, dict(policy.engines), policy_version)
+
+
+def grant_within_share(policy: CostPolicy, policy_version: str) -> Budget:
+    """``grant`` of a document's first parse whose share of the day (a slot's, see
+    ``apportioned``) covers the document's whole ceiling: the document's ceiling binds every
+    measure. What the day had spent is not read on that path and no refusal names it (the
+    bound scope is the document's), so ``before`` holds the document's only."""
+    return Budget(policy.document.floored(), {m: DOCUMENT for m in MEASURES}, {DOCUMENT: policy.document, DAY: policy.day},
+                  {DOCUMENT: Spend()}, dict(policy.engines), policy_version)
+
+
+def _floor6(value: float) -> float:
+    return math.floor(value * 1e6) / 1e6
+
+
+def apportioned(day_ceiling: Spend, held: Mapping[int, Spend]) -> dict[int, Spend]:
+    """Each slot's share of the day: what it holds (spent plus reserved) and an equal part of
+    what ``day_ceiling`` leaves after all the slots hold, rounded down (calls whole, the
+    others to 1e-6, below float error at these sizes), so the shares never add up to more
+    than the ceiling (and to no less than what is held: a slot already past its part keeps
+    what it holds, with nothing more)."""
+    left = (day_ceiling - total(held.values())).floored()
+    n = max(1, len(held))
+    part = Spend(_floor6(left.cpu_seconds / n), int(left.calls) // n, _floor6(left.cost / n))
+    return {slot: spend + part for slot, spend in held.items()}
 
 
 @dataclass(frozen=True)

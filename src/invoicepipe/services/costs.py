@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from ..domain.costs import MEASURES, Budget, CeilingHit, CostCeiling, Spend, grant as grant_budget
+from ..adapters.db.costs import summed
+from ..domain.costs import MEASURES, Budget, CeilingHit, CostCeiling, Spend, grant as grant_budget, grant_within_share
 from ..observability import events
 
 
@@ -24,8 +25,9 @@ from ..observability import events
 class Grant:
     entry_id: int
     budget: Budget
-    day: str = ""  # the ledger row's day and allowance as stored, so settling need not read the row again
+    day: str = ""  # the ledger row's day, allowance as stored and slot, so settling need not read the row again
     allowance: Optional[Spend] = None
+    slot: int = 0
 
 
 def today(now: Optional[datetime] = None) -> str:
@@ -33,17 +35,27 @@ def today(now: Optional[datetime] = None) -> str:
 
 
 def grant(app, tx, document_id: int, now: Optional[datetime] = None) -> Grant:
-    """Open the ledger row of a parse that is starting, with its allowance (see the module docstring)."""
+    """Open the ledger row of a parse that is starting, with its allowance (see the module
+    docstring). A document's first parse is granted from its slot's share of the day when
+    that covers the document's ceiling, reserving on that slot alone; any other takes the
+    day's slots locked, grants against their sum and apportions the shares again
+    (``adapters/db/costs.py`` says why the day's ceiling holds either way)."""
     now = now or datetime.now(timezone.utc)
     day = today(now)
-    day_row, entries = tx.costs.lock_day_for(day, document_id)
+    policy = app.policy.costs
+    allowance = policy.document.floored()
+    entry_id = tx.costs.open_within_share(document_id, day, now, allowance, policy.day, app.policy.version)
+    if entry_id is not None:
+        return Grant(entry_id, grant_within_share(policy, app.policy.version), day, allowance, tx.costs.slot(document_id))
+    slots, entries = tx.costs.lock_day_slots(day, document_id)
     # the same before and after settling: a running row counts at its allowance, a lost one too
     document_spent = tx.costs.document_spent(document_id, entries)
     if tx.costs.settle_lost(document_id, now, entries):
-        day_row = tx.costs.day(day) or day_row  # the lost reservation moved into the day's spend
-    budget = grant_budget(app.policy.costs, app.policy.version, document_spent, tx.costs.day_spent(day_row))
+        slots = tx.costs.day_slots(day)  # the lost reservations moved into the day's spend (slots locked already)
+    budget = grant_budget(policy, app.policy.version, document_spent, tx.costs.day_spent(summed(day, slots, engines=False)))
     entry_id = tx.costs.open_entry(document_id, day, now, budget.allowance, app.policy.version)
-    return Grant(entry_id, budget, day, Spend.from_dict(budget.allowance.as_dict()))
+    tx.costs.apportion(day, slots, tx.costs.slot(document_id), budget.allowance, policy.day)
+    return Grant(entry_id, budget, day, Spend.from_dict(budget.allowance.as_dict()), tx.costs.slot(document_id))
 
 
 def settle(tx, granted: Optional[Grant], cost, now: Optional[datetime] = None, elapsed_s: Optional[float] = None) -> Optional[dict]:
@@ -67,7 +79,8 @@ def close_arguments(tx, granted: Optional[Grant], cost, now: Optional[datetime] 
         return None
     spent, engines, ceiling = _spent(tx, granted, cost, elapsed_s)
     return {"entry_id": granted.entry_id, "day": granted.day, "allowance": granted.allowance,
-            "now": now or datetime.now(timezone.utc), "spent": spent, "engines": engines, "ceiling": ceiling}
+            "now": now or datetime.now(timezone.utc), "spent": spent, "engines": engines, "ceiling": ceiling,
+            "slot": granted.slot}
 
 
 def _spent(tx, granted: Grant, cost, elapsed_s: Optional[float]) -> tuple[Optional[Spend], Optional[dict], Optional[dict]]:
@@ -89,7 +102,7 @@ def _settle(tx, granted: Grant, now: datetime, spent: Optional[Spend], engines: 
             ceiling: Optional[dict] = None):
     if granted.allowance is None:  # a grant made without its row's day and allowance
         return tx.costs.settle(granted.entry_id, now, spent, engines, ceiling)
-    counted = tx.costs.close(granted.entry_id, granted.day, granted.allowance, now, spent, engines, ceiling)
+    counted = tx.costs.close(granted.entry_id, granted.day, granted.allowance, now, spent, engines, ceiling, slot=granted.slot)
     return None if counted is None else {"id": granted.entry_id, "day": granted.day, "counted": counted}
 
 

@@ -557,8 +557,11 @@ webhook_deliveries = Table(
 # parse was granted and settled with what its engine calls spent (``outcome`` running ->
 # metered, or lost: spend unknown, counted at most at the allowance), and one row per UTC day
 # with the running totals and the allowances of the parses still running (reserved), so the
-# day's ceiling holds across processes and restarts. The day row is locked by the
-# transactions that grant and settle, which serialises grants against the day's remainder.
+# day's ceiling holds across processes and restarts. A day is 16 rows (``costs.SLOTS``; migration
+# 0021; ``adapters/db/costs.py``): a parse counts on its document's slot, the day's figures
+# are the sum over its slots, and each slot holds its share of what the day's ceiling leaves
+# (``share_*``, apportioned from the ceiling ``share_of_*``), so parses granted at the same
+# moment lock different rows, not one.
 cost_ledger = Table(
     "cost_ledger",
     metadata,
@@ -582,6 +585,7 @@ cost_days = Table(
     "cost_days",
     metadata,
     Column("day", String(10), primary_key=True),
+    Column("slot", Integer, primary_key=True, autoincrement=False),
     Column("cpu_seconds", Float, nullable=False, default=0.0),
     Column("calls", Integer, nullable=False, default=0),
     Column("cost", Float, nullable=False, default=0.0),
@@ -591,6 +595,12 @@ cost_days = Table(
     Column("parses", Integer, nullable=False, default=0),
     Column("ceiling_hits", Integer, nullable=False, default=0),
     Column("engines", JSON),
+    Column("share_cpu_seconds", Float),
+    Column("share_calls", Integer),
+    Column("share_cost", Float),
+    Column("share_of_cpu_seconds", Float),
+    Column("share_of_calls", Integer),
+    Column("share_of_cost", Float),
 )
 
 # The shared blob store (migration 0017, adapters/blobs_db.py): the bytes of a blob in
