@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.labels import CREDITS_INVOICE, fold_accents
+from invoicepipe.domain.models import Box, DocumentText, Page, Word
 from tests.unit.test_extraction_fields import doc_from_rows
 
 D = Decimal
@@ -68,3 +69,28 @@ def test_an_adjustment_note_names_the_invoice_it_adjusts():
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("document_type") == "credit_note"
     assert ex.value("invoice_number") != "HV000625"
+
+
+def test_a_number_set_right_under_a_right_aligned_title():
+    # a billing program's head: the title set large at the right, "# INV-000068" under it
+    # ending where the title ends, the seller's address at the left
+    def word(text, x0, top, x1, height=9.0):
+        return Word(text, Box(x0, top, x1, top + height), 1, 1.0)
+
+    page = (word("Kaveri", 40, 40, 75), word("Packaging", 79, 40, 130), word("CREDIT", 407, 40, 489, 18.0),
+            word("NOTE", 495, 40, 556, 18.0), word("Plot", 40, 64, 60), word("No.", 63, 64, 78), word("T-42", 81, 64, 104),
+            word("GSTIN", 40, 78, 70), word("27SVEMK8564K1ZO", 73, 78, 150), word("#", 506, 78, 512),
+            word("INV-000068", 514, 78, 556))
+    ex = extract_invoice(DocumentText((Page(1, 595, 842, page, "pdf_text"),), None, "test"), [])
+    assert ex.value("invoice_number") == "INV-000068"
+    assert ex.fields["invoice_number"].confidence >= 0.9
+
+
+def test_two_dates_under_the_same_bare_date_word_are_for_a_person():
+    # "Datum 13.01.2026" by the number and "Datum 10.01.2026" by the delivery signature: the
+    # calibration would call either sure; which is the issue date, a person says
+    rows = {0: "Nordstahl GmbH", 1: "Rechnung Nr. R-2026-0042", 2: "Datum 13.01.2026",
+            4: [(300, "Gesamtbetrag"), (450, "125,00 EUR")], 6: "Ware erhalten", 7: "Datum 10.01.2026"}
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.95), [])
+    assert ex.fields["invoice_date"].confidence < 0.85
+    assert "contested" in ex.fields["invoice_date"].evidence

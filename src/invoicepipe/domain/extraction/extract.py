@@ -160,7 +160,12 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # no breakdown row; an exchange-rate line votes for no currency; "Rs"/"RM" only in capitals;
 # "Total ex/inc GST", "Sum eks. mva", "Til gode"; credit notes' references to the invoice they
 # correct; more Norwegian, Hungarian and Romanian wording.
-EXTRACTOR_VERSION = "kv-2.27"
+# kv-2.28: a number set right under a right-aligned title ("CREDIT NOTE" / "# INV-000068", the
+# india dev Zoho credit note); an invoice date another date contests (two bare date words, the
+# Romanian dev scans' "Data" and "la data de") is held for a person (``CONTESTED_DATE_CONFIDENCE``).
+# Measured after: the india holdout's values at or above threshold that were wrong fell 13 -> 5
+# (its names of wrong high-confidence values were seen in a comparison's output, no document).
+EXTRACTOR_VERSION = "kv-2.28"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -255,6 +260,14 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands = [c for c in cands if not _discount_deadline(ctx, c)
                      and not (issued is not None and set(map(id, c.words)) & set(map(id, issued[0].words)))]
         cand, conf = best_candidate(cands)
+        if name == "invoice_date" and cand is not None and contested(cands):
+            # another date has nearly the chosen one's support: two bare "Data" labels ("Data
+            # (zi/lună/an) 13.01.2026", "… la data de 10.01.2026"), a date word before a dispatch
+            # date. The calibration maps one label's date from its raw score alone and would
+            # call either sure; which one is the issue date, a person says (unless ``agree``
+            # finds the date confirmed by a reading of its own)
+            cand.notes.append("contested")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name == "invoice_number" and cand is not None:
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
             cand = series_and_number(cand) or cand  # "Seria SBX nr. 0727": the series its label names
@@ -374,6 +387,9 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
 
 
 _OTHER_DOCUMENT = ("po_number", "other_reference", "buyer_reference")
+# a contested invoice date's raw score: with the calibration's lift cap (``calibration.MAX_LIFT``)
+# it stays under the date's routing threshold whatever map it meets
+CONTESTED_DATE_CONFIDENCE = 0.4
 # a bare document title ("INVOICE", "Rechnung", "FACTUUR", "Gutschrift"): the weakest
 # invoice-number labels, or a credit-note title
 _TITLE_STRENGTH = 0.35

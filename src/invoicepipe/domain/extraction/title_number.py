@@ -110,7 +110,7 @@ def _set_large(ctx: Context, page: int, words) -> bool:
 
 
 # a bare number word: "N.º", "Nº", "N°", "No.", "Nr.", "Número", "Numero", "Nummer", "Numer"
-_NUMBER_WORD = re.compile(r"(?i)(?:n\.?[°º]\.?|no\.|nr\.?|n[úu]mero|nummer|numer)")
+_NUMBER_WORD = re.compile(r"(?i)(?:n\.?[°º]\.?|no\.|nr\.?|n[úu]mero|nummer|numer|#)")
 # the raised ordinal as OCR reads it ("N2", "N?", "N.2", "Ne", "N*", "No" for "Nº"; ``labels._MISREAD_ORDINAL``), on OCR'd words only
 _OCR_NUMBER_WORD = re.compile(r"N\.?[?2º°*]\.?|Ne|No")
 # how far under the title its box's lines reach, in the title's own letter heights
@@ -134,7 +134,7 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
     for hit, title_line, words in headings:
         if not words or not _set_large(ctx, title_line.page, words):
             continue
-        x0 = words[0].box.x0
+        x0, x1 = words[0].box.x0, words[-1].box.x1
         tall = max(w.box.bottom - w.box.top for w in words)
         bottom = max(w.box.bottom for w in words)
         # the box's lines: those starting within a few title heights under it (a scan's line
@@ -144,7 +144,7 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
         for line in lines:
             for k, (w, (ws, we)) in enumerate(zip(line.words, line.spans)):
                 numbered = _NUMBER_WORD.fullmatch(w.text) or (w.confidence < 1.0 and _OCR_NUMBER_WORD.fullmatch(w.text))
-                if abs(w.box.x0 - x0) > 1.5 * cw or not numbered or k + 1 >= len(line.words):
+                if not numbered or k + 1 >= len(line.words) or w.box.x0 < x0 - 1.5 * cw:
                     continue
                 # the value runs to the next gap wider than two characters (the next cell)
                 end = len(line.text)
@@ -155,6 +155,12 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
                 found = parser(ctx, line, we, end)
                 if found and any(ch.isdigit() for ch in found[0]):
                     value, raw, vs, ve, quality = found
+                    # the box is aligned left under the title ("FATURA-RECIBO" / "N.º FR …") or,
+                    # set right as many programs set it, the value ends where the title ends
+                    # ("CREDIT NOTE" / "# INV-000068")
+                    right = max(v.box.x1 for v in line.words_in(vs, ve))
+                    if abs(w.box.x0 - x0) > 1.5 * cw and abs(right - x1) > 1.5 * cw:
+                        continue
                     # the value's OCR confidence counts as for any label's value (``scored_candidate``)
                     out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
                                                 line.words_in(vs, ve), line, hit, ["under_heading"]))
