@@ -214,7 +214,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         if next_label and next_label[0].box.x0 > lbox.x1:
             col_x1 = min(col_x1, max(lbox.x1 + cw, next_label[0].box.x0 - 0.5 * cw))
         col_x1 = _cell_end(ctx, line, lbox, col_x1)
-        above = _value_above(ctx, name, line, lbox, col_x1, parser)  # only in a row of captions
+        above = _value_above(ctx, line, lbox, col_x1, parser)  # only in a row of captions
         passed = 0  # lines under the label with a letter or digit (a speck's line is none)
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
             if passed and above is not None:
@@ -264,12 +264,11 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 out.append(scored_candidate(name, value, raw, strength * STACKED_PLACEMENT * date_quality(ctx, ambiguous),
                                             "label_below", words, line, hit, ["stacked"]))
                 continue
-        if len(out) == before:
-            if above is not None:
-                (value, raw, vs, ve, quality), row = above
-                out.append(scored_candidate(name, value, raw, strength * ABOVE_PLACEMENT * quality, "label_above",
-                                            row.words_in(vs, ve), line, hit))
-                continue
+        if len(out) == before and above is not None:
+            (value, raw, vs, ve, quality), row = above
+            out.append(scored_candidate(name, value, raw, strength * ABOVE_PLACEMENT * quality, "label_above",
+                                        row.words_in(vs, ve), line, hit))
+            continue
         wrapped = _wrapped_value(ctx, line, hit, parser) if len(out) == before else None
         if wrapped is not None:
             value, raw, below, vs, ve, quality = wrapped
@@ -292,19 +291,28 @@ def _cell_end(ctx: Context, line: Line, lbox, col_x1: float) -> float:
     the end of the row: a totals strip prints its last value right-aligned in a wide cell
     ("BASE IMPONIBLE  % IVA  CUOTA IVA  TOTAL FACTURA" over "451,39  21 %  94,79  546,18 €")."""
     cw = ctx.layout.char_width
-    right = [w for w in line.words if w.box.x0 >= lbox.x1 - 0.1]
-    prev = lbox.x1
-    for w in right:
-        if w.box.x0 - prev > 2 * cw:
-            return min(col_x1, max(lbox.x1 + cw, w.box.x0 - 0.5 * cw))
-        prev = w.box.x1
-    if right:
+    nxt = _next_cell(ctx, line, lbox)
+    if nxt is not None:
+        return min(col_x1, max(lbox.x1 + cw, nxt - 0.5 * cw))
+    if any(w.box.x0 >= lbox.x1 - 0.1 for w in line.words):
         return col_x1
     cells = 1 + sum(1 for a, b in zip(line.words, line.words[1:]) if b.box.x0 - a.box.x1 > 2 * cw)
     if cells >= 3:
         width = ctx.layout.page_sizes.get(line.page, (595.0, 842.0))[0]
         return max(col_x1, width)
     return col_x1
+
+
+def _next_cell(ctx: Context, line: Line, lbox) -> Optional[float]:
+    """Where the next cell starts on a label's line: its first word after a gap of more than
+    two characters right of the label, or None."""
+    cw = ctx.layout.char_width
+    prev = lbox.x1
+    for w in (w for w in line.words if w.box.x0 >= lbox.x1 - 0.1):
+        if w.box.x0 - prev > 2 * cw:
+            return w.box.x0
+        prev = w.box.x1
+    return None
 
 
 # a value found right-aligned in its label's wide cell rather than under the label itself
@@ -316,7 +324,7 @@ ABOVE_PLACEMENT = 0.7
 CAPTION_ROW = 3
 
 
-def _value_above(ctx: Context, name: str, line: Line, lbox, col_x1: float, parser: Parser):
+def _value_above(ctx: Context, line: Line, lbox, col_x1: float, parser: Parser):
     """((value, raw, start, end, quality), line) of a value printed right over its label, where
     the label is one of a row of three or more captions with nothing of theirs under them
     (a Norwegian or Danish strip "44  09.01.2026  23.01.2026" over "Fakturanr.  Fakturadato
@@ -350,12 +358,8 @@ def _right_aligned_in_cell(ctx: Context, name: str, line: Line, lbox, col_x1: fl
     words = line.words
     if 1 + sum(1 for a, b in zip(words, words[1:]) if b.box.x0 - a.box.x1 > 2 * cw) < 3:
         return None
-    reach, prev = None, lbox.x1
-    for w in (w for w in words if w.box.x0 >= lbox.x1 - 0.1):
-        if w.box.x0 - prev > 2 * cw:
-            reach = w.box.x0 - 0.5 * cw
-            break
-        prev = w.box.x1
+    nxt = _next_cell(ctx, line, lbox)
+    reach = None if nxt is None else nxt - 0.5 * cw
     if reach is None or reach <= col_x1:
         return None
     for below, s, e in ctx.layout.below(line, lbox.x0 - 3 * cw, reach, max_lines=1):
