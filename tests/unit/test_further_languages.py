@@ -1,5 +1,6 @@
-"""Finnish, Hungarian and Romanian invoices (``vocabulary_further``): labels, dates written
-year first or with the month's name, table headers and the leu. The invoices are written
+"""Finnish, Hungarian, Romanian, Estonian, Latvian, Lithuanian and Turkish invoices
+(``vocabulary_further``): labels, dates written year first or with the month's name, table
+headers and the leu. The invoices are written
 here from each country's statutory invoice content, not taken from an evaluation set."""
 
 from decimal import Decimal
@@ -148,3 +149,40 @@ def test_a_total_row_of_column_sums_gives_net_and_tax():
     }
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("2368.60", "400.21", "2768.81")
+
+
+@pytest.mark.parametrize("field,phrase", [
+    ("invoice_number", "Arve nr"), ("invoice_number", "Rēķins Nr."), ("invoice_number", "PVM sąskaita faktūra Nr."),
+    ("invoice_number", "Fatura No"),
+    ("invoice_date", "Arve kuupäev"), ("invoice_date", "Rēķina datums"), ("invoice_date", "Sąskaitos data"),
+    ("invoice_date", "Fatura Tarihi"),
+    ("due_date", "Maksetähtaeg"), ("due_date", "Apmaksas termiņš"), ("due_date", "Apmokėti iki"), ("due_date", "Vade Tarihi"),
+    ("net", "Summa käibemaksuta"), ("net", "Summa bez PVN"), ("net", "Suma be PVM"), ("net", "Ara Toplam"),
+    ("total", "Kokku tasuda"), ("total", "Kopā apmaksai"), ("total", "Mokėtina suma"), ("total", "Genel Toplam"),
+    ("vendor_vat_id", "KMKR nr"), ("vendor_vat_id", "PVN reģ. Nr."), ("vendor_vat_id", "PVM mokėtojo kodas"),
+    ("vendor_vat_id", "Vergi No"),
+    # delivery notes and payment references: never the number or the PO
+    ("other_reference", "Viitenumber"), ("other_reference", "Pavadzīme"), ("other_reference", "Važtaraštis"),
+    ("other_reference", "İrsaliye No"),
+])
+def test_a_baltic_or_turkish_phrase_names_its_field_whole(field, phrase):
+    hits = labels_in_text(fold_accents(f"{phrase} 123,45").lower())
+    assert [(f, start, end) for f, _, _, start, end in hits] == [(field, 0, len(phrase))], hits
+
+
+@pytest.mark.parametrize("word", ["Kuupäev", "Datums"])
+def test_a_bare_date_word_is_a_weak_label(word):
+    [(field, strength, _, _, _)] = labels_in_text(fold_accents(f"{word} 04.03.2026").lower())
+    assert field == "invoice_date" and strength <= 0.5
+
+
+def test_a_turkish_invoice_reads_whole():
+    rows = {0: "Anadolu Ambalaj San. ve Tic. A.Ş.", 1: "Vergi No 1234567890", 2: "FATURA",
+            3: "Fatura No ANA2026000000142", 4: "Fatura Tarihi 4 Mart 2026", 5: "Vade Tarihi 03.04.2026",
+            6: "Sipariş No 4500012345", 7: "İrsaliye No 88123",
+            9: [(300, "Ara Toplam"), (450, "1.000,00 TL")], 10: [(300, "Hesaplanan KDV (%20)"), (450, "200,00 TL")],
+            11: [(300, "Genel Toplam"), (450, "1.200,00 TL")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    names = ("invoice_number", "invoice_date", "due_date", "po_number", "net", "tax", "total")
+    assert tuple(ex.value(n) for n in names) == ("ANA2026000000142", "2026-03-04", "2026-04-03", "4500012345", "1000.00",
+                                                  "200.00", "1200.00")

@@ -226,6 +226,11 @@ MONTHS = {
     # Romanian ("4 martie 2026"; "mai" and "august" are above)
     "ianuarie": 1, "februarie": 2, "martie": 3, "aprilie": 4, "iunie": 6, "iulie": 7,
     "septembrie": 9, "octombrie": 10, "noiembrie": 11, "decembrie": 12,
+    # Estonian ("4. märts 2026"; "mai", "august", "september", "november" are above)
+    "jaanuar": 1, "veebruar": 2, "märts": 3, "aprill": 4, "juuni": 6, "juuli": 7, "oktoober": 10, "detsember": 12,
+    # Turkish ("4 Mart 2026"); the dotless ı has no plain form to fold to, so both spellings
+    "ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "mayis": 5, "haziran": 6, "temmuz": 7,
+    "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "kasim": 11, "aralık": 12, "aralik": 12,
 }
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n

@@ -9,7 +9,7 @@ label before it and is never read as the PO number or the total.
 
 Languages: English (with Indian GST usage), German (with Swiss QR-bill wording), French,
 Dutch, Spanish, Italian, Portuguese, Polish, Czech and Slovak, Swedish, Danish and Norwegian;
-Finnish, Hungarian and Romanian in ``vocabulary_further``. Patterns are matched on accent-folded text
+Finnish, Hungarian, Romanian, Estonian, Latvian, Lithuanian and Turkish in ``vocabulary_further``. Patterns are matched on accent-folded text
 (see ``labels.fold_accents``), so accented letters here also match their plain forms.
 """
 
