@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from ..adapters.db.costs import summed
 from ..domain.costs import MEASURES, Budget, CeilingHit, CostCeiling, Spend, grant as grant_budget, grant_within_share
 from ..observability import events
 
@@ -52,7 +51,7 @@ def grant(app, tx, document_id: int, now: Optional[datetime] = None) -> Grant:
     document_spent = tx.costs.document_spent(document_id, entries)
     if tx.costs.settle_lost(document_id, now, entries):
         slots = tx.costs.day_slots(day)  # the lost reservations moved into the day's spend (slots locked already)
-    budget = grant_budget(policy, app.policy.version, document_spent, tx.costs.day_spent(summed(day, slots, engines=False)))
+    budget = grant_budget(policy, app.policy.version, document_spent, tx.costs.slots_spent(day, slots))
     entry_id = tx.costs.open_entry(document_id, day, now, budget.allowance, app.policy.version)
     tx.costs.apportion(day, slots, tx.costs.slot(document_id), budget.allowance, policy.day)
     return Grant(entry_id, budget, day, Spend.from_dict(budget.allowance.as_dict()), tx.costs.slot(document_id))

@@ -313,6 +313,10 @@ class CostRepository:
         against (``row``: the day's figures, ``day`` or ``summed``)."""
         return _spend(row) + _spend(row, "reserved_")
 
+    def slots_spent(self, day: str, slots: list[dict]) -> Spend:
+        """``day_spent`` of the day whose slot rows are ``slots`` (as a grant locked them)."""
+        return self.day_spent(summed(day, slots, engines=False))
+
     def entries(self, document_id: int) -> list[dict]:
         return [dict(r) for r in self.conn.execute(_LEDGER_OF, {"doc_id": document_id}).mappings()]
 

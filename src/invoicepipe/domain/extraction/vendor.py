@@ -387,23 +387,23 @@ def _national_tax_ids(ctx: Context, line: Line, labels: list, in_buyer: float) -
 # out). The value is the compact form the master keeps; its check digits make it as sure as
 # an EU VAT id with its label.
 _BUSINESS_NUMBERS = (
-    (re.compile(r"(?<![\dA-Z])\d{9} ?RT ?\d{4}(?!\d)"), stdnum_ca_bn, stdnum_ca_bn.compact),
-    (re.compile(r"(?<![\dA-Z])(?:NO ?)?\d{3} ?\d{3} ?\d{3} ?MVA(?![A-Z])"), stdnum_no_mva,
-     lambda v: "NO" + stdnum_no_mva.compact(v).removeprefix("NO")),
-    (re.compile(r"(?<![\d])\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d])"), stdnum_au_abn, stdnum_au_abn.compact),
+    (re.compile(r"(?<![\dA-Z])\d{9} ?RT ?\d{4}(?!\d)"), stdnum_ca_bn, ""),
+    (re.compile(r"(?<![\dA-Z])(?:NO ?)?\d{3} ?\d{3} ?\d{3} ?MVA(?![A-Z])"), stdnum_no_mva, "NO"),
+    (re.compile(r"(?<![\d])\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d])"), stdnum_au_abn, ""),
 )
 
 
 def _checked_business_number(text: str, start: int) -> Optional[tuple[str, int, int]]:
     """(compact value, start, end) of a business number of ``_BUSINESS_NUMBERS`` within a few
-    characters after a tax id's label, its check digits holding, else None."""
+    characters after a tax id's label, its check digits holding, else None. The value takes
+    its country prefix where the form has one and the print left it out."""
     window = text[start:start + 30].upper()
-    for rx, module, compact in _BUSINESS_NUMBERS:
+    for rx, module, prefix in _BUSINESS_NUMBERS:
         m = rx.search(window)
         if m and m.start() <= 6:
-            body = m.group(0) if m.group(0).startswith("NO") or module is not stdnum_no_mva else "NO" + m.group(0)
-            if module.is_valid(body):
-                return compact(body), start + m.start(), start + m.end()
+            value = prefix + module.compact(m.group(0)).removeprefix(prefix)
+            if module.is_valid(value):
+                return value, start + m.start(), start + m.end()
     return None
 
 
