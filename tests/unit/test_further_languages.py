@@ -87,6 +87,8 @@ def test_an_italian_of_which_is_no_romanian_tax_id_label():
     ("2026. 03. 04.", "2026-03-04"), ("2026. március 4.", "2026-03-04"), ("2026. márc. 4.", "2026-03-04"),
     ("2026. marcius 4.", "2026-03-04"), ("4. maaliskuuta 2026", "2026-03-04"), ("14. huhtikuuta 2026", "2026-04-14"),
     ("4 martie 2026", "2026-03-04"), ("15 ianuarie 2026", "2026-01-15"),
+    ("Datums: 2026. gada 4. martā", "2026-03-04"), ("2026. g. 15. janvārī", "2026-01-15"),
+    ("Data: 2026 m. kovo 4 d.", "2026-03-04"), ("2026 m. gruodzio 31 d.", "2026-12-31"),
 ])
 def test_dates_with_the_year_first_or_the_months_name(text, iso):
     assert [d.value.isoformat() for d in dates_in(text, 0, "dmy")] == [iso]

@@ -231,6 +231,17 @@ MONTHS = {
     # Turkish ("4 Mart 2026"); the dotless ı has no plain form to fold to, so both spellings
     "ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "mayis": 5, "haziran": 6, "temmuz": 7,
     "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "kasim": 11, "aralık": 12, "aralik": 12,
+    # Latvian: a date prints the locative ("2026. gada 4. martā", ``YMD_BALTIC``), a header the
+    # nominative ("marts" is the Danish one above)
+    "janvārī": 1, "februārī": 2, "martā": 3, "aprīlī": 4, "maijā": 5, "jūnijā": 6, "jūlijā": 7,
+    "augustā": 8, "septembrī": 9, "oktobrī": 10, "novembrī": 11, "decembrī": 12,
+    "janvāris": 1, "februāris": 2, "aprīlis": 4, "maijs": 5, "jūnijs": 6, "jūlijs": 7, "augusts": 8,
+    "septembris": 9, "oktobris": 10, "novembris": 11, "decembris": 12,
+    # Lithuanian: a date prints the genitive ("2026 m. kovo 4 d."), a header the nominative
+    "sausio": 1, "vasario": 2, "kovo": 3, "balandžio": 4, "gegužės": 5, "birželio": 6, "liepos": 7,
+    "rugpjūčio": 8, "rugsėjo": 9, "spalio": 10, "lapkričio": 11, "gruodžio": 12,
+    "sausis": 1, "vasaris": 2, "kovas": 3, "balandis": 4, "gegužė": 5, "birželis": 6, "liepa": 7,
+    "rugpjūtis": 8, "rugsėjis": 9, "spalis": 10, "lapkritis": 11, "gruodis": 12,
 }
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n
@@ -281,7 +292,11 @@ MDY_WORDS = re.compile(r"(?i)(?<!\w)(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(
 # "2026. márc. 4.", "2026. 03. 04." (the unspaced "2026.03.04." is ``NUMERIC_DATE``'s)
 YMD_WORDS = re.compile(r"(?i)(?<![\w.,])((?:19|20)\d\d)\.\s*(%s)\.?\s+(\d{1,2})\.?(?![\d]|[.,]\d)" % _MONTH_ALT)
 YMD_SPACED = re.compile(r"(?<![\d.,])((?:19|20)\d\d)\. (\d{1,2})\. ?(\d{1,2})\.(?!\d)")
-DATE_PATTERNS = (NUMERIC_DATE, SPACED_DATE, DMY_WORDS, MDY_WORDS, YMD_WORDS, YMD_SPACED)
+# Latvian and Lithuanian written dates put the year first with the word for "year" after it:
+# "2026. gada 4. martā" (day, then month) and "2026 m. kovo 4 d." (month, then day)
+YMD_BALTIC = re.compile(r"(?i)(?<![\w.,])((?:19|20)\d\d)(?:\.?\s*g(?:ada|\.)\s+(\d{1,2})\.\s*(%s)"
+                        r"|\s*m\.\s*(%s)\s+(\d{1,2})\s*d\.?)(?!\w)" % (_MONTH_ALT, _MONTH_ALT))
+DATE_PATTERNS = (NUMERIC_DATE, SPACED_DATE, DMY_WORDS, MDY_WORDS, YMD_WORDS, YMD_SPACED, YMD_BALTIC)
 
 
 def _year(y: str) -> int:
@@ -341,6 +356,12 @@ def parse_date(text: str, order: Optional[str] = None) -> Optional[tuple[date, b
             found = _make(_year(y), MONTHS[mon.lower()], int(d))
             if found:
                 best = (m.start(), found, False)
+    m = YMD_BALTIC.search(text)
+    if m and (best is None or m.start() < best[0]):
+        y, d_lv, mon_lv, mon_lt, d_lt = m.groups()
+        found = _make(int(y), MONTHS[(mon_lv or mon_lt).lower()], int(d_lv or d_lt))
+        if found:
+            best = (m.start(), found, False)
     return (best[1], best[2]) if best else None
 
 
