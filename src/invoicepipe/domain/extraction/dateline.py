@@ -57,3 +57,23 @@ def _dateline(ctx: Context, ln: Line) -> Optional[Candidate]:
         words = ln.words_in(d.start, d.end)
         return Candidate("invoice_date", d.value.isoformat(), DATELINE_SCORE, "dateline", words, d.value, anchor=ln)
     return None
+
+
+# the head of a later page: the lines an invoice page prints its dates in
+_HEAD_LINES = 15
+
+
+def dated_elsewhere(ctx: Context, cand: Candidate) -> bool:
+    """A cover letter dated once, then the invoice on a page of its own: the letter ("Zaragoza,
+    26 de febrero de 2026 … our invoice of 25 February") is written after the invoice, and the
+    invoice page's head prints the invoice's own date, under a label the vocabulary may not
+    know. Where the head of a later page prints a date other than the dateline's, the dateline
+    is one of two dates of issue, and which is the invoice's a person says."""
+    if cand.method != "dateline" or cand.anchor is None:
+        return False
+    later = [ln for ln in ctx.layout.lines if ln.page != cand.anchor.page]
+    by_page: dict[int, list[Line]] = {}
+    for ln in later:
+        by_page.setdefault(ln.page, []).append(ln)
+    return any(d.value != cand.raw for lines in by_page.values() for ln in lines[:_HEAD_LINES]
+               for d in dates_in(ln.text, 0, ctx.date_order))

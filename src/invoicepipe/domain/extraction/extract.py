@@ -17,7 +17,7 @@ from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.code_lookalikes import witnessed_code_and_number
 from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, document_context
-from invoicepipe.domain.extraction.dateline import dateline_candidates
+from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.header_row import header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
@@ -43,6 +43,7 @@ from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
+from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, confirmable, due_by_terms, sole_date
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
@@ -168,7 +169,13 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # kv-2.29: Estonian, Latvian, Lithuanian and Turkish label wording (``vocabulary_further``,
 # written from each country's statutory invoice content; no evaluation set has these languages,
 # and every set reads the same), Estonian and Turkish months.
-EXTRACTOR_VERSION = "kv-2.29"
+# kv-2.30: invoices in a language the vocabulary does not know, measured by evaluating every
+# development set with all labels but the English ones removed: net, tax and total from the
+# column that adds up twice (``column_totals``; also where "Total <unknown words>" over the net
+# was read as the total), an unlabelled date of issue confirmed by the terms to a printed due
+# date (``terms_gap``), a cover letter's date held where the invoice page is dated otherwise;
+# Latvian and Lithuanian year-first written dates.
+EXTRACTOR_VERSION = "kv-2.30"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -271,6 +278,10 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # finds the date confirmed by a reading of its own)
             cand.notes.append("contested")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name == "invoice_date" and cand is not None and dated_elsewhere(ctx, cand):
+            # a cover letter's date, the invoice's page dated otherwise: held the same way
+            cand.notes.append("dated_elsewhere")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name == "invoice_number" and cand is not None:
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
             cand = series_and_number(cand) or cand  # "Seria SBX nr. 0727": the series its label names
@@ -331,6 +342,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
         tag = () if disputed else read_evidence(cand)
         if tag and name in fields and fields[name].value == cand.value:
             fields[name] = replace(fields[name], evidence=fields[name].evidence + tag)
+    _confirm_issue(ctx, fields, terms, evidence_source(p.method for p in doc.pages) == "text", put)
     prior = resolved[0].currency if resolved else None
     currency = currency_of(ctx, prior) if prior else currency
     if currency:
@@ -506,6 +518,22 @@ def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], 
                   if d.value.isoformat() != due and not _after_other_document(hits, d.start)][:1]:
             return Candidate("invoice_date", d.value.isoformat(), 0.3, "first_date", ln.words_in(d.start, d.end), d.value), 0.3
     return None, 0.0
+
+
+def _confirm_issue(ctx: Context, fields: dict, terms: list[int], text_layer: bool, put) -> None:
+    """An unlabelled date of issue with the due date the terms after it printed on the page
+    (both confirmed), or the only date a text layer prints (``issue_witness``)."""
+    issued = fields.get("invoice_date")
+    if issued is None or not confirmable(issued.method, issued.evidence) or issued.confidence >= CONFIRMED_SCORE:
+        return
+    value = date.fromisoformat(issued.value)
+    due = due_by_terms(ctx, value, terms, fields["due_date"].value if "due_date" in fields else None)
+    if due is not None:
+        fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("terms_gap",))
+        if "due_date" not in fields:
+            put("due_date", due, due.score)
+    elif text_layer and sole_date(ctx, value):
+        fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("sole_date",))
 
 
 def _after_other_document(hits, start: int) -> bool:

@@ -24,6 +24,7 @@ from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_acc
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.stacked_date import STACKED_PLACEMENT, stacked_date
+from invoicepipe.domain.extraction.title_stem import add_title_stem_labels
 from invoicepipe.domain.extraction.wrapped_labels import join_wrapped_labels
 from invoicepipe.domain.models import Box, Word
 
@@ -84,6 +85,7 @@ class Context:
 def make_context(layout: Layout) -> Context:
     hits = {id(ln): find_labels(ln) for ln in layout.lines}
     join_wrapped_labels(layout, hits)  # "Montant" over "TTC": one label, on the line of its value
+    add_title_stem_labels(layout, hits)  # "Factuurnr." under "FACTUUR" where no known label names the number
     return Context(layout, hits)
 
 

@@ -29,6 +29,7 @@ from invoicepipe.domain.extraction.amount_checks import LOW_OCR, UNREAD, Documen
 from invoicepipe.domain.extraction.amount_agreement import agreed_base
 from invoicepipe.domain.extraction.amount_derivation import derive_missing, drop_unclosed_net, included_tax_positive
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
 from invoicepipe.domain.extraction.page_net import net_on_the_page, printed_amount
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
@@ -70,11 +71,18 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     total = [_paid(doc, c) for c in total]
     net, total = _payable_net(doc, net, total)
     chosen, closes, adjustment = _choose(ctx, net, tax, total, items_net)
-    if not closes:
+    column = column_totals(ctx)
+    if column is not None and "total" in chosen and _net_read_as_total(chosen["total"][0], column):
+        chosen, closes, adjustment = {c.field: (c, c.score) for c in column}, True, Decimal(0)
+    elif not closes:
         # nothing labelled adds up: the total less the tax may be printed without a known label
         found = net_on_the_page(doc, _without_gst_halves(tax) + _summed_tax_rows(tax), total)
         if found is not None:
             chosen, closes = found, True
+        elif (column := column or rate_rows_totals(ctx)) is not None:
+            # no label the vocabulary knows: the column of items, net, taxes and total adds up
+            # twice, or the rows of a tax breakdown add up to the largest amount
+            chosen, closes = {c.field: (c, c.score) for c in column}, True
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
         closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
@@ -100,6 +108,12 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         # (domain/arithmetic.py) reads it back, or it would call the amounts inconsistent
         out["total"][0].notes.append(f"{ADJUSTED_TAG}{adjustment:+}")
     return out
+
+
+def _net_read_as_total(total: Candidate, column: tuple[Candidate, Candidate, Candidate]) -> bool:
+    """"Total excl. VAT 1'228.68" read as the total: the column that adds up twice
+    (``column_totals``) has that amount as its net, with taxes and a larger total under it."""
+    return total.raw is not None and column[0].raw == total.raw and column[2].raw != total.raw
 
 
 # a table's sums row read as net and tax: weaker than a labelled net or tax, so those win

@@ -1,0 +1,157 @@
+"""Net, tax and total where no label the vocabulary knows names them: the column that adds up twice.
+
+An invoice in a language the label vocabulary does not know still sets its sums the way
+nearly every invoice does: the items' amounts in a right-aligned column, under them the net,
+then one tax row per rate, then the total. Two sums in that one column need no word at all:
+
+- the net (or, where the items print their gross, the total) is the sum of the item amounts
+  right above it, and
+- the total is the net plus the tax rows between them, the tax a plausible share of the net.
+
+Either sum alone is weak (two item amounts can add up to a third), both together in one
+aligned column, closed by the largest amount on the document, are not a coincidence. The
+amounts found this way are candidates like labelled ones: they are chosen only where no
+labelled triple adds up, and their confidence still comes from the checks every amount gets
+(``amount_checks``: the tax at a printed or standard rate, the total printed again, in
+words); the two sums only make their arithmetic an honest one (found by adding up, but by
+two additions that check each other).
+
+Where the sums are not set in one column, the rows of a tax breakdown name them just as
+surely without a word: a row printing a base, a rate and a tax that is the rate of the base
+("82,75  20 %  16,55"), one row per rate, and the bases plus the taxes printed as the
+largest amount of the document (``rate_rows_totals``). An item row that prints its own
+rate and tax is such a row too; all of them together add up to the same net and tax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.rate_split import rate_rows
+from invoicepipe.domain.extraction.search import Candidate, Context
+
+# below a clear label's value (0.8-0.95), above every guess (0.3)
+SCORE = 0.75
+# the taxes' share of the net: above 0 (an untaxed invoice prints no tax to find) and at most
+# the highest VAT/GST rate in use
+MAX_TAX_SHARE = Decimal("0.30")
+# tax rows between the net and the total (one per rate, and a rounding or charge row)
+_MAX_TAX_ROWS = 4
+# right edges further apart than this many characters are two columns
+_ALIGN_CHARS = 2.0
+
+
+@dataclass(frozen=True)
+class _Entry:
+    value: Decimal
+    line: Line
+    words: tuple
+    right: float
+
+
+def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidate]]:
+    """(net, tax, total) read from the column that adds up twice, or None when there is none or
+    more than one that disagree."""
+    entries = _rightmost_amounts(ctx)
+    largest = max((abs(e.value) for e in entries), default=None)
+    tol = _ALIGN_CHARS * (ctx.layout.char_width or 5.0)
+    found = {}
+    for i, net in enumerate(entries):
+        if not net.value:
+            continue
+        taxes: list[_Entry] = []
+        for total in entries[i + 1:i + 2 + _MAX_TAX_ROWS]:
+            if not _same_column(net, total, tol):
+                break
+            tax = sum((t.value for t in taxes), Decimal(0))
+            if (taxes and total.value == net.value + tax and abs(total.value) == largest
+                    and _plausible_tax(net.value, tax) and _items_add_up(entries, i, tol, (net.value, total.value))):
+                found[(net.value, tax, total.value)] = (net, list(taxes), total)
+            taxes.append(total)
+    if len({k[2] for k in found}) != 1 or len(found) != 1:
+        return None  # none, or several readings of the column that disagree
+    net, taxes, total = next(iter(found.values()))
+    return (_candidate("net", net.value, net.words), _candidate("tax", sum((t.value for t in taxes), Decimal(0)),
+            tuple(w for t in taxes for w in t.words)), _candidate("total", total.value, total.words))
+
+
+def _candidate(name: str, value: Decimal, words: tuple, method: str = "column_sums") -> Candidate:
+    return Candidate(name, format_amount(value), SCORE, method, words, value)
+
+
+def _rightmost_amounts(ctx: Context) -> list[_Entry]:
+    out = []
+    for line in ctx.layout.lines:
+        money = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.has_decimals]
+        if not money:
+            continue
+        tok = max(money, key=lambda t: t.end)
+        words = line.words_in(tok.start, tok.end)
+        if words:
+            out.append(_Entry(tok.value, line, words, max(w.box.x1 for w in words)))
+    return out
+
+
+def _same_column(a: _Entry, b: _Entry, tol: float) -> bool:
+    return a.line.page == b.line.page and abs(a.right - b.right) <= tol
+
+
+def _plausible_tax(net: Decimal, tax: Decimal) -> bool:
+    # the same sign as the net (a credit note is negative throughout)
+    return (net > 0) == (tax > 0) and tax != 0 and abs(tax) <= abs(net) * MAX_TAX_SHARE
+
+
+def _items_add_up(entries: list[_Entry], net_at: int, tol: float, sums: tuple[Decimal, ...]) -> bool:
+    """The amounts right above the net in its column, one or more, add up to one of ``sums``
+    (the net, or the total where the items print their gross)."""
+    net = entries[net_at]
+    running = Decimal(0)
+    for e in reversed(entries[:net_at]):
+        if not _same_column(net, e, tol):
+            return False
+        running += e.value
+        if running in sums:
+            return True
+    return False
+
+
+def rate_rows_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidate]]:
+    """(net, tax, total) from consecutive rows each printing a base and its rate's tax, whose
+    bases and taxes add up to the largest amount on the document; None when no run of rows
+    does, or runs that disagree do."""
+    rows = rate_rows(ctx).with_net
+    money = [(abs(t.value), line, t) for line in ctx.layout.lines
+             for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.has_decimals]
+    if not rows or not money:
+        return None
+    largest = max(v for v, _, _ in money)
+    found = {}
+    for end in range(len(rows)):
+        for start in range(end, -1, -1):
+            run = rows[start:end + 1]
+            net = sum((r.net for r in run), Decimal(0))
+            tax = sum((r.tax for r in run), Decimal(0))
+            if net + tax == largest and _plausible_tax(net, tax):
+                found[(net, tax)] = run
+    if len(found) != 1:
+        return None
+    (net, tax), run = next(iter(found.items()))
+    line, tok = next((ln, t) for v, ln, t in reversed(money) if v == largest)
+    sign = -1 if tok.value < 0 else 1  # a credit note's rows print their amounts unsigned
+    return (_candidate("net", sign * net, _words_of(ctx, run, "net"), "rate_rows"),
+            _candidate("tax", sign * tax, _words_of(ctx, run, "tax"), "rate_rows"),
+            _candidate("total", tok.value, line.words_in(tok.start, tok.end), "rate_rows"))
+
+
+def _words_of(ctx: Context, run, name: str) -> tuple:
+    words = []
+    for row in run:
+        value = getattr(row, name)
+        tok = next((t for t in amounts_on(row.line, ctx.decimal_sep, ctx.layout.char_width) if abs(t.value) == value), None)
+        words.extend(row.line.words_in(tok.start, tok.end) if tok else row.line.words)
+    return tuple(words)

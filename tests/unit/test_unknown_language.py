@@ -1,0 +1,175 @@
+"""An invoice in a language the label vocabulary does not know (Icelandic): net, tax and total
+from the column that adds up twice (``column_totals``), the date of issue confirmed by the
+vendor's payment terms (``issue_witness``), and a cover letter's date held where the invoice page
+is dated otherwise (``dateline.dated_elsewhere``). Every amount and date here is found without
+a label."""
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
+from invoicepipe.domain.extraction.conventions import document_context
+from tests.unit.test_extraction_fields import CHAR_W, doc_from_rows
+
+_RIGHT = 520.0
+
+
+def _right(text: str) -> tuple[float, str]:
+    """``text`` right-aligned on the amount column, as an invoice prints its amounts."""
+    return (_RIGHT - len(text) * CHAR_W, text)
+
+
+def _invoice(items=("4.500,00", "12.000,00"), tail=(("Samtals án vsk.", "16.500,00"), ("Virðisaukaskattur 24%", "3.960,00"),
+                                                  ("Samtals til greiðslu", "20.460,00"))) -> dict:
+    rows = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Reikningur 2026-0117", 2: "Dagsetning 14.03.2026",
+            4: [(40, "Vara"), (300, "Magn"), (380, "Einingarverð"), _right("Upphæð")]}
+    row = 5
+    for i, amount in enumerate(items):
+        rows[row] = [(40, f"Vara {i + 1}"), (300, "1"), (380, amount), _right(amount)]
+        row += 1
+    row += 1
+    for label, amount in tail:
+        rows[row] = [(300, label), _right(amount)]
+        row += 1
+    return rows
+
+
+def _column(rows: dict):
+    ctx = document_context(doc_from_rows(rows))[0]
+    found = column_totals(ctx)
+    return None if found is None else tuple(c.value for c in found)
+
+
+def test_the_column_that_adds_up_twice_gives_net_tax_and_total():
+    assert _column(_invoice()) == ("16500.00", "3960.00", "20460.00")
+
+
+def test_tax_rows_of_two_rates_add_up_to_the_tax():
+    tail = (("Samtals án vsk.", "16.500,00"), ("Vsk. 24%", "2.880,00"), ("Vsk. 11%", "330,00"), ("Til greiðslu", "19.710,00"))
+    assert _column(_invoice(items=("4.500,00", "12.000,00"), tail=tail)) == ("16500.00", "3210.00", "19710.00")
+
+
+def test_without_the_items_adding_up_to_the_net_the_column_says_nothing():
+    # net + tax = total below items that do not add up to the net: one sum is a coincidence
+    assert _column(_invoice(items=("4.500,00", "11.000,00"))) is None
+
+
+def test_a_total_smaller_than_another_amount_is_no_total():
+    tail = (("Samtals án vsk.", "16.500,00"), ("Vsk. 24%", "3.960,00"), ("Samtals", "20.460,00"), ("Áður greitt", "25.000,00"))
+    assert _column(_invoice(tail=tail)) is None
+
+
+def test_a_tax_above_any_rate_is_no_tax_row():
+    tail = (("Samtals án vsk.", "16.500,00"), ("Flutningur", "6.000,00"), ("Samtals", "22.500,00"))
+    assert _column(_invoice(tail=tail)) is None
+
+
+def test_items_that_print_their_gross_add_up_to_the_total_under_them():
+    # each item row prints its net, rate, tax and gross; the gross column adds up to the total
+    rows = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Reikningur 2026-0117",
+            4: [(40, "Vara"), (250, "Nettó"), (320, "Vsk."), (380, "Vsk. upphæð"), _right("Samtals")]}
+    for i, (net, tax, gross) in enumerate((("1.000,00", "240,00", "1.240,00"), ("500,00", "120,00", "620,00"))):
+        rows[5 + i] = [(40, f"Vara {i + 1}"), (250, net), (320, "24%"), (380, tax), _right(gross)]
+    rows[8] = [(300, "Án vsk."), _right("1.500,00")]
+    rows[9] = [(300, "Vsk. 24%"), _right("360,00")]
+    rows[10] = [(300, "Til greiðslu"), _right("1.860,00")]
+    assert _column(rows) == ("1500.00", "360.00", "1860.00")
+
+
+def test_breakdown_rows_whose_tax_is_their_rate_of_the_base_add_up_to_the_largest_amount():
+    rows = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Reikningur 2026-0117",
+            4: [(40, "Vara"), (300, "Magn"), (380, "Verð"), _right("Upphæð")],
+            5: [(40, "Pappír A4"), (300, "25"), (380, "331,00"), _right("8.275,00")],
+            6: [(40, "Kaffi"), (300, "2"), (380, "1.000,00"), _right("2.000,00")],
+            8: [(200, "8.275,00"), (300, "24 %"), (400, "1.986,00")],
+            9: [(200, "2.000,00"), (300, "11 %"), (400, "220,00")],
+            11: [(300, "Til greiðslu"), _right("12.481,00 kr.")]}
+    ctx = document_context(doc_from_rows(rows))[0]
+    assert tuple(c.value for c in rate_rows_totals(ctx)) == ("10275.00", "2206.00", "12481.00")
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("10275.00", "2206.00", "12481.00")
+    # one base misprinted: its tax is no rate of it, and nothing adds up to the total
+    rows[8] = [(200, "8.257,00"), (300, "24 %"), (400, "1.986,00")]
+    assert rate_rows_totals(document_context(doc_from_rows(rows))[0]) is None
+
+
+def test_an_invoice_in_an_unknown_language_gets_its_amounts_from_the_column():
+    ex = extract_invoice(doc_from_rows(_invoice()), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("16500.00", "3960.00", "20460.00")
+    assert ex.fields["total"].method == "column_sums"
+
+
+def test_a_total_label_over_the_net_gives_way_to_the_column():
+    # "Total" (a word the vocabulary knows) over the net, "án VSK" (excluding VAT) unknown: the
+    # column has that amount as its net, the tax and a larger total under it
+    tail = (("Total án VSK", "16.500,00"), ("VSK 24%", "3.960,00"), ("Til greiðslu", "20.460,00"))
+    ex = extract_invoice(doc_from_rows(_invoice(tail=tail)), [])
+    assert (ex.value("net"), ex.value("total")) == ("16500.00", "20460.00")
+
+
+def test_a_cover_letters_date_is_held_when_the_invoice_page_is_dated_otherwise():
+    from invoicepipe.domain.models import DocumentText, Page
+    from tests.unit.test_extraction_fields import row_words
+
+    letter = {0: "Norðurljós Skrifstofuvörur ehf.", 2: "Reykjavík, 16. mars 2026", 4: "Meðfylgjandi er reikningur okkar."}
+    invoice = _invoice()
+    pages = []
+    for number, rows in ((1, letter), (2, invoice)):
+        words = []
+        for row, spec in rows.items():
+            for x, text in (spec if isinstance(spec, list) else [(40.0, spec)]):
+                words.extend(row_words(text, row, x, page=number))
+        pages.append(Page(number, 595, 842, tuple(words), "pdf_text"))
+    ex = extract_invoice(DocumentText(tuple(pages), None, "test"), [])
+    date = ex.fields["invoice_date"]
+    assert date.method == "dateline" and "dated_elsewhere" in date.evidence and date.confidence <= 0.4
+    # a letter that is the invoice itself keeps its dateline's score
+    alone = extract_invoice(DocumentText((pages[0],), None, "test"), [])
+    assert alone.fields["invoice_date"].confidence > 0.4
+
+
+def test_an_unlabelled_date_of_issue_is_confirmed_by_the_vendors_terms():
+    from invoicepipe.domain.models import BankAccount, Vendor
+
+    rows = _invoice()
+    rows[3] = "Gjalddagi 13.04.2026"  # the due date, under a word the vocabulary does not know
+    rows[20] = "IS14 0159 2600 7654 5510 7303 39"
+    vendor = Vendor("V-IS", "Norðurljós Skrifstofuvörur ehf.", bank_accounts=(BankAccount("IS140159260076545510730339"),),
+                    payment_terms_days=30)
+    ex = extract_invoice(doc_from_rows(rows), [vendor])
+    date, due = ex.fields["invoice_date"], ex.fields["due_date"]
+    assert (date.value, due.value) == ("2026-03-14", "2026-04-13")
+    assert "terms_gap" in date.evidence and date.confidence >= 0.6
+    # other terms: the first date stays the guess it was
+    other = extract_invoice(doc_from_rows(rows), [Vendor("V-IS", vendor.name, bank_accounts=vendor.bank_accounts,
+                                                        payment_terms_days=14)])
+    assert other.value("invoice_date") == "2026-03-14" and other.fields["invoice_date"].confidence < 0.6
+
+
+def test_the_number_under_a_label_made_of_the_titles_word_and_a_number_abbreviation():
+    # "Reikningsnúmer" is no label the vocabulary knows; it begins like the title REIKNINGUR
+    rows = _invoice()
+    rows[1] = "REIKNINGUR"
+    rows[2] = "Reikningsnúmer 2026-0117   Viðskiptanúmer 40321"
+    ex = extract_invoice(doc_from_rows(rows), [])
+    number = ex.fields["invoice_number"]
+    assert number.value == "2026-0117" and number.confidence < 0.5
+    # without the title the page names no number
+    rows[1] = "Norðurljós"
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") != "2026-0117"
+
+
+def test_a_known_number_label_keeps_the_title_stem_out():
+    rows = _invoice()
+    rows[1] = "REIKNINGUR"
+    rows[2] = "Reikningsnr. 2026-0117"
+    rows[3] = "Invoice No. 2026-0118"
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "2026-0118"
+
+
+def test_the_only_date_of_a_text_layer_is_the_date_of_issue():
+    rows = _invoice()
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_date") == "2026-03-14" and "sole_date" in ex.fields["invoice_date"].evidence
+    # a second date the terms do not explain leaves the first a guess
+    rows[3] = "Afhending 12.03.2026"
+    guess = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert "sole_date" not in guess.evidence and guess.confidence < 0.6
