@@ -137,6 +137,9 @@ def build(handlers: dict, version: str) -> argparse.ArgumentParser:
     ex.add_argument("--cache", metavar="DIR", default=None, help="keep what was read (text layer, OCR) in DIR for the next run")
     ex.add_argument("--limit", type=int, default=None, help="only the first N documents")
     ex.add_argument("--include-text", action="store_true", help="also read plain-text (.txt) documents, which ingest rejects")
+    ex.add_argument("--label-languages", metavar="LANGS", default=None,
+                    help="read only these languages' labels, e.g. 'en' (comma-separated): how the extractor reads a "
+                         "language it has no words for")
     ex.set_defaults(func=handlers["eval_extraction"])
 
     dr = sub.add_parser("drift", help="field accuracy, confidence, straight-through and layout drift (exit 1 when drift is detected)")

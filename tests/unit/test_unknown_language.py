@@ -173,3 +173,20 @@ def test_the_only_date_of_a_text_layer_is_the_date_of_issue():
     rows[3] = "Afhending 12.03.2026"
     guess = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
     assert "sole_date" not in guess.evidence and guess.confidence < 0.6
+
+
+def test_the_evaluation_can_read_only_some_languages_labels():
+    import pytest
+
+    from invoicepipe.domain.extraction.labels import keep_label_languages, labels_in_text
+
+    assert [h[0] for h in labels_in_text("rechnungsnummer re-1")] == ["invoice_number"]
+    try:
+        keep_label_languages(frozenset({"en"}))
+        assert labels_in_text("rechnungsnummer re-1") == ()
+        assert [h[0] for h in labels_in_text("invoice number re-1")] == ["invoice_number"]
+        with pytest.raises(ValueError, match="no labels in language"):
+            keep_label_languages(frozenset({"xx"}))
+    finally:
+        keep_label_languages(None)
+    assert [h[0] for h in labels_in_text("rechnungsnummer re-1")] == ["invoice_number"]

@@ -69,6 +69,26 @@ _COMPILED = [
 ]
 
 
+_ALL_LABELS = tuple(_COMPILED)
+
+
+def known_languages() -> frozenset[str]:
+    """The language tags of the vocabulary ("en", "de", ...)."""
+    return frozenset(lang for _, _, _, lang in _ALL_LABELS)
+
+
+def keep_label_languages(languages) -> None:
+    """Read only the labels of ``languages`` from now on in this process (None: all of them).
+    For measurement only (``eval extraction --label-languages en``): an invoice in a language
+    whose labels are removed stands for one in a language no rule was written for."""
+    unknown = set(languages or ()) - known_languages()
+    if unknown:
+        raise ValueError(f"no labels in language(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known_languages()))}")
+    _COMPILED[:] = [c for c in _ALL_LABELS if languages is None or c[3] in languages]
+    _label_scan.cache_clear()
+    _text_hits.cache_clear()
+
+
 @lru_cache(maxsize=None)
 def _label_scan() -> PatternSet:
     # built on first use, not at import: it costs about 0.2 s of CPU once per process
