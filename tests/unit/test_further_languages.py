@@ -98,6 +98,17 @@ def test_a_year_then_two_numbers_without_the_closing_dot_is_no_date():
     assert dates_in("version 2026. 3. 1", 0, "dmy") == []
 
 
+@pytest.mark.parametrize("text,code", [("2.249,50 TL", "TRY"), ("₺2.249,50", "TRY"), ("2 249,50 лв.", "BGN"),
+                                       ("EUR1.234,56", "EUR"), ("USD1,234.56", "USD")])
+def test_the_lira_the_lev_and_a_code_touching_its_amount(text, code):
+    assert currency_in(text) == code
+
+
+def test_a_code_touching_its_amount_is_read_off_it_and_tl_only_after_an_amount():
+    assert parse_amount("EUR1.234,56") == D("1234.56") and parse_amount("₺2.249,50") == D("2249.50")
+    assert currency_in("TL 500 sipariş") is None
+
+
 def test_the_leu_after_an_amount_and_not_the_italian_word():
     assert currency_in("238,00 lei") == "RON"
     assert currency_in("per lei 20,00") is None

@@ -31,6 +31,9 @@ CURRENCY_SYMBOLS = {
     "zl": "PLN",
     # the Romanian leu, written after the amount ("238,00 lei"); only there: "lei" is an Italian word
     "lei": "RON", "LEI": "RON", "Lei": "RON",
+    # the Turkish lira's sign and abbreviation ("2.249,50 TL"; "TL" only after an amount) and
+    # the Bulgarian lev ("2 249,50 лв.")
+    "₺": "TRY", "TL": "TRY", "лв.": "BGN", "лв": "BGN",
 }
 ISO_CURRENCIES = frozenset(
     "EUR USD GBP INR CHF PLN CZK SEK NOK DKK HUF JPY CNY CAD AUD NZD RON BGN HRK TRY ZAR SGD HKD AED BRL MXN MYR".split()
@@ -45,10 +48,11 @@ AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # ("Mo.-Fr. 08.30", "Mo - Fr.", "free.fr."). "S$", "HK$", "A$", "C$", "NZ$" name their own
 # dollar; "Euro" is written out in running text ("Betrag in Euro"); "zl" counts only right
 # after a digit (an OCR-read "zł").
-_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥]|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\b(?-i:Rs|RS)\.?(?=[\s\d]|$)|\b(?-i:RM)(?=\s*[(\-–]?\s*\d)|zł|"
+_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥₺]|(?<=\d)(?-i:TL)\b|(?<=\d )(?-i:TL)\b|(?<=\d )лв\.?|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\b(?-i:Rs|RS)\.?(?=[\s\d]|$)|\b(?-i:RM)(?=\s*[(\-–]?\s*\d)|zł|"
               r"(?<=\d)zl\b|(?<=\d )zl\b|(?<=\d )lei\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
-_CURRENCY_TOKEN = compile_guarded(r"%s|\b(?:%s)\b" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))), re.I)
+# a code may touch the amount after it ("EUR1.234,56", "USD1,234.56"): a word boundary or a digit ends it
+_CURRENCY_TOKEN = compile_guarded(r"%s|\b(?:%s)(?:\b|(?=\d))" % (_SYMBOL_RX, "|".join(sorted(ISO_CURRENCIES))), re.I)
 _SYMBOL_CODES = {k.lower(): v for k, v in CURRENCY_SYMBOLS.items()}
 # digits with optional group separators (dot, comma, apostrophe, thin/normal space) and a decimal part
 _AMOUNT_BODY = re.compile(r"^\d{1,3}(?:[.,'\u2019\u202f\u00a0 ]\d{2,3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
