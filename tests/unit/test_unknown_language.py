@@ -91,6 +91,20 @@ def test_breakdown_rows_whose_tax_is_their_rate_of_the_base_add_up_to_the_larges
     assert rate_rows_totals(document_context(doc_from_rows(rows))[0]) is None
 
 
+def test_a_summary_box_over_the_items_at_a_zero_rate():
+    # the sums in a box above the items (net, "0 %" tax, total), the items in their own column
+    rows = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Reikningur 2026-0117",
+            3: [(300, "Samtals án vsk."), (420, "143,78")], 4: [(300, "Vsk. 0 % – öfug skattskylda"), (420, "0,00")],
+            5: [(300, "Til greiðslu"), (420, "143,78")],
+            7: [(40, "Vara"), (300, "Magn"), (380, "Verð"), _right("Upphæð")]}
+    for i, amount in enumerate(("28,60", "95,50", "19,68")):
+        rows[8 + i] = [(40, f"Vara {i + 1}"), (300, "1"), (380, amount), _right(amount)]
+    assert _column(rows) == ("143.78", "0.00", "143.78")
+    # no rate printed on the zero row: a zero is no tax row
+    rows[4] = [(300, "Vsk."), (420, "0,00")]
+    assert _column(rows) is None
+
+
 def test_an_invoice_in_an_unknown_language_gets_its_amounts_from_the_column():
     ex = extract_invoice(doc_from_rows(_invoice()), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("16500.00", "3960.00", "20460.00")

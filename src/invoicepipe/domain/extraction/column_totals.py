@@ -25,6 +25,7 @@ rate and tax is such a row too; all of them together add up to the same net and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -59,21 +60,20 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
     more than one that disagree."""
     entries = _rightmost_amounts(ctx)
     largest = max((abs(e.value) for e in entries), default=None)
-    tol = _ALIGN_CHARS * (ctx.layout.char_width or 5.0)
+    columns = _columns(entries, _ALIGN_CHARS * (ctx.layout.char_width or 5.0))
     found = {}
-    for i, net in enumerate(entries):
-        if not net.value:
-            continue
-        taxes: list[_Entry] = []
-        for total in entries[i + 1:i + 2 + _MAX_TAX_ROWS]:
-            if not _same_column(net, total, tol):
-                break
-            tax = sum((t.value for t in taxes), Decimal(0))
-            if (taxes and total.value == net.value + tax and abs(total.value) == largest
-                    and _plausible_tax(net.value, tax) and _items_add_up(entries, i, tol, (net.value, total.value))):
-                found[(net.value, tax, total.value)] = (net, list(taxes), total)
-            taxes.append(total)
-    if len({k[2] for k in found}) != 1 or len(found) != 1:
+    for c, column in enumerate(columns):
+        for i, net in enumerate(column):
+            if not net.value:
+                continue
+            for j in range(i + 2, min(len(column), i + 2 + _MAX_TAX_ROWS)):
+                taxes, total = column[i + 1:j], column[j]
+                tax = sum((t.value for t in taxes), Decimal(0))
+                if (total.value == net.value + tax and abs(total.value) == largest and _plausible_tax(net.value, tax, taxes)
+                        and (_run_adds_up(reversed(column[:i]), (net.value, total.value), 1)
+                             or _items_elsewhere(columns, c, j, net.value))):
+                    found[(net.value, tax, total.value)] = (net, list(taxes), total)
+    if len(found) != 1:
         return None  # none, or several readings of the column that disagree
     net, taxes, total = next(iter(found.values()))
     return (_candidate("net", net.value, net.words), _candidate("tax", sum((t.value for t in taxes), Decimal(0)),
@@ -97,26 +97,54 @@ def _rightmost_amounts(ctx: Context) -> list[_Entry]:
     return out
 
 
-def _same_column(a: _Entry, b: _Entry, tol: float) -> bool:
-    return a.line.page == b.line.page and abs(a.right - b.right) <= tol
+def _columns(entries: list[_Entry], tol: float) -> list[list[_Entry]]:
+    """The entries by column, each in reading order: an entry joins the column whose last entry
+    on its page ends within ``tol`` of it (two columns set side by side interleave in reading
+    order; each keeps its own sequence; a sum with its currency after it, "1 711,24 Kč", ends a
+    little left of the items it sums)."""
+    columns: list[list[_Entry]] = []
+    for e in entries:
+        home = next((col for col in columns if col[-1].line.page == e.line.page and abs(col[-1].right - e.right) <= tol), None)
+        if home is None:
+            columns.append([e])
+        else:
+            home.append(e)
+    return columns
 
 
-def _plausible_tax(net: Decimal, tax: Decimal) -> bool:
-    # the same sign as the net (a credit note is negative throughout)
-    return (net > 0) == (tax > 0) and tax != 0 and abs(tax) <= abs(net) * MAX_TAX_SHARE
+def _plausible_tax(net: Decimal, tax: Decimal, rows: list[_Entry] = ()) -> bool:
+    """The same sign as the net (a credit note is negative throughout) and at most the highest
+    rate; a tax of zero only where a tax row prints it at a 0 % rate (an intra-Community supply
+    or a reverse charge: "0 % 0,00")."""
+    if tax == 0:
+        return bool(rows) and all(r.value == 0 for r in rows) and any(_ZERO_RATE.search(r.line.text) for r in rows)
+    return (net > 0) == (tax > 0) and abs(tax) <= abs(net) * MAX_TAX_SHARE
 
 
-def _items_add_up(entries: list[_Entry], net_at: int, tol: float, sums: tuple[Decimal, ...]) -> bool:
-    """The amounts right above the net in its column, one or more, add up to one of ``sums``
-    (the net, or the total where the items print their gross)."""
-    net = entries[net_at]
-    running = Decimal(0)
-    for e in reversed(entries[:net_at]):
-        if not _same_column(net, e, tol):
-            return False
+_ZERO_RATE = re.compile(r"(?<![\d.,])0(?:[.,]0+)?\s?%")
+
+
+def _run_adds_up(run, sums: tuple[Decimal, ...], at_least: int) -> bool:
+    """Some first ``at_least`` or more of ``run``'s amounts, taken in order, add up to one of
+    ``sums`` (the net, or the total where the items print their gross)."""
+    running, count = Decimal(0), 0
+    for e in run:
         running += e.value
-        if running in sums:
+        count += 1
+        if count >= at_least and running in sums:
             return True
+    return False
+
+
+def _items_elsewhere(columns: list[list[_Entry]], c: int, total_at: int, net: Decimal) -> bool:
+    """Two or more consecutive amounts of a column outside the sums, the items printed below
+    or beside a summary box, add up to the net."""
+    for k, column in enumerate(columns):
+        for start in range(len(column)):
+            if k == c and start <= total_at:
+                continue  # the sums themselves, and above them the run ``column_totals`` reads first
+            if _run_adds_up(column[start:], (net,), 2):
+                return True
     return False
 
 
