@@ -92,3 +92,31 @@ def test_a_value_at_the_remembered_place_under_another_fields_label_is_not_taken
     assert extract_invoice(header("Vorgang", "4500010521"), [VENDOR], memory={"V7": memory}).value("po_number") == "4500010521"
     credit = extract_invoice(header("Kunden-Nr.", "65001"), [VENDOR], memory={"V7": memory})
     assert credit.value("po_number") is None
+
+
+def test_a_one_page_invoices_sums_are_looked_for_on_the_last_page_of_a_longer_one():
+    # the vendor's summary table heads its gross column with the item table's own words:
+    # read back on page 1 of a two-page invoice, "Brutto" would take the first item's gross
+    def rows_of(items, summary):
+        return ([(40, 40, "Kessler Elektro GmbH"), (40, 54, "USt-IdNr. DE111222333"), (40, 100, "Rechnung Nr. K-1"),
+                 (40, 300, "Leistung"), (250, 300, "Netto"), (330, 300, "MwSt"), (420, 300, "Brutto")]
+                + [(x, 314 + 14 * i, t) for i, row in enumerate(items) for x, t in zip((40, 250, 330, 420), row)], summary)
+
+    def doc(items, summary_rows, pages_split: bool) -> DocumentText:
+        head, _ = rows_of(items, ())
+        summary = [(250, 600, "Netto"), (330, 600, "MwSt"), (420, 600, "Brutto")] + [
+            (x, 614, t) for x, t in zip((40, 250, 330, 420), ("Summe",) + summary_rows)]
+        first = page(head if pages_split else head + summary).pages[0]
+        if not pages_split:
+            return DocumentText((first,), None, "test")
+        second = page(summary).pages[0]
+        return DocumentText((first, Page(2, 595, 842, tuple(Word(w.text, w.box, 2, w.confidence) for w in second.words),
+                                         "pdf_text")), None, "test")
+
+    one = doc([("Montage", "100,00", "19,00", "119,00")], ("100,00", "19,00", "119,00"), False)
+    memory = learn_layout(one, "V7", {"net": "100.00", "tax": "19.00", "total": "119.00"})
+    assert memory.spots_for("total")[0].page == -1
+    two = doc([("Montage", "329,80", "62,66", "392,46"), ("Kabel", "700,00", "133,00", "833,00")],
+              ("1.029,80", "195,66", "1.225,46"), True)
+    ex = extract_invoice(two, [VENDOR], memory={"V7": memory})
+    assert ex.value("total") == "1225.46"

@@ -96,6 +96,11 @@ def _label_of(ctx: Context, line: Line, start: int, box: Box) -> tuple[str, bool
     if words:
         return " ".join(words), False
     for above, s, e in reversed(ctx.layout.lines_above(line, box.x0 - 2, box.x1 + 2, 2)):
+        if any(t.has_decimals and s <= t.start < e for t in amounts_on(above, ctx.decimal_sep, ctx.layout.char_width)):
+            # another value over this one (an item's amount over the column's sum): the words
+            # higher up head the column, they do not label this value, and read back on the
+            # next invoice they would take its first item
+            break
         words = _label_words(_norm_words(above.text[s:e])[-4:])
         if words:
             return " ".join(words), True
@@ -118,7 +123,10 @@ def learn_spots(ctx: Context, values: Mapping[str, str], vendor_key: str) -> Ven
         line, s, e = pick
         box = union_box(line.words_in(s, e))
         label, above = _label_of(ctx, line, s, box)
-        page = -1 if field in AMOUNT_FIELDS and line.page == last_page and last_page > 1 else line.page
+        # the sums stand on the last page, however many the next invoice has: a one-page
+        # invoice's totals are looked for on the last page of a two-page one, not under the
+        # same words in its item table on page 1
+        page = -1 if field in AMOUNT_FIELDS and line.page == last_page else line.page
         spots.append(FieldSpot(field, page, _relative(ctx.layout, line.page, box), label, above))
     return VendorLayout(vendor_key, tuple(spots), 1)
 
