@@ -168,11 +168,12 @@ class DateToken:
 # amount or range is written so)
 # A speck OCR read as a word of its own between the day and a written month ("20 ? januari
 # 2026", "4 · marzo 2026"): the date patterns see "20 januari 2026" (a month name must still follow).
-# Guarded by the marks it can start with (the same matches): every line with a digit is searched,
-# and each alternative's look-behind was tried at every character.
-_MARK_IN_DATE = compile_guarded(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)|(?<=(?<!\d)(?:19|20)\d\d-)[ ](?=\d\d?-\d\d?(?!\d))|"
-                                r"(?:(?<=(?<!\d)(?:19|20)\d\d-\d\d-)|(?<=(?<!\d)(?:19|20)\d\d-\d-))[ ](?=\d\d?(?![\d.,]))|"
-                                r"(?:(?<=(?<![\d.,])\d )|(?<=(?<![\d.,])\d\d ))[?·‘’'`´“”\"*°|:;,]{1,2} (?=[^\W\d_]{3,})")
+_MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)|(?<=(?<!\d)(?:19|20)\d\d-)[ ](?=\d\d?-\d\d?(?!\d))|"
+                           r"(?:(?<=(?<!\d)(?:19|20)\d\d-\d\d-)|(?<=(?<!\d)(?:19|20)\d\d-\d-))[ ](?=\d\d?(?![\d.,]))|"
+                           r"(?:(?<=(?<![\d.,])\d )|(?<=(?<![\d.,])\d\d ))[?·‘’'`´“”\"*°|:;,]{1,2} (?=[^\W\d_]{3,})")
+# guarded by the marks it can start with (the same matches): every line with a digit is
+# searched, and each alternative's look-behind was tried at every character
+_MARK_IN_DATE = compile_guarded(_MARK_IN_DATE.pattern)
 
 
 def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:
