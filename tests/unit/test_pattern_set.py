@@ -70,16 +70,20 @@ def test_a_first_class_guard_finds_the_same_matches():
 
 
 def test_compile_guarded_gives_the_plain_patterns_matches():
-    from invoicepipe.domain.extraction import items, parsing, payment_terms, table_columns
+    from invoicepipe.domain.extraction import amount_due, candidates, correction_rows, items, labels, parsing, payment_terms, table_columns
     from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
-    guarded = [parsing._CURRENCY_TOKEN, payment_terms._TERMS_WORDS, table_columns._ANY_NAME, *items._COL_RX.values()]
+    guarded = [parsing._CURRENCY_TOKEN, payment_terms._TERMS_WORDS, table_columns._ANY_NAME, *items._COL_RX.values(),
+               amount_due._DUE, amount_due._PREPAID, amount_due._WITHHELD, correction_rows._RESTATES, labels.CREDIT_NOTE,
+               labels.CREDITS_INVOICE, candidates._MARK_IN_DATE]
     assert all(rx.pattern.startswith("(?=[") for rx in guarded)
     # each guarded pattern against itself without the guard: "(?=[...])(?:P)" -> P
     pairs = [(rx, re.compile(rx.pattern[rx.pattern.index("])(?:") + 5:-1], rx.flags)) for rx in guarded]
     alphabet = ALPHABET + list("EUR eur USD $€£₹¥ Rs. RM 12,50 zł Kč ") + [
         "Qty ", "Menge", "unit price ", "Einzelpreis", "Beschreibung", "Betrag ", "total ", "%", "MwSt ", "netto ",
-        "Zahlung ", "payment terms ", "due ", "Fälligkeit", "Artikel-Nr.", "Pos. ", "\u212a", "\u017f"]
+        "Zahlung ", "payment terms ", "due ", "Fälligkeit", "Artikel-Nr.", "Pos. ", "\u212a", "\u017f",
+        "Zahlbetrag", "Amount ", "Balance", "à payer", "do zapłaty", "acconto", "d'", "Retención", "IRPF", "before ",
+        "correction", "Gutschrift", "credit note", "Faktura", "2026-03-", "‘", "18", "20 ", "? ", "januari", "·"]
     rng = random.Random(5)
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
@@ -89,3 +93,11 @@ def test_compile_guarded_gives_the_plain_patterns_matches():
             assert [m.span() for m in guard.finditer(folded)] == [m.span() for m in plain.finditer(folded)]
     assert compile_guarded(r"(?:a|b)?c").pattern == r"(?=[abc])(?:(?:a|b)?c)"
     assert compile_guarded(r".x").pattern == r".x"  # any character may start it: no guard
+
+
+def test_the_scan_tries_each_alternative_only_where_it_can_start():
+    from invoicepipe.domain.extraction.pattern_set import _alternatives
+
+    assert _alternatives(r"(?:a|(?:b|c)d)e") == ["ae", "bde", "cde"]
+    assert _alternatives(r"(?:[|(]x|y\|z|[]|]|[^]|])q") == ["[|(]xq", "y\\|zq", "[]|]q", "[^]|]q"]
+    assert _alternatives(r"(?:a|b)*c") == [r"(?:a|b)*c"] and _alternatives(r"x(?:a|b)") == [r"x(?:a|b)"]

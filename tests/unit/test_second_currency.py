@@ -2,9 +2,11 @@
 (``extraction.second_currency``): the items decide which is the invoice's, and when they
 cannot, neither set passes a threshold."""
 
+import random
+
 from invoicepipe.domain.calibration import evidence_class
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.second_currency import _EXCHANGE_RATE
+from invoicepipe.domain.extraction.second_currency import _EXCHANGE_RATE, line_states_rate
 from invoicepipe.domain.models import Vendor
 from tests.unit.test_extraction_fields import doc_from_rows
 
@@ -46,6 +48,11 @@ def test_exchange_rate_statements():
     unsaid = ["Total 1 234,56 EUR", "Kurs BHP 1 szt 420,00 PLN", "Qty 1 EA 12,50 USD", "1 EUR 12,50 USD"]
     assert all(_EXCHANGE_RATE.search(t) for t in said)
     assert not any(_EXCHANGE_RATE.search(t) for t in unsaid)
+    # the line test (a two-decimal figure asked first) answers as the full search does
+    rng = random.Random(3)
+    pieces = ["1", "EUR", " = ", "1,0842", "0.85", " USD", " per ", "€", "12", ".", ",", "Kurs NBP ", "4,2718", " "]
+    for text in said + unsaid + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))) for _ in range(3000)]:
+        assert line_states_rate(text) == bool(_EXCHANGE_RATE.search(text)), text
 
 
 def test_undecided_sets_show_the_one_in_the_vendors_currency():

@@ -19,6 +19,7 @@ from invoicepipe.domain.extraction.candidates import AmountToken, amounts_on, da
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, min_confidence
 from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 _DUE_LABELS = (
@@ -57,9 +58,11 @@ _WITHHELD_LABELS = (
     r"retenci[oó]n(?:\s*(?:de\s*)?irpf)?|irpf\s*retenido|ritenuta(?:\s*d['’]\s*acconto)?|reten[cç][aã]o\s*na\s*fonte|"
     r"withholding\s*tax|tax\s*withheld|quellensteuer",
 )
-_DUE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _DUE_LABELS))
-_PREPAID = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _PREPAID_LABELS))
-_WITHHELD = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _WITHHELD_LABELS))
+# guarded by their first letters (``compile_guarded``: the same matches): every line is searched
+# for all three, and the engine tried each label at every word start
+_DUE = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _DUE_LABELS), re.I)
+_PREPAID = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _PREPAID_LABELS), re.I)
+_WITHHELD = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _WITHHELD_LABELS), re.I)
 # a due-date label shares words with the amount's ("da pagare entro", "te betalen voor"): a
 # date or a deadline word right after the label says the line dates the payment
 _DEADLINE_AFTER = re.compile(r"(?i)^\W*(?:entro|voor|avant|bis|by|before|until|antes|até|do\s+dnia|no\s+later)\b")

@@ -17,6 +17,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, MONTHS, currency_in, parse_amount, parse_date
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
 _CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|SEK|NOK|DKK|Rs\.?|S?Fr\.|kr\.?|zł)$", re.I)
 # the last group of a space-grouped amount carries the sign of a credit note's trailing
@@ -170,6 +171,9 @@ class DateToken:
 _MARK_IN_DATE = re.compile(r"(?<=\d[./-])[‘’'`´“”\"]+(?=\d)|(?<=(?<!\d)(?:19|20)\d\d-)[ ](?=\d\d?-\d\d?(?!\d))|"
                            r"(?:(?<=(?<!\d)(?:19|20)\d\d-\d\d-)|(?<=(?<!\d)(?:19|20)\d\d-\d-))[ ](?=\d\d?(?![\d.,]))|"
                            r"(?:(?<=(?<![\d.,])\d )|(?<=(?<![\d.,])\d\d ))[?·‘’'`´“”\"*°|:;,]{1,2} (?=[^\W\d_]{3,})")
+# guarded by the marks it can start with (the same matches): every line with a digit is
+# searched, and each alternative's look-behind was tried at every character
+_MARK_IN_DATE = compile_guarded(_MARK_IN_DATE.pattern)
 
 
 def dates_in(text: str, offset: int, order: Optional[str]) -> list[DateToken]:

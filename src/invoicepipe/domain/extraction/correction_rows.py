@@ -19,6 +19,7 @@ import re
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.pattern_set import compile_guarded
 from invoicepipe.domain.extraction.search import Context
 
 _STATE = (
@@ -31,7 +32,8 @@ _STATE = (
     r"após\s*(?:a\s*)?correção",
     r"prima\s*della\s*rettifica|dopo\s*(?:la\s*)?rettifica|voor\s*correctie|na\s*correctie",
 )
-_RESTATES = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _STATE))
+# guarded by its first letters (the same matches): every line is searched, see ``amount_due``
+_RESTATES = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _STATE), re.I)
 # the heading of the difference the document bills or credits, which ends the restated block
 _DIFFERENCE = re.compile(fold_accents(r"(?i)^\W*(?:korekta|różnica|difference|differenz|korrektur|correction|rozdíl|oprava|"
                                       r"différence|diferencia|differenza|verschil|diferença|change)\b"))

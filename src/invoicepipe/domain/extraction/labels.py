@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from invoicepipe.domain.extraction.layout import Line
-from invoicepipe.domain.extraction.pattern_set import PatternSet
+from invoicepipe.domain.extraction.pattern_set import PatternSet, compile_guarded
 from invoicepipe.domain.extraction.vocabulary import CREDITS_INVOICE as _CREDITS_INVOICE, NO, RAW
 from invoicepipe.domain.extraction.vocabulary_documents import EINVOICE_TERMS
 from invoicepipe.domain.extraction.vocabulary_further import FURTHER_TERMS
@@ -95,8 +95,9 @@ def _label_scan() -> PatternSet:
     return PatternSet([rx.pattern for _, rx, _, _ in _COMPILED], _WORD_START, re.I)
 
 
-CREDIT_NOTE = re.compile(r"(?i)(?<!\w)(?:%s)(?!\w)" % fold_accents(RAW["credit_note"][0][0]))
-CREDITS_INVOICE = re.compile(r"(?i)(?<!\w)(?:%s)" % fold_accents(_CREDITS_INVOICE))
+# guarded by their first letters (``compile_guarded``: the same matches): every line is searched
+CREDIT_NOTE = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % fold_accents(RAW["credit_note"][0][0]), re.I)
+CREDITS_INVOICE = compile_guarded(r"(?<!\w)(?:%s)" % fold_accents(_CREDITS_INVOICE), re.I)
 SELF_BILLED = re.compile(r"(?i)selbst\s*ausgestellt|gutschriftsverfahren|self[-\s]*billed|self[-\s]*billing|autofactur")
 
 

@@ -48,12 +48,14 @@ class PatternSet:
         self.patterns, self.flags = list(patterns), flags
         firsts = [_first_parts(p, flags) for p in patterns]
         self._can_start = [re.compile(f"[{''.join(f)}]", flags) if f else None for f in firsts]
-        # where any pattern matches: the patterns grouped by a character they can begin with
-        # (one may stand in several groups), each group tried only where that character stands
+        # where any pattern matches: the patterns' alternatives (``_alternatives``: only whether
+        # one matches counts here, and a pattern's alternatives of other first characters cost
+        # a try at every word start) grouped by a character they can begin with (one may
+        # stand in several groups), each group tried only where that character stands
         groups: dict[Optional[str], list[str]] = {}
-        for p, first in zip(patterns, firsts):
-            for part in first or (None,):
-                groups.setdefault(part, []).append(f"(?:{p[len(prefix):]})")
+        for alt in (a for p in patterns for a in _alternatives(p[len(prefix):])):
+            for part in _first_parts(alt, flags) or (None,):
+                groups.setdefault(part, []).append(f"(?:{alt})")
         union = "|".join(f"(?=[{part}])(?:{'|'.join(body)})" if part else "|".join(body) for part, body in groups.items())
         self._starts = re.compile(f"{prefix}(?=(?:{union or '(?!)'}))", flags)
         self._by_char: dict[str, tuple[tuple[int, ...], Optional[re.Pattern]]] = {}
@@ -92,6 +94,57 @@ class PatternSet:
                     "".join(f"(?:(?=({self.patterns[i]}))|)" for i in indices), self.flags)
             entry = self._by_char[ch] = (indices, combined)
         return entry
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """Patterns that together match where ``pattern`` matches (at a position, one of them
+    matches iff it does): a leading plain group's branches, each followed by what follows
+    the group ("(?:a|b)c" is "ac" and "bc"), split again the same way; else the pattern."""
+    if pattern.startswith("(?:"):
+        end = _closing(pattern)
+        rest = pattern[end + 1:]
+        if end > 0 and rest[:1] not in ("*", "+", "?", "{"):
+            return [alt for branch in _branches(pattern[3:end]) for alt in _alternatives(branch + rest)]
+    return [pattern]
+
+
+def _tokens(pattern: str):
+    """(index, character) of ``pattern``'s characters outside escapes and character classes."""
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: up to the first unescaped "]" but its first character
+            i += 2 if pattern[i + 1:i + 2] == "^" else 1
+            i += 1 if pattern[i:i + 1] == "]" else 0
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+            continue
+        yield i, ch
+        i += 1
+
+
+def _closing(pattern: str) -> int:
+    """Where the group opening ``pattern`` closes (-1: it does not)."""
+    depth = 0
+    for i, ch in _tokens(pattern):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return i
+    return -1
+
+
+def _branches(pattern: str) -> list[str]:
+    """``pattern`` cut at its top-level "|"."""
+    cuts, depth = [], 0
+    for i, ch in _tokens(pattern):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            cuts.append(i)
+    return [pattern[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(pattern)])]
 
 
 def first_class(pattern: str, flags: int = 0) -> Optional[str]:

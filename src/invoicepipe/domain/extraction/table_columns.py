@@ -201,6 +201,8 @@ def find_header(line: Line, below: Optional[Line] = None) -> Optional[Header]:
     """The table header on ``line`` (joined with ``below`` when that is a second header line).
     Whether the line is a header is judged on its names as read; its columns are those names
     with a name set a column's gap apart read as two (``_cells``)."""
+    if sum(ch.isdigit() for ch in line.text) > _MAX_DIGITS:  # refused whatever its names (``_cannot_head``), and
+        return None  # most lines tried have amounts (those right of a block's gap): no names searched
     names, coverage = _names(line)
     if not names or _cannot_head(coverage, line):
         return None
