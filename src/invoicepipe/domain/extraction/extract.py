@@ -31,13 +31,13 @@ from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
-from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_and_number, code_before, glued_before,
-                                                             letter_among_zeros, number_after, number_past_separator,
-                                                             separator_end, series_and_number)
+from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
+                                                             glued_before, letter_among_zeros, number_after,
+                                                             number_past_separator, separator_end, series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
-    Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value,
+    Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value, value_over_label,
     parse_date_value, parse_identifier)
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
@@ -282,13 +282,18 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # a cover letter's date, the invoice's page dated otherwise: held the same way
             cand.notes.append("dated_elsewhere")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        if name in ("invoice_number", "invoice_date") and cand is not None and value_over_label(ctx, cand, parser):
+            # values over their captions in rows of two or more: the one under the label may be
+            # the next caption's
+            cand.notes.append("value_over_label")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name == "invoice_number" and cand is not None:
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
             cand = series_and_number(cand) or cand  # "Seria SBX nr. 0727": the series its label names
             cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
-            if code_before(ctx, cand):
+            if code_before(ctx, cand) or code_after_label(ctx, cand):
                 # a code one space before the number may be its first part, lost: a person decides
                 cand.notes.append("code_before")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)

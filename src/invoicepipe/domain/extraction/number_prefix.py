@@ -69,6 +69,21 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
     return prev.text
 
 
+def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
+    """"FATURA N.º FT" over "A2026/173": a value read on the line under its label, where the
+    label's own line ends in a code right after it. The number wrapped after its first part
+    (a series or document-type code), and the code may be that part: a person decides."""
+    if cand.method != "label_below" or cand.label is None or not cand.words:
+        return None
+    line = ctx.layout.line_of(cand.words[0])
+    if line is None or line is cand.label.line:
+        return None
+    rest = cand.label.line.text[cand.label.end:].strip(" :#.")
+    if not _CODE.fullmatch(rest) or number_label_word(rest):
+        return None
+    return rest
+
+
 # what OCR glues to the front of a number it read only in part: a letter or digit, or a
 # sign a letter is read as ("$" for S, "@" for 0 or O, "&" for 8, "§" for S)
 _LOST_LEAD = re.compile(r"[A-Za-z0-9$@&§]")

@@ -347,6 +347,47 @@ def _value_above(ctx: Context, line: Line, lbox, col_x1: float, parser: Parser):
     return (value, above) if value else None
 
 
+def value_over_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
+    """A value read under its label, where right over the label, close above and in its column,
+    another value of the same kind is printed on a line without labels: "RE-2026-0042" over
+    "Invoice No." over "C-10442" over "Customer No.". Whether the captions stand under their
+    values or over them, the geometry of one pair cannot say, and the value under the label may
+    be the next caption's (the customer number taken as the invoice number at full confidence):
+    a person decides."""
+    if cand.method != "label_below" or cand.label is None:
+        return False
+    line = cand.label.line
+    words = line.words_in(cand.label.start, cand.label.end)
+    if not words:
+        return False
+    lbox, cw = union_box(words), ctx.layout.char_width
+    found = ctx.layout.lines_above(line, lbox.x0 - cw, lbox.x1 + cw, max_lines=1)
+    if not found:
+        return False
+    above, s, e = found[0]
+    if line.box.top - above.box.bottom > 1.5 * line.height or _labelled(ctx, above, s, e):
+        return False
+    value = parser(ctx, above, s, e)
+    if not value or value[0] == cand.value:
+        return False
+    if parser is parse_identifier and (dates_in(above.text[s:e], 0, ctx.date_order)
+                                       or sum(ch.isdigit() for ch in value[0]) < _MIN_ID_DIGITS_OVER):
+        return False  # nothing of the kind over the label: a date's year, a house number or postcode part
+    # a label right over that value is its own: a stack of label/value pairs ("Date" / "7 Feb
+    # 2026" / "Credit Note Number" / "INV-0834"), each value under its label
+    span = above.words_in(s, e)
+    over = ctx.layout.lines_above(above, span[0].box.x0 - cw, span[-1].box.x1 + cw, max_lines=1) if span else []
+    return not any(_labelled(ctx, ln, s2, e2) for ln, s2, e2 in over)
+
+
+# an identifier over a label counts from this many digits: "15", "M5J" in an address are none
+_MIN_ID_DIGITS_OVER = 4
+
+
+def _labelled(ctx: Context, line: Line, start: int, end: int) -> bool:
+    return any(h.strength >= 0.5 and h.start < end and h.end > start for h in ctx.hits[id(line)])
+
+
 def _right_aligned_in_cell(ctx: Context, name: str, line: Line, lbox, col_x1: float, parser: Parser):
     """((value, raw, start, end, quality), line) of a value printed right-aligned in a wide
     cell of a row of three or more labels, past the reach of a value under the label itself:
