@@ -199,3 +199,24 @@ def test_a_turkish_invoice_reads_whole():
     names = ("invoice_number", "invoice_date", "due_date", "po_number", "net", "tax", "total")
     assert tuple(ex.value(n) for n in names) == ("ANA2026000000142", "2026-03-04", "2026-04-03", "4500012345", "1000.00",
                                                   "200.00", "1200.00")
+
+
+def test_the_vendors_vat_id_is_the_one_it_was_resolved_by_not_the_buyers_beside_a_label():
+    from invoicepipe.domain.models import Vendor
+
+    # the vendor's "PVM mokėtojo kodas:" ends its line, the id under it; the buyer's label has
+    # its id on the right, where a label's value is read first
+    rows = {0: "UAB Kanceliarija Nemunas", 1: "Įmonės kodas 307318581 · PVM mokėtojo kodas:", 2: "LT434586314",
+            4: "PIRKĖJAS UAB Meridian Baltic", 5: "PVM mokėtojo kodas: LT020525614",
+            7: "PVM sąskaita faktūra Nr. KNM-000769", 8: "Išrašymo data 2026-01-30",
+            10: [(300, "Mokėtina suma"), (450, "254,10 EUR")]}
+    vendor = Vendor("V1312", "UAB Kanceliarija Nemunas", tax_id="LT434586314")
+    ex = extract_invoice(doc_from_rows(rows), [vendor])
+    assert ex.value("vendor_id") == "V1312" and ex.value("vendor_vat_id") == "LT434586314"
+
+
+@pytest.mark.parametrize("title", ["KREDITINĖ PVM SĄSKAITA FAKTŪRA", "KREEDITARVE", "KREDĪTRĒĶINS", "İADE FATURASI"])
+def test_baltic_and_turkish_credit_notes_with_positive_amounts_are_credit_notes(title):
+    rows = {0: "Kanceliarija Nemunas", 2: title, 3: "Nr. KNM-000781", 4: "2026-05-05",
+            10: [(300, "Total"), (450, "254,10 EUR")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("document_type") == "credit_note"

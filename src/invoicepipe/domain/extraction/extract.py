@@ -568,6 +568,11 @@ def _vendor_fields(ctx: Context, resolved: Optional[tuple], printed: Optional[Ca
                 # the national number printed without its country prefix (a Polish NIP, an
                 # Italian partita IVA): the same id, given in the master's (EU VAT) form
                 vat = Candidate("vendor_vat_id", vendor.tax_id, vat.score, vat.method, vat.words, vendor.tax_id)
+            if vat is None and line is not None:
+                # the id the vendor was resolved by, printed where no VAT label reaches it (under
+                # a label that ends its line, whose value on the right is the buyer's): the line
+                # the resolver read it on
+                vat = Candidate("vendor_vat_id", vendor.tax_id, 0.97, "vendor_master", line.words, vendor.tax_id)
             if vat:
                 put("vendor_vat_id", vat, 0.97, "vendor_master")
         return

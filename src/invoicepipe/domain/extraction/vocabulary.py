@@ -477,7 +477,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|note\s*de\s*crédit|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
                      r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|adjustment\s*note|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|"
-                     r"hyvityslasku|(?:jóváíró|sztornó|storno|helyesbítő)\s*számla|factur[aă]\s*storno|not[aă]\s*de\s*credit", 1.0, "en")],
+                     r"hyvityslasku|(?:jóváíró|sztornó|storno|helyesbítő)\s*számla|factur[aă]\s*storno|not[aă]\s*de\s*credit|"
+                     # Estonian, Latvian, Lithuanian and Turkish credit notes (kv-2.29's languages)
+                     r"kreeditarve|kredītrēķins|kreditinė\s*(?:pvm\s*)?sąskait(?:a|os)|iade\s*faturas[ıi]", 1.0, "en")],
     # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
     "other_title": [(r"zahlteil|empfangsschein|section\s*paiement|récépissé|sezione\s*pagamento|ricevuta", 1.0, "de")],
     "buyer": [(r"bill(?:ed)?\s*to|ship\s*to|sold\s*to|customer|käufer|kunde|rechnungsempfänger|leistungsempfänger|client|destinataire|factuuradres|"
