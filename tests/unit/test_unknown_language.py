@@ -204,3 +204,16 @@ def test_the_evaluation_can_read_only_some_languages_labels():
     finally:
         keep_label_languages(None)
     assert [h[0] for h in labels_in_text("rechnungsnummer re-1")] == ["invoice_number"]
+
+
+def test_a_net_printed_as_the_largest_amount_is_no_total_the_rows_reach_by_chance():
+    # two item rows' bases and taxes add up to the "Net total" of three (250 + 350 + 17.50 +
+    # 66.50 = 684 = 250 + 350 + 84): the largest amount is labelled a net, so no total is read
+    rows = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Reikningur 2026-0117",
+            4: [(40, "Vara"), (250, "Nettó"), (320, "Vsk."), (380, "Vsk. upphæð"), _right("Samtals")],
+            5: [(40, "Veitingar"), (250, "250,00"), (320, "7 %"), (380, "17,50"), _right("267,50")],
+            6: [(40, "Salur"), (250, "350,00"), (320, "19 %"), (380, "66,50"), _right("416,50")],
+            7: [(40, "Drykkir"), (250, "84,00"), (320, "19 %"), (380, "15,96"), _right("99,96")],
+            9: [(300, "Net total"), _right("684,00")]}
+    ctx = document_context(doc_from_rows(rows))[0]
+    assert rate_rows_totals(ctx) is None and column_totals(ctx) is None

@@ -70,6 +70,7 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
                 taxes, total = column[i + 1:j], column[j]
                 tax = sum((t.value for t in taxes), Decimal(0))
                 if (total.value == net.value + tax and abs(total.value) == largest and _plausible_tax(net.value, tax, taxes)
+                        and not _sum_before_tax(ctx, total.line)
                         and (_run_adds_up(reversed(column[:i]), (net.value, total.value), 1)
                              or _items_elsewhere(columns, c, j, net.value))):
                     found[(net.value, tax, total.value)] = (net, list(taxes), total)
@@ -170,10 +171,19 @@ def rate_rows_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candi
         return None
     (net, tax), run = next(iter(found.items()))
     line, tok = next((ln, t) for v, ln, t in reversed(money) if v == largest)
+    if _sum_before_tax(ctx, line):
+        return None
     sign = -1 if tok.value < 0 else 1  # a credit note's rows print their amounts unsigned
     return (_candidate("net", sign * net, _words_of(ctx, run, "net"), "rate_rows"),
             _candidate("tax", sign * tax, _words_of(ctx, run, "tax"), "rate_rows"),
             _candidate("total", tok.value, line.words_in(tok.start, tok.end), "rate_rows"))
+
+
+def _sum_before_tax(ctx: Context, line: Line) -> bool:
+    """The line labels its amount a net ("Net total 684.00"): the largest amount of an
+    invoice that prints no total is its net, and sums that reach it by chance name no total."""
+    # only a net label: a tax word also stands in a total's ("Total c/ IVA", "Iš viso su PVM")
+    return any(h.field == "net" and h.strength >= 0.5 for h in ctx.hits[id(line)])
 
 
 def _words_of(ctx: Context, run, name: str) -> tuple:
