@@ -71,9 +71,5 @@ def dated_elsewhere(ctx: Context, cand: Candidate) -> bool:
     is one of two dates of issue, and which is the invoice's a person says."""
     if cand.method != "dateline" or cand.anchor is None:
         return False
-    later = [ln for ln in ctx.layout.lines if ln.page != cand.anchor.page]
-    by_page: dict[int, list[Line]] = {}
-    for ln in later:
-        by_page.setdefault(ln.page, []).append(ln)
-    return any(d.value != cand.raw for lines in by_page.values() for ln in lines[:_HEAD_LINES]
-               for d in dates_in(ln.text, 0, ctx.date_order))
+    return any(d.value != cand.raw for page, lines in ctx.layout.by_page.items() if page != cand.anchor.page
+               for ln in lines[:_HEAD_LINES] for d in dates_in(ln.text, 0, ctx.date_order))

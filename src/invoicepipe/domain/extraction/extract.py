@@ -170,11 +170,15 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # written from each country's statutory invoice content; no evaluation set has these languages,
 # and every set reads the same), Estonian and Turkish months.
 # kv-2.30: invoices in a language the vocabulary does not know, measured by evaluating every
-# development set with all labels but the English ones removed: net, tax and total from the
-# column that adds up twice (``column_totals``; also where "Total <unknown words>" over the net
-# was read as the total), an unlabelled date of issue confirmed by the terms to a printed due
-# date (``terms_gap``), a cover letter's date held where the invoice page is dated otherwise;
-# Latvian and Lithuanian year-first written dates.
+# development set with all labels but the English ones removed (``eval extraction
+# --label-languages en``): net, tax and total from the column that adds up twice or from rate
+# rows (``column_totals``; also where "Total <unknown words>" over the net was read as the
+# total), an unlabelled date of issue confirmed by the terms or as a text layer's only date
+# (``issue_witness``), a cover letter's date held where the invoice page is dated otherwise,
+# the number's label from the title word (``title_stem``, weak); from the juliet region: a value
+# under its label with another of its kind over the label held (``search.value_over_label``),
+# a code after the number's label (``number_prefix.code_after_label``), the vendor's VAT id
+# from the resolver's line; Baltic and Turkish dates, credit notes and currencies.
 EXTRACTOR_VERSION = "kv-2.30"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

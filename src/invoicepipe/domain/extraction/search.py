@@ -347,6 +347,10 @@ def _value_above(ctx: Context, line: Line, lbox, col_x1: float, parser: Parser):
     return (value, above) if value else None
 
 
+# an identifier over a label counts from this many digits: "15", "M5J" in an address are none
+_MIN_ID_DIGITS_OVER = 4
+
+
 def value_over_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
     """A value read under its label, where right over the label, close above and in its column,
     another value of the same kind is printed on a line without labels: "RE-2026-0042" over
@@ -378,10 +382,6 @@ def value_over_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
     span = above.words_in(s, e)
     over = ctx.layout.lines_above(above, span[0].box.x0 - cw, span[-1].box.x1 + cw, max_lines=1) if span else []
     return not any(_labelled(ctx, ln, s2, e2) for ln, s2, e2 in over)
-
-
-# an identifier over a label counts from this many digits: "15", "M5J" in an address are none
-_MIN_ID_DIGITS_OVER = 4
 
 
 def _labelled(ctx: Context, line: Line, start: int, end: int) -> bool:
