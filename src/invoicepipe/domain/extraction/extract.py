@@ -32,7 +32,7 @@ from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
-                                                             glued_before, letter_among_zeros, number_after,
+                                                             code_opens_cell, glued_before, letter_among_zeros, number_after,
                                                              number_past_separator, separator_end, series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
@@ -297,6 +297,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
+            cand = code_opens_cell(ctx, cand) or cand  # "Nr." over "KNM 000769": the code is the field's first part
             if code_before(ctx, cand) or code_after_label(ctx, cand):
                 # a code one space before the number may be its first part, lost: a person decides
                 cand.notes.append("code_before")

@@ -43,6 +43,9 @@ _SPACE_GAP = 1.5
 # label does not explain (``search.SKIPPED_WORD_QUALITY``), below every routing threshold
 # even after calibration's largest lift
 PREFIX_DOUBT_CONFIDENCE = SKIPPED_WORD_QUALITY
+# a value left-aligned with its caption starts within a character of the caption's edge (a
+# scan's boxes hug the ink, so a little more)
+_ALIGNED = 1.0
 
 
 def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
@@ -67,6 +70,52 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
     if any(h.start < pe and h.end > ps for h in ctx.hits[id(line)]):
         return None  # the word is (part of) a label the vocabulary knows
     return prev.text
+
+
+def code_opens_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
+    """``cand`` with the code before it joined ("KNM" + "000769") when the code is the first
+    thing the label's field holds: right after the label on its line ("Nr. KNM 000769"), or
+    the first word of the label's column under it, aligned with the label's left edge
+    ("Sąskaitos Nr." over "KNM 000769"). Else None.
+
+    A code loose on a line may be anything printed before the number; one that opens the
+    label's own field is the field's first part. The identifier reader skipped it only for
+    having no digit. On every development set where a code stood there, the number printed
+    with it was the invoice's (the ground truth keeps the series: "KNM 000769", "FT A2026/173").
+    """
+    code = code_before(ctx, cand)
+    hit = cand.label
+    if code is None or hit is None or not cand.words:
+        return None
+    line, k = _line_and_index(ctx, cand.words[0])
+    prev = line.words[k - 1]
+    if cand.method == "label_right" and line is hit.line:
+        # nothing between the label's end and the code but the label's own punctuation
+        if line.text[hit.end:line.spans[k - 1][0]].strip(" :#.") != "":
+            return None
+    elif cand.method == "label_below" and line is not hit.line:
+        label_words = hit.line.words_in(hit.start, hit.end)
+        if not label_words:
+            return None
+        cw = ctx.layout.char_width
+        edges = (label_words[0].box.x0, _caption_start(hit.line, label_words[0], cw))
+        if all(abs(prev.box.x0 - x) > _ALIGNED * cw for x in edges):
+            return None
+        if k >= 2 and prev.box.x0 - line.words[k - 2].box.x1 <= _SPACE_GAP * cw:
+            return None  # the code goes on a word before it: part of a longer text
+    else:
+        return None
+    value = f"{code} {cand.value}"
+    return replace(cand, value=value, raw=value, words=(prev, *cand.words), notes=[*cand.notes, "code_opens_cell"])
+
+
+def _caption_start(line: Line, first, cw: float) -> float:
+    """Where the caption holding the label word ``first`` starts: the label may be the end
+    of a longer caption ("Kreditinės sąskaitos Nr."), its words a space apart."""
+    k = line.words.index(first)
+    while k > 0 and line.words[k].box.x0 - line.words[k - 1].box.x1 <= _SPACE_GAP * cw:
+        k -= 1
+    return line.words[k].box.x0
 
 
 def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
