@@ -29,13 +29,26 @@ def test_a_known_series_form_is_read_whole_under_and_beside_its_label():
     assert value == "A 2026/0012" and conf >= THRESHOLD
 
 
-def test_an_unknown_code_one_space_before_the_number_keeps_it_from_auto_approval():
-    # "ZX 004512", "SRX 004512": codes the series form does not know (no separator in the
-    # number), under the label and beside it: the number is read without them, and must go to
-    # a person (raw 0.45 stays under the threshold after calibration's largest lift)
-    for rows in ({0: "Invoice No.", 1: "ZX 004512", 3: "Total 316.83 EUR"},
-                 {0: "Invoice No.: ZX 004512", 2: "Total 316.83 EUR"},
-                 {0: "Invoice No.: SRX 004512", 2: "Total 316.83 EUR"}):
+def test_an_unknown_code_that_opens_the_labels_field_is_the_numbers_first_part():
+    # "ZX 004512", "KNM 000769": codes the series form does not know (no separator in the
+    # number), right after the label or first under it, aligned with its caption: the
+    # label's field is the two together, as sure as a plain number in the same place
+    for rows, whole in (({0: "Invoice No.", 1: "ZX 004512", 3: "Total 316.83 EUR"}, "ZX 004512"),
+                        ({0: "Invoice No.: ZX 004512", 2: "Total 316.83 EUR"}, "ZX 004512"),
+                        ({0: "Invoice No.: SRX 004512", 2: "Total 316.83 EUR"}, "SRX 004512"),
+                        ({0: "Credit note No.", 1: "KNM 000769", 3: "Total 316.83 EUR"}, "KNM 000769")):
+        value, conf, evidence = number(rows)
+        assert value == whole and "code_opens_cell" in evidence and "code_before" not in evidence, rows
+        plain = number({k: v.replace(whole, whole.split()[1]) for k, v in rows.items()})
+        assert conf == plain[1], rows
+
+
+def test_an_unknown_code_elsewhere_before_the_number_keeps_it_from_auto_approval():
+    # the code does not open the label's field (a word between them, or under the label but
+    # not at its edge): the number is read without it, and must go to a person (raw 0.45
+    # stays under the threshold after calibration's largest lift)
+    for rows in ({0: "Invoice No.: Ref ZX 004512", 2: "Total 316.83 EUR"},
+                 {0: [(40.0, "Invoice No.")], 1: [(100.0, "ZX 004512")], 3: "Total 316.83 EUR"}):
         value, conf, evidence = number(rows)
         assert value == "004512" and conf <= 0.45 and "code_before" in evidence, rows
 

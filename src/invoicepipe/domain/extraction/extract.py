@@ -297,7 +297,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
-            cand = code_opens_cell(ctx, cand) or cand  # "Nr." over "KNM 000769": the code is the field's first part
+            cand, conf = code_opens_cell(ctx, cand, conf) or (cand, conf)  # "Nr." over "KNM 000769": the code is its first part
             if code_before(ctx, cand) or code_after_label(ctx, cand):
                 # a code one space before the number may be its first part, lost: a person decides
                 cand.notes.append("code_before")

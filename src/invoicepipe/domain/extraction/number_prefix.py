@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 from typing import Optional
 
-from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word
+from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word, skipped_before
 from invoicepipe.domain.extraction.code_lookalikes import code_read_as_letters
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
@@ -72,11 +72,12 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
     return prev.text
 
 
-def code_opens_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
-    """``cand`` with the code before it joined ("KNM" + "000769") when the code is the first
+def code_opens_cell(ctx: Context, cand: Candidate, conf: float) -> Optional[tuple[Candidate, float]]:
+    """(``cand`` with the code before it joined, its confidence) ("KNM" + "000769") when the code is the first
     thing the label's field holds: right after the label on its line ("Nr. KNM 000769"), or
     the first word of the label's column under it, aligned with the label's left edge
-    ("Sąskaitos Nr." over "KNM 000769"). Else None.
+    ("Sąskaitos Nr." over "KNM 000769"). Else None. Right of the label the reader scored the
+    number down for the word it skipped to reach it; that word is the code, now the value's.
 
     A code loose on a line may be anything printed before the number; one that opens the
     label's own field is the field's first part. The identifier reader skipped it only for
@@ -93,6 +94,8 @@ def code_opens_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
         # nothing between the label's end and the code but the label's own punctuation
         if line.text[hit.end:line.spans[k - 1][0]].strip(" :#.") != "":
             return None
+        between = line.text[hit.end:line.spans[k][0]]
+        factor = 1 / SKIPPED_WORD_QUALITY if skipped_before(between, len(between)) else 1.0
     elif cand.method == "label_below" and line is not hit.line:
         label_words = hit.line.words_in(hit.start, hit.end)
         if not label_words:
@@ -103,10 +106,13 @@ def code_opens_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
             return None
         if k >= 2 and prev.box.x0 - line.words[k - 2].box.x1 <= _SPACE_GAP * cw:
             return None  # the code goes on a word before it: part of a longer text
+        factor = 1.0
     else:
         return None
     value = f"{code} {cand.value}"
-    return replace(cand, value=value, raw=value, words=(prev, *cand.words), notes=[*cand.notes, "code_opens_cell"])
+    joined = replace(cand, value=value, raw=value, words=(prev, *cand.words), score=min(0.99, cand.score * factor),
+                     notes=[*cand.notes, "code_opens_cell"])
+    return joined, round(min(0.99, conf * factor), 3)
 
 
 def _caption_start(line: Line, first, cw: float) -> float:
