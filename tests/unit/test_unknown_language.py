@@ -91,6 +91,20 @@ def test_breakdown_rows_whose_tax_is_their_rate_of_the_base_add_up_to_the_larges
     assert rate_rows_totals(document_context(doc_from_rows(rows))[0]) is None
 
 
+def test_a_credit_notes_breakdown_rows_that_print_their_minus_add_up_as_well():
+    # a credit note signs every amount: the rows' sizes add up to the largest amount's, and
+    # the net, tax and total keep the sign printed
+    rows = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Kreditreikningur 2026-0118",
+            4: [(40, "Vara"), (300, "Magn"), (380, "Verð"), _right("Upphæð")],
+            5: [(40, "Pappír A4"), (300, "-25"), (380, "331,00"), _right("-8.275,00")],
+            6: [(40, "Kaffi"), (300, "-2"), (380, "1.000,00"), _right("-2.000,00")],
+            8: [(100, "24 %"), (200, "-8.275,00"), (300, "-1.986,00"), (400, "-10.261,00")],
+            9: [(100, "11 %"), (200, "-2.000,00"), (300, "-220,00"), (400, "-2.220,00")],
+            11: [(300, "Alls"), _right("-12.481,00 kr.")]}
+    ctx = document_context(doc_from_rows(rows))[0]
+    assert tuple(c.value for c in rate_rows_totals(ctx)) == ("-10275.00", "-2206.00", "-12481.00")
+
+
 def test_a_summary_box_over_the_items_at_a_zero_rate():
     # the sums in a box above the items (net, "0 %" tax, total), the items in their own column
     rows = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Reikningur 2026-0117",
