@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -28,6 +28,9 @@ class LabelHit:
     line: Line
     start: int
     end: int
+    # the words stand a cell apart and no cell names the field alone (``_split_at_cell_gaps``):
+    # a title with its number further on the line, not the caption of a column of values
+    across: bool = False
 
 
 def fold_accents(text: str) -> str:
@@ -182,12 +185,18 @@ def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[Lab
             # a bare number word labels only at a line's start (``vocabulary``), not a piece's
             pieces.append([LabelHit(f, st, lang, line, lo + a, lo + b) for f, st, lang, a, b in _text_hits(piece)
                            if f != "number_word" or not text[:lo].strip()])
-        # two cells that are labels each; a title with its number further on ("FACTURA   Serie A
-        # Nº 2026-0412") leaves a bare word in the last cell that names nothing alone: kept whole
+        # two cells that are labels each; the last cell naming the field alone ("Tipo documento"
+        # beside "Numero"): its own label; a title with its number further on ("FACTURA   Serie
+        # A Nº 2026-0412") leaves a bare word in the last cell that names nothing alone: kept
+        # whole, for a value on its line only ("Fecha factura" beside "Nº cliente" over a row of
+        # values is no number's caption)
+        own = [x for x in pieces[-1] if x.field == h.field]
         if sum(1 for p in pieces if p) >= 2:
             out.extend(x for p in pieces for x in p)
+        elif own:
+            out.append(own[-1])
         else:
-            out.append(h)
+            out.append(replace(h, across=True))
     return out
 
 

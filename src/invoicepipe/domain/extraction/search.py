@@ -195,8 +195,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit,
                                         ["overlaid"] if overlaid else []))
             continue
-        if not label_words:
-            continue
+        if not label_words or hit.across:
+            continue  # a phrase across two captions heads neither's column
         split = _hyphen_wrapped_date(ctx, line, hit, seg_end) if parser is parse_date_value else None
         if split is not None:
             value, raw, words, quality = split
