@@ -19,8 +19,8 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_engine, ocr_garbled, ocr_identifiers, ocr_narrow,
-                                  ocr_label_cells, ocr_specks, ocr_stamp_witness, ocr_unread)
+from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_dates, ocr_engine, ocr_garbled, ocr_identifiers,
+                                  ocr_label_cells, ocr_narrow, ocr_specks, ocr_stamp_witness, ocr_unread)
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr, read_line_rapidocr, read_page_rapidocr
@@ -89,6 +89,9 @@ class OcrSettings:
     # read again, with a stamp's lighter grey left out, a label lost in a key-value column
     # (``ocr_label_cells``); off only to measure what it brings
     reread_labels: bool = True
+    # read a date-of-issue label's cell again when the date was lost or is unsure
+    # (``ocr_dates``); off only to measure what it brings
+    reread_dates: bool = True
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "OcrSettings":
@@ -356,6 +359,8 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     if settings.reread_amounts and images:
         doc = ocr_amounts.reread_amounts(doc, images, _region_reader(settings, lang.current, ocr_amounts.BLOCK_PSM),
                                          extract)
+    if settings.reread_dates and images:
+        doc = ocr_dates.reread_dates(doc, images, _region_reader(settings, lang.current, ocr_dates.BLOCK_PSM), extract)
     if settings.confirm_ids and images:
         doc = _confirm_identifiers(doc, images, settings, lang.current, frozenset(doubted), extract)
     return doc
