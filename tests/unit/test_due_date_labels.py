@@ -114,3 +114,14 @@ def test_an_ocr_two_word_due_label_one_letter_off_is_still_the_label():
     # two letters off, or another date's qualifier: no due-date label
     for other in ("Rue Data 03/05/2026", "Ship Date 03/05/2026"):
         assert extract_invoice(_ocr_rows({**rows, 3: other}), []).value("due_date") is None, other
+
+
+def test_a_pair_one_letter_off_that_opens_a_longer_phrase_is_no_due_label():
+    # "Date de prestation" (a service date) is "Date due" one letter off in its first two
+    # words only: the phrase goes on in its cell, where a label is followed by its value
+    from invoicepipe.domain.extraction import extract_invoice
+    rows = {0: "Facture FAC/2026/00860", 1: "Date 11/01/2026", 3: "Date de prestation 03/01/2026", 5: "Total 120,00 €"}
+    ex = extract_invoice(_ocr_rows(rows), [])
+    assert ex.value("due_date") is None
+    # the misread label itself, followed by its colon and value, still is one
+    assert extract_invoice(_ocr_rows({**rows, 3: "Date de: 10/02/2026"}), []).value("due_date") == "2026-02-10"

@@ -378,10 +378,22 @@ def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[Labe
             continue
         pair = re.sub(r"\s+", " ", m.group(1).lower())
         lang = next((lang for ref, lang in _DUE_PAIRS.items() if _one_edit(pair, ref)), None)
-        if lang is not None:
+        if lang is not None and not _phrase_goes_on(line, end):
             kept = [h for h in hits if h not in covered]
             hits = sorted([*kept, LabelHit("due_date", 0.8, lang, line, start, end)], key=lambda h: h.start)
     return hits
+
+
+def _phrase_goes_on(line: Line, end: int) -> bool:
+    """True when a word of letters follows ``text[:end]`` a word space on, in the same cell:
+    the pair opens a longer phrase ("Date de prestation", "Date d'échéance" are no misread
+    "Date due"), where a label is followed by its value, a colon or a cell gap."""
+    k = next((i for i, (s, _) in enumerate(line.spans) if s >= end), None)
+    if k is None or k == 0:
+        return False
+    before, word = line.words[k - 1], line.words[k]
+    same_cell = word.box.x0 - before.box.x1 <= _CELL_GAP * max(1.0, before.box.bottom - before.box.top)
+    return same_cell and not line.text[line.spans[k - 1][1]:line.spans[k][0]].strip() and word.text[:1].isalpha()
 
 
 # One-word invoice-number labels (compounds of the document word and "number"), accent-folded,
