@@ -224,9 +224,10 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             passed += any(ch.isalnum() for ch in below.text[s:e])
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5
                           and not _date_column_head(name, h)]
-            if own_labels or _percent_under(below, lbox):
-                break  # the next line starts another labelled block, or the label heads a rate column
+            # the label's own second line may be a label word alone ("Invoice" over "Number")
             joined = _label_continued(hit, below, s, e)
+            if (own_labels and joined is None) or _percent_under(below, lbox):
+                break  # the next line starts another labelled block, or the label heads a rate column
             if joined is not None:
                 # the label wraps in its box ("DATUM" over "VYSTAVENÍ"): a value a space after
                 # its second line is its own ("INVOICE" over "# 2041"); one further right is the
@@ -293,9 +294,9 @@ def _cell_end(ctx: Context, line: Line, lbox, col_x1: float) -> float:
     the end of the row: a totals strip prints its last value right-aligned in a wide cell
     ("BASE IMPONIBLE  % IVA  CUOTA IVA  TOTAL FACTURA" over "451,39  21 %  94,79  546,18 €")."""
     cw = ctx.layout.char_width
-    nxt = _next_cell(ctx, line, lbox)
-    if nxt is not None:
-        return min(col_x1, max(lbox.x1 + cw, nxt - 0.5 * cw))
+    starts = [x for x in (_next_cell(ctx, line, lbox), _cell_beside(ctx, line, lbox)) if x is not None]
+    if starts:
+        return min(col_x1, max(lbox.x1 + cw, min(starts) - 0.5 * cw))
     if any(w.box.x0 >= lbox.x1 - 0.1 for w in line.words):
         return col_x1
     cells = 1 + sum(1 for a, b in zip(line.words, line.words[1:]) if b.box.x0 - a.box.x1 > 2 * cw)
@@ -315,6 +316,22 @@ def _next_cell(ctx: Context, line: Line, lbox) -> Optional[float]:
             return w.box.x0
         prev = w.box.x1
     return None
+
+
+def _cell_beside(ctx: Context, line: Line, lbox) -> Optional[float]:
+    """Where the next cell starts on a line level with the label's in a row of captions set
+    with their lines centred: a one-line caption ("Invoice Date") stands between the two
+    lines of a wrapped one ("Invoice" over "Number"), on a line of its own that overlaps the
+    label's. The first caption (a label the vocabulary knows) starting more than two
+    characters right of the label on such a line, or None: a value there (a total printed a
+    little lower than its label, on the next line's band) is no cell's start."""
+    cw = ctx.layout.char_width
+    found = [other.words[k].box.x0 for other in ctx.layout.by_page[line.page] if other is not line
+             and other.box.top < line.box.bottom and other.box.bottom > line.box.top
+             for h in ctx.hits[id(other)] if h.strength >= 0.5
+             for k in range(len(other.words)) if other.spans[k][0] <= h.start < other.spans[k][1]
+             and other.words[k].box.x0 - lbox.x1 > 2 * cw]
+    return min(found, default=None)
 
 
 # a value found right-aligned in its label's wide cell rather than under the label itself
