@@ -19,6 +19,7 @@ PHRASES = [
     ("total", "Montant total"), ("total", "Montant dû"), ("total", "Solde dû"), ("total", "Reste à payer"),
     ("total", "Totaal te betalen"), ("total", "Factuurbedrag"), ("total", "Totale a pagare"), ("total", "Gesamt brutto"),
     ("total", "Totale IVA inclusa"), ("total", "Importe total (IVA incluido)"),
+    ("due_date", "Samaksāt līdz"), ("due_date", "Apmaksāt līdz"),
 ]
 
 

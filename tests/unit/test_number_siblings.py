@@ -47,6 +47,10 @@ def test_a_scheme_is_letters_and_separators_with_runs_of_digits_of_their_length(
     ("Avoir n° FC-2600274", "FC-2600274", "Avoir sur la facture FC-2600269"),
     ("Avoir n° FC-2600274", "FC-2600274", "Note de crédit relative à la facture FC-2600269"),
     ("Creditnota nummer 26/00752", "26/00752", "Creditnota bij factuur 26/00747"),
+    # the Baltic credit notes name the invoice they credit in the dative ("to invoice")
+    ("Kredītrēķins Nr. BPD-00733", "BPD-00733", "Kredītrēķins rēķinam Nr. BPD-00728"),
+    ("Kreditinė sąskaita Nr. KNM 000773", "KNM 000773", "Kreditinė sąskaita sąskaitai Nr. KNM 000768"),
+    ("Kreeditarve nr KA-2026-398", "KA-2026-398", "Kreeditarve arvele KA-2026-393"),
 ])
 def test_the_credited_invoice_named_in_words_of_many_languages_is_another_documents(own, number, reference):
     field = _number({**_HEAD, 3: own, 4: "Data: 12.03.2026", 5: reference, **_TAIL})

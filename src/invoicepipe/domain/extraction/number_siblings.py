@@ -28,11 +28,13 @@ from typing import Optional
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.extraction.vocabulary import RAW
+from invoicepipe.domain.extraction.vocabulary_further import FURTHER_TERMS
 
 # the wordings that say a number after them is another document's: the vocabulary's
 # ``other_reference`` family, looked for as printed (the label search keeps one label of
 # overlapping ones, and "Avoir" + "facture" may win over "Avoir sur la facture")
-_REFERENCE = re.compile(r"(?i)(?<!\w)(?:%s)" % "|".join(fold_accents(rx) for rx, _, _ in RAW["other_reference"]))
+_REFERENCE = re.compile(r"(?i)(?<!\w)(?:%s)" % "|".join(
+    fold_accents(rx) for rx, _, _ in (*RAW["other_reference"], *FURTHER_TERMS.get("other_reference", ()))))
 _DIGITS = re.compile(r"\d+")
 
 

@@ -48,7 +48,7 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
     ],
     "due_date": [
         (r"maksetähtaeg|tasumise\s*tähtaeg|tasuda\s*hiljemalt", 1.0, "et"),
-        (r"apmaksas\s*termiņš|samaksas\s*termiņš|apmaksāt\s*līdz", 1.0, "lv"),
+        (r"apmaksas\s*termiņš|samaksas\s*termiņš|(?:ap|sa)maksāt\s*līdz", 1.0, "lv"),
         (r"apmokėti\s*iki|mokėjimo\s*terminas|apmokėjimo\s*terminas", 1.0, "lt"),
         (r"vade\s*tarihi|son\s*ödeme\s*tarihi", 1.0, "tr"),
         (r"eräpäivä(?:määrä)?|maksettava\s*viimeistään", 1.0, "fi"),
@@ -68,6 +68,11 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (r"saateleht(?:\s*nr\b\.?)?|viitenumber|kliendi\s*(?:nr\b\.?|kood)", 1.0, "et"),
         (r"pavadzīme(?:\s*nr\b\.?)?|klienta\s*(?:nr\b\.?|kods)|līgum(?:s|a)\s*nr\b\.?", 1.0, "lv"),
         (r"važtaraštis(?:\s*nr\b\.?)?|kliento\s*(?:nr\b\.?|kodas)|sutartis\s*nr\b\.?", 1.0, "lt"),
+        # the invoice a credit note credits, named in the dative ("to invoice"): "Kreeditarve
+        # arvele 393", "Kredītrēķins rēķinam Nr. BPD-00728", "Kreditinė sąskaita sąskaitai Nr."
+        (r"(?:kreeditarve\s*)?arvele(?:\s*nr\b\.?)?", 1.0, "et"),
+        (r"(?:kredītrēķins\s*)?rēķinam(?:\s*nr\b\.?)?", 1.0, "lv"),
+        (r"(?:kreditinė\s*sąskaita\s*)?sąskaitai(?:\s*nr\b\.?)?", 1.0, "lt"),
         (r"irsaliye\s*(?:no\b\.?|numarası|tarihi)?|müşteri\s*(?:no\b\.?|kodu)|ettn", 1.0, "tr"),
         # the payment reference, the customer's number, the delivery note, the contract
         (r"viite(?:numero)?|asiakas\s*(?:numero|nro\b\.?)|asiakasnumero|lähete(?:numero)?|sopimus(?:numero)?", 1.0, "fi"),
