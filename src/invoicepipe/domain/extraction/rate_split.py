@@ -85,8 +85,10 @@ def rate_rows(ctx: Context) -> RateRows:
         toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
                 if t.has_decimals and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
         values = [t.value for t in toks if t.value > 0]
-        if toks and all(t.value < 0 for t in toks):
-            values = [-t.value for t in toks]  # a credit note's row, its minus printed: its sizes
+        if any(t.value < 0 for t in toks):
+            # a credit note's row, its minus printed (on a scan, a minus is easily lost to a
+            # speck or a dash read apart): its sizes; a base and its rate's tax must still pair
+            values = [abs(t.value) for t in toks]
         labelled = {h.field for h in ctx.hits[id(line)]}
         pair = _net_and_tax(values, rate) if rate else None
         if pair is not None:

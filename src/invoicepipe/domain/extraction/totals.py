@@ -31,6 +31,7 @@ from invoicepipe.domain.extraction.amount_derivation import derive_missing, drop
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
 from invoicepipe.domain.extraction.page_net import net_on_the_page, printed_amount
+from invoicepipe.domain.extraction.rate_split import rate_rows
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
@@ -292,7 +293,13 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
     a competing value was nearly as well supported), whether net + tax (+ a printed rounding
     or charge) = total, and that rounding or charge (0 without one)."""
     tax = included_tax_positive(tax, total)
-    best = _best_triple(net, tax, total, _roundings(ctx), items_net)
+    roundings = _roundings(ctx)
+    best = _best_triple(net, tax, total, roundings, items_net)
+    if best and best[1] is None and best[0].raw and any(r.tax for r in rate_rows(ctx).with_net):
+        # net = total with no tax, where a breakdown row prints a base and its rate's tax: a tax
+        # is stated though no tax label's amount was matched (its minus lost, its label read
+        # as another field's), and the "no tax" triple closes on a sum equal to the net
+        best = _best_triple(net, tax, total, roundings, items_net, tax_stated=True)
     out: dict[str, tuple[Candidate, float]] = {}
     if best:
         n, t, g, adjustment = best
@@ -326,13 +333,13 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
 
 
 def _best_triple(net: list[Candidate], tax: list[Candidate], total: list[Candidate],
-                 roundings: list[Decimal], items_net: Optional[Decimal] = None) -> Optional[tuple]:
+                 roundings: list[Decimal], items_net: Optional[Decimal] = None, tax_stated: bool = False) -> Optional[tuple]:
     """The best-scored (net, tax or None, total, rounding or charge) with net + tax (+ a
     printed rounding or charge) = total. Every tax candidate and every sum of per-rate tax
     rows is looked up by the value the pair (net, total) needs, so a right tax row is never
     cut off by a ranking."""
     best: Optional[tuple[float, tuple]] = None
-    closing = list(_closing_triples(net, tax, total, roundings))
+    closing = list(_closing_triples(net, tax, total, roundings, tax_stated))
     for score, triple in closing:
         if items_net is not None and triple[0].raw == items_net:
             score += 1.0  # the items add up to it: the invoice's own, not a converted copy
@@ -410,8 +417,10 @@ def closing_triples(ctx: Context, net: list[Candidate], tax: list[Candidate], to
     return [triple for _, triple in _closing_triples(net, tax, total, _roundings(ctx))]
 
 
-def _closing_triples(net: list[Candidate], tax: list[Candidate], total: list[Candidate], roundings: list[Decimal]):
-    """(score, (net, tax or None, total, rounding or charge)) of every triple that adds up."""
+def _closing_triples(net: list[Candidate], tax: list[Candidate], total: list[Candidate], roundings: list[Decimal],
+                     tax_stated: bool = False):
+    """(score, (net, tax or None, total, rounding or charge)) of every triple that adds up;
+    with ``tax_stated``, none without a tax."""
     by_value: dict[Decimal, Candidate] = {}
     halves = [c for c in _without_gst_halves(tax) if c.method == "sum_of_tax_rows"]  # every GST half of every rate
     for t in sorted(tax + _summed_tax_rows(tax) + halves, key=lambda c: -c.score):
@@ -420,7 +429,7 @@ def _closing_triples(net: list[Candidate], tax: list[Candidate], total: list[Can
     # net = total with no tax closes nothing where a tax label states a tax: the label's
     # amount went unmatched because a row between (a discount) was not read, and the "no tax"
     # triple would close on any sum equal to the net (a column's sum)
-    stated_tax = any(t.raw and t.score >= _STATED_TAX for t in tax)
+    stated_tax = tax_stated or any(t.raw and t.score >= _STATED_TAX for t in tax)
     for n, g in product(_top(net, 10), _top(total, 10)):
         if n.raw is None or g.raw is None or not g.raw:
             continue
