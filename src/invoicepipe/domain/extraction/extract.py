@@ -179,7 +179,15 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # under its label with another of its kind over the label held (``search.value_over_label``),
 # a code after the number's label (``number_prefix.code_after_label``), the vendor's VAT id
 # from the resolver's line; Baltic and Turkish dates, credit notes and currencies.
-EXTRACTOR_VERSION = "kv-2.30"
+# kv-2.31: a series code that opens the label's field is the number's first part
+# (``number_prefix.code_opens_cell``); a label matched across two captions of a header row heads
+# no column unless its last caption names the field alone (``labels._split_at_cell_gaps``); a
+# wrapped caption in a strip of centred captions ends where a caption level with it starts
+# (``search._cell_beside``) and takes its second line although that is a label word alone; an
+# OCR pair one letter off "Date due" that opens a longer phrase is no due label; a credit note's
+# breakdown rows read by their amounts' sizes, and no net = total closure without a tax where
+# they print one; the Baltic credit notes' references to the invoice they credit.
+EXTRACTOR_VERSION = "kv-2.31"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
