@@ -5,21 +5,16 @@ only the date's rows take the second reading."""
 
 from dataclasses import replace
 
-import pypdfium2 as pdfium
 import pytest
 
 from invoicepipe.adapters import ocr_dates
 from invoicepipe.adapters.ocr import read_with_ocr, tesseract_words
 from invoicepipe.domain.extraction import extract_invoice
 
+from .test_ocr_amounts import DPI, _page_image
 from .test_readers import _tesseract_or_skip, invoice_pdf
 
 pytestmark = pytest.mark.integration
-DPI = 200
-
-
-def _page_image():
-    return pdfium.PdfDocument(invoice_pdf())[0].render(scale=DPI / 72, grayscale=True).to_pil()
 
 
 def _garbled_date(doc):
