@@ -125,3 +125,19 @@ def test_a_pair_one_letter_off_that_opens_a_longer_phrase_is_no_due_label():
     assert ex.value("due_date") is None
     # the misread label itself, followed by its colon and value, still is one
     assert extract_invoice(_ocr_rows({**rows, 3: "Date de: 10/02/2026"}), []).value("due_date") == "2026-02-10"
+
+
+def test_an_ocr_date_of_issue_label_one_letter_off_is_still_the_label():
+    # "Data wystawienia" read "Dats wystawienia", "Rechnungsdatum" read "Rechnungsdaturn": the
+    # label's date, not the first date on the page (the sale date above it)
+    from invoicepipe.domain.extraction import extract_invoice
+    from tests.unit.test_extraction_fields import doc_from_rows
+    polish = {0: "Faktura nr FV/94/2026", 1: "Data sprzedaży 29.01.2026", 2: "Dats wystawienia 02.02.2026",
+              4: "Do zapłaty 120,00 PLN"}
+    ex = extract_invoice(_ocr_rows(polish), [])
+    assert ex.value("invoice_date") == "2026-02-02" and ex.fields["invoice_date"].method == "label_right"
+    german = {0: "Rechnung Nr. 2026-0042", 1: "Lieferdatum 29.01.2026", 2: "Rechnungsdaturn 02.02.2026",
+              4: "Gesamtbetrag 120,00 EUR"}
+    assert extract_invoice(_ocr_rows(german), []).value("invoice_date") == "2026-02-02"
+    # on a text layer the print is what it says: no label
+    assert extract_invoice(doc_from_rows(polish), []).fields["invoice_date"].method != "label_right"

@@ -294,6 +294,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # a cover letter's date, the invoice's page dated otherwise: held the same way
             cand.notes.append("dated_elsewhere")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name == "invoice_date" and cand is not None and _year_apart(ctx, cand):
+            # "26-01-31" read as 26 January 2031 on a page whose every other date is of 2026:
+            # a two-digit year, an OCR-lost century or a misread digit; a person decides
+            cand.notes.append("year_apart")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name in ("invoice_number", "invoice_date") and cand is not None and value_over_label(ctx, cand, parser):
             # values over their captions in rows of two or more: the one under the label may be
             # the next caption's
@@ -420,6 +425,29 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
 
 
 _OTHER_DOCUMENT = ("po_number", "other_reference", "buyer_reference")
+# other dates on the page at least this many, and none within a year of the date of issue,
+# make that date's year doubtful (an invoice's dates of delivery, order and payment fall within
+# weeks of it; a lone "since 1998" does not count against it)
+_YEAR_WITNESSES = 2
+
+
+def _year_apart(ctx: Context, cand: Candidate) -> bool:
+    """True when at least ``_YEAR_WITNESSES`` other dates are printed and none is within a
+    year of ``cand``'s date: its year was misread or a two-digit year misordered."""
+    try:
+        own = date.fromisoformat(cand.value)
+    except (TypeError, ValueError):
+        return False
+    own_words = set(map(id, cand.words))
+    others = []
+    for line in ctx.layout.lines:
+        for tok in dates_in(line.text, 0, ctx.date_order):
+            if any(id(w) in own_words for w in line.words_in(tok.start, tok.end)):
+                continue
+            others.append(tok.value)
+    return len(others) >= _YEAR_WITNESSES and all(abs((d - own).days) > 366 for d in others)
+
+
 # a contested invoice date's raw score: with the calibration's lift cap (``calibration.MAX_LIFT``)
 # it stays under the date's routing threshold whatever map it meets
 CONTESTED_DATE_CONFIDENCE = 0.4

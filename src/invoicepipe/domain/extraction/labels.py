@@ -157,6 +157,8 @@ def find_labels(line: Line) -> list[LabelHit]:
             hits = _misread_due_label(line, text, hits)
         if not any(h.field == "invoice_number" for h in hits):
             hits = _misread_number_label(line, text, hits)
+        if not any(h.field == "invoice_date" and h.strength > _BARE_DATE_STRENGTH for h in hits):
+            hits = _misread_date_label(line, text, hits)
         hits = _lost_ordinal(line, text, hits)
         hits = _misread_document_word(line, text, hits)
     return _compounds(line, text, hits)
@@ -394,6 +396,34 @@ def _phrase_goes_on(line: Line, end: int) -> bool:
     before, word = line.words[k - 1], line.words[k]
     same_cell = word.box.x0 - before.box.x1 <= _CELL_GAP * max(1.0, before.box.bottom - before.box.top)
     return same_cell and not line.text[line.spans[k - 1][1]:line.spans[k][0]].strip() and word.text[:1].isalpha()
+
+
+# Date-of-issue labels as OCR misreads them by a letter ("Data wystawienia" read "Dats
+# wystawienia", "Rechnungsdatum" read "Rechnungsdaturn"): one long word, or a pair of words one
+# letter off as a whole, as the due-date labels above. Without its label a scanned date of
+# issue is the first date on the page, a guess, and its cell is never read again
+# (``date_reread``). Only where no label of the date of issue stands on the line.
+_DATE_WORDS = {"rechnungsdatum": "de", "belegdatum": "de", "fakturadatum": "sv", "factuurdatum": "nl",
+               "fakturadato": "no"}
+_DATE_PAIRS = {"invoice date": "en", "data wystawienia": "pl", "datum vystaveni": "cs", "datum vystavenia": "sk",
+               "data fattura": "it", "data documento": "it", "fecha factura": "es", "date facture": "fr",
+               "szamla kelte": "hu", "data emiterii": "ro", "laskun paivamaara": "fi", "arve kuupaev": "et",
+               "rekina datums": "lv", "saskaitos data": "lt"}
+
+
+def _misread_date_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    hits = _misread_words(line, text, hits, _DATE_WORDS, "invoice_date", _one_edit)
+    for m in _PAIR.finditer(text):
+        start, end = m.start(1), m.end(1)
+        covered = [h for h in hits if h.start < end and h.end > start]
+        if any(h.field != "invoice_date" or h.strength > _BARE_DATE_STRENGTH for h in covered):
+            continue
+        pair = re.sub(r"\s+", " ", m.group(1).lower())
+        lang = next((lang for ref, lang in _DATE_PAIRS.items() if _one_edit(pair, ref)), None)
+        if lang is not None:
+            kept = [h for h in hits if h not in covered]
+            hits = sorted([*kept, LabelHit("invoice_date", 0.8, lang, line, start, end)], key=lambda h: h.start)
+    return hits
 
 
 # One-word invoice-number labels (compounds of the document word and "number"), accent-folded,

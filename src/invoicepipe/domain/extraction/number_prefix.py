@@ -86,8 +86,8 @@ def code_opens_cell(ctx: Context, cand: Candidate, conf: float) -> Optional[tupl
     """
     code = code_before(ctx, cand)
     hit = cand.label
-    if code is None or hit is None or not cand.words:
-        return None
+    if code is None or hit is None or not cand.words or not _CODE.fullmatch(code):
+        return None  # a code OCR may have misread ("Al" for "A1") is joined only with a witness
     line, k = _line_and_index(ctx, cand.words[0])
     prev = line.words[k - 1]
     if cand.method == "label_right" and line is hit.line:

@@ -224,8 +224,12 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             passed += any(ch.isalnum() for ch in below.text[s:e])
             own_labels = [h for h in ctx.hits[id(below)] if h.start < e and h.end > s and h.strength >= 0.5
                           and not _date_column_head(name, h)]
-            # the label's own second line may be a label word alone ("Invoice" over "Number")
+            # the label's own second line may be a label word alone ("Invoice" over "Number"),
+            # where the label is a caption among others on its line; under a title standing
+            # alone ("INVOICE" over a table's "No." column) a label word starts another block
             joined = _label_continued(hit, below, s, e)
+            if own_labels and joined is not None and len(label_words) == len(line.words):
+                joined = None
             if (own_labels and joined is None) or _percent_under(below, lbox):
                 break  # the next line starts another labelled block, or the label heads a rate column
             if joined is not None:
