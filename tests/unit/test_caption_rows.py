@@ -112,3 +112,23 @@ def test_values_over_two_rows_of_captions_keep_the_value_under_a_label_from_auto
             12: [(300, "Total"), (450, "54.00 EUR")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("invoice_number") == "RE-2026-0042" and "value_over_label" not in ex.fields["invoice_number"].evidence
+
+
+def test_values_before_their_captions_keep_the_value_right_of_a_label_from_auto_approval():
+    # "INV-2026-0042  Invoice No.      C-10442  Customer No.": each value printed before its
+    # caption; right of "Invoice No." stands the customer number, closer to its own caption
+    # than to "Invoice No." (``search.value_left_of_label``)
+    rows = {0: "Supplier Ltd", 2: [(40, "INV-2026-0042"), (110, "Invoice No."), (230, "C-10442"), (270, "Customer No.")],
+            4: "Total 36.02 EUR"}
+    field = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert "value_left_of_label" in field.evidence and field.confidence < 0.5
+    # labels followed by their values, the next label a cell gap on: nothing doubted
+    normal = {0: "Supplier Ltd", 2: [(40, "Invoice No.: INV-2026-0042"), (230, "Customer No.: C-10442")],
+              4: "Total 36.02 EUR"}
+    field = extract_invoice(doc_from_rows(normal), []).fields["invoice_number"]
+    assert field.value == "INV-2026-0042" and "value_left_of_label" not in field.evidence and field.confidence > 0.9
+    # a value right of its label with a name before it (no value of its kind): nothing doubted
+    named = {0: "Supplier Ltd", 2: [(40, "Meridian UK Ltd"), (130, "Invoice No."), (190, "INV-2026-0042"), (270, "Date")],
+             3: [(270, "14.03.2026")], 5: "Total 36.02 EUR"}
+    field = extract_invoice(doc_from_rows(named), []).fields["invoice_number"]
+    assert field.value == "INV-2026-0042" and "value_left_of_label" not in field.evidence

@@ -37,7 +37,7 @@ from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
-    Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value, value_over_label,
+    Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value, value_left_of_label, value_over_label,
     parse_date_value, parse_identifier)
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
@@ -303,6 +303,10 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # values over their captions in rows of two or more: the one under the label may be
             # the next caption's
             cand.notes.append("value_over_label")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name in ("invoice_number", "invoice_date") and cand is not None and value_left_of_label(ctx, cand, parser):
+            # values before their captions on a line: the one right of the label may be the next's
+            cand.notes.append("value_left_of_label")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name == "invoice_number" and cand is not None:
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number

@@ -405,6 +405,44 @@ def value_over_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
     return not any(_labelled(ctx, ln, s2, e2) for ln, s2, e2 in over)
 
 
+def value_left_of_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
+    """A value read right of its label, where the label has a value of the same kind right
+    before it and the value read stands as close to the next label after it as to its own:
+    "A-2026/00140  Nº factura  23068  Nº cliente" is a row of values each printed before its
+    caption, and the value right of "Nº factura" is the customer number's. Whether the
+    captions follow their values or precede them, the spacing of one line cannot say when the
+    gaps are alike: a person decides."""
+    if cand.method != "label_right" or cand.label is None or not cand.words:
+        return False
+    hit, line = cand.label, cand.label.line
+    if ctx.layout.line_of(cand.words[0]) is not line:
+        return False
+    label_words = line.words_in(hit.start, hit.end)
+    nxt = [h for h in ctx.hits[id(line)] if h.start >= line.spans[line.words.index(cand.words[-1])][1] and h.strength >= 0.5]
+    if not label_words or not nxt:
+        return False
+    first_next = line.words_in(nxt[0].start, nxt[0].end)
+    if not first_next:
+        return False
+    own_gap = cand.words[0].box.x0 - label_words[-1].box.x1
+    next_gap = first_next[0].box.x0 - cand.words[-1].box.x1
+    if next_gap > own_gap + ctx.layout.char_width:
+        return False  # the value stands clearly with its own label
+    before = line.words[:line.words.index(label_words[0])]
+    k = len(before)
+    while k > 0 and label_words[0].box.x0 - before[k - 1].box.x1 <= 1.5 * ctx.layout.char_width and not any(
+            ch.isdigit() for ch in before[k - 1].text):
+        k -= 1  # words of the label's own caption left of its vocabulary match
+    cw = ctx.layout.char_width
+    if k == 0 or label_words[0].box.x0 - before[k - 1].box.x1 > max(own_gap, next_gap) + cw:
+        return False  # nothing, or nothing as close as the values right of it, before the label
+    first = k - 1
+    while first > 0 and before[first].box.x0 - before[first - 1].box.x1 <= 1.5 * cw:
+        first -= 1  # the cell right before the label
+    value = parser(ctx, line, line.spans[first][0], line.spans[k - 1][1])
+    return bool(value) and value[0] != cand.value and any(ch.isdigit() for ch in value[0])
+
+
 def _labelled(ctx: Context, line: Line, start: int, end: int) -> bool:
     return any(h.strength >= 0.5 and h.start < end and h.end > start for h in ctx.hits[id(line)])
 
