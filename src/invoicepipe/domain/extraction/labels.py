@@ -373,16 +373,24 @@ def _misread_words(line: Line, text: str, hits: list[LabelHit], refs: dict, fiel
 
 def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
     hits = _misread_words(line, text, hits, _DUE_WORDS, "due_date", _one_edit)
+    # a pair opening a longer phrase ("Date de prestation") is no misread "Date due"
+    return _misread_pairs(line, text, hits, _DUE_PAIRS, "due_date", lambda end: not _phrase_goes_on(line, end))
+
+
+def _misread_pairs(line: Line, text: str, hits: list[LabelHit], refs: dict, field: str,
+                   stands=lambda end: True) -> list[LabelHit]:
+    """Two words one letter off, as a whole, one of ``refs`` (pair -> language), covering no
+    label but a bare date word, are a label of ``field`` at 0.8 where ``stands(end)``."""
     for m in _PAIR.finditer(text):
         start, end = m.start(1), m.end(1)
         covered = [h for h in hits if h.start < end and h.end > start]
         if any(h.field != "invoice_date" or h.strength > _BARE_DATE_STRENGTH for h in covered):
             continue
         pair = re.sub(r"\s+", " ", m.group(1).lower())
-        lang = next((lang for ref, lang in _DUE_PAIRS.items() if _one_edit(pair, ref)), None)
-        if lang is not None and not _phrase_goes_on(line, end):
+        lang = next((lang for ref, lang in refs.items() if _one_edit(pair, ref)), None)
+        if lang is not None and stands(end):
             kept = [h for h in hits if h not in covered]
-            hits = sorted([*kept, LabelHit("due_date", 0.8, lang, line, start, end)], key=lambda h: h.start)
+            hits = sorted([*kept, LabelHit(field, 0.8, lang, line, start, end)], key=lambda h: h.start)
     return hits
 
 
@@ -413,17 +421,7 @@ _DATE_PAIRS = {"invoice date": "en", "data wystawienia": "pl", "datum vystaveni"
 
 def _misread_date_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
     hits = _misread_words(line, text, hits, _DATE_WORDS, "invoice_date", _one_edit)
-    for m in _PAIR.finditer(text):
-        start, end = m.start(1), m.end(1)
-        covered = [h for h in hits if h.start < end and h.end > start]
-        if any(h.field != "invoice_date" or h.strength > _BARE_DATE_STRENGTH for h in covered):
-            continue
-        pair = re.sub(r"\s+", " ", m.group(1).lower())
-        lang = next((lang for ref, lang in _DATE_PAIRS.items() if _one_edit(pair, ref)), None)
-        if lang is not None:
-            kept = [h for h in hits if h not in covered]
-            hits = sorted([*kept, LabelHit("invoice_date", 0.8, lang, line, start, end)], key=lambda h: h.start)
-    return hits
+    return _misread_pairs(line, text, hits, _DATE_PAIRS, "invoice_date")
 
 
 # One-word invoice-number labels (compounds of the document word and "number"), accent-folded,
