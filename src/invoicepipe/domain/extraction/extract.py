@@ -186,7 +186,10 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # (``search._cell_beside``) and takes its second line although that is a label word alone; an
 # OCR pair one letter off "Date due" that opens a longer phrase is no due label; a credit note's
 # breakdown rows read by their amounts' sizes, and no net = total closure without a tax where
-# they print one; the Baltic credit notes' references to the invoice they credit.
+# they print one; the Baltic credit notes' references to the invoice they credit; on OCR lines
+# a date-of-issue label one letter off; a date of issue whose year no other date comes near,
+# and a value right of its label with a value of its kind before the label and as close to the
+# next label, held for a person (``_year_apart``, ``search.value_left_of_label``).
 EXTRACTOR_VERSION = "kv-2.31"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

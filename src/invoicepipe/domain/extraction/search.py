@@ -424,17 +424,16 @@ def value_left_of_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
     first_next = line.words_in(nxt[0].start, nxt[0].end)
     if not first_next:
         return False
+    cw = ctx.layout.char_width
     own_gap = cand.words[0].box.x0 - label_words[-1].box.x1
     next_gap = first_next[0].box.x0 - cand.words[-1].box.x1
-    if next_gap > own_gap + ctx.layout.char_width:
+    if next_gap > own_gap + cw:
         return False  # the value stands clearly with its own label
     before = line.words[:line.words.index(label_words[0])]
-    k = len(before)
-    while k > 0 and label_words[0].box.x0 - before[k - 1].box.x1 <= 1.5 * ctx.layout.char_width and not any(
-            ch.isdigit() for ch in before[k - 1].text):
-        k -= 1  # words of the label's own caption left of its vocabulary match
-    cw = ctx.layout.char_width
-    if k == 0 or label_words[0].box.x0 - before[k - 1].box.x1 > max(own_gap, next_gap) + cw:
+    k, edge = len(before), label_words[0].box.x0
+    while k > 0 and edge - before[k - 1].box.x1 <= 1.5 * cw and not any(ch.isdigit() for ch in before[k - 1].text):
+        k, edge = k - 1, before[k - 1].box.x0  # words of the label's own caption left of its vocabulary match
+    if k == 0 or edge - before[k - 1].box.x1 > max(own_gap, next_gap) + cw:
         return False  # nothing, or nothing as close as the values right of it, before the label
     first = k - 1
     while first > 0 and before[first].box.x0 - before[first - 1].box.x1 <= 1.5 * cw:
