@@ -128,3 +128,13 @@ def test_the_axes_vary_and_the_holdout_values_never_appear_in_dev():
     dev_words = {(i.design["lang"], f, w) for i in dev for f, w in i.design["words"].items()}
     for lang, f, w in dev_words:
         assert w not in juliet.reserved_synonyms(juliet.LANGS[lang]["labels"][f])
+
+
+def test_header_styles_draw_only_the_styles_named():
+    # ``generate.py --header-styles caption,right_label``: a dev set of the holdout's header styles
+    from gen.scenarios import Planner
+
+    planner = Planner(11, "juliet", "dev", ("caption", "right_label"))
+    drawn = {planner.add(i).design["header"] for i in range(1, 25)}
+    assert drawn == {"caption", "right_label"}
+    assert {inv.design["header"] for inv in _invoices("dev", 24)} <= set(juliet.HEADER) - juliet.RESERVED["header"]
