@@ -21,6 +21,7 @@ _METHODS = {
     "label_right": "read right of its label",
     "label_below": "read below its label",
     "label_above": "read above its label",
+    "label_after": "read left of its label (the caption printed after its value)",
     "label_wrapped": "read after a label printed over two lines",
     "label": "read next to its label",
     "pattern": "recognised by its format alone (no label)",

@@ -43,9 +43,10 @@ from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
-from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, confirmable, due_by_terms, sole_date
+from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, UNLABELLED, confirmable, due_by_terms, sole_date
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
+from invoicepipe.domain.extraction.value_first import ValueFirst, value_first
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
 from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name
@@ -190,7 +191,14 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # a date-of-issue label one letter off; a date of issue whose year no other date comes near,
 # and a value right of its label with a value of its kind before the label and as close to the
 # next label, held for a person (``_year_apart``, ``search.value_left_of_label``).
-EXTRACTOR_VERSION = "kv-2.31"
+# kv-2.32: captions printed after their values, a column of "value  caption" rows or a grid of
+# values over their captions, read back where the document's dates witness it
+# (``value_first``); "Serija ir Nr." and the Latvian credit note's genitive; a bare year as the
+# number, held; the only whole date confirms no date of issue where a due-date label is printed,
+# and a guess no label names does not take the words a due-date label reads
+# (``issue_witness.sole_date``, ``_not_the_due_dates``); an identifier of three digits over a
+# caption holds the value under it (``search.value_over_label``).
+EXTRACTOR_VERSION = "kv-2.32"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -259,15 +267,22 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
     chosen: dict[str, tuple[Candidate, float, bool]] = {}  # identifiers and dates, for ``agreement``
     doubted = doubted_words(doc)
     unlabelled = header_row_candidates(ctx)
+    captions_after = value_first(ctx)
     for name, parser in (("invoice_number", parse_identifier), ("invoice_date", parse_date_value),
                          ("due_date", parse_date_value), ("po_number", parse_identifier)):
         cands = label_candidates(ctx, name, parser) + memory_candidates(ctx, remembered, name, parser)
+        if captions_after.witnesses:
+            # captions printed after their values: the labels of a witnessed block read back
+            read_back, taken = captions_after.candidates(ctx, name, parser)
+            cands = [c for c in cands if c.label is None or id(c.label) not in taken] + read_back
         cands += unlabelled.get(name, []) if not cands else []
         if name == "po_number" and not cands:
             # no label names an order: the buyer's reference may be it, too weakly to pass alone
             cands = label_candidates(ctx, name, parser, labels="buyer_reference", scale=BUYER_REFERENCE_SCALE)
         if name == "invoice_number":
-            cands += label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
+            credited = label_candidates(ctx, name, parser, labels="credit_note", scale=0.5)
+            read_back, taken = captions_after.candidates(ctx, name, parser, labels="credit_note", scale=0.5)
+            cands += [c for c in credited if c.label is None or id(c.label) not in taken] + read_back
             cands += _numbers_under_title(ctx, parser)
             cands += title_numbers(ctx, parser)
             cands += numbers_under_heading(ctx, parser)
@@ -277,6 +292,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += dateline_candidates(ctx)
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
+            cands = _not_the_due_dates(ctx, cands, captions_after)
         if name == "due_date":
             issued = chosen.get("invoice_date")
             # one printed date is one field's: words the invoice date took are not also the due
@@ -337,6 +353,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             elif letter_among_zeros(cand):
                 # "INVO000424" on a scan: the O may be a zero
                 cand.notes.append("letter_among_zeros")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif _bare_year(cand):
+                # "Invoice Number 2026": a year a date's cell wrapped beside the label, or the
+                # number's year with its sequence lost: a person decides
+                cand.notes.append("bare_year")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             if sibling_number(ctx, cand):
                 # another number of the same scheme, no label saying it is another document's:
@@ -455,6 +476,17 @@ def _year_apart(ctx: Context, cand: Candidate) -> bool:
     return len(others) >= _YEAR_WITNESSES and all(abs((d - own).days) > 366 for d in others)
 
 
+# a number that reads as a year of this era: no invoice number of any development set is one
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _bare_year(cand: Candidate) -> bool:
+    """The number is a bare year ("2026"): more often a year set beside the label than the
+    document's number (a date wrapped in a narrow cell, "8 January" over "2026"; a number's
+    year whose sequence was lost)."""
+    return bool(_YEAR.fullmatch(cand.value or ""))
+
+
 # a contested invoice date's raw score: with the calibration's lift cap (``calibration.MAX_LIFT``)
 # it stays under the date's routing threshold whatever map it meets
 CONTESTED_DATE_CONFIDENCE = 0.4
@@ -555,6 +587,18 @@ def _continues_number_line(ctx: Context, line, cand: Candidate) -> bool:
 
 # lines whose dates are another date's: a due, delivery or order date's label names them
 _NOT_ISSUE_DATES = ("due_date", "other_date")
+
+
+def _not_the_due_dates(ctx: Context, cands: list[Candidate], captions_after: ValueFirst) -> list[Candidate]:
+    """Invoice-date candidates without the guesses no label names (a header row's, a
+    dateline's) that take a date a due-date label reads: the invoice date is chosen before the
+    due date, and a guess would take the due date's own words from it ("1 luglio 2026" over
+    "Scadenza", where the date of issue broke over two lines and no longer reads as a date)."""
+    if not any(c.method in UNLABELLED for c in cands):
+        return cands
+    due = label_candidates(ctx, "due_date", parse_date_value) + captions_after.candidates(ctx, "due_date", parse_date_value)[0]
+    taken = {id(w) for c in due for w in c.words}
+    return [c for c in cands if c.method not in UNLABELLED or not taken.intersection(map(id, c.words))]
 
 
 def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], float]:

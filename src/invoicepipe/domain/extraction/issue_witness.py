@@ -51,5 +51,9 @@ def confirmable(method: str, notes: Iterable[str]) -> bool:
 
 
 def sole_date(ctx: Context, issued: date) -> bool:
-    """``issued`` is the only date printed anywhere in the document."""
+    """``issued`` is the only date printed anywhere in the document, and no label names a due
+    date: where one does, the only whole date may be the due date, the date of issue lost to
+    a line break ("2 maggio" over "2026" in a narrow cell) or unprinted."""
+    if any(h.field == "due_date" and h.strength >= 0.5 for hs in ctx.hits.values() for h in hs):
+        return False
     return all(d.value == issued for line in ctx.layout.lines for d in dates_in(line.text, 0, ctx.date_order))

@@ -29,7 +29,7 @@ from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate
 
 # one to four capitals and digits, at least one capital: a series ("FT", "A", "B2", "FPR"),
 # not a count or a year (digits alone are other numbers on the line far more often)
-_CODE = re.compile(r"(?=[0-9]*[A-Z])[A-Z0-9]{1,4}")
+SERIES_CODE = re.compile(r"(?=[0-9]*[A-Z])[A-Z0-9]{1,4}")
 # a series code holding a digit, which the identifier reader takes for a whole number
 _DIGIT_CODE = re.compile(r"(?=[A-Z]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{2,4}")
 # the number part: digits, perhaps grouped by a slash or dash ("004512", "2026/0042"), at
@@ -64,7 +64,7 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
         return None  # a column or box apart: another field's value, not the number's code
     # on a scan the code's digit may be read as the letter it resembles ("A1" as "Al")
     code = (code_read_as_letters(prev.text) if prev.confidence < 1.0 else None) or prev.text
-    if not _CODE.fullmatch(code) or number_label_word(prev.text):
+    if not SERIES_CODE.fullmatch(code) or number_label_word(prev.text):
         return None
     ps, pe = line.spans[k - 1]
     if any(h.start < pe and h.end > ps for h in ctx.hits[id(line)]):
@@ -86,7 +86,7 @@ def code_opens_cell(ctx: Context, cand: Candidate, conf: float) -> Optional[tupl
     """
     code = code_before(ctx, cand)
     hit = cand.label
-    if code is None or hit is None or not cand.words or not _CODE.fullmatch(code):
+    if code is None or hit is None or not cand.words or not SERIES_CODE.fullmatch(code):
         return None  # a code OCR may have misread ("Al" for "A1") is joined only with a witness
     line, k = _line_and_index(ctx, cand.words[0])
     prev = line.words[k - 1]
@@ -134,7 +134,7 @@ def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     if line is None or line is cand.label.line:
         return None
     rest = cand.label.line.text[cand.label.end:].strip(" :#.")
-    if not _CODE.fullmatch(rest) or number_label_word(rest):
+    if not SERIES_CODE.fullmatch(rest) or number_label_word(rest):
         return None
     return rest
 

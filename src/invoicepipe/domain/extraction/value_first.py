@@ -1,0 +1,232 @@
+"""Captions printed after their values: a header whose dates show which way it reads.
+
+Most headers put the value right of its label or under it. Some print it first: a column
+of values with the caption right of each ("POS000590  Invoice No." / "12 January 2026  Date
+of Issue"), or a grid of underlined values with a small caption under each ("POS000590" over
+"Invoice No."). Read the usual way, such a header gives nothing (nothing right of "Invoice
+No."), or the next caption's value (the one under "Invoice No." is the next row's).
+
+The geometry of one pair cannot say which way a header reads; its dates can, since a date
+parses as nothing else. A date label (of the date of issue, a due or another date) with a
+date immediately before it on its line, or right over it in its column and none under it,
+and none right of it, is a witness that captions follow their values. One date label read
+the usual way anywhere in the document (a date right of it, or under it and none over it)
+and the document is read the usual way: the two conventions are not mixed, and a document
+that may mix them keeps the usual reading and its holds (``search.value_over_label``,
+``search.value_left_of_label``). A label with a date both over and under it (a stack of
+labels over their values, or of values over their captions) says neither.
+
+On a witnessed page, a label of the witness's block (on its line, or in its column of
+captions nearby) is read the other way: the value is the cell right before the label on its
+line, or the value right over it. Such a reading replaces the usual one of the same label. A
+label followed by a colon ("Invoice No.:") introduces what follows, and is never read back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from invoicepipe.domain.extraction.candidates import number_label_word
+from invoicepipe.domain.extraction.labels import LabelHit
+from invoicepipe.domain.extraction.layout import Line, union_box
+from invoicepipe.domain.extraction.number_prefix import SERIES_CODE
+from invoicepipe.domain.extraction.search import (
+    Candidate, Context, Parser, parse_date_value, parse_identifier, scored_candidate,
+)
+
+# the field of a witness: any label of a date
+_DATE_FIELDS = ("invoice_date", "due_date", "other_date")
+# a value before its caption stands this close to it (in character widths): a table cell's
+# padding, not a gap between two blocks
+_BEFORE_GAP = 4.0
+# the words of one cell stand at most this far apart
+_WORD_GAP = 1.5
+# a caption of the witness's block lies within this many line heights of a witness
+_BLOCK_LINES = 8.0
+# a value read the other way on a witnessed page: its label's column or line agrees with a
+# date that can be read no other way
+PLACEMENT = 0.95
+
+
+@dataclass(frozen=True)
+class Witness:
+    hit: LabelHit
+    way: str  # "before" (the value left of its caption) or "over" (the value over it)
+
+
+@dataclass(frozen=True)
+class ValueFirst:
+    """The witnesses of a page whose captions follow their values (empty: the usual way)."""
+
+    witnesses: tuple[Witness, ...]
+
+    def candidates(self, ctx: Context, name: str, parser: Parser, labels: Optional[str] = None,
+                   scale: float = 1.0) -> tuple[list[Candidate], set[int]]:
+        """Candidates of ``name`` read the other way from its labels (or ``labels``' family, at
+        ``scale``, as ``search.label_candidates`` takes them) in a witnessed block, and the ids
+        of the labels so read (their usual readings are to be dropped)."""
+        out: list[Candidate] = []
+        taken: set[int] = set()
+        if not self.witnesses:
+            return out, taken
+        for hit in ctx.hits_for(labels or name):
+            if hit.across or _colon_after(hit):
+                continue
+            for way in ("before", "over"):
+                if not self._in_block(ctx, hit, way):
+                    continue
+                # the usual reading of a caption of the block is the next caption's value, or
+                # a wrapped neighbour's tail ("Numero fattura 2026": the year of the date
+                # over the next caption): it is dropped, read back or not
+                taken.add(id(hit))
+                found = (_cell_before(ctx, hit, parser) if way == "before" else _value_over(ctx, hit, parser))
+                if found is None:
+                    break
+                (value, raw, s, e, quality), line = found
+                method = "label_after" if way == "before" else "label_above"
+                out.append(scored_candidate(name, value, raw, hit.strength * scale * PLACEMENT * quality, method,
+                                            line.words_in(s, e), hit.line, hit, ["value_first"]))
+                break
+        return out, taken
+
+    def _in_block(self, ctx: Context, hit: LabelHit, way: str) -> bool:
+        """``hit`` is a caption of a witness's block: on a witness's line, or left-aligned with
+        a caption on a witness's line (a column of captions, or a grid's column), close to it."""
+        cw = ctx.layout.char_width
+        x0 = _x0(hit)
+        if x0 is None:
+            return False
+        for w in self.witnesses:
+            if w.way != way or w.hit.line.page != hit.line.page:
+                continue
+            if w.hit.line is hit.line:
+                return True
+            if abs(w.hit.line.box.top - hit.line.box.top) > _BLOCK_LINES * hit.line.height:
+                continue
+            columns = [_x0(h) for h in ctx.hits[id(w.hit.line)] if h.strength >= 0.5]
+            if any(c is not None and abs(c - x0) <= _WORD_GAP * cw for c in columns):
+                return True
+        return False
+
+
+def value_first(ctx: Context) -> ValueFirst:
+    """The page's witnesses that captions follow their values; none where any date label is
+    read the usual way."""
+    witnesses: list[Witness] = []
+    for name in _DATE_FIELDS:
+        for hit in ctx.hits_for(name):
+            if hit.strength < 0.5 or hit.across:
+                continue
+            over = _value_over(ctx, hit, parse_date_value) is not None
+            under = _value_under(ctx, hit, parse_date_value) is not None
+            if _date_after(ctx, hit) or under and not over:
+                return ValueFirst(())  # read the usual way: no mixing
+            if _colon_after(hit):
+                continue
+            if _cell_before(ctx, hit, parse_date_value) is not None:
+                witnesses.append(Witness(hit, "before"))
+            elif over and not under:
+                witnesses.append(Witness(hit, "over"))
+    return ValueFirst(tuple(witnesses))
+
+
+def _x0(hit: LabelHit) -> Optional[float]:
+    words = hit.line.words_in(hit.start, hit.end)
+    return words[0].box.x0 if words else None
+
+
+def _colon_after(hit: LabelHit) -> bool:
+    text = hit.line.text
+    return text[hit.start:hit.end].rstrip().endswith(":") or text[hit.end:hit.end + 2].lstrip().startswith(":")
+
+
+def _next_label_start(ctx: Context, hit: LabelHit) -> int:
+    later = [h.start for h in ctx.hits[id(hit.line)] if h.start >= hit.end]
+    return min(later) if later else len(hit.line.text)
+
+
+def _date_after(ctx: Context, hit: LabelHit) -> bool:
+    """A date right of the label on its line, up to the next label: read the usual way."""
+    return parse_date_value(ctx, hit.line, hit.end, _next_label_start(ctx, hit)) is not None
+
+
+def _cell_before(ctx: Context, hit: LabelHit, parser: Parser):
+    """((value, raw, start, end, quality), line) of the cell right before the label on its
+    line: words at most a word gap apart, the last of them a cell's padding from the label,
+    holding no label; the whole cell must parse as the value."""
+    line, cw = hit.line, ctx.layout.char_width
+    k = next((i for i, (s, e) in enumerate(line.spans) if e > hit.start), None)
+    if not k:
+        return None
+    if line.words[k].box.x0 - line.words[k - 1].box.x1 > _BEFORE_GAP * cw:
+        return None
+    first = k - 1
+    while first > 0 and line.words[first].box.x0 - line.words[first - 1].box.x1 <= _WORD_GAP * cw:
+        first -= 1
+    start, end = line.spans[first][0], line.spans[k - 1][1]
+    if any(h.strength >= 0.5 and h.start < end and h.end > start for h in ctx.hits[id(line)]):
+        return None
+    found = _whole_cell(ctx, line, start, end, parser)
+    return (found, line) if found else None
+
+
+def _whole_cell(ctx: Context, line: Line, start: int, end: int, parser: Parser):
+    """The value the cell ``[start, end)`` of ``line`` opens with, or None when a word before
+    it is unexplained. A series code of capitals before an identifier is its first part
+    ("KNM 000781", as ``number_prefix.code_opens_cell`` joins it): the cell is the field."""
+    found = parser(ctx, line, start, end)
+    if found is None:
+        return None
+    value, raw, s, e, quality = found
+    tail = line.text[e:end]
+    if any(ch.isdigit() for ch in tail) or parser is parse_identifier and any(ch.isalnum() for ch in tail):
+        return None  # more of the cell after the value: a number split by a space ("PW-005 76")
+    head = line.text[start:s].strip()
+    if not head:
+        return found
+    if parser is parse_identifier and SERIES_CODE.fullmatch(head) and not number_label_word(head):
+        joined = f"{head} {value}"
+        return joined, joined, start, e, quality
+    return None  # the cell is more than the value: a word before it is not explained
+
+
+def _value_over(ctx: Context, hit: LabelHit, parser: Parser):
+    """((value, raw, start, end, quality), line) of a value right over the label (see ``_cell_at``)."""
+    return _cell_at(ctx, hit, parser, up=True)
+
+
+def _value_under(ctx: Context, hit: LabelHit, parser: Parser):
+    """((value, raw, start, end, quality), line) of a value right under the label (see ``_cell_at``)."""
+    return _cell_at(ctx, hit, parser, up=False)
+
+
+def _cell_at(ctx: Context, hit: LabelHit, parser: Parser, up: bool):
+    """The value of the cell of the next line over (``up``) or under the label that starts in
+    the label's column (left-aligned with it, within a word gap), its words at most a word gap
+    apart, close to the label's line and holding no label."""
+    words = hit.line.words_in(hit.start, hit.end)
+    if not words:
+        return None
+    box, cw, line = union_box(words), ctx.layout.char_width, hit.line
+    if up:
+        found = ctx.layout.lines_above(line, box.x0 - _WORD_GAP * cw, box.x1, max_lines=1)
+    else:
+        found = ctx.layout.below(line, box.x0 - _WORD_GAP * cw, box.x1, max_lines=1)
+    if not found:
+        return None
+    other = found[0][0]
+    gap = line.box.top - other.box.bottom if up else other.box.top - line.box.bottom
+    if gap > 1.5 * line.height:
+        return None
+    first = next((i for i, w in enumerate(other.words) if abs(w.box.x0 - box.x0) <= _WORD_GAP * cw), None)
+    if first is None:
+        return None
+    last = first
+    while last + 1 < len(other.words) and other.words[last + 1].box.x0 - other.words[last].box.x1 <= _WORD_GAP * cw:
+        last += 1
+    s, e = other.spans[first][0], other.spans[last][1]
+    if any(h.strength >= 0.5 and h.start < e and h.end > s for h in ctx.hits[id(other)]):
+        return None
+    value = _whole_cell(ctx, other, s, e, parser)
+    return (value, other) if value else None
