@@ -2,6 +2,7 @@
 with its caption right of it, and a grid of values each with its caption under it."""
 
 from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.models import Vendor
 from tests.unit.test_extraction_fields import doc_from_rows
 
 _TABLE = {
@@ -15,7 +16,7 @@ _TABLE = {
 
 def _right(value: str, caption: str) -> list:
     """A value right-aligned in its cell, its caption left-aligned after it (5 points a character)."""
-    return [(305 - 5 * len(value) - 3 * value.count(" "), value), (312, caption)]
+    return [(305 - 5 * len(value) + 2 * value.count(" "), value), (312, caption)]
 
 
 def _captions_right(number: str = "POS000590", caption: str = "Invoice No.") -> dict:
@@ -125,3 +126,16 @@ def test_a_short_number_over_the_caption_holds_the_value_under_it():
             6: [(40, "10117 Tallinn"), (250, "Tellimuse kinnitus"), (330, "Teie viide")], **_TABLE}
     number = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
     assert number is None or number.value != "AB565488" or "value_over_label" in number.evidence
+
+
+def test_a_due_date_no_label_names_is_the_date_the_terms_after_the_date_of_issue():
+    rows = {0: "Hurtownia Budowlana Warta", 1: "NIP: PL8414003973",
+            3: [(40, "NABYWCA"), *_right("FV/806/02/2026", "Numer faktury")],
+            4: [(40, "Meridian Polska Sp. z o.o."), *_right("17 lutego 2026 r.", "Data")],
+            5: [(40, "ul. Prosta 51"), *_right("3 marca 2026 r.", "Zapłata do")],
+            **_TABLE}
+    # the vendor's terms from the master: no due-date label on the page, not even the terms'
+    vendor = Vendor("V1", "Hurtownia Budowlana Warta", tax_id="PL8414003973", payment_terms_days=14)
+    ex = extract_invoice(doc_from_rows(rows), [vendor])
+    assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("due_date")) == (
+        "FV/806/02/2026", "2026-02-17", "2026-03-03")

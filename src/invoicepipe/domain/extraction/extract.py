@@ -196,8 +196,9 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # (``value_first``); "Serija ir Nr." and the Latvian credit note's genitive; a bare year as the
 # number, held; the only whole date confirms no date of issue where a due-date label is printed,
 # and a guess no label names does not take the words a due-date label reads
-# (``issue_witness.sole_date``, ``_not_the_due_dates``); an identifier of three digits over a
-# caption holds the value under it (``search.value_over_label``).
+# (``issue_witness.sole_date``, ``_not_the_due_dates``); with no due date read, a printed date
+# exactly the terms after the date of issue is the due date; an identifier of three digits over
+# a caption holds the value under it (``search.value_over_label``).
 EXTRACTOR_VERSION = "kv-2.32"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -387,6 +388,12 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
         put("due_date", derived, derived.score if derived else 0.0)
     # the OCR factor of a value other readings agree with (see ``agreement``)
     terms = [*printed_terms(ctx), *([resolved[0].payment_terms_days] if resolved and resolved[0].payment_terms_days else [])]
+    issued_on = _iso_date(fields["invoice_date"].value) if "invoice_date" in fields else None
+    if "due_date" not in fields and issued_on is not None:
+        # no label the vocabulary knows names the due date ("Zapłata do" under a value-first
+        # header): a printed date exactly the terms after the date of issue is it (``issue_witness``)
+        printed_due = due_by_terms(ctx, issued_on, terms, None)
+        put("due_date", printed_due, printed_due.score if printed_due else 0.0)
     for name, conf in agree(ctx, chosen, terms).items():
         put(name, chosen[name][0], conf)
     for name, (cand, _, disputed) in chosen.items():
