@@ -299,9 +299,14 @@ def kill_pool_workers(topo: "Topology", pool: str = "fast", grace_s: float = 20)
     _, workers = topo.pool_processes(pool)
     below = [d for w in workers for d in descendants_of(w)]
     at = time.monotonic()
+    killed = []
     for pid in workers:
-        os.kill(pid, signal.SIGKILL)
-    return Kill(at, workers, _outliving([*workers, *below], grace_s))
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue  # gone between the listing and the signal (a short-lived child of the parent)
+        killed.append(pid)
+    return Kill(at, killed, _outliving([*workers, *below], grace_s))
 
 
 def kill_pool_parent(topo: "Topology", pool: str = "fast", grace_s: float = 30) -> Kill:
