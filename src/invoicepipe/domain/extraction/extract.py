@@ -386,7 +386,6 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
         # a due-date label whose value went unread: the invoice date plus the printed terms
         derived = due_from_terms(ctx, _iso_date(fields["invoice_date"].value))
         put("due_date", derived, derived.score if derived else 0.0)
-    # the OCR factor of a value other readings agree with (see ``agreement``)
     terms = [*printed_terms(ctx), *([resolved[0].payment_terms_days] if resolved and resolved[0].payment_terms_days else [])]
     issued_on = _iso_date(fields["invoice_date"].value) if "invoice_date" in fields else None
     if "due_date" not in fields and issued_on is not None:
@@ -394,6 +393,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
         # header): a printed date exactly the terms after the date of issue is it (``issue_witness``)
         printed_due = due_by_terms(ctx, issued_on, terms, None)
         put("due_date", printed_due, printed_due.score if printed_due else 0.0)
+    # the OCR factor of a value other readings agree with (see ``agreement``)
     for name, conf in agree(ctx, chosen, terms).items():
         put(name, chosen[name][0], conf)
     for name, (cand, _, disputed) in chosen.items():
