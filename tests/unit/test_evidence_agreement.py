@@ -98,3 +98,14 @@ def test_no_reading_factor_on_a_text_layer_or_for_a_doubted_value():
     rows = {**HEAD, 3: ("Invoice No. CVF000092", LOW)}
     contested = extract_invoice(_ocr(rows), []).fields["invoice_number"]
     assert not any(t.startswith("read:") for t in contested.evidence)
+
+
+def test_a_held_value_printed_again_stays_held():
+    # a hold for a person is no doubt about the characters, and a second printing does not
+    # resolve it: "2026" as the number recurs in every date (``extract._bare_year``)
+    rows = {0: ("Pennine Office Supplies", 0.95), 3: ("Invoice Number 2026", 0.95),
+            4: ("Date of Issue: 8 January 2026", 0.95), 5: ("Ref. 2026", 0.95),
+            8: ("Invoice Total 83.95", 0.95)}
+    field = extract_invoice(_ocr(rows), []).fields["invoice_number"]
+    assert field.value == "2026" and "bare_year" in field.evidence
+    assert field.confidence < 0.5

@@ -44,9 +44,14 @@ from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.models import Word
 
-# notes of a candidate that doubt it: the lift never applies
+# notes of a candidate that doubt it: the lift never applies. Besides doubts about its
+# characters, every hold ``extract`` puts on a value for a person: a second printing of the
+# same characters says nothing about which field, caption or document they are ("2026" recurs
+# in every date; a customer number under "Invoice No." recurs where it is printed again)
 CONTRADICTIONS = frozenset({"contested", "overlaid", "code_before", "number_after", "glued_before",
-                            "separator_end", "engines_disagreed"})
+                            "separator_end", "engines_disagreed", "dated_elsewhere", "year_apart",
+                            "value_over_label", "value_left_of_label", "letter_among_zeros",
+                            "sibling_number", "bare_year"})
 # an identifier shorter than this (after dropping separators) recurs by chance: quantities,
 # positions, a "2026" in every date
 MIN_ID_CHARS = 4

@@ -198,7 +198,8 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # and a guess no label names does not take the words a due-date label reads
 # (``issue_witness.sole_date``, ``_not_the_due_dates``); with no due date read, a printed date
 # exactly the terms after the date of issue is the due date; an identifier of three digits over
-# a caption holds the value under it (``search.value_over_label``).
+# a caption holds the value under it (``search.value_over_label``); no hold for a person is
+# lifted by a second printing of the value (``agreement.CONTRADICTIONS``).
 EXTRACTOR_VERSION = "kv-2.32"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
