@@ -32,6 +32,7 @@ from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
 from invoicepipe.domain.extraction.page_net import net_on_the_page, printed_amount
 from invoicepipe.domain.extraction.rate_split import rate_rows
+from invoicepipe.domain.extraction.rows_after_tax import closed_by_rows_after_tax
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate, label_candidates, parse_amount_value
@@ -314,6 +315,9 @@ def _choose(ctx: Context, net: list[Candidate], tax: list[Candidate], total: lis
     after_tax = _total_after_tax(ctx, net, tax, total)
     if after_tax is not None:
         return after_tax, True, Decimal(0)
+    between = closed_by_rows_after_tax(ctx, net, tax, total)
+    if between is not None:
+        return between[0], True, between[1]
     for name, cands in (("net", net), ("tax", _without_gst_halves(tax)), ("total", total)):
         c, conf = best_candidate(cands)
         if c is not None:
