@@ -29,6 +29,7 @@ from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, S
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
+from invoicepipe.domain.extraction.qualified_dates import qualified_date
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
@@ -319,6 +320,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # "26-01-31" read as 26 January 2031 on a page whose every other date is of 2026:
             # a two-digit year, an OCR-lost century or a misread digit; a person decides
             cand.notes.append("year_apart")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name == "invoice_date" and cand is not None and qualified_date(ctx, cand):
+            # "Datum isporuke 10.03.2026": a bare date word with a word the vocabulary does not
+            # know; which date it is, a person says
+            cand.notes.append("qualified")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name in ("invoice_number", "invoice_date") and cand is not None and value_over_label(ctx, cand, parser):
             # values over their captions in rows of two or more: the one under the label may be

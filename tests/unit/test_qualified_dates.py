@@ -1,0 +1,48 @@
+"""A bare date word qualified by a word the vocabulary does not know ("Datum isporuke", of
+delivery) names a date of something: the date is held for a person, never called sure
+(``extraction/qualified_dates``)."""
+
+import pytest
+
+from invoicepipe.adapters.calibration_store import load_calibration
+from invoicepipe.domain.calibration import apply_calibration
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.extract import CONTESTED_DATE_CONFIDENCE
+from tests.unit.test_extraction_fields import doc_from_rows
+
+# the invoice date's routing threshold in policy/default.yaml
+DATE_THRESHOLD = 0.85
+BASE = {0: "Tvrtka d.o.o.", 1: "Ilica 1, 10000 Zagreb", 3: "RAČUN br. 123/2026",
+        9: [(40, "Opis"), (300, "Kol."), (360, "Cijena"), (450, "Iznos")],
+        10: [(40, "Papir A4"), (300, "10"), (360, "4,50"), (450, "45,00")],
+        12: [(300, "Osnovica"), (450, "45,00")], 13: [(300, "PDV 25 %"), (450, "11,25")], 14: [(300, "Ukupno EUR"), (450, "56,25")]}
+
+
+def _date(rows: dict):
+    raw = extract_invoice(doc_from_rows({**BASE, **rows}), [])
+    return raw.fields["invoice_date"], apply_calibration(raw, load_calibration(), "text").confidence("invoice_date")
+
+
+@pytest.mark.parametrize("rows", [
+    # the delivery date under a bare date word and a word no language of the vocabulary has;
+    # the date of issue under a label it does not know either
+    {4: "Datum isporuke: 10.03.2026", 5: "Izdano: 14.03.2026", 6: "Rok plaćanja: 13.04.2026"},
+    {4: "Datum isporuke 10.03.2026"},
+    # the qualified label over its value, the issue date's cell beside it
+    {4: [(40, "Datum isporuke"), (300, "Izdano u Zagrebu")], 5: [(40, "10.03.2026"), (300, "14.03.2026")]},
+])
+def test_a_date_of_something_unread_is_held(rows):
+    field, calibrated = _date(rows)
+    assert field.value == "2026-03-10"  # offered to the person, who sees it is the delivery date
+    assert "qualified" in field.evidence
+    assert field.confidence <= CONTESTED_DATE_CONFIDENCE and calibrated < DATE_THRESHOLD
+
+
+@pytest.mark.parametrize("line", [
+    "Datum: 14.03.2026", "Date/Time: 14.03.2026 10:32", "Date (dd/mm/yyyy): 14.03.2026", "Datum: Montag, 14.03.2026",
+    "Datum und Uhrzeit: 14.03.2026 10:32", "Date of 14.03.2026",
+])
+def test_a_bare_date_word_with_a_time_a_format_hint_or_a_weekday_stays_sure(line):
+    field, calibrated = _date({4: line})
+    assert field.value == "2026-03-14" and "qualified" not in field.evidence
+    assert calibrated >= DATE_THRESHOLD
