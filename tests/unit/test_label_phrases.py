@@ -20,6 +20,12 @@ PHRASES = [
     ("total", "Totaal te betalen"), ("total", "Factuurbedrag"), ("total", "Totale a pagare"), ("total", "Gesamt brutto"),
     ("total", "Totale IVA inclusa"), ("total", "Importe total (IVA incluido)"),
     ("due_date", "Samaksāt līdz"), ("due_date", "Apmaksāt līdz"),
+    # a second audit of common phrasings, each missed before kv-2.33
+    ("invoice_number", "Faktura-Nr."), ("invoice_number", "Nr. fattura"), ("invoice_number", "Dokumentnummer"),
+    ("invoice_number", "N° de pièce"), ("invoice_number", "Pièce n°"),
+    ("invoice_date", "Rechnungsdatum/Leistungsdatum"), ("invoice_date", "Rechnungs- und Lieferdatum"),
+    ("invoice_date", "Invoice/Tax Point Date"), ("invoice_date", "Data dokumentu"),
+    ("due_date", "Fecha vto."), ("due_date", "F. Vcto."), ("po_number", "Pedido de compra"),
 ]
 
 
@@ -29,6 +35,11 @@ def test_a_phrase_names_its_field_whole(field, phrase):
     hits = labels_in_text(text)
     assert [(f, start, end) for f, _, _, start, end in hits] == [(field, 0, len(phrase))], hits
     assert hits[0][1] >= 0.8
+
+
+def test_an_abbreviated_document_number_is_as_weak_as_the_whole_word():
+    hits = labels_in_text("doc. no. 123,45")
+    assert [(h[0], h[1]) for h in hits] == [("invoice_number", 0.6)]
 
 
 def test_a_date_word_before_the_due_word_is_not_the_invoice_date():

@@ -83,7 +83,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # abbreviated: "Re.-Nr.", "Rg.-Nr.", "Invoice Ref.", "Fatt. n."
         (r"(?:re|rg|rng)\.?\s*-?\s*nr\b\.?", 0.9, "de"), (rf"invoice\s*ref(?:erence)?\b\.?(?:\s*{NO})?", 0.9, "en"),
         (rf"fatt\.\s*{NO}", 0.9, "it"),
-        (r"faktura\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer|fakturanr\.?|kredit(?:faktura|nota)\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
+        (r"faktura\s*-?\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer|fakturanr\.?|kredit(?:faktura|nota)\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
@@ -92,12 +92,16 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"n\.?[°º]\s*[a-z]{2}\s+factura", 0.9, "es"),
         # a corrective invoice's own number under its title: "Rectificativa nº", "Abono nº"
         (rf"(?:rectificativa|abono)\s*{NO}", 1.0, "es"),
-        (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
+        (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|nr\.?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
         # the document's own number by the word "document" ("Documento n.", "N.º documento", "Nr
         # dokumentu"), weaker than an invoice word; "Fatura-Recibo n.º"; "Réf. facture"
         (rf"documento\s*{NO}|(?:n\.?[°º]?|num\.?|núm\.?|número)\s*(?:do\s*|del\s*|de\s*)?documento", 0.9, "it"),
-        (r"(?:nr|numer)\s*dokumentu", 0.8, "pl"), (rf"fatura\s*-?\s*recibo\s*{NO}", 1.0, "pt"),
+        (r"(?:nr|numer)\s*dokumentu", 0.8, "pl"),
+        # "Doc. No." (the document word cut short, as weak as "Document No."), "Dokumentnummer",
+        # the French accounting "N° de pièce" / "Pièce n°" (the document's own number)
+        (r"doc\.?\s*(?:no\b\.?|nr\b\.?|#|number)", 0.6, "en"), (r"dokument\s*-?\s*(?:nummer|nr\b\.?)", 0.8, "de"),
+        (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?pièce|pièce\s*(?:n[°º]|no\b\.?|numéro)", 0.8, "fr"), (rf"fatura\s*-?\s*recibo\s*{NO}", 1.0, "pt"),
         (r"r[ée]f(?:[ée]rence)?\.?\s*(?:de\s*(?:la\s*)?)?facture", 0.9, "fr"),
         # a reference block under the title "FACTURA" / "FATTURA" / "FATURA" names the number
         # with the bare word: "Número A26-00606", "Numero 615/2026". Only when a value with a
@@ -123,6 +127,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     "invoice_date": [
         (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|bill(?:ing)?\s*date", 1.0, "en"),
         (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
+        # one date for the issue and the supply ("Rechnungsdatum/Leistungsdatum", "Rechnungs- und
+        # Lieferdatum", "Invoice/Tax Point Date"): the date of issue, not another event's
+        (r"rechnungs\s*-?\s*(?:datum\s*)?(?:/|und|u\.|=|&)\s*(?:liefer|leistungs)\s*-?\s*datum|"
+         r"(?:liefer|leistungs)\s*-?\s*(?:datum\s*)?(?:/|und|u\.|=|&)\s*rechnungs\s*-?\s*datum", 1.0, "de"),
+        (r"invoice\s*(?:/|&|and)\s*(?:delivery|supply|tax\s*point)\s*date|date\s*of\s*invoice\s*(?:/|&|and)\s*(?:delivery|supply)", 1.0, "en"),
         (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
         # ERP prints ("Document Date" of a sales invoice, Business Central and Dynamics)
         (r"document\s*date", 0.9, "en"),
@@ -131,7 +140,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
         (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento)", 1.0, "it"),
         (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
-        (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"),
+        (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"), (r"data\s*dokumentu", 0.9, "pl"),
         (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"),
         (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.6, "en"), (r"vom", 0.45, "de"),
         (r"du", 0.3, "fr"), (r"fecha", 0.5, "es"), (r"data", 0.5, "it"), (r"del", 0.3, "it"),
@@ -150,6 +159,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:payable|à\s*payer|à\s*régler)\s*(?:jusqu['’]\s*au|avant\s*le|au\s*plus\s*tard\s*le)", 1.0, "fr"),
         (r"vervaldatum|vervaldag|uiterste\s*betaal\s*-?\s*datum|te\s*betalen\s*(?:vóór|voor)", 1.0, "nl"),
         (r"(?:fecha\s*(?:de\s*)?)?vencimiento|vence\s*el|fecha\s*límite\s*de\s*pago", 1.0, "es"),
+        # abbreviated: "Fecha vto.", "F. Vcto.", "Vto."
+        (r"(?:f(?:echa|\.)\s*(?:de\s*)?)?vc?to\.", 0.9, "es"),
         # the heading of a schedule of instalments ("VENCIMIENTOS" over "Fecha  Importe" over
         # "08/02/2026  546,18 €"): its first date is the due date (``search``: the bare date word
         # heading the schedule's column does not end the heading's block)
@@ -203,7 +214,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"commande\s*{NO}|(?:votre\s*)?r[ée]f(?:[ée]rence)?\.?\s*(?:de\s*)?commande", 1.0, "fr"),
         (r"ihr(?:e)?\s*auftrag(?:s\s*-?\s*(?:nummer|nr\.?))?", 0.9, "de"), (r"nota\s*de\s*encomenda", 1.0, "pt"),
         (r"(?:uw\s*)?ordernummer|inkoopordernummer|bestelnummer|inkooporder", 0.8, "nl"),
-        (rf"orden\s*de\s*compra|(?:su\s*)?pedido\s*{NO}|(?:n\.?[°º]?|núm\.?|número)\s*(?:de\s*)?pedido|su\s*pedido", 1.0, "es"),
+        (rf"orden\s*de\s*compra|pedido\s*de\s*compra|(?:su\s*)?pedido\s*{NO}|(?:n\.?[°º]?|núm\.?|número)\s*(?:de\s*)?pedido|su\s*pedido", 1.0, "es"),
         (rf"ordine\s*(?:d['’]acquisto\s*)?{NO}|ordine\s*d['’]acquisto|(?:n\.?[°º]?|num\.?|numero|vs\.?|rif\.?)\s*ordine", 1.0, "it"),
         (rf"ordem\s*de\s*compra|(?:nota\s*de\s*)?encomenda\s*{NO}|(?:n\.?[°º]?|número|vossa)\s*(?:da\s*|do\s*)?(?:encomenda|pedido)", 1.0, "pt"),
         # "V/ Requisição", "N.º requisição": the buyer's purchase requisition (Portuguese ERPs)
