@@ -326,18 +326,18 @@ def test_ocr_specks_after_the_cents_and_a_thousands_group_set_apart():
 
 
 def test_a_table_in_wording_no_vocabulary_knows_is_read_by_its_arithmetic():
-    """A Turkish table (no column word known): rows where quantity x unit price is the
+    """A Swahili table (no column word known): rows where quantity x unit price is the
     amount, at one right edge, are the items; a wrapped description joins its item; the
     totals under them are not items."""
     items = [("Civata M8 x 40, galvanizli", 50, D("34.00")), ("Pul M8, kutu", 200, D("5.50")), ("Somun M8 kilitli", 50, D("1234.12"))]
-    rows = _head("FATURA", "FT-2026/118") + [[(40, "Açıklama", "l"), (330, "Miktar", "r"), (430, "Birim fiyat", "r"), (540, "Tutar", "r")]]
+    rows = _head("ANKARA", "FT-2026/118") + [[(40, "Maelezo", "l"), (330, "Idadi", "r"), (430, "Bei ya kipimo", "r"), (540, "Jumla", "r")]]
     for n, (d, q, p) in enumerate(items):
         rows.append([(40, d, "l"), (330, str(q), "r"), (430, _money(p, ",", "."), "r"), (540, _money(q * p, ",", "."), "r")])
         if n == 0:
             rows.append([(40, "sicak daldirma kaplama", "l")])
     net = sum((q * p for _, q, p in items), D(0))
-    rows += [[], [(380, "Ara toplam", "l"), (540, _money(net, ",", "."), "r")],
-             [(380, "KDV 20 %", "l"), (540, _money(net * D("0.20"), ",", "."), "r")]]
+    rows += [[], [(380, "Jumla ndogo", "l"), (540, _money(net, ",", "."), "r")],
+             [(380, "Kodi 20 %", "l"), (540, _money(net * D("0.20"), ",", "."), "r")]]
     ex = _read(_pdf([rows]))
     assert _amounts(ex) == sorted(q * p for _, q, p in items)
     assert ex.lines[0].description == "Civata M8 x 40, galvanizli sicak daldirma kaplama"

@@ -25,12 +25,12 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
-TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer|moms|mva|alv|dph|sst|hst|pst|qst|kdv|ppn|afa)"
+TAXES = r"(?:vat|tax|gst|[cisu]gst|mwst|ust|tva|iva|btw|vat|igic|podatek|steuer|moms|mva|alv|dph|sst|hst|pst|qst|kdv|ppn|afa|pvm|pvn|pdv|ddv)"
 # Longer names win over shorter ones they contain ("unit price" over "unit", "net amount"
 # over "amount"); among equally long ones the order here decides.
 KINDS: tuple[tuple[str, str], ...] = (
     ("tax_rate", rf"{TAXES}\s*-?\s*(?:%|rate|satz|taux|tarief|tipo|aliquota|taxa|stawka)|(?:rate|satz|taux|tasa|stawka|aliquota|taxa|tarief|cota)\s*(?:{TAXES}\s*%?|%|\(%\))|{TAXES}\s*kulcs|"
-                 rf"steuersatz|(?:moms|mva)\s*-?\s*sats|sazba(?:\s*dph)?|%\s*{TAXES}|{TAXES}\s*\(%\)|%"),
+                 rf"steuersatz|(?:moms|mva)\s*-?\s*sats|sazba(?:\s*dph)?|%\s*{TAXES}|{TAXES}\s*\(%\)|km\s*%|kdv\s*orani|%"),
     ("tax_amount", rf"{TAXES}\s*-?\s*(?:amount|amt\.?|betrag|montant|importe|importo|bedrag|kwota|valor|wartosc|ertek|osszeg)|(?:montant|importe|cuota|kwota|valor|importo|valoarea?)\s*{TAXES}|"
                    rf"steuerbetrag|(?:moms|mva)\s*-?\s*bel(?:opp|ob|op)|imposta|cuota|{TAXES}"),
     ("net", r"net\s*(?:amount|value|total)?|(?:amount|total|value)\s*\(?\s*(?:net|excl\.?(?:\s*\w+)?)\s*\)?|taxable\s*(?:value|amount)|"
@@ -46,19 +46,22 @@ KINDS: tuple[tuple[str, str], ...] = (
                    r"precio(?:\s*unit(?:ario|\.)?)?|prezzo(?:\s*unit(?:ario|\.)?)?|preco(?:\s*unit(?:ario|\.)?)?|valor\s*unit(?:ario|\.)?|"
                    r"cena\s*za\s*(?:jednotku|m\.?\s*j\.?)|cena(?:\s*(?:jedn\.?|jednostkowa)(?:\s*netto)?|\s*netto)?|each|mrp|"
                    r"a\s*-?\s*pris|pris(?:\s*per\s*(?:st|stk|enhet|enhed))?|styckpris|stk\.?\s*-?\s*pris|enhe(?:t|d)s\s*-?\s*pris|"
-                   r"a\s*-?\s*hinta|yksikkohinta|hinta|jedn(?:otkova)?\.?\s*cena|(?:netto\s*)?egysegar|pret(?:\s*unitar)?(?:\s*\(?\s*fara\s*tva\s*\)?)?|"
+                   r"a\s*-?\s*hinta|yksikkohinta|hinta|jedn(?:otkova)?\.?\s*cena|(?:vnt\.?\s*|vieneto\s*)?kaina|(?:uhiku\s*)?hind|uhikuhind|"
+                   r"birim\s*fiyat[iı]?|fiyat|(?:jed\.?\s*)?cijena|(?:netto\s*)?egysegar|pret(?:\s*unitar)?(?:\s*\(?\s*fara\s*tva\s*\)?)?|"
                    # German compounds name the price by what it is ("Listenpreis", "Verkaufspreis");
                    # a total price ("Gesamtpreis") is the line amount
                    r"(?!gesamt|end)[a-z]{3,}preis"),
     ("quantity", r"qty\.?|quantity|(?:[a-z]{3,})?menge|anzahl|quantite|qte\.?|aantal|hoeveelheid|cantidad|cant\.?|uds\.?|unidades|quantita|q\.?\s*ta|qta|"
-                 r"quantidade|qtd\.?|qde\.?|ilosc|il\.|pcs|nos\.?|antal|antall|mangd|maara|kpl|mnozstvi|menny(?:iseg|\.)?|cantitate"),
+                 r"quantidade|qtd\.?|qde\.?|ilosc|il\.|pcs|nos\.?|antal|antall|mangd|maara|kpl|mnozstvi|menny(?:iseg|\.)?|cantitate|"
+                 r"kiekis|daudzums|kogus|miktar|mnozstvo|kolicina"),
     ("unit", r"units?|uom|u/m|einheit|eh|me|unite|eenheid|unidad|ud\.?|u\.?\s*m\.?|unita|unidade|un\.|j\.?\s*m\.?|jedn\.?|per|"
-             r"enh(?:et|ed)?\.?|yks(?:ikko)?\.?|jednotka|m\.?\s*j\.?"),
-    ("discount", r"disc(?:ount)?\.?\s*%?|rabatt\s*%?|remise\s*%?|korting\s*%?|descuento\s*%?|dto\.?\s*%?|sconto\s*%?|desconto\s*%?|rabat\s*%?|alennus\s*%?|sleva\s*%?"),
+             r"enh(?:et|ed)?\.?|yks(?:ikko)?\.?|jednotka|m\.?\s*j\.?|mato\s*vnt\.?|vnt\.?|merv\.?|mervieniba|uhik|birim|jed\.?\s*mj\.?"),
+    ("discount", r"disc(?:ount)?\.?\s*%?|rabatt\s*%?|remise\s*%?|korting\s*%?|descuento\s*%?|dto\.?\s*%?|sconto\s*%?|desconto\s*%?|rabat\s*%?|alennus\s*%?|sleva\s*%?|"
+                 r"nuolaida\s*%?|atlaide\s*%?|allahindlus\s*%?|[iİı]skonto\s*%?|popust\s*%?"),
     ("sku", r"hsn\s*/?\s*(?:sac)?|sac|hsn\s*code|sku|art(?:ikel)?\.?\s*-?\s*(?:nr\.?|no\.?|nummer)|item\s*(?:no\.?|code|#)|product\s*(?:code|no\.?)|"
             r"part\s*(?:no\.?|number)|code|ref(?:erence)?\.?|ref\.|reference|referencia|riferimento|codice|codigo|cod\.?|artikelnr\.?|"
             r"bestellnr\.?|mat(?:erial)?\.?\s*-?\s*nr\.?|indeks|kod|symbol|artikelnummer|var[eu]\s*-?\s*(?:nr\.?|nummer)|varenummer|"
-            r"tuote(?:nro|numero|koodi)|kod\s*zbozi|cikkszam"),
+            r"tuote(?:nro|numero|koodi)|kod\s*zbozi|cikkszam|kodas|kods|kood"),
     ("position", r"pos\.?|position|s\.?\s*no\.?|sr\.?\s*no\.?|sl\.?\s*no\.?|#|nr\.?|no\.?|lp\.?|l\.p\.|n[°o]|line|ln|zeile|ligne|lijn|linea|riga|linha|"
                  r"ssz\.?|nr\.?\s*crt\.?"),
     ("description", r"description(?:\s*of\s*goods(?:\s*/\s*services)?)?|particulars|items?\s*description|article|artikel|bezeichnung|beschreibung|"
@@ -66,10 +69,14 @@ KINDS: tuple[tuple[str, str], ...] = (
                     r"descricao|items?|nazwa(?:\s*towaru(?:\s*/\s*uslugi)?)?|towar|goods|services?|details|text|"
                     r"benamning|beskrivning|beskrivelse|varebeskrivelse|specifikation|kuvaus|tuote|nimike|popis|nazev|oznaceni|"
                     r"megnevezes|termek(?:\s*megnevezese)?|denumirea?(?:\s*produselor(?:\s*sau\s*a\s*serviciilor)?)?|descriere|produs|"
+                    # Baltic, Turkish, South Slavic and Slovak: "Pavadinimas", "Nosaukums", "Nimetus", "Açıklama", "Naziv", "Názov"
+                    r"(?:prekes\s*)?pavadinimas|aprasymas|nosaukums|apraksts|nimetus|kirjeldus|ac[iı]klama|mal\s*(?:/\s*)?hizmet|"
+                    r"urun(?:\s*/\s*hizmet)?|naziv|nazov|opis|"
                     r"[a-z]{3,}(?:beschreibung|bezeichnung)"),  # German compounds: "Artikelbeschreibung", "Leistungsbezeichnung"
     ("amount", r"amount|line\s*total|total|betrag|gesamt(?:preis|betrag)?|(?:positions|zeilen|posten|end)(?:betrag|preis|summe)|summe|entgelt|montant|prix\s*total|bedrag|totaal|importe|importo|valor|"
                r"wartosc|kwota|total\s*(?:line|price)|ext(?:ended)?\.?\s*(?:price|amount)?|value|sum|suma|"
-               r"belopp|belob|belop|summa|totalt|i\s*alt|yhteensa|celkem|cena\s*celkem|ertek|osszeg|valoarea?"),
+               r"belopp|belob|belop|summa|totalt|i\s*alt|yhteensa|celkem|cena\s*celkem|ertek|osszeg|valoarea?|"
+               r"tutar[iı]?|iznos|znesek|vrednost|spolu|cena\s*spolu|kokku|verte|vertiba"),
 )
 _GLUED_SPECK = re.compile(r"(?<!\S)[\d|!'`.,:;]{1,2}(?=[a-z]{3,})")
 _RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]
