@@ -139,3 +139,30 @@ def test_a_due_date_no_label_names_is_the_date_the_terms_after_the_date_of_issue
     ex = extract_invoice(doc_from_rows(rows), [vendor])
     assert (ex.value("invoice_number"), ex.value("invoice_date"), ex.value("due_date")) == (
         "FV/806/02/2026", "2026-02-17", "2026-03-03")
+
+
+def _wrapped_in_cell(head: str, tail: str) -> dict:
+    """The number wrapped in its narrow cell over its caption, which its second line pushes a
+    line lower than its neighbours' ("RE2026-" / "00852" / "Invoice Number")."""
+    return {
+        0: "Pennine Office Supplies", 1: "VAT Reg. No.: GB282945916",
+        3: [(40, "INVOICE TO"), (250, head), (340, "08.01.2026"), (430, "07.02.2026")],
+        4: [(40, "Meridian UK Ltd"), (250, tail), (340, "Date of Issue"), (430, "Due Date")],
+        5: [(40, "41 Albion Street"), (250, "Invoice Number")],
+        7: [(40, "Leeds LS1 6HX"), (250, "89299500"), (340, "72447"), (430, "4500010419")],
+        8: [(250, "Delivery Note"), (340, "Account No."), (430, "Your Order No.")],
+        **_TABLE,
+    }
+
+
+def test_a_number_wrapped_in_its_narrow_cell_is_read_whole():
+    ex = extract_invoice(doc_from_rows(_wrapped_in_cell("RE2026-", "00852")), [])
+    assert ex.value("invoice_number") == "RE2026-00852" and ex.fields["invoice_number"].method == "label_above"
+    # a series code broken off at its space
+    assert extract_invoice(doc_from_rows(_wrapped_in_cell("FT", "A2026/406")), []).value("invoice_number") == "FT A2026/406"
+
+
+def test_a_wrapped_first_part_that_joins_no_way_leaves_the_number_to_a_person():
+    # "2026" over "00852": no separator says how the parts join, and "00852" alone is not the number
+    field = extract_invoice(doc_from_rows(_wrapped_in_cell("2026", "00852")), []).fields.get("invoice_number")
+    assert field is None or field.value != "00852" and field.confidence < 0.5

@@ -20,10 +20,17 @@ On a witnessed page, a label of the witness's block (on its line, or in its colu
 captions nearby) is read the other way: the value is the cell right before the label on its
 line, or the value right over it. Such a reading replaces the usual one of the same label. A
 label followed by a colon ("Invoice No.:") introduces what follows, and is never read back.
+
+A value too long for its narrow cell wraps ("RE2026-" over "00852" over "Rechnung Nr."): its
+caption then stands a line lower than its neighbours', and is still of the witness's row of
+captions. The wrapped first part is joined where it says how: it ends in a separator, or it
+is a series code broken off at its space ("FT" over "A2026/406"). Another lone part of
+capitals and digits over the value may be its first part too, so nothing is read there.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -44,6 +51,12 @@ _BEFORE_GAP = 4.0
 _WORD_GAP = 1.5
 # a caption of the witness's block lies within this many line heights of a witness
 _BLOCK_LINES = 8.0
+# a caption of the witness's row of captions lies within this many line heights of the
+# witness's line, whatever its column: a value wrapped in its narrow cell ("RE2026-" over
+# "00852") pushes its caption a line lower than its neighbours'
+_ROW_LINES = 2.0
+# the separators a value wrapped in a narrow cell breaks after ("RE2026-" / "00852")
+_WRAP_AFTER = "-/._"
 # a value read the other way on a witnessed page: its label's column or line agrees with a
 # date that can be read no other way
 PLACEMENT = 0.95
@@ -104,6 +117,8 @@ class ValueFirst:
                 return True
             if abs(w.hit.line.box.top - hit.line.box.top) > _BLOCK_LINES * hit.line.height:
                 continue
+            if way == "over" and abs(w.hit.line.box.top - hit.line.box.top) <= _ROW_LINES * hit.line.height:
+                return True  # the same row of captions, one pushed down by its wrapped value
             columns = [_x0(h) for h in ctx.hits[id(w.hit.line)] if h.strength >= 0.5]
             if any(c is not None and abs(c - x0) <= _WORD_GAP * cw for c in columns):
                 return True
@@ -229,4 +244,44 @@ def _cell_at(ctx: Context, hit: LabelHit, parser: Parser, up: bool):
     if any(h.strength >= 0.5 and h.start < e and h.end > s for h in ctx.hits[id(other)]):
         return None
     value = _whole_cell(ctx, other, s, e, parser)
+    if value and up and parser is parse_identifier:
+        head = _wrapped_head(ctx, other, other.words[first])
+        if head == _UNJOINABLE:
+            return None  # the cell wraps, and its first part is no value's: a person reads it
+        if head:
+            joined = head + value[0] if head[-1] in _WRAP_AFTER else f"{head} {value[0]}"
+            value = (joined, joined, *value[2:])
     return (value, other) if value else None
+
+
+# a value's first part wrapped in its cell: capitals and digits, ending in a separator
+_HEAD = re.compile(r"[A-Z0-9][A-Z0-9\-/._]{0,15}")
+_UNJOINABLE = "unjoinable"
+
+
+def _wrapped_head(ctx: Context, line: Line, first) -> Optional[str]:
+    """The head a narrow cell wrapped onto the line over its value's word ``first``: one word,
+    left-aligned with it, close over it, of capitals and digits, ending in a separator
+    ("RE2026-" over "00852" is "RE2026-00852", "A-" over "2026/00067") or a series code
+    broken off at its space ("FT" over "A2026/406"); ``_UNJOINABLE`` for another such word of
+    capitals and digits, which may be the value's part too; None where there is none (a
+    word, a label)."""
+    cw = ctx.layout.char_width
+    above = ctx.layout.lines_above(line, first.box.x0 - _WORD_GAP * cw, first.box.x1, max_lines=1)
+    if not above:
+        return None
+    prev = above[0][0]
+    if line.box.top - prev.box.bottom > 1.5 * line.height:
+        return None
+    k = next((i for i, w in enumerate(prev.words) if abs(w.box.x0 - first.box.x0) <= _WORD_GAP * cw), None)
+    if k is None:
+        return None
+    head = prev.words[k].text
+    lone = (k == 0 or prev.words[k].box.x0 - prev.words[k - 1].box.x1 > _WORD_GAP * cw) and \
+        (k + 1 == len(prev.words) or prev.words[k + 1].box.x0 - prev.words[k].box.x1 > _WORD_GAP * cw)
+    labelled = any(h.strength >= 0.5 and h.start < prev.spans[k][1] and h.end > prev.spans[k][0] for h in ctx.hits[id(prev)])
+    if not lone or labelled or not _HEAD.fullmatch(head):
+        return None
+    if head[-1] in _WRAP_AFTER or SERIES_CODE.fullmatch(head) and not number_label_word(head):
+        return head
+    return _UNJOINABLE
