@@ -31,3 +31,17 @@ def test_an_item_table_headed_in_the_language_is_read(lang):
         (Decimal("40"), Decimal("5.72"), Decimal("228.80")), (Decimal("50"), Decimal("6.55"), Decimal("327.50"))]
     assert items[0].description.startswith("Segtuvas")
 
+
+
+def test_figures_under_another_blocks_captions_right_under_the_items_are_no_item():
+    """A tax breakdown right under the items, its captions in words no vocabulary names as a
+    table header ("KM määr  Maksustatav  Käibemaks  Kokku"): its row of figures, under the
+    items' columns, is the breakdown's, not an item whose words were lost."""
+    rows = {0: "Kontoritarbed Harju OÜ", 2: "Arve nr 518",
+            6: [(40, "Kirjeldus"), (240, "KM %"), (290, "Kogus"), (390, "Ühiku hind"), (510, "Summa")],
+            7: [(40, "Pastapliiats must, 50 tk pakis"), (240, "24%"), (290, "100"), (390, "8,82"), (510, "882,00")],
+            8: [(300, "KM määr"), (350, "Maksustatav"), (430, "Käibemaks"), (510, "Kokku")],
+            9: [(300, "24%"), (350, "882,00"), (430, "211,68"), (510, "1 093,68")],
+            11: [(400, "Vahesumma"), (510, "882,00")], 12: [(400, "Kokku EUR"), (510, "1 093,68")]}
+    items = extract_invoice(doc_from_rows(rows), []).lines
+    assert [i.amount for i in items] == [Decimal("882.00")]

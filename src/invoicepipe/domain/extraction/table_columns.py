@@ -76,7 +76,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("amount", r"amount|line\s*total|total|betrag|gesamt(?:preis|betrag)?|(?:positions|zeilen|posten|end)(?:betrag|preis|summe)|summe|entgelt|montant|prix\s*total|bedrag|totaal|importe|importo|valor|"
                r"wartosc|kwota|total\s*(?:line|price)|ext(?:ended)?\.?\s*(?:price|amount)?|value|sum|suma|"
                r"belopp|belob|belop|summa|totalt|i\s*alt|yhteensa|celkem|cena\s*celkem|ertek|osszeg|valoarea?|"
-               r"tutar[iı]?|iznos|znesek|vrednost|spolu|cena\s*spolu|kokku|verte|vertiba"),
+               r"tutar[iı]?|iznos|znesek|vrednost|verte|vertiba"),
 )
 _GLUED_SPECK = re.compile(r"(?<!\S)[\d|!'`.,:;]{1,2}(?=[a-z]{3,})")
 _RX = [(kind, re.compile(rf"(?<![\w%])(?:{rx})(?![\w])")) for kind, rx in KINDS]

@@ -44,6 +44,9 @@ class _Table:
     checks: list = field(default_factory=list)  # (carry/page-total row, items before it)
     reopened: list = field(default_factory=list)  # items before each page that reopened it (``_reopens``)
     orphans: list = field(default_factory=list)  # (amount-only OCR'd row, items before it): ``_with_orphan``
+    # items before a words-only line that continues no item's description (another block's
+    # captions, "KM määr  Maksustatav  Käibemaks  Kokku"), None before any
+    interrupted: Optional[int] = None
 
 
 def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineItem]:
@@ -244,6 +247,8 @@ def _take(table: _Table, row: Row, state: str) -> str:
     if row.kind == "text" and state == "open" and table.rows and _continues(table.rows[-1], row, table.header):
         table.rows[-1].description = f"{table.rows[-1].description} {row.description}".strip()
         table.rows[-1].line = _Joined(table.rows[-1].line, row.line)
+    elif row.kind in ("text", "other") and state == "open" and table.rows and not (row.numbers or row.loose or row.percents):
+        table.interrupted = len(table.rows)
     return state
 
 
@@ -292,9 +297,12 @@ def _bare(row: Row, table: _Table) -> bool:
     agreeing), far below the last item on its page, under a table whose every item so far
     printed a description or an article number: figures of something below the table (a
     tax breakdown whose header went unrecognised), not an item. Right under the items such
-    a row is an item whose words the OCR lost."""
+    a row is an item whose words the OCR lost, unless a words-only line that continues no
+    item stands between (the breakdown's own captions)."""
     if row.description or row.sku or not table.rows or agreement(row, table.header) is not None:
         return False
+    if table.interrupted == len(table.rows) and all(r.description or r.sku for r in table.rows):
+        return True  # under captions of another block since the last item: its figures
     last = table.rows[-1].line
     if last.page != row.line.page or row.line.box.top - last.box.bottom < 5 * max(last.height, row.line.height):
         return False
