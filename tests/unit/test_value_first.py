@@ -166,3 +166,30 @@ def test_a_wrapped_first_part_that_joins_no_way_leaves_the_number_to_a_person():
     # "2026" over "00852": no separator says how the parts join, and "00852" alone is not the number
     field = extract_invoice(doc_from_rows(_wrapped_in_cell("2026", "00852")), []).fields.get("invoice_number")
     assert field is None or field.value != "00852" and field.confidence < 0.5
+
+
+def test_a_scan_line_merging_the_values_and_their_captions_holds_the_value_under_the_caption():
+    """OCR took the row of values and the row of their captions under it for one line (a word
+    read across both, "June"/"Due" as "JuneDue", joins them): the number over "Invoice No." is in the
+    caption's own line, and the line under it is the next row's values. The one under the
+    caption is held, not called sure."""
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+    from tests.unit.test_extraction_fields import row_words
+
+    def word(text, x, top, bottom):
+        return Word(text, Box(x, top, x + 5.5 * len(text), bottom), 1, 0.96)
+
+    merged = [word("INVOICE", 40, 169, 179), word("TOUK", 80, 169.6, 184.7), word("POS000458", 313, 171.7, 184.7),
+              word("Invoice", 313, 184.7, 190.4), word("No.", 355, 185, 190.4), word("7", 401, 174.2, 181.4),
+              word("Date", 401, 186.1, 191.5), word("May", 410, 174.6, 184), word("of", 430, 186.1, 191.5),
+              word("Issue", 445, 186.5, 191.9), word("2026", 432, 174.6, 182.2), word("6", 488, 175.3, 182.9),
+              word("Payment", 488, 187.2, 194.0), word("JuneDue", 496, 175.7, 193.0), word("2026", 522, 176.0, 183.6)]
+    words = [*row_words("Pennine Office Supplies", 0, confidence=0.96), *row_words("VAT Reg. No.: GB282945916", 1, confidence=0.96),
+             *merged, word("4500010609", 313, 198, 208), word("LS-59998", 401, 198, 208),
+             word("Your", 313, 209, 215), word("Order", 340, 209, 215), word("No.", 372, 209, 215),
+             *[w for r in range(12, 17) for w in row_words({12: "Description   Qty   Unit price   Net amount",
+                                                              13: "Envelopes   6   11.66   69.96", 14: "Total excl. VAT   69.96",
+                                                              15: "VAT 20%   13.99", 16: "Invoice Total   83.95"}[r], r, confidence=0.96)]]
+    ex = extract_invoice(DocumentText((Page(1, 595, 842, tuple(words), "ocr"),), None, "test"), [])
+    field = ex.fields.get("invoice_number")
+    assert field is None or field.value != "4500010609" or field.confidence <= 0.45

@@ -387,6 +387,8 @@ def value_over_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
     if not words:
         return False
     lbox, cw = union_box(words), ctx.layout.char_width
+    if _value_over_on_its_line(ctx, cand, line, lbox, parser):
+        return True
     found = ctx.layout.lines_above(line, lbox.x0 - cw, lbox.x1 + cw, max_lines=1)
     if not found:
         return False
@@ -404,6 +406,28 @@ def value_over_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
     span = above.words_in(s, e)
     over = ctx.layout.lines_above(above, span[0].box.x0 - cw, span[-1].box.x1 + cw, max_lines=1) if span else []
     return not any(_labelled(ctx, ln, s2, e2) for ln, s2, e2 in over)
+
+
+def _value_over_on_its_line(ctx: Context, cand: Candidate, line: Line, lbox, parser: Parser) -> bool:
+    """A value of the kind printed right over the label within the label's own line: OCR took
+    a row of values and the row of their captions under it for one line ("POS000458 Invoice
+    No. 7 Date May of Issue 2026", words of both rows in one reading order), so no line lies
+    between them and the line above the label is the rows' neighbour. Words over the label end
+    above its middle and overlap it across."""
+    if all(w.confidence >= 1.0 for w in line.words):
+        return False  # a text layer's lines are its own
+    cw = ctx.layout.char_width
+    for word, (s, e) in zip(line.words, line.spans):
+        if word.box.bottom > (lbox.top + lbox.bottom) / 2 or word.box.x1 < lbox.x0 - cw or word.box.x0 > lbox.x1 + cw:
+            continue
+        value = parser(ctx, line, s, e)
+        if not value or value[0] == cand.value or value[2] != s or value[3] != e:
+            continue
+        if parser is parse_identifier and (dates_in(line.text[s:e], 0, ctx.date_order)
+                                           or sum(ch.isdigit() for ch in value[0]) < _MIN_ID_DIGITS_OVER):
+            continue
+        return True
+    return False
 
 
 def value_left_of_label(ctx: Context, cand: Candidate, parser: Parser) -> bool:
