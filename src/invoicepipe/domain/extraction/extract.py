@@ -201,7 +201,14 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # exactly the terms after the date of issue is the due date; an identifier of three digits over
 # a caption holds the value under it (``search.value_over_label``); no hold for a person is
 # lifted by a second printing of the value (``agreement.CONTRADICTIONS``).
-EXTRACTOR_VERSION = "kv-2.32"
+# kv-2.33: rows between the tax and the total close net + tax = total when their signed sum
+# fills the gap (``rows_after_tax``); a bare date word qualified by a word the vocabulary does
+# not know holds its date (``qualified_dates``); a number wrapped in its narrow caption cell is
+# read whole (``value_first``); a value over its caption within the caption's own OCR line
+# holds the value under it (``search.value_over_label``); Baltic and Turkish item-table
+# headers; a row of figures under another block's captions is no item (``table_reader``);
+# further label phrasings (``vocabulary``).
+EXTRACTOR_VERSION = "kv-2.33"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
