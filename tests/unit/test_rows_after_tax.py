@@ -73,3 +73,16 @@ def test_a_row_of_another_amount_field_between_claims_nothing():
     # the same page with the second rate's row read as no field's: it would close
     others = [c for c in found["tax"] if c.raw != Decimal("3.15")]
     assert closed_by_rows_after_tax(ctx, found["net"], others, found["total"]) is not None
+
+
+def test_a_stamp_duty_on_an_exempt_invoice_is_no_tax():
+    # Italian VAT-exempt invoice: no tax, a 2 EUR stamp duty added after it. The duty was read
+    # as the tax (the remainder total - net printed on the page) and called sure
+    rows = {0: "Studio Rossi", 1: "Via Roma 1, 00100 Roma", 3: "Fattura n. 12/2026", 4: "Data fattura: 14/03/2026",
+            8: [(40, "Descrizione"), (300, "Quantità"), (360, "Prezzo"), (450, "Importo")],
+            9: [(40, "Consulenza"), (300, "1"), (360, "500,00"), (450, "500,00")],
+            12: [(300, "Imponibile"), (450, "500,00")], 13: [(300, "IVA esente art. 10"), (450, "0,00")],
+            14: [(300, "Marca da bollo"), (450, "2,00")], 15: [(300, "Totale documento"), (450, "502,00")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("500.00", "0.00", "502.00")
+    assert "adjusted:+2.00" in ex.fields["total"].evidence
