@@ -53,3 +53,11 @@ def test_the_document_page_shows_how_each_field_was_read(app, run_pipeline, tmp_
     assert "label" in total.group(1) or "format" in total.group(1)  # how it was found is always said
     number = re.search(r'data-read-how="invoice_number">([^<]+)<', page)
     assert number is not None and number.group(1).strip()
+
+
+def test_a_hold_and_a_closing_adjustment_are_said_in_words():
+    said = field_evidence("label_right", ("qualified",))
+    assert said[1].startswith("its label is a bare date word with a word the extractor cannot read")
+    said = field_evidence("label_right", ("class:two", "arithmetic", "adjusted:+3.00"))
+    assert "with the +3.00 printed between the tax and the total (a rounding, charge or discount), net + tax = total" in said
+    assert field_evidence("label_below", ("bridged:+10.00",))[1] == "with the +10.00 of discount and charge rows, the line items add up to it"

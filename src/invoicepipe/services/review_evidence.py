@@ -57,6 +57,11 @@ _TAGS = {
     "iban": "by the vendor's IBAN",
     "name": "by the vendor's name",
     "alias": "by one of the vendor's other names",
+    # holds a person resolves (``domain/extraction/extract.py``): what makes the value a guess
+    "contested": "another value is nearly as well supported: which one it is, a person says",
+    "qualified": "its label is a bare date word with a word the extractor cannot read: the date of what, a person says",
+    "value_over_label": "a value of its kind stands over its label too: whether captions stand over or under their values, a person says",
+    "value_first": "the page prints its captions after their values (its dates show it)",
 }
 
 _COLUMNS = {"quantity": "quantity", "unit_price": "unit price", "amount": "amount", "net": "net amount", "gross": "gross amount"}
@@ -76,6 +81,10 @@ def _tag(tag: str) -> Optional[str]:
         return "agrees with the amount written in words" + (f" ({rest})" if rest else "")
     if name == "suffix_of":
         return f"a longer amount on the page, {rest}, ends in the same digits (a lost thousands group?)"
+    if name == "adjusted":
+        return f"with the {rest} printed between the tax and the total (a rounding, charge or discount), net + tax = total"
+    if name == "bridged":
+        return f"with the {rest} of discount and charge rows, the line items add up to it"
     return _TAGS.get(tag, tag.replace("_", " "))
 
 
