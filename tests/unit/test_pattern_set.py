@@ -74,7 +74,7 @@ def test_compile_guarded_gives_the_plain_patterns_matches():
     from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
     guarded = [parsing._CURRENCY_TOKEN, payment_terms._TERMS_WORDS, table_columns._ANY_NAME, *items._COL_RX.values(),
-               amount_due._DUE, amount_due._PREPAID, amount_due._WITHHELD, correction_rows._RESTATES, labels.CREDIT_NOTE,
+               amount_due._DUE, amount_due.PREPAID, amount_due.WITHHELD, correction_rows._RESTATES, labels.CREDIT_NOTE,
                labels.CREDITS_INVOICE, candidates._MARK_IN_DATE]
     assert all(rx.pattern.startswith("(?=[") for rx in guarded)
     # each guarded pattern against itself without the guard: "(?=[...])(?:P)" -> P

@@ -61,8 +61,8 @@ _WITHHELD_LABELS = (
 # guarded by their first letters (``compile_guarded``: the same matches): every line is searched
 # for all three, and the engine tried each label at every word start
 _DUE = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _DUE_LABELS), re.I)
-_PREPAID = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _PREPAID_LABELS), re.I)
-_WITHHELD = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _WITHHELD_LABELS), re.I)
+PREPAID = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _PREPAID_LABELS), re.I)
+WITHHELD = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(fold_accents(rx) for rx in _WITHHELD_LABELS), re.I)
 # a due-date label shares words with the amount's ("da pagare entro", "te betalen voor"): a
 # date or a deadline word right after the label says the line dates the payment
 _DEADLINE_AFTER = re.compile(r"(?i)^\W*(?:entro|voor|avant|bis|by|before|until|antes|até|do\s+dnia|no\s+later)\b")
@@ -78,8 +78,8 @@ def amount_due(ctx: Context, total: Optional[Candidate], total_confidence: float
     line, else right under it), with evidence ``equals_total`` or ``total_less_prepaid``
     when the total (less a printed prepayment) agrees; else the total itself (evidence
     ``total_as_due``) when no prepayment is printed; else nothing."""
-    prepaid = _deducted(ctx, _PREPAID)
-    withheld = _deducted(ctx, _WITHHELD)
+    prepaid = _deducted(ctx, PREPAID)
+    withheld = _deducted(ctx, WITHHELD)
     labelled = _labelled(ctx)
     total_value = total.raw if total is not None and isinstance(total.raw, Decimal) else None
     if labelled:

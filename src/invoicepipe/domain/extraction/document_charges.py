@@ -35,7 +35,7 @@ CENT = Decimal("0.01")
 
 # a discount on the whole order ("Discount 5%", "Less 4% contract discount", "Rabatt",
 # "Nachlass", "Sconto", "Remise", "Descuento", "Korting", "Rabat", "Desconto")
-_ALLOWANCE = re.compile(fold_accents(
+ALLOWANCE = re.compile(fold_accents(
     r"(?i)(?<!\w)(?:discount|disc\.|allowance|less|rabatt\w*|nachlass|preisnachlass|abzug|sconto|abbuono|remise|"
     r"rabais|ristourne|descuento|dto\.|bonificaci[oó]n|korting|rabat\w*|upust|desconto|abatimento)(?!\w)"))
 # charges in the languages ``charges.CHARGE_WORDS`` leaves out
@@ -47,7 +47,7 @@ _MORE_CHARGES = re.compile(fold_accents(
 
 def _signed(ctx: Context, text: str, line) -> Optional[Decimal]:
     """The row's amount, signed as it moves the net, or None when it is no such row."""
-    allowance = bool(_ALLOWANCE.search(text))
+    allowance = bool(ALLOWANCE.search(text))
     charge = bool(CHARGE_WORDS.search(text) or _MORE_CHARGES.search(text))
     if allowance == charge:
         return None  # neither, or a row naming both (a "discount on freight") is not read

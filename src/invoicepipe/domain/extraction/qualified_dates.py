@@ -43,9 +43,9 @@ def qualified_date(ctx: Context, cand: Candidate) -> bool:
     if label is None or label.strength > WEAK_DATE_LABEL or not cand.words or cand.method not in ("label_right", "label_below"):
         return False
     line = label.line
-    if cand.method == "label_right" and ctx.layout.line_of(cand.words[0]) is line:
-        start = line.words.index(cand.words[0]) if cand.words[0] in line.words else None
-        after = line.text[label.end:line.spans[start][0]] if start is not None else ""
+    first = next((i for i, w in enumerate(line.words) if w is cand.words[0]), None)
+    if cand.method == "label_right" and first is not None:
+        after = line.text[label.end:line.spans[first][0]]
     else:
         after = _rest_of_cell(ctx, line, label.end)
     after = _BRACKETED.sub(" ", after.split(":", 1)[0])

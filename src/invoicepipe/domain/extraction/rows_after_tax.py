@@ -26,9 +26,9 @@ import re
 from decimal import Decimal
 from typing import Optional
 
-from invoicepipe.domain.extraction.amount_due import _PREPAID, _WITHHELD
+from invoicepipe.domain.extraction.amount_due import PREPAID, WITHHELD
 from invoicepipe.domain.extraction.candidates import amounts_on
-from invoicepipe.domain.extraction.document_charges import _ALLOWANCE
+from invoicepipe.domain.extraction.document_charges import ALLOWANCE
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, best_candidate
 
@@ -59,7 +59,8 @@ def closed_by_rows_after_tax(ctx: Context, net: list[Candidate], tax: list[Candi
             continue  # a note, a rule, a label over the total's value
         if value == running:
             continue  # a running subtotal: net + tax + the rows above it
-        if id(line) in others or _PREPAID.search(fold_accents(line.text)) or _WITHHELD.search(fold_accents(line.text)):
+        folded = fold_accents(line.text)
+        if id(line) in others or PREPAID.search(folded) or WITHHELD.search(folded):
             return None
         rows.append(value)
         running += value
@@ -75,4 +76,4 @@ def _row_amount(ctx: Context, line) -> Optional[Decimal]:
     if not amounts or not _LETTER.search(line.text[:amounts[-1].start]):
         return None
     value = amounts[-1].value
-    return -abs(value) if _ALLOWANCE.search(fold_accents(line.text)) else value
+    return -abs(value) if ALLOWANCE.search(fold_accents(line.text)) else value

@@ -301,12 +301,11 @@ def _bare(row: Row, table: _Table) -> bool:
     item stands between (the breakdown's own captions)."""
     if row.description or row.sku or not table.rows or agreement(row, table.header) is not None:
         return False
-    if table.interrupted == len(table.rows) and all(r.description or r.sku for r in table.rows):
-        return True  # under captions of another block since the last item: its figures
     last = table.rows[-1].line
-    if last.page != row.line.page or row.line.box.top - last.box.bottom < 5 * max(last.height, row.line.height):
-        return False
-    return all(r.description or r.sku for r in table.rows)
+    # under captions of another block since the last item, or far below it on its page
+    apart = table.interrupted == len(table.rows) or (
+        last.page == row.line.page and row.line.box.top - last.box.bottom >= 5 * max(last.height, row.line.height))
+    return apart and all(r.description or r.sku for r in table.rows)
 
 
 def _item_shaped(row: Row, header: Header) -> bool:
