@@ -254,7 +254,7 @@ def _cell_at(ctx: Context, hit: LabelHit, parser: Parser, up: bool):
     return (value, other) if value else None
 
 
-# a value's first part wrapped in its cell: capitals and digits, ending in a separator
+# a value's first part wrapped in its cell: capitals and digits, perhaps with separators
 _HEAD = re.compile(r"[A-Z0-9][A-Z0-9\-/._]{0,15}")
 _UNJOINABLE = "unjoinable"
 
