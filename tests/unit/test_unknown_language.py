@@ -203,6 +203,15 @@ def test_the_only_date_of_a_text_layer_is_the_date_of_issue():
     assert "sole_date" not in guess.evidence and guess.confidence < 0.6
 
 
+def test_a_day_and_month_without_their_year_leave_the_whole_date_no_sole_one():
+    # "12. März" over "2026" in a narrow cell: a date whose year a line break took, so the
+    # one whole date on the page may be another (the due date) and confirms nothing
+    rows = _invoice()
+    rows[3] = "Afhending 12. März"
+    guess = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert "sole_date" not in guess.evidence and guess.confidence < 0.6
+
+
 def test_the_evaluation_can_read_only_some_languages_labels():
     import pytest
 

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Iterable, Optional
 
 from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.parsing import DAY_MONTH_ONLY
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 # the guesses these witnesses may confirm
@@ -51,9 +52,12 @@ def confirmable(method: str, notes: Iterable[str]) -> bool:
 
 
 def sole_date(ctx: Context, issued: date) -> bool:
-    """``issued`` is the only date printed anywhere in the document, and no label names a due
-    date: where one does, the only whole date may be the due date, the date of issue lost to
-    a line break ("2 maggio" over "2026" in a narrow cell) or unprinted."""
+    """``issued`` is the only date printed anywhere in the document, no label names a due date
+    and no day and month stand without their year: where one does, the only whole date may be
+    the due date, the date of issue lost to a line break ("2 maggio" over "2026" in a narrow
+    cell) or unprinted."""
     if any(h.field == "due_date" and h.strength >= 0.5 for hs in ctx.hits.values() for h in hs):
         return False
+    if any(DAY_MONTH_ONLY.search(line.text) for line in ctx.layout.lines):
+        return False  # another date whose year a line break took: the whole one is not the only one
     return all(d.value == issued for line in ctx.layout.lines for d in dates_in(line.text, 0, ctx.date_order))

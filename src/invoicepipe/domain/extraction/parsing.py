@@ -292,6 +292,10 @@ DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})(?:\.|st|nd|rd|th)?[\s/-]*(?:de\s+)
 # the year has four digits, so no pair of amounts or a section number reads as one
 SPACED_DATE = re.compile(r"(?<![\d.,])(\d{1,2})\. ?(\d{1,2})\. ?((?:19|20)\d\d)(?![\d]|[.,]\d)")
 MDY_WORDS = re.compile(r"(?i)(?<!\w)(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})(?!\d)" % _MONTH_ALT)
+# a day and a month name with no year after them ("24. März" over "2026" in a narrow cell): a
+# date whose year a line break took
+DAY_MONTH_ONLY = re.compile(r"(?i)(?<![\w.])(\d{1,2})(?:\.|st|nd|rd|th)?\s*(?:de\s+)?(%s)\.?(?!\w)(?![\s,./-]*(?:de\s+)?(?:\d{4}|\d{2})(?![\d.]))"
+                            % _MONTH_ALT)
 # Hungarian dates put the year first, each part closed by a dot: "2026. március 4.",
 # "2026. márc. 4.", "2026. 03. 04." (the unspaced "2026.03.04." is ``NUMERIC_DATE``'s)
 YMD_WORDS = re.compile(r"(?i)(?<![\w.,])((?:19|20)\d\d)\.\s*(%s)\.?\s+(\d{1,2})\.?(?![\d]|[.,]\d)" % _MONTH_ALT)
