@@ -43,6 +43,32 @@ def test_a_title_word_in_body_text_stays_weak():
     assert ex.fields["invoice_number"].method != "title_number"
 
 
+def _heading_beside(left: list, heading_height: float = 18.0):
+    """The heading at the right of row 6, ``left`` (x, text) items of another column at its left."""
+    doc = doc_from_rows({**ROWS, 6: [*left, (330, "RECHNUNG 2026-0183")]})
+    page = doc.pages[0]
+    top = 40 + 6 * 14.0
+    words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + heading_height))
+                  if w.box.top == top and w.box.x0 >= 330 else w for w in page.words)
+    return replace(doc, pages=(replace(page, words=words),))
+
+
+def test_a_heading_beside_another_column_names_the_number():
+    # the seller's name at the left of the line, the title and its number at the right: the
+    # line groups what stands at one height, the heading is its own cell
+    ex = extract_invoice(_heading_beside([(40, "Kessler Elektrotechnik GmbH")]), [])
+    assert ex.value("invoice_number") == "2026-0183"
+    assert ex.fields["invoice_number"].method == "title_number"
+
+
+def test_words_run_into_the_heading_keep_it_weak():
+    # a word a word space before the title ("PROFORMA RECHNUNG 2026-0183") says which
+    # document the number is: not a heading of its own
+    ex = extract_invoice(_heading_beside([(286, "PROFORMA")]), [])  # it ends at 326
+    number = ex.fields.get("invoice_number")
+    assert number is None or number.method != "title_number"
+
+
 # -- the bare document word as one label of a block of labels ------------------------------
 
 BLOCK = {

@@ -23,6 +23,9 @@ TITLE_NUMBER_SCORE = 0.85
 _TITLE_STRENGTH = 0.35  # the bare document words of ``vocabulary``
 _STRONG_LABEL = 0.8
 _HEADING_SCALE = 1.3  # a heading's letters against the page's median word height
+# text left of a heading on its line is another column's when it ends this many of the
+# heading's letter heights before it (wider than a cell gap of the body's, ``labels._CELL_GAP``)
+_COLUMN_GAP = 1.5
 # a label column: this many other fields' labels at the title word's left edge, within this
 # many of its heights above or below it
 _COLUMN_LABELS = 2
@@ -62,12 +65,21 @@ def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
 
 
 def _heading(ctx: Context, line, title_words, value_words) -> bool:
-    """The title word opens the line, the value closes it, nothing between, set large."""
-    if line.words[0] is not title_words[0] or line.words[-1] is not value_words[-1]:
+    """The title word opens its cell of the line, the value closes the line, nothing between,
+    set large. Text left of the heading a column apart is another block's (the seller's name
+    or address beside a heading at the right: the line groups what stands at one height)."""
+    if line.words[-1] is not value_words[-1] or title_words[0] not in line.words:
         return False
-    if len(line.words) != len(title_words) + len(value_words):
+    i = line.words.index(title_words[0])
+    if len(line.words) - i != len(title_words) + len(value_words):
+        return False
+    if i and title_words[0].box.x0 - line.words[i - 1].box.x1 <= _COLUMN_GAP * _height(title_words[0]):
         return False
     return _set_large(ctx, line.page, title_words)
+
+
+def _height(word) -> float:
+    return max(1.0, word.box.bottom - word.box.top)
 
 
 def _in_label_column(ctx: Context, line, title_words, value_words) -> bool:
