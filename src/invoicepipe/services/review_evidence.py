@@ -60,6 +60,7 @@ _TAGS = {
     # holds a person resolves (``domain/extraction/extract.py``): what makes the value a guess
     "contested": "another value is nearly as well supported: which one it is, a person says",
     "qualified": "its label is a bare date word with a word the extractor cannot read: the date of what, a person says",
+    "stronger_label_unread": "the page prints the field's own label, but its value there could not be read; this value is a weaker label's: which it is, a person says",
     "value_over_label": "a value of its kind stands over its label too: whether captions stand over or under their values, a person says",
     "value_first": "the page prints its captions after their values (its dates show it)",
 }

@@ -249,6 +249,15 @@ def left_fragment(ctx: Context, cand: Candidate) -> bool:
     return bool(_DIGIT_GROUP.match(prev.text)) and gap < 2.5 * ctx.layout.char_width and re.match(r"\d{3}\b", text) is not None
 
 
+def _plausible_share(net: Candidate, tax: Optional[Candidate]) -> bool:
+    """A tax no larger than the base it is charged on, and of its sign: three small amounts
+    misread on a photo add up by chance ("0.58 + 2.88 = 3.46"), but no VAT or GST rate makes
+    the tax exceed the net, so such a sum is a coincidence, not a check."""
+    if tax is None or not tax.raw or not net.raw:
+        return True
+    return (net.raw > 0) == (tax.raw > 0) and abs(tax.raw) <= abs(net.raw)
+
+
 def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict) -> AmountEvidence:
     """Evidence for ``cand`` (field ``name``); ``others`` holds the chosen net/tax/total
     candidates (None where absent) and whether the triple adds up."""
@@ -256,8 +265,9 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
         return AmountEvidence()
     net, tax, total = others.get("net"), others.get("tax"), others.get("total")
     read = lambda c: c is not None and c.method not in UNREAD  # noqa: E731 - read under a label of its own
-    arithmetic = bool(others.get("closes")) and all(read(c) for k, c in (("net", net), ("tax", tax), ("total", total))
-                                                     if k != name and c is not None) and net is not None and total is not None
+    arithmetic = (bool(others.get("closes")) and all(read(c) for k, c in (("net", net), ("tax", tax), ("total", total))
+                                                      if k != name and c is not None) and net is not None and total is not None
+                  and _plausible_share(net, tax))
     rate = False
     if net is not None and tax is not None and name in ("net", "tax", "total") and net.raw and tax.raw:
         rate = doc.rate_agrees(abs(net.raw), abs(tax.raw)) and (name != "total" or arithmetic)

@@ -170,8 +170,12 @@ def rate_rows_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candi
     if len(found) != 1:
         return None
     (net, tax), run = next(iter(found.items()))
-    line, tok = next((ln, t) for v, ln, t in reversed(money) if v == largest)
-    if _sum_before_tax(ctx, line):
+    # a row that prints its own gross beside its base and tax adds up to it alone: where the
+    # document's total was not read (a photo's lost line or thousands group), that row's gross
+    # is the largest amount left, and one rate's row would pass for the whole invoice
+    rows_lines = {id(r.line) for r in run}
+    line, tok = next(((ln, t) for v, ln, t in reversed(money) if v == largest and id(ln) not in rows_lines), (None, None))
+    if line is None or _sum_before_tax(ctx, line):
         return None
     sign = -1 if tok.value < 0 else 1  # a credit note's rows print their amounts unsigned
     return (_candidate("net", sign * net, _words_of(ctx, run, "net"), "rate_rows"),

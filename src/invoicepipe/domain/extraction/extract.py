@@ -46,6 +46,7 @@ from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, UNLABELLED, confirmable, due_by_terms, sole_date
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
+from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.value_first import ValueFirst, value_first
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
@@ -208,7 +209,11 @@ from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField,
 # holds the value under it (``search.value_over_label``); Baltic and Turkish item-table
 # headers; a row of figures under another block's captions is no item (``table_reader``);
 # further label phrasings (``vocabulary``).
-EXTRACTOR_VERSION = "kv-2.33"
+# kv-2.34: a tax larger than its net closes no sum (``amount_checks``); one rate's breakdown row
+# with its own gross is not the invoice (``column_totals.rate_rows_totals``); the field's own
+# label printed and its value unread holds a weaker label's date (``unread_label``); a title
+# heading beside another column's text names the number (``title_number``).
+EXTRACTOR_VERSION = "kv-2.34"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -327,6 +332,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # "26-01-31" read as 26 January 2031 on a page whose every other date is of 2026:
             # a two-digit year, an OCR-lost century or a misread digit; a person decides
             cand.notes.append("year_apart")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name == "invoice_date" and cand is not None and stronger_label_unread(ctx, cand, cands):
+            # the page's "Invoice Date" unread beside a weaker label's date: which date the
+            # weaker label names, a person says
+            cand.notes.append("stronger_label_unread")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         elif name == "invoice_date" and cand is not None and qualified_date(ctx, cand):
             # "Datum isporuke 10.03.2026": a bare date word with a word the vocabulary does not

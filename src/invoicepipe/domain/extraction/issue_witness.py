@@ -30,7 +30,7 @@ UNLABELLED = frozenset({"first_date", "header_row", "dateline"})
 # a dateline's score: the date of issue named by its place in the page, not by a label
 CONFIRMED_SCORE = 0.6
 # notes that say the guess has a rival: never confirmed
-_DOUBTS = frozenset({"contested", "dated_elsewhere", "qualified"})
+_DOUBTS = frozenset({"contested", "dated_elsewhere", "qualified", "stronger_label_unread"})
 
 
 def due_by_terms(ctx: Context, issued: date, terms: Iterable[int], due: Optional[str]) -> Optional[Candidate]:
