@@ -2,7 +2,7 @@
 
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.vendor import tax_id_valid
-from invoicepipe.domain.models import Vendor
+from invoicepipe.domain.models import BankAccount, Vendor
 from tests.unit.test_extraction_fields import doc_from_rows
 
 ACME = Vendor("V-1", "Acme Industrial Supplies GmbH", tax_id="DE429152429")
@@ -29,3 +29,15 @@ def test_a_tax_id_with_wrong_check_digits_does_not_overrule_the_name():
 def test_check_digits_per_country():
     assert tax_id_valid("DE 811 907 980") and tax_id_valid("27AAPFU0939F1ZV") and not tax_id_valid("27AAPFU0939F1ZW")
     assert tax_id_valid("12-3456789")  # an EIN has no check digit: taken as printed
+
+
+def test_a_tax_id_and_a_bank_account_on_file_agree_as_surely_as_an_id_and_a_name():
+    # the letterhead drops the legal form: "HURTOWNIA BUDOWLANA WARTA" matches no name on file
+    warta = Vendor("V-2", "Hurtownia Budowlana Warta Sp. z o.o.", tax_id="PL7000889678",
+                   bank_accounts=(BankAccount("PL94692921005931106450340256"),))
+    rows = ["HURTOWNIA BUDOWLANA WARTA", "NIP: PL7000889678", "Faktura nr FV/374/01/2026",
+            "Nr rachunku PL94 6929 2100 5931 1064 5034 0256", "Razem 100,00 PLN"]
+    both = extract_invoice(doc_from_rows(dict(enumerate(rows))), [warta])
+    assert both.value("vendor_id") == "V-2" and both.confidence("vendor_id") == 0.99
+    alone = extract_invoice(doc_from_rows(dict(enumerate(rows[:3] + rows[4:]))), [warta])
+    assert alone.value("vendor_id") == "V-2" and alone.confidence("vendor_id") == 0.97

@@ -5,7 +5,7 @@ Resolution evidence and its confidence:
     tax/VAT id of a master vendor printed on the document   0.97
     IBAN of a master vendor's bank account printed          0.93
     name or alias fuzzy match (rapidfuzz, score >= 88)       0.9 * score/100, *0.9 outside the page-1 header
-    id and name agree                                        0.99
+    id and name agree, or tax id and IBAN                    0.99
     two different vendors tie                                confidence * 0.7
 
 A name is the weakest evidence and the easiest to imitate: a look-alike ("ACME Supplies
@@ -146,7 +146,10 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
             evidence.append(name_hit)
         if evidence:
             best = max(evidence, key=lambda e: e[0])
-            conf = 0.99 if len({e[1] for e in evidence}) > 1 and any(e[1] == "name" for e in evidence) else best[0]
+            # two kinds of evidence of one vendor agree: its id with its name, or its tax id
+            # with a bank account on file (a letterhead that drops the legal form, "HURTOWNIA
+            # BUDOWLANA WARTA" for "... Sp. z o.o.", matches no name, and its two ids say more)
+            conf = 0.99 if len({e[1] for e in evidence}) > 1 else best[0]
             scores[v.vendor_id] = [v, conf, best[1], best[2]]
     if not scores:
         return None
