@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
 from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_dates, ocr_engine, ocr_garbled, ocr_identifiers,
-                                  ocr_label_cells, ocr_narrow, ocr_specks, ocr_stamp_witness, ocr_unread)
+                                  ocr_items, ocr_label_cells, ocr_narrow, ocr_specks, ocr_stamp_witness, ocr_unread)
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr, read_line_rapidocr, read_page_rapidocr
@@ -65,6 +65,9 @@ class OcrSettings:
     # read the amounts' region again when the amounts of the first reading disagree
     # (``ocr_amounts``); off only to measure what it brings
     reread_amounts: bool = True
+    # read the items' rows again when they do not add up to a backed net (``ocr_items``); off
+    # only to measure what it brings
+    reread_items: bool = True
     # read again on their own the spots Tesseract read as garbage (``ocr_garbled``); off only
     # to measure what it brings
     reread_garbled: bool = True
@@ -359,6 +362,8 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
     if settings.reread_amounts and images:
         doc = ocr_amounts.reread_amounts(doc, images, _region_reader(settings, lang.current, ocr_amounts.BLOCK_PSM),
                                          extract)
+    if settings.reread_items and images:
+        doc = ocr_items.reread_items(doc, images, _region_reader(settings, lang.current, ocr_items.BLOCK_PSM), extract)
     if settings.reread_dates and images:
         doc = ocr_dates.reread_dates(doc, images, _region_reader(settings, lang.current, ocr_dates.BLOCK_PSM), extract)
     if settings.confirm_ids and images:

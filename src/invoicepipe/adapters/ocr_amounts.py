@@ -50,7 +50,7 @@ def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, fl
         return doc
     number, region = where
     image, px = images[number]
-    words = _read_region(image, px, number, region, read_words)
+    words = read_region(image, px, number, region, read_words)
     if not words:
         return doc
     candidate = splice_words(doc, number, region, words)
@@ -68,7 +68,7 @@ def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, fl
     return candidate
 
 
-def _read_region(image: Image.Image, px: float, number: int, region: Box, read_words: ReadWords) -> list[Word]:
+def read_region(image: Image.Image, px: float, number: int, region: Box, read_words: ReadWords) -> list[Word]:
     left, top = max(0, int(region.x0 * px)), max(0, int(region.top * px))
     right, bottom = min(image.width, int(region.x1 * px) + 1), min(image.height, int(region.bottom * px) + 1)
     if right - left < 8 or bottom - top < 8:
