@@ -26,7 +26,17 @@ PHRASES = [
     ("invoice_date", "Rechnungsdatum/Leistungsdatum"), ("invoice_date", "Rechnungs- und Lieferdatum"),
     ("invoice_date", "Invoice/Tax Point Date"), ("invoice_date", "Data dokumentu"),
     ("due_date", "Fecha vto."), ("due_date", "F. Vcto."), ("po_number", "Pedido de compra"),
+    # a correcting invoice's own number, Polish and Lithuanian (kv-2.34)
+    ("invoice_number", "Korekta nr"), ("invoice_number", "Faktura korygująca nr"), ("invoice_number", "Nr korekty"),
+    ("invoice_number", "Kreditinės sąskaitos Nr."),
 ]
+
+
+def test_a_title_and_a_number_sign_across_a_value_are_no_label():
+    # "FACTURÉ À" (bill to), the number, then its caption "N° de facture": the caption alone
+    text = fold_accents("FACTURÉ À F2026-00153 N° de facture").lower()
+    numbers = [(text[start:end], strength) for f, strength, _, start, end in labels_in_text(text) if f == "invoice_number"]
+    assert ("n° de facture", 1.0) in numbers and all("f2026" not in t for t, _ in numbers), numbers
 
 
 @pytest.mark.parametrize("field,phrase", PHRASES)

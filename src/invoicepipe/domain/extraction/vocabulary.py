@@ -75,9 +75,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
         # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
         # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711", nor
-        # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.")
+        # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.",
+        # nor over a number of four digits or more: "FACTURÉ À  F2026-00153  N° de facture" is a
+        # caption, a value and the next caption, not one label)
         (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir|factura|fattura|fatura|faktura|factuur)\b"
-         r"(?:(?!bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture"
+         r"(?:(?!\d{4}|bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture"
          r"|factura|fattura|fatura|faktura|factuur|pedido|ordine|encomenda|zamówieni|bestelling|albar|fecha|data|cliente|klant|kund)[^:]){0,45}?"
          r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#|č\.)", 0.8, "en"),
         # abbreviated: "Re.-Nr.", "Rg.-Nr.", "Invoice Ref.", "Fatt. n."
@@ -113,6 +115,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # bare word ("Numer NIP 123...", "Numer KSeF ..." name other numbers)
         (r"numer(?=[\s:.°º*+“”\"'‘’|_~-]*(?:$|[^\s:]*\d|(?!(?i:nip|regon|krs|bdo)\b)(?-i:[A-Z]{1,4})\s+\d))", 0.8, "pl"),
         (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
+        # a correcting invoice's own number ("Korekta do faktury nr" names the invoice it corrects)
+        (r"(?:faktura\s*)?korygująca\s*(?:vat\s*)?(?:nr\b\.?|numer)|korekta\s*(?:nr\b\.?|numer)|(?:nr|numer)\s*korekty", 1.0, "pl"),
         # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
         # (OCR reads the sign "č." as "é." or "¢.", and the "ň" of "daňový" as "h")
         (r"(?:číslo|č\.)\s*(?:faktury|faktúry|dokladu|dobropisu)|fakt[uú]ra\s*(?:[-–]\s*da[ňh]ový\s*doklad\s*)?(?:[čé]\.|číslo)", 1.0, "cs"),
