@@ -108,6 +108,23 @@ def test_the_only_whole_date_over_a_due_caption_is_the_due_date():
     assert ex.value("invoice_date") != "2026-07-01"
 
 
+def test_a_date_wrapped_in_its_cell_over_its_caption_is_read_whole():
+    ex = extract_invoice(doc_from_rows(_wrapped_date_grid()), [])
+    assert ex.value("invoice_date") == "2026-05-02"
+    assert ex.fields["invoice_date"].method == "label_above"
+
+
+def test_a_date_wrapped_over_three_lines_is_read_whole():
+    # "2026 m." / "gegužės 30" / "d." over "Sąskaitos data", the Lithuanian order
+    rows = {0: "Kanceliarija Nemunas", 1: "PVM mokėtojo kodas: LT171434313",
+            3: [(40, "PIRKĖJAS"), (250, "KNM 000642"), (330, "2026 m."), (410, "2026 m.")],
+            4: [(40, "UAB Meridian Baltic"), (250, "Serija ir Nr."), (330, "gegužės 30"), (410, "birželio 29 d.")],
+            5: [(40, "Buhalterija"), (330, "d."), (410, "Mokėjimo terminas")],
+            6: [(330, "Sąskaitos data")], **_TABLE}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("invoice_number"), ex.value("invoice_date")) == ("KNM 000642", "2026-05-30")
+
+
 def test_a_bare_year_as_the_number_is_held():
     rows = _wrapped_date_grid()
     rows[3] = [(40, "SPETT.LE"), (330, "2 maggio"), (410, "1 luglio 2026")]  # no number over its caption

@@ -34,12 +34,12 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from invoicepipe.domain.extraction.candidates import number_label_word
+from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
 from invoicepipe.domain.extraction.labels import LabelHit
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.number_prefix import SERIES_CODE
 from invoicepipe.domain.extraction.search import (
-    Candidate, Context, Parser, parse_date_value, parse_identifier, scored_candidate,
+    Candidate, Context, Parser, date_quality, parse_date_value, parse_identifier, scored_candidate,
 )
 
 # the field of a witness: any label of a date
@@ -60,6 +60,10 @@ _WRAP_AFTER = "-/._"
 # a value read the other way on a witnessed page: its label's column or line agrees with a
 # date that can be read no other way
 PLACEMENT = 0.95
+# a date joined across the two lines of its cell: one step more that could join another cell's words
+WRAPPED_DATE_QUALITY = 0.94
+# lines a date may wrap over in its cell, its last piece over the caption
+_DATE_CELL_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -244,6 +248,8 @@ def _cell_at(ctx: Context, hit: LabelHit, parser: Parser, up: bool):
     if any(h.strength >= 0.5 and h.start < e and h.end > s for h in ctx.hits[id(other)]):
         return None
     value = _whole_cell(ctx, other, s, e, parser)
+    if value is None and up and parser is parse_date_value:
+        value = _wrapped_date(ctx, other, first, s, e)
     if value and up and parser is parse_identifier:
         head = _wrapped_head(ctx, other, other.words[first])
         if head == _UNJOINABLE:
@@ -252,6 +258,49 @@ def _cell_at(ctx: Context, hit: LabelHit, parser: Parser, up: bool):
             joined = head + value[0] if head[-1] in _WRAP_AFTER else f"{head} {value[0]}"
             value = (joined, joined, *value[2:])
     return (value, other) if value else None
+
+
+def _wrapped_date(ctx: Context, line: Line, first: int, start: int, end: int):
+    """A date its narrow cell wraps ("18. April" over "2026" over "Rechnungsdatum", "2026 m." over
+    "gegužės 30" over "d."): the cell ``[start, end)`` of ``line`` ends a date begun by the
+    cells left-aligned with it on the lines close over it (at most ``_DATE_CELL_LINES`` in all).
+    (value, raw, start, end, quality) on ``line``, or None. The mirror of ``stacked_date`` for
+    captions under their values; the join weighs as one more step."""
+    cw = ctx.layout.char_width
+    x0 = line.words[first].box.x0
+    text, below = line.text[start:end], line
+    for _ in range(_DATE_CELL_LINES - 1):
+        head = _cell_over(ctx, below, x0, cw)
+        if head is None:
+            return None
+        below, piece = head
+        text = f"{piece} {text}"
+        found = dates_in(text, 0, ctx.date_order)[:1]
+        if found and found[0].start == 0 and found[0].end == len(text):
+            d = found[0]
+            return d.value.isoformat(), d.value, start, end, date_quality(ctx, d.ambiguous) * WRAPPED_DATE_QUALITY
+    return None
+
+
+def _cell_over(ctx: Context, line: Line, x0: float, cw: float) -> Optional[tuple[Line, str]]:
+    """(its line, its text) of the cell starting at ``x0`` on the line close over ``line``,
+    holding no label; None where no cell of its own starts there."""
+    above = ctx.layout.lines_above(line, x0 - _WORD_GAP * cw, x0 + cw, max_lines=1)
+    if not above:
+        return None
+    prev = above[0][0]
+    if line.box.top - prev.box.bottom > 1.5 * line.height:
+        return None
+    k = next((i for i, w in enumerate(prev.words) if abs(w.box.x0 - x0) <= _WORD_GAP * cw), None)
+    if k is None or k > 0 and prev.words[k].box.x0 - prev.words[k - 1].box.x1 <= _WORD_GAP * cw:
+        return None  # the line above runs on through the column
+    last = k
+    while last + 1 < len(prev.words) and prev.words[last + 1].box.x0 - prev.words[last].box.x1 <= _WORD_GAP * cw:
+        last += 1
+    hs, he = prev.spans[k][0], prev.spans[last][1]
+    if any(h.strength >= 0.5 and h.start < he and h.end > hs for h in ctx.hits[id(prev)]):
+        return None
+    return prev, prev.text[hs:he]
 
 
 # a value's first part wrapped in its cell: capitals and digits, perhaps with separators
