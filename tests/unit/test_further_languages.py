@@ -89,6 +89,9 @@ def test_an_italian_of_which_is_no_romanian_tax_id_label():
     ("4 martie 2026", "2026-03-04"), ("15 ianuarie 2026", "2026-01-15"),
     ("Datums: 2026. gada 4. martā", "2026-03-04"), ("2026. g. 15. janvārī", "2026-01-15"),
     ("Data: 2026 m. kovo 4 d.", "2026-03-04"), ("2026 m. gruodzio 31 d.", "2026-12-31"),
+    # abbreviations and names CLDR has and the table lacked (kv-2.34)
+    ("9. veebr. 2026", "2026-02-09"), ("26. jaan 2026", "2026-01-26"), ("3 novembro 2026", "2026-11-03"),
+    ("4 iul. 2026", "2026-07-04"), ("12. avgust 2026", "2026-08-12"), ("1. marec 2026", "2026-03-01"),
 ])
 def test_dates_with_the_year_first_or_the_months_name(text, iso):
     assert [d.value.isoformat() for d in dates_in(text, 0, "dmy")] == [iso]

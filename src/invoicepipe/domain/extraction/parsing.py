@@ -246,6 +246,16 @@ MONTHS = {
     "rugpjūčio": 8, "rugsėjo": 9, "spalio": 10, "lapkričio": 11, "gruodžio": 12,
     "sausis": 1, "vasaris": 2, "kovas": 3, "balandis": 4, "gegužė": 5, "birželis": 6, "liepa": 7,
     "rugpjūtis": 8, "rugsėjis": 9, "spalis": 10, "lapkritis": 11, "gruodis": 12,
+    # an audit against CLDR's month names (babel) for the languages above: the forms missing
+    # here, but for abbreviations of three letters that are words elsewhere ("des", "led",
+    # "pro", "sub") and the Croatian names, whose "listopad" is October where the Polish and
+    # Czech one is November
+    "novembro": 11, "apríl": 4, "marec": 3, "mája": 5,  # Portuguese, Slovak
+    "jaan": 1, "veebr": 2, "dets": 12,  # Estonian abbreviations ("9. veebr. 2026")
+    "jūl": 7, "jūn": 6,  # Latvian abbreviations
+    "saus": 1, "birž": 6, "liep": 7, "rugp": 8, "rugs": 9, "spal": 10, "lapkr": 11, "gruod": 12,  # Lithuanian
+    "ian": 1, "iun": 6, "iul": 7,  # Romanian abbreviations
+    "avgust": 8, "julij": 7, "junij": 6, "avg": 8,  # Slovenian
 }
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n
