@@ -83,3 +83,4 @@ def test_a_weaker_labels_date_is_held_where_the_dates_own_label_is_unread():
 def test_a_weaker_labels_date_stays_sure_where_nothing_stronger_labels_a_value(rows):
     date, calibrated = _calibrated(rows, "invoice_date")
     assert date.value == "2026-03-16" and "stronger_label_unread" not in date.evidence
+

@@ -49,7 +49,7 @@ _CLASSES = {
 _TAGS = {
     "arithmetic": "net + tax = total",
     "rate": "tax = rate x net",
-    "lines": "the line items add up to it",
+    "lines": "the line items add up to it (to a total: with the tax)",
     "ocr_low": "the OCR was unsure of its digits",
     "fragment": "a digit group stands just left of it (a thousands group may be lost)",
     "beside_invoice_number": "printed beside the invoice number",

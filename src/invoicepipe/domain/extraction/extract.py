@@ -53,7 +53,7 @@ from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
 from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
-from invoicepipe.domain.models import BRIDGED_TAG, DocumentText, ExtractedField, Extraction, LineItem, Vendor
+from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, ExtractedField, Extraction, LineItem, Vendor
 
 # kv-2.16: a misread "n.º" ordinal and an OCR'd "TTC" are labels, the invoice date's words are
 # not the due date, a label's PO that is none of the vendor's open ones stays for a person,
@@ -794,6 +794,13 @@ def _check_items(items: list[LineItem], fields: dict, ctx: Context) -> None:
         tags = with_lines_sum(net.evidence) + ((f"{BRIDGED_TAG}{bridged:+}",) if bridged is not None else ())
         fields["net"] = ExtractedField("net", net.value, round(min(0.99, net.confidence + 0.1), 3), net.method, net.page, net.box,
                                        evidence=tags)
+        total = fields.get("total")
+        if total is not None and "arithmetic" in total.evidence and not any(t.startswith(ADJUSTED_TAG) for t in total.evidence):
+            # net + tax = total with the net the items confirm: the total is the items' sum
+            # plus the tax, read a third way (a thousands group lost from all three amounts
+            # alike still adds up; the items' own sum does not lose it with them)
+            fields["total"] = replace(total, confidence=round(min(0.99, total.confidence + 0.1), 3),
+                                      evidence=with_lines_sum(total.evidence))
 
 
 def _merge_einvoice(structured: Extraction, printed: Extraction, warnings: list[str]) -> Extraction:
