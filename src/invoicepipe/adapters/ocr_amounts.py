@@ -46,13 +46,10 @@ def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, fl
     if not needs_reread(first):
         return doc
     where = reread_region(doc, first)
-    if where is None or where[0] not in images:
-        return doc
-    number, region = where
-    image, px = images[number]
-    words = read_region(image, px, number, region, read_words)
+    words = read_again(where, images, read_words)
     if not words:
         return doc
+    number, region = where
     candidate = splice_words(doc, number, region, words)
     second = extract(candidate)
     if not better_reading(first, second):
@@ -66,6 +63,17 @@ def reread_amounts(doc: DocumentText, images: Mapping[int, tuple[Image.Image, fl
         if better_reading(first, extract(narrow)):
             return narrow
     return candidate
+
+
+def read_again(where: Optional[tuple[int, Box]], images: Mapping[int, tuple[Image.Image, float]],
+               read_words: ReadWords) -> list[Word]:
+    """The words of the region ``where`` (page number, box in points) read again, in page
+    points; none without a region or the page's image."""
+    if where is None or where[0] not in images:
+        return []
+    number, region = where
+    image, px = images[number]
+    return read_region(image, px, number, region, read_words)
 
 
 def read_region(image: Image.Image, px: float, number: int, region: Box, read_words: ReadWords) -> list[Word]:

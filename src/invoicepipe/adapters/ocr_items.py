@@ -10,11 +10,11 @@ identifiers' check after this one reuses).
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Optional
+from typing import Callable, Mapping
 
 from PIL import Image
 
-from invoicepipe.adapters.ocr_amounts import read_region
+from invoicepipe.adapters.ocr_amounts import read_again
 from invoicepipe.domain.extraction.item_reread import better_items, fill_gaps, items_region, needs_item_reread
 from invoicepipe.domain.models import DocumentText, Extraction, Word
 
@@ -33,14 +33,11 @@ def reread_items(doc: DocumentText, images: Mapping[int, tuple[Image.Image, floa
     first = extract(doc)
     if not needs_item_reread(first):
         return doc
-    where: Optional[tuple] = items_region(doc, first)
-    if where is None or where[0] not in images:
-        return doc
-    number, region = where
-    image, px = images[number]
+    where = items_region(doc, first)
     # the same crop, scale and word boxes as the amounts' second reading
-    words = read_region(image, px, number, region, read_words)
+    words = read_again(where, images, read_words)
     if not words:
         return doc
+    number, region = where
     candidate = fill_gaps(doc, number, region, words)
     return candidate if better_items(first, extract(candidate)) else doc

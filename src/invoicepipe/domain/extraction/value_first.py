@@ -239,14 +239,10 @@ def _cell_at(ctx: Context, hit: LabelHit, parser: Parser, up: bool):
     if gap > 1.5 * line.height:
         return None
     first = next((i for i, w in enumerate(other.words) if abs(w.box.x0 - box.x0) <= _WORD_GAP * cw), None)
-    if first is None:
+    span = None if first is None else _cell_span(ctx, other, first, cw)
+    if span is None:
         return None
-    last = first
-    while last + 1 < len(other.words) and other.words[last + 1].box.x0 - other.words[last].box.x1 <= _WORD_GAP * cw:
-        last += 1
-    s, e = other.spans[first][0], other.spans[last][1]
-    if any(h.strength >= 0.5 and h.start < e and h.end > s for h in ctx.hits[id(other)]):
-        return None
+    s, e = span
     value = _whole_cell(ctx, other, s, e, parser)
     if value is None and up and parser is parse_date_value:
         value = _wrapped_date(ctx, other, first, s, e)
@@ -294,13 +290,20 @@ def _cell_over(ctx: Context, line: Line, x0: float, cw: float) -> Optional[tuple
     k = next((i for i, w in enumerate(prev.words) if abs(w.box.x0 - x0) <= _WORD_GAP * cw), None)
     if k is None or k > 0 and prev.words[k].box.x0 - prev.words[k - 1].box.x1 <= _WORD_GAP * cw:
         return None  # the line above runs on through the column
-    last = k
-    while last + 1 < len(prev.words) and prev.words[last + 1].box.x0 - prev.words[last].box.x1 <= _WORD_GAP * cw:
+    span = _cell_span(ctx, prev, k, cw)
+    return None if span is None else (prev, prev.text[span[0]:span[1]])
+
+
+def _cell_span(ctx: Context, line: Line, first: int, cw: float) -> Optional[tuple[int, int]]:
+    """(start, end) in ``line``'s text of the cell opening at word ``first``: the words after
+    it at most a word gap apart; None when a label stands in it."""
+    last = first
+    while last + 1 < len(line.words) and line.words[last + 1].box.x0 - line.words[last].box.x1 <= _WORD_GAP * cw:
         last += 1
-    hs, he = prev.spans[k][0], prev.spans[last][1]
-    if any(h.strength >= 0.5 and h.start < he and h.end > hs for h in ctx.hits[id(prev)]):
+    s, e = line.spans[first][0], line.spans[last][1]
+    if any(h.strength >= 0.5 and h.start < e and h.end > s for h in ctx.hits[id(line)]):
         return None
-    return prev, prev.text[hs:he]
+    return s, e
 
 
 # a value's first part wrapped in its cell: capitals and digits, perhaps with separators
