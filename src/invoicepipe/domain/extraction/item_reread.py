@@ -41,9 +41,13 @@ def _net(extraction: Extraction) -> Optional[Decimal]:
     net = extraction.fields.get("net")
     if net is None or evidence_class(net.evidence) not in _BACKED:
         return None
+    return _amount(net.value)
+
+
+def _amount(value) -> Optional[Decimal]:
     try:
-        return Decimal(net.value)
-    except ArithmeticError:
+        return Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
         return None
 
 
@@ -54,7 +58,7 @@ def needs_item_reread(extraction: Extraction) -> bool:
     if net is None or items is None or items == net:
         return False
     total = extraction.fields.get("total")
-    return total is None or Decimal(total.value) != items
+    return total is None or _amount(total.value) != items
 
 
 def items_region(doc: DocumentText, extraction: Extraction) -> Optional[tuple[int, Box]]:
