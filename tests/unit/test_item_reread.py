@@ -11,6 +11,7 @@ from invoicepipe.adapters.ocr_items import reread_items
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.item_reread import fill_gaps, items_region, needs_item_reread
 from invoicepipe.domain.models import Box, Word
+from tests.unit.test_document_charges import _italian
 from tests.unit.test_extraction_fields import doc_from_rows
 
 PX = 2.0  # pixels per point of the fake page image
@@ -83,3 +84,9 @@ def test_the_gaps_only_are_filled():
     texts = [w.text for w in filled.pages[0].words]
     assert "468,00" in texts and "23,40" in texts
     assert "227,52" in texts and "227,5Z" not in texts  # the first reading's word stays
+
+
+def test_items_that_reconcile_through_a_discount_row_are_not_read_again():
+    extraction = _extract(doc_from_rows(_italian()))  # "Sconto" and "Spese di trasporto" bridge the items to the net
+    assert any(t.startswith("bridged:") for t in extraction.fields["net"].evidence)
+    assert not needs_item_reread(extraction)
