@@ -90,25 +90,3 @@ def test_items_that_reconcile_through_a_discount_row_are_not_read_again():
     extraction = _extract(doc_from_rows(_italian()))  # "Sconto" and "Spese di trasporto" bridge the items to the net
     assert any(t.startswith("bridged:") for t in extraction.fields["net"].evidence)
     assert not needs_item_reread(extraction)
-
-
-def test_items_exceeding_the_net_are_not_read_again():
-    # words added where nothing was read can only add to the items
-    rows = {**ROWS, 11: [(330, "Importe neto"), (460, "856,32 €")], 12: [(330, "IVA 21%"), (460, "179,83 €")],
-            13: [(330, "Importe total"), (460, "1.036,15 €")]}
-    extraction = _extract(doc_from_rows(rows))
-    assert sum(li.amount for li in extraction.lines) > Decimal(extraction.value("net"))
-    assert "class:two" in extraction.fields["net"].evidence
-    assert not needs_item_reread(extraction)
-
-
-def test_items_over_two_pages_are_not_read_again():
-    first, _ = _first_reading()
-    head = {k: v for k, v in ROWS.items() if k < 8}
-    second = doc_from_rows({6: ROWS[6], 8: ROWS[8], 11: ROWS[11], 12: ROWS[12], 13: ROWS[13]}).pages[0]
-    page1 = doc_from_rows({**head, 7: ROWS[7]}).pages[0]
-    page2 = replace(second, number=2, words=tuple(replace(w, page=2) for w in second.words if w.text not in LOST))
-    extraction = _extract(replace(first, pages=(page1, page2)))
-    assert len({li.page for li in extraction.lines}) == 2
-    assert sum(li.amount for li in extraction.lines) < Decimal(extraction.value("net"))
-    assert not needs_item_reread(extraction)

@@ -52,17 +52,12 @@ def _amount(value) -> Optional[Decimal]:
 
 
 def needs_item_reread(extraction: Extraction) -> bool:
-    """True when the items read, all on one page, fall short of a net that independent
-    evidence backs, and of the total too (items printed with their tax sum to the total).
-
-    Not where the items reconcile with the net already, through the discount and charge rows
-    printed between them (``bridge_to_net``); nor where they exceed it, since words added
-    where nothing was read only add to the items; nor where they run over pages, whose
-    region would be one page of several (a second reading costs about a page's reading)."""
+    """True when the items read fall short of (or exceed) a net that independent evidence
+    backs, and of the total too (items printed with their tax sum to the total)."""
     net, items = _net(extraction), _items_sum(extraction)
-    if net is None or items is None or abs(items) >= abs(net) or "lines" in extraction.fields["net"].evidence:
-        return False
-    if len({li.page for li in extraction.lines}) > 1:
+    if net is None or items is None or items == net or "lines" in extraction.fields["net"].evidence:
+        # the items reconcile with the net already, through the discount and charge rows
+        # printed between them (``bridge_to_net``): a second reading has nothing to find
         return False
     total = extraction.fields.get("total")
     return total is None or _amount(total.value) != items
