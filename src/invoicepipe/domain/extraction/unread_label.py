@@ -1,16 +1,18 @@
 """The field's own label printed and its value unread: a weaker label's value is held.
 
 A page names its date of issue "Invoice Date" or "Rechnungsdatum", and a weak label ("Date",
-"Ack Date" read as its bare date word, "No.") may name another date or number of the page.
+"Ack Date" read as its bare date word) may name another date of the page.
 On a text layer the strong label's value is read, and wins. On a photo or a poor scan OCR can
 garble the value beside it ("Invoice Date: 1S-0?-2O2b"), and then the weak label's value is
 the only one left: the calibration, fitted where the strong label's value was read, calls it
 sure (a weak label wins on a clean page only where nothing stronger is printed), and an
 acknowledgement's date was approved as the date of issue on an unseen photo.
 
-So when a label of the field at least ``MARGIN`` stronger than the chosen value's stands on
-the page and led to no candidate at all, the value is held for a person: the page says
-where the field is, and it could not be read there.
+So when a label of the field at least ``MARGIN`` stronger than the chosen value's stands at
+the start of its line or cell and led to no candidate at all, the value is held for a person:
+the page says where the field is, and it could not be read there. ``extract`` asks it of the
+date of issue (the invoice number has its own holds for another document's number:
+``number_siblings``, the other references' labels).
 """
 
 from __future__ import annotations
