@@ -2,9 +2,10 @@
 
 After the amounts (``ocr_amounts``) the document is extracted again; only when its items fall
 short of a net that independent evidence backs (``item_reread.needs_item_reread``) is the
-items' part of the page read again, at ``SCALE`` times the resolution as one block of rows,
-its words added where the first reading read nothing (``item_reread.fill_gaps``), and
-kept only when the items then add up to that same net (``item_reread.better_items``). A page whose items add up costs one extraction (which the
+items' part of the page read again, at ``ocr_amounts.SCALE`` times the resolution as one
+block of rows, its words added where the first reading read nothing
+(``item_reread.fill_gaps``), and kept only when the items then add up to that same net
+(``item_reread.better_items``). A page whose items add up costs one extraction (which the
 identifiers' check after this one reuses).
 """
 

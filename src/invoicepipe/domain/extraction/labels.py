@@ -165,7 +165,13 @@ def find_labels(line: Line) -> list[LabelHit]:
 
 
 # a gap this many word heights wide between two words parts two cells of a header row
-_CELL_GAP = 1.5
+CELL_GAP = 1.5
+
+
+def cells_apart(before, word) -> bool:
+    """``word`` stands a cell right of ``before`` on their line: the gap between them is wider
+    than ``CELL_GAP`` of ``before``'s letter heights (a word space is well under one)."""
+    return word.box.x0 - before.box.x1 > CELL_GAP * max(1.0, before.box.bottom - before.box.top)
 
 
 def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
@@ -177,7 +183,7 @@ def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[Lab
     for h in hits:
         words = [(w, s) for w, (s, e) in zip(line.words, line.spans) if s >= h.start and e <= h.end]
         cuts = [s for (a, _), (b, s) in zip(words, words[1:])
-                if b.box.x0 - a.box.x1 > _CELL_GAP * max(1.0, a.box.bottom - a.box.top)]
+                if cells_apart(a, b)]
         if not cuts:
             out.append(h)
             continue
@@ -402,7 +408,7 @@ def _phrase_goes_on(line: Line, end: int) -> bool:
     if k is None or k == 0:
         return False
     before, word = line.words[k - 1], line.words[k]
-    same_cell = word.box.x0 - before.box.x1 <= _CELL_GAP * max(1.0, before.box.bottom - before.box.top)
+    same_cell = not cells_apart(before, word)
     return same_cell and not line.text[line.spans[k - 1][1]:line.spans[k][0]].strip() and word.text[:1].isalpha()
 
 

@@ -24,7 +24,7 @@ _TITLE_STRENGTH = 0.35  # the bare document words of ``vocabulary``
 _STRONG_LABEL = 0.8
 _HEADING_SCALE = 1.3  # a heading's letters against the page's median word height
 # text left of a heading on its line is another column's when it ends this many of the
-# heading's letter heights before it (wider than a cell gap of the body's, ``labels._CELL_GAP``)
+# heading's letter heights before it (a cell gap, ``labels.CELL_GAP``, in the larger heading's letters)
 _COLUMN_GAP = 1.5
 # a label column: this many other fields' labels at the title word's left edge, within this
 # many of its heights above or below it

@@ -17,13 +17,12 @@ date of issue (the invoice number has its own holds for another document's numbe
 
 from __future__ import annotations
 
+from invoicepipe.domain.extraction.labels import cells_apart
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 # how much stronger than the chosen value's label an unread label must be to hold it: a
 # bare date word (0.5) under a field's full label (0.9-1.0), not two labels of one standing
 MARGIN = 0.3
-# a gap wider than this many letter heights parts two cells of a line (``labels._CELL_GAP``)
-CELL_GAP = 1.5
 
 
 def stronger_label_unread(ctx: Context, chosen: Candidate, cands: list[Candidate]) -> bool:
@@ -46,8 +45,7 @@ def _opens_its_cell(hit) -> bool:
     i = hit.line.words.index(words[0])
     if i == 0:
         return True
-    before = hit.line.words[i - 1]
-    return words[0].box.x0 - before.box.x1 > CELL_GAP * max(1.0, before.box.bottom - before.box.top)
+    return cells_apart(hit.line.words[i - 1], words[0])
 
 
 def _same_label(a, b) -> bool:
