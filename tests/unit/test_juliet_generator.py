@@ -138,3 +138,68 @@ def test_header_styles_draw_only_the_styles_named():
     drawn = {planner.add(i).design["header"] for i in range(1, 25)}
     assert drawn == {"caption", "right_label"}
     assert {inv.design["header"] for inv in _invoices("dev", 24)} <= set(juliet.HEADER) - juliet.RESERVED["header"]
+
+
+def _local_invoices(part: str, languages: tuple, count: int = 66, seed: int = 11):
+    from gen.scenarios import Planner
+
+    planner = Planner(seed, "juliet", part, (), languages)
+    return [planner.add(i) for i in range(1, count + 1)]
+
+
+def test_languages_draw_only_the_named_locales_with_valid_ids_and_ibans():
+    # ``generate.py --languages hr,sl,sk``: the Croatian, Slovenian and Slovak vendors alone
+    from stdnum.hr import oib
+    from stdnum.iso7064 import mod_11_10
+    from stdnum.si import ddv
+    from stdnum.sk import dph
+
+    check = {"HR": lambda v: oib.is_valid(v[2:]), "SI": ddv.is_valid, "SK": dph.is_valid}
+    for part in ("dev", "holdout"):
+        invs = _local_invoices(part, ("hr", "sl", "sk"))
+        assert {i.design["lang"] for i in invs} == {"hr", "sl", "sk"}, part
+        assert {i.vendor.country for i in invs} == {"HR", "SI", "SK"}, part
+        assert any(i.doc_type == "381" and i.total < 0 for i in invs) and any(len(i.lines) >= 40 for i in invs)
+        for inv in invs:
+            cc, text, page = inv.vendor.country, _text(inv), JulietPage(inv, 11)
+            gt = assert_truth_printed(inv, page, text)
+            assert gt["currency"] == "EUR" and gt["vendor_vat_id"] in text
+            assert std_vat.is_valid(gt["vendor_vat_id"]) and check[cc](gt["vendor_vat_id"]), gt["vendor_vat_id"]
+            assert gt["vendor_vat_id"].startswith(cc) and len(gt["vendor_vat_id"]) == {"HR": 13, "SI": 10, "SK": 12}[cc]
+            assert Decimal(gt["net"]) + Decimal(gt["tax"]) == Decimal(gt["total"])
+            assert inv.number in text and page.num(inv.total).replace("\u00a0", " ") in text
+            assert {l.vat_rate for l in inv.lines} <= {"HR": {Decimal("0.25"), Decimal("0.13"), Decimal("0.05")},
+                                                       "SI": {Decimal("0.22"), Decimal("0.095"), Decimal("0.05")},
+                                                       "SK": {Decimal("0.23"), Decimal("0.19"), Decimal("0.05")}}[cc]
+            iban = gt["iban"]
+            assert std_iban.is_valid(iban) and iban[:2] == cc
+            if cc == "HR":  # bank code and account, each with its ISO 7064 MOD 11,10 digit
+                assert len(iban) == 21 and mod_11_10.is_valid(iban[4:11]) and mod_11_10.is_valid(iban[11:])
+            elif cc == "SI":  # the BBAN's own MOD 97-10 pair
+                assert len(iban) == 19 and int(iban[4:]) % 97 == 1
+            else:  # prefix and account, weighted MOD 11
+                assert len(iban) == 24
+                assert sum(int(d) * w for d, w in zip(iban[14:], (6, 3, 7, 9, 10, 5, 8, 4, 2, 1))) % 11 == 0
+            if part == "dev":
+                assert not juliet.reserved_in(inv.design), inv.index
+    dev_ids = {i.vendor.vendor_id for i in _local_invoices("dev", ("hr", "sl", "sk"))}
+    hold_ids = {i.vendor.vendor_id for i in _local_invoices("holdout", ("hr", "sl", "sk"))}
+    assert len(dev_ids) == len(hold_ids) == 3 and not dev_ids & hold_ids
+    assert {i.design["lang"] for i in _local_invoices("dev", ("sl",), 20)} == {"sl"}
+    assert {i.design["lang"] for i in _local_invoices("holdout", ("tr", "sk"), 20)} == {"tr", "sk"}
+    # without --languages they are never drawn
+    assert not {i.design["lang"] for i in _invoices("dev") + _invoices("holdout")} & set(juliet.OPT_IN)
+
+
+def test_languages_option_is_refused_where_it_cannot_draw():
+    import pytest
+
+    sys.path.insert(0, str(ROOT / "fixtures"))
+    import generate
+
+    for argv, words in ((["--region", "core", "--languages", "hr"], "juliet region"),
+                        (["--region", "juliet", "--languages", "hr,xx"], "xx not among"),
+                        (["--region", "juliet", "--part", "dev", "--languages", "tr"], "no vendor of tr")):
+        with pytest.raises(SystemExit) as err:
+            generate.main(["--out", "/nonexistent/never-written", "--count", "1"] + argv)
+        assert words in str(err.value)
