@@ -256,6 +256,16 @@ MONTHS = {
     "saus": 1, "birž": 6, "liep": 7, "rugp": 8, "rugs": 9, "spal": 10, "lapkr": 11, "gruod": 12,  # Lithuanian
     "ian": 1, "iun": 6, "iul": 7,  # Romanian abbreviations
     "avgust": 8, "julij": 7, "junij": 6, "avg": 8,  # Slovenian
+    # Slovenian genitives ("15. januarja 2026"; "marca", "aprila", "maja" are above)
+    "januarja": 1, "februarja": 2, "junija": 6, "julija": 7,
+    # Serbian and Bosnian (Latin script): "15. mart 2026", "15. marta 2026."
+    "januara": 1, "februara": 2, "marta": 3, "aprila": 4, "juna": 6, "jula": 7, "avgusta": 8,
+    "septembar": 9, "oktobar": 10, "oktobra": 10, "novembar": 11, "decembar": 12,
+    # Croatian, nominative and genitive ("15. ožujka 2026."), but for "listopad(a)": October
+    # in Croatian, November in Polish and Czech, it stays the Polish one above
+    "siječanj": 1, "siječnja": 1, "veljača": 2, "veljače": 2, "ožujak": 3, "ožujka": 3, "travanj": 4, "travnja": 4,
+    "svibanj": 5, "svibnja": 5, "lipanj": 6, "lipnja": 6, "srpanj": 7, "srpnja": 7, "kolovoz": 8, "kolovoza": 8,
+    "rujan": 9, "rujna": 9, "studeni": 11, "studenoga": 11, "studenog": 11, "prosinac": 12, "prosinca": 12,
 }
 # OCR and plain-ASCII printers drop accents ("marco", "wrzesnia"): accept the folded names too
 MONTHS.update({"".join(c for c in unicodedata.normalize("NFD", m) if not unicodedata.combining(c)).replace("ł", "l"): n
@@ -317,6 +327,16 @@ YMD_BALTIC = re.compile(r"(?i)(?<![\w.,])((?:19|20)\d\d)(?:\.?\s*g(?:ada|\.)\s+(
 DATE_PATTERNS = (NUMERIC_DATE, SPACED_DATE, DMY_WORDS, MDY_WORDS, YMD_WORDS, YMD_SPACED, YMD_BALTIC)
 
 
+# "listopad(a)" is November in Polish ("15 listopada 2026 r.") and October in Croatian, which
+# writes the day as an ordinal ("15. listopada 2026."): a day with its dot before it may be
+# either, so the date is as unsure as a numeric one whose order the page does not prove
+_DOTTED_DAY_LISTOPAD = re.compile(r"\d\.\s*listopad", re.I)
+
+
+def _two_senses(matched: str, month: str) -> bool:
+    return month.lower().startswith("listopad") and month.lower() != "listopadu" and bool(_DOTTED_DAY_LISTOPAD.search(matched))
+
+
 def _year(y: str) -> int:
     n = int(y)
     return n + 2000 if len(y) == 2 and n < 70 else n + 1900 if len(y) == 2 else n
@@ -373,7 +393,7 @@ def parse_date(text: str, order: Optional[str] = None) -> Optional[tuple[date, b
             d, mon, y = g[fields[0]], g[fields[1]], g[fields[2]]
             found = _make(_year(y), MONTHS[mon.lower()], int(d))
             if found:
-                best = (m.start(), found, False)
+                best = (m.start(), found, _two_senses(m.group(0), mon))
     m = YMD_BALTIC.search(text)
     if m and (best is None or m.start() < best[0]):
         y, d_lv, mon_lv, mon_lt, d_lt = m.groups()

@@ -80,7 +80,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # caption, a value and the next caption, not one label)
         (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir|factura|fattura|fatura|faktura|factuur)\b"
          r"(?:(?!\d{4}|bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture"
-         r"|factura|fattura|fatura|faktura|factuur|pedido|ordine|encomenda|zamówieni|bestelling|albar|fecha|data|cliente|klant|kund)[^:]){0,45}?"
+         r"|factura|fattura|fatura|faktur|factuur|pedido|ordine|encomenda|zamówieni|bestelling|albar|fecha|data|cliente|klant|kund)[^:]){0,45}?"
          r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#|č\.)", 0.8, "en"),
         # abbreviated: "Re.-Nr.", "Rg.-Nr.", "Invoice Ref.", "Fatt. n."
         (r"(?:re|rg|rng)\.?\s*-?\s*nr\b\.?", 0.9, "de"), (rf"invoice\s*ref(?:erence)?\b\.?(?:\s*{NO})?", 0.9, "en"),
@@ -255,7 +255,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # Czech and Slovak: delivery note, customer number, order confirmation, the payment
         # symbols (the variable symbol repeats the invoice number's digits), the company number
         (r"dodací\s*list\s*(?:č\.|číslo)?|potvrzení\s*objednávky|(?:číslo|č\.)\s*(?:zákazníka|odběratele|odberateľa)|"
-         r"zákaznické\s*číslo|odběratel\s*č\.|(?:variabilní|variabilný|konstantní|konštantný|specifický|špecifický)\s*symbol|"
+         r"zákaznické\s*číslo|odběratel\s*č\.(?!\s*(?:fakt[uú]r|doklad|dobropis))|(?:variabilní|variabilný|konstantní|konštantný|specifický|špecifický)\s*symbol|"
          r"ičo|ič(?=\s*:)", 1.0, "cs"),
         (r"följesedel(?:snummer)?|orderbekräftelse|kund\s*-?\s*(?:nummer|nr\.?)|følgeseddel|ordrebekræftelse|ordrebekreftelse|"
          r"pakkseddel|kunde\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
@@ -270,7 +270,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          # Polish "Korekta do faktury nr", "korygowanej faktury"; Czech "k faktuře č."; "rectifica la factura",
          # "relativa alla fattura", "referente à fatura": the corrected invoice's number, printed
          # on the correcting document as plainly as its own
-         rf"korekta\s*(?:do\s*)?faktury\s*(?:nr\b\.?)?|korygowanej\s*faktury\s*(?:nr\b\.?)?|faktury\s*korygowanej\s*:?|k\s*faktuře\s*(?:č\.|číslo)?|"
+         rf"korekta\s*(?:do\s*)?faktury\s*(?:nr\b\.?)?|korygowanej\s*faktury\s*(?:nr\b\.?)?|faktury\s*korygowanej\s*:?|k\s*fakt(?:uře|úre)\s*(?:č\.|číslo)?|"
          rf"rectifica(?:tiva)?\s*(?:de\s*)?(?:a\s*)?la\s*factura\s*(?:{NO})?|(?:relativa|riferita)\s*alla\s*fattura\s*(?:{NO})?|"
          rf"(?:referente|relativa)\s*[àa]\s*fatura\s*(?:{NO})?|"
          rf"faktura\s*korygowana|fatura\s*(?:original|retificada)\s*(?:{NO})?|(?:avser|gäller)\s*faktura\s*(?:nr\b\.?)?", 1.0, "en"),
@@ -301,7 +301,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"merchandise\s*(?:sub\s*-?\s*)?(?:total|value|amount)", 1.0, "en"),
         (r"(?:rechnungs|gesamt)?summe\s*(?:ohne|exkl\.?|excl\.?)\s*(?:ust|mwst|umsatzsteuer)\.?|positionssumme|summe\s*(?:der\s*)?positionen", 1.0, "de"),
         (rf"total\s*{_CODE}(?:exkl\.?|ohne)\s*(?:mwst|ust)\.?", 1.0, "de"),
-        (r"základ\s*dan[ěe]|(?:celkem|celkom)\s*bez\s*dph", 1.0, "cs"),
+        (r"základ\s*dan[ěe]|základ\s*dph|(?:celkem|celkom|spolu|suma|cena)\s*bez\s*dph", 1.0, "cs"),
         (r"netto\s*-?\s*(?:betrag|summe)|summe\s*netto|gesamt\s*netto|zwischensumme|warenwert|nettowert|netto", 0.9, "de"),
         # Belgian French writes "hors TVA" as "HTVA" ("Total HTVA"); a bare "HTVA" heads the unit price column too
         (r"total\s*ht|montant\s*(?:total\s*)?ht|total\s*hors\s*tax(?:es?)?|(?:sous\s*-?\s*)?total\s*htva|montant\s*htva", 1.0, "fr"),
@@ -395,6 +395,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"suma", 0.85, "pl"), (r"totale\s*complessivo", 1.0, "it"),
         (r"(?:celkem|celkom|suma)\s*k\s*(?:úhradě|úhrade|vrácení|vráteniu)|k\s*(?:úhradě|úhrade)|(?:celkem|celkom)\s*(?:vč\.|včetně|vrátane|s)\s*dph", 1.0, "cs"),
         (rf"celkem{AMOUNT_NEXT}|celkom{AMOUNT_NEXT}", 0.6, "cs"),
+        # Slovak: "Spolu k úhrade", "Suma na úhradu", "Spolu s DPH", "Celková suma"
+        (r"spolu\s*(?:k\s*úhrade|s\s*dph|vrátane\s*dph)|(?:suma\s*|celkom\s*)?na\s*úhradu|celková\s*suma|suma\s*spolu", 1.0, "cs"),
+        (r"spolu", 0.75, "cs"),
         # Malaysian receipts: "Jumlah" / "Jumlah Besar" (grand total), after the SST line
         (r"jumlah(?:\s*besar)?", 0.85, "ms"),
         (r"(?:summa\s*)?att\s*betala|fakturabelopp|totalbelopp|(?:summa|total)\s*(?:inkl\.?|inklusive|med)\s*moms", 1.0, "sv"),
@@ -444,7 +447,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
          r"descuento\s*(?:por\s*)?pronto\s*pago|betalingskorting|kassarabatt|desconto\s*(?:de\s*)?pronto\s*pagamento", 1.0, "fr"),
         # rounding rows (see ROUNDING): net + tax + rounding = total
         (r"round(?:ing|ed)?\s*off|öres\s*-?\s*avrundning|avrundning|afrunding|avrunding|arrondi(?:ssement)?|rundung(?:sdifferenz)?|"
-         r"afronding(?:sverschil)?|redondeo|arrotondamento|arredondamento|zaokrąglenie|zaokrouhlení|zaokrúhlenie", 1.0, "en"),
+         r"afronding(?:sverschil)?|redondeo|arrotondamento|arredondamento|zaokrąglenie|zaokrouhlení|zaokrúhlenie|"
+         r"zaokruženje|zaokrožitev", 1.0, "en"),
     ],
     "iban": [(r"iban", 1.0, "en"), (r"konto\s*/\s*zahlbar\s*an|konto\s*/\s*payable\s*to|compte\s*/\s*payable\s*à", 0.9, "de")],
     "vendor_vat_id": [
@@ -501,14 +505,23 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
                r"zahlbar\s*durch|cliente|destinatario|nabywca|odbiorca|odběratel|odberateľ|příjemce", 1.0, "en")],
 }
 
+# the payment's reference among the "other_reference" labels: the number a bank transfer
+# quotes, which repeats the document's own number more often than any other's (the Norwegian
+# KID, the QR-bill's reference, the Czech and Slovak variable symbol, the Finnish and Estonian
+# reference number, the Croatian "Poziv na broj", the Slovenian "Sklic", the Structured
+# Creditor Reference). ``number_siblings`` does not take a number printed after one for
+# another document's.
+PAYMENT_REFERENCE = (r"kid(?:\s*-?\s*(?:nr\b\.?|nummer))?|referenz(?:nummer)?|(?:variabilní|variabilný)\s*symbol|"
+                     r"viite(?:numero)?|viitenumber|poziv\s*na\s*broj(?:\s*\w+)?|sklic(?:\s*(?:na\s*številko|številka))?|"
+                     r"(?:payment|creditor)\s*reference")
 # which "other_amount" labels are rounding rows (totals.py adds their amount to net + tax)
 ROUNDING = (r"round|avrundning|afrunding|avrunding|arrondi|rundung|afronding|redondeo|arrotondamento|arredondamento|"
-            r"zaokrąglenie|zaokrouhlení|zaokrúhlenie")
+            r"zaokrąglenie|zaokrouhlení|zaokrúhlenie|zaokruženje|zaokrožitev")
 # which "other_amount" labels are charges added after the subtotal (totals.py: net + tax + charge = total)
 CHARGES = r"tip|gratuity|service\s*charge|svc\s*chg"
 # a cash discount's terms: a date in the same clause is the discount deadline, not the due date
 DISCOUNT = (r"skonto|discount|escompte|sconto|descuento|pronto\s*pago|korting|rabat|desconto|kassarabatt|rabatt|"
-            r"upust|early\s*payment")
+            r"upust|popust|early\s*payment")
 # words of a receipt's head that are not the shop's name (``receipt_vendor``). Street and
 # place words only with a number on the line: "Lot 3, Jalan Bukit Bintang", "Bahnhofstr. 3",
 # but "CAFETERÍA LA PLAZA" is a name

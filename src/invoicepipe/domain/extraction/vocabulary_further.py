@@ -1,5 +1,6 @@
 """More label wording, read like ``vocabulary.RAW`` (same format, merged by ``labels``): the
-Finnish, Hungarian and Romanian invoice, and the Estonian, Latvian, Lithuanian and Turkish one.
+Finnish, Hungarian and Romanian invoice, and the Estonian, Latvian, Lithuanian and Turkish one
+(and, from ``vocabulary_south_slavic``, the Croatian, Serbian, Bosnian and Slovenian one).
 
 Written from the statutory content of an invoice in each country and the wording of its
 common billing programs (Finnish Netvisor / Procountor prints, Hungarian számlázó programs,
@@ -23,6 +24,8 @@ plain letters OCR reads.
 """
 
 from __future__ import annotations
+
+from invoicepipe.domain.extraction.vocabulary_south_slavic import SOUTH_SLAVIC_TERMS
 
 FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
@@ -138,3 +141,7 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
     "currency": [(r"valuutta|pénznem|moned[aă]", 1.0, "fi")],
     "buyer": [(r"ostaja|laskutusosoite|vevő|megrendelő|cump[aă]r[aă]tor|beneficiar", 1.0, "fi")],
 }
+
+# the Croatian, Serbian, Bosnian and Slovenian wording has a module of its own (its notes are long)
+for _field, _terms in SOUTH_SLAVIC_TERMS.items():
+    FURTHER_TERMS.setdefault(_field, []).extend(_terms)
