@@ -55,3 +55,16 @@ def test_a_scheme_is_letters_and_separators_with_runs_of_digits_of_their_length(
 def test_the_credited_invoice_named_in_words_of_many_languages_is_another_documents(own, number, reference):
     field = _number({**_HEAD, 3: own, 4: "Data: 12.03.2026", 5: reference, **_TAIL})
     assert field.value == number and "sibling_number" not in field.evidence
+
+
+@pytest.mark.parametrize("payment_line", ["Sklic: SI00 2026-00217", "Poziv na broj: HR00 2026-00217"])
+def test_a_payment_reference_does_not_explain_the_documents_own_number_away(payment_line):
+    # an unknown phrasing names the credited invoice with an invoice label ("... popravlja
+    # račun št."): its number wins over the credit note's own, under a caption; the payment
+    # reference repeats the own number, which is still a sibling
+    rows = {0: "Pisarna Ljubljana d.o.o.", 2: "DOBROPIS", 3: [(40, "Številka dobropisa"), (300, "Datum izdaje")],
+            4: [(40, "2026-00217"), (300, "10.01.2026")], 6: "Ta dokument popravlja račun št. 2026-00212",
+            10: "Osnova za DDV -3,13", 11: "DDV 22 % -0,69", 12: "Za plačilo -3,82 EUR", 14: payment_line}
+    field = _number(rows)
+    assert field.value == "2026-00212"
+    assert "sibling_number" in field.evidence and field.confidence <= 0.45

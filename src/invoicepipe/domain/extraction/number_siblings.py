@@ -15,7 +15,8 @@ reference wording the vocabulary knows stands before on a line (``other_referenc
 credited or related invoice's labels, a delivery note's) in any of its printings is a
 sibling, and the chosen number is held for a
 person (``sibling_number``): two numbers of one scheme and nothing that says which is the
-document's. A scheme of digits alone ("2026000822") is no scheme: order, customer and
+document's. A payment reference ("Sklic", "Poziv na broj", "Variabilný symbol", "KID") is no
+such wording: the number a transfer quotes is as likely the document's own. A scheme of digits alone ("2026000822") is no scheme: order, customer and
 delivery-note numbers share it by chance. The same number printed again (a payment
 reference, a footer) is the number itself.
 """
@@ -27,7 +28,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context
-from invoicepipe.domain.extraction.vocabulary import RAW
+from invoicepipe.domain.extraction.vocabulary import PAYMENT_REFERENCE, RAW
 from invoicepipe.domain.extraction.vocabulary_further import FURTHER_TERMS
 
 # the wordings that say a number after them is another document's: the vocabulary's
@@ -55,6 +56,17 @@ def scheme(value: str) -> Optional[re.Pattern]:
     return re.compile(r"(?<![\w/.-])" + body + r"(?![\w/-]|\.\d)", re.I)
 
 
+_PAYMENT = re.compile(r"(?i)(?:%s)" % fold_accents(PAYMENT_REFERENCE))
+
+
+def _another_documents(before: str) -> bool:
+    """Whether the reference wording nearest before a number on its line names another
+    document: a payment reference ("Sklic: SI00 2026-00217", "Variabilný symbol") names the
+    payment of this one, and its number is as likely the document's own."""
+    found = list(_REFERENCE.finditer(before))
+    return bool(found) and not _PAYMENT.fullmatch(found[-1].group().strip())
+
+
 def _key(text: str) -> str:
     return "".join(text.split()).upper()
 
@@ -74,7 +86,7 @@ def sibling_number(ctx: Context, cand: Candidate) -> Optional[str]:
             if key == own:
                 continue
             found.setdefault(key, m.group())
-            if _REFERENCE.search(fold_accents(line.text[:m.start()])):
+            if _another_documents(fold_accents(line.text[:m.start()])):
                 # "Credit memo against invoice INV0000422": the credited invoice's, wherever
                 # else it is printed too ("Adjusts e-Invoice INV0000422")
                 explained.add(key)
