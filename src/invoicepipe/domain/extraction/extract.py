@@ -213,7 +213,12 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # with its own gross is not the invoice (``column_totals.rate_rows_totals``); the field's own
 # label printed and its value unread holds a weaker label's date (``unread_label``); a title
 # heading beside another column's text names the number (``title_number``).
-EXTRACTOR_VERSION = "kv-2.34"
+# kv-2.35: Croatian, Serbian, Bosnian and Slovenian label wording and month names
+# (``vocabulary_south_slavic``; the Croatian October that Polish calls November held as unsure)
+# and Slovak sums; a payment reference explains no sibling number away (``number_siblings``);
+# a strong date label's doubt is not lifted by the number's caption in its row; a value
+# starting within a character of the next caption is that caption's (``search``).
+EXTRACTOR_VERSION = "kv-2.35"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -587,8 +592,12 @@ def _dates_another_document(ctx: Context, cand: Candidate) -> bool:
 
 def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     """A date on the same line as a strong invoice-number label ("Rechnung Nr. 7 vom 5.3.")
-    is the invoice date even when its own label is only "vom"/"du"/"date"."""
-    if cand.words and cand.score < 0.9:
+    is the invoice date even when its own label is only "vom"/"du"/"date". A strong label of
+    its own scored lower for another doubt (the caption wrapped, a value under the next
+    caption: "Dátum vyhotovenia" / "faktúry" over another cell's date) keeps that doubt: the
+    number's caption in the same row of captions says nothing of which date is whose."""
+    weak_label = cand.label is None or cand.label.strength < 0.8
+    if cand.words and cand.score < 0.9 and weak_label:
         line = cand.anchor or ctx.layout.line_of(cand.words[0])
         if line is not None and (any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(line)])
                                  or _continues_number_line(ctx, line, cand)):

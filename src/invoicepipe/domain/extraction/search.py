@@ -247,6 +247,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 else:
                     continue
             s = _column_start(below, s, e, lbox.x0, cw)
+            if next_label and next_label[0].box.x0 > lbox.x1:
+                e = _before_next_column(below, s, e, next_label[0].box.x0, cw)
             found = parser(ctx, below, s, e)
             if found:
                 value, raw, vs, ve, quality = found
@@ -600,6 +602,19 @@ def _column_start(line: Line, s: int, e: int, label_x0: float, cw: float) -> int
             return ws
         break
     return s
+
+
+def _before_next_column(line: Line, s: int, e: int, next_x0: float, cw: float) -> int:
+    """Where ``[s, e)`` of a line under a row of labels ends: before the first word that starts
+    within a character of the next label's start. The column is cut half a character before
+    the next label, and a scan's boxes shift by as much: "2026-02-14" under "Dátum dodania",
+    starting two pixels left of it, is the delivery date's cell, not the issue date's. A
+    value starting further left is this label's, even where it reaches under the next one (a
+    photographed row of captions askew over its values)."""
+    for w, (ws, we) in zip(line.words, line.spans):
+        if ws >= s and we <= e and w.box.x0 >= next_x0 - cw:
+            return ws
+    return e
 
 
 def _percent_under(line: Line, lbox) -> bool:
