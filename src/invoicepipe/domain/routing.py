@@ -3,8 +3,9 @@
 Thresholds depend on what a mistake costs: per field, per vendor, and per amount band (a
 higher total, converted into the policy's base currency, raises every threshold or forces
 review outright). A value a person confirmed needs no threshold; amounts the arithmetic
-confirms (net + tax = total and the lines add up to the net), and dates the vendor's
-payment terms confirm (due date = invoice date + terms), count as read with confidence
+confirms (net + tax = total and the lines add up to the net), dates the vendor's
+payment terms confirm (due date = invoice date + terms), and a currency printed nowhere that
+the vendor master and the page's countries both name, count as read with confidence
 ``CORROBORATED_CONFIDENCE``.
 
 ``decide`` (``domain/decide.py``) applies these rules together with every other check.
@@ -102,12 +103,35 @@ def dates_agree_with_terms(extraction: Extraction, vendor: Optional[Vendor]) -> 
     return frozenset()
 
 
+# how the extractor names a currency that no clear sign on the page names (``extraction/
+# currency_evidence``), and the tag of its witness "the page's own countries pay in it"
+UNPRINTED_CURRENCY_METHODS = frozenset({"agreement", "vendor_master"})
+COUNTRY_WITNESS = "country"
+
+
+def currency_agrees_with_master(extraction: Extraction, vendor: Optional[Vendor]) -> frozenset[str]:
+    """The currency, when the page prints none clearly and the vendor master's currency is
+    the one domestic currency of every country whose tax ids and IBANs (check digits valid)
+    the page carries. An invoice in a currency other than the vendor's usual one and its
+    country's names that currency: an issuer who prints no currency at all bills in the one
+    its books and its buyer take for granted. A sign read on the page (method
+    ``symbol_count``, ``code_beside_total`` ...) is judged by its own confidence instead."""
+    field = extraction.fields.get("currency")
+    if field is None or vendor is None or not vendor.currency or field.by:
+        return frozenset()
+    if field.method in UNPRINTED_CURRENCY_METHODS and field.value == vendor.currency and COUNTRY_WITNESS in field.evidence:
+        return frozenset({"currency"})
+    return frozenset()
+
+
 def own_checks(extraction: Extraction, vendor: Optional[Vendor], policy: Policy) -> tuple[ArithmeticFindings, frozenset[str]]:
     """The extraction's own evidence, as ``decide`` and ``route_invoice`` both take it: the
-    arithmetic findings, and the fields they and the payment terms confirm."""
+    arithmetic findings, and the fields they, the payment terms and the vendor master's
+    currency confirm."""
     vendor_id = vendor.vendor_id if vendor else None
     arithmetic = check_arithmetic(extraction, policy.reconcile.tolerances_for(vendor_id))
-    return arithmetic, arithmetic.corroborated | dates_agree_with_terms(extraction, vendor)
+    return arithmetic, (arithmetic.corroborated | dates_agree_with_terms(extraction, vendor)
+                        | currency_agrees_with_master(extraction, vendor))
 
 
 def field_reasons(extraction: Extraction, vendor_id: Optional[str], bonus: float, policy: Policy,
