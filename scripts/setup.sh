@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian/Ubuntu machine for invoicepipe: system packages (only those missing)
 # and a virtualenv in ./.venv with the project installed in editable mode.
-#   Debian packages: tesseract-ocr (OCR) with the deu fra spa ita nld por pol language data,
+#   Debian packages: tesseract-ocr (OCR) with the deu fra spa ita nld por pol ces slk hrv slv language data,
 #   redis-server and postgresql (integration tests and
 #   production-like runs), chromium (browser tests), docker-compose (validates the compose file),
 #   dovecot-imapd (the real IMAP server the mailbox tests start on 127.0.0.1).
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 # the language packs: adapters/ocr_languages.py reads a non-English page with its own model
 packages=(tesseract-ocr tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-nld
-          tesseract-ocr-por tesseract-ocr-pol)
+          tesseract-ocr-por tesseract-ocr-pol tesseract-ocr-ces tesseract-ocr-slk tesseract-ocr-hrv tesseract-ocr-slv)
 # Debian splits venv and pip out of python3; without them `python3 -m venv` fails.
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv python3-pip)
 [ "${1:-}" = "--minimal" ] || packages+=(redis-server postgresql chromium docker-compose dovecot-imapd)

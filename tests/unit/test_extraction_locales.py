@@ -273,6 +273,28 @@ def test_ocr_language_guess_from_invoice_words(text, lang):
     assert guess_language(_words(text), installed) == lang
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("RAČUN br. 125/PP1/1 Datum izdavanja Datum dospijeća Kupac Količina Cijena Iznos Osnovica PDV Ukupno za platiti", "hrv"),
+    ("RAČUN št. 2026-00125 Datum izdaje Rok plačila Kupec Količina Cena Vrednost Osnova za DDV Skupaj Za plačilo", "slv"),
+    ("Faktúra Dátum vyhotovenia Dátum dodania Dátum splatnosti Odberateľ Množstvo Spolu Celkom k úhrade", "slk"),
+    ("Faktura daňový doklad Datum vystavení Datum splatnosti Odběratel Množství Celkem k úhradě Variabilní symbol", "ces"),
+    # the eight languages read as before with the four packs installed beside them
+    ("FAKTURA VAT Data wystawienia Termin platnosci Nabywca Razem netto Do zaplaty", "pol"),
+    ("RECHNUNG Rechnungsnummer Rechnungsdatum Bezeichnung Menge Einzelpreis Gesamtbetrag", "deu"),
+])
+def test_ocr_language_guess_for_the_central_european_packs(text, lang):
+    installed = frozenset("eng deu fra spa ita nld por pol ces slk hrv slv".split())
+    assert guess_language(_words(text), installed) == lang
+
+
+def test_the_new_packs_share_no_word_with_the_eight():
+    # a word of two lexicons counts for neither: one shared with a new pack would have
+    # lowered an old language's count on its own pages
+    from invoicepipe.adapters.ocr_languages import _LEXICON
+    old = set().union(*(_LEXICON[lang] for lang in "deu fra spa ita nld por pol".split()))
+    assert not old & set().union(*(_LEXICON[lang] for lang in "ces slk hrv slv".split()))
+
+
 def test_ocr_language_choice_rereads_only_when_the_first_page_is_not_english():
     installed = frozenset("eng deu ita".split())
     auto = LanguageChoice("auto", installed)

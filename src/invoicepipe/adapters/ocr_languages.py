@@ -51,6 +51,16 @@ _WORDS = {
            "dos das para pagina pagamento contribuinte iliquido",
     "pol": "faktura wystawienia sprzedazy termin platnosci zaplaty razem netto brutto nabywca sprzedawca "
            "ilosc nazwa cena wartosc nip nr strona zamowienia rachunek bankowy",
+    # Czech, Slovak, Croatian (with Serbian and Bosnian in Latin script) and Slovenian: none
+    # of the words above, so the eight languages' own counts stay as they were
+    "ces": "vystaveni splatnosti uskutecneni zdanitelneho plneni celkem uhrazeni mnozstvi variabilni konstantni "
+           "dodavatel odberatel zaklad dane sazba zpusob prevodem ucet danovy doklad objednavky dodaci",
+    "slk": "vyhotovenia vystavenia dodania splatnosti celkom spolu mnozstvo variabilny konstantny dodavatel "
+           "odberatel zaklad dane sadzba sposob uhrady prevodnym prikazom ucet danovy doklad objednavky dodaci",
+    "hrv": "racun racuna broj izdavanja isporuke dospijeca placanja osnovica pdv ukupno platiti iznos kupac "
+           "dobavljac kolicina cijena otpremnica narudzbenica oib ziro poziv nacin mjesto vrijeme operater porez",
+    "slv": "racun racuna stevilka izdaje opravljene storitve dobave placila rok osnova ddv skupaj placilo znesek "
+           "kupec dobavitelj kolicina dobavnica narocilnica trr sklic nacin kraj izdal enota vrednost",
 }
 _ENGLISH = set("invoice date total amount due page of the and for to number subtotal tax vat payment bill ship "
                "qty quantity description price unit balance terms order customer bank account credit note".split())
