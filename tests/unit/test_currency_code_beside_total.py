@@ -1,5 +1,6 @@
-"""A currency code printed beside the total of a scan ("Invoice Total GBP 3,457.63") is as good
-as a sign when the vendor master and the checked ids' country name the same currency."""
+"""A currency code printed beside the total of a scan ("Invoice Total GBP 3,457.63"), or the only
+currency printed anywhere on it, is as good as a sign when the vendor master and the checked
+ids' country name the same currency."""
 from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, document_context
 from tests.unit.test_extraction_fields import doc_from_rows
 
@@ -22,8 +23,19 @@ def test_without_the_master_or_against_it_the_code_is_not_lifted():
     assert _currency(ROWS, "EUR")[1] < CODE_AGREED
 
 
-def test_a_code_only_in_the_body_is_not_lifted():
-    rows = {**ROWS, 10: "Invoice Total 3,457.63", 12: "All charges in GBP 3 days after arrival"}
+def test_a_code_only_in_the_body_is_lifted_where_it_is_the_only_currency_printed():
+    # "Cijena (EUR)" heading a column, "All charges in GBP": an invoice in another currency
+    # would print that one somewhere (kv-2.35; before, only a code beside the total counted)
+    # (a "$" read off a long id is a speck: it lowers the share but names no currency printed)
+    rows = {**ROWS, 3: "SHIPMENT ID $503717012", 10: "Invoice Total 3,457.63", 12: "All charges in GBP 3 days after arrival"}
+    assert _currency(rows, "GBP") == ("GBP", CODE_AGREED)
+    # a "$" read beside a digit (the shipment id's) is another currency printed: not lifted
+    rows[3] = "SHIPMENT ID $5037170"
+    assert _currency(rows, "GBP")[1] < CODE_AGREED
+
+
+def test_a_code_in_the_body_beside_another_currencys_sign_is_not_lifted():
+    rows = {**ROWS, 10: "Invoice Total $3,457.63", 12: "All charges in GBP 3 days after arrival"}
     assert _currency(rows, "GBP")[1] < CODE_AGREED
 
 

@@ -94,6 +94,8 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
         agreed = agreed_currency(ctx, prior, countries)
         if agreed and any(n.startswith("reading") for n in agreed[0].notes):
             return agreed
+    # the currencies read anywhere but as lone specks (an OCR'd "$" beside a digit weighs 0.5)
+    printed = {c for c, w in counts.items() if w >= 0.5}
     if prior:
         counts[prior] += 2
     code, n = counts.most_common(1)[0]
@@ -101,10 +103,12 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
     conf = min(0.97, 0.5 + 0.45 * share + 0.02 * min(n, 10) / 10)
     if n < 1:
         conf = min(conf, _SPECKS_ONLY)  # nothing but lone signs: a guess for a person to confirm
-    elif code == prior and code_beside_total(ctx, code) and code in _domestic(validated_countries(ctx)):
+    elif code == prior and (code_beside_total(ctx, code) or printed == {code}) and code in _domestic(validated_countries(ctx)):
         # "Invoice Total GBP 3,457.63" (or "975,86 €") on a scan: the code or sign beside the
         # total, the vendor master and the checked ids' country all name it; a stray "$" read
-        # off an id weighs nothing
+        # off an id weighs nothing. Or the only currency the page prints at all, wherever
+        # ("Cijena (EUR)" heading a column, "Temeljni kapital 20.000,00 EUR"): an invoice in
+        # another currency would print that one somewhere
         conf = max(conf, CODE_AGREED)
     return Candidate("currency", code, conf, "symbol_count", where.get(code, ()), code), round(conf, 3)
 
