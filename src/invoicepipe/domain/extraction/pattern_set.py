@@ -54,14 +54,16 @@ class PatternSet:
         # where any pattern matches: the patterns' alternatives (``_alternatives``: only whether
         # one matches counts here, and a pattern's alternatives of other first characters cost
         # a try at every word start) grouped by a character they can begin with (one may
-        # stand in several groups), each group tried only where that character stands
-        groups: dict[Optional[str], list[str]] = {}
+        # stand in several groups), each group tried only where that character stands, and in
+        # it the alternatives grouped again by their second character where it is known
+        groups: dict[Optional[str], dict[Optional[str], list[str]]] = {}
         for alt in (a for p in patterns for a in _alternatives(p[len(prefix):])):
+            second = _second_class(alt, flags)
             for part in _first_parts(alt, flags) or (None,):
-                groups.setdefault(part, []).append(f"(?:{alt})")
-        union = "|".join(f"(?=[{part}])(?:{'|'.join(body)})" if part else "|".join(body) for part, body in groups.items())
+                groups.setdefault(part, {}).setdefault(second, []).append(f"(?:{alt})")
+        union = "|".join(f"(?=[{part}])(?:{_by_second(sub)})" if part else _by_second(sub) for part, sub in groups.items())
         self._starts = re.compile(f"{prefix}(?=(?:{union or '(?!)'}))", flags)
-        self._by_char: dict[str, tuple[tuple[int, ...], Optional[re.Pattern]]] = {}
+        self._by_char: dict[str, tuple[int, ...]] = {}
         self._combined: dict[tuple[int, ...], re.Pattern] = {}
         # per pattern (made at its first use, as the combined expressions are), a test of the
         # two characters at a position, None where its alternatives' first two characters are
@@ -103,7 +105,7 @@ class PatternSet:
         entry = self._by_pair.get(pair)
         if entry is None:
             entry = self._by_pair[pair] = tuple(
-                (i, alone) for i, (test, alone) in map(self._pair_test, self._at(pair[0])[0])
+                (i, alone) for i, (test, alone) in map(self._pair_test, self._indices(pair[0]))
                 if test is None or test.fullmatch(pair))
         return entry
 
@@ -116,15 +118,20 @@ class PatternSet:
         return i, entry
 
     def _at(self, ch: str) -> tuple[tuple[int, ...], Optional[re.Pattern]]:
-        entry = self._by_char.get(ch)
-        if entry is None:
-            indices = tuple(i for i, rx in enumerate(self._can_start) if rx is None or rx.fullmatch(ch))
-            combined = self._combined.get(indices)
-            if combined is None and indices:
-                combined = self._combined[indices] = re.compile(
-                    "".join(f"(?:(?=({self.patterns[i]}))|)" for i in indices), self.flags)
-            entry = self._by_char[ch] = (indices, combined)
-        return entry
+        """The patterns that can begin with ``ch``, and their combined expression (compiled
+        at its first use: only a text's last character needs it, see ``spans``)."""
+        indices = self._indices(ch)
+        combined = self._combined.get(indices)
+        if combined is None and indices:
+            combined = self._combined[indices] = re.compile(
+                "".join(f"(?:(?=({self.patterns[i]}))|)" for i in indices), self.flags)
+        return indices, combined
+
+    def _indices(self, ch: str) -> tuple[int, ...]:
+        indices = self._by_char.get(ch)
+        if indices is None:
+            indices = self._by_char[ch] = tuple(i for i, rx in enumerate(self._can_start) if rx is None or rx.fullmatch(ch))
+        return indices
 
 
 def _pair_test(body: str, flags: int) -> Optional[re.Pattern]:
@@ -143,6 +150,22 @@ def _pair_test(body: str, flags: int) -> Optional[re.Pattern]:
         second = _one_character(items[1], repeated=True) if len(items) > 1 else None
         tests.append(f"[{''.join(first)}]" + (f"[{''.join(second)}]" if second is not None else "(?s:.)"))
     return re.compile("|".join(tests), flags) if tests else None
+
+
+def _second_class(alt: str, flags: int) -> Optional[str]:
+    """The class of the second character of every match of ``alt`` when its first two
+    consuming items take one character each (the second may repeat), else None."""
+    items = [item for item in _parser.parse(alt, flags).data if item[0] not in _ZERO_WIDTH]
+    if len(items) < 2 or _one_character(items[0]) is None:
+        return None
+    second = _one_character(items[1], repeated=True)
+    return None if second is None else f"[{''.join(second)}]"
+
+
+def _by_second(sub: dict[Optional[str], list[str]]) -> str:
+    """Alternatives of one first character, each group of one second character tried only
+    where it stands (a look-ahead past the first), those of no known second as they are."""
+    return "|".join(f"(?=(?s:.){second})(?:{'|'.join(alts)})" if second else "|".join(alts) for second, alts in sub.items())
 
 
 def _one_character(item, repeated: bool = False) -> Optional[list[str]]:
