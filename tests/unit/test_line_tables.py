@@ -543,3 +543,24 @@ def test_column_names_a_gap_apart_are_two_columns_and_a_lost_decimal_mark_is_rep
     ex = extract_invoice(_ocr_doc(rows), [])
     assert [i.amount for i in ex.lines] == [D("13.00"), D("41.60"), D("16.59"), D("918.00")]
     assert [i.unit_price for i in ex.lines] == [D("2.60"), D("8.32"), D("16.59"), D("45.90")]
+
+
+def test_figures_within_reach_are_counted_as_one_by_one():
+    # ``align_columns`` counts, for each figure's edge, the edges within 1.5 characters of it:
+    # sorted with two moving indices, the same counts as comparing every pair
+    import math
+    import random
+
+    from invoicepipe.domain.extraction.table_rows import _within
+
+    rng = random.Random(11)
+    for _ in range(2000):
+        n = rng.randint(0, 40)
+        base = [rng.choice([0.0, -0.0, 100.0, 523.7, 1e-9, 0.1 + 0.2]) for _ in range(3)]
+        xs = [rng.choice(base) + rng.choice([0.0, rng.uniform(-20, 20), rng.randint(-8, 8) * 0.75, 1e-12]) for _ in range(n)]
+        reach = rng.choice([0.0, 0.75, 1.5 * 4.9, 1.5 * 6.0, rng.uniform(0, 10)])
+        assert _within(xs, reach) == [sum(1 for y in xs if abs(y - x) <= reach) for x in xs]
+    for odd in ([math.nan, 1.0, 1.5], [math.inf, math.inf, 3.0], [-math.inf, 2.0]):
+        assert _within(odd, 1.0) == [sum(1 for y in odd if abs(y - x) <= 1.0) for x in odd]
+    assert _within([1.0, 2.0], -1.0) == [0, 0]
+    assert _within([1.0, 2.0], math.nan) == [0, 0]

@@ -101,3 +101,29 @@ def test_the_scan_tries_each_alternative_only_where_it_can_start():
     assert _alternatives(r"(?:a|(?:b|c)d)e") == ["ae", "bde", "cde"]
     assert _alternatives(r"(?:[|(]x|y\|z|[]|]|[^]|])q") == ["[|(]xq", "y\\|zq", "[]|]q", "[^]|]q"]
     assert _alternatives(r"(?:a|b)*c") == [r"(?:a|b)*c"] and _alternatives(r"x(?:a|b)") == [r"x(?:a|b)"]
+
+
+def test_the_label_vocabulary_on_random_label_words():
+    # every label pattern, tried only where its first two characters can stand (each one's
+    # optional leading words split off: "(?:totaal\s*)?btw" begins "to" or "bt"), against
+    # each pattern's own scan, on texts of the vocabulary's words run together and apart
+    words = ["invoice", "inv.", "number", "no.", "nr", "rechnungs", "rechnungsnummer", "total", "totaal", "btw", "bedrag",
+             "iva", "igic", "cuota", "importe", "tva", "ttc", "montant", "avoir", "due", "payable", "amount", "date", "datum",
+             "n°", "nº", "#", "moms", "summa", "att", "betala", "razem", "do", "zaplaty", "brutto", "kwota", "zu", "bezahlen",
+             "netto", "summe", "exkl.", "ust", "mwst", "kdv", "tutarı", "faktura", "fattura", "numero", "scadenza", "data",
+             "\u212aunde", "stra\u017fe", "İ", "é", "1", "2026", "-", ":", ".", " ", " ", "  ", "\n", "(", ")", "/", "%"]
+    rng = random.Random(23)
+    scan = _label_scan()
+    for _ in range(1500):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", " ", ": "]) for _ in range(rng.randint(0, 8)))
+        text = fold_accents(text) if rng.random() < 0.5 else text.upper()
+        assert scan.matches(text) == [[m.span() for m in rx.finditer(text)] for _, rx, _, _ in _COMPILED], text
+
+
+def test_alternatives_split_a_leading_optional_group():
+    from invoicepipe.domain.extraction.pattern_set import _alternatives
+
+    assert _alternatives(r"(?:totaal\s*)?btw") == [r"totaal\s*btw", "btw"]
+    assert _alternatives(r"(?:a|b)??c") == ["ac", "bc", "c"]
+    assert _alternatives(r"(?:a|b)?+c") == [r"(?:a|b)?+c"]  # possessive: taken is never given back
+    assert _alternatives(r"(?:x(?:y)?|z)w") == [r"x(?:y)?w", "zw"]

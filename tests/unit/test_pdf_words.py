@@ -133,3 +133,33 @@ def test_hyphen_at_line_end_and_empty_page():
 
 def test_reader_names_pdfium():
     assert read_text_layer(_pdf(_invoice)).reader.startswith(f"pdfium {pdfium.PDFIUM_INFO.build}")
+
+
+def _overprinted_one_by_one(chars: list) -> list:
+    """The spaces drawn at a glyph's spot, each glyph of the page rounded and listed by line:
+    the plain form of ``_without_overprinted_spaces`` (which gathers only the lines holding a
+    space, and looks a line up once per run of glyphs on one top)."""
+    lines: dict = {}
+    for text, x0, _, top, _, _, _ in chars:
+        if not text.isspace():
+            lines.setdefault(round(top, 1), []).append(x0)
+    covered = {k for k, (text, x0, _, top, _, _, _) in enumerate(chars)
+               if text.isspace() and any(round(x, 1) == round(x0, 1) for x in lines.get(round(top, 1), []))}
+    return [ch for k, ch in enumerate(chars) if k not in covered]
+
+
+def test_spaces_over_glyphs_dropped_as_one_by_one():
+    import math
+    import random
+
+    from invoicepipe.adapters.pdf_words import _without_overprinted_spaces
+
+    rng = random.Random(17)
+    for _ in range(3000):
+        tops = [rng.choice([100.0, 100.04, 100.06, 112.5, 112.45, -0.0, 0.0, math.nan]) for _ in range(3)]
+        chars = []
+        for _ in range(rng.randint(0, 30)):
+            top = rng.choice(tops)
+            x0 = rng.choice([10.0, 10.04, 10.16, 10.25, 20.0, rng.uniform(0, 30)])
+            chars.append((rng.choice(["a", "1", " ", "\u00a0", "b"]), x0, x0 + 5, top, top + 9, 9.0, True))
+        assert _without_overprinted_spaces(chars) == _overprinted_one_by_one(chars)

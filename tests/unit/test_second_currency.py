@@ -6,7 +6,7 @@ import random
 
 from invoicepipe.domain.calibration import evidence_class
 from invoicepipe.domain.extraction import extract_invoice
-from invoicepipe.domain.extraction.second_currency import _EXCHANGE_RATE, line_states_rate
+from invoicepipe.domain.extraction.second_currency import _EXCHANGE_RATE, line_states_rate, rate_stated_in
 from invoicepipe.domain.models import Vendor
 from tests.unit.test_extraction_fields import doc_from_rows
 
@@ -53,6 +53,19 @@ def test_exchange_rate_statements():
     pieces = ["1", "EUR", " = ", "1,0842", "0.85", " USD", " per ", "€", "12", ".", ",", "Kurs NBP ", "4,2718", " "]
     for text in said + unsaid + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))) for _ in range(3000)]:
         assert line_states_rate(text) == bool(_EXCHANGE_RATE.search(text)), text
+
+
+def test_the_page_test_answers_as_the_full_search():
+    # ``rate_stated_in`` searches the whole pattern only where a branch's mark is in the text
+    # (an "=", four decimals, a rate with its code and "per" word): the same answer always
+    rng = random.Random(5)
+    pieces = ["1", "EUR", "=", " = ", "1,0842", "0.85", "12.5", " USD", "$", " per ", " za ", "pro", "€", "12", ".", ",",
+              "Kurs NBP ", "EXCHANGE RATE ", "wisselkoers", "4,2718", "0,12345", " ", "\n", "abc", "Total"]
+    texts = ["1 EUR = 1,0842 USD", "EUR 1,0842 USD", "rate of 0.8512 GBP per EUR", "Kurs NBP z dnia 12.01.2026: 4,2718",
+             "Exchange rate 1.0842", "Total 1 234,56 EUR", "0,85 EUR pro 1 USD", "", "="]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(6000)]
+    for text in texts:
+        assert rate_stated_in(text) == bool(_EXCHANGE_RATE.search(text)), text
 
 
 def test_undecided_sets_show_the_one_in_the_vendors_currency():

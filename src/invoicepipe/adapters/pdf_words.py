@@ -113,23 +113,21 @@ def _without_overprinted_spaces(chars: list[Char]) -> list[Char]:
     "471102" would become "4" and "71102". A space that covers no free room carries no
     information. The same spot is the same (x0, top) rounded to 0.1 pt; only glyphs of a
     space's rounded line within 0.2 pt of it can share its rounded x0, so each space looks
-    at those few instead of every glyph being rounded.
+    at those few instead of every glyph being rounded. Only the rounded lines holding a
+    space are asked about, so only their glyphs are gathered; a line's glyphs follow one
+    another in PDFium's order and share their top, so a glyph on the top of the one before
+    it is on its line without a look-up.
     """
     spaces = [k for k, ch in enumerate(chars) if ch[TEXT].isspace()]
     if not spaces:
         return chars
-    rounded: dict[float, float] = {}  # a line's glyphs share their top: round each value once
-    lines: dict[float, list[float]] = {}
+    lines: dict[float, list[float]] = {round(chars[k][TOP], 1): [] for k in spaces}
+    last_top, xs = None, None
     for text, x0, _, top, _, _, _ in chars:
-        if not text.isspace():
-            line = rounded.get(top)
-            if line is None:
-                line = rounded[top] = round(top, 1)
-            xs = lines.get(line)
-            if xs is None:
-                lines[line] = [x0]
-            else:
-                xs.append(x0)
+        if top != last_top:  # (a NaN top is never equal: looked up, and found nowhere, every time)
+            last_top, xs = top, lines.get(round(top, 1))
+        if xs is not None and not text.isspace():
+            xs.append(x0)
     for xs in lines.values():
         xs.sort()
     covered = set()

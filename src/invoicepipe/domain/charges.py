@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from .models import LineItem, Reason
@@ -27,6 +28,10 @@ CHARGE_WORDS = re.compile(
 )
 
 
+# A function of the text, asked of every PO line for every invoice line the decision pairs
+# (and the PO's lines are the same on each of its invoices): kept. The words open with
+# ``\w*`` ("Frachtzuschlag"), so a search tries a run of letters at every word start.
+@lru_cache(maxsize=4096)
 def reads_like_charge(description: str) -> bool:
     """True when a description reads like freight, shipping, handling or packaging."""
     return bool(CHARGE_WORDS.search(description or ""))

@@ -81,13 +81,20 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
     if numbers_the_columns(line):
         return out
     words, spans = line.words, line.spans
+    count = len(words)
     i = 0
     taken = -1  # the last word a token took: a currency word after one amount is not also before the next
-    while i < len(words):
+    while i < count:
         j = i
         text = words[i].text
+        # a word without a digit (most words; one of letters alone is asked first, a letter
+        # is never a decimal digit) opens no amount: neither join below can start from it
+        # (a group head and a whole number both end in a digit), and nothing could keep it
+        if text.isalpha() or not _DIGIT.search(text):
+            i += 1
+            continue
         # join "1" + "234,56" when the gap is narrower than a character (a thousands space)
-        while (j + 1 < len(words) and _GROUP_HEAD.fullmatch(text)
+        while (j + 1 < count and _GROUP_HEAD.fullmatch(text)
                and _GROUP_TAIL.match(words[j + 1].text)
                and text.startswith("(") == words[j + 1].text.endswith(")")
                and words[j + 1].box.x0 - words[j].box.x1 < _thousands_gap(words[j + 1], char_width)):
@@ -96,17 +103,12 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
         # "*70" + ".62": OCR set the cents apart at the small decimal mark; a bare decimal part
         # a character or less right of a whole number is its cents (on a text layer a word
         # never splits so: what it prints apart is apart)
-        if (j + 1 < len(words) and words[j + 1].confidence < 1.0 and _CENTS_ALONE.fullmatch(words[j + 1].text)
+        if (j + 1 < count and words[j + 1].confidence < 1.0 and _CENTS_ALONE.fullmatch(words[j + 1].text)
                 and _WHOLE_END.search(text) and not _CENTS.search(text)
                 and words[j + 1].box.x0 - words[j].box.x1 < char_width):
             j += 1
             text += words[j].text
-        # no amount without a digit (most words, and a word of letters alone, asked first,
-        # has none: a letter is never a decimal digit): nothing below could keep it
-        if text.isalpha() or not _DIGIT.search(text):
-            i = j + 1
-            continue
-        nxt = words[j + 1].text if j + 1 < len(words) else ""
+        nxt = words[j + 1].text if j + 1 < count else ""
         # "1.000,00 €   190,00 €": the "€" between them is the first amount's, not the second's
         prev = words[i - 1].text if i > 0 and i - 1 > taken else ""
         # a credit note's "(Fr. 90.85)" or "(90.85 EUR)": the brackets of a negative amount

@@ -13,7 +13,10 @@ those calls would give while asking the engine only where a pattern can start:
   regex engine under the patterns' flags, so case folding is the engine's);
 - at such a position the patterns that can begin with its character are tried in one
   ``match`` of a combined expression in which each one sits in a capturing lookahead, so
-  each capture is the match that pattern alone gives there.
+  each capture is the match that pattern alone gives there; where the next character is
+  known too, only the patterns that can begin with the two are tried, each with its own
+  ``match`` (at a label's first letter some fifty of 400 can begin, a handful with its
+  second: the combined expression tried all fifty).
 
 Replaying each pattern's left-to-right, non-overlapping scan over the positions gives its
 ``finditer`` matches; that holds for patterns that never match the empty string and
@@ -51,15 +54,23 @@ class PatternSet:
         # where any pattern matches: the patterns' alternatives (``_alternatives``: only whether
         # one matches counts here, and a pattern's alternatives of other first characters cost
         # a try at every word start) grouped by a character they can begin with (one may
-        # stand in several groups), each group tried only where that character stands
-        groups: dict[Optional[str], list[str]] = {}
+        # stand in several groups), each group tried only where that character stands, and in
+        # it the alternatives grouped again by their second character where it is known
+        groups: dict[Optional[str], dict[Optional[str], list[str]]] = {}
         for alt in (a for p in patterns for a in _alternatives(p[len(prefix):])):
+            second = _second_class(alt, flags)
             for part in _first_parts(alt, flags) or (None,):
-                groups.setdefault(part, []).append(f"(?:{alt})")
-        union = "|".join(f"(?=[{part}])(?:{'|'.join(body)})" if part else "|".join(body) for part, body in groups.items())
+                groups.setdefault(part, {}).setdefault(second, []).append(f"(?:{alt})")
+        union = "|".join(f"(?=[{part}])(?:{_by_second(sub)})" if part else _by_second(sub) for part, sub in groups.items())
         self._starts = re.compile(f"{prefix}(?=(?:{union or '(?!)'}))", flags)
-        self._by_char: dict[str, tuple[tuple[int, ...], Optional[re.Pattern]]] = {}
+        self._by_char: dict[str, tuple[int, ...]] = {}
         self._combined: dict[tuple[int, ...], re.Pattern] = {}
+        # per pattern (made at its first use, as the combined expressions are), a test of the
+        # two characters at a position, None where its alternatives' first two characters are
+        # not known (its first character's test alone decides), and the pattern compiled alone
+        self._prefix_length = len(prefix)
+        self._pair_tests: dict[int, tuple[Optional[re.Pattern], re.Pattern]] = {}
+        self._by_pair: dict[str, tuple[tuple[int, re.Pattern], ...]] = {}
 
     def matches(self, text: str) -> list[list[tuple[int, int]]]:
         """Per pattern, the (start, end) of each match ``finditer`` gives, in order."""
@@ -70,41 +81,124 @@ class PatternSet:
         """``matches`` for the patterns that match at all, by pattern index: a line holds a
         label or two of some 175, and a list per pattern cost more than the scan."""
         found: dict[int, list[tuple[int, int]]] = {}
+        last = len(text) - 1
         for start in self._starts.finditer(text):
             s = start.start()
-            indices, combined = self._at(text[s])
-            if combined is None:
-                continue
-            for i, span in zip(indices, combined.match(text, s).regs[1:]):
-                if span[0] >= 0:
-                    got = found.get(i)
-                    if got is None:
-                        found[i] = [span]
-                    elif s >= got[-1][1]:  # each pattern's own scan goes on after its last match
-                        got.append(span)
+            if s < last:  # the pair's patterns, each alone (the others cannot match here)
+                spans = [(i, m.span()) for i, rx in self._opening(text[s:s + 2]) if (m := rx.match(text, s)) is not None]
+            else:
+                indices, combined = self._at(text[s])
+                if combined is None:
+                    continue
+                spans = [(i, span) for i, span in zip(indices, combined.match(text, s).regs[1:]) if span[0] >= 0]
+            for i, span in spans:
+                got = found.get(i)
+                if got is None:
+                    found[i] = [span]
+                elif s >= got[-1][1]:  # each pattern's own scan goes on after its last match
+                    got.append(span)
         return found
 
-    def _at(self, ch: str) -> tuple[tuple[int, ...], Optional[re.Pattern]]:
-        entry = self._by_char.get(ch)
+    def _opening(self, pair: str) -> tuple[tuple[int, re.Pattern], ...]:
+        """(index, pattern) of the patterns that can begin with the two characters ``pair``:
+        those its first character lets through whose pair test (if any) takes the two."""
+        entry = self._by_pair.get(pair)
         if entry is None:
-            indices = tuple(i for i, rx in enumerate(self._can_start) if rx is None or rx.fullmatch(ch))
-            combined = self._combined.get(indices)
-            if combined is None and indices:
-                combined = self._combined[indices] = re.compile(
-                    "".join(f"(?:(?=({self.patterns[i]}))|)" for i in indices), self.flags)
-            entry = self._by_char[ch] = (indices, combined)
+            entry = self._by_pair[pair] = tuple(
+                (i, alone) for i, (test, alone) in map(self._pair_test, self._indices(pair[0]))
+                if test is None or test.fullmatch(pair))
         return entry
+
+    def _pair_test(self, i: int) -> tuple[int, tuple[Optional[re.Pattern], re.Pattern]]:
+        entry = self._pair_tests.get(i)
+        if entry is None:
+            pattern = self.patterns[i]
+            entry = self._pair_tests[i] = (_pair_test(pattern[self._prefix_length:], self.flags),
+                                           re.compile(pattern, self.flags))
+        return i, entry
+
+    def _at(self, ch: str) -> tuple[tuple[int, ...], Optional[re.Pattern]]:
+        """The patterns that can begin with ``ch``, and their combined expression (compiled
+        at its first use: only a text's last character needs it, see ``spans``)."""
+        indices = self._indices(ch)
+        combined = self._combined.get(indices)
+        if combined is None and indices:
+            combined = self._combined[indices] = re.compile(
+                "".join(f"(?:(?=({self.patterns[i]}))|)" for i in indices), self.flags)
+        return indices, combined
+
+    def _indices(self, ch: str) -> tuple[int, ...]:
+        indices = self._by_char.get(ch)
+        if indices is None:
+            indices = self._by_char[ch] = tuple(i for i, rx in enumerate(self._can_start) if rx is None or rx.fullmatch(ch))
+        return indices
+
+
+def _pair_test(body: str, flags: int) -> Optional[re.Pattern]:
+    """A test (``fullmatch`` of two characters) that every two characters a match of
+    ``body`` can begin with pass, or None when some alternative's are not known. Each of
+    ``body``'s alternatives (``_alternatives``) gives the class of its first consuming item
+    and of its second (a class, a literal or a category, or one repeated at least once);
+    one whose second item is something else, or absent, takes any second character.
+    Compiled under ``flags``: the engine folds case as the pattern's own search does."""
+    tests = []
+    for alt in _alternatives(body):
+        items = [item for item in _parser.parse(alt, flags).data if item[0] not in _ZERO_WIDTH]
+        first = _one_character(items[0]) if items else None
+        if first is None:
+            return None
+        second = _one_character(items[1], repeated=True) if len(items) > 1 else None
+        tests.append(f"[{''.join(first)}]" + (f"[{''.join(second)}]" if second is not None else "(?s:.)"))
+    return re.compile("|".join(tests), flags) if tests else None
+
+
+def _second_class(alt: str, flags: int) -> Optional[str]:
+    """The class of the second character of every match of ``alt`` when its first two
+    consuming items take one character each (the second may repeat), else None."""
+    items = [item for item in _parser.parse(alt, flags).data if item[0] not in _ZERO_WIDTH]
+    if len(items) < 2 or _one_character(items[0]) is None:
+        return None
+    second = _one_character(items[1], repeated=True)
+    return None if second is None else f"[{''.join(second)}]"
+
+
+def _by_second(sub: dict[Optional[str], list[str]]) -> str:
+    """Alternatives of one first character, each group of one second character tried only
+    where it stands (a look-ahead past the first), those of no known second as they are."""
+    return "|".join(f"(?=(?s:.){second})(?:{'|'.join(alts)})" if second else "|".join(alts) for second, alts in sub.items())
+
+
+def _one_character(item, repeated: bool = False) -> Optional[list[str]]:
+    """The class parts of an item that takes one character (a literal, a class or a
+    category; with ``repeated``, also such an item repeated at least once), else None."""
+    op, av = item
+    if repeated and op in _REPEATS and av[0] >= 1 and len(av[2].data) == 1:
+        op, av = av[2].data[0]
+    if op is c.LITERAL:
+        return [re.escape(chr(av))]
+    if op is c.CATEGORY:
+        return [_CLASS_OF_CATEGORY[av]] if av in _CLASS_OF_CATEGORY else None
+    if op is c.IN:
+        parts = _class_parts(av)
+        return None if parts is None else parts[0]
+    return None
 
 
 def _alternatives(pattern: str) -> list[str]:
     """Patterns that together match where ``pattern`` matches (at a position, one of them
     matches iff it does): a leading plain group's branches, each followed by what follows
-    the group ("(?:a|b)c" is "ac" and "bc"), split again the same way; else the pattern."""
+    the group ("(?:a|b)c" is "ac" and "bc"), and a leading optional group's, and what
+    follows it alone ("(?:a|b)?c" is "ac", "bc" and "c"; not a possessive "?+", which never
+    gives back what it took), split again the same way; else the pattern."""
     if pattern.startswith("(?:"):
         end = _closing(pattern)
         rest = pattern[end + 1:]
         if end > 0 and rest[:1] not in ("*", "+", "?", "{"):
             return [alt for branch in _branches(pattern[3:end]) for alt in _alternatives(branch + rest)]
+        if end > 0 and rest[:1] == "?" and rest[1:2] != "+":
+            rest = rest[2:] if rest[1:2] == "?" else rest[1:]
+            return [*(alt for branch in _branches(pattern[3:end]) for alt in _alternatives(branch + rest)),
+                    *_alternatives(rest)]
     return [pattern]
 
 

@@ -38,6 +38,11 @@ _EXCHANGE_RATE = re.compile(
     r"|(?i:exchange\s*rate|conversion\s*rate|wechselkurs|umrechnungskurs|devisenkurs|taux\s*de\s*change|tipo\s*de\s*cambio"
     r"|tasso\s*di\s*cambio|al\s*cambio|wisselkoers|koers|kurs\s*(?:wymiany|nbp|[śs]redni)|taxa\s*de\s*c[âa]mbio).{0,40}?(?<![\d.,])\d{1,3}[.,]\d{4,6}(?![\d.,])")
 _RATE_FIGURE = re.compile(r"\d[.,]\d\d")  # in every match of each branch above (``_RATE`` or four decimals)
+# What every match of a branch of ``_EXCHANGE_RATE`` holds: the first an "=", the second and
+# the fourth a figure of four decimals, the third a rate with its code and "per" word (that
+# branch alone, searched only where a digit stands)
+_FOUR_DECIMALS = re.compile(r"\d[.,]\d{4}")
+_RATE_PER = re.compile(rf"(?=\d){_RATE}\s*{_CODE}\s*(?:per|pro|par|por|za)\s*1?\s*{_CODE}")
 
 
 # a function of the text, asked of every line by both currency counts (``currency_of``) and
@@ -46,12 +51,23 @@ _RATE_FIGURE = re.compile(r"\d[.,]\d\d")  # in every match of each branch above 
 @lru_cache(maxsize=8192)
 def line_states_rate(text: str) -> bool:
     """``text`` (one line) states an exchange rate ("1 EUR = 395,66 HUF")."""
-    return _RATE_FIGURE.search(text) is not None and _EXCHANGE_RATE.search(text) is not None
+    return _RATE_FIGURE.search(text) is not None and rate_stated_in(text)
 
 
 def states_exchange_rate(ctx: Context) -> bool:
     """The page states an exchange rate (read over line ends: the statement often wraps)."""
-    return _EXCHANGE_RATE.search(" ".join(ln.text for ln in ctx.layout.lines)) is not None
+    return rate_stated_in(" ".join(ln.text for ln in ctx.layout.lines))
+
+
+def rate_stated_in(text: str) -> bool:
+    """``_EXCHANGE_RATE`` found in ``text`` (a line, or a document's lines joined). The whole
+    pattern is searched only when one of its branches can match: tried at every character
+    (its fourth branch's words at every letter, case folded), it cost 0.2-0.3 ms per invoice
+    over the joined lines and as much over the lines with a two-decimal figure, and fewer
+    than one document in fifty states a rate."""
+    if "=" not in text and _FOUR_DECIMALS.search(text) is None and _RATE_PER.search(text) is None:
+        return False
+    return _EXCHANGE_RATE.search(text) is not None
 
 
 def items_net(items: Sequence[LineItem]) -> Optional[Decimal]:
