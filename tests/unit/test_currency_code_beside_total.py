@@ -42,3 +42,13 @@ def test_a_code_in_the_body_beside_another_currencys_sign_is_not_lifted():
 def test_a_credit_notes_signed_total_counts():
     rows = {**ROWS, 10: "Credit Total GBP -50.22"}
     assert _currency(rows, "GBP") == ("GBP", CODE_AGREED)
+
+
+def test_a_sign_read_inside_a_code_names_no_currency():
+    # a fiscal code's hex digits with a letter OCR read as "£": no amount's sign stands there
+    rows = {0: "Uredska oprema Sava d.o.o.", 1: "OIB: 33392005961 PDV ID: HR33392005961", 3: "RAČUN br. 125/PP1/1",
+            8: "R.br. Naziv proizvoda Kol. JM Cijena (EUR) Iznos (EUR)", 9: "1 Papir A4 10 kom 4,50 45,00",
+            12: "Osnovica 45,00", 13: "PDV 25 % 11,25", 14: "Ukupno za platiti 56,25",
+            16: "ZKI: 6f9b726e37£629b99980656e6ba4536c"}
+    value, conf = _currency(rows, "EUR")
+    assert value == "EUR" and conf >= CODE_AGREED

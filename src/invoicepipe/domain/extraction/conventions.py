@@ -75,6 +75,8 @@ def currency_of(ctx: Context, prior: Optional[str] = None) -> Optional[tuple[Can
         if line_states_rate(ln.text):
             continue  # "… 12 819 Ft (1 EUR = 395,66 HUF)": the conversion names both currencies, votes for neither
         for tok, start, end in _currency_tokens(ln):
+            if _inside_token(ln.text, tok, start, end):
+                continue  # "6f9b726e37£629b...": a letter OCR read as a sign inside a code
             code = _resolve_symbol(tok, countries, prior)
             if code == "JPY" and tok == "¥" and not ocr_free(ln) and _rupee_evidenced(ctx, prior):
                 code = "INR"  # the rupee sign read as the yen's (see ``_rupee_evidenced``)
@@ -145,6 +147,13 @@ _AMOUNT_BEFORE = re.compile(r"\d[-–)]?\s?$")
 
 def _domestic(countries: set) -> set:
     return {domestic_currency(c) for c in countries} - {None}
+
+
+def _inside_token(text: str, tok: str, start: int, end: int) -> bool:
+    """A one-character sign with a letter or digit right before and right after it: inside a
+    word or a code (a fiscal code's hex digits), where no amount's sign stands ("£12.50",
+    "12,50 €", "€12")."""
+    return len(tok) == 1 and 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
 
 
 # the weight of a one-character sign that OCR read apart from any digit, and the highest
