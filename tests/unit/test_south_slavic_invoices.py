@@ -72,3 +72,17 @@ def test_a_croatian_october_is_no_sure_november():
     # day marks the Croatian ordinal, and the reading is held as unsure
     assert parse_date("15. listopada 2026.") == (parse_date("15 listopada 2026 r.")[0], True)
     assert parse_date("15 listopada 2026 r.")[1] is False  # the Polish date stays sure
+
+
+@pytest.mark.parametrize("below_x, joined", [(40, True), (70, False)])
+def test_a_number_wrapped_at_its_separator_in_a_narrow_cell_is_read_whole(below_x, joined):
+    # "2026-" over "00243" left-aligned in its cell (number_prefix.number_below_separator);
+    # a word further right on the next line is no continuation
+    rows = {k: v for k, v in SLOVENIAN.items() if k not in (3, 5)}
+    rows[3] = [(40, "Št. računa"), (200, "Datum izdaje")]
+    rows[4] = [(40, "2026-"), (200, "14.03.2026")]
+    rows[5] = [(below_x, "00243")]
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert (number.value == "2026-00243") is joined
+    if not joined:
+        assert "separator_end" in number.evidence

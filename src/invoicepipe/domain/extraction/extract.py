@@ -34,7 +34,8 @@ from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_fr
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
                                                              code_opens_cell, glued_before, letter_among_zeros, number_after,
-                                                             number_past_separator, separator_end, series_and_number)
+                                                             number_below_separator, number_past_separator, separator_end,
+                                                             series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -217,7 +218,8 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # (``vocabulary_south_slavic``; the Croatian October that Polish calls November held as unsure)
 # and Slovak sums; a payment reference explains no sibling number away (``number_siblings``);
 # a strong date label's doubt is not lifted by the number's caption in its row; a value
-# starting within a character of the next caption is that caption's (``search``).
+# starting within a character of the next caption is that caption's (``search``); a number
+# wrapped at its separator in a narrow cell is read whole (``number_below_separator``).
 EXTRACTOR_VERSION = "kv-2.35"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -361,6 +363,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cand = code_and_number(ctx, cand) or cand  # "B2" + "004512": a series code with a digit, then its number
             cand = series_and_number(cand) or cand  # "Seria SBX nr. 0727": the series its label names
             cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
+            cand = number_below_separator(ctx, cand) or cand  # "2026-" over "00243": wrapped in its cell
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
             cand, conf = code_opens_cell(ctx, cand, conf) or (cand, conf)  # "Nr." over "KNM 000769": the code is its first part

@@ -243,6 +243,38 @@ def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "number_past_separator"])
 
 
+def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
+    """``cand`` joined with the rest of its number wrapped onto the next line of its cell: its
+    last word ends its line with a separator ("2026-" over "00243" in a narrow cell of a row
+    of captions over values), and the next line holds, left-aligned under that word within a
+    character, one word that continues it; else None. A word a label's, or two lines down, is
+    another field's."""
+    sep = separator_end(cand)
+    if sep is None:
+        return None
+    last = cand.words[-1]
+    line, k = _line_and_index(ctx, last)
+    if line is None or k + 1 < len(line.words) and line.words[k + 1].box.x0 - last.box.x1 < 2 * ctx.layout.char_width:
+        return None  # something follows it in its cell: not wrapped
+    cw = ctx.layout.char_width
+    found = ctx.layout.below(line, last.box.x0 - cw, last.box.x1 + cw, max_lines=1)
+    if not found:
+        return None
+    below, s, e = found[0]
+    words = below.words_in(s, e)
+    if len(words) != 1 or abs(words[0].box.x0 - last.box.x0) > cw or below.box.top - line.box.bottom > line.height:
+        return None
+    if any(h.start < e and h.end > s for h in ctx.hits[id(below)]):
+        return None
+    rest = words[0].text.rstrip(".,;")
+    if not _REST.fullmatch(rest) or is_date_or_amount(rest):
+        return None
+    value = f"{cand.value}{sep}{rest}"
+    if is_date_or_amount(value):
+        return None
+    return replace(cand, value=value, raw=value, words=(*cand.words, words[0]), notes=[*cand.notes, "number_below_separator"])
+
+
 def _word_after(ctx: Context, cand: Candidate):
     """(``cand``'s last word, the word one space after it on its line) when that next word is
     no label's, else None: a word a column apart or a label's is another field."""
