@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Optional
 
 from .arithmetic import ArithmeticFindings, check_arithmetic
+from .extraction.currency_evidence import AGREED_METHOD, COUNTRY_WITNESS
 from .models import DERIVED_DUE_METHOD, DERIVED_ISSUE_METHOD, Decision, Extraction, Reason, Vendor
 from .policy import Policy
 
@@ -103,12 +104,6 @@ def dates_agree_with_terms(extraction: Extraction, vendor: Optional[Vendor]) -> 
     return frozenset()
 
 
-# how the extractor names a currency that no clear sign on the page names (``extraction/
-# currency_evidence``), and the tag of its witness "the page's own countries pay in it"
-UNPRINTED_CURRENCY_METHODS = frozenset({"agreement", "vendor_master"})
-COUNTRY_WITNESS = "country"
-
-
 def currency_agrees_with_master(extraction: Extraction, vendor: Optional[Vendor]) -> frozenset[str]:
     """The currency, when the page prints none clearly and the vendor master's currency is
     the one domestic currency of every country whose tax ids and IBANs (check digits valid)
@@ -119,7 +114,7 @@ def currency_agrees_with_master(extraction: Extraction, vendor: Optional[Vendor]
     field = extraction.fields.get("currency")
     if field is None or vendor is None or not vendor.currency or field.by:
         return frozenset()
-    if field.method in UNPRINTED_CURRENCY_METHODS and field.value == vendor.currency and COUNTRY_WITNESS in field.evidence:
+    if field.method == AGREED_METHOD and field.value == vendor.currency and COUNTRY_WITNESS in field.evidence:
         return frozenset({"currency"})
     return frozenset()
 

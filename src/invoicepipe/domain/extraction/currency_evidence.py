@@ -69,6 +69,10 @@ DOUBT = {"reading": 0.4, "readings": 0.3, "master": 0.4, "country": 0.5, "format
 # no agreement beats a clear sign
 MAX_AGREED = 0.96
 _LONE_METHOD = {("master",): "vendor_master", ("country",): "country"}
+# the method of a currency several witnesses agree on, and the country witness's tag (the
+# router confirms a currency printed nowhere by them: ``routing.currency_agrees_with_master``)
+AGREED_METHOD = "agreement"
+COUNTRY_WITNESS = "country"
 
 # VAT ids of every shape ``parsing`` knows, plus the all-digit ones of the other countries
 # ("CZ72277025", "HU12345676", "NO 974760673 MVA"): the check digits decide
@@ -205,12 +209,12 @@ def agreed_currency(ctx: Context, prior: Optional[str], seen: Iterable[str] = ()
         return None  # a reading or the master names another currency: no agreement
     mine = [words for codes, words in read if code in codes]
     agreeing = (["readings" if len(mine) > 1 else "reading"] if mine else []) + (["master"] if prior == code else [])
-    agreeing += ["country"] if country == code else []
+    agreeing += [COUNTRY_WITNESS] if country == code else []
     agreeing += ["format"] if agreeing and ctx.decimal_sep and decimal_mark(code) == ctx.decimal_sep else []
     conf = min(MAX_AGREED, _combined(DOUBT[a] for a in agreeing))
     notes = [f"reading:{len(mine)}" if a == "readings" else a for a in agreeing]
     # a lone master or country keeps the method it was named by when it was the only guess
-    method = _LONE_METHOD.get(tuple(a for a in agreeing if a != "format"), "agreement")
+    method = _LONE_METHOD.get(tuple(a for a in agreeing if a != "format"), AGREED_METHOD)
     cand = Candidate("currency", code, conf, method, mine[0] if mine else (), code, notes=notes)
     return cand, round(conf, 3)
 

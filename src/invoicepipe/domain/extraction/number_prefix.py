@@ -235,12 +235,18 @@ def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     sep = separator_end(cand)
     if sep is None and rest[:1] in _SEPARATORS and last.text.rstrip(".,;:").endswith(cand.value[-1:]):
         sep, rest = rest[0], rest[1:]
-    if sep is None or not _REST.fullmatch(rest) or is_date_or_amount(rest):
+    return _continued(cand, sep, rest, nxt, "number_past_separator") if sep is not None else None
+
+
+def _continued(cand: Candidate, sep: str, rest: str, word, note: str) -> Optional[Candidate]:
+    """``cand`` + ``sep`` + ``rest`` (read from ``word``) when the rest continues a number and
+    the whole is no date or amount ("2026-" + "01-15" is a date), else None."""
+    if not _REST.fullmatch(rest) or is_date_or_amount(rest):
         return None
     value = f"{cand.value}{sep}{rest}"
     if is_date_or_amount(value):
-        return None  # "2026-" + "01-15": a date, no number
-    return replace(cand, value=value, raw=value, words=(*cand.words, nxt), notes=[*cand.notes, "number_past_separator"])
+        return None
+    return replace(cand, value=value, raw=value, words=(*cand.words, word), notes=[*cand.notes, note])
 
 
 def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
@@ -266,13 +272,7 @@ def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]
         return None
     if any(h.start < e and h.end > s for h in ctx.hits[id(below)]):
         return None
-    rest = words[0].text.rstrip(".,;")
-    if not _REST.fullmatch(rest) or is_date_or_amount(rest):
-        return None
-    value = f"{cand.value}{sep}{rest}"
-    if is_date_or_amount(value):
-        return None
-    return replace(cand, value=value, raw=value, words=(*cand.words, words[0]), notes=[*cand.notes, "number_below_separator"])
+    return _continued(cand, sep, words[0].text.rstrip(".,;"), words[0], "number_below_separator")
 
 
 def _word_after(ctx: Context, cand: Candidate):
