@@ -10,6 +10,7 @@ from invoicepipe.domain.extraction.amount_derivation import derive_missing
 from invoicepipe.domain.extraction.conventions import document_context
 from invoicepipe.domain.extraction.search import Candidate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
+from invoicepipe.domain.extraction.vat_rates import rates_of
 
 from .test_extraction_fields import doc_from_rows
 
@@ -103,6 +104,34 @@ def test_gross_premium_its_bracketed_included_tax_and_the_derived_net():
     net = ex.fields["net"]
     assert net.method == "derived_remainder" and net.box is None
     assert net.confidence <= 0.3 and "class:alone" in net.evidence
+
+
+def _gross_only(identity: str) -> dict:
+    """A gross invoice: the tax it contains, no net and no rate printed."""
+    return {0: "Rechnung Nr. 4711 vom 05.03.2026", 2: identity,
+            10: [(300, "Rechnungsbetrag"), (450, "1.190,00 €")],
+            11: [(300, "darin enthaltene MwSt."), (450, "190,00 €")]}
+
+
+def test_total_and_tax_agree_through_the_rate_of_the_country_on_the_page():
+    # a German VAT id: 190,00 is 19 % (Germany's rate) of 1.190,00 less 190,00
+    ex = extract_invoice(doc_from_rows(_gross_only("USt-IdNr. DE136695976")), [])
+    assert ex.fields["net"].method == "derived_remainder"
+    assert "rate" in ex.fields["total"].evidence and "class:one" in ex.fields["total"].evidence
+    # no country and no rate on the page: one of the thirty rates in use somewhere is no witness
+    ex = extract_invoice(doc_from_rows(_gross_only("Tel. 089 1234567")), [])
+    assert ex.fields["net"].method == "derived_remainder"
+    assert ex.fields["total"].evidence == ("class:alone",)
+    # a rate printed on the page is one
+    rows = _gross_only("Tel. 089 1234567")
+    rows[11] = [(300, "darin enthaltene MwSt. 19 %"), (450, "190,00 €")]
+    assert "rate" in extract_invoice(doc_from_rows(rows), []).fields["total"].evidence
+
+
+def test_the_rates_of_a_country_are_its_own():
+    assert Decimal("19") in rates_of({"DE"}) and Decimal("20") not in rates_of({"DE"})
+    assert Decimal("24") in rates_of({"EL"})  # Greece's VAT prefix
+    assert rates_of({"US", "XX"}) == frozenset()
 
 
 def test_bracketed_amounts_of_a_credit_note_keep_their_sign():

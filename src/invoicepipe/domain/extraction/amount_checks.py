@@ -38,9 +38,11 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.amount_words import WrittenAmounts
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.currency_evidence import validated_countries
 from invoicepipe.domain.extraction.parsing import REGROUPED
 from invoicepipe.domain.extraction.rate_split import rate_rows, split_fits
 from invoicepipe.domain.extraction.search import Candidate, Context
+from invoicepipe.domain.extraction.vat_rates import rates_of
 
 CENT = Decimal("0.01")
 # methods of amounts not read under a label of their own: they confirm nothing
@@ -217,11 +219,11 @@ def _rates_in(text: str) -> tuple[Decimal, ...]:
     return tuple(Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(text))
 
 
-def rate_fits(net: Decimal, tax: Decimal, printed: set[Decimal]) -> bool:
-    """tax = rate x net (within two cents) for one of ``printed`` or a standard rate."""
+def rate_fits(net: Decimal, tax: Decimal, printed: set[Decimal], standard: bool = True) -> bool:
+    """tax = rate x net (within two cents) for one of ``printed`` or (with ``standard``) a standard rate."""
     if net <= 0 or tax <= 0:
         return False
-    rates = printed | set(STANDARD_RATES)
+    rates = printed | set(STANDARD_RATES) if standard else printed
     return any(abs(net * r / 100 - tax) <= CENT * 2 for r in rates if 0 < r < 40)
 
 
@@ -270,7 +272,8 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
                   and _plausible_share(net, tax))
     rate = False
     if net is not None and tax is not None and name in ("net", "tax", "total") and net.raw and tax.raw:
-        rate = doc.rate_agrees(abs(net.raw), abs(tax.raw)) and (name != "total" or arithmetic)
+        rate = doc.rate_agrees(abs(net.raw), abs(tax.raw)) and (name != "total" or arithmetic
+                                                                  or _rate_through_remainder(doc, net, tax))
     words = doc.written.confirms(cand.raw) if name in ("total", "net") else None
     ocr = min((w.confidence for w in cand.words), default=1.0)
     return AmountEvidence(
@@ -284,6 +287,24 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
         paid=name == "total" and "repaired" not in cand.notes and doc.paid_by_tender(cand),
         contested=bool(others.get("contested")), repaired="repaired" in cand.notes,
         regrouped=any(_REGROUPED_IN.search(w.text) for w in cand.words))
+
+
+# how the one of net and tax that no label gave was made: the total less the other one
+_REMAINDERS = ("derived_remainder", "printed_remainder")
+
+
+def _rate_through_remainder(doc: DocumentAmounts, net: Candidate, tax: Candidate) -> bool:
+    """The total and one labelled part agree through a rate: the other part is their difference
+    (no label gave it, ``amount_derivation``, ``totals._printed_remainder``), and tax = rate x
+    net for a rate the page prints or one charged in a country whose checked tax id or IBAN is
+    on the page ("Total 1.190,00" with "darin MwSt. 190,00" and no net printed, a German VAT id
+    in the footer). Two readings under their own labels and a rate that belongs to the page say
+    the same; any of the thirty rates in use somewhere is not enough, as a small amount fits one
+    of thirty by chance."""
+    if (net.method in _REMAINDERS) == (tax.method in _REMAINDERS):
+        return False
+    rates = doc.rates | rates_of(validated_countries(doc.ctx))
+    return rate_fits(abs(net.raw), abs(tax.raw), rates, standard=False)
 
 
 _PROMOTE = {"alone": "one", "one": "two", "two": "two", "conflict": "conflict"}
