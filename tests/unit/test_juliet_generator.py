@@ -140,6 +140,15 @@ def test_header_styles_draw_only_the_styles_named():
     assert {inv.design["header"] for inv in _invoices("dev", 24)} <= set(juliet.HEADER) - juliet.RESERVED["header"]
 
 
+def test_totals_styles_draw_only_the_styles_named():
+    # ``generate.py --totals-styles row``: a dev set of the holdout's totals style
+    from gen.scenarios import Planner
+
+    planner = Planner(11, "juliet", "dev", (), (), ("row",))
+    assert {planner.add(i).design["totals"] for i in range(1, 13)} == {"row"}
+    assert {inv.design["totals"] for inv in _invoices("dev", 24)} <= set(juliet.TOTALS) - juliet.RESERVED["totals"]
+
+
 def _local_invoices(part: str, languages: tuple, count: int = 66, seed: int = 11):
     from gen.scenarios import Planner
 
