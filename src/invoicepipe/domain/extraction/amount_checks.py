@@ -166,9 +166,10 @@ class DocumentAmounts:
 
     def payments_below(self, cand: Candidate, at_least: Decimal = Decimal(0)) -> set[Decimal]:
         """The amounts the payment lines below the candidate pay: for two consecutive amount
-        lines, each amount of the upper one (tendered, ``at_least`` that) minus each of the
-        lower one (the change). Lines read under a net or tax label are no payment lines (a
-        total over "incl. tax" minus that tax is the subtotal)."""
+        lines of one amount each, the upper one (tendered, ``at_least`` that) minus the lower
+        one (the change). Lines read under a net or tax label are no payment lines (a total
+        over "incl. tax" minus that tax is the subtotal), nor is a row of several amounts (an
+        invoice's totals row over an OCR-garbled "00,00" in the bank details paid nothing)."""
         if not cand.words:
             return set()
         lines = self.ctx.layout.lines
@@ -182,6 +183,8 @@ class DocumentAmounts:
         for upper, lower in zip(below, below[1:]):
             if taxish(upper) or taxish(lower):
                 continue
+            if len(self.with_decimals[id(upper)]) > 1 or len(self.with_decimals[id(lower)]) > 1:
+                continue  # a till prints each payment on a line of its own, not a row of sums
             back = {abs(b) for b in self.with_decimals.get(id(lower), ())}  # "CHANGE -80.55" on some tills
             out.update(g - b for g in self.with_decimals.get(id(upper), ()) for b in back
                        if g > 0 and g - b > 0 and g >= at_least)

@@ -126,12 +126,15 @@ def _amounts_on(line: Line, decimal_sep: Optional[str], char_width: float) -> li
         if value is not None and _DIGIT.search(text) and not text.rstrip().endswith("%") and not nxt.startswith("%"):
             digits = _SENTENCE_END.sub("", _NOT_NUMBER.sub("", text))  # "2.304,25." ends a sentence
             has_dec = bool(_CENTS.search(digits))
-            cur = currency_in(text) or (currency_in(nxt) if _CUR_ONLY.match(nxt) else None) or (
-                currency_in(prev) if _CUR_ONLY.match(prev) else None)
+            # a page prints its currency on one side: with a currency word before the amount
+            # ("€ 266,80   € 23,21"), the one after it opens the next amount
+            before = bool(_CUR_ONLY.match(prev))
+            after = not before and bool(_CUR_ONLY.match(nxt))
+            cur = currency_in(text) or (currency_in(nxt) if after else None) or (currency_in(prev) if before else None)
             start, end, last = spans[i][0], spans[j][1], j
-            if _CUR_ONLY.match(nxt):
+            if after:
                 end, last = spans[j + 1][1], j + 1
-            if _CUR_ONLY.match(prev):
+            if before:
                 start = spans[i - 1][0]
             if has_dec or cur or not _YEAR.fullmatch(text):
                 out.append(AmountToken(value, start, end, has_dec, cur))

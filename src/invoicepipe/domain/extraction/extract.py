@@ -34,7 +34,8 @@ from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_fr
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
                                                              code_opens_cell, glued_before, letter_among_zeros, number_after,
-                                                             number_below_separator, number_past_separator, separator_end,
+                                                             number_below_separator, number_past_separator, opening_beside_label,
+                                                             separator_end,
                                                              series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
@@ -47,6 +48,7 @@ from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, UNLABELLED, confirmable, due_by_terms, sole_date
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
+from invoicepipe.domain.extraction.wrapped_title import wrapped_match
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.value_first import ValueFirst, value_first
@@ -364,6 +366,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cand = series_and_number(cand) or cand  # "Seria SBX nr. 0727": the series its label names
             cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
             cand = number_below_separator(ctx, cand) or cand  # "2026-" over "00243": wrapped in its cell
+            cand = opening_beside_label(ctx, cand) or cand  # "Nº A-" over "2026/00468": the opening beside the label
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
             cand, conf = code_opens_cell(ctx, cand, conf) or (cand, conf)  # "Nr." over "KNM 000769": the code is its first part
@@ -723,6 +726,9 @@ def _document_type(ctx: Context, fields: dict) -> tuple[Candidate, float]:
             return Candidate("document_type", "invoice", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
         if m:
             return Candidate("document_type", "credit_note", 0.85, "label", ln.words_in(m.start(), m.end())), 0.85
+    wrapped = wrapped_match(ctx, CREDIT_NOTE)  # "FACTURA" over "RECTIFICATIVA Nº A-": the title wrapped
+    if wrapped is not None and not SELF_BILLED.search(" ".join(w.text for w in wrapped)):
+        return Candidate("document_type", "credit_note", 0.85, "label", wrapped), 0.85
     # a line crediting another invoice: a credit note's title may be lost on a photo, the
     # reference to the invoice it credits is printed in the body (and the law asks for it)
     for ln in ctx.layout.lines:

@@ -99,7 +99,9 @@ def _label_scan() -> PatternSet:
 
 
 # guarded by their first letters (``compile_guarded``: the same matches): every line is searched
-CREDIT_NOTE = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % fold_accents(RAW["credit_note"][0][0]), re.I)
+# (the further vocabularies' titles too: "Knjižno odobrenje" is a Croatian credit note's)
+CREDIT_NOTE = compile_guarded(r"(?<!\w)(?:%s)(?!\w)" % "|".join(
+    fold_accents(rx) for rx, _, _ in (*RAW["credit_note"], *FURTHER_TERMS.get("credit_note", ()))), re.I)
 CREDITS_INVOICE = compile_guarded(r"(?<!\w)(?:%s)" % fold_accents(_CREDITS_INVOICE), re.I)
 SELF_BILLED = re.compile(r"(?i)selbst\s*ausgestellt|gutschriftsverfahren|self[-\s]*billed|self[-\s]*billing|autofactur")
 

@@ -24,6 +24,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word, skipped_before
 from invoicepipe.domain.extraction.code_lookalikes import code_read_as_letters
+from invoicepipe.domain.extraction.labels import cells_apart
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
 
@@ -273,6 +274,37 @@ def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]
     if any(h.start < e and h.end > s for h in ctx.hits[id(below)]):
         return None
     return _continued(cand, sep, words[0].text.rstrip(".,;"), words[0], "number_below_separator")
+
+
+# the opening of a number that ends its line at a separator: a series code or year ("A-",
+# "FV/", "2026-")
+_OPENING = re.compile(r"[0-9A-Za-z]{1,8}[/\-]")
+
+
+def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
+    """A value read under its label joined with the opening of the number printed after the
+    label and cut at a separator by the end of the line ("RECTIFICATIVA Nº A-" over
+    "2026/00468" in a narrow heading: the number wrapped, and the part under the label is its
+    rest); else None. The opening is the one word left in the label's cell, and the value
+    stands on the next line."""
+    label = cand.label
+    if cand.method != "label_below" or label is None or not cand.words:
+        return None
+    line = label.line
+    after = [k for k, (s, _) in enumerate(line.spans) if s >= label.end]
+    if not after or not _OPENING.fullmatch(line.words[after[0]].text):
+        return None
+    k = after[0]
+    opening = line.words[k]
+    if k + 1 < len(line.words) and not cells_apart(opening, line.words[k + 1]):
+        return None  # the cell goes on: not cut by the line's end
+    below, _ = _line_and_index(ctx, cand.words[0])
+    if below is None or below.page != line.page or below.index != line.index + 1:
+        return None
+    value = f"{opening.text}{cand.value}"
+    if is_date_or_amount(cand.value) or is_date_or_amount(value):
+        return None
+    return replace(cand, value=value, raw=value, words=(opening, *cand.words), notes=[*cand.notes, "opening_beside_label"])
 
 
 def _word_after(ctx: Context, cand: Candidate):

@@ -249,6 +249,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             s = _column_start(below, s, e, lbox.x0, cw)
             if next_label and next_label[0].box.x0 > lbox.x1:
                 e = _before_next_column(below, s, e, next_label[0].box.x0, cw)
+            if parser is parse_amount_value:
+                s = _amount_reaching_left(ctx, line, hit, below, s, e)
             found = parser(ctx, below, s, e)
             if found:
                 value, raw, vs, ve, quality = found
@@ -585,6 +587,24 @@ def _beside_tall_label(ctx: Context, line: Line, lbox, parser: Parser):
         if found:
             return found, row
     return None
+
+
+def _amount_reaching_left(ctx: Context, line: Line, hit: LabelHit, below: Line, s: int, e: int) -> int:
+    """Where ``[s, e)`` of a line under a caption starts when an amount in it begins further
+    left: a right-aligned amount wider than its short caption ("K úhrade" over "1 660,55 EUR")
+    has its leading digit group out of the caption's column, and the column alone reads
+    "660,55 EUR". The amount is taken whole while it starts right of the caption before this
+    one on its line (that caption's value is its own)."""
+    cw = ctx.layout.char_width
+    k = next((i for i, (ws, _) in enumerate(line.spans) if ws >= hit.start), None)
+    left_edge = line.words[k - 1].box.x1 + cw if k else float("-inf")
+    for tok in amounts_on(below, ctx.decimal_sep, cw):
+        if tok.start < s < tok.end <= e:
+            first = below.words_in(tok.start, tok.start + 1)
+            if first and first[0].box.x0 > left_edge:
+                return tok.start
+            break
+    return s
 
 
 def _column_start(line: Line, s: int, e: int, label_x0: float, cw: float) -> int:

@@ -575,12 +575,14 @@ def _without_gst_halves(tax: list[Candidate]) -> list[Candidate]:
 
 def _summed_tax_rows(tax: list[Candidate]) -> list[Candidate]:
     """Tax printed as several rows that add up: CGST + SGST halves, or one row per VAT rate
-    without a tax total. Each sum of two or three rows from different lines is a candidate,
+    without a tax total. Each sum of two or three rows from different labels is a candidate
+    (a row each, or the cells of one row of captions: "Btw 21%   Btw 9%" over their amounts),
     scored a little below its weakest row so a printed tax total wins when there is one."""
-    rows: dict[int, Candidate] = {}
+    rows: dict[tuple, Candidate] = {}
     for c in sorted(tax, key=lambda c: -c.score):
-        if c.words and c.raw and id(c.anchor) not in rows:
-            rows[id(c.anchor)] = c
+        key = (id(c.anchor), c.label.start if c.label is not None else None)
+        if c.words and c.raw and key not in rows:
+            rows[key] = c
     picked = list(rows.values())[:8]
     out = []
     for k in (2, 3):

@@ -1,0 +1,72 @@
+"""A row of captions over a row of amounts, and a heading wrapped in a narrow column.
+
+The totals printed as a row ("Totaal excl. btw | Btw 21% | Btw 9% | Totaal incl. btw" over
+their amounts), the currency printed before each amount, amounts right-aligned and wider than
+their captions; a credit note's title and number wrapped in a narrow heading column."""
+
+from invoicepipe.domain.extraction import extract_invoice
+
+from .test_extraction_fields import doc_from_rows
+
+TOTALS_ROW = {
+    0: "Factuur 2026-0412", 1: "Factuurdatum: 14-01-2026", 2: "Btw-nr.: NL535501791B01",
+    10: [(60, "Totaal excl. btw"), (200, "Btw 21%"), (300, "Btw 9%"), (430, "Totaal incl. btw")],
+    11: [(75, "€ 266,80"), (200, "€ 23,21"), (300, "€ 14,07"), (445, "€ 304,08")],
+}
+
+
+def _amounts(rows: dict) -> dict:
+    ex = extract_invoice(doc_from_rows(rows), [])
+    return {k: ex.value(k) for k in ("net", "tax", "total")}
+
+
+def test_a_currency_before_each_amount_is_not_the_amount_before_it():
+    # "€ 266,80   € 23,21": the second "€" opens the second amount; taken as the first
+    # one's, "€ 266,80 €" reaches into the next cell and its caption's column loses it
+    assert _amounts(TOTALS_ROW)["net"] == "266.80"
+
+
+def test_the_tax_cells_of_one_row_add_up_to_the_tax():
+    ex = extract_invoice(doc_from_rows(TOTALS_ROW), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("266.80", "37.28", "304.08")
+    assert "arithmetic" in ex.fields["total"].evidence
+
+
+def test_an_amount_wider_than_its_caption_is_read_whole():
+    # "K úhrade" over "1 713,83 EUR", right-aligned: the leading group stands left of the
+    # caption's column, and the column alone reads "713,83 EUR"
+    rows = {0: "Faktúra č. 2026000506", 1: "Dátum vyhotovenia: 16.02.2026", 2: "IČ DPH: SK4297630315",
+            10: [(60, "Celkom bez DPH"), (200, "DPH 23 %"), (440, "K úhrade")],
+            11: [(60, "1 393,36 EUR"), (200, "320,47 EUR"), (415, "1 713,83 EUR")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("total") == "1713.83" and ex.fields["total"].method == "label_below"
+    # but never across the caption before it: an amount starting under "Netto" is its value
+    rows = {0: "Faktúra č. 2026000506", 10: [(60, "Netto"), (120, "K úhrade")], 11: [(70, "12 345,67")]}
+    assert extract_invoice(doc_from_rows(rows), []).fields["total"].method != "label_below"
+
+
+def test_a_row_of_sums_pays_nothing():
+    # a till's payment lines print one amount each; a row of sums over an OCR-garbled "0.00"
+    # in the bank details is no tendered amount and change
+    rows = {0: "Invoice 4711", 10: [(300, "TOTAL"), (450, "29.35")],
+            11: [(300, "Subtotals"), (400, "29.35"), (450, "12.00")], 12: "Bank 0.00"}
+    assert "paid" not in extract_invoice(doc_from_rows(rows), []).fields["total"].evidence
+    till = {0: "Invoice 4711", 10: [(300, "TOTAL"), (450, "29.35")], 11: [(300, "CASH"), (450, "50.00")],
+            12: [(300, "CHANGE"), (450, "20.65")]}
+    assert "paid" in extract_invoice(doc_from_rows(till), []).fields["total"].evidence
+
+
+def test_a_title_and_number_wrapped_in_a_narrow_heading():
+    rows = {0: [(300, "FACTURA")], 1: [(300, "RECTIFICATIVA Nº A-")],
+            2: [(40, "Tornillería Levante"), (300, "2026/00468")], 3: [(300, "Fecha factura: 16 de enero de 2026")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("document_type") == "credit_note"
+    assert ex.value("invoice_number") == "A-2026/00468"
+    # two fields side by side are no wrapped title: the lower line starts elsewhere
+    rows = {0: [(300, "CREDIT")], 1: [(340, "NOTE")], 3: "Invoice No. 4711"}
+    assert extract_invoice(doc_from_rows(rows), []).value("document_type") == "invoice"
+
+
+def test_a_croatian_credit_notes_title_names_its_type():
+    rows = {0: "Knjižno odobrenje", 2: "Broj odobrenja: 622/PP1/1", 3: "Datum računa: 6.2.2026."}
+    assert extract_invoice(doc_from_rows(rows), []).value("document_type") == "credit_note"
