@@ -23,7 +23,7 @@ def _layouts_drawn(region: str, part: str, count: int | None = None) -> set[str]
 
 @pytest.mark.parametrize("region, dev, holdout", [("harbor", 5, 5), ("delta", 8, 4), ("echo", 8, 4), ("fox", 8, 4),
                                                   ("golf", 8, 4), ("hotel", 8, 4), ("india", 8, 4),
-                                                  ("juliet", 12, 13)])
+                                                  ("juliet", 12, 13), ("kilo", 12, 13)])
 def test_parts_split_the_layouts_and_stay_apart(region, dev, holdout):
     module = importlib.import_module(f"gen.{region}")
     assert set(module.DEV).isdisjoint(module.HOLDOUT)
