@@ -49,6 +49,7 @@ from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_grou
 from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, UNLABELLED, confirmable, due_by_terms, sole_date
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.wrapped_title import wrapped_match
+from invoicepipe.domain.extraction.unknown_caption import unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.value_first import ValueFirst, value_first
@@ -311,6 +312,8 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += title_numbers(ctx, parser)
             cands += numbers_under_heading(ctx, parser)
             cands = header_row_columns(ctx, cands)
+            if not cands:
+                cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "RECH.-NR.": words no list holds
         if name == "invoice_date":
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
             cands += dateline_candidates(ctx)
@@ -370,6 +373,9 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
             cand, conf = code_opens_cell(ctx, cand, conf) or (cand, conf)  # "Nr." over "KNM 000769": the code is its first part
+            if "unknown_caption" in cand.notes:
+                # a caption no list holds: which document's number it names is a guess
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             if code_before(ctx, cand) or code_after_label(ctx, cand):
                 # a code one space before the number may be its first part, lost: a person decides
                 cand.notes.append("code_before")

@@ -26,14 +26,26 @@ _CONTINUATION = re.compile(r"^[A-Z0-9]{1,4}$")
 
 def wrapped_iban(ctx: Context, line: Line) -> Optional[tuple[str, tuple[Word, ...]]]:
     """(IBAN, words) when ``line`` ends with the start of an IBAN that the next line under it
-    completes, else None."""
+    completes (or a cell of it does: the line's end is tried first), else None."""
     text = line.text.upper()
-    start = _START.search(text)
-    if start is None or find_iban(line.text) is not None:
+    if find_iban(line.text) is not None:
         return None
-    first = line.words_in(start.start(1), start.end(1))
     below = _line_below(ctx, line)
-    if not first or below is None:
+    if below is None:
+        return None
+    for head in reversed(_cell_ends(line, text)):
+        start = _START.search(head)
+        found = _completed(line, below, start) if start is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def _completed(line: Line, below: Line, start) -> Optional[tuple[str, tuple[Word, ...]]]:
+    """The IBAN whose start ``start`` matched on ``line``, completed by words of ``below``
+    under its column, else None."""
+    first = line.words_in(start.start(1), start.end(1))
+    if not first:
         return None
     slack = 2 * max(1.0, first[0].box.bottom - first[0].box.top)
     left, right = _column_left(line, first[0], slack), first[-1].box.x1
@@ -49,6 +61,15 @@ def wrapped_iban(ctx: Context, line: Line) -> Optional[tuple[str, tuple[Word, ..
         if found is not None:
             return found[0], (*first, *rest[:n])
     return None
+
+
+def _cell_ends(line: Line, text: str) -> list[str]:
+    """``text`` up to the end of each cell of ``line``: an IBAN wrapped in a footer column
+    ends its cell, and the next column's words may follow it on the line ("IBAN / RIB: FR76
+    8442 8447 9666 3283   Pénalités de retard …")."""
+    words = line.words
+    return [text[:line.spans[k][1]] for k in range(len(words))
+            if k + 1 == len(words) or words[k + 1].box.x0 - words[k].box.x1 > 2 * max(1.0, words[k].box.bottom - words[k].box.top)]
 
 
 def _column_left(line: Line, first: Word, slack: float) -> float:

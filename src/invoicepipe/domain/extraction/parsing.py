@@ -424,6 +424,7 @@ def date_order_evidence(text: str) -> Optional[str]:
 # the check digits may be read as their letter lookalikes ("ITS6"): the repair below reads
 # them back as digits
 IBAN_RE = re.compile(r"\b([A-Z]{2}[\dOQDSILZBG]{2}(?:[ .]?[A-Z0-9]){11,30})\b")
+_IBAN_START = re.compile(r"\b[A-Z]{2}[\dOQDSILZBG]{2}")
 
 
 @lru_cache(maxsize=4096)
@@ -458,7 +459,13 @@ def find_iban(text: str, national_check: bool = True) -> Optional[tuple[str, int
     0/O, 5/S, 8/B ... by what the country's format puts at each position); the check
     digits decide. ``national_check=False`` accepts an IBAN that passes mod 97 but not its
     country's inner check digits: only for comparing with accounts already on file."""
-    for m in IBAN_RE.finditer(text.upper()):
+    upper = text.upper()
+    # every start, not only where the last match ended: "PL2975273632 Konto PL42 2199 …" reads
+    # as one run of groups from the VAT id on, and the IBAN inside it starts further right
+    for start in _IBAN_START.finditer(upper):
+        m = IBAN_RE.match(upper, start.start())
+        if m is None:
+            continue
         raw = m.group(1)
         length = iban_length(raw[:2])
         if length is None:

@@ -170,15 +170,17 @@ def _label_continued(hit: LabelHit, below: Line, start: int, end: int) -> Option
     return None
 
 
-def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[str] = None, scale: float = 1.0) -> list[Candidate]:
+def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[str] = None, scale: float = 1.0,
+                     hits: Optional[list[LabelHit]] = None) -> list[Candidate]:
     """Candidates for field ``name`` from every label hit, right of the label first, else below.
 
     ``labels`` takes the hits of another label family (a document title standing in for an
-    invoice-number label), with their strength multiplied by ``scale``.
+    invoice-number label), with their strength multiplied by ``scale``; ``hits`` takes these
+    hits instead (captions found otherwise, ``unknown_caption``).
     """
     out: list[Candidate] = []
     cw = ctx.layout.char_width
-    for hit in ctx.hits_for(labels or name):
+    for hit in (hits if hits is not None else ctx.hits_for(labels or name)):
         strength = hit.strength * scale
         line = hit.line
         later = [h.start for h in ctx.hits[id(line)] if h.start >= hit.end]

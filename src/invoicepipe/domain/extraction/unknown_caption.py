@@ -1,0 +1,88 @@
+"""The document's number under a caption the vocabulary does not know.
+
+Billing programs name the number in words no list holds ("Boekstuknummer", "RECH.-NR.",
+"Dok. Nr.", "Memo No."), and then no label leads to it and the field is missing. What such
+a caption shares with every number caption is its end: a number word ("No.", "Nr.", "#",
+"N°", "Nummer", "número", glued or apart). A caption ending so, in the page's head (above the
+items), that no label of any field covers, names some document's number; which document's,
+only its other words say. So:
+
+- a caption whose words hold a document word's stem ("rech", "fact", "dok", "memo", "beleg"…)
+  names the document's own number, and when exactly one such caption leads to an
+  identifier, that identifier is a candidate;
+- short of one, a single unknown number caption on the head is one too, weaker: the
+  vocabulary knows the usual other numbers' captions (order, delivery note, customer), so
+  the one it does not is likelier the document's own;
+- two unknown captions and no document word: nothing (which is which, nothing says).
+
+Either way the score stays under the number's routing threshold: the caption is a guess, the
+value is read for a person to confirm, not to pay on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents
+from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates
+
+# a caption's closing number word, glued ("Boekstuknummer", "RECH.-NR.") or a word apart
+_NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|number|numero|número|numéro|numer|#)\.?:?$")
+# the stems of document words in the project's languages and their abbreviations
+_DOCUMENT_STEM = re.compile(r"(?i)rech|fact|fakt|fatt|fatu|inv|bill|dok|doc|memo|belg|beleg|boekstuk|nota|note|szaml|"
+                            r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono")
+# the head of the page: a caption further down is the items' or the footer's
+_HEAD_SHARE = 0.45
+_MAX_CAPTION_WORDS = 4
+DOCUMENT_CAPTION_STRENGTH = 0.6
+LONE_CAPTION_STRENGTH = 0.45
+
+
+def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
+    """Candidates from number captions no label covers (see the module), or none."""
+    named, other = [], []
+    for hit in _unknown_captions(ctx):
+        words = fold_accents(hit.line.text[hit.start:hit.end])
+        (named if _DOCUMENT_STEM.search(words) else other).append(hit)
+    for hits, strength in ((named, DOCUMENT_CAPTION_STRENGTH), (other, LONE_CAPTION_STRENGTH)):
+        found = [c for c in label_candidates(ctx, "invoice_number", parser, hits=[_with(h, strength) for h in hits])
+                 if any(ch.isdigit() for ch in c.value)]
+        if len(found) == 1:
+            found[0].notes.append("unknown_caption")
+            return found
+        if found or hits:
+            return []  # two captions and nothing to tell them apart
+    return []
+
+
+def _with(hit: LabelHit, strength: float) -> LabelHit:
+    return LabelHit(hit.field, strength, hit.lang, hit.line, hit.start, hit.end)
+
+
+def _unknown_captions(ctx: Context) -> list[LabelHit]:
+    """Captions ending in a number word on the first page's head that no label covers."""
+    first = min(ctx.layout.by_page, default=None)
+    if first is None:
+        return []
+    _, height = ctx.layout.page_sizes.get(first, (595.0, 842.0))
+    out = []
+    for line in ctx.layout.by_page[first]:
+        if line.box.top > _HEAD_SHARE * height:
+            break
+        covered = [(h.start, h.end) for h in ctx.hits[id(line)] if h.strength >= 0.5]
+        for k, word in enumerate(line.words):
+            if not _NUMBER_END.search(word.text) or any(ch.isdigit() for ch in word.text):
+                continue
+            first_k = k  # the caption's first word: back to the cell's start, letters only
+            while (first_k > 0 and k - first_k + 1 < _MAX_CAPTION_WORDS
+                   and not cells_apart(line.words[first_k - 1], line.words[first_k])
+                   and not any(ch.isdigit() for ch in line.words[first_k - 1].text)):
+                first_k -= 1
+            start, end = line.spans[first_k][0], line.spans[k][1]
+            if any(s < end and start < e for s, e in covered):
+                continue  # a known label's words: its own field reads it
+            if k == first_k and _NUMBER_END.fullmatch(word.text) and len(word.text.rstrip(".:")) <= 2:
+                continue  # a bare "No." heads a table's position column
+            out.append(LabelHit("invoice_number", DOCUMENT_CAPTION_STRENGTH, "xx", line, start, end))
+    return out

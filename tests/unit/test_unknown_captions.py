@@ -1,0 +1,51 @@
+"""Captions no list holds: the document's number named in unfamiliar words, and an IBAN after
+another id on its line or wrapped at the end of a footer cell."""
+
+from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.parsing import find_iban
+
+from .test_extraction_fields import doc_from_rows
+
+
+def _number(rows: dict):
+    f = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
+    return (f.value, f.confidence) if f is not None else None
+
+
+def test_a_number_caption_no_list_holds_gives_a_value_for_a_person():
+    head = {0: "Factuur", 1: "Gereedschap Twente", 3: "BTW-nummer: NL206168779B01",
+            6: [(40, "GEADRESSEERDE"), (300, "Boekstuknummer: 202600887")], 7: [(300, "Opgemaakt op: 19-01-2026")]}
+    value, confidence = _number(head)
+    assert value == "202600887"
+    assert confidence <= 0.45  # a guess at which document's number: never paid on alone
+    # under its caption in a row of captions ("RECH.-NR." over "RE2026-00654")
+    row = {0: "Hanse Bürobedarf Rechnung", 5: [(40, "RECHNUNG AN"), (250, "RECH.-NR."), (350, "RECHNUNGSDATUM")],
+           6: [(40, "Meridian Werkstoffe GmbH"), (250, "RE2026-00654"), (350, "05.02.2026")]}
+    assert _number(row)[0] == "RE2026-00654"
+
+
+def test_two_unknown_captions_and_no_document_word_give_nothing():
+    rows = {0: "Factuur", 6: [(300, "Volgnummer: 202600887")], 7: [(300, "Dossiernummer: 778812")]}
+    assert _number(rows) is None
+    # the document word's stem tells them apart ("Dok." is the document's, "Debitoriaus" not)
+    rows = {0: "Sąskaita faktūra", 6: [(300, "Dok. Nr. KNM 000368")], 7: [(300, "Debitoriaus Nr. 92639")]}
+    assert _number(rows)[0] == "KNM 000368"
+
+
+def test_a_known_caption_is_its_own_fields():
+    # "Kundennummer" is the vocabulary's customer number: no unknown caption, no invoice number
+    assert _number({0: "Rechnung", 6: [(300, "Kundennummer: 87655")]}) is None
+
+
+def test_an_iban_after_another_id_on_its_line():
+    # the run of groups starts at the VAT id; the IBAN starts further right
+    assert find_iban("Nr VAT UE PL2975273632 Konto PL42 2199 5295 0082 6247 3958 7326")[0] == "PL42219952950082624739587326"
+
+
+def test_an_iban_wrapped_at_the_end_of_its_footer_cell():
+    rows = {20: [(40, "42 avenue Jean Jaurès"), (216, "IBAN / RIB: FR76 8442 8447 9666 3283"), (420, "Pénalités de retard")],
+            21: [(40, "69007 Lyon"), (216, "5186 616"), (420, "légal.")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("iban") == "FR7684428447966632835186616"
+    # an earlier cell that starts like an IBAN (a Dutch VAT id) does not stop the search
+    rows = {20: [(40, "BTW-nummer NL522382046B01"), (250, "IBAN NL39 KHPQ")], 21: [(250, "0848 5364 79")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("iban") == "NL39KHPQ0848536479"
