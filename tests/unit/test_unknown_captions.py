@@ -49,3 +49,18 @@ def test_an_iban_wrapped_at_the_end_of_its_footer_cell():
     # an earlier cell that starts like an IBAN (a Dutch VAT id) does not stop the search
     rows = {20: [(40, "BTW-nummer NL522382046B01"), (250, "IBAN NL39 KHPQ")], 21: [(250, "0848 5364 79")]}
     assert extract_invoice(doc_from_rows(rows), []).value("iban") == "NL39KHPQ0848536479"
+
+
+def test_a_credit_notes_title_and_a_number_word_caption_its_own_number():
+    # "NOTE DE CRÉDIT N°" over its number, "Rechnungskorrektur-Nr.:": as "Invoice No." does
+    rows = {0: [(40, "VISSERIE DU RHÔNE"), (300, "NOTE DE CRÉDIT N°")], 1: [(300, "F2026-00665")],
+            5: "Avoir sur facture F2026-00660"}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_number") == "F2026-00665" and ex.fields["invoice_number"].confidence >= 0.8  # was half a title's
+    rows = {0: "Rechnungskorrektur", 3: "Rechnungskorrektur-Nr.: RE2026-00660", 9: "Gutschrift zu Rechnung RE2026-00655"}
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "RE2026-00660"
+
+
+def test_the_german_abbreviation_and_a_number_word_before_the_document():
+    assert _number({0: "Rechnung", 5: "Rech.-Nr.: RE2026-00664"})[0] == "RE2026-00664"
+    assert _number({0: "Fatura", 5: [(40, "CLIENTE"), (300, "Nº doc.: FT A2026/598")]})[0] == "FT A2026/598"

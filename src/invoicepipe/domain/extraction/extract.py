@@ -313,7 +313,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += numbers_under_heading(ctx, parser)
             cands = header_row_columns(ctx, cands)
             if not cands:
-                cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "RECH.-NR.": words no list holds
+                cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "Nº doc.:": words no list holds
         if name == "invoice_date":
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
             cands += dateline_candidates(ctx)

@@ -32,6 +32,9 @@ _NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|nu
 # the stems of document words in the project's languages and their abbreviations
 _DOCUMENT_STEM = re.compile(r"(?i)rech|fact|fakt|fatt|fatu|inv|bill|dok|doc|memo|belg|beleg|boekstuk|nota|note|szaml|"
                             r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono")
+# "Nº doc.:", "Nr dok.": a number word before a document word, abbreviated or whole
+_NUMBER_FIRST = re.compile(r"(?i)nr|no|n[°º]|n\.[°º]|nro|num|núm|n\.")
+_DOCUMENT_ABBREVIATION = re.compile(r"(?i)(?:doc|dok|docum\w*|dokum\w*)\.?:?")
 # the head of the page: a caption further down is the items' or the footer's
 _HEAD_SHARE = 0.45
 _MAX_CAPTION_WORDS = 4
@@ -72,8 +75,14 @@ def _unknown_captions(ctx: Context) -> list[LabelHit]:
             break
         covered = [(h.start, h.end) for h in ctx.hits[id(line)] if h.strength >= 0.5]
         for k, word in enumerate(line.words):
-            if not _NUMBER_END.search(word.text) or any(ch.isdigit() for ch in word.text):
+            if any(ch.isdigit() for ch in word.text):
                 continue
+            if _NUMBER_FIRST.fullmatch(word.text) and k + 1 < len(line.words) and _DOCUMENT_ABBREVIATION.fullmatch(
+                    fold_accents(line.words[k + 1].text)) and not cells_apart(word, line.words[k + 1]):
+                k += 1  # "Nº doc.:": the number word first, then the document's
+            elif not _NUMBER_END.search(word.text):
+                continue
+            word = line.words[k]
             first_k = k  # the caption's first word: back to the cell's start, letters only
             while (first_k > 0 and k - first_k + 1 < _MAX_CAPTION_WORDS
                    and not cells_apart(line.words[first_k - 1], line.words[first_k])

@@ -505,6 +505,13 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
                r"zahlbar\s*durch|cliente|destinatario|nabywca|odbiorca|odběratel|odberateľ|příjemce", 1.0, "en")],
 }
 
+# A credit note's title with a number word after it is its own number's caption, as "Invoice
+# No." is an invoice's: "Note de crédit N°", "Rechnungskorrektur-Nr.", "Kreditnota nr." (the
+# titles from the credit-note list, so a title it learns names its number too). The German
+# "Rech.-Nr." abbreviates "Rechnungsnummer" as "Re.-Nr." and "Rg.-Nr." do.
+RAW["invoice_number"] += [(r"(?:%s)\s*-?\s*%s" % (RAW["credit_note"][0][0], NO), 1.0, "en"),
+                          (r"rechn?\.?\s*-?\s*nr\b\.?", 0.9, "de")]
+
 # the payment's reference among the "other_reference" labels: the number a bank transfer
 # quotes, which repeats the document's own number more often than any other's (the Norwegian
 # KID, the QR-bill's reference, the Czech and Slovak variable symbol, the Finnish and Estonian
