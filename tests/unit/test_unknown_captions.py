@@ -64,3 +64,19 @@ def test_a_credit_notes_title_and_a_number_word_caption_its_own_number():
 def test_the_german_abbreviation_and_a_number_word_before_the_document():
     assert _number({0: "Rechnung", 5: "Rech.-Nr.: RE2026-00664"})[0] == "RE2026-00664"
     assert _number({0: "Fatura", 5: [(40, "CLIENTE"), (300, "Nº doc.: FT A2026/598")]})[0] == "FT A2026/598"
+
+
+def test_a_bare_date_beside_the_number_is_not_lifted_where_the_row_names_the_issue_date():
+    rows = {5: [(40, "Facture No"), (120, "Date facture"), (220, "Date d'exécution"), (340, "N° commande client")],
+            6: [(40, "F2026-00671"), (120, "19 mars 2026"), (220, "9 mars 2026"), (340, "4500010268")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_date") == "2026-03-19" and "contested" not in ex.fields["invoice_date"].evidence
+
+
+def test_abbreviated_issue_date_captions():
+    date = extract_invoice(doc_from_rows({0: "INVOICE", 3: "Inv. Date: 07/01/2026", 4: "date delivered: 01/01/2026"}),
+                           []).fields["invoice_date"]
+    assert date.value == "2026-01-07" and "contested" not in date.evidence  # not one "Date" against another
+    rows = {5: [(40, "FATTURA N°"), (120, "Data doc."), (220, "Ordine d'acquisto")],
+            6: [(40, "520/2026"), (120, "18/01/2026"), (220, "4500010162")]}
+    assert "qualified" not in extract_invoice(doc_from_rows(rows), []).fields["invoice_date"].evidence

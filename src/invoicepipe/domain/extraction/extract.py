@@ -611,8 +611,11 @@ def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     weak_label = cand.label is None or cand.label.strength < 0.8
     if cand.words and cand.score < 0.9 and weak_label:
         line = cand.anchor or ctx.layout.line_of(cand.words[0])
-        if line is not None and (any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(line)])
-                                 or _continues_number_line(ctx, line, cand)):
+        # a strong date caption in the row ("Facture No | Date facture | Date d'exécution")
+        # names the issue date itself: the bare "Date" beside it is another date's
+        named = line is not None and any(h.field == "invoice_date" and h.strength >= 0.8 for h in ctx.hits[id(line)])
+        if line is not None and not named and (any(h.field == "invoice_number" and h.strength >= 0.8 for h in ctx.hits[id(line)])
+                                               or _continues_number_line(ctx, line, cand)):
             cand.score = min(0.95, cand.score * 2)
             cand.notes.append("beside_invoice_number")
     return cand

@@ -130,6 +130,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     ],
     "invoice_date": [
         (r"invoice\s*date|date\s*of\s*invoice|date\s*of\s*issue|issue\s*date|bill(?:ing)?\s*date", 1.0, "en"),
+        # the document word abbreviated before the date word: "Inv. Date", "Re.-Datum", "Rg.-Datum",
+        # "Rech.-Datum", "Fact. date", "Fatt. data", "Fra. fecha"
+        (r"(?:inv|re|rg|rech|rechn|fact|fakt|fatt|fra)\.\s*-?\s*(?:date|datum|data|fecha)", 0.9, "en"),
         (r"(?:rechnungs|beleg|gutschrifts)\s*-?\s*datum|ausstellungsdatum", 1.0, "de"),
         # one date for the issue and the supply ("Rechnungsdatum/Leistungsdatum", "Rechnungs- und
         # Lieferdatum", "Invoice/Tax Point Date"): the date of issue, not another event's
@@ -142,7 +145,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le", 1.0, "fr"),
         (r"factuur\s*datum", 1.0, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
-        (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento)", 1.0, "it"),
+        (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento|doc\.)", 1.0, "it"),
         (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
         (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"), (r"data\s*dokumentu", 0.9, "pl"),
         (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"),
