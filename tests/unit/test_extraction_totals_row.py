@@ -70,3 +70,32 @@ def test_a_title_and_number_wrapped_in_a_narrow_heading():
 def test_a_croatian_credit_notes_title_names_its_type():
     rows = {0: "Knjižno odobrenje", 2: "Broj odobrenja: 622/PP1/1", 3: "Datum računa: 6.2.2026."}
     assert extract_invoice(doc_from_rows(rows), []).value("document_type") == "credit_note"
+
+
+STRIP = {
+    0: "Arve nr 644", 1: "Kuupäev: 18.02.2026", 2: "KMKR nr: EE109058306",
+    5: [(40, "Kirjeldus"), (300, "Kogus"), (360, "Hind"), (450, "Summa")],
+    6: [(40, "Pastapliiats punane"), (300, "40"), (360, "11,25"), (450, "450,00")],
+    7: [(40, "Kleeplint 25 mm"), (300, "4"), (360, "1,46"), (450, "5,84")],
+    8: [(40, "Erialaraamat"), (300, "2"), (360, "35,10"), (450, "70,20")],
+    10: [(40, "Vahesumma"), (150, "Käibemaks 24%"), (260, "Käibemaks 9%"), (400, "Kokku")],
+    11: [(40, "526,04 EUR"), (150, "109,40 EUR"), (260, "6,32 EUR"), (400, "641,76 EUR")],
+}
+
+
+def test_a_row_of_sums_under_its_captions_adds_up_to_net_tax_and_total():
+    ex = extract_invoice(doc_from_rows(STRIP), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("526.04", "115.72", "641.76")
+    assert "arithmetic" in ex.fields["total"].evidence
+    # the captions' row closes the item table: its values are no item
+    assert [str(li.amount) for li in ex.lines] == ["450.00", "5.84", "70.20"]
+
+
+def test_a_breakdown_row_or_a_part_is_no_row_of_sums():
+    rows = dict(STRIP)
+    rows[11] = [(40, "24%"), (100, "455,84"), (150, "109,40"), (260, "565,24")]  # one rate's row
+    rows[12] = "Kokku tasuda 641,76 EUR"
+    assert extract_invoice(doc_from_rows(rows), []).fields["total"].method != "row_sums"
+    rows = dict(STRIP)
+    rows[14] = "Tasuda koos viivisega 700,00 EUR"  # a larger amount: the row is not the invoice's sum
+    assert extract_invoice(doc_from_rows(rows), []).fields["total"].method != "row_sums"

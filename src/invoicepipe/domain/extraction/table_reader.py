@@ -121,8 +121,10 @@ def _collect(ctx: Context) -> Optional[_Table]:
             # a tax label under the table's own tax column ("19% VAT(S)" on each item) is the
             # item's tax category, not a tax row
             labelled = any(not _in_tax_column(h, table.header) for h in hits) if table is not None else bool(hits)
-            if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in ln.text):
-                state = "closed"  # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items
+            if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in _RATES.sub("", ln.text)):
+                # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items, or
+                # a row of sum captions ("Vahesumma   Käibemaks 24%   Arve summa") over the sums
+                state = "closed"
                 continue
             row = read_row(_without_edge_marks(ln), table.header, ctx.decimal_sep, ctx.layout.char_width, labelled, amounts,
                            names_amount)
@@ -140,6 +142,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
     return table
 
 
+# the rates a row of sum captions names ("Käibemaks 24%", "MwSt. 19 %"): no figure of a row
+_RATES = re.compile(r"\d{1,2}(?:[.,]\d{1,2})?\s*%")
 # the labels of sums that close an item table, and an amount with its cents as they print it
 _CLOSING_LABELS = ("net", "total")
 # (ending the line: a sum line ends with its sum, where an item row of a table whose side

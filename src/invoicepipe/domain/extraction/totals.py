@@ -32,6 +32,7 @@ from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
 from invoicepipe.domain.extraction.page_net import net_on_the_page, printed_amount
 from invoicepipe.domain.extraction.rate_split import rate_rows
+from invoicepipe.domain.extraction.row_sums import row_sums_totals
 from invoicepipe.domain.extraction.rows_after_tax import closed_by_rows_after_tax
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.labels import fold_accents
@@ -81,9 +82,10 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
         found = net_on_the_page(doc, _without_gst_halves(tax) + _summed_tax_rows(tax), total)
         if found is not None:
             chosen, closes = found, True
-        elif (column := column or rate_rows_totals(ctx)) is not None:
+        elif (column := column or rate_rows_totals(ctx) or row_sums_totals(ctx)) is not None:
             # no label the vocabulary knows: the column of items, net, taxes and total adds up
-            # twice, or the rows of a tax breakdown add up to the largest amount
+            # twice, the rows of a tax breakdown add up to the largest amount, or a row of sums
+            # under its captions adds up (``row_sums``)
             chosen, closes = {c.field: (c, c.score) for c in column}, True
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":

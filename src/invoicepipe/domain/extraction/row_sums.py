@@ -1,0 +1,72 @@
+"""The totals printed as one row that adds up, under a row of captions.
+
+A totals strip prints net, each rate's tax and the total side by side under their captions
+("Vahesumma | Käibemaks 24% | Käibemaks 9% | Kokku" over "526,04 EUR  109,40 EUR  6,32 EUR
+641,76 EUR"). Where the vocabulary knows too few of the captions to read each cell under
+its own, the row says by itself which is which: its last amount is the sum of the others,
+the first of those is the net and the rest are taxes (each smaller than the net, none
+larger than the highest rate allows). A row of three to five amounts that adds up so to the
+cent, right under a line that holds at least one known sum caption, is read as net, tax and
+total; any other row of amounts (an item's quantity, price and amount; a breakdown row's
+base, tax and gross where the page prints more rows of them) adds up only by chance, and a
+second row that adds up the same way makes the reading ambiguous: then nothing is read. A
+row that prints a rate is one rate's breakdown row (base, tax, gross), and a row whose sum is
+not the document's largest amount is a part's, never the invoice's total.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.search import Candidate, Context
+
+ROW_SUMS_SCORE = 0.8
+CENT = Decimal("0.01")
+# the tax share of the net at most (the highest standard rate in use is 27 %)
+MAX_TAX_SHARE = Decimal("0.3")
+_SUM_FIELDS = ("net", "tax", "total")
+
+
+def row_sums_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidate]]:
+    """(net, tax, total) from the one row of sums that adds up under a caption row, else None."""
+    cw = ctx.layout.char_width
+    largest = max((abs(t.value) for ln in ctx.layout.lines for t in amounts_on(ln, ctx.decimal_sep, cw) if t.has_decimals),
+                  default=None)
+    found = []
+    for above, line in zip(ctx.layout.lines, ctx.layout.lines[1:]):
+        if above.page != line.page or line.box.top - above.box.bottom > 1.5 * max(1.0, above.height):
+            continue
+        if not any(h.field in _SUM_FIELDS and h.strength >= 0.5 for h in ctx.hits[id(above)]):
+            continue
+        if any(h.field in _SUM_FIELDS for h in ctx.hits[id(line)]):
+            continue  # a line of its own captions and values: read under its labels
+        if "%" in line.text:
+            continue  # a breakdown row prints its rate: one rate's base, tax and gross
+        toks = [t for t in amounts_on(line, ctx.decimal_sep, cw) if t.has_decimals]
+        if not 3 <= len(toks) <= 5 or len(toks) != len(amounts_on(line, ctx.decimal_sep, cw)):
+            continue
+        net, taxes, total = toks[0], toks[1:-1], toks[-1]
+        if abs(total.value) != largest:
+            continue  # the document's total is its largest amount; a smaller sum is a part's
+        tax = sum((t.value for t in taxes), Decimal(0))
+        if abs(net.value + tax - total.value) > CENT or not _plausible(net.value, [t.value for t in taxes]):
+            continue
+        found.append((line, net, taxes, total, tax))
+    if len(found) != 1:
+        return None
+    line, net, taxes, total, tax = found[0]
+    words = lambda *ts: tuple(w for t in ts for w in line.words_in(t.start, t.end))  # noqa: E731
+    return (Candidate("net", format_amount(net.value), ROW_SUMS_SCORE, "row_sums", words(net), net.value),
+            Candidate("tax", format_amount(tax), ROW_SUMS_SCORE, "row_sums", words(*taxes), tax),
+            Candidate("total", format_amount(total.value), ROW_SUMS_SCORE, "row_sums", words(total), total.value))
+
+
+def _plausible(net: Decimal, taxes: list[Decimal]) -> bool:
+    """One sign throughout (a credit note's row is negative), and each tax a plausible share of
+    the net: a row of an item's quantity, price and amount is no net and taxes."""
+    if not net:
+        return False
+    return all(t and (t > 0) == (net > 0) and abs(t) <= abs(net) * MAX_TAX_SHARE for t in taxes)
