@@ -99,3 +99,44 @@ def test_a_breakdown_row_or_a_part_is_no_row_of_sums():
     rows = dict(STRIP)
     rows[14] = "Tasuda koos viivisega 700,00 EUR"  # a larger amount: the row is not the invoice's sum
     assert extract_invoice(doc_from_rows(rows), []).fields["total"].method != "row_sums"
+
+
+def test_a_wrapped_number_under_a_speck_line_on_a_scan():
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+    words = (Word("Kreditrekins", Box(312, 40, 435, 60), 1, 0.93), Word("Nr.", Box(442, 41, 470, 54), 1, 0.93),
+             Word("BPD-", Box(478, 41, 527, 54), 1, 0.93), Word("—", Box(330, 62, 340, 63), 1, 0.34),
+             Word("00394", Box(312, 66, 371, 80), 1, 0.97), Word("Rīga,", Box(37, 116, 60, 125), 1, 0.95))
+    ex = extract_invoice(DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test"), [])
+    assert ex.value("invoice_number") == "BPD-00394"
+
+
+def test_a_heading_numbers_series_code_a_large_space_before_it():
+    # "KNM" and "000533" set in the heading's large type: their space is wider than a body
+    # text's, and the code is still the number's own first part
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+    words = (Word("SĄSKAITA", Box(315, 37, 415, 57), 1, 0.95), Word("FAKTURA", Box(421, 40, 517, 55), 1, 0.95),
+             Word("Nr.", Box(523, 43, 551, 56), 1, 0.95), Word("KNM", Box(315, 60, 363, 73), 1, 0.96),
+             Word("000533", Box(371, 60, 441, 74), 1, 0.96),
+             *(Word(w, Box(40 + 70 * i, 200, 40 + 70 * i + 4.7 * len(w), 207), 1, 0.95)  # body text, 4.7 pt a character
+               for i, w in enumerate("Konstitucijos pr. 21 Vilnius LT-08130 Lietuva".split())))
+    ex = extract_invoice(DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test"), [])
+    assert ex.value("invoice_number") == "KNM 000533"
+
+
+def test_a_number_ocr_split_inside_a_word_is_held():
+    # "616/PP" + "1/1" two pixels apart: OCR split "616/PP1/1", and the rest may be its own
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+    words = (Word("Broj", Box(319, 40, 340, 48), 1, 0.95), Word("računa", Box(343, 40, 375, 48), 1, 0.95),
+             Word("616/PP", Box(319, 60, 386, 75), 1, 0.91), Word("1/1", Box(388, 62, 415, 76), 1, 0.9),
+             Word("Zagreb", Box(40, 200, 70, 207), 1, 0.95))
+    f = extract_invoice(DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test"), []).fields["invoice_number"]
+    assert "glued_after" in f.evidence and f.confidence <= 0.45
+
+
+def test_a_date_a_due_caption_reads_as_its_own_is_held():
+    # a photo's skew set the due date's cell beside the issue date's wrapped caption:
+    # "Data wystawienia /" over "Issue date 06.02.2026" under "TERMIN PŁATNOŚCI"
+    rows = {5: [(40, "Nr dok."), (150, "Data wystawienia /"), (300, "TERMIN PŁATNOŚCI")],
+            6: [(40, "FV/875/01/2026"), (150, "Issue date"), (300, "06.02.2026 r.")], 7: [(150, "23.01.2026 r.")]}
+    f = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert f.value == "2026-02-06" and "claimed_by_due_date" in f.evidence

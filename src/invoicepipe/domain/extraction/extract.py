@@ -33,7 +33,8 @@ from invoicepipe.domain.extraction.qualified_dates import qualified_date
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
-                                                             code_opens_cell, glued_before, letter_among_zeros, number_after,
+                                                             code_opens_cell, glued_after, glued_before, letter_among_zeros,
+                                                             number_after,
                                                              number_below_separator, number_past_separator, opening_beside_label,
                                                              separator_end,
                                                              series_and_number)
@@ -355,6 +356,12 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # know; which date it is, a person says
             cand.notes.append("qualified")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name == "invoice_date" and cand is not None and _claimed_by_due_caption(ctx, cand):
+            # the very words a due-date caption reads as its value: a photo's skew set the due
+            # date's cell beside the issue date's wrapped caption ("Issue date 06.02.2026" under
+            # "TERMIN PŁATNOŚCI"); which caption the date is under, a person says
+            cand.notes.append("claimed_by_due_date")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name in ("invoice_number", "invoice_date") and cand is not None and value_over_label(ctx, cand, parser):
             # values over their captions in rows of two or more: the one under the label may be
             # the next caption's
@@ -387,6 +394,10 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             elif separator_end(cand):
                 # its word ends with a separator and nothing continues it: the number may go on
                 cand.notes.append("separator_end")
+                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif glued_after(ctx, cand):
+                # OCR split the number inside a word ("616/PP" + "1/1"): the rest may be its own
+                cand.notes.append("glued_after")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             elif glued_before(ctx, cand):
                 # read from inside a word whose first characters may be the number's own, misread
@@ -600,6 +611,13 @@ def _dates_another_document(ctx: Context, cand: Candidate) -> bool:
         return False
     before = [h for h in ctx.hits[id(hit.line)] if h.end <= hit.start and h.field not in ("buyer",)]
     return bool(before) and max(before, key=lambda h: h.end).field in _OTHER_DOCUMENT
+
+
+def _claimed_by_due_caption(ctx: Context, cand: Candidate) -> bool:
+    """A strong due-date label reads the chosen issue date's very words as its own value."""
+    mine = set(map(id, cand.words))
+    return bool(mine) and any(set(map(id, c.words)) & mine for c in label_candidates(ctx, "due_date", parse_date_value)
+                              if c.label is not None and c.label.strength >= 0.8 and c.label is not cand.label)
 
 
 def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:

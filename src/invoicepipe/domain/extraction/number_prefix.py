@@ -40,6 +40,8 @@ _NUMBER = re.compile(r"(?=(?:[^0-9]*[0-9]){4})[0-9][0-9/\-]*[0-9]")
 # measures up to about one character ("FR 2026/235": 5.0 pt at 4.6 pt per character); a
 # column or box gap is several characters
 _SPACE_GAP = 1.5
+# the same for a word set larger than the page's text, in its own letters' height
+_SPACE_OF_HEIGHT = 0.8
 # the confidence a doubted number keeps: the same ceiling as a value found past a word its
 # label does not explain (``search.SKIPPED_WORD_QUALITY``), below every routing threshold
 # even after calibration's largest lift
@@ -61,7 +63,9 @@ def code_before(ctx: Context, cand: Candidate) -> Optional[str]:
     if not first.text.lstrip("#:(").startswith(cand.value[:1]):
         return None
     prev = line.words[k - 1]
-    if first.box.x0 - prev.box.x1 > _SPACE_GAP * ctx.layout.char_width:
+    # a space of the code's own letters: a heading's number is set larger than the page's text
+    space = max(_SPACE_GAP * ctx.layout.char_width, _SPACE_OF_HEIGHT * (prev.box.bottom - prev.box.top))
+    if first.box.x0 - prev.box.x1 > space:
         return None  # a column or box apart: another field's value, not the number's code
     # on a scan the code's digit may be read as the letter it resembles ("A1" as "Al")
     code = (code_read_as_letters(prev.text) if prev.confidence < 1.0 else None) or prev.text
@@ -160,6 +164,24 @@ def glued_before(ctx: Context, cand: Candidate) -> bool:
         return False
     ws = line.spans[k][0]
     return not any(h.start < ws + at and h.end > ws for h in ctx.hits[id(line)])
+
+
+# a gap narrower than this share of the glyphs' height is no word space: OCR split a word
+_SPLIT_GAP = 0.2
+
+
+def glued_after(ctx: Context, cand: Candidate) -> bool:
+    """True when an OCR word with a digit starts closer after ``cand``'s last word than a word
+    space ("616/PP" + "1/1" for "616/PP1/1"): OCR split the number, and the rest may be its own."""
+    if not cand.words or cand.words[-1].confidence >= 1.0:
+        return False
+    last = cand.words[-1]
+    line, k = _line_and_index(ctx, last)
+    if line is None or k + 1 >= len(line.words):
+        return False
+    nxt = line.words[k + 1]
+    return (nxt.box.x0 - last.box.x1 < _SPLIT_GAP * max(1.0, last.box.bottom - last.box.top)
+            and any(ch.isdigit() for ch in nxt.text) and last.text.rstrip(".,;:").endswith(cand.value[-1:]))
 
 
 def number_after(ctx: Context, cand: Candidate):
@@ -286,7 +308,7 @@ def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     label and cut at a separator by the end of the line ("RECTIFICATIVA Nº A-" over
     "2026/00468" in a narrow heading: the number wrapped, and the part under the label is its
     rest); else None. The opening is the one word left in the label's cell, and the value
-    stands on the next line."""
+    stands on the next line with a letter or digit (a scan's speck line between is none)."""
     label = cand.label
     if cand.method != "label_below" or label is None or not cand.words:
         return None
@@ -299,8 +321,11 @@ def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     if k + 1 < len(line.words) and not cells_apart(opening, line.words[k + 1]):
         return None  # the cell goes on: not cut by the line's end
     below, _ = _line_and_index(ctx, cand.words[0])
-    if below is None or below.page != line.page or below.index != line.index + 1:
+    if below is None or below.page != line.page or below.index <= line.index:
         return None
+    between = ctx.layout.by_page[line.page][line.index + 1:below.index]
+    if any(any(ch.isalnum() for ch in ln.text) for ln in between):
+        return None  # not the next line (a speck's line between counts for none)
     value = f"{opening.text}{cand.value}"
     if is_date_or_amount(cand.value) or is_date_or_amount(value):
         return None
