@@ -33,7 +33,8 @@ def test_a_one_word_number_label_as_ocr_misreads_it_labels_the_number(misread):
 def test_a_word_far_from_every_number_label_stays_no_label():
     rows = {0: "KIG Brabant", 2: [(40, "Kaartnummer"), (200, "F2026-00361")], 6: [(300, "Totaal"), (420, "1.234,56")]}
     field = _field(rows, "invoice_number", confidence=SCAN)
-    assert field is None or field.method != "label_right"
+    # at most a number caption no list holds, its value offered to a person (``unknown_caption``)
+    assert field is None or field.method != "label_right" or ("unknown_caption" in field.evidence and field.confidence <= 0.45)
 
 
 @pytest.mark.parametrize("label, amounts", [

@@ -275,8 +275,8 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
                   and _plausible_share(net, tax))
     rate = False
     if net is not None and tax is not None and name in ("net", "tax", "total") and net.raw and tax.raw:
-        rate = doc.rate_agrees(abs(net.raw), abs(tax.raw)) and (name != "total" or arithmetic
-                                                                  or _rate_through_remainder(doc, net, tax))
+        rate = doc.rate_agrees(abs(net.raw), abs(tax.raw)) and (
+            name != "total" or arithmetic or (cand.label is not None and _rate_through_remainder(doc, net, tax)))
     words = doc.written.confirms(cand.raw) if name in ("total", "net") else None
     ocr = min((w.confidence for w in cand.words), default=1.0)
     return AmountEvidence(
@@ -303,7 +303,8 @@ def _rate_through_remainder(doc: DocumentAmounts, net: Candidate, tax: Candidate
     on the page ("Total 1.190,00" with "darin MwSt. 190,00" and no net printed, a German VAT id
     in the footer). Two readings under their own labels and a rate that belongs to the page say
     the same; any of the thirty rates in use somewhere is not enough, as a small amount fits one
-    of thirty by chance."""
+    of thirty by chance. Asked only for a total read under a label of its own (one found by
+    adding rows up is what the parts say, not a reading they agree with)."""
     if (net.method in _REMAINDERS) == (tax.method in _REMAINDERS):
         return False
     rates = doc.rates | rates_of(validated_countries(doc.ctx))

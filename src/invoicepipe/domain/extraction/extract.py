@@ -224,7 +224,17 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # a strong date label's doubt is not lifted by the number's caption in its row; a value
 # starting within a character of the next caption is that caption's (``search``); a number
 # wrapped at its separator in a narrow cell is read whole (``number_below_separator``).
-EXTRACTOR_VERSION = "kv-2.35"
+# kv-2.36: a row of captions over a row of amounts (a currency word before each amount leaves
+# the next one to the next amount, ``candidates``; tax cells of one row add up, ``totals``; a
+# right-aligned amount wider than its caption, ``search``; a row of sums that adds up,
+# ``row_sums``; a row of sum captions naming rates closes the items, ``table_reader``); a total
+# and its tax agreeing through the page's or its country's rate (``vat_rates``); a credit
+# note's wrapped title and number (``wrapped_title``, ``number_prefix.opening_beside_label``);
+# a number caption no list holds gives a value for a person (``unknown_caption``); an IBAN
+# after another id or wrapped at a cell's end; a credit note's title with a number word, the
+# abbreviated document word before a date word; holds for a date a due caption reads and a
+# number OCR split inside a word.
+EXTRACTOR_VERSION = "kv-2.36"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

@@ -27,7 +27,8 @@ _CONTINUATION = re.compile(r"^[A-Z0-9]{1,4}$")
 def wrapped_iban(ctx: Context, line: Line) -> Optional[tuple[str, tuple[Word, ...]]]:
     """(IBAN, words) when ``line`` ends with the start of an IBAN that the next line under it
     completes (or a cell of it does: the line's end is tried first), else None."""
-    text = line.text.upper()
+    # upper case letter for letter: "ß" would become "SS" and move every offset after it
+    text = "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in line.text)
     if find_iban(line.text) is not None:
         return None
     below = _line_below(ctx, line)
