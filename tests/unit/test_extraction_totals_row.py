@@ -140,3 +140,18 @@ def test_a_date_a_due_caption_reads_as_its_own_is_held():
             6: [(40, "FV/875/01/2026"), (150, "Issue date"), (300, "06.02.2026 r.")], 7: [(150, "23.01.2026 r.")]}
     f = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
     assert f.value == "2026-02-06" and "claimed_by_due_date" in f.evidence
+
+
+def test_right_under_the_items_sum_a_sum_in_unknown_words_ends_the_items():
+    # "Kopsumma bez PVN" restates the items' sum, then the tax row in words no list holds
+    rows = {0: "Rēķins Nr. BPD-00150",
+            5: [(40, "Kods"), (100, "Nosaukums"), (300, "Daudzums"), (380, "Cena"), (450, "Summa")],
+            6: [(40, "PIL-1004"), (100, "Lodīšu pildspalva melna"), (300, "3"), (380, "7,80"), (450, "23,40")],
+            7: [(40, "LEN-1010"), (100, "Līmlente 25 mm x 66 m"), (300, "1"), (380, "1,40"), (450, "1,40")],
+            9: [(100, "Kopsumma pirms nodokļa"), (450, "24,80")],
+            10: [(100, "Pievienotās vērtības nodoklis (21%)"), (450, "5,21")],
+            11: [(100, "Summa kopā EUR"), (450, "30,01")]}
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.table_reader import read_table_items
+    ctx, _ = document_context(doc_from_rows(rows))
+    assert [str(li.amount) for li in read_table_items(ctx)] == ["23.40", "1.40"]

@@ -47,6 +47,8 @@ class _Table:
     # items before a words-only line that continues no item's description (another block's
     # captions, "KM määr  Maksustatav  Käibemaks  Kokku"), None before any
     interrupted: Optional[int] = None
+    # items before a row restating their sum (``_repeats_running_sum``), None before any
+    summed_at: Optional[int] = None
 
 
 def read_table_items(ctx: Context, net: Optional[Decimal] = None) -> list[LineItem]:
@@ -237,7 +239,12 @@ def _take(table: _Table, row: Row, state: str) -> str:
         return "closed"
     if row.kind == "item" and _repeats_running_sum(row, table):
         table.checks.append((row, len(table.rows)))  # a subtotal in words no vocabulary holds
+        table.summed_at = len(table.rows)
         return state
+    if row.kind == "item" and table.summed_at == len(table.rows) and _sum_shaped(row):
+        # right under the items' sum, a row of one amount and no quantity or price is the next
+        # sum (a tax or total in words no vocabulary holds): the items are over
+        return "closed"
     if row.kind == "item":
         if state == "continued" and not _item_shaped(row, table.header):
             return state  # letterhead of a following page read under the table's columns
@@ -294,6 +301,11 @@ def _repeats_running_sum(row: Row, table: _Table) -> bool:
     if any(a is None for a in above):
         return False
     return abs(sum(above) - row.numbers[col]) <= CENT * len(above)
+
+
+def _sum_shaped(row: Row) -> bool:
+    """One amount, and neither a quantity nor a unit price: how a sum prints, not an item."""
+    return len(row.amount_cols) == 1 and not any(k[0] in ("quantity", "unit_price") for k in row.numbers)
 
 
 def _bare(row: Row, table: _Table) -> bool:
