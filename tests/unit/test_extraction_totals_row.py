@@ -155,3 +155,18 @@ def test_right_under_the_items_sum_a_sum_in_unknown_words_ends_the_items():
     from invoicepipe.domain.extraction.table_reader import read_table_items
     ctx, _ = document_context(doc_from_rows(rows))
     assert [str(li.amount) for li in read_table_items(ctx)] == ["23.40", "1.40"]
+
+
+def test_a_headings_number_wrapped_to_the_headings_left_edge():
+    rows = {0: [(112, "Hanse Bürobedarf"), (309, "Gutschrift Nr. RE2026-")],
+            1: [(112, "Spaldingstraße 160"), (309, "00217")], 9: "Gutschrift zu Rechnung RE2026-00212"}
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "RE2026-00217"
+    # under neither the piece nor the heading's edge: another field's
+    rows[1] = [(112, "Spaldingstraße 160"), (360, "00217")]
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") != "RE2026-00217"
+
+
+def test_the_number_word_before_the_corrective_invoices_word():
+    rows = {0: "FACTURA RECTIFICATIVA", 3: [(40, "CLIENTE"), (300, "Nº rectificativa: A-2026/00553")]}
+    f = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert f.value == "A-2026/00553" and f.confidence >= 0.9

@@ -275,9 +275,10 @@ def _continued(cand: Candidate, sep: str, rest: str, word, note: str) -> Optiona
 def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     """``cand`` joined with the rest of its number wrapped onto the next line of its cell: its
     last word ends its line with a separator ("2026-" over "00243" in a narrow cell of a row
-    of captions over values), and the next line holds, left-aligned under that word within a
-    character, one word that continues it; else None. A word a label's, or two lines down, is
-    another field's."""
+    of captions over values, "Gutschrift Nr. RE2026-" over "00217" in a heading), and the next
+    line holds one word that continues it, left-aligned within a character under that word or
+    under its cell's left edge; else None. A word a label's, or two lines down, is another
+    field's."""
     sep = separator_end(cand)
     if sep is None:
         return None
@@ -286,13 +287,16 @@ def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]
     if line is None or k + 1 < len(line.words) and line.words[k + 1].box.x0 - last.box.x1 < 2 * ctx.layout.char_width:
         return None  # something follows it in its cell: not wrapped
     cw = ctx.layout.char_width
-    found = ctx.layout.below(line, last.box.x0 - cw, last.box.x1 + cw, max_lines=1)
+    left = _cell_left(line, k)
+    found = ctx.layout.below(line, left - cw, last.box.x1 + cw, max_lines=1)
     if not found:
         return None
     below, s, e = found[0]
     words = below.words_in(s, e)
-    if len(words) != 1 or abs(words[0].box.x0 - last.box.x0) > cw or below.box.top - line.box.bottom > line.height:
+    if len(words) != 1 or below.box.top - line.box.bottom > line.height:
         return None
+    if all(abs(words[0].box.x0 - x) > cw for x in (last.box.x0, left)):
+        return None  # under neither the piece nor its cell's left edge: not its wrap
     if any(h.start < e and h.end > s for h in ctx.hits[id(below)]):
         return None
     return _continued(cand, sep, words[0].text.rstrip(".,;"), words[0], "number_below_separator")
@@ -330,6 +334,14 @@ def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     if is_date_or_amount(cand.value) or is_date_or_amount(value):
         return None
     return replace(cand, value=value, raw=value, words=(opening, *cand.words), notes=[*cand.notes, "opening_beside_label"])
+
+
+def _cell_left(line: Line, k: int) -> float:
+    """The left edge of the cell of ``line`` that holds its ``k``-th word: a heading wraps to
+    it ("Gutschrift Nr. RE2026-" over "00217" under "Gutschrift")."""
+    while k > 0 and not cells_apart(line.words[k - 1], line.words[k]):
+        k -= 1
+    return line.words[k].box.x0
 
 
 def _word_after(ctx: Context, cand: Candidate):

@@ -93,7 +93,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # its "de" misread by OCR ("N° jo factura", "Nº dc factura"): still the number's label
         (r"n\.?[°º]\s*[a-z]{2}\s+factura", 0.9, "es"),
         # a corrective invoice's own number under its title: "Rectificativa nº", "Abono nº"
-        (rf"(?:rectificativa|abono)\s*{NO}", 1.0, "es"),
+        (rf"(?:rectificativa|abono)\s*{NO}|{NO}\s*(?:de\s*)?(?:(?:la\s*)?factura\s*)?(?:rectificativa|abono)", 1.0, "es"),
         (rf"fattura\s*(?:elettronica\s*)?{NO}|(?:n\.?[°º]?|nr\.?|num\.?|numero|no\.)\s*(?:della\s+)?fattura|numero\s*documento", 1.0, "it"),
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
         # the document's own number by the word "document" ("Documento n.", "N.º documento", "Nr
