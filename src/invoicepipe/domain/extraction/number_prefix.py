@@ -27,6 +27,7 @@ from invoicepipe.domain.extraction.code_lookalikes import code_read_as_letters
 from invoicepipe.domain.extraction.labels import cells_apart
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
+from invoicepipe.domain.models import Word
 
 # one to four capitals and digits, at least one capital: a series ("FT", "A", "B2", "FPR"),
 # not a count or a year (digits alone are other numbers on the line far more often)
@@ -176,10 +177,9 @@ def glued_after(ctx: Context, cand: Candidate) -> bool:
     if not cand.words or cand.words[-1].confidence >= 1.0:
         return False
     last = cand.words[-1]
-    line, k = _line_and_index(ctx, last)
-    if line is None or k + 1 >= len(line.words):
+    line, k, nxt = _next_on_line(ctx, last)
+    if nxt is None:
         return False
-    nxt = line.words[k + 1]
     return (nxt.box.x0 - last.box.x1 < _SPLIT_GAP * max(1.0, last.box.bottom - last.box.top)
             and any(ch.isdigit() for ch in nxt.text) and last.text.rstrip(".,;:").endswith(cand.value[-1:]))
 
@@ -350,16 +350,21 @@ def _word_after(ctx: Context, cand: Candidate):
     if not cand.words or not cand.value:
         return None
     last = cand.words[-1]
-    line, k = _line_and_index(ctx, last)
-    if line is None or k + 1 >= len(line.words):
-        return None
-    nxt = line.words[k + 1]
-    if nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
+    line, k, nxt = _next_on_line(ctx, last)
+    if nxt is None or nxt.box.x0 - last.box.x1 > _SPACE_GAP * ctx.layout.char_width:
         return None
     ns, ne = line.spans[k + 1]
     if any(h.start < ne and h.end > ns for h in ctx.hits[id(line)]):
         return None
     return last, nxt
+
+
+def _next_on_line(ctx: Context, word: Word) -> tuple[Optional[Line], int, Optional[Word]]:
+    """(``word``'s line, its index there, the word after it or None)."""
+    line, k = _line_and_index(ctx, word)
+    if line is None or k + 1 >= len(line.words):
+        return line, k, None
+    return line, k, line.words[k + 1]
 
 
 def _line_and_index(ctx: Context, word) -> tuple[Optional[Line], int]:
