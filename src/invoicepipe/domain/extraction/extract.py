@@ -624,10 +624,17 @@ def _dates_another_document(ctx: Context, cand: Candidate) -> bool:
 
 
 def _claimed_by_due_caption(ctx: Context, cand: Candidate) -> bool:
-    """A strong due-date label reads the chosen issue date's very words as its own value."""
+    """A strong due-date label reads the chosen issue date's very words as its own value (only
+    the labels on the date's line and the three above it are asked: a value is right of or
+    under its label)."""
     mine = set(map(id, cand.words))
-    return bool(mine) and any(set(map(id, c.words)) & mine for c in label_candidates(ctx, "due_date", parse_date_value)
-                              if c.label is not None and c.label.strength >= 0.8 and c.label is not cand.label)
+    line = ctx.layout.line_of(cand.words[0]) if cand.words else None
+    if line is None:
+        return False
+    near = [h for h in ctx.hits_for("due_date") if h.strength >= 0.8 and h is not cand.label
+            and h.line.page == line.page and 0 <= line.index - h.line.index <= 3]
+    return bool(near) and any(set(map(id, c.words)) & mine
+                              for c in label_candidates(ctx, "due_date", parse_date_value, hits=near))
 
 
 def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
