@@ -34,10 +34,8 @@ from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_fr
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
                                                              code_opens_cell, glued_after, glued_before, letter_among_zeros,
-                                                             number_after,
-                                                             number_below_separator, number_past_separator, opening_beside_label,
-                                                             separator_end,
-                                                             series_and_number)
+                                                             number_after, number_below_separator, number_past_separator,
+                                                             opening_beside_label, separator_end, series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -49,11 +47,11 @@ from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, UNLABELLED, confirmable, due_by_terms, sole_date
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
-from invoicepipe.domain.extraction.wrapped_title import wrapped_match
 from invoicepipe.domain.extraction.unknown_caption import unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.value_first import ValueFirst, value_first
+from invoicepipe.domain.extraction.wrapped_title import wrapped_match
 from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
 from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name

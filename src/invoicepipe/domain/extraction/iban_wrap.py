@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from invoicepipe.domain.extraction.labels import cells_apart
 from invoicepipe.domain.extraction.layout import Line
-from invoicepipe.domain.extraction.parsing import find_iban
+from invoicepipe.domain.extraction.parsing import find_iban, upper_in_place
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.models import Word
 
@@ -27,8 +28,7 @@ _CONTINUATION = re.compile(r"^[A-Z0-9]{1,4}$")
 def wrapped_iban(ctx: Context, line: Line) -> Optional[tuple[str, tuple[Word, ...]]]:
     """(IBAN, words) when ``line`` ends with the start of an IBAN that the next line under it
     completes (or a cell of it does: the line's end is tried first), else None."""
-    # upper case letter for letter: "ß" would become "SS" and move every offset after it
-    text = "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in line.text)
+    text = upper_in_place(line.text)
     if find_iban(line.text) is not None:
         return None
     below = _line_below(ctx, line)
@@ -69,8 +69,7 @@ def _cell_ends(line: Line, text: str) -> list[str]:
     ends its cell, and the next column's words may follow it on the line ("IBAN / RIB: FR76
     8442 8447 9666 3283   Pénalités de retard …")."""
     words = line.words
-    return [text[:line.spans[k][1]] for k in range(len(words))
-            if k + 1 == len(words) or words[k + 1].box.x0 - words[k].box.x1 > 2 * max(1.0, words[k].box.bottom - words[k].box.top)]
+    return [text[:line.spans[k][1]] for k in range(len(words)) if k + 1 == len(words) or cells_apart(words[k], words[k + 1])]
 
 
 def _column_left(line: Line, first: Word, slack: float) -> float:

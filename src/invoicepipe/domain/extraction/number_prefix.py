@@ -177,7 +177,7 @@ def glued_after(ctx: Context, cand: Candidate) -> bool:
     if not cand.words or cand.words[-1].confidence >= 1.0:
         return False
     last = cand.words[-1]
-    line, k, nxt = _next_on_line(ctx, last)
+    _, _, nxt = _next_on_line(ctx, last)
     if nxt is None:
         return False
     return (nxt.box.x0 - last.box.x1 < _SPLIT_GAP * max(1.0, last.box.bottom - last.box.top)
@@ -317,10 +317,9 @@ def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     if cand.method != "label_below" or label is None or not cand.words:
         return None
     line = label.line
-    after = [k for k, (s, _) in enumerate(line.spans) if s >= label.end]
-    if not after or not _OPENING.fullmatch(line.words[after[0]].text):
+    k = next((i for i, (s, _) in enumerate(line.spans) if s >= label.end), None)
+    if k is None or not _OPENING.fullmatch(line.words[k].text):
         return None
-    k = after[0]
     opening = line.words[k]
     if k + 1 < len(line.words) and not cells_apart(opening, line.words[k + 1]):
         return None  # the cell goes on: not cut by the line's end

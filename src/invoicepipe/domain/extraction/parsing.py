@@ -452,6 +452,12 @@ def iban_length(country: str) -> Optional[int]:
 
 # every line is searched by the vendor resolution, the conventions and the IBAN field alike
 @lru_cache(maxsize=8192)
+def upper_in_place(text: str) -> str:
+    """``text`` in capitals letter for letter: "ß".upper() is "SS", which would move every
+    offset after it (a match's position must stay the word's)."""
+    return "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in text)
+
+
 def find_iban(text: str, national_check: bool = True) -> Optional[tuple[str, int, int]]:
     """First valid IBAN in ``text`` as (normalised, start, end); trailing groups are trimmed until valid.
 
@@ -459,7 +465,7 @@ def find_iban(text: str, national_check: bool = True) -> Optional[tuple[str, int
     0/O, 5/S, 8/B ... by what the country's format puts at each position); the check
     digits decide. ``national_check=False`` accepts an IBAN that passes mod 97 but not its
     country's inner check digits: only for comparing with accounts already on file."""
-    upper = text.upper()
+    upper = upper_in_place(text)
     # every start, not only where the last match ended: "PL2975273632 Konto PL42 2199 …" reads
     # as one run of groups from the VAT id on, and the IBAN inside it starts further right
     for start in _IBAN_START.finditer(upper):
