@@ -80,3 +80,20 @@ def test_abbreviated_issue_date_captions():
     rows = {5: [(40, "FATTURA N°"), (120, "Data doc."), (220, "Ordine d'acquisto")],
             6: [(40, "520/2026"), (120, "18/01/2026"), (220, "4500010162")]}
     assert "qualified" not in extract_invoice(doc_from_rows(rows), []).fields["invoice_date"].evidence
+
+
+def test_a_number_caption_followed_by_iban_names_the_bank_account():
+    # Lithuanian "sąskaita" is the invoice and the bank account: "Sąskaitos Nr. (IBAN)" is the
+    # account's caption, and its digits were approved as the invoice number
+    rows = {0: "Sąskaita faktūra", 5: [(40, "Dok. Nr.:"), (140, "Sąsk. data:")], 6: [(40, "KNM 000793"), (140, "2026-01-29")],
+            30: [(40, "Įmonės kodas 301682703"), (300, "Sąskaitos Nr. (IBAN): LT02 1600 0732 6106")], 31: [(300, "5826")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("iban") == "LT021600073261065826"
+    assert ex.value("invoice_number") != "5826" and ex.fields["invoice_number"].confidence <= 0.45
+
+
+def test_abono_with_its_number_titles_a_credit_note():
+    assert extract_invoice(doc_from_rows({0: "ABONO Nº A-2026/00184"}), []).value("document_type") == "credit_note"
+    # alone it is a payment
+    assert extract_invoice(doc_from_rows({0: "FACTURA Nº A-2026/00184", 9: "Forma de pago: abono en cuenta"}),
+                           []).value("document_type") == "invoice"

@@ -163,7 +163,23 @@ def find_labels(line: Line) -> list[LabelHit]:
             hits = _misread_date_label(line, text, hits)
         hits = _lost_ordinal(line, text, hits)
         hits = _misread_document_word(line, text, hits)
-    return _compounds(line, text, hits)
+    return _compounds(line, text, _account_captions(line, text, hits))
+
+
+# "(IBAN)" right after a number caption: "Sąskaitos Nr. (IBAN)", "Račun (IBAN):", "Konto (IBAN)"
+_IBAN_AFTER = re.compile(r"\s*[:(]?\s*IBAN\b\)?", re.I)
+
+
+def _account_captions(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    """An invoice-number caption followed by "IBAN" names the bank account: in Lithuanian,
+    Croatian or Latvian the word for the invoice is also the account's ("sąskaita",
+    "račun", "konts"), and "Sąskaitos Nr. (IBAN)" is the account number's caption, whose
+    value an invoice number must never be. The hit becomes an IBAN caption through "IBAN"."""
+    out = []
+    for h in hits:
+        m = _IBAN_AFTER.match(text, h.end) if h.field == "invoice_number" else None
+        out.append(replace(h, field="iban", end=m.end()) if m else h)
+    return out
 
 
 # a gap this many word heights wide between two words parts two cells of a header row

@@ -501,7 +501,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
                      r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|adjustment\s*note|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|"
                      r"hyvityslasku|(?:jóváíró|sztornó|storno|helyesbítő)\s*számla|factur[aă]\s*storno|not[aă]\s*de\s*credit|"
                      # Estonian, Latvian, Lithuanian and Turkish credit notes (kv-2.29's languages)
-                     r"kreeditarve|kredītrēķins|kreditinė\s*(?:pvm\s*)?sąskait(?:a|os)|iade\s*faturas[ıi]", 1.0, "en")],
+                     r"kreeditarve|kredītrēķins|kreditinė\s*(?:pvm\s*)?sąskait(?:a|os)|iade\s*faturas[ıi]|"
+                     # the Spanish "Abono" titles a credit note only with its number after it ("ABONO Nº
+                     # A-2026/00184"); alone it is also a payment ("abono en cuenta")
+                     r"abono(?=\s*(?:n\.?[°º]|núm|número|no\.))", 1.0, "en")],
     # titles of the parts of a Swiss QR-bill: not field labels, but they must not be read as one
     "other_title": [(r"zahlteil|empfangsschein|section\s*paiement|récépissé|sezione\s*pagamento|ricevuta", 1.0, "de")],
     "buyer": [(r"bill(?:ed)?\s*to|ship\s*to|sold\s*to|customer|käufer|kunde|rechnungsempfänger|leistungsempfänger|client|destinataire|factuuradres|"
