@@ -229,9 +229,10 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # and its tax agreeing through the page's or its country's rate (``vat_rates``); a credit
 # note's wrapped title and number (``wrapped_title``, ``number_prefix.opening_beside_label``);
 # a number caption no list holds gives a value for a person (``unknown_caption``); an IBAN
-# after another id or wrapped at a cell's end; a credit note's title with a number word, the
-# abbreviated document word before a date word; holds for a date a due caption reads and a
-# number OCR split inside a word.
+# after another id or wrapped at a cell's end, and a number caption followed by "IBAN" is the
+# account's (``labels``); a credit note's title with a number word, the abbreviated document
+# word before a date word; holds for a date a due caption reads and a number OCR split inside
+# a word.
 EXTRACTOR_VERSION = "kv-2.36"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
