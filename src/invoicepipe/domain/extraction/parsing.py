@@ -450,14 +450,15 @@ def iban_length(country: str) -> Optional[int]:
     return 4 + sum(int(n) for n in _BBAN_PART.findall(bban)) if bban else None
 
 
-# every line is searched by the vendor resolution, the conventions and the IBAN field alike
-@lru_cache(maxsize=8192)
 def upper_in_place(text: str) -> str:
     """``text`` in capitals letter for letter: "ß".upper() is "SS", which would move every
     offset after it (a match's position must stay the word's)."""
-    return "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in text)
+    upper = text.upper()
+    return upper if len(upper) == len(text) else "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in text)
 
 
+# every line is searched by the vendor resolution, the conventions and the IBAN field alike
+@lru_cache(maxsize=8192)
 def find_iban(text: str, national_check: bool = True) -> Optional[tuple[str, int, int]]:
     """First valid IBAN in ``text`` as (normalised, start, end); trailing groups are trimmed until valid.
 
