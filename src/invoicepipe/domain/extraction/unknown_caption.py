@@ -22,6 +22,7 @@ value is read for a person to confirm, not to pay on.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents
@@ -49,7 +50,7 @@ def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
         words = fold_accents(hit.line.text[hit.start:hit.end])
         (named if _DOCUMENT_STEM.search(words) else other).append(hit)
     for hits, strength in ((named, DOCUMENT_CAPTION_STRENGTH), (other, LONE_CAPTION_STRENGTH)):
-        found = [c for c in label_candidates(ctx, "invoice_number", parser, hits=[_with(h, strength) for h in hits])
+        found = [c for c in label_candidates(ctx, "invoice_number", parser, hits=[replace(h, strength=strength) for h in hits])
                  if any(ch.isdigit() for ch in c.value)]
         if len(found) == 1:
             found[0].notes.append("unknown_caption")
@@ -57,10 +58,6 @@ def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
         if found or hits:
             return []  # two captions and nothing to tell them apart
     return []
-
-
-def _with(hit: LabelHit, strength: float) -> LabelHit:
-    return LabelHit(hit.field, strength, hit.lang, hit.line, hit.start, hit.end)
 
 
 def _unknown_captions(ctx: Context) -> list[LabelHit]:
