@@ -47,3 +47,23 @@ def test_a_bare_date_word_with_a_time_a_format_hint_or_a_weekday_stays_sure(line
     field, calibrated = _date({4: line})
     assert field.value == "2026-03-14" and "qualified" not in field.evidence
     assert calibrated >= DATE_THRESHOLD
+
+
+@pytest.mark.parametrize("rows", [
+    # the invoice's own word after the bare date word, beside a shipping date, in a header strip
+    {4: [(40, "Credit Note#"), (150, "Date Invoiced"), (260, "Ship Date")], 5: [(40, "000487"), (150, "14/03/2026"), (260, "10/03/2026")]},
+    # in a language the vocabulary does not hold, inflected: "Data e faturës" (Albanian, of the
+    # invoice), beside the date of delivery
+    {4: "Data e faturës: 14.03.2026", 5: "Data e dorëzimit: 10.03.2026"},
+])
+def test_a_date_word_qualified_by_the_invoices_word_is_the_date_of_issue(rows):
+    field, calibrated = _date(rows)
+    assert field.value == "2026-03-14" and "qualified" not in field.evidence and "contested" not in field.evidence
+    assert calibrated >= DATE_THRESHOLD
+
+
+def test_the_invoices_word_with_another_qualifier_still_holds():
+    # "Data e faturës së dorëzimit" (Albanian, of the invoice's delivery): the invoice's word
+    # does not say which of its dates
+    field, calibrated = _date({4: "Data e faturës së dorëzimit: 10.03.2026"})
+    assert "qualified" in field.evidence and calibrated < DATE_THRESHOLD

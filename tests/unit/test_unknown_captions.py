@@ -1,6 +1,8 @@
 """Captions no list holds: the document's number named in unfamiliar words, and an IBAN after
 another id on its line or wrapped at the end of a footer cell."""
 
+import pytest
+
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.parsing import find_iban
 
@@ -80,6 +82,15 @@ def test_abbreviated_issue_date_captions():
     rows = {5: [(40, "FATTURA N°"), (120, "Data doc."), (220, "Ordine d'acquisto")],
             6: [(40, "520/2026"), (120, "18/01/2026"), (220, "4500010162")]}
     assert "qualified" not in extract_invoice(doc_from_rows(rows), []).fields["invoice_date"].evidence
+
+
+@pytest.mark.parametrize("caption", ["Data del documento", "Data wyst.", "Väljastatud:", "Izrakstīts:"])
+def test_issue_date_captions_of_the_further_wordings(caption):
+    # "Data del documento" (it), the abbreviated "Data wyst." (pl), "issued" (et, lv): the date of
+    # issue, beside a date of delivery in words no list holds
+    rows = {0: "INVOICE", 3: f"{caption} 07.01.2026", 4: "Xyz leveringsdato 01.01.2026"}
+    date = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert date.value == "2026-01-07" and date.method.startswith("label") and date.confidence >= 0.8
 
 
 def test_a_number_caption_followed_by_iban_names_the_bank_account():

@@ -29,7 +29,7 @@ from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, S
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.qualified_dates import qualified_date
+from invoicepipe.domain.extraction.qualified_dates import document_dated, qualified_date
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
@@ -325,6 +325,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             if not cands:
                 cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "Nº doc.:": words no list holds
         if name == "invoice_date":
+            cands = document_dated(ctx, cands)  # "Date Invoiced": the invoice's word names the date
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
             cands += dateline_candidates(ctx)
             cands = [_date_beside_number(ctx, c) for c in cands

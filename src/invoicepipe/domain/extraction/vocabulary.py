@@ -145,9 +145,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le", 1.0, "fr"),
         (r"factuur\s*datum", 1.0, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
-        (r"data\s*(?:della\s*|di\s*)?(?:fattura|emissione|documento|doc\.)", 1.0, "it"),
+        (r"data\s*(?:della\s*|del\s*|di\s*)?(?:fattura|emissione|documento|doc\.)", 1.0, "it"),
         (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
-        (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"), (r"data\s*dokumentu", 0.9, "pl"),
+        (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"), (r"data\s*wyst\.", 0.9, "pl"), (r"data\s*dokumentu", 0.9, "pl"),
         (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"),
         (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.6, "en"), (r"vom", 0.45, "de"),
         (r"du", 0.3, "fr"), (r"fecha", 0.5, "es"), (r"data", 0.5, "it"), (r"del", 0.3, "it"),
@@ -282,6 +282,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     # dates of other events: a delivery date is not the date of issue
     "other_date": [
         (r"(?:delivery|dispatch|shipping|order|supply|service)\s*date|date\s*of\s*(?:delivery|supply|service)", 1.0, "en"),
+        # US billing prints: "Ship Date", "Date Shipped", "Shipped"
+        (r"ship(?:ped)?\s*date|date\s*shipped", 1.0, "en"),
         (r"(?:liefer(?:schein)?|leistungs|bestell|auftrags|vertrags|angebots)\s*-?\s*datum", 1.0, "de"),
         (r"date\s*de\s*(?:livraison|commande)", 1.0, "fr"), (r"leverdatum|leveringsdatum", 1.0, "nl"),
         (r"fecha\s*de\s*(?:entrega|pedido)", 1.0, "es"), (r"data\s*(?:di\s*)?(?:consegna|ordine)", 1.0, "it"),
