@@ -100,7 +100,15 @@ def test_a_number_caption_followed_by_iban_names_the_bank_account():
             30: [(40, "Įmonės kodas 301682703"), (300, "Sąskaitos Nr. (IBAN): LT02 1600 0732 6106")], 31: [(300, "5826")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("iban") == "LT021600073261065826"
-    assert ex.value("invoice_number") != "5826" and ex.fields["invoice_number"].confidence <= 0.45
+    assert ex.value("invoice_number") == "KNM 000793"  # "Dok. Nr.", the document's, not the account's digits
+
+
+@pytest.mark.parametrize("caption", ["CREDIT NOTE REF:", "DOC. N.º:", "Dok. Nr.:"])
+def test_the_title_with_ref_and_the_cut_document_word_caption_the_number(caption):
+    rows = {0: "Pennine Office Supplies", 5: [(40, caption), (160, "INV. DATE:"), (260, "INVOICE ADDRESS")],
+            6: [(40, "POS000313"), (160, "31/01/2026"), (260, "Meridian UK Ltd")]}
+    f = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert f.value == "POS000313" and f.method == "label_below" and f.confidence > 0.45  # a label, no unknown caption
 
 
 def test_abono_with_its_number_titles_a_credit_note():

@@ -100,9 +100,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # dokumentu"), weaker than an invoice word; "Fatura-Recibo n.º"; "Réf. facture"
         (rf"documento\s*{NO}|(?:n\.?[°º]?|num\.?|núm\.?|número)\s*(?:do\s*|del\s*|de\s*)?documento", 0.9, "it"),
         (r"(?:nr|numer)\s*dokumentu", 0.8, "pl"),
-        # "Doc. No." (the document word cut short, as weak as "Document No."), "Dokumentnummer",
+        # "Doc. No.", "Dok. Nr.", "DOC. N.º" (the document word cut short, as weak as "Document No."), "Dokumentnummer",
         # the French accounting "N° de pièce" / "Pièce n°" (the document's own number)
-        (r"doc\.?\s*(?:no\b\.?|nr\b\.?|#|number)", 0.6, "en"), (r"dokument\s*-?\s*(?:nummer|nr\b\.?)", 0.8, "de"),
+        (rf"do[ck]\.?\s*{NO}", 0.6, "en"), (r"dokument\s*-?\s*(?:nummer|nr\b\.?)", 0.8, "de"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?pièce|pièce\s*(?:n[°º]|no\b\.?|numéro)", 0.8, "fr"), (rf"fatura\s*-?\s*recibo\s*{NO}", 1.0, "pt"),
         (r"r[ée]f(?:[ée]rence)?\.?\s*(?:de\s*(?:la\s*)?)?facture", 0.9, "fr"),
         # a reference block under the title "FACTURA" / "FATTURA" / "FATURA" names the number
@@ -515,9 +515,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
 
 # A credit note's title with a number word after it is its own number's caption, as "Invoice
 # No." is an invoice's: "Note de crédit N°", "Rechnungskorrektur-Nr.", "Kreditnota nr." (the
-# titles from the credit-note list, so a title it learns names its number too). The German
-# "Rech.-Nr." abbreviates "Rechnungsnummer" as "Re.-Nr." and "Rg.-Nr." do.
-RAW["invoice_number"] += [(r"(?:%s)\s*-?\s*%s" % (RAW["credit_note"][0][0], NO), 1.0, "en"),
+# titles from the credit-note list, so a title it learns names its number too), and so is the
+# title with "Ref." ("Credit Note Ref.", as "Invoice Ref."). The German "Rech.-Nr." abbreviates
+# "Rechnungsnummer" as "Re.-Nr." and "Rg.-Nr." do.
+RAW["invoice_number"] += [(r"(?:%s)\s*-?\s*(?:%s|ref(?:erence)?\b\.?)" % (RAW["credit_note"][0][0], NO), 1.0, "en"),
                           (r"rechn?\.?\s*-?\s*nr\b\.?", 0.9, "de")]
 
 # the payment's reference among the "other_reference" labels: the number a bank transfer
