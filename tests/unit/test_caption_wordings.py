@@ -1,0 +1,30 @@
+"""Wordings of the date of issue, of other events' dates and of the amount due that billing
+programs print: each reads as its own field, never as a neighbour's."""
+
+import pytest
+
+from invoicepipe.domain.extraction import extract_invoice
+
+from .test_extraction_fields import doc_from_rows
+
+ITEMS = {9: [(40, "Description"), (300, "Qty"), (360, "Price"), (450, "Amount")],
+         10: [(40, "Hex bolt M4x50"), (300, "3"), (360, "14.48"), (450, "43.44")],
+         11: [(40, "Hex nut M12"), (300, "2"), (360, "31.84"), (450, "63.68")]}
+
+
+@pytest.mark.parametrize("issued, shipped", [
+    ("Date d'édition:", "Expédié le:"), ("Datum uitgifte:", "Leverdatum:"), ("Date Invoiced:", "Date Shipped:"),
+])
+def test_the_date_of_issue_beside_a_shipping_date(issued, shipped):
+    rows = {0: "ACME", 3: f"{issued} 14/01/2026", 4: f"{shipped} 04/01/2026", **ITEMS}
+    date = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert date.value == "2026-01-14" and not {"contested", "qualified"} & set(date.evidence)
+
+
+def test_net_amount_due_is_the_amount_to_pay():
+    rows = {0: "ACME", 3: "Invoice No. 000626", **ITEMS, 13: [(300, "Net Total"), (450, "107.12")],
+            14: [(300, "State Sales Tax 8.25%"), (450, "8.84")], 15: [(300, "Net Amount Due"), (450, "115.96")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    total = ex.fields["total"]
+    assert ex.value("net") == "107.12" and total.value == "115.96"
+    assert total.method == "label_right" and "arithmetic" in total.evidence  # read under its label, not added up
