@@ -170,3 +170,18 @@ def test_the_number_word_before_the_corrective_invoices_word():
     rows = {0: "FACTURA RECTIFICATIVA", 3: [(40, "CLIENTE"), (300, "Nº rectificativa: A-2026/00553")]}
     f = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
     assert f.value == "A-2026/00553" and f.confidence >= 0.9
+
+
+def test_a_caption_row_with_only_its_tax_known_closes_the_items():
+    # "Ilma maksuta" and "Kokku" in no list: the tax's caption names its rate, and the row of
+    # three captions over the sums is no item, nor is the row of sums under it (one item: no
+    # sum of items before it to tell the sums' row by)
+    rows = {k: v for k, v in STRIP.items() if k < 7}
+    rows[10] = [(40, "Ilma maksuta"), (360, "Käibemaks 24%"), (450, "Kokku")]
+    rows[11] = [(40, "450,00"), (360, "108,00"), (450, "558,00")]
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert [str(li.amount) for li in ex.lines] == ["450.00"]
+    # an item's description naming a rate in one cell is still an item
+    rows = {k: v for k, v in STRIP.items() if k < 10}
+    rows[7] = [(40, "Kleeplint käibemaks 24%"), (300, "4"), (360, "1,46"), (450, "5,84")]
+    assert [str(li.amount) for li in extract_invoice(doc_from_rows(rows), []).lines] == ["450.00", "5.84", "70.20"]

@@ -25,6 +25,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import numbers_the_columns
 from invoicepipe.domain.extraction.layout import Line, make_line
+from invoicepipe.domain.extraction.labels import cells_apart
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.table_block import beside, header_beside_block, in_table, with_block_edge
 from invoicepipe.domain.extraction.table_columns import Header, find_header, may_head
@@ -123,7 +124,8 @@ def _collect(ctx: Context) -> Optional[_Table]:
             # a tax label under the table's own tax column ("19% VAT(S)" on each item) is the
             # item's tax category, not a tax row
             labelled = any(not _in_tax_column(h, table.header) for h in hits) if table is not None else bool(hits)
-            if table.rows and len({h.field for h in hits}) >= 2 and not any(ch.isdigit() for ch in _RATES.sub("", ln.text)):
+            if table.rows and not any(ch.isdigit() for ch in _RATES.sub("", ln.text)) and (
+                    len({h.field for h in hits}) >= 2 or _rate_caption_row(ln, hits)):
                 # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items, or
                 # a row of sum captions ("Vahesumma   Käibemaks 24%   Arve summa") over the sums
                 state = "closed"
@@ -146,11 +148,23 @@ def _collect(ctx: Context) -> Optional[_Table]:
 
 # the rates a row of sum captions names ("Käibemaks 24%", "MwSt. 19 %"): no figure of a row
 _RATES = re.compile(r"\d{1,2}(?:[.,]\d{1,2})?\s*%")
+_RATE_AFTER = re.compile(r"\s*\d{1,2}(?:[.,]\d{1,2})?\s*%")
 # the labels of sums that close an item table, and an amount with its cents as they print it
 _CLOSING_LABELS = ("net", "total")
 # (ending the line: a sum line ends with its sum, where an item row of a table whose side
 # block went unseen goes on, "Te betalen € 201,28 25 mm")
 _SUM_FIGURE = re.compile(r"\d[.,]\d\d\s*(?:[A-Z]{3}|[€$£])?\s*$")
+
+
+def _rate_caption_row(ln: Line, hits: list) -> bool:
+    """A row of three or more caption cells, one of them a tax label naming its rate, and no
+    figure but rates: the captions of the sums printed as a row ("Kokku ilma KM-ta   Käibemaks
+    24%   Kokku"), where the vocabulary knows the tax's caption only. An item's description
+    cell names no rate apart from its figures."""
+    if not any(h.field == "tax" and _RATE_AFTER.match(h.line.text, h.end) for h in hits):
+        return False
+    cells = 1 + sum(cells_apart(a, b) for a, b in zip(ln.words, ln.words[1:]))
+    return cells >= 3
 
 
 def _closing_label(hits: list, part: Line) -> bool:

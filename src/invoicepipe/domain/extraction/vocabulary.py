@@ -145,7 +145,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le", 1.0, "fr"),
         # the billing program's print date, on French invoices the date of issue: "Date d'édition"
         (r"date\s*d['’]\s*édition", 0.9, "fr"),
-        (r"factuur\s*datum|datum\s*(?:van\s*)?uitgifte|uitgiftedatum", 1.0, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
+        (r"factuur\s*datum|datum\s*(?:van\s*)?uitgifte|uitgiftedatum", 1.0, "nl"), (r"opgemaakt\s*op", 0.8, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
         (r"data\s*(?:della\s*|del\s*|di\s*)?(?:fattura|emissione|documento|doc\.)", 1.0, "it"),
         (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
@@ -287,7 +287,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # US billing prints: "Ship Date", "Date Shipped", "Shipped"
         (r"ship(?:ped)?\s*date|date\s*shipped", 1.0, "en"),
         (r"(?:liefer(?:schein)?|leistungs|bestell|auftrags|vertrags|angebots)\s*-?\s*datum", 1.0, "de"),
-        (r"date\s*de\s*(?:livraison|commande)|date\s*d['’]\s*expédition|expédiée?\s*le", 1.0, "fr"), (r"leverdatum|leveringsdatum", 1.0, "nl"),
+        (r"date\s*de\s*(?:livraison|commande)|date\s*d['’]\s*expédition|expédiée?\s*le", 1.0, "fr"), (r"leverdatum|leveringsdatum|prestatiedatum", 1.0, "nl"),
         (r"fecha\s*de\s*(?:entrega|pedido)", 1.0, "es"), (r"data\s*(?:di\s*)?(?:consegna|ordine)", 1.0, "it"),
         (r"data\s*de\s*(?:entrega|encomenda)", 1.0, "pt"), (r"data\s*(?:sprzedaży|dostawy|zamówienia)", 1.0, "pl"),
         # the statutory wording of the Polish sale date (KSeF and most invoicing programs)

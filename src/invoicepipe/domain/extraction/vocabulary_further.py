@@ -91,7 +91,7 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (r"data\s*livr[aă]rii|data\s*expedierii|la\s*data\s*de", 1.0, "ro"),
     ],
     "net": [
-        (r"summa\s*(?:käibemaksuta|km-ta)|maksustatav\s*summa|kokku\s*km-ta", 1.0, "et"),
+        (r"summa\s*(?:käibemaksuta|km-ta)|maksustatav\s*summa|kokku\s*(?:ilma\s*)?km-ta", 1.0, "et"),
         (r"summa\s*bez\s*pvn|kopā\s*bez\s*pvn|apliekamā\s*summa", 1.0, "lv"),
         (r"suma\s*be\s*pvm|iš\s*viso\s*be\s*pvm|apmokestinamoji\s*vertė", 1.0, "lt"),
         (r"ara\s*toplam|mal\s*hizmet\s*toplam(?:\s*tutarı)?|matrah|kdv\s*matrahı", 1.0, "tr"),
