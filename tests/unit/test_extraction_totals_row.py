@@ -185,3 +185,30 @@ def test_a_caption_row_with_only_its_tax_known_closes_the_items():
     rows = {k: v for k, v in STRIP.items() if k < 10}
     rows[7] = [(40, "Kleeplint käibemaks 24%"), (300, "4"), (360, "1,46"), (450, "5,84")]
     assert [str(li.amount) for li in extract_invoice(doc_from_rows(rows), []).lines] == ["450.00", "5.84", "70.20"]
+
+
+def test_a_specks_figure_in_the_caption_row_is_no_figure():
+    from dataclasses import replace
+
+    from invoicepipe.domain.models import DocumentText
+
+    rows = {0: "Faktúra č. 2026000508", 1: "Dátum vystavenia: 18.02.2026",
+            5: [(40, "Kód"), (100, "Názov položky"), (300, "Množstvo"), (360, "Jedn. cena"), (450, "Spolu bez DPH")],
+            6: [(40, "PER-1081"), (100, "Guľôčkové pero zelené"), (300, "-1"), (360, "14,29"), (450, "-14,29")],
+            8: [(40, "Základ dane"), (150, "DPH 23 %"), (200, "5"), (300, "K úhrade")],
+            9: [(40, "-14,29 €"), (360, "-3,29 €"), (450, "-17,58 €")]}
+    page = doc_from_rows(rows, confidence=0.9).pages[0]
+    # OCR read a speck between two captions as "5", doubting it: the captions close the items
+    words = tuple(replace(w, confidence=0.37) if w.text == "5" else w for w in page.words)
+    doc = DocumentText((replace(page, words=words),), None, "test")
+    assert [str(li.amount) for li in extract_invoice(doc, []).lines] == ["-14.29"]
+
+
+def test_a_specks_minus_before_one_amount_of_the_row_of_sums():
+    rows = {k: v for k, v in STRIP.items() if k < 10}
+    rows[10] = [(40, "Vahesumma"), (150, "Käibemaks 24%"), (260, "Käibemaks 9%"), (400, "Kokku")]
+    rows[11] = [(40, "-526,04 EUR"), (150, "109,40 EUR"), (260, "6,32 EUR"), (400, "641,76 EUR")]
+    scan = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    assert (scan.value("net"), scan.value("total")) == ("526.04", "641.76") and "repaired" in scan.fields["net"].evidence
+    # on a text layer the sign is printed: nothing is repaired
+    assert extract_invoice(doc_from_rows(rows), []).value("net") != "526.04"

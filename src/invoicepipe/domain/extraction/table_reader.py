@@ -124,7 +124,7 @@ def _collect(ctx: Context) -> Optional[_Table]:
             # a tax label under the table's own tax column ("19% VAT(S)" on each item) is the
             # item's tax category, not a tax row
             labelled = any(not _in_tax_column(h, table.header) for h in hits) if table is not None else bool(hits)
-            if table.rows and not any(ch.isdigit() for ch in _RATES.sub("", ln.text)) and (
+            if table.rows and not _figures_but_rates(ln) and (
                     len({h.field for h in hits}) >= 2 or _rate_caption_row(ln, hits)):
                 # the header of a tax breakdown ("Warenwert ... Steuerbetrag") under the items, or
                 # a row of sum captions ("Vahesumma   Käibemaks 24%   Arve summa") over the sums
@@ -148,12 +148,21 @@ def _collect(ctx: Context) -> Optional[_Table]:
 
 # the rates a row of sum captions names ("Käibemaks 24%", "MwSt. 19 %"): no figure of a row
 _RATES = re.compile(r"\d{1,2}(?:[.,]\d{1,2})?\s*%")
+# an OCR word confidence under which one character is a speck rather than a figure
+_SPECK_CONFIDENCE = 0.5
 _RATE_AFTER = re.compile(r"\s*\d{1,2}(?:[.,]\d{1,2})?\s*%")
 # the labels of sums that close an item table, and an amount with its cents as they print it
 _CLOSING_LABELS = ("net", "total")
 # (ending the line: a sum line ends with its sum, where an item row of a table whose side
 # block went unseen goes on, "Te betalen € 201,28 25 mm")
 _SUM_FIGURE = re.compile(r"\d[.,]\d\d\s*(?:[A-Z]{3}|[€$£])?\s*$")
+
+
+def _figures_but_rates(ln: Line) -> bool:
+    """A figure on the line other than a rate; a scan's speck (one character OCR doubts, "5"
+    between "DPH 23 %" and "K úhrade") is none."""
+    text = " ".join(w.text for w in ln.words if not (len(w.text) == 1 and w.confidence < _SPECK_CONFIDENCE))
+    return any(ch.isdigit() for ch in _RATES.sub("", text))
 
 
 def _rate_caption_row(ln: Line, hits: list) -> bool:
