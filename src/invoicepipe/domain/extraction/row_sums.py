@@ -11,7 +11,9 @@ total; any other row of amounts (an item's quantity, price and amount; a breakdo
 base, tax and gross where the page prints more rows of them) adds up only by chance, and a
 second row that adds up the same way makes the reading ambiguous: then nothing is read. A
 row that prints a rate is one rate's breakdown row (base, tax, gross), and a row whose sum is
-not the document's largest amount is a part's, never the invoice's total.
+not the document's largest amount is a part's, never the invoice's total. On a scan, one
+amount whose minus sign alone keeps the row from adding up (the others positive) had a speck
+or a rule's end read as its sign: it is read positive, and noted repaired.
 """
 
 from __future__ import annotations
@@ -48,20 +50,39 @@ def row_sums_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candid
         toks = [t for t in amounts_on(line, ctx.decimal_sep, cw) if t.has_decimals]
         if not 3 <= len(toks) <= 5 or len(toks) != len(amounts_on(line, ctx.decimal_sep, cw)):
             continue
-        net, taxes, total = toks[0], toks[1:-1], toks[-1]
-        if abs(total.value) != largest:
+        if abs(toks[-1].value) != largest:
             continue  # the document's total is its largest amount; a smaller sum is a part's
-        tax = sum((t.value for t in taxes), Decimal(0))
-        if abs(net.value + tax - total.value) > CENT or not _plausible(net.value, [t.value for t in taxes]):
+        values, flipped = _signs(line, [t.value for t in toks])
+        net, taxes, total = values[0], values[1:-1], values[-1]
+        tax = sum(taxes, Decimal(0))
+        if abs(net + tax - total) > CENT or not _plausible(net, taxes):
             continue
-        found.append((line, net, taxes, total, tax))
+        found.append((line, toks, values, tax, flipped))
     if len(found) != 1:
         return None
-    line, net, taxes, total, tax = found[0]
+    line, toks, values, tax, flipped = found[0]
     words = lambda *ts: tuple(w for t in ts for w in line.words_in(t.start, t.end))  # noqa: E731
-    return (Candidate("net", format_amount(net.value), ROW_SUMS_SCORE, "row_sums", words(net), net.value),
-            Candidate("tax", format_amount(tax), ROW_SUMS_SCORE, "row_sums", words(*taxes), tax),
-            Candidate("total", format_amount(total.value), ROW_SUMS_SCORE, "row_sums", words(total), total.value))
+    cands = (Candidate("net", format_amount(values[0]), ROW_SUMS_SCORE, "row_sums", words(toks[0]), values[0]),
+             Candidate("tax", format_amount(tax), ROW_SUMS_SCORE, "row_sums", words(*toks[1:-1]), tax),
+             Candidate("total", format_amount(values[-1]), ROW_SUMS_SCORE, "row_sums", words(toks[-1]), values[-1]))
+    if flipped is not None:
+        # the sign OCR read was a speck's: only the arithmetic says so, and a repaired value
+        # counts one agreement at most (``amount_checks``)
+        cands[0 if flipped == 0 else 1 if flipped < len(toks) - 1 else 2].notes.append("repaired")
+    return cands
+
+
+def _signs(line, values: list[Decimal]) -> tuple[list[Decimal], Optional[int]]:
+    """``values``, with the one amount whose minus sign alone breaks the row's sum read
+    positive where OCR read the row (a speck or a rule's end before "1 523,51"), and which."""
+    negative = [i for i, v in enumerate(values) if v < 0]
+    if len(negative) != 1 or all(w.confidence >= 1.0 for w in line.words):
+        return values, None
+    i = negative[0]
+    fixed = [abs(v) if k == i else v for k, v in enumerate(values)]
+    if abs(fixed[0] + sum(fixed[1:-1], Decimal(0)) - fixed[-1]) > CENT:
+        return values, None
+    return fixed, i
 
 
 def _plausible(net: Decimal, taxes: list[Decimal]) -> bool:
