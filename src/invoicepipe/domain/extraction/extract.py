@@ -233,7 +233,12 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # account's (``labels``); a credit note's title with a number word, the abbreviated document
 # word before a date word; holds for a date a due caption reads and a number OCR split inside
 # a word.
-EXTRACTOR_VERSION = "kv-2.36"
+# kv-2.37: a date word qualified by the invoice's own word names the date of issue
+# (``qualified_dates.document_dated``); further caption wordings of dates, of the amount due and
+# of the number; a caption row naming a rate closes the items where only the tax's caption is
+# known, a scan's speck no figure there (``table_reader``); one amount's minus sign that alone
+# breaks a scanned row of sums read as a speck's (``row_sums``).
+EXTRACTOR_VERSION = "kv-2.37"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
