@@ -90,9 +90,10 @@ def test_a_number_one_space_after_the_value_keeps_it_from_auto_approval():
 
 
 def test_a_code_after_the_label_with_the_number_wrapped_under_it_keeps_it_from_auto_approval():
-    # "FATURA N.º FT" over "A2026/173": the number's first part stayed on the label's line
+    # "FATURA N.º FT" over "A2026/173": the number's first part stayed on the label's line; a
+    # person sees it joined, and decides
     value, conf, evidence = number({0: "FATURA N.º FT", 1: "A2026/173", 3: "Total 316,83 EUR"})
-    assert value == "A2026/173" and conf <= 0.45 and "code_before" in evidence
+    assert value == "FT A2026/173" and conf <= 0.45 and "code_before" in evidence and "code_joined" in evidence
     # the label alone on its line: the number under it is whole
     value, conf, evidence = number({0: "FATURA N.º", 1: "A2026/173", 3: "Total 316,83 EUR"})
     assert value == "A2026/173" and conf > 0.45 and "code_before" not in evidence

@@ -399,7 +399,9 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                 # a caption no list holds: which document's number it names is a guess
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             if code_before(ctx, cand) or code_after_label(ctx, cand):
-                # a code one space before the number may be its first part, lost: a person decides
+                # a code one space before the number may be its first part, lost: a person decides,
+                # and sees it joined where it ended the label's line ("FATURA N.º FT" over "A2026/173")
+                cand = _with_code_after_label(ctx, cand)
                 cand.notes.append("code_before")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             elif number_after(ctx, cand):
@@ -889,3 +891,15 @@ def _differs(name: str, a: str, b: str) -> bool:
     if name in ("total", "net", "tax"):
         return Decimal(a) != Decimal(b)
     return normalise_id(a) != normalise_id(b)
+
+
+def _with_code_after_label(ctx: Context, cand: Candidate) -> Candidate:
+    """``cand`` with the code that ends its label's line joined before it ("FT" + "A2026/173":
+    the number wrapped after its document-type code), or ``cand`` where none does."""
+    code = code_after_label(ctx, cand)
+    if code is None or code_before(ctx, cand):
+        return cand
+    line = cand.label.line
+    words = tuple(w for w, (st, _) in zip(line.words, line.spans) if st >= cand.label.end and w.text.strip(" :#.") == code)
+    value = f"{code} {cand.value}"
+    return replace(cand, value=value, raw=value, words=(*words[:1], *cand.words), notes=[*cand.notes, "code_joined"])
