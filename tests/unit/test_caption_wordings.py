@@ -29,3 +29,13 @@ def test_net_amount_due_is_the_amount_to_pay():
     total = ex.fields["total"]
     assert ex.value("net") == "107.12" and total.value == "115.96"
     assert total.method == "label_right" and "arithmetic" in total.evidence  # read under its label, not added up
+
+
+@pytest.mark.parametrize("caption", ["Datum van factuur:", "Data da fatura:", "Date de la facture:"])
+def test_a_date_word_before_the_invoices_word_captions_the_date_not_the_number(caption):
+    # the bare "factuur:" labels a number; after a date word it is the date's caption, and the
+    # day of the month ("13") was read as the invoice number
+    rows = {0: "ACME", 3: "Nr. 202600066", 4: f"{caption} 13 feb. 2026", **ITEMS}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_number") != "13" and ex.value("invoice_date") == "2026-02-13"
+    assert ex.fields["invoice_date"].method == "label_right"

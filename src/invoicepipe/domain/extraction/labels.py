@@ -163,7 +163,7 @@ def find_labels(line: Line) -> list[LabelHit]:
             hits = _misread_date_label(line, text, hits)
         hits = _lost_ordinal(line, text, hits)
         hits = _misread_document_word(line, text, hits)
-    return _compounds(line, text, _account_captions(line, text, hits))
+    return _compounds(line, text, _dated_document_word(text, _account_captions(line, text, hits)))
 
 
 # "(IBAN)" right after a number caption: "Sąskaitos Nr. (IBAN)", "Račun (IBAN):", "Konto (IBAN)"
@@ -179,6 +179,33 @@ def _account_captions(line: Line, text: str, hits: list[LabelHit]) -> list[Label
     for h in hits:
         m = _IBAN_AFTER.match(text, h.end) if h.field == "invoice_number" else None
         out.append(replace(h, field="iban", end=m.end()) if m else h)
+    return out
+
+
+# a bare date word before the invoice's word, with the joining words between: "Datum van
+# factuur:", "Data da fatura:", "Date de la facture:"
+_DATE_BEFORE = re.compile(r"(?i)(?:date|datum|data|fecha|d[aá]tum|datums|kuupäev)\s+(?:(?:of|van|de|del|della|di|da|do|du|"
+                          r"der|des|la|le|the|het)\s+){0,2}$")
+_DOCUMENT_WORD = re.compile(r"(?i)(?:invoice|rechnung|facture|factuur|factura|fattura|fatura|faktura)\s*:?")
+# the date of issue's caption made of a bare date word and the invoice's word ("Inv. Date": 0.9)
+DATED_DOCUMENT_STRENGTH = 0.9
+
+
+def _dated_document_word(text: str, hits: list[LabelHit]) -> list[LabelHit]:
+    """The invoice's word after a bare date word is the date of issue's caption, not the
+    number's: "Datum van factuur: 13 feb. 2026" (a bare "factuur:" labels a number, and "13"
+    was read as it, at 0.98). The hit becomes an issue-date caption from the date word on; a
+    hit inside that span (the bare "Datum") goes."""
+    out = hits
+    for h in hits:
+        if h.field != "invoice_number" or not _DOCUMENT_WORD.fullmatch(text[h.start:h.end].strip()):
+            continue
+        m = _DATE_BEFORE.search(text, 0, h.start)
+        if m is None:
+            continue
+        dated = replace(h, field="invoice_date", strength=DATED_DOCUMENT_STRENGTH, start=m.start())
+        out = sorted([o for o in out if o is not h and not (o.start >= dated.start and o.end <= dated.end)] + [dated],
+                     key=lambda o: o.start)
     return out
 
 
