@@ -97,3 +97,15 @@ def test_a_code_after_the_label_with_the_number_wrapped_under_it_keeps_it_from_a
     # the label alone on its line: the number under it is whole
     value, conf, evidence = number({0: "FATURA N.º", 1: "A2026/173", 3: "Total 316,83 EUR"})
     assert value == "A2026/173" and conf > 0.45 and "code_before" not in evidence
+
+
+def test_a_code_alone_over_the_number_in_its_cell_is_joined_and_held():
+    # "Nº Fatura" over "FT" over "A2026/783": the number wrapped in its narrow cell after its code
+    rows = {0: [(40, "Nº Fatura"), (140, "Data emissão")], 1: [(40, "FT"), (140, "15 de fevereiro de")],
+            2: [(40, "A2026/783"), (140, "2026")], 4: "Total 316,83 EUR"}
+    value, conf, evidence = number(rows)
+    assert value == "FT A2026/783" and conf <= 0.45 and "code_joined" in evidence
+    # a code in another column is no part of it
+    rows[1] = [(140, "15 de fevereiro de"), (240, "FT")]
+    value, conf, evidence = number(rows)
+    assert value == "A2026/783" and "code_joined" not in evidence

@@ -32,9 +32,10 @@ from invoicepipe.domain.extraction.number_evidence import header_row_columns
 from invoicepipe.domain.extraction.qualified_dates import document_dated, qualified_date
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
-from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_after_label, code_and_number, code_before,
-                                                             code_opens_cell, glued_after, glued_before, letter_among_zeros,
-                                                             number_after, number_below_separator, number_past_separator,
+from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_above_in_cell, code_after_label,
+                                                             code_and_number, code_before, code_opens_cell, glued_after,
+                                                             glued_before, letter_among_zeros, number_after,
+                                                             number_below_separator, number_past_separator,
                                                              opening_beside_label, separator_end, series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
 from invoicepipe.domain.extraction.parsing import normalise_id
@@ -398,7 +399,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             if "unknown_caption" in cand.notes:
                 # a caption no list holds: which document's number it names is a guess
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
-            if code_before(ctx, cand) or code_after_label(ctx, cand):
+            if code_before(ctx, cand) or code_after_label(ctx, cand) or code_above_in_cell(ctx, cand):
                 # a code one space before the number may be its first part, lost: a person decides,
                 # and sees it joined where it ended the label's line ("FATURA N.º FT" over "A2026/173")
                 cand = _with_code_after_label(ctx, cand)
@@ -894,12 +895,19 @@ def _differs(name: str, a: str, b: str) -> bool:
 
 
 def _with_code_after_label(ctx: Context, cand: Candidate) -> Candidate:
-    """``cand`` with the code that ends its label's line joined before it ("FT" + "A2026/173":
-    the number wrapped after its document-type code), or ``cand`` where none does."""
-    code = code_after_label(ctx, cand)
-    if code is None or code_before(ctx, cand):
+    """``cand`` with the code that ends its label's line, or stands alone over it in its cell,
+    joined before it ("FT" + "A2026/173": the number wrapped after its document-type code), or
+    ``cand`` where none does."""
+    if code_before(ctx, cand):
         return cand
-    line = cand.label.line
-    words = tuple(w for w, (st, _) in zip(line.words, line.spans) if st >= cand.label.end and w.text.strip(" :#.") == code)
+    code = code_after_label(ctx, cand)
+    if code is not None:
+        line = cand.label.line
+        words = tuple(w for w, (st, _) in zip(line.words, line.spans) if st >= cand.label.end and w.text.strip(" :#.") == code)
+    else:
+        above = code_above_in_cell(ctx, cand)  # "FT" over "A2026/783" in the number's cell
+        if above is None:
+            return cand
+        code, words = above.text, (above,)
     value = f"{code} {cand.value}"
     return replace(cand, value=value, raw=value, words=(*words[:1], *cand.words), notes=[*cand.notes, "code_joined"])

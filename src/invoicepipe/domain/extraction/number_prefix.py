@@ -145,6 +145,27 @@ def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     return rest
 
 
+def code_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Word]:
+    """"Nº Fatura" over "FT" over "A2026/783": a value read under its label with a lone series
+    code between them in the value's column, the number wrapped in its narrow cell after its
+    first part; the code's word, else None. The code may be the number's: a person decides."""
+    label = cand.label
+    if cand.method != "label_below" or label is None or not cand.words:
+        return None
+    first = cand.words[0]
+    below, _ = _line_and_index(ctx, first)
+    line = label.line
+    if below is None or below.page != line.page or below.index <= line.index + 1:
+        return None
+    cw = ctx.layout.char_width
+    column = [w for ln in ctx.layout.by_page[line.page][line.index + 1:below.index] for w in ln.words
+              if w.box.x0 < first.box.x1 and w.box.x1 > first.box.x0 - _ALIGNED * cw]
+    if len(column) != 1 or not SERIES_CODE.fullmatch(column[0].text) or number_label_word(column[0].text):
+        return None
+    code = column[0]
+    return code if abs(code.box.x0 - first.box.x0) <= _ALIGNED * cw else None
+
+
 # what OCR glues to the front of a number it read only in part: a letter or digit, or a
 # sign a letter is read as ("$" for S, "@" for 0 or O, "&" for 8, "§" for S)
 _LOST_LEAD = re.compile(r"[A-Za-z0-9$@&§]")
