@@ -142,6 +142,8 @@ def test_the_romanian_statutory_form_series_and_numbered_columns():
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("invoice_number") == "SBX 0727"
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("1835.00", "385.35", "2220.35")
+    # a scan's "Sęria": the label is matched with its accents folded, and so is its series
+    assert extract_invoice(doc_from_rows({**rows, 2: [(300, "Sęria SBX nr. 0727")]}), []).value("invoice_number") == "SBX 0727"
     assert [(line.quantity, line.unit_price, line.amount) for line in ex.lines] == [(D("100.00"), D("18.35"), D("1835.00"))]
 
 

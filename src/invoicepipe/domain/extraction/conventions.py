@@ -11,6 +11,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
+from stdnum.au import abn as stdnum_au_abn
+
 from invoicepipe.domain.extraction.currency_evidence import agreed_currency, domestic_currency, validated_countries
 from invoicepipe.domain.extraction.layout import Line, build_layout
 from invoicepipe.domain.extraction.parsing import (
@@ -276,6 +278,8 @@ def locale_backs_order(ctx: Context, order: str, currency: Optional[tuple]) -> b
                     and not countries_on_page(ctx) - {"US"})
     if order != "dmy":
         return False
+    if australian(ctx) == 2:
+        return True  # an Australian address and a checked ABN: two signals of a day-first country
     countries = countries_on_page(ctx)
     if not countries or countries & _MONTH_FIRST:
         return False
@@ -286,9 +290,25 @@ def locale_backs_order(ctx: Context, order: str, currency: Optional[tuple]) -> b
 
 def order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:
     """Month-first only for US-dollar English documents with no European VAT id or IBAN on
-    them (an Irish or Dutch vendor billing in dollars still writes the day first); everyone
-    else writes day first."""
+    them (an Irish or Dutch vendor billing in dollars still writes the day first) and no
+    Australian address or ABN (a "$" alone is read as the US dollar before the vendor's
+    currency is known, and Australia writes the day first); everyone else writes day first."""
     langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
     english = not langs or langs.most_common(1)[0][0] == "en"
     european = bool(countries_on_page(ctx) - {"US", "IN"})
-    return "mdy" if english and currency and currency[0].value == "USD" and not european else "dmy"
+    dollar = bool(currency and currency[0].value == "USD")
+    return "mdy" if english and dollar and not european and not australian(ctx) else "dmy"
+
+
+# an Australian address ("East Maitland NSW 2323": a state and a four-digit postcode) and the
+# business number's caption before eleven digits ("ABN 69 106 186 587")
+_AU_PLACE = re.compile(r"\b(?:NSW|VIC|QLD|SA|WA|TAS|ACT|NT)\s+\d{4}(?!\d)")
+_ABN = re.compile(r"\bABN:?\s*(\d{2} ?\d{3} ?\d{3} ?\d{3})(?!\d)")
+
+
+def australian(ctx: Context) -> int:
+    """How many Australian signals the page gives: an Australian address, an ABN whose check
+    digits hold (python-stdnum); 0, 1 or 2."""
+    place = any(_AU_PLACE.search(ln.text) for ln in ctx.layout.lines)
+    abn = any((m := _ABN.search(ln.text)) and stdnum_au_abn.is_valid(m.group(1)) for ln in ctx.layout.lines)
+    return int(place) + int(abn)

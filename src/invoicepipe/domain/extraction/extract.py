@@ -378,6 +378,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # "TERMIN PŁATNOŚCI"); which caption the date is under, a person says
             cand.notes.append("claimed_by_due_date")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name == "invoice_date" and cand is not None and _order_guessed(ctx, cand):
+            # "03/02/2026" read in an order nothing on the page proves and the locale backs by
+            # no two signals: the month and the day may be the other way round
+            cand.notes.append("order_guessed")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name in ("invoice_number", "invoice_date") and cand is not None and value_over_label(ctx, cand, parser):
             # values over their captions in rows of two or more: the one under the label may be
             # the next caption's
@@ -911,3 +916,17 @@ def _with_code_after_label(ctx: Context, cand: Candidate) -> Candidate:
         code, words = above.text, (above,)
     value = f"{code} {cand.value}"
     return replace(cand, value=value, raw=value, words=(*words[:1], *cand.words), notes=[*cand.notes, "code_joined"])
+
+
+# a numeric date with slashes or dashes; dots ("01.02.2026") are written day first wherever they
+# are written (``parsing.date_order_evidence`` takes no vote from them either)
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})([/-])(\d{1,2})\2(?:\d{4}|\d{2})(?!\d)")
+
+
+def _order_guessed(ctx: Context, cand: Candidate) -> bool:
+    """The date is numeric with day and month both 12 or less and different, and its order
+    was neither proven by another date on the page nor backed by the locale's two signals."""
+    if ctx.date_order_proven or ctx.date_order_local:
+        return False
+    m = _NUMERIC_DATE.search(" ".join(w.text for w in cand.words))
+    return bool(m) and int(m.group(1)) <= 12 and int(m.group(3)) <= 12 and m.group(1).lstrip("0") != m.group(3).lstrip("0")

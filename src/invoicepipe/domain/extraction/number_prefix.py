@@ -24,7 +24,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word, skipped_before
 from invoicepipe.domain.extraction.code_lookalikes import code_read_as_letters
-from invoicepipe.domain.extraction.labels import cells_apart
+from invoicepipe.domain.extraction.labels import cells_apart, fold_accents
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
 from invoicepipe.domain.models import Word
@@ -243,7 +243,8 @@ def series_and_number(cand: Candidate) -> Optional[Candidate]:
     hit = cand.label
     if hit is None or not cand.value:
         return None
-    m = _SERIES_LABEL.search(hit.line.text[hit.start:hit.end])
+    # the label was matched with its accents folded ("Sęria": OCR's reading of "Seria")
+    m = _SERIES_LABEL.search(fold_accents(hit.line.text[hit.start:hit.end]))
     if m is None or cand.value.upper().startswith(m.group(1).upper()):
         return None
     value = f"{m.group(1).upper()} {cand.value}"
