@@ -235,10 +235,13 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # word before a date word; holds for a date a due caption reads and a number OCR split inside
 # a word.
 # kv-2.37: a date word qualified by the invoice's own word names the date of issue
-# (``qualified_dates.document_dated``); further caption wordings of dates, of the amount due and
+# (``qualified_dates.document_dated``), and the invoice's word after a date word captions the
+# date, not the number (``labels``); further caption wordings of dates, of the amount due and
 # of the number; a caption row naming a rate closes the items where only the tax's caption is
 # known, a scan's speck no figure there (``table_reader``); one amount's minus sign that alone
-# breaks a scanned row of sums read as a speck's (``row_sums``).
+# breaks a scanned row of sums read as a speck's (``row_sums``); a code wrapped before the
+# number joined and held; an Australian page writes the day first, and a day/month-ambiguous
+# date on a guessed order is held; the Romanian series read with accents folded.
 EXTRACTOR_VERSION = "kv-2.37"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -406,8 +409,9 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             if code_before(ctx, cand) or code_after_label(ctx, cand) or code_above_in_cell(ctx, cand):
                 # a code one space before the number may be its first part, lost: a person decides,
-                # and sees it joined where it ended the label's line ("FATURA N.º FT" over "A2026/173")
-                cand = _with_code_after_label(ctx, cand)
+                # and sees it joined where it ended the label's line ("FATURA N.º FT" over
+                # "A2026/173") or stood over the number in its cell
+                cand = _with_wrapped_code(ctx, cand)
                 cand.notes.append("code_before")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             elif number_after(ctx, cand):
@@ -899,7 +903,7 @@ def _differs(name: str, a: str, b: str) -> bool:
     return normalise_id(a) != normalise_id(b)
 
 
-def _with_code_after_label(ctx: Context, cand: Candidate) -> Candidate:
+def _with_wrapped_code(ctx: Context, cand: Candidate) -> Candidate:
     """``cand`` with the code that ends its label's line, or stands alone over it in its cell,
     joined before it ("FT" + "A2026/173": the number wrapped after its document-type code), or
     ``cand`` where none does."""

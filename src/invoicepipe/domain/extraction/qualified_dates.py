@@ -26,10 +26,9 @@ dates ("Delivery Note Date", "Data documento di trasporto").
 from __future__ import annotations
 
 import re
-
-from invoicepipe.domain.extraction.labels import fold_accents
 from dataclasses import replace
 
+from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 # the label strength of the bare date words in ``vocabulary`` ("date", "datum", "data",
