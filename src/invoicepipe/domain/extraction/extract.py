@@ -38,7 +38,7 @@ from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE
                                                              number_below_separator, number_past_separator,
                                                              opening_beside_label, separator_end, series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net
-from invoicepipe.domain.extraction.parsing import normalise_id
+from invoicepipe.domain.extraction.parsing import NUMERIC_DATE, normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value, value_left_of_label, value_over_label,
     parse_date_value, parse_identifier)
@@ -922,15 +922,15 @@ def _with_wrapped_code(ctx: Context, cand: Candidate) -> Candidate:
     return replace(cand, value=value, raw=value, words=(*words[:1], *cand.words), notes=[*cand.notes, "code_joined"])
 
 
-# a numeric date with slashes or dashes; dots ("01.02.2026") are written day first wherever they
-# are written (``parsing.date_order_evidence`` takes no vote from them either)
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})([/-])(\d{1,2})\2(?:\d{4}|\d{2})(?!\d)")
-
-
 def _order_guessed(ctx: Context, cand: Candidate) -> bool:
-    """The date is numeric with day and month both 12 or less and different, and its order
-    was neither proven by another date on the page nor backed by the locale's two signals."""
+    """The date is numeric with slashes or dashes, day and month both 12 or less and
+    different, and its order was neither proven by another date on the page nor backed by the
+    locale's two signals. Dots ("01.02.2026") are written day first wherever they are written
+    (``parsing.date_order_evidence`` takes no vote from them either)."""
     if ctx.date_order_proven or ctx.date_order_local:
         return False
-    m = _NUMERIC_DATE.search(" ".join(w.text for w in cand.words))
-    return bool(m) and int(m.group(1)) <= 12 and int(m.group(3)) <= 12 and m.group(1).lstrip("0") != m.group(3).lstrip("0")
+    m = NUMERIC_DATE.search(" ".join(w.text for w in cand.words))
+    if m is None or m.group(2) == "." or len(m.group(1)) > 2:
+        return False
+    a, b = int(m.group(1)), int(m.group(3))
+    return a <= 12 and b <= 12 and a != b
