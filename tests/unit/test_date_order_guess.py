@@ -36,3 +36,13 @@ def test_an_ambiguous_date_on_a_guessed_order_is_held():
     # a dotted date is written day first wherever it is written
     field, _ = _date({0: "Hunter Valley Building Supplies", 4: "Invoice Date 03.02.2026"})
     assert "order_guessed" not in field.evidence
+
+
+def test_a_lone_digit_before_a_scanned_date_holds_it():
+    # OCR split the day 17: "Data documento 1 7/02/2026" reads as 7 February
+    rows = {0: "Utensileria Berica", 3: "Numero 228/2026", 4: "Data documento 1 7/02/2026", 5: "Scadenza 18/04/2026"}
+    field = extract_invoice(doc_from_rows({**rows, **ITEMS}, confidence=0.95), []).fields["invoice_date"]
+    assert "digit_before" in field.evidence and field.confidence <= 0.45
+    # on a text layer the digit is printed apart: no doubt
+    field = extract_invoice(doc_from_rows({**rows, **ITEMS}), []).fields["invoice_date"]
+    assert "digit_before" not in field.evidence

@@ -241,7 +241,8 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # known, a scan's speck no figure there (``table_reader``); one amount's minus sign that alone
 # breaks a scanned row of sums read as a speck's (``row_sums``); a code wrapped before the
 # number joined and held; an Australian page writes the day first, and a day/month-ambiguous
-# date on a guessed order is held; the Romanian series read with accents folded.
+# date on a guessed order is held; a scanned date with a lone digit before its day is held;
+# the Romanian series read with accents folded.
 EXTRACTOR_VERSION = "kv-2.37"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -380,6 +381,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # date's cell beside the issue date's wrapped caption ("Issue date 06.02.2026" under
             # "TERMIN PŁATNOŚCI"); which caption the date is under, a person says
             cand.notes.append("claimed_by_due_date")
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        elif name == "invoice_date" and cand is not None and _digit_before_date(ctx, cand):
+            # "Data documento 1 7/02/2026": OCR split the day, and the date read is "7/02/2026";
+            # which day it is, a person says
+            cand.notes.append("digit_before")
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         elif name == "invoice_date" and cand is not None and _order_guessed(ctx, cand):
             # "03/02/2026" read in an order nothing on the page proves and the locale backs by
@@ -934,3 +940,21 @@ def _order_guessed(ctx: Context, cand: Candidate) -> bool:
         return False
     a, b = int(m.group(1)), int(m.group(3))
     return a <= 12 and b <= 12 and a != b
+
+
+def _digit_before_date(ctx: Context, cand: Candidate) -> bool:
+    """An OCR date whose day opens its first word, with a lone digit a word space or less
+    before it on its line that would make a day with it ("1" + "7/02/2026": the day 17 split
+    in two): the digit may be the day's own."""
+    if not cand.words or cand.words[0].confidence >= 1.0:
+        return False
+    first = cand.words[0]
+    line = ctx.layout.line_of(first)
+    k = next((i for i, w in enumerate(line.words) if w is first), 0) if line is not None else 0
+    if k == 0:
+        return False
+    prev = line.words[k - 1]
+    day = re.match(r"\d{1,2}(?=[./-])", first.text)
+    if not (prev.text.isdigit() and len(prev.text) == 1 and day and len(day.group()) == 1):
+        return False
+    return first.box.x0 - prev.box.x1 <= 1.5 * ctx.layout.char_width and 1 <= int(prev.text + day.group()) <= 31
