@@ -349,48 +349,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands = [c for c in cands if not _discount_deadline(ctx, c)
                      and not (issued is not None and set(map(id, c.words)) & set(map(id, issued[0].words)))]
         cand, conf = best_candidate(cands)
-        if name == "invoice_date" and cand is not None and contested(cands):
-            # another date has nearly the chosen one's support: two bare "Data" labels ("Data
-            # (zi/lună/an) 13.01.2026", "… la data de 10.01.2026"), a date word before a dispatch
-            # date. The calibration maps one label's date from its raw score alone and would
-            # call either sure; which one is the issue date, a person says (unless ``agree``
-            # finds the date confirmed by a reading of its own)
-            cand.notes.append("contested")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
-        elif name == "invoice_date" and cand is not None and dated_elsewhere(ctx, cand):
-            # a cover letter's date, the invoice's page dated otherwise: held the same way
-            cand.notes.append("dated_elsewhere")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
-        elif name == "invoice_date" and cand is not None and _year_apart(ctx, cand):
-            # "26-01-31" read as 26 January 2031 on a page whose every other date is of 2026:
-            # a two-digit year, an OCR-lost century or a misread digit; a person decides
-            cand.notes.append("year_apart")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
-        elif name == "invoice_date" and cand is not None and stronger_label_unread(ctx, cand, cands):
-            # the page's "Invoice Date" unread beside a weaker label's date: which date the
-            # weaker label names, a person says
-            cand.notes.append("stronger_label_unread")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
-        elif name == "invoice_date" and cand is not None and qualified_date(ctx, cand):
-            # "Datum isporuke 10.03.2026": a bare date word with a word the vocabulary does not
-            # know; which date it is, a person says
-            cand.notes.append("qualified")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
-        elif name == "invoice_date" and cand is not None and _claimed_by_due_caption(ctx, cand):
-            # the very words a due-date caption reads as its value: a photo's skew set the due
-            # date's cell beside the issue date's wrapped caption ("Issue date 06.02.2026" under
-            # "TERMIN PŁATNOŚCI"); which caption the date is under, a person says
-            cand.notes.append("claimed_by_due_date")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
-        elif name == "invoice_date" and cand is not None and _digit_before_date(ctx, cand):
-            # "Data documento 1 7/02/2026": OCR split the day, and the date read is "7/02/2026";
-            # which day it is, a person says
-            cand.notes.append("digit_before")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
-        elif name == "invoice_date" and cand is not None and _order_guessed(ctx, cand):
-            # "03/02/2026" read in an order nothing on the page proves and the locale backs by
-            # no two signals: the month and the day may be the other way round
-            cand.notes.append("order_guessed")
+        doubt = _date_doubt(ctx, cand, cands) if name == "invoice_date" and cand is not None else None
+        if doubt is not None:
+            # which date the value is, or which day, a person says (unless ``agree`` finds the
+            # date confirmed by a reading of its own)
+            cand.notes.append(doubt)
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name in ("invoice_number", "invoice_date") and cand is not None and value_over_label(ctx, cand, parser):
             # values over their captions in rows of two or more: the one under the label may be
@@ -958,3 +921,28 @@ def _digit_before_date(ctx: Context, cand: Candidate) -> bool:
     if not (prev.text.isdigit() and len(prev.text) == 1 and day and len(day.group()) == 1):
         return False
     return first.box.x0 - prev.box.x1 <= 1.5 * ctx.layout.char_width and 1 <= int(prev.text + day.group()) <= 31
+
+
+def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate]) -> Optional[str]:
+    """Why the chosen invoice date is held for a person (the first doubt that holds), or None.
+
+    - ``contested``: another date has nearly its support (two bare "Data" labels, a date word
+      before a dispatch date); the calibration maps one label's date from its raw score alone
+      and would call either sure;
+    - ``dated_elsewhere``: a cover letter's date, the invoice's page dated otherwise;
+    - ``year_apart``: "26-01-31" read as 2031 on a page whose every other date is of 2026;
+    - ``stronger_label_unread``: the page's "Invoice Date" unread beside a weaker label's date;
+    - ``qualified``: "Datum isporuke 10.03.2026", a bare date word with a word no list holds;
+    - ``claimed_by_due_date``: the very words a due-date caption reads as its value (a photo's
+      skew set the due date's cell beside the issue date's wrapped caption);
+    - ``digit_before``: "Data documento 1 7/02/2026", OCR split the day;
+    - ``order_guessed``: "03/02/2026" read in an order nothing on the page proves and the locale
+      backs by no two signals.
+    """
+    checks = (("contested", lambda: contested(cands)), ("dated_elsewhere", lambda: dated_elsewhere(ctx, cand)),
+              ("year_apart", lambda: _year_apart(ctx, cand)),
+              ("stronger_label_unread", lambda: stronger_label_unread(ctx, cand, cands)),
+              ("qualified", lambda: qualified_date(ctx, cand)),
+              ("claimed_by_due_date", lambda: _claimed_by_due_caption(ctx, cand)),
+              ("digit_before", lambda: _digit_before_date(ctx, cand)), ("order_guessed", lambda: _order_guessed(ctx, cand)))
+    return next((note for note, holds in checks if holds()), None)
