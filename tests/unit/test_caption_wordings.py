@@ -39,3 +39,11 @@ def test_a_date_word_before_the_invoices_word_captions_the_date_not_the_number(c
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("invoice_number") != "13" and ex.value("invoice_date") == "2026-02-13"
     assert ex.fields["invoice_date"].method == "label_right"
+
+
+@pytest.mark.parametrize("issued, shipped", [("Facturé le", "Expédié le"), ("Invoiced on", "Shipped on")])
+def test_invoiced_on_beside_shipped_on_in_a_header_strip(issued, shipped):
+    rows = {0: "ACME", 3: [(40, "Invoice No."), (150, issued), (260, shipped)],
+            4: [(40, "F2026-00646"), (150, "27/03/2026"), (260, "21/03/2026")], **ITEMS}
+    date = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert date.value == "2026-03-27" and date.method == "label_below" and "contested" not in date.evidence

@@ -63,6 +63,9 @@ PRINTED = sorted(q * p for _, q, p in GOODS)
     ({(0, "amount"): [(520, "6l8.80")]}, "amount:letters:6l8.80->618.80"),  # "l" for 1
     ({(2, "qty"): [(330, "B")]}, "quantity:letters:B->8"),  # "B" for 8
     ({(1, "price"): [(420, "4.5O")]}, "unit_price:letters:4.5O->4.50"),  # "O" for 0
+    ({(2, "amount"): [(520, "101)28")]}, "amount:mark:101)28->101.28"),  # a bracket for the comma
+    ({(2, "amount"): [(520, "=——«101.28")]}, "amount:speck:=——«101.28->101.28"),  # specks before it
+    ({(2, "amount"): [(520, "101.28)")]}, "amount:speck:101.28)->101.28"),  # a bracket no other opens
 ])
 def test_a_figure_ocr_damaged_is_read_again_when_the_rows_arithmetic_confirms_it(damage, repair):
     ex = extract_invoice(_doc(_table(damage)), [])
@@ -257,3 +260,38 @@ def test_a_total_in_a_block_beside_the_table_does_not_close_it():
             [], [(360, "Subtotaal"), _right(520, "102.10")], [(360, "Totaal"), _right(520, "102.10")]]
     ex = extract_invoice(_doc(rows), [])
     assert [i.amount for i in ex.lines] == [D("31.50"), D("70.60")]
+
+
+def test_a_unit_price_read_off_its_column_and_the_amount_both_without_their_marks():
+    # "5  1232  6160" for 5 x 12,32 = 61,60 under a price column whose name the OCR garbled
+    # ("Prjs"): the row's arithmetic finds the price among its loose numbers, agreeing at a
+    # hundred times its size, and the net says both marks were lost
+    rows = [[(40, "Invoice No. INV-86")], [(40, "Description"), _right(330, "Qty"), _right(420, "Prjs"), _right(520, "Amount")],
+            [(40, "Cork board 6 mm"), _right(330, "5"), _right(420, "1232"), _right(520, "6160")],
+            [(40, "Cork granulate"), _right(330, "40"), _right(420, "6.80"), _right(520, "272.00")],
+            [], [(360, "Net total"), _right(520, "333.60")], [(360, "VAT 20 %"), _right(520, "66.72")], [(360, "Total"), _right(520, "400.32")]]
+    ex = extract_invoice(_doc(rows), [])
+    board = next(i for i in ex.lines if i.description.startswith("Cork board"))
+    assert (board.unit_price, board.amount) == (D("12.32"), D("61.60"))
+    assert "unit_price:lost mark:1232->12.32" in board.evidence
+
+
+def test_a_row_without_a_quantity_read_is_one_piece_when_a_repaired_amount_is_its_unit_price():
+    # "af  ea  23.33  23:33": no quantity read, the amount's mark read as a colon; the amount
+    # repaired equals the unit price to the cent, so the row is one piece at that price
+    rows = [[(40, "Invoice No. INV-87")], [(40, "Description"), _right(330, "Qty"), (345, "Unit"), _right(420, "Unit price"),
+                                          _right(520, "Amount")],
+            [(40, "Hex bolt M8x50"), _right(330, "4"), (345, "case"), _right(420, "34.33"), _right(520, "137.32")],
+            [(40, "Hex bolt M8x16"), _right(330, "af"), (345, "ea"), _right(420, "23.33"), _right(520, "23:33")],
+            [(40, "Ball bearing 6200"), _right(330, "5"), (345, "ea"), _right(420, "8.44"), _right(520, "42.20")],
+            [], [(360, "Net total"), _right(520, "202.85")], [(360, "VAT 20 %"), _right(520, "40.57")], [(360, "Total"), _right(520, "243.42")]]
+    ex = extract_invoice(_doc(rows), [])
+    assert sorted(i.amount for i in ex.lines) == [D("23.33"), D("42.20"), D("137.32")]
+    assert "amount:mark:23:33->23.33" in next(i for i in ex.lines if i.amount == D("23.33")).evidence
+    # a figure in brackets is a negative one: no bracket is taken for a speck there
+    assert _readings_of("(101.28)") == [D("-101.28")]
+
+
+def _readings_of(text: str) -> list:
+    from invoicepipe.domain.extraction.table_repair import _readings
+    return [value for value, _ in _readings(text, ".", True)]

@@ -260,8 +260,10 @@ def _take(table: _Table, row: Row, state: str) -> str:
         return "open" if row.kind == "carry" else state
     if row.kind == "summary":
         return "closed"
-    if row.kind == "item" and _repeats_running_sum(row, table):
-        table.checks.append((row, len(table.rows)))  # a subtotal in words no vocabulary holds
+    if row.kind in ("item", "other") and _repeats_running_sum(row, table):
+        # a subtotal in words no vocabulary holds (read as "other" where its words stood under
+        # a figure column and left it no description: "Kopsumma bez PVN 366,93 EUR")
+        table.checks.append((row, len(table.rows)))
         table.summed_at = len(table.rows)
         return state
     if row.kind == "item" and table.summed_at == len(table.rows) and _sum_shaped(row):

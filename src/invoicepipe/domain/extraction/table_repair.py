@@ -34,11 +34,14 @@ _DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I
                             "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9"})
 # a decimal mark misread as a colon, semicolon or dash (before the cents only)
 # (a comma on a shaded band is often read as a low quote, "14„30")
-_MARK_FOR = re.compile(r"(?<=\d)[:;„‚-](?=\d{1,2}$)")
+_MARK_FOR = re.compile(r"(?<=\d)[:;„‚)-](?=\d{1,2}$)")
 # specks read as strokes inside a figure ("16,5!9" for 16,59): dropped, not read as a digit
 _SPECKS = re.compile(r"(?<=[\d.,])[!|'`]|[!|'`](?=[\d.,])")
 _D = r"[\dOoDQlIi|!ZzSsBGbgq]"
-_FIGURE_SHAPED = re.compile(rf"^[-(]?{_D}{{1,9}}(?:[.,:;' ]{_D}{{2,3}})*(?:[.,:;„‚-]{_D}{{1,2}})?\)?-?$")
+_FIGURE_SHAPED = re.compile(rf"^[-(]?{_D}{{1,9}}(?:[.,:;' ]{_D}{{2,3}})*(?:[.,:;„‚)-]{_D}{{1,2}})?\)?-?$")
+# specks before a figure read as marks no figure opens with ("~=———«145.45"); dashes alone may
+# be its minus, so a run of them only goes with another mark
+_LEADING_JUNK = re.compile(r"^[~=«»*°^_—–-]+(?=\d)")
 _REPAIRED_KINDS = ("quantity", "unit_price", *AMOUNT_KINDS)
 
 
@@ -50,16 +53,25 @@ def repair_figures(row, ln: Line, header: Header, decimal_sep: Optional[str], ag
     if not ocr_read(ln.words) or agreement(row, header) is not None:
         return
     columns = [c for c in header.columns if c.kind in _REPAIRED_KINDS]
-    if not any(c.kind == "quantity" for c in columns) or not any(c.kind == "unit_price" for c in columns):
+    if not any(c.kind == "unit_price" for c in columns):
         return  # without both factors printed there is nothing to confirm a repair with
     options = {id(c): _options(row, ln, header, c, decimal_sep, column_key) for c in columns}
-    qty_cols = [c for c in columns if c.kind == "quantity"]
+    qty_cols = [c for c in columns if c.kind == "quantity" and options[id(c)]]
+    if not qty_cols:
+        # no quantity read under a quantity column (none named, or its figure set apart from
+        # it): the row's loose whole numbers may be it, as printed (``agreement`` takes them
+        # so too); nothing there is repaired
+        options[None] = [(v, (), None) for v in row.loose if v > 0 and v == v.to_integral_value()]
+        if not options[None]:
+            # no quantity read on the row: one piece, when a repaired amount equals the unit
+            # price to the cent ("23.33  23:33", the amount's mark misread)
+            options[None] = [(Decimal(1), (), None)]
     price_cols = [c for c in columns if c.kind == "unit_price"]
     amount_cols = [c for c in columns if c.kind in AMOUNT_KINDS]
     factor = Decimal(1) - row.percents.get("discount", Decimal(0)) / 100
     best = None
-    for qc, pc, ac in product(qty_cols[:1], price_cols[:1], amount_cols):
-        for q, p, a in product(options[id(qc)], options[id(pc)], options[id(ac)]):
+    for qc, pc, ac in product(qty_cols[:1] or [None], price_cols[:1], amount_cols):
+        for q, p, a in product(options[id(qc) if qc is not None else None], options[id(pc)], options[id(ac)]):
             repairs = [o for o in (q, p, a) if o[2] is not None]
             error = abs(q[0] * p[0] * factor - a[0]) if repairs and q[0] != 0 else None
             if error is None or error > CENT * max(Decimal(1), abs(q[0])):
@@ -111,6 +123,9 @@ def _options(row, ln: Line, header: Header, col, decimal_sep: Optional[str], col
 
 def _readings(text: str, decimal_sep: Optional[str], money: bool) -> list[tuple[Optional[Decimal], Optional[str]]]:
     """Values ``text`` may stand for, each with what was repaired to read it (None: nothing)."""
+    cleaned = _without_edge_specks(text)
+    if cleaned != text:
+        return [(value, "+".join(filter(None, ("speck", how)))) for value, how in _readings(cleaned, decimal_sep, money)]
     if not _FIGURE_SHAPED.match(text) or not any(ch.isdigit() for ch in text) and len(text) > 2:
         return []
     out = []
@@ -130,6 +145,18 @@ def _readings(text: str, decimal_sep: Optional[str], money: bool) -> list[tuple[
         if money and value is not None and re.fullmatch(r"\d{3,9}", candidate):
             out.append(((value / 100).quantize(CENT), "+".join(filter(None, (how, "lost mark")))))
     return out
+
+
+def _without_edge_specks(text: str) -> str:
+    """``text`` without specks at its edges read as marks: a run of marks before the digits
+    that holds more than dashes, and a closing bracket no opening one matches ("25,35)"; a
+    figure in brackets is a negative one, and stays as read)."""
+    m = _LEADING_JUNK.match(text)
+    if m and set(m.group()) - set("-—–"):
+        text = text[m.end():]
+    if text.endswith(")") and "(" not in text:
+        text = text[:-1]
+    return text
 
 
 def _drop_loose_at(row, xs: set) -> None:
@@ -165,9 +192,14 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
                 # its size; the net alone decides
                 factor = next((key for key in (("unit_price", 0), ("quantity", 0))
                                if key in row.plain and row.numbers.get(key) is not None and row.numbers[key] >= 100), None)
+                whole = row.numbers[factor] if factor is not None else None
+                if factor is None:
+                    # the factor read apart from its column ("5 PAK 1232 6160" under a header
+                    # OCR garbled): the row's arithmetic found it among the loose numbers
+                    factor, whole = _loose_whole_factor(row, agreement(row, header))
                 if factor is not None:
                     repaired.append((row, amounts[i], (amounts[i] / 100).quantize(CENT), "lost mark",
-                                     (factor, (row.numbers[factor] / 100).quantize(CENT))))
+                                     (factor, (whole / 100).quantize(CENT))))
             continue
         found = _product_slipped(row, header, amounts[i], col in row.plain)
         if found is not None:
@@ -189,10 +221,27 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
         row.repairs.append(f"{col[0]}:{how}:{read}->{value}")
         if factor is not None:
             key, meant = factor
+            if key[0] == "loose":
+                row.repairs.append(f"unit_price:lost mark:{row.loose[key[1]]}->{meant}")
+                row.loose[key[1]] = meant
+                continue
             row.repairs.append(f"{key[0]}:lost mark:{row.numbers[key]}->{meant}")
             row.numbers[key] = meant
             row.plain.discard(key)
     return fixed
+
+
+def _loose_whole_factor(row, agreed) -> tuple:
+    """(("loose", index), value) for the unit price the row's arithmetic took from its loose
+    numbers when it was printed as a whole number of three digits or more (no mark in its
+    word: a decimal mark the OCR may have lost), else (None, None)."""
+    if agreed is None:
+        return None, None
+    price = agreed[1]
+    if price < 100 or price != price.to_integral_value() or not any(w.text == f"{price:f}" for w in row.line.words):
+        return None, None
+    index = next((i for i, v in enumerate(row.loose) if v == price), None)
+    return (None, None) if index is None else (("loose", index), price)
 
 
 def _confirmed(repaired: list, read_sum: Decimal, net: Decimal, tolerance: Decimal) -> Optional[set]:

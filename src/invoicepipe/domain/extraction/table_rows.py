@@ -280,15 +280,25 @@ def align_columns(header: Header, lines: list, decimal_sep: Optional[str], char_
     columns = []
     for col in header.columns:
         boxes = seen.get(id(col), [])
-        best = None
+        sides = {}
         # of the edges several rows share, the one nearest the column's name: the stretch of
         # a last named column may also hold an unnamed column of figures further right
         for side, xs in (("right", [b.x1 for b in boxes]), ("left", [b.x0 for b in boxes])):
             for x, n in zip(xs, _within(xs, 1.5 * char_width)):
                 near = min(abs(x - col.x0), abs(x - col.x1), 0 if col.x0 <= x <= col.x1 else 1e9)
                 rank = (int(near // (3 * char_width)), -n)  # the nearest, then the commonest
-                if n >= 2 and 10 * n >= 3 * len(xs) and (best is None or rank < best[3]):
-                    best = (n, side, x, rank)
+                if n >= 2 and 10 * n >= 3 * len(xs) and (side not in sides or rank < sides[side][3]):
+                    sides[side] = (n, side, x, rank, max(abs(y - x) for y in xs if abs(y - x) <= 1.5 * char_width))
+        best = min(sides.values(), key=lambda b: b[3], default=None)
+        other = next((b for b in sides.values() if b is not best), None)
+        if best is not None and other is not None and other[3][0] <= best[3][0] + 1 and (
+                other[0] > best[0] or other[0] == best[0] and other[4] < best[4] / 2):
+            # figures of differing widths share only the edge they are set on: where the other
+            # side's edge, a step further from the name at most, is shared by more rows (or by
+            # as many, more exactly), the figures align on it ("624.00" and "1,331.00" set
+            # right, under a name ending just left of them: the same-width ones' left edges were
+            # the nearer)
+            best = other
         if best is None:
             columns.append(col)
             continue

@@ -139,10 +139,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"rechnungs\s*-?\s*(?:datum\s*)?(?:/|und|u\.|=|&)\s*(?:liefer|leistungs)\s*-?\s*datum|"
          r"(?:liefer|leistungs)\s*-?\s*(?:datum\s*)?(?:/|und|u\.|=|&)\s*rechnungs\s*-?\s*datum", 1.0, "de"),
         (r"invoice\s*(?:/|&|and)\s*(?:delivery|supply|tax\s*point)\s*date|date\s*of\s*invoice\s*(?:/|&|and)\s*(?:delivery|supply)", 1.0, "en"),
-        (r"issued\s*(?:at|on)|date\s*issued", 0.8, "en"),
+        (r"issued\s*(?:at|on)|date\s*(?:issued|raised)|raised\s*on|invoiced\s*on", 0.8, "en"),
         # ERP prints ("Document Date" of a sales invoice, Business Central and Dynamics)
         (r"document\s*date", 0.9, "en"),
-        (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le", 1.0, "fr"),
+        # "Facturé le" (invoiced on) beside "Expédié le" in a header strip
+        (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le|facturée?\s*le", 1.0, "fr"),
         # the billing program's print date, on French invoices the date of issue: "Date d'édition"
         (r"date\s*d['’]\s*édition", 0.9, "fr"),
         (r"factuur\s*datum|datum\s*(?:van\s*)?uitgifte|uitgiftedatum", 1.0, "nl"), (r"opgemaakt\s*op", 0.8, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
@@ -300,7 +301,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"sub\s*-?\s*total|net\s*(?:amount|total)(?!\s*(?:due|payable))|total\s*net|total\s*excl\.?(?:uding)?\s*(?:vat|tax)|amount\s*before\s*tax", 1.0, "en"),
         # receipts: "Total Sales (Excluding GST)", "Total before tax": a sum before tax is net, never the total
         (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
-        (r"(?:total\s*)?taxable\s*(?:value|amount)", 1.0, "en"), (r"net", 0.7, "en"),
+        (r"(?:total\s*)?taxable\s*(?:value|amount)|net\s*value", 1.0, "en"), (r"net", 0.7, "en"),
         # Australian and New Zealand GST wording: "Total ex GST", "Subtotal (ex GST)"
         (rf"(?:sub\s*-?\s*)?total\s*{_CODE}(?:credit\s*|amount\s*)?\(?\s*ex\.?\s*(?:gst|vat|tax)\)?", 1.0, "en"),
         # legacy prints: "GOODS VALUE", "Value of goods" (the goods before tax and charges)
@@ -358,7 +359,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # "Total inc GST", "Total credit inc GST", "Total (inc. GST)"
         (rf"total\s*{_CODE}(?:credit\s*|amount\s*|payable\s*)?\(?\s*inc\.?\s*(?:gst|vat|tax)\)?", 1.0, "en"),
         (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
-        (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|amount\s*payable|amount\s*to\s*pay", 0.9, "en"),
+        (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|(?:amount|balance)\s*(?:payable|to\s*pay)", 0.9, "en"),
         (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
         # a credit memo's own total: "Credit Total", "Credit Memo Total" ("Total credit" may be
         # a credit applied to an invoice)
