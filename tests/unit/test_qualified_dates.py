@@ -55,6 +55,10 @@ def test_a_bare_date_word_with_a_time_a_format_hint_or_a_weekday_stays_sure(line
     # in a language the vocabulary does not hold, inflected: "Data e faturës" (Albanian, of the
     # invoice), beside the date of delivery
     {4: "Data e faturës: 14.03.2026", 5: "Data e dorëzimit: 10.03.2026"},
+    # the invoice's word abbreviated ("DATA FATT."), beside the date of delivery
+    {4: "DATA FATT.: 14 marzo 2026", 5: "DATA CONSEGNA: 10 marzo 2026"},
+    # "Date Raised": the day the invoice was raised, issued
+    {4: "Date Raised: 14 March 2026", 5: "Delivery Date: 10 March 2026"},
 ])
 def test_a_date_word_qualified_by_the_invoices_word_is_the_date_of_issue(rows):
     field, calibrated = _date(rows)
@@ -67,3 +71,28 @@ def test_the_invoices_word_with_another_qualifier_still_holds():
     # does not say which of its dates
     field, calibrated = _date({4: "Data e faturës së dorëzimit: 10.03.2026"})
     assert "qualified" in field.evidence and calibrated < DATE_THRESHOLD
+
+
+def test_a_date_word_qualified_before_it_is_another_dates_and_contests_no_bare_one():
+    # Estonian puts the qualifier first: "Kauba üleandmise kuupäev" (goods handed over)
+    field, calibrated = _date({4: [(300, "Kuupäev / Date: 18.02.2026")], 5: "Kauba üleandmise kuupäev: 11.02.2026"})
+    assert field.value == "2026-02-18" and "contested" not in field.evidence and calibrated >= DATE_THRESHOLD
+    # a date word's words before it qualify it only against a bare one: "TAX DATE" alone
+    field, calibrated = _date({4: "TAX DATE : 22-Jan-2026"})
+    assert field.value == "2026-01-22" and "qualified" not in field.evidence
+
+
+def test_a_bilingual_date_caption_in_a_strip_is_no_qualified_date():
+    # "Data / Date" over its value beside other captions: the second word is the first's
+    # translation, and "Kontaktas" over "K. Petraitis" is the next caption, not a qualifier
+    field, calibrated = _date({4: [(40, "Sąskaitos Nr."), (310, "Data / Date"), (438, "Kontaktas")],
+                               5: [(40, "KNM 000754"), (310, "2026-03-14"), (438, "K. Petraitis")]})
+    assert field.value == "2026-03-14" and "qualified" not in field.evidence and calibrated >= DATE_THRESHOLD
+
+
+def test_the_invoices_date_beside_another_events_in_a_strip_is_uncontested():
+    # "Data fatt." (the invoice's word, abbreviated) beside "DATA SPEDIZIONE" (shipped), both
+    # over their values right of the number: the qualified one is another event's date
+    field, calibrated = _date({4: [(40, "Fattura numero"), (150, "Data fatt."), (260, "DATA SPEDIZIONE")],
+                               5: [(40, "838/2026"), (150, "17 marzo 2026"), (260, "16 marzo 2026")]})
+    assert field.value == "2026-03-17" and "contested" not in field.evidence and calibrated >= DATE_THRESHOLD

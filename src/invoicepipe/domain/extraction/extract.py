@@ -29,7 +29,7 @@ from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, S
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.qualified_dates import document_dated, qualified_date
+from invoicepipe.domain.extraction.qualified_dates import document_dated, qualified_date, without_dates_of_other_things
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_above_in_cell, code_after_label,
@@ -48,7 +48,7 @@ from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, UNLABELLED, confirmable, due_by_terms, sole_date
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
-from invoicepipe.domain.extraction.unknown_caption import unknown_caption_numbers
+from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.value_first import ValueFirst, value_first
@@ -331,11 +331,13 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += _numbers_under_title(ctx, parser)
             cands += title_numbers(ctx, parser)
             cands += numbers_under_heading(ctx, parser)
+            cands += invoice_caption_numbers(ctx, parser)  # "Fact.nr.:", "Nr. factuur": the invoice's word, a number word
             cands = header_row_columns(ctx, cands)
             if not cands:
                 cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "Nº doc.:": words no list holds
         if name == "invoice_date":
             cands = document_dated(ctx, cands)  # "Date Invoiced": the invoice's word names the date
+            cands = without_dates_of_other_things(ctx, cands)  # "Kauba üleandmise kuupäev": another date
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue
             cands += dateline_candidates(ctx)
             cands = [_date_beside_number(ctx, c) for c in cands

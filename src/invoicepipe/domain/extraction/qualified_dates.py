@@ -10,16 +10,21 @@ others' dates sit where no label reaches, or their labels do not begin with the 
 one read wins uncontested and is called sure, though which date it is was never said.
 
 So a weak date label followed by a word, before its colon or its value, qualifies the date
-with something unread, and the value is held for a person, like a contested date. Not a
+with something unread, and the value is held for a person, like a contested date. Words
+before a bare date word in its cell qualify it too, as the languages that put the qualifier
+first print it ("Kauba üleandmise kuupäev", the date the goods were handed over): such a date
+contests no bare one beside it ("Kuupäev / Date", ``without_dates_of_other_things``). Alone
+it is not held for them: English puts its known qualifiers there as well ("Tax Date"), and a
+line's other words reach a date word's cell too often for them to say anything alone. Not a
 qualifier: the time beside the date ("Date/Time", "Datum und Uhrzeit"), a format hint
 ("(dd/mm/yyyy)", "TT.MM.JJJJ"), a word after the colon (a weekday before the date), and the
 joining words of the label languages ("of", "de", "der", "du") alone.
 
 A qualifier that is the invoice's own word says which date it is: "Date Invoiced", "Data
-fatturazione", "Datum računa", "Dátum számla" name the date of issue in any inflection, so
-the stem of the document word in a language the project reads (``_INVOICE_STEM``) makes the
-bare word as strong a label as "Inv. Date" (``document_dated``), and the date is not held
-for its qualifier. Only the invoice's word: "note", "doc", "order" qualify other papers'
+fatturazione", "Datum računa", "Dátum számla", "DATA FATT." name the date of issue in any
+inflection or abbreviation, so the document word in a language the project reads
+(``invoice_word``) makes the bare word as strong a label as "Inv. Date" (``document_dated``),
+and the date is not held for its qualifier. Only the invoice's word: "note", "doc", "order" qualify other papers'
 dates ("Delivery Note Date", "Data documento di trasporto").
 """
 
@@ -27,13 +32,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Optional
 
+from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 # the label strength of the bare date words in ``vocabulary`` ("date", "datum", "data",
 # "fecha" 0.5, "dated" 0.6); a label stronger than this names its date
 WEAK_DATE_LABEL = 0.6
+_BARE_DATE_LABEL = 0.5
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # the time beside the date, the parts of a format hint, and the small joining words
 _HARMLESS = frozenset(fold_accents(w) for w in (
@@ -42,11 +50,9 @@ _HARMLESS = frozenset(fold_accents(w) for w in (
 ))
 _FORMAT_HINT = re.compile(r"(?i)^(?:d{1,2}|m{1,2}|y{2,4}|j{2,4}|t{1,2}|a{2,4}|g{2}|r{2,4})$")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-# the invoice's own word in the project's languages, any inflection: invoice(d), factur(e/a/ación),
-# fattur(a/azione), fatura, faktur(a/y), Rechnung, számla, sąskaita, račun, rēķins, arve, lasku
-_INVOICE_STEM = re.compile(r"invoic|factur|fattur|fatur|faktur|rechn|szaml|saskait|racun|rekin|arve|lasku")
 # a bare date word qualified by the invoice's word counts as the abbreviated "Inv. Date" (vocabulary: 0.9)
 DOCUMENT_DATED_STRENGTH = 0.9
+DOCUMENT_DATED = "document_dated"  # the note such a value carries
 
 
 def qualified_date(ctx: Context, cand: Candidate) -> bool:
@@ -64,14 +70,57 @@ def document_dated(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
         words = _qualifiers(ctx, c)
         if words and _the_invoices(words) and c.label.strength < DOCUMENT_DATED_STRENGTH:
             label = replace(c.label, strength=DOCUMENT_DATED_STRENGTH)
-            c = replace(c, score=c.score * DOCUMENT_DATED_STRENGTH / c.label.strength, notes=list(c.notes), label=label)
+            c = replace(c, score=c.score * DOCUMENT_DATED_STRENGTH / c.label.strength, notes=[*c.notes, DOCUMENT_DATED],
+                        label=label)
         out.append(c)
     return out
 
 
+def without_dates_of_other_things(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
+    """``cands`` less the values of bare date words that other words before them in their
+    cell qualify ("Kauba üleandmise kuupäev:", the date the goods were handed over; the
+    languages that name a date so put its qualifier first), when another candidate stays:
+    such a date contests no unqualified one ("Kuupäev / Date:")."""
+    before = [_qualified_before(ctx, c) for c in cands]
+    if any(DOCUMENT_DATED in c.notes for c in cands):
+        # "Data fatt." beside "DATA SPEDIZIONE": the invoice's word names its date, and the
+        # dates other words qualify are other events'
+        return [c for c, q in zip(cands, before) if not (q or _bare_date_word(c) and _qualifiers(ctx, c))]
+    bare = [c for c, q in zip(cands, before) if not q and _bare_date_word(c) and not _qualifiers(ctx, c)]
+    return [c for c, q in zip(cands, before) if not q] if any(before) and bare else cands
+
+
+def _bare_date_word(cand: Candidate) -> bool:
+    """Read under a bare date word ("Date", "Datum", "Kuupäev": 0.5-0.6 in ``vocabulary``);
+    the weaker joining words of a dateline ("del", "du") are no caption of their own."""
+    return cand.label is not None and _BARE_DATE_LABEL <= cand.label.strength <= WEAK_DATE_LABEL \
+        and cand.method in ("label_right", "label_below")
+
+
+def _qualified_before(ctx: Context, cand: Candidate) -> bool:
+    label = cand.label
+    if not _bare_date_word(cand):
+        return False
+    line = label.line
+    # other date words of the line ("Kuupäev / Date") qualify nothing: they are its labels too
+    dated = [(h.start, h.end) for h in ctx.hits[id(line)] if h.field == "invoice_date"]
+    gap = 2.0 * ctx.layout.char_width
+    words, following = [], None
+    for word, (s, e) in reversed(list(zip(line.words, line.spans))):
+        if s >= label.start:
+            following = word
+            continue
+        if following is not None and following.box.x0 - word.box.x1 > gap:
+            break
+        following = word
+        if not any(a <= s and e <= b for a, b in dated):
+            words += [fold_accents(w).lower() for w in _WORD.findall(word.text)]
+    return any(not _harmless(w) and not is_invoice_word(w) for w in words)
+
+
 def _the_invoices(words: list[str]) -> bool:
     """Every qualifying word is harmless or the invoice's, and one is the invoice's."""
-    return any(_INVOICE_STEM.match(w) for w in words) and all(_INVOICE_STEM.match(w) or _harmless(w) for w in words)
+    return any(is_invoice_word(w) for w in words) and all(is_invoice_word(w) or _harmless(w) for w in words)
 
 
 def _harmless(word: str) -> bool:
@@ -88,21 +137,28 @@ def _qualifiers(ctx: Context, cand: Candidate) -> list[str]:
     if cand.method == "label_right" and first is not None:
         after = line.text[label.end:line.spans[first][0]]
     else:
-        after = _rest_of_cell(ctx, line, label.end)
+        # in a strip of captions over their values, a word right of the value's column is the
+        # next caption's ("Data / Date   Kontaktas" over "2026-02-22   K. Petraitis")
+        until = cand.words[-1].box.x1 + ctx.layout.char_width if cand.method == "label_below" else None
+        after = _rest_of_cell(ctx, line, label.end, until)
     after = _BRACKETED.sub(" ", after.split(":", 1)[0])
-    words = [fold_accents(w).lower() for w in _WORD.findall(after)]
+    # the line's other date words are the same label in another language ("Data / Date")
+    dated = {fold_accents(line.text[h.start:h.end]).lower() for h in ctx.hits[id(line)]
+             if h.field == "invoice_date" and h is not label}
+    words = [w for w in (fold_accents(w).lower() for w in _WORD.findall(after)) if w not in dated]
     return words if any(not _harmless(w) for w in words) else []
 
 
-def _rest_of_cell(ctx: Context, line, end: int) -> str:
-    """The label line's text after ``end`` up to the next gap wider than two characters."""
+def _rest_of_cell(ctx: Context, line, end: int, until: Optional[float] = None) -> str:
+    """The label line's text after ``end`` up to the next gap wider than two characters (and
+    short of a word starting right of ``until``)."""
     gap = 2.0 * ctx.layout.char_width
     out, last = [], None
     for word, (s, e) in zip(line.words, line.spans):
         if e <= end:
             last = word
             continue
-        if last is not None and word.box.x0 - last.box.x1 > gap:
+        if last is not None and word.box.x0 - last.box.x1 > gap or until is not None and word.box.x0 > until:
             break
         out.append(line.text[max(s, end):e])
         last = word

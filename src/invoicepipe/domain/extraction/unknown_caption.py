@@ -17,14 +17,26 @@ only its other words say. So:
 
 Either way the score stays under the number's routing threshold: the caption is a guess, the
 value is read for a person to confirm, not to pay on.
+
+Except where the caption's words are the invoice's own word and a number word, nothing else
+("Fact.nr.:", "Nr. factuur", "Rechnungsnummer", "Fakturanr" in a language or an abbreviation
+no list holds): then which document's number it names is said, as "Date Invoiced" says which
+date (``qualified_dates``), and the caption counts as the vocabulary's abbreviated "Inv. No."
+(``INVOICE_CAPTION_STRENGTH``, note ``invoice_caption``). So does the bare word for a
+document with a number word ("Nº doc.", "Nr dok."): on the page, the page's own. Any other
+word keeps the guess: "memo", "Beleg" or "Boekstuk" name some paper, and a qualifier
+("Invoice ref. no.", "Original invoice no.", "Doc. transporte") another document's number;
+and on a credit note the invoice's word names the credited invoice's number, so there only
+the document's word counts.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Optional
 
+from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates
 
@@ -34,8 +46,16 @@ _NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|nu
 _DOCUMENT_STEM = re.compile(r"(?i)rech|fact|fakt|fatt|fatu|inv|bill|dok|doc|memo|belg|beleg|boekstuk|nota|note|szaml|"
                             r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono")
 # "Nº doc.:", "Nr dok.": a number word before a document word, abbreviated or whole
-_NUMBER_FIRST = re.compile(r"(?i)nr|no|n[°º]|n\.[°º]|nro|num|núm|n\.")
-_DOCUMENT_ABBREVIATION = re.compile(r"(?i)(?:doc|dok|docum\w*|dokum\w*)\.?:?")
+_NUMBER_FIRST = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|n)\.?")
+_DOCUMENT_ABBREVIATION = re.compile(r"(?i)(?:doc|dok|docum\w*|dokum\w*|factu\w*|faktur\w*|fattur\w*|fatura|invoice|rechnung|"
+                                    r"fact|fakt|fatt|rech|inv)\.?:?")
+# the bare word for a document, whole or abbreviated: on a page, the page's own
+_DOCUMENT_WORD = re.compile(r"doc|dok|docum\w*|dokum\w*")
+_NUMBER_WORD = re.compile(r"nr|no|n|nro|num|nummer|number|numero|numer|br|c|sz")
+# joining words a number caption may hold ("N° de facture", "Numer faktury")
+_JOINING = frozenset(("de", "del", "der", "des", "du", "di", "da", "do", "van", "of", "la", "the"))
+_PART = re.compile(r"[^\W\d_]+")
+INVOICE_CAPTION_STRENGTH = 0.9
 # the head of the page: a caption further down is the items' or the footer's
 _HEAD_SHARE = 0.45
 _MAX_CAPTION_WORDS = 4
@@ -50,14 +70,49 @@ def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
         words = fold_accents(hit.line.text[hit.start:hit.end])
         (named if _DOCUMENT_STEM.search(words) else other).append(hit)
     for hits, strength in ((named, DOCUMENT_CAPTION_STRENGTH), (other, LONE_CAPTION_STRENGTH)):
-        found = [c for c in label_candidates(ctx, "invoice_number", parser, hits=[replace(h, strength=strength) for h in hits])
-                 if any(ch.isdigit() for ch in c.value)]
+        found = _with_digits(label_candidates(ctx, "invoice_number", parser, hits=[replace(h, strength=strength) for h in hits]))
         if len(found) == 1:
             found[0].notes.append("unknown_caption")
             return found
         if found or hits:
             return []  # two captions and nothing to tell them apart
     return []
+
+
+def invoice_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
+    """The one candidate under captions no list holds made of the invoice's word, or the bare
+    word for a document, and a number word (see the module), or none: two such values say
+    nothing, and on a credit note only the document's word names its own number."""
+    credit_note = bool(ctx.hits_for("credit_note"))
+    hits = [replace(h, strength=INVOICE_CAPTION_STRENGTH) for h in _unknown_captions(ctx)
+            if _own_caption(fold_accents(h.line.text[h.start:h.end])) in (("document",) if credit_note else ("invoice", "document"))]
+    found = _with_digits(label_candidates(ctx, "invoice_number", parser, hits=hits)) if hits else []
+    if len(found) != 1:
+        return []
+    found[0].notes.append("invoice_caption")
+    return found
+
+
+def _with_digits(cands: list[Candidate]) -> list[Candidate]:
+    return [c for c in cands if any(ch.isdigit() for ch in c.value)]
+
+
+def _own_caption(words: str) -> Optional[str]:
+    """"invoice" or "document" when a caption's words are that word and a number word only
+    ("Fact.nr.", "Nr. factuur", "Nº doc.", "Nr dok."), else None (see the module)."""
+    named, number = set(), False
+    for part in _PART.findall(words.lower()):
+        glued = re.fullmatch(r"(\w{3,}?)(?:s?-?)(nr|nummer|number|numero|numer|nro|no)", part)
+        word = glued.group(1) if glued else part
+        kind = "invoice" if is_invoice_word(word) else "document" if _DOCUMENT_WORD.fullmatch(word) else None
+        if kind is not None:
+            named.add(kind)
+            number = number or glued is not None
+        elif _NUMBER_WORD.fullmatch(part):
+            number = True
+        elif part not in _JOINING:
+            return None
+    return named.pop() if number and len(named) == 1 else None
 
 
 def _unknown_captions(ctx: Context) -> list[LabelHit]:
@@ -71,11 +126,15 @@ def _unknown_captions(ctx: Context) -> list[LabelHit]:
         if line.box.top > _HEAD_SHARE * height:
             break
         covered = [(h.start, h.end) for h in ctx.hits[id(line)] if h.strength >= 0.5]
+        # a bare number word opening the line is no label of its own (``vocabulary``: only
+        # under a title): before a document word it covers nothing ("Nr. factuur")
+        labels = [(h.start, h.end) for h in ctx.hits[id(line)] if h.strength >= 0.5 and h.field != "number_word"]
         for k, word in enumerate(line.words):
             if any(ch.isdigit() for ch in word.text):
                 continue
-            if _NUMBER_FIRST.fullmatch(word.text) and k + 1 < len(line.words) and _DOCUMENT_ABBREVIATION.fullmatch(
-                    fold_accents(line.words[k + 1].text)) and not cells_apart(word, line.words[k + 1]):
+            number_first = _NUMBER_FIRST.fullmatch(word.text) and k + 1 < len(line.words) and _DOCUMENT_ABBREVIATION.fullmatch(
+                fold_accents(line.words[k + 1].text)) and not cells_apart(word, line.words[k + 1])
+            if number_first:
                 k += 1  # "Nº doc.:": the number word first, then the document's
             elif not _NUMBER_END.search(word.text):
                 continue
@@ -86,7 +145,7 @@ def _unknown_captions(ctx: Context) -> list[LabelHit]:
                    and not any(ch.isdigit() for ch in line.words[first_k - 1].text)):
                 first_k -= 1
             start, end = line.spans[first_k][0], line.spans[k][1]
-            if any(s < end and start < e for s, e in covered):
+            if any(s < end and start < e for s, e in (labels if number_first else covered)):
                 continue  # a known label's words: its own field reads it
             if k == first_k and _NUMBER_END.fullmatch(word.text) and len(word.text.rstrip(".:")) <= 2:
                 continue  # a bare "No." heads a table's position column

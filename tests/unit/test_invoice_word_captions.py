@@ -1,0 +1,41 @@
+"""A number caption no list holds, made of the invoice's own word and a number word: it says
+which document's number it is, as the vocabulary's "Inv. No." does."""
+
+from invoicepipe.domain.extraction import extract_invoice
+
+from .test_extraction_fields import doc_from_rows
+
+_HEAD = {0: "Gereedschap Twente", 1: "Hengelosestraat 500", 3: "BTW: NL023700968B01"}
+
+
+def _number(caption: str, more: dict = {}):
+    rows = {**_HEAD, 6: [(40, "GEADRESSEERDE"), (300, f"{caption} 202600887")], 7: [(300, "Datum: 19-01-2026")], **more}
+    f = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
+    return (f.value, f.confidence, f.evidence) if f is not None else None
+
+
+def test_the_invoices_word_and_a_number_word_caption_the_invoice_number():
+    # glued, abbreviated, the number word first or last, in languages or spellings no list holds
+    for caption in ("Fact.nr.:", "Nr. factuur", "Fakt.-Nr.:", "Nr. faktury", "N. fatt.", "Nº doc.", "Nr dok."):
+        value, confidence, evidence = _number(caption)
+        assert value == "202600887", caption
+        assert confidence >= 0.9 and "invoice_caption" in evidence, caption
+
+
+def test_other_words_leave_the_caption_a_guess():
+    # a paper's word that is not the invoice's nor the page's: some document's number, held
+    for caption in ("Boekstuknr.:", "Doc. transp. nr."):
+        value, confidence, evidence = _number(caption)
+        assert value == "202600887" and confidence <= 0.45 and "invoice_caption" not in evidence, caption
+
+
+def test_not_on_a_credit_note_nor_between_two_such_captions():
+    # a credit note names the credited invoice's number with the invoice's word; its own
+    # number with the document's
+    found = _number("Fact.nr.:", {0: "CREDIT NOTE"})
+    assert found is None or found[1] < 0.9
+    value, confidence, evidence = _number("Nº doc.", {0: "CREDIT NOTE"})
+    assert value == "202600887" and confidence >= 0.9 and "invoice_caption" in evidence
+    # two values under two such captions: which is the invoice's, nothing says
+    found = _number("Fact.nr.:", {8: [(300, "Nr. factuur 202600111")]})
+    assert found is None or found[1] < 0.9
