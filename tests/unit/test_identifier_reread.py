@@ -50,6 +50,9 @@ def test_two_agreeing_readings_multiply_their_doubts():
     # the crop's edge may add a ruling line or a label's colon; spaces are the segmentation's
     assert agreed_confidence([_w("4500", 0.6), _w("0105", 0.5)], [_w("|45000105:", 0.7)]) == 1 - 0.5 * 0.3
     assert agreed_confidence([_w("A1", 0.99)], [_w("A1", 0.99)]) == MAX_CONFIDENCE
+    # ... or a speck before the value read as a typographic quote ("„2026000785")
+    assert agreed_confidence([_w("2026000785", 0.6)], [_w("„2026000785", 0.9)]) == 1 - 0.4 * 0.1
+    assert agreed_confidence([_w("INV-0815", 0.6)], [_w("INV-0815”", 0.9)]) == 1 - 0.4 * 0.1
 
 
 def test_readings_that_differ_in_anything_agree_on_nothing():

@@ -243,7 +243,16 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # number joined and held; an Australian page writes the day first, and a day/month-ambiguous
 # date on a guessed order is held; a scanned date with a lone digit before its day is held;
 # the Romanian series read with accents folded.
-EXTRACTOR_VERSION = "kv-2.37"
+# kv-2.38: a number caption of the invoice's word (or the page's document word) and a number
+# word no list holds names the number (``unknown_caption.invoice_caption_numbers``); dates of
+# other events contest no bare date, and the abbreviated invoice word names the date of issue
+# (``qualified_dates``); table figures the OCR damaged read again with a loose quantity or one
+# piece, specks and brackets at a figure's edge, a loose unit price without its mark
+# (``table_repair``); a subtotal with no description is the items' sum (``table_reader``);
+# right-aligned figures keep their right edge (``table_rows.align_columns``); a speck read as
+# a typographic quote at a scanned number's edge no disagreement between two engines
+# (``identifier_reread``); further caption wordings.
+EXTRACTOR_VERSION = "kv-2.38"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

@@ -111,7 +111,8 @@ DOUBTED_KEY = "ids_doubted"
 DOUBTED_BOXES_KEY = "doubted_boxes"
 # what a crop's edge may add or cut around the value: a ruling line read as "|" or "!", a
 # label's colon, a dot in the margin read as "·", a stamp's stroke read as "*"
-_EDGE = "|!:;,.#()[]{}'\"_-·•*"
+# (and a speck before or after it read as a typographic quote: "„2026000785")
+_EDGE = "|!:;,.#()[]{}'\"_-·•*„‚“”‘’«»`"
 
 
 @dataclass(frozen=True)
