@@ -191,3 +191,28 @@ def test_edges_at_a_min_length_are_what_pdfplumbers_filter_keeps():
                 page.close()
         assert kept == filter_edges(every, min_length=pdf_rules.TABLE_EDGE_MIN_LENGTH)
         assert (len(kept) < len(every)) is has_short_edges
+
+
+def test_outputs_reused_start_zeroed_and_are_per_thread():
+    import threading
+
+    from invoicepipe.adapters.pdfium_calls import Outputs
+
+    out = Outputs(ctypes.c_float, 2)
+    pointers = out.pointers(300)
+    assert [len(p) for p in pointers] >= [300, 300]
+    for k in range(600):
+        out.array[k] = k + 1.0
+    again = out.pointers(5)
+    assert again is pointers and out.array[:10] == [0.0] * 10 and out.array[10] == 11.0  # only what is asked for
+    # each pointer points at its item's field, y of item 3 at 2 * 3 + 1 (memmove writes
+    # through it as PDFium would)
+    ctypes.memmove(again[1][3], ctypes.byref(ctypes.c_float(7.5)), 4)
+    assert out.array[7] == 7.5
+    bigger = out.pointers(1000)
+    assert len(bigger[0]) >= 1000 and out.array[:2000] == [0.0] * 2000
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(out.pointers(3)))
+    thread.start()
+    thread.join()
+    assert seen[0] is not bigger

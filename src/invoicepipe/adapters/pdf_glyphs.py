@@ -2,7 +2,8 @@
 
 A page has a thousand characters or more, and each fact is one call into PDFium. The calls
 are made by ``map`` over PDFium entry points declared without argument types, writing
-straight into ctypes arrays (no Python frame and no argument conversion per call), and the
+straight into ctypes arrays (no Python frame and no argument conversion per call; the
+arrays and the pointers into them kept from page to page, ``pdfium_calls.Outputs``), and the
 facts PDFium keeps per text object (matrix, font size) are read once per object; the box arithmetic then
 runs on whole numpy columns, with the same IEEE operations in the same order as a loop over
 the characters, so the boxes are the same floats. ``pdf_words`` turns them into the
@@ -19,6 +20,8 @@ from itertools import filterfalse, repeat
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from invoicepipe.adapters.pdfium_calls import Outputs
 
 # PDFium marks a hyphen that ends a line with U+0002 or U+FFFE in its text page; the printed
 # glyph is a hyphen. NUL and other controls are not printed text.
@@ -44,7 +47,7 @@ _FONT_SIZE = _unconverted(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _ORIGIN = _unconverted(pdfium_c.FPDFText_GetCharOrigin, _INT)
 _TEXT_OBJECT = _unconverted(pdfium_c.FPDFText_GetTextObject, ctypes.c_size_t)  # 0: no object
 _GENERATED = _unconverted(pdfium_c.FPDFText_IsGenerated, _INT)  # asked of every space: a hundred or more a page
-_RECT_BYTES, _MATRIX_BYTES = ctypes.sizeof(pdfium_c.FS_RECTF), ctypes.sizeof(pdfium_c.FS_MATRIX)
+_BOXES, _ORIGINS, _MATRICES = Outputs(pdfium_c.FS_RECTF), Outputs(ctypes.c_double, 2), Outputs(pdfium_c.FS_MATRIX)
 # what needs a look of its own: controls and spaces (PDFium may have made them up), the
 # line-end hyphen marks, UTF-16 halves
 _SPECIAL = re.compile("[\x00-\x20\xa0\ufffe\ud800-\udfff]")
@@ -55,10 +58,10 @@ class Glyphs:
     """What PDFium says of each kept character, filled by C-level loops; the arithmetic on
     them is done afterwards on whole arrays."""
 
-    boxes: ctypes.Array  # FS_RECTF: PDFium's loose box (left, top, right, bottom), user space
+    boxes: np.ndarray  # n x 4 float32: PDFium's loose box (left, top, right, bottom), user space
     matrices: np.ndarray  # n x 6 (a, b, c, d, e, f): the glyph's text matrix, PDFium's floats as float64
     sizes: np.ndarray  # font size
-    origins: ctypes.Array  # x, y of each glyph's origin
+    origins: np.ndarray  # n x 2 float64: x, y of each glyph's origin
 
 
 def read_glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[str], Glyphs, bool]:
@@ -76,9 +79,8 @@ def read_glyphs(textpage: pdfium.PdfTextPage) -> tuple[list[str], Glyphs, bool]:
         texts = [t for t, ok in zip(texts, found) if ok]
         boxes, _ = _loose_boxes(page, indices)
     n = len(indices)
-    origins = (ctypes.c_double * max(2 * n, 2))()
-    list(map(_ORIGIN, repeat(page, n), indices, map(ctypes.byref, repeat(origins, n), range(0, 16 * n, 16)),
-             map(ctypes.byref, repeat(origins, n), range(8, 16 * n + 8, 16))))
+    list(map(_ORIGIN, repeat(page, n), indices, *_ORIGINS.pointers(n)))
+    origins = np.frombuffer(_ORIGINS.array, dtype=np.float64, count=2 * n).reshape(n, 2).copy()
     matrices, sizes = _object_facts(page, indices)
     return texts, Glyphs(boxes, matrices, sizes, origins), made_up
 
@@ -115,17 +117,16 @@ def _facts_at(page: ctypes.c_void_p, wanted: list[int]) -> tuple[np.ndarray, np.
     """Text matrix (n x 6, PDFium's float32 values as float64) and font size of the
     characters ``wanted``, one C-level loop each."""
     m = len(wanted)
-    matrices = (pdfium_c.FS_MATRIX * max(m, 1))()
-    list(map(_MATRIX, repeat(page, m), wanted, map(ctypes.byref, repeat(matrices, m), range(0, _MATRIX_BYTES * m, _MATRIX_BYTES))))
-    matrix = np.frombuffer(matrices, dtype=np.float32, count=6 * m).reshape(m, 6).astype(np.float64)
+    list(map(_MATRIX, repeat(page, m), wanted, *_MATRICES.pointers(m)))
+    matrix = np.frombuffer(_MATRICES.array, dtype=np.float32, count=6 * m).reshape(m, 6).astype(np.float64)
     return matrix, np.array(list(map(_FONT_SIZE, repeat(page, m), wanted)), dtype=np.float64)
 
 
-def _loose_boxes(page: ctypes.c_void_p, indices: list[int]) -> tuple[ctypes.Array, list[int]]:
+def _loose_boxes(page: ctypes.c_void_p, indices: list[int]) -> tuple[np.ndarray, list[int]]:
+    """Each character's loose box (n x 4 float32), and whether PDFium has one."""
     n = len(indices)
-    boxes = (pdfium_c.FS_RECTF * max(n, 1))()
-    return boxes, list(map(_LOOSE_BOX, repeat(page, n), indices,
-                           map(ctypes.byref, repeat(boxes, n), range(0, _RECT_BYTES * n, _RECT_BYTES))))
+    found = list(map(_LOOSE_BOX, repeat(page, n), indices, *_BOXES.pointers(n)))
+    return np.frombuffer(_BOXES.array, dtype=np.float32, count=4 * n).reshape(n, 4).copy(), found
 
 
 def _printed(page: ctypes.c_void_p, text: str) -> tuple[list[int], list[str], bool]:
@@ -172,12 +173,12 @@ def page_boxes(glyphs: Glyphs, ctm: tuple, height: float, mb_x0: float, mb_top: 
     (numpy on float64 columns), so the boxes are the same floats."""
     n = len(glyphs.sizes)
     a, b, c, d, e, f = ctm
-    box = np.frombuffer(glyphs.boxes, dtype=np.float32, count=4 * n).reshape(n, 4).astype(np.float64)
+    box = glyphs.boxes.astype(np.float64)
     matrix = glyphs.matrices
     left, top, right, bottom = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
     ma, mb, mc, md = matrix[:, 0], matrix[:, 1], matrix[:, 2], matrix[:, 3]
     size = glyphs.sizes
-    origin = np.frombuffer(glyphs.origins, dtype=np.float64, count=2 * n).reshape(n, 2)
+    origin = glyphs.origins
     ox, oy = origin[:, 0], origin[:, 1]
     # PDFium's loose box also takes in the glyph's ink (an italic "f" overhangs its advance);
     # pdfminer's runs from the origin to the advance. The origin is known, the advance ends

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-from itertools import compress, repeat
+from itertools import compress
 from typing import Optional
 
 import numpy as np
@@ -28,14 +28,14 @@ from pdfplumber import utils
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from invoicepipe.adapters import char_words, table_cells
-from invoicepipe.adapters.pdfium_calls import Handle, form_objects, object_bounds, page_objects, unconverted
+from invoicepipe.adapters.pdfium_calls import Handle, Outputs, form_objects, object_bounds, page_objects, unconverted
 
 _MAX_DEPTH = 15  # Form XObjects nest; PDFium itself stops at a similar depth
 _Matrix = tuple[float, float, float, float, float, float]
 _PLAIN_TEXT = {"x_tolerance": char_words.TOLERANCE, "y_tolerance": char_words.TOLERANCE}
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
-_MATRIX_BYTES = ctypes.sizeof(pdfium_c.FS_MATRIX)
+_MATRICES, _POINTS = Outputs(pdfium_c.FS_MATRIX), Outputs(ctypes.c_float, 2)
 _OBJECT_MATRIX = unconverted(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int)
 _SEGMENT_COUNT = unconverted(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
 _SEGMENT = unconverted(pdfium_c.FPDFPath_GetPathSegment, Handle)
@@ -184,10 +184,8 @@ def _may_reach(paths: list[Handle], min_length: float) -> list[bool]:
 
 def _object_matrices(objects: list[Handle]) -> list[_Matrix]:
     """Each object's matrix (identity where PDFium has none), one C-level call per object."""
-    n = len(objects)
-    found = (pdfium_c.FS_MATRIX * max(n, 1))()
-    ok = list(map(_OBJECT_MATRIX, objects, map(ctypes.byref, repeat(found, n), range(0, _MATRIX_BYTES * n, _MATRIX_BYTES))))
-    return [(m.a, m.b, m.c, m.d, m.e, m.f) if got else _IDENTITY for m, got in zip(found, ok)]
+    ok = list(map(_OBJECT_MATRIX, objects, *_MATRICES.pointers(len(objects))))
+    return [(m.a, m.b, m.c, m.d, m.e, m.f) if got else _IDENTITY for m, got in zip(_MATRICES.array, ok)]
 
 
 def _subpaths(paths: list[Handle], outer: _Matrix) -> list[list[list[tuple[float, float]]]]:
@@ -201,10 +199,8 @@ def _subpaths(paths: list[Handle], outer: _Matrix) -> list[list[list[tuple[float
     total = len(segments)
     kinds = list(map(_SEGMENT_TYPE, segments))
     closed = list(map(_SEGMENT_CLOSE, segments))
-    xy = (ctypes.c_float * max(2 * total, 2))()
-    has_point = list(map(_SEGMENT_POINT, segments, map(ctypes.byref, repeat(xy, total), range(0, 8 * total, 8)),
-                         map(ctypes.byref, repeat(xy, total), range(4, 8 * total + 4, 8))))
-    xys = xy[:2 * total]  # the float32 values as Python floats, as c_float.value gives them
+    has_point = list(map(_SEGMENT_POINT, segments, *_POINTS.pointers(total)))
+    xys = _POINTS.array[:2 * total]  # the float32 values as Python floats, as c_float.value gives them
     out = []
     start = 0
     for matrix, n in zip(_object_matrices(paths), counts):
