@@ -163,3 +163,40 @@ def test_spaces_over_glyphs_dropped_as_one_by_one():
             x0 = rng.choice([10.0, 10.04, 10.16, 10.25, 20.0, rng.uniform(0, 30)])
             chars.append((rng.choice(["a", "1", " ", "\u00a0", "b"]), x0, x0 + 5, top, top + 9, 9.0, True))
         assert _without_overprinted_spaces(chars) == _overprinted_one_by_one(chars)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_spaces_drawn_alone_found_at_once_as_blank_by_blank(seed, monkeypatch):
+    """The blanks' next glyphs found with whole arrays are those the loop over the blanks
+    finds (a glyph within 6 pt after the blank, on its baseline, the first in x order):
+    glyphs sharing an x0 on other lines, sideways glyphs, blanks with no glyph near, a NaN
+    position (the loop's own order) and a turned page's matrix."""
+    import random
+
+    import numpy as np
+
+    from invoicepipe.adapters import pdf_words
+
+    rng = random.Random(seed)
+    chars = []
+    for _ in range(rng.randint(0, 400)):
+        top = rng.choice([100.0, 112.5, 125.0, 300.25]) + rng.choice([0.0, 0.0, 0.3])
+        x0 = rng.choice([rng.uniform(50, 500), 72.0, 72.5, 80.0])
+        chars.append(("a", x0, x0 + 5, top, top + 10, 10.0, rng.random() > 0.1))
+    # on a line's baseline (the identity's y runs up from the page's foot) or anywhere
+    blanks = [(rng.choice([rng.uniform(40, 510), 71.8, 72.0, 79.5]),
+               rng.choice([842.0 - rng.choice([110.0, 122.5, 135.0, 310.25]) + rng.choice([0.0, 0.3, 2.0]), rng.uniform(-2, 820)]))
+              for _ in range(rng.randint(1, 300))]
+    if seed == 4:
+        chars.append(("b", float("nan"), 1.0, 100.0, 110.0, 10.0, True))
+    if seed == 5:
+        blanks.append((float("nan"), 700.0))
+    left, bottom = (np.array(v, dtype=np.float64) for v in zip(*blanks))
+    monkeypatch.setattr(pdf_words, "_empty_text_objects", lambda objects: (left, bottom))
+    spaces = 0
+    for ctm in ((1.0, 0.0, 0.0, 1.0, 0.0, 0.0), (0.0, -1.0, 1.0, 0.0, -10.0, 620.0)):
+        expected = pdf_words._next_glyphs_one_by_one(blanks, chars, ctm, 842.0, 0.0, 0.0)
+        found = pdf_words._spaces_drawn_alone(([], []), chars, ctm, 842.0, 0.0, 0.0)
+        assert repr(found) == repr(expected)
+        spaces += len(found)
+    assert spaces or not chars  # some blanks have a glyph after them

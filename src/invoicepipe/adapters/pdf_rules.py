@@ -175,11 +175,10 @@ def _may_reach(paths: list[Handle], min_length: float) -> list[bool]:
     more than PDFium's float32 arithmetic and ours could differ (a generous slack). The
     page's own transform only turns and moves, so a length on the page is the length in
     user space. A path without a box is read."""
-    found, values = object_bounds(paths)
-    box = np.array(values, dtype=np.float64).reshape(-1, 4)  # left, bottom, right, top
+    found, box = object_bounds(paths)  # left, bottom, right, top
     slack = 0.05 + 1e-5 * np.abs(box).max(axis=1, initial=0.0)
     reach = (box[:, 2] - box[:, 0] + slack >= min_length) | (box[:, 3] - box[:, 1] + slack >= min_length)
-    return (reach | ~np.array(found, dtype=bool)).tolist()
+    return (reach | ~found).tolist()
 
 
 def _object_matrices(objects: list[Handle]) -> list[_Matrix]:

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Optional
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from invoicepipe.adapters import char_words
-from invoicepipe.adapters.char_words import TEXT, TOP, X0, Char
+from invoicepipe.adapters.char_words import BOTTOM, TEXT, TOP, UPRIGHT, X0, Char
+
+_X0, _TOP, _BOTTOM, _UPRIGHT = itemgetter(X0), itemgetter(TOP), itemgetter(BOTTOM), itemgetter(UPRIGHT)
 from invoicepipe.adapters.pdf_glyphs import page_boxes, read_glyphs
 from invoicepipe.adapters.pdf_rules import TABLE_EDGE_MIN_LENGTH, find_tables, page_edges
 from invoicepipe.adapters.pdfium_calls import object_bounds, page_objects
@@ -80,9 +84,40 @@ def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm:
     the glyph that follows it on its line. Such pages have a text object per glyph (500 and
     more): their boxes are read in one C-level loop.
     """
-    blanks = _empty_text_objects(objects)
-    if not blanks:
+    x, y = _empty_text_objects(objects)
+    if not len(x):
         return []
+    a, b, c, d, e, f = ctm
+    # the same IEEE operations in the same order as on each blank's floats
+    pxs, pys = a * x + c * y + e + mb_x0, height - (b * x + d * y + f) + mb_top
+    n = len(chars)
+    x0s = np.fromiter(map(_X0, chars), dtype=np.float64, count=n)
+    if np.isnan(x0s).any() or np.isnan(pxs).any():  # no order for a NaN: as the loop sorts and bisects
+        return _next_glyphs_one_by_one(list(zip(x.tolist(), y.tolist())), chars, ctm, height, mb_x0, mb_top)
+    order = np.argsort(x0s, kind="stable")  # sorted()'s order of the characters by x0
+    xs = x0s[order]
+    # each blank's candidates, the glyphs whose x0 is within 0.5 pt before and 6 pt after
+    # it (farther away the gap alone splits the word), as one flat array of glyph indices
+    lo, hi = np.searchsorted(xs, pxs - 0.5, side="left"), np.searchsorted(xs, pxs + 6, side="right")
+    counts = np.maximum(hi - lo, 0)
+    blank_of = np.repeat(np.arange(len(x)), counts)
+    glyph = order[np.arange(counts.sum()) + np.repeat(lo - (np.cumsum(counts) - counts), counts)]
+    py = pys[blank_of]
+    on_line = np.fromiter(map(_UPRIGHT, chars), dtype=bool, count=n)[glyph] \
+        & (np.fromiter(map(_TOP, chars), dtype=np.float64, count=n)[glyph] <= py) \
+        & (py <= np.fromiter(map(_BOTTOM, chars), dtype=np.float64, count=n)[glyph])
+    hits = np.flatnonzero(on_line)
+    found, first = np.unique(blank_of[hits], return_index=True)  # each blank's first candidate on its line
+    spaces = []
+    for px, k in zip(pxs[found].tolist(), glyph[hits[first]].tolist()):
+        _, _, _, top, bottom, tall, upright = chars[k]
+        spaces.append((" ", px, px, top, bottom, tall, upright))
+    return spaces
+
+
+def _next_glyphs_one_by_one(blanks: list[tuple[float, float]], chars: list[Char], ctm: tuple, height: float,
+                            mb_x0: float, mb_top: float) -> list[Char]:
+    """``_spaces_drawn_alone``'s look-up blank by blank (for x positions without an order)."""
     x0s = [ch[X0] for ch in chars]
     order = sorted(range(len(chars)), key=x0s.__getitem__)  # the same stable order, no Python frame per key
     xs = list(map(x0s.__getitem__, order))
@@ -99,11 +134,12 @@ def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm:
     return spaces
 
 
-def _empty_text_objects(objects: tuple[list, list[int]]) -> list[tuple[float, float]]:
-    """(left, bottom) of the page's top-level text objects whose box has no width."""
+def _empty_text_objects(objects: tuple[list, list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Left and bottom (two arrays) of the page's top-level text objects whose box has no width."""
     texts = [obj for obj, kind in zip(*objects) if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
-    found, values = object_bounds(texts)  # left, bottom, right, top per object
-    return [(values[4 * i], values[4 * i + 1]) for i in range(len(texts)) if found[i] and values[4 * i + 2] - values[4 * i] < 0.01]
+    found, box = object_bounds(texts)  # left, bottom, right, top per object
+    empty = found & (box[:, 2] - box[:, 0] < 0.01)
+    return box[empty, 0], box[empty, 1]
 
 
 def _without_overprinted_spaces(chars: list[Char]) -> list[Char]:

@@ -14,6 +14,7 @@ import ctypes
 import threading
 from itertools import repeat
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -102,10 +103,10 @@ _BOUNDS = unconverted(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int)
 _SIDES = Outputs(ctypes.c_float, 4)
 
 
-def object_bounds(objects: list[Handle]) -> tuple[list[int], list[float]]:
-    """Whether PDFium has a box for each object, and the boxes as one flat list (left,
-    bottom, right, top per object, in the space the objects are drawn in, as
-    ``c_float.value`` gives them): one C-level call per object."""
+def object_bounds(objects: list[Handle]) -> tuple[np.ndarray, np.ndarray]:
+    """Whether PDFium has a box for each object (bool), and the boxes (n x 4: left, bottom,
+    right, top, in the space the objects are drawn in, PDFium's floats as float64, the
+    values ``c_float.value`` gives): one C-level call per object."""
     n = len(objects)
-    found = list(map(_BOUNDS, objects, *_SIDES.pointers(n)))
-    return found, _SIDES.array[:4 * n]
+    found = np.fromiter(map(_BOUNDS, objects, *_SIDES.pointers(n)), dtype=np.int32, count=n) != 0
+    return found, np.frombuffer(_SIDES.array, dtype=np.float32, count=4 * n).reshape(n, 4).astype(np.float64)
