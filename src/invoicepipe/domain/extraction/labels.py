@@ -36,7 +36,14 @@ class LabelHit:
 def fold_accents(text: str) -> str:
     """Drop diacritics character by character (offsets stay valid): OCR often reads "à" as
     "a" or "ä" as "a", and a label should match either way."""
-    return text if text.isascii() else text.translate(_FOLDED)
+    return text if text.isascii() else _folded(text)
+
+
+# The rules fold the same line texts again and again (a hundred folds of some thirteen
+# texts with accents per invoice), and a translation looks up every character
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    return text.translate(_FOLDED)
 
 
 # letters with a stroke have no decomposition: "zapłaty" prints or is read as "zaplaty".
