@@ -212,6 +212,8 @@ def test_outputs_reused_start_zeroed_and_are_per_thread():
     assert out.array[7] == 7.5
     bigger = out.pointers(1000)
     assert len(bigger[0]) >= 1000 and out.array[:2000] == [0.0] * 2000
+    huge = out.pointers(40000)  # beyond what is kept: made again, small, for the next call
+    assert len(huge[0]) >= 40000 and out.pointers(2)[0] is not huge[0] and len(out.pointers(2)[0]) < 40000
     seen = []
     thread = threading.Thread(target=lambda: seen.append(out.pointers(3)))
     thread.start()

@@ -41,6 +41,11 @@ def as_pointer(raw) -> ctypes.c_void_p:
     return ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
 
 
+# the most items an ``Outputs`` keeps its array and pointers for (a page of 2,000
+# characters and objects keeps a few megabytes in all)
+_KEPT = 1 << 14
+
+
 class Outputs:
     """A ctypes array that an entry point fills, item after item (a character's box, an
     object's four sides), with a ``byref`` pointer to each field of each item made once and
@@ -60,13 +65,16 @@ class Outputs:
         """Per field, the pointers into the array of at least ``n`` items, the item's k-th
         field at index k: ``map`` over an entry point stops at its shortest argument."""
         local = self._local
-        if getattr(local, "capacity", -1) < n:
-            capacity = max(n, 2 * getattr(local, "capacity", 0), 256)
+        capacity = getattr(local, "capacity", -1)
+        if capacity < n:
+            capacity = max(n, 2 * capacity, 256)
             local.array = array = (self._ctype * (capacity * self._fields))()
             size, step = ctypes.sizeof(self._ctype), ctypes.sizeof(self._ctype) * self._fields
             local.pointers = [list(map(ctypes.byref, repeat(array, capacity), range(field * size, capacity * step, step)))
                               for field in range(self._fields)]
-            local.capacity = capacity
+            # a pointer is some 70 bytes: what a page far larger than most needed is made
+            # again for the next page, at its size, and not kept
+            local.capacity = capacity if capacity <= _KEPT else -1
         else:
             ctypes.memset(local.array, 0, n * self._fields * ctypes.sizeof(self._ctype))
         return local.pointers
