@@ -307,7 +307,10 @@ def column_at(header: Header, x0: float, x1: float) -> Optional[Column]:
     most of it (a right-aligned number may reach past its header's midpoint)."""
     best, best_overlap = None, 0.0
     for col in header.columns:
-        overlap = min(x1, col.hi) - max(x0, col.lo)
+        # min(x1, hi) - max(x0, lo) as comparisons (the same first-of-equals picks): asked
+        # for every word of every table row against every column
+        hi, lo = col.hi, col.lo
+        overlap = (hi if hi < x1 else x1) - (lo if lo > x0 else x0)
         if overlap > best_overlap:
             best, best_overlap = col, overlap
     return best
