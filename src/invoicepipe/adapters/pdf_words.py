@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Optional
 
 import numpy as np
@@ -25,8 +24,6 @@ import pypdfium2.raw as pdfium_c
 
 from invoicepipe.adapters import char_words
 from invoicepipe.adapters.char_words import BOTTOM, TEXT, TOP, UPRIGHT, X0, Char
-
-_X0, _TOP, _BOTTOM, _UPRIGHT = itemgetter(X0), itemgetter(TOP), itemgetter(BOTTOM), itemgetter(UPRIGHT)
 from invoicepipe.adapters.pdf_glyphs import page_boxes, read_glyphs
 from invoicepipe.adapters.pdf_rules import TABLE_EDGE_MIN_LENGTH, find_tables, page_edges
 from invoicepipe.adapters.pdfium_calls import object_bounds, page_objects
@@ -68,21 +65,23 @@ def _chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, objects: tuple[li
     texts, glyphs, made_up = read_glyphs(textpage)
     if not texts:
         return []
-    out = list(zip(texts, *page_boxes(glyphs, ctm, height, mb_x0, mb_top)))
+    columns = page_boxes(glyphs, ctm, height, mb_x0, mb_top)
+    out = list(zip(texts, *columns))
     if made_up:
-        out.extend(_spaces_drawn_alone(objects, out, ctm, height, mb_x0, mb_top))
+        out.extend(_spaces_drawn_alone(objects, out, ctm, height, mb_x0, mb_top, columns))
     return out
 
 
 def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm: tuple, height: float, mb_x0: float,
-                        mb_top: float) -> list[Char]:
+                        mb_top: float, columns: Optional[tuple[list, ...]] = None) -> list[Char]:
     """Space characters PDFium left out of its text page.
 
     A space drawn as a text object of its own (some generators draw every glyph alone) is
     not in PDFium's text page, though pdfminer read it and the words split there. The object
     is still on the page, with an empty box at the baseline: it becomes a space in front of
     the glyph that follows it on its line. Such pages have a text object per glyph (500 and
-    more): their boxes are read in one C-level loop.
+    more): their boxes are read in one C-level loop. ``columns``: the characters' fields
+    after the text as lists (``page_boxes``), when at hand.
     """
     x, y = _empty_text_objects(objects)
     if not len(x):
@@ -90,8 +89,10 @@ def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm:
     a, b, c, d, e, f = ctm
     # the same IEEE operations in the same order as on each blank's floats
     pxs, pys = a * x + c * y + e + mb_x0, height - (b * x + d * y + f) + mb_top
-    n = len(chars)
-    x0s = np.fromiter(map(_X0, chars), dtype=np.float64, count=n)
+    if columns is None:
+        columns = tuple(zip(*chars))[1:] if chars else ((),) * UPRIGHT
+    # (the text is not among the columns)
+    x0s, tops, bottoms, uprights = (np.array(columns[k - 1], dtype=float) for k in (X0, TOP, BOTTOM, UPRIGHT))
     if np.isnan(x0s).any() or np.isnan(pxs).any():  # no order for a NaN: as the loop sorts and bisects
         return _next_glyphs_one_by_one(list(zip(x.tolist(), y.tolist())), chars, ctm, height, mb_x0, mb_top)
     order = np.argsort(x0s, kind="stable")  # sorted()'s order of the characters by x0
@@ -103,9 +104,7 @@ def _spaces_drawn_alone(objects: tuple[list, list[int]], chars: list[Char], ctm:
     blank_of = np.repeat(np.arange(len(x)), counts)
     glyph = order[np.arange(counts.sum()) + np.repeat(lo - (np.cumsum(counts) - counts), counts)]
     py = pys[blank_of]
-    on_line = np.fromiter(map(_UPRIGHT, chars), dtype=bool, count=n)[glyph] \
-        & (np.fromiter(map(_TOP, chars), dtype=np.float64, count=n)[glyph] <= py) \
-        & (py <= np.fromiter(map(_BOTTOM, chars), dtype=np.float64, count=n)[glyph])
+    on_line = (uprights[glyph] != 0) & (tops[glyph] <= py) & (py <= bottoms[glyph])
     hits = np.flatnonzero(on_line)
     found, first = np.unique(blank_of[hits], return_index=True)  # each blank's first candidate on its line
     spaces = []
