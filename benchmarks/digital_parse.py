@@ -12,9 +12,17 @@ in this process, with the code on ``PYTHONPATH``: run it from two checkouts to c
 - ``time``: thread CPU of the reading and of the extraction per document, each document's
   median over ``--repeat`` passes, the extraction package's text-keyed caches emptied before
   each document (as ``extraction_rules.py`` does: a new invoice's cost); prints one JSON line.
+- ``work --stage none|read|extract``: a fixed workload for ``valgrind --tool=callgrind``,
+  whose instruction counts do not move with the machine's load: two warm-up documents read
+  and extracted, then (``read``) 40 more read, or (``extract``) read and extracted, the
+  text caches emptied before each; the documents are evenly spaced over the sets. The
+  instructions of the reading per document are (read - none) / 40, of the extraction
+  (extract - read) / 40.
 
     PYTHONPATH=src .venv/bin/python benchmarks/digital_parse.py dump --out /tmp/new.tsv --root DIR SET...
     PYTHONPATH=src .venv/bin/python benchmarks/digital_parse.py time --repeat 3 --root DIR SET...
+    PYTHONPATH=src valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.read .venv/bin/python \
+        benchmarks/digital_parse.py work --stage read --root DIR SET...
 """
 
 from __future__ import annotations
@@ -65,11 +73,12 @@ def text_caches() -> list:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("mode", choices=("dump", "time"))
+    ap.add_argument("mode", choices=("dump", "time", "work"))
     ap.add_argument("--out", help="dump: the file to write")
     ap.add_argument("sets", nargs="+", help="set folders under --root")
     ap.add_argument("--root", default=".", help="the folder holding the sets")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--stage", choices=("none", "read", "extract"), default="extract", help="work: what the 40 documents go through")
     args = ap.parse_args()
     docs = documents(Path(args.root), args.sets)
     calibration = load_calibration()
@@ -83,6 +92,8 @@ def main() -> int:
                 out.write(f"{name}\t{hashlib.sha256(repr(text).encode()).hexdigest()}\t{result!r}\n")
         return 0
     caches = text_caches()
+    if args.mode == "work":
+        return work(docs, calibration, caches, args.stage)
     for _, data, vendors in docs[:3]:  # first use compiles what a worker compiles once
         extract_invoice(readers.read_text_layer(data), vendors, calibration)
     read_ms: list[list[float]] = [[] for _ in docs]
@@ -105,6 +116,22 @@ def main() -> int:
                       "extract_mean": round(statistics.mean(extracts), 2),
                       "extract_median": round(statistics.median(extracts), 2),
                       "parse_mean": round(statistics.mean(r + e for r, e in zip(reads, extracts)), 2)}))
+    return 0
+
+
+def work(docs: list, calibration, caches: list, stage: str, count: int = 40, warm_up: int = 2) -> int:
+    """``work``'s documents: every k-th, warm-up first, then the 40 measured."""
+    picked = docs[::max(1, len(docs) // (warm_up + count))][:warm_up + count]
+    for _, data, vendors in picked[:warm_up]:
+        extract_invoice(readers.read_text_layer(data), vendors, calibration)
+    if stage == "none":
+        return 0
+    for _, data, vendors in picked[warm_up:]:
+        for cache in caches:
+            cache.cache_clear()
+        text = readers.read_text_layer(data)
+        if stage == "extract":
+            extract_invoice(text, vendors, calibration)
     return 0
 
 
