@@ -74,7 +74,7 @@ def read_parts(data: bytes, spent: dict[str, float]) -> None:
             chars = timed("characters as tuples", lambda: list(zip(texts, *columns)))
             if made_up:
                 chars.extend(timed("spaces drawn alone", pdf_words._spaces_drawn_alone, objects, chars, view, height,  # noqa: SLF001
-                                   mb_x0, mb_top))
+                                   mb_x0, mb_top, columns))
             chars = timed("overprinted spaces", pdf_words._without_overprinted_spaces, chars)  # noqa: SLF001
             timed("close", textpage.close)
             edges = timed("drawn edges", pdf_rules.page_edges, page, view, height, mb_x0, mb_top, objects,
