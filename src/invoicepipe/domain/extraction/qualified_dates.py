@@ -24,8 +24,9 @@ A qualifier that is the invoice's own word says which date it is: "Date Invoiced
 fatturazione", "Datum računa", "Dátum számla", "DATA FATT." name the date of issue in any
 inflection or abbreviation, so the document word in a language the project reads
 (``invoice_word``) makes the bare word as strong a label as "Inv. Date" (``document_dated``),
-and the date is not held for its qualifier. Only the invoice's word: "note", "doc", "order" qualify other papers'
-dates ("Delivery Note Date", "Data documento di trasporto").
+and the date is not held for its qualifier; beside it, dates other words qualify are other
+events' ("DATA SPEDIZIONE"). Only the invoice's word: "note", "doc", "order" qualify other
+papers' dates ("Delivery Note Date", "Data documento di trasporto").
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def _bare_date_word(cand: Candidate) -> bool:
 
 
 def _qualified_before(ctx: Context, cand: Candidate) -> bool:
+    """A bare date word's value with words before the word in its cell that are neither
+    harmless, the invoice's, nor the line's other date words."""
     label = cand.label
     if not _bare_date_word(cand):
         return False

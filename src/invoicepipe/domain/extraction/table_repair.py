@@ -1,19 +1,20 @@
 """Figures OCR damaged in a table row, repaired only when the row's arithmetic confirms them.
 
-OCR damages a figure in ways a reader recognises: a letter for a digit ("Z" for 2, "O" for
-0, "l" for 1, "S" for 5), a colon, semicolon or dash for the decimal mark ("812:00"), the decimal
-mark lost ("13350" for 133.50), or a figure cut into two words at its mark ("101" ".28").
-Each such reading of the words under the quantity, unit-price and amount columns is a
-candidate, and one is taken only when quantity x unit price (less a discount) = amount holds
-with it and with no fewer repairs: a printed row states its own check, so a misreading that
-the check confirms is the printed figure, and one it does not confirm is left as read (the
-row then is what it was, and the table's sum against the net judges it). An amount whose
-digits are the row's quantity x unit price with one digit misread, added or lost is read as
-that product only when the document's net then confirms it too
-(``amounts_the_net_confirms``), and so is one whose sign alone differs from the product's
-(a speck read as a trailing minus). Each repair is
-recorded on the row (``Row.repairs``) and reaches the line item's evidence, so a reviewer
-sees which figure was read differently from the page; nothing is changed silently.
+OCR damages a figure in ways a reader recognises: a letter for a digit ("Z" for 2, "O" for 0,
+"l" for 1, "S" for 5), a colon, semicolon or dash for the decimal mark ("812:00"), the decimal
+mark lost ("13350" for 133.50), or a figure cut into two words at its mark ("101" ".28"). Each
+such reading of the words under the quantity, unit-price and amount columns is a candidate, and
+one is taken only when quantity x unit price (less a discount) = amount holds with it and with
+no fewer repairs (where no quantity was read under its column, the row's loose whole number
+stands in, or one piece when a repaired amount is the unit price itself): a printed row states
+its own check, so a misreading that the check confirms is the printed figure, and one it does
+not confirm is left as read (the row then is what it was, and the table's sum against the net
+judges it). An amount whose digits are the row's quantity x unit price with one digit misread,
+added or lost is read as that product only when the document's net then confirms it too
+(``amounts_the_net_confirms``), and so is one whose sign alone differs from the product's (a
+speck read as a trailing minus). Each repair is recorded on the row (``Row.repairs``) and
+reaches the line item's evidence, so a reviewer sees which figure was read differently from the
+page; nothing is changed silently.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ CENT = Decimal("0.01")
 _DIGIT_FOR = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1", "!": "1",
                             "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9"})
 # a decimal mark misread as a colon, semicolon or dash (before the cents only)
-# (a comma on a shaded band is often read as a low quote, "14„30")
+# (a comma on a shaded band is often read as a low quote, "14„30", or a bracket, "5)57")
 _MARK_FOR = re.compile(r"(?<=\d)[:;„‚)-](?=\d{1,2}$)")
 # specks read as strokes inside a figure ("16,5!9" for 16,59): dropped, not read as a digit
 _SPECKS = re.compile(r"(?<=[\d.,])[!|'`]|[!|'`](?=[\d.,])")
@@ -54,7 +55,7 @@ def repair_figures(row, ln: Line, header: Header, decimal_sep: Optional[str], ag
         return
     columns = [c for c in header.columns if c.kind in _REPAIRED_KINDS]
     if not any(c.kind == "unit_price" for c in columns):
-        return  # without both factors printed there is nothing to confirm a repair with
+        return  # without a unit price printed there is nothing to confirm a repair with
     options = {id(c): _options(row, ln, header, c, decimal_sep, column_key) for c in columns}
     qty_cols = [c for c in columns if c.kind == "quantity" and options[id(c)]]
     if not qty_cols:
