@@ -47,8 +47,6 @@ _DOCUMENT_STEM = re.compile(r"(?i)rech|fact|fakt|fatt|fatu|inv|bill|dok|doc|memo
                             r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono")
 # "Nº doc.:", "Nr dok.": a number word before a document word, abbreviated or whole
 _NUMBER_FIRST = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|n)\.?")
-_DOCUMENT_ABBREVIATION = re.compile(r"(?i)(?:doc|dok|docum\w*|dokum\w*|factu\w*|faktur\w*|fattur\w*|fatura|invoice|rechnung|"
-                                    r"fact|fakt|fatt|rech|inv)\.?:?")
 # the bare word for a document, whole or abbreviated: on a page, the page's own
 _DOCUMENT_WORD = re.compile(r"doc|dok|docum\w*|dokum\w*")
 _NUMBER_WORD = re.compile(r"nr|no|n|nro|num|nummer|number|numero|numer|br|c|sz")
@@ -119,6 +117,12 @@ def _own_caption(words: str) -> Optional[str]:
     return named.pop() if number and len(named) == 1 else None
 
 
+def _names_a_document(text: str) -> bool:
+    """A word that is the invoice's or the page's document word, with its dot or colon."""
+    word = fold_accents(text).lower().rstrip(".:")
+    return is_invoice_word(word) or _DOCUMENT_WORD.fullmatch(word) is not None
+
+
 def _unknown_captions(ctx: Context) -> list[LabelHit]:
     """Captions ending in a number word on the first page's head that no label covers."""
     first = min(ctx.layout.by_page, default=None)
@@ -136,8 +140,8 @@ def _unknown_captions(ctx: Context) -> list[LabelHit]:
         for k, word in enumerate(line.words):
             if any(ch.isdigit() for ch in word.text):
                 continue
-            number_first = _NUMBER_FIRST.fullmatch(word.text) and k + 1 < len(line.words) and _DOCUMENT_ABBREVIATION.fullmatch(
-                fold_accents(line.words[k + 1].text)) and not cells_apart(word, line.words[k + 1])
+            number_first = _NUMBER_FIRST.fullmatch(word.text) and k + 1 < len(line.words) and _names_a_document(
+                line.words[k + 1].text) and not cells_apart(word, line.words[k + 1])
             if number_first:
                 k += 1  # "Nº doc.:": the number word first, then the document's
             elif not _NUMBER_END.search(word.text):
