@@ -66,6 +66,7 @@ PRINTED = sorted(q * p for _, q, p in GOODS)
     ({(2, "amount"): [(520, "101)28")]}, "amount:mark:101)28->101.28"),  # a bracket for the comma
     ({(2, "amount"): [(520, "=——«101.28")]}, "amount:speck:=——«101.28->101.28"),  # specks before it
     ({(2, "amount"): [(520, "101.28)")]}, "amount:speck:101.28)->101.28"),  # a bracket no other opens
+    ({(2, "amount"): [(520, "101.28:->")]}, "amount:speck:101.28:->->101.28"),  # specks after it
 ])
 def test_a_figure_ocr_damaged_is_read_again_when_the_rows_arithmetic_confirms_it(damage, repair):
     ex = extract_invoice(_doc(_table(damage)), [])
@@ -295,3 +296,31 @@ def test_a_row_without_a_quantity_read_is_one_piece_when_a_repaired_amount_is_it
 def _readings_of(text: str) -> list:
     from invoicepipe.domain.extraction.table_repair import _readings
     return [value for value, _ in _readings(text, ".", True)]
+
+
+def _unpriced_table(amount_words: list) -> list:
+    """The invoice's table under a header whose unit-price name the OCR garbled ("P-.U."): the
+    unit prices stand in no column, and the third row's amount is ``amount_words``."""
+    rows = [[(40, "Invoice No. INV-84")], [(40, "Description"), _right(330, "Qty"), _right(420, "P-.U."), _right(520, "Amount")]]
+    for i, (desc, q, p) in enumerate(GOODS):
+        amount = amount_words if i == 2 else [(520, f"{q * p:.2f}")]
+        rows.append([(40, desc), _right(330, str(q)), _right(420, f"{p:.2f}")] + [_right(x, t) for x, t in amount])
+    net = sum((q * p for _, q, p in GOODS), D(0))
+    rows += [[], [(360, "Net total"), _right(520, f"{net:.2f}")], [(360, "VAT 20 %"), _right(520, f"{net / 5:.2f}")],
+             [(360, "Total"), _right(520, f"{net * 6 / 5:.2f}")]]
+    return rows
+
+
+def test_an_amount_cut_after_its_decimal_mark_is_joined_when_the_rows_arithmetic_confirms_it():
+    # "101. 28": the cents alone under the amount column, the units a stray number before them;
+    # 8 x 12.66 = 101.28 confirms the joined figure
+    ex = extract_invoice(_doc(_unpriced_table([(500, "101."), (520, "28")])), [])
+    assert sorted(i.amount for i in ex.lines) == PRINTED
+    joined = next(i for i in ex.lines if i.amount == D("101.28"))
+    assert joined.evidence == ("amount:joined at mark:101. 28->101.28",)
+
+
+def test_a_figure_before_two_digits_is_not_joined_where_the_arithmetic_does_not_confirm_it():
+    ex = extract_invoice(_doc(_unpriced_table([(500, "101."), (520, "75")])), [])
+    assert D("101.75") not in [i.amount for i in ex.lines]
+    assert all("joined at mark" not in " ".join(i.evidence) for i in ex.lines)

@@ -43,6 +43,9 @@ _FIGURE_SHAPED = re.compile(rf"^[-(]?{_D}{{1,9}}(?:[.,:;' ]{_D}{{2,3}})*(?:[.,:;
 # specks before a figure read as marks no figure opens with ("~=———«145.45"); dashes alone may
 # be its minus, so a run of them only goes with another mark
 _LEADING_JUNK = re.compile(r"^[~=«»*°^_—–-]+(?=\d)")
+# and after it ("35,10:->"), where a run of marks past the cents holds more than a dash (a
+# trailing minus is a sign) and more than one colon or semicolon (a mark for the cents' own)
+_TRAILING_JUNK = re.compile(r"(?<=\d)[:;~=«»*°^_<>—–-]+$")
 _REPAIRED_KINDS = ("quantity", "unit_price", *AMOUNT_KINDS)
 
 
@@ -150,11 +153,15 @@ def _readings(text: str, decimal_sep: Optional[str], money: bool) -> list[tuple[
 
 def _without_edge_specks(text: str) -> str:
     """``text`` without specks at its edges read as marks: a run of marks before the digits
-    that holds more than dashes, and a closing bracket no opening one matches ("25,35)"; a
-    figure in brackets is a negative one, and stays as read)."""
+    that holds more than dashes, one of two marks or more after them that holds more than
+    dashes ("35,10:->"), and a closing bracket no opening one matches ("25,35)"; a figure in
+    brackets is a negative one, and stays as read)."""
     m = _LEADING_JUNK.match(text)
     if m and set(m.group()) - set("-—–"):
         text = text[m.end():]
+    m = _TRAILING_JUNK.search(text)
+    if m and set(m.group()) - set("-—–") and len(m.group()) > 1:
+        text = text[:m.start()]
     if text.endswith(")") and "(" not in text:
         text = text[:-1]
     return text
