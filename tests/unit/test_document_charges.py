@@ -77,3 +77,30 @@ def test_total_rectificativa_labels_a_corrective_invoices_total():
     layout = build_layout(doc_from_rows({0: [(300, "TOTAL RECTIFICATIVA"), (430, "EUR -440,11")]}))
     hits = [(h.field, h.strength) for ln in layout.lines for h in find_labels(ln)]
     assert ("total", 1.0) in hits
+
+
+def test_a_charge_whose_decimal_mark_the_ocr_misread_bridges_only_where_it_closes_the_gap():
+    # "€ 19;50" on a scan: the semicolon is the comma misread, and with 19.50 the rows close
+    # the gap between the items and the net exactly; printed so in a text layer it is no figure
+    scanned = extract_invoice(doc_from_rows(_italian(freight="€ 19;50"), confidence=0.9), [])
+    assert "bridged:-6.79" in scanned.fields["net"].evidence
+    printed = extract_invoice(doc_from_rows(_italian(freight="€ 19;50")), [])
+    assert not any(t.startswith("bridged:") for t in printed.fields["net"].evidence)
+    wrong = extract_invoice(doc_from_rows(_italian(freight="€ 18;50"), confidence=0.9), [])
+    assert not any(t.startswith("bridged:") for t in wrong.fields["net"].evidence)
+
+
+def test_an_item_amount_the_ocr_lost_is_made_up_against_the_net_less_the_charges_above_it():
+    # the second row's amount is lost on a scan: quantity x unit price (10 x 14,45) stands in
+    # only where the items then add up, and they add up to the net less the discount and the
+    # freight printed between them and the net, not to the net itself
+    rows = _italian()
+    rows[10] = rows[10][:-1]
+    ex = extract_invoice(doc_from_rows(rows, confidence=0.9), [])
+    assert [i.amount for i in ex.lines] == [Decimal("17.36"), Decimal("144.50"), Decimal("716.60")]
+    assert "amount:computed:quantity x unit price" in ex.lines[1].evidence
+    assert "bridged:-6.79" in ex.fields["net"].evidence
+    # a freight that closes nothing leaves the made-up amount out
+    off = _italian(freight="€ 29,50")
+    off[10] = off[10][:-1]
+    assert Decimal("144.50") not in [i.amount for i in extract_invoice(doc_from_rows(off, confidence=0.9), []).lines]

@@ -51,11 +51,25 @@ def _signed(ctx: Context, text: str, line) -> Optional[Decimal]:
     charge = bool(CHARGE_WORDS.search(text) or _MORE_CHARGES.search(text))
     if allowance == charge:
         return None  # neither, or a row naming both (a "discount on freight") is not read
-    amounts = [a for a in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if a.has_decimals]
+    amounts = [a.value for a in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if a.has_decimals]
+    if not amounts:
+        amounts = _marks_misread(line)
     if not amounts:
         return None
-    value = amounts[-1].value
+    value = amounts[-1]
     return -abs(value) if allowance else value
+
+
+# the last figure of an OCR'd row whose decimal mark was read as a colon or semicolon
+# ("Spese di trasporto € 38;75"); such a row counts only where it closes the gap exactly,
+# as every row here does
+_MISREAD_MARK = re.compile(r"^(\d{1,7})[:;](\d{2})$")
+
+
+def _marks_misread(line) -> list[Decimal]:
+    words = [w for w in line.words if w.confidence < 1.0]
+    m = _MISREAD_MARK.match(words[-1].text) if words and words[-1] is line.words[-1] else None
+    return [Decimal(f"{m.group(1)}.{m.group(2)}")] if m else []
 
 
 def bridge_to_net(ctx: Context, items: Sequence[LineItem], net: Optional[ExtractedField]) -> Optional[Decimal]:
@@ -82,6 +96,27 @@ def bridge_to_net(ctx: Context, items: Sequence[LineItem], net: Optional[Extract
         return None
     bridged = sum(rows, Decimal(0))
     return bridged if abs(gap - bridged) <= CENT * 2 else None
+
+
+def charges_above(ctx: Context, net: Optional[ExtractedField]) -> Decimal:
+    """The signed sum of the discount and charge rows right above the net's row (up to the
+    first line that is no such row): what lies between the items' own sum and the net
+    ("Merchandise Total / Freight / Taxable Subtotal"). The items are then read against the
+    net less these rows, so a row whose amount the OCR lost may be made up from its
+    quantity x unit price where that sum confirms it (``table_reader``); 0 when there are none."""
+    if net is None or net.box is None or net.page is None:
+        return Decimal(0)
+    lines = ctx.layout.by_page.get(net.page, ())
+    at = [i for i, ln in enumerate(lines) if ln.box.top <= (net.box.top + net.box.bottom) / 2 <= ln.box.bottom]
+    if not at:
+        return Decimal(0)
+    total = Decimal(0)
+    for ln in reversed(lines[max(0, at[0] - _ADJUSTMENT_REACH):at[0]]):
+        value = _signed(ctx, fold_accents(ln.text), ln)
+        if value is None:
+            break
+        total += value
+    return total
 
 
 # how many lines under the subtotal its adjustment rows may take

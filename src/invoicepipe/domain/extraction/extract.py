@@ -37,7 +37,7 @@ from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE
                                                              glued_before, letter_among_zeros, number_after,
                                                              number_below_separator, number_past_separator,
                                                              opening_beside_label, separator_end, series_and_number)
-from invoicepipe.domain.extraction.document_charges import bridge_to_net
+from invoicepipe.domain.extraction.document_charges import bridge_to_net, charges_above
 from invoicepipe.domain.extraction.parsing import NUMERIC_DATE, normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value, value_left_of_label, value_over_label,
@@ -252,7 +252,11 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # right-aligned figures keep their right edge (``table_rows.align_columns``); a speck read as
 # a typographic quote at a scanned number's edge no disagreement between two engines
 # (``identifier_reread``); further caption wordings.
-EXTRACTOR_VERSION = "kv-2.38"
+# kv-2.39: an amount OCR cut after its decimal mark joined where the row's arithmetic confirms
+# it (``table_rows``); specks after a figure (``table_repair``); a charge row's decimal mark
+# read as a colon or semicolon (``document_charges``); the items read against the net less the
+# charge rows right above it when only that closes them (``_items_within_charges``).
+EXTRACTOR_VERSION = "kv-2.39"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -289,6 +293,8 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
 
 
 _AMOUNTS = ("net", "tax", "total")
+# a cent: the rounding one line may carry when item amounts are added up
+_CENT = Decimal("0.01")
 
 
 def _adds_up(result: Extraction) -> bool:
@@ -479,7 +485,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
     _vendor_fields(ctx, resolved, printed or (None if resolved or receipt_shaped(ctx) else letterhead_name(ctx)), put)
     put("document_type", *_document_type(ctx, fields))
 
-    items = read_line_items(doc, ctx, _net_of(fields), _amount_of(fields, "total"))
+    items = _items_within_charges(doc, ctx, fields, read_line_items(doc, ctx, _net_of(fields), _amount_of(fields, "total")))
     if states_exchange_rate(ctx):
         items = _in_invoice_currency(doc, ctx, items, fields, totals, resolved[0].currency if resolved else None, put,
                                      remembered)
@@ -829,6 +835,23 @@ def _in_invoice_currency(doc: DocumentText, ctx: Context, items: list[LineItem],
         conf = CODE_AGREED if code == prior else 0.7
         put("currency", Candidate("currency", code, conf, "code_beside_total", totals["total"][0].words, code), conf)
     return items
+
+
+def _items_within_charges(doc: DocumentText, ctx: Context, fields: dict, items: list[LineItem]) -> list[LineItem]:
+    """``items``, or, when they neither add up to the net nor reach it through the discount
+    and charge rows below them (``bridge_to_net``) and such rows stand right above the net's
+    row, the items read again against the net less those rows, when the rows below the
+    items read again bridge them to the net (as ``_check_items`` will find)."""
+    net = _net_of(fields)
+    if net is None or (items and all(i.amount is not None for i in items)
+                       and (abs(sum(i.amount for i in items) - net) <= _CENT * max(1, len(items))
+                            or bridge_to_net(ctx, items, fields.get("net")) is not None)):
+        return items
+    charges = charges_above(ctx, fields.get("net"))
+    if not charges:
+        return items
+    again = read_line_items(doc, ctx, net - charges, _amount_of(fields, "total"))
+    return again if bridge_to_net(ctx, again, fields.get("net")) is not None else items
 
 
 def _net_of(fields: dict) -> Optional[Decimal]:
