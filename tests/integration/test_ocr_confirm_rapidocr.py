@@ -69,3 +69,21 @@ def test_confusable_shapes_take_the_other_engines_characters_still_held(page):
     assert next(w for w in doc.pages[0].words if w.text == "SI000072").confidence == DISAGREED
     capture = doc.pages[0].capture
     assert capture["ids_disagreed"] == 1 and capture["ids_read_as_other"] == 1
+
+
+def test_a_number_wrapped_in_its_cell_is_read_again_line_by_line():
+    """ "Rechnung Nr.: RE2026-" over "00367": one crop of both lines held the caption beside the
+    first and RapidOCR, reading it as one line, read neither ("OchnunNr.:RE2026"), so a right
+    number was held as a disagreement; each line read on its own reads the value as the page
+    did (readers-1.32)."""
+    from invoicepipe.domain.extraction import extract_invoice
+
+    img, draw, font = blank_page_for_rapidocr(FONT, 34, 400)
+    first = print_line(draw, font, 120, 100, ("Rechnung", "Nr.:", "RE2026-"), PX, gap=22)
+    below = print_line(draw, font, 120, 100 + 48, ("00367",), PX)
+    doc = DocumentText((Page(1, 1654 / PX, 400 / PX, tuple(first + below), "ocr_tesseract"),), None, "test")
+    assert extract_invoice(doc, []).value("invoice_number") == "RE2026-00367"
+    read = confirm_identifiers(doc, {1: (img, PX)}, read_line_rapidocr, engine=rapidocr_available())
+    capture = read.pages[0].capture
+    assert capture["ids_reread"] == 1 and capture["ids_disagreed"] == 0
+    assert "ids_doubted" not in capture

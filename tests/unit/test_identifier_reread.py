@@ -453,3 +453,13 @@ def test_a_stamps_stroke_read_at_the_crops_edge_is_no_part_of_the_value():
     second = [_at("*", 0.3, 100), _at("F2026-00276", 0.41, 104)]
     assert compare_form(second) == "F2026-00276"
     assert judge([_at("F2026-00276", 0.85, 100)], second, True).outcome == "agreed"
+
+
+def test_line_groups_part_a_value_wrapped_onto_two_lines():
+    from invoicepipe.domain.extraction.identifier_reread import line_groups
+
+    piece = Word("RE2026-", Box(448.6, 34.2, 530.6, 49.0), 1, 0.92)
+    wrapped = Word("00367", Box(301.3, 58.0, 359.3, 74.9), 1, 0.97)
+    caption = Word("Nr.:", Box(406.1, 37.1, 440.3, 49.7), 1, 0.91)
+    assert line_groups([wrapped, piece]) == [[piece], [wrapped]]
+    assert line_groups([piece, caption, wrapped]) == [[caption, piece], [wrapped]]

@@ -23,6 +23,10 @@ of its print on the page (a prefix under a stamp) and is held too (``identifier_
 Where the two engines read a one-word code differently only in shapes OCR confuses, the
 page's own glyphs are a third witness (``ocr_glyphs.vote``, ``_sided``): the reading they side
 with is taken at the confidence of two witnesses, and nothing is held for that disagreement.
+A value wrapped onto two lines in its cell ("Rechnung Nr.: RE2026-" over "00367") is read line
+by line, each line's crop on its own and each line read wider on its own line: one crop of
+both lines held the caption beside the first line, and RapidOCR, reading it as one line, read
+"OchnunNr.:RE2026"; on the dev scans 16 right numbers were held so (readers-1.32).
 The capture record names the engine that read the crops (``ids_confirmed_by``) and counts
 the values the engines disagreed on (``ids_disagreed``) and those the print decided
 (``ids_sided_by_print``).
@@ -31,7 +35,7 @@ the values the engines disagreed on (``ids_disagreed``) and those the print deci
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Mapping, Optional
+from typing import Callable, Mapping, Optional, Sequence
 
 from PIL import Image
 
@@ -40,9 +44,9 @@ from invoicepipe.adapters.ocr_crop import enlarged_crop
 from invoicepipe.adapters.ocr_unread import read_by_other_engine
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.identifier_reread import (DISAGREED, Judgement, Spot, beside_span, compare_form,
-                                                             confusable_only, extended, judge, judge_sure, sided_confidence,
-                                                             spots, with_confidence, with_doubt, with_reading,
-                                                             with_sided_reading)
+                                                             confusable_only, extended, judge, judge_sure, line_groups,
+                                                             sided_confidence, spots, with_confidence, with_doubt,
+                                                             with_reading, with_sided_reading)
 from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
 
 # as ``ocr_identifiers``: the x-height the LSTM reads best at, the crop holding one line
@@ -55,10 +59,35 @@ MARGIN_X, MARGIN_Y = 0.3, 0.25
 ReadWords = Callable[[Image.Image, float, int], list[Word]]
 
 
-def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords) -> list[Word]:
+def _read_spot(image: Image.Image, px: float, spot: Spot, read_words: ReadWords,
+               words: Sequence[Word] = ()) -> list[Word]:
+    """The spot's print read by ``read_words``: each of its lines on its own when its words
+    (``words``, the page's) stand on two lines (a number wrapped in its cell, "RE2026-" over
+    "00367"), since one crop of both lines held the label beside the first and read as one
+    line it read neither."""
+    lines = line_groups(words) if words else []
+    if len(lines) > 1:
+        return [w for line in lines for w in _read_spot(image, px, replace(spot, box=_union(line)), read_words)]
     h = spot.box.bottom - spot.box.top
     cut = enlarged_crop(image, px, spot.box, MARGIN_X * h, MARGIN_Y * h, SCALE)
     return read_words(cut[0], px * SCALE, spot.page) if cut else []
+
+
+def _union(words: Sequence[Word]) -> Box:
+    return Box(min(w.box.x0 for w in words), min(w.box.top for w in words),
+               max(w.box.x1 for w in words), max(w.box.bottom for w in words))
+
+
+def _wrapped_extended(image: Image.Image, px: float, spot: Spot, first: Sequence[Word], words,
+                      read_words: ReadWords) -> bool:
+    """``extended`` for each line of a value wrapped onto two (``line_groups``), read wider
+    on its own line: the print lost beside either part."""
+    indexes = {id(w): i for i, w in enumerate(words)}
+    for line in line_groups(first):
+        part = replace(spot, box=_union(line), indexes=tuple(indexes[id(w)] for w in line if id(w) in indexes))
+        if extended("".join(w.text for w in line), _read_beside(image, px, part, words, read_words)):
+            return True
+    return False
 
 
 def _read_beside(image: Image.Image, px: float, spot: Spot, words, read_words: ReadWords) -> list[Word]:
@@ -106,13 +135,13 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             other = witness or (None if independent else read_words)
             if other is None:
                 continue
-            second = _read_spot(image, px, spot, other)
+            second = _read_spot(image, px, spot, other, first)
             verdict = judge(first, second, True, spot.value)
             if verdict.reading is not None:
                 # which engine reads confusable shapes right was measured one way round only
                 verdict = Judgement("disagreed", verdict.confidence)
         else:
-            second = _read_spot(image, px, spot, read_words)
+            second = _read_spot(image, px, spot, read_words, first)
             verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
         if (verdict.outcome == "disagreed" and verdict.reading is None and witness is not None and len(spot.indexes) == 1
                 and not by_other_engine):
@@ -124,7 +153,8 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             # the page's own glyphs side with one engine's characters: two witnesses against one
             verdict = Judgement("agreed", sided[1], sided[0])
         if (spot.sure and independent and not by_other_engine and verdict.outcome != "disagreed"
-                and extended(spot.value, _read_beside(image, px, spot, page.words, read_words))):
+                and (extended(spot.value, _read_beside(image, px, spot, page.words, read_words)) if len(line_groups(first)) < 2
+                     else _wrapped_extended(image, px, spot, first, page.words, read_words))):
             # the other engine reads the value joined to more print beside it: a part the
             # page lost (under a stamp), held as a disagreement
             verdict = Judgement("disagreed", DISAGREED)

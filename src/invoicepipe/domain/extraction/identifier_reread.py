@@ -195,6 +195,19 @@ def _in_reading_order(words: Sequence[Word]) -> list[Word]:
     return sorted(words, key=lambda w: w.box.x0) if one_line else list(words)
 
 
+def line_groups(words: Sequence[Word]) -> list[list[Word]]:
+    """The words by the line they stand on, top to bottom, each line left to right: a value
+    wrapped in its cell ("RE2026-" over "00367") is two lines, each read again on its own."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.box.top + w.box.bottom) / 2):
+        mid = (w.box.top + w.box.bottom) / 2
+        if lines and lines[-1][0].box.top <= mid <= lines[-1][0].box.bottom:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w.box.x0) for line in lines]
+
+
 def compare_form(words: Sequence[Word]) -> str:
     """The readings' text as they are compared: in reading order, without spaces and without
     the punctuation a crop's edge may add or cut (``_EDGE``); case, inner punctuation and
