@@ -160,3 +160,19 @@ def test_the_raised_ordinal_read_as_an_asterisk_completes_the_label():
 def test_the_raised_ordinal_read_no_under_a_title():
     field = _boxed_title([(400, "FACTU"), (441, "RA")], "No")
     assert field.value == "F2026/00154" and field.method == "title_number"
+
+
+@pytest.mark.parametrize("name, caption, value", [
+    ("invoice_number", "Factuurnum mer", "F2026-00361"),
+    ("invoice_date", "Factuurd atum", "2026-01-20"),
+    ("invoice_date", "Rechnungsd atum", "2026-01-20"),
+])
+def test_a_one_word_label_ocr_cut_in_two_labels_its_value(name, caption, value):
+    # OCR read a space inside the compound: joined, the two words are the label
+    rows = {0: "KIG Brabant", 2: [(40, "Nummer"), (200, "F2026-00361")], 3: [(40, "Datum"), (200, "20-01-2026")],
+            4: [(40, "Leverdatum"), (200, "18-01-2026")], 6: [(300, "Totaal"), (420, "1.234,56")]}
+    rows[2 if name == "invoice_number" else 3] = [(40, caption), (200, "F2026-00361" if name == "invoice_number" else "20-01-2026")]
+    field = _field(rows, name, confidence=SCAN)
+    assert field is not None and field.value == value and field.method == "label_right"
+    printed = _field(rows, name)
+    assert printed is None or printed.method != "label_right" or printed.evidence != field.evidence

@@ -419,14 +419,28 @@ _BARE_DATE_STRENGTH = 0.5
 def _misread_words(line: Line, text: str, hits: list[LabelHit], refs: dict, field: str, near) -> list[LabelHit]:
     """A long word ``near`` one of ``refs`` (word -> language), not inside another label, is a
     label of ``field`` at 0.8: the value must still parse right of or under it."""
-    for m in _LABEL_WORD.finditer(text):
-        if any(h.start < m.end() and h.end > m.start() for h in hits):
+    for start, end, word in [*((m.start(), m.end(), m.group(0)) for m in _LABEL_WORD.finditer(text)), *_split_words(text)]:
+        if any(h.start < end and h.end > start for h in hits):
             continue
-        word = m.group(0).lower()
-        lang = next((lang for ref, lang in refs.items() if near(word, ref)), None)
+        word = word.lower()
+        # (a word the vocabulary holds whole was a hit already: only a cut one is met exactly here)
+        lang = next((lang for ref, lang in refs.items() if word == ref or near(word, ref)), None)
         if lang is not None:
-            hits = sorted([*hits, LabelHit(field, 0.8, lang, line, m.start(), m.end())], key=lambda h: h.start)
+            hits = sorted([*hits, LabelHit(field, 0.8, lang, line, start, end)], key=lambda h: h.start)
     return hits
+
+
+def _split_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, the two joined) of each two words of letters one space apart whose join
+    is a long word: a compound OCR cut in two ("Factuurd atum"), which ``_misread_words``
+    takes for a label only when the join is as near one as a single word must be."""
+    out = []
+    for m in _PAIR.finditer(text):
+        first, _, second = m.group(1).partition(" ")
+        joined = first + second.strip()
+        if len(joined) >= 9 and " " not in second.strip():
+            out.append((m.start(1), m.end(1), joined))
+    return out
 
 
 def _misread_due_label(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
