@@ -298,13 +298,15 @@ def _readings_of(text: str) -> list:
     return [value for value, _ in _readings(text, ".", True)]
 
 
-def _unpriced_table(amount_words: list) -> list:
+def _unpriced_table(amount_words: list, price_lost: bool = False) -> list:
     """The invoice's table under a header whose unit-price name the OCR garbled ("P-.U."): the
-    unit prices stand in no column, and the third row's amount is ``amount_words``."""
+    unit prices stand in no column, and the third row's amount is ``amount_words`` (its unit
+    price lost too when ``price_lost``)."""
     rows = [[(40, "Invoice No. INV-84")], [(40, "Description"), _right(330, "Qty"), _right(420, "P-.U."), _right(520, "Amount")]]
     for i, (desc, q, p) in enumerate(GOODS):
         amount = amount_words if i == 2 else [(520, f"{q * p:.2f}")]
-        rows.append([(40, desc), _right(330, str(q)), _right(420, f"{p:.2f}")] + [_right(x, t) for x, t in amount])
+        price = [] if price_lost and i == 2 else [_right(420, f"{p:.2f}")]
+        rows.append([(40, desc), _right(330, str(q))] + price + [_right(x, t) for x, t in amount])
     net = sum((q * p for _, q, p in GOODS), D(0))
     rows += [[], [(360, "Net total"), _right(520, f"{net:.2f}")], [(360, "VAT 20 %"), _right(520, f"{net / 5:.2f}")],
              [(360, "Total"), _right(520, f"{net * 6 / 5:.2f}")]]
@@ -324,3 +326,11 @@ def test_a_figure_before_two_digits_is_not_joined_where_the_arithmetic_does_not_
     ex = extract_invoice(_doc(_unpriced_table([(500, "101."), (520, "75")])), [])
     assert D("101.75") not in [i.amount for i in ex.lines]
     assert all("joined at mark" not in " ".join(i.evidence) for i in ex.lines)
+
+
+def test_a_cut_amount_with_no_unit_price_is_joined_only_where_the_net_confirms_it():
+    # the third row's unit price lost as well: no row arithmetic, but the lines add up to the
+    # net printed only with 101.28 joined
+    ex = extract_invoice(_doc(_unpriced_table([(500, "101,"), (520, "28")], price_lost=True)), [])
+    assert sorted(i.amount for i in ex.lines) == PRINTED
+    assert next(i for i in ex.lines if i.amount == D("101.28")).evidence == ("amount:joined at mark:28->101.28",)

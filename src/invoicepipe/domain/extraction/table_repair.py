@@ -97,6 +97,32 @@ def repair_figures(row, ln: Line, header: Header, decimal_sep: Optional[str], ag
     row.amount_cols = tuple(k for k in row.numbers if k[0] in AMOUNT_KINDS)
 
 
+_CENTS_WORD = re.compile(r"^[.,]?\d{2}$")
+_MARK_ENDED = re.compile(r"^\d{1,7}[.,]?$")
+
+
+def cut_at_mark(row, ln: Line, col) -> Optional[tuple[int, Decimal, str]]:
+    """(index among the row's loose numbers, the figure joined, the words as read) when the
+    amount under ``col`` is two digits alone, its cents, and the whole units stand right
+    before them as a stray number ("166," "00" for 166,00: OCR cut the figure after its mark);
+    None otherwise. Only a guess: the row's arithmetic or the net must confirm the join."""
+    x = row.at.get(col)
+    cents = next((w for w in ln.words if w.box.x0 == x), None)
+    if col not in row.plain or cents is None or not _CENTS_WORD.match(cents.text):
+        return None
+    before = [w for w in ln.words if w.box.x1 <= cents.box.x0 + 0.5 and _MARK_ENDED.match(w.text)]
+    if not before:
+        return None
+    units = max(before, key=lambda w: w.box.x1)
+    if cents.box.x0 - units.box.x1 > 2 * (cents.box.bottom - cents.box.top):
+        return None  # two figures apart, not one cut
+    i = next((k[1] for k, at in row.at.items() if k[0] is None and at == units.box.x0), None)
+    if i is None or row.loose[i] != row.loose[i].to_integral_value() or row.loose[i] < 0:
+        return None
+    joined = (row.loose[i] + Decimal(cents.text.lstrip(".,")) / 100).quantize(CENT)
+    return i, joined, f"{units.text} {cents.text}"
+
+
 def ocr_read(words) -> bool:
     """Whether ``words`` came from OCR: a text layer's characters (confidence 1) are the
     printed ones, so nothing there was misread or lost."""
@@ -216,6 +242,10 @@ def amounts_the_net_confirms(rows: list, header: Header, col, amounts: list, net
             # a whole number under amounts printed with cents: its decimal mark (and any
             # grouping mark) lost, "178176" for 1.781,76; the net alone decides
             repaired.append((row, amounts[i], (amounts[i] / 100).quantize(CENT), "lost mark", None))
+        elif (cut := cut_at_mark(row, row.line, col)) is not None:
+            # the cents alone under the column, the units a stray number before them ("159, 60"),
+            # with no quantity x unit price to confirm the join: the net alone decides
+            repaired.append((row, amounts[i], cut[1], "joined at mark", None))
     chosen = _confirmed(repaired, sum(amounts), net, CENT * len(amounts))
     if chosen is None:
         return None

@@ -22,7 +22,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.parsing import parse_amount
 from invoicepipe.domain.extraction.table_columns import NUMERIC_KINDS, Header, column_at
-from invoicepipe.domain.extraction.table_repair import ocr_read, repair_figures
+from invoicepipe.domain.extraction.table_repair import cut_at_mark, ocr_read, repair_figures
 
 CARRY = re.compile(
     r"(?<!\w)(?:ubertrag|uebertrag|vortrag|carr(?:y|ied)\s*(?:forward|fwd|over)|brought\s*(?:forward|fwd|over)|b/f|c/f|"
@@ -231,39 +231,26 @@ def _rejoin_split_group(row: Row, header: Header) -> None:
             return
 
 
-_CENTS_WORD = re.compile(r"^[.,]?\d{2}$")
-_MARK_ENDED = re.compile(r"^\d{1,7}[.,]?$")
-
-
 def _rejoin_split_mark(row: Row, ln: Line, header: Header) -> None:
     """An amount OCR cut at its decimal mark ("166, 00" read as "166," and "00"): the cents
     alone stand under the amount column, the whole units right before them as a stray
-    number. Joined, they are taken only when quantity x unit price then agrees (from the
-    columns or the row's other numbers, as ``agreement`` finds them): a real number beside
-    two digits is never swallowed where the row's own check does not confirm it."""
+    number (``table_repair.cut_at_mark``). Joined, they are taken only when quantity x unit
+    price then agrees (from the columns or the row's other numbers, as ``agreement`` finds
+    them): a real number beside two digits is never swallowed where the row's own check
+    does not confirm it (where it does not, the net may still, ``amounts_the_net_confirms``)."""
     if not row.amount_cols or not ocr_read(ln.words) or agreement(row, header) is not None:
         return
     for col in row.amount_cols:
-        x = row.at.get(col)
-        cents_word = next((w for w in ln.words if w.box.x0 == x), None)
-        if col not in row.plain or cents_word is None or not _CENTS_WORD.match(cents_word.text):
+        cut = cut_at_mark(row, ln, col)
+        if cut is None:
             continue
-        before = [w for w in ln.words if w.box.x1 <= cents_word.box.x0 + 0.5 and _MARK_ENDED.match(w.text)]
-        if not before:
-            continue
-        units_word = max(before, key=lambda w: w.box.x1)
-        if cents_word.box.x0 - units_word.box.x1 > 2 * (cents_word.box.bottom - cents_word.box.top):
-            continue  # two figures apart, not one cut
-        i = next((k[1] for k, at in row.at.items() if k[0] is None and at == units_word.box.x0), None)
-        if i is None or row.loose[i] != row.loose[i].to_integral_value() or row.loose[i] < 0:
-            continue
-        joined = (row.loose[i] + Decimal(cents_word.text.lstrip(".,")) / 100).quantize(CENT)
+        i, joined, text = cut
         trial = replace(row, numbers={**row.numbers, col: joined}, loose=list(row.loose), at=dict(row.at),
                         plain=row.plain - {col})
         _drop_loose(trial, i)
         if agreement(trial, header) is None:
             continue
-        row.repairs.append(f"{col[0]}:joined at mark:{units_word.text} {cents_word.text}->{joined}")
+        row.repairs.append(f"{col[0]}:joined at mark:{text}->{joined}")
         row.numbers, row.loose, row.at, row.plain = trial.numbers, trial.loose, trial.at, trial.plain
         return
 
