@@ -67,6 +67,8 @@ _MISREAD_MARK = re.compile(r"^(\d{1,7})[:;](\d{2})$")
 
 
 def _marks_misread(line) -> list[Decimal]:
+    """The line's last word as a figure whose decimal mark the OCR read as ":" or ";", when it
+    is one; only on OCR'd words (a text layer prints what it prints)."""
     words = [w for w in line.words if w.confidence < 1.0]
     m = _MISREAD_MARK.match(words[-1].text) if words and words[-1] is line.words[-1] else None
     return [Decimal(f"{m.group(1)}.{m.group(2)}")] if m else []

@@ -252,10 +252,11 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # right-aligned figures keep their right edge (``table_rows.align_columns``); a speck read as
 # a typographic quote at a scanned number's edge no disagreement between two engines
 # (``identifier_reread``); further caption wordings.
-# kv-2.39: an amount OCR cut after its decimal mark joined where the row's arithmetic confirms
-# it (``table_rows``); specks after a figure (``table_repair``); a charge row's decimal mark
-# read as a colon or semicolon (``document_charges``); the items read against the net less the
-# charge rows right above it when only that closes them (``_items_within_charges``).
+# kv-2.39: an amount OCR cut after its decimal mark joined where the row's arithmetic, or else
+# the net, confirms it (``table_rows``, ``table_repair``); specks after a figure; a charge
+# row's decimal mark read as a colon or semicolon (``document_charges``); the items read against
+# the net less the charge rows right above it when only that closes them
+# (``_items_within_charges``); a one-word label OCR cut in two (``labels._split_words``).
 EXTRACTOR_VERSION = "kv-2.39"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
