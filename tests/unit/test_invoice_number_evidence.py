@@ -37,3 +37,12 @@ def test_a_bare_invoice_word_heading_a_column_of_a_header_row_labels_the_number(
     # the same word as a title, over a line of text, is no column head
     title = number({0: "ORBITAL CLOUD SERVICES LTD   INVOICE", 1: "OCS-202600499", 5: "Total 316.83 EUR"})
     assert title is None or (title[1] < 0.5 and "header_row_column" not in title[2])
+
+
+def test_zeros_and_marks_alone_are_no_number():
+    # "Sp. z o.o." read "z 0.0." right before the number under the caption: no document is numbered so
+    from invoicepipe.domain.extraction.candidates import identifier_in
+
+    assert identifier_in("Sp. z 0.0. FV/119/01/2026", 0)[0] == "FV/119/01/2026"
+    assert identifier_in("00-00 FV/119", 0)[0] == "FV/119"
+    assert identifier_in("100/2026", 0)[0] == "100/2026"

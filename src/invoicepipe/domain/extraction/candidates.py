@@ -253,6 +253,10 @@ def number_label_word(word: str) -> bool:
     return bool(_STOP.match(word.lstrip("#").rstrip(".:") or "#"))
 
 
+# zeros and marks only: no document is numbered so ("Sp. z o.o." read "z 0.0." beside the number)
+_ZEROS_ONLY = re.compile(r"[0.,/-]+")
+
+
 def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
     """The first identifier-looking token in ``text`` (contains a digit, is not a date/amount).
 
@@ -270,7 +274,7 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
         series = _SERIES.match(text, lead.start() if lead else m.start())
         if series and not _date_or_amount(series.group(0).rstrip(".").split(" ", 1)[1]):
             tok = series.group(0).rstrip(".")  # "FT 2026/0378": a series code, a space, its number
-        if not _DIGIT.search(tok) or len(tok) < 2 or len(tok) > 40:
+        if not _DIGIT.search(tok) or len(tok) < 2 or len(tok) > 40 or _ZEROS_ONLY.fullmatch(tok):
             continue
         if _date_or_amount(tok):
             continue
