@@ -49,3 +49,19 @@ def test_a_value_the_caption_reaches_only_weakly_is_not_its_own():
     f = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
     # (it stays a guess for a person: calibrated on a scan, the caption's score had made it sure)
     assert f is None or "invoice_caption" not in f.evidence and f.confidence <= 0.45
+
+
+def test_memo_no_names_a_credit_memos_own_number_but_stays_a_guess_on_an_invoice():
+    value, confidence, evidence = _number("Memo No.", {0: "CREDIT NOTE"})
+    assert value == "202600887" and confidence >= 0.9 and "invoice_caption" in evidence
+    value, confidence, evidence = _number("Memo No.")
+    assert value == "202600887" and confidence <= 0.45 and "invoice_caption" not in evidence
+
+
+def test_the_document_word_cut_short_before_a_number_word_is_the_pages_own_number():
+    # "Doc. n.º" over its value in a strip of captions: as "Nº doc." is, and "Documento n."
+    rows = {0: "Ferragens do Norte", 3: "NIF: PT501964843",
+            6: [(40, "Doc. n.º"), (140, "Data Fatura"), (240, "Vence em"), (340, "Ordem de compra")],
+            7: [(40, "FT A2026/612"), (140, "22-01-2026"), (240, "21-02-2026"), (340, "4500010704")]}
+    f = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert f.value == "FT A2026/612" and f.confidence >= 0.7  # a caption above its value: 0.9 x 0.8 (was 0.6 x 0.8)

@@ -23,8 +23,9 @@ Except where the caption's words are the invoice's own word and a number word, n
 no list holds): then which document's number it names is said, as "Date Invoiced" says which
 date (``qualified_dates``), and the caption counts as the vocabulary's abbreviated "Inv. No."
 (``INVOICE_CAPTION_STRENGTH``, note ``invoice_caption``). So does the bare word for a
-document with a number word ("Nº doc.", "Nr dok."): on the page, the page's own. Any other
-word keeps the guess: "memo", "Beleg" or "Boekstuk" name some paper, and a qualifier
+document with a number word ("Nº doc.", "Nr dok."): on the page, the page's own, and on a
+credit note "Memo No." (a credit memo's own word). Any other word keeps the guess: "memo" on
+an invoice, "Beleg" or "Boekstuk" name some paper, and a qualifier
 ("Invoice ref. no.", "Original invoice no.", "Doc. transporte") another document's number;
 and on a credit note the invoice's word names the credited invoice's number, so there only
 the document's word counts.
@@ -87,7 +88,7 @@ def invoice_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     nothing, and on a credit note only the document's word names its own number."""
     credit_note = bool(ctx.hits_for("credit_note"))
     hits = [replace(h, strength=INVOICE_CAPTION_STRENGTH) for h in _unknown_captions(ctx)
-            if _own_caption(fold_accents(h.line.text[h.start:h.end])) in (("document",) if credit_note else ("invoice", "document"))]
+            if _own_caption(fold_accents(h.line.text[h.start:h.end]), credit_note) in (("document",) if credit_note else ("invoice", "document"))]
     found = _with_digits(label_candidates(ctx, "invoice_number", parser, hits=hits)) if hits else []
     if len(found) != 1 or found[0].score < MIN_INVOICE_CAPTION_SCORE:
         return []
@@ -99,14 +100,17 @@ def _with_digits(cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if any(ch.isdigit() for ch in c.value)]
 
 
-def _own_caption(words: str) -> Optional[str]:
+def _own_caption(words: str, credit_note: bool = False) -> Optional[str]:
     """"invoice" or "document" when a caption's words are that word and a number word only
-    ("Fact.nr.", "Nr. factuur", "Nº doc.", "Nr dok."), else None (see the module)."""
+    ("Fact.nr.", "Nr. factuur", "Nº doc.", "Nr dok."), else None (see the module). On a credit
+    note "memo" is the document's word too ("Memo No.": a credit memo's own number, as the
+    vocabulary's "Credit Memo No." is)."""
     named, number = set(), False
     for part in _PART.findall(words.lower()):
         glued = re.fullmatch(r"(\w{3,}?)(?:s?-?)(nr|nummer|number|numero|numer|nro|no)", part)
         word = glued.group(1) if glued else part
-        kind = "invoice" if is_invoice_word(word) else "document" if _DOCUMENT_WORD.fullmatch(word) else None
+        document = _DOCUMENT_WORD.fullmatch(word) or (credit_note and word == "memo")
+        kind = "invoice" if is_invoice_word(word) else "document" if document else None
         if kind is not None:
             named.add(kind)
             number = number or glued is not None

@@ -100,9 +100,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # dokumentu"), weaker than an invoice word; "Fatura-Recibo n.º"; "Réf. facture"
         (rf"documento\s*{NO}|(?:n\.?[°º]?|num\.?|núm\.?|número)\s*(?:do\s*|del\s*|de\s*)?documento", 0.9, "it"),
         (r"(?:nr|numer)\s*dokumentu", 0.8, "pl"),
-        # "Doc. No.", "Dok. Nr.", "DOC. N.º" (the document word cut short, as weak as "Document No."), "Dokumentnummer",
+        # "Doc. No.", "Dok. Nr.", "DOC. N.º" (the document word cut short: on the page, the page's
+        # own, as "Nº doc." is to ``unknown_caption`` and "Documento n." above), "Dokumentnummer",
         # the French accounting "N° de pièce" / "Pièce n°" (the document's own number)
-        (rf"do[ck]\.?\s*{NO}", 0.6, "en"), (r"dokument\s*-?\s*(?:nummer|nr\b\.?)", 0.8, "de"),
+        (rf"do[ck]\.?\s*{NO}", 0.9, "en"), (r"dokument\s*-?\s*(?:nummer|nr\b\.?)", 0.8, "de"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?pièce|pièce\s*(?:n[°º]|no\b\.?|numéro)", 0.8, "fr"), (rf"fatura\s*-?\s*recibo\s*{NO}", 1.0, "pt"),
         (r"r[ée]f(?:[ée]rence)?\.?\s*(?:de\s*(?:la\s*)?)?facture", 0.9, "fr"),
         # a reference block under the title "FACTURA" / "FATTURA" / "FATURA" names the number
