@@ -41,3 +41,17 @@ def test_a_tax_id_and_a_bank_account_on_file_agree_as_surely_as_an_id_and_a_name
     assert both.value("vendor_id") == "V-2" and both.confidence("vendor_id") == 0.99
     alone = extract_invoice(doc_from_rows(dict(enumerate(rows[:3] + rows[4:]))), [warta])
     assert alone.value("vendor_id") == "V-2" and alone.confidence("vendor_id") == 0.97
+
+
+def test_a_bank_account_wrapped_over_two_lines_agrees_with_the_tax_id_too():
+    # a narrow footer column breaks the IBAN between its groups; joined (only where it passes its
+    # checks), it is the account on file, and with the tax id the vendor is as sure as before
+    warta = Vendor("V-2", "Hurtownia Budowlana Warta Sp. z o.o.", tax_id="PL7000889678",
+                   bank_accounts=(BankAccount("PL94692921005931106450340256"),))
+    rows = {0: "HURTOWNIA BUDOWLANA WARTA", 1: "NIP: PL7000889678", 2: "Faktura nr FV/374/01/2026",
+            4: "Razem 100,00 PLN", 8: [(40.0, "ul. Głogowska 12"), (400.0, "Nr rachunku: PL94 6929 2100 5931 1064")],
+            9: [(40.0, "60-734 Poznań"), (400.0, "5034 0256")]}
+    ex = extract_invoice(doc_from_rows(rows), [warta])
+    assert ex.value("vendor_id") == "V-2" and ex.confidence("vendor_id") == 0.99
+    rows[9] = [(40.0, "60-734 Poznań"), (400.0, "5034 0257")]  # no account: its check digits fail
+    assert extract_invoice(doc_from_rows(rows), [warta]).confidence("vendor_id") == 0.97

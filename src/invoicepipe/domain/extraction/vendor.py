@@ -37,6 +37,7 @@ from stdnum.pl import nip as stdnum_pl_nip
 from stdnum.us import ein as stdnum_us_ein
 
 from invoicepipe.domain.extraction.candidates import identifier_in
+from invoicepipe.domain.extraction.iban_wrap import wrapped_iban
 from invoicepipe.domain.extraction.layout import Line, first_page_top
 from invoicepipe.domain.extraction.name_reach import NameLetters
 from invoicepipe.domain.extraction.parsing import find_iban, find_vat_ids, normalise_id
@@ -115,6 +116,11 @@ def _index_of(vendors: tuple[Vendor, ...]) -> VendorIndex:
     return index
 
 
+# a country code, check digits and a first group: a line that may open an IBAN (the cheap test
+# before ``wrapped_iban`` looks at the line under it)
+_IBAN_OPENING = re.compile(r"[A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4}")
+
+
 def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Vendor, float, str, Optional[Line]]]:
     """Best master vendor for the document: (vendor, confidence, evidence, line) or None."""
     if not vendors:
@@ -127,6 +133,11 @@ def resolve_vendor(ctx: Context, vendors: Sequence[Vendor]) -> Optional[tuple[Ve
     # compared with accounts on file only: the master vouches for an account whose country's
     # inner check digits fail (mod 97 still guards the read), as the IBAN field does
     iban_lines = [(found[0], ln) for ln in lines for found in [find_iban(ln.text, national_check=False)] if found]
+    # and an IBAN a narrow footer column wrapped over two lines ("PL18 2402 0765 1429 4176" /
+    # "6021 7597"), joined only where it passes its checks (``iban_wrap``)
+    read = {id(ln) for _, ln in iban_lines}
+    iban_lines += [(wrapped[0], ln) for ln in lines if id(ln) not in read and _IBAN_OPENING.search(ln.text)
+                   for wrapped in [wrapped_iban(ctx, ln)] if wrapped]
     names = _name_matches(index, lines, header)
     scores: dict[str, list] = {}
     for pos, v in enumerate(index.vendors):
