@@ -90,21 +90,32 @@ def test_a_number_one_space_after_the_value_keeps_it_from_auto_approval():
 
 
 def test_a_code_after_the_label_with_the_number_wrapped_under_it_keeps_it_from_auto_approval():
-    # "FATURA N.º FT" over "A2026/173": the number's first part stayed on the label's line; a
+    # "INVOICE NO. XB" over "2026/173": the number's first part stayed on the label's line; a
     # person sees it joined, and decides
+    value, conf, evidence = number({0: "INVOICE NO. XB", 1: "2026/173", 3: "Total 316.83 EUR"})
+    assert value == "XB 2026/173" and conf <= 0.45 and "code_before" in evidence and "code_joined" in evidence
+    # a Portuguese document type's code is the number's first part by law: "FT A2026/173" whole
     value, conf, evidence = number({0: "FATURA N.º FT", 1: "A2026/173", 3: "Total 316,83 EUR"})
-    assert value == "FT A2026/173" and conf <= 0.45 and "code_before" in evidence and "code_joined" in evidence
+    assert value == "FT A2026/173" and conf > 0.45 and "document_type_code" in evidence and "code_before" not in evidence
+    # a code no Portuguese document type has stays a guess under the same label
+    value, conf, evidence = number({0: "FATURA N.º XB", 1: "A2026/173", 3: "Total 316,83 EUR"})
+    assert value == "XB A2026/173" and conf <= 0.45 and "code_before" in evidence
     # the label alone on its line: the number under it is whole
     value, conf, evidence = number({0: "FATURA N.º", 1: "A2026/173", 3: "Total 316,83 EUR"})
     assert value == "A2026/173" and conf > 0.45 and "code_before" not in evidence
 
 
 def test_a_code_alone_over_the_number_in_its_cell_is_joined_and_held():
-    # "Nº Fatura" over "FT" over "A2026/783": the number wrapped in its narrow cell after its code
-    rows = {0: [(40, "Nº Fatura"), (140, "Data emissão")], 1: [(40, "FT"), (140, "15 de fevereiro de")],
+    # "Nº Fatura" over "AB" over "A2026/783": the number wrapped in its narrow cell after a code
+    rows = {0: [(40, "Nº Fatura"), (140, "Data emissão")], 1: [(40, "AB"), (140, "15 de fevereiro de")],
             2: [(40, "A2026/783"), (140, "2026")], 4: "Total 316,83 EUR"}
     value, conf, evidence = number(rows)
-    assert value == "FT A2026/783" and conf <= 0.45 and "code_joined" in evidence
+    assert value == "AB A2026/783" and conf <= 0.45 and "code_joined" in evidence
+    # "FT", the invoice's own type code: the number's by law, not held for it
+    rows[1] = [(40, "FT"), (140, "15 de fevereiro de")]
+    value, conf, evidence = number(rows)
+    assert value == "FT A2026/783" and conf > 0.45 and "document_type_code" in evidence
+    rows[1] = [(40, "AB"), (140, "15 de fevereiro de")]
     # a code in another column is no part of it
     rows[1] = [(140, "15 de fevereiro de"), (240, "FT")]
     value, conf, evidence = number(rows)

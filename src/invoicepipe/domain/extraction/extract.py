@@ -36,7 +36,8 @@ from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE
                                                              code_and_number, code_before, code_opens_cell, glued_after,
                                                              glued_before, letter_among_zeros, number_after,
                                                              number_below_separator, number_past_separator,
-                                                             opening_beside_label, separator_end, series_and_number)
+                                                             opening_beside_label, portuguese_document_number, separator_end,
+                                                             series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net, charges_above
 from invoicepipe.domain.extraction.parsing import NUMERIC_DATE, normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -399,8 +400,12 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                 # and sees it joined where it ended the label's line ("FATURA N.º FT" over
                 # "A2026/173") or stood over the number in its cell
                 cand = _with_wrapped_code(ctx, cand)
-                cand.notes.append("code_before")
-                conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+                if "code_joined" in cand.notes and portuguese_document_number(cand):
+                    # "FT" + "A2026/319" under "Fatura número": the code is the number's by law
+                    cand.notes.append("document_type_code")
+                else:
+                    cand.notes.append("code_before")
+                    conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
             elif number_after(ctx, cand):
                 # a number one space after it may be the value's second part, lost
                 cand.notes.append("number_after")

@@ -130,6 +130,21 @@ def _caption_start(line: Line, first, cw: float) -> float:
     return line.words[k].box.x0
 
 
+# Portugal's certified invoicing programs identify a document by its type's code, its series
+# and its number in the series ("FT A2026/319": Portaria 363/2010, SAF-T PT's InvoiceNo): the
+# code is the number's first part by law, not a code that may or may not belong to it
+_PT_DOCUMENT_TYPES = frozenset(("FT", "FR", "FS", "NC", "ND"))
+_PT_SERIES_AND_NUMBER = re.compile(r"[A-Z0-9]{1,10}/\d{1,10}")
+
+
+def portuguese_document_number(cand: Candidate) -> bool:
+    """True for a value joined from a Portuguese document-type code and a series with its
+    number ("FT" over "A2026/319") under a Portuguese label: the whole is the number."""
+    code, _, rest = cand.value.partition(" ")
+    return (cand.label is not None and cand.label.lang == "pt" and code in _PT_DOCUMENT_TYPES
+            and _PT_SERIES_AND_NUMBER.fullmatch(rest) is not None)
+
+
 def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     """"FATURA N.º FT" over "A2026/173": a value read on the line under its label, where the
     label's own line ends in a code right after it. The number wrapped after its first part
