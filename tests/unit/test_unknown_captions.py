@@ -116,3 +116,11 @@ def test_abono_with_its_number_titles_a_credit_note():
     # alone it is a payment
     assert extract_invoice(doc_from_rows({0: "FACTURA Nº A-2026/00184", 9: "Forma de pago: abono en cuenta"}),
                            []).value("document_type") == "invoice"
+
+
+def test_serija_nr_captions_a_lithuanian_invoices_series_and_number():
+    # "Serija Nr." as "Serija ir Nr.": the series code and the number under it are the invoice's
+    rows = {0: "PVM SĄSKAITA FAKTŪRA", 5: [(40, "SERIJA NR."), (160, "SĄSKAITOS DATA")],
+            6: [(40, "KNM 000748"), (160, "2026.01.30")]}
+    f = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert f.value == "KNM 000748" and f.method == "label_below" and f.confidence >= 0.7

@@ -33,7 +33,7 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (r"rēķin(?:s|a)\s*(?:nr\b\.?|numurs)|pavadzīme\s*-?\s*rēķins\s*nr\b\.?|kredītrēķin(?:s|a)\s*nr\b\.?", 1.0, "lv"),
         (r"(?:pvm\s*|kreditinės\s*)?sąskait(?:a|os)\s*(?:-?\s*faktūr(?:a|os)\s*)?(?:nr\b\.?|numeris)|kreditinė\s*sąskaita\s*nr\b\.?", 1.0, "lt"),
         # the series and number of a Lithuanian invoice ("Serija ir Nr.", "Serija ABC Nr. 123")
-        (r"serija\s*ir\s*nr\b\.?", 0.9, "lt"),
+        (r"serija\s*(?:ir\s*)?nr\b\.?", 0.9, "lt"),  # "Serija ir Nr.", "Serija Nr.": the series and number
         (r"fatura\s*(?:no\b\.?|numarası|nr\b\.?)|iade\s*faturası\s*no\b\.?", 1.0, "tr"), (r"belge\s*no\b\.?", 0.6, "tr"),
         (r"laskun\s*(?:numero|nro\b\.?|nr\b\.?)|laskunumero|lasku\s*(?:nro\b\.?|nr\b\.?)|hyvityslaskun\s*numero", 1.0, "fi"),
         (r"számla\s*(?:sorszáma|száma)|számla\s*sorszám|sorszám", 0.9, "hu"),
