@@ -257,7 +257,11 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # the net, confirms it (``table_rows``, ``table_repair``); specks after a figure; a charge
 # row's decimal mark read as a colon or semicolon (``document_charges``); the items read against
 # the net less the charge rows right above it when only that closes them
-# (``_items_within_charges``); a one-word label OCR cut in two (``labels._split_words``).
+# (``_items_within_charges``); a one-word label OCR cut in two (``labels._split_words``); the
+# document word cut short before a number word ("Doc. n.º") as strong as "Nº doc.", and "Memo
+# No." on a credit note; a Portuguese document type's code wrapped before its series and
+# number is the number's (``number_prefix.portuguese_document_number``); "Serija Nr."; a
+# wrapped IBAN as the vendor's account on file (``vendor``); zeros alone no identifier.
 EXTRACTOR_VERSION = "kv-2.39"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
