@@ -78,12 +78,16 @@ def _union(words: Sequence[Word]) -> Box:
                max(w.box.x1 for w in words), max(w.box.bottom for w in words))
 
 
-def _wrapped_extended(image: Image.Image, px: float, spot: Spot, first: Sequence[Word], words,
-                      read_words: ReadWords) -> bool:
-    """``extended`` for each line of a value wrapped onto two (``line_groups``), read wider
-    on its own line: the print lost beside either part."""
+def _extended_beside(image: Image.Image, px: float, spot: Spot, first: Sequence[Word], words,
+                     read_words: ReadWords) -> bool:
+    """``identifier_reread.extended`` on the spot's line read wider (``_read_beside``); for a
+    value wrapped onto two lines (``line_groups``), on each line read wider on its own: the
+    print lost beside either part."""
+    lines = line_groups(first)
+    if len(lines) < 2:
+        return extended(spot.value, _read_beside(image, px, spot, words, read_words))
     indexes = {id(w): i for i, w in enumerate(words)}
-    for line in line_groups(first):
+    for line in lines:
         part = replace(spot, box=_union(line), indexes=tuple(indexes[id(w)] for w in line if id(w) in indexes))
         if extended("".join(w.text for w in line), _read_beside(image, px, part, words, read_words)):
             return True
@@ -153,8 +157,7 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
             # the page's own glyphs side with one engine's characters: two witnesses against one
             verdict = Judgement("agreed", sided[1], sided[0])
         if (spot.sure and independent and not by_other_engine and verdict.outcome != "disagreed"
-                and (extended(spot.value, _read_beside(image, px, spot, page.words, read_words)) if len(line_groups(first)) < 2
-                     else _wrapped_extended(image, px, spot, first, page.words, read_words))):
+                and _extended_beside(image, px, spot, first, page.words, read_words)):
             # the other engine reads the value joined to more print beside it: a part the
             # page lost (under a stamp), held as a disagreement
             verdict = Judgement("disagreed", DISAGREED)

@@ -87,8 +87,9 @@ def invoice_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     word for a document, and a number word (see the module), or none: two such values say
     nothing, and on a credit note only the document's word names its own number."""
     credit_note = bool(ctx.hits_for("credit_note"))
+    own = ("document",) if credit_note else ("invoice", "document")
     hits = [replace(h, strength=INVOICE_CAPTION_STRENGTH) for h in _unknown_captions(ctx)
-            if _own_caption(fold_accents(h.line.text[h.start:h.end]), credit_note) in (("document",) if credit_note else ("invoice", "document"))]
+            if _own_caption(fold_accents(h.line.text[h.start:h.end]), credit_note) in own]
     found = _with_digits(label_candidates(ctx, "invoice_number", parser, hits=hits)) if hits else []
     if len(found) != 1 or found[0].score < MIN_INVOICE_CAPTION_SCORE:
         return []
