@@ -47,9 +47,11 @@ def test_a_phrase_names_its_field_whole(field, phrase):
     assert hits[0][1] >= 0.8
 
 
-def test_an_abbreviated_document_number_is_as_weak_as_the_whole_word():
-    hits = labels_in_text("doc. no. 123,45")
-    assert [(h[0], h[1]) for h in hits] == [("invoice_number", 0.6)]
+def test_an_abbreviated_document_number_is_as_strong_as_the_whole_word():
+    # the page's own document number, as "Nº doc." and "Documento n." are; a receipt's stays weak
+    for text in ("doc. no. 123,45", "document no. 123,45", "Dok. Nr. 123,45"):
+        assert [(h[0], h[1]) for h in labels_in_text(text)] == [("invoice_number", 0.9)], text
+    assert [(h[0], h[1]) for h in labels_in_text("receipt no. 123,45")] == [("invoice_number", 0.6)]
 
 
 def test_a_date_word_before_the_due_word_is_not_the_invoice_date():

@@ -56,7 +56,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # national e-invoice prints name the document's own number so: Malaysia's MyInvois
         # "e-Invoice Code" / "e-Invoice No." (its "e-Invoice Type" is a code list entry, "01")
         (rf"e\s*-?\s*invoice[\s:.]*(?:code|{NO})", 1.0, "en"),
-        (rf"(?:credit|adjustment)\s*note\s*{NO}", 1.0, "en"), (rf"(?:document|receipt)\s*{NO}", 0.6, "en"),
+        (rf"(?:credit|adjustment)\s*note\s*{NO}", 1.0, "en"), (rf"receipt\s*{NO}", 0.6, "en"),
+        # the page's own document number, whole or cut short ("Doc. No." below), as "Documento n."
+        (rf"document\s*{NO}", 0.9, "en"),
         # a credit memo's own number in US small-business prints ("Date | Credit No." over its
         # values); "credit card no." and "credit note no." are other words
         (r"credit\s*(?:memo\s*)?(?:no\b\.?|#|number)", 0.9, "en"),
