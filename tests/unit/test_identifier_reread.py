@@ -125,7 +125,20 @@ def test_another_engine_that_reads_other_characters_holds_the_value():
     assert judge([_w("CVFO00087", 0.38)], [_w("CVF000087", 1.0)], independent=True) == Judgement("disagreed", DISAGREED,
                                                                                                  "CVF000087")
     assert judge([_w("Al2026/0646", 0.2)], [_w("A12026/0646", 1.0)], independent=True) == Judgement("disagreed", 0.2)
-    assert judge([_w("ab12", 0.5)], [_w("AB12", 0.9)], independent=True).outcome == "disagreed"  # case is the print's
+    # the same letters in another case are no other characters: agreed, the code in capitals
+    assert judge([_w("ab12", 0.5)], [_w("AB12", 0.9)], independent=True) == Judgement("agreed", 0.95, "AB12", "case")
+
+
+def test_readings_of_the_same_letters_in_another_case_agree():
+    # Tesseract lowers a capital it takes for small ("Psi000588", "Pos000480"); RapidOCR reads the capitals
+    assert judge([_w("Psi000588", 0.6)], [_w("PSI000588", 0.9)], True) == Judgement("agreed", 0.96, "PSI000588", "case")
+    # the page's word in capitals keeps its characters when the other engine lowers one
+    assert judge([_w("PSI000869", 0.6)], [_w("PSi000869", 0.9)], True) == Judgement("agreed", 0.96, None, "case")
+    # a value of two words keeps the page's words: which of them holds which letters is unknown
+    assert judge([_w("Pos", 0.6), _w("000480", 0.6)], [_w("POS000480", 0.9)], True) == Judgement("agreed", 0.96, None, "case")
+    # another letter is another reading; the same engine again is no witness
+    assert judge([_w("Psi000588", 0.6)], [_w("PST000588", 0.9)], True).outcome == "disagreed"
+    assert judge([_w("Psi000588", 0.6)], [_w("PSI000588", 0.9)], False) == Judgement("unchanged")
 
 
 def test_the_same_engine_disagreeing_or_an_empty_reading_changes_nothing():
@@ -316,16 +329,23 @@ def test_a_garbled_page_word_takes_the_other_engines_code_when_tesseracts_crop_r
     # atlas "SKY0000611" read "SkKyY0000611" on the page: RapidOCR and Tesseract's crop read the code
     page = [_w("SkKyY0000611", 0.5)]
     assert judge(page, [_w("SKY0000611", 1.0)], True).reading is None  # two engines, a character apart: no choice
+    # two readings of the print against the page's garbled one: agreed on their characters
     assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[_w("SKY0000611", 0.88)]) == Judgement(
-        "disagreed", DISAGREED, "SKY0000611")
-    # the witness may confuse shapes as the page does ("S1000067" for "SI000067")
-    assert judge([_w("SI1000067", 0.3)], [_w("SI000067", 1.0)], True, witness=[_w("S1000067", 0.2)]).reading == "SI000067"
+        "agreed", 0.99, "SKY0000611", "majority")
+    assert judge([_w("S$1000447", 0.4)], [_w("SI000447", 0.8)], True, witness=[_w("si000447", 0.5)]) == Judgement(
+        "agreed", 0.9, "SI000447", "majority")
+    # the witness may confuse shapes as the page does ("S1000067" for "SI000067"): RapidOCR's
+    # characters, held, as no two readings agree
+    assert judge([_w("SI1000067", 0.3)], [_w("SI000067", 1.0)], True, witness=[_w("S1000067", 0.2)]) == Judgement(
+        "disagreed", DISAGREED, "SI000067")
+    # two crops that read part of the value ("2026" of "FV/00747/2026") are no majority over the page
+    assert judge([_w("FV/00747/2026", 0.5)], [_w("2026", 0.9)], True, witness=[_w("2026", 0.9)]).outcome == "disagreed"
     # a witness reading something else again decides nothing
     assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[_w("SKY000061", 0.9)]).reading is None
     assert judge(page, [_w("SKY0000611", 1.0)], True, witness=[]).reading is None
 
 
-def test_tesseracts_crop_is_asked_only_when_the_engines_disagree_otherwise(monkeypatch):
+def test_tesseracts_crop_is_asked_when_the_engines_disagree_and_decides_with_the_other_engine(monkeypatch):
     import invoicepipe.adapters.ocr_confirm as ocr_confirm
     fields = {"invoice_number": ExtractedField("invoice_number", "SkKyY0000611", 0.4, "label_right", 1,
                                                Box(115, 100, 170, 110))}
@@ -335,19 +355,27 @@ def test_tesseracts_crop_is_asked_only_when_the_engines_disagree_otherwise(monke
     asked = []
     read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("SKY0000611", 1.0, []), engine="rapidocr 3.10.0",
                                witness=_reader("SKY0000611", 0.88, asked))
-    assert read.pages[0].words[1] == Word("SKY0000611", Box(115, 100, 170, 110), 1, DISAGREED) and len(asked) == 1
+    assert read.pages[0].words[1] == Word("SKY0000611", Box(115, 100, 170, 110), 1, 0.99) and len(asked) == 1
+    assert read.pages[0].capture["ids_agreed_by_majority"] == 1 and read.pages[0].capture["ids_disagreed"] == 0
+    asked.clear()
+    # a disagreement in confusable shapes only asks it too: "P0S000329" on the page, "POS000329" twice
+    confusable = DocumentText((Page(1, 595, 842, (words[0], Word("P0S000329", words[1].box, 1, 0.45)), "ocr_tesseract"),),
+                              None, "test")
+    read = confirm_identifiers(confusable, {1: (IMAGE, PX)}, _reader("POS000329", 0.9, []), engine="rapidocr 3.10.0",
+                               witness=_reader("POS000329", 0.8, asked))
+    assert read.pages[0].words[1] == Word("POS000329", Box(115, 100, 170, 110), 1, 0.98) and len(asked) == 1
     asked.clear()
     confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("SkKyY0000611", 1.0, []), engine="rapidocr 3.10.0",
                         witness=_reader("SKY0000611", 0.88, asked))
     assert asked == []  # the engines agree: no third reading
 
 
-def test_a_sure_value_takes_the_code_both_crops_read_and_stays_held(monkeypatch):
+def test_a_sure_value_takes_the_code_both_crops_read(monkeypatch):
     # harbor "2026000822" read surely as "026000822" on the page; RapidOCR and Tesseract's crop read it whole
     first = [_at("026000822", 0.97, 0)]
     assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822").reading is None
     assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822", [_at("2026000822", 0.82, 0)]) == Judgement(
-        "disagreed", DISAGREED, "2026000822")
+        "agreed", 0.99, "2026000822", "majority")
     assert judge_sure(first, [_at("2026000822", 0.97, 0)], "026000822", [_at("026000822", 0.9, 0)]).reading is None
     import invoicepipe.adapters.ocr_confirm as ocr_confirm
     fields = {"invoice_number": ExtractedField("invoice_number", "026000822", 0.9, "label_right", 1,
@@ -357,8 +385,9 @@ def test_a_sure_value_takes_the_code_both_crops_read_and_stays_held(monkeypatch)
     doc = DocumentText((Page(1, 595, 842, words, "ocr_tesseract"),), None, "test")
     read = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("2026000822", 0.97, []), engine="rapidocr 3.10.0",
                                witness=_reader("2026000822", 0.82, []))
-    assert read.pages[0].words[1] == Word("2026000822", Box(115, 100, 170, 110), 1, 0.97)
-    assert read.pages[0].capture[DOUBTED_KEY] == (1,) and read.pages[0].capture["ids_read_as_other"] == 1
+    # the two crops' characters, lifted; the wider reading holds them and no more, so nothing is doubted
+    assert read.pages[0].words[1] == Word("2026000822", Box(115, 100, 170, 110), 1, 0.99)
+    assert DOUBTED_KEY not in read.pages[0].capture and read.pages[0].capture["ids_agreed_by_majority"] == 1
     alone = confirm_identifiers(doc, {1: (IMAGE, PX)}, _reader("2026000822", 0.97, []), engine="rapidocr 3.10.0",
                                 witness=_reader("026000822", 0.9, []))
     assert alone.pages[0].words[1] == words[1] and alone.pages[0].capture[DOUBTED_KEY] == (1,)

@@ -23,6 +23,11 @@ of its print on the page (a prefix under a stamp) and is held too (``identifier_
 Where the two engines read a one-word code differently only in shapes OCR confuses, the
 page's own glyphs are a third witness (``ocr_glyphs.vote``, ``_sided``): the reading they side
 with is taken at the confidence of two witnesses, and nothing is held for that disagreement.
+Wherever the engines disagree on a one-word value, Tesseract's own crop is read too, and
+when it reads exactly RapidOCR's characters, the two crops outvote the page's word
+(``identifier_reread._majority``): the word takes their characters at their agreed
+confidence (``ids_agreed_by_majority``). The same letters read in another case are no
+disagreement (``identifier_reread._case_only``).
 A value wrapped onto two lines in its cell ("Rechnung Nr.: RE2026-" over "00367") is read line
 by line, each line's crop on its own and each line read wider on its own line: one crop of
 both lines held the caption beside the first line, and RapidOCR, reading it as one line, read
@@ -141,13 +146,13 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
                 continue
             second = _read_spot(image, px, spot, other, first)
             verdict = judge(first, second, True, spot.value)
-            if verdict.reading is not None:
+            if verdict.outcome == "disagreed" and verdict.reading is not None:
                 # which engine reads confusable shapes right was measured one way round only
                 verdict = Judgement("disagreed", verdict.confidence)
         else:
             second = _read_spot(image, px, spot, read_words, first)
             verdict = judge_sure(first, second, spot.value) if spot.sure else judge(first, second, independent, spot.value)
-        if (verdict.outcome == "disagreed" and verdict.reading is None and witness is not None and len(spot.indexes) == 1
+        if (verdict.outcome == "disagreed" and witness is not None and len(spot.indexes) == 1
                 and not by_other_engine):
             third = _read_spot(image, px, spot, witness)
             verdict = (judge_sure(first, second, spot.value, third) if spot.sure
@@ -155,18 +160,24 @@ def confirm_identifiers(doc: DocumentText, images: Mapping[int, tuple[Image.Imag
         sided = _sided(image, px, page.words, first, second) if independent and verdict.outcome == "disagreed" else None
         if sided is not None:
             # the page's own glyphs side with one engine's characters: two witnesses against one
-            verdict = Judgement("agreed", sided[1], sided[0])
+            verdict = Judgement("agreed", sided[1], sided[0], "print")
+        # the value as the witnesses agreed on it, when they did ("2026000822", the page's
+        # "026000822" the stamp took a digit of): the wider reading holds that, not more
+        checked = replace(spot, value=verdict.reading) if verdict.outcome == "agreed" and verdict.reading else spot
         if (spot.sure and independent and not by_other_engine and verdict.outcome != "disagreed"
-                and _extended_beside(image, px, spot, first, page.words, read_words)):
+                and _extended_beside(image, px, checked, first, page.words, read_words)):
             # the other engine reads the value joined to more print beside it: a part the
             # page lost (under a stamp), held as a disagreement
             verdict = Judgement("disagreed", DISAGREED)
-        counts = tally.setdefault(spot.page, [0, 0, 0, 0, 0])
+        counts = tally.setdefault(spot.page, [0, 0, 0, 0, 0, 0])
         counts[0] += 1
         if verdict.outcome == "agreed":
             counts[1] += 1
-            if verdict.reading is not None:
+            if verdict.by == "print":
                 counts[4] += 1
+            elif verdict.by == "majority":
+                counts[5] += 1
+            if verdict.reading is not None:
                 doc = with_sided_reading(doc, spot, verdict.reading, verdict.confidence)
             else:
                 doc = with_confidence(doc, spot, verdict.confidence)
@@ -212,4 +223,6 @@ def _record(counts: list[int], engine: Optional[str]) -> dict:
         record["ids_read_as_other"] = counts[3]
     if counts[4]:  # readings the page's glyphs sided with (``ocr_glyphs``)
         record["ids_sided_by_print"] = counts[4]
+    if counts[5]:  # readings RapidOCR and Tesseract's own crop agreed on against the page's
+        record["ids_agreed_by_majority"] = counts[5]
     return {**record, "ids_disagreed": counts[2]} if engine is not None else record

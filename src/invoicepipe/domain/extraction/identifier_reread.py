@@ -31,10 +31,7 @@ not a date that shares the value's cell (``spots(value_words=True)``). On the de
 (novel, atlas, fresh, more: 36 unsure numbers) every value the engines disagreed on (12) was
 wrong, every one they agreed on (24) was read right (two of them were not the field: a
 number taken for the PO), so no finer rule (confusable pairs only) is needed; Tesseract's
-own crop had confirmed two misread numbers ("51000072", "S1000087" for "SI000087"). A third
-voice picking the majority (Tesseract's crop siding with RapidOCR against the page) was
-measured and not built: of its 4 firings on unsure numbers, one took a crop of part of the
-number ("2026" for "FV/00747/2026") for the whole.
+own crop had confirmed two misread numbers ("51000072", "S1000087" for "SI000087").
 
 Only the fields a person would otherwise check by eye and no checksum guards are read
 again: the invoice number and the PO number (an IBAN and a VAT id carry their own check
@@ -66,6 +63,22 @@ garbled by its surroundings, and it takes RapidOCR's characters, still held (atl
 sure value too: harbor's "2026000822", its first digit lost on the page and read at 0.97 as
 "026000822", was read "2026000822" by RapidOCR and by Tesseract's crop alike; the word takes
 those characters and stays named as doubted (held, ``judge_sure``'s ``witness``).
+
+Two readings against one decide, though, when they are two engines' (``_majority``): where
+RapidOCR and Tesseract's own crop read exactly the same characters (case aside) and the
+page's one word is within ``MAJORITY_EDITS`` letters or digits of them, the word takes them
+at the confidence of the two crops' agreement. Tesseract's crop is then read for every
+disagreement of a one-word value, confusable shapes included. The page's reading is the odd
+one out because its word was read among its neighbours (a ruling line, a label's tail, the
+cell's other print), which neither crop holds. On the dev scans, 17 values were so decided
+and all 17 were right (Courier "S$1000447" for "SI000447", "SkKyY0000611", "POSs000498",
+"P0S000329", "829" for "629", and a sure "026000822" whose first digit a stamp took). A third
+voice was measured before on unsure numbers only, with Tesseract's crop merely resembling
+RapidOCR's reading, and one of its 4 firings took a crop of part of the number ("2026" for
+"FV/00747/2026") for the whole: the exact agreement and the edit bound leave that one out.
+Two engines that read the same letters, one of them some in lower case ("Psi000588" against
+"PSI000588": Tesseract judged the capital's size, not its shape), agree
+(``_case_only``), and the code takes the reading in capitals.
 A prefix lost under a stamp is not in the value's own crop at all (its margin is a third of
 the value's height), so both engines agree on what is left: "000594" of "AR-000594", read at
 0.97 and auto-approved on a harbor holdout scan. The invoice number's line is therefore read
@@ -86,6 +99,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field as dataclass_field, replace
 from typing import AbstractSet, Callable, Literal, Optional, Sequence
+
+from rapidfuzz.distance import Levenshtein
 
 from invoicepipe.domain.extraction.po_search import po_key
 from invoicepipe.domain.models import Box, DocumentText, Extraction, Page, Word
@@ -236,8 +251,13 @@ class Judgement:
     outcome: Literal["agreed", "disagreed", "unchanged"]
     confidence: Optional[float] = None
     # another engine's characters for a one-word code it read otherwise only in confusable
-    # shapes (``confusable_only``): the word the page takes, held (``with_reading``)
+    # shapes (``confusable_only``): the word the page takes, held (``with_reading``); with
+    # ``agreed``, the characters the witnesses agreed on, which the word takes lifted
     reading: Optional[str] = None
+    # what made an agreement with a reading: "case" (the engines read the same letters, one
+    # of them in another case), "majority" (RapidOCR and Tesseract's own crop against the
+    # page), "print" (the page's glyphs, ``ocr_glyphs``)
+    by: str = ""
 
 
 # signs OCR reads for a letter or digit of a code (as ``number_prefix._LOST_LEAD``)
@@ -256,6 +276,52 @@ def _same_code(a: str, b: str) -> bool:
     return a == b or confusable_only(a, b)
 
 
+# the page's reading differs from the two crops' agreed one by at most this many characters
+# (letters and digits added, lost or changed, case aside): a glyph misread or split, a speck
+# read as a letter; a crop that read part of the value ("2026" for "FV/00747/2026") is further
+MAJORITY_EDITS = 2
+
+
+def _one_case(first: str, second: str) -> str:
+    """Of two readings with the same letters in other cases, the one whose letters are all
+    capitals ("PSI000588" over "Psi000588"), else the first: a code is printed in one case,
+    and an engine that lowers some of its letters judged their size, not their shape."""
+    letters = [ch for ch in second if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters) and not all(ch.isupper() for ch in first if ch.isalpha()):
+        return second
+    return first
+
+
+def _majority(first: Sequence[Word], second: Sequence[Word], witness: Sequence[Word]) -> Optional[Judgement]:
+    """``agreed`` on the other engine's characters when Tesseract's own crop (``witness``)
+    reads exactly them (case aside) and the page's one word is within ``MAJORITY_EDITS`` of
+    them: two readings of the print, by two engines and at another scale than the page's,
+    against the page's one. On the dev scans every such pair was right (the Courier
+    "S$1000447" of the page, "SkKyY0000611", "POSs000498", "829" for "629": 17 of 17 values);
+    the page's word was garbled by its surroundings, which neither crop holds."""
+    ours, theirs, third = compare_form(first), compare_form(second), compare_form(witness)
+    if (len(first) != 1 or len(theirs) < 3 or not third or third.upper() != theirs.upper()
+            or Levenshtein.distance(_characters(ours), _characters(theirs)) > MAJORITY_EDITS):
+        return None
+    crop = min(w.confidence for w in second)
+    again = min(w.confidence for w in witness)
+    return Judgement("agreed", min(MAX_CONFIDENCE, 1.0 - (1.0 - crop) * (1.0 - again)), _one_case(theirs, third), "majority")
+
+
+def _case_only(first: Sequence[Word], second: Sequence[Word]) -> Optional[Judgement]:
+    """``agreed`` when the two engines read the same characters, some in another case
+    ("Psi000588" and "PSI000588": Tesseract lowers a capital S, O or I it took for small),
+    the one-word value taking the reading in one case (``_one_case``)."""
+    ours, theirs = compare_form(first), compare_form(second)
+    if not ours or ours == theirs or ours.upper() != theirs.upper():
+        return None
+    page = min(w.confidence for w in first)
+    crop = min(w.confidence for w in second)
+    confidence = min(MAX_CONFIDENCE, 1.0 - (1.0 - page) * (1.0 - crop))
+    reading = _one_case(ours, theirs) if len(first) == 1 else ours
+    return Judgement("agreed", confidence, reading if reading != ours else None, "case")
+
+
 def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, value: str = "",
           witness: Sequence[Word] = ()) -> Judgement:
     """The page's reading ``first`` against the crop's ``second``. ``independent``: the
@@ -268,7 +334,11 @@ def judge(first: Sequence[Word], second: Sequence[Word], independent: bool, valu
         agreed = agreed_confidence([Word(value, first[0].box, first[0].page, min(w.confidence for w in first))], second)
     if agreed is not None:
         return Judgement("agreed", agreed)
+    if independent and second and (cased := _case_only(first, second)) is not None:
+        return cased
     if independent and compare_form(first) and compare_form(second):
+        if witness and (most := _majority(first, second, witness)) is not None:
+            return most
         held = min([DISAGREED, *(w.confidence for w in first)])
         theirs = compare_form(second)
         if len(first) == 1 and theirs.isalnum() and (
@@ -298,6 +368,8 @@ def judge_sure(first: Sequence[Word], second: Sequence[Word], value: str = "",
     ours = _characters(compare_form(first))
     if not theirs or not ours or theirs in (ours, _characters(value)):
         return Judgement("unchanged")
+    if witness and (most := _majority(first, second, witness)) is not None:
+        return most
     other = compare_form(second)
     if len(first) == 1 and other.isalnum() and witness and _same_code(compare_form(witness), other):
         return Judgement("disagreed", DISAGREED, other)
