@@ -262,7 +262,11 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # No." on a credit note; a Portuguese document type's code wrapped before its series and
 # number is the number's (``number_prefix.portuguese_document_number``); "Serija Nr."; a
 # wrapped IBAN as the vendor's account on file (``vendor``); zeros alone no identifier.
-EXTRACTOR_VERSION = "kv-2.39"
+# kv-2.40: a figure right-aligned under a short column caption, wider than it, is the
+# caption's own, and of the figures a caption's column reaches, one under the caption itself
+# is taken over the next column's (``search._column_start``, ``search._amount_under``); a
+# column's sum the breakdown's rows agree with is as sure as their sum (``totals``).
+EXTRACTOR_VERSION = "kv-2.40"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

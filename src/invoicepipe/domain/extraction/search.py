@@ -248,12 +248,14 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                     s = below.spans[k][1]
                 else:
                     continue
-            s = _column_start(below, s, e, lbox.x0, cw)
+            s = _column_start(below, s, e, lbox, cw)
             if next_label and next_label[0].box.x0 > lbox.x1:
                 e = _before_next_column(below, s, e, next_label[0].box.x0, cw)
             if parser is parse_amount_value:
                 s = _amount_reaching_left(ctx, line, hit, below, s, e)
-            found = parser(ctx, below, s, e)
+                found = _amount_under(ctx, below, s, e, lbox)
+            else:
+                found = parser(ctx, below, s, e)
             if found:
                 value, raw, vs, ve, quality = found
                 words = below.words_in(vs, ve)
@@ -369,7 +371,7 @@ def _value_above(ctx: Context, line: Line, lbox, col_x1: float, parser: Parser):
     above, s, e = found[0]
     if line.box.top - above.box.bottom > 1.5 * line.height or any(h.strength >= 0.5 for h in ctx.hits[id(above)]):
         return None
-    s = _column_start(above, s, e, lbox.x0, cw)
+    s = _column_start(above, s, e, lbox, cw)
     value = parser(ctx, above, s, e)
     return (value, above) if value else None
 
@@ -591,6 +593,25 @@ def _beside_tall_label(ctx: Context, line: Line, lbox, parser: Parser):
     return None
 
 
+def _amount_under(ctx: Context, below: Line, s: int, e: int, label: Box):
+    """``parse_amount_value`` of ``[s, e)`` under a caption, but the rightmost amount of those
+    under the caption itself where any is: the column reaches past the caption's end (a
+    value may be printed wider than it), and in a breakdown's row of captions with no label
+    after this one ("VAT rate  Net  VAT  Gross" over "20%  -266.22  -53.24  -319.46") the
+    rightmost amount of that reach is the next column's ("Gross"), not this one's."""
+    found = parse_amount_value(ctx, below, s, e)
+    if found is None:
+        return None
+    cw = ctx.layout.char_width
+    under = [t for t in amounts_on(below, ctx.decimal_sep, cw) if t.start >= s and t.end <= e and t.has_decimals
+             and not _in_iban(below, t.start, t.end)
+             and (box := union_box(below.words_in(t.start, t.end))).x0 < label.x1 and box.x1 > label.x0]
+    if not under or under[-1].start == found[2]:
+        return found
+    tok = under[-1]
+    return format_amount(tok.value), tok.value, tok.start, tok.end, 1.0
+
+
 def _amount_reaching_left(ctx: Context, line: Line, hit: LabelHit, below: Line, s: int, e: int) -> int:
     """Where ``[s, e)`` of a line under a caption starts when an amount in it begins further
     left: a right-aligned amount wider than its short caption ("K úhrade" over "1 660,55 EUR")
@@ -609,18 +630,22 @@ def _amount_reaching_left(ctx: Context, line: Line, hit: LabelHit, below: Line, 
     return s
 
 
-def _column_start(line: Line, s: int, e: int, label_x0: float, cw: float) -> int:
+def _column_start(line: Line, s: int, e: int, label: Box, cw: float) -> int:
     """Where the label's column starts within ``[s, e)`` of ``line``. The search reaches a
     little left of the label for values printed right-aligned under it; in a row of narrow
     boxed labels ("Invoice date / Tax point | Payment due" over "08/01/2026 07/02/2026") that
     reach takes in the end of the neighbour's value. Words centred left of the label's left
     edge belong to that neighbour when a word of the label's own column follows them past a
-    gap wider than a word space (the digit groups of "11 852,93" are one value)."""
+    gap wider than a word space (the digit groups of "11 852,93" are one value), unless they
+    end where the label ends: a right-aligned figure wider than its short caption ("VAT" over
+    "-53.24", its centre a point left of the caption's start) is the caption's own, and the
+    next column's ("Gross" over "-319.46") is not."""
     inside = [(w, ws) for w, (ws, we) in zip(line.words, line.spans) if ws >= s and we <= e]
     for (left, _), (w, ws) in zip(inside, inside[1:]):
-        if (w.box.x0 + w.box.x1) / 2 < label_x0:
+        if (w.box.x0 + w.box.x1) / 2 < label.x0:
             continue
-        if (left.box.x0 + left.box.x1) / 2 < label_x0 and w.box.x0 - left.box.x1 > 1.5 * cw:
+        if ((left.box.x0 + left.box.x1) / 2 < label.x0 and w.box.x0 - left.box.x1 > 1.5 * cw
+                and abs(left.box.x1 - label.x1) > cw):
             return ws
         break
     return s

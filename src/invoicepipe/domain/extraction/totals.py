@@ -167,11 +167,14 @@ def _with_breakdown(ctx: Context, net: list[Candidate], tax: list[Candidate], to
     sums = dict(zip(("net", "tax", "total"), breakdown_sums(rows)))
     extra = {name: Candidate(name, format_amount(v), _BREAKDOWN_SCORE, "tax_breakdown", words, v, anchor=rows[0].line)
              for name, v in sums.items()}
-    # a column's sum read under its own header and equal to the rows' sum is that reading: it stays
+    # a column's sum read under its own header and equal to the rows' sum is that reading: it
+    # stays, as sure as the rows' sum would be (two ways of reading the table agree on it)
     agreed = lambda cs, name: any(c.method == "column_sum" and c.raw == sums[name] for c in cs)  # noqa: E731
+    raised = lambda cs, name: [replace(c, score=max(c.score, _BREAKDOWN_SCORE))  # noqa: E731
+                               if c.method == "column_sum" and c.raw == sums[name] else c for c in cs]
     gross = [] if any(c.raw for c in total) else [extra["total"]]
-    return (net + ([] if agreed(net, "net") else [extra["net"]]), tax + ([] if agreed(tax, "tax") else [extra["tax"]]),
-            total + gross)
+    return (raised(net, "net") if agreed(net, "net") else net + [extra["net"]],
+            raised(tax, "tax") if agreed(tax, "tax") else tax + [extra["tax"]], total + gross)
 
 
 # a net found by applying the discount and charge rows under a subtotal: a little below the
