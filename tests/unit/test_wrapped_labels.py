@@ -102,3 +102,20 @@ def test_a_title_over_a_whole_number_label_does_not_cut_the_label_short():
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("invoice_number") == "2026/A/0343"
     assert ex.fields["invoice_number"].confidence >= 0.9
+
+
+def test_a_caption_wrapped_over_its_value_whose_first_line_names_no_field():
+    # "Nº de" over "factura" over the number: "factura" alone is a weak label, "Nº de" none
+    rows = {0: "Ferragens do Minho, Lda.", 3: [(214, "Nº de"), (280, "Fecha de")], 4: [(214, "factura"), (280, "emisión")],
+            5: [(214, "NC B/628"), (280, "13/02/2026")]}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert number.value == "NC B/628" and number.confidence >= 0.8
+
+
+def test_a_value_under_a_caption_wrapped_in_its_cell_is_right_under_it():
+    # "Nr." over "documento" over the number: the joined caption names the page's own number,
+    # and its value stands right under the caption's last line, not two lines from a label
+    rows = {0: "Ferramenta Lombarda S.r.l.", 3: [(40, "Nr."), (110, "Data del")], 4: [(40, "documento"), (110, "documento")],
+            5: [(40, "526/2026"), (110, "06/03/2026")]}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert number.value == "526/2026" and number.confidence >= 0.7

@@ -265,7 +265,10 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # kv-2.40: a figure right-aligned under a short column caption, wider than it, is the
 # caption's own, and of the figures a caption's column reaches, one under the caption itself
 # is taken over the next column's (``search._column_start``, ``search._amount_under``); a
-# column's sum the breakdown's rows agree with is as sure as their sum (``totals``).
+# column's sum the breakdown's rows agree with is as sure as their sum (``totals``); a value
+# right under a caption wrapped in its cell is right under it ("Nr." over "documento", placed
+# as under one line), and a caption whose first line names no field ("Nº de" over "factura")
+# is its lower line's (``wrapped_labels``); "Nr. documento".
 EXTRACTOR_VERSION = "kv-2.40"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

@@ -220,6 +220,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         col_x1 = _cell_end(ctx, line, lbox, col_x1)
         above = _value_above(ctx, line, lbox, col_x1, parser)  # only in a row of captions
         passed = 0  # lines under the label with a letter or digit (a speck's line is none)
+        wrapped_at = None  # the line the label's own words continue on, when they do
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
             if passed and above is not None:
                 break  # a caption's value stands right over it, not two lines down
@@ -247,6 +248,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 if k + 1 < len(below.words) and below.words[k + 1].box.x0 - cont[0].box.x1 <= 1.5 * cw:
                     s = below.spans[k][1]
                 else:
+                    wrapped_at = n
                     continue
             s = _column_start(below, s, e, lbox, cw)
             if next_label and next_label[0].box.x0 > lbox.x1:
@@ -259,7 +261,10 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             if found:
                 value, raw, vs, ve, quality = found
                 words = below.words_in(vs, ve)
-                placement = (1.0 if _stacked_pair(ctx, below, words, lbox) else 0.8) if n == 0 else 0.65
+                # right under the label's last line: under its second where it wraps ("Nr." over
+                # "documento" over "526/2026"), as under a label of one line
+                under_label = n == 0 or (wrapped_at is not None and n == wrapped_at + 1)
+                placement = (1.0 if _stacked_pair(ctx, below, words, lbox) else 0.8) if under_label else 0.65
                 overlaid = _overlaid(below, words, parser) or _joined_doubt(below, words, parser)
                 quality *= OVERLAID_QUALITY if overlaid else 1.0
                 out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_below", words, line, hit,

@@ -100,7 +100,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"fa(?:c)?tura\s*{NO}|(?:n\.?[°º]?|número|no\.)\s*(?:da\s+)?fa(?:c)?tura", 1.0, "pt"),
         # the document's own number by the word "document" ("Documento n.", "N.º documento", "Nr
         # dokumentu"), weaker than an invoice word; "Fatura-Recibo n.º"; "Réf. facture"
-        (rf"documento\s*{NO}|(?:n\.?[°º]?|num\.?|núm\.?|número)\s*(?:do\s*|del\s*|de\s*)?documento", 0.9, "it"),
+        (rf"documento\s*{NO}|(?:n\.?[°º]?|nr\.?|num\.?|núm\.?|número)\s*(?:do\s*|del\s*|de\s*)?documento", 0.9, "it"),
         (r"(?:nr|numer)\s*dokumentu", 0.8, "pl"),
         # "Doc. No.", "Dok. Nr.", "DOC. N.º" (the document word cut short: on the page, the page's
         # own, as "Nº doc." is to ``unknown_caption`` and "Documento n." above), "Dokumentnummer",

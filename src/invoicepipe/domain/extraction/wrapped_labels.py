@@ -10,8 +10,9 @@ such a label stands right of one of its two lines (level with its first or its l
 or between them, where the line grouping puts it with either): the joined label is placed
 on the line that has it, and the hits of its parts are dropped. When both lines have a value
 right of them they are two rows with a label each, not one wrapped label; when neither has,
-the value is under the box and ``search._label_continued`` joins the label as it searches
-down (so nothing is changed here).
+the value is under the box: ``search._label_continued`` joins the label as it searches down
+from a first line that names the field, and where the first line names none ("Nº de" over
+"factura", the lower word a weak label of its own) the joined label is the lower line's.
 """
 
 from __future__ import annotations
@@ -106,7 +107,11 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
         return  # the first line's words already name the field as surely
     used_end = sb + end - len(first) - 1  # where the label ends on the lower line
     right_upper, right_lower = _value_right(upper, a[1], cw), _value_right(lower, b[1], cw)
-    if right_upper == right_lower or (right_lower and _figure_right(upper, a[1])):
+    # a value under the box whose first line names no field ("Nº de" over "factura" over "NC
+    # B/628"): the label is the lower line's, right over the value; where the first line names
+    # the field, ``search._label_continued`` joins it while it searches down
+    under_box = not right_upper and not right_lower and not any(h.field == field for h in on_upper)
+    if (right_upper == right_lower and not under_box) or (right_lower and _figure_right(upper, a[1])):
         # two labelled rows (the upper's value may stand far right in an amount column: "Total
         # 1 418,90 €" over "Acompte (...) -420,00 €"), or a value under the box (``search._label_continued``)
         return
