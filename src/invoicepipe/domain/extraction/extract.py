@@ -268,7 +268,8 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # column's sum the breakdown's rows agree with is as sure as their sum (``totals``); a value
 # right under a caption wrapped in its cell is right under it ("Nr." over "documento", placed
 # as under one line), and a caption whose first line names no field ("Nº de" over "factura")
-# is its lower line's (``wrapped_labels``); "Nr. documento".
+# is its lower line's (``wrapped_labels``); "Nr. documento"; the document's date by the word
+# for the paper ("Date pièce", "Fecha documento", "Belegdatum", "Documentdatum").
 EXTRACTOR_VERSION = "kv-2.40"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

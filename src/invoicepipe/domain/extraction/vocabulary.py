@@ -149,6 +149,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"date\s*(?:de\s*(?:la\s*)?)?factur(?:e|ation)|date\s*d['’]émission|émise?\s*le|facturée?\s*le", 1.0, "fr"),
         # the billing program's print date, on French invoices the date of issue: "Date d'édition"
         (r"date\s*d['’]\s*édition", 0.9, "fr"),
+        # the document's date by the word for the paper, as "Document Date": the accounting
+        # programs' "Date pièce", "Fecha documento", "Belegdatum", "Documentdatum"
+        (r"date\s*(?:de\s*(?:la\s*)?)?pièce", 0.9, "fr"), (r"fecha\s*(?:del\s*)?documento", 0.9, "es"),
+        (r"belegdatum", 0.9, "de"), (r"documentdatum", 0.9, "nl"),
         (r"factuur\s*datum|datum\s*(?:van\s*)?uitgifte|uitgiftedatum", 1.0, "nl"), (r"opgemaakt\s*op", 0.8, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
         (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
         (r"data\s*(?:della\s*|del\s*|di\s*)?(?:fattura|emissione|documento|doc\.)", 1.0, "it"),
