@@ -19,8 +19,9 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pytesseract import Output
 
-from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_dates, ocr_engine, ocr_garbled, ocr_identifiers,
-                                  ocr_items, ocr_label_cells, ocr_narrow, ocr_specks, ocr_stamp_witness, ocr_unread)
+from invoicepipe.adapters import (cost_meter, ocr_amounts, ocr_confirm, ocr_dates, ocr_engine, ocr_garbled, ocr_iban,
+                                  ocr_identifiers, ocr_items, ocr_label_cells, ocr_narrow, ocr_specks, ocr_stamp_witness,
+                                  ocr_unread)
 from invoicepipe.adapters.ocr_first_pass import read_language_pass
 from invoicepipe.adapters.ocr_languages import LanguageChoice, installed_languages
 from invoicepipe.adapters.ocr_fallback import rapidocr_available, read_block_rapidocr, read_line_rapidocr, read_page_rapidocr
@@ -368,6 +369,7 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
         doc = ocr_dates.reread_dates(doc, images, _region_reader(settings, lang.current, ocr_dates.BLOCK_PSM), extract)
     if settings.confirm_ids and images:
         doc = _confirm_identifiers(doc, images, settings, lang.current, frozenset(doubted), extract)
+        doc = _reread_ibans(doc, images, settings, lang.current)
     return doc
 
 
@@ -400,6 +402,14 @@ def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings,
     return ocr_confirm.confirm_identifiers(doc, images, _line_reader(), doubted, engine=engine,
                                            witness=_region_reader(settings, language, ocr_confirm.LINE_PSM),
                                            extract=extract)
+
+
+def _reread_ibans(doc: DocumentText, images: dict, settings: OcrSettings, language: str) -> DocumentText:
+    """The IBANs that fail their checks read again (``ocr_iban``): by RapidOCR when it is
+    installed and chosen, then by Tesseract."""
+    tesseract = _region_reader(settings, language, ocr_iban.LINE_PSM)
+    rapid = rapidocr_available() if settings.confirm_reader == "rapidocr" else None
+    return ocr_iban.reread_ibans(doc, images, (_line_reader(), tesseract) if rapid else (tesseract,))
 
 
 def _stamp_witness(img: Image.Image, given_px: float, words: list[Word], prepared: Image.Image, px: float,

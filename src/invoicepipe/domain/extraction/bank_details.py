@@ -5,6 +5,14 @@ When a scan garbles that IBAN ("DES59 1351 …") the check digits fail, extracti
 reads no IBAN, and the check has nothing to compare: a forged account would pass unseen.
 So an IBAN label followed by something shaped like an IBAN that fails its check digits is
 reported (``iban_unreadable``) and a person reads it off the page.
+
+Before that, the OCR reader reads such an IBAN's line again on its own
+(``adapters/ocr_iban``): ``garbled_iban_runs`` names the words it stands in, and where the
+second reading holds an IBAN that passes its checks, ``with_iban_reading`` gives those
+words its characters. The check digits are the witness here: one character misread always
+fails mod 97, so a reading that passes is the print, not a guess, and the bank check then
+compares it with the master like any IBAN read off a page (a misread that passed by chance
+would not be an account on file, and is held there).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from dataclasses import replace
 from typing import Optional
 
 from invoicepipe.domain.extraction.parsing import find_iban
-from invoicepipe.domain.models import DocumentText, Extraction
+from invoicepipe.domain.models import DocumentText, Extraction, Page, Word
 
 # "IBAN", then (within a few characters) two letters and digits running on for at least
 # 14 more characters: the shape of an IBAN, whatever OCR did to single characters.
@@ -37,3 +45,69 @@ def flag_unreadable_iban(extraction: Extraction, doc: DocumentText) -> Extractio
         return extraction
     page = garbled_iban(doc)
     return extraction if page is None else replace(extraction, warnings=extraction.warnings + (f"iban_unreadable:{page}",))
+
+
+# the words of a garbled IBAN: its line's words from the one it starts in, a group gap apart
+# (at most this many of the words' heights: a group the page lost leaves such a gap), at most
+# this many of them
+_RUN_GAP = 4.0
+_RUN_WORDS = 12
+
+
+def garbled_iban_runs(page: Page) -> list[tuple[int, ...]]:
+    """For each IBAN printed after its label on ``page`` that fails its checks, the indexes of
+    the words it is printed in: the word its start falls in and the words after it on its
+    line, each a word or group gap from the last."""
+    texts = [w.text for w in page.words]
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    runs = []
+    for m in _PRINTED_IBAN.finditer(" ".join(texts)):
+        if find_iban(m.group(1)) is not None:
+            continue
+        first = max(i for i, at in enumerate(starts) if at <= m.start(1))
+        run = [first]
+        for i in range(first + 1, min(len(texts), first + _RUN_WORDS)):
+            last, w = page.words[run[-1]], page.words[i]
+            height = max(1.0, last.box.bottom - last.box.top)
+            same_line = abs((w.box.top + w.box.bottom) - (last.box.top + last.box.bottom)) / 2 <= 0.5 * height
+            if not same_line or w.box.x0 < last.box.x1 - 1 or w.box.x0 - last.box.x1 > _RUN_GAP * height:
+                break
+            run.append(i)
+        runs.append(tuple(run))
+    return runs
+
+
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
+def with_iban_reading(doc: DocumentText, page_number: int, run: tuple[int, ...], iban: str,
+                      confidence: float, right: Optional[float] = None) -> DocumentText:
+    """``doc`` with the IBAN ``iban`` (compact, valid) written into the words of ``run`` on
+    page ``page_number`` that the page read it in: the run's first words up to its length
+    in letters and digits, and none centred right of ``right`` (where the second reading's
+    IBAN ends on the page: a "BIC" after it is no part of it), each taking a share of its
+    characters in proportion to what it read (the number of words, and so every other word's
+    index, stays as it was), at ``confidence``."""
+    page = next(p for p in doc.pages if p.number == page_number)
+    taken, count = [], 0
+    for i in run:
+        box = page.words[i].box
+        if taken and (count >= len(iban) - 1 or (right is not None and (box.x0 + box.x1) / 2 > right)):
+            break
+        taken.append(i)
+        count += max(1, _alnum(page.words[i].text))
+    shares = [max(1, _alnum(page.words[i].text)) for i in taken]
+    total = sum(shares)
+    words, at = list(page.words), 0
+    for n, (i, share) in enumerate(zip(taken, shares)):
+        left = len(taken) - n - 1
+        size = len(iban) - at - left if not left else max(1, min(len(iban) - at - left, round(share * len(iban) / total)))
+        w = words[i]
+        words[i] = Word(iban[at:at + size], w.box, w.page, confidence)
+        at += size
+    pages = tuple(replace(p, words=tuple(words)) if p.number == page_number else p for p in doc.pages)
+    return replace(doc, pages=pages)
