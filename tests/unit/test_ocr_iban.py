@@ -91,3 +91,16 @@ def test_no_valid_reading_leaves_the_page_as_read_and_the_iban_unreadable():
     # a page not read by OCR, or with no garbled IBAN, is not read again
     calls = []
     assert reread_ibans(doc, {}, [_reader("x", calls)]) is doc and calls == []
+
+
+def test_a_group_past_a_wide_gap_takes_its_characters_when_the_reading_reaches_over_it():
+    # "NL27 LINW 6599 3800" (a 3 read as 8) and, further off than a group gap, "87": the second reading's IBAN
+    # ends past "87", so "87" keeps its own two characters and "3800" is not given them twice
+    words = [_w("IBAN:", 40), _w("NL27", 72), _w("LINW", 96), _w("6599", 120), _w("3800", 144), _w("87", 220),
+             _w("voorwaarden", 300)]
+    doc = DocumentText((Page(1, 595, 842, tuple(words), "ocr_tesseract"),), None, "test")
+    (run,) = garbled_iban_runs(doc.pages[0])
+    assert run == (1, 2, 3, 4)
+    read = with_iban_reading(doc, 1, run, "NL27LINW6599330087", 0.9, right=240.0)
+    assert "".join(w.text for w in read.pages[0].words[1:6]) == "NL27LINW6599330087"
+    assert read.pages[0].words[6].text == "voorwaarden"

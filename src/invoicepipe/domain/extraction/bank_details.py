@@ -80,6 +80,22 @@ def garbled_iban_runs(page: Page) -> list[tuple[int, ...]]:
     return runs
 
 
+def _line_up_to(page: Page, run: tuple[int, ...], right: float) -> tuple[int, ...]:
+    """``run`` with the words after it on its line centred left of ``right``: a group the
+    page read further off than a group gap ("3300" … "87") is the IBAN's all the same when the
+    second reading's IBAN reaches over it."""
+    out = list(run)
+    for i in range(run[-1] + 1, min(len(page.words), run[-1] + _RUN_WORDS)):
+        last, w = page.words[out[-1]], page.words[i]
+        height = max(1.0, last.box.bottom - last.box.top)
+        if abs((w.box.top + w.box.bottom) - (last.box.top + last.box.bottom)) / 2 > 0.5 * height:
+            continue  # a word of the line under it, listed between the line's words
+        if w.box.x0 < last.box.x1 - 1 or (w.box.x0 + w.box.x1) / 2 > right:
+            break
+        out.append(i)
+    return tuple(out)
+
+
 def _alnum(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
@@ -93,6 +109,8 @@ def with_iban_reading(doc: DocumentText, page_number: int, run: tuple[int, ...],
     characters in proportion to what it read (the number of words, and so every other word's
     index, stays as it was), at ``confidence``."""
     page = next(p for p in doc.pages if p.number == page_number)
+    if right is not None:
+        run = _line_up_to(page, run, right)
     taken, count = [], 0
     for i in run:
         box = page.words[i].box
