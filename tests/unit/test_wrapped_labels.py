@@ -119,3 +119,13 @@ def test_a_value_under_a_caption_wrapped_in_its_cell_is_right_under_it():
             5: [(40, "526/2026"), (110, "06/03/2026")]}
     number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
     assert number.value == "526/2026" and number.confidence >= 0.7
+
+
+def test_a_wrapped_caption_is_not_placed_beside_a_figure_right_of_its_lower_line():
+    # "Datum i vrijeme" (OCR: "Datumi") over "izdavanja :": the date right of the lower line,
+    # past the colon, is the delivery date printed under the next caption; the date of issue
+    # stands under the wrapped caption
+    rows = {0: "UREDSKA OPREMA SAVA", 3: [(40, "Broj računa"), (120, "Datumi vrijeme"), (220, "Datum isporuke robe")],
+            4: [(40, "766/PP1/1"), (120, "izdavanja"), (175, ":"), (220, "2026-03-07")], 5: [(120, "2026-03-09 15:00")]}
+    date = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_date")
+    assert date is None or date.value != "2026-03-07" or date.confidence < 0.5

@@ -109,8 +109,12 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
     right_upper, right_lower = _value_right(upper, a[1], cw), _value_right(lower, b[1], cw)
     # a value under the box whose first line names no field ("Nº de" over "factura" over "NC
     # B/628"): the label is the lower line's, right over the value; where the first line names
-    # the field, ``search._label_continued`` joins it while it searches down
-    under_box = not right_upper and not right_lower and not any(h.field == field for h in on_upper)
+    # the field, ``search._label_continued`` joins it while it searches down. Not where a
+    # figure stands right of the lower line past a colon or any other mark: placed there, the
+    # label would read it beside itself ("Datum i vrijeme" over "izdavanja :" beside the
+    # delivery date, printed under the next caption)
+    under_box = (not right_upper and not right_lower and not any(h.field == field for h in on_upper)
+                 and not _figure_right(lower, b[1]))
     if (right_upper == right_lower and not under_box) or (right_lower and _figure_right(upper, a[1])):
         # two labelled rows (the upper's value may stand far right in an amount column: "Total
         # 1 418,90 €" over "Acompte (...) -420,00 €"), or a value under the box (``search._label_continued``)
