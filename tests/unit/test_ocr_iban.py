@@ -8,7 +8,7 @@ from PIL import Image
 from invoicepipe.adapters.ocr_iban import reread_ibans
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.bank_details import flag_unreadable_iban, garbled_iban_runs, with_iban_reading
-from invoicepipe.domain.models import Box, DocumentText, Page, Word
+from invoicepipe.domain.models import Box, DocumentText, ExtractedField, Extraction, Page, Word
 
 IMAGE = Image.new("L", (1700, 2300), 255)
 PX = 200 / 72
@@ -104,3 +104,29 @@ def test_a_group_past_a_wide_gap_takes_its_characters_when_the_reading_reaches_o
     read = with_iban_reading(doc, 1, run, "NL27LINW6599330087", 0.9, right=240.0)
     assert "".join(w.text for w in read.pages[0].words[1:6]) == "NL27LINW6599330087"
     assert read.pages[0].words[6].text == "voorwaarden"
+
+
+def test_words_listed_out_of_reading_order_are_taken_by_their_line():
+    # a page lists "7975" before the label; the line, left to right, reads the IBAN whole
+    page = _page(["GB32", "PXMP", "7975", "4399", "1303", "21"])
+    words = list(page.words)
+    words.insert(0, words.pop(6))  # "7975" first in the list
+    shuffled = Page(1, 595, 842, tuple(words), "ocr_tesseract")
+    assert garbled_iban_runs(shuffled) == []
+    garbled = Page(1, 595, 842, tuple(Word("7976", w.box, 1, w.confidence) if w.text == "7975" else w for w in words),
+                   "ocr_tesseract")
+    (run,) = garbled_iban_runs(garbled)
+    assert [garbled.words[i].text for i in run[:6]] == ["GB32", "PXMP", "7976", "4399", "1303", "21"]
+
+
+def test_a_document_whose_iban_the_extractor_reads_is_not_read_again():
+    # an IBAN shape fails on the page's words, but the extractor reads the document's IBAN (elsewhere,
+    # or past what the words' order hides): its words are not rewritten
+    doc = DocumentText((_page(GARBLED),), None, "test")
+    read_elsewhere = ExtractedField("iban", VALID, 0.95, "label_right")
+    calls = []
+    assert reread_ibans(doc, {1: (IMAGE, PX)}, [_reader("AT78 5879 2257 0307 9434", calls)],
+                        extract=lambda d: Extraction({"iban": read_elsewhere})) is doc and calls == []
+    # the extractor reading none, the line is read again
+    assert reread_ibans(doc, {1: (IMAGE, PX)}, [_reader("AT78 5879 2257 0307 9434", calls)],
+                        extract=lambda d: Extraction({})) is not doc and calls

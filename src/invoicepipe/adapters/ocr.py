@@ -369,7 +369,7 @@ def read_with_ocr(data: bytes, media_type: str, dpi: int = 200, settings: Option
         doc = ocr_dates.reread_dates(doc, images, _region_reader(settings, lang.current, ocr_dates.BLOCK_PSM), extract)
     if settings.confirm_ids and images:
         doc = _confirm_identifiers(doc, images, settings, lang.current, frozenset(doubted), extract)
-        doc = _reread_ibans(doc, images, settings, lang.current)
+        doc = _reread_ibans(doc, images, settings, lang.current, extract)
     return doc
 
 
@@ -404,12 +404,12 @@ def _confirm_identifiers(doc: DocumentText, images: dict, settings: OcrSettings,
                                            extract=extract)
 
 
-def _reread_ibans(doc: DocumentText, images: dict, settings: OcrSettings, language: str) -> DocumentText:
+def _reread_ibans(doc: DocumentText, images: dict, settings: OcrSettings, language: str, extract=None) -> DocumentText:
     """The IBANs that fail their checks read again (``ocr_iban``): by RapidOCR when it is
     installed and chosen, then by Tesseract."""
     tesseract = _region_reader(settings, language, ocr_iban.LINE_PSM)
     rapid = rapidocr_available() if settings.confirm_reader == "rapidocr" else None
-    return ocr_iban.reread_ibans(doc, images, (_line_reader(), tesseract) if rapid else (tesseract,))
+    return ocr_iban.reread_ibans(doc, images, (_line_reader(), tesseract) if rapid else (tesseract,), extract)
 
 
 def _stamp_witness(img: Image.Image, given_px: float, words: list[Word], prepared: Image.Image, px: float,

@@ -17,21 +17,27 @@ only with the line read on past the words, ``BEYOND``), every one the printed IB
 more is read, but its line runs into the line under it and the extractor still finds no
 IBAN there; the other 6 had groups the second reading did not read either.
 
-The capture record counts the IBANs read again (``ibans_reread``) and those the second
-reading read (``ibans_read``). A document with no garbled IBAN costs nothing.
+Only a document whose IBAN the extractor does not read is read again: a page lists its words
+out of reading order now and then, and an IBAN the line reads whole could look garbled in
+that order (readers-1.34 rewrote one so and lost it). The words are taken by the line they
+stand on, left to right (``garbled_iban_runs``). The capture record counts the IBANs read
+again (``ibans_reread``) and those the second reading read (``ibans_read``). A document with
+no garbled IBAN costs nothing; one with an IBAN shape costs an extraction (remembered with
+the reader's others).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from PIL import Image
 
 from invoicepipe.adapters.ocr_crop import enlarged_crop
+from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.bank_details import garbled_iban_runs, with_iban_reading
 from invoicepipe.domain.extraction.parsing import find_iban
-from invoicepipe.domain.models import Box, DocumentText, Word
+from invoicepipe.domain.models import Box, DocumentText, Extraction, Word
 
 SCALE = 2.0
 # Tesseract reads the crop as one text line
@@ -48,10 +54,16 @@ ReadWords = Callable[[Image.Image, float, int], list[Word]]
 
 
 def reread_ibans(doc: DocumentText, images: Mapping[int, tuple[Image.Image, float]],
-                 readers: Sequence[ReadWords]) -> DocumentText:
+                 readers: Sequence[ReadWords], extract: Optional[Callable[[DocumentText], Extraction]] = None) -> DocumentText:
     """``doc`` with each garbled IBAN on a page of ``images`` (page number -> (image, pixels
     per point)) read again by ``readers`` in turn, written into its words when a reading
-    holds a valid IBAN (see the module)."""
+    holds a valid IBAN (see the module). A document whose IBAN the extractor reads
+    (``extract(doc)``, ``extract_invoice(doc, ())`` when not given) is left as it is: its
+    words are not rewritten for an IBAN shape elsewhere on the page that fails."""
+    if not any(garbled_iban_runs(p) for p in doc.pages if p.number in images):
+        return doc
+    if (extract(doc) if extract is not None else extract_invoice(doc, ())).value("iban"):
+        return doc
     for page in doc.pages:
         if page.number not in images:
             continue
