@@ -107,16 +107,21 @@ def test_a_group_past_a_wide_gap_takes_its_characters_when_the_reading_reaches_o
 
 
 def test_words_listed_out_of_reading_order_are_taken_by_their_line():
-    # a page lists "7975" before the label; the line, left to right, reads the IBAN whole
-    page = _page(["GB32", "PXMP", "7975", "4399", "1303", "21"])
+    # a page lists "7976" (a misread "7975") before the label: the run holds it, left to right
+    page = _page(["GB32", "PXMP", "7976", "4399", "1303", "21"])
     words = list(page.words)
-    words.insert(0, words.pop(6))  # "7975" first in the list
-    shuffled = Page(1, 595, 842, tuple(words), "ocr_tesseract")
-    assert garbled_iban_runs(shuffled) == []
-    garbled = Page(1, 595, 842, tuple(Word("7976", w.box, 1, w.confidence) if w.text == "7975" else w for w in words),
-                   "ocr_tesseract")
+    words.insert(0, words.pop(6))
+    garbled = Page(1, 595, 842, tuple(words), "ocr_tesseract")
     (run,) = garbled_iban_runs(garbled)
     assert [garbled.words[i].text for i in run[:6]] == ["GB32", "PXMP", "7976", "4399", "1303", "21"]
+    doc = DocumentText((garbled,), None, "test")
+    read = reread_ibans(doc, {1: (IMAGE, PX)}, [_reader("GB32 PXMP 7975 4399 1303 21 BIC OKQSNOMH", [])])
+    assert extract_invoice(read, ()).value("iban") == "GB32PXMP79754399130321"
+    # listed so but read right, the line reads the IBAN whole: the document is not read again
+    shuffled = DocumentText((Page(1, 595, 842, tuple(Word("7975", w.box, 1, w.confidence) if w.text == "7976" else w
+                                                     for w in words), "ocr_tesseract"),), None, "test")
+    calls = []
+    assert reread_ibans(shuffled, {1: (IMAGE, PX)}, [_reader("x", calls)]) is shuffled and calls == []
 
 
 def test_a_document_whose_iban_the_extractor_reads_is_not_read_again():

@@ -54,44 +54,46 @@ _RUN_GAP = 4.0
 _RUN_WORDS = 12
 
 
-def _page_lines(page: Page) -> list[list[int]]:
-    """The indexes of the page's words by line, each line left to right. A page's word list
-    need not be in reading order (a word of the line may be listed before the line's start),
-    so the lines are made from the boxes: a word joins the line whose first word's height
-    holds its vertical centre."""
-    lines: list[list[int]] = []
-    for i in sorted(range(len(page.words)), key=lambda i: (page.words[i].box.top + page.words[i].box.bottom) / 2):
-        w = page.words[i]
-        mid = (w.box.top + w.box.bottom) / 2
-        if lines and page.words[lines[-1][0]].box.top <= mid <= page.words[lines[-1][0]].box.bottom:
-            lines[-1].append(i)
-        else:
-            lines.append([i])
-    return [sorted(line, key=lambda i: page.words[i].box.x0) for line in lines]
+def _on_line(a: Word, b: Word) -> bool:
+    """Two words on one line: their boxes overlap by half the lower one's height."""
+    overlap = min(a.box.bottom, b.box.bottom) - max(a.box.top, b.box.top)
+    return overlap >= 0.5 * min(a.box.bottom - a.box.top, b.box.bottom - b.box.top)
+
+
+def _in_line(page: Page, first: int, x0: float, x1: float) -> list[int]:
+    """The words on ``first``'s line that stand between ``x0`` and ``x1``, left to right: a
+    page lists a word of the line out of reading order now and then ("7975" listed before
+    the line's "IBAN:"), and the list's order would leave it out."""
+    anchor = page.words[first]
+    found = [i for i, w in enumerate(page.words)
+             if _on_line(w, anchor) and w.box.x0 >= x0 - 1 and w.box.x1 <= x1 + 1]
+    return sorted(found, key=lambda i: page.words[i].box.x0)
 
 
 def garbled_iban_runs(page: Page) -> list[tuple[int, ...]]:
     """For each IBAN printed after its label on ``page`` that fails its checks, the indexes of
     the words it is printed in, left to right: the word its start falls in and the words
-    after it on its line, each a word or group gap from the last."""
+    after it on its line, each a word or group gap from the last (found in the page's word
+    order, which puts a value after its label even on the next line; then every word of the
+    line within that stretch)."""
+    texts = [w.text for w in page.words]
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
     runs = []
-    for line in _page_lines(page):
-        texts = [page.words[i].text for i in line]
-        starts, pos = [], 0
-        for t in texts:
-            starts.append(pos)
-            pos += len(t) + 1
-        for m in _PRINTED_IBAN.finditer(" ".join(texts)):
-            if find_iban(m.group(1)) is not None:
-                continue
-            k = max(n for n, at in enumerate(starts) if at <= m.start(1))
-            run = [line[k]]
-            for i in line[k + 1:k + _RUN_WORDS]:
-                last, w = page.words[run[-1]], page.words[i]
-                if w.box.x0 - last.box.x1 > _RUN_GAP * max(1.0, last.box.bottom - last.box.top):
-                    break
-                run.append(i)
-            runs.append(tuple(run))
+    for m in _PRINTED_IBAN.finditer(" ".join(texts)):
+        if find_iban(m.group(1)) is not None:
+            continue
+        first = max(i for i, at in enumerate(starts) if at <= m.start(1))
+        run = [first]
+        for i in range(first + 1, min(len(texts), first + _RUN_WORDS)):
+            last, w = page.words[run[-1]], page.words[i]
+            if not _on_line(w, last) or w.box.x0 < last.box.x1 - 1 or w.box.x0 - last.box.x1 > _RUN_GAP * max(
+                    1.0, last.box.bottom - last.box.top):
+                break
+            run.append(i)
+        runs.append(tuple(_in_line(page, first, page.words[first].box.x0, page.words[run[-1]].box.x1)))
     return runs
 
 
@@ -99,9 +101,10 @@ def _line_up_to(page: Page, run: tuple[int, ...], right: float) -> tuple[int, ..
     """``run`` with the words after it on its line centred left of ``right``: a group the
     page read further off than a group gap ("3300" … "87") is the IBAN's all the same when the
     second reading's IBAN reaches over it."""
-    line = next(ln for ln in _page_lines(page) if run[-1] in ln)
-    after = line[line.index(run[-1]) + 1:]
-    return tuple(run) + tuple(i for i in after[:_RUN_WORDS] if (page.words[i].box.x0 + page.words[i].box.x1) / 2 <= right)
+    end = page.words[run[-1]].box.x1
+    after = [i for i in _in_line(page, run[0], end, float("inf")) if i not in run
+             and (page.words[i].box.x0 + page.words[i].box.x1) / 2 <= right]
+    return tuple(run) + tuple(after[:_RUN_WORDS])
 
 
 def _alnum(text: str) -> int:
