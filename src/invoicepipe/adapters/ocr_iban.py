@@ -60,14 +60,11 @@ def reread_ibans(doc: DocumentText, images: Mapping[int, tuple[Image.Image, floa
     holds a valid IBAN (see the module). A document whose IBAN the extractor reads
     (``extract(doc)``, ``extract_invoice(doc, ())`` when not given) is left as it is: its
     words are not rewritten for an IBAN shape elsewhere on the page that fails."""
-    if not any(garbled_iban_runs(p) for p in doc.pages if p.number in images):
-        return doc
-    if (extract(doc) if extract is not None else extract_invoice(doc, ())).value("iban"):
+    garbled = {p.number: runs for p in doc.pages if p.number in images for runs in [garbled_iban_runs(p)] if runs}
+    if not garbled or (extract(doc) if extract is not None else extract_invoice(doc, ())).value("iban"):
         return doc
     for page in doc.pages:
-        if page.number not in images:
-            continue
-        runs = garbled_iban_runs(page)
+        runs = garbled.get(page.number)
         if not runs:
             continue
         image, px = images[page.number]

@@ -31,12 +31,7 @@ _PRINTED_IBAN = re.compile(r"(?i)\bIBAN\b\W{0,4}([A-Z][A-Z0-9]{1,3}\d[\dA-Z ]{13
 
 def garbled_iban(doc: DocumentText) -> Optional[int]:
     """The page on which an IBAN is printed after its label but cannot be read, or None."""
-    for page in doc.pages:
-        text = " ".join(w.text for w in page.words)
-        for m in _PRINTED_IBAN.finditer(text):
-            if find_iban(m.group(1)) is None:
-                return page.number
-    return None
+    return next((page.number for page in doc.pages if garbled_iban_runs(page)), None)
 
 
 def flag_unreadable_iban(extraction: Extraction, doc: DocumentText) -> Extraction:
