@@ -12,15 +12,15 @@ reading that holds an IBAN passing mod 97 and its country's checks (``parsing.fi
 is written into the page's words (``bank_details.with_iban_reading``). No agreement between
 engines is needed: a single misread character always fails mod 97, so the check digits are
 the witness, and the bank check still compares the IBAN with the master. Of the 19 dev
-documents held for an unreadable IBAN (18 scans, a photo), 12 are read so (one of them
-only with the line read on past the words, ``BEYOND``), every one the printed IBAN; one
-more is read, but its line runs into the line under it and the extractor still finds no
-IBAN there; the other 6 had groups the second reading did not read either.
+documents held for an unreadable IBAN (18 scans, a photo), 11 are read so, every one the
+printed IBAN; one more is read, but its line runs into the line under it and the extractor
+still finds no IBAN there; the other 7 had groups the second reading did not read either.
 
 Only a document whose IBAN the extractor does not read is read again: a page lists its words
 out of reading order now and then, and an IBAN the line reads whole could look garbled in
-that order (readers-1.34 rewrote one so and lost it). The words are taken by the line they
-stand on, left to right (``garbled_iban_runs``). The capture record counts the IBANs read
+that order (readers-1.34 rewrote one so and lost it). The words are found in the page's
+word order, which puts a value after its label even on the next line, and then every word
+of their line within that stretch is taken, left to right (``garbled_iban_runs``). The capture record counts the IBANs read
 again (``ibans_reread``) and those the second reading read (``ibans_read``). A document with
 no garbled IBAN costs nothing; one with an IBAN shape costs an extraction (remembered with
 the reader's others).
