@@ -12,7 +12,12 @@ What runs, all as real processes started here (ports --port-base .. +9, default 
 - **embedded**: ``invoicepipe up`` (SQLite, in-process workers, parse children) and
   ``invoicepipe ingest FOLDER`` from a second process, as the README shows.
 - **production**: a throwaway PostgreSQL and Redis, ``invoicepipe worker fast|slow|pipeline``
-  (the README's layout: fast 2x2, slow 2x1, pipeline 1x4) and ``invoicepipe ingest FOLDER``.
+  (the README's layout: fast 2x1, slow 2x1, pipeline 1x4; ``--fast-layout`` for another
+  fast pool) and ``invoicepipe ingest FOLDER``.
+- **production_drop_folder**: the same with ``invoicepipe serve`` beside the pools (the
+  README's production layout in full), the batch moved into its drop folder: no process is
+  started per batch. docs/min are printed from the drop and from the first document stored
+  (the watcher takes a file once it stayed unchanged a second: latency, not work).
 - **scale-out**: the production topology with N processes in the fast and the pipeline pool
   (2 threads each) for every N of ``--scale``.
 
@@ -50,6 +55,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -350,10 +356,37 @@ class Run:
         return figures
 
     def ingest(self, folder: Path) -> float:
-        """``invoicepipe ingest FOLDER`` in its own process; returns its CPU seconds."""
+        """The batch in ``folder`` into the pipeline; returns the CPU seconds of a process
+        started for it (none with the drop folder: ``serve`` is one of ``procs``).
+
+        Without ``serve``: ``invoicepipe ingest FOLDER`` in its own process, as an operator
+        loads a batch by hand. With it: every file moved into the watched drop folder's
+        ``portal`` channel, as a mail or portal connector delivers them (a rename within one
+        file system: the watcher never sees a half-written file)."""
+        if "serve" in self.procs:
+            inbox = Path(self.env["INVOICEPIPE_INBOX"]) / "portal"
+            inbox.mkdir(parents=True, exist_ok=True)
+            for f in sorted(folder.iterdir()):
+                os.replace(f, inbox / f.name)
+            return 0.0
         before = own_children_cpu()
         self.cli("ingest", str(folder), "--channel", "portal")
         return own_children_cpu() - before
+
+    def first_stored(self, after_id: int) -> Optional[datetime]:
+        """When the first document after ``after_id`` was stored (UTC; the application
+        writes ``created_at``, so this machine's clock on either database)."""
+        rows = self.sql(f"SELECT min(created_at) FROM documents WHERE id > {int(after_id)}")
+        value = rows[0][0] if rows else None
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite keeps the text
+            value = datetime.fromisoformat(value)
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    def last_id(self) -> int:
+        rows = self.sql("SELECT coalesce(max(id), 0) FROM documents")
+        return int(rows[0][0])
 
     def stop(self) -> None:
         for proc in self.procs.values():
@@ -380,10 +413,16 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
     redis_before = run.redis_commands()
     before = run.cpu()
     sched_before = {label: tree_sched(p.pid) for label, p in run.procs.items()}
+    batch = batch_folder(files[WARMUP:], work / f"{run.name}-batch")
+    last_before = run.last_id()
     t0 = time.monotonic()
-    ingest_cpu = run.ingest(batch_folder(files[WARMUP:], work / f"{run.name}-batch"))
+    ingest_cpu = run.ingest(batch)
     t1 = run.wait_done(base + len(files), timeout)
+    settled_at = datetime.now(timezone.utc)
     after = run.cpu()
+    # the drop folder's watcher takes files once they stayed unchanged a while: latency, not work
+    first = run.first_stored(last_before)
+    stored_s = (settled_at - first).total_seconds() if first else 0.0
     sched = {label: sched_summary(sched_before[label], tree_sched(p.pid), p.pid, t1 - t0) for label, p in run.procs.items()}
     statements = run.statements()
     redis_after = run.redis_commands()
@@ -391,9 +430,14 @@ def measure(run: Run, files: list[Path], work: Path, timeout: float) -> dict:
     processes_after = run.processes()
     n = len(files) - WARMUP
     per_process = {k: (after[k] - before.get(k, after[k])) * 1000 / n for k in after}
-    per_process["ingest"] = ingest_cpu * 1000 / n
+    if "serve" not in run.procs:
+        per_process["ingest"] = ingest_cpu * 1000 / n
     per_min = n / ((t1 - t0) / 60)
     return {"documents": n, "wall_s": round(t1 - t0, 2), "docs_per_min": round(per_min, 1),
+            # from the first document of the batch stored to the last settled: without the
+            # ingest command's start-up or the drop folder's wait for files to stay unchanged
+            "wall_from_first_stored_s": round(stored_s, 2),
+            "docs_per_min_from_first_stored": round(n / (stored_s / 60), 1) if stored_s > 0 else None,
             "docs_per_day": int(per_min * DAY_MIN), "cpu_ms_per_doc": round(sum(per_process.values()), 1),
             # cores kept busy by the run, all its processes together (2 = both cores of this machine)
             "cores_busy": round(sum(per_process.values()) * n / 1000 / (t1 - t0), 2),
@@ -448,11 +492,13 @@ def embedded(work: Path, args, sets_dir: Path, audit_key: str):
 
 
 @contextmanager
-def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, groups: int = 1):
+def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, groups: int = 1, serve: bool = False):
     """PostgreSQL + Redis + the three pools (``layout``: pool -> (processes, threads)). With
     ``groups`` > 1, each group of pools has its own local folder (var dir), as separate nodes,
     and the document bytes live in the database blob store (``db:``, as compose runs it):
-    no folder is shared. One group keeps the folder store of a single machine."""
+    no folder is shared. One group keeps the folder store of a single machine. With
+    ``serve``, ``invoicepipe serve`` runs beside the pools (the README's production layout:
+    web service, drop folder, sweeper) and the batches arrive through its drop folder."""
     with Servers(work, args.port_base + 3, args.port_base + 2) as servers:
         env = base_env(work, args.port_base, audit_key, tuple(args.set))
         env.update(INVOICEPIPE_DATABASE_URL=servers.db_url, INVOICEPIPE_REDIS_URL=servers.redis_url,
@@ -476,6 +522,8 @@ def production(work: Path, args, sets_dir: Path, audit_key: str, layout: dict, g
                     run.procs[f"{pool}" + (f"-{g}" if groups > 1 else "")] = subprocess.Popen(
                         [str(BIN), "worker", pool, "--processes", str(processes), "--threads", str(threads), "--metrics-port", "0"],
                         env=genv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO)
+            if serve:
+                run.start("serve", "serve", logs=work)
             yield run
         finally:
             run.stop()
@@ -618,7 +666,8 @@ def topology_rounds(kind: str, work: Path, args, sets: dict, sets_dir: Path, key
     for r in range(args.rounds):
         folder = work / f"{kind}-{form}-{r}-{'-'.join(f'{a}{b[0]}x{b[1]}' for a, b in kw.get('layout', {}).items()) or 'x'}"
         folder.mkdir(parents=True)
-        ctx = embedded(folder, args, sets_dir, key) if kind == "embedded" else production(folder, args, sets_dir, key, **kw)
+        ctx = embedded(folder, args, sets_dir, key) if kind == "embedded" else \
+            production(folder, args, sets_dir, key, serve=kind == DROP_FOLDER, **kw)
         with ctx as run:
             results.append(measure(run, sets[form], folder, args.timeout))
         print(f"  {kind} {form} round {r + 1}: {results[-1]['docs_per_min']} docs/min, "
@@ -626,7 +675,14 @@ def topology_rounds(kind: str, work: Path, args, sets: dict, sets_dir: Path, key
     return median_of(results)
 
 
-PRODUCTION_LAYOUT = {"fast": (2, 2), "slow": (2, 1), "pipeline": (1, 4)}
+# The README's layout on this 2-core machine. The fast pool had 2 threads a process until
+# 2026-12-06: four parse children and two workers on two cores cost 44-45 CPU ms per digital
+# invoice against 40-41 with one thread a process, for the same docs/min (three alternated
+# pairs, 600 invoices; ``--fast-layout 2x2`` runs the old one).
+PRODUCTION_LAYOUT = {"fast": (2, 1), "slow": (2, 1), "pipeline": (1, 4)}
+# The production layout fed through ``invoicepipe serve``'s drop folder instead of an
+# ``invoicepipe ingest`` command per batch (whose start-up, about 0.5 CPU s, is the batch's)
+DROP_FOLDER = "production_drop_folder"
 
 
 def scale_layout(n: int) -> dict:
@@ -642,7 +698,10 @@ def main() -> int:
     ap.add_argument("--port-base", type=int, default=18300, help="web +1, Redis +2, PostgreSQL +3")
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--timeout", type=float, default=1800)
-    ap.add_argument("--skip", default="", help="comma list of parts to leave out: embedded,production,stages,tesseract")
+    ap.add_argument("--skip", default="", help="comma list of parts to leave out: embedded,production,"
+                    f"{DROP_FOLDER},stages,tesseract")
+    ap.add_argument("--fast-layout", default="2x1", metavar="PROCESSESxTHREADS",
+                    help="the fast pool of the production layout (default the README's 2x1)")
     ap.add_argument("--multi-node", action="store_true", help="also run two worker groups, each with its own local folder")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a setting for every started process, e.g. INVOICEPIPE_FAST_THREADS=3 (repeatable)")
@@ -665,10 +724,13 @@ def main() -> int:
                                          for f in forms}
         if "tesseract" not in skip and "scan" in sets:
             report["bare_tesseract"] = bare_tesseract(sets["scan"][WARMUP:], work)
-        for kind in ("embedded", "production"):
+        processes, threads = (int(x) for x in args.fast_layout.split("x"))
+        layout = {**PRODUCTION_LAYOUT, "fast": (processes, threads)}
+        report["fast_layout"] = args.fast_layout
+        for kind in ("embedded", "production", DROP_FOLDER):
             if kind in skip:
                 continue
-            extra = {"layout": PRODUCTION_LAYOUT} if kind == "production" else {}
+            extra = {"layout": layout} if kind != "embedded" else {}
             report[kind] = {f: topology_rounds(kind, work, args, sets, sets_dir, key, f, **extra) for f in forms}
         if args.scale and "digital" in sets:
             report["scale_out"] = {}
@@ -693,12 +755,15 @@ def main() -> int:
 
 
 def print_report(report: dict) -> None:
-    print(f"load average at start {report['load_average_start']}, at end {report['load_average_end']}")
-    for kind in ("embedded", "production"):
+    print(f"load average at start {report['load_average_start']}, at end {report['load_average_end']}; "
+          f"production fast pool {report.get('fast_layout')} (processes x threads)")
+    for kind in ("embedded", "production", DROP_FOLDER):
         for form, r in report.get(kind, {}).items():
             print(f"\n{kind} / {form}: {r['documents']} docs in {r['wall_s']} s: {r['docs_per_min']:,} docs/min = "
                   f"{r['docs_per_day']:,} docs/day (rounds {r['rounds_docs_per_min']}); CPU {r['cpu_ms_per_doc']} ms/doc, "
                   f"{r['cores_busy']} cores busy; states {r['states']}")
+            print(f"  from the first document stored to the last settled: {r['wall_from_first_stored_s']} s, "
+                  f"{r['docs_per_min_from_first_stored']} docs/min")
             print("  CPU ms per doc by process: " + ", ".join(f"{k} {v}" for k, v in r["cpu_ms_by_process"].items()))
             for label, sched in r.get("cores_by_process", {}).items():
                 main, kids = sched["main"], sched["children"]
@@ -722,7 +787,7 @@ def print_report(report: dict) -> None:
     bare = report.get("bare_tesseract")
     if bare:
         print(f"\nbare Tesseract: {bare['cpu_ms_per_page']} CPU ms per page (median of {bare['pages']} pages)")
-        for kind in ("embedded", "production"):
+        for kind in ("embedded", "production", DROP_FOLDER):
             scan = report.get(kind, {}).get("scan")
             if scan:
                 # the bare figure is over the same batch's pages: CPU per doc x docs / pages
