@@ -49,6 +49,18 @@ def test_unreadable_labels_leave_a_weak_reading_of_the_header_row():
     assert ex.fields["invoice_number"].method == "header_row" and ex.confidence("invoice_number") < 0.6
 
 
+def test_a_header_row_value_is_its_own_cell_not_the_legal_form_a_cell_before_it():
+    # the customer's name ends in its legal form a cell left of the number: no series code
+    row = [(60, 40, "Visserie du Rhone"), (40, 213, "Meridian France SAS"), (300, 213, "F2026-00584"),
+           (400, 213, "07/02/2026"), (490, 213, "85466153")]
+    ex = extract_invoice(doc(row), [])
+    assert ex.value("invoice_number") == "F2026-00584" and ex.fields["invoice_number"].method == "header_row"
+    # a series code a word space before its number stays with it
+    ex = extract_invoice(doc([(60, 40, "Kessler Elektro GmbH"), (40, 213, "Fornitore Srl"), (300, 213, "FPR 460/26"),
+                              (400, 213, "07/02/2026")]), [])
+    assert ex.value("invoice_number") == "FPR 460/26"
+
+
 def test_accents_lost_by_ocr_and_a_loose_thousands_space():
     ex = extract_invoice(doc([(60, 40, "Facture n° FA-1"), (300, 400, "Total HT"), (420, 400, "2 088,60 EUR"),
                               (300, 414, "TVA 20 %"), (420, 414, "417,72 EUR"), (300, 428, "Net a payer"),

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 
 from invoicepipe.domain.extraction.candidates import dates_in, identifier_in
+from invoicepipe.domain.extraction.labels import cells_apart
+from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import Candidate, Context, scored_candidate
 
 HEADER_FIELDS = ("invoice_number", "invoice_date", "due_date")
@@ -35,7 +37,9 @@ def header_row_candidates(ctx: Context) -> dict[str, list[Candidate]]:
         found = identifier_in(line.text[: dates[0].start], 0) if dates else None
         if not found or not (re.search(r"[A-Za-z]", found[0]) or re.search(r"\d[-/.]\d", found[0])):
             continue
-        value, s, e = found
+        value, s, e = _own_cell(line, *found)
+        if not value:
+            continue
         out = {"invoice_number": [scored_candidate("invoice_number", value, value, SCORES["invoice_number"], "header_row",
                                                    line.words_in(s, e), line)],
                "invoice_date": [scored_candidate("invoice_date", dates[0].value.isoformat(), dates[0].value, SCORES["invoice_date"],
@@ -45,3 +49,16 @@ def header_row_candidates(ctx: Context) -> dict[str, list[Candidate]]:
                                                 "header_row", line.words_in(dates[1].start, dates[1].end), line)]
         return out
     return {}
+
+
+def _own_cell(line: Line, value: str, start: int, end: int) -> tuple[str, int, int]:
+    """The identifier's part in the last cell it reaches. A row of boxes prints each value in
+    its own cell: the customer's name ending in its legal form ("Meridian France SAS") a
+    cell left of the number ("F2026-00584") is read as a code before it ("FPR 460/26"), but
+    a code is a word space from its number, not a cell. Cut at the last gap between the
+    value's words wider than a cell gap (``labels.cells_apart``)."""
+    words = [(w, s) for w, (s, e) in zip(line.words, line.spans) if s < end and e > start]
+    cut = next((s for (a, _), (b, s) in reversed(list(zip(words, words[1:]))) if cells_apart(a, b)), None)
+    if cut is None or cut <= start:
+        return value, start, end
+    return line.text[cut:end].strip(), cut, end
