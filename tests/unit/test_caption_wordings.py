@@ -48,3 +48,21 @@ def test_invoiced_on_beside_shipped_on_in_a_header_strip(issued, shipped):
             4: [(40, "F2026-00646"), (150, "27/03/2026"), (260, "21/03/2026")], **ITEMS}
     date = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
     assert date.value == "2026-03-27" and date.method == "label_below" and "contested" not in date.evidence
+
+
+@pytest.mark.parametrize("caption", ["Serie y nº", "SERIE Y NÚMERO:", "Serie/Número"])
+def test_the_spanish_series_and_number_captions_the_invoice_number(caption):
+    # a row of boxes: the customer's name under its own caption, the number under "serie y número"
+    rows = {0: "Tornilleria Levante", 2: [(40, "Datos del cliente"), (300, caption), (420, "Fecha de factura")],
+            3: [(40, "Meridian Iberia S.L."), (300, "A-2026/00707"), (420, "09/02/2026")], 5: "Número de serie: SN-88123",
+            **ITEMS}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert (number.value, number.method) == ("A-2026/00707", "label_below")  # its caption's, not a guessed header row
+
+
+def test_the_polish_invoice_number_caption_with_the_invoices_vat_name():
+    # "faktura VAT" is the Polish invoice's name: its "VAT" after "Nr faktury" captions no tax
+    rows = {0: "Hurtownia Budowlana Warta", 3: [(40, "Zamawiający"), (300, "Nr faktury VAT: FV/639/03/2026")],
+            4: [(300, "Data wystawienia: 13.03.2026")], 6: [(300, "Zlecenie nr: 4476773144")], **ITEMS}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert (number.value, number.method) == ("FV/639/03/2026", "label_right")

@@ -39,6 +39,15 @@ def test_a_bare_word_beside_a_stronger_label_is_not_raised():
     assert ex.fields["invoice_date"].confidence <= 0.5
 
 
+@pytest.mark.parametrize("terms", ["Pago a 60 días fecha factura", "Payment 30 days from the date of invoice",
+                                   "Bonifico a 60 giorni data fattura"])
+def test_a_term_counted_from_the_invoices_date_captions_no_date(terms):
+    # the term names the day it counts from; the bare word is still the page's only caption
+    assert _date_confidence("Fecha 22.01.2026", terms) >= 0.85 * SOLE_STRENGTH - 1e-9
+    # the same words as a caption of their own still make the bare word some other date's
+    assert _date_confidence("Fecha 22.01.2026", "Fecha de factura") <= 0.5
+
+
 def test_a_bare_word_with_an_unknown_qualifier_before_it_is_another_dates_label():
     # a stamp ate "Invoice Date" and OCR read "Due Date" as "Rue Date": the due date is no
     # invoice date, however alone its "Date" stands

@@ -270,7 +270,12 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # as under one line), and a caption whose first line names no field ("Nº de" over "factura")
 # is its lower line's (``wrapped_labels``); "Nr. documento"; the document's date by the word
 # for the paper ("Date pièce", "Fecha documento", "Belegdatum", "Documentdatum").
-EXTRACTOR_VERSION = "kv-2.40"
+# kv-2.41: a header row's identifier is the part in its own cell, not a legal form ending the
+# cell before it ("Meridian France SAS" | "F2026-00584") (``header_row._own_cell``); the
+# Spanish "Serie y nº" and the Polish "Nr faktury VAT" caption the number; the words of a
+# payment term counted from the invoice's date ("60 giorni data fattura") caption no date, so
+# a bare "Data" stays the page's only date caption (``sole_date_label``).
+EXTRACTOR_VERSION = "kv-2.41"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

@@ -22,7 +22,7 @@ from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.models import DERIVED_DUE_METHOD, DERIVED_ISSUE_METHOD
 
 # "15 days", "30 Tagen", "45 jours", "30 días", "60 gg", "30 dagen", "14 dni", "14 dnů", "30 dage", "30 dagar"
-_TERM = re.compile(r"(?i)(?<![\d.,])(\d{1,3})\s*(?:-\s*)?(?:days?|tagen?|jours?|dias|giorni|gg|dagen|dagar|dage|dager|dni|dnu|dnech)\b")
+TERM_DAYS = re.compile(r"(?i)(?<![\d.,])(\d{1,3})\s*(?:-\s*)?(?:days?|tagen?|jours?|dias|giorni|gg|dagen|dagar|dage|dager|dni|dnu|dnech)\b")
 # a terms sentence: a payment word on the same line
 _TERMS_WORDS = compile_guarded(r"\b(?:terms?|payment|payable|due|net|zahlbar|zahlung\w*|netto|paiement|reglement|pago|"
                              r"vencimiento|pagamento|scadenza|betaling|betaalbaar|splatnost|platnost|termin|płatności|platnosci|"
@@ -71,7 +71,7 @@ def printed_terms(ctx: Context) -> dict[int, tuple]:
         text = fold_accents(line.text)
         if not _TERMS_WORDS.search(text) or _OTHER_START.search(text):
             continue
-        for m in _TERM.finditer(text):
+        for m in TERM_DAYS.finditer(text):
             days = int(m.group(1))
             if 0 < days <= 180:
                 found.setdefault(days, (line, m))

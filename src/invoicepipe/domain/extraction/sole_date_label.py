@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.payment_terms import TERM_DAYS
 from invoicepipe.domain.extraction.search import Candidate, Context, Parser, label_candidates
 
 # the bare words of the vocabulary's "invoice_date" list, each language's
@@ -25,6 +26,8 @@ SOLE_STRENGTH = 0.7
 _COMPETING = ("due_date", "other_date")
 # the bare words' own strength in the vocabulary
 _BARE_STRENGTH = 0.5
+# characters between a term of days and the date word it counts from ("30 days from the ")
+TERM_REACH = 16
 
 
 def _word(hit) -> str:
@@ -52,8 +55,9 @@ def with_sole_bare_label(ctx: Context, cands: list[Candidate], parser: Parser) -
     """``cands`` (invoice-date candidates) with the score of a sole bare word's values raised."""
     # a stronger label anywhere ("Invoice date", "Fecha de factura") is the date of issue's,
     # even where its value was not read; a preposition ("del", "vom") labels only the date
-    # right after it, and one that found none says nothing
-    if any(h.field == "invoice_date" and h.strength > _BARE_STRENGTH and not _bare(h)
+    # right after it, and one that found none says nothing; nor do the words of a payment
+    # term that counts from the invoice's date ("60 giorni data fattura")
+    if any(h.field == "invoice_date" and h.strength > _BARE_STRENGTH and not _bare(h) and not _counted_from(h)
            for hs in ctx.hits.values() for h in hs):
         return cands
     labels = [c.label for c in cands if c.label is not None and c.label.field == "invoice_date"]
@@ -69,6 +73,14 @@ def with_sole_bare_label(ctx: Context, cands: list[Candidate], parser: Parser) -
             c = replace(c, score=c.score * SOLE_STRENGTH / c.label.strength, notes=list(c.notes))
         out.append(c)
     return out
+
+
+def _counted_from(hit) -> bool:
+    """The label names the day a payment term counts from ("Bonifico a 60 giorni data
+    fattura", "30 days from invoice date", "30 Tage ab Rechnungsdatum"): a term of days ends
+    at most a few words before it on its line. It captions no date."""
+    before = fold_accents(hit.line.text[:hit.start])
+    return any(len(before) - m.end() <= TERM_REACH for m in TERM_DAYS.finditer(before))
 
 
 def _column_heading(ctx: Context, cand: Candidate) -> bool:

@@ -92,6 +92,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
+        # the statutory "serie y número" of a Spanish invoice (its number within its series),
+        # as a caption: "Serie y nº", "SERIE Y NÚMERO:", "Serie/Número" (not "Número de serie",
+        # a product's serial number)
+        (r"serie\s*(?:y|/|-)\s*(?:n\.?[°º]|núm\.?|número)", 1.0, "es"),
         # its "de" misread by OCR ("N° jo factura", "Nº dc factura"): still the number's label
         (r"n\.?[°º]\s*[a-z]{2}\s+factura", 0.9, "es"),
         # a corrective invoice's own number under its title: "Rectificativa nº", "Abono nº"
@@ -117,7 +121,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # the Polish "Numer FS 291/2026" (a series code in capitals, then the number): the same
         # bare word ("Numer NIP 123...", "Numer KSeF ..." name other numbers)
         (r"numer(?=[\s:.°º*+“”\"'‘’|_~-]*(?:$|[^\s:]*\d|(?!(?i:nip|regon|krs|bdo)\b)(?-i:[A-Z]{1,4})\s+\d))", 0.8, "pl"),
-        (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury", 1.0, "pl"),
+        # "Nr faktury VAT:": the VAT of the invoice's name ("faktura VAT") is no tax caption
+        (r"faktur[ay]\s*(?:vat\s*)?(?:nr\b\.?|numer)|(?:nr|numer)\s*faktury(?:\s*vat\b)?", 1.0, "pl"),
         # a correcting invoice's own number ("Korekta do faktury nr" names the invoice it corrects)
         (r"(?:faktura\s*)?korygująca\s*(?:vat\s*)?(?:nr\b\.?|numer)|korekta\s*(?:nr\b\.?|numer)|(?:nr|numer)\s*korekty", 1.0, "pl"),
         # Czech and Slovak: "Číslo faktury", "Faktura č.", "Číslo dokladu", "Faktúra číslo"
