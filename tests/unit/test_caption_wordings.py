@@ -66,3 +66,21 @@ def test_the_polish_invoice_number_caption_with_the_invoices_vat_name():
             4: [(300, "Data wystawienia: 13.03.2026")], 6: [(300, "Zlecenie nr: 4476773144")], **ITEMS}
     number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
     assert (number.value, number.method) == ("FV/639/03/2026", "label_right")
+
+
+@pytest.mark.parametrize("title, caption, number", [
+    ("Rechnungskorrektur", "Storno-Nr.:", "RE2026-00265"), ("Stornorechnung", "Korrektur-Nr.", "K-2026-0012"),
+    ("CREDIT NOTE", "CUSTOMER CM #", "000778"),
+])
+def test_a_cancellations_or_credit_memos_own_number_caption(title, caption, number):
+    rows = {0: "Hanse Bürobedarf", 1: title, 3: f"{caption} {number}", 4: "Rg.-Datum: 2026-03-01",
+            5: "Storno zur Rechnung Nr. RE2026-00100", **ITEMS}
+    found = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    # the caption's own value, not a weak reading of the line under another caption
+    assert (found.value, found.method) == (number, "label_right")
+
+
+def test_centimetres_before_a_number_sign_caption_nothing():
+    rows = {0: "ACME", 3: "Invoice No. 000626", 9: [(40, "Description"), (300, "Qty"), (450, "Amount")],
+            10: [(40, "Pipe 25 cm # 3 steel"), (300, "2"), (450, "63.68")]}
+    assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "000626"

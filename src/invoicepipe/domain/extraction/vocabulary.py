@@ -62,6 +62,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # a credit memo's own number in US small-business prints ("Date | Credit No." over its
         # values); "credit card no." and "credit note no." are other words
         (r"credit\s*(?:memo\s*)?(?:no\b\.?|#|number)", 0.9, "en"),
+        # the same abbreviated: "CM #", "CM No." (a credit memo's own number; after a figure,
+        # "25 cm", a length)
+        (r"(?<!\d)(?<!\d\s)cm\s*(?:no\b\.?|#)", 0.9, "en"),
         # a credit note's own number after its title, as "Credit Note No." ("NOTA DI CREDITO N. 199/26
         # DEL 29/01/26", "Nota de crédito n.º", "Creditnota nr.")
         (rf"(?:nota\s*di\s*(?:credito|accredito)|nota\s*de\s*(?:crédito|abono)|creditnota|creditfactuur)\s*{NO}", 1.0, "it"),
@@ -74,7 +77,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"doc\.\s*n\.|scontrino\s*(?:n\.|nr\b\.?|n[°º])|nr\s*(?:wydruku|paragonu)|paragon\s*nr\b\.?", 0.5, "it"),
         (rf"(?:factura\s*simplificada|tique)\s*{NO}", 0.5, "es"),
         (r"\w*rechnungs?\s*-?\s*(?:\(\d+\)\s*)?(?:nummer|nr\.?|no\.?)", 1.0, "de"),
-        (r"(?:gutschrifts?|beleg)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
+        # a cancellation's or correction's own number: "Storno-Nr.", "Stornorechnungsnummer",
+        # "Korrektur-Nr." ("Storno zur Rechnung Nr." names the cancelled invoice's, below)
+        (r"(?:gutschrifts?|beleg|(?:storno|korrektur)(?:rechnungs?)?)\s*-?\s*(?:nummer|nr\.?)", 0.9, "de"),
         # a title naming the document, then its number further on: "Rechnung des Versicherers (575) Nr. 01.234"
         # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711", nor
         # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.",
