@@ -19,7 +19,7 @@ What runs, all as real processes started here (ports --port-base .. +9, default 
   started per batch. docs/min are printed from the drop and from the first document stored
   (the watcher takes a file once it stayed unchanged a second: latency, not work).
 - **scale-out**: the production topology with N processes in the fast and the pipeline pool
-  (2 threads each) for every N of ``--scale``.
+  (one thread a process in the fast pool, two in the pipeline pool) for every N of ``--scale``.
 
 Each run feeds a few warm-up documents first, then reads the CPU times of every process
 (``/proc``: each started process and all its descendants, reaped children included, the
@@ -686,7 +686,8 @@ DROP_FOLDER = "production_drop_folder"
 
 
 def scale_layout(n: int) -> dict:
-    return {"fast": (n, 2), "slow": (1, 1), "pipeline": (n, 2)}
+    # the fast pool as the production layout runs it, one thread a process (PRODUCTION_LAYOUT)
+    return {"fast": (n, 1), "slow": (1, 1), "pipeline": (n, 2)}
 
 
 def main() -> int:
@@ -794,7 +795,7 @@ def print_report(report: dict) -> None:
                 per_page = scan["cpu_ms_per_doc"] * scan["documents"] / max(1, bare["pages"])
                 print(f"  {kind}: {per_page:.0f} CPU ms per scan page, {per_page / bare['cpu_ms_per_page']:.2f}x bare Tesseract")
     if report.get("scale_out"):
-        print("\nscale-out (production, N processes in the fast and the pipeline pool, 2 threads each):")
+        print("\nscale-out (production, N processes in the fast pool, 1 thread each, and in the pipeline pool, 2 each):")
         for n, r in report["scale_out"].items():
             print(f"  {n}: {r['docs_per_min']:,} docs/min ({r['docs_per_day']:,}/day), CPU {r['cpu_ms_per_doc']} ms/doc")
     if report.get("multi_node"):
