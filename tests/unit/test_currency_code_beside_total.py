@@ -52,3 +52,13 @@ def test_a_sign_read_inside_a_code_names_no_currency():
             16: "ZKI: 6f9b726e37£629b99980656e6ba4536c"}
     value, conf = _currency(rows, "EUR")
     assert value == "EUR" and conf >= CODE_AGREED
+
+
+def test_a_bank_code_holding_the_francs_letters_is_no_other_currency_printed():
+    # "SFR" inside a BIC ("VJLSFRZW") is no Swiss franc: the only currency printed stays the
+    # one the column heading names
+    rows = {**ROWS, 3: "SHIPMENT ID $503717012", 10: "Invoice Total 3,457.63", 12: "All charges in GBP 3 days after arrival",
+            14: "BIC/SWIFT: VJLSFRZW"}
+    assert _currency(rows, "GBP") == ("GBP", CODE_AGREED)
+    rows[14] = "Amount in SFr. 3,457.63"  # a franc printed as a word of its own still counts
+    assert _currency(rows, "GBP")[1] < CODE_AGREED

@@ -47,8 +47,9 @@ AMBIGUOUS_SYMBOLS = frozenset({"kr", "kr.", "Kr", "Kr.", "KR", "KR."})
 # A "Fr." joined to a word before it by a dot, dash or slash is a weekday or a domain
 # ("Mo.-Fr. 08.30", "Mo - Fr.", "free.fr."). "S$", "HK$", "A$", "C$", "NZ$" name their own
 # dollar; "Euro" is written out in running text ("Betrag in Euro"); "zl" counts only right
-# after a digit (an OCR-read "zł").
-_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥₺]|(?<=\d)(?-i:TL)\b|(?<=\d )(?-i:TL)\b|(?<=\d )лв\.?|SFr\.?|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\b(?-i:Rs|RS)\.?(?=[\s\d]|$)|\b(?-i:RM)(?=\s*[(\-–]?\s*\d)|zł|"
+# after a digit (an OCR-read "zł"). "SFr" is a word of its own: inside a BIC ("VJLSFRZW") it is
+# no franc.
+_SYMBOL_RX = (r"US\$|R\$|(?<![A-Za-z])(?:HK|AU|CA|NZ|[SAC])\$|[€$£₹¥₺]|(?<=\d)(?-i:TL)\b|(?<=\d )(?-i:TL)\b|(?<=\d )лв\.?|(?<![A-Za-z])SFr(?:\.|(?![A-Za-z]))|(?<![A-Za-z.\-–/@])(?<![-–/] )Fr\.|\b(?-i:Rs|RS)\.?(?=[\s\d]|$)|\b(?-i:RM)(?=\s*[(\-–]?\s*\d)|zł|"
               r"(?<=\d)zl\b|(?<=\d )zl\b|(?<=\d )lei\b|\bKč|\beuros?\b|\bkr\.?(?=\s*\d|\s*$)")
 SYMBOL_RX = _SYMBOL_RX
 # a code may touch the amount after it ("EUR1.234,56", "USD1,234.56"): a word boundary or a digit ends it
