@@ -84,3 +84,10 @@ def test_centimetres_before_a_number_sign_caption_nothing():
     rows = {0: "ACME", 3: "Invoice No. 000626", 9: [(40, "Description"), (300, "Qty"), (450, "Amount")],
             10: [(40, "Pipe 25 cm # 3 steel"), (300, "2"), (450, "63.68")]}
     assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") == "000626"
+
+
+def test_the_invoice_amount_under_the_sums_is_the_total():
+    rows = {0: "Keystone Fastener Corp.", 3: "Invoice # 000622", **ITEMS, 13: [(300, "Net Total"), (450, "107.12 USD")],
+            14: [(300, "Sales Tax 8.25%"), (450, "8.84 USD")], 15: [(300, "Invoice Amount"), (450, "115.96 USD")]}
+    total = extract_invoice(doc_from_rows(rows), []).fields["total"]
+    assert (total.value, total.method) == ("115.96", "label_right")
