@@ -27,7 +27,7 @@ _COMPETING = ("due_date", "other_date")
 # the bare words' own strength in the vocabulary
 _BARE_STRENGTH = 0.5
 # characters between a term of days and the date word it counts from ("30 days from the ")
-TERM_REACH = 16
+_TERM_REACH = 16
 
 
 def _word(hit) -> str:
@@ -80,7 +80,7 @@ def _counted_from(hit) -> bool:
     fattura", "30 days from invoice date", "30 Tage ab Rechnungsdatum"): a term of days ends
     at most a few words before it on its line. It captions no date."""
     before = fold_accents(hit.line.text[:hit.start])
-    return any(len(before) - m.end() <= TERM_REACH for m in TERM_DAYS.finditer(before))
+    return any(len(before) - m.end() <= _TERM_REACH for m in TERM_DAYS.finditer(before))
 
 
 def _column_heading(ctx: Context, cand: Candidate) -> bool:

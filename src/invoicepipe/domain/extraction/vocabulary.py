@@ -378,8 +378,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|(?:amount|balance)\s*(?:payable|to\s*pay)", 0.9, "en"),
         (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
-        # "Invoice Amount 29,749.64 USD" under the sums: the invoice's whole amount (a remittance
-        # table's column of that name heads other invoices' totals, read as table cells)
+        # "Invoice Amount 29,749.64 USD" under the sums: the invoice's whole amount. 0.9, as
+        # "Total payable": a remittance advice's column of that name lists other invoices' totals
         (r"invoice\s*amount", 0.9, "en"),
         # a credit memo's own total: "Credit Total", "Credit Memo Total" ("Total credit" may be
         # a credit applied to an invoice)
