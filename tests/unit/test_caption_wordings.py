@@ -91,3 +91,13 @@ def test_the_invoice_amount_under_the_sums_is_the_total():
             14: [(300, "Sales Tax 8.25%"), (450, "8.84 USD")], 15: [(300, "Invoice Amount"), (450, "115.96 USD")]}
     total = extract_invoice(doc_from_rows(rows), []).fields["total"]
     assert (total.value, total.method) == ("115.96", "label_right")
+
+
+def test_a_row_of_sums_with_a_vat_column_per_rate():
+    # "Net Total VAT 20%": the tax pattern's own "Total VAT" overlaps "Net Total"; the "VAT" of
+    # the 20 % column is still that column's caption (before, only the 0 % column's was read)
+    rows = {0: "Pennine Office Supplies", 3: "Invoice No. POS000336", **ITEMS,
+            13: [(137, "Net Total"), (252, "VAT 20%"), (360, "VAT 0%"), (500, "Total")],
+            14: [(129, "107.12"), (253, "21.42"), (367, "0.00"), (500, "128.54")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("107.12", "21.42", "128.54")

@@ -276,7 +276,9 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # payment term counted from the invoice's date ("60 giorni data fattura") caption no date, so
 # a bare "Data" stays the page's only date caption (``sole_date_label``); "Storno-Nr.",
 # "Korrektur-Nr." and "CM #" (not after a figure: "25 cm") caption the document's own number;
-# "Invoice Amount" the total; "SFr" is a word of its own, not three letters of a BIC.
+# "Invoice Amount" the total; "SFr" is a word of its own, not three letters of a BIC; a label
+# whose pattern took in a neighbouring label's word keeps its own part ("Net Total VAT 20%":
+# the 20 % column's "VAT", ``labels._rest_of``).
 EXTRACTOR_VERSION = "kv-2.41"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

@@ -537,13 +537,33 @@ def _text_hits(text: str) -> tuple[tuple[str, float, str, int, int], ...]:
         field, _, strength, lang = _COMPILED[i]
         for start, end in found[i]:
             if end > start and not _qualifier(text, field, start, end):
-                hits.append((field, strength, lang, start, end))
+                hits.append((field, strength, lang, start, end, i))
     hits.sort(key=lambda h: (-(h[4] - h[3]), -h[1]))
-    kept: list[tuple[str, float, str, int, int]] = []
+    kept: list[tuple[str, float, str, int, int, int]] = []
     for h in hits:
         if all(h[4] <= k[3] or h[3] >= k[4] for k in kept):
             kept.append(h)
-    return tuple(sorted(kept, key=lambda h: h[3]))
+        else:
+            kept.extend(_rest_of(text, h, kept))
+    return tuple(sorted((h[:5] for h in kept), key=lambda h: h[3]))
+
+
+def _rest_of(text: str, hit: tuple, kept: list) -> list[tuple]:
+    """What ``hit``'s own pattern matches in the part of its span past the kept hits it
+    overlaps. A pattern's scan goes on after its own match, so an optional word it took in
+    from a neighbouring label hides the label word after it: "Net Total VAT 20%" reads as
+    "Net Total" and "Total VAT", the first kept, and the tax pattern's "VAT" is lost unless
+    it is matched again from where "Net Total" ends."""
+    field, strength, lang, start, end, i = hit
+    after = max((k[4] for k in kept if k[3] < end and start < k[4]), default=end)
+    if after >= end or any(after < k[4] and k[3] < end for k in kept if k[3] >= after):
+        return []
+    m = re.compile(r"\s*").match(text, after)
+    rx = _COMPILED[i][1]
+    again = rx.match(text, m.end()) if m.end() < end else None
+    if again is None or again.end() > end or _qualifier(text, field, again.start(), again.end()):
+        return []
+    return [(field, strength, lang, again.start(), again.end(), i)]
 
 
 def labels_in_text(text: str) -> tuple[tuple[str, float, str, int, int], ...]:
