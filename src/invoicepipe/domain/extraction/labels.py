@@ -548,6 +548,9 @@ def _text_hits(text: str) -> tuple[tuple[str, float, str, int, int], ...]:
     return tuple(sorted((h[:5] for h in kept), key=lambda h: h[3]))
 
 
+_SPACES = re.compile(r"\s*")
+
+
 def _rest_of(text: str, hit: tuple, kept: list) -> list[tuple]:
     """What ``hit``'s own pattern matches in the part of its span past the kept hits it
     overlaps. A pattern's scan goes on after its own match, so an optional word it took in
@@ -556,11 +559,10 @@ def _rest_of(text: str, hit: tuple, kept: list) -> list[tuple]:
     it is matched again from where "Net Total" ends."""
     field, strength, lang, start, end, i = hit
     after = max((k[4] for k in kept if k[3] < end and start < k[4]), default=end)
-    if after >= end or any(after < k[4] and k[3] < end for k in kept if k[3] >= after):
+    if after >= end or any(after <= k[3] < end for k in kept):
         return []
-    m = re.compile(r"\s*").match(text, after)
-    rx = _COMPILED[i][1]
-    again = rx.match(text, m.end()) if m.end() < end else None
+    at = _SPACES.match(text, after).end()
+    again = _COMPILED[i][1].match(text, at) if at < end else None
     if again is None or again.end() > end or _qualifier(text, field, again.start(), again.end()):
         return []
     return [(field, strength, lang, again.start(), again.end(), i)]
