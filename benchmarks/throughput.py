@@ -35,6 +35,11 @@ Tesseract per page renders each scan page as the OCR adapter does (200 dpi, gray
 runs the ``tesseract`` program on it with ``OMP_THREAD_LIMIT=1``; the scan ratio is the
 pipeline's CPU per scan page over it.
 
+A machine reference is measured at the start and at the end of every run: bare PDFium
+reading the text of the set's first documents, thread CPU per document. The same code's CPU
+ms drift by a tenth between quiet periods on a shared machine; the figures over the
+reference compare across runs, the figures alone only within one.
+
 CPU times are read from ``/proc`` by hand (no psutil dependency for one benchmark).
 """
 
@@ -651,6 +656,31 @@ def bare_tesseract(files: list[Path], work: Path, dpi: int = 200) -> dict:
     return {"pages": pages, "cpu_ms_per_page": round(statistics.median(per_page) * 1000, 1)}
 
 
+# -- the machine's own speed ---------------------------------------------------------------------
+
+def machine_reference(files: list[Path], rounds: int = 5) -> float:
+    """Thread CPU ms per document of bare PDFium reading ``files``' text (open, every page's
+    text page and text), the median of ``rounds`` passes: the same work at the start and at
+    the end of a run. On this shared machine the CPU ms of the same code drift by a tenth
+    between quiet periods; the pipeline's figures over this one compare across runs."""
+    import pypdfium2 as pdfium
+
+    datas = [f.read_bytes() for f in files]
+    passes = []
+    for _ in range(rounds):
+        started = time.thread_time()
+        for data in datas:
+            pdf = pdfium.PdfDocument(data)
+            for page in pdf:
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            pdf.close()
+        passes.append((time.thread_time() - started) * 1000 / max(1, len(datas)))
+    return round(statistics.median(passes), 3)
+
+
 # -- the report ---------------------------------------------------------------------------------
 
 def median_of(results: list[dict]) -> dict:
@@ -720,6 +750,8 @@ def main() -> int:
         sets_dir = work / "sets"
         sets = generate(sets_dir, args.digital, args.scans, args.seed, Path(args.sets) if args.sets else None)
         forms = [f for f in ("digital", "scan") if f in sets]
+        reference = sets.get("digital", sets.get("scan", []))[:WARMUP]
+        report["machine_reference_ms"] = [machine_reference(reference)]
         if "stages" not in skip:
             report["cpu_ms_by_stage"] = {f: stages(sets[f][WARMUP - STAGE_WARMUP: WARMUP + 40], work / f"stages-{f}", sets_dir)
                                          for f in forms}
@@ -747,6 +779,7 @@ def main() -> int:
                 except RuntimeError as exc:
                     # what a document handed to the other group met (e.g. a blob only on node0)
                     report["multi_node"] = {"error": str(exc), "states": run.states()}
+        report["machine_reference_ms"].append(machine_reference(reference))
     report["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
     if args.json:
         print(json.dumps(report, indent=2))
@@ -758,6 +791,9 @@ def main() -> int:
 def print_report(report: dict) -> None:
     print(f"load average at start {report['load_average_start']}, at end {report['load_average_end']}; "
           f"production fast pool {report.get('fast_layout')} (processes x threads)")
+    start_ref, end_ref = report["machine_reference_ms"]
+    print(f"machine reference (bare PDFium text of the first {WARMUP} documents, thread CPU): {start_ref} ms per "
+          f"document at the start, {end_ref} at the end; the figures below over it compare across runs")
     for kind in ("embedded", "production", DROP_FOLDER):
         for form, r in report.get(kind, {}).items():
             print(f"\n{kind} / {form}: {r['documents']} docs in {r['wall_s']} s: {r['docs_per_min']:,} docs/min = "
