@@ -279,7 +279,10 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # "Invoice Amount" the total; "SFr" is a word of its own, not three letters of a BIC; a label
 # whose pattern took in a neighbouring label's word keeps its own part ("Net Total VAT 20%":
 # the 20 % column's "VAT", ``labels._rest_of``).
-EXTRACTOR_VERSION = "kv-2.41"
+# kv-2.42: a value right of a caption's lower line, where the caption wraps in a box of a row
+# of boxes and the value stands under the next box's caption, is a guess, not the label's
+# ("Väljastamise" over "kuupäev  2026-03-04": the due date, ``search._in_next_caption_column``).
+EXTRACTOR_VERSION = "kv-2.42"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

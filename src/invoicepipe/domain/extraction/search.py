@@ -170,6 +170,56 @@ def _label_continued(hit: LabelHit, below: Line, start: int, end: int) -> Option
     return None
 
 
+# A value right of a caption's lower line in the next caption's column: a guess, scored as one (calibration
+# lifts a score by at most 0.4, so it stays under every routing threshold)
+NEXT_COLUMN_PLACEMENT = 0.4
+
+
+def _in_next_caption_column(ctx: Context, hit: LabelHit, label_words: tuple[Word, ...], words: tuple[Word, ...]) -> bool:
+    """Whether the value right of ``hit`` stands in another caption's column of a row of boxes:
+    the label is the lower line of a caption wrapped in its box (the word right over its first
+    word is that caption's first line: no figure in it, no colon closing it, and no label of
+    another field), and the value starts where a word of text starts on that line above, the
+    next box's caption ("Väljastamise" over "kuupäev  2026-03-04", the date under
+    "Maksetähtpäev", a caption no vocabulary needs to know; the label's own date is under it).
+    Two label/value pairs stacked in columns put a value over the value ("Invoice no: 123"
+    over "Date: 01.02.2026") or a complete caption over the label, and no other field's
+    caption of the row has its value under it."""
+    if not label_words or not words or hit.line.index == 0:
+        return False
+    line, cw = hit.line, ctx.layout.char_width
+    above = ctx.layout.by_page[line.page][line.index - 1]
+    if line.box.top - above.box.bottom > 1.5 * line.height:
+        return False
+
+    def starting_at(x: float) -> Optional[int]:
+        return next((k for k, w in enumerate(above.words) if abs(w.box.x0 - x) <= cw), None)
+
+    head, over = starting_at(label_words[0].box.x0), starting_at(words[0].box.x0)
+    if head is None or over is None or over <= head:
+        return False
+    head_word, over_word = above.words[head], above.words[over]
+    if any(ch.isdigit() for ch in head_word.text + over_word.text) or head_word.text.endswith(":"):
+        return False
+    if sum(ch.isalpha() for ch in over_word.text) < 3:
+        return False
+    start = above.spans[head][0]
+    own = [h for h in ctx.hits[id(above)] if h.start <= start < h.end]
+    if any(h.field != hit.field for h in own):
+        return False
+    # a row of boxes: left of the label's caption another field's caption, with its value
+    # right under it on the label's line ("Dokument nr" over "64"); a place of issue and its
+    # town over the date and its value ("Miejsce wystawienia  Katowice") are a stack of pairs
+    label_x0 = label_words[0].box.x0
+    for h in ctx.hits[id(above)]:
+        caption = above.words_in(h.start, h.end)
+        if h.field == hit.field or h.strength < 0.5 or not caption or caption[-1].box.x1 > above.words[head].box.x0:
+            continue
+        if any(abs(w.box.x0 - caption[0].box.x0) <= cw and w.box.x1 < label_x0 for w in line.words):
+            return True
+    return False
+
+
 def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[str] = None, scale: float = 1.0,
                      hits: Optional[list[LabelHit]] = None) -> list[Candidate]:
     """Candidates for field ``name`` from every label hit, right of the label first, else below.
@@ -192,6 +242,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             words = line.words_in(s, e)
             gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
             placement = 1.0 if gap < 15 * cw else 0.85
+            if _in_next_caption_column(ctx, hit, label_words, words):
+                placement = NEXT_COLUMN_PLACEMENT
             overlaid = _overlaid(line, words, parser) or _joined_doubt(line, words, parser)
             quality *= OVERLAID_QUALITY if overlaid else 1.0
             out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit,
