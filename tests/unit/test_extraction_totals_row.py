@@ -135,9 +135,17 @@ def test_a_number_ocr_split_inside_a_word_is_held():
 
 def test_a_date_a_due_caption_reads_as_its_own_is_held():
     # a photo's skew set the due date's cell beside the issue date's wrapped caption:
-    # "Data wystawienia /" over "Issue date 06.02.2026" under "TERMIN PŁATNOŚCI"
+    # "Data wystawienia /" over "Issue date 06.02.2026" under "TERMIN PŁATNOŚCI"; the date
+    # right of the caption's lower line stands under the next box's caption, so the caption's
+    # own date is read under it (``search._in_next_caption_column``)
     rows = {5: [(40, "Nr dok."), (150, "Data wystawienia /"), (300, "TERMIN PŁATNOŚCI")],
             6: [(40, "FV/875/01/2026"), (150, "Issue date"), (300, "06.02.2026 r.")], 7: [(150, "23.01.2026 r.")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("invoice_date"), ex.value("due_date")) == ("2026-01-23", "2026-02-06")
+    # beside a caption of one line nothing says the row is a row of boxes: the due caption
+    # reading the same words holds the date
+    rows = {5: [(40, "Nr dok."), (300, "TERMIN PŁATNOŚCI")],
+            6: [(40, "FV/875/01/2026"), (150, "Issue date"), (300, "06.02.2026 r.")]}
     f = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
     assert f.value == "2026-02-06" and "claimed_by_due_date" in f.evidence
 

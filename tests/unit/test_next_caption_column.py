@@ -38,3 +38,27 @@ def test_a_stack_of_pairs_keeps_its_values():
                               (309, 112, "Arve kuupäev"), (397, 112, "2026-02-18"),
                               (300, 300, "Kokku"), (420, 300, "440,95 EUR")], method="pdf_text"), [])
     assert ex.value("invoice_date") == "2026-02-18" and ex.confidence("invoice_date") > 0.8
+
+
+def test_the_labels_own_value_under_it_when_the_next_boxes_stands_beside():
+    # "Numero fattura /" over "Invoice No." beside "24 aprile 2026", the date under "Data
+    # emissione": the day of the date was taken as the number at full confidence
+    ex = extract_invoice(doc([(40, 40, "Utensileria Lombarda"),
+                              (36, 172, "Numero fattura /"), (140, 172, "Data emissione fattura"), (300, 172, "Cliente n°"),
+                              (36, 181, "Invoice No."), (140, 181, "24 aprile 2026"), (300, 181, "93962"),
+                              (36, 190, "581/2026"),
+                              (300, 300, "Totale"), (420, 300, "1.234,56 EUR")], method="pdf_text", height=8), [])
+    assert ex.value("invoice_number") == "581/2026"
+    assert ex.value("invoice_date") == "2026-04-24"
+
+
+def test_an_opening_alone_over_the_number_in_its_cell_is_its_first_part():
+    # "A-" over "2026/00144": the number wrapped in its narrow cell at its dash, the row of
+    # other values between; the rest alone was taken at full confidence
+    ex = extract_invoice(doc([(40, 40, "Tornilleria Levante"),
+                              (43, 291, "N.º factura"), (114, 291, "Fecha fra."), (254, 291, "Vence el"),
+                              (43, 310, "A-"),
+                              (114, 316, "10/04/2026"), (254, 316, "10/05/2026"),
+                              (43, 321, "2026/00144"),
+                              (300, 400, "Total"), (420, 400, "1.234,56 EUR")], method="pdf_text"), [])
+    assert ex.value("invoice_number") == "A-2026/00144"

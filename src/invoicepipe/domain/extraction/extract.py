@@ -29,13 +29,14 @@ from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, S
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.qualified_dates import document_dated, qualified_date, without_dates_of_other_things
+from invoicepipe.domain.extraction.qualified_dates import (document_dated, qualified_before, qualified_date,
+                                                           without_dates_of_other_things)
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_above_in_cell, code_after_label,
                                                              code_and_number, code_before, code_opens_cell, glued_after,
                                                              glued_before, letter_among_zeros, number_after,
-                                                             number_below_separator, number_past_separator,
+                                                             number_below_separator, number_past_separator, opening_above_in_cell,
                                                              opening_beside_label, portuguese_document_number, separator_end,
                                                              series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net, charges_above
@@ -281,7 +282,11 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # the 20 % column's "VAT", ``labels._rest_of``).
 # kv-2.42: a value right of a caption's lower line, where the caption wraps in a box of a row
 # of boxes and the value stands under the next box's caption, is a guess, not the label's
-# ("Väljastamise" over "kuupäev  2026-03-04": the due date, ``search._in_next_caption_column``).
+# ("Väljastamise" over "kuupäev  2026-03-04": the due date, ``search._in_next_caption_column``),
+# and the label's own value is looked for under it; an opening alone over a number in its cell
+# is its first part ("A-" over "2026/00144", ``number_prefix.opening_above_in_cell``); a bare
+# date word that words before it qualify is not raised for standing beside the number's
+# caption ("MÜÜGI KUUPÄEV", the date of sale); "Sąsk." and "Rēķ." are the invoice's word.
 EXTRACTOR_VERSION = "kv-2.42"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -413,6 +418,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cand = number_past_separator(ctx, cand) or cand  # "FV/00747/" + "2026": broken after a separator
             cand = number_below_separator(ctx, cand) or cand  # "2026-" over "00243": wrapped in its cell
             cand = opening_beside_label(ctx, cand) or cand  # "Nº A-" over "2026/00468": the opening beside the label
+            cand = opening_above_in_cell(ctx, cand) or cand  # "A-" over "2026/00144": wrapped in its cell
             # "Al" + "2026/0646" where a payment reference repeats "120260646": "A1" misread
             cand, conf = witnessed_code_and_number(ctx, cand, conf) or (cand, conf)
             cand, conf = code_opens_cell(ctx, cand, conf) or (cand, conf)  # "Nr." over "KNM 000769": the code is its first part
@@ -675,9 +681,11 @@ def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     is the invoice date even when its own label is only "vom"/"du"/"date". A strong label of
     its own scored lower for another doubt (the caption wrapped, a value under the next
     caption: "Dátum vyhotovenia" / "faktúry" over another cell's date) keeps that doubt: the
-    number's caption in the same row of captions says nothing of which date is whose."""
+    number's caption in the same row of captions says nothing of which date is whose; nor
+    where words before a bare date word qualify it ("ARVE NR | KOOSTATUD | MÜÜGI KUUPÄEV":
+    the date of sale, beside the number; the issue date's caption is a word no list holds)."""
     weak_label = cand.label is None or cand.label.strength < 0.8
-    if cand.words and cand.score < 0.9 and weak_label:
+    if cand.words and cand.score < 0.9 and weak_label and not qualified_before(ctx, cand):
         line = cand.anchor or ctx.layout.line_of(cand.words[0])
         # a strong date caption in the row ("Facture No | Date facture | Date d'exécution")
         # names the issue date itself: the bare "Date" beside it is another date's

@@ -13,8 +13,9 @@ import re
 
 # any inflection of the whole word ("invoiced", "Rechnungs", "fatturazione", "faktury",
 # "számla", "sąskaitos", "računa", "rēķins", "arve", "laskun"), or its common abbreviations
+# (the Lithuanian "Sąsk." and the Latvian "Rēķ." among them: "Sąsk. data", "Rēķ. datums")
 _INVOICE_WORD = re.compile(r"(?:invoic|factur|factuu|fattur|fatur|faktur|rechn|szaml|saskait|racun|rekin|arve|lasku)\w*"
-                           r"|inv|fact|fatt|fakt|rech")
+                           r"|inv|fact|fatt|fakt|rech|sask|rek")
 
 
 def is_invoice_word(word: str) -> bool:

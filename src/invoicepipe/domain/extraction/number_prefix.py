@@ -344,6 +344,37 @@ def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]
 _OPENING = re.compile(r"[0-9A-Za-z]{1,8}[/\-]")
 
 
+def opening_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
+    """A value read under its label joined with the opening of the number that stands alone
+    over it in its cell and ends at a separator ("N.º factura" over "A-" over "2026/00144": the
+    number wrapped in its narrow cell, and the part read is its rest); else None. The opening
+    starts within a character of the value's left edge, on the line right over it, and is the
+    only word in the value's column between the label and the value; what the two make is no
+    date or amount. The mirror of ``number_below_separator``, read from the rest upwards."""
+    label = cand.label
+    if cand.method != "label_below" or label is None or not cand.words:
+        return None
+    first = cand.words[0]
+    below, _ = _line_and_index(ctx, first)
+    line = label.line
+    if below is None or below.page != line.page or below.index <= line.index + 1:
+        return None
+    cw = ctx.layout.char_width
+    column = [(ln, w) for ln in ctx.layout.by_page[line.page][line.index + 1:below.index] for w in ln.words
+              if w.box.x0 < first.box.x1 and w.box.x1 > first.box.x0 - _ALIGNED * cw]
+    if len(column) != 1:
+        return None
+    over, opening = column[0]
+    if not _OPENING.fullmatch(opening.text) or abs(opening.box.x0 - first.box.x0) > _ALIGNED * cw:
+        return None
+    if below.box.top - over.box.bottom > over.height:
+        return None
+    value = f"{opening.text}{cand.value}"
+    if is_date_or_amount(cand.value) or is_date_or_amount(value):
+        return None
+    return replace(cand, value=value, raw=value, words=(opening, *cand.words), notes=[*cand.notes, "opening_above_in_cell"])
+
+
 def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     """A value read under its label joined with the opening of the number printed after the
     label and cut at a separator by the end of the line ("RECTIFICATIVA Nº A-" over

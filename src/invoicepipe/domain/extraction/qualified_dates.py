@@ -82,7 +82,7 @@ def without_dates_of_other_things(ctx: Context, cands: list[Candidate]) -> list[
     cell qualify ("Kauba üleandmise kuupäev:", the date the goods were handed over; the
     languages that name a date so put its qualifier first), when another candidate stays:
     such a date contests no unqualified one ("Kuupäev / Date:")."""
-    before = [_qualified_before(ctx, c) for c in cands]
+    before = [qualified_before(ctx, c) for c in cands]
     if any(DOCUMENT_DATED in c.notes for c in cands):
         # "Data fatt." beside "DATA SPEDIZIONE": the invoice's word names its date, and the
         # dates other words qualify are other events'
@@ -98,7 +98,7 @@ def _bare_date_word(cand: Candidate) -> bool:
         and cand.method in ("label_right", "label_below")
 
 
-def _qualified_before(ctx: Context, cand: Candidate) -> bool:
+def qualified_before(ctx: Context, cand: Candidate) -> bool:
     """A bare date word's value with words before the word in its cell that are neither
     harmless, the invoice's, nor the line's other date words."""
     label = cand.label

@@ -207,7 +207,12 @@ def _in_next_caption_column(ctx: Context, hit: LabelHit, label_words: tuple[Word
     own = [h for h in ctx.hits[id(above)] if h.start <= start < h.end]
     if any(h.field != hit.field for h in own):
         return False
-    # a row of boxes: left of the label's caption another field's caption, with its value
+    # the value under another field's caption ("Numero fattura /" over "Invoice No.  24 aprile
+    # 2026", the date under "Data emissione")
+    over_start = above.spans[over][0]
+    if any(h.field != hit.field and h.strength >= 0.5 and h.start == over_start for h in ctx.hits[id(above)]):
+        return True
+    # or a row of boxes: left of the label's caption another field's caption, with its value
     # right under it on the label's line ("Dokument nr" over "64"); a place of issue and its
     # town over the date and its value ("Miejsce wystawienia  Katowice") are a stack of pairs
     label_x0 = label_words[0].box.x0
@@ -242,13 +247,16 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
             words = line.words_in(s, e)
             gap = words[0].box.x0 - label_words[-1].box.x1 if words and label_words else 0
             placement = 1.0 if gap < 15 * cw else 0.85
-            if _in_next_caption_column(ctx, hit, label_words, words):
+            next_column = _in_next_caption_column(ctx, hit, label_words, words)
+            if next_column:
                 placement = NEXT_COLUMN_PLACEMENT
             overlaid = _overlaid(line, words, parser) or _joined_doubt(line, words, parser)
             quality *= OVERLAID_QUALITY if overlaid else 1.0
             out.append(scored_candidate(name, value, raw, strength * placement * quality, "label_right", words, line, hit,
                                         ["overlaid"] if overlaid else []))
-            continue
+            if not next_column:
+                continue
+            # the next box's value: the label's own is under it, in its own box
         if not label_words or hit.across:
             continue  # a phrase across two captions heads neither's column
         split = _hyphen_wrapped_date(ctx, line, hit, seg_end) if parser is parse_date_value else None
