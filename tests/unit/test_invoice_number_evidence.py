@@ -46,3 +46,12 @@ def test_zeros_and_marks_alone_are_no_number():
     assert identifier_in("Sp. z 0.0. FV/119/01/2026", 0)[0] == "FV/119/01/2026"
     assert identifier_in("00-00 FV/119", 0)[0] == "FV/119"
     assert identifier_in("100/2026", 0)[0] == "100/2026"
+
+
+def test_the_day_of_a_written_date_is_no_number():
+    # "Invoice No." wrapped in its box over a row whose next cell holds "17 gennaio 2026":
+    # the day of the date was read as the number at full confidence on a scan
+    for text in ("17 gennaio 2026", "17 gennaio", "January 17, 2026", "4. März 2026", "2026 m. kovo 4 d."):
+        assert identifier_in(text, 0) is None, text
+    assert identifier_in("17 gennaio 2026  INV-12", 0) == ("INV-12", 17, 23)
+    assert identifier_in("4500 units", 0) == ("4500", 0, 4)  # a number beside another word stays one

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Optional
 
 from invoicepipe.domain.extraction.layout import Line
-from invoicepipe.domain.extraction.parsing import DATE_PATTERNS, MONTHS, currency_in, parse_amount, parse_date
+from invoicepipe.domain.extraction.parsing import (DATE_PATTERNS, DAY_MONTH_ONLY, DMY_WORDS, MDY_WORDS, MONTHS, YMD_BALTIC,
+                                                     YMD_WORDS, currency_in, parse_amount, parse_date)
 from invoicepipe.domain.extraction.pattern_set import compile_guarded
 
 _CUR_ONLY = re.compile(r"^(?:[€$£₹¥]|EUR|USD|GBP|INR|CHF|PLN|SEK|NOK|DKK|Rs\.?|S?Fr\.|kr\.?|zł)$", re.I)
@@ -263,12 +264,19 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
     Only the first four tokens are considered: an identifier far from its label is more
     likely something else. A leading "#" or ":" belongs to the label, not the value.
     """
+    written = None
     for n, m in enumerate(_ID_TOKEN.finditer(text)):
         if n >= 4:
             break
         tok = m.group(0).lstrip("#").rstrip(".")
         if not tok or _STOP.match(tok):
             continue
+        if tok.isdigit() and len(tok) <= 4:
+            # the day or the year of a date written with its month's name ("17 gennaio 2026",
+            # "January 17, 2026") is no number of its own
+            written = _written_dates(text) if written is None else written
+            if any(a <= m.start() and m.end() <= b for a, b in written):
+                continue
         # a one-letter series code is no token of its own: look for it just before
         lead = _LETTER_BEFORE.search(text, 0, m.start())
         series = _SERIES.match(text, lead.start() if lead else m.start())
@@ -282,6 +290,16 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
                           m.start() + (len(m.group(0)) - len(m.group(0).lstrip("#"))))
         return tok, start, start + len(tok)
     return None
+
+
+_WRITTEN_DATES = (DMY_WORDS, MDY_WORDS, DAY_MONTH_ONLY, YMD_WORDS, YMD_BALTIC)
+
+
+def _written_dates(text: str) -> list[tuple[int, int]]:
+    """The spans of the dates written with a month's name in ``text``."""
+    if not any(ch.isalpha() for ch in text):
+        return []
+    return [(m.start(), m.end()) for rx in _WRITTEN_DATES for m in rx.finditer(text)]
 
 
 def is_date_or_amount(tok: str) -> bool:

@@ -29,8 +29,8 @@ from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, S
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.qualified_dates import (document_dated, qualified_before, qualified_date,
-                                                           without_dates_of_other_things)
+from invoicepipe.domain.extraction.qualified_dates import (WEAK_DATE_LABEL, document_dated, invoices_word_before, qualified_before,
+                                                           qualified_date, without_dates_of_other_things)
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
 from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE, code_above_in_cell, code_after_label,
@@ -286,7 +286,10 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # and the label's own value is looked for under it; an opening alone over a number in its cell
 # is its first part ("A-" over "2026/00144", ``number_prefix.opening_above_in_cell``); a bare
 # date word that words before it qualify is not raised for standing beside the number's
-# caption ("MÜÜGI KUUPÄEV", the date of sale); "Sąsk." and "Rēķ." are the invoice's word.
+# caption ("MÜÜGI KUUPÄEV", the date of sale); "Sąsk." and "Rēķ." are the invoice's word; the
+# day or year of a date written with its month's name is no identifier ("17 gennaio 2026");
+# a bare date word's date beside another date no known caption names is held
+# (``_another_date_unnamed``).
 EXTRACTOR_VERSION = "kv-2.42"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -995,6 +998,42 @@ def _digit_before_date(ctx: Context, cand: Candidate) -> bool:
     return first.box.x0 - prev.box.x1 <= 1.5 * ctx.layout.char_width and 1 <= int(prev.text + day.group()) <= 31
 
 
+# lines around a bare date word's line searched for dates no caption names: the header block
+_UNNAMED_REACH = 4
+
+
+def _another_date_unnamed(ctx: Context, cand: Candidate) -> bool:
+    """The chosen date was read under a bare date word ("Date", "Datum", "Data": a caption
+    that says only that a date follows), and another date stands in the lines around it that
+    no caption the vocabulary knows reads as its value. On a page whose every caption the
+    vocabulary knows, the other dates are named (due, delivery, order) and the bare word's is
+    the date of issue by elimination (``qualified_dates``); where a date's caption is worded
+    as no list holds, which of the two the bare word's is was never said."""
+    label = cand.label
+    if label is None or label.strength > WEAK_DATE_LABEL or cand.method not in ("label_right", "label_below") or not cand.words:
+        return False
+    if invoices_word_before(ctx, cand):
+        return False  # "Sąsk. data": the invoice's word names it
+    line = ctx.layout.line_of(cand.words[0])
+    if line is None:
+        return False
+    page_lines = ctx.layout.by_page[line.page]
+    top = min(line.index, label.line.index)
+    near = page_lines[max(0, top - _UNNAMED_REACH):line.index + _UNNAMED_REACH + 1]
+    mine = set(map(id, cand.words))
+    named: set[int] = set()
+    for field in ("due_date", "other_date", "invoice_date"):
+        hits = [h for h in ctx.hits_for(field) if h.line.page == line.page and h is not label]
+        for c in label_candidates(ctx, field, parse_date_value, hits=hits) if hits else ():
+            named |= set(map(id, c.words))
+    for ln in near:
+        for d in dates_in(ln.text, 0, ctx.date_order):
+            ids = set(map(id, ln.words_in(d.start, d.end)))
+            if ids and not ids & mine and not ids & named and d.value.isoformat() != cand.value:
+                return True
+    return False
+
+
 def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate]) -> Optional[str]:
     """Why the chosen invoice date is held for a person (the first doubt that holds), or None.
 
@@ -1005,6 +1044,8 @@ def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate]) -> Option
     - ``year_apart``: "26-01-31" read as 2031 on a page whose every other date is of 2026;
     - ``stronger_label_unread``: the page's "Invoice Date" unread beside a weaker label's date;
     - ``qualified``: "Datum isporuke 10.03.2026", a bare date word with a word no list holds;
+    - ``unnamed_date_near``: a bare date word's date beside another date no known caption
+      names ("Kuupäev: 25.01.2026" over "Tarnekuupäev: 20.01.2026");
     - ``claimed_by_due_date``: the very words a due-date caption reads as its value (a photo's
       skew set the due date's cell beside the issue date's wrapped caption);
     - ``digit_before``: "Data documento 1 7/02/2026", OCR split the day;
@@ -1014,7 +1055,7 @@ def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate]) -> Option
     checks = (("contested", lambda: contested(cands)), ("dated_elsewhere", lambda: dated_elsewhere(ctx, cand)),
               ("year_apart", lambda: _year_apart(ctx, cand)),
               ("stronger_label_unread", lambda: stronger_label_unread(ctx, cand, cands)),
-              ("qualified", lambda: qualified_date(ctx, cand)),
+              ("qualified", lambda: qualified_date(ctx, cand)), ("unnamed_date_near", lambda: _another_date_unnamed(ctx, cand)),
               ("claimed_by_due_date", lambda: _claimed_by_due_caption(ctx, cand)),
               ("digit_before", lambda: _digit_before_date(ctx, cand)), ("order_guessed", lambda: _order_guessed(ctx, cand)))
     return next((note for note, holds in checks if holds()), None)

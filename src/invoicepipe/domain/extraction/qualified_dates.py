@@ -101,9 +101,21 @@ def _bare_date_word(cand: Candidate) -> bool:
 def qualified_before(ctx: Context, cand: Candidate) -> bool:
     """A bare date word's value with words before the word in its cell that are neither
     harmless, the invoice's, nor the line's other date words."""
+    return any(not _harmless(w) and not is_invoice_word(w) for w in _words_before(ctx, cand))
+
+
+def invoices_word_before(ctx: Context, cand: Candidate) -> bool:
+    """A bare date word's value whose words before the word in its cell are the invoice's
+    word ("Sąsk. data", "Rēķ. datums", "Fact. datum"): the caption names the invoice's date."""
+    return _the_invoices(_words_before(ctx, cand))
+
+
+def _words_before(ctx: Context, cand: Candidate) -> list[str]:
+    """The words before a bare date word in its cell (lower case, accents folded), the line's
+    other date words left out; none for another label."""
     label = cand.label
     if not _bare_date_word(cand):
-        return False
+        return []
     line = label.line
     # other date words of the line ("Kuupäev / Date") qualify nothing: they are its labels too
     dated = [(h.start, h.end) for h in ctx.hits[id(line)] if h.field == "invoice_date"]
@@ -118,7 +130,7 @@ def qualified_before(ctx: Context, cand: Candidate) -> bool:
         following = word
         if not any(a <= s and e <= b for a, b in dated):
             words += [fold_accents(w).lower() for w in _WORD.findall(word.text)]
-    return any(not _harmless(w) and not is_invoice_word(w) for w in words)
+    return words
 
 
 def _the_invoices(words: list[str]) -> bool:
