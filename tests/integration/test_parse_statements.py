@@ -128,7 +128,9 @@ def test_the_vendor_s_pending_corrections_and_layout_are_read_as_the_two_reads_r
 
 def test_a_parse_s_vendor_context_is_read_in_one_statement_as_the_two_reads_read_it(app):
     # what the parse child asks about its resolved vendor: corrections waiting, the layout
-    # memory, and the numbers and statuses of the vendor's purchase orders
+    # memory, the numbers and statuses of the vendor's purchase orders, and the numbers of
+    # its latest approved or exported invoices (newest first; held, rejected or another
+    # vendor's are not its numbering's)
     from invoicepipe.services.learning import stored_context
 
     layout = VendorLayout("V-1", (FieldSpot("total", -1, (0.7, 0.8, 0.9, 0.82), "total"),), 3)
@@ -137,17 +139,24 @@ def test_a_parse_s_vendor_context_is_read_in_one_statement_as_the_two_reads_read
             tx.conn.execute(t.purchase_orders.insert().values(po_number=number, vendor_id=vendor, currency="EUR", status=status,
                                                               kind="goods", lines=[], updated_at=datetime.now(timezone.utc)))
         LayoutMemoryRepository(tx.conn).save(layout)
+        for n, (number, vendor, status) in enumerate((("RE-11", "V-1", Status.APPROVED), ("RE-12", "V-1", Status.EXPORTED),
+                                                      ("RE-13", "V-1", Status.NEEDS_REVIEW), ("RE-14", "V-1", Status.REJECTED),
+                                                      ("X-9", "V-2", Status.APPROVED), ("RE-15", "V-1", Status.EXPORTED)), 40):
+            tx.documents.upsert_invoice(_document(tx, n, status), vendor_id=vendor, invoice_number=number)
     seen = _statements(app)
     with app.uow.look() as tx:
-        pending, memory, orders = stored_context(tx, "V-1", "V-1")
+        pending, memory, orders, numbers = stored_context(tx, "V-1", "V-1")
     assert len(seen) == 1
+    assert numbers == ["RE-15", "RE-12", "RE-11"]
+    with app.uow.look() as tx:
+        assert LayoutMemoryRepository(tx.conn).vendor_context("V-1", "V-1", history=2)[3] == ["RE-15", "RE-12"]
     with app.uow.read() as tx:
         repo = LayoutMemoryRepository(tx.conn)
         assert (pending, memory) == (False, {"V-1": layout}) and repo.pending_and_layout("V-1") == (False, layout)
         assert sorted(orders, key=lambda o: o.po_number) == sorted(tx.master.purchase_order_numbers_of("V-1"),
                                                                      key=lambda o: o.po_number)
         assert [(o.po_number, o.status) for o in sorted(orders, key=lambda o: o.po_number)] == [("PO-1", "open"), ("PO-2", "closed")]
-        assert stored_context(tx, "V-3", "V-3") == (False, None, [])  # no memory, no purchase orders
+        assert stored_context(tx, "V-3", "V-3") == (False, None, [], [])  # no memory, no purchase orders, no invoices
 
 
 def test_a_document_s_first_grant_reads_no_ledger_rows_and_a_retry_counts_the_dead_attempt(app):

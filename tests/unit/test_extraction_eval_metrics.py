@@ -116,3 +116,26 @@ def test_held_figures_say_what_held_each_document_and_whether_the_held_value_was
     assert figures["documents"] == [
         {"document": "a", "form": "scan", "clean": True, "reasons": ["low_confidence:total"]},
         {"document": "b", "form": "scan", "clean": False, "reasons": ["low_confidence:total", "unknown_vendor"]}]
+
+
+def test_the_books_hold_the_vendors_earlier_invoices_as_a_person_confirmed_them(tmp_path):
+    # what the numbering check reads in the eval: the numbers of the vendor's documents listed
+    # before this one, newest first; another form of the same invoice is a copy, not an earlier one
+    (tmp_path / "gt").mkdir()
+    (tmp_path / "master").mkdir()
+    rows = [("a", "V1", "RE-1"), ("b", "V2", "X-7"), ("c", "V1", "RE-2"), ("d", "V1", "RE-3"), ("e", "V1", "RE-3")]
+    (tmp_path / "manifest.csv").write_text("file\n" + "".join(f"pdf/{name}.pdf\n" for name, _, _ in rows))
+    for name, vendor, number in rows:
+        (tmp_path / "gt" / f"{name}.json").write_text(json.dumps({"vendor_id": vendor, "invoice_number": number}))
+    (tmp_path / "master" / "vendors.json").write_text(json.dumps([{"vendor_id": "V1", "name": "ACME"}, {"vendor_id": "V2", "name": "B"}]))
+    corpus = load_corpus(tmp_path)
+    docs = {d.name: d for d in corpus.documents}
+    assert corpus.numbers_before(docs["a"], "V1") == []
+    assert corpus.numbers_before(docs["e"], "V1") == ["RE-2", "RE-1"]
+    assert corpus.numbers_before(docs["d"], "V1", limit=1) == ["RE-2"]
+    assert corpus.numbers_before(docs["e"], None) == []  # no vendor resolved: no books to read
+
+
+def test_the_no_history_configuration_reads_each_document_as_the_vendors_first():
+    from invoicepipe.evaluation.configurations import configuration
+    assert configuration("default").use_history and not configuration("no-history").use_history

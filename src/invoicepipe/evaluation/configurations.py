@@ -5,6 +5,7 @@
 | ``default`` | what production runs: shipped calibration, policy file, Tesseract then RapidOCR |
 | ``no-calibration`` | raw extractor scores reach the router |
 | ``no-memory`` | same as default (the layout memory is only used in learning mode) |
+| ``no-history`` | the vendor's earlier invoice numbers unread (``number_series``): each document as the vendor's first |
 | ``tesseract-only`` | no second OCR engine |
 | ``rapidocr-only`` | RapidOCR reads every scanned page |
 | ``FILE.json`` | the default with this calibration table |
@@ -25,7 +26,7 @@ from ..domain.calibration import CalibrationTable
 from ..domain.policy import Policy
 from ..errors import ConfigError
 
-NAMES = ("default", "no-calibration", "no-memory", "tesseract-only", "rapidocr-only")
+NAMES = ("default", "no-calibration", "no-memory", "no-history", "tesseract-only", "rapidocr-only")
 DEFAULT_POLICY = PROJECT_ROOT / "policy" / "default.yaml"
 SCHEMAS = PROJECT_ROOT / "schemas"
 
@@ -37,6 +38,9 @@ class Configuration:
     calibration: Optional[CalibrationTable]
     ocr: OcrSettings
     use_memory: bool = True
+    # the invoice numbers of the vendor's documents listed earlier in the set, as the books
+    # hold its earlier invoices' (``Corpus.numbers_before``)
+    use_history: bool = True
 
 
 def configuration(name: str, policy_path: Optional[Path] = None) -> Configuration:
@@ -49,6 +53,8 @@ def configuration(name: str, policy_path: Optional[Path] = None) -> Configuratio
         return base
     if name == "no-memory":
         return replace(base, name=name, use_memory=False)
+    if name == "no-history":
+        return replace(base, name=name, use_history=False)
     if name == "tesseract-only":
         return replace(base, name=name, ocr=replace(base.ocr, fallback="none"))
     if name == "rapidocr-only":

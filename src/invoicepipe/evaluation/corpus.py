@@ -17,6 +17,7 @@ from typing import Optional
 
 from ..adapters.db.masterdata import po_from_row, vendor_from_row
 from ..domain.einvoice import CREDIT_NOTE_CODES
+from ..domain.extraction.number_series import HISTORY
 from ..domain.models import PurchaseOrder, Vendor
 from ..errors import InvoicepipeError
 from .line_compare import line_truth
@@ -44,6 +45,24 @@ class Corpus:
 
     def pos_of(self, vendor_id: Optional[str]) -> list[PurchaseOrder]:
         return [po for po in self.purchase_orders if vendor_id and po.vendor_id == vendor_id]
+
+    def numbers_before(self, doc: LabelledDocument, vendor_id: Optional[str], limit: int = HISTORY) -> list[str]:
+        """The invoice numbers of ``vendor_id``'s documents listed before ``doc``, newest first,
+        as a person confirmed them: what the books hold of the vendor's earlier invoices when
+        ``doc`` arrives (``number_series``; production reads its last ``HISTORY`` approved or
+        exported ones). A copy of ``doc``'s own invoice (another form of it, the same number)
+        is left out: it is a duplicate, not an earlier invoice. None without a vendor master."""
+        if not vendor_id or self.vendors is None:
+            return []
+        own = doc.truth.get("invoice_number")
+        out = []
+        for other in self.documents:
+            if other is doc:
+                break
+            number = other.truth.get("invoice_number")
+            if other.truth.get("vendor_id") == vendor_id and number and number != own and number not in out:
+                out.append(number)
+        return out[::-1][:limit]
 
 
 def normalise_name(name: Optional[str]) -> str:

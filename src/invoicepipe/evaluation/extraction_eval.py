@@ -25,6 +25,7 @@ from typing import Mapping, Optional
 from ..domain.calibration import apply_calibration, evidence_class, evidence_source
 from ..domain.extraction import extract_invoice
 from ..domain.extraction.bank_details import flag_unreadable_iban
+from ..domain.extraction.number_series import refine_invoice_number
 from ..domain.extraction.po_search import refine_po_number
 from ..domain.layout_memory import VendorLayout
 from ..domain.routing import AUTO, route_invoice
@@ -51,7 +52,10 @@ def score_document(doc: LabelledDocument, read: ReadDocument, config: Configurat
     raw = extract_invoice(read.text, corpus.vendors or (), None, memory if config.use_memory else None)
     extraction = apply_calibration(raw, config.calibration, evidence_source(p.method for p in read.text.pages))
     # as the parse step does:
-    extraction = flag_unreadable_iban(refine_po_number(extraction, read.text, corpus.pos_of(extraction.value("vendor_id"))), read.text)
+    vendor_id = extraction.value("vendor_id")
+    extraction = flag_unreadable_iban(refine_po_number(extraction, read.text, corpus.pos_of(vendor_id)), read.text)
+    earlier = corpus.numbers_before(doc, vendor_id) if config.use_history else []
+    extraction = refine_invoice_number(extraction, read.text, earlier)
     outcome.extract_s = time.perf_counter() - started
     credit_note = doc.truth.get("document_type") == "credit_note"
     for name, expected in _expected(doc, corpus, read.text.einvoice_xml is None).items():
@@ -105,7 +109,8 @@ def report_for(corpus: Corpus, outcomes: list[m.DocOutcome], config: Configurati
     return {
         "set": str(corpus.folder), "configuration": config.name, "policy_version": config.policy.version,
         "calibration": config.calibration.version if config.calibration else None, "ignore_xml": ignore_xml,
-        "vendor_master": corpus.vendors is not None, "documents": len(outcomes),
+        "vendor_master": corpus.vendors is not None, "vendor_history": config.use_history and corpus.vendors is not None,
+        "documents": len(outcomes),
         "unreadable": [{"document": d.name, "reason": d.error} for d in outcomes if d.error],
         "fields": m.field_table(outcomes, config.policy),
         "calibration_table": {"raw": m.reliability(outcomes, True), "calibrated": m.reliability(outcomes, False)},

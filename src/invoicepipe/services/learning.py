@@ -63,13 +63,13 @@ def memory_for_vendor(app, vendor_key: Optional[str], read) -> Optional[dict[str
     return {vendor_key: layout} if layout else None
 
 
-def stored_context(tx, vendor_key: str, vendor_id: str) -> tuple[bool, Optional[dict[str, VendorLayout]], list]:
+def stored_context(tx, vendor_key: str, vendor_id: str) -> tuple[bool, Optional[dict[str, VendorLayout]], list, list[str]]:
     """(corrections of the vendor wait to be learned, its memory as stored, the numbers and
-    statuses of its purchase orders), read in the caller's transaction in one statement (what
-    every parse of a resolved vendor asks): when no correction waits (the usual case) the
-    stored memory is the one ``memory_for_vendor`` would return, without two transactions of
-    its own."""
-    pending, layout, orders = LayoutMemoryRepository(tx.conn).vendor_context(vendor_key, vendor_id)
+    statuses of its purchase orders, the numbers of its latest approved invoices), read in the
+    caller's transaction in one statement (what every parse of a resolved vendor asks): when
+    no correction waits (the usual case) the stored memory is the one ``memory_for_vendor``
+    would return, without two transactions of its own."""
+    pending, layout, orders, numbers = LayoutMemoryRepository(tx.conn).vendor_context(vendor_key, vendor_id)
     if pending:
-        return True, None, orders
-    return False, ({vendor_key: layout} if layout else None), orders
+        return True, None, orders, numbers
+    return False, ({vendor_key: layout} if layout else None), orders, numbers

@@ -24,7 +24,7 @@ from ..errors import LimitExceeded, PermanentError, ReaderCrashed
 from . import costs
 from .learning import memory_for_vendor, stored_context
 from .leases import RELEASED, Heartbeat, lease_columns, new_owner, release
-from .parse_work import parse_document
+from .parse_work import VendorContext, parse_document
 from .parse_work import read_document as _read_document
 from .transitions import log_step, move, move_twice, reason
 
@@ -60,18 +60,19 @@ def _extract(app, data: bytes, media_type: str, vendors, deadline: float, budget
                                  deadline=deadline, answer=lambda vendor_id: _vendor_context(app, vendor_id))
 
 
-def _vendor_context(app, vendor_id):
-    """The resolved vendor's layout memory and purchase orders (their numbers and statuses,
-    all the PO check reads): one read through ``uow.look`` (no write lock; on PostgreSQL no
-    transaction either), a correction still to learn is learned in its own."""
+def _vendor_context(app, vendor_id) -> VendorContext:
+    """The resolved vendor's layout memory, purchase orders (their numbers and statuses, all
+    the PO check reads) and latest approved invoice numbers (what its numbering check reads):
+    one read through ``uow.look`` (no write lock; on PostgreSQL no transaction either), a
+    correction still to learn is learned in its own."""
     key = vendor_memory_key(vendor_id, None)
-    if key is None:  # no vendor resolved: no memory and no purchase orders to read
-        return None, []
+    if key is None:  # no vendor resolved: no memory, no purchase orders, no earlier invoices to read
+        return VendorContext(None, [])
     with app.uow.look() as tx:
-        pending, memory, vendor_pos = stored_context(tx, key, vendor_id)
+        pending, memory, vendor_pos, numbers = stored_context(tx, key, vendor_id)
     if pending:
         memory = memory_for_vendor(app, key, _read)
-    return memory, vendor_pos
+    return VendorContext(memory, vendor_pos, tuple(numbers))
 
 
 def _summary(extraction) -> dict:

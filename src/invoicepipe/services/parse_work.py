@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional, Sequence
 
 from ..adapters import cost_meter
 from ..adapters.calibration_store import load_calibration
 from ..adapters.content_prints import page_thumbnails, pdf_thumbnail
 from ..domain.extraction import extract_invoice
 from ..domain.extraction.bank_details import flag_unreadable_iban
+from ..domain.extraction.number_series import refine_invoice_number
 from ..domain.extraction.po_search import refine_po_number
 from ..domain.costs import Budget
 from ..domain.fingerprints import MAX_PAGES, ContentPrint, content_print
@@ -154,39 +155,50 @@ def read_and_extract(readers, data: bytes, media_type: str, min_chars_per_page: 
     return ParseOutput(text, extraction, fingerprint, print_ms, warning, meter.result())
 
 
+class VendorContext(NamedTuple):
+    """What a parse asks about its resolved vendor half-way through the extraction."""
+
+    memory: Optional[dict]  # its layout memory (learned from reviewers' corrections), if any
+    orders: list  # its purchase orders' numbers and statuses
+    numbers: tuple[str, ...] = ()  # the numbers of its latest approved invoices, newest first
+
+
 def finish_extraction(readers, text: DocumentText, extraction: Extraction, vendors: list, calibration, memory,
-                      vendor_pos: list) -> Extraction:
+                      vendor_pos: list, earlier_numbers: Sequence[str] = ()) -> Extraction:
     """Extract again with the vendor's layout memory when it has one, then check the PO
-    number against the vendor's own POs and flag printed but unreadable bank details."""
+    number against the vendor's own POs and the invoice number against its earlier invoices'
+    numbering, and flag printed but unreadable bank details."""
     if memory:
         extraction = extract_invoice(text, vendors, calibration or load_calibration(), memory)
-    return flag_unreadable_iban(refine_po_number(extraction, text, vendor_pos), text)
+    extraction = refine_invoice_number(refine_po_number(extraction, text, vendor_pos), text, earlier_numbers)
+    return flag_unreadable_iban(extraction, text)
 
 
 def parse_document(readers, data: bytes, media_type: str, min_chars_per_page: int, limits: ParseLimits,
                    vendors: list, calibration=None, budget: Optional[Budget] = None, *, ask) -> ParsedDocument:
     """Read, extract and print (``read_and_extract``), then finish with the resolved vendor's
-    context: ``ask(vendor_id)`` returns its layout memory and purchase orders (the worker
-    reads them; not asked when no vendor was resolved). It is asked half-way through the
-    extraction, as soon as the vendor is resolved, so a vendor with a layout memory costs
-    one extraction, not one without the memory and one with it."""
-    asked: dict = {}
+    context: ``ask(vendor_id)`` returns its ``VendorContext`` (the worker reads it; not asked
+    when no vendor was resolved). It is asked half-way through the extraction, as soon as the
+    vendor is resolved, so a vendor with a layout memory costs one extraction, not one
+    without the memory and one with it."""
+    asked: dict[str, VendorContext] = {}
 
     def recall(vendor_id: str):
         if vendor_memory_key(vendor_id, None) is None:
             return None
-        asked[vendor_id] = ask(vendor_id)
-        return asked[vendor_id][0]
+        asked[vendor_id] = VendorContext(*ask(vendor_id))
+        return asked[vendor_id].memory
 
     out = read_and_extract(readers, data, media_type, min_chars_per_page, limits, vendors, calibration, budget, recall)
     vendor_id = out.extraction.value("vendor_id")
     extraction = out.extraction
     if vendor_id in asked:  # extracted with this vendor's memory already
-        memory, vendor_pos = None, asked[vendor_id][1]
+        context = asked[vendor_id]._replace(memory=None)
     else:  # not the vendor resolved half-way (none was, or the e-invoice's XML alone named one)
-        if any(m for m, _ in asked.values()):  # as it reads without the other vendor's memory
+        if any(c.memory for c in asked.values()):  # as it reads without the other vendor's memory
             extraction = extract_invoice(out.text, vendors, calibration or load_calibration())
-        memory, vendor_pos = ask(vendor_id) if vendor_memory_key(vendor_id, None) is not None else (None, [])
-    extraction = finish_extraction(readers, out.text, extraction, vendors, calibration, memory, vendor_pos)
+        context = VendorContext(*ask(vendor_id)) if vendor_memory_key(vendor_id, None) is not None else VendorContext(None, [])
+    extraction = finish_extraction(readers, out.text, extraction, vendors, calibration, context.memory, context.orders,
+                                   context.numbers)
     return ParsedDocument(out.text.reader, page_facts(out.text), extraction, out.content_print, out.print_ms,
                           out.print_warning, out.cost)

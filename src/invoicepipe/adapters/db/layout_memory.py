@@ -8,10 +8,12 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, bindparam, exists, func, insert, select, update
 
+from ...domain.extraction.number_series import HISTORY
 from ...domain.layout_memory import VendorLayout, layout_from_dict, layout_to_dict
 from ...domain.models import PurchaseOrderNumber
 from . import tables as t
 from .documents import utcnow
+from .duplicate_queries import PAID, one_of
 
 
 # Read by every parse of a resolved vendor (``learning.stored_context``): built once, since
@@ -37,17 +39,25 @@ _PENDING_AND_LAYOUT = select(
 
 @lru_cache(maxsize=2)
 def _vendor_context_statement(dialect: str):
-    """``_PENDING_AND_LAYOUT`` and the vendor's purchase orders (number, status; at most
-    ``limit``, as ``MasterDataRepository.purchase_order_numbers_of`` reads them) as one JSON
-    array column: everything a parse asks about its resolved vendor in one statement, where
-    it was two."""
-    po = t.purchase_orders.c
+    """``_PENDING_AND_LAYOUT``, the vendor's purchase orders (number, status; at most
+    ``limit``, as ``MasterDataRepository.purchase_order_numbers_of`` reads them) and the
+    numbers of its latest approved or exported invoices (at most ``history``, newest first,
+    ``ix_invoices_vendor_document``) as JSON array columns: everything a parse asks about its
+    resolved vendor in one statement, where it was two."""
+    po, inv, doc = t.purchase_orders.c, t.invoices.c, t.documents.c
+    json_type = t.layout_memory.c.layout.type
     orders = select(po.po_number, po.status).where(po.vendor_id == bindparam("vendor_id")).limit(bindparam("limit")).subquery()
+    latest = (select(inv.invoice_number).join(t.documents, doc.id == inv.document_id)
+              .where(inv.vendor_id == bindparam("vendor_id"), inv.invoice_number.is_not(None), one_of(doc.status, PAID))
+              .order_by(inv.document_id.desc()).limit(bindparam("history")).subquery())
     if dialect == "postgresql":
-        listed = func.json_agg(func.json_build_array(orders.c.po_number, orders.c.status), type_=t.layout_memory.c.layout.type)
+        listed = func.json_agg(func.json_build_array(orders.c.po_number, orders.c.status), type_=json_type)
+        numbers = func.json_agg(latest.c.invoice_number, type_=json_type)
     else:
-        listed = func.json_group_array(func.json_array(orders.c.po_number, orders.c.status), type_=t.layout_memory.c.layout.type)
-    return _PENDING_AND_LAYOUT.add_columns(select(listed).select_from(orders).scalar_subquery().label("orders"))
+        listed = func.json_group_array(func.json_array(orders.c.po_number, orders.c.status), type_=json_type)
+        numbers = func.json_group_array(latest.c.invoice_number, type_=json_type)
+    return _PENDING_AND_LAYOUT.add_columns(select(listed).select_from(orders).scalar_subquery().label("orders"),
+                                           select(numbers).select_from(latest).scalar_subquery().label("numbers"))
 
 
 class LayoutMemoryRepository:
@@ -84,14 +94,17 @@ class LayoutMemoryRepository:
         row = self.conn.execute(_PENDING_AND_LAYOUT, {"vendor_key": vendor_key}).one()
         return bool(row.pending), (layout_from_dict(row.layout) if row.layout is not None else None)
 
-    def vendor_context(self, vendor_key: str, vendor_id: str,
-                       limit: int = 20_000) -> tuple[bool, Optional[VendorLayout], list[PurchaseOrderNumber]]:
-        """``pending_and_layout(vendor_key)`` and the numbers and statuses of ``vendor_id``'s
-        purchase orders (``MasterDataRepository.purchase_order_numbers_of``), in one read."""
+    def vendor_context(self, vendor_key: str, vendor_id: str, limit: int = 20_000, history: int = HISTORY
+                       ) -> tuple[bool, Optional[VendorLayout], list[PurchaseOrderNumber], list[str]]:
+        """``pending_and_layout(vendor_key)``, the numbers and statuses of ``vendor_id``'s
+        purchase orders (``MasterDataRepository.purchase_order_numbers_of``) and the invoice
+        numbers of its latest ``history`` approved or exported invoices, newest first, in one
+        read."""
         row = self.conn.execute(_vendor_context_statement(self.conn.dialect.name),
-                                {"vendor_key": vendor_key, "vendor_id": vendor_id, "limit": limit}).one()
+                                {"vendor_key": vendor_key, "vendor_id": vendor_id, "limit": limit, "history": history}).one()
         orders = [PurchaseOrderNumber(number, status) for number, status in row.orders or ()]
-        return bool(row.pending), (layout_from_dict(row.layout) if row.layout is not None else None), orders
+        numbers = [n for n in row.numbers or () if n]
+        return bool(row.pending), (layout_from_dict(row.layout) if row.layout is not None else None), orders, numbers
 
     def unlearned_reviews(self, vendor_ids: Iterable[str], limit: int = 5) -> list[dict]:
         """Review extractions (reviewers' corrections) of these vendors not learned yet, oldest first."""

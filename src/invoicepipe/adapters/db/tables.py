@@ -138,6 +138,8 @@ invoices = Table(
     # The amount block of duplicate detection ranges over the date window (migration 0003).
     Index("ix_invoices_vendor_total_date", "vendor_id", "total", "invoice_date"),
     Index("ix_invoices_po", "po_number"),
+    # A vendor's latest invoices by arrival: their numbers, for its numbering (migration 0022).
+    Index("ix_invoices_vendor_document", "vendor_id", "document_id"),
     # A fragment of one or two characters cannot use trigrams: it matches a whole folded
     # number or PO exactly, through these (services.document_search).
     Index("ix_invoices_number_bare", "invoice_number_bare"),

@@ -1,0 +1,176 @@
+"""The invoice number checked against the vendor's own numbering: its earlier invoices' numbers.
+
+A caption finds *a* number beside "No."/"Nr."/"N°", and where the caption is worded in a way
+no list holds, the number is a guess among the page's identifiers (the customer number, the
+delivery note, the order confirmation). The buyer's books already hold the numbers of the
+vendor's earlier invoices, and a vendor numbers its invoices in a series: "RE-2026-00857"
+follows "RE-2026-00851", "FT A2026/593" follows "FT A2026/590". A number that continues the
+series (``continues``: the same letters and separators, the same digit groups but one, that
+one at most ``MAX_STEP`` away and not equal) is the vendor's invoice number far more surely
+than any caption says. So once the vendor is resolved and it has earlier numbers:
+
+- the extraction's number continues the series and nothing else on the page does:
+  confirmed (``CONTINUES``);
+- it does not, or none was read, and exactly one other value printed on the page continues
+  the series: that value, at ``FOUND`` when the extraction's own number was a guess (under
+  ``GUESS``) or missing; a number read surely that the series contradicts is held
+  (``SERIES_DOUBT``): a new series, or another paper's number, for a person to decide. A
+  credit note prints the number of the invoice it corrects, which continues the series too:
+  its own number is never replaced;
+- its number is an earlier one's with one digit more or fewer in a zero-padded group
+  ("POS00487" where the series runs "POS000480", "POS000483"): a digit lost or doubled by the
+  scan, held (``SERIES_DOUBT``).
+
+Two values on the page continuing the series (a vendor whose delivery notes share the
+invoices' counter) decide nothing. Numbers of four characters or fewer, and digits alone
+shorter than ``MIN_BARE_DIGITS``, are too common on a page (quantities, days, postcodes) to
+say whose they are: they are left as read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterator, Optional, Sequence
+
+from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, Word
+
+CONTINUES, FOUND = 0.97, 0.93
+SERIES_DOUBT = 0.5
+GUESS = 0.5  # a calibrated number under this was the extractor's guess
+# consecutive invoices of one vendor to one buyer: the vendor's other customers' invoices fall
+# between them, so the step is not one; a few hundred covers a month of a busy vendor's
+# invoices without making every number in a wide range the next one
+MAX_STEP = 500
+MIN_BARE_DIGITS = 5
+# how many of the vendor's latest confirmed invoice numbers are read: a series restarts each
+# year or runs beside a credit-note series, and the latest numbers say where each one is
+HISTORY = 20
+_RUNS = re.compile(r"[^\W\d_]+|\d+|[^\w]+|_+")
+_EDGE = re.compile(r"^[^0-9A-Za-z]+|[^0-9A-Za-z]+$")
+SERIES_METHOD = "vendor_number_series"
+
+
+def _runs(number: str) -> list[str]:
+    return _RUNS.findall(" ".join(number.split()))
+
+
+def _worth_checking(number: str) -> bool:
+    compact = "".join(number.split())
+    if len(compact) <= 4 or not any(ch.isdigit() for ch in compact):
+        return False
+    return not compact.isdigit() or len(compact) >= MIN_BARE_DIGITS
+
+
+def _same_frame(a: list[str], b: list[str]) -> Optional[list[int]]:
+    """The positions of the digit runs that differ when ``a`` and ``b`` are the same frame
+    (letters equal ignoring case, separators equal, digit runs where digit runs are), else None."""
+    if len(a) != len(b):
+        return None
+    differ = []
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x.isdigit() and y.isdigit():
+            if x != y:
+                differ.append(k)
+        elif x.upper() != y.upper():
+            return None
+    return differ
+
+
+def continues(number: str, earlier: Sequence[str]) -> Optional[str]:
+    """The earlier number ``number`` continues (see the module), else None."""
+    if not _worth_checking(number):
+        return None
+    mine = _runs(number)
+    if any(_same_frame(mine, _runs(other)) == [] for other in earlier):
+        return None  # an earlier invoice's own number: a copy of it, or a reference to it
+    for other in earlier:
+        theirs = _runs(other)
+        differ = _same_frame(mine, theirs)
+        if differ is None or len(differ) != 1:
+            continue
+        x, y = mine[differ[0]], theirs[differ[0]]
+        if len(x) != len(y) and (x.startswith("0") or y.startswith("0")):
+            continue  # a zero-padded counter keeps its width
+        if 0 < abs(int(x) - int(y)) <= MAX_STEP:
+            return other
+    return None
+
+
+def digit_lost(number: str, earlier: Sequence[str]) -> Optional[str]:
+    """The earlier number whose zero-padded digit group ``number`` prints one digit shorter or
+    longer, the rest of the frame the same ("POS00487" against "POS000480"), else None."""
+    if not _worth_checking(number):
+        return None
+    mine = _runs(number)
+    for other in earlier:
+        theirs = _runs(other)
+        if len(mine) != len(theirs):
+            continue
+        off = [k for k, (x, y) in enumerate(zip(mine, theirs)) if x.isdigit() and y.isdigit() and len(x) != len(y)]
+        same = all(x.upper() == y.upper() for x, y in zip(mine, theirs) if not (x.isdigit() and y.isdigit()))
+        if same and len(off) == 1 and abs(len(mine[off[0]]) - len(theirs[off[0]])) == 1 and theirs[off[0]].startswith("0"):
+            return other
+    return None
+
+
+def _printed(doc: DocumentText) -> Iterator[tuple[str, Word, Word]]:
+    """Every word and every run of up to three words of one line, edge punctuation dropped
+    ("Nr.:", "#"), with its first and last word: how a number printed in parts ("KNM 000374",
+    "FT A2026/593") is read whole."""
+    for page in doc.pages:
+        words = list(page.words)
+        for i, first in enumerate(words):
+            parts = []
+            for last in words[i:i + 3]:
+                if last is not first and abs(last.box.top - first.box.top) > max(2.0, first.box.bottom - first.box.top):
+                    break
+                part = _EDGE.sub("", last.text)
+                if not part:
+                    break
+                parts.append(part)
+                yield " ".join(parts), first, last
+
+
+def refine_invoice_number(extraction: Extraction, doc: DocumentText, earlier: Sequence[str]) -> Extraction:
+    """The extraction with its invoice number checked against the vendor's earlier invoice
+    numbers (see the module); unchanged when the vendor has none."""
+    earlier = [n for n in earlier if n and _worth_checking(n)]
+    field = extraction.fields.get("invoice_number")
+    if not earlier or (field is not None and field.by):
+        return extraction
+    own = field.value if field is not None and field.value else None
+    found: dict[str, tuple[str, str, Word, Word]] = {}
+    taken = {" ".join(n.upper().split()) for n in earlier}
+    for text, first, last in _printed(doc):
+        key = text.upper()
+        if key in taken or key in found:
+            continue
+        witness = continues(text, earlier)
+        if witness is not None:
+            found[key] = (witness, text, first, last)
+    own_key = " ".join(own.upper().split()) if own else None
+    if own_key is not None and own_key in found:
+        if len(found) == 1:
+            witness = found[own_key][0]
+            return _with(extraction, replace(field, confidence=max(field.confidence, CONTINUES),
+                                             evidence=(*field.evidence, f"series:{witness}")))
+        return extraction  # two values continue the series: nothing said
+    if len(found) == 1 and extraction.value("document_type") != "credit_note":
+        [(key, (witness, value, first, last))] = found.items()
+        if field is None or field.confidence < GUESS:
+            box = first.box.union(last.box)
+            return _with(extraction, ExtractedField("invoice_number", value, FOUND, SERIES_METHOD, first.page, box,
+                                                    evidence=(f"series:{witness}",)))
+        return _with(extraction, replace(field, confidence=min(field.confidence, SERIES_DOUBT),
+                                         evidence=(*field.evidence, f"series_elsewhere:{key}")))
+    if own is not None and not found:
+        lost = digit_lost(own, earlier)
+        if lost is not None:
+            return _with(extraction, replace(field, confidence=min(field.confidence, SERIES_DOUBT),
+                                             evidence=(*field.evidence, f"series_digit_lost:{lost}")))
+    return extraction
+
+
+def _with(extraction: Extraction, field: ExtractedField) -> Extraction:
+    return replace(extraction, fields={**extraction.fields, "invoice_number": field})
