@@ -73,3 +73,18 @@ def test_a_period_is_not_the_date_of_issue_and_a_wrapped_date_is():
                               (60, 90, "Leistung vom 01.02.2018 bis 28.02.2018")], method="pdf_text"), [])
     assert ex.value("invoice_number") == "471102" and ex.value("invoice_date") == "2018-03-05"
     assert ex.value("document_type") == "invoice"  # a self-billed "Gutschrift" is an invoice
+
+
+def test_the_only_date_read_with_a_two_digit_year_is_no_witness_on_a_page_of_four_digit_years():
+    # a Lithuanian date wrapped in its cell ("2026 m." over "gegužės 30" over "d."), its
+    # neighbour's beside it: "30 birželio 29" read across the two cells as 30 June 2029,
+    # the only date read; the page prints its years in four digits
+    from invoicepipe.domain.extraction.extract import document_context
+    from invoicepipe.domain.extraction.issue_witness import sole_date
+    from datetime import date
+    rows = [(40, 40, "UAB Biuro Prekes"), (397, 115, "2026 m."), (485, 115, "2026 m."),
+            (397, 127, "gegužės 30"), (485, 127, "birželio 29 d."), (397, 138, "d."), (485, 138, "d.")]
+    ctx, _ = document_context(doc(rows, method="pdf_text"))
+    assert not sole_date(ctx, date(2029, 6, 30))
+    ctx, _ = document_context(doc([(40, 40, "UAB Biuro Prekes"), (397, 115, "2026-05-30")], method="pdf_text"))
+    assert sole_date(ctx, date(2026, 5, 30))

@@ -18,6 +18,7 @@ witnesses say which date it is without any word:
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
@@ -25,6 +26,8 @@ from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.parsing import DAY_MONTH_ONLY
 from invoicepipe.domain.extraction.search import Candidate, Context
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
 # the guesses these witnesses may confirm
 UNLABELLED = frozenset({"first_date", "header_row", "dateline"})
 # a dateline's score: the date of issue named by its place in the page, not by a label
@@ -60,4 +63,10 @@ def sole_date(ctx: Context, issued: date) -> bool:
         return False
     if any(DAY_MONTH_ONLY.search(line.text) for line in ctx.layout.lines):
         return False  # another date whose year a line break took: the whole one is not the only one
-    return all(d.value == issued for line in ctx.layout.lines for d in dates_in(line.text, 0, ctx.date_order))
+    found = [(line, d) for line in ctx.layout.lines for d in dates_in(line.text, 0, ctx.date_order)]
+    short = [line for line, d in found if not _FOUR_DIGITS.search(line.text, d.start, d.end)]
+    if short and any(_YEAR.search(line.text) for line in ctx.layout.lines):
+        # a year of two digits on a page that prints years of four: read across a cell, perhaps
+        # ("gegužės 30 | birželio 29 d." read as 30 June 2029), and the page's dates unread
+        return False
+    return all(d.value == issued for _, d in found)
