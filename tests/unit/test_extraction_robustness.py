@@ -88,3 +88,17 @@ def test_the_only_date_read_with_a_two_digit_year_is_no_witness_on_a_page_of_fou
     assert not sole_date(ctx, date(2029, 6, 30))
     ctx, _ = document_context(doc([(40, 40, "UAB Biuro Prekes"), (397, 115, "2026-05-30")], method="pdf_text"))
     assert sole_date(ctx, date(2026, 5, 30))
+
+
+def test_a_year_standing_apart_from_every_date_read_says_a_date_went_unread():
+    # the only date read is a due date; the date of issue is printed in a form no pattern
+    # reads, its year a word of its own: being the only date read makes it no date of issue
+    from invoicepipe.domain.extraction.extract import document_context
+    from invoicepipe.domain.extraction.issue_witness import sole_date
+    from datetime import date
+    ctx, _ = document_context(doc([(40, 40, "UAB Biuro Prekes"), (397, 115, "2026 m. IV 30 d."), (397, 127, "2026-05-30")],
+                                  method="pdf_text"))
+    assert not sole_date(ctx, date(2026, 5, 30))
+    ctx, _ = document_context(doc([(40, 40, "UAB Biuro Prekes"), (397, 115, "Nr. 2026/00144"), (397, 127, "2026-05-30")],
+                                  method="pdf_text"))
+    assert sole_date(ctx, date(2026, 5, 30))  # a year inside a number is no date

@@ -13,7 +13,11 @@ witnesses say which date it is without any word:
 - ``sole_date``: the guess is the only date the document prints, read from a text layer. An
   invoice must state its date of issue; where one date is printed, it is that one. (Same
   measure: 58 of 59 right, the wrong one a scan whose date of issue OCR garbled, leaving the
-  date of sale alone; so only a text layer, which loses no date, counts.)
+  date of sale alone; so only a text layer, which loses no date, counts.) A date read with a
+  two-digit year on a page that prints four-digit years, or a year standing as a word of its
+  own outside every date read, says a date went unread: no witness then (English labels
+  only, 119 of 119 right after, 131 of 132 before; on the holdouts, as aggregates, the one
+  wrong sole date paid is held).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from invoicepipe.domain.extraction.search import Candidate, Context
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
+_YEAR_WORD = re.compile(r"\(?(?:19|20)\d\d(?:\.|,|\)|r\.?)?")
 # the guesses these witnesses may confirm
 UNLABELLED = frozenset({"first_date", "header_row", "dateline"})
 # a dateline's score: the date of issue named by its place in the page, not by a label
@@ -68,5 +73,10 @@ def sole_date(ctx: Context, issued: date) -> bool:
     if short and any(_YEAR.search(line.text) for line in ctx.layout.lines):
         # a year of two digits on a page that prints years of four: read across a cell, perhaps
         # ("gegužės 30 | birželio 29 d." read as 30 June 2029), and the page's dates unread
+        return False
+    if any(_YEAR_WORD.fullmatch(w.text) and not any(d.start <= sp[0] < d.end for _, d in found if _ is line)
+           for line in ctx.layout.lines for w, sp in zip(line.words, line.spans)):
+        # a year standing as a word of its own outside every date read ("2026 m." over "gegužės
+        # 30" in a narrow cell, "4/III/2026"'s year apart): a date is printed that no pattern read
         return False
     return all(d.value == issued for _, d in found)
