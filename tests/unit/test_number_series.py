@@ -81,3 +81,16 @@ def test_a_padded_counter_read_a_digit_short_is_held():
     page = _page("Pennine Office Supplies", "Invoice POS00487", "Total 120.00 GBP")
     out = refine_invoice_number(_extraction("POS00487", 0.99), page, ["POS000480", "POS000483"])
     assert out.confidence("invoice_number") == SERIES_DOUBT
+
+
+def test_the_page_is_searched_in_the_series_frame():
+    # glued to its caption, in any case, and in parts on one line; a line's end and the next
+    # line's start are no value; a longer word holding the frame is another value
+    page = _page("Hanse Bürobedarf", "Rechnung Nr.:re-2026-00857", "Summe 120,00 EUR")
+    assert refine_invoice_number(_extraction(), page, EARLIER).value("invoice_number") == "re-2026-00857"
+    page = _page("Biuro Prekes", "Sąskaita KNM 000374", "Iš viso 120,00 EUR")
+    assert refine_invoice_number(_extraction(), page, ["KNM 000370"]).value("invoice_number") == "KNM 000374"
+    page = _page("Biuro Prekes", "Sąskaita KNM", "000374 Iš viso 120,00 EUR")
+    assert refine_invoice_number(_extraction(), page, ["KNM 000370"]).fields.get("invoice_number") is None
+    page = _page("Hanse Bürobedarf", "Beleg XRE-2026-00857", "Summe 120,00 EUR")
+    assert refine_invoice_number(_extraction(), page, EARLIER).fields.get("invoice_number") is None

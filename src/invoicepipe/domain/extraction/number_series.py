@@ -30,7 +30,9 @@ say whose they are: they are left as read.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
+from functools import lru_cache
 from typing import Iterator, Optional, Sequence
 
 from invoicepipe.domain.models import DocumentText, ExtractedField, Extraction, Word
@@ -47,7 +49,6 @@ MIN_BARE_DIGITS = 5
 # year or runs beside a credit-note series, and the latest numbers say where each one is
 HISTORY = 20
 _RUNS = re.compile(r"[^\W\d_]+|\d+|[^\w]+|_+")
-_EDGE = re.compile(r"^[^0-9A-Za-z]+|[^0-9A-Za-z]+$")
 SERIES_METHOD = "vendor_number_series"
 
 
@@ -114,22 +115,41 @@ def digit_lost(number: str, earlier: Sequence[str]) -> Optional[str]:
     return None
 
 
-def _printed(doc: DocumentText) -> Iterator[tuple[str, Word, Word]]:
-    """Every word and every run of up to three words of one line, edge punctuation dropped
-    ("Nr.:", "#"), with its first and last word: how a number printed in parts ("KNM 000374",
-    "FT A2026/593") is read whole."""
+@lru_cache(maxsize=512)
+def _frames(earlier: tuple[str, ...]) -> re.Pattern:
+    """One pattern for the frames of ``earlier``: their letters and separators as printed (any
+    case), each digit group as digits of its width (zero-padded) or up to one digit more. The
+    page is searched with it once, not every run of its words compared with every number: the
+    check runs on every parse of a vendor with history, beside an extraction of about 15 ms."""
+    alternatives = set()
+    for number in earlier:
+        parts = []
+        for run in _runs(number):
+            if run.isdigit():
+                parts.append(r"\d{%d}" % len(run) if run.startswith("0") else r"\d{1,%d}" % (len(run) + 1))
+            else:
+                parts.append(" " if run.isspace() else re.escape(run))
+        alternatives.add("".join(parts))
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(ordered), re.IGNORECASE)
+
+
+def _printed(doc: DocumentText, earlier: tuple[str, ...]) -> Iterator[tuple[str, Word, Word]]:
+    """The values printed in the frame of an earlier number (``_frames``), with their first and
+    last word, a number in parts ("KNM 000374", "FT A2026/593") read whole on its line."""
+    pattern = _frames(earlier)
     for page in doc.pages:
         words = list(page.words)
-        for i, first in enumerate(words):
-            parts = []
-            for last in words[i:i + 3]:
-                if last is not first and abs(last.box.top - first.box.top) > max(2.0, first.box.bottom - first.box.top):
-                    break
-                part = _EDGE.sub("", last.text)
-                if not part:
-                    break
-                parts.append(part)
-                yield " ".join(parts), first, last
+        starts, at = [], 0
+        for w in words:
+            starts.append(at)
+            at += len(w.text) + 1
+        text = " ".join(w.text for w in words)
+        for m in pattern.finditer(text):
+            first, last = words[bisect_right(starts, m.start()) - 1], words[bisect_right(starts, m.end() - 1) - 1]
+            if abs(last.box.top - first.box.top) > max(2.0, first.box.bottom - first.box.top):
+                continue  # two lines' ends, not one value
+            yield m.group(0), first, last
 
 
 def refine_invoice_number(extraction: Extraction, doc: DocumentText, earlier: Sequence[str]) -> Extraction:
@@ -142,7 +162,7 @@ def refine_invoice_number(extraction: Extraction, doc: DocumentText, earlier: Se
     own = field.value if field is not None and field.value else None
     found: dict[str, tuple[str, str, Word, Word]] = {}
     taken = {" ".join(n.upper().split()) for n in earlier}
-    for text, first, last in _printed(doc):
+    for text, first, last in _printed(doc, tuple(earlier)):
         key = text.upper()
         if key in taken or key in found:
             continue
