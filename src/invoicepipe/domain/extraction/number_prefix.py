@@ -160,10 +160,9 @@ def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     return rest
 
 
-def code_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Word]:
-    """"Nº Fatura" over "FT" over "A2026/783": a value read under its label with a lone series
-    code between them in the value's column, the number wrapped in its narrow cell after its
-    first part; the code's word, else None. The code may be the number's: a person decides."""
+def _alone_over_value(ctx: Context, cand: Candidate) -> Optional[tuple[Line, Word, Line]]:
+    """(its line, the word, the value's line) of the one word standing in the column of a value
+    read under its label, between the label's line and the value's, else None."""
     label = cand.label
     if cand.method != "label_below" or label is None or not cand.words:
         return None
@@ -173,11 +172,22 @@ def code_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Word]:
     if below is None or below.page != line.page or below.index <= line.index + 1:
         return None
     cw = ctx.layout.char_width
-    column = [w for ln in ctx.layout.by_page[line.page][line.index + 1:below.index] for w in ln.words
+    column = [(ln, w) for ln in ctx.layout.by_page[line.page][line.index + 1:below.index] for w in ln.words
               if w.box.x0 < first.box.x1 and w.box.x1 > first.box.x0 - _ALIGNED * cw]
-    if len(column) != 1 or not SERIES_CODE.fullmatch(column[0].text) or number_label_word(column[0].text):
+    return (*column[0], below) if len(column) == 1 else None
+
+
+def code_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Word]:
+    """"Nº Fatura" over "FT" over "A2026/783": a value read under its label with a lone series
+    code between them in the value's column, the number wrapped in its narrow cell after its
+    first part; the code's word, else None. The code may be the number's: a person decides."""
+    alone = _alone_over_value(ctx, cand)
+    if alone is None:
         return None
-    code = column[0]
+    _, code, _ = alone
+    if not SERIES_CODE.fullmatch(code.text) or number_label_word(code.text):
+        return None
+    first, cw = cand.words[0], ctx.layout.char_width
     return code if abs(code.box.x0 - first.box.x0) <= _ALIGNED * cw else None
 
 
@@ -351,20 +361,11 @@ def opening_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     starts within a character of the value's left edge, on the line right over it, and is the
     only word in the value's column between the label and the value; what the two make is no
     date or amount. The mirror of ``number_below_separator``, read from the rest upwards."""
-    label = cand.label
-    if cand.method != "label_below" or label is None or not cand.words:
+    alone = _alone_over_value(ctx, cand)
+    if alone is None:
         return None
-    first = cand.words[0]
-    below, _ = _line_and_index(ctx, first)
-    line = label.line
-    if below is None or below.page != line.page or below.index <= line.index + 1:
-        return None
-    cw = ctx.layout.char_width
-    column = [(ln, w) for ln in ctx.layout.by_page[line.page][line.index + 1:below.index] for w in ln.words
-              if w.box.x0 < first.box.x1 and w.box.x1 > first.box.x0 - _ALIGNED * cw]
-    if len(column) != 1:
-        return None
-    over, opening = column[0]
+    over, opening, below = alone
+    first, cw = cand.words[0], ctx.layout.char_width
     if not _OPENING.fullmatch(opening.text) or abs(opening.box.x0 - first.box.x0) > _ALIGNED * cw:
         return None
     if below.box.top - over.box.bottom > over.height:
