@@ -83,19 +83,20 @@ def continues(number: str, earlier: Sequence[str]) -> Optional[str]:
     if not _worth_checking(number):
         return None
     mine = _runs(number)
-    if any(_same_frame(mine, _runs(other)) == [] for other in earlier):
-        return None  # an earlier invoice's own number: a copy of it, or a reference to it
+    found = None
     for other in earlier:
         theirs = _runs(other)
         differ = _same_frame(mine, theirs)
-        if differ is None or len(differ) != 1:
+        if differ == []:
+            return None  # an earlier invoice's own number: a copy of it, or a reference to it
+        if found is not None or differ is None or len(differ) != 1:
             continue
         x, y = mine[differ[0]], theirs[differ[0]]
         if len(x) != len(y) and (x.startswith("0") or y.startswith("0")):
             continue  # a zero-padded counter keeps its width
         if 0 < abs(int(x) - int(y)) <= MAX_STEP:
-            return other
-    return None
+            found = other
+    return found
 
 
 def digit_lost(number: str, earlier: Sequence[str]) -> Optional[str]:
