@@ -172,6 +172,49 @@ def test_an_unlabelled_date_of_issue_is_confirmed_by_the_vendors_terms():
     assert other.value("invoice_date") == "2026-03-14" and other.fields["invoice_date"].confidence < 0.6
 
 
+def _with_terms(rows: dict, days: int = 30):
+    from invoicepipe.domain.models import BankAccount, Vendor
+
+    rows[20] = "IS14 0159 2600 7654 5510 7303 39"
+    vendor = Vendor("V-IS", "Norðurljós Skrifstofuvörur ehf.", bank_accounts=(BankAccount("IS140159260076545510730339"),),
+                    payment_terms_days=days)
+    return extract_invoice(doc_from_rows(rows), [vendor])
+
+
+def test_a_guess_that_is_another_date_gives_way_to_the_pair_the_terms_name():
+    # the first date printed is the delivery date; the date of issue and the due date, under
+    # words the vocabulary does not know, are the vendor's 30 days apart
+    rows = _invoice()
+    rows[2] = "Afhending 10.03.2026"
+    rows[3] = "Dagsetning 14.03.2026"
+    rows[15] = "Gjalddagi 13.04.2026"
+    ex = _with_terms(rows)
+    date, due = ex.fields["invoice_date"], ex.fields["due_date"]
+    assert (date.value, due.value) == ("2026-03-14", "2026-04-13")
+    assert "terms_gap" in date.evidence and date.confidence >= 0.6
+    # other terms name no pair: the first date stays the guess it was
+    other = _with_terms(rows, days=14).fields["invoice_date"]
+    assert other.value == "2026-03-10" and other.confidence < 0.6
+
+
+def test_a_period_the_terms_long_names_no_date_of_issue():
+    # a service month whose ends are 30 days apart is no date of issue and due date
+    rows = _invoice()
+    rows[2] = "Afhending 10.03.2026"
+    rows[3] = "Tímabil 14.03.2026 - 13.04.2026"
+    guess = _with_terms(rows).fields["invoice_date"]
+    assert guess.value == "2026-03-10" and guess.confidence < 0.6
+
+
+def test_two_pairs_the_terms_would_explain_leave_the_guess():
+    rows = _invoice()
+    rows[2] = "Afhending 10.03.2026"
+    rows[3] = "Dagsetning 14.03.2026   Pöntun 16.03.2026"
+    rows[15] = "Gjalddagi 13.04.2026   Greitt 15.04.2026"
+    guess = _with_terms(rows).fields["invoice_date"]
+    assert guess.value == "2026-03-10" and guess.confidence < 0.6
+
+
 def test_the_number_under_a_label_made_of_the_titles_word_and_a_number_abbreviation():
     # "Reikningsnúmer" is no label the vocabulary knows; it begins like the title REIKNINGUR
     rows = _invoice()

@@ -48,7 +48,8 @@ from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt
 from invoicepipe.domain.extraction.second_currency import code_beside, items_net, states_exchange_rate
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
-from invoicepipe.domain.extraction.issue_witness import CONFIRMED_SCORE, UNLABELLED, confirmable, due_by_terms, sole_date
+from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
+                                                         issue_by_terms, sole_date)
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -550,9 +551,6 @@ def learn_layout(doc: DocumentText, vendor_key: str, values: Mapping[str, str],
     return merge_layouts(previous, learn_spots(document_context(doc)[0], values, vendor_key))
 
 
-_PERIOD_END = re.compile(r"(?i)^\s*(?:bis(?:\s+zum)?|to|until|au|till|–|-)\s*\d")
-
-
 def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
     """"vom 06.12.2013 bis zum 06.12.2014", "from 1 March to 31 March": the first date of a
     period (a service or billing period) is not the date of issue."""
@@ -560,7 +558,7 @@ def _starts_a_period(ctx: Context, cand: Candidate) -> bool:
     if line is None:
         return False
     end = next(e for w, (_, e) in zip(line.words, line.spans) if w is cand.words[-1])
-    return bool(_PERIOD_END.match(line.text[end:]))
+    return bool(PERIOD_END.match(line.text[end:]))
 
 
 _OTHER_DOCUMENT = ("po_number", "other_reference", "buyer_reference")
@@ -765,6 +763,12 @@ def _confirm_issue(ctx: Context, fields: dict, terms: list[int], text_layer: boo
             put("due_date", due, due.score)
     elif text_layer and sole_date(ctx, value):
         fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("sole_date",))
+    elif (pair := issue_by_terms(ctx, value, terms, fields["due_date"].value if "due_date" in fields else None)) is not None:
+        # the guess was another date (the due date first in a header row, a delivery date):
+        # the one pair of printed dates the terms apart names the date of issue and the due date
+        put("invoice_date", pair[0], CONFIRMED_SCORE)
+        if "due_date" not in fields:
+            put("due_date", pair[1], CONFIRMED_SCORE)
 
 
 def _after_other_document(hits, start: int) -> bool:

@@ -18,11 +18,17 @@ witnesses say which date it is without any word:
   own outside every date read, says a date went unread: no witness then (English labels
   only, 119 of 119 right after, 131 of 132 before; on the holdouts, as aggregates, the one
   wrong sole date paid is held).
+
+Where the guess has no witness, the terms may still name both dates: two other printed dates
+exactly the terms apart (``issue_by_terms``) are the date of issue and the due date, and the
+guess was another date (the due date printed first in a header row, a delivery date). Only
+one such pair may stand: two dates of issue the terms would explain leave the guess as it was.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
@@ -33,6 +39,9 @@ from invoicepipe.domain.extraction.search import Candidate, Context
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
 _YEAR_WORD = re.compile(r"\(?(?:19|20)\d\d(?:\.|,|\)|r\.?)?")
+# a date followed by this opens a period ("vom 06.12.2013 bis zum 06.12.2014", "01/01/26 -
+# 31/01/26"): a service month is often the terms long, and its ends are no issue and due date
+PERIOD_END = re.compile(r"(?i)^\s*(?:bis(?:\s+zum)?|to|until|au|till|–|-)\s*\d")
 # the guesses these witnesses may confirm
 UNLABELLED = frozenset({"first_date", "header_row", "dateline"})
 # a dateline's score: the date of issue named by its place in the page, not by a label
@@ -53,6 +62,32 @@ def due_by_terms(ctx: Context, issued: date, terms: Iterable[int], due: Optional
                 return Candidate("due_date", d.value.isoformat(), CONFIRMED_SCORE, "terms_gap", line.words_in(d.start, d.end),
                                  d.value, notes=["terms_gap"])
     return None
+
+
+def issue_by_terms(ctx: Context, guess: date, terms: Iterable[int],
+                   due: Optional[str]) -> Optional[tuple[Candidate, Candidate]]:
+    """The date of issue and the due date a pair of printed dates the terms apart names, where
+    the pair is the only one and the guess is not its date of issue (``due_by_terms`` confirms
+    that case); where a due date was read, the pair must end on it. None otherwise."""
+    gaps = {timedelta(days=t) for t in terms if t and t > 0}
+    if not gaps:
+        return None
+    printed: dict[date, Candidate] = {}
+    for line in ctx.layout.lines:
+        for d in dates_in(line.text, 0, ctx.date_order):
+            if PERIOD_END.match(line.text[d.end:]):
+                continue
+            printed.setdefault(d.value, Candidate("invoice_date", d.value.isoformat(), CONFIRMED_SCORE, "terms_gap",
+                                                  line.words_in(d.start, d.end), d.value, notes=["terms_gap"]))
+    pairs = {(issued, issued + gap) for issued in printed for gap in gaps if issued + gap in printed
+             and (due is None or (issued + gap).isoformat() == due)}
+    if len({issued for issued, _ in pairs}) != 1 or len(pairs) != 1:
+        return None
+    ((issued, due_on),) = pairs
+    if issued == guess:
+        return None
+    paid = printed[due_on]
+    return printed[issued], replace(paid, field="due_date", notes=["terms_gap"])
 
 
 def confirmable(method: str, notes: Iterable[str]) -> bool:
