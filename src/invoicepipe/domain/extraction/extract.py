@@ -49,7 +49,7 @@ from invoicepipe.domain.extraction.second_currency import code_beside, items_net
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
-                                                         issue_by_terms, sole_date)
+                                                         issue_by_terms, sole_date, sole_witness)
 from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -60,7 +60,8 @@ from invoicepipe.domain.extraction.vocabulary import DISCOUNT
 from invoicepipe.domain.extraction.vendor import resolve_vendor, vat_id_candidates
 from invoicepipe.domain.extraction.vendor_name import letterhead_name, printed_vendor_name
 from invoicepipe.domain.layout_memory import VendorLayout, merge_layouts, vendor_memory_key
-from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, ExtractedField, Extraction, LineItem, Vendor
+from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_METHOD, DocumentText, ExtractedField, Extraction,
+                                       LineItem, Vendor)
 
 # kv-2.16: a misread "n.º" ordinal and an OCR'd "TTC" are labels, the invoice date's words are
 # not the due date, a label's PO that is none of the vendor's open ones stays for a person,
@@ -291,7 +292,13 @@ from invoicepipe.domain.models import ADJUSTED_TAG, BRIDGED_TAG, DocumentText, E
 # day or year of a date written with its month's name is no identifier ("17 gennaio 2026");
 # a bare date word's date beside another date no known caption names is held
 # (``_another_date_unnamed``).
-EXTRACTOR_VERSION = "kv-2.42"
+# kv-2.43: a date of issue held for which date it is, labelled or not, is confirmed by the due
+# date the terms after it, unless it is held for its reading; a held date gives way to the one
+# pair of other printed dates the terms apart, not a period's ends (``issue_witness``); "net =
+# total" with no tax read is no arithmetic; a rounding row in a column that adds up is the
+# total's adjustment, not tax (``column_totals``); a row of sums under captions no list holds
+# is read where the items above add up to its first amount (``row_sums``).
+EXTRACTOR_VERSION = "kv-2.43"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -750,22 +757,30 @@ def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], 
 
 
 def _confirm_issue(ctx: Context, fields: dict, terms: list[int], text_layer: bool, put) -> None:
-    """An unlabelled date of issue with the due date the terms after it printed on the page
-    (both confirmed), or the only date a text layer prints (``issue_witness``)."""
+    """A date of issue held for which date it is (unlabelled, or a label's date in doubt),
+    confirmed by the due date the terms after it printed on the page (both confirmed) or as
+    the only date a text layer prints; or replaced by the one pair of printed dates the terms
+    apart (``issue_witness``)."""
     issued = fields.get("invoice_date")
-    if issued is None or not confirmable(issued.method, issued.evidence) or issued.confidence >= CONFIRMED_SCORE:
+    if issued is None or issued.method == DERIVED_ISSUE_METHOD or issued.confidence >= CONFIRMED_SCORE:
         return
     value = date.fromisoformat(issued.value)
-    due = due_by_terms(ctx, value, terms, fields["due_date"].value if "due_date" in fields else None)
-    if due is not None:
-        fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("terms_gap",))
-        if "due_date" not in fields:
-            put("due_date", due, due.score)
-    elif text_layer and sole_date(ctx, value):
-        fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("sole_date",))
-    elif (pair := issue_by_terms(ctx, value, terms, fields["due_date"].value if "due_date" in fields else None)) is not None:
-        # the guess was another date (the due date first in a header row, a delivery date):
-        # the one pair of printed dates the terms apart names the date of issue and the due date
+    read_due = fields["due_date"].value if "due_date" in fields else None
+    if confirmable(issued.method, issued.evidence):
+        due = due_by_terms(ctx, value, terms, read_due)
+        if due is not None:
+            fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("terms_gap",))
+            if "due_date" not in fields:
+                put("due_date", due, due.score)
+            return
+        if text_layer and sole_witness(issued.method, issued.evidence) and sole_date(ctx, value):
+            fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("sole_date",))
+            return
+    pair = issue_by_terms(ctx, value, terms, read_due)
+    if pair is not None:
+        # the held date was another one (the due date first in a header row, a delivery date,
+        # a cover letter's): the one pair of printed dates the terms apart names the date of
+        # issue and the due date
         put("invoice_date", pair[0], CONFIRMED_SCORE)
         if "due_date" not in fields:
             put("due_date", pair[1], CONFIRMED_SCORE)
