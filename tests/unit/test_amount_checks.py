@@ -172,3 +172,17 @@ def test_the_regrouped_form_is_parsed_only_under_the_pages_decimal_mark(text, se
     from invoicepipe.domain.extraction.parsing import parse_amount
     got = parse_amount(text, sep)
     assert (None if got is None else str(got)) == value
+
+
+def test_a_net_read_again_as_the_total_is_no_sum_that_closes():
+    # the tax row's words are no label the vocabulary knows, and "Total" sits on the net: "net =
+    # total" with no tax read is one amount read twice, so the arithmetic does not vouch for it
+    rows = {0: "Kontoritarbed Harju", 2: [(300, "Invoice no: 301")], 3: [(300, "Date: 25.01.2026")],
+            5: [(40, "Widget"), (450, "100.00")], 8: [(300, "Subtotal"), (450, "100.00")],
+            9: [(300, "Qqqq 20%"), (450, "20.00")], 10: [(300, "Total"), (450, "100.00")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("tax") is None
+    assert "arithmetic" not in ex.fields["total"].evidence and "class:two" not in ex.fields["total"].evidence
+    # a tax read, if only as zero, makes it a sum again
+    rows[9] = [(300, "VAT 0%"), (450, "0.00")]
+    assert "arithmetic" in extract_invoice(doc_from_rows(rows), []).fields["total"].evidence

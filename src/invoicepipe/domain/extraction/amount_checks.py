@@ -6,7 +6,8 @@ about whether the digits were read right. A scan that loses a thousands group ("
 So every chosen amount records what else agrees with it, from sources that fail
 independently of the label and of each other:
 
-- ``arithmetic``: net + tax = total with the other two read under their own labels;
+- ``arithmetic``: net + tax = total with the other two read under their own labels (a tax
+  read, if only as zero);
 - ``rate``: tax = a printed or standard rate x net (within rounding), or on a mixed-rate
   invoice, per-rate rows that each fit their rate add up to net and tax (``rate_split``);
 - ``repeated``: the same value printed again under another total-like label (amount due,
@@ -270,9 +271,11 @@ def check_amount(doc: DocumentAmounts, name: str, cand: Candidate, others: dict)
         return AmountEvidence()
     net, tax, total = others.get("net"), others.get("tax"), others.get("total")
     read = lambda c: c is not None and c.method not in UNREAD  # noqa: E731 - read under a label of its own
+    # without a tax read, "net = total" is one amount read twice (a "Total" label on the net
+    # where the tax's words are unknown), not a sum that closes
     arithmetic = (bool(others.get("closes")) and all(read(c) for k, c in (("net", net), ("tax", tax), ("total", total))
-                                                      if k != name and c is not None) and net is not None and total is not None
-                  and _plausible_share(net, tax))
+                                                      if k != name and c is not None)
+                  and net is not None and tax is not None and total is not None and _plausible_share(net, tax))
     rate = False
     if net is not None and tax is not None and name in ("net", "tax", "total") and net.raw and tax.raw:
         rate = doc.rate_agrees(abs(net.raw), abs(tax.raw)) and (
