@@ -220,3 +220,16 @@ def test_a_specks_minus_before_one_amount_of_the_row_of_sums():
     assert (scan.value("net"), scan.value("total")) == ("526.04", "641.76") and "repaired" in scan.fields["net"].evidence
     # on a text layer the sign is printed: nothing is repaired
     assert extract_invoice(doc_from_rows(rows), []).value("net") != "526.04"
+
+
+def test_under_captions_no_list_holds_the_items_adding_up_make_the_row_of_sums():
+    # none of the captions is a word the vocabulary knows: the row adding up is one sum, the
+    # items above adding up to its first amount the second that checks it
+    rows = dict(STRIP)
+    rows[10] = [(40, "Qwerty"), (150, "Asdfgh 24%"), (260, "Asdfgh 9%"), (400, "Zxcvb")]
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("526.04", "115.72", "641.76")
+    assert ex.fields["total"].method == "row_sums"
+    # items that do not add up to it leave the row one sum, which may be chance
+    rows[8] = [(40, "Erialaraamat"), (300, "2"), (360, "35,10"), (450, "70,30")]
+    assert extract_invoice(doc_from_rows(rows), []).fields["total"].method != "row_sums"

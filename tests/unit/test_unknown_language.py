@@ -47,6 +47,18 @@ def test_tax_rows_of_two_rates_add_up_to_the_tax():
     assert _column(_invoice(items=("4.500,00", "12.000,00"), tail=tail)) == ("16500.00", "3210.00", "19710.00")
 
 
+def test_a_rounding_row_closes_the_total_but_is_no_tax():
+    # "Sléttun 0,27" (no rate, under one unit) between the tax row and the total: the total
+    # closes with it, the tax is the tax row's, and the rounding is the total's adjustment
+    tail = (("Samtals án vsk.", "16.500,00"), ("Vsk. 24%", "3.959,73"), ("Sléttun", "0,27"), ("Til greiðslu", "20.460,00"))
+    assert _column(_invoice(tail=tail)) == ("16500.00", "3959.73", "20460.00")
+    total = extract_invoice(doc_from_rows(_invoice(tail=tail)), []).fields["total"]
+    assert "adjusted:+0.27" in total.evidence and "arithmetic" in total.evidence
+    # a row printing its rate is a tax, however small
+    tail = (("Samtals án vsk.", "16.500,00"), ("Vsk. 24%", "3.959,73"), ("Vsk. 0,1%", "0,27"), ("Til greiðslu", "20.460,00"))
+    assert _column(_invoice(tail=tail)) == ("16500.00", "3960.00", "20460.00")
+
+
 def test_without_the_items_adding_up_to_the_net_the_column_says_nothing():
     # net + tax = total below items that do not add up to the net: one sum is a coincidence
     assert _column(_invoice(items=("4.500,00", "11.000,00"))) is None

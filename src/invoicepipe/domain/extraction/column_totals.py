@@ -16,6 +16,9 @@ labelled triple adds up, and their confidence still comes from the checks every 
 words); the two sums only make their arithmetic an honest one (found by adding up, but by
 two additions that check each other).
 
+A row of sums with no caption the vocabulary knows (``row_sums``) is read on the same two
+additions: its amounts add up, and the items above add up to its first (``items_above_add_up``).
+
 Where the sums are not set in one column, the rows of a tax breakdown name them just as
 surely without a word: a row printing a base, a rate and a tax that is the rate of the base
 ("82,75  20 %  16,55"), one row per rate, and the bases plus the taxes printed as the
@@ -76,9 +79,20 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
                     found[(net.value, tax, total.value)] = (net, list(taxes), total)
     if len(found) != 1:
         return None  # none, or several readings of the column that disagree
-    net, taxes, total = next(iter(found.values()))
+    net, rows, total = next(iter(found.values()))
+    # a rounding row among the tax rows ("Öresavrundning 0,27", "Rundung -0.02") closes the
+    # total but is no tax: less than one unit, no rate on its line, beside a row that is a tax
+    taxes = [t for t in rows if not _rounding_row(t)] if len(rows) > 1 else rows
+    taxes = taxes or rows
     return (_candidate("net", net.value, net.words), _candidate("tax", sum((t.value for t in taxes), Decimal(0)),
             tuple(w for t in taxes for w in t.words)), _candidate("total", total.value, total.words))
+
+
+_RATE = re.compile(r"\d\s?%")
+
+
+def _rounding_row(row: _Entry) -> bool:
+    return abs(row.value) < 1 and not _RATE.search(row.line.text)
 
 
 def _candidate(name: str, value: Decimal, words: tuple, method: str = "column_sums") -> Candidate:
@@ -133,6 +147,17 @@ def _run_adds_up(run, sums: tuple[Decimal, ...], at_least: int) -> bool:
         running += e.value
         count += 1
         if count >= at_least and running in sums:
+            return True
+    return False
+
+
+def items_above_add_up(ctx: Context, line: Line, net: Decimal) -> bool:
+    """Two or more of the amounts that end the lines right above ``line`` on its page, read
+    upwards from it in one aligned column, add up to ``net``: the items a row of sums sums."""
+    above = [e for e in _rightmost_amounts(ctx) if e.line.page == line.page and e.line.box.bottom <= line.box.top]
+    tol = _ALIGN_CHARS * (ctx.layout.char_width or 5.0)
+    for column in _columns(above, tol):
+        if _run_adds_up(reversed(column), (net,), 2):
             return True
     return False
 

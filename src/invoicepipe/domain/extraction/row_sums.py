@@ -7,7 +7,8 @@ its own, the row says by itself which is which: its last amount is the sum of th
 the first of those is the net and the rest are taxes (each smaller than the net, none
 larger than the highest rate allows). A row of three to five amounts that adds up so to the
 cent, right under a line that holds at least one known sum caption, is read as net, tax and
-total; any other row of amounts (an item's quantity, price and amount; a breakdown row's
+total; under a row of captions none of which the vocabulary knows, only where the items above
+add up to its first amount as well (two sums that check each other, as in ``column_totals``); any other row of amounts (an item's quantity, price and amount; a breakdown row's
 base, tax and gross where the page prints more rows of them) adds up only by chance, and a
 second row that adds up the same way makes the reading ambiguous: then nothing is read. A
 row that prints a rate is one rate's breakdown row (base, tax, gross), and a row whose sum is
@@ -22,6 +23,7 @@ from decimal import Decimal
 from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.column_totals import items_above_add_up
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.search import Candidate, Context
 
@@ -41,8 +43,9 @@ def row_sums_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candid
     for above, line in zip(ctx.layout.lines, ctx.layout.lines[1:]):
         if above.page != line.page or line.box.top - above.box.bottom > 1.5 * max(1.0, above.height):
             continue
-        if not any(h.field in _SUM_FIELDS and h.strength >= 0.5 for h in ctx.hits[id(above)]):
-            continue
+        captioned = any(h.field in _SUM_FIELDS and h.strength >= 0.5 for h in ctx.hits[id(above)])
+        if not captioned and amounts_on(above, ctx.decimal_sep, cw):
+            continue  # neither a known sum caption nor a row of captions above
         if any(h.field in _SUM_FIELDS for h in ctx.hits[id(line)]):
             continue  # a line of its own captions and values: read under its labels
         if "%" in line.text:
@@ -57,6 +60,8 @@ def row_sums_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candid
         tax = sum(taxes, Decimal(0))
         if abs(net + tax - total) > CENT or not _plausible(net, taxes):
             continue
+        if not captioned and (flipped is not None or not items_above_add_up(ctx, line, net)):
+            continue  # under captions no list holds, the items adding up to the net is the second sum
         found.append((line, toks, values, tax, flipped))
     if len(found) != 1:
         return None

@@ -76,7 +76,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     chosen, closes, adjustment = _choose(ctx, net, tax, total, items_net)
     column = column_totals(ctx)
     if column is not None and "total" in chosen and _net_read_as_total(chosen["total"][0], column):
-        chosen, closes, adjustment = {c.field: (c, c.score) for c in column}, True, Decimal(0)
+        chosen, closes, adjustment = {c.field: (c, c.score) for c in column}, True, _rounding_in(column)
     elif not closes:
         # nothing labelled adds up: the total less the tax may be printed without a known label
         found = net_on_the_page(doc, _without_gst_halves(tax) + _summed_tax_rows(tax), total)
@@ -86,7 +86,7 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
             # no label the vocabulary knows: the column of items, net, taxes and total adds up
             # twice, the rows of a tax breakdown add up to the largest amount, or a row of sums
             # under its captions adds up (``row_sums``)
-            chosen, closes = {c.field: (c, c.score) for c in column}, True
+            chosen, closes, adjustment = {c.field: (c, c.score) for c in column}, True, _rounding_in(column)
     picked = {name: c for name, (c, _) in chosen.items()}
     if closes and picked.get("total") is not None and picked["total"].method == "tax_breakdown":
         closes = False  # the rows were found by adding up: their sums agreeing is no second opinion
@@ -285,6 +285,15 @@ def _cents_digits(value: Decimal) -> str:
 def _rivals(chosen: Candidate, total: list[Candidate]) -> bool:
     """Another total candidate with a different value and nearly the chosen one's score."""
     return any(c.value != chosen.value and c.raw and c.score >= 0.75 * chosen.score for c in total)
+
+
+def _rounding_in(column: tuple[Candidate, ...]) -> Decimal:
+    """What closes a column's net + tax = total besides the tax: a rounding row it read
+    (``column_totals``), 0 where there is none."""
+    amounts = {c.field: c.raw for c in column}
+    if not all(isinstance(amounts.get(k), Decimal) for k in ("net", "tax", "total")):
+        return Decimal(0)
+    return amounts["total"] - amounts["net"] - amounts["tax"]
 
 
 def _raw_score(cls: str, score: float) -> float:
