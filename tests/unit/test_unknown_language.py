@@ -59,6 +59,17 @@ def test_a_rounding_row_closes_the_total_but_is_no_tax():
     assert _column(_invoice(tail=tail)) == ("16500.00", "3960.00", "20460.00")
 
 
+def test_a_larger_amount_inside_a_sentence_does_not_hide_the_column():
+    # a share capital in the footer is larger than the total, but words follow it on its line:
+    # it is a sentence's amount, not a printed sum
+    rows = _invoice()
+    rows[25] = [(40, "Temeljni kapital 30.000,00 EUR uplaćen u cijelosti")]
+    assert _column(rows) == ("16500.00", "3960.00", "20460.00")
+    # printed as a sum of its own, the larger amount still closes the document
+    rows[25] = [(300, "Áður greitt"), _right("30.000,00 EUR")]
+    assert _column(rows) is None
+
+
 def test_without_the_items_adding_up_to_the_net_the_column_says_nothing():
     # net + tax = total below items that do not add up to the net: one sum is a coincidence
     assert _column(_invoice(items=("4.500,00", "11.000,00"))) is None

@@ -9,7 +9,8 @@ then one tax row per rate, then the total. Two sums in that one column need no w
 - the total is the net plus the tax rows between them, the tax a plausible share of the net.
 
 Either sum alone is weak (two item amounts can add up to a third), both together in one
-aligned column, closed by the largest amount on the document, are not a coincidence. The
+aligned column, closed by the largest amount the document prints as a sum (not one inside a
+sentence, such as a share capital in the footer), are not a coincidence. The
 amounts found this way are candidates like labelled ones: they are chosen only where no
 labelled triple adds up, and their confidence still comes from the checks every amount gets
 (``amount_checks``: the tax at a printed or standard rate, the total printed again, in
@@ -56,13 +57,16 @@ class _Entry:
     line: Line
     words: tuple
     right: float
+    in_prose: bool = False  # words follow it on its line: a sentence's amount, not a printed sum
 
 
 def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidate]]:
     """(net, tax, total) read from the column that adds up twice, or None when there is none or
     more than one that disagree."""
     entries = _rightmost_amounts(ctx)
-    largest = max((abs(e.value) for e in entries), default=None)
+    # the total is the largest amount printed as a sum: a sentence's amount (a share capital in
+    # the footer) may be larger
+    largest = max((abs(e.value) for e in entries if not e.in_prose), default=None)
     columns = _columns(entries, _ALIGN_CHARS * (ctx.layout.char_width or 5.0))
     found = {}
     for c, column in enumerate(columns):
@@ -72,7 +76,7 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
             for j in range(i + 2, min(len(column), i + 2 + _MAX_TAX_ROWS)):
                 taxes, total = column[i + 1:j], column[j]
                 tax = sum((t.value for t in taxes), Decimal(0))
-                if (total.value == net.value + tax and abs(total.value) == largest and _plausible_tax(net.value, tax, taxes)
+                if (total.value == net.value + tax and largest is not None and abs(total.value) >= largest and _plausible_tax(net.value, tax, taxes)
                         and not _sum_before_tax(ctx, total.line)
                         and (_run_adds_up(reversed(column[:i]), (net.value, total.value), 1)
                              or _items_elsewhere(columns, c, j, net.value))):
@@ -108,8 +112,19 @@ def _rightmost_amounts(ctx: Context) -> list[_Entry]:
         tok = max(money, key=lambda t: t.end)
         words = line.words_in(tok.start, tok.end)
         if words:
-            out.append(_Entry(tok.value, line, words, max(w.box.x1 for w in words)))
+            out.append(_Entry(tok.value, line, words, max(w.box.x1 for w in words), _in_prose(line.text[tok.end:])))
     return out
+
+
+# a word of a sentence after an amount: lowercase letters, or any word of four letters or more
+# (a currency's code or sign after it is no such word: "EUR", "kr", "Kč", "zł")
+_PROSE_WORD = re.compile(r"(?<!\w)(?:[^\W\d_]{4,}|[^\W\d_A-Z]*[a-zà-ÿ][^\W\d_]*(?:\s+[^\W\d_]+){1,})")
+
+
+def _in_prose(after: str) -> bool:
+    """What follows an amount on its line reads as the rest of a sentence ("20.000,00 EUR
+    uplaćen u cijelosti", a share capital in the footer), not a currency after a sum."""
+    return bool(_PROSE_WORD.search(after))
 
 
 def _columns(entries: list[_Entry], tol: float) -> list[list[_Entry]]:
