@@ -65,8 +65,14 @@ def test_a_larger_amount_inside_a_sentence_does_not_hide_the_column():
     rows = _invoice()
     rows[25] = [(40, "Temeljni kapital 30.000,00 EUR uplaćen u cijelosti")]
     assert _column(rows) == ("16500.00", "3960.00", "20460.00")
-    # printed as a sum of its own, the larger amount still closes the document
+    # nor does one in the footer below the sums, outside their column (a share capital)
+    rows[25] = [(40, "Osnovni kapital"), (140, "30.000,00 EUR")]
+    assert _column(rows) == ("16500.00", "3960.00", "20460.00")
+    # printed in the sums' column, or above them, the larger amount still closes the document
     rows[25] = [(300, "Áður greitt"), _right("30.000,00 EUR")]
+    assert _column(rows) is None
+    del rows[25]
+    rows[3] = [(40, "Samningur"), (140, "30.000,00")]
     assert _column(rows) is None
 
 

@@ -10,7 +10,7 @@ then one tax row per rate, then the total. Two sums in that one column need no w
 
 Either sum alone is weak (two item amounts can add up to a third), both together in one
 aligned column, closed by the largest amount the document prints as a sum (not one inside a
-sentence, such as a share capital in the footer), are not a coincidence. The
+sentence, nor a share capital in the footer below the sums), are not a coincidence. The
 amounts found this way are candidates like labelled ones: they are chosen only where no
 labelled triple adds up, and their confidence still comes from the checks every amount gets
 (``amount_checks``: the tax at a printed or standard rate, the total printed again, in
@@ -64,9 +64,6 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
     """(net, tax, total) read from the column that adds up twice, or None when there is none or
     more than one that disagree."""
     entries = _rightmost_amounts(ctx)
-    # the total is the largest amount printed as a sum: a sentence's amount (a share capital in
-    # the footer) may be larger
-    largest = max((abs(e.value) for e in entries if not e.in_prose), default=None)
     columns = _columns(entries, _ALIGN_CHARS * (ctx.layout.char_width or 5.0))
     found = {}
     for c, column in enumerate(columns):
@@ -76,7 +73,8 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
             for j in range(i + 2, min(len(column), i + 2 + _MAX_TAX_ROWS)):
                 taxes, total = column[i + 1:j], column[j]
                 tax = sum((t.value for t in taxes), Decimal(0))
-                if (total.value == net.value + tax and largest is not None and abs(total.value) >= largest and _plausible_tax(net.value, tax, taxes)
+                if (total.value == net.value + tax and _closes_the_document(entries, column, total)
+                        and _plausible_tax(net.value, tax, taxes)
                         and not _sum_before_tax(ctx, total.line)
                         and (_run_adds_up(reversed(column[:i]), (net.value, total.value), 1)
                              or _items_elsewhere(columns, c, j, net.value))):
@@ -97,6 +95,20 @@ _RATE = re.compile(r"\d\s?%")
 
 def _rounding_row(row: _Entry) -> bool:
     return abs(row.value) < 1 and not _RATE.search(row.line.text)
+
+
+def _closes_the_document(entries: list[_Entry], column: list[_Entry], total: _Entry) -> bool:
+    """No amount the document prints as a sum is larger than ``total``. A sentence's amount
+    does not count, nor one below the total on its page outside its column: a share capital
+    among the footer's bank and register details ("Osnovni kapital 7.500,00 EUR")."""
+    own = {id(e) for e in column}
+    for e in entries:
+        if e.in_prose or abs(e.value) <= abs(total.value):
+            continue
+        if e.line.page == total.line.page and e.line.box.top >= total.line.box.bottom and id(e) not in own:
+            continue
+        return False
+    return True
 
 
 def _candidate(name: str, value: Decimal, words: tuple, method: str = "column_sums") -> Candidate:
