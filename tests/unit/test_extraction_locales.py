@@ -28,6 +28,14 @@ def test_written_dates_in_every_language(text):
     assert parse_date(text) == (MARCH_4, False)
 
 
+@pytest.mark.parametrize("text", ["16 de enero de 15 de enero de", "25. jaanuar 23. jaanuar", "18 gennaio 19 marzo"])
+def test_two_digits_before_a_month_name_are_the_next_dates_day_not_a_year(text):
+    # two dates side by side whose years wrapped to the next line: "16 de enero de" is no 2015
+    from invoicepipe.domain.extraction.parsing import DAY_MONTH_ONLY, DMY_WORDS
+    assert DMY_WORDS.search(text) is None and len(DAY_MONTH_ONLY.findall(text)) == 2
+    assert parse_date("4 Mar 26 Due 5 Apr 26") == (MARCH_4, False)  # a two-digit year before another word
+
+
 @pytest.mark.parametrize("text, month", [
     ("14 stycznia 2026", 1), ("14 lutego 2026", 2), ("14 kwietnia 2026", 4), ("14 maja 2026", 5),
     ("14 czerwca 2026", 6), ("14 lipca 2026", 7), ("14 sierpnia 2026", 8), ("14 września 2026", 9),

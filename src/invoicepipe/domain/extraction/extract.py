@@ -297,7 +297,10 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # pair of other printed dates the terms apart, not a period's ends (``issue_witness``); "net =
 # total" with no tax read is no arithmetic; a rounding row in a column that adds up is the
 # total's adjustment, not tax (``column_totals``); a row of sums under captions no list holds
-# is read where the items above add up to its first amount (``row_sums``).
+# is read where the items above add up to its first amount (``row_sums``); an amount inside a
+# sentence or a share capital in the footer does not close the document (``column_totals``);
+# two digits before a month name are the next date's day, not a year ("16 de enero de | 15
+# de enero de", ``parsing.DMY_WORDS``).
 EXTRACTOR_VERSION = "kv-2.43"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

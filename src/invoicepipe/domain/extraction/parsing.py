@@ -307,16 +307,20 @@ def _group(node: dict) -> str:
 _MONTH_ALT = longest_first_alternation(MONTHS)
 NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])")
 # "4 Mar 2026", "4-Mar-26", "04-Mar-2026", "4. März 2026", "4 de marzo de 2026", "4 marca 2026 r."
-DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})(?:\.|st|nd|rd|th)?[\s/-]*(?:de\s+)?(%s)\.?,?[\s/-]*(?:de\s+)?(\d{4}|\d{2})(?!\d|[.,]\d)"
-                       % _MONTH_ALT)
+# Two digits after the month are its year only where no month name follows them: in "16 de
+# enero de | 15 de enero de" (two dates whose years wrapped to the next line) or "25. jaanuar
+# 23. jaanuar", they are the next date's day.
+_NEXT_DAY = r"\d{2}(?!\.?\s*(?:de\s+)?(?:%s)(?!\w))" % _MONTH_ALT
+DMY_WORDS = re.compile(r"(?i)(?<!\w)(\d{1,2})(?:\.|st|nd|rd|th)?[\s/-]*(?:de\s+)?(%s)\.?,?[\s/-]*(?:de\s+)?(\d{4}|%s)(?!\d|[.,]\d)"
+                       % (_MONTH_ALT, _NEXT_DAY))
 # Czech and Slovak day-first dates with a space after each dot ("8. 1. 2026", "8.1. 2026"):
 # the year has four digits, so no pair of amounts or a section number reads as one
 SPACED_DATE = re.compile(r"(?<![\d.,])(\d{1,2})\. ?(\d{1,2})\. ?((?:19|20)\d\d)(?![\d]|[.,]\d)")
 MDY_WORDS = re.compile(r"(?i)(?<!\w)(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})(?!\d)" % _MONTH_ALT)
 # a day and a month name with no year after them ("24. März" over "2026" in a narrow cell): a
 # date whose year a line break took
-DAY_MONTH_ONLY = re.compile(r"(?i)(?<![\w.])(\d{1,2})(?:\.|st|nd|rd|th)?\s*(?:de\s+)?(%s)\.?(?!\w)(?![\s,./-]*(?:de\s+)?(?:\d{4}|\d{2})(?![\d.]))"
-                            % _MONTH_ALT)
+DAY_MONTH_ONLY = re.compile(r"(?i)(?<![\w.])(\d{1,2})(?:\.|st|nd|rd|th)?\s*(?:de\s+)?(%s)\.?(?!\w)(?![\s,./-]*(?:de\s+)?(?:\d{4}|%s)(?![\d.]))"
+                            % (_MONTH_ALT, _NEXT_DAY))
 # Hungarian dates put the year first, each part closed by a dot: "2026. március 4.",
 # "2026. márc. 4.", "2026. 03. 04." (the unspaced "2026.03.04." is ``NUMERIC_DATE``'s)
 YMD_WORDS = re.compile(r"(?i)(?<![\w.,])((?:19|20)\d\d)\.\s*(%s)\.?\s+(\d{1,2})\.?(?![\d]|[.,]\d)" % _MONTH_ALT)
