@@ -76,6 +76,15 @@ def test_a_larger_amount_inside_a_sentence_does_not_hide_the_column():
     assert _column(rows) is None
 
 
+def test_a_net_label_on_the_amount_payable_gives_way_to_the_column():
+    # "Net amount" on the amount payable, no tax label known: the labels read an untaxed
+    # invoice (net = total), while the column adds up twice with a tax row in it
+    tail = (("Qqqq", "16.500,00"), ("Zzzz 24%", "3.960,00"), ("Total", "20.460,00"), ("Net amount", "20.460,00"))
+    ex = extract_invoice(doc_from_rows(_invoice(tail=tail)), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("16500.00", "3960.00", "20460.00")
+    assert "class:two" in ex.fields["total"].evidence
+
+
 def test_without_the_items_adding_up_to_the_net_the_column_says_nothing():
     # net + tax = total below items that do not add up to the net: one sum is a coincidence
     assert _column(_invoice(items=("4.500,00", "11.000,00"))) is None

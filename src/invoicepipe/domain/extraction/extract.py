@@ -300,7 +300,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # is read where the items above add up to its first amount (``row_sums``); an amount inside a
 # sentence or a share capital in the footer does not close the document (``column_totals``);
 # two digits before a month name are the next date's day, not a year ("16 de enero de | 15
-# de enero de", ``parsing.DMY_WORDS``).
+# de enero de", ``parsing.DMY_WORDS``); "net = total" with no tax read gives way to a column
+# that adds up twice with a tax in it (``totals._untaxed_reading_of``).
 EXTRACTOR_VERSION = "kv-2.43"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

@@ -75,7 +75,8 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
     net, total = _payable_net(doc, net, total)
     chosen, closes, adjustment = _choose(ctx, net, tax, total, items_net)
     column = column_totals(ctx)
-    if column is not None and "total" in chosen and _net_read_as_total(chosen["total"][0], column):
+    if column is not None and "total" in chosen and (_net_read_as_total(chosen["total"][0], column)
+                                                    or _untaxed_reading_of(chosen, column)):
         chosen, closes, adjustment = {c.field: (c, c.score) for c in column}, True, _rounding_in(column)
     elif not closes:
         # nothing labelled adds up: the total less the tax may be printed without a known label
@@ -118,6 +119,16 @@ def _net_read_as_total(total: Candidate, column: tuple[Candidate, Candidate, Can
     """"Total excl. VAT 1'228.68" read as the total: the column that adds up twice
     (``column_totals``) has that amount as its net, with taxes and a larger total under it."""
     return total.raw is not None and column[0].raw == total.raw and column[2].raw != total.raw
+
+
+def _untaxed_reading_of(chosen: dict, column: tuple[Candidate, Candidate, Candidate]) -> bool:
+    """"Net à payer 3 219,12" read as the net beside the total of the same amount, no tax read:
+    the labels make the invoice untaxed, while the column that adds up twice has that total with
+    a tax row above it. Two sums say more than "net = total" (one amount read twice)."""
+    total, tax = chosen["total"][0], chosen.get("tax")
+    if tax is not None or "net" not in chosen or total.raw is None or chosen["net"][0].raw != total.raw:
+        return False
+    return column[2].raw == total.raw and bool(column[1].raw)
 
 
 # a table's sums row read as net and tax: weaker than a labelled net or tax, so those win
