@@ -85,6 +85,24 @@ def test_a_net_label_on_the_amount_payable_gives_way_to_the_column():
     assert "class:two" in ex.fields["total"].evidence
 
 
+def test_the_items_of_a_table_over_a_page_break_add_up_to_the_net_on_the_last_page():
+    from invoicepipe.domain.models import DocumentText, Page
+    from tests.unit.test_extraction_fields import row_words
+
+    first = {0: "Norðurljós Skrifstofuvörur ehf.", 1: "Reikningur 2026-0117",
+             4: [(40, "Vara"), (300, "Magn"), _right("Upphæð")],
+             5: [(40, "Vara 1"), (300, "1"), _right("4.500,00")], 6: [(40, "Vara 2"), (300, "1"), _right("2.000,00")]}
+    second = {1: [(40, "Vara 3"), (300, "1"), _right("10.000,00")], 3: [(300, "Samtals án vsk."), _right("16.500,00")],
+              4: [(300, "Vsk. 24%"), _right("3.960,00")], 5: [(300, "Til greiðslu"), _right("20.460,00")]}
+    pages = []
+    for number, rows in ((1, first), (2, second)):
+        words = [w for row, spec in rows.items() for x, text in (spec if isinstance(spec, list) else [(40.0, spec)])
+                 for w in row_words(text, row, x, page=number)]
+        pages.append(Page(number, 595, 842, tuple(words), "pdf_text"))
+    ctx = document_context(DocumentText(tuple(pages), None, "test"))[0]
+    assert tuple(c.value for c in column_totals(ctx)) == ("16500.00", "3960.00", "20460.00")
+
+
 def test_without_the_items_adding_up_to_the_net_the_column_says_nothing():
     # net + tax = total below items that do not add up to the net: one sum is a coincidence
     assert _column(_invoice(items=("4.500,00", "11.000,00"))) is None

@@ -143,10 +143,15 @@ def _columns(entries: list[_Entry], tol: float) -> list[list[_Entry]]:
     """The entries by column, each in reading order: an entry joins the column whose last entry
     on its page ends within ``tol`` of it (two columns set side by side interleave in reading
     order; each keeps its own sequence; a sum with its currency after it, "1 711,24 Kč", ends a
-    little left of the items it sums)."""
+    little left of the items it sums). A table that runs over a page break goes on in the
+    column of the page before that ends where its entries do: the items of every page add up
+    to the net under the last one."""
     columns: list[list[_Entry]] = []
     for e in entries:
         home = next((col for col in columns if col[-1].line.page == e.line.page and abs(col[-1].right - e.right) <= tol), None)
+        if home is None:
+            home = next((col for col in reversed(columns)
+                         if col[-1].line.page == e.line.page - 1 and abs(col[-1].right - e.right) <= tol), None)
         if home is None:
             columns.append([e])
         else:
