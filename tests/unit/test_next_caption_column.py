@@ -9,10 +9,10 @@ from invoicepipe.domain.extraction.search import NEXT_COLUMN_PLACEMENT
 from tests.unit.test_extraction_robustness import doc
 
 
-def _grid(upper: str, lower: str, due_caption: str):
+def _grid(upper: str, lower: str, due_caption: str, number_caption: str = "Dokument nr", number: str = "64"):
     return doc([(40, 40, "Kontoritarbed Harju"),
-                (40, 100, "OSTJA"), (309, 100, "Dokument nr"), (397, 100, upper), (485, 100, due_caption),
-                (40, 112, "Meridian Eesti"), (309, 112, "64"), (397, 112, lower), (485, 112, "2026-03-04"),
+                (40, 100, "OSTJA"), (309, 100, number_caption), (397, 100, upper), (485, 100, due_caption),
+                (40, 112, "Meridian Eesti"), (309, 112, number), (397, 112, lower), (485, 112, "2026-03-04"),
                 (397, 124, "2026-02-18"),
                 (300, 300, "Kokku"), (420, 300, "440,95 EUR")], method="pdf_text")
 
@@ -21,6 +21,14 @@ def test_a_value_in_the_next_boxes_column_is_a_guess():
     for upper, lower in (("Väljastamise", "kuupäev"), ("Rechnungsdatum", "Invoice Date")):
         field = extract_invoice(_grid(upper, lower, "Maksetähtpäev"), []).fields["invoice_date"]
         assert field.value != "2026-03-04" or field.confidence <= NEXT_COLUMN_PLACEMENT, (upper, field)
+
+
+def test_a_row_of_boxes_whose_captions_no_list_holds_is_one_too():
+    # "Rech.-Nr." over "RE2026-00857" left of the wrapped caption, both words no list holds:
+    # a caption over a value makes the row one of boxes all the same
+    field = extract_invoice(_grid("Rechnungsdatum", "Invoice Date", "Maksetähtpäev", "Xyzabc", "RE2026-00857"),
+                            []).fields["invoice_date"]
+    assert field.value != "2026-03-04" or field.confidence <= NEXT_COLUMN_PLACEMENT, field
 
 
 def test_a_stack_of_pairs_keeps_its_values():

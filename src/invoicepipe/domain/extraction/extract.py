@@ -301,7 +301,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # sentence or a share capital in the footer does not close the document (``column_totals``);
 # two digits before a month name are the next date's day, not a year ("16 de enero de | 15
 # de enero de", ``parsing.DMY_WORDS``); "net = total" with no tax read gives way to a column
-# that adds up twice with a tax in it (``totals._untaxed_reading_of``).
+# that adds up twice with a tax in it (``totals._untaxed_reading_of``); a column of items goes
+# on over a page break; a word over a figure left of a wrapped caption makes a row of boxes
+# whatever its words (``search._in_next_caption_column``).
 EXTRACTOR_VERSION = "kv-2.43"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

@@ -222,6 +222,15 @@ def _in_next_caption_column(ctx: Context, hit: LabelHit, label_words: tuple[Word
             continue
         if any(abs(w.box.x0 - caption[0].box.x0) <= cw and w.box.x1 < label_x0 for w in line.words):
             return True
+    # or a row of boxes whose captions no list holds: a word of text left of the label's caption
+    # with a value (a figure in it) starting right under it ("Rech.-Nr." over "RE2026-00857"
+    # where only English labels are known); an address block's heading has a name under it
+    for caption in above.words[:head]:
+        if any(ch.isdigit() for ch in caption.text) or sum(ch.isalpha() for ch in caption.text) < 3:
+            continue
+        if any(abs(w.box.x0 - caption.box.x0) <= cw and w.box.x1 < label_x0 and any(ch.isdigit() for ch in w.text)
+               for w in line.words):
+            return True
     return False
 
 
