@@ -99,13 +99,15 @@ def _rounding_row(row: _Entry) -> bool:
 
 def _closes_the_document(entries: list[_Entry], column: list[_Entry], total: _Entry) -> bool:
     """No amount the document prints as a sum is larger than ``total``. A sentence's amount
-    does not count, nor one below the total on its page outside its column: a share capital
-    among the footer's bank and register details ("Osnovni kapital 7.500,00 EUR")."""
-    own = {id(e) for e in column}
+    does not count, nor one below the total on its page that ends left of where the total
+    begins: a share capital among the footer's bank and register details ("Osnovni kapital
+    7.500,00 EUR"). Below the total under it, a larger amount may be the payable one (a
+    receipt's total whose label went unread under a service charge)."""
+    left = min(w.box.x0 for w in total.words)
     for e in entries:
         if e.in_prose or abs(e.value) <= abs(total.value):
             continue
-        if e.line.page == total.line.page and e.line.box.top >= total.line.box.bottom and id(e) not in own:
+        if e.line.page == total.line.page and e.line.box.top >= total.line.box.bottom and e.right < left:
             continue
         return False
     return True
