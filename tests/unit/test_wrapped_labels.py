@@ -129,3 +129,15 @@ def test_a_wrapped_caption_is_not_placed_beside_a_figure_right_of_its_lower_line
             4: [(40, "766/PP1/1"), (120, "izdavanja"), (175, ":"), (220, "2026-03-07")], 5: [(120, "2026-03-09 15:00")]}
     date = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_date")
     assert date is None or date.value != "2026-03-07" or date.confidence < 0.5
+
+
+def test_a_caption_hyphenated_at_its_line_break_is_one_word():
+    # "Rechnungs-" over "Nummer:", the next box's date right of the lower line under its own
+    # caption: the joined "Rechnungsnummer" names the number under it
+    rows = {0: "Hanse Bürobedarf", 3: [(40, "RECHNUNGSANSCHRIFT"), (309, "Rechnungs-"), (397, "Rechnungs-Datum:")],
+            4: [(40, "Meridian Werkstoffe GmbH"), (309, "Nummer:"), (397, "04. Feb. 2026")],
+            5: [(40, "Kreditorenbuchhaltung"), (309, "RE2026-00853")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    number = ex.fields["invoice_number"]
+    assert number.value == "RE2026-00853" and number.confidence >= 0.8 and "unknown_caption" not in number.evidence
+    assert ex.value("invoice_date") == "2026-02-04"

@@ -13,6 +13,9 @@ right of them they are two rows with a label each, not one wrapped label; when n
 the value is under the box: ``search._label_continued`` joins the label as it searches down
 from a first line that names the field, and where the first line names none ("Nº de" over
 "factura", the lower word a weak label of its own) the joined label is the lower line's.
+A word hyphenated at the line break ("Rechnungs-" over "Nummer:") is joined whole; such a
+caption in a row of boxes has the next box's value right of its lower line and its own under
+it, so it is placed on the lower line, over its value.
 """
 
 from __future__ import annotations
@@ -99,13 +102,19 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
     first = label_text(upper)[sa:ea]
     joined = f"{first} {label_text(lower)[sb:eb]}"
     found = _joined_label(joined, len(first))
+    gap = 1  # characters between the parts in ``joined``
+    if found is None and first.endswith("-"):
+        # a word hyphenated at the line break ("Rechnungs-" over "Nummer:"): joined whole
+        joined = f"{first[:-1]}{label_text(lower)[sb:eb]}"
+        found = _joined_label(joined, len(first) - 2)
+        gap = -1
     if found is None:
         return
     field, strength, lang, end = found
     on_upper = [h for h in hits[id(upper)] if h.start < ea and h.end > sa]
     if any(h.field == field and h.strength >= strength for h in on_upper):
         return  # the first line's words already name the field as surely
-    used_end = sb + end - len(first) - 1  # where the label ends on the lower line
+    used_end = sb + end - len(first) - gap  # where the label ends on the lower line
     right_upper, right_lower = _value_right(upper, a[1], cw), _value_right(lower, b[1], cw)
     # a value under the box whose first line names no field ("Nº de" over "factura" over "NC
     # B/628"): the label is the lower line's, right over the value; where the first line names
@@ -120,7 +129,11 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
         # 1 418,90 €" over "Acompte (...) -420,00 €"), or a value under the box (``search._label_continued``)
         return
     if right_lower and _under_other_label(upper, lower.words[b[1] + 1], on_upper, hits):
-        return  # the value heads down another label's column ("BON DE / COMMANDE" beside "BL N°" over its number)
+        if not first.endswith("-"):
+            return  # the value heads down another label's column ("BON DE / COMMANDE" beside "BL N°" over its number)
+        # a hyphenated caption of a row of boxes ("Rechnungs-" over "Nummer:" beside the next
+        # box's date): its value is under it
+        right_lower = False
     on_lower = [h for h in hits[id(lower)] if h.start < used_end and h.end > sb]
     if on_lower and not all(h.field == field for h in on_lower):
         return  # the lower words name another field of their own: not this label's second half
