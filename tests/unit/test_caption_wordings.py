@@ -101,3 +101,14 @@ def test_a_row_of_sums_with_a_vat_column_per_rate():
             14: [(129, "107.12"), (253, "21.42"), (367, "0.00"), (500, "128.54")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("107.12", "21.42", "128.54")
+
+
+def test_the_net_to_pay_is_the_amount_payable():
+    # "Total líquido a pagar": líquido names a net, "a pagar" the amount payable, VAT included
+    # (the Italian "netto a pagare" reads the same way); the goods' total above is the net
+    rows = {0: "Ferramentas do Ave", 3: "Fatura FT 2026/118", 4: "Data 17/03/2026", **ITEMS,
+            13: [(40, "Taxa IVA"), (150, "Incidência"), (300, "Valor IVA"), (450, "Total")],
+            14: [(40, "23%"), (150, "107,12"), (300, "24,64"), (450, "131,76")],
+            16: [(300, "Total mercadoria"), (450, "107,12")], 17: [(300, "Total líquido a pagar EUR"), (450, "131,76")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("107.12", "24.64", "131.76")

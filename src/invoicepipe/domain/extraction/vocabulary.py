@@ -419,7 +419,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"(?:total|valor(?:\s*total)?)(?:\s*c/)?{_TAX_AFTER}incluído\)?", 1.0, "pt"),
         (r"totaal\s*(?:incl\.?|inclusief)\s*btw", 1.0, "nl"),
         (r"totale", 0.8, "it"),
-        (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva|do\s*documento)", 1.0, "pt"),
+        # "Total líquido a pagar": the net (líquido) to pay is the amount payable, as Italian "netto a pagare"
+        (r"valor\s*(?:total|a\s*pagar)|total\s*(?:da\s*)?fa(?:c)?tura|total\s*(?:a\s*pagar|com\s*iva|do\s*documento)|"
+         r"(?:total|valor)\s*l[ií]quido\s*a\s*pagar", 1.0, "pt"),
         (r"(?:razem\s*)?do\s*zapłaty|(?:wartość|razem|suma|kwota)\s*brutto|ogółem", 1.0, "pl"),
         (r"suma", 0.85, "pl"), (r"totale\s*complessivo", 1.0, "it"),
         (r"(?:celkem|celkom|suma)\s*k\s*(?:úhradě|úhrade|vrácení|vráteniu)|k\s*(?:úhradě|úhrade)|(?:celkem|celkom)\s*(?:vč\.|včetně|vrátane|s)\s*dph", 1.0, "cs"),
