@@ -112,3 +112,14 @@ def test_the_net_to_pay_is_the_amount_payable():
             16: [(300, "Total mercadoria"), (450, "107,12")], 17: [(300, "Total líquido a pagar EUR"), (450, "131,76")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("107.12", "24.64", "131.76")
+
+
+@pytest.mark.parametrize("subtotal, tax, payable", [
+    ("Subtotale", "Importo IVA 22%", "Netto da pagare"), ("Subtotal", "IVA 21%", "Neto a pagar"),
+    ("Subtotaal", "Btw 21%", "Netto te betalen"),
+])
+def test_a_subtotal_and_the_net_to_pay_in_other_languages(subtotal, tax, payable):
+    rows = {0: "ACME", 3: "Fattura 2026/118", 4: "Data 17/03/2026", **ITEMS,
+            13: [(300, subtotal), (450, "107,12")], 14: [(300, tax), (450, "23,57")], 15: [(300, payable), (450, "130,69")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("107.12", "23.57", "130.69")

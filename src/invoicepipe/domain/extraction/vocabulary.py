@@ -340,6 +340,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # "Imponibile totale", but not the next column's "Totale" in a summary header ("Totale
         # imponibile  Totale imposta", FatturaPA's RIEPILOGHI IVA E TOTALI)
         (r"(?:totale\s*)?imponibile(?:\s*totale(?!\s*(?:imposta|iva|documento|fattura)))?|totale\s*(?:merce|netto)|importo\s*netto", 1.0, "it"),
+        (r"subtotale", 0.9, "it"),
         (r"base\s*tributável|(?:valor|total)\s*(?:líquido|sem\s*iva|ilíquido)|incidência", 1.0, "pt"),
         (r"(?:wartość|razem|suma|kwota)\s*netto", 1.0, "pl"),
         # a sum word, then the tax word it leaves out after it: "Totale IVA esclusa", "Total (IVA
@@ -406,11 +407,11 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"net\s*à\s*payer|montant\s*à\s*payer|somme\s*à\s*payer|total\s*à\s*payer", 0.9, "fr"),
         (r"montant\s*total", 0.9, "fr"), (r"montant\s*dû|solde\s*dû|reste\s*à\s*payer", 0.8, "fr"),
         (r"totaal(?:bedrag)?|te\s*betalen", 0.9, "nl"),
-        (r"totaal\s*te\s*betalen|factuurbedrag", 1.0, "nl"),
+        (r"(?:totaal|netto)\s*te\s*betalen|factuurbedrag", 1.0, "nl"),
         # "TOTAL RECTIFICATIVA", "Total factura rectificativa": a corrective invoice's own total
         (r"importe\s*total|total\s*(?:factura|con\s*iva)(?:\s*rectificativa)?|total\s*rectificativa|total\s*a\s*pagar|"
-         r"importe\s*a\s*pagar", 1.0, "es"),
-        (r"totale\s*(?:documento|fattura|d?a\s*pagare|ivato)|netto\s*a\s*pagare|importo\s*totale", 1.0, "it"),
+         r"importe\s*a\s*pagar|(?:neto|l[ií]quido)\s*a\s*pagar", 1.0, "es"),
+        (r"totale\s*(?:documento|fattura|d?a\s*pagare|ivato)|netto\s*d?a\s*pagare|importo\s*totale", 1.0, "it"),
         # a sum word, then the tax word it includes after it: "Totale IVA inclusa", "Importe total
         # (IVA incluido)", "Total TVA comprise", "Total c/ IVA incluído", "Totaal incl. btw"
         (rf"(?:totale|importo(?:\s*totale)?){_TAX_AFTER}(?:inclus[ao]|compres[ao])\)?", 1.0, "it"),
