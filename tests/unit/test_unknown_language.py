@@ -284,6 +284,19 @@ def test_the_number_under_a_label_made_of_the_titles_word_and_a_number_abbreviat
     assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") != "2026-0117"
 
 
+def test_a_title_word_itself_is_no_number_label():
+    # "Ksiegowosc" (an accounting department, alone on its line, so a title word) ends in "c",
+    # a number abbreviation ("č."): it is the title word itself, not a stem with a number word
+    from invoicepipe.domain.extraction.search import make_context
+    from invoicepipe.domain.extraction.layout import build_layout
+
+    rows = _invoice()
+    rows[3] = "Ksiegowosc"
+    rows[4] = "ul. Prosta 51"
+    ctx = make_context(build_layout(doc_from_rows(rows)))
+    assert not [h for h in ctx.hits_for("invoice_number") if h.line.text == "Ksiegowosc"]
+
+
 def test_a_known_number_label_keeps_the_title_stem_out():
     rows = _invoice()
     rows[1] = "REIKNINGUR"

@@ -48,6 +48,8 @@ def add_title_stem_labels(layout: Layout, hits: dict) -> None:
     for line in head:
         text = fold_accents(line.text).lower()
         for m in _STEM_LABEL.finditer(text):
+            if m.group(0).rstrip(".") in titles:
+                continue  # a title word itself ("Ksiegowosc" alone on its line ends in "c", no "č." after a stem)
             if _stem_of_title(m.group(1), titles) and not any(h.start < m.end() and m.start() < h.end for h in hits[id(line)]):
                 hits[id(line)] = sorted([*hits[id(line)], LabelHit("invoice_number", STRENGTH, "", line, m.start(), m.end())],
                                         key=lambda h: h.start)
