@@ -108,3 +108,29 @@ def test_czech_number_signs_after_a_document_title():
                          ("Faktura - dahovy doklad ¢. 202600663", "202600663")):
         ex = extract_invoice(doc_from_rows({0: "Železářství Morava s.r.o.", 2: line, 8: [(300, "Celkem k úhradě"), (450, "10,00")]}), [])
         assert ex.value("invoice_number") == number, line
+
+
+def _title_over(number_row: list, heading_height: float = 18.0):
+    """"Faktura VAT" set large at the right of row 4, ``number_row`` (x, text) on row 5."""
+    rows = {0: "HURTOWNIA BUDOWLANA WARTA", 4: [(309, "Faktura VAT")], 5: number_row,
+            8: [(40, "KLIENT"), (309, "Data wyst.: 16.02.2026")], 9: [(40, "Meridian Polska Sp. z o.o."), (309, "Klient nr: 62731")],
+            14: [(300, "Razem netto"), (450, "389,20")], 15: [(300, "VAT 23%"), (450, "89,52")], 16: [(300, "Do zapłaty"), (450, "478,72")]}
+    doc = doc_from_rows(rows)
+    page = doc.pages[0]
+    top = 40 + 4 * 14.0
+    words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + heading_height))
+                  if w.box.top == top else w for w in page.words)
+    return replace(doc, pages=(replace(page, words=words),))
+
+
+def test_an_identifier_alone_under_a_large_title_is_the_number():
+    # "Faktura VAT" over "FV/887/02/2026", a logo's letters far left on the number's line
+    ex = extract_invoice(_title_over([(56, "HB"), (309, "FV/887/02/2026")]), [])
+    number = ex.fields["invoice_number"]
+    assert (number.value, number.method) == ("FV/887/02/2026", "title_number") and number.confidence >= 0.8
+    # a phrase under the title names nothing; nor does a title set as small as the text
+    assert ex.fields["invoice_number"].value != "62731"
+    phrase = extract_invoice(_title_over([(309, "FV/887/02/2026"), (370, "korekta")]), []).fields.get("invoice_number")
+    assert phrase is None or phrase.method != "title_number"
+    small = extract_invoice(_title_over([(309, "FV/887/02/2026")], heading_height=10.0), []).fields.get("invoice_number")
+    assert small is None or small.method != "title_number"

@@ -50,7 +50,7 @@ from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
                                                          issue_by_terms, sole_date, sole_witness)
-from invoicepipe.domain.extraction.title_number import numbers_under_heading, title_numbers
+from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
@@ -394,6 +394,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += _numbers_under_title(ctx, parser)
             cands += title_numbers(ctx, parser)
             cands += numbers_under_heading(ctx, parser)
+            cands += bare_numbers_under_heading(ctx, parser)  # "Faktura VAT" over "FV/887/02/2026"
             cands += invoice_caption_numbers(ctx, parser)  # "Fact.nr.:", "Nr. factuur": the invoice's word, a number word
             cands = header_row_columns(ctx, cands)
             if not cands:

@@ -15,7 +15,7 @@ import re
 from statistics import median
 from typing import Callable
 
-from invoicepipe.domain.extraction.candidates import number_label_word
+from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
 from invoicepipe.domain.extraction.layout import min_confidence
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
 
@@ -178,3 +178,44 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
                                                 line.words_in(vs, ve), line, hit, ["under_heading"]))
     return out
 
+
+# a bare identifier under a title: letters or a separator with its digits, so neither a
+# plain count nor a date or amount ("FV/887/02/2026", "INV-0042", "RE2026-00853")
+_BARE_IDENTIFIER = re.compile(r"(?=.*\d)(?=.*[A-Za-z/\-])[A-Za-z0-9][A-Za-z0-9/\-.]{4,}")
+
+
+def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
+    """"Faktura VAT" over "FV/887/02/2026": a document title set large, and right under it,
+    aligned with its left edge, an identifier alone in its cell with no word before it. The
+    document's heading prints its own number so; a logo or the seller's block may share the
+    printed line in another column. Scored as a title heading's number, when no number label
+    of strength 0.8 or more is on the page."""
+    if any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
+        return []
+    cw = ctx.layout.char_width
+    out = []
+    titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
+    for hit in titles:
+        words = hit.line.words_in(hit.start, hit.end)
+        if not words or not _set_large(ctx, hit.line.page, words):
+            continue
+        x0 = words[0].box.x0
+        tall = max(w.box.bottom - w.box.top for w in words)
+        bottom = max(w.box.bottom for w in words)
+        following = [ln for ln in ctx.layout.by_page[hit.line.page][hit.line.index + 1:] if ln.box.top - bottom < 1.5 * tall]
+        for line in following[:1]:
+            k = next((k for k, w in enumerate(line.words) if abs(w.box.x0 - x0) <= 1.5 * cw), None)
+            if k is None or (k > 0 and x0 - line.words[k - 1].box.x1 < _COLUMN_GAP * tall):
+                continue  # nothing starts under the title, or what does is the end of a phrase
+            w = line.words[k]
+            if k + 1 < len(line.words) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
+                continue  # more words in the cell: a phrase, not an identifier alone
+            if not _BARE_IDENTIFIER.fullmatch(w.text) or dates_in(w.text, 0, ctx.date_order):
+                continue
+            ws, we = line.spans[k]
+            found = parser(ctx, line, ws, we)
+            if found and found[0] == w.text:
+                value, raw, vs, ve, quality = found
+                out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
+                                            line.words_in(vs, ve), line, hit, ["bare_under_heading"]))
+    return out
