@@ -303,7 +303,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # de enero de", ``parsing.DMY_WORDS``); "net = total" with no tax read gives way to a column
 # that adds up twice with a tax in it (``totals._untaxed_reading_of``); a column of items goes
 # on over a page break; a word over a figure left of a wrapped caption makes a row of boxes
-# whatever its words (``search._in_next_caption_column``).
+# whatever its words (``search._in_next_caption_column``); a caption hyphenated at its line
+# break is one word (``wrapped_labels``); an identifier alone under a large title is the number
+# (``title_number.bare_numbers_under_heading``); the net to pay is the amount payable.
 EXTRACTOR_VERSION = "kv-2.43"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
