@@ -23,13 +23,18 @@ ROWS = {
 }
 
 
-def _doc(heading_height: float):
-    doc = doc_from_rows(ROWS)
+def _set_large(rows: dict, row: int, heading_height: float, from_x: float = 0.0):
+    """``rows`` as a document, the words of ``row`` from ``from_x`` on set ``heading_height`` tall."""
+    doc = doc_from_rows(rows)
     page = doc.pages[0]
-    top = 40 + 6 * 14.0
+    top = 40 + row * 14.0
     words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + heading_height))
-                  if w.box.top == top else w for w in page.words)
+                  if w.box.top == top and w.box.x0 >= from_x else w for w in page.words)
     return replace(doc, pages=(replace(page, words=words),))
+
+
+def _doc(heading_height: float):
+    return _set_large(ROWS, 6, heading_height)
 
 
 def test_a_large_heading_names_the_number():
@@ -45,12 +50,7 @@ def test_a_title_word_in_body_text_stays_weak():
 
 def _heading_beside(left: list, heading_height: float = 18.0):
     """The heading at the right of row 6, ``left`` (x, text) items of another column at its left."""
-    doc = doc_from_rows({**ROWS, 6: [*left, (330, "RECHNUNG 2026-0183")]})
-    page = doc.pages[0]
-    top = 40 + 6 * 14.0
-    words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + heading_height))
-                  if w.box.top == top and w.box.x0 >= 330 else w for w in page.words)
-    return replace(doc, pages=(replace(page, words=words),))
+    return _set_large({**ROWS, 6: [*left, (330, "RECHNUNG 2026-0183")]}, 6, heading_height, from_x=330)
 
 
 def test_a_heading_beside_another_column_names_the_number():
@@ -115,12 +115,7 @@ def _title_over(number_row: list, heading_height: float = 18.0):
     rows = {0: "HURTOWNIA BUDOWLANA WARTA", 4: [(309, "Faktura VAT")], 5: number_row,
             8: [(40, "KLIENT"), (309, "Data wyst.: 16.02.2026")], 9: [(40, "Meridian Polska Sp. z o.o."), (309, "Klient nr: 62731")],
             14: [(300, "Razem netto"), (450, "389,20")], 15: [(300, "VAT 23%"), (450, "89,52")], 16: [(300, "Do zapłaty"), (450, "478,72")]}
-    doc = doc_from_rows(rows)
-    page = doc.pages[0]
-    top = 40 + 4 * 14.0
-    words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + heading_height))
-                  if w.box.top == top else w for w in page.words)
-    return replace(doc, pages=(replace(page, words=words),))
+    return _set_large(rows, 4, heading_height)
 
 
 def test_an_identifier_alone_under_a_large_title_is_the_number():

@@ -4,6 +4,8 @@ vendor's payment terms (``issue_witness``), and a cover letter's date held where
 is dated otherwise (``dateline.dated_elsewhere``). Every amount and date here is found without
 a label."""
 
+import pytest
+
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
 from invoicepipe.domain.extraction.conventions import document_context
@@ -253,20 +255,14 @@ def test_a_guess_that_is_another_date_gives_way_to_the_pair_the_terms_name():
     assert other.value == "2026-03-10" and other.confidence < 0.6
 
 
-def test_a_period_the_terms_long_names_no_date_of_issue():
+@pytest.mark.parametrize("rows_of_dates", [
     # a service month whose ends are 30 days apart is no date of issue and due date
-    rows = _invoice()
-    rows[2] = "Afhending 10.03.2026"
-    rows[3] = "Tímabil 14.03.2026 - 13.04.2026"
-    guess = _with_terms(rows).fields["invoice_date"]
-    assert guess.value == "2026-03-10" and guess.confidence < 0.6
-
-
-def test_two_pairs_the_terms_would_explain_leave_the_guess():
-    rows = _invoice()
-    rows[2] = "Afhending 10.03.2026"
-    rows[3] = "Dagsetning 14.03.2026   Pöntun 16.03.2026"
-    rows[15] = "Gjalddagi 13.04.2026   Greitt 15.04.2026"
+    {3: "Tímabil 14.03.2026 - 13.04.2026"},
+    # two pairs the terms would explain: which is the invoice's, the terms do not say
+    {3: "Dagsetning 14.03.2026   Pöntun 16.03.2026", 15: "Gjalddagi 13.04.2026   Greitt 15.04.2026"},
+])
+def test_a_period_or_two_pairs_leave_the_guess(rows_of_dates):
+    rows = {**_invoice(), 2: "Afhending 10.03.2026", **rows_of_dates}
     guess = _with_terms(rows).fields["invoice_date"]
     assert guess.value == "2026-03-10" and guess.confidence < 0.6
 
@@ -325,8 +321,6 @@ def test_a_day_and_month_without_their_year_leave_the_whole_date_no_sole_one():
 
 
 def test_the_evaluation_can_read_only_some_languages_labels():
-    import pytest
-
     from invoicepipe.domain.extraction.labels import keep_label_languages, labels_in_text
 
     assert [h[0] for h in labels_in_text("rechnungsnummer re-1")] == ["invoice_number"]
