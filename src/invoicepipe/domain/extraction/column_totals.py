@@ -73,7 +73,7 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
             for j in range(i + 2, min(len(column), i + 2 + _MAX_TAX_ROWS)):
                 taxes, total = column[i + 1:j], column[j]
                 tax = sum((t.value for t in taxes), Decimal(0))
-                if (total.value == net.value + tax and _closes_the_document(entries, column, total)
+                if (total.value == net.value + tax and _closes_the_document(entries, total)
                         and _plausible_tax(net.value, tax, taxes)
                         and not _sum_before_tax(ctx, total.line)
                         and (_run_adds_up(reversed(column[:i]), (net.value, total.value), 1)
@@ -84,8 +84,7 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
     net, rows, total = next(iter(found.values()))
     # a rounding row among the tax rows ("Öresavrundning 0,27", "Rundung -0.02") closes the
     # total but is no tax: less than one unit, no rate on its line, beside a row that is a tax
-    taxes = [t for t in rows if not _rounding_row(t)] if len(rows) > 1 else rows
-    taxes = taxes or rows
+    taxes = ([t for t in rows if not _rounding_row(t)] if len(rows) > 1 else []) or rows
     return (_candidate("net", net.value, net.words), _candidate("tax", sum((t.value for t in taxes), Decimal(0)),
             tuple(w for t in taxes for w in t.words)), _candidate("total", total.value, total.words))
 
@@ -97,7 +96,7 @@ def _rounding_row(row: _Entry) -> bool:
     return abs(row.value) < 1 and not _RATE.search(row.line.text)
 
 
-def _closes_the_document(entries: list[_Entry], column: list[_Entry], total: _Entry) -> bool:
+def _closes_the_document(entries: list[_Entry], total: _Entry) -> bool:
     """No amount the document prints as a sum is larger than ``total``. A sentence's amount
     does not count, nor one below the total on its page that ends left of where the total
     begins: a share capital among the footer's bank and register details ("Osnovni kapital

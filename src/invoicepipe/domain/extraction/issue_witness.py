@@ -40,7 +40,6 @@ guesses only: a label's date alone on its page keeps its label's score.)
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
@@ -88,22 +87,23 @@ def issue_by_terms(ctx: Context, guess: date, terms: Iterable[int],
     gaps = {timedelta(days=t) for t in terms if t and t > 0}
     if not gaps:
         return None
-    printed: dict[date, Candidate] = {}
+    printed: dict[date, tuple] = {}  # each date printed, and where first
     for line in ctx.layout.lines:
         for d in dates_in(line.text, 0, ctx.date_order):
-            if PERIOD_END.match(line.text[d.end:]):
-                continue
-            printed.setdefault(d.value, Candidate("invoice_date", d.value.isoformat(), CONFIRMED_SCORE, "terms_gap",
-                                                  line.words_in(d.start, d.end), d.value, notes=["terms_gap"]))
-    pairs = {(issued, issued + gap) for issued in printed for gap in gaps if issued + gap in printed
-             and (due is None or (issued + gap).isoformat() == due)}
-    if len({issued for issued, _ in pairs}) != 1 or len(pairs) != 1:
+            if not PERIOD_END.match(line.text[d.end:]):
+                printed.setdefault(d.value, (line, d))
+    pairs = [(issued, issued + gap) for issued in printed for gap in gaps
+             if issued + gap in printed and (due is None or (issued + gap).isoformat() == due)]
+    if len(pairs) != 1 or pairs[0][0] == guess:
         return None
-    ((issued, due_on),) = pairs
-    if issued == guess:
-        return None
-    paid = printed[due_on]
-    return printed[issued], replace(paid, field="due_date", notes=["terms_gap"])
+
+    def candidate(field: str, day: date) -> Candidate:
+        line, d = printed[day]
+        return Candidate(field, day.isoformat(), CONFIRMED_SCORE, "terms_gap", line.words_in(d.start, d.end), day,
+                         notes=["terms_gap"])
+
+    issued, due_on = pairs[0]
+    return candidate("invoice_date", issued), candidate("due_date", due_on)
 
 
 def confirmable(method: str, notes: Iterable[str]) -> bool:

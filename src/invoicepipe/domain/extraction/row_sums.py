@@ -7,10 +7,11 @@ its own, the row says by itself which is which: its last amount is the sum of th
 the first of those is the net and the rest are taxes (each smaller than the net, none
 larger than the highest rate allows). A row of three to five amounts that adds up so to the
 cent, right under a line that holds at least one known sum caption, is read as net, tax and
-total; under a row of captions none of which the vocabulary knows, only where the items above
-add up to its first amount as well (two sums that check each other, as in ``column_totals``); any other row of amounts (an item's quantity, price and amount; a breakdown row's
-base, tax and gross where the page prints more rows of them) adds up only by chance, and a
-second row that adds up the same way makes the reading ambiguous: then nothing is read. A
+total; under a row of captions none of which the vocabulary knows, only where the items
+above add up to its first amount as well (two sums that check each other, as in
+``column_totals``). Any other row of amounts (an item's quantity, price and amount; a
+breakdown row's base, tax and gross where the page prints more rows of them) adds up only by
+chance, and a second row that adds up the same way makes the reading ambiguous: then nothing is read. A
 row that prints a rate is one rate's breakdown row (base, tax, gross), and a row whose sum is
 not the document's largest amount is a part's, never the invoice's total. On a scan, one
 amount whose minus sign alone keeps the row from adding up (the others positive) had a speck
