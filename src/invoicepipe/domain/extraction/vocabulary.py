@@ -96,7 +96,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
-        (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?factura", 1.0, "es"),
+        (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?(?:factura|fra\.)", 1.0, "es"),
         # the statutory "serie y número" of a Spanish invoice (its number within its series),
         # as a caption: "Serie y nº", "SERIE Y NÚMERO:", "Serie/Número" (not "Número de serie",
         # a product's serial number)
@@ -164,9 +164,10 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"date\s*(?:de\s*(?:la\s*)?)?pièce", 0.9, "fr"), (r"fecha\s*(?:del\s*)?documento", 0.9, "es"),
         (r"belegdatum", 0.9, "de"), (r"documentdatum", 0.9, "nl"),
         (r"factuur\s*datum|datum\s*(?:van\s*)?uitgifte|uitgiftedatum", 1.0, "nl"), (r"opgemaakt\s*op", 0.8, "nl"), (r"faktura\s*-?\s*dat(?:um|o)", 1.0, "sv"),
-        (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|emisión|expedición)", 1.0, "es"),
+        # "Fecha fra.": "fra." is the usual abbreviation of factura
+        (r"fecha\s*(?:de\s*(?:la\s*)?)?(?:factura|fra\.|emisión|expedición)", 1.0, "es"),
         (r"data\s*(?:della\s*|del\s*|di\s*)?(?:fattura|emissione|documento|doc\.)", 1.0, "it"),
-        (r"data\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
+        (r"(?:data|dt\.)\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
         (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"), (r"data\s*wyst\.", 0.9, "pl"), (r"data\s*dokumentu", 0.9, "pl"),
         (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"),
         (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.6, "en"), (r"vom", 0.45, "de"),
