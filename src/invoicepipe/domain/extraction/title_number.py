@@ -137,15 +137,10 @@ def numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate]:
     is found by its place under the title rather than at the start of a line. Scored as a
     title heading's number (``TITLE_NUMBER_SCORE``), when no number label of strength 0.8
     or more is on the page."""
-    if any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
-        return []
     cw = ctx.layout.char_width
     out = []
-    titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
-    headings = [(h, h.line, h.line.words_in(h.start, h.end)) for h in titles]
-    for hit, title_line, words in headings:
-        if not words or not _set_large(ctx, title_line.page, words):
-            continue
+    for hit, words in _large_titles(ctx):
+        title_line = hit.line
         x0, x1 = words[0].box.x0, words[-1].box.x1
         tall = max(w.box.bottom - w.box.top for w in words)
         bottom = max(w.box.bottom for w in words)
@@ -190,32 +185,40 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
     document's heading prints its own number so; a logo or the seller's block may share the
     printed line in another column. Scored as a title heading's number, when no number label
     of strength 0.8 or more is on the page."""
-    if any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
-        return []
     cw = ctx.layout.char_width
     out = []
-    titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
-    for hit in titles:
-        words = hit.line.words_in(hit.start, hit.end)
-        if not words or not _set_large(ctx, hit.line.page, words):
-            continue
+    for hit, words in _large_titles(ctx):
         x0 = words[0].box.x0
         tall = max(w.box.bottom - w.box.top for w in words)
         bottom = max(w.box.bottom for w in words)
-        following = [ln for ln in ctx.layout.by_page[hit.line.page][hit.line.index + 1:] if ln.box.top - bottom < 1.5 * tall]
-        for line in following[:1]:
-            k = next((k for k, w in enumerate(line.words) if abs(w.box.x0 - x0) <= 1.5 * cw), None)
-            if k is None or (k > 0 and x0 - line.words[k - 1].box.x1 < _COLUMN_GAP * tall):
-                continue  # nothing starts under the title, or what does is the end of a phrase
-            w = line.words[k]
-            if k + 1 < len(line.words) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
-                continue  # more words in the cell: a phrase, not an identifier alone
-            if not _BARE_IDENTIFIER.fullmatch(w.text) or dates_in(w.text, 0, ctx.date_order):
-                continue
-            ws, we = line.spans[k]
-            found = parser(ctx, line, ws, we)
-            if found and found[0] == w.text:
-                value, raw, vs, ve, quality = found
-                out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
-                                            line.words_in(vs, ve), line, hit, ["bare_under_heading"]))
+        below = ctx.layout.by_page[hit.line.page][hit.line.index + 1:hit.line.index + 2]
+        line = below[0] if below and below[0].box.top - bottom < 1.5 * tall else None
+        if line is None:
+            continue
+        k = next((k for k, w in enumerate(line.words) if abs(w.box.x0 - x0) <= 1.5 * cw), None)
+        if k is None or (k > 0 and x0 - line.words[k - 1].box.x1 < _COLUMN_GAP * tall):
+            continue  # nothing starts under the title, or what does is the end of a phrase
+        w = line.words[k]
+        if k + 1 < len(line.words) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
+            continue  # more words in the cell: a phrase, not an identifier alone
+        if not _BARE_IDENTIFIER.fullmatch(w.text) or dates_in(w.text, 0, ctx.date_order):
+            continue
+        ws, we = line.spans[k]
+        found = parser(ctx, line, ws, we)
+        if found and found[0] == w.text:
+            value, raw, vs, ve, quality = found
+            out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
+                                        line.words_in(vs, ve), line, hit, ["bare_under_heading"]))
     return out
+
+
+def _large_titles(ctx: Context):
+    """(hit, words) of each bare document title set large, none where a number label of
+    strength 0.8 or more is on the page (then the number has its label)."""
+    if any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
+        return
+    titles = [h for h in ctx.hits_for("invoice_number") if h.strength <= _TITLE_STRENGTH] + ctx.hits_for("credit_note")
+    for hit in titles:
+        words = hit.line.words_in(hit.start, hit.end)
+        if words and _set_large(ctx, hit.line.page, words):
+            yield hit, words
