@@ -102,3 +102,18 @@ def test_a_year_standing_apart_from_every_date_read_says_a_date_went_unread():
     ctx, _ = document_context(doc([(40, 40, "UAB Biuro Prekes"), (397, 115, "Nr. 2026/00144"), (397, 127, "2026-05-30")],
                                   method="pdf_text"))
     assert sole_date(ctx, date(2026, 5, 30))  # a year inside a number is no date
+
+
+def test_a_year_far_from_the_dates_says_no_date_went_unread():
+    # "Tel. +34 915 2043", "Founded 1945": four digits that read as a year stand apart from
+    # every date, but no date of the invoice is of a year so far from its date of issue
+    from invoicepipe.domain.extraction.extract import document_context
+    from invoicepipe.domain.extraction.issue_witness import sole_date
+    from datetime import date
+    for far in ("Tel. +34 915 2043", "Since 1945"):
+        ctx, _ = document_context(doc([(40, 40, "Tornillería Levante"), (40, 60, far), (397, 115, "15-01-2026")],
+                                      method="pdf_text"))
+        assert sole_date(ctx, date(2026, 1, 15)), far
+    ctx, _ = document_context(doc([(40, 40, "Tornillería Levante"), (40, 60, "Tel. +34 915 2025"), (397, 115, "15-01-2026")],
+                                  method="pdf_text"))
+    assert not sole_date(ctx, date(2026, 1, 15))  # the year before the date's may be a lost date's

@@ -55,3 +55,22 @@ def test_the_day_of_a_written_date_is_no_number():
         assert identifier_in(text, 0) is None, text
     assert identifier_in("17 gennaio 2026  INV-12", 0) == ("INV-12", 17, 23)
     assert identifier_in("4500 units", 0) == ("4500", 0, 4)  # a number beside another word stays one
+
+
+def test_a_column_head_names_only_the_row_of_values_under_it():
+    # a skewed scan: the row of heads reads as one tall line (each head a little lower than the
+    # one before), the number's cell under "Invoice" was lost, and the column reaches down into
+    # the items, where a code in a description is no invoice number
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+    from tests.unit.test_extraction_fields import row_words
+
+    def at(text, x, top):
+        return [Word(w.text, Box(w.box.x0, top, w.box.x1, top + 8), 1) for w in row_words(text, 0, x)]
+
+    heads = at("Invoice", 40, 200) + at("Invoice date", 140, 202) + at("Due date", 240, 204) + at("PO Number", 340, 206)
+    values = at("2026-01-30", 140, 226) + at("2026-02-13", 240, 226) + at("4500010596", 340, 226)
+    items = at("Bolt M6x20", 40, 250) + at("8", 300, 250) + at("99.44", 450, 250)
+    words = at("ORBITAL CLOUD SERVICES LTD", 40, 40) + heads + values + items + at("Total 99.44 EUR", 300, 300)
+    field = extract_invoice(DocumentText((Page(1, 595, 842, tuple(words), "pdf_text"),), None, "test"), []).fields.get(
+        "invoice_number")
+    assert field is None or "header_row_column" not in field.evidence and field.confidence < 0.6

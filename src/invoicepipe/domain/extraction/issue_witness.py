@@ -134,9 +134,16 @@ def sole_date(ctx: Context, issued: date) -> bool:
         # a year of two digits on a page that prints years of four: read across a cell, perhaps
         # ("gegužės 30 | birželio 29 d." read as 30 June 2029), and the page's dates unread
         return False
-    if any(_YEAR_WORD.fullmatch(w.text) and not any(d.start <= sp[0] < d.end for _, d in found if _ is line)
+    if any(_YEAR_WORD.fullmatch(w.text) and _near_year(w.text, issued)
+           and not any(d.start <= sp[0] < d.end for _, d in found if _ is line)
            for line in ctx.layout.lines for w, sp in zip(line.words, line.spans)):
         # a year standing as a word of its own outside every date read ("2026 m." over "gegužės
-        # 30" in a narrow cell, "4/III/2026"'s year apart): a date is printed that no pattern read
+        # 30" in a narrow cell, "4/III/2026"'s year apart): a date is printed that no pattern read.
+        # Only a year next to the date's: a lost date of the invoice's is of its year or the one
+        # beside it, and "2043" of a telephone number, "1945" of a founding are no dates
         return False
     return all(d.value == issued for _, d in found)
+
+
+def _near_year(word: str, issued: date) -> bool:
+    return abs(int(re.search(r"\d{4}", word).group(0)) - issued.year) <= 1

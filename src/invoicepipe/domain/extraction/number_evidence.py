@@ -8,7 +8,10 @@ independent observations say so: the word shares its line with at least two othe
 field labels (a header row, not a title), and the value under it (read in the word's
 column, ``label_below``) is an identifier, not a date or an amount (``parse_identifier``).
 Such a value is scored as if under a "No." label a line away (0.8 strength); a title line
-("ACME LTD  INVOICE") has no neighbouring labels and keeps its weak score.
+("ACME LTD  INVOICE") has no neighbouring labels and keeps its weak score. The value must
+stand in the row of values right under the heads (within ``ROW_REACH`` of its own height):
+on a skewed scan the heads' wrapped lines merge into one tall line whose column reaches down
+into the items, and a code in a description ("Vite TE UNI 5739 M6x20") is no column's value.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ WEAK_LABEL = 0.35  # the strength of a bare document word in the vocabulary
 HEADER_COLUMN_STRENGTH = 0.8
 MIN_NEIGHBOUR_LABELS = 2
 NEIGHBOUR_STRENGTH = 0.8
+ROW_REACH = 3.0  # the value's top at most this many of its heights under the heads' line
 
 
 def header_row_columns(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
@@ -30,7 +34,16 @@ def header_row_columns(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
             continue
         neighbours = [h for h in ctx.hits[id(hit.line)]
                       if h is not hit and h.field != "invoice_number" and h.strength >= NEIGHBOUR_STRENGTH]
-        if len({h.field for h in neighbours}) >= MIN_NEIGHBOUR_LABELS:
+        if len({h.field for h in neighbours}) >= MIN_NEIGHBOUR_LABELS and _in_value_row(hit, c):
             c.score = c.score / hit.strength * HEADER_COLUMN_STRENGTH
             c.notes.append("header_row_column")
     return cands
+
+
+def _in_value_row(hit, cand: Candidate) -> bool:
+    """The value's first word stands right under the heads' line, not rows further down."""
+    first = cand.words[0] if cand.words else None
+    if first is None:
+        return False
+    height = max(1.0, first.box.bottom - first.box.top)
+    return first.box.top - hit.line.box.bottom <= ROW_REACH * height
