@@ -74,3 +74,19 @@ def test_a_column_head_names_only_the_row_of_values_under_it():
     field = extract_invoice(DocumentText((Page(1, 595, 842, tuple(words), "pdf_text"),), None, "test"), []).fields.get(
         "invoice_number")
     assert field is None or "header_row_column" not in field.evidence and field.confidence < 0.6
+
+
+def test_a_header_row_number_dated_by_its_row_is_the_invoices_own():
+    # captions in words no list holds over a row of values: the identifier before the date is a
+    # guess, unless it carries the year of the date beside it (the invoice's numbering restarts
+    # each year; a customer's or an order's number is dated by no such scheme)
+    def header(first):
+        return {0: "ORBITAL CLOUD SERVICES LTD",
+                3: [(40.0, "Zxqv wrt"), (160.0, "Plorb kvant"), (280.0, "Gnarf")],
+                4: [(40.0, first), (160.0, "04.02.2026"), (280.0, "SO506110")],
+                8: "Total 316.83 EUR"}
+    value, conf, evidence = number(header("RE2026-00254"))
+    assert value == "RE2026-00254" and "dated_in_row" in evidence and conf >= 0.6
+    for undated in ("K-10023", "KD-4512026", "RE2025-00254"):
+        value, conf, evidence = number(header(undated))
+        assert value == undated and "dated_in_row" not in evidence and conf < 0.5, undated

@@ -19,7 +19,7 @@ from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, document_context
 from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
-from invoicepipe.domain.extraction.header_row import header_row_candidates
+from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
 from invoicepipe.domain.extraction.item_row_labels import weaker_on_item_rows, without_item_labels
@@ -486,6 +486,10 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                 # which of the two is this document's own, a person says
                 cand.notes.append("sibling_number")
                 conf = min(conf, PREFIX_DOUBT_CONFIDENCE)
+            elif not cand.notes and dated_in_row(ctx, cand):
+                # a header row's number dated by the row's own date: the invoice's numbering
+                cand.notes.append("dated_in_row")
+                conf = max(conf, DATED_NUMBER_SCORE)
         if cand is not None and doubted and doubted.intersection(cand.words):
             # another engine read these words otherwise (``identifier_reread.with_doubt``): the
             # value stays, held where a disagreement of the engines is held (``DISAGREED``,
