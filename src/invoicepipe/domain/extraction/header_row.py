@@ -14,8 +14,9 @@ Februar 2026", "202600161  20-01-2026", "593/2026  2026-03-06"). A customer numb
 purchase order or a delivery note is numbered by another party's scheme, or by none that
 dates it; the invoice's numbering restarts each year and says so. Such a number is lifted
 to ``DATED_NUMBER_SCORE`` (note ``dated_in_row``), where nothing else doubts it. (Measured
-on every development set with the labels of all languages but English removed: of 82
-header-row numbers that carry their row's year, none was wrong; of 14 that do not, 9.)
+on the 25 development sets with the labels of all languages but English removed: of 74
+header-row numbers that carry their row's year, none was wrong; of 24 that do not, 9; the
+three holdouts, as aggregates: 8 and 0, 17 and 0.)
 """
 
 from __future__ import annotations
