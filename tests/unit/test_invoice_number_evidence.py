@@ -90,3 +90,21 @@ def test_a_header_row_number_dated_by_its_row_is_the_invoices_own():
     for undated in ("K-10023", "KD-4512026", "RE2025-00254"):
         value, conf, evidence = number(header(undated))
         assert value == undated and "dated_in_row" not in evidence and conf < 0.5, undated
+
+
+def test_the_one_identifier_dated_by_the_page_is_a_guess_at_the_number():
+    # a caption in words no list holds: the one identifier that opens its digits with the
+    # page's year is the invoice's numbering, read for a person to confirm
+    page = {0: "DUNA IRODATECHNIKA KFT", 1: [(250.0, "Zxqv wrtxyz: DIT-2026-00354")],
+            4: [(40.0, "Plorb"), (200.0, "Kvant")], 5: [(40.0, "Átutalás"), (200.0, "2026.01.12.")],
+            6: "Gnarf: 4500010411   Szl: SZL-127823", 9: "Total 146.83 EUR"}
+    value, conf, evidence = number(page)
+    assert value == "DIT-2026-00354" and "dated_number" in evidence and conf < 0.5
+    # two dated identifiers (a corrected invoice's number beside the credit note's): none
+    assert number({**page, 7: "Wrtx zxqv: DIT-2026-00350"}) is None
+    # dates of two years: which year numbers the invoice, nothing says
+    assert number({**page, 7: "Kvant 2025.12.30."}) is None
+    # a number's opening wrapped over it in its narrow cell is its own
+    wrapped = {0: "TORNILLERIA LEVANTE", 2: [(300.0, "A-"), (400.0, "22-abr-2026")], 3: [(300.0, "2026/00682")],
+               9: "Total 146.83 EUR"}
+    assert number(wrapped)[0] == "A-2026/00682"

@@ -19,6 +19,7 @@ from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, document_context
 from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
+from invoicepipe.domain.extraction.dated_number import dated_numbers
 from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
@@ -401,6 +402,8 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands = header_row_columns(ctx, cands)
             if not cands:
                 cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "Nº doc.:": words no list holds
+            if not cands:
+                cands = dated_numbers(ctx, parser)  # "Számla sorszáma: DIT-2026-00354": dated by the page's year
         if name == "invoice_date":
             cands = document_dated(ctx, cands)  # "Date Invoiced": the invoice's word names the date
             cands = without_dates_of_other_things(ctx, cands)  # "Kauba üleandmise kuupäev": another date

@@ -1,0 +1,88 @@
+"""The document's number where no caption leads to it: the one identifier dated by the page.
+
+Where the number's caption is in words no list holds and no header row, title or number word
+leads to it ("Számla sorszáma: DIT-2026-00354", "Re.-Nr." over "RE2026-00254" beside a date
+wrapped over two lines), the field was missing. The invoice's numbering restarts each year
+and most schemes print the year where the sequence starts ("DIT-2026-00354", "202600161",
+"FV/120/02/2026"); a customer's, an order's or a delivery note's number is dated by no such
+scheme. So the one identifier on the first page's head that opens a run of digits with the
+year of the page's dates is a guess at the number: the page's dates must all be of one year
+(at the turn of a year a number may carry either), and two such identifiers say nothing.
+
+A guess only: scored ``DATED_GUESS_SCORE``, under every routing threshold after calibration
+(the OCR map's lowest step included), so a person confirms it; the vendor's own numbering
+(``number_series``) may confirm it later. (Measured on the 25 development sets with the
+labels of all languages but English removed: see fixtures/README.md, "Measured: the numbers
+no caption leads to".)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.labels import cells_apart
+from invoicepipe.domain.extraction.search import Candidate, Context
+
+DATED_GUESS_SCORE = 0.35
+# the head of the page: a dated identifier further down is an item's or the footer's
+_HEAD_SHARE = 0.45
+_CODE = re.compile(r"[A-Za-z]{1,3}-?")  # a series code a word space before its number ("FT", "A-")
+# the opening of a number wrapped in its narrow cell, alone on the line over it ("A-" over
+# "2026/00682")
+_OPENING = re.compile(r"[0-9A-Za-z]{1,8}[/\-]")
+
+
+def dated_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
+    """The one identifier on the first page's head dated by the page's one year, as a weak
+    candidate (see the module), or none."""
+    first = min(ctx.layout.by_page, default=None)
+    if first is None:
+        return []
+    lines = ctx.layout.by_page[first]
+    years = {d.value.year for line in lines for d in dates_in(line.text, 0, ctx.date_order)}
+    if len(years) != 1:
+        return []
+    dated = re.compile(rf"(?<!\d){years.pop()}")
+    _, height = ctx.layout.page_sizes.get(first, (595.0, 842.0))
+    found: dict[str, Candidate] = {}
+    for line in lines:
+        if line.box.top > _HEAD_SHARE * height:
+            break
+        in_dates = [(d.start, d.end) for d in dates_in(line.text, 0, ctx.date_order)]
+        for k, (word, (start, end)) in enumerate(zip(line.words, line.spans)):
+            if not dated.search(word.text) or any(a < end and start < b for a, b in in_dates):
+                continue
+            if k and _CODE.fullmatch(line.words[k - 1].text) and not cells_apart(line.words[k - 1], word):
+                start = line.spans[k - 1][0]
+            parsed = parser(ctx, line, start, end)
+            if parsed is None:
+                continue
+            value, raw, s, e, quality = parsed
+            if not dated.search(value) or not re.search(r"[^\d]|\d{5,}", value) or len(value) <= 4:
+                continue  # a year alone is no number
+            words = line.words_in(s, e)
+            opening = _opening_over(ctx, line, words[0]) if words else None
+            if opening is not None:
+                value, raw, words = opening.text + value, opening.text + str(raw), (opening, *words)
+            found.setdefault(re.sub(r"[\s./-]", "", value).upper(), Candidate(
+                "invoice_number", value, round(DATED_GUESS_SCORE * quality, 4), "dated_number", words,
+                raw, ["dated_number"], line))
+    return list(found.values()) if len(found) == 1 else []
+
+
+def _opening_over(ctx: Context, line, first):
+    """The one word right over ``first``, starting within a character of it, that opens a
+    number and ends at a separator ("A-" over "2026/00682" in a narrow cell); else None."""
+    cw = ctx.layout.char_width
+    over = ctx.layout.lines_above(line, first.box.x0 - cw, first.box.x1, max_lines=1)
+    if not over:
+        return None
+    above, s, e = over[0]
+    words = above.words_in(s, e)
+    if len(words) != 1 or not _OPENING.fullmatch(words[0].text) or abs(words[0].box.x0 - first.box.x0) > cw:
+        return None
+    if first.box.top - above.box.bottom > above.box.bottom - above.box.top:
+        return None  # a line apart: not the same cell's
+    return words[0]
