@@ -122,3 +122,14 @@ def test_a_year_far_from_the_dates_says_no_date_went_unread():
     ctx, _ = document_context(doc([(40, 40, "Tornillería Levante"), (40, 60, "Tel. +34 915 2025"), (397, 115, "15-01-2026")],
                                   method="pdf_text"))
     assert not sole_date(ctx, date(2026, 1, 15))  # the year before the date's may be a lost date's
+
+
+def test_a_date_wrapped_in_its_cell_beside_another_wrapped_cell():
+    # two narrow cells of a row of boxes wrap their dates over three lines, the next one half
+    # a line lower: within the caption's column the lines interleave "12", "14 maart",
+    # "februari", "2026", "2026"; the cell's own lines start where its first one starts
+    rows = [(40, 40, "Gereedschap Twente"), (136, 262, "FACTUUR"), (136, 270, "DATUM:"), (186, 266, "BETAALDATUM:"),
+            (136, 285, "12"), (186, 290, "14 maart"), (136, 296, "februari"), (186, 301, "2026"), (136, 306, "2026"),
+            (300, 400, "Totaal 490,76 EUR")]
+    ex = extract_invoice(doc(rows, method="pdf_text", height=5.0), [])
+    assert ex.value("invoice_date") == "2026-02-12" and "stacked" in ex.fields["invoice_date"].evidence

@@ -8,7 +8,13 @@ cell's pieces on the lines right under the label, within its column, are joined 
 order and read as one date, which must reach past the cell's first line (a date whole on
 the first line is the search's own case) with no figure before it (a weekday may open the
 cell on a line of its own: "Thursday," / "19 February" / "2026"). Scored as a value under its label, a little lower
-(the join is one more step that could join another cell's words)."""
+(the join is one more step that could join another cell's words).
+
+Where the next column's cell wraps too and its lines sit between this cell's ("12" /
+"februari" / "2026" under "DATUM:" beside "14 maart" / "2026" half a line lower), the lines
+within the column interleave two dates and none is read. The cell's own lines then are those
+that start where its first line starts (a narrow cell wraps flush left); the others are the
+next cell's."""
 
 from __future__ import annotations
 
@@ -21,6 +27,9 @@ from invoicepipe.domain.extraction.layout import Layout, Line
 
 # lines of one cell a date may wrap over
 MAX_CELL_LINES = 3
+# the cell under its label starts within this many characters right of where the label's
+# column begins (the search's column opens three characters left of the label)
+_LABEL_REACH = 6
 # the join's placement factor (a value right under its label scores 0.8 in ``search``)
 STACKED_PLACEMENT = 0.75
 # what may open the cell before the date: nothing, or a weekday's name ("Thursday," /
@@ -37,6 +46,36 @@ def stacked_date(layout: Layout, line: Line, x0: float, x1: float, order: Option
     """(iso date, date, words) of a date wrapped over the cell's lines under ``line`` within
     ``[x0, x1]``, or None."""
     pieces = layout.below(line, x0, x1, max_lines=MAX_CELL_LINES)
+    return _joined(pieces, order) or _joined(_flush_left(layout, line, x0, x1), order)
+
+
+def _flush_left(layout: Layout, line: Line, x0: float, x1: float) -> list:
+    """The pieces under ``line`` within ``[x0, x1]`` of the cell whose first line starts the
+    column: on each line, the words from the one starting within a character of that line's
+    start, up to the next gap wider than a word space; lines starting elsewhere are skipped."""
+    cw = layout.char_width
+    out = []
+    for below, s, e in layout.below(line, x0, x1, max_lines=2 * MAX_CELL_LINES):
+        words = below.words_in(s, e)
+        if out:
+            left = out[0][0].words[out[0][3]].box.x0
+        elif words[0].box.x0 <= x0 + _LABEL_REACH * cw:
+            left = words[0].box.x0
+        else:
+            continue  # another cell's line first: the label's own cell starts under the label
+        k = next((i for i, w in enumerate(below.words) if w in words and abs(w.box.x0 - left) <= cw), None)
+        if k is None:
+            continue
+        last = k
+        while last + 1 < len(below.words) and below.words[last + 1].box.x0 - below.words[last].box.x1 <= 1.5 * cw:
+            last += 1
+        out.append((below, below.spans[k][0], below.spans[last][1], k))
+        if len(out) == MAX_CELL_LINES:
+            break
+    return [(below, s, e) for below, s, e, _ in out]
+
+
+def _joined(pieces: list, order: Optional[str]):
     if len(pieces) < 2:
         return None
     text, spans = "", []
