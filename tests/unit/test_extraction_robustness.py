@@ -133,3 +133,25 @@ def test_a_date_wrapped_in_its_cell_beside_another_wrapped_cell():
             (300, 400, "Totaal 490,76 EUR")]
     ex = extract_invoice(doc(rows, method="pdf_text", height=5.0), [])
     assert ex.value("invoice_date") == "2026-02-12" and "stacked" in ex.fields["invoice_date"].evidence
+
+
+def test_a_line_with_words_between_its_identifier_and_its_date_is_no_header_row():
+    # an item's note under its row ("Charge L2601-988 · MHD 25.02.2028": a batch and its
+    # best-before date) is no row of boxes; a title's one short joining word still is
+    from invoicepipe.domain.extraction.extract import document_context
+    from invoicepipe.domain.extraction.header_row import header_row_candidates
+
+    def row(text):
+        ctx, _ = document_context(doc([(60, 40, "Labor Traunviertel"), (60, 255, text)], method="pdf_text"))
+        found = header_row_candidates(ctx)
+        return found and (found["invoice_number"][0].value, found["invoice_date"][0].value)
+
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    try:
+        keep_label_languages(frozenset({"en"}))  # "del": a word of a language no list holds
+        assert not row("Charge L2601-988 · MHD 25.02.2028")
+        assert row("Zxqv 193/26 del 08/01/26") == ("193/26", "2026-01-08")
+        assert row("GX-2026-0391 2026-01-24") == ("GX-2026-0391", "2026-01-24")
+    finally:
+        keep_label_languages(None)

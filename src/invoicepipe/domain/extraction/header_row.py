@@ -29,6 +29,8 @@ from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import Candidate, Context, scored_candidate
 
 HEADER_FIELDS = ("invoice_number", "invoice_date", "due_date")
+# one short word may join the number and its date in a title ("del", "vom", "du", "of")
+_JOINING_WORD = re.compile(r"[^\W\d_]{1,3}")
 SCORES = {"invoice_number": 0.45, "invoice_date": 0.4, "due_date": 0.35}
 # a header row's number dated by its row: the score a label's value a line away would have
 DATED_NUMBER_SCORE = 0.6
@@ -50,7 +52,11 @@ def header_row_candidates(ctx: Context) -> dict[str, list[Candidate]]:
         if not found or not (re.search(r"[A-Za-z]", found[0]) or re.search(r"\d[-/.]\d", found[0])):
             continue
         value, s, e = _own_cell(line, *found)
-        if not value:
+        between = line.text[e:dates[0].start].split()
+        if not value or len(between) > 1 or between and not _JOINING_WORD.fullmatch(between[0]):
+            # words between the identifier and the date: a sentence or an item's note ("Charge
+            # L2601-988 · MHD 25.02.2028"), not a row of boxes, whose cells hold one value each
+            # (a title's "N. 193/26 DEL 08/01/26" joins the two with one short word)
             continue
         out = {"invoice_number": [scored_candidate("invoice_number", value, value, SCORES["invoice_number"], "header_row",
                                                    line.words_in(s, e), line)],
