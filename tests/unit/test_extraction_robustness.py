@@ -155,3 +155,22 @@ def test_a_line_with_words_between_its_identifier_and_its_date_is_no_header_row(
         assert row("GX-2026-0391 2026-01-24") == ("GX-2026-0391", "2026-01-24")
     finally:
         keep_label_languages(None)
+
+
+def test_the_first_date_printed_may_have_its_year_wrapped_in_its_cell():
+    # "18 gennaio" over "2026" in a narrow cell, the due date whole beside it: the first date
+    # printed is the wrapped one, flush with its cell's left edge or, right-aligned, its right
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    def first(rows):
+        try:
+            keep_label_languages(frozenset({"en"}))  # captions in words no list holds
+            return extract_invoice(doc([(40, 40, "Utensileria Lombarda")] + rows, method="pdf_text"), []).value("invoice_date")
+        finally:
+            keep_label_languages(None)
+
+    assert first([(125, 181, "18 gennaio"), (213, 181, "19 marzo 2026"), (125, 192, "2026")]) == "2026-01-18"
+    # right-aligned: "15 de fevereiro de" over "2026" ending where the cell ends
+    assert first([(335, 187, "15 de fevereiro de"), (413, 197, "2026"), (321, 210, "17 de março de 2026")]) == "2026-02-15"
+    # a year under the middle of the cell is another cell's
+    assert first([(125, 181, "18 gennaio"), (213, 181, "19 marzo 2026"), (145, 192, "2026")]) == "2026-03-19"

@@ -20,6 +20,7 @@ from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, 
 from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.dated_number import dated_numbers
+from invoicepipe.domain.extraction.stacked_date import year_below
 from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
@@ -41,7 +42,7 @@ from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE
                                                              opening_beside_label, portuguese_document_number, separator_end,
                                                              series_and_number)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net, charges_above
-from invoicepipe.domain.extraction.parsing import NUMERIC_DATE, normalise_id
+from invoicepipe.domain.extraction.parsing import DAY_MONTH_ONLY, NUMERIC_DATE, normalise_id
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value, value_left_of_label, value_over_label,
     parse_date_value, parse_identifier)
@@ -766,10 +767,25 @@ def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], 
         hits = ctx.hits[id(ln)]
         if any(h.field in _NOT_ISSUE_DATES for h in hits):
             continue
-        for d in [d for d in dates_in(ln.text, 0, ctx.date_order)
-                  if d.value.isoformat() != due and not _after_other_document(hits, d.start)][:1]:
-            return Candidate("invoice_date", d.value.isoformat(), 0.3, "first_date", ln.words_in(d.start, d.end), d.value), 0.3
+        found = [(d.start, d.value, ln.words_in(d.start, d.end)) for d in dates_in(ln.text, 0, ctx.date_order)]
+        # "18 gennaio" over "2026" in its cell, "19 marzo 2026" beside it: the first date
+        # printed is the one whose year its cell wrapped
+        found += _years_wrapped(ctx, ln)
+        for start, value, words in sorted(found, key=lambda f: f[0]):
+            if value.isoformat() != due and not _after_other_document(hits, start):
+                return Candidate("invoice_date", value.isoformat(), 0.3, "first_date", words, value), 0.3
     return None, 0.0
+
+
+def _years_wrapped(ctx: Context, line) -> list:
+    """(start, date, words) of each day and month on ``line`` whose year wrapped onto the next
+    line of its cell (``stacked_date.year_below``)."""
+    out = []
+    for m in DAY_MONTH_ONLY.finditer(line.text):
+        found = year_below(ctx.layout, line, m.start(), m.end(), ctx.date_order)
+        if found is not None:
+            out.append((m.start(), *found))
+    return out
 
 
 def _confirm_issue(ctx: Context, fields: dict, terms: list[int], text_layer: bool, put) -> None:

@@ -94,3 +94,42 @@ def _joined(pieces: list, order: Optional[str]):
     words = tuple(w for below, s, e, at in spans for w in below.words_in(s, e)
                   if at < d.end and at + (e - s) > d.start)
     return d.value.isoformat(), d.value, words, d.ambiguous
+
+
+# a year alone as a cell's next line ("2026", "2026 r.", "2026 m.", "2026.")
+_YEAR_LINE = re.compile(r"((?:19|20)\d\d)\.?(?:\s+\w{1,2}\.?(?!\w))?")
+
+
+def year_below(layout: Layout, line: Line, start: int, end: int, order: Optional[str]):
+    """(date, words) of the day and month at ``[start, end)`` of ``line`` whose year its narrow
+    cell wrapped onto the next line, flush with the cell's left or right edge ("18 gennaio"
+    over "2026", "15 de fevereiro de" over a right-aligned "2026"), or None. Read whole,
+    neither piece is a date, and a date whole further on ("19 marzo 2026", the due date
+    beside it) was taken for the first."""
+    words = line.words_in(start, end)
+    if not words:
+        return None
+    cw = layout.char_width
+    k = line.words.index(words[-1])
+    while k + 1 < len(line.words) and line.words[k + 1].box.x0 - line.words[k].box.x1 <= 1.5 * cw:
+        k += 1  # the cell runs on ("de" after the month)
+    left, right = words[0].box.x0, line.words[k].box.x1
+    under = layout.below(line, left - cw, right + cw, max_lines=1)
+    if not under:
+        return None
+    below, s, e = under[0]
+    cell = below.words_in(s, e)
+    if not cell or below.box.top - line.box.bottom > line.height:
+        return None
+    j = below.words.index(cell[0])
+    rest = below.text[below.spans[j][0]:]
+    year = _YEAR_LINE.match(rest)
+    if year is None or (year.end() < len(rest) and not rest[year.end()].isspace()):
+        return None
+    year_word = cell[0]
+    if abs(year_word.box.x0 - left) > cw and abs(year_word.box.x1 - right) > cw:
+        return None  # flush with neither edge of the cell: another cell's
+    found = dates_in(f"{line.text[start:end]} {year.group(1)}", 0, order)
+    if not found or found[0].start != 0:
+        return None
+    return found[0].value, (*words, year_word)
