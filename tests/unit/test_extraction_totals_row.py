@@ -233,3 +233,26 @@ def test_under_captions_no_list_holds_the_items_adding_up_make_the_row_of_sums()
     # items that do not add up to it leave the row one sum, which may be chance
     rows[8] = [(40, "Erialaraamat"), (300, "2"), (360, "35,10"), (450, "70,30")]
     assert extract_invoice(doc_from_rows(rows), []).fields["total"].method != "row_sums"
+
+
+def test_a_row_of_sums_under_unknown_captions_sums_the_items_of_every_page():
+    # the items run over a page break and the row of sums under captions no list holds closes
+    # the second page: the items of both pages add up to its first amount
+    from invoicepipe.domain.models import DocumentText, Page
+
+    from .test_extraction_fields import row_words
+
+    first = [(0, "UTENSILERIA LOMBARDA"), (2, "Zxqv 468/2026")] + [(5 + k, f"Vite TE {k}") for k in range(6)]
+    amounts = ["95,00", "304,00", "32,76", "9,93", "44,36", "308,00", "16,75", "207,20"]
+    words1 = [w for row, text in first for w in row_words(text, row)]
+    words1 += [w for k, a in enumerate(amounts[:6]) for w in row_words(a, 5 + k, 450.0)]
+    words2 = [w for k in range(2) for w in row_words(f"Inserto {k}", 1 + k, 40.0, page=2) + row_words(amounts[6 + k], 1 + k, 450.0, page=2)]
+    net = sum(float(a.replace(",", ".")) for a in amounts)  # 1018.00
+    words2 += row_words("Zxqv merce", 5, 60.0, page=2) + row_words("Plorb 22%", 5, 220.0, page=2) + row_words("Gnarf", 5, 420.0, page=2)
+    words2 += (row_words("1.018,00", 6, 60.0, page=2) + row_words("223,96", 6, 220.0, page=2)
+               + row_words("1.241,96", 6, 420.0, page=2))
+    doc = DocumentText((Page(1, 595, 842, tuple(words1), "pdf_text"), Page(2, 595, 842, tuple(words2), "pdf_text")), None, "t")
+    ex = extract_invoice(doc, [])
+    assert round(net, 2) == 1018.00
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("1018.00", "223.96", "1241.96")
+    assert ex.fields["net"].method == "row_sums"

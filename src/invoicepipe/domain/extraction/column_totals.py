@@ -185,9 +185,11 @@ def _run_adds_up(run, sums: tuple[Decimal, ...], at_least: int) -> bool:
 
 
 def items_above_add_up(ctx: Context, line: Line, net: Decimal) -> bool:
-    """Two or more of the amounts that end the lines right above ``line`` on its page, read
-    upwards from it in one aligned column, add up to ``net``: the items a row of sums sums."""
-    above = [e for e in _rightmost_amounts(ctx) if e.line.page == line.page and e.line.box.bottom <= line.box.top]
+    """Two or more of the amounts that end the lines right above ``line``, read upwards from it
+    in one aligned column (over a page break into the page before, ``_columns``), add up to
+    ``net``: the items a row of sums sums."""
+    above = [e for e in _rightmost_amounts(ctx)
+             if e.line.page < line.page or e.line.page == line.page and e.line.box.bottom <= line.box.top]
     tol = _ALIGN_CHARS * (ctx.layout.char_width or 5.0)
     for column in _columns(above, tol):
         if _run_adds_up(reversed(column), (net,), 2):
