@@ -256,3 +256,23 @@ def test_a_row_of_sums_under_unknown_captions_sums_the_items_of_every_page():
     assert round(net, 2) == 1018.00
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("1018.00", "223.96", "1241.96")
     assert ex.fields["net"].method == "row_sums"
+
+
+def test_a_net_larger_than_the_total_reads_the_two_labels_in_reverse():
+    # qualifiers no list holds: "Total HT" read as the total and "Net à payer" as the net, the
+    # net larger than the total; their difference printed at a rate of the smaller is the tax
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    rows = {0: "VISSERIE DU RHONE", 2: "Invoice F2026-00454",
+            6: [(40.0, "VTH-1202 Vis tête hexagonale"), (339.0, "2"), (440.0, "29,48"), (520.0, "58,96")],
+            9: [(400.0, "Total HT"), (518.0, "58,96 EUR")], 10: [(400.0, "TVA 20 %"), (518.0, "11,79 EUR")],
+            11: [(400.0, "Net à payer"), (518.0, "70,75 EUR")]}
+    try:
+        keep_label_languages(frozenset({"en"}))
+        assert _amounts(rows) == {"net": "58.96", "tax": "11.79", "total": "70.75"}
+        # the difference at no rate of the smaller: nothing says the labels are reversed
+        rows[10] = [(400.0, "TVA 20 %"), (518.0, "1,79 EUR")]
+        rows[11] = [(400.0, "Net à payer"), (518.0, "60,75 EUR")]
+        assert _amounts(rows)["total"] != "60.75"
+    finally:
+        keep_label_languages(None)

@@ -23,6 +23,7 @@ arithmetic and rate checks then class it and them as for a labelled triple.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Optional
 
@@ -73,3 +74,26 @@ def printed_amount(ctx: Context, value: Decimal, taken: set[int]) -> Optional[tu
                 if words and not any(id(w) in taken for w in words):
                     return line, words
     return None
+
+
+def swapped_net_and_total(doc: DocumentAmounts, chosen: dict) -> Optional[dict]:
+    """{"net", "tax", "total": (candidate, score)} with the chosen "net" and "total" read in
+    reverse and the tax their printed difference at a rate of the smaller (see the module), or
+    None. The tax is scored as the net ``net_on_the_page`` finds."""
+    if "net" not in chosen or "total" not in chosen or "tax" in chosen:
+        return None
+    net, total = chosen["net"][0], chosen["total"][0]
+    if net.raw is None or total.raw is None or not 0 < total.raw < net.raw or not net.words or not total.words:
+        return None
+    want = net.raw - total.raw
+    if want >= total.raw or not doc.rate_agrees(total.raw, want):
+        return None
+    printed = printed_amount(doc.ctx, want, {id(w) for w in net.words + total.words})
+    if printed is None:
+        return None
+    line, words = printed
+    score = _FOUND_SHARE * min(net.score, total.score)
+    tax = Candidate("tax", format_amount(want), score, "page_net", words, want, anchor=line)
+    as_net = replace(total, field="net", notes=[*total.notes, "labels_reversed"])
+    as_total = replace(net, field="total", notes=[*net.notes, "labels_reversed"])
+    return {"net": (as_net, as_net.score), "tax": (tax, score), "total": (as_total, as_total.score)}

@@ -30,7 +30,7 @@ from invoicepipe.domain.extraction.amount_agreement import agreed_base
 from invoicepipe.domain.extraction.amount_derivation import derive_missing, drop_unclosed_net, included_tax_positive
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
-from invoicepipe.domain.extraction.page_net import net_on_the_page, printed_amount
+from invoicepipe.domain.extraction.page_net import net_on_the_page, swapped_net_and_total, printed_amount
 from invoicepipe.domain.extraction.rate_split import rate_rows
 from invoicepipe.domain.extraction.row_sums import row_sums_totals
 from invoicepipe.domain.extraction.rows_after_tax import closed_by_rows_after_tax
@@ -79,8 +79,11 @@ def choose_amounts(ctx: Context, net: list[Candidate], tax: list[Candidate], tot
                                                     or _untaxed_reading_of(chosen, column)):
         chosen, closes, adjustment = {c.field: (c, c.score) for c in column}, True, _rounding_in(column)
     elif not closes:
-        # nothing labelled adds up: the total less the tax may be printed without a known label
-        found = net_on_the_page(doc, _without_gst_halves(tax) + _summed_tax_rows(tax), total)
+        # nothing labelled adds up: the total less the tax may be printed without a known label,
+        # or a "net" larger than the "total" read the two labels in reverse ("Total HT" and
+        # "Net à payer" in a language whose qualifiers no list holds)
+        found = (net_on_the_page(doc, _without_gst_halves(tax) + _summed_tax_rows(tax), total)
+                 or swapped_net_and_total(doc, chosen))
         if found is not None:
             chosen, closes = found, True
         elif (column := column or rate_rows_totals(ctx) or row_sums_totals(ctx)) is not None:
