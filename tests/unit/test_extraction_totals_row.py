@@ -276,3 +276,33 @@ def test_a_net_larger_than_the_total_reads_the_two_labels_in_reverse():
         assert _amounts(rows)["total"] != "60.75"
     finally:
         keep_label_languages(None)
+
+
+def test_one_item_over_a_row_of_sums_under_unknown_captions():
+    # one item, its amount printed again as the row's first sum, the row adding up by itself:
+    # net, tax and total; and the row is no second item
+    rows = {0: "KONTORITARBED HARJU", 2: "Zxqv 202600421",
+            5: [(47.0, "Nr"), (78.0, "Kogus"), (113.0, "Kood"), (180.0, "Kirjeldus"), (400.0, "Plorb"), (500.0, "Gnarf")],
+            6: [(53.0, "1"), (94.0, "15"), (113.0, "PAS-1011"), (180.0, "Pastapliiats must"), (420.0, "8,21"), (510.0, "123,15")],
+            8: [(147.0, "Zxqvrtu"), (333.0, "Plorbax 24%"), (490.0, "Gnarf kvant")],
+            9: [(160.0, "123,15"), (365.0, "29,56"), (515.0, "152,71")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("123.15", "29.56", "152.71")
+    assert ex.fields["total"].method == "row_sums"
+    assert [str(i.amount) for i in ex.lines] == ["123.15"]
+
+
+def test_the_row_read_as_the_sums_is_no_item():
+    # under captions no list holds the items' table runs on into the row of sums: the line the
+    # total was read from (``row_sums``) is no item, the items above it stay
+    from decimal import Decimal
+
+    from invoicepipe.domain.extraction.extract import _without_row_of_sums
+    from invoicepipe.domain.models import Box, ExtractedField, LineItem
+
+    item = LineItem("Pastapliiats", amount=Decimal("123.15"), page=1, box=Box(40, 294, 560, 304))
+    sums_row = LineItem("", amount=Decimal("152.71"), page=1, box=Box(150, 334, 560, 344))
+    total = ExtractedField("total", "152.71", 0.99, "row_sums", page=1, box=Box(515, 334, 545, 344))
+    assert _without_row_of_sums([item, sums_row], {"total": total}) == [item]
+    labelled = ExtractedField("total", "152.71", 0.99, "label_below", page=1, box=Box(515, 334, 545, 344))
+    assert _without_row_of_sums([item, sums_row], {"total": labelled}) == [item, sums_row]

@@ -185,14 +185,17 @@ def _run_adds_up(run, sums: tuple[Decimal, ...], at_least: int) -> bool:
 
 
 def items_above_add_up(ctx: Context, line: Line, net: Decimal) -> bool:
-    """Two or more of the amounts that end the lines right above ``line``, read upwards from it
-    in one aligned column (over a page break into the page before, ``_columns``), add up to
-    ``net``: the items a row of sums sums."""
+    """The amounts that end the lines right above ``line``, read upwards from it in one aligned
+    column (over a page break into the page before, ``_columns``), add up to ``net``: the items
+    a row of sums sums. One item is enough: its amount printed again as the row's first sum,
+    the row adding up by itself, is two readings that agree (a row of three amounts under
+    captions no list holds, each a sum of the others and the largest on the page, that also
+    repeats the amount right above it, is rare by chance)."""
     above = [e for e in _rightmost_amounts(ctx)
              if e.line.page < line.page or e.line.page == line.page and e.line.box.bottom <= line.box.top]
     tol = _ALIGN_CHARS * (ctx.layout.char_width or 5.0)
     for column in _columns(above, tol):
-        if _run_adds_up(reversed(column), (net,), 2):
+        if _run_adds_up(reversed(column), (net,), 1):
             return True
     return False
 

@@ -550,6 +550,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
     put("document_type", *_document_type(ctx, fields))
 
     items = _items_within_charges(doc, ctx, fields, read_line_items(doc, ctx, _net_of(fields), _amount_of(fields, "total")))
+    items = _without_row_of_sums(items, fields)
     if states_exchange_rate(ctx):
         items = _in_invoice_currency(doc, ctx, items, fields, totals, resolved[0].currency if resolved else None, put,
                                      remembered)
@@ -944,6 +945,16 @@ def _items_within_charges(doc: DocumentText, ctx: Context, fields: dict, items: 
         return items
     again = read_line_items(doc, ctx, net - charges, _amount_of(fields, "total"))
     return again if bridge_to_net(ctx, again, fields.get("net")) is not None else items
+
+
+def _without_row_of_sums(items: list[LineItem], fields: dict) -> list[LineItem]:
+    """``items`` less a row read as the totals' row of sums (``row_sums``): under captions no
+    list holds the items' table runs on into it, and its total was read as one more item."""
+    total = fields.get("total")
+    if total is None or total.method != "row_sums" or total.box is None:
+        return items
+    return [i for i in items if not (i.page == total.page and i.box is not None
+                                     and i.box.top < total.box.bottom and total.box.top < i.box.bottom)]
 
 
 def _net_of(fields: dict) -> Optional[Decimal]:
