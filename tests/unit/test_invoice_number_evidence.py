@@ -108,3 +108,17 @@ def test_the_one_identifier_dated_by_the_page_is_a_guess_at_the_number():
     wrapped = {0: "TORNILLERIA LEVANTE", 2: [(300.0, "A-"), (400.0, "22-abr-2026")], 3: [(300.0, "2026/00682")],
                9: "Total 146.83 EUR"}
     assert number(wrapped)[0] == "A-2026/00682"
+
+
+def test_a_column_that_prints_its_captions_under_their_values():
+    # read down the label's column: a value, its caption, a value, its caption, a value, its
+    # caption, nothing under the last: the captions stand under their values, and the number
+    # is the value over "Invoice No.", not the next caption's under it
+    column = {2: [(309.0, "202600464")], 3: [(309.0, "Invoice No.")], 4: [(309.0, "4500010794")],
+              5: [(309.0, "Zxqv plorbnum")], 6: [(309.0, "67496")], 7: [(309.0, "Gnarfkvant")]}
+    value, conf, evidence = number({0: "GEREEDSCHAP TWENTE", **column, 12: "Total 316.83 EUR"})
+    assert value == "202600464" and "captions_under_values" in evidence and conf >= 0.6
+    # a column closing with a value says nothing of which way its captions stand
+    column[8] = [(309.0, "A-77810")]
+    value, conf, evidence = number({0: "GEREEDSCHAP TWENTE", **column, 12: "Total 316.83 EUR"})
+    assert "captions_under_values" not in evidence and conf < 0.5

@@ -19,6 +19,7 @@ from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, document_context
 from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
+from invoicepipe.domain.extraction.caption_column import value_over_its_caption
 from invoicepipe.domain.extraction.dated_number import dated_numbers
 from invoicepipe.domain.extraction.stacked_date import year_below
 from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
@@ -428,10 +429,16 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cand.notes.append(doubt)
             conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         if name in ("invoice_number", "invoice_date") and cand is not None and value_over_label(ctx, cand, parser):
-            # values over their captions in rows of two or more: the one under the label may be
-            # the next caption's
-            cand.notes.append("value_over_label")
-            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+            over = value_over_its_caption(ctx, cand, parser)
+            if over is not None:
+                # the label's column prints each caption under its value: the one over it
+                over.notes[:0] = [n for n in cand.notes if n not in over.notes]
+                cand, conf = over, over.score
+            else:
+                # values over their captions in rows of two or more: the one under the label
+                # may be the next caption's
+                cand.notes.append("value_over_label")
+                conf = min(conf, CONTESTED_DATE_CONFIDENCE)
         elif name in ("invoice_number", "invoice_date") and cand is not None and value_left_of_label(ctx, cand, parser):
             # values before their captions on a line: the one right of the label may be the next's
             cand.notes.append("value_left_of_label")
