@@ -105,7 +105,14 @@ def test_values_over_two_rows_of_captions_keep_the_value_under_a_label_from_auto
             12: [(300, "Total"), (450, "54.00 EUR")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     field = ex.fields["invoice_number"]
+    # the column says it: a value, its caption, a value, its caption, nothing under the last
+    # (``extraction.caption_column``): the number is the value over "Invoice No."
+    assert field.value == "RE-2026-0042" and "captions_under_values" in field.evidence, field
+    # a value under the last caption too: the column says nothing, the pair is held
+    rows[9] = [(40, "D-20817"), (160, "X-2")]
+    field = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
     assert "value_over_label" in field.evidence and field.confidence <= 0.4, field
+    del rows[9]
     # with dates: "14.03.2026" over "Invoice Date" over "13.04.2026" says neither, but "Due date"
     # has its date over it and none under: the values stand over their captions
     # (``extraction.value_first``), and each caption takes the value over it
