@@ -174,3 +174,6 @@ def test_the_first_date_printed_may_have_its_year_wrapped_in_its_cell():
     assert first([(335, 187, "15 de fevereiro de"), (413, 197, "2026"), (321, 210, "17 de março de 2026")]) == "2026-02-15"
     # a year under the middle of the cell is another cell's
     assert first([(125, 181, "18 gennaio"), (213, 181, "19 marzo 2026"), (145, 192, "2026")]) == "2026-03-19"
+    # a day alone over its month over its year, the next cell's date half a line lower
+    assert first([(136, 285, "12"), (186, 291, "14 maart"), (136, 296, "februari"), (186, 301, "2026"),
+                  (136, 307, "2026")]) == "2026-02-12"

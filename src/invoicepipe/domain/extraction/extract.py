@@ -21,7 +21,7 @@ from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_can
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.caption_column import value_over_its_caption
 from invoicepipe.domain.extraction.dated_number import dated_numbers
-from invoicepipe.domain.extraction.stacked_date import year_below
+from invoicepipe.domain.extraction.stacked_date import day_over_month, year_below
 from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
@@ -793,6 +793,11 @@ def _years_wrapped(ctx: Context, line) -> list:
         found = year_below(ctx.layout, line, m.start(), m.end(), ctx.date_order)
         if found is not None:
             out.append((m.start(), *found))
+    for k, (start, _) in enumerate(line.spans):
+        # "12" over "februari" over "2026": the day alone on the cell's first line
+        found = day_over_month(ctx.layout, line, k, ctx.date_order)
+        if found is not None:
+            out.append((start, *found))
     return out
 
 

@@ -133,3 +133,37 @@ def year_below(layout: Layout, line: Line, start: int, end: int, order: Optional
     if not found or found[0].start != 0:
         return None
     return found[0].value, (*words, year_word)
+
+
+_DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])\.?")
+
+
+def day_over_month(layout: Layout, line: Line, k: int, order: Optional[str]):
+    """(date, words) of a date its narrow cell wraps one part a line, the day word ``k`` of
+    ``line`` alone in its cell first ("12" over "februari" over "2026"), or None: the cell's
+    next lines start within a character of the day, each right under the one before."""
+    day = line.words[k]
+    if not _DAY.fullmatch(day.text) or (k + 1 < len(line.words) and line.words[k + 1].box.x0 - day.box.x1 <= 1.5 * layout.char_width):
+        return None
+    cw, pieces, last = layout.char_width, [day.text], line
+    words = [day]
+    for _ in range(MAX_CELL_LINES - 1):
+        under = layout.below(last, day.box.x0 - cw, day.box.x0 + cw, max_lines=1)
+        if not under:
+            break
+        below, s, e = under[0]
+        cell = below.words_in(s, e)
+        if not cell or abs(cell[0].box.x0 - day.box.x0) > cw or below.box.top - last.box.bottom > last.height:
+            break
+        j = below.words.index(cell[0])
+        end = j
+        while end + 1 < len(below.words) and below.words[end + 1].box.x0 - below.words[end].box.x1 <= 1.5 * cw:
+            end += 1
+        pieces.append(below.text[below.spans[j][0]:below.spans[end][1]])
+        words.extend(below.words[j:end + 1])
+        last = below
+        text = " ".join(pieces)
+        found = dates_in(text, 0, order)
+        if found and found[0].start == 0 and found[0].end == len(text):
+            return found[0].value, tuple(words)
+    return None
