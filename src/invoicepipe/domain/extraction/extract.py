@@ -309,7 +309,18 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # whatever its words (``search._in_next_caption_column``); a caption hyphenated at its line
 # break is one word (``wrapped_labels``); an identifier alone under a large title is the number
 # (``title_number.bare_numbers_under_heading``); the net to pay is the amount payable.
-EXTRACTOR_VERSION = "kv-2.43"
+# kv-2.44: a header row's number carrying its row's year is the invoice's numbering, and a line
+# with words between its identifier and its date is no header row (``header_row``); the one
+# identifier dated by the page is a guess at a number no caption leads to (``dated_number``);
+# a column head names only the row of values right under it (``number_evidence``); a year far
+# from the date's is no unread date (``issue_witness``); a date wrapped in its cell is read from
+# the cell's own lines, and the first date printed may be one ("18 gennaio" over "2026", "12"
+# over "februari" over "2026", ``stacked_date``); a row of sums under unknown captions sums
+# the items of every page, one item enough, and is no item itself (``row_sums``); a net larger
+# than the total reads the two labels in reverse (``page_net.swapped_net_and_total``); a column
+# that prints its captions under their values names the value over the label
+# (``caption_column``).
+EXTRACTOR_VERSION = "kv-2.44"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
