@@ -21,7 +21,6 @@ from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_can
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.caption_column import value_over_its_caption
 from invoicepipe.domain.extraction.dated_number import dated_numbers
-from invoicepipe.domain.extraction.stacked_date import day_over_month, year_below
 from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
@@ -53,6 +52,7 @@ from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
                                                          issue_by_terms, sole_date, sole_witness)
+from invoicepipe.domain.extraction.stacked_date import day_over_month, year_below
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -316,7 +316,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # from the date's is no unread date (``issue_witness``); a date wrapped in its cell is read from
 # the cell's own lines, and the first date printed may be one ("18 gennaio" over "2026", "12"
 # over "februari" over "2026", ``stacked_date``); a row of sums under unknown captions sums
-# the items of every page, one item enough, and is no item itself (``row_sums``); a net larger
+# the items of every page, one item enough, and is no item itself (``row_sums``,
+# ``column_totals.items_above_add_up``); a net larger
 # than the total reads the two labels in reverse (``page_net.swapped_net_and_total``); a column
 # that prints its captions under their values names the value over the label
 # (``caption_column``).
@@ -777,8 +778,8 @@ def _not_the_due_dates(ctx: Context, cands: list[Candidate], captions_after: Val
 
 
 def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], float]:
-    """The first date printed, as a last guess at the date of issue when no label names it.
-    Not a date another label names (a due, delivery or order date on its line), nor the due
+    """The first date printed, as a last guess at the date of issue when no label names it (a
+    date its narrow cell wrapped over lines counts where it starts). Not a date another label names (a due, delivery or order date on its line), nor the due
     date's value printed again where its label went unread (a stamp over "Fällig am
     07.02.2026" leaves the date alone; "Zahlbar bis 07.02.2026" below still names it), nor
     a date after an order's or another document's label ("Ihre Bestellung vom 29.12.2025")."""
@@ -797,8 +798,9 @@ def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], 
 
 
 def _years_wrapped(ctx: Context, line) -> list:
-    """(start, date, words) of each day and month on ``line`` whose year wrapped onto the next
-    line of its cell (``stacked_date.year_below``)."""
+    """(start, date, words) of each date on ``line`` its narrow cell wrapped: a day and month
+    whose year stands on the next line (``stacked_date.year_below``), or a day alone over its
+    month and year (``stacked_date.day_over_month``)."""
     out = []
     for m in DAY_MONTH_ONLY.finditer(line.text):
         found = year_below(ctx.layout, line, m.start(), m.end(), ctx.date_order)

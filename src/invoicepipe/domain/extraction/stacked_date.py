@@ -14,7 +14,13 @@ Where the next column's cell wraps too and its lines sit between this cell's ("1
 "februari" / "2026" under "DATUM:" beside "14 maart" / "2026" half a line lower), the lines
 within the column interleave two dates and none is read. The cell's own lines then are those
 that start where its first line starts (a narrow cell wraps flush left); the others are the
-next cell's."""
+next cell's.
+
+Without a label the same cells hold the first date printed, the last guess at the date of
+issue (``extract._first_date``): a day and month whose year the cell wrapped onto the next
+line, flush with the cell's left or right edge (``year_below``), or a day alone over its month
+over its year (``day_over_month``). Read line by line neither is a date, and the due date
+printed whole beside it was taken for the first."""
 
 from __future__ import annotations
 
@@ -66,13 +72,18 @@ def _flush_left(layout: Layout, line: Line, x0: float, x1: float) -> list:
         k = next((i for i, w in enumerate(below.words) if w in words and abs(w.box.x0 - left) <= cw), None)
         if k is None:
             continue
-        last = k
-        while last + 1 < len(below.words) and below.words[last + 1].box.x0 - below.words[last].box.x1 <= 1.5 * cw:
-            last += 1
-        out.append((below, below.spans[k][0], below.spans[last][1], k))
+        out.append((below, below.spans[k][0], below.spans[_cell_last(below, k, cw)][1], k))
         if len(out) == MAX_CELL_LINES:
             break
     return [(below, s, e) for below, s, e, _ in out]
+
+
+def _cell_last(line: Line, k: int, cw: float) -> int:
+    """The index of the last word of the cell word ``k`` of ``line`` opens: the words after it
+    at most a word space and a half apart."""
+    while k + 1 < len(line.words) and line.words[k + 1].box.x0 - line.words[k].box.x1 <= 1.5 * cw:
+        k += 1
+    return k
 
 
 def _joined(pieces: list, order: Optional[str]):
@@ -110,10 +121,8 @@ def year_below(layout: Layout, line: Line, start: int, end: int, order: Optional
     if not words:
         return None
     cw = layout.char_width
-    k = line.words.index(words[-1])
-    while k + 1 < len(line.words) and line.words[k + 1].box.x0 - line.words[k].box.x1 <= 1.5 * cw:
-        k += 1  # the cell runs on ("de" after the month)
-    left, right = words[0].box.x0, line.words[k].box.x1
+    # the cell may run on past the day and month ("de" after the month)
+    left, right = words[0].box.x0, line.words[_cell_last(line, line.words.index(words[-1]), cw)].box.x1
     under = layout.below(line, left - cw, right + cw, max_lines=1)
     if not under:
         return None
@@ -142,10 +151,10 @@ def day_over_month(layout: Layout, line: Line, k: int, order: Optional[str]):
     """(date, words) of a date its narrow cell wraps one part a line, the day word ``k`` of
     ``line`` alone in its cell first ("12" over "februari" over "2026"), or None: the cell's
     next lines start within a character of the day, each right under the one before."""
-    day = line.words[k]
-    if not _DAY.fullmatch(day.text) or (k + 1 < len(line.words) and line.words[k + 1].box.x0 - day.box.x1 <= 1.5 * layout.char_width):
-        return None
-    cw, pieces, last = layout.char_width, [day.text], line
+    day, cw = line.words[k], layout.char_width
+    if not _DAY.fullmatch(day.text) or _cell_last(line, k, cw) != k:
+        return None  # not alone in its cell
+    pieces, last = [day.text], line
     words = [day]
     for _ in range(MAX_CELL_LINES - 1):
         under = layout.below(last, day.box.x0 - cw, day.box.x0 + cw, max_lines=1)
@@ -156,9 +165,7 @@ def day_over_month(layout: Layout, line: Line, k: int, order: Optional[str]):
         if not cell or abs(cell[0].box.x0 - day.box.x0) > cw or below.box.top - last.box.bottom > last.height:
             break
         j = below.words.index(cell[0])
-        end = j
-        while end + 1 < len(below.words) and below.words[end + 1].box.x0 - below.words[end].box.x1 <= 1.5 * cw:
-            end += 1
+        end = _cell_last(below, j, cw)
         pieces.append(below.text[below.spans[j][0]:below.spans[end][1]])
         words.extend(below.words[j:end + 1])
         last = below
