@@ -104,6 +104,9 @@ def test_the_one_identifier_dated_by_the_page_is_a_guess_at_the_number():
     assert number({**page, 7: "Wrtx zxqv: DIT-2026-00350"}) is None
     # dates of two years: which year numbers the invoice, nothing says
     assert number({**page, 7: "Kvant 2025.12.30."}) is None
+    # five digits opening with the year are a postcode's, not a number's
+    postcode = {k: v for k, v in page.items() if k != 1}
+    assert number({**postcode, 2: "Via Larga 8, 20261 Milano"}) is None
     # a number's opening wrapped over it in its narrow cell is its own
     wrapped = {0: "TORNILLERIA LEVANTE", 2: [(300.0, "A-"), (400.0, "22-abr-2026")], 3: [(300.0, "2026/00682")],
                9: "Total 146.83 EUR"}

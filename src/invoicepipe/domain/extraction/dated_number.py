@@ -60,8 +60,8 @@ def dated_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
             if parsed is None:
                 continue
             value, raw, s, e, quality = parsed
-            if not dated.search(value) or not re.search(r"[^\d]|\d{5,}", value) or len(value) <= 4:
-                continue  # a year alone is no number
+            if not dated.search(value) or not re.search(r"[^\d]|\d{6,}", value):
+                continue  # a year alone, or five digits (a postcode: "20261 Milano"), is no number
             words = line.words_in(s, e)
             opening = _opening_over(ctx, line, words[0]) if words else None
             if opening is not None:
