@@ -125,16 +125,3 @@ def test_a_column_that_prints_its_captions_under_their_values():
     column[8] = [(309.0, "A-77810")]
     value, conf, evidence = number({0: "GEREEDSCHAP TWENTE", **column, 12: "Total 316.83 EUR"})
     assert "captions_under_values" not in evidence and conf < 0.5
-
-
-def test_an_unknown_number_caption_over_the_pages_dated_identifier_names_the_number():
-    # "Boekstuknummer:" (a caption no list holds, ending in a number word) over the page's one
-    # identifier dated by its year: two facts apart name the invoice's own number
-    page = {0: "GEREEDSCHAP TWENTE", 2: [(309.0, "Zxqvstuknummer:")], 3: [(309.0, "202600176")],
-            4: [(309.0, "Plorb:"), (400.0, "20-01-2026")], 9: "Total 316.83 EUR"}
-    value, conf, evidence = number(page)
-    assert value == "202600176" and "unknown_caption" in evidence and "dated_number" in evidence and conf >= 0.6
-    # undated, the caption alone leaves it a guess
-    undated = {**page, 3: [(309.0, "176-77810")]}
-    value, conf, evidence = number(undated)
-    assert value == "176-77810" and "dated_number" not in evidence and conf < 0.5

@@ -11,10 +11,7 @@ year of the page's dates is a guess at the number: the page's dates must all be 
 
 A guess only: scored ``DATED_GUESS_SCORE``, under every routing threshold after calibration
 (the OCR map's lowest step included), so a person confirms it; the vendor's own numbering
-(``number_series``) may confirm it later. Where a number caption no list holds leads to the
-same identifier ("Boekstuknummer:" over "202600176", ``unknown_caption``), the two facts
-apart name it (``is_the_dated_number``: lifted in ``extract`` as a header row's dated number
-is). (Measured on the 25 development sets with the
+(``number_series``) may confirm it later. (Measured on the 25 development sets with the
 labels of all languages but English removed: see fixtures/README.md, "Measured: the numbers
 no caption leads to".)
 """
@@ -69,7 +66,7 @@ def dated_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
             opening = _opening_over(ctx, line, words[0]) if words else None
             if opening is not None:
                 value, raw, words = opening.text + value, opening.text + str(raw), (opening, *words)
-            found.setdefault(_key(value), Candidate(
+            found.setdefault(re.sub(r"[\s./-]", "", value).upper(), Candidate(
                 "invoice_number", value, round(DATED_GUESS_SCORE * quality, 4), "dated_number", words,
                 raw, ["dated_number"], line))
     return list(found.values()) if len(found) == 1 else []
@@ -89,14 +86,3 @@ def _opening_over(ctx: Context, line, first):
     if first.box.top - above.box.bottom > above.box.bottom - above.box.top:
         return None  # a line apart: not the same cell's
     return words[0]
-
-
-def is_the_dated_number(ctx: Context, cand: Candidate, parser: Callable) -> bool:
-    """``cand``'s value is the page's one dated identifier (``dated_numbers``), spacing and
-    separators aside."""
-    found = dated_numbers(ctx, parser)
-    return len(found) == 1 and _key(found[0].value) == _key(cand.value)
-
-
-def _key(value: str) -> str:
-    return re.sub(r"[\s./-]", "", value).upper()

@@ -20,7 +20,7 @@ from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, 
 from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_candidates
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.caption_column import value_over_its_caption
-from invoicepipe.domain.extraction.dated_number import dated_numbers, is_the_dated_number
+from invoicepipe.domain.extraction.dated_number import dated_numbers
 from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
@@ -311,8 +311,7 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # (``title_number.bare_numbers_under_heading``); the net to pay is the amount payable.
 # kv-2.44: a header row's number carrying its row's year is the invoice's numbering, and a line
 # with words between its identifier and its date is no header row (``header_row``); the one
-# identifier dated by the page is a guess at a number no caption leads to, and names it where
-# a number caption no list holds leads to it too (``dated_number``);
+# identifier dated by the page is a guess at a number no caption leads to (``dated_number``);
 # a column head names only the row of values right under it (``number_evidence``); a year far
 # from the date's is no unread date (``issue_witness``); a date wrapped in its cell is read from
 # the cell's own lines, and the first date printed may be one ("18 gennaio" over "2026", "12"
@@ -513,11 +512,6 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             elif not cand.notes and dated_in_row(ctx, cand):
                 # a header row's number dated by the row's own date: the invoice's numbering
                 cand.notes.append("dated_in_row")
-                conf = max(conf, DATED_NUMBER_SCORE)
-            elif cand.notes == ["unknown_caption"] and is_the_dated_number(ctx, cand, parser):
-                # a number caption no list holds leads to the page's one dated identifier: two
-                # facts apart say it is the invoice's own numbering
-                cand.notes.append("dated_number")
                 conf = max(conf, DATED_NUMBER_SCORE)
         if cand is not None and doubted and doubted.intersection(cand.words):
             # another engine read these words otherwise (``identifier_reread.with_doubt``): the
