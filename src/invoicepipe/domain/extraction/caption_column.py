@@ -12,9 +12,9 @@ caption's. (The mirror, captions over their values, opens with a caption and clo
 value; what alternates otherwise, or stands in fewer than two pairs, says nothing.)
 
 The value over the label is scored as a value over its label in a row of captions
-(``search.ABOVE_PLACEMENT``), noted ``captions_under_values``; the value language's vocabulary
-knew (``value_first``) reads the same layout by a label it knows, where this reads it by the
-shape of the column alone.
+(``search.ABOVE_PLACEMENT``), noted ``captions_under_values``. ``value_first`` reads the same
+layout where a label the vocabulary knows witnesses it; this reads it by the shape of the
+column alone.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ year of the page's dates is a guess at the number: the page's dates must all be 
 A guess only: scored ``DATED_GUESS_SCORE``, under every routing threshold after calibration
 (the OCR map's lowest step included), so a person confirms it; the vendor's own numbering
 (``number_series``) may confirm it later. (Measured on the 25 development sets with the
-labels of all languages but English removed: see fixtures/README.md, "Measured: the numbers
-no caption leads to".)
+labels of all languages but English removed: see fixtures/README.md, "Measured: the shape of
+the page, not its words".)
 """
 
 from __future__ import annotations
@@ -23,15 +23,13 @@ from typing import Callable
 
 from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.labels import cells_apart
+from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 DATED_GUESS_SCORE = 0.35
 # the head of the page: a dated identifier further down is an item's or the footer's
 _HEAD_SHARE = 0.45
 _CODE = re.compile(r"[A-Za-z]{1,3}-?")  # a series code a word space before its number ("FT", "A-")
-# the opening of a number wrapped in its narrow cell, alone on the line over it ("A-" over
-# "2026/00682")
-_OPENING = re.compile(r"[0-9A-Za-z]{1,8}[/\-]")
 
 
 def dated_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
@@ -81,7 +79,7 @@ def _opening_over(ctx: Context, line, first):
         return None
     above, s, e = over[0]
     words = above.words_in(s, e)
-    if len(words) != 1 or not _OPENING.fullmatch(words[0].text) or abs(words[0].box.x0 - first.box.x0) > cw:
+    if len(words) != 1 or not NUMBER_OPENING.fullmatch(words[0].text) or abs(words[0].box.x0 - first.box.x0) > cw:
         return None
     if first.box.top - above.box.bottom > above.box.bottom - above.box.top:
         return None  # a line apart: not the same cell's

@@ -351,7 +351,7 @@ def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]
 
 # the opening of a number that ends its line at a separator: a series code or year ("A-",
 # "FV/", "2026-")
-_OPENING = re.compile(r"[0-9A-Za-z]{1,8}[/\-]")
+NUMBER_OPENING = re.compile(r"[0-9A-Za-z]{1,8}[/\-]")
 
 
 def opening_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
@@ -366,7 +366,7 @@ def opening_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
         return None
     over, opening, below = alone
     first, cw = cand.words[0], ctx.layout.char_width
-    if not _OPENING.fullmatch(opening.text) or abs(opening.box.x0 - first.box.x0) > _ALIGNED * cw:
+    if not NUMBER_OPENING.fullmatch(opening.text) or abs(opening.box.x0 - first.box.x0) > _ALIGNED * cw:
         return None
     if below.box.top - over.box.bottom > over.height:
         return None
@@ -387,7 +387,7 @@ def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
         return None
     line = label.line
     k = next((i for i, (s, _) in enumerate(line.spans) if s >= label.end), None)
-    if k is None or not _OPENING.fullmatch(line.words[k].text):
+    if k is None or not NUMBER_OPENING.fullmatch(line.words[k].text):
         return None
     opening = line.words[k]
     if k + 1 < len(line.words) and not cells_apart(opening, line.words[k + 1]):
