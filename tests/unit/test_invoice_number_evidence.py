@@ -92,6 +92,24 @@ def test_a_header_row_number_dated_by_its_row_is_the_invoices_own():
         assert value == undated and "dated_in_row" not in evidence and conf < 0.5, undated
 
 
+def test_the_date_beside_the_rows_dated_number_is_the_date_of_issue():
+    # a row of values under captions no list holds: the number that carries its row's year and
+    # the date beside it are the invoice's number and date; the later cell's earlier date (a
+    # delivery) names nothing. Without the dated number the first date stays a guess.
+    def issued(first):
+        rows = {0: "ORBITAL CLOUD SERVICES LTD",
+                3: [(40.0, "Zxqv wrt"), (160.0, "Plorb kvant"), (280.0, "Gnarf")],
+                4: [(40.0, first), (160.0, "04.02.2026"), (280.0, "28.01.2026")],
+                8: "Total 316.83 EUR"}
+        return extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+
+    dated = issued("RE2026-00254")
+    assert dated.value == "2026-02-04" and "dated_row" in dated.evidence and dated.confidence >= 0.6
+    for undated in ("K-10023", "RE2025-00254"):
+        guess = issued(undated)
+        assert guess.value == "2026-02-04" and "dated_row" not in guess.evidence and guess.confidence < 0.6, undated
+
+
 def test_the_one_identifier_dated_by_the_page_is_a_guess_at_the_number():
     # a caption in words no list holds: the one identifier that opens its digits with the
     # page's year is the invoice's numbering, read for a person to confirm
