@@ -90,6 +90,12 @@ def test_a_header_row_number_dated_by_its_row_is_the_invoices_own():
     for undated in ("K-10023", "KD-4512026", "RE2025-00254"):
         value, conf, evidence = number(header(undated))
         assert value == undated and "dated_in_row" not in evidence and conf < 0.5, undated
+    # digits alone make a header row only where they open with the row's year and run past it
+    value, conf, evidence = number(header("2026000237"))
+    assert value == "2026000237" and "dated_in_row" in evidence and conf >= 0.6
+    for digits in ("4512026", "20261"):
+        found = number(header(digits))
+        assert found is None or found[0] != digits or found[1] < 0.5, digits
 
 
 def test_the_date_beside_the_rows_dated_number_is_the_date_of_issue():

@@ -322,7 +322,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # that prints its captions under their values names the value over the label
 # (``caption_column``).
 # kv-2.45: a header row's date beside its row's dated number is the date of issue
-# (``issue_witness.dated_row``).
+# (``issue_witness.dated_row``); digits alone opening with the date's year make a header row
+# (``header_row._dated_digits``).
 EXTRACTOR_VERSION = "kv-2.45"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

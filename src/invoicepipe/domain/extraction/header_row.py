@@ -49,7 +49,8 @@ def header_row_candidates(ctx: Context) -> dict[str, list[Candidate]]:
             continue
         dates = dates_in(line.text, 0, ctx.date_order)
         found = identifier_in(line.text[: dates[0].start], 0) if dates else None
-        if not found or not (re.search(r"[A-Za-z]", found[0]) or re.search(r"\d[-/.]\d", found[0])):
+        if not found or not (re.search(r"[A-Za-z]", found[0]) or re.search(r"\d[-/.]\d", found[0])
+                             or _dated_digits(found[0], dates[0].value.year)):
             continue
         value, s, e = _own_cell(line, *found)
         between = line.text[e:dates[0].start].split()
@@ -67,6 +68,13 @@ def header_row_candidates(ctx: Context) -> dict[str, list[Candidate]]:
                                                 "header_row", line.words_in(dates[1].start, dates[1].end), line)]
         return out
     return {}
+
+
+def _dated_digits(value: str, year: int) -> bool:
+    """Digits alone make no header row (a customer's or a postcode's), unless they open with
+    the year of the date beside them and run on past it ("202600161  20-01-2026"): the
+    invoice's own numbering (see the module)."""
+    return len(value) >= 6 and value.isdigit() and value.startswith(str(year))
 
 
 def _own_cell(line: Line, value: str, start: int, end: int) -> tuple[str, int, int]:
