@@ -255,6 +255,23 @@ def test_a_guess_that_is_another_date_gives_way_to_the_pair_the_terms_name():
     assert other.value == "2026-03-10" and other.confidence < 0.6
 
 
+def test_the_first_and_latest_date_is_the_date_of_issue_where_the_terms_name_no_due_date():
+    # "Dagsetning 14.03.2026" over "Afhending 10.03.2026" (the delivery it bills): the first date
+    # printed is the latest, and the vendor's terms (30 days) put no printed date before it
+    rows = _invoice()
+    rows[3] = "Afhending 10.03.2026"
+    date = _with_terms(rows).fields["invoice_date"]
+    assert date.value == "2026-03-14" and "latest_date" in date.evidence and date.confidence >= 0.6
+    # with no terms known, a due date printed first is not told apart: the guess stays one
+    guess = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert "latest_date" not in guess.evidence and guess.confidence < 0.6
+    # the due date printed first, the date of issue the terms before it: the pair names both
+    rows[2], rows[3] = "Gjalddagi 13.04.2026", "Dagsetning 14.03.2026"
+    ex = _with_terms(rows)
+    assert (ex.value("invoice_date"), ex.value("due_date")) == ("2026-03-14", "2026-04-13")
+    assert "latest_date" not in ex.fields["invoice_date"].evidence
+
+
 @pytest.mark.parametrize("rows_of_dates", [
     # a service month whose ends are 30 days apart is no date of issue and due date
     {3: "Tímabil 14.03.2026 - 13.04.2026"},

@@ -51,7 +51,8 @@ from invoicepipe.domain.extraction.second_currency import code_beside, items_net
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
-                                                         dated_row, issue_by_terms, sole_date, sole_witness)
+                                                         dated_row, issue_by_terms, latest_date, sole_date,
+                                                         sole_witness)
 from invoicepipe.domain.extraction.stacked_date import day_over_month, year_below
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, unknown_caption_numbers
@@ -323,7 +324,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # (``caption_column``).
 # kv-2.45: a header row's date beside its row's dated number is the date of issue
 # (``issue_witness.dated_row``); digits alone opening with the date's year make a header row
-# (``header_row._dated_digits``).
+# (``header_row._dated_digits``); with the terms known and no pair of dates they name, the first
+# date printed, later than every other, is the date of issue (``issue_witness.latest_date``).
 EXTRACTOR_VERSION = "kv-2.45"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -838,8 +840,12 @@ def _confirm_issue(ctx: Context, fields: dict, terms: list[int], text_layer: boo
             fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("sole_date",))
             return
     pair = issue_by_terms(ctx, value, terms, read_due)
-    if pair is None and confirmable(issued.method, issued.evidence) and dated_row(issued, fields.get("invoice_number")):
-        fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("dated_row",))
+    if pair is None and confirmable(issued.method, issued.evidence):
+        # no pair of dates the terms apart says the guess is another date: its place says which
+        if dated_row(issued, fields.get("invoice_number")):
+            fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("dated_row",))
+        elif text_layer and sole_witness(issued.method, issued.evidence) and latest_date(ctx, value, terms):
+            fields["invoice_date"] = replace(issued, confidence=CONFIRMED_SCORE, evidence=issued.evidence + ("latest_date",))
     elif pair is not None:
         # the held date was another one (the due date first in a header row, a delivery date,
         # a cover letter's): the one pair of printed dates the terms apart names the date of
