@@ -337,6 +337,18 @@ def test_a_day_and_month_without_their_year_leave_the_whole_date_no_sole_one():
     assert "sole_date" not in guess.evidence and guess.confidence < 0.6
 
 
+def test_a_year_in_an_items_words_is_no_unread_date():
+    # "Praxis Umsatzsteuer 2026" (a book's edition) on a priced item line: the one date printed
+    # is still the only one; the same year alone on a line of its own says a date went unread
+    rows = _invoice()
+    rows[6] = [(40, "Handbók 2026"), (300, "1"), (380, "4.500,00"), _right("4.500,00")]
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert "sole_date" in ex.fields["invoice_date"].evidence
+    rows[3] = [(300, "2026")]
+    guess = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert "sole_date" not in guess.evidence and guess.confidence < 0.6
+
+
 def test_the_evaluation_can_read_only_some_languages_labels():
     from invoicepipe.domain.extraction.labels import keep_label_languages, labels_in_text
 

@@ -325,7 +325,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # kv-2.45: a header row's date beside its row's dated number is the date of issue
 # (``issue_witness.dated_row``); digits alone opening with the date's year make a header row
 # (``header_row._dated_digits``); with the terms known and no pair of dates they name, the first
-# date printed, later than every other, is the date of issue (``issue_witness.latest_date``).
+# date printed, later than every other, is the date of issue (``issue_witness.latest_date``); a
+# year in a priced item line's words is no unread date (``issue_witness._priced``).
 EXTRACTOR_VERSION = "kv-2.45"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

@@ -19,7 +19,9 @@ that no caption names. Four witnesses say which date it is without any word:
   two-digit year on a page that prints four-digit years, or a year standing as a word of its
   own outside every date read, says a date went unread: no witness then (English labels
   only, 119 of 119 right after, 131 of 132 before; on the holdouts, as aggregates, the one
-  wrong sole date paid is held).
+  wrong sole date paid is held). A year in the words of a priced item line (a book's
+  edition, "Praxis Umsatzsteuer 2026") is no unread date (kv-2.45: 6 more invoices straight
+  through with English labels only, none wrong).
 - ``latest_date``: the guess, read from a text layer, is the latest date printed, the others
   within a quarter before it and none the terms before it ("23.01.2026 r. | 16.01.2026 r."):
   the dates it bills are not after the date of issue, and a due date printed first would
@@ -63,6 +65,7 @@ from invoicepipe.domain.models import DERIVED_ISSUE_METHOD, ExtractedField
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
+_PRICE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ .,']?\d{3})*[.,]\d\d(?![\d.,]\d)")
 _YEAR_WORD = re.compile(r"\(?(?:19|20)\d\d(?:\.|,|\)|r\.?)?")
 # a date followed by this opens a period ("vom 06.12.2013 bis zum 06.12.2014", "01/01/26 -
 # 31/01/26"): a service month is often the terms long, and its ends are no issue and due date
@@ -185,7 +188,7 @@ def _every_date_read(ctx: Context, issued: date) -> Optional[list[date]]:
         # ("gegužės 30 | birželio 29 d." read as 30 June 2029), and the page's dates unread
         return None
     if any(_YEAR_WORD.fullmatch(w.text) and _near_year(w.text, issued)
-           and not any(d.start <= sp[0] < d.end for _, d in found if _ is line)
+           and not any(d.start <= sp[0] < d.end for _, d in found if _ is line) and not _priced(line)
            for line in ctx.layout.lines for w, sp in zip(line.words, line.spans)):
         # a year standing as a word of its own outside every date read ("2026 m." over "gegužės
         # 30" in a narrow cell, "4/III/2026"'s year apart): a date is printed that no pattern read.
@@ -193,6 +196,12 @@ def _every_date_read(ctx: Context, issued: date) -> Optional[list[date]]:
         # beside it, and "2043" of a telephone number, "1945" of a founding are no dates
         return None
     return [d.value for _, d in found]
+
+
+def _priced(line) -> bool:
+    """An item's line: it prints a price and an amount ("Fachbuch: Praxis Umsatzsteuer 2026 ...
+    43,09 129,27"), so a year in its words names the item (a book's edition), not a date."""
+    return len(_PRICE.findall(line.text)) >= 2
 
 
 def _near_year(word: str, issued: date) -> bool:
