@@ -116,6 +116,16 @@ def test_the_date_beside_the_rows_dated_number_is_the_date_of_issue():
         assert guess.value == "2026-02-04" and "dated_row" not in guess.evidence and guess.confidence < 0.6, undated
 
 
+def test_a_weak_labels_value_gives_way_to_the_header_rows_number():
+    # a bare "NO" in a caption reaches down across the customer's cell ("... SAS" + the number)
+    # and names a value more weakly than a header row does: the row's dated number is read
+    rows = {0: "VISSERIE DU RHONE", 3: [(40.0, "ZXQV DE PLORB"), (309.0, "NO DE GNARF"), (397.0, "KVANT")],
+            4: [(40.0, "Meridian France SAS"), (309.0, "F2026-00578"), (397.0, "14.01.2026")],
+            5: [(40.0, "Service Comptabilite")], 9: "Total 296,24 EUR"}
+    value, conf, evidence = number(rows)
+    assert value == "F2026-00578" and "dated_in_row" in evidence and conf >= 0.6
+
+
 def test_the_one_identifier_dated_by_the_page_is_a_guess_at_the_number():
     # a caption in words no list holds: the one identifier that opens its digits with the
     # page's year is the invoice's numbering, read for a person to confirm

@@ -22,6 +22,7 @@ from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.caption_column import value_over_its_caption
 from invoicepipe.domain.extraction.dated_number import dated_numbers
 from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
+from invoicepipe.domain.extraction.header_row import SCORES as HEADER_SCORES
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
 from invoicepipe.domain.extraction.item_row_labels import weaker_on_item_rows, without_item_labels
@@ -326,7 +327,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # (``issue_witness.dated_row``); digits alone opening with the date's year make a header row
 # (``header_row._dated_digits``); with the terms known and no pair of dates they name, the first
 # date printed, later than every other, is the date of issue (``issue_witness.latest_date``); a
-# year in a priced item line's words is no unread date (``issue_witness._priced``).
+# year in a priced item line's words is no unread date (``issue_witness._priced``); a header row
+# competes with labels that name a value more weakly than it does.
 EXTRACTOR_VERSION = "kv-2.45"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -406,7 +408,10 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # captions printed after their values: the labels of a witnessed block read back
             read_back, taken = captions_after.candidates(ctx, name, parser)
             cands = [c for c in cands if c.label is None or id(c.label) not in taken] + read_back
-        cands += unlabelled.get(name, []) if not cands else []
+        # a header row's value where no label names one more strongly than the row does (a bare
+        # "No" reaching across the customer's cell to "SAS F2026-00578")
+        weak = all(c.score < HEADER_SCORES.get(name, 0.0) for c in cands)
+        cands += unlabelled.get(name, []) if weak else []
         if name == "po_number" and not cands:
             # no label names an order: the buyer's reference may be it, too weakly to pass alone
             cands = label_candidates(ctx, name, parser, labels="buyer_reference", scale=BUYER_REFERENCE_SCALE)
