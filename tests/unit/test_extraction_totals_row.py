@@ -304,5 +304,29 @@ def test_the_row_read_as_the_sums_is_no_item():
     sums_row = LineItem("", amount=Decimal("152.71"), page=1, box=Box(150, 334, 560, 344))
     total = ExtractedField("total", "152.71", 0.99, "row_sums", page=1, box=Box(515, 334, 545, 344))
     assert _without_row_of_sums([item, sums_row], {"total": total}) == [item]
+    # a labelled total's row too, where the row's one amount is the total's; an item row beside
+    # the box with its own amount, or with a quantity and price, stays
     labelled = ExtractedField("total", "152.71", 0.99, "label_below", page=1, box=Box(515, 334, 545, 344))
-    assert _without_row_of_sums([item, sums_row], {"total": labelled}) == [item, sums_row]
+    assert _without_row_of_sums([item, sums_row], {"total": labelled}) == [item]
+    other = LineItem("", amount=Decimal("52.71"), page=1, box=Box(150, 334, 560, 344))
+    priced = LineItem("", Decimal("1"), Decimal("152.71"), Decimal("152.71"), page=1, box=Box(150, 334, 560, 344))
+    assert _without_row_of_sums([item, other, priced], {"total": labelled}) == [item, other, priced]
+
+
+def test_a_row_that_printed_a_sum_is_no_item():
+    # the items' table runs on into the totals under captions no list holds: the row that
+    # printed the net ("Ar PVN apliekamā vērtība -16,84 €", one amount, no quantity or price)
+    # is no second item; the one item, of the same amount with its quantity and price, stays
+    from decimal import Decimal
+
+    from invoicepipe.domain.extraction.extract import _without_row_of_sums
+    from invoicepipe.domain.models import Box, ExtractedField, LineItem
+
+    item = LineItem("Lodīšu pildspalva melna", Decimal("-2"), Decimal("8.42"), Decimal("-16.84"), page=1,
+                    box=Box(41, 245, 560, 255))
+    sum_row = LineItem("Ar PVN apliekamā vērtība", amount=Decimal("-16.84"), page=1, box=Box(338, 271, 560, 281))
+    net = ExtractedField("net", "-16.84", 0.94, "column_sums", 1, Box(523, 272, 550, 280))
+    assert _without_row_of_sums([item, sum_row], {"net": net}) == [item]
+    # a net read off the one item's own row leaves the item
+    on_item = ExtractedField("net", "-16.84", 0.3, "largest_amount", 1, Box(527, 246, 555, 254))
+    assert _without_row_of_sums([item], {"net": on_item}) == [item]

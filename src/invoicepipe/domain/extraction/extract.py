@@ -328,7 +328,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # (``header_row._dated_digits``); with the terms known and no pair of dates they name, the first
 # date printed, later than every other, is the date of issue (``issue_witness.latest_date``); a
 # year in a priced item line's words is no unread date (``issue_witness._priced``); a header row
-# competes with labels that name a value more weakly than it does.
+# competes with labels that name a value more weakly than it does; a row that printed the net,
+# tax or total chosen, one amount and no quantity or price, is no item (``_without_row_of_sums``).
 EXTRACTOR_VERSION = "kv-2.45"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -990,13 +991,28 @@ def _items_within_charges(doc: DocumentText, ctx: Context, fields: dict, items: 
 
 
 def _without_row_of_sums(items: list[LineItem], fields: dict) -> list[LineItem]:
-    """``items`` less a row read as the totals' row of sums (``row_sums``): under captions no
-    list holds the items' table runs on into it, and its total was read as one more item."""
-    total = fields.get("total")
-    if total is None or total.method != "row_sums" or total.box is None:
-        return items
-    return [i for i in items if not (i.page == total.page and i.box is not None
-                                     and i.box.top < total.box.bottom and total.box.top < i.box.bottom)]
+    """``items`` less a row that printed the net, tax or total chosen: under captions no list
+    holds the items' table runs on into the totals, and a sum was read as one more item
+    ("Ar PVN apliekamā vērtība -16,84 €" under the one item of -16,84). A totals' row of sums
+    (``row_sums``) is one whatever its first amount; another row only where its item's amount
+    is the sum's own and it prints no quantity or price: the one item of an invoice whose net
+    was read off the item's row stays."""
+    def same_row(item: LineItem, sum_: ExtractedField) -> bool:
+        box = sum_.box
+        return item.page == sum_.page and item.box is not None and item.box.top < box.bottom and box.top < item.box.bottom
+
+    out = items
+    for name in ("total", "net", "tax"):
+        field = fields.get(name)
+        if field is None or field.box is None:
+            continue
+        if name == "total" and field.method == "row_sums":
+            out = [i for i in out if not same_row(i, field)]
+            continue
+        value = _amount_of(fields, name)
+        out = [i for i in out if not (same_row(i, field) and i.amount is not None and i.amount == value
+                                      and i.quantity is None and i.unit_price is None)]
+    return out
 
 
 def _net_of(fields: dict) -> Optional[Decimal]:
