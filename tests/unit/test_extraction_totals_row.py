@@ -330,3 +330,24 @@ def test_a_row_that_printed_a_sum_is_no_item():
     # a net read off the one item's own row leaves the item
     on_item = ExtractedField("net", "-16.84", 0.3, "largest_amount", 1, Box(527, 246, 555, 254))
     assert _without_row_of_sums([item], {"net": on_item}) == [item]
+
+
+def test_a_rows_thousands_set_a_digits_width_apart_are_joined_where_the_items_then_add_up():
+    # "1" + "290,00": a table's figure spacing sets the group a digit's width from its
+    # thousands, wider than a thousands space; read apart, the items miss the net by 1,000.
+    # Read again with such groups joined, they add up to it, and that reading is kept
+    rows = {0: "Biuro Prekes UAB", 1: "Invoice No. KNM-2026-0012", 2: "Invoice date 2026-01-29",
+            4: [(40, "Description"), (250, "Qty"), (300, "Price"), (350, "Disc."), (470, "Amount")],
+            5: [(40, "Toner cartridge"), (250, "20"), (300, "86,00"), (350, "25"), (470, "1"), (482, "290,00")],
+            6: [(40, "Paper A4"), (250, "1"), (300, "500,00"), (350, "0"), (482, "500,00")],
+            8: [(300, "Net amount"), (475, "1 790,00")], 9: [(300, "VAT 21%"), (482, "375,90")],
+            10: [(300, "Total"), (475, "2 165,90")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert [str(i.amount) for i in ex.lines] == ["1290.00", "500.00"] and "lines" in ex.fields["net"].evidence
+    # where joining makes nothing add up (a quantity and a price a digit apart), the first reading stays
+    rows[5] = [(40, "Toner cartridge"), (250, "20"), (300, "86,00"), (350, "25"), (470, "1"), (482, "290,00")]
+    rows[8] = [(300, "Net amount"), (482, "790,00")]
+    rows[9] = [(300, "VAT 21%"), (482, "165,90")]
+    rows[10] = [(300, "Total"), (482, "955,90")]
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert [str(i.amount) for i in ex.lines] == ["290.00", "500.00"]

@@ -329,7 +329,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # date printed, later than every other, is the date of issue (``issue_witness.latest_date``); a
 # year in a priced item line's words is no unread date (``issue_witness._priced``); a header row
 # competes with labels that name a value more weakly than it does; a row that printed the net,
-# tax or total chosen, one amount and no quantity or price, is no item (``_without_row_of_sums``).
+# tax or total chosen, one amount and no quantity or price, is no item (``_without_row_of_sums``);
+# groups a digit's width apart are read joined where the items then add up (``spaced_groups``).
 EXTRACTOR_VERSION = "kv-2.45"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -355,20 +356,41 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
     if not doc.pages and doc.einvoice_xml:
         return apply_calibration(extract_einvoice_only(doc.einvoice_xml, vendors, EXTRACTOR_VERSION), calibration, "text")
     result = _extract_printed(doc, vendors, calibration, memory, recall)
-    if not any(lost_group(f.evidence) for n, f in result.fields.items() if n in _AMOUNTS):
+    lost = any(lost_group(f.evidence) for n, f in result.fields.items() if n in _AMOUNTS)
+    if not lost and _adds_up(result) and not _items_fall_short(result):
         return result
     # a group a space left of an amount: read again with such groups joined, and keep that
-    # reading when its amounts then add up (``spaced_groups``)
+    # reading when its amounts then add up (``spaced_groups``). Where no amount showed such a
+    # group but the amounts do not add up, the groups may be set a digit's width apart ("1"
+    # + "290,00" in a table's figure spacing): the joined reading is kept only where its items
+    # add up to its net as well
     joined = joined_groups(doc)
     if joined is None:
         return result
     second = _extract_printed(joined, vendors, calibration, memory, recall)
-    return second if _adds_up(second) else result
+    if lost:
+        return second if _adds_up(second) else result
+    return second if _adds_up(second) and _items_add_up(second) else result
 
 
 _AMOUNTS = ("net", "tax", "total")
 # a cent: the rounding one line may carry when item amounts are added up
 _CENT = Decimal("0.01")
+
+
+def _items_fall_short(result: Extraction) -> bool:
+    """Every line item has its amount and together they miss the net: a row's thousands may
+    have been read apart from it."""
+    net = _amount_of(result.fields, "net")
+    amounts = [li.amount for li in result.lines]
+    return (net is not None and bool(amounts) and None not in amounts
+            and "lines" not in result.fields["net"].evidence and abs(sum(amounts) - net) > _CENT)
+
+
+def _items_add_up(result: Extraction) -> bool:
+    """The line items, each with its amount, add up to the net (``_check_items`` said so)."""
+    net = result.fields.get("net")
+    return net is not None and bool(result.lines) and "lines" in net.evidence
 
 
 def _adds_up(result: Extraction) -> bool:

@@ -13,6 +13,12 @@ its thousands (``joined_groups``); that reading is the page's when its net + tax
 then holds with the joined values (``extract``). A quantity joined to its price by
 mistake makes no header add up, and the line items it spoils no longer add up to the net,
 which holds the invoice either way.
+
+A table may also set its groups a digit's width apart (a figure space: "1" + "290,00" in an
+item's amount column), wider than the first reading joins. Nothing then marks a group left
+of the header amounts, but the items miss the net by the lost thousands, or the amounts do
+not add up at all. The joined reading is then kept only where its net + tax = total holds and
+its items add up to its net as well (``extract``): two sums, not one, must agree.
 """
 
 from __future__ import annotations
