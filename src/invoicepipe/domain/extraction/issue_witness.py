@@ -156,9 +156,9 @@ def sole_date(ctx: Context, issued: date) -> bool:
 
 
 def latest_date(ctx: Context, issued: date, terms: Iterable[int]) -> bool:
-    """``issued`` is printed first and every other date of the document is earlier, within
-    ``_EARLIER_REACH``, and none is the terms before it: the delivery, order or service dates
-    the invoice bills ("23.01.2026 | 16.01.2026", "Data sprzedaży 08.02.2026" under
+    """``issued`` (the guess: the first date printed, or a header row's) is later than every
+    other date of the document, each within ``_EARLIER_REACH`` and none the terms before it:
+    the delivery, order or service dates the invoice bills ("23.01.2026 | 16.01.2026", "Data sprzedaży 08.02.2026" under
     "17.02.2026"). A date of issue is not before what it bills; the one other date later than
     the date of issue is the due date, the terms after it. So the first date, latest of all,
     is the due date printed first (a utility bill's "pay by" box) only where the date of issue
