@@ -21,8 +21,7 @@ from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_can
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.caption_column import value_over_its_caption
 from invoicepipe.domain.extraction.dated_number import dated_numbers
-from invoicepipe.domain.extraction.header_row import DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
-from invoicepipe.domain.extraction.header_row import SCORES as HEADER_SCORES
+from invoicepipe.domain.extraction.header_row import SCORES as HEADER_SCORES, DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
 from invoicepipe.domain.extraction.item_row_labels import weaker_on_item_rows, without_item_labels
