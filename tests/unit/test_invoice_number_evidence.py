@@ -96,6 +96,13 @@ def test_a_header_row_number_dated_by_its_row_is_the_invoices_own():
     for digits in ("4512026", "20261"):
         found = number(header(digits))
         assert found is None or found[0] != digits or found[1] < 0.5, digits
+    # the year's last two digits set apart at either end of a scheme's runs date it, too
+    for short in ("193/26", "FV26-00429", "A-00383/26"):
+        value, conf, evidence = number(header(short))
+        assert value == short and "dated_in_row" in evidence and conf >= 0.6, short
+    for undated in ("K-26", "SO4426-118", "A-12-26-3", "193/25"):
+        value, conf, evidence = number(header(undated))
+        assert value == undated and "dated_in_row" not in evidence and conf < 0.5, undated
 
 
 def test_the_date_beside_the_rows_dated_number_is_the_date_of_issue():

@@ -330,7 +330,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # competes with labels that name a value more weakly than it does; a row that printed the net,
 # tax or total chosen, one amount and no quantity or price, is no item (``_without_row_of_sums``);
 # groups a digit's width apart are read joined where the items then add up (``spaced_groups``).
-EXTRACTOR_VERSION = "kv-2.45"
+# kv-2.46: a header row's number dated by its row's year in two digits set apart at one end
+# ("193/26", ``header_row.dated_in_row``).
+EXTRACTOR_VERSION = "kv-2.46"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
