@@ -349,19 +349,28 @@ def test_a_year_in_an_items_words_is_no_unread_date():
     assert "sole_date" not in guess.evidence and guess.confidence < 0.6
 
 
-def test_the_evaluation_can_read_only_some_languages_labels():
-    from invoicepipe.domain.extraction.labels import keep_label_languages, labels_in_text
+def test_the_evaluation_can_read_only_some_languages_labels(tmp_path):
+    from invoicepipe.adapters.ocr import OcrSettings
+    from invoicepipe.domain.extraction.labels import keep_label_languages, label_languages_kept, labels_in_text
+    from invoicepipe.evaluation.extraction_run import _cache_path
 
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(b"not really an image")
+    full = _cache_path(tmp_path, scan, False, OcrSettings())
     assert [h[0] for h in labels_in_text("rechnungsnummer re-1")] == ["invoice_number"]
+    assert label_languages_kept() == "all"
     try:
         keep_label_languages(frozenset({"en"}))
         assert labels_in_text("rechnungsnummer re-1") == ()
         assert [h[0] for h in labels_in_text("invoice number re-1")] == ["invoice_number"]
+        # an OCR reading's second readings ask the rules kept where to look: cached apart
+        assert label_languages_kept() == "en" and _cache_path(tmp_path, scan, False, OcrSettings()) != full
         with pytest.raises(ValueError, match="no labels in language"):
             keep_label_languages(frozenset({"xx"}))
     finally:
         keep_label_languages(None)
     assert [h[0] for h in labels_in_text("rechnungsnummer re-1")] == ["invoice_number"]
+    assert _cache_path(tmp_path, scan, False, OcrSettings()) == full
 
 
 def test_a_net_printed_as_the_largest_amount_is_no_total_the_rows_reach_by_chance():

@@ -20,6 +20,7 @@ from typing import Optional
 from ..adapters import readers
 from ..adapters.ocr import OcrSettings
 from ..domain.extraction import EXTRACTOR_VERSION
+from ..domain.extraction.labels import label_languages_kept
 from ..domain.models import DocumentText
 from ..domain.sniff import SNIFF_BYTES, XML, sniff_media_type
 from ..errors import PermanentError, UnreadableDocument
@@ -92,7 +93,10 @@ def _cache_path(cache: Path, path: Path, ignore_xml: bool, ocr: OcrSettings) -> 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     # the OCR reader's second readings (amounts, dates, numbers) ask the extraction rules where
     # to look and which reading to keep: a reading is the reader's and the rules' together
-    key = hashlib.sha256(f"{readers.READER_VERSION}|{EXTRACTOR_VERSION}|{ignore_xml}|{ocr}".encode()).hexdigest()[:12]
+    # (with the labels kept: a reading made with English labels only is not the full rules')
+    kept = label_languages_kept()
+    rules = EXTRACTOR_VERSION if kept == "all" else f"{EXTRACTOR_VERSION}|labels:{kept}"
+    key = hashlib.sha256(f"{readers.READER_VERSION}|{rules}|{ignore_xml}|{ocr}".encode()).hexdigest()[:12]
     return cache / f"{digest}-{key}.pickle"
 
 

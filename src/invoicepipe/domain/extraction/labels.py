@@ -99,6 +99,14 @@ def keep_label_languages(languages) -> None:
     _text_hits.cache_clear()
 
 
+def label_languages_kept() -> str:
+    """"all", or the comma list of the languages ``keep_label_languages`` kept: part of what a
+    cached OCR reading depends on, since its second readings ask the rules where to look."""
+    if len(_COMPILED) == len(_ALL_LABELS):
+        return "all"
+    return ",".join(sorted({lang for _, _, _, lang in _COMPILED}))
+
+
 @lru_cache(maxsize=None)
 def _label_scan() -> PatternSet:
     # built on first use, not at import: it costs about 0.2 s of CPU once per process
