@@ -166,3 +166,17 @@ def test_a_column_that_prints_its_captions_under_their_values():
     column[8] = [(309.0, "A-77810")]
     value, conf, evidence = number({0: "GEREEDSCHAP TWENTE", **column, 12: "Total 316.83 EUR"})
     assert "captions_under_values" not in evidence and conf < 0.5
+
+
+def test_an_amount_with_a_decimal_comma_is_no_identifier():
+    # identifier tokens stop at a comma: the whole part of "53,38-" alone read as a number, and
+    # a credit note's "Gutschrift gesamt 53,38- €" (its word a weak number label) gave "53"
+    from invoicepipe.domain.extraction.candidates import identifier_in
+    for amount in (" gesamt 53,38- €", " (12,50)", " 1.234,56", " €7,20", " -1.234,56 EUR"):
+        assert identifier_in(amount, 0) is None, amount
+    assert identifier_in(" KD-2026, 4711", 0)[0] == "KD-2026"
+    assert identifier_in(" 4500010195, 12,50", 0)[0] == "4500010195"
+    rows = {0: "WESERLAND BESCHLAEGE GMBH", 2: "Gutschrift", 6: [(40.0, "Pos Artikel"), (400.0, "Betrag")],
+            7: [(40.0, "1 Sechskantschraube"), (400.0, "44,86-")], 9: [(300.0, "Gutschrift gesamt 53,38- €")]}
+    found = number(rows)
+    assert found is None or found[0] not in ("53", "38"), found

@@ -271,6 +271,8 @@ def identifier_in(text: str, offset: int) -> Optional[tuple[str, int, int]]:
         tok = m.group(0).lstrip("#").rstrip(".")
         if not tok or _STOP.match(tok):
             continue
+        if _in_amount(text, m.start(), m.end()):
+            continue  # "53" of "53,38-": the token stops at the decimal comma, the word is an amount
         if tok.isdigit() and len(tok) <= 4:
             # the day or the year of a date written with its month's name ("17 gennaio 2026",
             # "January 17, 2026") is no number of its own
@@ -300,6 +302,21 @@ def _written_dates(text: str) -> list[tuple[int, int]]:
     if not any(ch.isalpha() for ch in text):
         return []
     return [(m.start(), m.end()) for rx in _WRITTEN_DATES for m in rx.finditer(text)]
+
+
+def _in_amount(text: str, start: int, end: int) -> bool:
+    """The token at ``start:end`` is part of a word that prints an amount with a decimal comma
+    and a sign or currency around it ("53,38-", "-1.234,56", "(12,50)", "€7,20"): identifier
+    tokens stop at a comma, so its whole part alone would otherwise read as a number."""
+    if not (end < len(text) and text[end] == "," or start > 0 and text[start - 1] == ","):
+        return False
+    a = start
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    b = end
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    return bool(_PLAIN_AMOUNT.fullmatch(text[a:b].strip("-+()€$£%:;")))
 
 
 def is_date_or_amount(tok: str) -> bool:
