@@ -124,3 +124,38 @@ def test_serija_nr_captions_a_lithuanian_invoices_series_and_number():
             6: [(40, "KNM 000748"), (160, "2026.01.30")]}
     f = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
     assert f.value == "KNM 000748" and f.method == "label_below" and f.confidence >= 0.7
+
+
+def test_a_caption_naming_another_party_or_paper_is_no_guess_at_the_number():
+    # with the other languages' labels removed, "Klient nr", "Tel.", "Org.nr." and an address's
+    # "calle F nº" are captions no list holds; each names another number than the document's, so
+    # the one caption left is the guess, and alone none of them is one
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    try:
+        keep_label_languages(frozenset({"en"}))
+        others = {0: "Faktura VAT", 2: "Polígono Malpica, calle F nº 12", 3: "Telefono +37 15 459880",
+                  4: "Org.nr. 921 504 470 MVA", 6: [(300, "Klient nr: 62731")]}
+        assert _number(others) is None
+        assert _number({**others, 7: [(300, "Zxqvnummer: 202600887")]})[0] == "202600887"
+        # a word's own ending "no" closes no caption ("interno"), a document word's does
+        assert _number({0: "Faktura", 6: [(300, "Codice interno SO463304")]}) is None
+        assert _number({0: "Factura", 6: [(300, "Nº de abono: A-2026/00776")]})[0] == "A-2026/00776"
+        # a number word the cell's words go on after says whose number it is, in words unread
+        assert _number({0: "Factura", 6: [(300, "Número de cliente")], 7: [(300, "15599")]}) is None
+    finally:
+        keep_label_languages(None)
+
+
+def test_a_number_caption_over_an_items_column_heads_the_articles():
+    # "Pos. Art.-Nr." on the items' head: the code under it is an article's, not the document's
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    try:
+        keep_label_languages(frozenset({"en"}))
+        rows = {0: "Rechnung", 8: [(40, "Pos. Art.-Nr."), (200, "Bezeichnung"), (380, "Menge"), (430, "E-Preis"), (500, "Betrag")],
+                9: [(40, "1 ISO-1003"), (200, "Sechskantschraube M6"), (380, "10"), (430, "2,50"), (500, "25,00")]}
+        found = _number(rows)
+        assert found is None or found[0] != "ISO-1003", found
+    finally:
+        keep_label_languages(None)

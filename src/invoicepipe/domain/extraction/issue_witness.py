@@ -58,9 +58,9 @@ import re
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
-from invoicepipe.domain.extraction.candidates import amounts_on, dates_in
+from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.parsing import DAY_MONTH_ONLY
-from invoicepipe.domain.extraction.search import Candidate, Context
+from invoicepipe.domain.extraction.search import Candidate, Context, priced_line
 from invoicepipe.domain.models import DERIVED_ISSUE_METHOD, ExtractedField
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
@@ -187,7 +187,7 @@ def _every_date_read(ctx: Context, issued: date) -> Optional[list[date]]:
         # ("gegužės 30 | birželio 29 d." read as 30 June 2029), and the page's dates unread
         return None
     if any(_YEAR_WORD.fullmatch(w.text) and _near_year(w.text, issued)
-           and not any(d.start <= sp[0] < d.end for _, d in found if _ is line) and not _priced(ctx, line)
+           and not any(d.start <= sp[0] < d.end for _, d in found if _ is line) and not priced_line(ctx, line)
            for line in ctx.layout.lines for w, sp in zip(line.words, line.spans)):
         # a year standing as a word of its own outside every date read ("2026 m." over "gegužės
         # 30" in a narrow cell, "4/III/2026"'s year apart): a date is printed that no pattern read.
@@ -195,12 +195,6 @@ def _every_date_read(ctx: Context, issued: date) -> Optional[list[date]]:
         # beside it, and "2043" of a telephone number, "1945" of a founding are no dates
         return None
     return [d.value for _, d in found]
-
-
-def _priced(ctx: Context, line) -> bool:
-    """An item's line: it prints a price and an amount ("Fachbuch: Praxis Umsatzsteuer 2026 ...
-    43,09 129,27"), so a year in its words names the item (a book's edition), not a date."""
-    return sum(t.has_decimals for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)) >= 2
 
 
 def _near_year(word: str, issued: date) -> bool:

@@ -100,6 +100,13 @@ Parser = Callable[[Context, Line, int, int], Optional[tuple[str, object, int, in
 SKIPPED_WORD_QUALITY = 0.45
 
 
+def priced_line(ctx: Context, line: Line) -> bool:
+    """An item's line: it prints a price and an amount ("Fachbuch: Praxis Umsatzsteuer 2026 ...
+    43,09 129,27"), so a year in its words names the item (a book's edition), not a date, and a
+    code in it ("ISO-1003" under "Pos. Art.-Nr.") is an article's, no document's number."""
+    return sum(t.has_decimals for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)) >= 2
+
+
 def parse_identifier(ctx: Context, line: Line, start: int, end: int):
     found = identifier_in(line.text[start:end], start)
     if not found:
