@@ -177,3 +177,23 @@ def test_the_first_date_printed_may_have_its_year_wrapped_in_its_cell():
     # a day alone over its month over its year, the next cell's date half a line lower
     assert first([(136, 285, "12"), (186, 291, "14 maart"), (136, 296, "februari"), (186, 301, "2026"),
                   (136, 307, "2026")]) == "2026-02-12"
+
+
+def test_a_date_wrapped_under_a_label_that_wraps_too():
+    # "Data wystawienia" over "faktury" (the invoice's word ends the label, naming the same
+    # date) over "6 kwietnia" over "2026 r.": the cell's date is read under the label's last line
+    rows = [(37, 84, "HURTOWNIA BUDOWLANA WARTA"), (200, 172, "Faktura nr"), (360, 172, "Data wystawienia"),
+            (480, 172, "Nr zamówienia"), (360, 181, "faktury"), (200, 189, "FV/80/04/2026"), (360, 189, "6 kwietnia"),
+            (480, 189, "4500010591"), (360, 200, "2026 r."), (300, 400, "Razem 1 602,03 PLN")]
+    ex = extract_invoice(doc(rows, method="pdf_text", height=8.0), [])
+    assert ex.value("invoice_date") == "2026-04-06" and "stacked" in ex.fields["invoice_date"].evidence
+
+
+def test_a_wrapped_date_beside_a_value_reaching_into_its_column():
+    # "FV/749/04/2026" in the cell left of "5 kwietnia" reaches into the date's column (which
+    # opens three characters left of its label): its words are the other cell's, not the date's
+    rows = [(37, 84, "HURTOWNIA BUDOWLANA WARTA"), (262, 198, "Numer faktury"), (360, 198, "Data wystawienia"),
+            (480, 198, "Zamówienie nr"), (262, 207, "FV/749/04/2026"), (360, 207, "5 kwietnia"), (480, 207, "4500010800"),
+            (360, 217, "2026 r."), (300, 400, "Razem 1 602,03 PLN")]
+    ex = extract_invoice(doc(rows, method="pdf_text", height=8.0), [])
+    assert ex.value("invoice_date") == "2026-04-05" and "stacked" in ex.fields["invoice_date"].evidence

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in, skipped_before
+from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.second_reading import read_again_alike, stands_apart
 from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
@@ -174,6 +175,11 @@ def _label_continued(hit: LabelHit, below: Line, start: int, end: int) -> Option
     for field, strength, _, s, e in labels_in_text(joined):
         if s == 0 and e > len(label) + 1 and strength > hit.strength:
             return field, strength
+    if len(words) == 1 and hit.field in ("invoice_date", "invoice_number") and hit.strength >= 0.8 \
+            and is_invoice_word(fold_accents(words[0].text).lower().strip(".:")):
+        # "Data wystawienia" over "faktury", "Datum" over "Rechnung": the invoice's word alone
+        # finishes the label without changing what it names
+        return hit.field, hit.strength
     return None
 
 
@@ -297,6 +303,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         above = _value_above(ctx, line, lbox, col_x1, parser)  # only in a row of captions
         passed = 0  # lines under the label with a letter or digit (a speck's line is none)
         wrapped_at = None  # the line the label's own words continue on, when they do
+        label_end = line  # the label's last line: its own, or the one it wraps onto
         for n, (below, s, e) in enumerate(ctx.layout.below(line, lbox.x0 - 3 * cw, col_x1, max_lines=2)):
             if passed and above is not None:
                 break  # a caption's value stands right over it, not two lines down
@@ -324,7 +331,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 if k + 1 < len(below.words) and below.words[k + 1].box.x0 - cont[0].box.x1 <= 1.5 * cw:
                     s = below.spans[k][1]
                 else:
-                    wrapped_at = n
+                    wrapped_at, label_end = n, below
                     continue
             s = _column_start(below, s, e, lbox, cw)
             if next_label and next_label[0].box.x0 > lbox.x1:
@@ -354,7 +361,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                                             below.words_in(vs, ve), line, hit, ["in_cell"]))
                 continue
         if len(out) == before and parser is parse_date_value:
-            stacked = stacked_date(ctx.layout, line, lbox.x0 - 3 * cw, col_x1, ctx.date_order)
+            # under the label's last line: "Data wystawienia" / "faktury" over "6 kwietnia" / "2026 r."
+            stacked = stacked_date(ctx.layout, label_end, lbox.x0 - 3 * cw, col_x1, ctx.date_order)
             if stacked is not None:
                 value, raw, words, ambiguous = stacked
                 out.append(scored_candidate(name, value, raw, strength * STACKED_PLACEMENT * date_quality(ctx, ambiguous),

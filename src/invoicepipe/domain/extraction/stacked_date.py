@@ -10,6 +10,12 @@ the first line is the search's own case) with no figure before it (a weekday may
 cell on a line of its own: "Thursday," / "19 February" / "2026"). Scored as a value under its label, a little lower
 (the join is one more step that could join another cell's words).
 
+The cell starts under the label's last line: a label that wraps onto the invoice's word
+("Data wystawienia" / "faktury") has the date under that word (``search._label_continued``).
+A word of the cell to the left reaching into the column (the search's column opens three
+characters left of its label: "FV/749/04/2026" before "5 kwietnia") is that cell's, not the
+date's first word (kv-2.46).
+
 Where the next column's cell wraps too and its lines sit between this cell's ("12" /
 "februari" / "2026" under "DATUM:" beside "14 maart" / "2026" half a line lower), the lines
 within the column interleave two dates and none is read. The cell's own lines then are those
@@ -51,8 +57,17 @@ _WEEKDAY_OR_NOTHING = re.compile(
 def stacked_date(layout: Layout, line: Line, x0: float, x1: float, order: Optional[str]):
     """(iso date, date, words) of a date wrapped over the cell's lines under ``line`` within
     ``[x0, x1]``, or None."""
-    pieces = layout.below(line, x0, x1, max_lines=MAX_CELL_LINES)
-    return _joined(pieces, order) or _joined(_flush_left(layout, line, x0, x1), order)
+    pieces = [_from_column(below, s, e, x0) for below, s, e in layout.below(line, x0, x1, max_lines=MAX_CELL_LINES)]
+    return _joined([p for p in pieces if p[1] < p[2]], order) or _joined(_flush_left(layout, line, x0, x1), order)
+
+
+def _from_column(below: Line, s: int, e: int, x0: float) -> tuple[Line, int, int]:
+    """The piece without the words a cell to its left reaches into the column with ("FV/749/04/2026"
+    before "5 kwietnia" under "Data wystawienia"): they start before the column does."""
+    for word, (ws, we) in zip(below.words, below.spans):
+        if ws >= s and we <= e and word.box.x0 < x0 and we < e:
+            s = below.spans[below.words.index(word) + 1][0]
+    return below, s, e
 
 
 def _flush_left(layout: Layout, line: Line, x0: float, x1: float) -> list:
