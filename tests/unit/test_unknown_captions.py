@@ -159,3 +159,14 @@ def test_a_number_caption_over_an_items_column_heads_the_articles():
         assert found is None or found[0] != "ISO-1003", found
     finally:
         keep_label_languages(None)
+
+
+def test_the_number_the_page_dates_outweighs_a_lone_captions_value():
+    # one caption no list holds and no word of which names the document ("Zxqv nr.:") leads to
+    # "K-55123"; the one identifier the page's year dates is another: the dated one is the guess
+    rows = {0: "Zxqvirt Plorb", 3: [(300, "Plorbix: ZX-2026-00354")], 4: [(300, "Datum: 14.01.2026")],
+            6: [(300, "Zxqv nr.: K-55123")], 9: "Total 296,24 EUR"}
+    assert _number(rows)[0] == "ZX-2026-00354"
+    # without a dated identifier the lone caption's value is the guess, as before
+    rows[3] = [(300, "Plorbix: ZX-00354")]
+    assert _number(rows)[0] == "K-55123"

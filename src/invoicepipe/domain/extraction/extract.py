@@ -55,7 +55,7 @@ from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD
                                                          sole_witness)
 from invoicepipe.domain.extraction.stacked_date import day_over_month, year_below
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
-from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, unknown_caption_numbers
+from invoicepipe.domain.extraction.unknown_caption import lone_caption, invoice_caption_numbers, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.value_first import ValueFirst, value_first
@@ -451,8 +451,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands = header_row_columns(ctx, cands)
             if not cands:
                 cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "Nº doc.:": words no list holds
-            if not cands:
-                cands = dated_numbers(ctx, parser)  # "Számla sorszáma: DIT-2026-00354": dated by the page's year
+                if not cands or lone_caption(cands[0]):
+                    # "Számla sorszáma: DIT-2026-00354": dated by the page's year; where a lone
+                    # caption's value is another, the page's date says more than a caption no
+                    # word of which names the document
+                    cands = dated_numbers(ctx, parser) or cands
         if name == "invoice_date":
             cands = document_dated(ctx, cands)  # "Date Invoiced": the invoice's word names the date
             cands = without_dates_of_other_things(ctx, cands)  # "Kauba üleandmise kuupäev": another date
