@@ -170,3 +170,23 @@ def test_the_number_the_page_dates_outweighs_a_lone_captions_value():
     # without a dated identifier the lone caption's value is the guess, as before
     rows[3] = [(300, "Plorbix: ZX-00354")]
     assert _number(rows)[0] == "K-55123"
+
+
+def test_a_delivery_notes_number_dated_by_the_page_is_no_guess_at_the_invoices():
+    # with the other languages' labels removed, "Otpremnica" (a delivery note) is a caption no
+    # list holds; the number it captions carries the page's year as an invoice's would
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    def rows(*delivery):
+        return {0: "UREDSKA OPREMA SAVA", 3: [(300, "Datum izdavanja: 23.3.2026.")], **dict(delivery),
+                9: "Ukupno 6,40 EUR"}
+
+    try:
+        keep_label_languages(frozenset({"en"}))
+        assert _number(rows((5, [(300, "OTP-7208/2026")])))[0] == "OTP-7208/2026"  # uncaptioned: the guess
+        for captioned in (rows((5, [(300, "Otpremnica: OTP-7208/2026")])),
+                          rows((5, [(300, "Otpremnica")]), (6, [(300, "OTP-7208/2026")]))):
+            found = _number(captioned)
+            assert found is None or found[0] != "OTP-7208/2026", found
+    finally:
+        keep_label_languages(None)

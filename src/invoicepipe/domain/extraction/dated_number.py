@@ -9,6 +9,10 @@ scheme. So the one identifier on the first page's head that opens a run of digit
 year of the page's dates is a guess at the number: the page's dates must all be of one year
 (at the turn of a year a number may carry either), and two such identifiers say nothing.
 
+Not where a caption over the identifier's cell, or before it, names another paper or party
+("Otpremnica: OTP-7208/2026", a delivery note's, ``unknown_caption.names_another``): a
+delivery note, an order or a contract may be numbered by year too (kv-2.46).
+
 A guess only: scored ``DATED_GUESS_SCORE``, under every routing threshold after calibration
 (the OCR map's lowest step included), so a person confirms it; the vendor's own numbering
 (``number_series``) may confirm it later. (Measured on the 25 development sets with the
@@ -25,6 +29,7 @@ from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.labels import cells_apart
 from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
 from invoicepipe.domain.extraction.search import Candidate, Context
+from invoicepipe.domain.extraction.unknown_caption import names_another
 
 DATED_GUESS_SCORE = 0.35
 # the head of the page: a dated identifier further down is an item's or the footer's
@@ -64,10 +69,36 @@ def dated_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
             opening = _opening_over(ctx, line, words[0]) if words else None
             if opening is not None:
                 value, raw, words = opening.text + value, opening.text + str(raw), (opening, *words)
+            if words and _captioned_otherwise(ctx, line, words):
+                continue  # "Otpremnica" over "OTP-" / "8849/2026": a delivery note's number dated too
             found.setdefault(re.sub(r"[\s./-]", "", value).upper(), Candidate(
                 "invoice_number", value, round(DATED_GUESS_SCORE * quality, 4), "dated_number", words,
                 raw, ["dated_number"], line))
     return list(found.values()) if len(found) == 1 else []
+
+
+def _captioned_otherwise(ctx: Context, line, words) -> bool:
+    """The caption over the value's cell, before it in its cell or in the cell before it ending
+    with a colon, names another party or paper (``unknown_caption.names_another``): a delivery
+    note, an order or a contract is numbered by year as well."""
+    cw = ctx.layout.char_width
+    first = words[0]
+    at = ctx.layout.line_of(first) or line
+    k = at.words.index(first) if first in at.words else 0
+    before = []
+    while k > 0 and not cells_apart(at.words[k - 1], at.words[k]):
+        k -= 1
+        before.insert(0, at.words[k].text)
+    if k > 0 and at.words[k - 1].text.endswith(":"):
+        # "Otpremnica:" a cell before "OTP-7208/2026": the caption of a label and its value
+        k -= 1
+        before.insert(0, at.words[k].text)
+        while k > 0 and not cells_apart(at.words[k - 1], at.words[k]):
+            k -= 1
+            before.insert(0, at.words[k].text)
+    over = ctx.layout.lines_above(at, first.box.x0 - cw, max(w.box.x1 for w in words), max_lines=1)
+    caption = " ".join(before + [above.text[s:e] for above, s, e in over])
+    return names_another(caption)
 
 
 def _opening_over(ctx: Context, line, first):

@@ -113,6 +113,13 @@ def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     return []
 
 
+def names_another(caption: str) -> bool:
+    """The caption's words name another party's or paper's number (``_OTHER_STEM``) and not
+    the document's (``_DOCUMENT_STEM``)."""
+    words = fold_accents(caption)
+    return bool(_OTHER_STEM.search(words)) and not _DOCUMENT_STEM.search(words)
+
+
 def lone_caption(cand: Candidate) -> bool:
     """The candidate is a lone unknown caption's, no word of which names the document."""
     return "unknown_caption" in cand.notes and cand.label is not None and cand.label.strength <= LONE_CAPTION_STRENGTH
