@@ -190,3 +190,58 @@ def test_a_delivery_notes_number_dated_by_the_page_is_no_guess_at_the_invoices()
             assert found is None or found[0] != "OTP-7208/2026", found
     finally:
         keep_label_languages(None)
+
+
+# a Lithuanian credit note's first page down to its footer, each word where it stands: "top
+# bottom word@x0-x1 ..." a line
+CREDIT_NOTE_LT = [
+    "39.5 56.5 Kreditinė@309.1-391.2 sąskaita@397.1-471.1",
+    "83.5 94.0 Kanceliarija@36.8-99.5 Nemunas@102.7-152.3",
+    "105.9 114.5 Savanorių@36.8-75.5 pr.@78.0-87.7 180@90.2-104.9",
+    "116.4 125.0 LT-44150@36.8-71.2 Kaunas@73.6-101.8",
+    "126.9 135.5 Lietuva@36.8-65.2",
+    "137.4 146.0 Tel.@36.8-49.4 +370@51.8-73.0 191@75.5-90.2 8642@92.7-112.4 ·@114.8-117.3 info@kanceliarijanemu.lt@119.7-215.8",
+    "147.9 156.5 Įmonės@36.8-65.0 kodas@67.4-90.0 301990072@92.4-136.7 ·@139.1-141.6 PVM@144.0-160.7 Nr.@163.1-173.7 LT174660716@176.2-228.3",
+    "172.4 179.4 KAM@36.8-50.5",
+    "180.9 189.5 UAB@36.8-53.0 Meridian@55.4-88.9 Baltic@91.3-112.9",
+    "191.4 200.0 Buhalterija@36.8-78.7",
+    "201.9 210.5 Konstitucijos@36.8-85.4 pr.@87.9-97.6 21@100.1-109.9",
+    "212.4 221.0 LT-08130@36.8-71.2 Vilnius@73.6-99.0",
+    "222.9 231.5 Lietuva@36.8-65.2",
+    "233.4 242.0 PVM@36.8-53.4 Nr.@55.8-66.4 LT246749817@68.9-121.0",
+    "261.6 268.6 KREDITINĖS@43.2-80.7 SĄSKAITOS@82.7-118.0 NR.@120.0-130.8 Sąsk.@245.8-262.6 data@264.6-278.8 Pristatymo@360.3-394.1 d.@396.1-402.1 Užsakė@474.7-497.3",
+    "276.9 285.5 KNM@43.2-60.7 000374@63.1-92.6 2026.02.22@245.8-290.1 2026.02.21@360.3-404.5 AP-Team@474.7-506.8",
+    "309.0 316.8 Eil.@50.3-62.5 Nr.@65.0-75.8 Kodas@84.3-108.4 Pavadinimas@142.2-192.2 Kiekis@344.4-368.3 Kaina@391.9-414.2 (EUR)@416.6-438.9 PVM@457.1-474.6 %@477.0-484.1 Suma@507.7-529.8 (EUR)@532.2-554.5",
+    "324.9 333.5 1@70.9-75.8 KNY-1017@84.3-121.3 Specializuota@142.2-193.7 knyga:@196.1-222.3 Viešieji@224.8-252.0 pirkimai@254.5-285.7 -2@360.6-368.3 34,68@416.8-438.9 9%@471.8-484.1 -69,36@529.6-554.5",
+    "351.9 360.5 Viso@351.3-367.3 be@369.8-379.5 PVM@381.9-398.5 -69,36@533.8-558.7",
+    "366.2 374.8 Pridėtinės@351.3-389.7 vertės@392.1-416.5 mokestis@418.9-453.3 9%@455.8-468.0 -6,24@538.8-558.7",
+    "380.1 390.1 Viso@351.3-372.7 mokėti@375.9-410.9 -75,60@526.6-558.7",
+    "397.7 406.3 Kreditinė@36.8-71.4 sąskaita@73.9-105.7 sąskaitai@108.1-142.0 Nr.@144.5-155.1 KNM@157.5-175.1 000369@177.5-207.0",
+]
+
+
+def _placed(lines):
+    from invoicepipe.domain.models import Box, DocumentText, Page, Word
+
+    words = []
+    for line in lines:
+        top, bottom, *placed = line.split(" ")
+        for item in placed:
+            text, span = item.rsplit("@", 1)
+            x0, x1 = span.split("-")
+            words.append(Word(text, Box(float(x0), float(top), float(x1), float(bottom)), 1, 1.0))
+    return DocumentText((Page(1, 595, 842, tuple(words), "pdf_text"),), None, "test")
+
+
+def test_a_caption_naming_the_document_competes_with_a_label_reaching_past_words():
+    # English labels only: the credit note's word reaches the credited invoice's number past
+    # "sąskaitai Nr." in the footer ("KNM 000369"); the head's caption in unknown words that
+    # name the document ("KREDITINĖS SĄSKAITOS NR.") leads to the note's own number
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    try:
+        keep_label_languages(frozenset({"en"}))
+        found = extract_invoice(_placed(CREDIT_NOTE_LT), []).fields.get("invoice_number")
+        assert found is not None and found.value.endswith("000374") and found.confidence < 0.9, found
+    finally:
+        keep_label_languages(None)

@@ -336,6 +336,9 @@ EXTRACTOR_VERSION = "kv-2.46"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
+# under this every number candidate was reached past words its label does not explain (a
+# weak label's 0.35-0.5 times the skipped word's 0.45)
+FAR_VALUE_SCORE = 0.25
 
 
 def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: Optional[CalibrationTable] = None,
@@ -449,6 +452,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += bare_numbers_under_heading(ctx, parser)  # "Faktura VAT" over "FV/887/02/2026"
             cands += invoice_caption_numbers(ctx, parser)  # "Fact.nr.:", "Nr. factuur": the invoice's word, a number word
             cands = header_row_columns(ctx, cands)
+            if cands and all(c.score < FAR_VALUE_SCORE for c in cands):
+                # every label reaches its value only past other words ("Kreditinė sąskaita
+                # sąskaitai Nr. KNM 000369", the credited invoice's): a caption naming the
+                # document ("KREDITINĖS SĄSKAITOS NR.") competes
+                cands += [c for c in unknown_caption_numbers(ctx, parser) if not lone_caption(c)]
             if not cands:
                 cands = unknown_caption_numbers(ctx, parser)  # "Boekstuknummer:", "Nº doc.:": words no list holds
                 if not cands or lone_caption(cands[0]):
