@@ -245,3 +245,22 @@ def test_a_caption_naming_the_document_competes_with_a_label_reaching_past_words
         assert found is not None and found.value.endswith("000374") and found.confidence < 0.9, found
     finally:
         keep_label_languages(None)
+
+
+def test_a_row_of_unknown_captions_under_their_values():
+    # English labels only, a Norwegian strip: "44 | 09.01.2026 | 23.01.2026 | 37684" over
+    # "Fakturanr. | Fakturadato | Forfallsdato | Kundenr.": none of the captions is a known label,
+    # the row of them (no figure in it) prints each under its value
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    rows = {0: "Trøndelag Kontorservice", 6: [(48, "44"), (150, "09.01.2026"), (250, "23.01.2026"), (350, "37684")],
+            7: [(48, "Fakturanr."), (150, "Fakturadato"), (250, "Forfallsdato"), (350, "Kundenr.")],
+            10: [(48, "Varenr."), (150, "Beskrivelse"), (450, "Beløp")], 11: [(48, "PEN-1009"), (150, "Kulepenn"), (450, "135,26")]}
+    try:
+        keep_label_languages(frozenset({"en"}))
+        value, confidence = _number(rows)
+        assert value == "44" and confidence < 0.9
+        rows[7] = [(48, "Fakturanr."), (150, "Fakturadato 2")]  # a figure among them: no row of captions
+        assert _number(rows) is None or _number(rows)[0] != "44"
+    finally:
+        keep_label_languages(None)

@@ -21,7 +21,7 @@ from typing import Callable, Optional
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in, skipped_before
 from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.second_reading import read_again_alike, stands_apart
-from invoicepipe.domain.extraction.labels import LabelHit, find_labels, fold_accents, labels_in_text
+from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.stacked_date import STACKED_PLACEMENT, stacked_date
@@ -300,7 +300,7 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
         if next_label and next_label[0].box.x0 > lbox.x1:
             col_x1 = min(col_x1, max(lbox.x1 + cw, next_label[0].box.x0 - 0.5 * cw))
         col_x1 = _cell_end(ctx, line, lbox, col_x1)
-        above = _value_above(ctx, line, lbox, col_x1, parser)  # only in a row of captions
+        above = _value_above(ctx, line, lbox, col_x1, parser, hit)  # only in a row of captions
         passed = 0  # lines under the label with a letter or digit (a speck's line is none)
         wrapped_at = None  # the line the label's own words continue on, when they do
         label_end = line  # the label's last line: its own, or the one it wraps onto
@@ -444,14 +444,25 @@ ABOVE_PLACEMENT = 0.7
 CAPTION_ROW = 3
 
 
-def _value_above(ctx: Context, line: Line, lbox, col_x1: float, parser: Parser):
+def _caption_cells(line: Line) -> int:
+    """The cells of a line of captions alone (no figure in any word), else 0."""
+    if any(ch.isdigit() for ch in line.text):
+        return 0
+    return 1 + sum(1 for a, b in zip(line.words, line.words[1:]) if cells_apart(a, b))
+
+
+def _value_above(ctx: Context, line: Line, lbox, col_x1: float, parser: Parser, hit: Optional[LabelHit] = None):
     """((value, raw, start, end, quality), line) of a value printed right over its label, where
     the label is one of a row of three or more captions with nothing of theirs under them
     (a Norwegian or Danish strip "44  09.01.2026  23.01.2026" over "Fakturanr.  Fakturadato
     Forfallsdato"). The line over it must hold no label of its own (a stack of label/value
     pairs puts a label there, and its value under it) and stand close above. Identifiers and
     dates only: an amount over a row of sum labels is the last item's."""
-    if parser is parse_amount_value or sum(1 for h in ctx.hits[id(line)] if h.strength >= 0.5) < CAPTION_ROW:
+    # a caption no list holds ("xx", ``unknown_caption``) in a row of captions no list holds
+    # either: the row counts its cells, none with a figure
+    unknown_row = hit is not None and hit.lang == "xx" and _caption_cells(line) >= CAPTION_ROW
+    if parser is parse_amount_value or (sum(1 for h in ctx.hits[id(line)] if h.strength >= 0.5) < CAPTION_ROW
+                                        and not unknown_row):
         return None
     cw = ctx.layout.char_width
     found = ctx.layout.lines_above(line, lbox.x0 - 3 * cw, col_x1, max_lines=1)

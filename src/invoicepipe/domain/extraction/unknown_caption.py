@@ -75,7 +75,12 @@ _OTHER_STEM = re.compile(r"(?i)(?<![^\W\d_])(?:klient|klijent|client|kund|klant|
                          r"uzsak|pasut|tellim|leveran|delivery|dispatch|shipp|contra|vertrag|projek|project|"
                          r"ust|steuer|vat|tax|btw|iva|tva|moms|mva|alv|pvm|pdv|dph|nip|regon|kvk|siret|siren|oib|cif|nif|gst|"
                          r"org|registr|handelsreg|company|firm|tel|phone|fax|mobil|gsm|iban|bank|swift|bic|"
-                         r"street|strass|stras|calle|carrer|rua|rue|ulic|avenid|piazz|viale|road|polig)")
+                         r"street|strass|stras|calle|carrer|rua|rue|ulic|avenid|piazz|viale|road|polig|"
+                         # the delivery note's, the order's and the buyer's words of further languages
+                         r"consegn|bolla|pakbon|leverbon|dostaw|szallit|aviz|vaztar|pavadz|saatel|lahete|foljesedel|"
+                         r"folgesed|pakkse|dobavn|remessa|bestil|bestall|comand|naroc|encomend|pirkej|nabywc|odbiorc|"
+                         r"ostaja|kaufer|koper|acheteur|comprator|kjoper|kober|kopare|"
+                         r"patvirt|confirm|bestatig|bevestig|conferm|potwierdz|potvrd)")
 # "Nº doc.:", "Nr dok.": a number word before a document word, abbreviated or whole
 _NUMBER_FIRST = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|n)\.?")
 # the bare word for a document, whole or abbreviated: on a page, the page's own
