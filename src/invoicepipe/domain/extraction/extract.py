@@ -326,12 +326,20 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # (``issue_witness.dated_row``); digits alone opening with the date's year make a header row
 # (``header_row._dated_digits``); with the terms known and no pair of dates they name, the first
 # date printed, later than every other, is the date of issue (``issue_witness.latest_date``); a
-# year in a priced item line's words is no unread date (``issue_witness._priced``); a header row
+# year in a priced item line's words is no unread date (``search.priced_line``); a header row
 # competes with labels that name a value more weakly than it does; a row that printed the net,
 # tax or total chosen, one amount and no quantity or price, is no item (``_without_row_of_sums``);
 # groups a digit's width apart are read joined where the items then add up (``spaced_groups``).
 # kv-2.46: a header row's number dated by its row's year in two digits set apart at one end
-# ("193/26", ``header_row.dated_in_row``).
+# ("193/26", ``header_row.dated_in_row``); an amount with a decimal comma is no identifier
+# ("53,38-", ``candidates._in_amount``); a caption no list holds naming another party or paper,
+# ending in a word's own "no", going on past its number word or heading an items column is no
+# guess (``unknown_caption``), and neither is a number the page dates under such a caption
+# (``dated_number``); a lone caption's value gives way to the page's dated number; a caption
+# naming the document competes with labels that reach their value only past other words
+# (``FAR_VALUE_SCORE``); a row of unknown captions reads its values over them
+# (``search._value_above``); a wrapped date is read under a label that wraps onto the
+# invoice's word and beside a cell reaching into its column (``stacked_date``).
 EXTRACTOR_VERSION = "kv-2.46"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
