@@ -146,3 +146,14 @@ def test_values_before_their_captions_keep_the_value_right_of_a_label_from_auto_
              3: [(270, "14.03.2026")], 5: "Total 36.02 EUR"}
     field = extract_invoice(doc_from_rows(named), []).fields["invoice_number"]
     assert field.value == "INV-2026-0042" and "value_left_of_label" not in field.evidence
+
+
+def test_a_value_wrapped_in_its_cell_over_its_caption_counts_once():
+    # "RE2026-" over "00852" (the number wrapped after its hyphen) over "Rechnung Nr." over
+    # "65746" over "Kundennummer": the wrapped value is one cell, so the column still takes turns,
+    # value and caption, and the number is the one over its caption, joined
+    rows = {0: [(40, "Hanse Bürobedarf"), (300, "RECHNUNG")], 5: [(300, "RE2026-")], 6: [(300, "00852")],
+            7: [(300, "Rechnung Nr.")], 8: [(300, "65746")], 9: [(300, "Kundennummer")],
+            14: [(300, "Gesamtbetrag"), (450, "54,00 EUR")]}
+    field = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert field.value == "RE2026-00852" and "captions_under_values" in field.evidence, field

@@ -11,6 +11,9 @@ under it. Then the label's value is the one right over it, and the one under it 
 caption's. (The mirror, captions over their values, opens with a caption and closes with a
 value; what alternates otherwise, or stands in fewer than two pairs, says nothing.)
 
+A value wrapped in its cell after a separator ("RE2026-" over "00852") is one cell, not two
+values in a row (kv-2.46; English labels only, 5 wrong numbers fewer on the dev sets).
+
 The value over the label is scored as a value over its label in a row of captions
 (``search.ABOVE_PLACEMENT``), noted ``captions_under_values``. ``value_first`` reads the same
 layout where a label the vocabulary knows witnesses it; this reads it by the shape of the
@@ -43,8 +46,8 @@ def value_over_its_caption(ctx: Context, cand: Candidate, parser: Callable) -> O
         return None
     lbox, cw = union_box(words), ctx.layout.char_width
     x0, x1 = lbox.x0 - cw, lbox.x1 + cw
-    above = _block(line, list(reversed(ctx.layout.lines_above(line, x0, x1, max_lines=_REACH))), upwards=True)[::-1]
-    below = _block(line, ctx.layout.below(line, x0, x1, max_lines=_REACH), upwards=False)
+    above = _cells(_block(line, list(reversed(ctx.layout.lines_above(line, x0, x1, max_lines=_REACH))), upwards=True)[::-1])
+    below = _cells(_block(line, ctx.layout.below(line, x0, x1, max_lines=_REACH), upwards=False))
     kinds = [_kind(ln.text[s:e]) for ln, s, e in above] + ["C"] + [_kind(ln.text[s:e]) for ln, s, e in below]
     turns = [k for i, k in enumerate(kinds) if i == 0 or k != kinds[i - 1] or k == "V"]
     if (turns[0] != "V" or turns[-1] != "C" or len(turns) < 2 * _MIN_PAIRS
@@ -72,6 +75,23 @@ def _block(line, cells: list, upwards: bool) -> list:
             break
         out.append(cell)
         edge = ln
+    return out
+
+
+def _cells(lines: list) -> list:
+    """``lines`` (top to bottom) with a value's second line dropped where its first ends with a
+    separator ("RE2026-" over "00852"): one cell, wrapped; the first line stands for it (the
+    number's reading joins the rest, ``number_prefix.number_below_separator``)."""
+    out: list = []
+    joined = False  # the last cell already took its second line
+    for cell in lines:
+        if out and not joined and _kind(cell[0].text[cell[1]:cell[2]]) == "V":
+            last = out[-1][0].text[out[-1][1]:out[-1][2]].rstrip()
+            if _kind(last) == "V" and last.endswith(("-", "/")):
+                joined = True
+                continue
+        out.append(cell)
+        joined = False
     return out
 
 
