@@ -157,3 +157,13 @@ def test_a_value_wrapped_in_its_cell_over_its_caption_counts_once():
             14: [(300, "Gesamtbetrag"), (450, "54,00 EUR")]}
     field = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
     assert field.value == "RE2026-00852" and "captions_under_values" in field.evidence, field
+
+
+def test_an_opening_wrapped_over_its_figures_over_its_caption_is_the_numbers():
+    # "A-" over "2026/00666" over "Nº factura" over "4500010821" over "Nº pedido": the opening
+    # alone on the cell's first line is no caption; the cell is one value, read whole
+    rows = {0: [(40, "Tornillería Levante"), (300, "Factura")], 5: [(300, "A-")], 6: [(300, "2026/00666")],
+            7: [(300, "Nº factura")], 8: [(300, "4500010821")], 9: [(300, "Nº pedido")],
+            14: [(300, "Total"), (450, "54,00 EUR")]}
+    field = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert field.value == "A-2026/00666" and "captions_under_values" in field.evidence, field

@@ -11,8 +11,9 @@ under it. Then the label's value is the one right over it, and the one under it 
 caption's. (The mirror, captions over their values, opens with a caption and closes with a
 value; what alternates otherwise, or stands in fewer than two pairs, says nothing.)
 
-A value wrapped in its cell after a separator ("RE2026-" over "00852") is one cell, not two
-values in a row (kv-2.46; English labels only, 5 wrong numbers fewer on the dev sets).
+A value wrapped in its cell after a separator ("RE2026-" over "00852"), or its opening alone
+over its figures ("A-" over "2026/00666", joined to them), is one cell, not two in a row
+(kv-2.46; English labels only, 8 wrong numbers fewer on the dev sets).
 
 The value over the label is scored as a value over its label in a row of captions
 (``search.ABOVE_PLACEMENT``), noted ``captions_under_values``. ``value_first`` reads the same
@@ -24,7 +25,10 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from invoicepipe.domain.extraction.search import ABOVE_PLACEMENT, Candidate, Context, scored_candidate, union_box
+from invoicepipe.domain.extraction.dated_number import opening_over
+from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
+from invoicepipe.domain.extraction.search import (ABOVE_PLACEMENT, Candidate, Context, parse_identifier, scored_candidate,
+                                                 union_box)
 
 # cells of the label's column looked at above and below it
 _REACH = 6
@@ -60,8 +64,13 @@ def value_over_its_caption(ctx: Context, cand: Candidate, parser: Callable) -> O
     if not found:
         return None
     value, raw, vs, ve, quality = found
+    words = over.words_in(vs, ve)
+    opening = opening_over(ctx, over, words[0]) if words and parser is parse_identifier else None
+    if opening is not None:
+        # "A-" over "2026/00666" over "Nº factura": the number's opening wrapped over it
+        value, raw, words = opening.text + value, opening.text + str(raw), (opening, *words)
     return scored_candidate(cand.field, value, raw, label.strength * ABOVE_PLACEMENT * quality, "label_above",
-                            over.words_in(vs, ve), line, label, ["captions_under_values"])
+                            words, line, label, ["captions_under_values"])
 
 
 def _block(line, cells: list, upwards: bool) -> list:
@@ -81,14 +90,20 @@ def _block(line, cells: list, upwards: bool) -> list:
 def _cells(lines: list) -> list:
     """``lines`` (top to bottom) with a value's second line dropped where its first ends with a
     separator ("RE2026-" over "00852"): one cell, wrapped; the first line stands for it (the
-    number's reading joins the rest, ``number_prefix.number_below_separator``)."""
+    number's reading joins the rest, ``number_prefix.number_below_separator``). An opening alone
+    over its figures ("A-" over "2026/00666") is one cell with them too."""
     out: list = []
     joined = False  # the last cell already took its second line
     for cell in lines:
         if out and not joined and _kind(cell[0].text[cell[1]:cell[2]]) == "V":
-            last = out[-1][0].text[out[-1][1]:out[-1][2]].rstrip()
+            last = out[-1][0].text[out[-1][1]:out[-1][2]].strip()
             if _kind(last) == "V" and last.endswith(("-", "/")):
                 joined = True
+                continue
+            if NUMBER_OPENING.fullmatch(last):
+                # "A-" over "2026/00666": the opening alone on the cell's first line, no figure in
+                # it; the figures' line stands for the cell (``opening_above_in_cell`` joins it)
+                out[-1], joined = cell, True
                 continue
         out.append(cell)
         joined = False

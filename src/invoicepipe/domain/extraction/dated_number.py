@@ -66,7 +66,7 @@ def dated_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
             if not dated.search(value) or not re.search(r"[^\d]|\d{6,}", value):
                 continue  # a year alone, or five digits (a postcode: "20261 Milano"), is no number
             words = line.words_in(s, e)
-            opening = _opening_over(ctx, line, words[0]) if words else None
+            opening = opening_over(ctx, line, words[0]) if words else None
             if opening is not None:
                 value, raw, words = opening.text + value, opening.text + str(raw), (opening, *words)
             if words and _captioned_otherwise(ctx, line, words):
@@ -101,7 +101,7 @@ def _captioned_otherwise(ctx: Context, line, words) -> bool:
     return names_another(caption)
 
 
-def _opening_over(ctx: Context, line, first):
+def opening_over(ctx: Context, line, first):
     """The one word right over ``first``, starting within a character of it, that opens a
     number and ends at a separator ("A-" over "2026/00682" in a narrow cell); else None."""
     cw = ctx.layout.char_width
