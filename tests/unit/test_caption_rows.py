@@ -3,6 +3,8 @@ above a tax breakdown, and the Australian adjustment note."""
 
 from decimal import Decimal
 
+import pytest
+
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.labels import CREDITS_INVOICE, fold_accents
 from invoicepipe.domain.models import Box, DocumentText, Page, Word
@@ -148,22 +150,18 @@ def test_values_before_their_captions_keep_the_value_right_of_a_label_from_auto_
     assert field.value == "INV-2026-0042" and "value_left_of_label" not in field.evidence
 
 
-def test_a_value_wrapped_in_its_cell_over_its_caption_counts_once():
-    # "RE2026-" over "00852" (the number wrapped after its hyphen) over "Rechnung Nr." over
-    # "65746" over "Kundennummer": the wrapped value is one cell, so the column still takes turns,
-    # value and caption, and the number is the one over its caption, joined
-    rows = {0: [(40, "Hanse Bürobedarf"), (300, "RECHNUNG")], 5: [(300, "RE2026-")], 6: [(300, "00852")],
-            7: [(300, "Rechnung Nr.")], 8: [(300, "65746")], 9: [(300, "Kundennummer")],
+@pytest.mark.parametrize("first, second, caption, number", [
+    # the number wrapped after its hyphen: "RE2026-" over "00852"
+    ("RE2026-", "00852", "Rechnung Nr.", "RE2026-00852"),
+    # the opening alone on the cell's first line, no figure in it: no caption
+    ("A-", "2026/00666", "Nº factura", "A-2026/00666"),
+])
+def test_a_value_wrapped_in_its_cell_over_its_caption_counts_once(first, second, caption, number):
+    # a value over two lines over its caption over the next value ("65746") over its caption:
+    # the wrapped value is one cell, so the column still takes turns, value and caption, and the
+    # number is the one over its caption, read whole
+    rows = {0: [(40, "Hanse Bürobedarf"), (300, "RECHNUNG")], 5: [(300, first)], 6: [(300, second)],
+            7: [(300, caption)], 8: [(300, "65746")], 9: [(300, "Kundennummer")],
             14: [(300, "Gesamtbetrag"), (450, "54,00 EUR")]}
     field = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
-    assert field.value == "RE2026-00852" and "captions_under_values" in field.evidence, field
-
-
-def test_an_opening_wrapped_over_its_figures_over_its_caption_is_the_numbers():
-    # "A-" over "2026/00666" over "Nº factura" over "4500010821" over "Nº pedido": the opening
-    # alone on the cell's first line is no caption; the cell is one value, read whole
-    rows = {0: [(40, "Tornillería Levante"), (300, "Factura")], 5: [(300, "A-")], 6: [(300, "2026/00666")],
-            7: [(300, "Nº factura")], 8: [(300, "4500010821")], 9: [(300, "Nº pedido")],
-            14: [(300, "Total"), (450, "54,00 EUR")]}
-    field = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
-    assert field.value == "A-2026/00666" and "captions_under_values" in field.evidence, field
+    assert field.value == number and "captions_under_values" in field.evidence, field
