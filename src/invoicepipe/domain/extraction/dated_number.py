@@ -84,21 +84,20 @@ def _captioned_otherwise(ctx: Context, line, words) -> bool:
     cw = ctx.layout.char_width
     first = words[0]
     at = ctx.layout.line_of(first) or line
-    k = at.words.index(first) if first in at.words else 0
-    before = []
-    while k > 0 and not cells_apart(at.words[k - 1], at.words[k]):
-        k -= 1
-        before.insert(0, at.words[k].text)
-    if k > 0 and at.words[k - 1].text.endswith(":"):
-        # "Otpremnica:" a cell before "OTP-7208/2026": the caption of a label and its value
-        k -= 1
-        before.insert(0, at.words[k].text)
-        while k > 0 and not cells_apart(at.words[k - 1], at.words[k]):
-            k -= 1
-            before.insert(0, at.words[k].text)
+    end = at.words.index(first) if first in at.words else 0
+    start = _cell_start(at, end)
+    if start > 0 and at.words[start - 1].text.endswith(":"):
+        start = _cell_start(at, start - 1)  # "Otpremnica:" a cell before "OTP-7208/2026": its caption
     over = ctx.layout.lines_above(at, first.box.x0 - cw, max(w.box.x1 for w in words), max_lines=1)
-    caption = " ".join(before + [above.text[s:e] for above, s, e in over])
+    caption = " ".join([w.text for w in at.words[start:end]] + [above.text[s:e] for above, s, e in over])
     return names_another(caption)
+
+
+def _cell_start(line, k: int) -> int:
+    """The index of the first word of the cell word ``k`` of ``line`` stands in."""
+    while k > 0 and not cells_apart(line.words[k - 1], line.words[k]):
+        k -= 1
+    return k
 
 
 def opening_over(ctx: Context, line, first):

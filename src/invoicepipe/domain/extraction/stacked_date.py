@@ -64,9 +64,9 @@ def stacked_date(layout: Layout, line: Line, x0: float, x1: float, order: Option
 def _from_column(below: Line, s: int, e: int, x0: float) -> tuple[Line, int, int]:
     """The piece without the words a cell to its left reaches into the column with ("FV/749/04/2026"
     before "5 kwietnia" under "Data wystawienia"): they start before the column does."""
-    for word, (ws, we) in zip(below.words, below.spans):
-        if ws >= s and we <= e and word.box.x0 < x0 and we < e:
-            s = below.spans[below.words.index(word) + 1][0]
+    for k, (word, (ws, we)) in enumerate(zip(below.words, below.spans)):
+        if ws >= s and we < e and word.box.x0 < x0:
+            s = below.spans[k + 1][0]
     return below, s, e
 
 
