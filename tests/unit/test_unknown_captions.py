@@ -264,3 +264,19 @@ def test_a_row_of_unknown_captions_under_their_values():
         assert _number(rows) is None or _number(rows)[0] != "44"
     finally:
         keep_label_languages(None)
+
+
+def test_a_buyer_blocks_heading_lends_no_title_stem_to_the_buyers_number():
+    # English labels only: the buyer block's heading "KLIENT" in capitals reads like a title,
+    # and "Klient nr: 62731" like the title's word with a number word; the word names the buyer
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    rows = {0: [(300, "Faktura VAT")], 1: [(300, "FV/887/02/2026")], 3: "HURTOWNIA BUDOWLANA WARTA",
+            6: [(40, "KLIENT"), (300, "Data wyst.: 16.02.2026")], 7: [(40, "Meridian Polska Sp. z o.o.")],
+            8: [(40, "00-838 Warszawa"), (300, "Klient nr: 62731")], 14: "Razem 1 602,03 PLN"}
+    try:
+        keep_label_languages(frozenset({"en"}))
+        found = _number(rows)
+        assert found is None or found[0] != "62731", found
+    finally:
+        keep_label_languages(None)

@@ -10,7 +10,7 @@ year of the page's dates is a guess at the number: the page's dates must all be 
 (at the turn of a year a number may carry either), and two such identifiers say nothing.
 
 Not where a caption over the identifier's cell, or before it, names another paper or party
-("Otpremnica: OTP-7208/2026", a delivery note's, ``unknown_caption.names_another``): a
+("Otpremnica: OTP-7208/2026", a delivery note's, ``caption_stems.names_another``): a
 delivery note, an order or a contract may be numbered by year too (kv-2.46).
 
 A guess only: scored ``DATED_GUESS_SCORE``, under every routing threshold after calibration
@@ -29,7 +29,7 @@ from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.labels import cells_apart
 from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
 from invoicepipe.domain.extraction.search import Candidate, Context
-from invoicepipe.domain.extraction.unknown_caption import names_another
+from invoicepipe.domain.extraction.caption_stems import names_another
 
 DATED_GUESS_SCORE = 0.35
 # the head of the page: a dated identifier further down is an item's or the footer's
@@ -79,7 +79,7 @@ def dated_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
 
 def _captioned_otherwise(ctx: Context, line, words) -> bool:
     """The caption over the value's cell, before it in its cell or in the cell before it ending
-    with a colon, names another party or paper (``unknown_caption.names_another``): a delivery
+    with a colon, names another party or paper (``caption_stems.names_another``): a delivery
     note, an order or a contract is numbered by year as well."""
     cw = ctx.layout.char_width
     first = words[0]

@@ -13,13 +13,16 @@ the page (the same stem, an inflection apart: "Rechnungs" and "RECHNUNG", "Lasku
 "LASKU") and ends in, or is followed by, a number abbreviation is taken as the number's label,
 weakly (``STRENGTH``): the value stays under every routing threshold, so a person confirms a
 number read for them instead of typing one in. Measured on every development set with all
-labels but the English ones removed, before writing this; not tuned to any set.
+labels but the English ones removed, before writing this; not tuned to any set. A stem that
+names another party or paper ("Klient nr" under a buyer block's heading "KLIENT" in capitals,
+``caption_stems.names_another``) is no such label (kv-2.46).
 """
 
 from __future__ import annotations
 
 import re
 
+from invoicepipe.domain.extraction.caption_stems import names_another
 from invoicepipe.domain.extraction.labels import LabelHit, fold_accents
 from invoicepipe.domain.extraction.layout import Layout, Line
 
@@ -50,6 +53,8 @@ def add_title_stem_labels(layout: Layout, hits: dict) -> None:
         for m in _STEM_LABEL.finditer(text):
             if m.group(0).rstrip(".") in titles:
                 continue  # a title word itself ("Ksiegowosc" alone on its line ends in "c", no "č." after a stem)
+            if names_another(m.group(1)):
+                continue  # "Klient nr" under a buyer block's capitals "KLIENT": the buyer's number
             if _stem_of_title(m.group(1), titles) and not any(h.start < m.end() and m.start() < h.end for h in hits[id(line)]):
                 hits[id(line)] = sorted([*hits[id(line)], LabelHit("invoice_number", STRENGTH, "", line, m.start(), m.end())],
                                         key=lambda h: h.start)

@@ -17,7 +17,7 @@ only its other words say. So:
 
 Not every caption ending in a number word is a candidate (kv-2.46). One whose words name
 another party or paper (a customer, an order, a delivery, a tax or company register, a
-telephone, a street: ``_OTHER_STEM``, stems shared by the project's languages and their
+telephone, a street: ``caption_stems``, stems shared by the project's languages and their
 cognates) is no lone guess; nor a word whose own ending is "no" ("interno", "Telefono"), nor
 a number word its cell's words go on after ("Número de cliente", unless they name the
 document: "Nº de abono"), nor a caption over an items column whose value is an article's code
@@ -57,30 +57,11 @@ from typing import Callable, Optional
 from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents
 from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
+from invoicepipe.domain.extraction.caption_stems import DOCUMENT_STEM, OTHER_STEM
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, priced_line
 
 # a caption's closing number word, glued ("Boekstuknummer", "RECH.-NR.") or a word apart
 _NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|number|numero|número|numéro|numer|#)\.?:?$")
-# the stems of document words in the project's languages and their abbreviations
-_DOCUMENT_STEM = re.compile(r"(?i)rech|fact|fakt|fatt|fatu|inv|bill|dok|doc|memo|belg|beleg|boekstuk|nota|note|szaml|"
-                            r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono")
-# the stems, at a word's start, of the other numbers a head prints (the buyer's account, an
-# order, a delivery, a contract, a tax or a company register's id, a telephone, a house in a
-# street) across the project's languages and their cognates ("Klient nr", "Kundennr.",
-# "Zamówienie nr", "Otpremnica br.", "USt-IdNr.", "Org.nr.", "Tel. nr", "calle F nº"): such a
-# caption is no lone guess
-_OTHER_STEM = re.compile(r"(?i)(?<![^\W\d_])(?:klient|klijent|client|kund|klant|asiakas|kupac|kupc|odberat|vevo|ugyfel|"
-                         r"acquirent|comprador|buyer|customer|debitor|account|konto|zamow|bestell|auftrag|ordin|pedid|"
-                         r"command|order|tilaus|narud|objedn|rendel|liefer|albar|ddt|livrais|otprem|dodac|pristat|"
-                         r"uzsak|pasut|tellim|leveran|delivery|dispatch|shipp|contra|vertrag|projek|project|"
-                         r"ust|steuer|vat|tax|btw|iva|tva|moms|mva|alv|pvm|pdv|dph|nip|regon|kvk|siret|siren|oib|cif|nif|gst|"
-                         r"org|registr|handelsreg|company|firm|tel|phone|fax|mobil|gsm|iban|bank|swift|bic|"
-                         r"street|strass|stras|calle|carrer|rua|rue|ulic|avenid|piazz|viale|road|polig|"
-                         # the delivery note's, the order's and the buyer's words of further languages
-                         r"consegn|bolla|pakbon|leverbon|dostaw|szallit|aviz|vaztar|pavadz|saatel|lahete|foljesedel|"
-                         r"folgesed|pakkse|dobavn|remessa|bestil|bestall|comand|naroc|encomend|pirkej|nabywc|odbiorc|"
-                         r"ostaja|kaufer|koper|acheteur|comprator|kjoper|kober|kopare|"
-                         r"patvirt|confirm|bestatig|bevestig|conferm|potwierdz|potvrd)")
 # "Nº doc.:", "Nr dok.": a number word before a document word, abbreviated or whole
 _NUMBER_FIRST = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|n)\.?")
 # the bare word for a document, whole or abbreviated: on a page, the page's own
@@ -106,9 +87,9 @@ def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     named, other = [], []
     for hit in _unknown_captions(ctx):
         words = fold_accents(hit.line.text[hit.start:hit.end])
-        if _DOCUMENT_STEM.search(words):
+        if DOCUMENT_STEM.search(words):
             named.append(hit)
-        elif not _OTHER_STEM.search(words):
+        elif not OTHER_STEM.search(words):
             other.append(hit)  # "Klient nr:", "Otpremnica br.": another party's or paper's number
     for hits, strength in ((named, DOCUMENT_CAPTION_STRENGTH), (other, LONE_CAPTION_STRENGTH)):
         found = [c for c in _with_digits(label_candidates(ctx, "invoice_number", parser,
@@ -120,13 +101,6 @@ def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
         if found or hits:
             return []  # two captions and nothing to tell them apart
     return []
-
-
-def names_another(caption: str) -> bool:
-    """The caption's words name another party's or paper's number (``_OTHER_STEM``) and not
-    the document's (``_DOCUMENT_STEM``)."""
-    words = fold_accents(caption)
-    return bool(_OTHER_STEM.search(words)) and not _DOCUMENT_STEM.search(words)
 
 
 def lone_caption(cand: Candidate) -> bool:
@@ -187,7 +161,7 @@ def _document_after(line, k: int) -> Optional[int]:
     j = k + 1
     while j < len(line.words) and not cells_apart(line.words[j - 1], line.words[j]):
         text = line.words[j].text
-        if _names_a_document(text) or re.match(_DOCUMENT_STEM, fold_accents(text)):
+        if _names_a_document(text) or re.match(DOCUMENT_STEM, fold_accents(text)):
             return j
         if fold_accents(text).lower().rstrip(".:") not in _JOINING:
             return None
@@ -207,7 +181,7 @@ def _number_end(text: str) -> bool:
     if not glued or m.group(0).lower().rstrip(".:") != "no" or text[m.start():m.start() + 2].isupper():
         return True
     # a document's word that ends so names the number it heads as well ("de abono:", the credit's)
-    return re.match(_DOCUMENT_STEM, fold_accents(text)) is not None
+    return re.match(DOCUMENT_STEM, fold_accents(text)) is not None
 
 
 def _qualified_after(line, k: int) -> bool:
