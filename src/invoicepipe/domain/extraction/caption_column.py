@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from invoicepipe.domain.extraction.dated_number import opening_over
-from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
+from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING, opening_over
 from invoicepipe.domain.extraction.search import (ABOVE_PLACEMENT, Candidate, Context, parse_identifier, scored_candidate,
                                                  union_box)
 

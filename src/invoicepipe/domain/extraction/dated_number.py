@@ -26,10 +26,10 @@ import re
 from typing import Callable
 
 from invoicepipe.domain.extraction.candidates import dates_in
-from invoicepipe.domain.extraction.labels import cells_apart
-from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
-from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.extraction.caption_stems import names_another
+from invoicepipe.domain.extraction.labels import cells_apart
+from invoicepipe.domain.extraction.number_prefix import opening_over
+from invoicepipe.domain.extraction.search import Candidate, Context
 
 DATED_GUESS_SCORE = 0.35
 # the head of the page: a dated identifier further down is an item's or the footer's
@@ -98,19 +98,3 @@ def _cell_start(line, k: int) -> int:
     while k > 0 and not cells_apart(line.words[k - 1], line.words[k]):
         k -= 1
     return k
-
-
-def opening_over(ctx: Context, line, first):
-    """The one word right over ``first``, starting within a character of it, that opens a
-    number and ends at a separator ("A-" over "2026/00682" in a narrow cell); else None."""
-    cw = ctx.layout.char_width
-    over = ctx.layout.lines_above(line, first.box.x0 - cw, first.box.x1, max_lines=1)
-    if not over:
-        return None
-    above, s, e = over[0]
-    words = above.words_in(s, e)
-    if len(words) != 1 or not NUMBER_OPENING.fullmatch(words[0].text) or abs(words[0].box.x0 - first.box.x0) > cw:
-        return None
-    if first.box.top - above.box.bottom > above.box.bottom - above.box.top:
-        return None  # a line apart: not the same cell's
-    return words[0]

@@ -55,7 +55,7 @@ from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD
                                                          sole_witness)
 from invoicepipe.domain.extraction.stacked_date import day_over_month, year_below
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
-from invoicepipe.domain.extraction.unknown_caption import lone_caption, invoice_caption_numbers, unknown_caption_numbers
+from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, lone_caption, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
 from invoicepipe.domain.extraction.value_first import ValueFirst, value_first

@@ -376,6 +376,22 @@ def opening_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     return replace(cand, value=value, raw=value, words=(opening, *cand.words), notes=[*cand.notes, "opening_above_in_cell"])
 
 
+def opening_over(ctx: Context, line: Line, first: Word) -> Optional[Word]:
+    """The one word right over ``first``, starting within a character of it, that opens a
+    number and ends at a separator ("A-" over "2026/00682" in a narrow cell); else None."""
+    cw = ctx.layout.char_width
+    over = ctx.layout.lines_above(line, first.box.x0 - cw, first.box.x1, max_lines=1)
+    if not over:
+        return None
+    above, s, e = over[0]
+    words = above.words_in(s, e)
+    if len(words) != 1 or not NUMBER_OPENING.fullmatch(words[0].text) or abs(words[0].box.x0 - first.box.x0) > cw:
+        return None
+    if first.box.top - above.box.bottom > above.box.bottom - above.box.top:
+        return None  # a line apart: not the same cell's
+    return words[0]
+
+
 def opening_beside_label(ctx: Context, cand: Candidate) -> Optional[Candidate]:
     """A value read under its label joined with the opening of the number printed after the
     label and cut at a separator by the end of the line ("RECTIFICATIVA Nº A-" over

@@ -161,7 +161,7 @@ def _document_after(line, k: int) -> Optional[int]:
     j = k + 1
     while j < len(line.words) and not cells_apart(line.words[j - 1], line.words[j]):
         text = line.words[j].text
-        if _names_a_document(text) or re.match(DOCUMENT_STEM, fold_accents(text)):
+        if _names_a_document(text) or DOCUMENT_STEM.match(fold_accents(text)):
             return j
         if fold_accents(text).lower().rstrip(".:") not in _JOINING:
             return None
@@ -181,7 +181,7 @@ def _number_end(text: str) -> bool:
     if not glued or m.group(0).lower().rstrip(".:") != "no" or text[m.start():m.start() + 2].isupper():
         return True
     # a document's word that ends so names the number it heads as well ("de abono:", the credit's)
-    return re.match(DOCUMENT_STEM, fold_accents(text)) is not None
+    return DOCUMENT_STEM.match(fold_accents(text)) is not None
 
 
 def _qualified_after(line, k: int) -> bool:
