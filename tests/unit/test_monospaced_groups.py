@@ -75,6 +75,24 @@ def test_a_total_with_a_group_left_of_it_is_doubted_when_joining_adds_nothing_up
     assert total.value == "273.88" and "fragment" in total.evidence and total.confidence <= 0.3
 
 
+def test_an_untaxed_invoice_is_not_read_again_for_groups_that_cannot_make_its_sum(monkeypatch):
+    # a zero tax and net = total agree, yet lend no arithmetic: joining "40" and "838,90"
+    # in the items cannot give such amounts any, so the second reading is not made
+    from invoicepipe.domain.extraction import extract as extract_module
+    rows = {**MONO, 7: "1  Papier A4             40 838,90     838,90",
+            9: "Razem netto:                                  838,90",
+            10: "VAT 0%:                                         0,00",
+            11: "Razem brutto:                                 838,90"}
+    doc = mono_doc(rows)
+    assert joined_groups(doc) is not None
+    readings = []
+    original = extract_module._extract_printed
+    monkeypatch.setattr(extract_module, "_extract_printed", lambda *a: readings.append(a[0]) or original(*a))
+    ex = extract_invoice(doc, [])
+    assert [ex.fields[n].value for n in ("net", "tax", "total")] == ["838.90", "0.00", "838.90"]
+    assert readings == [doc]
+
+
 def test_joining_leaves_columns_and_open_brackets_apart():
     doc = mono_doc({0: "Razem   12  345 678,90   (1 234,56   7 000"})
     joined = joined_groups(doc)

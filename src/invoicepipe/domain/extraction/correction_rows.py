@@ -51,10 +51,16 @@ def restates_corrected(ctx: Context, line: Line) -> bool:
 
 def _mark_pages(ctx: Context) -> None:
     for lines in ctx.layout.by_page.values():
+        texts = [fold_accents(ln.text) for ln in lines]
+        marks = [_RESTATES.search(text) for text in texts]
+        if not any(marks):
+            # a row restates only when marked or under a marked heading: a page without a
+            # mark has none, and its lines' amounts need not be read for it (most pages)
+            for ln in lines:
+                ln.memo[_MEMO] = False
+            continue
         within, bottom = False, None
-        for ln in lines:
-            text = fold_accents(ln.text)
-            marked = _RESTATES.search(text)
+        for ln, text, marked in zip(lines, texts, marks):
             has_amounts = any(t.has_decimals for t in amounts_on(ln, ctx.decimal_sep, ctx.layout.char_width))
             if within and bottom is not None and ln.box.top - bottom > 3 * ln.height:
                 within = False  # a gap: the block has ended

@@ -369,7 +369,7 @@ def extract_invoice(doc: DocumentText, vendors: Sequence[Vendor], calibration: O
         return apply_calibration(extract_einvoice_only(doc.einvoice_xml, vendors, EXTRACTOR_VERSION), calibration, "text")
     result = _extract_printed(doc, vendors, calibration, memory, recall)
     lost = any(lost_group(f.evidence) for n, f in result.fields.items() if n in _AMOUNTS)
-    if not lost and _adds_up(result) and not _items_fall_short(result):
+    if not lost and (_adds_up(result) or _untaxed(result)) and not _items_fall_short(result):
         return result
     # a group a space left of an amount: read again with such groups joined, and keep that
     # reading when its amounts then add up (``spaced_groups``). Where no amount showed such a
@@ -403,6 +403,15 @@ def _items_add_up(result: Extraction) -> bool:
     """The line items, each with its amount, add up to the net (``_check_items`` said so)."""
     net = result.fields.get("net")
     return net is not None and bool(result.lines) and "lines" in net.evidence
+
+
+def _untaxed(result: Extraction) -> bool:
+    """A zero tax and net = total: amounts that agree, with no arithmetic evidence (a zero tax
+    lends none: net = total proves nothing). Joining groups left apart cannot give such a
+    reading arithmetic either, so it is not read again (a second extraction: a sixth of the
+    rules' cost on a set of untaxed invoices)."""
+    net, tax, total = (_amount_of(result.fields, n) for n in _AMOUNTS)
+    return tax == 0 and net is not None and net == total
 
 
 def _adds_up(result: Extraction) -> bool:

@@ -31,12 +31,15 @@ def wrapped_iban(ctx: Context, line: Line) -> Optional[tuple[str, tuple[Word, ..
     text = upper_in_place(line.text)
     if find_iban(line.text) is not None:
         return None
-    below = _line_below(ctx, line)
-    if below is None:
-        return None
+    below = None
     for head in reversed(_cell_ends(line, text)):
         start = _START.search(head)
-        found = _completed(line, below, start) if start is not None else None
+        if start is None:
+            continue
+        below = below or _line_below(ctx, line)  # asked only where an IBAN may start (few lines)
+        if below is None:
+            return None
+        found = _completed(line, below, start)
         if found is not None:
             return found
     return None
@@ -85,8 +88,9 @@ def _column_left(line: Line, first: Word, slack: float) -> float:
 
 def _line_below(ctx: Context, line: Line) -> Optional[Line]:
     """The next line of the page, when it stands within one and a half line heights below."""
-    following = [ln for ln in ctx.layout.lines if ln.page == line.page and ln.index == line.index + 1]
-    if not following:
+    page_lines = ctx.layout.by_page.get(line.page, ())
+    if line.index + 1 >= len(page_lines):
         return None
-    gap = following[0].box.top - line.box.bottom
-    return following[0] if gap < 1.5 * max(1.0, line.height) else None
+    following = page_lines[line.index + 1]
+    gap = following.box.top - line.box.bottom
+    return following if gap < 1.5 * max(1.0, line.height) else None
