@@ -28,8 +28,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from invoicepipe.adapters import (ocr, ocr_amounts, ocr_engine, ocr_garbled, ocr_narrow, ocr_unread, page_cleanup,
-                                  page_geometry, page_keystone, page_skew, readers, table_grid)
+from invoicepipe.adapters import (ocr, ocr_amounts, ocr_confirm, ocr_dates, ocr_engine, ocr_garbled, ocr_iban, ocr_items,
+                                  ocr_narrow, ocr_unread, page_cleanup, page_geometry, page_keystone, page_skew, readers,
+                                  table_grid)
 from invoicepipe.adapters.pdf import open_pdfium
 from invoicepipe.domain.policy import ParseLimits
 from invoicepipe.services import parse_work
@@ -58,7 +59,8 @@ class _Clock:
 
 
 # the callers whose Tesseract reads count as their own stage (not "tesseract page")
-_READERS = ("language pass", "amounts re-read", "garbled re-read", "narrow re-read")
+_READERS = ("language pass", "amounts re-read", "items re-read", "dates re-read", "identifiers confirmed", "IBANs re-read",
+            "garbled re-read", "narrow re-read")
 
 
 def _read_words_by_kind(clock: _Clock, read_words):
@@ -75,7 +77,11 @@ def scan_stage_figures(scans: list[Path]) -> dict:
     patches = [(ocr_engine, "read_words", lambda f: _read_words_by_kind(clock, f)),
                (ocr_engine, "_api", lambda f: clock.wrap("model load", f)),
                (ocr, "read_language_pass", lambda f: clock.wrap("language pass", f)),
-               (ocr_amounts, "_read_region", lambda f: clock.wrap("amounts re-read", f)),
+               (ocr_amounts, "reread_amounts", lambda f: clock.wrap("amounts re-read", f)),
+               (ocr_items, "reread_items", lambda f: clock.wrap("items re-read", f)),
+               (ocr_dates, "reread_dates", lambda f: clock.wrap("dates re-read", f)),
+               (ocr_confirm, "confirm_identifiers", lambda f: clock.wrap("identifiers confirmed", f)),
+               (ocr_iban, "reread_ibans", lambda f: clock.wrap("IBANs re-read", f)),
                (ocr_garbled, "reread_garbled", lambda f: clock.wrap("garbled re-read", f)),
                (ocr_narrow, "reread_narrow", lambda f: clock.wrap("narrow re-read", f)),
                (page_geometry, "find_page", lambda f: clock.wrap("page finding", f)),
