@@ -237,3 +237,28 @@ def test_a_credit_notes_gross_under_its_own_name():
             4: [(300, "Gutschriftsbetrag"), (450, "119,00")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert ex.value("total") == "119.00" and ex.fields["total"].method == "label_right"
+
+
+def test_a_value_wrapped_from_running_text_but_not_from_another_block():
+    # running text wraps its label's value to the next line, flush left
+    rows = {0: "Wir berechnen Ihnen hiermit mit Rechnung Nr.", 1: "2026-0815 die folgenden Leistungen",
+            3: [(300, "Gesamtbetrag"), (450, "119,00")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_number") == "2026-0815" and ex.fields["invoice_number"].method == "label_wrapped"
+    # a letterhead and a title a cell apart on one line: the title heads its own block, and
+    # the street number starting the letterhead's next line is no value of it
+    rows = {0: [(40, "KEYSTONE FASTENER CORP."), (320, "CREDIT NOTE")], 1: "1800 Industrial Blvd",
+            2: "Houston, TX 77020", 4: [(300, "Please Pay"), (450, "-111.05")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_number") != "1800"
+
+
+def test_no_value_under_a_label_is_read_past_the_items_column_names():
+    # a title over the item table: the first row's article code is the table's, not the title's
+    rows = {0: "IJSSELMOND TECHNIEK", 3: "Credit Note",
+            4: [(40, "Item"), (120, "Description"), (300, "Qty"), (360, "Price"), (450, "Amount")],
+            5: [(40, "BOR-1006"), (120, "Drill set"), (300, "1"), (360, "6.30"), (450, "6.30")],
+            7: [(300, "Total"), (450, "6.30")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert ex.value("invoice_number") != "BOR-1006"
+    assert [str(li.amount) for li in ex.lines] == ["6.30"]

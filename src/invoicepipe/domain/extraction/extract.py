@@ -340,7 +340,10 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # (``FAR_VALUE_SCORE``); a row of unknown captions reads its values over them
 # (``search._value_above``); a wrapped date is read under a label that wraps onto the
 # invoice's word and beside a cell reaching into its column (``stacked_date``).
-EXTRACTOR_VERSION = "kv-2.46"
+# kv-2.47: a label's value is not read past the items' column names under it (an article code
+# in the first row under a title, ``search.label_candidates``), nor wrapped from a label set a
+# cell apart from its line's start (a letterhead beside a title, ``search._wrapped_value``).
+EXTRACTOR_VERSION = "kv-2.47"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

@@ -25,6 +25,7 @@ from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, find_lab
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.stacked_date import STACKED_PLACEMENT, stacked_date
+from invoicepipe.domain.extraction.table_columns import find_header
 from invoicepipe.domain.extraction.title_stem import add_title_stem_labels
 from invoicepipe.domain.extraction.wrapped_labels import join_wrapped_labels
 from invoicepipe.domain.models import Box, Word
@@ -318,6 +319,8 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 joined = None
             if (own_labels and joined is None) or _percent_under(below, lbox):
                 break  # the next line starts another labelled block, or the label heads a rate column
+            if find_header(below) is not None:
+                break  # the items' column names: what stands under them is a row of the table's
             if joined is not None:
                 # the label wraps in its box ("DATUM" over "VYSTAVENÍ"): a value a space after
                 # its second line is its own ("INVOICE" over "# 2041"); one further right is the
@@ -806,8 +809,14 @@ def _hyphen_wrapped_date(ctx: Context, line: Line, hit: LabelHit, seg_end: int):
 
 def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):
     """A label ending a long line whose value starts the next line, flush left ("Nr. 7 vom" /
-    "05.03.2018"): running text wrapped between label and value."""
+    "05.03.2018"): running text wrapped between label and value. Running text runs on
+    without a cell's gap: a label set a cell apart from the line's start ("KEYSTONE FASTENER
+    CORP.      CREDIT NOTE", a letterhead beside a title) heads a block of its own, and the
+    next line's first word (the letterhead's street number) is another block's."""
     if line.text[hit.end:].strip() or len(line.words) < 4:
+        return None
+    label_words = line.words_in(hit.start, hit.end)
+    if not label_words or any(cells_apart(a, b) for a, b in zip(line.words, line.words[1:]) if b.box.x0 <= label_words[0].box.x0):
         return None
     page_lines = ctx.layout.by_page[line.page]
     nxt = page_lines[line.index + 1] if line.index + 1 < len(page_lines) else None
