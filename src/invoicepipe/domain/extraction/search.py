@@ -319,8 +319,12 @@ def label_candidates(ctx: Context, name: str, parser: Parser, labels: Optional[s
                 joined = None
             if (own_labels and joined is None) or _percent_under(below, lbox):
                 break  # the next line starts another labelled block, or the label heads a rate column
-            if find_header(below) is not None:
-                break  # the items' column names: what stands under them is a row of the table's
+            if parser is not parse_amount_value and find_header(below) is not None:
+                # the items' column names: what stands under them is a row of the table's.
+                # Not for a sum: a row of sum captions ("Netto  Btw  Totaal") reads as such
+                # names too, and a sum's value may stand under it (an OCR page's second
+                # reading of its amounts is placed by these candidates)
+                break
             if joined is not None:
                 # the label wraps in its box ("DATUM" over "VYSTAVENÍ"): a value a space after
                 # its second line is its own ("INVOICE" over "# 2041"); one further right is the
