@@ -177,6 +177,9 @@ def test_the_first_date_printed_may_have_its_year_wrapped_in_its_cell():
     # a day alone over its month over its year, the next cell's date half a line lower
     assert first([(136, 285, "12"), (186, 291, "14 maart"), (136, 296, "februari"), (186, 301, "2026"),
                   (136, 307, "2026")]) == "2026-02-12"
+    # the day of one cell and the month and day of the next are no date ("gegužės 30" beside
+    # "birželio 29 d.": not 2029-06-30); the date whole further down is the first
+    assert first([(397, 127, "gegužės 30"), (485, 127, "birželio 29 d."), (40, 160, "Data 2026-05-30")]) == "2026-05-30"
 
 
 def test_a_date_wrapped_under_a_label_that_wraps_too():
