@@ -412,8 +412,8 @@ def _items_add_up(result: Extraction) -> bool:
 def _untaxed(result: Extraction) -> bool:
     """A zero tax and net = total: amounts that agree, with no arithmetic evidence (a zero tax
     lends none: net = total proves nothing). Joining groups left apart cannot give such a
-    reading arithmetic either, so it is not read again (a second extraction: a sixth of the
-    rules' cost on a set of untaxed invoices)."""
+    reading arithmetic either, so it is not read again (a second extraction, never kept, of a
+    sixth of the throughput benchmark's invoices)."""
     net, tax, total = (_amount_of(result.fields, n) for n in _AMOUNTS)
     return tax == 0 and net is not None and net == total
 

@@ -820,7 +820,10 @@ def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):
     if line.text[hit.end:].strip() or len(line.words) < 4:
         return None
     label_words = line.words_in(hit.start, hit.end)
-    if not label_words or any(cells_apart(a, b) for a, b in zip(line.words, line.words[1:]) if b.box.x0 <= label_words[0].box.x0):
+    if not label_words:
+        return None
+    before_label = [w for w in line.words if w.box.x0 <= label_words[0].box.x0]
+    if any(cells_apart(a, b) for a, b in zip(before_label, before_label[1:])):
         return None
     page_lines = ctx.layout.by_page[line.page]
     nxt = page_lines[line.index + 1] if line.index + 1 < len(page_lines) else None
