@@ -27,7 +27,7 @@ from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
 from invoicepipe.domain.extraction.item_row_labels import weaker_on_item_rows, without_item_labels
 from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
-from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, cells_apart, fold_accents
+from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, across_cells, fold_accents
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
@@ -343,7 +343,7 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # kv-2.47: a label's value is not read past the items' column names under it (an article code
 # in the first row under a title, ``search.label_candidates``), nor wrapped from a label set a
 # cell apart from its line's start (a letterhead beside a title, ``search._wrapped_value``); the
-# first date printed is no date whose pieces stand a cell apart (``_across_cells``).
+# first date printed is no date whose pieces stand a cell apart (``labels.across_cells``).
 EXTRACTOR_VERSION = "kv-2.47"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -854,8 +854,10 @@ def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], 
         hits = ctx.hits[id(ln)]
         if any(h.field in _NOT_ISSUE_DATES for h in hits):
             continue
+        # no date across two boxes: "gegužės 30 | birželio 29 d.", one box's day and the next
+        # box's month and day, is no 2029-06-30
         found = [(d.start, d.value, words) for d in dates_in(ln.text, 0, ctx.date_order)
-                 if not _across_cells(words := ln.words_in(d.start, d.end))]
+                 if not across_cells(words := ln.words_in(d.start, d.end))]
         # "18 gennaio" over "2026" in its cell, "19 marzo 2026" beside it: the first date
         # printed is the one whose year its cell wrapped
         found += _years_wrapped(ctx, ln)
@@ -863,12 +865,6 @@ def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], 
             if value.isoformat() != due and not _after_other_document(hits, start):
                 return Candidate("invoice_date", value.isoformat(), 0.3, "first_date", words, value), 0.3
     return None, 0.0
-
-
-def _across_cells(words) -> bool:
-    """A date's words a cell apart: two boxes' pieces read as one ("gegužės 30 | birželio 29
-    d.", the day of one wrapped date and the month and day of the next read as 2029-06-30)."""
-    return any(cells_apart(a, b) for a, b in zip(words, words[1:]))
 
 
 def _years_wrapped(ctx: Context, line) -> list:

@@ -234,6 +234,11 @@ def cells_apart(before, word) -> bool:
     return word.box.x0 - before.box.x1 > CELL_GAP * max(1.0, before.box.bottom - before.box.top)
 
 
+def across_cells(words) -> bool:
+    """Some of ``words`` (in reading order on one line) stand a cell apart from the one before."""
+    return any(cells_apart(a, b) for a, b in zip(words, words[1:]))
+
+
 def _split_at_cell_gaps(line: Line, text: str, hits: list[LabelHit]) -> list[LabelHit]:
     """A label is one phrase. Words of one hit that stand a cell apart are two headers of a row
     of boxes, read together by the vocabulary: "Fecha de" (its second line "emisión" below)

@@ -21,7 +21,7 @@ from typing import Callable, Optional
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in, skipped_before
 from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.second_reading import read_again_alike, stands_apart
-from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, find_labels, fold_accents, labels_in_text
+from invoicepipe.domain.extraction.labels import LabelHit, across_cells, cells_apart, find_labels, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.stacked_date import STACKED_PLACEMENT, stacked_date
@@ -822,8 +822,7 @@ def _wrapped_value(ctx: Context, line: Line, hit: LabelHit, parser: Parser):
     label_words = line.words_in(hit.start, hit.end)
     if not label_words:
         return None
-    before_label = [w for w in line.words if w.box.x0 <= label_words[0].box.x0]
-    if any(cells_apart(a, b) for a, b in zip(before_label, before_label[1:])):
+    if across_cells([w for w in line.words if w.box.x0 <= label_words[0].box.x0]):
         return None
     page_lines = ctx.layout.by_page[line.page]
     nxt = page_lines[line.index + 1] if line.index + 1 < len(page_lines) else None
