@@ -33,6 +33,9 @@ OTHER_STEM = re.compile(r"(?i)(?<![^\W\d_])(?:klient|klijent|client|kund|klant|a
                         r"ust|steuer|vat|tax|btw|iva|tva|moms|mva|alv|pvm|pdv|dph|nip|regon|kvk|siret|siren|oib|cif|nif|gst|"
                         r"org|registr|handelsreg|company|firm|tel|phone|fax|mobil|gsm|iban|bank|swift|bic|"
                         r"street|strass|stras|calle|carrer|rua|rue|ulic|avenid|piazz|viale|road|polig|"
+                        # an address's words and a street's abbreviations ("Sediul: Bd. Dacia nr. 30",
+                        # "Str. Fabricii nr. 117", "Sitz", "Adresse"): a house number's caption
+                        r"str\b|bd\b|blvd|bulev|boulev|sediu|sitz|adres|address|indirizz|direcc|endere|"
                         # the delivery note's, the order's and the buyer's words of further languages
                         r"consegn|bolla|pakbon|leverbon|dostaw|szallit|aviz|vaztar|pavadz|saatel|lahete|foljesedel|"
                         r"folgesed|pakkse|dobavn|remessa|bestil|bestall|comand|naroc|encomend|pirkej|nabywc|odbiorc|"

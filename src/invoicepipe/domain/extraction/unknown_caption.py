@@ -236,10 +236,14 @@ def _unknown_captions(ctx: Context) -> list[LabelHit]:
                    and not any(ch.isdigit() for ch in line.words[first_k - 1].text)):
                 first_k -= 1
             start, end = line.spans[first_k][0], line.spans[k][1]
-            if any(s < end and start < e for s, e in (labels if number_first else covered)):
-                continue  # a known label's words: its own field reads it
-            if k == first_k and _NUMBER_END.fullmatch(word.text) and len(word.text.rstrip(".:")) <= 2:
+            bare = k == first_k and _NUMBER_END.fullmatch(word.text) is not None
+            if bare and len(word.text.rstrip(".:")) <= 2:
                 continue  # a bare "No." heads a table's position column
+            # a number word alone, spelled out ("Número", "Nummer" in a box of captions with no
+            # title over it): the vocabulary's bare number word reads it only under a title, so
+            # here it is a caption no label covers
+            if any(s < end and start < e for s, e in (labels if number_first or bare else covered)):
+                continue  # a known label's words: its own field reads it
             if any(h.line is line and (h.start, h.end) == (start, end) for h in out):
                 continue  # "Nº de abono:" read from its number word and from its glued end: one caption
             out.append(LabelHit("invoice_number", DOCUMENT_CAPTION_STRENGTH, "xx", line, start, end))
