@@ -20,7 +20,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 # the stems of document words in the project's languages and their abbreviations; they win
 # over the others' ("Tax Invoice No.", "Kundenrechnung Nr.")
 DOCUMENT_STEM = re.compile(r"(?i)rech|fact|fakt|fatt|fatu|inv|bill|dok|doc|memo|belg|beleg|boekstuk|nota|note|szaml|"
-                           r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono")
+                           r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono|odobren|dobropis")
 # the stems, at a word's start, of the other numbers a head prints (the buyer's account, an
 # order, a delivery, a contract, a tax or a company register's id, a telephone, a house in a
 # street) across the project's languages and their cognates ("Klient nr", "Kundennr.",
@@ -43,7 +43,22 @@ OTHER_STEM = re.compile(r"(?i)(?<![^\W\d_])(?:klient|klijent|client|kund|klant|a
                         r"patvirt|confirm|bestatig|bevestig|conferm|potwierdz|potvrd)")
 
 
+# the stems, at a word's start, of papers named with the document's own word that are not the
+# document: a pro forma invoice ("Predračun", "Proforma", "Zálohová faktura"), an advance or
+# a prepayment invoice, and the offer before it ("Cenová ponuka", "Angebot", "Offerte"). The
+# document word inside them ("Pred*račun*") would take their number for the document's.
+ANOTHER_DOCUMENT = re.compile(r"(?i)(?<![^\W\d_])(?:pro\s*-?\s*forma|predra|predfakt|predfaktur|zaloh|vorausrech|"
+                              r"anzahlungsrech|abschlagsrech|prepay|advance|acconto|anticip|acompte|"
+                              r"angebot|offert|offer|quot|ponud|ponuk|cenov)")
+
+
 def names_another(caption: str) -> bool:
     """The caption's words name another party's or paper's number and not the document's."""
     words = fold_accents(caption)
-    return bool(OTHER_STEM.search(words)) and not DOCUMENT_STEM.search(words)
+    return bool(ANOTHER_DOCUMENT.search(words)) or (bool(OTHER_STEM.search(words)) and not DOCUMENT_STEM.search(words))
+
+
+def names_the_document(caption: str) -> bool:
+    """The caption's words hold the document's word, and name no other paper by it."""
+    words = fold_accents(caption)
+    return bool(DOCUMENT_STEM.search(words)) and not ANOTHER_DOCUMENT.search(words)
