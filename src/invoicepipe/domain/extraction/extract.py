@@ -485,6 +485,9 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                     # caption's value is another, the page's date says more than a caption no
                     # word of which names the document
                     cands = dated_numbers(ctx, parser) or cands
+                if not cands:
+                    # "Vermeld bij betaling: factuurnummer F2026.00199": printed only below the head
+                    cands = invoice_caption_numbers(ctx, parser, below_head=True)
         if name == "invoice_date":
             cands = document_dated(ctx, cands)  # "Date Invoiced": the invoice's word names the date
             cands = without_dates_of_other_things(ctx, cands)  # "Kauba üleandmise kuupäev": another date

@@ -92,6 +92,8 @@ _HEAD_SHARE = 0.45
 _MAX_CAPTION_WORDS = 4
 DOCUMENT_CAPTION_STRENGTH = 0.6
 LONE_CAPTION_STRENGTH = 0.45
+# the invoice's own caption below the head: as weak a guess as a lone caption
+BELOW_HEAD_STRENGTH = LONE_CAPTION_STRENGTH
 
 
 def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
@@ -120,16 +122,26 @@ def lone_caption(cand: Candidate) -> bool:
     return "unknown_caption" in cand.notes and cand.label is not None and cand.label.strength <= LONE_CAPTION_STRENGTH
 
 
-def invoice_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
+def invoice_caption_numbers(ctx: Context, parser: Callable, below_head: bool = False) -> list[Candidate]:
     """The one candidate under captions no list holds made of the invoice's word, or the bare
     word for a document, and a number word (see the module), or none: two such values say
-    nothing, and on a credit note only the document's word names its own number."""
+    nothing, and on a credit note only the document's word names its own number.
+
+    ``below_head``: such captions on the rest of the first page instead, as a guess
+    (``BELOW_HEAD_STRENGTH``), for a page whose number is printed only in its payment line
+    ("Vermeld bij betaling: factuurnummer F2026.00199"): the value after the caption on its
+    line, and not on an item's line, where an invoice's number is the one an item refers to."""
     credit_note = bool(ctx.hits_for("credit_note"))
     own = ("document",) if credit_note else ("invoice", "document")
-    hits = [replace(h, strength=INVOICE_CAPTION_STRENGTH) for h in _unknown_captions(ctx)
+    strength = BELOW_HEAD_STRENGTH if below_head else INVOICE_CAPTION_STRENGTH
+    hits = [replace(h, strength=strength) for h in _unknown_captions(ctx, below_head)
             if _own_caption(fold_accents(h.line.text[h.start:h.end]), credit_note) in own]
     found = _with_digits(label_candidates(ctx, "invoice_number", parser, hits=hits)) if hits else []
-    if len(found) != 1 or found[0].score < MIN_INVOICE_CAPTION_SCORE:
+    if below_head:
+        # a sentence's caption names the value after it on its line, never one under it (the
+        # IBAN's last group wrapped under "Sąskaitos Nr. (IBAN):", an account's number)
+        found = [c for c in found if c.method == "label_right" and not _on_item_line(ctx, c)]
+    if len(found) != 1 or found[0].score < MIN_INVOICE_CAPTION_SCORE * strength / INVOICE_CAPTION_STRENGTH:
         return []
     found[0].notes.append("invoice_caption")
     return found
@@ -216,15 +228,18 @@ def _names_a_document(text: str) -> bool:
     return is_invoice_word(word) or _DOCUMENT_WORD.fullmatch(word) is not None
 
 
-def _unknown_captions(ctx: Context) -> list[LabelHit]:
-    """Captions ending in a number word on the first page's head that no label covers."""
+def _unknown_captions(ctx: Context, below_head: bool = False) -> list[LabelHit]:
+    """Captions ending in a number word on the first page's head (or, ``below_head``, on the
+    rest of that page) that no label covers."""
     first = min(ctx.layout.by_page, default=None)
     if first is None:
         return []
     _, height = ctx.layout.page_sizes.get(first, (595.0, 842.0))
     out = []
     for line in ctx.layout.by_page[first]:
-        if line.box.top > _HEAD_SHARE * height:
+        if (line.box.top > _HEAD_SHARE * height) != below_head:
+            if below_head:
+                continue
             break
         covered = [(h.start, h.end) for h in ctx.hits[id(line)] if h.strength >= 0.5]
         # a bare number word opening the line is no label of its own (``vocabulary``: only
@@ -245,7 +260,8 @@ def _unknown_captions(ctx: Context) -> list[LabelHit]:
             first_k = k  # the caption's first word: back to the cell's start, letters only
             while (first_k > 0 and k - first_k + 1 < _MAX_CAPTION_WORDS
                    and not cells_apart(line.words[first_k - 1], line.words[first_k])
-                   and not any(ch.isdigit() for ch in line.words[first_k - 1].text)):
+                   and not any(ch.isdigit() for ch in line.words[first_k - 1].text)
+                   and not line.words[first_k - 1].text.endswith(":")):  # "Vermeld bij betaling:" ends its own
                 first_k -= 1
             start, end = line.spans[first_k][0], line.spans[k][1]
             bare = k == first_k and _NUMBER_END.fullmatch(word.text) is not None
