@@ -70,15 +70,16 @@ from invoicepipe.domain.extraction.caption_stems import DOCUMENT_STEM, names_ano
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, priced_line
 
 # a caption's closing number word, glued ("Boekstuknummer", "RECH.-NR.") or a word apart
-# (the Slavic "Broj", "Br.", "Št.", "č.", "Číslo" only as words of their own: glued, they end other words)
-_NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|number|numero|número|numéro|numer|#"
+# (the Latvian "numurs" and Lithuanian "numeris" too; the Slavic "Broj", "Br.", "Št.", "č.",
+# "Číslo" only as words of their own: glued, they end other words)
+_NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|number|numero|número|numéro|numer|numurs|numeris|#"
                          r"|(?<![^\W\d_])(?:br|broj|št|č|číslo|cislo))\.?:?$")
 # "Nº doc.:", "Nr dok.", "Št. računa", "Broj računa": a number word before a document word,
 # abbreviated or whole
 _NUMBER_FIRST = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|n|br|broj|št|č|číslo|cislo)\.?")
 # the bare word for a document, whole or abbreviated: on a page, the page's own
 _DOCUMENT_WORD = re.compile(r"doc|dok|docum\w*|dokum\w*")
-_NUMBER_WORD = re.compile(r"nr|no|n|nro|num|nummer|number|numero|numer|br|broj|c|cislo|st|sz")
+_NUMBER_WORD = re.compile(r"nr|no|n|nro|num|nummer|number|numero|numer|numurs|numeris|br|broj|c|cislo|st|sz")
 # joining words a number caption may hold ("N° de facture", "Numer faktury")
 _JOINING = frozenset(("de", "del", "der", "des", "du", "di", "da", "do", "van", "of", "la", "the"))
 _PART = re.compile(r"[^\W\d_]+")
@@ -108,7 +109,7 @@ def unknown_caption_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     for hits, strength in ((named, DOCUMENT_CAPTION_STRENGTH), (other, LONE_CAPTION_STRENGTH)):
         found = [c for c in _with_digits(label_candidates(ctx, "invoice_number", parser,
                                                           hits=[replace(h, strength=strength) for h in hits]))
-                 if not _on_item_line(ctx, c)]
+                 if not _on_item_line(ctx, c) and not _beside_wrapped_caption(ctx, c)]
         if len(found) == 1:
             found[0].notes.append("unknown_caption")
             return found
@@ -136,15 +137,38 @@ def invoice_caption_numbers(ctx: Context, parser: Callable, below_head: bool = F
     strength = BELOW_HEAD_STRENGTH if below_head else INVOICE_CAPTION_STRENGTH
     hits = [replace(h, strength=strength) for h in _unknown_captions(ctx, below_head)
             if _own_caption(fold_accents(h.line.text[h.start:h.end]), credit_note) in own]
-    found = _with_digits(label_candidates(ctx, "invoice_number", parser, hits=hits)) if hits else []
+    found = [c for c in _with_digits(label_candidates(ctx, "invoice_number", parser, hits=hits))
+             if not _beside_wrapped_caption(ctx, c)] if hits else []
     if below_head:
         # a sentence's caption names the value after it on its line, never one under it (the
         # IBAN's last group wrapped under "Sąskaitos Nr. (IBAN):", an account's number)
         found = [c for c in found if c.method == "label_right" and not _on_item_line(ctx, c)]
     if len(found) != 1 or found[0].score < MIN_INVOICE_CAPTION_SCORE * strength / INVOICE_CAPTION_STRENGTH:
         return []
+    if _words_after_in_cell(ctx, found[0]):
+        # "Sąskaitos numeris" beside "30 d.", a date's day wrapped in the next cell: a value
+        # with words after it in its cell is a part of something else, as far as a caption
+        # no list holds can say
+        found[0] = replace(found[0], score=round(found[0].score * LONE_CAPTION_STRENGTH / strength, 4))
     found[0].notes.append("invoice_caption")
     return found
+
+
+def _words_after_in_cell(ctx: Context, cand: Candidate) -> bool:
+    """A word with letters follows the value in its cell (a series code's number after it,
+    digits only, is the value's own: ``number_prefix.code_and_number``)."""
+    if not cand.words:
+        return False
+    last = cand.words[-1]
+    line = ctx.layout.line_of(last)
+    if line is None or last not in line.words:
+        return False
+    k = line.words.index(last)
+    while k + 1 < len(line.words) and not cells_apart(line.words[k], line.words[k + 1]):
+        k += 1
+        if any(ch.isalpha() for ch in line.words[k].text):
+            return True
+    return False
 
 
 def _on_item_line(ctx: Context, cand: Candidate) -> bool:
@@ -191,6 +215,32 @@ def _document_after(line, k: int) -> Optional[int]:
             return None
         j += 1
     return None
+
+
+def _beside_wrapped_caption(ctx: Context, cand: Candidate) -> bool:
+    """``cand`` was read right of a caption that is a number word alone under a word of
+    letters in its column ("KREDITINĖS" / "SĄSKAITOS" / "NUMERIS:"): the caption wraps in its
+    box, and its value is under it, not in the next box on its line."""
+    hit = cand.label
+    if cand.method != "label_right" or hit is None:
+        return False
+    words = hit.line.words_in(hit.start, hit.end)
+    return (len(words) == 1 and _NUMBER_END.fullmatch(words[0].text) is not None
+            and _caption_wrapped_over(ctx, hit.line, words[0]))
+
+
+def _caption_wrapped_over(ctx: Context, line, word) -> bool:
+    """A word of letters stands right over ``word`` in its column, on the line just above: the
+    caption wraps in its box and ``word`` is its last line."""
+    cw = ctx.layout.char_width
+    for above, s, e in ctx.layout.lines_above(line, word.box.x0 - cw, word.box.x0 + cw, max_lines=1):
+        if line.box.top - above.box.bottom > line.height:
+            return False
+        over = above.words_in(s, e)
+        # (a word ending in a colon is a caption of its own over the next one, no wrap)
+        return (bool(over) and abs(over[0].box.x0 - word.box.x0) <= cw
+                and all(w.text.rstrip(".").isalpha() for w in over))
+    return False
 
 
 def _number_end(text: str) -> bool:
