@@ -344,7 +344,13 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # in the first row under a title, ``search.label_candidates``), nor wrapped from a label set a
 # cell apart from its line's start (a letterhead beside a title, ``search._wrapped_value``); the
 # first date printed is no date whose pieces stand a cell apart (``labels.across_cells``).
-EXTRACTOR_VERSION = "kv-2.47"
+# kv-2.48: captions no list holds (``unknown_caption``): a number word alone, spelled out, is
+# a caption; the Slavic and Baltic number words count; an address and a paper named with the
+# document's word that is not the document (a pro forma, an offer: ``caption_stems``) name
+# another number; the invoice's own caption is read below the head too, as a guess; a value
+# with words after it in its cell is a guess under the invoice's caption, and a number word
+# ending a caption wrapped in its box reads no value in the next box.
+EXTRACTOR_VERSION = "kv-2.48"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
