@@ -94,3 +94,15 @@ def test_a_number_word_ending_a_caption_wrapped_in_its_box_does_not_read_the_nex
             6: [(309, "NUMERIS:"), (485, "42656")]}
     found = _number(rows)
     assert found is None or found[0] != "42656", found
+
+
+def test_a_head_that_prints_values_before_their_captions_is_read_back_as_a_guess():
+    # nothing right of or under "Arve nr." and "Rēķina numurs": their values stand before them
+    for rows, expected in (({4: [(79, "512"), (105, "Arve nr."), (309, "MAKSJA")],
+                             5: [(42, "2026-02-18"), (105, "Kuupäev")]}, "512"),
+                           ({4: [(95, "BPD-00209"), (158, "Rēķina numurs"), (309, "MAKSĀTĀJS")],
+                             5: [(37, "2026. gada 20. februārī"), (158, "Rēķina datums")]}, "BPD-00209")):
+        value, confidence, evidence = _number(rows)
+        assert value == expected and "value_first" in evidence and confidence <= 0.45
+    # a caption with a colon introduces what follows it: never read back
+    assert _number({4: [(79, "512"), (105, "Arve nr.:"), (309, "MAKSJA")]}) is None

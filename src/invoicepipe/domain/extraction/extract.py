@@ -349,7 +349,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # document's word that is not the document (a pro forma, an offer: ``caption_stems``) name
 # another number; the invoice's own caption is read below the head too, as a guess; a value
 # with words after it in its cell is a guess under the invoice's caption, and a number word
-# ending a caption wrapped in its box reads no value in the next box.
+# ending a caption wrapped in its box reads no value in the next box; where no caption has a
+# value the usual way, a value before its caption on its line or right over it is the guess
+# (``value_first.read_back``).
 EXTRACTOR_VERSION = "kv-2.48"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

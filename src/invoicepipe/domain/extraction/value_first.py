@@ -210,6 +210,23 @@ def _whole_cell(ctx: Context, line: Line, start: int, end: int, parser: Parser):
     return None  # the cell is more than the value: a word before it is not explained
 
 
+def read_back(ctx: Context, hit: LabelHit, parser: Parser):
+    """(value tuple, line, way) of a caption read the other way, its value before it on its
+    line ("512  Arve nr.") or over it and none under it ("KNM 000350" over "Sąskaitos
+    numeris"), or None. For a caption no list holds (``unknown_caption``): a caption followed
+    by a colon introduces what follows, and is never read back."""
+    if hit.across or _colon_after(hit):
+        return None
+    found = _cell_before(ctx, hit, parser)
+    if found is not None:
+        return (*found, "before")
+    if _value_under(ctx, hit, parser) is None:
+        found = _value_over(ctx, hit, parser)
+        if found is not None:
+            return (*found, "over")
+    return None
+
+
 def _value_over(ctx: Context, hit: LabelHit, parser: Parser):
     """((value, raw, start, end, quality), line) of a value right over the label (see ``_cell_at``)."""
     return _cell_at(ctx, hit, parser, up=True)
