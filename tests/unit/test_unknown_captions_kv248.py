@@ -106,3 +106,20 @@ def test_a_head_that_prints_values_before_their_captions_is_read_back_as_a_guess
         assert value == expected and "value_first" in evidence and confidence <= 0.45
     # a caption with a colon introduces what follows it: never read back
     assert _number({4: [(79, "512"), (105, "Arve nr.:"), (309, "MAKSJA")]}) is None
+
+
+@pytest.mark.parametrize("caption", ["Fattura n.", "Számla sorszáma:"])
+def test_n_and_sorszam_close_the_invoices_caption(caption):
+    rows = {0: "Zxqvirt Plorb", 4: [(300, caption), (400, "EL/2026/000797")], 5: [(300, "Data"), (400, "15/01/2026")]}
+    value, confidence, evidence = _number(rows)
+    assert value == "EL/2026/000797" and "invoice_caption" in evidence and confidence >= 0.7
+
+
+def test_a_year_alone_beside_a_caption_is_no_guess_and_the_value_over_it_is_read():
+    # "Nº rectificativa" under its value, a wrapped date's "2026" beside it: the year is no
+    # number, and the value over the caption (a corrective invoice's word) is the guess
+    rows = {4: [(37, "A-2026/00661"), (125, "15 de enero de"), (309, "CLIENTE")],
+            5: [(37, "Nº rectificativa"), (125, "2026")],
+            6: [(125, "Fecha")]}
+    value, confidence, evidence = _number(rows)
+    assert value == "A-2026/00661" and "value_first" in evidence and confidence <= 0.45

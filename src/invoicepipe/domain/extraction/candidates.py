@@ -40,6 +40,12 @@ _WHOLE_THEN_MARK = re.compile(r"^(\d{1,3})[.,]$")
 _CENTS_ALONE = re.compile(r"[.,]\d{2}")
 _WHOLE_END = re.compile(r"(?<![.,])\d$")
 _YEAR = re.compile(r"(19|20)\d\d")
+
+
+def is_bare_year(text: str) -> bool:
+    """``text`` is a year alone ("2026"): a date's piece or a number's year, not a number."""
+    return bool(_YEAR.fullmatch(text or ""))
+
 # What a scan or a photo glues to an amount without changing its digits: dust and quote
 # marks before it ("_RM89.50", "*RM34.15", "“5,61"), a rupee sign read as "%" ("%189.00",
 # never a rate: a rate's "%" follows its digits), and after it specks, quotes or the tax

@@ -20,7 +20,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 # the stems of document words in the project's languages and their abbreviations; they win
 # over the others' ("Tax Invoice No.", "Kundenrechnung Nr.")
 DOCUMENT_STEM = re.compile(r"(?i)rech|fact|fakt|fatt|fatu|inv|bill|dok|doc|memo|belg|beleg|boekstuk|nota|note|szaml|"
-                           r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono|odobren|dobropis|korekt|koryg")
+                           r"saskait|rekin|arve|lasku|racun|voucher|credit|kredit|gutschr|avoir|abono|odobren|dobropis|korekt|koryg|rectific|rettific")
 # the stems, at a word's start, of the other numbers a head prints (the buyer's account, an
 # order, a delivery, a contract, a tax or a company register's id, a telephone, a house in a
 # street) across the project's languages and their cognates ("Klient nr", "Kundennr.",

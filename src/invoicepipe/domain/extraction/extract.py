@@ -13,7 +13,7 @@ from invoicepipe.domain.einvoice import parse_einvoice
 from invoicepipe.domain.extraction.agreement import agree, read_evidence
 from invoicepipe.domain.extraction.amount_checks import with_lines_sum
 from invoicepipe.domain.extraction.amount_due import amount_due
-from invoicepipe.domain.extraction.candidates import dates_in
+from invoicepipe.domain.extraction.candidates import dates_in, is_bare_year
 from invoicepipe.domain.extraction.code_lookalikes import witnessed_code_and_number
 from invoicepipe.domain.extraction.column_sums import with_column_sums
 from invoicepipe.domain.extraction.conventions import CODE_AGREED, currency_of, document_context
@@ -708,14 +708,13 @@ def _year_apart(ctx: Context, cand: Candidate) -> bool:
 
 
 # a number that reads as a year of this era: no invoice number of any development set is one
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _bare_year(cand: Candidate) -> bool:
     """The number is a bare year ("2026"): more often a year set beside the label than the
     document's number (a date wrapped in a narrow cell, "8 January" over "2026"; a number's
     year whose sequence was lost)."""
-    return bool(_YEAR.fullmatch(cand.value or ""))
+    return is_bare_year(cand.value)
 
 
 # a contested invoice date's raw score: with the calibration's lift cap (``calibration.MAX_LIFT``)

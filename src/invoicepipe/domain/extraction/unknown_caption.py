@@ -66,24 +66,26 @@ import re
 from dataclasses import replace
 from typing import Callable, Optional
 
+from invoicepipe.domain.extraction.candidates import is_bare_year
 from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents
-from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING
+from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING, separator_end
 from invoicepipe.domain.extraction.caption_stems import DOCUMENT_STEM, names_another, names_the_document
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, priced_line, scored_candidate
 from invoicepipe.domain.extraction.value_first import PLACEMENT, read_back
 
 # a caption's closing number word, glued ("Boekstuknummer", "RECH.-NR.") or a word apart
-# (the Latvian "numurs" and Lithuanian "numeris" too; the Slavic "Broj", "Br.", "Št.", "č.",
-# "Číslo" only as words of their own: glued, they end other words)
+# (the Latvian "numurs", Lithuanian "numeris" and Hungarian "sorszám" too; "n." ("Fattura n.")
+# and the Slavic "Broj", "Br.", "Št.", "č.", "Číslo" only as words of their own: glued, they
+# end other words)
 _NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|number|numero|número|numéro|numer|numurs|numeris|#"
-                         r"|(?<![^\W\d_])(?:br|broj|št|č|číslo|cislo))\.?:?$")
+                         r"|sorszáma|sorszám|(?<![^\W\d_])(?:n|br|broj|št|č|číslo|cislo))\.?:?$")
 # "Nº doc.:", "Nr dok.", "Št. računa", "Broj računa": a number word before a document word,
 # abbreviated or whole
 _NUMBER_FIRST = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|n|br|broj|št|č|číslo|cislo)\.?")
 # the bare word for a document, whole or abbreviated: on a page, the page's own
 _DOCUMENT_WORD = re.compile(r"doc|dok|docum\w*|dokum\w*")
-_NUMBER_WORD = re.compile(r"nr|no|n|nro|num|nummer|number|numero|numer|numurs|numeris|br|broj|c|cislo|st|sz")
+_NUMBER_WORD = re.compile(r"nr|no|n|nro|num|nummer|number|numero|numer|numurs|numeris|br|broj|c|cislo|st|sz|sorszama|sorszam")
 # joining words a number caption may hold ("N° de facture", "Numer faktury")
 _JOINING = frozenset(("de", "del", "der", "des", "du", "di", "da", "do", "van", "of", "la", "the"))
 _PART = re.compile(r"[^\W\d_]+")
@@ -207,7 +209,12 @@ def _on_item_line(ctx: Context, cand: Candidate) -> bool:
 
 
 def _with_digits(cands: list[Candidate]) -> list[Candidate]:
-    return [c for c in cands if any(ch.isdigit() for ch in c.value)]
+    """The candidates with a digit, and not a year alone: under a caption no list holds, a
+    bare "2026" is a date's piece wrapped beside it ("Nº rectificativa  2026" under
+    "15 de enero de"), never a guess worth a person's time; a year ending its word with a
+    separator ("2026-" over "00243") is a number's first part, joined later."""
+    return [c for c in cands if any(ch.isdigit() for ch in c.value)
+            and not (is_bare_year(c.value) and separator_end(c) is None)]
 
 
 def _own_caption(words: str, credit_note: bool = False) -> Optional[str]:
