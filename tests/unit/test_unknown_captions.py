@@ -261,7 +261,10 @@ def test_a_row_of_unknown_captions_under_their_values():
         value, confidence = _number(rows)
         assert value == "44" and confidence < 0.9
         rows[7] = [(48, "Fakturanr."), (150, "Fakturadato 2")]  # a figure among them: no row of captions
-        assert _number(rows) is None or _number(rows)[0] != "44"
+        # (the value over the caption is then only read back as a guess, kv-2.48: a person
+        # confirms it; the row's reading, stronger, is not made)
+        found = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
+        assert found is None or found.value != "44" or ("value_first" in found.evidence and found.confidence <= 0.45)
     finally:
         keep_label_languages(None)
 

@@ -75,11 +75,11 @@ from invoicepipe.domain.extraction.search import Candidate, Context, label_candi
 from invoicepipe.domain.extraction.value_first import PLACEMENT, read_back
 
 # a caption's closing number word, glued ("Boekstuknummer", "RECH.-NR.") or a word apart
-# (the Latvian "numurs", Lithuanian "numeris" and Hungarian "sorszám" too; "n." ("Fattura n.")
-# and the Slavic "Broj", "Br.", "Št.", "č.", "Číslo" only as words of their own: glued, they
-# end other words)
+# (the Latvian "numurs", Lithuanian "numeris" and Hungarian "sorszám" too; "n." with its dot,
+# "Fattura n." (a lone "n" is a title's letter or a lost ordinal's), and the Slavic "Broj",
+# "Br.", "Št.", "č.", "Číslo", only as words of their own: glued, they end other words)
 _NUMBER_END = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|nummer|number|numero|número|numéro|numer|numurs|numeris|#"
-                         r"|sorszáma|sorszám|(?<![^\W\d_])(?:n|br|broj|št|č|číslo|cislo))\.?:?$")
+                         r"|sorszáma|sorszám|(?<![^\W\d_])(?:n(?=\.)|br|broj|št|č|číslo|cislo))\.?:?$")
 # "Nº doc.:", "Nr dok.", "Št. računa", "Broj računa": a number word before a document word,
 # abbreviated or whole
 _NUMBER_FIRST = re.compile(r"(?i)(?:nr|no|n[°º]|n\.[°º]|nro|num|núm|n|br|broj|št|č|číslo|cislo)\.?")
