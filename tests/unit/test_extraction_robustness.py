@@ -177,6 +177,14 @@ def test_the_first_date_printed_may_have_its_year_wrapped_in_its_cell():
     # a day alone over its month over its year, the next cell's date half a line lower
     assert first([(136, 285, "12"), (186, 291, "14 maart"), (136, 296, "februari"), (186, 301, "2026"),
                   (136, 307, "2026")]) == "2026-02-12"
+    # the year first, as Lithuanian and Latvian dates print it, wrapped flush left over three
+    # or two lines, beside another cell's wrapped date (kv-2.48)
+    assert first([(91, 260, "2026 m."), (145, 265, "2026 m."), (91, 271, "sausio 29"), (145, 276, "vasario 28 d."),
+                  (91, 281, "d.")]) == "2026-01-29"
+    assert first([(397, 181, "2026. gada 21."), (505, 181, "2026. gada 23."), (397, 191, "februārī"),
+                  (505, 191, "martā")]) == "2026-02-21"
+    # "de 2026" under "8 de febrero": the joining word opens the year's line
+    assert first([(125, 207, "8 de febrero"), (213, 207, "10 de marzo"), (125, 217, "de 2026"), (213, 217, "de 2026")]) == "2026-02-08"
     # the day of one cell and the month and day of the next are no date ("gegužės 30" beside
     # "birželio 29 d.": not 2029-06-30); the date whole further down is the first
     assert first([(397, 127, "gegužės 30"), (485, 127, "birželio 29 d."), (40, 160, "Data 2026-05-30")]) == "2026-05-30"

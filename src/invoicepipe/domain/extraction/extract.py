@@ -53,7 +53,7 @@ from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_grou
 from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
                                                          dated_row, issue_by_terms, latest_date, sole_date,
                                                          sole_witness)
-from invoicepipe.domain.extraction.stacked_date import day_over_month, year_below
+from invoicepipe.domain.extraction.stacked_date import cell_wrapped_date, year_below
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, lone_caption, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -351,7 +351,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # with words after it in its cell is a guess under the invoice's caption, and a number word
 # ending a caption wrapped in its box reads no value in the next box; where no caption has a
 # value the usual way, a value before its caption on its line or right over it is the guess
-# (``value_first.read_back``).
+# (``value_first.read_back``). The first date printed may be a cell wrapped flush left over two
+# or three lines whatever part comes first ("2026 m." / "sausio 29" / "d.",
+# ``stacked_date.cell_wrapped_date``).
 EXTRACTOR_VERSION = "kv-2.48"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -879,16 +881,16 @@ def _first_date(ctx: Context, due: Optional[str]) -> tuple[Optional[Candidate], 
 
 def _years_wrapped(ctx: Context, line) -> list:
     """(start, date, words) of each date on ``line`` its narrow cell wrapped: a day and month
-    whose year stands on the next line (``stacked_date.year_below``), or a day alone over its
-    month and year (``stacked_date.day_over_month``)."""
+    whose year stands on the next line (``stacked_date.year_below``), or a cell wrapped flush
+    left over two or three lines, whatever part comes first (``stacked_date.cell_wrapped_date``)."""
     out = []
     for m in DAY_MONTH_ONLY.finditer(line.text):
         found = year_below(ctx.layout, line, m.start(), m.end(), ctx.date_order)
         if found is not None:
             out.append((m.start(), *found))
     for k, (start, _) in enumerate(line.spans):
-        # "12" over "februari" over "2026": the day alone on the cell's first line
-        found = day_over_month(ctx.layout, line, k, ctx.date_order)
+        # "12" over "februari" over "2026", "2026 m." over "sausio 29" over "d.": a cell's lines
+        found = cell_wrapped_date(ctx.layout, line, k, ctx.date_order)
         if found is not None:
             out.append((start, *found))
     return out

@@ -24,9 +24,11 @@ next cell's.
 
 Without a label the same cells hold the first date printed, the last guess at the date of
 issue (``extract._first_date``): a day and month whose year the cell wrapped onto the next
-line, flush with the cell's left or right edge (``year_below``), or a day alone over its month
-over its year (``day_over_month``). Read line by line neither is a date, and the due date
-printed whole beside it was taken for the first."""
+line, flush with the cell's left or right edge (``year_below``), or a date whose cell wraps
+flush left over two or three lines, whatever part comes first: a day alone over its month over
+its year, or the year first as Lithuanian and Latvian dates print it ("2026 m." over "sausio
+29" over "d.", ``cell_wrapped_date``; kv-2.48). Read line by line no piece is a date, and the
+due date printed whole beside it was taken for the first."""
 
 from __future__ import annotations
 
@@ -159,18 +161,22 @@ def year_below(layout: Layout, line: Line, start: int, end: int, order: Optional
     return found[0].value, (*words, year_word)
 
 
-_DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])\.?")
-
-
-def day_over_month(layout: Layout, line: Line, k: int, order: Optional[str]):
-    """(date, words) of a date its narrow cell wraps one part a line, the day word ``k`` of
-    ``line`` alone in its cell first ("12" over "februari" over "2026"), or None: the cell's
-    next lines start within a character of the day, each right under the one before."""
+def cell_wrapped_date(layout: Layout, line: Line, k: int, order: Optional[str]):
+    """(date, words) of a date its narrow cell wraps over two or three lines, the cell opening
+    at word ``k`` of ``line`` ("12" over "februari" over "2026"; "2026 m." over "sausio 29"
+    over "d."; "2026. gada 21." over "februārī"; "8 de febrero" over "de 2026"), or None: the
+    cell's first line has a figure and is no date itself, and its next lines start within a
+    character of its first word, each right under the one before; the lines together are the
+    date, whole."""
     day, cw = line.words[k], layout.char_width
-    if not _DAY.fullmatch(day.text) or _cell_last(line, k, cw) != k:
-        return None  # not alone in its cell
-    pieces, last = [day.text], line
-    words = [day]
+    if k and day.box.x0 - line.words[k - 1].box.x1 <= 1.5 * cw:
+        return None  # not a cell's first word
+    end = _cell_last(line, k, cw)
+    head = line.text[line.spans[k][0]:line.spans[end][1]]
+    if not any(ch.isdigit() for ch in head) or dates_in(head, 0, order):
+        return None  # no day or year to start a date, or a date whole on its line
+    pieces, last = [head], line
+    words = list(line.words[k:end + 1])
     for _ in range(MAX_CELL_LINES - 1):
         under = layout.below(last, day.box.x0 - cw, day.box.x0 + cw, max_lines=1)
         if not under:
