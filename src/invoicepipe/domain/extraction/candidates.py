@@ -43,7 +43,8 @@ _YEAR = re.compile(r"(19|20)\d\d")
 
 
 def is_bare_year(text: str) -> bool:
-    """``text`` is a year alone ("2026"): a date's piece or a number's year, not a number."""
+    """``text`` is a year alone ("2026"), of this era: a date's piece or a number's year; no
+    invoice number of any development set is one."""
     return bool(_YEAR.fullmatch(text or ""))
 
 # What a scan or a photo glues to an amount without changing its digits: dust and quote

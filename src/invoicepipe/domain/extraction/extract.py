@@ -709,9 +709,6 @@ def _year_apart(ctx: Context, cand: Candidate) -> bool:
     return len(others) >= _YEAR_WITNESSES and all(abs((d - own).days) > 366 for d in others)
 
 
-# a number that reads as a year of this era: no invoice number of any development set is one
-
-
 def _bare_year(cand: Candidate) -> bool:
     """The number is a bare year ("2026"): more often a year set beside the label than the
     document's number (a date wrapped in a narrow cell, "8 January" over "2026"; a number's

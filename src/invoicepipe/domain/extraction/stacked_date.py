@@ -168,8 +168,8 @@ def cell_wrapped_date(layout: Layout, line: Line, k: int, order: Optional[str]):
     cell's first line has a figure and is no date itself, and its next lines start within a
     character of its first word, each right under the one before; the lines together are the
     date, whole."""
-    day, cw = line.words[k], layout.char_width
-    if k and day.box.x0 - line.words[k - 1].box.x1 <= 1.5 * cw:
+    first, cw = line.words[k], layout.char_width
+    if k and first.box.x0 - line.words[k - 1].box.x1 <= 1.5 * cw:
         return None  # not a cell's first word
     end = _cell_last(line, k, cw)
     head = line.text[line.spans[k][0]:line.spans[end][1]]
@@ -178,12 +178,12 @@ def cell_wrapped_date(layout: Layout, line: Line, k: int, order: Optional[str]):
     pieces, last = [head], line
     words = list(line.words[k:end + 1])
     for _ in range(MAX_CELL_LINES - 1):
-        under = layout.below(last, day.box.x0 - cw, day.box.x0 + cw, max_lines=1)
+        under = layout.below(last, first.box.x0 - cw, first.box.x0 + cw, max_lines=1)
         if not under:
             break
         below, s, e = under[0]
         cell = below.words_in(s, e)
-        if not cell or abs(cell[0].box.x0 - day.box.x0) > cw or below.box.top - last.box.bottom > last.height:
+        if not cell or abs(cell[0].box.x0 - first.box.x0) > cw or below.box.top - last.box.bottom > last.height:
             break
         j = below.words.index(cell[0])
         end = _cell_last(below, j, cw)

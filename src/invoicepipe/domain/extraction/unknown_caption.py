@@ -268,14 +268,12 @@ def _caption_wrapped_over(ctx: Context, line, word) -> bool:
     """A word of letters stands right over ``word`` in its column, on the line just above: the
     caption wraps in its box and ``word`` is its last line."""
     cw = ctx.layout.char_width
-    for above, s, e in ctx.layout.lines_above(line, word.box.x0 - cw, word.box.x0 + cw, max_lines=1):
-        if line.box.top - above.box.bottom > line.height:
-            return False
-        over = above.words_in(s, e)
-        # (a word ending in a colon is a caption of its own over the next one, no wrap)
-        return (bool(over) and abs(over[0].box.x0 - word.box.x0) <= cw
-                and all(w.text.rstrip(".").isalpha() for w in over))
-    return False
+    above = ctx.layout.lines_above(line, word.box.x0 - cw, word.box.x0 + cw, max_lines=1)
+    if not above or line.box.top - above[0][0].box.bottom > line.height:
+        return False
+    over = above[0][0].words_in(above[0][1], above[0][2])
+    # (a word ending in a colon is a caption of its own over the next one, no wrap)
+    return bool(over) and abs(over[0].box.x0 - word.box.x0) <= cw and all(w.text.rstrip(".").isalpha() for w in over)
 
 
 def _number_end(text: str) -> bool:
