@@ -123,3 +123,14 @@ def test_a_year_alone_beside_a_caption_is_no_guess_and_the_value_over_it_is_read
             6: [(125, "Fecha")]}
     value, confidence, evidence = _number(rows)
     assert value == "A-2026/00661" and "value_first" in evidence and confidence <= 0.45
+
+
+def test_a_wrapped_dates_day_beside_a_number_label_is_no_number():
+    # values printed over their captions; right of "Invoice No." stands the next box's date,
+    # wrapped over three lines ("2026 m." / "sausio 30" / "d."): its "30" is no invoice number
+    # (a known label too: the usual reading looks right of it first)
+    rows = {4: [(309, "KNM 000350"), (397, "2026 m.")],
+            5: [(309, "Invoice No."), (397, "sausio 30")],
+            6: [(397, "d.")], 8: [(397, "Issue date")]}
+    found = _number(rows)
+    assert found is None or found[0] != "30", found

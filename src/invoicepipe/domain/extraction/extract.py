@@ -53,7 +53,7 @@ from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_grou
 from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
                                                          dated_row, issue_by_terms, latest_date, sole_date,
                                                          sole_witness)
-from invoicepipe.domain.extraction.stacked_date import cell_wrapped_date, year_below
+from invoicepipe.domain.extraction.stacked_date import cell_wrapped_date, in_wrapped_date, year_below
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, lone_caption, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -353,7 +353,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # value the usual way, a value before its caption on its line or right over it is the guess
 # (``value_first.read_back``). The first date printed may be a cell wrapped flush left over two
 # or three lines whatever part comes first ("2026 m." / "sausio 29" / "d.",
-# ``stacked_date.cell_wrapped_date``).
+# ``stacked_date.cell_wrapped_date``), and no such date's piece is an invoice number
+# (``stacked_date.in_wrapped_date``).
 EXTRACTOR_VERSION = "kv-2.48"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -513,6 +514,9 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # due" reaches the invoice date's cell)
             cands = [c for c in cands if not _discount_deadline(ctx, c)
                      and not (issued is not None and set(map(id, c.words)) & set(map(id, issued[0].words)))]
+        if name == "invoice_number":
+            # "Sąskaitos numeris" beside "30 d.": a wrapped date's day is no number
+            cands = [c for c in cands if not (c.words and in_wrapped_date(ctx.layout, c.words[0], ctx.date_order))]
         cand, conf = best_candidate(cands)
         doubt = _date_doubt(ctx, cand, cands) if name == "invoice_date" and cand is not None else None
         if doubt is not None:

@@ -195,3 +195,34 @@ def cell_wrapped_date(layout: Layout, line: Line, k: int, order: Optional[str]):
         if found and found[0].start == 0 and found[0].end == len(text):
             return found[0].value, tuple(words)
     return None
+
+
+def in_wrapped_date(layout: Layout, word, order: Optional[str]) -> bool:
+    """``word`` is a piece of a date its narrow cell wraps over two or three lines (the "30" of
+    "2026 m." / "sausio 30" / "d.", ``cell_wrapped_date``): no value of its own. A label whose
+    value the usual reading looks for right of it, on a head that prints values before their
+    captions, finds the next cell's date piece there ("Sąskaitos numeris" beside "30 d.")."""
+    line = layout.line_of(word)
+    if line is None or word not in line.words:
+        return False
+    cw = layout.char_width
+    k = line.words.index(word)
+    while k > 0 and line.words[k].box.x0 - line.words[k - 1].box.x1 <= 1.5 * cw:
+        k -= 1  # back to the cell's first word on its line
+    x0 = line.words[k].box.x0
+    starts, current = [(line, k)], line
+    for _ in range(MAX_CELL_LINES - 1):
+        above = layout.lines_above(current, x0 - cw, x0 + cw, max_lines=1)
+        if not above or current.box.top - above[0][0].box.bottom > current.height:
+            break
+        prev, s, e = above[0]
+        cell = prev.words_in(s, e)
+        if not cell or abs(cell[0].box.x0 - x0) > cw:
+            break
+        starts.append((prev, prev.words.index(cell[0])))
+        current = prev
+    for start_line, j in starts:
+        found = cell_wrapped_date(layout, start_line, j, order)
+        if found is not None and any(w is word for w in found[1]):
+            return True
+    return False
