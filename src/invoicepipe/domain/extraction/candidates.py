@@ -47,6 +47,7 @@ def is_bare_year(text: str) -> bool:
     invoice number of any development set is one."""
     return bool(_YEAR.fullmatch(text or ""))
 
+
 # What a scan or a photo glues to an amount without changing its digits: dust and quote
 # marks before it ("_RM89.50", "*RM34.15", "“5,61"), a rupee sign read as "%" ("%189.00",
 # never a rate: a rate's "%" follows its digits), and after it specks, quotes or the tax

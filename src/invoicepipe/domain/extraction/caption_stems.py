@@ -47,9 +47,9 @@ OTHER_STEM = re.compile(r"(?i)(?<![^\W\d_])(?:klient|klijent|client|kund|klant|a
 # document: a pro forma invoice ("Predračun", "Proforma", "Zálohová faktura"), an advance or
 # a prepayment invoice, and the offer before it ("Cenová ponuka", "Angebot", "Offerte"). The
 # document word inside them ("Pred*račun*") would take their number for the document's.
-ANOTHER_DOCUMENT = re.compile(r"(?i)(?<![^\W\d_])(?:pro\s*-?\s*forma|predra|predfakt|predfaktur|zaloh|vorausrech|"
+ANOTHER_DOCUMENT = re.compile(r"(?i)(?<![^\W\d_])(?:pro\s*-?\s*forma|predra|predfakt|zaloh|vorausrech|"
                               r"anzahlungsrech|abschlagsrech|prepay|advance|acconto|anticip|acompte|"
-                              r"angebot|offert|offer|quot|ponud|ponuk|cenov)")
+                              r"angebot|offer|quot|ponud|ponuk|cenov)")
 
 
 def names_another(caption: str) -> bool:

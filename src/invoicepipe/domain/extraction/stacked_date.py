@@ -103,6 +103,14 @@ def _cell_last(line: Line, k: int, cw: float) -> int:
     return k
 
 
+def _cell_first(line: Line, k: int, cw: float) -> int:
+    """The index of the first word of the cell word ``k`` of ``line`` stands in (``_cell_last``
+    the other way)."""
+    while k > 0 and line.words[k].box.x0 - line.words[k - 1].box.x1 <= 1.5 * cw:
+        k -= 1
+    return k
+
+
 def _joined(pieces: list, order: Optional[str]):
     if len(pieces) < 2:
         return None
@@ -169,7 +177,7 @@ def cell_wrapped_date(layout: Layout, line: Line, k: int, order: Optional[str]):
     character of its first word, each right under the one before; the lines together are the
     date, whole."""
     first, cw = line.words[k], layout.char_width
-    if k and first.box.x0 - line.words[k - 1].box.x1 <= 1.5 * cw:
+    if _cell_first(line, k, cw) != k:
         return None  # not a cell's first word
     end = _cell_last(line, k, cw)
     head = line.text[line.spans[k][0]:line.spans[end][1]]
@@ -206,9 +214,7 @@ def in_wrapped_date(layout: Layout, word, order: Optional[str]) -> bool:
     if line is None or word not in line.words:
         return False
     cw = layout.char_width
-    k = line.words.index(word)
-    while k > 0 and line.words[k].box.x0 - line.words[k - 1].box.x1 <= 1.5 * cw:
-        k -= 1  # back to the cell's first word on its line
+    k = _cell_first(line, line.words.index(word), cw)
     x0 = line.words[k].box.x0
     starts, current = [(line, k)], line
     for _ in range(MAX_CELL_LINES - 1):
