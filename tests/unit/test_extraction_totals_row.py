@@ -351,3 +351,30 @@ def test_a_rows_thousands_set_a_digits_width_apart_are_joined_where_the_items_th
     rows[10] = [(300, "Total"), (482, "955,90")]
     ex = extract_invoice(doc_from_rows(rows), [])
     assert [str(i.amount) for i in ex.lines] == ["290.00", "500.00"]
+
+
+def test_a_reversed_net_and_total_with_a_tax_row_per_rate_between_them():
+    # "Montant HT" unread, "Net à payer" read as the net, two rates: no amount prints the
+    # difference, but the rows between, each a rate's tax, add up to it, and the nets their
+    # rates imply add up to the smaller amount (5 149,65 / 20 % + 52,80 / 5,5 % = 26 708,25)
+    from invoicepipe.domain.extraction.labels import keep_label_languages
+
+    rows = {0: "VISSERIE DU RHONE", 2: "Invoice F2026-00455",
+            6: [(40.0, "VTH-1202 Vis tête hexagonale"), (339.0, "2"), (440.0, "13354,125"), (520.0, "25 748,25")],
+            7: [(40.0, "ECR-1069 Écrou hexagonal"), (339.0, "1"), (440.0, "960,00"), (520.0, "960,00")],
+            9: [(400.0, "Montant HT"), (518.0, "26 708,25")], 10: [(400.0, "TVA 20 %"), (518.0, "5 149,65")],
+            11: [(400.0, "TVA 5,5 %"), (518.0, "52,80")], 12: [(400.0, "Net à payer"), (518.0, "31 910,70")]}
+    try:
+        keep_label_languages(frozenset({"en"}))
+        assert _amounts(rows) == {"net": "26708.25", "tax": "5202.45", "total": "31910.70"}
+        # a row's tax off its rate by a unit: the rows say nothing, the reading stays reversed
+        rows[10] = [(400.0, "TVA 20 %"), (518.0, "5 150,65")]
+        rows[12] = [(400.0, "Net à payer"), (518.0, "31 911,70")]
+        assert _amounts(rows)["total"] != "31911.70"
+        # a line between that is no rate's tax row (a shipping charge): no block of tax rows
+        rows[10] = [(400.0, "TVA 20 %"), (518.0, "5 149,65")]
+        rows[11] = [(400.0, "Port"), (518.0, "52,80")]
+        rows[12] = [(400.0, "Net à payer"), (518.0, "31 910,70")]
+        assert _amounts(rows)["total"] != "31910.70"
+    finally:
+        keep_label_languages(None)

@@ -29,7 +29,9 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.amount_checks import DocumentAmounts
 from invoicepipe.domain.extraction.candidates import amounts_on
+from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.rate_split import PRINTED_RATE, RateRow, RateRows, split_fits
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 CENT = Decimal("0.01")
@@ -86,14 +88,45 @@ def swapped_net_and_total(doc: DocumentAmounts, chosen: dict) -> Optional[dict]:
     if net.raw is None or total.raw is None or not 0 < total.raw < net.raw or not net.words or not total.words:
         return None
     want = net.raw - total.raw
-    if want >= total.raw or not doc.rate_agrees(total.raw, want):
+    if want >= total.raw:
         return None
-    printed = printed_amount(doc.ctx, want, {id(w) for w in net.words + total.words})
+    taken = {id(w) for w in net.words + total.words}
+    printed = printed_amount(doc.ctx, want, taken) if doc.rate_agrees(total.raw, want) else None
     if printed is None:
-        return None
+        # no amount the difference: the rows between the two, one per rate, may add up to it
+        rows = rate_rows_between(doc.ctx, total, net, want)
+        if rows is None:
+            return None
+        printed = rows[0][0], tuple(w for _, words in rows for w in words)
     line, words = printed
     score = _FOUND_SHARE * min(net.score, total.score)
     tax = Candidate("tax", format_amount(want), score, "page_net", words, want, anchor=line)
     as_net = replace(total, field="net", notes=[*total.notes, "labels_reversed"])
     as_total = replace(net, field="total", notes=[*net.notes, "labels_reversed"])
     return {"net": (as_net, as_net.score), "tax": (tax, score), "total": (as_total, as_total.score)}
+
+
+def rate_rows_between(ctx: Context, upper: Candidate, lower: Candidate, tax: Decimal) -> Optional[list[tuple[Line, tuple]]]:
+    """The rows printed between ``upper``'s amount and ``lower``'s, when every one of them is
+    a rate's tax ("TVA 20 % 5 149,65" / "TVA 5,5 % 52,80": one printed rate, one amount),
+    two or more, their amounts add up to ``tax`` and the nets their rates imply to
+    ``upper``'s amount (``rate_split.split_fits``), or None. Their captions need not be read:
+    each row's rate and the two sums are the evidence, as on a tax-only row under a known
+    tax label."""
+    first, last = ctx.layout.line_of(upper.words[0]), ctx.layout.line_of(lower.words[0])
+    if first is None or last is None or first.page != last.page or last.index - first.index < 3:
+        return None
+    between = ctx.layout.by_page[first.page][first.index + 1:last.index]
+    rows, found = [], []
+    for line in between:
+        rates = {Decimal(m.group(1).replace(",", ".")) for m in PRINTED_RATE.finditer(line.text)}
+        toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
+                if t.has_decimals and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
+        if len(rates) != 1 or len(toks) != 1 or not 0 < min(rates) < 40 or toks[0].value <= 0:
+            return None  # a line between that is no rate's tax row: not a block of sums
+        rate, tok = rates.pop(), toks[0]
+        rows.append(RateRow(line, rate, tok.value, None))
+        found.append((line, line.words_in(tok.start, tok.end)))
+    if sum((r.tax for r in rows), Decimal(0)) != tax or not split_fits(RateRows([], rows, {}, 0), upper.raw, tax):
+        return None
+    return found

@@ -39,7 +39,8 @@ from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
-_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%")
+# a rate printed with its percent sign ("TVA 5,5 %", "BTW 21%")
+PRINTED_RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%")
 # rows considered per kind, and rows in one split: enough for any real rate table
 _MAX_ROWS = 10
 _MAX_SPLIT = 4
@@ -77,7 +78,7 @@ def rate_rows(ctx: Context) -> RateRows:
     for line in ctx.layout.lines:
         if id(line) in seen:
             continue
-        rates = [Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(line.text)]
+        rates = [Decimal(m.group(1).replace(",", ".")) for m in PRINTED_RATE.finditer(line.text)]
         rates = [r for r in rates if 0 <= r < 40]  # a 0 % item line is part of the net too
         if len(set(rates)) != 1:
             continue
