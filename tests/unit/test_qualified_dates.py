@@ -96,3 +96,10 @@ def test_the_invoices_date_beside_another_events_in_a_strip_is_uncontested():
     field, calibrated = _date({4: [(40, "Fattura numero"), (150, "Data fatt."), (260, "DATA SPEDIZIONE")],
                                5: [(40, "838/2026"), (150, "17 marzo 2026"), (260, "16 marzo 2026")]})
     assert field.value == "2026-03-17" and "contested" not in field.evidence and calibrated >= DATE_THRESHOLD
+
+
+def test_a_date_of_something_unread_gives_way_to_the_pages_own_reading():
+    # "Data e dorëzimit" (of delivery) under the head's row of number and date: the bare word's
+    # date is some other event's, so the row's date is offered (held: no caption names it)
+    field, calibrated = _date({4: [(40, "Nr. 123/2026"), (300, "14.03.2026")], 6: "Data e dorëzimit: 10.03.2026"})
+    assert field.value == "2026-03-14" and "qualified" not in field.evidence and calibrated < DATE_THRESHOLD

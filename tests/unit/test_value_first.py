@@ -210,3 +210,15 @@ def test_a_scan_line_merging_the_values_and_their_captions_holds_the_value_under
     ex = extract_invoice(DocumentText((Page(1, 595, 842, tuple(words), "ocr"),), None, "test"), [])
     field = ex.fields.get("invoice_number")
     assert field is None or field.value != "4500010609" or field.confidence <= 0.45
+
+
+def test_a_date_read_back_that_the_heads_row_of_values_contradicts_is_held():
+    # a row of a number and a date with no caption on it heads the page, dating the invoice
+    # otherwise than the date read back over its caption: which way the page reads, a person says
+    rows = {0: "Tvrtka d.o.o.", 2: [(40, "ORD-5521"), (300, "10.03.2026")],
+            4: [(40, "INV-0042"), (300, "14.03.2026")], 5: [(40, "Invoice No."), (300, "Invoice Date")], **_TABLE}
+    field = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert "header_row_differs" in field.evidence and field.confidence <= 0.4
+    del rows[2]  # no such row: the date over its caption stands
+    field = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert field.value == "2026-03-14" and "header_row_differs" not in field.evidence and field.confidence >= 0.9

@@ -63,6 +63,8 @@ _TAGS = {
     "stronger_label_unread": "the page prints the field's own label, but its value there could not be read; this value is a weaker label's: which it is, a person says",
     "value_over_label": "a value of its kind stands over its label too: whether captions stand over or under their values, a person says",
     "value_first": "the page prints its captions after their values (its dates show it)",
+    "header_row_differs": "read back over or before its caption, but the head's row of values dates the invoice otherwise: which way the page reads, a person says",
+    "labels_reversed": "the net's and the total's captions were read in reverse: the larger is the total, the tax their difference",
 }
 
 _COLUMNS = {"quantity": "quantity", "unit_price": "unit price", "amount": "amount", "net": "net amount", "gross": "gross amount"}

@@ -51,7 +51,8 @@ from invoicepipe.domain.models import Word
 CONTRADICTIONS = frozenset({"contested", "overlaid", "code_before", "number_after", "glued_before",
                             "separator_end", "engines_disagreed", "dated_elsewhere", "year_apart",
                             "value_over_label", "value_left_of_label", "letter_among_zeros",
-                            "sibling_number", "bare_year", "qualified", "stronger_label_unread"})
+                            "sibling_number", "bare_year", "qualified", "stronger_label_unread",
+                            "header_row_differs"})
 # an identifier shorter than this (after dropping separators) recurs by chance: quantities,
 # positions, a "2026" in every date
 MIN_ID_CHARS = 4

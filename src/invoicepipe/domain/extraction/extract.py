@@ -457,6 +457,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                                           evidence=tuple(cand.notes))
 
     chosen: dict[str, tuple[Candidate, float, bool]] = {}  # identifiers and dates, for ``agreement``
+    qualified_words: set[int] = set()  # dates bare date words a word no list holds qualifies name
     doubted = doubted_words(doc)
     unlabelled = header_row_candidates(ctx)
     captions_after = value_first(ctx)
@@ -507,6 +508,12 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands = [_date_beside_number(ctx, c) for c in cands
                      if not _starts_a_period(ctx, c) and not _dates_another_document(ctx, c)]
             cands = _not_the_due_dates(ctx, cands, captions_after)
+            # "Datum isporuke" (of delivery): a bare date word another word qualifies, the
+            # vocabulary knowing neither, dates some other event; the page's shape reads the
+            # date of issue instead, and holds it where it is that date (``qualified_dates``)
+            qualified = [qualified_date(ctx, c) for c in cands]
+            qualified_words = {id(w) for c, q in zip(cands, qualified) if q for w in c.words}
+            cands = [c for c, q in zip(cands, qualified) if not q]
         if name == "due_date":
             issued = chosen.get("invoice_date")
             # one printed date is one field's: words the invoice date took are not also the due
@@ -518,7 +525,12 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             # "Sąskaitos numeris" beside "30 d.": a wrapped date's day is no number
             cands = [c for c in cands if not (c.words and in_wrapped_date(ctx.layout, c.words[0], ctx.date_order))]
         cand, conf = best_candidate(cands)
-        doubt = _date_doubt(ctx, cand, cands) if name == "invoice_date" and cand is not None else None
+        doubt = _date_doubt(ctx, cand, cands, qualified_words) if name == "invoice_date" and cand is not None else None
+        if doubt is None and name == "invoice_date" and cand is not None and "value_first" in cand.notes \
+                and any(r.value != cand.value for r in unlabelled.get(name, ())):
+            # a date read back over or before its caption where the head's row of values dates
+            # the invoice otherwise: which convention the page follows, a person says
+            doubt = "header_row_differs"
         if doubt is not None:
             # which date the value is, or which day, a person says (unless ``agree`` finds the
             # date confirmed by a reading of its own)
@@ -608,7 +620,11 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
         put(name, cand, conf)
     if "invoice_date" not in fields:
         due = chosen.get("due_date")
-        put("invoice_date", *_first_date(ctx, due[0].value if due else None))
+        first, conf = _first_date(ctx, due[0].value if due else None)
+        if first is not None and qualified_words.intersection(map(id, first.words)):
+            first.notes.append("qualified")  # "Datum isporuke 10.03.2026", the only date read
+            conf = min(conf, CONTESTED_DATE_CONFIDENCE)
+        put("invoice_date", first, conf)
     if "invoice_date" not in fields:
         # nothing dated the document: the read due date less the payment terms, for a person to confirm
         derived = issue_from_terms(ctx, chosen["due_date"][0] if "due_date" in chosen else None,
@@ -1225,7 +1241,7 @@ def _another_date_unnamed(ctx: Context, cand: Candidate) -> bool:
     return False
 
 
-def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate]) -> Optional[str]:
+def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate], qualified_words: set[int]) -> Optional[str]:
     """Why the chosen invoice date is held for a person (the first doubt that holds), or None.
 
     - ``contested``: another date has nearly its support (two bare "Data" labels, a date word
@@ -1234,7 +1250,8 @@ def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate]) -> Option
     - ``dated_elsewhere``: a cover letter's date, the invoice's page dated otherwise;
     - ``year_apart``: "26-01-31" read as 2031 on a page whose every other date is of 2026;
     - ``stronger_label_unread``: the page's "Invoice Date" unread beside a weaker label's date;
-    - ``qualified``: "Datum isporuke 10.03.2026", a bare date word with a word no list holds;
+    - ``qualified``: "Datum isporuke 10.03.2026", a bare date word with a word no list holds,
+      names these words (``qualified_words``), read by another way;
     - ``unnamed_date_near``: a bare date word's date beside another date no known caption
       names ("Kuupäev: 25.01.2026" over "Tarnekuupäev: 20.01.2026");
     - ``claimed_by_due_date``: the very words a due-date caption reads as its value (a photo's
@@ -1246,7 +1263,7 @@ def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate]) -> Option
     checks = (("contested", lambda: contested(cands)), ("dated_elsewhere", lambda: dated_elsewhere(ctx, cand)),
               ("year_apart", lambda: _year_apart(ctx, cand)),
               ("stronger_label_unread", lambda: stronger_label_unread(ctx, cand, cands)),
-              ("qualified", lambda: qualified_date(ctx, cand)), ("unnamed_date_near", lambda: _another_date_unnamed(ctx, cand)),
+              ("qualified", lambda: bool(qualified_words.intersection(map(id, cand.words)))), ("unnamed_date_near", lambda: _another_date_unnamed(ctx, cand)),
               ("claimed_by_due_date", lambda: _claimed_by_due_caption(ctx, cand)),
               ("digit_before", lambda: _digit_before_date(ctx, cand)), ("order_guessed", lambda: _order_guessed(ctx, cand)))
     return next((note for note, holds in checks if holds()), None)
