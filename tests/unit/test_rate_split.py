@@ -97,3 +97,23 @@ def test_tax_only_rows_below_one_percent_take_no_part():
     rows = {0: "Muster GmbH", 5: [(300, "MwSt 19%"), (450, "19,00")], 6: [(300, "MwSt 0,1%"), (450, "0,02")]}
     ctx, _ = document_context(doc_from_rows(rows))
     assert not split_fits(rate_rows(ctx), Decimal("115.00"), Decimal("19.02"))  # 100 + 20 "fits" 115
+
+
+def test_a_rate_printed_with_its_sign_first_is_a_rate():
+    # Turkish prints the sign before the digits ("%20", "KDV (%10)"): the rows still fit their
+    # rates; a sign before three digits is a misread currency sign, no rate
+    right = lambda v, end=560: (end - 5 * len(v), v)
+    rows = {0: "Anadolu Makina Sanayi A.Ş.", 2: "Fatura No: ABC2026000000412", 3: "Fatura Tarihi: 14.03.2026",
+            8: [(40, "Mal Hizmet"), (200, "Miktar"), (320, "KDV Oranı"), (470, "Tutar")],
+            9: [(40, "Rulman 6200-2RS"), (200, "10 Adet"), (320, "%20"), right("450,00 TL")],
+            10: [(40, "Vida M6x30"), (200, "100 Adet"), (320, "%10"), right("550,00 TL")],
+            12: [(300, "Mal Hizmet Toplam Tutarı"), right("1.000,00 TL")],
+            13: [(300, "Hesaplanan KDV (%20)"), right("90,00 TL")], 14: [(300, "Hesaplanan KDV (%10)"), right("55,00 TL")],
+            15: [(300, "Vergiler Dahil Toplam Tutar"), right("1.145,00 TL")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("1000.00", "145.00", "1145.00")
+    for name in ("total", "tax"):
+        assert "rate" in ex.fields[name].evidence
+    ctx, _ = document_context(doc_from_rows({0: "%189.00 paid", 1: "KDV %20", 2: "%2026"}))
+    from invoicepipe.domain.extraction.amount_checks import printed_rates
+    assert printed_rates(ctx) == {Decimal(20)}

@@ -40,7 +40,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.amount_words import WrittenAmounts
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.currency_evidence import validated_countries
-from invoicepipe.domain.extraction.parsing import REGROUPED
+from invoicepipe.domain.extraction.parsing import RATE_SIGN_FIRST, REGROUPED, rate_digits
 from invoicepipe.domain.extraction.rate_split import rate_rows, split_fits
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.extraction.vat_rates import rates_of
@@ -54,7 +54,7 @@ LOW_OCR = 0.8
 STANDARD_RATES = tuple(Decimal(r) for r in ("2.1", "2.5", "3", "3.7", "4", "5", "5.5", "6", "7", "7.7", "8", "8.1", "9", "10",
                                             "12", "13", "13.5", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24",
                                             "25", "25.5", "26", "27", "28"))
-_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
+_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%|" + RATE_SIGN_FIRST)
 # a word printing one (the boundaries keep "12.345.678" a whole number, not one)
 _REGROUPED_IN = re.compile(r"(?<![\d.,])%s(?!\d)" % REGROUPED.pattern)
 _DIGIT_GROUP = re.compile(r"^[-€$£₹]?\d{1,3}[.,'\u2019 ]?$")
@@ -220,7 +220,7 @@ def printed_rates(ctx: Context) -> set[Decimal]:
 def _rates_in(text: str) -> tuple[Decimal, ...]:
     if "%" not in text:  # no rate without its sign: most lines are not searched
         return ()
-    return tuple(Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(text))
+    return tuple(Decimal(rate_digits(m).replace(",", ".")) for m in _PERCENT.finditer(text))
 
 
 def rate_fits(net: Decimal, tax: Decimal, printed: set[Decimal], standard: bool = True) -> bool:

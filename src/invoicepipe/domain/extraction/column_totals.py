@@ -89,7 +89,7 @@ def column_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candidat
             tuple(w for t in taxes for w in t.words)), _candidate("total", total.value, total.words))
 
 
-_RATE = re.compile(r"\d\s?%")
+_RATE = re.compile(r"\d\s?%|%\d")
 
 
 def _rounding_row(row: _Entry) -> bool:

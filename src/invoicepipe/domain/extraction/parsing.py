@@ -19,6 +19,17 @@ from stdnum import iban as stdnum_iban, numdb
 
 from invoicepipe.domain.extraction.iban_repair import repair
 from invoicepipe.domain.extraction.pattern_set import compile_guarded
+
+# a rate's percent sign before its digits, as Turkish prints it ("%20", "KDV (%10)"), the
+# alternative a rate pattern's digits-then-sign form is joined with; three digits or more after
+# the sign are an amount (a rupee sign read as "%": "%189.00"), as are digits running on
+RATE_SIGN_FIRST = r"(?<![\w.,%])%(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,]*\d)"
+
+
+def rate_digits(match: re.Match) -> str:
+    """The digits of a rate matched by a pattern joined with ``RATE_SIGN_FIRST``: its first
+    group, or its second where the sign came first."""
+    return match.group(1) if match.group(1) is not None else match.group(2)
 from invoicepipe.domain.extraction.tax_id_repair import LOOSE_GSTIN, repaired_gstin
 
 CURRENCY_SYMBOLS = {

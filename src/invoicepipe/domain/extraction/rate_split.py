@@ -34,13 +34,14 @@ from itertools import combinations
 
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.parsing import RATE_SIGN_FIRST, rate_digits
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
-# a rate printed with its percent sign ("TVA 5,5 %", "BTW 21%")
-PRINTED_RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%")
+# a rate printed with its percent sign ("TVA 5,5 %", "BTW 21%", "KDV %20")
+PRINTED_RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%|" + RATE_SIGN_FIRST)
 # rows considered per kind, and rows in one split: enough for any real rate table
 _MAX_ROWS = 10
 _MAX_SPLIT = 4
@@ -78,7 +79,7 @@ def rate_rows(ctx: Context) -> RateRows:
     for line in ctx.layout.lines:
         if id(line) in seen:
             continue
-        rates = [Decimal(m.group(1).replace(",", ".")) for m in PRINTED_RATE.finditer(line.text)]
+        rates = [Decimal(rate_digits(m).replace(",", ".")) for m in PRINTED_RATE.finditer(line.text)]
         rates = [r for r in rates if 0 <= r < 40]  # a 0 % item line is part of the net too
         if len(set(rates)) != 1:
             continue

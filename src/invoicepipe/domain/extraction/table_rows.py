@@ -20,7 +20,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
-from invoicepipe.domain.extraction.parsing import parse_amount
+from invoicepipe.domain.extraction.parsing import RATE_SIGN_FIRST, parse_amount, rate_digits
 from invoicepipe.domain.extraction.table_columns import NUMERIC_KINDS, Header, column_at
 from invoicepipe.domain.extraction.table_repair import cut_at_mark, ocr_read, repair_figures
 
@@ -48,7 +48,7 @@ SUMMARY = re.compile(
     r"goods\s*(?:value|total)|value\s*of\s*goods|merchandise\s*(?:value|total)|warenwert|"
     r"valeur\s*(?:des\s*)?marchandises|valor\s*(?:de\s*(?:las\s*)?)?mercancias|valore\s*(?:della\s*)?merce|"
     r"waarde\s*(?:der\s*)?goederen|wartosc\s*towarow|varuvarde)(?!\w)")
-_PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s*%|" + RATE_SIGN_FIRST)
 _POSITION = re.compile(r"^\s*\d{1,3}[.)]?\s+(?=\D)")
 CENT = Decimal("0.01")
 
@@ -110,10 +110,11 @@ def read_row(ln: Line, header: Header, decimal_sep: Optional[str], char_width: f
             row.loose.append(tok.value)
     _long_unit_price(row, ln, header, decimal_sep, used)
     for m in _PERCENT.finditer(ln.text):
-        words = ln.words_in(m.start(1), m.end())
+        words = ln.words_in(m.start(), m.end())
         col = column_at(header, *(lambda b: (b.x0, b.x1))(union_box(words))) if words else None
         kind = col.kind if col is not None and col.kind in ("tax_rate", "discount") else "tax_rate"
-        value = parse_amount(m.group(1), decimal_sep if decimal_sep else ("," if "," in m.group(1) else "."))
+        digits = rate_digits(m)
+        value = parse_amount(digits, decimal_sep if decimal_sep else ("," if "," in digits else "."))
         if value is not None and kind not in row.percents:
             row.percents[kind] = value
             used.update(id(w) for w in words)

@@ -20,10 +20,11 @@ from itertools import combinations
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.correction_rows import restates_corrected
 from invoicepipe.domain.extraction.layout import Line
+from invoicepipe.domain.extraction.parsing import RATE_SIGN_FIRST, rate_digits
 from invoicepipe.domain.extraction.search import Context
 
 CENT = Decimal("0.01")
-_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%")
+_PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%|" + RATE_SIGN_FIRST)
 # a cell OCR could not read as an amount: digits run together or mixed with marks ("745052", "1;0S")
 _GARBLED = re.compile(r"\S*\d\S*")
 
@@ -47,7 +48,7 @@ def breakdown_rows(ctx: Context) -> list[BreakdownRow]:
 def _row(ctx: Context, line: Line) -> BreakdownRow | None:
     if "%" not in line.text:  # no rate without its sign (most lines): nothing below could find a row
         return None
-    rates = [Decimal(m.group(1).replace(",", ".")) for m in _PERCENT.finditer(line.text)]
+    rates = [Decimal(rate_digits(m).replace(",", ".")) for m in _PERCENT.finditer(line.text)]
     rates = [r for r in rates if 0 < r < 40]
     if not rates:
         return None
