@@ -384,3 +384,13 @@ def test_a_net_printed_as_the_largest_amount_is_no_total_the_rows_reach_by_chanc
             9: [(300, "Net total"), _right("684,00")]}
     ctx = document_context(doc_from_rows(rows))[0]
     assert rate_rows_totals(ctx) is None and column_totals(ctx) is None
+
+
+def test_best_before_dates_the_terms_apart_are_no_date_of_issue():
+    # two best-before dates of the goods lie the vendor's 30 days apart by chance, two years
+    # after the first date printed: they are no date of issue and due date of these dealings
+    rows = _invoice()
+    rows[25] = [(40, "Lota L2601-653 · Best fyrir 24.05.2028")]
+    rows[26] = [(40, "Lota L2601-611 · Best fyrir 23.06.2028")]
+    date = _with_terms(rows).fields["invoice_date"]
+    assert date.value == "2026-03-14" and "terms_gap" not in date.evidence

@@ -141,3 +141,14 @@ def test_a_caption_hyphenated_at_its_line_break_is_one_word():
     number = ex.fields["invoice_number"]
     assert number.value == "RE2026-00853" and number.confidence >= 0.8 and "unknown_caption" not in number.evidence
     assert ex.value("invoice_date") == "2026-02-04"
+
+
+def test_a_caption_whose_first_line_names_nothing_reads_its_value_under_it():
+    # "Kreditinės sąskaitos" over "Nr.", the next box's date right of the lower line under its
+    # own caption: the joined caption names the number under it, not the date beside it
+    rows = {0: "Kanceliarija Nemunas", 1: "Kreditinė sąskaita",
+            3: [(37, "PIRKĖJAS"), (309, "Kreditinės sąskaitos"), (430, "Data"), (500, "Važtaraštis Nr.")],
+            4: [(37, "UAB Meridian Baltic"), (309, "Nr."), (430, "2026-02-23"), (500, "BL-84465")],
+            5: [(37, "Buhalterija"), (309, "KNM 000890")]}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert number.value == "KNM 000890" and number.method == "label_below"

@@ -109,8 +109,12 @@ def issue_by_terms(ctx: Context, guess: date, terms: Iterable[int],
         for d in dates_in(line.text, 0, ctx.date_order):
             if not PERIOD_END.match(line.text[d.end:]):
                 printed.setdefault(d.value, (line, d))
+    # the guess is another date of the same dealings (a due date printed first, a delivery a
+    # few weeks before): a pair far from it is two other things' dates that happen to lie the
+    # terms apart (best-before dates under the items, "MHD 23.06.2028")
     pairs = [(issued, issued + gap) for issued in printed for gap in gaps
-             if issued + gap in printed and (due is None or (issued + gap).isoformat() == due)]
+             if issued + gap in printed and (due is None or (issued + gap).isoformat() == due)
+             and abs(issued - guess) <= gap + _EARLIER_REACH]
     if len(pairs) != 1 or pairs[0][0] == guess:
         return None
 

@@ -129,10 +129,11 @@ def _join(upper: Line, lower: Line, a: tuple[int, int], b: tuple[int, int], hits
         # 1 418,90 €" over "Acompte (...) -420,00 €"), or a value under the box (``search._label_continued``)
         return
     if right_lower and _under_other_label(upper, lower.words[b[1] + 1], on_upper, hits):
-        if not first.endswith("-"):
+        if not first.endswith("-") and on_upper:
             return  # the value heads down another label's column ("BON DE / COMMANDE" beside "BL N°" over its number)
         # a hyphenated caption of a row of boxes ("Rechnungs-" over "Nummer:" beside the next
-        # box's date): its value is under it
+        # box's date), or one whose first line names nothing alone ("Kreditinės sąskaitos" over
+        # "Nr." beside the next box's date): its value is under it
         right_lower = False
     on_lower = [h for h in hits[id(lower)] if h.start < used_end and h.end > sb]
     if on_lower and not all(h.field == field for h in on_lower):
