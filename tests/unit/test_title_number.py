@@ -129,3 +129,15 @@ def test_an_identifier_alone_under_a_large_title_is_the_number():
     assert phrase is None or phrase.method != "title_number"
     small = extract_invoice(_title_over([(309, "FV/887/02/2026")], heading_height=10.0), []).fields.get("invoice_number")
     assert small is None or small.method != "title_number"
+
+
+def test_a_qualifier_set_as_large_opens_the_heading_the_number_stands_under():
+    # "SALES INVOICE" set large, the identifier alone right under "SALES", its cell's first word
+    rows = {**ROWS, 6: [(309, "SALES INVOICE")], 7: [(309, "POS000073")], 8: [(40, "Kunden-Nr.")], 9: [(40, "71134")]}
+    ex = extract_invoice(_set_large(rows, 6, 18.0), [])
+    assert ex.value("invoice_number") == "POS000073" and ex.fields["invoice_number"].method == "title_number"
+    # a word of another column a cell before the heading is not its start
+    rows[6] = [(40, "Kessler GmbH"), (309, "INVOICE")]
+    rows[7] = [(40, "POS000073")]
+    ex = extract_invoice(_set_large(rows, 6, 18.0), [])
+    assert ex.fields.get("invoice_number") is None or ex.fields["invoice_number"].method != "title_number"

@@ -283,3 +283,23 @@ def test_a_buyer_blocks_heading_lends_no_title_stem_to_the_buyers_number():
         assert found is None or found[0] != "62731", found
     finally:
         keep_label_languages(None)
+
+
+def test_a_bare_number_word_opening_a_cell_beside_another_block_captions_the_number():
+    # the buyer's heading "ZAMAWIAJĄCY" a cell before "Numer | Data wystawienia" under the title:
+    # the heading is no stem of a number caption, and the bare number word opening its cell in
+    # a row that captions the date of issue heads the document's number
+    rows = {0: [(300, "Faktura")], 3: "HURTOWNIA BUDOWLANA WARTA",
+            6: [(37, "ZAMAWIAJĄCY"), (309, "Numer"), (399, "Data wystawienia")],
+            7: [(37, "Meridian Polska Sp. z o.o."), (309, "FV/734/04/2026"), (399, "06.04.2026")],
+            14: "Razem 1 602,03 PLN"}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert number.value == "FV/734/04/2026" and number.method == "label_below" and number.confidence >= 0.5
+
+
+def test_the_number_word_before_the_credit_notes_word_is_its_label():
+    # "N° avoir F2026-00112": the credit note's own number, as "Avoir N°" is
+    rows = {0: [(309, "FACTURE D'AVOIR")], 6: [(37, "FACTURATION"), (309, "N° avoir"), (392, "F2026-00112")],
+            14: "Total TTC 209,06 EUR"}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert number.value == "F2026-00112" and number.confidence >= 0.9

@@ -27,7 +27,8 @@ from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
 from invoicepipe.domain.extraction.item_row_labels import weaker_on_item_rows, without_item_labels
 from invoicepipe.domain.extraction.items import read_line_items
 from invoicepipe.domain.extraction.summed_rows import SUM_EVIDENCE
-from invoicepipe.domain.extraction.labels import CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, across_cells, fold_accents
+from invoicepipe.domain.extraction.labels import (CREDIT_NOTE, CREDITS_INVOICE, SELF_BILLED, LabelHit, across_cells, cells_apart,
+                                                  fold_accents, label_text, labels_in_text)
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
@@ -355,7 +356,16 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # or three lines whatever part comes first ("2026 m." / "sausio 29" / "d.",
 # ``stacked_date.cell_wrapped_date``), and no such date's piece is an invoice number
 # (``stacked_date.in_wrapped_date``).
-EXTRACTOR_VERSION = "kv-2.48"
+# kv-2.49: a date a bare date word's unread qualifier names ("Datum isporuke") gives way to
+# the page's own reading and is held where that reading is the same words; a date read back
+# over its caption that the head's row of values contradicts is held; a net and total read in
+# reverse with one tax row per rate between them (``page_net.rate_rows_between``); a rate's
+# sign before its digits ("%20", Turkish) is a printed rate; a caption wrapped in its box whose
+# first line names nothing reads its value under it; a pair of dates the terms apart far from
+# the guess names no date of issue; a bare number word alone in a cell of a row that captions
+# the date of issue, under a title; "N° avoir"; a large heading's qualifier ("SALES INVOICE")
+# opens it for the identifier under it; a title stem never reaches across a cell.
+EXTRACTOR_VERSION = "kv-2.49"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
@@ -754,11 +764,13 @@ def _numbers_under_title(ctx: Context, parser) -> list[Candidate]:
     titles = {(h.line.page, h.line.index) for ln in ctx.layout.lines for h in ctx.hits[id(ln)]
               if (h.field == "invoice_number" and h.strength <= _TITLE_STRENGTH) or h.field == "credit_note"}
     out = []
-    for c in label_candidates(ctx, "invoice_number", parser, labels="number_word"):
+    opening_cells = label_candidates(ctx, "invoice_number", parser, hits=_number_words_opening_cells(ctx, titles))
+    for c in label_candidates(ctx, "invoice_number", parser, labels="number_word") + opening_cells:
         if c.label is None:
             continue
         page, index = c.label.line.page, c.label.line.index
-        if c.method == "label_right" and any((page, index - k) in titles for k in (1, 2)):
+        if c.method == "label_right" and any((page, index - k) in titles for k in (1, 2)) \
+                and not c.label.line.text[:c.label.start].strip():
             out.append(c)
         # a row of boxed labels under the title, "Numero | Data documento | Scadenza" over
         # "739/2026 | 13/01/2026 | …": the bare number word heads the document's own number
@@ -768,6 +780,29 @@ def _numbers_under_title(ctx: Context, parser) -> list[Candidate]:
             out.append(c)
     return out
 
+
+
+def _number_words_opening_cells(ctx: Context, titles: set) -> list[LabelHit]:
+    """A bare number word alone in a cell of a row of boxed captions that also captions the
+    date of issue, under a title, where another block's words open the line ("ZAMAWIAJĄCY"
+    a cell before "Numer | Data wystawienia"): the vocabulary's bare number word is anchored
+    at a line's start. Read under it only (``_numbers_under_title``)."""
+    out = []
+    for line in ctx.layout.lines:
+        hits = ctx.hits[id(line)]
+        if not any(h.field == "invoice_date" and h.strength >= 0.5 for h in hits) \
+                or not any(p == line.page and i < line.index for p, i in titles):
+            continue
+        for k in range(1, len(line.words)):
+            s = line.spans[k][0]
+            if line.text[s] not in "nN" or not cells_apart(line.words[k - 1], line.words[k]):
+                continue
+            if k + 1 < len(line.words) and not cells_apart(line.words[k], line.words[k + 1]):
+                continue  # the cell goes on: "Nº de albarán", whose number word is not bare
+            for field, strength, lang, a, b in labels_in_text(label_text(line)[s:]):
+                if field == "number_word" and a == 0 and not any(h.start < s + b and s < h.end for h in hits):
+                    out.append(LabelHit("number_word", strength, lang, line, s, s + b))
+    return out
 
 
 _DISCOUNT = re.compile(fold_accents(DISCOUNT), re.I)

@@ -188,8 +188,10 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
     cw = ctx.layout.char_width
     out = []
     for hit, words in _large_titles(ctx):
-        x0 = words[0].box.x0
         tall = max(w.box.bottom - w.box.top for w in words)
+        # the heading's left edge: its title word's, or the first word of its cell ("SALES
+        # INVOICE", "TAX INVOICE": a qualifier set as large before the title word)
+        x0 = _heading_start(hit.line, words, tall).box.x0
         bottom = max(w.box.bottom for w in words)
         below = ctx.layout.by_page[hit.line.page][hit.line.index + 1:hit.line.index + 2]
         line = below[0] if below and below[0].box.top - bottom < 1.5 * tall else None
@@ -210,6 +212,19 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
             out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
                                         line.words_in(vs, ve), line, hit, ["bare_under_heading"]))
     return out
+
+
+def _heading_start(line, words, tall: float):
+    """The first word of the heading's cell: words before the title word set as large, a word
+    space apart (less than a cell gap, ``_COLUMN_GAP`` of the heading's letter heights)."""
+    first = words[0]
+    k = next(i for i, w in enumerate(line.words) if w is first)
+    while k > 0:
+        before = line.words[k - 1]
+        if first.box.x0 - before.box.x1 >= _COLUMN_GAP * tall or before.box.bottom - before.box.top < 0.8 * tall:
+            break
+        first, k = before, k - 1
+    return first
 
 
 def _large_titles(ctx: Context):

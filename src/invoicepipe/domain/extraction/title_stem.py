@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from invoicepipe.domain.extraction.caption_stems import names_another
-from invoicepipe.domain.extraction.labels import LabelHit, fold_accents
+from invoicepipe.domain.extraction.labels import LabelHit, across_cells, fold_accents
 from invoicepipe.domain.extraction.layout import Layout, Line
 
 # under the invoice number's routing threshold through any calibration map (``MAX_LIFT``)
@@ -55,6 +55,8 @@ def add_title_stem_labels(layout: Layout, hits: dict) -> None:
                 continue  # a title word itself ("Ksiegowosc" alone on its line ends in "c", no "č." after a stem)
             if names_another(m.group(1)):
                 continue  # "Klient nr" under a buyer block's capitals "KLIENT": the buyer's number
+            if across_cells(line.words_in(m.start(), m.end())):
+                continue  # "ZAMAWIAJĄCY" a cell before "Numer": a block's heading beside a caption
             if _stem_of_title(m.group(1), titles) and not any(h.start < m.end() and m.start() < h.end for h in hits[id(line)]):
                 hits[id(line)] = sorted([*hits[id(line)], LabelHit("invoice_number", STRENGTH, "", line, m.start(), m.end())],
                                         key=lambda h: h.start)

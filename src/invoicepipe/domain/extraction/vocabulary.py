@@ -94,7 +94,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"fatt\.\s*{NO}", 0.9, "it"),
         (r"faktura\s*-?\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer|fakturanr\.?|kredit(?:faktura|nota)\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
         (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
-        (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)", 1.0, "fr"),
+        (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)|(?:n[°º]|no\.?|numéro)\s*(?:d['’]\s*)?avoir", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?(?:factura|fra\.)", 1.0, "es"),
         # the statutory "serie y número" of a Spanish invoice (its number within its series),
