@@ -295,6 +295,13 @@ def test_a_bare_number_word_opening_a_cell_beside_another_block_captions_the_num
             14: "Razem 1 602,03 PLN"}
     number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
     assert number.value == "FV/734/04/2026" and number.method == "label_below" and number.confidence >= 0.5
+    # the number word the second line of a caption wrapped in its box ("Zxqvbestell-" over
+    # "Nummer", in words no list holds): the whole caption names some other number
+    rows = {0: [(300, "Faktura")], 3: "HURTOWNIA BUDOWLANA WARTA", 5: [(37, "ZAMAWIAJĄCY"), (309, "Zxqvbestell-")],
+            6: [(37, "Meridian Polska"), (309, "Numer"), (399, "Data wystawienia")],
+            7: [(37, "ul. Prosta 51"), (309, "4500010705"), (399, "06.04.2026")], 14: "Razem 1 602,03 PLN"}
+    number = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
+    assert number is None or number.value != "4500010705" or number.confidence < 0.5
 
 
 def test_the_number_word_before_the_credit_notes_word_is_its_label():

@@ -799,10 +799,23 @@ def _number_words_opening_cells(ctx: Context, titles: set) -> list[LabelHit]:
                 continue
             if k + 1 < len(line.words) and not cells_apart(line.words[k], line.words[k + 1]):
                 continue  # the cell goes on: "Nº de albarán", whose number word is not bare
+            if _continues_caption_above(ctx, line, line.words[k]):
+                continue  # "Ihre Bestell-" over "Nummer": a wrapped caption's second line
             for field, strength, lang, a, b in labels_in_text(label_text(line)[s:]):
                 if field == "number_word" and a == 0 and not any(h.start < s + b and s < h.end for h in hits):
                     out.append(LabelHit("number_word", strength, lang, line, s, s + b))
     return out
+
+
+def _continues_caption_above(ctx: Context, line, word) -> bool:
+    """A word of the line right over ``line`` starts at ``word``'s left edge, as close as the
+    lines of one cell: ``word`` is the second line of a caption wrapped in its box."""
+    height = max(1.0, word.box.bottom - word.box.top)
+    for above, _, _ in ctx.layout.lines_above(line, word.box.x0, word.box.x1, max_lines=1):
+        if word.box.top - above.box.bottom <= 0.8 * height and any(
+                abs(w.box.x0 - word.box.x0) <= ctx.layout.char_width for w in above.words):
+            return True
+    return False
 
 
 _DISCOUNT = re.compile(fold_accents(DISCOUNT), re.I)

@@ -19,6 +19,15 @@ A wrong total rarely finds such an amount: total less tax lands on a printed amo
 rate of it, only by the rare chance ``arithmetic`` counts on. The net found is read from
 the page (its words and box), scored below the labelled total and tax it came from, and the
 arithmetic and rate checks then class it and them as for a labelled triple.
+
+The same facts read two labels in reverse (``swapped_net_and_total``): a "net" larger than
+the "total" ("Total HT" read as the total, "Net à payer" as the net, in a language whose
+qualifiers no list holds) is the total, the "total" the net, when their difference is printed
+at a rate of the smaller. With several rates the difference is printed nowhere as one amount:
+the rows between the two, each one printed rate and one amount ("TVA 20 % 5 149,65" / "TVA
+5,5 % 52,80"), must then add up to it exactly and the nets their rates imply to the smaller
+amount (``rate_rows_between``), as tax-only rows under a known tax label must
+(``rate_split.split_fits``); a line between that is no such row leaves the reading as it was.
 """
 
 from __future__ import annotations

@@ -10,7 +10,12 @@ others' dates sit where no label reaches, or their labels do not begin with the 
 one read wins uncontested and is called sure, though which date it is was never said.
 
 So a weak date label followed by a word, before its colon or its value, qualifies the date
-with something unread, and the value is held for a person, like a contested date. Words
+with something unread: the date is some other event's, and no label's reading of it stands.
+The page's own reading of the date of issue is taken instead (a header row, a dateline, the
+first date printed); where that reading lands on the very words the qualified caption names
+(its date the only one, or the first printed), the value is held for a person, like a
+contested date, and no witness of a guess confirms it (kv-2.49: with every label, the
+holdouts' dates 95.3 -> 97.3 %, as aggregates; no development value changed). Words
 before a bare date word in its cell qualify it too, as the languages that put the qualifier
 first print it ("Kauba üleandmise kuupäev", the date the goods were handed over): such a date
 contests no bare one beside it ("Kuupäev / Date", ``without_dates_of_other_things``). Alone
