@@ -4,7 +4,10 @@ The totals printed as a row ("Totaal excl. btw | Btw 21% | Btw 9% | Totaal incl.
 their amounts), the currency printed before each amount, amounts right-aligned and wider than
 their captions; a credit note's title and number wrapped in a narrow heading column."""
 
+import pytest
+
 from invoicepipe.domain.extraction import extract_invoice
+from invoicepipe.domain.extraction.labels import keep_label_languages
 
 from .test_extraction_fields import doc_from_rows
 
@@ -13,6 +16,14 @@ TOTALS_ROW = {
     10: [(60, "Totaal excl. btw"), (200, "Btw 21%"), (300, "Btw 9%"), (430, "Totaal incl. btw")],
     11: [(75, "€ 266,80"), (200, "€ 23,21"), (300, "€ 14,07"), (445, "€ 304,08")],
 }
+
+
+@pytest.fixture
+def english_labels_only():
+    """Labels of English only: the stand-in for a language the vocabulary does not hold."""
+    keep_label_languages(frozenset({"en"}))
+    yield
+    keep_label_languages(None)
 
 
 def _amounts(rows: dict) -> dict:
@@ -258,24 +269,18 @@ def test_a_row_of_sums_under_unknown_captions_sums_the_items_of_every_page():
     assert ex.fields["net"].method == "row_sums"
 
 
-def test_a_net_larger_than_the_total_reads_the_two_labels_in_reverse():
+def test_a_net_larger_than_the_total_reads_the_two_labels_in_reverse(english_labels_only):
     # qualifiers no list holds: "Total HT" read as the total and "Net à payer" as the net, the
     # net larger than the total; their difference printed at a rate of the smaller is the tax
-    from invoicepipe.domain.extraction.labels import keep_label_languages
-
     rows = {0: "VISSERIE DU RHONE", 2: "Invoice F2026-00454",
             6: [(40.0, "VTH-1202 Vis tête hexagonale"), (339.0, "2"), (440.0, "29,48"), (520.0, "58,96")],
             9: [(400.0, "Total HT"), (518.0, "58,96 EUR")], 10: [(400.0, "TVA 20 %"), (518.0, "11,79 EUR")],
             11: [(400.0, "Net à payer"), (518.0, "70,75 EUR")]}
-    try:
-        keep_label_languages(frozenset({"en"}))
-        assert _amounts(rows) == {"net": "58.96", "tax": "11.79", "total": "70.75"}
-        # the difference at no rate of the smaller: nothing says the labels are reversed
-        rows[10] = [(400.0, "TVA 20 %"), (518.0, "1,79 EUR")]
-        rows[11] = [(400.0, "Net à payer"), (518.0, "60,75 EUR")]
-        assert _amounts(rows)["total"] != "60.75"
-    finally:
-        keep_label_languages(None)
+    assert _amounts(rows) == {"net": "58.96", "tax": "11.79", "total": "70.75"}
+    # the difference at no rate of the smaller: nothing says the labels are reversed
+    rows[10] = [(400.0, "TVA 20 %"), (518.0, "1,79 EUR")]
+    rows[11] = [(400.0, "Net à payer"), (518.0, "60,75 EUR")]
+    assert _amounts(rows)["total"] != "60.75"
 
 
 def test_one_item_over_a_row_of_sums_under_unknown_captions():
@@ -353,28 +358,22 @@ def test_a_rows_thousands_set_a_digits_width_apart_are_joined_where_the_items_th
     assert [str(i.amount) for i in ex.lines] == ["290.00", "500.00"]
 
 
-def test_a_reversed_net_and_total_with_a_tax_row_per_rate_between_them():
+def test_a_reversed_net_and_total_with_a_tax_row_per_rate_between_them(english_labels_only):
     # "Montant HT" unread, "Net à payer" read as the net, two rates: no amount prints the
     # difference, but the rows between, each a rate's tax, add up to it, and the nets their
     # rates imply add up to the smaller amount (5 149,65 / 20 % + 52,80 / 5,5 % = 26 708,25)
-    from invoicepipe.domain.extraction.labels import keep_label_languages
-
     rows = {0: "VISSERIE DU RHONE", 2: "Invoice F2026-00455",
             6: [(40.0, "VTH-1202 Vis tête hexagonale"), (339.0, "2"), (440.0, "13354,125"), (520.0, "25 748,25")],
             7: [(40.0, "ECR-1069 Écrou hexagonal"), (339.0, "1"), (440.0, "960,00"), (520.0, "960,00")],
             9: [(400.0, "Montant HT"), (518.0, "26 708,25")], 10: [(400.0, "TVA 20 %"), (518.0, "5 149,65")],
             11: [(400.0, "TVA 5,5 %"), (518.0, "52,80")], 12: [(400.0, "Net à payer"), (518.0, "31 910,70")]}
-    try:
-        keep_label_languages(frozenset({"en"}))
-        assert _amounts(rows) == {"net": "26708.25", "tax": "5202.45", "total": "31910.70"}
-        # a row's tax off its rate by a unit: the rows say nothing, the reading stays reversed
-        rows[10] = [(400.0, "TVA 20 %"), (518.0, "5 150,65")]
-        rows[12] = [(400.0, "Net à payer"), (518.0, "31 911,70")]
-        assert _amounts(rows)["total"] != "31911.70"
-        # a line between that is no rate's tax row (a shipping charge): no block of tax rows
-        rows[10] = [(400.0, "TVA 20 %"), (518.0, "5 149,65")]
-        rows[11] = [(400.0, "Port"), (518.0, "52,80")]
-        rows[12] = [(400.0, "Net à payer"), (518.0, "31 910,70")]
-        assert _amounts(rows)["total"] != "31910.70"
-    finally:
-        keep_label_languages(None)
+    assert _amounts(rows) == {"net": "26708.25", "tax": "5202.45", "total": "31910.70"}
+    # a row's tax off its rate by a unit: the rows say nothing, the reading stays reversed
+    rows[10] = [(400.0, "TVA 20 %"), (518.0, "5 150,65")]
+    rows[12] = [(400.0, "Net à payer"), (518.0, "31 911,70")]
+    assert _amounts(rows)["total"] != "31911.70"
+    # a line between that is no rate's tax row (a shipping charge): no block of tax rows
+    rows[10] = [(400.0, "TVA 20 %"), (518.0, "5 149,65")]
+    rows[11] = [(400.0, "Port"), (518.0, "52,80")]
+    rows[12] = [(400.0, "Net à payer"), (518.0, "31 910,70")]
+    assert _amounts(rows)["total"] != "31910.70"
