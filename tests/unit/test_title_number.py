@@ -141,3 +141,14 @@ def test_a_qualifier_set_as_large_opens_the_heading_the_number_stands_under():
     rows[7] = [(40, "POS000073")]
     ex = extract_invoice(_set_large(rows, 6, 18.0), [])
     assert ex.fields.get("invoice_number") is None or ex.fields["invoice_number"].method != "title_number"
+
+
+def test_a_series_code_and_its_number_alone_under_a_large_title():
+    # "PVM SĄSKAITA FAKTŪRA" set large, "KNM 000520" alone right under it: the code is the
+    # number's first part; a code a cell before a number is not
+    rows = {**ROWS, 6: [(37, "FAKTURA")], 7: [(37, "KNM 000520")], 8: [(40, "Kunden-Nr.")], 9: [(40, "71134")]}
+    ex = extract_invoice(_set_large(rows, 6, 18.0), [])
+    assert ex.value("invoice_number") == "KNM 000520" and ex.fields["invoice_number"].method == "title_number"
+    rows[7] = [(37, "KNM"), (140, "000520")]
+    ex = extract_invoice(_set_large(rows, 6, 18.0), [])
+    assert ex.fields.get("invoice_number") is None or ex.fields["invoice_number"].method != "title_number"
