@@ -364,7 +364,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # first line names nothing reads its value under it; a pair of dates the terms apart far from
 # the guess names no date of issue; a bare number word alone in a cell of a row that captions
 # the date of issue, under a title; "N° avoir"; a large heading's qualifier ("SALES INVOICE")
-# opens it for the identifier under it; a title stem never reaches across a cell.
+# opens it for the identifier under it, as does a series code with its number ("KNM 000520");
+# a title stem never reaches across a cell.
 EXTRACTOR_VERSION = "kv-2.49"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -467,7 +468,8 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                                           evidence=tuple(cand.notes))
 
     chosen: dict[str, tuple[Candidate, float, bool]] = {}  # identifiers and dates, for ``agreement``
-    qualified_words: set[int] = set()  # dates bare date words a word no list holds qualifies name
+    # the words of the dates that bare date words qualified by a word no list holds name
+    qualified_words: set[int] = set()
     doubted = doubted_words(doc)
     unlabelled = header_row_candidates(ctx)
     captions_after = value_first(ctx)
@@ -1311,7 +1313,8 @@ def _date_doubt(ctx: Context, cand: Candidate, cands: list[Candidate], qualified
     checks = (("contested", lambda: contested(cands)), ("dated_elsewhere", lambda: dated_elsewhere(ctx, cand)),
               ("year_apart", lambda: _year_apart(ctx, cand)),
               ("stronger_label_unread", lambda: stronger_label_unread(ctx, cand, cands)),
-              ("qualified", lambda: bool(qualified_words.intersection(map(id, cand.words)))), ("unnamed_date_near", lambda: _another_date_unnamed(ctx, cand)),
+              ("qualified", lambda: bool(qualified_words.intersection(map(id, cand.words)))),
+              ("unnamed_date_near", lambda: _another_date_unnamed(ctx, cand)),
               ("claimed_by_due_date", lambda: _claimed_by_due_caption(ctx, cand)),
               ("digit_before", lambda: _digit_before_date(ctx, cand)), ("order_guessed", lambda: _order_guessed(ctx, cand)))
     return next((note for note, holds in checks if holds()), None)

@@ -39,8 +39,8 @@ from typing import Optional
 from invoicepipe.domain.extraction.amount_checks import DocumentAmounts
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.layout import Line
-from invoicepipe.domain.extraction.parsing import format_amount, rate_digits
-from invoicepipe.domain.extraction.rate_split import PRINTED_RATE, RateRow, RateRows, split_fits
+from invoicepipe.domain.extraction.parsing import format_amount
+from invoicepipe.domain.extraction.rate_split import RateRow, RateRows, rates_and_amounts, split_fits
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 CENT = Decimal("0.01")
@@ -128,9 +128,8 @@ def rate_rows_between(ctx: Context, upper: Candidate, lower: Candidate, tax: Dec
     between = ctx.layout.by_page[first.page][first.index + 1:last.index]
     rows, found = [], []
     for line in between:
-        rates = {Decimal(rate_digits(m).replace(",", ".")) for m in PRINTED_RATE.finditer(line.text)}
-        toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
-                if t.has_decimals and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
+        printed, toks = rates_and_amounts(ctx, line)
+        rates = set(printed)
         if len(rates) != 1 or len(toks) != 1 or not 0 < min(rates) < 40 or toks[0].value <= 0:
             return None  # a line between that is no rate's tax row: not a block of sums
         rate, tok = rates.pop(), toks[0]

@@ -41,7 +41,7 @@ from invoicepipe.domain.extraction.tax_breakdown import breakdown_rows
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 # a rate printed with its percent sign ("TVA 5,5 %", "BTW 21%", "KDV %20")
-PRINTED_RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%|" + RATE_SIGN_FIRST)
+_PRINTED_RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s*%|" + RATE_SIGN_FIRST)
 # rows considered per kind, and rows in one split: enough for any real rate table
 _MAX_ROWS = 10
 _MAX_SPLIT = 4
@@ -79,13 +79,11 @@ def rate_rows(ctx: Context) -> RateRows:
     for line in ctx.layout.lines:
         if id(line) in seen:
             continue
-        rates = [Decimal(rate_digits(m).replace(",", ".")) for m in PRINTED_RATE.finditer(line.text)]
+        rates, toks = rates_and_amounts(ctx, line)
         rates = [r for r in rates if 0 <= r < 40]  # a 0 % item line is part of the net too
         if len(set(rates)) != 1:
             continue
         rate = rates[0]
-        toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
-                if t.has_decimals and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
         values = [t.value for t in toks if t.value > 0]
         if any(t.value < 0 for t in toks):
             # a credit note's row, its minus printed (on a scan, a minus is easily lost to a
@@ -102,6 +100,15 @@ def rate_rows(ctx: Context) -> RateRows:
             item_nets[rate] = item_nets.get(rate, Decimal(0)) + max(toks, key=lambda t: t.end).value
             item_lines += 1
     return RateRows(with_net[:_MAX_ROWS], tax_only[:_MAX_ROWS], item_nets, item_lines)
+
+
+def rates_and_amounts(ctx: Context, line: Line) -> tuple[list[Decimal], list]:
+    """The rates ``line`` prints with their sign, and its amounts with cents that are no rate
+    (not followed by "%")."""
+    rates = [Decimal(rate_digits(m).replace(",", ".")) for m in _PRINTED_RATE.finditer(line.text)]
+    toks = [t for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width)
+            if t.has_decimals and not line.text[t.end:t.end + 2].lstrip().startswith("%")]
+    return rates, toks
 
 
 def _net_and_tax(values: list[Decimal], rate: Decimal) -> tuple[Decimal, Decimal] | None:
