@@ -32,6 +32,12 @@ from invoicepipe.domain.models import Word
 # one to four capitals and digits, at least one capital: a series ("FT", "A", "B2", "FPR"),
 # not a count or a year (digits alone are other numbers on the line far more often)
 SERIES_CODE = re.compile(r"(?=[0-9]*[A-Z])[A-Z0-9]{1,4}")
+
+
+def series_code(text: str) -> bool:
+    """``text`` is a series code, not a number word ("FT", "KNM", "B2"; not "NR", "NO")."""
+    return bool(SERIES_CODE.fullmatch(text)) and not number_label_word(text)
+
 # a series code holding a digit, which the identifier reader takes for a whole number
 _DIGIT_CODE = re.compile(r"(?=[A-Z]*[0-9])(?=[0-9]*[A-Z])[A-Z0-9]{2,4}")
 # the number part: digits, perhaps grouped by a slash or dash ("004512", "2026/0042"), at
@@ -155,7 +161,7 @@ def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     if line is None or line is cand.label.line:
         return None
     rest = cand.label.line.text[cand.label.end:].strip(" :#.")
-    if not SERIES_CODE.fullmatch(rest) or number_label_word(rest):
+    if not series_code(rest):
         return None
     return rest
 
@@ -185,7 +191,7 @@ def code_above_in_cell(ctx: Context, cand: Candidate) -> Optional[Word]:
     if alone is None:
         return None
     _, code, _ = alone
-    if not SERIES_CODE.fullmatch(code.text) or number_label_word(code.text):
+    if not series_code(code.text):
         return None
     first, cw = cand.words[0], ctx.layout.char_width
     return code if abs(code.box.x0 - first.box.x0) <= _ALIGNED * cw else None

@@ -17,7 +17,7 @@ from typing import Callable
 
 from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
 from invoicepipe.domain.extraction.layout import min_confidence
-from invoicepipe.domain.extraction.number_prefix import SERIES_CODE
+from invoicepipe.domain.extraction.number_prefix import series_code
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
 
 TITLE_NUMBER_SCORE = 0.85
@@ -203,15 +203,12 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
             continue  # nothing starts under the title, or what does is the end of a phrase
         w = line.words[k]
         code = None
-        if (k + 2 >= len(line.words) or line.words[k + 2].box.x0 - line.words[k + 1].box.x1 > 2 * cw) \
-                and k + 1 < len(line.words) and SERIES_CODE.fullmatch(w.text) and not number_label_word(w.text):
+        if k + 1 < len(line.words) and series_code(w.text) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
             # "KNM 000520": a series code of capitals a space before the number is its first
             # part (as ``number_prefix.code_opens_cell`` joins it), the pair alone in its cell
             code, w, k = w, line.words[k + 1], k + 1
         if k + 1 < len(line.words) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
             continue  # more words in the cell: a phrase, not an identifier alone
-        if code is not None and w.box.x0 - code.box.x1 > 2 * cw:
-            continue  # the code a cell before the number
         if not _BARE_IDENTIFIER.fullmatch(w.text) and not (code is not None and w.text.isdigit() and len(w.text) >= 4) \
                 or dates_in(w.text, 0, ctx.date_order):
             continue

@@ -34,10 +34,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
+from invoicepipe.domain.extraction.candidates import dates_in
 from invoicepipe.domain.extraction.labels import LabelHit
 from invoicepipe.domain.extraction.layout import Line, union_box
-from invoicepipe.domain.extraction.number_prefix import SERIES_CODE
+from invoicepipe.domain.extraction.number_prefix import series_code
 from invoicepipe.domain.extraction.search import (
     Candidate, Context, Parser, date_quality, parse_date_value, parse_identifier, scored_candidate,
 )
@@ -204,7 +204,7 @@ def _whole_cell(ctx: Context, line: Line, start: int, end: int, parser: Parser):
     head = line.text[start:s].strip()
     if not head:
         return found
-    if parser is parse_identifier and SERIES_CODE.fullmatch(head) and not number_label_word(head):
+    if parser is parse_identifier and series_code(head):
         joined = f"{head} {value}"
         return joined, joined, start, e, quality
     return None  # the cell is more than the value: a word before it is not explained
@@ -351,6 +351,6 @@ def _wrapped_head(ctx: Context, line: Line, first) -> Optional[str]:
     labelled = any(h.strength >= 0.5 and h.start < prev.spans[k][1] and h.end > prev.spans[k][0] for h in ctx.hits[id(prev)])
     if not lone or labelled or not _HEAD.fullmatch(head):
         return None
-    if head[-1] in _WRAP_AFTER or SERIES_CODE.fullmatch(head) and not number_label_word(head):
+    if head[-1] in _WRAP_AFTER or series_code(head):
         return head
     return _UNJOINABLE
