@@ -152,3 +152,22 @@ def test_a_series_code_and_its_number_alone_under_a_large_title():
     rows[7] = [(37, "KNM"), (140, "000520")]
     ex = extract_invoice(_set_large(rows, 6, 18.0), [])
     assert ex.fields.get("invoice_number") is None or ex.fields["invoice_number"].method != "title_number"
+
+
+def test_a_number_the_heading_wrapped_at_its_dash():
+    # "RĒĶINS / INVOICE BPD-" set large, "00781" at the heading's left edge under it, the
+    # seller's street in another column of its line: the number broke at its dash
+    rows = {**ROWS, 6: [(309, "RĒĶINS / INVOICE BPD-")], 7: [(40, "Krasta iela 52"), (309, "00781")],
+            8: [(40, "Kunden-Nr.")], 9: [(40, "71134")]}
+    ex = extract_invoice(_set_large(rows, 6, 18.0, from_x=300), [])
+    number = ex.fields["invoice_number"]
+    assert (number.value, number.method) == ("BPD-00781", "title_number") and number.confidence >= 0.8
+    # a part that does not end at a separator, or words after it in the heading, join nothing
+    for heading in ("RĒĶINS / INVOICE BPD", "RĒĶINS / INVOICE BPD- copy"):
+        rows[6] = [(309, heading)]
+        ex = extract_invoice(_set_large(rows, 6, 18.0, from_x=300), [])
+        assert ex.fields.get("invoice_number") is None or ex.fields["invoice_number"].method != "title_number"
+    # digits that do not start at the heading's left edge are not its wrapped number
+    rows[6], rows[7] = [(309, "RĒĶINS / INVOICE BPD-")], [(40, "Krasta iela 52"), (420, "00781")]
+    ex = extract_invoice(_set_large(rows, 6, 18.0, from_x=300), [])
+    assert ex.fields.get("invoice_number") is None or ex.fields["invoice_number"].method != "title_number"

@@ -366,7 +366,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # the date of issue, under a title; "N° avoir"; a large heading's qualifier ("SALES INVOICE")
 # opens it for the identifier under it, as does a series code with its number ("KNM 000520");
 # a title stem never reaches across a cell.
-EXTRACTOR_VERSION = "kv-2.49"
+# kv-2.50: a number a large heading wrapped at its dash ("RĒĶINS / INVOICE BPD-" over "00781")
+# is read whole (``title_number.bare_numbers_under_heading``).
+EXTRACTOR_VERSION = "kv-2.50"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6

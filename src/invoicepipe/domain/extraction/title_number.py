@@ -203,26 +203,60 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
             continue  # nothing starts under the title, or what does is the end of a phrase
         w = line.words[k]
         code = None
+        wrapped = _wrapped_start(hit.line, words, tall)
         if k + 1 < len(line.words) and series_code(w.text) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
             # "KNM 000520": a series code of capitals a space before the number is its first
             # part (as ``number_prefix.code_opens_cell`` joins it), the pair alone in its cell
             code, w, k = w, line.words[k + 1], k + 1
         if k + 1 < len(line.words) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
             continue  # more words in the cell: a phrase, not an identifier alone
-        if not _BARE_IDENTIFIER.fullmatch(w.text) and not (code is not None and w.text.isdigit() and len(w.text) >= 4) \
+        digits = w.text.isdigit() and len(w.text) >= 4
+        if wrapped is not None and code is None and digits:
+            pass  # "BPD-" closing the heading over "00781": the number wrapped at its dash
+        elif not _BARE_IDENTIFIER.fullmatch(w.text) and not (code is not None and digits) \
                 or dates_in(w.text, 0, ctx.date_order):
             continue
+        else:
+            wrapped = None
         ws, we = line.spans[k]
         found = parser(ctx, line, ws, we)
         if found and found[0] == w.text:
             value, raw, vs, ve, quality = found
             words = line.words_in(vs, ve)
+            note = "bare_under_heading"
             if code is not None:
                 value = raw = f"{code.text} {value}"
                 words = (code, *words)
+            elif wrapped is not None:
+                value = raw = wrapped.text + value
+                words, note = (wrapped, *words), "wrapped_under_heading"
             out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
-                                        words, line, hit, ["bare_under_heading"]))
+                                        words, line, hit, [note]))
     return out
+
+
+# the first part of a number a heading wrapped at its separator: a series code, perhaps with
+# digits or further groups, ending in a dash or slash ("BPD-", "FV/2026/")
+_WRAPPED_PART = re.compile(r"(?=[^/\-]*[A-Za-z])[A-Za-z0-9]+(?:[/\-][A-Za-z0-9]+)*[/\-]")
+
+
+def _wrapped_start(line, words, tall: float):
+    """The word closing the heading's cell right after its title word when it is a number's
+    first part broken at its separator ("RĒĶINS / INVOICE BPD-" over "00781"), else None. A
+    heading set in a box of fixed width breaks a long number where a line may break, after a
+    dash or slash, and the rest opens the next line at the heading's left edge. The part is
+    set as large as the title, a word space after it, and nothing follows it in its cell."""
+    k = next(i for i, w in enumerate(line.words) if w is words[-1])
+    if k + 1 >= len(line.words):
+        return None
+    part = line.words[k + 1]
+    if not _WRAPPED_PART.fullmatch(part.text) or number_label_word(part.text.rstrip("/-")):
+        return None
+    if part.box.x0 - words[-1].box.x1 >= _COLUMN_GAP * tall or part.box.bottom - part.box.top < 0.8 * tall:
+        return None
+    if k + 2 < len(line.words) and line.words[k + 2].box.x0 - part.box.x1 < _COLUMN_GAP * tall:
+        return None  # more words in the heading's cell: a phrase
+    return part
 
 
 def _heading_start(line, words, tall: float):
