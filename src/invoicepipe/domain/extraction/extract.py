@@ -55,6 +55,7 @@ from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD
                                                          dated_row, issue_by_terms, latest_date, sole_date,
                                                          sole_witness)
 from invoicepipe.domain.extraction.stacked_date import cell_wrapped_date, in_wrapped_date, year_below
+from invoicepipe.domain.extraction.stacked_cells import stacked_cell_numbers, with_stacked_cells
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, lone_caption, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -367,7 +368,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # opens it for the identifier under it, as does a series code with its number ("KNM 000520");
 # a title stem never reaches across a cell.
 # kv-2.50: a number a large heading wrapped at its dash ("RĒĶINS / INVOICE BPD-" over "00781")
-# is read whole (``title_number.bare_numbers_under_heading``).
+# is read whole (``title_number.bare_numbers_under_heading``); a box of a row of boxes whose
+# lines interleave with the next boxes' is read down its own column, its caption and its value
+# each wrapped ("Številka" / "računa" over "2026-" / "00235", ``stacked_cells``).
 EXTRACTOR_VERSION = "kv-2.50"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -498,6 +501,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += numbers_under_heading(ctx, parser)
             cands += bare_numbers_under_heading(ctx, parser)  # "Faktura VAT" over "FV/887/02/2026"
             cands += invoice_caption_numbers(ctx, parser)  # "Fact.nr.:", "Nr. factuur": the invoice's word, a number word
+            cands = with_stacked_cells(cands, stacked_cell_numbers(ctx, parser))  # "Številka" / "računa" / "2026-" / "00235" down a box
             cands = header_row_columns(ctx, cands)
             if cands and all(c.score < FAR_VALUE_SCORE for c in cands):
                 # every label reaches its value only past other words ("Kreditinė sąskaita

@@ -1,0 +1,179 @@
+"""A caption and its value stacked in one box of a row of boxes, read down the box's column.
+
+A row of narrow boxes wraps each caption and value over as many lines as it needs
+("Številka" over "računa" over "2026-" over "00235") and sets each box's lines at its own
+heights. The page's lines then interleave the boxes' parts: between a caption's two lines
+stands a line of the next box's caption ("Datum računa  Datum dobave  Št. naročilnice"), and
+between a number's two parts a line of the next box's order number. Read line by line, the
+caption's first line names nothing, its second line is a word alone, and the number's first
+part ends at its dash: no label has a value.
+
+Read down the box's own column instead (the words that start at the box's left edge, each
+with the words a word space after it), the box is again a caption over a value: the parts
+with no digit are its caption, joined into one text, and the parts after them its value, the
+next part joined where one ends at its separator ("2026-" + "00235", "A-" + "2026/00792").
+A caption that names the invoice's number as a whole names the value.
+
+Only a caption or a value that wraps is read so (one line of each is the line-by-line
+reading's), and only where the box's top has nothing of its column right over it. The
+value is scored as a value right under its label (``search``'s placement under a label).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from invoicepipe.domain.extraction.candidates import is_date_or_amount
+from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents, labels_in_text
+from invoicepipe.domain.extraction.search import Candidate, Context, scored_candidate
+
+# the placement of a value right under its label (``search``)
+_UNDER_LABEL = 0.8
+# parts of a box read down its column at most
+_MAX_PARTS = 6
+# a box's next part starts within this many of its letter heights under the one before (a
+# box's padding between its caption and its value is wider than its line spacing, below)
+_PART_GAP = 1.6
+# and its value within this many under its caption
+_VALUE_GAP = 2.5
+# the least strength of a caption that names the number
+_MIN_STRENGTH = 0.5
+# a value's part ending at its separator, and the rest that goes on after it
+_OPENING = re.compile(r"[0-9A-Za-z][0-9A-Za-z/\-.]*[/\-]")
+_REST = re.compile(r"(?=[^0-9]*[0-9])[0-9A-Za-z][0-9A-Za-z/\-.]*[0-9A-Za-z]|[0-9]+")
+_IDENTIFIER = re.compile(r"(?=.*[0-9])[0-9A-Za-z][0-9A-Za-z/\-.]*[0-9A-Za-z]")
+
+
+def stacked_cell_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
+    """The invoice number of each box whose caption or value wraps, read down its column."""
+    out = []
+    for line in ctx.layout.lines:
+        for k, word in enumerate(line.words):
+            if k and not cells_apart(line.words[k - 1], word):
+                continue  # not a cell's first word
+            if any(ch.isdigit() for ch in word.text) or _part_over(ctx, line, word):
+                continue
+            found = _read_box(ctx, line, k, parser)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def with_stacked_cells(cands: list[Candidate], stacked: list[Candidate]) -> list[Candidate]:
+    """``cands`` with the boxes' readings: a reading of the same words as another candidate
+    with the same value is one sighting, not two (``search.best_candidate`` counts sightings),
+    so only the higher-scored of the two stays."""
+    out = list(cands)
+    for c in stacked:
+        own = {id(w) for w in c.words}
+        same = [o for o in out if o.value == c.value and own & {id(w) for w in o.words}]
+        if any(o.score >= c.score for o in same):
+            continue
+        out = [o for o in out if o not in same] + [c]
+    return out
+
+
+def _cell_words(line, k: int) -> tuple:
+    """The words of the cell that opens at word ``k``: it and those a word space after it."""
+    words = [line.words[k]]
+    for w in line.words[k + 1:]:
+        if cells_apart(words[-1], w):
+            break
+        words.append(w)
+    return tuple(words)
+
+
+def _height(word) -> float:
+    return max(1.0, word.box.bottom - word.box.top)
+
+
+def _part_over(ctx: Context, line, word) -> bool:
+    """A word of the line right over ``word`` starts at its left edge, as close as a box's
+    parts: ``word`` is no box's top."""
+    cw = ctx.layout.char_width
+    for above, _, _ in ctx.layout.lines_above(line, word.box.x0 - cw, word.box.x0 + cw, max_lines=1):
+        if word.box.top - above.box.bottom <= _PART_GAP * _height(word) and any(
+                abs(w.box.x0 - word.box.x0) <= cw for w in above.words):
+            return True
+    return False
+
+
+def _parts(ctx: Context, line, k: int) -> list[tuple]:
+    """(line, words) of the box opening at word ``k`` of ``line``, read down its column."""
+    first = line.words[k]
+    cw, x0 = ctx.layout.char_width, first.box.x0
+    parts = [(line, _cell_words(line, k))]
+    for below, _, _ in ctx.layout.below(line, x0 - cw, x0 + cw, max_lines=_MAX_PARTS - 1):
+        start = next((i for i, w in enumerate(below.words) if abs(w.box.x0 - x0) <= cw), None)
+        last = parts[-1][1][0]
+        if start is None or (start and not cells_apart(below.words[start - 1], below.words[start])):
+            break  # a word of another cell reaches over the edge: the column ends
+        words = _cell_words(below, start)
+        gap = _VALUE_GAP if _is_caption(parts[-1][1]) and not _is_caption(words) else _PART_GAP
+        if below.box.top - last.box.bottom > gap * _height(last):
+            break
+        parts.append((below, words))
+    return parts
+
+
+def _is_caption(words) -> bool:
+    """A part of a box's caption: no digit, and not a value's opening ("BPD-", "A-")."""
+    return not any(ch.isdigit() for w in words for ch in w.text) and not (
+        len(words) == 1 and _OPENING.fullmatch(words[0].text))
+
+
+def _read_box(ctx: Context, line, k: int, parser: Callable) -> Optional[Candidate]:
+    parts = _parts(ctx, line, k)
+    caption = []
+    for part in parts:
+        if not _is_caption(part[1]):
+            break
+        caption.append(part)
+    values = parts[len(caption):]
+    if not caption or not values or (len(caption) < 2 and not _wraps(values)):
+        return None  # one line of each: the line-by-line reading's
+    text = " ".join(w.text for _, words in caption for w in words)
+    first_len = len(" ".join(w.text for w in caption[0][1]))
+    hit = _caption_label(fold_accents(text), first_len if len(caption) > 1 else -1)
+    if hit is None:
+        return None
+    field, strength, lang = hit
+    vline, vwords = values[0]
+    if _wraps(values):
+        rest = values[1][1]
+        if len(rest) != 1 or len(vwords) != 1:
+            return None
+        value = vwords[0].text + rest[0].text.rstrip(".,;")
+        if not _REST.fullmatch(rest[0].text.rstrip(".,;")) or is_date_or_amount(value) \
+                or not _IDENTIFIER.fullmatch(value):
+            return None
+        words, raw, quality = (vwords[0], rest[0]), value, 1.0
+    else:
+        s, e = vline.spans[vline.words.index(vwords[0])][0], vline.spans[vline.words.index(vwords[-1])][1]
+        found = parser(ctx, vline, s, e)
+        if not found:
+            return None
+        value, raw, vs, ve, quality = found
+        words = vline.words_in(vs, ve)
+    cap_line, cap_words = caption[0]
+    label = LabelHit(field, strength, lang, cap_line, cap_line.spans[cap_line.words.index(cap_words[0])][0],
+                     cap_line.spans[cap_line.words.index(cap_words[-1])][1])
+    return scored_candidate("invoice_number", value, raw, strength * _UNDER_LABEL * quality, "label_below",
+                            words, cap_line, label, ["stacked_cell"])
+
+
+def _wraps(values: list[tuple]) -> bool:
+    """The value's first part ends at its separator and a part follows: the number wrapped."""
+    return len(values) > 1 and len(values[0][1]) == 1 and bool(_OPENING.fullmatch(values[0][1][-1].text))
+
+
+def _caption_label(text: str, first_len: int) -> Optional[tuple[str, float, str]]:
+    """(field, strength, language) of the invoice number's label that closes the caption
+    (perhaps but a colon after it), starting on its first line and reaching past it ("PVN
+    rēķina" over "Nr.": the tax word before it qualifies the document); else None."""
+    for field, strength, lang, start, end in labels_in_text(text):
+        if field == "invoice_number" and start <= first_len and strength >= _MIN_STRENGTH \
+                and end > first_len and not text[end:].strip(" :.#"):
+            return field, strength, lang
+    return None
