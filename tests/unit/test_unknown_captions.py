@@ -304,6 +304,22 @@ def test_a_bare_number_word_opening_a_cell_beside_another_block_captions_the_num
     assert number is None or number.value != "4500010705" or number.confidence < 0.5
 
 
+def test_a_bare_number_word_s_number_dated_by_its_row():
+    # "Numer" over "FV/734/04/2026", the row's date "06.04.2026" a line lower: the number
+    # carries the year of the date its row captions, the invoice's own numbering
+    rows = {0: [(300, "Faktura")], 3: "HURTOWNIA BUDOWLANA WARTA",
+            6: [(37, "ZAMAWIAJĄCY"), (309, "Numer"), (399, "Data wystawienia")],
+            7: [(37, "Meridian Polska Sp. z o.o."), (309, "FV/734/04/2026")], 7.6: [(399, "06.04.2026")],
+            14: "Razem 1 602,03 PLN"}
+    number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+    assert number.value == "FV/734/04/2026" and "dated_under_number_word" in number.evidence
+    # another year, or none, dates nothing
+    for other in ("FV/734/04/2025", "734"):
+        rows[7] = [(37, "Meridian Polska Sp. z o.o."), (309, other)]
+        number = extract_invoice(doc_from_rows(rows), []).fields["invoice_number"]
+        assert "dated_under_number_word" not in number.evidence
+
+
 def test_the_number_word_before_the_credit_notes_word_is_its_label():
     # "N° avoir F2026-00112": the credit note's own number, as "Avoir N°" is
     rows = {0: [(309, "FACTURE D'AVOIR")], 6: [(37, "FACTURATION"), (309, "N° avoir"), (392, "F2026-00112")],

@@ -21,7 +21,7 @@ from invoicepipe.domain.extraction.dateline import dated_elsewhere, dateline_can
 from invoicepipe.domain.extraction.einvoice_only import extract_einvoice_only
 from invoicepipe.domain.extraction.caption_column import value_over_its_caption
 from invoicepipe.domain.extraction.dated_number import dated_numbers
-from invoicepipe.domain.extraction.header_row import SCORES as HEADER_SCORES, DATED_NUMBER_SCORE, dated_in_row, header_row_candidates
+from invoicepipe.domain.extraction.header_row import SCORES as HEADER_SCORES, DATED_NUMBER_SCORE, dated_in_row, dated_under_number_word, header_row_candidates
 from invoicepipe.domain.extraction.iban_field import iban_candidates, vendor_ibans
 from invoicepipe.domain.extraction.sole_date_label import with_sole_bare_label
 from invoicepipe.domain.extraction.item_row_labels import weaker_on_item_rows, without_item_labels
@@ -370,7 +370,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # kv-2.50: a number a large heading wrapped at its dash ("RĒĶINS / INVOICE BPD-" over "00781")
 # is read whole (``title_number.bare_numbers_under_heading``); a box of a row of boxes whose
 # lines interleave with the next boxes' is read down its own column, its caption and its value
-# each wrapped ("Številka" / "računa" over "2026-" / "00235", ``stacked_cells``).
+# each wrapped ("Številka" / "računa" over "2026-" / "00235", ``stacked_cells``); a number under
+# a bare number word of a row that captions the date of issue, carrying the year of the date
+# under that row, is dated as a header row's number (``header_row.dated_under_number_word``).
 EXTRACTOR_VERSION = "kv-2.50"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -626,6 +628,10 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             elif not cand.notes and dated_in_row(ctx, cand):
                 # a header row's number dated by the row's own date: the invoice's numbering
                 cand.notes.append("dated_in_row")
+                conf = max(conf, DATED_NUMBER_SCORE)
+            elif not cand.notes and dated_under_number_word(ctx, cand):
+                # "Numer" over "FV/734/04/2026" in a row that captions the date of issue too
+                cand.notes.append("dated_under_number_word")
                 conf = max(conf, DATED_NUMBER_SCORE)
         if cand is not None and doubted and doubted.intersection(cand.words):
             # another engine read these words otherwise (``identifier_reread.with_doubt``): the

@@ -101,12 +101,37 @@ def dated_in_row(ctx: Context, cand: Candidate) -> bool:
     if cand.method != "header_row" or cand.anchor is None:
         return False
     dates = dates_in(cand.anchor.text, 0, ctx.date_order)
-    if not dates:
+    return bool(dates) and _carries_year(cand.value, dates[0].value.year)
+
+
+def dated_under_number_word(ctx: Context, cand: Candidate) -> bool:
+    """A number read under a bare number word ("Numer") of a row of captions that also
+    captions the date of issue ("Numer | Data wystawienia | Nr zamówienia") carries the year
+    of the first date printed in the values under that row, as a header row's number does
+    (``dated_in_row``): the bare word is the row's caption of the invoice's own numbering.
+    The values' lines run from the caption's line to the one after the number's (a row of
+    boxes may set the date a line lower than the number)."""
+    label = cand.label
+    if cand.method != "label_below" or label is None or label.field != "number_word" or not cand.words:
         return False
-    year = dates[0].value.year
-    if re.search(rf"(?<!\d){year}", cand.value) is not None:
+    if not any(h.field == "invoice_date" and h.strength >= 0.5 for h in ctx.hits[id(label.line)]):
+        return False
+    value_line = ctx.layout.line_of(cand.words[0])
+    if value_line is None or value_line.page != label.line.page:
+        return False
+    for line in ctx.layout.by_page[label.line.page][label.line.index + 1:value_line.index + 2]:
+        dates = dates_in(line.text, 0, ctx.date_order)
+        if dates:
+            return _carries_year(cand.value, dates[0].value.year)
+    return False
+
+
+def _carries_year(value: str, year: int) -> bool:
+    """``value`` opens a run of digits with ``year``, or prints its last two digits as the
+    first or last of two or more runs of digits."""
+    if re.search(rf"(?<!\d){year}", value) is not None:
         return True
-    runs = re.findall(r"\d+", cand.value)
+    runs = re.findall(r"\d+", value)
     # a run of two digits alone is the year only where the scheme sets it apart at either end:
     # a sequence ("00429") is the other run, and a two-digit run inside ("A-12-26-3") is a part
     return len(runs) >= 2 and f"{year % 100:02d}" in (runs[0], runs[-1])
