@@ -16,7 +16,9 @@ ITEMS = {9: [(40, "Description"), (300, "Qty"), (360, "Price"), (450, "Amount")]
     ("Date d'édition:", "Expédié le:"), ("Datum uitgifte:", "Leverdatum:"), ("Date Invoiced:", "Date Shipped:"),
     ("Opgemaakt op:", "Prestatiedatum:"), ("Date pièce :", "Date d'exécution :"), ("Fecha documento:", "Fecha de entrega:"),
     ("Belegdatum:", "Lieferdatum:"), ("Documentdatum:", "Leverdatum:"), ("Fecha fra.:", "Fecha de entrega:"),
-    ("Dt. emissão:", "Data de entrega:"),
+    ("Dt. emissão:", "Data de entrega:"), ("Dokumenta datums:", "Piegādes datums:"), ("Dokumento data:", "Pristatymo data:"),
+    ("Dokumendi kuupäev:", "Tarnekuupäev:"), ("Datum dokladu:", "Datum dodání:"), ("Belge tarihi:", "Teslim tarihi:"),
+    ("Bizonylat kelte:", "Teljesítés kelte:"), ("Data documentului:", "Data livrării:"),
 ])
 def test_the_date_of_issue_beside_a_shipping_date(issued, shipped):
     rows = {0: "ACME", 3: f"{issued} 14/01/2026", 4: f"{shipped} 04/01/2026", **ITEMS}

@@ -372,7 +372,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # lines interleave with the next boxes' is read down its own column, its caption and its value
 # each wrapped ("Številka" / "računa" over "2026-" / "00235", ``stacked_cells``); a number under
 # a bare number word of a row that captions the date of issue, carrying the year of the date
-# under that row, is dated as a header row's number (``header_row.dated_under_number_word``).
+# under that row, is dated as a header row's number (``header_row.dated_under_number_word``);
+# the document's date by the paper's word in Baltic, Czech, Turkish, Hungarian and Romanian
+# ("Dokumenta datums", "Datum dokladu", as "Document Date" and "Belegdatum").
 EXTRACTOR_VERSION = "kv-2.50"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

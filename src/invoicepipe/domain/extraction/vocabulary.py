@@ -169,7 +169,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"data\s*(?:della\s*|del\s*|di\s*)?(?:fattura|emissione|documento|doc\.)", 1.0, "it"),
         (r"(?:data|dt\.)\s*(?:da\s*|de\s*)?(?:fa(?:c)?tura|emissão)|data\s*do\s*documento", 1.0, "pt"),
         (r"data\s*(?:wystawienia|faktury)", 1.0, "pl"), (r"data\s*wyst\.", 0.9, "pl"), (r"data\s*dokumentu", 0.9, "pl"),
-        (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"),
+        (r"d[aá]tum\s*(?:vystavení|vyhotovení|vystavenia|vyhotovenia)", 1.0, "cs"), (r"d[aá]tum\s*dokladu", 0.9, "cs"),
         (r"date", 0.5, "en"), (r"datum", 0.5, "de"), (r"dated", 0.6, "en"), (r"vom", 0.45, "de"),
         (r"du", 0.3, "fr"), (r"fecha", 0.5, "es"), (r"data", 0.5, "it"), (r"del", 0.3, "it"),
         (r"z\s*dnia", 0.45, "pl"),

@@ -47,6 +47,10 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (r"rēķina\s*datums|izrakstīšanas\s*datums", 1.0, "lv"), (r"datums", 0.5, "lv"), (r"izrakstīts", 0.8, "lv"),
         (r"sąskaitos\s*data|išrašymo\s*data", 1.0, "lt"), (r"išrašyta", 0.8, "lt"),
         (r"fatura\s*tarihi|düzenleme\s*tarihi|düzenlenme\s*tarihi", 1.0, "tr"),
+        # the document's date by the word for the paper, as "Document Date", "Belegdatum" and
+        # "Data dokumentu" (``vocabulary``): an accounting program's name for the date of issue
+        (r"dokumendi\s*kuupäev", 0.9, "et"), (r"dokumenta\s*datums", 0.9, "lv"), (r"dokumento\s*data", 0.9, "lt"),
+        (r"belge\s*tarihi", 0.9, "tr"), (r"bizonylat\s*(?:kelte|dátuma)", 0.9, "hu"), (r"data\s*documentului", 0.9, "ro"),
         (r"laskun\s*päivä(?:määrä|ys)?|laskupäivä(?:määrä)?", 1.0, "fi"), (r"päiväys", 0.8, "fi"),
         (r"számla\s*kelte|kiállítás\s*(?:dátuma|kelte|napja)", 1.0, "hu"), (r"kelte?", 0.6, "hu"),
         (r"data\s*(?:facturii|factur[aă]rii|emiterii|emitere)|data\s*\(\s*zi\s*/\s*lun[aă]\s*/\s*an\s*\)", 1.0, "ro"),
