@@ -41,7 +41,7 @@ from dataclasses import replace
 from typing import Optional
 
 from invoicepipe.domain.extraction.invoice_word import is_invoice_word
-from invoicepipe.domain.extraction.labels import fold_accents
+from invoicepipe.domain.extraction.labels import fold_accents, labels_in_text
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 # the label strength of the bare date words in ``vocabulary`` ("date", "datum", "data",
@@ -161,12 +161,55 @@ def _qualifiers(ctx: Context, cand: Candidate) -> list[str]:
         # next caption's ("Data / Date   Kontaktas" over "2026-02-22   K. Petraitis")
         until = cand.words[-1].box.x1 + ctx.layout.char_width if cand.method == "label_below" else None
         after = _rest_of_cell(ctx, line, label.end, until)
+        if cand.method == "label_below" and ":" not in after and all(
+                _harmless(fold_accents(w).lower()) for w in _WORD.findall(after)):
+            # "DATA DE" over "FORNECIMENTO:": the caption goes on on its box's next line
+            after = f"{after} {_wrapped_rest(ctx, cand)}"
+            if _names_the_issue(f"{line.text[label.start:label.end]} {after}"):
+                return []  # "Fecha de" over "emisión": the whole caption is the date of issue's
     after = _BRACKETED.sub(" ", after.split(":", 1)[0])
     # the line's other date words are the same label in another language ("Data / Date")
     dated = {fold_accents(line.text[h.start:h.end]).lower() for h in ctx.hits[id(line)]
              if h.field == "invoice_date" and h is not label}
     words = [w for w in (fold_accents(w).lower() for w in _WORD.findall(after)) if w not in dated]
     return words if any(not _harmless(w) for w in words) else []
+
+
+# a caption's second line in its box starts within this many of its letter heights under the first
+_WRAP_GAP = 0.8
+
+
+def _wrapped_rest(ctx: Context, cand: Candidate) -> str:
+    """The second line of a caption the bare date word opens in its box ("DATA" over
+    "FORNECIMENTO:" over the date; a row of boxes may set the next box's line between, with
+    nothing in this column): the words of its cell starting at the word's left edge, close
+    under it as a cell's lines are, over the value and with no digit; else nothing."""
+    label = cand.label
+    line = label.line
+    words = line.words_in(label.start, label.end)
+    if not words or not cand.words:
+        return ""
+    first, cw = words[0], ctx.layout.char_width
+    height = max(1.0, first.box.bottom - first.box.top)
+    for below, _, _ in ctx.layout.below(line, first.box.x0 - cw, first.box.x0 + cw, max_lines=1):
+        k = next((i for i, w in enumerate(below.words) if abs(w.box.x0 - first.box.x0) <= cw), None)
+        if k is None or below.box.top - first.box.bottom > _WRAP_GAP * height or below.box.top >= cand.words[0].box.top:
+            return ""
+        cell = [below.words[k]]
+        for w in below.words[k + 1:]:
+            if w.box.x0 - cell[-1].box.x1 > 2.0 * cw:
+                break
+            cell.append(w)
+        text = " ".join(w.text for w in cell)
+        return "" if any(ch.isdigit() for ch in text) else text
+    return ""
+
+
+def _names_the_issue(caption: str) -> bool:
+    """The caption, joined over its lines, opens with a label of the date of issue stronger
+    than a bare date word."""
+    return any(field == "invoice_date" and start == 0 and strength > WEAK_DATE_LABEL
+               for field, strength, _, start, _ in labels_in_text(fold_accents(caption.split(":", 1)[0].strip())))
 
 
 def _rest_of_cell(ctx: Context, line, end: int, until: Optional[float] = None) -> str:
