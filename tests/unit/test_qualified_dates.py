@@ -103,3 +103,24 @@ def test_a_date_of_something_unread_gives_way_to_the_pages_own_reading():
     # date is some other event's, so the row's date is offered (held: no caption names it)
     field, calibrated = _date({4: [(40, "Nr. 123/2026"), (300, "14.03.2026")], 6: "Data e dorëzimit: 10.03.2026"})
     assert field.value == "2026-03-14" and "qualified" not in field.evidence and calibrated < DATE_THRESHOLD
+
+
+def test_a_date_caption_wrapped_in_its_box_is_read_whole():
+    # a row of boxes: "DATA" over "FATURA:" (the invoice's) beside "DATA DE" over
+    # "FORNECIMENTO:" (of supply), the number's caption set between the two lines
+    rows = {4: [(40, "Nº"), (150, "DATA"), (260, "DATA DE"), (380, "VENCIMENTO")],
+            4.6: [(40, "FATURA:")],
+            5.2: [(150, "FATURA:"), (260, "FORNECIMENTO:"), (380, "EM:")],
+            6.5: [(40, "FT A2026/831"), (150, "27/04/2026"), (260, "17/04/2026"), (380, "27/05/2026")]}
+    field, calibrated = _date(rows)
+    assert field.value == "2026-04-27" and "contested" not in field.evidence and calibrated >= DATE_THRESHOLD
+    # its second line alone names another event: the date is held
+    rows = {4: [(40, "Nº FATURA:"), (260, "DATA")], 4.6: [(40, "FT A2026/831")], 5.2: [(260, "FORNECIMENTO:")],
+            6.5: [(260, "17/04/2026")]}
+    field, calibrated = _date(rows)
+    assert "qualified" in field.evidence and calibrated < DATE_THRESHOLD
+    # a second line that makes the whole a date-of-issue caption ("Fecha de" over "emisión") names it
+    rows = {4: [(40, "Nº de"), (150, "Fecha de"), (260, "Vencimiento")], 5: [(40, "factura"), (150, "emisión")],
+            6: [(40, "NC B/628"), (150, "13/02/2026"), (260, "15/03/2026")]}
+    field, calibrated = _date(rows)
+    assert field.value == "2026-02-13" and "qualified" not in field.evidence and calibrated >= DATE_THRESHOLD
