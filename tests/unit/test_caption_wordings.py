@@ -19,6 +19,7 @@ ITEMS = {9: [(40, "Description"), (300, "Qty"), (360, "Price"), (450, "Amount")]
     ("Dt. emissão:", "Data de entrega:"), ("Dokumenta datums:", "Piegādes datums:"), ("Dokumento data:", "Pristatymo data:"),
     ("Dokumendi kuupäev:", "Tarnekuupäev:"), ("Datum dokladu:", "Datum dodání:"), ("Belge tarihi:", "Teslim tarihi:"),
     ("Bizonylat kelte:", "Teljesítés kelte:"), ("Data documentului:", "Data livrării:"),
+    ("Koostatud:", "Müügi kuupäev:"), ("Koostamise kuupäev:", "Tarnekuupäev:"),
 ])
 def test_the_date_of_issue_beside_a_shipping_date(issued, shipped):
     rows = {0: "ACME", 3: f"{issued} 14/01/2026", 4: f"{shipped} 04/01/2026", **ITEMS}

@@ -374,7 +374,9 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # a bare number word of a row that captions the date of issue, carrying the year of the date
 # under that row, is dated as a header row's number (``header_row.dated_under_number_word``);
 # the document's date by the paper's word in Baltic, Czech, Turkish, Hungarian and Romanian
-# ("Dokumenta datums", "Datum dokladu", as "Document Date" and "Belegdatum").
+# ("Dokumenta datums", "Datum dokladu", as "Document Date" and "Belegdatum"), and the Estonian
+# "Koostatud" (drawn up); a bare date word's caption wrapped in its box qualifies its date by
+# its second line, where the next boxes' lines stand between ("DATA DE" over "FORNECIMENTO:").
 EXTRACTOR_VERSION = "kv-2.50"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

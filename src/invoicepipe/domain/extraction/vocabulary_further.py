@@ -43,7 +43,8 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
         (r"seria\s*:?\s*[a-z]{1,5}\s*,?\s*nr\b\.?", 1.0, "ro"),
     ],
     "invoice_date": [
-        (r"arve\s*kuupäev|väljastamise\s*kuupäev", 1.0, "et"), (r"kuupäev", 0.5, "et"), (r"väljastatud", 0.8, "et"),
+        (r"arve\s*kuupäev|väljastamise\s*kuupäev", 1.0, "et"), (r"kuupäev", 0.5, "et"), (r"väljastatud|koostatud", 0.8, "et"),
+        (r"koostamise\s*kuupäev", 1.0, "et"),
         (r"rēķina\s*datums|izrakstīšanas\s*datums", 1.0, "lv"), (r"datums", 0.5, "lv"), (r"izrakstīts", 0.8, "lv"),
         (r"sąskaitos\s*data|išrašymo\s*data", 1.0, "lt"), (r"išrašyta", 0.8, "lt"),
         (r"fatura\s*tarihi|düzenleme\s*tarihi|düzenlenme\s*tarihi", 1.0, "tr"),
