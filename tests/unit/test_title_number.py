@@ -171,3 +171,14 @@ def test_a_number_the_heading_wrapped_at_its_dash():
     rows[6], rows[7] = [(309, "RĒĶINS / INVOICE BPD-")], [(40, "Krasta iela 52"), (420, "00781")]
     ex = extract_invoice(_set_large(rows, 6, 18.0, from_x=300), [])
     assert ex.fields.get("invoice_number") is None or ex.fields["invoice_number"].method != "title_number"
+
+
+def test_a_number_wrapped_after_words_of_the_title():
+    # "Factura de abono A-" set large over "2026/00819": the rest of the number under the
+    # heading is never the whole of it (it was paid without its series), and the Spanish
+    # "Factura de abono" titles a credit note
+    rows = {**ROWS, 6: [(309, "Factura de abono A-")], 7: [(40, "Calle de Colón 18"), (309, "2026/00819")],
+            8: [(40, "Kunden-Nr.")], 9: [(40, "71134")]}
+    ex = extract_invoice(_set_large(rows, 6, 18.0, from_x=300), [])
+    assert ex.value("invoice_number") == "A-2026/00819" and ex.fields["invoice_number"].method == "title_number"
+    assert ex.value("document_type") == "credit_note"

@@ -376,7 +376,10 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # the document's date by the paper's word in Baltic, Czech, Turkish, Hungarian and Romanian
 # ("Dokumenta datums", "Datum dokladu", as "Document Date" and "Belegdatum"), and the Estonian
 # "Koostatud" (drawn up); a bare date word's caption wrapped in its box qualifies its date by
-# its second line, where the next boxes' lines stand between ("DATA DE" over "FORNECIMENTO:").
+# its second line, where the next boxes' lines stand between ("DATA DE" over "FORNECIMENTO:");
+# the heading's wrapped number after words of its title ("Factura de abono A-" over
+# "2026/00819": the rest under the heading is never taken alone); "Factura de abono" titles a
+# credit note.
 EXTRACTOR_VERSION = "kv-2.50"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

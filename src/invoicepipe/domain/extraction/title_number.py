@@ -15,7 +15,7 @@ import re
 from statistics import median
 from typing import Callable
 
-from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
+from invoicepipe.domain.extraction.candidates import dates_in, is_date_or_amount, number_label_word
 from invoicepipe.domain.extraction.layout import min_confidence
 from invoicepipe.domain.extraction.number_prefix import series_code
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
@@ -211,8 +211,11 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
         if k + 1 < len(line.words) and line.words[k + 1].box.x0 - w.box.x1 <= 2 * cw:
             continue  # more words in the cell: a phrase, not an identifier alone
         digits = w.text.isdigit() and len(w.text) >= 4
-        if wrapped is not None and code is None and digits:
-            pass  # "BPD-" closing the heading over "00781": the number wrapped at its dash
+        if wrapped is not None and code is None and (digits or _BARE_IDENTIFIER.fullmatch(w.text)):
+            # "BPD-" closing the heading over "00781", "A-" over "2026/00819": the number wrapped
+            # at its separator; what stands under the heading is its rest, never the whole
+            if is_date_or_amount(wrapped.text + w.text):
+                continue
         elif not _BARE_IDENTIFIER.fullmatch(w.text) and not (code is not None and digits) \
                 or dates_in(w.text, 0, ctx.date_order):
             continue
@@ -241,21 +244,24 @@ _WRAPPED_PART = re.compile(r"(?=[^/\-]*[A-Za-z])[A-Za-z0-9]+(?:[/\-][A-Za-z0-9]+
 
 
 def _wrapped_start(line, words, tall: float):
-    """The word closing the heading's cell right after its title word when it is a number's
-    first part broken at its separator ("RĒĶINS / INVOICE BPD-" over "00781"), else None. A
-    heading set in a box of fixed width breaks a long number where a line may break, after a
-    dash or slash, and the rest opens the next line at the heading's left edge. The part is
-    set as large as the title, a word space after it, and nothing follows it in its cell."""
+    """The word closing the heading's cell when it is a number's first part broken at its
+    separator ("RĒĶINS / INVOICE BPD-" over "00781", "Factura de abono A-" over "2026/00819"),
+    else None. A heading set in a box of fixed width breaks a long number where a line may
+    break, after a dash or slash, and the rest opens the next line at the heading's left edge.
+    The heading's cell runs from the title word over the words set as large a word space
+    apart; its last word is the part."""
     k = next(i for i, w in enumerate(line.words) if w is words[-1])
-    if k + 1 >= len(line.words):
+    last = k
+    while last + 1 < len(line.words):
+        nxt, prev = line.words[last + 1], line.words[last]
+        if nxt.box.x0 - prev.box.x1 >= _COLUMN_GAP * tall or nxt.box.bottom - nxt.box.top < 0.8 * tall:
+            break
+        last += 1
+    if last == k:
         return None
-    part = line.words[k + 1]
+    part = line.words[last]
     if not _WRAPPED_PART.fullmatch(part.text) or number_label_word(part.text.rstrip("/-")):
         return None
-    if part.box.x0 - words[-1].box.x1 >= _COLUMN_GAP * tall or part.box.bottom - part.box.top < 0.8 * tall:
-        return None
-    if k + 2 < len(line.words) and line.words[k + 2].box.x0 - part.box.x1 < _COLUMN_GAP * tall:
-        return None  # more words in the heading's cell: a phrase
     return part
 
 

@@ -528,7 +528,7 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
     # "note de crédit" is the Belgian (and Canadian) French title where France prints "avoir"
     "credit_note": [(r"credit\s*note|gutschrift|avoir|creditnota|credit\s*memo|nota\s*de\s*crédito|factura\s*rectificativa|note\s*de\s*crédit|"
                      r"nota\s*di\s*credito|faktura\s*korygująca|kreditfaktura|kreditnota|creditfactuur|stornorechnung|rechnungskorrektur|"
-                     r"nota\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|adjustment\s*note|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|"
+                     r"nota\s*de\s*abono|factura\s*de\s*abono|nota\s*di\s*accredito|credit\s*invoice|adjustment\s*note|dobropis|opravn[ýá]\s*(?:daňový\s*)?(?:doklad|faktúra)|"
                      r"hyvityslasku|(?:jóváíró|sztornó|storno|helyesbítő)\s*számla|factur[aă]\s*storno|not[aă]\s*de\s*credit|"
                      # Estonian, Latvian, Lithuanian and Turkish credit notes (kv-2.29's languages)
                      r"kreeditarve|kredītrēķins|kreditinė\s*(?:pvm\s*)?sąskait(?:a|os)|iade\s*faturas[ıi]|"
