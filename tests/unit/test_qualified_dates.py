@@ -124,3 +124,18 @@ def test_a_date_caption_wrapped_in_its_box_is_read_whole():
             6: [(40, "NC B/628"), (150, "13/02/2026"), (260, "15/03/2026")]}
     field, calibrated = _date(rows)
     assert field.value == "2026-02-13" and "qualified" not in field.evidence and calibrated >= DATE_THRESHOLD
+
+
+def test_the_invoices_word_before_a_bare_date_word_names_the_date_of_issue():
+    # "RĒĶ. DATUMS" (the invoice's date, the qualifier first), its value a cell away, beside
+    # the delivery note's caption under it: as strong a caption as "Inv. Date"
+    field, calibrated = _date({4: [(40, "RĒĶ. DATUMS"), (170, "17.03.2026.")],
+                               5: [(40, "PAVADZĪME / DELIVERY NOTE"), (170, "LS-31473")]})
+    assert field.value == "2026-03-17" and "document_dated" in field.evidence and calibrated >= DATE_THRESHOLD
+
+
+def test_the_invoices_date_caption_beside_the_numbers_is_confirmed_by_it():
+    # "Rēķina Nr. | Rēķ. datums" over the number and the date: both say the same date
+    field, calibrated = _date({4: [(40, "PIRCĒJS"), (300, "RĒĶINA NR."), (400, "Rēķ. datums"), (480, "Apmaksas termiņš")],
+                               5: [(40, "Meridian Latvia SIA"), (300, "BPD-00765"), (400, "27.01.2026"), (480, "26.02.2026")]})
+    assert field.value == "2026-01-27" and {"document_dated", "beside_invoice_number"} <= set(field.evidence)

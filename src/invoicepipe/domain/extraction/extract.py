@@ -32,7 +32,7 @@ from invoicepipe.domain.extraction.labels import (CREDIT_NOTE, CREDITS_INVOICE, 
 from invoicepipe.domain.extraction.memory import learn_spots, memory_candidates
 from invoicepipe.domain.extraction.number_siblings import sibling_number
 from invoicepipe.domain.extraction.number_evidence import header_row_columns
-from invoicepipe.domain.extraction.qualified_dates import (WEAK_DATE_LABEL, document_dated, invoices_word_before, qualified_before,
+from invoicepipe.domain.extraction.qualified_dates import (DOCUMENT_DATED, WEAK_DATE_LABEL, document_dated, invoices_word_before, qualified_before,
                                                            qualified_date, without_dates_of_other_things)
 from invoicepipe.domain.extraction.payment_terms import due_from_terms, issue_from_terms, printed_terms
 from invoicepipe.domain.extraction.identifier_reread import DISAGREED, doubted_words
@@ -379,7 +379,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # its second line, where the next boxes' lines stand between ("DATA DE" over "FORNECIMENTO:");
 # the heading's wrapped number after words of its title ("Factura de abono A-" over
 # "2026/00819": the rest under the heading is never taken alone); "Factura de abono" titles a
-# credit note.
+# credit note; the invoice's word before a bare date word ("Rēķ. datums") names the date of
+# issue as after it ("Date Invoiced"), and the number's caption beside either confirms it.
 EXTRACTOR_VERSION = "kv-2.50"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -894,7 +895,9 @@ def _date_beside_number(ctx: Context, cand: Candidate) -> Candidate:
     number's caption in the same row of captions says nothing of which date is whose; nor
     where words before a bare date word qualify it ("ARVE NR | KOOSTATUD | MÜÜGI KUUPÄEV":
     the date of sale, beside the number; the issue date's caption is a word no list holds)."""
-    weak_label = cand.label is None or cand.label.strength < 0.8
+    # a bare date word the invoice's word qualifies ("Rēķ. datums", ``qualified_dates``) is
+    # still the weak word the number's caption beside it confirms
+    weak_label = cand.label is None or cand.label.strength < 0.8 or DOCUMENT_DATED in cand.notes
     if cand.words and cand.score < 0.9 and weak_label and not qualified_before(ctx, cand):
         line = cand.anchor or ctx.layout.line_of(cand.words[0])
         # a strong date caption in the row ("Facture No | Date facture | Date d'exécution")

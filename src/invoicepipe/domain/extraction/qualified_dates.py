@@ -74,7 +74,10 @@ def document_dated(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
     out = []
     for c in cands:
         words = _qualifiers(ctx, c)
-        if words and _the_invoices(words) and c.label.strength < DOCUMENT_DATED_STRENGTH:
+        # the invoice's word after the bare word ("Date Invoiced") or before it in its cell
+        # ("Rēķ. datums", "Sąsk. data": the languages that put the qualifier first)
+        named = _the_invoices(words) if words else invoices_word_before(ctx, c)
+        if named and c.label.strength < DOCUMENT_DATED_STRENGTH:
             label = replace(c.label, strength=DOCUMENT_DATED_STRENGTH)
             c = replace(c, score=c.score * DOCUMENT_DATED_STRENGTH / c.label.strength, notes=[*c.notes, DOCUMENT_DATED],
                         label=label)
