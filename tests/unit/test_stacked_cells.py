@@ -54,3 +54,12 @@ def test_parts_too_far_apart_are_not_one_box():
     ex = extract_invoice(doc_from_rows(rows), [])
     number = ex.fields.get("invoice_number")
     assert number is None or number.value != "2026-00235"
+
+
+def test_a_title_over_the_items_number_column_is_no_box():
+    # "INVOICE" alone on its line over the items' column names "No. | Description | Qty":
+    # the first item's number is no document's
+    rows = {0: "Vendor B.V.", 2: "INVOICE", 3: [(40, "No."), (200, "Description"), (400, "Qty")],
+            4: [(40, "1001"), (200, "Screws"), (400, "4")], 6: [(300, "Total"), (450, "1.00")]}
+    number = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
+    assert number is None or number.value != "1001"

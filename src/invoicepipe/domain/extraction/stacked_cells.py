@@ -15,8 +15,11 @@ next part joined where one ends at its separator ("2026-" + "00235", "A-" + "202
 A caption that names the invoice's number as a whole names the value.
 
 Only a caption or a value that wraps is read so (one line of each is the line-by-line
-reading's), and only where the box's top has nothing of its column right over it. The
-value is scored as a value right under its label (``search``'s placement under a label).
+reading's), only where the box's top has nothing of its column right over it and shares its
+line with another box (a title alone on its line over a table's "No." column is no box), no
+caption line is the items' column names, and the value holds three letters or digits at
+least. The value is scored as a value right under its label (``search``'s placement under
+a label).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Callable, Optional
 from invoicepipe.domain.extraction.candidates import is_date_or_amount
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents, labels_in_text
 from invoicepipe.domain.extraction.search import Candidate, Context, scored_candidate
+from invoicepipe.domain.extraction.table_columns import find_header
 
 # the placement of a value right under its label (``search``)
 _UNDER_LABEL = 0.8
@@ -37,6 +41,8 @@ _MAX_PARTS = 6
 _PART_GAP = 1.6
 # and its value within this many under its caption
 _VALUE_GAP = 2.5
+# a document's number has at least this many letters and digits
+_MIN_CHARS = 3
 # the least strength of a caption that names the number
 _MIN_STRENGTH = 0.5
 # a value's part ending at its separator, and the rest that goes on after it
@@ -133,6 +139,10 @@ def _read_box(ctx: Context, line, k: int, parser: Callable) -> Optional[Candidat
     values = parts[len(caption):]
     if not caption or not values or (len(caption) < 2 and not _wraps(values)):
         return None  # one line of each: the line-by-line reading's
+    if not _in_a_row(caption[0][0], caption[0][1]) or any(find_header(ln) is not None for ln, _ in caption):
+        # a title alone on its line over a table's "No." column, or the items' column names:
+        # no box of a row of boxes
+        return None
     text = " ".join(w.text for _, words in caption for w in words)
     first_len = len(" ".join(w.text for w in caption[0][1]))
     hit = _caption_label(fold_accents(text), first_len if len(caption) > 1 else -1)
@@ -149,6 +159,8 @@ def _read_box(ctx: Context, line, k: int, parser: Callable) -> Optional[Candidat
                 or not _IDENTIFIER.fullmatch(value):
             return None
         words, raw, quality = (vwords[0], rest[0]), value, 1.0
+        if sum(ch.isalnum() for ch in value) < _MIN_CHARS:
+            return None
     else:
         s, e = vline.spans[vline.words.index(vwords[0])][0], vline.spans[vline.words.index(vwords[-1])][1]
         found = parser(ctx, vline, s, e)
@@ -156,11 +168,18 @@ def _read_box(ctx: Context, line, k: int, parser: Callable) -> Optional[Candidat
             return None
         value, raw, vs, ve, quality = found
         words = vline.words_in(vs, ve)
+        if sum(ch.isalnum() for ch in value) < _MIN_CHARS:
+            return None  # "10": a row's count, not a document's number
     cap_line, cap_words = caption[0]
     label = LabelHit(field, strength, lang, cap_line, cap_line.spans[cap_line.words.index(cap_words[0])][0],
                      cap_line.spans[cap_line.words.index(cap_words[-1])][1])
     return scored_candidate("invoice_number", value, raw, strength * _UNDER_LABEL * quality, "label_below",
                             words, cap_line, label, ["stacked_cell"])
+
+
+def _in_a_row(line, cell) -> bool:
+    """The box's first line holds another box's words a cell apart: a row of boxes."""
+    return any(w not in cell for w in line.words)
 
 
 def _wraps(values: list[tuple]) -> bool:
