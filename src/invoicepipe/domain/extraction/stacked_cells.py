@@ -25,6 +25,7 @@ a label).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Optional
 
 from invoicepipe.domain.extraction.candidates import is_date_or_amount
@@ -41,6 +42,8 @@ _MAX_PARTS = 6
 _PART_GAP = 1.6
 # and its value within this many under its caption
 _VALUE_GAP = 2.5
+# a box's caption wraps over this many lines at most
+_MAX_CAPTION = 3
 # a document's number has at least this many letters and digits
 _MIN_CHARS = 3
 # the least strength of a caption that names the number
@@ -54,16 +57,34 @@ _IDENTIFIER = re.compile(r"(?=.*[0-9])[0-9A-Za-z][0-9A-Za-z/\-.]*[0-9A-Za-z]")
 def stacked_cell_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     """The invoice number of each box whose caption or value wraps, read down its column."""
     out = []
+    cells: dict = {}  # each line's cells, found once: (first, last) word indices by first
     for line in ctx.layout.lines:
-        for k, word in enumerate(line.words):
-            if k and not cells_apart(line.words[k - 1], word):
-                continue  # not a cell's first word
-            if any(ch.isdigit() for ch in word.text) or _part_over(ctx, line, word):
+        starts = _cells(cells, line)
+        if len(starts) < 2:
+            continue  # one cell alone on its line: no row of boxes (``_in_a_row``)
+        for k in starts:
+            word = line.words[k]
+            if _has_digit(word.text):
                 continue
-            found = _read_box(ctx, line, k, parser)
-            if found is not None:
+            found = _read_box(ctx, cells, line, k, parser)
+            if found is not None and not _part_over(ctx, line, word):
                 out.append(found)
     return out
+
+
+def _cells(cells: dict, line) -> dict:
+    """{first word index: last word index} of ``line``'s cells (words a word space apart),
+    kept in ``cells`` by the line."""
+    found = cells.get(id(line))
+    if found is None:
+        found, words = {}, line.words
+        first = 0
+        for k in range(1, len(words) + 1):
+            if k == len(words) or cells_apart(words[k - 1], words[k]):
+                found[first] = k - 1
+                first = k
+        cells[id(line)] = found
+    return found
 
 
 def with_stacked_cells(cands: list[Candidate], stacked: list[Candidate]) -> list[Candidate]:
@@ -80,14 +101,9 @@ def with_stacked_cells(cands: list[Candidate], stacked: list[Candidate]) -> list
     return out
 
 
-def _cell_words(line, k: int) -> tuple:
+def _cell_words(cells: dict, line, k: int) -> tuple:
     """The words of the cell that opens at word ``k``: it and those a word space after it."""
-    words = [line.words[k]]
-    for w in line.words[k + 1:]:
-        if cells_apart(words[-1], w):
-            break
-        words.append(w)
-    return tuple(words)
+    return tuple(line.words[k:_cells(cells, line)[k] + 1])
 
 
 def _height(word) -> float:
@@ -105,38 +121,57 @@ def _part_over(ctx: Context, line, word) -> bool:
     return False
 
 
-def _parts(ctx: Context, line, k: int) -> list[tuple]:
-    """(line, words) of the box opening at word ``k`` of ``line``, read down its column."""
+def _parts(ctx: Context, cells: dict, line, k: int):
+    """(line, words) of the box opening at word ``k`` of ``line``, read down its column, one
+    by one (the caller stops as soon as the box cannot be one this module reads). The lines
+    are those ``Layout.below`` gives for the column at the box's left edge."""
     first = line.words[k]
     cw, x0 = ctx.layout.char_width, first.box.x0
-    parts = [(line, _cell_words(line, k))]
-    for below, _, _ in ctx.layout.below(line, x0 - cw, x0 + cw, max_lines=_MAX_PARTS - 1):
+    prev = (line, _cell_words(cells, line, k))
+    yield prev
+    page_lines = ctx.layout.by_page[line.page]
+    last_bottom, found = line.box.bottom, 1
+    for below in page_lines[line.index + 1:]:
+        if below.box.top - last_bottom > 3 * line.height or found >= _MAX_PARTS:
+            return
+        if not any(w.box.x1 > x0 - cw and w.box.x0 < x0 + cw for w in below.words):
+            continue  # another box's line set between: nothing in this column
         start = next((i for i, w in enumerate(below.words) if abs(w.box.x0 - x0) <= cw), None)
-        last = parts[-1][1][0]
-        if start is None or (start and not cells_apart(below.words[start - 1], below.words[start])):
-            break  # a word of another cell reaches over the edge: the column ends
-        words = _cell_words(below, start)
-        gap = _VALUE_GAP if _is_caption(parts[-1][1]) and not _is_caption(words) else _PART_GAP
+        last = prev[1][0]
+        if start is None or start not in _cells(cells, below):
+            return  # a word of another cell reaches over the edge: the column ends
+        words = _cell_words(cells, below, start)
+        gap = _VALUE_GAP if _is_caption(prev[1]) and not _is_caption(words) else _PART_GAP
         if below.box.top - last.box.bottom > gap * _height(last):
-            break
-        parts.append((below, words))
-    return parts
+            return
+        prev = (below, words)
+        last_bottom, found = below.box.bottom, found + 1
+        yield prev
+
+
+@lru_cache(maxsize=8192)
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def _is_caption(words) -> bool:
     """A part of a box's caption: no digit, and not a value's opening ("BPD-", "A-")."""
-    return not any(ch.isdigit() for w in words for ch in w.text) and not (
+    return not any(_has_digit(w.text) for w in words) and not (
         len(words) == 1 and _OPENING.fullmatch(words[0].text))
 
 
-def _read_box(ctx: Context, line, k: int, parser: Callable) -> Optional[Candidate]:
-    parts = _parts(ctx, line, k)
-    caption = []
-    for part in parts:
-        if not _is_caption(part[1]):
+def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Optional[Candidate]:
+    caption, values = [], []
+    for part in _parts(ctx, cells, line, k):
+        if not values and _is_caption(part[1]):
+            caption.append(part)
+            if len(caption) > _MAX_CAPTION:
+                return None  # lines of words running on: a column of text, no box's caption
+            continue
+        values.append(part)
+        # the value's first part, and its rest only where the first ends at its separator
+        if len(values) == 2 or not (len(part[1]) == 1 and _OPENING.fullmatch(part[1][0].text)):
             break
-        caption.append(part)
-    values = parts[len(caption):]
     if not caption or not values or (len(caption) < 2 and not _wraps(values)):
         return None  # one line of each: the line-by-line reading's
     if not _in_a_row(caption[0][0], caption[0][1]) or any(find_header(ln) is not None for ln, _ in caption):
