@@ -317,12 +317,20 @@ def number_past_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:
 def _continued(cand: Candidate, sep: str, rest: str, word, note: str) -> Optional[Candidate]:
     """``cand`` + ``sep`` + ``rest`` (read from ``word``) when the rest continues a number and
     the whole is no date or amount ("2026-" + "01-15" is a date), else None."""
-    if not _REST.fullmatch(rest) or is_date_or_amount(rest):
-        return None
-    value = f"{cand.value}{sep}{rest}"
-    if is_date_or_amount(value):
+    value = continued_number(f"{cand.value}{sep}", rest)
+    if value is None:
         return None
     return replace(cand, value=value, raw=value, words=(*cand.words, word), notes=[*cand.notes, note])
+
+
+def continued_number(opening: str, rest: str) -> Optional[str]:
+    """A number's ``opening`` (up to and with its separator: "2026-", "A-", "BPD-") joined with
+    its ``rest`` printed on another line, when the rest continues a number (letters and digits,
+    a digit among them) and neither it nor the whole is a date or an amount; else None."""
+    if not _REST.fullmatch(rest) or is_date_or_amount(rest):
+        return None
+    value = f"{opening}{rest}"
+    return None if is_date_or_amount(value) else value
 
 
 def number_below_separator(ctx: Context, cand: Candidate) -> Optional[Candidate]:

@@ -31,7 +31,15 @@ inflection or abbreviation, so the document word in a language the project reads
 (``invoice_word``) makes the bare word as strong a label as "Inv. Date" (``document_dated``),
 and the date is not held for its qualifier; beside it, dates other words qualify are other
 events' ("DATA SPEDIZIONE"). Only the invoice's word: "note", "doc", "order" qualify other
-papers' dates ("Delivery Note Date", "Data documento di trasporto").
+papers' dates ("Delivery Note Date", "Data documento di trasporto"). The invoice's word before
+the bare word in its cell does the same ("Rēķ. datums", "Sąsk. data": the languages that put
+the qualifier first; kv-2.50).
+
+A caption wrapped in its box goes on on the box's next line, where a row of boxes may set the
+next box's line between ("DATA DE" over "FORNECIMENTO:", the number's caption in between): a
+bare date word alone on its line, or with harmless words only, is qualified by that second
+line as by words after it on its own (``_wrapped_rest``), unless the two lines together are a
+date-of-issue label ("Fecha de" over "emisión").
 """
 
 from __future__ import annotations
@@ -70,7 +78,8 @@ def qualified_date(ctx: Context, cand: Candidate) -> bool:
 
 def document_dated(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
     """``cands`` (invoice-date candidates) with a bare date word's values raised where the
-    invoice's own word qualifies it ("Date Invoiced"; see the module)."""
+    invoice's own word qualifies it, after it ("Date Invoiced") or before it in its cell
+    ("Rēķ. datums"; see the module)."""
     out = []
     for c in cands:
         words = _qualifiers(ctx, c)

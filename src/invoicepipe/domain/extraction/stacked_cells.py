@@ -28,8 +28,8 @@ import re
 from functools import lru_cache
 from typing import Callable, Optional
 
-from invoicepipe.domain.extraction.candidates import is_date_or_amount
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents, labels_in_text
+from invoicepipe.domain.extraction.number_prefix import continued_number
 from invoicepipe.domain.extraction.search import Candidate, Context, scored_candidate
 from invoicepipe.domain.extraction.table_columns import find_header
 
@@ -48,10 +48,8 @@ _MAX_CAPTION = 3
 _MIN_CHARS = 3
 # the least strength of a caption that names the number
 _MIN_STRENGTH = 0.5
-# a value's part ending at its separator, and the rest that goes on after it
+# a value's part ending at its separator ("2026-", "A-", "FV/2026/")
 _OPENING = re.compile(r"[0-9A-Za-z][0-9A-Za-z/\-.]*[/\-]")
-_REST = re.compile(r"(?=[^0-9]*[0-9])[0-9A-Za-z][0-9A-Za-z/\-.]*[0-9A-Za-z]|[0-9]+")
-_IDENTIFIER = re.compile(r"(?=.*[0-9])[0-9A-Za-z][0-9A-Za-z/\-.]*[0-9A-Za-z]")
 
 
 def stacked_cell_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
@@ -189,13 +187,10 @@ def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Opti
         rest = values[1][1]
         if len(rest) != 1 or len(vwords) != 1:
             return None
-        value = vwords[0].text + rest[0].text.rstrip(".,;")
-        if not _REST.fullmatch(rest[0].text.rstrip(".,;")) or is_date_or_amount(value) \
-                or not _IDENTIFIER.fullmatch(value):
+        value = continued_number(vwords[0].text, rest[0].text.rstrip(".,;"))
+        if value is None or sum(ch.isalnum() for ch in value) < _MIN_CHARS:
             return None
         words, raw, quality = (vwords[0], rest[0]), value, 1.0
-        if sum(ch.isalnum() for ch in value) < _MIN_CHARS:
-            return None
     else:
         s, e = vline.spans[vline.words.index(vwords[0])][0], vline.spans[vline.words.index(vwords[-1])][1]
         found = parser(ctx, vline, s, e)

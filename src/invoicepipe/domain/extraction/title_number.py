@@ -15,9 +15,9 @@ import re
 from statistics import median
 from typing import Callable
 
-from invoicepipe.domain.extraction.candidates import dates_in, is_date_or_amount, number_label_word
+from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
 from invoicepipe.domain.extraction.layout import min_confidence
-from invoicepipe.domain.extraction.number_prefix import series_code
+from invoicepipe.domain.extraction.number_prefix import continued_number, series_code
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
 
 TITLE_NUMBER_SCORE = 0.85
@@ -214,7 +214,8 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
         if wrapped is not None and code is None and (digits or _BARE_IDENTIFIER.fullmatch(w.text)):
             # "BPD-" closing the heading over "00781", "A-" over "2026/00819": the number wrapped
             # at its separator; what stands under the heading is its rest, never the whole
-            if is_date_or_amount(wrapped.text + w.text):
+            joined = continued_number(wrapped.text, w.text)
+            if joined is None:
                 continue
         elif not _BARE_IDENTIFIER.fullmatch(w.text) and not (code is not None and digits) \
                 or dates_in(w.text, 0, ctx.date_order):
@@ -231,7 +232,7 @@ def bare_numbers_under_heading(ctx: Context, parser: Callable) -> list[Candidate
                 value = raw = f"{code.text} {value}"
                 words = (code, *words)
             elif wrapped is not None:
-                value = raw = wrapped.text + value
+                value = raw = joined  # the parser read the rest's word whole (``found[0] == w.text``)
                 words, note = (wrapped, *words), "wrapped_under_heading"
             out.append(scored_candidate("invoice_number", value, raw, TITLE_NUMBER_SCORE * quality, "title_number",
                                         words, line, hit, [note]))
