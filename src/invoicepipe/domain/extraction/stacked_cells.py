@@ -24,12 +24,11 @@ a label).
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Callable, Optional
 
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents, labels_in_text
-from invoicepipe.domain.extraction.number_prefix import continued_number
+from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING, continued_number
 from invoicepipe.domain.extraction.search import Candidate, Context, scored_candidate
 from invoicepipe.domain.extraction.table_columns import find_header
 
@@ -48,8 +47,6 @@ _MAX_CAPTION = 3
 _MIN_CHARS = 3
 # the least strength of a caption that names the number
 _MIN_STRENGTH = 0.5
-# a value's part ending at its separator ("2026-", "A-", "FV/2026/")
-_OPENING = re.compile(r"[0-9A-Za-z][0-9A-Za-z/\-.]*[/\-]")
 
 
 def stacked_cell_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
@@ -155,7 +152,7 @@ def _has_digit(text: str) -> bool:
 def _is_caption(words) -> bool:
     """A part of a box's caption: no digit, and not a value's opening ("BPD-", "A-")."""
     return not any(_has_digit(w.text) for w in words) and not (
-        len(words) == 1 and _OPENING.fullmatch(words[0].text))
+        len(words) == 1 and NUMBER_OPENING.fullmatch(words[0].text))
 
 
 def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Optional[Candidate]:
@@ -168,7 +165,7 @@ def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Opti
             continue
         values.append(part)
         # the value's first part, and its rest only where the first ends at its separator
-        if len(values) == 2 or not (len(part[1]) == 1 and _OPENING.fullmatch(part[1][0].text)):
+        if len(values) == 2 or not (len(part[1]) == 1 and NUMBER_OPENING.fullmatch(part[1][0].text)):
             break
     if not caption or not values or (len(caption) < 2 and not _wraps(values)):
         return None  # one line of each: the line-by-line reading's
@@ -214,7 +211,7 @@ def _in_a_row(line, cell) -> bool:
 
 def _wraps(values: list[tuple]) -> bool:
     """The value's first part ends at its separator and a part follows: the number wrapped."""
-    return len(values) > 1 and len(values[0][1]) == 1 and bool(_OPENING.fullmatch(values[0][1][-1].text))
+    return len(values) > 1 and len(values[0][1]) == 1 and bool(NUMBER_OPENING.fullmatch(values[0][1][-1].text))
 
 
 def _caption_label(text: str, first_len: int) -> Optional[tuple[str, float, str]]:
