@@ -47,8 +47,29 @@ fi
 # The integration test's Prometheus listens here (127.0.0.1 only).
 export INVOICEPIPE_TEST_PROMETHEUS_PORT=${INVOICEPIPE_TEST_PROMETHEUS_PORT:-9390}
 export OMP_THREAD_LIMIT=1
+# The unit tests are CPU-bound and share nothing (no server, no port, tmp_path each), so
+# they run first on every core (pytest-xdist); the integration and browser tests share the
+# servers above and start pools whose timing a busy core would stretch, so they run after,
+# one at a time. Arguments naming tests (an existing path, optionally with ::) run as given,
+# in one run, as before.
+named=0
+for arg in "$@"; do [ -e "${arg%%::*}" ] && named=1; done
+phase() {
+  .venv/bin/python -m pytest "$@"
+  local rc=$?
+  [ $rc -eq 5 ] && rc=0  # a phase a -k filter left empty is not a failure
+  return $rc
+}
 set +e
-.venv/bin/python -m pytest "$@"
-status=$?
+if [ $named -eq 1 ]; then
+  .venv/bin/python -m pytest "$@"
+  status=$?
+else
+  phase -n "${INVOICEPIPE_TEST_WORKERS:-$(nproc)}" tests/unit "$@"
+  unit=$?
+  phase tests --ignore=tests/unit "$@"
+  status=$?
+  [ $status -eq 0 ] && status=$unit
+fi
 set -e
 exit $status
