@@ -41,7 +41,7 @@ from invoicepipe.domain.extraction.number_prefix import (PREFIX_DOUBT_CONFIDENCE
                                                              glued_before, letter_among_zeros, number_after,
                                                              number_below_separator, number_past_separator, opening_above_in_cell,
                                                              opening_beside_label, portuguese_document_number, separator_end,
-                                                             series_and_number)
+                                                             series_and_number, series_printed_elsewhere)
 from invoicepipe.domain.extraction.document_charges import bridge_to_net, charges_above
 from invoicepipe.domain.extraction.parsing import DAY_MONTH_ONLY, NUMERIC_DATE, normalise_id
 from invoicepipe.domain.extraction.search import (
@@ -600,6 +600,9 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                 if "code_joined" in cand.notes and portuguese_document_number(cand):
                     # "FT" + "A2026/319" under "Fatura número": the code is the number's by law
                     cand.notes.append("document_type_code")
+                elif "code_joined" in cand.notes and series_printed_elsewhere(ctx, cand):
+                    # "KNM" + "000848" where the page also prints "KNM 000843": the vendor's series
+                    cand.notes.append("series_printed_elsewhere")
                 else:
                     cand.notes.append("code_before")
                     conf = min(conf, PREFIX_DOUBT_CONFIDENCE)

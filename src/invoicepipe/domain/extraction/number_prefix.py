@@ -151,6 +151,31 @@ def portuguese_document_number(cand: Candidate) -> bool:
             and _PT_SERIES_AND_NUMBER.fullmatch(rest) is not None)
 
 
+def series_printed_elsewhere(ctx: Context, cand: Candidate) -> bool:
+    """A joined value's code is printed elsewhere on the document one space before another
+    number of the same shape ("KNM" + "000848" under "SĄSKAITA FAKTŪRA NR. KNM", and in the
+    note's reference "sąskaitai Nr. KNM 000843"): the vendor numbers its papers in that series,
+    so the code is the number's first part, not a word that happened to end the label's line.
+    Another number of the same series is the credited invoice's or an earlier one's, never
+    this value (its digits differ)."""
+    code, _, rest = cand.value.partition(" ")
+    if not code or not rest or " " in rest:
+        return False
+    shape = _SHAPE.sub("9", rest)
+    own = set(map(id, cand.words))
+    for line in ctx.layout.lines:
+        for k in range(len(line.words) - 1):
+            word, after = line.words[k], line.words[k + 1]
+            if (word.text == code and id(word) not in own and after.text != rest
+                    and _SHAPE.sub("9", after.text.rstrip(".,;:)")) == shape
+                    and after.box.x0 - word.box.x1 <= _SPACE_OF_HEIGHT * (word.box.bottom - word.box.top)):
+                return True
+    return False
+
+
+_SHAPE = re.compile(r"[0-9]")
+
+
 def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     """"FATURA N.º FT" over "A2026/173": a value read on the line under its label, where the
     label's own line ends in a code right after it. The number wrapped after its first part
@@ -160,10 +185,31 @@ def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     line = ctx.layout.line_of(cand.words[0])
     if line is None or line is cand.label.line:
         return None
-    rest = cand.label.line.text[cand.label.end:].strip(" :#.")
+    line = cand.label.line
+    end = _label_cell_end(line, cand.label)
+    rest = line.text[cand.label.end:end].strip(" :#.")
     if not series_code(rest):
         return None
+    if any(h is not cand.label and h.start < end and h.end > cand.label.end for h in ctx.hits[id(line)]):
+        return None  # a word the vocabulary knows ("Nr faktury VAT": the tax's word, no series)
     return rest
+
+
+def _label_cell_end(line: Line, label) -> int:
+    """Where the label's cell ends in ``line.text``: a logo or another box's caption a cell
+    further along the line ("SĄSKAITA FAKTŪRA NR. KNM", a logo's "KN" at the page's right
+    edge on the same line) is not the label's field."""
+    words = line.words_in(label.start, label.end)
+    if not words:
+        return len(line.text)
+    end, prev = label.end, words[-1]
+    for w, (start, stop) in zip(line.words, line.spans):
+        if start < label.end:
+            continue
+        if cells_apart(prev, w):
+            break
+        end, prev = stop, w
+    return end
 
 
 def _alone_over_value(ctx: Context, cand: Candidate) -> Optional[tuple[Line, Word, Line]]:

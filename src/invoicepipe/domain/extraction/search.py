@@ -215,7 +215,14 @@ def _in_next_caption_column(ctx: Context, hit: LabelHit, label_words: tuple[Word
     head_word, over_word = above.words[head], above.words[over]
     if any(ch.isdigit() for ch in head_word.text + over_word.text) or head_word.text.endswith(":"):
         return False
-    if sum(ch.isalpha() for ch in over_word.text) < 3:
+    # a caption's words, not a stray mark: its phrase up to the next cell ("Do zapłaty do
+    # dnia" over the due date: its first word alone is two letters)
+    phrase = [over_word]
+    for w in above.words[over + 1:]:
+        if cells_apart(phrase[-1], w):
+            break
+        phrase.append(w)
+    if sum(ch.isalpha() for w in phrase for ch in w.text) < 3:
         return False
     start = above.spans[head][0]
     own = [h for h in ctx.hits[id(above)] if h.start <= start < h.end]

@@ -72,6 +72,7 @@ from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.labels import LabelHit, cells_apart, fold_accents
 from invoicepipe.domain.extraction.number_prefix import NUMBER_OPENING, separator_end
 from invoicepipe.domain.extraction.caption_stems import DOCUMENT_STEM, names_another, names_the_document
+from invoicepipe.domain.extraction.layout import min_confidence
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, priced_line, scored_candidate
 from invoicepipe.domain.extraction.value_first import PLACEMENT, read_back
 
@@ -174,7 +175,10 @@ def invoice_caption_numbers(ctx: Context, parser: Callable, below_head: bool = F
         # a sentence's caption names the value after it on its line, never one under it (the
         # IBAN's last group wrapped under "Sąskaitos Nr. (IBAN):", an account's number)
         found = [c for c in found if c.method == "label_right" and not _on_item_line(ctx, c)]
-    if len(found) != 1 or found[0].score < MIN_INVOICE_CAPTION_SCORE * strength / INVOICE_CAPTION_STRENGTH:
+    # the placement is what the bound is about: a scan's word read at 0.93 is no weaker a
+    # reading of the caption than the same word printed (its score carries that confidence)
+    if len(found) != 1 or found[0].score / max(min_confidence(found[0].words), 0.01) < (
+            MIN_INVOICE_CAPTION_SCORE * strength / INVOICE_CAPTION_STRENGTH):
         return []
     if _words_after_in_cell(ctx, found[0]):
         # "Sąskaitos numeris" beside "30 d.", a date's day wrapped in the next cell: a value

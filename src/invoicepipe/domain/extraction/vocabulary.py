@@ -84,8 +84,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # (not when the gap names another document: "Rechnung gemäß Bestellung Nr. 4711", nor
         # across other labels of a header row: "Invoice  Invoice date  Due date  PO Number  Customer No.",
         # nor over a number of four digits or more: "FACTURÉ À  F2026-00153  N° de facture" is a
-        # caption, a value and the next caption, not one label)
-        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir|factura|fattura|fatura|faktura|factuur)\b"
+        # caption, a value and the next caption, not one label; nor from the date's "Facturé le"
+        # (invoiced on), folded to "facture le", in a row of captions before the next's "N°")
+        (r"(?:rechnung|gutschrift|invoice|credit\s*note|facture|avoir|factura|fattura|fatura|faktura|factuur)\b(?!\s*le\b)"
          r"(?:(?!\d{4}|bestell|auftrag|order|liefer|commande|delivery|date|datum|due|fällig|customer|kunde|client|p\.?o\b|number|nummer|rechnung|invoice|facture"
          r"|factura|fattura|fatura|faktur|factuur|pedido|ordine|encomenda|zamówieni|bestelling|albar|fecha|data|cliente|klant|kund)[^:]){0,45}?"
          r"\s(?:nr\b\.?|no\b\.?|n[°º]\.?|#|č\.)", 0.8, "en"),
@@ -93,7 +94,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"(?:re|rg|rng)\.?\s*-?\s*nr\b\.?", 0.9, "de"), (rf"invoice\s*ref(?:erence)?\b\.?(?:\s*{NO})?", 0.9, "en"),
         (rf"fatt\.\s*{NO}", 0.9, "it"),
         (r"faktura\s*-?\s*(?:nr\b\.?|no\b\.?|n[°º]\.?|#)|fakturanummer|fakturanr\.?|kredit(?:faktura|nota)\s*-?\s*(?:nummer|nr\.?)", 1.0, "sv"),
-        (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture", 1.0, "fr"),
+        # not "No" before the date's "Facturé le" (folded "facture le") in a row of captions
+        (r"(?:n[°º]|no\.?|numéro)\s*(?:de\s+)?(?:la\s+)?facture(?!\s*le\b)", 1.0, "fr"),
         (r"(?:facture|avoir)\s*(?:n[°º]|no\.?|numéro|#)|(?:n[°º]|no\.?|numéro)\s*(?:d['’]\s*)?avoir", 1.0, "fr"),
         (r"factuur\s*-?\s*(?:nummer|nr\.?)", 1.0, "nl"),
         (rf"(?:factura|fra\.)\s*(?:rectificativa\s*)?{NO}|(?:n\.?[°º]?|núm\.?|número|no\.)\s*(?:de\s+)?(?:factura|fra\.)", 1.0, "es"),
@@ -200,7 +202,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (r"pagadero\s*(?:antes\s*del?|hasta\s*el|el)|(?:pagar|abonar)\s*antes\s*del?", 1.0, "es"),
         (r"pagável\s*até|(?:pagar|liquidar)\s*até", 1.0, "pt"), (r"betaalbaar\s*(?:vóór|voor|tot|uiterlijk)", 1.0, "nl"),
         (r"(?:data\s*(?:de\s*)?)?vencimento|pagar\s*até", 1.0, "pt"),
-        (r"termin\s*(?:płatności|zapłaty)|płatne\s*do", 1.0, "pl"),
+        # "Do zapłaty do dnia" (to be paid by the day): "Do zapłaty" alone is the amount due
+        (r"termin\s*(?:płatności|zapłaty)|płatne\s*do|(?:do\s*)?zapłat[ya]\s*do\s*dnia", 1.0, "pl"),
         # "Splatnost 14 dní" (the terms) holds no date, so a bare "Splatnost" reads only a date
         (r"d[aá]tum\s*splatnosti|splatn[oé]\s*do", 1.0, "cs"), (r"splatnos[tť]", 0.8, "cs"),
         (r"förfallo\s*-?\s*(?:datum|dag)|sista\s*betalningsdag|betalas\s*senast", 1.0, "sv"),
