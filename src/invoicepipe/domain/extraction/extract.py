@@ -381,7 +381,15 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # "2026/00819": the rest under the heading is never taken alone); "Factura de abono" titles a
 # credit note; the invoice's word before a bare date word ("Rēķ. datums") names the date of
 # issue as after it ("Date Invoiced"), and the number's caption beside either confirms it.
-EXTRACTOR_VERSION = "kv-2.50"
+# kv-2.51: a label's field is its own cell: a series code ending the label's cell is joined
+# with the number wrapped under it though a logo shares the line ("SĄSKAITA FAKTŪRA NR. KNM"
+# over "000848"), a word the vocabulary knows there is no code ("Nr faktury VAT"), and the
+# code is the vendor's series where the page prints it before another number of the same
+# shape ("KNM 000843", ``number_prefix.series_printed_elsewhere``); the next box's caption
+# claims the value under it however short its first word ("Do zapłaty do dnia"); "Facturé le"
+# dates the invoice and opens no number label; the document's word and a number word ("Nr
+# dok.") lead to the value under them on a scan as in print; Polish "Do zapłaty do dnia".
+EXTRACTOR_VERSION = "kv-2.51"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
