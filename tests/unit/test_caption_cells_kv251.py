@@ -12,6 +12,7 @@
   of the same shape (the credited invoice's "KNM 000843"); else it stays a person's call.
 - A caption of the document's word and a number word ("Nr dok.") leads to the value under it
   on a scan as in print: its bound is on the placement, not on the word's OCR confidence.
+- The Latvian credit note's "Kredītrēķina numurs" captions its own number.
 """
 
 import pytest
@@ -112,3 +113,11 @@ def test_the_documents_word_and_a_number_word_lead_on_a_scan_as_in_print():
         assert scanned.value == "FV/213/02/2026" and "invoice_caption" in scanned.evidence, scanned
     finally:
         keep_label_languages(None)
+
+
+def test_the_latvian_credit_notes_number_caption_in_full():
+    # "Kredītrēķina numurs" as "Kredītrēķina nr.": the note's own number, not a caption no list holds
+    rows = {0: "BIROJA PRECES DAUGAVA", 1: "Kredītrēķins", 3: "Kredītrēķina numurs: BPD-00595",
+            4: "Izrakstīts (datums): 16.03.2026.", 6: [(300, "Kopā apmaksai"), (450, "-27,76 EUR")]}
+    field = _fields(rows)["invoice_number"]
+    assert field.value == "BPD-00595" and "unknown_caption" not in field.evidence and field.confidence > PREFIX_DOUBT

@@ -20,6 +20,7 @@ ITEMS = {9: [(40, "Description"), (300, "Qty"), (360, "Price"), (450, "Amount")]
     ("Dokumendi kuupäev:", "Tarnekuupäev:"), ("Datum dokladu:", "Datum dodání:"), ("Belge tarihi:", "Teslim tarihi:"),
     ("Bizonylat kelte:", "Teljesítés kelte:"), ("Data documentului:", "Data livrării:"),
     ("Koostatud:", "Müügi kuupäev:"), ("Koostamise kuupäev:", "Tarnekuupäev:"),
+    ("Izrakstīts (datums):", "Piegādes datums:"),
 ])
 def test_the_date_of_issue_beside_a_shipping_date(issued, shipped):
     rows = {0: "ACME", 3: f"{issued} 14/01/2026", 4: f"{shipped} 04/01/2026", **ITEMS}
@@ -74,7 +75,7 @@ def test_the_polish_invoice_number_caption_with_the_invoices_vat_name():
 
 @pytest.mark.parametrize("title, caption, number", [
     ("Rechnungskorrektur", "Storno-Nr.:", "RE2026-00265"), ("Stornorechnung", "Korrektur-Nr.", "K-2026-0012"),
-    ("CREDIT NOTE", "CUSTOMER CM #", "000778"),
+    ("CREDIT NOTE", "CUSTOMER CM #", "000778")
 ])
 def test_a_cancellations_or_credit_memos_own_number_caption(title, caption, number):
     rows = {0: "Hanse Bürobedarf", 1: title, 3: f"{caption} {number}", 4: "Rg.-Datum: 2026-03-01",

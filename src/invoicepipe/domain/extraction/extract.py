@@ -388,7 +388,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # shape ("KNM 000843", ``number_prefix.series_printed_elsewhere``); the next box's caption
 # claims the value under it however short its first word ("Do zapłaty do dnia"); "Facturé le"
 # dates the invoice and opens no number label; the document's word and a number word ("Nr
-# dok.") lead to the value under them on a scan as in print; Polish "Do zapłaty do dnia".
+# dok.") lead to the value under them on a scan as in print; Polish "Do zapłaty do dnia";
+# Latvian "Kredītrēķina numurs" and "Izrakstīts (datums)".
 EXTRACTOR_VERSION = "kv-2.51"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)

@@ -30,7 +30,7 @@ from invoicepipe.domain.extraction.vocabulary_south_slavic import SOUTH_SLAVIC_T
 FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
     "invoice_number": [
         (r"arve\s*(?:nr\b\.?|number)|arve\s*-?\s*saateleht\s*nr\b\.?|kreeditarve\s*nr\b\.?", 1.0, "et"),
-        (r"rēķin(?:s|a)\s*(?:nr\b\.?|numurs)|pavadzīme\s*-?\s*rēķins\s*nr\b\.?|kredītrēķin(?:s|a)\s*nr\b\.?", 1.0, "lv"),
+        (r"rēķin(?:s|a)\s*(?:nr\b\.?|numurs)|pavadzīme\s*-?\s*rēķins\s*nr\b\.?|kredītrēķin(?:s|a)\s*(?:nr\b\.?|numurs)", 1.0, "lv"),
         (r"(?:pvm\s*|kreditinės\s*)?sąskait(?:a|os)\s*(?:-?\s*faktūr(?:a|os)\s*)?(?:nr\b\.?|numeris)|kreditinė\s*sąskaita\s*nr\b\.?", 1.0, "lt"),
         # the series and number of a Lithuanian invoice ("Serija ir Nr.", "Serija ABC Nr. 123")
         (r"serija\s*(?:ir\s*)?nr\b\.?", 0.9, "lt"),  # "Serija ir Nr.", "Serija Nr.": the series and number
@@ -45,7 +45,7 @@ FURTHER_TERMS: dict[str, list[tuple[str, float, str]]] = {
     "invoice_date": [
         (r"arve\s*kuupäev|väljastamise\s*kuupäev", 1.0, "et"), (r"kuupäev", 0.5, "et"), (r"väljastatud|koostatud", 0.8, "et"),
         (r"koostamise\s*kuupäev", 1.0, "et"),
-        (r"rēķina\s*datums|izrakstīšanas\s*datums", 1.0, "lv"), (r"datums", 0.5, "lv"), (r"izrakstīts", 0.8, "lv"),
+        (r"rēķina\s*datums|izrakstīšanas\s*datums|izrakstīts\s*\(\s*datums\s*\)", 1.0, "lv"), (r"datums", 0.5, "lv"), (r"izrakstīts", 0.8, "lv"),
         (r"sąskaitos\s*data|išrašymo\s*data", 1.0, "lt"), (r"išrašyta", 0.8, "lt"),
         (r"fatura\s*tarihi|düzenleme\s*tarihi|düzenlenme\s*tarihi", 1.0, "tr"),
         # the document's date by the word for the paper, as "Document Date", "Belegdatum" and
