@@ -12,6 +12,8 @@
   of the same shape (the credited invoice's "KNM 000843"); else it stays a person's call.
 - A caption of the document's word and a number word ("Nr dok.") leads to the value under it
   on a scan as in print: its bound is on the placement, not on the word's OCR confidence.
+- "FT" over "A2026/562" under "Doc. n.º" in a row that speaks Portuguese ("Dt. emissão") is
+  the document type's code by law, as under a Portuguese label.
 - The Latvian credit note's "Kredītrēķina numurs" captions its own number.
 """
 
@@ -121,3 +123,19 @@ def test_the_latvian_credit_notes_number_caption_in_full():
             4: "Izrakstīts (datums): 16.03.2026.", 6: [(300, "Kopā apmaksai"), (450, "-27,76 EUR")]}
     field = _fields(rows)["invoice_number"]
     assert field.value == "BPD-00595" and "unknown_caption" not in field.evidence and field.confidence > PREFIX_DOUBT
+
+
+def test_a_portuguese_type_code_under_a_shared_label_in_a_portuguese_row():
+    # "Doc. n.º" is a label the languages share; "Dt. emissão" beside it says the row is
+    # Portuguese, so "FT" over "A2026/562" in the number's cell is the document's type by law
+    rows = {0: "Ferramentas do Ave", 1: "FATURA",
+            3: [(43, "Doc. n.º"), (115, "Dt. emissão"), (209, "Prazo de pagamento")],
+            4: [(43, "FT"), (115, "28 de abril de"), (209, "28 de maio de")],
+            5: [(43, "A2026/562"), (115, "2026"), (209, "2026")],
+            8: [(300, "Total a pagar"), (450, "316,83 EUR")]}
+    field = _fields(rows)["invoice_number"]
+    assert field.value == "FT A2026/562" and "document_type_code" in field.evidence and field.confidence > PREFIX_DOUBT
+    # the same row in English keeps the code a person's call
+    rows[3] = [(43, "Doc. n.º"), (115, "Issue date"), (209, "Due date")]
+    field = _fields(rows)["invoice_number"]
+    assert field.value == "FT A2026/562" and field.confidence <= PREFIX_DOUBT, field

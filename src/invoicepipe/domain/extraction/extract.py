@@ -389,7 +389,8 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # claims the value under it however short its first word ("Do zapłaty do dnia"); "Facturé le"
 # dates the invoice and opens no number label; the document's word and a number word ("Nr
 # dok.") lead to the value under them on a scan as in print; Polish "Do zapłaty do dnia";
-# Latvian "Kredītrēķina numurs" and "Izrakstīts (datums)".
+# Latvian "Kredītrēķina numurs" and "Izrakstīts (datums)"; a Portuguese document type's code
+# joined under a label the languages share ("Doc. n.º") in a row that speaks Portuguese.
 EXTRACTOR_VERSION = "kv-2.51"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
@@ -606,7 +607,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                 # and sees it joined where it ended the label's line ("FATURA N.º FT" over
                 # "A2026/173") or stood over the number in its cell
                 cand = _with_wrapped_code(ctx, cand)
-                if "code_joined" in cand.notes and portuguese_document_number(cand):
+                if "code_joined" in cand.notes and portuguese_document_number(cand, ctx):
                     # "FT" + "A2026/319" under "Fatura número": the code is the number's by law
                     cand.notes.append("document_type_code")
                 elif "code_joined" in cand.notes and series_printed_elsewhere(ctx, cand):

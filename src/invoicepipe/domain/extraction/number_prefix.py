@@ -143,12 +143,15 @@ _PT_DOCUMENT_TYPES = frozenset(("FT", "FR", "FS", "NC", "ND"))
 _PT_SERIES_AND_NUMBER = re.compile(r"[A-Z0-9]{1,10}/\d{1,10}")
 
 
-def portuguese_document_number(cand: Candidate) -> bool:
+def portuguese_document_number(cand: Candidate, ctx: Optional[Context] = None) -> bool:
     """True for a value joined from a Portuguese document-type code and a series with its
-    number ("FT" over "A2026/319") under a Portuguese label: the whole is the number."""
+    number ("FT" over "A2026/319") under a Portuguese label, or under a label the languages
+    share ("Doc. n.º") in a row of captions that speaks Portuguese ("Dt. emissão"): the whole
+    is the number."""
     code, _, rest = cand.value.partition(" ")
-    return (cand.label is not None and cand.label.lang == "pt" and code in _PT_DOCUMENT_TYPES
-            and _PT_SERIES_AND_NUMBER.fullmatch(rest) is not None)
+    if cand.label is None or code not in _PT_DOCUMENT_TYPES or _PT_SERIES_AND_NUMBER.fullmatch(rest) is None:
+        return False
+    return cand.label.lang == "pt" or (ctx is not None and any(h.lang == "pt" for h in ctx.hits[id(cand.label.line)]))
 
 
 def series_printed_elsewhere(ctx: Context, cand: Candidate) -> bool:
