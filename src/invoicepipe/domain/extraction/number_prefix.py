@@ -154,6 +154,10 @@ def portuguese_document_number(cand: Candidate, ctx: Optional[Context] = None) -
     return cand.label.lang == "pt" or (ctx is not None and any(h.lang == "pt" for h in ctx.hits[id(cand.label.line)]))
 
 
+# a number's shape: its digits any digit, its letters and separators as printed
+_SHAPE = re.compile(r"[0-9]")
+
+
 def series_printed_elsewhere(ctx: Context, cand: Candidate) -> bool:
     """A joined value's code is printed elsewhere on the document one space before another
     number of the same shape ("KNM" + "000848" under "SĄSKAITA FAKTŪRA NR. KNM", and in the
@@ -176,8 +180,6 @@ def series_printed_elsewhere(ctx: Context, cand: Candidate) -> bool:
     return False
 
 
-_SHAPE = re.compile(r"[0-9]")
-
 
 def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     """"FATURA N.º FT" over "A2026/173": a value read on the line under its label, where the
@@ -188,12 +190,12 @@ def code_after_label(ctx: Context, cand: Candidate) -> Optional[str]:
     line = ctx.layout.line_of(cand.words[0])
     if line is None or line is cand.label.line:
         return None
-    line = cand.label.line
-    end = _label_cell_end(line, cand.label)
-    rest = line.text[cand.label.end:end].strip(" :#.")
+    label_line = cand.label.line
+    end = _label_cell_end(label_line, cand.label)
+    rest = label_line.text[cand.label.end:end].strip(" :#.")
     if not series_code(rest):
         return None
-    if any(h is not cand.label and h.start < end and h.end > cand.label.end for h in ctx.hits[id(line)]):
+    if any(h is not cand.label and h.start < end and h.end > cand.label.end for h in ctx.hits[id(label_line)]):
         return None  # a word the vocabulary knows ("Nr faktury VAT": the tax's word, no series)
     return rest
 
