@@ -234,6 +234,16 @@ def cells_apart(before, word) -> bool:
     return word.box.x0 - before.box.x1 > CELL_GAP * max(1.0, before.box.bottom - before.box.top)
 
 
+def rest_of_cell(words, k: int) -> list:
+    """The words after ``words[k]`` (one line, in reading order) up to the next cell gap."""
+    rest = []
+    for word in words[k + 1:]:
+        if cells_apart(rest[-1] if rest else words[k], word):
+            break
+        rest.append(word)
+    return rest
+
+
 def across_cells(words) -> bool:
     """Some of ``words`` (in reading order on one line) stand a cell apart from the one before."""
     return any(cells_apart(a, b) for a, b in zip(words, words[1:]))

@@ -24,7 +24,7 @@ from typing import Optional
 
 from invoicepipe.domain.extraction.candidates import is_date_or_amount, number_label_word, skipped_before
 from invoicepipe.domain.extraction.code_lookalikes import code_read_as_letters
-from invoicepipe.domain.extraction.labels import cells_apart, fold_accents
+from invoicepipe.domain.extraction.labels import cells_apart, fold_accents, rest_of_cell
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.search import SKIPPED_WORD_QUALITY, Candidate, Context
 from invoicepipe.domain.models import Word
@@ -207,14 +207,9 @@ def _label_cell_end(line: Line, label) -> int:
     words = line.words_in(label.start, label.end)
     if not words:
         return len(line.text)
-    end, prev = label.end, words[-1]
-    for w, (start, stop) in zip(line.words, line.spans):
-        if start < label.end:
-            continue
-        if cells_apart(prev, w):
-            break
-        end, prev = stop, w
-    return end
+    k = line.words.index(words[-1])
+    cell = rest_of_cell(line.words, k)
+    return line.spans[k + len(cell)][1] if cell else label.end
 
 
 def _alone_over_value(ctx: Context, cand: Candidate) -> Optional[tuple[Line, Word, Line]]:

@@ -21,7 +21,8 @@ from typing import Callable, Optional
 from invoicepipe.domain.extraction.candidates import amounts_on, dates_in, identifier_in, skipped_before
 from invoicepipe.domain.extraction.invoice_word import is_invoice_word
 from invoicepipe.domain.extraction.second_reading import read_again_alike, stands_apart
-from invoicepipe.domain.extraction.labels import LabelHit, across_cells, cells_apart, find_labels, fold_accents, labels_in_text
+from invoicepipe.domain.extraction.labels import (LabelHit, across_cells, cells_apart, find_labels, fold_accents, labels_in_text,
+                                                rest_of_cell)
 from invoicepipe.domain.extraction.layout import Layout, Line, min_confidence, union_box
 from invoicepipe.domain.extraction.parsing import format_amount
 from invoicepipe.domain.extraction.stacked_date import STACKED_PLACEMENT, stacked_date
@@ -217,11 +218,7 @@ def _in_next_caption_column(ctx: Context, hit: LabelHit, label_words: tuple[Word
         return False
     # a caption's words, not a stray mark: its phrase up to the next cell ("Do zapłaty do
     # dnia" over the due date: its first word alone is two letters)
-    phrase = [over_word]
-    for w in above.words[over + 1:]:
-        if cells_apart(phrase[-1], w):
-            break
-        phrase.append(w)
+    phrase = [over_word, *rest_of_cell(above.words, over)]
     if sum(ch.isalpha() for w in phrase for ch in w.text) < 3:
         return False
     start = above.spans[head][0]
