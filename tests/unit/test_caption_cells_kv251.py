@@ -100,6 +100,17 @@ def test_invoiced_on_dates_the_invoice_in_a_row_of_captions():
     assert fields["invoice_number"].value == "F2026-00584"
     date = fields["invoice_date"]
     assert date.value == "2026-02-07" and date.method == "label_below", date
+    # "Facture No  Facturé le": nor is "No Facturé" the number word before the invoice's word
+    rows = {0: "VISSERIE DU RHÔNE",
+            3: [(43, "Facture No"), (121, "Facturé le"), (201, "Échéance de paiement"),
+                (303, "N° de bon de commande"), (414, "Numéro client"), (484, "Affaire suivie par")],
+            4: [(43, "F2026-00675"), (121, "26 mars 2026"), (201, "25 avril 2026"), (303, "4500010280"),
+                (414, "15014"), (484, "A. Berzina")],
+            8: [(300, "Total TTC"), (450, "6 382,13 €")]}
+    fields = _fields(rows)
+    assert fields["invoice_number"].value == "F2026-00675"
+    date = fields["invoice_date"]
+    assert date.value == "2026-03-26" and date.method == "label_below", date
 
 
 def test_the_documents_word_and_a_number_word_lead_on_a_scan_as_in_print():
