@@ -143,7 +143,7 @@ _PT_DOCUMENT_TYPES = frozenset(("FT", "FR", "FS", "NC", "ND"))
 _PT_SERIES_AND_NUMBER = re.compile(r"[A-Z0-9]{1,10}/\d{1,10}")
 
 
-def portuguese_document_number(cand: Candidate, ctx: Optional[Context] = None) -> bool:
+def portuguese_document_number(cand: Candidate, ctx: Context) -> bool:
     """True for a value joined from a Portuguese document-type code and a series with its
     number ("FT" over "A2026/319") under a Portuguese label, or under a label the languages
     share ("Doc. n.º") in a row of captions that speaks Portuguese ("Dt. emissão"): the whole
@@ -151,7 +151,7 @@ def portuguese_document_number(cand: Candidate, ctx: Optional[Context] = None) -
     code, _, rest = cand.value.partition(" ")
     if cand.label is None or code not in _PT_DOCUMENT_TYPES or _PT_SERIES_AND_NUMBER.fullmatch(rest) is None:
         return False
-    return cand.label.lang == "pt" or (ctx is not None and any(h.lang == "pt" for h in ctx.hits[id(cand.label.line)]))
+    return cand.label.lang == "pt" or any(h.lang == "pt" for h in ctx.hits[id(cand.label.line)])
 
 
 # a number's shape: its digits any digit, its letters and separators as printed
