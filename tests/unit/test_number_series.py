@@ -94,3 +94,18 @@ def test_the_page_is_searched_in_the_series_frame():
     assert refine_invoice_number(_extraction(), page, ["KNM 000370"]).fields.get("invoice_number") is None
     page = _page("Hanse Bürobedarf", "Beleg XRE-2026-00857", "Summe 120,00 EUR")
     assert refine_invoice_number(_extraction(), page, EARLIER).fields.get("invoice_number") is None
+
+
+def test_a_credit_note_counted_with_the_invoices_is_the_later_of_the_two_numbers():
+    # the credit note's own number and the corrected invoice's both continue the series, the
+    # reference worded in a language no caption list holds: the earlier one is the invoice's
+    page = _page("Hanse Bürobedarf", "Kreditnota RE-2026-00857", "koskee laskua RE-2026-00853", "Summe -120,00 EUR")
+    out = refine_invoice_number(_extraction("RE-2026-00857", 0.45, "credit_note"), page, EARLIER)
+    field = out.fields["invoice_number"]
+    assert field.confidence == FOUND and "credits:RE-2026-00853" in field.evidence
+    # the corrected invoice's number taken for the credit note's own: held, whatever its caption said
+    took_reference = refine_invoice_number(_extraction("RE-2026-00853", 0.99, "credit_note"), page, EARLIER)
+    assert (took_reference.value("invoice_number"), took_reference.confidence("invoice_number")) == ("RE-2026-00853", SERIES_DOUBT)
+    assert "series_credited_by:RE-2026-00857" in took_reference.fields["invoice_number"].evidence
+    # an invoice printing two numbers of the series says nothing (a delivery note counted with them)
+    assert refine_invoice_number(_extraction("RE-2026-00857", 0.45), page, EARLIER).confidence("invoice_number") == 0.45

@@ -22,7 +22,11 @@ than any caption says. So once the vendor is resolved and it has earlier numbers
   scan, held (``SERIES_DOUBT``).
 
 Two values on the page continuing the series (a vendor whose delivery notes share the
-invoices' counter) decide nothing. Numbers of four characters or fewer, and digits alone
+invoices' counter) decide nothing, except on a credit note counted with the invoices: it
+prints the number of the invoice it corrects, issued before it, so of two numbers one counter
+apart in one frame the later is its own (``_credited``). Its number is then confirmed at
+``FOUND`` whatever language the reference is worded in, or held when it is the earlier one
+(the corrected invoice's number taken for the credit note's). Numbers of four characters or fewer, and digits alone
 shorter than ``MIN_BARE_DIGITS``, are too common on a page (quantities, days, postcodes) to
 say whose they are: they are left as read.
 """
@@ -176,7 +180,16 @@ def refine_invoice_number(extraction: Extraction, doc: DocumentText, earlier: Se
             witness = found[own_key][0]
             return _with(extraction, replace(field, confidence=max(field.confidence, CONTINUES),
                                              evidence=(*field.evidence, f"series:{witness}")))
-        return extraction  # two values continue the series: nothing said
+        credited = _credited(extraction, found, own_key)
+        if credited is None:
+            return extraction  # two values continue the series: nothing said
+        if credited[0]:  # the other value is the invoice this credit note corrects
+            return _with(extraction, replace(field, confidence=max(field.confidence, FOUND),
+                                             evidence=(*field.evidence, f"series:{found[own_key][0]}",
+                                                       f"credits:{credited[1]}")))
+        # the credit note's number is the corrected invoice's: its own is the later one
+        return _with(extraction, replace(field, confidence=min(field.confidence, SERIES_DOUBT),
+                                         evidence=(*field.evidence, f"series_credited_by:{credited[1]}")))
     if len(found) == 1 and extraction.value("document_type") != "credit_note":
         [(key, (witness, value, first, last))] = found.items()
         if field is None or field.confidence < GUESS:
@@ -191,6 +204,24 @@ def refine_invoice_number(extraction: Extraction, doc: DocumentText, earlier: Se
             return _with(extraction, replace(field, confidence=min(field.confidence, SERIES_DOUBT),
                                              evidence=(*field.evidence, f"series_digit_lost:{lost}")))
     return extraction
+
+
+def _credited(extraction: Extraction, found: dict, own_key: str) -> Optional[tuple[bool, str]]:
+    """For a credit note whose number and one other printed value both continue the series:
+    (whether its own number is the later of the two, the other value), else None. A credit note
+    corrects an invoice issued before it, so where both are counted in one series (one frame,
+    one counter apart) the earlier number is the corrected invoice's and the later one the
+    credit note's own; this needs no caption, in whatever language the reference is worded.
+    Numbers in different frames (a credit-note series beside the invoices') say nothing."""
+    if extraction.value("document_type") != "credit_note" or len(found) != 2:
+        return None
+    [other] = [text for key, (_, text, _, _) in found.items() if key != own_key]
+    mine, theirs = _runs(found[own_key][1]), _runs(other)
+    differ = _same_frame(mine, theirs)
+    if not differ or len(differ) != 1:
+        return None
+    k = differ[0]
+    return int(mine[k]) > int(theirs[k]), other
 
 
 def _with(extraction: Extraction, field: ExtractedField) -> Extraction:
