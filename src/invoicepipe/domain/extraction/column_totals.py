@@ -37,7 +37,7 @@ from typing import Optional
 from invoicepipe.domain.extraction.candidates import amounts_on
 from invoicepipe.domain.extraction.layout import Line
 from invoicepipe.domain.extraction.parsing import format_amount
-from invoicepipe.domain.extraction.rate_split import rate_rows
+from invoicepipe.domain.extraction.rate_split import rate_rows, unmarked_rate_rows
 from invoicepipe.domain.extraction.search import Candidate, Context
 
 # below a clear label's value (0.8-0.95), above every guess (0.3)
@@ -216,7 +216,8 @@ def rate_rows_totals(ctx: Context) -> Optional[tuple[Candidate, Candidate, Candi
     """(net, tax, total) from consecutive rows each printing a base and its rate's tax, whose
     bases and taxes add up to the largest amount on the document; None when no run of rows
     does, or runs that disagree do."""
-    rows = rate_rows(ctx).with_net
+    # the rows that print their rate's sign, else those whose rate the arithmetic names
+    rows = rate_rows(ctx).with_net or unmarked_rate_rows(ctx)
     money = [(abs(t.value), line, t) for line in ctx.layout.lines
              for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.has_decimals]
     if not rows or not money:

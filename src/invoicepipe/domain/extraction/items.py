@@ -20,6 +20,7 @@ from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import Line, union_box
 from invoicepipe.domain.extraction.parsing import parse_amount
 from invoicepipe.domain.extraction.pattern_set import compile_guarded
+from invoicepipe.domain.extraction.rate_split import rate_rows, unmarked_rate_rows
 from invoicepipe.domain.extraction.search import Context
 from invoicepipe.domain.extraction.summed_rows import items_from_sums
 from invoicepipe.domain.extraction.table_reader import read_table_items
@@ -153,6 +154,9 @@ def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal], tot
     most: its amounts add up to the invoice's ``net``, then most lines where quantity x unit
     price is the amount, fewest where it is not; ties go to the header-table reading."""
     readings = [read_table_items(ctx, net), items_from_tables(doc, ctx.decimal_sep), items_from_rows(ctx)]
+    if net is not None and not any(_backing(items, net)[0] for items in readings):
+        rows = _rate_row_places(ctx)
+        readings = [_without_rate_rows_after(items, rows, net) for items in readings]
     best = max(readings, key=lambda items: _backing(items, net) + (-readings.index(items),))
     # rows found by arithmetic alone had no header to vouch for their columns: they replace
     # the header readings only when those found nothing, or when only they add up to the net
@@ -165,6 +169,23 @@ def read_line_items(doc: DocumentText, ctx: Context, net: Optional[Decimal], tot
         return inferred
     # lines whose amounts add up to the net or total (a till receipt): only when nothing else was read
     return best or inferred or items_from_sums(ctx, net, total)
+
+
+def _rate_row_places(ctx: Context) -> set:
+    """(page, top) of the lines printing a base and its rate's tax (``rate_split``)."""
+    rows = [*unmarked_rate_rows(ctx), *(r for r in rate_rows(ctx).with_net if r.rate is not None)]
+    return {(r.line.page, round(r.line.box.top, 1)) for r in rows}
+
+
+def _without_rate_rows_after(items: list[LineItem], rate_rows_at: set, net: Decimal) -> list[LineItem]:
+    """The items without the rows of a tax summary read after them: a row printing a base and
+    its rate's tax ("22,00  2.608,28  573,82" under "%IVA  Totale imponibile  Totale imposta"),
+    under an amount column whose end no label the vocabulary knows marked. Cut only when the
+    items then add up to the net and did not before: the sum says where the items end."""
+    end = len(items)
+    while end and items[end - 1].box is not None and (items[end - 1].page, round(items[end - 1].box.top, 1)) in rate_rows_at:
+        end -= 1
+    return items[:end] if 0 < end < len(items) and _backing(items[:end], net)[0] else items
 
 
 def _backing(items: list[LineItem], net: Optional[Decimal]) -> tuple:

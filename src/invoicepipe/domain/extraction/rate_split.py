@@ -102,6 +102,37 @@ def rate_rows(ctx: Context) -> RateRows:
     return RateRows(with_net[:_MAX_ROWS], tax_only[:_MAX_ROWS], item_nets, item_lines)
 
 
+# a rate printed without its sign: a VAT or GST rate is at most this, and the tax it makes
+# must be at least a unit (a few cents are the rate of many small amounts by chance)
+_MAX_UNMARKED_RATE = Decimal(30)
+_MIN_UNMARKED_TAX = Decimal(1)
+
+
+def unmarked_rate_rows(ctx: Context) -> list[RateRow]:
+    """Rows printing a rate without its percent sign beside a base and its tax ("22,00
+    2.608,28  573,82" under "%IVA  Totale imponibile  Totale imposta", column captions in a
+    language the vocabulary lacks): three numbers with cents on one line where one, at most
+    ``_MAX_UNMARKED_RATE``, is the rate that makes another of them the tax of the third, to the
+    cent, and no other choice does. Lines that print a rate with its sign are ``rate_rows``'.
+    Used only where nothing else names the sums (``column_totals.rate_rows_totals``): the
+    rows must still add up to the largest amount the document prints."""
+    rows = []
+    for line in ctx.layout.lines:
+        if _PRINTED_RATE.search(line.text):
+            continue
+        values = [abs(t.value) for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.has_decimals]
+        if len(values) != 3:
+            continue
+        found = {(values[k], net, tax) for k in range(3) for net, tax in [sorted((v for j, v in enumerate(values) if j != k),
+                                                                                 reverse=True)]
+                 if 0 < values[k] <= _MAX_UNMARKED_RATE and tax >= _MIN_UNMARKED_TAX
+                 and abs(net * values[k] / 100 - tax) <= CENT}
+        if len(found) == 1:
+            rate, net, tax = found.pop()
+            rows.append(RateRow(line, rate, tax, net))
+    return rows[:_MAX_ROWS]
+
+
 def rates_and_amounts(ctx: Context, line: Line) -> tuple[list[Decimal], list]:
     """The rates ``line`` prints with their sign, and its amounts with cents that are no rate
     (not followed by "%")."""
