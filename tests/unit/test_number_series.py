@@ -109,3 +109,11 @@ def test_a_credit_note_counted_with_the_invoices_is_the_later_of_the_two_numbers
     assert "series_credited_by:RE-2026-00857" in took_reference.fields["invoice_number"].evidence
     # an invoice printing two numbers of the series says nothing (a delivery note counted with them)
     assert refine_invoice_number(_extraction("RE-2026-00857", 0.45), page, EARLIER).confidence("invoice_number") == 0.45
+
+
+def test_a_series_that_counts_the_month_continues_into_the_next_month():
+    assert continues("FS 581/02/2026", ["FS 578/01/2026"]) == "FS 578/01/2026"
+    assert continues("FV/800/02/2026", ["FV/790/01/2026"]) == "FV/790/01/2026"
+    assert continues("FS 581/01/2026", ["FS 578/02/2026"]) is None  # an earlier month is no later invoice
+    assert continues("FS 581/02/2027", ["FS 578/01/2026"]) is None  # three groups moved
+    assert continues("28/02/2026", ["30/01/2026"]) is None  # without letters, a date

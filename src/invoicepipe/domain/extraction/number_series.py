@@ -6,7 +6,8 @@ delivery note, the order confirmation). The buyer's books already hold the numbe
 vendor's earlier invoices, and a vendor numbers its invoices in a series: "RE-2026-00857"
 follows "RE-2026-00851", "FT A2026/593" follows "FT A2026/590". A number that continues the
 series (``continues``: the same letters and separators, the same digit groups but one, that
-one at most ``MAX_STEP`` away and not equal) is the vendor's invoice number far more surely
+one at most ``MAX_STEP`` away and not equal; or but the counter and a later month beside the
+year, "FS 581/02/2026" after "FS 578/01/2026") is the vendor's invoice number far more surely
 than any caption says. So once the vendor is resolved and it has earlier numbers:
 
 - the extraction's number continues the series and nothing else on the page does:
@@ -93,7 +94,11 @@ def continues(number: str, earlier: Sequence[str]) -> Optional[str]:
         differ = _same_frame(mine, theirs)
         if differ == []:
             return None  # an earlier invoice's own number: a copy of it, or a reference to it
-        if found is not None or differ is None or len(differ) != 1:
+        if found is not None or differ is None:
+            continue
+        if len(differ) == 2:
+            differ = _counter_beside_later_month(mine, theirs, differ)
+        if len(differ) != 1:
             continue
         x, y = mine[differ[0]], theirs[differ[0]]
         if len(x) != len(y) and (x.startswith("0") or y.startswith("0")):
@@ -101,6 +106,23 @@ def continues(number: str, earlier: Sequence[str]) -> Optional[str]:
         if 0 < abs(int(x) - int(y)) <= MAX_STEP:
             found = other
     return found
+
+
+def _counter_beside_later_month(mine: list[str], theirs: list[str], differ: list[int]) -> list[int]:
+    """[the counter's position] when of the two digit groups that differ one is a month beside
+    the year ("FS 581/02/2026" after "FS 578/01/2026", "FV/800/01/2026"): a later month of the
+    same year, one separator from a year group both share. A frame without letters is left out
+    ("28/02/2026" is a date, not an invoice of the series "30/01/2026"). Else []."""
+    if not any(run.isalpha() for run in mine):
+        return []
+    for month, counter in (differ, differ[::-1]):
+        if not (1 <= int(theirs[month]) < int(mine[month]) <= 12):
+            continue
+        years = [k for k in (month - 2, month + 2) if 0 <= k < len(mine) and re.fullmatch(r"(?:19|20)\d\d", mine[k])
+                 and len(mine[(month + k) // 2]) == 1]
+        if years:
+            return [counter]
+    return []
 
 
 def digit_lost(number: str, earlier: Sequence[str]) -> Optional[str]:
