@@ -128,3 +128,17 @@ def test_a_subtotal_and_the_net_to_pay_in_other_languages(subtotal, tax, payable
             13: [(300, subtotal), (450, "107,12")], 14: [(300, tax), (450, "23,57")], 15: [(300, payable), (450, "130,69")]}
     ex = extract_invoice(doc_from_rows(rows), [])
     assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("107.12", "23.57", "130.69")
+
+
+def test_a_bill_that_carries_a_balance_forward_totals_this_bills_charges():
+    # "Amount due" adds the balance brought forward; the bill's own total is its charges
+    rows = {0: "Northfield Energy", 3: "Bill number 0000000206", 4: "Bill date 15 January 2026",
+            6: [(40, "Previous balance"), (450, "13.48")], 7: [(40, "Payment received"), (450, "-7.00")],
+            8: [(40, "Total charges this bill"), (450, "9.70")], 9: [(40, "Amount due"), (450, "16.18")],
+            11: [(40, "Charges for this period"), (300, "Quantity"), (450, "Cost")],
+            12: [(40, "Meter operator charge"), (300, "1"), (450, "8.08")],
+            14: [(300, "Total charges before VAT"), (450, "8.08")], 15: [(300, "VAT at 20%"), (450, "1.62")],
+            16: [(300, "Total charges this bill"), (450, "9.70")]}
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("8.08", "1.62", "9.70")
+    assert ex.fields["net"].method == "label_right"  # "Total charges before VAT" names the net

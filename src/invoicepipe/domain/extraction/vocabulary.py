@@ -321,7 +321,8 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         # "Net Amount Due" is what is to be paid (the amount due's label), no net before tax
         (r"sub\s*-?\s*total|net\s*(?:amount|total)(?!\s*(?:due|payable))|total\s*net|total\s*excl\.?(?:uding)?\s*(?:vat|tax)|amount\s*before\s*tax", 1.0, "en"),
         # receipts: "Total Sales (Excluding GST)", "Total before tax": a sum before tax is net, never the total
-        (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
+        # a utility bill's "Total charges before VAT"
+        (rf"total\s*{_CODE}(?:sales\s*|amount\s*|charges\s*)?\(?\s*(?:excl\.?|excluding|exclusive\s*of|before|without|w/o)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:total\s*)?taxable\s*(?:value|amount)|net\s*value", 1.0, "en"), (r"net", 0.7, "en"),
         # Australian and New Zealand GST wording: "Total ex GST", "Subtotal (ex GST)"
         (rf"(?:sub\s*-?\s*)?total\s*{_CODE}(?:credit\s*|amount\s*)?\(?\s*ex\.?\s*(?:gst|vat|tax)\)?", 1.0, "en"),
@@ -383,6 +384,9 @@ RAW: dict[str, list[tuple[str, float, str]]] = {
         (rf"total\s*{_CODE}(?:sales\s*|amount\s*)?\(?\s*(?:incl\.?|including|inclusive\s*(?:of\s*)?)\s*(?:gst|vat|tax|sst)\)?", 1.0, "en"),
         (r"(?:amount|balance)\s*due|total", 0.8, "en"), (r"(?:amount\s*)?due\s*payable|total\s*payable|(?:amount|balance)\s*(?:payable|to\s*pay)", 0.9, "en"),
         (r"total\s*invoice\s*(?:value|amount)", 1.0, "en"),
+        # a bill that carries a balance forward: "Total charges this bill" (for this period) is
+        # the invoice's own total; "Amount due" adds the balance brought forward
+        (r"total\s*(?:charges|amount)\s*(?:for\s*)?this\s*(?:bill|invoice|period|statement)", 1.0, "en"),
         # "Invoice Amount 29,749.64 USD" under the sums: the invoice's whole amount. 0.9, as
         # "Total payable": a remittance advice's column of that name lists other invoices' totals
         (r"invoice\s*amount", 0.9, "en"),
