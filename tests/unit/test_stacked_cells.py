@@ -63,3 +63,16 @@ def test_a_title_over_the_items_number_column_is_no_box():
             4: [(40, "1001"), (200, "Screws"), (400, "4")], 6: [(300, "Total"), (450, "1.00")]}
     number = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
     assert number is None or number.value != "1001"
+
+
+def test_a_wrapped_date_caption_over_its_date_beside_another_boxes_date():
+    # "Sąskaitos išrašymo" / "data" over "2026-02-22"; the next box's caption "Pristatymo d."
+    # (delivery) has its date on the caption's second line, right of "data"
+    rows = {0: "Kanceliarija Nemunas", 1: [(300, "PVM SĄSKAITA FAKTŪRA")],
+            10: [(40, "KLIENTAS"), (200, "Serija Nr."), (300, "Sąskaitos išrašymo"), (420, "Pristatymo d.")],
+            11: [(40, "UAB Meridian Baltic"), (300, "data"), (420, "2026-02-19")],
+            12: [(40, "Buhalterija"), (200, "KNM 000835"), (300, "2026-02-22")],
+            20: [(40, "Kodas"), (200, "Pavadinimas"), (360, "Kiekis"), (450, "Suma")],
+            21: [(40, "SAS-1010"), (200, "Sąsagėlės"), (360, "2"), (450, "3,56")]}
+    date = extract_invoice(doc_from_rows(rows), []).fields["invoice_date"]
+    assert date.value == "2026-02-22" and "stacked_cell" in date.evidence

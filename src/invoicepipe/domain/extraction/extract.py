@@ -55,7 +55,7 @@ from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD
                                                          dated_row, issue_by_terms, latest_date, sole_date,
                                                          sole_witness)
 from invoicepipe.domain.extraction.stacked_date import cell_wrapped_date, in_wrapped_date, year_below
-from invoicepipe.domain.extraction.stacked_cells import stacked_cell_numbers, with_stacked_cells
+from invoicepipe.domain.extraction.stacked_cells import stacked_cell_numbers, stacked_cell_values, with_stacked_cells
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, lone_caption, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -539,6 +539,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
                     # "Vermeld bij betaling: factuurnummer F2026.00199": printed only below the head
                     cands = invoice_caption_numbers(ctx, parser, below_head=True)
         if name == "invoice_date":
+            cands = with_stacked_cells(cands, stacked_cell_values(ctx, name, parser))  # "Sąskaitos išrašymo" / "data" down a box
             cands = document_dated(ctx, cands)  # "Date Invoiced": the invoice's word names the date
             cands = without_dates_of_other_things(ctx, cands)  # "Kauba üleandmise kuupäev": another date
             cands = with_sole_bare_label(ctx, cands, parser)  # a lone "Fecha" names the date of issue

@@ -12,7 +12,9 @@ Read down the box's own column instead (the words that start at the box's left e
 with the words a word space after it), the box is again a caption over a value: the parts
 with no digit are its caption, joined into one text, and the parts after them its value, the
 next part joined where one ends at its separator ("2026-" + "00235", "A-" + "2026/00792").
-A caption that names the invoice's number as a whole names the value.
+A caption that names the invoice's number as a whole names the value. A caption that names
+the date of issue as a whole, wrapped ("Sąskaitos išrašymo" over "data", the next box's date
+on the line of "data"), names the date under it; a date is never joined from parts.
 
 Only a caption or a value that wraps is read so (one line of each is the line-by-line
 reading's), only where the box's top has nothing of its column right over it and shares its
@@ -51,6 +53,13 @@ _MIN_STRENGTH = 0.5
 
 def stacked_cell_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     """The invoice number of each box whose caption or value wraps, read down its column."""
+    return stacked_cell_values(ctx, "invoice_number", parser)
+
+
+def stacked_cell_values(ctx: Context, field: str, parser: Callable) -> list[Candidate]:
+    """``field``'s value of each box read down its column: the invoice number's where its
+    caption or value wraps, a date's ("Sąskaitos išrašymo" / "data" over "2026-02-22") where
+    its caption wraps (a date is not joined from parts)."""
     out = []
     cells: dict = {}  # each line's cells, found once: (first, last) word indices by first
     for line in ctx.layout.lines:
@@ -61,7 +70,7 @@ def stacked_cell_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
             word = line.words[k]
             if _has_digit(word.text):
                 continue
-            found = _read_box(ctx, cells, line, k, parser)
+            found = _read_box(ctx, cells, line, k, parser, field)
             if found is not None and not _part_over(ctx, line, word):
                 out.append(found)
     return out
@@ -155,8 +164,9 @@ def _is_caption(words) -> bool:
         len(words) == 1 and NUMBER_OPENING.fullmatch(words[0].text))
 
 
-def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Optional[Candidate]:
+def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable, field: str) -> Optional[Candidate]:
     caption, values = [], []
+    joins = field == "invoice_number"  # only a number is joined from a wrapped value's parts
     for part in _parts(ctx, cells, line, k):
         if not values and _is_caption(part[1]):
             caption.append(part)
@@ -165,9 +175,9 @@ def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Opti
             continue
         values.append(part)
         # the value's first part, and its rest only where the first ends at its separator
-        if len(values) == 2 or not (len(part[1]) == 1 and NUMBER_OPENING.fullmatch(part[1][0].text)):
+        if not joins or len(values) == 2 or not (len(part[1]) == 1 and NUMBER_OPENING.fullmatch(part[1][0].text)):
             break
-    if not caption or not values or (len(caption) < 2 and not _wraps(values)):
+    if not caption or not values or (len(caption) < 2 and not (joins and _wraps(values))):
         return None  # one line of each: the line-by-line reading's
     if not _in_a_row(caption[0][0], caption[0][1]) or any(find_header(ln) is not None for ln, _ in caption):
         # a title alone on its line over a table's "No." column, or the items' column names:
@@ -175,12 +185,12 @@ def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Opti
         return None
     text = " ".join(w.text for _, words in caption for w in words)
     first_len = len(" ".join(w.text for w in caption[0][1]))
-    hit = _caption_label(fold_accents(text), first_len if len(caption) > 1 else -1)
+    hit = _caption_label(fold_accents(text), first_len if len(caption) > 1 else -1, field)
     if hit is None:
         return None
     field, strength, lang = hit
     vline, vwords = values[0]
-    if _wraps(values):
+    if joins and _wraps(values):
         rest = values[1][1]
         if len(rest) != 1 or len(vwords) != 1:
             return None
@@ -200,7 +210,7 @@ def _read_box(ctx: Context, cells: dict, line, k: int, parser: Callable) -> Opti
     cap_line, cap_words = caption[0]
     label = LabelHit(field, strength, lang, cap_line, cap_line.spans[cap_line.words.index(cap_words[0])][0],
                      cap_line.spans[cap_line.words.index(cap_words[-1])][1])
-    return scored_candidate("invoice_number", value, raw, strength * _UNDER_LABEL * quality, "label_below",
+    return scored_candidate(field, value, raw, strength * _UNDER_LABEL * quality, "label_below",
                             words, cap_line, label, ["stacked_cell"])
 
 
@@ -214,12 +224,12 @@ def _wraps(values: list[tuple]) -> bool:
     return len(values) > 1 and len(values[0][1]) == 1 and bool(NUMBER_OPENING.fullmatch(values[0][1][-1].text))
 
 
-def _caption_label(text: str, first_len: int) -> Optional[tuple[str, float, str]]:
-    """(field, strength, language) of the invoice number's label that closes the caption
-    (perhaps but a colon after it), starting on its first line and reaching past it ("PVN
-    rēķina" over "Nr.": the tax word before it qualifies the document); else None."""
+def _caption_label(text: str, first_len: int, wanted: str) -> Optional[tuple[str, float, str]]:
+    """(field, strength, language) of ``wanted``'s label that closes the caption (perhaps but
+    a colon after it), starting on its first line and reaching past it ("PVN rēķina" over
+    "Nr.": the tax word before it qualifies the document); else None."""
     for field, strength, lang, start, end in labels_in_text(text):
-        if field == "invoice_number" and start <= first_len and strength >= _MIN_STRENGTH \
+        if field == wanted and start <= first_len and strength >= _MIN_STRENGTH \
                 and end > first_len and not text[end:].strip(" :.#"):
             return field, strength, lang
     return None
