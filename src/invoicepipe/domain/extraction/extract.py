@@ -391,7 +391,15 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # dok.") lead to the value under them on a scan as in print; Polish "Do zapłaty do dnia";
 # Latvian "Kredītrēķina numurs" and "Izrakstīts (datums)"; a Portuguese document type's code
 # joined under a label the languages share ("Doc. n.º") in a row that speaks Portuguese.
-EXTRACTOR_VERSION = "kv-2.51"
+# kv-2.52: a credit note counted with the invoices is the later of two numbers that continue
+# the vendor's series, whatever language names the invoice it corrects (``number_series``); a
+# series that counts the month continues into a later month ("FS 581/02/2026"); a tax
+# summary row whose rate is printed without its sign ("22,00  2.608,28  573,82" under
+# "%IVA") names net and tax by its arithmetic where no label names the sums, and is no item
+# when the items then add up to the net (``rate_split.unmarked_rate_rows``); "Total charges
+# this bill" and "Total charges before VAT" on a bill that carries a balance forward; a
+# wrapped date-of-issue caption read down its box ("Sąskaitos išrašymo" / "data").
+EXTRACTOR_VERSION = "kv-2.52"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
