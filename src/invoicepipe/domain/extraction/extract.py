@@ -55,7 +55,7 @@ from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD
                                                          dated_row, issue_by_terms, latest_date, sole_date,
                                                          sole_witness)
 from invoicepipe.domain.extraction.stacked_date import cell_wrapped_date, in_wrapped_date, year_below
-from invoicepipe.domain.extraction.stacked_cells import stacked_cell_numbers, stacked_cell_values, with_stacked_cells
+from invoicepipe.domain.extraction.stacked_cells import stacked_cell_values, with_stacked_cells
 from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, lone_caption, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
@@ -529,7 +529,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += numbers_under_heading(ctx, parser)
             cands += bare_numbers_under_heading(ctx, parser)  # "Faktura VAT" over "FV/887/02/2026"
             cands += invoice_caption_numbers(ctx, parser)  # "Fact.nr.:", "Nr. factuur": the invoice's word, a number word
-            cands = with_stacked_cells(cands, stacked_cell_numbers(ctx, parser))  # "Številka" / "računa" / "2026-" / "00235" down a box
+            cands = with_stacked_cells(cands, stacked_cell_values(ctx, name, parser))  # "Številka" / "računa" / "2026-" / "00235" down a box
             cands = header_row_columns(ctx, cands)
             if cands and all(c.score < FAR_VALUE_SCORE for c in cands):
                 # every label reaches its value only past other words ("Kreditinė sąskaita

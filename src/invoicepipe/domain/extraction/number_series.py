@@ -27,9 +27,9 @@ invoices' counter) decide nothing, except on a credit note counted with the invo
 prints the number of the invoice it corrects, issued before it, so of two numbers one counter
 apart in one frame the later is its own (``_credited``). Its number is then confirmed at
 ``FOUND`` whatever language the reference is worded in, or held when it is the earlier one
-(the corrected invoice's number taken for the credit note's). Numbers of four characters or fewer, and digits alone
-shorter than ``MIN_BARE_DIGITS``, are too common on a page (quantities, days, postcodes) to
-say whose they are: they are left as read.
+(the corrected invoice's number taken for the credit note's). Numbers of four characters or
+fewer, and digits alone shorter than ``MIN_BARE_DIGITS``, are too common on a page
+(quantities, days, postcodes) to say whose they are: they are left as read.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ MIN_BARE_DIGITS = 5
 # year or runs beside a credit-note series, and the latest numbers say where each one is
 HISTORY = 20
 _RUNS = re.compile(r"[^\W\d_]+|\d+|[^\w]+|_+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 SERIES_METHOD = "vendor_number_series"
 
 
@@ -116,11 +117,9 @@ def _counter_beside_later_month(mine: list[str], theirs: list[str], differ: list
     if not any(run.isalpha() for run in mine):
         return []
     for month, counter in (differ, differ[::-1]):
-        if not (1 <= int(theirs[month]) < int(mine[month]) <= 12):
-            continue
-        years = [k for k in (month - 2, month + 2) if 0 <= k < len(mine) and re.fullmatch(r"(?:19|20)\d\d", mine[k])
-                 and len(mine[(month + k) // 2]) == 1]
-        if years:
+        if 1 <= int(theirs[month]) < int(mine[month]) <= 12 and any(
+                0 <= year < len(mine) and _YEAR.fullmatch(mine[year]) and len(mine[(month + year) // 2]) == 1
+                for year in (month - 2, month + 2)):  # the run between them one separator
             return [counter]
     return []
 

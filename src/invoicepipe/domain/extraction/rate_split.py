@@ -123,10 +123,11 @@ def unmarked_rate_rows(ctx: Context) -> list[RateRow]:
         values = [abs(t.value) for t in amounts_on(line, ctx.decimal_sep, ctx.layout.char_width) if t.has_decimals]
         if len(values) != 3:
             continue
-        found = {(values[k], net, tax) for k in range(3) for net, tax in [sorted((v for j, v in enumerate(values) if j != k),
-                                                                                 reverse=True)]
-                 if 0 < values[k] <= _MAX_UNMARKED_RATE and tax >= _MIN_UNMARKED_TAX
-                 and abs(net * values[k] / 100 - tax) <= CENT}
+        found = set()
+        for k, rate in enumerate(values):  # each number in turn the rate, the larger other the base
+            net, tax = sorted((v for j, v in enumerate(values) if j != k), reverse=True)
+            if 0 < rate <= _MAX_UNMARKED_RATE and tax >= _MIN_UNMARKED_TAX and abs(net * rate / 100 - tax) <= CENT:
+                found.add((rate, net, tax))
         if len(found) == 1:
             rate, net, tax = found.pop()
             rows.append(RateRow(line, rate, tax, net))

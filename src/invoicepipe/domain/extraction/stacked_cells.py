@@ -51,11 +51,6 @@ _MIN_CHARS = 3
 _MIN_STRENGTH = 0.5
 
 
-def stacked_cell_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
-    """The invoice number of each box whose caption or value wraps, read down its column."""
-    return stacked_cell_values(ctx, "invoice_number", parser)
-
-
 def stacked_cell_values(ctx: Context, field: str, parser: Callable) -> list[Candidate]:
     """``field``'s value of each box read down its column: the invoice number's where its
     caption or value wraps, a date's ("Sąskaitos išrašymo" / "data" over "2026-02-22") where
