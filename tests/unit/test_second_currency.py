@@ -78,3 +78,15 @@ def test_undecided_sets_show_the_one_in_the_vendors_currency():
     assert ex.value("vendor_id") == "V704"
     assert (ex.value("net"), ex.value("total"), ex.value("currency")) == ("192.42", "234.75", "USD")
     assert evidence_class(ex.fields["total"].evidence) == "conflict"
+
+
+def test_a_rate_statement_the_scan_lost_leaves_two_currencies_that_the_items_decide():
+    # the rate's figure lost ("al cambio BCE del 9 feb 2026:" and no "1 EUR = 1,0842 USD"):
+    # two codes printed beside the amounts, and the items still name the invoice's set
+    rows = _in_dollars()
+    rows[12] = [(40, "Controvalore in EUR (art. 21 DPR 633/72) al cambio BCE del 9 feb 2026:")]
+    rows[13] = [(380, "Imponibile"), (460, "192,42")]
+    assert not rate_stated_in(" ".join(r if isinstance(r, str) else " ".join(t for _, t in r) for r in rows.values()))
+    ex = extract_invoice(doc_from_rows(rows), [])
+    assert (ex.value("net"), ex.value("tax"), ex.value("total")) == ("192.42", "42.33", "234.75")
+    assert ex.value("currency") == "USD"

@@ -10,7 +10,10 @@ is printed more often than the invoice's (in the heading, the rate and every row
 Such a page states the exchange rate ("1 EUR = 1,0842 USD", "rate of 0.8512 GBP per EUR",
 "Kurs NBP 4,2718"). Then the item amounts decide: they are billed in the invoice's currency,
 so the invoice's net is their sum (``items_net``), and the invoice's currency is the code
-printed beside its total (``code_beside``), not the one counted most often.
+printed beside its total (``code_beside``), not the one counted most often. A scan may lose
+the rate's figure ("al cambio BCE del 12 gen 2026:" and nothing after it); a page that prints
+two ISO codes is then read the same way (``names_two_currencies``): the items decide, and
+where they name neither set, neither passes a threshold.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from invoicepipe.domain.extraction.parsing import currency_code
+from invoicepipe.domain.extraction.parsing import ISO_CURRENCIES, currency_code
 from invoicepipe.domain.extraction.search import Candidate, Context
 from invoicepipe.domain.models import LineItem
 
@@ -42,6 +45,7 @@ _RATE_FIGURE = re.compile(r"\d[.,]\d\d")  # in every match of each branch above 
 # the fourth a figure of four decimals, the third a rate with its code and "per" word (that
 # branch alone, searched only where a digit stands)
 _FOUR_DECIMALS = re.compile(r"\d[.,]\d{4}")
+_ISO_WORD = re.compile(r"(?<![A-Za-z])(%s)(?![A-Za-z])" % "|".join(sorted(ISO_CURRENCIES)))
 _RATE_PER = re.compile(rf"(?=\d){_RATE}\s*{_CODE}\s*(?:per|pro|par|por|za)\s*1?\s*{_CODE}")
 
 
@@ -68,6 +72,14 @@ def rate_stated_in(text: str) -> bool:
     if "=" not in text and _FOUR_DECIMALS.search(text) is None and _RATE_PER.search(text) is None:
         return False
     return _EXCHANGE_RATE.search(text) is not None
+
+
+def names_two_currencies(ctx: Context) -> bool:
+    """Two ISO currency codes printed on the page ("Imponibile EUR 828,34" beside "Totale
+    fattura USD 1.095,67"): a page that may print its amounts twice where its exchange rate
+    was not read (a scan that lost the rate's figure: "al cambio BCE del 12 gen 2026:"). The
+    items still decide, as on a page that states its rate (``extract._in_invoice_currency``)."""
+    return len(set(_ISO_WORD.findall(" ".join(ln.text for ln in ctx.layout.lines)))) >= 2
 
 
 def items_net(items: Sequence[LineItem]) -> Optional[Decimal]:
