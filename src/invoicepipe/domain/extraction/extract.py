@@ -48,7 +48,7 @@ from invoicepipe.domain.extraction.search import (
     Candidate, Context, best_candidate, contested, label_candidates, parse_amount_value, value_left_of_label, value_over_label,
     parse_date_value, parse_identifier)
 from invoicepipe.domain.extraction.receipt_vendor import receipt_shaped, receipt_vendor_name
-from invoicepipe.domain.extraction.second_currency import code_beside, items_net, names_two_currencies, states_exchange_rate
+from invoicepipe.domain.extraction.second_currency import code_beside, items_net, may_print_amounts_twice
 from invoicepipe.domain.extraction.seller_block import seller_block_name
 from invoicepipe.domain.extraction.spaced_groups import joined_groups, lost_group
 from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD_END, UNLABELLED, confirmable, due_by_terms,
@@ -726,7 +726,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
 
     items = _items_within_charges(doc, ctx, fields, read_line_items(doc, ctx, _net_of(fields), _amount_of(fields, "total")))
     items = _without_row_of_sums(items, fields)
-    if states_exchange_rate(ctx) or names_two_currencies(ctx):
+    if may_print_amounts_twice(ctx):
         items = _in_invoice_currency(doc, ctx, items, fields, totals, resolved[0].currency if resolved else None, put,
                                      remembered)
     _check_items(items, fields, ctx)

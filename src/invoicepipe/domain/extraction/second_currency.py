@@ -12,7 +12,7 @@ Such a page states the exchange rate ("1 EUR = 1,0842 USD", "rate of 0.8512 GBP 
 so the invoice's net is their sum (``items_net``), and the invoice's currency is the code
 printed beside its total (``code_beside``), not the one counted most often. A scan may lose
 the rate's figure ("al cambio BCE del 12 gen 2026:" and nothing after it); a page that prints
-two ISO codes is then read the same way (``names_two_currencies``): the items decide, and
+two ISO codes is then read the same way (``may_print_amounts_twice``): the items decide, and
 where they name neither set, neither passes a threshold.
 """
 
@@ -58,9 +58,14 @@ def line_states_rate(text: str) -> bool:
     return _RATE_FIGURE.search(text) is not None and rate_stated_in(text)
 
 
-def states_exchange_rate(ctx: Context) -> bool:
-    """The page states an exchange rate (read over line ends: the statement often wraps)."""
-    return rate_stated_in(" ".join(ln.text for ln in ctx.layout.lines))
+def may_print_amounts_twice(ctx: Context) -> bool:
+    """The page states an exchange rate (read over line ends: the statement often wraps), or
+    prints two ISO currency codes ("Imponibile EUR 828,34" beside "Totale fattura USD
+    1.095,67": a scan may lose the rate's figure, "al cambio BCE del 12 gen 2026:"). Either
+    way the items decide which amounts are the invoice's (``extract._in_invoice_currency``).
+    The document's lines are joined once for both tests: this runs on every parse."""
+    text = " ".join(ln.text for ln in ctx.layout.lines)
+    return rate_stated_in(text) or len(set(_ISO_WORD.findall(text))) >= 2
 
 
 def rate_stated_in(text: str) -> bool:
@@ -72,14 +77,6 @@ def rate_stated_in(text: str) -> bool:
     if "=" not in text and _FOUR_DECIMALS.search(text) is None and _RATE_PER.search(text) is None:
         return False
     return _EXCHANGE_RATE.search(text) is not None
-
-
-def names_two_currencies(ctx: Context) -> bool:
-    """Two ISO currency codes printed on the page ("Imponibile EUR 828,34" beside "Totale
-    fattura USD 1.095,67"): a page that may print its amounts twice where its exchange rate
-    was not read (a scan that lost the rate's figure: "al cambio BCE del 12 gen 2026:"). The
-    items still decide, as on a page that states its rate (``extract._in_invoice_currency``)."""
-    return len(set(_ISO_WORD.findall(" ".join(ln.text for ln in ctx.layout.lines)))) >= 2
 
 
 def items_net(items: Sequence[LineItem]) -> Optional[Decimal]:
