@@ -86,6 +86,34 @@ def test_the_gaps_only_are_filled():
     assert "227,52" in texts and "227,5Z" not in texts  # the first reading's word stays
 
 
+def _garbled_reading():
+    """The first reading with the last row's figures read as garbage where they are printed
+    (a rule under a skewed row read with them), as Tesseract returns it at low confidence."""
+    first, lost = _first_reading()
+    page = first.pages[0]
+    garbage = [Word(t, w.box, 1, c) for t, w, c in zip(("See", "eke"), lost, (0.25, 0.31))]
+    return replace(first, pages=(replace(page, words=(*page.words, *garbage)),)), lost
+
+
+def test_garbage_read_where_a_rows_figures_are_printed_gives_way_to_a_sure_second_reading():
+    first, lost = _garbled_reading()
+    assert needs_item_reread(_extract(first))
+    again, calls = _reread(first, lost)  # read again at 0.9
+    texts = [w.text for w in again.pages[0].words]
+    assert "468,00" in texts and "See" not in texts and "eke" not in texts
+    after = _extract(again)
+    assert sorted(li.amount for li in after.lines) == [Decimal("180.80"), Decimal("227.52"), Decimal("468.00")]
+
+
+def test_an_unsure_second_reading_does_not_replace_even_garbage():
+    first, lost = _garbled_reading()
+    page = first.pages[0]
+    unsure = [replace(w, confidence=0.5) for w in lost]
+    filled = fill_gaps(first, 1, Box(0, 0, page.width, page.height), unsure)
+    texts = [w.text for w in filled.pages[0].words]
+    assert "See" in texts and "468,00" not in texts
+
+
 def test_items_that_reconcile_through_a_discount_row_are_not_read_again():
     extraction = _extract(doc_from_rows(_italian()))  # "Sconto" and "Spese di trasporto" bridge the items to the net
     assert any(t.startswith("bridged:") for t in extraction.fields["net"].evidence)

@@ -5,9 +5,12 @@ A scanned table loses a row's figures more often than its sums: the amounts of o
 read as nothing (a faint print, a rule through them), the row keeps its description only and
 is no item, and the items no longer add up to a net that net + tax = total confirms. The
 invoice is then held for amounts that do not add up, though every figure printed on it was
-right. Reading the rows again at a higher scale as one block of rows often reads the lost
-figures (``adapters/ocr_items``), but a second reading is no better by itself: it is kept only
-when its items add up exactly to the net the first reading confirmed, and the amounts are no
+right. On a skewed scan the figures may come back as garbage at low confidence instead ("See
+eke Cee" where "2 lfm 2,67 5,34" was printed: the line finder cut the row together with the
+rule under it). Reading the rows again at a higher scale as one block of rows often reads the
+lost figures (``adapters/ocr_items``), and a sure word of it takes the place of garbled words
+under it. But a second reading is no better by itself: it is kept only when its items add up
+exactly to the net the first reading confirmed, and the amounts are no
 less backed than before. Nothing here reads pixels.
 """
 
@@ -30,6 +33,11 @@ ABOVE_LINES = 2.5
 BELOW_LINES = 3.0
 # a second reading's word the same as a first reading's when this share of its box lies in it
 SAME_WORD = 0.3
+# a first reading's word below this confidence (Tesseract's, 0-1) is taken for a misread band:
+# a rule under a skewed row read together with the row's figures as "See eke Cee"
+GARBLED = 0.5
+# a second reading's word must be at least this sure to take the place of garbled words
+ACCEPT = 0.6
 
 
 def _items_sum(extraction: Extraction) -> Optional[Decimal]:
@@ -95,17 +103,29 @@ def better_items(first: Extraction, second: Extraction) -> bool:
 
 
 def fill_gaps(doc: DocumentText, page_number: int, region: Box, words: Sequence[Word]) -> DocumentText:
-    """The document with the words of the second reading added where the first read nothing:
-    each word inside ``region`` whose box no first-reading word covers for ``SAME_WORD`` of it.
-    The first reading's words all stay: read at page scale in the page's layout, they lost a
-    row's figures, not the rows they read (a second reading of the block lost another row)."""
+    """The document with the words of the second reading added where the first read nothing
+    or garbage: each word inside ``region`` whose box no first-reading word covers for
+    ``SAME_WORD`` of it, or only garbled ones (below ``GARBLED``) when it is itself sure
+    (``ACCEPT``); the garbled words it covers go. The first reading's other words all stay:
+    read at page scale in the page's layout, they lost a row's figures, not the rows they read
+    (a second reading of the block lost another row)."""
     pages = []
     for page in doc.pages:
         if page.number != page_number:
             pages.append(page)
             continue
-        added = [w for w in words if _inside(w.box, region) and not any(_covered(w.box, o.box) for o in page.words)]
-        merged = sorted([*page.words, *added], key=lambda w: (round(w.box.top, 1), w.box.x0))
+        added, replaced = [], set()
+        for w in words:
+            if not _inside(w.box, region):
+                continue
+            under = [i for i, o in enumerate(page.words) if _covered(w.box, o.box)]
+            if not under:
+                added.append(w)
+            elif w.confidence >= ACCEPT and all(page.words[i].confidence < GARBLED for i in under):
+                added.append(w)
+                replaced.update(under)
+        kept = [o for i, o in enumerate(page.words) if i not in replaced]
+        merged = sorted([*kept, *added], key=lambda w: (round(w.box.top, 1), w.box.x0))
         pages.append(replace(page, words=tuple(merged)))
     return replace(doc, pages=tuple(pages))
 
