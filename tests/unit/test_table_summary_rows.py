@@ -89,6 +89,21 @@ def test_a_row_without_quantity_that_is_not_the_running_sum_stays_an_item():
     assert len(ex.lines) == 4
 
 
+@pytest.mark.parametrize("title", ["VAT handbook 2026", "Handbuch Umsatzsteuer", "Erialaraamat: Käibemaks"])
+def test_a_product_whose_name_holds_a_tax_word_stays_an_item_when_its_price_was_lost(title):
+    """A book on VAT, its unit price lost to the scan: the row still prints an article number
+    under the Ref column and a quantity under Qty, which no sum row does."""
+    book = ("B-40", title, 5, D("35.10"))
+    net = sum((q * p for _, _, q, p in (*GOODS, book)), D(0))
+    priceless = [(40, book[0]), (100, title), _r(360, "5"), _r(530, f"{5 * book[3]:.2f}")]
+    rows = HEAD + [COLUMNS] + [_item(*g) for g in GOODS] + [priceless] + [
+        [(300, "Net amount"), _r(530, f"{net:.2f}")], [(300, "VAT 20 %"), _r(530, f"{net / 5:.2f}")],
+        [(300, "Total due"), _r(530, f"{net * D('1.2'):.2f}")]]
+    ex = extract_invoice(_doc([rows]), [])
+    assert [i.amount for i in ex.lines] == [q * p for _, _, q, p in (*GOODS, book)]
+    assert ex.lines[-1].sku == "B-40" and ex.lines[-1].quantity == 5
+
+
 def test_amounts_lost_on_the_first_page_are_confirmed_by_the_carried_forward_sum():
     """The OCR read no amount column on page 1 (neither its name nor its figures): quantity
     x price stands in there. The brought-forward sum on page 2 equals those products, so

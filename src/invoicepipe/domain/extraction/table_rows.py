@@ -395,6 +395,14 @@ def column_key(header: Header, col) -> tuple:
     return col.kind, same.index(col)
 
 
+def _names_a_product(row: Row, header: Header) -> bool:
+    """A row with an article number under the SKU column and a quantity under the quantity
+    column bills a product, whatever its description's words: "50  RMT-1010  Erialaraamat:
+    Käibemaks 2026" is a book on VAT, not a tax row. A sum row prints neither. (Where the unit
+    price was read, the arithmetic already says so; this is the row whose price a scan lost.)"""
+    return bool(row.sku) and bool(row.value(header, "quantity"))
+
+
 def _kind(row: Row, header: Header, words: str, labelled: bool, names_amount: bool = False) -> str:
     """The row's kind from its words outside the number columns (a "Subtotal" printed under
     the unit-price column counts) and its arithmetic."""
@@ -418,7 +426,8 @@ def _kind(row: Row, header: Header, words: str, labelled: bool, names_amount: bo
         return "page_total"
     if short and CARRY.search(words):
         return "carry"
-    if short and (labelled or SUMMARY.match(words) and "quantity" not in _kinds(row, header)):
+    if short and (labelled or SUMMARY.match(words) and "quantity" not in _kinds(row, header)) \
+            and not _names_a_product(row, header):
         return "summary"
     if names_amount:
         # a long row whose amount a sum label right before it names (a counter-value note in
