@@ -69,6 +69,39 @@ def test_words_run_into_the_heading_keep_it_weak():
     assert number is None or number.method != "title_number"
 
 
+def _qualified(words: list, heights: tuple):
+    """Row 6 as ``words`` (x, text) items, each set as tall as ``heights`` gives."""
+    doc = doc_from_rows({**ROWS, 6: words})
+    page, top = doc.pages[0], 40 + 6 * 14.0
+    tall = {x: h for (x, _), h in zip(words, heights)}
+    out = []
+    for w in page.words:
+        start = max((x for x in tall if x <= w.box.x0 + 0.01), default=None)
+        if w.box.top == top and start is not None:
+            w = replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + tall[start]))
+        out.append(w)
+    return replace(doc, pages=(replace(page, words=tuple(out)),))
+
+
+def test_a_heading_qualified_in_its_own_print_names_the_number():
+    # "Tax Invoice POS000340": the title word after a word of the heading's own size
+    ex = extract_invoice(_qualified([(300, "Tax"), (326, "Invoice"), (380, "POS000340")], (18.0, 18.0, 18.0)), [])
+    assert ex.value("invoice_number") == "POS000340"
+    assert ex.fields["invoice_number"].method == "title_number"
+
+
+def test_a_qualifier_naming_another_paper_keeps_the_heading_weak():
+    ex = extract_invoice(_qualified([(270, "Proforma"), (326, "Invoice"), (380, "POS000340")], (18.0, 18.0, 18.0)), [])
+    number = ex.fields.get("invoice_number")
+    assert number is None or number.method != "title_number"
+
+
+def test_a_smaller_word_before_the_title_is_no_qualifier():
+    ex = extract_invoice(_qualified([(300, "Tax"), (326, "Invoice"), (380, "POS000340")], (10.0, 18.0, 18.0)), [])
+    number = ex.fields.get("invoice_number")
+    assert number is None or number.method != "title_number"
+
+
 # -- the bare document word as one label of a block of labels ------------------------------
 
 BLOCK = {

@@ -16,6 +16,8 @@ from statistics import median
 from typing import Callable
 
 from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
+from invoicepipe.domain.extraction.caption_stems import ANOTHER_DOCUMENT
+from invoicepipe.domain.extraction.labels import fold_accents
 from invoicepipe.domain.extraction.layout import min_confidence
 from invoicepipe.domain.extraction.number_prefix import continued_number, series_code
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
@@ -74,9 +76,30 @@ def _heading(ctx: Context, line, title_words, value_words) -> bool:
     i = line.words.index(title_words[0])
     if len(line.words) - i != len(title_words) + len(value_words):
         return False
+    # words of the heading's own print before the title word qualify it ("Tax Invoice",
+    # "Commercial Invoice"): the heading is the qualified title
+    while i and len(title_words) < _MAX_HEADING_WORDS and _qualifies(line.words[i - 1], title_words[0]):
+        i -= 1
+        title_words = [line.words[i], *title_words]
+    if len(title_words) > 1 and ANOTHER_DOCUMENT.search(fold_accents(" ".join(w.text for w in title_words))):
+        return False  # "PROFORMA INVOICE", "ADVANCE INVOICE": another paper's number
     if i and title_words[0].box.x0 - line.words[i - 1].box.x1 <= _COLUMN_GAP * _height(title_words[0]):
         return False
     return _set_large(ctx, line.page, title_words)
+
+
+# a heading's words: the title word and at most two qualifying it ("Tax Invoice")
+_MAX_HEADING_WORDS = 3
+# letters only: a qualifier is a word, not a figure or code
+_QUALIFIER = re.compile(r"[^\W\d_]{2,}\.?")
+
+
+def _qualifies(word, title) -> bool:
+    """``word`` right before the title word, set in the same print: a word of letters as tall
+    as it (within a fifth) and a word space before it."""
+    tall = _height(title)
+    return (_QUALIFIER.fullmatch(word.text) is not None and abs(_height(word) - tall) <= 0.2 * tall
+            and title.box.x0 - word.box.x1 <= _COLUMN_GAP * tall)
 
 
 def _height(word) -> float:
