@@ -102,6 +102,51 @@ def test_a_smaller_word_before_the_title_is_no_qualifier():
     assert number is None or number.method != "title_number"
 
 
+# -- a heading whose title word no vocabulary holds ----------------------------------------
+
+def _unread(heading: str, height: float = 18.0, rows: dict = ROWS):
+    """``rows`` with row 6 ``heading`` (its title word in no vocabulary), set ``height`` tall."""
+    return _set_large({**rows, 6: heading}, 6, height)
+
+
+def test_a_large_heading_with_an_unread_title_word_names_the_number():
+    ex = extract_invoice(_unread("ZORBLAT 2026-0183"), [])
+    number = ex.fields["invoice_number"]
+    assert number.value == "2026-0183" and number.method == "title_number"
+    assert "unread_title" in number.evidence
+
+
+def test_an_unread_heading_takes_the_series_code_with_its_number():
+    ex = extract_invoice(_unread("ZORBLAT FT A2026/810"), [])
+    assert ex.value("invoice_number") == "FT A2026/810"
+
+
+def test_an_unread_word_in_body_text_names_no_number():
+    ex = extract_invoice(_unread("ZORBLAT 2026-0183", height=10.0), [])
+    number = ex.fields.get("invoice_number")
+    assert number is None or "unread_title" not in number.evidence
+
+
+def test_a_value_a_column_apart_from_an_unread_heading_is_not_its_number():
+    # "Rechnung" at the left, a sidebar's delivery-note number at the right of the same height
+    ex = extract_invoice(_set_large({**ROWS, 6: [(40, "ZORBLAT"), (404, "87117589")]}, 6, 18.0), [])
+    number = ex.fields.get("invoice_number")
+    assert number is None or "unread_title" not in number.evidence
+
+
+def test_a_series_code_opening_the_numbers_box_is_no_title_word():
+    # "Faktura sprzedaży | FS 578/01/2026": two boxes of one row, the second opening with its code
+    ex = extract_invoice(_set_large({**ROWS, 6: [(40, "ZORBLAT"), (330, "FS 578/01/2026")]}, 6, 18.0), [])
+    number = ex.fields.get("invoice_number")
+    assert number is None or number.value != "578/01/2026"
+
+
+def test_an_unread_heading_naming_another_paper_names_no_number():
+    ex = extract_invoice(_unread("PROFORMA 2026-0183"), [])
+    number = ex.fields.get("invoice_number")
+    assert number is None or "unread_title" not in number.evidence
+
+
 # -- the bare document word as one label of a block of labels ------------------------------
 
 BLOCK = {

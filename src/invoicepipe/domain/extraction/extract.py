@@ -56,7 +56,8 @@ from invoicepipe.domain.extraction.issue_witness import (CONFIRMED_SCORE, PERIOD
                                                          sole_witness)
 from invoicepipe.domain.extraction.stacked_date import cell_wrapped_date, in_wrapped_date, year_below
 from invoicepipe.domain.extraction.stacked_cells import stacked_cell_values, with_stacked_cells
-from invoicepipe.domain.extraction.title_number import bare_numbers_under_heading, numbers_under_heading, title_numbers
+from invoicepipe.domain.extraction.title_number import (bare_numbers_under_heading, numbers_under_heading, title_numbers,
+                                                       unread_title_numbers)
 from invoicepipe.domain.extraction.unknown_caption import invoice_caption_numbers, lone_caption, unknown_caption_numbers
 from invoicepipe.domain.extraction.unread_label import stronger_label_unread
 from invoicepipe.domain.extraction.totals import choose_amounts, closing_nets, closing_triples
@@ -528,6 +529,7 @@ def _extract_printed(doc: DocumentText, vendors: Sequence[Vendor], calibration: 
             cands += [c for c in credited if c.label is None or id(c.label) not in taken] + read_back
             cands += _numbers_under_title(ctx, parser)
             cands += title_numbers(ctx, parser)
+            cands += unread_title_numbers(ctx, parser)  # "FAKTURA 2026/0412", its title word in no vocabulary
             cands += numbers_under_heading(ctx, parser)
             cands += bare_numbers_under_heading(ctx, parser)  # "Faktura VAT" over "FV/887/02/2026"
             cands += invoice_caption_numbers(ctx, parser)  # "Fact.nr.:", "Nr. factuur": the invoice's word, a number word

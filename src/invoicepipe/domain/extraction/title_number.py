@@ -67,6 +67,68 @@ def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     return out
 
 
+def unread_title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
+    """The identifier closing a heading whose title word no vocabulary holds ("FAKTURA
+    2026/0412" where Polish is unknown, "SZÁMLA 0412"): on the first page, a cell of one or
+    two words of letters set large (as ``_set_large``) and one identifier, a word space apart,
+    the identifier closing the line. A heading's word names the paper, and a paper that
+    titles itself with a number is the invoice, in whatever language: scored as a title
+    heading's number a little below a known word's (``UNREAD_TITLE_SCORE``), when no number
+    label of strength 0.8 or more is on the page. A line a known label reads (another
+    paper's number, a customer's) is the labels' to read, and a heading naming another
+    paper ("PROFORMA") is not the invoice's."""
+    if not ctx.layout.by_page or any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
+        return []
+    lines = ctx.layout.by_page[min(ctx.layout.by_page)]
+    heights = [w.box.bottom - w.box.top for ln in lines for w in ln.words]
+    tall = _HEADING_SCALE * median(heights) if heights else 0.0
+    out = []
+    for line in lines:
+        if ctx.hits[id(line)] or len(line.words) < 2 or max(_height(w) for w in line.words) < tall:
+            continue
+        found = _closing_identifier(ctx, line, parser, tall)
+        if found is None:
+            continue
+        title, (text, raw, start, end, quality) = found
+        words = line.words_in(start, end)
+        if not words or ANOTHER_DOCUMENT.search(fold_accents(" ".join(w.text for w in title))):
+            continue
+        out.append(Candidate("invoice_number", text, round(UNREAD_TITLE_SCORE * quality * min_confidence(words), 4),
+                             "title_number", tuple(words), raw, ["unread_title"], line, None))
+    return out
+
+
+# a known title word's heading scores ``TITLE_NUMBER_SCORE``; one no vocabulary holds a little less
+UNREAD_TITLE_SCORE = 0.75
+_TITLE_LETTERS = re.compile(r"[^\W\d_]{2,}\.?")
+# the title word itself: a word, longer than a series code ("FS", "FT", "INV")
+_TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _closing_identifier(ctx: Context, line, parser: Callable, tall: float):
+    """(title words, parsed identifier) when ``line`` ends in a cell of one or two words of
+    letters, each at least ``tall``, and one identifier that closes the line; else None."""
+    for k in range(len(line.words) - 1):
+        first = line.words[k]
+        if not _TITLE_WORD.fullmatch(first.text) or _height(first) < tall:
+            continue  # "FS" opening a box "FS 578/01/2026" is the number's series code, no title
+        if k and first.box.x0 - line.words[k - 1].box.x1 <= _COLUMN_GAP * _height(first):
+            continue  # the cell opens a column's gap after the line's other words, or the line
+        for n in (1, 2):  # "FATURA | FT A2026/810" before "RECHNUNG Nr. | 2026000068"
+            title, rest = line.words[k:k + n], line.words[k + n:]
+            if not rest or not all(_TITLE_LETTERS.fullmatch(w.text) and _height(w) >= tall for w in title) or any(
+                    b.box.x0 - a.box.x1 > _COLUMN_GAP * _height(first) for a, b in zip(title, (*title[1:], rest[0]))):
+                break
+            start = line.spans[k + n][0]
+            parsed = parser(ctx, line, start, len(line.text))
+            if parsed is None or parsed[2] != start or parsed[3] != len(line.text.rstrip()):
+                continue  # the identifier is the rest of the line, whole
+            if sum(ch.isalnum() for ch in parsed[0]) < _MIN_NUMBER_CHARS or dates_in(parsed[0], 0, ctx.date_order):
+                break
+            return title, parsed
+    return None
+
+
 def _heading(ctx: Context, line, title_words, value_words) -> bool:
     """The title word opens its cell of the line, the value closes the line, nothing between,
     set large. Text left of the heading a column apart is another block's (the seller's name
