@@ -141,6 +141,20 @@ def test_a_series_code_opening_the_numbers_box_is_no_title_word():
     assert number is None or number.value != "578/01/2026"
 
 
+def test_a_body_word_with_ascenders_is_no_heading_on_an_ocr_page():
+    # an OCR word's box is its ink: "Hyvityslaskun" (ascenders, a descender) stands half as
+    # tall again as "numero" in the same print, as do a tenth or more of the page's words
+    doc = doc_from_rows({**ROWS, 6: "Hyvityslaskun 719"})
+    page = doc.pages[0]
+    tall_letters = set("bdfhklptyHLKTYÄÖ")
+    words = tuple(replace(w, confidence=0.95, box=Box(w.box.x0, w.box.top, w.box.x1,
+                                                      w.box.top + (8.6 if tall_letters & set(w.text) else 6.0)))
+                  for w in page.words)
+    ex = extract_invoice(replace(doc, pages=(replace(page, words=words, method="ocr_tesseract"),)), [])
+    number = ex.fields.get("invoice_number")
+    assert number is None or "unread_title" not in number.evidence
+
+
 def test_an_unread_heading_naming_another_paper_names_no_number():
     ex = extract_invoice(_unread("PROFORMA 2026-0183"), [])
     number = ex.fields.get("invoice_number")

@@ -282,6 +282,23 @@ def build_layout(doc: DocumentText) -> Layout:
     return Layout(tuple(lines), by_page, cw, {p.number: (p.width, p.height) for p in doc.pages})
 
 
+# a heading's letters stand at least this many times as tall as the page's tall body words
+HEADING_SCALE = 1.3
+# the body words' height a heading is measured against: a high quantile, not the median. An
+# OCR word's box is its ink, so "Hyvityslaskun" (ascenders and a descender) stands half as tall
+# again as "numero" in the same print; a text layer's boxes are the font's, the same for both.
+_TALL_BODY = 0.9
+
+
+def heading_height(lines: Sequence[Line]) -> float:
+    """The height a word of ``lines`` (a page's) must reach to be set as a heading: larger
+    print, not a body word with ascenders and descenders; 0 for no words."""
+    heights = sorted(w.box.bottom - w.box.top for ln in lines for w in ln.words)
+    if not heights:
+        return 0.0
+    return HEADING_SCALE * heights[min(len(heights) - 1, int(_TALL_BODY * len(heights)))]
+
+
 def min_confidence(words: Sequence[Word]) -> float:
     return min((w.confidence for w in words), default=1.0)
 

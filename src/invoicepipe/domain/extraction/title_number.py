@@ -18,7 +18,7 @@ from typing import Callable
 from invoicepipe.domain.extraction.candidates import dates_in, number_label_word
 from invoicepipe.domain.extraction.caption_stems import ANOTHER_DOCUMENT
 from invoicepipe.domain.extraction.labels import fold_accents
-from invoicepipe.domain.extraction.layout import min_confidence
+from invoicepipe.domain.extraction.layout import heading_height, min_confidence
 from invoicepipe.domain.extraction.number_prefix import continued_number, series_code
 from invoicepipe.domain.extraction.search import Candidate, Context, label_candidates, scored_candidate
 
@@ -70,7 +70,7 @@ def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
 def unread_title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     """The identifier closing a heading whose title word no vocabulary holds ("FAKTURA
     2026/0412" where Polish is unknown, "SZÁMLA 0412"): on the first page, a cell of one or
-    two words of letters set large (as ``_set_large``) and one identifier, a word space apart,
+    two words of letters set large (``layout.heading_height``) and one identifier, a word space apart,
     the identifier closing the line. A heading's word names the paper, and a paper that
     titles itself with a number is the invoice, in whatever language: scored as a title
     heading's number a little below a known word's (``UNREAD_TITLE_SCORE``), when no number
@@ -80,8 +80,7 @@ def unread_title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     if not ctx.layout.by_page or any(h.strength >= _STRONG_LABEL for h in ctx.hits_for("invoice_number")):
         return []
     lines = ctx.layout.by_page[min(ctx.layout.by_page)]
-    heights = [w.box.bottom - w.box.top for ln in lines for w in ln.words]
-    tall = _HEADING_SCALE * median(heights) if heights else 0.0
+    tall = heading_height(lines)
     out = []
     for line in lines:
         if ctx.hits[id(line)] or len(line.words) < 2 or max(_height(w) for w in line.words) < tall:
