@@ -297,6 +297,31 @@ def test_the_number_under_a_label_made_of_the_titles_word_and_a_number_abbreviat
     assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") != "2026-0117"
 
 
+def _with_heading(rows: dict, row: int, word: str, height: float = 18.0):
+    """``rows`` as a document, ``word`` of row ``row`` set ``height`` tall (the page's heading)."""
+    from dataclasses import replace as _replace
+    from invoicepipe.domain.models import Box
+    doc = doc_from_rows(rows)
+    page = doc.pages[0]
+    words = tuple(_replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + height)) if w.text == word else w
+                  for w in page.words)
+    return _replace(doc, pages=(_replace(page, words=words),))
+
+
+def test_a_label_made_of_the_headings_word_and_a_number_abbreviation_reads_as_a_label():
+    # the title set large, as a page's heading, in whatever case: "Reikningur" beside nothing
+    # else that says so, and "Reikningsnúmer" under it names that paper's number
+    rows = _invoice()
+    rows[1] = "Norðurljós ehf.   Reikningur"
+    rows[3] = "Reikningsnúmer 2026-0117   Viðskiptanúmer 40321"
+    ex = extract_invoice(_with_heading(rows, 1, "Reikningur"), [])
+    number = ex.fields["invoice_number"]
+    assert number.value == "2026-0117" and number.confidence >= 0.6
+    # the same word at the text's size is no heading: the label stays weak (or is none)
+    weak = extract_invoice(doc_from_rows(rows), []).fields.get("invoice_number")
+    assert weak is None or weak.confidence < 0.5
+
+
 def test_a_title_word_itself_is_no_number_label():
     # "Ksiegowosc" (an accounting department, alone on its line, so a title word) ends in "c",
     # a number abbreviation ("č."): it is the title word itself, not a stem with a number word

@@ -283,9 +283,15 @@ def locale_backs_order(ctx: Context, order: str, currency: Optional[tuple]) -> b
     countries = countries_on_page(ctx)
     if not countries or countries & _MONTH_FIRST:
         return False
-    langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
+    langs = _label_languages(ctx)
     english = not langs or langs.most_common(1)[0][0] == "en"
     return not english or bool(currency and currency[0].value != "USD")
+
+
+def _label_languages(ctx: Context) -> Counter:
+    """The languages of the page's clear labels (0.8 or more). A label no vocabulary holds (a
+    caption of the title's stem, ``title_stem``) is in no language the page can be told by."""
+    return Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8 and h.lang not in ("", "xx"))
 
 
 def order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:
@@ -293,7 +299,7 @@ def order_from_locale(ctx: Context, currency: Optional[tuple]) -> str:
     them (an Irish or Dutch vendor billing in dollars still writes the day first) and no
     Australian address or ABN (a "$" alone is read as the US dollar before the vendor's
     currency is known, and Australia writes the day first); everyone else writes day first."""
-    langs = Counter(h.lang for hs in ctx.hits.values() for h in hs if h.strength >= 0.8)
+    langs = _label_languages(ctx)
     english = not langs or langs.most_common(1)[0][0] == "en"
     european = bool(countries_on_page(ctx) - {"US", "IN"})
     dollar = bool(currency and currency[0].value == "USD")

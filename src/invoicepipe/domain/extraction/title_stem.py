@@ -16,6 +16,12 @@ number read for them instead of typing one in. Measured on every development set
 labels but the English ones removed, before writing this; not tuned to any set. A stem that
 names another party or paper ("Klient nr" under a buyer block's heading "KLIENT" in capitals,
 ``caption_stems.names_another``) is no such label (kv-2.46).
+
+Where the title word is the page's heading, set large ("Invoice" beside the seller's address,
+"Date | Invoice #" in the box under it), two observations agree: the paper names itself with
+the word, and the caption names that paper's number. Such a label reads as one the vocabulary
+holds (``HEADING_STRENGTH``, kv-2.53). A word in capitals or alone on its line is no heading
+by that alone: a buyer block's "KLIENT" is in capitals too.
 """
 
 from __future__ import annotations
@@ -24,10 +30,14 @@ import re
 
 from invoicepipe.domain.extraction.caption_stems import names_another
 from invoicepipe.domain.extraction.labels import LabelHit, across_cells, fold_accents
-from invoicepipe.domain.extraction.layout import Layout, Line
+from invoicepipe.domain.extraction.layout import Layout, Line, heading_height
 
 # under the invoice number's routing threshold through any calibration map (``MAX_LIFT``)
 STRENGTH = 0.45
+# the title word set large, the page's heading ("Invoice" over the seller's address, "Invoice
+# #" in the header row under it): two observations, the paper naming itself with the word and
+# the caption naming that paper's number, read as a label the vocabulary holds
+HEADING_STRENGTH = 0.8
 # the strongest a bare title reads as a number label: anything stronger is a real number label
 _TITLE_LABEL = 0.35
 _ABBREVIATIONS = r"(?:nr|nro|no|n°|nº|n\.°|num|núm|numero|numéro|número|nummer|number|numer|č|c|br|št|st|sz|#)"
@@ -45,7 +55,8 @@ def add_title_stem_labels(layout: Layout, hits: dict) -> None:
     if any(h.field == "invoice_number" and h.strength > _TITLE_LABEL for found in hits.values() for h in found):
         return
     head = _head(layout)
-    titles = _titles(head)
+    headings = _headings(layout, head)
+    titles = _titles(head) | headings
     if not titles:
         return
     for line in head:
@@ -58,7 +69,9 @@ def add_title_stem_labels(layout: Layout, hits: dict) -> None:
             if across_cells(line.words_in(m.start(), m.end())):
                 continue  # "ZAMAWIAJĄCY" a cell before "Numer": a block's heading beside a caption
             if _stem_of_title(m.group(1), titles) and not any(h.start < m.end() and m.start() < h.end for h in hits[id(line)]):
-                hits[id(line)] = sorted([*hits[id(line)], LabelHit("invoice_number", STRENGTH, "", line, m.start(), m.end())],
+                heading = _stem_of_title(m.group(1), headings) and not _wrapped(layout, line, m.start())
+                strength = HEADING_STRENGTH if heading else STRENGTH
+                hits[id(line)] = sorted([*hits[id(line)], LabelHit("invoice_number", strength, "", line, m.start(), m.end())],
                                         key=lambda h: h.start)
                 return  # the first such label: the number's, further down another document's
 
@@ -79,6 +92,41 @@ def _titles(head: list[Line]) -> set[str]:
             if len(word) >= _MIN_TITLE and word.isalpha() and (word.isupper() or len(words) == 1):
                 out.add(fold_accents(word).lower())
     return out
+
+
+def _headings(layout: Layout, head: list[Line]) -> set[str]:
+    """Words of the head set large: the page's heading, whatever its case and its line."""
+    tall = heading_height(layout.by_page.get(head[0].page, ())) if head else 0.0
+    if not tall:
+        return set()
+    return {fold_accents(word).lower() for line in head for w in line.words
+            if len(word := w.text.strip(":.,;")) >= _MIN_TITLE and word.isalpha() and w.box.bottom - w.box.top >= tall}
+
+
+def _wrapped(layout: Layout, line: Line, start: int) -> bool:
+    """The caption's first word has a word of the line right over it at its left edge, as
+    close as a box's lines ("Kreditinės sąskaitos" over "faktūros Nr."): the caption may be
+    the lower part of a wrapped one, its line shared with the next boxes' values, and the
+    line-by-line reading does not say which value is its."""
+    words = line.words_in(start, start + 1)
+    if not words:
+        return False
+    first, cw = words[0], layout.char_width
+    height = max(1.0, first.box.bottom - first.box.top)
+    for above, _, _ in layout.lines_above(line, first.box.x0 - cw, first.box.x0 + cw, max_lines=1):
+        top = next((k for k, w in enumerate(above.words) if abs(w.box.x0 - first.box.x0) <= cw), None)
+        if top is None or first.box.top - above.box.bottom > _WRAP_GAP * height:
+            continue
+        # from there on, words only (a row of wrapped captions' first lines, "Kreditinės
+        # sąskaitos  Sąskaitos išrašymo  Pristatymo d."), where a caption with its value
+        # over it ("Order Date  01/08/2026") holds a figure
+        if not any(ch.isdigit() for w in above.words[top:] for ch in w.text):
+            return True
+    return False
+
+
+# a wrapped caption's next line starts within this many of its letter heights under the one before
+_WRAP_GAP = 1.6
 
 
 def _stem_of_title(stem: str, titles: set[str]) -> bool:
