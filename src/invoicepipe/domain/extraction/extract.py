@@ -402,7 +402,15 @@ from invoicepipe.domain.models import (ADJUSTED_TAG, BRIDGED_TAG, DERIVED_ISSUE_
 # wrapped date-of-issue caption read down its box ("Sąskaitos išrašymo" / "data"); a page
 # that prints two ISO currency codes is read as one that states its exchange rate (a scan
 # that lost the rate's figure): the items decide which set of amounts is the invoice's.
-EXTRACTOR_VERSION = "kv-2.52"
+# kv-2.53: a large heading whose title word no vocabulary holds names its number ("FAKTURA
+# 2026/0412" in a language no rule knows), and words of the heading's own print before the
+# title word qualify it ("Tax Invoice POS000340"), unless they name another paper
+# (``title_number``); a caption of the large heading's word and a number word ("Invoice #"
+# under a large "Invoice") reads as a label (``title_stem``), and a label in no language
+# casts no vote for the page's date order (``conventions``); a row with an article number and a quantity bills a product though a tax
+# word is in its description and its price was lost (``table_rows``); a scanned row's garbage
+# gives way to a sure second reading of it (``item_reread.fill_gaps``).
+EXTRACTOR_VERSION = "kv-2.53"
 # a buyer's reference read as the PO number stays under every routing threshold unless the
 # vendor's open POs confirm it (``po_search``)
 BUYER_REFERENCE_SCALE = 0.6
