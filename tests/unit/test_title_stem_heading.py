@@ -69,3 +69,17 @@ def test_a_caption_under_a_row_of_caption_and_value_is_no_wrapped_one():
     rows = {**US, 2: [(40, "Bill to"), (330, "Order Date"), (430, "01/08/2026")]}
     number = extract_invoice(_heading(rows), []).fields["invoice_number"]
     assert number.value == "INV0000490" and number.confidence >= 0.6
+
+
+def test_values_printed_over_the_caption_leave_it_to_the_value_first_readings():
+    # a row of values over the row of captions ("410  09.01.2026" over "Fakturanr.  Fakturadato")
+    rows = {**US, 2: [(40, "Bill to"), (330, "77041"), (400, "35000")]}
+    number = extract_invoice(_heading(rows), []).fields.get("invoice_number")
+    assert number is None or number.confidence < 0.6
+
+
+def test_a_word_ending_in_a_letter_of_a_number_word_is_no_caption_of_the_heading():
+    # "ZORBASC": the heading's word "ZORBAS" and a glued "c" (as "Wartość" under "WARTA")
+    rows = {**US, 0: [(40, "Great Lakes Industrial Supply"), (420, "ZORBAS")], 3: [(330, "Zorbasc"), (430, "INV0000490")]}
+    number = extract_invoice(_heading(rows, word="ZORBAS"), []).fields.get("invoice_number")
+    assert number is None or number.confidence < 0.6

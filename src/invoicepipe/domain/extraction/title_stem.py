@@ -69,7 +69,8 @@ def add_title_stem_labels(layout: Layout, hits: dict) -> None:
             if across_cells(line.words_in(m.start(), m.end())):
                 continue  # "ZAMAWIAJĄCY" a cell before "Numer": a block's heading beside a caption
             if _stem_of_title(m.group(1), titles) and not any(h.start < m.end() and m.start() < h.end for h in hits[id(line)]):
-                heading = _stem_of_title(m.group(1), headings) and not _wrapped(layout, line, m.start())
+                heading = (_stem_of_title(m.group(1), headings) and _marked(m) and not _wrapped(layout, line, m.start())
+                           and not _figure_over(layout, line, m.start(), m.end()))
                 strength = HEADING_STRENGTH if heading else STRENGTH
                 hits[id(line)] = sorted([*hits[id(line)], LabelHit("invoice_number", strength, "", line, m.start(), m.end())],
                                         key=lambda h: h.start)
@@ -125,8 +126,43 @@ def _wrapped(layout: Layout, line: Line, start: int) -> bool:
     return False
 
 
+def _marked(m: re.Match) -> bool:
+    """The number word set apart from the stem (a hyphen or a space: "Rechnungs-Nr.",
+    "Invoice #"), closed by its period ("Fakturanr.") or a word of three letters or more
+    ("Reikningsnúmer"): a word that merely ends in a letter or two of a number word
+    ("Wartość", "wartos" + "c") is no caption of the heading's paper."""
+    rest = m.group(0)[len(m.group(1)):]
+    return rest[:1] in ("-", " ") or rest.endswith((".", "#")) or len(rest) >= 3
+
+
+def _figure_over(layout: Layout, line: Line, start: int, end: int) -> bool:
+    """Values printed right over the caption, close above and across its width, with no
+    word over it ("410" over "Fakturanr." in a row of values over a row of captions): the page
+    prints its values over their captions, and the readings made for such pages
+    (``value_first``, ``unknown_caption``) are the ones to decide. A caption with its value
+    over it ("Dagsetning 14.03.2026") is a stack of pairs, not such a row."""
+    words = line.words_in(start, end)
+    if not words:
+        return False
+    x0, x1, cw = words[0].box.x0, words[-1].box.x1, layout.char_width
+    height = max(1.0, words[0].box.bottom - words[0].box.top)
+    for above, s, e in layout.lines_above(line, x0 - cw, x1 + cw, max_lines=1):
+        over = above.words_in(s, e)
+        if words[0].box.top - above.box.bottom <= _OVER_GAP * height and any(
+                sum(ch.isdigit() for ch in w.text) >= 2 for w in over) and not any(
+                _WORD.fullmatch(w.text.strip(":.,;")) for w in over):
+            return True
+    return False
+
+
+# a word of letters: a caption's, not a value's
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
 # a wrapped caption's next line starts within this many of its letter heights under the one before
 _WRAP_GAP = 1.6
+# a value printed over its caption stands within this many of the caption's letter heights above it
+_OVER_GAP = 2.5
 
 
 def _stem_of_title(stem: str, titles: set[str]) -> bool:
