@@ -21,7 +21,10 @@ Where the title word is the page's heading, set large ("Invoice" beside the sell
 "Date | Invoice #" in the box under it), two observations agree: the paper names itself with
 the word, and the caption names that paper's number. Such a label reads as one the vocabulary
 holds (``HEADING_STRENGTH``, kv-2.53). A word in capitals or alone on its line is no heading
-by that alone: a buyer block's "KLIENT" is in capitals too.
+by that alone: a buyer block's "KLIENT" is in capitals too. Nor is the caption a label of
+that strength where its number word is one or two letters glued to the stem ("Wartość" under
+the letterhead's "WARTA"), where it may be a wrapped caption's lower line, or where a row of
+values stands over it (the page prints its values over their captions).
 """
 
 from __future__ import annotations
