@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal
 
 from invoicepipe.domain.extraction import EXTRACTOR_VERSION, extract_invoice
@@ -33,6 +34,16 @@ def doc_from_rows(rows: dict, einvoice_xml: bytes = None, confidence: float = 1.
             words.extend(row_words(text, row, x, confidence=confidence))
     return DocumentText((Page(1, 595, 842, tuple(words), "pdf_text"),), einvoice_xml, "test")
 
+
+
+def doc_with_tall_word(rows: dict, word: str, height: float = 18.0) -> DocumentText:
+    """``rows`` as ``doc_from_rows`` makes them, each word ``word`` set ``height`` tall: a
+    page's heading among words of the text's size."""
+    doc = doc_from_rows(rows)
+    page = doc.pages[0]
+    words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + height)) if w.text == word else w
+                  for w in page.words)
+    return replace(doc, pages=(replace(page, words=words),))
 
 
 GERMAN = {

@@ -3,15 +3,12 @@
 on an English page read with every language's labels but the English ones: it stands for a
 page in a language no rule was written for."""
 
-from dataclasses import replace
-
 import pytest
 
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.labels import keep_label_languages, known_languages
-from invoicepipe.domain.models import Box
 
-from .test_extraction_fields import doc_from_rows
+from .test_extraction_fields import doc_from_rows, doc_with_tall_word
 
 
 @pytest.fixture(autouse=True)
@@ -35,12 +32,8 @@ US = {
 }
 
 
-def _heading(rows: dict, word: str = "INVOICE", height: float = 18.0):
-    doc = doc_from_rows(rows)
-    page = doc.pages[0]
-    words = tuple(replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + height)) if w.text == word else w
-                  for w in page.words)
-    return replace(doc, pages=(replace(page, words=words),))
+def _heading(rows: dict, word: str = "INVOICE"):
+    return doc_with_tall_word(rows, word)
 
 
 def test_the_headings_word_with_a_number_word_names_the_number():

@@ -9,7 +9,7 @@ import pytest
 from invoicepipe.domain.extraction import extract_invoice
 from invoicepipe.domain.extraction.column_totals import column_totals, rate_rows_totals
 from invoicepipe.domain.extraction.conventions import document_context
-from tests.unit.test_extraction_fields import CHAR_W, doc_from_rows
+from tests.unit.test_extraction_fields import CHAR_W, doc_from_rows, doc_with_tall_word
 
 _RIGHT = 520.0
 
@@ -297,24 +297,13 @@ def test_the_number_under_a_label_made_of_the_titles_word_and_a_number_abbreviat
     assert extract_invoice(doc_from_rows(rows), []).value("invoice_number") != "2026-0117"
 
 
-def _with_heading(rows: dict, row: int, word: str, height: float = 18.0):
-    """``rows`` as a document, ``word`` of row ``row`` set ``height`` tall (the page's heading)."""
-    from dataclasses import replace as _replace
-    from invoicepipe.domain.models import Box
-    doc = doc_from_rows(rows)
-    page = doc.pages[0]
-    words = tuple(_replace(w, box=Box(w.box.x0, w.box.top, w.box.x1, w.box.top + height)) if w.text == word else w
-                  for w in page.words)
-    return _replace(doc, pages=(_replace(page, words=words),))
-
-
 def test_a_label_made_of_the_headings_word_and_a_number_abbreviation_reads_as_a_label():
     # the title set large, as a page's heading, in whatever case: "Reikningur" beside nothing
     # else that says so, and "Reikningsnúmer" under it names that paper's number
     rows = _invoice()
     rows[1] = "Norðurljós ehf.   Reikningur"
     rows[3] = "Reikningsnúmer 2026-0117   Viðskiptanúmer 40321"
-    ex = extract_invoice(_with_heading(rows, 1, "Reikningur"), [])
+    ex = extract_invoice(doc_with_tall_word(rows, "Reikningur"), [])
     number = ex.fields["invoice_number"]
     assert number.value == "2026-0117" and number.confidence >= 0.6
     # the same word at the text's size is no heading: the label stays weak (or is none)
