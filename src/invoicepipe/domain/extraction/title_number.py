@@ -70,8 +70,8 @@ def title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
 def unread_title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
     """The identifier closing a heading whose title word no vocabulary holds ("FAKTURA
     2026/0412" where Polish is unknown, "SZÁMLA 0412"): on the first page, a cell of one or
-    two words of letters set large (``layout.heading_height``) and one identifier, a word space apart,
-    the identifier closing the line. A heading's word names the paper, and a paper that
+    two words of letters set large (``layout.heading_height``) and one identifier a word
+    space after them, closing the line. A heading's word names the paper, and a paper that
     titles itself with a number is the invoice, in whatever language: scored as a title
     heading's number a little below a known word's (``UNREAD_TITLE_SCORE``), when no number
     label of strength 0.8 or more is on the page. A line a known label reads (another
@@ -99,7 +99,6 @@ def unread_title_numbers(ctx: Context, parser: Callable) -> list[Candidate]:
 
 # a known title word's heading scores ``TITLE_NUMBER_SCORE``; one no vocabulary holds a little less
 UNREAD_TITLE_SCORE = 0.75
-_TITLE_LETTERS = re.compile(r"[^\W\d_]{2,}\.?")
 # the title word itself: a word, longer than a series code ("FS", "FT", "INV")
 _TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -112,10 +111,10 @@ def _closing_identifier(ctx: Context, line, parser: Callable, tall: float):
         if not _TITLE_WORD.fullmatch(first.text) or _height(first) < tall:
             continue  # "FS" opening a box "FS 578/01/2026" is the number's series code, no title
         if k and first.box.x0 - line.words[k - 1].box.x1 <= _COLUMN_GAP * _height(first):
-            continue  # the cell opens a column's gap after the line's other words, or the line
+            continue  # no cell's first word: a title opens its cell (a column's gap before it) or the line
         for n in (1, 2):  # "FATURA | FT A2026/810" before "RECHNUNG Nr. | 2026000068"
             title, rest = line.words[k:k + n], line.words[k + n:]
-            if not rest or not all(_TITLE_LETTERS.fullmatch(w.text) and _height(w) >= tall for w in title) or any(
+            if not rest or not all(_LETTERS.fullmatch(w.text) and _height(w) >= tall for w in title) or any(
                     b.box.x0 - a.box.x1 > _COLUMN_GAP * _height(first) for a, b in zip(title, (*title[1:], rest[0]))):
                 break
             start = line.spans[k + n][0]
@@ -151,15 +150,15 @@ def _heading(ctx: Context, line, title_words, value_words) -> bool:
 
 # a heading's words: the title word and at most two qualifying it ("Tax Invoice")
 _MAX_HEADING_WORDS = 3
-# letters only: a qualifier is a word, not a figure or code
-_QUALIFIER = re.compile(r"[^\W\d_]{2,}\.?")
+# a word of letters (its period after it): a title's qualifier or second word, not a figure or code
+_LETTERS = re.compile(r"[^\W\d_]{2,}\.?")
 
 
 def _qualifies(word, title) -> bool:
     """``word`` right before the title word, set in the same print: a word of letters as tall
     as it (within a fifth) and a word space before it."""
     tall = _height(title)
-    return (_QUALIFIER.fullmatch(word.text) is not None and abs(_height(word) - tall) <= 0.2 * tall
+    return (_LETTERS.fullmatch(word.text) is not None and abs(_height(word) - tall) <= 0.2 * tall
             and title.box.x0 - word.box.x1 <= _COLUMN_GAP * tall)
 
 

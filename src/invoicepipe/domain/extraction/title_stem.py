@@ -72,12 +72,17 @@ def add_title_stem_labels(layout: Layout, hits: dict) -> None:
             if across_cells(line.words_in(m.start(), m.end())):
                 continue  # "ZAMAWIAJĄCY" a cell before "Numer": a block's heading beside a caption
             if _stem_of_title(m.group(1), titles) and not any(h.start < m.end() and m.start() < h.end for h in hits[id(line)]):
-                heading = (_stem_of_title(m.group(1), headings) and _marked(m) and not _wrapped(layout, line, m.start())
-                           and not _figure_over(layout, line, m.start(), m.end()))
-                strength = HEADING_STRENGTH if heading else STRENGTH
-                hits[id(line)] = sorted([*hits[id(line)], LabelHit("invoice_number", strength, "", line, m.start(), m.end())],
-                                        key=lambda h: h.start)
+                label = LabelHit("invoice_number", _strength(layout, line, m, headings), "", line, m.start(), m.end())
+                hits[id(line)] = sorted([*hits[id(line)], label], key=lambda h: h.start)
                 return  # the first such label: the number's, further down another document's
+
+
+def _strength(layout: Layout, line: Line, m: re.Match, headings: set[str]) -> float:
+    """``HEADING_STRENGTH`` for a caption of the heading's word that is surely a caption of its
+    own (see the module), ``STRENGTH`` for any other caption of a title's stem."""
+    sure = (_stem_of_title(m.group(1), headings) and _marked(m) and not _wrapped(layout, line, m.start())
+            and not _figure_over(layout, line, m.start(), m.end()))
+    return HEADING_STRENGTH if sure else STRENGTH
 
 
 def _head(layout: Layout) -> list[Line]:
