@@ -121,6 +121,25 @@ def test_an_unread_heading_takes_the_series_code_with_its_number():
     assert ex.value("invoice_number") == "FT A2026/810"
 
 
+def _closing(heading: str):
+    """``title_number._closing_identifier`` of row 6 set large: (title words, value) or None."""
+    from invoicepipe.domain.extraction.conventions import document_context
+    from invoicepipe.domain.extraction.layout import heading_height
+    from invoicepipe.domain.extraction.search import parse_identifier
+    from invoicepipe.domain.extraction.title_number import _closing_identifier
+    ctx = document_context(_unread(heading))[0]
+    lines = ctx.layout.by_page[1]
+    line = next(ln for ln in lines if ln.text == heading)
+    found = _closing_identifier(ctx, line, parse_identifier, heading_height(lines))
+    return None if found is None else ([w.text for w in found[0]], found[1][0])
+
+
+def test_an_unread_heading_of_two_words_and_a_number_word_closes_with_the_number():
+    # "CREDIT MEMO NO. 000607" where no vocabulary holds the number word either
+    assert _closing("ZORBLAT KLUPP NO. 2026-0183") == (["ZORBLAT", "KLUPP", "NO."], "2026-0183")
+    assert _closing("ZORBLAT KLUPP FRAMM 2026-0183") is None  # a third word that is no number word
+
+
 def test_an_unread_word_in_body_text_names_no_number():
     ex = extract_invoice(_unread("ZORBLAT 2026-0183", height=10.0), [])
     number = ex.fields.get("invoice_number")

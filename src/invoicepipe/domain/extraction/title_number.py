@@ -112,8 +112,12 @@ def _closing_identifier(ctx: Context, line, parser: Callable, tall: float):
             continue  # "FS" opening a box "FS 578/01/2026" is the number's series code, no title
         if k and first.box.x0 - line.words[k - 1].box.x1 <= _COLUMN_GAP * _height(first):
             continue  # no cell's first word: a title opens its cell (a column's gap before it) or the line
-        for n in (1, 2):  # "FATURA | FT A2026/810" before "RECHNUNG Nr. | 2026000068"
+        # "FATURA | FT A2026/810" before "RECHNUNG Nr. | 2026000068"; a third word only as the
+        # number word ("CREDIT MEMO NO. | 000607")
+        for n in (1, 2, 3):
             title, rest = line.words[k:k + n], line.words[k + n:]
+            if n == 3 and not number_label_word(title[-1].text):
+                break
             if not rest or not all(_LETTERS.fullmatch(w.text) and _height(w) >= tall for w in title) or any(
                     b.box.x0 - a.box.x1 > _COLUMN_GAP * _height(first) for a, b in zip(title, (*title[1:], rest[0]))):
                 break
